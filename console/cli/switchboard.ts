@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, ROLES, loadConfig, type Role } from '../../core/config/config.js';
+import { createLogger } from '../../core/log/logger.js';
+import { openDatabase } from '../../core/db/database.js';
+import { migrateDown, migrateUp, migrationStatus } from '../../core/db/migrate.js';
+import { seedDemo } from './seed.js';
+import { startProcess } from './start.js';
+
+const USAGE = `Usage:
+  switchboard start [--role gateway,router,console]   run (all roles by default)
+  switchboard migrate [up|down|status]                change or show the database schema
+  switchboard seed demo                               add a demo company to look around in
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({ args: rest, options: { role: { type: 'string' } } });
+      const roles = parseRoles(values.role);
+      const running = await startProcess(config, roles, logger);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          running.stop().then(resolve, (error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+      return 0;
+    }
+    case 'migrate': {
+      const action = rest[0] ?? 'up';
+      const database = await openDatabase(config.database);
+      try {
+        if (action === 'up') print(await migrateUp(database.db), 'schema is up to date');
+        else if (action === 'down') print(await migrateDown(database.db), 'nothing to revert');
+        else if (action === 'status') {
+          for (const m of await migrationStatus(database.db)) {
+            process.stdout.write(`${m.executedAt ? 'applied' : 'pending'}  ${m.name}\n`);
+          }
+        } else throw new UsageError(`unknown migrate action "${action}"`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      if (rest[0] !== 'demo') throw new UsageError('only "seed demo" exists');
+      const database = await openDatabase(config.database);
+      try {
+        await migrateUp(database.db);
+        const { created } = await seedDemo(database.db);
+        process.stdout.write(created ? 'demo company created (tenant "demo")\n' : 'demo company already there\n');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+function parseRoles(value: string | undefined): Role[] {
+  if (!value) return [...ROLES];
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length || roles.length === 0) {
+    throw new UsageError(`--role takes a list of ${ROLES.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
+  }
+  return roles as Role[];
+}
+
+function print(lines: string[], whenEmpty: string): void {
+  process.stdout.write((lines.length ? lines : [whenEmpty]).join('\n') + '\n');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(error.message + '\n');
+    else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
+    else process.stderr.write(`switchboard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 64 : 1);
+  },
+);

@@ -1,0 +1,28 @@
+import type { Context as HonoContext } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ZodError } from 'zod';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { BusUnavailableError } from '../../core/bus/bus.js';
+import type { Logger } from '../../core/log/logger.js';
+
+/** The one place where errors become HTTP answers. Unknown errors are logged, never shown. */
+export function answerError(error: unknown, c: HonoContext, logger: Logger): Response {
+  if (error instanceof HTTPException) return error.getResponse();
+  if (error instanceof ZodError) {
+    return c.json(
+      { error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) },
+      400,
+    );
+  }
+  if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
+  if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
+  if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
+  if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
+  if (error instanceof ConflictError) return c.json({ error: 'conflict', message: error.message }, 409);
+  if (error instanceof BusUnavailableError) {
+    logger.warn({ err: error.message }, 'bus unavailable');
+    return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);
+  }
+  logger.error({ err: error }, 'unhandled error');
+  return c.json({ error: 'internal', message: 'internal error' }, 500);
+}

@@ -1,0 +1,461 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import {
+  ATTEMPT_HEADER,
+  BusUnavailableError,
+  ERROR_HEADER,
+  EXCHANGES,
+  deadLetterQueueName,
+  encodeBody,
+  retryDelay,
+  retryQueueName,
+  type BatchConsumeOptions,
+  type BatchHandler,
+  type Bus,
+  type ConsumeOptions,
+  type Consumer,
+  type DeadLetter,
+  type Delivery,
+  type ExchangeName,
+  type Headers,
+  type MessageHandler,
+  type PublishOptions,
+  type QueueDefinition,
+} from '../bus.js';
+import { Batcher, errorText } from '../batcher.js';
+import type { Logger } from '../../log/logger.js';
+
+export interface RabbitMqBusOptions {
+  urls: string[];
+  logger?: Logger;
+  /** How long a publish waits for a lost connection to come back before it fails. */
+  publishTimeoutMs?: number;
+  /** A poisoned message redelivered this often (crashing its consumer) goes to the dead-letter queue. */
+  deliveryLimit?: number;
+}
+
+interface ConsumerSpec {
+  queue: string;
+  prefetch: number;
+  start(channel: Channel): Promise<void>;
+  /** The connection went: forget deliveries in hand, the broker redelivers them. */
+  reset(): void;
+  channel?: Channel;
+  tag?: string;
+  closed: boolean;
+}
+
+const QUORUM_DEAD_LETTERING = {
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+};
+
+/**
+ * The bus on RabbitMQ: quorum queues, persistent messages, publisher confirms. One connection
+ * per process, one confirm channel for publishing, one channel per consumer (its own prefetch).
+ * When the connection drops it reconnects with back-off, walking the list of broker addresses,
+ * declares again what it declared, and resumes its consumers; publishes wait for it, up to a
+ * limit, and then fail so the caller can answer 5xx and the sender retries.
+ */
+export class RabbitMqBus implements Bus {
+  readonly kind = 'rabbitmq' as const;
+  private connection: ChannelModel | undefined;
+  private publisher: ConfirmChannel | undefined;
+  private readonly queues = new Map<string, QueueDefinition>();
+  private readonly consumers = new Set<ConsumerSpec>();
+  private ready: Promise<void>;
+  private blocked: Promise<void> | undefined;
+  private unblock: (() => void) | undefined;
+  private closing = false;
+  private urlIndex = 0;
+  private readonly publishTimeoutMs: number;
+  private readonly deliveryLimit: number;
+
+  private constructor(private readonly options: RabbitMqBusOptions) {
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.deliveryLimit = options.deliveryLimit ?? 20;
+    this.ready = Promise.resolve();
+  }
+
+  static async connect(options: RabbitMqBusOptions): Promise<RabbitMqBus> {
+    const bus = new RabbitMqBus(options);
+    bus.ready = bus.establish(false);
+    await bus.ready;
+    return bus;
+  }
+
+  async declareQueue(definition: QueueDefinition): Promise<void> {
+    this.queues.set(definition.name, definition);
+    await this.whenReady();
+    await this.declareOn(this.publisher!, definition);
+  }
+
+  async publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options: PublishOptions = {}): Promise<void> {
+    await this.send(exchange, routingKey, encodeBody(body), {
+      persistent: true,
+      messageId: options.messageId,
+      headers: options.headers,
+      contentType: Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
+    });
+  }
+
+  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Consumer> {
+    const inFlight = new Set<Promise<void>>();
+    const spec: ConsumerSpec = {
+      queue,
+      prefetch: options.prefetch,
+      closed: false,
+      reset: () => {},
+      start: async (channel) => {
+        const { consumerTag } = await channel.consume(queue, (message) => {
+          if (!message) return;
+          const delivery = toDelivery(message);
+          const work = handler(delivery).then(
+            () => safeAck(channel, message),
+            (error: unknown) => this.fail(channel, queue, message, error),
+          );
+          inFlight.add(work);
+          void work.finally(() => inFlight.delete(work));
+        });
+        spec.tag = consumerTag;
+      },
+    };
+    await this.startConsumer(spec);
+    return {
+      close: async () => {
+        await this.stopConsumer(spec);
+        await Promise.allSettled([...inFlight]);
+        await spec.channel?.close().catch(() => {});
+        this.consumers.delete(spec);
+      },
+    };
+  }
+
+  async consumeBatch(queue: string, handler: BatchHandler, options: BatchConsumeOptions): Promise<Consumer> {
+    let batcher: Batcher | undefined;
+    const spec: ConsumerSpec = {
+      queue,
+      prefetch: Math.max(options.prefetch, options.batchSize),
+      closed: false,
+      reset: () => batcher?.reset(),
+      start: async (channel) => {
+        const messages = new Map<Delivery, ConsumeMessage>();
+        batcher = new Batcher(
+          handler,
+          options.batchSize,
+          options.maxWaitMs,
+          async (settlements) => {
+            for (const s of settlements) {
+              const message = messages.get(s.delivery)!;
+              messages.delete(s.delivery);
+              if (s.outcome === 'ack') safeAck(channel, message);
+              else await this.fail(channel, queue, message, s.error);
+            }
+          },
+          (error) => this.options.logger?.error({ err: error, queue }, 'settling a batch failed'),
+        );
+        const own = batcher;
+        const { consumerTag } = await channel.consume(queue, (message) => {
+          if (!message) return;
+          const delivery = toDelivery(message);
+          messages.set(delivery, message);
+          own.push(delivery);
+        });
+        spec.tag = consumerTag;
+      },
+    };
+    await this.startConsumer(spec);
+    return {
+      close: async () => {
+        await this.stopConsumer(spec);
+        await batcher?.close();
+        await spec.channel?.close().catch(() => {});
+        this.consumers.delete(spec);
+      },
+    };
+  }
+
+  async peekDeadLetters(queue: string, limit: number): Promise<DeadLetter[]> {
+    await this.whenReady();
+    const channel = await this.connection!.createChannel();
+    const letters: DeadLetter[] = [];
+    try {
+      while (letters.length < limit) {
+        const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
+        if (!message) break;
+        const headers = (message.properties.headers ?? {}) as Headers;
+        letters.push({
+          body: message.content,
+          routingKey: String(headers['x-sb-routing-key'] ?? message.fields.routingKey),
+          messageId: message.properties.messageId as string | undefined,
+          headers,
+          error: typeof headers[ERROR_HEADER] === 'string' ? (headers[ERROR_HEADER] as string) : undefined,
+        });
+      }
+    } finally {
+      // Closing without acking puts every message back.
+      await channel.close().catch(() => {});
+    }
+    return letters;
+  }
+
+  async replayDeadLetters(queue: string, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
+    await this.whenReady();
+    const channel = await this.connection!.createConfirmChannel();
+    let moved = 0;
+    try {
+      while (moved < limit) {
+        const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
+        if (!message) break;
+        const headers = { ...(message.properties.headers ?? {}) };
+        delete headers[ATTEMPT_HEADER];
+        delete headers[ERROR_HEADER];
+        delete headers['x-death'];
+        channel.publish('', queue, message.content, { ...message.properties, headers, persistent: true });
+        await channel.waitForConfirms();
+        channel.ack(message);
+        moved++;
+      }
+    } finally {
+      await channel.close().catch(() => {});
+    }
+    return moved;
+  }
+
+  async depth(queue: string): Promise<number> {
+    await this.whenReady();
+    const channel = await this.connection!.createChannel();
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await channel.close().catch(() => {});
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return this.connection !== undefined && this.publisher !== undefined && !this.closing;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.consumers].map((spec) => this.stopConsumer(spec)));
+    await this.connection?.close().catch(() => {});
+    this.connection = undefined;
+    this.publisher = undefined;
+  }
+
+  // --- connection life ---
+
+  private async whenReady(): Promise<void> {
+    if (this.closing) throw new BusUnavailableError('bus is closed');
+    if (this.publisher) return;
+    await withTimeout(this.ready, this.publishTimeoutMs, () => new BusUnavailableError('message broker is unreachable'));
+  }
+
+  private async establish(retryForever: boolean): Promise<void> {
+    let delay = 100;
+    for (;;) {
+      const url = this.options.urls[this.urlIndex % this.options.urls.length]!;
+      try {
+        const connection = await amqp.connect(url, { clientProperties: { connection_name: 'switchboard' } });
+        const publisher = await connection.createConfirmChannel();
+        for (const exchange of EXCHANGES) await publisher.assertExchange(exchange, 'topic', { durable: true });
+        for (const definition of this.queues.values()) await this.declareOn(publisher, definition);
+        connection.on('error', () => {});
+        connection.on('blocked', () => {
+          this.blocked = new Promise((resolve) => (this.unblock = resolve));
+        });
+        connection.on('unblocked', () => {
+          this.unblock?.();
+          this.blocked = undefined;
+        });
+        connection.on('close', () => this.lost(connection));
+        this.connection = connection;
+        this.watchPublisher(connection, publisher);
+        for (const spec of this.consumers) if (!spec.closed) await this.openConsumer(spec);
+        this.options.logger?.info({ broker: redactUrl(url) }, 'connected to the message broker');
+        return;
+      } catch (error) {
+        this.urlIndex++;
+        if (!retryForever && this.urlIndex >= this.options.urls.length * 3) {
+          throw new BusUnavailableError(`cannot reach the message broker: ${errorText(error)}`, { cause: error });
+        }
+        if (this.closing) throw new BusUnavailableError('bus is closed');
+        this.options.logger?.warn({ err: errorText(error), retryInMs: delay }, 'message broker unreachable');
+        await sleep(delay);
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  /** A channel error (say, a queue declared twice with other arguments) closes only the channel. */
+  private watchPublisher(connection: ChannelModel, publisher: ConfirmChannel): void {
+    this.publisher = publisher;
+    publisher.on('error', () => {});
+    publisher.on('close', () => {
+      if (this.publisher !== publisher || this.connection !== connection || this.closing) return;
+      this.publisher = undefined;
+      this.ready = connection.createConfirmChannel().then((next) => this.watchPublisher(connection, next));
+      this.ready.catch(() => {});
+    });
+  }
+
+  private lost(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    this.publisher = undefined;
+    this.unblock?.();
+    this.blocked = undefined;
+    for (const spec of this.consumers) {
+      spec.reset();
+      spec.channel = undefined;
+    }
+    if (this.closing) return;
+    this.options.logger?.warn('lost the message broker connection; reconnecting');
+    this.urlIndex++;
+    this.ready = this.establish(true);
+    this.ready.catch(() => {});
+  }
+
+  private async startConsumer(spec: ConsumerSpec): Promise<void> {
+    this.consumers.add(spec);
+    await this.whenReady();
+    await this.openConsumer(spec);
+  }
+
+  private async openConsumer(spec: ConsumerSpec): Promise<void> {
+    const channel = await this.connection!.createChannel();
+    channel.on('error', () => {});
+    await channel.prefetch(spec.prefetch);
+    spec.channel = channel;
+    await spec.start(channel);
+  }
+
+  private async stopConsumer(spec: ConsumerSpec): Promise<void> {
+    spec.closed = true;
+    if (spec.channel && spec.tag) await spec.channel.cancel(spec.tag).catch(() => {});
+  }
+
+  // --- topology ---
+
+  private async declareOn(channel: Channel, definition: QueueDefinition): Promise<void> {
+    const { name } = definition;
+    if (definition.transient) {
+      await channel.assertQueue(name, { durable: false, exclusive: true, autoDelete: true });
+    } else {
+      await channel.assertQueue(deadLetterQueueName(name), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.assertQueue(name, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': this.deliveryLimit,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': deadLetterQueueName(name),
+          ...QUORUM_DEAD_LETTERING,
+          ...(definition.singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
+        },
+      });
+      const retry = definition.retry;
+      for (let attempt = 0; retry && attempt < retry.attempts; attempt++) {
+        await channel.assertQueue(retryQueueName(name, attempt), {
+          durable: true,
+          arguments: {
+            'x-queue-type': 'quorum',
+            'x-message-ttl': retryDelay(attempt, retry.baseDelayMs),
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': name,
+            ...QUORUM_DEAD_LETTERING,
+          },
+        });
+      }
+    }
+    for (const binding of definition.bindings) await channel.bindQueue(name, binding.exchange, binding.pattern);
+  }
+
+  // --- publishing and settling ---
+
+  private async send(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    await this.whenReady();
+    if (this.blocked) {
+      await withTimeout(this.blocked, this.publishTimeoutMs, () => new BusUnavailableError('message broker is blocking publishers'));
+      await this.whenReady();
+    }
+    const publisher = this.publisher!;
+    await new Promise<void>((resolve, reject) => {
+      const accepted = publisher.publish(exchange, routingKey, content, options, (error) =>
+        error ? reject(new BusUnavailableError('message broker refused the message', { cause: error })) : resolve(),
+      );
+      // The socket's buffer is full: the confirm still arrives; nothing to wait on here but it.
+      void accepted;
+    });
+  }
+
+  private async fail(channel: Channel, queue: string, message: ConsumeMessage, error: unknown): Promise<void> {
+    const definition = this.queues.get(queue);
+    const headers = { ...(message.properties.headers ?? {}) } as Headers;
+    const attempt = Number(headers[ATTEMPT_HEADER] ?? 0);
+    headers[ATTEMPT_HEADER] = attempt + 1;
+    headers[ERROR_HEADER] = errorText(error);
+    headers['x-sb-routing-key'] = String(headers['x-sb-routing-key'] ?? message.fields.routingKey);
+    const target = definition?.retry && attempt < definition.retry.attempts ? retryQueueName(queue, attempt) : deadLetterQueueName(queue);
+    try {
+      await this.send('', target, message.content, { ...message.properties, headers, persistent: true });
+      safeAck(channel, message);
+    } catch (sendError) {
+      // Not parked anywhere: leave it to the broker, which redelivers it.
+      this.options.logger?.error({ err: errorText(sendError), queue }, 'could not park a failed message');
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // channel gone: redelivered anyway
+      }
+    }
+  }
+}
+
+function safeAck(channel: Channel, message: ConsumeMessage): void {
+  try {
+    channel.ack(message);
+  } catch {
+    // The channel closed: the broker redelivers the message, and consumers dedupe.
+  }
+}
+
+function toDelivery(message: ConsumeMessage): Delivery {
+  const headers = (message.properties.headers ?? {}) as Headers;
+  return {
+    body: message.content,
+    exchange: message.fields.exchange,
+    routingKey: String(headers['x-sb-routing-key'] ?? message.fields.routingKey),
+    messageId: message.properties.messageId as string | undefined,
+    headers,
+    attempt: Number(headers[ATTEMPT_HEADER] ?? 0),
+    redelivered: message.fields.redelivered,
+    json: <T>() => JSON.parse(message.content.toString('utf8')) as T,
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(error()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'sb-config-'));
+
+describe('configuration', () => {
+  it('runs embedded with nothing set: PGlite under DATA_DIR and the in-process bus', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.database).toEqual({ kind: 'pglite', dir: join(dir, 'pglite') });
+    expect(config.bus).toEqual({ kind: 'memory' });
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('makes a secret key once, keeps it private in DATA_DIR, and reuses it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.secretKey).toHaveLength(32);
+    expect(second.secretKey.equals(first.secretKey)).toBe(true);
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(first.secretKey.toString('hex'));
+  });
+
+  it('scales out with DATABASE_URL and several AMQP brokers', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      DATABASE_URL: 'postgres://u@db:5432/sb',
+      AMQP_URL: 'amqp://a:5672, amqp://b:5672',
+      SECRET_KEY: 'ab'.repeat(32),
+    });
+    expect(config.database).toMatchObject({ kind: 'pg', url: 'postgres://u@db:5432/sb' });
+    expect(config.bus).toEqual({ kind: 'rabbitmq', urls: ['amqp://a:5672', 'amqp://b:5672'] });
+  });
+
+  it('refuses a bad configuration with one message naming every bad variable and why', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', SECRET_KEY: 'short', AMQP_URL: 'http://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const variable of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'SECRET_KEY', 'AMQP_URL']) expect(message).toContain(`${variable}:`);
+    expect(message).toContain('postgres://');
+    expect(message).not.toContain('short');
+  });
+
+  it('requires a shared SECRET_KEY when the database is shared', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/sb' })).toThrow(/SECRET_KEY: is required/);
+  });
+});

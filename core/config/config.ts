@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Roles a process can take; `start` with no `--role` takes all of them. */
+export const ROLES = ['gateway', 'router', 'console'] as const;
+export type Role = (typeof ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+/** Several broker addresses may be given, separated by commas (a RabbitMQ cluster). */
+const amqpUrls = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(url(['amqp:', 'amqps:'])).min(1, 'must name at least one broker'));
+
+const secretKey = z
+  .string()
+  .refine((value) => decodeSecretKey(value) !== undefined, {
+    message: 'must be 32 bytes as 64 hex characters or base64',
+  });
+
+const optionalNonEmpty = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** The environment, as the one schema reads it. Every variable is documented in docs/configuration.md. */
+export const environmentSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: optionalNonEmpty(url(['http:', 'https:'])),
+  BASE_HOST: optionalNonEmpty(z.string().min(1)),
+  DATABASE_URL: optionalNonEmpty(url(['postgres:', 'postgresql:'])),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  AMQP_URL: optionalNonEmpty(amqpUrls),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SECRET_KEY: optionalNonEmpty(secretKey),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  INBOUND_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
+  BUS_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(5),
+  BUS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  SMTP_URL: optionalNonEmpty(url(['smtp:', 'smtps:'])),
+  SMTP_FROM: optionalNonEmpty(z.string().min(3)),
+  CONNECTORS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  baseHost: string | undefined;
+  dataDir: string;
+  /** 32 bytes: encrypts channel secrets at rest and signs tokens. Never logged. */
+  secretKey: Buffer;
+  logLevel: (typeof LOG_LEVELS)[number];
+  database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dir: string };
+  bus: { kind: 'rabbitmq'; urls: string[] } | { kind: 'memory' };
+  inboundShards: number;
+  retry: { attempts: number; baseDelayMs: number };
+  smtp: { url: string; from: string } | { outboxDir: string; from: string };
+  connectorPackages: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(
+      `Switchboard cannot start: the configuration is invalid.\n` +
+        problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function decodeSecretKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the configuration once, at start-up. Every bad variable is reported together, so an
+ * operator fixes them in one go. Without SECRET_KEY in the embedded mode a key is made once and
+ * kept in DATA_DIR (mode 0600); with a real database a missing key is an error, since every
+ * process must share it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        reason: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  if (e.DATABASE_URL && !e.SECRET_KEY) {
+    throw new ConfigError([
+      { variable: 'SECRET_KEY', reason: 'is required when DATABASE_URL is set (all processes must share it)' },
+    ]);
+  }
+  const secretKey = e.SECRET_KEY ? decodeSecretKey(e.SECRET_KEY)! : loadOrCreateKey(dataDir);
+  const from = e.SMTP_FROM ?? 'Switchboard <no-reply@localhost>';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    baseHost: e.BASE_HOST,
+    dataDir,
+    secretKey,
+    logLevel: e.LOG_LEVEL,
+    database: e.DATABASE_URL
+      ? { kind: 'pg', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dir: join(dataDir, 'pglite') },
+    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL } : { kind: 'memory' },
+    inboundShards: e.INBOUND_SHARDS,
+    retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
+    connectorPackages: e.CONNECTORS,
+  };
+}
+
+function loadOrCreateKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const key = decodeSecretKey(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError([{ variable: 'SECRET_KEY', reason: `${file} does not hold a valid key` }]);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}

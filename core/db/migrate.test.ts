@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPgDatabase } from './pg/pg-database.js';
+import { openPgliteDatabase } from './pglite/pglite-database.js';
+import { migrateReset, migrateUp, migrationStatus } from './migrate.js';
+import type { DatabaseHandle } from './database.js';
+import { DATABASE_URL, emptyPgDatabase } from '../../test/support/services.js';
+
+const tables = async (handle: DatabaseHandle) =>
+  (
+    await sql<{ table_name: string }>`select table_name from information_schema.tables
+      where table_schema = 'public' and table_name not like 'schema_migrations%' order by table_name`.execute(handle.db)
+  ).rows.map((r) => r.table_name);
+
+const CORE_TABLES = [
+  'agent_skills', 'channels', 'contact_identities', 'contacts', 'conversations', 'group_members', 'groups',
+  'jobs', 'messages', 'outbox', 'role_permissions', 'roles', 'skills', 'tenants', 'users',
+];
+
+describe('migrations', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  const drivers = [
+    {
+      name: 'pg',
+      available: Boolean(DATABASE_URL),
+      open: async () => {
+        const empty = await emptyPgDatabase();
+        cleanups.push(() => empty.drop());
+        return openPgDatabase(empty.url, 3);
+      },
+    },
+    { name: 'pglite', available: true, open: () => openPgliteDatabase('memory://') },
+  ];
+
+  for (const driver of drivers) {
+    it.skipIf(!driver.available)(`run up, down and up again cleanly on ${driver.name}`, async () => {
+      const handle = await driver.open();
+      cleanups.push(() => handle.close());
+      expect(await migrateUp(handle.db)).toEqual(['applied 0001_core']);
+      expect(await tables(handle)).toEqual(CORE_TABLES);
+      expect(await migrateUp(handle.db)).toEqual([]);
+      expect((await migrationStatus(handle.db)).every((m) => m.executedAt)).toBe(true);
+      expect(await migrateReset(handle.db)).toEqual(['reverted 0001_core']);
+      expect(await tables(handle)).toEqual([]);
+      expect(await migrateUp(handle.db)).toEqual(['applied 0001_core']);
+    });
+
+    it.skipIf(!driver.available)(`enforce one identity per channel and external id on ${driver.name}`, async () => {
+      const handle = await driver.open();
+      cleanups.push(() => handle.close());
+      await migrateUp(handle.db);
+      const db = handle.db;
+      const tenant = await db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
+      const channel = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'web', name: 'Site' }).returning('id').executeTakeFirstOrThrow();
+      const contact = await db.insertInto('contacts').values({ tenant_id: tenant.id, name: 'Li' }).returning('id').executeTakeFirstOrThrow();
+      const identity = { tenant_id: tenant.id, contact_id: contact.id, channel_id: channel.id, external_id: 'visitor-1' };
+      await db.insertInto('contact_identities').values(identity).execute();
+      await expect(db.insertInto('contact_identities').values(identity).execute()).rejects.toThrow(/unique/i);
+      await expect(db.insertInto('tenants').values({ slug: 'www', name: 'No' }).execute()).rejects.toThrow(/check/i);
+    });
+  }
+
+  it.skipIf(!DATABASE_URL)('applies each migration once when several processes start at the same moment', async () => {
+    const empty = await emptyPgDatabase();
+    cleanups.push(() => empty.drop());
+    const handles = Array.from({ length: 4 }, () => openPgDatabase(empty.url, 2));
+    cleanups.push(() => Promise.all(handles.map((h) => h.close())));
+    const results = await Promise.all(handles.map((h) => migrateUp(h.db)));
+    expect(results.flat()).toEqual(['applied 0001_core']);
+    expect(await tables(handles[0]!)).toEqual(CORE_TABLES);
+  });
+});

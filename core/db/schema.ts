@@ -1,0 +1,208 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps come back as Date and may be written as Date or ISO string; all have defaults. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** bigint identity columns come back from pg as strings (they may exceed 2^53). */
+type BigId = ColumnType<string, never, never>;
+type Json<T = unknown> = ColumnType<T, T | string, T | string>;
+/** A JSON column with a default: optional on insert. */
+type JsonDefault<T = unknown> = ColumnType<T, T | string | undefined, T | string>;
+
+export type AccountStatus = 'invited' | 'active' | 'deactivated';
+export type AgentStatus = 'online' | 'busy' | 'away' | 'offline';
+export type PhoneStatus = 'offline' | 'ip_phone' | 'web_phone' | 'mobile';
+export type ConversationKind = 'chat' | 'email' | 'voice';
+export type ConversationStatus = 'open' | 'queued' | 'assigned' | 'resolved';
+export type GroupStrategy = 'round_robin' | 'least_busy' | 'skill_weighted' | 'sticky' | 'manual';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type Capacity = Partial<Record<ConversationKind, number>>;
+
+export interface TenantTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  settings: JsonDefault<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface RoleTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  builtin: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface RolePermissionTable {
+  tenant_id: string;
+  role_id: string;
+  permission: string;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  tenant_id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  role_id: string;
+  account_status: Generated<AccountStatus>;
+  agent_status: Generated<AgentStatus>;
+  phone_status: Generated<PhoneStatus>;
+  capacity: JsonDefault<Capacity>;
+  last_assigned_at: NullableTimestamp;
+  status_changed_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface GroupTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  strategy: Generated<GroupStrategy>;
+  settings: JsonDefault<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface GroupMemberTable {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+}
+
+export interface SkillTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+}
+
+export interface AgentSkillTable {
+  tenant_id: string;
+  user_id: string;
+  skill_id: string;
+  level: number;
+}
+
+export interface ChannelTable {
+  id: Generated<string>;
+  tenant_id: string;
+  type: string;
+  name: string;
+  config: JsonDefault<Record<string, unknown>>;
+  /** AES-256-GCM sealed JSON of the secret config fields; see core/crypto/secrets.ts. */
+  secrets: string | null;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: JsonDefault<Record<string, unknown>>;
+  tags: Generated<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactIdentityTable {
+  id: Generated<string>;
+  tenant_id: string;
+  contact_id: string;
+  channel_id: string;
+  external_id: string;
+  display_name: string | null;
+  created_at: Timestamp;
+}
+
+export interface ConversationTable {
+  id: Generated<string>;
+  tenant_id: string;
+  channel_id: string;
+  contact_id: string;
+  kind: Generated<ConversationKind>;
+  thread_key: Generated<string>;
+  status: Generated<ConversationStatus>;
+  group_id: string | null;
+  assignee_id: string | null;
+  priority: Generated<number>;
+  subject: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_message_at: NullableTimestamp;
+  queued_at: NullableTimestamp;
+  assigned_at: NullableTimestamp;
+  first_response_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+}
+
+export interface MessageTable {
+  id: BigId;
+  tenant_id: string;
+  conversation_id: string;
+  channel_id: string;
+  direction: 'in' | 'out';
+  sender_type: 'contact' | 'agent' | 'system' | 'bot';
+  sender_id: string | null;
+  external_id: string | null;
+  client_id: string | null;
+  private: Generated<boolean>;
+  content: Json<unknown[]>;
+  status: Generated<MessageStatus>;
+  error: string | null;
+  sent_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: BigId;
+  tenant_id: string | null;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  published_at: NullableTimestamp;
+}
+
+export interface JobTable {
+  id: BigId;
+  tenant_id: string | null;
+  kind: string;
+  key: string | null;
+  run_at: ColumnType<Date, Date | string, Date | string>;
+  payload: JsonDefault<Record<string, unknown>>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  roles: RoleTable;
+  role_permissions: RolePermissionTable;
+  users: UserTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  skills: SkillTable;
+  agent_skills: AgentSkillTable;
+  channels: ChannelTable;
+  contacts: ContactTable;
+  contact_identities: ContactIdentityTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+  outbox: OutboxTable;
+  jobs: JobTable;
+}
+
+export type Tenant = Selectable<TenantTable>;
+export type User = Selectable<UserTable>;
+export type Group = Selectable<GroupTable>;
+export type Channel = Selectable<ChannelTable>;
+export type Contact = Selectable<ContactTable>;
+export type Conversation = Selectable<ConversationTable>;
+export type Message = Selectable<MessageTable>;
+export type NewMessage = Insertable<MessageTable>;
+export type ConversationUpdate = Updateable<ConversationTable>;

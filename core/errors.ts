@@ -1,0 +1,41 @@
+/**
+ * Errors that cross a boundary carry what the caller needs; the HTTP layer turns them into
+ * answers in one place (console/server/errors.ts).
+ */
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly issues: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class UnauthorizedError extends Error {
+  constructor(message = 'authentication required') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends Error {
+  constructor(message = 'not allowed') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}

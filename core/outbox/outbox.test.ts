@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/memory/memory-bus.js';
+import type { Bus, Delivery } from '../bus/bus.js';
+import { openPgDatabase } from '../db/pg/pg-database.js';
+import { openPgliteDatabase } from '../db/pglite/pglite-database.js';
+import { migrateUp } from '../db/migrate.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { OutboxRelay, recordEvents, type EventEnvelope } from './outbox.js';
+import { DATABASE_URL, busFactories, emptyPgDatabase, eventually, freshDatabase, uniqueName } from '../../test/support/services.js';
+
+async function listen(bus: Bus, tenantId: string) {
+  const queue = uniqueName('outbox');
+  await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${tenantId}.#` }], transient: true });
+  const seen: Delivery[] = [];
+  const consumer = await bus.consume(queue, async (d) => void seen.push(d), { prefetch: 100 });
+  return { seen, consumer };
+}
+
+describe('outbox', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('publishes events only when their transaction commits, in order, then marks them sent', async () => {
+    const handle = await freshDatabase();
+    cleanups.push(() => handle.drop());
+    const bus = new MemoryBus();
+    const tenant = await handle.db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
+    const { seen, consumer } = await listen(bus, tenant.id);
+    cleanups.push(() => consumer.close());
+
+    await handle.db.transaction().execute(async (trx) => {
+      await recordEvents(trx, [
+        { tenantId: tenant.id, kind: 'conversation.created', payload: { n: 1 } },
+        { tenantId: tenant.id, kind: 'message.created', payload: { n: 2 } },
+      ]);
+    });
+    await expect(
+      handle.db.transaction().execute(async (trx) => {
+        await recordEvents(trx, [{ tenantId: tenant.id, kind: 'message.created', payload: { n: 'rolled back' } }]);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+
+    const relay = new OutboxRelay(handle.db, bus);
+    expect(await relay.drain()).toBe(2);
+    await eventually(() => seen.length === 2);
+    const envelopes = seen.map((d) => d.json<EventEnvelope>());
+    expect(envelopes.map((e) => e.payload.n)).toEqual([1, 2]);
+    expect(seen.map((d) => d.routingKey)).toEqual([`${tenant.id}.conversation.created`, `${tenant.id}.message.created`]);
+    expect(seen[0]!.messageId).toBe(`outbox-${envelopes[0]!.id}`);
+    expect(await relay.drain()).toBe(0);
+    const pending = await handle.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    expect(pending).toHaveLength(0);
+  });
+
+  it('keeps events in the outbox while the bus is down and publishes them once it is back', async () => {
+    const handle = await freshDatabase();
+    cleanups.push(() => handle.drop());
+    const tenant = await handle.db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
+    await recordEvents(handle.db, [{ tenantId: tenant.id, kind: 'x.happened', payload: {} }]);
+    const broken: Bus = Object.assign(new MemoryBus(), { publish: async () => Promise.reject(new Error('broker down')) });
+    expect(await new OutboxRelay(handle.db, broken).drain()).toBe(0);
+    const bus = new MemoryBus();
+    const { seen } = await listen(bus, tenant.id);
+    expect(await new OutboxRelay(handle.db, bus).drain()).toBe(1);
+    await eventually(() => seen.length === 1);
+  });
+
+  const drivers = [
+    { name: 'pg', available: Boolean(DATABASE_URL) },
+    { name: 'pglite', available: true },
+  ] as const;
+  for (const driver of drivers) {
+    for (const factory of busFactories) {
+      it.skipIf(!driver.available || !factory.available)(
+        `loses nothing when the process is killed between commit and publish (${driver.name}, ${factory.name})`,
+        async () => {
+          let target: string;
+          let reopen: () => Promise<DatabaseHandle>;
+          if (driver.name === 'pg') {
+            const empty = await emptyPgDatabase();
+            cleanups.push(() => empty.drop());
+            target = empty.url;
+            reopen = async () => openPgDatabase(empty.url, 2);
+          } else {
+            const dir = mkdtempSync(join(tmpdir(), 'sb-outbox-'));
+            cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+            target = dir;
+            reopen = () => openPgliteDatabase(dir);
+          }
+          let handle = await reopen();
+          await migrateUp(handle.db);
+          await handle.db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).execute();
+          // The embedded engine allows one process on its files at a time.
+          if (driver.name === 'pglite') await handle.close();
+
+          const output = await runChild('test/support/commit-then-die-child.ts', [target, '25']);
+          expect(output.signal).toBe('SIGKILL');
+          expect(output.stdout).toContain('committed');
+
+          if (driver.name === 'pglite') handle = await reopen();
+          cleanups.push(() => handle.close());
+          const tenant = await handle.db.selectFrom('tenants').select('id').executeTakeFirstOrThrow();
+          const bus = await factory.open();
+          cleanups.push(() => bus.close());
+          const { seen, consumer } = await listen(bus, tenant.id);
+          cleanups.push(() => consumer.close());
+          const relay = new OutboxRelay(handle.db, bus, { pollMs: 20 });
+          relay.start();
+          cleanups.push(() => relay.stop());
+          await eventually(() => seen.length === 25);
+          const names = seen.map((d) => d.json<EventEnvelope>().payload.name);
+          expect(names).toEqual(Array.from({ length: 25 }, (_, i) => `skill-${i}`));
+        },
+      );
+    }
+  }
+});
+
+function runChild(script: string, args: string[]): Promise<{ stdout: string; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => resolve({ stdout, signal }));
+  });
+}

@@ -1,0 +1,162 @@
+import { sql, type Transaction } from 'kysely';
+import type { Bus } from '../bus/bus.js';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../log/logger.js';
+
+export interface DomainEvent {
+  /** null for events about the installation rather than one company. */
+  tenantId: string | null;
+  /** Dotted, e.g. `conversation.assigned`; the bus routing key is `<tenant>.<kind>`. */
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+/** The event envelope as it travels on the `events` exchange. */
+export interface EventEnvelope {
+  id: string;
+  tenantId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+export const eventRoutingKey = (tenantId: string | null, kind: string) => `${tenantId ?? 'system'}.${kind}`;
+
+/**
+ * Writes events in the caller's transaction, beside the state they describe: both commit or
+ * neither does. The relay publishes them afterwards.
+ */
+export async function recordEvents(trx: Transaction<Database> | Db, events: DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(events.map((e) => ({ tenant_id: e.tenantId, kind: e.kind, payload: JSON.stringify(e.payload) })))
+    .execute();
+}
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  /** How often it looks when nobody pokes it. */
+  pollMs?: number;
+  /** Published rows older than this are deleted. */
+  keepMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Publishes committed events, oldest first, and marks them sent in the same transaction that
+ * locked them (FOR UPDATE SKIP LOCKED: several relays share the work). A crash after commit and
+ * before publish loses nothing: the rows wait. A crash after publish and before the mark
+ * publishes again, with the same message id (`outbox-<id>`), for consumers to dedupe: at least
+ * once, never zero times.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private lastCleanup = 0;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly keepMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: Bus,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 200;
+    this.keepMs = options.keepMs ?? 3_600_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.poke();
+  }
+
+  /** Asks for a pass now, e.g. right after a commit that wrote events. */
+  poke(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain().then(() => undefined).finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.poke();
+      } else {
+        this.timer = setTimeout(() => this.poke(), this.pollMs);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes until nothing is pending; returns how many it published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    try {
+      for (;;) {
+        const published = await this.publishBatch();
+        total += published;
+        if (published < this.batchSize) break;
+      }
+      if (Date.now() - this.lastCleanup > 60_000) await this.cleanup();
+    } catch (error) {
+      this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbox relay pass failed; will retry');
+    }
+    return total;
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['id', 'tenant_id', 'kind', 'payload', 'created_at'])
+        .where('published_at', 'is', null)
+        .orderBy('id')
+        .limit(this.batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      await Promise.all(
+        rows.map((row) => {
+          const envelope: EventEnvelope = {
+            id: row.id,
+            tenantId: row.tenant_id,
+            kind: row.kind,
+            payload: row.payload,
+            at: new Date(row.created_at).toISOString(),
+          };
+          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), envelope, { messageId: `outbox-${row.id}` });
+        }),
+      );
+      await trx
+        .updateTable('outbox')
+        .set({ published_at: sql`now()` })
+        .where('id', 'in', rows.map((r) => r.id))
+        .execute();
+      return rows.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    this.lastCleanup = Date.now();
+    await this.db
+      .deleteFrom('outbox')
+      .where('published_at', '<', new Date(Date.now() - this.keepMs))
+      .execute();
+  }
+}

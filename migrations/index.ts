@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { migration as core } from './0001_core.js';
+
+/** Every migration, in order. A new one is a new file here and a new line below. */
+export const migrations: Record<string, Migration> = {
+  '0001_core': core,
+};
