@@ -1,0 +1,49 @@
+/**
+ * The events that travel on the `events` exchange (key `<tenantId>.<kind>`), written through the
+ * outbox. Console nodes fan them out to the agents allowed to see them, so every event about a
+ * conversation carries the conversation's snapshot: group and assignee decide who may see it.
+ */
+import type { AgentStatus, ConversationStatus, MessageStatus } from '../db/schema.js';
+import type { ContentPart } from './messages.js';
+
+export interface ConversationSnapshot {
+  id: string;
+  channelId: string;
+  contactId: string;
+  status: ConversationStatus;
+  groupId: string | null;
+  assigneeId: string | null;
+  priority: number;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  senderType: 'contact' | 'agent' | 'system' | 'bot';
+  senderId: string | null;
+  private: boolean;
+  parts: ContentPart[];
+  status: MessageStatus;
+  createdAt: string;
+}
+
+export interface EventPayloads {
+  'message.created': { conversation: ConversationSnapshot; message: MessageView };
+  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string };
+  'conversation.created': { conversation: ConversationSnapshot };
+  'conversation.queued': { conversation: ConversationSnapshot; position: number };
+  'conversation.assigned': { conversation: ConversationSnapshot; previousAssigneeId: string | null };
+  'conversation.transferred': { conversation: ConversationSnapshot; from: { assigneeId: string | null; groupId: string | null }; note?: string };
+  'conversation.resolved': { conversation: ConversationSnapshot };
+  'conversation.reopened': { conversation: ConversationSnapshot };
+  'queue.position': { conversation: ConversationSnapshot; position: number };
+  'agent.status': { userId: string; status: AgentStatus };
+  typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
+}
+
+export type EventKind = keyof EventPayloads;
+
+export function event<K extends EventKind>(tenantId: string, kind: K, payload: EventPayloads[K]) {
+  return { tenantId, kind, payload: payload as unknown as Record<string, unknown> };
+}
