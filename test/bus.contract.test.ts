@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, Consumer, Delivery } from '../core/bus/bus.js';
 import type { MemoryBus } from '../core/bus/memory/memory-bus.js';
-import { busFactories, deleteQueues, eventually, uniqueName } from './support/services.js';
+import { BUS_NAMESPACE, busFactories, deleteQueues, eventually, uniqueName } from './support/services.js';
 
 // One contract, two implementations: what the router and connectors rely on holds on both.
 for (const factory of busFactories) {
@@ -193,7 +193,7 @@ async function holdMessagesThenDie(bus: Bus, kind: 'memory' | 'rabbitmq', queue:
     };
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-messages-child.ts', queue], {
-    env: process.env,
+    env: { ...process.env, BUS_NAMESPACE },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

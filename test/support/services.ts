@@ -15,6 +15,13 @@ export const AMQP_URL = process.env.AMQP_URL || undefined;
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 /**
+ * Each test file gets its own bus namespace (exchanges and queues prefixed with it), so files
+ * running in parallel on one broker never take each other's messages. Pass it to child processes
+ * as BUS_NAMESPACE.
+ */
+export const BUS_NAMESPACE = process.env.BUS_NAMESPACE || uniqueName('t');
+
+/**
  * A fresh, migrated database of its own for one test file: a new database on the PostgreSQL in
  * DATABASE_URL, or an in-memory PGlite without it. `drop()` removes it.
  */
@@ -74,7 +81,7 @@ export const busFactories: BusFactory[] = [
   {
     name: 'rabbitmq',
     available: Boolean(AMQP_URL),
-    open: () => RabbitMqBus.connect({ urls: AMQP_URL!.split(','), publishTimeoutMs: 3000 }),
+    open: () => RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: BUS_NAMESPACE, publishTimeoutMs: 3000 }),
   },
 ];
 
@@ -101,7 +108,7 @@ export async function deleteQueues(names: string[]): Promise<void> {
   try {
     const channel = await connection.createChannel();
     for (const name of names) {
-      for (const queue of [name, `${name}.dlq`, ...Array.from({ length: 6 }, (_, i) => `${name}.retry.${i}`)]) {
+      for (const queue of [name, `${name}.dlq`, ...Array.from({ length: 6 }, (_, i) => `${name}.retry.${i}`)].map((q) => `${BUS_NAMESPACE}.${q}`)) {
         await channel.deleteQueue(queue);
       }
     }

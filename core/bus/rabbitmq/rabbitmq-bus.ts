@@ -31,6 +31,11 @@ export interface RabbitMqBusOptions {
   publishTimeoutMs?: number;
   /** A poisoned message redelivered this often (crashing its consumer) goes to the dead-letter queue. */
   deliveryLimit?: number;
+  /**
+   * Prefixes every exchange and queue name (`<namespace>.inbound`), so several installations —
+   * or parallel test runs — share one broker without seeing each other's messages.
+   */
+  namespace?: string;
 }
 
 interface ConsumerSpec {
@@ -70,7 +75,11 @@ export class RabbitMqBus implements Bus {
   private readonly publishTimeoutMs: number;
   private readonly deliveryLimit: number;
 
+  /** The broker-side name of an exchange or queue. */
+  private readonly n: (name: string) => string;
+
   private constructor(private readonly options: RabbitMqBusOptions) {
+    this.n = options.namespace ? (name) => `${options.namespace}.${name}` : (name) => name;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.deliveryLimit = options.deliveryLimit ?? 20;
     this.ready = Promise.resolve();
@@ -90,7 +99,7 @@ export class RabbitMqBus implements Bus {
   }
 
   async publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options: PublishOptions = {}): Promise<void> {
-    await this.send(exchange, routingKey, encodeBody(body), {
+    await this.send(this.n(exchange), routingKey, encodeBody(body), {
       persistent: true,
       messageId: options.messageId,
       headers: options.headers,
@@ -106,7 +115,7 @@ export class RabbitMqBus implements Bus {
       closed: false,
       reset: () => {},
       start: async (channel) => {
-        const { consumerTag } = await channel.consume(queue, (message) => {
+        const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
           const delivery = toDelivery(message);
           const work = handler(delivery).then(
@@ -154,7 +163,7 @@ export class RabbitMqBus implements Bus {
           (error) => this.options.logger?.error({ err: error, queue }, 'settling a batch failed'),
         );
         const own = batcher;
-        const { consumerTag } = await channel.consume(queue, (message) => {
+        const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
           const delivery = toDelivery(message);
           messages.set(delivery, message);
@@ -180,7 +189,7 @@ export class RabbitMqBus implements Bus {
     const letters: DeadLetter[] = [];
     try {
       while (letters.length < limit) {
-        const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
+        const message = await channel.get(this.n(deadLetterQueueName(queue)), { noAck: false });
         if (!message) break;
         const headers = (message.properties.headers ?? {}) as Headers;
         letters.push({
@@ -204,13 +213,13 @@ export class RabbitMqBus implements Bus {
     let moved = 0;
     try {
       while (moved < limit) {
-        const message = await channel.get(deadLetterQueueName(queue), { noAck: false });
+        const message = await channel.get(this.n(deadLetterQueueName(queue)), { noAck: false });
         if (!message) break;
         const headers = { ...(message.properties.headers ?? {}) };
         delete headers[ATTEMPT_HEADER];
         delete headers[ERROR_HEADER];
         delete headers['x-death'];
-        channel.publish('', queue, message.content, { ...message.properties, headers, persistent: true });
+        channel.publish('', this.n(queue), message.content, { ...message.properties, headers, persistent: true });
         await channel.waitForConfirms();
         channel.ack(message);
         moved++;
@@ -225,7 +234,7 @@ export class RabbitMqBus implements Bus {
     await this.whenReady();
     const channel = await this.connection!.createChannel();
     try {
-      return (await channel.checkQueue(queue)).messageCount;
+      return (await channel.checkQueue(this.n(queue))).messageCount;
     } finally {
       await channel.close().catch(() => {});
     }
@@ -258,7 +267,7 @@ export class RabbitMqBus implements Bus {
       try {
         const connection = await amqp.connect(url, { clientProperties: { connection_name: 'switchboard' } });
         const publisher = await connection.createConfirmChannel();
-        for (const exchange of EXCHANGES) await publisher.assertExchange(exchange, 'topic', { durable: true });
+        for (const exchange of EXCHANGES) await publisher.assertExchange(this.n(exchange), 'topic', { durable: true });
         for (const definition of this.queues.values()) await this.declareOn(publisher, definition);
         connection.on('error', () => {});
         connection.on('blocked', () => {
@@ -338,25 +347,26 @@ export class RabbitMqBus implements Bus {
   // --- topology ---
 
   private async declareOn(channel: Channel, definition: QueueDefinition): Promise<void> {
-    const { name } = definition;
+    const name = this.n(definition.name);
     if (definition.transient) {
       await channel.assertQueue(name, { durable: false, exclusive: true, autoDelete: true });
     } else {
-      await channel.assertQueue(deadLetterQueueName(name), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      const deadLetters = this.n(deadLetterQueueName(definition.name));
+      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
       await channel.assertQueue(name, {
         durable: true,
         arguments: {
           'x-queue-type': 'quorum',
           'x-delivery-limit': this.deliveryLimit,
           'x-dead-letter-exchange': '',
-          'x-dead-letter-routing-key': deadLetterQueueName(name),
+          'x-dead-letter-routing-key': deadLetters,
           ...QUORUM_DEAD_LETTERING,
           ...(definition.singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
         },
       });
       const retry = definition.retry;
       for (let attempt = 0; retry && attempt < retry.attempts; attempt++) {
-        await channel.assertQueue(retryQueueName(name, attempt), {
+        await channel.assertQueue(this.n(retryQueueName(definition.name, attempt)), {
           durable: true,
           arguments: {
             'x-queue-type': 'quorum',
@@ -368,7 +378,7 @@ export class RabbitMqBus implements Bus {
         });
       }
     }
-    for (const binding of definition.bindings) await channel.bindQueue(name, binding.exchange, binding.pattern);
+    for (const binding of definition.bindings) await channel.bindQueue(name, this.n(binding.exchange), binding.pattern);
   }
 
   // --- publishing and settling ---
@@ -398,7 +408,7 @@ export class RabbitMqBus implements Bus {
     headers['x-sb-routing-key'] = String(headers['x-sb-routing-key'] ?? message.fields.routingKey);
     const target = definition?.retry && attempt < definition.retry.attempts ? retryQueueName(queue, attempt) : deadLetterQueueName(queue);
     try {
-      await this.send('', target, message.content, { ...message.properties, headers, persistent: true });
+      await this.send('', this.n(target), message.content, { ...message.properties, headers, persistent: true });
       safeAck(channel, message);
     } catch (sendError) {
       // Not parked anywhere: leave it to the broker, which redelivers it.
