@@ -177,6 +177,8 @@ const up = [
   `CREATE TABLE outbox (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tenant_id uuid,
+    exchange text NOT NULL DEFAULT 'events' CHECK (exchange IN ('events', 'outbound', 'inbound')),
+    routing_key text,
     kind text NOT NULL,
     payload jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),

@@ -161,6 +161,9 @@ export interface MessageTable {
 export interface OutboxTable {
   id: BigId;
   tenant_id: string | null;
+  exchange: ColumnType<'events' | 'outbound' | 'inbound', 'events' | 'outbound' | 'inbound' | undefined, never>;
+  /** Set for messages to another exchange; events route by `<tenant>.<kind>`. */
+  routing_key: string | null;
   kind: string;
   payload: Json<Record<string, unknown>>;
   created_at: Timestamp;

@@ -35,6 +35,26 @@ export async function recordEvents(trx: Transaction<Database> | Db, events: Doma
     .execute();
 }
 
+/**
+ * Writes a message for another exchange (a reply for `outbound`, say) in the caller's
+ * transaction: it is published once the transaction commits, exactly like an event.
+ */
+export async function recordMessage(
+  trx: Transaction<Database> | Db,
+  message: { tenantId: string | null; exchange: 'outbound' | 'inbound'; routingKey: string; kind: string; body: Record<string, unknown> },
+): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({
+      tenant_id: message.tenantId,
+      exchange: message.exchange,
+      routing_key: message.routingKey,
+      kind: message.kind,
+      payload: JSON.stringify(message.body),
+    })
+    .execute();
+}
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often it looks when nobody pokes it. */
@@ -123,7 +143,7 @@ export class OutboxRelay {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
-        .select(['id', 'tenant_id', 'kind', 'payload', 'created_at'])
+        .select(['id', 'tenant_id', 'exchange', 'routing_key', 'kind', 'payload', 'created_at'])
         .where('published_at', 'is', null)
         .orderBy('id')
         .limit(this.batchSize)
@@ -133,6 +153,10 @@ export class OutboxRelay {
       if (rows.length === 0) return 0;
       await Promise.all(
         rows.map((row) => {
+          const messageId = `outbox-${row.id}`;
+          if (row.exchange !== 'events') {
+            return this.bus.publish(row.exchange, row.routing_key ?? '', row.payload, { messageId, headers: { kind: row.kind } });
+          }
           const envelope: EventEnvelope = {
             id: row.id,
             tenantId: row.tenant_id,
@@ -140,7 +164,7 @@ export class OutboxRelay {
             payload: row.payload,
             at: new Date(row.created_at).toISOString(),
           };
-          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), envelope, { messageId: `outbox-${row.id}` });
+          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), envelope, { messageId });
         }),
       );
       await trx

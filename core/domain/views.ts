@@ -1,0 +1,29 @@
+import type { Conversation, Message } from '../db/schema.js';
+import type { ConversationSnapshot, MessageView } from './events.js';
+import type { ContentPart } from './messages.js';
+
+export function conversationSnapshot(row: Conversation): ConversationSnapshot {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    contactId: row.contact_id,
+    status: row.status,
+    groupId: row.group_id,
+    assigneeId: row.assignee_id,
+    priority: row.priority,
+  };
+}
+
+export function messageView(row: Message): MessageView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    senderType: row.sender_type,
+    senderId: row.sender_id,
+    private: row.private,
+    parts: row.content as ContentPart[],
+    status: row.status,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
