@@ -4,6 +4,7 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { startGateway } from './gateway.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -18,7 +19,7 @@ export interface Part {
  * consumers (router) and the agents' API (console) add themselves here as they land.
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
-  gateway: [],
+  gateway: [startGateway],
   router: [],
   console: [],
 };

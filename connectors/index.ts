@@ -1,0 +1,5 @@
+import type { AnyConnector } from '../core/connector/define.js';
+import appApi from './app-api/connector.js';
+
+/** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
+export const builtInConnectors: AnyConnector[] = [appApi];
