@@ -4,6 +4,7 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { startConsole } from '../server/console-part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -20,7 +21,7 @@ export interface Part {
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [],
   router: [],
-  console: [],
+  console: [startConsole],
 };
 
 export interface RunningProcess {
