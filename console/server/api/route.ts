@@ -15,7 +15,7 @@ export interface Auth {
 }
 
 /** Who may call a route: anybody (sign-in, sign-up), any signed-in user, or holders of a permission. */
-export type Access = { public: true } | { signedIn: true } | { permission: Permission } | { anyOf: Permission[] };
+export type Access = { public: true } | { signedIn: true } | { permission: Permission } | { anyOf: readonly Permission[] };
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
