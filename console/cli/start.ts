@@ -4,6 +4,8 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { startRouter } from '../../router/part.js';
+import { startConsole } from '../server/console-part.js';
 import { startGateway } from './gateway.js';
 
 /** A part of the product that a role runs in a process. */
@@ -20,8 +22,8 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [startGateway],
-  router: [],
-  console: [],
+  router: [(ctx) => startRouter(ctx)],
+  console: [startConsole],
 };
 
 export interface RunningProcess {
