@@ -1,6 +1,7 @@
 import { describeConformance, webhookReceiver, type SendTarget } from '../../core/connector/testkit/index.js';
 import { signPayload } from '../../core/connector/signatures.js';
 import { realServices } from '../../test/support/connectors.js';
+import { storedThroughRouter } from '../../test/support/pipeline.js';
 import appApi from './connector.js';
 import { appApiFixtures } from './fixtures/index.js';
 
@@ -13,6 +14,7 @@ describeConformance({
   settings: { webhookSecret: WEBHOOK_SECRET, signingSecret: SIGNING_SECRET },
   samples: appApiFixtures,
   services: realServices,
+  storedCount: storedThroughRouter,
   request(harness, body, credentials) {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = credentials === 'bad' ? signPayload('not-the-secret-0123456789', timestamp, body) : signPayload(SIGNING_SECRET, timestamp, body);

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { WebSocketServer } from 'ws';
 import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
@@ -44,7 +45,9 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
       for (const part of parts) part.mount?.(app);
     });
     const address = await new Promise<{ port: number }>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info));
+      // WebSocket upgrades (the web chat's live feed) are answered by the routes that ask for them.
+      const websocket = { server: new WebSocketServer({ noServer: true }) };
+      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket }, (info) => resolve(info));
       server.once('error', reject);
     });
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;

@@ -129,6 +129,8 @@ export interface ConnectorRuntime {
   channelByPublicKey(publicKey: string): Promise<ChannelContext<any> | undefined>;
   /** Publishes normalized messages to the inbound shards; resolves after the broker's confirm. */
   publishInbound(ctx: ChannelContext<any>, messages: InboundMessage[]): Promise<void>;
+  /** Normalizes payloads with the channel's connector, checks them, publishes with a confirm. */
+  accept(ctx: ChannelContext<any>, payloads: unknown[]): Promise<InboundMessage[]>;
   /** Tells the outbox relay there is something to publish. */
   pokeOutbox(): void;
 }

@@ -14,13 +14,15 @@ export interface SendTarget {
   settings: Record<string, unknown>;
   /** What the target received, oldest first. */
   received(): Promise<unknown[]>;
+  /** Called once the channel exists, for targets that listen on the harness (the bus, say). */
+  attach?(harness: Harness): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface SendFailureCase {
   name: string;
-  /** Makes the next send fail in this way. */
-  arrange(target: SendTarget, harness: Harness): Promise<void> | void;
+  /** Makes the next send fail in this way; may name the recipient to send to. */
+  arrange(target: SendTarget, harness: Harness): Promise<void | { recipient?: string }> | void | { recipient?: string };
   retryable: boolean;
 }
 
@@ -36,6 +38,8 @@ export interface ConformanceSubject {
   /** The bytes of a payload on the wire (JSON unless said otherwise). */
   encode?(payload: unknown): Buffer;
   sendTarget(): Promise<SendTarget>;
+  /** The customer sends go to, when the channel must know them first (a web chat visitor). */
+  recipient?(harness: Harness): Promise<string>;
   /** Ways a send can fail, with whether a retry may help. At least one. */
   sendFailures: SendFailureCase[];
   /** The database and bus to run on; embedded ones (PGlite in memory, in-process bus) otherwise. */
@@ -82,6 +86,7 @@ export function describeConformance(subject: ConformanceSubject): void {
     beforeAll(async () => {
       target = await subject.sendTarget();
       harness = await openHarness(connector, { ...target.settings, ...subject.settings }, subject.services);
+      await target.attach?.(harness);
     });
     afterAll(async () => {
       await target?.close();
@@ -180,9 +185,10 @@ export function describeConformance(subject: ConformanceSubject): void {
 
     it('sends every content kind it declares, returning the provider id', async () => {
       const ctx = await channelContext(harness);
+      const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
       for (const kind of connector.capabilities.send) {
         const before = (await target.received()).length;
-        const receipt = await connector.send(outboundFor(harness, [sampleOutboundPart(kind)]), ctx);
+        const receipt = await connector.send(outboundFor(harness, [sampleOutboundPart(kind)], recipient), ctx);
         const id = typeof receipt === 'string' ? receipt : receipt.id;
         expect(typeof id).toBe('string');
         expect(id.length).toBeGreaterThan(0);
@@ -195,9 +201,10 @@ export function describeConformance(subject: ConformanceSubject): void {
     it('classifies send failures as retryable or permanent', async () => {
       expect(subject.sendFailures.length).toBeGreaterThan(0);
       const ctx = await channelContext(harness);
+      const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
       for (const failure of subject.sendFailures) {
-        await failure.arrange(target, harness);
-        const error = await connector.send(outboundFor(harness, [sampleOutboundPart('text')]), ctx).then(
+        const arranged = await failure.arrange(target, harness);
+        const error = await connector.send(outboundFor(harness, [sampleOutboundPart('text')], arranged?.recipient ?? recipient), ctx).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -221,7 +228,7 @@ export function describeConformance(subject: ConformanceSubject): void {
   });
 }
 
-function outboundFor(harness: Harness, parts: ContentPart[]): OutboundEnvelope {
+function outboundFor(harness: Harness, parts: ContentPart[], recipient: string): OutboundEnvelope {
   return {
     version: 1,
     tenantId: harness.tenantId,
@@ -229,7 +236,7 @@ function outboundFor(harness: Harness, parts: ContentPart[]): OutboundEnvelope {
     channelType: harness.channel.type,
     messageId: String(Math.floor(Math.random() * 1e9)),
     conversationId: '00000000-0000-4000-8000-000000000001',
-    recipient: { externalId: 'conformance-user' },
+    recipient: { externalId: recipient },
     threadKey: '',
     parts,
   };
