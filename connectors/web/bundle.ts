@@ -19,7 +19,7 @@ export function widgetBundle(): Promise<WidgetBundle> {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: ['es2019', 'safari13'],
+    target: ['es2020', 'chrome80', 'firefox78', 'safari14'],
     write: false,
     legalComments: 'none',
   }).then((result) => {

@@ -167,7 +167,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       .where('m.direction', '=', 'out')
       .where('m.private', '=', false)
       .where('m.id', '<=', upTo)
-      .where('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent'])
+      // The message named is the one the widget shows, so it may still be queued: the push can
+      // reach the browser before the worker records the send. Older queued ones are not touched.
+      .where((eb) => eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]))
       .limit(500)
       .execute();
     const moved = await updateMessageStatus(runtime.db, { tenantId: ctx.channel.tenantId, messageIds: ids.map((r) => r.id), status });

@@ -222,7 +222,8 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     form.append(error, button);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const values = Object.fromEntries(inputs.map((i) => [i.name, i.value.trim()]).filter(([, v]) => v));
+      const values: Record<string, string> = {};
+      for (const input of inputs) if (input.value.trim()) values[input.name] = input.value.trim();
       onDone(values).catch((err: unknown) => (error.textContent = err instanceof Error ? err.message : 'failed'));
     });
     return form;
