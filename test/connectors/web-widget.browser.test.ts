@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROLES } from '../../core/config/config.js';
@@ -27,6 +28,10 @@ describe('web chat widget in a real browser', () => {
   let siteUrl: string;
   let browser: BrowserContext;
   let page: Page;
+  let world: Awaited<ReturnType<typeof createWorld>>;
+  let agentId: string;
+  let channel: Awaited<ReturnType<typeof createChannel>>['channel'];
+  const sockets: string[] = [];
 
   beforeAll(async () => {
     database = DATABASE_URL ? await emptyPgDatabase() : undefined;
@@ -46,6 +51,21 @@ describe('web chat widget in a real browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    world = await createWorld(running.ctx.database.db, 'widget-shop');
+    const group = await addGroup(world, 'Sales');
+    agentId = await addAgent(world, 'Zhang Wei', { groups: [group] });
+    await running.ctx.database.db.insertInto('router_settings').values({ tenant_id: world.tenantId, default_group_id: group } as never).execute();
+    channel = (await createChannel(await connectorDeps(running.ctx), world.tenantId, { type: 'web', name: 'Shop site', config: { title: 'Shop help' } })).channel;
+
+    site = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
+<script src="${running.url}/widget/widget.js" data-key="${channel.publicKey}"></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
+
   });
   afterAll(async () => {
     await browser?.close();
@@ -56,20 +76,6 @@ describe('web chat widget in a real browser', () => {
 
   it('lets a visitor send text and an image, reload, and read the reply of the assigned agent', { timeout: 90_000 }, async () => {
     const db = running.ctx.database.db;
-    const world = await createWorld(db, 'widget-shop');
-    const group = await addGroup(world, 'Sales');
-    const agentId = await addAgent(world, 'Zhang Wei', { groups: [group] });
-    await db.insertInto('router_settings').values({ tenant_id: world.tenantId, default_group_id: group } as never).execute();
-    const { channel } = await createChannel(await connectorDeps(running.ctx), world.tenantId, { type: 'web', name: 'Shop site', config: { title: 'Shop help' } });
-
-    site = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
-<script src="${running.url}/widget/widget.js" data-key="${channel.publicKey}"></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
-
     await page.goto(siteUrl);
     await page.locator('#switchboard-chat .launcher').click();
     const composer = page.locator('#switchboard-chat textarea');
@@ -110,5 +116,33 @@ describe('web chat widget in a real browser', () => {
       const reply = await db.selectFrom('messages').select('status').where('conversation_id', '=', conversation!.id).where('direction', '=', 'out').executeTakeFirst();
       return reply?.status === 'read';
     });
+    expect(sockets.some((url) => url.includes(`/widget/${channel.publicKey}/socket`))).toBe(true);
+  });
+
+  it('falls back to Server-Sent Events where WebSocket is not available', { timeout: 60_000 }, async () => {
+    const db = running.ctx.database.db;
+    const other = await browser.newPage();
+    try {
+      await other.addInitScript(() => {
+        // A proxy that breaks WebSocket, as some corporate networks do.
+        Object.defineProperty(window, 'WebSocket', { value: undefined });
+      });
+      await other.evaluate(() => localStorage.clear()).catch(() => {});
+      await other.goto(`${siteUrl}?second`);
+      await other.evaluate(() => localStorage.clear());
+      await other.reload();
+      await other.locator('#switchboard-chat .launcher').click();
+      await other.locator('#switchboard-chat textarea').fill('hello over SSE');
+      await other.locator('#switchboard-chat textarea').press('Enter');
+      const message = await eventually(
+        async () => db.selectFrom('messages').selectAll().where('channel_id', '=', channel.id).where(sql<boolean>`content @> ${JSON.stringify([{ text: 'hello over SSE' }])}::jsonb`).executeTakeFirst(),
+        { timeoutMs: 15_000 },
+      );
+      await queueReply(db, { tenantId: world.tenantId, conversationId: message!.conversation_id, sender: { type: 'agent', id: agentId }, parts: [{ type: 'text', text: 'Hi there, by SSE' }] });
+      running.ctx.relay.poke();
+      await expect.poll(() => other.locator('#switchboard-chat .msg.out').last().textContent(), { timeout: 15_000 }).toBe('Hi there, by SSE');
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -115,9 +115,14 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
       void resync().catch(() => {});
     };
     const again = (sse: boolean) => setTimeout(() => connect(sse), Math.min(30_000, 500 * 2 ** retry++));
-    if (!preferSse && 'WebSocket' in window) {
+    let socket: WebSocket | undefined;
+    try {
+      if (!preferSse && typeof WebSocket === 'function') socket = new WebSocket(`${api.base.replace(/^http/, 'ws')}/socket${query}`);
+    } catch {
+      socket = undefined;
+    }
+    if (socket) {
       let opened = false;
-      const socket = new WebSocket(`${api.base.replace(/^http/, 'ws')}/socket${query}`);
       socket.onmessage = (e) => {
         const frame = JSON.parse(String(e.data));
         if (frame.type === 'ready') {
