@@ -78,5 +78,5 @@ describeConformance({
       close: async () => consumer?.close(),
     };
   },
-  sendFailures: [{ name: 'an unknown visitor fails for good', arrange: () => ({ recipient: 'v:nobody' }), retryable: false }],
+  sendFailures: [{ name: 'an unknown visitor fails for good', arrange: () => {}, recipient: 'v:nobody', retryable: false }],
 });

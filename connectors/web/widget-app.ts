@@ -49,7 +49,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   const channel = async (c: HonoContext): Promise<ChannelContext<WebConfig>> => {
     const ctx = await runtime.channelByPublicKey(c.req.param('key') ?? '');
-    if (!ctx || ctx.channel.type !== 'web') throw new NotFoundError('chat');
+    if (ctx?.channel.type !== 'web') throw new NotFoundError('chat');
     const origin = c.req.header('origin');
     const allowed = (ctx.config as WebConfig).allowedOrigins;
     if (origin && allowed.length > 0 && !allowed.some((a) => new URL(a).origin === origin)) throw new ForbiddenError('this site may not embed the chat');

@@ -10,10 +10,14 @@ import { startPullLoops } from './pull.js';
 
 describe('pull loops', () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
+  const children = new Map<string, ChildProcess>();
   beforeAll(async () => {
     database = await freshDatabase();
   });
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    await database.drop();
+  });
 
   const cursor = async (channelId: string) =>
     database.db.selectFrom('pull_cursors').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
@@ -42,11 +46,6 @@ describe('pull loops', () => {
   });
 
   describe.skipIf(!DATABASE_URL)('across processes', () => {
-    const children = new Map<string, ChildProcess>();
-    afterAll(() => {
-      for (const child of children.values()) child.kill('SIGKILL');
-    });
-
     function startChild(name: string): Promise<void> {
       const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pull-child.ts', database.url!, name], {
         env: { ...process.env, TICKER_NAME: name },

@@ -126,11 +126,13 @@ describe('web chat widget in a real browser', () => {
       await other.addInitScript(() => {
         // A proxy that breaks WebSocket, as some corporate networks do.
         Object.defineProperty(window, 'WebSocket', { value: undefined });
+        // A new visitor: this tab starts without the first visitor's saved session.
+        if (!sessionStorage.getItem('fresh')) {
+          localStorage.clear();
+          sessionStorage.setItem('fresh', '1');
+        }
       });
-      await other.evaluate(() => localStorage.clear()).catch(() => {});
       await other.goto(`${siteUrl}?second`);
-      await other.evaluate(() => localStorage.clear());
-      await other.reload();
       await other.locator('#switchboard-chat .launcher').click();
       await other.locator('#switchboard-chat textarea').fill('hello over SSE');
       await other.locator('#switchboard-chat textarea').press('Enter');

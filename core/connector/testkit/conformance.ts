@@ -21,8 +21,10 @@ export interface SendTarget {
 
 export interface SendFailureCase {
   name: string;
-  /** Makes the next send fail in this way; may name the recipient to send to. */
-  arrange(target: SendTarget, harness: Harness): Promise<void | { recipient?: string }> | void | { recipient?: string };
+  /** Makes the next send fail in this way. */
+  arrange(target: SendTarget, harness: Harness): Promise<void> | void;
+  /** Sends to this customer instead of the usual one (an unknown recipient, say). */
+  recipient?: string;
   retryable: boolean;
 }
 
@@ -203,8 +205,8 @@ export function describeConformance(subject: ConformanceSubject): void {
       const ctx = await channelContext(harness);
       const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
       for (const failure of subject.sendFailures) {
-        const arranged = await failure.arrange(target, harness);
-        const error = await connector.send(outboundFor(harness, [sampleOutboundPart('text')], arranged?.recipient ?? recipient), ctx).then(
+        await failure.arrange(target, harness);
+        const error = await connector.send(outboundFor(harness, [sampleOutboundPart('text')], failure.recipient ?? recipient), ctx).then(
           () => undefined,
           (e: unknown) => e,
         );
