@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.js';
 import { appApiRoutes } from './inbound.js';
 import { normalizeAppMessage } from './normalize.js';
+import { conversationEvents } from './events.js';
 import { deliverToWebhook } from './send.js';
 
 /**
@@ -33,4 +34,5 @@ export default defineConnector({
   inbound: { kind: 'http', routes: appApiRoutes },
   normalize: normalizeAppMessage,
   send: deliverToWebhook,
+  events: conversationEvents,
 });

@@ -40,7 +40,15 @@ export async function deliverToWebhook(outbound: OutboundEnvelope, ctx: ChannelC
     parts: outbound.parts,
     ...(outbound.inReplyTo ? { inReplyTo: outbound.inReplyTo } : {}),
   };
-  const body = JSON.stringify(message);
+  await postSigned(ctx, url, deliveryId, outbound.messageId, JSON.stringify(message));
+  return { id: deliveryId, delivered: true };
+}
+
+/**
+ * One signed POST to the company's webhook, recorded as an attempt of its delivery. Throws a
+ * ConnectorError that says whether another attempt can help.
+ */
+export async function postSigned(ctx: ChannelContext<AppApiConfig>, url: string, deliveryId: string, messageId: string | null, body: string): Promise<void> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const started = performance.now();
   let status: number | null = null;
@@ -65,14 +73,13 @@ export async function deliverToWebhook(outbound: OutboundEnvelope, ctx: ChannelC
   } catch (error) {
     failure = errorForNetwork(error, 'the webhook');
   }
-  await recordAttempt(ctx, { deliveryId, messageId: outbound.messageId, url, status, error: failure?.message ?? null, durationMs: performance.now() - started });
+  await recordAttempt(ctx, { deliveryId, messageId, url, status, error: failure?.message ?? null, durationMs: performance.now() - started });
   if (failure) throw failure;
-  return { id: deliveryId, delivered: true };
 }
 
 async function recordAttempt(
   ctx: ChannelContext<AppApiConfig>,
-  attempt: { deliveryId: string; messageId: string; url: string; status: number | null; error: string | null; durationMs: number },
+  attempt: { deliveryId: string; messageId: string | null; url: string; status: number | null; error: string | null; durationMs: number },
 ): Promise<void> {
   await ctx.db
     .insertInto('webhook_deliveries')

@@ -2,6 +2,7 @@ import { builtInConnectors } from '../../connectors/index.js';
 import type { ConnectorDeps } from '../../core/connector/channel-context.js';
 import { createHooksApp } from '../../core/connector/gateway.js';
 import { startOutboundWorkers } from '../../core/connector/outbound-worker.js';
+import { startEventForwarders } from '../../core/connector/event-forwarder.js';
 import { startPullLoops } from '../../core/connector/pull.js';
 import { loadConnectors, type ConnectorRegistry } from '../../core/connector/registry.js';
 import { createConnectorRuntime } from '../../core/connector/runtime.js';
@@ -24,8 +25,8 @@ export async function connectorDeps(ctx: Context): Promise<ConnectorDeps> {
 
 /**
  * The gateway role: providers' webhooks under `/hooks/:channelId/*`, connectors' public
- * endpoints (the web chat under `/widget/*`), the outbound workers that deliver replies, and
- * the pull loops (one per channel across the cluster).
+ * endpoints (the web chat under `/widget/*`), the outbound workers that deliver replies, the
+ * forwarders of conversation events to connectors that want them, and the pull loops (one per channel across the cluster).
  */
 export async function startGateway(ctx: Context): Promise<Part> {
   const deps = await connectorDeps(ctx);
@@ -34,6 +35,7 @@ export async function startGateway(ctx: Context): Promise<Part> {
     deps.registry.list().flatMap((connector) => (connector.mounts ?? []).map(async (mount) => ({ prefix: mount.prefix, app: await mount.create(runtime) }))),
   );
   const workers = await startOutboundWorkers(deps, { poke: () => ctx.relay.poke() });
+  const forwarders = await startEventForwarders(deps);
   const pulls = startPullLoops(deps, { exclusive: ctx.database.kind === 'pg' });
   return {
     name: 'gateway',
@@ -44,6 +46,7 @@ export async function startGateway(ctx: Context): Promise<Part> {
     async stop() {
       await pulls.stop();
       await workers.stop();
+      await forwarders.stop();
     },
   };
 }

@@ -113,6 +113,24 @@ export interface SendReceipt {
   delivered?: boolean;
 }
 
+/** A domain event as a connector's event handler gets it (see core/domain/events.ts). */
+export interface ChannelEvent {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * Domain events about this connector's channels that it passes on to the provider (the app API
+ * tells the company's backend a conversation was resolved). Failures are handled like sends:
+ * a retryable ConnectorError is retried with growing delays, then dead-lettered.
+ */
+export interface EventForwarding<C> {
+  kinds: readonly string[];
+  handle(event: ChannelEvent, ctx: ChannelContext<C>): Promise<void>;
+}
+
 /** Extra HTTP endpoints a browser-facing connector serves (the web chat's `/widget/*`). */
 export interface PublicMount {
   prefix: string;
@@ -153,6 +171,7 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Delivers a reply; returns the provider's id, or throws a ConnectorError. */
   send(outbound: OutboundEnvelope, ctx: ChannelContext<z.infer<S>>): Promise<string | SendReceipt>;
   mounts?: readonly PublicMount[];
+  events?: EventForwarding<z.infer<S>>;
 }
 
 export type AnyConnector = ConnectorDefinition<z.ZodObject>;
