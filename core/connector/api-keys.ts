@@ -19,18 +19,24 @@ export async function issueApiKey(db: Db, tenantId: string, channelId: string): 
   return { id: row.id, key, prefix };
 }
 
-/** true when `key` is a live key of the channel. */
+/**
+ * true when `key` is a live key of the channel. The last use is written at most once a minute:
+ * a busy integration must not turn every request into a write on one row.
+ */
 export async function verifyApiKey(db: Db, channelId: string, key: string): Promise<boolean> {
   if (!key.startsWith('sbk_') || key.length > 100) return false;
   const row = await db
-    .updateTable('channel_api_keys')
-    .set({ last_used_at: sql`now()` })
+    .selectFrom('channel_api_keys')
+    .select(['id', 'last_used_at'])
     .where('key_hash', '=', hashKey(key))
     .where('channel_id', '=', channelId)
     .where('revoked_at', 'is', null)
-    .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
+  if (!row) return false;
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    await db.updateTable('channel_api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+  }
+  return true;
 }
 
 export async function revokeApiKey(db: Db, tenantId: string, channelId: string, keyId: string): Promise<boolean> {
