@@ -126,3 +126,32 @@ export async function publishInbound(bus: Bus, shards: number, env: InboundEnvel
 export async function waitFor<T>(probe: () => Promise<T | false | undefined | null> | T | false | undefined | null, timeoutMs = 15_000): Promise<T> {
   return (await eventually(probe, { timeoutMs })) as T;
 }
+
+/** Runs inbound messages through the pipeline in one transaction, as one batch from a shard would. */
+export async function deliver(db: Db, ...envelopes: InboundEnvelope[]) {
+  const { processInbound } = await import('../../router/pipeline/process-batch.js');
+  return db.transaction().execute((trx) => processInbound(trx, envelopes));
+}
+
+export const depsFor = (db: Db) => ({ database: { db }, relay: { poke() {} }, logger: silentLogger });
+
+export async function conversationOf(db: Db, world: World, customer: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'c.channel_id'))
+    .selectAll('c')
+    .where('c.tenant_id', '=', world.tenantId)
+    .where('i.external_id', '=', customer)
+    .orderBy('c.created_at', 'desc')
+    .executeTakeFirstOrThrow();
+}
+
+export async function outboxKinds(db: Db, world: World): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('kind').where('tenant_id', '=', world.tenantId).orderBy('id').execute();
+  return rows.map((r) => r.kind);
+}
+
+export async function outboxPayloads(db: Db, world: World, kind: string): Promise<Record<string, any>[]> {
+  const rows = await db.selectFrom('outbox').select('payload').where('tenant_id', '=', world.tenantId).where('kind', '=', kind).orderBy('id').execute();
+  return rows.map((r) => r.payload);
+}
