@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Conversation } from '../../core/db/schema.js';
 import { queueReply } from '../../core/conversations/reply.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
@@ -37,7 +38,7 @@ export async function transferConversation(deps: RouterDeps, input: TransferInpu
     if (conversation.status === 'resolved') throw new ConflictError('the conversation is resolved');
     const from = { assigneeId: conversation.assignee_id, groupId: conversation.group_id };
     const previousAgent = conversation.status === 'assigned' ? conversation.assignee_id : null;
-    let result;
+    let result: Conversation;
     if (to.agentId) {
       if (to.agentId === previousAgent) throw new ConflictError('the conversation is already with this agent');
       const agent = await requireAvailableAgent(trx, input.tenantId, to.agentId, conversation.kind);
