@@ -75,8 +75,9 @@ export async function enqueue(
     .set({
       status: 'queued',
       assignee_id: null,
-      // A conversation put back in line keeps its place from when it first waited.
-      queued_at: conversation.queued_at ?? sql`now()`,
+      // A conversation put back in line keeps its place from when it first waited. The clock,
+      // not the transaction's start: a batch queues several in the order they came.
+      queued_at: conversation.queued_at ?? sql`clock_timestamp()`,
       updated_at: sql`now()`,
     })
     .where('tenant_id', '=', conversation.tenant_id)
