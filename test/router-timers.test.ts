@@ -99,6 +99,8 @@ describe('router timers', () => {
     await addAgent(world, 'Helper', { groups: [backup], capacity: { chat: 100 } });
     await deliver(db(), ...Array.from({ length: 40 }, (_, i) => envelope(world, { from: `w-${i}` })));
     await db().updateTable('jobs').set({ run_at: sql`now() - interval '1 second'` }).where('tenant_id', '=', world.tenantId).execute();
+    // Only this company's timers are due (the earlier tests leave some of their own).
+    await db().deleteFrom('jobs').where('tenant_id', '<>', world.tenantId).execute();
     const runs = await Promise.all(Array.from({ length: 4 }, () => runner().runDue()));
     expect(runs.reduce((a, b) => a + b, 0)).toBe(40);
     const log = await db().selectFrom('assignment_log').select(['conversation_id']).where('tenant_id', '=', world.tenantId).execute();

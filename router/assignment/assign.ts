@@ -3,6 +3,7 @@ import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
 import { cancelJobs, scheduleJob } from '../timers/jobs.js';
+import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
 
 /**
@@ -16,6 +17,7 @@ export async function assignTo(
   agent: { id: string; load: number; capacity: number },
   reason: string,
   group: Group | undefined,
+  pool?: AgentPool,
 ): Promise<Conversation> {
   const updated = await trx
     .updateTable('conversations')
@@ -44,6 +46,7 @@ export async function assignTo(
       capacity: agent.capacity,
     })
     .execute();
+  pool?.recordAssignment(agent.id, conversation.kind);
   await cancelJobs(trx, conversation.id, ['router.overflow', 'router.no_answer']);
   if (group?.no_answer_seconds) {
     await scheduleJob(trx, conversation.tenant_id, 'router.no_answer', { conversationId: conversation.id, agentId: agent.id }, group.no_answer_seconds);

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../core/db/schema.js';
 import type { EventLog } from '../events.js';
 import { strategyFor } from '../strategies/index.js';
+import { AgentPool } from './agent-pool.js';
 import { assignTo } from './assign.js';
 import { groupsOfAgent, loadGroup } from './groups.js';
 import { chooseAgent } from './place.js';
@@ -24,6 +25,7 @@ export async function assignWaiting(
   options: { skipConversationIds?: readonly string[] } = {},
 ): Promise<number> {
   let total = 0;
+  let pool: AgentPool | undefined;
   for (const groupId of new Set(groupIds)) {
     const group = groupId ? await loadGroup(trx, tenantId, groupId) : undefined;
     if (groupId && !group) continue;
@@ -32,10 +34,11 @@ export async function assignWaiting(
     if (options.skipConversationIds?.length) query = query.where('id', 'not in', [...options.skipConversationIds]);
     const waiting = await query.execute();
     let assigned = 0;
+    pool ??= new AgentPool(trx, tenantId);
     for (const conversation of waiting) {
-      const agent = await chooseAgent(trx, conversation, group, { reason: 'capacity freed' });
+      const agent = await chooseAgent(trx, pool, conversation, group, { reason: 'capacity freed' });
       if (!agent) continue;
-      await assignTo(trx, events, conversation, agent, 'capacity freed', group);
+      await assignTo(trx, events, conversation, agent, 'capacity freed', group, pool);
       assigned++;
     }
     if (assigned > 0) await publishQueuePositions(trx, events, tenantId, groupId);

@@ -3,7 +3,8 @@ import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import type { EventLog } from '../events.js';
 import { hasSkills, strategyFor, type AgentCandidate, type AssignmentRequest } from '../strategies/index.js';
 import { assignTo } from './assign.js';
-import { loadAgent, loadCandidates } from './candidates.js';
+import type { AgentPool } from './agent-pool.js';
+import { loadAgent } from './candidates.js';
 import { loadGroup } from './groups.js';
 import { enqueue } from './queue.js';
 
@@ -53,6 +54,7 @@ async function preferredAgent(trx: Transaction<Database>, conversation: Conversa
 /** Picks the agent for a conversation by its group's strategy, or undefined when it must wait. */
 export async function chooseAgent(
   trx: Transaction<Database>,
+  pool: AgentPool,
   conversation: Conversation,
   group: Group | undefined,
   options: PlaceOptions,
@@ -61,9 +63,7 @@ export async function chooseAgent(
   if (preferred) return preferred;
   const strategy = strategyFor(group?.strategy ?? 'round_robin');
   if (strategy.waitsForClaim) return undefined;
-  const candidates = await loadCandidates(trx, conversation.tenant_id, conversation.group_id, conversation.kind, {
-    excludeAgentIds: options.excludeAgentIds,
-  });
+  const candidates = await pool.candidates(conversation.group_id, conversation.kind, options.excludeAgentIds);
   if (candidates.length === 0) return undefined;
   const request: AssignmentRequest = { requiredSkills: conversation.required_skills };
   if (strategy.name === 'sticky') request.previousAgentId = await previousAgentOf(trx, conversation, group?.sticky_days ?? 7);
@@ -73,16 +73,17 @@ export async function chooseAgent(
 /**
  * Assigns a conversation that has been routed (group, skills, priority set) to an agent, or
  * puts it in its group's line. The caller holds the conversation's row and the tenant's routing
- * lock (see ../locking.ts).
+ * lock (see ../locking.ts), and the pool was loaded under that lock.
  */
 export async function placeConversation(
   trx: Transaction<Database>,
   events: EventLog,
+  pool: AgentPool,
   conversation: Conversation,
   options: PlaceOptions,
 ): Promise<Conversation> {
   const group = conversation.group_id ? await loadGroup(trx, conversation.tenant_id, conversation.group_id) : undefined;
-  const agent = options.queueOnly ? undefined : await chooseAgent(trx, conversation, group, options);
-  if (agent) return assignTo(trx, events, conversation, agent, options.reason, group);
+  const agent = options.queueOnly ? undefined : await chooseAgent(trx, pool, conversation, group, options);
+  if (agent) return assignTo(trx, events, conversation, agent, options.reason, group, pool);
   return enqueue(trx, events, conversation, group);
 }

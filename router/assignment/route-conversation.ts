@@ -4,6 +4,7 @@ import type { EventLog } from '../events.js';
 import type { RoutingConfig } from '../rules/config.js';
 import { decideRoute } from '../rules/decide.js';
 import type { RoutingFacts } from '../rules/facts.js';
+import type { AgentPool } from './agent-pool.js';
 import { sendAutomaticReply } from './auto-reply.js';
 import { placeConversation } from './place.js';
 
@@ -16,6 +17,7 @@ import { placeConversation } from './place.js';
 export async function routeConversation(
   trx: Transaction<Database>,
   events: EventLog,
+  pool: AgentPool,
   conversation: Conversation,
   config: RoutingConfig,
   facts: RoutingFacts,
@@ -46,7 +48,7 @@ export async function routeConversation(
     .where('id', '=', conversation.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const placed = await placeConversation(trx, events, routed, { reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default' });
+  const placed = await placeConversation(trx, events, pool, routed, { reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default' });
   if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
   return placed;
 }

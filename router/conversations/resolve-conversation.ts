@@ -4,6 +4,7 @@ import { conversationSnapshot } from '../../core/domain/views.js';
 import { ConflictError } from '../../core/errors.js';
 import { logRelease } from '../assignment/assign.js';
 import { assignWaiting, linesOfAgent } from '../assignment/drain.js';
+import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import { publishQueuePositions } from '../assignment/queue.js';
 import type { RouterDeps } from '../deps.js';
@@ -74,6 +75,6 @@ export async function reopenConversation(deps: RouterDeps, input: ResolveInput):
       .returningAll()
       .executeTakeFirstOrThrow();
     events.add(input.tenantId, 'conversation.reopened', { conversation: conversationSnapshot(reopened) });
-    return conversationSnapshot(await placeConversation(trx, events, reopened, { reason: `reopened by ${input.actorId}` }));
+    return conversationSnapshot(await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), reopened, { reason: `reopened by ${input.actorId}` }));
   });
 }

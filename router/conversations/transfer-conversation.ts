@@ -8,6 +8,7 @@ import { assignTo, logRelease } from '../assignment/assign.js';
 import { requireAvailableAgent } from '../assignment/available-agent.js';
 import { assignWaiting, linesOfAgent } from '../assignment/drain.js';
 import { loadGroup } from '../assignment/groups.js';
+import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import type { RouterDeps } from '../deps.js';
 import { withConversation } from './unit-of-work.js';
@@ -66,7 +67,7 @@ export async function transferConversation(deps: RouterDeps, input: TransferInpu
         .where('id', '=', conversation.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      result = await placeConversation(trx, events, released, {
+      result = await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), released, {
         reason: `transferred by ${input.actorId}`,
         excludeAgentIds: previousAgent ? [previousAgent] : [],
       });

@@ -3,6 +3,7 @@ import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import { conversationKey, type InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
+import { AgentPool } from '../assignment/agent-pool.js';
 import { routeConversation } from '../assignment/route-conversation.js';
 import { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
@@ -132,6 +133,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
   for (const tenantId of tenants) {
     await lockTenantRouting(trx, tenantId);
     const config = configs.get(tenantId)!;
+    const pool = new AgentPool(trx, tenantId);
     for (const item of toRoute.filter((r) => r.envelope.tenantId === tenantId)) {
       const current = await trx.selectFrom('conversations').selectAll().where('id', '=', item.conversationId).executeTakeFirstOrThrow();
       const now = new Date();
@@ -143,7 +145,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
         now,
         isOpen: calendarLookup(config, now),
       };
-      routed.set(current.id, await routeConversation(trx, events, current, config, facts, item.previousAssigneeId));
+      routed.set(current.id, await routeConversation(trx, events, pool, current, config, facts, item.previousAssigneeId));
     }
   }
 

@@ -3,6 +3,7 @@ import { conversationSnapshot } from '../../core/domain/views.js';
 import { logRelease } from '../assignment/assign.js';
 import { assignWaiting, linesOfAgent } from '../assignment/drain.js';
 import { loadGroup } from '../assignment/groups.js';
+import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import type { TimerHandler } from './runner.js';
 
@@ -44,7 +45,7 @@ export const runNoAnswer: TimerHandler = async (trx, events, conversation, paylo
       .executeTakeFirst();
     if (agent) events.add(conversation.tenant_id, 'agent.status', { userId: agentId, status: 'away', phoneStatus: agent.phone_status });
   }
-  const placed = await placeConversation(trx, events, released, { reason: 'no answer', excludeAgentIds: [agentId] });
+  const placed = await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), released, { reason: 'no answer', excludeAgentIds: [agentId] });
   events.add(conversation.tenant_id, 'conversation.transferred', {
     conversation: conversationSnapshot(placed),
     from: { assigneeId: agentId, groupId: conversation.group_id },

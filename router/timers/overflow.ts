@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import { loadGroup } from '../assignment/groups.js';
+import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import { publishQueuePositions } from '../assignment/queue.js';
 import type { TimerHandler } from './runner.js';
@@ -20,7 +21,7 @@ export const runOverflow: TimerHandler = async (trx, events, conversation, paylo
     .where('id', '=', conversation.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const placed = await placeConversation(trx, events, moved, { reason: 'overflow' });
+  const placed = await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), moved, { reason: 'overflow' });
   events.add(conversation.tenant_id, 'conversation.transferred', {
     conversation: conversationSnapshot(placed),
     from: { assigneeId: null, groupId: payload.groupId },

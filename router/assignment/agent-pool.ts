@@ -1,0 +1,98 @@
+import { sql, type Transaction } from 'kysely';
+import type { Capacity, ConversationKind, Database, PhoneStatus } from '../../core/db/schema.js';
+import type { AgentCandidate } from '../strategies/index.js';
+
+interface PooledAgent {
+  id: string;
+  capacity: Capacity;
+  phoneStatus: PhoneStatus;
+  lastAssignedAt: number | null;
+  skills: Record<string, number>;
+  /** Open conversations assigned now, by kind. */
+  load: Partial<Record<ConversationKind, number>>;
+}
+
+/**
+ * A tenant's online agents — capacity, skills and live load — read under the tenant's routing
+ * lock, one group at a time as routing first needs it. While the lock is held nobody else can
+ * assign, release or change an agent's status or capacity, so the pool stays exact as long as
+ * this transaction records its own assignments in it: a batch pays one query per group it
+ * routes to, and each decision after that none. Never keep one past its transaction.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, PooledAgent>();
+  private readonly groups = new Map<string, PooledAgent[]>();
+
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Who could take a conversation of `kind` in `groupId` (any online agent of the tenant when null). */
+  async candidates(groupId: string | null, kind: ConversationKind, excludeAgentIds: readonly string[] = []): Promise<AgentCandidate[]> {
+    const key = groupId ?? '';
+    let agents = this.groups.get(key);
+    if (!agents) this.groups.set(key, (agents = await this.loadGroup(groupId)));
+    const result: AgentCandidate[] = [];
+    for (const agent of agents) {
+      if (kind === 'voice' && agent.phoneStatus === 'offline') continue;
+      if (excludeAgentIds.includes(agent.id)) continue;
+      result.push({
+        id: agent.id,
+        load: agent.load[kind] ?? 0,
+        capacity: agent.capacity[kind] ?? 0,
+        lastAssignedAt: agent.lastAssignedAt,
+        skills: agent.skills,
+      });
+    }
+    return result;
+  }
+
+  /** Keeps the pool exact after this transaction assigned a conversation. */
+  recordAssignment(agentId: string, kind: ConversationKind): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    agent.load[kind] = (agent.load[kind] ?? 0) + 1;
+    agent.lastAssignedAt = Date.now();
+  }
+
+  private async loadGroup(groupId: string | null): Promise<PooledAgent[]> {
+    let query = this.trx
+      .selectFrom('users as u')
+      .select([
+        'u.id',
+        'u.capacity',
+        'u.phone_status',
+        'u.last_assigned_at',
+        sql<Partial<Record<ConversationKind, number>>>`coalesce((select jsonb_object_agg(k.kind, k.n) from (
+          select c.kind, count(*)::int as n from conversations c
+          where c.assignee_id = u.id and c.status = 'assigned' group by c.kind) k), '{}'::jsonb)`.as('load'),
+        sql<Record<string, number>>`coalesce((select jsonb_object_agg(s.skill_id, s.level)
+          from agent_skills s where s.user_id = u.id), '{}'::jsonb)`.as('skills'),
+      ])
+      .where('u.tenant_id', '=', this.tenantId)
+      .where('u.account_status', '=', 'active')
+      .where('u.agent_status', '=', 'online');
+    if (groupId) {
+      query = query.where('u.id', 'in', (eb) =>
+        eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', '=', groupId),
+      );
+    }
+    const rows = await query.execute();
+    return rows.map((row) => {
+      // An agent met in an earlier group keeps the object (and the load recorded since).
+      const known = this.agents.get(row.id);
+      if (known) return known;
+      const agent: PooledAgent = {
+        id: row.id,
+        capacity: row.capacity,
+        phoneStatus: row.phone_status,
+        lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
+        skills: row.skills,
+        load: row.load,
+      };
+      this.agents.set(agent.id, agent);
+      return agent;
+    });
+  }
+}
