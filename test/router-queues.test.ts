@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConversation, setAgentCapacity, setAgentStatus } from '../router/actions.js';
+import { resolveConversation, setAgentCapacity, setAgentPhoneStatus, setAgentStatus } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
 import {
   addAgent, addGroup, addRule, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, outboxPayloads, setDefaultGroup,
@@ -80,5 +80,21 @@ describe('router queues', () => {
     const outbound = await db().selectFrom('outbox').selectAll().where('tenant_id', '=', world.tenantId).where('exchange', '=', 'outbound').execute();
     expect(outbound).toHaveLength(1);
     expect(outbound[0]!.payload).toMatchObject({ conversationId: away.id, recipient: { externalId: 'turned-away' } });
+  });
+
+  it('a waiting call rings an agent as soon as their phone is on (desk IP phone, web phone or mobile)', async () => {
+    const world = await createWorld(db(), 'phones');
+    const group = await addGroup(world, 'Hotline');
+    await setDefaultGroup(world, group);
+    const agent = await addAgent(world, 'Operator', { groups: [group], phone: 'offline', capacity: { chat: 5, voice: 1 } });
+    await deliver(db(), envelope(world, { from: '+8613800000001', kind: 'voice' }), envelope(world, { from: '+8613800000002', kind: 'voice' }));
+    expect((await conversationOf(db(), world, '+8613800000001')).status).toBe('queued');
+    const info = await setAgentPhoneStatus(depsFor(db()), { tenantId: world.tenantId, userId: agent, phoneStatus: 'web_phone' });
+    expect(info).toMatchObject({ status: 'online', phoneStatus: 'web_phone' });
+    expect((await conversationOf(db(), world, '+8613800000001')).assignee_id).toBe(agent);
+    // One call at a time: the second caller keeps waiting.
+    expect((await conversationOf(db(), world, '+8613800000002')).status).toBe('queued');
+    const [status] = await outboxPayloads(db(), world, 'agent.status');
+    expect(status).toMatchObject({ userId: agent, phoneStatus: 'web_phone' });
   });
 });
