@@ -11,6 +11,7 @@ import { calendarLookup, loadRoutingConfig, type RoutingConfig } from '../rules/
 import { scheduleJob } from '../timers/jobs.js';
 import { messageText } from './envelope.js';
 import { identifyContact } from './identify.js';
+import { identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
 import { threadMessage } from './thread.js';
 
 export interface InboundOutcome {
@@ -43,11 +44,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     (await trx.selectFrom('channels').select(['id', 'tenant_id', 'type']).where('id', 'in', channelIds).execute()).map((c) => [c.id, c]),
   );
   const seen = await alreadyStored(trx, envelopes);
-  const configs = new Map<string, RoutingConfig>();
-  const contacts = new Map<string, Contact>();
-  const conversations = new Map<string, Conversation>();
-  const toRoute: ToRoute[] = [];
-
+  const accepted: { index: number; envelope: InboundEnvelope }[] = [];
   for (const [index, envelope] of envelopes.entries()) {
     const channel = channels.get(envelope.channelId);
     if (!channel || channel.tenant_id !== envelope.tenantId) {
@@ -60,16 +57,33 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       continue;
     }
     seen.add(dedupeKey);
+    accepted.push({ index, envelope });
+  }
 
+  // Known customers and their open conversations in two queries for the whole batch.
+  const contacts = await preloadContacts(trx, accepted.map((a) => a.envelope));
+  const open = await preloadOpenConversations(
+    trx,
+    accepted.flatMap(({ envelope }) => {
+      const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId));
+      return contact ? [{ channelId: envelope.channelId, contactId: contact.id, threadKey: envelope.message.threadKey ?? '' }] : [];
+    }),
+  );
+  const configs = new Map<string, RoutingConfig>();
+  const conversations = new Map<string, Conversation>();
+  const toRoute: ToRoute[] = [];
+  const toStore: { envelope: InboundEnvelope; contact: Contact; conversation: Conversation }[] = [];
+
+  for (const { envelope } of accepted) {
     let config = configs.get(envelope.tenantId);
     if (!config) configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
 
-    const identityKey = `${envelope.channelId}|${envelope.message.sender.externalId}`;
-    let contact = contacts.get(identityKey);
-    if (!contact) contacts.set(identityKey, (contact = (await identifyContact(trx, envelope)).contact));
+    const senderKey = identityKey(envelope.channelId, envelope.message.sender.externalId);
+    let contact = contacts.get(senderKey);
+    if (!contact) contacts.set(senderKey, (contact = (await identifyContact(trx, envelope)).contact));
 
     const threadKey = conversationKey(envelope.channelId, envelope.message);
-    let conversation = conversations.get(threadKey);
+    let conversation = conversations.get(threadKey) ?? open.get(threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? ''));
     if (!conversation) {
       const threaded = await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds);
       conversation = threaded.conversation;
@@ -87,34 +101,45 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
           previousAssigneeId: threaded.outcome === 'reopened' ? threaded.previousAssigneeId : null,
         });
       }
-      conversations.set(threadKey, conversation);
     }
+    conversations.set(threadKey, conversation);
+    toStore.push({ envelope, contact, conversation });
+  }
 
-    const message = await trx
+  // Every message of the batch in one insert, in arrival order (ids keep it per conversation).
+  if (toStore.length) {
+    const rows = await trx
       .insertInto('messages')
-      .values({
-        tenant_id: envelope.tenantId,
-        conversation_id: conversation.id,
-        channel_id: envelope.channelId,
-        direction: 'in',
-        sender_type: 'contact',
-        sender_id: contact.id,
-        external_id: envelope.message.externalId,
-        client_id: null,
-        content: JSON.stringify(envelope.message.parts),
-        status: 'received',
-        error: null,
-        sent_at: envelope.message.sentAt ?? null,
-      })
+      .values(
+        toStore.map(({ envelope, contact, conversation }) => ({
+          tenant_id: envelope.tenantId,
+          conversation_id: conversation.id,
+          channel_id: envelope.channelId,
+          direction: 'in' as const,
+          sender_type: 'contact' as const,
+          sender_id: contact.id,
+          external_id: envelope.message.externalId,
+          client_id: null,
+          content: JSON.stringify(envelope.message.parts),
+          status: 'received' as const,
+          error: null,
+          sent_at: envelope.message.sentAt ?? null,
+        })),
+      )
       .onConflict((oc) => oc.columns(['channel_id', 'external_id']).where('external_id', 'is not', null).doNothing())
       .returningAll()
-      .executeTakeFirst();
-    if (!message) {
-      outcome.duplicates++;
-      continue;
+      .execute();
+    const stored = new Map(rows.map((row) => [`${row.channel_id}|${row.external_id}`, row]));
+    for (const { envelope, conversation } of toStore) {
+      const message = stored.get(`${envelope.channelId}|${envelope.message.externalId}`);
+      if (!message) {
+        // Stored a moment ago by another worker (a replay racing its original).
+        outcome.duplicates++;
+        continue;
+      }
+      outcome.stored++;
+      events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
     }
-    outcome.stored++;
-    events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
   }
 
   // One update per conversation, not per message.
