@@ -14,6 +14,8 @@ export interface PlaceOptions {
   excludeAgentIds?: readonly string[];
   /** Put it in line even if someone has room (a transfer back to the queue). */
   queueOnly?: boolean;
+  /** The conversation's group when the caller has it already (the pipeline reads all once per batch). */
+  group?: Group;
 }
 
 /** The agent who last took a conversation of this contact within `days`. */
@@ -82,7 +84,12 @@ export async function placeConversation(
   conversation: Conversation,
   options: PlaceOptions,
 ): Promise<Conversation> {
-  const group = conversation.group_id ? await loadGroup(trx, conversation.tenant_id, conversation.group_id) : undefined;
+  const group =
+    options.group?.id === conversation.group_id
+      ? options.group
+      : conversation.group_id
+        ? await loadGroup(trx, conversation.tenant_id, conversation.group_id)
+        : undefined;
   const agent = options.queueOnly ? undefined : await chooseAgent(trx, pool, conversation, group, options);
   if (agent) return assignTo(trx, events, conversation, agent, options.reason, group, pool);
   return enqueue(trx, events, conversation, group);

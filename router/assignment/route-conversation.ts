@@ -48,7 +48,10 @@ export async function routeConversation(
     .where('id', '=', conversation.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const placed = await placeConversation(trx, events, pool, routed, { reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default' });
+  const placed = await placeConversation(trx, events, pool, routed, {
+    reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default',
+    group: groupId ? config.groups.get(groupId) : undefined,
+  });
   if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
   return placed;
 }

@@ -6,7 +6,11 @@ import type { InboundEnvelope } from '../../core/domain/messages.js';
  * The contact behind a channel identity (an OpenID, an e-mail address, a visitor id). An identity
  * seen for the first time makes a new contact from what the channel told about the sender.
  */
-export async function identifyContact(trx: Transaction<Database>, envelope: InboundEnvelope): Promise<{ contact: Contact; created: boolean }> {
+export async function identifyContact(
+  trx: Transaction<Database>,
+  envelope: InboundEnvelope,
+  options: { knownMissing?: boolean } = {},
+): Promise<{ contact: Contact; created: boolean }> {
   const { tenantId, channelId } = envelope;
   const sender = envelope.message.sender;
   const find = () =>
@@ -18,7 +22,7 @@ export async function identifyContact(trx: Transaction<Database>, envelope: Inbo
       .where('i.channel_id', '=', channelId)
       .where('i.external_id', '=', sender.externalId)
       .executeTakeFirst();
-  const existing = await find();
+  const existing = options.knownMissing ? undefined : await find();
   if (existing) return { contact: existing, created: false };
 
   const contact = await trx

@@ -22,7 +22,8 @@ export interface InboundOutcome {
 }
 
 interface ToRoute {
-  conversationId: string;
+  /** As threaded (locked since): routing changes nothing it does not set itself. */
+  conversation: Conversation;
   envelope: InboundEnvelope;
   contact: Contact;
   previousAssigneeId: string | null;
@@ -80,12 +81,17 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
 
     const senderKey = identityKey(envelope.channelId, envelope.message.sender.externalId);
     let contact = contacts.get(senderKey);
-    if (!contact) contacts.set(senderKey, (contact = (await identifyContact(trx, envelope)).contact));
+    let newContact = false;
+    if (!contact) {
+      const identified = await identifyContact(trx, envelope, { knownMissing: true });
+      contacts.set(senderKey, (contact = identified.contact));
+      newContact = identified.created;
+    }
 
     const threadKey = conversationKey(envelope.channelId, envelope.message);
     let conversation = conversations.get(threadKey) ?? open.get(threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? ''));
     if (!conversation) {
-      const threaded = await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds);
+      const threaded = await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds, { newContact });
       conversation = threaded.conversation;
       if (threaded.outcome === 'created') {
         events.add(envelope.tenantId, 'conversation.created', { conversation: conversationSnapshot(conversation) });
@@ -95,7 +101,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       }
       if (threaded.outcome !== 'existing') {
         toRoute.push({
-          conversationId: conversation.id,
+          conversation,
           envelope,
           contact,
           previousAssigneeId: threaded.outcome === 'reopened' ? threaded.previousAssigneeId : null,
@@ -160,7 +166,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     const config = configs.get(tenantId)!;
     const pool = new AgentPool(trx, tenantId);
     for (const item of toRoute.filter((r) => r.envelope.tenantId === tenantId)) {
-      const current = await trx.selectFrom('conversations').selectAll().where('id', '=', item.conversationId).executeTakeFirstOrThrow();
+      const current = item.conversation;
       const now = new Date();
       const facts = {
         channel: { id: item.envelope.channelId, type: item.envelope.channelType },

@@ -16,6 +16,7 @@ export async function threadMessage(
   envelope: InboundEnvelope,
   contactId: string,
   reopenWindowSeconds: number,
+  options: { newContact?: boolean } = {},
 ): Promise<Threaded> {
   const { tenantId, channelId } = envelope;
   const threadKey = envelope.message.threadKey ?? '';
@@ -30,10 +31,10 @@ export async function threadMessage(
       .where('status', '<>', 'resolved')
       .forUpdate()
       .executeTakeFirst();
-  const open = await findOpen();
+  const open = options.newContact ? undefined : await findOpen();
   if (open) return { conversation: open, outcome: 'existing' };
 
-  if (reopenWindowSeconds > 0) {
+  if (reopenWindowSeconds > 0 && !options.newContact) {
     const resolved = await trx
       .selectFrom('conversations')
       .selectAll()
