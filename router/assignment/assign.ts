@@ -7,6 +7,19 @@ import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
 
 /**
+ * How a conversation is routed, written with every placement so a routing decision made in
+ * memory lands in the same statement as the assignment or the queueing.
+ */
+export function routingFields(conversation: Conversation) {
+  return {
+    group_id: conversation.group_id,
+    required_skills: JSON.stringify(conversation.required_skills),
+    priority: conversation.priority,
+    preferred_agent_id: conversation.preferred_agent_id,
+  };
+}
+
+/**
  * Gives a conversation to an agent. The caller holds the conversation's row and the tenant's
  * routing lock and has checked the agent has room (`load` is the agent's load before).
  */
@@ -21,7 +34,14 @@ export async function assignTo(
 ): Promise<Conversation> {
   const updated = await trx
     .updateTable('conversations')
-    .set({ status: 'assigned', assignee_id: agent.id, assigned_at: sql`now()`, queued_at: null, updated_at: sql`now()` })
+    .set({
+      ...routingFields(conversation),
+      status: 'assigned',
+      assignee_id: agent.id,
+      assigned_at: sql`now()`,
+      queued_at: null,
+      updated_at: sql`now()`,
+    })
     .where('tenant_id', '=', conversation.tenant_id)
     .where('id', '=', conversation.id)
     .returningAll()

@@ -36,18 +36,14 @@ export async function routeConversation(
       .executeTakeFirst();
     if (!agent) preferredAgentId = null;
   }
-  const routed = await trx
-    .updateTable('conversations')
-    .set({
-      group_id: groupId,
-      required_skills: JSON.stringify(decision.requiredSkills),
-      priority: decision.priority,
-      preferred_agent_id: preferredAgentId,
-    })
-    .where('tenant_id', '=', conversation.tenant_id)
-    .where('id', '=', conversation.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  // Written by the placement below, in the same statement as the assignment or the queueing.
+  const routed: Conversation = {
+    ...conversation,
+    group_id: groupId,
+    required_skills: decision.requiredSkills,
+    priority: decision.priority,
+    preferred_agent_id: preferredAgentId,
+  };
   const placed = await placeConversation(trx, events, pool, routed, {
     reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default',
     group: groupId ? config.groups.get(groupId) : undefined,
