@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Contact, Conversation, Database } from '../../core/db/schema.js';
-import { conversationKey, type InboundEnvelope } from '../../core/domain/messages.js';
+import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
 import { AgentPool } from '../assignment/agent-pool.js';
@@ -10,9 +10,9 @@ import { lockTenantRouting } from '../locking.js';
 import { calendarLookup, loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
 import { messageText } from './envelope.js';
-import { identifyContact } from './identify.js';
+import { createContacts } from './identify.js';
 import { identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
-import { threadMessage } from './thread.js';
+import { createConversations, threadMessage } from './thread.js';
 
 export interface InboundOutcome {
   stored: number;
@@ -61,15 +61,36 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     accepted.push({ index, envelope });
   }
 
-  // Known customers and their open conversations in two queries for the whole batch.
+  // Known customers and their open conversations in two queries for the whole batch; new
+  // customers and their first conversations in three more.
   const contacts = await preloadContacts(trx, accepted.map((a) => a.envelope));
+  const firstOfNewSender = new Map<string, InboundEnvelope>();
+  for (const { envelope } of accepted) {
+    const key = identityKey(envelope.channelId, envelope.message.sender.externalId);
+    if (!contacts.has(key) && !firstOfNewSender.has(key)) firstOfNewSender.set(key, envelope);
+  }
+  const newContacts = new Set<string>();
+  for (const [key, made] of await createContacts(trx, [...firstOfNewSender.values()])) {
+    contacts.set(key, made.contact);
+    if (made.created) newContacts.add(made.contact.id);
+  }
   const open = await preloadOpenConversations(
     trx,
     accepted.flatMap(({ envelope }) => {
-      const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId));
-      return contact ? [{ channelId: envelope.channelId, contactId: contact.id, threadKey: envelope.message.threadKey ?? '' }] : [];
+      const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+      return newContacts.has(contact.id) ? [] : [{ channelId: envelope.channelId, contactId: contact.id, threadKey: envelope.message.threadKey ?? '' }];
     }),
   );
+  const firstOfNewThread = new Map<string, { envelope: InboundEnvelope; contactId: string }>();
+  for (const { envelope } of accepted) {
+    const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+    const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
+    if (newContacts.has(contact.id) && !firstOfNewThread.has(key)) firstOfNewThread.set(key, { envelope, contactId: contact.id });
+  }
+  const created = new Map(
+    (await createConversations(trx, [...firstOfNewThread.values()])).map((c) => [threadKeyOf(c.channel_id, c.contact_id, c.thread_key), c]),
+  );
+
   const configs = new Map<string, RoutingConfig>();
   const conversations = new Map<string, Conversation>();
   const toRoute: ToRoute[] = [];
@@ -78,20 +99,14 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
   for (const { envelope } of accepted) {
     let config = configs.get(envelope.tenantId);
     if (!config) configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
-
-    const senderKey = identityKey(envelope.channelId, envelope.message.sender.externalId);
-    let contact = contacts.get(senderKey);
-    let newContact = false;
-    if (!contact) {
-      const identified = await identifyContact(trx, envelope, { knownMissing: true });
-      contacts.set(senderKey, (contact = identified.contact));
-      newContact = identified.created;
-    }
-
-    const threadKey = conversationKey(envelope.channelId, envelope.message);
-    let conversation = conversations.get(threadKey) ?? open.get(threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? ''));
+    const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+    const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
+    let conversation = conversations.get(key) ?? open.get(key);
     if (!conversation) {
-      const threaded = await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds, { newContact });
+      const fresh = created.get(key);
+      const threaded = fresh
+        ? ({ conversation: fresh, outcome: 'created' } as const)
+        : await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds);
       conversation = threaded.conversation;
       if (threaded.outcome === 'created') {
         events.add(envelope.tenantId, 'conversation.created', { conversation: conversationSnapshot(conversation) });
@@ -108,7 +123,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
         });
       }
     }
-    conversations.set(threadKey, conversation);
+    conversations.set(key, conversation);
     toStore.push({ envelope, contact, conversation });
   }
 

@@ -16,7 +16,6 @@ export async function threadMessage(
   envelope: InboundEnvelope,
   contactId: string,
   reopenWindowSeconds: number,
-  options: { newContact?: boolean } = {},
 ): Promise<Threaded> {
   const { tenantId, channelId } = envelope;
   const threadKey = envelope.message.threadKey ?? '';
@@ -31,10 +30,10 @@ export async function threadMessage(
       .where('status', '<>', 'resolved')
       .forUpdate()
       .executeTakeFirst();
-  const open = options.newContact ? undefined : await findOpen();
+  const open = await findOpen();
   if (open) return { conversation: open, outcome: 'existing' };
 
-  if (reopenWindowSeconds > 0 && !options.newContact) {
+  if (reopenWindowSeconds > 0) {
     const resolved = await trx
       .selectFrom('conversations')
       .selectAll()
@@ -78,4 +77,32 @@ export async function threadMessage(
     .executeTakeFirst();
   if (created) return { conversation: created, outcome: 'created' };
   return { conversation: (await findOpen())!, outcome: 'existing' };
+}
+
+/**
+ * New conversations for contacts made in this transaction (nothing of theirs can exist yet), for
+ * a whole batch in one statement; `envelopes` holds the first message of each thread.
+ */
+export async function createConversations(
+  trx: Transaction<Database>,
+  threads: readonly { envelope: InboundEnvelope; contactId: string }[],
+): Promise<Conversation[]> {
+  if (threads.length === 0) return [];
+  return trx
+    .insertInto('conversations')
+    .values(
+      threads.map(({ envelope, contactId }) => ({
+        tenant_id: envelope.tenantId,
+        channel_id: envelope.channelId,
+        contact_id: contactId,
+        kind: envelope.message.kind ?? 'chat',
+        thread_key: envelope.message.threadKey ?? '',
+        status: 'open' as const,
+        group_id: null,
+        assignee_id: null,
+        subject: envelope.message.subject ?? null,
+      })),
+    )
+    .returningAll()
+    .execute();
 }
