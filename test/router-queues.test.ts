@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepQueues } from '../router/timers/queue-sweep.js';
 import { resolveConversation, setAgentCapacity, setAgentPhoneStatus, setAgentStatus } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
 import {
@@ -96,5 +97,18 @@ describe('router queues', () => {
     expect((await conversationOf(db(), world, '+8613800000002')).status).toBe('queued');
     const [status] = await outboxPayloads(db(), world, 'agent.status');
     expect(status).toMatchObject({ userId: agent, phoneStatus: 'web_phone' });
+  });
+
+  it('a periodic sweep assigns waiting conversations when capacity appeared behind the router\'s back', async () => {
+    const world = await createWorld(db(), 'sweep');
+    const group = await addGroup(world, 'Support');
+    await setDefaultGroup(world, group);
+    const agent = await addAgent(world, 'Li', { groups: [group], status: 'offline' });
+    await deliver(db(), envelope(world, { from: 'forgotten' }));
+    expect((await conversationOf(db(), world, 'forgotten')).status).toBe('queued');
+    // An admin edits the agent directly: no freed-capacity hand-over happens.
+    await db().updateTable('users').set({ agent_status: 'online' }).where('id', '=', agent).execute();
+    expect(await sweepQueues(depsFor(db()))).toBeGreaterThanOrEqual(1);
+    expect((await conversationOf(db(), world, 'forgotten')).assignee_id).toBe(agent);
   });
 });

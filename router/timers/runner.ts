@@ -7,6 +7,7 @@ import { runAutoResolve } from './auto-resolve.js';
 import { JOB_KINDS, type ConversationJobPayload, type RouterJobKind } from './jobs.js';
 import { runNoAnswer } from './no-answer.js';
 import { runOverflow } from './overflow.js';
+import { sweepQueues } from './queue-sweep.js';
 
 /** A timer's work: done (the job goes), or it set its own next run. */
 export type TimerOutcome = 'done' | 'rescheduled';
@@ -25,6 +26,8 @@ const handlers: Record<RouterJobKind, TimerHandler> = {
 
 export interface TimerRunnerOptions {
   pollMs?: number;
+  /** How often waiting lines are offered to agents with room, besides the instant hand-over. */
+  sweepMs?: number;
   /** Most jobs one pass runs before it yields. */
   maxPerPass?: number;
 }
@@ -42,6 +45,8 @@ export class TimerRunner {
   private stopped = true;
   private readonly pollMs: number;
   private readonly maxPerPass: number;
+  private readonly sweepMs: number;
+  private lastSweep = Date.now();
 
   constructor(
     private readonly deps: RouterDeps,
@@ -49,6 +54,7 @@ export class TimerRunner {
   ) {
     this.pollMs = options.pollMs ?? 500;
     this.maxPerPass = options.maxPerPass ?? 200;
+    this.sweepMs = options.sweepMs ?? 5000;
   }
 
   start(): void {
@@ -65,10 +71,18 @@ export class TimerRunner {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.runDue()
+      this.running = this.pass()
         .catch((error) => this.deps.logger.warn({ err: String(error) }, 'timer pass failed'))
         .then(() => this.schedule(this.pollMs));
     }, delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    await this.runDue();
+    if (Date.now() - this.lastSweep >= this.sweepMs) {
+      this.lastSweep = Date.now();
+      await sweepQueues(this.deps);
+    }
   }
 
   /** Runs the jobs due now; returns how many ran. */
