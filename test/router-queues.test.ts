@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepQueues } from '../router/timers/queue-sweep.js';
-import { resolveConversation, setAgentCapacity, setAgentPhoneStatus, setAgentStatus } from '../router/actions.js';
+import { claimConversation, resolveConversation, setAgentCapacity, setAgentPhoneStatus, setAgentStatus } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
 import {
   addAgent, addGroup, addRule, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, outboxPayloads, setDefaultGroup,
@@ -81,6 +81,10 @@ describe('router queues', () => {
     const outbound = await db().selectFrom('outbox').selectAll().where('tenant_id', '=', world.tenantId).where('exchange', '=', 'outbound').execute();
     expect(outbound).toHaveLength(1);
     expect(outbound[0]!.payload).toMatchObject({ conversationId: away.id, recipient: { externalId: 'turned-away' } });
+    // An agent may still take it by hand.
+    const agent = await addAgent(world, 'Picker', { groups: [group] });
+    const claimed = await claimConversation(depsFor(db()), { tenantId: world.tenantId, conversationId: away.id, agentId: agent });
+    expect(claimed).toMatchObject({ status: 'assigned', assigneeId: agent });
   });
 
   it('a waiting call rings an agent as soon as their phone is on (desk IP phone, web phone or mobile)', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTime } from '../router/calendar/business-hours.js';
 import { busFactories } from './support/services.js';
 import { startHarness, type Harness } from './support/router-harness.js';
-import { addAgent, addChannel, addGroup, addRule, conversationOf, createWorld, envelope, publishInbound, setDefaultGroup, waitFor } from './support/router-world.js';
+import { addAgent, addChannel, addGroup, addRule, conversationOf, createWorld, deliver, envelope, publishInbound, setDefaultGroup, waitFor } from './support/router-world.js';
 
 const factory = busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!;
 
@@ -67,5 +67,20 @@ describe(`routing rules, through the ${factory.name} bus`, () => {
     expect(await conversationOf(h.db, world, 'plain')).toMatchObject({ group_id: support, priority: 0 });
     // The reply went out to the e-mail connector through the bus.
     await waitFor(() => h.events.some((e) => e.tenantId === world.tenantId && e.kind === 'message.created' && (e.payload as any).message.senderType === 'system'));
+  });
+
+  it('skips a rule that does not validate and says so, routing by the next ones', async () => {
+    const world = await createWorld(h.db, 'bad-rules');
+    const group = await addGroup(world, 'Support');
+    const vip = await addGroup(world, 'VIP');
+    await setDefaultGroup(world, group);
+    const bad = await addRule(world, 0, [{ type: 'keyword', pattern: '([' }], { groupId: vip }, 'broken');
+    await addRule(world, 1, [{ type: 'weather', is: 'sunny' }], { groupId: vip }, 'unknown condition');
+    await addRule(world, 2, [{ type: 'keyword', anyOf: ['gold'] }], { groupId: vip, priority: 3 });
+    const outcome = await deliver(h.db, envelope(world, { from: 'gold-member', text: 'gold card' }), envelope(world, { from: 'plain', text: '([' }));
+    expect(outcome.invalidRules.map((r) => r.name).sort()).toEqual(['broken', 'unknown condition']);
+    expect(outcome.invalidRules.find((r) => r.id === bad)?.problem).toMatch(/regular expression/);
+    expect(await conversationOf(h.db, world, 'gold-member')).toMatchObject({ group_id: vip, priority: 3 });
+    expect(await conversationOf(h.db, world, 'plain')).toMatchObject({ group_id: group, priority: 0 });
   });
 });

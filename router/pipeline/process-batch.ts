@@ -19,6 +19,8 @@ export interface InboundOutcome {
   duplicates: number;
   /** Index in the input → why it was refused (the rest is committed without it). */
   rejected: Map<number, Error>;
+  /** Routing rules skipped because they do not validate, for the operator's log. */
+  invalidRules: { tenantId: string; id: string; name: string; problem: string }[];
 }
 
 interface ToRoute {
@@ -36,7 +38,7 @@ interface ToRoute {
  * beside other router processes and console actions.
  */
 export async function processInbound(trx: Transaction<Database>, envelopes: readonly InboundEnvelope[]): Promise<InboundOutcome> {
-  const outcome: InboundOutcome = { stored: 0, duplicates: 0, rejected: new Map() };
+  const outcome: InboundOutcome = { stored: 0, duplicates: 0, rejected: new Map(), invalidRules: [] };
   if (envelopes.length === 0) return outcome;
   const events = new EventLog();
 
@@ -98,7 +100,10 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
 
   for (const { envelope } of accepted) {
     let config = configs.get(envelope.tenantId);
-    if (!config) configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
+    if (!config) {
+      configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
+      for (const rule of config.invalidRules) outcome.invalidRules.push({ tenantId: envelope.tenantId, ...rule });
+    }
     const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
     const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
     let conversation = conversations.get(key) ?? open.get(key);
