@@ -173,4 +173,20 @@ describe('router assignment: agents and strategies', () => {
     const other = await createWorld(db(), 'claim-other');
     await expect(claimConversation(deps, { tenantId: other.tenantId, conversationId: conversation.id, agentId: full })).rejects.toThrow(/not found/);
   });
+
+  it('a conversation reopened by the customer goes back to the agent who had it, when that agent has room', async () => {
+    const world = await createWorld(db(), 'reopen-back');
+    const group = await addGroup(world, 'Support');
+    await setDefaultGroup(world, group, 3600);
+    await addAgent(world, 'A', { groups: [group] });
+    await addAgent(world, 'B', { groups: [group] });
+    await deliver(db(), envelope(world, { from: 'back-again' }));
+    const first = await conversationOf(db(), world, 'back-again');
+    const { resolveConversation } = await import('../router/actions.js');
+    await resolveConversation(depsFor(db()), { tenantId: world.tenantId, conversationId: first.id, actorId: first.assignee_id! });
+    // Round robin alone would pick the other agent now.
+    await deliver(db(), envelope(world, { from: 'back-again' }));
+    const reopened = await conversationOf(db(), world, 'back-again');
+    expect(reopened).toMatchObject({ id: first.id, status: 'assigned', assignee_id: first.assignee_id });
+  });
 });
