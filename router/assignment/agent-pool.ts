@@ -22,6 +22,8 @@ interface PooledAgent {
 export class AgentPool {
   private readonly agents = new Map<string, PooledAgent>();
   private readonly groups = new Map<string, PooledAgent[]>();
+  /** Contact → the last agent assigned one of its conversations, and when (null: never). */
+  private readonly lastAgents = new Map<string, { agentId: string; at: number } | null>();
 
   constructor(
     private readonly trx: Transaction<Database>,
@@ -48,8 +50,43 @@ export class AgentPool {
     return result;
   }
 
+  /**
+   * Reads the last agent of each contact in one query, so a batch's sticky decisions cost none.
+   * Optional: `previousAgentOf` reads what was not preloaded.
+   */
+  async preloadPreviousAgents(contactIds: readonly string[]): Promise<void> {
+    const wanted = [...new Set(contactIds)].filter((id) => !this.lastAgents.has(id));
+    if (wanted.length === 0) return;
+    const rows = await this.previousAgentsQuery(wanted);
+    for (const id of wanted) this.lastAgents.set(id, null);
+    for (const row of rows) this.lastAgents.set(row.contact_id, { agentId: row.agent_id, at: new Date(row.at).getTime() });
+  }
+
+  /** The agent who last took a conversation of this contact, if within `days`. */
+  async previousAgentOf(contactId: string, days: number): Promise<string | null> {
+    if (days <= 0) return null;
+    if (!this.lastAgents.has(contactId)) await this.preloadPreviousAgents([contactId]);
+    const last = this.lastAgents.get(contactId);
+    return last && last.at > Date.now() - days * 86_400_000 ? last.agentId : null;
+  }
+
+  private previousAgentsQuery(contactIds: string[]) {
+    return this.trx
+      .selectFrom('assignment_log as l')
+      .innerJoin('conversations as c', 'c.id', 'l.conversation_id')
+      .select(['c.contact_id', 'l.agent_id', 'l.at'])
+      .distinctOn('c.contact_id')
+      .where('l.tenant_id', '=', this.tenantId)
+      .where('c.contact_id', 'in', contactIds)
+      .where('l.action', '=', 'assign')
+      .orderBy('c.contact_id')
+      .orderBy('l.id', 'desc')
+      .execute();
+  }
+
   /** Keeps the pool exact after this transaction assigned a conversation. */
-  recordAssignment(agentId: string, kind: ConversationKind): void {
+  recordAssignment(agentId: string, kind: ConversationKind, contactId?: string): void {
+    if (contactId) this.lastAgents.set(contactId, { agentId, at: Date.now() });
     const agent = this.agents.get(agentId);
     if (!agent) return;
     agent.load[kind] = (agent.load[kind] ?? 0) + 1;

@@ -66,7 +66,7 @@ export async function assignTo(
       capacity: agent.capacity,
     })
     .execute();
-  pool?.recordAssignment(agent.id, conversation.kind);
+  pool?.recordAssignment(agent.id, conversation.kind, conversation.contact_id);
   await cancelJobs(trx, conversation.id, ['router.overflow', 'router.no_answer']);
   if (group?.no_answer_seconds) {
     await scheduleJob(trx, conversation.tenant_id, 'router.no_answer', { conversationId: conversation.id, agentId: agent.id }, group.no_answer_seconds);

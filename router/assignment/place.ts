@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import type { EventLog } from '../events.js';
 import { hasSkills, strategyFor, type AgentCandidate, type AssignmentRequest } from '../strategies/index.js';
@@ -16,23 +16,6 @@ export interface PlaceOptions {
   queueOnly?: boolean;
   /** The conversation's group when the caller has it already (the pipeline reads all once per batch). */
   group?: Group;
-}
-
-/** The agent who last took a conversation of this contact within `days`. */
-async function previousAgentOf(trx: Transaction<Database>, conversation: Conversation, days: number): Promise<string | null> {
-  if (days <= 0) return null;
-  const row = await trx
-    .selectFrom('assignment_log as l')
-    .innerJoin('conversations as c', 'c.id', 'l.conversation_id')
-    .select('l.agent_id')
-    .where('l.tenant_id', '=', conversation.tenant_id)
-    .where('c.contact_id', '=', conversation.contact_id)
-    .where('l.action', '=', 'assign')
-    .where('l.at', '>', sql<Date>`now() - make_interval(days => ${days})`)
-    .orderBy('l.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.agent_id ?? null;
 }
 
 /** The agent a rule named, when that agent is online with room and the skills asked for. */
@@ -68,7 +51,7 @@ export async function chooseAgent(
   const candidates = await pool.candidates(conversation.group_id, conversation.kind, options.excludeAgentIds);
   if (candidates.length === 0) return undefined;
   const request: AssignmentRequest = { requiredSkills: conversation.required_skills };
-  if (strategy.name === 'sticky') request.previousAgentId = await previousAgentOf(trx, conversation, group?.sticky_days ?? 7);
+  if (strategy.name === 'sticky') request.previousAgentId = await pool.previousAgentOf(conversation.contact_id, group?.sticky_days ?? 7);
   return strategy.pick(candidates, request);
 }
 

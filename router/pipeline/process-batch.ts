@@ -185,7 +185,9 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     await lockTenantRouting(trx, tenantId);
     const config = configs.get(tenantId)!;
     const pool = new AgentPool(trx, tenantId);
-    for (const item of toRoute.filter((r) => r.envelope.tenantId === tenantId)) {
+    const mine = toRoute.filter((r) => r.envelope.tenantId === tenantId);
+    if ([...config.groups.values()].some((g) => g.strategy === 'sticky')) await pool.preloadPreviousAgents(mine.map((r) => r.contact.id));
+    for (const item of mine) {
       const current = item.conversation;
       const now = new Date();
       const facts = {

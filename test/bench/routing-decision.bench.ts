@@ -2,8 +2,9 @@
 // skills each, 2,000 conversations already assigned). Scenarios:
 //   strategy-<name>   the strategy's pick over a group's 40 candidates, in memory
 //   decision-db       what the pipeline does per conversation: rules → group → the group's
-//                     candidates from the agent pool → the strategy's pick (sticky groups also
-//                     look up the contact's last agent in the database)
+//                     candidates from the agent pool → the strategy's pick (sticky groups read
+//                     the contact's last agent, preloaded for the batch)
+//   previous-agents-preload  once per batch: the last agent of the batch's contacts, one query
 //   agent-pool-group-load  what the pipeline does once per group per batch, under the tenant's
 //                     routing lock: read the group's online agents with skills, capacity, live load
 // Uses DATABASE_URL (a fresh database beside it) if set, else an in-memory PGlite.
@@ -116,6 +117,7 @@ async function withDatabase(): Promise<void> {
 
     const samples: number[] = [];
     const poolLoads: number[] = [];
+    const preloads: number[] = [];
     let assigned = 0;
     const perTransaction = 100;
     for (let done = 0; done < DB_DECISIONS; done += perTransaction) {
@@ -128,6 +130,10 @@ async function withDatabase(): Promise<void> {
           await pool.candidates(groupId, 'chat');
           poolLoads.push(performance.now() - loadStart);
         }
+        const contacts = Array.from({ length: perTransaction }, (_, i) => waiting[(done + i) % waiting.length]!.contact_id);
+        const preloadStart = performance.now();
+        await pool.preloadPreviousAgents(contacts);
+        preloads.push(performance.now() - preloadStart);
         for (let i = 0; i < perTransaction && done + i < DB_DECISIONS; i++) {
           const base = waiting[(done + i) % waiting.length]!;
           const topic = Math.floor(random() * GROUPS);
@@ -144,7 +150,7 @@ async function withDatabase(): Promise<void> {
           const groupId = topic < 10 ? route.groupId : groupIds[topic]!;
           const group = config.groups.get(groupId!);
           const agent = await chooseAgent(trx, pool, { ...base, group_id: groupId }, group, { reason: 'bench' });
-          if (agent) pool.recordAssignment(agent.id, 'chat');
+          if (agent) pool.recordAssignment(agent.id, 'chat', base.contact_id);
           samples.push(performance.now() - start);
           if (agent) assigned++;
         }
@@ -155,6 +161,7 @@ async function withDatabase(): Promise<void> {
       });
     }
     summary('decision-db', samples, { database: handle.kind, agents_found: assigned, candidates_per_group: 2 * AGENTS / GROUPS, decisions_per_transaction: perTransaction });
+    summary('previous-agents-preload', preloads, { database: handle.kind, contacts_per_batch: perTransaction });
     summary('agent-pool-group-load', poolLoads, { database: handle.kind, assigned_conversations: 2000, agents_per_group: 2 * AGENTS / GROUPS });
   } finally {
     await handle.drop();
