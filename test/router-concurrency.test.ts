@@ -102,6 +102,8 @@ describe.skipIf(!DATABASE_URL)('router concurrency', () => {
       await publishing;
       await waitFor(async () => (await storedCount(db, world)) === sent.length, 60_000);
       await chaos.stop();
+      expect(chaos.counts.flips).toBeGreaterThan(10);
+      expect(chaos.counts.resolved).toBeGreaterThan(10);
       await expectInvariants(db, world, sent, chaos.sampled);
     },
   );
