@@ -3,15 +3,12 @@ import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
-import { AgentPool } from '../assignment/agent-pool.js';
-import { routeConversation } from '../assignment/route-conversation.js';
 import { EventLog } from '../events.js';
-import { lockTenantRouting } from '../locking.js';
-import { calendarLookup, loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
+import { loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
-import { messageText } from './envelope.js';
 import { createContacts } from './identify.js';
 import { identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
+import { routeNewConversations, type ToRoute } from './route-batch.js';
 import { createConversations, threadMessage } from './thread.js';
 
 export interface InboundOutcome {
@@ -21,14 +18,6 @@ export interface InboundOutcome {
   rejected: Map<number, Error>;
   /** Routing rules skipped because they do not validate, for the operator's log. */
   invalidRules: { tenantId: string; id: string; name: string; problem: string }[];
-}
-
-interface ToRoute {
-  /** As threaded (locked since): routing changes nothing it does not set itself. */
-  conversation: Conversation;
-  envelope: InboundEnvelope;
-  contact: Contact;
-  previousAssigneeId: string | null;
 }
 
 /**
@@ -178,29 +167,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       .execute();
   }
 
-  // Routing takes the tenants' locks, in id order.
-  const routed = new Map<string, Conversation>();
-  const tenants = [...new Set(toRoute.map((r) => r.envelope.tenantId))].sort();
-  for (const tenantId of tenants) {
-    await lockTenantRouting(trx, tenantId);
-    const config = configs.get(tenantId)!;
-    const pool = new AgentPool(trx, tenantId);
-    const mine = toRoute.filter((r) => r.envelope.tenantId === tenantId);
-    if ([...config.groups.values()].some((g) => g.strategy === 'sticky')) await pool.preloadPreviousAgents(mine.map((r) => r.contact.id));
-    for (const item of mine) {
-      const current = item.conversation;
-      const now = new Date();
-      const facts = {
-        channel: { id: item.envelope.channelId, type: item.envelope.channelType },
-        contact: { attributes: item.contact.attributes, tags: item.contact.tags },
-        text: messageText(item.envelope),
-        language: item.envelope.message.language ?? stringAttribute(item.contact.attributes, 'language'),
-        now,
-        isOpen: calendarLookup(config, now),
-      };
-      routed.set(current.id, await routeConversation(trx, events, pool, current, config, facts, item.previousAssigneeId));
-    }
-  }
+  const routed = await routeNewConversations(trx, events, toRoute, configs);
 
   // Inactivity timers restart with every customer message.
   for (const conversation of conversations.values()) {
@@ -213,11 +180,6 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
 
   await events.flush(trx);
   return outcome;
-}
-
-function stringAttribute(attributes: Record<string, unknown>, key: string): string | undefined {
-  const value = attributes[key];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** The batch's (channel, external id) pairs already stored: one query for the whole batch. */
