@@ -4,8 +4,7 @@
 // Uses DATABASE_URL (a fresh database beside it) if set, else an in-memory PGlite.
 import { processInbound } from '../../router/pipeline/process-batch.js';
 import { freshDatabase } from '../support/services.js';
-import { customerMessages } from '../support/concurrency-chaos.js';
-import { addAgent, addGroup, addRule, createWorld, setDefaultGroup } from '../support/router-world.js';
+import { addAgent, addGroup, addRule, createWorld, customerMessages, setDefaultGroup } from '../support/router-world.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const handle = await freshDatabase();

@@ -6,7 +6,9 @@ import type { Db } from '../../core/db/database.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { resolveConversation, setAgentCapacity, setAgentStatus } from '../../router/actions.js';
 import { assignmentViolations } from './assignment-invariants.js';
-import { addAgent, addGroup, addRule, createWorld, depsFor, envelope, setDefaultGroup, type World } from './router-world.js';
+import { addAgent, addGroup, addRule, createWorld, depsFor, setDefaultGroup, type World } from './router-world.js';
+
+export { customerMessages } from './router-world.js';
 
 export const MAX_CAPACITY = 4;
 
@@ -22,17 +24,6 @@ export async function busyCompany(db: Db, slug: string): Promise<{ world: World;
     agents.push(await addAgent(world, `agent-${i}`, { groups, capacity: { chat: 1 + (i % MAX_CAPACITY) } }));
   }
   return { world, agents };
-}
-
-/** `customers` × `perCustomer` messages, each customer's in order, customers interleaved. */
-export function customerMessages(world: World, customers: number, perCustomer: number, prefix = 'customer'): InboundEnvelope[] {
-  const sent: InboundEnvelope[] = [];
-  for (let seq = 1; seq <= perCustomer; seq++) {
-    for (let c = 0; c < customers; c++) {
-      sent.push(envelope(world, { from: `${prefix}-${c}`, id: `${prefix}-${c}-${seq}`, text: `${c % 5 === 0 ? 'buy ' : ''}message ${seq}` }));
-    }
-  }
-  return sent;
 }
 
 /** Slips replays of earlier messages in among the originals (always after the original). */

@@ -155,3 +155,14 @@ export async function outboxPayloads(db: Db, world: World, kind: string): Promis
   const rows = await db.selectFrom('outbox').select('payload').where('tenant_id', '=', world.tenantId).where('kind', '=', kind).orderBy('id').execute();
   return rows.map((r) => r.payload);
 }
+
+/** `customers` × `perCustomer` messages, each customer's in order, customers interleaved. */
+export function customerMessages(world: World, customers: number, perCustomer: number, prefix = 'customer'): InboundEnvelope[] {
+  const sent: InboundEnvelope[] = [];
+  for (let seq = 1; seq <= perCustomer; seq++) {
+    for (let c = 0; c < customers; c++) {
+      sent.push(envelope(world, { from: `${prefix}-${c}`, id: `${prefix}-${c}-${seq}`, text: `${c % 5 === 0 ? 'buy ' : ''}message ${seq}` }));
+    }
+  }
+  return sent;
+}
