@@ -52,6 +52,16 @@ describe('router transfers and console actions', () => {
     const second = await conversationOf(db(), world, 'second');
     const waiting = await transferConversation(deps, { tenantId: world.tenantId, conversationId: second.id, actorId: li, to: { groupId: billing } });
     expect(waiting).toMatchObject({ groupId: billing, assigneeId: null, status: 'queued' });
+    // Moving a waiting conversation on tells the line it left where everyone stands now.
+    await db().updateTable('users').set({ capacity: JSON.stringify({ chat: 0 }) }).where('id', '=', li).execute();
+    await deliver(db(), envelope(world, { from: 'fourth' }));
+    await deliver(db(), envelope(world, { from: 'fifth' }));
+    const fourth = await conversationOf(db(), world, 'fourth');
+    const fifth = await conversationOf(db(), world, 'fifth');
+    expect([fourth.status, fifth.status]).toEqual(['queued', 'queued']);
+    await transferConversation(deps, { tenantId: world.tenantId, conversationId: fourth.id, actorId: li, to: { groupId: billing } });
+    const positions = await outboxPayloads(db(), world, 'queue.position');
+    expect(positions.at(-1)).toMatchObject({ conversation: { id: fifth.id }, position: 1 });
     await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: second.id, actorId: li, to: { groupId: world.tenantId } })).rejects.toThrow(NotFoundError);
   });
 

@@ -10,6 +10,7 @@ import { assignWaiting, linesOfAgent } from '../assignment/drain.js';
 import { loadGroup } from '../assignment/groups.js';
 import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
+import { publishQueuePositions } from '../assignment/queue.js';
 import type { RouterDeps } from '../deps.js';
 import { withConversation } from './unit-of-work.js';
 
@@ -87,6 +88,10 @@ export async function transferConversation(deps: RouterDeps, input: TransferInpu
       from,
       ...(input.note?.trim() ? { note: input.note } : {}),
     });
+    if (conversation.status === 'queued' && result.group_id !== conversation.group_id) {
+      // It left a line: the ones behind it moved up.
+      await publishQueuePositions(trx, events, input.tenantId, conversation.group_id);
+    }
     if (previousAgent) {
       await assignWaiting(trx, events, input.tenantId, await linesOfAgent(trx, input.tenantId, previousAgent), {
         skipConversationIds: [conversation.id],
