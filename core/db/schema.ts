@@ -283,6 +283,22 @@ export interface CustomFieldTable {
   created_at: Timestamp;
 }
 
+/** An open console WebSocket; see migrations/0003_console_presence.ts. */
+export interface AgentConnectionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  node_id: string;
+  connected_at: Timestamp;
+  last_heartbeat_at: Timestamp;
+}
+
+export interface AgentPresenceTable {
+  tenant_id: string;
+  user_id: string;
+  away_by_presence: Generated<boolean>;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -309,6 +325,8 @@ export interface Database {
   mentions: MentionTable;
   canned_responses: CannedResponseTable;
   custom_fields: CustomFieldTable;
+  agent_connections: AgentConnectionTable;
+  agent_presence: AgentPresenceTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

@@ -7,6 +7,7 @@ import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { groupRoutes } from './groups.js';
+import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
@@ -24,5 +25,6 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...groupRoutes(),
     ...ssoRoutes(),
     ...apiTokenRoutes(),
+    ...realtimeRoutes(services.hub),
   ];
 }
