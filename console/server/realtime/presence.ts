@@ -74,7 +74,7 @@ export class Presence {
     return this.db.transaction().execute(async (trx) => {
       // Lock the agent's row so two processes deciding at once agree.
       const user = await trx.selectFrom('users').select('agent_status').where('tenant_id', '=', tenantId).where('id', '=', userId).forUpdate().executeTakeFirst();
-      if (!user || user.agent_status !== 'online') return false;
+      if (user?.agent_status !== 'online') return false;
       const live = await trx
         .selectFrom('agent_connections')
         .select('id')
