@@ -5,6 +5,7 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
 
 /** A part of the product that a role runs in a process. */
@@ -21,7 +22,7 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [],
-  router: [],
+  router: [(ctx) => startRouter(ctx)],
   console: [startConsole],
 };
 
