@@ -95,7 +95,8 @@ export class ApiClient {
     return this.slug && this.mode === 'path' ? path.replace(/^\/api\//, `/t/${this.slug}/api/`) : path;
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  /** With `stateless`, the answer's cookie and CSRF token are not kept (for probing many routes). */
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, stateless = false): Promise<Answer> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.slug && this.mode === 'header') h['x-switchboard-tenant'] = this.slug;
     if (this.cookie) h.cookie = this.cookie;
@@ -103,7 +104,7 @@ export class ApiClient {
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     if (body !== undefined) h['content-type'] = 'application/json';
     const response = await this.app.request(this.url(path), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    const setCookie = response.headers.get('set-cookie');
+    const setCookie = stateless ? null : response.headers.get('set-cookie');
     if (setCookie) {
       const pair = setCookie.split(';')[0]!;
       this.cookie = /=$/.test(pair) || /Max-Age=0/i.test(setCookie) ? undefined : pair;
@@ -115,7 +116,7 @@ export class ApiClient {
     } catch {
       /* not JSON */
     }
-    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string' && parsed.csrfToken) this.csrfToken = parsed.csrfToken;
+    if (!stateless && parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string' && parsed.csrfToken) this.csrfToken = parsed.csrfToken;
     return { status: response.status, body: parsed, headers: response.headers };
   }
 

@@ -6,6 +6,7 @@ import { cannedResponseRoutes } from './canned-responses.js';
 import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
+import { docsRoutes } from './docs.js';
 import { groupRoutes } from './groups.js';
 import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
@@ -14,7 +15,7 @@ import { userRoutes } from './users.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
-  return [
+  const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...conversationRoutes(),
     ...contactRoutes(),
@@ -27,4 +28,6 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...apiTokenRoutes(),
     ...realtimeRoutes(services.hub),
   ];
+  routes.push(...docsRoutes(() => routes));
+  return routes;
 }
