@@ -308,6 +308,11 @@ export interface SsoSettingsTable {
   /** Sealed with SECRET_KEY (core/crypto/secrets.ts); never returned. */
   secret: string | null;
   updated_at: Timestamp;
+  oidc_enabled: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  /** Sealed like `secret`. */
+  oidc_client_secret: string | null;
 }
 
 export interface SsoUsedTokenTable {

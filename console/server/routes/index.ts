@@ -8,6 +8,7 @@ import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { docsRoutes } from './docs.js';
 import { groupRoutes } from './groups.js';
+import { oidcRoutes } from './oidc.js';
 import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
 import { ssoRoutes } from './sso.js';
@@ -25,6 +26,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...roleRoutes(),
     ...groupRoutes(),
     ...ssoRoutes(),
+    ...oidcRoutes(),
     ...apiTokenRoutes(),
     ...realtimeRoutes(services.hub),
   ];
