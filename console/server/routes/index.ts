@@ -11,6 +11,7 @@ import { groupRoutes } from './groups.js';
 import { oidcRoutes } from './oidc.js';
 import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
+import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
 
@@ -25,6 +26,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...userRoutes(services),
     ...roleRoutes(),
     ...groupRoutes(),
+    ...routingRoutes(),
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
