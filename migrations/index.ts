@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { migration as core } from './0001_core.js';
+import { migration as router } from './0002_router.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
+  '0002_router': router,
 };

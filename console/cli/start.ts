@@ -5,6 +5,7 @@ import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
 import { mountWebApp } from '../server/web-app.js';
+import { startRouter } from '../../router/part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -20,7 +21,7 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [],
-  router: [],
+  router: [(ctx) => startRouter(ctx)],
   console: [],
 };
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import { withTransaction, type Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { event, type MessageView } from '../domain/events.js';
 import { outboundRoutingKey, type ContentPart, type OutboundEnvelope } from '../domain/messages.js';
@@ -21,11 +21,12 @@ export interface ReplyInput {
  * Writes an agent's (or the system's) message into a conversation. In one transaction: the
  * message row (queued, or a note), the conversation's times, the `message.created` event and,
  * for a reply, the delivery for the channel's connector on the `outbound` exchange. The outbox
- * relay publishes both once it commits: a reply is never half-sent or sent twice.
+ * relay publishes both once it commits: a reply is never half-sent or sent twice. Given a
+ * transaction, it writes into it (an automatic reply beside the routing that caused it).
  */
 export async function queueReply(db: Db, input: ReplyInput): Promise<{ message: MessageView; duplicate: boolean }> {
   if (input.parts.length === 0) throw new ValidationError('a message needs content', [{ field: 'parts', message: 'must not be empty' }]);
-  return db.transaction().execute(async (trx) => {
+  return withTransaction(db, async (trx) => {
     const conversation = await trx
       .selectFrom('conversations')
       .selectAll()

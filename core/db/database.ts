@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from './schema.js';
 
@@ -32,4 +32,12 @@ export async function pingDatabase(db: Db): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs `work` in the caller's transaction when `db` is one already, in a new transaction
+ * otherwise: a function can then be part of a larger unit of work or stand on its own.
+ */
+export function withTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
 }

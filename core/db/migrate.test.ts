@@ -13,9 +13,11 @@ const tables = async (handle: DatabaseHandle) =>
   ).rows.map((r) => r.table_name);
 
 const CORE_TABLES = [
-  'agent_skills', 'channels', 'contact_identities', 'contacts', 'conversations', 'group_members', 'groups',
-  'jobs', 'messages', 'outbox', 'role_permissions', 'roles', 'skills', 'tenants', 'users',
+  'agent_skills', 'assignment_log', 'business_calendars', 'calendar_holidays', 'channels', 'contact_identities',
+  'contacts', 'conversations', 'group_members', 'groups', 'jobs', 'messages', 'outbox', 'role_permissions', 'roles',
+  'router_settings', 'routing_rules', 'skills', 'tenants', 'users',
 ];
+const APPLIED = ['applied 0001_core', 'applied 0002_router'];
 
 describe('migrations', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -40,13 +42,13 @@ describe('migrations', () => {
     it.skipIf(!driver.available)(`run up, down and up again cleanly on ${driver.name}`, async () => {
       const handle = await driver.open();
       cleanups.push(() => handle.close());
-      expect(await migrateUp(handle.db)).toEqual(['applied 0001_core']);
+      expect(await migrateUp(handle.db)).toEqual(APPLIED);
       expect(await tables(handle)).toEqual(CORE_TABLES);
       expect(await migrateUp(handle.db)).toEqual([]);
       expect((await migrationStatus(handle.db)).every((m) => m.executedAt)).toBe(true);
-      expect(await migrateReset(handle.db)).toEqual(['reverted 0001_core']);
+      expect(await migrateReset(handle.db)).toEqual(['reverted 0002_router', 'reverted 0001_core']);
       expect(await tables(handle)).toEqual([]);
-      expect(await migrateUp(handle.db)).toEqual(['applied 0001_core']);
+      expect(await migrateUp(handle.db)).toEqual(APPLIED);
     });
 
     it.skipIf(!driver.available)(`enforce one identity per channel and external id on ${driver.name}`, async () => {
@@ -70,7 +72,7 @@ describe('migrations', () => {
     const handles = Array.from({ length: 4 }, () => openPgDatabase(empty.url, 2));
     cleanups.push(() => Promise.all(handles.map((h) => h.close())));
     const results = await Promise.all(handles.map((h) => migrateUp(h.db)));
-    expect(results.flat()).toEqual(['applied 0001_core']);
+    expect(results.flat().sort()).toEqual(APPLIED);
     expect(await tables(handles[0]!)).toEqual(CORE_TABLES);
   });
 });

@@ -63,6 +63,20 @@ export interface GroupTable {
   strategy: Generated<GroupStrategy>;
   settings: JsonDefault<Record<string, unknown>>;
   created_at: Timestamp;
+  /** Business hours of the group (router rules may test them). */
+  calendar_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where a conversation waiting longer than `overflow_after_seconds` moves. */
+  overflow_group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  overflow_after_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Most conversations waiting; beyond it the customer gets `queue_full_reply`. */
+  max_queue_length: ColumnType<number | null, number | null | undefined, number | null>;
+  queue_full_reply: ColumnType<string | null, string | null | undefined, string | null>;
+  /** An assigned agent who has not answered in this time loses the conversation. */
+  no_answer_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  no_answer_set_away: Generated<boolean>;
+  /** How far back the sticky strategy looks for the contact's last agent. */
+  sticky_days: Generated<number>;
+  auto_resolve_after_seconds: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface GroupMemberTable {
@@ -138,6 +152,15 @@ export interface ConversationTable {
   assigned_at: NullableTimestamp;
   first_response_at: NullableTimestamp;
   resolved_at: NullableTimestamp;
+  /** What a routing rule asked for: `[{ skillId, minLevel }]`. */
+  required_skills: JsonDefault<RequiredSkill[]>;
+  /** A specific agent a routing rule named; tried before the group's strategy. */
+  preferred_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface RequiredSkill {
+  skillId: string;
+  minLevel: number;
 }
 
 export interface MessageTable {
@@ -182,6 +205,59 @@ export interface JobTable {
   created_at: Timestamp;
 }
 
+export interface BusinessCalendarTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  /** IANA zone, e.g. `Asia/Shanghai`. */
+  time_zone: string;
+  /** Seven lists (Sunday first) of `[start, end]` local times `HH:MM`; end may be `24:00`. */
+  weekly_hours: JsonDefault<[string, string][][]>;
+  created_at: Timestamp;
+}
+
+export interface CalendarHolidayTable {
+  tenant_id: string;
+  calendar_id: string;
+  /** A local date in the calendar's zone, `YYYY-MM-DD`. */
+  day: ColumnType<string, string, string>;
+  name: Generated<string>;
+}
+
+export interface RouterSettingsTable {
+  tenant_id: string;
+  /** A message within this time after a conversation was resolved reopens it. */
+  reopen_window_seconds: Generated<number>;
+  /** Where conversations go when no routing rule matches. */
+  default_group_id: string | null;
+}
+
+export interface RoutingRuleTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  /** Lower first; the first rule that matches wins. */
+  position: number;
+  enabled: Generated<boolean>;
+  conditions: JsonDefault<unknown[]>;
+  actions: JsonDefault<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface AssignmentLogTable {
+  id: BigId;
+  tenant_id: string;
+  conversation_id: string;
+  agent_id: string;
+  kind: ConversationKind;
+  action: 'assign' | 'release';
+  reason: string;
+  /** The agent's open conversations of this kind after the change, and the capacity then. */
+  load_after: number;
+  capacity: number;
+  at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -198,6 +274,11 @@ export interface Database {
   messages: MessageTable;
   outbox: OutboxTable;
   jobs: JobTable;
+  business_calendars: BusinessCalendarTable;
+  calendar_holidays: CalendarHolidayTable;
+  router_settings: RouterSettingsTable;
+  routing_rules: RoutingRuleTable;
+  assignment_log: AssignmentLogTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

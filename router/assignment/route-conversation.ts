@@ -1,0 +1,52 @@
+import type { Transaction } from 'kysely';
+import type { Conversation, Database } from '../../core/db/schema.js';
+import type { EventLog } from '../events.js';
+import type { RoutingConfig } from '../rules/config.js';
+import { decideRoute } from '../rules/decide.js';
+import type { RoutingFacts } from '../rules/facts.js';
+import { sendAutomaticReply } from './auto-reply.js';
+import { placeConversation } from './place.js';
+
+/**
+ * Routes a new (or reopened) conversation: the rules pick group, skills, priority, maybe an agent
+ * and an automatic reply; then it is assigned or put in line. A reopened conversation goes back
+ * to the agent who had it when that agent has room and no rule names another. The caller holds
+ * the conversation's row and the tenant's routing lock.
+ */
+export async function routeConversation(
+  trx: Transaction<Database>,
+  events: EventLog,
+  conversation: Conversation,
+  config: RoutingConfig,
+  facts: RoutingFacts,
+  previousAssigneeId: string | null = null,
+): Promise<Conversation> {
+  const decision = decideRoute(config, facts);
+  // A rule may still name a group that has since been deleted: fall back rather than fail.
+  const groupId = [decision.groupId, config.defaultGroupId].find((id) => id && config.groups.has(id)) ?? null;
+  let preferredAgentId = decision.preferredAgentId ?? previousAssigneeId;
+  if (preferredAgentId) {
+    const agent = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', conversation.tenant_id)
+      .where('id', '=', preferredAgentId)
+      .executeTakeFirst();
+    if (!agent) preferredAgentId = null;
+  }
+  const routed = await trx
+    .updateTable('conversations')
+    .set({
+      group_id: groupId,
+      required_skills: JSON.stringify(decision.requiredSkills),
+      priority: decision.priority,
+      preferred_agent_id: preferredAgentId,
+    })
+    .where('tenant_id', '=', conversation.tenant_id)
+    .where('id', '=', conversation.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const placed = await placeConversation(trx, events, routed, { reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default' });
+  if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
+  return placed;
+}

@@ -1,0 +1,27 @@
+import type { Bus, Consumer } from '../core/bus/bus.js';
+import type { Config } from '../core/config/config.js';
+import type { RouterDeps } from './deps.js';
+import { consumeInbound } from './pipeline/consumer.js';
+
+/** A running router: consumers on the inbound shards. */
+export interface RouterPart {
+  name: 'router';
+  stop(): Promise<void>;
+}
+
+export async function startRouter(
+  ctx: RouterDeps & { bus: Bus; config: Pick<Config, 'inboundShards'> },
+  options: { batchSize?: number; maxWaitMs?: number } = {},
+): Promise<RouterPart> {
+  const consumers: Consumer[] = await consumeInbound(ctx, { shards: ctx.config.inboundShards, ...options });
+  ctx.logger.info({ shards: ctx.config.inboundShards }, 'router consuming inbound shards');
+  let stopping: Promise<void> | undefined;
+  return {
+    name: 'router',
+    stop: () =>
+      (stopping ??= (async () => {
+        // Each consumer finishes and settles the batch in hand before it returns.
+        await Promise.all(consumers.map((c) => c.close()));
+      })()),
+  };
+}

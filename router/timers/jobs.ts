@@ -1,0 +1,41 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../core/db/schema.js';
+
+/** The router's timers, one per conversation and kind at most (the job's unique key). */
+export const JOB_KINDS = ['router.no_answer', 'router.overflow', 'router.auto_resolve'] as const;
+export type RouterJobKind = (typeof JOB_KINDS)[number];
+
+export interface ConversationJobPayload {
+  conversationId: string;
+  /** no_answer: the agent who must answer; overflow: the group it waits in. */
+  agentId?: string;
+  groupId?: string;
+}
+
+export const jobKey = (kind: RouterJobKind, conversationId: string) => `${kind}:${conversationId}`;
+
+/** Sets (or moves) a conversation's timer of one kind; written in the caller's transaction. */
+export async function scheduleJob(
+  trx: Transaction<Database>,
+  tenantId: string,
+  kind: RouterJobKind,
+  payload: ConversationJobPayload,
+  afterSeconds: number,
+): Promise<void> {
+  const runAt = sql<Date>`now() + make_interval(secs => ${afterSeconds})`;
+  await trx
+    .insertInto('jobs')
+    .values({ tenant_id: tenantId, kind, key: jobKey(kind, payload.conversationId), run_at: runAt, payload: JSON.stringify(payload) })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({ run_at: runAt, payload: JSON.stringify(payload), attempts: 0, last_error: null }),
+    )
+    .execute();
+}
+
+export async function cancelJobs(trx: Transaction<Database>, conversationId: string, kinds: readonly RouterJobKind[]): Promise<void> {
+  if (kinds.length === 0) return;
+  await trx
+    .deleteFrom('jobs')
+    .where('key', 'in', kinds.map((kind) => jobKey(kind, conversationId)))
+    .execute();
+}
