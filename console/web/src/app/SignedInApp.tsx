@@ -1,13 +1,20 @@
 import { Link, Route, Switch } from 'wouter';
 import { useI18n } from '../i18n/i18n.js';
+import InboxPage from '../inbox/InboxPage.js';
+import { FeedProvider, feedUrl } from '../realtime/feed.js';
+import { useApi } from './api-context.js';
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
+  const { tenant } = useApi();
   return (
-    <Switch>
-      <Route path="/">{() => <main className="page" />}</Route>
-      <Route component={NotFound} />
-    </Switch>
+    <FeedProvider url={feedUrl(tenant.basePath, window.location)}>
+      <Switch>
+        <Route path="/" component={InboxPage} />
+        <Route path="/conversations/:id" component={InboxPage} />
+        <Route component={NotFound} />
+      </Switch>
+    </FeedProvider>
   );
 }
 
