@@ -6,6 +6,7 @@ import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
 import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
+import { startConsole } from '../server/console-part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -22,7 +23,7 @@ export interface Part {
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [],
   router: [(ctx) => startRouter(ctx)],
-  console: [],
+  console: [startConsole],
 };
 
 export interface RunningProcess {

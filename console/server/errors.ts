@@ -5,6 +5,17 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, Valida
 import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/log/logger.js';
 
+/** Too many attempts (sign-in): answered 429 with Retry-After. */
+export class RateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** The one place where errors become HTTP answers. Unknown errors are logged, never shown. */
 export function answerError(error: unknown, c: HonoContext, logger: Logger): Response {
   if (error instanceof HTTPException) return error.getResponse();
@@ -18,6 +29,10 @@ export function answerError(error: unknown, c: HonoContext, logger: Logger): Res
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
+  if (error instanceof RateLimitedError) {
+    c.header('Retry-After', String(error.retryAfterSeconds));
+    return c.json({ error: 'rate_limited', message: error.message }, 429);
+  }
   if (error instanceof ConflictError) return c.json({ error: 'conflict', message: error.message }, 409);
   if (error instanceof BusUnavailableError) {
     logger.warn({ err: error.message }, 'bus unavailable');

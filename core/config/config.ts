@@ -56,6 +56,11 @@ export const environmentSchema = z.object({
   BUS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   SMTP_URL: optionalNonEmpty(url(['smtp:', 'smtps:'])),
   SMTP_FROM: optionalNonEmpty(z.string().min(3)),
+  TRUST_PROXY: z.stringbool().default(false),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   CONNECTORS: z
     .string()
     .default('')
@@ -79,6 +84,13 @@ export interface Config {
   retry: { attempts: number; baseDelayMs: number };
   smtp: { url: string; from: string } | { outboxDir: string; from: string };
   connectorPackages: string[];
+  console: {
+    /** Take the client's address from X-Forwarded-For (behind a reverse proxy only). */
+    trustProxy: boolean;
+    sessionTtlMs: number;
+    /** Failed sign-ins allowed per account and per client address within the window. */
+    signIn: { maxFailures: number; maxFailuresPerIp: number; windowMs: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +153,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
     connectorPackages: e.CONNECTORS,
+    console: {
+      trustProxy: e.TRUST_PROXY,
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+      signIn: {
+        maxFailures: e.SIGN_IN_MAX_FAILURES,
+        maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
+        windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
+      },
+    },
   };
 }
 

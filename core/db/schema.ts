@@ -258,6 +258,107 @@ export interface AssignmentLogTable {
   at: Timestamp;
 }
 
+/** A signed-in browser. `id` is the SHA-256 of the cookie's token: a database leak opens no session. */
+export interface SessionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  csrf_token: string;
+  via: ColumnType<'password' | 'sso', 'password' | 'sso' | undefined, never>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface UserTokenTable {
+  token_hash: string;
+  tenant_id: string;
+  user_id: string;
+  purpose: 'activation' | 'reset';
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
+}
+
+export interface SignInFailureTable {
+  id: BigId;
+  tenant_id: string;
+  email: string;
+  ip: string;
+  created_at: Timestamp;
+}
+
+export interface SsoSettingsTable {
+  tenant_id: string;
+  enabled: Generated<boolean>;
+  login_url: string | null;
+  logout_url: string | null;
+  /** Sealed with SECRET_KEY (core/crypto/secrets.ts); never returned. */
+  secret: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SsoUsedTokenTable {
+  tenant_id: string;
+  jti: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface AuditLogTable {
+  id: BigId;
+  tenant_id: string;
+  actor_id: string | null;
+  actor_type: ColumnType<'user' | 'api_token' | 'system', 'user' | 'api_token' | 'system' | undefined, never>;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: JsonDefault<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface MentionTable {
+  tenant_id: string;
+  message_id: string;
+  conversation_id: string;
+  user_id: string;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+export interface CannedResponseTable {
+  id: Generated<string>;
+  tenant_id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CustomFieldType = 'text' | 'number' | 'boolean' | 'date' | 'select';
+
+export interface CustomFieldTable {
+  id: Generated<string>;
+  tenant_id: string;
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  options: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -279,6 +380,16 @@ export interface Database {
   router_settings: RouterSettingsTable;
   routing_rules: RoutingRuleTable;
   assignment_log: AssignmentLogTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  user_tokens: UserTokenTable;
+  sign_in_failures: SignInFailureTable;
+  sso_settings: SsoSettingsTable;
+  sso_used_tokens: SsoUsedTokenTable;
+  audit_log: AuditLogTable;
+  mentions: MentionTable;
+  canned_responses: CannedResponseTable;
+  custom_fields: CustomFieldTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

@@ -1,0 +1,46 @@
+import type { Context as HonoContext } from 'hono';
+import { sql } from 'kysely';
+import type { Context } from '../../../core/context.js';
+import { isPermission, loadPrincipal } from '../../../core/auth/permissions.js';
+import type { Auth } from '../api/route.js';
+import type { TenantRef } from '../tenancy.js';
+import { findSession, sessionToken } from './sessions.js';
+import { hashToken } from './tokens.js';
+
+export const API_TOKEN_PREFIX = 'sbt_';
+
+/**
+ * Who is calling, within one company: an API token (`Authorization: Bearer sbt_…`), whose
+ * permissions are its owner's narrowed to the token's scopes, or a browser session cookie.
+ * A token or cookie of another company finds nothing here.
+ */
+export async function authenticate(c: HonoContext, ctx: Context, tenant: TenantRef): Promise<Auth | undefined> {
+  const db = ctx.database.db;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (bearer) {
+    const token = await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: sql`now()` })
+      .where('token_hash', '=', hashToken(bearer))
+      .where('tenant_id', '=', tenant.id)
+      .where('revoked_at', 'is', null)
+      .returning(['id', 'user_id', 'scopes'])
+      .executeTakeFirst();
+    if (!token) return undefined;
+    const principal = await loadPrincipal(db, tenant.id, token.user_id);
+    if (!principal) return undefined;
+    const scopes = new Set(token.scopes.filter(isPermission));
+    return {
+      principal: { ...principal, permissions: new Set([...principal.permissions].filter((p) => scopes.has(p))) },
+      via: 'token',
+      tokenId: token.id,
+    };
+  }
+  const cookie = sessionToken(c);
+  if (!cookie) return undefined;
+  const session = await findSession(db, ctx.config, tenant.id, cookie);
+  if (!session) return undefined;
+  const principal = await loadPrincipal(db, tenant.id, session.user_id);
+  if (!principal) return undefined;
+  return { principal, via: 'session', sessionId: session.id, sessionVia: session.via, csrfToken: session.csrf_token };
+}

@@ -1,0 +1,37 @@
+import type { Hono } from 'hono';
+import type { Context } from '../../core/context.js';
+import { apiApp } from './api/mount.js';
+import type { AnyRoute } from './api/route.js';
+import { createMailer } from './mail/mailer.js';
+import { consoleRoutes } from './routes/index.js';
+import type { ConsoleServices } from './services.js';
+
+export interface ConsolePart {
+  name: 'console';
+  routes: AnyRoute[];
+  services: ConsoleServices;
+  mount(app: Hono): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The agents' and admins' API. Served at `/api/...` (company chosen by subdomain or the
+ * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development.
+ */
+export async function startConsole(ctx: Context): Promise<ConsolePart> {
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger) };
+  const routes = consoleRoutes(services);
+  const api = apiApp(ctx, routes);
+  return {
+    name: 'console',
+    routes,
+    services,
+    mount(app) {
+      app.route('/api', api);
+      app.route('/t/:tenant/api', api);
+    },
+    async stop() {
+      services.mailer.close();
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { ConflictError, UnauthorizedError } from '../../../core/errors.js';
+import type { Context } from '../../../core/context.js';
+import { publicRoute, route, type AnyRoute } from '../api/route.js';
+import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
+import { clearSessionCookie, createSession, deleteSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
+import { checkSignInAllowed, clearSignInFailures, clientAddress, recordSignInFailure } from '../auth/throttle.js';
+import { consumeUserToken, issueUserToken } from '../auth/user-tokens.js';
+import type { ConsoleServices } from '../services.js';
+import { tenantBaseUrl } from '../tenancy.js';
+import { userView } from '../views.js';
+
+const email = z.email().max(320).transform((value) => value.toLowerCase());
+
+const signUpBody = z.object({
+  companyName: z.string().trim().min(1).max(200),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and -, 2 to 63 characters')
+    .refine((s) => s !== 'www', 'www is reserved'),
+  name: z.string().trim().min(1).max(200),
+  email,
+  password: passwordSchema,
+});
+
+async function sessionAnswer(ctx: Context, tenantId: string, userId: string, csrfToken: string) {
+  const user = await userView(ctx.database.db, tenantId, userId);
+  return { user, csrfToken };
+}
+
+export function authRoutes(services: ConsoleServices): AnyRoute[] {
+  return [
+    publicRoute({
+      method: 'post',
+      path: '/signup',
+      tag: 'account',
+      summary: 'Create a company and its first admin, and sign the admin in',
+      tenant: false,
+      body: signUpBody,
+      example: { companyName: 'Acme', slug: 'acme-example', name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' },
+      handler: async ({ c, ctx, body }) => {
+        const db = ctx.database.db;
+        const passwordHash = await hashPassword(body.password);
+        const created = await db.transaction().execute(async (trx) => {
+          const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', body.slug).executeTakeFirst();
+          if (taken) throw new ConflictError('that address is taken');
+          const tenant = await trx.insertInto('tenants').values({ slug: body.slug, name: body.companyName }).returning(['id', 'slug', 'name']).executeTakeFirstOrThrow();
+          const roles = await trx
+            .insertInto('roles')
+            .values([
+              { tenant_id: tenant.id, name: 'admin', builtin: true },
+              { tenant_id: tenant.id, name: 'agent', builtin: true },
+            ])
+            .returning(['id', 'name'])
+            .execute();
+          await trx.insertInto('groups').values({ tenant_id: tenant.id, name: 'Support' }).execute();
+          const user = await trx
+            .insertInto('users')
+            .values({
+              tenant_id: tenant.id,
+              email: body.email,
+              name: body.name,
+              password_hash: passwordHash,
+              role_id: roles.find((r) => r.name === 'admin')!.id,
+              account_status: 'active',
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          return { tenant, userId: user.id };
+        });
+        const session = await createSession(db, ctx.config, { tenantId: created.tenant.id, userId: created.userId, via: 'password' });
+        setSessionCookie(c, ctx.config, session.token);
+        return c.json(
+          { tenant: created.tenant, url: tenantBaseUrl(ctx.config, created.tenant.slug), ...(await sessionAnswer(ctx, created.tenant.id, created.userId, session.csrfToken)) },
+          201,
+        );
+      },
+    }),
+
+    publicRoute({
+      method: 'post',
+      path: '/session',
+      tag: 'account',
+      summary: 'Sign in with e-mail and password (rate-limited per account and per address)',
+      body: z.object({ email, password: z.string().min(1).max(200) }),
+      example: { email: 'nobody@example.com', password: 'not the password' },
+      handler: async ({ c, ctx, tenant, body }) => {
+        const db = ctx.database.db;
+        const attempt = { tenantId: tenant.id, email: body.email, ip: clientAddress(c, ctx.config) };
+        await checkSignInAllowed(db, ctx.config, attempt);
+        const user = await db
+          .selectFrom('users')
+          .select(['id', 'password_hash', 'account_status'])
+          .where('tenant_id', '=', tenant.id)
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email))
+          .executeTakeFirst();
+        const valid = await verifyPassword(user?.password_hash, body.password);
+        if (!user || !valid || user.account_status !== 'active') {
+          await recordSignInFailure(db, ctx.config, attempt);
+          throw new UnauthorizedError('wrong e-mail or password');
+        }
+        await clearSignInFailures(db, attempt);
+        const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'password' });
+        setSessionCookie(c, ctx.config, session.token);
+        return c.json(await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/session',
+      tag: 'account',
+      summary: 'The signed-in user, their permissions and the CSRF token to send on changes',
+      access: { signedIn: true },
+      handler: async ({ c, ctx, tenant, auth }) =>
+        c.json({
+          ...(await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '')),
+          tenant,
+          permissions: [...auth.principal.permissions].sort(),
+          via: auth.via,
+        }),
+    }),
+
+    route({
+      method: 'delete',
+      path: '/session',
+      tag: 'account',
+      summary: 'Sign out; answers the company logout URL to visit when single sign-on signed the user in',
+      access: { signedIn: true },
+      handler: async ({ c, ctx, tenant, auth }) => {
+        const db = ctx.database.db;
+        if (auth.sessionId) await deleteSession(db, auth.sessionId);
+        clearSessionCookie(c, ctx.config);
+        let logoutUrl: string | null = null;
+        if (auth.sessionVia === 'sso') {
+          const sso = await db.selectFrom('sso_settings').select(['logout_url', 'enabled']).where('tenant_id', '=', tenant.id).executeTakeFirst();
+          if (sso?.enabled) logoutUrl = sso.logout_url;
+        }
+        return c.json({ signedOut: true, logoutUrl });
+      },
+    }),
+
+    publicRoute({
+      method: 'post',
+      path: '/activation',
+      tag: 'account',
+      summary: 'Activate an invited account with the token from its e-mail, setting its password',
+      body: z.object({ token: z.string().min(10).max(200), password: passwordSchema }),
+      example: { token: 'not-a-real-token-at-all', password: 'correct horse battery' },
+      handler: async ({ c, ctx, tenant, body }) => {
+        const db = ctx.database.db;
+        const passwordHash = await hashPassword(body.password);
+        const userId = await db.transaction().execute(async (trx) => {
+          const id = await consumeUserToken(trx, tenant.id, body.token, 'activation');
+          await trx
+            .updateTable('users')
+            .set({ password_hash: passwordHash, account_status: 'active' })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', id)
+            .where('account_status', '=', 'invited')
+            .execute();
+          return id;
+        });
+        return c.json({ activated: true, user: await userView(db, tenant.id, userId) });
+      },
+    }),
+
+    publicRoute({
+      method: 'post',
+      path: '/password-reset',
+      tag: 'account',
+      summary: 'Send a password-reset link; answers the same whether or not the account exists',
+      body: z.object({ email }),
+      example: { email: 'nobody@example.com' },
+      handler: async ({ c, ctx, tenant, body }) => {
+        const db = ctx.database.db;
+        const user = await db
+          .selectFrom('users')
+          .select(['id', 'email', 'name'])
+          .where('tenant_id', '=', tenant.id)
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email))
+          .where('account_status', '=', 'active')
+          .executeTakeFirst();
+        if (user) {
+          const token = await issueUserToken(db, tenant.id, user.id, 'reset');
+          const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/reset-password?token=${encodeURIComponent(token)}`;
+          await services.mailer
+            .send({
+              to: user.email,
+              subject: `Reset your ${tenant.name} password`,
+              text: `Hello ${user.name},\n\nto choose a new password, open this link within an hour:\n\n${link}\n\nIf you did not ask for this, ignore this mail.\n`,
+            })
+            .catch((error: unknown) => ctx.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'reset mail failed'));
+        }
+        return c.json({ accepted: true }, 202);
+      },
+    }),
+
+    publicRoute({
+      method: 'post',
+      path: '/password-reset/confirm',
+      tag: 'account',
+      summary: 'Set a new password with the token from the reset e-mail; signs the user out everywhere',
+      body: z.object({ token: z.string().min(10).max(200), password: passwordSchema }),
+      example: { token: 'not-a-real-token-at-all', password: 'correct horse battery' },
+      handler: async ({ c, ctx, tenant, body }) => {
+        const db = ctx.database.db;
+        const passwordHash = await hashPassword(body.password);
+        const userId = await db.transaction().execute(async (trx) => {
+          const id = await consumeUserToken(trx, tenant.id, body.token, 'reset');
+          await trx.updateTable('users').set({ password_hash: passwordHash }).where('tenant_id', '=', tenant.id).where('id', '=', id).execute();
+          return id;
+        });
+        await deleteUserSessions(db, tenant.id, userId);
+        return c.json({ reset: true });
+      },
+    }),
+  ];
+}
+

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { PERMISSIONS, PERMISSION_NAMES, rolePermissions, type Permission } from '../../../core/auth/permissions.js';
+import type { Db } from '../../../core/db/database.js';
+import { ConflictError } from '../../../core/errors.js';
+import { found, idParams } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+
+const permissionList = z.array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])).max(PERMISSION_NAMES.length);
+const roleBody = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionList });
+
+async function roleViews(db: Db, tenantId: string, id?: string) {
+  let query = db.selectFrom('roles').select(['id', 'name', 'builtin']).where('tenant_id', '=', tenantId).orderBy('builtin', 'desc').orderBy('name');
+  if (id) query = query.where('id', '=', id);
+  const roles = await query.execute();
+  return Promise.all(roles.map(async (r) => ({ id: r.id, name: r.name, builtin: r.builtin, permissions: await rolePermissions(db, tenantId, r) })));
+}
+
+async function editableRole(db: Db, tenantId: string, id: string) {
+  const role = found(await db.selectFrom('roles').select(['id', 'builtin', 'name']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'role');
+  if (role.builtin) throw new ConflictError('built-in roles cannot be changed or deleted');
+  return role;
+}
+
+async function assertNameFree(db: Db, tenantId: string, name: string, exceptId?: string) {
+  let query = db.selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', name);
+  if (exceptId) query = query.where('id', '<>', exceptId);
+  if (await query.executeTakeFirst()) throw new ConflictError('a role with that name exists');
+}
+
+export function roleRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/permissions',
+      tag: 'roles',
+      summary: 'The permission catalog roles are made of',
+      access: { signedIn: true },
+      handler: ({ c }) => c.json({ permissions: PERMISSION_NAMES.map((name) => ({ name, description: PERMISSIONS[name] })) }),
+    }),
+    route({
+      method: 'get',
+      path: '/roles',
+      tag: 'roles',
+      summary: 'Roles with their permissions',
+      access: { anyOf: ['admin.roles', 'admin.agents'] },
+      handler: async ({ c, ctx, tenant }) => c.json({ roles: await roleViews(ctx.database.db, tenant.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/roles',
+      tag: 'roles',
+      summary: 'Add a role',
+      access: { permission: 'admin.roles' },
+      body: roleBody,
+      example: { name: 'Night shift', permissions: ['conversations.view.own', 'conversations.reply'] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        await assertNameFree(db, tenant.id, body.name);
+        const id = await db.transaction().execute(async (trx) => {
+          const role = await trx.insertInto('roles').values({ tenant_id: tenant.id, name: body.name }).returning('id').executeTakeFirstOrThrow();
+          const permissions = [...new Set(body.permissions)];
+          if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission }))).execute();
+          await audit(trx, auth, 'role.created', { type: 'role', id: role.id }, body);
+          return role.id;
+        });
+        return c.json((await roleViews(db, tenant.id, id))[0], 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/roles/:id',
+      tag: 'roles',
+      summary: "Rename a role or replace its permissions (built-in roles can't be changed)",
+      access: { permission: 'admin.roles' },
+      params: idParams,
+      body: roleBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
+      example: { permissions: ['conversations.view.own'] },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        const role = await editableRole(db, tenant.id, params.id);
+        if (body.name) await assertNameFree(db, tenant.id, body.name, role.id);
+        await db.transaction().execute(async (trx) => {
+          if (body.name) await trx.updateTable('roles').set({ name: body.name }).where('tenant_id', '=', tenant.id).where('id', '=', role.id).execute();
+          if (body.permissions) {
+            await trx.deleteFrom('role_permissions').where('tenant_id', '=', tenant.id).where('role_id', '=', role.id).execute();
+            const permissions = [...new Set(body.permissions)];
+            if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission }))).execute();
+          }
+          await audit(trx, auth, 'role.updated', { type: 'role', id: role.id }, body);
+        });
+        return c.json((await roleViews(db, tenant.id, role.id))[0]);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/roles/:id',
+      tag: 'roles',
+      summary: 'Delete a role nobody has',
+      access: { permission: 'admin.roles' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const role = await editableRole(db, tenant.id, params.id);
+        const holder = await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('role_id', '=', role.id).executeTakeFirst();
+        if (holder) throw new ConflictError('users still have this role');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('roles').where('tenant_id', '=', tenant.id).where('id', '=', role.id).execute();
+          await audit(trx, auth, 'role.deleted', { type: 'role', id: role.id }, { name: role.name });
+        });
+        return c.body(null, 204);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { sealSecret } from '../../../core/crypto/secrets.js';
+import { UnauthorizedError, ValidationError } from '../../../core/errors.js';
+import { publicRoute, route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+import { clearSessionCookie, createSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
+import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, verifySsoToken } from '../auth/sso.js';
+import { tenantBaseUrl } from '../tenancy.js';
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+const tokenQuery = z.object({ token: z.string().min(10).max(8000), return_to: z.string().max(2000).optional() });
+
+/**
+ * Single sign-on with the company's own site: it signs a short-lived HS256 token with the shared
+ * secret and sends the browser to `/api/sso/login?token=…`; when the user logs out there, it
+ * calls `/api/sso/logout?token=…` and every session of that user ends here too.
+ */
+export function ssoRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/sso',
+      tag: 'single sign-on',
+      summary: 'Single sign-on settings (the shared secret is never shown)',
+      access: { permission: 'admin.sso' },
+      handler: async ({ c, ctx, tenant }) => {
+        const s = await ssoSettings(ctx.database.db, tenant.id);
+        const base = tenantBaseUrl(ctx.config, tenant.slug);
+        return c.json({
+          enabled: s?.enabled ?? false,
+          loginUrl: s?.login_url ?? null,
+          logoutUrl: s?.logout_url ?? null,
+          secretSet: Boolean(s?.secret),
+          signInEndpoint: `${base}/api/sso/login`,
+          signOutEndpoint: `${base}/api/sso/logout`,
+        });
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/sso',
+      tag: 'single sign-on',
+      summary: 'Set the login URL, logout URL and shared secret (write-only; at least 32 characters)',
+      access: { permission: 'admin.sso' },
+      body: z.object({
+        enabled: z.boolean(),
+        loginUrl: httpUrl.nullable(),
+        logoutUrl: httpUrl.nullable(),
+        secret: z.string().min(32, 'at least 32 characters').max(512).optional(),
+      }),
+      example: { enabled: false, loginUrl: null, logoutUrl: null },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        const current = await ssoSettings(db, tenant.id);
+        if (body.enabled && !body.secret && !current?.secret) throw new ValidationError('a shared secret is needed', [{ field: 'secret', message: 'required to enable single sign-on' }]);
+        if (body.enabled && !body.loginUrl) throw new ValidationError('a login URL is needed', [{ field: 'loginUrl', message: 'required to enable single sign-on' }]);
+        const secret = body.secret ? sealSecret(ctx.config.secretKey, body.secret, ssoSecretAad(tenant.id)) : (current?.secret ?? null);
+        await db.transaction().execute(async (trx) => {
+          const values = { enabled: body.enabled, login_url: body.loginUrl, logout_url: body.logoutUrl, secret, updated_at: new Date() };
+          await trx
+            .insertInto('sso_settings')
+            .values({ tenant_id: tenant.id, ...values })
+            .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
+            .execute();
+          await audit(trx, auth, 'sso.updated', { type: 'sso' }, { enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretChanged: Boolean(body.secret) });
+        });
+        return c.json({ enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretSet: Boolean(secret) });
+      },
+    }),
+    publicRoute({
+      method: 'get',
+      path: '/sso/start',
+      tag: 'single sign-on',
+      summary: "Send the browser to the company's login page",
+      query: z.object({ return_to: z.string().max(2000).optional() }),
+      responds: '302 redirect',
+      handler: async ({ c, ctx, tenant, query }) => {
+        const sso = await enabledSso(ctx.database.db, tenant.id);
+        const target = new URL(sso.login_url!);
+        target.searchParams.set('return_to', `${tenantBaseUrl(ctx.config, tenant.slug)}${safeReturnPath(query.return_to, '/')}`);
+        return c.redirect(target.toString(), 302);
+      },
+    }),
+    publicRoute({
+      method: 'get',
+      path: '/sso/login',
+      tag: 'single sign-on',
+      summary: "Sign in with a token signed by the company's site (HS256, exp, iat, one-time jti, email)",
+      query: tokenQuery,
+      responds: '302 redirect, with the session cookie set',
+      handler: async ({ c, ctx, tenant, query }) => {
+        const db = ctx.database.db;
+        const sso = await enabledSso(db, tenant.id);
+        const { email } = await verifySsoToken(db, ctx.config, tenant.id, sso.secret, query.token);
+        // The company vouches for the e-mail: an invited agent is activated by signing in this way.
+        const user = await db
+          .updateTable('users')
+          .set({ account_status: 'active' })
+          .where('tenant_id', '=', tenant.id)
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+          .where('account_status', 'in', ['active', 'invited'])
+          .returning('id')
+          .executeTakeFirst();
+        if (!user) throw new UnauthorizedError('no active account for this e-mail');
+        const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'sso' });
+        setSessionCookie(c, ctx.config, session.token);
+        const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
+        return c.redirect(`${landing.pathname.replace(/\/$/, '')}${safeReturnPath(query.return_to, '/')}`, 302);
+      },
+    }),
+    publicRoute({
+      method: 'get',
+      path: '/sso/logout',
+      tag: 'single sign-on',
+      summary: "Sign a user out of every session, called by the company's site when the user logs out there",
+      query: tokenQuery,
+      handler: async ({ c, ctx, tenant, query }) => {
+        const db = ctx.database.db;
+        const sso = await enabledSso(db, tenant.id);
+        const { email } = await verifySsoToken(db, ctx.config, tenant.id, sso.secret, query.token);
+        const user = await db
+          .selectFrom('users')
+          .select('id')
+          .where('tenant_id', '=', tenant.id)
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+          .executeTakeFirst();
+        const ended = user ? await deleteUserSessions(db, tenant.id, user.id) : 0;
+        clearSessionCookie(c, ctx.config);
+        return c.json({ signedOut: true, sessions: ended });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,201 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Context } from '../../../core/context.js';
+import type { Db } from '../../../core/db/database.js';
+import { ConflictError } from '../../../core/errors.js';
+import { idParams, found, requireOwned } from '../api/checks.js';
+import { route, type AnyRoute, type Auth } from '../api/route.js';
+import { audit } from '../audit.js';
+import { deleteUserSessions } from '../auth/sessions.js';
+import { issueUserToken } from '../auth/user-tokens.js';
+import type { ConsoleServices } from '../services.js';
+import { tenantBaseUrl, type TenantRef } from '../tenancy.js';
+import { userView, userViews } from '../views.js';
+
+const inviteBody = z.object({
+  email: z.email().max(320).transform((v) => v.toLowerCase()),
+  name: z.string().trim().min(1).max(200),
+  roleId: z.uuid(),
+  groupIds: z.array(z.uuid()).min(1, 'an agent belongs to at least one group').max(100),
+});
+
+const updateBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    roleId: z.uuid().optional(),
+    groupIds: z.array(z.uuid()).min(1, 'an agent belongs to at least one group').max(100).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+
+/** Changing or deactivating the last active admin would lock the company out of its own settings. */
+async function assertNotLastAdmin(db: Db, tenantId: string, userId: string): Promise<void> {
+  const admins = await db
+    .selectFrom('users')
+    .innerJoin('roles', (j) => j.onRef('roles.id', '=', 'users.role_id').onRef('roles.tenant_id', '=', 'users.tenant_id'))
+    .select('users.id')
+    .where('users.tenant_id', '=', tenantId)
+    .where('roles.builtin', '=', true)
+    .where('roles.name', '=', 'admin')
+    .where('users.account_status', '=', 'active')
+    .execute();
+  if (admins.length === 1 && admins[0]!.id === userId) throw new ConflictError('the company needs at least one active admin');
+}
+
+async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<boolean> {
+  const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
+  const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
+  try {
+    await services.mailer.send({
+      to: user.email,
+      subject: `You are invited to ${tenant.name}`,
+      text: `Hello ${user.name},\n\nan account was created for you at ${tenant.name}. Open this link to choose your password (valid for 7 days):\n\n${link}\n`,
+    });
+    return true;
+  } catch (error) {
+    ctx.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'invitation mail failed');
+    return false;
+  }
+}
+
+async function setStatus(ctx: Context, auth: Auth, tenantId: string, id: string, status: 'active' | 'deactivated') {
+  const db = ctx.database.db;
+  const user = found(await db.selectFrom('users').select(['id', 'account_status']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'user');
+  if (status === 'deactivated') await assertNotLastAdmin(db, tenantId, id);
+  if (status === 'active' && user.account_status === 'invited') throw new ConflictError('the user has not activated the account yet');
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ account_status: status, status_changed_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    await audit(trx, auth, status === 'active' ? 'user.reactivated' : 'user.deactivated', { type: 'user', id });
+  });
+  if (status === 'deactivated') await deleteUserSessions(db, tenantId, id);
+  return userView(db, tenantId, id);
+}
+
+export function userRoutes(services: ConsoleServices): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/users',
+      tag: 'users',
+      summary: "The company's users (agents and admins)",
+      access: { anyOf: ['admin.agents', 'conversations.assign', 'conversations.transfer'] },
+      handler: async ({ c, ctx, tenant }) => c.json({ users: await userViews(ctx.database.db, tenant.id) }),
+    }),
+    route({
+      method: 'get',
+      path: '/users/:id',
+      tag: 'users',
+      summary: 'One user',
+      access: { anyOf: ['admin.agents', 'conversations.assign', 'conversations.transfer'] },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, params }) => c.json(found(await userView(ctx.database.db, tenant.id, params.id), 'user')),
+    }),
+    route({
+      method: 'post',
+      path: '/users',
+      tag: 'users',
+      summary: 'Create an agent (one role, one or more groups); they get an activation e-mail',
+      access: { permission: 'admin.agents' },
+      body: inviteBody,
+      example: { email: 'new.agent@example.com', name: 'New Agent', roleId: '00000000-0000-4000-8000-000000000000', groupIds: ['00000000-0000-4000-8000-000000000000'] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
+        await requireOwned(db, 'groups', tenant.id, body.groupIds, 'groupIds');
+        const user = await db.transaction().execute(async (trx) => {
+          const taken = await trx
+            .selectFrom('users')
+            .select('id')
+            .where('tenant_id', '=', tenant.id)
+            .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email))
+            .executeTakeFirst();
+          if (taken) throw new ConflictError('a user with that e-mail exists');
+          const row = await trx
+            .insertInto('users')
+            .values({ tenant_id: tenant.id, email: body.email, name: body.name, role_id: body.roleId, password_hash: null })
+            .returning(['id', 'email', 'name'])
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('group_members')
+            .values([...new Set(body.groupIds)].map((groupId) => ({ tenant_id: tenant.id, group_id: groupId, user_id: row.id })))
+            .execute();
+          await audit(trx, auth, 'user.invited', { type: 'user', id: row.id }, { email: body.email, roleId: body.roleId, groupIds: body.groupIds });
+          return row;
+        });
+        const invitationSent = await sendInvitation(ctx, services, tenant, user);
+        return c.json({ user: await userView(db, tenant.id, user.id), invitationSent }, 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/users/:id',
+      tag: 'users',
+      summary: "Change a user's name, role or groups",
+      access: { permission: 'admin.agents' },
+      params: idParams,
+      body: updateBody,
+      example: { name: 'Renamed' },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        const user = found(await db.selectFrom('users').select(['id', 'role_id']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
+        if (body.roleId) await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
+        if (body.groupIds) await requireOwned(db, 'groups', tenant.id, body.groupIds, 'groupIds');
+        if (body.roleId && body.roleId !== user.role_id) await assertNotLastAdmin(db, tenant.id, user.id);
+        await db.transaction().execute(async (trx) => {
+          if (body.name || body.roleId) {
+            await trx
+              .updateTable('users')
+              .set({ ...(body.name ? { name: body.name } : {}), ...(body.roleId ? { role_id: body.roleId } : {}) })
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', user.id)
+              .execute();
+          }
+          if (body.groupIds) {
+            await trx.deleteFrom('group_members').where('tenant_id', '=', tenant.id).where('user_id', '=', user.id).execute();
+            await trx
+              .insertInto('group_members')
+              .values([...new Set(body.groupIds)].map((groupId) => ({ tenant_id: tenant.id, group_id: groupId, user_id: user.id })))
+              .execute();
+          }
+          await audit(trx, auth, 'user.updated', { type: 'user', id: user.id }, body);
+        });
+        return c.json(await userView(db, tenant.id, user.id));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/users/:id/deactivate',
+      tag: 'users',
+      summary: 'Deactivate a user: they are signed out and cannot sign in',
+      access: { permission: 'admin.agents' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => c.json(await setStatus(ctx, auth, tenant.id, params.id, 'deactivated')),
+    }),
+    route({
+      method: 'post',
+      path: '/users/:id/reactivate',
+      tag: 'users',
+      summary: 'Reactivate a deactivated user',
+      access: { permission: 'admin.agents' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => c.json(await setStatus(ctx, auth, tenant.id, params.id, 'active')),
+    }),
+    route({
+      method: 'post',
+      path: '/users/:id/invitation',
+      tag: 'users',
+      summary: 'Send the activation e-mail again (the earlier link stops working)',
+      access: { permission: 'admin.agents' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const user = found(
+          await db.selectFrom('users').select(['id', 'email', 'name', 'account_status']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'user',
+        );
+        if (user.account_status !== 'invited') throw new ConflictError('the account is already activated');
+        await audit(db, auth, 'user.invitation_resent', { type: 'user', id: user.id });
+        return c.json({ invitationSent: await sendInvitation(ctx, services, tenant, user) }, 202);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,37 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { eventually } from './services.js';
+
+/** A real SMTP server on loopback that keeps what it receives, parsed. */
+export async function startSmtpServer(): Promise<{ url: string; mails: ParsedMail[]; waitForMail(to: string): Promise<ParsedMail>; close(): Promise<void> }> {
+  const mails: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    waitForMail: (to) =>
+      eventually<ParsedMail | undefined>(() => mails.find((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to))), { timeoutMs: 10_000 }) as Promise<ParsedMail>,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The one-time token in a mail's link (`?token=…`). */
+export function tokenFromMail(mail: ParsedMail): string {
+  const match = /[?&]token=([A-Za-z0-9_%-]+)/.exec(mail.text ?? '');
+  if (!match) throw new Error('no token link in the mail');
+  return decodeURIComponent(match[1]!);
+}
