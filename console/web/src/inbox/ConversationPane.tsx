@@ -3,6 +3,7 @@ import { attachmentUrl } from '../api/conversations.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useFeed } from '../realtime/feed.js';
 import { describeError } from '../pages/describe-error.js';
 import { ChannelIcon } from './ChannelIcon.js';
 import { CustomerPanel } from './CustomerPanel.js';
@@ -16,6 +17,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const { client } = useApi();
   const session = useSignedIn();
   const view = useConversation(id);
+  const { sendTyping } = useFeed();
   const { conversation } = view;
 
   if (view.error && !conversation) {
@@ -55,7 +57,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
             {t('conversation.typing', { name: contactName })}
           </p>
         )}
-        {hasPermission(session, 'conversations.reply') && <ReplyBox onSend={view.send} />}
+        {hasPermission(session, 'conversations.reply') && <ReplyBox onSend={view.send} onTyping={(on) => sendTyping(conversation.id, on)} />}
       </section>
       {hasPermission(session, 'contacts.view') && <CustomerPanel contactId={conversation.contact.id} currentConversationId={conversation.id} />}
     </>

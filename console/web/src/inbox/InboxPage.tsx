@@ -4,6 +4,7 @@ import type { ConversationView } from '../api/types.js';
 import { useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
+import { FeedIndicator } from '../realtime/FeedIndicator.js';
 import { ConversationList, UnreadBadge } from './ConversationList.js';
 import { ConversationPane } from './ConversationPane.js';
 import { InboxFilters } from './InboxFilters.js';
@@ -67,7 +68,10 @@ export default function InboxPage() {
             </button>
           ))}
         </div>
-        <InboxFilters filters={filters} onChange={setFilters} channels={channels} />
+        <div className="list-tools">
+          <InboxFilters filters={filters} onChange={setFilters} channels={channels} />
+          <FeedIndicator />
+        </div>
         <div role="tabpanel" aria-label={current ? t(`tab.${current.tab}`) : undefined} className="tab-panel" aria-busy={inbox.loading}>
           {inbox.error !== undefined && (
             <p role="alert" className="error">

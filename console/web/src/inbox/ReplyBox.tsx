@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTypingSignal } from './useTypingSignal.js';
 import type { CannedResponse } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -8,7 +9,16 @@ import { insertCanned, matchCanned, slashQuery } from './canned.js';
  * Where the agent writes: Enter sends, Shift+Enter breaks the line, `/` offers canned
  * responses, and the note switch turns the text into an internal note only agents see.
  */
-export function ReplyBox({ onSend, disabled }: { onSend(text: string, isPrivate: boolean): void; disabled?: boolean }) {
+export function ReplyBox({
+  onSend,
+  onTyping,
+  disabled,
+}: {
+  onSend(text: string, isPrivate: boolean): void;
+  /** The agent started (true) or stopped (false) typing a reply the customer would see. */
+  onTyping?(on: boolean): void;
+  disabled?: boolean;
+}) {
   const { t } = useI18n();
   const { contacts } = useApi();
   const [text, setText] = useState('');
@@ -18,6 +28,7 @@ export function ReplyBox({ onSend, disabled }: { onSend(text: string, isPrivate:
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | undefined>();
   const area = useRef<HTMLTextAreaElement>(null);
+  const typing = useTypingSignal(onTyping);
   const listId = useId();
 
   const slash = slashQuery(text, caret);
@@ -43,6 +54,7 @@ export function ReplyBox({ onSend, disabled }: { onSend(text: string, isPrivate:
   const send = () => {
     if (!text.trim() || disabled) return;
     onSend(text, note);
+    typing(false);
     setText('');
     setCaret(0);
   };
@@ -111,6 +123,8 @@ export function ReplyBox({ onSend, disabled }: { onSend(text: string, isPrivate:
         onChange={(event) => {
           setText(event.target.value);
           setCaret(event.target.selectionStart);
+          // Notes are for colleagues: the customer is not told about them.
+          if (!note) typing(event.target.value.trim() !== '');
           setActive(0);
         }}
         onSelect={(event) => setCaret(event.currentTarget.selectionStart)}

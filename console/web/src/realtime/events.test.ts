@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedFrame, reconnectDelay } from './events.js';
+import { parseServerFrame, reconnectDelay } from './events.js';
 
-describe('parseFeedFrame', () => {
-  it('reads known events', () => {
-    const frame = JSON.stringify({ kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } });
-    expect(parseFeedFrame(frame)).toEqual({ kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } });
+const frame = (value: unknown) => JSON.stringify(value);
+
+describe('parseServerFrame', () => {
+  it('reads events the app knows, and the ready and heartbeat frames', () => {
+    const event = { id: 'outbox-1', tenantId: 't', kind: 'agent.status', payload: { userId: 'u1', status: 'busy' }, at: '2026-11-25T10:00:00Z' };
+    expect(parseServerFrame(frame({ type: 'event', event }))).toEqual({ type: 'event', event: { kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } } });
+    expect(parseServerFrame(frame({ type: 'ready', userId: 'u1', heartbeatMs: 10000 }))).toEqual({ type: 'ready', userId: 'u1', heartbeatMs: 10000 });
+    expect(parseServerFrame(frame({ type: 'heartbeat' }))).toEqual({ type: 'heartbeat' });
+    expect(parseServerFrame(frame({ type: 'error', message: 'unknown message' }))).toEqual({ type: 'error', message: 'unknown message' });
   });
-  it('ignores pings, unknown kinds and garbage', () => {
-    for (const frame of ['ping', '{"kind":"ping"}', '{"kind":"secret.leak","payload":{}}', '{"kind":"typing"}', '[]', 'null', 42]) {
-      expect(parseFeedFrame(frame)).toBeUndefined();
+  it('ignores unknown kinds, malformed frames and garbage', () => {
+    for (const data of [
+      'ping',
+      frame({ type: 'event', event: { kind: 'secret.leak', payload: {} } }),
+      frame({ type: 'event', event: { kind: 'typing' } }),
+      frame({ type: 'event' }),
+      frame({ type: 'ready', userId: 'u1', heartbeatMs: 0 }),
+      frame({ kind: 'typing', payload: {} }),
+      '[]',
+      'null',
+      42,
+    ]) {
+      expect(parseServerFrame(data)).toBeUndefined();
     }
   });
 });

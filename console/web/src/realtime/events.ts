@@ -17,8 +17,18 @@ const kinds: ReadonlySet<string> = new Set<EventKind>([
   'typing',
 ]);
 
-/** Reads one frame of the feed; anything else (pings, kinds this version does not know) is undefined. */
-export function parseFeedFrame(data: unknown): FeedEvent | undefined {
+/** What the server sends on the feed. */
+export type ServerFrame =
+  | { type: 'ready'; userId: string; heartbeatMs: number }
+  | { type: 'event'; event: FeedEvent }
+  | { type: 'heartbeat' }
+  | { type: 'error'; message: string };
+
+/**
+ * Reads one frame of the feed: `{type:"event", event:{kind, payload, …}}`, `ready`, `heartbeat`
+ * or `error`. Events of kinds this version does not know, and anything malformed, are undefined.
+ */
+export function parseServerFrame(data: unknown): ServerFrame | undefined {
   if (typeof data !== 'string') return undefined;
   let frame: unknown;
   try {
@@ -27,10 +37,30 @@ export function parseFeedFrame(data: unknown): FeedEvent | undefined {
     return undefined;
   }
   if (!frame || typeof frame !== 'object') return undefined;
-  const { kind, payload } = frame as { kind?: unknown; payload?: unknown };
-  if (typeof kind !== 'string' || !kinds.has(kind) || !payload || typeof payload !== 'object') return undefined;
-  return { kind, payload } as FeedEvent;
+  const record = frame as Record<string, unknown>;
+  switch (record.type) {
+    case 'ready':
+      return typeof record.userId === 'string' && typeof record.heartbeatMs === 'number' && record.heartbeatMs > 0
+        ? { type: 'ready', userId: record.userId, heartbeatMs: record.heartbeatMs }
+        : undefined;
+    case 'heartbeat':
+      return { type: 'heartbeat' };
+    case 'error':
+      return { type: 'error', message: typeof record.message === 'string' ? record.message : '' };
+    case 'event': {
+      const event = record.event as { kind?: unknown; payload?: unknown } | null;
+      if (!event || typeof event !== 'object') return undefined;
+      const { kind, payload } = event;
+      if (typeof kind !== 'string' || !kinds.has(kind) || !payload || typeof payload !== 'object') return undefined;
+      return { type: 'event', event: { kind, payload } as FeedEvent };
+    }
+    default:
+      return undefined;
+  }
 }
+
+/** The server closes with this code when the session behind the socket has ended. */
+export const CLOSE_SIGNED_OUT = 4401;
 
 /** Waits before the n-th reconnection attempt: 0.5 s doubling to 15 s, with jitter so a restart does not bring every agent back at once. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {

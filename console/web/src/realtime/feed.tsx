@@ -1,47 +1,65 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { parseFeedFrame, reconnectDelay, type FeedEvent } from './events.js';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { CLOSE_SIGNED_OUT, parseServerFrame, reconnectDelay, type FeedEvent } from './events.js';
 
 export type FeedStatus = 'connecting' | 'live' | 'offline';
 type Listener = (event: FeedEvent) => void;
 
 interface Feed {
   status: FeedStatus;
-  subscribe(listener: Listener): () => void;
   /** Bumped after every reconnection: lists reload what they may have missed. */
   generation: number;
+  subscribe(listener: Listener): () => void;
+  /** Tells the customer's side that the agent is typing (best effort). */
+  sendTyping(conversationId: string, on: boolean): void;
 }
 
 const FeedContext = createContext<Feed | null>(null);
 
 /**
- * The agents' real-time feed over one WebSocket, reconnecting with back-off. The browser sends
- * the session cookie with the upgrade; the server decides which events this agent may see.
+ * The agents' real-time feed over one WebSocket: the browser sends the session cookie with the
+ * upgrade and the server decides which events this agent may see. Heartbeats at the pace the
+ * server asks keep the agent present; a lost socket reconnects with back-off.
  */
-export function FeedProvider({ url, children }: { url: string; children: ReactNode }) {
+export function FeedProvider({ url, onSignedOut, children }: { url: string; onSignedOut(): void; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
+  const socketRef = useRef<WebSocket | undefined>(undefined);
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
   const [status, setStatus] = useState<FeedStatus>('connecting');
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
-    let socket: WebSocket | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     let attempt = 0;
+    let opened = false;
     let stopped = false;
     const connect = () => {
       setStatus('connecting');
-      socket = new WebSocket(url);
-      socket.onopen = () => {
-        if (attempt > 0) setGeneration((n) => n + 1);
-        attempt = 0;
-        setStatus('live');
-      };
+      const socket = new WebSocket(url);
+      socketRef.current = socket;
       socket.onmessage = (message) => {
-        const event = parseFeedFrame(message.data);
-        if (event) for (const listener of listeners.current) listener(event);
+        const frame = parseServerFrame(message.data);
+        if (!frame) return;
+        if (frame.type === 'ready') {
+          if (opened) setGeneration((n) => n + 1);
+          opened = true;
+          attempt = 0;
+          setStatus('live');
+          clearInterval(heartbeat);
+          heartbeat = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ type: 'heartbeat' })), frame.heartbeatMs);
+        } else if (frame.type === 'event') {
+          for (const listener of listeners.current) listener(frame.event);
+        }
       };
-      socket.onclose = () => {
+      socket.onclose = (event) => {
+        clearInterval(heartbeat);
         if (stopped) return;
         setStatus('offline');
+        if (event.code === CLOSE_SIGNED_OUT) {
+          signedOut.current();
+          return;
+        }
         timer = setTimeout(connect, reconnectDelay(attempt++));
       };
     };
@@ -49,17 +67,28 @@ export function FeedProvider({ url, children }: { url: string; children: ReactNo
     return () => {
       stopped = true;
       clearTimeout(timer);
-      socket?.close();
+      clearInterval(heartbeat);
+      socketRef.current?.close();
     };
   }, [url]);
 
-  const feed = useRef<Omit<Feed, 'status' | 'generation'>>({
-    subscribe(listener) {
-      listeners.current.add(listener);
-      return () => listeners.current.delete(listener);
-    },
-  });
-  return <FeedContext.Provider value={{ status, generation, subscribe: feed.current.subscribe }}>{children}</FeedContext.Provider>;
+  const stable = useMemo(
+    () => ({
+      subscribe(listener: Listener) {
+        listeners.current.add(listener);
+        return () => {
+          listeners.current.delete(listener);
+        };
+      },
+      sendTyping(conversationId: string, on: boolean) {
+        const socket = socketRef.current;
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'typing', conversationId, on }));
+      },
+    }),
+    [],
+  );
+  const value = useMemo(() => ({ status, generation, ...stable }), [status, generation, stable]);
+  return <FeedContext.Provider value={value}>{children}</FeedContext.Provider>;
 }
 
 export function useFeed(): Feed {
