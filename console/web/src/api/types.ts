@@ -100,3 +100,19 @@ export interface CannedResponse {
   title: string;
   body: string;
 }
+
+export type GroupStrategy = 'round_robin' | 'least_busy' | 'skill_weighted' | 'sticky' | 'manual';
+
+export interface GroupView {
+  id: string;
+  name: string;
+  strategy: GroupStrategy;
+  memberIds: string[];
+}
+
+export interface RoleView {
+  id: string;
+  name: string;
+  builtin: boolean;
+  permissions: string[];
+}

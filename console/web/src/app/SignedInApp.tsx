@@ -1,8 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { useI18n } from '../i18n/i18n.js';
 import InboxPage from '../inbox/InboxPage.js';
 import { FeedProvider, feedUrl } from '../realtime/feed.js';
 import { useApi } from './api-context.js';
+import { Loading } from './App.js';
+
+const AdminApp = lazy(() => import('../admin/AdminApp.js'));
 import { useSession } from './session.js';
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
@@ -14,6 +18,13 @@ export default function SignedInApp() {
       <Switch>
         <Route path="/" component={InboxPage} />
         <Route path="/conversations/:id" component={InboxPage} />
+        <Route path="/admin" nest>
+          {() => (
+            <Suspense fallback={<Loading />}>
+              <AdminApp />
+            </Suspense>
+          )}
+        </Route>
         <Route component={NotFound} />
       </Switch>
     </FeedProvider>

@@ -1,0 +1,21 @@
+import type { ApiClient } from './client.js';
+import type { GroupStrategy, GroupView, RoleView, UserView } from './types.js';
+
+/** The company's people, groups and roles. */
+export function adminApi(client: ApiClient) {
+  return {
+    users: () => client.get<{ users: UserView[] }>('/users'),
+    invite: (body: { email: string; name: string; roleId: string; groupIds: string[] }) =>
+      client.post<{ user: UserView; invitationSent: boolean }>('/users', body),
+    updateUser: (id: string, body: { name?: string; roleId?: string; groupIds?: string[] }) => client.patch<UserView>(`/users/${encodeURIComponent(id)}`, body),
+    deactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/deactivate`),
+    reactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/reactivate`),
+    resendInvitation: (id: string) => client.post<unknown>(`/users/${encodeURIComponent(id)}/invitation`),
+    groups: () => client.get<{ groups: GroupView[] }>('/groups'),
+    createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
+    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
+    deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
+    roles: () => client.get<{ roles: RoleView[] }>('/roles'),
+  };
+}
+export type AdminApi = ReturnType<typeof adminApi>;
