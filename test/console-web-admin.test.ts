@@ -62,9 +62,39 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await expect(form.getByLabel('Name').inputValue()).resolves.toBe('');
   });
 
+  it('adds a role and grants it permissions in the matrix; built-in roles stay as they are', async () => {
+    await admin.getByRole('link', { name: 'Roles' }).click();
+    const form = admin.getByRole('form', { name: 'Add role' });
+    await form.getByLabel('Name').fill('Night shift');
+    await form.getByRole('button', { name: 'Add role' }).click();
+    const matrix = admin.getByRole('table', { name: 'Permissions by role' });
+    const seeAll = matrix.getByRole('checkbox', { name: 'Night shift: See every conversation' });
+    await seeAll.waitFor();
+    expect(await seeAll.isChecked()).toBe(false);
+    expect(await matrix.getByRole('checkbox', { name: 'Administrator: Manage roles' }).isDisabled()).toBe(true);
+    await seeAll.check();
+    await matrix.getByRole('checkbox', { name: 'Night shift: Reply and write notes' }).check();
+    await matrix.getByRole('button', { name: 'Save Night shift' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The permissions of Night shift are saved.' }).waitFor();
+    await admin.reload();
+    await expect(matrix.getByRole('checkbox', { name: 'Night shift: See every conversation' }).isChecked()).resolves.toBe(true);
+    await expect(matrix.getByRole('checkbox', { name: 'Night shift: Manage roles' }).isChecked()).resolves.toBe(false);
+    const db = server.process.ctx.database.db;
+    const granted = await db
+      .selectFrom('role_permissions')
+      .innerJoin('roles', 'roles.id', 'role_permissions.role_id')
+      .select('permission')
+      .where('roles.name', '=', 'Night shift')
+      .orderBy('permission')
+      .execute();
+    expect(granted.map((g) => g.permission)).toEqual(['conversations.reply', 'conversations.view.all']);
+    await screenshot(admin, 'console-web-admin-roles');
+  });
+
   it('invites an agent with a role and a group; the agent gets the mail', async () => {
     await admin.getByRole('link', { name: 'Agents' }).click();
     const form = admin.getByRole('form', { name: 'Invite an agent' });
+    await form.getByLabel('Role').selectOption({ label: 'Agent' });
     await form.getByLabel('Name').fill('Bo Agent');
     await form.getByLabel('E-mail').fill('bo@example.com');
     // A group is required: the form says so before asking the server.

@@ -6,6 +6,7 @@ import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AgentsPage } from './AgentsPage.js';
 import { GroupsPage } from './GroupsPage.js';
+import { RolesPage } from './RolesPage.js';
 
 /** The admins' settings, loaded only when opened. Paths here are below /admin. */
 export default function AdminApp() {
@@ -17,6 +18,7 @@ export default function AdminApp() {
   const sections = [
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
+    { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
   ].filter((section) => section.allowed);
   return (
     <div className="admin">
@@ -31,6 +33,7 @@ export default function AdminApp() {
         <Switch>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
+          <Route path="/roles">{() => <RolesPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>
       </main>

@@ -16,6 +16,10 @@ export function adminApi(client: ApiClient) {
     updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
     deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
+    permissions: () => client.get<{ permissions: { name: string; description: string }[] }>('/permissions'),
+    createRole: (body: { name: string; permissions: string[] }) => client.post<RoleView>('/roles', body),
+    updateRole: (id: string, body: { name?: string; permissions?: string[] }) => client.patch<RoleView>(`/roles/${encodeURIComponent(id)}`, body),
+    deleteRole: (id: string) => client.delete<unknown>(`/roles/${encodeURIComponent(id)}`),
   };
 }
 export type AdminApi = ReturnType<typeof adminApi>;
