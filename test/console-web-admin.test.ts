@@ -91,6 +91,19 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await screenshot(admin, 'console-web-admin-roles');
   });
 
+  it('saves a canned response for agents to insert with /shortcut', async () => {
+    await admin.getByRole('link', { name: 'Canned responses' }).click();
+    const form = admin.getByRole('form', { name: 'Add canned response' });
+    await form.getByLabel('Shortcut').fill('hello');
+    await form.getByLabel('Title').fill('Greeting');
+    await form.getByLabel('Text').fill('您好，请问有什么可以帮您？');
+    await form.getByRole('button', { name: 'Add canned response' }).click();
+    await admin.getByRole('table', { name: 'Canned responses' }).getByRole('row', { name: /\/hello.*Greeting/ }).waitFor();
+    const db = server.process.ctx.database.db;
+    const row = await db.selectFrom('canned_responses').select(['shortcut', 'body']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ shortcut: 'hello', body: '您好，请问有什么可以帮您？' });
+  });
+
   it('invites an agent with a role and a group; the agent gets the mail', async () => {
     await admin.getByRole('link', { name: 'Agents' }).click();
     const form = admin.getByRole('form', { name: 'Invite an agent' });

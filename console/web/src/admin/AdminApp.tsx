@@ -5,6 +5,7 @@ import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AgentsPage } from './AgentsPage.js';
+import { CannedResponsesPage } from './CannedResponsesPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
 
@@ -19,6 +20,7 @@ export default function AdminApp() {
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
+    { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
   ].filter((section) => section.allowed);
   return (
     <div className="admin">
@@ -34,6 +36,7 @@ export default function AdminApp() {
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
           <Route path="/roles">{() => <RolesPage api={api} />}</Route>
+          <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>
       </main>

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { GroupStrategy, GroupView, RoleView, UserView } from './types.js';
+import type { CannedResponse, GroupStrategy, GroupView, RoleView, UserView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -20,6 +20,9 @@ export function adminApi(client: ApiClient) {
     createRole: (body: { name: string; permissions: string[] }) => client.post<RoleView>('/roles', body),
     updateRole: (id: string, body: { name?: string; permissions?: string[] }) => client.patch<RoleView>(`/roles/${encodeURIComponent(id)}`, body),
     deleteRole: (id: string) => client.delete<unknown>(`/roles/${encodeURIComponent(id)}`),
+    cannedResponses: () => client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses'),
+    createCannedResponse: (body: Omit<CannedResponse, 'id'>) => client.post<CannedResponse>('/canned-responses', body),
+    deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }
 export type AdminApi = ReturnType<typeof adminApi>;
