@@ -124,6 +124,8 @@ export const en = {
   'admin.body': 'Text',
   'admin.delete': 'Delete',
   'admin.cannedDeleted': '/{shortcut} is deleted.',
+  'schema.secret': 'Secret: stored encrypted and never shown again.',
+  'schema.secretSet': 'A value is stored; leave empty to keep it.',
   'signIn.title': 'Sign in',
   'signIn.company': 'Company',
   'signIn.email': 'E-mail',
