@@ -12,6 +12,16 @@ export function authApi(client: ApiClient) {
       client.post<SignUpAnswer>('/signup', body, { tenantless: true }),
     activate: (body: { token: string; password: string }) => client.post<{ activated: true; user: UserView }>('/activation', body),
     requestReset: (body: { email: string }) => client.post<{ accepted: true }>('/password-reset', body),
+    /** Where the browser starts single sign-on; the server sends it on to the company's login page. */
+    ssoStartUrl: (returnTo = '/') => `${client.url('/sso/start')}?return_to=${encodeURIComponent(returnTo)}`,
+    /**
+     * Whether the company signs in through its own site: the start answers a redirect then, and
+     * 404 otherwise. Asked without following the redirect.
+     */
+    ssoAvailable: async () => {
+      const answer = await fetch(client.url('/sso/start'), { redirect: 'manual', credentials: 'same-origin' });
+      return answer.type === 'opaqueredirect' || (answer.status >= 300 && answer.status < 400);
+    },
     confirmReset: (body: { token: string; password: string }) => client.post<{ reset: true }>('/password-reset/confirm', body),
   };
 }

@@ -6,6 +6,7 @@ import { RequestReset } from '../pages/RequestReset.js';
 import { SetPassword } from '../pages/SetPassword.js';
 import { SignIn } from '../pages/SignIn.js';
 import { SignUp } from '../pages/SignUp.js';
+import { SsoRedirect } from '../pages/SsoRedirect.js';
 import { useApi } from './api-context.js';
 import { useSession } from './session.js';
 import { Shell } from './Shell.js';
@@ -22,6 +23,7 @@ export function App() {
         <Route path="/activate">{() => <SetPassword purpose="activation" />}</Route>
         <Route path="/reset-password">{() => <ResetPage />}</Route>
         <Route path="/sign-in" component={SignInPage} />
+        <Route path="/sso" component={SsoRedirect} />
         <Route>{() => <SignedInOnly />}</Route>
       </Switch>
     </Router>

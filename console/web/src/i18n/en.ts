@@ -126,6 +126,8 @@ export const en = {
   'admin.cannedDeleted': '/{shortcut} is deleted.',
   'schema.secret': 'Secret: stored encrypted and never shown again.',
   'schema.secretSet': 'A value is stored; leave empty to keep it.',
+  'sso.redirecting': 'Taking you to your company’s sign-in…',
+  'sso.continue': 'Continue',
   'signIn.title': 'Sign in',
   'signIn.company': 'Company',
   'signIn.email': 'E-mail',

@@ -128,6 +128,8 @@ export const zh: Record<MessageKey, string> = {
   'admin.cannedDeleted': '/{shortcut} 已删除。',
   'schema.secret': '密钥：加密保存，之后不再显示。',
   'schema.secretSet': '已保存；留空则保持不变。',
+  'sso.redirecting': '正在跳转到公司登录页…',
+  'sso.continue': '继续',
   'signIn.title': '登录',
   'signIn.company': '公司',
   'signIn.email': '邮箱',

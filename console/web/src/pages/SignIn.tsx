@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../api/client.js';
 import { useApi } from '../app/api-context.js';
@@ -14,6 +14,17 @@ export function SignIn() {
   const { auth } = useApi();
   const { refresh } = useSession();
   const [, navigate] = useLocation();
+  const [sso, setSso] = useState(false);
+  useEffect(() => {
+    let current = true;
+    auth.ssoAvailable().then(
+      (available) => current && setSso(available),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [auth]);
 
   const describe = useCallback(
     (error: unknown) => {
@@ -50,6 +61,13 @@ export function SignIn() {
           {t('signIn.submit')}
         </button>
       </form>
+      {sso && (
+        <p>
+          <a className="button secondary wide" href={auth.ssoStartUrl('/')}>
+            {t('signIn.sso')}
+          </a>
+        </p>
+      )}
       <nav className="auth-links">
         <Link href="/reset-password">{t('signIn.forgot')}</Link>
         <Link href="/sign-up">{t('signIn.signUp')}</Link>
