@@ -7,6 +7,7 @@ import { SetPassword } from '../pages/SetPassword.js';
 import { SignIn } from '../pages/SignIn.js';
 import { SignUp } from '../pages/SignUp.js';
 import { SsoRedirect } from '../pages/SsoRedirect.js';
+import { FeedProvider, feedUrl } from '../realtime/feed.js';
 import { useApi } from './api-context.js';
 import { useSession } from './session.js';
 import { Shell } from './Shell.js';
@@ -41,6 +42,7 @@ function SignInPage() {
 
 function SignedInOnly() {
   const { state, refresh } = useSession();
+  const { tenant } = useApi();
   const { t } = useI18n();
   switch (state.kind) {
     case 'loading':
@@ -60,11 +62,13 @@ function SignedInOnly() {
       );
     case 'signed-in':
       return (
-        <Shell>
-          <Suspense fallback={<Loading />}>
-            <SignedInApp />
-          </Suspense>
-        </Shell>
+        <FeedProvider url={feedUrl(tenant.basePath, window.location)} onSignedOut={() => void refresh()}>
+          <Shell>
+            <Suspense fallback={<Loading />}>
+              <SignedInApp />
+            </Suspense>
+          </Shell>
+        </FeedProvider>
       );
   }
 }

@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
+import { MyStatus } from './MyStatus.js';
 import { useSession, useSignedIn } from './session.js';
 
 /** The signed-in frame: the top bar with navigation, language, the user and sign-out. */
@@ -35,6 +36,7 @@ export function Shell({ children }: { children: ReactNode }) {
           )}
         </nav>
         <div className="topbar-end">
+          <MyStatus />
           <LanguageSwitch />
           <span className="user-name" title={session.user.email}>
             {session.user.name}

@@ -2,32 +2,25 @@ import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { useI18n } from '../i18n/i18n.js';
 import InboxPage from '../inbox/InboxPage.js';
-import { FeedProvider, feedUrl } from '../realtime/feed.js';
-import { useApi } from './api-context.js';
 import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
-import { useSession } from './session.js';
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
-  const { tenant } = useApi();
-  const { refresh } = useSession();
   return (
-    <FeedProvider url={feedUrl(tenant.basePath, window.location)} onSignedOut={() => void refresh()}>
-      <Switch>
-        <Route path="/" component={InboxPage} />
-        <Route path="/conversations/:id" component={InboxPage} />
-        <Route path="/admin" nest>
-          {() => (
-            <Suspense fallback={<Loading />}>
-              <AdminApp />
-            </Suspense>
-          )}
-        </Route>
-        <Route component={NotFound} />
-      </Switch>
-    </FeedProvider>
+    <Switch>
+      <Route path="/" component={InboxPage} />
+      <Route path="/conversations/:id" component={InboxPage} />
+      <Route path="/admin" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <AdminApp />
+          </Suspense>
+        )}
+      </Route>
+      <Route component={NotFound} />
+    </Switch>
   );
 }
 
