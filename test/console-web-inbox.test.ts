@@ -98,6 +98,20 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     expect(await log.getByText('We are on it, 马上处理。').count()).toBe(1);
   });
 
+  it('edits the customer record from the panel', async () => {
+    const panel = page.getByRole('complementary', { name: 'Customer' });
+    await panel.getByRole('button', { name: 'Edit customer' }).click();
+    const form = panel.getByRole('form', { name: 'Edit customer' });
+    await form.getByLabel('Phone').fill('+86 138 0000 0000');
+    await form.getByLabel('Tags').fill('vip，退款');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('list', { name: 'Tags' }).getByText('退款').waitFor();
+    await panel.getByText('+86 138 0000 0000').waitFor();
+    const db = server.process.ctx.database.db;
+    const contact = await db.selectFrom('contacts').select(['phone', 'tags', 'email']).where('name', '=', 'Wang Fang').executeTakeFirstOrThrow();
+    expect(contact).toEqual({ phone: '+86 138 0000 0000', tags: ['vip', '退款'], email: 'customer@example.com' });
+  });
+
   it('inserts a canned response with /', async () => {
     const db = server.process.ctx.database.db;
     const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', 'acme-web').executeTakeFirstOrThrow();

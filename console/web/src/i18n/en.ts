@@ -133,6 +133,8 @@ export const en = {
   'agentStatus.busy': 'Busy',
   'agentStatus.away': 'Away',
   'agentStatus.offline': 'Offline',
+  'customer.edit': 'Edit customer',
+  'customer.tagsHint': 'Separate tags with commas.',
   'signIn.title': 'Sign in',
   'signIn.company': 'Company',
   'signIn.email': 'E-mail',

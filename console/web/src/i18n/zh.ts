@@ -135,6 +135,8 @@ export const zh: Record<MessageKey, string> = {
   'agentStatus.busy': '忙碌',
   'agentStatus.away': '离开',
   'agentStatus.offline': '离线',
+  'customer.edit': '编辑客户',
+  'customer.tagsHint': '多个标签用逗号分隔。',
   'signIn.title': '登录',
   'signIn.company': '公司',
   'signIn.email': '邮箱',

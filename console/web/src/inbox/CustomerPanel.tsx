@@ -3,7 +3,9 @@ import { Link } from 'wouter';
 import type { ContactDetail } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
+import { hasPermission, useSignedIn } from '../app/session.js';
 import { ChannelIcon } from './ChannelIcon.js';
+import { ContactEditor } from './ContactEditor.js';
 import { formatTime } from './time.js';
 
 /** The customer behind a conversation: their record, who they are on each channel, and their other conversations. */
@@ -12,6 +14,9 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
   const { contacts } = useApi();
   const [contact, setContact] = useState<ContactDetail>();
   const [failed, setFailed] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [version, setVersion] = useState(0);
+  const session = useSignedIn();
   // biome-ignore lint/correctness/useExhaustiveDependencies: opening another of their conversations refreshes the history
   useEffect(() => {
     let current = true;
@@ -23,7 +28,7 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
     return () => {
       current = false;
     };
-  }, [contacts, contactId, currentConversationId]);
+  }, [contacts, contactId, currentConversationId, version]);
 
   if (failed) return null;
   if (!contact) return <aside className="customer-panel" aria-label={t('customer.title')} aria-busy="true" />;
@@ -32,6 +37,22 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
   return (
     <aside className="customer-panel" aria-label={t('customer.title')}>
       <h2>{contact.name || t('inbox.anonymous')}</h2>
+      {editing ? (
+        <ContactEditor
+          contact={contact}
+          onSaved={() => {
+            setEditing(false);
+            setVersion((n) => n + 1);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        hasPermission(session, 'contacts.edit') && (
+          <button type="button" className="link edit-contact" onClick={() => setEditing(true)}>
+            {t('customer.edit')}
+          </button>
+        )
+      )}
       <dl className="facts">
         {contact.email && (
           <>
