@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
+import { eventually } from './support/services.js';
 
 /** The agents' WebSocket (console/server/realtime) is merged separately; this file runs once it is there. */
 const feedServed = existsSync(new URL('../console/server/realtime/hub.ts', import.meta.url));
@@ -81,5 +82,56 @@ describe.skipIf(!browserAvailable || !feedServed)('console web app: live inbox',
     await expect(page.getByRole('link', { name: /Zhang Wei/ }).textContent()).resolves.not.toContain('unread');
     expect(pageProblems(page)).toEqual([]);
     await screenshot(page, 'console-web-live-conversation');
+  });
+
+  it('rings and shows a desktop notification when a conversation is assigned to the agent', async () => {
+    const { context, page: agent } = await newPage(browser);
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await context.addCookies(await page.context().cookies());
+    // Record what the page asks of the browser's notification and audio APIs.
+    await agent.addInitScript(() => {
+      const record = window as unknown as { notified: { title: string; body?: string }[]; chimes: number };
+      record.notified = [];
+      record.chimes = 0;
+      const Real = window.Notification;
+      class Recording extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          record.notified.push({ title, body: options?.body });
+        }
+      }
+      Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
+      window.Notification = Recording as typeof Notification;
+      const RealAudio = window.AudioContext;
+      window.AudioContext = class extends RealAudio {
+        constructor() {
+          super();
+          record.chimes++;
+        }
+      } as typeof AudioContext;
+    });
+    await agent.goto(`${server.url}/t/live-co/`);
+    await agent.getByRole('status', { name: 'Live' }).waitFor();
+    // Allowed already: nothing to ask.
+    expect(await agent.getByRole('button', { name: 'Show desktop notifications for new assignments' }).count()).toBe(0);
+    // Lin goes online with room for chats: the router assigns the next conversation to her.
+    const db = server.process.ctx.database.db;
+    await db.updateTable('users').set({ agent_status: 'online', capacity: JSON.stringify({ chat: 5 }) }).where('email', '=', 'lin@example.com').execute();
+    await customerWrites('visitor-c', 'Can someone help me?', 'Chen Jie');
+    await agent.getByRole('tab', { name: 'Mine' }).click();
+    await agent.getByRole('link', { name: /Chen Jie/ }).waitFor({ timeout: 15_000 });
+    const seen = await eventually(
+      async () => {
+        const state = await agent.evaluate(() => {
+          const record = window as unknown as { notified: { title: string; body?: string }[]; chimes: number };
+          return { notified: record.notified, chimes: record.chimes };
+        });
+        return state.notified.length > 0 ? state : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(seen!.notified).toEqual([{ title: 'New conversation assigned to you', body: 'Chen Jie' }]);
+    expect(seen!.chimes).toBe(1);
+    await context.close();
   });
 });

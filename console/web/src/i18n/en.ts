@@ -135,6 +135,7 @@ export const en = {
   'agentStatus.offline': 'Offline',
   'customer.edit': 'Edit customer',
   'customer.tagsHint': 'Separate tags with commas.',
+  'notify.enable': 'Show desktop notifications for new assignments',
   'signIn.title': 'Sign in',
   'signIn.company': 'Company',
   'signIn.email': 'E-mail',

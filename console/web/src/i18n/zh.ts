@@ -137,6 +137,7 @@ export const zh: Record<MessageKey, string> = {
   'agentStatus.offline': '离线',
   'customer.edit': '编辑客户',
   'customer.tagsHint': '多个标签用逗号分隔。',
+  'notify.enable': '新分配会话时显示桌面通知',
   'signIn.title': '登录',
   'signIn.company': '公司',
   'signIn.email': '邮箱',

@@ -8,6 +8,7 @@ import { FeedIndicator } from '../realtime/FeedIndicator.js';
 import { ConversationList, UnreadBadge } from './ConversationList.js';
 import { ConversationPane } from './ConversationPane.js';
 import { InboxFilters } from './InboxFilters.js';
+import { NotificationsButton } from './NotificationsButton.js';
 import { notifyDesktop, playChime } from './notify.js';
 import { availableTabs, type Filters, type InboxTab, type Viewer } from './tabs.js';
 import { useAgentNames } from './useAgentNames.js';
@@ -72,6 +73,7 @@ export default function InboxPage() {
           <InboxFilters filters={filters} onChange={setFilters} channels={channels} />
           <FeedIndicator />
         </div>
+        <NotificationsButton />
         <div role="tabpanel" aria-label={current ? t(`tab.${current.tab}`) : undefined} className="tab-panel" aria-busy={inbox.loading}>
           {inbox.error !== undefined && (
             <p role="alert" className="error">
