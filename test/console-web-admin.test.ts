@@ -60,6 +60,7 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain('Least busy');
     await expect(form.getByLabel('Name').inputValue()).resolves.toBe('');
+    await screenshot(admin, 'console-web-admin-groups');
   });
 
   it('adds a role and grants it permissions in the matrix; built-in roles stay as they are', async () => {
@@ -102,6 +103,7 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     const db = server.process.ctx.database.db;
     const row = await db.selectFrom('canned_responses').select(['shortcut', 'body']).executeTakeFirstOrThrow();
     expect(row).toEqual({ shortcut: 'hello', body: '您好，请问有什么可以帮您？' });
+    await screenshot(admin, 'console-web-admin-canned');
   });
 
   it('invites an agent with a role and a group; the agent gets the mail', async () => {

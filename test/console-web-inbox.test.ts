@@ -35,6 +35,7 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     await page.getByRole('status', { name: /^Your status: (Online|Away|Offline|Busy)$/ }).waitFor();
     // An admin sees every tab.
     expect(await page.getByRole('tab').allTextContents()).toEqual(['Mine', 'Unassigned', 'My groups', 'All']);
+    await screenshot(page, 'console-web-signed-up-inbox');
   });
 
   it('shows a conversation with its customer, renders what the customer wrote as text, and sets notes apart', async () => {
@@ -96,6 +97,7 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     await page.reload();
     await log.getByText('Customer is a VIP').waitFor();
     expect(await log.getByText('We are on it, 马上处理。').count()).toBe(1);
+    await screenshot(page, 'console-web-replied');
   });
 
   it('edits the customer record from the panel', async () => {
@@ -110,6 +112,7 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     const db = server.process.ctx.database.db;
     const contact = await db.selectFrom('contacts').select(['phone', 'tags', 'email']).where('name', '=', 'Wang Fang').executeTakeFirstOrThrow();
     expect(contact).toEqual({ phone: '+86 138 0000 0000', tags: ['vip', '退款'], email: 'customer@example.com' });
+    await screenshot(page, 'console-web-customer-edited');
   });
 
   it('inserts a canned response with /', async () => {
@@ -122,6 +125,7 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     await option.waitFor();
     await box.press('Enter');
     await expect(box.inputValue()).resolves.toBe('Thank you for your patience!');
+    await screenshot(page, 'console-web-canned-inserted');
     await box.fill('');
   });
 

@@ -132,6 +132,7 @@ describe.skipIf(!browserAvailable || !feedServed)('console web app: live inbox',
     );
     expect(seen!.notified).toEqual([{ title: 'New conversation assigned to you', body: 'Chen Jie' }]);
     expect(seen!.chimes).toBe(1);
+    await screenshot(agent, 'console-web-live-assigned');
     await context.close();
   });
 });

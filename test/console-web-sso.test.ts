@@ -67,6 +67,7 @@ describe.skipIf(!browserAvailable)('console web app: single sign-on', () => {
     await page.goto(`${server.url}/t/sso-co/sso?return_to=/admin`);
     await page.waitForURL((url) => url.pathname === '/healthz');
     expect(new URL(page.url()).searchParams.get('return_to')).toBe(`${server.url}/t/sso-co/admin`);
+    await screenshot(page, 'console-web-sso-link');
     await context.close();
   });
 
@@ -82,6 +83,7 @@ describe.skipIf(!browserAvailable)('console web app: single sign-on', () => {
     // The probe has answered by the time the page settles.
     await page.waitForLoadState('networkidle');
     expect(await page.getByRole('link', { name: 'Sign in with your company account' }).count()).toBe(0);
+    await screenshot(page, 'console-web-sso-off');
     await context.close();
   });
 });

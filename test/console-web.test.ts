@@ -62,6 +62,7 @@ describe.skipIf(!browserAvailable)('console web app: shell, serving and language
     const { context, page } = await newPage(browser, { locale: 'zh-CN' });
     await page.goto(`${server.url}/t/nobody-here/sign-in`);
     await page.getByRole('heading', { name: '登录' }).waitFor();
+    await screenshot(page, 'console-web-prefers-zh');
     await context.close();
   });
 
