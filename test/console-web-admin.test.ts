@@ -156,4 +156,35 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await admin.reload();
     await expect(admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent/ }).textContent()).resolves.toContain('Active');
   });
+
+  it('creates an API token shown once, which works until it is revoked; the audit log lists the changes', async () => {
+    await admin.getByRole('link', { name: 'API tokens' }).click();
+    const form = admin.getByRole('form', { name: 'Create token' });
+    await form.getByLabel('Name').fill('nightly export');
+    await form.getByLabel('See customers').check();
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const token = (await admin.locator('.token-once code').textContent())!;
+    expect(token.length).toBeGreaterThan(20);
+    const contacts = () => fetch(`${server.url}/t/admin-co/api/contacts`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await contacts()).status).toBe(200);
+    // Its scope is all it may do.
+    expect((await fetch(`${server.url}/t/admin-co/api/users`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(403);
+    const row = admin.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /nightly export/ });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The token nightly export is revoked.' }).waitFor();
+    expect((await contacts()).status).toBe(401);
+    // After a reload the token is not shown again.
+    await admin.reload();
+    await admin.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /nightly export.*Revoked/ }).waitFor();
+    expect(await admin.locator('.token-once').count()).toBe(0);
+
+    await admin.getByRole('link', { name: 'Audit log' }).click();
+    const log = admin.getByRole('table', { name: 'Audit log' });
+    await log.getByRole('row', { name: /api_token\.created/ }).waitFor();
+    for (const action of ['group.created', 'role.created', 'user.invited', 'api_token.revoked']) {
+      expect(await log.getByRole('row', { name: new RegExp(action.replace('.', '\\.')) }).count(), action).toBeGreaterThan(0);
+    }
+    await expect(log.getByRole('row', { name: /group\.created/ }).textContent()).resolves.toContain('Ada Admin');
+    await screenshot(admin, 'console-web-admin-audit');
+  });
 });

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { CannedResponse, GroupStrategy, GroupView, RoleView, UserView } from './types.js';
+import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, UserView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -22,6 +22,10 @@ export function adminApi(client: ApiClient) {
     deleteRole: (id: string) => client.delete<unknown>(`/roles/${encodeURIComponent(id)}`),
     cannedResponses: () => client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses'),
     createCannedResponse: (body: Omit<CannedResponse, 'id'>) => client.post<CannedResponse>('/canned-responses', body),
+    apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
+    createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
+    revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),
+    auditLog: (cursor?: string) => client.get<{ entries: AuditEntry[]; nextCursor: string | null }>('/audit-log', { cursor, limit: 50 }),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }

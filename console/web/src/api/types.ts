@@ -116,3 +116,22 @@ export interface RoleView {
   builtin: boolean;
   permissions: string[];
 }
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  scopes: string[];
+  userId: string;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: { type: 'user' | 'api_token' | 'system'; id: string | null };
+  action: string;
+  target: { type: string; id: string | null };
+  details: Record<string, unknown>;
+  at: string;
+}
