@@ -60,6 +60,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain('Least busy');
     await expect(form.getByLabel('Name').inputValue()).resolves.toBe('');
+    const skills = admin.getByRole('form', { name: 'Add skill' });
+    await skills.getByLabel('Name').fill('Refunds');
+    await skills.getByRole('button', { name: 'Add skill' }).click();
+    await admin.getByRole('list', { name: 'Skills' }).getByText('Refunds').waitFor();
     await screenshot(admin, 'console-web-admin-groups');
   });
 
@@ -121,6 +125,28 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     const row = admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent/ });
     await expect(row.textContent()).resolves.toMatch(/bo@example\.com.*Agent.*Billing.*Invited/);
     await screenshot(admin, 'console-web-admin-agents');
+  });
+
+  it("changes the agent's groups and skills", async () => {
+    await admin.getByRole('button', { name: 'Edit Bo Agent' }).click();
+    const form = admin.getByRole('form', { name: 'Edit Bo Agent' });
+    await form.getByLabel('Support').check();
+    await form.getByLabel('Refunds', { exact: true }).check();
+    await form.getByLabel('Level of Refunds').selectOption('4');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The agent is saved.' }).waitFor();
+    const row = admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent/ });
+    await expect(row.textContent()).resolves.toMatch(/Billing, Support|Support, Billing/);
+    const db = server.process.ctx.database.db;
+    const skills = await db
+      .selectFrom('agent_skills')
+      .innerJoin('users', 'users.id', 'agent_skills.user_id')
+      .innerJoin('skills', 'skills.id', 'agent_skills.skill_id')
+      .select(['skills.name', 'agent_skills.level'])
+      .where('users.email', '=', 'bo@example.com')
+      .execute();
+    expect(skills).toEqual([{ name: 'Refunds', level: 4 }]);
+    await screenshot(admin, 'console-web-admin-agent-edited');
   });
 
   it('lets the agent activate from the mailed link, sign in and see the inbox an agent may see', async () => {

@@ -5,6 +5,7 @@ import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError, UserError } from '../pages/describe-error.js';
+import { AgentEditor } from './AgentEditor.js';
 import { useLoad } from './useLoad.js';
 
 /**
@@ -20,6 +21,7 @@ export function AgentsPage({ api }: { api: AdminApi }) {
     }, [api]),
   );
   const [notice, setNotice] = useState<string>();
+  const [editing, setEditing] = useState<string>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
@@ -84,6 +86,9 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                 <td>{groupNames(user)}</td>
                 <td>{t(`account.${user.accountStatus}`)}</td>
                 <td>
+                  <button type="button" className="link" onClick={() => setEditing(user.id)} aria-label={t('admin.editAgent', { name: user.name })}>
+                    {t('admin.edit')}
+                  </button>
                   {user.accountStatus === 'invited' && (
                     <button type="button" className="link" onClick={() => void act(() => api.resendInvitation(user.id), t('admin.invited', { email: user.email }))}>
                       {t('admin.resend')}
@@ -105,7 +110,24 @@ export function AgentsPage({ api }: { api: AdminApi }) {
           </tbody>
         </table>
       </div>
-      {data && (
+      {data && editing && (
+        <AgentEditor
+          key={editing}
+          api={api}
+          user={data.users.find((user) => user.id === editing)!}
+          roles={data.roles}
+          groups={data.groups}
+          roleLabel={roleLabel}
+          onDone={(saved) => {
+            setEditing(undefined);
+            if (saved) {
+              setNotice(t('admin.agentSaved'));
+              load.reload();
+            }
+          }}
+        />
+      )}
+      {data && !editing && (
         <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('admin.invite')}>
           <h2>{t('admin.invite')}</h2>
           <Field label={t('admin.name')} name="name" required maxLength={200} />

@@ -13,6 +13,18 @@ export const strategies: GroupStrategy[] = ['round_robin', 'least_busy', 'skill_
 export function GroupsPage({ api }: { api: AdminApi }) {
   const { t } = useI18n();
   const groups = useLoad(useCallback(() => api.groups(), [api]));
+  const skills = useLoad(useCallback(() => api.skills(), [api]));
+  const skillForm = useSubmit(
+    useCallback(
+      async (form) => {
+        await api.createSkill({ name: formText(form, 'name') });
+        skills.reload();
+      },
+      [api, skills.reload],
+    ),
+    useCallback((caught: unknown) => describeError(caught, t), [t]),
+    { resetOnSuccess: true },
+  );
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
@@ -70,6 +82,23 @@ export function GroupsPage({ api }: { api: AdminApi }) {
         )}
         <button type="submit" disabled={busy}>
           {t('admin.addGroup')}
+        </button>
+      </form>
+      <h2 className="section">{t('admin.skills')}</h2>
+      <ul className="tags" aria-label={t('admin.skills')}>
+        {skills.data?.skills.map((skill) => (
+          <li key={skill.id}>{skill.name}</li>
+        ))}
+      </ul>
+      <form className="admin-form" onSubmit={(event) => void skillForm.onSubmit(event)} aria-label={t('admin.addSkill')}>
+        <Field label={t('admin.name')} name="name" required maxLength={100} />
+        {skillForm.error && (
+          <p role="alert" className="error">
+            {skillForm.error}
+          </p>
+        )}
+        <button type="submit" disabled={skillForm.busy}>
+          {t('admin.addSkill')}
         </button>
       </form>
     </>

@@ -16,6 +16,11 @@ export function adminApi(client: ApiClient) {
     updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
     deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
+    skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
+    createSkill: (body: { name: string }) => client.post<{ id: string; name: string }>('/skills', body),
+    userSkills: (id: string) => client.get<{ skills: { skillId: string; level: number }[] }>(`/users/${encodeURIComponent(id)}/skills`),
+    setUserSkills: (id: string, skills: { skillId: string; level: number }[]) =>
+      client.put<unknown>(`/users/${encodeURIComponent(id)}/skills`, { skills }),
     permissions: () => client.get<{ permissions: { name: string; description: string }[] }>('/permissions'),
     createRole: (body: { name: string; permissions: string[] }) => client.post<RoleView>('/roles', body),
     updateRole: (id: string, body: { name?: string; permissions?: string[] }) => client.patch<RoleView>(`/roles/${encodeURIComponent(id)}`, body),
