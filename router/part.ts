@@ -2,8 +2,9 @@ import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Config } from '../core/config/config.js';
 import type { RouterDeps } from './deps.js';
 import { consumeInbound } from './pipeline/consumer.js';
+import { TimerRunner } from './timers/runner.js';
 
-/** A running router: consumers on the inbound shards. */
+/** A running router: consumers on the inbound shards and the timer runner. */
 export interface RouterPart {
   name: 'router';
   stop(): Promise<void>;
@@ -11,9 +12,11 @@ export interface RouterPart {
 
 export async function startRouter(
   ctx: RouterDeps & { bus: Bus; config: Pick<Config, 'inboundShards'> },
-  options: { batchSize?: number; maxWaitMs?: number } = {},
+  options: { batchSize?: number; maxWaitMs?: number; timerPollMs?: number } = {},
 ): Promise<RouterPart> {
-  const consumers: Consumer[] = await consumeInbound(ctx, { shards: ctx.config.inboundShards, ...options });
+  const consumers: Consumer[] = await consumeInbound(ctx, { shards: ctx.config.inboundShards, batchSize: options.batchSize, maxWaitMs: options.maxWaitMs });
+  const timers = new TimerRunner(ctx, { pollMs: options.timerPollMs });
+  timers.start();
   ctx.logger.info({ shards: ctx.config.inboundShards }, 'router consuming inbound shards');
   let stopping: Promise<void> | undefined;
   return {
@@ -22,6 +25,7 @@ export async function startRouter(
       (stopping ??= (async () => {
         // Each consumer finishes and settles the batch in hand before it returns.
         await Promise.all(consumers.map((c) => c.close()));
+        await timers.stop();
       })()),
   };
 }

@@ -122,7 +122,6 @@ export function retryDelay(attempt: number, baseDelayMs: number): number {
 }
 
 export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
-export const retryQueueName = (queue: string, attempt: number) => `${queue}.retry.${attempt}`;
 
 /** Topic matching as RabbitMQ does it: words split by '.', `*` one word, `#` zero or more. */
 export function topicMatches(pattern: string, routingKey: string): boolean {

@@ -3,7 +3,7 @@
  * outbox. Console nodes fan them out to the agents allowed to see them, so every event about a
  * conversation carries the conversation's snapshot: group and assignee decide who may see it.
  */
-import type { AgentStatus, ConversationStatus, MessageStatus } from '../db/schema.js';
+import type { AgentStatus, Capacity, ConversationStatus, MessageStatus, PhoneStatus } from '../db/schema.js';
 import type { ContentPart } from './messages.js';
 
 export interface ConversationSnapshot {
@@ -38,7 +38,8 @@ export interface EventPayloads {
   'conversation.resolved': { conversation: ConversationSnapshot };
   'conversation.reopened': { conversation: ConversationSnapshot };
   'queue.position': { conversation: ConversationSnapshot; position: number };
-  'agent.status': { userId: string; status: AgentStatus };
+  'agent.status': { userId: string; status: AgentStatus; phoneStatus?: PhoneStatus };
+  'agent.capacity': { userId: string; capacity: Capacity };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
 }
 

@@ -3,7 +3,21 @@ import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
 import { cancelJobs, scheduleJob } from '../timers/jobs.js';
+import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
+
+/**
+ * How a conversation is routed, written with every placement so a routing decision made in
+ * memory lands in the same statement as the assignment or the queueing.
+ */
+export function routingFields(conversation: Conversation) {
+  return {
+    group_id: conversation.group_id,
+    required_skills: JSON.stringify(conversation.required_skills),
+    priority: conversation.priority,
+    preferred_agent_id: conversation.preferred_agent_id,
+  };
+}
 
 /**
  * Gives a conversation to an agent. The caller holds the conversation's row and the tenant's
@@ -16,10 +30,18 @@ export async function assignTo(
   agent: { id: string; load: number; capacity: number },
   reason: string,
   group: Group | undefined,
+  pool?: AgentPool,
 ): Promise<Conversation> {
   const updated = await trx
     .updateTable('conversations')
-    .set({ status: 'assigned', assignee_id: agent.id, assigned_at: sql`now()`, queued_at: null, updated_at: sql`now()` })
+    .set({
+      ...routingFields(conversation),
+      status: 'assigned',
+      assignee_id: agent.id,
+      assigned_at: sql`now()`,
+      queued_at: null,
+      updated_at: sql`now()`,
+    })
     .where('tenant_id', '=', conversation.tenant_id)
     .where('id', '=', conversation.id)
     .returningAll()
@@ -44,6 +66,7 @@ export async function assignTo(
       capacity: agent.capacity,
     })
     .execute();
+  pool?.recordAssignment(agent.id, conversation.kind, conversation.contact_id);
   await cancelJobs(trx, conversation.id, ['router.overflow', 'router.no_answer']);
   if (group?.no_answer_seconds) {
     await scheduleJob(trx, conversation.tenant_id, 'router.no_answer', { conversationId: conversation.id, agentId: agent.id }, group.no_answer_seconds);

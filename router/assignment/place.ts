@@ -1,9 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import type { EventLog } from '../events.js';
 import { hasSkills, strategyFor, type AgentCandidate, type AssignmentRequest } from '../strategies/index.js';
 import { assignTo } from './assign.js';
-import { loadAgent, loadCandidates } from './candidates.js';
+import type { AgentPool } from './agent-pool.js';
+import { loadAgent } from './candidates.js';
 import { loadGroup } from './groups.js';
 import { enqueue } from './queue.js';
 
@@ -13,23 +14,8 @@ export interface PlaceOptions {
   excludeAgentIds?: readonly string[];
   /** Put it in line even if someone has room (a transfer back to the queue). */
   queueOnly?: boolean;
-}
-
-/** The agent who last took a conversation of this contact within `days`. */
-async function previousAgentOf(trx: Transaction<Database>, conversation: Conversation, days: number): Promise<string | null> {
-  if (days <= 0) return null;
-  const row = await trx
-    .selectFrom('assignment_log as l')
-    .innerJoin('conversations as c', 'c.id', 'l.conversation_id')
-    .select('l.agent_id')
-    .where('l.tenant_id', '=', conversation.tenant_id)
-    .where('c.contact_id', '=', conversation.contact_id)
-    .where('l.action', '=', 'assign')
-    .where('l.at', '>', sql<Date>`now() - make_interval(days => ${days})`)
-    .orderBy('l.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.agent_id ?? null;
+  /** The conversation's group when the caller has it already (the pipeline reads all once per batch). */
+  group?: Group;
 }
 
 /** The agent a rule named, when that agent is online with room and the skills asked for. */
@@ -53,6 +39,7 @@ async function preferredAgent(trx: Transaction<Database>, conversation: Conversa
 /** Picks the agent for a conversation by its group's strategy, or undefined when it must wait. */
 export async function chooseAgent(
   trx: Transaction<Database>,
+  pool: AgentPool,
   conversation: Conversation,
   group: Group | undefined,
   options: PlaceOptions,
@@ -61,28 +48,32 @@ export async function chooseAgent(
   if (preferred) return preferred;
   const strategy = strategyFor(group?.strategy ?? 'round_robin');
   if (strategy.waitsForClaim) return undefined;
-  const candidates = await loadCandidates(trx, conversation.tenant_id, conversation.group_id, conversation.kind, {
-    excludeAgentIds: options.excludeAgentIds,
-  });
+  const candidates = await pool.candidates(conversation.group_id, conversation.kind, options.excludeAgentIds);
   if (candidates.length === 0) return undefined;
   const request: AssignmentRequest = { requiredSkills: conversation.required_skills };
-  if (strategy.name === 'sticky') request.previousAgentId = await previousAgentOf(trx, conversation, group?.sticky_days ?? 7);
+  if (strategy.name === 'sticky') request.previousAgentId = await pool.previousAgentOf(conversation.contact_id, group?.sticky_days ?? 7);
   return strategy.pick(candidates, request);
 }
 
 /**
  * Assigns a conversation that has been routed (group, skills, priority set) to an agent, or
  * puts it in its group's line. The caller holds the conversation's row and the tenant's routing
- * lock (see ../locking.ts).
+ * lock (see ../locking.ts), and the pool was loaded under that lock.
  */
 export async function placeConversation(
   trx: Transaction<Database>,
   events: EventLog,
+  pool: AgentPool,
   conversation: Conversation,
   options: PlaceOptions,
 ): Promise<Conversation> {
-  const group = conversation.group_id ? await loadGroup(trx, conversation.tenant_id, conversation.group_id) : undefined;
-  const agent = options.queueOnly ? undefined : await chooseAgent(trx, conversation, group, options);
-  if (agent) return assignTo(trx, events, conversation, agent, options.reason, group);
+  const group =
+    options.group?.id === conversation.group_id
+      ? options.group
+      : conversation.group_id
+        ? await loadGroup(trx, conversation.tenant_id, conversation.group_id)
+        : undefined;
+  const agent = options.queueOnly ? undefined : await chooseAgent(trx, pool, conversation, group, options);
+  if (agent) return assignTo(trx, events, conversation, agent, options.reason, group, pool);
   return enqueue(trx, events, conversation, group);
 }

@@ -3,6 +3,7 @@ import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
 import { cancelJobs, scheduleJob } from '../timers/jobs.js';
+import { routingFields } from './assign.js';
 import { sendAutomaticReply } from './auto-reply.js';
 
 /** Waiting conversations of one queue (a group, or the tenant's ungrouped queue), first in line first. */
@@ -60,7 +61,7 @@ export async function enqueue(
     if (waiting.n >= group.max_queue_length) {
       const open = await trx
         .updateTable('conversations')
-        .set({ status: 'open', assignee_id: null, queued_at: null, updated_at: sql`now()` })
+        .set({ ...routingFields(conversation), status: 'open', assignee_id: null, queued_at: null, updated_at: sql`now()` })
         .where('tenant_id', '=', conversation.tenant_id)
         .where('id', '=', conversation.id)
         .returningAll()
@@ -73,10 +74,12 @@ export async function enqueue(
   const queued = await trx
     .updateTable('conversations')
     .set({
+      ...routingFields(conversation),
       status: 'queued',
       assignee_id: null,
-      // A conversation put back in line keeps its place from when it first waited.
-      queued_at: conversation.queued_at ?? sql`now()`,
+      // A conversation put back in line keeps its place from when it first waited. The clock,
+      // not the transaction's start: a batch queues several in the order they came.
+      queued_at: conversation.queued_at ?? sql`clock_timestamp()`,
       updated_at: sql`now()`,
     })
     .where('tenant_id', '=', conversation.tenant_id)

@@ -4,6 +4,7 @@ import type { EventLog } from '../events.js';
 import type { RoutingConfig } from '../rules/config.js';
 import { decideRoute } from '../rules/decide.js';
 import type { RoutingFacts } from '../rules/facts.js';
+import type { AgentPool } from './agent-pool.js';
 import { sendAutomaticReply } from './auto-reply.js';
 import { placeConversation } from './place.js';
 
@@ -16,6 +17,7 @@ import { placeConversation } from './place.js';
 export async function routeConversation(
   trx: Transaction<Database>,
   events: EventLog,
+  pool: AgentPool,
   conversation: Conversation,
   config: RoutingConfig,
   facts: RoutingFacts,
@@ -34,19 +36,18 @@ export async function routeConversation(
       .executeTakeFirst();
     if (!agent) preferredAgentId = null;
   }
-  const routed = await trx
-    .updateTable('conversations')
-    .set({
-      group_id: groupId,
-      required_skills: JSON.stringify(decision.requiredSkills),
-      priority: decision.priority,
-      preferred_agent_id: preferredAgentId,
-    })
-    .where('tenant_id', '=', conversation.tenant_id)
-    .where('id', '=', conversation.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const placed = await placeConversation(trx, events, routed, { reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default' });
+  // Written by the placement below, in the same statement as the assignment or the queueing.
+  const routed: Conversation = {
+    ...conversation,
+    group_id: groupId,
+    required_skills: decision.requiredSkills,
+    priority: decision.priority,
+    preferred_agent_id: preferredAgentId,
+  };
+  const placed = await placeConversation(trx, events, pool, routed, {
+    reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default',
+    group: groupId ? config.groups.get(groupId) : undefined,
+  });
   if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
   return placed;
 }

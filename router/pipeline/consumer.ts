@@ -31,6 +31,7 @@ export function inboundBatchHandler(deps: RouterDeps) {
     try {
       const outcome = await db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope)));
       for (const [index, error] of outcome.rejected) failed.push({ delivery: good[index]!.delivery, error });
+      for (const rule of outcome.invalidRules) deps.logger.warn({ tenantId: rule.tenantId, rule: rule.id, name: rule.name, problem: rule.problem }, 'routing rule skipped: invalid');
     } catch (error) {
       deps.logger.warn({ err: errorMessage(error), size: good.length }, 'inbound batch failed; handling its messages one by one');
       for (const item of good) {

@@ -1,29 +1,23 @@
 import { sql, type Transaction } from 'kysely';
 import type { Contact, Conversation, Database } from '../../core/db/schema.js';
-import { conversationKey, type InboundEnvelope } from '../../core/domain/messages.js';
+import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
-import { routeConversation } from '../assignment/route-conversation.js';
 import { EventLog } from '../events.js';
-import { lockTenantRouting } from '../locking.js';
-import { calendarLookup, loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
+import { loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
-import { messageText } from './envelope.js';
-import { identifyContact } from './identify.js';
-import { threadMessage } from './thread.js';
+import { createContacts } from './identify.js';
+import { identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
+import { routeNewConversations, type ToRoute } from './route-batch.js';
+import { createConversations, threadMessage } from './thread.js';
 
 export interface InboundOutcome {
   stored: number;
   duplicates: number;
   /** Index in the input → why it was refused (the rest is committed without it). */
   rejected: Map<number, Error>;
-}
-
-interface ToRoute {
-  conversationId: string;
-  envelope: InboundEnvelope;
-  contact: Contact;
-  previousAssigneeId: string | null;
+  /** Routing rules skipped because they do not validate, for the operator's log. */
+  invalidRules: { tenantId: string; id: string; name: string; problem: string }[];
 }
 
 /**
@@ -33,7 +27,7 @@ interface ToRoute {
  * beside other router processes and console actions.
  */
 export async function processInbound(trx: Transaction<Database>, envelopes: readonly InboundEnvelope[]): Promise<InboundOutcome> {
-  const outcome: InboundOutcome = { stored: 0, duplicates: 0, rejected: new Map() };
+  const outcome: InboundOutcome = { stored: 0, duplicates: 0, rejected: new Map(), invalidRules: [] };
   if (envelopes.length === 0) return outcome;
   const events = new EventLog();
 
@@ -42,11 +36,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     (await trx.selectFrom('channels').select(['id', 'tenant_id', 'type']).where('id', 'in', channelIds).execute()).map((c) => [c.id, c]),
   );
   const seen = await alreadyStored(trx, envelopes);
-  const configs = new Map<string, RoutingConfig>();
-  const contacts = new Map<string, Contact>();
-  const conversations = new Map<string, Conversation>();
-  const toRoute: ToRoute[] = [];
-
+  const accepted: { index: number; envelope: InboundEnvelope }[] = [];
   for (const [index, envelope] of envelopes.entries()) {
     const channel = channels.get(envelope.channelId);
     if (!channel || channel.tenant_id !== envelope.tenantId) {
@@ -59,18 +49,58 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       continue;
     }
     seen.add(dedupeKey);
+    accepted.push({ index, envelope });
+  }
 
+  // Known customers and their open conversations in two queries for the whole batch; new
+  // customers and their first conversations in three more.
+  const contacts = await preloadContacts(trx, accepted.map((a) => a.envelope));
+  const firstOfNewSender = new Map<string, InboundEnvelope>();
+  for (const { envelope } of accepted) {
+    const key = identityKey(envelope.channelId, envelope.message.sender.externalId);
+    if (!contacts.has(key) && !firstOfNewSender.has(key)) firstOfNewSender.set(key, envelope);
+  }
+  const newContacts = new Set<string>();
+  for (const [key, made] of await createContacts(trx, [...firstOfNewSender.values()])) {
+    contacts.set(key, made.contact);
+    if (made.created) newContacts.add(made.contact.id);
+  }
+  const open = await preloadOpenConversations(
+    trx,
+    accepted.flatMap(({ envelope }) => {
+      const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+      return newContacts.has(contact.id) ? [] : [{ channelId: envelope.channelId, contactId: contact.id, threadKey: envelope.message.threadKey ?? '' }];
+    }),
+  );
+  const firstOfNewThread = new Map<string, { envelope: InboundEnvelope; contactId: string }>();
+  for (const { envelope } of accepted) {
+    const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+    const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
+    if (newContacts.has(contact.id) && !firstOfNewThread.has(key)) firstOfNewThread.set(key, { envelope, contactId: contact.id });
+  }
+  const created = new Map(
+    (await createConversations(trx, [...firstOfNewThread.values()])).map((c) => [threadKeyOf(c.channel_id, c.contact_id, c.thread_key), c]),
+  );
+
+  const configs = new Map<string, RoutingConfig>();
+  const conversations = new Map<string, Conversation>();
+  const toRoute: ToRoute[] = [];
+  const toStore: { envelope: InboundEnvelope; contact: Contact; conversation: Conversation }[] = [];
+
+  for (const { envelope } of accepted) {
     let config = configs.get(envelope.tenantId);
-    if (!config) configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
-
-    const identityKey = `${envelope.channelId}|${envelope.message.sender.externalId}`;
-    let contact = contacts.get(identityKey);
-    if (!contact) contacts.set(identityKey, (contact = (await identifyContact(trx, envelope)).contact));
-
-    const threadKey = conversationKey(envelope.channelId, envelope.message);
-    let conversation = conversations.get(threadKey);
+    if (!config) {
+      configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
+      for (const rule of config.invalidRules) outcome.invalidRules.push({ tenantId: envelope.tenantId, ...rule });
+    }
+    const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
+    const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
+    let conversation = conversations.get(key) ?? open.get(key);
     if (!conversation) {
-      const threaded = await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds);
+      const fresh = created.get(key);
+      const threaded = fresh
+        ? ({ conversation: fresh, outcome: 'created' } as const)
+        : await threadMessage(trx, envelope, contact.id, config.reopenWindowSeconds);
       conversation = threaded.conversation;
       if (threaded.outcome === 'created') {
         events.add(envelope.tenantId, 'conversation.created', { conversation: conversationSnapshot(conversation) });
@@ -80,40 +110,51 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       }
       if (threaded.outcome !== 'existing') {
         toRoute.push({
-          conversationId: conversation.id,
+          conversation,
           envelope,
           contact,
           previousAssigneeId: threaded.outcome === 'reopened' ? threaded.previousAssigneeId : null,
         });
       }
-      conversations.set(threadKey, conversation);
     }
+    conversations.set(key, conversation);
+    toStore.push({ envelope, contact, conversation });
+  }
 
-    const message = await trx
+  // Every message of the batch in one insert, in arrival order (ids keep it per conversation).
+  if (toStore.length) {
+    const rows = await trx
       .insertInto('messages')
-      .values({
-        tenant_id: envelope.tenantId,
-        conversation_id: conversation.id,
-        channel_id: envelope.channelId,
-        direction: 'in',
-        sender_type: 'contact',
-        sender_id: contact.id,
-        external_id: envelope.message.externalId,
-        client_id: null,
-        content: JSON.stringify(envelope.message.parts),
-        status: 'received',
-        error: null,
-        sent_at: envelope.message.sentAt ?? null,
-      })
+      .values(
+        toStore.map(({ envelope, contact, conversation }) => ({
+          tenant_id: envelope.tenantId,
+          conversation_id: conversation.id,
+          channel_id: envelope.channelId,
+          direction: 'in' as const,
+          sender_type: 'contact' as const,
+          sender_id: contact.id,
+          external_id: envelope.message.externalId,
+          client_id: null,
+          content: JSON.stringify(envelope.message.parts),
+          status: 'received' as const,
+          error: null,
+          sent_at: envelope.message.sentAt ?? null,
+        })),
+      )
       .onConflict((oc) => oc.columns(['channel_id', 'external_id']).where('external_id', 'is not', null).doNothing())
       .returningAll()
-      .executeTakeFirst();
-    if (!message) {
-      outcome.duplicates++;
-      continue;
+      .execute();
+    const stored = new Map(rows.map((row) => [`${row.channel_id}|${row.external_id}`, row]));
+    for (const { envelope, conversation } of toStore) {
+      const message = stored.get(`${envelope.channelId}|${envelope.message.externalId}`);
+      if (!message) {
+        // Stored a moment ago by another worker (a replay racing its original).
+        outcome.duplicates++;
+        continue;
+      }
+      outcome.stored++;
+      events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
     }
-    outcome.stored++;
-    events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
   }
 
   // One update per conversation, not per message.
@@ -126,26 +167,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       .execute();
   }
 
-  // Routing takes the tenants' locks, in id order.
-  const routed = new Map<string, Conversation>();
-  const tenants = [...new Set(toRoute.map((r) => r.envelope.tenantId))].sort();
-  for (const tenantId of tenants) {
-    await lockTenantRouting(trx, tenantId);
-    const config = configs.get(tenantId)!;
-    for (const item of toRoute.filter((r) => r.envelope.tenantId === tenantId)) {
-      const current = await trx.selectFrom('conversations').selectAll().where('id', '=', item.conversationId).executeTakeFirstOrThrow();
-      const now = new Date();
-      const facts = {
-        channel: { id: item.envelope.channelId, type: item.envelope.channelType },
-        contact: { attributes: item.contact.attributes, tags: item.contact.tags },
-        text: messageText(item.envelope),
-        language: item.envelope.message.language ?? stringAttribute(item.contact.attributes, 'language'),
-        now,
-        isOpen: calendarLookup(config, now),
-      };
-      routed.set(current.id, await routeConversation(trx, events, current, config, facts, item.previousAssigneeId));
-    }
-  }
+  const routed = await routeNewConversations(trx, events, toRoute, configs);
 
   // Inactivity timers restart with every customer message.
   for (const conversation of conversations.values()) {
@@ -158,11 +180,6 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
 
   await events.flush(trx);
   return outcome;
-}
-
-function stringAttribute(attributes: Record<string, unknown>, key: string): string | undefined {
-  const value = attributes[key];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** The batch's (channel, external id) pairs already stored: one query for the whole batch. */

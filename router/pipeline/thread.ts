@@ -78,3 +78,31 @@ export async function threadMessage(
   if (created) return { conversation: created, outcome: 'created' };
   return { conversation: (await findOpen())!, outcome: 'existing' };
 }
+
+/**
+ * New conversations for contacts made in this transaction (nothing of theirs can exist yet), for
+ * a whole batch in one statement; `envelopes` holds the first message of each thread.
+ */
+export async function createConversations(
+  trx: Transaction<Database>,
+  threads: readonly { envelope: InboundEnvelope; contactId: string }[],
+): Promise<Conversation[]> {
+  if (threads.length === 0) return [];
+  return trx
+    .insertInto('conversations')
+    .values(
+      threads.map(({ envelope, contactId }) => ({
+        tenant_id: envelope.tenantId,
+        channel_id: envelope.channelId,
+        contact_id: contactId,
+        kind: envelope.message.kind ?? 'chat',
+        thread_key: envelope.message.threadKey ?? '',
+        status: 'open' as const,
+        group_id: null,
+        assignee_id: null,
+        subject: envelope.message.subject ?? null,
+      })),
+    )
+    .returningAll()
+    .execute();
+}

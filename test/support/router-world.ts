@@ -126,3 +126,43 @@ export async function publishInbound(bus: Bus, shards: number, env: InboundEnvel
 export async function waitFor<T>(probe: () => Promise<T | false | undefined | null> | T | false | undefined | null, timeoutMs = 15_000): Promise<T> {
   return (await eventually(probe, { timeoutMs })) as T;
 }
+
+/** Runs inbound messages through the pipeline in one transaction, as one batch from a shard would. */
+export async function deliver(db: Db, ...envelopes: InboundEnvelope[]) {
+  const { processInbound } = await import('../../router/pipeline/process-batch.js');
+  return db.transaction().execute((trx) => processInbound(trx, envelopes));
+}
+
+export const depsFor = (db: Db) => ({ database: { db }, relay: { poke() {} }, logger: silentLogger });
+
+export async function conversationOf(db: Db, world: World, customer: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'c.channel_id'))
+    .selectAll('c')
+    .where('c.tenant_id', '=', world.tenantId)
+    .where('i.external_id', '=', customer)
+    .orderBy('c.created_at', 'desc')
+    .executeTakeFirstOrThrow();
+}
+
+export async function outboxKinds(db: Db, world: World): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('kind').where('tenant_id', '=', world.tenantId).orderBy('id').execute();
+  return rows.map((r) => r.kind);
+}
+
+export async function outboxPayloads(db: Db, world: World, kind: string): Promise<Record<string, any>[]> {
+  const rows = await db.selectFrom('outbox').select('payload').where('tenant_id', '=', world.tenantId).where('kind', '=', kind).orderBy('id').execute();
+  return rows.map((r) => r.payload);
+}
+
+/** `customers` × `perCustomer` messages, each customer's in order, customers interleaved. */
+export function customerMessages(world: World, customers: number, perCustomer: number, prefix = 'customer'): InboundEnvelope[] {
+  const sent: InboundEnvelope[] = [];
+  for (let seq = 1; seq <= perCustomer; seq++) {
+    for (let c = 0; c < customers; c++) {
+      sent.push(envelope(world, { from: `${prefix}-${c}`, id: `${prefix}-${c}-${seq}`, text: `${c % 5 === 0 ? 'buy ' : ''}message ${seq}` }));
+    }
+  }
+  return sent;
+}

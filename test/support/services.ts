@@ -100,7 +100,7 @@ export async function eventually<T>(probe: () => Promise<T> | T, options: { time
   }
 }
 
-/** Removes test queues (and their retry and dead-letter queues) so runs do not pile them up on the broker. */
+/** Removes test queues (and their dead-letter queues) so runs do not pile them up on the broker. */
 export async function deleteQueues(names: string[]): Promise<void> {
   if (!AMQP_URL || names.length === 0) return;
   const amqp = (await import('amqplib')).default;
@@ -108,7 +108,7 @@ export async function deleteQueues(names: string[]): Promise<void> {
   try {
     const channel = await connection.createChannel();
     for (const name of names) {
-      for (const queue of [name, `${name}.dlq`, ...Array.from({ length: 6 }, (_, i) => `${name}.retry.${i}`)].map((q) => `${BUS_NAMESPACE}.${q}`)) {
+      for (const queue of [name, `${name}.dlq`].map((q) => `${BUS_NAMESPACE}.${q}`)) {
         await channel.deleteQueue(queue);
       }
     }

@@ -7,7 +7,6 @@ import {
   deadLetterQueueName,
   encodeBody,
   retryDelay,
-  retryQueueName,
   type BatchConsumeOptions,
   type BatchHandler,
   type Bus,
@@ -49,6 +48,8 @@ interface ConsumerSpec {
   closed: boolean;
 }
 
+const delayQueueName = (delayMs: number) => `retry.${delayMs}ms`;
+
 const QUORUM_DEAD_LETTERING = {
   'x-dead-letter-strategy': 'at-least-once',
   'x-overflow': 'reject-publish',
@@ -66,6 +67,8 @@ export class RabbitMqBus implements Bus {
   private connection: ChannelModel | undefined;
   private publisher: ConfirmChannel | undefined;
   private readonly queues = new Map<string, QueueDefinition>();
+  /** Delay queues declared on the current connection. */
+  private readonly delays = new Set<string>();
   private readonly consumers = new Set<ConsumerSpec>();
   private ready: Promise<void>;
   private blocked: Promise<void> | undefined;
@@ -268,6 +271,7 @@ export class RabbitMqBus implements Bus {
         const connection = await amqp.connect(url, { clientProperties: { connection_name: 'switchboard' } });
         const publisher = await connection.createConfirmChannel();
         for (const exchange of EXCHANGES) await publisher.assertExchange(this.n(exchange), 'topic', { durable: true });
+        this.delays.clear();
         for (const definition of this.queues.values()) await this.declareOn(publisher, definition);
         connection.on('error', () => {});
         connection.on('blocked', () => {
@@ -366,19 +370,33 @@ export class RabbitMqBus implements Bus {
       });
       const retry = definition.retry;
       for (let attempt = 0; retry && attempt < retry.attempts; attempt++) {
-        await channel.assertQueue(this.n(retryQueueName(definition.name, attempt)), {
-          durable: true,
-          arguments: {
-            'x-queue-type': 'quorum',
-            'x-message-ttl': retryDelay(attempt, retry.baseDelayMs),
-            'x-dead-letter-exchange': '',
-            'x-dead-letter-routing-key': name,
-            ...QUORUM_DEAD_LETTERING,
-          },
-        });
+        await this.declareDelay(channel, retryDelay(attempt, retry.baseDelayMs));
       }
     }
     for (const binding of definition.bindings) await channel.bindQueue(name, this.n(binding.exchange), binding.pattern);
+  }
+
+  /**
+   * One delay queue per distinct delay, shared by every queue that retries: a message waits in
+   * `retry.<ms>ms` for its TTL and is dead-lettered through the default exchange with the routing
+   * key it was published with — the name of the queue it came from. Far fewer quorum queues than
+   * a delay queue per queue and attempt.
+   */
+  private async declareDelay(channel: Channel, delayMs: number): Promise<void> {
+    const name = this.n(delayQueueName(delayMs));
+    if (this.delays.has(name)) return;
+    await channel.assertExchange(name, 'fanout', { durable: true });
+    await channel.assertQueue(name, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': '',
+        ...QUORUM_DEAD_LETTERING,
+      },
+    });
+    await channel.bindQueue(name, name, '');
+    this.delays.add(name);
   }
 
   // --- publishing and settling ---
@@ -406,9 +424,11 @@ export class RabbitMqBus implements Bus {
     headers[ATTEMPT_HEADER] = attempt + 1;
     headers[ERROR_HEADER] = errorText(error);
     headers['x-sb-routing-key'] = String(headers['x-sb-routing-key'] ?? message.fields.routingKey);
-    const target = definition?.retry && attempt < definition.retry.attempts ? retryQueueName(queue, attempt) : deadLetterQueueName(queue);
+    const retry = definition?.retry && attempt < definition.retry.attempts ? definition.retry : undefined;
     try {
-      await this.send('', this.n(target), message.content, { ...message.properties, headers, persistent: true });
+      const options = { ...message.properties, headers, persistent: true };
+      if (retry) await this.send(this.n(delayQueueName(retryDelay(attempt, retry.baseDelayMs))), this.n(queue), message.content, options);
+      else await this.send('', this.n(deadLetterQueueName(queue)), message.content, options);
       safeAck(channel, message);
     } catch (sendError) {
       // Not parked anywhere: leave it to the broker, which redelivers it.

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageView } from '../api/domain.js';
 import type { ConversationView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
+import { conversationOf } from '../realtime/events.js';
 import { useFeed, useFeedEvents } from '../realtime/feed.js';
 import { mergeMessages, newClientId, replyParts, updateStatus, type PendingMessage } from './messages.js';
 import { applySnapshot } from './store.js';
@@ -47,8 +48,8 @@ export function useConversation(id: string) {
   }, [id]);
 
   useFeedEvents((event) => {
-    if (event.kind === 'agent.status' || event.payload.conversation.id !== id) return;
-    const snapshot = event.payload.conversation;
+    const snapshot = conversationOf(event);
+    if (!snapshot || snapshot.id !== id) return;
     setConversation((current) => (current ? applySnapshot(current, snapshot) : current));
     if (event.kind === 'message.created') {
       setMessages((current) => mergeMessages(current, [event.payload.message]));

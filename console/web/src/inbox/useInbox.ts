@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { ConversationSnapshot } from '../api/domain.js';
 import type { ConversationView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
+import { conversationOf } from '../realtime/events.js';
 import { useFeed, useFeedEvents } from '../realtime/feed.js';
 import { emptyInbox, inboxReducer, lastSeenStore } from './store.js';
 import { belongsToTab, byActivity, tabQueries, type Filters, type InboxTab, type Viewer } from './tabs.js';
@@ -73,8 +74,9 @@ export function useInbox(viewer: Viewer, tabs: readonly InboxTab[], filters: Fil
   );
 
   useFeedEvents((event) => {
-    if (event.kind === 'agent.status' || event.kind === 'message.updated' || event.kind === 'typing') return;
-    const snapshot = event.payload.conversation;
+    if (event.kind === 'message.updated' || event.kind === 'typing') return;
+    const snapshot = conversationOf(event);
+    if (!snapshot) return;
     const known = state.conversations[snapshot.id];
     if (event.kind === 'message.created') dispatch({ type: 'message', snapshot, message: event.payload.message });
     else dispatch({ type: 'snapshot', snapshot });

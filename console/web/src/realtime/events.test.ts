@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerFrame, reconnectDelay } from './events.js';
+import { conversationOf, parseServerFrame, reconnectDelay } from './events.js';
 
 const frame = (value: unknown) => JSON.stringify(value);
 
@@ -34,5 +34,18 @@ describe('reconnectDelay', () => {
     expect(reconnectDelay(0, () => 1)).toBe(500);
     expect(reconnectDelay(3, () => 1)).toBe(4000);
     expect(reconnectDelay(20, () => 1)).toBe(15_000);
+  });
+});
+
+describe('conversationOf', () => {
+  it('finds the conversation an event is about, and none for agent events', () => {
+    const conversation = { id: 'c1', channelId: 'ch', contactId: 'k', status: 'queued' as const, groupId: null, assigneeId: null, priority: 0 };
+    expect(conversationOf({ kind: 'conversation.queued', payload: { conversation, position: 2 } })).toBe(conversation);
+    expect(conversationOf({ kind: 'agent.capacity', payload: { userId: 'u1', capacity: { chat: 3 } } })).toBeUndefined();
+    expect(conversationOf({ kind: 'agent.status', payload: { userId: 'u1', status: 'away' } })).toBeUndefined();
+  });
+  it('reads the capacity event the router sends', () => {
+    const event = { id: 'outbox-2', tenantId: 't', kind: 'agent.capacity', payload: { userId: 'u1', capacity: { chat: 3 } }, at: '2026-11-25T10:00:00Z' };
+    expect(parseServerFrame(JSON.stringify({ type: 'event', event }))).toMatchObject({ type: 'event', event: { kind: 'agent.capacity' } });
   });
 });

@@ -1,21 +1,29 @@
-import type { EventKind, EventPayloads } from '../api/domain.js';
+import type { ConversationSnapshot, EventKind, EventPayloads } from '../api/domain.js';
 
 /** One event from the agents' feed. */
 export type FeedEvent = { [K in EventKind]: { kind: K; payload: EventPayloads[K] } }[EventKind];
 
-const kinds: ReadonlySet<string> = new Set<EventKind>([
-  'message.created',
-  'message.updated',
-  'conversation.created',
-  'conversation.queued',
-  'conversation.assigned',
-  'conversation.transferred',
-  'conversation.resolved',
-  'conversation.reopened',
-  'queue.position',
-  'agent.status',
-  'typing',
-]);
+// A record, so a kind added to the server's events is a compile error here until it is handled.
+const known: Record<EventKind, true> = {
+  'message.created': true,
+  'message.updated': true,
+  'conversation.created': true,
+  'conversation.queued': true,
+  'conversation.assigned': true,
+  'conversation.transferred': true,
+  'conversation.resolved': true,
+  'conversation.reopened': true,
+  'queue.position': true,
+  'agent.status': true,
+  'agent.capacity': true,
+  typing: true,
+};
+const kinds: ReadonlySet<string> = new Set(Object.keys(known));
+
+/** The conversation an event is about, if it is about one. */
+export function conversationOf(event: FeedEvent): ConversationSnapshot | undefined {
+  return 'conversation' in event.payload ? event.payload.conversation : undefined;
+}
 
 /** What the server sends on the feed. */
 export type ServerFrame =

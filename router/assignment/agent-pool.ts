@@ -1,0 +1,135 @@
+import { sql, type Transaction } from 'kysely';
+import type { Capacity, ConversationKind, Database, PhoneStatus } from '../../core/db/schema.js';
+import type { AgentCandidate } from '../strategies/index.js';
+
+interface PooledAgent {
+  id: string;
+  capacity: Capacity;
+  phoneStatus: PhoneStatus;
+  lastAssignedAt: number | null;
+  skills: Record<string, number>;
+  /** Open conversations assigned now, by kind. */
+  load: Partial<Record<ConversationKind, number>>;
+}
+
+/**
+ * A tenant's online agents — capacity, skills and live load — read under the tenant's routing
+ * lock, one group at a time as routing first needs it. While the lock is held nobody else can
+ * assign, release or change an agent's status or capacity, so the pool stays exact as long as
+ * this transaction records its own assignments in it: a batch pays one query per group it
+ * routes to, and each decision after that none. Never keep one past its transaction.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, PooledAgent>();
+  private readonly groups = new Map<string, PooledAgent[]>();
+  /** Contact → the last agent assigned one of its conversations, and when (null: never). */
+  private readonly lastAgents = new Map<string, { agentId: string; at: number } | null>();
+
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Who could take a conversation of `kind` in `groupId` (any online agent of the tenant when null). */
+  async candidates(groupId: string | null, kind: ConversationKind, excludeAgentIds: readonly string[] = []): Promise<AgentCandidate[]> {
+    const key = groupId ?? '';
+    let agents = this.groups.get(key);
+    if (!agents) this.groups.set(key, (agents = await this.loadGroup(groupId)));
+    const result: AgentCandidate[] = [];
+    for (const agent of agents) {
+      if (kind === 'voice' && agent.phoneStatus === 'offline') continue;
+      if (excludeAgentIds.includes(agent.id)) continue;
+      result.push({
+        id: agent.id,
+        load: agent.load[kind] ?? 0,
+        capacity: agent.capacity[kind] ?? 0,
+        lastAssignedAt: agent.lastAssignedAt,
+        skills: agent.skills,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Reads the last agent of each contact in one query, so a batch's sticky decisions cost none.
+   * Optional: `previousAgentOf` reads what was not preloaded.
+   */
+  async preloadPreviousAgents(contactIds: readonly string[]): Promise<void> {
+    const wanted = [...new Set(contactIds)].filter((id) => !this.lastAgents.has(id));
+    if (wanted.length === 0) return;
+    const rows = await this.previousAgentsQuery(wanted);
+    for (const id of wanted) this.lastAgents.set(id, null);
+    for (const row of rows) this.lastAgents.set(row.contact_id, { agentId: row.agent_id, at: new Date(row.at).getTime() });
+  }
+
+  /** The agent who last took a conversation of this contact, if within `days`. */
+  async previousAgentOf(contactId: string, days: number): Promise<string | null> {
+    if (days <= 0) return null;
+    if (!this.lastAgents.has(contactId)) await this.preloadPreviousAgents([contactId]);
+    const last = this.lastAgents.get(contactId);
+    return last && last.at > Date.now() - days * 86_400_000 ? last.agentId : null;
+  }
+
+  private previousAgentsQuery(contactIds: string[]) {
+    return this.trx
+      .selectFrom('assignment_log as l')
+      .innerJoin('conversations as c', 'c.id', 'l.conversation_id')
+      .select(['c.contact_id', 'l.agent_id', 'l.at'])
+      .distinctOn('c.contact_id')
+      .where('l.tenant_id', '=', this.tenantId)
+      .where('c.contact_id', 'in', contactIds)
+      .where('l.action', '=', 'assign')
+      .orderBy('c.contact_id')
+      .orderBy('l.id', 'desc')
+      .execute();
+  }
+
+  /** Keeps the pool exact after this transaction assigned a conversation. */
+  recordAssignment(agentId: string, kind: ConversationKind, contactId?: string): void {
+    if (contactId) this.lastAgents.set(contactId, { agentId, at: Date.now() });
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    agent.load[kind] = (agent.load[kind] ?? 0) + 1;
+    agent.lastAssignedAt = Date.now();
+  }
+
+  private async loadGroup(groupId: string | null): Promise<PooledAgent[]> {
+    let query = this.trx
+      .selectFrom('users as u')
+      .select([
+        'u.id',
+        'u.capacity',
+        'u.phone_status',
+        'u.last_assigned_at',
+        sql<Partial<Record<ConversationKind, number>>>`coalesce((select jsonb_object_agg(k.kind, k.n) from (
+          select c.kind, count(*)::int as n from conversations c
+          where c.assignee_id = u.id and c.status = 'assigned' group by c.kind) k), '{}'::jsonb)`.as('load'),
+        sql<Record<string, number>>`coalesce((select jsonb_object_agg(s.skill_id, s.level)
+          from agent_skills s where s.user_id = u.id), '{}'::jsonb)`.as('skills'),
+      ])
+      .where('u.tenant_id', '=', this.tenantId)
+      .where('u.account_status', '=', 'active')
+      .where('u.agent_status', '=', 'online');
+    if (groupId) {
+      query = query.where('u.id', 'in', (eb) =>
+        eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', '=', groupId),
+      );
+    }
+    const rows = await query.execute();
+    return rows.map((row) => {
+      // An agent met in an earlier group keeps the object (and the load recorded since).
+      const known = this.agents.get(row.id);
+      if (known) return known;
+      const agent: PooledAgent = {
+        id: row.id,
+        capacity: row.capacity,
+        phoneStatus: row.phone_status,
+        lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
+        skills: row.skills,
+        load: row.load,
+      };
+      this.agents.set(agent.id, agent);
+      return agent;
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import type { Transaction } from 'kysely';
+import type { Contact, Conversation, Database } from '../../core/db/schema.js';
+import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { AgentPool } from '../assignment/agent-pool.js';
+import { routeConversation } from '../assignment/route-conversation.js';
+import type { EventLog } from '../events.js';
+import { lockTenantRouting } from '../locking.js';
+import { calendarLookup, type RoutingConfig } from '../rules/config.js';
+import type { RoutingFacts } from '../rules/facts.js';
+import { messageText } from './envelope.js';
+
+/** A conversation a batch opened or reopened, with the message that did it. */
+export interface ToRoute {
+  /** As threaded, locked by this transaction since. */
+  conversation: Conversation;
+  envelope: InboundEnvelope;
+  contact: Contact;
+  previousAssigneeId: string | null;
+}
+
+/**
+ * Steps 4 and 5 for a batch: each tenant's routing lock (in id order), then the rules and the
+ * groups' strategies over an agent pool read once under it. Returns the conversations as placed.
+ */
+export async function routeNewConversations(
+  trx: Transaction<Database>,
+  events: EventLog,
+  toRoute: readonly ToRoute[],
+  configs: ReadonlyMap<string, RoutingConfig>,
+): Promise<Map<string, Conversation>> {
+  const routed = new Map<string, Conversation>();
+  const tenants = [...new Set(toRoute.map((r) => r.envelope.tenantId))].sort();
+  for (const tenantId of tenants) {
+    await lockTenantRouting(trx, tenantId);
+    const config = configs.get(tenantId)!;
+    const pool = new AgentPool(trx, tenantId);
+    const mine = toRoute.filter((r) => r.envelope.tenantId === tenantId);
+    if ([...config.groups.values()].some((g) => g.strategy === 'sticky')) await pool.preloadPreviousAgents(mine.map((r) => r.contact.id));
+    for (const item of mine) {
+      const placed = await routeConversation(trx, events, pool, item.conversation, config, factsOf(item, config), item.previousAssigneeId);
+      routed.set(placed.id, placed);
+    }
+  }
+  return routed;
+}
+
+function factsOf(item: ToRoute, config: RoutingConfig): RoutingFacts {
+  const now = new Date();
+  const language = item.contact.attributes.language;
+  return {
+    channel: { id: item.envelope.channelId, type: item.envelope.channelType },
+    contact: { attributes: item.contact.attributes, tags: item.contact.tags },
+    text: messageText(item.envelope),
+    language: item.envelope.message.language ?? (typeof language === 'string' ? language : undefined),
+    now,
+    isOpen: calendarLookup(config, now),
+  };
+}
