@@ -6,6 +6,9 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/bench/**'],
     pool: 'forks',
     fileParallelism: true,
+    // Test runs create and drop many queues; RabbitMQ's quorum queues are not made for that churn.
+    // The bus contract suite runs on quorum queues explicitly.
+    env: { BUS_QUEUE_TYPE: process.env.BUS_QUEUE_TYPE ?? 'classic' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -2,10 +2,25 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, Consumer, Delivery } from '../core/bus/bus.js';
 import type { MemoryBus } from '../core/bus/memory/memory-bus.js';
-import { BUS_NAMESPACE, busFactories, deleteQueues, eventually, uniqueName } from './support/services.js';
+import { RabbitMqBus } from '../core/bus/rabbitmq/rabbitmq-bus.js';
+import { AMQP_URL, BUS_NAMESPACE, busFactories, deleteQueues, eventually, uniqueName, type BusFactory } from './support/services.js';
+
+// Its own namespace: a queue's type cannot change once declared.
+const QUORUM_NAMESPACE = `${BUS_NAMESPACE}_q`;
+
+// Production runs on quorum queues: the contract is proved on them as well as on the type the
+// rest of the test run uses.
+const contractFactories: BusFactory[] = [
+  ...busFactories,
+  {
+    name: 'rabbitmq-quorum',
+    available: Boolean(AMQP_URL),
+    open: () => RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: QUORUM_NAMESPACE, queueType: 'quorum', publishTimeoutMs: 3000 }),
+  },
+];
 
 // One contract, two implementations: what the router and connectors rely on holds on both.
-for (const factory of busFactories) {
+for (const factory of contractFactories) {
   describe.skipIf(!factory.available)(`bus contract: ${factory.name}`, () => {
     let bus: Bus;
     let queue: string;
@@ -26,7 +41,7 @@ for (const factory of busFactories) {
     afterEach(async () => {
       for (const consumer of consumers.splice(0)) await consumer.close();
       await bus.close();
-      if (factory.name === 'rabbitmq') await deleteQueues(declared.splice(0));
+      if (factory.name !== 'memory') await deleteQueues(declared.splice(0));
     });
 
     const collect = async (name: string, options: { fail?: (d: Delivery) => boolean } = {}) => {
@@ -180,7 +195,7 @@ for (const factory of busFactories) {
 }
 
 /** A consumer that takes messages and dies holding them: a killed process, or a dropped in-memory consumer. */
-async function holdMessagesThenDie(bus: Bus, kind: 'memory' | 'rabbitmq', queue: string) {
+async function holdMessagesThenDie(bus: Bus, kind: BusFactory['name'], queue: string) {
   if (kind === 'memory') {
     const held: string[] = [];
     await bus.consume(queue, (d) => {
@@ -193,7 +208,10 @@ async function holdMessagesThenDie(bus: Bus, kind: 'memory' | 'rabbitmq', queue:
     };
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-messages-child.ts', queue], {
-    env: { ...process.env, BUS_NAMESPACE },
+    env: {
+      ...process.env,
+      ...(kind === 'rabbitmq-quorum' ? { BUS_NAMESPACE: QUORUM_NAMESPACE, BUS_QUEUE_TYPE: 'quorum' } : { BUS_NAMESPACE, BUS_QUEUE_TYPE: 'classic' }),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RabbitMqBus } from '../core/bus/rabbitmq/rabbitmq-bus.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, deleteQueues, freshDatabase } from './support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, TEST_QUEUE_TYPE, deleteQueues, freshDatabase } from './support/services.js';
 import { busyCompany, customerMessages, expectInvariants, startChaos, storedCount, withReplays } from './support/concurrency-chaos.js';
 import { publishInbound, waitFor } from './support/router-world.js';
 
@@ -83,7 +83,7 @@ describe.skipIf(!DATABASE_URL)('router concurrency', () => {
       const routers = [startRouter(), startRouter(), startRouter()];
       for (const r of routers) children.push(r.child);
       await Promise.all(routers.map((r) => r.ready));
-      const bus = await RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: BUS_NAMESPACE });
+      const bus = await RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: BUS_NAMESPACE, queueType: TEST_QUEUE_TYPE });
       cleanups.push(() => bus.close());
       cleanups.push(() => deleteQueues(Array.from({ length: SHARDS }, (_, n) => `inbound.shard.${n}`)));
 

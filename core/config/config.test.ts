@@ -34,7 +34,7 @@ describe('configuration', () => {
       SECRET_KEY: 'ab'.repeat(32),
     });
     expect(config.database).toMatchObject({ kind: 'pg', url: 'postgres://u@db:5432/sb' });
-    expect(config.bus).toEqual({ kind: 'rabbitmq', urls: ['amqp://a:5672', 'amqp://b:5672'], namespace: undefined });
+    expect(config.bus).toEqual({ kind: 'rabbitmq', urls: ['amqp://a:5672', 'amqp://b:5672'], namespace: undefined, queueType: 'quorum' });
   });
 
   it('refuses a bad configuration with one message naming every bad variable and why', () => {

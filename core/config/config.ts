@@ -51,6 +51,7 @@ export const environmentSchema = z.object({
   SECRET_KEY: optionalNonEmpty(secretKey),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BUS_NAMESPACE: optionalNonEmpty(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (at most 40)')),
+  BUS_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   INBOUND_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
   BUS_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(5),
   BUS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
@@ -80,7 +81,7 @@ export interface Config {
   secretKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dir: string };
-  bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined } | { kind: 'memory' };
+  bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic' } | { kind: 'memory' };
   inboundShards: number;
   retry: { attempts: number; baseDelayMs: number };
   smtp: { url: string; from: string } | { outboxDir: string; from: string };
@@ -151,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: e.DATABASE_URL
       ? { kind: 'pg', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dir: join(dataDir, 'pglite') },
-    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE } : { kind: 'memory' },
+    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE } : { kind: 'memory' },
     inboundShards: e.INBOUND_SHARDS,
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },

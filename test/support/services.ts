@@ -70,8 +70,11 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+/** The queue type test runs use (vitest.config.ts sets BUS_QUEUE_TYPE; children inherit it). */
+export const TEST_QUEUE_TYPE = (process.env.BUS_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic') as 'quorum' | 'classic';
+
 export interface BusFactory {
-  name: 'memory' | 'rabbitmq';
+  name: 'memory' | 'rabbitmq' | 'rabbitmq-quorum';
   available: boolean;
   open(): Promise<Bus>;
 }
@@ -81,7 +84,7 @@ export const busFactories: BusFactory[] = [
   {
     name: 'rabbitmq',
     available: Boolean(AMQP_URL),
-    open: () => RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: BUS_NAMESPACE, publishTimeoutMs: 3000 }),
+    open: () => RabbitMqBus.connect({ urls: AMQP_URL!.split(','), namespace: BUS_NAMESPACE, queueType: TEST_QUEUE_TYPE, publishTimeoutMs: 3000 }),
   },
 ];
 

@@ -35,6 +35,12 @@ export interface RabbitMqBusOptions {
    * or parallel test runs — share one broker without seeing each other's messages.
    */
   namespace?: string;
+  /**
+   * `quorum` (the default: replicated, survives a node's loss) or `classic`. Classic queues are
+   * for throw-away installations that create and drop many queues (test runs): RabbitMQ's quorum
+   * queues are not made for that churn.
+   */
+  queueType?: 'quorum' | 'classic';
 }
 
 interface ConsumerSpec {
@@ -50,10 +56,14 @@ interface ConsumerSpec {
 
 const delayQueueName = (delayMs: number) => `retry.${delayMs}ms`;
 
-const QUORUM_DEAD_LETTERING = {
+/** Quorum queues dead-letter at least once (kept until the target confirms), which needs reject-publish. */
+const QUORUM_ARGUMENTS = (deliveryLimit: number): Record<string, unknown> => ({
+  'x-queue-type': 'quorum',
   'x-dead-letter-strategy': 'at-least-once',
   'x-overflow': 'reject-publish',
-};
+  ...(deliveryLimit > 0 ? { 'x-delivery-limit': deliveryLimit } : {}),
+});
+const CLASSIC_ARGUMENTS = (): Record<string, unknown> => ({ 'x-queue-type': 'classic' });
 
 /**
  * The bus on RabbitMQ: quorum queues, persistent messages, publisher confirms. One connection
@@ -77,12 +87,18 @@ export class RabbitMqBus implements Bus {
   private urlIndex = 0;
   private readonly publishTimeoutMs: number;
   private readonly deliveryLimit: number;
+  private get queueType(): 'quorum' | 'classic' {
+    return this.options.queueType ?? 'quorum';
+  }
 
+  /** Arguments every durable queue of the configured type takes. */
+  private readonly queueArguments: (deliveryLimit: number) => Record<string, unknown>;
   /** The broker-side name of an exchange or queue. */
   private readonly n: (name: string) => string;
 
   private constructor(private readonly options: RabbitMqBusOptions) {
     this.n = options.namespace ? (name) => `${options.namespace}.${name}` : (name) => name;
+    this.queueArguments = (options.queueType ?? 'quorum') === 'quorum' ? QUORUM_ARGUMENTS : CLASSIC_ARGUMENTS;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.deliveryLimit = options.deliveryLimit ?? 20;
     this.ready = Promise.resolve();
@@ -356,15 +372,13 @@ export class RabbitMqBus implements Bus {
       await channel.assertQueue(name, { durable: false, exclusive: true, autoDelete: true });
     } else {
       const deadLetters = this.n(deadLetterQueueName(definition.name));
-      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': this.queueType } });
       await channel.assertQueue(name, {
         durable: true,
         arguments: {
-          'x-queue-type': 'quorum',
-          'x-delivery-limit': this.deliveryLimit,
+          ...this.queueArguments(this.deliveryLimit),
           'x-dead-letter-exchange': '',
           'x-dead-letter-routing-key': deadLetters,
-          ...QUORUM_DEAD_LETTERING,
           ...(definition.singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
         },
       });
@@ -388,12 +402,7 @@ export class RabbitMqBus implements Bus {
     await channel.assertExchange(name, 'fanout', { durable: true });
     await channel.assertQueue(name, {
       durable: true,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-message-ttl': delayMs,
-        'x-dead-letter-exchange': '',
-        ...QUORUM_DEAD_LETTERING,
-      },
+      arguments: { ...this.queueArguments(0), 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '' },
     });
     await channel.bindQueue(name, name, '');
     this.delays.add(name);
