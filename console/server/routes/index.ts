@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../api/route.js';
 import type { ConsoleServices } from '../services.js';
+import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
@@ -20,6 +21,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...conversationRoutes(),
+    ...actionRoutes(),
     ...contactRoutes(),
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),
