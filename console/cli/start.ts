@@ -5,8 +5,10 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
+import { startGateway } from './gateway.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -21,7 +23,7 @@ export interface Part {
  * consumers (router) and the agents' API (console) add themselves here as they land.
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
-  gateway: [],
+  gateway: [startGateway],
   router: [(ctx) => startRouter(ctx)],
   console: [startConsole],
 };
@@ -44,6 +46,8 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
     ctx.relay.start();
     const app = createHttpApp(ctx, (app) => {
       for (const part of parts) part.mount?.(app);
+      // The console's pages come last: they answer only the GETs no part claimed.
+      if (roles.includes('console')) mountWebApp(app, { logger });
     });
     const address = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket }, (info) => resolve(info));
