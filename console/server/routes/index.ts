@@ -4,6 +4,7 @@ import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
+import { channelRoutes } from './channels.js';
 import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
@@ -32,6 +33,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
+    ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];
   routes.push(...docsRoutes(() => routes));
