@@ -61,6 +61,7 @@ describe('every route × every role × two companies', () => {
       users: company.users.salesAgent,
       conversations: company.conversations.salesQueued.conversationId,
       contacts: company.conversations.salesQueued.contactId,
+      channels: company.channelId,
     };
     const permissions = { anonymous: undefined } as unknown as World['permissions'];
     for (const role of ROLES.slice(1)) {

@@ -8,7 +8,7 @@ import { createHttpApp } from '../server/app.js';
 import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
-import { startGateway } from './gateway.js';
+import { connectorDeps, startGateway } from './gateway.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -25,7 +25,7 @@ export interface Part {
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [startGateway],
   router: [(ctx) => startRouter(ctx)],
-  console: [startConsole],
+  console: [(ctx) => startConsole(ctx, { connectorDeps: () => connectorDeps(ctx) })],
 };
 
 export interface RunningProcess {

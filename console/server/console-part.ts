@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { ConnectorDeps } from '../../core/connector/channel-context.js';
 import type { Context } from '../../core/context.js';
 import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
@@ -20,10 +21,10 @@ export interface ConsolePart {
  * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development; its
  * real-time feed is the WebSocket at `/api/realtime`.
  */
-export async function startConsole(ctx: Context): Promise<ConsolePart> {
+export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps> } = {}): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub };
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
   const routes = consoleRoutes(services);
   const api = apiApp(ctx, routes);
   return {

@@ -1,3 +1,4 @@
+import type { ConnectorDeps } from '../../core/connector/channel-context.js';
 import type { Mailer } from './mail/mailer.js';
 import type { RealtimeHub } from './realtime/hub.js';
 
@@ -5,4 +6,6 @@ import type { RealtimeHub } from './realtime/hub.js';
 export interface ConsoleServices {
   mailer: Mailer;
   hub: RealtimeHub;
+  /** The connector machinery, for channel management; absent where no connectors are loaded. */
+  connectorDeps?: () => Promise<ConnectorDeps>;
 }

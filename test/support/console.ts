@@ -13,6 +13,8 @@ import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
+import { builtInConnectors } from '../../connectors/index.js';
+import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { freshDatabase } from './services.js';
 
 export interface TestConsole {
@@ -47,7 +49,8 @@ export async function startTestConsole(
   const relay = new OutboxRelay(database.db, bus, { logger, pollMs: 50 });
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics() };
   relay.start();
-  const part = await startConsole(ctx);
+  const registry = new ConnectorRegistry(builtInConnectors);
+  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry }) });
   const app = createHttpApp(ctx, (a) => part.mount(a));
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };

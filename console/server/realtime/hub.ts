@@ -35,7 +35,7 @@ export class RealtimeHub {
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: Context) {
-    this.presence = new Presence(ctx.database.db, this.nodeId, ctx.config.console.presenceTimeoutMs);
+    this.presence = new Presence(ctx, this.nodeId, ctx.config.console.presenceTimeoutMs);
   }
 
   get queueName(): string {

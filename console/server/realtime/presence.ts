@@ -1,24 +1,29 @@
 import { sql } from 'kysely';
+import type { Context } from '../../../core/context.js';
 import type { Db } from '../../../core/db/database.js';
-import { event } from '../../../core/domain/events.js';
-import { recordEvents } from '../../../core/outbox/outbox.js';
+import { setAgentStatus } from '../../../router/actions.js';
 
 /**
  * Presence from heartbeats. Each open console socket is a row with its last heartbeat; when an
  * agent's last live socket goes (closed, or silent past the timeout — any process notices), an
  * online agent becomes away. When they come back, an agent that presence made away is online
- * again; an agent who chose away stays away.
+ * again; an agent who chose away stays away. The status itself changes through the router's
+ * `setAgentStatus`, under its lock: coming back online takes waiting conversations at once.
  */
 export class Presence {
+  private readonly db: Db;
+
   constructor(
-    private readonly db: Db,
+    private readonly ctx: Pick<Context, 'database' | 'relay' | 'logger'>,
     private readonly nodeId: string,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.db = ctx.database.db;
+  }
 
-  /** Registers a socket; answers whether the agent's status changed (events are in the outbox). */
+  /** Registers a socket; answers whether it brought the agent back online. */
   async connected(connection: { id: string; tenantId: string; userId: string }): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const wasAwayByPresence = await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('agent_connections')
         .values({ id: connection.id, tenant_id: connection.tenantId, user_id: connection.userId, node_id: this.nodeId })
@@ -32,17 +37,13 @@ export class Presence {
         .executeTakeFirst();
       if (!presence?.away_by_presence) return false;
       await trx.updateTable('agent_presence').set({ away_by_presence: false }).where('user_id', '=', connection.userId).execute();
-      const back = await trx
-        .updateTable('users')
-        .set({ agent_status: 'online', status_changed_at: sql`now()` })
-        .where('tenant_id', '=', connection.tenantId)
-        .where('id', '=', connection.userId)
-        .where('agent_status', '=', 'away')
-        .returning('id')
-        .executeTakeFirst();
-      if (back) await recordEvents(trx, [event(connection.tenantId, 'agent.status', { userId: connection.userId, status: 'online' })]);
-      return Boolean(back);
+      return true;
     });
+    if (!wasAwayByPresence) return false;
+    const user = await this.db.selectFrom('users').select('agent_status').where('tenant_id', '=', connection.tenantId).where('id', '=', connection.userId).executeTakeFirst();
+    if (user?.agent_status !== 'away') return false;
+    await setAgentStatus(this.ctx, { tenantId: connection.tenantId, userId: connection.userId, status: 'online' });
+    return true;
   }
 
   async heartbeat(connectionIds: string[]): Promise<void> {
@@ -71,7 +72,7 @@ export class Presence {
   }
 
   private async awayIfGone(tenantId: string, userId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const gone = await this.db.transaction().execute(async (trx) => {
       // Lock the agent's row so two processes deciding at once agree.
       const user = await trx.selectFrom('users').select('agent_status').where('tenant_id', '=', tenantId).where('id', '=', userId).forUpdate().executeTakeFirst();
       if (user?.agent_status !== 'online') return false;
@@ -83,14 +84,14 @@ export class Presence {
         .where('last_heartbeat_at', '>=', new Date(Date.now() - this.timeoutMs))
         .executeTakeFirst();
       if (live) return false;
-      await trx.updateTable('users').set({ agent_status: 'away', status_changed_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
       await trx
         .insertInto('agent_presence')
         .values({ tenant_id: tenantId, user_id: userId, away_by_presence: true })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ away_by_presence: true }))
         .execute();
-      await recordEvents(trx, [event(tenantId, 'agent.status', { userId, status: 'away' })]);
       return true;
     });
+    if (gone) await setAgentStatus(this.ctx, { tenantId, userId, status: 'away' });
+    return gone;
   }
 }

@@ -1,8 +1,10 @@
 import type { AnyRoute } from '../api/route.js';
 import type { ConsoleServices } from '../services.js';
+import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
+import { channelRoutes } from './channels.js';
 import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
@@ -20,6 +22,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...conversationRoutes(),
+    ...actionRoutes(),
     ...contactRoutes(),
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),
@@ -30,6 +33,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
+    ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];
   routes.push(...docsRoutes(() => routes));

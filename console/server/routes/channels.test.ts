@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
+import { buildCompany, type Company } from '../../../test/support/console-world.js';
+
+const SECRET = 'a webhook secret nobody may read back';
+
+describe('channels through the connector schema', () => {
+  let tc: TestConsole;
+  let acme: Company;
+  let globex: Company;
+  beforeAll(async () => {
+    tc = await startTestConsole();
+    acme = await buildCompany(tc, 'acme');
+    globex = await buildCompany(tc, 'globex');
+  });
+  afterAll(() => tc.stop());
+
+  it('lists installed types with their settings form and secret fields', async () => {
+    const types = await acme.clients.admin.get('/api/channel-types');
+    const appApi = types.body.types.find((t: { type: string }) => t.type === 'app-api');
+    expect(appApi.secretFields.sort()).toEqual(['signingSecret', 'webhookSecret']);
+    expect(appApi.settings.properties).toHaveProperty('webhookUrl');
+    expect((await acme.clients.salesAgent.get('/api/channel-types')).status).toBe(403);
+  });
+
+  it('creates, configures, disables and enables a channel; secrets are write-only and never logged or audited', async () => {
+    const admin = acme.clients.admin;
+    const bad = await admin.post('/api/channels', { type: 'app-api', name: 'Shop app', config: { webhookUrl: 'ftp://x', webhookSecret: 'short' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['config.webhookSecret', 'config.webhookUrl']);
+    expect((await admin.post('/api/channels', { type: 'carrier-pigeon', name: 'X' })).body.issues[0].field).toBe('type');
+
+    const created = await admin.post('/api/channels', { type: 'app-api', name: 'Shop app', config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET } });
+    expect(created.status).toBe(201);
+    const channel = created.body.channel;
+    expect(channel.secrets.webhookSecret).toEqual({ set: true });
+    expect(channel.webhookUrl).toBe(`http://localhost:3000/hooks/${channel.id}`);
+    expect(created.body.apiKey).toBeTruthy();
+
+    const renamed = await admin.patch(`/api/channels/${channel.id}`, { name: 'Shop', config: { webhookTimeoutMs: 5000 } });
+    expect(renamed.body).toMatchObject({ name: 'Shop', config: { webhookTimeoutMs: 5000 }, secrets: { webhookSecret: { set: true } } });
+    expect((await admin.post(`/api/channels/${channel.id}/disable`)).body.enabled).toBe(false);
+    expect((await admin.post(`/api/channels/${channel.id}/enable`)).body.enabled).toBe(true);
+
+    const everything = JSON.stringify([(await admin.get('/api/channels')).body, (await admin.get(`/api/channels/${channel.id}`)).body, (await admin.get('/api/audit-log')).body]);
+    expect(everything).not.toContain(SECRET);
+    expect(tc.logs.join('')).not.toContain(SECRET);
+
+    expect((await globex.clients.admin.get(`/api/channels/${channel.id}`)).status).toBe(404);
+    expect((await globex.clients.admin.post(`/api/channels/${channel.id}/disable`)).status).toBe(404);
+    expect((await globex.clients.admin.get('/api/channels')).body.channels.map((c: { id: string }) => c.id)).not.toContain(channel.id);
+  });
+});

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
+import { createChannel, getChannel, listChannels, setChannelEnabled, updateChannel } from '../../../core/connector/channels.js';
+import { isSecretField } from '../../../core/connector/define.js';
+import { idParams } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+
+const settings = z.record(z.string(), z.unknown());
+
+/**
+ * Channels, through the connectors' own functions (core/connector/channels.ts): settings are
+ * checked by the connector's zod schema, secrets are sealed and write-only (a channel shows only
+ * which secrets are set), and each channel shows its webhook URL.
+ */
+export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/channel-types',
+      tag: 'channels',
+      summary: 'The installed connectors, with the settings form each one needs (secret fields marked)',
+      access: { permission: 'admin.channels' },
+      handler: async ({ c }) => {
+        const deps = await connectorDeps();
+        return c.json({
+          types: deps.registry.list().map((connector) => ({
+            type: connector.type,
+            displayName: connector.displayName,
+            description: connector.description ?? null,
+            capabilities: connector.capabilities,
+            settings: z.toJSONSchema(connector.config, { io: 'input', unrepresentable: 'any' }),
+            secretFields: Object.entries(connector.config.shape)
+              .filter(([, field]) => isSecretField(field as z.ZodType))
+              .map(([key]) => key),
+          })),
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/channels',
+      tag: 'channels',
+      summary: 'Channels with their settings (never their secrets) and webhook URLs',
+      access: { permission: 'admin.channels' },
+      handler: async ({ c, tenant }) => c.json({ channels: await listChannels(await connectorDeps(), tenant.id) }),
+    }),
+    route({
+      method: 'get',
+      path: '/channels/:id',
+      tag: 'channels',
+      summary: 'One channel',
+      access: { permission: 'admin.channels' },
+      params: idParams,
+      handler: async ({ c, tenant, params }) => c.json(await getChannel(await connectorDeps(), tenant.id, params.id)),
+    }),
+    route({
+      method: 'post',
+      path: '/channels',
+      tag: 'channels',
+      summary: "Create a channel of an installed type; an API key, if the type issues one, is shown only in this answer",
+      access: { permission: 'admin.channels' },
+      body: z.object({ type: z.string().min(1).max(40), name: z.string().max(200), config: settings.default({}) }),
+      example: { type: 'no-such-type', name: 'Example', config: {} },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const created = await createChannel(await connectorDeps(), tenant.id, body);
+        await audit(ctx.database.db, auth, 'channel.created', { type: 'channel', id: created.channel.id }, { type: body.type, name: body.name, settings: Object.keys(body.config) });
+        return c.json(created, 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/channels/:id',
+      tag: 'channels',
+      summary: 'Rename a channel or change its settings; a secret left out keeps its value',
+      access: { permission: 'admin.channels' },
+      params: idParams,
+      body: z.object({ name: z.string().max(200).optional(), config: settings.optional() }).refine((b) => b.name !== undefined || b.config !== undefined, { message: 'nothing to change' }),
+      example: { name: 'Renamed' },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const channel = await updateChannel(await connectorDeps(), tenant.id, params.id, body);
+        await audit(ctx.database.db, auth, 'channel.updated', { type: 'channel', id: params.id }, { name: body.name, settings: Object.keys(body.config ?? {}) });
+        return c.json(channel);
+      },
+    }),
+    ...(['enable', 'disable'] as const).map((verb) =>
+      route({
+        method: 'post',
+        path: `/channels/:id/${verb}`,
+        tag: 'channels',
+        summary: verb === 'enable' ? 'Enable a channel' : 'Disable a channel: its webhooks are refused and nothing is sent through it',
+        access: { permission: 'admin.channels' },
+        params: idParams,
+        handler: async ({ c, ctx, tenant, auth, params }) => {
+          const channel = await setChannelEnabled(await connectorDeps(), tenant.id, params.id, verb === 'enable');
+          await audit(ctx.database.db, auth, `channel.${verb}d`, { type: 'channel', id: params.id });
+          return c.json(channel);
+        },
+      }),
+    ),
+  ];
+}
