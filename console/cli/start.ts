@@ -5,6 +5,7 @@ import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
 import { createHttpApp } from '../server/app.js';
+import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
 import { startGateway } from './gateway.js';
@@ -38,15 +39,17 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
   const ctx = await openContext(config, logger);
   const parts: Part[] = [];
   let server: ServerType | undefined;
+  // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server).
+  const websocket = { server: new WebSocketServer({ noServer: true }) };
   try {
     for (const role of roles) for (const start of partsByRole[role]) parts.push(await start(ctx));
     ctx.relay.start();
     const app = createHttpApp(ctx, (app) => {
       for (const part of parts) part.mount?.(app);
+      // The console's pages come last: they answer only the GETs no part claimed.
+      if (roles.includes('console')) mountWebApp(app, { logger });
     });
     const address = await new Promise<{ port: number }>((resolve, reject) => {
-      // WebSocket upgrades (the web chat's live feed) are answered by the routes that ask for them.
-      const websocket = { server: new WebSocketServer({ noServer: true }) };
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket }, (info) => resolve(info));
       server.once('error', reject);
     });
@@ -58,7 +61,9 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
       url,
       stop: () =>
         (stopping ??= (async () => {
-          // Stop taking new work, finish what is in hand, then let go of the services.
+          // Stop taking new work, finish what is in hand, then let go of the services. Open
+          // WebSockets would keep the server from closing: they are told to reconnect elsewhere.
+          for (const client of websocket.server.clients) client.close(1001, 'server stopping');
           await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
           for (const part of parts.reverse()) await part.stop();
           await closeContext(ctx);

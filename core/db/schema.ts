@@ -312,6 +312,11 @@ export interface SsoSettingsTable {
   /** Sealed with SECRET_KEY (core/crypto/secrets.ts); never returned. */
   secret: string | null;
   updated_at: Timestamp;
+  oidc_enabled: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  /** Sealed like `secret`. */
+  oidc_client_secret: string | null;
 }
 
 export interface SsoUsedTokenTable {
@@ -428,6 +433,22 @@ export interface PullCursorTable {
   updated_at: Timestamp;
 }
 
+/** An open console WebSocket; see migrations/0003_console_presence.ts. */
+export interface AgentConnectionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  node_id: string;
+  connected_at: Timestamp;
+  last_heartbeat_at: Timestamp;
+}
+
+export interface AgentPresenceTable {
+  tenant_id: string;
+  user_id: string;
+  away_by_presence: Generated<boolean>;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -464,6 +485,8 @@ export interface Database {
   mentions: MentionTable;
   canned_responses: CannedResponseTable;
   custom_fields: CustomFieldTable;
+  agent_connections: AgentConnectionTable;
+  agent_presence: AgentPresenceTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

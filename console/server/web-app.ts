@@ -1,0 +1,107 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
+import type { Logger } from '../../core/log/logger.js';
+
+/** Where `npm run build:web` writes the console's single-page app. */
+export const defaultWebDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+/** Paths that belong to the server, never to the app's pages (also below `/t/<slug>`). */
+const serverPaths = /^\/(api|hooks|widget|assets|healthz|readyz|metrics)(\/|$)/;
+const tenantPrefix = /^\/t\/[a-z0-9][a-z0-9-]{0,62}(?=\/|$)/;
+
+const contentTypes: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.wav': 'audio/wav',
+};
+
+/**
+ * The page's security policy: scripts, styles and connections only from this server; customer
+ * images and media may come from the channels' own hosts. Nothing may frame the console.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob: https: http:",
+  "media-src 'self' blob: https: http:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Whether a GET for `path` should be answered with the app's page (a client-side route). */
+export function isAppPage(path: string): boolean {
+  const below = path.replace(tenantPrefix, '') || '/';
+  if (serverPaths.test(below)) return false;
+  // A file name (favicon.ico, robots.txt) is not a page.
+  return !/\.[a-z0-9]+$/i.test(below.split('/').pop() ?? '');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+/**
+ * Serves the built console: its hashed assets under /assets (cached for good), and its page for
+ * every other GET that is not the server's own (the API, webhooks, the widget, operations), so
+ * deep links and reloads work. The files are read once at start: a build replaces them whole.
+ */
+export function mountWebApp(app: Hono, options: { logger: Logger; distDir?: string }): void {
+  const dist = options.distDir ?? defaultWebDist;
+  const indexPath = join(dist, 'index.html');
+  if (!existsSync(indexPath)) {
+    options.logger.warn({ dist }, 'the console web app is not built (npm run build:web); its pages answer 503');
+    app.get('*', async (c, next) => {
+      if (!isAppPage(c.req.path)) return next();
+      return c.text('The console web app is not built. Run: npm run build:web\n', 503);
+    });
+    return;
+  }
+  const index = readFileSync(indexPath);
+  const assets = new Map<string, { body: Buffer; type: string }>();
+  const assetsDir = join(dist, 'assets');
+  if (existsSync(assetsDir)) {
+    for (const file of listFiles(assetsDir)) {
+      const url = `/assets/${relative(assetsDir, file).split(sep).join('/')}`;
+      assets.set(url, { body: readFileSync(file), type: contentTypes[extname(file)] ?? 'application/octet-stream' });
+    }
+  }
+
+  app.get('/assets/*', (c) => {
+    const asset = assets.get(c.req.path);
+    if (!asset) return c.json({ error: 'not_found', message: 'no such file' }, 404);
+    return c.body(new Uint8Array(asset.body), 200, {
+      'Content-Type': asset.type,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  app.get('*', async (c, next) => {
+    if (!isAppPage(c.req.path)) return next();
+    return c.body(new Uint8Array(index), 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': contentSecurityPolicy,
+      'X-Content-Type-Options': 'nosniff',
+      // Activation and reset links carry their token in the address: never pass it on.
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    });
+  });
+}

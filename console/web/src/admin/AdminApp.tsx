@@ -1,0 +1,53 @@
+import { useMemo } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { adminApi } from '../api/admin.js';
+import { useApi } from '../app/api-context.js';
+import { hasPermission, useSignedIn } from '../app/session.js';
+import { useI18n } from '../i18n/i18n.js';
+import { AgentsPage } from './AgentsPage.js';
+import { useAgentNames } from '../inbox/useAgentNames.js';
+import { ApiTokensPage } from './ApiTokensPage.js';
+import { AuditLogPage } from './AuditLogPage.js';
+import { CannedResponsesPage } from './CannedResponsesPage.js';
+import { GroupsPage } from './GroupsPage.js';
+import { RolesPage } from './RolesPage.js';
+
+/** The admins' settings, loaded only when opened. Paths here are below /admin. */
+export default function AdminApp() {
+  const { t } = useI18n();
+  const { client } = useApi();
+  const session = useSignedIn();
+  const [location] = useLocation();
+  const api = useMemo(() => adminApi(client), [client]);
+  const agentName = useAgentNames(session.user);
+  const sections = [
+    { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
+    { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
+    { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
+    { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
+    { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
+    { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
+  ].filter((section) => section.allowed);
+  return (
+    <div className="admin">
+      <nav className="admin-nav" aria-label={t('nav.admin')}>
+        {sections.map((section) => (
+          <Link key={section.path} href={section.path} aria-current={location.startsWith(section.path) ? 'page' : undefined}>
+            {section.label}
+          </Link>
+        ))}
+      </nav>
+      <main className="page">
+        <Switch>
+          <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
+          <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
+          <Route path="/roles">{() => <RolesPage api={api} />}</Route>
+          <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
+          <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
+          <Route path="/audit-log">{() => <AuditLogPage api={api} userName={agentName} />}</Route>
+          <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
+        </Switch>
+      </main>
+    </div>
+  );
+}

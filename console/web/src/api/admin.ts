@@ -1,0 +1,37 @@
+import type { ApiClient } from './client.js';
+import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, UserView } from './types.js';
+
+/** The company's people, groups and roles. */
+export function adminApi(client: ApiClient) {
+  return {
+    users: () => client.get<{ users: UserView[] }>('/users'),
+    invite: (body: { email: string; name: string; roleId: string; groupIds: string[] }) =>
+      client.post<{ user: UserView; invitationSent: boolean }>('/users', body),
+    updateUser: (id: string, body: { name?: string; roleId?: string; groupIds?: string[] }) => client.patch<UserView>(`/users/${encodeURIComponent(id)}`, body),
+    deactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/deactivate`),
+    reactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/reactivate`),
+    resendInvitation: (id: string) => client.post<unknown>(`/users/${encodeURIComponent(id)}/invitation`),
+    groups: () => client.get<{ groups: GroupView[] }>('/groups'),
+    createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
+    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
+    deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
+    roles: () => client.get<{ roles: RoleView[] }>('/roles'),
+    skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
+    createSkill: (body: { name: string }) => client.post<{ id: string; name: string }>('/skills', body),
+    userSkills: (id: string) => client.get<{ skills: { skillId: string; level: number }[] }>(`/users/${encodeURIComponent(id)}/skills`),
+    setUserSkills: (id: string, skills: { skillId: string; level: number }[]) =>
+      client.put<unknown>(`/users/${encodeURIComponent(id)}/skills`, { skills }),
+    permissions: () => client.get<{ permissions: { name: string; description: string }[] }>('/permissions'),
+    createRole: (body: { name: string; permissions: string[] }) => client.post<RoleView>('/roles', body),
+    updateRole: (id: string, body: { name?: string; permissions?: string[] }) => client.patch<RoleView>(`/roles/${encodeURIComponent(id)}`, body),
+    deleteRole: (id: string) => client.delete<unknown>(`/roles/${encodeURIComponent(id)}`),
+    cannedResponses: () => client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses'),
+    createCannedResponse: (body: Omit<CannedResponse, 'id'>) => client.post<CannedResponse>('/canned-responses', body),
+    apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
+    createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
+    revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),
+    auditLog: (cursor?: string) => client.get<{ entries: AuditEntry[]; nextCursor: string | null }>('/audit-log', { cursor, limit: 50 }),
+    deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
+  };
+}
+export type AdminApi = ReturnType<typeof adminApi>;

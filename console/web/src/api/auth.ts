@@ -1,0 +1,28 @@
+import type { ApiClient } from './client.js';
+import type { Session, SignUpAnswer, UserView } from './types.js';
+
+/** Accounts and sessions. */
+export function authApi(client: ApiClient) {
+  return {
+    session: () => client.get<Session>('/session'),
+    /** Opens a session (the cookie); read it back with `session()`. */
+    signIn: (body: { email: string; password: string }) => client.post<{ user: UserView; csrfToken: string }>('/session', body),
+    signOut: () => client.delete<{ signedOut: true; logoutUrl: string | null }>('/session'),
+    signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string }) =>
+      client.post<SignUpAnswer>('/signup', body, { tenantless: true }),
+    activate: (body: { token: string; password: string }) => client.post<{ activated: true; user: UserView }>('/activation', body),
+    requestReset: (body: { email: string }) => client.post<{ accepted: true }>('/password-reset', body),
+    /** Where the browser starts single sign-on; the server sends it on to the company's login page. */
+    ssoStartUrl: (returnTo = '/') => `${client.url('/sso/start')}?return_to=${encodeURIComponent(returnTo)}`,
+    /**
+     * Whether the company signs in through its own site: the start answers a redirect then, and
+     * 404 otherwise. Asked without following the redirect.
+     */
+    ssoAvailable: async () => {
+      const answer = await fetch(client.url('/sso/start'), { redirect: 'manual', credentials: 'same-origin' });
+      return answer.type === 'opaqueredirect' || (answer.status >= 300 && answer.status < 400);
+    },
+    confirmReset: (body: { token: string; password: string }) => client.post<{ reset: true }>('/password-reset/confirm', body),
+  };
+}
+export type AuthApi = ReturnType<typeof authApi>;

@@ -1,0 +1,137 @@
+/** Shapes the console API answers with, as the app uses them. */
+import type { AgentStatus, ContentPart, ConversationStatus, MessageView } from './domain.js';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  roleId: string;
+  groupIds: string[];
+  accountStatus: 'invited' | 'active' | 'deactivated';
+  agentStatus: AgentStatus;
+  createdAt: string;
+}
+
+export interface TenantRef {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** GET /session: the signed-in user, what they may do, and the token to send on changes. */
+export interface Session {
+  user: UserView;
+  tenant: TenantRef;
+  permissions: string[];
+  csrfToken: string;
+  via: 'session' | 'token';
+}
+
+export interface SignUpAnswer {
+  tenant: TenantRef;
+  /** Where the company's people sign in from now on. */
+  url: string;
+  user: UserView;
+  csrfToken: string;
+}
+
+/** A conversation as the list and the conversation pane show it. */
+export interface ConversationView {
+  id: string;
+  status: ConversationStatus;
+  kind: 'chat' | 'email' | 'voice';
+  channel: { id: string; type: string; name: string };
+  contact: { id: string; name: string | null };
+  groupId: string | null;
+  assigneeId: string | null;
+  priority: number;
+  subject: string | null;
+  createdAt: string;
+  lastMessageAt: string | null;
+}
+
+export interface ConversationPage {
+  conversations: ConversationView[];
+  nextCursor: string | null;
+}
+
+export interface ConversationDetail {
+  conversation: ConversationView;
+  messages: MessageView[];
+  /** Pass as `before` to read older messages; null when there are none. */
+  olderBefore: string | null;
+}
+
+export interface ConversationQuery {
+  status?: string;
+  channelId?: string;
+  groupId?: string;
+  assigneeId?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ReplyInput {
+  /** The same id twice sends once: a retry after a lost answer is safe. */
+  clientId: string;
+  text?: string;
+  parts?: ContentPart[];
+  private: boolean;
+  mentions?: string[];
+}
+
+export interface ContactDetail {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  tags: string[];
+  attributes: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  identities: { id: string; channelId: string; channelType: string; externalId: string; displayName: string | null }[];
+  conversations: { id: string; status: ConversationStatus; channelId: string; createdAt: string }[];
+}
+
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+}
+
+export type GroupStrategy = 'round_robin' | 'least_busy' | 'skill_weighted' | 'sticky' | 'manual';
+
+export interface GroupView {
+  id: string;
+  name: string;
+  strategy: GroupStrategy;
+  memberIds: string[];
+}
+
+export interface RoleView {
+  id: string;
+  name: string;
+  builtin: boolean;
+  permissions: string[];
+}
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  scopes: string[];
+  userId: string;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: { type: 'user' | 'api_token' | 'system'; id: string | null };
+  action: string;
+  target: { type: string; id: string | null };
+  details: Record<string, unknown>;
+  at: string;
+}

@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { useI18n } from '../i18n/i18n.js';
+import { safeHref } from '../lib/links.js';
+import { MyStatus } from './MyStatus.js';
+import { useSession, useSignedIn } from './session.js';
+
+/** The signed-in frame: the top bar with navigation, language, the user and sign-out. */
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const session = useSignedIn();
+  const { signOut } = useSession();
+  const [location, navigate] = useLocation();
+  const isAdmin = session.permissions.some((permission) => permission.startsWith('admin.'));
+
+  const onSignOut = async () => {
+    const logoutUrl = await signOut();
+    const href = logoutUrl ? safeHref(logoutUrl, window.location.href) : undefined;
+    if (href) window.location.assign(href);
+    else navigate('/sign-in');
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">{session.tenant.name}</span>
+        <nav aria-label={t('nav.main')}>
+          <Link href="/" aria-current={location === '/' ? 'page' : undefined}>
+            {t('nav.inbox')}
+          </Link>
+          {isAdmin && (
+            <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
+              {t('nav.admin')}
+            </Link>
+          )}
+        </nav>
+        <div className="topbar-end">
+          <MyStatus />
+          <LanguageSwitch />
+          <span className="user-name" title={session.user.email}>
+            {session.user.name}
+          </span>
+          <button type="button" className="link" onClick={() => void onSignOut()}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">{children}</div>
+    </div>
+  );
+}

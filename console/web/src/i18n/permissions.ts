@@ -1,0 +1,32 @@
+import type { Language } from './translate.js';
+
+/** The permission catalog's names in both languages; the server's description is the fallback. */
+const names: Record<string, Record<Language, string>> = {
+  'conversations.view.all': { en: 'See every conversation', zh: '查看全部会话' },
+  'conversations.view.group': { en: "See their groups' conversations", zh: '查看所在客服组的会话' },
+  'conversations.view.own': { en: 'See conversations assigned to them', zh: '查看分配给自己的会话' },
+  'conversations.reply': { en: 'Reply and write notes', zh: '回复及写内部备注' },
+  'conversations.assign': { en: 'Assign conversations', zh: '分配会话' },
+  'conversations.transfer': { en: 'Transfer conversations', zh: '转接会话' },
+  'conversations.resolve': { en: 'Resolve and reopen', zh: '解决及重新打开会话' },
+  'tickets.view': { en: 'See tickets', zh: '查看工单' },
+  'tickets.edit': { en: 'Create and edit tickets', zh: '创建及编辑工单' },
+  'contacts.view': { en: 'See customers', zh: '查看客户' },
+  'contacts.edit': { en: 'Edit customers', zh: '编辑客户' },
+  'contacts.merge': { en: 'Merge customers', zh: '合并客户' },
+  'contacts.export': { en: 'Export customers', zh: '导出客户' },
+  'reports.view': { en: 'See reports', zh: '查看报表' },
+  'admin.channels': { en: 'Manage channels', zh: '管理渠道' },
+  'admin.agents': { en: 'Manage agents', zh: '管理客服' },
+  'admin.roles': { en: 'Manage roles', zh: '管理角色' },
+  'admin.routing': { en: 'Manage groups and routing', zh: '管理客服组及路由' },
+  'admin.sso': { en: 'Manage single sign-on', zh: '管理单点登录' },
+  'admin.api_tokens': { en: 'Manage API tokens', zh: '管理 API 令牌' },
+  'admin.canned_responses': { en: 'Manage canned responses', zh: '管理快捷回复' },
+  'admin.custom_fields': { en: 'Manage customer fields', zh: '管理客户字段' },
+  'admin.audit': { en: 'Read the audit log', zh: '查看操作日志' },
+};
+
+export function permissionLabel(name: string, language: Language, fallback: string): string {
+  return names[name]?.[language] ?? fallback;
+}

@@ -1,0 +1,61 @@
+import { Link } from 'wouter';
+import type { ConversationView } from '../api/types.js';
+import { useI18n } from '../i18n/i18n.js';
+import { ChannelIcon } from './ChannelIcon.js';
+import { formatTime } from './time.js';
+
+/** The conversations of one tab: who, where from, when, and whether something new came in. */
+export function ConversationList({
+  conversations,
+  unread,
+  selectedId,
+  label,
+}: {
+  conversations: ConversationView[];
+  unread: Record<string, number>;
+  selectedId: string | undefined;
+  label: string;
+}) {
+  const { t, language } = useI18n();
+  if (conversations.length === 0) return <p className="empty hint">{t('inbox.empty')}</p>;
+  return (
+    <ul className="conversation-list" aria-label={label}>
+      {conversations.map((conversation) => {
+        const count = unread[conversation.id] ?? 0;
+        const name = conversation.contact.name || t('inbox.anonymous');
+        return (
+          <li key={conversation.id}>
+            <Link
+              href={`/conversations/${conversation.id}`}
+              className={conversation.id === selectedId ? 'conversation-item selected' : 'conversation-item'}
+              aria-current={conversation.id === selectedId ? 'true' : undefined}
+              data-conversation-id={conversation.id}
+            >
+              <ChannelIcon type={conversation.channel.type} name={conversation.channel.name} />
+              <span className="conversation-who">
+                <strong className={count > 0 ? 'unread' : undefined}>{name}</strong>
+                <small className="hint">
+                  {conversation.subject ?? conversation.channel.name} · {t(`status.${conversation.status}`)}
+                </small>
+              </span>
+              <span className="conversation-meta">
+                <time dateTime={conversation.lastMessageAt ?? conversation.createdAt}>{formatTime(conversation.lastMessageAt ?? conversation.createdAt, language)}</time>
+                {count > 0 && <UnreadBadge count={count} label={t('inbox.unreadCount', { count })} />}
+              </span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A count that reads as "3 unread" to assistive technology. */
+export function UnreadBadge({ count, label }: { count: number; label: string }) {
+  return (
+    <span className="badge">
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">{label}</span>
+    </span>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useRef } from 'react';
+import type { MessageView } from '../api/domain.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { PendingMessage } from './messages.js';
+import { MessageParts, type AttachmentUrl } from './MessageParts.js';
+import { formatTime } from './time.js';
+
+interface Props {
+  messages: MessageView[];
+  pending: PendingMessage[];
+  contactName: string;
+  agentName: (id: string | null) => string;
+  attachmentUrl: AttachmentUrl;
+  onRetry(clientId: string): void;
+  onLoadOlder?: () => void;
+}
+
+/** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
+export function MessageList({ messages, pending, contactName, agentName, attachmentUrl, onRetry, onLoadOlder }: Props) {
+  const { t, language } = useI18n();
+  const end = useRef<HTMLDivElement>(null);
+  const count = messages.length + pending.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when the number of messages changes
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [count]);
+
+  return (
+    <div className="message-list" role="log" aria-label={t('conversation.messages')} aria-live="polite">
+      {onLoadOlder && (
+        <button type="button" className="link load-older" onClick={onLoadOlder}>
+          {t('conversation.older')}
+        </button>
+      )}
+      {messages.map((message) => {
+        const who = message.direction === 'in' ? contactName : message.senderType === 'agent' ? agentName(message.senderId) : t(`sender.${message.senderType}`);
+        const kind = message.private ? 'note' : message.direction === 'in' ? 'incoming' : 'outgoing';
+        return (
+          <article key={message.id} className={`message ${kind}`} data-message-id={message.id} aria-label={message.private ? t('conversation.noteBy', { name: who }) : who}>
+            <header>
+              <span className="message-author">{who}</span>
+              {message.private && <span className="note-tag">{t('conversation.note')}</span>}
+              <time dateTime={message.createdAt}>{formatTime(message.createdAt, language)}</time>
+              {message.direction === 'out' && !message.private && <span className={`delivery ${message.status}`}>{t(`delivery.${message.status}`)}</span>}
+            </header>
+            <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+          </article>
+        );
+      })}
+      {pending.map((message) => (
+        <article key={message.clientId} className={`message ${message.private ? 'note' : 'outgoing'} pending`} aria-busy={message.state === 'sending'}>
+          <header>
+            <span className="message-author">{t('conversation.you')}</span>
+            {message.private && <span className="note-tag">{t('conversation.note')}</span>}
+            <span className={`delivery ${message.state}`}>{message.state === 'sending' ? t('delivery.sending') : t('delivery.failed')}</span>
+          </header>
+          <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+          {message.state === 'failed' && (
+            <p className="error" role="alert">
+              {message.error}{' '}
+              <button type="button" className="link" onClick={() => onRetry(message.clientId)}>
+                {t('conversation.retry')}
+              </button>
+            </p>
+          )}
+        </article>
+      ))}
+      <div ref={end} />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { ContentPart } from '../api/domain.js';
+import { useI18n } from '../i18n/i18n.js';
+import { safeHref } from '../lib/links.js';
+import { formatSize, htmlToText, linkify } from './content.js';
+
+/** Where the browser fetches a stored attachment. */
+export type AttachmentUrl = (attachmentId: string) => string;
+
+/**
+ * A message's content. Customer text is only ever React text nodes: HTML (e-mail) is reduced to
+ * its text first, links get a checked href and open in a new tab without a referrer.
+ */
+export function MessageParts({ parts, attachmentUrl }: { parts: ContentPart[]; attachmentUrl: AttachmentUrl }) {
+  return (
+    <>
+      {parts.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts have no id and never reorder
+        <Part key={index} part={part} attachmentUrl={attachmentUrl} />
+      ))}
+    </>
+  );
+}
+
+function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: AttachmentUrl }) {
+  const { t } = useI18n();
+  const base = window.location.href;
+  switch (part.type) {
+    case 'text':
+      return <Text text={part.format === 'html' ? htmlToText(part.text) : part.text} />;
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file': {
+      const source = part.attachmentId ? attachmentUrl(part.attachmentId) : part.url ? safeHref(part.url, base) : undefined;
+      const label = part.name || part.caption || t(`part.${part.type}`);
+      if (!source) return <p className="part-missing">{t('part.unavailable', { name: label })}</p>;
+      if (part.type === 'image') {
+        return (
+          <figure className="part-image">
+            <a href={source} target="_blank" rel="noopener noreferrer nofollow">
+              <img src={source} alt={part.caption || part.name || t('part.image')} loading="lazy" referrerPolicy="no-referrer" />
+            </a>
+            {part.caption && <figcaption>{part.caption}</figcaption>}
+          </figure>
+        );
+      }
+      // Customers' voice messages and videos come without captions; the label names them.
+      // biome-ignore lint/a11y/useMediaCaption: no captions exist for customer media
+      if (part.type === 'audio') return <audio className="part-audio" controls preload="none" src={source} aria-label={label} />;
+      // biome-ignore lint/a11y/useMediaCaption: no captions exist for customer media
+      if (part.type === 'video') return <video className="part-video" controls preload="none" src={source} aria-label={label} />;
+      return (
+        <a className="part-file" href={source} target="_blank" rel="noopener noreferrer nofollow" download={part.name || true}>
+          <span aria-hidden="true">📎 </span>
+          {label}
+          {part.size !== undefined && <small> ({formatSize(part.size)})</small>}
+        </a>
+      );
+    }
+    case 'location': {
+      const label = part.label || `${part.latitude.toFixed(5)}, ${part.longitude.toFixed(5)}`;
+      const href = `https://www.openstreetmap.org/?mlat=${part.latitude}&mlon=${part.longitude}#map=16/${part.latitude}/${part.longitude}`;
+      return (
+        <p className="part-location">
+          <span aria-hidden="true">📍 </span>
+          <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+            {label}
+          </a>
+        </p>
+      );
+    }
+    case 'link': {
+      const href = safeHref(part.url, base);
+      return (
+        <p className="part-link">
+          {href ? (
+            <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+              {part.title || part.url}
+            </a>
+          ) : (
+            part.title || part.url
+          )}
+          {part.description && <small className="hint"> {part.description}</small>}
+        </p>
+      );
+    }
+    case 'event':
+      return <p className="part-event">{t('part.event', { name: part.name })}</p>;
+  }
+}
+
+function Text({ text }: { text: string }) {
+  return (
+    <p className="part-text">
+      {linkify(text, window.location.href).map((segment, index) =>
+        segment.kind === 'text' ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: segments are derived from immutable text
+          <span key={index}>{segment.text}</span>
+        ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: segments are derived from immutable text
+          <a key={index} href={segment.href} target="_blank" rel="noopener noreferrer nofollow">
+            {segment.text}
+          </a>
+        ),
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../api/domain.js';
+import { mergeMessages, newClientId, replyParts, updateStatus } from './messages.js';
+
+const message = (id: string, text = id): MessageView => ({
+  id,
+  conversationId: 'c',
+  direction: 'in',
+  senderType: 'contact',
+  senderId: null,
+  private: false,
+  parts: [{ type: 'text', text }],
+  status: 'received',
+  createdAt: '2026-11-25T10:00:00.000Z',
+});
+
+describe('conversation messages', () => {
+  it('merges live and loaded messages once each, in id order (numeric, not text)', () => {
+    const merged = mergeMessages([message('9'), message('10')], [message('10', 'again'), message('2'), message('11')]);
+    expect(merged.map((m) => m.id)).toEqual(['2', '9', '10', '11']);
+    expect(merged.find((m) => m.id === '10')!.parts).toEqual([{ type: 'text', text: 'again' }]);
+  });
+  it('updates a delivery status', () => {
+    expect(updateStatus([message('1')], '1', 'delivered')[0]!.status).toBe('delivered');
+  });
+  it('makes client ids and reply parts', () => {
+    expect(newClientId(() => 'x')).toBe('web-x');
+    expect(newClientId()).not.toBe(newClientId());
+    expect(replyParts('  \n ')).toEqual([]);
+    expect(replyParts('hello\n\n')).toEqual([{ type: 'text', text: 'hello' }]);
+  });
+});

@@ -1,0 +1,39 @@
+import type { ContentPart, MessageView } from '../api/domain.js';
+
+/** A reply on its way: shown at once, kept with its client id so a retry cannot send it twice. */
+export interface PendingMessage {
+  clientId: string;
+  parts: ContentPart[];
+  private: boolean;
+  state: 'sending' | 'failed';
+  error?: string;
+  createdAt: string;
+}
+
+const byId = (a: MessageView, b: MessageView) => {
+  const x = BigInt(a.id);
+  const y = BigInt(b.id);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** Adds messages to a conversation's list: one entry per id (the newer copy wins), oldest first. */
+export function mergeMessages(current: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
+  if (incoming.length === 0) return current as MessageView[];
+  const all = new Map(current.map((message) => [message.id, message]));
+  for (const message of incoming) all.set(message.id, message);
+  return [...all.values()].sort(byId);
+}
+
+export function updateStatus(current: readonly MessageView[], messageId: string, status: MessageView['status']): MessageView[] {
+  return current.map((message) => (message.id === messageId ? { ...message, status } : message));
+}
+
+/** A fresh id for one reply; kept across retries of the same reply. */
+export function newClientId(random: () => string = () => crypto.randomUUID()): string {
+  return `web-${random()}`;
+}
+
+/** The text an agent typed as content parts; blank text is no message. */
+export function replyParts(text: string): ContentPart[] {
+  return text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
+}

@@ -1,0 +1,67 @@
+import { useCallback } from 'react';
+import { Link } from 'wouter';
+import { ApiError } from '../api/client.js';
+import { useApi } from '../app/api-context.js';
+import { AuthLayout } from '../components/AuthLayout.js';
+import { Field } from '../components/Field.js';
+import { formText, useSubmit } from '../components/useSubmit.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from './describe-error.js';
+import { minPasswordLength } from './password.js';
+
+/** A company signs up: its name, its address (slug) and its first admin. */
+export function SignUp() {
+  const { t } = useI18n();
+  const { auth } = useApi();
+  const describe = useCallback(
+    (error: unknown) => (error instanceof ApiError && error.status === 409 ? t('signUp.taken') : describeError(error, t)),
+    [t],
+  );
+  const { busy, error, onSubmit } = useSubmit(
+    useCallback(
+      async (form) => {
+        const answer = await auth.signUp({
+          companyName: formText(form, 'companyName'),
+          slug: formText(form, 'slug').trim().toLowerCase(),
+          name: formText(form, 'name'),
+          email: formText(form, 'email'),
+          password: formText(form, 'password'),
+        });
+        // The company's own address (its subdomain, or /t/<slug>): a full load, so the app starts there.
+        window.location.assign(new URL(answer.url, window.location.href).href.replace(/\/?$/, '/'));
+      },
+      [auth],
+    ),
+    describe,
+  );
+  return (
+    <AuthLayout title={t('signUp.title')}>
+      <form onSubmit={onSubmit} aria-label={t('signUp.title')}>
+        <Field label={t('signUp.companyName')} name="companyName" required autoFocus autoComplete="organization" />
+        <Field label={t('signUp.slug')} name="slug" required pattern="[a-z0-9][a-z0-9\-]{1,62}" hint={t('signUp.slugHint')} autoCapitalize="none" />
+        <Field label={t('signUp.name')} name="name" required autoComplete="name" />
+        <Field label={t('signIn.email')} name="email" type="email" required autoComplete="email" />
+        <Field
+          label={t('signIn.password')}
+          name="password"
+          type="password"
+          required
+          minLength={minPasswordLength}
+          autoComplete="new-password"
+          hint={t('password.hint', { min: minPasswordLength })}
+        />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('signUp.submit')}
+        </button>
+      </form>
+      <nav className="auth-links">
+        <Link href="/sign-in">{t('signUp.haveAccount')}</Link>
+      </nav>
+    </AuthLayout>
+  );
+}
