@@ -34,8 +34,9 @@ export class VisitorHub {
       transient: true,
       bindings: [WIDGET_MESSAGE_KIND, ...FORWARDED].map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
     });
+    // One at a time: a visitor sees typing on/off and assignment in the order they happened.
     this.consumer = await bus.consume(queue, async (delivery) =>
-      delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()), { prefetch: 100 });
+      delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()), { prefetch: 1 });
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROLES } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { queueReply } from '../../core/conversations/reply.js';
-import { createChannel } from '../../core/connector/channels.js';
+import { createChannel, updateChannel } from '../../core/connector/channels.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { addAgent, addGroup, createWorld } from '../support/router-world.js';
@@ -145,6 +145,70 @@ describe('web chat widget in a real browser', () => {
       await expect.poll(() => other.locator('#switchboard-chat .msg.out').last().textContent(), { timeout: 15_000 }).toBe('Hi there, by SSE');
     } finally {
       await other.close();
+    }
+  });
+
+  async function freshVisitorTab(path: string) {
+    const tab = await browser.newPage();
+    await tab.addInitScript(() => {
+      if (!sessionStorage.getItem('fresh')) {
+        localStorage.clear();
+        sessionStorage.setItem('fresh', '1');
+      }
+    });
+    await tab.goto(`${siteUrl}?${path}`);
+    await tab.locator('#switchboard-chat .launcher').click();
+    return tab;
+  }
+
+  it('asks the pre-chat questions first, and offers the offline form when no agent is online', { timeout: 60_000 }, async () => {
+    const db = running.ctx.database.db;
+    const deps = await connectorDeps(running.ctx);
+    await updateChannel(deps, world.tenantId, channel.id, { config: { preChatFields: [{ name: 'name', label: 'Your name', required: true }] } });
+    const tab = await freshVisitorTab('prechat');
+    try {
+      await tab.locator('#switchboard-chat input[name=name]').fill('Mei Lin');
+      await tab.locator('#switchboard-chat .form button').click();
+      await tab.locator('#switchboard-chat textarea').fill('question after the form');
+      await tab.locator('#switchboard-chat textarea').press('Enter');
+      const contact = await eventually(
+        async () =>
+          db
+            .selectFrom('messages as m')
+            .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+            .innerJoin('contacts as ct', 'ct.id', 'c.contact_id')
+            .select('ct.name')
+            .where('m.channel_id', '=', channel.id)
+            .where(sql<boolean>`m.content @> ${JSON.stringify([{ text: 'question after the form' }])}::jsonb`)
+            .executeTakeFirst(),
+        { timeoutMs: 15_000 },
+      );
+      expect(contact!.name).toBe('Mei Lin');
+    } finally {
+      await tab.close();
+    }
+
+    await db.updateTable('users').set({ agent_status: 'offline' }).where('tenant_id', '=', world.tenantId).execute();
+    const away = await freshVisitorTab('offline');
+    try {
+      await away.locator('#switchboard-chat input[name=email]').fill('mei@example.com');
+      await away.locator('#switchboard-chat textarea[name=text]').fill('Please call me back');
+      await away.locator('#switchboard-chat .form button').click();
+      await expect.poll(() => away.locator('#switchboard-chat .form').textContent(), { timeout: 10_000 }).toContain('Thank you');
+      const stored = await eventually(
+        async () =>
+          db
+            .selectFrom('messages')
+            .select('content')
+            .where('channel_id', '=', channel.id)
+            .where(sql<boolean>`content @> ${JSON.stringify([{ type: 'event', name: 'offline_message' }])}::jsonb`)
+            .executeTakeFirst(),
+        { timeoutMs: 15_000 },
+      );
+      expect(JSON.stringify(stored!.content)).toContain('Please call me back');
+    } finally {
+      await away.close();
+      await db.updateTable('users').set({ agent_status: 'online' }).where('id', '=', agentId).execute();
     }
   });
 });

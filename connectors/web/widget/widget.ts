@@ -14,6 +14,20 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return node;
 }
 
+/** A speech bubble drawn as SVG: no emoji font or icon font is needed on the visitor's device. */
+function chatIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '26');
+  svg.setAttribute('height', '26');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
+}
+
 async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   const origin = new URL(tag.src).origin;
   const api = new WidgetApi(`${origin}/widget/${publicKey}`);
@@ -28,7 +42,8 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   const root = host.attachShadow({ mode: 'open' });
   const style = el('style');
   style.textContent = styles(settings.color);
-  const launcher = el('button', 'launcher', '💬');
+  const launcher = el('button', 'launcher');
+  launcher.append(chatIcon());
   launcher.setAttribute('aria-label', settings.title);
   const panel = el('div', 'panel');
   const header = el('header');
@@ -152,7 +167,7 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     const file = el('input');
     file.type = 'file';
     file.hidden = true;
-    const attach = el('button', 'btn attach', '📎');
+    const attach = el('button', 'btn attach', '+');
     attach.type = 'button';
     attach.setAttribute('aria-label', 'attach a file');
     const send = el('button', 'btn', 'Send');

@@ -56,6 +56,10 @@ export interface ConformanceSubject {
   propertyRuns?: number;
 }
 
+// Generous, so the kit passes on a loaded machine and in projects without a vitest config.
+const HOOK_TIMEOUT = 120_000;
+const TEST_TIMEOUT = 60_000;
+
 const sampleOutboundPart = (kind: ContentKind): ContentPart => {
   switch (kind) {
     case 'text':
@@ -89,11 +93,11 @@ export function describeConformance(subject: ConformanceSubject): void {
       target = await subject.sendTarget();
       harness = await openHarness(connector, { ...target.settings, ...subject.settings }, subject.services);
       await target.attach?.(harness);
-    });
+    }, HOOK_TIMEOUT);
     afterAll(async () => {
       await target?.close();
       await harness?.close();
-    });
+    }, HOOK_TIMEOUT);
 
     async function deliver(body: Buffer, credentials: Credentials = 'valid'): Promise<Response> {
       const { path, init } = await subject.request(harness, body, credentials);
@@ -109,11 +113,11 @@ export function describeConformance(subject: ConformanceSubject): void {
       return harness.published.slice(before);
     };
 
-    it('declares a sample payload for every content kind it receives', () => {
+    it('declares a sample payload for every content kind it receives', { timeout: TEST_TIMEOUT }, () => {
       for (const kind of connector.capabilities.receive) expect(subject.samples[kind], `sample for "${kind}"`).toBeDefined();
     });
 
-    it('accepts every sample with 2xx only after the bus took it, normalized into the declared kind', async () => {
+    it('accepts every sample with 2xx only after the bus took it, normalized into the declared kind', { timeout: TEST_TIMEOUT }, async () => {
       for (const kind of connector.capabilities.receive) {
         const before = harness.published.length;
         const response = await deliver(encode(subject.samples[kind]));
@@ -127,7 +131,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       }
     });
 
-    it('stores a replayed inbound once', async () => {
+    it('stores a replayed inbound once', { timeout: TEST_TIMEOUT }, async () => {
       const sample = subject.samples.text ?? Object.values(subject.samples)[0];
       const before = harness.published.length;
       const body = encode(sample);
@@ -139,7 +143,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       if (subject.storedCount) expect(await subject.storedCount(harness, envelopes, envelopes[0]!.message.externalId)).toBe(1);
     });
 
-    it('refuses a missing or bad signature with 401/403 and publishes nothing', async () => {
+    it('refuses a missing or bad signature with 401/403 and publishes nothing', { timeout: TEST_TIMEOUT }, async () => {
       const sample = subject.samples.text ?? Object.values(subject.samples)[0];
       const before = harness.published.length;
       for (const credentials of ['missing', 'bad'] as const) {
@@ -150,7 +154,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       expect(harness.published.length).toBe(before);
     });
 
-    it('answers 400 to malformed payloads, never crashes, and publishes nothing for them', async () => {
+    it('answers 400 to malformed payloads, never crashes, and publishes nothing for them', { timeout: TEST_TIMEOUT }, async () => {
       const samples = Object.values(subject.samples).filter((s) => s && typeof s === 'object') as Record<string, unknown>[];
       const garbage = fc.oneof(
         fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
@@ -185,7 +189,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       );
     });
 
-    it('sends every content kind it declares, returning the provider id', async () => {
+    it('sends every content kind it declares, returning the provider id', { timeout: TEST_TIMEOUT }, async () => {
       const ctx = await channelContext(harness);
       const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
       for (const kind of connector.capabilities.send) {
@@ -200,7 +204,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       }
     });
 
-    it('classifies send failures as retryable or permanent', async () => {
+    it('classifies send failures as retryable or permanent', { timeout: TEST_TIMEOUT }, async () => {
       expect(subject.sendFailures.length).toBeGreaterThan(0);
       const ctx = await channelContext(harness);
       const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
@@ -215,7 +219,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       }
     });
 
-    it('never shows its secrets in logs, API answers or published messages', async () => {
+    it('never shows its secrets in logs, API answers or published messages', { timeout: TEST_TIMEOUT }, async () => {
       const names = secretFields(connector);
       const values = names.map((n) => subject.settings[n] ?? target.settings[n]).filter((v): v is string => typeof v === 'string' && v.length > 0);
       const views = JSON.stringify([

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
+import type { Bus } from '../../core/bus/bus.js';
+import { ConnectorError } from '../../core/connector/errors.js';
+import { channelContext, openHarness, type Harness } from '../../core/connector/testkit/index.js';
+import { eventRoutingKey, type EventEnvelope } from '../../core/outbox/outbox.js';
+import { eventually } from '../../test/support/services.js';
+import web from './connector.js';
+import { VisitorHub } from './realtime.js';
+import { pushToVisitor } from './send.js';
+
+describe('web chat live feed', () => {
+  let harness: Harness;
+  let bus: Bus;
+  let hub: VisitorHub;
+  const frames: Record<string, unknown>[] = [];
+  let snapshot: Record<string, unknown>;
+  let visitorId: string;
+
+  beforeAll(async () => {
+    harness = await openHarness(web, {});
+    bus = harness.deps.bus;
+    hub = new VisitorHub(harness.deps.db, harness.deps.logger);
+    await hub.start(bus);
+    const session = await harness.request(`/widget/${harness.channel.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    visitorId = ((await session.json()) as { visitor: { id: string } }).visitor.id;
+    const db = harness.deps.db;
+    const contact = await db.insertInto('contacts').values({ tenant_id: harness.tenantId, name: 'V' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('contact_identities').values({ tenant_id: harness.tenantId, contact_id: contact.id, channel_id: harness.channel.id, external_id: visitorId, display_name: null }).execute();
+    const agent = await db.insertInto('roles').values({ tenant_id: harness.tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
+    const user = await db.insertInto('users').values({ tenant_id: harness.tenantId, email: 'a@example.com', name: 'Zhao Li', password_hash: null, role_id: agent.id }).returning('id').executeTakeFirstOrThrow();
+    snapshot = { id: '00000000-0000-4000-8000-00000000000a', channelId: harness.channel.id, contactId: contact.id, status: 'assigned', groupId: null, assigneeId: user.id, priority: 0 };
+    hub.add(harness.channel.id, visitorId, { send: (frame) => frames.push(frame) });
+  });
+  afterAll(async () => {
+    await hub.stop();
+    await harness.close();
+  });
+
+  const publish = (kind: string, payload: Record<string, unknown>) => {
+    const envelope: EventEnvelope = { id: String(Math.random()), tenantId: harness.tenantId, kind, payload, at: new Date().toISOString() };
+    return bus.publish('events', eventRoutingKey(harness.tenantId, kind), envelope);
+  };
+
+  it('pushes an agent reply, typing, assignment and queue position to the visitor, and not the visitor own typing', async () => {
+    await pushToVisitor(
+      { version: 1, tenantId: harness.tenantId, channelId: harness.channel.id, channelType: 'web', messageId: '77', conversationId: String(snapshot.id), recipient: { externalId: visitorId }, threadKey: '', parts: [{ type: 'text', text: 'hi' }] },
+      await channelContext(harness),
+    );
+    await publish('typing', { conversation: snapshot, from: 'contact', on: true });
+    await publish('typing', { conversation: snapshot, from: 'agent', on: true });
+    await publish('conversation.assigned', { conversation: snapshot, previousAssigneeId: null });
+    await publish('queue.position', { conversation: snapshot, position: 3 });
+    await eventually(() => frames.length >= 4);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(frames).toEqual([
+      { type: 'message', conversationId: snapshot.id, message: expect.objectContaining({ id: '77', direction: 'out', parts: [{ type: 'text', text: 'hi' }] }) },
+      { type: 'typing', on: true },
+      { type: 'assigned', agent: 'Zhao Li' },
+      { type: 'queue', position: 3 },
+    ]);
+  });
+
+  it('classifies a bus that cannot take the reply as retryable', async () => {
+    const closed = new MemoryBus();
+    await closed.close();
+    const ctx = { ...(await channelContext(harness)), bus: closed };
+    const error = await pushToVisitor(
+      { version: 1, tenantId: harness.tenantId, channelId: harness.channel.id, channelType: 'web', messageId: '78', conversationId: String(snapshot.id), recipient: { externalId: visitorId }, threadKey: '', parts: [{ type: 'text', text: 'x' }] },
+      ctx,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).retryable).toBe(true);
+  });
+});
