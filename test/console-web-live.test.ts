@@ -7,7 +7,7 @@ import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, sta
 import { publishInbound } from './support/router-world.js';
 import { eventually } from './support/services.js';
 
-/** The agents' WebSocket (console/server/realtime) is merged separately; this file runs once it is there. */
+/** These tests need the agents' WebSocket (console/server/realtime); they run wherever it is served. */
 const feedServed = existsSync(new URL('../console/server/realtime/hub.ts', import.meta.url));
 
 /** What customers write reaches the open inbox without a reload, through the router and the agents' feed. */
