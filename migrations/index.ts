@@ -2,10 +2,16 @@ import type { Migration } from 'kysely';
 import { migration as core } from './0001_core.js';
 import { migration as router } from './0002_router.js';
 import { migration as consoleTables } from './0003_console.js';
+import { migration as consoleOidc } from './0003_console_oidc.js';
+import { migration as consolePresence } from './0003_console_presence.js';
+import { migration as connectors } from './0004_connectors.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_router': router,
   '0003_console': consoleTables,
+  '0003_console_oidc': consoleOidc,
+  '0003_console_presence': consolePresence,
+  '0004_connectors': connectors,
 };

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { WebSocketServer } from 'ws';
 import type { Config, Role } from '../../core/config/config.js';
 import { closeContext, openContext, type Context } from '../../core/context.js';
 import type { Logger } from '../../core/log/logger.js';
@@ -7,6 +8,7 @@ import { createHttpApp } from '../server/app.js';
 import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
+import { startGateway } from './gateway.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -21,7 +23,7 @@ export interface Part {
  * consumers (router) and the agents' API (console) add themselves here as they land.
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
-  gateway: [],
+  gateway: [startGateway],
   router: [(ctx) => startRouter(ctx)],
   console: [startConsole],
 };
@@ -37,6 +39,8 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
   const ctx = await openContext(config, logger);
   const parts: Part[] = [];
   let server: ServerType | undefined;
+  // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server).
+  const websocket = { server: new WebSocketServer({ noServer: true }) };
   try {
     for (const role of roles) for (const start of partsByRole[role]) parts.push(await start(ctx));
     ctx.relay.start();
@@ -46,7 +50,7 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
       if (roles.includes('console')) mountWebApp(app, { logger });
     });
     const address = await new Promise<{ port: number }>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => resolve(info));
+      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket }, (info) => resolve(info));
       server.once('error', reject);
     });
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
@@ -57,7 +61,9 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
       url,
       stop: () =>
         (stopping ??= (async () => {
-          // Stop taking new work, finish what is in hand, then let go of the services.
+          // Stop taking new work, finish what is in hand, then let go of the services. Open
+          // WebSockets would keep the server from closing: they are told to reconnect elsewhere.
+          for (const client of websocket.server.clients) client.close(1001, 'server stopping');
           await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
           for (const part of parts.reverse()) await part.stop();
           await closeContext(ctx);

@@ -5,11 +5,13 @@ import { openDatabase } from '../../core/db/database.js';
 import { migrateDown, migrateUp, migrationStatus } from '../../core/db/migrate.js';
 import { seedDemo } from './seed.js';
 import { startProcess } from './start.js';
+import { scaffoldConnector } from './scaffold.js';
 
 const USAGE = `Usage:
   switchboard start [--role gateway,router,console]   run (all roles by default)
   switchboard migrate [up|down|status]                change or show the database schema
   switchboard seed demo                               add a demo company to look around in
+  switchboard connector new <name>                    write connectors/<name> with a passing conformance test
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -61,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await database.close();
       }
+      return 0;
+    }
+    case 'connector': {
+      if (rest[0] !== 'new' || !rest[1]) throw new UsageError('use: switchboard connector new <name>');
+      const written = scaffoldConnector(process.cwd(), rest[1]);
+      process.stdout.write(`${written.join('\n')}\n\nNext: add it to connectors/index.ts, then run npx vitest run connectors/${rest[1]}\n`);
       return 0;
     }
     case undefined:

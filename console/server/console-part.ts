@@ -3,6 +3,7 @@ import type { Context } from '../../core/context.js';
 import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
+import { RealtimeHub } from './realtime/hub.js';
 import { consoleRoutes } from './routes/index.js';
 import type { ConsoleServices } from './services.js';
 
@@ -16,10 +17,13 @@ export interface ConsolePart {
 
 /**
  * The agents' and admins' API. Served at `/api/...` (company chosen by subdomain or the
- * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development.
+ * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development; its
+ * real-time feed is the WebSocket at `/api/realtime`.
  */
 export async function startConsole(ctx: Context): Promise<ConsolePart> {
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger) };
+  const hub = new RealtimeHub(ctx);
+  await hub.start();
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub };
   const routes = consoleRoutes(services);
   const api = apiApp(ctx, routes);
   return {
@@ -31,6 +35,7 @@ export async function startConsole(ctx: Context): Promise<ConsolePart> {
       app.route('/t/:tenant/api', api);
     },
     async stop() {
+      await hub.stop();
       services.mailer.close();
     },
   };

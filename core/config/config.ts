@@ -61,6 +61,7 @@ export const environmentSchema = z.object({
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
   CONNECTORS: z
     .string()
     .default('')
@@ -90,6 +91,8 @@ export interface Config {
     sessionTtlMs: number;
     /** Failed sign-ins allowed per account and per client address within the window. */
     signIn: { maxFailures: number; maxFailuresPerIp: number; windowMs: number };
+    /** A console WebSocket without a heartbeat for this long counts as gone. */
+    presenceTimeoutMs: number;
   };
 }
 
@@ -161,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
         windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
       },
+      presenceTimeoutMs: e.PRESENCE_TIMEOUT_SECONDS * 1000,
     },
   };
 }

@@ -106,6 +106,8 @@ export interface ChannelTable {
   config: JsonDefault<Record<string, unknown>>;
   /** AES-256-GCM sealed JSON of the secret config fields; see core/crypto/secrets.ts. */
   secrets: string | null;
+  /** The public handle of a browser-facing channel (the web chat's script tag); null for others. */
+  public_key: ColumnType<string | null, string | null | undefined, string | null>;
   enabled: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -177,6 +179,8 @@ export interface MessageTable {
   content: Json<unknown[]>;
   status: Generated<MessageStatus>;
   error: string | null;
+  /** The id the channel's provider gave an outbound message. */
+  provider_message_id: ColumnType<string | null, string | null | undefined, string | null>;
   sent_at: NullableTimestamp;
   created_at: Timestamp;
 }
@@ -308,6 +312,11 @@ export interface SsoSettingsTable {
   /** Sealed with SECRET_KEY (core/crypto/secrets.ts); never returned. */
   secret: string | null;
   updated_at: Timestamp;
+  oidc_enabled: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  /** Sealed like `secret`. */
+  oidc_client_secret: string | null;
 }
 
 export interface SsoUsedTokenTable {
@@ -359,6 +368,87 @@ export interface CustomFieldTable {
   created_at: Timestamp;
 }
 
+export interface ChannelApiKeyTable {
+  id: Generated<string>;
+  tenant_id: string;
+  channel_id: string;
+  /** The first characters of the key, shown so an admin can tell keys apart. */
+  prefix: string;
+  /** sha256 of the key, hex; the key itself is shown once and never stored. */
+  key_hash: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  tenant_id: string;
+  channel_id: string;
+  /** Who stored it: a visitor's or contact's external id, or `agent:<id>`. */
+  owner: string;
+  name: string;
+  mime_type: string;
+  size: ColumnType<string, number | string, number | string>;
+  sha256: string;
+  /** Relative to DATA_DIR. */
+  storage_path: string;
+  created_at: Timestamp;
+}
+
+export interface WidgetVisitorTable {
+  id: Generated<string>;
+  tenant_id: string;
+  channel_id: string;
+  /** sha256 of the opaque visitor token, hex. */
+  token_hash: string;
+  /** The visitor's identity on the channel: `v:<uuid>` when anonymous, `u:<user id>` once identified. */
+  external_id: string;
+  identified: Generated<boolean>;
+  profile: JsonDefault<Record<string, unknown>>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface WebhookDeliveryTable {
+  id: BigId;
+  tenant_id: string;
+  channel_id: string;
+  /** Stable across attempts; the receiver dedupes on it. */
+  delivery_id: string;
+  message_id: string | null;
+  attempt: number;
+  url: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: Timestamp;
+}
+
+export interface PullCursorTable {
+  channel_id: string;
+  tenant_id: string;
+  cursor: JsonDefault<Record<string, unknown>>;
+  holder: string | null;
+  updated_at: Timestamp;
+}
+
+/** An open console WebSocket; see migrations/0003_console_presence.ts. */
+export interface AgentConnectionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  node_id: string;
+  connected_at: Timestamp;
+  last_heartbeat_at: Timestamp;
+}
+
+export interface AgentPresenceTable {
+  tenant_id: string;
+  user_id: string;
+  away_by_presence: Generated<boolean>;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -375,6 +465,11 @@ export interface Database {
   messages: MessageTable;
   outbox: OutboxTable;
   jobs: JobTable;
+  channel_api_keys: ChannelApiKeyTable;
+  attachments: AttachmentTable;
+  widget_visitors: WidgetVisitorTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  pull_cursors: PullCursorTable;
   business_calendars: BusinessCalendarTable;
   calendar_holidays: CalendarHolidayTable;
   router_settings: RouterSettingsTable;
@@ -390,6 +485,8 @@ export interface Database {
   mentions: MentionTable;
   canned_responses: CannedResponseTable;
   custom_fields: CustomFieldTable;
+  agent_connections: AgentConnectionTable;
+  agent_presence: AgentPresenceTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

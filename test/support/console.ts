@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import WebSocket, { WebSocketServer } from 'ws';
 import { loadConfig } from '../../core/config/config.js';
 import type { Context } from '../../core/context.js';
 import { createLogger } from '../../core/log/logger.js';
@@ -20,6 +22,8 @@ export interface TestConsole {
   /** Every log line the process wrote, for checks that secrets never reach the log. */
   logs: string[];
   client(slug?: string, mode?: 'header' | 'path'): ApiClient;
+  /** Serves the app on a loopback port (with WebSocket upgrades); stop() closes it. */
+  listen(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -45,13 +49,21 @@ export async function startTestConsole(
   relay.start();
   const part = await startConsole(ctx);
   const app = createHttpApp(ctx, (a) => part.mount(a));
+  let server: ServerType | undefined;
+  const websocket = { server: new WebSocketServer({ noServer: true }) };
   return {
     ctx,
     app,
     part,
     logs,
     client: (slug, mode = 'header') => new ApiClient(app, slug, mode),
+    listen: () =>
+      new Promise<string>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', websocket }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+      }),
     stop: async () => {
+      for (const socket of websocket.server.clients) socket.terminate();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await part.stop();
       await relay.stop();
       if (!options.bus) await bus.close();
@@ -83,7 +95,8 @@ export class ApiClient {
     return this.slug && this.mode === 'path' ? path.replace(/^\/api\//, `/t/${this.slug}/api/`) : path;
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  /** With `stateless`, the answer's cookie and CSRF token are not kept (for probing many routes). */
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, stateless = false): Promise<Answer> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.slug && this.mode === 'header') h['x-switchboard-tenant'] = this.slug;
     if (this.cookie) h.cookie = this.cookie;
@@ -91,7 +104,7 @@ export class ApiClient {
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     if (body !== undefined) h['content-type'] = 'application/json';
     const response = await this.app.request(this.url(path), { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    const setCookie = response.headers.get('set-cookie');
+    const setCookie = stateless ? null : response.headers.get('set-cookie');
     if (setCookie) {
       const pair = setCookie.split(';')[0]!;
       this.cookie = /=$/.test(pair) || /Max-Age=0/i.test(setCookie) ? undefined : pair;
@@ -103,7 +116,7 @@ export class ApiClient {
     } catch {
       /* not JSON */
     }
-    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string' && parsed.csrfToken) this.csrfToken = parsed.csrfToken;
+    if (!stateless && parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string' && parsed.csrfToken) this.csrfToken = parsed.csrfToken;
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
@@ -133,4 +146,57 @@ export async function signUp(tc: TestConsole, slug: string, options: { email?: s
   if (answer.status !== 201) throw new Error(`sign-up failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   await admin.signIn(email, password);
   return { admin, tenantId: answer.body.tenant.id as string, userId: answer.body.user.id as string, email, password };
+}
+
+/** A signed-in agent's real-time feed: collects what arrives and keeps the heartbeat going. */
+export class FeedClient {
+  readonly received: any[] = [];
+  closed: { code: number; reason: string } | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => this.received.push(JSON.parse(String(data))));
+    socket.on('close', (code, reason) => {
+      this.closed = { code, reason: String(reason) };
+      if (this.heartbeat) clearInterval(this.heartbeat);
+    });
+  }
+
+  /** Opens the feed with a client's cookie; resolves once the server says it is ready. */
+  static async open(baseUrl: string, client: { cookie?: string; slug?: string }, options: { heartbeatMs?: number; headers?: Record<string, string> } = {}): Promise<FeedClient> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (client.cookie) headers.cookie = client.cookie;
+    if (client.slug) headers['x-switchboard-tenant'] = client.slug;
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers });
+    const feed = new FeedClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+      socket.once('error', reject);
+      const check = setInterval(() => {
+        if (feed.received.some((m) => m.type === 'ready')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    if (options.heartbeatMs !== 0) feed.heartbeat = setInterval(() => feed.send({ type: 'heartbeat' }), options.heartbeatMs ?? 200);
+    return feed;
+  }
+
+  send(message: unknown): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  events(kind?: string): any[] {
+    return this.received.filter((m) => m.type === 'event' && (!kind || m.event.kind === kind)).map((m) => m.event);
+  }
+
+  stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  close(): void {
+    this.stopHeartbeat();
+    this.socket.close();
+  }
 }

@@ -1,10 +1,13 @@
+import type { Context as HonoContext } from 'hono';
 import { jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../../core/config/config.js';
+import type { Context } from '../../../core/context.js';
 import { openSecret } from '../../../core/crypto/secrets.js';
 import type { Db } from '../../../core/db/database.js';
 import { NotFoundError, UnauthorizedError } from '../../../core/errors.js';
+import { createSession, setSessionCookie } from './sessions.js';
 
 /** The longest a company's sign-in token may live: it is meant to be used at once. */
 export const SSO_MAX_TOKEN_AGE_SECONDS = 300;
@@ -59,4 +62,23 @@ export async function verifySsoToken(db: Db, config: Config, tenantId: string, s
 export function safeReturnPath(value: string | undefined, fallback: string): string {
   if (value && /^\/(?![/\\])[^\s]*$/.test(value)) return value;
   return fallback;
+}
+
+/**
+ * Opens a session for the user the company's identity vouches for. An invited agent is activated
+ * by it; a deactivated one, or an e-mail nobody has here, gets nothing.
+ */
+export async function startSsoSession(ctx: Context, c: HonoContext, tenantId: string, email: string): Promise<void> {
+  const db = ctx.database.db;
+  const user = await db
+    .updateTable('users')
+    .set({ account_status: 'active' })
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+    .where('account_status', 'in', ['active', 'invited'])
+    .returning('id')
+    .executeTakeFirst();
+  if (!user) throw new UnauthorizedError('no active account for this e-mail');
+  const session = await createSession(db, ctx.config, { tenantId, userId: user.id, via: 'sso' });
+  setSessionCookie(c, ctx.config, session.token);
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../../../core/auth/permissions.js';
 import { conversationSnapshot, messageView } from '../../../core/domain/views.js';
 import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
-import type { Db } from '../../../core/db/database.js';
+import { withTransaction, type Db } from '../../../core/db/database.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { idParams, requireOwned } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
@@ -183,28 +183,29 @@ export function conversationRoutes(): AnyRoute[] {
         const conversation = await visibleConversation(db, auth.principal, params.id);
         await requireOwned(db, 'users', tenant.id, body.mentions, 'mentions');
         const parts = [...(body.text ? [{ type: 'text' as const, text: body.text }] : []), ...toContentParts(body.parts ?? [])];
-        const { message, duplicate } = await queueReply(db, {
-          tenantId: tenant.id,
-          conversationId: conversation.id,
-          sender: { type: 'agent', id: auth.principal.userId },
-          parts,
-          clientId: body.clientId,
-          private: body.private,
-        });
-        if (!duplicate && body.mentions.length) {
-          await db.transaction().execute(async (trx) => {
+        // The note and its mentions commit together: a mention is never lost, never doubled.
+        const { message, duplicate } = await withTransaction(db, async (trx) => {
+          const written = await queueReply(trx, {
+            tenantId: tenant.id,
+            conversationId: conversation.id,
+            sender: { type: 'agent', id: auth.principal.userId },
+            parts,
+            clientId: body.clientId,
+            private: body.private,
+          });
+          if (!written.duplicate && body.mentions.length) {
             const mentioned = [...new Set(body.mentions)];
             await trx
               .insertInto('mentions')
-              .values(mentioned.map((userId) => ({ tenant_id: tenant.id, message_id: message.id, conversation_id: conversation.id, user_id: userId })))
-              .onConflict((oc) => oc.doNothing())
+              .values(mentioned.map((userId) => ({ tenant_id: tenant.id, message_id: written.message.id, conversation_id: conversation.id, user_id: userId })))
               .execute();
             const current = await trx.selectFrom('conversations').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', conversation.id).executeTakeFirstOrThrow();
             await recordEvents(trx, [
-              { tenantId: tenant.id, kind: 'note.mentioned', payload: { conversation: conversationSnapshot(current), messageId: message.id, userIds: mentioned } },
+              { tenantId: tenant.id, kind: 'note.mentioned', payload: { conversation: conversationSnapshot(current), messageId: written.message.id, userIds: mentioned } },
             ]);
-          });
-        }
+          }
+          return written;
+        });
         ctx.relay.poke();
         return c.json({ message, duplicate }, duplicate ? 200 : 201);
       },

@@ -1,12 +1,85 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/db/database.js';
-import { ConflictError } from '../../../core/errors.js';
+import { ConflictError, ValidationError } from '../../../core/errors.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 
 const STRATEGIES = ['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual'] as const;
-const groupBody = z.object({ name: z.string().trim().min(1).max(100), strategy: z.enum(STRATEGIES).default('round_robin') });
+const seconds = z.number().int().min(1).max(30 * 86_400);
+/** How a group queues and assigns (the router reads these). */
+const queueSettings = {
+  calendarId: z.uuid().nullable().optional(),
+  overflowGroupId: z.uuid().nullable().optional(),
+  overflowAfterSeconds: seconds.nullable().optional(),
+  maxQueueLength: z.number().int().min(0).max(100_000).nullable().optional(),
+  queueFullReply: z.string().min(1).max(2000).nullable().optional(),
+  noAnswerSeconds: seconds.nullable().optional(),
+  noAnswerSetAway: z.boolean().optional(),
+  stickyDays: z.number().int().min(0).max(365).optional(),
+  autoResolveAfterSeconds: seconds.nullable().optional(),
+};
+const groupBody = z.object({ name: z.string().trim().min(1).max(100), strategy: z.enum(STRATEGIES).default('round_robin'), ...queueSettings });
+type GroupInput = Partial<z.infer<typeof groupBody>>;
+
+const columns = [
+  'id',
+  'name',
+  'strategy',
+  'calendar_id',
+  'overflow_group_id',
+  'overflow_after_seconds',
+  'max_queue_length',
+  'queue_full_reply',
+  'no_answer_seconds',
+  'no_answer_set_away',
+  'sticky_days',
+  'auto_resolve_after_seconds',
+] as const;
+
+function toRow(b: GroupInput) {
+  const row: Record<string, unknown> = {};
+  const map: [keyof GroupInput, string][] = [
+    ['name', 'name'],
+    ['strategy', 'strategy'],
+    ['calendarId', 'calendar_id'],
+    ['overflowGroupId', 'overflow_group_id'],
+    ['overflowAfterSeconds', 'overflow_after_seconds'],
+    ['maxQueueLength', 'max_queue_length'],
+    ['queueFullReply', 'queue_full_reply'],
+    ['noAnswerSeconds', 'no_answer_seconds'],
+    ['noAnswerSetAway', 'no_answer_set_away'],
+    ['stickyDays', 'sticky_days'],
+    ['autoResolveAfterSeconds', 'auto_resolve_after_seconds'],
+  ];
+  for (const [key, column] of map) if (b[key] !== undefined) row[column] = b[key];
+  return row;
+}
+
+type GroupRow = { [K in (typeof columns)[number]]: unknown } & { id: string };
+const groupView = (g: GroupRow, memberIds: string[]) => ({
+  id: g.id,
+  name: g.name,
+  strategy: g.strategy,
+  calendarId: g.calendar_id,
+  overflowGroupId: g.overflow_group_id,
+  overflowAfterSeconds: g.overflow_after_seconds,
+  maxQueueLength: g.max_queue_length,
+  queueFullReply: g.queue_full_reply,
+  noAnswerSeconds: g.no_answer_seconds,
+  noAnswerSetAway: g.no_answer_set_away,
+  stickyDays: g.sticky_days,
+  autoResolveAfterSeconds: g.auto_resolve_after_seconds,
+  memberIds,
+});
+
+async function checkGroupReferences(db: Db, tenantId: string, b: GroupInput, selfId?: string) {
+  if (b.calendarId) await requireOwned(db, 'business_calendars', tenantId, [b.calendarId], 'calendarId');
+  if (b.overflowGroupId) {
+    await requireOwned(db, 'groups', tenantId, [b.overflowGroupId], 'overflowGroupId');
+    if (b.overflowGroupId === selfId) throw new ValidationError('a group cannot overflow into itself', [{ field: 'overflowGroupId', message: 'same as the group' }]);
+  }
+}
 
 async function nameFree(db: Db, table: 'groups' | 'skills', tenantId: string, name: string, exceptId?: string) {
   let q = db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('name', '=', name);
@@ -26,10 +99,10 @@ export function groupRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
         const [groups, members] = await Promise.all([
-          db.selectFrom('groups').select(['id', 'name', 'strategy']).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
+          db.selectFrom('groups').select(columns).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
           db.selectFrom('group_members').select(['group_id', 'user_id']).where('tenant_id', '=', tenant.id).execute(),
         ]);
-        return c.json({ groups: groups.map((g) => ({ ...g, memberIds: members.filter((m) => m.group_id === g.id).map((m) => m.user_id) })) });
+        return c.json({ groups: groups.map((g) => groupView(g, members.filter((m) => m.group_id === g.id).map((m) => m.user_id))) });
       },
     }),
     route({
@@ -43,35 +116,48 @@ export function groupRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await nameFree(db, 'groups', tenant.id, body.name);
+        await checkGroupReferences(db, tenant.id, body);
         const row = await db.transaction().execute(async (trx) => {
-          const created = await trx.insertInto('groups').values({ tenant_id: tenant.id, name: body.name, strategy: body.strategy }).returning(['id', 'name', 'strategy']).executeTakeFirstOrThrow();
+          const created = await trx
+            .insertInto('groups')
+            .values({ tenant_id: tenant.id, ...toRow(body) } as never)
+            .returning(columns)
+            .executeTakeFirstOrThrow();
           await audit(trx, auth, 'group.created', { type: 'group', id: created.id }, body);
           return created;
         });
-        return c.json({ ...row, memberIds: [] }, 201);
+        return c.json(groupView(row, []), 201);
       },
     }),
     route({
       method: 'patch',
       path: '/groups/:id',
       tag: 'routing',
-      summary: "Rename a group or change how it assigns",
+      summary: 'Change a group: name, assignment strategy, business hours, overflow, queue limit, no-answer and auto-resolve timers',
       access: { permission: 'admin.routing' },
       params: idParams,
       body: z
-        .object({ name: groupBody.shape.name.optional(), strategy: z.enum(STRATEGIES).optional() })
+        .object({ name: groupBody.shape.name.optional(), strategy: z.enum(STRATEGIES).optional(), ...queueSettings })
         .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
       example: { strategy: 'round_robin' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('groups').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'group');
         if (body.name) await nameFree(db, 'groups', tenant.id, body.name, params.id);
+        await checkGroupReferences(db, tenant.id, body, params.id);
         const row = await db.transaction().execute(async (trx) => {
-          const updated = await trx.updateTable('groups').set(body).where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning(['id', 'name', 'strategy']).executeTakeFirstOrThrow();
+          const updated = await trx
+            .updateTable('groups')
+            .set(toRow(body) as never)
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .returning(columns)
+            .executeTakeFirstOrThrow();
           await audit(trx, auth, 'group.updated', { type: 'group', id: params.id }, body);
           return updated;
         });
-        return c.json(row);
+        const members = await db.selectFrom('group_members').select('user_id').where('tenant_id', '=', tenant.id).where('group_id', '=', params.id).execute();
+        return c.json(groupView(row, members.map((m) => m.user_id)));
       },
     }),
     route({

@@ -6,14 +6,18 @@ import { cannedResponseRoutes } from './canned-responses.js';
 import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
+import { docsRoutes } from './docs.js';
 import { groupRoutes } from './groups.js';
+import { oidcRoutes } from './oidc.js';
+import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
+import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
-  return [
+  const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...conversationRoutes(),
     ...contactRoutes(),
@@ -22,7 +26,12 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...userRoutes(services),
     ...roleRoutes(),
     ...groupRoutes(),
+    ...routingRoutes(),
     ...ssoRoutes(),
+    ...oidcRoutes(),
     ...apiTokenRoutes(),
+    ...realtimeRoutes(services.hub),
   ];
+  routes.push(...docsRoutes(() => routes));
+  return routes;
 }

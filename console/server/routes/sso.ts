@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { sealSecret } from '../../../core/crypto/secrets.js';
-import { UnauthorizedError, ValidationError } from '../../../core/errors.js';
+import { ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
-import { clearSessionCookie, createSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
-import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, verifySsoToken } from '../auth/sso.js';
+import { clearSessionCookie, deleteUserSessions } from '../auth/sessions.js';
+import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, startSsoSession, verifySsoToken } from '../auth/sso.js';
 import { tenantBaseUrl } from '../tenancy.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
@@ -33,6 +33,13 @@ export function ssoRoutes(): AnyRoute[] {
           secretSet: Boolean(s?.secret),
           signInEndpoint: `${base}/api/sso/login`,
           signOutEndpoint: `${base}/api/sso/logout`,
+          oidc: {
+            enabled: s?.oidc_enabled ?? false,
+            issuer: s?.oidc_issuer ?? null,
+            clientId: s?.oidc_client_id ?? null,
+            clientSecretSet: Boolean(s?.oidc_client_secret),
+            redirectUri: `${base}/api/sso/oidc/callback`,
+          },
         });
       },
     }),
@@ -92,18 +99,7 @@ export function ssoRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         const sso = await enabledSso(db, tenant.id);
         const { email } = await verifySsoToken(db, ctx.config, tenant.id, sso.secret, query.token);
-        // The company vouches for the e-mail: an invited agent is activated by signing in this way.
-        const user = await db
-          .updateTable('users')
-          .set({ account_status: 'active' })
-          .where('tenant_id', '=', tenant.id)
-          .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
-          .where('account_status', 'in', ['active', 'invited'])
-          .returning('id')
-          .executeTakeFirst();
-        if (!user) throw new UnauthorizedError('no active account for this e-mail');
-        const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'sso' });
-        setSessionCookie(c, ctx.config, session.token);
+        await startSsoSession(ctx, c, tenant.id, email);
         const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
         return c.redirect(`${landing.pathname.replace(/\/$/, '')}${safeReturnPath(query.return_to, '/')}`, 302);
       },

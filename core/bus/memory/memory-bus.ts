@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ATTEMPT_HEADER,
+  BusUnavailableError,
   ERROR_HEADER,
   encodeBody,
   retryDelay,
@@ -66,7 +67,7 @@ export class MemoryBus implements Bus {
   }
 
   async publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options: PublishOptions = {}): Promise<void> {
-    if (this.closed) throw new Error('bus is closed');
+    if (this.closed) throw new BusUnavailableError('bus is closed');
     const content = encodeBody(body);
     for (const queue of this.queues.values()) {
       if (queue.definition.bindings.some((b) => b.exchange === exchange && topicMatches(b.pattern, routingKey))) {

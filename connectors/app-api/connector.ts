@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineConnector, secret } from '../../core/connector/define.js';
+import { appApiRoutes } from './inbound.js';
+import { normalizeAppMessage } from './normalize.js';
+import { conversationEvents } from './events.js';
+import { deliverToWebhook } from './send.js';
+
+/**
+ * The app API: a company's own app (or any system) talks to its customers through Switchboard.
+ * Its backend posts customers' messages in; agents' replies go out to its webhook, signed.
+ */
+export const appApiConfig = z.object({
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional().describe('Where replies are delivered (POST, signed)'),
+  webhookSecret: secret(z.string().min(16).describe('Signs the webhooks sent to your app (HMAC-SHA256)')),
+  signingSecret: secret(
+    z.string().min(16).optional().describe('When set, every inbound request must be signed with it (HMAC-SHA256 of timestamp.body)'),
+  ),
+  replayWindowSeconds: z.number().int().min(30).max(3600).default(300).describe('How old a signed request may be'),
+  webhookTimeoutMs: z.number().int().min(1000).max(30_000).default(10_000),
+});
+
+export type AppApiConfig = z.infer<typeof appApiConfig>;
+
+export default defineConnector({
+  type: 'app-api',
+  displayName: 'App API',
+  description: 'Your own app or backend sends customer messages in over HTTP and receives replies on a signed webhook.',
+  capabilities: {
+    receive: ['text', 'image', 'file', 'audio', 'video', 'event'],
+    send: ['text', 'image', 'file', 'audio', 'video', 'link', 'event'],
+  },
+  config: appApiConfig,
+  apiKeys: true,
+  inbound: { kind: 'http', routes: appApiRoutes },
+  normalize: normalizeAppMessage,
+  send: deliverToWebhook,
+  events: conversationEvents,
+});

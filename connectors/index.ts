@@ -1,0 +1,6 @@
+import type { AnyConnector } from '../core/connector/define.js';
+import appApi from './app-api/connector.js';
+import web from './web/connector.js';
+
+/** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
+export const builtInConnectors: AnyConnector[] = [appApi, web];

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export interface WidgetBundle {
+  code: string;
+  etag: string;
+}
+
+let bundle: Promise<WidgetBundle> | undefined;
+
+/**
+ * The browser script, built once per process from `widget/widget.ts` (minified, one file, no
+ * dependencies) and served by the gateway itself: no CDN.
+ */
+export function widgetBundle(): Promise<WidgetBundle> {
+  bundle ??= build({
+    entryPoints: [fileURLToPath(new URL('./widget/widget.ts', import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020', 'chrome80', 'firefox78', 'safari14'],
+    write: false,
+    legalComments: 'none',
+  }).then((result) => {
+    const code = result.outputFiles[0]!.text;
+    return { code, etag: `"${createHash('sha256').update(code).digest('base64url').slice(0, 20)}"` };
+  });
+  bundle.catch(() => (bundle = undefined));
+  return bundle;
+}

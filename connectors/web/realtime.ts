@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Bus, Consumer } from '../../core/bus/bus.js';
+import type { Db } from '../../core/db/database.js';
+import type { ConversationSnapshot } from '../../core/domain/events.js';
+import type { EventEnvelope } from '../../core/outbox/outbox.js';
+import type { Logger } from '../../core/log/logger.js';
+import { WIDGET_MESSAGE_KIND, type WidgetPush } from './send.js';
+
+/** Something that can carry a JSON frame to one browser tab: a WebSocket or an SSE stream. */
+export interface VisitorConnection {
+  send(frame: Record<string, unknown>): void;
+}
+
+const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved'] as const;
+
+/**
+ * The visitors connected to this gateway node, by channel and visitor. Every node subscribes to
+ * the events it may have to forward (a private, transient queue), so a reply reaches the
+ * visitor whichever node holds the socket.
+ */
+export class VisitorHub {
+  private readonly connections = new Map<string, Set<VisitorConnection>>();
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(bus: Bus): Promise<void> {
+    const queue = `widget.${randomBytes(6).toString('hex')}`;
+    await bus.declareQueue({
+      name: queue,
+      transient: true,
+      bindings: [WIDGET_MESSAGE_KIND, ...FORWARDED].map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
+    });
+    this.consumer = await bus.consume(queue, async (delivery) =>
+      delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()), { prefetch: 100 });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.close();
+  }
+
+  add(channelId: string, visitorId: string, connection: VisitorConnection): () => void {
+    const key = `${channelId}|${visitorId}`;
+    let set = this.connections.get(key);
+    if (!set) this.connections.set(key, (set = new Set()));
+    set.add(connection);
+    return () => {
+      set.delete(connection);
+      if (set.size === 0) this.connections.delete(key);
+    };
+  }
+
+  push(channelId: string, visitorId: string, frame: Record<string, unknown>): void {
+    for (const connection of this.connections.get(`${channelId}|${visitorId}`) ?? []) {
+      try {
+        connection.send(frame);
+      } catch (error) {
+        this.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'a visitor connection refused a frame');
+      }
+    }
+  }
+
+  private hasChannel(channelId: string): boolean {
+    for (const key of this.connections.keys()) if (key.startsWith(`${channelId}|`)) return true;
+    return false;
+  }
+
+  private async deliverReply(push: WidgetPush): Promise<void> {
+    this.push(push.channelId, push.visitorId, { type: 'message', conversationId: push.conversationId, message: { ...push.message, direction: 'out', status: 'sent' } });
+  }
+
+  private async forward(envelope: EventEnvelope): Promise<void> {
+    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string };
+    const conversation = payload.conversation;
+    if (!conversation || !this.hasChannel(conversation.channelId)) return;
+    if (envelope.kind === 'typing' && payload.from !== 'agent') return;
+    const identities = await this.db
+      .selectFrom('contact_identities')
+      .select('external_id')
+      .where('contact_id', '=', conversation.contactId)
+      .where('channel_id', '=', conversation.channelId)
+      .execute();
+    const frame =
+      envelope.kind === 'typing'
+        ? { type: 'typing', on: payload.on === true }
+        : envelope.kind === 'conversation.assigned'
+          ? { type: 'assigned', agent: await this.agentName(conversation.assigneeId) }
+          : envelope.kind === 'conversation.resolved'
+            ? { type: 'resolved' }
+            : { type: 'queue', position: payload.position ?? null };
+    for (const identity of identities) this.push(conversation.channelId, identity.external_id, frame);
+  }
+
+  private async agentName(userId: string | null): Promise<string | null> {
+    if (!userId) return null;
+    const row = await this.db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+    return row?.name ?? null;
+  }
+}

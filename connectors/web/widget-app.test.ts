@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacHex } from '../../core/connector/signatures.js';
+import { openHarness, type Harness } from '../../core/connector/testkit/index.js';
+import { updateChannel } from '../../core/connector/channels.js';
+import { realServices } from '../../test/support/connectors.js';
+import web from './connector.js';
+
+const IDENTITY_SECRET = 'identity-secret-0123456789abcdef';
+const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+
+describe('web chat endpoints', () => {
+  let harness: Harness;
+  const base = () => `/widget/${harness.channel.publicKey}`;
+  const post = (path: string, body: unknown, token?: string) =>
+    harness.request(`${base()}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const session = async (body: unknown = {}) => (await (await post('/session', body)).json()) as { token: string; visitor: { id: string; identified: boolean } };
+  const upload = (token: string, name: string, bytes: Uint8Array<ArrayBuffer>) =>
+    harness.request(`${base()}/uploads?name=${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: bytes });
+
+  beforeAll(async () => {
+    harness = await openHarness(web, { identitySecret: IDENTITY_SECRET, maxUploadBytes: 2048, preChatFields: [{ name: 'name', label: 'Name' }] }, realServices);
+  });
+  afterAll(() => harness.close());
+
+  it('serves the public settings without secrets, and refuses an unknown key', async () => {
+    const response = await harness.request(`${base()}/config`);
+    const settings = await response.json();
+    expect(settings).toMatchObject({ title: 'Chat with us', identityMode: 'optional', preChatFields: [{ name: 'name', label: 'Name', type: 'text', required: false }], online: false });
+    expect(JSON.stringify(settings)).not.toContain(IDENTITY_SECRET);
+    expect((await harness.request('/widget/pk_unknown/config')).status).toBe(404);
+  });
+
+  it('issues an opaque visitor token and resumes the same visitor with it', async () => {
+    const first = await session();
+    expect(first.token).toMatch(/^vt_/);
+    expect(first.visitor.id).toMatch(/^v:/);
+    const again = await session({ token: first.token, profile: { name: 'Mei' } });
+    expect(again.visitor.id).toBe(first.visitor.id);
+    const stored = await harness.deps.db.selectFrom('widget_visitors').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(first.token);
+  });
+
+  it('recognises a visitor across devices by a valid identity HMAC and rejects a bad one', async () => {
+    const identity = { userId: 'user-9', email: 'nine@example.com', hash: hmacHex(IDENTITY_SECRET, 'user-9') };
+    const laptop = await session({ identity });
+    const phone = await session({ identity });
+    expect(laptop.visitor).toMatchObject({ id: 'u:user-9', identified: true });
+    expect(phone.visitor.id).toBe('u:user-9');
+    expect(phone.token).not.toBe(laptop.token);
+    expect((await post('/session', { identity: { ...identity, hash: hmacHex('another-secret-0123456789', 'user-9') } })).status).toBe(403);
+    expect((await post('/session', { identity: { ...identity, userId: 'user-10' } })).status).toBe(403);
+  });
+
+  it('in mandatory mode refuses anonymous visitors', async () => {
+    await updateChannel(harness.deps, harness.tenantId, harness.channel.id, { config: { identityMode: 'mandatory' } });
+    try {
+      expect((await post('/session', {})).status).toBe(401);
+      expect((await post('/session', { identity: { userId: 'u1', hash: hmacHex(IDENTITY_SECRET, 'u1') } })).status).toBe(200);
+    } finally {
+      await updateChannel(harness.deps, harness.tenantId, harness.channel.id, { config: { identityMode: 'optional' } });
+    }
+  });
+
+  it('takes uploads by their real type only, within the size limit, and shows them to their owner only', async () => {
+    const { token } = await session();
+    const stranger = await session();
+    const stored = await upload(token, 'pixel.png', fixture('pixel.png'));
+    expect(stored.status).toBe(201);
+    const file = (await stored.json()) as { id: string; mimeType: string; size: number };
+    expect(file).toMatchObject({ mimeType: 'image/png', size: fixture('pixel.png').length });
+    // HTML named .png is refused: the bytes decide, not the name.
+    expect((await upload(token, 'not-an-image.png', fixture('not-an-image.png'))).status).toBe(415);
+    expect((await upload(token, 'big.png', new Uint8Array(4096))).status).toBe(413);
+    const own = await harness.request(`${base()}/attachments/${file.id}?token=${token}`);
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/png');
+    expect(own.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await harness.request(`${base()}/attachments/${file.id}?token=${stranger.token}`)).status).toBe(404);
+    // Another visitor cannot send someone else's upload either.
+    expect((await post('/messages', { clientMessageId: 'stolen-file-1', attachmentIds: [file.id] }, stranger.token)).status).toBe(400);
+  });
+
+  it('answers 401 without a visitor token, and 400 for an empty message', async () => {
+    const { token } = await session();
+    expect((await post('/messages', { clientMessageId: 'no-token-01', text: 'hi' })).status).toBe(401);
+    expect((await post('/messages', { clientMessageId: 'empty-0001' }, token)).status).toBe(400);
+    expect((await post('/typing', { on: true }, token)).status).toBe(204);
+    expect((await harness.request(`${base()}/history?token=${token}`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,250 @@
+
+import { upgradeWebSocket } from '@hono/node-server';
+import { Hono, type Context as HonoContext } from 'hono';
+import { cors } from 'hono/cors';
+import { streamSSE } from 'hono/streaming';
+import { ZodError, z } from 'zod';
+import { BusUnavailableError } from '../../core/bus/bus.js';
+import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
+import { updateMessageStatus } from '../../core/connector/status.js';
+import { event } from '../../core/domain/events.js';
+import { conversationSnapshot } from '../../core/domain/views.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { recordEvents } from '../../core/outbox/outbox.js';
+import { widgetBundle } from './bundle.js';
+import type { WebConfig } from './connector.js';
+import { agentsOnline, openConversation, visitorHistory } from './conversation.js';
+import { VisitorHub } from './realtime.js';
+import { ownedAttachments, readAttachment, storeUpload } from './uploads.js';
+import { requireVisitor, sessionSchema, openSession, type Visitor } from './visitors.js';
+
+const messageBody = z.object({
+  clientMessageId: z.string().min(8).max(100),
+  text: z.string().trim().min(1).max(10_000).optional(),
+  attachmentIds: z.array(z.uuid()).max(10).optional(),
+  /** A custom event the site reports (a page view, a button pressed), shown to agents. */
+  event: z.object({ name: z.string().min(1).max(100), data: z.record(z.string(), z.unknown()).optional() }).optional(),
+  page: z.string().max(2000).optional(),
+});
+const offlineBody = z.object({ clientMessageId: z.string().min(8).max(100), name: z.string().max(200).optional(), email: z.email(), text: z.string().trim().min(1).max(10_000) });
+const receiptBody = z.object({ upTo: z.string().regex(/^\d{1,19}$/), status: z.enum(['delivered', 'read']) });
+
+/**
+ * The web chat's endpoints under `/widget`: the script, the channel's public settings, visitor
+ * sessions, messages, uploads, typing, receipts, history, and the live feed over WebSocket with
+ * Server-Sent Events as the fallback. Every route but the script is `/<publicKey>/...`.
+ */
+export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> {
+  const hub = new VisitorHub(runtime.db, runtime.logger);
+  await hub.start(runtime.bus);
+  const app = new Hono();
+  app.onError((error, c) => widgetError(runtime, c, error));
+  app.use('*', cors({ origin: (origin) => origin || '*', allowHeaders: ['authorization', 'content-type'], maxAge: 600 }));
+
+  app.get('/widget.js', async (c) => {
+    const bundle = await widgetBundle();
+    if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
+    return c.body(bundle.code, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', etag: bundle.etag });
+  });
+
+  const channel = async (c: HonoContext): Promise<ChannelContext<WebConfig>> => {
+    const ctx = await runtime.channelByPublicKey(c.req.param('key') ?? '');
+    if (ctx?.channel.type !== 'web') throw new NotFoundError('chat');
+    const origin = c.req.header('origin');
+    const allowed = (ctx.config as WebConfig).allowedOrigins;
+    if (origin && allowed.length > 0 && !allowed.some((a) => new URL(a).origin === origin)) throw new ForbiddenError('this site may not embed the chat');
+    return ctx as ChannelContext<WebConfig>;
+  };
+  const visitorOf = (c: HonoContext, ctx: ChannelContext<WebConfig>) => requireVisitor(ctx, c.req.header('authorization'), c.req.query('token'));
+  const json = async (c: HonoContext) => {
+    try {
+      return await c.req.json();
+    } catch {
+      throw new ValidationError('the body is not valid JSON');
+    }
+  };
+
+  app.get('/:key/config', async (c) => {
+    const ctx = await channel(c);
+    const { title, color, greeting, preChatFields, identityMode, maxUploadBytes, allowedMimeTypes } = ctx.config;
+    return c.json({ title, color, greeting: greeting ?? null, preChatFields, identityMode, maxUploadBytes, allowedMimeTypes, online: await agentsOnline(ctx) });
+  });
+
+  app.post('/:key/session', async (c) => {
+    const ctx = await channel(c);
+    const { token, visitor } = await openSession(ctx, sessionSchema.parse(await json(c)));
+    return c.json({ token, visitor: { id: visitor.externalId, identified: visitor.identified, profile: visitor.profile } });
+  });
+
+  const accept = async (ctx: ChannelContext<WebConfig>, visitor: Visitor, payload: Record<string, unknown>) => {
+    const [message] = await runtime.accept(ctx, [
+      {
+        ...payload,
+        visitor: {
+          externalId: visitor.externalId,
+          name: typeof visitor.profile.name === 'string' ? visitor.profile.name : undefined,
+          email: typeof visitor.profile.email === 'string' ? visitor.profile.email : undefined,
+          attributes: visitor.profile,
+        },
+      },
+    ]);
+    return message!;
+  };
+
+  app.post('/:key/messages', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const body = messageBody.parse(await json(c));
+    const attachments = await ownedAttachments(ctx, visitor.externalId, body.attachmentIds ?? []);
+    const message = await accept(ctx, visitor, { clientMessageId: body.clientMessageId, text: body.text, attachments, event: body.event, page: body.page });
+    return c.json({ accepted: { clientMessageId: body.clientMessageId, parts: message.parts } }, 202);
+  });
+
+  app.post('/:key/offline', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const body = offlineBody.parse(await json(c));
+    await accept(ctx, { ...visitor, profile: { ...visitor.profile, email: body.email, ...(body.name ? { name: body.name } : {}) } }, {
+      clientMessageId: body.clientMessageId,
+      text: body.text,
+      event: { name: 'offline_message', data: { email: body.email } },
+    });
+    return c.json({ accepted: true }, 202);
+  });
+
+  app.post('/:key/uploads', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    if (bytes.length > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
+    return c.json(await storeUpload(ctx, visitor.externalId, c.req.query('name') ?? 'file', bytes), 201);
+  });
+
+  app.get('/:key/attachments/:id', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const { row, bytes } = await readAttachment(ctx, visitor.externalId, z.uuid().parse(c.req.param('id')));
+    const inline = row.mime_type.startsWith('image/');
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': row.mime_type,
+      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(row.name)}"`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, max-age=3600',
+    });
+  });
+
+  app.get('/:key/history', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    return c.json(await visitorHistory(ctx, visitor.externalId, c.req.query('after')));
+  });
+
+  app.post('/:key/typing', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const { on } = z.object({ on: z.boolean() }).parse(await json(c));
+    const conversation = await openConversation(ctx, visitor.externalId);
+    if (conversation) {
+      await recordEvents(runtime.db, [event(ctx.channel.tenantId, 'typing', { conversation: conversationSnapshot(conversation), from: 'contact', on })]);
+      runtime.pokeOutbox();
+    }
+    return c.body(null, 204);
+  });
+
+  app.post('/:key/receipts', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const { upTo, status } = receiptBody.parse(await json(c));
+    const ids = await runtime.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as co', 'co.id', 'm.conversation_id')
+      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'co.contact_id').onRef('ci.channel_id', '=', 'co.channel_id'))
+      .select('m.id')
+      .where('ci.channel_id', '=', ctx.channel.id)
+      .where('ci.external_id', '=', visitor.externalId)
+      .where('m.direction', '=', 'out')
+      .where('m.private', '=', false)
+      .where('m.id', '<=', upTo)
+      // The message named is the one the widget shows, so it may still be queued: the push can
+      // reach the browser before the worker records the send. Older queued ones are not touched.
+      .where((eb) => eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]))
+      .limit(500)
+      .execute();
+    const moved = await updateMessageStatus(runtime.db, { tenantId: ctx.channel.tenantId, messageIds: ids.map((r) => r.id), status });
+    if (moved.length) runtime.pokeOutbox();
+    return c.json({ updated: moved.length });
+  });
+
+  app.get(
+    '/:key/socket',
+    async (c, next) => {
+      const ctx = await channel(c);
+      const visitor = await visitorOf(c, ctx);
+      c.set('widget' as never, { ctx, visitor } as never);
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const { ctx, visitor } = c.get('widget' as never) as { ctx: ChannelContext<WebConfig>; visitor: Visitor };
+      let release: (() => void) | undefined;
+      let ping: NodeJS.Timeout | undefined;
+      return {
+        onOpen: (_event, ws) => {
+          release = hub.add(ctx.channel.id, visitor.externalId, { send: (frame) => ws.send(JSON.stringify(frame)) });
+          ws.send(JSON.stringify({ type: 'ready' }));
+          ping = setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), 25_000);
+        },
+        onClose: () => {
+          release?.();
+          clearInterval(ping);
+        },
+      };
+    }),
+  );
+
+  app.get('/:key/events', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    return streamSSE(c, async (stream) => {
+      const frames: Record<string, unknown>[] = [];
+      let wake: (() => void) | undefined;
+      const release = hub.add(ctx.channel.id, visitor.externalId, {
+        send: (frame) => {
+          frames.push(frame);
+          wake?.();
+        },
+      });
+      stream.onAbort(() => wake?.());
+      try {
+        await stream.writeSSE({ data: JSON.stringify({ type: 'ready' }) });
+        while (!stream.aborted) {
+          while (frames.length) await stream.writeSSE({ data: JSON.stringify(frames.shift()) });
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 25_000);
+          });
+          if (frames.length === 0 && !stream.aborted) await stream.writeSSE({ data: JSON.stringify({ type: 'ping' }) });
+        }
+      } finally {
+        release();
+      }
+    });
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found', message: 'no such route' }, 404));
+  return app;
+}
+
+/** Browsers get the same status codes as providers do: 4xx for what the visitor must change, 503 to retry. */
+function widgetError(runtime: ConnectorRuntime, c: HonoContext, error: unknown): Response {
+  if (error instanceof ZodError) return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
+  if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, error.name === 'UnsupportedFileError' ? 415 : 400);
+  if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
+  if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
+  if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
+  if (error instanceof BusUnavailableError) return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);
+  runtime.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'widget request failed');
+  return c.json({ error: 'internal', message: 'internal error' }, 500);
+}
+

@@ -1,0 +1,77 @@
+/** The widget's calls to its gateway: JSON over fetch, with the visitor token once there is one. */
+export interface Part {
+  type: string;
+  text?: string;
+  attachmentId?: string;
+  url?: string;
+  name?: string;
+  mimeType?: string;
+  title?: string;
+}
+
+export interface ChatMessage {
+  id?: string;
+  direction: 'in' | 'out';
+  parts: Part[];
+  status?: string;
+  clientMessageId?: string;
+  author?: string;
+}
+
+export interface WidgetSettings {
+  title: string;
+  color: string;
+  greeting: string | null;
+  preChatFields: { name: string; label: string; type: string; required: boolean }[];
+  identityMode: 'optional' | 'mandatory';
+  maxUploadBytes: number;
+  online: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class WidgetApi {
+  token: string | undefined;
+
+  constructor(readonly base: string) {}
+
+  async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (typeof init.body === 'string') headers['content-type'] = 'application/json';
+    const response = await fetch(this.base + path, { ...init, headers });
+    if (response.status === 204) return undefined as T;
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, (body as { message?: string }).message ?? `HTTP ${response.status}`);
+    return body as T;
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  /** Retries what the server could not take yet (network, 503), so a message is never dropped. */
+  async postWithRetry<T>(path: string, body: unknown, attempts = 6): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.post<T>(path, body);
+      } catch (error) {
+        const retryable = !(error instanceof ApiError) || error.status >= 500 || error.status === 429;
+        if (!retryable || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+export const newId = (): string =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;

@@ -1,0 +1,20 @@
+import { canSeeConversation, type Principal } from '../../../core/auth/permissions.js';
+import type { ConversationSnapshot } from '../../../core/domain/events.js';
+import type { EventEnvelope } from '../../../core/outbox/outbox.js';
+
+/** Events about people rather than conversations, which everyone signed in to the company may see. */
+const COMPANY_WIDE = new Set(['agent.status', 'agent.presence']);
+
+/**
+ * Whether an event may go to a signed-in user: only their own company's; an event about a
+ * conversation only if they may see the conversation (by the snapshot the event carries);
+ * anything else only if it is one of the company-wide kinds. Unknown shapes go to nobody.
+ */
+export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, 'tenantId' | 'kind' | 'payload'>): boolean {
+  if (!envelope.tenantId || envelope.tenantId !== principal.tenantId) return false;
+  const conversation = envelope.payload.conversation as Partial<ConversationSnapshot> | undefined;
+  if (conversation && typeof conversation === 'object') {
+    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null });
+  }
+  return COMPANY_WIDE.has(envelope.kind);
+}

@@ -1,0 +1,96 @@
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { openSecret, sealSecret } from '../../../core/crypto/secrets.js';
+import { NotFoundError, ValidationError } from '../../../core/errors.js';
+import { publicRoute, route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+import { discover, OIDC_COOKIE, openLoginState, redeemCode, sealLoginState } from '../auth/oidc.js';
+import { safeReturnPath, ssoSettings, startSsoSession } from '../auth/sso.js';
+import type { TenantRef } from '../tenancy.js';
+import { tenantBaseUrl } from '../tenancy.js';
+import type { Context } from '../../../core/context.js';
+
+const oidcAad = (tenantId: string) => `oidc:${tenantId}`;
+const redirectUri = (ctx: Context, tenant: TenantRef) => `${tenantBaseUrl(ctx.config, tenant.slug)}/api/sso/oidc/callback`;
+
+async function enabledOidc(ctx: Context, tenantId: string) {
+  const s = await ssoSettings(ctx.database.db, tenantId);
+  if (!s?.oidc_enabled || !s.oidc_issuer || !s.oidc_client_id || !s.oidc_client_secret) throw new NotFoundError('OpenID Connect sign-in');
+  return { issuer: s.oidc_issuer, clientId: s.oidc_client_id, clientSecret: openSecret(ctx.config.secretKey, s.oidc_client_secret, oidcAad(tenantId)) };
+}
+
+/** OpenID Connect (authorization code flow) with the company's identity provider. */
+export function oidcRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'put',
+      path: '/sso/oidc',
+      tag: 'single sign-on',
+      summary: "Set the OpenID Connect provider: issuer, client id and client secret (write-only)",
+      access: { permission: 'admin.sso' },
+      body: z.object({
+        enabled: z.boolean(),
+        issuer: z.url({ protocol: /^https?$/ }).max(2000).nullable(),
+        clientId: z.string().min(1).max(500).nullable(),
+        clientSecret: z.string().min(1).max(2000).optional(),
+      }),
+      example: { enabled: false, issuer: null, clientId: null },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        const current = await ssoSettings(db, tenant.id);
+        if (body.enabled && !body.issuer) throw new ValidationError('an issuer is needed', [{ field: 'issuer', message: 'required to enable OpenID Connect' }]);
+        if (body.enabled && !body.clientId) throw new ValidationError('a client id is needed', [{ field: 'clientId', message: 'required to enable OpenID Connect' }]);
+        if (body.enabled && !body.clientSecret && !current?.oidc_client_secret) throw new ValidationError('a client secret is needed', [{ field: 'clientSecret', message: 'required to enable OpenID Connect' }]);
+        const secret = body.clientSecret ? sealSecret(ctx.config.secretKey, body.clientSecret, oidcAad(tenant.id)) : (current?.oidc_client_secret ?? null);
+        const values = { oidc_enabled: body.enabled, oidc_issuer: body.issuer, oidc_client_id: body.clientId, oidc_client_secret: secret, updated_at: new Date() };
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('sso_settings').values({ tenant_id: tenant.id, login_url: null, logout_url: null, secret: null, ...values }).onConflict((oc) => oc.column('tenant_id').doUpdateSet(values)).execute();
+          await audit(trx, auth, 'sso.oidc_updated', { type: 'sso' }, { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) });
+        });
+        return c.json({ enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretSet: Boolean(secret), redirectUri: redirectUri(ctx, tenant) });
+      },
+    }),
+    publicRoute({
+      method: 'get',
+      path: '/sso/oidc/start',
+      tag: 'single sign-on',
+      summary: "Send the browser to the company's OpenID Connect provider",
+      query: z.object({ return_to: z.string().max(2000).optional() }),
+      responds: '302 redirect',
+      handler: async ({ c, ctx, tenant, query }) => {
+        const client = await enabledOidc(ctx, tenant.id);
+        const provider = await discover(client.issuer);
+        const login = await sealLoginState(ctx.config, { tenantId: tenant.id, returnTo: safeReturnPath(query.return_to, '/') });
+        setCookie(c, OIDC_COOKIE, login.cookie, { httpOnly: true, sameSite: 'Lax', secure: ctx.config.publicUrl.startsWith('https:'), path: '/', maxAge: 600 });
+        const target = new URL(provider.authorization_endpoint);
+        for (const [key, value] of Object.entries({
+          response_type: 'code',
+          client_id: client.clientId,
+          redirect_uri: redirectUri(ctx, tenant),
+          scope: 'openid email profile',
+          state: login.state,
+          nonce: login.nonce,
+        })) target.searchParams.set(key, value);
+        return c.redirect(target.toString(), 302);
+      },
+    }),
+    publicRoute({
+      method: 'get',
+      path: '/sso/oidc/callback',
+      tag: 'single sign-on',
+      summary: 'Where the provider sends the browser back: checks state and the ID token, then signs the user in',
+      query: z.object({ code: z.string().min(1).max(4000), state: z.string().min(1).max(200) }),
+      responds: '302 redirect, with the session cookie set',
+      handler: async ({ c, ctx, tenant, query }) => {
+        const client = await enabledOidc(ctx, tenant.id);
+        const login = await openLoginState(ctx.config, getCookie(c, OIDC_COOKIE), tenant.id, query.state);
+        deleteCookie(c, OIDC_COOKIE, { path: '/' });
+        const provider = await discover(client.issuer);
+        const { email } = await redeemCode(provider, { ...client, redirectUri: redirectUri(ctx, tenant) }, query.code, login.nonce);
+        await startSsoSession(ctx, c, tenant.id, email);
+        const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
+        return c.redirect(`${landing.pathname.replace(/\/$/, '')}${login.returnTo}`, 302);
+      },
+    }),
+  ];
+}

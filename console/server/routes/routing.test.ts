@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
+import { buildCompany, type Company } from '../../../test/support/console-world.js';
+
+const WEEKDAYS = [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []];
+
+describe('routing rules, business hours and group settings', () => {
+  let tc: TestConsole;
+  let acme: Company;
+  let globex: Company;
+  beforeAll(async () => {
+    tc = await startTestConsole();
+    acme = await buildCompany(tc, 'acme');
+    globex = await buildCompany(tc, 'globex');
+  });
+  afterAll(() => tc.stop());
+
+  it("saves rules the router's schema accepts, in order, and refuses another company's groups", async () => {
+    const admin = acme.clients.admin;
+    const vip = await admin.post('/api/routing-rules', {
+      name: 'VIP to sales',
+      conditions: [{ type: 'contact_tag', anyOf: ['vip'] }],
+      actions: { groupId: acme.groups.sales, priority: 10 },
+    });
+    expect(vip.status, JSON.stringify(vip.body)).toBe(201);
+    const rest = await admin.post('/api/routing-rules', { name: 'Everyone else', conditions: [], actions: { groupId: acme.groups.support } });
+    expect((await admin.get('/api/routing-rules')).body.rules.map((r: { name: string }) => r.name)).toEqual(['VIP to sales', 'Everyone else']);
+    expect((await admin.put('/api/routing-rules/order', { ids: [rest.body.id, vip.body.id] })).status).toBe(200);
+    expect((await admin.get('/api/routing-rules')).body.rules.map((r: { name: string }) => r.name)).toEqual(['Everyone else', 'VIP to sales']);
+    expect((await admin.put('/api/routing-rules/order', { ids: [rest.body.id] })).body.issues[0].field).toBe('ids');
+
+    const bad = await admin.post('/api/routing-rules', { name: 'Bad', conditions: [{ type: 'moon_phase' }], actions: { priority: 1000 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['actions.priority']));
+    const foreign = await admin.post('/api/routing-rules', { name: 'Foreign', conditions: [], actions: { groupId: globex.groups.sales } });
+    expect(foreign.body.issues[0].field).toBe('actions.groupId');
+    expect((await acme.clients.salesAgent.get('/api/routing-rules')).status).toBe(403);
+    expect((await globex.clients.admin.get('/api/routing-rules')).body.rules).toEqual([]);
+  });
+
+  it('keeps business-hours calendars with holidays and checks time zones and clock times', async () => {
+    const admin = acme.clients.admin;
+    const calendar = await admin.post('/api/business-hours', { name: 'Shanghai office', timeZone: 'Asia/Shanghai', weeklyHours: WEEKDAYS });
+    expect(calendar.status).toBe(201);
+    const withHolidays = await admin.put(`/api/business-hours/${calendar.body.id}/holidays`, { holidays: [{ day: '2027-02-06', name: 'Spring festival' }] });
+    expect(withHolidays.body.holidays).toEqual([{ day: '2027-02-06', name: 'Spring festival' }]);
+    const bad = await admin.post('/api/business-hours', { name: 'X', timeZone: 'Mars/Olympus', weeklyHours: [[['9', '25:00']]] });
+    expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['timeZone', 'weeklyHours', 'weeklyHours.0.0.0', 'weeklyHours.0.0.1'].sort());
+
+    const group = await admin.patch(`/api/groups/${acme.groups.sales}`, { calendarId: calendar.body.id, overflowGroupId: acme.groups.support, overflowAfterSeconds: 120, maxQueueLength: 20 });
+    expect(group.status).toBe(200);
+    expect(group.body).toMatchObject({ calendarId: calendar.body.id, overflowGroupId: acme.groups.support, overflowAfterSeconds: 120, maxQueueLength: 20 });
+    expect((await admin.patch(`/api/groups/${acme.groups.sales}`, { overflowGroupId: acme.groups.sales })).body.issues[0].field).toBe('overflowGroupId');
+    const theirs = await globex.clients.admin.post('/api/business-hours', { name: 'Theirs', timeZone: 'Europe/Berlin', weeklyHours: WEEKDAYS });
+    expect((await admin.patch(`/api/groups/${acme.groups.sales}`, { calendarId: theirs.body.id })).body.issues[0].field).toBe('calendarId');
+    expect((await admin.delete(`/api/business-hours/${theirs.body.id}`)).status).toBe(404);
+  });
+});

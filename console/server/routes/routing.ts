@@ -1,0 +1,271 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../../core/db/database.js';
+import { ValidationError } from '../../../core/errors.js';
+import { isValidTimeZone } from '../../../router/calendar/business-hours.js';
+import { conditionSchema } from '../../../router/rules/conditions/index.js';
+import { ruleActionsSchema } from '../../../router/rules/rule.js';
+import { found, idParams, requireOwned } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+
+/** Rules are checked with the router's own schemas: what is saved here is what the router runs. */
+const ruleBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  enabled: z.boolean().default(true),
+  conditions: z.array(conditionSchema).max(50),
+  actions: ruleActionsSchema,
+});
+
+/** Ids a rule points at must be this company's. */
+async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<typeof ruleActionsSchema>): Promise<void> {
+  if (actions.groupId) await requireOwned(db, 'groups', tenantId, [actions.groupId], 'actions.groupId');
+  if (actions.agentId) await requireOwned(db, 'users', tenantId, [actions.agentId], 'actions.agentId');
+  if (actions.requiredSkills?.length) await requireOwned(db, 'skills', tenantId, actions.requiredSkills.map((s) => s.skillId), 'actions.requiredSkills');
+}
+
+const ruleView = (r: { id: string; name: string; position: number; enabled: boolean; conditions: unknown; actions: unknown }) => ({
+  id: r.id,
+  name: r.name,
+  position: r.position,
+  enabled: r.enabled,
+  conditions: r.conditions,
+  actions: r.actions,
+});
+
+const clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'HH:MM');
+const calendarBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  timeZone: z.string().refine(isValidTimeZone, 'not an IANA time zone'),
+  /** Seven lists, Sunday first, of [start, end]. */
+  weeklyHours: z.array(z.array(z.tuple([clock, clock])).max(10)).length(7),
+});
+
+async function calendarViews(db: Db, tenantId: string, id?: string) {
+  let q = db.selectFrom('business_calendars').select(['id', 'name', 'time_zone', 'weekly_hours']).where('tenant_id', '=', tenantId).orderBy('name');
+  if (id) q = q.where('id', '=', id);
+  const calendars = await q.execute();
+  const holidays = calendars.length
+    ? await db
+        .selectFrom('calendar_holidays')
+        .select(['calendar_id', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'name'])
+        .where('tenant_id', '=', tenantId)
+        .where('calendar_id', 'in', calendars.map((c) => c.id))
+        .orderBy('day')
+        .execute()
+    : [];
+  return calendars.map((c) => ({
+    id: c.id,
+    name: c.name,
+    timeZone: c.time_zone,
+    weeklyHours: c.weekly_hours,
+    holidays: holidays.filter((h) => h.calendar_id === c.id).map((h) => ({ day: h.day, name: h.name })),
+  }));
+}
+
+export function routingRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/routing-rules',
+      tag: 'routing',
+      summary: 'Routing rules in the order they are tried (the first that matches wins)',
+      access: { permission: 'admin.routing' },
+      handler: async ({ c, ctx, tenant }) => {
+        const rows = await ctx.database.db.selectFrom('routing_rules').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('created_at').execute();
+        return c.json({ rules: rows.map(ruleView) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/routing-rules',
+      tag: 'routing',
+      summary: 'Add a routing rule at the end',
+      access: { permission: 'admin.routing' },
+      body: ruleBody,
+      example: { name: 'VIP first', conditions: [], actions: { priority: 10 } },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        await checkRuleReferences(db, tenant.id, body.actions);
+        const row = await db.transaction().execute(async (trx) => {
+          const last = await trx.selectFrom('routing_rules').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+          const created = await trx
+            .insertInto('routing_rules')
+            .values({ tenant_id: tenant.id, name: body.name, enabled: body.enabled, position: Number(last.n) + 10, conditions: JSON.stringify(body.conditions), actions: JSON.stringify(body.actions) })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'routing_rule.created', { type: 'routing_rule', id: created.id }, body);
+          return created;
+        });
+        return c.json(ruleView(row), 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/routing-rules/:id',
+      tag: 'routing',
+      summary: 'Change a routing rule',
+      access: { permission: 'admin.routing' },
+      params: idParams,
+      body: ruleBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
+      example: { enabled: false },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
+        if (body.actions) await checkRuleReferences(db, tenant.id, body.actions);
+        const row = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('routing_rules')
+            .set({
+              ...(body.name !== undefined ? { name: body.name } : {}),
+              ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+              ...(body.conditions ? { conditions: JSON.stringify(body.conditions) } : {}),
+              ...(body.actions ? { actions: JSON.stringify(body.actions) } : {}),
+            })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'routing_rule.updated', { type: 'routing_rule', id: params.id }, body);
+          return updated;
+        });
+        return c.json(ruleView(row));
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/routing-rules/order',
+      tag: 'routing',
+      summary: "Set the rules' order: every rule id, first to last",
+      access: { permission: 'admin.routing' },
+      body: z.object({ ids: z.array(z.uuid()).max(1000) }),
+      example: { ids: [] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        const existing = await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).execute();
+        const given = new Set(body.ids);
+        if (given.size !== body.ids.length || existing.length !== given.size || existing.some((r) => !given.has(r.id))) {
+          throw new ValidationError('name every rule once', [{ field: 'ids', message: 'must list every routing rule of the company exactly once' }]);
+        }
+        await db.transaction().execute(async (trx) => {
+          for (const [index, id] of body.ids.entries()) await trx.updateTable('routing_rules').set({ position: (index + 1) * 10 }).where('tenant_id', '=', tenant.id).where('id', '=', id).execute();
+          await audit(trx, auth, 'routing_rule.reordered', { type: 'routing_rule' }, body);
+        });
+        return c.json({ ids: body.ids });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/routing-rules/:id',
+      tag: 'routing',
+      summary: 'Delete a routing rule',
+      access: { permission: 'admin.routing' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('routing_rules').where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
+          await audit(trx, auth, 'routing_rule.deleted', { type: 'routing_rule', id: params.id });
+        });
+        return c.body(null, 204);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/business-hours',
+      tag: 'routing',
+      summary: 'Business-hours calendars with their holidays',
+      access: { permission: 'admin.routing' },
+      handler: async ({ c, ctx, tenant }) => c.json({ calendars: await calendarViews(ctx.database.db, tenant.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/business-hours',
+      tag: 'routing',
+      summary: 'Add a business-hours calendar (time zone and weekly hours, Sunday first)',
+      access: { permission: 'admin.routing' },
+      body: calendarBody,
+      example: { name: 'Office', timeZone: 'Asia/Shanghai', weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        const id = await db.transaction().execute(async (trx) => {
+          const created = await trx
+            .insertInto('business_calendars')
+            .values({ tenant_id: tenant.id, name: body.name, time_zone: body.timeZone, weekly_hours: JSON.stringify(body.weeklyHours) })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'business_hours.created', { type: 'business_hours', id: created.id }, body);
+          return created.id;
+        });
+        return c.json((await calendarViews(db, tenant.id, id))[0], 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/business-hours/:id',
+      tag: 'routing',
+      summary: 'Change a calendar',
+      access: { permission: 'admin.routing' },
+      params: idParams,
+      body: calendarBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
+      example: { name: 'Head office' },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('business_calendars')
+            .set({
+              ...(body.name ? { name: body.name } : {}),
+              ...(body.timeZone ? { time_zone: body.timeZone } : {}),
+              ...(body.weeklyHours ? { weekly_hours: JSON.stringify(body.weeklyHours) } : {}),
+            })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .execute();
+          await audit(trx, auth, 'business_hours.updated', { type: 'business_hours', id: params.id }, body);
+        });
+        return c.json((await calendarViews(db, tenant.id, params.id))[0]);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/business-hours/:id/holidays',
+      tag: 'routing',
+      summary: "Replace a calendar's holidays (local dates)",
+      access: { permission: 'admin.routing' },
+      params: idParams,
+      body: z.object({ holidays: z.array(z.object({ day: z.iso.date(), name: z.string().max(100).default('') })).max(400) }),
+      example: { holidays: [{ day: '2027-01-01', name: 'New year' }] },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        const unique = [...new Map(body.holidays.map((h) => [h.day, h])).values()];
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('calendar_holidays').where('tenant_id', '=', tenant.id).where('calendar_id', '=', params.id).execute();
+          if (unique.length) await trx.insertInto('calendar_holidays').values(unique.map((h) => ({ tenant_id: tenant.id, calendar_id: params.id, day: h.day, name: h.name }))).execute();
+          await audit(trx, auth, 'business_hours.holidays_set', { type: 'business_hours', id: params.id }, { days: unique.length });
+        });
+        return c.json((await calendarViews(db, tenant.id, params.id))[0]);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/business-hours/:id',
+      tag: 'routing',
+      summary: 'Delete a calendar (groups using it lose it)',
+      access: { permission: 'admin.routing' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('business_calendars').where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
+          await audit(trx, auth, 'business_hours.deleted', { type: 'business_hours', id: params.id });
+        });
+        return c.body(null, 204);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/**
+ * Issues an API key for a channel. The key is returned once; only its sha256 is kept (a key is
+ * 32 random bytes, so a fast hash is enough: there is nothing to guess from).
+ */
+export async function issueApiKey(db: Db, tenantId: string, channelId: string): Promise<{ id: string; key: string; prefix: string }> {
+  const key = `sbk_${randomBytes(32).toString('base64url')}`;
+  const prefix = key.slice(0, 10);
+  const row = await db
+    .insertInto('channel_api_keys')
+    .values({ tenant_id: tenantId, channel_id: channelId, prefix, key_hash: hashKey(key) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key, prefix };
+}
+
+/**
+ * true when `key` is a live key of the channel. The last use is written at most once a minute:
+ * a busy integration must not turn every request into a write on one row.
+ */
+export async function verifyApiKey(db: Db, channelId: string, key: string): Promise<boolean> {
+  if (!key.startsWith('sbk_') || key.length > 100) return false;
+  const row = await db
+    .selectFrom('channel_api_keys')
+    .select(['id', 'last_used_at'])
+    .where('key_hash', '=', hashKey(key))
+    .where('channel_id', '=', channelId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return false;
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    await db.updateTable('channel_api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+  }
+  return true;
+}
+
+export async function revokeApiKey(db: Db, tenantId: string, channelId: string, keyId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('channel_api_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('channel_id', '=', channelId)
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function listApiKeys(db: Db, tenantId: string, channelId: string) {
+  const rows = await db
+    .selectFrom('channel_api_keys')
+    .select(['id', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('channel_id', '=', channelId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    prefix: r.prefix,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,60 @@
+import type { Bus } from '../bus/bus.js';
+import type { Config } from '../config/config.js';
+import { openJson } from '../crypto/secrets.js';
+import type { Db } from '../db/database.js';
+import type { Channel } from '../db/schema.js';
+import type { Logger } from '../log/logger.js';
+import type { AnyConnector, ChannelContext } from './define.js';
+import type { ConnectorRegistry } from './registry.js';
+
+/** What the platform's connector machinery needs from the running process. */
+export interface ConnectorDeps {
+  db: Db;
+  bus: Bus;
+  logger: Logger;
+  config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'>;
+  registry: ConnectorRegistry;
+}
+
+export const secretsAssociatedData = (tenantId: string, channelId: string) => `${tenantId}:${channelId}`;
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stored settings and opened secrets of a channel, together: what its connector parses. */
+export function channelSettings(deps: Pick<ConnectorDeps, 'config'>, row: Channel): Record<string, unknown> {
+  const secrets = row.secrets
+    ? openJson<Record<string, unknown>>(deps.config.secretKey, row.secrets, secretsAssociatedData(row.tenant_id, row.id))
+    : {};
+  return { ...row.config, ...secrets };
+}
+
+/** Builds a connector's context for one channel row; the config is parsed by the connector's schema. */
+export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Channel): ChannelContext<any> {
+  const config = connector.config.parse(channelSettings(deps, row));
+  return {
+    channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
+    config,
+    db: deps.db,
+    bus: deps.bus,
+    logger: deps.logger.child({ channelId: row.id, channelType: row.type }),
+    publicUrl: deps.config.publicUrl,
+    dataDir: deps.config.dataDir,
+    secretKey: deps.config.secretKey,
+    inboundShards: deps.config.inboundShards,
+  };
+}
+
+/** An enabled channel of an installed connector, ready to work with; undefined otherwise. */
+export async function loadChannelContext(
+  deps: ConnectorDeps,
+  where: { id: string } | { publicKey: string },
+): Promise<{ connector: AnyConnector; ctx: ChannelContext<any> } | undefined> {
+  if ('id' in where && !UUID_PATTERN.test(where.id)) return undefined;
+  let query = deps.db.selectFrom('channels').selectAll().where('enabled', '=', true);
+  query = 'id' in where ? query.where('id', '=', where.id) : query.where('public_key', '=', where.publicKey);
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const connector = deps.registry.get(row.type);
+  if (!connector) return undefined;
+  return { connector, ctx: contextFor(deps, connector, row) };
+}

@@ -1,0 +1,164 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { sealJson } from '../crypto/secrets.js';
+import type { Db } from '../db/database.js';
+import type { Channel } from '../db/schema.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { issueApiKey } from './api-keys.js';
+import { channelSettings, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
+import { secretFields, type AnyConnector } from './define.js';
+
+type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
+
+/** A channel as an admin sees it: settings without secrets, and which secrets are set. */
+export interface ChannelView {
+  id: string;
+  type: string;
+  name: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secrets: Record<string, { set: boolean }>;
+  /** Where the provider sends its webhooks (the connector's routes hang below it). */
+  webhookUrl: string;
+  publicKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const nameSchema = z.string().trim().min(1).max(100);
+
+export async function createChannel(
+  deps: ChannelDeps,
+  tenantId: string,
+  input: { type: string; name: string; config?: Record<string, unknown> },
+): Promise<{ channel: ChannelView; apiKey?: string }> {
+  const connector = deps.registry.get(input.type);
+  if (!connector) throw new ValidationError('unknown channel type', [{ field: 'type', message: `no connector "${input.type}" is installed` }]);
+  const name = parseName(input.name);
+  const settings = parseSettings(connector, input.config ?? {});
+  const id = randomUUID();
+  const { config, secrets } = splitSecrets(deps, connector, tenantId, id, settings);
+  const row = await deps.db
+    .insertInto('channels')
+    .values({
+      id,
+      tenant_id: tenantId,
+      type: connector.type,
+      name,
+      config: JSON.stringify(config),
+      secrets,
+      public_key: connector.publicKey ? `pk_${randomBytes(16).toString('base64url')}` : null,
+    } as never)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const apiKey = connector.apiKeys ? (await issueApiKey(deps.db, tenantId, id)).key : undefined;
+  return { channel: channelView(deps, connector, row), ...(apiKey ? { apiKey } : {}) };
+}
+
+/**
+ * Changes a channel's name or settings. Secrets are write-only: a secret field left out keeps
+ * its value, a secret field given replaces it. The whole result is checked by the connector's
+ * schema before anything is written.
+ */
+export async function updateChannel(
+  deps: ChannelDeps,
+  tenantId: string,
+  channelId: string,
+  patch: { name?: string; config?: Record<string, unknown> },
+): Promise<ChannelView> {
+  const row = await findRow(deps.db, tenantId, channelId);
+  const connector = deps.registry.require(row.type);
+  const settings = patch.config ? parseSettings(connector, { ...channelSettings(deps, row), ...patch.config }) : undefined;
+  const sealed = settings ? splitSecrets(deps, connector, tenantId, channelId, settings) : undefined;
+  const updated = await deps.db
+    .updateTable('channels')
+    .set({
+      ...(patch.name !== undefined ? { name: parseName(patch.name) } : {}),
+      ...(sealed ? { config: JSON.stringify(sealed.config), secrets: sealed.secrets } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', channelId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return channelView(deps, connector, updated);
+}
+
+export async function setChannelEnabled(deps: ChannelDeps, tenantId: string, channelId: string, enabled: boolean): Promise<ChannelView> {
+  const row = await findRow(deps.db, tenantId, channelId);
+  const updated = await deps.db
+    .updateTable('channels')
+    .set({ enabled, updated_at: sql`now()` })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return channelView(deps, deps.registry.require(row.type), updated);
+}
+
+export async function listChannels(deps: ChannelDeps, tenantId: string): Promise<ChannelView[]> {
+  const rows = await deps.db.selectFrom('channels').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+  return rows.flatMap((row) => {
+    const connector = deps.registry.get(row.type);
+    return connector ? [channelView(deps, connector, row)] : [];
+  });
+}
+
+export async function getChannel(deps: ChannelDeps, tenantId: string, channelId: string): Promise<ChannelView> {
+  const row = await findRow(deps.db, tenantId, channelId);
+  return channelView(deps, deps.registry.require(row.type), row);
+}
+
+async function findRow(db: Db, tenantId: string, channelId: string): Promise<Channel> {
+  if (!UUID_PATTERN.test(channelId)) throw new NotFoundError('channel');
+  const row = await db.selectFrom('channels').selectAll().where('tenant_id', '=', tenantId).where('id', '=', channelId).executeTakeFirst();
+  if (!row) throw new NotFoundError('channel');
+  return row;
+}
+
+function parseName(name: string): string {
+  const parsed = nameSchema.safeParse(name);
+  if (!parsed.success) throw new ValidationError('the channel name is invalid', [{ field: 'name', message: 'must be 1 to 100 characters' }]);
+  return parsed.data;
+}
+
+function parseSettings(connector: AnyConnector, settings: Record<string, unknown>): Record<string, unknown> {
+  const parsed = connector.config.safeParse(settings);
+  if (!parsed.success) {
+    // Zod's messages never echo the value, so a bad secret is not repeated back.
+    throw new ValidationError(
+      'the channel settings are invalid',
+      parsed.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: i.message })),
+    );
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+function splitSecrets(deps: ChannelDeps, connector: AnyConnector, tenantId: string, channelId: string, settings: Record<string, unknown>) {
+  const secretNames = new Set(secretFields(connector));
+  const config: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) (secretNames.has(key) ? secrets : config)[key] = value;
+  return {
+    config,
+    secrets: Object.keys(secrets).length ? sealJson(deps.config.secretKey, secrets, secretsAssociatedData(tenantId, channelId)) : null,
+  };
+}
+
+function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel): ChannelView {
+  const stored = row.secrets ? channelSettings(deps, row) : {};
+  const secretNames = secretFields(connector);
+  const config = Object.fromEntries(Object.entries(row.config).filter(([key]) => !secretNames.includes(key)));
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    enabled: row.enabled,
+    config,
+    secrets: Object.fromEntries(secretNames.map((key) => [key, { set: stored[key] !== undefined && stored[key] !== '' }])),
+    webhookUrl: `${deps.config.publicUrl}/hooks/${row.id}`,
+    publicKey: row.public_key,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

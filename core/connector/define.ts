@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import type { Bus } from '../bus/bus.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/database.js';
+import type { ConversationKind } from '../db/schema.js';
+import type { ContentKind, InboundMessage, OutboundEnvelope } from '../domain/messages.js';
+import type { Logger } from '../log/logger.js';
+
+/** What a channel can carry, declared by its connector and checked by the conformance kit. */
+export interface Capabilities {
+  /** Content kinds customers can send through it. */
+  receive: readonly ContentKind[];
+  /** Content kinds agents can send through it. */
+  send: readonly ContentKind[];
+  typing?: boolean;
+  readReceipts?: boolean;
+  /** Several parallel conversations per customer (e-mail threads). */
+  threads?: boolean;
+  calls?: boolean;
+  /** The kind of conversation it opens; chat by default. */
+  conversationKind?: ConversationKind;
+}
+
+/** The channel a connector works for, with its configuration (secrets opened). */
+export interface ChannelInfo {
+  id: string;
+  tenantId: string;
+  type: string;
+  name: string;
+  publicKey: string | null;
+}
+
+/** What a connector's code gets to work with, for one channel. */
+export interface ChannelContext<C> {
+  channel: ChannelInfo;
+  config: C;
+  db: Db;
+  bus: Bus;
+  logger: Logger;
+  /** The address providers and browsers reach this installation at. */
+  publicUrl: string;
+  /** Where this installation keeps files (attachments under `attachments/`). */
+  dataDir: string;
+  /** The installation's secret key, for signing tokens (never logged). */
+  secretKey: Buffer;
+  inboundShards: number;
+}
+
+/** A provider's request as it arrived, before anything was parsed. */
+export interface RawRequest {
+  method: string;
+  /** The path below `/hooks/<channelId>`, e.g. `/messages`. */
+  path: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: Buffer;
+}
+
+export interface HookResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * What a verified webhook request leads to: provider payloads to normalize and publish (then
+ * `respond` builds the answer from what was accepted), or an answer right away (a URL check).
+ */
+export type HookOutcome =
+  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse }
+  | { response: HookResponse };
+
+export interface HttpRoute<C> {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Below `/hooks/<channelId>`; `/` for the channel's one endpoint. */
+  path: string;
+  /** Requests with a larger body are refused with 413 before anything else. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * Proves the request comes from the provider, on the raw bytes, before any parsing: throw
+   * UnauthorizedError (401) or ForbiddenError (403). A route with nothing to check says so by
+   * resolving, on purpose.
+   */
+  verify(request: RawRequest, ctx: ChannelContext<C>): Promise<void> | void;
+  /** Parses the verified request; throw ValidationError for a malformed one (400). */
+  handle(request: RawRequest, ctx: ChannelContext<C>): Promise<HookOutcome> | HookOutcome;
+}
+
+export interface HttpInbound<C> {
+  kind: 'http';
+  routes: readonly HttpRoute<C>[];
+}
+
+/** What a pull loop gets: its channel, a way to hand over payloads, and its saved cursor. */
+export interface PullContext<C> extends ChannelContext<C> {
+  /** Normalizes and publishes payloads with a confirm; resolves once the bus has them. */
+  accept(payloads: unknown[]): Promise<InboundMessage[]>;
+  cursor: { load(): Promise<Record<string, unknown>>; save(value: Record<string, unknown>): Promise<void> };
+  /** Aborted when the loop must stop (shutdown, lost lock, channel disabled). */
+  signal: AbortSignal;
+}
+
+export interface PullInbound<C> {
+  kind: 'pull';
+  /** A long-lived loop; resolve when `signal` aborts. The platform runs one per channel across the cluster. */
+  run(ctx: PullContext<C>): Promise<void>;
+}
+
+export interface SendReceipt {
+  /** The provider's id for the delivered message. */
+  id: string;
+  /** true when the provider confirmed delivery already (a webhook's 2xx), not just acceptance. */
+  delivered?: boolean;
+}
+
+/** A domain event as a connector's event handler gets it (see core/domain/events.ts). */
+export interface ChannelEvent {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * Domain events about this connector's channels that it passes on to the provider (the app API
+ * tells the company's backend a conversation was resolved). Failures are handled like sends:
+ * a retryable ConnectorError is retried with growing delays, then dead-lettered.
+ */
+export interface EventForwarding<C> {
+  kinds: readonly string[];
+  handle(event: ChannelEvent, ctx: ChannelContext<C>): Promise<void>;
+}
+
+/** Extra HTTP endpoints a browser-facing connector serves (the web chat's `/widget/*`). */
+export interface PublicMount {
+  prefix: string;
+  create(runtime: ConnectorRuntime): import('hono').Hono | Promise<import('hono').Hono>;
+}
+
+/** What the platform lends a connector's public endpoints. */
+export interface ConnectorRuntime {
+  db: Db;
+  bus: Bus;
+  logger: Logger;
+  config: Config;
+  /** Finds a channel of this connector by its public key and opens its configuration. */
+  channelByPublicKey(publicKey: string): Promise<ChannelContext<any> | undefined>;
+  /** Publishes normalized messages to the inbound shards; resolves after the broker's confirm. */
+  publishInbound(ctx: ChannelContext<any>, messages: InboundMessage[]): Promise<void>;
+  /** Normalizes payloads with the channel's connector, checks them, publishes with a confirm. */
+  accept(ctx: ChannelContext<any>, payloads: unknown[]): Promise<InboundMessage[]>;
+  /** Tells the outbox relay there is something to publish. */
+  pokeOutbox(): void;
+}
+
+export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
+  type: string;
+  displayName: string;
+  description?: string;
+  capabilities: Capabilities;
+  /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
+  config: S;
+  /** Whether channels of this type authenticate callers with API keys the platform issues. */
+  apiKeys?: boolean;
+  /** Whether channels of this type get a public key (a browser-facing handle). */
+  publicKey?: boolean;
+  inbound?: HttpInbound<z.infer<S>> | PullInbound<z.infer<S>>;
+  /** One provider payload → the messages it carries (none for a payload that is only a receipt). */
+  normalize(payload: unknown, ctx: ChannelContext<z.infer<S>>): InboundMessage | InboundMessage[] | Promise<InboundMessage | InboundMessage[]>;
+  /** Delivers a reply; returns the provider's id, or throws a ConnectorError. */
+  send(outbound: OutboundEnvelope, ctx: ChannelContext<z.infer<S>>): Promise<string | SendReceipt>;
+  mounts?: readonly PublicMount[];
+  events?: EventForwarding<z.infer<S>>;
+}
+
+export type AnyConnector = ConnectorDefinition<z.ZodObject>;
+
+const TYPE_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** Declares a connector. Checks the declaration itself, so a mistake shows at load, not at the first message. */
+export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefinition<S>): ConnectorDefinition<S> {
+  if (!TYPE_PATTERN.test(definition.type)) {
+    throw new TypeError(`connector type "${definition.type}" must be lower case letters, digits and '-' (2-40, starting with a letter)`);
+  }
+  if (!definition.displayName.trim()) throw new TypeError(`connector ${definition.type} needs a display name`);
+  if (!(definition.config instanceof z.ZodObject)) throw new TypeError(`connector ${definition.type}: config must be a zod object`);
+  if (definition.inbound?.kind === 'http') {
+    const seen = new Set<string>();
+    for (const route of definition.inbound.routes) {
+      if (!route.path.startsWith('/')) throw new TypeError(`connector ${definition.type}: route path "${route.path}" must start with '/'`);
+      const key = `${route.method} ${route.path}`;
+      if (seen.has(key)) throw new TypeError(`connector ${definition.type}: route ${key} is declared twice`);
+      seen.add(key);
+      if (typeof route.verify !== 'function') throw new TypeError(`connector ${definition.type}: route ${key} has no verify`);
+    }
+  }
+  return definition;
+}
+
+/** Marks a config field as a secret: write-only in the console, sealed at rest, never logged. */
+export function secret<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ secret: true, writeOnly: true }) as T;
+}
+
+export function isSecretField(schema: z.ZodType): boolean {
+  let current: z.ZodType | undefined = schema;
+  // Optional/default wrappers keep the mark on the inner schema or on themselves.
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (z.globalRegistry.get(current)?.secret === true) return true;
+    const inner: unknown = (current as unknown as { unwrap?: () => unknown }).unwrap?.() ?? (current.def as { innerType?: unknown }).innerType;
+    current = inner instanceof z.ZodType ? inner : undefined;
+  }
+  return false;
+}
+
+/** The names of a connector's secret config fields. */
+export function secretFields(definition: Pick<AnyConnector, 'config'>): string[] {
+  return Object.entries(definition.config.shape)
+    .filter(([, field]) => isSecretField(field as z.ZodType))
+    .map(([name]) => name);
+}
+
+/** The JSON Schema of a connector's settings, for the console's form; secrets carry `writeOnly`. */
+export function configJsonSchema(definition: Pick<AnyConnector, 'config'>): Record<string, unknown> {
+  return z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/** What the console shows about an installed connector. */
+export function describeConnector(definition: AnyConnector) {
+  return {
+    type: definition.type,
+    displayName: definition.displayName,
+    description: definition.description ?? null,
+    capabilities: definition.capabilities,
+    inbound: definition.inbound?.kind ?? null,
+    configSchema: configJsonSchema(definition),
+    secretFields: secretFields(definition),
+  };
+}

@@ -1,0 +1,93 @@
+import { Hono, type Context as HonoContext } from 'hono';
+import { ZodError } from 'zod';
+import { BusUnavailableError } from '../bus/bus.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.js';
+import { acceptPayloads } from './accept.js';
+import { loadChannelContext, type ConnectorDeps } from './channel-context.js';
+import type { HookResponse, HttpRoute, RawRequest } from './define.js';
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * Providers' webhooks: `/hooks/<channelId>/<route>`. For each request, in this order: find the
+ * channel and its connector's route, refuse an oversized body, let the connector verify the
+ * signature on the raw bytes, then parse, normalize, publish with a confirm, and only then
+ * answer 2xx. A broker failure answers 503 so the provider sends again.
+ */
+export function createHooksApp(deps: ConnectorDeps): Hono {
+  const app = new Hono();
+  const handle = async (c: HonoContext) => {
+    try {
+      return await answerHook(deps, c);
+    } catch (error) {
+      return hookError(deps, c, error);
+    }
+  };
+  app.all('/hooks/:channelId', handle);
+  app.all('/hooks/:channelId/*', handle);
+  return app;
+}
+
+async function answerHook(deps: ConnectorDeps, c: HonoContext): Promise<Response> {
+  const channelId = c.req.param('channelId') ?? '';
+  const found = await loadChannelContext(deps, { id: channelId });
+  const inbound = found?.connector.inbound;
+  if (!found || inbound?.kind !== 'http') throw new NotFoundError('channel');
+  const { connector, ctx } = found;
+  const url = new URL(c.req.url);
+  const prefix = `/hooks/${channelId}`;
+  const path = url.pathname.slice(url.pathname.indexOf(prefix) + prefix.length) || '/';
+  const candidates = inbound.routes.filter((r: HttpRoute<unknown>) => r.path === path);
+  if (candidates.length === 0) throw new NotFoundError('route');
+  const route = candidates.find((r: HttpRoute<unknown>) => r.method === c.req.method);
+  if (!route) return c.json({ error: 'method_not_allowed', message: `use ${candidates.map((r: HttpRoute<unknown>) => r.method).join(', ')}` }, 405);
+
+  const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (Number(c.req.header('content-length') ?? 0) > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
+  const body = Buffer.from(await c.req.arrayBuffer());
+  if (body.length > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
+
+  const request: RawRequest = {
+    method: c.req.method,
+    path,
+    headers: Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v])),
+    query: Object.fromEntries(url.searchParams),
+    body,
+  };
+  await route.verify(request, ctx);
+  const outcome = await route.handle(request, ctx);
+  if ('response' in outcome) return respond(c, outcome.response);
+  const accepted = await acceptPayloads(connector, ctx, outcome.payloads);
+  return respond(c, outcome.respond?.(accepted) ?? { status: 200, body: { accepted: accepted.map((m) => m.externalId) } });
+}
+
+function respond(c: HonoContext, response: HookResponse): Response {
+  const headers = new Headers(response.headers);
+  if (response.body === undefined) return new Response(null, { status: response.status, headers });
+  if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) {
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
+    return new Response(response.body as string, { status: response.status, headers });
+  }
+  headers.set('content-type', 'application/json');
+  return c.body(JSON.stringify(response.body), response.status as 200, Object.fromEntries(headers));
+}
+
+/**
+ * Providers decide whether to send again from the status alone, so it must be exact: 4xx for
+ * what a retry cannot fix, 503 for what it can. Details of unexpected errors stay in the log.
+ */
+function hookError(deps: ConnectorDeps, c: HonoContext, error: unknown): Response {
+  if (error instanceof ZodError) {
+    return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
+  }
+  if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
+  if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
+  if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
+  if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
+  if (error instanceof BusUnavailableError) {
+    deps.logger.warn({ err: error.message }, 'bus unavailable; webhook refused with 503');
+    return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);
+  }
+  deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'webhook failed');
+  return c.json({ error: 'internal', message: 'internal error' }, 500);
+}

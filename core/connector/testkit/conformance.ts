@@ -1,0 +1,245 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContentKind, ContentPart, InboundEnvelope, OutboundEnvelope } from '../../domain/messages.js';
+import { getChannel, listChannels } from '../channels.js';
+import { secretFields, type AnyConnector } from '../define.js';
+import { ConnectorError } from '../errors.js';
+import { channelContext, openHarness, type Harness, type Services } from './harness.js';
+
+export type Credentials = 'valid' | 'missing' | 'bad';
+
+/** Where a connector's sends land in a test: a fake provider, or the bus for the web chat. */
+export interface SendTarget {
+  /** Settings that point the channel at this target. */
+  settings: Record<string, unknown>;
+  /** What the target received, oldest first. */
+  received(): Promise<unknown[]>;
+  /** Called once the channel exists, for targets that listen on the harness (the bus, say). */
+  attach?(harness: Harness): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SendFailureCase {
+  name: string;
+  /** Makes the next send fail in this way. */
+  arrange(target: SendTarget, harness: Harness): Promise<void> | void;
+  /** Sends to this customer instead of the usual one (an unknown recipient, say). */
+  recipient?: string;
+  retryable: boolean;
+}
+
+/** What a connector tells the kit so it can drive it like its provider would. */
+export interface ConformanceSubject {
+  connector: AnyConnector;
+  /** The channel's settings in the test, secrets included; merged over the send target's. */
+  settings: Record<string, unknown>;
+  /** Provider payloads, at least one for every content kind the connector declares it receives. */
+  samples: Partial<Record<ContentKind, unknown>>;
+  /** The HTTP request the provider would make to deliver `body`, with good, missing or bad credentials. */
+  request(harness: Harness, body: Buffer, credentials: Credentials): Promise<{ path: string; init: RequestInit }> | { path: string; init: RequestInit };
+  /** The bytes of a payload on the wire (JSON unless said otherwise). */
+  encode?(payload: unknown): Buffer;
+  sendTarget(): Promise<SendTarget>;
+  /** The customer sends go to, when the channel must know them first (a web chat visitor). */
+  recipient?(harness: Harness): Promise<string>;
+  /** Ways a send can fail, with whether a retry may help. At least one. */
+  sendFailures: SendFailureCase[];
+  /** The database and bus to run on; embedded ones (PGlite in memory, in-process bus) otherwise. */
+  services?: () => Promise<Services>;
+  /**
+   * Runs published envelopes through the real inbound pipeline (the router) and returns how many
+   * messages with this external id are stored. Without it, the kit checks that a replay carries
+   * the same dedupe key (channel, external id), which the pipeline's unique index enforces.
+   */
+  storedCount?: (harness: Harness, envelopes: InboundEnvelope[], externalId: string) => Promise<number>;
+  /** fast-check runs for the malformed-payload property (default 60). */
+  propertyRuns?: number;
+}
+
+const sampleOutboundPart = (kind: ContentKind): ContentPart => {
+  switch (kind) {
+    case 'text':
+      return { type: 'text', text: 'Your order ships today.' };
+    case 'location':
+      return { type: 'location', latitude: 31.2304, longitude: 121.4737, label: 'Shanghai' };
+    case 'link':
+      return { type: 'link', url: 'https://example.com/track/1', title: 'Track it' };
+    case 'event':
+      return { type: 'event', name: 'order.shipped', data: { orderId: 'A-1' } };
+    default:
+      return { type: kind, url: 'https://example.com/files/receipt', name: 'receipt', mimeType: kind === 'image' ? 'image/png' : 'application/pdf', size: 10 };
+  }
+};
+
+/**
+ * The checks every connector passes, as one vitest `describe` block:
+ *
+ *   describeConformance({ connector, settings, samples, request, sendTarget, sendFailures });
+ */
+export function describeConformance(subject: ConformanceSubject): void {
+  const { connector } = subject;
+  const encode = subject.encode ?? ((payload: unknown) => Buffer.from(JSON.stringify(payload)));
+  const answers: string[] = [];
+
+  describe(`connector conformance: ${connector.type}`, () => {
+    let harness: Harness;
+    let target: SendTarget;
+
+    beforeAll(async () => {
+      target = await subject.sendTarget();
+      harness = await openHarness(connector, { ...target.settings, ...subject.settings }, subject.services);
+      await target.attach?.(harness);
+    });
+    afterAll(async () => {
+      await target?.close();
+      await harness?.close();
+    });
+
+    async function deliver(body: Buffer, credentials: Credentials = 'valid'): Promise<Response> {
+      const { path, init } = await subject.request(harness, body, credentials);
+      const response = await harness.request(path, init);
+      answers.push(await response.clone().text());
+      return response;
+    }
+
+    const publishedSince = async (before: number, expected: number) => {
+      const deadline = Date.now() + 5000;
+      while (harness.published.length - before < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 30));
+      return harness.published.slice(before);
+    };
+
+    it('declares a sample payload for every content kind it receives', () => {
+      for (const kind of connector.capabilities.receive) expect(subject.samples[kind], `sample for "${kind}"`).toBeDefined();
+    });
+
+    it('accepts every sample with 2xx only after the bus took it, normalized into the declared kind', async () => {
+      for (const kind of connector.capabilities.receive) {
+        const before = harness.published.length;
+        const response = await deliver(encode(subject.samples[kind]));
+        expect(response.status, `${kind}: ${answers.at(-1)}`).toBeLessThan(300);
+        // The confirm came before the answer, so the message is on the bus already.
+        const envelopes = await publishedSince(before, 1);
+        expect(envelopes.length).toBeGreaterThanOrEqual(1);
+        const envelope = envelopes[0]!;
+        expect(envelope).toMatchObject({ version: 1, channelId: harness.channel.id, tenantId: harness.tenantId, channelType: connector.type });
+        expect(envelope.message.parts.map((p) => p.type)).toContain(kind);
+      }
+    });
+
+    it('stores a replayed inbound once', async () => {
+      const sample = subject.samples.text ?? Object.values(subject.samples)[0];
+      const before = harness.published.length;
+      const body = encode(sample);
+      expect((await deliver(body)).status).toBeLessThan(300);
+      expect((await deliver(body)).status).toBeLessThan(300);
+      const envelopes = await publishedSince(before, 2);
+      const keys = new Set(envelopes.map((e) => `${e.channelId}|${e.message.externalId}`));
+      expect(keys.size).toBe(1);
+      if (subject.storedCount) expect(await subject.storedCount(harness, envelopes, envelopes[0]!.message.externalId)).toBe(1);
+    });
+
+    it('refuses a missing or bad signature with 401/403 and publishes nothing', async () => {
+      const sample = subject.samples.text ?? Object.values(subject.samples)[0];
+      const before = harness.published.length;
+      for (const credentials of ['missing', 'bad'] as const) {
+        const response = await deliver(encode(sample), credentials);
+        expect([401, 403], `${credentials} credentials`).toContain(response.status);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(harness.published.length).toBe(before);
+    });
+
+    it('answers 400 to malformed payloads, never crashes, and publishes nothing for them', async () => {
+      const samples = Object.values(subject.samples).filter((s) => s && typeof s === 'object') as Record<string, unknown>[];
+      const garbage = fc.oneof(
+        fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
+        fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+        fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => Buffer.from(JSON.stringify(v))),
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((v) => Buffer.from(JSON.stringify(v))),
+      );
+      await fc.assert(
+        fc.asyncProperty(garbage, async (body) => {
+          const before = harness.published.length;
+          const response = await deliver(body);
+          expect(response.status).toBe(400);
+          expect(harness.published.length).toBe(before);
+        }),
+        { numRuns: subject.propertyRuns ?? 60 },
+      );
+      if (samples.length === 0) return;
+      const mutated = fc.tuple(fc.constantFrom(...samples), fc.nat(), fc.jsonValue({ maxDepth: 2 })).map(([sample, n, value]) => {
+        const keys = Object.keys(sample);
+        const copy: Record<string, unknown> = { ...sample };
+        if (keys.length) copy[keys[n % keys.length]!] = value;
+        return copy;
+      });
+      await fc.assert(
+        fc.asyncProperty(mutated, async (payload) => {
+          const before = harness.published.length;
+          const response = await deliver(encode(payload));
+          expect([200, 201, 202, 204, 400]).toContain(response.status);
+          if (response.status === 400) expect(harness.published.length).toBe(before);
+        }),
+        { numRuns: subject.propertyRuns ?? 60 },
+      );
+    });
+
+    it('sends every content kind it declares, returning the provider id', async () => {
+      const ctx = await channelContext(harness);
+      const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
+      for (const kind of connector.capabilities.send) {
+        const before = (await target.received()).length;
+        const receipt = await connector.send(outboundFor(harness, [sampleOutboundPart(kind)], recipient), ctx);
+        const id = typeof receipt === 'string' ? receipt : receipt.id;
+        expect(typeof id).toBe('string');
+        expect(id.length).toBeGreaterThan(0);
+        const received = await target.received();
+        expect(received.length, `the target got the ${kind}`).toBeGreaterThan(before);
+        expect(JSON.stringify(received.at(-1))).toContain(`"type":"${kind}"`);
+      }
+    });
+
+    it('classifies send failures as retryable or permanent', async () => {
+      expect(subject.sendFailures.length).toBeGreaterThan(0);
+      const ctx = await channelContext(harness);
+      const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
+      for (const failure of subject.sendFailures) {
+        await failure.arrange(target, harness);
+        const error = await connector.send(outboundFor(harness, [sampleOutboundPart('text')], failure.recipient ?? recipient), ctx).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, failure.name).toBeInstanceOf(ConnectorError);
+        expect((error as ConnectorError).retryable, failure.name).toBe(failure.retryable);
+      }
+    });
+
+    it('never shows its secrets in logs, API answers or published messages', async () => {
+      const names = secretFields(connector);
+      const values = names.map((n) => subject.settings[n] ?? target.settings[n]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+      const views = JSON.stringify([
+        await getChannel(harness.deps, harness.tenantId, harness.channel.id),
+        await listChannels(harness.deps, harness.tenantId),
+        harness.channel,
+      ]);
+      for (const name of names) expect(views).toContain(`"${name}":{"set":`);
+      const everything = [harness.logs(), views, answers.join('\n'), JSON.stringify(harness.published)].join('\n');
+      for (const value of values) expect(everything.includes(value), 'a secret value leaked').toBe(false);
+    });
+  });
+}
+
+function outboundFor(harness: Harness, parts: ContentPart[], recipient: string): OutboundEnvelope {
+  return {
+    version: 1,
+    tenantId: harness.tenantId,
+    channelId: harness.channel.id,
+    channelType: harness.channel.type,
+    messageId: String(Math.floor(Math.random() * 1e9)),
+    conversationId: '00000000-0000-4000-8000-000000000001',
+    recipient: { externalId: recipient },
+    threadKey: '',
+    parts,
+  };
+}

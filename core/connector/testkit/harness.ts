@@ -1,0 +1,122 @@
+import { Writable } from 'node:stream';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { declareInboundShards, type Bus, type Consumer } from '../../bus/index.js';
+import { MemoryBus } from '../../bus/memory/memory-bus.js';
+import type { Db } from '../../db/database.js';
+import { openPgliteDatabase } from '../../db/pglite/pglite-database.js';
+import { migrateUp } from '../../db/migrate.js';
+import type { InboundEnvelope } from '../../domain/messages.js';
+import { createLogger } from '../../log/logger.js';
+import type { Config } from '../../config/config.js';
+import type { AnyConnector } from '../define.js';
+import { ConnectorRegistry } from '../registry.js';
+import { createChannel, type ChannelView } from '../channels.js';
+import { createConnectorRuntime } from '../runtime.js';
+import { createHooksApp } from '../gateway.js';
+import { loadChannelContext, type ConnectorDeps } from '../channel-context.js';
+
+export interface Services {
+  db: Db;
+  bus: Bus;
+  close(): Promise<void>;
+}
+
+/** PGlite in memory and the in-process bus: what the kit uses when a test brings nothing else. */
+export async function embeddedServices(): Promise<Services> {
+  const database = await openPgliteDatabase('memory://');
+  await migrateUp(database.db);
+  const bus = new MemoryBus();
+  return { db: database.db, bus, close: async () => { await bus.close(); await database.close(); } };
+}
+
+/**
+ * One connector, one channel, the gateway's HTTP app and a view of what reached the inbound
+ * shards: the world a conformance check runs in. Every log line is kept, to look for secrets.
+ */
+export interface Harness {
+  deps: ConnectorDeps;
+  app: Hono;
+  channel: ChannelView;
+  apiKey: string | undefined;
+  tenantId: string;
+  /** Envelopes the broker confirmed, in order. */
+  published: InboundEnvelope[];
+  logs: () => string;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(
+  connector: AnyConnector,
+  settings: Record<string, unknown>,
+  open: () => Promise<Services> = embeddedServices,
+): Promise<Harness> {
+  const services = await open();
+  let logText = '';
+  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
+  const shards = 2;
+  const config = {
+    publicUrl: 'http://switchboard.test',
+    dataDir: mkdtempSync(join(tmpdir(), 'sb-kit-')),
+    secretKey: randomBytes(32),
+    inboundShards: shards,
+    retry: { attempts: 2, baseDelayMs: 50 },
+  } as Config;
+  // What the broker confirmed, recorded the moment the publish resolves: exactly what a 2xx promised.
+  const published: InboundEnvelope[] = [];
+  const inner = services.bus;
+  const bus: Bus = {
+    kind: inner.kind,
+    declareQueue: (definition) => inner.declareQueue(definition),
+    publish: async (exchange, routingKey, body, options) => {
+      await inner.publish(exchange, routingKey, body, options);
+      if (exchange === 'inbound') published.push(JSON.parse(JSON.stringify(body)) as InboundEnvelope);
+    },
+    consume: (queue, handler, options) => inner.consume(queue, handler, options),
+    consumeBatch: (queue, handler, options) => inner.consumeBatch(queue, handler, options),
+    peekDeadLetters: (queue, limit) => inner.peekDeadLetters(queue, limit),
+    replayDeadLetters: (queue, limit) => inner.replayDeadLetters(queue, limit),
+    depth: (queue) => inner.depth(queue),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+  const deps: ConnectorDeps = { db: services.db, bus, logger, config, registry: new ConnectorRegistry([connector]) };
+  const queues = await declareInboundShards(services.bus, shards, config.retry);
+  const consumers: Consumer[] = [];
+  for (const queue of queues) consumers.push(await services.bus.consume(queue, async () => {}, { prefetch: 50 }));
+  const tenant = await services.db
+    .insertInto('tenants')
+    .values({ slug: `kit-${randomBytes(4).toString('hex')}`, name: 'Conformance' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { channel, apiKey } = await createChannel(deps, tenant.id, { type: connector.type, name: 'Conformance', config: settings });
+  const runtime = createConnectorRuntime(deps, config, () => {});
+  const app = new Hono();
+  app.route('/', createHooksApp(deps));
+  for (const mount of connector.mounts ?? []) app.route(mount.prefix, await mount.create(runtime));
+  return {
+    deps,
+    app,
+    channel,
+    apiKey,
+    tenantId: tenant.id,
+    published,
+    logs: () => logText,
+    request: async (path, init) => app.request(`http://switchboard.test${path}`, init),
+    close: async () => {
+      for (const consumer of consumers) await consumer.close();
+      await services.close();
+    },
+  };
+}
+
+/** The channel's connector context, as the platform builds it (for calling normalize and send directly). */
+export async function channelContext(harness: Harness) {
+  const found = await loadChannelContext(harness.deps, { id: harness.channel.id });
+  if (!found) throw new Error('the test channel is not there');
+  return found.ctx;
+}

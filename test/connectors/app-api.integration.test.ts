@@ -1,0 +1,129 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, ROLES } from '../../core/config/config.js';
+import { createLogger } from '../../core/log/logger.js';
+import { queueReply } from '../../core/conversations/reply.js';
+import { createChannel } from '../../core/connector/channels.js';
+import { signPayload } from '../../core/connector/signatures.js';
+import { webhookReceiver, type WebhookReceiver } from '../../core/connector/testkit/receiver.js';
+import { connectorDeps } from '../../console/cli/gateway.js';
+import { startProcess, type RunningProcess } from '../../console/cli/start.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+
+const SIGNING_SECRET = 'inbound-signing-secret-0123';
+const WEBHOOK_SECRET = 'webhook-signing-secret-4567';
+
+describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL and RabbitMQ', () => {
+  let database: Awaited<ReturnType<typeof emptyPgDatabase>>;
+  let running: RunningProcess;
+  let receiver: WebhookReceiver;
+  let logs = '';
+
+  beforeAll(async () => {
+    database = await emptyPgDatabase();
+    receiver = await webhookReceiver();
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      AMQP_URL: AMQP_URL!,
+      BUS_NAMESPACE,
+      SECRET_KEY: 'ab'.repeat(32),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-appapi-')),
+      BUS_RETRY_BASE_MS: '200',
+      BUS_RETRY_ATTEMPTS: '3',
+      LOG_LEVEL: 'debug',
+    });
+    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    running = await startProcess(config, ROLES, logger);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await receiver?.close();
+    await database?.drop();
+  });
+
+  it('takes a message in through the app API and delivers the agent reply to a signed webhook, retrying a 503', async () => {
+    const db = running.ctx.database.db;
+    const tenant = await db.insertInto('tenants').values({ slug: 'shop', name: 'Shop' }).returning('id').executeTakeFirstOrThrow();
+    const deps = await connectorDeps(running.ctx);
+    const { channel, apiKey } = await createChannel(deps, tenant.id, {
+      type: 'app-api',
+      name: 'Shop app',
+      config: { webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET, signingSecret: SIGNING_SECRET },
+    });
+
+    // In: the company's backend posts a customer's message, signed.
+    const body = JSON.stringify({ clientMessageId: 'order-q-1', user: { id: 'cust-7', name: 'Li Lei' }, text: 'Is my parcel on its way?' });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const post = () =>
+      fetch(`${running.url}/hooks/${channel.id}/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'x-switchboard-timestamp': timestamp,
+          'x-switchboard-signature': signPayload(SIGNING_SECRET, timestamp, body),
+        },
+        body,
+      });
+    const accepted = await post();
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toEqual({ accepted: [{ clientMessageId: 'order-q-1' }] });
+    // The backend's retry of the same message is accepted and stored once.
+    expect((await post()).status).toBe(202);
+
+    const stored = await eventually(() =>
+      db.selectFrom('messages').selectAll().where('channel_id', '=', channel.id).where('external_id', '=', 'order-q-1').executeTakeFirst(),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const copies = await db.selectFrom('messages').select('id').where('channel_id', '=', channel.id).where('direction', '=', 'in').execute();
+    expect(copies).toHaveLength(1);
+
+    // Out: an agent answers; the company's webhook fails once with 503, then takes it.
+    receiver.failNext(503);
+    const { message } = await queueReply(db, {
+      tenantId: tenant.id,
+      conversationId: stored!.conversation_id,
+      sender: { type: 'agent', id: null },
+      parts: [{ type: 'text', text: 'Yes, it left the warehouse this morning.' }],
+    });
+    running.ctx.relay.poke();
+    const delivered = await eventually(async () => {
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow();
+      return row.status === 'delivered' ? row : undefined;
+    });
+    expect(delivered!.error).toBeNull();
+
+    expect(receiver.requests.map((r) => r.status)).toEqual([503, 200]);
+    const [first, second] = receiver.requests;
+    const deliveryId = `msg_${message.id}`;
+    for (const request of [first!, second!]) {
+      expect(request.headers['x-switchboard-delivery']).toBe(deliveryId);
+      const ts = String(request.headers['x-switchboard-timestamp']);
+      expect(request.headers['x-switchboard-signature']).toBe(signPayload(WEBHOOK_SECRET, ts, request.body));
+    }
+    expect(second!.json).toMatchObject({
+      deliveryId,
+      type: 'message.created',
+      conversationId: stored!.conversation_id,
+      user: { id: 'cust-7' },
+      parts: [{ type: 'text', text: 'Yes, it left the warehouse this morning.' }],
+      inReplyTo: 'order-q-1',
+    });
+
+    // Every attempt is on record, for the console to show.
+    const attempts = await db.selectFrom('webhook_deliveries').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+    expect(attempts.map((a) => [a.attempt, a.status_code])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
+    expect(attempts[0]!.error).toContain('503');
+
+    // And no secret or key reached the log.
+    for (const secret of [SIGNING_SECRET, WEBHOOK_SECRET, apiKey!]) expect(logs).not.toContain(secret);
+  });
+});

@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+describe('switchboard connector new', () => {
+  // A project of its own beside this one (sharing core and node_modules), so the suite's files are untouched.
+  const root = mkdtempSync(join(tmpdir(), 'sb-scaffold-'));
+  symlinkSync(join(repo, 'core'), join(root, 'core'));
+  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' }, timeout: 120_000 });
+
+  it('writes a connector folder whose conformance test passes as written', { timeout: 150_000 }, () => {
+    const made = run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'demo-chat']);
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    for (const file of ['connector.ts', 'inbound.ts', 'normalize.ts', 'send.ts', 'fixtures/message.json', 'conformance.test.ts']) {
+      expect(existsSync(join(root, 'connectors/demo-chat', file)), file).toBe(true);
+    }
+    const tested = run([join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root, 'connectors/demo-chat']);
+    expect(tested.stdout + tested.stderr).toMatch(/Tests\s+.*8 passed/);
+    expect(tested.status).toBe(0);
+  });
+
+  it('refuses a bad name and an existing folder', () => {
+    expect(run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'Bad Name']).status).not.toBe(0);
+    const again = run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'demo-chat']);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('already exists');
+  });
+});

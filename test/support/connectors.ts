@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Bus } from '../../core/bus/bus.js';
+import type { Config } from '../../core/config/config.js';
+import type { ConnectorDeps } from '../../core/connector/channel-context.js';
+import type { AnyConnector } from '../../core/connector/define.js';
+import { ConnectorRegistry } from '../../core/connector/registry.js';
+import type { Db } from '../../core/db/database.js';
+import { createLogger } from '../../core/log/logger.js';
+
+/** Connector machinery over a test's database and bus, with every log line kept. */
+export function testDeps(db: Db, bus: Bus, connectors: AnyConnector[], overrides: Partial<Config> = {}): ConnectorDeps & { logs(): string } {
+  let logText = '';
+  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
+  const config = {
+    publicUrl: 'http://switchboard.test',
+    dataDir: mkdtempSync(join(tmpdir(), 'sb-conn-')),
+    secretKey: randomBytes(32),
+    inboundShards: 2,
+    retry: { attempts: 2, baseDelayMs: 100 },
+    ...overrides,
+  } as Config;
+  return { db, bus, logger, config, registry: new ConnectorRegistry(connectors), logs: () => logText };
+}
+
+export async function seedTenant(db: Db, slug = `t-${randomBytes(4).toString('hex')}`): Promise<string> {
+  const row = await db.insertInto('tenants').values({ slug, name: slug }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The real PostgreSQL and RabbitMQ when configured (a fresh database, this file's bus namespace), for the conformance kit. */
+export async function realServices(): Promise<{ db: Db; bus: Bus; close(): Promise<void> }> {
+  const { freshDatabase, busFactories } = await import('./services.js');
+  const database = await freshDatabase();
+  const factory = busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!;
+  const bus = await factory.open();
+  return {
+    db: database.db,
+    bus,
+    close: async () => {
+      await bus.close();
+      await database.drop();
+    },
+  };
+}
