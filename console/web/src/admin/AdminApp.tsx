@@ -11,6 +11,7 @@ import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
+import { RoutingRulesPage } from './RoutingRulesPage.js';
 
 /** The admins' settings, loaded only when opened. Paths here are below /admin. */
 export default function AdminApp() {
@@ -23,6 +24,7 @@ export default function AdminApp() {
   const sections = [
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
+    { path: '/routing', label: t('admin.routing'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
     { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
@@ -41,6 +43,7 @@ export default function AdminApp() {
         <Switch>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
+          <Route path="/routing">{() => <RoutingRulesPage api={api} />}</Route>
           <Route path="/roles">{() => <RolesPage api={api} />}</Route>
           <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>

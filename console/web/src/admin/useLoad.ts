@@ -21,5 +21,7 @@ export function useLoad<T>(load: () => Promise<T>) {
     };
   }, [load, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { data, error, reload };
+  /** Shows a change at once, before the server confirms it (a reload then shows what it kept). */
+  const update = useCallback((change: (current: T) => T) => setData((current) => (current === undefined ? current : change(current))), []);
+  return { data, error, reload, update };
 }

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, UserView } from './types.js';
+import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -27,6 +27,12 @@ export function adminApi(client: ApiClient) {
     deleteRole: (id: string) => client.delete<unknown>(`/roles/${encodeURIComponent(id)}`),
     cannedResponses: () => client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses'),
     createCannedResponse: (body: Omit<CannedResponse, 'id'>) => client.post<CannedResponse>('/canned-responses', body),
+    routingRules: () => client.get<{ rules: RoutingRuleView[] }>('/routing-rules'),
+    createRoutingRule: (body: { name: string; enabled: boolean; conditions: RuleCondition[]; actions: RuleActions }) =>
+      client.post<RoutingRuleView>('/routing-rules', body),
+    updateRoutingRule: (id: string, body: { enabled?: boolean }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
+    orderRoutingRules: (ids: string[]) => client.put<{ ids: string[] }>('/routing-rules/order', { ids }),
+    deleteRoutingRule: (id: string) => client.delete<unknown>(`/routing-rules/${encodeURIComponent(id)}`),
     apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
     createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
     revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),

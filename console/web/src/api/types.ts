@@ -135,3 +135,28 @@ export interface AuditEntry {
   details: Record<string, unknown>;
   at: string;
 }
+
+export type RuleCondition =
+  | { type: 'channel'; channelIds?: string[]; channelTypes?: string[] }
+  | { type: 'keyword'; anyOf?: string[]; pattern?: string }
+  | { type: 'contact_tag'; [key: string]: unknown }
+  | { type: 'contact_attribute'; [key: string]: unknown }
+  | { type: 'language'; [key: string]: unknown }
+  | { type: 'business_hours'; [key: string]: unknown };
+
+export interface RuleActions {
+  groupId?: string;
+  requiredSkills?: { skillId: string; minLevel: number }[];
+  priority?: number;
+  agentId?: string;
+  autoReply?: string;
+}
+
+export interface RoutingRuleView {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  conditions: RuleCondition[];
+  actions: RuleActions;
+}
