@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
 /** Ends the run with one plain line: `N passed, N failed` (and `, N skipped` when any were). */
 export default class SummaryReporter implements Reporter {
@@ -13,7 +13,7 @@ export default class SummaryReporter implements Reporter {
         tests++;
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed' || insideFailedSuite(test)) failed++;
         else {
           skipped++;
           skippedNames.push(`${module.moduleId.replace(process.cwd() + '/', '')} > ${test.fullName}`);
@@ -25,8 +25,16 @@ export default class SummaryReporter implements Reporter {
     failed += unhandledErrors.length;
     const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     const note = skippedNames.length
-      ? `\nSkipped (they need DATABASE_URL and AMQP_URL pointing at PostgreSQL and RabbitMQ):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}\n`
+      ? `\nSkipped (most need DATABASE_URL and AMQP_URL pointing at PostgreSQL and RabbitMQ):\n${skippedNames.map((n) => `  - ${n}`).join('\n')}\n`
       : '';
     setImmediate(() => process.stdout.write(`${note}\n${line}\n`));
   }
+}
+
+/** A test that never ran because its suite's hook failed counts as failed, not skipped. */
+function insideFailedSuite(test: TestCase): boolean {
+  for (let parent: TestCase['parent'] | undefined = test.parent; parent; parent = parent.type === 'suite' ? parent.parent : undefined) {
+    if (parent.state() === 'failed') return true;
+  }
+  return false;
 }
