@@ -70,6 +70,14 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -193,6 +201,9 @@ async function openFeed(baseUrl: string, cookie: string, slug: string) {
   const seen = new Map<string, number>();
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers: { cookie, 'x-switchboard-tenant': slug } });
   let ready = false;
+  socket.on('close', (code, reason) => {
+    if (!stopping) log(`the agent feed closed: ${code} ${String(reason)}`);
+  });
   socket.on('message', (data) => {
     const at = performance.timeOrigin + performance.now();
     const message = JSON.parse(String(data));
@@ -232,7 +243,11 @@ let exitCode = 0;
 try {
   await adminQuery(`CREATE DATABASE ${dbName}`);
   log(`database ${dbName}; raw broker ceiling first`);
-  const raw = await measureRawBroker({ url: AMQP_URL, messages: Math.min(Math.max(MESSAGES, 5000), 20_000), payload: Buffer.alloc(payloadSize, 'x') });
+  const raw = await withTimeout(
+    measureRawBroker({ url: AMQP_URL, messages: Math.min(Math.max(MESSAGES, 5000), 20_000), payload: Buffer.alloc(payloadSize, 'x') }),
+    120_000,
+    'the raw broker measurement (is RabbitMQ answering?)',
+  );
   log(`raw broker: ${raw.msgs_per_s} msg/s (${payloadSize} B)`);
 
   const [webPort, routerPort] = [await freePort(), await freePort()];
