@@ -123,6 +123,22 @@ function rssOf(pid: number): { rss_mb: number; hwm_mb: number } {
   return { rss_mb: Math.round(kb('VmRSS') / 1024), hwm_mb: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** Commits and rows touched in the bench database so far (PostgreSQL's statistics, flushed within a second). */
+async function databaseCounters(): Promise<{ commits: number; returned: number; written: number }> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ commits: string; returned: string; written: string }>(
+      'select xact_commit as commits, tup_returned + tup_fetched as returned, tup_inserted + tup_updated + tup_deleted as written from pg_stat_database where datname = $1',
+      [dbName],
+    );
+    const row = rows[0];
+    return { commits: Number(row?.commits ?? 0), returned: Number(row?.returned ?? 0), written: Number(row?.written ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
 function percentile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
@@ -147,7 +163,8 @@ async function cleanUp(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 function startSwitchboard(roles: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, [join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
     cwd: root,
     stdio: ['ignore', 2, 2],
     env: {
@@ -161,7 +178,6 @@ function startSwitchboard(roles: string, port: number): ChildProcess {
       BUS_QUEUE_TYPE: 'quorum',
       LOG_LEVEL: 'warn',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
     },
   });
   children.push(child);
@@ -316,6 +332,7 @@ try {
     const rabbitBefore = cpuSecondsOfCommand('beam.smp');
     const postgresBefore = cpuSecondsOfCommand('postgres');
     const selfBefore = process.cpuUsage();
+    const dbBefore = await databaseCounters();
     const { result } = await runLoad({ url: hooksUrl, apiKey, messages, rate, prefix });
     // Drain: wait until every accepted message reached the feed, or nothing new came for DRAIN_MS.
     let lastCount = -1;
@@ -329,6 +346,8 @@ try {
       } else if (Date.now() - lastChange > DRAIN_MS) break;
       await sleep(100);
     }
+    await sleep(1200); // PostgreSQL flushes its statistics about once a second
+    const dbAfter = await databaseCounters();
     const latencies: number[] = [];
     let lastSeen = 0;
     let lost = 0;
@@ -375,6 +394,11 @@ try {
         rss_mb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.rss_mb])),
         peak_rss_mb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.hwm_mb])),
         cpu_seconds: cpu,
+        db_per_message: {
+          commits: Number(((dbAfter.commits - dbBefore.commits) / Math.max(1, result.ids.length)).toFixed(2)),
+          rows_read: Number(((dbAfter.returned - dbBefore.returned) / Math.max(1, result.ids.length)).toFixed(1)),
+          rows_written: Number(((dbAfter.written - dbBefore.written) / Math.max(1, result.ids.length)).toFixed(1)),
+        },
         lost,
       })}\n`,
     );
