@@ -139,6 +139,20 @@ async function databaseCounters(): Promise<{ commits: number; returned: number; 
   }
 }
 
+/** On stderr: the tables PostgreSQL read the most rows from during the run (a missing or unselective index shows here). */
+async function reportScans(): Promise<void> {
+  const client = new pg.Client({ connectionString: dbUrl.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'select relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup from pg_stat_user_tables order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 5',
+    );
+    for (const row of rows) log(`table ${row.relname}: ${row.seq_scan} sequential scans read ${row.seq_tup_read} rows; ${row.idx_scan ?? 0} index scans fetched ${row.idx_tup_fetch ?? 0} rows; ${row.n_live_tup} rows in the table`);
+  } finally {
+    await client.end();
+  }
+}
+
 function percentile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   return Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
@@ -217,8 +231,9 @@ async function openFeed(baseUrl: string, cookie: string, slug: string) {
   const seen = new Map<string, number>();
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers: { cookie, 'x-switchboard-tenant': slug } });
   let ready = false;
+  let closing = false;
   socket.on('close', (code, reason) => {
-    if (!stopping) log(`the agent feed closed: ${code} ${String(reason)}`);
+    if (!closing) log(`the agent feed closed: ${code} ${String(reason)}`);
   });
   socket.on('message', (data) => {
     const at = performance.timeOrigin + performance.now();
@@ -248,6 +263,7 @@ async function openFeed(baseUrl: string, cookie: string, slug: string) {
   return {
     seen,
     close: () => {
+      closing = true;
       clearInterval(heartbeat);
       socket.close();
     },
@@ -408,6 +424,7 @@ try {
   await sleep(2000);
   await scenario(`latency_at_${RATE}`, RATE * RATE_SECONDS, RATE, 'lat');
   feed.close();
+  await reportScans();
 } catch (error) {
   exitCode = 1;
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
