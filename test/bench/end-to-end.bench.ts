@@ -10,7 +10,7 @@
 // BENCH_RATE (latency run's offered rate, default 2000), BENCH_RATE_SECONDS (default 10),
 // BENCH_AGENTS (default 20), BENCH_IN_FLIGHT (default 200), BUS_NAMESPACE (default "bench").
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -164,6 +164,12 @@ const dbName = `sb_bench_${process.pid}`;
 const dbUrl = new URL(DATABASE_URL);
 dbUrl.pathname = `/${dbName}`;
 const children: ChildProcess[] = [];
+const dataDirs: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  dataDirs.push(dir);
+  return dir;
+};
 let stopping = false;
 
 async function cleanUp(): Promise<void> {
@@ -173,6 +179,7 @@ async function cleanUp(): Promise<void> {
   for (let i = 0; i < 50 && children.some((c) => c.exitCode === null && c.signalCode === null); i++) await sleep(100);
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((error) => log(`could not drop ${dbName}: ${error}`));
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
@@ -191,7 +198,7 @@ function startSwitchboard(roles: string, port: number): ChildProcess {
       BUS_NAMESPACE: NAMESPACE,
       BUS_QUEUE_TYPE: 'quorum',
       LOG_LEVEL: 'warn',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
+      DATA_DIR: dataDir(),
     },
   });
   children.push(child);
@@ -311,7 +318,7 @@ try {
   const cookie = session.headers.get('set-cookie')?.split(';')[0];
   if (session.status !== 200 || !cookie) throw new Error(`sign-in failed: ${session.status}`);
 
-  const config = loadConfig({ DATABASE_URL: dbUrl.toString(), AMQP_URL, SECRET_KEY, BUS_NAMESPACE: NAMESPACE, DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')), LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: dbUrl.toString(), AMQP_URL, SECRET_KEY, BUS_NAMESPACE: NAMESPACE, DATA_DIR: dataDir(), LOG_LEVEL: 'silent' });
   const database = await openDatabase(config.database);
   let apiKey: string;
   let channelId: string;
