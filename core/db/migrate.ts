@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResultSet, type MigrationInfo } from 'kysely';
+import { Migrator, NO_MIGRATIONS, type MigrationResultSet, type MigrationInfo } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from './database.js';
 
@@ -39,7 +39,6 @@ export async function migrateDown(db: Db): Promise<string[]> {
 
 /** Reverts every migration. */
 export async function migrateReset(db: Db): Promise<string[]> {
-  const { NO_MIGRATIONS } = await import('kysely');
   return check(await migrator(db).migrateTo(NO_MIGRATIONS));
 }
 
