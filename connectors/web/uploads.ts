@@ -1,17 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { UnsupportedFileError } from '../../core/attachments/store.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { WebConfig } from './connector.js';
 
-export class UnsupportedFileError extends ValidationError {
-  constructor(message: string) {
-    super(message, [{ field: 'file', message }]);
-    this.name = 'UnsupportedFileError';
-  }
-}
+export { UnsupportedFileError };
 
 export interface StoredFile {
   id: string;
@@ -21,36 +15,18 @@ export interface StoredFile {
 }
 
 /**
- * Keeps a visitor's upload under DATA_DIR/attachments after checking its size and its real
+ * Keeps a visitor's upload in the attachment store after checking its size and its real
  * type: the bytes are sniffed, the name and the declared type are not trusted.
  */
 export async function storeUpload(ctx: ChannelContext<WebConfig>, owner: string, name: string, bytes: Buffer): Promise<StoredFile> {
-  if (bytes.length === 0) throw new UnsupportedFileError('the file is empty');
-  if (bytes.length > ctx.config.maxUploadBytes) throw new UnsupportedFileError(`the file exceeds ${ctx.config.maxUploadBytes} bytes`);
-  const sniffed = await fileTypeFromBuffer(bytes);
-  if (!sniffed || !ctx.config.allowedMimeTypes.includes(sniffed.mime)) {
-    throw new UnsupportedFileError(`this kind of file is not accepted (${sniffed?.mime ?? 'unknown'}); allowed: ${ctx.config.allowedMimeTypes.join(', ')}`);
-  }
-  const id = randomUUID();
-  const relative = join('attachments', ctx.channel.tenantId, id);
-  await mkdir(join(ctx.dataDir, 'attachments', ctx.channel.tenantId), { recursive: true });
-  await writeFile(join(ctx.dataDir, relative), bytes, { flag: 'wx' });
-  const cleanName = name.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `file.${sniffed.ext}`;
-  await ctx.db
-    .insertInto('attachments')
-    .values({
-      id,
-      tenant_id: ctx.channel.tenantId,
-      channel_id: ctx.channel.id,
-      owner,
-      name: cleanName,
-      mime_type: sniffed.mime,
-      size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      storage_path: relative,
-    } as never)
-    .execute();
-  return { id, name: cleanName, mimeType: sniffed.mime, size: bytes.length };
+  const { id, mimeType, size, name: cleanName } = await ctx.attachments.put({
+    owner,
+    name,
+    bytes,
+    maxBytes: ctx.config.maxUploadBytes,
+    allowedTypes: ctx.config.allowedMimeTypes,
+  });
+  return { id, name: cleanName, mimeType, size };
 }
 
 /** The visitor's own uploads, by id; an id that is not theirs is refused. */

@@ -1,10 +1,11 @@
+import { AttachmentStore } from '../attachments/store.js';
 import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/config.js';
 import { openJson } from '../crypto/secrets.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import type { Logger } from '../log/logger.js';
-import type { AnyConnector, ChannelContext } from './define.js';
+import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
 import type { ConnectorRegistry } from './registry.js';
 
 /** What the platform's connector machinery needs from the running process. */
@@ -41,6 +42,15 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     dataDir: deps.config.dataDir,
     secretKey: deps.config.secretKey,
     inboundShards: deps.config.inboundShards,
+    attachments: channelAttachments(new AttachmentStore(deps.db, deps.config.dataDir), row.tenant_id, row.id),
+  };
+}
+
+/** The store bound to one channel: files are kept under its tenant and channel. */
+export function channelAttachments(store: AttachmentStore, tenantId: string, channelId: string): ChannelAttachments {
+  return {
+    put: (options) => store.put(tenantId, channelId, options),
+    read: (id) => store.read(tenantId, id),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StoredFile, PutOptions } from '../attachments/store.js';
 import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
@@ -44,6 +45,16 @@ export interface ChannelContext<C> {
   /** The installation's secret key, for signing tokens (never logged). */
   secretKey: Buffer;
   inboundShards: number;
+  /** The attachment store, scoped to this channel's tenant: media downloaded from or uploaded to the provider. */
+  attachments: ChannelAttachments;
+}
+
+/** The installation's attachment store as one channel sees it. */
+export interface ChannelAttachments {
+  /** Keeps a file (size and type checked) and returns its id for a message part's `attachmentId`. */
+  put(options: PutOptions): Promise<StoredFile>;
+  /** A file of this tenant by id, with its bytes (NotFoundError otherwise). */
+  read(id: string): Promise<{ file: StoredFile & { channelId: string; owner: string }; bytes: Buffer }>;
 }
 
 /** A provider's request as it arrived, before anything was parsed. */

@@ -1,0 +1,117 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Db } from '../db/database.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+
+/** A file kept in the installation's attachment store. */
+export interface StoredFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+}
+
+export interface PutOptions {
+  /** Who stored it: a customer's external id, or `agent:<id>`. */
+  owner: string;
+  /** The file name as given; it is cleaned before it is kept. */
+  name: string;
+  bytes: Buffer;
+  /** The type the sender declared; used only when the bytes do not say (text, CSV, …). */
+  declaredType?: string;
+  /** Refused above this size. */
+  maxBytes?: number;
+  /** When set, only these real (sniffed or declared) types are accepted. */
+  allowedTypes?: readonly string[];
+}
+
+export class UnsupportedFileError extends ValidationError {
+  constructor(message: string) {
+    super(message, [{ field: 'file', message }]);
+    this.name = 'UnsupportedFileError';
+  }
+}
+
+const MIME_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/** A safe file name: letters, digits, dot, dash, underscore and space; at most 120 characters. */
+export function cleanFileName(name: string, fallbackExt = 'bin'): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120).trim();
+  return cleaned || `file.${fallbackExt}`;
+}
+
+/**
+ * Files of one tenant's channels, under DATA_DIR/attachments/<tenant>/<id>, with a row in
+ * `attachments`. The real type is sniffed from the bytes; the declared type and the name are
+ * only trusted where the bytes say nothing. Every read is scoped by tenant.
+ */
+export class AttachmentStore {
+  constructor(
+    private readonly db: Db,
+    private readonly dataDir: string,
+  ) {}
+
+  async put(tenantId: string, channelId: string, options: PutOptions): Promise<StoredFile> {
+    const { bytes } = options;
+    if (bytes.length === 0) throw new UnsupportedFileError('the file is empty');
+    if (options.maxBytes !== undefined && bytes.length > options.maxBytes) {
+      throw new UnsupportedFileError(`the file exceeds ${options.maxBytes} bytes`);
+    }
+    const sniffed = await fileTypeFromBuffer(bytes);
+    const declared = options.declaredType?.toLowerCase().split(';')[0]?.trim();
+    const mimeType = sniffed?.mime ?? (declared && MIME_PATTERN.test(declared) ? declared : 'application/octet-stream');
+    if (options.allowedTypes && !options.allowedTypes.includes(mimeType)) {
+      throw new UnsupportedFileError(`this kind of file is not accepted (${mimeType}); allowed: ${options.allowedTypes.join(', ')}`);
+    }
+    const id = randomUUID();
+    const relative = join('attachments', tenantId, id);
+    const absolute = join(this.dataDir, relative);
+    await mkdir(join(this.dataDir, 'attachments', tenantId), { recursive: true });
+    // Written aside and renamed, so a crash never leaves a half file under a stored id.
+    await writeFile(`${absolute}.part`, bytes, { flag: 'w' });
+    await rename(`${absolute}.part`, absolute);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const name = cleanFileName(options.name, sniffed?.ext);
+    await this.db
+      .insertInto('attachments')
+      .values({
+        id,
+        tenant_id: tenantId,
+        channel_id: channelId,
+        owner: options.owner,
+        name,
+        mime_type: mimeType,
+        size: bytes.length,
+        sha256,
+        storage_path: relative,
+      })
+      .execute();
+    return { id, name, mimeType, size: bytes.length, sha256 };
+  }
+
+  /** The file's record, scoped by tenant; NotFoundError when it is not this tenant's. */
+  async info(tenantId: string, id: string): Promise<StoredFile & { channelId: string; owner: string }> {
+    if (!UUID.test(id)) throw new NotFoundError('attachment');
+    const row = await this.db
+      .selectFrom('attachments')
+      .select(['id', 'name', 'mime_type', 'size', 'sha256', 'channel_id', 'owner'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('attachment');
+    return { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256, channelId: row.channel_id, owner: row.owner };
+  }
+
+  /** The file's record and bytes, scoped by tenant. */
+  async read(tenantId: string, id: string): Promise<{ file: StoredFile & { channelId: string; owner: string }; bytes: Buffer }> {
+    const file = await this.info(tenantId, id);
+    const bytes = await readFile(join(this.dataDir, 'attachments', tenantId, file.id));
+    return { file, bytes };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
