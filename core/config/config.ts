@@ -62,6 +62,7 @@ export const environmentSchema = z.object({
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGNUP: z.enum(['first', 'open', 'closed']).default('first'),
   PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
   CONNECTORS: z
     .string()
@@ -94,6 +95,11 @@ export interface Config {
     signIn: { maxFailures: number; maxFailuresPerIp: number; windowMs: number };
     /** A console WebSocket without a heartbeat for this long counts as gone. */
     presenceTimeoutMs: number;
+    /**
+     * Who may create a company: only the first one (a self-hosted installation), anybody (a hosted
+     * service), or nobody (companies are made with the CLI).
+     */
+    signUp: 'first' | 'open' | 'closed';
   };
 }
 
@@ -166,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
       },
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_SECONDS * 1000,
+      signUp: e.SIGNUP,
     },
   };
 }

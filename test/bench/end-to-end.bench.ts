@@ -318,7 +318,7 @@ try {
   const cookie = session.headers.get('set-cookie')?.split(';')[0];
   if (session.status !== 200 || !cookie) throw new Error(`sign-in failed: ${session.status}`);
 
-  const config = loadConfig({ DATABASE_URL: dbUrl.toString(), AMQP_URL, SECRET_KEY, BUS_NAMESPACE: NAMESPACE, DATA_DIR: dataDir(), LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: dbUrl.toString(), AMQP_URL, SECRET_KEY, BUS_NAMESPACE: NAMESPACE, DATA_DIR: dataDir(), LOG_LEVEL: 'silent', SIGNUP: 'open' });
   const database = await openDatabase(config.database);
   let apiKey: string;
   let channelId: string;

@@ -60,6 +60,7 @@ export async function startSwitchboard(extraEnv: Record<string, string> = {}): P
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     SECRET_KEY: 'ab'.repeat(32),
+    SIGNUP: 'open',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
     ...extraEnv,

@@ -41,6 +41,8 @@ export async function startTestConsole(
     DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-console-')),
     SECRET_KEY: 'ab'.repeat(32),
     TRUST_PROXY: 'true',
+    // Tests make several companies on one database.
+    SIGNUP: 'open',
     ...options.env,
   });
   const logs: string[] = [];

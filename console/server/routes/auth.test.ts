@@ -133,3 +133,43 @@ describe('sign-up, sign-in and sessions', () => {
     expect(all).not.toContain('admin password 1');
   });
 });
+
+describe('who may sign up (SIGNUP)', () => {
+  const company = (slug: string) => ({ companyName: slug, slug, name: 'Ada', email: `ada@${slug}.example`, password: 'a long password' });
+
+  it('by default lets only the first company in, even when two sign up at the same moment', async () => {
+    const tc = await startTestConsole({ env: { SIGNUP: 'first' } });
+    try {
+      const anonymous = new ApiClient(tc.app, undefined, 'header');
+      expect((await anonymous.get('/api/signup')).body).toEqual({ open: true });
+      const answers = await Promise.all([anonymous.post('/api/signup', company('first-a')), anonymous.post('/api/signup', company('first-b'))]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 403]);
+      expect(answers.find((a) => a.status === 403)!.body.message).toMatch(/sign-up is closed/);
+      expect((await anonymous.get('/api/signup')).body).toEqual({ open: false });
+      const tenants = await tc.ctx.database.db.selectFrom('tenants').select('slug').execute();
+      expect(tenants).toHaveLength(1);
+    } finally {
+      await tc.stop();
+    }
+  }, 60_000);
+
+  it('closed lets nobody in; open lets every company in', async () => {
+    const closed = await startTestConsole({ env: { SIGNUP: 'closed' } });
+    try {
+      const anonymous = new ApiClient(closed.app, undefined, 'header');
+      expect((await anonymous.get('/api/signup')).body).toEqual({ open: false });
+      expect((await anonymous.post('/api/signup', company('closed-a'))).status).toBe(403);
+    } finally {
+      await closed.stop();
+    }
+    const open = await startTestConsole({ env: { SIGNUP: 'open' } });
+    try {
+      const anonymous = new ApiClient(open.app, undefined, 'header');
+      expect((await anonymous.post('/api/signup', company('open-a'))).status).toBe(201);
+      expect((await anonymous.post('/api/signup', company('open-b'))).status).toBe(201);
+      expect((await anonymous.get('/api/signup')).body).toEqual({ open: true });
+    } finally {
+      await open.stop();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ConflictError, UnauthorizedError } from '../../../core/errors.js';
+import { sql } from 'kysely';
+import { ConflictError, ForbiddenError, UnauthorizedError } from '../../../core/errors.js';
+import type { Db } from '../../../core/db/database.js';
 import type { Context } from '../../../core/context.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
@@ -28,8 +30,25 @@ async function sessionAnswer(ctx: Context, tenantId: string, userId: string, csr
   return { user, csrfToken };
 }
 
+/** Whether a new company may be made now, by the SIGNUP setting (`first`: only while there is none). */
+async function signUpOpen(db: Db, mode: 'first' | 'open' | 'closed'): Promise<boolean> {
+  if (mode !== 'first') return mode === 'open';
+  const any = await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
+  return !any;
+}
+
+const SIGN_UP_CLOSED = 'sign-up is closed on this installation: ask an admin of your company for an invitation';
+
 export function authRoutes(services: ConsoleServices): AnyRoute[] {
   return [
+    publicRoute({
+      method: 'get',
+      path: '/signup',
+      tag: 'account',
+      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed)',
+      tenant: false,
+      handler: async ({ c, ctx }) => c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp) }),
+    }),
     publicRoute({
       method: 'post',
       path: '/signup',
@@ -40,8 +59,15 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       example: { companyName: 'Acme', slug: 'acme-example', name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' },
       handler: async ({ c, ctx, body }) => {
         const db = ctx.database.db;
+        const mode = ctx.config.console.signUp;
+        if (!(await signUpOpen(db, mode))) throw new ForbiddenError(SIGN_UP_CLOSED);
         const passwordHash = await hashPassword(body.password);
         const created = await db.transaction().execute(async (trx) => {
+          if (mode === 'first') {
+            // Two first sign-ups at once: the lock makes the second see the first's company.
+            await sql`SELECT pg_advisory_xact_lock(hashtext('switchboard:signup'))`.execute(trx);
+            if (!(await signUpOpen(trx, mode))) throw new ForbiddenError(SIGN_UP_CLOSED);
+          }
           const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', body.slug).executeTakeFirst();
           if (taken) throw new ConflictError('that address is taken');
           const tenant = await trx.insertInto('tenants').values({ slug: body.slug, name: body.companyName }).returning(['id', 'slug', 'name']).executeTakeFirstOrThrow();
