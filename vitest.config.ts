@@ -9,8 +9,9 @@ export default defineConfig({
     // Test runs create and drop many queues; RabbitMQ's quorum queues are not made for that churn.
     // The bus contract suite runs on quorum queues explicitly.
     env: { BUS_QUEUE_TYPE: process.env.BUS_QUEUE_TYPE ?? 'classic' },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: a loaded machine slows start-ups; a hang still fails.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
