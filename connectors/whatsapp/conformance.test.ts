@@ -5,7 +5,7 @@ import { fakeGraph, hubSignature, type FakeGraph } from '../../test/fakes/graph-
 import whatsapp from './connector.js';
 import { whatsappFixtures as f, whatsappMedia } from './fixtures/index.js';
 import { SIGNATURE_HEADER } from './inbound.js';
-import { customerWrites } from './testing.js';
+import { customerWrites } from './fixtures/customer.js';
 
 const APP_SECRET = 'meta-app-secret-0123456789abcdef';
 const KIND_OF: Record<string, string> = { document: 'file' };

@@ -102,7 +102,7 @@ export async function fakeGraph(token = `EAAG${randomBytes(24).toString('hex')}`
     const failure = failures.shift();
     if (failure) return graphError(c, failure.code, failure.message, failure.status);
     const body = (await c.req.json().catch(() => null)) as Record<string, any> | null;
-    if (!body || body.messaging_product !== 'whatsapp') return graphError(c, 100, 'The parameter messaging_product is required.');
+    if (body?.messaging_product !== 'whatsapp') return graphError(c, 100, 'The parameter messaging_product is required.');
     if (!body.to) return graphError(c, 100, 'The parameter to is required.');
     const type = body.type ?? 'text';
     if (!MESSAGE_TYPES.has(type) || typeof body[type] !== 'object') return graphError(c, 100, `Param ${type} is required for type ${type}`);
