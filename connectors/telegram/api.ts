@@ -2,13 +2,13 @@ import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork } from '../../core/connector/errors.js';
 import type { TelegramConfig } from './connector.js';
 
-interface BotAnswer<T> {
-  ok?: boolean;
-  result?: T;
-  error_code?: number;
-  description?: string;
-  parameters?: { retry_after?: number };
-}
+/** fetch, with a network failure turned into a retryable ConnectorError (the URL, which holds the token, is never in it). */
+const reach = (url: string, init: RequestInit) =>
+  fetch(url, init).catch((error: unknown) => {
+    throw errorForNetwork(error, 'Telegram');
+  });
+
+type BotAnswer<T> = { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } };
 
 /** One Bot API call (`POST <base>/bot<token>/<method>`); a failure is a classified ConnectorError. */
 export async function callBot<T>(
@@ -18,18 +18,13 @@ export async function callBot<T>(
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<T> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  let response: Response;
-  try {
-    const form = params instanceof FormData;
-    response = await fetch(`${config.apiBaseUrl}/bot${config.botToken}/${method}`, {
-      method: 'POST',
-      headers: form ? {} : { 'content-type': 'application/json' },
-      body: form ? params : JSON.stringify(params),
-      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-    });
-  } catch (error) {
-    throw errorForNetwork(error, 'Telegram');
-  }
+  const form = params instanceof FormData;
+  const response = await reach(`${config.apiBaseUrl}/bot${config.botToken}/${method}`, {
+    method: 'POST',
+    headers: form ? {} : { 'content-type': 'application/json' },
+    body: form ? params : JSON.stringify(params),
+    signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+  });
   const answer = (await response.json().catch(() => ({}))) as BotAnswer<T>;
   if (answer.ok === true) return answer.result as T;
   throw telegramError(answer.error_code ?? response.status, answer.description ?? `HTTP ${response.status}`, answer.parameters?.retry_after);
@@ -66,12 +61,7 @@ export async function storeTelegramFile(
     return undefined;
   }
   if (!info.file_path || (info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-  let response: Response;
-  try {
-    response = await fetch(`${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, { signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    throw errorForNetwork(error, 'Telegram');
-  }
+  const response = await reach(`${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw telegramError(response.status, `file download answered ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const name = file.file_name ?? info.file_path.split('/').pop() ?? fallbackName;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ChannelContext, HttpRoute, PullContext } from '../../core/connector/define.js';
 import { safeEqual } from '../../core/connector/signatures.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
@@ -13,6 +14,14 @@ export function webhookSecret(ctx: Pick<ChannelContext<unknown>, 'secretKey' | '
   return createHmac('sha256', ctx.secretKey).update(`telegram-webhook:${ctx.channel.id}`).digest('base64url');
 }
 
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ValidationError('the body is not valid JSON');
+  }
+}
+
 export const telegramRoutes: HttpRoute<TelegramConfig>[] = [
   {
     method: 'POST',
@@ -23,28 +32,11 @@ export const telegramRoutes: HttpRoute<TelegramConfig>[] = [
       if (!token) throw new UnauthorizedError('the X-Telegram-Bot-Api-Secret-Token header is missing');
       if (!safeEqual(token, webhookSecret(ctx))) throw new ForbiddenError('the secret token does not match');
     },
-    handle(request) {
-      try {
-        return { payloads: [JSON.parse(request.body.toString('utf8'))], respond: () => ({ status: 200, body: { ok: true } }) };
-      } catch {
-        throw new ValidationError('the body is not valid JSON');
-      }
-    },
+    handle: (request) => ({ payloads: [parseJson(request.body)], respond: () => ({ status: 200, body: { ok: true } }) }),
   },
 ];
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
 /**
  * Beside the webhook route, for each enabled channel: in webhook mode, register the webhook
@@ -59,7 +51,7 @@ export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<voi
         await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
         ctx.logger.info({ url }, 'Telegram webhook set');
         failures = 0;
-        await sleep(Number.MAX_SAFE_INTEGER, ctx.signal);
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
       } else {
         await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
         await poll(ctx, () => (failures = 0));
@@ -90,10 +82,12 @@ async function poll(ctx: PullContext<TelegramConfig>, succeeded: () => void): Pr
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // One malformed update must not stop the channel: take the others, skip it with a warning.
-      for (const update of updates) await ctx.accept([update]).catch((e: unknown) => {
-        if (!(e instanceof ValidationError)) throw e;
-        ctx.logger.warn({ updateId: update.update_id, err: e.message }, 'Telegram update skipped: not a valid message');
-      });
+      for (const update of updates) {
+        await ctx.accept([update]).catch((e: unknown) => {
+          if (!(e instanceof ValidationError)) throw e;
+          ctx.logger.warn({ updateId: update.update_id, err: e.message }, 'Telegram update skipped: not a valid message');
+        });
+      }
     }
     offset = Math.max(...updates.map((u) => u.update_id)) + 1;
     await ctx.cursor.save({ offset });

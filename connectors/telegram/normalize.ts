@@ -4,29 +4,18 @@ import type { ContentPart, InboundMessage } from '../../core/domain/messages.js'
 import { storeTelegramFile } from './api.js';
 import type { TelegramConfig } from './connector.js';
 
-const file = z.object({
-  file_id: z.string().min(1),
-  file_unique_id: z.string(),
-  file_name: z.string().optional(),
-  mime_type: z.string().optional(),
-  file_size: z.number().int().nonnegative().optional(),
-});
-const photoSize = file.extend({ width: z.number().int(), height: z.number().int() });
-const user = z.object({ id: z.number().int(), is_bot: z.boolean(), first_name: z.string(), last_name: z.string().optional(), username: z.string().optional(), language_code: z.string().optional() });
-
+const file = z.object({ file_id: z.string().min(1), file_unique_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional(), file_size: z.number().int().nonnegative().optional() });
+const name = { first_name: z.string().optional(), last_name: z.string().optional() };
 const message = z.object({
   message_id: z.number().int(),
   date: z.number().int(),
   edit_date: z.number().int().optional(),
-  chat: z.object({ id: z.number().int(), type: z.string(), title: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }),
-  from: user.optional(),
+  chat: z.object({ id: z.number().int(), type: z.string(), title: z.string().optional(), ...name }),
+  from: z.object({ id: z.number().int(), is_bot: z.boolean(), username: z.string().optional(), language_code: z.string().optional(), ...name }).optional(),
   text: z.string().optional(),
   caption: z.string().optional(),
-  photo: z.array(photoSize).min(1).optional(),
-  document: file.optional(),
-  voice: file.optional(),
-  audio: file.optional(),
-  video: file.optional(),
+  photo: z.array(file.extend({ width: z.number().int(), height: z.number().int() })).min(1).optional(),
+  ...{ document: file.optional(), voice: file.optional(), audio: file.optional(), video: file.optional() },
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: z.number().int().optional() }).optional(),
 });
@@ -52,15 +41,11 @@ export async function normalizeUpdate(payload: unknown, ctx: ChannelContext<Tele
   const edited = update.edited_message !== undefined;
   const parts = await contentOf(m, ctx, chatId);
   if (edited) parts.unshift({ type: 'event', name: 'message.edited', data: { externalId: original, editedAt: new Date((m.edit_date ?? m.date) * 1000).toISOString() } });
-  const name = [m.chat.first_name ?? m.from?.first_name, m.chat.last_name ?? m.from?.last_name].filter(Boolean).join(' ') || m.chat.title;
+  const displayName = [m.chat.first_name ?? m.from?.first_name, m.chat.last_name ?? m.from?.last_name].filter(Boolean).join(' ') || m.chat.title;
   return [
     {
       externalId: edited ? `${original}:edit:${m.edit_date ?? update.update_id}` : original,
-      sender: {
-        externalId: chatId,
-        displayName: name,
-        attributes: { telegramUserId: m.from?.id, username: m.from?.username, chatType: m.chat.type },
-      },
+      sender: { externalId: chatId, displayName, attributes: { telegramUserId: m.from?.id, username: m.from?.username, chatType: m.chat.type } },
       parts,
       sentAt: new Date(m.date * 1000).toISOString(),
       language: m.from?.language_code,

@@ -5,19 +5,12 @@ import { callBot } from './api.js';
 import type { TelegramConfig } from './connector.js';
 
 type Ctx = ChannelContext<TelegramConfig>;
-interface SentMessage {
-  message_id: number;
-}
+type SentMessage = { message_id: number };
 
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 const PHOTO_LIMIT = 10 * 1024 * 1024;
-const MEDIA = {
-  image: { method: 'sendPhoto', field: 'photo' },
-  file: { method: 'sendDocument', field: 'document' },
-  audio: { method: 'sendAudio', field: 'audio' },
-  video: { method: 'sendVideo', field: 'video' },
-} as const;
+const MEDIA = { image: ['sendPhoto', 'photo'], file: ['sendDocument', 'document'], audio: ['sendAudio', 'audio'], video: ['sendVideo', 'video'] } as const;
 
 /**
  * Sends an agent's reply to the customer's chat, one Bot API call per part (long text in
@@ -55,12 +48,12 @@ async function sendPart(ctx: Ctx, chatId: string, part: ContentPart): Promise<Se
 
 async function sendMedia(ctx: Ctx, chatId: string, part: Extract<ContentPart, { type: 'image' | 'file' | 'audio' | 'video' }>): Promise<SentMessage> {
   const caption = part.caption && part.caption.length <= CAPTION_LIMIT ? part.caption : undefined;
-  let { method, field } = MEDIA[part.type];
+  let [method, field]: readonly [string, string] = MEDIA[part.type];
   let sent: SentMessage;
   if (part.attachmentId) {
     const { file, bytes } = await ctx.attachments.read(part.attachmentId);
     // Telegram takes photos up to 10 MB; a larger picture goes as a document.
-    if (part.type === 'image' && bytes.length > PHOTO_LIMIT) ({ method, field } = MEDIA.file);
+    if (part.type === 'image' && bytes.length > PHOTO_LIMIT) [method, field] = MEDIA.file;
     const form = new FormData();
     form.set('chat_id', chatId);
     if (caption) form.set('caption', caption);

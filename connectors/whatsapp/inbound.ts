@@ -3,19 +3,40 @@ import { z } from 'zod';
 import type { ChannelContext, HttpRoute } from '../../core/connector/define.js';
 import { safeEqual } from '../../core/connector/signatures.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { updateMessageStatus } from '../../core/connector/status.js';
+import { describeFailure } from './api.js';
 import type { WhatsAppConfig } from './connector.js';
-import { applyStatuses, statusSchema } from './statuses.js';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
+const errorSchema = z.object({ code: z.number().optional(), title: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() });
+const statusSchema = z.object({ id: z.string().min(1), status: z.string(), errors: z.array(errorSchema).optional() });
+
+/**
+ * Delivery receipts → the status of our outbound messages (found by their wamid). sent,
+ * delivered and read only move forward; failed marks a message WhatsApp accepted and then could
+ * not deliver, with the reason the agent sees. Receipts for messages we do not know are ignored.
+ */
+async function applyStatuses(ctx: ChannelContext<WhatsAppConfig>, statuses: z.infer<typeof statusSchema>[]): Promise<void> {
+  for (const s of statuses) {
+    if (!['sent', 'delivered', 'read', 'failed'].includes(s.status)) continue;
+    const rows = await ctx.db
+      .selectFrom('messages')
+      .select('id')
+      .where('tenant_id', '=', ctx.channel.tenantId)
+      .where('channel_id', '=', ctx.channel.id)
+      .where('direction', '=', 'out')
+      .where('provider_message_id', '=', s.id)
+      .execute();
+    const e = s.errors?.[0];
+    const error = s.status === 'failed' ? describeFailure(e?.code, e?.error_data?.details ?? e?.title ?? 'delivery failed') : undefined;
+    await updateMessageStatus(ctx.db, { tenantId: ctx.channel.tenantId, messageIds: rows.map((r) => r.id), status: s.status as 'sent', error });
+  }
+}
+
 const webhookSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(
-    z.object({
-      id: z.string(),
-      changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })),
-    }),
-  ),
+  entry: z.array(z.object({ id: z.string(), changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })) })),
 });
 const valueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
