@@ -45,11 +45,6 @@ const valueSchema = z.object({
   statuses: z.array(statusSchema).optional(),
 });
 
-/** What normalize gets for each customer message: the message and its sender's profile. */
-export interface WhatsAppPayload {
-  message: unknown;
-  contact?: { wa_id: string; profile?: { name?: string } };
-}
 
 /** The app secret's HMAC-SHA256 over the raw body, compared in constant time, before anything is parsed. */
 function verifySignature(request: { headers: Record<string, string>; body: Buffer }, ctx: ChannelContext<WhatsAppConfig>): void {
@@ -83,7 +78,8 @@ export const whatsappRoutes: HttpRoute<WhatsAppConfig>[] = [
       } catch {
         throw new ValidationError('the body is not valid JSON');
       }
-      const payloads: WhatsAppPayload[] = [];
+      // Each customer message goes to normalize with its sender's profile.
+      const payloads: { message: unknown; contact?: unknown }[] = [];
       for (const entry of webhookSchema.parse(body).entry) {
         for (const change of entry.changes) {
           if (change.field !== 'messages') continue;

@@ -4,7 +4,6 @@ import { ConnectorError } from '../../core/connector/errors.js';
 import type { ContentPart, InboundMessage } from '../../core/domain/messages.js';
 import { downloadMedia } from './api.js';
 import type { WhatsAppConfig } from './connector.js';
-import type { WhatsAppPayload } from './inbound.js';
 
 const media = z.object({ id: z.string().min(1), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
 const reply = z.object({ id: z.string(), title: z.string() });
@@ -26,7 +25,7 @@ const MEDIA_KIND = { image: 'image', sticker: 'image', document: 'file', audio: 
 
 /** One customer message → InboundMessage; the wamid is the dedupe key, so Meta's retries are stored once. */
 export async function normalizeWhatsApp(payload: unknown, ctx: ChannelContext<WhatsAppConfig>): Promise<InboundMessage> {
-  const { message: m, contact } = payloadSchema.parse(payload as WhatsAppPayload);
+  const { message: m, contact } = payloadSchema.parse(payload);
   const parts: ContentPart[] = [];
   if (m.text) parts.push({ type: 'text', text: m.text.body });
   for (const key of Object.keys(MEDIA_KIND) as (keyof typeof MEDIA_KIND)[]) {

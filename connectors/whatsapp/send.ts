@@ -50,10 +50,8 @@ async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
   const last = row?.at ? new Date(row.at) : undefined;
   if (last && Date.now() - last.getTime() < SERVICE_WINDOW_MS) return;
   const since = last ? `The customer last wrote ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago` : 'The customer has not written on WhatsApp yet';
-  throw ConnectorError.permanent(
-    `${since}: WhatsApp allows a free-form reply only within 24 hours of the customer's last message. Send an approved template instead; a reply from the customer opens the window again.`,
-    'outside_window',
-  );
+  const rule = "WhatsApp allows a free-form reply only within 24 hours of the customer's last message. Send an approved template instead; a reply from the customer opens the window again.";
+  throw ConnectorError.permanent(`${since}: ${rule}`, 'outside_window');
 }
 
 async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, unknown>[]> {
