@@ -100,6 +100,12 @@ export interface HttpRoute<C> {
 export interface HttpInbound<C> {
   kind: 'http';
   routes: readonly HttpRoute<C>[];
+  /**
+   * A loop the platform runs beside the routes for every enabled channel, one per cluster, like a
+   * pull loop (and restarted when the channel's settings change): registers the webhook with the
+   * provider when the channel is enabled, or polls instead where the installation has no public URL.
+   */
+  run?(ctx: PullContext<C>): Promise<void>;
 }
 
 /** What a pull loop gets: its channel, a way to hand over payloads, and its saved cursor. */

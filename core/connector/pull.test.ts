@@ -5,7 +5,9 @@ import { declareInboundShards } from '../bus/index.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../../test/support/services.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import { ticker } from '../../test/support/ticker-connector.js';
-import { createChannel, setChannelEnabled } from './channels.js';
+import { z } from 'zod';
+import { createChannel, setChannelEnabled, updateChannel } from './channels.js';
+import { defineConnector } from './define.js';
 import { startPullLoops } from './pull.js';
 
 describe('pull loops', () => {
@@ -40,6 +42,41 @@ describe('pull loops', () => {
       const stoppedAt = (await cursor(channel.id))!.cursor.tick;
       await new Promise((r) => setTimeout(r, 300));
       expect((await cursor(channel.id))!.cursor.tick).toBe(stoppedAt);
+    } finally {
+      await loops.stop();
+    }
+  });
+
+  it('runs the loop of a webhook connector beside its routes, and starts it again when the settings change', async () => {
+    const started: string[] = [];
+    const registrar = defineConnector({
+      type: 'registrar',
+      displayName: 'Registrar',
+      capabilities: { receive: ['text'], send: [] },
+      config: z.object({ url: z.string() }),
+      inbound: {
+        kind: 'http',
+        routes: [],
+        async run(ctx) {
+          started.push(ctx.config.url);
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        },
+      },
+      normalize: () => [],
+      send: async () => 'never',
+    });
+    const deps = testDeps(database.db, new MemoryBus(), [registrar]);
+    const tenantId = await seedTenant(database.db);
+    const { channel } = await createChannel(deps, tenantId, { type: 'registrar', name: 'Hooks', config: { url: 'one' } });
+    const loops = startPullLoops(deps, { exclusive: false, rescanMs: 50, holder: 'solo' });
+    try {
+      await eventually(() => started.length === 1);
+      await updateChannel(deps, tenantId, channel.id, { config: { url: 'two' } });
+      await eventually(() => started.length === 2);
+      expect(started).toEqual(['one', 'two']);
+      // Unchanged settings leave the running loop alone.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(started).toHaveLength(2);
     } finally {
       await loops.stop();
     }

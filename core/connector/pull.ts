@@ -21,6 +21,8 @@ export interface PullLoopOptions {
 interface Running {
   abort: AbortController;
   done: Promise<void>;
+  /** The settings the loop started with: changed settings restart it. */
+  version: number;
 }
 
 /**
@@ -29,7 +31,7 @@ interface Running {
  * frees the lock, and another process takes the channel over at its next scan.
  */
 export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): { stop(): Promise<void> } {
-  const pullers = deps.registry.list().filter((c) => c.inbound?.kind === 'pull');
+  const pullers = deps.registry.list().filter((c) => c.inbound?.kind === 'pull' || typeof c.inbound?.run === 'function');
   const running = new Map<string, Running>();
   const holder = options.holder ?? `${hostname()}:${process.pid}`;
   const rescanMs = options.rescanMs ?? 2000;
@@ -45,13 +47,13 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
         .where('enabled', '=', true)
         .where('type', 'in', pullers.map((c) => c.type))
         .execute();
-      const wanted = new Set(rows.map((r) => r.id));
-      for (const [id, loop] of running) if (!wanted.has(id)) loop.abort.abort();
+      const versions = new Map(rows.map((r) => [r.id, r.updated_at.getTime()]));
+      for (const [id, loop] of running) if (versions.get(id) !== loop.version) loop.abort.abort();
       for (const row of rows) {
         if (running.has(row.id) || stopped) continue;
         const connector = deps.registry.require(row.type);
         const abort = new AbortController();
-        const loop: Running = { abort, done: Promise.resolve() };
+        const loop: Running = { abort, done: Promise.resolve(), version: row.updated_at.getTime() };
         running.set(row.id, loop);
         loop.done = runChannel(deps, connector, row, abort.signal, options.exclusive, holder, rescanMs)
           .catch((error: unknown) => deps.logger.warn({ channelId: row.id, err: error instanceof Error ? error.message : String(error) }, 'pull loop stopped with an error'))
@@ -84,7 +86,7 @@ async function runChannel(
   holder: string,
   checkMs: number,
 ): Promise<void> {
-  const inbound = connector.inbound as PullInbound<unknown>;
+  const inbound = connector.inbound as Pick<PullInbound<unknown>, 'run'>;
   if (!exclusive) return runLoop(deps, connector, inbound, row, signal, holder);
   // A dedicated connection: the session lock lives and dies with it.
   await deps.db.connection().execute(async (connection) => {
@@ -109,7 +111,7 @@ async function runChannel(
 async function runLoop(
   deps: ConnectorDeps,
   connector: AnyConnector,
-  inbound: PullInbound<unknown>,
+  inbound: Pick<PullInbound<unknown>, 'run'>,
   row: Parameters<typeof contextFor>[2],
   signal: AbortSignal,
   holder: string,

@@ -5,7 +5,11 @@ import { event } from '../domain/events.js';
 import { conversationSnapshot } from '../domain/views.js';
 import { recordEvents } from '../outbox/outbox.js';
 
-/** The order statuses move in; a message never moves back (a late "sent" after "read" is ignored). */
+/**
+ * The order statuses move in; a message never moves back (a late "sent" after "read" is ignored).
+ * It can fail until it was delivered: a provider may accept a message and report later that it
+ * could not deliver it.
+ */
 const RANK: Record<MessageStatus, number> = { received: 0, queued: 1, failed: 1, sent: 2, delivered: 3, read: 4 };
 
 export interface StatusChange {
@@ -35,7 +39,7 @@ async function updateInTransaction(trx: Transaction<Database>, change: StatusCha
     .forUpdate()
     .execute();
   const moving = rows.filter((r) =>
-    change.status === 'failed' ? r.status === 'queued' || r.status === 'failed' : RANK[change.status] > RANK[r.status],
+    change.status === 'failed' ? r.status === 'queued' || r.status === 'failed' || r.status === 'sent' : RANK[change.status] > RANK[r.status],
   );
   if (moving.length === 0) return [];
   const ids = moving.map((r) => r.id);

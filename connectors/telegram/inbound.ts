@@ -1,0 +1,95 @@
+import { createHmac } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ChannelContext, HttpRoute, PullContext } from '../../core/connector/define.js';
+import { safeEqual } from '../../core/connector/signatures.js';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { callBot } from './api.js';
+import type { TelegramConfig } from './connector.js';
+import { ALLOWED_UPDATES } from './normalize.js';
+
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/** The secret Telegram echoes in every webhook: derived from the installation's key, so nobody has to type it. */
+export function webhookSecret(ctx: Pick<ChannelContext<unknown>, 'secretKey' | 'channel'>): string {
+  return createHmac('sha256', ctx.secretKey).update(`telegram-webhook:${ctx.channel.id}`).digest('base64url');
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ValidationError('the body is not valid JSON');
+  }
+}
+
+export const telegramRoutes: HttpRoute<TelegramConfig>[] = [
+  {
+    method: 'POST',
+    path: '/',
+    verify(request, ctx) {
+      if (ctx.config.mode !== 'webhook') throw new ForbiddenError('this channel polls Telegram; its webhook is off');
+      const token = request.headers[SECRET_HEADER];
+      if (!token) throw new UnauthorizedError('the X-Telegram-Bot-Api-Secret-Token header is missing');
+      if (!safeEqual(token, webhookSecret(ctx))) throw new ForbiddenError('the secret token does not match');
+    },
+    handle: (request) => ({ payloads: [parseJson(request.body)], respond: () => ({ status: 200, body: { ok: true } }) }),
+  },
+];
+
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
+
+/**
+ * Beside the webhook route, for each enabled channel: in webhook mode, register the webhook
+ * (with its secret) and wait; in polling mode, remove any webhook and long-poll getUpdates,
+ * saving the offset only after the bus confirmed the updates. Failures back off up to a minute.
+ */
+export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<void> {
+  for (let failures = 0; !ctx.signal.aborted; ) {
+    try {
+      if (ctx.config.mode === 'webhook') {
+        const url = `${ctx.publicUrl}/hooks/${ctx.channel.id}`;
+        await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
+        ctx.logger.info({ url }, 'Telegram webhook set');
+        failures = 0;
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      } else {
+        await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
+        await poll(ctx, () => (failures = 0));
+      }
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      failures++;
+      const hint = ctx.config.mode === 'webhook' ? ' (Telegram needs an https PUBLIC_URL; or switch the channel to polling)' : '';
+      ctx.logger.warn({ err: (error as Error).message }, `Telegram ${ctx.config.mode} failed${hint}`);
+      await sleep(Math.min(60_000, 500 * 2 ** failures), ctx.signal);
+    }
+  }
+}
+
+async function poll(ctx: PullContext<TelegramConfig>, succeeded: () => void): Promise<void> {
+  let offset = Number((await ctx.cursor.load()).offset ?? 0);
+  while (!ctx.signal.aborted) {
+    const updates = await callBot<{ update_id: number }[]>(
+      ctx.config,
+      'getUpdates',
+      { offset, timeout: ctx.config.pollTimeoutSeconds, allowed_updates: ALLOWED_UPDATES },
+      { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 },
+    );
+    succeeded();
+    if (updates.length === 0) continue;
+    try {
+      await ctx.accept(updates);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // One malformed update must not stop the channel: take the others, skip it with a warning.
+      for (const update of updates) {
+        await ctx.accept([update]).catch((e: unknown) => {
+          if (!(e instanceof ValidationError)) throw e;
+          ctx.logger.warn({ updateId: update.update_id, err: e.message }, 'Telegram update skipped: not a valid message');
+        });
+      }
+    }
+    offset = Math.max(...updates.map((u) => u.update_id)) + 1;
+    await ctx.cursor.save({ offset });
+  }
+}

@@ -1,0 +1,69 @@
+import type { ChannelContext } from '../../core/connector/define.js';
+import { ConnectorError } from '../../core/connector/errors.js';
+import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
+import { callBot } from './api.js';
+import type { TelegramConfig } from './connector.js';
+
+type Ctx = ChannelContext<TelegramConfig>;
+type SentMessage = { message_id: number };
+
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+const PHOTO_LIMIT = 10 * 1024 * 1024;
+const MEDIA = { image: ['sendPhoto', 'photo'], file: ['sendDocument', 'document'], audio: ['sendAudio', 'audio'], video: ['sendVideo', 'video'] } as const;
+
+/**
+ * Sends an agent's reply to the customer's chat, one Bot API call per part (long text in
+ * several messages). Returns the chat and message id of the last message sent.
+ */
+export async function sendToTelegram(outbound: OutboundEnvelope, ctx: Ctx): Promise<string> {
+  const chatId = outbound.recipient.externalId;
+  let last: SentMessage | undefined;
+  for (const part of outbound.parts) last = await sendPart(ctx, chatId, part);
+  if (!last) throw ConnectorError.permanent('the reply has nothing Telegram can show', 'empty');
+  return `${chatId}:${last.message_id}`;
+}
+
+async function sendPart(ctx: Ctx, chatId: string, part: ContentPart): Promise<SentMessage> {
+  switch (part.type) {
+    case 'text':
+    case 'link': {
+      const text = part.type === 'text' ? part.text : [part.title, part.url].filter(Boolean).join('\n');
+      // A link is previewed under its text, as Telegram's own clients do.
+      const preview = part.type === 'link' ? { link_preview_options: { url: part.url } } : {};
+      let sent: SentMessage | undefined;
+      for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) {
+        sent = await callBot<SentMessage>(ctx.config, 'sendMessage', { chat_id: chatId, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
+      }
+      return sent;
+    }
+    case 'location':
+      return callBot(ctx.config, 'sendLocation', { chat_id: chatId, latitude: part.latitude, longitude: part.longitude });
+    case 'event':
+      throw ConnectorError.permanent(`Telegram cannot show the event "${part.name}"`, 'unsupported');
+    default:
+      return sendMedia(ctx, chatId, part);
+  }
+}
+
+async function sendMedia(ctx: Ctx, chatId: string, part: Extract<ContentPart, { type: 'image' | 'file' | 'audio' | 'video' }>): Promise<SentMessage> {
+  const caption = part.caption && part.caption.length <= CAPTION_LIMIT ? part.caption : undefined;
+  let [method, field]: readonly [string, string] = MEDIA[part.type];
+  let sent: SentMessage;
+  if (part.attachmentId) {
+    const { file, bytes } = await ctx.attachments.read(part.attachmentId);
+    // Telegram takes photos up to 10 MB; a larger picture goes as a document.
+    if (part.type === 'image' && bytes.length > PHOTO_LIMIT) [method, field] = MEDIA.file;
+    const form = new FormData();
+    form.set('chat_id', chatId);
+    if (caption) form.set('caption', caption);
+    form.set(field, new Blob([new Uint8Array(bytes)], { type: file.mimeType }), file.name);
+    sent = await callBot(ctx.config, method, form, { timeoutMs: 120_000 });
+  } else if (part.url || part.providerId) {
+    sent = await callBot(ctx.config, method, { chat_id: chatId, [field]: part.url ?? part.providerId, ...(caption ? { caption } : {}) });
+  } else {
+    throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
+  }
+  if (part.caption && !caption) return sendPart(ctx, chatId, { type: 'text', text: part.caption });
+  return sent;
+}

@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import type { ChannelContext } from '../../core/connector/define.js';
+import { ConnectorError } from '../../core/connector/errors.js';
+import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
+import { graph } from './api.js';
+import type { WhatsAppConfig } from './connector.js';
+
+type Ctx = ChannelContext<WhatsAppConfig>;
+
+/** WhatsApp's customer-service window: free-form replies only this long after the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** An event part with this name sends an approved template: `data: { name, language, parameters? }`. */
+export const TEMPLATE_EVENT = 'whatsapp.template';
+const TEXT_LIMIT = 4096;
+const TYPE = { image: 'image', file: 'document', audio: 'audio', video: 'video' } as const;
+
+/**
+ * Sends an agent's reply, one Cloud API message per part. Inside the 24-hour window anything
+ * goes; outside it only a template, and the agent is told why before anything is sent.
+ */
+export async function sendToWhatsApp(outbound: OutboundEnvelope, ctx: Ctx): Promise<string> {
+  const to = outbound.recipient.externalId;
+  const templateOnly = outbound.parts.every((p) => p.type === 'event' && p.name === TEMPLATE_EVENT);
+  if (!templateOnly) await checkWindow(ctx, to);
+  const context = outbound.inReplyTo?.startsWith('wamid.') ? { context: { message_id: outbound.inReplyTo } } : {};
+  let wamid: string | undefined;
+  for (const part of outbound.parts) {
+    for (const body of await bodiesFor(ctx, part)) {
+      const sent = await graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, {
+        json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...context, ...body },
+      });
+      wamid = sent.messages[0]?.id;
+    }
+  }
+  if (!wamid) throw ConnectorError.permanent('the reply has nothing WhatsApp can show', 'empty');
+  return wamid;
+}
+
+async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
+  const row = await ctx.db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'm.channel_id'))
+    .select(sql<Date | null>`max(coalesce(m.sent_at, m.created_at))`.as('at'))
+    .where('m.tenant_id', '=', ctx.channel.tenantId)
+    .where('m.channel_id', '=', ctx.channel.id)
+    .where('m.direction', '=', 'in')
+    .where('i.external_id', '=', waId)
+    .executeTakeFirst();
+  const last = row?.at ? new Date(row.at) : undefined;
+  if (last && Date.now() - last.getTime() < SERVICE_WINDOW_MS) return;
+  const since = last ? `The customer last wrote ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago` : 'The customer has not written on WhatsApp yet';
+  const rule = "WhatsApp allows a free-form reply only within 24 hours of the customer's last message. Send an approved template instead; a reply from the customer opens the window again.";
+  throw ConnectorError.permanent(`${since}: ${rule}`, 'outside_window');
+}
+
+async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, unknown>[]> {
+  switch (part.type) {
+    case 'text':
+      return Array.from({ length: Math.max(1, Math.ceil(part.text.length / TEXT_LIMIT)) }, (_, i) => ({
+        type: 'text',
+        text: { body: part.text.slice(i * TEXT_LIMIT, (i + 1) * TEXT_LIMIT), preview_url: false },
+      }));
+    case 'link':
+      return [{ type: 'text', text: { body: [part.title, part.url].filter(Boolean).join('\n'), preview_url: true } }];
+    case 'location':
+      return [{ type: 'location', location: { latitude: part.latitude, longitude: part.longitude, ...(part.label ? { name: part.label } : {}) } }];
+    case 'event': {
+      if (part.name !== TEMPLATE_EVENT) throw ConnectorError.permanent(`WhatsApp cannot show the event "${part.name}"`, 'unsupported');
+      const { name, language, parameters = [] } = (part.data ?? {}) as { name?: string; language?: string; parameters?: string[] };
+      if (!name || !language) throw ConnectorError.permanent('a template needs its name and language', 'template');
+      const components = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text: String(text) })) }] : [];
+      return [{ type: 'template', template: { name, language: { code: language }, components } }];
+    }
+    default: {
+      const type = TYPE[part.type];
+      const media: Record<string, unknown> = {};
+      if (part.attachmentId) {
+        const { file, bytes } = await ctx.attachments.read(part.attachmentId);
+        const form = new FormData();
+        form.set('messaging_product', 'whatsapp');
+        form.set('type', file.mimeType);
+        form.set('file', new Blob([new Uint8Array(bytes)], { type: file.mimeType }), file.name);
+        media.id = (await graph<{ id: string }>(ctx, `${ctx.config.phoneNumberId}/media`, { form })).id;
+        if (type === 'document') media.filename = file.name;
+      } else if (part.url) media.link = part.url;
+      else throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
+      // WhatsApp shows no caption under audio.
+      if (part.caption && type !== 'audio') media.caption = part.caption;
+      return [{ type, [type]: media }];
+    }
+  }
+}
