@@ -113,10 +113,10 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
     // WeChat sends the same push again when it did not hear back in time: three tries in all.
     for (let i = 0; i < 3; i++) expect((await text()).status).toBe(200);
 
-    const rows = await eventually(async () => {
+    const rows = (await eventually(async () => {
       const found = await inbound(openId);
       return found.length === 3 ? found : undefined;
-    });
+    }))!;
     await new Promise((r) => setTimeout(r, 500));
     expect(await inbound(openId)).toHaveLength(3);
     // MsgId beyond 2^53 arrives intact.
@@ -126,7 +126,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
       const c = await db().selectFrom('conversations').selectAll().where('id', '=', rows[0]!.conversation_id).executeTakeFirstOrThrow();
       return c.assignee_id ? c : undefined;
     });
-    expect(conversation.assignee_id).toBe(agentId);
+    expect(conversation!.assignee_id).toBe(agentId);
 
     // The media were fetched by MediaId into the attachment store.
     const [imagePart] = rows[1]!.content as { type: string; attachmentId?: string; providerId?: string }[];
@@ -140,7 +140,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
     // The agent answers with text and the picture; both reach the customer-service API.
     const { message } = await queueReply(db(), {
       tenantId,
-      conversationId: conversation.id,
+      conversationId: conversation!.id,
       sender: { type: 'agent', id: agentId },
       parts: [
         { type: 'text', text: '收到，您的订单今天发货。' },
@@ -182,14 +182,14 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
     const openId = 'oFollower000000000000000003';
     const longAgo = Math.floor(Date.now() / 1000) - 49 * 3600;
     expect((await push(fromFollower(wechatXml.text, openId, '9223372036854775101', longAgo))()).status).toBe(200);
-    const [row] = await eventually(async () => {
+    const found = await eventually(async () => {
       const found = await inbound(openId);
       return found.length === 1 ? found : undefined;
     });
     const before = fake.customerService.length;
     const { message } = await queueReply(db(), {
       tenantId,
-      conversationId: row!.conversation_id,
+      conversationId: found![0]!.conversation_id,
       sender: { type: 'agent', id: agentId },
       parts: [{ type: 'text', text: 'Sorry for the wait!' }],
     });
@@ -198,7 +198,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
       const m = await db().selectFrom('messages').select(['status', 'error']).where('id', '=', message.id).executeTakeFirstOrThrow();
       return m.status === 'failed' ? m : undefined;
     });
-    expect(failed.error).toContain('window closed: the customer must write first');
+    expect(failed!.error).toContain('window closed: the customer must write first');
     expect(fake.customerService.length).toBe(before);
   });
 });

@@ -43,6 +43,8 @@ export class FakeWechatApi {
   readonly media = new Map<string, { bytes: Buffer; mimeType: string; name: string }>();
   /** Every token handed out, and how. */
   readonly tokensIssued: { token: string; via: 'token' | 'stable_token'; force: boolean }[] = [];
+  /** Every request for a token, answered with a new one or not. */
+  tokenRequests = 0;
   /** Followers whose reply window WeChat considers closed. */
   readonly closedWindows = new Set<string>();
   expiresIn = 7200;
@@ -159,6 +161,7 @@ export class FakeWechatApi {
   }
 
   private issueToken(res: ServerResponse, appId: string | null, secret: string | null, via: 'token' | 'stable_token', force: boolean, grant: string | null): void {
+    this.tokenRequests++;
     if (grant !== 'client_credential') {
       error(res, 40002);
       return;
