@@ -5,6 +5,7 @@ import { PNG_1X1, wechatPush, type PushMode } from '../../test/fakes/wechat-call
 import { wechatSignature } from '../../core/crypto/wechat-crypto.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { freshDatabase } from '../../test/support/services.js';
+import { processInbound } from '../../router/pipeline/process-batch.js';
 import wechatOa from './connector.js';
 import { wechatXml } from './fixtures/index.js';
 
@@ -125,5 +126,33 @@ describe('WeChat Official Account callbacks', () => {
     const { db } = harnesses.safe!.deps;
     const file = await db.selectFrom('attachments').selectAll().where('id', '=', part.attachmentId).executeTakeFirstOrThrow();
     expect(file).toMatchObject({ mime_type: 'image/png', owner: 'oyORnuP8q7ou2gfYjqLzSIWZf0rs' });
+  });
+
+  it('lets a routing rule send a menu click to the group its EventKey names', async () => {
+    const harness = harnesses.safe!;
+    const { db } = harness.deps;
+    const group = await db.insertInto('groups').values({ tenant_id: harness.tenantId, name: 'After-sales' }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .insertInto('routing_rules')
+      .values({
+        tenant_id: harness.tenantId,
+        name: 'After-sales menu',
+        position: 1,
+        conditions: JSON.stringify([{ type: 'event', name: 'wechat.click', key: 'V1001_AFTER_SALES' }]),
+        actions: JSON.stringify({ groupId: group.id }),
+      })
+      .execute();
+    const before = harness.published.length;
+    const click = wechatXml.click.replace('EVENTKEY', 'V1001_AFTER_SALES').replace('oyORnuP8q7ou2gfYjqLzSIWZf0rs', 'oMenuClicker');
+    expect((await post('safe', click)).status).toBe(200);
+    const [envelope] = await published('safe', before);
+    await db.transaction().execute((trx) => processInbound(trx, [envelope!]));
+    const conversation = await db
+      .selectFrom('conversations as c')
+      .innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
+      .select('c.group_id')
+      .where('i.external_id', '=', 'oMenuClicker')
+      .executeTakeFirstOrThrow();
+    expect(conversation.group_id).toBe(group.id);
   });
 });
