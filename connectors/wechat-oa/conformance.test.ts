@@ -6,7 +6,7 @@ import { FakeWechatApi } from '../../test/fakes/wechat-api.js';
 import { PNG_1X1, wechatPush } from '../../test/fakes/wechat-callbacks.js';
 import wechatOa from './connector.js';
 import { wechatSamples } from './fixtures/index.js';
-import { buildWechatXml, parseWechatXml } from './xml.js';
+import { buildWechatXml, parseWechatXml } from '../../core/wechat/xml.js';
 import { openReplyWindow } from './window.js';
 
 const account = {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '../../core/connector/testkit/index.js';
 import { FakeWechatApi } from '../../test/fakes/wechat-api.js';
 import { PNG_1X1, wechatPush, type PushMode } from '../../test/fakes/wechat-callbacks.js';
-import { wechatSignature } from '../../core/crypto/wechat-crypto.js';
+import { wechatSignature } from '../../core/wechat/crypto.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { freshDatabase } from '../../test/support/services.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelContext, HookOutcome, HookResponse, HttpRoute, RawRequest } from '../../core/connector/define.js';
 import { safeEqual } from '../../core/connector/signatures.js';
-import { aesKeyOf, decryptMessage, encryptMessage, WechatCryptoError, wechatSignature } from '../../core/crypto/wechat-crypto.js';
+import { aesKeyOf, decryptMessage, encryptMessage, WechatCryptoError, wechatSignature } from '../../core/wechat/crypto.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
 import type { WechatOaConfig } from './connector.js';
 import { externalIdOf, opensReplyWindow } from './normalize.js';
 import { openReplyWindow } from './window.js';
-import { buildWechatXml, parseWechatXml } from './xml.js';
+import { buildWechatXml, parseWechatXml } from '../../core/wechat/xml.js';
 
 type Ctx = ChannelContext<WechatOaConfig>;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { aesKeyOf, encryptMessage, wechatSignature } from '../../core/crypto/wechat-crypto.js';
+import { aesKeyOf, encryptMessage, wechatSignature } from '../../core/wechat/crypto.js';
 
 /** How WeChat signs and (in the safe and compatible modes) encrypts a push to an account's server URL. */
 export interface WechatAccount {
@@ -40,3 +40,18 @@ export function wechatPush(
 export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 /** The first bytes of an AMR voice file ("#!AMR\n") and a few frames' worth of silence. */
 export const AMR_VOICE = Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(64, 0x7c)]);
+
+/** A WeCom customer-service callback: `kf_msg_or_event` for an account, encrypted and signed with msg_signature. */
+export function wecomCallback(
+  account: { corpId: string; token: string; encodingAesKey: string },
+  openKfId: string,
+  callbackToken: string,
+  options: { timestamp?: string; signWith?: string } = {},
+): { query: string; body: string } {
+  const timestamp = options.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const nonce = String(randomBytes(4).readUInt32BE());
+  const inner = `<xml><ToUserName><![CDATA[${account.corpId}]]></ToUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[${callbackToken}]]></Token><OpenKfId><![CDATA[${openKfId}]]></OpenKfId></xml>`;
+  const sealed = encryptMessage(aesKeyOf(account.encodingAesKey), account.corpId, inner);
+  const query = new URLSearchParams({ msg_signature: wechatSignature(options.signWith ?? account.token, timestamp, nonce, sealed), timestamp, nonce });
+  return { query: query.toString(), body: `<xml><ToUserName><![CDATA[${account.corpId}]]></ToUserName><AgentID><![CDATA[]]></AgentID><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>` };
+}

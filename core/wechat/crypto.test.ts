@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aesKeyOf, decryptMessage, encryptMessage, wechatSignature, WechatCryptoError } from './wechat-crypto.js';
+import { aesKeyOf, decryptMessage, encryptMessage, wechatSignature, WechatCryptoError } from './crypto.js';
 
 // WeChat's public sample vector (WXBizMsgCrypt): token spamtest, the EncodingAESKey below, AppID wx2c2769f8efd9abc2.
 const TOKEN = 'spamtest';

@@ -1,8 +1,9 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../errors.js';
 
 /**
- * WeChat's XML, read and written with fast-xml-parser. Every value stays a string: MsgId is a
+ * WeChat's callback XML (Official Account and WeCom alike), read and written with
+ * fast-xml-parser; shared by the WeChat connectors. Every value stays a string: MsgId is a
  * 64-bit integer that a JS number would round.
  */
 const parser = new XMLParser({

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * WeChat's callback crypto, used by the Official Account (safe and compatible modes) and by
+^ * WeChat's callback crypto, used by the Official Account (safe and compatible modes) and by
  * WeCom customer service (always): SHA-1 signatures over sorted strings, and AES-256-CBC with
  * the IV taken from the key and PKCS#7 padding to 32-byte blocks. The plaintext is 16 random
  * bytes, a 4-byte big-endian length, the message, and the receiver id (AppID or CorpID).
