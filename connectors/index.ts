@@ -2,7 +2,9 @@ import type { AnyConnector } from '../core/connector/define.js';
 import appApi from './app-api/connector.js';
 import telegram from './telegram/connector.js';
 import web from './web/connector.js';
+import wechatOa from './wechat-oa/connector.js';
+import wecomKf from './wecom-kf/connector.js';
 import whatsapp from './whatsapp/connector.js';
 
 /** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
-export const builtInConnectors: AnyConnector[] = [appApi, web, telegram, whatsapp];
+export const builtInConnectors: AnyConnector[] = [appApi, web, wechatOa, wecomKf, telegram, whatsapp];

@@ -78,7 +78,7 @@ export interface HookResponse {
  * `respond` builds the answer from what was accepted), or an answer right away (a URL check).
  */
 export type HookOutcome =
-  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse }
+  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> }
   | { response: HookResponse };
 
 export interface HttpRoute<C> {

@@ -58,7 +58,7 @@ async function answerHook(deps: ConnectorDeps, c: HonoContext): Promise<Response
   const outcome = await route.handle(request, ctx);
   if ('response' in outcome) return respond(c, outcome.response);
   const accepted = await acceptPayloads(connector, ctx, outcome.payloads);
-  return respond(c, outcome.respond?.(accepted) ?? { status: 200, body: { accepted: accepted.map((m) => m.externalId) } });
+  return respond(c, (await outcome.respond?.(accepted)) ?? { status: 200, body: { accepted: accepted.map((m) => m.externalId) } });
 }
 
 function respond(c: HonoContext, response: HookResponse): Response {

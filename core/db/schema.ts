@@ -433,6 +433,42 @@ export interface PullCursorTable {
   updated_at: Timestamp;
 }
 
+/** One access token per WeChat channel for the whole cluster; see migrations/0006_wechat.ts. */
+export interface WechatAccessTokenTable {
+  channel_id: string;
+  tenant_id: string;
+  /** Sealed under SECRET_KEY, bound to the tenant and channel. */
+  sealed_token: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  refreshed_at: Timestamp;
+  refresh_count: Generated<number>;
+}
+
+/** A follower's customer-service reply window: opened by their last message, with the replies sent in it. */
+export interface WechatReplyWindowTable {
+  channel_id: string;
+  tenant_id: string;
+  open_id: string;
+  opened_at: ColumnType<Date, Date | string, Date | string>;
+  sent: Generated<number>;
+}
+
+export interface WechatWelcomeTable {
+  channel_id: string;
+  tenant_id: string;
+  event_key: string;
+  created_at: Timestamp;
+}
+
+/** WeCom customer service's sync_msg cursor per customer-service account. */
+export interface WecomKfCursorTable {
+  channel_id: string;
+  tenant_id: string;
+  open_kfid: string;
+  cursor: string;
+  updated_at: Timestamp;
+}
+
 /** An open console WebSocket; see migrations/0003_console_presence.ts. */
 export interface AgentConnectionTable {
   id: string;
@@ -470,6 +506,10 @@ export interface Database {
   widget_visitors: WidgetVisitorTable;
   webhook_deliveries: WebhookDeliveryTable;
   pull_cursors: PullCursorTable;
+  wechat_access_tokens: WechatAccessTokenTable;
+  wechat_reply_windows: WechatReplyWindowTable;
+  wechat_welcomes: WechatWelcomeTable;
+  wecom_kf_cursors: WecomKfCursorTable;
   business_calendars: BusinessCalendarTable;
   calendar_holidays: CalendarHolidayTable;
   router_settings: RouterSettingsTable;

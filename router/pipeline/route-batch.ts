@@ -51,6 +51,7 @@ function factsOf(item: ToRoute, config: RoutingConfig): RoutingFacts {
     channel: { id: item.envelope.channelId, type: item.envelope.channelType },
     contact: { attributes: item.contact.attributes, tags: item.contact.tags },
     text: messageText(item.envelope),
+    events: item.envelope.message.parts.flatMap((p) => (p.type === 'event' ? [{ name: p.name, data: p.data }] : [])),
     language: item.envelope.message.language ?? (typeof language === 'string' ? language : undefined),
     now,
     isOpen: calendarLookup(config, now),

@@ -2,6 +2,8 @@
 export interface RoutingFacts {
   channel: { id: string; type: string };
   contact: { attributes: Record<string, unknown>; tags: readonly string[] };
+  /** The events the message carries (a menu click, a follow), with their data. */
+  events?: readonly { name: string; data?: Record<string, unknown> }[];
   /** The message's text parts, joined. */
   text: string;
   /** BCP 47 tag from the message, or the contact's `language` attribute. */

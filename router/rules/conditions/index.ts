@@ -4,6 +4,7 @@ import { businessHoursCondition, matchesBusinessHours } from './business-hours.j
 import { channelCondition, matchesChannel } from './channel.js';
 import { contactAttributeCondition, matchesContactAttribute } from './contact-attribute.js';
 import { contactTagCondition, matchesContactTag } from './contact-tag.js';
+import { eventCondition, matchesEvent } from './event.js';
 import { keywordCondition, matchesKeyword } from './keyword.js';
 import { languageCondition, matchesLanguage } from './language.js';
 
@@ -14,6 +15,7 @@ export const conditionSchema = z.union([
   keywordCondition,
   languageCondition,
   businessHoursCondition,
+  eventCondition,
 ]);
 
 export type Condition = z.infer<typeof conditionSchema>;
@@ -32,5 +34,7 @@ export function matchesCondition(condition: Condition, facts: RoutingFacts): boo
       return matchesLanguage(condition, facts);
     case 'business_hours':
       return matchesBusinessHours(condition, facts);
+    case 'event':
+      return matchesEvent(condition, facts);
   }
 }

@@ -142,7 +142,8 @@ export type RuleCondition =
   | { type: 'contact_tag'; [key: string]: unknown }
   | { type: 'contact_attribute'; [key: string]: unknown }
   | { type: 'language'; [key: string]: unknown }
-  | { type: 'business_hours'; [key: string]: unknown };
+  | { type: 'business_hours'; [key: string]: unknown }
+  | { type: 'event'; name: string; key?: string };
 
 export interface RuleActions {
   groupId?: string;

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { ChannelContext } from '../../core/connector/define.js';
+import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/connector/errors.js';
+import { openSecret, sealSecret } from '../../core/crypto/secrets.js';
+import type { WecomKfConfig } from './connector.js';
+
+type Ctx = Pick<ChannelContext<WecomKfConfig>, 'db' | 'channel' | 'config' | 'secretKey' | 'logger'>;
+
+const REFRESH_AHEAD_MS = 5 * 60 * 1000;
+const TOKEN_ERRCODES = new Set([40014, 42001]);
+const sealedFor = (ctx: Ctx) => `wechat-token:${ctx.channel.tenantId}:${ctx.channel.id}`;
+
+/** What an errcode means for the message. */
+export function errorForErrcode(errcode: number, errmsg: string, what: string): ConnectorError {
+  if (errcode === -1 || errcode === 45009 || errcode === 45033) return ConnectorError.retryable(`WeCom is busy or rate-limited (${what}): ${errmsg}`, errcode);
+  if (errcode === 95001 || errcode === 95018) return ConnectorError.permanent(`window closed or reply limit reached: the customer must write first (${errmsg})`, errcode);
+  if (errcode === 40001 || errcode === 40013) return ConnectorError.permanent('the CorpID or customer-service Secret is wrong', errcode);
+  if (errcode === 60020) return ConnectorError.permanent('this server’s IP address is not trusted by the WeCom app', errcode);
+  return ConnectorError.permanent(`WeCom refused ${what}: ${errcode} ${errmsg}`, errcode);
+}
+
+async function request(ctx: Ctx, path: string, query: Record<string, string>, json: unknown, what: string): Promise<Record<string, unknown>> {
+  const url = new URL(path, ctx.config.apiBaseUrl);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: json === undefined ? 'GET' : 'POST',
+      headers: json === undefined ? undefined : { 'content-type': 'application/json' },
+      body: json === undefined ? undefined : JSON.stringify(json),
+      redirect: 'error',
+      signal: AbortSignal.timeout(ctx.config.requestTimeoutMs),
+    });
+  } catch (error) {
+    throw errorForNetwork(error, `WeCom (${what})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw errorForStatus(response.status, `WeCom (${what})`);
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw ConnectorError.retryable(`WeCom answered ${what} with something that is not JSON`, 'bad_answer');
+  return body as Record<string, unknown>;
+}
+
+/** The channel's access token, one for the cluster (a row, replaced under the channel's lock). */
+async function accessToken(ctx: Ctx, refused?: string): Promise<string> {
+  if (refused === undefined) {
+    const row = await ctx.db.selectFrom('wechat_access_tokens').select(['sealed_token', 'expires_at']).where('channel_id', '=', ctx.channel.id).executeTakeFirst();
+    if (row && row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now()) return openSecret(ctx.secretKey, row.sealed_token, sealedFor(ctx));
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`switchboard.wechat-token:${ctx.channel.id}`}, 0))`.execute(trx);
+    const row = await trx.selectFrom('wechat_access_tokens').select(['sealed_token', 'expires_at']).where('channel_id', '=', ctx.channel.id).executeTakeFirst();
+    if (row && row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now()) {
+      const current = openSecret(ctx.secretKey, row.sealed_token, sealedFor(ctx));
+      if (current !== refused) return current;
+    }
+    const what = 'the access token request';
+    const body = await request(ctx, '/cgi-bin/gettoken', { corpid: ctx.config.corpId, corpsecret: ctx.config.secret }, undefined, what);
+    const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
+    if (errcode !== 0) throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
+    if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') throw ConnectorError.retryable('WeCom answered without a token', 'bad_answer');
+    const values = { sealed_token: sealSecret(ctx.secretKey, body.access_token, sealedFor(ctx)), expires_at: new Date(Date.now() + body.expires_in * 1000), refreshed_at: new Date() };
+    await trx
+      .insertInto('wechat_access_tokens')
+      .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, ...values })
+      .onConflict((oc) => oc.column('channel_id').doUpdateSet({ ...values, refresh_count: sql`wechat_access_tokens.refresh_count + 1` }))
+      .execute();
+    ctx.logger.info({ expiresIn: body.expires_in }, 'WeCom access token refreshed');
+    return body.access_token;
+  });
+}
+
+/** One WeCom API call with the channel's token; a token WeCom refuses is replaced once and the call made again. */
+export async function callWecom(ctx: Ctx, path: string, json: unknown, what: string): Promise<Record<string, unknown>> {
+  let token = await accessToken(ctx);
+  for (let attempt = 0; ; attempt++) {
+    const body = await request(ctx, path, { access_token: token }, json, what);
+    const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
+    if (errcode === 0) return body;
+    if (TOKEN_ERRCODES.has(errcode) && attempt === 0) {
+      token = await accessToken(ctx, token);
+      continue;
+    }
+    throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
+  }
+}

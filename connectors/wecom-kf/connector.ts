@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineConnector, secret } from '../../core/connector/define.js';
+import { serviceStateEvents } from './events.js';
+import { wecomKfRoutes } from './inbound.js';
+import { normalizeKfMessage } from './normalize.js';
+import { sendKfMessage } from './send.js';
+
+/**
+ * WeCom customer service (企业微信·微信客服): WeChat users write to a customer-service account
+ * of the company. WeCom only signals that something is waiting (`kf_msg_or_event`); the
+ * messages are pulled with sync_msg from a cursor kept in the database.
+ */
+export const wecomKfConfig = z.object({
+  corpId: z.string().regex(/^w[wx][0-9a-zA-Z]{16}$/, 'a CorpID looks like ww followed by 16 letters and digits').describe('CorpID (企业ID)'),
+  secret: secret(z.string().min(16).max(128).describe('The customer-service Secret (微信客服 Secret)')),
+  token: secret(z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3-32 letters and digits').describe('Callback Token')),
+  encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').describe('Callback EncodingAESKey')),
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com').describe('The WeCom API endpoint (change only for a proxy)'),
+  openKfId: z.string().max(64).optional().describe('The customer-service account (open_kfid) replies go from when a conversation names none'),
+  servicerUserId: z.string().max(64).optional().describe('The WeCom member conversations are assigned to on WeCom’s side'),
+  syncLimit: z.number().int().min(1).max(1000).default(1000),
+  timestampToleranceSeconds: z.number().int().min(30).max(86_400).default(300),
+  requestTimeoutMs: z.number().int().min(500).max(30_000).default(8000),
+});
+
+export type WecomKfConfig = z.infer<typeof wecomKfConfig>;
+
+export default defineConnector({
+  type: 'wecom-kf',
+  displayName: 'WeCom customer service',
+  description: 'WeChat users write to your WeCom customer-service accounts (微信客服); agents answer here.',
+  capabilities: {
+    receive: ['text', 'image', 'audio', 'video', 'file', 'location', 'link', 'event'],
+    send: ['text'],
+  },
+  config: wecomKfConfig,
+  inbound: { kind: 'http', routes: wecomKfRoutes },
+  normalize: normalizeKfMessage,
+  send: sendKfMessage,
+  events: serviceStateEvents,
+});

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for qyapi.weixin.qq.com's customer-service API (微信客服), in WeCom's wire
+ * format: `{"errcode":0,"errmsg":"ok",…}`, errors as `{"errcode":N,"errmsg":"…, hint: […], more
+ * info at …"}` with HTTP 200. sync_msg pages through the waiting messages with an opaque cursor.
+ */
+export const WECOM_ERRMSG: Record<number, string> = {
+  [-1]: 'system busy',
+  40001: 'invalid credential',
+  40013: 'invalid corpid',
+  40014: 'invalid access_token',
+  40058: 'invalid parameter',
+  42001: 'access_token expired',
+  95001: 'send msg count reach limit',
+  95011: 'invalid open_kfid',
+};
+
+export class FakeWecomApi {
+  /** Messages waiting on each customer-service account, oldest first, as sync_msg lists them. */
+  readonly waiting = new Map<string, Record<string, unknown>[]>();
+  readonly sent: { token: string; body: Record<string, unknown> }[] = [];
+  readonly stateChanges: Record<string, unknown>[] = [];
+  readonly syncCalls: { cursor?: string; token?: string; limit: number }[] = [];
+  tokensIssued = 0;
+  private tokens = new Set<string>();
+  private callbackTokens = new Set<string>();
+  private failures: { path: string; errcode: number }[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  constructor(
+    readonly corpId: string,
+    readonly secret: string,
+  ) {}
+
+  static async start(corpId: string, secret: string): Promise<FakeWecomApi> {
+    const fake = new FakeWecomApi(corpId, secret);
+    fake.server = createServer((req, res) => {
+      fake.route(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+    });
+    await new Promise<void>((resolve) => fake.server!.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  failNext(path: string, errcode: number): void {
+    this.failures.push({ path, errcode });
+  }
+
+  /** A customer's message waiting on an account; returns its msgid. */
+  enqueue(openKfId: string, message: Record<string, unknown>): void {
+    const list = this.waiting.get(openKfId) ?? [];
+    list.push({ open_kfid: openKfId, ...message });
+    this.waiting.set(openKfId, list);
+  }
+
+  /** The Token a kf_msg_or_event callback carries (valid 10 minutes). */
+  callbackToken(): string {
+    const token = `ENC${randomBytes(24).toString('base64url')}`;
+    this.callbackTokens.add(token);
+    return token;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const json = parseJson(Buffer.concat(chunks));
+    const index = this.failures.findIndex((f) => f.path === url.pathname);
+    if (index >= 0) return error(res, this.failures.splice(index, 1)[0]!.errcode);
+    if (url.pathname === '/cgi-bin/gettoken') {
+      if (url.searchParams.get('corpid') !== this.corpId) return error(res, 40013);
+      if (url.searchParams.get('corpsecret') !== this.secret) return error(res, 40001);
+      const token = randomBytes(48).toString('base64url');
+      this.tokens.add(token);
+      this.tokensIssued++;
+      return ok(res, { errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
+    }
+    const token = url.searchParams.get('access_token') ?? '';
+    if (!this.tokens.has(token)) return error(res, 40014);
+    if (!json) return error(res, 40058);
+    switch (url.pathname) {
+      case '/cgi-bin/kf/sync_msg': {
+        const openKfId = typeof json.open_kfid === 'string' ? json.open_kfid : '';
+        const limit = typeof json.limit === 'number' ? json.limit : 1000;
+        if (limit < 1 || limit > 1000) return error(res, 40058);
+        const cursor = typeof json.cursor === 'string' ? json.cursor : undefined;
+        this.syncCalls.push({ cursor, token: typeof json.token === 'string' ? json.token : undefined, limit });
+        const list = this.waiting.get(openKfId) ?? [];
+        const from = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
+        if (!Number.isInteger(from) || from < 0) return error(res, 40058);
+        const page = list.slice(from, from + limit);
+        const next = from + page.length;
+        return ok(res, { errcode: 0, errmsg: 'ok', next_cursor: Buffer.from(String(next)).toString('base64url'), has_more: next < list.length ? 1 : 0, msg_list: page });
+      }
+      case '/cgi-bin/kf/send_msg': {
+        if (typeof json.touser !== 'string' || typeof json.open_kfid !== 'string') return error(res, 40058);
+        this.sent.push({ token, body: json });
+        return ok(res, { errcode: 0, errmsg: 'ok', msgid: typeof json.msgid === 'string' ? json.msgid : randomBytes(16).toString('hex') });
+      }
+      case '/cgi-bin/kf/service_state/trans':
+        this.stateChanges.push(json);
+        return ok(res, { errcode: 0, errmsg: 'ok', msg_code: randomBytes(8).toString('hex') });
+      default:
+        return error(res, 40058);
+    }
+  }
+}
+
+function error(res: ServerResponse, errcode: number): void {
+  const hint = randomBytes(8).readBigUInt64BE().toString();
+  ok(res, { errcode, errmsg: `${WECOM_ERRMSG[errcode] ?? 'error'}, hint: [${hint}], more info at https://open.work.weixin.qq.com/devtool/query?e=${errcode}` });
+}
+
+function ok(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+}
+
+function parseJson(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8') || 'null');
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
