@@ -117,6 +117,10 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
     requests,
     allow: (fanId) => void allowed.add(fanId),
     failNext: (...f) => void failures.push(...f),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
