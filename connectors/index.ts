@@ -2,6 +2,7 @@ import type { AnyConnector } from '../core/connector/define.js';
 import appApi from './app-api/connector.js';
 import web from './web/connector.js';
 import weibo from './weibo/connector.js';
+import x from './x/connector.js';
 
 /** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
-export const builtInConnectors: AnyConnector[] = [appApi, web, weibo];
+export const builtInConnectors: AnyConnector[] = [appApi, web, weibo, x];

@@ -100,6 +100,13 @@ export interface HttpRoute<C> {
 export interface HttpInbound<C> {
   kind: 'http';
   routes: readonly HttpRoute<C>[];
+  /**
+   * A loop run beside the webhooks, like a pull loop (one per channel across the cluster, with
+   * its cursor): for providers that push to some accounts and must be polled for others. It
+   * decides from the channel's config whether it has anything to do, and otherwise waits for
+   * `signal`.
+   */
+  poll?(ctx: PullContext<C>): Promise<void>;
 }
 
 /** What a pull loop gets: its channel, a way to hand over payloads, and its saved cursor. */

@@ -29,7 +29,7 @@ interface Running {
  * frees the lock, and another process takes the channel over at its next scan.
  */
 export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): { stop(): Promise<void> } {
-  const pullers = deps.registry.list().filter((c) => c.inbound?.kind === 'pull');
+  const pullers = deps.registry.list().filter((c) => loopOf(c) !== undefined);
   const running = new Map<string, Running>();
   const holder = options.holder ?? `${hostname()}:${process.pid}`;
   const rescanMs = options.rescanMs ?? 2000;
@@ -75,6 +75,17 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
   };
 }
 
+/** The loop a connector runs per channel: its pull loop, or the poll beside its webhooks. */
+function loopOf(connector: AnyConnector): PullInbound<unknown>['run'] | undefined {
+  const inbound = connector.inbound;
+  if (inbound?.kind === 'pull') return (ctx) => inbound.run(ctx as PullContext<any>);
+  if (inbound?.kind === 'http' && inbound.poll) {
+    const poll = inbound.poll;
+    return (ctx) => poll(ctx as PullContext<any>);
+  }
+  return undefined;
+}
+
 async function runChannel(
   deps: ConnectorDeps,
   connector: AnyConnector,
@@ -84,7 +95,7 @@ async function runChannel(
   holder: string,
   checkMs: number,
 ): Promise<void> {
-  const inbound = connector.inbound as PullInbound<unknown>;
+  const inbound = { kind: 'pull', run: loopOf(connector)! } as PullInbound<unknown>;
   if (!exclusive) return runLoop(deps, connector, inbound, row, signal, holder);
   // A dedicated connection: the session lock lives and dies with it.
   await deps.db.connection().execute(async (connection) => {
