@@ -20,11 +20,11 @@ describe('weibo', () => {
   beforeAll(async () => {
     fake = await startFakeWeibo();
     harness = await openHarness(weibo, { appSecret: APP_SECRET, accessToken: fake.accessToken, apiBaseUrl: fake.url }, realServices);
-  });
+  }, 180_000);
   afterAll(async () => {
     await harness?.close();
     await fake?.close();
-  });
+  }, 60_000);
 
   async function push(body: Buffer, query = signedWeiboQuery(APP_SECRET)) {
     const before = harness.published.length;
