@@ -4,7 +4,9 @@ import telegram from './telegram/connector.js';
 import web from './web/connector.js';
 import wechatOa from './wechat-oa/connector.js';
 import wecomKf from './wecom-kf/connector.js';
+import weibo from './weibo/connector.js';
 import whatsapp from './whatsapp/connector.js';
+import x from './x/connector.js';
 
 /** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
-export const builtInConnectors: AnyConnector[] = [appApi, web, wechatOa, wecomKf, telegram, whatsapp];
+export const builtInConnectors: AnyConnector[] = [appApi, web, wechatOa, wecomKf, weibo, x, telegram, whatsapp];

@@ -77,6 +77,7 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
   };
 }
 
+
 async function runChannel(
   deps: ConnectorDeps,
   connector: AnyConnector,

@@ -42,6 +42,12 @@ export interface ConformanceSubject {
   sendTarget(): Promise<SendTarget>;
   /** The customer sends go to, when the channel must know them first (a web chat visitor). */
   recipient?(harness: Harness): Promise<string>;
+  /**
+   * The part the kit sends for a kind, where its own sample cannot work — media a provider only
+   * takes as an upload, say, which the connector reads from the attachment store. Undefined: the
+   * kit's sample.
+   */
+  outboundPart?(kind: ContentKind, harness: Harness): Promise<ContentPart | undefined> | ContentPart | undefined;
   /** Ways a send can fail, with whether a retry may help. At least one. */
   sendFailures: SendFailureCase[];
   /** The database and bus to run on; embedded ones (PGlite in memory, in-process bus) otherwise. */
@@ -194,7 +200,8 @@ export function describeConformance(subject: ConformanceSubject): void {
       const recipient = subject.recipient ? await subject.recipient(harness) : 'conformance-user';
       for (const kind of connector.capabilities.send) {
         const before = (await target.received()).length;
-        const receipt = await connector.send(outboundFor(harness, [sampleOutboundPart(kind)], recipient), ctx);
+        const part = (await subject.outboundPart?.(kind, harness)) ?? sampleOutboundPart(kind);
+        const receipt = await connector.send(outboundFor(harness, [part], recipient), ctx);
         const id = typeof receipt === 'string' ? receipt : receipt.id;
         expect(typeof id).toBe('string');
         expect(id.length).toBeGreaterThan(0);

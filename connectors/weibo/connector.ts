@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineConnector, secret } from '../../core/connector/define.js';
+import { weiboRoutes } from './inbound.js';
+import { normalizeWeiboPush } from './normalize.js';
+import { replyToFan } from './send.js';
+
+/**
+ * Weibo's fans service (粉丝服务平台): a verified account's private messages and events are pushed
+ * to Switchboard; agents answer through the reply API within the window Weibo allows.
+ */
+export const weiboConfig = z.object({
+  appKey: z.string().min(1).max(64).optional().describe('The app key entered in 粉丝服务 → 高级功能 → 开发模式 (for reference)'),
+  appSecret: secret(z.string().min(6).max(128).describe("The app key's App Secret: Weibo signs its pushes with it")),
+  accessToken: secret(z.string().min(8).max(512).describe('The fans-service access token (开发模式 page), used by the reply API')),
+  accountId: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional()
+    .describe("The account's uid; when set, pushes addressed to another account are refused"),
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://m.api.weibo.com').describe('The reply API host'),
+  replyWindowHours: z.number().int().min(1).max(48).default(48).describe('How long after a fan’s last message or action replies are allowed'),
+  saveToSenderBox: z.boolean().default(true).describe("Keep replies in the account's own private-message box too"),
+  signatureMaxAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(600)
+    .describe('Refuse pushes whose signed timestamp is older than this (0: no limit); the signature does not cover the body'),
+  requestTimeoutMs: z.number().int().min(1000).max(30_000).default(10_000),
+});
+
+export type WeiboConfig = z.infer<typeof weiboConfig>;
+
+export default defineConnector({
+  type: 'weibo',
+  displayName: 'Weibo',
+  description: "Private messages and events of a verified Weibo account (粉丝服务平台); replies through Weibo's reply API.",
+  capabilities: {
+    receive: ['text', 'location', 'audio', 'image', 'event'],
+    send: ['text', 'link', 'location'],
+  },
+  config: weiboConfig,
+  inbound: { kind: 'http', routes: weiboRoutes },
+  normalize: normalizeWeiboPush,
+  send: replyToFan,
+});

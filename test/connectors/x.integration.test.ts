@@ -1,0 +1,234 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import x from '../../connectors/x/connector.js';
+import { xFixtures } from '../../connectors/x/fixtures/index.js';
+import { normalizeXPayload } from '../../connectors/x/normalize.js';
+import { declareInboundShards } from '../../core/bus/index.js';
+import type { Bus } from '../../core/bus/bus.js';
+import { createChannel } from '../../core/connector/channels.js';
+import { createHooksApp } from '../../core/connector/gateway.js';
+import { startPullLoops } from '../../core/connector/pull.js';
+import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { processInbound } from '../../router/pipeline/process-batch.js';
+import { startFakeX, type FakeX } from '../fakes/x.js';
+import { seedTenant, testDeps } from '../support/connectors.js';
+import { AMQP_URL, BUS_NAMESPACE, busFactories, DATABASE_URL, eventually, freshDatabase } from '../support/services.js';
+
+const SECRET_KEY = randomBytes(32);
+
+describe('X direct messages: webhook and poll', () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let bus: Bus;
+  let fake: FakeX;
+  let deps: ReturnType<typeof testDeps>;
+  let tenantId: string;
+  let app: Hono;
+  /** Every envelope the bus delivered to the router, duplicates included. */
+  const delivered: InboundEnvelope[] = [];
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    bus = await (busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!).open();
+    fake = await startFakeX();
+    deps = testDeps(database.db, bus, [x], { secretKey: SECRET_KEY, inboundShards: 2 });
+    // The router's part, as its consumer runs it: one transaction per delivery, dedupe included.
+    for (const queue of await declareInboundShards(bus, 2, deps.config.retry)) {
+      await bus.consume(
+        queue,
+        async (delivery) => {
+          const envelope = delivery.json<InboundEnvelope>();
+          delivered.push(envelope);
+          await database.db.transaction().execute((trx) => processInbound(trx, [envelope]));
+        },
+        { prefetch: 20 },
+      );
+    }
+    tenantId = await seedTenant(database.db);
+    app = new Hono().route('/', createHooksApp(deps));
+  }, 180_000);
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await fake?.close();
+    await bus?.close();
+    await database?.drop();
+  }, 60_000);
+
+  const channel = async (receive: 'poll' | 'webhook' | 'webhook+poll', extra: Record<string, unknown> = {}) =>
+    (
+      await createChannel(deps, tenantId, {
+        type: 'x-dm',
+        name: `X ${receive} ${randomBytes(2).toString('hex')}`,
+        config: { ...fake.credentials, apiBaseUrl: fake.url, caCertificate: fake.ca, receive, pollIntervalSeconds: 2, backfillHours: 1, ...extra },
+      })
+    ).channel;
+
+  const stored = async (channelId: string) =>
+    database.db.selectFrom('messages').select(['external_id', 'content']).where('channel_id', '=', channelId).where('direction', '=', 'in').orderBy('id').execute();
+
+  const deliver = (channelId: string, body: Buffer, signature?: string) =>
+    app.request(`http://switchboard.test/hooks/${channelId}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signature ? { 'x-twitter-webhooks-signature': signature } : {}) },
+      body: new Uint8Array(body),
+    });
+
+  it('answers the CRC challenge with the HMAC-SHA256 of the token under the consumer secret', async () => {
+    const { id } = await channel('webhook');
+    const response = await app.request(`http://switchboard.test/hooks/${id}/?crc_token=${encodeURIComponent('9b4507b3-9040-4669-9ba3-b8d1d7b1d7a1')}`);
+    expect(response.status).toBe(200);
+    const expected = `sha256=${createHmac('sha256', fake.credentials.consumerSecret).update('9b4507b3-9040-4669-9ba3-b8d1d7b1d7a1').digest('base64')}`;
+    expect(await response.json()).toEqual({ response_token: expected });
+    expect((await app.request(`http://switchboard.test/hooks/${id}/`)).status).toBe(400);
+  });
+
+  it('refuses a delivery whose signature was made for other bytes, storing nothing', async () => {
+    const { id } = await channel('webhook');
+    const dm = fake.customerWrites({ id: '700000001' }, 'refund please');
+    const { body, signature } = fake.webhookDelivery([dm]);
+    const tampered = Buffer.from(body.toString().replace('refund please', 'refund pleaseX'));
+    expect((await deliver(id, tampered, signature)).status).toBe(403);
+    expect((await deliver(id, body)).status).toBe(401);
+    expect((await deliver(id, body, signature)).status).toBe(200);
+    await eventually(async () => (await stored(id)).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await stored(id)).map((m) => m.external_id)).toEqual([`dm:${dm.id}`]);
+  });
+
+  it('gives the same message for one DM whether it came by webhook or by poll', () => {
+    const fromWebhook = normalizeXPayload(xFixtures.webhookImage)[0]!;
+    const page = xFixtures.dmEventsPage as { data: Record<string, unknown>[]; includes: { users: unknown[]; media: unknown[] } };
+    const fromPoll = normalizeXPayload({ for_user_id: '4337869213', dm_event: page.data[0], users: page.includes.users, media: page.includes.media })[0]!;
+    const { raw: _a, ...webhookMessage } = fromWebhook;
+    const { raw: _b, ...pollMessage } = fromPoll;
+    expect(pollMessage).toEqual(webhookMessage);
+    expect(pollMessage).toMatchObject({ externalId: 'dm:954491830116155397', sender: { externalId: '3001969357', displayName: 'Jordan Brinks' } });
+    expect(pollMessage.parts).toEqual([
+      { type: 'text', text: 'My parcel arrived broken https://t.co/B2EhZCSoUP' },
+      { type: 'image', providerId: '954491826240716800', url: 'https://ton.twitter.com/1.1/ton/data/dm/954491830116155397/954491826240716800/3kwpsKHU.jpg' },
+    ]);
+  });
+
+  it('drops the account’s own DMs in a webhook delivery', async () => {
+    const { id } = await channel('webhook');
+    const echo = JSON.parse(JSON.stringify(xFixtures.webhookText)) as { direct_message_events: { message_create: { sender_id: string } }[] };
+    echo.direct_message_events[0]!.message_create.sender_id = '4337869213';
+    const body = Buffer.from(JSON.stringify(echo));
+    const before = delivered.length;
+    const response = await deliver(id, body, `sha256=${createHmac('sha256', fake.credentials.consumerSecret).update(body).digest('base64')}`);
+    expect(response.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(delivered.length).toBe(before);
+  });
+
+  it('polls every DM across pages, oldest first, within the rate limit; a DM pushed and polled is stored once; echoes are dropped', { timeout: 120_000 }, async () => {
+    const ch = await channel('webhook+poll');
+    const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(710000000 + i), name: `Customer ${i}` }));
+    Array.from({ length: 230 }, (_, i) => fake.customerWrites(customers[i % 5]!, `question ${i}`, { photo: i % 50 === 0 }));
+    // Every customer DM the account has (earlier tests' too): the poll takes them all.
+    const dms = fake.events.filter((e) => e.sender_id !== fake.me.id);
+    // One of them also arrives by webhook before the poll sees it.
+    const pushed = dms.at(-7)!;
+    const { body, signature } = fake.webhookDelivery([pushed]);
+    expect((await deliver(ch.id, body, signature)).status).toBe(200);
+    // Two pages per window: the poll must wait for the reset instead of running into 429.
+    fake.limitDmEvents(2, 3);
+    const loops = startPullLoops(deps, { exclusive: false, rescanMs: 200 });
+    try {
+      await eventually(async () => (await stored(ch.id)).length >= dms.length, { timeoutMs: 60_000, intervalMs: 200 });
+      const rows = await stored(ch.id);
+      expect(rows.map((r) => r.external_id)).toHaveLength(dms.length);
+      expect(new Set(rows.map((r) => r.external_id)).size).toBe(dms.length);
+      expect(rows.map((r) => r.external_id).sort()).toEqual(dms.map((d) => `dm:${d.id}`).sort());
+      // Handed over oldest first: each customer's conversation is in the order they wrote.
+      const order = [...new Set(delivered.filter((e) => e.channelId === ch.id).map((e) => e.message.externalId))];
+      for (const customer of customers) {
+        const theirs = dms.filter((d) => d.sender_id === customer.id && d !== pushed).map((d) => `dm:${d.id}`);
+        expect(order.filter((id) => theirs.includes(id))).toEqual(theirs);
+      }
+      expect(fake.calls.filter((c) => c.path.startsWith('/2/dm_events') && c.status === 429)).toEqual([]);
+
+      // The agent answers; the answer shows up in the DM list and is not taken for a customer's message.
+      await x.send(
+        { version: 1, tenantId, channelId: ch.id, channelType: 'x-dm', messageId: '1', conversationId: '00000000-0000-4000-8000-000000000001', recipient: { externalId: customers[0]!.id }, threadKey: '', parts: [{ type: 'text', text: 'On it!' }] },
+        (await import('../../core/connector/channel-context.js')).contextFor(deps, x, await database.db.selectFrom('channels').selectAll().where('id', '=', ch.id).executeTakeFirstOrThrow()),
+      );
+      const later = fake.customerWrites(customers[1]!, 'thanks');
+      await eventually(async () => (await stored(ch.id)).some((r) => r.external_id === `dm:${later.id}`), { timeoutMs: 30_000, intervalMs: 200 });
+      expect((await stored(ch.id)).map((r) => r.external_id)).not.toContain(`dm:${fake.sent.at(-1)!.eventId}`);
+    } finally {
+      await loops.stop();
+      fake.limitDmEvents(300, 900);
+    }
+  });
+
+  it('backs off after a 429 or 503 and then carries on', { timeout: 60_000 }, async () => {
+    const ch = await channel('poll');
+    fake.failNext('/2/dm_events', 503, 429);
+    const dm = fake.customerWrites({ id: '720000001' }, 'anyone there?');
+    const loops = startPullLoops(deps, { exclusive: false, rescanMs: 200 });
+    try {
+      await eventually(async () => (await stored(ch.id)).some((r) => r.external_id === `dm:${dm.id}`), { timeoutMs: 30_000, intervalMs: 200 });
+      expect(deps.logs()).toContain('x poll failed');
+    } finally {
+      await loops.stop();
+    }
+  });
+
+  describe.skipIf(!DATABASE_URL || !AMQP_URL)('killed mid-page and mid-handover', () => {
+    function startChild(name: string): Promise<ChildProcess> {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/x-poll-child.ts', database.url!, name], {
+        env: { ...process.env, BUS_NAMESPACE, SECRET_KEY: SECRET_KEY.toString('hex') },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      return new Promise((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
+        child.once('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`child ${name} exited with ${code}`)));
+      });
+    }
+
+    it('resumes from the confirmed cursor with neither gap nor duplicate', { timeout: 300_000 }, async () => {
+      const ch = await channel('poll');
+      await database.db.updateTable('channels').set({ enabled: false }).where('id', '!=', ch.id).execute();
+      Array.from({ length: 260 }, (_, i) => fake.customerWrites({ id: String(730000000 + (i % 7)) }, `message ${i}`));
+      const dms = fake.events.filter((e) => e.sender_id !== fake.me.id);
+      const mine = (e: InboundEnvelope) => e.channelId === ch.id;
+
+      // 1. Killed while page 2 is in flight: nothing handed over yet.
+      let killedMidPage = false;
+      const first = await startChild('first');
+      fake.onRequest = (_method, path) => {
+        if (!killedMidPage && path.startsWith('/2/dm_events') && path.includes('pagination_token')) {
+          killedMidPage = true;
+          first.kill('SIGKILL');
+          return false;
+        }
+        return undefined;
+      };
+      await eventually(() => killedMidPage, { timeoutMs: 30_000 });
+      fake.onRequest = undefined;
+
+      // 2. Killed while handing DMs over, after some batches were confirmed.
+      const second = await startChild('second');
+      await eventually(() => delivered.filter(mine).length >= 60, { timeoutMs: 60_000, intervalMs: 20 });
+      second.kill('SIGKILL');
+      const cursorAtKill = await database.db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', ch.id).executeTakeFirst();
+      // It really died halfway: some DMs were handed over, not all.
+      expect((await stored(ch.id)).length).toBeLessThan(dms.length);
+
+      // 3. Another process takes over and finishes.
+      await startChild('third');
+      await eventually(async () => (await stored(ch.id)).length >= dms.length, { timeoutMs: 90_000, intervalMs: 200 });
+      await new Promise((r) => setTimeout(r, 3000));
+      const rows = await stored(ch.id);
+      expect(rows).toHaveLength(dms.length);
+      expect(rows.map((r) => r.external_id).sort()).toEqual(dms.map((d) => `dm:${d.id}`).sort());
+      expect(cursorAtKill?.cursor).toBeDefined();
+      // What the bus carried more than once (a batch published but not yet noted) was stored once.
+      expect(delivered.filter(mine).length).toBeGreaterThanOrEqual(dms.length);
+    });
+  });
+});
