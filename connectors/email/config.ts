@@ -22,7 +22,7 @@ export const emailConfig = z
     imapAccessToken: secret(z.string().min(1).max(8192).optional().describe('OAuth 2.0 access token (XOAUTH2), instead of a password')),
     folder: z.string().min(1).max(255).default('INBOX').describe('The folder new mail is read from'),
     sentFolder: z.string().max(255).optional().describe('Where a copy of each reply is put; empty: no copy'),
-    pollSeconds: z.number().int().min(5).max(3600).default(60).describe('How often to look for mail when the server has no IDLE'),
+    pollSeconds: z.number().int().min(5).max(3600).default(60).describe('How often to look for mail when the server has no IDLE; with IDLE, how often the folder is selected afresh'),
 
     smtpHost: z.string().min(1).max(255),
     smtpPort: z.number().int().min(1).max(65535).default(587),

@@ -52,7 +52,13 @@ async function session(ctx: PullContext<EmailConfig>): Promise<void> {
     ctx.logger.info({ channelId: ctx.channel.id, folder: ctx.config.folder, idle: canIdle }, 'mailbox open');
     while (!ctx.signal.aborted && client.usable) {
       await drain(client, ctx);
-      await waitForMail(client, ctx, canIdle);
+      const news = await waitForMail(client, ctx, canIdle);
+      if (!news && client.usable && !ctx.signal.aborted) {
+        // Without news for a while: select the folder afresh, so a folder that was dropped and made
+        // again (new UIDVALIDITY) is noticed; a server need not tell a client idling in it.
+        await client.mailboxClose();
+        await client.mailboxOpen(ctx.config.folder);
+      }
     }
     if (failure && !ctx.signal.aborted) throw failure;
     if (!client.usable && !ctx.signal.aborted) throw new Error('the IMAP connection closed');
@@ -135,23 +141,28 @@ async function handOver(ctx: PullContext<EmailConfig>, payloads: FetchedMail[]):
   }
 }
 
-/** Until new mail may be there: IDLE's EXISTS where the server has IDLE, a timer where not; or the loop stops. */
-async function waitForMail(client: ImapFlow, ctx: PullContext<EmailConfig>, canIdle: boolean): Promise<void> {
-  if (ctx.signal.aborted) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
+/**
+ * Until new mail may be there: IDLE's EXISTS where the server has IDLE, or the poll interval
+ * (which also bounds how long one IDLE lasts); or the loop stops. True when EXISTS came.
+ */
+async function waitForMail(client: ImapFlow, ctx: PullContext<EmailConfig>, canIdle: boolean): Promise<boolean> {
+  if (ctx.signal.aborted) return false;
+  return new Promise<boolean>((resolve) => {
+    const done = (news: boolean) => {
       clearTimeout(timer);
-      client.off('exists', done);
-      client.off('close', done);
-      ctx.signal.removeEventListener('abort', done);
-      resolve();
+      client.off('exists', onExists);
+      client.off('close', onEnd);
+      ctx.signal.removeEventListener('abort', onEnd);
+      resolve(news);
     };
-    const timer = setTimeout(done, canIdle ? IDLE_RENEW_MS : ctx.config.pollSeconds * 1000);
-    client.on('exists', done);
-    client.on('close', done);
-    ctx.signal.addEventListener('abort', done, { once: true });
+    const onExists = () => done(true);
+    const onEnd = () => done(false);
+    const timer = setTimeout(onEnd, Math.min(ctx.config.pollSeconds * 1000, IDLE_RENEW_MS));
+    client.on('exists', onExists);
+    client.on('close', onEnd);
+    ctx.signal.addEventListener('abort', onEnd, { once: true });
     // IDLE ends by itself when the next command (the fetch after EXISTS) is sent.
-    if (canIdle) client.idle().catch(() => done());
+    if (canIdle) client.idle().catch(onEnd);
   });
 }
 
