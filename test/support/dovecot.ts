@@ -123,7 +123,7 @@ service stats {
         const uids: number[] = [];
         for (const message of messages) {
           const appended = await imap.append(folder, message);
-          if (appended && appended.uid) uids.push(appended.uid);
+          if (appended !== false && appended.uid) uids.push(appended.uid);
         }
         return uids;
       } finally {

@@ -3,7 +3,10 @@ import { SMTPServer } from 'smtp-server';
 import { eventually } from './services.js';
 
 /** A real SMTP server on loopback that keeps what it receives, parsed. */
-export async function startSmtpServer(options: { onMessage?: (raw: Buffer, mail: ParsedMail) => Promise<void> | void; reject?: () => { code: number; message: string } | undefined } = {}): Promise<{
+export async function startSmtpServer(options: {
+  /** When set, AUTH must give these; otherwise any login is accepted (and none is needed). */
+  credentials?: { user: string; pass: string };
+  onMessage?: (raw: Buffer, mail: ParsedMail) => Promise<void> | void; reject?: () => { code: number; message: string } | undefined } = {}): Promise<{
   url: string;
   port: number;
   mails: ParsedMail[];
@@ -14,7 +17,15 @@ export async function startSmtpServer(options: { onMessage?: (raw: Buffer, mail:
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
     logger: false,
+    onAuth(auth, _session, callback) {
+      const { credentials } = options;
+      if (credentials && (auth.username !== credentials.user || auth.password !== credentials.pass)) {
+        return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      }
+      callback(null, { user: auth.username ?? 'anonymous' });
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
