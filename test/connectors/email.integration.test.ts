@@ -294,7 +294,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     }, { timeoutMs: 30_000 });
     expect(after).toBeDefined();
     await new Promise((r) => setTimeout(r, 500));
-    expect((await inbound(channel)).map((r) => r.external_id)).toEqual(['resync-1@example.org', 'resync-2@example.org', 'resync-3@example.org', 'resync-4@example.org']);
+    expect((await inbound(channel)).map((r) => r.external_id).sort()).toEqual(['resync-1@example.org', 'resync-2@example.org', 'resync-3@example.org', 'resync-4@example.org']);
   }, 60_000);
 
   it.skipIf(!broker)('stores every mail of a 2,000-mail backlog exactly once when the gateway is killed with SIGKILL in the middle', async () => {
