@@ -1,5 +1,6 @@
 import type { AnyConnector } from '../core/connector/define.js';
 import appApi from './app-api/connector.js';
+import email from './email/connector.js';
 import telegram from './telegram/connector.js';
 import web from './web/connector.js';
 import wechatOa from './wechat-oa/connector.js';
@@ -9,4 +10,4 @@ import whatsapp from './whatsapp/connector.js';
 import x from './x/connector.js';
 
 /** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
-export const builtInConnectors: AnyConnector[] = [appApi, web, wechatOa, wecomKf, weibo, x, telegram, whatsapp];
+export const builtInConnectors: AnyConnector[] = [appApi, web, email, wechatOa, wecomKf, weibo, x, telegram, whatsapp];

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentKind, ContentPart, InboundEnvelope, OutboundEnvelope } from '../../domain/messages.js';
 import { getChannel, listChannels } from '../channels.js';
 import { secretFields, type AnyConnector } from '../define.js';
+import { ZodError } from 'zod';
+import { ValidationError } from '../../errors.js';
+import { acceptPayloads } from '../accept.js';
 import { ConnectorError } from '../errors.js';
 import { channelContext, openHarness, type Harness, type Services } from './harness.js';
 
@@ -35,8 +38,12 @@ export interface ConformanceSubject {
   settings: Record<string, unknown>;
   /** Provider payloads, at least one for every content kind the connector declares it receives. */
   samples: Partial<Record<ContentKind, unknown>>;
-  /** The HTTP request the provider would make to deliver `body`, with good, missing or bad credentials. */
-  request(harness: Harness, body: Buffer, credentials: Credentials): Promise<{ path: string; init: RequestInit }> | { path: string; init: RequestInit };
+  /**
+   * The HTTP request the provider would make to deliver `body`, with good, missing or bad
+   * credentials. Not for a pull connector: its payloads (JSON) go through `ctx.accept` as its
+   * loop hands them over, and it has no webhook whose signature could be forged.
+   */
+  request?(harness: Harness, body: Buffer, credentials: Credentials): Promise<{ path: string; init: RequestInit }> | { path: string; init: RequestInit };
   /** The bytes of a payload on the wire (JSON unless said otherwise). */
   encode?(payload: unknown): Buffer;
   sendTarget(): Promise<SendTarget>;
@@ -90,6 +97,8 @@ export function describeConformance(subject: ConformanceSubject): void {
   const { connector } = subject;
   const encode = subject.encode ?? ((payload: unknown) => Buffer.from(JSON.stringify(payload)));
   const answers: string[] = [];
+  const pull = connector.inbound?.kind === 'pull';
+  if (!pull && !subject.request) throw new TypeError(`conformance for ${connector.type}: a webhook connector needs request()`);
 
   describe(`connector conformance: ${connector.type}`, () => {
     let harness: Harness;
@@ -106,7 +115,12 @@ export function describeConformance(subject: ConformanceSubject): void {
     }, HOOK_TIMEOUT);
 
     async function deliver(body: Buffer, credentials: Credentials = 'valid'): Promise<Response> {
-      const { path, init } = await subject.request(harness, body, credentials);
+      if (pull) {
+        const response = await acceptPulled(harness, connector, body);
+        answers.push(await response.clone().text());
+        return response;
+      }
+      const { path, init } = await subject.request!(harness, body, credentials);
       const response = await harness.request(path, init);
       answers.push(await response.clone().text());
       return response;
@@ -149,7 +163,7 @@ export function describeConformance(subject: ConformanceSubject): void {
       if (subject.storedCount) expect(await subject.storedCount(harness, envelopes, envelopes[0]!.message.externalId)).toBe(1);
     });
 
-    it('refuses a missing or bad signature with 401/403 and publishes nothing', { timeout: TEST_TIMEOUT }, async () => {
+    it.skipIf(pull)('refuses a missing or bad signature with 401/403 and publishes nothing', { timeout: TEST_TIMEOUT }, async () => {
       const sample = subject.samples.text ?? Object.values(subject.samples)[0];
       const before = harness.published.length;
       for (const credentials of ['missing', 'bad'] as const) {
@@ -239,6 +253,28 @@ export function describeConformance(subject: ConformanceSubject): void {
       for (const value of values) expect(everything.includes(value), 'a secret value leaked').toBe(false);
     });
   });
+}
+
+/**
+ * A pull loop's hand-over, answered like the gateway answers a webhook: 202 when the bus took
+ * the messages, 400 for a payload that is not JSON or does not normalize, 500 for anything else
+ * (which the kit counts as a crash).
+ */
+async function acceptPulled(harness: Harness, connector: AnyConnector, body: Buffer): Promise<Response> {
+  const answer = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    return answer(400, { error: 'the payload is not JSON' });
+  }
+  try {
+    const accepted = await acceptPayloads(connector, await channelContext(harness), [payload]);
+    return answer(202, { accepted: accepted.length });
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ZodError) return answer(400, { error: error.message });
+    return answer(500, { error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 function outboundFor(harness: Harness, parts: ContentPart[], recipient: string): OutboundEnvelope {

@@ -1,0 +1,24 @@
+import { defineConnector } from '../../core/connector/define.js';
+import { emailConfig } from './config.js';
+import { runMailbox } from './inbound.js';
+import { normalizeEmail } from './normalize.js';
+import { sendEmail } from './send.js';
+
+export { emailConfig, type EmailConfig } from './config.js';
+
+/** A support mailbox: mail read over IMAP (IDLE), replies sent over SMTP in the customer's thread. */
+export default defineConnector({
+  type: 'email',
+  displayName: 'E-mail',
+  description: 'A support mailbox: new mail over IMAP becomes conversations; replies leave over SMTP, threaded in the customer’s mail client.',
+  capabilities: {
+    receive: ['text', 'image', 'audio', 'video', 'file', 'event'],
+    send: ['text', 'image', 'file', 'link'],
+    threads: true,
+    conversationKind: 'email',
+  },
+  config: emailConfig,
+  inbound: { kind: 'pull', run: runMailbox },
+  normalize: normalizeEmail,
+  send: sendEmail,
+});

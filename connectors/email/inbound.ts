@@ -1,0 +1,177 @@
+import type { ImapFlow } from 'imapflow';
+import type { PullContext } from '../../core/connector/define.js';
+import { ValidationError } from '../../core/errors.js';
+import type { EmailConfig } from './config.js';
+import { describeError, imapClient } from './imap.js';
+import type { FetchedMail } from './normalize.js';
+
+/** Mails per batch handed to the bus, and the bytes a batch may hold: a backlog streams in bounded memory. */
+export const BATCH_MAILS = 100;
+export const BATCH_BYTES = 16 * 1024 * 1024;
+/** RFC 2177: a client should re-issue IDLE at least every 29 minutes. */
+const IDLE_RENEW_MS = 25 * 60_000;
+
+/** Where the loop stands in the folder; saved only after the bus confirmed everything up to `lastUid`. */
+export interface MailboxCursor {
+  uidValidity: string;
+  lastUid: number;
+}
+
+/**
+ * The channel's mailbox as a pull loop: read what is new, hand it to the bus in batches, move
+ * the cursor after each confirmed batch, then wait (IDLE, or a timer where the server has no
+ * IDLE) and read again. A broken connection is opened again with a growing pause.
+ */
+export async function runMailbox(ctx: PullContext<EmailConfig>): Promise<void> {
+  let pauseMs = 1000;
+  while (!ctx.signal.aborted) {
+    try {
+      await session(ctx);
+      pauseMs = 1000;
+    } catch (error) {
+      if (ctx.signal.aborted) break;
+      ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort), retryInMs: pauseMs }, 'mailbox connection failed');
+      await sleep(pauseMs, ctx.signal);
+      pauseMs = Math.min(pauseMs * 2, 60_000);
+    }
+  }
+}
+
+async function session(ctx: PullContext<EmailConfig>): Promise<void> {
+  const client = imapClient(ctx.config);
+  let failure: unknown;
+  client.on('error', (error: unknown) => {
+    failure = error;
+  });
+  const stop = () => client.close();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    await client.connect();
+    await client.mailboxOpen(ctx.config.folder);
+    const canIdle = client.capabilities.has('IDLE');
+    ctx.logger.info({ channelId: ctx.channel.id, folder: ctx.config.folder, idle: canIdle }, 'mailbox open');
+    while (!ctx.signal.aborted && client.usable) {
+      await drain(client, ctx);
+      const news = await waitForMail(client, ctx, canIdle);
+      if (!news && client.usable && !ctx.signal.aborted) {
+        // Without news for a while: select the folder afresh, so a folder that was dropped and made
+        // again (new UIDVALIDITY) is noticed; a server need not tell a client idling in it.
+        await client.mailboxClose();
+        await client.mailboxOpen(ctx.config.folder);
+      }
+    }
+    if (failure && !ctx.signal.aborted) throw failure;
+    if (!client.usable && !ctx.signal.aborted) throw new Error('the IMAP connection closed');
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    if (client.usable) await client.logout().catch(() => client.close());
+    else client.close();
+  }
+}
+
+/** Everything past the cursor, oldest first, in batches; the cursor moves after each confirmed batch. */
+export async function drain(client: ImapFlow, ctx: PullContext<EmailConfig>): Promise<number> {
+  const mailbox = client.mailbox;
+  if (!mailbox) throw new Error('no folder is open');
+  const uidValidity = String(mailbox.uidValidity);
+  const saved = (await ctx.cursor.load()) as Partial<MailboxCursor>;
+  let lastUid = saved.uidValidity === uidValidity ? Number(saved.lastUid ?? 0) : 0;
+  if (saved.uidValidity && saved.uidValidity !== uidValidity) {
+    // The server renumbered the folder: read it all again; the dedupe key (Message-ID) drops what we have.
+    ctx.logger.warn({ channelId: ctx.channel.id, was: saved.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; reading the folder again');
+  }
+  if (mailbox.exists === 0) return 0;
+  // `n:*` always matches the newest message, even when it is older than n (RFC 3501): filter.
+  const sizes = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true }))
+    .filter((m) => m.uid > lastUid)
+    .sort((a, b) => a.uid - b.uid);
+  let handed = 0;
+  for (const batch of batches(sizes)) {
+    if (ctx.signal.aborted) break;
+    const payloads: FetchedMail[] = [];
+    for await (const message of client.fetch(batch.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true })) {
+      if (message.source) payloads.push({ uidValidity, uid: message.uid, folder: ctx.config.folder, raw: message.source.toString('base64') });
+    }
+    payloads.sort((a, b) => a.uid - b.uid);
+    await handOver(ctx, payloads);
+    lastUid = batch.at(-1)!.uid;
+    await ctx.cursor.save({ uidValidity, lastUid } satisfies MailboxCursor);
+    handed += payloads.length;
+  }
+  return handed;
+}
+
+/** Groups messages (uid order) so that no batch passes BATCH_MAILS or BATCH_BYTES (a larger mail goes alone). */
+export function batches<T extends { uid: number; size?: number }>(messages: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.size ?? 0;
+    if (current.length && (current.length >= BATCH_MAILS || bytes + size > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/**
+ * The batch to the bus with a confirm. A mail that cannot become a message (no sender, say)
+ * must not block the ones after it: the batch is then handed over one by one and that mail is
+ * left in the mailbox, logged.
+ */
+async function handOver(ctx: PullContext<EmailConfig>, payloads: FetchedMail[]): Promise<void> {
+  try {
+    await ctx.accept(payloads);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const payload of payloads) {
+      try {
+        await ctx.accept([payload]);
+      } catch (single) {
+        if (!(single instanceof ValidationError)) throw single;
+        ctx.logger.warn({ channelId: ctx.channel.id, uid: payload.uid, err: single.message }, 'mail skipped; it stays in the mailbox');
+      }
+    }
+  }
+}
+
+/**
+ * Until new mail may be there: IDLE's EXISTS where the server has IDLE, or the poll interval
+ * (which also bounds how long one IDLE lasts); or the loop stops. True when EXISTS came.
+ */
+async function waitForMail(client: ImapFlow, ctx: PullContext<EmailConfig>, canIdle: boolean): Promise<boolean> {
+  if (ctx.signal.aborted) return false;
+  return new Promise<boolean>((resolve) => {
+    const done = (news: boolean) => {
+      clearTimeout(timer);
+      client.off('exists', onExists);
+      client.off('close', onEnd);
+      ctx.signal.removeEventListener('abort', onEnd);
+      resolve(news);
+    };
+    const onExists = () => done(true);
+    const onEnd = () => done(false);
+    const timer = setTimeout(onEnd, Math.min(ctx.config.pollSeconds * 1000, IDLE_RENEW_MS));
+    client.on('exists', onExists);
+    client.on('close', onEnd);
+    ctx.signal.addEventListener('abort', onEnd, { once: true });
+    // IDLE ends by itself when the next command (the fetch after EXISTS) is sent.
+    if (canIdle) client.idle().catch(onEnd);
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,179 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Transporter } from 'nodemailer';
+import type { ChannelContext, SendReceipt } from '../../core/connector/define.js';
+import { ConnectorError } from '../../core/connector/errors.js';
+import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
+import type { EmailConfig } from './config.js';
+import { SenderRateLimit } from './guards.js';
+import { describeError, imapClient, smtpTransport } from './imap.js';
+import { EMAIL_EVENT, type EmailDetails } from './normalize.js';
+import { replyHeaders, replySubject } from './threading.js';
+
+/** Automatic answers (bots, system notices) one address may get per hour: a loop that slipped through stops here. */
+export const AUTOMATIC_REPLIES_PER_HOUR = 5;
+
+const transports = new Map<string, { key: string; transport: Transporter }>();
+const automaticLimits = new Map<string, SenderRateLimit>();
+
+/**
+ * An agent's (or a bot's) reply as a mail from the channel's address, in the customer's thread:
+ * its own Message-ID, In-Reply-To the customer's last mail, References the thread, and the
+ * conversation token in the subject for clients that drop those headers. SMTP 4xx and network
+ * failures are retried; 5xx fails the message with the server's words. A copy goes to the
+ * Sent folder when one is set.
+ */
+export async function sendEmail(outbound: OutboundEnvelope, ctx: ChannelContext<EmailConfig>): Promise<SendReceipt> {
+  const to = outbound.recipient.email ?? outbound.recipient.externalId;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw ConnectorError.permanent(`the customer has no e-mail address (${to})`, 'recipient');
+  const thread = await threadOf(ctx, outbound);
+  if (thread.automatic) {
+    if (thread.lastInboundAutomatic) throw ConnectorError.permanent(`not answering an automatic mail (${thread.lastInboundAutomatic})`, 'auto-reply');
+    if (!automaticLimit(ctx).allow(to.toLowerCase())) throw ConnectorError.permanent(`more than ${AUTOMATIC_REPLIES_PER_HOUR} automatic replies to ${to} this hour`, 'rate-limit');
+  }
+
+  const domain = ctx.config.fromAddress.split('@')[1]!;
+  const messageId = `sb.${outbound.messageId}.${outbound.channelId}@${domain}`;
+  const answered = outbound.inReplyTo && !outbound.inReplyTo.startsWith('sha256:') ? outbound.inReplyTo : thread.lastInbound;
+  const headers = replyHeaders(thread.history, answered);
+  const { text, attachments } = await body(outbound.parts, ctx);
+  const mail = {
+    from: ctx.config.fromName ? { name: ctx.config.fromName, address: ctx.config.fromAddress } : ctx.config.fromAddress,
+    to: outbound.recipient.displayName ? { name: outbound.recipient.displayName, address: to } : to,
+    subject: replySubject(outbound.subject ?? thread.subject, outbound.threadKey),
+    text,
+    attachments,
+    messageId: `<${messageId}>`,
+    ...(headers.inReplyTo ? { inReplyTo: `<${headers.inReplyTo}>` } : {}),
+    ...(headers.references ? { references: headers.references.map((id) => `<${id}>`) } : {}),
+    headers: thread.automatic ? { 'Auto-Submitted': 'auto-replied' } : {},
+  };
+  const raw = await new MailComposer(mail).compile().build();
+  try {
+    await transport(ctx).sendMail({ envelope: { from: ctx.config.fromAddress, to: [to] }, raw });
+  } catch (error) {
+    throw classify(error, ctx.config);
+  }
+  if (ctx.config.sentFolder) await copyToSent(ctx, raw);
+  return { id: messageId };
+}
+
+interface Thread {
+  /** Message ids of the conversation, oldest first, and the customer's own References before them. */
+  history: string[];
+  lastInbound: string | undefined;
+  subject: string | undefined;
+  /** Written by a bot or the system, not a person. */
+  automatic: boolean;
+  lastInboundAutomatic: string | undefined;
+}
+
+async function threadOf(ctx: ChannelContext<EmailConfig>, outbound: OutboundEnvelope): Promise<Thread> {
+  const conversation = await ctx.db
+    .selectFrom('conversations')
+    .select(['subject'])
+    .where('tenant_id', '=', ctx.channel.tenantId)
+    .where('id', '=', outbound.conversationId)
+    .executeTakeFirst();
+  const rows = await ctx.db
+    .selectFrom('messages')
+    .select(['id', 'direction', 'sender_type', 'external_id', 'provider_message_id', 'content'])
+    .where('tenant_id', '=', ctx.channel.tenantId)
+    .where('conversation_id', '=', outbound.conversationId)
+    .where('private', '=', false)
+    .orderBy('id')
+    .execute();
+  const history: string[] = [];
+  let lastInbound: string | undefined;
+  let lastInboundAutomatic: string | undefined;
+  let subject: string | undefined;
+  let rootReferences: string[] | undefined;
+  for (const row of rows) {
+    if (row.direction === 'in') {
+      const details = emailDetails(row.content);
+      rootReferences ??= details?.references;
+      subject ??= details?.subject;
+      lastInboundAutomatic = details?.automatic;
+      if (details?.messageId) {
+        history.push(details.messageId);
+        lastInbound = details.messageId;
+      }
+    } else if (row.provider_message_id && String(row.id) !== outbound.messageId) {
+      history.push(row.provider_message_id);
+    }
+  }
+  const self = rows.find((r) => String(r.id) === outbound.messageId);
+  return {
+    history: [...(rootReferences ?? []), ...history],
+    lastInbound,
+    subject: subject ?? conversation?.subject ?? undefined,
+    automatic: self ? self.sender_type === 'bot' || self.sender_type === 'system' : false,
+    lastInboundAutomatic,
+  };
+}
+
+function emailDetails(content: unknown): EmailDetails | undefined {
+  if (!Array.isArray(content)) return undefined;
+  const part = content.find((p: ContentPart) => p?.type === 'event' && p.name === EMAIL_EVENT) as Extract<ContentPart, { type: 'event' }> | undefined;
+  return part?.data as EmailDetails | undefined;
+}
+
+async function body(parts: ContentPart[], ctx: ChannelContext<EmailConfig>) {
+  const lines: string[] = [];
+  const attachments: { filename: string; content: Buffer; contentType: string }[] = [];
+  for (const part of parts) {
+    if (part.type === 'text') lines.push(part.text);
+    else if (part.type === 'link') lines.push(part.title ? `${part.title}: ${part.url}` : part.url);
+    else if (part.type === 'location') lines.push(`${part.label ?? 'Location'}: https://www.openstreetmap.org/?mlat=${part.latitude}&mlon=${part.longitude}`);
+    else if (part.type === 'event') continue;
+    else if (part.attachmentId) {
+      const { file, bytes } = await ctx.attachments.read(part.attachmentId);
+      attachments.push({ filename: part.name ?? file.name, content: bytes, contentType: file.mimeType });
+      if (part.caption) lines.push(part.caption);
+    } else if (part.url) {
+      lines.push(`${part.type === 'image' ? 'Image' : 'File'}: ${part.name ?? part.url} <${part.url}>`);
+    }
+  }
+  return { text: `${lines.join('\n\n')}\n`, attachments };
+}
+
+function transport(ctx: ChannelContext<EmailConfig>): Transporter {
+  const c = ctx.config;
+  const key = JSON.stringify([c.smtpHost, c.smtpPort, c.smtpSecurity, c.smtpUser, c.smtpPassword, c.smtpAccessToken]);
+  const cached = transports.get(ctx.channel.id);
+  if (cached?.key === key) return cached.transport;
+  cached?.transport.close();
+  const created = smtpTransport(c);
+  transports.set(ctx.channel.id, { key, transport: created });
+  return created;
+}
+
+function automaticLimit(ctx: ChannelContext<EmailConfig>): SenderRateLimit {
+  let limit = automaticLimits.get(ctx.channel.id);
+  if (!limit) automaticLimits.set(ctx.channel.id, (limit = new SenderRateLimit(AUTOMATIC_REPLIES_PER_HOUR)));
+  return limit;
+}
+
+/** SMTP 4xx and a network failure may pass later; 5xx (refused recipient, refused login, refused content) will not. */
+export function classify(error: unknown, config: EmailConfig): ConnectorError {
+  const e = error as { responseCode?: number; code?: string; response?: string };
+  const text = describeError(error, 'SMTP', config.smtpHost, config.smtpPort);
+  if (typeof e?.responseCode === 'number') {
+    return e.responseCode >= 500 ? ConnectorError.permanent(text, e.responseCode, error) : ConnectorError.retryable(text, e.responseCode, error);
+  }
+  if (e?.code === 'EAUTH') return ConnectorError.permanent(text, 'EAUTH', error);
+  return ConnectorError.retryable(text, e?.code ?? 'network', error);
+}
+
+/** The reply as sent, into the Sent folder; a failure here does not undo a delivered mail. */
+async function copyToSent(ctx: ChannelContext<EmailConfig>, raw: Buffer): Promise<void> {
+  const client = imapClient(ctx.config);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.append(ctx.config.sentFolder!, raw, ['\\Seen']);
+    await client.logout();
+  } catch (error) {
+    client.close();
+    ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) }, 'could not put the reply in the Sent folder');
+  }
+}
