@@ -216,6 +216,12 @@ export class FakeAri {
       }
     }
     if (resource === 'playbacks' && req.method === 'DELETE') return send(res, 204);
+    if (resource === 'recordings' && id === 'stored' && sub === 'file' && req.method === 'GET') {
+      const name = action ?? '';
+      if (!this.recordings.includes(name)) return send(res, 404, { message: 'Recording not found' });
+      res.writeHead(200, { 'content-type': 'audio/x-wav' }).end(FAKE_WAV);
+      return;
+    }
     return send(res, 404, { message: 'Resource not found' });
   }
 
@@ -254,6 +260,9 @@ export class FakeAri {
     for (const socket of this.sockets) socket.send(message);
   }
 }
+
+/** A 44-byte WAV header with no samples: enough to tell a recording was streamed through. */
+export const FAKE_WAV = Buffer.concat([Buffer.from('RIFF'), Buffer.from([36, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.alloc(24), Buffer.from('data'), Buffer.alloc(4)]);
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {

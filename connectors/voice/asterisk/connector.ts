@@ -32,6 +32,12 @@ export default defineConnector({
   send: () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
   },
+  voice: {
+    async recording(reference, ctx) {
+      if (!reference.startsWith('ari:')) throw ConnectorError.permanent('not a recording of this platform');
+      return ariClientFor(ctx.config).recordingFile(reference.slice(4));
+    },
+  },
   events: {
     kinds: ['conversation.assigned', 'conversation.transferred', 'conversation.queued'],
     async handle(event, ctx) {

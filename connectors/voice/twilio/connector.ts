@@ -5,7 +5,7 @@ import { followAssignment } from '../calls/call-center.js';
 import { publishSignals } from '../calls/publish-signals.js';
 import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
-import { updateLiveCall } from './rest.js';
+import { fetchRecording, updateLiveCall } from './rest.js';
 import { twilioRoutes, twimlUrls } from './routes.js';
 
 export const twilioConfig = z.object({
@@ -33,6 +33,12 @@ export default defineConnector({
   normalize: normalizeCallSignal,
   send: () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
+  },
+  voice: {
+    async recording(reference, ctx) {
+      if (!reference.startsWith('twilio:')) throw ConnectorError.permanent('not a recording of this platform');
+      return fetchRecording(ctx.config, reference.slice(7));
+    },
   },
   events: {
     kinds: ['conversation.assigned', 'conversation.transferred', 'conversation.queued'],

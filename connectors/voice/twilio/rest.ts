@@ -26,3 +26,19 @@ export async function updateLiveCall(config: TwilioConfig, callSid: string, chan
   if (!response.ok && response.status !== 404) throw errorForStatus(response.status, 'Twilio update call');
   await response.body?.cancel();
 }
+
+/** A recording's audio (`GET .../Recordings/{RecordingSid}.wav`), for the console to stream to an agent allowed to hear it. */
+export async function fetchRecording(config: TwilioConfig, recordingSid: string): Promise<Response> {
+  const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Recordings/${encodeURIComponent(recordingSid)}.wav`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw errorForNetwork(error, 'Twilio');
+  }
+  if (!response.ok) throw errorForStatus(response.status, 'Twilio recording');
+  return response;
+}
