@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
-import { waitFor } from './support/router-world.js';
+import { depsFor, waitFor } from './support/router-world.js';
+import { transferConversation } from '../router/conversations/transfer-conversation.js';
 
 /**
  * Calls through Asterisk end to end: the fake speaks ARI's REST and WebSocket events; the real
@@ -45,7 +46,7 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
 
   const played = (callId: string) => ari.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
 
-  it('answers, plays the menu, queues the caller on 1, rings one agent at a time, connects the one who answers and files the call', async () => {
+  it('answers, plays the menu, queues the caller on 1, rings one agent at a time, connects the one who answers, pops their screen, transfers blind and files the call', async () => {
     const callId = ari.incomingCall('+8613800000001');
     await waitFor(() => played(callId).includes('sound:sales-menu'), 10_000);
     expect(ari.requests.some((r) => r.path === `/channels/${callId}/answer`)).toBe(true);
@@ -70,17 +71,35 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     const talking = await callConversation(center.db, channelId, callId);
     expect(talking).toMatchObject({ kind: 'voice', status: 'assigned', assignee_id: company.agents.Bob, group_id: company.sales });
 
+    // Bob's console heard of the ring at once (the screen pop), in the commit that rang him.
+    const pops = await center.db.selectFrom('outbox').select(['payload', 'created_at']).where('kind', '=', 'call.ringing').where('tenant_id', '=', company.tenantId).orderBy('id').execute();
+    expect(pops.map((p) => (p.payload as { agentId: string }).agentId)).toEqual([company.agents.Alice, company.agents.Bob]);
+    expect(pops[1]!.payload).toMatchObject({ callId: answered.id, from: '+8613800000001', conversation: { assigneeId: company.agents.Bob } });
+    expect(Math.abs(new Date(pops[1]!.created_at).getTime() - new Date(answered.ringing_at!).getTime())).toBeLessThan(1000);
+
+    // Bob transfers the call to Alice (blind): her phone rings, Bob's leg goes, the caller stays.
+    await transferConversation(depsFor(center.db), { tenantId: company.tenantId, conversationId: talking!.id, actorId: company.agents.Bob!, to: { agentId: company.agents.Alice! } });
+    const aliceAgain = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
+    await waitFor(() => !ari.channels.has(bobLeg.id));
+    expect(ari.channels.has(callId)).toBe(true);
+    ari.answer(aliceAgain.id);
+    await waitFor(async () => {
+      const call = await callRow(center.db, channelId, callId);
+      return call?.state === 'answered' && call.agent_id === company.agents.Alice;
+    });
+    await waitFor(() => ari.bridges.get(`sb-${answered.id}`)?.has(aliceAgain.id));
+
     ari.hangup(callId);
     const ended = await waitFor(async () => {
       const call = await callRow(center.db, channelId, callId);
       return call?.state === 'ended' ? call : undefined;
     });
-    expect(ended).toMatchObject({ disposition: 'answered', agent_id: company.agents.Bob, recording_ref: `ari:call-${answered.id}` });
+    expect(ended).toMatchObject({ disposition: 'answered', agent_id: company.agents.Alice, recording_ref: `ari:call-${answered.id}` });
     expect(ended.wait_seconds).toBeGreaterThanOrEqual(2);
     expect(ended.talk_seconds).not.toBeNull();
-    expect(await timeline(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'ended']);
-    // Bob's leg went with the caller, and Bob is free again.
-    await waitFor(() => !ari.channels.has(bobLeg.id));
+    expect(await timeline(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended']);
+    // Alice's leg went with the caller, and she is free again.
+    await waitFor(() => !ari.channels.has(aliceAgain.id));
     const conversation = await waitFor(async () => {
       const c = await callConversation(center.db, channelId, callId);
       return c?.status === 'resolved' ? c : undefined;
@@ -88,7 +107,7 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
     expect(contact.phone).toBe('+8613800000001');
     const messages = await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute();
-    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.ended']);
+    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.transferred', 'call.ended']);
     expect(mostRinging).toBe(1);
   }, 40_000);
 

@@ -3,6 +3,9 @@ import { isOpen } from '../../../core/calendar/business-hours.js';
 import type { ChannelContext } from '../../../core/connector/define.js';
 import type { Call, Database } from '../../../core/db/schema.js';
 import { enterFlow, parseFlow, pressKey, type Flow, type IvrStep } from '../../../core/voice/ivr.js';
+import { event } from '../../../core/domain/events.js';
+import { conversationSnapshot } from '../../../core/domain/views.js';
+import { recordEvents } from '../../../core/outbox/outbox.js';
 import { agentEndpoint } from './agents.js';
 import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
@@ -134,7 +137,7 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
   return ctx.db.transaction().execute(async (trx) => {
     const conversation = await trx
       .selectFrom('conversations')
-      .select(['id', 'status', 'assignee_id', 'thread_key', 'kind'])
+      .selectAll()
       .where('tenant_id', '=', ctx.channel.tenantId)
       .where('channel_id', '=', ctx.channel.id)
       .where('id', '=', conversationId)
@@ -160,6 +163,17 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
       const legId = randomUUID();
       const updated = await updateCall(trx, call, { state: 'ringing', agent_id: wanted, agent_leg_id: legId, ringing_at: now() });
       await logCallEvent(trx, call, 'ringing', { agentId: wanted, phone: phone.status });
+      // The screen pop: the agent's console hears of the ring in the same commit.
+      await recordEvents(trx, [
+        event(ctx.channel.tenantId, 'call.ringing', {
+          conversation: conversationSnapshot(conversation),
+          callId: call.id,
+          agentId: wanted,
+          from: call.from_number,
+          to: call.to_number,
+          direction: call.direction,
+        }),
+      ]);
       instructions.push({ op: 'ring', agentId: wanted, phone, legId, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number });
       return { call: updated, instructions, signals };
     }
