@@ -7,6 +7,7 @@ import { migration as consolePresence } from './0003_console_presence.js';
 import { migration as connectors } from './0004_connectors.js';
 import { migration as email } from './0005_email.js';
 import { migration as wechat } from './0006_wechat.js';
+import { migration as voice } from './0008_voice.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_connectors': connectors,
   '0005_email': email,
   '0006_wechat': wechat,
+  '0008_voice': voice,
 };

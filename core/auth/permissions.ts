@@ -30,6 +30,9 @@ export const PERMISSIONS = {
   'admin.canned_responses': 'manage canned responses',
   'admin.custom_fields': "manage contacts' custom fields",
   'admin.audit': 'read the audit log',
+  'admin.voice': "manage phone menus and agents' phones",
+  'calls.listen': 'play call recordings of the conversations one may see',
+  'calls.dial': 'place outbound calls',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -49,6 +52,8 @@ export const BUILTIN_ROLE_PERMISSIONS: Record<'admin' | 'agent', readonly Permis
     'tickets.edit',
     'contacts.view',
     'contacts.edit',
+    'calls.listen',
+    'calls.dial',
   ],
 };
 

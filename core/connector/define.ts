@@ -189,6 +189,16 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   send(outbound: OutboundEnvelope, ctx: ChannelContext<z.infer<S>>): Promise<string | SendReceipt>;
   mounts?: readonly PublicMount[];
   events?: EventForwarding<z.infer<S>>;
+  /** Phone channels: what the console asks of the telephony platform. */
+  voice?: VoiceControl<z.infer<S>>;
+}
+
+/** What a phone channel's platform does for the console, beyond calls coming in. */
+export interface VoiceControl<C> {
+  /** Streams a recording the platform keeps; `reference` is what the call record holds. Never a public URL. */
+  recording(reference: string, ctx: ChannelContext<C>): Promise<Response>;
+  /** Rings the agent's phone, then (once they answer) the customer's number; resolves with the call's provider id. */
+  dial?(input: { agentId: string; number: string }, ctx: ChannelContext<C>): Promise<{ providerCallId: string }>;
 }
 
 export type AnyConnector = ConnectorDefinition<z.ZodObject>;

@@ -38,6 +38,15 @@ export const inboundMessageSchema = z.object({
   subject: z.string().optional(),
   language: z.string().optional(),
   raw: z.unknown().optional(),
+  routing: z
+    .object({
+      hold: z.boolean().optional(),
+      groupId: z.uuid().optional(),
+      agentId: z.uuid().optional(),
+      priority: z.number().int().min(0).max(100).optional(),
+      end: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export function checkInboundMessage(message: InboundMessage): InboundMessage {

@@ -485,6 +485,70 @@ export interface AgentPresenceTable {
   away_by_presence: Generated<boolean>;
 }
 
+/** A phone menu (IVR); `definition` is checked by core/voice/ivr.ts before it is saved. */
+export interface IvrFlowTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  definition: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Where an agent's phone rings for each phone status, and their after-call work time. */
+export interface VoiceEndpointTable {
+  tenant_id: string;
+  user_id: string;
+  sip: string | null;
+  webrtc: string | null;
+  mobile: string | null;
+  wrap_up_seconds: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export type CallState = 'ivr' | 'queued' | 'ringing' | 'answered' | 'ended';
+
+/** One call on a voice channel; its conversation has the same channel and `thread_key = provider_call_id`. */
+export interface CallTable {
+  id: Generated<string>;
+  tenant_id: string;
+  channel_id: string;
+  provider_call_id: string;
+  direction: 'in' | 'out';
+  from_number: string;
+  to_number: string;
+  state: Generated<CallState>;
+  ivr_flow_id: string | null;
+  ivr_menu: string | null;
+  ivr_retries: Generated<number>;
+  group_id: string | null;
+  /** The agent ringing or on the call (the last one, once it ended). */
+  agent_id: string | null;
+  /** The provider's id of the agent's leg (ARI channel, Twilio child call). */
+  agent_leg_id: string | null;
+  bridge_id: string | null;
+  started_at: Timestamp;
+  queued_at: NullableTimestamp;
+  ringing_at: NullableTimestamp;
+  answered_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  recording_ref: string | null;
+  /** answered, abandoned_ivr, abandoned_queue, abandoned_ringing, voicemail, hangup_ivr, no_answer, busy, failed */
+  disposition: string | null;
+  cause: string | null;
+}
+
+export interface CallEventTable {
+  id: BigId;
+  tenant_id: string;
+  call_id: string;
+  kind: string;
+  detail: JsonDefault<Record<string, unknown>>;
+  at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -527,6 +591,10 @@ export interface Database {
   custom_fields: CustomFieldTable;
   agent_connections: AgentConnectionTable;
   agent_presence: AgentPresenceTable;
+  ivr_flows: IvrFlowTable;
+  voice_endpoints: VoiceEndpointTable;
+  calls: CallTable;
+  call_events: CallEventTable;
 }
 
 export type Tenant = Selectable<TenantTable>;
@@ -538,3 +606,4 @@ export type Conversation = Selectable<ConversationTable>;
 export type Message = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
+export type Call = Selectable<CallTable>;

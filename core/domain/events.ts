@@ -40,6 +40,8 @@ export interface EventPayloads {
   'queue.position': { conversation: ConversationSnapshot; position: number };
   'agent.status': { userId: string; status: AgentStatus; phoneStatus?: PhoneStatus };
   'agent.capacity': { userId: string; capacity: Capacity };
+  /** An agent's phone rings for a call: their console pops the caller's record (GET /api/calls/:id/pop). */
+  'call.ringing': { conversation: ConversationSnapshot; callId: string; agentId: string; from: string; to: string; direction: 'in' | 'out' };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
 }
 

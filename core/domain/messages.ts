@@ -55,6 +55,24 @@ export interface InboundMessage {
   language?: string;
   /** The provider's payload, kept for audit and for fields nobody has mapped yet. */
   raw?: unknown;
+  /** Set by channels that route by themselves (a phone menu); the router follows it over its rules. */
+  routing?: ChannelRouting;
+}
+
+/**
+ * What a channel that decides routing itself tells the router about the message's conversation.
+ * A call waits in the phone menu (`hold`), is put in a queue the caller chose (`groupId`), and
+ * ends on the phone network (`end`) whatever the agents do.
+ */
+export interface ChannelRouting {
+  /** Thread and store, but do not route yet: the channel will say where it goes. */
+  hold?: boolean;
+  /** Route now to this group (and agent, priority) instead of what the rules say. */
+  groupId?: string;
+  agentId?: string;
+  priority?: number;
+  /** The conversation is over on the channel: resolve it and free its agent. */
+  end?: boolean;
 }
 
 /** An inbound message on the bus (`inbound` exchange, key `shard.<n>`). */

@@ -8,6 +8,8 @@ interface PooledAgent {
   phoneStatus: PhoneStatus;
   lastAssignedAt: number | null;
   skills: Record<string, number>;
+  /** Until when the agent does after-call work (no new call before), ms; null: none. */
+  wrapUpUntil: number | null;
   /** Open conversations assigned now, by kind. */
   load: Partial<Record<ConversationKind, number>>;
 }
@@ -37,7 +39,7 @@ export class AgentPool {
     if (!agents) this.groups.set(key, (agents = await this.loadGroup(groupId)));
     const result: AgentCandidate[] = [];
     for (const agent of agents) {
-      if (kind === 'voice' && agent.phoneStatus === 'offline') continue;
+      if (kind === 'voice' && (agent.phoneStatus === 'offline' || (agent.wrapUpUntil ?? 0) > Date.now())) continue;
       if (excludeAgentIds.includes(agent.id)) continue;
       result.push({
         id: agent.id,
@@ -106,6 +108,9 @@ export class AgentPool {
           where c.assignee_id = u.id and c.status = 'assigned' group by c.kind) k), '{}'::jsonb)`.as('load'),
         sql<Record<string, number>>`coalesce((select jsonb_object_agg(s.skill_id, s.level)
           from agent_skills s where s.user_id = u.id), '{}'::jsonb)`.as('skills'),
+        sql<Date | null>`(select max(c.ended_at) + make_interval(secs => e.wrap_up_seconds) from voice_endpoints e
+          join calls c on c.tenant_id = e.tenant_id and c.agent_id = e.user_id and c.state = 'ended' and c.answered_at is not null
+          where e.tenant_id = u.tenant_id and e.user_id = u.id and e.wrap_up_seconds > 0 group by e.wrap_up_seconds)`.as('wrap_up_until'),
       ])
       .where('u.tenant_id', '=', this.tenantId)
       .where('u.account_status', '=', 'active')
@@ -126,6 +131,7 @@ export class AgentPool {
         phoneStatus: row.phone_status,
         lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
         skills: row.skills,
+        wrapUpUntil: row.wrap_up_until ? new Date(row.wrap_up_until).getTime() : null,
         load: row.load,
       };
       this.agents.set(agent.id, agent);

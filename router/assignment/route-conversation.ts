@@ -8,6 +8,13 @@ import type { AgentPool } from './agent-pool.js';
 import { sendAutomaticReply } from './auto-reply.js';
 import { placeConversation } from './place.js';
 
+/** Where a channel that routes by itself sends a conversation (see ChannelRouting). */
+export interface RouteOverride {
+  groupId?: string;
+  agentId?: string;
+  priority?: number;
+}
+
 /**
  * Routes a new (or reopened) conversation: the rules pick group, skills, priority, maybe an agent
  * and an automatic reply; then it is assigned or put in line. A reopened conversation goes back
@@ -22,8 +29,16 @@ export async function routeConversation(
   config: RoutingConfig,
   facts: RoutingFacts,
   previousAssigneeId: string | null = null,
+  override?: RouteOverride,
 ): Promise<Conversation> {
-  const decision = decideRoute(config, facts);
+  const decision = { ...decideRoute(config, facts) };
+  if (override) {
+    // The channel decided (a caller chose a queue): its group, agent and priority stand; the
+    // rules still add skills. No automatic reply: the channel speaks for itself.
+    Object.assign(decision, { ruleId: null, autoReply: null, groupId: override.groupId ?? decision.groupId });
+    if (override.agentId) decision.preferredAgentId = override.agentId;
+    if (override.priority !== undefined) decision.priority = override.priority;
+  }
   // A rule may still name a group that has since been deleted: fall back rather than fail.
   const groupId = [decision.groupId, config.defaultGroupId].find((id) => id && config.groups.has(id)) ?? null;
   let preferredAgentId = decision.preferredAgentId ?? previousAssigneeId;
@@ -45,7 +60,7 @@ export async function routeConversation(
     preferred_agent_id: preferredAgentId,
   };
   const placed = await placeConversation(trx, events, pool, routed, {
-    reason: decision.ruleId ? `rule:${decision.ruleId}` : 'default',
+    reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default',
     group: groupId ? config.groups.get(groupId) : undefined,
   });
   if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);

@@ -28,6 +28,15 @@ const envelopeSchema = z.object({
     kind: z.enum(['chat', 'email', 'voice']).optional(),
     subject: z.string().optional(),
     language: z.string().optional(),
+    routing: z
+      .object({
+        hold: z.boolean().optional(),
+        groupId: z.uuid().optional(),
+        agentId: z.uuid().optional(),
+        priority: z.number().int().min(0).max(100).optional(),
+        end: z.boolean().optional(),
+      })
+      .optional(),
   }),
 });
 

@@ -3,7 +3,9 @@ import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
+import { resolveLocked } from '../conversations/resolve-conversation.js';
 import { EventLog } from '../events.js';
+import { lockTenantRouting } from '../locking.js';
 import { loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
 import { createContacts } from './identify.js';
@@ -84,7 +86,8 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
 
   const configs = new Map<string, RoutingConfig>();
   const conversations = new Map<string, Conversation>();
-  const toRoute: ToRoute[] = [];
+  const toRoute = new Map<string, ToRoute>();
+  const toEnd = new Set<string>();
   const toStore: { envelope: InboundEnvelope; contact: Contact; conversation: Conversation }[] = [];
 
   for (const { envelope } of accepted) {
@@ -96,6 +99,8 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
     const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
     const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
     let conversation = conversations.get(key) ?? open.get(key);
+    const routing = envelope.message.routing;
+    const override = routing?.groupId || routing?.agentId ? routing : undefined;
     if (!conversation) {
       const fresh = created.get(key);
       const threaded = fresh
@@ -108,15 +113,22 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       if (threaded.outcome === 'reopened') {
         events.add(envelope.tenantId, 'conversation.reopened', { conversation: conversationSnapshot(conversation) });
       }
-      if (threaded.outcome !== 'existing') {
-        toRoute.push({
+      // A channel that routes by itself may hold a new conversation back (a caller in a phone menu).
+      if (threaded.outcome !== 'existing' && !routing?.hold) {
+        toRoute.set(conversation.id, {
           conversation,
           envelope,
           contact,
           previousAssigneeId: threaded.outcome === 'reopened' ? threaded.previousAssigneeId : null,
+          override,
         });
       }
     }
+    // The channel names where a held conversation goes (the caller chose a queue in the menu).
+    if (override && conversation.status === 'open' && !toRoute.get(conversation.id)?.override) {
+      toRoute.set(conversation.id, { conversation, envelope, contact, previousAssigneeId: null, override });
+    }
+    if (routing?.end) toEnd.add(conversation.id);
     conversations.set(key, conversation);
     toStore.push({ envelope, contact, conversation });
   }
@@ -167,7 +179,19 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       .execute();
   }
 
-  const routed = await routeNewConversations(trx, events, toRoute, configs);
+  if (toEnd.size) {
+    // Ending takes the tenant locks too: take them all now, in order, before routing does.
+    const ending = [...conversations.values()].filter((c) => toEnd.has(c.id));
+    for (const tenantId of [...new Set([...toRoute.values(), ...ending].map((c) => ('envelope' in c ? c.envelope.tenantId : c.tenant_id)))].sort()) {
+      await lockTenantRouting(trx, tenantId);
+    }
+  }
+  const routed = await routeNewConversations(trx, events, [...toRoute.values()], configs);
+  for (const conversation of conversations.values()) {
+    if (!toEnd.has(conversation.id)) continue;
+    const current = routed.get(conversation.id) ?? conversation;
+    if (current.status !== 'resolved') routed.set(conversation.id, await resolveLocked(trx, events, current, 'ended on the channel'));
+  }
 
   // Inactivity timers restart with every customer message.
   for (const conversation of conversations.values()) {

@@ -7,6 +7,7 @@ import type { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
 import { calendarLookup, type RoutingConfig } from '../rules/config.js';
 import type { RoutingFacts } from '../rules/facts.js';
+import type { RouteOverride } from '../assignment/route-conversation.js';
 import { messageText } from './envelope.js';
 
 /** A conversation a batch opened or reopened, with the message that did it. */
@@ -16,6 +17,8 @@ export interface ToRoute {
   envelope: InboundEnvelope;
   contact: Contact;
   previousAssigneeId: string | null;
+  /** Where the channel said it goes, over the rules. */
+  override?: RouteOverride;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function routeNewConversations(
     const mine = toRoute.filter((r) => r.envelope.tenantId === tenantId);
     if ([...config.groups.values()].some((g) => g.strategy === 'sticky')) await pool.preloadPreviousAgents(mine.map((r) => r.contact.id));
     for (const item of mine) {
-      const placed = await routeConversation(trx, events, pool, item.conversation, config, factsOf(item, config), item.previousAssigneeId);
+      const placed = await routeConversation(trx, events, pool, item.conversation, config, factsOf(item, config), item.previousAssigneeId, item.override);
       routed.set(placed.id, placed);
     }
   }

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Conversation, Database } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import { logRelease } from '../assignment/assign.js';
 import { assignWaiting, linesOfAgent } from '../assignment/drain.js';
@@ -7,6 +8,22 @@ import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import type { TimerHandler } from './runner.js';
 
+/** Whether the agent picked up the call since it was offered (the voice connector logs it). */
+function callAnswered(trx: Transaction<Database>, conversation: Conversation, agentId: string) {
+  return trx
+    .selectFrom('call_events as e')
+    .innerJoin('calls as c', 'c.id', 'e.call_id')
+    .select('e.id')
+    .where('c.tenant_id', '=', conversation.tenant_id)
+    .where('c.channel_id', '=', conversation.channel_id)
+    .where('c.provider_call_id', '=', conversation.thread_key)
+    .where('e.kind', '=', 'answered')
+    .where(sql<string>`e.detail->>'agentId'`, '=', agentId)
+    .where('e.at', '>=', conversation.assigned_at ?? new Date(0))
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /**
  * The assigned agent has not answered in the group's `no_answer_seconds`: the conversation goes
  * to someone else (or back in line), and the agent is set away when the group says so.
@@ -14,7 +31,7 @@ import type { TimerHandler } from './runner.js';
 export const runNoAnswer: TimerHandler = async (trx, events, conversation, payload) => {
   if (conversation.status !== 'assigned' || conversation.assignee_id !== payload.agentId || !payload.agentId) return 'done';
   const agentId = payload.agentId;
-  const answered = await trx
+  const answered = conversation.kind === 'voice' ? await callAnswered(trx, conversation, agentId) : await trx
     .selectFrom('messages')
     .select('id')
     .where('conversation_id', '=', conversation.id)

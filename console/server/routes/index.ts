@@ -16,6 +16,7 @@ import { roleRoutes } from './roles.js';
 import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
+import { voiceRoutes } from './voice.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -33,6 +34,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
+    ...voiceRoutes(services.connectorDeps),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

@@ -16,6 +16,7 @@ const known: Record<EventKind, true> = {
   'queue.position': true,
   'agent.status': true,
   'agent.capacity': true,
+  'call.ringing': true,
   typing: true,
 };
 const kinds: ReadonlySet<string> = new Set(Object.keys(known));

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { defineConnector, secret } from '../../../core/connector/define.js';
+import { ConnectorError } from '../../../core/connector/errors.js';
+import { followAssignment } from '../calls/call-center.js';
+import { publishSignals } from '../calls/publish-signals.js';
+import { callCenterSettings } from '../calls/settings.js';
+import { normalizeCallSignal } from '../calls/signals.js';
+import { performOnAsterisk } from './control.js';
+import { ariClientFor, runAsteriskLoop } from './events-loop.js';
+
+export const asteriskConfig = z.object({
+  ariUrl: z.url({ protocol: /^https?$/ }).describe("ARI's base address, e.g. http://pbx:8088/ari"),
+  ariUser: z.string().min(1),
+  ariPassword: secret(z.string().min(1)),
+  app: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('switchboard').describe('The Stasis application calls enter'),
+  sipTechnology: z.enum(['PJSIP', 'SIP']).default('PJSIP'),
+  mobileDial: z.string().includes('{number}').default('PJSIP/{number}@trunk').describe("How a mobile number is dialled; {number} is the agent's number"),
+  musicClass: z.string().optional(),
+  ...callCenterSettings,
+});
+export type AsteriskConfig = z.infer<typeof asteriskConfig>;
+
+/** Asterisk through its REST Interface: calls enter the Stasis application and Switchboard drives them. */
+export default defineConnector({
+  type: 'voice-asterisk',
+  displayName: 'Phone (Asterisk)',
+  description: 'Calls entering an Asterisk Stasis application: phone menu, queues, ringing agents, recordings.',
+  capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
+  config: asteriskConfig,
+  inbound: { kind: 'pull', run: runAsteriskLoop },
+  normalize: normalizeCallSignal,
+  send: () => {
+    throw ConnectorError.permanent('a phone channel carries calls, not written replies');
+  },
+  voice: {
+    async recording(reference, ctx) {
+      if (!reference.startsWith('ari:')) throw ConnectorError.permanent('not a recording of this platform');
+      return ariClientFor(ctx.config).recordingFile(reference.slice(4));
+    },
+  },
+  events: {
+    kinds: ['conversation.assigned', 'conversation.transferred', 'conversation.queued'],
+    async handle(event, ctx) {
+      const conversationId = (event.payload.conversation as { id?: string } | undefined)?.id;
+      if (!conversationId) return;
+      const reaction = await followAssignment(ctx, conversationId);
+      await publishSignals(ctx, reaction.signals);
+      if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ariClientFor(ctx.config), reaction.call, reaction.instructions);
+    },
+  },
+});

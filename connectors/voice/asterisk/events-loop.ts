@@ -1,0 +1,97 @@
+import type { PullContext } from '../../../core/connector/define.js';
+import type { Call } from '../../../core/db/schema.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, type Reaction } from '../calls/call-center.js';
+import { AriClient, type AriEvent } from './client.js';
+import { performOnAsterisk, type LoopHooks } from './control.js';
+import type { AsteriskConfig } from './connector.js';
+
+export function ariClientFor(config: AsteriskConfig): AriClient {
+  return new AriClient({ baseUrl: config.ariUrl, user: config.ariUser, password: config.ariPassword, app: config.app });
+}
+
+/**
+ * The channel's one events loop (the platform runs one per channel across the cluster): reads
+ * the Stasis application's events from ARI's WebSocket, in order, and drives each call through
+ * the call center. Reconnects after a lost connection; menu timers live here too.
+ */
+export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise<void> {
+  const ari = ariClientFor(ctx.config);
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** Playback id → what to do when it finishes. */
+  const afterPlayback = new Map<string, () => void>();
+  let queue: Promise<void> = Promise.resolve();
+
+  const clearTimer = (callId: string) => {
+    const timer = timers.get(callId);
+    if (timer) clearTimeout(timer);
+    timers.delete(callId);
+  };
+  const enqueue = (work: () => Promise<void>) => {
+    queue = queue.then(work).catch((error) => ctx.logger.warn({ channelId: ctx.channel.id, err: String(error) }, 'ARI event not handled'));
+  };
+
+  const hooks: LoopHooks = {
+    menuStarted(call: Call, menuId: string, playbackId: string | null, timeoutSeconds: number) {
+      const startTimer = () => {
+        clearTimer(call.provider_call_id);
+        timers.set(
+          call.provider_call_id,
+          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, menuId))), timeoutSeconds * 1000),
+        );
+      };
+      if (playbackId) afterPlayback.set(playbackId, startTimer);
+      else startTimer();
+    },
+    hangupAfter(playbackId: string, channelId: string) {
+      afterPlayback.set(playbackId, () => enqueue(() => ari.hangup(channelId)));
+    },
+  };
+
+  async function react(pending: Promise<Reaction>): Promise<void> {
+    const reaction = await pending;
+    if (reaction.signals.length) await ctx.accept(reaction.signals);
+    if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ari, reaction.call, reaction.instructions, hooks);
+  }
+
+  async function handle(event: AriEvent): Promise<void> {
+    switch (event.type) {
+      case 'StasisStart': {
+        const { args, channel } = event as Extract<AriEvent, { type: 'StasisStart' }>;
+        if (args[0] === 'agent') return react(agentAnswered(ctx, channel.id));
+        return react(callArrived(ctx, { providerCallId: channel.id, from: channel.caller.number || 'anonymous', to: channel.dialplan?.exten ?? '' }));
+      }
+      case 'ChannelDtmfReceived': {
+        const { channel, digit } = event as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
+        clearTimer(channel.id);
+        return react(keyPressed(ctx, channel.id, digit));
+      }
+      case 'ChannelDestroyed': {
+        const { channel, cause_txt, cause } = event as Extract<AriEvent, { type: 'ChannelDestroyed' }>;
+        clearTimer(channel.id);
+        const leg = await agentLegEnded(ctx, channel.id, cause_txt || String(cause));
+        if (leg.call) return react(Promise.resolve(leg));
+        return react(callEnded(ctx, channel.id, cause_txt || String(cause)));
+      }
+      case 'PlaybackFinished': {
+        const { playback } = event as Extract<AriEvent, { type: 'PlaybackFinished' }>;
+        const then = afterPlayback.get(playback.id);
+        afterPlayback.delete(playback.id);
+        then?.();
+        return;
+      }
+    }
+  }
+
+  while (!ctx.signal.aborted) {
+    try {
+      const { closed } = await ari.connectEvents((event) => enqueue(() => handle(event)), ctx.signal);
+      await closed;
+    } catch (error) {
+      ctx.logger.warn({ channelId: ctx.channel.id, err: String(error) }, 'ARI events connection failed');
+    }
+    if (ctx.signal.aborted) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  for (const timer of timers.values()) clearTimeout(timer);
+  await queue;
+}

@@ -1,0 +1,326 @@
+import type { Transaction } from 'kysely';
+import { isOpen } from '../../../core/calendar/business-hours.js';
+import type { ChannelContext } from '../../../core/connector/define.js';
+import type { Call, Database } from '../../../core/db/schema.js';
+import { enterFlow, parseFlow, pressKey, type Flow, type IvrStep } from '../../../core/voice/ivr.js';
+import { event } from '../../../core/domain/events.js';
+import { conversationSnapshot } from '../../../core/domain/views.js';
+import { recordEvents } from '../../../core/outbox/outbox.js';
+import { agentEndpoint } from './agents.js';
+import type { Instruction } from './instructions.js';
+import type { CallCenterSettings } from './settings.js';
+import { callSignal, type CallSignal } from './signals.js';
+import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
+import { randomUUID } from 'node:crypto';
+
+/** What the call center decided about one happening on a call: what to do, and what to tell the router. */
+export interface Reaction {
+  call: Call | undefined;
+  instructions: Instruction[];
+  signals: CallSignal[];
+}
+
+type Ctx = ChannelContext<CallCenterSettings>;
+const nothing = (call?: Call): Reaction => ({ call, instructions: [], signals: [] });
+
+/**
+ * The call center's logic, the same for every platform: a call arrives, the caller walks the
+ * phone menu, waits in a queue, an agent's phone rings, they talk, the call ends. Each step locks
+ * the call's row, so two webhooks or events about one call never interleave, and a replayed
+ * provider event finds the step already taken.
+ */
+export async function callArrived(ctx: Ctx, input: { providerCallId: string; from: string; to: string }): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('calls')
+      .values({
+        tenant_id: ctx.channel.tenantId,
+        channel_id: ctx.channel.id,
+        provider_call_id: input.providerCallId,
+        direction: 'in',
+        from_number: input.from,
+        to_number: input.to,
+        ivr_flow_id: ctx.config.ivrFlowId ?? null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: null,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: null,
+        talk_seconds: null,
+        recording_ref: null,
+        disposition: null,
+        cause: null,
+      })
+      .onConflict((oc) => oc.columns(['channel_id', 'provider_call_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      // The platform told us twice: say again what the call is doing now.
+      const call = (await lockCall(trx, ctx.channel.id, input.providerCallId))!;
+      return { call, instructions: await currentInstructions(trx, ctx, call), signals: [] };
+    }
+    await logCallEvent(trx, inserted, 'started', { from: input.from, to: input.to });
+    const started = callSignal(inserted, 'call.started', { from: input.from, to: input.to }, { hold: true });
+    const flow = await loadFlow(trx, ctx);
+    const step: IvrStep = flow
+      ? enterFlow(flow, await calendarOpen(trx, ctx.channel.tenantId, flow))
+      : ctx.config.defaultGroupId
+        ? { kind: 'exit', target: { type: 'queue', groupId: ctx.config.defaultGroupId }, via: 'no menu' }
+        : { kind: 'exit', target: { type: 'hangup' }, via: 'no menu and no queue' };
+    const reaction = await takeStep(trx, ctx, inserted, step);
+    return { ...reaction, instructions: [{ op: 'answer' }, ...reaction.instructions], signals: [started, ...reaction.signals] };
+  });
+}
+
+/** The caller pressed a key in a menu, or (`key` null) let its time run out. */
+export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, menuId?: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    // A key for a menu the caller already left (a late timer, a replayed webhook) changes nothing.
+    if (!call || call.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
+    const flow = await loadFlow(trx, ctx);
+    if (!flow) return nothing(call);
+    await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: call.ivr_menu, ...(key === null ? {} : { key }) });
+    return takeStep(trx, ctx, call, pressKey(flow, { menuId: call.ivr_menu, retries: call.ivr_retries }, key));
+  });
+}
+
+async function takeStep(trx: Transaction<Database>, ctx: Ctx, call: Call, step: IvrStep): Promise<Reaction> {
+  if (step.kind === 'menu') {
+    const updated = await updateCall(trx, call, { ivr_menu: step.menu.id, ivr_retries: step.position.retries });
+    if (step.position.retries === 0) await logCallEvent(trx, call, 'menu', { menu: step.menu.id });
+    return {
+      call: updated,
+      instructions: [{ op: 'menu', menuId: step.menu.id, prompt: step.menu.prompt, ...(step.notice ? { notice: step.notice } : {}), timeoutSeconds: step.menu.timeoutSeconds }],
+      signals: [],
+    };
+  }
+  const target = step.target;
+  switch (target.type) {
+    case 'queue':
+    case 'agent': {
+      const groupId = target.type === 'queue' ? target.groupId : (ctx.config.defaultGroupId ?? null);
+      const updated = await updateCall(trx, call, { state: 'queued', ivr_menu: null, group_id: groupId, queued_at: now() });
+      await logCallEvent(trx, call, 'queued', { via: step.via, ...(groupId ? { groupId } : {}), ...(target.type === 'agent' ? { agentId: target.agentId } : {}) });
+      const routing = {
+        ...(groupId ? { groupId } : {}),
+        ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
+        ...(target.type === 'queue' && target.priority !== undefined ? { priority: target.priority } : {}),
+      };
+      return { call: updated, instructions: [{ op: 'hold' }], signals: [callSignal(updated, 'call.queued', { via: step.via, ...routing }, routing)] };
+    }
+    case 'voicemail': {
+      const updated = await updateCall(trx, call, { ivr_menu: null, disposition: 'voicemail' });
+      await logCallEvent(trx, call, 'voicemail', { via: step.via });
+      return {
+        call: updated,
+        instructions: [{ op: 'voicemail', ...(target.prompt ? { prompt: target.prompt } : {}), maxSeconds: ctx.config.voicemailSeconds }],
+        signals: [],
+      };
+    }
+    case 'hangup': {
+      const updated = await updateCall(trx, call, { ivr_menu: null, disposition: call.disposition ?? 'ivr_hangup' });
+      await logCallEvent(trx, call, 'menu_hangup', { via: step.via });
+      return { call: updated, instructions: [{ op: 'hangup', ...(target.prompt ? { prompt: target.prompt } : {}) }], signals: [] };
+    }
+  }
+}
+
+/**
+ * The router's decision reached the call: ring the agent it is assigned to, or put the caller back
+ * on hold when it waits again. Called for every assignment event; reading the conversation's
+ * state now (not the event's) makes late or repeated events harmless. An agent's leg still
+ * ringing or talking is dropped before another rings: never two agents for one call.
+ */
+export async function followAssignment(ctx: Ctx, conversationId: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const conversation = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', ctx.channel.tenantId)
+      .where('channel_id', '=', ctx.channel.id)
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    if (conversation?.kind !== 'voice') return nothing();
+    const call = await lockCall(trx, ctx.channel.id, conversation.thread_key);
+    if (!call || call.state === 'ended' || call.state === 'ivr') return nothing(call);
+    const wanted = conversation.status === 'assigned' ? conversation.assignee_id : null;
+    if (wanted && wanted === call.agent_id && (call.state === 'ringing' || call.state === 'answered')) return nothing(call);
+    if (!wanted && call.state === 'queued') return nothing(call);
+    if (conversation.status === 'resolved') return nothing(call);
+
+    const instructions: Instruction[] = [];
+    if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
+    const signals: CallSignal[] = [];
+    if (call.state === 'answered') {
+      const transfers = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'transferred').execute();
+      await logCallEvent(trx, call, 'transferred', { from: call.agent_id, to: wanted });
+      signals.push(callSignal(call, 'call.transferred', { from: call.agent_id, to: wanted }, undefined, String(transfers.length + 1)));
+    }
+    const phone = wanted ? await agentEndpoint(trx, ctx.channel.tenantId, wanted) : undefined;
+    if (wanted && phone) {
+      const legId = randomUUID();
+      const updated = await updateCall(trx, call, { state: 'ringing', agent_id: wanted, agent_leg_id: legId, ringing_at: now() });
+      await logCallEvent(trx, call, 'ringing', { agentId: wanted, phone: phone.status });
+      // The screen pop: the agent's console hears of the ring in the same commit.
+      await recordEvents(trx, [
+        event(ctx.channel.tenantId, 'call.ringing', {
+          conversation: conversationSnapshot(conversation),
+          callId: call.id,
+          agentId: wanted,
+          from: call.from_number,
+          to: call.to_number,
+          direction: call.direction,
+        }),
+      ]);
+      instructions.push({ op: 'ring', agentId: wanted, phone, legId, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number });
+      return { call: updated, instructions, signals };
+    }
+    // Nobody to ring (yet): the caller waits; the router's no-answer timer moves an unreachable agent's call on.
+    if (wanted) await logCallEvent(trx, call, 'unreachable', { agentId: wanted });
+    const updated = await updateCall(trx, call, { state: 'queued', agent_leg_id: null });
+    if (!wanted) await logCallEvent(trx, call, 'requeued', {});
+    instructions.push({ op: 'hold' });
+    return { call: updated, instructions, signals };
+  });
+}
+
+/** The agent's leg was answered: connect them with the caller. A leg that is no longer wanted is dropped. */
+export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCallByLeg(trx, ctx.channel.id, legId);
+    if (!call || call.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    const updated = await updateCall(trx, call, { state: 'answered', answered_at: call.answered_at ?? now() });
+    await logCallEvent(trx, call, 'answered', { agentId: call.agent_id });
+    const first = !call.answered_at;
+    return {
+      call: updated,
+      instructions: [{ op: 'connect', legId, record: ctx.config.recordCalls && first }],
+      signals: first ? [callSignal(updated, 'call.answered', { agentId: call.agent_id })] : [],
+    };
+  });
+}
+
+/** The agent's leg ended: unanswered (busy, declined, rang out) the caller waits on; after talking the call is over. */
+export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCallByLeg(trx, ctx.channel.id, legId);
+    if (!call || call.state === 'ended') return nothing(call);
+    if (call.state === 'ringing') {
+      const updated = await updateCall(trx, call, { state: 'queued', agent_leg_id: null });
+      await logCallEvent(trx, call, 'not_answered', { agentId: call.agent_id, cause });
+      return { call: updated, instructions: [{ op: 'hold' }], signals: [] };
+    }
+    await logCallEvent(trx, call, 'agent_hung_up', { agentId: call.agent_id, cause });
+    const updated = await updateCall(trx, call, { agent_leg_id: null });
+    return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
+  });
+}
+
+/** The caller's side ended: the record is closed with its times and how it ended, and the router frees the agent. */
+export async function callEnded(ctx: Ctx, providerCallId: string, cause: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    if (!call || call.state === 'ended') return nothing(call);
+    const endedAt = new Date();
+    const disposition =
+      call.answered_at !== null
+        ? 'answered'
+        : ({ ivr: call.disposition ?? 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended';
+    const updated = await updateCall(trx, call, {
+      state: 'ended',
+      ended_at: endedAt,
+      ivr_menu: null,
+      agent_leg_id: null,
+      disposition,
+      cause,
+      wait_seconds: secondsBetween(call.queued_at, call.answered_at ?? endedAt),
+      talk_seconds: call.answered_at ? secondsBetween(call.answered_at, endedAt) : null,
+    });
+    await logCallEvent(trx, call, 'ended', { cause, disposition });
+    const instructions: Instruction[] = call.agent_leg_id ? [{ op: 'drop-leg', legId: call.agent_leg_id }] : [];
+    return {
+      call: updated,
+      instructions,
+      signals: [callSignal(updated, 'call.ended', { cause, disposition, talkSeconds: updated.talk_seconds, waitSeconds: updated.wait_seconds }, { end: true })],
+    };
+  });
+}
+
+/** A recording (of the talk, or a voicemail) is ready on the platform. */
+export async function recordingReady(ctx: Ctx, providerCallId: string, reference: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    if (!call || call.recording_ref === reference) return;
+    await updateCall(trx, call, { recording_ref: reference });
+    await logCallEvent(trx, call, 'recording', {});
+  });
+}
+
+/** What a call in its present state needs from the platform (a webhook asked again). */
+async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Instruction[]> {
+  if (call.state === 'ivr' && call.ivr_menu) {
+    const menu = (await loadFlow(trx, ctx))?.menus.find((m) => m.id === call.ivr_menu);
+    if (menu) return [{ op: 'menu', menuId: menu.id, prompt: menu.prompt, timeoutSeconds: menu.timeoutSeconds }];
+  }
+  if (call.state === 'queued') return [{ op: 'hold' }];
+  if (call.state === 'ringing' && call.agent_id && call.agent_leg_id) {
+    const phone = await agentEndpoint(trx, ctx.channel.tenantId, call.agent_id);
+    if (phone) return [{ op: 'ring', agentId: call.agent_id, phone, legId: call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number }];
+    return [{ op: 'hold' }];
+  }
+  if (call.state === 'ended') return [{ op: 'hangup' }];
+  return [];
+}
+
+export async function callOf(ctx: Ctx, providerCallId: string): Promise<Call | undefined> {
+  return ctx.db.selectFrom('calls').selectAll().where('channel_id', '=', ctx.channel.id).where('provider_call_id', '=', providerCallId).executeTakeFirst();
+}
+
+/** The state a webhook should render now (the Twilio adapter's waiting loop asks this). */
+export async function whatNow(ctx: Ctx, providerCallId: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    if (!call) return { call, instructions: [{ op: 'hangup' }], signals: [] };
+    return { call, instructions: await currentInstructions(trx, ctx, call), signals: [] };
+  });
+}
+
+async function loadFlow(trx: Transaction<Database>, ctx: Ctx): Promise<Flow | undefined> {
+  if (!ctx.config.ivrFlowId) return undefined;
+  const row = await trx
+    .selectFrom('ivr_flows')
+    .select('definition')
+    .where('tenant_id', '=', ctx.channel.tenantId)
+    .where('id', '=', ctx.config.ivrFlowId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  try {
+    return parseFlow(row.definition);
+  } catch (error) {
+    ctx.logger.warn({ channelId: ctx.channel.id, err: String(error) }, 'phone menu does not validate; callers go to the default queue');
+    return undefined;
+  }
+}
+
+async function calendarOpen(trx: Transaction<Database>, tenantId: string, flow: Flow): Promise<boolean | undefined> {
+  if (!flow.businessHours) return undefined;
+  const calendar = await trx
+    .selectFrom('business_calendars')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', flow.businessHours.calendarId)
+    .executeTakeFirst();
+  if (!calendar) return undefined;
+  const holidays = await trx.selectFrom('calendar_holidays').select('day').where('tenant_id', '=', tenantId).where('calendar_id', '=', calendar.id).execute();
+  return isOpen(
+    {
+      id: calendar.id,
+      timeZone: calendar.time_zone,
+      weeklyHours: calendar.weekly_hours,
+      holidays: new Set(holidays.map((h) => (typeof h.day === 'string' ? h.day : new Date(h.day).toISOString().slice(0, 10)))),
+    },
+    new Date(),
+  );
+}

@@ -1,0 +1,79 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { defineConnector, secret, type ChannelContext, type HttpRoute, type RawRequest } from '../../../core/connector/define.js';
+import { ConnectorError } from '../../../core/connector/errors.js';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
+import { normalizeCallSignal } from '../calls/signals.js';
+import { reportedAnswer, reportedHangup, reportedNewCall } from './report.js';
+
+export const ctiConfig = z.object({
+  token: secret(z.string().min(16).describe('The PBX sends it as ?token= or the X-CTI-Token header')),
+});
+export type CtiConfig = z.infer<typeof ctiConfig>;
+
+function verifyToken(request: RawRequest, ctx: ChannelContext<CtiConfig>): void {
+  const given = request.headers['x-cti-token'] ?? request.query.token;
+  if (!given) throw new UnauthorizedError('a token is required (?token= or X-CTI-Token)');
+  const a = Buffer.from(given);
+  const b = Buffer.from(ctx.config.token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new ForbiddenError('the token does not match');
+}
+
+const field = z.string().trim().min(1).max(200);
+/** The generic CTI's events, form-encoded or JSON: newCall, answer, hangup with the call id and numbers. */
+const ctiEvent = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('newCall'), callId: field, from: field, to: field, direction: z.enum(['in', 'out']), queue: z.string().max(200).optional() }),
+  z.object({ event: z.literal('answer'), callId: field, answeringNumber: z.string().max(64).optional(), user: z.array(z.string().max(200)).max(20).default([]) }),
+  z.object({ event: z.literal('hangup'), callId: field, cause: z.string().max(100).default('normalClearing') }),
+]);
+
+function parseCti(request: RawRequest): z.infer<typeof ctiEvent> {
+  const type = (request.headers['content-type'] ?? '').toLowerCase();
+  let body: Record<string, unknown>;
+  if (type.startsWith('application/json')) {
+    try {
+      body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw new ValidationError('the body is not valid JSON');
+    }
+  } else {
+    const form = new URLSearchParams(request.body.toString('utf8'));
+    body = Object.fromEntries(form.entries());
+    const users = [...form.getAll('user[]'), ...form.getAll('user')];
+    if (users.length) body.user = users;
+  }
+  const parsed = ctiEvent.safeParse(body);
+  if (!parsed.success) throw new ValidationError('not a CTI event', parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+  return parsed.data;
+}
+
+const ctiRoute: HttpRoute<CtiConfig> = {
+  method: 'POST',
+  path: '/cti',
+  maxBodyBytes: 32 * 1024,
+  verify: verifyToken,
+  async handle(request, ctx) {
+    const event = parseCti(request);
+    const signals =
+      event.event === 'newCall'
+        ? await reportedNewCall(ctx, event)
+        : event.event === 'answer'
+          ? await reportedAnswer(ctx, { callId: event.callId, answeringNumber: event.answeringNumber, users: event.user })
+          : (await reportedHangup(ctx, event)).signals;
+    return { payloads: signals, respond: () => ({ status: 200, body: { ok: true } }) };
+  },
+};
+
+/** A PBX that reports its calls (newCall, answer, hangup) to a webhook; it routes and rings by itself. */
+export default defineConnector({
+  type: 'voice-cti',
+  displayName: 'Phone (PBX events)',
+  description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
+  capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
+  config: ctiConfig,
+  inbound: { kind: 'http', routes: [ctiRoute] },
+  normalize: normalizeCallSignal,
+  send: () => {
+    throw ConnectorError.permanent('a phone channel carries calls, not written replies');
+  },
+});

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { ChannelContext } from '../../../core/connector/define.js';
+import { callEnded, type Reaction } from '../calls/call-center.js';
+import { callSignal, type CallSignal } from '../calls/signals.js';
+import { lockCall, logCallEvent, now, updateCall } from '../calls/store.js';
+
+/**
+ * A PBX that only reports (generic CTI): it routes and rings by itself and tells Switchboard a
+ * call began, who answered, and that it ended. The call record and the conversation follow it;
+ * the agent who answered gets the conversation.
+ */
+export async function reportedNewCall(
+  ctx: ChannelContext<unknown>,
+  input: { callId: string; from: string; to: string; direction: 'in' | 'out'; queue?: string | undefined },
+): Promise<CallSignal[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await trx
+      .insertInto('calls')
+      .values({
+        tenant_id: ctx.channel.tenantId,
+        channel_id: ctx.channel.id,
+        provider_call_id: input.callId,
+        direction: input.direction,
+        from_number: input.from,
+        to_number: input.to,
+        state: 'queued',
+        queued_at: now(),
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: null,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: null,
+        talk_seconds: null,
+        recording_ref: null,
+        disposition: null,
+        cause: null,
+      })
+      .onConflict((oc) => oc.columns(['channel_id', 'provider_call_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!call) return [];
+    await logCallEvent(trx, call, 'started', { from: input.from, to: input.to, ...(input.queue ? { queue: input.queue } : {}) });
+    return [callSignal(call, 'call.started', { from: input.from, to: input.to, queue: input.queue ?? null }, { hold: true })];
+  });
+}
+
+/** Finds the agent a PBX names: by the number that answered (their desk, web or mobile endpoint), else by e-mail or name. */
+async function agentNamed(ctx: ChannelContext<unknown>, answeringNumber: string | undefined, users: readonly string[]): Promise<string | undefined> {
+  const tenantId = ctx.channel.tenantId;
+  if (answeringNumber) {
+    const byNumber = await ctx.db
+      .selectFrom('voice_endpoints')
+      .select('user_id')
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('sip', '=', answeringNumber), eb('mobile', '=', answeringNumber), eb('webrtc', '=', answeringNumber)]))
+      .executeTakeFirst();
+    if (byNumber) return byNumber.user_id;
+  }
+  if (users.length === 0) return undefined;
+  const byName = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb(sql`lower(email)`, 'in', users.map((u) => u.toLowerCase())), eb('name', 'in', users)]))
+    .executeTakeFirst();
+  return byName?.id;
+}
+
+export async function reportedAnswer(
+  ctx: ChannelContext<unknown>,
+  input: { callId: string; answeringNumber?: string | undefined; users: readonly string[] },
+): Promise<CallSignal[]> {
+  const agentId = await agentNamed(ctx, input.answeringNumber, input.users);
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, input.callId);
+    if (!call || call.state === 'ended' || call.state === 'answered') return [];
+    const updated = await updateCall(trx, call, { state: 'answered', answered_at: now(), agent_id: agentId ?? null });
+    await logCallEvent(trx, call, 'answered', { agentId: agentId ?? null, answeringNumber: input.answeringNumber ?? null });
+    return [callSignal(updated, 'call.answered', { agentId: agentId ?? null }, agentId ? { agentId } : undefined)];
+  });
+}
+
+export async function reportedHangup(ctx: ChannelContext<unknown>, input: { callId: string; cause: string }): Promise<Reaction> {
+  return callEnded(ctx as ChannelContext<never>, input.callId, input.cause);
+}

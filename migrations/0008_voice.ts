@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import { runStatements } from './run-statements.js';
+
+/**
+ * The call center: phone menus (IVR) as data, where each agent's phone rings, and one call
+ * record per call with its timeline. A call's conversation is found by its channel and thread
+ * key (the provider's call id), so the record needs no link the router would have to write.
+ */
+const up = [
+  `CREATE TABLE ivr_flows (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    definition jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, name),
+    UNIQUE (tenant_id, id)
+  )`,
+  `CREATE TABLE voice_endpoints (
+    tenant_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    sip text,
+    webrtc text,
+    mobile text,
+    wrap_up_seconds integer NOT NULL DEFAULT 0 CHECK (wrap_up_seconds BETWEEN 0 AND 3600),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, user_id),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE TABLE calls (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL,
+    channel_id uuid NOT NULL,
+    provider_call_id text NOT NULL,
+    direction text NOT NULL CHECK (direction IN ('in', 'out')),
+    from_number text NOT NULL,
+    to_number text NOT NULL,
+    state text NOT NULL DEFAULT 'ivr' CHECK (state IN ('ivr', 'queued', 'ringing', 'answered', 'ended')),
+    ivr_flow_id uuid,
+    ivr_menu text,
+    ivr_retries integer NOT NULL DEFAULT 0,
+    group_id uuid,
+    agent_id uuid,
+    agent_leg_id text,
+    bridge_id text,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    queued_at timestamptz,
+    ringing_at timestamptz,
+    answered_at timestamptz,
+    ended_at timestamptz,
+    wait_seconds integer,
+    talk_seconds integer,
+    recording_ref text,
+    disposition text,
+    cause text,
+    UNIQUE (channel_id, provider_call_id),
+    FOREIGN KEY (tenant_id, channel_id) REFERENCES channels(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX calls_agent ON calls (tenant_id, agent_id, state)`,
+  `CREATE INDEX calls_started ON calls (tenant_id, started_at DESC)`,
+  `CREATE TABLE call_events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id uuid NOT NULL,
+    call_id uuid NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    kind text NOT NULL,
+    detail jsonb NOT NULL DEFAULT '{}',
+    at timestamptz NOT NULL DEFAULT clock_timestamp()
+  )`,
+  `CREATE INDEX call_events_call ON call_events (call_id, id)`,
+];
+
+const down = ['DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+
+export const migration = {
+  up: (db: Kysely<any>) => runStatements(db, up),
+  down: (db: Kysely<any>) => runStatements(db, down),
+};

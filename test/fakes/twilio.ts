@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { convert } from 'xmlbuilder2';
+
+/**
+ * Twilio as a voice channel sees it: it posts form-encoded webhooks signed with
+ * `X-Twilio-Signature` (base64 HMAC-SHA1 over the public URL and the sorted parameters) and
+ * follows the TwiML it gets back; a live call is changed through the REST API
+ * (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`, basic auth), and recordings are
+ * fetched from `/Recordings/{Sid}.wav`. The test plays the phone network.
+ */
+export class FakeTwilio {
+  readonly updates: { callSid: string; form: Record<string, string> }[] = [];
+  private server: Server | undefined;
+  apiUrl = '';
+
+  constructor(
+    readonly accountSid: string,
+    private readonly authToken: string,
+    /** Where Switchboard listens (the test's process), and the public address Twilio signs. */
+    private readonly target: { localUrl: string; publicUrl: string },
+  ) {}
+
+  async start(): Promise<string> {
+    this.server = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 }));
+        return;
+      }
+      const call = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
+      if (call && req.method === 'POST') {
+        const form = Object.fromEntries(new URLSearchParams(body));
+        this.updates.push({ callSid: decodeURIComponent(call[2]!), form });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: call[2], account_sid: call[1], status: form.Status ?? 'in-progress' }));
+        return;
+      }
+      if (/\/Recordings\/RE[0-9a-f]+\.wav$/.test(req.url ?? '')) {
+        res.writeHead(200, { 'content-type': 'audio/x-wav' }).end(Buffer.from('RIFF'));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this.apiUrl;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Signs as Twilio does: the full public URL, then each parameter's name and value, sorted by name. */
+  sign(publicUrl: string, params: Record<string, string>): string {
+    const data = publicUrl + Object.keys(params).sort().map((key) => key + params[key]).join('');
+    return createHmac('sha1', this.authToken).update(data).digest('base64');
+  }
+
+  /** Posts a webhook to `url` (a public URL of the channel, as TwiML or the console gave it); returns the status and the TwiML. */
+  async post(url: string, params: Record<string, string>, signature?: string): Promise<{ status: number; twiml: TwimlVerb[]; body: string }> {
+    const local = url.replace(this.target.publicUrl, this.target.localUrl);
+    const response = await fetch(local, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? this.sign(url, params), 'i-twilio-idempotency-token': crypto.randomUUID() },
+      body: new URLSearchParams(params).toString(),
+    });
+    const body = await response.text();
+    return { status: response.status, body, twiml: response.headers.get('content-type')?.includes('xml') ? readTwiml(body) : [] };
+  }
+}
+
+export interface TwimlVerb {
+  verb: string;
+  attributes: Record<string, string>;
+  text: string;
+  children: TwimlVerb[];
+}
+
+/** TwiML as a list of verbs, each with its attributes, text and nested nouns. */
+export function readTwiml(xml: string): TwimlVerb[] {
+  const doc = convert(xml, { format: 'object' }) as unknown as { Response?: Record<string, unknown> | string };
+  const response = doc.Response;
+  if (!response || typeof response === 'string') return [];
+  const verbs: TwimlVerb[] = [];
+  const walk = (name: string, node: unknown, into: TwimlVerb[]) => {
+    for (const item of Array.isArray(node) ? node : [node]) {
+      const verb: TwimlVerb = { verb: name, attributes: {}, text: '', children: [] };
+      if (typeof item === 'string') verb.text = item;
+      else if (item && typeof item === 'object') {
+        for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
+          if (key.startsWith('@')) verb.attributes[key.slice(1)] = String(value);
+          else if (key === '#') verb.text = String(value);
+          else walk(key, value, verb.children);
+        }
+      }
+      into.push(verb);
+    }
+  };
+  for (const [name, node] of Object.entries(response)) walk(name, node, verbs);
+  return verbs;
+}

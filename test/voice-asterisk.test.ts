@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAri } from './fakes/ari.js';
+import { DATABASE_URL } from './support/services.js';
+import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
+import { depsFor, waitFor } from './support/router-world.js';
+import { transferConversation } from '../router/conversations/transfer-conversation.js';
+
+/**
+ * Calls through Asterisk end to end: the fake speaks ARI's REST and WebSocket events; the real
+ * events loop, call center, router (real PostgreSQL and RabbitMQ) and event forwarding run.
+ */
+describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
+  const ari = new FakeAri();
+  let center: Awaited<ReturnType<typeof startCallCenter>>;
+  let channelId: string;
+  let company: Awaited<ReturnType<typeof callCenterCompany>>;
+  /** Most agent legs ringing at once, sampled through every test. */
+  let mostRinging = 0;
+  let sampler: NodeJS.Timeout;
+
+  beforeAll(async () => {
+    await ari.start();
+    center = await startCallCenter();
+    company = await callCenterCompany(center.db, 'ari-co', [
+      { name: 'Alice', sip: '1001' },
+      { name: 'Bob', sip: '1002' },
+    ], { no_answer_seconds: 2 });
+    channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', {
+      ariUrl: ari.url,
+      ariUser: 'asterisk',
+      ariPassword: 'ari-secret',
+      ivrFlowId: company.flowId,
+      ringSeconds: 10,
+    });
+    sampler = setInterval(() => {
+      mostRinging = Math.max(mostRinging, ari.ringing().length);
+    }, 5);
+    await waitFor(() => ari.connected === 1, 15_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    clearInterval(sampler);
+    await center?.stop();
+    await ari.stop();
+  });
+
+  const played = (callId: string) => ari.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
+
+  it('answers, plays the menu, queues the caller on 1, rings one agent at a time, connects the one who answers, pops their screen, transfers blind and files the call', async () => {
+    const callId = ari.incomingCall('+8613800000001');
+    await waitFor(() => played(callId).includes('sound:sales-menu'), 10_000);
+    expect(ari.requests.some((r) => r.path === `/channels/${callId}/answer`)).toBe(true);
+    ari.pressKey(callId, '1');
+
+    // Alice rings first; she does not answer within the group's 2 seconds, so Bob rings.
+    const aliceLeg = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
+    expect(aliceLeg.appArgs).toEqual(['agent', callId]);
+    expect(aliceLeg.callerNumber).toBe('+8613800000001');
+    const bobLeg = await waitFor(() => ari.ringing('PJSIP/1002')[0], 10_000);
+    expect(ari.channels.has(aliceLeg.id)).toBe(false);
+    expect(ari.requests.some((r) => r.method === 'DELETE' && r.path === `/channels/${aliceLeg.id}`)).toBe(true);
+
+    ari.answer(bobLeg.id);
+    const answered = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, callId);
+      return call?.state === 'answered' ? call : undefined;
+    });
+    expect(answered.agent_id).toBe(company.agents.Bob);
+    await waitFor(() => ari.bridges.get(`sb-${answered.id}`)?.size === 2);
+    await waitFor(() => ari.recordings.includes(`call-${answered.id}`));
+    const talking = await callConversation(center.db, channelId, callId);
+    expect(talking).toMatchObject({ kind: 'voice', status: 'assigned', assignee_id: company.agents.Bob, group_id: company.sales });
+
+    // Bob's console heard of the ring at once (the screen pop), in the commit that rang him.
+    const pops = await center.db.selectFrom('outbox').select(['payload', 'created_at']).where('kind', '=', 'call.ringing').where('tenant_id', '=', company.tenantId).orderBy('id').execute();
+    expect(pops.map((p) => (p.payload as { agentId: string }).agentId)).toEqual([company.agents.Alice, company.agents.Bob]);
+    expect(pops[1]!.payload).toMatchObject({ callId: answered.id, from: '+8613800000001', conversation: { assigneeId: company.agents.Bob } });
+    expect(Math.abs(new Date(pops[1]!.created_at).getTime() - new Date(answered.ringing_at!).getTime())).toBeLessThan(1000);
+
+    // Bob transfers the call to Alice (blind): her phone rings, Bob's leg goes, the caller stays.
+    await transferConversation(depsFor(center.db), { tenantId: company.tenantId, conversationId: talking!.id, actorId: company.agents.Bob!, to: { agentId: company.agents.Alice! } });
+    const aliceAgain = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
+    await waitFor(() => !ari.channels.has(bobLeg.id));
+    expect(ari.channels.has(callId)).toBe(true);
+    ari.answer(aliceAgain.id);
+    await waitFor(async () => {
+      const call = await callRow(center.db, channelId, callId);
+      return call?.state === 'answered' && call.agent_id === company.agents.Alice;
+    });
+    await waitFor(() => ari.bridges.get(`sb-${answered.id}`)?.has(aliceAgain.id));
+
+    ari.hangup(callId);
+    const ended = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, callId);
+      return call?.state === 'ended' ? call : undefined;
+    });
+    expect(ended).toMatchObject({ disposition: 'answered', agent_id: company.agents.Alice, recording_ref: `ari:call-${answered.id}` });
+    expect(ended.wait_seconds).toBeGreaterThanOrEqual(2);
+    expect(ended.talk_seconds).not.toBeNull();
+    expect(await timeline(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended']);
+    // Alice's leg went with the caller, and she is free again.
+    await waitFor(() => !ari.channels.has(aliceAgain.id));
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, channelId, callId);
+      return c?.status === 'resolved' ? c : undefined;
+    });
+    const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
+    expect(contact.phone).toBe('+8613800000001');
+    const messages = await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute();
+    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.transferred', 'call.ended']);
+    expect(mostRinging).toBe(1);
+  }, 40_000);
+
+  it('threads a second call from the same number to the same contact, as a conversation of its own', async () => {
+    const first = await center.db.selectFrom('contacts').select('id').where('phone', '=', '+8613800000001').execute();
+    const callId = ari.incomingCall('+8613800000001');
+    await waitFor(() => played(callId).length > 0);
+    ari.pressKey(callId, '2');
+    const ended = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, callId);
+      return call?.state === 'ended' ? call : undefined;
+    });
+    expect(ended.disposition).toBe('ivr_hangup');
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, channelId, callId);
+      return c?.status === 'resolved' ? c : undefined;
+    });
+    expect(first).toHaveLength(1);
+    expect(conversation.contact_id).toBe(first[0]!.id);
+    expect(conversation.assignee_id).toBeNull();
+  }, 20_000);
+
+  it('leaves a correct record and no agent busy when the caller hangs up in the menu, in the queue, or while an agent rings', async () => {
+    // In the menu.
+    const inMenu = ari.incomingCall('+8613800000002');
+    await waitFor(() => played(inMenu).length > 0);
+    ari.hangup(inMenu);
+    // While ringing: Alice's phone rings, the caller gives up.
+    const ringing = ari.incomingCall('+8613800000003');
+    await waitFor(() => played(ringing).length > 0);
+    ari.pressKey(ringing, '1');
+    const leg = await waitFor(() => ari.ringing()[0], 10_000);
+    ari.hangup(ringing);
+    await waitFor(() => !ari.channels.has(leg.id));
+
+    for (const [callId, disposition] of [
+      [inMenu, 'abandoned_ivr'],
+      [ringing, 'abandoned_ringing'],
+    ] as const) {
+      const call = await waitFor(async () => {
+        const c = await callRow(center.db, channelId, callId);
+        return c?.state === 'ended' ? c : undefined;
+      });
+      expect(call.disposition).toBe(disposition);
+      expect(call.talk_seconds).toBeNull();
+      await waitFor(async () => (await callConversation(center.db, channelId, callId))?.status === 'resolved');
+    }
+
+    // In the queue: both agents' phones are off, so the caller waits; then hangs up.
+    await center.db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const queued = ari.incomingCall('+8613800000004');
+    await waitFor(() => played(queued).length > 0);
+    ari.pressKey(queued, '1');
+    await waitFor(async () => (await callConversation(center.db, channelId, queued))?.status === 'queued');
+    await waitFor(() => ari.channels.get(queued)?.moh === true);
+    ari.hangup(queued);
+    const call = await waitFor(async () => {
+      const c = await callRow(center.db, channelId, queued);
+      return c?.state === 'ended' ? c : undefined;
+    });
+    expect(call.disposition).toBe('abandoned_queue');
+    await waitFor(async () => (await callConversation(center.db, channelId, queued))?.status === 'resolved');
+
+    const busy = await center.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', company.tenantId)
+      .where('status', '<>', 'resolved')
+      .execute();
+    expect(busy).toEqual([]);
+    expect(mostRinging).toBe(1);
+    expect(center.logs()).not.toContain('ari-secret');
+  }, 40_000);
+});
