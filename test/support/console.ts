@@ -105,7 +105,7 @@ export class ApiClient {
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrfToken) h['x-csrf-token'] = this.csrfToken;
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
-    const response = await this.app.request(this.url(path), { method: 'POST', headers: h, body: bytes });
+    const response = await this.app.request(this.url(path), { method: 'POST', headers: h, body: new Blob([new Uint8Array(bytes)]) });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   }

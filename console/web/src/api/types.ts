@@ -160,3 +160,11 @@ export interface RoutingRuleView {
   conditions: RuleCondition[];
   actions: RuleActions;
 }
+
+/** A file kept for a reply (POST /conversations/:id/attachments). */
+export interface StoredAttachment {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+}
