@@ -9,6 +9,7 @@ import { useAgentNames } from '../inbox/useAgentNames.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
+import { ChannelsPage } from './ChannelsPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
@@ -22,6 +23,7 @@ export default function AdminApp() {
   const api = useMemo(() => adminApi(client), [client]);
   const agentName = useAgentNames(session.user);
   const sections = [
+    { path: '/channels', label: t('admin.channels'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/routing', label: t('admin.routing'), allowed: hasPermission(session, 'admin.routing') },
@@ -41,6 +43,7 @@ export default function AdminApp() {
       </nav>
       <main className="page">
         <Switch>
+          <Route path="/channels">{() => <ChannelsPage api={api} />}</Route>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
           <Route path="/routing">{() => <RoutingRulesPage api={api} />}</Route>

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView } from './types.js';
+import type { ApiTokenView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -37,6 +37,12 @@ export function adminApi(client: ApiClient) {
     createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
     revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),
     auditLog: (cursor?: string) => client.get<{ entries: AuditEntry[]; nextCursor: string | null }>('/audit-log', { cursor, limit: 50 }),
+    channelTypes: () => client.get<{ types: ChannelTypeView[] }>('/channel-types'),
+    channels: () => client.get<{ channels: ChannelView[] }>('/channels'),
+    createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
+      client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
+    updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
+    setChannelEnabled: (id: string, enabled: boolean) => client.post<ChannelView>(`/channels/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }

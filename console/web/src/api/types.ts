@@ -168,3 +168,27 @@ export interface StoredAttachment {
   mimeType: string;
   size: number;
 }
+
+/** An installed connector, with the JSON Schema of its settings. */
+export interface ChannelTypeView {
+  type: string;
+  displayName: string;
+  description: string | null;
+  capabilities: Record<string, unknown>;
+  settings: unknown;
+  secretFields: string[];
+}
+
+/** A channel as an admin sees it: settings without secrets, which secrets are set, its addresses. */
+export interface ChannelView {
+  id: string;
+  type: string;
+  name: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secrets: Record<string, { set: boolean }>;
+  webhookUrl: string;
+  publicKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
