@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
 
     const settings = admin.getByRole('region', { name: 'Settings of Shop backend' });
     const channel = await db().selectFrom('channels').select(['id', 'config', 'secrets']).where('name', '=', 'Shop backend').executeTakeFirstOrThrow();
-    await expect(settings.getByLabel('Webhook URL', { exact: true }).textContent()).resolves.toBe(`${server.url}/hooks/${channel.id}`);
+    await expect(settings.getByLabel('Webhook URL', { exact: true }).inputValue()).resolves.toBe(`${server.url}/hooks/${channel.id}`);
     await settings.getByRole('button', { name: 'Copy' }).first().click();
     await expect(clipboard()).resolves.toBe(`${server.url}/hooks/${channel.id}`);
     // The secret is stored sealed, and the form says it is set without showing it.
@@ -117,7 +117,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await form.getByRole('button', { name: 'Add channel' }).click();
     await admin.getByRole('status').filter({ hasText: 'Website is added.' }).waitFor();
     const settings = admin.getByRole('region', { name: 'Settings of Website' });
-    snippet = (await settings.getByLabel('Embed code').textContent()) ?? '';
+    snippet = await settings.getByLabel('Embed code').inputValue();
     const channel = await db().selectFrom('channels').select(['public_key', 'config']).where('name', '=', 'Website').executeTakeFirstOrThrow();
     expect(snippet).toBe(`<script src="${server.url}/widget/widget.js" data-key="${channel.public_key}" async></script>`);
     expect(channel.config).toMatchObject({ title: 'Talk to Acme' });

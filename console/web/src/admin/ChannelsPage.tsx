@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { ChannelTypeView, ChannelView } from '../api/types.js';
 import { Field } from '../components/Field.js';
@@ -190,23 +190,23 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
     describe,
   );
   const snippet = embedSnippet(channel);
+  const id = useId();
   return (
     <section className="section channel-settings" aria-label={t('channels.settingsOf', { name: channel.name })}>
       <h2>{t('channels.settingsOf', { name: channel.name })}</h2>
       <div className="field">
-        <span className="label">{t('channels.webhookUrl')}</span>
+        <label htmlFor={`${id}-webhook`}>{t('channels.webhookUrl')}</label>
         <div className="copy-row">
-          <code aria-label={t('channels.webhookUrl')}>{channel.webhookUrl}</code> <CopyButton text={channel.webhookUrl} />
+          <input id={`${id}-webhook`} className="copy-value" readOnly value={channel.webhookUrl} onFocus={(event) => event.currentTarget.select()} />
+          <CopyButton text={channel.webhookUrl} />
         </div>
       </div>
       {snippet && (
         <div className="field">
-          <span className="label">{t('channels.embed')}</span>
+          <label htmlFor={`${id}-embed`}>{t('channels.embed')}</label>
           <small className="hint">{t('channels.embedHint')}</small>
           <div className="copy-row">
-            <pre className="snippet" aria-label={t('channels.embed')}>
-              {snippet}
-            </pre>
+            <textarea id={`${id}-embed`} className="copy-value snippet" readOnly rows={3} value={snippet} onFocus={(event) => event.currentTarget.select()} />
             <CopyButton text={snippet} />
           </div>
         </div>
