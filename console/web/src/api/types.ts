@@ -108,6 +108,8 @@ export interface GroupView {
   name: string;
   strategy: GroupStrategy;
   memberIds: string[];
+  /** The business hours the group keeps; null when it is always open. */
+  calendarId?: string | null;
 }
 
 export interface RoleView {
@@ -191,4 +193,24 @@ export interface ChannelView {
   publicKey: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A business-hours calendar: weekly hours (Sunday first) in its time zone, and holidays. */
+export interface CalendarView {
+  id: string;
+  name: string;
+  timeZone: string;
+  weeklyHours: [string, string][][];
+  holidays: { day: string; name: string }[];
+}
+
+/** Single sign-on settings; secrets show only whether they are stored. */
+export interface SsoView {
+  enabled: boolean;
+  loginUrl: string | null;
+  logoutUrl: string | null;
+  secretSet: boolean;
+  signInEndpoint: string;
+  signOutEndpoint: string;
+  oidc: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecretSet: boolean; redirectUri: string };
 }
