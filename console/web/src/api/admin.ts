@@ -51,6 +51,8 @@ export function adminApi(client: ApiClient) {
     sso: () => client.get<SsoView>('/sso'),
     setSso: (body: { enabled: boolean; loginUrl: string | null; logoutUrl: string | null; secret?: string }) => client.put<unknown>('/sso', body),
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
+    setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>
+      client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }

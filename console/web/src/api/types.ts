@@ -9,6 +9,8 @@ export interface UserView {
   groupIds: string[];
   accountStatus: 'invited' | 'active' | 'deactivated';
   agentStatus: AgentStatus;
+  /** How many chats, e-mails and calls the agent takes at once. */
+  capacity?: { chat?: number; email?: number; voice?: number };
   createdAt: string;
 }
 

@@ -303,6 +303,10 @@ export const en = {
   'sso.clientSecret': 'Client secret',
   'sso.redirectUri': 'Redirect URI (register it with the provider)',
   'sso.saved': 'Single sign-on is saved.',
+  'admin.capacity': 'At once',
+  'admin.capacity.chat': 'chats',
+  'admin.capacity.email': 'e-mails',
+  'admin.capacity.voice': 'calls',
 } as const;
 
 export type MessageKey = keyof typeof en;

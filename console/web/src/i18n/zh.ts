@@ -305,4 +305,8 @@ export const zh: Record<MessageKey, string> = {
   'sso.clientSecret': '客户端密钥（Client secret）',
   'sso.redirectUri': '回调地址（在身份提供方处登记）',
   'sso.saved': '单点登录设置已保存。',
+  'admin.capacity': '同时接待上限',
+  'admin.capacity.chat': '个聊天',
+  'admin.capacity.email': '封邮件',
+  'admin.capacity.voice': '通电话',
 };
