@@ -4,6 +4,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
 
 const injection = '<img src=x onerror=alert(1)>';
+// A 2×2 red PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64');
+const loaded = (img: HTMLImageElement) => img.complete && img.naturalWidth;
 const WEBHOOK_SECRET = 'whsec-0123456789-abcdef';
 
 /** A plain page of the company's own site: nothing on it but the embed code the console gave. */
@@ -127,7 +130,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await screenshot(admin, 'console-web-web-chat-embed');
   });
 
-  it('a visitor writes on a plain page with the widget; the agent sees it without reloading and replies; the visitor sees the reply', async () => {
+  it('a visitor writes on a plain page with the widget; the agent sees it without reloading and replies; the visitor sees the reply; files go both ways', async () => {
     // The agent goes online and waits in the inbox.
     await admin.getByRole('link', { name: 'Inbox' }).click();
     await admin.getByRole('combobox', { name: 'Your status' }).selectOption('online');
@@ -152,9 +155,21 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await box.fill('It ships today, 今天发货。');
     await box.press('Enter');
     await visitor.getByText('It ships today, 今天发货。').waitFor({ timeout: 20_000 });
+    // Files both ways: the visitor's photo previews in the console, the agent's shows in the chat.
+    await visitor.locator('form.compose input[type="file"]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
+    const photo = log.getByRole('img', { name: 'parcel.png' });
+    await photo.waitFor({ timeout: 20_000 });
+    await expect.poll(() => photo.evaluate(loaded), { timeout: 10_000 }).toBe(2);
+    await admin.locator('form[aria-label="Reply"] input[type="file"]').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: PNG });
+    await admin.getByRole('list', { name: 'Files to send' }).getByText('(73 B)').waitFor();
+    await admin.getByRole('button', { name: 'Send' }).click();
+    const label = visitor.getByRole('img', { name: 'label.png' });
+    await label.waitFor({ timeout: 20_000 });
+    await expect.poll(() => label.evaluate(loaded), { timeout: 10_000 }).toBe(2);
+
     // Written once.
     const sent = await db().selectFrom('messages').select('content').where('direction', '=', 'out').where('sender_type', '=', 'agent').where('private', '=', false).execute();
-    expect(sent.map((m) => (m.content as { text?: string }[])[0]?.text)).toEqual(['It ships today, 今天发货。']);
+    expect(sent.map((m) => (m.content as { type: string; text?: string; name?: string }[]).map((p) => p.text ?? p.name))).toEqual([['It ships today, 今天发货。'], ['label.png']]);
     expect(pageProblems(admin)).toEqual([]);
     expect(pageProblems(visitor)).toEqual([]);
     await screenshot(visitor, 'console-web-visitor-sees-reply');
