@@ -185,4 +185,18 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     await eventually(async () => expect((await db().selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirstOrThrow()).status).not.toBe('resolved'));
     expect(pageProblems(page)).toEqual([]);
   });
+
+  it('keeps the actions and the reply box usable at a phone width', async () => {
+    const { context, page: phone } = await newPage(browser, { width: 390 });
+    await context.addCookies(await page.context().cookies());
+    await phone.goto(`${server.url}/t/files-co/conversations/${conversationId}`);
+    const actions = phone.getByRole('toolbar', { name: 'Conversation actions' });
+    await actions.getByRole('button', { name: 'Transfer' }).click();
+    await phone.getByRole('form', { name: 'Transfer the conversation' }).getByLabel('Note for colleagues (optional)').waitFor();
+    expect(await phone.getByRole('combobox', { name: 'Your status' }).isVisible()).toBe(true);
+    expect(await phone.getByRole('button', { name: 'Attach files' }).isVisible()).toBe(true);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(phone, 'console-web-actions-phone');
+    await context.close();
+  });
 });

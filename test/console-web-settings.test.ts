@@ -103,4 +103,16 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
     expect(pageProblems(admin)).toEqual([]);
     await screenshot(admin, 'console-web-sso-settings');
   });
+
+  it('keeps the settings usable at a phone width', async () => {
+    const { context, page: phone } = await newPage(browser, { width: 390 });
+    await context.addCookies(await admin.context().cookies());
+    for (const path of ['business-hours', 'sso', 'channels', 'agents', 'roles', 'audit-log']) {
+      await phone.goto(`${server.url}/t/hours-co/admin/${path}`);
+      await phone.getByRole('heading', { level: 1 }).waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+    }
+    await screenshot(phone, 'console-web-settings-phone');
+    await context.close();
+  });
 });

@@ -110,29 +110,31 @@ export function BusinessHoursPage({ api }: { api: AdminApi }) {
       {groups.data && calendars.data && calendars.data.calendars.length > 0 && groups.data.groups.length > 0 && (
         <section className="section" aria-label={t('hours.groups')}>
           <h2>{t('hours.groups')}</h2>
-          <table className="admin-table">
-            <tbody>
-              {groups.data.groups.map((group) => (
-                <tr key={group.id}>
-                  <th scope="row">{group.name}</th>
-                  <td>
-                    <select
-                      aria-label={t('hours.groupHours', { name: group.name })}
-                      value={group.calendarId ?? ''}
-                      onChange={(event) => void setGroupCalendar(group.id, event.target.value || null)}
-                    >
-                      <option value="">{t('hours.always')}</option>
-                      {calendars.data?.calendars.map((calendar) => (
-                        <option key={calendar.id} value={calendar.id}>
-                          {calendar.name}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="admin-table">
+              <tbody>
+                {groups.data.groups.map((group) => (
+                  <tr key={group.id}>
+                    <th scope="row">{group.name}</th>
+                    <td>
+                      <select
+                        aria-label={t('hours.groupHours', { name: group.name })}
+                        value={group.calendarId ?? ''}
+                        onChange={(event) => void setGroupCalendar(group.id, event.target.value || null)}
+                      >
+                        <option value="">{t('hours.always')}</option>
+                        {calendars.data?.calendars.map((calendar) => (
+                          <option key={calendar.id} value={calendar.id}>
+                            {calendar.name}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
     </>
