@@ -154,12 +154,13 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await screenshot(admin, 'console-web-admin-agents');
   });
 
-  it("changes the agent's groups and skills", async () => {
+  it("changes the agent's groups, capacity and skills", async () => {
     await admin.getByRole('button', { name: 'Edit Bo Agent' }).click();
     const form = admin.getByRole('form', { name: 'Edit Bo Agent' });
     await form.getByLabel('Support').check();
     await form.getByLabel('Refunds', { exact: true }).check();
     await form.getByLabel('Level of Refunds').selectOption('4');
+    await form.getByLabel('chats').fill('3');
     await form.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'The agent is saved.' }).waitFor();
     // The list reloads after the save.
@@ -173,10 +174,11 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
       .where('users.email', '=', 'bo@example.com')
       .execute();
     expect(skills).toEqual([{ name: 'Refunds', level: 4 }]);
+    expect((await db.selectFrom('users').select('capacity').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).capacity).toMatchObject({ chat: 3 });
     await screenshot(admin, 'console-web-admin-agent-edited');
   });
 
-  it('lets the agent activate from the mailed link, sign in and see the inbox an agent may see', async () => {
+  it('lets the agent activate from the mailed link, sign in, see the inbox an agent may see and go online', async () => {
     const link = (await eventually(() => mailedLink(server.mailDir, 'bo@example.com', '/activate'), { timeoutMs: 10_000 })) as string;
     expect(link.startsWith(`${server.url}/t/admin-co/activate?token=`)).toBe(true);
     const { context, page: agent } = await newPage(browser, { locale: 'zh-CN' });
@@ -197,6 +199,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     expect(await agent.getByRole('tab').allTextContents()).toEqual(['我的', '未分配', '我的客服组']);
     // Agents have no settings.
     expect(await agent.getByRole('link', { name: '设置' }).count()).toBe(0);
+    // The agent goes online from the top bar.
+    await agent.getByRole('combobox', { name: '我的状态' }).selectOption('online');
+    const db = server.process.ctx.database.db;
+    await eventually(async () => expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).agent_status).toBe('online'));
     expect(pageProblems(agent)).toEqual([]);
     await screenshot(agent, 'console-web-agent-inbox-zh');
     // A used link does not work twice.

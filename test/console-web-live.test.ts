@@ -55,7 +55,7 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
 
   it('shows a new customer conversation as it arrives, counted unread, with the text inert', async () => {
     await page.getByRole('status', { name: 'Live' }).waitFor();
-    await page.getByRole('status', { name: /^Your status: / }).waitFor();
+    await page.getByRole('combobox', { name: 'Your status' }).waitFor();
     await customerWrites('visitor-a', 'Hi <img src=x onerror=alert(1)> where is my order?', 'Zhang Wei');
     const unassigned = page.getByRole('tab', { name: /Unassigned/ });
     await unassigned.click();

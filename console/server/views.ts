@@ -1,4 +1,5 @@
 import type { Db } from '../../core/db/database.js';
+import type { Capacity } from '../../core/db/schema.js';
 
 export interface UserView {
   id: string;
@@ -8,6 +9,8 @@ export interface UserView {
   groupIds: string[];
   accountStatus: 'invited' | 'active' | 'deactivated';
   agentStatus: 'online' | 'busy' | 'away' | 'offline';
+  /** How many conversations of each kind the agent takes at once. */
+  capacity: Capacity;
   createdAt: string;
 }
 
@@ -15,7 +18,7 @@ export interface UserView {
 export async function userViews(db: Db, tenantId: string, filter: { ids?: string[] } = {}): Promise<UserView[]> {
   let query = db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'role_id', 'account_status', 'agent_status', 'created_at'])
+    .select(['id', 'email', 'name', 'role_id', 'account_status', 'agent_status', 'capacity', 'created_at'])
     .where('tenant_id', '=', tenantId)
     .orderBy('name')
     .orderBy('id');
@@ -43,6 +46,7 @@ export async function userViews(db: Db, tenantId: string, filter: { ids?: string
     groupIds: memberships.filter((m) => m.user_id === u.id).map((m) => m.group_id),
     accountStatus: u.account_status,
     agentStatus: u.agent_status,
+    capacity: u.capacity,
     createdAt: new Date(u.created_at).toISOString(),
   }));
 }

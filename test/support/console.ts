@@ -100,6 +100,28 @@ export class ApiClient {
     return this.slug && this.mode === 'path' ? path.replace(/^\/api\//, `/t/${this.slug}/api/`) : path;
   }
 
+  /** Sends raw bytes (an upload) with the session's cookie and CSRF token; the answer as `request` gives it. */
+  async upload(path: string, bytes: Uint8Array, contentType = 'application/octet-stream'): Promise<Answer> {
+    const h: Record<string, string> = { 'x-forwarded-for': this.ip, 'content-type': contentType };
+    if (this.slug && this.mode === 'header') h['x-switchboard-tenant'] = this.slug;
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrfToken) h['x-csrf-token'] = this.csrfToken;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const response = await this.app.request(this.url(path), { method: 'POST', headers: h, body: new Blob([new Uint8Array(bytes)]) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  /** A download: status, headers and the bytes. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const h: Record<string, string> = { 'x-forwarded-for': this.ip };
+    if (this.slug && this.mode === 'header') h['x-switchboard-tenant'] = this.slug;
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const response = await this.app.request(this.url(path), { headers: h });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
   /** With `stateless`, the answer's cookie and CSRF token are not kept (for probing many routes). */
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, stateless = false): Promise<Answer> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };

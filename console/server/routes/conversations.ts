@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { idParams, requireOwned } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
+import { resolveReplyAttachments } from '../conversations/attachments.js';
 import { replyPart, toContentParts } from '../conversations/parts.js';
 import { visibleTo } from '../conversations/visibility.js';
 
@@ -182,7 +183,10 @@ export function conversationRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         const conversation = await visibleConversation(db, auth.principal, params.id);
         await requireOwned(db, 'users', tenant.id, body.mentions, 'mentions');
-        const parts = [...(body.text ? [{ type: 'text' as const, text: body.text }] : []), ...toContentParts(body.parts ?? [])];
+        const parts = await resolveReplyAttachments(db, auth.principal, conversation.channel_id, [
+          ...(body.text ? [{ type: 'text' as const, text: body.text }] : []),
+          ...toContentParts(body.parts ?? []),
+        ]);
         // The note and its mentions commit together: a mention is never lost, never doubled.
         const { message, duplicate } = await withTransaction(db, async (trx) => {
           const written = await queueReply(trx, {

@@ -2,6 +2,7 @@ import type { AnyRoute } from '../api/route.js';
 import type { ConsoleServices } from '../services.js';
 import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
+import { attachmentRoutes } from './attachments.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
 import { channelRoutes } from './channels.js';
@@ -24,6 +25,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...authRoutes(services),
     ...conversationRoutes(),
     ...actionRoutes(),
+    ...attachmentRoutes(),
     ...contactRoutes(),
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),

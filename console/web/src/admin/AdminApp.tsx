@@ -9,9 +9,12 @@ import { useAgentNames } from '../inbox/useAgentNames.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
+import { BusinessHoursPage } from './BusinessHoursPage.js';
+import { ChannelsPage } from './ChannelsPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
+import { SsoPage } from './SsoPage.js';
 
 /** The admins' settings, loaded only when opened. Paths here are below /admin. */
 export default function AdminApp() {
@@ -22,10 +25,13 @@ export default function AdminApp() {
   const api = useMemo(() => adminApi(client), [client]);
   const agentName = useAgentNames(session.user);
   const sections = [
+    { path: '/channels', label: t('admin.channels'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/routing', label: t('admin.routing'), allowed: hasPermission(session, 'admin.routing') },
+    { path: '/business-hours', label: t('admin.hours'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
+    { path: '/sso', label: t('admin.sso'), allowed: hasPermission(session, 'admin.sso') },
     { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
@@ -41,10 +47,13 @@ export default function AdminApp() {
       </nav>
       <main className="page">
         <Switch>
+          <Route path="/channels">{() => <ChannelsPage api={api} />}</Route>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
           <Route path="/routing">{() => <RoutingRulesPage api={api} />}</Route>
+          <Route path="/business-hours">{() => <BusinessHoursPage api={api} />}</Route>
           <Route path="/roles">{() => <RolesPage api={api} />}</Route>
+          <Route path="/sso">{() => <SsoPage api={api} />}</Route>
           <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} userName={agentName} />}</Route>

@@ -12,7 +12,20 @@ export function chosenSkills(form: FormData, skillIds: readonly string[]): { ski
     .map((id) => ({ skillId: id, level: Math.min(5, Math.max(1, Number(form.get(`level-${id}`)) || 1)) }));
 }
 
-/** Changes an agent's role, groups and skills (with levels, for skill-based assignment). */
+const KINDS = ['chat', 'email', 'voice'] as const;
+const MAX = { chat: 1000, email: 10_000, voice: 10 } as const;
+
+/** The capacity to save: each kind filled in, as a whole number. */
+export function chosenCapacity(form: FormData): { chat?: number; email?: number; voice?: number } {
+  const capacity: { chat?: number; email?: number; voice?: number } = {};
+  for (const kind of KINDS) {
+    const raw = String(form.get(`capacity-${kind}`) ?? '').trim();
+    if (raw !== '' && Number.isInteger(Number(raw))) capacity[kind] = Number(raw);
+  }
+  return capacity;
+}
+
+/** Changes an agent's role, groups, how many conversations they take at once, and skills (with levels, for skill-based assignment). */
 export function AgentEditor({
   api,
   user,
@@ -51,6 +64,8 @@ export function AgentEditor({
         const groupIds = form.getAll('groupIds').map(String);
         if (groupIds.length === 0) throw new UserError(t('admin.pickGroup'));
         await api.updateUser(user.id, { roleId: formText(form, 'roleId'), groupIds });
+        const capacity = chosenCapacity(form);
+        if (Object.keys(capacity).length) await api.setCapacity(user.id, capacity);
         if (skills) await api.setUserSkills(user.id, chosenSkills(form, skills.map((skill) => skill.id)));
         onDone(true);
       },
@@ -77,6 +92,23 @@ export function AgentEditor({
         {groups.map((group) => (
           <label key={group.id} className="check">
             <input type="checkbox" name="groupIds" value={group.id} defaultChecked={user.groupIds.includes(group.id)} /> {group.name}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="field capacity">
+        <legend>{t('admin.capacity')}</legend>
+        {KINDS.map((kind) => (
+          <label key={kind} className="check">
+            <input
+              type="number"
+              name={`capacity-${kind}`}
+              min={0}
+              max={MAX[kind]}
+              step={1}
+              defaultValue={user.capacity?.[kind] ?? ''}
+              aria-label={t(`admin.capacity.${kind}`)}
+            />{' '}
+            {t(`admin.capacity.${kind}`)}
           </label>
         ))}
       </fieldset>

@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView } from './types.js';
+import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -13,7 +13,7 @@ export function adminApi(client: ApiClient) {
     resendInvitation: (id: string) => client.post<unknown>(`/users/${encodeURIComponent(id)}/invitation`),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
-    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
+    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
     deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
     skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
@@ -37,6 +37,22 @@ export function adminApi(client: ApiClient) {
     createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
     revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),
     auditLog: (cursor?: string) => client.get<{ entries: AuditEntry[]; nextCursor: string | null }>('/audit-log', { cursor, limit: 50 }),
+    channelTypes: () => client.get<{ types: ChannelTypeView[] }>('/channel-types'),
+    channels: () => client.get<{ channels: ChannelView[] }>('/channels'),
+    createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
+      client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
+    updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
+    setChannelEnabled: (id: string, enabled: boolean) => client.post<ChannelView>(`/channels/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
+    calendars: () => client.get<{ calendars: CalendarView[] }>('/business-hours'),
+    createCalendar: (body: Omit<CalendarView, 'id' | 'holidays'>) => client.post<CalendarView>('/business-hours', body),
+    updateCalendar: (id: string, body: Partial<Omit<CalendarView, 'id' | 'holidays'>>) => client.patch<CalendarView>(`/business-hours/${encodeURIComponent(id)}`, body),
+    setHolidays: (id: string, holidays: { day: string; name: string }[]) => client.put<unknown>(`/business-hours/${encodeURIComponent(id)}/holidays`, { holidays }),
+    deleteCalendar: (id: string) => client.delete<unknown>(`/business-hours/${encodeURIComponent(id)}`),
+    sso: () => client.get<SsoView>('/sso'),
+    setSso: (body: { enabled: boolean; loginUrl: string | null; logoutUrl: string | null; secret?: string }) => client.put<unknown>('/sso', body),
+    setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
+    setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>
+      client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }

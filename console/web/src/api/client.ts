@@ -74,14 +74,16 @@ export class ApiClient {
     // A mutation without a body still sends JSON: the server accepts nothing else.
     if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && body === undefined) body = {};
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = 'application/json';
+    const raw = body instanceof FormData || body instanceof Blob;
+    if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
+    if (body instanceof Blob) headers['Content-Type'] = body.type || 'application/octet-stream';
     if (method !== 'GET' && this.csrfToken) headers[csrfHeader] = this.csrfToken;
     if (this.options.tenantSlug && !options.tenantless) headers[tenantHeader] = this.options.tenantSlug;
     const response = await this.fetchImpl(this.url(path, options.tenantless), {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();

@@ -1,6 +1,9 @@
 import type { ApiClient } from './client.js';
-import type { MessageView } from './domain.js';
-import type { ConversationDetail, ConversationPage, ConversationQuery, ReplyInput } from './types.js';
+import type { AgentStatus, ConversationSnapshot, MessageView } from './domain.js';
+import type { ConversationDetail, ConversationPage, ConversationQuery, GroupView, ReplyInput, StoredAttachment, UserView } from './types.js';
+
+/** Where a conversation goes on a transfer. */
+export type TransferTarget = { agentId: string } | { groupId: string } | { queue: true };
 
 export function conversationsApi(client: ApiClient) {
   return {
@@ -8,6 +11,19 @@ export function conversationsApi(client: ApiClient) {
     get: (id: string, before?: string) => client.get<ConversationDetail>(`/conversations/${encodeURIComponent(id)}`, { before }),
     reply: (id: string, input: ReplyInput) =>
       client.post<{ message: MessageView; duplicate: boolean }>(`/conversations/${encodeURIComponent(id)}/messages`, input),
+    assign: (id: string, agentId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
+    claim: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/claim`),
+    transfer: (id: string, to: TransferTarget, note?: string) =>
+      client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/transfer`, { to, ...(note ? { note } : {}) }),
+    resolve: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/resolve`),
+    reopen: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/reopen`),
+    /** Stores a file for a reply; the answer's id goes into the reply as an `attachmentId` part. */
+    upload: (id: string, file: Blob, name: string) =>
+      client.request<StoredAttachment>('POST', `/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(name)}`, file),
+    setMyStatus: (status: AgentStatus) => client.put<{ agent: { status: AgentStatus } }>('/agent/status', { status }),
+    /** Colleagues to assign or transfer to (needs the assign or transfer permission). */
+    agents: () => client.get<{ users: UserView[] }>('/users'),
+    groups: () => client.get<{ groups: GroupView[] }>('/groups'),
   };
 }
 export type ConversationsApi = ReturnType<typeof conversationsApi>;

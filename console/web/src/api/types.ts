@@ -9,6 +9,8 @@ export interface UserView {
   groupIds: string[];
   accountStatus: 'invited' | 'active' | 'deactivated';
   agentStatus: AgentStatus;
+  /** How many chats, e-mails and calls the agent takes at once. */
+  capacity?: { chat?: number; email?: number; voice?: number };
   createdAt: string;
 }
 
@@ -108,6 +110,8 @@ export interface GroupView {
   name: string;
   strategy: GroupStrategy;
   memberIds: string[];
+  /** The business hours the group keeps; null when it is always open. */
+  calendarId?: string | null;
 }
 
 export interface RoleView {
@@ -160,4 +164,56 @@ export interface RoutingRuleView {
   enabled: boolean;
   conditions: RuleCondition[];
   actions: RuleActions;
+}
+
+/** A file kept for a reply (POST /conversations/:id/attachments). */
+export interface StoredAttachment {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+}
+
+/** An installed connector, with the JSON Schema of its settings. */
+export interface ChannelTypeView {
+  type: string;
+  displayName: string;
+  description: string | null;
+  capabilities: Record<string, unknown>;
+  settings: unknown;
+  secretFields: string[];
+}
+
+/** A channel as an admin sees it: settings without secrets, which secrets are set, its addresses. */
+export interface ChannelView {
+  id: string;
+  type: string;
+  name: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secrets: Record<string, { set: boolean }>;
+  webhookUrl: string;
+  publicKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A business-hours calendar: weekly hours (Sunday first) in its time zone, and holidays. */
+export interface CalendarView {
+  id: string;
+  name: string;
+  timeZone: string;
+  weeklyHours: [string, string][][];
+  holidays: { day: string; name: string }[];
+}
+
+/** Single sign-on settings; secrets show only whether they are stored. */
+export interface SsoView {
+  enabled: boolean;
+  loginUrl: string | null;
+  logoutUrl: string | null;
+  secretSet: boolean;
+  signInEndpoint: string;
+  signOutEndpoint: string;
+  oidc: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecretSet: boolean; redirectUri: string };
 }

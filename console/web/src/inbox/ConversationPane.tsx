@@ -6,6 +6,8 @@ import { useI18n } from '../i18n/i18n.js';
 import { useFeed } from '../realtime/feed.js';
 import { describeError } from '../pages/describe-error.js';
 import { ChannelIcon } from './ChannelIcon.js';
+import { ConversationActions } from './ConversationActions.js';
+import { applySnapshot } from './store.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
@@ -14,7 +16,7 @@ import { useConversation } from './useConversation.js';
 /** One conversation: who and where, the messages, the reply box, and the customer beside it. */
 export function ConversationPane({ id, agentName }: { id: string; agentName: (id: string | null) => string }) {
   const { t } = useI18n();
-  const { client } = useApi();
+  const { client, conversations } = useApi();
   const session = useSignedIn();
   const view = useConversation(id);
   const { sendTyping } = useFeed();
@@ -43,6 +45,11 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           <h2>{contactName}</h2>
           <span className={`status-badge ${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
         </header>
+        <ConversationActions
+          conversation={conversation}
+          agentName={agentName}
+          onChanged={(snapshot) => view.setConversation((current) => (current ? applySnapshot(current, snapshot) : current))}
+        />
         <MessageList
           messages={view.messages}
           pending={view.pending}
@@ -57,7 +64,13 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
             {t('conversation.typing', { name: contactName })}
           </p>
         )}
-        {hasPermission(session, 'conversations.reply') && <ReplyBox onSend={view.send} onTyping={(on) => sendTyping(conversation.id, on)} />}
+        {hasPermission(session, 'conversations.reply') && (
+          <ReplyBox
+            onSend={view.send}
+            onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}
+            onTyping={(on) => sendTyping(conversation.id, on)}
+          />
+        )}
       </section>
       {hasPermission(session, 'contacts.view') && <CustomerPanel contactId={conversation.contact.id} currentConversationId={conversation.id} />}
     </>

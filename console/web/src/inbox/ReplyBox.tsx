@@ -1,20 +1,35 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTypingSignal } from './useTypingSignal.js';
-import type { CannedResponse } from '../api/types.js';
+import type { CannedResponse, StoredAttachment } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
 import { insertCanned, matchCanned, slashQuery } from './canned.js';
+import { formatSize } from './content.js';
+
+/** A file picked for the reply: uploading, ready (stored), or refused with the server's reason. */
+interface PickedFile {
+  key: string;
+  name: string;
+  state: 'uploading' | 'ready' | 'failed';
+  stored?: StoredAttachment;
+  error?: string;
+}
 
 /**
  * Where the agent writes: Enter sends, Shift+Enter breaks the line, `/` offers canned
- * responses, and the note switch turns the text into an internal note only agents see.
+ * responses, the note switch turns the text into an internal note only agents see, and files
+ * are uploaded as soon as they are picked (or pasted) and go with the next reply.
  */
 export function ReplyBox({
   onSend,
+  onUpload,
   onTyping,
   disabled,
 }: {
-  onSend(text: string, isPrivate: boolean): void;
+  onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
+  /** Stores a file for the reply; without it the box offers no attachments. */
+  onUpload?(file: File): Promise<StoredAttachment>;
   /** The agent started (true) or stopped (false) typing a reply the customer would see. */
   onTyping?(on: boolean): void;
   disabled?: boolean;
@@ -30,6 +45,21 @@ export function ReplyBox({
   const area = useRef<HTMLTextAreaElement>(null);
   const typing = useTypingSignal(onTyping);
   const listId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [files, setFiles] = useState<PickedFile[]>([]);
+  const ready = files.flatMap((f) => (f.state === 'ready' && f.stored ? [f.stored] : []));
+  const uploading = files.some((f) => f.state === 'uploading');
+  const pick = (picked: File[]) => {
+    if (!onUpload) return;
+    for (const file of picked) {
+      const key = `${Date.now()}-${Math.random()}`;
+      setFiles((current) => [...current, { key, name: file.name, state: 'uploading' }]);
+      onUpload(file).then(
+        (stored) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'ready', stored } : f))),
+        (caught: unknown) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'failed', error: describeError(caught, t) } : f))),
+      );
+    }
+  };
 
   const slash = slashQuery(text, caret);
   const open = slash !== undefined && dismissedAt !== slash.start;
@@ -51,12 +81,14 @@ export function ReplyBox({
     setCaret(next.caret);
     requestAnimationFrame(() => area.current?.setSelectionRange(next.caret, next.caret));
   };
+  const canSend = !disabled && !uploading && (text.trim() !== '' || ready.length > 0);
   const send = () => {
-    if (!text.trim() || disabled) return;
-    onSend(text, note);
+    if (!canSend) return;
+    onSend(text, note, ready);
     typing(false);
     setText('');
     setCaret(0);
+    setFiles([]);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (showList) {
@@ -129,13 +161,65 @@ export function ReplyBox({
         }}
         onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={(event) => {
+          const pasted = [...event.clipboardData.files];
+          if (pasted.length && onUpload) {
+            event.preventDefault();
+            pick(pasted);
+          }
+        }}
       />
+      {files.length > 0 && (
+        <ul className="picked-files" aria-label={t('reply.files')}>
+          {files.map((file) => (
+            <li key={file.key} className={file.state} aria-busy={file.state === 'uploading'}>
+              <span aria-hidden="true">📎 </span>
+              {file.name}
+              {file.stored && <small> ({formatSize(file.stored.size)})</small>}
+              {file.state === 'uploading' && <small> {t('reply.uploading')}</small>}
+              {file.error && (
+                <small role="alert" className="error">
+                  {' '}
+                  {file.error}
+                </small>
+              )}
+              <button
+                type="button"
+                className="link"
+                aria-label={t('reply.removeFile', { name: file.name })}
+                onClick={() => setFiles((current) => current.filter((f) => f.key !== file.key))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="reply-actions">
+        {onUpload && (
+          <>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              hidden
+              aria-label={t('reply.attach')}
+              onChange={(event) => {
+                pick([...(event.target.files ?? [])]);
+                event.target.value = '';
+              }}
+            />
+            <button type="button" className="attach" onClick={() => fileInput.current?.click()}>
+              <span aria-hidden="true">📎 </span>
+              {t('reply.attach')}
+            </button>
+          </>
+        )}
         <label className="note-switch">
           <input type="checkbox" checked={note} onChange={(event) => setNote(event.target.checked)} />
           {t('reply.noteMode')}
         </label>
-        <button type="submit" disabled={disabled || !text.trim()}>
+        <button type="submit" disabled={!canSend}>
           {note ? t('reply.addNote') : t('reply.send')}
         </button>
       </div>

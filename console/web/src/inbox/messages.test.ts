@@ -28,5 +28,14 @@ describe('conversation messages', () => {
     expect(newClientId()).not.toBe(newClientId());
     expect(replyParts('  \n ')).toEqual([]);
     expect(replyParts('hello\n\n')).toEqual([{ type: 'text', text: 'hello' }]);
+    expect(
+      replyParts('', [
+        { id: 'a', name: 'a.png', mimeType: 'image/png', size: 3 },
+        { id: 'b', name: 'b.pdf', mimeType: 'application/pdf', size: 4 },
+      ]),
+    ).toEqual([
+      { type: 'image', attachmentId: 'a', name: 'a.png', mimeType: 'image/png', size: 3 },
+      { type: 'file', attachmentId: 'b', name: 'b.pdf', mimeType: 'application/pdf', size: 4 },
+    ]);
   });
 });

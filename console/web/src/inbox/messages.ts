@@ -1,4 +1,5 @@
 import type { ContentPart, MessageView } from '../api/domain.js';
+import type { StoredAttachment } from '../api/types.js';
 
 /** A reply on its way: shown at once, kept with its client id so a retry cannot send it twice. */
 export interface PendingMessage {
@@ -34,6 +35,12 @@ export function newClientId(random: () => string = () => crypto.randomUUID()): s
 }
 
 /** The text an agent typed as content parts; blank text is no message. */
-export function replyParts(text: string): ContentPart[] {
-  return text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
+/** The parts of a reply: its text, then each uploaded file as an image, audio, video or file part. */
+export function replyParts(text: string, files: StoredAttachment[] = []): ContentPart[] {
+  const parts: ContentPart[] = text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
+  for (const file of files) {
+    const type = file.mimeType.startsWith('image/') ? 'image' : file.mimeType.startsWith('audio/') ? 'audio' : file.mimeType.startsWith('video/') ? 'video' : 'file';
+    parts.push({ type, attachmentId: file.id, name: file.name, mimeType: file.mimeType, size: file.size });
+  }
+  return parts;
 }

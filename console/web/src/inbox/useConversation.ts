@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageView } from '../api/domain.js';
-import type { ConversationView } from '../api/types.js';
+import type { ConversationView, StoredAttachment } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { conversationOf } from '../realtime/events.js';
 import { useFeed, useFeedEvents } from '../realtime/feed.js';
@@ -80,8 +80,8 @@ export function useConversation(id: string) {
   );
 
   const send = useCallback(
-    (text: string, isPrivate: boolean) => {
-      const parts = replyParts(text);
+    (text: string, isPrivate: boolean, files: StoredAttachment[] = []) => {
+      const parts = replyParts(text, files);
       if (parts.length === 0) return;
       void deliver({ clientId: newClientId(), parts, private: isPrivate, state: 'sending', createdAt: new Date().toISOString() });
     },

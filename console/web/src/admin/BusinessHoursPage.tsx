@@ -1,0 +1,266 @@
+import { useCallback, useId, useMemo, useState, type FormEvent } from 'react';
+import type { AdminApi } from '../api/admin.js';
+import type { CalendarView } from '../api/types.js';
+import { Field } from '../components/Field.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
+import { checkWeek, DAY_ORDER, formatHolidays, OFFICE_HOURS, parseHolidays, timeZones, type WeeklyHours } from './business-hours.js';
+import { useLoad } from './useLoad.js';
+
+/** The weekday's name in the app's language; `day` counts from Sunday like the API. */
+function dayName(day: number, language: string): string {
+  return new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2023, 0, 1 + day)));
+}
+
+/**
+ * Business hours: calendars of weekly opening hours in a time zone, with holidays, and which
+ * group keeps which calendar. Outside its hours a group's conversations wait or overflow as the
+ * group's settings say (the router decides).
+ */
+export function BusinessHoursPage({ api }: { api: AdminApi }) {
+  const { t, language } = useI18n();
+  const calendars = useLoad(useCallback(() => api.calendars(), [api]));
+  const groups = useLoad(useCallback(() => api.groups(), [api]));
+  const [editing, setEditing] = useState<CalendarView | 'new'>('new');
+  const [notice, setNotice] = useState<string>();
+
+  const remove = async (calendar: CalendarView) => {
+    if (!window.confirm(t('hours.confirmDelete', { name: calendar.name }))) return;
+    try {
+      await api.deleteCalendar(calendar.id);
+      setNotice(t('hours.deleted', { name: calendar.name }));
+      if (editing !== 'new' && editing.id === calendar.id) setEditing('new');
+      calendars.reload();
+      groups.reload();
+    } catch (caught) {
+      setNotice(describeError(caught, t));
+    }
+  };
+  const setGroupCalendar = async (groupId: string, calendarId: string | null) => {
+    try {
+      const updated = await api.updateGroup(groupId, { calendarId });
+      groups.update((data) => ({ groups: data.groups.map((g) => (g.id === groupId ? { ...g, calendarId: updated.calendarId ?? calendarId } : g)) }));
+      setNotice(t('hours.groupSaved', { name: updated.name }));
+    } catch (caught) {
+      setNotice(describeError(caught, t));
+    }
+  };
+  const summary = (week: WeeklyHours) =>
+    DAY_ORDER.filter((day) => (week[day] ?? []).length > 0)
+      .map((day) => `${dayName(day, language)} ${(week[day] ?? []).map(([from, to]) => `${from}–${to}`).join(', ')}`)
+      .join(' · ') || t('hours.closed');
+  const loadError = calendars.error ?? groups.error;
+
+  return (
+    <>
+      <h1>{t('admin.hours')}</h1>
+      {loadError !== undefined && (
+        <p role="alert" className="error">
+          {describeError(loadError, t)}
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
+      {calendars.data && calendars.data.calendars.length > 0 && (
+        <div className="table-scroll">
+          <table className="admin-table" aria-label={t('admin.hours')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('hours.timeZone')}</th>
+                <th scope="col">{t('hours.week')}</th>
+                <th scope="col">{t('hours.holidays')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {calendars.data.calendars.map((calendar) => (
+                <tr key={calendar.id}>
+                  <td>{calendar.name}</td>
+                  <td>{calendar.timeZone}</td>
+                  <td>{summary(calendar.weeklyHours)}</td>
+                  <td>{calendar.holidays.length}</td>
+                  <td className="row-actions">
+                    <button type="button" className="link" onClick={() => setEditing(calendar)}>
+                      {t('admin.edit')}
+                    </button>
+                    <button type="button" className="link" onClick={() => void remove(calendar)}>
+                      {t('admin.delete')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {calendars.data?.calendars.length === 0 && <p className="hint">{t('hours.none')}</p>}
+      <CalendarForm
+        key={editing === 'new' ? 'new' : editing.id}
+        api={api}
+        calendar={editing === 'new' ? undefined : editing}
+        onCancel={editing === 'new' ? undefined : () => setEditing('new')}
+        onSaved={(saved, created) => {
+          setNotice(t(created ? 'hours.created' : 'hours.saved', { name: saved.name }));
+          setEditing('new');
+          calendars.reload();
+        }}
+      />
+      {groups.data && calendars.data && calendars.data.calendars.length > 0 && groups.data.groups.length > 0 && (
+        <section className="section" aria-label={t('hours.groups')}>
+          <h2>{t('hours.groups')}</h2>
+          <div className="table-scroll">
+            <table className="admin-table">
+              <tbody>
+                {groups.data.groups.map((group) => (
+                  <tr key={group.id}>
+                    <th scope="row">{group.name}</th>
+                    <td>
+                      <select
+                        aria-label={t('hours.groupHours', { name: group.name })}
+                        value={group.calendarId ?? ''}
+                        onChange={(event) => void setGroupCalendar(group.id, event.target.value || null)}
+                      >
+                        <option value="">{t('hours.always')}</option>
+                        {calendars.data?.calendars.map((calendar) => (
+                          <option key={calendar.id} value={calendar.id}>
+                            {calendar.name}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+function CalendarForm({
+  api,
+  calendar,
+  onSaved,
+  onCancel,
+}: {
+  api: AdminApi;
+  calendar: CalendarView | undefined;
+  onSaved(calendar: CalendarView, created: boolean): void;
+  onCancel?: () => void;
+}) {
+  const { t, language } = useI18n();
+  const id = useId();
+  const zones = useMemo(timeZones, []);
+  const [week, setWeek] = useState<WeeklyHours>(() => (calendar ? calendar.weeklyHours.map((d) => d.map(([a, b]) => [a, b] as [string, string])) : OFFICE_HOURS.map((d) => [...d])));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  const setDay = (day: number, ranges: [string, string][]) => setWeek((current) => current.map((d, i) => (i === day ? ranges : d)));
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const form = new FormData(event.currentTarget);
+    const problem = checkWeek(week);
+    if (problem) return setError(t(`hours.problem.${problem.problem}`, { day: dayName(problem.day, language) }));
+    const holidays = parseHolidays(String(form.get('holidays') ?? ''));
+    if ('badLine' in holidays) return setError(t('hours.badHoliday', { line: holidays.badLine }));
+    const body = { name: String(form.get('name') ?? '').trim(), timeZone: String(form.get('timeZone') ?? '').trim(), weeklyHours: week };
+    setBusy(true);
+    setError(undefined);
+    try {
+      const saved = calendar ? await api.updateCalendar(calendar.id, body) : await api.createCalendar(body);
+      await api.setHolidays(saved.id, holidays.holidays);
+      onSaved(saved, !calendar);
+    } catch (caught) {
+      setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const title = calendar ? t('hours.edit', { name: calendar.name }) : t('hours.add');
+  return (
+    <form className="admin-form section hours-form" aria-label={title} onSubmit={(event) => void submit(event)}>
+      <h2>{title}</h2>
+      <Field label={t('admin.name')} name="name" required maxLength={100} defaultValue={calendar?.name ?? ''} />
+      <Field label={t('hours.timeZone')} name="timeZone" required list={`${id}-zones`} defaultValue={calendar?.timeZone ?? browserZone} autoComplete="off" />
+      <datalist id={`${id}-zones`}>
+        {zones.map((zone) => (
+          <option key={zone} value={zone} />
+        ))}
+      </datalist>
+      <fieldset className="field week">
+        <legend>{t('hours.week')}</legend>
+        {DAY_ORDER.map((day) => {
+          const name = dayName(day, language);
+          const ranges = week[day] ?? [];
+          return (
+            <fieldset key={day} className="day" aria-label={name}>
+              <label className="check">
+                <input type="checkbox" checked={ranges.length > 0} onChange={(event) => setDay(day, event.target.checked ? [['09:00', '18:00']] : [])} />
+                {name}
+              </label>
+              {ranges.length === 0 && <span className="hint">{t('hours.closed')}</span>}
+              {ranges.map(([from, to], index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: ranges are edited in place
+                <span key={index} className="range">
+                  <input
+                    type="time"
+                    aria-label={t('hours.from', { day: name })}
+                    value={from}
+                    onChange={(event) => setDay(day, ranges.map((r, i) => (i === index ? [event.target.value, r[1]] : r)))}
+                    required
+                  />
+                  –
+                  <input
+                    type="time"
+                    aria-label={t('hours.until', { day: name })}
+                    value={to === '24:00' ? '23:59' : to}
+                    onChange={(event) => setDay(day, ranges.map((r, i) => (i === index ? [r[0], event.target.value] : r)))}
+                    required
+                  />
+                  {ranges.length > 1 && (
+                    <button type="button" className="link" aria-label={t('hours.removeRange', { day: name })} onClick={() => setDay(day, ranges.filter((_, i) => i !== index))}>
+                      ×
+                    </button>
+                  )}
+                </span>
+              ))}
+              {ranges.length > 0 && ranges.length < 10 && (
+                <button type="button" className="link" onClick={() => setDay(day, [...ranges, ['13:00', '18:00']])}>
+                  {t('hours.addRange')}
+                </button>
+              )}
+            </fieldset>
+          );
+        })}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-holidays`}>{t('hours.holidays')}</label>
+        <textarea id={`${id}-holidays`} name="holidays" rows={4} defaultValue={formatHolidays(calendar?.holidays ?? [])} aria-describedby={`${id}-holidays-hint`} />
+        <small id={`${id}-holidays-hint`} className="hint">
+          {t('hours.holidaysHint')}
+        </small>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="form-buttons">
+        <button type="submit" disabled={busy}>
+          {calendar ? t('form.save') : t('hours.add')}
+        </button>
+        {onCancel && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t('form.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,228 @@
+import { useCallback, useId, useMemo, useState } from 'react';
+import type { AdminApi } from '../api/admin.js';
+import type { ChannelTypeView, ChannelView } from '../api/types.js';
+import { Field } from '../components/Field.js';
+import { formText, useSubmit } from '../components/useSubmit.js';
+import { useI18n } from '../i18n/i18n.js';
+import { ChannelIcon } from '../inbox/ChannelIcon.js';
+import { describeError } from '../pages/describe-error.js';
+import { CopyButton } from './CopyButton.js';
+import { SchemaFields } from './SchemaForm.js';
+import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
+import { useLoad } from './useLoad.js';
+
+/** The settings form of a channel type: its JSON Schema's fields, secrets marked as the server says. */
+function fieldsOf(type: ChannelTypeView | undefined): SchemaField[] {
+  if (!type) return [];
+  return schemaFields(type.settings).map((field) => (type.secretFields.includes(field.name) ? { ...field, secret: true } : field));
+}
+
+/** The tag a site puts on its pages to show the web chat. */
+export function embedSnippet(channel: Pick<ChannelView, 'webhookUrl' | 'publicKey'>): string | undefined {
+  if (!channel.publicKey) return undefined;
+  const origin = new URL(channel.webhookUrl).origin;
+  return `<script src="${origin}/widget/widget.js" data-key="${channel.publicKey}" async></script>`;
+}
+
+/**
+ * The company's channels: add one of an installed type through the form its connector's schema
+ * draws, turn channels on and off, change their settings (secrets are write-only: a stored one
+ * stays unless a new one is typed), copy the webhook URL and, for the web chat, the embed tag.
+ */
+export function ChannelsPage({ api }: { api: AdminApi }) {
+  const { t } = useI18n();
+  const types = useLoad(useCallback(() => api.channelTypes(), [api]));
+  const channels = useLoad(useCallback(() => api.channels(), [api]));
+  const [selected, setSelected] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [apiKey, setApiKey] = useState<{ name: string; key: string }>();
+  const typeOf = useCallback((type: string) => types.data?.types.find((candidate) => candidate.type === type), [types.data]);
+  const current = channels.data?.channels.find((channel) => channel.id === selected);
+
+  const toggle = async (channel: ChannelView) => {
+    setNotice(undefined);
+    try {
+      const updated = await api.setChannelEnabled(channel.id, !channel.enabled);
+      channels.update((data) => ({ channels: data.channels.map((c) => (c.id === updated.id ? updated : c)) }));
+      setNotice(t(updated.enabled ? 'channels.enabledNotice' : 'channels.disabledNotice', { name: updated.name }));
+    } catch (caught) {
+      setNotice(describeError(caught, t));
+    }
+  };
+
+  const loadError = types.error ?? channels.error;
+  return (
+    <>
+      <h1>{t('admin.channels')}</h1>
+      {loadError !== undefined && (
+        <p role="alert" className="error">
+          {describeError(loadError, t)}
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
+      {apiKey && (
+        <div className="token-once" role="status">
+          <p>{t('channels.apiKeyOnce', { name: apiKey.name })}</p>
+          <code>{apiKey.key}</code> <CopyButton text={apiKey.key} />
+        </div>
+      )}
+      <div className="table-scroll">
+        <table className="admin-table" aria-label={t('admin.channels')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.name')}</th>
+              <th scope="col">{t('channels.type')}</th>
+              <th scope="col">{t('channels.state')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {channels.data?.channels.map((channel) => (
+              <tr key={channel.id} aria-current={channel.id === selected ? 'true' : undefined}>
+                <td>
+                  <ChannelIcon type={channel.type} name={channel.name} /> {channel.name}
+                </td>
+                <td>{typeOf(channel.type)?.displayName ?? channel.type}</td>
+                <td>{channel.enabled ? t('channels.enabled') : t('channels.disabled')}</td>
+                <td className="row-actions">
+                  <button type="button" className="link" onClick={() => setSelected(channel.id === selected ? undefined : channel.id)} aria-expanded={channel.id === selected}>
+                    {t('channels.settingsOf', { name: channel.name })}
+                  </button>
+                  <button type="button" className="link" onClick={() => void toggle(channel)}>
+                    {channel.enabled ? t('channels.disable') : t('channels.enable')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {channels.data?.channels.length === 0 && <p className="hint">{t('channels.none')}</p>}
+      {current && (
+        <ChannelSettings
+          key={current.id}
+          api={api}
+          channel={current}
+          type={typeOf(current.type)}
+          onSaved={(updated) => {
+            channels.update((data) => ({ channels: data.channels.map((c) => (c.id === updated.id ? updated : c)) }));
+            setNotice(t('channels.saved', { name: updated.name }));
+          }}
+        />
+      )}
+      {types.data && (
+        <AddChannel
+          api={api}
+          types={types.data.types}
+          onCreated={(channel, key) => {
+            channels.update((data) => ({ channels: [...data.channels, channel] }));
+            setSelected(channel.id);
+            setApiKey(key ? { name: channel.name, key } : undefined);
+            setNotice(t('channels.created', { name: channel.name }));
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTypeView[]; onCreated(channel: ChannelView, apiKey?: string): void }) {
+  const { t } = useI18n();
+  const [typeName, setTypeName] = useState(types[0]?.type ?? '');
+  const type = types.find((candidate) => candidate.type === typeName);
+  const fields = useMemo(() => fieldsOf(type), [type]);
+  const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
+  const { busy, error, onSubmit } = useSubmit(
+    useCallback(
+      async (form) => {
+        const answer = await api.createChannel({ type: typeName, name: formText(form, 'name').trim(), config: formSettings(fields, form) });
+        onCreated(answer.channel, answer.apiKey);
+      },
+      [api, typeName, fields, onCreated],
+    ),
+    describe,
+    { resetOnSuccess: true },
+  );
+  return (
+    <form className="admin-form section" onSubmit={(event) => void onSubmit(event)} aria-label={t('channels.add')}>
+      <h2>{t('channels.add')}</h2>
+      <div className="field">
+        <label htmlFor="channel-type">{t('channels.type')}</label>
+        <select id="channel-type" value={typeName} onChange={(event) => setTypeName(event.target.value)}>
+          {types.map((candidate) => (
+            <option key={candidate.type} value={candidate.type}>
+              {candidate.displayName}
+            </option>
+          ))}
+        </select>
+        {type?.description && <small className="hint">{type.description}</small>}
+      </div>
+      <Field label={t('admin.name')} name="name" required maxLength={100} />
+      {/* A new set of inputs for another type: none of the last type's values carry over. */}
+      <SchemaFields key={typeName} fields={fields} />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !type}>
+        {t('channels.add')}
+      </button>
+    </form>
+  );
+}
+
+function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; channel: ChannelView; type: ChannelTypeView | undefined; onSaved(channel: ChannelView): void }) {
+  const { t } = useI18n();
+  const fields = useMemo(() => fieldsOf(type), [type]);
+  const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
+  const secretsSet = Object.fromEntries(Object.entries(channel.secrets).map(([key, value]) => [key, value.set]));
+  const { busy, error, onSubmit } = useSubmit(
+    useCallback(
+      async (form) => {
+        const updated = await api.updateChannel(channel.id, { name: formText(form, 'name').trim(), config: formSettings(fields, form) });
+        onSaved(updated);
+      },
+      [api, channel.id, fields, onSaved],
+    ),
+    describe,
+  );
+  const snippet = embedSnippet(channel);
+  const id = useId();
+  return (
+    <section className="section channel-settings" aria-label={t('channels.settingsOf', { name: channel.name })}>
+      <h2>{t('channels.settingsOf', { name: channel.name })}</h2>
+      <div className="field">
+        <label htmlFor={`${id}-webhook`}>{t('channels.webhookUrl')}</label>
+        <div className="copy-row">
+          <input id={`${id}-webhook`} className="copy-value" readOnly value={channel.webhookUrl} onFocus={(event) => event.currentTarget.select()} />
+          <CopyButton text={channel.webhookUrl} />
+        </div>
+      </div>
+      {snippet && (
+        <div className="field">
+          <label htmlFor={`${id}-embed`}>{t('channels.embed')}</label>
+          <small className="hint">{t('channels.embedHint')}</small>
+          <div className="copy-row">
+            <textarea id={`${id}-embed`} className="copy-value snippet" readOnly rows={3} value={snippet} onFocus={(event) => event.currentTarget.select()} />
+            <CopyButton text={snippet} />
+          </div>
+        </div>
+      )}
+      <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('channels.edit')}>
+        <Field label={t('admin.name')} name="name" required maxLength={100} defaultValue={channel.name} />
+        <SchemaFields fields={fields} values={channel.config} secretsSet={secretsSet} />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('form.save')}
+        </button>
+      </form>
+    </section>
+  );
+}
