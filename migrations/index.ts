@@ -8,6 +8,7 @@ import { migration as connectors } from './0004_connectors.js';
 import { migration as email } from './0005_email.js';
 import { migration as wechat } from './0006_wechat.js';
 import { migration as voice } from './0008_voice.js';
+import { migration as perfAgentLoad } from './0009_perf_agent_load.js';
 import { migration as web } from './0010_web.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0005_email': email,
   '0006_wechat': wechat,
   '0008_voice': voice,
+  '0009_perf_agent_load': perfAgentLoad,
   '0010_web': web,
 };

@@ -262,6 +262,17 @@ export interface AssignmentLogTable {
   at: Timestamp;
 }
 
+/**
+ * An agent's conversations of one kind assigned now. Kept by triggers on `conversations`
+ * (migrations/0009_perf_agent_load.ts) in the transaction that changes them: never written by code.
+ */
+export interface AgentLoadTable {
+  tenant_id: string;
+  user_id: string;
+  kind: ConversationKind;
+  assigned: ColumnType<number, never, never>;
+}
+
 /** A signed-in browser. `id` is the SHA-256 of the cookie's token: a database leak opens no session. */
 export interface SessionTable {
   id: string;
@@ -579,6 +590,7 @@ export interface Database {
   router_settings: RouterSettingsTable;
   routing_rules: RoutingRuleTable;
   assignment_log: AssignmentLogTable;
+  agent_load: AgentLoadTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   user_tokens: UserTokenTable;

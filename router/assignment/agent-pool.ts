@@ -103,9 +103,9 @@ export class AgentPool {
         'u.capacity',
         'u.phone_status',
         'u.last_assigned_at',
-        sql<Partial<Record<ConversationKind, number>>>`coalesce((select jsonb_object_agg(k.kind, k.n) from (
-          select c.kind, count(*)::int as n from conversations c
-          where c.assignee_id = u.id and c.status = 'assigned' group by c.kind) k), '{}'::jsonb)`.as('load'),
+        // The counter the conversations' triggers keep (one row per kind), not a count of rows.
+        sql<Partial<Record<ConversationKind, number>>>`coalesce((select jsonb_object_agg(l.kind, l.assigned)
+          from agent_load l where l.user_id = u.id), '{}'::jsonb)`.as('load'),
         sql<Record<string, number>>`coalesce((select jsonb_object_agg(s.skill_id, s.level)
           from agent_skills s where s.user_id = u.id), '{}'::jsonb)`.as('skills'),
         sql<Date | null>`(select max(c.ended_at) + make_interval(secs => e.wrap_up_seconds) from voice_endpoints e

@@ -88,8 +88,10 @@ export async function logRelease(trx: Transaction<Database>, conversation: Conve
     .selectFrom('users as u')
     .select([
       'u.capacity',
-      sql<number>`(select count(*)::int from conversations c where c.assignee_id = u.id
-        and c.status = 'assigned' and c.kind = ${conversation.kind} and c.id <> ${conversation.id})`.as('load'),
+      // The agent's counter, less this conversation while it still counts there.
+      sql<number>`coalesce((select l.assigned from agent_load l where l.user_id = u.id and l.kind = ${conversation.kind}), 0)
+        - (select count(*)::int from conversations c where c.id = ${conversation.id} and c.assignee_id = u.id
+          and c.status = 'assigned' and c.kind = ${conversation.kind})`.as('load'),
     ])
     .where('u.tenant_id', '=', conversation.tenant_id)
     .where('u.id', '=', conversation.assignee_id)

@@ -20,8 +20,7 @@ export async function loadAgent(
       'u.agent_status',
       'u.account_status',
       'u.phone_status',
-      sql<number>`(select count(*)::int from conversations c
-        where c.assignee_id = u.id and c.status = 'assigned' and c.kind = ${kind})`.as('load'),
+      sql<number>`coalesce((select l.assigned from agent_load l where l.user_id = u.id and l.kind = ${kind}), 0)`.as('load'),
     ])
     .where('u.tenant_id', '=', tenantId)
     .where('u.id', '=', agentId)

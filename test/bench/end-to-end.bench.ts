@@ -8,7 +8,8 @@
 //
 // Env: DATABASE_URL and AMQP_URL (required), BENCH_MESSAGES (throughput run, default 20000),
 // BENCH_RATE (latency run's offered rate, default 2000), BENCH_RATE_SECONDS (default 10),
-// BENCH_AGENTS (default 20), BENCH_IN_FLIGHT (default 200), BUS_NAMESPACE (default "bench").
+// BENCH_AGENTS (default 20), BENCH_IN_FLIGHT (default 200), BUS_NAMESPACE (default "bench"),
+// BENCH_SCENARIOS (default "throughput,latency").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -40,6 +41,8 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 200);
 const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 20_000);
 const NAMESPACE = process.env.BUS_NAMESPACE || 'bench';
+/** Which scenarios to run (comma-separated names, default both): `throughput`, `latency`. */
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,latency').split(',').map((s) => s.trim());
 const SECRET_KEY = 'be'.repeat(32);
 const TEXT = 'Hello, I need help with my order 12345, it has not arrived yet.';
 const log = (line: string) => process.stderr.write(`end-to-end: ${line}\n`);
@@ -427,9 +430,11 @@ try {
     );
   };
 
-  await scenario('throughput', MESSAGES, 0, 'tp');
-  await sleep(2000);
-  await scenario(`latency_at_${RATE}`, RATE * RATE_SECONDS, RATE, 'lat');
+  if (SCENARIOS.includes('throughput')) await scenario('throughput', MESSAGES, 0, 'tp');
+  if (SCENARIOS.includes('latency')) {
+    await sleep(2000);
+    await scenario(`latency_at_${RATE}`, RATE * RATE_SECONDS, RATE, 'lat');
+  }
   feed.close();
   await reportScans();
 } catch (error) {

@@ -5,7 +5,7 @@ import type { Db } from '../../core/db/database.js';
  * so id order is the order the changes committed) and reports every breach: an agent's load
  * going above the capacity it had at that moment, a log line that disagrees with the replayed
  * load, a conversation assigned while still assigned to someone, a release of nothing — and a
- * final load that differs from the conversations table.
+ * final load that differs from the conversations table, in the log or in the load counters.
  */
 export async function assignmentViolations(db: Db, tenantId: string): Promise<string[]> {
   const log = await db.selectFrom('assignment_log').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute();
@@ -42,5 +42,14 @@ export async function assignmentViolations(db: Db, tenantId: string): Promise<st
     actual.set(key, (actual.get(key) ?? 0) + 1);
   }
   for (const [key, n] of load) if ((actual.get(key) ?? 0) !== n) violations.push(`${key}: ${actual.get(key) ?? 0} assigned, the log says ${n}`);
+  // The maintained counters routing reads must match the conversations table exactly.
+  const counters = await db.selectFrom('agent_load').select(['user_id', 'kind', 'assigned']).where('tenant_id', '=', tenantId).execute();
+  const counted = new Set<string>();
+  for (const row of counters) {
+    const key = `${row.user_id}|${row.kind}`;
+    counted.add(key);
+    if ((actual.get(key) ?? 0) !== row.assigned) violations.push(`${key}: ${actual.get(key) ?? 0} assigned, the load counter says ${row.assigned}`);
+  }
+  for (const [key, n] of actual) if (!counted.has(key)) violations.push(`${key}: ${n} assigned, no load counter`);
   return violations;
 }
