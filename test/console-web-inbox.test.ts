@@ -12,7 +12,8 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
   let page: Page;
   let conversationId: string;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
+    // The default sign-up rule: the installation's first company only.
+    [server, browser] = await Promise.all([startSwitchboard({ SIGNUP: 'first' }), launchBrowser()]);
     ({ page } = await newPage(browser));
   });
   afterAll(async () => {
@@ -21,7 +22,9 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
   });
 
   it('signs a new company up and lands its admin in the inbox', async () => {
-    await page.goto(`${server.url}/sign-up`);
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByRole('link', { name: 'New company? Sign up' }).click();
+    await page.waitForURL(`${server.url}/sign-up`);
     await page.getByLabel('Company name').fill('Acme Trading');
     await page.getByLabel('Address').fill('acme-web');
     await page.getByLabel('Your name').fill('Ada Admin');
@@ -36,6 +39,20 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     // An admin sees every tab.
     expect(await page.getByRole('tab').allTextContents()).toEqual(['Mine', 'Unassigned', 'My groups', 'All']);
     await screenshot(page, 'console-web-signed-up-inbox');
+  });
+
+  it('closes sign-up once the installation has its company', async () => {
+    const visitor = await browser.newPage();
+    try {
+      await visitor.goto(`${server.url}/sign-up`);
+      await visitor.getByText('New companies cannot sign up here.', { exact: false }).waitFor();
+      expect(await visitor.getByRole('button', { name: 'Create company' }).count()).toBe(0);
+      await visitor.goto(`${server.url}/sign-in`);
+      await visitor.getByRole('button', { name: /Sign in/ }).first().waitFor();
+      expect(await visitor.getByRole('link', { name: 'New company? Sign up' }).count()).toBe(0);
+    } finally {
+      await visitor.close();
+    }
   });
 
   it('shows a conversation with its customer, renders what the customer wrote as text, and sets notes apart', async () => {

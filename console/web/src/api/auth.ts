@@ -8,6 +8,8 @@ export function authApi(client: ApiClient) {
     /** Opens a session (the cookie); read it back with `session()`. */
     signIn: (body: { email: string; password: string }) => client.post<{ user: UserView; csrfToken: string }>('/session', body),
     signOut: () => client.delete<{ signedOut: true; logoutUrl: string | null }>('/session'),
+    /** Whether a new company can be created on this installation (the SIGNUP setting). */
+    signUpOpen: () => client.request<{ open: boolean }>('GET', '/signup', undefined, { tenantless: true }),
     signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string }) =>
       client.post<SignUpAnswer>('/signup', body, { tenantless: true }),
     activate: (body: { token: string; password: string }) => client.post<{ activated: true; user: UserView }>('/activation', body),

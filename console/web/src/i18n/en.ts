@@ -196,6 +196,7 @@ export const en = {
   'signUp.taken': 'That address is taken. Choose another.',
   'signUp.name': 'Your name',
   'signUp.submit': 'Create company',
+  'signUp.closed': 'New companies cannot sign up here. Ask an admin of your company for an invitation.',
   'signUp.haveAccount': 'Already have an account? Sign in',
   'activate.title': 'Set your password',
   'activate.password': 'New password',

@@ -198,6 +198,7 @@ export const zh: Record<MessageKey, string> = {
   'signUp.taken': '该地址已被占用，请换一个。',
   'signUp.name': '您的姓名',
   'signUp.submit': '创建公司',
+  'signUp.closed': '此处不开放新公司注册。请联系贵公司的管理员邀请您加入。',
   'signUp.haveAccount': '已有账号？去登录',
   'activate.title': '设置密码',
   'activate.password': '新密码',

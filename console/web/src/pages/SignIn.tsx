@@ -15,10 +15,15 @@ export function SignIn() {
   const { refresh } = useSession();
   const [, navigate] = useLocation();
   const [sso, setSso] = useState(false);
+  const [signUpOpen, setSignUpOpen] = useState(false);
   useEffect(() => {
     let current = true;
     auth.ssoAvailable().then(
       (available) => current && setSso(available),
+      () => {},
+    );
+    auth.signUpOpen().then(
+      (answer) => current && setSignUpOpen(answer.open),
       () => {},
     );
     return () => {
@@ -70,7 +75,7 @@ export function SignIn() {
       )}
       <nav className="auth-links">
         <Link href="/reset-password">{t('signIn.forgot')}</Link>
-        <Link href="/sign-up">{t('signIn.signUp')}</Link>
+        {signUpOpen && <Link href="/sign-up">{t('signIn.signUp')}</Link>}
       </nav>
     </AuthLayout>
   );

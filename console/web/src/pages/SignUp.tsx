@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError } from '../api/client.js';
 import { useApi } from '../app/api-context.js';
@@ -13,8 +13,23 @@ import { minPasswordLength } from './password.js';
 export function SignUp() {
   const { t } = useI18n();
   const { auth } = useApi();
+  const [open, setOpen] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    auth.signUpOpen().then(
+      (answer) => current && setOpen(answer.open),
+      () => current && setOpen(true),
+    );
+    return () => {
+      current = false;
+    };
+  }, [auth]);
   const describe = useCallback(
-    (error: unknown) => (error instanceof ApiError && error.status === 409 ? t('signUp.taken') : describeError(error, t)),
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 409) return t('signUp.taken');
+      if (error instanceof ApiError && error.status === 403) return t('signUp.closed');
+      return describeError(error, t);
+    },
     [t],
   );
   const { busy, error, onSubmit } = useSubmit(
@@ -34,6 +49,16 @@ export function SignUp() {
     ),
     describe,
   );
+  if (open === false) {
+    return (
+      <AuthLayout title={t('signUp.title')}>
+        <p role="status">{t('signUp.closed')}</p>
+        <nav className="auth-links">
+          <Link href="/sign-in">{t('signUp.haveAccount')}</Link>
+        </nav>
+      </AuthLayout>
+    );
+  }
   return (
     <AuthLayout title={t('signUp.title')}>
       <form onSubmit={onSubmit} aria-label={t('signUp.title')}>
