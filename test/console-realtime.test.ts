@@ -7,7 +7,7 @@ import { hashPassword } from '../console/server/auth/passwords.js';
 import { openPgDatabase } from '../core/db/pg/pg-database.js';
 import type { DatabaseHandle } from '../core/db/database.js';
 import { FeedClient } from './support/console.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from './support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from './support/services.js';
 
 /** A browser against one process: keeps the cookie and the CSRF token. */
 class Browser {
@@ -45,6 +45,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
         DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-console-')),
         DATABASE_URL: database.url,
         AMQP_URL: AMQP_URL!,
+        BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
         BUS_NAMESPACE,
         SECRET_KEY: 'ef'.repeat(32),
       },

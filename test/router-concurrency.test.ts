@@ -73,6 +73,7 @@ describe.skipIf(!DATABASE_URL)('router concurrency', () => {
         DATABASE_URL: handle.url!,
         DATABASE_POOL_SIZE: '4',
         AMQP_URL: AMQP_URL!,
+        BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
         BUS_NAMESPACE,
         INBOUND_SHARDS: String(SHARDS),
         SECRET_KEY: 'ab'.repeat(32),

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from './support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from './support/services.js';
 
 function switchboard(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['console/cli/bin.mjs', ...args], {
@@ -62,6 +62,7 @@ describe('switchboard start', () => {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')),
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
+      BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
       BUS_NAMESPACE,
       SECRET_KEY: 'cd'.repeat(32),
     });

@@ -11,7 +11,7 @@ import { signPayload } from '../../core/connector/signatures.js';
 import { webhookReceiver, type WebhookReceiver } from '../../core/connector/testkit/receiver.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 
 const SIGNING_SECRET = 'inbound-signing-secret-0123';
 const WEBHOOK_SECRET = 'webhook-signing-secret-4567';
@@ -30,6 +30,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
+      BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
       BUS_NAMESPACE,
       SECRET_KEY: 'ab'.repeat(32),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-appapi-')),

@@ -14,7 +14,7 @@ import type { Db } from '../../core/db/database.js';
 import { createLogger } from '../../core/log/logger.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startSmtpServer } from '../support/smtp.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 
 /** Whether RabbitMQ answers: without it the test runs every role in this process on the in-process bus, and the crash test waits for a broker. */
 async function brokerAnswers(): Promise<boolean> {
@@ -104,7 +104,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
-      ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE } : {}),
+      ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
       SECRET_KEY: 'cd'.repeat(32),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-email-')),
       BUS_RETRY_BASE_MS: '200',

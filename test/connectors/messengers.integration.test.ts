@@ -16,7 +16,7 @@ import { whatsappFixtures, whatsappMedia } from '../../connectors/whatsapp/fixtu
 import { SIGNATURE_HEADER } from '../../connectors/whatsapp/inbound.js';
 import { fakeGraph, hubSignature, type FakeGraph } from '../fakes/graph-api.js';
 import { fakeTelegram, type FakeTelegram } from '../fakes/telegram-bot-api.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 
 const SECRET_KEY = 'cd'.repeat(32);
 const APP_SECRET = 'meta-app-secret-for-the-e2e-0001';
@@ -48,7 +48,7 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
       HOST: '127.0.0.1',
       PUBLIC_URL: 'https://support.example.com',
       DATABASE_URL: database.url,
-      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
+      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
       SECRET_KEY,
       DATA_DIR: dataDir,
       BUS_RETRY_BASE_MS: '200',

@@ -12,7 +12,7 @@ import { createChannel, updateChannel } from '../../core/connector/channels.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { addAgent, addGroup, createWorld } from '../support/router-world.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PIXEL = new URL('../../connectors/web/fixtures/pixel.png', import.meta.url).pathname;
@@ -41,7 +41,7 @@ describe('web chat widget in a real browser', () => {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-widget-')),
       SECRET_KEY: 'cd'.repeat(32),
       ...(database ? { DATABASE_URL: database.url } : {}),
-      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
+      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
       LOG_LEVEL: 'silent',
     });
     running = await startProcess(config, ROLES, createLogger('silent'));

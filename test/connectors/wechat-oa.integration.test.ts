@@ -15,7 +15,7 @@ import { parseWechatXml } from '../../core/wechat/xml.js';
 import { FakeWechatApi } from '../fakes/wechat-api.js';
 import { AMR_VOICE, PNG_1X1, wechatPush } from '../fakes/wechat-callbacks.js';
 import { addAgent, addGroup, setDefaultGroup } from '../support/router-world.js';
-import { AMQP_URL, BUS_NAMESPACE, emptyPgDatabase, eventually, DATABASE_URL } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, emptyPgDatabase, eventually, DATABASE_URL, TEST_QUEUE_TYPE } from '../support/services.js';
 
 const account = {
   appId: 'wx2c2769f8efd9abc2',
@@ -68,6 +68,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
+      BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
       BUS_NAMESPACE,
       SECRET_KEY: 'cd'.repeat(32),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-wechat-')),

@@ -7,7 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { loadConfig } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase } from './services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, TEST_QUEUE_TYPE } from './services.js';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers on these machines. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -62,7 +62,7 @@ export async function startSwitchboard(extraEnv: Record<string, string> = {}): P
     SECRET_KEY: 'ab'.repeat(32),
     SIGNUP: 'open',
     ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
+    ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
     ...extraEnv,
   };
   const config = loadConfig(env);
