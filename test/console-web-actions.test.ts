@@ -88,6 +88,7 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     await status.selectOption({ label: 'Online' });
     await eventually(async () => expect((await db().selectFrom('users').select('agent_status').where('id', '=', adminId).executeTakeFirstOrThrow()).agent_status).toBe('online'));
     await expect(status.inputValue()).resolves.toBe('online');
+    await screenshot(page, 'console-web-status-online');
   });
 
   it('previews the customer’s image and offers their file as a download that cannot run', async () => {
@@ -130,6 +131,7 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
   it('says why a file is refused', async () => {
     await page.locator('form[aria-label="Reply"] input[type="file"]').setInputFiles({ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
     await page.getByRole('list', { name: 'Files to send' }).getByRole('alert').filter({ hasText: 'empty' }).waitFor();
+    await screenshot(page, 'console-web-file-refused');
     await page.getByRole('button', { name: 'Remove empty.txt' }).click();
     await expect(page.getByRole('list', { name: 'Files to send' }).count()).resolves.toBe(0);
   });
@@ -171,6 +173,7 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     await form.getByRole('radio', { name: 'The queue' }).check();
     await form.getByRole('button', { name: 'Transfer' }).click();
     await page.getByRole('status').filter({ hasText: 'The conversation is back in the queue.' }).waitFor();
+    await screenshot(page, 'console-web-requeued');
   });
 
   it('resolves and reopens', async () => {

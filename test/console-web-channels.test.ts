@@ -107,6 +107,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await admin.getByRole('status').filter({ hasText: 'Shop backend is off' }).waitFor();
     await expect(row.textContent()).resolves.toContain('Off');
     expect((await db().selectFrom('channels').select('enabled').where('name', '=', 'Shop backend').executeTakeFirstOrThrow()).enabled).toBe(false);
+    await screenshot(admin, 'console-web-channel-off');
     await row.getByRole('button', { name: 'Turn on' }).click();
     await admin.getByRole('status').filter({ hasText: 'Shop backend is on.' }).waitFor();
     expect((await db().selectFrom('channels').select('enabled').where('name', '=', 'Shop backend').executeTakeFirstOrThrow()).enabled).toBe(true);

@@ -75,6 +75,7 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
     await form.getByLabel('Time zone').fill('Mars/Olympus');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('alert').filter({ hasText: 'timeZone' }).waitFor();
+    await screenshot(admin, 'console-web-business-hours-refused');
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 

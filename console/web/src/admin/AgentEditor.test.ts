@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenSkills } from './AgentEditor.js';
+import { chosenCapacity, chosenSkills } from './AgentEditor.js';
 
 describe('chosenSkills', () => {
   it('keeps the checked skills with their level, clamped to 1–5', () => {
@@ -13,5 +13,15 @@ describe('chosenSkills', () => {
       { skillId: 'a', level: 4 },
       { skillId: 'c', level: 5 },
     ]);
+  });
+});
+
+describe('chosenCapacity', () => {
+  it('keeps the kinds filled in with whole numbers, and leaves the rest alone', () => {
+    const form = new FormData();
+    form.set('capacity-chat', ' 4 ');
+    form.set('capacity-email', '');
+    form.set('capacity-voice', '1.5');
+    expect(chosenCapacity(form)).toEqual({ chat: 4 });
   });
 });

@@ -81,13 +81,15 @@ export function BusinessHoursPage({ api }: { api: AdminApi }) {
                   <td>{calendar.timeZone}</td>
                   <td>{summary(calendar.weeklyHours)}</td>
                   <td>{calendar.holidays.length}</td>
-                  <td className="row-actions">
-                    <button type="button" className="link" onClick={() => setEditing(calendar)}>
-                      {t('admin.edit')}
-                    </button>
-                    <button type="button" className="link" onClick={() => void remove(calendar)}>
-                      {t('admin.delete')}
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" className="link" onClick={() => setEditing(calendar)}>
+                        {t('admin.edit')}
+                      </button>
+                      <button type="button" className="link" onClick={() => void remove(calendar)}>
+                        {t('admin.delete')}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}

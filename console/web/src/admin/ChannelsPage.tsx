@@ -86,13 +86,15 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
                 </td>
                 <td>{typeOf(channel.type)?.displayName ?? channel.type}</td>
                 <td>{channel.enabled ? t('channels.enabled') : t('channels.disabled')}</td>
-                <td className="row-actions">
-                  <button type="button" className="link" onClick={() => setSelected(channel.id === selected ? undefined : channel.id)} aria-expanded={channel.id === selected}>
-                    {t('channels.settingsOf', { name: channel.name })}
-                  </button>
-                  <button type="button" className="link" onClick={() => void toggle(channel)}>
-                    {channel.enabled ? t('channels.disable') : t('channels.enable')}
-                  </button>
+                <td>
+                  <div className="row-actions">
+                    <button type="button" className="link" onClick={() => setSelected(channel.id === selected ? undefined : channel.id)} aria-expanded={channel.id === selected}>
+                      {t('channels.settingsOf', { name: channel.name })}
+                    </button>
+                    <button type="button" className="link" onClick={() => void toggle(channel)}>
+                      {channel.enabled ? t('channels.disable') : t('channels.enable')}
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}

@@ -209,7 +209,7 @@ export function ReplyBox({
                 event.target.value = '';
               }}
             />
-            <button type="button" className="attach" onClick={() => fileInput.current?.click()}>
+            <button type="button" className="attach secondary" onClick={() => fileInput.current?.click()}>
               <span aria-hidden="true">📎 </span>
               {t('reply.attach')}
             </button>
