@@ -6,6 +6,8 @@ import { downloadMedia } from './media.js';
 
 type MediaPart = Extract<ContentPart, { attachmentId?: string }>;
 
+const MEDIA_TIMEOUT_MS = 3000;
+
 const text = z.string().max(20_000);
 const digits = z.string().regex(/^\d{1,20}$/);
 const coordinate = z.string().regex(/^-?\d{1,3}(\.\d+)?$/).transform(Number);
@@ -116,7 +118,9 @@ export async function normalizeWechatMessage(payload: unknown, ctx: ChannelConte
 async function mediaPart(ctx: ChannelContext<WechatOaConfig>, kind: string, mediaId: string, openId: string, picUrl?: string): Promise<MediaPart> {
   const type = kind === 'image' ? 'image' : kind === 'voice' ? 'audio' : 'video';
   try {
-    const stored = await downloadMedia(ctx, mediaId, kind, openId);
+    // WeChat sends a push again after 5 s without an answer: the download gets 3 s of that at most.
+    const quick = { ...ctx, config: { ...ctx.config, requestTimeoutMs: Math.min(ctx.config.requestTimeoutMs, MEDIA_TIMEOUT_MS) } };
+    const stored = await downloadMedia(quick, mediaId, kind, openId);
     return { type, attachmentId: stored.attachmentId, providerId: mediaId, mimeType: stored.mimeType, size: stored.size, name: stored.name };
   } catch (error) {
     ctx.logger.warn({ mediaId, err: error instanceof Error ? error.message : String(error) }, 'WeChat media could not be downloaded; kept by reference');

@@ -19,15 +19,19 @@ export function errorForErrcode(errcode: number, errmsg: string, what: string): 
   return ConnectorError.permanent(`WeCom refused ${what}: ${errcode} ${errmsg}`, errcode);
 }
 
-async function request(ctx: Ctx, path: string, query: Record<string, string>, json: unknown, what: string): Promise<Record<string, unknown>> {
+/** A request body: JSON, or a multipart form (an upload), built anew for each attempt. */
+type Body = unknown | { form: () => FormData };
+
+async function send(ctx: Ctx, path: string, query: Record<string, string>, body: Body, what: string): Promise<Response> {
   const url = new URL(path, ctx.config.apiBaseUrl);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const isForm = typeof body === 'object' && body !== null && 'form' in body && typeof body.form === 'function';
   let response: Response;
   try {
     response = await fetch(url, {
-      method: json === undefined ? 'GET' : 'POST',
-      headers: json === undefined ? undefined : { 'content-type': 'application/json' },
-      body: json === undefined ? undefined : JSON.stringify(json),
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined || isForm ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : isForm ? (body as { form: () => FormData }).form() : JSON.stringify(body),
       redirect: 'error',
       signal: AbortSignal.timeout(ctx.config.requestTimeoutMs),
     });
@@ -38,9 +42,17 @@ async function request(ctx: Ctx, path: string, query: Record<string, string>, js
     await response.body?.cancel().catch(() => {});
     throw errorForStatus(response.status, `WeCom (${what})`);
   }
+  return response;
+}
+
+async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
   const body: unknown = await response.json().catch(() => undefined);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw ConnectorError.retryable(`WeCom answered ${what} with something that is not JSON`, 'bad_answer');
   return body as Record<string, unknown>;
+}
+
+async function request(ctx: Ctx, path: string, query: Record<string, string>, body: Body, what: string): Promise<Record<string, unknown>> {
+  return readJson(await send(ctx, path, query, body, what), what);
 }
 
 /** The channel's access token, one for the cluster (a row, replaced under the channel's lock). */
@@ -73,10 +85,10 @@ async function accessToken(ctx: Ctx, refused?: string): Promise<string> {
 }
 
 /** One WeCom API call with the channel's token; a token WeCom refuses is replaced once and the call made again. */
-export async function callWecom(ctx: Ctx, path: string, json: unknown, what: string): Promise<Record<string, unknown>> {
+export async function callWecom(ctx: Ctx, path: string, json: Body, what: string, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
   let token = await accessToken(ctx);
   for (let attempt = 0; ; attempt++) {
-    const body = await request(ctx, path, { access_token: token }, json, what);
+    const body = await request(ctx, path, { ...query, access_token: token }, json, what);
     const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
     if (errcode === 0) return body;
     if (TOKEN_ERRCODES.has(errcode) && attempt === 0) {
@@ -85,4 +97,46 @@ export async function callWecom(ctx: Ctx, path: string, json: unknown, what: str
     }
     throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
   }
+}
+
+/**
+ * A file by media_id (media/get): the bytes and their type, or the errcode WeCom answered with
+ * (as JSON) turned into a ConnectorError.
+ */
+export async function downloadWecomMedia(ctx: Ctx, mediaId: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType: string; name?: string }> {
+  const what = 'the media download';
+  let token = await accessToken(ctx);
+  for (let attempt = 0; ; attempt++) {
+    const response = await send(ctx, '/cgi-bin/media/get', { access_token: token, media_id: mediaId }, undefined, what);
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/json' || type === 'text/plain') {
+      const body = await readJson(response, what);
+      const errcode = typeof body.errcode === 'number' ? body.errcode : -1;
+      if (TOKEN_ERRCODES.has(errcode) && attempt === 0) {
+        token = await accessToken(ctx, token);
+        continue;
+      }
+      throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
+    }
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+      await response.body?.cancel().catch(() => {});
+      throw ConnectorError.permanent(`the file is larger than ${maxBytes} bytes`, 'too_large');
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw ConnectorError.permanent(`the file is larger than ${maxBytes} bytes`, 'too_large');
+    const name = /filename="?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
+    return { bytes, mimeType: type || 'application/octet-stream', name };
+  }
+}
+
+/** Uploads a file as temporary media (3 days) for send_msg; returns its media_id. */
+export async function uploadWecomMedia(ctx: Ctx, type: 'image' | 'voice' | 'video' | 'file', file: { name: string; mimeType: string; bytes: Buffer }): Promise<string> {
+  const form = () => {
+    const data = new FormData();
+    data.set('media', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.name);
+    return data;
+  };
+  const answer = await callWecom(ctx, '/cgi-bin/media/upload', { form }, 'the media upload', { type });
+  if (typeof answer.media_id !== 'string') throw ConnectorError.retryable('WeCom answered the upload without a media_id', 'bad_answer');
+  return answer.media_id;
 }

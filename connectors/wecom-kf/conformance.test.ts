@@ -1,13 +1,27 @@
+import { afterAll, beforeAll } from 'vitest';
 import { describeConformance, type SendTarget } from '../../core/connector/testkit/index.js';
 import { parseWechatXml } from '../../core/wechat/xml.js';
 import { wechatSignature } from '../../core/wechat/crypto.js';
 import { FakeWecomApi } from '../../test/fakes/wecom-api.js';
-import { wecomCallback } from '../../test/fakes/wechat-callbacks.js';
+import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import wecomKf from './connector.js';
 import { kfSamples, OPEN_KFID } from './fixtures/index.js';
 
 const account = { corpId: 'ww1436e0e65a779aee', secret: 'kf-secret-0123456789abcdef0123456789', token: 'kfToken2026', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 let fake: FakeWecomApi;
+
+// The kit's image and file replies name files on example.com: this stands in for that host.
+const realFetch = globalThis.fetch;
+beforeAll(() => {
+  globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.startsWith('https://example.com/')) return Promise.resolve(new Response(new Uint8Array(PNG_1X1), { headers: { 'content-type': 'image/png' } }));
+    return realFetch(input, init);
+  };
+});
+afterAll(() => {
+  globalThis.fetch = realFetch;
+});
 
 describeConformance({
   connector: wecomKf,

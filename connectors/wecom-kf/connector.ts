@@ -18,6 +18,7 @@ export const wecomKfConfig = z.object({
   apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com').describe('The WeCom API endpoint (change only for a proxy)'),
   openKfId: z.string().max(64).optional().describe('The customer-service account (open_kfid) replies go from when a conversation names none'),
   servicerUserId: z.string().max(64).optional().describe('The WeCom member conversations are assigned to on WeCom’s side'),
+  mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(20 * 1024 * 1024),
   syncLimit: z.number().int().min(1).max(1000).default(1000),
   timestampToleranceSeconds: z.number().int().min(30).max(86_400).default(300),
   requestTimeoutMs: z.number().int().min(500).max(30_000).default(8000),
@@ -31,7 +32,7 @@ export default defineConnector({
   description: 'WeChat users write to your WeCom customer-service accounts (微信客服); agents answer here.',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'location', 'link', 'event'],
-    send: ['text'],
+    send: ['text', 'image', 'file'],
   },
   config: wecomKfConfig,
   inbound: { kind: 'http', routes: wecomKfRoutes },

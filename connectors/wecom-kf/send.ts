@@ -1,26 +1,66 @@
 import type { ChannelContext, SendReceipt } from '../../core/connector/define.js';
-import { ConnectorError } from '../../core/connector/errors.js';
-import type { OutboundEnvelope } from '../../core/domain/messages.js';
-import { callWecom } from './api.js';
+import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/connector/errors.js';
+import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
+import { callWecom, uploadWecomMedia } from './api.js';
 import type { WecomKfConfig } from './connector.js';
+
+type Ctx = ChannelContext<WecomKfConfig>;
+type MediaPart = Extract<ContentPart, { attachmentId?: string }>;
+
+/** WeCom's limits for temporary media: images up to 10 MB, files up to 20 MB. */
+const LIMITS = { image: 10 * 1024 * 1024, file: 20 * 1024 * 1024 };
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp'];
+
+/** The file behind a part: from the attachment store, or fetched from the URL an agent gave. */
+async function fileOf(ctx: Ctx, part: MediaPart): Promise<{ name: string; mimeType: string; bytes: Buffer }> {
+  if (part.attachmentId) {
+    const { file, bytes } = await ctx.attachments.read(part.attachmentId);
+    return { name: file.name, mimeType: file.mimeType, bytes };
+  }
+  if (!part.url || !/^https?:\/\//i.test(part.url)) throw ConnectorError.permanent('the file has nothing to send', 'no_file');
+  let response: Response;
+  try {
+    response = await fetch(part.url, { signal: AbortSignal.timeout(ctx.config.requestTimeoutMs) });
+  } catch (error) {
+    throw errorForNetwork(error, 'the file host');
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw errorForStatus(response.status, 'the file host');
+  }
+  const mimeType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+  return { name: part.name ?? 'file', mimeType, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** The send_msg body for one part; images and files are uploaded first. */
+async function messageFor(ctx: Ctx, part: ContentPart): Promise<Record<string, unknown>> {
+  if (part.type === 'text') return { msgtype: 'text', text: { content: part.text } };
+  if (part.type === 'image' || part.type === 'file') {
+    const file = await fileOf(ctx, part);
+    if (part.type === 'image' && !IMAGE_TYPES.includes(file.mimeType)) throw ConnectorError.permanent(`WeCom sends JPEG, PNG, GIF or BMP images, not ${file.mimeType}`, 'unsupported');
+    if (file.bytes.length > LIMITS[part.type]) throw ConnectorError.permanent(`WeCom sends ${part.type}s up to ${LIMITS[part.type] / 1024 / 1024} MB`, 'too_large');
+    const mediaId = await uploadWecomMedia(ctx, part.type, file);
+    return { msgtype: part.type, [part.type]: { media_id: mediaId } };
+  }
+  throw ConnectorError.permanent(`WeCom customer service is set up here to send text, images and files, not ${part.type}`, 'unsupported');
+}
 
 /**
  * An agent's reply → send_msg on the customer-service account the customer wrote to (the
- * conversation's thread). Our msgid goes with it, so a retried delivery is not sent twice.
+ * conversation's thread), one message per part. Our msgid goes with each, so a retried delivery
+ * is not sent twice.
  */
-export async function sendKfMessage(outbound: OutboundEnvelope, ctx: ChannelContext<WecomKfConfig>): Promise<SendReceipt> {
+export async function sendKfMessage(outbound: OutboundEnvelope, ctx: Ctx): Promise<SendReceipt> {
   const openKfId = outbound.threadKey || ctx.config.openKfId;
   if (!openKfId) throw ConnectorError.permanent('the conversation names no customer-service account to answer from', 'no_account');
-  const texts = outbound.parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
-  const other = outbound.parts.find((p) => p.type !== 'text' && p.type !== 'event');
-  if (other) throw ConnectorError.permanent(`WeCom customer service is set up here to send text only, not ${other.type}`, 'unsupported');
-  if (texts.length === 0) throw ConnectorError.permanent('nothing to send', 'empty');
-  const msgid = `sb${outbound.messageId}`.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 32);
-  const answer = await callWecom(
-    ctx,
-    '/cgi-bin/kf/send_msg',
-    { touser: outbound.recipient.externalId, open_kfid: openKfId, msgid, msgtype: 'text', text: { content: texts.join('\n\n') } },
-    'send_msg',
-  );
-  return { id: typeof answer.msgid === 'string' ? answer.msgid : msgid };
+  const parts = outbound.parts.filter((p) => p.type !== 'event');
+  if (parts.length === 0) throw ConnectorError.permanent('nothing to send', 'empty');
+  let id = '';
+  for (const [index, part] of parts.entries()) {
+    const msgid = `sb${outbound.messageId}_${index}`.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 32);
+    const body = await messageFor(ctx, part);
+    const answer = await callWecom(ctx, '/cgi-bin/kf/send_msg', { touser: outbound.recipient.externalId, open_kfid: openKfId, msgid, ...body }, 'send_msg');
+    id = typeof answer.msgid === 'string' ? answer.msgid : msgid;
+  }
+  return { id };
 }

@@ -10,7 +10,7 @@ import { aesKeyOf, encryptMessage, wechatSignature } from '../../core/wechat/cry
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
 import { FakeWecomApi } from '../../test/fakes/wecom-api.js';
-import { wecomCallback } from '../../test/fakes/wechat-callbacks.js';
+import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../../test/support/services.js';
 import wecomKf, { type WecomKfConfig } from './connector.js';
@@ -134,5 +134,41 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
       { open_kfid: OPEN_KFID, external_userid: CUSTOMER, service_state: 3, servicer_userid: 'zhangsan' },
       { open_kfid: OPEN_KFID, external_userid: CUSTOMER, service_state: 4 },
     ]);
+  });
+
+  it('downloads a customer’s image into the attachment store and sends an agent’s image by uploading it first', async () => {
+    const { ctxWith } = await channel();
+    const ctx = ctxWith(inner);
+    const mediaId = fake.addMedia(PNG_1X1, 'image/png', 'receipt.png');
+    const account2 = 'wkMediaAccount000000000000001';
+    fake.enqueue(account2, { msgid: 'from_msgid_media_1', external_userid: CUSTOMER, send_time: 1_700_000_000, origin: 3, msgtype: 'image', image: { media_id: mediaId } });
+    const bus = recordingBus(inner);
+    await syncAccount(ctxWith(bus), account2, undefined);
+    const part = bus.confirmed[0]!.message.parts[0] as { attachmentId?: string; providerId?: string; mimeType?: string };
+    expect(part).toMatchObject({ type: 'image', providerId: mediaId, mimeType: 'image/png' });
+    const { bytes } = await ctx.attachments.read(part.attachmentId!);
+    expect(bytes.equals(PNG_1X1)).toBe(true);
+
+    await wecomKf.send(
+      {
+        version: 1,
+        tenantId: ctx.channel.tenantId,
+        channelId: ctx.channel.id,
+        channelType: 'wecom-kf',
+        messageId: '77',
+        conversationId: '00000000-0000-4000-8000-000000000001',
+        recipient: { externalId: CUSTOMER },
+        threadKey: account2,
+        parts: [
+          { type: 'text', text: '这是您的收据' },
+          { type: 'image', attachmentId: part.attachmentId },
+        ],
+      },
+      ctx,
+    );
+    const [text, image] = fake.sent.slice(-2).map((s) => s.body);
+    expect(text).toEqual({ touser: CUSTOMER, open_kfid: account2, msgid: 'sb77_0', msgtype: 'text', text: { content: '这是您的收据' } });
+    expect(image).toMatchObject({ touser: CUSTOMER, open_kfid: account2, msgid: 'sb77_1', msgtype: 'image' });
+    expect(fake.uploads.get((image!.image as { media_id: string }).media_id)?.bytes.equals(PNG_1X1)).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
+import { AttachmentStore } from '../../core/attachments/store.js';
+import { channelAttachments } from '../../core/connector/channel-context.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { checkInboundMessage, publishInbound } from '../../core/connector/publish.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
-import { callWecom } from './api.js';
+import { callWecom, downloadWecomMedia } from './api.js';
 import type { WecomKfConfig } from './connector.js';
 import { normalizeKfMessage } from './normalize.js';
 
@@ -19,7 +21,7 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
   const lockKey = `switchboard.wecom-kf:${ctx.channel.id}:${openKfId}`;
   return ctx.db.connection().execute(async (conn) => {
     // Everything runs on this one connection: the embedded database has no other to wait for.
-    const local: Ctx = { ...ctx, db: conn };
+    const local: Ctx = { ...ctx, db: conn, attachments: channelAttachments(new AttachmentStore(conn, ctx.dataDir), ctx.channel.tenantId, ctx.channel.id) };
     await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);
     let total = 0;
     try {
@@ -36,7 +38,7 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
         if (callbackToken) request.token = callbackToken;
         const page = await callWecom(local, '/cgi-bin/kf/sync_msg', request, 'sync_msg');
         const list = Array.isArray(page.msg_list) ? page.msg_list : [];
-        const messages = normalizeEach(ctx, list);
+        const messages = await withMedia(local, normalizeEach(ctx, list));
         if (messages.length) await publishInbound(ctx.bus, ctx.inboundShards, ctx.channel, messages);
         total += messages.length;
         if (typeof page.next_cursor === 'string' && page.next_cursor) {
@@ -64,6 +66,32 @@ function normalizeEach(ctx: Ctx, list: unknown[]): InboundMessage[] {
     } catch (error) {
       const msgid = item && typeof item === 'object' ? (item as { msgid?: unknown }).msgid : undefined;
       ctx.logger.warn({ msgid: typeof msgid === 'string' ? msgid : undefined, err: error instanceof Error ? error.message : String(error) }, 'a WeCom message could not be read; skipped');
+    }
+  }
+  return messages;
+}
+
+/**
+ * Fetches the files customers sent into the attachment store. A file WeCom cannot hand over now
+ * stays on the part by its media_id (valid 3 days), so the message is not held back.
+ */
+async function withMedia(ctx: Ctx, messages: InboundMessage[]): Promise<InboundMessage[]> {
+  for (const message of messages) {
+    for (const [index, part] of message.parts.entries()) {
+      if (!('providerId' in part) || !part.providerId || part.attachmentId) continue;
+      try {
+        const file = await downloadWecomMedia(ctx, part.providerId, ctx.config.mediaMaxBytes);
+        const stored = await ctx.attachments.put({
+          owner: message.sender.externalId,
+          name: file.name ?? `${part.type}-${part.providerId.slice(0, 24)}`,
+          bytes: file.bytes,
+          declaredType: file.mimeType,
+          maxBytes: ctx.config.mediaMaxBytes,
+        });
+        message.parts[index] = { ...part, attachmentId: stored.id, mimeType: stored.mimeType, size: stored.size, name: stored.name };
+      } catch (error) {
+        ctx.logger.warn({ mediaId: part.providerId, err: error instanceof Error ? error.message : String(error) }, 'WeCom media could not be downloaded; kept by reference');
+      }
     }
   }
   return messages;

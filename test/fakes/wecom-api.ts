@@ -12,7 +12,10 @@ export const WECOM_ERRMSG: Record<number, string> = {
   40001: 'invalid credential',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
+  40004: 'invalid media type',
+  40007: 'invalid media_id',
   40058: 'invalid parameter',
+  41005: 'media data missing',
   42001: 'access_token expired',
   95001: 'send msg count reach limit',
   95011: 'invalid open_kfid',
@@ -23,6 +26,9 @@ export class FakeWecomApi {
   readonly waiting = new Map<string, Record<string, unknown>[]>();
   readonly sent: { token: string; body: Record<string, unknown> }[] = [];
   readonly stateChanges: Record<string, unknown>[] = [];
+  /** Files customers sent (served by media/get) and files uploaded (media/upload). */
+  readonly media = new Map<string, { bytes: Buffer; mimeType: string; name: string }>();
+  readonly uploads = new Map<string, { type: string; name: string; mimeType: string; bytes: Buffer }>();
   readonly syncCalls: { cursor?: string; token?: string; limit: number }[] = [];
   tokensIssued = 0;
   private tokens = new Set<string>();
@@ -64,6 +70,13 @@ export class FakeWecomApi {
     this.waiting.set(openKfId, list);
   }
 
+  /** A file as if a customer had sent it; returns its media_id. */
+  addMedia(bytes: Buffer, mimeType: string, name: string): string {
+    const mediaId = randomBytes(24).toString('base64url');
+    this.media.set(mediaId, { bytes, mimeType, name });
+    return mediaId;
+  }
+
   /** The Token a kf_msg_or_event callback carries (valid 10 minutes). */
   callbackToken(): string {
     const token = `ENC${randomBytes(24).toString('base64url')}`;
@@ -88,6 +101,24 @@ export class FakeWecomApi {
     }
     const token = url.searchParams.get('access_token') ?? '';
     if (!this.tokens.has(token)) return error(res, 40014);
+    if (url.pathname === '/cgi-bin/media/get') {
+      const media = this.media.get(url.searchParams.get('media_id') ?? '');
+      if (!media) return error(res, 40007);
+      res.writeHead(200, { 'content-type': media.mimeType, 'content-disposition': `attachment; filename="${media.name}"`, 'content-length': String(media.bytes.length) });
+      return void res.end(media.bytes);
+    }
+    if (url.pathname === '/cgi-bin/media/upload') {
+      const type = url.searchParams.get('type') ?? '';
+      if (!['image', 'voice', 'video', 'file'].includes(type)) return error(res, 40004);
+      const form = await new Request('http://fake', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(Buffer.concat(chunks)) })
+        .formData()
+        .catch(() => undefined);
+      const file = form?.get('media');
+      if (!file || typeof file === 'string') return error(res, 41005);
+      const mediaId = randomBytes(32).toString('base64url');
+      this.uploads.set(mediaId, { type, name: file.name, mimeType: file.type, bytes: Buffer.from(await file.arrayBuffer()) });
+      return ok(res, { errcode: 0, errmsg: '', type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) });
+    }
     if (!json) return error(res, 40058);
     switch (url.pathname) {
       case '/cgi-bin/kf/sync_msg': {
@@ -105,6 +136,10 @@ export class FakeWecomApi {
       }
       case '/cgi-bin/kf/send_msg': {
         if (typeof json.touser !== 'string' || typeof json.open_kfid !== 'string') return error(res, 40058);
+        for (const kind of ['image', 'file'] as const) {
+          const ref = json[kind] as { media_id?: string } | undefined;
+          if (json.msgtype === kind && (!ref?.media_id || !this.uploads.has(ref.media_id))) return error(res, 40007);
+        }
         this.sent.push({ token, body: json });
         return ok(res, { errcode: 0, errmsg: 'ok', msgid: typeof json.msgid === 'string' ? json.msgid : randomBytes(16).toString('hex') });
       }
