@@ -164,6 +164,12 @@ export interface ConnectorRuntime {
   pokeOutbox(): void;
 }
 
+/** What a channel's "test connection" found: one line per thing checked, in an admin's words. */
+export interface ConnectionTest {
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
 export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
   type: string;
@@ -183,6 +189,8 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   send(outbound: OutboundEnvelope, ctx: ChannelContext<z.infer<S>>): Promise<string | SendReceipt>;
   mounts?: readonly PublicMount[];
   events?: EventForwarding<z.infer<S>>;
+  /** Logs in to the provider with the channel's settings and says exactly what failed (the console's "test connection"). */
+  testConnection?(ctx: ChannelContext<z.infer<S>>): Promise<ConnectionTest>;
 }
 
 export type AnyConnector = ConnectorDefinition<z.ZodObject>;
