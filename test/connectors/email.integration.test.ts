@@ -116,7 +116,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     db = running.ctx.database.db;
     tenantId = (await db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow()).id;
     const deps = await connectorDeps(running.ctx);
-    channelId = (await createChannel(deps, tenantId, { type: 'email', name: 'Support mailbox', config: channelSettings(SUPPORT) })).channel.id;
+    channelId = (await createChannel(deps, tenantId, { type: 'email', name: 'Support mailbox', config: { ...channelSettings(SUPPORT), sentFolder: 'Sent' } })).channel.id;
     if (broker) await startGateway();
     await eventually(() => (`${gatewayLog}${logs}`.includes('mailbox open') ? true : undefined), { timeoutMs: 30_000 });
   }, 120_000);
@@ -176,15 +176,21 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     expect(mail.text).toContain('It left our warehouse this morning.');
     replyId = sent!.provider_message_id!;
 
-    // The customer's mailbox has it, with the same headers.
-    const customer = await dovecot.client(CUSTOMER);
-    try {
-      await customer.mailboxOpen('INBOX');
-      const [found] = await customer.fetchAll('1:*', { envelope: true });
-      expect(found!.envelope!.messageId).toBe(`<${replyId}>`);
-      expect(found!.envelope!.inReplyTo).toBe(firstMail);
-    } finally {
-      await customer.logout();
+    // The customer's mailbox has it, with the same headers; our Sent folder has the same mail, read.
+    for (const [user, folder] of [[CUSTOMER, 'INBOX'], [SUPPORT, 'Sent']] as const) {
+      const client = await dovecot.client(user);
+      try {
+        const found = await eventually(async () => {
+          const open = await client.mailboxOpen(folder).catch(() => undefined);
+          if (!open?.exists) return undefined;
+          return (await client.fetchAll('1:*', { envelope: true, flags: true }))[0];
+        });
+        expect(found!.envelope!.messageId, `${user} ${folder}`).toBe(`<${replyId}>`);
+        expect(found!.envelope!.inReplyTo).toBe(firstMail);
+        if (folder === 'Sent') expect(found!.flags?.has('\\Seen')).toBe(true);
+      } finally {
+        await client.logout();
+      }
     }
   }, 30_000);
 
