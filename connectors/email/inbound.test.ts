@@ -30,6 +30,7 @@ function loopOn(dovecot: Dovecot, user: string, options: { pollSeconds?: number;
   const ctx = {
     channel: { id: `ch-${user}`, tenantId: 't', type: 'email', name: user, publicKey: null },
     config,
+    bus: { kind: 'rabbitmq' },
     logger: createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } })),
     signal: abort.signal,
     accept: async (payloads: unknown[]) => {
