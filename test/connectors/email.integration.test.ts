@@ -284,7 +284,10 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     await dovecot.deliver(user, 'Support', mails);
     const channel = (await createChannel(deps, tenantId, { type: 'email', name: 'Resync', config: channelSettings(user, 'Support', 5) })).channel.id;
     await eventually(async () => ((await inbound(channel)).length === 3 ? true : undefined), { timeoutMs: 20_000 });
-    const before = await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel).executeTakeFirstOrThrow();
+    const before = (await eventually(async () => {
+      const row = await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel).executeTakeFirst();
+      return row?.cursor.lastUid === 3 ? row : undefined;
+    }))!;
 
     // The folder is dropped and made again (as after a server migration): new UIDVALIDITY, the same mails plus one.
     const admin = await dovecot.client(user);
