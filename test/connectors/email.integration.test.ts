@@ -176,6 +176,14 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     expect(mail.text).toContain('It left our warehouse this morning.');
     replyId = sent!.provider_message_id!;
 
+    // An automatic answer (a bot's) to a person's mail goes out marked as such (RFC 3834).
+    const { message: botMessage } = await queueReply(db, { tenantId, conversationId, sender: { type: 'bot', id: null }, parts: [{ type: 'text', text: 'An agent will be with you shortly.' }] });
+    running.ctx.relay.poke();
+    const botMail = await eventually(() => smtp.mails.find((m) => m.text?.includes('An agent will be with you shortly.')));
+    expect(botMail!.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(botMail!.references).toEqual([firstMail, `<${replyId}>`]);
+    await eventually(async () => ((await db.selectFrom('messages').select('status').where('id', '=', botMessage.id).executeTakeFirstOrThrow()).status === 'sent' ? true : undefined));
+
     // The customer's mailbox has it, with the same headers; our Sent folder has the same mail, read.
     for (const [user, folder] of [[CUSTOMER, 'INBOX'], [SUPPORT, 'Sent']] as const) {
       const client = await dovecot.client(user);
