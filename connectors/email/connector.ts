@@ -1,5 +1,6 @@
 import { defineConnector } from '../../core/connector/define.js';
 import { emailConfig } from './config.js';
+import { checkConnection } from './imap.js';
 import { runMailbox } from './inbound.js';
 import { normalizeEmail } from './normalize.js';
 import { sendEmail } from './send.js';
@@ -21,4 +22,14 @@ export default defineConnector({
   inbound: { kind: 'pull', run: runMailbox },
   normalize: normalizeEmail,
   send: sendEmail,
+  testConnection: async (ctx) => {
+    const { imap, smtp } = await checkConnection(ctx.config);
+    return {
+      ok: imap.ok && smtp.ok,
+      checks: [
+        { name: 'IMAP', ok: imap.ok, detail: imap.ok ? `logged in; ${imap.folder} has ${imap.messages} mails; ${imap.idle ? 'IDLE' : `no IDLE, polling every ${ctx.config.pollSeconds} s`}` : imap.error },
+        { name: 'SMTP', ok: smtp.ok, detail: smtp.ok ? 'logged in' : smtp.error },
+      ],
+    };
+  },
 });

@@ -81,9 +81,10 @@ async function checkSmtp(config: EmailConfig): Promise<ConnectionCheck['smtp']> 
 
 /** A connection error in an admin's words: the host, the kind of failure, the server's own reply. */
 export function describeError(error: unknown, what: 'IMAP' | 'SMTP', host: string, port: number): string {
-  const e = error as { code?: string; message?: string; responseText?: string; response?: string; authenticationFailed?: boolean; serverResponseCode?: string };
-  const code = e?.code ?? '';
-  const detail = (e?.responseText ?? e?.response ?? e?.message ?? String(error)).trim();
+  const e = error as { code?: unknown; message?: unknown; responseText?: unknown; response?: unknown; authenticationFailed?: boolean; serverResponseCode?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // imapflow puts the server's words in responseText (its `response` is an object); nodemailer in response.
+  const detail = ([e?.responseText, e?.response, e?.message].find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? String(error)).trim();
   if (code === 'ENOTFOUND' || code === 'EDNS' || /ENOTFOUND|getaddrinfo/.test(detail)) return `${what}: host not found: ${host}`;
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(detail)) return `${what}: connection refused by ${host}:${port}`;
   if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || /timed? ?out/i.test(detail)) return `${what}: no answer from ${host}:${port} (timed out)`;

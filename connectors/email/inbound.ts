@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { PullContext } from '../../core/connector/define.js';
+import type { InboundMessage } from '../../core/domain/messages.js';
 import { ValidationError } from '../../core/errors.js';
 import type { EmailConfig } from './config.js';
 import { describeError, imapClient } from './imap.js';
@@ -93,7 +94,8 @@ export async function drain(client: ImapFlow, ctx: PullContext<EmailConfig>): Pr
       if (message.source) payloads.push({ uidValidity, uid: message.uid, folder: ctx.config.folder, raw: message.source.toString('base64') });
     }
     payloads.sort((a, b) => a.uid - b.uid);
-    await handOver(ctx, payloads);
+    const accepted = await handOver(ctx, payloads);
+    if (ctx.bus.kind === 'memory') await committed(ctx, accepted.map((m) => m.externalId));
     lastUid = batch.at(-1)!.uid;
     await ctx.cursor.save({ uidValidity, lastUid } satisfies MailboxCursor);
     handed += payloads.length;
@@ -125,19 +127,44 @@ export function batches<T extends { uid: number; size?: number }>(messages: read
  * must not block the ones after it: the batch is then handed over one by one and that mail is
  * left in the mailbox, logged.
  */
-async function handOver(ctx: PullContext<EmailConfig>, payloads: FetchedMail[]): Promise<void> {
+async function handOver(ctx: PullContext<EmailConfig>, payloads: FetchedMail[]): Promise<InboundMessage[]> {
   try {
-    await ctx.accept(payloads);
+    return await ctx.accept(payloads);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    const accepted: InboundMessage[] = [];
     for (const payload of payloads) {
       try {
-        await ctx.accept([payload]);
+        accepted.push(...(await ctx.accept([payload])));
       } catch (single) {
         if (!(single instanceof ValidationError)) throw single;
         ctx.logger.warn({ channelId: ctx.channel.id, uid: payload.uid, err: single.message }, 'mail skipped; it stays in the mailbox');
       }
     }
+    return accepted;
+  }
+}
+
+/**
+ * The in-process bus (the embedded mode) holds messages in memory: its "confirm" survives no
+ * crash. There the cursor waits until the router has committed the batch, so a killed process
+ * reads again what it had not stored, instead of skipping it.
+ */
+async function committed(ctx: PullContext<EmailConfig>, externalIds: string[]): Promise<void> {
+  const ids = [...new Set(externalIds)];
+  if (ids.length === 0) return;
+  const deadline = Date.now() + 120_000;
+  while (!ctx.signal.aborted) {
+    const row = await ctx.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', ctx.channel.tenantId)
+      .where('channel_id', '=', ctx.channel.id)
+      .where('external_id', 'in', ids)
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) >= ids.length) return;
+    if (Date.now() > deadline) throw new Error('the router did not store the batch in time; it will be read again');
+    await sleep(50, ctx.signal);
   }
 }
 

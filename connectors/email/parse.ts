@@ -55,11 +55,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   };
 }
 
+// Building one compiles some sixty patterns: one for the process.
+const replyParser = new EmailReplyParser();
+
 /** Quoted history ("On … wrote:", "> …", "在 … 写道：") and signatures folded away. */
 export function foldQuotes(text: string): string {
   if (!text) return text;
   try {
-    const visible = new EmailReplyParser().read(text).getVisibleText().trim();
+    const visible = replyParser.read(text).getVisibleText().trim();
     return visible || text;
   } catch {
     return text;

@@ -170,7 +170,14 @@ async function copyToSent(ctx: ChannelContext<EmailConfig>, raw: Buffer): Promis
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.append(ctx.config.sentFolder!, raw, ['\\Seen']);
+    const folder = ctx.config.sentFolder!;
+    const appended = await client.append(folder, raw, ['\\Seen']).catch(async (error: { serverResponseCode?: string }) => {
+      // A mailbox without that folder yet answers TRYCREATE: make it, once.
+      if (error?.serverResponseCode !== 'TRYCREATE') throw error;
+      await client.mailboxCreate(folder);
+      return client.append(folder, raw, ['\\Seen']);
+    });
+    if (!appended) throw new Error(`the server did not take the copy into ${folder}`);
     await client.logout();
   } catch (error) {
     client.close();

@@ -6,8 +6,8 @@ import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
-import { channelSettings, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
-import { secretFields, type AnyConnector } from './define.js';
+import { channelSettings, contextFor, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
+import { secretFields, type AnyConnector, type ConnectionTest } from './define.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
 
@@ -107,6 +107,17 @@ export async function listChannels(deps: ChannelDeps, tenantId: string): Promise
 export async function getChannel(deps: ChannelDeps, tenantId: string, channelId: string): Promise<ChannelView> {
   const row = await findRow(deps.db, tenantId, channelId);
   return channelView(deps, deps.registry.require(row.type), row);
+}
+
+/**
+ * Runs the connector's connection test with the channel's stored settings (secrets opened),
+ * enabled or not, so an admin can check a channel before turning it on.
+ */
+export async function testChannelConnection(deps: ConnectorDeps, tenantId: string, channelId: string): Promise<ConnectionTest> {
+  const row = await findRow(deps.db, tenantId, channelId);
+  const connector = deps.registry.require(row.type);
+  if (!connector.testConnection) throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
+  return connector.testConnection(contextFor(deps, connector, row));
 }
 
 async function findRow(db: Db, tenantId: string, channelId: string): Promise<Channel> {

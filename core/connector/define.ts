@@ -170,6 +170,12 @@ export interface ConnectorRuntime {
   pokeOutbox(): void;
 }
 
+/** What a channel's "test connection" found: one line per thing checked, in an admin's words. */
+export interface ConnectionTest {
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
 export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
   type: string;
@@ -191,6 +197,8 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   events?: EventForwarding<z.infer<S>>;
   /** Phone channels: what the console asks of the telephony platform. */
   voice?: VoiceControl<z.infer<S>>;
+  /** Logs in to the provider with the channel's settings and says exactly what failed (the console's "test connection"). */
+  testConnection?(ctx: ChannelContext<z.infer<S>>): Promise<ConnectionTest>;
 }
 
 /** What a phone channel's platform does for the console, beyond calls coming in. */

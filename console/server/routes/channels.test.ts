@@ -50,4 +50,31 @@ describe('channels through the connector schema', () => {
     expect((await globex.clients.admin.post(`/api/channels/${channel.id}/disable`)).status).toBe(404);
     expect((await globex.clients.admin.get('/api/channels')).body.channels.map((c: { id: string }) => c.id)).not.toContain(channel.id);
   });
+
+  it('tests a channel’s connection with its stored secrets and says what failed; only admins of its company may', async () => {
+    const admin = acme.clients.admin;
+    const created = await admin.post('/api/channels', {
+      type: 'email',
+      name: 'Support mailbox',
+      config: { fromAddress: 'support@acme.test', imapHost: '127.0.0.1', imapPort: 1, imapSecurity: 'none', imapUser: 'support', imapPassword: 'imap secret', smtpHost: 'smtp.no-such-host.invalid', smtpSecurity: 'none' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.channel.id;
+    const tested = await admin.post(`/api/channels/${id}/test`);
+    expect(tested.status).toBe(200);
+    expect(tested.body).toEqual({
+      ok: false,
+      checks: [
+        { name: 'IMAP', ok: false, detail: 'IMAP: connection refused by 127.0.0.1:1' },
+        { name: 'SMTP', ok: false, detail: 'SMTP: host not found: smtp.no-such-host.invalid' },
+      ],
+    });
+    const types = await admin.get('/api/channel-types');
+    expect(types.body.types.find((t: { type: string }) => t.type === 'email').connectionTest).toBe(true);
+    const appApi = await admin.post('/api/channels', { type: 'app-api', name: 'No test', config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET } });
+    expect((await admin.post(`/api/channels/${appApi.body.channel.id}/test`)).status).toBe(400);
+    expect((await acme.clients.salesAgent.post(`/api/channels/${id}/test`)).status).toBe(403);
+    expect((await globex.clients.admin.post(`/api/channels/${id}/test`)).status).toBe(404);
+    expect(tc.logs.join('')).not.toContain('imap secret');
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
-import { createChannel, getChannel, listChannels, setChannelEnabled, updateChannel } from '../../../core/connector/channels.js';
+import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, updateChannel } from '../../../core/connector/channels.js';
 import { isSecretField } from '../../../core/connector/define.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -29,6 +29,7 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
             displayName: connector.displayName,
             description: connector.description ?? null,
             capabilities: connector.capabilities,
+            connectionTest: Boolean(connector.testConnection),
             settings: z.toJSONSchema(connector.config, { io: 'input', unrepresentable: 'any' }),
             secretFields: Object.entries(connector.config.shape)
               .filter(([, field]) => isSecretField(field as z.ZodType))
@@ -81,6 +82,19 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
         const channel = await updateChannel(await connectorDeps(), tenant.id, params.id, body);
         await audit(ctx.database.db, auth, 'channel.updated', { type: 'channel', id: params.id }, { name: body.name, settings: Object.keys(body.config ?? {}) });
         return c.json(channel);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/channels/:id/test',
+      tag: 'channels',
+      summary: 'Log in to the provider with the channel’s settings and report exactly what failed (bad password, TLS, host not found)',
+      access: { permission: 'admin.channels' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const result = await testChannelConnection(await connectorDeps(), tenant.id, params.id);
+        await audit(ctx.database.db, auth, 'channel.tested', { type: 'channel', id: params.id }, { ok: result.ok });
+        return c.json(result);
       },
     }),
     ...(['enable', 'disable'] as const).map((verb) =>

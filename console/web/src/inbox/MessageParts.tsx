@@ -2,6 +2,7 @@ import type { ContentPart } from '../api/domain.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
 import { formatSize, htmlToText, linkify } from './content.js';
+import { emailDocument, emailView, type EmailView } from './email.js';
 
 /** Where the browser fetches a stored attachment. */
 export type AttachmentUrl = (attachmentId: string) => string;
@@ -11,6 +12,8 @@ export type AttachmentUrl = (attachmentId: string) => string;
  * its text first, links get a checked href and open in a new tab without a referrer.
  */
 export function MessageParts({ parts, attachmentUrl }: { parts: ContentPart[]; attachmentUrl: AttachmentUrl }) {
+  const email = emailView(parts, attachmentUrl);
+  if (email) return <EmailParts email={email} parts={parts} attachmentUrl={attachmentUrl} />;
   return (
     <>
       {parts.map((part, index) => (
@@ -87,6 +90,52 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
     case 'event':
       return <p className="part-event">{t('part.event', { name: part.name })}</p>;
   }
+}
+
+/**
+ * An e-mail: its headers, the new text with the quoted history behind a toggle, its files, and
+ * on request the sanitised HTML in a sandboxed frame (no scripts, nothing loaded from elsewhere).
+ */
+function EmailParts({ email, parts, attachmentUrl }: { email: EmailView; parts: ContentPart[]; attachmentUrl: AttachmentUrl }) {
+  const { t } = useI18n();
+  const headers: [string, string][] = [
+    [t('email.from'), email.from],
+    [t('email.to'), email.to.join(', ')],
+    ...(email.cc.length ? [[t('email.cc'), email.cc.join(', ')] as [string, string]] : []),
+    [t('email.subject'), email.subject],
+  ];
+  return (
+    <div className="part-email">
+      <dl className="email-headers">
+        {headers.map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {email.automatic && <p className="hint">{t('email.automatic', { reason: email.automatic })}</p>}
+      <Text text={email.visibleText} />
+      {email.fullText !== undefined && (
+        <details className="email-quoted">
+          <summary>{t('email.showQuoted')}</summary>
+          <Text text={email.fullText} />
+        </details>
+      )}
+      {parts
+        .filter((p) => p.type !== 'text' && p.type !== 'event')
+        .map((part, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts have no id and never reorder
+          <Part key={index} part={part} attachmentUrl={attachmentUrl} />
+        ))}
+      {email.html && (
+        <details className="email-html">
+          <summary>{t('email.showHtml')}</summary>
+          <iframe title={email.subject} sandbox="" referrerPolicy="no-referrer" srcDoc={emailDocument(email.html)} />
+        </details>
+      )}
+    </div>
+  );
 }
 
 function Text({ text }: { text: string }) {

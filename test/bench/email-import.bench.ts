@@ -1,0 +1,98 @@
+// A 10,000-mail mailbox imported end to end: a private Dovecot holds the mails, the e-mail
+// channel's pull loop reads them (batches, publisher confirms, cursor after each batch), the
+// router threads and commits each into a conversation. Prints messages/s from the channel's
+// creation to the last committed message, and this process's peak RSS (gateway and router run
+// in it). On RabbitMQ when it answers, else on the in-process bus (the JSON says which).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, ROLES } from '../../core/config/config.js';
+import { createChannel } from '../../core/connector/channels.js';
+import { createLogger } from '../../core/log/logger.js';
+import { connectorDeps } from '../../console/cli/gateway.js';
+import { startProcess } from '../../console/cli/start.js';
+import { startDovecot } from '../support/dovecot.js';
+import { emptyPgDatabase } from '../support/services.js';
+
+const total = Number(process.env.BENCH_EMAILS ?? 10_000);
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+async function brokerAnswers(): Promise<boolean> {
+  const amqp = await import('amqplib');
+  try {
+    const connection = await amqp.connect(amqpUrl.split(',')[0]!, { timeout: 5000 });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const user = 'bench@example.test';
+const dovecot = await startDovecot({ users: { [user]: 'bench-password' } });
+const customers = 2000;
+dovecot.fillMaildir(
+  user,
+  (function* () {
+    for (let n = 1; n <= total; n++) {
+      const body = `Hello,\r\n\r\nmy order ${n} has not arrived yet. Could you look into it?\r\n\r\nThanks,\r\nCustomer ${n % customers}\r\n`;
+      yield `From: Customer ${n % customers} <c${n % customers}@example.org>\r\nTo: ${user}\r\nSubject: Order ${n}\r\nMessage-ID: <bench-${n}@example.org>\r\nDate: Tue, 24 Nov 2026 12:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`;
+    }
+  })(),
+);
+const broker = await brokerAnswers();
+const database = await emptyPgDatabase();
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: database.url,
+  ...(broker ? { AMQP_URL: amqpUrl, BUS_NAMESPACE: `bench_${process.pid}` } : {}),
+  SECRET_KEY: 'ef'.repeat(32),
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
+  LOG_LEVEL: 'silent',
+});
+const running = await startProcess(config, ROLES, createLogger('silent'));
+try {
+  const db = running.ctx.database.db;
+  const tenant = await db.insertInto('tenants').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
+  const started = performance.now();
+  const { channel } = await createChannel(await connectorDeps(running.ctx), tenant.id, {
+    type: 'email',
+    name: 'Bench mailbox',
+    config: {
+      fromAddress: user,
+      imapHost: dovecot.host,
+      imapPort: dovecot.port,
+      imapSecurity: 'none',
+      imapUser: user,
+      imapPassword: 'bench-password',
+      smtpHost: '127.0.0.1',
+      maxMailsPerSenderPerHour: 10_000,
+    },
+  });
+  let stored = 0;
+  const deadline = Date.now() + 15 * 60_000;
+  while (stored < total) {
+    if (Date.now() > deadline) throw new Error(`only ${stored} of ${total} mails stored in 15 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+    stored = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
+    if (process.env.BENCH_PROGRESS) process.stderr.write(`${Math.round(performance.now() - started)} ms: stored ${stored}, cursor ${JSON.stringify((await db.selectFrom("pull_cursors").select("cursor").executeTakeFirst())?.cursor)}\n`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const conversations = Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
+  process.stdout.write(
+    `${JSON.stringify({
+      scenario: 'email_mailbox_import',
+      bus: broker ? 'rabbitmq' : 'memory',
+      mails: total,
+      conversations,
+      seconds: Number(seconds.toFixed(1)),
+      messages_per_s: Math.round(total / seconds),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    })}\n`,
+  );
+} finally {
+  await running.stop();
+  await dovecot.stop();
+  await database.drop();
+}
