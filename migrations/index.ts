@@ -5,6 +5,7 @@ import { migration as consoleTables } from './0003_console.js';
 import { migration as consoleOidc } from './0003_console_oidc.js';
 import { migration as consolePresence } from './0003_console_presence.js';
 import { migration as connectors } from './0004_connectors.js';
+import { migration as messengers } from './0011_messengers.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0003_console_oidc': consoleOidc,
   '0003_console_presence': consolePresence,
   '0004_connectors': connectors,
+  '0011_messengers': messengers,
 };
