@@ -65,6 +65,5 @@ export async function storeTelegramFile(
   if (!response.ok) throw telegramError(response.status, `file download answered ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const name = file.file_name ?? info.file_path.split('/').pop() ?? fallbackName;
-  const stored = await ctx.attachments.put({ owner, name, bytes, declaredType: file.mime_type, maxBytes: ctx.config.maxFileBytes });
-  return stored.id;
+  return (await ctx.attachments.put({ owner, name, bytes, declaredType: file.mime_type, maxBytes: ctx.config.maxFileBytes })).id;
 }

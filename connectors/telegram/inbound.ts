@@ -51,7 +51,7 @@ export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<voi
         await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
         ctx.logger.info({ url }, 'Telegram webhook set');
         failures = 0;
-        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        await watchWebhook(ctx, url);
       } else {
         await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
         await poll(ctx, () => (failures = 0));
@@ -63,6 +63,18 @@ export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<voi
       ctx.logger.warn({ err: (error as Error).message }, `Telegram ${ctx.config.mode} failed${hint}`);
       await sleep(Math.min(60_000, 500 * 2 ** failures), ctx.signal);
     }
+  }
+}
+
+/** Telegram reports delivery problems only through getWebhookInfo; another installation using the same bot shows as another URL. */
+async function watchWebhook(ctx: PullContext<TelegramConfig>, url: string): Promise<void> {
+  const every = ctx.config.webhookCheckSeconds * 1000;
+  while (!ctx.signal.aborted) {
+    await sleep(every, ctx.signal);
+    if (ctx.signal.aborted) return;
+    const info = await callBot<{ url: string; last_error_date?: number; last_error_message?: string }>(ctx.config, 'getWebhookInfo', {}, { signal: ctx.signal });
+    if (info.url !== url) return void ctx.logger.warn({ url: info.url }, 'the Telegram webhook was changed elsewhere; setting it again');
+    if ((info.last_error_date ?? 0) * 1000 > Date.now() - every) ctx.logger.warn({ err: info.last_error_message }, 'Telegram could not deliver to the webhook');
   }
 }
 

@@ -36,8 +36,7 @@ export async function normalizeUpdate(payload: unknown, ctx: ChannelContext<Tele
   const update = updateSchema.parse(payload);
   const m = update.message ?? update.edited_message;
   if (!m) return []; // another kind of update: acknowledged, nothing to store
-  const chatId = String(m.chat.id);
-  const original = `${chatId}:${m.message_id}`;
+  const [chatId, original] = [String(m.chat.id), `${m.chat.id}:${m.message_id}`];
   const edited = update.edited_message !== undefined;
   const parts = await contentOf(m, ctx, chatId);
   if (edited) parts.unshift({ type: 'event', name: 'message.edited', data: { externalId: original, editedAt: new Date((m.edit_date ?? m.date) * 1000).toISOString() } });

@@ -19,7 +19,7 @@ describe('Telegram channel', () => {
   beforeAll(async () => {
     fake = await fakeTelegram();
     for (const [id, file] of Object.entries(telegramFiles)) fake.addFile(id, file.bytes, file.path);
-    harness = await openHarness(telegram, { botToken: fake.token, apiBaseUrl: fake.url }, realServices);
+    harness = await openHarness(telegram, { botToken: fake.token, apiBaseUrl: fake.url, webhookCheckSeconds: 1 }, realServices);
     secret = webhookSecret({ secretKey: harness.deps.config.secretKey, channel: { id: harness.channel.id } as never });
   });
   afterAll(async () => {
@@ -99,12 +99,16 @@ describe('Telegram channel', () => {
     expect((await lastPublished(before)).parts).toEqual([{ type: 'text', text: 'Shared a contact: Li Lei, +8613800138000' }]);
   });
 
-  it('registers its webhook with the secret token when the channel runs, and that webhook is accepted', async () => {
+  it('registers its webhook with the secret token when the channel runs, and sets it back when it was changed elsewhere', async () => {
     const deps = testDeps(harness.deps.db, harness.deps.bus, [telegram], { secretKey: harness.deps.config.secretKey, publicUrl: 'https://support.example.com' });
     const loops = startPullLoops(deps, { exclusive: false, rescanMs: 100 });
     try {
       await eventually(() => fake.webhook?.url === `https://support.example.com/hooks/${harness.channel.id}`);
       expect(fake.webhook).toEqual({ url: `https://support.example.com/hooks/${harness.channel.id}`, secret_token: secret, allowed_updates: ['message', 'edited_message'] });
+      // Another installation takes the bot's webhook: the check notices and sets it back, with a warning.
+      await fetch(`${fake.url}/bot${fake.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://elsewhere.example/hook' }) });
+      await eventually(() => fake.webhook?.url === `https://support.example.com/hooks/${harness.channel.id}`, { timeoutMs: 5000 });
+      expect(deps.logs()).toContain('the Telegram webhook was changed elsewhere');
       expect(deps.logs()).not.toContain(fake.token);
     } finally {
       await loops.stop();

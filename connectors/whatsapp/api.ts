@@ -13,10 +13,8 @@ const EXPLAINED: Record<number, string> = {
   131051: 'WhatsApp does not support this kind of message',
   131053: 'WhatsApp could not take the media (type or size not accepted)',
   131048: 'WhatsApp is limiting this number after spam reports; messages are blocked for now',
-  131031: 'The WhatsApp Business account is locked',
   132001: 'The template does not exist in that language',
   132000: 'The template parameters do not match the template',
-  133010: 'The business phone number is not registered on the Cloud API',
   190: 'The WhatsApp access token has expired or is not valid: update it in the channel settings',
   368: 'The number is temporarily blocked for policy violations',
 };

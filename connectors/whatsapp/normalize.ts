@@ -18,6 +18,7 @@ const messageSchema = z.object({
   interactive: z.object({ button_reply: reply.optional(), list_reply: reply.optional() }).optional(),
   button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
   context: z.object({ id: z.string().optional() }).optional(),
+  contacts: z.array(z.object({ name: z.object({ formatted_name: z.string() }), phones: z.array(z.object({ phone: z.string() })).optional() })).optional(),
 });
 const payloadSchema = z.object({ message: messageSchema, contact: z.object({ profile: z.object({ name: z.string().optional() }).optional() }).optional() });
 
@@ -33,6 +34,7 @@ export async function normalizeWhatsApp(payload: unknown, ctx: ChannelContext<Wh
     if (file) parts.push({ type: MEDIA_KIND[key], providerId: file.id, mimeType: file.mime_type, name: file.filename, caption: file.caption, attachmentId: await store(ctx, m.from, file, key) });
   }
   if (m.location) parts.push({ type: 'location', latitude: m.location.latitude, longitude: m.location.longitude, label: [m.location.name, m.location.address].filter(Boolean).join(', ') || undefined });
+  for (const c of m.contacts ?? []) parts.push({ type: 'text', text: `Shared a contact: ${[c.name.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].join(', ')}` });
   const chosen = m.interactive?.button_reply ?? m.interactive?.list_reply ?? (m.button ? { id: m.button.payload ?? m.button.text, title: m.button.text } : undefined);
   if (chosen) parts.push({ type: 'text', text: chosen.title }, { type: 'event', name: 'reply.chosen', data: { id: chosen.id, title: chosen.title, inReplyTo: m.context?.id } });
   if (parts.length === 0) parts.push({ type: 'event', name: 'message.unsupported', data: { whatsappType: m.type, note: 'a kind of WhatsApp message Switchboard does not show' } });

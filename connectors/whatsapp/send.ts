@@ -22,12 +22,11 @@ export async function sendToWhatsApp(outbound: OutboundEnvelope, ctx: Ctx): Prom
   const to = outbound.recipient.externalId;
   const templateOnly = outbound.parts.every((p) => p.type === 'event' && p.name === TEMPLATE_EVENT);
   if (!templateOnly) await checkWindow(ctx, to);
-  const context = outbound.inReplyTo?.startsWith('wamid.') ? { context: { message_id: outbound.inReplyTo } } : {};
   let wamid: string | undefined;
   for (const part of outbound.parts) {
     for (const body of await bodiesFor(ctx, part)) {
       const sent = await graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, {
-        json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...context, ...body },
+        json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...body },
       });
       wamid = sent.messages[0]?.id;
     }

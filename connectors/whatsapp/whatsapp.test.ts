@@ -98,6 +98,13 @@ describe('WhatsApp channel', () => {
     ]);
   });
 
+  it('turns a shared contact card into text the agent can read', async () => {
+    const before = harness.published.length;
+    await deliver(f.contacts);
+    await eventually(() => harness.published.length > before);
+    expect(harness.published.at(-1)!.message.parts).toEqual([{ type: 'text', text: 'Shared a contact: Li Lei, +86 138 0013 8000' }]);
+  });
+
   it('ignores messages for another phone number of the same Meta app', async () => {
     const other = structuredClone(f.text);
     other.entry[0].changes[0].value.metadata.phone_number_id = '999999999999';
