@@ -11,6 +11,8 @@ import type { PolledPayload } from './normalize.js';
  */
 export interface PollCursor {
   userId?: string;
+  /** Set on the first poll: DMs older than this (the backfill) are never taken. */
+  since?: string;
   /** created_at of the newest DM handed over. */
   newestAt?: string;
   seen?: [id: string, at: string][];
@@ -95,6 +97,7 @@ export async function pollDirectMessages(ctx: PullContext<XConfig>): Promise<voi
       if (!cursor.userId) {
         const me = await client.me();
         cursor.userId = me.data.id;
+        cursor.since ??= new Date(Date.now() - ctx.config.backfillHours * 3600_000).toISOString();
         await ctx.cursor.save({ ...cursor });
       }
       const { fresh, rateLimit } = await collectNew(client, cursor, ctx);
@@ -140,9 +143,9 @@ async function fetchPage(client: ReturnType<typeof xClient>, token: string | und
 /** Pages back from the newest DM to where the cursor stands; returns the new DMs, oldest first. */
 async function collectNew(client: ReturnType<typeof xClient>, cursor: PollCursor, ctx: PullContext<XConfig>) {
   const seen = new Set((cursor.seen ?? []).map(([id]) => id));
-  const stopBefore = cursor.newestAt
-    ? Date.parse(cursor.newestAt) - OVERLAP_MS
-    : Date.now() - ctx.config.backfillHours * 3600_000;
+  // Until a first DM is handed over, the start fixed at the first poll (not a moving "now"),
+  // so nothing that arrives between two empty polls is passed over.
+  const stopBefore = cursor.newestAt ? Date.parse(cursor.newestAt) - OVERLAP_MS : Date.parse(cursor.since ?? new Date(0).toISOString());
   const fresh: PolledPayload[] = [];
   let token: string | undefined;
   let rateLimit: TwitterRateLimit | undefined;
