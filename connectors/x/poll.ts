@@ -23,6 +23,8 @@ const PAGE_SIZE = 100;
 /** DMs handed to the bus at once; the cursor moves after each batch is confirmed. */
 const BATCH = 25;
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** A page that has not come in this time is given up (and asked for again after a back-off). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 const QUERY = {
   event_types: 'MessageCreate',
@@ -135,7 +137,7 @@ async function fetchPage(client: ReturnType<typeof xClient>, token: string | und
   const response = await client.get<DmEventsPage>(
     'dm_events',
     { ...QUERY, max_results: PAGE_SIZE, ...(token ? { pagination_token: token } : {}) },
-    { fullResponse: true },
+    { fullResponse: true, timeout: REQUEST_TIMEOUT_MS },
   );
   return { events: response.data.data ?? [], includes: response.data.includes, next: response.data.meta?.next_token, rateLimit: response.rateLimit };
 }
