@@ -104,6 +104,7 @@ export async function pollDirectMessages(ctx: PullContext<XConfig>): Promise<voi
       }
       const { fresh, rateLimit } = await collectNew(client, cursor, ctx);
       if (ctx.signal.aborted) return;
+      ctx.logger.debug({ fresh: fresh.length, newestAt: cursor.newestAt ?? null }, 'x poll round');
       await handOver(ctx, cursor, fresh);
       failures = 0;
       waitMs = Math.max(waitMs, rateLimitWait(rateLimit));
@@ -145,9 +146,10 @@ async function fetchPage(client: ReturnType<typeof xClient>, token: string | und
 /** Pages back from the newest DM to where the cursor stands; returns the new DMs, oldest first. */
 async function collectNew(client: ReturnType<typeof xClient>, cursor: PollCursor, ctx: PullContext<XConfig>) {
   const seen = new Set((cursor.seen ?? []).map(([id]) => id));
-  // Until a first DM is handed over, the start fixed at the first poll (not a moving "now"),
-  // so nothing that arrives between two empty polls is passed over.
-  const stopBefore = cursor.newestAt ? Date.parse(cursor.newestAt) - OVERLAP_MS : Date.parse(cursor.since ?? new Date(0).toISOString());
+  // Never before the start fixed at the first poll (not a moving "now", so nothing that arrives
+  // between two empty polls is passed over); after a first DM, the overlap behind the newest.
+  const since = Date.parse(cursor.since ?? new Date(0).toISOString());
+  const stopBefore = cursor.newestAt ? Math.max(Date.parse(cursor.newestAt) - OVERLAP_MS, since) : since;
   const fresh: PolledPayload[] = [];
   let token: string | undefined;
   let rateLimit: TwitterRateLimit | undefined;

@@ -131,13 +131,14 @@ export async function startFakeX(): Promise<FakeX> {
     calls,
     customerWrites(customer, text, options = {}) {
       users.set(customer.id, { id: customer.id, name: customer.name ?? `Customer ${customer.id}`, username: customer.username ?? `c${customer.id}` });
-      clock = Math.max(clock + 1, options.at?.getTime() ?? Date.now());
+      // An explicit time is kept as given (a DM X lists late, behind newer ones).
+      if (!options.at) clock = Math.max(clock + 1, Date.now());
       const event: FakeDmEvent = {
         id: newId(),
         event_type: 'MessageCreate',
         text,
         sender_id: customer.id,
-        created_at: new Date(clock).toISOString(),
+        created_at: new Date(options.at?.getTime() ?? clock).toISOString(),
         dm_conversation_id: conversationOf(customer.id, me.id),
       };
       if (options.photo) {
