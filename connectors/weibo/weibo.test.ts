@@ -3,6 +3,9 @@ import { channelContext, openHarness, type Harness } from '../../core/connector/
 import { ConnectorError } from '../../core/connector/errors.js';
 import type { InboundEnvelope, OutboundEnvelope } from '../../core/domain/messages.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
+import type { Delivery } from '../../core/bus/bus.js';
+import { deliverOutbound } from '../../core/connector/outbound-worker.js';
+import { queueReply } from '../../core/conversations/reply.js';
 import { realServices } from '../../test/support/connectors.js';
 import { signedWeiboQuery, startFakeWeibo, weiboPushBody, type FakeWeibo } from '../../test/fakes/weibo.js';
 import weibo from './connector.js';
@@ -172,6 +175,31 @@ describe('weibo', () => {
     expect(fake.requests.length).toBe(before);
     return (error as ConnectorError).message;
   }
+
+  it("shows the agent why a reply cannot go: through the outbound worker the message fails at once with Weibo's rule", async () => {
+    const db = harness.deps.db;
+    /** The agent replies in the fan's conversation; the outbound worker takes the delivery as the bus would hand it over. */
+    const agentReplies = async (fanId: string, text: string) => {
+      const conversationId = (await storedFrom(fanId))[0]!.conversation_id;
+      const { message } = await queueReply(db, { tenantId: harness.tenantId, conversationId, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text }] });
+      const row = await db.selectFrom('outbox').select('payload').where('exchange', '=', 'outbound').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect((row.payload as { messageId: string }).messageId).toBe(message.id);
+      const body = Buffer.from(JSON.stringify(row.payload));
+      const delivery: Delivery = { body, exchange: 'outbound', routingKey: `weibo.${harness.channel.id}`, messageId: undefined, headers: {}, attempt: 0, redelivered: false, json: <T>() => JSON.parse(body.toString()) as T };
+      await deliverOutbound(harness.deps, delivery);
+      return db.selectFrom('messages').select(['status', 'error', 'provider_message_id']).where('id', '=', message.id).executeTakeFirstOrThrow();
+    };
+
+    await fanSays('3300000001', { createdAt: new Date(Date.now() - 50 * 3600_000) });
+    const late = await agentReplies('3300000001', 'Sorry for the wait');
+    expect(late.status).toBe('failed');
+    expect(late.error).toMatch(/^The 48-hour reply window closed at /);
+
+    await fanSays('3300000002');
+    const inTime = await agentReplies('3300000002', 'Your parcel ships today');
+    expect(inTime.status).toBe('sent');
+    expect(inTime.provider_message_id).toBe(fake.replies.at(-1)!.id);
+  });
 
   it('refuses, before sending and for good, a reply longer than 300 characters, saying so', async () => {
     await fanSays('3200000002');

@@ -11,6 +11,8 @@ import type { PolledPayload } from './normalize.js';
  */
 export interface PollCursor {
   userId?: string;
+  /** Set on the first poll: DMs older than this (the backfill) are never taken. */
+  since?: string;
   /** created_at of the newest DM handed over. */
   newestAt?: string;
   seen?: [id: string, at: string][];
@@ -21,6 +23,8 @@ const PAGE_SIZE = 100;
 /** DMs handed to the bus at once; the cursor moves after each batch is confirmed. */
 const BATCH = 25;
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** A page that has not come in this time is given up (and asked for again after a back-off). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 const QUERY = {
   event_types: 'MessageCreate',
@@ -95,10 +99,12 @@ export async function pollDirectMessages(ctx: PullContext<XConfig>): Promise<voi
       if (!cursor.userId) {
         const me = await client.me();
         cursor.userId = me.data.id;
+        cursor.since ??= new Date(Date.now() - ctx.config.backfillHours * 3600_000).toISOString();
         await ctx.cursor.save({ ...cursor });
       }
       const { fresh, rateLimit } = await collectNew(client, cursor, ctx);
       if (ctx.signal.aborted) return;
+      ctx.logger.debug({ fresh: fresh.length, newestAt: cursor.newestAt ?? null }, 'x poll round');
       await handOver(ctx, cursor, fresh);
       failures = 0;
       waitMs = Math.max(waitMs, rateLimitWait(rateLimit));
@@ -132,7 +138,7 @@ async function fetchPage(client: ReturnType<typeof xClient>, token: string | und
   const response = await client.get<DmEventsPage>(
     'dm_events',
     { ...QUERY, max_results: PAGE_SIZE, ...(token ? { pagination_token: token } : {}) },
-    { fullResponse: true },
+    { fullResponse: true, timeout: REQUEST_TIMEOUT_MS },
   );
   return { events: response.data.data ?? [], includes: response.data.includes, next: response.data.meta?.next_token, rateLimit: response.rateLimit };
 }
@@ -140,9 +146,10 @@ async function fetchPage(client: ReturnType<typeof xClient>, token: string | und
 /** Pages back from the newest DM to where the cursor stands; returns the new DMs, oldest first. */
 async function collectNew(client: ReturnType<typeof xClient>, cursor: PollCursor, ctx: PullContext<XConfig>) {
   const seen = new Set((cursor.seen ?? []).map(([id]) => id));
-  const stopBefore = cursor.newestAt
-    ? Date.parse(cursor.newestAt) - OVERLAP_MS
-    : Date.now() - ctx.config.backfillHours * 3600_000;
+  // Never before the start fixed at the first poll (not a moving "now", so nothing that arrives
+  // between two empty polls is passed over); after a first DM, the overlap behind the newest.
+  const since = Date.parse(cursor.since ?? new Date(0).toISOString());
+  const stopBefore = cursor.newestAt ? Math.max(Date.parse(cursor.newestAt) - OVERLAP_MS, since) : since;
   const fresh: PolledPayload[] = [];
   let token: string | undefined;
   let rateLimit: TwitterRateLimit | undefined;

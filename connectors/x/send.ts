@@ -55,6 +55,11 @@ async function imageBytes(part: MediaPart, ctx: ChannelContext<XConfig>): Promis
     throw errorForNetwork(error, `the image at ${part.url}`);
   }
   if (!response.ok) throw new ConnectorError(`The image at ${part.url} answered ${response.status}`, { retryable: response.status >= 500 || response.status === 429, code: response.status });
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_GIF_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw ConnectorError.permanent(`The image at ${part.url} is ${declared} bytes; X takes at most ${MAX_GIF_BYTES}.`, 'media_too_large');
+  }
   const bytes = Buffer.from(await response.arrayBuffer());
   return { bytes, mimeType: (response.headers.get('content-type') ?? part.mimeType ?? '').split(';')[0]!.trim() };
 }

@@ -117,7 +117,7 @@ export async function startFakeX(): Promise<FakeX> {
   const failures: { prefix: string; status: number }[] = [];
   let limit = { max: 300, windowMs: 15 * 60_000, used: 0, resetAt: Date.now() + 15 * 60_000 };
   let nextId = 1860000000000000000n;
-  let clock = Date.now() - 60_000;
+  let clock = 0;
   const newId = () => String((nextId += BigInt(1 + Math.floor(Math.random() * 1000))));
   const conversationOf = (a: string, b: string) => [a, b].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)).join('-');
 
@@ -131,7 +131,8 @@ export async function startFakeX(): Promise<FakeX> {
     calls,
     customerWrites(customer, text, options = {}) {
       users.set(customer.id, { id: customer.id, name: customer.name ?? `Customer ${customer.id}`, username: customer.username ?? `c${customer.id}` });
-      clock = Math.max(clock + 1000, options.at?.getTime() ?? 0);
+      // An explicit time is kept as given (a DM X lists late, behind newer ones).
+      if (!options.at) clock = Math.max(clock + 1, Date.now());
       const event: FakeDmEvent = {
         id: newId(),
         event_type: 'MessageCreate',
@@ -283,7 +284,7 @@ export async function startFakeX(): Promise<FakeX> {
       const attached = (message.attachments ?? []).map((a) => ({ id: a.media_id, upload: uploads.get(a.media_id) }));
       if (attached.some((a) => !a.upload?.finalized)) return send(400, problem(400, 'Invalid Request', 'media not uploaded'));
       const recipientId = dm[1]!;
-      clock += 1000;
+      clock = Math.max(clock + 1, Date.now());
       const event: FakeDmEvent = {
         id: newId(),
         event_type: 'MessageCreate',

@@ -15,6 +15,17 @@ const bus = await RabbitMqBus.connect({
   queueType: TEST_QUEUE_TYPE,
   publishTimeoutMs: 3000,
 });
+// A slower broker, so a kill lands while DMs are being handed over.
+const slowMs = Number(process.env.SLOW_PUBLISH_MS ?? 0);
+if (slowMs > 0) {
+  const publish = bus.publish.bind(bus);
+  let chain: Promise<unknown> = Promise.resolve();
+  bus.publish = (...args: Parameters<typeof publish>) => {
+    const next = chain.then(() => new Promise((resolve) => setTimeout(resolve, slowMs))).then(() => publish(...args));
+    chain = next.catch(() => {});
+    return next;
+  };
+}
 const deps = testDeps(database.db, bus, [x], { secretKey: Buffer.from(process.env.SECRET_KEY!, 'hex'), inboundShards: 2 });
 startPullLoops(deps, { exclusive: true, rescanMs: 200, holder: name });
 process.stdout.write('ready\n');

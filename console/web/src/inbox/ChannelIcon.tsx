@@ -8,6 +8,7 @@ const marks: Record<string, { color: string; glyph: string }> = {
   wechaty: { color: '#07c160', glyph: '微' },
   weibo: { color: '#e6162d', glyph: '博' },
   x: { color: '#111111', glyph: '𝕏' },
+  'x-dm': { color: '#111111', glyph: '𝕏' },
   telegram: { color: '#229ed9', glyph: '✈' },
   whatsapp: { color: '#25d366', glyph: 'W' },
   voice: { color: '#c2410c', glyph: '☎' },
