@@ -3,6 +3,8 @@ import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
+import { connectorDeps } from '../console/cli/gateway.js';
+import { loadChannelContext } from '../core/connector/channel-context.js';
 import { transferConversation } from '../router/conversations/transfer-conversation.js';
 
 /**
@@ -181,4 +183,36 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(mostRinging).toBe(1);
     expect(center.logs()).not.toContain('ari-secret');
   }, 40_000);
+
+  it("places an outbound call: the agent's phone rings first, then the customer's number, recorded and filed like an inbound call", async () => {
+    await center.db.updateTable('users').set({ phone_status: 'ip_phone' }).where('id', '=', company.agents.Alice!).execute();
+    const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: channelId });
+    const placed = await loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000077' }, loaded!.ctx);
+    const agentSide = await waitFor(() => ari.ringing('PJSIP/1001').find((c) => c.id === placed.providerCallId));
+    expect(agentSide.appArgs).toEqual(['outbound']);
+    ari.answer(agentSide.id);
+    const customer = await waitFor(() => ari.ringing('PJSIP/13900000077@trunk')[0]);
+    ari.answer(customer.id);
+    const answered = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, placed.providerCallId);
+      return call?.state === 'answered' ? call : undefined;
+    });
+    expect(answered).toMatchObject({ direction: 'out', to_number: '13900000077', agent_id: company.agents.Alice });
+    await waitFor(() => ari.recordings.includes(`call-${answered.id}`));
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, channelId, placed.providerCallId);
+      return c?.status === 'assigned' ? c : undefined;
+    });
+    expect(conversation.assignee_id).toBe(company.agents.Alice);
+    ari.hangup(customer.id);
+    const ended = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, placed.providerCallId);
+      return call?.state === 'ended' ? call : undefined;
+    });
+    expect(ended.disposition).toBe('answered');
+    expect(await timeline(center.db, ended.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'customer_hung_up', 'ended']);
+    const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
+    expect(contact.phone).toBe('13900000077');
+    await waitFor(async () => (await callConversation(center.db, channelId, placed.providerCallId))?.status === 'resolved');
+  }, 30_000);
 });

@@ -1,6 +1,6 @@
 import type { PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, type Reaction } from '../calls/call-center.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, outboundAgentAnswered, type Reaction } from '../calls/call-center.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
 import type { AsteriskConfig } from './connector.js';
@@ -58,6 +58,7 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
       case 'StasisStart': {
         const { args, channel } = event as Extract<AriEvent, { type: 'StasisStart' }>;
         if (args[0] === 'agent') return react(agentAnswered(ctx, channel.id));
+        if (args[0] === 'outbound') return react(outboundAgentAnswered(ctx, channel.id));
         return react(callArrived(ctx, { providerCallId: channel.id, from: channel.caller.number || 'anonymous', to: channel.dialplan?.exten ?? '' }));
       }
       case 'ChannelDtmfReceived': {

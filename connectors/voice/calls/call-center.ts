@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isOpen } from '../../../core/calendar/business-hours.js';
 import type { ChannelContext } from '../../../core/connector/define.js';
+import { ValidationError } from '../../../core/errors.js';
 import type { Call, Database } from '../../../core/db/schema.js';
 import { enterFlow, parseFlow, pressKey, type Flow, type IvrStep } from '../../../core/voice/ivr.js';
 import { event } from '../../../core/domain/events.js';
@@ -11,7 +13,6 @@ import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
 import { callSignal, type CallSignal } from './signals.js';
 import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
-import { randomUUID } from 'node:crypto';
 
 /** What the call center decided about one happening on a call: what to do, and what to tell the router. */
 export interface Reaction {
@@ -144,7 +145,8 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
       .executeTakeFirst();
     if (conversation?.kind !== 'voice') return nothing();
     const call = await lockCall(trx, ctx.channel.id, conversation.thread_key);
-    if (!call || call.state === 'ended' || call.state === 'ivr') return nothing(call);
+    // Outbound calls belong to the agent who placed them; the router's view of them changes no phone.
+    if (!call || call.state === 'ended' || call.state === 'ivr' || call.direction === 'out') return nothing(call);
     const wanted = conversation.status === 'assigned' ? conversation.assignee_id : null;
     if (wanted && wanted === call.agent_id && (call.state === 'ringing' || call.state === 'answered')) return nothing(call);
     if (!wanted && call.state === 'queued') return nothing(call);
@@ -207,12 +209,19 @@ export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Pro
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
     if (!call || call.state === 'ended') return nothing(call);
+    if (call.state === 'ringing' && call.direction === 'out') {
+      // The customer did not pick up: the agent's side is hung up and the attempt filed.
+      const updated = await updateCall(trx, call, { agent_leg_id: null, disposition: /busy/i.test(cause) ? 'busy' : 'no_answer' });
+      await logCallEvent(trx, call, 'not_answered', { number: call.to_number, cause });
+      return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
+    }
     if (call.state === 'ringing') {
       const updated = await updateCall(trx, call, { state: 'queued', agent_leg_id: null });
       await logCallEvent(trx, call, 'not_answered', { agentId: call.agent_id, cause });
       return { call: updated, instructions: [{ op: 'hold' }], signals: [] };
     }
-    await logCallEvent(trx, call, 'agent_hung_up', { agentId: call.agent_id, cause });
+    // On an outbound call the second leg is the customer's.
+    await logCallEvent(trx, call, call.direction === 'out' ? 'customer_hung_up' : 'agent_hung_up', { agentId: call.agent_id, cause });
     const updated = await updateCall(trx, call, { agent_leg_id: null });
     return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
   });
@@ -227,7 +236,7 @@ export async function callEnded(ctx: Ctx, providerCallId: string, cause: string)
     const disposition =
       call.answered_at !== null
         ? 'answered'
-        : ({ ivr: call.disposition ?? 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended';
+        : (call.disposition ?? ({ ivr: 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended');
     const updated = await updateCall(trx, call, {
       state: 'ended',
       ended_at: endedAt,
@@ -323,4 +332,63 @@ async function calendarOpen(trx: Transaction<Database>, tenantId: string, flow: 
     },
     new Date(),
   );
+}
+
+/**
+ * An outbound call from the console: the platform rings the agent's phone first, on a channel
+ * that is the call's own; once they answer (`outboundAgentAnswered`) the customer is rung. The
+ * conversation is the agent's from the start.
+ */
+export async function placeOutboundCall(ctx: Ctx, input: { agentId: string; number: string }): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const phone = await agentEndpoint(trx, ctx.channel.tenantId, input.agentId);
+    if (!phone) throw new ValidationError("the agent's phone is offline or has no address for its status", [{ field: 'agentId', message: 'no phone to ring' }]);
+    const call = await trx
+      .insertInto('calls')
+      .values({
+        tenant_id: ctx.channel.tenantId,
+        channel_id: ctx.channel.id,
+        provider_call_id: randomUUID(),
+        direction: 'out',
+        from_number: phone.address,
+        to_number: input.number,
+        state: 'ringing',
+        ringing_at: now(),
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: input.agentId,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: null,
+        talk_seconds: null,
+        recording_ref: null,
+        disposition: null,
+        cause: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logCallEvent(trx, call, 'dialing_agent', { agentId: input.agentId, phone: phone.status });
+    return {
+      call,
+      instructions: [{ op: 'call-agent', phone, channelId: call.provider_call_id, timeoutSeconds: ctx.config.ringSeconds }],
+      signals: [callSignal(call, 'call.started', { from: phone.address, to: input.number, agentId: input.agentId }, { agentId: input.agentId })],
+    };
+  });
+}
+
+/** The agent picked up their side of an outbound call: now the customer's number rings. */
+export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    if (!call || call.state === 'ended' || call.agent_leg_id) return nothing(call);
+    const legId = randomUUID();
+    const updated = await updateCall(trx, call, { agent_leg_id: legId });
+    await logCallEvent(trx, call, 'dialing_customer', { number: call.to_number });
+    return {
+      call: updated,
+      instructions: [{ op: 'ring', agentId: call.agent_id ?? '', phone: { status: 'mobile', address: call.to_number }, legId, timeoutSeconds: ctx.config.ringSeconds, callerNumber: ctx.config.outboundCallerId ?? '' }],
+      signals: [],
+    };
+  });
 }
