@@ -79,7 +79,7 @@ export async function keyPressed(ctx: Ctx, providerCallId: string, key: string |
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
     // A key for a menu the caller already left (a late timer, a replayed webhook) changes nothing.
-    if (!call || call.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
+    if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
     const flow = await loadFlow(trx, ctx);
     if (!flow) return nothing(call);
     await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: call.ivr_menu, ...(key === null ? {} : { key }) });
@@ -192,7 +192,7 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
-    if (!call || call.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    if (call?.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
     const updated = await updateCall(trx, call, { state: 'answered', answered_at: call.answered_at ?? now() });
     await logCallEvent(trx, call, 'answered', { agentId: call.agent_id });
     const first = !call.answered_at;
