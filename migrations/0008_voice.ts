@@ -3,7 +3,7 @@ import { runStatements } from './run-statements.js';
 
 /**
  * The call center: phone menus (IVR) as data, where each agent's phone rings, and one call
- * record per call with its timeline. A call's conversation is found by its channel and thread
+ * record per call with its timeline; callback plans agents make for customers. A call's conversation is found by its channel and thread
  * key (the provider's call id), so the record needs no link the router would have to write.
  */
 const up = [
@@ -68,9 +68,28 @@ const up = [
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`,
   `CREATE INDEX call_events_call ON call_events (call_id, id)`,
+  `CREATE TABLE callback_plans (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    contact_id uuid NOT NULL,
+    phone text NOT NULL,
+    agent_id uuid NOT NULL,
+    due_at timestamptz NOT NULL,
+    note text NOT NULL DEFAULT '',
+    status text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'done', 'cancelled')),
+    result text,
+    call_id uuid REFERENCES calls(id) ON DELETE SET NULL,
+    created_by uuid,
+    reminded_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (tenant_id, contact_id) REFERENCES contacts(tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, agent_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX callback_plans_agent ON callback_plans (tenant_id, agent_id, status, due_at)`,
 ];
 
-const down = ['DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+const down = ['DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
 
 export const migration = {
   up: (db: Kysely<any>) => runStatements(db, up),

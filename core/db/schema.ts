@@ -513,6 +513,24 @@ export interface CallEventTable {
   at: Timestamp;
 }
 
+/** A callback an agent plans for a customer (回访计划); a job `voice.callback_due` reminds the agent when it is due. */
+export interface CallbackPlanTable {
+  id: Generated<string>;
+  tenant_id: string;
+  contact_id: string;
+  phone: string;
+  agent_id: string;
+  due_at: ColumnType<Date, Date | string, Date | string>;
+  note: Generated<string>;
+  status: Generated<'planned' | 'done' | 'cancelled'>;
+  result: string | null;
+  call_id: string | null;
+  created_by: string | null;
+  reminded_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -555,6 +573,7 @@ export interface Database {
   voice_endpoints: VoiceEndpointTable;
   calls: CallTable;
   call_events: CallEventTable;
+  callback_plans: CallbackPlanTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

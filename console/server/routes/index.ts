@@ -17,6 +17,7 @@ import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
+import { callbackPlanRoutes } from './callback-plans.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -35,6 +36,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...oidcRoutes(),
     ...apiTokenRoutes(),
     ...voiceRoutes(services.connectorDeps),
+    ...callbackPlanRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];
