@@ -87,9 +87,45 @@ const up = [
     FOREIGN KEY (tenant_id, agent_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
   )`,
   `CREATE INDEX callback_plans_agent ON callback_plans (tenant_id, agent_id, status, due_at)`,
+  `CREATE TABLE call_tasks (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL CHECK (ends_at > starts_at),
+    created_by uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, id)
+  )`,
+  `CREATE TABLE call_task_agents (
+    tenant_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    PRIMARY KEY (task_id, user_id),
+    FOREIGN KEY (tenant_id, task_id) REFERENCES call_tasks(tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE TABLE call_task_targets (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    position integer NOT NULL,
+    name text,
+    phone text NOT NULL,
+    contact_id uuid,
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'claimed', 'done')),
+    agent_id uuid,
+    claimed_at timestamptz,
+    result text,
+    note text,
+    done_at timestamptz,
+    UNIQUE (task_id, phone),
+    FOREIGN KEY (tenant_id, task_id) REFERENCES call_tasks(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX call_task_targets_next ON call_task_targets (task_id, status, position)`,
 ];
 
-const down = ['DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+const down = ['DROP TABLE call_task_targets', 'DROP TABLE call_task_agents', 'DROP TABLE call_tasks', 'DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
 
 export const migration = {
   up: (db: Kysely<any>) => runStatements(db, up),

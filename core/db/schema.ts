@@ -531,6 +531,40 @@ export interface CallbackPlanTable {
   updated_at: Timestamp;
 }
 
+/** An outbound call task (外呼任务): a time window, its agents, and the customers to call. */
+export interface CallTaskTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CallTaskAgentTable {
+  tenant_id: string;
+  task_id: string;
+  user_id: string;
+}
+
+/** One customer of a task; an agent claims it (one at a time), calls, and records the result. */
+export interface CallTaskTargetTable {
+  id: Generated<string>;
+  tenant_id: string;
+  task_id: string;
+  position: number;
+  name: string | null;
+  phone: string;
+  contact_id: string | null;
+  status: Generated<'pending' | 'claimed' | 'done'>;
+  agent_id: string | null;
+  claimed_at: NullableTimestamp;
+  result: string | null;
+  note: string | null;
+  done_at: NullableTimestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -574,6 +608,9 @@ export interface Database {
   calls: CallTable;
   call_events: CallEventTable;
   callback_plans: CallbackPlanTable;
+  call_tasks: CallTaskTable;
+  call_task_agents: CallTaskAgentTable;
+  call_task_targets: CallTaskTargetTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

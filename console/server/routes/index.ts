@@ -18,6 +18,7 @@ import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
+import { callTaskRoutes } from './call-tasks.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -37,6 +38,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...apiTokenRoutes(),
     ...voiceRoutes(services.connectorDeps),
     ...callbackPlanRoutes(),
+    ...callTaskRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];
