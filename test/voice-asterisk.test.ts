@@ -215,4 +215,34 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(contact.phone).toBe('13900000077');
     await waitFor(async () => (await callConversation(center.db, channelId, placed.providerCallId))?.status === 'resolved');
   }, 30_000);
+
+  it('moves a caller who waited too long to the overflow queue, whose agent is rung', async () => {
+    const db = center.db;
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const backup = await db.insertInto('groups').values({ tenant_id: company.tenantId, name: 'Backup' }).returning('id').executeTakeFirstOrThrow();
+    const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', company.tenantId).executeTakeFirstOrThrow();
+    const carol = await db
+      .insertInto('users')
+      .values({ tenant_id: company.tenantId, email: 'carol@ari-co.test', name: 'Carol', password_hash: null, role_id: role.id, account_status: 'active', agent_status: 'online', phone_status: 'ip_phone' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('group_members').values({ tenant_id: company.tenantId, group_id: backup.id, user_id: carol.id }).execute();
+    await db.insertInto('voice_endpoints').values({ tenant_id: company.tenantId, user_id: carol.id, sip: '1003', webrtc: null, mobile: null }).execute();
+    await db.updateTable('groups').set({ overflow_group_id: backup.id, overflow_after_seconds: 1 }).where('id', '=', company.sales).execute();
+
+    const callId = ari.incomingCall('+8613800000005');
+    await waitFor(() => played(callId).length > 0);
+    ari.pressKey(callId, '1');
+    await waitFor(async () => (await callConversation(db, channelId, callId))?.status === 'queued');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1003')[0], 10_000);
+    expect(leg.appArgs).toEqual(['agent', callId]);
+    expect((await callConversation(db, channelId, callId))?.group_id).toBe(backup.id);
+    ari.hangup(callId);
+    const call = await waitFor(async () => {
+      const c = await callRow(db, channelId, callId);
+      return c?.state === 'ended' ? c : undefined;
+    });
+    expect(call.disposition).toBe('abandoned_ringing');
+    await waitFor(() => !ari.channels.has(leg.id));
+  }, 20_000);
 });
