@@ -123,9 +123,24 @@ const up = [
     FOREIGN KEY (tenant_id, task_id) REFERENCES call_tasks(tenant_id, id) ON DELETE CASCADE
   )`,
   `CREATE INDEX call_task_targets_next ON call_task_targets (task_id, status, position)`,
+  `CREATE TABLE business_records (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    conversation_id uuid NOT NULL,
+    call_id uuid REFERENCES calls(id) ON DELETE SET NULL,
+    contact_id uuid NOT NULL,
+    subject text NOT NULL,
+    fields jsonb NOT NULL DEFAULT '{}',
+    body text NOT NULL DEFAULT '',
+    created_by uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX business_records_contact ON business_records (tenant_id, contact_id, created_at DESC)`,
 ];
 
-const down = ['DROP TABLE call_task_targets', 'DROP TABLE call_task_agents', 'DROP TABLE call_tasks', 'DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+const down = ['DROP TABLE business_records', 'DROP TABLE call_task_targets', 'DROP TABLE call_task_agents', 'DROP TABLE call_tasks', 'DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
 
 export const migration = {
   up: (db: Kysely<any>) => runStatements(db, up),

@@ -565,6 +565,21 @@ export interface CallTaskTargetTable {
   done_at: NullableTimestamp;
 }
 
+/** A business record (业务记录) written on a call (or any conversation): a subject, the tenant's custom fields, a text. */
+export interface BusinessRecordTable {
+  id: Generated<string>;
+  tenant_id: string;
+  conversation_id: string;
+  call_id: string | null;
+  contact_id: string;
+  subject: string;
+  fields: JsonDefault<Record<string, unknown>>;
+  body: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -611,6 +626,7 @@ export interface Database {
   call_tasks: CallTaskTable;
   call_task_agents: CallTaskAgentTable;
   call_task_targets: CallTaskTargetTable;
+  business_records: BusinessRecordTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

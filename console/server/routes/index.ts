@@ -19,6 +19,7 @@ import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
+import { businessRecordRoutes } from './business-records.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -39,6 +40,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...voiceRoutes(services.connectorDeps),
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
+    ...businessRecordRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];
