@@ -29,7 +29,7 @@ export default defineConnector({
   config: asteriskConfig,
   inbound: { kind: 'pull', run: runAsteriskLoop },
   normalize: normalizeCallSignal,
-  send: () => {
+  send: async () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
   },
   voice: {

@@ -36,7 +36,7 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
         clearTimer(call.provider_call_id);
         timers.set(
           call.provider_call_id,
-          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, menuId))), timeoutSeconds * 1000),
+          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, { menuId }))), timeoutSeconds * 1000),
         );
       };
       if (playbackId) afterPlayback.set(playbackId, startTimer);

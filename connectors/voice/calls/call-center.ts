@@ -59,7 +59,7 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
     if (!inserted) {
       // The platform told us twice: say again what the call is doing now.
       const call = (await lockCall(trx, ctx.channel.id, input.providerCallId))!;
-      return { call, instructions: await currentInstructions(trx, ctx, call), signals: [] };
+      return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
     }
     await logCallEvent(trx, inserted, 'started', { from: input.from, to: input.to });
     const started = callSignal(inserted, 'call.started', { from: input.from, to: input.to }, { hold: true });
@@ -74,11 +74,15 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
   });
 }
 
-/** The caller pressed a key in a menu, or (`key` null) let its time run out. */
-export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, menuId?: string): Promise<Reaction> {
+/** The caller pressed a key in a menu, or (`key` null) let its time run out; `menuId` is the menu the key answers. */
+export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, options: { menuId?: string | undefined; webhook?: boolean } = {}): Promise<Reaction> {
+  const { menuId } = options;
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
     // A key for a menu the caller already left (a late timer, a replayed webhook) changes nothing.
+    // A key for a menu the caller already left changes nothing. A webhook's retry (it names the
+    // menu) is answered again, with what was said then: the first answer may not have reached the bus.
+    if (call && call.state !== 'ivr' && options.webhook) return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
     if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
     const flow = await loadFlow(trx, ctx);
     if (!flow) return nothing(call);
@@ -231,7 +235,8 @@ export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Pro
 export async function callEnded(ctx: Ctx, providerCallId: string, cause: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
-    if (!call || call.state === 'ended') return nothing(call);
+    if (call?.state === 'ended') return { call, instructions: [], signals: signalsSoFar(call) };
+    if (!call) return nothing(call);
     const endedAt = new Date();
     const disposition =
       call.answered_at !== null
@@ -391,4 +396,17 @@ export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): P
       signals: [],
     };
   });
+}
+
+/**
+ * The signals a call has raised so far, rebuilt from its record. Their ids are fixed per call and
+ * kind, so sending them again (a provider's retry after a lost answer) stores nothing twice.
+ */
+function signalsSoFar(call: Call): CallSignal[] {
+  const signals = [callSignal(call, 'call.started', { from: call.from_number, to: call.to_number }, call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id } : undefined)];
+  if (call.queued_at && call.direction === 'in' && call.group_id) signals.push(callSignal(call, 'call.queued', { groupId: call.group_id }, { groupId: call.group_id }));
+  if (call.state === 'ended') {
+    signals.push(callSignal(call, 'call.ended', { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds }, { end: true }));
+  }
+  return signals;
 }
