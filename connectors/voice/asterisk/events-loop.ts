@@ -49,7 +49,16 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
 
   async function react(pending: Promise<Reaction>): Promise<void> {
     const reaction = await pending;
-    if (reaction.signals.length) await ctx.accept(reaction.signals);
+    // The call's state is committed: its signals must reach the bus, so a refusal is retried.
+    for (let attempt = 0; reaction.signals.length; attempt++) {
+      try {
+        await ctx.accept(reaction.signals);
+        break;
+      } catch (error) {
+        if (attempt >= 6 || ctx.signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
     if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ari, reaction.call, reaction.instructions, hooks);
   }
 
