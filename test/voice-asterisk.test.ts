@@ -245,4 +245,34 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(call.disposition).toBe('abandoned_ringing');
     await waitFor(() => !ari.channels.has(leg.id));
   }, 20_000);
+
+  it('gives an agent their after-call work time before the next call rings them', async () => {
+    const db = center.db;
+    await db.updateTable('groups').set({ overflow_group_id: null, overflow_after_seconds: null }).where('id', '=', company.sales).execute();
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    await db.updateTable('users').set({ phone_status: 'ip_phone' }).where('id', '=', company.agents.Alice!).execute();
+    await db.updateTable('voice_endpoints').set({ wrap_up_seconds: 3 }).where('user_id', '=', company.agents.Alice!).execute();
+
+    const first = ari.incomingCall('+8613800000006');
+    await waitFor(() => played(first).length > 0);
+    ari.pressKey(first, '1');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
+    ari.answer(leg.id);
+    await waitFor(async () => (await callRow(db, channelId, first))?.state === 'answered');
+    ari.hangup(first);
+    const ended = await waitFor(async () => {
+      const c = await callRow(db, channelId, first);
+      return c?.state === 'ended' ? c : undefined;
+    });
+
+    const second = ari.incomingCall('+8613800000007');
+    await waitFor(() => played(second).length > 0);
+    ari.pressKey(second, '1');
+    await waitFor(async () => (await callConversation(db, channelId, second))?.status === 'queued');
+    const next = await waitFor(() => ari.ringing('PJSIP/1001')[0], 15_000);
+    const ringing = await callRow(db, channelId, second);
+    expect(new Date(ringing!.ringing_at!).getTime() - new Date(ended.ended_at!).getTime()).toBeGreaterThanOrEqual(2900);
+    ari.hangup(second);
+    await waitFor(() => !ari.channels.has(next.id));
+  }, 30_000);
 });
