@@ -3,7 +3,7 @@ import { runStatements } from './run-statements.js';
 
 /**
  * The call center: phone menus (IVR) as data, where each agent's phone rings, and one call
- * record per call with its timeline. A call's conversation is found by its channel and thread
+ * record per call with its timeline; callback plans agents make for customers. A call's conversation is found by its channel and thread
  * key (the provider's call id), so the record needs no link the router would have to write.
  */
 const up = [
@@ -68,9 +68,79 @@ const up = [
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   )`,
   `CREATE INDEX call_events_call ON call_events (call_id, id)`,
+  `CREATE TABLE callback_plans (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    contact_id uuid NOT NULL,
+    phone text NOT NULL,
+    agent_id uuid NOT NULL,
+    due_at timestamptz NOT NULL,
+    note text NOT NULL DEFAULT '',
+    status text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'done', 'cancelled')),
+    result text,
+    call_id uuid REFERENCES calls(id) ON DELETE SET NULL,
+    created_by uuid,
+    reminded_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (tenant_id, contact_id) REFERENCES contacts(tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, agent_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX callback_plans_agent ON callback_plans (tenant_id, agent_id, status, due_at)`,
+  `CREATE TABLE call_tasks (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL CHECK (ends_at > starts_at),
+    created_by uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, id)
+  )`,
+  `CREATE TABLE call_task_agents (
+    tenant_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    PRIMARY KEY (task_id, user_id),
+    FOREIGN KEY (tenant_id, task_id) REFERENCES call_tasks(tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE TABLE call_task_targets (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    position integer NOT NULL,
+    name text,
+    phone text NOT NULL,
+    contact_id uuid,
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'claimed', 'done')),
+    agent_id uuid,
+    claimed_at timestamptz,
+    result text,
+    note text,
+    done_at timestamptz,
+    UNIQUE (task_id, phone),
+    FOREIGN KEY (tenant_id, task_id) REFERENCES call_tasks(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX call_task_targets_next ON call_task_targets (task_id, status, position)`,
+  `CREATE TABLE business_records (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    conversation_id uuid NOT NULL,
+    call_id uuid REFERENCES calls(id) ON DELETE SET NULL,
+    contact_id uuid NOT NULL,
+    subject text NOT NULL,
+    fields jsonb NOT NULL DEFAULT '{}',
+    body text NOT NULL DEFAULT '',
+    created_by uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations(tenant_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX business_records_contact ON business_records (tenant_id, contact_id, created_at DESC)`,
 ];
 
-const down = ['DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+const down = ['DROP TABLE business_records', 'DROP TABLE call_task_targets', 'DROP TABLE call_task_agents', 'DROP TABLE call_tasks', 'DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
 
 export const migration = {
   up: (db: Kysely<any>) => runStatements(db, up),

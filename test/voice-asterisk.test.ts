@@ -3,6 +3,8 @@ import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
+import { connectorDeps } from '../console/cli/gateway.js';
+import { loadChannelContext } from '../core/connector/channel-context.js';
 import { transferConversation } from '../router/conversations/transfer-conversation.js';
 
 /**
@@ -181,4 +183,96 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(mostRinging).toBe(1);
     expect(center.logs()).not.toContain('ari-secret');
   }, 40_000);
+
+  it("places an outbound call: the agent's phone rings first, then the customer's number, recorded and filed like an inbound call", async () => {
+    await center.db.updateTable('users').set({ phone_status: 'ip_phone' }).where('id', '=', company.agents.Alice!).execute();
+    const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: channelId });
+    const placed = await loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000077' }, loaded!.ctx);
+    const agentSide = await waitFor(() => ari.ringing('PJSIP/1001').find((c) => c.id === placed.providerCallId));
+    expect(agentSide.appArgs).toEqual(['outbound']);
+    ari.answer(agentSide.id);
+    const customer = await waitFor(() => ari.ringing('PJSIP/13900000077@trunk')[0]);
+    ari.answer(customer.id);
+    const answered = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, placed.providerCallId);
+      return call?.state === 'answered' ? call : undefined;
+    });
+    expect(answered).toMatchObject({ direction: 'out', to_number: '13900000077', agent_id: company.agents.Alice });
+    await waitFor(() => ari.recordings.includes(`call-${answered.id}`));
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, channelId, placed.providerCallId);
+      return c?.status === 'assigned' ? c : undefined;
+    });
+    expect(conversation.assignee_id).toBe(company.agents.Alice);
+    ari.hangup(customer.id);
+    const ended = await waitFor(async () => {
+      const call = await callRow(center.db, channelId, placed.providerCallId);
+      return call?.state === 'ended' ? call : undefined;
+    });
+    expect(ended.disposition).toBe('answered');
+    expect(await timeline(center.db, ended.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'customer_hung_up', 'ended']);
+    const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
+    expect(contact.phone).toBe('13900000077');
+    await waitFor(async () => (await callConversation(center.db, channelId, placed.providerCallId))?.status === 'resolved');
+  }, 30_000);
+
+  it('moves a caller who waited too long to the overflow queue, whose agent is rung', async () => {
+    const db = center.db;
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const backup = await db.insertInto('groups').values({ tenant_id: company.tenantId, name: 'Backup' }).returning('id').executeTakeFirstOrThrow();
+    const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', company.tenantId).executeTakeFirstOrThrow();
+    const carol = await db
+      .insertInto('users')
+      .values({ tenant_id: company.tenantId, email: 'carol@ari-co.test', name: 'Carol', password_hash: null, role_id: role.id, account_status: 'active', agent_status: 'online', phone_status: 'ip_phone' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('group_members').values({ tenant_id: company.tenantId, group_id: backup.id, user_id: carol.id }).execute();
+    await db.insertInto('voice_endpoints').values({ tenant_id: company.tenantId, user_id: carol.id, sip: '1003', webrtc: null, mobile: null }).execute();
+    await db.updateTable('groups').set({ overflow_group_id: backup.id, overflow_after_seconds: 1 }).where('id', '=', company.sales).execute();
+
+    const callId = ari.incomingCall('+8613800000005');
+    await waitFor(() => played(callId).length > 0);
+    ari.pressKey(callId, '1');
+    await waitFor(async () => (await callConversation(db, channelId, callId))?.status === 'queued');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1003')[0], 10_000);
+    expect(leg.appArgs).toEqual(['agent', callId]);
+    expect((await callConversation(db, channelId, callId))?.group_id).toBe(backup.id);
+    ari.hangup(callId);
+    const call = await waitFor(async () => {
+      const c = await callRow(db, channelId, callId);
+      return c?.state === 'ended' ? c : undefined;
+    });
+    expect(call.disposition).toBe('abandoned_ringing');
+    await waitFor(() => !ari.channels.has(leg.id));
+  }, 20_000);
+
+  it('gives an agent their after-call work time before the next call rings them', async () => {
+    const db = center.db;
+    await db.updateTable('groups').set({ overflow_group_id: null, overflow_after_seconds: null }).where('id', '=', company.sales).execute();
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    await db.updateTable('users').set({ phone_status: 'ip_phone' }).where('id', '=', company.agents.Alice!).execute();
+    await db.updateTable('voice_endpoints').set({ wrap_up_seconds: 3 }).where('user_id', '=', company.agents.Alice!).execute();
+
+    const first = ari.incomingCall('+8613800000006');
+    await waitFor(() => played(first).length > 0);
+    ari.pressKey(first, '1');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
+    ari.answer(leg.id);
+    await waitFor(async () => (await callRow(db, channelId, first))?.state === 'answered');
+    ari.hangup(first);
+    const ended = await waitFor(async () => {
+      const c = await callRow(db, channelId, first);
+      return c?.state === 'ended' ? c : undefined;
+    });
+
+    const second = ari.incomingCall('+8613800000007');
+    await waitFor(() => played(second).length > 0);
+    ari.pressKey(second, '1');
+    await waitFor(async () => (await callConversation(db, channelId, second))?.status === 'queued');
+    const next = await waitFor(() => ari.ringing('PJSIP/1001')[0], 15_000);
+    const ringing = await callRow(db, channelId, second);
+    expect(new Date(ringing!.ringing_at!).getTime() - new Date(ended.ended_at!).getTime()).toBeGreaterThanOrEqual(2900);
+    ari.hangup(second);
+    await waitFor(() => !ari.channels.has(next.id));
+  }, 30_000);
 });

@@ -5,6 +5,7 @@ import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
+import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import type { ConsoleServices } from './services.js';
 
@@ -26,6 +27,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   await hub.start();
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
   const routes = consoleRoutes(services);
+  const reminders = new CallbackReminders(ctx);
+  reminders.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -36,6 +39,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       app.route('/t/:tenant/api', api);
     },
     async stop() {
+      await reminders.stop();
       await hub.stop();
       services.mailer.close();
     },

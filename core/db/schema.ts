@@ -560,6 +560,73 @@ export interface CallEventTable {
   at: Timestamp;
 }
 
+/** A callback an agent plans for a customer (回访计划); a job `voice.callback_due` reminds the agent when it is due. */
+export interface CallbackPlanTable {
+  id: Generated<string>;
+  tenant_id: string;
+  contact_id: string;
+  phone: string;
+  agent_id: string;
+  due_at: ColumnType<Date, Date | string, Date | string>;
+  note: Generated<string>;
+  status: Generated<'planned' | 'done' | 'cancelled'>;
+  result: string | null;
+  call_id: string | null;
+  created_by: string | null;
+  reminded_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** An outbound call task (外呼任务): a time window, its agents, and the customers to call. */
+export interface CallTaskTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CallTaskAgentTable {
+  tenant_id: string;
+  task_id: string;
+  user_id: string;
+}
+
+/** One customer of a task; an agent claims it (one at a time), calls, and records the result. */
+export interface CallTaskTargetTable {
+  id: Generated<string>;
+  tenant_id: string;
+  task_id: string;
+  position: number;
+  name: string | null;
+  phone: string;
+  contact_id: string | null;
+  status: Generated<'pending' | 'claimed' | 'done'>;
+  agent_id: string | null;
+  claimed_at: NullableTimestamp;
+  result: string | null;
+  note: string | null;
+  done_at: NullableTimestamp;
+}
+
+/** A business record (业务记录) written on a call (or any conversation): a subject, the tenant's custom fields, a text. */
+export interface BusinessRecordTable {
+  id: Generated<string>;
+  tenant_id: string;
+  conversation_id: string;
+  call_id: string | null;
+  contact_id: string;
+  subject: string;
+  fields: JsonDefault<Record<string, unknown>>;
+  body: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantTable;
   roles: RoleTable;
@@ -607,6 +674,11 @@ export interface Database {
   voice_endpoints: VoiceEndpointTable;
   calls: CallTable;
   call_events: CallEventTable;
+  callback_plans: CallbackPlanTable;
+  call_tasks: CallTaskTable;
+  call_task_agents: CallTaskAgentTable;
+  call_task_targets: CallTaskTargetTable;
+  business_records: BusinessRecordTable;
 }
 
 export type Tenant = Selectable<TenantTable>;

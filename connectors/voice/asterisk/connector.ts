@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { followAssignment } from '../calls/call-center.js';
+import { followAssignment, placeOutboundCall } from '../calls/call-center.js';
 import { publishSignals } from '../calls/publish-signals.js';
 import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
@@ -29,13 +29,19 @@ export default defineConnector({
   config: asteriskConfig,
   inbound: { kind: 'pull', run: runAsteriskLoop },
   normalize: normalizeCallSignal,
-  send: () => {
+  send: async () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
   },
   voice: {
     async recording(reference, ctx) {
       if (!reference.startsWith('ari:')) throw ConnectorError.permanent('not a recording of this platform');
       return ariClientFor(ctx.config).recordingFile(reference.slice(4));
+    },
+    async dial(input, ctx) {
+      const reaction = await placeOutboundCall(ctx, input);
+      await publishSignals(ctx, reaction.signals);
+      await performOnAsterisk(ctx, ariClientFor(ctx.config), reaction.call!, reaction.instructions);
+      return { providerCallId: reaction.call!.provider_call_id };
     },
   },
   events: {

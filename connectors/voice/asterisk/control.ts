@@ -63,6 +63,15 @@ export async function performOnAsterisk(
           timeout: instruction.timeoutSeconds,
         });
         break;
+      case 'call-agent':
+        await ari.originate({
+          endpoint: dialString(ctx.config, instruction.phone),
+          channelId: instruction.channelId,
+          appArgs: 'outbound',
+          callerId: call.to_number,
+          timeout: instruction.timeoutSeconds,
+        });
+        break;
       case 'drop-leg':
         await ari.hangup(instruction.legId);
         break;

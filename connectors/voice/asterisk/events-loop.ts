@@ -1,6 +1,6 @@
 import type { PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, type Reaction } from '../calls/call-center.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, outboundAgentAnswered, type Reaction } from '../calls/call-center.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
 import type { AsteriskConfig } from './connector.js';
@@ -36,7 +36,7 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
         clearTimer(call.provider_call_id);
         timers.set(
           call.provider_call_id,
-          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, menuId))), timeoutSeconds * 1000),
+          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, { menuId }))), timeoutSeconds * 1000),
         );
       };
       if (playbackId) afterPlayback.set(playbackId, startTimer);
@@ -49,7 +49,16 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
 
   async function react(pending: Promise<Reaction>): Promise<void> {
     const reaction = await pending;
-    if (reaction.signals.length) await ctx.accept(reaction.signals);
+    // The call's state is committed: its signals must reach the bus, so a refusal is retried.
+    for (let attempt = 0; reaction.signals.length; attempt++) {
+      try {
+        await ctx.accept(reaction.signals);
+        break;
+      } catch (error) {
+        if (attempt >= 6 || ctx.signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
     if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ari, reaction.call, reaction.instructions, hooks);
   }
 
@@ -58,6 +67,7 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
       case 'StasisStart': {
         const { args, channel } = event as Extract<AriEvent, { type: 'StasisStart' }>;
         if (args[0] === 'agent') return react(agentAnswered(ctx, channel.id));
+        if (args[0] === 'outbound') return react(outboundAgentAnswered(ctx, channel.id));
         return react(callArrived(ctx, { providerCallId: channel.id, from: channel.caller.number || 'anonymous', to: channel.dialplan?.exten ?? '' }));
       }
       case 'ChannelDtmfReceived': {

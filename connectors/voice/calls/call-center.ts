@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isOpen } from '../../../core/calendar/business-hours.js';
 import type { ChannelContext } from '../../../core/connector/define.js';
+import { ValidationError } from '../../../core/errors.js';
 import type { Call, Database } from '../../../core/db/schema.js';
 import { enterFlow, parseFlow, pressKey, type Flow, type IvrStep } from '../../../core/voice/ivr.js';
 import { event } from '../../../core/domain/events.js';
@@ -11,7 +13,6 @@ import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
 import { callSignal, type CallSignal } from './signals.js';
 import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
-import { randomUUID } from 'node:crypto';
 
 /** What the call center decided about one happening on a call: what to do, and what to tell the router. */
 export interface Reaction {
@@ -58,7 +59,7 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
     if (!inserted) {
       // The platform told us twice: say again what the call is doing now.
       const call = (await lockCall(trx, ctx.channel.id, input.providerCallId))!;
-      return { call, instructions: await currentInstructions(trx, ctx, call), signals: [] };
+      return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
     }
     await logCallEvent(trx, inserted, 'started', { from: input.from, to: input.to });
     const started = callSignal(inserted, 'call.started', { from: input.from, to: input.to }, { hold: true });
@@ -73,12 +74,16 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
   });
 }
 
-/** The caller pressed a key in a menu, or (`key` null) let its time run out. */
-export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, menuId?: string): Promise<Reaction> {
+/** The caller pressed a key in a menu, or (`key` null) let its time run out; `menuId` is the menu the key answers. */
+export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, options: { menuId?: string | undefined; webhook?: boolean } = {}): Promise<Reaction> {
+  const { menuId } = options;
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
     // A key for a menu the caller already left (a late timer, a replayed webhook) changes nothing.
-    if (!call || call.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
+    // A key for a menu the caller already left changes nothing. A webhook's retry (it names the
+    // menu) is answered again, with what was said then: the first answer may not have reached the bus.
+    if (call && call.state !== 'ivr' && options.webhook) return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
+    if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
     const flow = await loadFlow(trx, ctx);
     if (!flow) return nothing(call);
     await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: call.ivr_menu, ...(key === null ? {} : { key }) });
@@ -144,7 +149,8 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
       .executeTakeFirst();
     if (conversation?.kind !== 'voice') return nothing();
     const call = await lockCall(trx, ctx.channel.id, conversation.thread_key);
-    if (!call || call.state === 'ended' || call.state === 'ivr') return nothing(call);
+    // Outbound calls belong to the agent who placed them; the router's view of them changes no phone.
+    if (!call || call.state === 'ended' || call.state === 'ivr' || call.direction === 'out') return nothing(call);
     const wanted = conversation.status === 'assigned' ? conversation.assignee_id : null;
     if (wanted && wanted === call.agent_id && (call.state === 'ringing' || call.state === 'answered')) return nothing(call);
     if (!wanted && call.state === 'queued') return nothing(call);
@@ -190,7 +196,7 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
-    if (!call || call.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    if (call?.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
     const updated = await updateCall(trx, call, { state: 'answered', answered_at: call.answered_at ?? now() });
     await logCallEvent(trx, call, 'answered', { agentId: call.agent_id });
     const first = !call.answered_at;
@@ -207,12 +213,19 @@ export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Pro
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
     if (!call || call.state === 'ended') return nothing(call);
+    if (call.state === 'ringing' && call.direction === 'out') {
+      // The customer did not pick up: the agent's side is hung up and the attempt filed.
+      const updated = await updateCall(trx, call, { agent_leg_id: null, disposition: /busy/i.test(cause) ? 'busy' : 'no_answer' });
+      await logCallEvent(trx, call, 'not_answered', { number: call.to_number, cause });
+      return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
+    }
     if (call.state === 'ringing') {
       const updated = await updateCall(trx, call, { state: 'queued', agent_leg_id: null });
       await logCallEvent(trx, call, 'not_answered', { agentId: call.agent_id, cause });
       return { call: updated, instructions: [{ op: 'hold' }], signals: [] };
     }
-    await logCallEvent(trx, call, 'agent_hung_up', { agentId: call.agent_id, cause });
+    // On an outbound call the second leg is the customer's.
+    await logCallEvent(trx, call, call.direction === 'out' ? 'customer_hung_up' : 'agent_hung_up', { agentId: call.agent_id, cause });
     const updated = await updateCall(trx, call, { agent_leg_id: null });
     return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
   });
@@ -222,12 +235,13 @@ export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Pro
 export async function callEnded(ctx: Ctx, providerCallId: string, cause: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
-    if (!call || call.state === 'ended') return nothing(call);
+    if (call?.state === 'ended') return { call, instructions: [], signals: signalsSoFar(call) };
+    if (!call) return nothing(call);
     const endedAt = new Date();
     const disposition =
       call.answered_at !== null
         ? 'answered'
-        : ({ ivr: call.disposition ?? 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended';
+        : (call.disposition ?? ({ ivr: 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended');
     const updated = await updateCall(trx, call, {
       state: 'ended',
       ended_at: endedAt,
@@ -323,4 +337,76 @@ async function calendarOpen(trx: Transaction<Database>, tenantId: string, flow: 
     },
     new Date(),
   );
+}
+
+/**
+ * An outbound call from the console: the platform rings the agent's phone first, on a channel
+ * that is the call's own; once they answer (`outboundAgentAnswered`) the customer is rung. The
+ * conversation is the agent's from the start.
+ */
+export async function placeOutboundCall(ctx: Ctx, input: { agentId: string; number: string }): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const phone = await agentEndpoint(trx, ctx.channel.tenantId, input.agentId);
+    if (!phone) throw new ValidationError("the agent's phone is offline or has no address for its status", [{ field: 'agentId', message: 'no phone to ring' }]);
+    const call = await trx
+      .insertInto('calls')
+      .values({
+        tenant_id: ctx.channel.tenantId,
+        channel_id: ctx.channel.id,
+        provider_call_id: randomUUID(),
+        direction: 'out',
+        from_number: phone.address,
+        to_number: input.number,
+        state: 'ringing',
+        ringing_at: now(),
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: input.agentId,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: null,
+        talk_seconds: null,
+        recording_ref: null,
+        disposition: null,
+        cause: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logCallEvent(trx, call, 'dialing_agent', { agentId: input.agentId, phone: phone.status });
+    return {
+      call,
+      instructions: [{ op: 'call-agent', phone, channelId: call.provider_call_id, timeoutSeconds: ctx.config.ringSeconds }],
+      signals: [callSignal(call, 'call.started', { from: phone.address, to: input.number, agentId: input.agentId }, { agentId: input.agentId })],
+    };
+  });
+}
+
+/** The agent picked up their side of an outbound call: now the customer's number rings. */
+export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const call = await lockCall(trx, ctx.channel.id, providerCallId);
+    if (!call || call.state === 'ended' || call.agent_leg_id) return nothing(call);
+    const legId = randomUUID();
+    const updated = await updateCall(trx, call, { agent_leg_id: legId });
+    await logCallEvent(trx, call, 'dialing_customer', { number: call.to_number });
+    return {
+      call: updated,
+      instructions: [{ op: 'ring', agentId: call.agent_id ?? '', phone: { status: 'mobile', address: call.to_number }, legId, timeoutSeconds: ctx.config.ringSeconds, callerNumber: ctx.config.outboundCallerId ?? '' }],
+      signals: [],
+    };
+  });
+}
+
+/**
+ * The signals a call has raised so far, rebuilt from its record. Their ids are fixed per call and
+ * kind, so sending them again (a provider's retry after a lost answer) stores nothing twice.
+ */
+function signalsSoFar(call: Call): CallSignal[] {
+  const signals = [callSignal(call, 'call.started', { from: call.from_number, to: call.to_number }, call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id } : undefined)];
+  if (call.queued_at && call.direction === 'in' && call.group_id) signals.push(callSignal(call, 'call.queued', { groupId: call.group_id }, { groupId: call.group_id }));
+  if (call.state === 'ended') {
+    signals.push(callSignal(call, 'call.ended', { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds }, { end: true }));
+  }
+  return signals;
 }

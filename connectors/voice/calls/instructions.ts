@@ -14,6 +14,8 @@ export type Instruction =
   | { op: 'hold'; announce?: Prompt }
   /** Ring an agent's phone on a leg of its own; when it answers, it joins the caller. */
   | { op: 'ring'; agentId: string; phone: AgentPhone; legId: string; timeoutSeconds: number; callerNumber: string }
+  /** An outbound call starts at the agent: ring their phone on the call's own channel; when they answer, the customer is rung. */
+  | { op: 'call-agent'; phone: AgentPhone; channelId: string; timeoutSeconds: number }
   /** Hang up an agent's leg (ringing or talking) and keep the caller. */
   | { op: 'drop-leg'; legId: string }
   /** Connect the answered agent's leg with the caller (and record, when the channel does). */

@@ -7,6 +7,7 @@ export const callCenterSettings = {
   ringSeconds: z.number().int().min(5).max(120).default(20).describe("How long an agent's phone rings"),
   recordCalls: z.boolean().default(true).describe('Record answered calls'),
   voicemailSeconds: z.number().int().min(10).max(600).default(120),
+  outboundCallerId: z.string().max(64).optional().describe('The number customers see on outbound calls'),
 };
 
 export interface CallCenterSettings {
@@ -15,4 +16,5 @@ export interface CallCenterSettings {
   ringSeconds: number;
   recordCalls: boolean;
   voicemailSeconds: number;
+  outboundCallerId?: string | undefined;
 }

@@ -73,7 +73,7 @@ export default defineConnector({
   config: ctiConfig,
   inbound: { kind: 'http', routes: [ctiRoute] },
   normalize: normalizeCallSignal,
-  send: () => {
+  send: async () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
   },
 });

@@ -40,7 +40,11 @@ export async function reportedNewCall(
       .onConflict((oc) => oc.columns(['channel_id', 'provider_call_id']).doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (!call) return [];
+    if (!call) {
+      // Told twice (the first answer may have been lost with the broker): the same signal again; the router stores it once.
+      const known = (await lockCall(trx, ctx.channel.id, input.callId))!;
+      return [callSignal(known, 'call.started', { from: known.from_number, to: known.to_number, queue: input.queue ?? null }, { hold: true })];
+    }
     await logCallEvent(trx, call, 'started', { from: input.from, to: input.to, ...(input.queue ? { queue: input.queue } : {}) });
     return [callSignal(call, 'call.started', { from: input.from, to: input.to, queue: input.queue ?? null }, { hold: true })];
   });
@@ -75,7 +79,10 @@ export async function reportedAnswer(
   const agentId = await agentNamed(ctx, input.answeringNumber, input.users);
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, input.callId);
-    if (!call || call.state === 'ended' || call.state === 'answered') return [];
+    if (!call) return [];
+    if (call.state === 'ended' || call.state === 'answered') {
+      return call.answered_at ? [callSignal(call, 'call.answered', { agentId: call.agent_id }, call.agent_id ? { agentId: call.agent_id } : undefined)] : [];
+    }
     const updated = await updateCall(trx, call, { state: 'answered', answered_at: now(), agent_id: agentId ?? null });
     await logCallEvent(trx, call, 'answered', { agentId: agentId ?? null, answeringNumber: input.answeringNumber ?? null });
     return [callSignal(updated, 'call.answered', { agentId: agentId ?? null }, agentId ? { agentId } : undefined)];

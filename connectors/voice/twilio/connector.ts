@@ -31,7 +31,7 @@ export default defineConnector({
   config: twilioConfig,
   inbound: { kind: 'http', routes: twilioRoutes },
   normalize: normalizeCallSignal,
-  send: () => {
+  send: async () => {
     throw ConnectorError.permanent('a phone channel carries calls, not written replies');
   },
   voice: {

@@ -71,7 +71,7 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
   // <Gather> action: the key pressed, or (timeout=1, from the <Redirect> after it) none.
   route('/twilio/gather', async (form, request, ctx) => {
     const digits = request.query.timeout ? null : (form.get('Digits') ?? '').slice(0, 1) || null;
-    return answer(ctx, await keyPressed(ctx, required(form, 'CallSid'), digits, request.query.menu));
+    return answer(ctx, await keyPressed(ctx, required(form, 'CallSid'), digits, { menuId: request.query.menu, webhook: true }));
   }),
   // The waiting loop: on hold until an agent rings.
   route('/twilio/wait', async (form, _request, ctx) => answer(ctx, await whatNow(ctx, required(form, 'CallSid')))),

@@ -91,6 +91,7 @@ export function renderTwiml(instructions: readonly Instruction[], options: Twiml
         break;
       // Twilio answers by itself, connects the <Dial> itself, and drops a leg when the call leaves it.
       case 'answer':
+      case 'call-agent':
       case 'connect':
       case 'drop-leg':
         break;

@@ -4,6 +4,8 @@ import type { EventEnvelope } from '../../../core/outbox/outbox.js';
 
 /** Events about people rather than conversations, which everyone signed in to the company may see. */
 const COMPANY_WIDE = new Set(['agent.status', 'agent.presence']);
+/** Events for one agent (`payload.agentId`). */
+const PERSONAL = new Set(['callback.due']);
 
 /**
  * Whether an event may go to a signed-in user: only their own company's; an event about a
@@ -16,5 +18,7 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   if (conversation && typeof conversation === 'object') {
     return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null });
   }
+  // Personal reminders go to their agent only.
+  if (PERSONAL.has(envelope.kind)) return envelope.payload.agentId === principal.userId;
   return COMPANY_WIDE.has(envelope.kind);
 }

@@ -18,6 +18,9 @@ import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
 import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
+import { callbackPlanRoutes } from './callback-plans.js';
+import { callTaskRoutes } from './call-tasks.js';
+import { businessRecordRoutes } from './business-records.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -37,6 +40,9 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...oidcRoutes(),
     ...apiTokenRoutes(),
     ...voiceRoutes(services.connectorDeps),
+    ...callbackPlanRoutes(),
+    ...callTaskRoutes(),
+    ...businessRecordRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

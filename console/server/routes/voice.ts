@@ -283,7 +283,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       summary: "A call's recording, streamed through the server for those who may see the call",
       access: { permission: 'calls.listen' },
       params: idParams,
-      handler: async ({ c, ctx, tenant, auth, params }) => {
+      handler: async ({ ctx, tenant, auth, params }) => {
         const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
         if (!call.recording_ref || !connectorDeps) throw new NotFoundError('recording');
         const loaded = await loadChannelContext(await connectorDeps(), { id: call.channel_id });

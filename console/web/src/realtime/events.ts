@@ -17,6 +17,7 @@ const known: Record<EventKind, true> = {
   'agent.status': true,
   'agent.capacity': true,
   'call.ringing': true,
+  'callback.due': true,
   typing: true,
 };
 const kinds: ReadonlySet<string> = new Set(Object.keys(known));
