@@ -73,6 +73,13 @@ try {
       `${JSON.stringify({ scenario: 'pipeline-mixed', part: part + 1, messages: slice.length, conversations: customersSoFar[Math.min(MIXED, (part + 1) * fifth) - 1], batch: BATCH, database: handle.kind, msg_per_s: Math.round(slice.length / seconds), rows_read_per_message: handle.kind === 'pg' ? Math.round(read / slice.length) : null })}\n`,
     );
   }
+  if (handle.kind === 'pg') {
+    // On stderr: the tables read the most (an unselective index or a count that grows shows here).
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const { rows } = await sql<Record<string, string>>`select relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup from pg_stat_user_tables
+      order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 6`.execute(handle.db);
+    for (const r of rows) process.stderr.write(`routing-pipeline: table ${r.relname}: ${r.seq_scan} sequential scans read ${r.seq_tup_read} rows; ${r.idx_scan} index scans fetched ${r.idx_tup_fetch} rows; ${r.n_live_tup} rows\n`);
+  }
 } finally {
   await handle.drop();
 }
