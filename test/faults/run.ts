@@ -6,6 +6,8 @@
 //   kill-router       SIGKILL one of two router processes mid-stream (three times), start it again
 //   duplicates        every webhook sent two or three times, some copies at the same moment
 //   kill-console      SIGKILL the console process holding the admin's socket, start it again
+//   reduced           what CI runs (test/faults/faults.test.ts): duplicates, a router and the
+//                     console killed, in one stream (FAULTS_MESSAGES, default 2,000 for this one)
 //   restart-broker    `rabbitmqctl stop_app` / `start_app` mid-stream — runs only with
 //                     FAULTS_BROKER_STOP and FAULTS_BROKER_START set to the commands to use
 //   restart-database  PostgreSQL restarted mid-stream — only with FAULTS_DATABASE_RESTART set
@@ -19,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
-import { MUST_BE_ZERO, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
+import { MUST_BE_ZERO, reducedFaults, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const AMQP_URL = process.env.AMQP_URL;
@@ -35,7 +37,7 @@ const commands = {
   restartDatabase: process.env.FAULTS_DATABASE_RESTART,
 };
 const spread = (kind: FaultKind, times: number) => Array.from({ length: times }, (_, i) => ({ at: (i + 1) / (times + 1), kind }));
-const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; skip?: string }[] = [
+const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; skip?: string; only?: boolean }[] = [
   { name: 'kill-router', faults: spread('kill-router', 3) },
   { name: 'duplicates', faults: [], duplicateSends: true },
   { name: 'kill-console', faults: spread('kill-console', 2) },
@@ -49,6 +51,8 @@ const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; dupl
     faults: spread('restart-database', 1),
     skip: commands.restartDatabase ? undefined : 'set FAULTS_DATABASE_RESTART (PostgreSQL is restarted for everyone using it)',
   },
+  // Only when named: the others cover it.
+  { name: 'reduced', faults: [], only: true },
 ];
 const wanted = process.argv.slice(2);
 
@@ -64,7 +68,7 @@ async function admin(text: string): Promise<void> {
 
 let bad = 0;
 for (const scenario of scenarios) {
-  if (wanted.length && !wanted.includes(scenario.name)) continue;
+  if (wanted.length ? !wanted.includes(scenario.name) : scenario.only) continue;
   if (scenario.skip) {
     process.stdout.write(`${JSON.stringify({ scenario: scenario.name, skipped: scenario.skip })}\n`);
     continue;
@@ -77,6 +81,7 @@ for (const scenario of scenarios) {
     const handle = openPgDatabase(url.toString(), 2);
     await migrateUp(handle.db);
     await handle.close();
+    const reduced = scenario.name === 'reduced' ? reducedFaults(Number(process.env.FAULTS_MESSAGES ?? 2000)) : {};
     const options: ScenarioOptions = {
       name: scenario.name,
       databaseUrl: url.toString(),
@@ -90,8 +95,9 @@ for (const scenario of scenarios) {
       faults: scenario.faults,
       commands,
       log,
+      ...reduced,
     };
-    log(`${scenario.name}: ${MESSAGES} messages`);
+    log(`${scenario.name}: ${options.messages} messages`);
     const audit = await runScenario(options);
     if (MUST_BE_ZERO.some((k) => audit[k] !== 0)) bad++;
     process.stdout.write(`${JSON.stringify(audit)}\n`);

@@ -380,3 +380,21 @@ async function audit(db: World['db'], world: World, accepted: Set<string>, optio
 
 /** The figures that must be 0. */
 export const MUST_BE_ZERO = ['lost', 'duplicates', 'double_assigned', 'over_capacity', 'order_violations', 'invariant_violations'] as const;
+
+/**
+ * The reduced run CI makes (test/faults/faults.test.ts, `npm run faults -- reduced`): every
+ * webhook sent two or three times, a router killed at 30% of the stream and the console at 60%.
+ */
+export function reducedFaults(messages: number): Pick<ScenarioOptions, 'messages' | 'customers' | 'agents' | 'inFlight' | 'duplicateSends' | 'faults'> {
+  return {
+    messages,
+    customers: Math.max(20, Math.round(messages / 10)),
+    agents: 10,
+    inFlight: 48,
+    duplicateSends: true,
+    faults: [
+      { at: 0.3, kind: 'kill-router' },
+      { at: 0.6, kind: 'kill-console' },
+    ],
+  };
+}
