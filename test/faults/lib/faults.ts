@@ -256,7 +256,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       for (const fault of faults) {
         while (streaming && accepted.size < fault.at * options.messages) await sleep(50);
         if (!streaming) break;
-        log(`${options.name}: ${fault.kind} at ${accepted.size} accepted`);
+        const at = accepted.size;
+        log(`${options.name}: ${fault.kind} at ${at} accepted`);
         if (fault.kind === 'kill-router') {
           await kill('router-a');
           await sleep(500);
@@ -274,7 +275,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         } else {
           await runCommand(options.commands!.restartDatabase!);
         }
-        done.push(`${fault.kind}@${accepted.size}`);
+        done.push(`${fault.kind}@${at}`);
       }
     })();
     await Promise.all(Array.from({ length: Math.min(inFlight, customers) }, lane));
