@@ -10,4 +10,6 @@ export interface RouterDeps {
   /** Asked for a pass right after a commit that wrote events. */
   relay: { poke(): void };
   logger: Logger;
+  /** Where routing times go (the process's /metrics); absent in narrow test setups. */
+  metrics?: { routingDecision: { observe(seconds: number): void } };
 }

@@ -19,6 +19,12 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    routingDecision: new Histogram({
+      name: 'switchboard_routing_decision_seconds',
+      help: 'Time to route one new or reopened conversation inside its batch: rules, candidates, pick, and the assignment or queueing written',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
   };
 }
 

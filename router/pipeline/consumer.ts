@@ -18,6 +18,8 @@ export interface InboundConsumerOptions {
  */
 export function inboundBatchHandler(deps: RouterDeps) {
   const db = deps.database.db;
+  const histogram = deps.metrics?.routingDecision;
+  const options = histogram ? { observeRouting: (seconds: number) => histogram.observe(seconds) } : {};
   return async (deliveries: Delivery[]): Promise<BatchFailures | undefined> => {
     const failed: BatchFailures['failed'] = [];
     const good: { delivery: Delivery; envelope: InboundEnvelope }[] = [];
@@ -29,14 +31,14 @@ export function inboundBatchHandler(deps: RouterDeps) {
       }
     }
     try {
-      const outcome = await db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope)));
+      const outcome = await db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope), options));
       for (const [index, error] of outcome.rejected) failed.push({ delivery: good[index]!.delivery, error });
       for (const rule of outcome.invalidRules) deps.logger.warn({ tenantId: rule.tenantId, rule: rule.id, name: rule.name, problem: rule.problem }, 'routing rule skipped: invalid');
     } catch (error) {
       deps.logger.warn({ err: errorMessage(error), size: good.length }, 'inbound batch failed; handling its messages one by one');
       for (const item of good) {
         try {
-          const outcome = await db.transaction().execute((trx) => processInbound(trx, [item.envelope]));
+          const outcome = await db.transaction().execute((trx) => processInbound(trx, [item.envelope], options));
           const rejected = outcome.rejected.get(0);
           if (rejected) failed.push({ delivery: item.delivery, error: rejected });
         } catch (single) {

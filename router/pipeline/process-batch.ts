@@ -28,7 +28,11 @@ export interface InboundOutcome {
  * every event in the outbox. Ordered per tenant locks (see ../locking.ts) keep it deadlock-free
  * beside other router processes and console actions.
  */
-export async function processInbound(trx: Transaction<Database>, envelopes: readonly InboundEnvelope[]): Promise<InboundOutcome> {
+export async function processInbound(
+  trx: Transaction<Database>,
+  envelopes: readonly InboundEnvelope[],
+  options: { observeRouting?: (seconds: number) => void } = {},
+): Promise<InboundOutcome> {
   const outcome: InboundOutcome = { stored: 0, duplicates: 0, rejected: new Map(), invalidRules: [] };
   if (envelopes.length === 0) return outcome;
   const events = new EventLog();
@@ -186,7 +190,7 @@ export async function processInbound(trx: Transaction<Database>, envelopes: read
       await lockTenantRouting(trx, tenantId);
     }
   }
-  const routed = await routeNewConversations(trx, events, [...toRoute.values()], configs);
+  const routed = await routeNewConversations(trx, events, [...toRoute.values()], configs, options.observeRouting);
   for (const conversation of conversations.values()) {
     if (!toEnd.has(conversation.id)) continue;
     const current = routed.get(conversation.id) ?? conversation;

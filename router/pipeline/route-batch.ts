@@ -30,6 +30,8 @@ export async function routeNewConversations(
   events: EventLog,
   toRoute: readonly ToRoute[],
   configs: ReadonlyMap<string, RoutingConfig>,
+  /** Told how long each conversation's routing took (seconds), the pool's first read included. */
+  observe?: (seconds: number) => void,
 ): Promise<Map<string, Conversation>> {
   const routed = new Map<string, Conversation>();
   const tenants = [...new Set(toRoute.map((r) => r.envelope.tenantId))].sort();
@@ -40,7 +42,9 @@ export async function routeNewConversations(
     const mine = toRoute.filter((r) => r.envelope.tenantId === tenantId);
     if ([...config.groups.values()].some((g) => g.strategy === 'sticky')) await pool.preloadPreviousAgents(mine.map((r) => r.contact.id));
     for (const item of mine) {
+      const started = performance.now();
       const placed = await routeConversation(trx, events, pool, item.conversation, config, factsOf(item, config), item.previousAssigneeId, item.override);
+      observe?.((performance.now() - started) / 1000);
       routed.set(placed.id, placed);
     }
   }

@@ -42,6 +42,8 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 200);
 const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 20_000);
 const NAMESPACE = process.env.BUS_NAMESPACE || 'bench';
 /** Which scenarios to run (comma-separated names, default both): `throughput`, `latency`. */
+/** A name for the throughput scenario's JSON line instead of "throughput" (the sweep sets it). */
+const LABEL = process.env.BENCH_LABEL || 'throughput';
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,latency').split(',').map((s) => s.trim());
 const SECRET_KEY = 'be'.repeat(32);
 const TEXT = 'Hello, I need help with my order 12345, it has not arrived yet.';
@@ -154,6 +156,31 @@ async function reportScans(): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The router's routing-time histogram (cumulative bucket counts by upper bound, seconds), from its /metrics. */
+async function routingHistogram(url: string): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const match of text.matchAll(/^switchboard_routing_decision_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) {
+      buckets.set(match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]), Number(match[2]));
+    }
+  } catch {
+    /* no figure */
+  }
+  return buckets;
+}
+
+/** The upper bound (ms) of the bucket that holds quantile q of what was observed between two reads. */
+function histogramQuantile(before: Map<number, number>, after: Map<number, number>, q: number): { count: number; ms: number | null } {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  if (count <= 0) return { count: 0, ms: null };
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * count) return { count, ms: Number.isFinite(bound) ? bound * 1000 : null };
+  }
+  return { count, ms: null };
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -299,6 +326,7 @@ try {
   const router = startSwitchboard('router', routerPort);
   await waitReady(`http://127.0.0.1:${routerPort}`, router);
   const processes = { gateway_console: web, router };
+  const routerUrl = `http://127.0.0.1:${routerPort}`;
 
   // The company: signed up through the API (so the admin can sign in), agents and groups as the tests seed them.
   const slug = 'bench';
@@ -359,6 +387,7 @@ try {
     const postgresBefore = cpuSecondsOfCommand('postgres');
     const selfBefore = process.cpuUsage();
     const dbBefore = await databaseCounters();
+    const routingBefore = await routingHistogram(routerUrl);
     const { result } = await runLoad({ url: hooksUrl, apiKey, messages, rate, prefix });
     // Drain: wait until every accepted message reached the feed, or nothing new came for DRAIN_MS.
     let lastCount = -1;
@@ -374,6 +403,7 @@ try {
     }
     await sleep(1200); // PostgreSQL flushes its statistics about once a second
     const dbAfter = await databaseCounters();
+    const routing = histogramQuantile(routingBefore, await routingHistogram(routerUrl), 0.99);
     const latencies: number[] = [];
     let lastSeen = 0;
     let lost = 0;
@@ -417,9 +447,12 @@ try {
         ratio_to_raw: Number((msgsPerS / raw.msgs_per_s).toFixed(3)),
         payload_bytes: payloadSize,
         agents: AGENTS,
+        routing_decision_p99_ms: routing.ms,
+        routing_decisions: routing.count,
         rss_mb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.rss_mb])),
         peak_rss_mb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.hwm_mb])),
         cpu_seconds: cpu,
+        cpu_ms_per_message: Number(((Object.values(cpu).reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.ids.length)).toFixed(2)),
         db_per_message: {
           commits: Number(((dbAfter.commits - dbBefore.commits) / Math.max(1, result.ids.length)).toFixed(2)),
           rows_read: Number(((dbAfter.returned - dbBefore.returned) / Math.max(1, result.ids.length)).toFixed(1)),
@@ -430,7 +463,7 @@ try {
     );
   };
 
-  if (SCENARIOS.includes('throughput')) await scenario('throughput', MESSAGES, 0, 'tp');
+  if (SCENARIOS.includes('throughput')) await scenario(LABEL, MESSAGES, 0, 'tp');
   if (SCENARIOS.includes('latency')) {
     await sleep(2000);
     await scenario(`latency_at_${RATE}`, RATE * RATE_SECONDS, RATE, 'lat');

@@ -1,12 +1,17 @@
 // Inbound messages through the router's pipeline (dedupe, identify, thread, route, assign, outbox)
 // in batches, as one shard consumer commits them. Scenarios: new conversations (every message
-// from a new customer), follow-ups (messages into open conversations). 20 agents online, rules on.
-// Uses DATABASE_URL (a fresh database beside it) if set, else an in-memory PGlite.
+// from a new customer), follow-ups (messages into open conversations), and the end-to-end mix
+// (30% from new customers, 70% into open conversations; BENCH_MIXED messages, default 10,000) in
+// fifths, to show whether the cost per message grows as conversations pile up. 20 agents online,
+// rules on. Needs no broker. Uses DATABASE_URL (a fresh database beside it) if set, else an
+// in-memory PGlite; on PostgreSQL it also reports the rows read per message.
 import { processInbound } from '../../router/pipeline/process-batch.js';
 import { freshDatabase } from '../support/services.js';
-import { addAgent, addGroup, addRule, createWorld, customerMessages, setDefaultGroup } from '../support/router-world.js';
+import { sql } from 'kysely';
+import { addAgent, addGroup, addRule, createWorld, customerMessages, envelope, setDefaultGroup } from '../support/router-world.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const MIXED = Number(process.env.BENCH_MIXED ?? 10_000);
 const handle = await freshDatabase();
 try {
   const world = await createWorld(handle.db, 'pipeline-bench');
@@ -14,7 +19,7 @@ try {
   const sales = await addGroup(world, 'Sales', { strategy: 'least_busy' });
   await setDefaultGroup(world, support);
   await addRule(world, 1, [{ type: 'keyword', anyOf: ['buy'] }], { groupId: sales });
-  for (let i = 0; i < 20; i++) await addAgent(world, `agent-${i}`, { groups: i % 2 ? [support] : [support, sales], capacity: { chat: 100 } });
+  for (let i = 0; i < 20; i++) await addAgent(world, `agent-${i}`, { groups: i % 2 ? [support] : [support, sales], capacity: { chat: 100 + Math.ceil(MIXED / 20) } });
 
   const scenario = async (name: string, envelopes: ReturnType<typeof customerMessages>) => {
     const latencies: number[] = [];
@@ -33,6 +38,48 @@ try {
   };
   await scenario('pipeline-new-conversations', customerMessages(world, 2000, 1, 'new'));
   await scenario('pipeline-follow-ups', customerMessages(world, 200, 10, 'new').slice(200));
+
+  // The end-to-end bench's mix, in fifths.
+  let rng = 0x2545f491;
+  const random = () => {
+    rng ^= rng << 13;
+    rng ^= rng >>> 17;
+    rng ^= rng << 5;
+    return (rng >>> 0) / 0x1_0000_0000;
+  };
+  let customers = 0;
+  const customersSoFar: number[] = [];
+  const mixed = Array.from({ length: MIXED }, (_, i) => {
+    const customer = customers === 0 || random() < 0.3 ? customers++ : Math.floor(random() * customers);
+    customersSoFar.push(customers);
+    return envelope(world, { from: `mix-${customer}`, id: `mix-${i}`, text: `${customer % 5 === 0 ? 'buy ' : ''}message ${i}` });
+  });
+  const rowsRead = async () => {
+    if (handle.kind !== 'pg') return 0;
+    await sql`select pg_stat_clear_snapshot()`.execute(handle.db);
+    const { rows } = await sql<{ n: string }>`select tup_returned + tup_fetched as n from pg_stat_database where datname = current_database()`.execute(handle.db);
+    return Number(rows[0]?.n ?? 0);
+  };
+  const fifth = Math.ceil(MIXED / 5);
+  for (let part = 0; part < 5; part++) {
+    const slice = mixed.slice(part * fifth, (part + 1) * fifth);
+    const before = await rowsRead();
+    const start = performance.now();
+    for (let i = 0; i < slice.length; i += BATCH) await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH)));
+    const seconds = (performance.now() - start) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 700)); // statistics are flushed about once a second
+    const read = (await rowsRead()) - before;
+    process.stdout.write(
+      `${JSON.stringify({ scenario: 'pipeline-mixed', part: part + 1, messages: slice.length, conversations: customersSoFar[Math.min(MIXED, (part + 1) * fifth) - 1], batch: BATCH, database: handle.kind, msg_per_s: Math.round(slice.length / seconds), rows_read_per_message: handle.kind === 'pg' ? Math.round(read / slice.length) : null })}\n`,
+    );
+  }
+  if (handle.kind === 'pg') {
+    // On stderr: the tables read the most (an unselective index or a count that grows shows here).
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const { rows } = await sql<Record<string, string>>`select relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup from pg_stat_user_tables
+      order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 6`.execute(handle.db);
+    for (const r of rows) process.stderr.write(`routing-pipeline: table ${r.relname}: ${r.seq_scan} sequential scans read ${r.seq_tup_read} rows; ${r.idx_scan} index scans fetched ${r.idx_tup_fetch} rows; ${r.n_live_tup} rows\n`);
+  }
 } finally {
   await handle.drop();
 }

@@ -1,0 +1,401 @@
+// One fault scenario: Switchboard as separate processes (gateway, console, two routers) on the
+// real PostgreSQL and RabbitMQ, customers streaming messages through the app API with senders
+// that retry whatever got no 2xx (as real providers do), faults injected at set points of the
+// stream, and at the end an audit of the database: was every accepted message stored once, in
+// the order its customer sent it, and did every conversation go to one agent within capacity?
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { builtInConnectors } from '../../../connectors/index.js';
+import { loadConfig } from '../../../core/config/config.js';
+import { createChannel } from '../../../core/connector/channels.js';
+import { loadConnectors } from '../../../core/connector/registry.js';
+import { openPgDatabase } from '../../../core/db/pg/pg-database.js';
+import { assignmentViolations } from '../../support/assignment-invariants.js';
+import { addAgent, addGroup, setDefaultGroup, type World } from '../../support/router-world.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export type FaultKind = 'kill-router' | 'kill-console' | 'restart-broker' | 'restart-database';
+
+export interface ScenarioOptions {
+  name: string;
+  /** A migrated database of its own (its URL). */
+  databaseUrl: string;
+  amqpUrl: string;
+  namespace: string;
+  messages: number;
+  customers?: number;
+  agents?: number;
+  inFlight?: number;
+  /** Send every message two or three times (a provider that redelivers webhooks). */
+  duplicateSends?: boolean;
+  /** Faults, each when this fraction of the messages has been accepted. */
+  faults?: { at: number; kind: FaultKind }[];
+  /** Shell commands for the faults that restart a shared service (never run unless given). */
+  commands?: { stopBroker?: string; startBroker?: string; restartDatabase?: string };
+  /** How long to wait for the stored count to reach the accepted count. */
+  settleMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Audit {
+  scenario: string;
+  messages: number;
+  /** Distinct messages that got a 2xx. */
+  accepted: number;
+  /** Messages that never got a 2xx within the sender's patience (not a loss: the sender knows). */
+  unaccepted: number;
+  /** HTTP requests sent (retries and duplicate sends included) and how many got no 2xx. */
+  requests: number;
+  failed_requests: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  double_assigned: number;
+  over_capacity: number;
+  order_violations: number;
+  /** Other breaches of the assignment invariants (log and load counters disagreeing). */
+  invariant_violations: number;
+  faults: string[];
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runCommand(command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+  });
+}
+
+const ID_IN_TEXT = /\[(\S+)\]$/;
+
+/** Runs one scenario and audits it. Never throws for a finding: the audit carries them. */
+export async function runScenario(options: ScenarioOptions): Promise<Audit> {
+  const log = options.log ?? (() => {});
+  const customers = options.customers ?? Math.max(10, Math.round(options.messages / 10));
+  const agentCount = options.agents ?? 10;
+  const inFlight = options.inFlight ?? 64;
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-faults-'));
+  const secretKey = 'fa'.repeat(32);
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    AMQP_URL: options.amqpUrl,
+    BUS_NAMESPACE: options.namespace,
+    BUS_QUEUE_TYPE: process.env.BUS_QUEUE_TYPE ?? 'classic',
+    SECRET_KEY: secretKey,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  const processes = new Map<string, { child: ChildProcess; port: number }>();
+  const start = async (name: string, roles: string) => {
+    const previous = processes.get(name);
+    const port = previous?.port ?? (await freePort());
+    const child = spawn(process.execPath, [join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
+      cwd: root,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.on('data', () => {}); // drained; warnings of a killed peer are expected
+    processes.set(name, { child, port });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
+      try {
+        const answer = await fetch(`http://127.0.0.1:${port}/readyz`);
+        await answer.arrayBuffer();
+        if (answer.ok) return;
+      } catch {
+        /* not yet */
+      }
+      await sleep(150);
+    }
+    throw new Error(`${name} not ready in 60 s`);
+  };
+  const kill = async (name: string) => {
+    const entry = processes.get(name);
+    if (!entry || entry.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => entry.child.once('exit', resolve));
+    entry.child.kill('SIGKILL');
+    await exited;
+  };
+  const database = openPgDatabase(options.databaseUrl, 3);
+  let feed: WebSocket | undefined;
+  try {
+    // The gateway alone first: it migrates. Then the console and two routers.
+    await start('gateway', 'gateway');
+    await Promise.all([start('console', 'console'), start('router-a', 'router'), start('router-b', 'router')]);
+    const gatewayUrl = `http://127.0.0.1:${processes.get('gateway')!.port}`;
+    const consoleUrl = () => `http://127.0.0.1:${processes.get('console')!.port}`;
+
+    // The company, signed up through the console (so an admin can hold a real-time socket).
+    const slug = 'faults';
+    const email = 'admin@faults.example';
+    const password = 'faults admin password';
+    const signup = await fetch(`${consoleUrl()}/api/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ companyName: 'Faults Ltd', slug, name: 'Faults admin', email, password }),
+    });
+    const signupBody = (await signup.json()) as { tenant: { id: string } };
+    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status}`);
+    const tenantId = signupBody.tenant.id;
+    const db = database.db;
+    const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+    const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
+    const created = await createChannel({ db, config, registry: await loadConnectors(builtInConnectors, []) }, tenantId, {
+      type: 'app-api',
+      name: 'Faults app',
+      config: { webhookSecret: 'faults-webhook-secret-0123456789' },
+    });
+    if (!created.apiKey) throw new Error('the app API channel came without an API key');
+    const channelId = created.channel.id;
+    const world: World = { db, tenantId, roleId: role.id, channelId, channelType: 'app-api' };
+    const group = await addGroup(world, 'Faults support');
+    await setDefaultGroup(world, group);
+    // Capacity that binds: together the agents have room for about two thirds of the customers.
+    const capacity = Math.max(1, Math.ceil((customers * 2) / 3 / agentCount));
+    for (let i = 0; i < agentCount; i++) await addAgent(world, `Faults agent ${i}`, { groups: [group], capacity: { chat: capacity, email: 20, voice: 1 } });
+
+    // An admin's real-time socket on the console, opened again when the console comes back.
+    const session = await fetch(`${consoleUrl()}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchboard-tenant': slug },
+      body: JSON.stringify({ email, password }),
+    });
+    await session.arrayBuffer();
+    const cookie = session.headers.get('set-cookie')?.split(';')[0] ?? '';
+    let feedEvents = 0;
+    const openFeed = () => {
+      feed = new WebSocket(`${consoleUrl().replace(/^http/, 'ws')}/api/realtime`, { headers: { cookie, 'x-switchboard-tenant': slug } });
+      feed.on('message', () => feedEvents++);
+      feed.on('error', () => {});
+    };
+    openFeed();
+
+    // The senders: one lane per customer, each message after the previous one got its 2xx.
+    const hooksUrl = `${gatewayUrl}/hooks/${channelId}/messages`;
+    const perCustomer = Math.ceil(options.messages / customers);
+    const accepted = new Set<string>();
+    let unaccepted = 0;
+    let requests = 0;
+    let failedRequests = 0;
+    let nextLane = 0;
+    const post = async (body: string): Promise<boolean> => {
+      requests++;
+      try {
+        const answer = await fetch(hooksUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${created.apiKey}` },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await answer.arrayBuffer();
+        if (answer.status >= 200 && answer.status < 300) return true;
+      } catch {
+        /* no answer: retried */
+      }
+      failedRequests++;
+      return false;
+    };
+    const send = async (id: string, body: string): Promise<void> => {
+      const patience = Date.now() + 120_000;
+      for (let attempt = 0; Date.now() < patience; attempt++) {
+        const copies = options.duplicateSends ? 2 + (id.length % 2) : 1;
+        // Duplicates: some at the same moment, some one after the other.
+        const results = id.length % 3 === 0 ? await Promise.all(Array.from({ length: copies }, () => post(body))) : [await post(body)];
+        if (options.duplicateSends && id.length % 3 !== 0) for (let i = 1; i < copies; i++) results.push(await post(body));
+        if (results.some(Boolean)) {
+          accepted.add(id);
+          return;
+        }
+        await sleep(Math.min(2000, 50 * 2 ** attempt));
+      }
+      unaccepted++;
+    };
+    let sent = 0;
+    const lane = async () => {
+      for (let customer = nextLane++; customer < customers; customer = nextLane++) {
+        for (let seq = 0; seq < perCustomer; seq++) {
+          if (sent >= options.messages) return;
+          sent++;
+          const id = `m-c${customer}-${seq}`;
+          const body = JSON.stringify({ clientMessageId: id, user: { id: `c${customer}`, name: `Customer ${customer}` }, text: `Hello, message ${seq} [${id}]` });
+          await send(id, body);
+        }
+      }
+    };
+
+    // The faults, each when its share of the messages has been accepted.
+    const done: string[] = [];
+    const faults = [...(options.faults ?? [])].sort((a, b) => a.at - b.at);
+    let streaming = true;
+    const injecting = (async () => {
+      for (const fault of faults) {
+        while (streaming && accepted.size < fault.at * options.messages) await sleep(50);
+        if (!streaming) break;
+        const at = accepted.size;
+        log(`${options.name}: ${fault.kind} at ${at} accepted`);
+        if (fault.kind === 'kill-router') {
+          await kill('router-a');
+          await sleep(500);
+          await start('router-a', 'router');
+        } else if (fault.kind === 'kill-console') {
+          await kill('console');
+          await sleep(500);
+          await start('console', 'console');
+          feed?.terminate();
+          openFeed();
+        } else if (fault.kind === 'restart-broker') {
+          await runCommand(options.commands!.stopBroker!);
+          await sleep(3000);
+          await runCommand(options.commands!.startBroker!);
+        } else {
+          await runCommand(options.commands!.restartDatabase!);
+        }
+        done.push(`${fault.kind}@${at}`);
+      }
+    })();
+    await Promise.all(Array.from({ length: Math.min(inFlight, customers) }, lane));
+    streaming = false;
+    await injecting;
+    log(`${options.name}: ${accepted.size} accepted, ${requests} requests, ${feedEvents} events on the admin socket; settling`);
+
+    // Settle: until everything accepted is stored, or nothing new for a while.
+    const countStored = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('channel_id', '=', channelId)
+            .where('direction', '=', 'in')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const settleMs = options.settleMs ?? 30_000;
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const n = await countStored();
+      if (n >= accepted.size) break;
+      if (n !== last) {
+        last = n;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > settleMs) break;
+      await sleep(250);
+    }
+    await sleep(500);
+    return { ...(await audit(db, world, accepted, options)), unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  } finally {
+    feed?.terminate();
+    for (const name of processes.keys()) await kill(name);
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function audit(db: World['db'], world: World, accepted: Set<string>, options: ScenarioOptions) {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'conversation_id', 'external_id', 'content'])
+    .where('channel_id', '=', world.channelId)
+    .where('direction', '=', 'in')
+    .orderBy('id')
+    .execute();
+  const copies = new Map<string, number>();
+  let duplicates = 0;
+  // Per conversation, the customer's sequence numbers in storage order must only go up.
+  const lastSeq = new Map<string, number>();
+  let orderViolations = 0;
+  for (const row of rows) {
+    const parts = row.content as unknown as { type: string; text?: string }[];
+    const id = ID_IN_TEXT.exec(parts.find((p) => p.type === 'text')?.text ?? '')?.[1] ?? row.external_id ?? '';
+    const n = (copies.get(id) ?? 0) + 1;
+    copies.set(id, n);
+    if (n > 1) duplicates++;
+    const seq = Number(/-(\d+)$/.exec(id)?.[1] ?? -1);
+    const previous = lastSeq.get(row.conversation_id) ?? -1;
+    if (seq < previous) orderViolations++;
+    else lastSeq.set(row.conversation_id, seq);
+  }
+  let stored = 0;
+  for (const id of accepted) if (copies.has(id)) stored++;
+  // One customer, one conversation: a second one would be a duplicate conversation.
+  const conversations = await db
+    .selectFrom('conversations')
+    .select(['contact_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', world.tenantId)
+    .groupBy('contact_id')
+    .having((eb) => eb.fn.countAll(), '>', 1)
+    .execute();
+  duplicates += conversations.reduce((sum, c) => sum + Number(c.n) - 1, 0);
+  const violations = await assignmentViolations(db, world.tenantId);
+  const doubleAssigned = violations.filter((v) => v.includes(' while ')).length;
+  const overCapacity = violations.filter((v) => v.includes('with capacity')).length;
+  // And the final state: nobody holds more than their capacity.
+  const holders = await db
+    .selectFrom('conversations as c')
+    .innerJoin('users as u', 'u.id', 'c.assignee_id')
+    .select(['u.id', 'u.capacity', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('c.tenant_id', '=', world.tenantId)
+    .where('c.status', '=', 'assigned')
+    .groupBy(['u.id', 'u.capacity'])
+    .execute();
+  const overNow = holders.filter((h) => Number(h.n) > (h.capacity.chat ?? 0)).length;
+  return {
+    scenario: options.name,
+    messages: options.messages,
+    accepted: accepted.size,
+    stored,
+    lost: accepted.size - stored,
+    duplicates,
+    double_assigned: doubleAssigned,
+    over_capacity: overCapacity + overNow,
+    order_violations: orderViolations,
+    invariant_violations: violations.length - doubleAssigned - overCapacity,
+  };
+}
+
+/** The figures that must be 0. */
+export const MUST_BE_ZERO = ['lost', 'duplicates', 'double_assigned', 'over_capacity', 'order_violations', 'invariant_violations'] as const;
+
+/**
+ * The reduced run CI makes (test/faults/faults.test.ts, `npm run faults -- reduced`): every
+ * webhook sent two or three times, a router killed at 30% of the stream and the console at 60%.
+ */
+export function reducedFaults(messages: number): Pick<ScenarioOptions, 'messages' | 'customers' | 'agents' | 'inFlight' | 'duplicateSends' | 'faults'> {
+  return {
+    messages,
+    customers: Math.max(20, Math.round(messages / 10)),
+    agents: 10,
+    inFlight: 48,
+    duplicateSends: true,
+    faults: [
+      { at: 0.3, kind: 'kill-router' },
+      { at: 0.6, kind: 'kill-console' },
+    ],
+  };
+}
