@@ -152,12 +152,25 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
           const record = window as unknown as { notified: { title: string; body?: string }[]; chimes: number };
           return { notified: record.notified, chimes: record.chimes };
         });
-        return state.notified.length > 0 ? state : undefined;
+        return state.notified.some((n) => n.body === 'Chen Jie') ? state : undefined;
       },
       { timeoutMs: 10_000 },
     );
-    expect(seen!.notified).toEqual([{ title: 'New conversation assigned to you', body: 'Chen Jie' }]);
-    expect(seen!.chimes).toBe(1);
+    // Customers still waiting in line (from the tests above) may reach Lin first, now that she
+    // has room: each assignment to her is announced, and only those.
+    expect(seen!.notified).toContainEqual({ title: 'New conversation assigned to you', body: 'Chen Jie' });
+    const hers = await db
+      .selectFrom('conversations as c')
+      .innerJoin('contacts as k', 'k.id', 'c.contact_id')
+      .innerJoin('users as u', 'u.id', 'c.assignee_id')
+      .select('k.name')
+      .where('u.email', '=', 'lin@example.com')
+      .execute();
+    for (const n of seen!.notified) {
+      expect(n.title).toBe('New conversation assigned to you');
+      expect(hers.map((h) => h.name)).toContain(n.body);
+    }
+    expect(seen!.chimes).toBeGreaterThanOrEqual(1);
     await screenshot(agent, 'console-web-live-assigned');
     await context.close();
   });

@@ -25,6 +25,9 @@ const names: Record<string, Record<Language, string>> = {
   'admin.canned_responses': { en: 'Manage canned responses', zh: '管理快捷回复' },
   'admin.custom_fields': { en: 'Manage customer fields', zh: '管理客户字段' },
   'admin.audit': { en: 'Read the audit log', zh: '查看操作日志' },
+  'admin.voice': { en: "Manage phone menus and agents' phones", zh: '管理语音导航及坐席电话' },
+  'calls.listen': { en: 'Play call recordings', zh: '收听通话录音' },
+  'calls.dial': { en: 'Place outbound calls', zh: '拨打外呼电话' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {
