@@ -7,6 +7,7 @@ import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { TicketWorker } from '../../core/tickets/worker.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -29,6 +30,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const routes = consoleRoutes(services);
   const reminders = new CallbackReminders(ctx);
   reminders.start();
+  const tickets = new TicketWorker(ctx);
+  await tickets.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -40,6 +43,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
     },
     async stop() {
       await reminders.stop();
+      await tickets.stop();
       await hub.stop();
       services.mailer.close();
     },

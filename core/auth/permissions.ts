@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   'admin.voice': "manage phone menus and agents' phones",
   'calls.listen': 'play call recordings of the conversations one may see',
   'calls.dial': 'place outbound calls',
+  'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

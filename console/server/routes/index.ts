@@ -21,6 +21,9 @@ import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
+import { ticketRoutes } from './tickets.js';
+import { ticketSettingRoutes } from './ticket-settings.js';
+import { ticketRuleRoutes } from './ticket-rules.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -43,6 +46,9 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
+    ...ticketRoutes(),
+    ...ticketSettingRoutes(),
+    ...ticketRuleRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

@@ -28,6 +28,7 @@ const names: Record<string, Record<Language, string>> = {
   'admin.voice': { en: "Manage phone menus and agents' phones", zh: '管理语音导航及坐席电话' },
   'calls.listen': { en: 'Play call recordings', zh: '收听通话录音' },
   'calls.dial': { en: 'Place outbound calls', zh: '拨打外呼电话' },
+  'admin.tickets': { en: 'Manage ticket fields, SLA policies and automations', zh: '管理工单字段、SLA 策略及自动化' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {
