@@ -7,6 +7,7 @@ import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { ContactImports } from './crm/contact-import.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -25,10 +26,12 @@ export interface ConsolePart {
 export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps> } = {}): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
+  const contactImports = new ContactImports(ctx);
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services);
   const reminders = new CallbackReminders(ctx);
   reminders.start();
+  contactImports.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -40,6 +43,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
     },
     async stop() {
       await reminders.stop();
+      await contactImports.stop();
       await hub.stop();
       services.mailer.close();
     },
