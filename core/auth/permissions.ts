@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'contacts.edit': 'edit contacts',
   'contacts.merge': "merge contacts' identities into one customer",
   'contacts.export': 'export contacts',
+  'contacts.import': 'import contacts from CSV',
   'reports.view': 'see reports',
   'admin.channels': 'manage channels',
   'admin.agents': 'manage agents',

@@ -691,3 +691,4 @@ export type Message = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
 export type Call = Selectable<CallTable>;
+import './schema-crm.js';

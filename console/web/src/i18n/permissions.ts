@@ -15,6 +15,7 @@ const names: Record<string, Record<Language, string>> = {
   'contacts.edit': { en: 'Edit customers', zh: '编辑客户' },
   'contacts.merge': { en: 'Merge customers', zh: '合并客户' },
   'contacts.export': { en: 'Export customers', zh: '导出客户' },
+  'contacts.import': { en: 'Import customers', zh: '导入客户' },
   'reports.view': { en: 'See reports', zh: '查看报表' },
   'admin.channels': { en: 'Manage channels', zh: '管理渠道' },
   'admin.agents': { en: 'Manage agents', zh: '管理客服' },
