@@ -7,6 +7,7 @@ import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -37,6 +38,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
     mount(app) {
       app.route('/api', api);
       app.route('/t/:tenant/api', api);
+      mountSurveyPages(app, ctx);
     },
     async stop() {
       await reminders.stop();

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'contacts.merge': "merge contacts' identities into one customer",
   'contacts.export': 'export contacts',
   'reports.view': 'see reports',
+  'reports.view.own': "see reports narrowed to one's own work",
+  'reports.monitor': 'watch the live monitor of queues and agents',
   'admin.channels': 'manage channels',
   'admin.agents': 'manage agents',
   'admin.roles': 'manage roles',
@@ -54,6 +56,7 @@ export const BUILTIN_ROLE_PERMISSIONS: Record<'admin' | 'agent', readonly Permis
     'contacts.edit',
     'calls.listen',
     'calls.dial',
+    'reports.view.own',
   ],
 };
 
