@@ -34,6 +34,25 @@ export function reportRoutes(): AnyRoute[] {
     }),
     route({
       method: 'get',
+      path: '/reports/dimensions',
+      tag: 'reports',
+      summary: "What the reports can be filtered by: the company's channels, groups and agents (only oneself without reports.view)",
+      access: { anyOf: ['reports.view', 'reports.view.own'] },
+      handler: async ({ c, ctx, tenant, auth }) => {
+        const db = ctx.database.db;
+        const all = can(auth.principal, 'reports.view');
+        let agents = db.selectFrom('users').select(['id', 'name']).where('tenant_id', '=', tenant.id).orderBy('name');
+        if (!all) agents = agents.where('id', '=', auth.principal.userId);
+        const [channels, groups, people] = await Promise.all([
+          db.selectFrom('channels').select(['id', 'name', 'type']).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
+          db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
+          agents.execute(),
+        ]);
+        return c.json({ channels, groups, agents: people });
+      },
+    }),
+    route({
+      method: 'get',
       path: '/reports/settings',
       tag: 'reports',
       summary: "The company's report settings: the calls' service-level threshold, whether surveys are sent",
