@@ -12,6 +12,7 @@ import { migration as perfAgentLoad } from './0009_perf_agent_load.js';
 import { migration as web } from './0010_web.js';
 import { migration as tickets } from './0011_tickets.js';
 import { migration as crm } from './0012_crm.js';
+import { migration as reports } from './0013_reports.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0010_web': web,
   '0011_tickets': tickets,
   '0012_crm': crm,
+  '0013_reports': reports,
 };

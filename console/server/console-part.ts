@@ -9,6 +9,7 @@ import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
+import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -43,6 +44,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
     mount(app) {
       app.route('/api', api);
       app.route('/t/:tenant/api', api);
+      mountSurveyPages(app, ctx);
     },
     async stop() {
       await reminders.stop();

@@ -27,6 +27,8 @@ import { ticketRuleRoutes } from './ticket-rules.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
 import { contactImportRoutes } from './contact-imports.js';
+import { reportRoutes } from './reports.js';
+import { surveyRoutes } from './surveys.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -55,6 +57,8 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),
+    ...reportRoutes(),
+    ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

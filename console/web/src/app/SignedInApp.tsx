@@ -5,6 +5,7 @@ import InboxPage from '../inbox/InboxPage.js';
 import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -16,6 +17,13 @@ export default function SignedInApp() {
         {() => (
           <Suspense fallback={<Loading />}>
             <AdminApp />
+          </Suspense>
+        )}
+      </Route>
+      <Route path="/reports" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <ReportsApp />
           </Suspense>
         )}
       </Route>

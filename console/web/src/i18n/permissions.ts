@@ -17,6 +17,8 @@ const names: Record<string, Record<Language, string>> = {
   'contacts.export': { en: 'Export customers', zh: '导出客户' },
   'contacts.import': { en: 'Import customers', zh: '导入客户' },
   'reports.view': { en: 'See reports', zh: '查看报表' },
+  'reports.view.own': { en: 'See reports of their own work', zh: '查看本人工作的报表' },
+  'reports.monitor': { en: 'Watch the live monitor', zh: '查看实时监控' },
   'admin.channels': { en: 'Manage channels', zh: '管理渠道' },
   'admin.agents': { en: 'Manage agents', zh: '管理客服' },
   'admin.roles': { en: 'Manage roles', zh: '管理角色' },
