@@ -14,7 +14,6 @@ import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../../test/support/services.js';
 import wecomKf, { type WecomKfConfig } from './connector.js';
-import { serviceStateEvents } from './events.js';
 import { CUSTOMER, OPEN_KFID } from './fixtures/index.js';
 import { syncAccount } from './sync.js';
 
