@@ -13,6 +13,7 @@ import { migration as web } from './0010_web.js';
 import { migration as tickets } from './0011_tickets.js';
 import { migration as crm } from './0012_crm.js';
 import { migration as reports } from './0013_reports.js';
+import { migration as channelStates } from './0016_channel_states.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0011_tickets': tickets,
   '0012_crm': crm,
   '0013_reports': reports,
+  '0016_channel_states': channelStates,
 };
