@@ -10,7 +10,7 @@ import { lockTenantRouting } from '../locking.js';
 import { loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
 import { createContacts } from './identify.js';
-import { identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
+import { alreadyStored, identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
 import { routeNewConversations, type ToRoute } from './route-batch.js';
 import { createConversations, threadMessage } from './thread.js';
 
@@ -216,15 +216,4 @@ export async function processInbound(
 
   await events.flush(trx);
   return outcome;
-}
-
-/** The batch's (channel, external id) pairs already stored: one query for the whole batch. */
-async function alreadyStored(trx: Transaction<Database>, envelopes: readonly InboundEnvelope[]): Promise<Set<string>> {
-  const rows = await trx
-    .selectFrom('messages')
-    .select(['channel_id', 'external_id'])
-    .where('channel_id', 'in', [...new Set(envelopes.map((e) => e.channelId))])
-    .where('external_id', 'in', [...new Set(envelopes.map((e) => e.message.externalId))])
-    .execute();
-  return new Set(rows.map((r) => `${r.channel_id}|${r.external_id}`));
 }
