@@ -13,6 +13,7 @@ const TRANSIENT_MESSAGES = [
   'Connection terminated',
   'connection error',
   'Client has encountered a connection error',
+  'not queryable',
   'the database system is starting up',
   'the database system is shutting down',
   'terminating connection',

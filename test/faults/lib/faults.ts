@@ -4,7 +4,7 @@
 // stream, and at the end an audit of the database: was every accepted message stored once, in
 // the order its customer sent it, and did every conversation go to one agent within capacity?
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -128,11 +128,17 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     const child = spawn(process.execPath, [join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
       cwd: root,
       env: { ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Drained (warnings of a killed peer are expected); the tail explains a failed start.
     let tail = '';
     child.stderr!.on('data', (chunk) => (tail = (tail + chunk).slice(-3000)));
+    // FAULTS_LOG_DIR keeps every process's log (warnings and errors) for a post-mortem.
+    if (process.env.FAULTS_LOG_DIR) {
+      const file = createWriteStream(join(process.env.FAULTS_LOG_DIR, `${options.name}-${name}.log`), { flags: 'a' });
+      child.stdout!.pipe(file, { end: false });
+      child.stderr!.pipe(file, { end: false });
+    } else child.stdout!.resume();
     processes.set(name, { child, port });
     // A machine busy with other suites takes a while to load the sources.
     const deadline = Date.now() + READY_MS;
@@ -324,7 +330,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    const settleMs = options.settleMs ?? 30_000;
+    const settleMs = options.settleMs ?? Number(process.env.FAULTS_SETTLE_MS ?? 120_000);
     let last = -1;
     let lastChange = Date.now();
     for (;;) {

@@ -183,7 +183,7 @@ export async function startPrivateRabbit(options: PrivateRabbitOptions): Promise
     server.stdout!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
     server.stderr!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
     // ~10 s on a quiet machine; minutes when other suites keep both cores busy.
-    const startMs = Number(process.env.PRIVATE_SERVICES_START_MS ?? 300_000);
+    const startMs = Number(process.env.PRIVATE_SERVICES_START_MS ?? 600_000);
     const deadline = Date.now() + startMs;
     for (;;) {
       if (server.exitCode !== null) throw new Error(`rabbitmq-server ${nodename} exited (${server.exitCode}): ${serverOutput.trim()}`);
