@@ -29,6 +29,11 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={location === '/' ? 'page' : undefined}>
             {t('nav.inbox')}
           </Link>
+          {session.permissions.includes('tickets.view') && (
+            <Link href="/tickets" aria-current={location.startsWith('/tickets') ? 'page' : undefined}>
+              {t('nav.tickets')}
+            </Link>
+          )}
           {isAdmin && (
             <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
               {t('nav.admin')}
