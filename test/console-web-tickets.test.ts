@@ -33,6 +33,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
       messages: [{ direction: 'in', parts: [{ type: 'text', text: 'The blender I bought stopped working <b>after a week</b>' }] }],
     });
     conversationId = seeded.conversationId;
+    await db().insertInto('ticket_fields').values({ tenant_id: tenantId, key: 'order_no', label: 'Order number', type: 'text', required_on: ['solved'] }).execute();
     contactId = (await db().selectFrom('conversations').select('contact_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).contact_id;
     ({ page } = await newPage(browser));
     await page.goto(`${server.url}/t/ticket-co/sign-in`);
@@ -143,11 +144,23 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await page.getByRole('heading', { name: 'Ticket #1: Blender broken after a week' }).waitFor();
     await page.getByRole('region', { name: 'Replies and notes' }).getByText(/was merged into this ticket/).waitFor();
 
+    // Solving needs the order number: the server says so, then takes it.
+    const fields = page.getByRole('form', { name: 'Ticket fields' });
+    await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
+    await fields.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'fields' }).waitFor();
+    await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
+    await fields.getByLabel('Order number').fill('A-1001');
+    await fields.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket saved.' }).waitFor();
+    const solved = await db().selectFrom('tickets').select(['status', 'fields']).where('tenant_id', '=', tenantId).where('number', '=', '1').executeTakeFirstOrThrow();
+    expect(solved).toEqual({ status: 'solved', fields: { order_no: 'A-1001' } });
+
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { name: '工单 #1: Blender broken after a week' }).waitFor();
     await page.getByRole('region', { name: '变更记录' }).waitFor();
     await page.getByRole('link', { name: '返回工单列表' }).click();
-    await page.getByRole('table', { name: '工单' }).getByText('挂起').first().waitFor();
+    await page.getByRole('table', { name: '工单' }).getByText('已解决').first().waitFor();
     // The customer's words are text, never markup.
     expect(await page.locator('b').count()).toBe(0);
     await screenshot(page, 'console-web-tickets-zh');

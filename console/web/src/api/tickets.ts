@@ -80,6 +80,7 @@ export interface TicketPatch {
   groupId?: string | null;
   tags?: string[];
   subject?: string;
+  fields?: Record<string, unknown>;
 }
 
 export interface SlaPolicy {

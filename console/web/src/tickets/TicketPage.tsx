@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type TicketDetail, type TicketPriority, type TicketStatus } from '../api/tickets.js';
+import { TICKET_STATUSES, ticketsApi, type TicketDetail, type TicketPatch, type TicketStatus } from '../api/tickets.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useLoad } from '../admin/useLoad.js';
@@ -9,6 +9,7 @@ import { useAgentNames } from '../inbox/useAgentNames.js';
 import { describeError } from '../pages/describe-error.js';
 import { exactTime, SlaBadgeView, useStatusName } from './labels.js';
 import { TicketHistory } from './TicketHistory.js';
+import { TicketFieldsForm } from './TicketFieldsForm.js';
 
 /** One ticket: its fields, the replies and notes with a reply box, the history, and merging. */
 export default function TicketPage() {
@@ -50,16 +51,9 @@ export default function TicketPage() {
   if (!ticket) return <main className="page">{t('app.loading')}</main>;
   const closed = ticket.status === 'closed';
 
-  const save = (form: FormData) =>
+  const save = (patch: TicketPatch) =>
     run(async () => {
-      await api.update(ticket.id, {
-        status: form.get('status') as TicketStatus,
-        priority: form.get('priority') as TicketPriority,
-        tags: String(form.get('tags') ?? '')
-          .split(/[,，]/)
-          .map((s) => s.trim())
-          .filter(Boolean),
-      });
+      await api.update(ticket.id, patch);
       return t('ticket.saved');
     });
   const reply = (form: HTMLFormElement) =>
@@ -105,44 +99,7 @@ export default function TicketPage() {
         <p>{[ticket.requester?.name, ticket.requester?.email, ticket.requester?.phone].filter(Boolean).join(' · ')}</p>
         {ticket.description && <p className="pre">{ticket.description}</p>}
       </section>
-      <form
-        className="admin-form"
-        aria-label={t('ticket.fields')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save(new FormData(e.currentTarget));
-        }}
-      >
-        <h2>{t('ticket.fields')}</h2>
-        <div className="field">
-          <label htmlFor="ticket-status">{t('tickets.col.status')}</label>
-          <select id="ticket-status" name="status" defaultValue={ticket.status} key={`s-${ticket.updatedAt}`} disabled={closed}>
-            {TICKET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusName(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="ticket-priority">{t('tickets.col.priority')}</label>
-          <select id="ticket-priority" name="priority" defaultValue={ticket.priority} key={`p-${ticket.updatedAt}`} disabled={closed}>
-            {TICKET_PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`priority.${p}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="ticket-tags">{t('ticket.tags')}</label>
-          <input id="ticket-tags" name="tags" defaultValue={ticket.tags.join(', ')} key={`t-${ticket.updatedAt}`} disabled={closed} />
-        </div>
-        <p>
-          {t('tickets.col.assignee')}: {ticket.assigneeId ? agentName(ticket.assigneeId) : t('ticket.unassigned')}
-        </p>
-        {canEdit && !closed && <button type="submit">{t('ticket.save')}</button>}
-      </form>
+      <TicketFieldsForm ticket={ticket} statusName={statusName} canEdit={canEdit} onSave={(patch) => void save(patch)} />
       <section aria-label={t('ticket.thread')}>
         <h2>{t('ticket.thread')}</h2>
         {ticket.comments.length === 0 && <p>{t('ticket.noComments')}</p>}
