@@ -15,6 +15,8 @@ import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
 import { SsoPage } from './SsoPage.js';
+import { AutomationsPage } from '../tickets/AutomationsPage.js';
+import { SlaPoliciesPage } from '../tickets/SlaPoliciesPage.js';
 
 /** The admins' settings, loaded only when opened. Paths here are below /admin. */
 export default function AdminApp() {
@@ -33,6 +35,8 @@ export default function AdminApp() {
     { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
     { path: '/sso', label: t('admin.sso'), allowed: hasPermission(session, 'admin.sso') },
     { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
+    { path: '/sla-policies', label: t('admin.sla'), allowed: hasPermission(session, 'admin.tickets') },
+    { path: '/automations', label: t('admin.automations'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
   ].filter((section) => section.allowed);
@@ -55,6 +59,8 @@ export default function AdminApp() {
           <Route path="/roles">{() => <RolesPage api={api} />}</Route>
           <Route path="/sso">{() => <SsoPage api={api} />}</Route>
           <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
+          <Route path="/sla-policies">{() => <SlaPoliciesPage />}</Route>
+          <Route path="/automations">{() => <AutomationsPage />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} userName={agentName} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>

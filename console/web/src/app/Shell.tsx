@@ -35,6 +35,11 @@ export function Shell({ children }: { children: ReactNode }) {
               {t('nav.reports')}
             </Link>
           )}
+          {session.permissions.includes('tickets.view') && (
+            <Link href="/tickets" aria-current={location.startsWith('/tickets') ? 'page' : undefined}>
+              {t('nav.tickets')}
+            </Link>
+          )}
           {isAdmin && (
             <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
               {t('nav.admin')}

@@ -6,6 +6,8 @@ import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
 const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
+const TicketsPage = lazy(() => import('../tickets/TicketsPage.js'));
+const TicketPage = lazy(() => import('../tickets/TicketPage.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -13,6 +15,20 @@ export default function SignedInApp() {
     <Switch>
       <Route path="/" component={InboxPage} />
       <Route path="/conversations/:id" component={InboxPage} />
+      <Route path="/tickets">
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <TicketsPage />
+          </Suspense>
+        )}
+      </Route>
+      <Route path="/tickets/:id">
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <TicketPage />
+          </Suspense>
+        )}
+      </Route>
       <Route path="/admin" nest>
         {() => (
           <Suspense fallback={<Loading />}>

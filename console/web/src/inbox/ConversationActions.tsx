@@ -6,6 +6,7 @@ import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
+import { CreateTicketButton } from '../tickets/CreateTicketButton.js';
 
 type Panel = 'assign' | 'transfer' | undefined;
 type TargetKind = 'agent' | 'group' | 'queue';
@@ -101,6 +102,7 @@ export function ConversationActions({
               {t('actions.resolve')}
             </button>
           ))}
+        {can('tickets.edit') && <CreateTicketButton conversation={conversation} />}
       </div>
       {panel === 'assign' && (
         <AssignForm

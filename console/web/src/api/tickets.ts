@@ -1,0 +1,130 @@
+import type { ApiClient } from './client.js';
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export interface SlaBadge {
+  state: 'ok' | 'warning' | 'breached';
+  metric: 'firstResponse' | 'nextResponse' | 'resolution';
+  dueAt: string;
+}
+
+export interface Ticket {
+  id: string;
+  number: number;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  type: string | null;
+  requesterId: string;
+  assigneeId: string | null;
+  groupId: string | null;
+  tags: string[];
+  dueAt: string | null;
+  fields: Record<string, unknown>;
+  source: string;
+  conversationId: string | null;
+  callId: string | null;
+  recordingRef: string | null;
+  mergedIntoId: string | null;
+  sla: SlaBadge | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TicketComment {
+  id: string;
+  authorType: 'agent' | 'contact' | 'system';
+  authorId: string | null;
+  public: boolean;
+  body: string;
+  delivery: { status: string; error: string | null } | null;
+  createdAt: string;
+}
+
+export interface TicketHistoryLine {
+  id: string;
+  actorType: string;
+  actorId: string | null;
+  field: string;
+  from: unknown;
+  to: unknown;
+  at: string;
+}
+
+export interface TicketDetail extends Ticket {
+  followers: string[];
+  requester: { id: string; name: string | null; email: string | null; phone: string | null } | null;
+  slaPolicy: string | null;
+  comments: TicketComment[];
+  history: TicketHistoryLine[];
+  automationRuns: { id: string; name: string; event: string; at: string }[];
+}
+
+export interface TicketView {
+  id: string;
+  name: string;
+  shared: boolean;
+  filters: Record<string, unknown>;
+  sort: { field: string; direction: 'asc' | 'desc' };
+  columns: string[];
+}
+
+export interface TicketPatch {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  assigneeId?: string | null;
+  groupId?: string | null;
+  tags?: string[];
+  subject?: string;
+  fields?: Record<string, unknown>;
+}
+
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  match: { channelTypes?: string[]; contactTags?: string[] };
+  targets: Partial<Record<TicketPriority, Partial<Record<'firstResponse' | 'nextResponse' | 'resolution', number>>>>;
+  warnBeforeMinutes: number;
+}
+
+export interface Automation {
+  id: string;
+  name: string;
+  kind: 'trigger' | 'time';
+  events: string[];
+  conditions: unknown[];
+  actions: unknown[];
+  enabled: boolean;
+  position: number;
+  firings: number;
+  lastFiredAt: string | null;
+}
+
+export function ticketsApi(client: ApiClient) {
+  return {
+    list: (query: Record<string, string | number | undefined>) => client.get<{ tickets: Ticket[]; more: boolean; columns?: string[] }>('/tickets', query),
+    get: (id: string) => client.get<TicketDetail>(`/tickets/${id}`),
+    create: (body: { subject: string; conversationId?: string; requesterId?: string; priority?: TicketPriority }) => client.post<Ticket>('/tickets', body),
+    update: (id: string, patch: TicketPatch) => client.patch<Ticket>(`/tickets/${id}`, patch),
+    bulk: (ids: string[], changes: TicketPatch) => client.post<{ results: { id: string; ok: boolean; error?: string }[] }>('/tickets/bulk', { ids, changes }),
+    comment: (id: string, body: { body: string; public: boolean; status?: TicketStatus }) => client.post<{ ticket: Ticket }>(`/tickets/${id}/comments`, body),
+    merge: (id: string, targetId: string) => client.post<Ticket>(`/tickets/${id}/merge`, { targetId }),
+    views: () => client.get<{ views: TicketView[] }>('/ticket-views'),
+    saveView: (body: { name: string; shared: boolean; filters: Record<string, unknown>; sort: { field: string; direction: 'asc' | 'desc' }; columns?: string[] }) => client.post<TicketView>('/ticket-views', body),
+    deleteView: (id: string) => client.delete<void>(`/ticket-views/${id}`),
+    statuses: () => client.get<{ statuses: TicketStatus[]; names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses'),
+    slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),
+    createSlaPolicy: (body: Omit<SlaPolicy, 'id'>) => client.post<SlaPolicy>('/sla-policies', body),
+    deleteSlaPolicy: (id: string) => client.delete<void>(`/sla-policies/${id}`),
+    automations: () => client.get<{ automations: Automation[] }>('/automations'),
+    createAutomation: (body: Omit<Automation, 'id' | 'firings' | 'lastFiredAt'>) => client.post<Automation>('/automations', body),
+    deleteAutomation: (id: string) => client.delete<void>(`/automations/${id}`),
+  };
+}
+export type TicketsApi = ReturnType<typeof ticketsApi>;

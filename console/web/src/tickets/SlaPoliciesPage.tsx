@@ -1,0 +1,140 @@
+import { useCallback, useMemo, useState } from 'react';
+import { TICKET_PRIORITIES, ticketsApi, type SlaPolicy } from '../api/tickets.js';
+import { useApi } from '../app/api-context.js';
+import { useLoad } from '../admin/useLoad.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
+
+const METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+const list = (text: string) =>
+  text
+    .split(/[,，]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** SLA policies: targets per priority, in minutes of the ticket group's business hours. */
+export function SlaPoliciesPage() {
+  const { t } = useI18n();
+  const { client } = useApi();
+  const api = useMemo(() => ticketsApi(client), [client]);
+  const load = useLoad(useCallback(() => api.slaPolicies(), [api]));
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  const add = async (form: HTMLFormElement) => {
+    setError(undefined);
+    const data = new FormData(form);
+    const targets: SlaPolicy['targets'] = {};
+    for (const priority of TICKET_PRIORITIES)
+      for (const metric of METRICS) {
+        const value = Number(data.get(`${priority}.${metric}`) || 0);
+        if (value > 0) targets[priority] = { ...targets[priority], [metric]: value };
+      }
+    const name = String(data.get('name') ?? '').trim();
+    const tags = list(String(data.get('tags') ?? ''));
+    const channels = list(String(data.get('channels') ?? ''));
+    try {
+      await api.createSlaPolicy({ name, position: load.data?.policies.length ?? 0, enabled: true, warnBeforeMinutes: Number(data.get('warn') || 0), targets, match: { ...(tags.length ? { contactTags: tags } : {}), ...(channels.length ? { channelTypes: channels } : {}) } });
+      setNotice(t('admin.slaAdded', { name }));
+      form.reset();
+      load.reload();
+    } catch (caught) {
+      setError(describeError(caught, t));
+    }
+  };
+  const remove = async (id: string) => {
+    try {
+      await api.deleteSlaPolicy(id);
+      load.reload();
+    } catch (caught) {
+      setError(describeError(caught, t));
+    }
+  };
+
+  return (
+    <>
+      <h1>{t('admin.sla')}</h1>
+      {notice && <p role="status">{notice}</p>}
+      {load.data?.policies.length === 0 && <p>{t('admin.slaEmpty')}</p>}
+      <div className="table-scroll">
+        <table className="admin-table" aria-label={t('admin.sla')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.slaName')}</th>
+              <th scope="col">{t('admin.slaTargets')}</th>
+              <th scope="col">{t('admin.slaWarn')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {load.data?.policies.map((policy) => (
+              <tr key={policy.id}>
+                <td>{policy.name}</td>
+                <td>
+                  {TICKET_PRIORITIES.filter((p) => policy.targets[p])
+                    .map((p) => `${t(`priority.${p}`)}: ${METRICS.filter((m) => policy.targets[p]?.[m]).map((m) => `${t(`sla.${m}`)} ${policy.targets[p]?.[m]}′`).join(', ')}`)
+                    .join(' · ')}
+                </td>
+                <td>{policy.warnBeforeMinutes}′</td>
+                <td>
+                  <button type="button" className="link" onClick={() => void remove(policy.id)}>
+                    {t('admin.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form
+        className="admin-form"
+        aria-label={t('admin.slaAdd')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add(e.currentTarget);
+        }}
+      >
+        <h2>{t('admin.slaAdd')}</h2>
+        <div className="field">
+          <label htmlFor="sla-name">{t('admin.slaName')}</label>
+          <input id="sla-name" name="name" required maxLength={100} />
+        </div>
+        <div className="field">
+          <label htmlFor="sla-warn">{t('admin.slaWarn')}</label>
+          <input id="sla-warn" name="warn" type="number" min={0} defaultValue={30} />
+        </div>
+        <fieldset>
+          <legend>{t('admin.slaTargets')}</legend>
+          {TICKET_PRIORITIES.map((priority) => (
+            <div key={priority} className="sla-row">
+              {METRICS.map((metric) => {
+                const label = t('admin.slaTarget', { priority: t(`priority.${priority}`), metric: t(`sla.${metric}`) });
+                return (
+                  <label key={metric}>
+                    {label} <input name={`${priority}.${metric}`} type="number" min={1} aria-label={label} />
+                  </label>
+                );
+              })}
+            </div>
+          ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor="sla-tags">{t('admin.slaTags')}</label>
+          <input id="sla-tags" name="tags" />
+        </div>
+        <div className="field">
+          <label htmlFor="sla-channels">{t('admin.slaChannels')}</label>
+          <input id="sla-channels" name="channels" />
+        </div>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit">{t('admin.slaAdd')}</button>
+      </form>
+    </>
+  );
+}
