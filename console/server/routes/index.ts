@@ -24,6 +24,7 @@ import { businessRecordRoutes } from './business-records.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
 import { contactImportRoutes } from './contact-imports.js';
+import { searchRoutes } from './search.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -49,6 +50,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),
+    ...searchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

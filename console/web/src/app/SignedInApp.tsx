@@ -1,10 +1,14 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { useI18n } from '../i18n/i18n.js';
 import InboxPage from '../inbox/InboxPage.js';
 import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+const ContactsPage = lazy(() => import('../crm/ContactsPage.js'));
+const ContactPage = lazy(() => import('../crm/ContactPage.js'));
+const ImportPage = lazy(() => import('../crm/ImportPage.js'));
+const SearchPage = lazy(() => import('../crm/SearchPage.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -12,6 +16,10 @@ export default function SignedInApp() {
     <Switch>
       <Route path="/" component={InboxPage} />
       <Route path="/conversations/:id" component={InboxPage} />
+      <Route path="/contacts">{() => <Lazy page={ContactsPage} />}</Route>
+      <Route path="/contacts/import">{() => <Lazy page={ImportPage} />}</Route>
+      <Route path="/contacts/:id">{() => <Lazy page={ContactPage} />}</Route>
+      <Route path="/search">{() => <Lazy page={SearchPage} />}</Route>
       <Route path="/admin" nest>
         {() => (
           <Suspense fallback={<Loading />}>
@@ -21,6 +29,14 @@ export default function SignedInApp() {
       </Route>
       <Route component={NotFound} />
     </Switch>
+  );
+}
+
+function Lazy({ page: Page }: { page: ComponentType }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
   );
 }
 
