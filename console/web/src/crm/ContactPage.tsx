@@ -173,7 +173,7 @@ function Duplicates({ api, contactId, version, onMerge }: { api: CrmApi; contact
   const list = duplicates.data?.duplicates ?? [];
   if (list.length === 0) return null;
   return (
-    <div aria-label={t('crm.likelySame')} role="group">
+    <section aria-label={t('crm.likelySame')}>
       <h2>{t('crm.likelySame')}</h2>
       <ul>
         {list.map(({ contact, reasons }) => (
@@ -192,6 +192,6 @@ function Duplicates({ api, contactId, version, onMerge }: { api: CrmApi; contact
           </li>
         ))}
       </ul>
-    </div>
+    </section>
   );
 }

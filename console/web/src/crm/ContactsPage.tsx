@@ -21,8 +21,7 @@ export default function ContactsPage() {
     <main className="page crm">
       <h1>{t('crm.customers')}</h1>
       <div className="list-tools">
-        <form
-          role="search"
+        <search><form
           onSubmit={(e) => {
             e.preventDefault();
             setQuery(q.trim());
@@ -30,7 +29,7 @@ export default function ContactsPage() {
         >
           <input type="search" aria-label={t('crm.searchCustomers')} placeholder={t('crm.searchCustomers')} value={q} onChange={(e) => setQ(e.target.value)} />
           <button type="submit">{t('crm.find')}</button>
-        </form>
+        </form></search>
         {hasPermission(session, 'contacts.export') && (
           <a className="button" href={api.exportUrl()} download="contacts.csv">
             {t('crm.export')}

@@ -14,8 +14,7 @@ export function MergeDialog({ api, target, onClose, onMerged }: { api: CrmApi; t
   return (
     <div className="merge-dialog section" role="dialog" aria-modal="true" aria-label={t('crm.mergeTitle')}>
       <h2>{t('crm.mergeTitle')}</h2>
-      <form
-        role="search"
+      <search><form
         onSubmit={async (e) => {
           e.preventDefault();
           try {
@@ -28,7 +27,7 @@ export function MergeDialog({ api, target, onClose, onMerged }: { api: CrmApi; t
       >
         <input type="search" aria-label={t('crm.findOther')} placeholder={t('crm.findOther')} value={q} onChange={(e) => setQ(e.target.value)} />
         <button type="submit">{t('crm.find')}</button>
-      </form>
+      </form></search>
       {found && found.length === 0 && <p className="hint">{t('crm.nothingFound')}</p>}
       <ul>
         {(found ?? []).map((c) => (

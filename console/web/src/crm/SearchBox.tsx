@@ -8,8 +8,7 @@ export function SearchBox() {
   const [, navigate] = useLocation();
   const [q, setQ] = useState('');
   return (
-    <form
-      role="search"
+    <search><form
       className="global-search"
       onSubmit={(e) => {
         e.preventDefault();
@@ -17,6 +16,6 @@ export function SearchBox() {
       }}
     >
       <input type="search" aria-label={t('crm.search')} placeholder={t('crm.search')} value={q} onChange={(e) => setQ(e.target.value)} />
-    </form>
+    </form></search>
   );
 }
