@@ -21,10 +21,15 @@ import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
+import { ticketRoutes } from './tickets.js';
+import { ticketSettingRoutes } from './ticket-settings.js';
+import { ticketRuleRoutes } from './ticket-rules.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
 import { contactImportRoutes } from './contact-imports.js';
 import { searchRoutes } from './search.js';
+import { reportRoutes } from './reports.js';
+import { surveyRoutes } from './surveys.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -47,10 +52,15 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
+    ...ticketRoutes(),
+    ...ticketSettingRoutes(),
+    ...ticketRuleRoutes(),
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),
     ...searchRoutes(),
+    ...reportRoutes(),
+    ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

@@ -14,6 +14,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const [location, navigate] = useLocation();
   const isAdmin = session.permissions.some((permission) => permission.startsWith('admin.'));
+  const seesReports = session.permissions.some((permission) => permission.startsWith('reports.'));
 
   const onSignOut = async () => {
     const logoutUrl = await signOut();
@@ -33,6 +34,11 @@ export function Shell({ children }: { children: ReactNode }) {
           {session.permissions.includes('contacts.view') && (
             <Link href="/contacts" aria-current={location.startsWith('/contacts') ? 'page' : undefined}>
               {t('nav.customers')}
+            </Link>
+          )}
+          {seesReports && (
+            <Link href="/reports" aria-current={location.startsWith('/reports') ? 'page' : undefined}>
+              {t('nav.reports')}
             </Link>
           )}
           {isAdmin && (

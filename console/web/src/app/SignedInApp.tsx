@@ -9,6 +9,7 @@ const ContactsPage = lazy(() => import('../crm/ContactsPage.js'));
 const ContactPage = lazy(() => import('../crm/ContactPage.js'));
 const ImportPage = lazy(() => import('../crm/ImportPage.js'));
 const SearchPage = lazy(() => import('../crm/SearchPage.js'));
+const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -24,6 +25,13 @@ export default function SignedInApp() {
         {() => (
           <Suspense fallback={<Loading />}>
             <AdminApp />
+          </Suspense>
+        )}
+      </Route>
+      <Route path="/reports" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <ReportsApp />
           </Suspense>
         )}
       </Route>
