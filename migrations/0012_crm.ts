@@ -109,9 +109,11 @@ const up = [
      RETURN to_tsvector('simple'::regconfig, sb_search_spaced(coalesce(input, '')))`,
   `CREATE INDEX messages_search ON messages USING gin (sb_search_vector(sb_message_text(content)))`,
   `CREATE INDEX contact_notes_search ON contact_notes USING gin (sb_search_vector(body))`,
+  `CREATE INDEX tickets_search ON tickets USING gin (sb_search_vector(subject || ' ' || description))`,
 ];
 
 const down = [
+  'DROP INDEX tickets_search',
   'DROP INDEX contact_notes_search',
   'DROP INDEX messages_search',
   'DROP FUNCTION sb_search_vector(text)',

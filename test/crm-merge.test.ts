@@ -53,6 +53,8 @@ describe('one customer across channels: merge, timeline, undo', () => {
     const note = await admin.post(`/api/contacts/${wechatContact}/notes`, { body: '电话回访：周五下午' });
     expect(note.status).toBe(201);
     expect((await admin.post(`/api/contacts/${wechatContact}/handles`, { kind: 'wechat_unionid', value: 'union-fang' })).status).toBe(201);
+    const ticket = await admin.post('/api/tickets', { subject: '退款未到账', requesterId: wechatContact, description: '客户通过微信申请退款' });
+    expect(ticket.status).toBe(201);
 
     const merged = await admin.post(`/api/contacts/${emailContact}/merge`, { sourceId: wechatContact });
     expect(merged.status).toBe(200);
@@ -64,6 +66,9 @@ describe('one customer across channels: merge, timeline, undo', () => {
     expect(conversations.map((c) => c.detail.channelType).sort()).toEqual(['email', 'wechat-oa']);
     expect(conversations.map((c) => c.title)).toEqual(expect.arrayContaining(['我要退款，订单号 1234', 'Refund for order 1234']));
     expect(timeline.find((i) => i.kind === 'note')?.title).toBe('电话回访：周五下午');
+    expect(timeline.find((i) => i.kind === 'ticket')?.title).toMatch(/^#\d+ 退款未到账$/);
+    const found = (await admin.get(`/api/search?q=${encodeURIComponent('退款未到')}&kinds=ticket`)).body.hits;
+    expect(found).toEqual([expect.objectContaining({ kind: 'ticket', id: ticket.body.id, contactId: emailContact })]);
     expect(timeline.find((i) => i.kind === 'merge')?.detail).toMatchObject({ sourceId: wechatContact, undoneAt: null });
     const one = await admin.get(`/api/contacts/${emailContact}`);
     expect(one.body.identities.map((i: { channelType: string }) => i.channelType).sort()).toEqual(['email', 'wechat-oa']);
@@ -82,6 +87,7 @@ describe('one customer across channels: merge, timeline, undo', () => {
     const wechatTimeline = (await admin.get(`/api/contacts/${wechatContact}/timeline`)).body.items as { kind: string; detail: Record<string, unknown> }[];
     expect(wechatTimeline.filter((i) => i.kind === 'conversation').map((c) => c.detail.channelType)).toEqual(['wechat-oa']);
     expect(wechatTimeline.some((i) => i.kind === 'note')).toBe(true);
+    expect(wechatTimeline.some((i) => i.kind === 'ticket')).toBe(true);
     const emailTimeline = (await admin.get(`/api/contacts/${emailContact}/timeline`)).body.items as { kind: string; detail: Record<string, unknown> }[];
     expect(emailTimeline.filter((i) => i.kind === 'conversation').map((c) => c.detail.channelType)).toEqual(['email']);
     expect(emailTimeline.find((i) => i.kind === 'merge')?.detail.undoneAt).toEqual(expect.any(String));

@@ -8,8 +8,10 @@ import { ConflictError, NotFoundError } from '../../../core/errors.js';
  * recorded by id in the merge, so undo moves back exactly those rows and nothing that arrived
  * later. A table added by another part of the product joins this list.
  */
-const MOVABLE = ['contact_identities', 'conversations', 'contact_handles', 'contact_notes', 'callback_plans', 'business_records', 'call_task_targets'] as const;
+const MOVABLE = ['contact_identities', 'conversations', 'contact_handles', 'contact_notes', 'callback_plans', 'business_records', 'call_task_targets', 'tickets'] as const;
 type MovableTable = (typeof MOVABLE)[number];
+/** The column that names the contact, where it is not `contact_id`. */
+const CONTACT_COLUMN: Partial<Record<MovableTable, string>> = { tickets: 'requester_id' };
 
 const fieldsOf = (c: { name: string | null; email: string | null; phone: string | null; company_id: string | null; tags: string[]; attributes: Record<string, unknown> }): ContactFields => ({
   name: c.name,
@@ -34,11 +36,12 @@ async function lockPair(trx: Transaction<Database>, tenantId: string, ids: [stri
 
 async function move(trx: Transaction<Database>, table: MovableTable, tenantId: string, from: string, to: string, only?: string[]): Promise<string[]> {
   if (only && only.length === 0) return [];
+  const column = (CONTACT_COLUMN[table] ?? 'contact_id') as 'contact_id';
   let q = trx
     .updateTable(table as 'conversations')
-    .set({ contact_id: to })
+    .set({ [column]: to })
     .where('tenant_id', '=', tenantId)
-    .where('contact_id', '=', from);
+    .where(column, '=', from);
   if (only) q = q.where('id', 'in', only);
   // A handle the target already has stays with the source (the pair must stay unique).
   if (table === 'contact_handles')
@@ -64,8 +67,8 @@ async function moveMessages(trx: Transaction<Database>, tenantId: string, from: 
 }
 
 /**
- * Merges `sourceId` into `targetId`: identities, conversations, handles, notes, callback plans,
- * business records and call-list entries move; the target keeps its own values and takes the
+ * Merges `sourceId` into `targetId`: identities, conversations, tickets, handles, notes, callback
+ * plans, business records and call-list entries move; the target keeps its own values and takes the
  * source's where it has none; tags and custom fields are united. The source stays, hidden, so
  * the merge can be undone. Returns the merge's id.
  */

@@ -27,6 +27,7 @@ import { ticketRuleRoutes } from './ticket-rules.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
 import { contactImportRoutes } from './contact-imports.js';
+import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
 
@@ -57,6 +58,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),
+    ...searchRoutes(),
     ...reportRoutes(),
     ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),

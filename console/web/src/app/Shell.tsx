@@ -4,6 +4,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
 import { MyStatus } from './MyStatus.js';
+import { SearchBox } from '../crm/SearchBox.js';
 import { useSession, useSignedIn } from './session.js';
 
 /** The signed-in frame: the top bar with navigation, language, the user and sign-out. */
@@ -30,6 +31,11 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={location === '/' ? 'page' : undefined}>
             {t('nav.inbox')}
           </Link>
+          {session.permissions.includes('contacts.view') && (
+            <Link href="/contacts" aria-current={location.startsWith('/contacts') ? 'page' : undefined}>
+              {t('nav.customers')}
+            </Link>
+          )}
           {seesReports && (
             <Link href="/reports" aria-current={location.startsWith('/reports') ? 'page' : undefined}>
               {t('nav.reports')}
@@ -47,6 +53,7 @@ export function Shell({ children }: { children: ReactNode }) {
           )}
         </nav>
         <div className="topbar-end">
+          <SearchBox />
           <MyStatus />
           <LanguageSwitch />
           <span className="user-name" title={session.user.email}>

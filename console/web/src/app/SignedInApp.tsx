@@ -1,10 +1,14 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { useI18n } from '../i18n/i18n.js';
 import InboxPage from '../inbox/InboxPage.js';
 import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+const ContactsPage = lazy(() => import('../crm/ContactsPage.js'));
+const ContactPage = lazy(() => import('../crm/ContactPage.js'));
+const ImportPage = lazy(() => import('../crm/ImportPage.js'));
+const SearchPage = lazy(() => import('../crm/SearchPage.js'));
 const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 const TicketsPage = lazy(() => import('../tickets/TicketsPage.js'));
 const TicketPage = lazy(() => import('../tickets/TicketPage.js'));
@@ -29,6 +33,10 @@ export default function SignedInApp() {
           </Suspense>
         )}
       </Route>
+      <Route path="/contacts">{() => <Lazy page={ContactsPage} />}</Route>
+      <Route path="/contacts/import">{() => <Lazy page={ImportPage} />}</Route>
+      <Route path="/contacts/:id">{() => <Lazy page={ContactPage} />}</Route>
+      <Route path="/search">{() => <Lazy page={SearchPage} />}</Route>
       <Route path="/admin" nest>
         {() => (
           <Suspense fallback={<Loading />}>
@@ -45,6 +53,14 @@ export default function SignedInApp() {
       </Route>
       <Route component={NotFound} />
     </Switch>
+  );
+}
+
+function Lazy({ page: Page }: { page: ComponentType }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
   );
 }
 

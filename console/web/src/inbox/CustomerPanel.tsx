@@ -37,6 +37,9 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
   return (
     <aside className="customer-panel" aria-label={t('customer.title')}>
       <h2>{contact.name || t('inbox.anonymous')}</h2>
+      <Link href={`/contacts/${contact.id}`} className="link">
+        {t('crm.openRecord')}
+      </Link>
       {editing ? (
         <ContactEditor
           contact={contact}
