@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'contacts.edit': 'edit contacts',
   'contacts.merge': "merge contacts' identities into one customer",
   'contacts.export': 'export contacts',
+  'contacts.import': 'import contacts from CSV',
   'reports.view': 'see reports',
   'reports.view.own': "see reports narrowed to one's own work",
   'reports.monitor': 'watch the live monitor of queues and agents',
@@ -35,6 +36,7 @@ export const PERMISSIONS = {
   'admin.voice': "manage phone menus and agents' phones",
   'calls.listen': 'play call recordings of the conversations one may see',
   'calls.dial': 'place outbound calls',
+  'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -21,6 +21,12 @@ import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
+import { ticketRoutes } from './tickets.js';
+import { ticketSettingRoutes } from './ticket-settings.js';
+import { ticketRuleRoutes } from './ticket-rules.js';
+import { contactRecordRoutes } from './contact-records.js';
+import { companyRoutes } from './companies.js';
+import { contactImportRoutes } from './contact-imports.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
 
@@ -45,6 +51,12 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
+    ...ticketRoutes(),
+    ...ticketSettingRoutes(),
+    ...ticketRuleRoutes(),
+    ...contactRecordRoutes(),
+    ...companyRoutes(),
+    ...contactImportRoutes(services.contactImports),
     ...reportRoutes(),
     ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
