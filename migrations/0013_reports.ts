@@ -192,6 +192,11 @@ const up = [
     satisfied integer NOT NULL DEFAULT 0
   )`,
   `CREATE INDEX report_csat_hourly_hour ON report_csat_hourly (tenant_id, hour)`,
+  // The same sums per UTC day: long ranges read these, and hours only at their edges.
+  ...['conversations', 'messages', 'agent_states', 'calls', 'csat'].flatMap((name) => [
+    `CREATE TABLE report_${name}_daily (LIKE report_${name}_hourly INCLUDING DEFAULTS)`,
+    `CREATE INDEX report_${name}_daily_day ON report_${name}_daily (tenant_id, hour)`,
+  ]),
   `CREATE INDEX calls_ended ON calls (tenant_id, ended_at)`,
   `CREATE INDEX messages_tenant_created ON messages (tenant_id, created_at)`,
 ];
@@ -199,6 +204,7 @@ const up = [
 const down = [
   'DROP INDEX messages_tenant_created',
   'DROP INDEX calls_ended',
+  ...['conversations', 'messages', 'agent_states', 'calls', 'csat'].map((name) => `DROP TABLE report_${name}_daily`),
   'DROP TABLE report_csat_hourly',
   'DROP TABLE report_calls_hourly',
   'DROP TABLE report_agent_states_hourly',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../core/db/database.js';
@@ -182,6 +183,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
 
   it('rebuilds from the raw tables exactly the rollups the events kept', async () => {
     expect(incremental.report_conversations_hourly!.length).toBeGreaterThan(0);
+    expect(incremental.report_conversations_daily!.length).toBeGreaterThan(0);
     await rebuildReports(db, { tenantId });
     expect(await snapshot(db, tenantId)).toEqual(incremental);
   });
@@ -189,9 +191,11 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
 
 async function snapshot(db: Db, tenantId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const table of ['report_conversations_hourly', 'report_messages_hourly', 'report_agent_states_hourly', 'report_calls_hourly', 'report_csat_hourly'] as const) {
-    const rows = await reportDb(db).selectFrom(table).selectAll().where('tenant_id', '=', tenantId).execute();
-    out[table] = rows.map((r) => JSON.stringify(r)).sort();
+  for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat'] as const) {
+    for (const table of [`report_${name}_hourly`, `report_${name}_daily`]) {
+      const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(db);
+      out[table] = rows.map((r) => JSON.stringify(r)).sort();
+    }
   }
   return out;
 }

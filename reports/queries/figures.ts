@@ -58,13 +58,18 @@ export function csatFigures(s: Sums<typeof CSAT_COLUMNS>) {
 export type ConversationFigures = ReturnType<typeof conversationFigures>;
 
 /** Every family of figures for one grouping of the scope, keyed the same way. */
-export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy) {
+type Family = 'conversations' | 'messages' | 'states' | 'calls' | 'csat';
+const ALL_FAMILIES: readonly Family[] = ['conversations', 'messages', 'states', 'calls', 'csat'];
+
+export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy, families: readonly Family[] = ALL_FAMILIES) {
+  const none = () => Promise.resolve(new Map());
+  const wants = (f: Family) => families.includes(f);
   const [conversations, messages, states, calls, csat] = await Promise.all([
-    sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, groupBy),
-    sumRollup(db, 'report_messages_hourly', MESSAGE_COLUMNS, scope, groupBy),
-    groupBy === 'channel' ? Promise.resolve(new Map()) : sumRollup(db, 'report_agent_states_hourly', AGENT_STATE_COLUMNS, scope, groupBy),
-    sumRollup(db, 'report_calls_hourly', CALL_COLUMNS, scope, groupBy),
-    sumRollup(db, 'report_csat_hourly', CSAT_COLUMNS, scope, groupBy),
+    wants('conversations') ? sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, groupBy) : none(),
+    wants('messages') ? sumRollup(db, 'report_messages_hourly', MESSAGE_COLUMNS, scope, groupBy) : none(),
+    groupBy === 'channel' || !wants('states') ? none() : sumRollup(db, 'report_agent_states_hourly', AGENT_STATE_COLUMNS, scope, groupBy),
+    wants('calls') ? sumRollup(db, 'report_calls_hourly', CALL_COLUMNS, scope, groupBy) : none(),
+    wants('csat') ? sumRollup(db, 'report_csat_hourly', CSAT_COLUMNS, scope, groupBy) : none(),
   ]);
   const keys = new Set([...conversations.keys(), ...messages.keys(), ...states.keys(), ...calls.keys(), ...csat.keys()]);
   return {

@@ -14,14 +14,14 @@ async function names(db: Db, tenantId: string, table: 'channels' | 'groups' | 'u
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-async function series(db: Db, scope: ReportScope) {
+async function series(db: Db, scope: ReportScope, families?: Parameters<typeof allSums>[3]) {
   const step = seriesStep(scope);
-  const sums = await allSums(db, scope, step);
+  const sums = await allSums(db, scope, step, families);
   return { step, points: [...sums.keys].sort().map((key) => ({ key, ...sums.figuresOf(key) })) };
 }
 
 export async function overviewReport(db: Db, scope: ReportScope) {
-  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope)]);
+  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope, ['conversations', 'messages', 'calls', 'csat'])]);
   return { totals: totals.figuresOf('all'), series: over };
 }
 
@@ -51,7 +51,12 @@ export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' 
 }
 
 export async function callsReport(db: Db, scope: ReportScope) {
-  const [totals, over, byGroup, groups] = await Promise.all([allSums(db, scope, 'all'), series(db, scope), allSums(db, scope, 'group'), names(db, scope.tenantId, 'groups')]);
+  const [totals, over, byGroup, groups] = await Promise.all([
+    allSums(db, scope, 'all', ['calls']),
+    series(db, scope, ['calls']),
+    allSums(db, scope, 'group', ['calls']),
+    names(db, scope.tenantId, 'groups'),
+  ]);
   const pick = (f: ReturnType<typeof totals.figuresOf>) => ({
     callsOffered: f.callsOffered,
     callsAnswered: f.callsAnswered,
@@ -70,7 +75,7 @@ export async function callsReport(db: Db, scope: ReportScope) {
 }
 
 export async function csatReport(db: Db, scope: ReportScope) {
-  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope)]);
+  const [totals, over] = await Promise.all([allSums(db, scope, 'all', ['csat']), series(db, scope, ['csat'])]);
   const filters = [sql`tenant_id = ${scope.tenantId}`, sql`answered_at >= ${scope.from}`, sql`answered_at < ${scope.to}`];
   if (scope.channelId) filters.push(sql`channel_id = ${scope.channelId}`);
   if (scope.groupId) filters.push(sql`group_id = ${scope.groupId}`);

@@ -43,15 +43,36 @@ function keyOf(groupBy: GroupBy, timeZone: string): RawBuilder<string> {
   }
 }
 
+const DAY_MS = 86_400_000;
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
+/**
+ * Where the rows come from: whole UTC days from the daily table and only the hours at the range's
+ * edges from the hourly one, unless the grouping needs hours (hours, or days of another zone).
+ */
+function source(table: Table, scope: ReportScope, groupBy: GroupBy): RawBuilder<unknown> {
+  const hourly = sql.table(table);
+  const daily = sql.table(table.replace(/_hourly$/, '_daily'));
+  const firstDay = Math.ceil(scope.from.getTime() / DAY_MS) * DAY_MS;
+  const lastDay = Math.floor(scope.to.getTime() / DAY_MS) * DAY_MS;
+  const needsHours = groupBy === 'hour' || (groupBy === 'day' && !UTC_ZONES.has(scope.timeZone));
+  if (needsHours || firstDay >= lastDay) {
+    return sql`(SELECT * FROM ${hourly} WHERE tenant_id = ${scope.tenantId} AND hour >= ${scope.from} AND hour < ${scope.to})`;
+  }
+  return sql`(SELECT * FROM ${daily} WHERE tenant_id = ${scope.tenantId} AND hour >= ${new Date(firstDay)} AND hour < ${new Date(lastDay)}
+    UNION ALL SELECT * FROM ${hourly} WHERE tenant_id = ${scope.tenantId}
+      AND ((hour >= ${scope.from} AND hour < ${new Date(firstDay)}) OR (hour >= ${new Date(lastDay)} AND hour < ${scope.to})))`;
+}
+
 /**
  * Sums columns of one rollup over the scope, grouped by one key. Every query names the company;
- * the hour range and the (tenant_id, hour) index bound the rows read.
+ * the range and the (tenant_id, hour) indexes bound the rows read.
  */
 export async function sumRollup<C extends string>(db: Db, table: Table, columns: readonly C[], scope: ReportScope, groupBy: GroupBy): Promise<Map<string, Record<C, number>>> {
   const dims = DIMENSIONS[table];
   if (groupBy === 'channel' && !dims.channel) return new Map();
   if (groupBy === 'group' && dims.group !== true) return new Map();
-  const where: RawBuilder<unknown>[] = [sql`tenant_id = ${scope.tenantId}`, sql`hour >= ${scope.from}`, sql`hour < ${scope.to}`];
+  const where: RawBuilder<unknown>[] = [sql`tenant_id = ${scope.tenantId}`];
   if (scope.channelId && dims.channel) where.push(sql`channel_id = ${scope.channelId}`);
   if (scope.groupId && dims.group === true) where.push(sql`group_id = ${scope.groupId}`);
   if (scope.groupId && dims.group === 'members') {
@@ -62,7 +83,7 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
   const sums = sql.join(columns.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::float8 AS ${sql.ref(c)}`));
   const { rows } = await sql<Record<string, unknown>>`
     SELECT ${keyOf(groupBy, scope.timeZone)} AS key, ${sums}
-      FROM ${sql.table(table)}
+      FROM ${source(table, scope, groupBy)} AS r
      WHERE ${sql.join(where, sql` AND `)}
      GROUP BY 1`.execute(db);
   const result = new Map<string, Record<C, number>>();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
+import { DAY_MS, dayOf, rollUpDays } from './daily.js';
 import { rollUpAgentStates, rollUpCalls, rollUpCsat, rollUpMessages } from './tables.js';
 
 /**
@@ -21,6 +22,7 @@ export async function refreshRange(db: Db, tenantId: string, from: Date, to: Dat
       await rollUpAgentStates(trx, tenantId, start, end);
       await rollUpCalls(trx, tenantId, start, end);
       await rollUpCsat(trx, tenantId, start, end);
+      await rollUpDays(trx, tenantId, new Date(dayOf(start.getTime())), new Date(dayOf(end.getTime() - 1) + DAY_MS));
     });
 }
 
@@ -60,8 +62,9 @@ export async function rebuildReports(db: Db, options: { tenantId?: string; chunk
   const chunk = (options.chunkHours ?? 24 * 7) * HOUR_MS;
   const rdb = reportDb(db);
   for (const { id } of tenants) {
-    for (const table of ['report_conversations_hourly', 'report_messages_hourly', 'report_agent_states_hourly', 'report_calls_hourly', 'report_csat_hourly'] as const) {
-      await rdb.deleteFrom(table).where('tenant_id', '=', id).execute();
+    for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat'] as const) {
+      await rdb.deleteFrom(`report_${name}_hourly`).where('tenant_id', '=', id).execute();
+      await sql`DELETE FROM ${sql.table(`report_${name}_daily`)} WHERE tenant_id = ${id}`.execute(db);
     }
     const range = await extent(db, id);
     if (!range) continue;

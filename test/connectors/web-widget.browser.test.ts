@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROLES } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { queueReply } from '../../core/conversations/reply.js';
+import { resolveConversation } from '../../router/conversations/resolve-conversation.js';
+import { reportDb } from '../../reports/schema.js';
 import { createChannel, updateChannel } from '../../core/connector/channels.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
@@ -117,6 +119,19 @@ describe('web chat widget in a real browser', () => {
       return reply?.status === 'read';
     });
     expect(sockets.some((url) => url.includes(`/widget/${channel.publicKey}/socket`))).toBe(true);
+  });
+
+  it('shows a rating card once the agent resolves the conversation, and records the stars the visitor gives', { timeout: 60_000 }, async () => {
+    const db = running.ctx.database.db;
+    const conversation = await db.selectFrom('conversations').selectAll().where('channel_id', '=', channel.id).executeTakeFirstOrThrow();
+    await resolveConversation({ database: running.ctx.database, relay: running.ctx.relay, logger: running.ctx.logger }, { tenantId: world.tenantId, conversationId: conversation.id, actorId: agentId });
+    running.ctx.relay.poke();
+    const stars = page.locator('#switchboard-chat .survey .star');
+    await expect.poll(() => stars.count(), { timeout: 15_000 }).toBe(5);
+    await stars.nth(4).click();
+    await page.locator('#switchboard-chat .survey').getByText('Thank you', { exact: false }).waitFor();
+    const answer = await eventually(() => reportDb(db).selectFrom('csat_responses').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst(), { timeoutMs: 10_000 });
+    expect(answer).toMatchObject({ rating: 5, via: 'widget', agent_id: agentId });
   });
 
   it('falls back to Server-Sent Events where WebSocket is not available', { timeout: 60_000 }, async () => {

@@ -75,8 +75,8 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
       star.setAttribute('aria-label', `${n} / 5`);
       star.addEventListener('click', () => {
         const body = new URLSearchParams({ rating: String(n), via: 'widget' });
-        // The answer page is on the service's origin; its reply is not needed here.
-        void fetch(url, { method: 'POST', body, mode: 'no-cors' }).catch(() => {});
+        // Posted to the survey page's path on the origin the widget came from (where its API is).
+        void fetch(`${origin}${new URL(url).pathname}`, { method: 'POST', body, mode: 'no-cors' }).catch(() => {});
         card.replaceChildren(el('div', '', `${'★'.repeat(n)} Thank you · 谢谢`));
       });
       stars.append(star);

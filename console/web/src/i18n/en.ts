@@ -560,6 +560,7 @@ export const en = {
   'reports.col.csatResponses': 'Survey answers',
   'reports.col.csatAverage': 'Average rating',
   'reports.col.csatPercent': 'Satisfied',
+  'conversation.satisfaction': 'Customer rating: {rating}/5',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -562,4 +562,5 @@ export const zh: Record<MessageKey, string> = {
   'reports.col.csatResponses': '评价数',
   'reports.col.csatAverage': '平均评分',
   'reports.col.csatPercent': '满意率',
+  'conversation.satisfaction': '客户评分:{rating}/5',
 };

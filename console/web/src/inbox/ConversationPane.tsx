@@ -9,6 +9,7 @@ import { ChannelIcon } from './ChannelIcon.js';
 import { ConversationActions } from './ConversationActions.js';
 import { applySnapshot } from './store.js';
 import { CustomerPanel } from './CustomerPanel.js';
+import { SatisfactionBadge } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
 import { useConversation } from './useConversation.js';
@@ -45,6 +46,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           <h2>{contactName}</h2>
           <span className={`status-badge ${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
         </header>
+        <SatisfactionBadge conversationId={conversation.id} />
         <ConversationActions
           conversation={conversation}
           agentName={agentName}
