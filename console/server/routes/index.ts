@@ -21,6 +21,7 @@ import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
+import { callWorkbenchRoutes } from './call-workbench.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -43,6 +44,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
+    ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

@@ -29,6 +29,9 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={location === '/' ? 'page' : undefined}>
             {t('nav.inbox')}
           </Link>
+          <Link href="/phone" aria-current={location.startsWith('/phone') ? 'page' : undefined}>
+            {t('nav.phone')}
+          </Link>
           {isAdmin && (
             <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
               {t('nav.admin')}

@@ -5,6 +5,7 @@ import InboxPage from '../inbox/InboxPage.js';
 import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
+const PhoneApp = lazy(() => import('../phone/PhoneApp.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -12,6 +13,13 @@ export default function SignedInApp() {
     <Switch>
       <Route path="/" component={InboxPage} />
       <Route path="/conversations/:id" component={InboxPage} />
+      <Route path="/phone" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <PhoneApp />
+          </Suspense>
+        )}
+      </Route>
       <Route path="/admin" nest>
         {() => (
           <Suspense fallback={<Loading />}>
