@@ -30,6 +30,7 @@ import { contactImportRoutes } from './contact-imports.js';
 import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
+import { callWorkbenchRoutes } from './call-workbench.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -61,6 +62,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...searchRoutes(),
     ...reportRoutes(),
     ...surveyRoutes(),
+    ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

@@ -46,6 +46,9 @@ export function Shell({ children }: { children: ReactNode }) {
               {t('nav.tickets')}
             </Link>
           )}
+          <Link href="/phone" aria-current={location.startsWith('/phone') ? 'page' : undefined}>
+            {t('nav.phone')}
+          </Link>
           {isAdmin && (
             <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
               {t('nav.admin')}

@@ -12,6 +12,7 @@ const SearchPage = lazy(() => import('../crm/SearchPage.js'));
 const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 const TicketsPage = lazy(() => import('../tickets/TicketsPage.js'));
 const TicketPage = lazy(() => import('../tickets/TicketPage.js'));
+const PhoneApp = lazy(() => import('../phone/PhoneApp.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -37,6 +38,13 @@ export default function SignedInApp() {
       <Route path="/contacts/import">{() => <Lazy page={ImportPage} />}</Route>
       <Route path="/contacts/:id">{() => <Lazy page={ContactPage} />}</Route>
       <Route path="/search">{() => <Lazy page={SearchPage} />}</Route>
+      <Route path="/phone" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <PhoneApp />
+          </Suspense>
+        )}
+      </Route>
       <Route path="/admin" nest>
         {() => (
           <Suspense fallback={<Loading />}>

@@ -66,7 +66,10 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
         {contact.phone && (
           <>
             <dt>{t('customer.phone')}</dt>
-            <dd>{contact.phone}</dd>
+            <dd>
+              {contact.phone}{' '}
+              <Link href={`/phone/workbench?dial=${encodeURIComponent(contact.phone)}`}>{t('customer.call')}</Link>
+            </dd>
           </>
         )}
         {attributes.map(([key, value]) => (

@@ -1,0 +1,116 @@
+import { useCallback, useState } from 'react';
+import { Link } from 'wouter';
+import { useLoad } from '../admin/useLoad.js';
+import { useApi } from '../app/api-context.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
+import type { CallsApi } from './api.js';
+import { dispositionLabel, when } from './format.js';
+
+/**
+ * The caller's record, opened when their call rings the agent: the contact (or a form to make one
+ * of an unknown number), their conversations on every channel, earlier calls and business records.
+ * Everything the customer wrote is shown as text, never as markup.
+ */
+export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: string; number: string }) {
+  const { t } = useI18n();
+  const { contacts } = useApi();
+  const load = useCallback(async () => {
+    const pop = await api.pop(callId);
+    const records = pop.contact ? (await api.businessRecords({ contactId: pop.contact.id })).records : [];
+    return { pop, records };
+  }, [api, callId]);
+  const { data, error, reload } = useLoad(load);
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [saveError, setSaveError] = useState<string>();
+
+  // The frame and the number show at once, from the ring itself; the record fills in as it loads.
+  if (error || !data)
+    return (
+      <section className="screen-pop" aria-label={t('phone.pop')}>
+        <h2>{number}</h2>
+        {error ? <p role="alert">{describeError(error, t)}</p> : <p>{t('app.loading')}</p>}
+      </section>
+    );
+  const { pop, records } = data;
+  const createContact = async () => {
+    if (!pop.contact) return;
+    setSaveError(undefined);
+    try {
+      await contacts.update(pop.contact.id, { name: name.trim() || null, email: email.trim() || null });
+      reload();
+    } catch (caught) {
+      setSaveError(describeError(caught, t));
+    }
+  };
+  return (
+    <section className="screen-pop" aria-label={t('phone.pop')}>
+      <h2>
+        {pop.contact?.name ?? t('phone.unknownCaller')} <span className="muted">{pop.number}</span>
+      </h2>
+      {pop.contact?.email && <p>{pop.contact.email}</p>}
+      {pop.offerCreateContact && (
+        <form
+          aria-label={t('phone.createContact')}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void createContact();
+          }}
+        >
+          <h3>{t('phone.createContact')}</h3>
+          <label>
+            {t('phone.contactName')}
+            <input value={name} onChange={(event) => setName(event.target.value)} maxLength={200} />
+          </label>
+          <label>
+            {t('phone.contactEmail')}
+            <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} maxLength={320} />
+          </label>
+          <button type="submit" disabled={!name.trim() && !email.trim()}>
+            {t('phone.saveContact')}
+          </button>
+          {saveError && <p role="alert">{saveError}</p>}
+        </form>
+      )}
+      <h3>{t('phone.pastConversations')}</h3>
+      {pop.conversations.length === 0 ? (
+        <p className="muted">{t('phone.none')}</p>
+      ) : (
+        <ul aria-label={t('phone.pastConversations')}>
+          {pop.conversations.map((c) => (
+            <li key={c.id}>
+              <Link href={`~/conversations/${c.id}`}>
+                {c.channel.name} · {c.subject ?? t(`phone.kind.${c.kind === 'voice' ? 'voice' : 'other'}`)} · {when(c.createdAt)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t('phone.earlierCalls')}</h3>
+      {pop.earlierCalls.length === 0 ? (
+        <p className="muted">{t('phone.none')}</p>
+      ) : (
+        <ul aria-label={t('phone.earlierCalls')}>
+          {pop.earlierCalls.map((c) => (
+            <li key={c.id}>
+              {t(c.direction === 'in' ? 'phone.inbound' : 'phone.outbound')} · {when(c.startedAt)} · {dispositionLabel(t, c.disposition)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t('phone.businessRecords')}</h3>
+      {records.length === 0 ? (
+        <p className="muted">{t('phone.none')}</p>
+      ) : (
+        <ul aria-label={t('phone.businessRecords')}>
+          {records.map((r) => (
+            <li key={r.id}>
+              <strong>{r.subject}</strong> · {when(r.createdAt)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
