@@ -69,7 +69,7 @@ export async function normalizeEmail(payload: unknown, ctx: ChannelContext<Email
 
   const externalId = mail.messageId && mail.messageId.length <= 500 ? mail.messageId : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   const threadKey = await findThreadKey(ctx, mail, externalId);
-  const { parts: files, cidMap } = await storeAttachments(ctx, mail, mail.from.address);
+  const { parts: files, cidMap } = await storeAttachments(ctx, mail, mail.from.address, externalId);
   const html = mail.html?.replace(/(["'])cid:([^"']+)\1/gi, (whole, quote: string, cid: string) => {
     const id = cidMap.get(cid.toLowerCase());
     return id ? `${quote}attachment:${id}${quote}` : whole;
@@ -142,15 +142,20 @@ async function findThreadKey(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail
   return threadKeyFor(mail.references[0] ?? mail.inReplyTo[0] ?? externalId);
 }
 
-/** Inline images and attachments into the attachment store; too large or empty ones are named but not kept. */
-async function storeAttachments(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail, owner: string): Promise<{ parts: ContentPart[]; cidMap: Map<string, string> }> {
+/**
+ * Inline images and attachments into the attachment store; too large or empty ones are named but
+ * not kept. Each is keyed by the mail's dedupe key, its place in the mail and its content hash, so
+ * a mail read again (after a crash, a UIDVALIDITY change) finds its files kept and stores none twice.
+ */
+async function storeAttachments(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail, owner: string, externalId: string): Promise<{ parts: ContentPart[]; cidMap: Map<string, string> }> {
   const parts: ContentPart[] = [];
   const cidMap = new Map<string, string>();
   for (const [index, attachment] of mail.attachments.entries()) {
     const name = attachment.filename ?? `attachment-${index + 1}`;
     const kind = attachment.contentType.startsWith('image/') ? 'image' : attachment.contentType.startsWith('audio/') ? 'audio' : attachment.contentType.startsWith('video/') ? 'video' : 'file';
     try {
-      const stored = await ctx.attachments.put({ owner, name, bytes: attachment.content, declaredType: attachment.contentType, maxBytes: ctx.config.maxAttachmentBytes });
+      const key = `email:${externalId}#${index}:${createHash('sha256').update(attachment.content).digest('hex')}`;
+      const stored = await ctx.attachments.put({ owner, name, bytes: attachment.content, declaredType: attachment.contentType, maxBytes: ctx.config.maxAttachmentBytes, key });
       parts.push({ type: kind, attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType, size: stored.size });
       if (attachment.contentId) cidMap.set(attachment.contentId.replace(/^<|>$/g, '').toLowerCase(), stored.id);
     } catch (error) {

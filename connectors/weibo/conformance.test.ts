@@ -40,7 +40,7 @@ describeConformance({
     // Weibo's reply types, named as the kinds the agent sent.
     const kind = { text: 'text', articles: 'link', position: 'location' } as const;
     return {
-      settings: { apiBaseUrl: own.url },
+      settings: { apiBaseUrl: own.url, uploadBaseUrl: own.url },
       received: async () => own.replies.map((r) => ({ ...r, type: kind[r.type], weiboType: r.type })),
       close: () => own.close(),
     };

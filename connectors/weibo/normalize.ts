@@ -4,6 +4,7 @@ import type { ChannelContext } from '../../core/connector/define.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type { ContentPart, InboundMessage } from '../../core/domain/messages.js';
 import type { WeiboConfig } from './connector.js';
+import { storeWeiboMedia } from './media.js';
 
 /** int64 ids arrive as digits (see parseWeiboJson); a string form is accepted too. */
 const uid = z.string().regex(/^\d{1,20}$/, 'an int64 id');
@@ -62,7 +63,7 @@ export function weiboDedupeKey(p: WeiboPush): string {
 
 const KNOWN_TYPES = new Set(['text', 'position', 'voice', 'image', 'mention', 'event']);
 
-function partsOf(p: WeiboPush): ContentPart[] {
+async function partsOf(p: WeiboPush, ctx: ChannelContext<WeiboConfig>): Promise<ContentPart[]> {
   const data = p.data && typeof p.data === 'object' && !Array.isArray(p.data) ? p.data : {};
   switch (p.type) {
     case 'text':
@@ -79,8 +80,9 @@ function partsOf(p: WeiboPush): ContentPart[] {
     case 'voice':
     case 'image': {
       const m = media.parse(data);
-      // The file itself is fetched with the access token (mss/msget?fid=<tovfid>); the id is kept.
-      return [{ type: p.type === 'voice' ? 'audio' : 'image', providerId: m.tovfid, caption: p.text || undefined }];
+      const kind = p.type === 'voice' ? 'audio' : 'image';
+      const file = await storeWeiboMedia(ctx, m.tovfid, p.sender_id, kind);
+      return [{ type: kind, providerId: m.tovfid, ...file, caption: p.text || undefined }];
     }
     default: {
       const e = event.parse(data);
@@ -91,7 +93,7 @@ function partsOf(p: WeiboPush): ContentPart[] {
 }
 
 /** One push → one message; a push of a type Weibo added later is acknowledged and skipped. */
-export function normalizeWeiboPush(payload: unknown, ctx: ChannelContext<WeiboConfig>): InboundMessage[] {
+export async function normalizeWeiboPush(payload: unknown, ctx: ChannelContext<WeiboConfig>): Promise<InboundMessage[]> {
   const p = push.parse(payload);
   if (ctx.config.accountId && p.receiver_id !== ctx.config.accountId) {
     throw new ForbiddenError('the push is addressed to another account');
@@ -100,7 +102,7 @@ export function normalizeWeiboPush(payload: unknown, ctx: ChannelContext<WeiboCo
     ctx.logger.info({ type: p.type }, 'weibo push of an unknown type skipped');
     return [];
   }
-  const parts = partsOf(p);
+  const parts = await partsOf(p, ctx);
   if (parts[0]?.type === 'text' && !parts[0].text) throw new z.ZodError([{ code: 'custom', path: ['text'], message: 'a text message needs text', input: p.text }]);
   return [
     {

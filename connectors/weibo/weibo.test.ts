@@ -22,7 +22,7 @@ describe('weibo', () => {
 
   beforeAll(async () => {
     fake = await startFakeWeibo();
-    harness = await openHarness(weibo, { appSecret: APP_SECRET, accessToken: fake.accessToken, apiBaseUrl: fake.url }, realServices);
+    harness = await openHarness(weibo, { appSecret: APP_SECRET, accessToken: fake.accessToken, apiBaseUrl: fake.url, uploadBaseUrl: fake.url }, realServices);
   }, 180_000);
   afterAll(async () => {
     await harness?.close();
@@ -124,6 +124,31 @@ describe('weibo', () => {
     expect(image.status).toBe(400);
     const raw = Buffer.from(weiboFixtureBytes('image').toString().replace('821804469', '9223372036854775807'));
     expect((await push(raw)).published[0]!.message.parts[0]).toMatchObject({ type: 'image', providerId: '9223372036854775807' });
+  });
+
+  it('downloads a fan’s picture and voice message into the attachment store, once across Weibo’s retries', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    const amr = Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(32, 0x3c)]);
+    const picture = fake.addMedia(png, 'image/png');
+    const voice = fake.addMedia(amr, 'audio/amr');
+    const fan = '3100000077';
+    const imageBody = weiboPushBody({ type: 'image', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(), data: { vfid: picture, tovfid: picture } });
+    const first = await push(imageBody);
+    const retry = await push(imageBody);
+    const audio = await push(weiboPushBody({ type: 'voice', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 1000), data: { vfid: voice, tovfid: voice } }));
+    const [image, again, sound] = [first, retry, audio].map((p) => p.published[0]!.message.parts[0] as { type: string; attachmentId?: string; providerId?: string; mimeType?: string });
+    expect(image).toMatchObject({ type: 'image', providerId: picture, mimeType: 'image/png', size: png.length });
+    expect(again!.attachmentId).toBe(image!.attachmentId);
+    expect(sound).toMatchObject({ type: 'audio', providerId: voice, mimeType: 'audio/amr' });
+    const ctx = await channelContext(harness);
+    expect((await ctx.attachments.read(image!.attachmentId!)).bytes.equals(png)).toBe(true);
+    expect((await ctx.attachments.read(sound!.attachmentId!)).bytes.equals(amr)).toBe(true);
+    // The download went with the access token.
+    expect(fake.requests.filter((r) => r.path === '/2/mss/msget').every((r) => r.query.access_token === fake.accessToken)).toBe(true);
+    // A file Weibo no longer has: the message still arrives, naming the file by its id.
+    const gone = await push(weiboPushBody({ type: 'image', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 2000), data: { vfid: '1', tovfid: '1' } }));
+    expect(gone.response.status).toBe(200);
+    expect(gone.published[0]!.message.parts[0]).toEqual({ type: 'image', providerId: '1' });
   });
 
   it("stores Weibo's retries of one push once, and two messages of the same second twice", async () => {

@@ -32,7 +32,7 @@ describeConformance({
     fake = await startFakeX();
     const own = fake;
     return {
-      settings: { ...own.credentials, apiBaseUrl: own.url, caCertificate: own.ca },
+      settings: { ...own.credentials, apiBaseUrl: own.url, mediaBaseUrl: own.url, caCertificate: own.ca },
       received: async () => own.sent,
       close: () => own.close(),
     };

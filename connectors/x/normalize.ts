@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { ChannelContext } from '../../core/connector/define.js';
 import type { ContentPart, InboundMessage } from '../../core/domain/messages.js';
+import type { XConfig } from './connector.js';
+import { keepDmPicture } from './media.js';
 
 const id = z.string().regex(/^\d{1,20}$/, 'a numeric id string');
 
@@ -76,7 +79,15 @@ function message(fields: { eventId: string; senderId: string; name?: string; use
  * The account's own DMs (sent from the console or from X itself) are echoes and are dropped,
  * as are events that are not messages (typing, read receipts, tweets).
  */
-export function normalizeXPayload(payload: unknown): InboundMessage[] {
+export async function normalizeXPayload(payload: unknown, ctx?: ChannelContext<XConfig>): Promise<InboundMessage[]> {
+  const messages = readXPayload(payload);
+  if (!ctx) return messages;
+  for (const message of messages) message.parts = await Promise.all(message.parts.map((part) => keepDmPicture(ctx, part, message.sender.externalId)));
+  return messages;
+}
+
+/** The DMs a payload carries, media named by id and URL (not fetched). */
+export function readXPayload(payload: unknown): InboundMessage[] {
   if (payload && typeof payload === 'object' && 'dm_event' in payload) {
     const p = polledPayload.parse(payload);
     const event = p.dm_event;

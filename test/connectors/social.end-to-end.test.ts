@@ -79,7 +79,7 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const { channel } = await createChannel(deps, world.tenantId, {
       type: 'weibo',
       name: 'Brand Weibo',
-      config: { appSecret: APP_SECRET, accessToken: weibo.accessToken, apiBaseUrl: weibo.url },
+      config: { appSecret: APP_SECRET, accessToken: weibo.accessToken, apiBaseUrl: weibo.url, uploadBaseUrl: weibo.url },
     });
     const body = weiboPushBody({ type: 'text', senderId: '5000000001', receiverId: '1902538057', createdAt: new Date(), text: '快递到哪了？' });
     const push = (query: Record<string, string>) => fetch(`${running.url}/hooks/${channel.id}/?${new URLSearchParams(query)}`, { method: 'POST', body: new Uint8Array(body) });
@@ -109,7 +109,7 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const { channel } = await createChannel(deps, world.tenantId, {
       type: 'x-dm',
       name: 'Brand on X',
-      config: { ...x.credentials, apiBaseUrl: x.url, caCertificate: x.ca, receive: 'webhook' },
+      config: { ...x.credentials, apiBaseUrl: x.url, mediaBaseUrl: x.url, caCertificate: x.ca, receive: 'webhook' },
     });
     const dm = x.customerWrites({ id: '6000000001', name: 'Sam' }, 'My order is late');
     const { body, signature } = x.webhookDelivery([dm]);

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import x from '../../connectors/x/connector.js';
 import { xFixtures } from '../../connectors/x/fixtures/index.js';
-import { normalizeXPayload } from '../../connectors/x/normalize.js';
+import { readXPayload } from '../../connectors/x/normalize.js';
 import { declareInboundShards } from '../../core/bus/index.js';
 import type { Bus } from '../../core/bus/bus.js';
+import { loadChannelContext } from '../../core/connector/channel-context.js';
 import { createChannel } from '../../core/connector/channels.js';
 import { createHooksApp } from '../../core/connector/gateway.js';
 import { startPullLoops } from '../../core/connector/pull.js';
@@ -61,7 +62,7 @@ describe('X direct messages: webhook and poll', () => {
       await createChannel(deps, tenantId, {
         type: 'x-dm',
         name: `X ${receive} ${randomBytes(2).toString('hex')}`,
-        config: { ...fake.credentials, apiBaseUrl: fake.url, caCertificate: fake.ca, receive, pollIntervalSeconds: 2, backfillHours: 1, ...extra },
+        config: { ...fake.credentials, apiBaseUrl: fake.url, mediaBaseUrl: fake.url, caCertificate: fake.ca, receive, pollIntervalSeconds: 2, backfillHours: 1, ...extra },
       })
     ).channel;
 
@@ -97,10 +98,32 @@ describe('X direct messages: webhook and poll', () => {
     expect((await stored(id)).map((m) => m.external_id)).toEqual([`dm:${dm.id}`]);
   });
 
+  it('downloads a DM’s picture with a signed request into the attachment store, one file whether it came by webhook or poll', async () => {
+    const { id } = await channel('webhook');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFElEQVR42mP8z8DwnwEIGBkZGAAAIAQB/0dmWRsAAAAASUVORK5CYII=', 'base64');
+    const dm = fake.customerWrites({ id: '3001969388', name: 'Mia Chen' }, 'the box was crushed', { photo: png });
+    const { body, signature } = fake.webhookDelivery([dm]);
+    expect((await deliver(id, body, signature)).status).toBe(200);
+    const rows = (await eventually(async () => {
+      const found = await stored(id);
+      return found.length === 1 ? found : undefined;
+    }))!;
+    const picture = (rows[0]!.content as { type: string; attachmentId?: string; mimeType?: string }[]).find((p) => p.type === 'image')!;
+    expect(picture).toMatchObject({ type: 'image', mimeType: 'image/png', size: png.length });
+    const file = await database.db.selectFrom('attachments').select(['id', 'owner', 'sha256']).where('channel_id', '=', id).execute();
+    expect(file).toEqual([{ id: picture.attachmentId, owner: '3001969388', sha256: createHash('sha256').update(png).digest('hex') }]);
+    // The same DM by poll (its normalize again): the picture is not stored a second time.
+    const { ctx } = (await loadChannelContext(deps, { id }))!;
+    const page = { for_user_id: fake.me.id, dm_event: dm, users: [{ id: '3001969388', name: 'Mia Chen' }], media: [] as unknown[] };
+    const polled = await x.normalize({ ...page, media: [{ media_key: dm.attachments!.media_keys[0]!, type: 'photo', url: `${fake.url}/1.1/ton/data/dm/${dm.id}/${dm.attachments!.media_keys[0]!.slice(2)}/abc.png` }] }, ctx);
+    expect(((polled as { parts: { attachmentId?: string }[] }[])[0]!.parts.find((p) => p.attachmentId))?.attachmentId).toBe(picture.attachmentId);
+    expect(await database.db.selectFrom('attachments').select('id').where('channel_id', '=', id).execute()).toHaveLength(1);
+  });
+
   it('gives the same message for one DM whether it came by webhook or by poll', () => {
-    const fromWebhook = normalizeXPayload(xFixtures.webhookImage)[0]!;
+    const fromWebhook = readXPayload(xFixtures.webhookImage)[0]!;
     const page = xFixtures.dmEventsPage as { data: Record<string, unknown>[]; includes: { users: unknown[]; media: unknown[] } };
-    const fromPoll = normalizeXPayload({ for_user_id: '4337869213', dm_event: page.data[0], users: page.includes.users, media: page.includes.media })[0]!;
+    const fromPoll = readXPayload({ for_user_id: '4337869213', dm_event: page.data[0], users: page.includes.users, media: page.includes.media })[0]!;
     const { raw: _a, ...webhookMessage } = fromWebhook;
     const { raw: _b, ...pollMessage } = fromPoll;
     expect(pollMessage).toEqual(webhookMessage);

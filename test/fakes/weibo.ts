@@ -25,6 +25,8 @@ export interface FakeWeibo {
   /** Fans the account may answer (Weibo's quota); empty means anyone. */
   allow(fanId: string): void;
   failNext(...failures: WeiboFailure[]): void;
+  /** A fan's picture or voice message, served by `GET /2/mss/msget?fid=`; returns its fid (an int64). */
+  addMedia(bytes: Buffer, mimeType: string): string;
   close(): Promise<void>;
 }
 
@@ -69,7 +71,9 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
   const requests: FakeWeibo['requests'] = [];
   const failures: WeiboFailure[] = [];
   const allowed = new Set<string>();
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
   let nextId = 4300000000000000001n;
+  let nextFid = 3900000000000000001n;
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -85,6 +89,13 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
       const error = (status: number, code: string, message: string) =>
         answer(status, JSON.stringify({ request: url.pathname, error_code: code, error: message }));
 
+      if (req.method === 'GET' && url.pathname === '/2/mss/msget') {
+        if (query.access_token !== accessToken) return error(403, '21332', 'invalid_access_token');
+        const file = media.get(query.fid ?? '');
+        if (!file) return error(400, '10017', `Parameter (fid)'s value invalid`);
+        requests.push({ path: url.pathname, query, form, status: 200 });
+        return void res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }).end(file.bytes);
+      }
       if (req.method !== 'POST' || url.pathname !== '/2/messages/reply.json') return error(404, '10021', 'HTTP method is not suported for this request!');
       const failure = failures.shift();
       if (failure === 'server_error') return answer(502, '<html><body>502 Bad Gateway</body></html>');
@@ -117,6 +128,11 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
     requests,
     allow: (fanId) => void allowed.add(fanId),
     failNext: (...f) => void failures.push(...f),
+    addMedia: (bytes, mimeType) => {
+      const fid = String(nextFid++);
+      media.set(fid, { bytes, mimeType });
+      return fid;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -9,6 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import busboy from 'busboy';
 import oauthSign from 'oauth-sign';
+
+// A 1×1 transparent PNG: the picture a customer's DM carries unless a test gives one.
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 import { generate } from 'selfsigned';
 
 export interface FakeXCredentials {
@@ -56,7 +59,8 @@ export interface FakeX {
   /** Every call as it arrived: method, path with query, status answered. */
   calls: { method: string; path: string; status: number }[];
   /** A customer writes to the account; returns the event as `GET /2/dm_events` lists it. */
-  customerWrites(customer: { id: string; name?: string; username?: string }, text: string, options?: { photo?: boolean; at?: Date }): FakeDmEvent;
+  /** A customer's DM; `photo` attaches a picture (these bytes, or a 1×1 PNG), served signed-only under the fake's own URL like ton.twitter.com. */
+  customerWrites(customer: { id: string; name?: string; username?: string }, text: string, options?: { photo?: boolean | Buffer; at?: Date }): FakeDmEvent;
   /** The Account Activity delivery for these events, and its signature header. */
   webhookDelivery(events: FakeDmEvent[]): { body: Buffer; signature: string };
   /** Answers the next calls of a path (prefix, e.g. `/2/dm_events`) with these statuses. */
@@ -110,6 +114,8 @@ export async function startFakeX(): Promise<FakeX> {
   const me = { id: '1500000000000000001', name: 'Acme Support', username: 'acme_support' };
   const users = new Map<string, { id: string; name: string; username: string }>([[me.id, me]]);
   const media = new Map<string, FakeMedia>();
+  /** DM pictures' bytes by their path (`/1.1/ton/data/dm/<event>/<media>/<name>`). */
+  const pictures = new Map<string, Buffer>();
   const uploads = new Map<string, { total: number; received: number; mediaType: string; category: string; finalized: boolean }>();
   const events: FakeDmEvent[] = [];
   const sent: SentDm[] = [];
@@ -143,7 +149,9 @@ export async function startFakeX(): Promise<FakeX> {
       };
       if (options.photo) {
         const mediaId = newId();
-        media.set(`3_${mediaId}`, { media_key: `3_${mediaId}`, type: 'photo', url: `https://ton.twitter.com/1.1/ton/data/dm/${event.id}/${mediaId}/abc.jpg` });
+        const path = `/1.1/ton/data/dm/${event.id}/${mediaId}/abc.png`;
+        pictures.set(path, Buffer.isBuffer(options.photo) ? options.photo : PNG_1X1);
+        media.set(`3_${mediaId}`, { media_key: `3_${mediaId}`, type: 'photo', url: `${fake.url}${path}` });
         event.attachments = { media_keys: [`3_${mediaId}`] };
         event.text = `${text} https://t.co/${randomBytes(4).toString('hex')}`;
       }
@@ -225,6 +233,13 @@ export async function startFakeX(): Promise<FakeX> {
     }
 
     if (method === 'GET' && url.pathname === '/2/users/me') return send(200, { data: me });
+
+    if (method === 'GET' && url.pathname.startsWith('/1.1/ton/data/dm/')) {
+      const bytes = pictures.get(url.pathname);
+      if (!bytes) return send(404, { errors: [{ message: 'Sorry, that page does not exist', code: 34 }] });
+      calls.push({ method, path: url.pathname, status: 200 });
+      return void res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(bytes.length) }).end(bytes);
+    }
 
     if (method === 'GET' && url.pathname === '/2/dm_events') {
       if (Date.now() >= limit.resetAt) limit = { ...limit, used: 0, resetAt: Date.now() + limit.windowMs };
