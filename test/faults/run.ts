@@ -128,6 +128,11 @@ for (const scenario of scenarios) {
     log(`${scenario.name}: ${options.messages} messages`);
     const audit = await runScenario(options);
     if (MUST_BE_ZERO.some((k) => audit[k] !== 0)) bad++;
+    // A stream that ended before its faults were injected proved nothing.
+    else if (audit.faults.length < scenario.faults.length) {
+      bad++;
+      log(`${scenario.name}: only ${audit.faults.length} of ${scenario.faults.length} faults were injected`);
+    }
     process.stdout.write(`${JSON.stringify(audit)}\n`);
   } catch (error) {
     bad++;

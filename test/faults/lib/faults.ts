@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
 import WebSocket from 'ws';
+import { inboundQueueName } from '../../../core/bus/bus.js';
 import { builtInConnectors } from '../../../connectors/index.js';
 import { loadConfig } from '../../../core/config/config.js';
 import { createChannel } from '../../../core/connector/channels.js';
@@ -97,6 +99,8 @@ export function runCommand(command: string): Promise<void> {
   });
 }
 
+/** How long a sender waits for an answer before it counts the request as failed and retries. */
+const REQUEST_TIMEOUT_MS = Number(process.env.FAULTS_REQUEST_TIMEOUT_MS ?? 30_000);
 const READY_MS = Number(process.env.FAULTS_READY_MS ?? 600_000);
 const ID_IN_TEXT = /\[(\S+)\]$/;
 
@@ -231,7 +235,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${created.apiKey}` },
           body,
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         await answer.arrayBuffer();
         if (answer.status >= 200 && answer.status < 300) return true;
@@ -331,17 +335,22 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         ).n,
       );
     const settleMs = options.settleMs ?? Number(process.env.FAULTS_SETTLE_MS ?? 120_000);
-    let last = -1;
+    // Progress is a new message stored or the inbound backlog shrinking (copies of retried
+    // requests are deduped without storing anything): only a run with neither is stuck.
+    const backlog = await inboundBacklog(options.amqpUrl, options.namespace, config.inboundShards);
+    let last = '';
     let lastChange = Date.now();
     for (;;) {
       const n = await countStored();
       if (n >= accepted.size) break;
-      if (n !== last) {
-        last = n;
+      const progress = `${n}/${await backlog.depth()}`;
+      if (progress !== last) {
+        last = progress;
         lastChange = Date.now();
       } else if (Date.now() - lastChange > settleMs) break;
       await sleep(250);
     }
+    await backlog.close();
     await sleep(500);
     const recovery = [];
     for (const r of recoveries) {
@@ -367,6 +376,25 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Messages waiting in the inbound shards (ready, not yet delivered to a router). */
+async function inboundBacklog(amqpUrl: string, namespace: string, shards: number) {
+  const connection = await amqp.connect(amqpUrl);
+  connection.on('error', () => {});
+  const depth = async () => {
+    let total = 0;
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      for (let shard = 0; shard < shards; shard++) total += (await channel.checkQueue(`${namespace}.${inboundQueueName(shard)}`)).messageCount;
+      await channel.close();
+    } catch {
+      return -1;
+    }
+    return total;
+  };
+  return { depth, close: () => connection.close().catch(() => {}) };
 }
 
 async function audit(db: World['db'], world: World, accepted: Set<string>, options: ScenarioOptions) {

@@ -140,7 +140,8 @@ export async function startPrivateRabbit(options: PrivateRabbitOptions): Promise
     RABBITMQ_PID_FILE: pidFile,
     ERL_EPMD_ADDRESS: '127.0.0.1',
   };
-  const ctl = (...args: string[]) => must('rabbitmqctl', ['-n', nodename, ...args], env);
+  // stop_app waits for every queue to stop: minutes on a saturated machine.
+  const ctl = (...args: string[]) => must('rabbitmqctl', ['-n', nodename, ...args], env, 600_000);
   const beamPid = (): number | undefined => {
     try {
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
