@@ -275,4 +275,47 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     ari.hangup(second);
     await waitFor(() => !ari.channels.has(next.id));
   }, 30_000);
+
+  it("tells a waiting caller their place in line with Asterisk's queue sounds, music back after each, and after the longest wait takes a voicemail", async () => {
+    const db = center.db;
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const waitingAri = new FakeAri();
+    await waitingAri.start();
+    try {
+      const waitingChannel = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', {
+        ariUrl: waitingAri.url,
+        ariUser: 'asterisk',
+        ariPassword: 'ari-secret',
+        ivrFlowId: company.flowId,
+        announcePositionSeconds: 2,
+        maxWaitSeconds: 5,
+        maxWaitAction: 'voicemail',
+      });
+      await waitFor(() => waitingAri.connected === 1, 15_000);
+      const plays = (callId: string) => waitingAri.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
+      const callId = waitingAri.incomingCall('+8613800000008');
+      await waitFor(() => plays(callId).length > 0);
+      waitingAri.pressKey(callId, '1');
+      await waitFor(async () => (await callConversation(db, waitingChannel, callId))?.status === 'queued');
+      await waitFor(() => waitingAri.channels.get(callId)?.moh === true);
+      // Two seconds in: "you are next", then the music again.
+      await waitFor(() => plays(callId).includes('sound:queue-youarenext'), 5_000);
+      await waitFor(() => waitingAri.channels.get(callId)?.moh === true);
+      // Five seconds in: out of the line, into voicemail.
+      await waitFor(() => waitingAri.recordings.some((r) => r.startsWith('voicemail-')), 8_000);
+      await waitFor(async () => (await callConversation(db, waitingChannel, callId))?.status === 'open');
+      waitingAri.hangup(callId);
+      const ended = await waitFor(async () => {
+        const c = await callRow(db, waitingChannel, callId);
+        return c?.state === 'ended' ? c : undefined;
+      });
+      expect(ended).toMatchObject({ disposition: 'voicemail', recording_ref: `ari:voicemail-${ended.id}` });
+      const steps = await timeline(db, ended.id);
+      expect(steps.slice(0, 5)).toEqual(['started', 'menu', 'key', 'queued', 'position']);
+      expect(steps.slice(-2)).toEqual(['max_wait', 'ended']);
+      await waitFor(async () => (await callConversation(db, waitingChannel, callId))?.status === 'resolved');
+    } finally {
+      await waitingAri.stop();
+    }
+  }, 30_000);
 });

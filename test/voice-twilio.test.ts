@@ -3,6 +3,8 @@ import { FakeTwilio, type TwimlVerb } from './fakes/twilio.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 import { DATABASE_URL } from './support/services.js';
+import { connectorDeps } from '../console/cli/gateway.js';
+import { loadChannelContext } from '../core/connector/channel-context.js';
 
 const PUBLIC_URL = 'https://support.example.test';
 const ACCOUNT = `AC${'a1'.repeat(16)}`;
@@ -32,6 +34,7 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
       apiBaseUrl: twilio.apiUrl,
       holdLoopSeconds: 1,
       ivrFlowId: company.flowId,
+      outboundCallerId: '+8610000000',
     });
   }, 60_000);
 
@@ -109,4 +112,111 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     await waitFor(async () => (await callConversation(center.db, channelId, callSid))?.status === 'resolved');
     expect(center.logs()).not.toContain(TOKEN);
   }, 20_000);
+
+  it("places an outbound call: Twilio calls the agent's phone first, then dials the customer from the channel's number, recorded and filed", async () => {
+    await center.db.updateTable('users').set({ phone_status: 'ip_phone' }).where('id', '=', company.agents.Alice!).execute();
+    const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: channelId });
+    const placed = await loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000088' }, loaded!.ctx);
+    const started = await waitFor(() => twilio.created.at(-1));
+    expect(started.form).toMatchObject({ To: 'sip:alice@pbx.example', From: '+8610000000', Url: hook(`/outbound?call=${placed.providerCallId}`), StatusCallback: hook(`/status?call=${placed.providerCallId}`) });
+    const agentLeg = { ...base(started.sid), Direction: 'outbound-api', From: '+8610000000', To: 'sip:alice@pbx.example' };
+
+    // Alice picks up: Twilio asks what next, and the customer's number is dialled.
+    const next = await twilio.post(started.form.Url!, { ...agentLeg, CallStatus: 'in-progress' });
+    const dial = find(next.twiml, 'Dial')!;
+    expect(dial.attributes).toMatchObject({ callerId: '+8610000000', record: 'record-from-answer-dual', recordingStatusCallback: hook(`/recording?call=${placed.providerCallId}`) });
+    const customer = find(dial.children, 'Number')!;
+    expect(customer.text).toBe('13900000088');
+    const picked = await twilio.post(customer.attributes.url!, { ...base('CA44444444444444444444444444444444'), ParentCallSid: started.sid, CallStatus: 'in-progress' });
+    expect(picked.twiml).toEqual([]);
+    expect(await callRow(center.db, channelId, placed.providerCallId)).toMatchObject({ state: 'answered', direction: 'out', agent_id: company.agents.Alice, to_number: '13900000088' });
+
+    await twilio.post(dial.attributes.recordingStatusCallback!, { ...agentLeg, RecordingSid: 'RE1123456789abcdef0123456789abcdef', RecordingStatus: 'completed' });
+    const over = await twilio.post(dial.attributes.action!, { ...agentLeg, DialCallStatus: 'completed' });
+    expect(find(over.twiml, "Hangup"), over.body).toBeDefined();
+    expect((await twilio.post(started.form.StatusCallback!, { ...agentLeg, CallStatus: 'completed' })).status).toBe(204);
+
+    const ended = await callRow(center.db, channelId, placed.providerCallId);
+    expect(ended).toMatchObject({ state: 'ended', disposition: 'answered', recording_ref: 'twilio:RE1123456789abcdef0123456789abcdef' });
+    expect(await timeline(center.db, ended!.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'recording', 'customer_hung_up', 'ended']);
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, channelId, placed.providerCallId);
+      return c?.status === 'resolved' ? c : undefined;
+    });
+    expect(conversation.assignee_id).toBe(company.agents.Alice);
+  }, 30_000);
+
+  it('refuses an outbound call on a channel with no number to call from, before anything rings', async () => {
+    const bare = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: twilio.apiUrl });
+    const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: bare });
+    const before = twilio.created.length;
+    await expect(loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000089' }, loaded!.ctx)).rejects.toThrow(/no number to call from/);
+    expect(twilio.created.length).toBe(before);
+  });
+
+  it('tells waiting callers their place in line, and after the longest wait offers a callback: pressing 1 plans one for a Sales agent', async () => {
+    await center.db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const waitingChannel = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', {
+      accountSid: ACCOUNT,
+      authToken: TOKEN,
+      apiBaseUrl: twilio.apiUrl,
+      holdLoopSeconds: 1,
+      ivrFlowId: company.flowId,
+      announcePositionSeconds: 10,
+      maxWaitSeconds: 30,
+      maxWaitAction: 'callback',
+    });
+    const at = (path: string) => `${PUBLIC_URL}/hooks/${waitingChannel}/twilio${path}`;
+    const first = 'CA55555555555555555555555555555555';
+    const second = 'CA66666666666666666666666666666666';
+    for (const [sid, from] of [[first, '+8613700000005'], [second, '+8613700000006']] as const) {
+      const incoming = await twilio.post(at('/voice'), { ...base(sid), From: from, CallStatus: 'ringing' });
+      expect(incoming.status).toBe(200);
+      await twilio.post(at('/gather?menu=main'), { ...base(sid), From: from, Digits: '1' });
+      await waitFor(async () => (await callConversation(center.db, waitingChannel, sid))?.status === 'queued');
+    }
+    // The wait is measured from the call's queued time: the test moves it back instead of sleeping.
+    const waitedFor = (sid: string, seconds: number) =>
+      center.db.updateTable('calls').set({ queued_at: new Date(Date.now() - seconds * 1000) }).where('channel_id', '=', waitingChannel).where('provider_call_id', '=', sid).execute();
+
+    await waitedFor(second, 10.5);
+    const announced = await twilio.post(at('/wait'), { ...base(second), From: '+8613700000006' });
+    expect(find(announced.twiml, 'Say')!.text).toBe('You are number 2 in line.');
+    expect(find(announced.twiml, 'Redirect')!.text).toBe(at('/wait'));
+    // A loop later nothing new is said: one announcement per period.
+    await waitedFor(second, 11.5);
+    expect(find((await twilio.post(at('/wait'), { ...base(second), From: '+8613700000006' })).twiml, 'Say')).toBeUndefined();
+
+    await waitedFor(second, 31);
+    const offer = await twilio.post(at('/wait'), { ...base(second), From: '+8613700000006' });
+    const gather = find(offer.twiml, 'Gather')!;
+    expect(gather.attributes.action).toBe(at('/gather?menu=%40callback'));
+    expect(find(gather.children, 'Say')!.text).toMatch(/Press 1/);
+    // The router no longer offers the call: it left the line.
+    const left = await waitFor(async () => {
+      const c = await callConversation(center.db, waitingChannel, second);
+      return c?.status === 'open' ? c : undefined;
+    });
+
+    const thanks = await twilio.post(gather.attributes.action!, { ...base(second), From: '+8613700000006', Digits: '1' });
+    expect(find(thanks.twiml, 'Say')!.text).toMatch(/call you back/);
+    expect(find(thanks.twiml, 'Hangup')).toBeDefined();
+    const plan = await center.db.selectFrom('callback_plans').selectAll().where('phone', '=', '+8613700000006').executeTakeFirstOrThrow();
+    expect(plan).toMatchObject({ contact_id: left.contact_id, status: 'planned', tenant_id: company.tenantId });
+    expect([company.agents.Alice, company.agents.Bob]).toContain(plan.agent_id);
+    expect(await center.db.selectFrom('jobs').select('kind').where('key', '=', `voice.callback_due:${plan.id}`).executeTakeFirst()).toEqual({ kind: 'voice.callback_due' });
+
+    await twilio.post(at('/status'), { ...base(second), From: '+8613700000006', CallStatus: 'completed' });
+    const ended = await callRow(center.db, waitingChannel, second);
+    expect(ended).toMatchObject({ state: 'ended', disposition: 'callback_requested' });
+    expect(plan.call_id).toBe(ended!.id);
+    expect(await timeline(center.db, ended!.id)).toEqual(['started', 'menu', 'key', 'queued', 'position', 'max_wait', 'key', 'callback_planned', 'ended']);
+    await waitFor(async () => (await callConversation(center.db, waitingChannel, second))?.status === 'resolved');
+
+    // The first caller is still in line, now first.
+    await waitedFor(first, 20.5);
+    expect(find((await twilio.post(at('/wait'), { ...base(first), From: '+8613700000005' })).twiml, 'Say')!.text).toBe('You are next in line.');
+    await twilio.post(at('/status'), { ...base(first), From: '+8613700000005', CallStatus: 'completed' });
+    expect(await callRow(center.db, waitingChannel, first)).toMatchObject({ disposition: 'abandoned_queue' });
+  }, 40_000);
 });

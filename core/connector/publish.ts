@@ -45,6 +45,7 @@ export const inboundMessageSchema = z.object({
       agentId: z.uuid().optional(),
       priority: z.number().int().min(0).max(100).optional(),
       end: z.boolean().optional(),
+      leave: z.boolean().optional(),
     })
     .optional(),
 });

@@ -73,6 +73,8 @@ export interface ChannelRouting {
   priority?: number;
   /** The conversation is over on the channel: resolve it and free its agent. */
   end?: boolean;
+  /** The customer left the queue (a caller sent to voicemail or a callback offer): stop offering it, keep it open. */
+  leave?: boolean;
 }
 
 /** An inbound message on the bus (`inbound` exchange, key `shard.<n>`). */

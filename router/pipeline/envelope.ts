@@ -35,6 +35,7 @@ const envelopeSchema = z.object({
         agentId: z.uuid().optional(),
         priority: z.number().int().min(0).max(100).optional(),
         end: z.boolean().optional(),
+        leave: z.boolean().optional(),
       })
       .optional(),
   }),

@@ -3,6 +3,7 @@ import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
+import { leaveQueueLocked } from '../conversations/leave-queue.js';
 import { resolveLocked } from '../conversations/resolve-conversation.js';
 import { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
@@ -92,6 +93,7 @@ export async function processInbound(
   const conversations = new Map<string, Conversation>();
   const toRoute = new Map<string, ToRoute>();
   const toEnd = new Set<string>();
+  const toLeave = new Set<string>();
   const toStore: { envelope: InboundEnvelope; contact: Contact; conversation: Conversation }[] = [];
 
   for (const { envelope } of accepted) {
@@ -133,6 +135,7 @@ export async function processInbound(
       toRoute.set(conversation.id, { conversation, envelope, contact, previousAssigneeId: null, override });
     }
     if (routing?.end) toEnd.add(conversation.id);
+    if (routing?.leave) toLeave.add(conversation.id);
     conversations.set(key, conversation);
     toStore.push({ envelope, contact, conversation });
   }
@@ -183,15 +186,20 @@ export async function processInbound(
       .execute();
   }
 
-  if (toEnd.size) {
+  if (toEnd.size || toLeave.size) {
     // Ending takes the tenant locks too: take them all now, in order, before routing does.
-    const ending = [...conversations.values()].filter((c) => toEnd.has(c.id));
+    const ending = [...conversations.values()].filter((c) => toEnd.has(c.id) || toLeave.has(c.id));
     for (const tenantId of [...new Set([...toRoute.values(), ...ending].map((c) => ('envelope' in c ? c.envelope.tenantId : c.tenant_id)))].sort()) {
       await lockTenantRouting(trx, tenantId);
     }
   }
   const routed = await routeNewConversations(trx, events, [...toRoute.values()], configs, options.observeRouting);
   for (const conversation of conversations.values()) {
+    if (toLeave.has(conversation.id) && !toEnd.has(conversation.id)) {
+      const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conversation.id).forUpdate().executeTakeFirstOrThrow();
+      routed.set(conversation.id, await leaveQueueLocked(trx, events, current));
+      continue;
+    }
     if (!toEnd.has(conversation.id)) continue;
     const current = routed.get(conversation.id) ?? conversation;
     if (current.status !== 'resolved') routed.set(conversation.id, await resolveLocked(trx, events, current, 'ended on the channel'));

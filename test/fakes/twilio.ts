@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { convert } from 'xmlbuilder2';
 
@@ -11,6 +11,8 @@ import { convert } from 'xmlbuilder2';
  */
 export class FakeTwilio {
   readonly updates: { callSid: string; form: Record<string, string> }[] = [];
+  /** Calls started through `POST .../Calls.json`, with the sid Twilio gave each. */
+  readonly created: { sid: string; form: Record<string, string> }[] = [];
   private server: Server | undefined;
   apiUrl = '';
 
@@ -28,6 +30,18 @@ export class FakeTwilio {
       const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
         res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 }));
+        return;
+      }
+      const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
+      if (create && req.method === 'POST') {
+        const form = Object.fromEntries(new URLSearchParams(body));
+        if (!form.To || !form.From || !form.Url) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 21201, message: 'No called number is specified', status: 400 }));
+          return;
+        }
+        const sid = `CA${randomBytes(16).toString('hex')}`;
+        this.created.push({ sid, form });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, account_sid: create[1], to: form.To, from: form.From, status: 'queued' }));
         return;
       }
       const call = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
@@ -78,6 +92,16 @@ export interface TwimlVerb {
   children: TwimlVerb[];
 }
 
+/** xmlbuilder2's object form keeps entity references as written; Twilio reads them as the characters they stand for. */
+function unescapeXml(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return named[name] ?? whole;
+  });
+}
+
 /** TwiML as a list of verbs, each with its attributes, text and nested nouns. */
 export function readTwiml(xml: string): TwimlVerb[] {
   const doc = convert(xml, { format: 'object' }) as unknown as { Response?: Record<string, unknown> | string };
@@ -90,8 +114,8 @@ export function readTwiml(xml: string): TwimlVerb[] {
       if (typeof item === 'string') verb.text = item;
       else if (item && typeof item === 'object') {
         for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
-          if (key.startsWith('@')) verb.attributes[key.slice(1)] = String(value);
-          else if (key === '#') verb.text = String(value);
+          if (key.startsWith('@')) verb.attributes[key.slice(1)] = unescapeXml(String(value));
+          else if (key === '#') verb.text = unescapeXml(String(value));
           else walk(key, value, verb.children);
         }
       }

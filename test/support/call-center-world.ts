@@ -15,7 +15,11 @@ import { builtInConnectors } from '../../connectors/index.js';
 import { AMQP_URL, BUS_NAMESPACE, freshDatabase } from './services.js';
 
 /** A whole Switchboard (gateway, router, console) in this process, on a fresh PostgreSQL database and RabbitMQ (this file's bus namespace). */
-export async function startCallCenter(publicUrl?: string): Promise<{ running: RunningProcess; db: Db; logs(): string; stop(): Promise<void> }> {
+export async function startCallCenter(
+  publicUrl?: string,
+  /** The roles this process runs; a test may run the router in processes of its own. */
+  roles: ('gateway' | 'router' | 'console')[] = ['gateway', 'router', 'console'],
+): Promise<{ running: RunningProcess; db: Db; url: string; logs(): string; stop(): Promise<void> }> {
   const database = await freshDatabase('pg');
   let logText = '';
   const logger = createLogger('info', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
@@ -30,10 +34,11 @@ export async function startCallCenter(publicUrl?: string): Promise<{ running: Ru
     INBOUND_SHARDS: '2',
     ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
   });
-  const running = await startProcess(config, ['gateway', 'router', 'console'], logger);
+  const running = await startProcess(config, roles, logger);
   return {
     running,
     db: running.ctx.database.db,
+    url: database.url!,
     logs: () => logText,
     stop: async () => {
       await running.stop();

@@ -12,6 +12,18 @@ export interface LoopHooks {
   menuStarted(call: Call, menuId: string, playbackId: string | null, timeoutSeconds: number): void;
   /** Hang up once this playback finished. */
   hangupAfter(playbackId: string, channelId: string): void;
+  /** Music on hold again once this playback (a place-in-line announcement) finished. */
+  musicAfter(playbackId: string, channelId: string): void;
+  /** The caller waits: look at the wait again in this many seconds (announcements, the longest wait). */
+  waiting(call: Call, recheckSeconds: number | undefined): void;
+}
+
+/**
+ * Asterisk's own queue sounds (in every core sounds package): "there are" N "calls waiting ahead
+ * of you" — ARI plays a comma-separated list as one playback.
+ */
+export function positionMedia(position: number): string {
+  return position <= 1 ? 'sound:queue-youarenext' : `sound:queue-thereare,number:${position - 1},sound:queue-callswaiting`;
 }
 
 /** ARI plays stored sounds only; text prompts need the platform's speech, which ARI does not offer, so they are skipped. */
@@ -52,7 +64,16 @@ export async function performOnAsterisk(
         break;
       }
       case 'hold':
-        await ari.startMusicOnHold(caller, ctx.config.musicClass);
+        if (instruction.position !== undefined && hooks) {
+          // Music stops for the announcement and comes back when it is over.
+          const playbackId = `position-${randomUUID()}`;
+          await ari.stopMusicOnHold(caller).catch(() => undefined);
+          await ari.play(caller, positionMedia(instruction.position), playbackId);
+          hooks.musicAfter(playbackId, caller);
+        } else {
+          await ari.startMusicOnHold(caller, ctx.config.musicClass);
+        }
+        hooks?.waiting(call, instruction.recheckSeconds);
         break;
       case 'ring':
         await ari.originate({

@@ -1,6 +1,7 @@
 import type { PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, outboundAgentAnswered, type Reaction } from '../calls/call-center.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, callOf, keyPressed, outboundAgentAnswered, type Reaction } from '../calls/call-center.js';
+import { checkWaiting, firstWaitingCheck } from '../calls/waiting.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
 import type { AsteriskConfig } from './connector.js';
@@ -17,6 +18,8 @@ export function ariClientFor(config: AsteriskConfig): AriClient {
 export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise<void> {
   const ari = ariClientFor(ctx.config);
   const timers = new Map<string, NodeJS.Timeout>();
+  /** A waiting caller's next look at the wait (announcement, longest wait), by call. */
+  const waitTimers = new Map<string, NodeJS.Timeout>();
   /** Playback id → what to do when it finishes. */
   const afterPlayback = new Map<string, () => void>();
   let queue: Promise<void> = Promise.resolve();
@@ -25,6 +28,11 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
     const timer = timers.get(callId);
     if (timer) clearTimeout(timer);
     timers.delete(callId);
+  };
+  const clearWaitTimer = (callId: string) => {
+    const timer = waitTimers.get(callId);
+    if (timer) clearTimeout(timer);
+    waitTimers.delete(callId);
   };
   const enqueue = (work: () => Promise<void>) => {
     queue = queue.then(work).catch((error) => ctx.logger.warn({ channelId: ctx.channel.id, err: String(error) }, 'ARI event not handled'));
@@ -44,6 +52,30 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
     },
     hangupAfter(playbackId: string, channelId: string) {
       afterPlayback.set(playbackId, () => enqueue(() => ari.hangup(channelId)));
+    },
+    musicAfter(playbackId: string, channelId: string) {
+      afterPlayback.set(playbackId, () =>
+        enqueue(async () => {
+          // Only for a caller still waiting: one rung meanwhile is off hold.
+          const call = await callOf(ctx, channelId);
+          if (call?.state === 'queued') await ari.startMusicOnHold(channelId, ctx.config.musicClass);
+        }),
+      );
+    },
+    waiting(call: Call, recheckSeconds: number | undefined) {
+      const seconds = recheckSeconds ?? firstWaitingCheck(ctx.config);
+      clearWaitTimer(call.provider_call_id);
+      if (!seconds) return;
+      waitTimers.set(
+        call.provider_call_id,
+        setTimeout(() => {
+          waitTimers.delete(call.provider_call_id);
+          enqueue(async () => {
+            const reaction = await checkWaiting(ctx, call.provider_call_id);
+            if (reaction) await react(Promise.resolve(reaction));
+          });
+        }, seconds * 1000),
+      );
     },
   };
 
@@ -78,6 +110,7 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
       case 'ChannelDestroyed': {
         const { channel, cause_txt, cause } = event as Extract<AriEvent, { type: 'ChannelDestroyed' }>;
         clearTimer(channel.id);
+        clearWaitTimer(channel.id);
         const leg = await agentLegEnded(ctx, channel.id, cause_txt || String(cause));
         if (leg.call) return react(Promise.resolve(leg));
         return react(callEnded(ctx, channel.id, cause_txt || String(cause)));
@@ -102,6 +135,6 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
     if (ctx.signal.aborted) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  for (const timer of timers.values()) clearTimeout(timer);
+  for (const timer of [...timers.values(), ...waitTimers.values()]) clearTimeout(timer);
   await queue;
 }

@@ -12,6 +12,7 @@ import { agentEndpoint } from './agents.js';
 import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
 import { callSignal, type CallSignal } from './signals.js';
+import { CALLBACK_MENU, callbackOfferAnswered } from './waiting.js';
 import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
 
 /** What the call center decided about one happening on a call: what to do, and what to tell the router. */
@@ -84,6 +85,10 @@ export async function keyPressed(ctx: Ctx, providerCallId: string, key: string |
     // menu) is answered again, with what was said then: the first answer may not have reached the bus.
     if (call && call.state !== 'ivr' && options.webhook) return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
     if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
+    if (call.ivr_menu === CALLBACK_MENU) {
+      await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: CALLBACK_MENU, ...(key === null ? {} : { key }) });
+      return callbackOfferAnswered(trx, ctx, call, key);
+    }
     const flow = await loadFlow(trx, ctx);
     if (!flow) return nothing(call);
     await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: call.ivr_menu, ...(key === null ? {} : { key }) });
@@ -253,6 +258,7 @@ export async function callEnded(ctx: Ctx, providerCallId: string, cause: string)
       talk_seconds: call.answered_at ? secondsBetween(call.answered_at, endedAt) : null,
     });
     await logCallEvent(trx, call, 'ended', { cause, disposition });
+    await recordEvents(trx, [event(ctx.channel.tenantId, 'call.ended', { callId: call.id, channelId: call.channel_id, disposition })]);
     const instructions: Instruction[] = call.agent_leg_id ? [{ op: 'drop-leg', legId: call.agent_leg_id }] : [];
     return {
       call: updated,
@@ -274,6 +280,9 @@ export async function recordingReady(ctx: Ctx, providerCallId: string, reference
 
 /** What a call in its present state needs from the platform (a webhook asked again). */
 async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Instruction[]> {
+  if (call.state === 'ivr' && call.ivr_menu === CALLBACK_MENU) {
+    return [{ op: 'menu', menuId: CALLBACK_MENU, prompt: ctx.config.callbackOfferPrompt ?? { type: 'text', text: 'Press 1 for a callback.' }, timeoutSeconds: 8 }];
+  }
   if (call.state === 'ivr' && call.ivr_menu) {
     const menu = (await loadFlow(trx, ctx))?.menus.find((m) => m.id === call.ivr_menu);
     if (menu) return [{ op: 'menu', menuId: menu.id, prompt: menu.prompt, timeoutSeconds: menu.timeoutSeconds }];

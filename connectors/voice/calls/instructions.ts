@@ -10,8 +10,11 @@ export type Instruction =
   | { op: 'answer' }
   /** Play the menu's prompt and wait up to `timeoutSeconds` for one key. */
   | { op: 'menu'; menuId: string; prompt: Prompt; notice?: Prompt; timeoutSeconds: number }
-  /** Waiting music (or silence) until an agent is rung. */
-  | { op: 'hold'; announce?: Prompt }
+  /**
+   * Waiting music (or silence) until an agent is rung; `position` is the caller's place in line
+   * to announce first; `recheckSeconds` is when the call center wants to look at the wait again.
+   */
+  | { op: 'hold'; announce?: Prompt; position?: number; recheckSeconds?: number }
   /** Ring an agent's phone on a leg of its own; when it answers, it joins the caller. */
   | { op: 'ring'; agentId: string; phone: AgentPhone; legId: string; timeoutSeconds: number; callerNumber: string }
   /** An outbound call starts at the agent: ring their phone on the call's own channel; when they answer, the customer is rung. */

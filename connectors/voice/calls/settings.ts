@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptSchema, type Prompt } from '../../../core/voice/ivr.js';
 
 /** Settings every voice channel has, whatever the platform. */
 export const callCenterSettings = {
@@ -8,6 +9,10 @@ export const callCenterSettings = {
   recordCalls: z.boolean().default(true).describe('Record answered calls'),
   voicemailSeconds: z.number().int().min(10).max(600).default(120),
   outboundCallerId: z.string().max(64).optional().describe('The number customers see on outbound calls'),
+  announcePositionSeconds: z.number().int().min(2).max(600).optional().describe('Tell a waiting caller their place in line this often'),
+  maxWaitSeconds: z.number().int().min(2).max(7200).optional().describe('The longest a caller waits in a queue before being offered the way out'),
+  maxWaitAction: z.enum(['voicemail', 'callback']).default('voicemail').describe('After the longest wait: leave a voicemail, or press 1 for a callback'),
+  callbackOfferPrompt: promptSchema.optional().describe('What a caller hears when offered a callback (press 1)'),
 };
 
 export interface CallCenterSettings {
@@ -17,4 +22,8 @@ export interface CallCenterSettings {
   recordCalls: boolean;
   voicemailSeconds: number;
   outboundCallerId?: string | undefined;
+  announcePositionSeconds?: number | undefined;
+  maxWaitSeconds?: number | undefined;
+  maxWaitAction?: 'voicemail' | 'callback' | undefined;
+  callbackOfferPrompt?: Prompt | undefined;
 }

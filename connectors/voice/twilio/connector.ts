@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { followAssignment } from '../calls/call-center.js';
+import { callEnded, followAssignment, placeOutboundCall } from '../calls/call-center.js';
+import { ValidationError } from '../../../core/errors.js';
 import { publishSignals } from '../calls/publish-signals.js';
 import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
-import { fetchRecording, updateLiveCall } from './rest.js';
+import { createCall, fetchRecording, updateLiveCall } from './rest.js';
+import { twilioAddress } from './twiml.js';
 import { twilioRoutes, twimlUrls } from './routes.js';
 
 export const twilioConfig = z.object({
@@ -38,6 +40,27 @@ export default defineConnector({
     async recording(reference, ctx) {
       if (!reference.startsWith('twilio:')) throw ConnectorError.permanent('not a recording of this platform');
       return fetchRecording(ctx.config, reference.slice(7));
+    },
+    async dial(input, ctx) {
+      if (!ctx.config.outboundCallerId) {
+        throw new ValidationError('this channel has no number to call from', [{ field: 'outboundCallerId', message: 'set the number customers see' }]);
+      }
+      const reaction = await placeOutboundCall(ctx, input);
+      const call = reaction.call!;
+      await publishSignals(ctx, reaction.signals);
+      const start = reaction.instructions.find((i) => i.op === 'call-agent');
+      if (start?.op !== 'call-agent') throw new Error('an outbound call starts at the agent');
+      // Twilio rings the agent first; once they pick up it asks /outbound, which dials the customer.
+      const urls = twimlUrls(ctx, call.provider_call_id);
+      try {
+        await createCall(ctx.config, { to: twilioAddress(start.phone), from: ctx.config.outboundCallerId, url: urls.outbound!(), statusCallback: urls.status!(), timeoutSeconds: start.timeoutSeconds });
+      } catch (error) {
+        // Twilio refused: the attempt is over, and its record says why.
+        const ended = await callEnded(ctx, call.provider_call_id, 'failed');
+        await publishSignals(ctx, ended.signals);
+        throw error;
+      }
+      return { providerCallId: call.provider_call_id };
     },
   },
   events: {

@@ -42,3 +42,40 @@ export async function fetchRecording(config: TwilioConfig, recordingSid: string)
   if (!response.ok) throw errorForStatus(response.status, 'Twilio recording');
   return response;
 }
+
+/**
+ * Starts a call (`POST /2010-04-01/Accounts/{AccountSid}/Calls.json`): Twilio dials `to` from
+ * `from` and, once it is answered, asks `url` for TwiML; `statusCallback` hears when it ends.
+ */
+export async function createCall(config: TwilioConfig, call: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds: number }): Promise<string> {
+  const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Calls.json`;
+  const form = new URLSearchParams({
+    To: call.to,
+    From: call.from,
+    Url: call.url,
+    Method: 'POST',
+    StatusCallback: call.statusCallback,
+    StatusCallbackMethod: 'POST',
+    Timeout: String(call.timeoutSeconds),
+  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: form.toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw errorForNetwork(error, 'Twilio');
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw errorForStatus(response.status, 'Twilio create call');
+  }
+  const created = (await response.json()) as { sid?: string };
+  return created.sid ?? '';
+}

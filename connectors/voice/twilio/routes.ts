@@ -1,7 +1,8 @@
 import type { ChannelContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, recordingReady, whatNow, type Reaction } from '../calls/call-center.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, outboundAgentAnswered, recordingReady, whatNow, type Reaction } from '../calls/call-center.js';
 import { lockCallByLeg } from '../calls/store.js';
+import { checkWaiting } from '../calls/waiting.js';
 import { signatureMatches } from './signature.js';
 import { renderTwiml, type TwimlUrls } from './twiml.js';
 import type { TwilioConfig } from './connector.js';
@@ -34,21 +35,37 @@ function required(form: URLSearchParams, name: string): string {
   return value;
 }
 
-export function twimlUrls(ctx: Ctx): TwimlUrls {
+/**
+ * The call a webhook is about: its CallSid, or for an outbound call (which Twilio knows by its own
+ * sid) the call id Switchboard put in the URL, which the signature covers.
+ */
+function callIdOf(form: URLSearchParams, request: RawRequest): string {
+  const named = request.query.call;
+  if (named !== undefined) {
+    if (!named || named.length > 200) throw new ValidationError('call is not valid', [{ field: 'call', message: '1 to 200 characters' }]);
+    return named;
+  }
+  return required(form, 'CallSid');
+}
+
+export function twimlUrls(ctx: Ctx, outboundCall?: string): TwimlUrls {
   const base = `${ctx.publicUrl.replace(/\/$/, '')}/hooks/${ctx.channel.id}/twilio`;
+  const call: Record<string, string> = outboundCall ? { call: outboundCall } : {};
   return {
+    outbound: () => `${base}/outbound?${new URLSearchParams(call)}`,
+    status: () => `${base}/status${outboundCall ? `?${new URLSearchParams(call)}` : ''}`,
     gather: (menuId, timedOut) => `${base}/gather?${new URLSearchParams({ menu: menuId, ...(timedOut ? { timeout: '1' } : {}) })}`,
     wait: () => `${base}/wait`,
-    dialResult: (legId) => `${base}/dial?${new URLSearchParams({ leg: legId })}`,
+    dialResult: (legId) => `${base}/dial?${new URLSearchParams({ leg: legId, ...call })}`,
     agentAnswered: (legId) => `${base}/answered?${new URLSearchParams({ leg: legId })}`,
-    recording: () => `${base}/recording`,
+    recording: () => `${base}/recording${outboundCall ? `?${new URLSearchParams(call)}` : ''}`,
     voicemail: () => `${base}/voicemail`,
   };
 }
 
-function answer(ctx: Ctx, reaction: Reaction): HookOutcome {
+function answer(ctx: Ctx, reaction: Reaction, outboundCall?: string): HookOutcome {
   const xml = renderTwiml(reaction.instructions, {
-    urls: twimlUrls(ctx),
+    urls: twimlUrls(ctx, outboundCall),
     holdLoopSeconds: ctx.config.holdLoopSeconds,
     holdMusicUrl: ctx.config.holdMusicUrl,
     language: ctx.config.language,
@@ -74,7 +91,21 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
     return answer(ctx, await keyPressed(ctx, required(form, 'CallSid'), digits, { menuId: request.query.menu, webhook: true }));
   }),
   // The waiting loop: on hold until an agent rings.
-  route('/twilio/wait', async (form, _request, ctx) => answer(ctx, await whatNow(ctx, required(form, 'CallSid')))),
+  route('/twilio/wait', async (form, _request, ctx) => {
+    const callSid = required(form, 'CallSid');
+    return answer(ctx, (await checkWaiting(ctx, callSid, ctx.config.holdLoopSeconds)) ?? (await whatNow(ctx, callSid)));
+  }),
+  // An outbound call: the agent picked up their phone (the call Switchboard started): now the customer's number is dialled.
+  route('/twilio/outbound', async (form, request, ctx) => {
+    const callId = callIdOf(form, request);
+    const reaction = await outboundAgentAnswered(ctx, callId);
+    // Asked again (a retry) once the customer's side is dialled: say the same.
+    if (!reaction.instructions.length && reaction.call?.state === 'ringing' && reaction.call.agent_leg_id) {
+      const again = { op: 'ring', agentId: reaction.call.agent_id ?? '', phone: { status: 'mobile', address: reaction.call.to_number }, legId: reaction.call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: ctx.config.outboundCallerId ?? '' } as const;
+      return answer(ctx, { ...reaction, instructions: [again] }, callId);
+    }
+    return answer(ctx, reaction.instructions.length ? reaction : { ...reaction, instructions: [{ op: 'hangup' }] }, callId);
+  }),
   // <Number|Client|Sip url>: runs on the agent's leg once they pick up, before the two are connected.
   route('/twilio/answered', async (_form, request, ctx) => {
     const leg = request.query.leg;
@@ -90,19 +121,19 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
     if (!leg) throw new ValidationError('leg is required', [{ field: 'leg', message: 'required' }]);
     const status = form.get('DialCallStatus') ?? 'failed';
     const owner = await ctx.db.transaction().execute((trx) => lockCallByLeg(trx, ctx.channel.id, leg));
-    if (!owner) return answer(ctx, await whatNow(ctx, required(form, 'CallSid')));
+    if (!owner) return answer(ctx, await whatNow(ctx, callIdOf(form, request)));
     return answer(ctx, await agentLegEnded(ctx, leg, status));
   }),
   // The number's status callback: the call's final status.
-  route('/twilio/status', async (form, _request, ctx) => {
+  route('/twilio/status', async (form, request, ctx) => {
     const status = form.get('CallStatus') ?? '';
     if (!FINAL_STATUSES.has(status)) return { response: { status: 204 } };
-    const reaction = await callEnded(ctx, required(form, 'CallSid'), status);
+    const reaction = await callEnded(ctx, callIdOf(form, request), status);
     return { payloads: reaction.signals, respond: () => ({ status: 204 }) };
   }),
-  route('/twilio/recording', async (form, _request, ctx) => {
+  route('/twilio/recording', async (form, request, ctx) => {
     if ((form.get('RecordingStatus') ?? 'completed') === 'completed') {
-      await recordingReady(ctx, required(form, 'CallSid'), `twilio:${required(form, 'RecordingSid')}`);
+      await recordingReady(ctx, callIdOf(form, request), `twilio:${required(form, 'RecordingSid')}`);
     }
     return { response: { status: 204 } };
   }),

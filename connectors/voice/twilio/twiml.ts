@@ -4,6 +4,8 @@ import type { Prompt } from '../../../core/voice/ivr.js';
 import type { AgentPhone, Instruction } from '../calls/instructions.js';
 
 export interface TwimlUrls {
+  outbound?(): string;
+  status?(): string;
   gather(menuId: string, timedOut?: boolean): string;
   wait(): string;
   dialResult(legId: string): string;
@@ -28,11 +30,24 @@ function say(parent: XMLBuilder, prompt: Prompt | undefined, options: TwimlOptio
   }
 }
 
+/** How Twilio addresses an agent's phone when it dials it (a `To`): a SIP URI, a client, or a number. */
+export function twilioAddress(phone: AgentPhone): string {
+  if (phone.status === 'mobile') return phone.address;
+  if (phone.status === 'web_phone') return phone.address.startsWith('client:') ? phone.address : `client:${phone.address}`;
+  return phone.address.startsWith('sip:') ? phone.address : `sip:${phone.address}`;
+}
+
 function dialNoun(dial: XMLBuilder, phone: AgentPhone, answeredUrl: string): void {
   const attributes = { url: answeredUrl, method: 'POST' };
   if (phone.status === 'mobile') dial.ele('Number', attributes).txt(phone.address);
   else if (phone.status === 'web_phone') dial.ele('Client', attributes).txt(phone.address.replace(/^client:/, ''));
   else dial.ele('Sip', attributes).txt(phone.address.startsWith('sip:') ? phone.address : `sip:${phone.address}`);
+}
+
+/** A caller's place in line, in the channel's language. */
+export function positionPrompt(position: number, language: string | undefined): Prompt {
+  if (language?.toLowerCase().startsWith('zh')) return { type: 'text', text: `您当前排在第 ${position} 位，请稍候。`, language };
+  return { type: 'text', text: position <= 1 ? 'You are next in line.' : `You are number ${position} in line.` };
 }
 
 /** The call center's instructions as one TwiML document (built with an XML library: text is escaped). */
@@ -56,6 +71,7 @@ export function renderTwiml(instructions: readonly Instruction[], options: Twiml
       }
       case 'hold':
         say(root, instruction.announce, options);
+        if (instruction.position !== undefined) say(root, positionPrompt(instruction.position, options.language), options);
         if (options.holdMusicUrl) root.ele('Play').txt(options.holdMusicUrl);
         else root.ele('Pause', { length: String(options.holdLoopSeconds) });
         root.ele('Redirect', { method: 'POST' }).txt(options.urls.wait());

@@ -24,6 +24,11 @@ import { businessRecordRoutes } from './business-records.js';
 import { ticketRoutes } from './tickets.js';
 import { ticketSettingRoutes } from './ticket-settings.js';
 import { ticketRuleRoutes } from './ticket-rules.js';
+import { contactRecordRoutes } from './contact-records.js';
+import { companyRoutes } from './companies.js';
+import { contactImportRoutes } from './contact-imports.js';
+import { reportRoutes } from './reports.js';
+import { surveyRoutes } from './surveys.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -49,6 +54,11 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...ticketRoutes(),
     ...ticketSettingRoutes(),
     ...ticketRuleRoutes(),
+    ...contactRecordRoutes(),
+    ...companyRoutes(),
+    ...contactImportRoutes(services.contactImports),
+    ...reportRoutes(),
+    ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

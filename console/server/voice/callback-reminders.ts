@@ -4,21 +4,9 @@ import type { Database } from '../../../core/db/schema.js';
 import { event } from '../../../core/domain/events.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
 
-export const CALLBACK_DUE = 'voice.callback_due';
-const jobKey = (planId: string) => `${CALLBACK_DUE}:${planId}`;
+import { CALLBACK_DUE } from '../../../core/voice/callback-jobs.js';
 
-/** Sets (or moves) the reminder of a planned callback; in the caller's transaction. */
-export async function scheduleCallbackReminder(trx: Transaction<Database>, tenantId: string, planId: string, dueAt: Date): Promise<void> {
-  await trx
-    .insertInto('jobs')
-    .values({ tenant_id: tenantId, kind: CALLBACK_DUE, key: jobKey(planId), run_at: dueAt, payload: JSON.stringify({ planId }) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ run_at: dueAt, attempts: 0, last_error: null }))
-    .execute();
-}
-
-export async function cancelCallbackReminder(trx: Transaction<Database>, planId: string): Promise<void> {
-  await trx.deleteFrom('jobs').where('key', '=', jobKey(planId)).execute();
-}
+export { CALLBACK_DUE, cancelCallbackReminder, scheduleCallbackReminder } from '../../../core/voice/callback-jobs.js';
 
 /**
  * Reminds agents of their due callbacks: takes due `voice.callback_due` jobs from the jobs table
