@@ -385,6 +385,12 @@ export const en = {
   'reports.col.csatAverage': 'Average rating',
   'reports.col.csatPercent': 'Satisfied',
   'conversation.satisfaction': 'Customer rating: {rating}/5',
+  'reports.tickets': 'Tickets & SLA',
+  'reports.col.ticketsCreated': 'Tickets created',
+  'reports.col.ticketsSolved': 'Tickets solved',
+  'reports.col.slaAchieved': 'SLA achieved',
+  'reports.col.slaBreached': 'SLA breached',
+  'reports.col.slaAchievedPercent': 'SLA achieved %',
 } as const;
 
 export type MessageKey = keyof typeof en;

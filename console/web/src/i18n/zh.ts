@@ -387,4 +387,10 @@ export const zh: Record<MessageKey, string> = {
   'reports.col.csatAverage': '平均评分',
   'reports.col.csatPercent': '满意率',
   'conversation.satisfaction': '客户评分:{rating}/5',
+  'reports.tickets': '工单与 SLA',
+  'reports.col.ticketsCreated': '新建工单',
+  'reports.col.ticketsSolved': '已解决工单',
+  'reports.col.slaAchieved': 'SLA 达成',
+  'reports.col.slaBreached': 'SLA 违约',
+  'reports.col.slaAchievedPercent': 'SLA 达成率',
 };
