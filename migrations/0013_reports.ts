@@ -192,8 +192,19 @@ const up = [
     satisfied integer NOT NULL DEFAULT 0
   )`,
   `CREATE INDEX report_csat_hourly_hour ON report_csat_hourly (tenant_id, hour)`,
+  `CREATE TABLE report_tickets_hourly (
+    tenant_id uuid NOT NULL,
+    hour timestamptz NOT NULL,
+    group_id uuid,
+    agent_id uuid,
+    created integer NOT NULL DEFAULT 0,
+    solved integer NOT NULL DEFAULT 0,
+    sla_achieved integer NOT NULL DEFAULT 0,
+    sla_breached integer NOT NULL DEFAULT 0
+  )`,
+  `CREATE INDEX report_tickets_hourly_hour ON report_tickets_hourly (tenant_id, hour)`,
   // The same sums per UTC day: long ranges read these, and hours only at their edges.
-  ...['conversations', 'messages', 'agent_states', 'calls', 'csat'].flatMap((name) => [
+  ...['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'].flatMap((name) => [
     `CREATE TABLE report_${name}_daily (LIKE report_${name}_hourly INCLUDING DEFAULTS)`,
     `CREATE INDEX report_${name}_daily_day ON report_${name}_daily (tenant_id, hour)`,
   ]),
@@ -204,7 +215,8 @@ const up = [
 const down = [
   'DROP INDEX messages_tenant_created',
   'DROP INDEX calls_ended',
-  ...['conversations', 'messages', 'agent_states', 'calls', 'csat'].map((name) => `DROP TABLE report_${name}_daily`),
+  ...['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'].map((name) => `DROP TABLE report_${name}_daily`),
+  'DROP TABLE report_tickets_hourly',
   'DROP TABLE report_csat_hourly',
   'DROP TABLE report_calls_hourly',
   'DROP TABLE report_agent_states_hourly',

@@ -8,7 +8,7 @@ import { HOUR_MS, hourOf, reportDb } from './schema.js';
 export const REPORTS_QUEUE = 'reports.events';
 
 /** The events that change a report: conversations, messages, agents' status, calls, surveys. */
-const BINDINGS = ['*.conversation.*', '*.message.created', '*.agent.status', '*.call.ended', '*.csat.answered'];
+const BINDINGS = ['*.conversation.*', '*.message.created', '*.agent.status', '*.call.ended', '*.csat.answered', '*.ticket.*'];
 
 /** The raw rows an event stands for may carry a time a little off the event's (clock_timestamp): both neighbours' hours are refreshed. */
 const SLACK_MS = 60_000;
@@ -89,6 +89,15 @@ export class ReportsConsumer {
         .limit(1)
         .executeTakeFirst();
       if (previous) for (let h = hourOf(previous.at); h <= at; h += HOUR_MS) hours.add(h);
+    }
+    if (envelope.kind.startsWith('ticket.')) {
+      // A change to a ticket may move the hours it was created and solved in to another group or agent.
+      const p = envelope.payload as { ticket?: { id?: string }; ticketId?: string; targetId?: string };
+      const id = p.ticket?.id ?? p.ticketId ?? p.targetId;
+      if (typeof id === 'string') {
+        const ticket = await this.deps.db.selectFrom('tickets').select(['created_at', 'solved_at']).where('tenant_id', '=', envelope.tenantId!).where('id', '=', id).executeTakeFirst();
+        if (ticket) for (const at of [ticket.created_at, ticket.solved_at]) if (at) hours.add(hourOf(at));
+      }
     }
     return [...hours];
   }

@@ -24,6 +24,7 @@ import { reportDb } from './schema.js';
  *   abandoned after 60 s; an outbound call is not offered → offered 3, answered 2, abandoned 1,
  *   average wait 27.5 s, service level 33.3 %, average handle 210 s.
  * Surveys: X rated 5 ("great") at 11:30, Z rated 2 on Tuesday 10:00 → 2 answers, average 3.5, 50 % satisfied.
+ * Tickets: 2 created, 1 solved; SLA targets: 1 achieved (a first response in time), 2 breached → 33.3 % achieved.
  */
 const T = (day: number, hh: number, mm = 0, ss = 0) => new Date(Date.UTC(2026, 2, day, hh, mm, ss));
 const RANGE = { from: T(2, 0), to: T(5, 0), timeZone: 'UTC' };
@@ -124,6 +125,24 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     await call(2, 'in', T(2, 9, 10), T(2, 9, 10, 40), T(2, 9, 12, 40), 40, 120);
     await call(3, 'in', T(2, 9, 20), null, T(2, 9, 21), 60, null);
     await call(4, 'out', T(2, 9, 30), T(2, 9, 30, 5), T(2, 9, 35), 0, 295);
+    // Tickets: #1 created 09:00 in Support for Ann, first response met at 09:30, resolution breached
+    // at 10:00 and met late at 11:00 (solved); #2 created 16:00, first response breached at 17:00.
+    const ticket = (id: string, kind: string, at: Date, change: () => Promise<unknown>) => step(kind, at, change, { ticket: { id } });
+    const clock = (state: string, extra: Record<string, string>) => ({ startedAt: T(2, 9).toISOString(), dueAt: T(2, 10).toISOString(), warnAt: T(2, 9, 45).toISOString(), state, ...extra });
+    const t1 = randomUUID();
+    const t2 = randomUUID();
+    const setSla = (id: string, clocks: Record<string, unknown>, extra: Record<string, unknown> = {}) => () =>
+      db.updateTable('tickets').set({ sla: JSON.stringify({ clocks }), ...extra } as never).where('id', '=', id).execute();
+    await ticket(t1, 'ticket.created', T(2, 9), () =>
+      db.insertInto('tickets').values({ id: t1, tenant_id: tenantId, number: 1, subject: 'Broken', requester_id: vip, group_id: support, assignee_id: ann, created_at: T(2, 9), sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}), resolution: clock('active', {}) } }) } as never).execute(),
+    );
+    await ticket(t1, 'ticket.updated', T(2, 9, 30), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', {}) }));
+    await ticket(t1, 'ticket.sla_breached', T(2, 10), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', { breachedAt: T(2, 10).toISOString() }) }));
+    await ticket(t1, 'ticket.updated', T(2, 11), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('met', { metAt: T(2, 11).toISOString(), breachedAt: T(2, 10).toISOString() }) }, { status: 'solved', solved_at: T(2, 11) }));
+    await ticket(t2, 'ticket.created', T(2, 16), () =>
+      db.insertInto('tickets').values({ id: t2, tenant_id: tenantId, number: 2, subject: 'Slow', requester_id: plain, group_id: support, created_at: T(2, 16), sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}) } }) } as never).execute(),
+    );
+    await ticket(t2, 'ticket.sla_breached', T(2, 17), setSla(t2, { firstResponse: clock('active', { breachedAt: T(2, 17).toISOString() }) }));
     incremental = await snapshot(db, tenantId);
   });
 
@@ -160,7 +179,14 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
       csatResponses: 2,
       csatAverage: 3.5,
       csatPercent: 50,
+      ticketsCreated: 2,
+      ticketsSolved: 1,
+      slaAchieved: 1,
+      slaBreached: 2,
     });
+    const tickets = (await runReport(db, 'tickets', scope())) as { totals: Record<string, unknown>; rows: Record<string, unknown>[] };
+    expect(tickets.totals).toEqual({ ticketsCreated: 2, ticketsSolved: 1, slaAchieved: 1, slaBreached: 2, slaAchievedPercent: 33.3 });
+    expect(tickets.rows).toEqual([{ id: support, name: 'Support', ticketsCreated: 2, ticketsSolved: 1, slaAchieved: 1, slaBreached: 2, slaAchievedPercent: 33.3 }]);
   });
 
   it("gives each agent their conversations and their online, busy and away time", async () => {
@@ -191,7 +217,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
 
 async function snapshot(db: Db, tenantId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat'] as const) {
+  for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'] as const) {
     for (const table of [`report_${name}_hourly`, `report_${name}_daily`]) {
       const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(db);
       out[table] = rows.map((r) => JSON.stringify(r)).sort();

@@ -78,6 +78,7 @@ describe.skipIf(!browserAvailable)('console web app: reports and the live monito
       ['Channels', 'Channels'],
       ['Agents', 'Agents'],
       ['Groups', 'Groups'],
+      ['Tickets & SLA', 'Tickets & SLA'],
       ['Calls', 'Calls'],
       ['Satisfaction', 'Satisfaction'],
     ] as const) {

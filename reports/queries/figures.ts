@@ -15,6 +15,7 @@ export const MESSAGE_COLUMNS = ['messages_in', 'messages_out'] as const;
 export const AGENT_STATE_COLUMNS = ['online_seconds', 'busy_seconds', 'away_seconds'] as const;
 export const CALL_COLUMNS = ['offered', 'answered', 'abandoned', 'answered_wait_seconds', 'answered_within_sl', 'talk_seconds'] as const;
 export const CSAT_COLUMNS = ['responses', 'rating_sum', 'satisfied'] as const;
+export const TICKET_COLUMNS = ['created', 'solved', 'sla_achieved', 'sla_breached'] as const;
 
 type Sums<C extends readonly string[]> = Record<C[number], number>;
 
@@ -55,23 +56,34 @@ export function csatFigures(s: Sums<typeof CSAT_COLUMNS>) {
   return { csatResponses: s.responses, csatAverage: mean(s.rating_sum, s.responses), csatPercent: percent(s.satisfied, s.responses) };
 }
 
+export function ticketFigures(s: Sums<typeof TICKET_COLUMNS>) {
+  return {
+    ticketsCreated: s.created,
+    ticketsSolved: s.solved,
+    slaAchieved: s.sla_achieved,
+    slaBreached: s.sla_breached,
+    slaAchievedPercent: percent(s.sla_achieved, s.sla_achieved + s.sla_breached),
+  };
+}
+
 export type ConversationFigures = ReturnType<typeof conversationFigures>;
 
 /** Every family of figures for one grouping of the scope, keyed the same way. */
-type Family = 'conversations' | 'messages' | 'states' | 'calls' | 'csat';
-const ALL_FAMILIES: readonly Family[] = ['conversations', 'messages', 'states', 'calls', 'csat'];
+type Family = 'conversations' | 'messages' | 'states' | 'calls' | 'csat' | 'tickets';
+const ALL_FAMILIES: readonly Family[] = ['conversations', 'messages', 'states', 'calls', 'csat', 'tickets'];
 
 export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy, families: readonly Family[] = ALL_FAMILIES) {
   const none = () => Promise.resolve(new Map());
   const wants = (f: Family) => families.includes(f);
-  const [conversations, messages, states, calls, csat] = await Promise.all([
+  const [conversations, messages, states, calls, csat, tickets] = await Promise.all([
     wants('conversations') ? sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, groupBy) : none(),
     wants('messages') ? sumRollup(db, 'report_messages_hourly', MESSAGE_COLUMNS, scope, groupBy) : none(),
     groupBy === 'channel' || !wants('states') ? none() : sumRollup(db, 'report_agent_states_hourly', AGENT_STATE_COLUMNS, scope, groupBy),
     wants('calls') ? sumRollup(db, 'report_calls_hourly', CALL_COLUMNS, scope, groupBy) : none(),
     wants('csat') ? sumRollup(db, 'report_csat_hourly', CSAT_COLUMNS, scope, groupBy) : none(),
+    wants('tickets') ? sumRollup(db, 'report_tickets_hourly', TICKET_COLUMNS, scope, groupBy) : none(),
   ]);
-  const keys = new Set([...conversations.keys(), ...messages.keys(), ...states.keys(), ...calls.keys(), ...csat.keys()]);
+  const keys = new Set([...conversations.keys(), ...messages.keys(), ...states.keys(), ...calls.keys(), ...csat.keys(), ...tickets.keys()]);
   return {
     keys,
     figuresOf(key: string) {
@@ -80,6 +92,7 @@ export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy, fami
         ...messageFigures(valuesOf(messages, key, MESSAGE_COLUMNS)),
         ...callFigures(valuesOf(calls, key, CALL_COLUMNS)),
         ...csatFigures(valuesOf(csat, key, CSAT_COLUMNS)),
+        ...ticketFigures(valuesOf(tickets, key, TICKET_COLUMNS)),
       };
     },
     statesOf(key: string) {

@@ -3,7 +3,7 @@ import type { Db } from '../../core/db/database.js';
 import { allSums, openStateSeconds } from './figures.js';
 import type { GroupBy, ReportScope } from './rollup-query.js';
 
-export const REPORT_NAMES = ['overview', 'channels', 'agents', 'groups', 'calls', 'csat'] as const;
+export const REPORT_NAMES = ['overview', 'channels', 'agents', 'groups', 'tickets', 'calls', 'csat'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 /** Days for ranges over two days, hours for shorter ones. */
@@ -21,7 +21,7 @@ async function series(db: Db, scope: ReportScope, families?: Parameters<typeof a
 }
 
 export async function overviewReport(db: Db, scope: ReportScope) {
-  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope, ['conversations', 'messages', 'calls', 'csat'])]);
+  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope, ['conversations', 'messages', 'calls', 'csat', 'tickets'])]);
   return { totals: totals.figuresOf('all'), series: over };
 }
 
@@ -74,6 +74,27 @@ export async function callsReport(db: Db, scope: ReportScope) {
   };
 }
 
+export async function ticketsReport(db: Db, scope: ReportScope) {
+  const [totals, over, byGroup, groups] = await Promise.all([
+    allSums(db, scope, 'all', ['tickets']),
+    series(db, scope, ['tickets']),
+    allSums(db, scope, 'group', ['tickets']),
+    names(db, scope.tenantId, 'groups'),
+  ]);
+  const pick = (f: ReturnType<typeof totals.figuresOf>) => ({
+    ticketsCreated: f.ticketsCreated,
+    ticketsSolved: f.ticketsSolved,
+    slaAchieved: f.slaAchieved,
+    slaBreached: f.slaBreached,
+    slaAchievedPercent: f.slaAchievedPercent,
+  });
+  return {
+    totals: pick(totals.figuresOf('all')),
+    series: { step: over.step, points: over.points.map((p) => ({ key: p.key, ...pick(p) })) },
+    rows: [...byGroup.keys].map((key) => ({ id: key || null, name: key ? (groups.get(key) ?? key) : null, ...pick(byGroup.figuresOf(key)) })),
+  };
+}
+
 export async function csatReport(db: Db, scope: ReportScope) {
   const [totals, over] = await Promise.all([allSums(db, scope, 'all', ['csat']), series(db, scope, ['csat'])]);
   const filters = [sql`tenant_id = ${scope.tenantId}`, sql`answered_at >= ${scope.from}`, sql`answered_at < ${scope.to}`];
@@ -106,6 +127,8 @@ export async function runReport(db: Db, name: ReportName, scope: ReportScope, no
       return dimensionReport(db, scope, 'group', now);
     case 'agents':
       return dimensionReport(db, scope, 'agent', now);
+    case 'tickets':
+      return ticketsReport(db, scope);
     case 'calls':
       return callsReport(db, scope);
     case 'csat':

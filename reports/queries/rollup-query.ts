@@ -15,7 +15,7 @@ export interface ReportScope {
 
 export type GroupBy = 'all' | 'channel' | 'group' | 'agent' | 'day' | 'hour';
 
-type Table = 'report_conversations_hourly' | 'report_messages_hourly' | 'report_agent_states_hourly' | 'report_calls_hourly' | 'report_csat_hourly';
+type Table = 'report_conversations_hourly' | 'report_messages_hourly' | 'report_agent_states_hourly' | 'report_calls_hourly' | 'report_csat_hourly' | 'report_tickets_hourly';
 
 /** The dimensions each rollup has: a filter on a dimension a table lacks does not narrow it. */
 const DIMENSIONS: Record<Table, { channel: boolean; group: boolean | 'members'; agent: boolean; tag: boolean }> = {
@@ -24,6 +24,7 @@ const DIMENSIONS: Record<Table, { channel: boolean; group: boolean | 'members'; 
   report_agent_states_hourly: { channel: false, group: 'members', agent: true, tag: false },
   report_calls_hourly: { channel: true, group: true, agent: true, tag: false },
   report_csat_hourly: { channel: true, group: true, agent: true, tag: false },
+  report_tickets_hourly: { channel: false, group: true, agent: true, tag: false },
 };
 
 function keyOf(groupBy: GroupBy, timeZone: string): RawBuilder<string> {

@@ -13,6 +13,7 @@ export const ROLLUPS = {
   agent_states: { dims: ['agent_id'], sums: ['online_seconds', 'busy_seconds', 'away_seconds'] },
   calls: { dims: ['channel_id', 'group_id', 'agent_id'], sums: ['offered', 'answered', 'abandoned', 'answered_wait_seconds', 'answered_within_sl', 'talk_seconds'] },
   csat: { dims: ['channel_id', 'group_id', 'agent_id'], sums: ['responses', 'rating_sum', 'satisfied'] },
+  tickets: { dims: ['group_id', 'agent_id'], sums: ['created', 'solved', 'sla_achieved', 'sla_breached'] },
 } as const;
 
 export const dayOf = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;

@@ -3,7 +3,7 @@ import type { Db } from '../../core/db/database.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
 import { DAY_MS, dayOf, rollUpDays } from './daily.js';
-import { rollUpAgentStates, rollUpCalls, rollUpCsat, rollUpMessages } from './tables.js';
+import { rollUpAgentStates, rollUpCalls, rollUpCsat, rollUpMessages, rollUpTickets } from './tables.js';
 
 /**
  * Recomputes every rollup of one company for the hours in [from, to) from the raw tables, in one
@@ -22,6 +22,7 @@ export async function refreshRange(db: Db, tenantId: string, from: Date, to: Dat
       await rollUpAgentStates(trx, tenantId, start, end);
       await rollUpCalls(trx, tenantId, start, end);
       await rollUpCsat(trx, tenantId, start, end);
+      await rollUpTickets(trx, tenantId, start, end);
       await rollUpDays(trx, tenantId, new Date(dayOf(start.getTime())), new Date(dayOf(end.getTime() - 1) + DAY_MS));
     });
 }
@@ -47,6 +48,7 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
       UNION ALL SELECT min(created_at), max(created_at) FROM messages WHERE tenant_id = ${tenantId}
       UNION ALL SELECT min(ended_at), max(ended_at) FROM calls WHERE tenant_id = ${tenantId}
       UNION ALL SELECT min(answered_at), max(answered_at) FROM csat_responses WHERE tenant_id = ${tenantId}
+      UNION ALL SELECT min(created_at), greatest(max(created_at), max(solved_at), max(updated_at)) FROM tickets WHERE tenant_id = ${tenantId}
     ) x`.execute(db);
   const row = rows[0];
   if (!row?.first || !row.last) return undefined;
@@ -60,10 +62,9 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
 export async function rebuildReports(db: Db, options: { tenantId?: string; chunkHours?: number; onProgress?: (tenantId: string, upTo: Date) => void } = {}): Promise<{ tenants: number }> {
   const tenants = options.tenantId ? [{ id: options.tenantId }] : await db.selectFrom('tenants').select('id').execute();
   const chunk = (options.chunkHours ?? 24 * 7) * HOUR_MS;
-  const rdb = reportDb(db);
   for (const { id } of tenants) {
-    for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat'] as const) {
-      await rdb.deleteFrom(`report_${name}_hourly`).where('tenant_id', '=', id).execute();
+    for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'] as const) {
+      await sql`DELETE FROM ${sql.table(`report_${name}_hourly`)} WHERE tenant_id = ${id}`.execute(db);
       await sql`DELETE FROM ${sql.table(`report_${name}_daily`)} WHERE tenant_id = ${id}`.execute(db);
     }
     const range = await extent(db, id);

@@ -714,6 +714,12 @@ export const en = {
   'phone.queueOverflowAfter': 'Overflow after seconds of waiting',
   'phone.queueLimit': 'Longest line',
   'phone.saveQueue': 'Save queue',
+  'reports.tickets': 'Tickets & SLA',
+  'reports.col.ticketsCreated': 'Tickets created',
+  'reports.col.ticketsSolved': 'Tickets solved',
+  'reports.col.slaAchieved': 'SLA achieved',
+  'reports.col.slaBreached': 'SLA breached',
+  'reports.col.slaAchievedPercent': 'SLA achieved %',
 } as const;
 
 export type MessageKey = keyof typeof en;

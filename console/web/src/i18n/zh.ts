@@ -716,4 +716,10 @@ export const zh: Record<MessageKey, string> = {
   'phone.queueOverflowAfter': '等待多少秒后溢出',
   'phone.queueLimit': '最大排队数',
   'phone.saveQueue': '保存队列',
+  'reports.tickets': '工单与 SLA',
+  'reports.col.ticketsCreated': '新建工单',
+  'reports.col.ticketsSolved': '已解决工单',
+  'reports.col.slaAchieved': 'SLA 达成',
+  'reports.col.slaBreached': 'SLA 违约',
+  'reports.col.slaAchievedPercent': 'SLA 达成率',
 };

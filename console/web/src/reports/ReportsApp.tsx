@@ -8,7 +8,7 @@ import { MonitorPage } from './MonitorPage.js';
 import { reportsApi, type ReportFilters, type ReportName } from './reports-api.js';
 import { ReportView } from './ReportView.js';
 
-const REPORTS: ReportName[] = ['overview', 'channels', 'agents', 'groups', 'calls', 'csat'];
+const REPORTS: ReportName[] = ['overview', 'channels', 'agents', 'groups', 'tickets', 'calls', 'csat'];
 
 const today = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);

@@ -6,6 +6,7 @@ export const TABLE_COLUMNS: Record<ReportName, string[]> = {
   channels: ['name', 'created', 'resolved', 'avgFirstResponseSeconds', 'avgResolutionSeconds', 'messagesIn', 'messagesOut', 'csatAverage'],
   groups: ['name', 'created', 'queued', 'avgQueueWaitSeconds', 'abandoned', 'resolved', 'avgFirstResponseSeconds', 'csatAverage'],
   agents: ['name', 'handled', 'resolved', 'avgFirstResponseSeconds', 'avgResolutionSeconds', 'messagesOut', 'onlineSeconds', 'busySeconds', 'awaySeconds', 'callsAnswered', 'avgHandleSeconds', 'csatAverage'],
+  tickets: ['name', 'ticketsCreated', 'ticketsSolved', 'slaAchieved', 'slaBreached', 'slaAchievedPercent'],
   calls: ['name', 'callsOffered', 'callsAnswered', 'callsAbandoned', 'avgCallWaitSeconds', 'serviceLevelPercent', 'avgHandleSeconds'],
   csat: ['key', 'csatResponses', 'csatAverage', 'csatPercent'],
 };
@@ -15,6 +16,7 @@ export const CARDS: Record<ReportName, string[]> = {
   channels: ['created', 'resolved', 'messagesIn', 'messagesOut'],
   groups: ['created', 'queued', 'avgQueueWaitSeconds', 'abandoned'],
   agents: ['handled', 'resolved', 'avgFirstResponseSeconds', 'messagesOut'],
+  tickets: ['ticketsCreated', 'ticketsSolved', 'slaAchieved', 'slaBreached', 'slaAchievedPercent'],
   calls: ['callsOffered', 'callsAnswered', 'callsAbandoned', 'avgCallWaitSeconds', 'serviceLevelPercent', 'avgHandleSeconds'],
   csat: ['csatResponses', 'csatAverage', 'csatPercent'],
 };
@@ -25,6 +27,7 @@ export const CHARTS: Record<ReportName, { kind: 'line' | 'bar'; from: 'series' |
   channels: { kind: 'bar', from: 'rows', figures: ['created', 'resolved'] },
   groups: { kind: 'bar', from: 'rows', figures: ['created', 'abandoned'] },
   agents: { kind: 'bar', from: 'rows', figures: ['handled', 'resolved'] },
+  tickets: { kind: 'line', from: 'series', figures: ['ticketsCreated', 'ticketsSolved', 'slaBreached'] },
   calls: { kind: 'line', from: 'series', figures: ['callsOffered', 'callsAnswered', 'callsAbandoned'] },
   csat: { kind: 'line', from: 'series', figures: ['csatAverage'] },
 };

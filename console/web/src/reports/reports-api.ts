@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api/client.js';
 
-export type ReportName = 'overview' | 'channels' | 'agents' | 'groups' | 'calls' | 'csat';
+export type ReportName = 'overview' | 'channels' | 'agents' | 'groups' | 'tickets' | 'calls' | 'csat';
 
 export interface ReportFilters {
   from: string;
