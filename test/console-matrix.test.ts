@@ -62,6 +62,11 @@ describe('every route × every role × two companies', () => {
       conversations: company.conversations.salesQueued.conversationId,
       contacts: company.conversations.salesQueued.contactId,
       channels: company.channelId,
+      tickets: (await admin.post('/api/tickets', { conversationId: company.conversations.salesQueued.conversationId, subject: `${slug} ticket` })).body.id,
+      'ticket-views': (await admin.post('/api/ticket-views', { name: `${slug} view`, shared: true })).body.id,
+      'ticket-fields': (await admin.post('/api/ticket-fields', { key: 'order_no', label: `${slug} order`, type: 'text' })).body.id,
+      'sla-policies': (await admin.post('/api/sla-policies', { name: `${slug} sla`, targets: { normal: { firstResponse: 60 } } })).body.id,
+      automations: (await admin.post('/api/automations', { name: `${slug} rule`, kind: 'trigger', events: ['ticket.created'], actions: [{ type: 'add_tag', tag: 'new' }] })).body.id,
     };
     const permissions = { anonymous: undefined } as unknown as World['permissions'];
     for (const role of ROLES.slice(1)) {
@@ -143,7 +148,7 @@ describe('every route × every role × two companies', () => {
       expect((await db.selectFrom('users').select('account_status').where('id', '=', w.users.salesAgent).executeTakeFirstOrThrow()).account_status).toBe('active');
       expect((await db.selectFrom('api_tokens').select('revoked_at').where('id', '=', w.ids['api-tokens']!).executeTakeFirstOrThrow()).revoked_at).toBeNull();
     }
-  }, 120_000);
+  }, 600_000);
 
   it('describes every route in the OpenAPI document', async () => {
     const doc = await tc.client().get('/api/openapi.json');

@@ -13,7 +13,10 @@ const sealedFor = (ctx: Ctx) => `wechat-token:${ctx.channel.tenantId}:${ctx.chan
 /** What an errcode means for the message. */
 export function errorForErrcode(errcode: number, errmsg: string, what: string): ConnectorError {
   if (errcode === -1 || errcode === 45009 || errcode === 45033) return ConnectorError.retryable(`WeCom is busy or rate-limited (${what}): ${errmsg}`, errcode);
-  if (errcode === 95001 || errcode === 95018) return ConnectorError.permanent(`window closed or reply limit reached: the customer must write first (${errmsg})`, errcode);
+  // 95001: WeCom allows 5 messages within 48 hours of the customer's last message.
+  if (errcode === 95001) return ConnectorError.permanent(`window closed or reply limit reached: WeCom allows 5 replies within 48 hours of the customer’s last message; the customer must write first (${errmsg})`, errcode);
+  // 95018: the session's state does not allow a message from the API (see session.ts).
+  if (errcode === 95018) return ConnectorError.permanent(`WeCom refused the reply: the session’s state does not allow it (${errmsg})`, errcode);
   if (errcode === 40001 || errcode === 40013) return ConnectorError.permanent('the CorpID or customer-service Secret is wrong', errcode);
   if (errcode === 60020) return ConnectorError.permanent('this server’s IP address is not trusted by the WeCom app', errcode);
   return ConnectorError.permanent(`WeCom refused ${what}: ${errcode} ${errmsg}`, errcode);

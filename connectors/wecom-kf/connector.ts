@@ -17,7 +17,6 @@ export const wecomKfConfig = z.object({
   encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').describe('Callback EncodingAESKey')),
   apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com').describe('The WeCom API endpoint (change only for a proxy)'),
   openKfId: z.string().max(64).optional().describe('The customer-service account (open_kfid) replies go from when a conversation names none'),
-  servicerUserId: z.string().max(64).optional().describe('The WeCom member conversations are assigned to on WeCom’s side'),
   mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(20 * 1024 * 1024),
   syncLimit: z.number().int().min(1).max(1000).default(1000),
   timestampToleranceSeconds: z.number().int().min(30).max(86_400).default(300),

@@ -1,15 +1,12 @@
 import type { ChannelContext, ChannelEvent, EventForwarding } from '../../core/connector/define.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
-import { callWecom } from './api.js';
 import type { WecomKfConfig } from './connector.js';
-
-/** WeCom's session states (service_state): 3 served by a member, 4 ended. */
-const SERVED_BY_MEMBER = 3;
-const ENDED = 4;
+import { moveSession, sessionState, SessionState } from './session.js';
 
 /**
- * Keeps WeCom's session state in step with the conversation here: assigned here is served by
- * the configured WeCom member there; resolved here ends the session there.
+ * Keeps WeCom's session state in step with the conversation here: a new session assigned here
+ * is taken into the API's hands on WeCom's side (state 1: WeCom neither queues it for its own
+ * members nor refuses our replies, which it does in states 2 and 3); resolved here ends it there.
  */
 async function forward(event: ChannelEvent, ctx: ChannelContext<WecomKfConfig>): Promise<void> {
   const snapshot = event.payload.conversation as ConversationSnapshot;
@@ -21,11 +18,13 @@ async function forward(event: ChannelEvent, ctx: ChannelContext<WecomKfConfig>):
     .where('c.id', '=', snapshot.id)
     .executeTakeFirst();
   if (!row?.thread_key) return;
-  const base = { open_kfid: row.thread_key, external_userid: row.external_id };
   if (event.kind === 'conversation.resolved') {
-    await callWecom(ctx, '/cgi-bin/kf/service_state/trans', { ...base, service_state: ENDED }, 'service_state/trans');
-  } else if (ctx.config.servicerUserId) {
-    await callWecom(ctx, '/cgi-bin/kf/service_state/trans', { ...base, service_state: SERVED_BY_MEMBER, servicer_userid: ctx.config.servicerUserId }, 'service_state/trans');
+    const { state } = await sessionState(ctx, row.thread_key, row.external_id);
+    // An ended session cannot change state.
+    if (state !== SessionState.ENDED) await moveSession(ctx, row.thread_key, row.external_id, SessionState.ENDED);
+  } else {
+    const { state } = await sessionState(ctx, row.thread_key, row.external_id);
+    if (state === SessionState.NEW) await moveSession(ctx, row.thread_key, row.external_id, SessionState.API);
   }
 }
 

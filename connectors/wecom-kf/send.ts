@@ -3,6 +3,7 @@ import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/conn
 import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
 import { callWecom, uploadWecomMedia } from './api.js';
 import type { WecomKfConfig } from './connector.js';
+import { claimForReply, SESSION_STATE_INVALID } from './session.js';
 
 type Ctx = ChannelContext<WecomKfConfig>;
 type MediaPart = Extract<ContentPart, { attachmentId?: string }>;
@@ -48,7 +49,8 @@ async function messageFor(ctx: Ctx, part: ContentPart): Promise<Record<string, u
 /**
  * An agent's reply → send_msg on the customer-service account the customer wrote to (the
  * conversation's thread), one message per part. Our msgid goes with each, so a retried delivery
- * is not sent twice.
+ * is not sent twice. WeCom takes API messages only in a new session or one served through the
+ * API (95018 otherwise), and 5 within 48 hours of the customer's last message (95001).
  */
 export async function sendKfMessage(outbound: OutboundEnvelope, ctx: Ctx): Promise<SendReceipt> {
   const openKfId = outbound.threadKey || ctx.config.openKfId;
@@ -59,7 +61,13 @@ export async function sendKfMessage(outbound: OutboundEnvelope, ctx: Ctx): Promi
   for (const [index, part] of parts.entries()) {
     const msgid = `sb${outbound.messageId}_${index}`.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 32);
     const body = await messageFor(ctx, part);
-    const answer = await callWecom(ctx, '/cgi-bin/kf/send_msg', { touser: outbound.recipient.externalId, open_kfid: openKfId, msgid, ...body }, 'send_msg');
+    const request = { touser: outbound.recipient.externalId, open_kfid: openKfId, msgid, ...body };
+    const answer = await callWecom(ctx, '/cgi-bin/kf/send_msg', request, 'send_msg').catch(async (error: unknown) => {
+      if (!(error instanceof ConnectorError) || error.code !== SESSION_STATE_INVALID) throw error;
+      // The session is not in a state that takes API messages: claim a new one, or say where the customer is.
+      await claimForReply(ctx, openKfId, outbound.recipient.externalId);
+      return callWecom(ctx, '/cgi-bin/kf/send_msg', request, 'send_msg');
+    });
     id = typeof answer.msgid === 'string' ? answer.msgid : msgid;
   }
   return { id };

@@ -14,7 +14,6 @@ import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../../test/support/services.js';
 import wecomKf, { type WecomKfConfig } from './connector.js';
-import { serviceStateEvents } from './events.js';
 import { CUSTOMER, OPEN_KFID } from './fixtures/index.js';
 import { syncAccount } from './sync.js';
 
@@ -115,25 +114,6 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     await eventually(() => bus.confirmed.length === 1);
     seen.push(...bus.confirmed);
     expect(seen[0]!.message).toMatchObject({ externalId: 'from_msgid_callback_1', threadKey: OPEN_KFID, parts: [{ type: 'text', text: '在吗？' }] });
-  });
-
-  it('keeps WeCom’s session state in step: assigned here is served by the member there, resolved ends it', async () => {
-    const { row, tenantId, ctxWith } = await channel({ servicerUserId: 'zhangsan' });
-    const ctx = ctxWith(inner);
-    const contact = await database.db.insertInto('contacts').values({ tenant_id: tenantId, name: null }).returning('id').executeTakeFirstOrThrow();
-    await database.db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: row.id, external_id: CUSTOMER, display_name: null }).execute();
-    const conversation = await database.db
-      .insertInto('conversations')
-      .values({ tenant_id: tenantId, channel_id: row.id, contact_id: contact.id, thread_key: OPEN_KFID, group_id: null, assignee_id: null, subject: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const snapshot = { id: conversation.id, channelId: row.id, contactId: contact.id, status: 'assigned', groupId: null, assigneeId: null, priority: 0 };
-    await serviceStateEvents.handle({ id: '1', kind: 'conversation.assigned', payload: { conversation: snapshot }, at: new Date().toISOString() }, ctx);
-    await serviceStateEvents.handle({ id: '2', kind: 'conversation.resolved', payload: { conversation: { ...snapshot, status: 'resolved' } }, at: new Date().toISOString() }, ctx);
-    expect(fake.stateChanges.slice(-2)).toEqual([
-      { open_kfid: OPEN_KFID, external_userid: CUSTOMER, service_state: 3, servicer_userid: 'zhangsan' },
-      { open_kfid: OPEN_KFID, external_userid: CUSTOMER, service_state: 4 },
-    ]);
   });
 
   it('downloads a customer’s image into the attachment store and sends an agent’s image by uploading it first', async () => {

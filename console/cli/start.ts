@@ -9,6 +9,7 @@ import { mountWebApp } from '../server/web-app.js';
 import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
 import { connectorDeps, startGateway } from './gateway.js';
+import { startReports } from '../../reports/part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -24,7 +25,7 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [startGateway],
-  router: [(ctx) => startRouter(ctx)],
+  router: [(ctx) => startRouter(ctx), startReports],
   console: [(ctx) => startConsole(ctx, { connectorDeps: () => connectorDeps(ctx) })],
 };
 

@@ -6,12 +6,14 @@ import { migrateDown, migrateUp, migrationStatus } from '../../core/db/migrate.j
 import { seedDemo } from './seed.js';
 import { startProcess } from './start.js';
 import { scaffoldConnector } from './scaffold.js';
+import { rebuildReports } from '../../reports/rollup/refresh.js';
 
 const USAGE = `Usage:
   switchboard start [--role gateway,router,console]   run (all roles by default)
   switchboard migrate [up|down|status]                change or show the database schema
   switchboard seed demo                               add a demo company to look around in
   switchboard connector new <name>                    write connectors/<name> with a passing conformance test
+  switchboard reports rebuild [--tenant <id>]         recompute every report rollup from the raw tables
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -60,6 +62,22 @@ async function main(argv: string[]): Promise<number> {
         await migrateUp(database.db);
         const { created } = await seedDemo(database.db);
         process.stdout.write(created ? 'demo company created (tenant "demo")\n' : 'demo company already there\n');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'reports': {
+      if (rest[0] !== 'rebuild') throw new UsageError('use: switchboard reports rebuild [--tenant <id>]');
+      const { values } = parseArgs({ args: rest.slice(1), options: { tenant: { type: 'string' } } });
+      const database = await openDatabase(config.database);
+      try {
+        await migrateUp(database.db);
+        const { tenants } = await rebuildReports(database.db, {
+          tenantId: values.tenant,
+          onProgress: (tenantId, upTo) => process.stdout.write(`${tenantId} rebuilt up to ${upTo.toISOString()}\n`),
+        });
+        process.stdout.write(`reports rebuilt for ${tenants} ${tenants === 1 ? 'company' : 'companies'}\n`);
       } finally {
         await database.close();
       }

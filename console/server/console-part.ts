@@ -7,6 +7,9 @@ import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { TicketWorker } from '../../core/tickets/worker.js';
+import { ContactImports } from './crm/contact-import.js';
+import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -25,10 +28,14 @@ export interface ConsolePart {
 export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps> } = {}): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
+  const contactImports = new ContactImports(ctx);
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services);
   const reminders = new CallbackReminders(ctx);
   reminders.start();
+  const tickets = new TicketWorker(ctx);
+  await tickets.start();
+  contactImports.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -37,9 +44,12 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
     mount(app) {
       app.route('/api', api);
       app.route('/t/:tenant/api', api);
+      mountSurveyPages(app, ctx);
     },
     async stop() {
       await reminders.stop();
+      await tickets.stop();
+      await contactImports.stop();
       await hub.stop();
       services.mailer.close();
     },

@@ -72,4 +72,17 @@ describe('attachment store', () => {
     await expect(store.read(tenantB, stored.id)).rejects.toThrow(NotFoundError);
     await expect(store.info(tenantA, 'not-a-uuid')).rejects.toThrow(NotFoundError);
   });
+
+  it('keeps a file put again under the same provider key once, also when two puts race', async () => {
+    const first = await store.put(tenantA, channelA, { owner: 'c', name: 'scan.png', bytes: PNG, key: '<mail-1@example.cn>#1' });
+    const again = await store.put(tenantA, channelA, { owner: 'c', name: 'scan.png', bytes: PNG, key: '<mail-1@example.cn>#1' });
+    expect(again.id).toBe(first.id);
+    const raced = await Promise.all([1, 2, 3].map(() => store.put(tenantA, channelA, { owner: 'c', name: 'r.png', bytes: PNG, key: 'race#1' })));
+    expect(new Set(raced.map((f) => f.id)).size).toBe(1);
+    const rows = await database.db.selectFrom('attachments').select('id').where('channel_id', '=', channelA).where('source_key', 'in', ['<mail-1@example.cn>#1', 'race#1']).execute();
+    expect(rows).toHaveLength(2);
+    // Another key, or none, is another file.
+    expect((await store.put(tenantA, channelA, { owner: 'c', name: 'scan.png', bytes: PNG, key: '<mail-1@example.cn>#2' })).id).not.toBe(first.id);
+    expect((await store.put(tenantA, channelA, { owner: 'c', name: 'scan.png', bytes: PNG })).id).not.toBe(first.id);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../db/database.js';
@@ -26,6 +26,11 @@ export interface PutOptions {
   maxBytes?: number;
   /** When set, only these real (sniffed or declared) types are accepted. */
   allowedTypes?: readonly string[];
+  /**
+   * The provider's name for this file (its message id and part, say). A file put again under the
+   * same key in the same channel is not stored again: the first one is returned.
+   */
+  key?: string;
 }
 
 export class UnsupportedFileError extends ValidationError {
@@ -57,6 +62,10 @@ export class AttachmentStore {
 
   async put(tenantId: string, channelId: string, options: PutOptions): Promise<StoredFile> {
     const { bytes } = options;
+    if (options.key !== undefined) {
+      const kept = await this.byKey(tenantId, channelId, options.key);
+      if (kept) return kept;
+    }
     if (bytes.length === 0) throw new UnsupportedFileError('the file is empty');
     if (options.maxBytes !== undefined && bytes.length > options.maxBytes) {
       throw new UnsupportedFileError(`the file exceeds ${options.maxBytes} bytes`);
@@ -76,7 +85,7 @@ export class AttachmentStore {
     await rename(`${absolute}.part`, absolute);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const name = cleanFileName(options.name, sniffed?.ext);
-    await this.db
+    const inserted = await this.db
       .insertInto('attachments')
       .values({
         id,
@@ -88,9 +97,29 @@ export class AttachmentStore {
         size: bytes.length,
         sha256,
         storage_path: relative,
+        source_key: options.key ?? null,
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['tenant_id', 'channel_id', 'source_key']).where('source_key', 'is not', null).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted && options.key !== undefined) {
+      // Another process kept the same file a moment earlier: use that one, drop this copy.
+      await unlink(absolute).catch(() => {});
+      const kept = await this.byKey(tenantId, channelId, options.key);
+      if (kept) return kept;
+    }
     return { id, name, mimeType, size: bytes.length, sha256 };
+  }
+
+  private async byKey(tenantId: string, channelId: string, key: string): Promise<StoredFile | undefined> {
+    const row = await this.db
+      .selectFrom('attachments')
+      .select(['id', 'name', 'mime_type', 'size', 'sha256'])
+      .where('tenant_id', '=', tenantId)
+      .where('channel_id', '=', channelId)
+      .where('source_key', '=', key)
+      .executeTakeFirst();
+    return row && { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256 };
   }
 
   /** The file's record, scoped by tenant; NotFoundError when it is not this tenant's. */

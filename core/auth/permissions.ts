@@ -20,7 +20,10 @@ export const PERMISSIONS = {
   'contacts.edit': 'edit contacts',
   'contacts.merge': "merge contacts' identities into one customer",
   'contacts.export': 'export contacts',
+  'contacts.import': 'import contacts from CSV',
   'reports.view': 'see reports',
+  'reports.view.own': "see reports narrowed to one's own work",
+  'reports.monitor': 'watch the live monitor of queues and agents',
   'admin.channels': 'manage channels',
   'admin.agents': 'manage agents',
   'admin.roles': 'manage roles',
@@ -33,6 +36,7 @@ export const PERMISSIONS = {
   'admin.voice': "manage phone menus and agents' phones",
   'calls.listen': 'play call recordings of the conversations one may see',
   'calls.dial': 'place outbound calls',
+  'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -54,6 +58,7 @@ export const BUILTIN_ROLE_PERMISSIONS: Record<'admin' | 'agent', readonly Permis
     'contacts.edit',
     'calls.listen',
     'calls.dial',
+    'reports.view.own',
   ],
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StoredFile, PutOptions } from '../attachments/store.js';
 import type { Bus } from '../bus/bus.js';
+import type { ChannelStateReport } from './channel-state.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import type { ConversationKind } from '../db/schema.js';
@@ -115,6 +116,11 @@ export interface PullContext<C> extends ChannelContext<C> {
   cursor: { load(): Promise<Record<string, unknown>>; save(value: Record<string, unknown>): Promise<void> };
   /** Aborted when the loop must stop (shutdown, lost lock, channel disabled). */
   signal: AbortSignal;
+  /**
+   * Tells the admin console how the channel is doing (a bot waiting for its QR code to be
+   * scanned, logged in, logged out, failing), whichever process runs the loop.
+   */
+  reportState(report: ChannelStateReport): Promise<void>;
 }
 
 export interface PullInbound<C> {

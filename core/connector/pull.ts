@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { hostname } from 'node:os';
 import type { Database } from '../db/schema.js';
 import { acceptPayloads } from './accept.js';
+import { reportChannelState } from './channel-state.js';
 import { contextFor, type ConnectorDeps } from './channel-context.js';
 import type { AnyConnector, PullContext, PullInbound } from './define.js';
 
@@ -122,6 +123,7 @@ async function runLoop(
   const pull: PullContext<unknown> = {
     ...ctx,
     signal,
+    reportState: (report) => reportChannelState(db, ctx.channel, report, holder),
     accept: (payloads) => acceptPayloads(connector, ctx, payloads),
     cursor: {
       load: async () =>

@@ -404,7 +404,21 @@ export interface AttachmentTable {
   sha256: string;
   /** Relative to DATA_DIR. */
   storage_path: string;
+  /** The provider's name for this file (message id and part), when it has one: kept once per channel. */
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+}
+
+/** What a channel's loop last reported about itself; see migrations/0016_channel_states.ts. */
+export interface ChannelStateTable {
+  channel_id: string;
+  tenant_id: string;
+  state: string;
+  detail: string | null;
+  account: string | null;
+  qr_code: string | null;
+  holder: string | null;
+  updated_at: Timestamp;
 }
 
 export interface WidgetVisitorTable {
@@ -648,6 +662,7 @@ export interface Database {
   widget_visitors: WidgetVisitorTable;
   webhook_deliveries: WebhookDeliveryTable;
   pull_cursors: PullCursorTable;
+  channel_states: ChannelStateTable;
   wechat_access_tokens: WechatAccessTokenTable;
   wechat_reply_windows: WechatReplyWindowTable;
   wechat_welcomes: WechatWelcomeTable;
@@ -691,3 +706,4 @@ export type Message = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
 export type Call = Selectable<CallTable>;
+import './schema-crm.js';

@@ -42,6 +42,10 @@ export interface EventPayloads {
   'agent.capacity': { userId: string; capacity: Capacity };
   /** An agent's phone rings for a call: their console pops the caller's record (GET /api/calls/:id/pop). */
   'call.ringing': { conversation: ConversationSnapshot; callId: string; agentId: string; from: string; to: string; direction: 'in' | 'out' };
+  /** A call ended (reports count it in the hour it ended). */
+  'call.ended': { callId: string; channelId: string; disposition: string };
+  /** A customer answered a satisfaction survey (reports; the conversation's rating). */
+  'csat.answered': { conversation: ConversationSnapshot; rating: number };
   /** A callback plan came due: its agent is reminded (personal: only that agent receives it). */
   'callback.due': { agentId: string; plan: { id: string; contactId: string; phone: string; dueAt: string; note: string } };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };

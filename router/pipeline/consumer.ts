@@ -1,5 +1,6 @@
 import type { BatchFailures, Bus, Consumer, Delivery } from '../../core/bus/bus.js';
 import { inboundQueueName } from '../../core/bus/bus.js';
+import { retryTransient } from '../../core/db/transient.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import type { RouterDeps } from '../deps.js';
 import { parseEnvelope } from './envelope.js';
@@ -31,7 +32,11 @@ export function inboundBatchHandler(deps: RouterDeps) {
       }
     }
     try {
-      const outcome = await db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope), options));
+      // A database restart mid-batch: the batch is tried again in place (the shard's order kept;
+      // safe because the pipeline dedupes by provider message id if the commit did land).
+      const outcome = await retryTransient(() => db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope), options)), {
+        onRetry: (error, attempt) => deps.logger.warn({ err: errorMessage(error), attempt }, 'database unreachable; inbound batch tried again'),
+      });
       for (const [index, error] of outcome.rejected) failed.push({ delivery: good[index]!.delivery, error });
       for (const rule of outcome.invalidRules) deps.logger.warn({ tenantId: rule.tenantId, rule: rule.id, name: rule.name, problem: rule.problem }, 'routing rule skipped: invalid');
     } catch (error) {

@@ -19,13 +19,29 @@ export const WECOM_ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   95001: 'send msg count reach limit',
   95011: 'invalid open_kfid',
+  95016: 'not allow this state transfer',
+  95018: 'send msg session status invalid',
 };
+
+/** What WeCom's documentation says about replies from the API: 5 within 48 hours of the customer's last message. */
+const REPLIES_PER_MESSAGE = 5;
+const REPLY_WINDOW_MS = 48 * 3600 * 1000;
+
+/** A customer's session with one account: its service_state, who serves it, and the replies left. */
+interface Session {
+  state: number;
+  servicer?: string;
+  lastCustomerMessageAt: number;
+  repliesLeft: number;
+}
 
 export class FakeWecomApi {
   /** Messages waiting on each customer-service account, oldest first, as sync_msg lists them. */
   readonly waiting = new Map<string, Record<string, unknown>[]>();
   readonly sent: { token: string; body: Record<string, unknown> }[] = [];
   readonly stateChanges: Record<string, unknown>[] = [];
+  /** Sessions by `open_kfid|external_userid`; a customer without one can be written to freely. */
+  readonly sessions = new Map<string, Session>();
   /** Files customers sent (served by media/get) and files uploaded (media/upload). */
   readonly media = new Map<string, { bytes: Buffer; mimeType: string; name: string }>();
   readonly uploads = new Map<string, { type: string; name: string; mimeType: string; bytes: Buffer }>();
@@ -65,9 +81,23 @@ export class FakeWecomApi {
 
   /** A customer's message waiting on an account; returns its msgid. */
   enqueue(openKfId: string, message: Record<string, unknown>): void {
+    if (message.origin === 3 && typeof message.external_userid === 'string') this.customerWrote(openKfId, message.external_userid);
     const list = this.waiting.get(openKfId) ?? [];
     list.push({ open_kfid: openKfId, ...message });
     this.waiting.set(openKfId, list);
+  }
+
+  /** The customer wrote: an ended session becomes new again, and 5 replies may follow within 48 hours. */
+  customerWrote(openKfId: string, externalUserId: string, at = Date.now()): void {
+    const session = this.sessions.get(`${openKfId}|${externalUserId}`);
+    const state = !session || session.state === 4 ? 0 : session.state;
+    this.sessions.set(`${openKfId}|${externalUserId}`, { ...session, state, lastCustomerMessageAt: at, repliesLeft: REPLIES_PER_MESSAGE });
+  }
+
+  /** Puts a session in a state, as WeCom's own app or rules would (a member took it, it ended). */
+  setSession(openKfId: string, externalUserId: string, state: number, servicer?: string): void {
+    const session = this.sessions.get(`${openKfId}|${externalUserId}`) ?? { state: 0, lastCustomerMessageAt: Date.now(), repliesLeft: REPLIES_PER_MESSAGE };
+    this.sessions.set(`${openKfId}|${externalUserId}`, { ...session, state, servicer });
   }
 
   /** A file as if a customer had sent it; returns its media_id. */
@@ -140,12 +170,32 @@ export class FakeWecomApi {
           const ref = json[kind] as { media_id?: string } | undefined;
           if (json.msgtype === kind && (!ref?.media_id || !this.uploads.has(ref.media_id))) return error(res, 40007);
         }
+        const session = this.sessions.get(`${json.open_kfid}|${json.touser}`);
+        if (session) {
+          // Only a new session or one served through the API takes messages from the API.
+          if (session.state !== 0 && session.state !== 1) return error(res, 95018);
+          if (session.repliesLeft <= 0 || Date.now() - session.lastCustomerMessageAt > REPLY_WINDOW_MS) return error(res, 95001);
+          session.repliesLeft--;
+        }
         this.sent.push({ token, body: json });
         return ok(res, { errcode: 0, errmsg: 'ok', msgid: typeof json.msgid === 'string' ? json.msgid : randomBytes(16).toString('hex') });
       }
-      case '/cgi-bin/kf/service_state/trans':
+      case '/cgi-bin/kf/service_state/get': {
+        const session = this.sessions.get(`${json.open_kfid}|${json.external_userid}`);
+        const state = session?.state ?? 0;
+        return ok(res, { errcode: 0, errmsg: 'ok', service_state: state, ...(state === 3 ? { servicer_userid: session?.servicer ?? '' } : {}) });
+      }
+      case '/cgi-bin/kf/service_state/trans': {
+        const key = `${json.open_kfid}|${json.external_userid}`;
+        const to = json.service_state;
+        if (typeof to !== 'number' || to < 0 || to > 4 || (to === 3 && typeof json.servicer_userid !== 'string')) return error(res, 40058);
+        const session = this.sessions.get(key);
+        // An ended session stays ended until the customer writes again.
+        if (session?.state === 4) return error(res, 95016);
         this.stateChanges.push(json);
+        this.sessions.set(key, { lastCustomerMessageAt: Date.now(), repliesLeft: REPLIES_PER_MESSAGE, ...session, state: to, servicer: typeof json.servicer_userid === 'string' ? json.servicer_userid : undefined });
         return ok(res, { errcode: 0, errmsg: 'ok', msg_code: randomBytes(8).toString('hex') });
+      }
       default:
         return error(res, 40058);
     }

@@ -8,11 +8,15 @@
 //   kill-console      SIGKILL the console process holding the admin's socket, start it again
 //   reduced           what CI runs (test/faults/faults.test.ts): duplicates, a router and the
 //                     console killed, in one stream (FAULTS_MESSAGES, default 2,000 for this one)
-//   restart-broker    `rabbitmqctl stop_app` / `start_app` mid-stream — runs only with
-//                     FAULTS_BROKER_STOP and FAULTS_BROKER_START set to the commands to use
-//   restart-database  PostgreSQL restarted mid-stream — only with FAULTS_DATABASE_RESTART set
-// Restarting RabbitMQ or PostgreSQL stops them for everyone using them: those two run only on a
-// machine of your own, with the commands given explicitly.
+//   restart-broker    `rabbitmqctl stop_app` / `start_app` mid-stream, on a private RabbitMQ node
+//                     the run starts on a spare loopback port (quorum queues, as in production)
+//   restart-database  `pg_ctlcluster 15 <name> restart` mid-stream, on a private PostgreSQL
+//                     cluster the run creates on a spare loopback port
+// The machine's own RabbitMQ and PostgreSQL are shared and never stopped: the private node and
+// cluster (test/faults/lib/private-services.ts) are torn down at the end, on Ctrl-C or a failure
+// too. FAULTS_BROKER_STOP / FAULTS_BROKER_START / FAULTS_DATABASE_RESTART (shell commands) make
+// those two scenarios break the services of DATABASE_URL / AMQP_URL instead — on a machine of
+// your own only.
 //
 // Env: DATABASE_URL (a fresh database per scenario is created beside it), AMQP_URL,
 // FAULTS_MESSAGES, FAULTS_CUSTOMERS (default messages / 10), FAULTS_AGENTS (10),
@@ -21,14 +25,15 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
-import { MUST_BE_ZERO, reducedFaults, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
+import { MUST_BE_ZERO, reducedFaults, runCommand, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
+import { startPrivatePostgres, startPrivateRabbit } from './lib/private-services.js';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-const AMQP_URL = process.env.AMQP_URL;
-if (!DATABASE_URL || !AMQP_URL) {
+if (!process.env.DATABASE_URL || !process.env.AMQP_URL) {
   process.stderr.write('faults: set DATABASE_URL (a PostgreSQL server) and AMQP_URL (RabbitMQ)\n');
   process.exit(2);
 }
+const DATABASE_URL: string = process.env.DATABASE_URL;
+const AMQP_URL: string = process.env.AMQP_URL;
 const MESSAGES = Number(process.env.FAULTS_MESSAGES ?? 20_000);
 const log = (line: string) => process.stderr.write(`faults: ${line}\n`);
 const commands = {
@@ -37,27 +42,51 @@ const commands = {
   restartDatabase: process.env.FAULTS_DATABASE_RESTART,
 };
 const spread = (kind: FaultKind, times: number) => Array.from({ length: times }, (_, i) => ({ at: (i + 1) / (times + 1), kind }));
-const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; skip?: string; only?: boolean }[] = [
+/** Where a scenario runs: the shared services, or private ones it started (and tears down). */
+interface Services {
+  databaseUrl: string;
+  amqpUrl: string;
+  queueType?: 'quorum' | 'classic';
+  actions?: ScenarioOptions['actions'];
+  teardown(): Promise<void>;
+}
+const shared = async (): Promise<Services> => ({ databaseUrl: DATABASE_URL, amqpUrl: AMQP_URL, teardown: async () => {} });
+const suffix = () => randomBytes(3).toString('hex');
+async function privateBroker(): Promise<Services> {
+  if (commands.stopBroker && commands.startBroker) {
+    const { stopBroker, startBroker } = commands;
+    return { ...(await shared()), actions: { stopBroker: () => runCommand(stopBroker), startBroker: () => runCommand(startBroker) } };
+  }
+  const rabbit = await startPrivateRabbit({ name: `sbfaults${suffix()}`, log });
+  return {
+    databaseUrl: DATABASE_URL,
+    amqpUrl: rabbit.url,
+    queueType: 'quorum',
+    actions: { stopBroker: rabbit.stopApp, startBroker: rabbit.startApp },
+    teardown: rabbit.teardown,
+  };
+}
+async function privateDatabase(): Promise<Services> {
+  if (commands.restartDatabase) {
+    const { restartDatabase } = commands;
+    return { ...(await shared()), actions: { restartDatabase: () => runCommand(restartDatabase) } };
+  }
+  const postgres = await startPrivatePostgres({ name: `sbfaults_${suffix()}`, log });
+  return { databaseUrl: postgres.url, amqpUrl: AMQP_URL, actions: { restartDatabase: postgres.restart }, teardown: postgres.teardown };
+}
+const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; services?: () => Promise<Services>; only?: boolean }[] = [
   { name: 'kill-router', faults: spread('kill-router', 3) },
   { name: 'duplicates', faults: [], duplicateSends: true },
   { name: 'kill-console', faults: spread('kill-console', 2) },
-  {
-    name: 'restart-broker',
-    faults: spread('restart-broker', 1),
-    skip: commands.stopBroker && commands.startBroker ? undefined : 'set FAULTS_BROKER_STOP and FAULTS_BROKER_START (RabbitMQ is stopped for everyone using it)',
-  },
-  {
-    name: 'restart-database',
-    faults: spread('restart-database', 1),
-    skip: commands.restartDatabase ? undefined : 'set FAULTS_DATABASE_RESTART (PostgreSQL is restarted for everyone using it)',
-  },
+  { name: 'restart-broker', faults: spread('restart-broker', 1), services: privateBroker },
+  { name: 'restart-database', faults: spread('restart-database', 1), services: privateDatabase },
   // Only when named: the others cover it.
   { name: 'reduced', faults: [], only: true },
 ];
 const wanted = process.argv.slice(2);
 
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
+async function admin(serverUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(text);
@@ -69,15 +98,13 @@ async function admin(text: string): Promise<void> {
 let bad = 0;
 for (const scenario of scenarios) {
   if (wanted.length ? !wanted.includes(scenario.name) : scenario.only) continue;
-  if (scenario.skip) {
-    process.stdout.write(`${JSON.stringify({ scenario: scenario.name, skipped: scenario.skip })}\n`);
-    continue;
-  }
   const name = `sb_faults_${randomBytes(4).toString('hex')}`;
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  await admin(`CREATE DATABASE ${name}`);
+  let services: Services | undefined;
   try {
+    services = await (scenario.services ?? shared)();
+    const url = new URL(services.databaseUrl);
+    url.pathname = `/${name}`;
+    await admin(services.databaseUrl, `CREATE DATABASE ${name}`);
     const handle = openPgDatabase(url.toString(), 2);
     await migrateUp(handle.db);
     await handle.close();
@@ -85,7 +112,8 @@ for (const scenario of scenarios) {
     const options: ScenarioOptions = {
       name: scenario.name,
       databaseUrl: url.toString(),
-      amqpUrl: AMQP_URL,
+      amqpUrl: services.amqpUrl,
+      queueType: services.queueType,
       namespace: `faults_${randomBytes(4).toString('hex')}`,
       messages: MESSAGES,
       customers: process.env.FAULTS_CUSTOMERS ? Number(process.env.FAULTS_CUSTOMERS) : undefined,
@@ -93,7 +121,7 @@ for (const scenario of scenarios) {
       inFlight: Number(process.env.FAULTS_IN_FLIGHT ?? 64),
       duplicateSends: scenario.duplicateSends,
       faults: scenario.faults,
-      commands,
+      actions: services.actions,
       log,
       ...reduced,
     };
@@ -105,7 +133,10 @@ for (const scenario of scenarios) {
     bad++;
     log(`${scenario.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    if (services) {
+      await admin(services.databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await services.teardown().catch((error) => log(`${scenario.name}: teardown failed: ${String(error)}`));
+    }
   }
 }
 process.exit(bad ? 1 : 0);

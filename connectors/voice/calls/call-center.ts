@@ -258,6 +258,7 @@ export async function callEnded(ctx: Ctx, providerCallId: string, cause: string)
       talk_seconds: call.answered_at ? secondsBetween(call.answered_at, endedAt) : null,
     });
     await logCallEvent(trx, call, 'ended', { cause, disposition });
+    await recordEvents(trx, [event(ctx.channel.tenantId, 'call.ended', { callId: call.id, channelId: call.channel_id, disposition })]);
     const instructions: Instruction[] = call.agent_leg_id ? [{ op: 'drop-leg', legId: call.agent_leg_id }] : [];
     return {
       call: updated,

@@ -7,6 +7,8 @@ export interface Part {
   name?: string;
   mimeType?: string;
   title?: string;
+  /** An `event` part's data: the satisfaction survey's `url` for the rating card. */
+  data?: Record<string, unknown>;
 }
 
 export interface ChatMessage {

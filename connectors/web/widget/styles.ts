@@ -26,5 +26,7 @@ textarea { flex: 1; resize: none; border: 1px solid #d1d5db; border-radius: 8px;
 .form label { font-size: 13px; color: #374151; display: flex; flex-direction: column; gap: 4px; }
 .form input, .form textarea { border: 1px solid #d1d5db; border-radius: 8px; padding: 8px; font-size: 14px; height: auto; }
 .error { color: #b91c1c; font-size: 12px; }
+.survey .stars { display: flex; gap: 4px; margin-top: 6px; }
+.survey .star { background: none; border: 0; font-size: 22px; color: #f59e0b; cursor: pointer; padding: 0 2px; }
 @media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; height: 100%; max-height: 100%; border-radius: 0; } }
 `;

@@ -64,7 +64,28 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     : undefined;
 
   const attachmentUrl = (id: string) => `${api.base}/attachments/${id}?token=${encodeURIComponent(api.token ?? '')}`;
+  // The satisfaction survey as a card: five stars; the answer goes to the survey's signed link.
+  const ratingCard = (url: string): HTMLElement => {
+    const card = el('div', 'survey');
+    card.append(el('div', '', 'How did we do? · 您对本次服务满意吗?'));
+    const stars = el('div', 'stars');
+    for (let n = 1; n <= 5; n++) {
+      const star = el('button', 'star', '★');
+      star.type = 'button';
+      star.setAttribute('aria-label', `${n} / 5`);
+      star.addEventListener('click', () => {
+        const body = new URLSearchParams({ rating: String(n), via: 'widget' });
+        // The answer page is on the service's origin; its reply is not needed here.
+        void fetch(url, { method: 'POST', body, mode: 'no-cors' }).catch(() => {});
+        card.replaceChildren(el('div', '', `${'★'.repeat(n)} Thank you · 谢谢`));
+      });
+      stars.append(star);
+    }
+    card.append(stars);
+    return card;
+  };
   const renderPart = (part: Part): HTMLElement => {
+    if (part.type === 'event' && part.name === 'csat.survey' && typeof part.data?.url === 'string') return ratingCard(part.data.url);
     if (part.type === 'image' && (part.attachmentId || part.url)) {
       const img = el('img');
       img.alt = part.name ?? 'image';
@@ -86,7 +107,10 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     const existing = ids.map((id) => seen.get(id)).find(Boolean);
     const bubble = existing ?? el('div');
     bubble.className = `msg ${message.direction}${pending ? ' pending' : ''}`;
-    bubble.replaceChildren(...message.parts.filter((p) => p.type !== 'event').map(renderPart));
+    const survey = message.parts.some((p) => p.type === 'event' && p.name === 'csat.survey');
+    // A survey shows as its card alone; the text with the link is for channels without one.
+    const shown = survey ? message.parts.filter((p) => p.type === 'event' && p.name === 'csat.survey') : message.parts.filter((p) => p.type !== 'event');
+    bubble.replaceChildren(...shown.map(renderPart));
     if (message.author) bubble.title = message.author;
     for (const id of ids) seen.set(id, bubble);
     if (!existing) body.appendChild(bubble);

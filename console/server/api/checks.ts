@@ -10,7 +10,7 @@ export const idParams = z.object({ id: z.uuid() });
  */
 export async function requireOwned(
   db: Db,
-  table: 'roles' | 'groups' | 'users' | 'skills' | 'channels' | 'contacts' | 'conversations' | 'business_calendars',
+  table: 'roles' | 'groups' | 'users' | 'skills' | 'channels' | 'contacts' | 'conversations' | 'business_calendars' | 'companies',
   tenantId: string,
   ids: readonly string[],
   field: string,

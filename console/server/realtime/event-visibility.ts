@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../../../core/outbox/outbox.js';
 /** Events about people rather than conversations, which everyone signed in to the company may see. */
 const COMPANY_WIDE = new Set(['agent.status', 'agent.presence']);
 /** Events for one agent (`payload.agentId`). */
-const PERSONAL = new Set(['callback.due']);
+const PERSONAL = new Set(['callback.due', 'ticket.notify']);
 
 /**
  * Whether an event may go to a signed-in user: only their own company's; an event about a

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
 import { buildCompany, type Company } from '../../../test/support/console-world.js';
+import { reportChannelState } from '../../../core/connector/channel-state.js';
 
 const SECRET = 'a webhook secret nobody may read back';
 
@@ -76,5 +77,27 @@ describe('channels through the connector schema', () => {
     expect((await acme.clients.salesAgent.post(`/api/channels/${id}/test`)).status).toBe(403);
     expect((await globex.clients.admin.post(`/api/channels/${id}/test`)).status).toBe(404);
     expect(tc.logs.join('')).not.toContain('imap secret');
+  });
+
+  it('shows a bot channel’s state to its admins: the login QR code while waiting for a scan, then the account', async () => {
+    const admin = acme.clients.admin;
+    const created = await admin.post('/api/channels', { type: 'wechaty', name: 'Shop WeChat', config: { puppet: 'wechaty-puppet-service' } });
+    expect(created.status).toBe(201);
+    const channel = { id: created.body.channel.id as string, tenantId: acme.tenantId };
+    expect((await admin.get(`/api/channels/${channel.id}/state`)).body).toEqual({ state: null });
+
+    await reportChannelState(tc.ctx.database.db, channel, { state: 'waiting_for_scan', qrCode: 'https://login.weixin.qq.com/l/IaysbZa04Q==', detail: 'scan the code' }, 'gw-1');
+    const waiting = await admin.get(`/api/channels/${channel.id}/state`);
+    expect(waiting.body).toMatchObject({ state: 'waiting_for_scan', qrCode: 'https://login.weixin.qq.com/l/IaysbZa04Q==', holder: 'gw-1' });
+    expect(waiting.body.qrSvg).toMatch(/^<svg [^>]*viewBox/);
+    expect(waiting.body.qrSvg).not.toMatch(/<script|on\w+=/i);
+
+    await reportChannelState(tc.ctx.database.db, channel, { state: 'logged_in', account: '茶叶小店客服 (wxid_shop)' }, 'gw-1');
+    const logged = await admin.get(`/api/channels/${channel.id}/state`);
+    expect(logged.body).toMatchObject({ state: 'logged_in', account: '茶叶小店客服 (wxid_shop)' });
+    expect(logged.body.qrSvg).toBeUndefined();
+
+    expect((await acme.clients.salesAgent.get(`/api/channels/${channel.id}/state`)).status).toBe(403);
+    expect((await globex.clients.admin.get(`/api/channels/${channel.id}/state`)).status).toBe(404);
   });
 });

@@ -1,4 +1,6 @@
+import { renderSVG } from 'uqr';
 import { z } from 'zod';
+import { readChannelState } from '../../../core/connector/channel-state.js';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, updateChannel } from '../../../core/connector/channels.js';
 import { isSecretField } from '../../../core/connector/define.js';
@@ -82,6 +84,22 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
         const channel = await updateChannel(await connectorDeps(), tenant.id, params.id, body);
         await audit(ctx.database.db, auth, 'channel.updated', { type: 'channel', id: params.id }, { name: body.name, settings: Object.keys(body.config ?? {}) });
         return c.json(channel);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/channels/:id/state',
+      tag: 'channels',
+      summary: 'What the channel’s loop last reported (a bot logged in, logged out, failing, or waiting for its login QR code to be scanned, with the code as SVG)',
+      access: { permission: 'admin.channels' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, params }) => {
+        await getChannel(await connectorDeps(), tenant.id, params.id);
+        const state = await readChannelState(ctx.database.db, tenant.id, params.id);
+        if (!state) return c.json({ state: null });
+        // The code is drawn here, so the console needs no QR library; the SVG holds only rectangles.
+        const qrSvg = state.state === 'waiting_for_scan' && state.qrCode ? renderSVG(state.qrCode, { border: 2 }) : undefined;
+        return c.json({ ...state, ...(qrSvg ? { qrSvg } : {}) });
       },
     }),
     route({

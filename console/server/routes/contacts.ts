@@ -1,62 +1,16 @@
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { visibilityOf, type Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { idParams } from '../api/checks.js';
+import { ValidationError } from '../../../core/errors.js';
+import { idParams, requireOwned } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { exportContacts } from '../crm/contact-export.js';
+import { mergeContacts } from '../crm/merge.js';
+import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
 import { checkAttributes } from './custom-fields.js';
-
-/**
- * Contacts a principal may see: every contact with `all` visibility; otherwise only customers
- * with a conversation the principal may see, so a search never surfaces another group's customer.
- */
-function contactsQuery(db: Db, principal: Principal) {
-  let q = db.selectFrom('contacts').selectAll('contacts').where('contacts.tenant_id', '=', principal.tenantId);
-  if (visibilityOf(principal) !== 'all') {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('conversations')
-          .select(sql`1`.as('one'))
-          .whereRef('conversations.contact_id', '=', 'contacts.id')
-          .where('conversations.tenant_id', '=', principal.tenantId)
-          .where((inner) => visibleTo(inner, principal)),
-      ),
-    );
-  }
-  return q;
-}
-
-type ContactRow = Awaited<ReturnType<ReturnType<typeof contactsQuery>['execute']>>[number];
-
-const contactView = (r: ContactRow) => ({
-  id: r.id,
-  name: r.name,
-  email: r.email,
-  phone: r.phone,
-  tags: r.tags,
-  attributes: r.attributes,
-  createdAt: new Date(r.created_at).toISOString(),
-  updatedAt: new Date(r.updated_at).toISOString(),
-});
-
-async function visibleContact(db: Db, principal: Principal, id: string) {
-  const row = await contactsQuery(db, principal).where('contacts.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('contact');
-  return row;
-}
-
-const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // Quote always; neutralise cells a spreadsheet would run as a formula.
-  return `"${(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
-};
 
 const updateBody = z
   .object({
@@ -65,8 +19,18 @@ const updateBody = z
     phone: z.string().trim().max(50).nullable().optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
     attributes: z.record(z.string(), z.unknown()).optional(),
+    companyId: z.uuid().nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+
+const createBody = z.object({
+  name: z.string().trim().max(200).nullable().default(null),
+  email: z.email().max(320).nullable().default(null),
+  phone: z.string().trim().max(50).nullable().default(null),
+  tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+  companyId: z.uuid().nullable().default(null),
+});
 
 export function contactRoutes(): AnyRoute[] {
   return [
@@ -109,21 +73,42 @@ export function contactRoutes(): AnyRoute[] {
       },
     }),
     route({
+      method: 'post',
+      path: '/contacts',
+      tag: 'contacts',
+      summary: 'Add a contact by hand',
+      access: { permission: 'contacts.edit' },
+      body: createBody,
+      example: { name: 'Wang Fang', email: 'fang@example.com', tags: ['vip'] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        if (body.companyId) await requireOwned(db, 'companies', tenant.id, [body.companyId], 'companyId');
+        const attributes = await checkAttributes(db, tenant.id, body.attributes);
+        for (const [key, value] of Object.entries(attributes)) if (value === null) delete attributes[key];
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await trx
+            .insertInto('contacts')
+            .values({ tenant_id: tenant.id, name: body.name, email: body.email, phone: body.phone, tags: [...new Set(body.tags)], attributes: JSON.stringify(attributes), company_id: body.companyId })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'contact.created', { type: 'contact', id: created.id });
+          return created;
+        });
+        return c.json(contactView(row), 201);
+      },
+    }),
+    route({
       method: 'get',
       path: '/contacts/export',
       tag: 'contacts',
-      summary: 'All contacts the caller may see, as CSV',
+      summary: 'All contacts the caller may see, as CSV (streamed; the columns import reads)',
       access: { permission: 'contacts.export' },
       responds: 'text/csv',
       handler: async ({ c, ctx, auth }) => {
-        const rows = await contactsQuery(ctx.database.db, auth.principal).orderBy('contacts.created_at').execute();
-        const lines = [
-          ['id', 'name', 'email', 'phone', 'tags', 'attributes', 'created_at'].map(csvCell).join(','),
-          ...rows.map((r) => [r.id, r.name, r.email, r.phone, r.tags.join(' '), r.attributes, new Date(r.created_at).toISOString()].map(csvCell).join(',')),
-        ];
+        const csv = await exportContacts(ctx.database.db, auth.principal);
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', 'attachment; filename="contacts.csv"');
-        return c.body(`${lines.join('\r\n')}\r\n`);
+        return c.body(Readable.toWeb(csv) as unknown as ReadableStream);
       },
     }),
     route({
@@ -136,7 +121,7 @@ export function contactRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
-        const [identities, conversations] = await Promise.all([
+        const [identities, conversations, handles, company] = await Promise.all([
           db
             .selectFrom('contact_identities')
             .innerJoin('channels', (j) => j.onRef('channels.id', '=', 'contact_identities.channel_id').onRef('channels.tenant_id', '=', 'contact_identities.tenant_id'))
@@ -154,11 +139,17 @@ export function contactRoutes(): AnyRoute[] {
             .orderBy('created_at', 'desc')
             .limit(50)
             .execute(),
+          db.selectFrom('contact_handles').select(['id', 'kind', 'value']).where('tenant_id', '=', tenant.id).where('contact_id', '=', contact.id).orderBy('created_at').execute(),
+          contact.company_id
+            ? db.selectFrom('companies').select(['id', 'name', 'domain']).where('tenant_id', '=', tenant.id).where('id', '=', contact.company_id).executeTakeFirst()
+            : undefined,
         ]);
         return c.json({
           ...contactView(contact),
           identities: identities.map((i) => ({ id: i.id, channelId: i.channel_id, channelType: i.channel_type, externalId: i.external_id, displayName: i.display_name })),
           conversations: conversations.map((v) => ({ id: v.id, status: v.status, channelId: v.channel_id, createdAt: new Date(v.created_at).toISOString() })),
+          handles,
+          company: company ?? null,
         });
       },
     }),
@@ -174,6 +165,7 @@ export function contactRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
+        if (body.companyId) await requireOwned(db, 'companies', tenant.id, [body.companyId], 'companyId');
         const attributes = body.attributes ? { ...contact.attributes, ...(await checkAttributes(db, tenant.id, body.attributes)) } : undefined;
         for (const [key, value] of Object.entries(attributes ?? {})) if (value === null) delete attributes![key];
         const row = await db
@@ -183,6 +175,7 @@ export function contactRoutes(): AnyRoute[] {
             ...(body.email !== undefined ? { email: body.email } : {}),
             ...(body.phone !== undefined ? { phone: body.phone } : {}),
             ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
+            ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
             ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
             updated_at: sql`now()`,
           })
@@ -197,7 +190,7 @@ export function contactRoutes(): AnyRoute[] {
       method: 'post',
       path: '/contacts/:id/merge',
       tag: 'contacts',
-      summary: "Merge another contact into this one: identities, conversations, tags and fields move; the other is removed",
+      summary: "Merge another contact into this one: identities, conversations, notes and the rest move, tags and fields unite; answers the merge id to undo it with",
       access: { permission: 'contacts.merge' },
       params: idParams,
       body: z.object({ sourceId: z.uuid() }),
@@ -209,38 +202,12 @@ export function contactRoutes(): AnyRoute[] {
         const source = await contactsQuery(db, auth.principal).where('contacts.id', '=', body.sourceId).executeTakeFirst();
         if (!source) throw new ValidationError('unknown sourceId', [{ field: 'sourceId', message: 'no such contact' }]);
         const merged = await db.transaction().execute(async (trx) => {
-          const clash = await trx
-            .selectFrom('conversations as a')
-            .innerJoin('conversations as b', (j) => j.onRef('a.channel_id', '=', 'b.channel_id').onRef('a.thread_key', '=', 'b.thread_key'))
-            .select('a.id')
-            .where('a.tenant_id', '=', tenant.id)
-            .where('a.contact_id', '=', source.id)
-            .where('b.contact_id', '=', target.id)
-            .where('a.status', '<>', 'resolved')
-            .where('b.status', '<>', 'resolved')
-            .executeTakeFirst();
-          if (clash) throw new ConflictError('both contacts have an open conversation on the same channel; resolve one first');
-          await trx.updateTable('contact_identities').set({ contact_id: target.id }).where('tenant_id', '=', tenant.id).where('contact_id', '=', source.id).execute();
-          await trx.updateTable('conversations').set({ contact_id: target.id }).where('tenant_id', '=', tenant.id).where('contact_id', '=', source.id).execute();
-          const row = await trx
-            .updateTable('contacts')
-            .set({
-              name: target.name ?? source.name,
-              email: target.email ?? source.email,
-              phone: target.phone ?? source.phone,
-              tags: [...new Set([...target.tags, ...source.tags])],
-              attributes: JSON.stringify({ ...source.attributes, ...target.attributes }),
-              updated_at: sql`now()`,
-            })
-            .where('tenant_id', '=', tenant.id)
-            .where('id', '=', target.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await trx.deleteFrom('contacts').where('tenant_id', '=', tenant.id).where('id', '=', source.id).execute();
-          await audit(trx, auth, 'contact.merged', { type: 'contact', id: target.id }, { sourceId: source.id });
-          return row;
+          const mergeId = await mergeContacts(trx, tenant.id, target.id, source.id, auth.principal.userId);
+          await audit(trx, auth, 'contact.merged', { type: 'contact', id: target.id }, { sourceId: source.id, mergeId });
+          const row = await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', target.id).executeTakeFirstOrThrow();
+          return { row, mergeId };
         });
-        return c.json(contactView(merged));
+        return c.json({ ...contactView(merged.row), mergeId: merged.mergeId });
       },
     }),
   ];

@@ -22,6 +22,14 @@ import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
 import { callWorkbenchRoutes } from './call-workbench.js';
+import { ticketRoutes } from './tickets.js';
+import { ticketSettingRoutes } from './ticket-settings.js';
+import { ticketRuleRoutes } from './ticket-rules.js';
+import { contactRecordRoutes } from './contact-records.js';
+import { companyRoutes } from './companies.js';
+import { contactImportRoutes } from './contact-imports.js';
+import { reportRoutes } from './reports.js';
+import { surveyRoutes } from './surveys.js';
 
 /** Every route of the console's API, in the order the API description lists them. */
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
@@ -45,6 +53,14 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
     ...callWorkbenchRoutes(),
+    ...ticketRoutes(),
+    ...ticketSettingRoutes(),
+    ...ticketRuleRoutes(),
+    ...contactRecordRoutes(),
+    ...companyRoutes(),
+    ...contactImportRoutes(services.contactImports),
+    ...reportRoutes(),
+    ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...realtimeRoutes(services.hub),
   ];

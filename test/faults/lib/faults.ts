@@ -36,8 +36,14 @@ export interface ScenarioOptions {
   duplicateSends?: boolean;
   /** Faults, each when this fraction of the messages has been accepted. */
   faults?: { at: number; kind: FaultKind }[];
-  /** Shell commands for the faults that restart a shared service (never run unless given). */
-  commands?: { stopBroker?: string; startBroker?: string; restartDatabase?: string };
+  /**
+   * What the service faults do: stop and start the broker's app, restart the database. The run
+   * gives these for private services it started (test/faults/lib/private-services.ts), never for
+   * the machine's shared ones unless a command was spelled out.
+   */
+  actions?: { stopBroker?: () => Promise<void>; startBroker?: () => Promise<void>; restartDatabase?: () => Promise<void> };
+  /** `classic` unless given (BUS_QUEUE_TYPE); a private broker takes the production default, quorum. */
+  queueType?: 'quorum' | 'classic';
   /** How long to wait for the stored count to reach the accepted count. */
   settleMs?: number;
   log?: (line: string) => void;
@@ -62,6 +68,11 @@ export interface Audit {
   /** Other breaches of the assignment invariants (log and load counters disagreeing). */
   invariant_violations: number;
   faults: string[];
+  /**
+   * Per service fault: seconds the service was down (stop → back), and from its return to the
+   * first message accepted (2xx) and the first message stored again.
+   */
+  recovery?: { fault: string; down_s: number; accept_s: number | null; store_s: number | null }[];
   seconds: number;
 }
 
@@ -79,13 +90,14 @@ function freePort(): Promise<number> {
   });
 }
 
-function runCommand(command: string): Promise<void> {
+export function runCommand(command: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
   });
 }
 
+const READY_MS = Number(process.env.FAULTS_READY_MS ?? 600_000);
 const ID_IN_TEXT = /\[(\S+)\]$/;
 
 /** Runs one scenario and audits it. Never throws for a finding: the audit carries them. */
@@ -104,7 +116,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     DATABASE_POOL_SIZE: '5',
     AMQP_URL: options.amqpUrl,
     BUS_NAMESPACE: options.namespace,
-    BUS_QUEUE_TYPE: process.env.BUS_QUEUE_TYPE ?? 'classic',
+    BUS_QUEUE_TYPE: options.queueType ?? process.env.BUS_QUEUE_TYPE ?? 'classic',
     SECRET_KEY: secretKey,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
@@ -118,11 +130,14 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.stderr!.on('data', () => {}); // drained; warnings of a killed peer are expected
+    // Drained (warnings of a killed peer are expected); the tail explains a failed start.
+    let tail = '';
+    child.stderr!.on('data', (chunk) => (tail = (tail + chunk).slice(-3000)));
     processes.set(name, { child, port });
-    const deadline = Date.now() + 60_000;
+    // A machine busy with other suites takes a while to load the sources.
+    const deadline = Date.now() + READY_MS;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
+      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready: ${tail.trim()}`);
       try {
         const answer = await fetch(`http://127.0.0.1:${port}/readyz`);
         await answer.arrayBuffer();
@@ -132,7 +147,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       }
       await sleep(150);
     }
-    throw new Error(`${name} not ready in 60 s`);
+    throw new Error(`${name} not ready in ${READY_MS / 1000} s: ${tail.trim()}`);
   };
   const kill = async (name: string) => {
     const entry = processes.get(name);
@@ -250,6 +265,16 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
 
     // The faults, each when its share of the messages has been accepted.
     const done: string[] = [];
+    const recoveries: { fault: string; down_s: number; back: Date; accepted: number; acceptMs?: number }[] = [];
+    /** After a service comes back: how long until the next message is accepted. */
+    const watchRecovery = (fault: string, downAt: number) => {
+      const entry = { fault, down_s: (Date.now() - downAt) / 1000, back: new Date(), accepted: accepted.size, acceptMs: undefined as number | undefined };
+      recoveries.push(entry);
+      void (async () => {
+        while (accepted.size === entry.accepted && (streaming || Date.now() - entry.back.getTime() < 60_000)) await sleep(20);
+        if (accepted.size > entry.accepted) entry.acceptMs = Date.now() - entry.back.getTime();
+      })();
+    };
     const faults = [...(options.faults ?? [])].sort((a, b) => a.at - b.at);
     let streaming = true;
     const injecting = (async () => {
@@ -269,11 +294,15 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           feed?.terminate();
           openFeed();
         } else if (fault.kind === 'restart-broker') {
-          await runCommand(options.commands!.stopBroker!);
+          const downAt = Date.now();
+          await options.actions!.stopBroker!();
           await sleep(3000);
-          await runCommand(options.commands!.startBroker!);
+          await options.actions!.startBroker!();
+          watchRecovery(`${fault.kind}@${at}`, downAt);
         } else {
-          await runCommand(options.commands!.restartDatabase!);
+          const downAt = Date.now();
+          await options.actions!.restartDatabase!();
+          watchRecovery(`${fault.kind}@${at}`, downAt);
         }
         done.push(`${fault.kind}@${at}`);
       }
@@ -308,7 +337,24 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       await sleep(250);
     }
     await sleep(500);
-    return { ...(await audit(db, world, accepted, options)), unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    const recovery = [];
+    for (const r of recoveries) {
+      const first = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.min('created_at').as('at'))
+        .where('channel_id', '=', channelId)
+        .where('direction', '=', 'in')
+        .where('created_at', '>=', r.back)
+        .executeTakeFirst();
+      const storedAt = first?.at ? new Date(first.at as unknown as string).getTime() : undefined;
+      recovery.push({
+        fault: r.fault,
+        down_s: Math.round(r.down_s * 10) / 10,
+        accept_s: r.acceptMs === undefined ? null : Math.round(r.acceptMs / 100) / 10,
+        store_s: storedAt === undefined ? null : Math.round((storedAt - r.back.getTime()) / 100) / 10,
+      });
+    }
+    return { ...(await audit(db, world, accepted, options)), ...(recovery.length ? { recovery } : {}), unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
     feed?.terminate();
     for (const name of processes.keys()) await kill(name);

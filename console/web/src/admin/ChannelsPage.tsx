@@ -6,6 +6,7 @@ import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
 import { describeError } from '../pages/describe-error.js';
+import { ChannelState } from './ChannelState.js';
 import { CopyButton } from './CopyButton.js';
 import { SchemaFields } from './SchemaForm.js';
 import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
@@ -196,6 +197,7 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
   return (
     <section className="section channel-settings" aria-label={t('channels.settingsOf', { name: channel.name })}>
       <h2>{t('channels.settingsOf', { name: channel.name })}</h2>
+      <ChannelState api={api} channelId={channel.id} />
       <div className="field">
         <label htmlFor={`${id}-webhook`}>{t('channels.webhookUrl')}</label>
         <div className="copy-row">

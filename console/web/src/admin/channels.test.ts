@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { en } from '../i18n/en.js';
+import { zh } from '../i18n/zh.js';
+import { qrImageSource, stateLine } from './ChannelState.js';
 import { embedSnippet } from './ChannelsPage.js';
 
 describe('the web chat embed code', () => {
@@ -7,5 +10,25 @@ describe('the web chat embed code', () => {
       '<script src="https://support.example.com/widget/widget.js" data-key="pk_123" async></script>',
     );
     expect(embedSnippet({ webhookUrl: 'https://support.example.com/hooks/abc', publicKey: null })).toBeUndefined();
+  });
+});
+
+describe('a bot channel’s state on its page', () => {
+  const states = ['starting', 'waiting_for_scan', 'logged_in', 'logged_out', 'error', 'stopped'] as const;
+  it('has a sentence for every state in English and Chinese, naming the account when logged in', () => {
+    for (const state of states) {
+      const { key } = stateLine({ state, holder: null, updatedAt: '2026-12-02T08:00:00Z' });
+      expect(en[key], state).toBeTruthy();
+      expect(zh[key], state).toBeTruthy();
+    }
+    expect(stateLine({ state: 'logged_in', account: '茶叶小店客服 (wxid_shop)', holder: null, updatedAt: '' }).params.account).toBe('茶叶小店客服 (wxid_shop)');
+    expect(en['channels.bot.logged_in']).toContain('{account}');
+    expect(zh['channels.bot.logged_in']).toContain('{account}');
+  });
+
+  it('shows the QR code as an image, so nothing in it can run', () => {
+    const source = qrImageSource('<svg xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0"/></svg>');
+    expect(source.startsWith('data:image/svg+xml;charset=utf-8,')).toBe(true);
+    expect(source).not.toContain('<');
   });
 });

@@ -198,6 +198,18 @@ export interface ChannelView {
   updatedAt: string;
 }
 
+/** What a channel's loop last reported: a bot waiting for its QR code to be scanned, logged in, out, or failing. */
+export interface ChannelStateView {
+  state: 'starting' | 'waiting_for_scan' | 'logged_in' | 'logged_out' | 'error' | 'stopped';
+  detail?: string;
+  account?: string;
+  qrCode?: string;
+  /** The login QR code drawn as SVG (rectangles only), while waiting for a scan. */
+  qrSvg?: string;
+  holder: string | null;
+  updatedAt: string;
+}
+
 /** A business-hours calendar: weekly hours (Sunday first) in its time zone, and holidays. */
 export interface CalendarView {
   id: string;

@@ -13,6 +13,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const [location, navigate] = useLocation();
   const isAdmin = session.permissions.some((permission) => permission.startsWith('admin.'));
+  const seesReports = session.permissions.some((permission) => permission.startsWith('reports.'));
 
   const onSignOut = async () => {
     const logoutUrl = await signOut();
@@ -32,6 +33,11 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link href="/phone" aria-current={location.startsWith('/phone') ? 'page' : undefined}>
             {t('nav.phone')}
           </Link>
+          {seesReports && (
+            <Link href="/reports" aria-current={location.startsWith('/reports') ? 'page' : undefined}>
+              {t('nav.reports')}
+            </Link>
+          )}
           {isAdmin && (
             <Link href="/admin" aria-current={location.startsWith('/admin') ? 'page' : undefined}>
               {t('nav.admin')}

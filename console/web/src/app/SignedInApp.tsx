@@ -6,6 +6,7 @@ import { Loading } from './App.js';
 
 const AdminApp = lazy(() => import('../admin/AdminApp.js'));
 const PhoneApp = lazy(() => import('../phone/PhoneApp.js'));
+const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -24,6 +25,13 @@ export default function SignedInApp() {
         {() => (
           <Suspense fallback={<Loading />}>
             <AdminApp />
+          </Suspense>
+        )}
+      </Route>
+      <Route path="/reports" nest>
+        {() => (
+          <Suspense fallback={<Loading />}>
+            <ReportsApp />
           </Suspense>
         )}
       </Route>

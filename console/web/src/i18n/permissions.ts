@@ -15,7 +15,10 @@ const names: Record<string, Record<Language, string>> = {
   'contacts.edit': { en: 'Edit customers', zh: '编辑客户' },
   'contacts.merge': { en: 'Merge customers', zh: '合并客户' },
   'contacts.export': { en: 'Export customers', zh: '导出客户' },
+  'contacts.import': { en: 'Import customers', zh: '导入客户' },
   'reports.view': { en: 'See reports', zh: '查看报表' },
+  'reports.view.own': { en: 'See reports of their own work', zh: '查看本人工作的报表' },
+  'reports.monitor': { en: 'Watch the live monitor', zh: '查看实时监控' },
   'admin.channels': { en: 'Manage channels', zh: '管理渠道' },
   'admin.agents': { en: 'Manage agents', zh: '管理客服' },
   'admin.roles': { en: 'Manage roles', zh: '管理角色' },
@@ -28,6 +31,7 @@ const names: Record<string, Record<Language, string>> = {
   'admin.voice': { en: "Manage phone menus and agents' phones", zh: '管理语音导航及坐席电话' },
   'calls.listen': { en: 'Play call recordings', zh: '收听通话录音' },
   'calls.dial': { en: 'Place outbound calls', zh: '拨打外呼电话' },
+  'admin.tickets': { en: 'Manage ticket fields, SLA policies and automations', zh: '管理工单字段、SLA 策略及自动化' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {

@@ -18,6 +18,8 @@ const known: Record<EventKind, true> = {
   'agent.capacity': true,
   'call.ringing': true,
   'callback.due': true,
+  'call.ended': true,
+  'csat.answered': true,
   typing: true,
 };
 const kinds: ReadonlySet<string> = new Set(Object.keys(known));

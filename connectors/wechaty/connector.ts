@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineConnector, secret } from '../../core/connector/define.js';
+import { runBot } from './bot.js';
+import { normalizeBotMessage } from './normalize.js';
+import { sendThroughBot } from './send.js';
+
+/** An npm puppet package: `wechaty-puppet-…` or a scoped `@scope/wechaty-puppet-…`. */
+const PUPPET_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?wechaty-puppet-[a-z0-9][a-z0-9._-]*$/;
+
+/** A personal or WeCom-bot WeChat account driven by a Wechaty bot. */
+export const wechatyConfig = z.object({
+  puppet: z
+    .string()
+    .regex(PUPPET_NAME, 'a Wechaty puppet package name, like wechaty-puppet-service')
+    .default('wechaty-puppet-service')
+    .describe('The Wechaty puppet that reaches WeChat (an installed npm package): wechaty-puppet-service for a puppet service, wechaty-puppet-wechat4u, …'),
+  puppetToken: secret(z.string().min(1).max(500)).optional().describe('The puppet’s token (a puppet service’s token, for example)'),
+  puppetEndpoint: z.string().max(300).optional().describe('The puppet service’s address (host:port), if it is not found through the token'),
+  rooms: z
+    .enum(['off', 'mentions', 'all'])
+    .default('mentions')
+    .describe('Group rooms: off (direct messages only), mentions (only messages that mention the bot), all'),
+  maxFileBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024).describe('Larger images and files are named but not kept'),
+});
+
+export type WechatyConfig = z.infer<typeof wechatyConfig>;
+
+export default defineConnector({
+  type: 'wechaty',
+  displayName: 'WeChat bot (Wechaty)',
+  description: 'A personal WeChat or WeCom-bot account run by a Wechaty bot: direct and group messages in, text, images and files out. Log in by scanning the QR code shown on the channel.',
+  capabilities: {
+    receive: ['text', 'image', 'file', 'audio', 'video', 'link', 'location'],
+    send: ['text', 'image', 'file'],
+  },
+  config: wechatyConfig,
+  inbound: { kind: 'pull', run: runBot },
+  normalize: normalizeBotMessage,
+  send: sendThroughBot,
+});

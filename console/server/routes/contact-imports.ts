@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { stringify } from 'csv-stringify';
+import { z } from 'zod';
+import { ValidationError } from '../../../core/errors.js';
+import { found, idParams } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+import type { ContactImports } from '../crm/contact-import.js';
+import { inertCell } from '../crm/csv-columns.js';
+import { contentDisposition } from './attachments.js';
+
+/** The largest CSV file accepted (100,000 contacts take about 15 MB). */
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+
+type ImportRow = {
+  id: string;
+  file_name: string;
+  status: string;
+  total_bytes: string;
+  bytes_done: string;
+  rows_done: number;
+  created_count: number;
+  updated_count: number;
+  failed_count: number;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+};
+const view = (r: ImportRow) => ({
+  id: r.id,
+  fileName: r.file_name,
+  status: r.status,
+  /** 0–100, by bytes read. */
+  progress: r.status === 'done' ? 100 : Number(r.total_bytes) > 0 ? Math.min(99, Math.floor((Number(r.bytes_done) * 100) / Number(r.total_bytes))) : 0,
+  rows: r.rows_done,
+  created: r.created_count,
+  updated: r.updated_count,
+  failed: r.failed_count,
+  error: r.error,
+  createdAt: new Date(r.created_at).toISOString(),
+  finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+});
+const columns = ['id', 'file_name', 'status', 'total_bytes', 'bytes_done', 'rows_done', 'created_count', 'updated_count', 'failed_count', 'error', 'created_at', 'finished_at'] as const;
+
+/** Counts bytes on their way to disk and stops the upload past the limit. */
+function limit(max: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > max) done(new ValidationError(`the file exceeds ${max} bytes`, [{ field: 'body', message: 'too large' }]));
+      else done(null, chunk);
+    },
+  });
+}
+
+/** CSV imports of contacts: upload starts a background job; its progress and per-row errors are read here. */
+export function contactImportRoutes(imports: ContactImports | undefined): AnyRoute[] {
+  return [
+    route({
+      method: 'post',
+      path: '/contact-imports',
+      tag: 'contacts',
+      summary:
+        'Import contacts from a CSV file (the raw file as the body, its name in ?name=). Columns: id, name, email, phone, company, tags (separated by ;) and custom field keys. A row with an id or a known e-mail updates that contact. Answers the import job, 202',
+      access: { permission: 'contacts.import' },
+      query: z.object({ name: z.string().trim().min(1).max(255).default('contacts.csv') }),
+      responds: 'the import job: { id, status, progress, rows, created, updated, failed }',
+      raw: true,
+      handler: async ({ c, ctx, tenant, auth, query }) => {
+        const declared = Number(c.req.header('content-length') ?? 0);
+        if (declared > MAX_IMPORT_BYTES) throw new ValidationError(`the file exceeds ${MAX_IMPORT_BYTES} bytes`, [{ field: 'body', message: 'too large' }]);
+        const body = c.req.raw.body;
+        if (!body) throw new ValidationError('the body must be the CSV file', [{ field: 'body', message: 'empty' }]);
+        const dir = join(ctx.config.dataDir, 'imports', tenant.id);
+        await mkdir(dir, { recursive: true });
+        const path = join(dir, `${randomUUID()}.csv`);
+        try {
+          await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), limit(MAX_IMPORT_BYTES), createWriteStream(path));
+        } catch (error) {
+          await rm(path, { force: true });
+          throw error;
+        }
+        const size = (await stat(path)).size;
+        if (size === 0) {
+          await rm(path, { force: true });
+          throw new ValidationError('the body must be the CSV file', [{ field: 'body', message: 'empty' }]);
+        }
+        const row = await ctx.database.db.transaction().execute(async (trx) => {
+          const created = await trx
+            .insertInto('contact_imports')
+            .values({ tenant_id: tenant.id, created_by: auth.principal.userId, file_name: query.name, file_path: path, total_bytes: size })
+            .returning(columns)
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'contacts.import_started', { type: 'contact_import', id: created.id }, { fileName: query.name, bytes: size });
+          return created;
+        });
+        imports?.kick();
+        return c.json(view(row), 202);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/contact-imports',
+      tag: 'contacts',
+      summary: 'The latest contact imports, newest first',
+      access: { permission: 'contacts.import' },
+      handler: async ({ c, ctx, tenant }) => {
+        const rows = await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).orderBy('created_at', 'desc').limit(20).execute();
+        return c.json({ imports: rows.map(view) });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/contact-imports/:id',
+      tag: 'contacts',
+      summary: "One import's status and progress: rows read, contacts created and updated, rows refused",
+      access: { permission: 'contacts.import' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, params }) => {
+        const row = found(await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'import');
+        return c.json(view(row));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/contact-imports/:id/errors',
+      tag: 'contacts',
+      summary: "The rows an import refused and why, as CSV (row number as in the file's data rows, message)",
+      access: { permission: 'contacts.import' },
+      params: idParams,
+      responds: 'text/csv',
+      handler: async ({ c, ctx, tenant, params }) => {
+        const db = ctx.database.db;
+        const job = found(await db.selectFrom('contact_imports').select(['id', 'file_name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'import');
+        async function* rows() {
+          yield ['row', 'message'];
+          let after = 0;
+          for (;;) {
+            const page = await db
+              .selectFrom('contact_import_errors')
+              .select(['row_number', 'message'])
+              .where('tenant_id', '=', tenant.id)
+              .where('import_id', '=', job.id)
+              .where('row_number', '>', after)
+              .orderBy('row_number')
+              .limit(1000)
+              .execute();
+            for (const e of page) yield [String(e.row_number), inertCell(e.message)];
+            if (page.length < 1000) return;
+            after = page[page.length - 1]!.row_number;
+          }
+        }
+        const csv = Readable.from(rows()).pipe(stringify({ bom: true }));
+        c.header('Content-Type', 'text/csv; charset=utf-8');
+        c.header('Content-Disposition', contentDisposition(`${job.file_name.replace(/\.csv$/i, '')}-errors.csv`));
+        return c.body(Readable.toWeb(csv) as unknown as ReadableStream);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { ConflictError, ForbiddenError } from '../../../core/errors.js';
+import { TICKET_FIELD_TYPES, TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
+import { found, idParams } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { audit } from '../audit.js';
+import { sortField, TICKET_COLUMNS, viewFilters } from '../tickets/schemas.js';
+
+const fieldBody = z
+  .object({
+    key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lowercase letters, digits and _, starting with a letter'),
+    label: z.string().trim().min(1).max(100),
+    type: z.enum(TICKET_FIELD_TYPES),
+    options: z.array(z.string().trim().min(1).max(100)).max(200).default([]),
+    requiredOn: z.array(z.enum(TICKET_STATUSES)).max(6).default([]),
+    position: z.number().int().min(0).max(10_000).default(0),
+  })
+  .strict()
+  .refine((b) => !['dropdown', 'multiselect'].includes(b.type) || b.options.length > 0, { message: 'a dropdown or multi-select field needs options', path: ['options'] });
+
+const statusNames = z.partialRecord(z.enum(TICKET_STATUSES), z.object({ en: z.string().trim().min(1).max(40).optional(), zh: z.string().trim().min(1).max(40).optional() }).strict());
+
+const viewBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    shared: z.boolean().default(false),
+    filters: viewFilters.default({}),
+    sort: z.object({ field: sortField, direction: z.enum(['asc', 'desc']) }).strict().default({ field: 'updated', direction: 'desc' }),
+    columns: z.array(z.enum(TICKET_COLUMNS)).min(1).max(TICKET_COLUMNS.length).default(['number', 'subject', 'status', 'priority', 'assignee', 'sla', 'updated']),
+  })
+  .strict();
+
+const fieldView = (f: { id: string; key: string; label: string; type: string; options: string[]; required_on: string[]; position: number }) => ({
+  id: f.id,
+  key: f.key,
+  label: f.label,
+  type: f.type,
+  options: f.options,
+  requiredOn: f.required_on,
+  position: f.position,
+});
+
+const viewOf = (v: { id: string; owner_id: string | null; name: string; filters: unknown; sort: unknown; columns: string[] }) => ({ id: v.id, name: v.name, shared: v.owner_id === null, filters: v.filters, sort: v.sort, columns: v.columns });
+
+export function ticketSettingRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/ticket-fields',
+      tag: 'tickets',
+      summary: "The company's custom ticket fields",
+      access: { anyOf: ['tickets.view', 'admin.tickets'] },
+      handler: async ({ c, ctx, tenant }) => {
+        const rows = await ctx.database.db.selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('key').execute();
+        return c.json({ fields: rows.map(fieldView) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/ticket-fields',
+      tag: 'tickets',
+      summary: 'Add a custom ticket field (text, number, date, dropdown, multi-select, checkbox), optionally required in some statuses',
+      access: { permission: 'admin.tickets' },
+      body: fieldBody,
+      example: { key: 'order_no', label: 'Order number', type: 'text', requiredOn: ['solved'] },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        const db = ctx.database.db;
+        const taken = await db.selectFrom('ticket_fields').select('id').where('tenant_id', '=', tenant.id).where('key', '=', body.key).executeTakeFirst();
+        if (taken) throw new ConflictError('a field with that key exists');
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await trx
+            .insertInto('ticket_fields')
+            .values({ tenant_id: tenant.id, key: body.key, label: body.label, type: body.type, options: body.options, required_on: body.requiredOn, position: body.position })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'ticket_field.created', { type: 'ticket_field', id: created.id }, body);
+          return created;
+        });
+        return c.json(fieldView(row), 201);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/ticket-fields/:id',
+      tag: 'tickets',
+      summary: 'Remove a custom ticket field (values already stored stay on the tickets)',
+      access: { permission: 'admin.tickets' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const field = found(await db.selectFrom('ticket_fields').select(['id', 'key']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'ticket field');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('ticket_fields').where('tenant_id', '=', tenant.id).where('id', '=', field.id).execute();
+          await audit(trx, auth, 'ticket_field.deleted', { type: 'ticket_field', id: field.id }, { key: field.key });
+        });
+        return c.body(null, 204);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/ticket-statuses',
+      tag: 'tickets',
+      summary: "The ticket statuses and the company's own names for them",
+      access: { signedIn: true },
+      handler: async ({ c, ctx, tenant }) => {
+        const row = await ctx.database.db.selectFrom('ticket_settings').select('status_names').where('tenant_id', '=', tenant.id).executeTakeFirst();
+        return c.json({ statuses: TICKET_STATUSES, names: row?.status_names ?? {} });
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/ticket-statuses',
+      tag: 'tickets',
+      summary: 'Name the ticket statuses for the company, in English and Chinese',
+      access: { permission: 'admin.tickets' },
+      body: z.object({ names: statusNames }).strict(),
+      example: { names: { on_hold: { en: 'Waiting on supplier', zh: '等待供应商' } } },
+      handler: async ({ c, ctx, tenant, auth, body }) => {
+        await ctx.database.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('ticket_settings')
+            .values({ tenant_id: tenant.id, status_names: JSON.stringify(body.names) })
+            .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ status_names: JSON.stringify(body.names) }))
+            .execute();
+          await audit(trx, auth, 'ticket_statuses.named', { type: 'ticket_settings' }, body);
+        });
+        return c.json({ statuses: TICKET_STATUSES, names: body.names });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/ticket-views',
+      tag: 'tickets',
+      summary: "The caller's own saved ticket views and the company's shared ones",
+      access: { permission: 'tickets.view' },
+      handler: async ({ c, ctx, auth }) => {
+        const rows = await ctx.database.db
+          .selectFrom('ticket_views')
+          .selectAll()
+          .where('tenant_id', '=', auth.principal.tenantId)
+          .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]))
+          .orderBy('name')
+          .execute();
+        return c.json({ views: rows.map(viewOf) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/ticket-views',
+      tag: 'tickets',
+      summary: 'Save a ticket view (filters, sort, columns) for oneself, or shared with the company (needs admin.tickets)',
+      access: { permission: 'tickets.view' },
+      body: viewBody,
+      example: { name: 'My open tickets', filters: { assignee: 'me', status: ['open'] } },
+      handler: async ({ c, ctx, auth, body }) => {
+        if (body.shared && !auth.principal.permissions.has('admin.tickets')) throw new ForbiddenError('sharing a view needs admin.tickets');
+        const row = await ctx.database.db
+          .insertInto('ticket_views')
+          .values({ tenant_id: auth.principal.tenantId, owner_id: body.shared ? null : auth.principal.userId, name: body.name, filters: JSON.stringify(body.filters), sort: JSON.stringify(body.sort), columns: body.columns })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return c.json(viewOf(row), 201);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/ticket-views/:id',
+      tag: 'tickets',
+      summary: 'Delete one of one’s views (a shared one needs admin.tickets)',
+      access: { permission: 'tickets.view' },
+      params: idParams,
+      handler: async ({ c, ctx, auth, params }) => {
+        const db = ctx.database.db;
+        const admin = auth.principal.permissions.has('admin.tickets');
+        const view = found(
+          await db
+            .selectFrom('ticket_views')
+            .select(['id', 'owner_id'])
+            .where('tenant_id', '=', auth.principal.tenantId)
+            .where('id', '=', params.id)
+            .where((eb) => (admin ? eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]) : eb('owner_id', '=', auth.principal.userId)))
+            .executeTakeFirst(),
+          'view',
+        );
+        await db.deleteFrom('ticket_views').where('id', '=', view.id).execute();
+        return c.body(null, 204);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { ValidationError } from '../../../core/errors.js';
+import { addComment } from '../../../core/tickets/comments.js';
+import { applyChanges, lockTicket } from '../../../core/tickets/changes.js';
+import { createTicket } from '../../../core/tickets/create.js';
+import { mergeTickets } from '../../../core/tickets/merge.js';
+import { ticketView } from '../../../core/tickets/model.js';
+import { listTickets, ticketVisibleTo, visibleTicket } from '../../../core/tickets/read.js';
+import { TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
+import { found, idParams } from '../api/checks.js';
+import { route, type AnyRoute } from '../api/route.js';
+import { visibleTo } from '../conversations/visibility.js';
+import { actorOf, createBody, filtersSchema, patchBody, sortField } from '../tickets/schemas.js';
+import { ticketDetail } from '../tickets/detail.js';
+
+const listQuery = filtersSchema.extend({
+  view: z.uuid().optional(),
+  sort: sortField.optional(),
+  direction: z.enum(['asc', 'desc']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+export function ticketRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/tickets',
+      tag: 'tickets',
+      summary: 'Tickets the caller may see, filtered and sorted directly or by a saved view',
+      access: { permission: 'tickets.view' },
+      query: listQuery,
+      handler: async ({ c, ctx, auth, query }) => {
+        const db = ctx.database.db;
+        let filters: Record<string, unknown> = { ...query };
+        let sort = { field: query.sort ?? 'updated', direction: query.direction ?? 'desc' } as const;
+        let columns: string[] | undefined;
+        if (query.view) {
+          const view = found(
+            await db
+              .selectFrom('ticket_views')
+              .selectAll()
+              .where('tenant_id', '=', auth.principal.tenantId)
+              .where('id', '=', query.view)
+              .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]))
+              .executeTakeFirst(),
+            'view',
+          );
+          filters = { ...view.filters, ...Object.fromEntries(Object.entries(filters).filter(([k, v]) => v !== undefined && !['view', 'sort', 'direction', 'limit', 'offset'].includes(k))) };
+          sort = { field: (query.sort ?? view.sort.field ?? 'updated') as typeof sort.field, direction: query.direction ?? view.sort.direction ?? 'desc' } as typeof sort;
+          columns = view.columns;
+        }
+        const page = await listTickets(db, auth.principal, filters, sort, { limit: query.limit, offset: query.offset });
+        return c.json({ ...page, ...(columns ? { columns } : {}) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tickets',
+      tag: 'tickets',
+      summary: 'Open a ticket: from a conversation or a call (its customer, group, call id and recording), or for a requester',
+      access: { permission: 'tickets.edit' },
+      body: createBody,
+      example: { subject: 'Refund for order A1001', requesterId: '00000000-0000-4000-8000-000000000000', priority: 'high' },
+      handler: async ({ c, ctx, auth, body }) => {
+        const db = ctx.database.db;
+        if (body.conversationId) {
+          const visible = await db.selectFrom('conversations').select('id').where('tenant_id', '=', auth.principal.tenantId).where('id', '=', body.conversationId).where((eb) => visibleTo(eb, auth.principal)).executeTakeFirst();
+          if (!visible) throw new ValidationError('unknown conversation', [{ field: 'conversationId', message: 'no such conversation' }]);
+        }
+        const ticket = await db.transaction().execute((trx) => createTicket(trx, auth.principal.tenantId, { ...body, via: auth.via === 'token' ? 'api' : 'manual' }, { actor: actorOf(auth), now: new Date() }));
+        ctx.relay.poke();
+        return c.json(ticketView(ticket), 201);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tickets/bulk',
+      tag: 'tickets',
+      summary: 'Change many tickets at once; each succeeds or fails on its own',
+      access: { permission: 'tickets.edit' },
+      body: z.object({ ids: z.array(z.uuid()).min(1).max(100), changes: patchBody }).strict(),
+      example: { ids: ['00000000-0000-4000-8000-000000000000'], changes: { status: 'pending' } },
+      handler: async ({ c, ctx, auth, body }) => {
+        const db = ctx.database.db;
+        const results: { id: string; ok: boolean; error?: string }[] = [];
+        for (const id of [...new Set(body.ids)]) {
+          try {
+            await visibleTicket(db, auth.principal, id);
+            await db.transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, id), body.changes, { actor: actorOf(auth), now: new Date() }));
+            results.push({ id, ok: true });
+          } catch (error) {
+            results.push({ id, ok: false, error: error instanceof Error ? error.message : 'failed' });
+          }
+        }
+        ctx.relay.poke();
+        return c.json({ results });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/tickets/:id',
+      tag: 'tickets',
+      summary: 'One ticket with its requester, followers, replies and notes, history and automation firings',
+      access: { permission: 'tickets.view' },
+      params: idParams,
+      handler: async ({ c, ctx, auth, params }) => c.json(await ticketDetail(ctx.database.db, await visibleTicket(ctx.database.db, auth.principal, params.id))),
+    }),
+    route({
+      method: 'patch',
+      path: '/tickets/:id',
+      tag: 'tickets',
+      summary: 'Change a ticket’s fields; every change goes into its history',
+      access: { permission: 'tickets.edit' },
+      params: idParams,
+      body: patchBody,
+      example: { status: 'pending', addTags: ['refund'] },
+      handler: async ({ c, ctx, auth, params, body }) => {
+        const db = ctx.database.db;
+        await visibleTicket(db, auth.principal, params.id);
+        const { ticket } = await db.transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, params.id), body, { actor: actorOf(auth), now: new Date() }));
+        ctx.relay.poke();
+        return c.json(ticketView(ticket));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tickets/:id/comments',
+      tag: 'tickets',
+      summary: 'A public reply (sent to the requester on the ticket’s channel, e-mail by default) or an internal note; optionally a new status',
+      access: { permission: 'tickets.edit' },
+      params: idParams,
+      body: z.object({ body: z.string().trim().min(1).max(20_000), public: z.boolean(), status: z.enum(TICKET_STATUSES).optional() }).strict(),
+      example: { body: 'We have refunded the order.', public: false },
+      handler: async ({ c, ctx, auth, params, body }) => {
+        const db = ctx.database.db;
+        await visibleTicket(db, auth.principal, params.id);
+        const now = new Date();
+        const { ticket, comment } = await db.transaction().execute(async (trx) => {
+          const locked = await lockTicket(trx, auth.principal.tenantId, params.id);
+          const added = await addComment(trx, locked, { body: body.body, public: body.public }, { actor: actorOf(auth), now });
+          if (!body.status || body.status === added.ticket.status) return added;
+          return { comment: added.comment, ticket: (await applyChanges(trx, added.ticket, { status: body.status }, { actor: actorOf(auth), now })).ticket };
+        });
+        ctx.relay.poke();
+        return c.json({ ticket: ticketView(ticket), comment: { id: comment.id, public: comment.public, body: comment.body, messageId: comment.message_id } }, 201);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tickets/:id/merge',
+      tag: 'tickets',
+      summary: 'Merge this ticket into another: comments, followers and tags move, this one closes',
+      access: { permission: 'tickets.edit' },
+      params: idParams,
+      body: z.object({ targetId: z.uuid() }).strict(),
+      example: { targetId: '00000000-0000-4000-8000-000000000000' },
+      handler: async ({ c, ctx, auth, params, body }) => {
+        const db = ctx.database.db;
+        await visibleTicket(db, auth.principal, params.id);
+        const target = await db.selectFrom('tickets').select('id').where('tenant_id', '=', auth.principal.tenantId).where('id', '=', body.targetId).where((eb) => ticketVisibleTo(eb, auth.principal)).executeTakeFirst();
+        if (!target) throw new ValidationError('unknown ticket', [{ field: 'targetId', message: 'no such ticket' }]);
+        const merged = await db.transaction().execute((trx) => mergeTickets(trx, auth.principal.tenantId, params.id, target.id, { actor: actorOf(auth), now: new Date() }));
+        ctx.relay.poke();
+        return c.json(ticketView(merged));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { BusinessCalendar } from '../calendar/business-hours.js';
+import { addBusinessMinutes, zonedInstant } from './business-time.js';
+
+const nineToSix: BusinessCalendar = {
+  id: 'c',
+  timeZone: 'Asia/Shanghai',
+  weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []],
+  holidays: new Set(['2027-01-01']),
+};
+
+describe('business time', () => {
+  it('finds the instant a local wall-clock time names, across daylight saving', () => {
+    expect(zonedInstant('2027-03-01', 9 * 60, 'Asia/Shanghai').toISOString()).toBe('2027-03-01T01:00:00.000Z');
+    expect(zonedInstant('2027-03-15', 9 * 60, 'America/New_York').toISOString()).toBe('2027-03-15T13:00:00.000Z');
+    expect(zonedInstant('2027-01-15', 9 * 60, 'America/New_York').toISOString()).toBe('2027-01-15T14:00:00.000Z');
+  });
+
+  it('counts a target only while the calendar is open: Friday 17:00 plus two hours is Monday 10:00', () => {
+    // 2027-03-05 is a Friday; 17:00 in Shanghai is 09:00 UTC.
+    expect(addBusinessMinutes(nineToSix, new Date('2027-03-05T09:00:00Z'), 120).toISOString()).toBe('2027-03-08T02:00:00.000Z');
+  });
+
+  it('starts counting at opening time when a ticket arrives at night, and skips holidays', () => {
+    // Thursday 2026-12-31 23:00 local → Friday is a holiday → Monday 2027-01-04 09:30.
+    expect(addBusinessMinutes(nineToSix, new Date('2026-12-31T15:00:00Z'), 30).toISOString()).toBe('2027-01-04T01:30:00.000Z');
+  });
+
+  it('counts every minute without a calendar', () => {
+    expect(addBusinessMinutes(null, new Date('2027-03-05T09:00:00Z'), 90).toISOString()).toBe('2027-03-05T10:30:00.000Z');
+  });
+});

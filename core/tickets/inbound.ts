@@ -1,0 +1,66 @@
+import type { Db } from '../db/database.js';
+import type { MessageView } from '../domain/events.js';
+import { recordEvents } from '../outbox/outbox.js';
+import { runTriggers } from './automations.js';
+import { applyChanges } from './changes.js';
+import type { Ticket } from './model.js';
+import { slaCustomerReplied } from './sla.js';
+
+/** The text an agent reads of a customer's message: its text parts (an e-mail's visible text first). */
+export function messageText(parts: MessageView['parts']): string {
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (part.type === 'text') texts.push(part.text);
+    else if (part.type === 'event' && typeof part.data?.visibleText === 'string') return part.data.visibleText as string;
+    else if ('name' in part && typeof part.name === 'string' && part.type !== 'event') texts.push(`[${part.type}: ${part.name}]`);
+  }
+  return texts.join('\n').trim();
+}
+
+/**
+ * A customer's message on a conversation a ticket follows: the conversation itself, or a later
+ * one on the same channel and thread (a reply that came after the first was resolved). It lands
+ * on the open ticket (a merged ticket's reply on the ticket it went into) as a public comment,
+ * once per message; a pending or solved ticket opens again; the next-response clock starts and
+ * the `customer.replied` triggers run. Returns the tickets it landed on.
+ */
+export async function customerReplied(db: Db, tenantId: string, message: MessageView, now: Date): Promise<string[]> {
+  if (message.direction !== 'in' || message.private) return [];
+  const conversation = await db.selectFrom('conversations').select(['id', 'channel_id', 'contact_id', 'thread_key']).where('tenant_id', '=', tenantId).where('id', '=', message.conversationId).executeTakeFirst();
+  if (!conversation) return [];
+  const linked = await db
+    .selectFrom('tickets')
+    .innerJoin('conversations as c', 'c.id', 'tickets.conversation_id')
+    .select(['tickets.id', 'tickets.merged_into_id'])
+    .where('tickets.tenant_id', '=', tenantId)
+    .where('c.channel_id', '=', conversation.channel_id)
+    .where('c.contact_id', '=', conversation.contact_id)
+    .where('c.thread_key', '=', conversation.thread_key)
+    .where((eb) => eb.or([eb('c.id', '=', conversation.id), eb('c.kind', '=', 'email')]))
+    .execute();
+  const targets = [...new Set(linked.map((t) => t.merged_into_id ?? t.id))];
+  const landed: string[] = [];
+  for (const ticketId of targets) {
+    const done = await db.transaction().execute(async (trx) => {
+      let ticket: Ticket | undefined = await trx.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', ticketId).forUpdate().executeTakeFirst();
+      if (!ticket) return false;
+      const comment = await trx
+        .insertInto('ticket_comments')
+        .values({ tenant_id: tenantId, ticket_id: ticket.id, author_type: 'contact', author_id: conversation.contact_id, public: true, body: messageText(message.parts), message_id: message.id, created_at: now })
+        .onConflict((oc) => oc.columns(['ticket_id', 'message_id']).where('message_id', 'is not', null).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!comment) return false;
+      if (ticket.status === 'closed') return true;
+      const actor = { type: 'system' as const, id: null };
+      if (ticket.status === 'pending' || ticket.status === 'solved' || ticket.status === 'on_hold') ticket = (await applyChanges(trx, ticket, { status: 'open' }, { actor, now })).ticket;
+      else await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();
+      ticket = await slaCustomerReplied(trx, ticket, now);
+      await recordEvents(trx, [{ tenantId, kind: 'ticket.commented', payload: { ticketId: ticket.id, groupId: ticket.group_id, assigneeId: ticket.assignee_id, commentId: comment.id, public: true } }]);
+      await runTriggers(trx, ticket, 'customer.replied', { now });
+      return true;
+    });
+    if (done) landed.push(ticketId);
+  }
+  return landed;
+}

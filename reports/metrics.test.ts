@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../core/db/database.js';
+import type { Bus } from '../core/bus/bus.js';
+import { freshDatabase, DATABASE_URL } from '../test/support/services.js';
+import { ReportsConsumer } from './consumer.js';
+import { rebuildReports } from './rollup/refresh.js';
+import { runReport } from './queries/reports.js';
+import { reportDb } from './schema.js';
+
+/*
+ * A hand-checked Monday (2026-03-02, UTC; the group's business hours Mon–Fri 09:00–17:00 UTC):
+ *
+ * X (tag vip): created 08:30 queued in Support; assigned to Ann 09:10 (waited 2,400 s); first reply
+ *   09:20 (3,000 s; 1,200 s in business hours); resolved 10:00 (5,400 s; business 3,600 s);
+ *   reopened 10:30, assigned to Ann 10:35, resolved 11:05 (2,100 s from the reopening; business 2,100 s).
+ * Y: created 16:50 queued; resolved 17:10 still waiting: abandoned after 1,200 s (resolution 1,200 s; business 600 s).
+ * Z: created 17:30, assigned to Ann 17:35; first reply Tuesday 09:30 (57,600 s; business 1,800 s).
+ * Messages in: 08:30, 10:30, 16:50, 17:30 = 4; out (agents' replies, the 09:25 note excluded): 09:20, 10:40, Tue 09:30 = 3.
+ * Ann: offline 08:00, online 08:50, busy 10:15, away 12:00, offline 12:30 → online 5,100 s, busy 6,300 s, away 1,800 s.
+ * Calls (queue Support, service level 20 s): answered after 15 s (talk 300 s), after 40 s (talk 120 s),
+ *   abandoned after 60 s; an outbound call is not offered → offered 3, answered 2, abandoned 1,
+ *   average wait 27.5 s, service level 33.3 %, average handle 210 s.
+ * Surveys: X rated 5 ("great") at 11:30, Z rated 2 on Tuesday 10:00 → 2 answers, average 3.5, 50 % satisfied.
+ */
+const T = (day: number, hh: number, mm = 0, ss = 0) => new Date(Date.UTC(2026, 2, day, hh, mm, ss));
+const RANGE = { from: T(2, 0), to: T(5, 0), timeZone: 'UTC' };
+
+describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
+  let handle: Awaited<ReturnType<typeof freshDatabase>>;
+  let db: Db;
+  let tenantId: string;
+  let ann: string;
+  let support: string;
+  let web: string;
+  let incremental: Record<string, unknown[]>;
+
+  beforeAll(async () => {
+    handle = await freshDatabase('pg');
+    db = handle.db;
+    // The consumer's bus side is not used here: the events are handed to it directly.
+    const bus = {} as Bus;
+    const consumer = new ReportsConsumer({ db, bus, logger: pino({ level: 'silent' }) }, { flushMs: 1 });
+    const tenant = await db.insertInto('tenants').values({ slug: `rep-${randomUUID().slice(0, 6)}`, name: 'Reports' }).returning('id').executeTakeFirstOrThrow();
+    tenantId = tenant.id;
+    const role = await db.insertInto('roles').values({ tenant_id: tenantId, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
+    web = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site' }).returning('id').executeTakeFirstOrThrow()).id;
+    const phone = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'twilio', name: 'Hotline' }).returning('id').executeTakeFirstOrThrow()).id;
+    const calendar = await db
+      .insertInto('business_calendars')
+      .values({ tenant_id: tenantId, name: 'Office', time_zone: 'UTC', weekly_hours: JSON.stringify([[], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], []]) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    support = (await db.insertInto('groups').values({ tenant_id: tenantId, name: 'Support', calendar_id: calendar.id }).returning('id').executeTakeFirstOrThrow()).id;
+    ann = (
+      await db
+        .insertInto('users')
+        .values({ tenant_id: tenantId, email: 'ann@example.com', name: 'Ann', role_id: role.id, account_status: 'active', agent_status: 'offline', status_changed_at: T(2, 8) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const vip = (await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Vera', tags: ['vip'] }).returning('id').executeTakeFirstOrThrow()).id;
+    const plain = (await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Pat' }).returning('id').executeTakeFirstOrThrow()).id;
+
+    /** One change, then the event it would publish, through the consumer: the incremental path. */
+    const step = async (kind: string, at: Date, change: () => Promise<unknown>, payload: Record<string, unknown> = {}) => {
+      await change();
+      await consumer.handle({ id: randomUUID(), tenantId, kind, payload, at: at.toISOString() });
+    };
+    const status = (status: 'online' | 'busy' | 'away' | 'offline', at: Date) =>
+      step('agent.status', at, () => db.updateTable('users').set({ agent_status: status, status_changed_at: at }).where('id', '=', ann).execute(), { userId: ann, status });
+    const conv = (id: string, at: Date, set: Record<string, unknown>, kind = 'conversation.assigned') =>
+      step(kind, at, () => db.updateTable('conversations').set({ ...set, updated_at: at }).where('id', '=', id).execute());
+    const message = (conversationId: string, at: Date, direction: 'in' | 'out', sender: 'contact' | 'agent' | 'system', isPrivate = false, channelId = web) =>
+      step('message.created', at, () =>
+        db.insertInto('messages').values({ tenant_id: tenantId, conversation_id: conversationId, channel_id: channelId, direction, sender_type: sender, sender_id: sender === 'agent' ? ann : null, private: isPrivate, content: '[]', created_at: at }).execute(),
+      );
+    const create = async (contactId: string, at: Date, values: Record<string, unknown>) => {
+      const row = await db.insertInto('conversations').values({ tenant_id: tenantId, channel_id: web, contact_id: contactId, thread_key: randomUUID(), created_at: at, updated_at: at, ...values }).returning('id').executeTakeFirstOrThrow();
+      await consumer.handle({ id: randomUUID(), tenantId, kind: 'conversation.created', payload: {}, at: at.toISOString() });
+      return row.id;
+    };
+
+    await status('online', T(2, 8, 50));
+    const x = await create(vip, T(2, 8, 30), { status: 'queued', group_id: support, queued_at: T(2, 8, 30) });
+    await message(x, T(2, 8, 30), 'in', 'contact');
+    await conv(x, T(2, 9, 10), { status: 'assigned', assignee_id: ann, assigned_at: T(2, 9, 10), queued_at: null });
+    await message(x, T(2, 9, 20), 'out', 'agent');
+    await conv(x, T(2, 9, 20), { first_response_at: T(2, 9, 20) }, 'message.created');
+    await message(x, T(2, 9, 25), 'out', 'agent', true);
+    await conv(x, T(2, 10), { status: 'resolved', resolved_at: T(2, 10) }, 'conversation.resolved');
+    await status('busy', T(2, 10, 15));
+    await conv(x, T(2, 10, 30), { status: 'open', resolved_at: null, assignee_id: null }, 'conversation.reopened');
+    await message(x, T(2, 10, 30), 'in', 'contact');
+    await conv(x, T(2, 10, 35), { status: 'assigned', assignee_id: ann, assigned_at: T(2, 10, 35) });
+    await message(x, T(2, 10, 40), 'out', 'agent');
+    await conv(x, T(2, 11, 5), { status: 'resolved', resolved_at: T(2, 11, 5) }, 'conversation.resolved');
+    await step('csat.answered', T(2, 11, 30), () =>
+      reportDb(db).insertInto('csat_responses').values({ tenant_id: tenantId, conversation_id: x, rating: 5, comment: 'great', via: 'link', channel_id: web, group_id: support, agent_id: ann, answered_at: T(2, 11, 30) }).execute(),
+    );
+    await status('away', T(2, 12));
+    await status('offline', T(2, 12, 30));
+    const y = await create(plain, T(2, 16, 50), { status: 'queued', group_id: support, queued_at: T(2, 16, 50) });
+    await message(y, T(2, 16, 50), 'in', 'contact');
+    await conv(y, T(2, 17, 10), { status: 'resolved', resolved_at: T(2, 17, 10), queued_at: null }, 'conversation.resolved');
+    const z = await create(plain, T(2, 17, 30), { status: 'open', group_id: support, thread_key: 'z' });
+    await message(z, T(2, 17, 30), 'in', 'contact');
+    await conv(z, T(2, 17, 35), { status: 'assigned', assignee_id: ann, assigned_at: T(2, 17, 35) });
+    await message(z, T(3, 9, 30), 'out', 'agent');
+    await conv(z, T(3, 9, 30), { first_response_at: T(3, 9, 30) }, 'message.created');
+    await step('csat.answered', T(3, 10), () =>
+      reportDb(db).insertInto('csat_responses').values({ tenant_id: tenantId, conversation_id: z, rating: 2, via: 'widget', channel_id: web, group_id: support, agent_id: ann, answered_at: T(3, 10) }).execute(),
+    );
+    const call = (n: number, direction: 'in' | 'out', queued: Date, answered: Date | null, ended: Date, wait: number, talk: number | null) =>
+      step('call.ended', ended, () =>
+        db
+          .insertInto('calls')
+          .values({ tenant_id: tenantId, channel_id: phone, provider_call_id: `c${n}`, direction, from_number: '+100', to_number: '+200', state: 'ended', group_id: support, agent_id: answered ? ann : null, started_at: queued, queued_at: direction === 'in' ? queued : null, answered_at: answered, ended_at: ended, wait_seconds: wait, talk_seconds: talk })
+          .execute(),
+      );
+    await call(1, 'in', T(2, 9), T(2, 9, 0, 15), T(2, 9, 5, 15), 15, 300);
+    await call(2, 'in', T(2, 9, 10), T(2, 9, 10, 40), T(2, 9, 12, 40), 40, 120);
+    await call(3, 'in', T(2, 9, 20), null, T(2, 9, 21), 60, null);
+    await call(4, 'out', T(2, 9, 30), T(2, 9, 30, 5), T(2, 9, 35), 0, 295);
+    incremental = await snapshot(db, tenantId);
+  });
+
+  afterAll(async () => {
+    await handle?.drop();
+  });
+
+  const scope = () => ({ tenantId, ...RANGE });
+
+  it('counts conversations, response and resolution times (in business hours too), the reopening and the abandoned wait', async () => {
+    const { totals } = (await runReport(db, 'overview', scope())) as { totals: Record<string, unknown> };
+    expect(totals).toMatchObject({
+      created: 3,
+      resolved: 3,
+      reopened: 1,
+      handled: 3,
+      queued: 2,
+      abandoned: 1,
+      avgAbandonWaitSeconds: 1200,
+      firstResponses: 2,
+      avgFirstResponseSeconds: 30300,
+      avgFirstResponseBusinessSeconds: 1500,
+      avgResolutionSeconds: 2900,
+      avgResolutionBusinessSeconds: 2100,
+      avgQueueWaitSeconds: 2400,
+      messagesIn: 4,
+      messagesOut: 3,
+      callsOffered: 3,
+      callsAnswered: 2,
+      callsAbandoned: 1,
+      avgCallWaitSeconds: 27.5,
+      serviceLevelPercent: 33.3,
+      avgHandleSeconds: 210,
+      csatResponses: 2,
+      csatAverage: 3.5,
+      csatPercent: 50,
+    });
+  });
+
+  it("gives each agent their conversations and their online, busy and away time", async () => {
+    const { rows } = (await runReport(db, 'agents', scope(), T(4, 0))) as { rows: Record<string, unknown>[] };
+    expect(rows.find((r) => r.id === ann)).toMatchObject({ name: 'Ann', handled: 3, resolved: 2, messagesOut: 3, onlineSeconds: 5100, busySeconds: 6300, awaySeconds: 1800, callsAnswered: 2, csatAverage: 3.5 });
+  });
+
+  it('narrows by tag, group and day, in the asked time zone', async () => {
+    const vip = (await runReport(db, 'overview', { ...scope(), tag: 'vip' })) as { totals: Record<string, unknown> };
+    expect(vip.totals).toMatchObject({ created: 1, resolved: 2, reopened: 1, avgResolutionSeconds: 3750 });
+    const groups = (await runReport(db, 'groups', scope(), T(4, 0))) as { rows: Record<string, unknown>[] };
+    expect(groups.rows.find((r) => r.id === support)).toMatchObject({ name: 'Support', created: 3, abandoned: 1, avgQueueWaitSeconds: 2400 });
+    // In Shanghai (UTC+8) Z's 17:30 creation is already Tuesday.
+    const shanghai = (await runReport(db, 'overview', { ...scope(), timeZone: 'Asia/Shanghai' })) as { series: { points: { key: string; created: number }[] } };
+    expect(shanghai.series.points.map((p) => [p.key, p.created])).toEqual([
+      ['2026-03-02', 1],
+      ['2026-03-03', 2],
+    ]);
+  });
+
+  it('rebuilds from the raw tables exactly the rollups the events kept', async () => {
+    expect(incremental.report_conversations_hourly!.length).toBeGreaterThan(0);
+    await rebuildReports(db, { tenantId });
+    expect(await snapshot(db, tenantId)).toEqual(incremental);
+  });
+});
+
+async function snapshot(db: Db, tenantId: string): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['report_conversations_hourly', 'report_messages_hourly', 'report_agent_states_hourly', 'report_calls_hourly', 'report_csat_hourly'] as const) {
+    const rows = await reportDb(db).selectFrom(table).selectAll().where('tenant_id', '=', tenantId).execute();
+    out[table] = rows.map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
+}

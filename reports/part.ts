@@ -1,0 +1,18 @@
+import type { Context } from '../core/context.js';
+import { ReportsConsumer } from './consumer.js';
+import { SurveySender } from './csat/sender.js';
+
+/** The reports' background work, run with the router role: the rollup consumer and the survey sender. */
+export async function startReports(ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
+  const consumer = new ReportsConsumer({ db: ctx.database.db, bus: ctx.bus, logger: ctx.logger });
+  await consumer.start();
+  const surveys = new SurveySender(ctx);
+  await surveys.start();
+  return {
+    name: 'reports',
+    async stop() {
+      await surveys.stop();
+      await consumer.stop();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+import type { Db } from '../../core/db/database.js';
+import { mean, percent, sumRollup, valuesOf, type GroupBy, type ReportScope } from './rollup-query.js';
+
+/*
+ * Each figure as docs/reports.md defines it, from the rollups' sums. Durations are seconds;
+ * a mean or a share with nothing to measure is null.
+ */
+
+export const CONVERSATION_COLUMNS = [
+  'created', 'first_responses', 'first_response_seconds', 'first_response_business_seconds', 'resolved', 'resolution_seconds',
+  'resolution_business_seconds', 'reopened', 'handled', 'queued', 'queue_waits', 'queue_wait_seconds', 'abandoned', 'abandoned_wait_seconds',
+] as const;
+export const MESSAGE_COLUMNS = ['messages_in', 'messages_out'] as const;
+export const AGENT_STATE_COLUMNS = ['online_seconds', 'busy_seconds', 'away_seconds'] as const;
+export const CALL_COLUMNS = ['offered', 'answered', 'abandoned', 'answered_wait_seconds', 'answered_within_sl', 'talk_seconds'] as const;
+export const CSAT_COLUMNS = ['responses', 'rating_sum', 'satisfied'] as const;
+
+type Sums<C extends readonly string[]> = Record<C[number], number>;
+
+export function conversationFigures(s: Sums<typeof CONVERSATION_COLUMNS>) {
+  return {
+    created: s.created,
+    resolved: s.resolved,
+    reopened: s.reopened,
+    handled: s.handled,
+    queued: s.queued,
+    abandoned: s.abandoned,
+    firstResponses: s.first_responses,
+    avgFirstResponseSeconds: mean(s.first_response_seconds, s.first_responses),
+    avgFirstResponseBusinessSeconds: mean(s.first_response_business_seconds, s.first_responses),
+    avgResolutionSeconds: mean(s.resolution_seconds, s.resolved),
+    avgResolutionBusinessSeconds: mean(s.resolution_business_seconds, s.resolved),
+    avgQueueWaitSeconds: mean(s.queue_wait_seconds, s.queue_waits),
+    avgAbandonWaitSeconds: mean(s.abandoned_wait_seconds, s.abandoned),
+  };
+}
+
+export function messageFigures(s: Sums<typeof MESSAGE_COLUMNS>) {
+  return { messagesIn: s.messages_in, messagesOut: s.messages_out };
+}
+
+export function callFigures(s: Sums<typeof CALL_COLUMNS>) {
+  return {
+    callsOffered: s.offered,
+    callsAnswered: s.answered,
+    callsAbandoned: s.abandoned,
+    avgCallWaitSeconds: mean(s.answered_wait_seconds, s.answered),
+    serviceLevelPercent: percent(s.answered_within_sl, s.offered),
+    avgHandleSeconds: mean(s.talk_seconds, s.answered),
+  };
+}
+
+export function csatFigures(s: Sums<typeof CSAT_COLUMNS>) {
+  return { csatResponses: s.responses, csatAverage: mean(s.rating_sum, s.responses), csatPercent: percent(s.satisfied, s.responses) };
+}
+
+export type ConversationFigures = ReturnType<typeof conversationFigures>;
+
+/** Every family of figures for one grouping of the scope, keyed the same way. */
+export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy) {
+  const [conversations, messages, states, calls, csat] = await Promise.all([
+    sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, groupBy),
+    sumRollup(db, 'report_messages_hourly', MESSAGE_COLUMNS, scope, groupBy),
+    groupBy === 'channel' ? Promise.resolve(new Map()) : sumRollup(db, 'report_agent_states_hourly', AGENT_STATE_COLUMNS, scope, groupBy),
+    sumRollup(db, 'report_calls_hourly', CALL_COLUMNS, scope, groupBy),
+    sumRollup(db, 'report_csat_hourly', CSAT_COLUMNS, scope, groupBy),
+  ]);
+  const keys = new Set([...conversations.keys(), ...messages.keys(), ...states.keys(), ...calls.keys(), ...csat.keys()]);
+  return {
+    keys,
+    figuresOf(key: string) {
+      return {
+        ...conversationFigures(valuesOf(conversations, key, CONVERSATION_COLUMNS)),
+        ...messageFigures(valuesOf(messages, key, MESSAGE_COLUMNS)),
+        ...callFigures(valuesOf(calls, key, CALL_COLUMNS)),
+        ...csatFigures(valuesOf(csat, key, CSAT_COLUMNS)),
+      };
+    },
+    statesOf(key: string) {
+      const s = valuesOf(states, key, AGENT_STATE_COLUMNS);
+      return { onlineSeconds: s.online_seconds, busySeconds: s.busy_seconds, awaySeconds: s.away_seconds };
+    },
+  };
+}
+
+/**
+ * The part of each agent's current status that the rollup does not hold yet (it holds closed
+ * intervals only): from their last change to now, within the range.
+ */
+export async function openStateSeconds(db: Db, scope: ReportScope, now: Date): Promise<Map<string, { status: string; seconds: number }>> {
+  const { rows } = await sql<{ agent_id: string; status: string; at: Date }>`
+    SELECT DISTINCT ON (agent_id) agent_id, status, at FROM report_agent_log
+     WHERE tenant_id = ${scope.tenantId} AND at < ${scope.to}
+       ${scope.agentId ? sql`AND agent_id = ${scope.agentId}` : sql``}
+     ORDER BY agent_id, at DESC, id DESC`.execute(db);
+  const result = new Map<string, { status: string; seconds: number }>();
+  for (const row of rows) {
+    const start = Math.max(new Date(row.at).getTime(), scope.from.getTime());
+    const end = Math.min(now.getTime(), scope.to.getTime());
+    if (end > start && ['online', 'busy', 'away'].includes(row.status)) result.set(row.agent_id, { status: row.status, seconds: Math.round((end - start) / 1000) });
+  }
+  return result;
+}

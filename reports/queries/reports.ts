@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Db } from '../../core/db/database.js';
+import { allSums, openStateSeconds } from './figures.js';
+import type { GroupBy, ReportScope } from './rollup-query.js';
+
+export const REPORT_NAMES = ['overview', 'channels', 'agents', 'groups', 'calls', 'csat'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+/** Days for ranges over two days, hours for shorter ones. */
+const seriesStep = (scope: ReportScope): GroupBy => (scope.to.getTime() - scope.from.getTime() > 2 * 86_400_000 ? 'day' : 'hour');
+
+async function names(db: Db, tenantId: string, table: 'channels' | 'groups' | 'users'): Promise<Map<string, string>> {
+  const rows = await db.selectFrom(table).select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function series(db: Db, scope: ReportScope) {
+  const step = seriesStep(scope);
+  const sums = await allSums(db, scope, step);
+  return { step, points: [...sums.keys].sort().map((key) => ({ key, ...sums.figuresOf(key) })) };
+}
+
+export async function overviewReport(db: Db, scope: ReportScope) {
+  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope)]);
+  return { totals: totals.figuresOf('all'), series: over };
+}
+
+export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' | 'group' | 'agent', now: Date) {
+  const [sums, labels, totals, open] = await Promise.all([
+    allSums(db, scope, by),
+    names(db, scope.tenantId, by === 'channel' ? 'channels' : by === 'group' ? 'groups' : 'users'),
+    allSums(db, scope, 'all'),
+    by === 'agent' ? openStateSeconds(db, scope, now) : Promise.resolve(new Map<string, { status: string; seconds: number }>()),
+  ]);
+  const keys = new Set(sums.keys);
+  if (by === 'agent') for (const id of open.keys()) keys.add(id);
+  const rows = [...keys]
+    .filter((key) => !(by === 'agent' && scope.agentId && key !== scope.agentId))
+    .map((key) => {
+      const row: Record<string, unknown> = { id: key || null, name: key ? (labels.get(key) ?? key) : null, ...sums.figuresOf(key) };
+      if (by === 'agent') {
+        const states = sums.statesOf(key);
+        const current = open.get(key);
+        if (current) states[`${current.status as 'online' | 'busy' | 'away'}Seconds`] += current.seconds;
+        Object.assign(row, states);
+      }
+      return row;
+    })
+    .sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')));
+  return { rows, totals: totals.figuresOf('all') };
+}
+
+export async function callsReport(db: Db, scope: ReportScope) {
+  const [totals, over, byGroup, groups] = await Promise.all([allSums(db, scope, 'all'), series(db, scope), allSums(db, scope, 'group'), names(db, scope.tenantId, 'groups')]);
+  const pick = (f: ReturnType<typeof totals.figuresOf>) => ({
+    callsOffered: f.callsOffered,
+    callsAnswered: f.callsAnswered,
+    callsAbandoned: f.callsAbandoned,
+    avgCallWaitSeconds: f.avgCallWaitSeconds,
+    serviceLevelPercent: f.serviceLevelPercent,
+    avgHandleSeconds: f.avgHandleSeconds,
+  });
+  return {
+    totals: pick(totals.figuresOf('all')),
+    series: { step: over.step, points: over.points.map((p) => ({ key: p.key, ...pick(p) })) },
+    rows: [...byGroup.keys]
+      .map((key) => ({ id: key || null, name: key ? (groups.get(key) ?? key) : null, ...pick(byGroup.figuresOf(key)) }))
+      .filter((r) => r.callsOffered > 0),
+  };
+}
+
+export async function csatReport(db: Db, scope: ReportScope) {
+  const [totals, over] = await Promise.all([allSums(db, scope, 'all'), series(db, scope)]);
+  const filters = [sql`tenant_id = ${scope.tenantId}`, sql`answered_at >= ${scope.from}`, sql`answered_at < ${scope.to}`];
+  if (scope.channelId) filters.push(sql`channel_id = ${scope.channelId}`);
+  if (scope.groupId) filters.push(sql`group_id = ${scope.groupId}`);
+  if (scope.agentId) filters.push(sql`agent_id = ${scope.agentId}`);
+  const where = sql.join(filters, sql` AND `);
+  const [distribution, comments] = await Promise.all([
+    sql<{ rating: number; count: number }>`SELECT rating, count(*)::int AS count FROM csat_responses WHERE ${where} GROUP BY rating ORDER BY rating`.execute(db),
+    sql<{ conversation_id: string; rating: number; comment: string; answered_at: Date; agent_id: string | null }>`
+      SELECT conversation_id, rating, comment, answered_at, agent_id FROM csat_responses
+       WHERE ${where} AND comment <> '' ORDER BY answered_at DESC LIMIT 50`.execute(db),
+  ]);
+  const t = totals.figuresOf('all');
+  return {
+    totals: { csatResponses: t.csatResponses, csatAverage: t.csatAverage, csatPercent: t.csatPercent },
+    series: { step: over.step, points: over.points.map((p) => ({ key: p.key, csatResponses: p.csatResponses, csatAverage: p.csatAverage, csatPercent: p.csatPercent })) },
+    distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: distribution.rows.find((r) => Number(r.rating) === rating)?.count ?? 0 })),
+    comments: comments.rows.map((c) => ({ conversationId: c.conversation_id, rating: c.rating, comment: c.comment, answeredAt: new Date(c.answered_at).toISOString(), agentId: c.agent_id })),
+  };
+}
+
+export async function runReport(db: Db, name: ReportName, scope: ReportScope, now = new Date()) {
+  switch (name) {
+    case 'overview':
+      return overviewReport(db, scope);
+    case 'channels':
+      return dimensionReport(db, scope, 'channel', now);
+    case 'groups':
+      return dimensionReport(db, scope, 'group', now);
+    case 'agents':
+      return dimensionReport(db, scope, 'agent', now);
+    case 'calls':
+      return callsReport(db, scope);
+    case 'csat':
+      return csatReport(db, scope);
+  }
+}

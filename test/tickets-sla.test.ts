@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addComment } from '../core/tickets/comments.js';
+import { createTicket } from '../core/tickets/create.js';
+import { customerReplied } from '../core/tickets/inbound.js';
+import { lockTicket } from '../core/tickets/changes.js';
+import { TicketTimers } from '../core/tickets/timers.js';
+import { buildCompany, type Company } from './support/console-world.js';
+import { startTestConsole, type TestConsole } from './support/console.js';
+
+/** Shanghai time on a given day of March 2027 (the 5th is a Friday, the 8th a Monday) as an instant. */
+const shanghai = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2027, 2, day, hh - 8, mm));
+
+describe('SLA policies', () => {
+  let tc: TestConsole;
+  let co: Company;
+  let timers: TicketTimers;
+  const db = () => tc.ctx.database.db;
+
+  beforeAll(async () => {
+    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    co = await buildCompany(tc, 'sla');
+    // Support works 09:00–18:00 Shanghai time, Monday to Friday.
+    const calendar = await co.clients.admin.post('/api/business-hours', {
+      name: 'Shanghai office',
+      timeZone: 'Asia/Shanghai',
+      weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []],
+    });
+    expect(calendar.status).toBe(201);
+    await db().updateTable('groups').set({ calendar_id: calendar.body.id }).where('id', '=', co.groups.support).execute();
+    const policy = await co.clients.admin.post('/api/sla-policies', { name: 'Standard', warnBeforeMinutes: 30, targets: { high: { firstResponse: 120, nextResponse: 60, resolution: 960 } } });
+    expect(policy.status).toBe(201);
+    // The test's own clock: it is handed the time, it never waits for it.
+    timers = new TicketTimers(db(), { clock: () => new Date(0) });
+  }, 60_000);
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  const open = (subject: string, at: Date) =>
+    db()
+      .transaction()
+      .execute((trx) => createTicket(trx, co.tenantId, { subject, requesterId: co.conversations.supportAssigned.contactId, groupId: co.groups.support, priority: 'high', via: 'api' }, { actor: { type: 'user', id: co.users.admin }, now: at }));
+
+  const slaEvents = async (ticketId: string) =>
+    (await db().selectFrom('outbox').select(['kind', 'payload']).where('tenant_id', '=', co.tenantId).where('kind', 'in', ['ticket.sla_warning', 'ticket.sla_breached']).orderBy('id').execute())
+      .filter((e) => (e.payload as { ticket: { id: string } }).ticket.id === ticketId)
+      .map((e) => `${e.kind}:${(e.payload as { metric: string }).metric}`);
+
+  it('fires the first-response breach at the right business-hours time: Friday 17:00 plus two hours is Monday 10:00', async () => {
+    const ticket = await open('Printer on fire', shanghai(5, 17));
+    expect(ticket.sla.clocks?.firstResponse).toMatchObject({ dueAt: shanghai(8, 10).toISOString(), warnAt: shanghai(8, 9, 30).toISOString(), state: 'active' });
+    const job = await db().selectFrom('jobs').select(['run_at', 'kind']).where('key', '=', `ticket.sla:${ticket.id}:firstResponse`).executeTakeFirstOrThrow();
+    expect(job.run_at.toISOString()).toBe(shanghai(8, 9, 30).toISOString());
+
+    // Over the weekend nothing happens, however long it is.
+    await timers.runDue(shanghai(7, 23, 59));
+    await timers.runDue(shanghai(8, 9, 29));
+    expect(await slaEvents(ticket.id)).toEqual([]);
+    await timers.runDue(shanghai(8, 9, 30));
+    expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse']);
+    await timers.runDue(shanghai(8, 9, 59));
+    expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse']);
+    await timers.runDue(shanghai(8, 10, 0));
+    expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse', 'ticket.sla_breached:firstResponse']);
+
+    // The ticket list shows the breach as a badge, and filters by it.
+    const listed = await co.clients.supportAgent.get('/api/tickets?sla=breached');
+    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toEqual({ state: 'breached', metric: 'firstResponse', dueAt: shanghai(8, 10).toISOString() });
+  });
+
+  it('stops the clock when an agent answers in time: no breach, and the next-response clock starts when the customer writes again', async () => {
+    const ticket = await open('Login fails', shanghai(5, 17));
+    await db().transaction().execute(async (trx) => addComment(trx, await lockTicket(trx, co.tenantId, ticket.id), { body: 'Looking into it.', public: false }, { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 0) }));
+    // A note is not an answer to the customer.
+    const afterNote = await db().selectFrom('tickets').select('sla').where('id', '=', ticket.id).executeTakeFirstOrThrow();
+    expect(afterNote.sla.clocks?.firstResponse?.state).toBe('active');
+    await db().updateTable('tickets').set({ conversation_id: co.conversations.supportAssigned.conversationId }).where('id', '=', ticket.id).execute();
+    await db().transaction().execute(async (trx) => addComment(trx, await lockTicket(trx, co.tenantId, ticket.id), { body: 'Please reset your password.', public: true }, { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 45) }));
+    await timers.runDue(shanghai(8, 12));
+    expect(await slaEvents(ticket.id)).toEqual([]);
+    const met = await db().selectFrom('tickets').select(['sla', 'status']).where('id', '=', ticket.id).executeTakeFirstOrThrow();
+    expect(met.sla.clocks?.firstResponse).toMatchObject({ state: 'met', metAt: shanghai(8, 9, 45).toISOString() });
+    expect(met.status).toBe('open');
+    expect(await db().selectFrom('jobs').select('id').where('key', '=', `ticket.sla:${ticket.id}:firstResponse`).executeTakeFirst()).toBeUndefined();
+
+    const conversationId = co.conversations.supportAssigned.conversationId;
+    const row = await db()
+      .insertInto('messages')
+      .values({ tenant_id: co.tenantId, conversation_id: conversationId, channel_id: co.channelId, direction: 'in', sender_type: 'contact', sender_id: null, external_id: 'sla-again-1', client_id: null, content: JSON.stringify([{ type: 'text', text: 'Still broken.' }]), error: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const landed = await customerReplied(db(), co.tenantId, { id: row.id, conversationId, direction: 'in', senderType: 'contact', senderId: null, private: false, parts: [{ type: 'text', text: 'Still broken.' }], status: 'received', createdAt: '' }, shanghai(8, 10, 30));
+    expect(landed).toContain(ticket.id);
+    const waiting = await db().selectFrom('tickets').select('sla').where('id', '=', ticket.id).executeTakeFirstOrThrow();
+    expect(waiting.sla.clocks?.nextResponse).toMatchObject({ state: 'active', dueAt: shanghai(8, 11, 30).toISOString() });
+  });
+
+  it('re-times a counting clock when the priority changes, and drops it when the new priority has no target', async () => {
+    const ticket = await open('Slow page', shanghai(8, 9));
+    const { applyChanges } = await import('../core/tickets/changes.js');
+    const lowered = await db().transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, co.tenantId, ticket.id), { priority: 'low' }, { actor: { type: 'user', id: co.users.admin }, now: shanghai(8, 9, 10) }));
+    expect(lowered.ticket.sla.clocks?.firstResponse?.state).toBe('cancelled');
+    expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
+  });
+});
