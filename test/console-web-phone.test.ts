@@ -114,6 +114,17 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     const saved = await db().selectFrom('business_records').selectAll().where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
     expect(saved).toMatchObject({ subject: '客户要求退货', fields: { order_no: 'A1001' }, call_id: call!.id });
 
+    // A ticket from the call carries the caller, the call id and the recording.
+    await waitFor(async () => (await callRow(db(), channelId, callId))?.recording_ref);
+    const ticketForm = page.getByRole('form', { name: 'Create ticket' });
+    await ticketForm.getByLabel('Ticket subject').fill('退货：订单 A1001');
+    await ticketForm.getByRole('button', { name: 'Create ticket' }).click();
+    await ticketForm.getByRole('status').filter({ hasText: /Ticket #\d+ created/ }).waitFor();
+    const ticket = await db().selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    const caller = await db().selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', '+8613900000001').executeTakeFirstOrThrow();
+    expect(ticket).toMatchObject({ subject: '退货：订单 A1001', call_id: call!.id, recording_ref: `ari:call-${call!.id}`, requester_id: caller.id });
+    await page.getByRole('list', { name: 'Earlier tickets' }).getByText('退货：订单 A1001').waitFor();
+
     const transfer = page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('Transfer to').selectOption({ label: 'Group: Phone Support' });
     await transfer.getByRole('button', { name: 'Transfer the call' }).click();

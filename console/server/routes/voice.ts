@@ -4,6 +4,7 @@ import { can } from '../../../core/auth/permissions.js';
 import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
 import type { Db } from '../../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { listTicketsForContact, ticketVisibleTo } from '../../../core/tickets/read.js';
 import { parseFlow, type Flow, type Target } from '../../../core/voice/ivr.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -299,7 +300,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       method: 'get',
       path: '/calls/:id/pop',
       tag: 'call center',
-      summary: "The screen pop for a call: the caller's contact (or none: offer to create one), their conversations on every channel, and their earlier calls",
+      summary: "The screen pop for a call: the caller's contact (or none: offer to create one), their conversations on every channel, earlier tickets, and their earlier calls",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
@@ -331,9 +332,22 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
           .orderBy('started_at', 'desc')
           .limit(20)
           .execute();
+        // Earlier tickets of the caller, those the agent may see.
+        const ticketIds = contact && can(auth.principal, 'tickets.view') ? (await listTicketsForContact(db, tenant.id, contact.id, 20)).map((t) => t.id) : [];
+        const tickets = ticketIds.length
+          ? await db
+              .selectFrom('tickets')
+              .select(['id', 'number', 'subject', 'status', 'created_at'])
+              .where('tenant_id', '=', tenant.id)
+              .where('id', 'in', ticketIds)
+              .where((eb) => ticketVisibleTo(eb, auth.principal))
+              .orderBy('created_at', 'desc')
+              .execute()
+          : [];
         return c.json({
           number,
           contact: contact ?? null,
+          tickets: tickets.map((k) => ({ id: k.id, number: Number(k.number), subject: k.subject, status: k.status, createdAt: iso(k.created_at) })),
           offerCreateContact: !contact || (!contact.name && !contact.email),
           conversations: history.map((h) => ({ id: h.id, kind: h.kind, status: h.status, subject: h.subject, channel: { type: h.channel_type, name: h.channel_name }, createdAt: iso(h.created_at) })),
           earlierCalls: calls.map((k) => ({ id: k.id, direction: k.direction, startedAt: iso(k.started_at), disposition: k.disposition, talkSeconds: k.talk_seconds, agentId: k.agent_id })),

@@ -720,6 +720,10 @@ export const en = {
   'reports.col.slaAchieved': 'SLA achieved',
   'reports.col.slaBreached': 'SLA breached',
   'reports.col.slaAchievedPercent': 'SLA achieved %',
+  'phone.earlierTickets': 'Earlier tickets',
+  'phone.createTicket': 'Create ticket',
+  'phone.ticketSubject': 'Ticket subject',
+  'phone.ticketCreated': 'Ticket #{number} created with the call and its recording.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -722,4 +722,8 @@ export const zh: Record<MessageKey, string> = {
   'reports.col.slaAchieved': 'SLA 达成',
   'reports.col.slaBreached': 'SLA 违约',
   'reports.col.slaAchievedPercent': 'SLA 达成率',
+  'phone.earlierTickets': '历史工单',
+  'phone.createTicket': '创建工单',
+  'phone.ticketSubject': '工单主题',
+  'phone.ticketCreated': '工单 #{number} 已创建，附带通话和录音。',
 };

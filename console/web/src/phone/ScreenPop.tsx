@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { Link } from 'wouter';
 import { useLoad } from '../admin/useLoad.js';
 import { useApi } from '../app/api-context.js';
+import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import type { CallsApi } from './api.js';
@@ -15,6 +16,7 @@ import { dispositionLabel, when } from './format.js';
 export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: string; number: string }) {
   const { t } = useI18n();
   const { contacts } = useApi();
+  const mayTicket = hasPermission(useSignedIn(), 'tickets.edit');
   const load = useCallback(async () => {
     const pop = await api.pop(callId);
     const records = pop.contact ? (await api.businessRecords({ contactId: pop.contact.id })).records : [];
@@ -87,6 +89,19 @@ export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: stri
           ))}
         </ul>
       )}
+      <h3>{t('phone.earlierTickets')}</h3>
+      {pop.tickets.length === 0 ? (
+        <p className="muted">{t('phone.none')}</p>
+      ) : (
+        <ul aria-label={t('phone.earlierTickets')}>
+          {pop.tickets.map((k) => (
+            <li key={k.id}>
+              #{k.number} {k.subject} · {k.status} · {when(k.createdAt)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {mayTicket && <TicketFromCall api={api} callId={callId} onCreated={reload} />}
       <h3>{t('phone.earlierCalls')}</h3>
       {pop.earlierCalls.length === 0 ? (
         <p className="muted">{t('phone.none')}</p>
@@ -112,5 +127,41 @@ export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: stri
         </ul>
       )}
     </section>
+  );
+}
+
+/** A ticket made from the call (during it, or later from the pop history): it carries the caller, the call id and the recording. */
+function TicketFromCall({ api, callId, onCreated }: { api: CallsApi; callId: string; onCreated(): void }) {
+  const { t } = useI18n();
+  const [subject, setSubject] = useState('');
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const create = async () => {
+    setStatus(undefined);
+    try {
+      const ticket = await api.ticketFromCall(callId, subject.trim());
+      setStatus({ ok: true, text: t('phone.ticketCreated', { number: ticket.number }) });
+      setSubject('');
+      onCreated();
+    } catch (caught) {
+      setStatus({ ok: false, text: describeError(caught, t) });
+    }
+  };
+  return (
+    <form
+      aria-label={t('phone.createTicket')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (subject.trim()) void create();
+      }}
+    >
+      <label>
+        {t('phone.ticketSubject')}
+        <input value={subject} onChange={(event) => setSubject(event.target.value)} maxLength={300} />
+      </label>
+      <button type="submit" disabled={!subject.trim()}>
+        {t('phone.createTicket')}
+      </button>
+      {status && <p role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+    </form>
   );
 }

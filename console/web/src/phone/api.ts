@@ -16,6 +16,7 @@ export interface Pop {
   number: string;
   contact: { id: string; name: string | null; email: string | null; phone: string | null; tags: string[] } | null;
   offerCreateContact: boolean;
+  tickets: { id: string; number: number; subject: string; status: string; createdAt: string }[];
   conversations: { id: string; kind: string; status: string; subject: string | null; channel: { type: string; name: string }; createdAt: string }[];
   earlierCalls: { id: string; direction: 'in' | 'out'; startedAt: string; disposition: string | null; talkSeconds: number | null }[];
 }
@@ -122,6 +123,8 @@ export function callsApi(client: ApiClient) {
     importTask: (id: string, csv: string) => client.post<{ imported: number; duplicates: number; errors: { line: number; message: string }[] }>(`/call-tasks/${enc(id)}/import`, { csv }),
     nextTarget: (id: string) => client.post<{ target: CallTaskTarget | null }>(`/call-tasks/${enc(id)}/next`),
     targetResult: (id: string, targetId: string, result: string) => client.post<unknown>(`/call-tasks/${enc(id)}/targets/${enc(targetId)}/result`, { result }),
+    /** A ticket from a call: the server gives it the caller, the call id and the recording. */
+    ticketFromCall: (callId: string, subject: string) => client.post<{ id: string; number: number }>('/tickets', { subject, callId }),
     flows: () => client.get<{ flows: IvrFlow[] }>('/ivr-flows'),
     saveFlow: (flow: { id?: string; name: string; definition: unknown }) =>
       flow.id ? client.put<IvrFlow>(`/ivr-flows/${enc(flow.id)}`, { name: flow.name, definition: flow.definition }) : client.post<IvrFlow>('/ivr-flows', { name: flow.name, definition: flow.definition }),
