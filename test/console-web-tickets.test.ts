@@ -41,7 +41,8 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('tab', { name: /Mine/ }).waitFor();
-  });
+    // A whole Switchboard starts here; on a busy machine that takes a while.
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
