@@ -42,7 +42,7 @@ describe.skipIf(!browserAvailable)('console web app: customers, merge with undo,
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('tab', { name: /Mine/ }).waitFor();
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
