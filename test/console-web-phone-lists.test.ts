@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
     ]).execute();
 
     ({ page } = await newPage(browser));
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     await page.goto(`${server.url}/t/lists-co/sign-in`);
     await page.getByLabel('E-mail').fill('ada@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
