@@ -11,7 +11,13 @@ import { surveyToken } from './token.js';
 export const SURVEYS_QUEUE = 'reports.surveys';
 
 /** Channels that carry no text back to the customer get no survey message (the phone asks by keypad where it can). */
-const NO_TEXT = new Set(['asterisk', 'twilio', 'cti']);
+/** Phone channels carry calls, not written replies: their survey is the keypad prompt, where the platform has one. */
+const NO_TEXT = new Set(['voice-asterisk', 'voice-twilio', 'voice-cti']);
+
+/** Whether a written survey (a link, or the web chat's card) can go out on this type of channel. */
+export function takesWrittenSurvey(channelType: string): boolean {
+  return !NO_TEXT.has(channelType);
+}
 
 export function surveyUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/survey/${token}`;
@@ -59,7 +65,7 @@ export class SurveySender {
     const db = reportDb(this.ctx.database.db);
     if (!(await reportSettings(db, tenantId)).surveysEnabled) return false;
     const channel = await db.selectFrom('channels').select('type').where('tenant_id', '=', tenantId).where('id', '=', conversation.channelId).executeTakeFirst();
-    if (!channel || NO_TEXT.has(channel.type)) return false;
+    if (!channel || !takesWrittenSurvey(channel.type)) return false;
     const url = surveyUrl(this.ctx.config.publicUrl, await surveyToken(this.ctx.config.secretKey, tenantId, conversation.id));
     return db.transaction().execute(async (trx) => {
       const answered = await trx.selectFrom('csat_responses').select('id').where('conversation_id', '=', conversation.id).executeTakeFirst();
