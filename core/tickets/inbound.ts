@@ -44,6 +44,9 @@ export async function customerReplied(db: Db, tenantId: string, message: Message
     const done = await db.transaction().execute(async (trx) => {
       let ticket: Ticket | undefined = await trx.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', ticketId).forUpdate().executeTakeFirst();
       if (!ticket) return false;
+      // A message older than the ticket is the history the ticket was raised from, not a reply to it
+      // (its event can reach this worker after the agent has already made the ticket).
+      if (new Date(message.createdAt) < new Date(ticket.created_at)) return false;
       const comment = await trx
         .insertInto('ticket_comments')
         .values({ tenant_id: tenantId, ticket_id: ticket.id, author_type: 'contact', author_id: conversation.contact_id, public: true, body: messageText(message.parts), message_id: message.id, created_at: now })
