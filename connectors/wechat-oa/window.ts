@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError } from '../../core/connector/errors.js';
+import { batched } from '../../core/db/batch.js';
 import { QUOTA_REACHED, WINDOW_CLOSED } from './api.js';
 import type { WechatOaConfig } from './connector.js';
 
@@ -8,12 +9,31 @@ type Ctx = Pick<ChannelContext<WechatOaConfig>, 'db' | 'channel' | 'config'>;
 
 /**
  * A follower's message (or a menu click, a follow, a QR scan) opens the customer-service reply
- * window anew. The time is WeChat's CreateTime, so a retried delivery changes nothing.
+ * window anew. The time is WeChat's CreateTime, so a retried delivery changes nothing. The pushes
+ * that arrive together are written in one statement (in key order, so two gateways writing the
+ * same followers cannot deadlock); each push is answered only after its window is stored.
  */
-export async function openReplyWindow(ctx: Ctx, openId: string, at: Date): Promise<void> {
-  await ctx.db
+export function openReplyWindow(ctx: Ctx, openId: string, at: Date): Promise<void> {
+  let write = windowWriters.get(ctx.db);
+  if (!write) windowWriters.set(ctx.db, (write = batched((opens) => writeWindows(ctx.db, opens))));
+  return write({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, open_id: openId, opened_at: at });
+}
+
+type WindowOpen = { channel_id: string; tenant_id: string; open_id: string; opened_at: Date };
+const windowWriters = new WeakMap<Ctx['db'], (open: WindowOpen) => Promise<void>>();
+
+async function writeWindows(db: Ctx['db'], opens: WindowOpen[]): Promise<void> {
+  // One row per follower (a statement may not touch a row twice): the latest opening counts.
+  const latest = new Map<string, WindowOpen>();
+  for (const open of opens) {
+    const key = `${open.channel_id} ${open.open_id}`;
+    const seen = latest.get(key);
+    if (!seen || seen.opened_at < open.opened_at) latest.set(key, open);
+  }
+  const rows = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, open]) => ({ ...open, sent: 0 }));
+  await db
     .insertInto('wechat_reply_windows')
-    .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, open_id: openId, opened_at: at, sent: 0 })
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['channel_id', 'open_id']).doUpdateSet({
         opened_at: sql`greatest(wechat_reply_windows.opened_at, excluded.opened_at)`,

@@ -52,6 +52,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BUS_NAMESPACE: optionalNonEmpty(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (at most 40)')),
   BUS_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  GATEWAY_CHANNEL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   INBOUND_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
   BUS_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(5),
   BUS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
@@ -84,6 +85,8 @@ export interface Config {
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dir: string };
   bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic' } | { kind: 'memory' };
   inboundShards: number;
+  /** How long the webhook gateway keeps a channel's opened settings (0: read them per request). */
+  gatewayChannelCacheMs: number;
   retry: { attempts: number; baseDelayMs: number };
   smtp: { url: string; from: string } | { outboxDir: string; from: string };
   connectorPackages: string[];
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'pglite', dir: join(dataDir, 'pglite') },
     bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE } : { kind: 'memory' },
     inboundShards: e.INBOUND_SHARDS,
+    gatewayChannelCacheMs: e.GATEWAY_CHANNEL_CACHE_MS,
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
     connectorPackages: e.CONNECTORS,

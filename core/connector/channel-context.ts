@@ -68,3 +68,37 @@ export async function loadChannelContext(
   if (!connector) return undefined;
   return { connector, ctx: contextFor(deps, connector, row) };
 }
+
+type Loaded = { connector: AnyConnector; ctx: ChannelContext<any> };
+
+/** Channels changed in this process: their cached contexts are dropped at once (see below). */
+const changed = new Set<(channelId: string) => void>();
+
+/** Drops a channel from every cache of this process; called whenever a channel is changed. */
+export function forgetChannel(channelId: string): void {
+  for (const forget of changed) forget(channelId);
+}
+
+/**
+ * `loadChannelContext` for the webhook path, kept for `ttlMs`: a busy channel's row is read, its
+ * secrets opened and its settings parsed once per interval instead of once per request. A change
+ * made in this process (`forgetChannel`) takes effect at once; one made by another process within
+ * `ttlMs`. Only channels that exist are kept, so unknown ids cannot grow the cache.
+ */
+export function cachedChannelContexts(deps: ConnectorDeps, ttlMs: number): (channelId: string) => Promise<Loaded | undefined> {
+  if (ttlMs <= 0) return (id) => loadChannelContext(deps, { id });
+  const cache = new Map<string, { value: Promise<Loaded | undefined>; expires: number }>();
+  changed.add((id) => cache.delete(id));
+  return (id) => {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && hit.expires > now) return hit.value;
+    const value = loadChannelContext(deps, { id });
+    cache.set(id, { value, expires: now + ttlMs });
+    const drop = () => {
+      if (cache.get(id)?.value === value) cache.delete(id);
+    };
+    value.then((found) => found ?? drop(), drop);
+    return value;
+  };
+}

@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
-import { channelSettings, contextFor, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
+import { channelSettings, contextFor, forgetChannel, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
 import { secretFields, type AnyConnector, type ConnectionTest } from './define.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
@@ -82,6 +82,7 @@ export async function updateChannel(
     .where('id', '=', channelId)
     .returningAll()
     .executeTakeFirstOrThrow();
+  forgetChannel(channelId);
   return channelView(deps, connector, updated);
 }
 
@@ -93,6 +94,7 @@ export async function setChannelEnabled(deps: ChannelDeps, tenantId: string, cha
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  forgetChannel(row.id);
   return channelView(deps, deps.registry.require(row.type), updated);
 }
 

@@ -6,7 +6,7 @@ import type { InboundEnvelope } from '../domain/messages.js';
 import { ForbiddenError } from '../errors.js';
 import { busFactories, deleteQueues, eventually, freshDatabase } from '../../test/support/services.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
-import { createChannel, setChannelEnabled } from './channels.js';
+import { createChannel, setChannelEnabled, updateChannel } from './channels.js';
 import { defineConnector } from './define.js';
 import { createHooksApp } from './gateway.js';
 
@@ -57,7 +57,8 @@ for (const factory of busFactories) {
       for (const q of queues) await bus.consume(q, async (d) => void seen.push(d.json()), { prefetch: 10 });
       const tenantId = await seedTenant(database.db);
       channelId = (await createChannel(deps, tenantId, { type: 'echo', name: 'E', config: { token: 'right' } })).channel.id;
-      app = createHooksApp(deps);
+      // A long cache: what a change must show at once is read from the cache, not the database.
+      app = createHooksApp(deps, { channelCacheMs: 60_000 });
     });
     afterAll(async () => {
       await bus.close();
@@ -117,6 +118,17 @@ for (const factory of busFactories) {
       await setChannelEnabled(deps, tenantId, channelId, false);
       expect((await post(JSON.stringify({ id: 'm5', from: 'a', text: 'x' }))).status).toBe(404);
       await setChannelEnabled(deps, tenantId, channelId, true);
+      expect((await post(JSON.stringify({ id: 'm6', from: 'a', text: 'x' }))).status).toBe(200);
+    });
+
+    it('checks a changed secret from the next request on, though the channel is cached', async () => {
+      const deps = testDeps(database.db, bus, [echo]);
+      const tenantId = (await database.db.selectFrom('channels').select('tenant_id').where('id', '=', channelId).executeTakeFirstOrThrow()).tenant_id;
+      expect((await post(JSON.stringify({ id: 'm7', from: 'a', text: 'x' }))).status).toBe(200);
+      await updateChannel(deps, tenantId, channelId, { config: { token: 'rotated' } });
+      expect((await post(JSON.stringify({ id: 'm8', from: 'a', text: 'x' }))).status).toBe(403);
+      expect((await post(JSON.stringify({ id: 'm9', from: 'a', text: 'x' }), 'rotated')).status).toBe(200);
+      await updateChannel(deps, tenantId, channelId, { config: { token: 'right' } });
     });
   });
 }

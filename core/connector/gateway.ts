@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { BusUnavailableError } from '../bus/bus.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.js';
 import { acceptPayloads } from './accept.js';
-import { loadChannelContext, type ConnectorDeps } from './channel-context.js';
+import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
 import type { HookResponse, HttpRoute, RawRequest } from './define.js';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -14,11 +14,12 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
  * signature on the raw bytes, then parse, normalize, publish with a confirm, and only then
  * answer 2xx. A broker failure answers 503 so the provider sends again.
  */
-export function createHooksApp(deps: ConnectorDeps): Hono {
+export function createHooksApp(deps: ConnectorDeps, options: { channelCacheMs?: number } = {}): Hono {
   const app = new Hono();
+  const channels = cachedChannelContexts(deps, options.channelCacheMs ?? 0);
   const handle = async (c: HonoContext) => {
     try {
-      return await answerHook(deps, c);
+      return await answerHook(deps, channels, c);
     } catch (error) {
       return hookError(deps, c, error);
     }
@@ -28,9 +29,9 @@ export function createHooksApp(deps: ConnectorDeps): Hono {
   return app;
 }
 
-async function answerHook(deps: ConnectorDeps, c: HonoContext): Promise<Response> {
+async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cachedChannelContexts>, c: HonoContext): Promise<Response> {
   const channelId = c.req.param('channelId') ?? '';
-  const found = await loadChannelContext(deps, { id: channelId });
+  const found = await channels(channelId);
   const inbound = found?.connector.inbound;
   if (!found || inbound?.kind !== 'http') throw new NotFoundError('channel');
   const { connector, ctx } = found;
