@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Capacity, ConversationKind, Database, PhoneStatus } from '../../core/db/schema.js';
 import type { AgentCandidate } from '../strategies/index.js';
+import type { AssignmentBatch } from './assign.js';
 
 interface PooledAgent {
   id: string;
@@ -30,6 +31,8 @@ export class AgentPool {
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly tenantId: string,
+    /** Where assignments made with this pool write (together, later); none: at once. */
+    readonly batch?: AssignmentBatch,
   ) {}
 
   /** Who could take a conversation of `kind` in `groupId` (any online agent of the tenant when null). */

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
-import { cancelJobs, scheduleJob } from '../timers/jobs.js';
+import { cancelJobs, cancelJobsOf, scheduleJob, scheduleJobs } from '../timers/jobs.js';
 import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
 
@@ -21,7 +21,9 @@ export function routingFields(conversation: Conversation) {
 
 /**
  * Gives a conversation to an agent. The caller holds the conversation's row and the tenant's
- * routing lock and has checked the agent has room (`load` is the agent's load before).
+ * routing lock and has checked the agent has room (`load` is the agent's load before). When the
+ * pool carries an `AssignmentBatch` (the inbound pipeline's), the writes join the batch's and the
+ * conversation is returned as it will be written; the event is recorded now, in decision order.
  */
 export async function assignTo(
   trx: Transaction<Database>,
@@ -32,6 +34,14 @@ export async function assignTo(
   group: Group | undefined,
   pool?: AgentPool,
 ): Promise<Conversation> {
+  const previousAssigneeId = conversation.status === 'assigned' ? conversation.assignee_id : null;
+  pool?.recordAssignment(agent.id, conversation.kind, conversation.contact_id);
+  if (pool?.batch) {
+    const updated: Conversation = { ...conversation, status: 'assigned', assignee_id: agent.id, queued_at: null };
+    pool.batch.add({ conversation: updated, agent, reason, group });
+    events.add(conversation.tenant_id, 'conversation.assigned', { conversation: conversationSnapshot(updated), previousAssigneeId });
+    return updated;
+  }
   const updated = await trx
     .updateTable('conversations')
     .set({
@@ -66,16 +76,106 @@ export async function assignTo(
       capacity: agent.capacity,
     })
     .execute();
-  pool?.recordAssignment(agent.id, conversation.kind, conversation.contact_id);
   await cancelJobs(trx, conversation.id, ['router.overflow', 'router.no_answer']);
   if (group?.no_answer_seconds) {
     await scheduleJob(trx, conversation.tenant_id, 'router.no_answer', { conversationId: conversation.id, agentId: agent.id }, group.no_answer_seconds);
   }
-  events.add(conversation.tenant_id, 'conversation.assigned', {
-    conversation: conversationSnapshot(updated),
-    previousAssigneeId: conversation.status === 'assigned' ? conversation.assignee_id : null,
-  });
+  events.add(conversation.tenant_id, 'conversation.assigned', { conversation: conversationSnapshot(updated), previousAssigneeId });
   return updated;
+}
+
+interface PendingAssignment {
+  /** As it will be written: routed, status assigned, the agent set. */
+  conversation: Conversation;
+  agent: { id: string; load: number; capacity: number };
+  reason: string;
+  group: Group | undefined;
+}
+
+/**
+ * The assignments of one tenant's part of an inbound batch, written together: five statements for
+ * the whole batch (conversations, agents' turn, assignment log, timers cancelled, timers set)
+ * instead of five per assignment. Decisions are still made one by one in memory against the pool,
+ * under the tenant's routing lock, so the rules of ../locking.ts hold unchanged; only the writes
+ * wait, and `flush` must run before anything in the transaction reads what they change (an
+ * agent's load, a conversation's assignee) and before it commits.
+ */
+export class AssignmentBatch {
+  private pending: PendingAssignment[] = [];
+  private readonly written: Conversation[] = [];
+
+  add(assignment: PendingAssignment): void {
+    this.pending.push(assignment);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Writes what is pending; returns every conversation this batch has written so far, as stored. */
+  async flush(trx: Transaction<Database>): Promise<Conversation[]> {
+    const items = this.pending.splice(0);
+    if (items.length === 0) return this.written;
+    const tenantId = items[0]!.conversation.tenant_id;
+    // The ids again as an array: the planner then probes the index once per id, whatever its
+    // statistics say, instead of reading the tenant's conversations to join them to the list.
+    const ids = items.map((i) => i.conversation.id);
+    const rows = sql.join(
+      items.map(({ conversation: c }) => {
+        const f = routingFields(c);
+        return sql`(${c.id}::uuid, ${c.assignee_id}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid)`;
+      }),
+    );
+    const updated = await sql<Conversation>`update conversations c
+      set group_id = v.group_id, required_skills = v.required_skills, priority = v.priority,
+        preferred_agent_id = v.preferred_agent_id, status = 'assigned', assignee_id = v.agent_id,
+        assigned_at = now(), queued_at = null, updated_at = now()
+      from (values ${rows}) as v(id, agent_id, group_id, required_skills, priority, preferred_agent_id)
+      where c.tenant_id = ${tenantId} and c.id = any(${ids}::uuid[]) and c.id = v.id
+      returning c.*`.execute(trx);
+    const byId = new Map(updated.rows.map((row) => [row.id, row]));
+    for (const { conversation } of items) {
+      const row = byId.get(conversation.id);
+      if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being assigned`);
+      this.written.push(row);
+    }
+    // Each agent's turn in the order the batch assigned: later assignments get later times.
+    const turns = new Map<string, number>();
+    items.forEach(({ agent }, order) => turns.set(agent.id, order));
+    const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
+    await sql`update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
+      from (values ${turnRows}) as v(id, turn)
+      where u.tenant_id = ${tenantId} and u.id = any(${[...turns.keys()]}::uuid[]) and u.id = v.id`.execute(trx);
+    await trx
+      .insertInto('assignment_log')
+      .values(
+        items.map(({ conversation, agent, reason }) => ({
+          tenant_id: tenantId,
+          conversation_id: conversation.id,
+          agent_id: agent.id,
+          kind: conversation.kind,
+          action: 'assign' as const,
+          reason,
+          load_after: agent.load + 1,
+          capacity: agent.capacity,
+        })),
+      )
+      .execute();
+    await cancelJobsOf(trx, items.map((i) => i.conversation.id), ['router.overflow', 'router.no_answer']);
+    const timers = items.filter((i) => i.group?.no_answer_seconds);
+    if (timers.length) {
+      await scheduleJobs(
+        trx,
+        timers.map(({ conversation, agent, group }) => ({
+          tenantId,
+          kind: 'router.no_answer' as const,
+          payload: { conversationId: conversation.id, agentId: agent.id },
+          afterSeconds: group!.no_answer_seconds!,
+        })),
+      );
+    }
+    return this.written;
+  }
 }
 
 /**

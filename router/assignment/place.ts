@@ -44,6 +44,8 @@ export async function chooseAgent(
   group: Group | undefined,
   options: PlaceOptions,
 ): Promise<AgentCandidate | undefined> {
+  // The named agent's load is read from the database: this batch's assignments must be there first.
+  if (conversation.preferred_agent_id) await pool.batch?.flush(trx);
   const preferred = await preferredAgent(trx, conversation, options);
   if (preferred) return preferred;
   const strategy = strategyFor(group?.strategy ?? 'round_robin');

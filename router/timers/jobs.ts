@@ -39,3 +39,35 @@ export async function cancelJobs(trx: Transaction<Database>, conversationId: str
     .where('key', 'in', kinds.map((kind) => jobKey(kind, conversationId)))
     .execute();
 }
+
+/** `scheduleJob` for many timers in one statement (each key once). */
+export async function scheduleJobs(
+  trx: Transaction<Database>,
+  jobs: readonly { tenantId: string; kind: RouterJobKind; payload: ConversationJobPayload; afterSeconds: number }[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await trx
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        tenant_id: job.tenantId,
+        kind: job.kind,
+        key: jobKey(job.kind, job.payload.conversationId),
+        run_at: sql<Date>`now() + make_interval(secs => ${job.afterSeconds})`,
+        payload: JSON.stringify(job.payload),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({ run_at: eb.ref('excluded.run_at'), payload: eb.ref('excluded.payload'), attempts: 0, last_error: null })),
+    )
+    .execute();
+}
+
+/** `cancelJobs` for many conversations in one statement. */
+export async function cancelJobsOf(trx: Transaction<Database>, conversationIds: readonly string[], kinds: readonly RouterJobKind[]): Promise<void> {
+  if (kinds.length === 0 || conversationIds.length === 0) return;
+  await trx
+    .deleteFrom('jobs')
+    .where('key', 'in', conversationIds.flatMap((id) => kinds.map((kind) => jobKey(kind, id))))
+    .execute();
+}
