@@ -20,11 +20,23 @@ export async function issueApiKey(db: Db, tenantId: string, channelId: string): 
 }
 
 /**
+ * Keys found live in the last moments, so a busy integration's requests do not each cost a
+ * database round trip: channel and key hash → key id, until when. Only live keys are kept (an
+ * unknown key cannot grow it). A key revoked in this process is dropped at once; one revoked by
+ * another process is refused there within `VERIFIED_MS`.
+ */
+const verified = new Map<string, { keyId: string; until: number }>();
+const VERIFIED_MS = 2000;
+
+/**
  * true when `key` is a live key of the channel. The last use is written at most once a minute:
  * a busy integration must not turn every request into a write on one row.
  */
 export async function verifyApiKey(db: Db, channelId: string, key: string): Promise<boolean> {
   if (!key.startsWith('sbk_') || key.length > 100) return false;
+  const cacheKey = `${channelId}:${hashKey(key)}`;
+  const hit = verified.get(cacheKey);
+  if (hit && hit.until > Date.now()) return true;
   const row = await db
     .selectFrom('channel_api_keys')
     .select(['id', 'last_used_at'])
@@ -32,10 +44,15 @@ export async function verifyApiKey(db: Db, channelId: string, key: string): Prom
     .where('channel_id', '=', channelId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row) return false;
+  if (!row) {
+    verified.delete(cacheKey);
+    return false;
+  }
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('channel_api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }
+  if (verified.size >= 10_000) for (const [k, v] of verified) if (v.until <= Date.now()) verified.delete(k);
+  verified.set(cacheKey, { keyId: row.id, until: Date.now() + VERIFIED_MS });
   return true;
 }
 
@@ -48,6 +65,7 @@ export async function revokeApiKey(db: Db, tenantId: string, channelId: string, 
     .where('id', '=', keyId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  for (const [k, v] of verified) if (v.keyId === keyId) verified.delete(k);
   return result.numUpdatedRows > 0n;
 }
 
