@@ -4,8 +4,11 @@ export type Settlement = { delivery: Delivery; outcome: 'ack' } | { delivery: De
 
 /**
  * Collects pushed deliveries into batches and hands them to the handler one batch at a time, in
- * arrival order, so a shard's order is kept. Both bus implementations use it; they differ only
- * in how a settlement reaches the broker.
+ * arrival order, so a shard's order is kept. A batch is cut only when the handler is free: what
+ * arrives while it works waits and goes in the next batch whole (up to `batchSize`), so batches
+ * grow with the load instead of queueing up as many small ones, each paying a transaction. When
+ * idle, the first delivery waits up to `maxWaitMs` for company. Both bus implementations use it;
+ * they differ only in how a settlement reaches the broker.
  */
 export class Batcher {
   private pending: Delivery[] = [];
@@ -13,6 +16,8 @@ export class Batcher {
   private running: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private closed = false;
+  /** A batch is with the handler: the next is cut when it is done. */
+  private working = false;
 
   constructor(
     private readonly handler: BatchHandler,
@@ -25,6 +30,7 @@ export class Batcher {
   push(delivery: Delivery): void {
     if (this.closed) return;
     this.pending.push(delivery);
+    if (this.working) return;
     if (this.pending.length >= this.batchSize) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.maxWaitMs);
   }
@@ -51,11 +57,15 @@ export class Batcher {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
+    if (this.working || this.closed || this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.batchSize);
     this.inFlight += batch.length;
-    this.running = this.running.then(() => this.run(batch));
-    if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), this.maxWaitMs);
+    this.working = true;
+    this.running = this.run(batch).finally(() => {
+      this.working = false;
+      // What came meanwhile has waited for as long as this batch took: it goes now.
+      this.flush();
+    });
   }
 
   private async run(batch: Delivery[]): Promise<void> {
