@@ -13,7 +13,7 @@ export interface ConnectorDeps {
   db: Db;
   bus: Bus;
   logger: Logger;
-  config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'>;
+  config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'> & Partial<Pick<Config, 'gatewayChannelCacheMs'>>;
   registry: ConnectorRegistry;
 }
 

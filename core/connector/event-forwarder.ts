@@ -1,6 +1,6 @@
 import type { Consumer } from '../bus/bus.js';
 import type { EventEnvelope } from '../outbox/outbox.js';
-import { loadChannelContext, type ConnectorDeps } from './channel-context.js';
+import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
 import { ConnectorError } from './errors.js';
 
 export const connectorEventsQueue = (type: string) => `connector-events.${type}`;
@@ -12,6 +12,8 @@ export const connectorEventsQueue = (type: string) => `connector-events.${type}`
  */
 export async function startEventForwarders(deps: ConnectorDeps): Promise<{ stop(): Promise<void> }> {
   const consumers: Consumer[] = [];
+  // Every event is offered to every forwarding connector: the channel's row is read once a while, not per event and connector.
+  const channels = cachedChannelContexts(deps, deps.config.gatewayChannelCacheMs ?? 0);
   for (const connector of deps.registry.list()) {
     const forwarding = connector.events;
     if (!forwarding) continue;
@@ -28,7 +30,7 @@ export async function startEventForwarders(deps: ConnectorDeps): Promise<{ stop(
           const event = delivery.json<EventEnvelope>();
           const channelId = (event.payload.conversation as { channelId?: string } | undefined)?.channelId;
           if (!channelId) return;
-          const found = await loadChannelContext(deps, { id: channelId });
+          const found = await channels(channelId);
           if (found?.connector.type !== connector.type) return;
           try {
             await forwarding.handle({ id: event.id, kind: event.kind, payload: event.payload, at: event.at }, found.ctx);
