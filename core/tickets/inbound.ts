@@ -26,18 +26,22 @@ export function messageText(parts: MessageView['parts']): string {
  */
 export async function customerReplied(db: Db, tenantId: string, message: MessageView, now: Date): Promise<string[]> {
   if (message.direction !== 'in' || message.private) return [];
-  const conversation = await db.selectFrom('conversations').select(['id', 'channel_id', 'contact_id', 'thread_key']).where('tenant_id', '=', tenantId).where('id', '=', message.conversationId).executeTakeFirst();
-  if (!conversation) return [];
+  // One statement: the message's conversation, and the tickets that follow it or its thread.
   const linked = await db
-    .selectFrom('tickets')
-    .innerJoin('conversations as c', 'c.id', 'tickets.conversation_id')
-    .select(['tickets.id', 'tickets.merged_into_id'])
+    .selectFrom('conversations as m')
+    .innerJoin('conversations as c', (join) =>
+      join.onRef('c.channel_id', '=', 'm.channel_id').onRef('c.contact_id', '=', 'm.contact_id').onRef('c.thread_key', '=', 'm.thread_key'),
+    )
+    .innerJoin('tickets', 'tickets.conversation_id', 'c.id')
+    .select(['tickets.id', 'tickets.merged_into_id', 'm.contact_id'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', message.conversationId)
+    .where('c.tenant_id', '=', tenantId)
     .where('tickets.tenant_id', '=', tenantId)
-    .where('c.channel_id', '=', conversation.channel_id)
-    .where('c.contact_id', '=', conversation.contact_id)
-    .where('c.thread_key', '=', conversation.thread_key)
-    .where((eb) => eb.or([eb('c.id', '=', conversation.id), eb('c.kind', '=', 'email')]))
+    .where((eb) => eb.or([eb('c.id', '=', eb.ref('m.id')), eb('c.kind', '=', 'email')]))
     .execute();
+  if (linked.length === 0) return [];
+  const contactId = linked[0]!.contact_id;
   const targets = [...new Set(linked.map((t) => t.merged_into_id ?? t.id))];
   const landed: string[] = [];
   for (const ticketId of targets) {
@@ -49,7 +53,7 @@ export async function customerReplied(db: Db, tenantId: string, message: Message
       if (new Date(message.createdAt) < new Date(ticket.created_at)) return false;
       const comment = await trx
         .insertInto('ticket_comments')
-        .values({ tenant_id: tenantId, ticket_id: ticket.id, author_type: 'contact', author_id: conversation.contact_id, public: true, body: messageText(message.parts), message_id: message.id, created_at: now })
+        .values({ tenant_id: tenantId, ticket_id: ticket.id, author_type: 'contact', author_id: contactId, public: true, body: messageText(message.parts), message_id: message.id, created_at: now })
         .onConflict((oc) => oc.columns(['ticket_id', 'message_id']).where('message_id', 'is not', null).doNothing())
         .returning('id')
         .executeTakeFirst();
