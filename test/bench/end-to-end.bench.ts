@@ -24,6 +24,7 @@ import { createChannel } from '../../core/connector/channels.js';
 import { loadConnectors } from '../../core/connector/registry.js';
 import { openDatabase } from '../../core/db/database.js';
 import { measureRawBroker } from './lib/raw-broker.js';
+import { purgeNamespace } from './lib/purge.js';
 import { addAgent, addGroup, setDefaultGroup, type World } from '../support/router-world.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -311,6 +312,7 @@ const payloadSize = Buffer.byteLength(JSON.stringify({ clientMessageId: 'tp-0000
 let exitCode = 0;
 try {
   await adminQuery(`CREATE DATABASE ${dbName}`);
+  await purgeNamespace(AMQP_URL, NAMESPACE, log);
   log(`database ${dbName}; raw broker ceiling first`);
   const raw = await withTimeout(
     measureRawBroker({ url: AMQP_URL, messages: Math.min(Math.max(MESSAGES, 5000), 20_000), payload: Buffer.alloc(payloadSize, 'x') }),
