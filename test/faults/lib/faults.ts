@@ -260,10 +260,20 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       }
       unaccepted++;
     };
+    const faults = [...(options.faults ?? [])].sort((a, b) => a.at - b.at);
     let sent = 0;
+    // A fault is injected at its point of the stream even when the stream outruns the fault before
+    // it (a router restart takes a while): sending stops a little past the next fault's point
+    // until that fault has begun, so no fault is left for after the stream.
+    let begun = 0;
+    const beforeNextFault = () => {
+      const next = faults[begun];
+      return next ? Math.ceil(next.at * options.messages) + Math.min(inFlight, customers) : Number.POSITIVE_INFINITY;
+    };
     const lane = async () => {
       for (let customer = nextLane++; customer < customers; customer = nextLane++) {
         for (let seq = 0; seq < perCustomer; seq++) {
+          while (sent >= beforeNextFault()) await sleep(20);
           if (sent >= options.messages) return;
           sent++;
           const id = `m-c${customer}-${seq}`;
@@ -285,13 +295,13 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         if (accepted.size > entry.accepted) entry.acceptMs = Date.now() - entry.back.getTime();
       })();
     };
-    const faults = [...(options.faults ?? [])].sort((a, b) => a.at - b.at);
     let streaming = true;
     const injecting = (async () => {
       for (const fault of faults) {
-        while (streaming && accepted.size < fault.at * options.messages) await sleep(50);
+        while (streaming && accepted.size + unaccepted < fault.at * options.messages) await sleep(50);
         if (!streaming) break;
         const at = accepted.size;
+        begun++;
         log(`${options.name}: ${fault.kind} at ${at} accepted`);
         if (fault.kind === 'kill-router') {
           await kill('router-a');
