@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReport } from '../reports/queries/reports.js';
 import { refreshRange } from '../reports/rollup/refresh.js';
+import { FakeAri } from './fakes/ari.js';
 import { FakeTwilio, type TwimlVerb } from './fakes/twilio.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
@@ -17,6 +18,8 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
   let company: Awaited<ReturnType<typeof callCenterCompany>>;
   let surveyed: string;
   let plain: string;
+  const ari = new FakeAri();
+  let asterisk: string;
   const hook = (channelId: string, path: string) => `${PUBLIC_URL}/hooks/${channelId}/twilio${path}`;
   const base = (callSid: string) => ({ AccountSid: ACCOUNT, CallSid: callSid, From: '+8613700000009', To: '+8610000009', Direction: 'inbound', ApiVersion: '2010-04-01' });
   const find = (twiml: TwimlVerb[], verb: string) => twiml.find((v) => v.verb === verb);
@@ -31,11 +34,22 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
     const settings = { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: twilio.apiUrl, holdLoopSeconds: 1, defaultGroupId: company.sales };
     surveyed = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', { ...settings, satisfactionSurvey: true });
     plain = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', settings);
+    await ari.start();
+    asterisk = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', {
+      ariUrl: ari.url,
+      ariUser: 'asterisk',
+      ariPassword: 'ari-secret',
+      defaultGroupId: company.sales,
+      satisfactionSurvey: true,
+      surveyPrompt: { type: 'sound', media: 'custom/rate-this-call' },
+    });
+    await waitFor(() => ari.connected === 1, 15_000);
   }, 60_000);
 
   afterAll(async () => {
     await center?.stop();
     await twilio?.stop();
+    await ari.stop();
   });
 
   /** A call comes in, waits, Carol is rung and answers, talks, and hangs up: returns the TwiML the caller gets next. */
@@ -119,5 +133,27 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
     const ended = await hangUp(plain, plainSid);
     expect(await responses(ended.id)).toEqual([]);
     expect(await timeline(center.db, (await callRow(center.db, plain, plainSid))!.id)).not.toContain('survey');
+  }, 40_000);
+
+  it('on Asterisk plays the survey sound to the caller left in the bridge and takes the DTMF key', async () => {
+    const played = (id: string) => ari.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${id}/play/`)).map((r) => r.query.media);
+    const callId = ari.incomingCall('+8613800000077');
+    const leg = await waitFor(() => ari.ringing('PJSIP/carol@pbx.example')[0], 15_000);
+    ari.answer(leg.id);
+    await waitFor(async () => (await callRow(center.db, asterisk, callId))?.state === 'answered');
+    // Carol hangs up her phone: the caller stays and hears the question.
+    ari.hangup(leg.id);
+    await waitFor(() => played(callId).includes('sound:custom/rate-this-call'), 10_000);
+    expect(ari.channels.has(callId)).toBe(true);
+    ari.pressKey(callId, '2');
+    await waitFor(() => !ari.channels.has(callId), 10_000);
+    const conversation = await waitFor(async () => {
+      const c = await callConversation(center.db, asterisk, callId);
+      return c?.status === 'resolved' ? c : undefined;
+    });
+    expect(await responses(conversation.id)).toEqual([expect.objectContaining({ rating: 2, via: 'dtmf', agent_id: company.agents.Carol })]);
+    const ended = (await callRow(center.db, asterisk, callId))!;
+    expect(ended).toMatchObject({ state: 'ended', disposition: 'answered' });
+    expect(await timeline(center.db, ended.id)).toEqual(['started', 'queued', 'ringing', 'answered', 'agent_hung_up', 'survey', 'rated', 'ended']);
   }, 40_000);
 });
