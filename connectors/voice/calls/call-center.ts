@@ -12,7 +12,7 @@ import { agentEndpoint } from './agents.js';
 import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
 import { callSignal, type CallSignal } from './signals.js';
-import { offerSurvey, SURVEY_MENU, surveyAnswered, surveyMenu } from './survey.js';
+import { offerSurvey, SURVEY_MENU, surveyAnswered, surveyAnsweredAgain, surveyMenu } from './survey.js';
 import { CALLBACK_MENU, callbackOfferAnswered } from './waiting.js';
 import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
 
@@ -85,6 +85,7 @@ export async function keyPressed(ctx: Ctx, providerCallId: string, key: string |
     // A key for a menu the caller already left changes nothing. A webhook's retry (it names the
     // menu) is answered again, with what was said then: the first answer may not have reached the bus.
     if (call && call.state !== 'ivr' && options.webhook) return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
+    if (call && options.webhook && menuId === SURVEY_MENU && call.ivr_menu !== SURVEY_MENU) return surveyAnsweredAgain(trx, ctx, call);
     if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
     if (call.ivr_menu === CALLBACK_MENU) {
       await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: CALLBACK_MENU, ...(key === null ? {} : { key }) });

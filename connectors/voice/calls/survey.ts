@@ -62,3 +62,14 @@ export async function surveyAnswered(trx: Transaction<Database>, ctx: Ctx, call:
   await logCallEvent(trx, call, 'rated', { rating });
   return { call: updated, instructions: [{ op: 'hangup', prompt: localized(ctx, THANKS, THANKS_ZH) }], signals: [callSignal(updated, 'call.rated', { rating })] };
 }
+
+/**
+ * The platform asks again about the survey key (a webhook's retry): the first answer may not have
+ * reached the bus, so the rating is raised again (its signal id is the same: stored once).
+ */
+export async function surveyAnsweredAgain(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Reaction> {
+  const rated = await trx.selectFrom('call_events').select('detail').where('call_id', '=', call.id).where('kind', '=', 'rated').executeTakeFirst();
+  const rating = (rated?.detail as { rating?: unknown } | undefined)?.rating;
+  if (typeof rating !== 'number') return { call, instructions: [{ op: 'hangup' }], signals: [] };
+  return { call, instructions: [{ op: 'hangup', prompt: localized(ctx, THANKS, THANKS_ZH) }], signals: [callSignal(call, 'call.rated', { rating })] };
+}
