@@ -14,14 +14,6 @@ export function webhookSecret(ctx: Pick<ChannelContext<unknown>, 'secretKey' | '
   return createHmac('sha256', ctx.secretKey).update(`telegram-webhook:${ctx.channel.id}`).digest('base64url');
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ValidationError('the body is not valid JSON');
-  }
-}
-
 export const telegramRoutes: HttpRoute<TelegramConfig>[] = [
   {
     method: 'POST',
@@ -32,30 +24,23 @@ export const telegramRoutes: HttpRoute<TelegramConfig>[] = [
       if (!token) throw new UnauthorizedError('the X-Telegram-Bot-Api-Secret-Token header is missing');
       if (!safeEqual(token, webhookSecret(ctx))) throw new ForbiddenError('the secret token does not match');
     },
-    handle: (request) => ({ payloads: [parseJson(request.body)], respond: () => ({ status: 200, body: { ok: true } }) }),
+    handle(request) {
+      try {
+        return { payloads: [JSON.parse(request.body.toString('utf8'))], respond: () => ({ status: 200, body: { ok: true } }) };
+      } catch {
+        throw new ValidationError('the body is not valid JSON');
+      }
+    },
   },
 ];
 
 const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
-/**
- * Beside the webhook route, for each enabled channel: in webhook mode, register the webhook
- * (with its secret) and wait; in polling mode, remove any webhook and long-poll getUpdates,
- * saving the offset only after the bus confirmed the updates. Failures back off up to a minute.
- */
+/** Beside the webhook route, for each enabled channel: set and watch the webhook, or poll getUpdates. Failures back off up to a minute. */
 export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<void> {
   for (let failures = 0; !ctx.signal.aborted; ) {
     try {
-      if (ctx.config.mode === 'webhook') {
-        const url = `${ctx.publicUrl}/hooks/${ctx.channel.id}`;
-        await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
-        ctx.logger.info({ url }, 'Telegram webhook set');
-        failures = 0;
-        await watchWebhook(ctx, url);
-      } else {
-        await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
-        await poll(ctx, () => (failures = 0));
-      }
+      await (ctx.config.mode === 'webhook' ? watchWebhook : poll)(ctx, () => (failures = 0));
     } catch (error) {
       if (ctx.signal.aborted) return;
       failures++;
@@ -66,8 +51,12 @@ export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<voi
   }
 }
 
-/** Telegram reports delivery problems only through getWebhookInfo; another installation using the same bot shows as another URL. */
-async function watchWebhook(ctx: PullContext<TelegramConfig>, url: string): Promise<void> {
+/** Sets the webhook, then watches it: Telegram reports delivery problems only through getWebhookInfo; another installation using the same bot shows as another URL. */
+async function watchWebhook(ctx: PullContext<TelegramConfig>, succeeded: () => void): Promise<void> {
+  const url = `${ctx.publicUrl}/hooks/${ctx.channel.id}`;
+  await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
+  ctx.logger.info({ url }, 'Telegram webhook set');
+  succeeded();
   const every = ctx.config.webhookCheckSeconds * 1000;
   while (!ctx.signal.aborted) {
     await sleep(every, ctx.signal);
@@ -78,29 +67,25 @@ async function watchWebhook(ctx: PullContext<TelegramConfig>, url: string): Prom
   }
 }
 
+/** Removes any webhook (Telegram serves getUpdates only without one), then long-polls, saving the offset only after the bus confirmed the updates. */
 async function poll(ctx: PullContext<TelegramConfig>, succeeded: () => void): Promise<void> {
+  await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
   let offset = Number((await ctx.cursor.load()).offset ?? 0);
   while (!ctx.signal.aborted) {
-    const updates = await callBot<{ update_id: number }[]>(
-      ctx.config,
-      'getUpdates',
-      { offset, timeout: ctx.config.pollTimeoutSeconds, allowed_updates: ALLOWED_UPDATES },
-      { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 },
-    );
+    const params = { offset, timeout: ctx.config.pollTimeoutSeconds, allowed_updates: ALLOWED_UPDATES };
+    const updates = await callBot<{ update_id: number }[]>(ctx.config, 'getUpdates', params, { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 });
     succeeded();
     if (updates.length === 0) continue;
-    try {
-      await ctx.accept(updates);
-    } catch (error) {
+    // One malformed update must not stop the channel: take the others, skip it with a warning.
+    await ctx.accept(updates).catch(async (error: unknown) => {
       if (!(error instanceof ValidationError)) throw error;
-      // One malformed update must not stop the channel: take the others, skip it with a warning.
       for (const update of updates) {
         await ctx.accept([update]).catch((e: unknown) => {
           if (!(e instanceof ValidationError)) throw e;
           ctx.logger.warn({ updateId: update.update_id, err: e.message }, 'Telegram update skipped: not a valid message');
         });
       }
-    }
+    });
     offset = Math.max(...updates.map((u) => u.update_id)) + 1;
     await ctx.cursor.save({ offset });
   }

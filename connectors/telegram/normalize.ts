@@ -23,9 +23,10 @@ const message = z.object({
 /** The updates Switchboard asks Telegram for (setWebhook / getUpdates `allowed_updates`). */
 export const ALLOWED_UPDATES = ['message', 'edited_message'];
 
-export const updateSchema = z.object({ update_id: z.number().int().nonnegative(), message: message.optional(), edited_message: message.optional() });
+/** Telegram's media fields: the kind each becomes, and a name for a file sent without one. */
+const MEDIA = [['photo', 'image', 'photo.jpg'], ['document', 'file', 'document'], ['voice', 'audio', 'voice.ogg'], ['audio', 'audio', 'audio'], ['video', 'video', 'video.mp4']] as const;
 
-type TelegramMessage = z.infer<typeof message>;
+export const updateSchema = z.object({ update_id: z.number().int().nonnegative(), message: message.optional(), edited_message: message.optional() });
 
 /**
  * One Bot API update → the customer's message. A chat's message id is the dedupe key, so a
@@ -41,36 +42,21 @@ export async function normalizeUpdate(payload: unknown, ctx: ChannelContext<Tele
   const parts = await contentOf(m, ctx, chatId);
   if (edited) parts.unshift({ type: 'event', name: 'message.edited', data: { externalId: original, editedAt: new Date((m.edit_date ?? m.date) * 1000).toISOString() } });
   const displayName = [m.chat.first_name ?? m.from?.first_name, m.chat.last_name ?? m.from?.last_name].filter(Boolean).join(' ') || m.chat.title;
-  return [
-    {
-      externalId: edited ? `${original}:edit:${m.edit_date ?? update.update_id}` : original,
-      sender: { externalId: chatId, displayName, attributes: { telegramUserId: m.from?.id, username: m.from?.username, chatType: m.chat.type } },
-      parts,
-      sentAt: new Date(m.date * 1000).toISOString(),
-      language: m.from?.language_code,
-      raw: payload,
-    },
-  ];
+  const sender = { externalId: chatId, displayName, attributes: { telegramUserId: m.from?.id, username: m.from?.username, chatType: m.chat.type } };
+  const externalId = edited ? `${original}:edit:${m.edit_date ?? update.update_id}` : original;
+  return [{ externalId, sender, parts, sentAt: new Date(m.date * 1000).toISOString(), language: m.from?.language_code, raw: payload }];
 }
 
-async function contentOf(m: TelegramMessage, ctx: ChannelContext<TelegramConfig>, owner: string): Promise<ContentPart[]> {
+async function contentOf(m: z.infer<typeof message>, ctx: ChannelContext<TelegramConfig>, owner: string): Promise<ContentPart[]> {
   const parts: ContentPart[] = [];
   if (m.text !== undefined) parts.push({ type: 'text', text: m.text });
-  const media = async (type: 'image' | 'file' | 'audio' | 'video', f: z.infer<typeof file>, fallbackName: string) => {
-    const attachmentId = await storeTelegramFile(ctx, f, owner, fallbackName);
-    parts.push({ type, attachmentId, providerId: f.file_id, name: f.file_name, mimeType: f.mime_type, size: f.file_size, caption: m.caption });
-  };
-  // Telegram sends a photo in several sizes, the largest last.
-  if (m.photo) await media('image', m.photo[m.photo.length - 1]!, 'photo.jpg');
-  if (m.document) await media('file', m.document, 'document');
-  if (m.voice) await media('audio', m.voice, 'voice.ogg');
-  if (m.audio) await media('audio', m.audio, 'audio');
-  if (m.video) await media('video', m.video, 'video.mp4');
-  if (m.location) parts.push({ type: 'location', ...m.location });
-  if (m.contact) {
-    const c = m.contact;
-    parts.push({ type: 'text', text: `Shared a contact: ${[c.first_name, c.last_name].filter(Boolean).join(' ')}, ${c.phone_number}` });
+  for (const [field, type, fallbackName] of MEDIA) {
+    // Telegram sends a photo in several sizes, the largest last.
+    const f = field === 'photo' ? m.photo?.at(-1) : m[field];
+    if (f) parts.push({ type, attachmentId: await storeTelegramFile(ctx, f, owner, fallbackName), providerId: f.file_id, name: f.file_name, mimeType: f.mime_type, size: f.file_size, caption: m.caption });
   }
+  if (m.location) parts.push({ type: 'location', ...m.location });
+  if (m.contact) parts.push({ type: 'text', text: `Shared a contact: ${[m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ')}, ${m.contact.phone_number}` });
   if (parts.length === 0) parts.push({ type: 'event', name: 'message.unsupported', data: { note: 'a kind of Telegram message Switchboard does not show (a sticker, a poll, …)' } });
   return parts;
 }

@@ -24,46 +24,31 @@ export async function sendToTelegram(outbound: OutboundEnvelope, ctx: Ctx): Prom
   return `${chatId}:${last.message_id}`;
 }
 
-async function sendPart(ctx: Ctx, chatId: string, part: ContentPart): Promise<SentMessage> {
-  switch (part.type) {
-    case 'text':
-    case 'link': {
-      const text = part.type === 'text' ? part.text : [part.title, part.url].filter(Boolean).join('\n');
-      // A link is previewed under its text, as Telegram's own clients do.
-      const preview = part.type === 'link' ? { link_preview_options: { url: part.url } } : {};
-      let sent: SentMessage | undefined;
-      for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) {
-        sent = await callBot<SentMessage>(ctx.config, 'sendMessage', { chat_id: chatId, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
-      }
-      return sent;
-    }
-    case 'location':
-      return callBot(ctx.config, 'sendLocation', { chat_id: chatId, latitude: part.latitude, longitude: part.longitude });
-    case 'event':
-      throw ConnectorError.permanent(`Telegram cannot show the event "${part.name}"`, 'unsupported');
-    default:
-      return sendMedia(ctx, chatId, part);
-  }
+async function sendPart(ctx: Ctx, chat_id: string, part: ContentPart): Promise<SentMessage> {
+  if (part.type === 'event') throw ConnectorError.permanent(`Telegram cannot show the event "${part.name}"`, 'unsupported');
+  if (part.type === 'location') return callBot(ctx.config, 'sendLocation', { chat_id, latitude: part.latitude, longitude: part.longitude });
+  if (part.type !== 'text' && part.type !== 'link') return sendMedia(ctx, chat_id, part);
+  const text = part.type === 'text' ? part.text : [part.title, part.url].filter(Boolean).join('\n');
+  // A link is previewed under its text, as Telegram's own clients do.
+  const preview = part.type === 'link' ? { link_preview_options: { url: part.url } } : {};
+  let sent: SentMessage | undefined;
+  for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) sent = await callBot<SentMessage>(ctx.config, 'sendMessage', { chat_id, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
+  return sent;
 }
 
-async function sendMedia(ctx: Ctx, chatId: string, part: Extract<ContentPart, { type: 'image' | 'file' | 'audio' | 'video' }>): Promise<SentMessage> {
+async function sendMedia(ctx: Ctx, chat_id: string, part: Extract<ContentPart, { type: 'image' | 'file' | 'audio' | 'video' }>): Promise<SentMessage> {
+  // A caption Telegram would refuse goes as a text after the media.
   const caption = part.caption && part.caption.length <= CAPTION_LIMIT ? part.caption : undefined;
   let [method, field]: readonly [string, string] = MEDIA[part.type];
-  let sent: SentMessage;
+  let media: string | File | undefined = part.url || part.providerId;
   if (part.attachmentId) {
     const { file, bytes } = await ctx.attachments.read(part.attachmentId);
     // Telegram takes photos up to 10 MB; a larger picture goes as a document.
     if (part.type === 'image' && bytes.length > PHOTO_LIMIT) [method, field] = MEDIA.file;
-    const form = new FormData();
-    form.set('chat_id', chatId);
-    if (caption) form.set('caption', caption);
-    form.set(field, new Blob([new Uint8Array(bytes)], { type: file.mimeType }), file.name);
-    sent = await callBot(ctx.config, method, form, { timeoutMs: 120_000 });
-  } else if (part.url || part.providerId) {
-    sent = await callBot(ctx.config, method, { chat_id: chatId, [field]: part.url ?? part.providerId, ...(caption ? { caption } : {}) });
-  } else {
-    throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
+    media = new File([new Uint8Array(bytes)], file.name, { type: file.mimeType });
   }
-  if (part.caption && !caption) return sendPart(ctx, chatId, { type: 'text', text: part.caption });
+  if (!media) throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
+  const sent = await callBot<SentMessage>(ctx.config, method, { chat_id, caption, [field]: media });
+  if (part.caption && !caption) return sendPart(ctx, chat_id, { type: 'text', text: part.caption });
   return sent;
 }

@@ -19,10 +19,8 @@ const EXPLAINED: Record<number, string> = {
   368: 'The number is temporarily blocked for policy violations',
 };
 
-const reach = (url: string, init: RequestInit) =>
-  fetch(url, init).catch((error: unknown) => {
-    throw errorForNetwork(error, 'WhatsApp');
-  });
+/** fetch, with a network failure turned into a retryable ConnectorError. */
+const reach = (url: string, init: RequestInit) => fetch(url, init).catch((error: unknown) => Promise.reject(errorForNetwork(error, 'WhatsApp')));
 
 /** The words the agent reads for a Graph error code. */
 export const describeFailure = (code: number | undefined, message: string) =>
@@ -36,24 +34,31 @@ export function graphError(code: number | undefined, message: string, status = 4
 
 /** One Graph call with the channel's token; JSON in and out. */
 export async function graph<T>(ctx: Ctx, path: string, init: { json?: unknown; form?: FormData } = {}): Promise<T> {
-  const response = await reach(`${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, {
-    method: init.json || init.form ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${ctx.config.accessToken}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
-    body: init.form ?? (init.json ? JSON.stringify(init.json) : undefined),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
-  if (response.ok) return body as T;
-  throw graphError(body.error?.code, body.error?.error_data?.details ?? body.error?.message ?? `HTTP ${response.status}`, response.status);
+  const body = init.form ?? (init.json ? JSON.stringify(init.json) : undefined);
+  const headers = { authorization: `Bearer ${ctx.config.accessToken}`, ...(init.json ? { 'content-type': 'application/json' } : {}) };
+  const response = await reach(`${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, { method: body ? 'POST' : 'GET', headers, body, signal: AbortSignal.timeout(60_000) });
+  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
+  if (response.ok) return answer as T;
+  throw graphError(answer.error?.code, answer.error?.error_data?.details ?? answer.error?.message ?? `HTTP ${response.status}`, response.status);
 }
 
-/** A media id → its bytes: the media URL first, then the file, both with the token. */
-export async function downloadMedia(ctx: Ctx, id: string): Promise<{ bytes: Buffer; mimeType: string } | undefined> {
-  const info = await graph<{ url: string; mime_type: string; file_size?: number }>(ctx, encodeURIComponent(id));
-  if ((info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-  const response = await reach(info.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, signal: AbortSignal.timeout(120_000) });
-  if (!response.ok) throw graphError(undefined, `media download answered ${response.status}`, response.status);
-  return { bytes: Buffer.from(await response.arrayBuffer()), mimeType: info.mime_type };
+/**
+ * A media id → the attachment store: the media URL first, then the file, both with the token.
+ * A file WhatsApp will not serve stays a reference; a transient failure makes Meta send again.
+ */
+export async function storeMedia(ctx: ChannelContext<WhatsAppConfig>, id: string, owner: string, name: string): Promise<string | undefined> {
+  try {
+    const info = await graph<{ url: string; mime_type: string; file_size?: number }>(ctx, encodeURIComponent(id));
+    if ((info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
+    const response = await reach(info.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, signal: AbortSignal.timeout(120_000) });
+    if (!response.ok) throw graphError(undefined, `media download answered ${response.status}`, response.status);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return (await ctx.attachments.put({ owner, name, bytes, declaredType: info.mime_type, maxBytes: ctx.config.maxFileBytes })).id;
+  } catch (error) {
+    if (!(error instanceof ConnectorError) || error.retryable) throw error;
+    ctx.logger.warn({ mediaId: id, err: error.message }, 'WhatsApp media not downloaded; kept as a reference');
+    return undefined;
+  }
 }
 
 type Template = { name: string; language: string; category: string; components: unknown[] };
@@ -61,6 +66,5 @@ type Template = { name: string; language: string; category: string; components: 
 /** The account's approved message templates, for the reply box outside the 24-hour window. */
 export async function listTemplates(ctx: Ctx): Promise<Template[]> {
   if (!ctx.config.businessAccountId) throw ConnectorError.permanent('set the WhatsApp Business Account id to list templates', 'no_waba');
-  const fields = 'name,language,status,category,components';
-  return (await graph<{ data: Template[] }>(ctx, `${ctx.config.businessAccountId}/message_templates?status=APPROVED&limit=100&fields=${fields}`)).data;
+  return (await graph<{ data: Template[] }>(ctx, `${ctx.config.businessAccountId}/message_templates?status=APPROVED&limit=100&fields=name,language,status,category,components`)).data;
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { ChannelContext } from '../../core/connector/define.js';
-import { ConnectorError } from '../../core/connector/errors.js';
 import type { ContentPart, InboundMessage } from '../../core/domain/messages.js';
-import { downloadMedia } from './api.js';
+import { storeMedia } from './api.js';
 import type { WhatsAppConfig } from './connector.js';
 
 const media = z.object({ id: z.string().min(1), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
@@ -31,34 +30,13 @@ export async function normalizeWhatsApp(payload: unknown, ctx: ChannelContext<Wh
   if (m.text) parts.push({ type: 'text', text: m.text.body });
   for (const key of Object.keys(MEDIA_KIND) as (keyof typeof MEDIA_KIND)[]) {
     const file = m[key];
-    if (file) parts.push({ type: MEDIA_KIND[key], providerId: file.id, mimeType: file.mime_type, name: file.filename, caption: file.caption, attachmentId: await store(ctx, m.from, file, key) });
+    if (file) parts.push({ type: MEDIA_KIND[key], providerId: file.id, mimeType: file.mime_type, name: file.filename, caption: file.caption, attachmentId: await storeMedia(ctx, file.id, m.from, file.filename ?? `${key}-${file.id}`) });
   }
   if (m.location) parts.push({ type: 'location', latitude: m.location.latitude, longitude: m.location.longitude, label: [m.location.name, m.location.address].filter(Boolean).join(', ') || undefined });
   for (const c of m.contacts ?? []) parts.push({ type: 'text', text: `Shared a contact: ${[c.name.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].join(', ')}` });
   const chosen = m.interactive?.button_reply ?? m.interactive?.list_reply ?? (m.button ? { id: m.button.payload ?? m.button.text, title: m.button.text } : undefined);
   if (chosen) parts.push({ type: 'text', text: chosen.title }, { type: 'event', name: 'reply.chosen', data: { id: chosen.id, title: chosen.title, inReplyTo: m.context?.id } });
   if (parts.length === 0) parts.push({ type: 'event', name: 'message.unsupported', data: { whatsappType: m.type, note: 'a kind of WhatsApp message Switchboard does not show' } });
-  return {
-    externalId: m.id,
-    sender: { externalId: m.from, displayName: contact?.profile?.name, phone: `+${m.from}` },
-    parts,
-    sentAt: new Date(Number(m.timestamp) * 1000).toISOString(),
-    raw: payload,
-  };
-}
-
-/** Downloads the media into the store; a file WhatsApp will not serve stays a reference, a transient failure makes Meta send again. */
-async function store(ctx: ChannelContext<WhatsAppConfig>, owner: string, file: z.infer<typeof media>, kind: string): Promise<string | undefined> {
-  try {
-    const found = await downloadMedia(ctx, file.id);
-    if (!found) return undefined;
-    const name = file.filename ?? `${kind}-${file.id}`;
-    return (await ctx.attachments.put({ owner, name, bytes: found.bytes, declaredType: found.mimeType, maxBytes: ctx.config.maxFileBytes })).id;
-  } catch (error) {
-    if (error instanceof ConnectorError && !error.retryable) {
-      ctx.logger.warn({ mediaId: file.id, err: error.message }, 'WhatsApp media not downloaded; kept as a reference');
-      return undefined;
-    }
-    throw error;
-  }
+  const sender = { externalId: m.from, displayName: contact?.profile?.name, phone: `+${m.from}` };
+  return { externalId: m.id, sender, parts, sentAt: new Date(Number(m.timestamp) * 1000).toISOString(), raw: payload };
 }

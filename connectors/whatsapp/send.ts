@@ -20,16 +20,11 @@ const TYPE = { image: 'image', file: 'document', audio: 'audio', video: 'video' 
  */
 export async function sendToWhatsApp(outbound: OutboundEnvelope, ctx: Ctx): Promise<string> {
   const to = outbound.recipient.externalId;
-  const templateOnly = outbound.parts.every((p) => p.type === 'event' && p.name === TEMPLATE_EVENT);
-  if (!templateOnly) await checkWindow(ctx, to);
+  if (!outbound.parts.every((p) => p.type === 'event' && p.name === TEMPLATE_EVENT)) await checkWindow(ctx, to);
+  const send = (body: Record<string, unknown>) => graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, { json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...body } });
   let wamid: string | undefined;
   for (const part of outbound.parts) {
-    for (const body of await bodiesFor(ctx, part)) {
-      const sent = await graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, {
-        json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...body },
-      });
-      wamid = sent.messages[0]?.id;
-    }
+    for (const body of await bodiesFor(ctx, part)) wamid = (await send(body)).messages[0]?.id;
   }
   if (!wamid) throw ConnectorError.permanent('the reply has nothing WhatsApp can show', 'empty');
   return wamid;
@@ -41,10 +36,7 @@ async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'm.channel_id'))
     .select(sql<Date | null>`max(coalesce(m.sent_at, m.created_at))`.as('at'))
-    .where('m.tenant_id', '=', ctx.channel.tenantId)
-    .where('m.channel_id', '=', ctx.channel.id)
-    .where('m.direction', '=', 'in')
-    .where('i.external_id', '=', waId)
+    .where((eb) => eb.and({ 'm.tenant_id': ctx.channel.tenantId, 'm.channel_id': ctx.channel.id, 'm.direction': 'in', 'i.external_id': waId }))
     .executeTakeFirst();
   const last = row?.at ? new Date(row.at) : undefined;
   if (last && Date.now() - last.getTime() < SERVICE_WINDOW_MS) return;
@@ -54,39 +46,30 @@ async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
 }
 
 async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, unknown>[]> {
-  switch (part.type) {
-    case 'text':
-      return Array.from({ length: Math.max(1, Math.ceil(part.text.length / TEXT_LIMIT)) }, (_, i) => ({
-        type: 'text',
-        text: { body: part.text.slice(i * TEXT_LIMIT, (i + 1) * TEXT_LIMIT), preview_url: false },
-      }));
-    case 'link':
-      return [{ type: 'text', text: { body: [part.title, part.url].filter(Boolean).join('\n'), preview_url: true } }];
-    case 'location':
-      return [{ type: 'location', location: { latitude: part.latitude, longitude: part.longitude, ...(part.label ? { name: part.label } : {}) } }];
-    case 'event': {
-      if (part.name !== TEMPLATE_EVENT) throw ConnectorError.permanent(`WhatsApp cannot show the event "${part.name}"`, 'unsupported');
-      const { name, language, parameters = [] } = (part.data ?? {}) as { name?: string; language?: string; parameters?: string[] };
-      if (!name || !language) throw ConnectorError.permanent('a template needs its name and language', 'template');
-      const components = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text: String(text) })) }] : [];
-      return [{ type: 'template', template: { name, language: { code: language }, components } }];
-    }
-    default: {
-      const type = TYPE[part.type];
-      const media: Record<string, unknown> = {};
-      if (part.attachmentId) {
-        const { file, bytes } = await ctx.attachments.read(part.attachmentId);
-        const form = new FormData();
-        form.set('messaging_product', 'whatsapp');
-        form.set('type', file.mimeType);
-        form.set('file', new Blob([new Uint8Array(bytes)], { type: file.mimeType }), file.name);
-        media.id = (await graph<{ id: string }>(ctx, `${ctx.config.phoneNumberId}/media`, { form })).id;
-        if (type === 'document') media.filename = file.name;
-      } else if (part.url) media.link = part.url;
-      else throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
-      // WhatsApp shows no caption under audio.
-      if (part.caption && type !== 'audio') media.caption = part.caption;
-      return [{ type, [type]: media }];
-    }
+  if (part.type === 'text') {
+    const chunks = Array.from({ length: Math.max(1, Math.ceil(part.text.length / TEXT_LIMIT)) }, (_, i) => part.text.slice(i * TEXT_LIMIT, (i + 1) * TEXT_LIMIT));
+    return chunks.map((body) => ({ type: 'text', text: { body, preview_url: false } }));
   }
+  if (part.type === 'link') return [{ type: 'text', text: { body: [part.title, part.url].filter(Boolean).join('\n'), preview_url: true } }];
+  if (part.type === 'location') return [{ type: 'location', location: { latitude: part.latitude, longitude: part.longitude, name: part.label || undefined } }];
+  if (part.type === 'event') {
+    if (part.name !== TEMPLATE_EVENT) throw ConnectorError.permanent(`WhatsApp cannot show the event "${part.name}"`, 'unsupported');
+    const { name, language, parameters = [] } = (part.data ?? {}) as { name?: string; language?: string; parameters?: string[] };
+    if (!name || !language) throw ConnectorError.permanent('a template needs its name and language', 'template');
+    const components = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text: String(text) })) }] : [];
+    return [{ type: 'template', template: { name, language: { code: language }, components } }];
+  }
+  const type = TYPE[part.type];
+  // WhatsApp shows no caption under audio; JSON leaves out what is undefined.
+  const media: Record<string, unknown> = { link: part.url, caption: type === 'audio' ? undefined : part.caption || undefined };
+  if (part.attachmentId) {
+    const { file, bytes } = await ctx.attachments.read(part.attachmentId);
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: file.mimeType }), file.name);
+    const { id } = await graph<{ id: string }>(ctx, `${ctx.config.phoneNumberId}/media`, { form });
+    Object.assign(media, { link: undefined, id, filename: type === 'document' ? file.name : undefined });
+  } else if (!part.url) throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
+  return [{ type, [type]: media }];
 }

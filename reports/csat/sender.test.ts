@@ -18,4 +18,16 @@ describe('the satisfaction survey message', () => {
     expect(email[0]).toMatchObject({ type: 'text' });
     expect(JSON.stringify(email[0])).toContain(url);
   });
+
+  it('asks for a reply from 1 to 5 on the text channels that take the reply as the rating, with the link beside it', () => {
+    const url = 'https://support.example.com/survey/t0k3n';
+    for (const type of ['telegram', 'whatsapp', 'wechat-oa', 'weibo', 'x']) {
+      const [part, ...rest] = surveyParts(type, url);
+      expect(rest).toEqual([]);
+      expect(part).toMatchObject({ type: 'text', text: expect.stringContaining('Reply with a number from 1 (very dissatisfied) to 5 (very satisfied)') });
+      expect(JSON.stringify(part)).toContain(url);
+    }
+    expect(JSON.stringify(surveyParts('email', url))).not.toContain('Reply with a number');
+    expect(JSON.stringify(surveyParts('web', url))).not.toContain('Reply with a number');
+  });
 });

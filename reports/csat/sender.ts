@@ -4,6 +4,7 @@ import type { Db } from '../../core/db/database.js';
 import { queueReply } from '../../core/conversations/reply.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
 import type { ContentPart } from '../../core/domain/messages.js';
+import { surveyAnsweredByReply, surveyReplyText } from '../../core/domain/survey-reply.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
 import { reportDb, reportSettings } from '../schema.js';
 import { surveyToken } from './token.js';
@@ -25,9 +26,11 @@ export function surveyUrl(publicUrl: string, token: string): string {
 
 /**
  * The survey message, in the channel's own way: the web chat shows a rating card (the `csat.survey`
- * event part; the text is its fallback), every other channel a line with the survey link.
+ * event part; the text is its fallback), e-mail a line with the survey link, the other text
+ * channels ask for a reply from 1 to 5 (the router takes it as the rating) with the link beside.
  */
 export function surveyParts(channelType: string, url: string): ContentPart[] {
+  if (surveyAnsweredByReply(channelType)) return [{ type: 'text', text: surveyReplyText(url) }];
   const text = `How did we do? Please rate this conversation: ${url}\n请为本次服务评分:${url}`;
   if (channelType === 'web') return [{ type: 'text', text }, { type: 'event', name: 'csat.survey', data: { url } }];
   return [{ type: 'text', text }];

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { ratingOfReply, surveyAnsweredByReply } from '../../core/domain/survey-reply.js';
 import { conversationSnapshot, messageView } from '../../core/domain/views.js';
 import { ValidationError } from '../../core/errors.js';
 import { leaveQueueLocked } from '../conversations/leave-queue.js';
@@ -12,6 +13,7 @@ import { scheduleJob } from '../timers/jobs.js';
 import { createContacts } from './identify.js';
 import { alreadyStored, identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
 import { routeNewConversations, type ToRoute } from './route-batch.js';
+import { conversationAwaitingRating, ratingOfCall, recordChannelRating } from './survey-answers.js';
 import { createConversations, threadMessage } from './thread.js';
 
 export interface InboundOutcome {
@@ -95,6 +97,7 @@ export async function processInbound(
   const toEnd = new Set<string>();
   const toLeave = new Set<string>();
   const toStore: { envelope: InboundEnvelope; contact: Contact; conversation: Conversation }[] = [];
+  const ratings: { conversation: Conversation; rating: number; via: 'keyword' | 'dtmf' }[] = [];
 
   for (const { envelope } of accepted) {
     let config = configs.get(envelope.tenantId);
@@ -105,6 +108,16 @@ export async function processInbound(
     const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
     const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
     let conversation = conversations.get(key) ?? open.get(key);
+    const channelType = channels.get(envelope.channelId)!.type;
+    // A reply that only rates the survey of a resolved conversation is its answer: stored in that
+    // conversation, which stays resolved, instead of reopening it or starting a new one.
+    const replyRating = !conversation && !created.has(key) && surveyAnsweredByReply(channelType) ? ratingOfReply(envelope.message.parts) : undefined;
+    const rated = replyRating ? await conversationAwaitingRating(trx, envelope, contact.id) : undefined;
+    if (rated && replyRating) {
+      ratings.push({ conversation: rated, rating: replyRating, via: 'keyword' });
+      toStore.push({ envelope, contact, conversation: rated });
+      continue;
+    }
     const routing = envelope.message.routing;
     const override = routing?.groupId || routing?.agentId ? routing : undefined;
     if (!conversation) {
@@ -136,6 +149,8 @@ export async function processInbound(
     }
     if (routing?.end) toEnd.add(conversation.id);
     if (routing?.leave) toLeave.add(conversation.id);
+    const callRating = ratingOfCall(channelType, envelope.message.parts);
+    if (callRating) ratings.push({ conversation, rating: callRating, via: 'dtmf' });
     conversations.set(key, conversation);
     toStore.push({ envelope, contact, conversation });
   }
@@ -175,6 +190,8 @@ export async function processInbound(
       events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
     }
   }
+
+  for (const { conversation, rating, via } of ratings) await recordChannelRating(trx, events, conversation, rating, via);
 
   // One update per conversation, not per message.
   const touched = [...new Set([...conversations.values()].map((c) => c.id))];

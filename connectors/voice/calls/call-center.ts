@@ -12,6 +12,7 @@ import { agentEndpoint } from './agents.js';
 import type { Instruction } from './instructions.js';
 import type { CallCenterSettings } from './settings.js';
 import { callSignal, type CallSignal } from './signals.js';
+import { offerSurvey, SURVEY_MENU, surveyAnswered, surveyAnsweredAgain, surveyMenu } from './survey.js';
 import { CALLBACK_MENU, callbackOfferAnswered } from './waiting.js';
 import { lockCall, lockCallByLeg, logCallEvent, now, secondsBetween, updateCall } from './store.js';
 
@@ -84,11 +85,13 @@ export async function keyPressed(ctx: Ctx, providerCallId: string, key: string |
     // A key for a menu the caller already left changes nothing. A webhook's retry (it names the
     // menu) is answered again, with what was said then: the first answer may not have reached the bus.
     if (call && call.state !== 'ivr' && options.webhook) return { call, instructions: await currentInstructions(trx, ctx, call), signals: signalsSoFar(call) };
+    if (call && options.webhook && menuId === SURVEY_MENU && call.ivr_menu !== SURVEY_MENU) return surveyAnsweredAgain(trx, ctx, call);
     if (call?.state !== 'ivr' || !call.ivr_menu || (menuId && menuId !== call.ivr_menu)) return nothing(call);
     if (call.ivr_menu === CALLBACK_MENU) {
       await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: CALLBACK_MENU, ...(key === null ? {} : { key }) });
       return callbackOfferAnswered(trx, ctx, call, key);
     }
+    if (call.ivr_menu === SURVEY_MENU) return surveyAnswered(trx, ctx, call, key);
     const flow = await loadFlow(trx, ctx);
     if (!flow) return nothing(call);
     await logCallEvent(trx, call, key === null ? 'no_key' : 'key', { menu: call.ivr_menu, ...(key === null ? {} : { key }) });
@@ -231,6 +234,8 @@ export async function agentLegEnded(ctx: Ctx, legId: string, cause: string): Pro
     }
     // On an outbound call the second leg is the customer's.
     await logCallEvent(trx, call, call.direction === 'out' ? 'customer_hung_up' : 'agent_hung_up', { agentId: call.agent_id, cause });
+    const survey = await offerSurvey(trx, ctx, call);
+    if (survey) return survey;
     const updated = await updateCall(trx, call, { agent_leg_id: null });
     return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
   });
@@ -283,6 +288,7 @@ async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: C
   if (call.state === 'ivr' && call.ivr_menu === CALLBACK_MENU) {
     return [{ op: 'menu', menuId: CALLBACK_MENU, prompt: ctx.config.callbackOfferPrompt ?? { type: 'text', text: 'Press 1 for a callback.' }, timeoutSeconds: 8 }];
   }
+  if (call.state === 'ivr' && call.ivr_menu === SURVEY_MENU) return [surveyMenu(ctx)];
   if (call.state === 'ivr' && call.ivr_menu) {
     const menu = (await loadFlow(trx, ctx))?.menus.find((m) => m.id === call.ivr_menu);
     if (menu) return [{ op: 'menu', menuId: menu.id, prompt: menu.prompt, timeoutSeconds: menu.timeoutSeconds }];

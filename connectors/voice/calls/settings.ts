@@ -13,6 +13,8 @@ export const callCenterSettings = {
   maxWaitSeconds: z.number().int().min(2).max(7200).optional().describe('The longest a caller waits in a queue before being offered the way out'),
   maxWaitAction: z.enum(['voicemail', 'callback']).default('voicemail').describe('After the longest wait: leave a voicemail, or press 1 for a callback'),
   callbackOfferPrompt: promptSchema.optional().describe('What a caller hears when offered a callback (press 1)'),
+  satisfactionSurvey: z.boolean().default(false).describe('After the agent hangs up, ask the caller to rate the call on the keypad (1 to 5)'),
+  surveyPrompt: promptSchema.optional().describe('The rating question the caller hears (Asterisk plays sounds only: give a sound there)'),
 };
 
 export interface CallCenterSettings {
@@ -26,4 +28,6 @@ export interface CallCenterSettings {
   maxWaitSeconds?: number | undefined;
   maxWaitAction?: 'voicemail' | 'callback' | undefined;
   callbackOfferPrompt?: Prompt | undefined;
+  satisfactionSurvey?: boolean | undefined;
+  surveyPrompt?: Prompt | undefined;
 }
