@@ -1,8 +1,15 @@
 import type { ContentPart } from '../api/domain.js';
+import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
 import { formatSize, htmlToText, linkify } from './content.js';
 import { emailDocument, emailView, type EmailView } from './email.js';
+
+/** Events of a conversation that read as a sentence of their own in the timeline. */
+const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
+  'call.held': 'part.event.callHeld',
+  'call.resumed': 'part.event.callResumed',
+};
 
 /** Where the browser fetches a stored attachment. */
 export type AttachmentUrl = (attachmentId: string) => string;
@@ -87,8 +94,10 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
         </p>
       );
     }
-    case 'event':
-      return <p className="part-event">{t('part.event', { name: part.name })}</p>;
+    case 'event': {
+      const label = EVENT_LABELS[part.name];
+      return <p className="part-event">{label ? t(label) : t('part.event', { name: part.name })}</p>;
+    }
   }
 }
 
