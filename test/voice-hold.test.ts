@@ -3,7 +3,8 @@ import { AriClient } from '../connectors/voice/asterisk/client.js';
 import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timeline, type HttpAgent } from './support/call-center-world.js';
-import { waitFor } from './support/router-world.js';
+import { depsFor, waitFor } from './support/router-world.js';
+import { transferConversation } from '../router/conversations/transfer-conversation.js';
 
 /**
  * Hold during a call, end to end: the agent's console asks the server, the server asks Asterisk
@@ -112,6 +113,38 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     expect(await timeline(center.db, call.id)).toContain('ended');
     expect(center.logs()).not.toContain('ari-secret');
   }, 40_000);
+
+  it('takes the caller off hold when the held call is transferred, so the next agent talks to them', async () => {
+    const callId = ari.incomingCall('+8613800000105');
+    await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);
+    ari.pressKey(callId, '1');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0] ?? ari.ringing('PJSIP/1002')[0], 10_000);
+    ari.answer(leg.id);
+    const call = await waitFor(async () => {
+      const row = await callRow(center.db, channelId, callId);
+      return row?.state === 'answered' ? row : undefined;
+    });
+    const [from, to, toSip] = call.agent_id === company.agents.Alice ? [alice, company.agents.Bob!, 'PJSIP/1002'] : [bob, company.agents.Alice!, 'PJSIP/1001'];
+    expect((await from.request('POST', `/api/calls/${call.id}/hold`)).status).toBe(200);
+    expect(ari.channels.get(callId)?.held).toBe(true);
+
+    const conversation = (await callConversation(center.db, channelId, callId))!;
+    await transferConversation(depsFor(center.db), { tenantId: company.tenantId, conversationId: conversation.id, actorId: call.agent_id!, to: { agentId: to } });
+    const next = await waitFor(() => ari.ringing(toSip)[0], 10_000);
+    expect(ari.channels.get(callId)?.held).toBe(false);
+    expect(holdRequests(callId)).toEqual(['POST', 'DELETE']);
+    ari.answer(next.id);
+    await waitFor(async () => (await callRow(center.db, channelId, callId))?.agent_id === to && (await callRow(center.db, channelId, callId))?.state === 'answered');
+    const steps = await center.db.selectFrom('call_events').select(['kind', 'detail']).where('call_id', '=', call.id).orderBy('id').execute();
+    expect(steps.map((s) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'answered', 'held', 'resumed', 'transferred', 'ringing', 'answered']);
+    expect(steps[7]!.detail).toEqual({ via: 'transfer' });
+    const names = async () =>
+      (await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map((m) => (m.content[0] as { name: string }).name);
+    await waitFor(async () => (await names()).includes('call.transferred'), 10_000);
+    expect(await names()).toEqual(['call.started', 'call.queued', 'call.answered', 'call.held', 'call.resumed', 'call.transferred']);
+    ari.hangup(callId);
+    await waitFor(async () => (await callRow(center.db, channelId, callId))?.state === 'ended');
+  }, 30_000);
 
   it('answers 502, and records nothing, when Asterisk refuses the hold (the caller hung up that instant)', async () => {
     const callId = ari.incomingCall('+8613800000102');

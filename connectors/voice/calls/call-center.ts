@@ -163,8 +163,15 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
     if (conversation.status === 'resolved') return nothing(call);
 
     const instructions: Instruction[] = [];
-    if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
     const signals: CallSignal[] = [];
+    if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
+    if (call.state === 'answered' && (await isOnHold(trx, call.id))) {
+      // Moved on while on hold: the next agent gets the caller off hold.
+      await logCallEvent(trx, call, 'resumed', { via: 'transfer' });
+      const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', 'resumed').executeTakeFirstOrThrow();
+      signals.push(callSignal(call, 'call.resumed', { via: 'transfer' }, undefined, String(count.n)));
+      instructions.push({ op: 'unhold' });
+    }
     if (call.state === 'answered') {
       const transfers = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'transferred').execute();
       await logCallEvent(trx, call, 'transferred', { from: call.agent_id, to: wanted });
@@ -289,6 +296,8 @@ async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: C
     if (menu) return [{ op: 'menu', menuId: menu.id, prompt: menu.prompt, timeoutSeconds: menu.timeoutSeconds }];
   }
   if (call.state === 'queued') return [{ op: 'hold' }];
+  // A caller the agent put on hold hears the waiting music until the agent takes them back.
+  if (call.state === 'answered' && call.direction === 'in' && (await isOnHold(trx, call.id))) return [{ op: 'hold' }];
   if (call.state === 'ringing' && call.agent_id && call.agent_leg_id) {
     const phone = await agentEndpoint(trx, ctx.channel.tenantId, call.agent_id);
     if (phone) return [{ op: 'ring', agentId: call.agent_id, phone, legId: call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number }];
@@ -430,7 +439,8 @@ function signalsSoFar(call: Call): CallSignal[] {
 export async function changeHold(
   ctx: Ctx,
   input: { callId: string; agentId: string; on: boolean },
-  perform: (call: Call, customerSide: string) => Promise<void>,
+  /** Asks the platform; may return changes to the call's record the platform's way of holding brings (a leg it dropped). */
+  perform: (call: Call, customerSide: string) => Promise<Record<string, unknown> | void>,
 ): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('id', '=', input.callId).executeTakeFirst();
@@ -442,10 +452,11 @@ export async function changeHold(
     if (!customerSide) throw new ConflictError('the call is not in progress');
     const held = await isOnHold(trx, call.id);
     if (held === input.on) throw new ConflictError(input.on ? 'the call is on hold already' : 'the call is not on hold');
-    await perform(call, customerSide);
+    const changes = await perform(call, customerSide);
+    const changed = changes ? await updateCall(trx, call, changes) : call;
     const kind = input.on ? 'held' : 'resumed';
     await logCallEvent(trx, call, kind, { agentId: input.agentId });
     const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', kind).executeTakeFirstOrThrow();
-    return { call, instructions: [], signals: [callSignal(call, input.on ? 'call.held' : 'call.resumed', { agentId: input.agentId }, undefined, String(count.n))] };
+    return { call: changed, instructions: [], signals: [callSignal(call, input.on ? 'call.held' : 'call.resumed', { agentId: input.agentId }, undefined, String(count.n))] };
   });
 }
