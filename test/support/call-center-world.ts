@@ -126,6 +126,8 @@ export async function callConversation(db: Db, channelId: string, providerCallId
 /** A signed-in console user over real HTTP (session cookie and CSRF token), for a whole Switchboard started here. */
 export interface HttpAgent {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The session cookie, e.g. to open the real-time feed. */
+  cookie(): string;
 }
 
 /** Gives the agent a password and signs them in to the console at `url`. */
@@ -155,5 +157,5 @@ export async function signInAgent(db: Db, url: string, slug: string, userId: str
   };
   const signedIn = await request('POST', '/api/session', { email: user.email, password });
   if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
-  return { request };
+  return { request, cookie: () => cookie };
 }
