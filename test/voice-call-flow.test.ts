@@ -195,4 +195,84 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     for (const name of ['Alice', 'Bob', 'Carol']) expect((await agents[name]!.request('GET', '/api/call-center/me')).body.call).toBeNull();
     expect(center.logs()).not.toContain('ari-secret');
   }, 60_000);
+  it('leaves a correct call record and nobody busy whichever moment the call ends: in the menu, in the queue, while ringing, after answer (either side hanging up)', async () => {
+    const db = center.db;
+    const ended = (callId: string) =>
+      waitFor(async () => {
+        const row = await callRow(db, channelId, callId);
+        return row?.state === 'ended' ? row : undefined;
+      }, 10_000);
+    const inMenu = async (from: string) => {
+      const callId = ari.incomingCall(from);
+      await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);
+      return callId;
+    };
+    const results: Record<string, { disposition: string | null; talk: number | null; steps: string[] }> = {};
+    const note = async (label: string, callId: string) => {
+      const row = await ended(callId);
+      const steps = (await db.selectFrom('call_events').select('kind').where('call_id', '=', row.id).orderBy('id').execute()).map((e) => e.kind);
+      results[label] = { disposition: row.disposition, talk: row.talk_seconds, steps };
+      await waitFor(async () => (await callConversation(db, channelId, callId))?.status === 'resolved', 10_000);
+    };
+
+    // In the menu.
+    const menu = await inMenu('+8613800000311');
+    ari.hangup(menu);
+    await note('menu', menu);
+
+    // In the queue: no agent's phone is reachable, so the caller waits on music, then gives up.
+    await db.updateTable('users').set({ phone_status: 'offline' }).where('tenant_id', '=', company.tenantId).execute();
+    const queued = await inMenu('+8613800000312');
+    ari.pressKey(queued, '1');
+    await waitFor(() => ari.channels.get(queued)?.moh === true, 10_000);
+    ari.hangup(queued);
+    await note('queue', queued);
+    await db.updateTable('users').set({ phone_status: 'ip_phone' }).where('tenant_id', '=', company.tenantId).execute();
+
+    // While an agent's phone rings.
+    const ringing = await inMenu('+8613800000313');
+    ari.pressKey(ringing, '1');
+    const rungLeg = await waitFor(() => ari.ringing()[0], 10_000);
+    ari.hangup(ringing);
+    await waitFor(() => !ari.channels.has(rungLeg.id));
+    await note('ringing', ringing);
+
+    // After answer, the caller hangs up; then another call where the agent hangs up first.
+    for (const [label, from] of [['caller hangs up', '+8613800000314'], ['agent hangs up', '+8613800000315']] as const) {
+      const callId = await inMenu(from);
+      ari.pressKey(callId, '1');
+      const leg = await waitFor(() => ari.ringing()[0], 10_000);
+      ari.answer(leg.id);
+      await waitFor(async () => (await callRow(db, channelId, callId))?.state === 'answered', 10_000);
+      ari.hangup(label === 'caller hangs up' ? callId : leg.id);
+      await waitFor(() => !ari.channels.has(callId) && !ari.channels.has(leg.id), 10_000);
+      await note(label, callId);
+    }
+
+    expect(results.menu).toMatchObject({ disposition: 'abandoned_ivr', talk: null });
+    expect(results.menu!.steps).toEqual(['started', 'menu', 'ended']);
+    expect(results.queue).toMatchObject({ disposition: 'abandoned_queue', talk: null });
+    expect(results.queue!.steps).toEqual(['started', 'menu', 'key', 'queued', 'ended']);
+    expect(results.ringing).toMatchObject({ disposition: 'abandoned_ringing', talk: null });
+    expect(results.ringing!.steps).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ended']);
+    expect(results['caller hangs up']).toMatchObject({ disposition: 'answered' });
+    expect(results['caller hangs up']!.talk).not.toBeNull();
+    expect(results['caller hangs up']!.steps).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'answered', 'ended']);
+    expect(results['agent hangs up']).toMatchObject({ disposition: 'answered' });
+    expect(results['agent hangs up']!.steps).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'answered', 'agent_hung_up', 'ended']);
+
+    // Nobody is stuck: every agent's console shows no call and idle, and the next call rings someone.
+    for (const name of ['Alice', 'Bob', 'Carol']) {
+      const me = (await agents[name]!.request('GET', '/api/call-center/me')).body;
+      expect({ name, call: me.call, workState: me.workState }).toEqual({ name, call: null, workState: 'idle' });
+    }
+    const open = await db.selectFrom('conversations').select('id').where('tenant_id', '=', company.tenantId).where('status', '<>', 'resolved').execute();
+    expect(open).toEqual([]);
+    const next = await inMenu('+8613800000316');
+    ari.pressKey(next, '1');
+    const nextLeg = await waitFor(() => ari.ringing()[0], 10_000);
+    expect(['PJSIP/1001', 'PJSIP/1002']).toContain(nextLeg.endpoint);
+    ari.hangup(next);
+    await ended(next);
+  }, 60_000);
 });
