@@ -146,6 +146,29 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     await waitFor(async () => (await callRow(center.db, channelId, callId))?.state === 'ended');
   }, 30_000);
 
+  it("on an outbound call holds the customer's leg, not the agent's", async () => {
+    const placed = await alice.request('POST', '/api/calls', { channelId, number: '13900000201' });
+    expect(placed.status).toBe(202);
+    const agentSide = await waitFor(() => ari.ringing('PJSIP/1001').find((c) => c.id === placed.body.providerCallId), 10_000);
+    ari.answer(agentSide.id);
+    const customer = await waitFor(() => ari.ringing('PJSIP/13900000201@trunk')[0], 10_000);
+    ari.answer(customer.id);
+    const call = await waitFor(async () => {
+      const row = await callRow(center.db, channelId, agentSide.id);
+      return row?.state === 'answered' ? row : undefined;
+    });
+    await waitFor(async () => (await callConversation(center.db, channelId, agentSide.id))?.assignee_id === company.agents.Alice, 10_000);
+    expect((await alice.request('POST', `/api/calls/${call.id}/hold`)).status).toBe(200);
+    expect(ari.channels.get(customer.id)?.held).toBe(true);
+    expect(ari.channels.get(agentSide.id)?.held).toBe(false);
+    expect((await alice.request('DELETE', `/api/calls/${call.id}/hold`)).status).toBe(200);
+    expect(ari.channels.get(customer.id)?.held).toBe(false);
+    expect(holdRequests(customer.id)).toEqual(['POST', 'DELETE']);
+    expect(holdRequests(agentSide.id)).toEqual([]);
+    ari.hangup(customer.id);
+    await waitFor(async () => (await callRow(center.db, channelId, agentSide.id))?.state === 'ended', 10_000);
+  }, 30_000);
+
   it('answers 502, and records nothing, when Asterisk refuses the hold (the caller hung up that instant)', async () => {
     const callId = ari.incomingCall('+8613800000102');
     await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);

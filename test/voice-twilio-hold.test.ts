@@ -36,6 +36,7 @@ describe.skipIf(!DATABASE_URL)('holding a call on Twilio', () => {
       holdMusicUrl: 'https://cdn.example.test/hold.mp3',
       ivrFlowId: company.flowId,
       ringSeconds: 30,
+      outboundCallerId: '+8610000000',
     });
     alice = await signInAgent(center.db, center.running.url, 'twilio-hold-co', company.agents.Alice!);
   }, 60_000);
@@ -97,6 +98,25 @@ describe.skipIf(!DATABASE_URL)('holding a call on Twilio', () => {
     const messages = await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute();
     expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.held', 'call.resumed', 'call.ended']);
     expect(center.logs()).not.toContain(TOKEN);
+  }, 30_000);
+
+  it('refuses to hold an outbound call (only a caller in a <Dial> can be redirected to the hold music)', async () => {
+    const placed = await alice.request('POST', '/api/calls', { channelId, number: '13900000202' });
+    expect(placed.status).toBe(202);
+    const started = await waitFor(() => twilio.created.at(-1));
+    const agentLeg = { ...base(started.sid), Direction: 'outbound-api', From: '+8610000000', To: 'sip:alice@pbx.example' };
+    const next = await twilio.post(started.form.Url!, { ...agentLeg, CallStatus: 'in-progress' });
+    const customer = find(find(next.twiml, 'Dial')!.children, 'Number')!;
+    await twilio.post(customer.attributes.url!, { ...base(`CA${'e'.repeat(32)}`), ParentCallSid: started.sid, CallStatus: 'in-progress' });
+    const call = (await callRow(center.db, channelId, placed.body.providerCallId))!;
+    expect(call.state).toBe('answered');
+    await waitFor(async () => (await callConversation(center.db, channelId, placed.body.providerCallId))?.assignee_id === company.agents.Alice, 10_000);
+    const before = twilio.updates.length;
+    const refused = await alice.request('POST', `/api/calls/${call.id}/hold`);
+    expect(refused.status).toBe(409);
+    expect(twilio.updates.length).toBe(before);
+    expect(await timeline(center.db, call.id)).not.toContain('held');
+    await twilio.post(started.form.StatusCallback!, { ...agentLeg, CallStatus: 'completed' });
   }, 30_000);
 
   it('answers 502 and records no hold when Twilio refuses the redirect (the call completed there first)', async () => {
