@@ -181,7 +181,10 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await row.waitFor();
     const first = page.getByRole('row').filter({ hasText: '+8613900000001' }).first();
     await first.getByRole('button', { name: 'Details' }).click();
-    await page.getByRole('list', { name: 'Timeline' }).getByText('transferred').waitFor();
+    const steps = page.getByRole('list', { name: 'Timeline' });
+    await steps.getByText('Transferred').waitFor();
+    await steps.getByText('Put on hold').waitFor();
+    await steps.getByText('Key pressed 1').waitFor();
     await row.getByRole('link', { name: 'Call back' }).click();
     await expect(page.getByRole('form', { name: 'Dial pad' }).getByLabel('Number').inputValue()).resolves.toBe('13900000077');
 

@@ -5,8 +5,14 @@ import { safeHref } from '../lib/links.js';
 import { formatSize, htmlToText, linkify } from './content.js';
 import { emailDocument, emailView, type EmailView } from './email.js';
 
-/** Events of a conversation that read as a sentence of their own in the timeline. */
+/** Events of a conversation that read as a sentence of their own in the timeline (a call's steps). */
 const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
+  'call.started': 'part.event.callStarted',
+  'call.queued': 'part.event.callQueued',
+  'call.answered': 'part.event.callAnswered',
+  'call.transferred': 'part.event.callTransferred',
+  'call.ended': 'part.event.callEnded',
+  'call.left_queue': 'part.event.callLeftQueue',
   'call.held': 'part.event.callHeld',
   'call.resumed': 'part.event.callResumed',
 };
