@@ -99,7 +99,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await screenshot(page, 'console-web-phone-pop');
   }, 60_000);
 
-  it('during the call writes a business record with custom fields, then transfers the call blind to a group, whose agent’s phone rings instead', async () => {
+  it('during the call holds and resumes the caller, writes a business record with custom fields, then transfers the call blind to a group, whose agent’s phone rings instead', async () => {
     const adaLeg = ari.ringing('PJSIP/1001')[0]!;
     const callId = adaLeg.appArgs![1]!;
     ari.answer(adaLeg.id);
@@ -125,6 +125,22 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     expect(ticket).toMatchObject({ subject: '退货：订单 A1001', call_id: call!.id, recording_ref: `ari:call-${call!.id}`, requester_id: caller.id });
     await page.getByRole('list', { name: 'Earlier tickets' }).getByText('退货：订单 A1001').waitFor();
 
+    // Hold: the caller's channel is held on Asterisk, the button now resumes, and the conversation says so.
+    const hold = page.getByRole('group', { name: 'Hold' });
+    await hold.getByRole('button', { name: 'Hold', exact: true }).click();
+    await hold.getByRole('status').filter({ hasText: 'The caller is on hold.' }).waitFor();
+    await waitFor(() => ari.channels.get(callId)?.held === true);
+    await hold.getByRole('button', { name: 'Resume the call' }).click();
+    await hold.getByRole('button', { name: 'Hold', exact: true }).waitFor();
+    await waitFor(() => ari.channels.get(callId)?.held === false);
+    expect(ari.requests.filter((r) => r.path === `/channels/${callId}/hold`).map((r) => r.method)).toEqual(['POST', 'DELETE']);
+    const holdSteps = await waitFor(async () => {
+      const conversation = await db().selectFrom('conversations').select('id').where('channel_id', '=', channelId).where('thread_key', '=', callId).executeTakeFirstOrThrow();
+      const names = (await db().selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map((m) => (m.content[0] as { name: string }).name);
+      return names.includes('call.resumed') ? { conversationId: conversation.id, names } : undefined;
+    });
+    expect(holdSteps.names.filter((n) => n === 'call.held' || n === 'call.resumed')).toEqual(['call.held', 'call.resumed']);
+
     const transfer = page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('Transfer to').selectOption({ label: 'Group: Phone Support' });
     await transfer.getByRole('button', { name: 'Transfer the call' }).click();
@@ -140,6 +156,13 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await waitFor(async () => (await callRow(db(), channelId, callId))?.state === 'ended');
     expect(pageProblems(page)).toEqual([]);
     await screenshot(page, 'console-web-phone-transfer');
+
+    // The conversation's timeline reads the hold and the resume as sentences.
+    await page.goto(`${server.url}/t/phone-co/conversations/${holdSteps.conversationId}`);
+    await page.getByText('Caller put on hold').waitFor();
+    await page.getByText('Call resumed').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phone' }).click();
+    await page.getByRole('region', { name: 'My phone' }).waitFor();
   }, 60_000);
 
   it("dials out from the dial pad (the agent's phone rings first), and finds the number again in the call records to call back", async () => {
@@ -158,7 +181,10 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await row.waitFor();
     const first = page.getByRole('row').filter({ hasText: '+8613900000001' }).first();
     await first.getByRole('button', { name: 'Details' }).click();
-    await page.getByRole('list', { name: 'Timeline' }).getByText('transferred').waitFor();
+    const steps = page.getByRole('list', { name: 'Timeline' });
+    await steps.getByText('Transferred').waitFor();
+    await steps.getByText('Put on hold').waitFor();
+    await steps.getByText('Key pressed 1').waitFor();
     await row.getByRole('link', { name: 'Call back' }).click();
     await expect(page.getByRole('form', { name: 'Dial pad' }).getByLabel('Number').inputValue()).resolves.toBe('13900000077');
 

@@ -213,6 +213,11 @@ export interface VoiceControl<C> {
   recording(reference: string, ctx: ChannelContext<C>): Promise<Response>;
   /** Rings the agent's phone, then (once they answer) the customer's number; resolves with the call's provider id. */
   dial?(input: { agentId: string; number: string }, ctx: ChannelContext<C>): Promise<{ providerCallId: string }>;
+  /**
+   * The agent on a call puts the customer on hold (`on`) or takes them off it. Throws NotFoundError
+   * (no such call), ConflictError (not in progress, or already so) or ForbiddenError (not their call).
+   */
+  hold?(input: { callId: string; agentId: string; on: boolean }, ctx: ChannelContext<C>): Promise<void>;
 }
 
 export type AnyConnector = ConnectorDefinition<z.ZodObject>;

@@ -26,6 +26,8 @@ interface FakeChannel {
   appArgs?: string[];
   inStasis: boolean;
   moh: boolean;
+  /** Held through `POST /channels/{id}/hold`, until `DELETE /channels/{id}/hold`. */
+  held: boolean;
   bridgeId?: string;
 }
 
@@ -87,7 +89,7 @@ export class FakeAri {
   /** A caller dials `exten`; the dialplan sends the channel to Stasis. Returns the channel id. */
   incomingCall(from: string, exten = '4000'): string {
     const id = `${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`;
-    const channel: FakeChannel = { id, name: `PJSIP/trunk-${id}`, state: 'Ring', callerNumber: from, exten, inStasis: true, moh: false };
+    const channel: FakeChannel = { id, name: `PJSIP/trunk-${id}`, state: 'Ring', callerNumber: from, exten, inStasis: true, moh: false, held: false };
     this.channels.set(id, channel);
     this.emit({ type: 'StasisStart', args: [], channel: this.snapshot(channel) });
     return id;
@@ -149,6 +151,7 @@ export class FakeAri {
         appArgs: (query.appArgs ?? '').split(','),
         inStasis: false,
         moh: false,
+        held: false,
       };
       this.channels.set(legId, leg);
       send(res, 200, this.snapshot(leg));
@@ -177,6 +180,13 @@ export class FakeAri {
         this.emit({ type: 'PlaybackStarted', playback: { ...playback, state: 'playing' } });
         setTimeout(() => this.emit({ type: 'PlaybackFinished', playback: { ...playback, state: 'done' } }), this.playbackMs);
         return;
+      }
+      if (action === 'hold' && !sub) {
+        // ARI: 404 Channel not found, 409 Channel not in a Stasis application, 412 Channel in invalid state.
+        if (req.method !== 'POST' && req.method !== 'DELETE') return send(res, 405, { message: 'Invalid method' });
+        if (channel.state !== 'Up') return send(res, 412, { message: 'Channel in invalid state' });
+        channel.held = req.method === 'POST';
+        return send(res, 204);
       }
       if (action === 'moh') {
         channel.moh = req.method === 'POST';

@@ -13,6 +13,8 @@ export class FakeTwilio {
   readonly updates: { callSid: string; form: Record<string, string> }[] = [];
   /** Calls started through `POST .../Calls.json`, with the sid Twilio gave each. */
   readonly created: { sid: string; form: Record<string, string> }[] = [];
+  /** Calls that are over (a final status was posted for them, or the test ended them): Twilio will not change them. */
+  readonly completed = new Set<string>();
   private server: Server | undefined;
   apiUrl = '';
 
@@ -47,6 +49,11 @@ export class FakeTwilio {
       const call = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
       if (call && req.method === 'POST') {
         const form = Object.fromEntries(new URLSearchParams(body));
+        const error = (code: number, message: string) =>
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 }));
+        if (form.Url !== undefined && !/^https?:\/\/[^\s]+$/.test(form.Url)) return void error(21205, 'Url is not a valid URL');
+        // 21220: "You attempted a realtime operation on a Call that was not in-progress."
+        if (this.completed.has(decodeURIComponent(call[2]!)) && form.Url !== undefined) return void error(21220, 'Call is not in-progress. Cannot redirect.');
         this.updates.push({ callSid: decodeURIComponent(call[2]!), form });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: call[2], account_sid: call[1], status: form.Status ?? 'in-progress' }));
         return;
@@ -75,6 +82,7 @@ export class FakeTwilio {
   /** Posts a webhook to `url` (a public URL of the channel, as TwiML or the console gave it); returns the status and the TwiML. */
   async post(url: string, params: Record<string, string>, signature?: string): Promise<{ status: number; twiml: TwimlVerb[]; body: string }> {
     const local = url.replace(this.target.publicUrl, this.target.localUrl);
+    if (params.CallSid && ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(params.CallStatus ?? '')) this.completed.add(params.CallSid);
     const response = await fetch(local, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? this.sign(url, params), 'i-twilio-idempotency-token': crypto.randomUUID() },

@@ -122,3 +122,40 @@ export async function callConversation(db: Db, channelId: string, providerCallId
   return db.selectFrom('conversations').selectAll().where('channel_id', '=', channelId).where('thread_key', '=', providerCallId).executeTakeFirst();
 }
 
+
+/** A signed-in console user over real HTTP (session cookie and CSRF token), for a whole Switchboard started here. */
+export interface HttpAgent {
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The session cookie, e.g. to open the real-time feed. */
+  cookie(): string;
+}
+
+/** Gives the agent a password and signs them in to the console at `url`. */
+export async function signInAgent(db: Db, url: string, slug: string, userId: string): Promise<HttpAgent> {
+  const { hashPassword } = await import('../../console/server/auth/passwords.js');
+  const password = 'agent password 1';
+  const user = await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', userId).returning('email').executeTakeFirstOrThrow();
+  let cookie = '';
+  let csrf = '';
+  const request = async (method: string, path: string, body?: unknown) => {
+    const headers: Record<string, string> = { 'x-switchboard-tenant': slug };
+    if (cookie) headers.cookie = cookie;
+    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string' && parsed.csrfToken) csrf = parsed.csrfToken;
+    return { status: response.status, body: parsed };
+  };
+  const signedIn = await request('POST', '/api/session', { email: user.email, password });
+  if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
+  return { request, cookie: () => cookie };
+}

@@ -55,6 +55,16 @@ export class AriClient {
     return this.request<void>('DELETE', `/playbacks/${enc(playbackId)}`);
   }
 
+  /** Puts a channel on hold (`POST /channels/{channelId}/hold`): the far end hears hold, not the agent. */
+  hold(channelId: string) {
+    return this.request<void>('POST', `/channels/${enc(channelId)}/hold`);
+  }
+
+  /** Takes a channel off hold (`DELETE /channels/{channelId}/hold`). */
+  unhold(channelId: string) {
+    return this.request<void>('DELETE', `/channels/${enc(channelId)}/hold`);
+  }
+
   startMusicOnHold(channelId: string, mohClass?: string) {
     return this.request<void>('POST', `/channels/${enc(channelId)}/moh`, { mohClass });
   }

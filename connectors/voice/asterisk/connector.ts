@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { followAssignment, placeOutboundCall } from '../calls/call-center.js';
+import { changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
 import { publishSignals } from '../calls/publish-signals.js';
 import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
@@ -42,6 +42,11 @@ export default defineConnector({
       await publishSignals(ctx, reaction.signals);
       await performOnAsterisk(ctx, ariClientFor(ctx.config), reaction.call!, reaction.instructions);
       return { providerCallId: reaction.call!.provider_call_id };
+    },
+    async hold(input, ctx) {
+      const ari = ariClientFor(ctx.config);
+      const reaction = await changeHold(ctx, input, (_call, customer) => (input.on ? ari.hold(customer) : ari.unhold(customer)));
+      await publishSignals(ctx, reaction.signals);
     },
   },
   events: {

@@ -93,6 +93,10 @@ export async function performOnAsterisk(
           timeout: instruction.timeoutSeconds,
         });
         break;
+      case 'unhold':
+        // Off hold before the next agent is rung; a caller gone meanwhile is nothing to undo.
+        await ari.unhold(caller).catch(() => undefined);
+        break;
       case 'drop-leg':
         await ari.hangup(instruction.legId);
         break;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isOpen } from '../../../core/calendar/business-hours.js';
 import type { ChannelContext } from '../../../core/connector/define.js';
-import { ValidationError } from '../../../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import type { Call, Database } from '../../../core/db/schema.js';
+import { isOnHold } from '../../../core/voice/hold.js';
 import { enterFlow, parseFlow, pressKey, type Flow, type IvrStep } from '../../../core/voice/ivr.js';
 import { event } from '../../../core/domain/events.js';
 import { conversationSnapshot } from '../../../core/domain/views.js';
@@ -165,8 +166,15 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
     if (conversation.status === 'resolved') return nothing(call);
 
     const instructions: Instruction[] = [];
-    if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
     const signals: CallSignal[] = [];
+    if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
+    if (call.state === 'answered' && (await isOnHold(trx, call.id))) {
+      // Moved on while on hold: the next agent gets the caller off hold.
+      await logCallEvent(trx, call, 'resumed', { via: 'transfer' });
+      const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', 'resumed').executeTakeFirstOrThrow();
+      signals.push(callSignal(call, 'call.resumed', { via: 'transfer' }, undefined, String(count.n)));
+      instructions.push({ op: 'unhold' });
+    }
     if (call.state === 'answered') {
       const transfers = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'transferred').execute();
       await logCallEvent(trx, call, 'transferred', { from: call.agent_id, to: wanted });
@@ -294,6 +302,8 @@ async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: C
     if (menu) return [{ op: 'menu', menuId: menu.id, prompt: menu.prompt, timeoutSeconds: menu.timeoutSeconds }];
   }
   if (call.state === 'queued') return [{ op: 'hold' }];
+  // A caller the agent put on hold hears the waiting music until the agent takes them back.
+  if (call.state === 'answered' && call.direction === 'in' && (await isOnHold(trx, call.id))) return [{ op: 'hold' }];
   if (call.state === 'ringing' && call.agent_id && call.agent_leg_id) {
     const phone = await agentEndpoint(trx, ctx.channel.tenantId, call.agent_id);
     if (phone) return [{ op: 'ring', agentId: call.agent_id, phone, legId: call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number }];
@@ -424,4 +434,35 @@ function signalsSoFar(call: Call): CallSignal[] {
     signals.push(callSignal(call, 'call.ended', { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds }, { end: true }));
   }
   return signals;
+}
+
+/**
+ * The agent on a call puts the customer on hold (`on`) or takes them off it. Only the agent who
+ * is talking on the call may; the platform is asked while the call's row is locked, so the record
+ * says "held" only once the platform did it, and two clicks never interleave. `perform` gets the
+ * customer's side: the caller's channel on an inbound call, the dialled leg on an outbound one.
+ */
+export async function changeHold(
+  ctx: Ctx,
+  input: { callId: string; agentId: string; on: boolean },
+  /** Asks the platform; may return changes to the call's record the platform's way of holding brings (a leg it dropped). */
+  perform: (call: Call, customerSide: string) => Promise<Record<string, unknown> | void>,
+): Promise<Reaction> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('id', '=', input.callId).executeTakeFirst();
+    const call = found ? await lockCall(trx, ctx.channel.id, found.provider_call_id) : undefined;
+    if (!call) throw new NotFoundError('call');
+    if (call.state !== 'answered') throw new ConflictError('the call is not in progress');
+    if (call.agent_id !== input.agentId) throw new ForbiddenError('only the agent on the call can put it on hold');
+    const customerSide = call.direction === 'in' ? call.provider_call_id : call.agent_leg_id;
+    if (!customerSide) throw new ConflictError('the call is not in progress');
+    const held = await isOnHold(trx, call.id);
+    if (held === input.on) throw new ConflictError(input.on ? 'the call is on hold already' : 'the call is not on hold');
+    const changes = await perform(call, customerSide);
+    const changed = changes ? await updateCall(trx, call, changes) : call;
+    const kind = input.on ? 'held' : 'resumed';
+    await logCallEvent(trx, call, kind, { agentId: input.agentId });
+    const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', kind).executeTakeFirstOrThrow();
+    return { call: changed, instructions: [], signals: [callSignal(call, input.on ? 'call.held' : 'call.resumed', { agentId: input.agentId }, undefined, String(count.n))] };
+  });
 }

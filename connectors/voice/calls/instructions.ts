@@ -25,7 +25,9 @@ export type Instruction =
   | { op: 'connect'; legId: string; record: boolean }
   /** Let the caller leave a message. */
   | { op: 'voicemail'; prompt?: Prompt; maxSeconds: number }
-  | { op: 'hangup'; prompt?: Prompt };
+  | { op: 'hangup'; prompt?: Prompt }
+  /** Take the customer off the hold an agent put them on (the call moves to another agent). */
+  | { op: 'unhold' };
 
 export type Op = Instruction['op'];
 

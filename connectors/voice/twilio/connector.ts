@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { callEnded, followAssignment, placeOutboundCall } from '../calls/call-center.js';
-import { ValidationError } from '../../../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { callEnded, changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
+import { ConflictError, ValidationError } from '../../../core/errors.js';
 import { publishSignals } from '../calls/publish-signals.js';
 import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
@@ -61,6 +62,19 @@ export default defineConnector({
         throw error;
       }
       return { providerCallId: call.provider_call_id };
+    },
+    /**
+     * Twilio's way for a caller in a <Dial>: the live call is redirected (Calls API, `Url`) to the
+     * waiting loop, which plays the hold music; leaving the <Dial> ends the agent's leg. Resuming
+     * redirects it again, and the loop dials the same agent back in on a new leg.
+     */
+    async hold(input, ctx) {
+      const reaction = await changeHold(ctx, input, async (call) => {
+        if (call.direction !== 'in') throw new ConflictError('on this platform only an incoming call can be put on hold');
+        await updateLiveCall(ctx.config, call.provider_call_id, { url: twimlUrls(ctx).wait() });
+        return input.on ? { agent_leg_id: null } : { state: 'ringing', agent_leg_id: randomUUID() };
+      });
+      await publishSignals(ctx, reaction.signals);
     },
   },
   events: {

@@ -110,6 +110,8 @@ export function renderTwiml(instructions: readonly Instruction[], options: Twiml
       case 'call-agent':
       case 'connect':
       case 'drop-leg':
+      // The redirect that rings the next agent ends the hold music.
+      case 'unhold':
         break;
     }
   }

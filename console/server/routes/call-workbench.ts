@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { can } from '../../../core/auth/permissions.js';
+import { isOnHold } from '../../../core/voice/hold.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { visibleTo } from '../conversations/visibility.js';
 
@@ -67,7 +68,16 @@ export function callWorkbenchRoutes(): AnyRoute[] {
           // Which phone statuses have somewhere to ring (the addresses themselves stay with the admins).
           reachable: { ip_phone: Boolean(me.sip), web_phone: Boolean(me.webrtc), mobile: Boolean(me.mobile) },
           queues,
-          call: live ? { id: live.id, state: live.state, direction: live.direction, number: live.direction === 'in' ? live.from_number : live.to_number, conversationId: live.conversation_id } : null,
+          call: live
+            ? {
+                id: live.id,
+                state: live.state,
+                direction: live.direction,
+                number: live.direction === 'in' ? live.from_number : live.to_number,
+                conversationId: live.conversation_id,
+                onHold: live.state === 'answered' && (await isOnHold(db, live.id)),
+              }
+            : null,
           dialChannels: channels,
         });
       },

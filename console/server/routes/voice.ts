@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { can } from '../../../core/auth/permissions.js';
 import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
+import { ConnectorError } from '../../../core/connector/errors.js';
 import type { Db } from '../../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import { listTicketsForContact, ticketVisibleTo } from '../../../core/tickets/read.js';
@@ -373,7 +374,36 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
         return c.json(placed, 202);
       },
     }),
+    holdRoute(connectorDeps, true),
+    holdRoute(connectorDeps, false),
   ];
+}
+
+function holdRoute(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, on: boolean): AnyRoute {
+  return route({
+    method: on ? 'post' : 'delete',
+    path: '/calls/:id/hold',
+    tag: 'call center',
+    summary: on
+      ? 'Put the customer on hold (only the agent talking on the call); the conversation notes it'
+      : 'Take the customer off hold (only the agent talking on the call); the conversation notes it',
+    access: { permission: 'conversations.reply' },
+    params: idParams,
+    handler: async ({ c, ctx, tenant, auth, params }) => {
+      const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
+      const loaded = connectorDeps ? await loadChannelContext(await connectorDeps(), { id: call.channel_id }) : undefined;
+      if (!loaded?.connector.voice?.hold) throw new ConflictError('this phone platform cannot hold calls');
+      try {
+        await loaded.connector.voice.hold({ callId: call.id, agentId: auth.principal.userId, on }, loaded.ctx);
+      } catch (error) {
+        // The platform said no (the call just ended, it is unreachable): say so, not "internal error".
+        if (error instanceof ConnectorError) return c.json({ error: 'upstream', message: 'the phone platform did not take the change; try again' }, 502);
+        throw error;
+      }
+      await audit(ctx.database.db, auth, on ? 'call.held' : 'call.resumed', { type: 'call', id: call.id }, {});
+      return c.json({ callId: call.id, onHold: on });
+    },
+  });
 }
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);

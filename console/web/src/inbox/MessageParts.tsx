@@ -1,8 +1,22 @@
 import type { ContentPart } from '../api/domain.js';
+import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
 import { formatSize, htmlToText, linkify } from './content.js';
 import { emailDocument, emailView, type EmailView } from './email.js';
+
+/** Events of a conversation that read as a sentence of their own in the timeline (a call's steps). */
+const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
+  'call.started': 'part.event.callStarted',
+  'call.queued': 'part.event.callQueued',
+  'call.answered': 'part.event.callAnswered',
+  'call.transferred': 'part.event.callTransferred',
+  'call.ended': 'part.event.callEnded',
+  'call.left_queue': 'part.event.callLeftQueue',
+  'call.held': 'part.event.callHeld',
+  'call.resumed': 'part.event.callResumed',
+  'call.rated': 'part.event.callRated',
+};
 
 /** Where the browser fetches a stored attachment. */
 export type AttachmentUrl = (attachmentId: string) => string;
@@ -87,8 +101,11 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
         </p>
       );
     }
-    case 'event':
-      return <p className="part-event">{t('part.event', { name: part.name })}</p>;
+    case 'event': {
+      const label = EVENT_LABELS[part.name];
+      const rating = part.name === 'call.rated' ? Number(part.data?.rating) : undefined;
+      return <p className="part-event">{label ? t(label, { rating: String(rating ?? '') }) : t('part.event', { name: part.name })}</p>;
+    }
   }
 }
 

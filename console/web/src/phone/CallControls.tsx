@@ -5,13 +5,44 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import type { CallsApi, CustomField } from './api.js';
 
-/** During a call: blind transfer (to a colleague, a group, or back to the queue) and the call's business record. */
-export function CallControls({ api, conversationId }: { api: CallsApi; conversationId: string }) {
+/** During a call: hold, blind transfer (to a colleague, a group, or back to the queue) and the call's business record. */
+export function CallControls({ api, conversationId, call, onChanged }: { api: CallsApi; conversationId: string; call: { id: string; onHold: boolean }; onChanged?(): void }) {
   return (
     <div className="call-controls">
+      <Hold api={api} call={call} onChanged={onChanged} />
       <Transfer conversationId={conversationId} />
       <BusinessRecordForm api={api} conversationId={conversationId} />
     </div>
+  );
+}
+
+/** Puts the caller on hold and back: the button says what it will do; the line under it what is so now. */
+function Hold({ api, call, onChanged }: { api: CallsApi; call: { id: string; onHold: boolean }; onChanged?(): void }) {
+  const { t } = useI18n();
+  const [onHold, setOnHold] = useState(call.onHold);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const toggle = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      const answer = await api.hold(call.id, !onHold);
+      setOnHold(answer.onHold);
+      onChanged?.();
+    } catch (caught) {
+      setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <fieldset className="call-hold" aria-label={t('phone.holdGroup')}>
+      <button type="button" aria-pressed={onHold} disabled={busy} onClick={() => void toggle()}>
+        {t(onHold ? 'phone.resume' : 'phone.hold')}
+      </button>
+      <p role="status">{onHold ? t('phone.onHold') : ''}</p>
+      {error && <p role="alert">{error}</p>}
+    </fieldset>
   );
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { Link } from 'wouter';
 import { useLoad } from '../admin/useLoad.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
+import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import type { CallRecord } from './api.js';
@@ -91,6 +92,9 @@ function CallRow({ call, open, onToggle }: { call: CallRecord; open: boolean; on
   );
 }
 
+/** The call record's steps the console names in words (any other shows as recorded). */
+const STEP_KINDS = new Set(['started', 'menu', 'key', 'no_key', 'queued', 'position', 'ringing', 'not_answered', 'unreachable', 'requeued', 'answered', 'held', 'resumed', 'transferred', 'recording', 'voicemail', 'max_wait', 'callback_planned', 'menu_hangup', 'agent_hung_up', 'customer_hung_up', 'dialing_agent', 'dialing_customer', 'ended']);
+
 /** A call's timeline and, for those who may listen, its recording, streamed through the server. */
 export function CallDetailView({ call }: { call: Pick<CallRecord, 'id' | 'conversationId' | 'hasRecording'> }) {
   const { t } = useI18n();
@@ -106,7 +110,8 @@ export function CallDetailView({ call }: { call: Pick<CallRecord, 'id' | 'conver
           {data.timeline.map((step, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end; two steps can share a time
             <li key={`${step.at}-${i}`}>
-              {when(step.at)} · {step.kind}
+              {when(step.at)} · {STEP_KINDS.has(step.kind) ? t(`phone.step.${step.kind}` as MessageKey) : step.kind}
+              {step.kind === 'key' && typeof step.detail.key === 'string' ? ` ${step.detail.key}` : ''}
               {typeof step.detail.cause === 'string' ? ` (${step.detail.cause})` : ''}
             </li>
           ))}

@@ -68,7 +68,7 @@ export function Workbench() {
         ) : (
           <p className="muted">{t('phone.noCall')}</p>
         )}
-        {live?.state === 'answered' && conversationId && <CallControls api={api} conversationId={conversationId} />}
+        {live?.state === 'answered' && conversationId && <CallControls api={api} conversationId={conversationId} call={{ id: live.id, onHold: live.onHold }} onChanged={() => void phone.reload()} />}
         {current && <ScreenPop key={current.callId} api={api} callId={current.callId} number={current.number} />}
       </section>
 

@@ -8,7 +8,7 @@ export interface MyPhone {
   workState: WorkState;
   reachable: Record<Exclude<PhoneStatus, 'offline'>, boolean>;
   queues: { id: string; name: string }[];
-  call: { id: string; state: 'ringing' | 'answered'; direction: 'in' | 'out'; number: string; conversationId: string | null } | null;
+  call: { id: string; state: 'ringing' | 'answered'; direction: 'in' | 'out'; number: string; conversationId: string | null; onHold: boolean } | null;
   dialChannels: { id: string; name: string; type: string }[];
 }
 
@@ -105,6 +105,8 @@ export function callsApi(client: ApiClient) {
     setPhoneStatus: (phoneStatus: PhoneStatus) => client.put<unknown>('/agent/status', { phoneStatus }),
     team: () => client.get<{ agents: { id: string; name: string; phoneStatus: PhoneStatus; workState: WorkState; queues: string[] }[] }>('/call-center/agents'),
     pop: (callId: string) => client.get<Pop>(`/calls/${enc(callId)}/pop`),
+    /** Puts the caller on hold (`on`) or takes them off it; only the agent on the call may. */
+    hold: (callId: string, on: boolean) => (on ? client.post<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`) : client.delete<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`)),
     dial: (channelId: string, number: string) => client.post<{ providerCallId: string }>('/calls', { channelId, number }),
     list: (query: { q?: string; disposition?: string }) => client.get<{ calls: CallRecord[] }>('/calls', query),
     callOf: (conversationId: string) => client.get<CallDetail>(`/conversations/${enc(conversationId)}/call`),
