@@ -1,6 +1,7 @@
 // Search latency over 1,000,000 messages (Chinese and English, 20,000 conversations in four
 // groups): 1,000 searches as an admin (sees everything) and as an agent of one group, through the
-// same code the API's /search runs (messages only). Prints p50/p95/p99 in ms. PostgreSQL from
+// same code the API's /search runs (messages only). Prints p50/p95/p99 in ms and whether both p95
+// are under the 150 ms goal. PostgreSQL from
 // DATABASE_URL. BENCH_MESSAGES sets the size.
 import { sql } from 'kysely';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
@@ -33,7 +34,7 @@ try {
     from contacts c where c.tenant_id = ${tenant.id}`.execute(db);
   await sql`create temp table bench_conv as select row_number() over (order by id) - 1 as n, id from conversations where tenant_id = ${tenant.id}`.execute(db);
   // Built after the rows are in, as a restore would: much faster than maintaining it row by row.
-  await sql`drop index messages_search`.execute(db);
+  await sql`drop index messages_search_vector`.execute(db);
   const zh = sql.val(zhWords);
   const en = sql.val(enWords);
   const chunk = 200_000;
@@ -45,7 +46,7 @@ try {
           (${en}::text[])[1 + (g * 11) % 30] || ' ' || (${en}::text[])[1 + (g * 17) % 29] || ' order A-' || g))
       from generate_series(${from}::int, ${Math.min(total, from + chunk - 1)}::int) g join bench_conv bc on bc.n = g % ${conversations}`.execute(db);
   }
-  await sql`create index messages_search on messages using gin (sb_search_vector(sb_message_text(content)))`.execute(db);
+  await sql`create index messages_search_vector on messages using gin (search_vector)`.execute(db);
   await sql`analyze`.execute(db);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
@@ -90,7 +91,7 @@ try {
   const asAdmin = await measure(admin);
   const asAgent = await measure(agent);
   process.stdout.write(
-    `${JSON.stringify({ scenario: 'search', messages: total, conversations, searches, loadSeconds: Math.round(loadSeconds), adminMs: asAdmin, groupAgentMs: asAgent, goalP95Ms: 150 })}\n`,
+    `${JSON.stringify({ scenario: 'search', messages: total, conversations, searches, loadSeconds: Math.round(loadSeconds), adminMs: asAdmin, groupAgentMs: asAgent, goalP95Ms: 150, goalMet: asAdmin.p95 < 150 && asAgent.p95 < 150 })}\n`,
   );
 } finally {
   await handle.close();
