@@ -192,16 +192,18 @@ export class ContactImports {
     );
     const byEmail = new Map<string, { id: string; attributes: Record<string, unknown> }>();
     if (emails.length) {
-      const found = await trx
-        .selectFrom('contacts')
-        .select(['id', 'attributes', sql<string>`lower(email)`.as('key')])
-        .where('tenant_id', '=', tenantId)
-        .where('email', 'is not', null)
-        .where(sql<boolean>`lower(email) = any(${emails}::text[])`)
-        .where('merged_into_id', 'is', null)
-        .orderBy('created_at')
-        .execute();
-      for (const c of found) if (!byEmail.has(c.key)) byEmail.set(c.key, c);
+      // One index probe per address (the oldest contact with it), whatever the table's statistics
+      // say: a table that grew during this import looks small to the planner, which would read
+      // all of it for every batch.
+      const found = await sql<{ id: string; attributes: Record<string, unknown>; key: string }>`
+        select c.id, c.attributes, k.key
+        from unnest(${emails}::text[]) as k(key)
+        cross join lateral (
+          select id, attributes from contacts
+          where tenant_id = ${tenantId} and email is not null and lower(email) = k.key and merged_into_id is null
+          order by created_at limit 1
+        ) c`.execute(trx);
+      for (const c of found.rows) byEmail.set(c.key, c);
     }
 
     // Rows for one contact (an existing one, or a new e-mail address twice in this batch) fold
