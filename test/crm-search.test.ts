@@ -94,4 +94,18 @@ describe.each(engines)('search in Chinese and English, narrowed to what the agen
     expect(await newest('salesAgent', 'xyzzy', 5)).toEqual([]);
     expect(await find(globex, 'admin', 'common', 'message')).toEqual([]);
   }, 120_000);
+  it("finds an agent's hits of a word that fills other conversations, by reading the agent's own conversations", async () => {
+    const sales = acme.conversations.salesQueued;
+    const ungrouped = acme.conversations.ungrouped;
+    // "later" in 1,000 messages of a sales conversation, then in 5,000 newer ones that only an admin sees.
+    await sql`insert into messages (tenant_id, conversation_id, channel_id, direction, sender_type, content)
+      select ${acme.tenantId}, case when g <= 1000 then ${sales.conversationId}::uuid else ${ungrouped.conversationId}::uuid end, ${acme.channelId}, 'in', 'contact',
+        jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'later ' || g))
+      from generate_series(1, 6000) g order by g`.execute(tc.ctx.database.db);
+    const newest = async (who: keyof Company['clients'], q: string, limit: number) =>
+      ((await acme.clients[who].get(`/api/search?q=${encodeURIComponent(q)}&kinds=message&limit=${limit}`)).body.hits as Hit[]).map((h) => h.snippet);
+    expect(await newest('admin', 'later', 2)).toEqual(['later 6000', 'later 5999']);
+    expect(await newest('salesAgent', 'later', 3)).toEqual(['later 1000', 'later 999', 'later 998']);
+    expect(await newest('supportAgent', 'later', 3)).toEqual([]);
+  }, 120_000);
 });

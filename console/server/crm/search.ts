@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Principal } from '../../../core/auth/permissions.js';
+import { visibilityOf, type Principal } from '../../../core/auth/permissions.js';
 import type { Db } from '../../../core/db/database.js';
 import { visibleTo } from '../conversations/visibility.js';
 import { extraSearchSources } from './search-sources.js';
@@ -63,8 +63,9 @@ const NEWEST_WINDOW = 5000;
  *    of them are visible, no older message can be among the newest hits and this is the answer
  *    (a common word: "退款" is found in a few hundred rows, where listing its hits from the index
  *    would mean sorting tens of thousands);
- * 2. otherwise list every hit from the GIN index (a materialised CTE, so the planner cannot
- *    turn it back into a walk over the whole table), then filter by visibility and sort.
+ * 2. otherwise take every hit, then sort: from the GIN index (a materialised CTE, so the
+ *    planner cannot turn it back into a walk over the whole table) when the word is rarer than
+ *    the messages the principal may see, else by checking each visible message.
  */
 async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<unknown>, limit: number) {
   const tenantId = principal.tenantId;
@@ -87,24 +88,70 @@ async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<
     .limit(limit)
     .execute();
   if (newest.length >= limit) return newest;
-  const hits = await db
-    .with(
-      (w) => w('m').materialized(),
-      (q) =>
+
+  // Every hit is needed now. From the index when the word is rarer than what the principal may
+  // see; from the visible conversations' messages when they are fewer (an agent who sees only
+  // their own conversations, searching a common word). The window tells which: among its
+  // messages, how many match and how many are visible.
+  let fromVisible = false;
+  if (visibilityOf(principal) !== 'all') {
+    const counts = await db
+      .with('m', (q) =>
         q
           .selectFrom('messages')
-          .select(['id', 'tenant_id', 'conversation_id', 'created_at'])
+          .select(['id', 'tenant_id', 'conversation_id', sql<string>`search_vector`.as('search_vector')])
           .where('tenant_id', '=', tenantId)
-          .where(sql<boolean>`search_vector @@ ${tsquery}`),
-    )
-    .selectFrom('m')
-    .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
-    .leftJoin('contacts', (j) => j.onRef('contacts.id', '=', 'conversations.contact_id').onRef('contacts.tenant_id', '=', 'conversations.tenant_id'))
-    .select(['m.id', 'm.conversation_id', 'm.created_at', 'conversations.contact_id', 'contacts.name as contact_name'])
-    .where((eb) => visibleTo(eb as never, principal))
-    .orderBy('m.id', 'desc')
-    .limit(limit)
-    .execute();
+          .orderBy('id', 'desc')
+          .limit(NEWEST_WINDOW),
+      )
+      .selectFrom('m')
+      .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
+      .select((eb) => [
+        sql<number>`count(*) filter (where m.search_vector @@ ${tsquery})::int`.as('matching'),
+        sql<number>`count(*) filter (where ${visibleTo(eb as never, principal)})::int`.as('visible'),
+      ])
+      .executeTakeFirstOrThrow();
+    fromVisible = counts.visible < counts.matching;
+  }
+  const hits = await (fromVisible
+    ? // The visible messages are materialised before the word is checked, so the planner cannot
+      // combine the GIN index into a per-conversation lookup (one whole index scan per conversation).
+      db
+        .with(
+          (w) => w('hits').materialized(),
+          (q) =>
+            q
+              .selectFrom('messages as m')
+              .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
+              .select(['m.id', 'm.tenant_id', 'm.conversation_id', 'm.created_at', 'conversations.contact_id', sql<string>`m.search_vector`.as('search_vector')])
+              .where('m.tenant_id', '=', tenantId)
+              .where((eb) => visibleTo(eb as never, principal)),
+        )
+        .selectFrom('hits')
+        .leftJoin('contacts', (j) => j.onRef('contacts.id', '=', 'hits.contact_id').onRef('contacts.tenant_id', '=', 'hits.tenant_id'))
+        .select(['hits.id', 'hits.conversation_id', 'hits.created_at', 'hits.contact_id', 'contacts.name as contact_name'])
+        .where(sql<boolean>`hits.search_vector @@ ${tsquery}`)
+        .orderBy('hits.id', 'desc')
+        .limit(limit)
+        .execute()
+    : db
+        .with(
+          (w) => w('hits').materialized(),
+          (q) =>
+            q
+              .selectFrom('messages as m')
+              .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
+              .select(['m.id', 'm.tenant_id', 'm.conversation_id', 'm.created_at', 'conversations.contact_id'])
+              .where('m.tenant_id', '=', tenantId)
+              .where(sql<boolean>`m.search_vector @@ ${tsquery}`)
+              .where((eb) => visibleTo(eb as never, principal)),
+        )
+        .selectFrom('hits')
+        .leftJoin('contacts', (j) => j.onRef('contacts.id', '=', 'hits.contact_id').onRef('contacts.tenant_id', '=', 'hits.tenant_id'))
+        .select(['hits.id', 'hits.conversation_id', 'hits.created_at', 'hits.contact_id', 'contacts.name as contact_name'])
+        .orderBy('hits.id', 'desc')
+        .limit(limit)
+        .execute());
   if (hits.length === 0) return [];
   // The text of the few rows shown only, not of every hit sorted.
   const texts = new Map(
