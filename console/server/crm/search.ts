@@ -89,8 +89,8 @@ async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<
     .execute();
   if (newest.length >= limit) return newest;
 
-  // Every hit is needed now. From the index when the word is rarer than what the principal may
-  // see; from the visible conversations' messages when they are fewer (an agent who sees only
+  // Every hit is needed now. From the index when the word is rare next to what the principal may
+  // see; from the visible conversations' messages when they are few (an agent who sees only
   // their own conversations, searching a common word). The window tells which: among its
   // messages, how many match and how many are visible.
   let fromVisible = false;
@@ -111,7 +111,8 @@ async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<
         sql<number>`count(*) filter (where ${visibleTo(eb as never, principal)})::int`.as('visible'),
       ])
       .executeTakeFirstOrThrow();
-    fromVisible = counts.visible < counts.matching;
+    // Checking a visible message costs about a fifth of fetching, joining and sorting a hit.
+    fromVisible = counts.visible < 5 * counts.matching;
   }
   const hits = await (fromVisible
     ? // The visible messages are materialised before the word is checked, so the planner cannot
