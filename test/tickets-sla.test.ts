@@ -125,7 +125,14 @@ describe('SLA policies', () => {
     // Wednesday 14:00 it is open again: first response due 15:00 (warning 14:30); resolution's
     // 900 minutes run Wednesday 14:00–18:00, Thursday 09:00–18:00 and Friday 09:00–11:00.
     const reopened = await change(ticket.id, 'open', shanghai(10, 14));
-    expect(reopened.sla.clocks?.firstResponse).toEqual({ startedAt: shanghai(8, 9).toISOString(), state: 'active', warnAt: shanghai(10, 14, 30).toISOString(), dueAt: shanghai(10, 15).toISOString() });
+    // It stood still Monday 10:00–18:00, Tuesday 09:00–18:00 and Wednesday 09:00–14:00: 1,320 business minutes.
+    expect(reopened.sla.clocks?.firstResponse).toEqual({
+      startedAt: shanghai(8, 9).toISOString(),
+      state: 'active',
+      warnAt: shanghai(10, 14, 30).toISOString(),
+      dueAt: shanghai(10, 15).toISOString(),
+      pausedMinutes: 1320,
+    });
     expect(reopened.sla.clocks?.resolution).toMatchObject({ state: 'active', dueAt: shanghai(12, 11).toISOString(), warnAt: shanghai(12, 10, 30).toISOString() });
     await timers.runDue(shanghai(10, 14, 29));
     expect(await slaEvents(ticket.id)).toEqual([]);
@@ -139,5 +146,24 @@ describe('SLA policies', () => {
     expect(solved.sla.clocks?.resolution?.pausedAt).toBeUndefined();
     await timers.runDue(shanghai(15, 18));
     expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse', 'ticket.sla_breached:firstResponse']);
+  });
+  it('keeps the time a clock stood still out of a new target when the priority changes after a pause', async () => {
+    const { applyChanges } = await import('../core/tickets/changes.js');
+    const policy = await db().selectFrom('sla_policies').select(['id', 'targets']).where('tenant_id', '=', co.tenantId).executeTakeFirstOrThrow();
+    await db()
+      .updateTable('sla_policies')
+      .set({ targets: JSON.stringify({ ...policy.targets, urgent: { firstResponse: 180 } }) })
+      .where('id', '=', policy.id)
+      .execute();
+    const change = (id: string, changes: { status?: 'pending' | 'open'; priority?: 'urgent' }, at: Date) =>
+      db()
+        .transaction()
+        .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), changes, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
+    const ticket = await open('Wrong size', shanghai(8, 9));
+    await change(ticket.id, { status: 'pending' }, shanghai(8, 10));
+    await change(ticket.id, { status: 'open' }, shanghai(10, 14));
+    // Urgent: 180 minutes, of which 60 went before the pause: due two business hours after it ended.
+    const urgent = await change(ticket.id, { priority: 'urgent' }, shanghai(10, 14, 10));
+    expect(urgent.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 16).toISOString(), pausedMinutes: 1320 });
   });
 });

@@ -40,6 +40,8 @@ export interface SlaClock {
   pausedAt?: string;
   warnLeftMinutes?: number;
   dueLeftMinutes?: number;
+  /** Business minutes spent paused so far, added to the target when the clock is re-timed. */
+  pausedMinutes?: number;
 }
 
 export interface TicketSla {

@@ -111,10 +111,11 @@ function resume(sla: TicketSla, calendar: Awaited<ReturnType<typeof calendarOf>>
   for (const metric of SLA_METRICS) {
     const c = sla.clocks?.[metric];
     if (!c || c.state !== 'paused') continue;
-    const { pausedAt: _p, warnLeftMinutes, dueLeftMinutes, ...rest } = c;
+    const { pausedAt, warnLeftMinutes, dueLeftMinutes, ...rest } = c;
     sla.clocks![metric] = {
       ...rest,
       state: 'active',
+      pausedMinutes: (c.pausedMinutes ?? 0) + (pausedAt ? businessMinutesBetween(calendar, new Date(pausedAt), now) : 0),
       warnAt: (c.warned ? new Date(c.warnAt) : addBusinessMinutes(calendar, now, warnLeftMinutes ?? 0)).toISOString(),
       dueAt: (c.breachedAt ? new Date(c.dueAt) : addBusinessMinutes(calendar, now, dueLeftMinutes ?? 0)).toISOString(),
     };
@@ -152,7 +153,13 @@ export async function slaAfterChange(trx: Trx, before: Ticket, after: Ticket, no
       const minutes = policy?.targets[after.priority]?.[metric];
       if (!c || c.state !== 'active') continue;
       if (!minutes) stop(sla, metric, now, 'cancelled');
-      else sla.clocks[metric] = { ...clock(calendar, new Date(c.startedAt), minutes, policy!.warn_before_minutes), ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}) };
+      else
+        sla.clocks[metric] = {
+          // The time it stood still while pending does not count against the new target either.
+          ...clock(calendar, new Date(c.startedAt), minutes + (c.pausedMinutes ?? 0), policy!.warn_before_minutes),
+          ...(c.pausedMinutes ? { pausedMinutes: c.pausedMinutes } : {}),
+          ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}),
+        };
       changed = true;
     }
   }
