@@ -155,7 +155,7 @@ describe('SLA policies', () => {
       .set({ targets: JSON.stringify({ ...policy.targets, urgent: { firstResponse: 180 } }) })
       .where('id', '=', policy.id)
       .execute();
-    const change = (id: string, changes: { status?: 'pending' | 'open'; priority?: 'urgent' }, at: Date) =>
+    const change = (id: string, changes: { status?: 'pending' | 'open'; priority?: 'urgent' | 'high' }, at: Date) =>
       db()
         .transaction()
         .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), changes, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
@@ -165,5 +165,14 @@ describe('SLA policies', () => {
     // Urgent: 180 minutes, of which 60 went before the pause: due two business hours after it ended.
     const urgent = await change(ticket.id, { priority: 'urgent' }, shanghai(10, 14, 10));
     expect(urgent.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 16).toISOString(), pausedMinutes: 1320 });
+
+    // Made urgent while pending: 180 minutes, 60 used before the pause, 120 left when it opens again.
+    const other = await open('Wrong colour', shanghai(8, 9));
+    await change(other.id, { status: 'pending' }, shanghai(8, 10));
+    const paused = await change(other.id, { priority: 'urgent' }, shanghai(9, 12));
+    expect(paused.sla.clocks?.firstResponse).toMatchObject({ state: 'paused', dueLeftMinutes: 120, warnLeftMinutes: 90 });
+    // Opened again and made high at once: resumed, then re-timed to 120 minutes with the pause left out.
+    const both = await change(other.id, { status: 'open', priority: 'high' }, shanghai(10, 14));
+    expect(both.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 15).toISOString(), pausedMinutes: 1320 });
   });
 });

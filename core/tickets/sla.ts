@@ -141,26 +141,34 @@ export async function slaAfterChange(trx: Trx, before: Ticket, after: Ticket, no
     changed = stop(sla, 'resolution', now, 'met') || changed;
     changed = stop(sla, 'firstResponse', now, 'cancelled') || changed;
     changed = stop(sla, 'nextResponse', now, 'cancelled') || changed;
-  } else if (after.status === 'pending' && before.status !== 'pending') {
-    changed = pause(sla, await calendarOf(trx, after), now);
-  } else if (before.status === 'pending' && after.status !== 'pending') {
-    changed = resume(sla, await calendarOf(trx, after), now);
-  } else if (before.priority !== after.priority || before.group_id !== after.group_id) {
-    const policy = sla.policyId ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst() : undefined;
-    const calendar = await calendarOf(trx, after);
-    for (const metric of SLA_METRICS) {
-      const c = sla.clocks[metric];
-      const minutes = policy?.targets[after.priority]?.[metric];
-      if (!c || c.state !== 'active') continue;
-      if (!minutes) stop(sla, metric, now, 'cancelled');
-      else
-        sla.clocks[metric] = {
-          // The time it stood still while pending does not count against the new target either.
-          ...clock(calendar, new Date(c.startedAt), minutes + (c.pausedMinutes ?? 0), policy!.warn_before_minutes),
-          ...(c.pausedMinutes ? { pausedMinutes: c.pausedMinutes } : {}),
-          ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}),
-        };
-      changed = true;
+  } else {
+    if (after.status === 'pending' && before.status !== 'pending') changed = pause(sla, await calendarOf(trx, after), now);
+    else if (before.status === 'pending' && after.status !== 'pending') changed = resume(sla, await calendarOf(trx, after), now);
+    if (before.priority !== after.priority || before.group_id !== after.group_id) {
+      const policy = sla.policyId ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst() : undefined;
+      const calendar = await calendarOf(trx, after);
+      for (const metric of SLA_METRICS) {
+        const c = sla.clocks[metric];
+        const minutes = policy?.targets[after.priority]?.[metric];
+        if (!c || (c.state !== 'active' && c.state !== 'paused')) continue;
+        if (!minutes) stop(sla, metric, now, 'cancelled');
+        else if (c.state === 'paused') {
+          // Still pending: what is left of the new target, after the time counted before the pause.
+          const used = Math.max(0, businessMinutesBetween(calendar, new Date(c.startedAt), new Date(c.pausedAt ?? now)) - (c.pausedMinutes ?? 0));
+          sla.clocks[metric] = {
+            ...c,
+            warnLeftMinutes: c.warned ? 0 : Math.max(0, minutes - policy!.warn_before_minutes - used),
+            dueLeftMinutes: c.breachedAt ? 0 : Math.max(0, minutes - used),
+          };
+        } else
+          sla.clocks[metric] = {
+            // The time it stood still while pending does not count against the new target either.
+            ...clock(calendar, new Date(c.startedAt), minutes + (c.pausedMinutes ?? 0), policy!.warn_before_minutes),
+            ...(c.pausedMinutes ? { pausedMinutes: c.pausedMinutes } : {}),
+            ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}),
+          };
+        changed = true;
+      }
     }
   }
   return changed ? save(trx, after, sla) : after;
