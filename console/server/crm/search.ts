@@ -51,8 +51,8 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
  * How many of a tenant's newest messages the first pass of a message search reads. A word that
- * is common enough to have `limit` visible hits among them is answered from them alone; any
- * other word is rare enough for the index to list all its hits cheaply.
+ * is common enough to have `limit` visible hits among them is answered from them alone; for any
+ * other word, either its hits or the principal's visible messages are few enough to read whole.
  */
 const NEWEST_WINDOW = 5000;
 
@@ -64,8 +64,8 @@ const NEWEST_WINDOW = 5000;
  *    (a common word: "退款" is found in a few hundred rows, where listing its hits from the index
  *    would mean sorting tens of thousands);
  * 2. otherwise take every hit, then sort: from the GIN index (a materialised CTE, so the
- *    planner cannot turn it back into a walk over the whole table) when the word is rarer than
- *    the messages the principal may see, else by checking each visible message.
+ *    planner cannot turn it back into a walk over the whole table), unless the principal's
+ *    visible messages are fewer than five times the word's hits, then by checking each of them.
  */
 async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<unknown>, limit: number) {
   const tenantId = principal.tenantId;
