@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
@@ -74,4 +75,37 @@ describe.each(engines)('search in Chinese and English, narrowed to what the agen
     expect((await find(globex, 'admin', '退款', 'message')).map((h) => h.snippet)).toEqual(['我也要退款']);
     expect((await acme.clients.admin.get('/api/search?q=x&kinds=files')).status).toBe(400);
   });
+  it('lists the newest hits first among thousands of messages, for a common word as for a rare older one', async () => {
+    await say(acme, 'supportAssigned', 'an old note about xyzzy');
+    const sales = acme.conversations.salesQueued;
+    const support = acme.conversations.supportAssigned;
+    // 6,000 newer messages, alternately in a sales and a support conversation, all with "common".
+    await sql`insert into messages (tenant_id, conversation_id, channel_id, direction, sender_type, content)
+      select ${acme.tenantId}, case when g % 2 = 0 then ${sales.conversationId}::uuid else ${support.conversationId}::uuid end, ${acme.channelId}, 'in', 'contact',
+        jsonb_build_array(jsonb_build_object('type', 'text', 'text', '常见 common ' || g))
+      from generate_series(1, 6000) g order by g`.execute(tc.ctx.database.db);
+    const newest = async (who: keyof Company['clients'], q: string, limit: number) =>
+      ((await acme.clients[who].get(`/api/search?q=${encodeURIComponent(q)}&kinds=message&limit=${limit}`)).body.hits as Hit[]).map((h) => h.snippet);
+    expect(await newest('admin', 'common', 3)).toEqual(['常见 common 6000', '常见 common 5999', '常见 common 5998']);
+    expect(await newest('salesAgent', 'common', 3)).toEqual(['常见 common 6000', '常见 common 5998', '常见 common 5996']);
+    expect(await newest('supportAgent', '常见', 2)).toEqual(['常见 common 5999', '常见 common 5997']);
+    expect(await newest('admin', 'xyzzy', 5)).toEqual(['an old note about xyzzy']);
+    expect(await newest('supportAgent', 'xyzzy', 5)).toEqual(['an old note about xyzzy']);
+    expect(await newest('salesAgent', 'xyzzy', 5)).toEqual([]);
+    expect(await find(globex, 'admin', 'common', 'message')).toEqual([]);
+  }, 120_000);
+  it("finds an agent's hits of a word that fills other conversations, by reading the agent's own conversations", async () => {
+    const sales = acme.conversations.salesQueued;
+    const ungrouped = acme.conversations.ungrouped;
+    // "later" in 1,000 messages of a sales conversation, then in 5,000 newer ones that only an admin sees.
+    await sql`insert into messages (tenant_id, conversation_id, channel_id, direction, sender_type, content)
+      select ${acme.tenantId}, case when g <= 1000 then ${sales.conversationId}::uuid else ${ungrouped.conversationId}::uuid end, ${acme.channelId}, 'in', 'contact',
+        jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'later ' || g))
+      from generate_series(1, 6000) g order by g`.execute(tc.ctx.database.db);
+    const newest = async (who: keyof Company['clients'], q: string, limit: number) =>
+      ((await acme.clients[who].get(`/api/search?q=${encodeURIComponent(q)}&kinds=message&limit=${limit}`)).body.hits as Hit[]).map((h) => h.snippet);
+    expect(await newest('admin', 'later', 2)).toEqual(['later 6000', 'later 5999']);
+    expect(await newest('salesAgent', 'later', 3)).toEqual(['later 1000', 'later 999', 'later 998']);
+    expect(await newest('supportAgent', 'later', 3)).toEqual([]);
+  }, 120_000);
 });

@@ -102,4 +102,77 @@ describe('SLA policies', () => {
     expect(lowered.ticket.sla.clocks?.firstResponse?.state).toBe('cancelled');
     expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
   });
+  it('stands the clocks still while the ticket is pending and counts on from where they stood when it opens again', async () => {
+    const { applyChanges } = await import('../core/tickets/changes.js');
+    const change = (id: string, status: 'pending' | 'open' | 'solved', at: Date) =>
+      db()
+        .transaction()
+        .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), { status }, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
+    // Monday 09:00: first response due 11:00, resolution (16 business hours) due Tuesday 16:00.
+    const ticket = await open('Refund not received', shanghai(8, 9));
+    expect(ticket.sla.clocks?.resolution?.dueAt).toBe(shanghai(9, 16).toISOString());
+    // Monday 10:00 it waits on the customer: one hour of the first response and 15 of the resolution left.
+    const pending = await change(ticket.id, 'pending', shanghai(8, 10));
+    expect(pending.sla.clocks?.firstResponse).toMatchObject({ state: 'paused', dueLeftMinutes: 60, warnLeftMinutes: 30 });
+    expect(pending.sla.clocks?.resolution).toMatchObject({ state: 'paused', dueLeftMinutes: 900 });
+    expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
+    // Past both old targets, nothing fires and the list shows no badge.
+    await timers.runDue(shanghai(9, 17));
+    expect(await slaEvents(ticket.id)).toEqual([]);
+    const listed = await co.clients.supportAgent.get('/api/tickets?status=pending');
+    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toBeNull();
+
+    // Wednesday 14:00 it is open again: first response due 15:00 (warning 14:30); resolution's
+    // 900 minutes run Wednesday 14:00–18:00, Thursday 09:00–18:00 and Friday 09:00–11:00.
+    const reopened = await change(ticket.id, 'open', shanghai(10, 14));
+    // It stood still Monday 10:00–18:00, Tuesday 09:00–18:00 and Wednesday 09:00–14:00: 1,320 business minutes.
+    expect(reopened.sla.clocks?.firstResponse).toEqual({
+      startedAt: shanghai(8, 9).toISOString(),
+      state: 'active',
+      warnAt: shanghai(10, 14, 30).toISOString(),
+      dueAt: shanghai(10, 15).toISOString(),
+      pausedMinutes: 1320,
+    });
+    expect(reopened.sla.clocks?.resolution).toMatchObject({ state: 'active', dueAt: shanghai(12, 11).toISOString(), warnAt: shanghai(12, 10, 30).toISOString() });
+    await timers.runDue(shanghai(10, 14, 29));
+    expect(await slaEvents(ticket.id)).toEqual([]);
+    await timers.runDue(shanghai(10, 15));
+    expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse', 'ticket.sla_breached:firstResponse']);
+
+    // Pending again, then solved from pending: the resolution target is met, nothing is left to fire.
+    await change(ticket.id, 'pending', shanghai(11, 9));
+    const solved = await change(ticket.id, 'solved', shanghai(11, 10));
+    expect(solved.sla.clocks?.resolution).toMatchObject({ state: 'met', metAt: shanghai(11, 10).toISOString() });
+    expect(solved.sla.clocks?.resolution?.pausedAt).toBeUndefined();
+    await timers.runDue(shanghai(15, 18));
+    expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse', 'ticket.sla_breached:firstResponse']);
+  });
+  it('keeps the time a clock stood still out of a new target when the priority changes after a pause', async () => {
+    const { applyChanges } = await import('../core/tickets/changes.js');
+    const policy = await db().selectFrom('sla_policies').select(['id', 'targets']).where('tenant_id', '=', co.tenantId).executeTakeFirstOrThrow();
+    await db()
+      .updateTable('sla_policies')
+      .set({ targets: JSON.stringify({ ...policy.targets, urgent: { firstResponse: 180 } }) })
+      .where('id', '=', policy.id)
+      .execute();
+    const change = (id: string, changes: { status?: 'pending' | 'open'; priority?: 'urgent' | 'high' }, at: Date) =>
+      db()
+        .transaction()
+        .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), changes, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
+    const ticket = await open('Wrong size', shanghai(8, 9));
+    await change(ticket.id, { status: 'pending' }, shanghai(8, 10));
+    await change(ticket.id, { status: 'open' }, shanghai(10, 14));
+    // Urgent: 180 minutes, of which 60 went before the pause: due two business hours after it ended.
+    const urgent = await change(ticket.id, { priority: 'urgent' }, shanghai(10, 14, 10));
+    expect(urgent.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 16).toISOString(), pausedMinutes: 1320 });
+
+    // Made urgent while pending: 180 minutes, 60 used before the pause, 120 left when it opens again.
+    const other = await open('Wrong colour', shanghai(8, 9));
+    await change(other.id, { status: 'pending' }, shanghai(8, 10));
+    const paused = await change(other.id, { priority: 'urgent' }, shanghai(9, 12));
+    expect(paused.sla.clocks?.firstResponse).toMatchObject({ state: 'paused', dueLeftMinutes: 120, warnLeftMinutes: 90 });
+    // Opened again and made high at once: resumed, then re-timed to 120 minutes with the pause left out.
+    const both = await change(other.id, { status: 'open', priority: 'high' }, shanghai(10, 14));
+    expect(both.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 15).toISOString(), pausedMinutes: 1320 });
+  });
 });

@@ -29,10 +29,19 @@ export interface SlaClock {
   dueAt: string;
   warnAt: string;
   warned?: boolean;
-  /** active: counting; met: done in time or late (see breachedAt); cancelled: no longer applies. */
-  state: 'active' | 'met' | 'cancelled';
+  /**
+   * active: counting; paused: the ticket is pending (waiting on the customer), the clock stands
+   * still; met: done in time or late (see breachedAt); cancelled: no longer applies.
+   */
+  state: 'active' | 'paused' | 'met' | 'cancelled';
   breachedAt?: string;
   metAt?: string;
+  /** While paused: since when, and the business minutes that were left to the warning and the target. */
+  pausedAt?: string;
+  warnLeftMinutes?: number;
+  dueLeftMinutes?: number;
+  /** Business minutes spent paused so far, added to the target when the clock is re-timed. */
+  pausedMinutes?: number;
 }
 
 export interface TicketSla {

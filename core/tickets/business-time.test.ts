@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessCalendar } from '../calendar/business-hours.js';
-import { addBusinessMinutes, zonedInstant } from './business-time.js';
+import { addBusinessMinutes, businessMinutesBetween, zonedInstant } from './business-time.js';
 
 const nineToSix: BusinessCalendar = {
   id: 'c',
@@ -28,5 +28,17 @@ describe('business time', () => {
 
   it('counts every minute without a calendar', () => {
     expect(addBusinessMinutes(null, new Date('2027-03-05T09:00:00Z'), 90).toISOString()).toBe('2027-03-05T10:30:00.000Z');
+  });
+  it('measures the business minutes between two instants, the inverse of adding them', () => {
+    // Friday 17:00 to Monday 10:00 local: one hour on Friday, one on Monday.
+    expect(businessMinutesBetween(nineToSix, new Date('2027-03-05T09:00:00Z'), new Date('2027-03-08T02:00:00Z'))).toBe(120);
+    // Across the New Year holiday: Thursday 17:30 to Monday 09:30 is 30 + 30 minutes.
+    expect(businessMinutesBetween(nineToSix, new Date('2026-12-31T09:30:00Z'), new Date('2027-01-04T01:30:00Z'))).toBe(60);
+    expect(businessMinutesBetween(nineToSix, new Date('2027-03-08T02:00:00Z'), new Date('2027-03-05T09:00:00Z'))).toBe(0);
+    expect(businessMinutesBetween(null, new Date('2027-03-05T09:00:00Z'), new Date('2027-03-05T10:30:00Z'))).toBe(90);
+    for (const minutes of [1, 59, 540, 541, 2000]) {
+      const from = new Date('2027-03-04T07:17:00Z');
+      expect(businessMinutesBetween(nineToSix, from, addBusinessMinutes(nineToSix, from, minutes))).toBe(minutes);
+    }
   });
 });

@@ -23,6 +23,39 @@ function nextDate(date: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
+/** The calendar's opening intervals on one local date, as instants, in order (none on a holiday). */
+function openingsOn(calendar: BusinessCalendar, date: string): (readonly [number, number])[] {
+  if (calendar.holidays.has(date)) return [];
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return (calendar.weeklyHours[weekday] ?? [])
+    .map(([s, e]) => {
+      const startMin = parseClock(s);
+      let endMin = parseClock(e);
+      if (endMin <= startMin) endMin += 24 * 60;
+      return [zonedInstant(date, startMin, calendar.timeZone).getTime(), zonedInstant(date, endMin, calendar.timeZone).getTime()] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The business minutes from `from` to `to` (0 when `to` is not later): the inverse of
+ * addBusinessMinutes, so a paused SLA clock knows how much of its target is left.
+ */
+export function businessMinutesBetween(calendar: BusinessCalendar | null, from: Date, to: Date): number {
+  const start = from.getTime();
+  const end = to.getTime();
+  if (end <= start) return 0;
+  if (!calendar) return (end - start) / MINUTE;
+  let total = 0;
+  let date = localTime(new Date(start - 24 * 60 * MINUTE), calendar.timeZone).date;
+  for (let day = 0; day < 800; day++, date = nextDate(date)) {
+    const intervals = openingsOn(calendar, date);
+    for (const [open, close] of intervals) total += Math.max(0, Math.min(close, end) - Math.max(open, start));
+    if (zonedInstant(date, 0, calendar.timeZone).getTime() > end) break;
+  }
+  return total / MINUTE;
+}
+
 /**
  * The instant `minutes` of business time after `start`: counted only while the calendar is
  * open (weekly hours in its zone, closed on holidays). Without a calendar every minute counts.
@@ -35,16 +68,7 @@ export function addBusinessMinutes(calendar: BusinessCalendar | null, start: Dat
   // Begin a day early: an overnight opening that started yesterday may still be running.
   let date = localTime(new Date(from - 24 * 60 * MINUTE), calendar.timeZone).date;
   for (let day = 0; day < 800; day++, date = nextDate(date)) {
-    if (calendar.holidays.has(date)) continue;
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-    const intervals = (calendar.weeklyHours[weekday] ?? [])
-      .map(([s, e]) => {
-        const startMin = parseClock(s);
-        let endMin = parseClock(e);
-        if (endMin <= startMin) endMin += 24 * 60;
-        return [zonedInstant(date, startMin, calendar.timeZone).getTime(), zonedInstant(date, endMin, calendar.timeZone).getTime()] as const;
-      })
-      .sort((a, b) => a[0] - b[0]);
+    const intervals = openingsOn(calendar, date);
     for (const [open, close] of intervals) {
       if (close <= from) continue;
       const begin = Math.max(open, from);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { SlaClock, SlaMetric, TicketSla } from '../db/schema-tickets.js';
 import { SLA_METRICS } from '../db/schema-tickets.js';
-import { addBusinessMinutes, loadCalendar } from './business-time.js';
+import { addBusinessMinutes, businessMinutesBetween, loadCalendar } from './business-time.js';
 import type { Ticket, Trx } from './model.js';
 
 export const SLA_JOB = 'ticket.sla';
@@ -81,14 +81,53 @@ export async function startSla(trx: Trx, ticket: Ticket, now: Date): Promise<Tic
 
 function stop(sla: TicketSla, metric: SlaMetric, now: Date, state: 'met' | 'cancelled'): boolean {
   const c = sla.clocks?.[metric];
-  if (!c || c.state !== 'active') return false;
-  sla.clocks![metric] = { ...c, state, ...(state === 'met' ? { metAt: now.toISOString() } : {}) };
+  if (!c || (c.state !== 'active' && c.state !== 'paused')) return false;
+  const { pausedAt: _p, warnLeftMinutes: _w, dueLeftMinutes: _d, ...rest } = c;
+  sla.clocks![metric] = { ...rest, state, ...(state === 'met' ? { metAt: now.toISOString() } : {}) };
   return true;
 }
 
+/** The ticket waits on the customer: every counting clock stands still, keeping what it had left. */
+function pause(sla: TicketSla, calendar: Awaited<ReturnType<typeof calendarOf>>, now: Date): boolean {
+  let changed = false;
+  for (const metric of SLA_METRICS) {
+    const c = sla.clocks?.[metric];
+    if (!c || c.state !== 'active') continue;
+    sla.clocks![metric] = {
+      ...c,
+      state: 'paused',
+      pausedAt: now.toISOString(),
+      warnLeftMinutes: c.warned ? 0 : businessMinutesBetween(calendar, now, new Date(c.warnAt)),
+      dueLeftMinutes: c.breachedAt ? 0 : businessMinutesBetween(calendar, now, new Date(c.dueAt)),
+    };
+    changed = true;
+  }
+  return changed;
+}
+
+/** The ticket is no longer pending: paused clocks count on from `now` with what they had left. */
+function resume(sla: TicketSla, calendar: Awaited<ReturnType<typeof calendarOf>>, now: Date): boolean {
+  let changed = false;
+  for (const metric of SLA_METRICS) {
+    const c = sla.clocks?.[metric];
+    if (!c || c.state !== 'paused') continue;
+    const { pausedAt, warnLeftMinutes, dueLeftMinutes, ...rest } = c;
+    sla.clocks![metric] = {
+      ...rest,
+      state: 'active',
+      pausedMinutes: (c.pausedMinutes ?? 0) + (pausedAt ? businessMinutesBetween(calendar, new Date(pausedAt), now) : 0),
+      warnAt: (c.warned ? new Date(c.warnAt) : addBusinessMinutes(calendar, now, warnLeftMinutes ?? 0)).toISOString(),
+      dueAt: (c.breachedAt ? new Date(c.dueAt) : addBusinessMinutes(calendar, now, dueLeftMinutes ?? 0)).toISOString(),
+    };
+    changed = true;
+  }
+  return changed;
+}
+
 /**
- * After a change: solving meets the resolution target and stops the others; a new priority or
- * group (another calendar) re-times the clocks still counting, from when each started.
+ * After a change: solving meets the resolution target and stops the others; pending (waiting on
+ * the customer) pauses the clocks and leaving pending resumes them where they stood; a new
+ * priority or group (another calendar) re-times the clocks still counting, from when each started.
  */
 export async function slaAfterChange(trx: Trx, before: Ticket, after: Ticket, now: Date): Promise<Ticket> {
   const sla: TicketSla = structuredClone(after.sla ?? {});
@@ -102,16 +141,34 @@ export async function slaAfterChange(trx: Trx, before: Ticket, after: Ticket, no
     changed = stop(sla, 'resolution', now, 'met') || changed;
     changed = stop(sla, 'firstResponse', now, 'cancelled') || changed;
     changed = stop(sla, 'nextResponse', now, 'cancelled') || changed;
-  } else if (before.priority !== after.priority || before.group_id !== after.group_id) {
-    const policy = sla.policyId ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst() : undefined;
-    const calendar = await calendarOf(trx, after);
-    for (const metric of SLA_METRICS) {
-      const c = sla.clocks[metric];
-      const minutes = policy?.targets[after.priority]?.[metric];
-      if (!c || c.state !== 'active') continue;
-      if (!minutes) stop(sla, metric, now, 'cancelled');
-      else sla.clocks[metric] = { ...clock(calendar, new Date(c.startedAt), minutes, policy!.warn_before_minutes), ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}) };
-      changed = true;
+  } else {
+    if (after.status === 'pending' && before.status !== 'pending') changed = pause(sla, await calendarOf(trx, after), now);
+    else if (before.status === 'pending' && after.status !== 'pending') changed = resume(sla, await calendarOf(trx, after), now);
+    if (before.priority !== after.priority || before.group_id !== after.group_id) {
+      const policy = sla.policyId ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst() : undefined;
+      const calendar = await calendarOf(trx, after);
+      for (const metric of SLA_METRICS) {
+        const c = sla.clocks[metric];
+        const minutes = policy?.targets[after.priority]?.[metric];
+        if (!c || (c.state !== 'active' && c.state !== 'paused')) continue;
+        if (!minutes) stop(sla, metric, now, 'cancelled');
+        else if (c.state === 'paused') {
+          // Still pending: what is left of the new target, after the time counted before the pause.
+          const used = Math.max(0, businessMinutesBetween(calendar, new Date(c.startedAt), new Date(c.pausedAt ?? now)) - (c.pausedMinutes ?? 0));
+          sla.clocks[metric] = {
+            ...c,
+            warnLeftMinutes: c.warned ? 0 : Math.max(0, minutes - policy!.warn_before_minutes - used),
+            dueLeftMinutes: c.breachedAt ? 0 : Math.max(0, minutes - used),
+          };
+        } else
+          sla.clocks[metric] = {
+            // The time it stood still while pending does not count against the new target either.
+            ...clock(calendar, new Date(c.startedAt), minutes + (c.pausedMinutes ?? 0), policy!.warn_before_minutes),
+            ...(c.pausedMinutes ? { pausedMinutes: c.pausedMinutes } : {}),
+            ...(c.breachedAt ? { breachedAt: c.breachedAt, warned: true } : {}),
+          };
+        changed = true;
+      }
     }
   }
   return changed ? save(trx, after, sla) : after;

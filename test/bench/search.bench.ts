@@ -1,7 +1,8 @@
 // Search latency over 1,000,000 messages (Chinese and English, 20,000 conversations in four
-// groups): 1,000 searches as an admin (sees everything) and as an agent of one group, through the
-// same code the API's /search runs (messages only). Prints p50/p95/p99 in ms. PostgreSQL from
-// DATABASE_URL. BENCH_MESSAGES sets the size.
+// groups): 1,000 searches as an admin (sees everything), as an agent of one group and as an agent
+// who sees only the 50 conversations assigned to them, through the same code the API's /search
+// runs (messages only). Prints p50/p95/p99 in ms and whether every p95 is under the 150 ms goal.
+// PostgreSQL from DATABASE_URL. BENCH_MESSAGES sets the size.
 import { sql } from 'kysely';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
@@ -31,9 +32,13 @@ try {
   await sql`insert into conversations (tenant_id, channel_id, contact_id, group_id, status, thread_key)
     select ${tenant.id}, ${channel.id}, c.id, (${sql.val(groups)}::uuid[])[1 + (row_number() over () % 4)], 'resolved', 't'
     from contacts c where c.tenant_id = ${tenant.id}`.execute(db);
+  // An agent who sees only the 50 conversations assigned to them (one in 400).
+  const role = await db.insertInto('roles').values({ tenant_id: tenant.id, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
+  const own = await db.insertInto('users').values({ tenant_id: tenant.id, email: 'own@example.org', name: 'Own', role_id: role.id, password_hash: null, account_status: 'active' }).returning('id').executeTakeFirstOrThrow();
+  await sql`update conversations set assignee_id = ${own.id} where id in (select id from conversations where tenant_id = ${tenant.id} order by id limit 50)`.execute(db);
   await sql`create temp table bench_conv as select row_number() over (order by id) - 1 as n, id from conversations where tenant_id = ${tenant.id}`.execute(db);
   // Built after the rows are in, as a restore would: much faster than maintaining it row by row.
-  await sql`drop index messages_search`.execute(db);
+  await sql`drop index messages_search_vector`.execute(db);
   const zh = sql.val(zhWords);
   const en = sql.val(enWords);
   const chunk = 200_000;
@@ -45,13 +50,13 @@ try {
           (${en}::text[])[1 + (g * 11) % 30] || ' ' || (${en}::text[])[1 + (g * 17) % 29] || ' order A-' || g))
       from generate_series(${from}::int, ${Math.min(total, from + chunk - 1)}::int) g join bench_conv bc on bc.n = g % ${conversations}`.execute(db);
   }
-  await sql`create index messages_search on messages using gin (sb_search_vector(sb_message_text(content)))`.execute(db);
+  await sql`create index messages_search_vector on messages using gin (search_vector)`.execute(db);
   await sql`analyze`.execute(db);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
-  const principal = (permissions: readonly string[], groupIds: string[]): Principal => ({
+  const principal = (permissions: readonly string[], groupIds: string[], userId = '00000000-0000-4000-8000-000000000000'): Principal => ({
     tenantId: tenant.id,
-    userId: '00000000-0000-4000-8000-000000000000',
+    userId,
     roleId: '00000000-0000-4000-8000-000000000000',
     roleName: 'bench',
     permissions: new Set(permissions) as Principal['permissions'],
@@ -59,6 +64,7 @@ try {
   });
   const admin = principal(['conversations.view.all', 'contacts.view'], []);
   const agent = principal(BUILTIN_ROLE_PERMISSIONS.agent, [groups[0]!]);
+  const ownAgent = principal(['conversations.view.own'], [], own.id);
   // The mix: a common Chinese word, a Chinese phrase of two words, an English word, an order number, a prefix.
   const queryFor = (i: number) => {
     switch (i % 5) {
@@ -89,8 +95,9 @@ try {
   await measure(admin); // warm the cache once
   const asAdmin = await measure(admin);
   const asAgent = await measure(agent);
+  const asOwnAgent = await measure(ownAgent);
   process.stdout.write(
-    `${JSON.stringify({ scenario: 'search', messages: total, conversations, searches, loadSeconds: Math.round(loadSeconds), adminMs: asAdmin, groupAgentMs: asAgent, goalP95Ms: 150 })}\n`,
+    `${JSON.stringify({ scenario: 'search', messages: total, conversations, searches, loadSeconds: Math.round(loadSeconds), adminMs: asAdmin, groupAgentMs: asAgent, ownAgentMs: asOwnAgent, goalP95Ms: 150, goalMet: [asAdmin, asAgent, asOwnAgent].every((r) => r.p95 < 150) })}\n`,
   );
 } finally {
   await handle.close();

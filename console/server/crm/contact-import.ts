@@ -174,27 +174,50 @@ export class ContactImports {
     }
     const companyOf = (r: Row) => (r.company ? (companies.get(r.company.toLowerCase()) ?? null) : null);
 
-    // Existing contacts: by id, else by e-mail address.
-    const ids = rows.map((r) => r.id).filter((v): v is string => v !== null);
-    const emails = rows.filter((r) => !r.id && r.email).map((r) => r.email!);
+    // Existing contacts: by id, else by e-mail address (one array parameter each, not one per row).
+    const ids = [...new Set(rows.map((r) => r.id).filter((v): v is string => v !== null))];
+    const emails = [...new Set(rows.filter((r) => !r.id && r.email).map((r) => r.email!))];
     const byId = new Map(
       ids.length
-        ? (await trx.selectFrom('contacts').select(['id', 'attributes']).where('tenant_id', '=', tenantId).where('merged_into_id', 'is', null).where('id', 'in', ids).execute()).map((c) => [c.id, c])
+        ? (
+            await trx
+              .selectFrom('contacts')
+              .select(['id', 'attributes'])
+              .where('tenant_id', '=', tenantId)
+              .where('merged_into_id', 'is', null)
+              .where(sql<boolean>`id = any(${ids}::uuid[])`)
+              .execute()
+          ).map((c) => [c.id, c])
         : [],
     );
     const byEmail = new Map<string, { id: string; attributes: Record<string, unknown> }>();
     if (emails.length) {
-      const found = await trx
-        .selectFrom('contacts')
-        .select(['id', 'attributes', sql<string>`lower(email)`.as('key')])
-        .where('tenant_id', '=', tenantId)
-        .where('merged_into_id', 'is', null)
-        .where(sql`lower(email)`, 'in', [...new Set(emails)])
-        .orderBy('created_at')
-        .execute();
-      for (const c of found) if (!byEmail.has(c.key)) byEmail.set(c.key, c);
+      // One index probe per address (the oldest contact with it), whatever the table's statistics
+      // say: a table that grew during this import looks small to the planner, which would read
+      // all of it for every batch.
+      const found = await sql<{ id: string; attributes: Record<string, unknown>; key: string }>`
+        select c.id, c.attributes, k.key
+        from unnest(${emails}::text[]) as k(key)
+        cross join lateral (
+          select id, attributes from contacts
+          where tenant_id = ${tenantId} and email is not null and lower(email) = k.key and merged_into_id is null
+          order by created_at limit 1
+        ) c`.execute(trx);
+      for (const c of found.rows) byEmail.set(c.key, c);
     }
 
+    // Rows for one contact (an existing one, or a new e-mail address twice in this batch) fold
+    // into one change, the later cells winning.
+    const fold = (earlier: Row, r: Row): Row => ({
+      ...earlier,
+      name: r.name ?? earlier.name,
+      email: r.email ?? earlier.email,
+      phone: r.phone ?? earlier.phone,
+      company: r.company ?? earlier.company,
+      tags: r.tags ?? earlier.tags,
+      attributes: { ...earlier.attributes, ...r.attributes },
+    });
+    const changes = new Map<string, Row>();
     const inserts = new Map<string, Row>();
     const anonymous: Row[] = [];
     let updated = 0;
@@ -205,54 +228,52 @@ export class ContactImports {
         continue;
       }
       if (existing) {
-        await trx
-          .updateTable('contacts')
-          .set({
-            ...(r.name !== null ? { name: r.name } : {}),
-            ...(r.email !== null ? { email: r.email } : {}),
-            ...(r.phone !== null ? { phone: r.phone } : {}),
-            ...(r.tags !== null ? { tags: r.tags } : {}),
-            ...(r.company !== null ? { company_id: companyOf(r) } : {}),
-            ...(Object.keys(r.attributes).length ? { attributes: JSON.stringify({ ...existing.attributes, ...r.attributes }) } : {}),
-            updated_at: sql`now()`,
-          })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', existing.id)
-          .execute();
+        const earlier = changes.get(existing.id);
+        changes.set(existing.id, earlier ? fold(earlier, r) : r);
         updated++;
         continue;
       }
-      // Two rows of one new e-mail address in this batch make one contact, the later cells winning.
       const earlier = r.email ? inserts.get(r.email) : undefined;
       if (earlier) {
-        inserts.set(r.email!, {
-          ...earlier,
-          name: r.name ?? earlier.name,
-          phone: r.phone ?? earlier.phone,
-          company: r.company ?? earlier.company,
-          tags: r.tags ?? earlier.tags,
-          attributes: { ...earlier.attributes, ...r.attributes },
-        });
+        inserts.set(r.email!, fold(earlier, r));
         updated++;
       } else if (r.email) inserts.set(r.email, r);
       else anonymous.push(r);
     }
+    // One statement for every change and one for every new contact, each taking the rows as one
+    // JSON parameter: planning a thousand-row VALUES list costs more than the rows themselves.
+    if (changes.size) {
+      const values = [...changes].map(([id, r]) => ({
+        id,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        tags: r.tags,
+        company_set: r.company !== null,
+        company_id: companyOf(r),
+        attributes: r.attributes,
+      }));
+      await sql`
+        update contacts c set
+          name = coalesce(v.name, c.name),
+          email = coalesce(v.email, c.email),
+          phone = coalesce(v.phone, c.phone),
+          tags = case when v.tags is null then c.tags else array(select jsonb_array_elements_text(v.tags)) end,
+          company_id = case when v.company_set then v.company_id else c.company_id end,
+          attributes = c.attributes || v.attributes,
+          updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v(id uuid, name text, email text, phone text, tags jsonb, company_set boolean, company_id uuid, attributes jsonb)
+        where c.tenant_id = ${tenantId} and c.id = v.id`.execute(trx);
+    }
     const fresh = [...inserts.values(), ...anonymous];
     if (fresh.length) {
-      await trx
-        .insertInto('contacts')
-        .values(
-          fresh.map((r) => ({
-            tenant_id: tenantId,
-            name: r.name,
-            email: r.email,
-            phone: r.phone,
-            tags: r.tags ?? [],
-            company_id: companyOf(r),
-            attributes: JSON.stringify(r.attributes),
-          })),
-        )
-        .execute();
+      const values = fresh.map((r) => ({ name: r.name, email: r.email, phone: r.phone, tags: r.tags ?? [], company_id: companyOf(r), attributes: r.attributes }));
+      await sql`
+        insert into contacts (tenant_id, name, email, phone, tags, company_id, attributes)
+        select ${tenantId}, v.name, v.email, v.phone, array(select jsonb_array_elements_text(v.tags)), v.company_id, v.attributes
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v(name text, email text, phone text, tags jsonb, company_id uuid, attributes jsonb)`.execute(trx);
     }
     if (errors.length) {
       await trx
