@@ -13,8 +13,8 @@ import { migration as web } from './0010_web.js';
 import { migration as tickets } from './0011_tickets.js';
 import { migration as crm } from './0012_crm.js';
 import { migration as reports } from './0013_reports.js';
-import { migration as search } from './0014_search.js';
 import { migration as channelStates } from './0016_channel_states.js';
+import { migration as search } from './0017_search.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0011_tickets': tickets,
   '0012_crm': crm,
   '0013_reports': reports,
-  '0014_search': search,
   '0016_channel_states': channelStates,
+  '0017_search': search,
 };
