@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseDatabaseUrl } from '../db/pg/database-url.js';
 
 /** Roles a process can take; `start` with no `--role` takes all of them. */
 export const ROLES = ['gateway', 'router', 'console'] as const;
@@ -27,6 +28,15 @@ const amqpUrls = z
   .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
   .pipe(z.array(url(['amqp:', 'amqps:'])).min(1, 'must name at least one broker'));
 
+/** One PostgreSQL host, or several as libpq takes them (`h1:5432,h2:5432`) with target_session_attrs. */
+const databaseUrl = z.string().superRefine((value, context) => {
+  try {
+    parseDatabaseUrl(value);
+  } catch (error) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
 const secretKey = z
   .string()
   .refine((value) => decodeSecretKey(value) !== undefined, {
@@ -44,7 +54,7 @@ export const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: optionalNonEmpty(url(['http:', 'https:'])),
   BASE_HOST: optionalNonEmpty(z.string().min(1)),
-  DATABASE_URL: optionalNonEmpty(url(['postgres:', 'postgresql:'])),
+  DATABASE_URL: optionalNonEmpty(databaseUrl),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   AMQP_URL: optionalNonEmpty(amqpUrls),
   DATA_DIR: z.string().min(1).default('./data'),
