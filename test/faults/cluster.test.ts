@@ -31,7 +31,8 @@ describe('faults on a cluster, reduced', () => {
     { timeout: 300_000 },
     async () => {
       const namespace = `faults_${randomBytes(4).toString('hex')}`;
-      services = await startClusterServices(namespace);
+      const log = (line: string) => process.stderr.write(`cluster faults ${new Date().toISOString().slice(11, 23)}: ${line}\n`);
+      services = await startClusterServices(namespace, log);
       const databaseUrl = await createClusterDatabase(services, `sb_faults_${randomBytes(4).toString('hex')}`);
       const audit = await runScenario({
         name: 'cluster-reduced',
@@ -51,6 +52,7 @@ describe('faults on a cluster, reduced', () => {
           { at: 0.6, kind: 'failover-database' },
         ],
         settleMs: 60_000,
+        log,
       });
       process.stderr.write(`${JSON.stringify(audit)}\n`);
       expect(audit.faults).toHaveLength(2);

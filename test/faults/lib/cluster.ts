@@ -34,6 +34,10 @@ export async function startClusterServices(namespace: string, log: (line: string
   }
   const cluster = rabbits.value;
   const pair = postgres.value;
+  // Asked before the stream: the CLI takes seconds on a busy machine, and leaders stay put
+  // until a node fails.
+  let leader: Awaited<ReturnType<typeof cluster.leaderOf>> | undefined;
+  const inbound = `${namespace}.${inboundQueueName(0)}`;
   return {
     databaseUrl: pair.primary.url,
     databaseUrlFor: (name) => pair.url.replace('/postgres?', `/${name}?`),
@@ -42,12 +46,17 @@ export async function startClusterServices(namespace: string, log: (line: string
     gateways: 2,
     env: { BUS_QUORUM_SIZE: String(cluster.nodes.length) },
     actions: {
+      prepare: async () => {
+        leader = await cluster.leaderOf(inbound);
+        log(`${leader.nodename} leads ${inbound}`);
+      },
       killBrokerLeader: async () => {
-        const leader = await cluster.leaderOf(`${namespace}.${inboundQueueName(0)}`);
-        log(`SIGKILL ${leader.nodename}, leader of the inbound queues`);
+        const node = leader ?? (await cluster.leaderOf(inbound));
+        leader = undefined;
+        log(`SIGKILL ${node.nodename}, leader of the inbound queues`);
         const killedAt = Date.now();
-        await leader.kill();
-        return { killedAt, restart: () => leader.start() };
+        await node.kill();
+        return { killedAt, restart: () => node.start() };
       },
       failoverDatabase: async () => {
         log(`SIGKILL ${pair.primary.cluster}, promote ${pair.standby.cluster}`);

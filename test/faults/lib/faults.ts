@@ -47,6 +47,8 @@ export interface ScenarioOptions {
     stopBroker?: () => Promise<void>;
     startBroker?: () => Promise<void>;
     restartDatabase?: () => Promise<void>;
+    /** Called once the processes are up (queues declared), before the stream: e.g. find the queues' leader. */
+    prepare?: () => Promise<void>;
     /** SIGKILL the node leading the inbound quorum queues; resolves with the kill's time and a function that starts it again. */
     killBrokerLeader?: () => Promise<{ killedAt: number; restart: () => Promise<void> }>;
     /** SIGKILL the database primary and promote the standby; resolves with the kill's time once it takes writes. */
@@ -198,6 +200,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       start('router-b', 'router'),
       ...gatewayNames.slice(1).map((name) => start(name, 'gateway')),
     ]);
+    await options.actions?.prepare?.();
     const gatewayUrls = gatewayNames.map((name) => `http://127.0.0.1:${processes.get(name)!.port}`);
     const consoleUrl = () => `http://127.0.0.1:${processes.get('console')!.port}`;
 
