@@ -19,8 +19,9 @@
 //   cluster-broker    SIGKILL the node leading the inbound quorum queues, start it again 5 s later
 //   cluster-database  SIGKILL the PostgreSQL primary (postmaster and children), promote the standby
 //   cluster-both      the first at 30% of the stream, the second at 60%
-// Their JSON adds recovery_s (per kill: seconds to the first message accepted after the kill
-// being committed) and p99_ms of the accepted requests before the first kill and after recovery.
+// Their JSON adds, per kill, recovery_s (seconds until messages are committed again) and
+// accepted_after_kill_stored_s (until the first message accepted after the kill is committed),
+// and p99_ms of the accepted requests before the first kill and after recovery.
 // The machine's own RabbitMQ and PostgreSQL are shared and never stopped: the private node and
 // cluster (test/faults/lib/private-services.ts) are torn down at the end, on Ctrl-C or a failure
 // too. FAULTS_BROKER_STOP / FAULTS_BROKER_START / FAULTS_DATABASE_RESTART (shell commands) make

@@ -90,10 +90,12 @@ export interface Audit {
    */
   recovery?: { fault: string; down_s: number; accept_s: number | null; store_s: number | null }[];
   /**
-   * Per node kill (kill-broker-leader, failover-database): seconds from the kill to the first
-   * message accepted after the kill being committed to the database.
+   * Per node kill (kill-broker-leader, failover-database): seconds from the kill until messages
+   * are committed to the database again (the end of the pause in commits that follows the kill).
    */
   recovery_s?: number[];
+  /** Per node kill: seconds from the kill until the first message accepted after it is committed (includes the queue's backlog). */
+  accepted_after_kill_stored_s?: (number | null)[];
   /** p99 of the senders' successful requests before the first kill and after the last recovery. */
   p99_ms?: { before: number | null; after: number | null };
   seconds: number;
@@ -428,8 +430,11 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         store_s: storedAt === undefined ? null : Math.round((storedAt - r.back.getTime()) / 100) / 10,
       });
     }
-    // Kill → the first message accepted after the kill committed to the database.
+    // Kill → messages committed again: the end of the stall in commits that follows the kill (the
+    // longest pause between commits that begins within 5 s of it). And kill → the first message
+    // accepted after the kill being committed (that also counts the backlog queued before it).
     const recoverySeconds: number[] = [];
+    const lagSeconds: (number | null)[] = [];
     const recoveredAt: number[] = [];
     for (const k of kills) {
       const rows = await db
@@ -438,18 +443,32 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         .where('channel_id', '=', channelId)
         .where('direction', '=', 'in')
         .where('created_at', '>=', new Date(k.at))
+        .where('created_at', '<', new Date(k.at + 120_000))
         .execute();
-      let first: number | undefined;
+      const commits = [...new Set(rows.map((row) => new Date(row.created_at as unknown as string).getTime()))].sort((a, b) => a - b);
+      let resumed: number | undefined;
+      let longest = -1;
+      let previous = k.at;
+      for (const at of commits) {
+        if (previous > k.at + 5000) break;
+        if (at - previous > longest) {
+          longest = at - previous;
+          resumed = at;
+        }
+        previous = at;
+      }
+      let firstAccepted: number | undefined;
       for (const row of rows) {
         const parts = row.content as unknown as { type: string; text?: string }[];
         const id = ID_IN_TEXT.exec(parts.find((p) => p.type === 'text')?.text ?? '')?.[1] ?? row.external_id ?? '';
         const acceptedTime = acceptedAt.get(id);
         if (acceptedTime === undefined || acceptedTime < k.at) continue;
         const committed = new Date(row.created_at as unknown as string).getTime();
-        if (first === undefined || committed < first) first = committed;
+        if (firstAccepted === undefined || committed < firstAccepted) firstAccepted = committed;
       }
-      recoverySeconds.push(first === undefined ? -1 : Math.round((first - k.at) / 100) / 10);
-      recoveredAt.push(Math.max(k.handled, first ?? k.handled));
+      recoverySeconds.push(resumed === undefined ? -1 : Math.round((resumed - k.at) / 100) / 10);
+      lagSeconds.push(firstAccepted === undefined ? null : Math.round((firstAccepted - k.at) / 100) / 10);
+      recoveredAt.push(Math.max(k.handled, resumed ?? k.handled));
     }
     const p99 = (values: number[]) => {
       if (values.length === 0) return null;
@@ -459,6 +478,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     const killFigures = kills.length
       ? {
           recovery_s: recoverySeconds,
+          accepted_after_kill_stored_s: lagSeconds,
           p99_ms: {
             before: p99(timings.filter((t) => t.at + t.ms < kills[0]!.at).map((t) => t.ms)),
             after: p99(timings.filter((t) => t.at > Math.max(...recoveredAt)).map((t) => t.ms)),
