@@ -17,6 +17,8 @@ describe('DATABASE_URL with several hosts', () => {
     });
     expect(parseDatabaseUrl('postgresql://db1,db2/x')).toEqual({ urls: ['postgresql://db1/x', 'postgresql://db2/x'], targetSessionAttrs: 'read-write' });
     expect(parseDatabaseUrl('postgres://u@db1:5432/x')).toEqual({ urls: ['postgres://u@db1:5432/x'], targetSessionAttrs: 'any' });
+    // One host, as before: passed through untouched (a Unix socket too).
+    expect(parseDatabaseUrl('postgres:///x?host=/var/run/postgresql')).toEqual({ urls: ['postgres:///x?host=/var/run/postgresql'], targetSessionAttrs: 'any' });
   });
 
   it('is refused by the configuration when malformed', () => {

@@ -16,7 +16,12 @@ export function parseDatabaseUrl(value: string): ParsedDatabaseUrl {
   if (!match) throw new Error('must be a URL starting with postgres:// or postgresql://');
   const [, scheme, userinfo, hostList, rest] = match as unknown as [string, string, string | undefined, string, string];
   const hosts = hostList.split(',').map((h) => h.trim());
-  if (hosts.length === 0 || hosts.some((h) => h === '')) throw new Error('names an empty host');
+  // One host (or none: a Unix socket given as ?host=…): node-postgres reads it as it is.
+  if (hosts.length === 1 && !/[?&]target_session_attrs=/.test(rest)) {
+    new URL(value);
+    return { urls: [value], targetSessionAttrs: 'any' };
+  }
+  if (hosts.some((h) => h === '')) throw new Error('names an empty host');
   // The query string, without target_session_attrs (read here, not by node-postgres).
   const tail = new URL(`http://h${rest}`);
   const target = (tail.searchParams.get('target_session_attrs') ?? (hosts.length > 1 ? 'read-write' : 'any')) as TargetSessionAttrs;
