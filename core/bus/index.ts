@@ -8,7 +8,7 @@ export * from './bus.js';
 export async function openBus(bus: Config['bus'], logger?: Logger): Promise<Bus> {
   if (bus.kind === 'rabbitmq') {
     const { RabbitMqBus } = await import('./rabbitmq/rabbitmq-bus.js');
-    return RabbitMqBus.connect({ urls: bus.urls, namespace: bus.namespace, queueType: bus.queueType, logger });
+    return RabbitMqBus.connect({ urls: bus.urls, namespace: bus.namespace, queueType: bus.queueType, quorumSize: bus.quorumSize, logger });
   }
   const { MemoryBus } = await import('./memory/memory-bus.js');
   return new MemoryBus();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseDatabaseUrl } from '../db/pg/database-url.js';
 
 /** Roles a process can take; `start` with no `--role` takes all of them. */
 export const ROLES = ['gateway', 'router', 'console'] as const;
@@ -27,6 +28,15 @@ const amqpUrls = z
   .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
   .pipe(z.array(url(['amqp:', 'amqps:'])).min(1, 'must name at least one broker'));
 
+/** One PostgreSQL host, or several as libpq takes them (`h1:5432,h2:5432`) with target_session_attrs. */
+const databaseUrl = z.string().superRefine((value, context) => {
+  try {
+    parseDatabaseUrl(value);
+  } catch (error) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
 const secretKey = z
   .string()
   .refine((value) => decodeSecretKey(value) !== undefined, {
@@ -44,7 +54,7 @@ export const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: optionalNonEmpty(url(['http:', 'https:'])),
   BASE_HOST: optionalNonEmpty(z.string().min(1)),
-  DATABASE_URL: optionalNonEmpty(url(['postgres:', 'postgresql:'])),
+  DATABASE_URL: optionalNonEmpty(databaseUrl),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   AMQP_URL: optionalNonEmpty(amqpUrls),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -52,6 +62,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BUS_NAMESPACE: optionalNonEmpty(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (at most 40)')),
   BUS_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  BUS_QUORUM_SIZE: optionalNonEmpty(z.coerce.number().int().min(1).max(99)),
   GATEWAY_CHANNEL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   INBOUND_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
   BUS_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(5),
@@ -83,7 +94,7 @@ export interface Config {
   secretKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dir: string };
-  bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic' } | { kind: 'memory' };
+  bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic'; quorumSize: number | undefined } | { kind: 'memory' };
   inboundShards: number;
   /** How long the webhook gateway keeps a channel's opened settings (0: read them per request). */
   gatewayChannelCacheMs: number;
@@ -161,7 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: e.DATABASE_URL
       ? { kind: 'pg', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dir: join(dataDir, 'pglite') },
-    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE } : { kind: 'memory' },
+    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE, quorumSize: e.BUS_QUORUM_SIZE } : { kind: 'memory' },
     inboundShards: e.INBOUND_SHARDS,
     gatewayChannelCacheMs: e.GATEWAY_CHANNEL_CACHE_MS,
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },

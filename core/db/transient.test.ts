@@ -53,6 +53,8 @@ describe('transient database errors', () => {
     expect(isTransientDbError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransientDbError(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isTransientDbError(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
+    // A write that reached a standby (or a primary demoted under it): the pool moves to the new primary.
+    expect(isTransientDbError(Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' }))).toBe(true);
     expect(isTransientDbError(new AggregateError([Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })]))).toBe(true);
     expect(isTransientDbError(new Error('invalid input syntax for type uuid'))).toBe(false);
     expect(isTransientDbError(undefined)).toBe(false);

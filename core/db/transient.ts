@@ -2,13 +2,15 @@
  * Errors that say "the database was not reachable for a moment" rather than "this work is
  * wrong": a restart or failover cuts sessions (57P01 admin_shutdown, "Connection terminated"),
  * refuses new ones while it starts (57P03, ECONNREFUSED), or a connection breaks (class 08).
- * Serialization failures and deadlocks (40001, 40P01) are rolled back and may be tried again too.
+ * Serialization failures and deadlocks (40001, 40P01) are rolled back and may be tried again too,
+ * and so is a write refused as read-only (25006): the connection reached a standby, or a primary
+ * demoted under it, and the multi-host pool drops it and looks for the new primary.
  *
  * A COMMIT that failed this way may have committed — the server can apply it and lose the
  * connection before the answer arrives. Retry only work that is idempotent by key (the inbound
  * pipeline dedupes by channel and provider message id), never blindly.
  */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '40001', '40P01', '53300']);
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '40001', '40P01', '53300', '25006']);
 const TRANSIENT_MESSAGES = [
   'Connection terminated',
   'connection error',

@@ -12,6 +12,16 @@
 //                     the run starts on a spare loopback port (quorum queues, as in production)
 //   restart-database  `pg_ctlcluster 15 <name> restart` mid-stream, on a private PostgreSQL
 //                     cluster the run creates on a spare loopback port
+//
+// `npm run faults -- --cluster` runs these instead, each on a private three-node RabbitMQ
+// cluster (quorum queues on all three) and a PostgreSQL primary with a synchronous standby, with
+// two gateways, two routers and a console:
+//   cluster-broker    SIGKILL the node leading the inbound quorum queues, start it again 5 s later
+//   cluster-database  SIGKILL the PostgreSQL primary (postmaster and children), promote the standby
+//   cluster-both      the first at 30% of the stream, the second at 60%
+// Their JSON adds, per kill, recovery_s (seconds until messages are committed again) and
+// accepted_after_kill_stored_s (until the first message accepted after the kill is committed),
+// and p99_ms of the accepted requests before the first kill and after recovery.
 // The machine's own RabbitMQ and PostgreSQL are shared and never stopped: the private node and
 // cluster (test/faults/lib/private-services.ts) are torn down at the end, on Ctrl-C or a failure
 // too. FAULTS_BROKER_STOP / FAULTS_BROKER_START / FAULTS_DATABASE_RESTART (shell commands) make
@@ -26,6 +36,7 @@ import pg from 'pg';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
 import { MUST_BE_ZERO, reducedFaults, runCommand, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
+import { startClusterServices } from './lib/cluster.js';
 import { startPrivatePostgres, startPrivateRabbit } from './lib/private-services.js';
 
 if (!process.env.DATABASE_URL || !process.env.AMQP_URL) {
@@ -35,7 +46,7 @@ if (!process.env.DATABASE_URL || !process.env.AMQP_URL) {
 const DATABASE_URL: string = process.env.DATABASE_URL;
 const AMQP_URL: string = process.env.AMQP_URL;
 const MESSAGES = Number(process.env.FAULTS_MESSAGES ?? 20_000);
-const log = (line: string) => process.stderr.write(`faults: ${line}\n`);
+const log = (line: string) => process.stderr.write(`faults ${new Date().toISOString().slice(11, 23)}: ${line}\n`);
 const commands = {
   stopBroker: process.env.FAULTS_BROKER_STOP,
   startBroker: process.env.FAULTS_BROKER_START,
@@ -45,7 +56,11 @@ const spread = (kind: FaultKind, times: number) => Array.from({ length: times },
 /** Where a scenario runs: the shared services, or private ones it started (and tears down). */
 interface Services {
   databaseUrl: string;
+  /** The URL processes get for database `name` (several hosts on a cluster); databaseUrl's host otherwise. */
+  databaseUrlFor?: (name: string) => string;
   amqpUrl: string;
+  gateways?: number;
+  env?: Record<string, string>;
   queueType?: 'quorum' | 'classic';
   actions?: ScenarioOptions['actions'];
   teardown(): Promise<void>;
@@ -74,7 +89,9 @@ async function privateDatabase(): Promise<Services> {
   const postgres = await startPrivatePostgres({ name: `sbfaults_${suffix()}`, log });
   return { databaseUrl: postgres.url, amqpUrl: AMQP_URL, actions: { restartDatabase: postgres.restart }, teardown: postgres.teardown };
 }
-const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; services?: () => Promise<Services>; only?: boolean }[] = [
+const privateCluster = (namespace: string): Promise<Services> => startClusterServices(namespace, log);
+const CLUSTER = process.argv.includes('--cluster');
+const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; services?: (namespace: string) => Promise<Services>; only?: boolean; cluster?: boolean }[] = [
   { name: 'kill-router', faults: spread('kill-router', 3) },
   { name: 'duplicates', faults: [], duplicateSends: true },
   { name: 'kill-console', faults: spread('kill-console', 2) },
@@ -82,8 +99,19 @@ const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; dupl
   { name: 'restart-database', faults: spread('restart-database', 1), services: privateDatabase },
   // Only when named: the others cover it.
   { name: 'reduced', faults: [], only: true },
+  { name: 'cluster-broker', faults: [{ at: 0.4, kind: 'kill-broker-leader' }], services: privateCluster, cluster: true },
+  { name: 'cluster-database', faults: [{ at: 0.4, kind: 'failover-database' }], services: privateCluster, cluster: true },
+  {
+    name: 'cluster-both',
+    faults: [
+      { at: 0.3, kind: 'kill-broker-leader' },
+      { at: 0.6, kind: 'failover-database' },
+    ],
+    services: privateCluster,
+    cluster: true,
+  },
 ];
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 async function admin(serverUrl: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -97,11 +125,12 @@ async function admin(serverUrl: string, text: string): Promise<void> {
 
 let bad = 0;
 for (const scenario of scenarios) {
-  if (wanted.length ? !wanted.includes(scenario.name) : scenario.only) continue;
+  if (wanted.length ? !wanted.includes(scenario.name) : scenario.only || Boolean(scenario.cluster) !== CLUSTER) continue;
   const name = `sb_faults_${randomBytes(4).toString('hex')}`;
+  const namespace = `faults_${randomBytes(4).toString('hex')}`;
   let services: Services | undefined;
   try {
-    services = await (scenario.services ?? shared)();
+    services = await (scenario.services ?? shared)(namespace);
     const url = new URL(services.databaseUrl);
     url.pathname = `/${name}`;
     await admin(services.databaseUrl, `CREATE DATABASE ${name}`);
@@ -111,10 +140,12 @@ for (const scenario of scenarios) {
     const reduced = scenario.name === 'reduced' ? reducedFaults(Number(process.env.FAULTS_MESSAGES ?? 2000)) : {};
     const options: ScenarioOptions = {
       name: scenario.name,
-      databaseUrl: url.toString(),
+      databaseUrl: services.databaseUrlFor?.(name) ?? url.toString(),
       amqpUrl: services.amqpUrl,
       queueType: services.queueType,
-      namespace: `faults_${randomBytes(4).toString('hex')}`,
+      gateways: services.gateways,
+      env: services.env,
+      namespace,
       messages: MESSAGES,
       customers: process.env.FAULTS_CUSTOMERS ? Number(process.env.FAULTS_CUSTOMERS) : undefined,
       agents: Number(process.env.FAULTS_AGENTS ?? 10),

@@ -41,6 +41,19 @@ export interface RabbitMqBusOptions {
    * queues are not made for that churn.
    */
   queueType?: 'quorum' | 'classic';
+  /**
+   * How many nodes each quorum queue is replicated on (`x-quorum-initial-group-size`); the
+   * broker's default (every node of the cluster) when not given.
+   */
+  quorumSize?: number;
+  /**
+   * Nacks in a row after which the connection is dropped and the next broker address tried.
+   * A channel opened on a surviving node just after a node died can be nacked on every publish
+   * for a minute while a fresh connection works at once.
+   */
+  nackLimit?: number;
+  /** Pause before reconnecting after such a run of nacks. */
+  nackPauseMs?: number;
 }
 
 interface ConsumerSpec {
@@ -57,8 +70,9 @@ interface ConsumerSpec {
 const delayQueueName = (delayMs: number) => `retry.${delayMs}ms`;
 
 /** Quorum queues dead-letter at least once (kept until the target confirms), which needs reject-publish. */
-const QUORUM_ARGUMENTS = (deliveryLimit: number): Record<string, unknown> => ({
+const QUORUM_ARGUMENTS = (deliveryLimit: number, quorumSize?: number): Record<string, unknown> => ({
   'x-queue-type': 'quorum',
+  ...(quorumSize ? { 'x-quorum-initial-group-size': quorumSize } : {}),
   'x-dead-letter-strategy': 'at-least-once',
   'x-overflow': 'reject-publish',
   ...(deliveryLimit > 0 ? { 'x-delivery-limit': deliveryLimit } : {}),
@@ -87,6 +101,10 @@ export class RabbitMqBus implements Bus {
   private urlIndex = 0;
   private readonly publishTimeoutMs: number;
   private readonly deliveryLimit: number;
+  /** Publishes nacked in a row (any publish confirmed sets it back to 0). */
+  private nacksInARow = 0;
+  /** Set when the connection is dropped on purpose: wait this long before connecting again. */
+  private reconnectPauseMs = 0;
   private get queueType(): 'quorum' | 'classic' {
     return this.options.queueType ?? 'quorum';
   }
@@ -98,7 +116,8 @@ export class RabbitMqBus implements Bus {
 
   private constructor(private readonly options: RabbitMqBusOptions) {
     this.n = options.namespace ? (name) => `${options.namespace}.${name}` : (name) => name;
-    this.queueArguments = (options.queueType ?? 'quorum') === 'quorum' ? QUORUM_ARGUMENTS : CLASSIC_ARGUMENTS;
+    this.queueArguments =
+      (options.queueType ?? 'quorum') === 'quorum' ? (limit) => QUORUM_ARGUMENTS(limit, options.quorumSize) : CLASSIC_ARGUMENTS;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.deliveryLimit = options.deliveryLimit ?? 20;
     this.ready = Promise.resolve();
@@ -341,8 +360,20 @@ export class RabbitMqBus implements Bus {
     if (this.closing) return;
     this.options.logger?.warn('lost the message broker connection; reconnecting');
     this.urlIndex++;
-    this.ready = this.establish(true);
+    const pause = this.reconnectPauseMs;
+    this.reconnectPauseMs = 0;
+    this.ready = (pause ? sleep(pause) : Promise.resolve()).then(() => this.establish(true));
     this.ready.catch(() => {});
+  }
+
+  /** Drops the connection on purpose (a run of nacks) and reconnects to the next address. */
+  private recycle(connection: ChannelModel): void {
+    if (this.connection !== connection || this.closing) return;
+    this.options.logger?.warn({ nacks: this.nacksInARow }, 'the message broker nacks every publish; reconnecting to the next address');
+    this.nacksInARow = 0;
+    this.reconnectPauseMs = this.options.nackPauseMs ?? 250;
+    this.lost(connection);
+    void connection.close().catch(() => {});
   }
 
   private async startConsumer(spec: ConsumerSpec): Promise<void> {
@@ -372,7 +403,9 @@ export class RabbitMqBus implements Bus {
       await channel.assertQueue(name, { durable: false, exclusive: true, autoDelete: true });
     } else {
       const deadLetters = this.n(deadLetterQueueName(definition.name));
-      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': this.queueType } });
+      const deadLetterArguments =
+        this.queueType === 'quorum' && this.options.quorumSize ? { 'x-quorum-initial-group-size': this.options.quorumSize } : {};
+      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': this.queueType, ...deadLetterArguments } });
       await channel.assertQueue(name, {
         durable: true,
         arguments: {
@@ -410,20 +443,53 @@ export class RabbitMqBus implements Bus {
 
   // --- publishing and settling ---
 
+  /**
+   * Publishes and waits for the broker's confirm. A nack, or a channel or connection lost before
+   * the confirm came, means "publish again" (the message may then arrive twice: consumers dedupe
+   * by message id) — until `publishTimeoutMs` has passed, when the caller gets a
+   * BusUnavailableError. After `nackLimit` nacks in a row the connection is dropped and the next
+   * broker address tried.
+   */
   private async send(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
-    await this.whenReady();
-    if (this.blocked) {
-      await withTimeout(this.blocked, this.publishTimeoutMs, () => new BusUnavailableError('message broker is blocking publishers'));
+    const deadline = Date.now() + this.publishTimeoutMs;
+    const nackLimit = this.options.nackLimit ?? 20;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && Date.now() >= deadline) {
+        throw new BusUnavailableError('message broker refused the message', { cause: lastError });
+      }
       await this.whenReady();
+      if (this.blocked) {
+        await withTimeout(this.blocked, this.publishTimeoutMs, () => new BusUnavailableError('message broker is blocking publishers'));
+        await this.whenReady();
+      }
+      const publisher = this.publisher!;
+      const connection = this.connection!;
+      const outcome = await new Promise<'ack' | 'nack' | Error>((resolve) => {
+        try {
+          // A full socket buffer returns false: the confirm still arrives; nothing to wait on but it.
+          publisher.publish(exchange, routingKey, content, options, (error) =>
+            resolve(!error ? 'ack' : error instanceof Error && error.message === 'message nacked' ? 'nack' : toError(error)),
+          );
+        } catch (error) {
+          // The channel closed under us (IllegalOperationError).
+          resolve(toError(error));
+        }
+      });
+      if (outcome === 'ack') {
+        this.nacksInARow = 0;
+        return;
+      }
+      if (this.closing) throw new BusUnavailableError('bus is closed');
+      if (outcome === 'nack') {
+        lastError = new Error('message nacked');
+        if (++this.nacksInARow >= nackLimit) this.recycle(connection);
+        else await sleep(Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
+      } else {
+        lastError = outcome;
+        await sleep(Math.min(100, 10 * 2 ** Math.min(attempt, 3)));
+      }
     }
-    const publisher = this.publisher!;
-    await new Promise<void>((resolve, reject) => {
-      const accepted = publisher.publish(exchange, routingKey, content, options, (error) =>
-        error ? reject(new BusUnavailableError('message broker refused the message', { cause: error })) : resolve(),
-      );
-      // The socket's buffer is full: the confirm still arrives; nothing to wait on here but it.
-      void accepted;
-    });
   }
 
   private async fail(channel: Channel, queue: string, message: ConsumeMessage, error: unknown): Promise<void> {
@@ -449,6 +515,10 @@ export class RabbitMqBus implements Bus {
       }
     }
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function safeAck(channel: Channel, message: ConsumeMessage): void {

@@ -22,7 +22,7 @@ import { addAgent, addGroup, setDefaultGroup, type World } from '../../support/r
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export type FaultKind = 'kill-router' | 'kill-console' | 'restart-broker' | 'restart-database';
+export type FaultKind = 'kill-router' | 'kill-console' | 'restart-broker' | 'restart-database' | 'kill-broker-leader' | 'failover-database';
 
 export interface ScenarioOptions {
   name: string;
@@ -43,7 +43,21 @@ export interface ScenarioOptions {
    * gives these for private services it started (test/faults/lib/private-services.ts), never for
    * the machine's shared ones unless a command was spelled out.
    */
-  actions?: { stopBroker?: () => Promise<void>; startBroker?: () => Promise<void>; restartDatabase?: () => Promise<void> };
+  actions?: {
+    stopBroker?: () => Promise<void>;
+    startBroker?: () => Promise<void>;
+    restartDatabase?: () => Promise<void>;
+    /** Called once the processes are up (queues declared), before the stream: e.g. find the queues' leader. */
+    prepare?: () => Promise<void>;
+    /** SIGKILL the node leading the inbound quorum queues; resolves with the kill's time and a function that starts it again. */
+    killBrokerLeader?: () => Promise<{ killedAt: number; restart: () => Promise<void> }>;
+    /** SIGKILL the database primary and promote the standby; resolves with the kill's time once it takes writes. */
+    failoverDatabase?: () => Promise<{ killedAt: number }>;
+  };
+  /** Gateway processes behind the senders (each sender's retry goes to the next one); 1 unless given. */
+  gateways?: number;
+  /** Extra environment for every process (BUS_QUORUM_SIZE on a cluster). */
+  env?: Record<string, string>;
   /** `classic` unless given (BUS_QUEUE_TYPE); a private broker takes the production default, quorum. */
   queueType?: 'quorum' | 'classic';
   /** How long to wait for the stored count to reach the accepted count. */
@@ -75,6 +89,15 @@ export interface Audit {
    * first message accepted (2xx) and the first message stored again.
    */
   recovery?: { fault: string; down_s: number; accept_s: number | null; store_s: number | null }[];
+  /**
+   * Per node kill (kill-broker-leader, failover-database): seconds from the kill until messages
+   * are committed to the database again (the end of the pause in commits that follows the kill).
+   */
+  recovery_s?: number[];
+  /** Per node kill: seconds from the kill until the first message accepted after it is committed (includes the queue's backlog). */
+  accepted_after_kill_stored_s?: (number | null)[];
+  /** p99 of the senders' successful requests before the first kill and after the last recovery. */
+  p99_ms?: { before: number | null; after: number | null };
   seconds: number;
 }
 
@@ -123,7 +146,8 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     BUS_QUEUE_TYPE: options.queueType ?? process.env.BUS_QUEUE_TYPE ?? 'classic',
     SECRET_KEY: secretKey,
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
+    ...options.env,
   };
   const processes = new Map<string, { child: ChildProcess; port: number }>();
   const start = async (name: string, roles: string) => {
@@ -169,10 +193,17 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
   const database = openPgDatabase(options.databaseUrl, 3);
   let feed: WebSocket | undefined;
   try {
-    // The gateway alone first: it migrates. Then the console and two routers.
+    // The gateway alone first: it migrates. Then the console, two routers and any more gateways.
+    const gatewayNames = Array.from({ length: Math.max(1, options.gateways ?? 1) }, (_, i) => (i === 0 ? 'gateway' : `gateway-${i + 1}`));
     await start('gateway', 'gateway');
-    await Promise.all([start('console', 'console'), start('router-a', 'router'), start('router-b', 'router')]);
-    const gatewayUrl = `http://127.0.0.1:${processes.get('gateway')!.port}`;
+    await Promise.all([
+      start('console', 'console'),
+      start('router-a', 'router'),
+      start('router-b', 'router'),
+      ...gatewayNames.slice(1).map((name) => start(name, 'gateway')),
+    ]);
+    await options.actions?.prepare?.();
+    const gatewayUrls = gatewayNames.map((name) => `http://127.0.0.1:${processes.get(name)!.port}`);
     const consoleUrl = () => `http://127.0.0.1:${processes.get('console')!.port}`;
 
     // The company, signed up through the console (so an admin can hold a real-time socket).
@@ -221,39 +252,48 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     openFeed();
 
     // The senders: one lane per customer, each message after the previous one got its 2xx.
-    const hooksUrl = `${gatewayUrl}/hooks/${channelId}/messages`;
+    const hooksUrls = gatewayUrls.map((url) => `${url}/hooks/${channelId}/messages`);
     const perCustomer = Math.ceil(options.messages / customers);
     const accepted = new Set<string>();
     let unaccepted = 0;
     let requests = 0;
     let failedRequests = 0;
     let nextLane = 0;
-    const post = async (body: string): Promise<boolean> => {
+    /** When each message was first accepted, and every successful request's start and duration. */
+    const acceptedAt = new Map<string, number>();
+    const timings: { at: number; ms: number }[] = [];
+    const post = async (body: string, gateway = 0): Promise<boolean> => {
       requests++;
+      const begun = Date.now();
       try {
-        const answer = await fetch(hooksUrl, {
+        const answer = await fetch(hooksUrls[gateway % hooksUrls.length]!, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${created.apiKey}` },
           body,
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         await answer.arrayBuffer();
-        if (answer.status >= 200 && answer.status < 300) return true;
+        if (answer.status >= 200 && answer.status < 300) {
+          timings.push({ at: begun, ms: Date.now() - begun });
+          return true;
+        }
       } catch {
         /* no answer: retried */
       }
       failedRequests++;
       return false;
     };
-    const send = async (id: string, body: string): Promise<void> => {
+    const send = async (id: string, body: string, customer: number): Promise<void> => {
       const patience = Date.now() + 120_000;
       for (let attempt = 0; Date.now() < patience; attempt++) {
         const copies = options.duplicateSends ? 2 + (id.length % 2) : 1;
+        const gateway = customer + attempt;
         // Duplicates: some at the same moment, some one after the other.
-        const results = id.length % 3 === 0 ? await Promise.all(Array.from({ length: copies }, () => post(body))) : [await post(body)];
-        if (options.duplicateSends && id.length % 3 !== 0) for (let i = 1; i < copies; i++) results.push(await post(body));
+        const results = id.length % 3 === 0 ? await Promise.all(Array.from({ length: copies }, () => post(body, gateway))) : [await post(body, gateway)];
+        if (options.duplicateSends && id.length % 3 !== 0) for (let i = 1; i < copies; i++) results.push(await post(body, gateway));
         if (results.some(Boolean)) {
           accepted.add(id);
+          if (!acceptedAt.has(id)) acceptedAt.set(id, Date.now());
           return;
         }
         await sleep(Math.min(2000, 50 * 2 ** attempt));
@@ -278,7 +318,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           sent++;
           const id = `m-c${customer}-${seq}`;
           const body = JSON.stringify({ clientMessageId: id, user: { id: `c${customer}`, name: `Customer ${customer}` }, text: `Hello, message ${seq} [${id}]` });
-          await send(id, body);
+          await send(id, body, customer);
         }
       }
     };
@@ -295,6 +335,9 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         if (accepted.size > entry.accepted) entry.acceptMs = Date.now() - entry.back.getTime();
       })();
     };
+    /** Node kills: when each happened, and when its fault was dealt with (node back, standby promoted). */
+    const kills: { fault: string; at: number; handled: number }[] = [];
+    const restarts: Promise<void>[] = [];
     let streaming = true;
     const injecting = (async () => {
       for (const fault of faults) {
@@ -319,6 +362,23 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           await sleep(3000);
           await options.actions!.startBroker!();
           watchRecovery(`${fault.kind}@${at}`, downAt);
+        } else if (fault.kind === 'kill-broker-leader') {
+          const { killedAt, restart } = await options.actions!.killBrokerLeader!();
+          const entry = { fault: `${fault.kind}@${at}`, at: killedAt, handled: Date.now() };
+          kills.push(entry);
+          // Down for a while under traffic, then back into the cluster — in the background: the
+          // next fault does not wait for the node's boot.
+          restarts.push(
+            (async () => {
+              await sleep(Number(process.env.FAULTS_BROKER_DOWN_MS ?? 5000));
+              await restart();
+              log(`${options.name}: broker node back ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+            })(),
+          );
+        } else if (fault.kind === 'failover-database') {
+          const { killedAt } = await options.actions!.failoverDatabase!();
+          kills.push({ fault: `${fault.kind}@${at}`, at: killedAt, handled: Date.now() });
+          log(`${options.name}: standby promoted ${((Date.now() - killedAt) / 1000).toFixed(2)} s after the kill`);
         } else {
           const downAt = Date.now();
           await options.actions!.restartDatabase!();
@@ -330,6 +390,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     await Promise.all(Array.from({ length: Math.min(inFlight, customers) }, lane));
     streaming = false;
     await injecting;
+    for (const result of await Promise.allSettled(restarts)) if (result.status === 'rejected') throw result.reason;
     log(`${options.name}: ${accepted.size} accepted, ${requests} requests, ${feedEvents} events on the admin socket; settling`);
 
     // Settle: until everything accepted is stored, or nothing new for a while.
@@ -379,7 +440,62 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
         store_s: storedAt === undefined ? null : Math.round((storedAt - r.back.getTime()) / 100) / 10,
       });
     }
-    return { ...(await audit(db, world, accepted, options)), ...(recovery.length ? { recovery } : {}), unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    // Kill → messages committed again: the end of the stall in commits that follows the kill (the
+    // longest pause between commits that begins within 5 s of it). And kill → the first message
+    // accepted after the kill being committed (that also counts the backlog queued before it).
+    const recoverySeconds: number[] = [];
+    const lagSeconds: (number | null)[] = [];
+    const recoveredAt: number[] = [];
+    for (const k of kills) {
+      const rows = await db
+        .selectFrom('messages')
+        .select(['external_id', 'content', 'created_at'])
+        .where('channel_id', '=', channelId)
+        .where('direction', '=', 'in')
+        .where('created_at', '>=', new Date(k.at))
+        .where('created_at', '<', new Date(k.at + 120_000))
+        .execute();
+      const commits = [...new Set(rows.map((row) => new Date(row.created_at as unknown as string).getTime()))].sort((a, b) => a - b);
+      let resumed: number | undefined;
+      let longest = -1;
+      let previous = k.at;
+      for (const at of commits) {
+        if (previous > k.at + 5000) break;
+        if (at - previous > longest) {
+          longest = at - previous;
+          resumed = at;
+        }
+        previous = at;
+      }
+      let firstAccepted: number | undefined;
+      for (const row of rows) {
+        const parts = row.content as unknown as { type: string; text?: string }[];
+        const id = ID_IN_TEXT.exec(parts.find((p) => p.type === 'text')?.text ?? '')?.[1] ?? row.external_id ?? '';
+        const acceptedTime = acceptedAt.get(id);
+        if (acceptedTime === undefined || acceptedTime < k.at) continue;
+        const committed = new Date(row.created_at as unknown as string).getTime();
+        if (firstAccepted === undefined || committed < firstAccepted) firstAccepted = committed;
+      }
+      recoverySeconds.push(resumed === undefined ? -1 : Math.round((resumed - k.at) / 100) / 10);
+      lagSeconds.push(firstAccepted === undefined ? null : Math.round((firstAccepted - k.at) / 100) / 10);
+      recoveredAt.push(Math.max(k.handled, resumed ?? k.handled));
+    }
+    const p99 = (values: number[]) => {
+      if (values.length === 0) return null;
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+    };
+    const killFigures = kills.length
+      ? {
+          recovery_s: recoverySeconds,
+          accepted_after_kill_stored_s: lagSeconds,
+          p99_ms: {
+            before: p99(timings.filter((t) => t.at + t.ms < kills[0]!.at).map((t) => t.ms)),
+            after: p99(timings.filter((t) => t.at > Math.max(...recoveredAt)).map((t) => t.ms)),
+          },
+        }
+      : {};
+    return { ...(await audit(db, world, accepted, options)), ...(recovery.length ? { recovery } : {}), ...killFigures, unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
     feed?.terminate();
     for (const name of processes.keys()) await kill(name);
@@ -390,7 +506,17 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
 
 /** Messages waiting in the inbound shards (ready, not yet delivered to a router). */
 async function inboundBacklog(amqpUrl: string, namespace: string, shards: number) {
-  const connection = await amqp.connect(amqpUrl);
+  const urls = amqpUrl.split(',');
+  let connection: Awaited<ReturnType<typeof amqp.connect>> | undefined;
+  for (const url of urls) {
+    try {
+      connection = await amqp.connect(url);
+      break;
+    } catch (error) {
+      if (url === urls[urls.length - 1]) throw error;
+    }
+  }
+  if (!connection) throw new Error('no broker');
   connection.on('error', () => {});
   const depth = async () => {
     let total = 0;

@@ -10,7 +10,7 @@
 // switch user and lose that environment). A PostgreSQL cluster is made with pg_createcluster
 // (trust on loopback) and driven with pg_ctlcluster; pg_dropcluster --stop removes it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,10 @@ export interface PrivateRabbit {
   startApp(): Promise<void>;
   /** Runs `rabbitmqctl <args>` against this node and returns its output. */
   ctl(...args: string[]): Promise<string>;
+  /** SIGKILL the node's Erlang VM (a host crash). */
+  kill(): Promise<void>;
+  /** Starts the node again after kill() and waits until it takes connections. */
+  start(): Promise<void>;
   /** Stops the node and removes everything it wrote. */
   teardown(): Promise<void>;
 }
@@ -107,6 +111,8 @@ export interface PrivateRabbitOptions {
   name: string;
   port?: number;
   distPort?: number;
+  /** The Erlang cookie: nodes that are to form a cluster share one. */
+  cookie?: string;
   log?: (line: string) => void;
 }
 
@@ -119,6 +125,7 @@ export async function startPrivateRabbit(options: PrivateRabbitOptions): Promise
   const base = mkdtempSync(join(tmpdir(), `sb-rabbit-${options.name}-`));
   const home = join(base, 'home');
   mkdirSync(home);
+  if (options.cookie) writeFileSync(join(home, '.erlang.cookie'), options.cookie, { mode: 0o400 });
   for (const dir of ['mnesia', 'log']) mkdirSync(join(base, dir));
   writeFileSync(join(base, 'rabbitmq.conf'), `listeners.tcp.local = 127.0.0.1:${port}\nloopback_users = none\n`);
   writeFileSync(join(base, 'enabled_plugins'), '[].\n');
@@ -178,21 +185,25 @@ export async function startPrivateRabbit(options: PrivateRabbitOptions): Promise
     rmSync(base, { recursive: true, force: true });
     lastResorts.delete(key);
   };
-  try {
+  const boot = async () => {
     server = spawn('rabbitmq-server', [], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    const own = server;
     let serverOutput = '';
-    server.stdout!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
-    server.stderr!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
+    own.stdout!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
+    own.stderr!.on('data', (chunk) => (serverOutput = (serverOutput + chunk).slice(-4000)));
     // ~10 s on a quiet machine; minutes when other suites keep both cores busy.
     const startMs = Number(process.env.PRIVATE_SERVICES_START_MS ?? 600_000);
     const deadline = Date.now() + startMs;
     for (;;) {
-      if (server.exitCode !== null) throw new Error(`rabbitmq-server ${nodename} exited (${server.exitCode}): ${serverOutput.trim()}`);
+      if (own.exitCode !== null) throw new Error(`rabbitmq-server ${nodename} exited (${own.exitCode}): ${serverOutput.trim()}`);
       const waited = await run('rabbitmqctl', ['-n', nodename, 'await_startup', '--timeout', '30'], env, 60_000);
       if (waited.code === 0) break;
       if (Date.now() > deadline) throw new Error(`RabbitMQ node ${nodename} not up in ${startMs / 1000} s: ${waited.output.trim()} ${serverOutput.trim()}`);
-      await sleep(500);
+      await sleep(200);
     }
+  };
+  try {
+    await boot();
     options.log?.(`RabbitMQ ${nodename} up on 127.0.0.1:${port}`);
   } catch (error) {
     await teardown();
@@ -210,6 +221,16 @@ export async function startPrivateRabbit(options: PrivateRabbitOptions): Promise
       await ctl('start_app');
       await ctl('await_startup', '--timeout', '60');
     },
+    kill: async () => {
+      const pid = beamPid();
+      if (!pid) throw new Error(`no pid for ${nodename}`);
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(20);
+      const own = server;
+      if (own && own.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200));
+      rmSync(pidFile, { force: true });
+    },
+    start: boot,
     teardown,
   };
 }
@@ -296,4 +317,169 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
     },
     teardown,
   };
+}
+
+// --- a RabbitMQ cluster ---
+
+export interface PrivateRabbitCluster {
+  readonly nodes: PrivateRabbit[];
+  /** Every node's address, first node first: AMQP_URL for the processes. */
+  readonly url: string;
+  /** The node that leads the quorum queue `queue` now (from `rabbitmq-queues quorum_status`). */
+  leaderOf(queue: string): Promise<PrivateRabbit>;
+  teardown(): Promise<void>;
+}
+
+/** Three (or `size`) RabbitMQ nodes joined into one cluster, about 15 s. */
+export async function startRabbitCluster(options: { name: string; size?: number; log?: (line: string) => void }): Promise<PrivateRabbitCluster> {
+  const size = options.size ?? 3;
+  const cookie = `SBFAULTS${Array.from({ length: 20 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('')}`;
+  const nodes: PrivateRabbit[] = [];
+  const teardown = async () => {
+    // The joined nodes first: the first one then stops alone.
+    for (const node of [...nodes].reverse()) await node.teardown().catch(() => {});
+  };
+  try {
+    const started = await Promise.allSettled(Array.from({ length: size }, (_, i) => startPrivateRabbit({ name: `${options.name}${i + 1}`, cookie, log: options.log })));
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const node of nodes.slice(1)) {
+      await node.ctl('stop_app');
+      await node.ctl('join_cluster', nodes[0]!.nodename);
+      await node.ctl('start_app');
+      await node.ctl('await_startup', '--timeout', '120');
+    }
+    options.log?.(`RabbitMQ cluster ${nodes.map((n) => n.nodename).join(', ')}`);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return {
+    nodes,
+    url: nodes.map((n) => n.url).join(','),
+    leaderOf: async (queue) => {
+      let lastError: unknown;
+      // Ask any node that answers.
+      for (const node of nodes) {
+        try {
+          const output = await node.ctl('eval', `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)), {_, Leader} = amqqueue:get_pid(Q), io:format("~s~n", [Leader]).`);
+          const leader = nodes.find((n) => output.includes(n.nodename));
+          if (leader) return leader;
+          lastError = new Error(`no leader in ${output}`);
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      throw lastError;
+    },
+    teardown,
+  };
+}
+
+// --- PostgreSQL: a primary with a synchronous standby ---
+
+export interface PrivatePostgresPair {
+  readonly primary: PrivatePostgres;
+  readonly standby: PrivatePostgres;
+  /** Both hosts, libpq style, target_session_attrs=read-write; database `postgres`. */
+  readonly url: string;
+  /** SIGKILL the primary's postmaster and children, promote the standby; resolves with the kill's time once it takes writes. */
+  failover(): Promise<{ killedAt: number }>;
+  teardown(): Promise<void>;
+}
+
+function postmasterPid(cluster: string): number | undefined {
+  const [version, name] = cluster.split('/');
+  try {
+    const dataDir = readFileSync(`/etc/postgresql/${version}/${name}/postgresql.conf`, 'utf8').match(/^data_directory\s*=\s*'([^']+)'/m)?.[1];
+    if (!dataDir) return undefined;
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const result = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return (result.stdout ?? '')
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+}
+
+/** A primary and a synchronous standby (pg_basebackup), about 6 s. */
+export async function startPostgresPair(options: { name: string; log?: (line: string) => void }): Promise<PrivatePostgresPair> {
+  const standbyName = `${options.name}_standby`;
+  const primary = await startPrivatePostgres({
+    name: `${options.name}_primary`,
+    settings: ['wal_level = replica', `synchronous_standby_names = '"${standbyName}"'`, 'wal_log_hints = on', 'max_wal_senders = 10', 'max_replication_slots = 10'],
+    log: options.log,
+  });
+  let standby: PrivatePostgres | undefined;
+  let failedOver = false;
+  const teardown = async () => {
+    if (failedOver) {
+      // The killed primary left its socket and lock in /var/run/postgresql: only if its pid is dead.
+      const lock = `/var/run/postgresql/.s.PGSQL.${primary.port}.lock`;
+      try {
+        const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+        if (!(pid > 0) || !alive(pid)) {
+          rmSync(lock, { force: true });
+          rmSync(`/var/run/postgresql/.s.PGSQL.${primary.port}`, { force: true });
+        }
+      } catch {
+        /* none */
+      }
+    }
+    await standby?.teardown().catch(() => {});
+    await primary.teardown().catch(() => {});
+  };
+  try {
+    standby = await startPrivatePostgres({ name: standbyName, settings: ['max_wal_senders = 10', 'max_replication_slots = 10'], log: options.log });
+    await standby.stop();
+    const dataDir = readFileSync(`/etc/postgresql/15/${standbyName}/postgresql.conf`, 'utf8').match(/^data_directory\s*=\s*'([^']+)'/m)![1]!;
+    // Emptied, not removed: its parent belongs to root, the directory to postgres.
+    for (const entry of readdirSync(dataDir)) rmSync(join(dataDir, entry), { recursive: true, force: true });
+    await must('runuser', ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', `${options.name}_slot`, '-c', 'fast']);
+    const auto = join(dataDir, 'postgresql.auto.conf');
+    writeFileSync(auto, readFileSync(auto, 'utf8').replace("primary_conninfo = '", `primary_conninfo = 'application_name=${standbyName} `));
+    await standby.start();
+    // Streaming and synchronous before any traffic.
+    for (let i = 0; ; i++) {
+      const state = await must('psql', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-Atc', 'select state, sync_state from pg_stat_replication']);
+      if (state.trim() === 'streaming|sync') break;
+      if (i > 300) throw new Error(`standby not synchronous: ${state}`);
+      await sleep(100);
+    }
+    options.log?.(`PostgreSQL ${standby.cluster} streams synchronously from ${primary.cluster}`);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  const pair: PrivatePostgresPair = {
+    primary,
+    standby,
+    url: `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${standby.port}/postgres?target_session_attrs=read-write`,
+    failover: async () => {
+      const pid = postmasterPid(primary.cluster);
+      if (!pid) throw new Error(`no postmaster pid for ${primary.cluster}`);
+      const children = childrenOf(pid);
+      failedOver = true;
+      const killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+      for (const child of children) {
+        try {
+          process.kill(child, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      await must('psql', ['-h', '127.0.0.1', '-p', String(standby!.port), '-U', 'postgres', '-Atc', 'select pg_promote(true, 60)']);
+      return { killedAt };
+    },
+    teardown,
+  };
+  return pair;
 }
