@@ -117,7 +117,8 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     const table = page.getByRole('table', { name: 'Tickets' });
     const row = table.getByRole('row', { name: /No answer yet/ });
     await row.getByText(/First response breached/).waitFor();
-    await expect(table.getByRole('row', { name: /Blender broken/ }).textContent()).resolves.toMatch(/Resolution due/);
+    // Pending (waiting on the customer): its resolution clock stands still, and the badge says so.
+    await expect(table.getByRole('row', { name: /Blender broken/ }).textContent()).resolves.toMatch(/Resolution paused while pending/);
     await screenshot(page, 'console-web-ticket-list');
 
     // Bulk: both to "On hold".

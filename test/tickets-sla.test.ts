@@ -116,11 +116,15 @@ describe('SLA policies', () => {
     expect(pending.sla.clocks?.firstResponse).toMatchObject({ state: 'paused', dueLeftMinutes: 60, warnLeftMinutes: 30 });
     expect(pending.sla.clocks?.resolution).toMatchObject({ state: 'paused', dueLeftMinutes: 900 });
     expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
-    // Past both old targets, nothing fires and the list shows no badge.
+    // Past both old targets, nothing fires and the list shows the clock paused (the nearer one, since it stopped).
     await timers.runDue(shanghai(9, 17));
     expect(await slaEvents(ticket.id)).toEqual([]);
     const listed = await co.clients.supportAgent.get('/api/tickets?status=pending');
-    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toBeNull();
+    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toEqual({
+      state: 'paused',
+      metric: 'firstResponse',
+      dueAt: shanghai(8, 10).toISOString(),
+    });
 
     // Wednesday 14:00 it is open again: first response due 15:00 (warning 14:30); resolution's
     // 900 minutes run Wednesday 14:00–18:00, Thursday 09:00–18:00 and Friday 09:00–11:00.

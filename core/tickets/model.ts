@@ -49,11 +49,19 @@ export type TicketView = ReturnType<typeof ticketView>;
 
 /**
  * The badge a ticket list shows: the most urgent SLA clock. `breached` once any target was
- * missed and is still counting, `warning` once a warning fired, `ok` while counting, else none.
+ * missed and is still counting, `warning` once a warning fired, `ok` while counting; `paused`
+ * while the ticket waits on the customer (pending) with its clocks stopped (`dueAt` is then when
+ * they stopped); else none.
  */
-export function slaBadge(sla: TicketSla): { state: 'ok' | 'warning' | 'breached'; metric: string; dueAt: string } | null {
-  const clocks = Object.entries(sla.clocks ?? {}).filter(([, c]) => c && c.state === 'active');
-  if (clocks.length === 0) return null;
+export function slaBadge(sla: TicketSla): { state: 'ok' | 'warning' | 'breached' | 'paused'; metric: string; dueAt: string } | null {
+  const entries = Object.entries(sla.clocks ?? {});
+  const clocks = entries.filter(([, c]) => c && c.state === 'active');
+  if (clocks.length === 0) {
+    const paused = entries.filter(([, c]) => c && c.state === 'paused');
+    if (paused.length === 0) return null;
+    const [metric, clock] = paused.sort(([, a], [, b]) => (a!.dueLeftMinutes ?? 0) - (b!.dueLeftMinutes ?? 0))[0]!;
+    return { state: 'paused', metric, dueAt: clock!.pausedAt ?? clock!.dueAt };
+  }
   const [metric, clock] = clocks.sort(([, a], [, b]) => Date.parse(a!.dueAt) - Date.parse(b!.dueAt))[0]!;
   const state = clock!.breachedAt ? 'breached' : clock!.warned ? 'warning' : 'ok';
   return { state, metric, dueAt: clock!.dueAt };

@@ -6,7 +6,8 @@ export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 
 export interface SlaBadge {
-  state: 'ok' | 'warning' | 'breached';
+  /** paused: the ticket waits on the customer; `dueAt` is then when the clocks stopped. */
+  state: 'ok' | 'warning' | 'breached' | 'paused';
   metric: 'firstResponse' | 'nextResponse' | 'resolution';
   dueAt: string;
 }

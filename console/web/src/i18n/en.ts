@@ -47,6 +47,7 @@ export const en = {
   'sla.ok': '{metric} due {time}',
   'sla.warning': '{metric} due soon ({time})',
   'sla.breached': '{metric} breached ({time})',
+  'sla.paused': '{metric} paused while pending (since {time})',
   'sla.firstResponse': 'First response',
   'sla.nextResponse': 'Next response',
   'sla.resolution': 'Resolution',

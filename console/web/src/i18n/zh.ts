@@ -49,6 +49,7 @@ export const zh: Record<MessageKey, string> = {
   'sla.ok': '{metric}：{time} 前',
   'sla.warning': '{metric}即将到期（{time}）',
   'sla.breached': '{metric}已超时（{time}）',
+  'sla.paused': '{metric}已暂停（待客户回复，自 {time}）',
   'sla.firstResponse': '首次响应',
   'sla.nextResponse': '下次响应',
   'sla.resolution': '解决',
