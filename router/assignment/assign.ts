@@ -102,18 +102,57 @@ interface PendingAssignment {
  */
 export class AssignmentBatch {
   private pending: PendingAssignment[] = [];
+  private queued: { conversation: Conversation; group: Group | undefined }[] = [];
   private readonly written: Conversation[] = [];
+  /** Per line (group id, '' for none): how many wait at each priority, counted once per batch. */
+  private readonly lines = new Map<string, Map<number, number>>();
 
   add(assignment: PendingAssignment): void {
     this.pending.push(assignment);
   }
 
   get size(): number {
-    return this.pending.length;
+    return this.pending.length + this.queued.length;
+  }
+
+  /**
+   * Whether a conversation can join its line through this batch: one that never waited, in a
+   * line without a length limit (a limit is checked against the table, so that case is written
+   * at once, after a flush).
+   */
+  canQueue(conversation: Conversation, group: Group | undefined): boolean {
+    return conversation.status !== 'queued' && conversation.queued_at == null && group?.max_queue_length == null;
+  }
+
+  /**
+   * Puts a conversation at the end of its line (written at the flush, after everyone already
+   * waiting, in the order queued) and returns its place: those waiting at its priority or higher,
+   * counted once per line and batch under the routing lock, plus this batch's own.
+   */
+  async queue(trx: Transaction<Database>, conversation: Conversation, group: Group | undefined): Promise<number> {
+    const key = conversation.group_id ?? '';
+    let line = this.lines.get(key);
+    if (!line) {
+      const rows = await trx
+        .selectFrom('conversations')
+        .select(['priority', sql<number>`count(*)::int`.as('n')])
+        .where('tenant_id', '=', conversation.tenant_id)
+        .where('status', '=', 'queued')
+        .where((eb) => (conversation.group_id ? eb('group_id', '=', conversation.group_id) : eb('group_id', 'is', null)))
+        .groupBy('priority')
+        .execute();
+      this.lines.set(key, (line = new Map(rows.map((r) => [r.priority, r.n]))));
+    }
+    let ahead = 0;
+    for (const [priority, n] of line) if (priority >= conversation.priority) ahead += n;
+    line.set(conversation.priority, (line.get(conversation.priority) ?? 0) + 1);
+    this.queued.push({ conversation, group });
+    return ahead + 1;
   }
 
   /** Writes what is pending; returns every conversation this batch has written so far, as stored. */
   async flush(trx: Transaction<Database>): Promise<Conversation[]> {
+    await this.flushQueued(trx);
     const items = this.pending.splice(0);
     if (items.length === 0) return this.written;
     const tenantId = items[0]!.conversation.tenant_id;
@@ -175,6 +214,45 @@ export class AssignmentBatch {
       );
     }
     return this.written;
+  }
+
+  private async flushQueued(trx: Transaction<Database>): Promise<void> {
+    const items = this.queued.splice(0);
+    if (items.length === 0) return;
+    const tenantId = items[0]!.conversation.tenant_id;
+    const ids = items.map((i) => i.conversation.id);
+    const rows = sql.join(
+      items.map(({ conversation: c }, order) => {
+        const f = routingFields(c);
+        return sql`(${c.id}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${order}::int)`;
+      }),
+    );
+    // In line in the order queued: the clock once, then a microsecond apart.
+    const updated = await sql<Conversation>`update conversations c
+      set group_id = v.group_id, required_skills = v.required_skills, priority = v.priority,
+        preferred_agent_id = v.preferred_agent_id, status = 'queued', assignee_id = null,
+        queued_at = (select clock_timestamp()) + v.turn * interval '1 microsecond', updated_at = now()
+      from (values ${rows}) as v(id, group_id, required_skills, priority, preferred_agent_id, turn)
+      where c.tenant_id = ${tenantId} and c.id = any(${ids}::uuid[]) and c.id = v.id
+      returning c.*`.execute(trx);
+    const byId = new Map(updated.rows.map((row) => [row.id, row]));
+    for (const { conversation } of items) {
+      const row = byId.get(conversation.id);
+      if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being queued`);
+      this.written.push(row);
+    }
+    await cancelJobsOf(trx, ids, ['router.no_answer']);
+    await scheduleJobs(
+      trx,
+      items
+        .filter(({ group }) => group?.overflow_group_id && group.overflow_after_seconds)
+        .map(({ conversation, group }) => ({
+          tenantId,
+          kind: 'router.overflow' as const,
+          payload: { conversationId: conversation.id, groupId: group!.id },
+          afterSeconds: group!.overflow_after_seconds!,
+        })),
+    );
   }
 }
 

@@ -77,5 +77,5 @@ export async function placeConversation(
         : undefined;
   const agent = options.queueOnly ? undefined : await chooseAgent(trx, pool, conversation, group, options);
   if (agent) return assignTo(trx, events, conversation, agent, options.reason, group, pool);
-  return enqueue(trx, events, conversation, group);
+  return enqueue(trx, events, conversation, group, pool.batch);
 }

@@ -3,7 +3,7 @@ import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
 import { cancelJobs, scheduleJob } from '../timers/jobs.js';
-import { routingFields } from './assign.js';
+import { routingFields, type AssignmentBatch } from './assign.js';
 import { sendAutomaticReply } from './auto-reply.js';
 
 /** Waiting conversations of one queue (a group, or the tenant's ungrouped queue), first in line first. */
@@ -51,7 +51,17 @@ export async function enqueue(
   events: EventLog,
   conversation: Conversation,
   group: Group | undefined,
+  /** The inbound batch's writes, when the caller has them: the conversation joins the line there. */
+  batch?: AssignmentBatch,
 ): Promise<Conversation> {
+  if (batch?.canQueue(conversation, group)) {
+    const queued: Conversation = { ...conversation, status: 'queued', assignee_id: null };
+    const position = await batch.queue(trx, queued, group);
+    events.add(conversation.tenant_id, 'conversation.queued', { conversation: conversationSnapshot(queued), position });
+    return queued;
+  }
+  // Counted and written at once: what the batch holds must be in the table first.
+  await batch?.flush(trx);
   if (group?.max_queue_length != null) {
     const waiting = await waitingQuery(trx, conversation.tenant_id, group.id)
       .select(sql<number>`count(*)::int`.as('n'))

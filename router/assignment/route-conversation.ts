@@ -63,6 +63,10 @@ export async function routeConversation(
     reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default',
     group: groupId ? config.groups.get(groupId) : undefined,
   });
-  if (decision.autoReply) await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
+  if (decision.autoReply) {
+    // The reply's event carries the conversation as stored: the batch's writes go first.
+    await pool.batch?.flush(trx);
+    await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
+  }
   return placed;
 }
