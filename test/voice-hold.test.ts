@@ -157,7 +157,7 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
       const row = await callRow(center.db, channelId, agentSide.id);
       return row?.state === 'answered' ? row : undefined;
     });
-    await waitFor(async () => (await callConversation(center.db, channelId, agentSide.id))?.assignee_id === company.agents.Alice, 10_000);
+    await waitFor(async () => (await callConversation(center.db, channelId, agentSide.id))?.assignee_id === company.agents.Alice, 30_000);
     expect((await alice.request('POST', `/api/calls/${call.id}/hold`)).status).toBe(200);
     expect(ari.channels.get(customer.id)?.held).toBe(true);
     expect(ari.channels.get(agentSide.id)?.held).toBe(false);
@@ -166,8 +166,8 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     expect(holdRequests(customer.id)).toEqual(['POST', 'DELETE']);
     expect(holdRequests(agentSide.id)).toEqual([]);
     ari.hangup(customer.id);
-    await waitFor(async () => (await callRow(center.db, channelId, agentSide.id))?.state === 'ended', 10_000);
-  }, 30_000);
+    await waitFor(async () => (await callRow(center.db, channelId, agentSide.id))?.state === 'ended', 30_000);
+  }, 90_000);
 
   it('answers 502, and records nothing, when Asterisk refuses the hold (the caller hung up that instant)', async () => {
     const callId = ari.incomingCall('+8613800000102');
