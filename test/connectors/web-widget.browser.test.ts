@@ -98,12 +98,12 @@ describe('web chat widget in a real browser', () => {
 
     await page.reload();
     const log = page.locator('#switchboard-chat .log');
-    await expect.poll(() => log.locator('.msg.in').count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => log.locator('.msg.in').count(), { timeout: 30_000 }).toBe(2);
     // Customer text is inert: shown as typed, never parsed as HTML.
     expect(await log.locator('.msg.in').first().textContent()).toBe('<b>hi</b> where is my order?');
     expect(await log.locator('.msg.in b').count()).toBe(0);
     // The image came back through the attachments endpoint and decoded.
-    await expect.poll(() => log.locator('.msg.in img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => log.locator('.msg.in img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBe(1);
 
     await queueReply(db, {
       tenantId: world.tenantId,
