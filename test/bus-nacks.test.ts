@@ -22,6 +22,21 @@ function recordingLogger(lines: string[]): Logger {
   return logger;
 }
 
+/** A queue of one message that nacks what does not fit, bound to the bus's events exchange. */
+async function fullQueue(url: string, namespace: string) {
+  const connection = await amqp.connect(url);
+  cleanups.push(() => connection.close());
+  const channel = await connection.createChannel();
+  const queue = `${namespace}.full`;
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
+  cleanups.push(async () => {
+    await channel.deleteQueue(queue);
+    for (const exchange of EXCHANGES) await channel.deleteExchange(`${namespace}.${exchange}`);
+  });
+  await channel.bindQueue(queue, `${namespace}.events`, 'k.#');
+  return { channel, queue };
+}
+
 describe.skipIf(!AMQP_URL)('rabbitmq bus: nacks', () => {
   it('publishes a nacked message again until it is confirmed, reconnecting after a run of nacks', { timeout: 30_000 }, async () => {
     const url = AMQP_URL!.split(',')[0]!;
@@ -36,17 +51,7 @@ describe.skipIf(!AMQP_URL)('rabbitmq bus: nacks', () => {
       logger: recordingLogger(lines),
     });
     cleanups.push(() => bus.close());
-    // A queue of one message that nacks what does not fit, bound to the bus's exchange.
-    const connection = await amqp.connect(url);
-    cleanups.push(() => connection.close());
-    const channel = await connection.createChannel();
-    const queue = `${namespace}.full`;
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
-    cleanups.push(async () => {
-      await channel.deleteQueue(queue);
-      for (const exchange of EXCHANGES) await channel.deleteExchange(`${namespace}.${exchange}`);
-    });
-    await channel.bindQueue(queue, `${namespace}.events`, 'k.#');
+    const { channel, queue } = await fullQueue(url, namespace);
 
     await bus.publish('events', 'k.first', { n: 1 }, { messageId: 'first' });
     let settled: 'confirmed' | 'failed' | undefined;
@@ -72,16 +77,7 @@ describe.skipIf(!AMQP_URL)('rabbitmq bus: nacks', () => {
     const namespace = uniqueName('nacks');
     const bus = await RabbitMqBus.connect({ urls: [url], namespace, queueType: 'classic', publishTimeoutMs: 1500 });
     cleanups.push(() => bus.close());
-    const connection = await amqp.connect(url);
-    cleanups.push(() => connection.close());
-    const channel = await connection.createChannel();
-    const queue = `${namespace}.full`;
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
-    cleanups.push(async () => {
-      await channel.deleteQueue(queue);
-      for (const exchange of EXCHANGES) await channel.deleteExchange(`${namespace}.${exchange}`);
-    });
-    await channel.bindQueue(queue, `${namespace}.events`, 'k.#');
+    await fullQueue(url, namespace);
     await bus.publish('events', 'k.first', { n: 1 });
     const started = Date.now();
     await expect(bus.publish('events', 'k.second', { n: 2 })).rejects.toThrow(/refused/);

@@ -48,6 +48,17 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
   });
 
   const holdRequests = (channel: string) => ari.requests.filter((r) => r.path === `/channels/${channel}/hold`).map((r) => r.method);
+  /** A caller who chose the Sales queue (1), answered by whichever agent rang first: the call as answered. */
+  const answeredBySomeAgent = async (callId: string) => {
+    await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);
+    ari.pressKey(callId, '1');
+    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0] ?? ari.ringing('PJSIP/1002')[0], 10_000);
+    ari.answer(leg.id);
+    return waitFor(async () => {
+      const row = await callRow(center.db, channelId, callId);
+      return row?.state === 'answered' ? row : undefined;
+    });
+  };
 
   it('lets the agent on the call put the caller on hold and take them off it, on Asterisk and in the call record and conversation; nobody else can', async () => {
     const callId = ari.incomingCall('+8613800000101');
@@ -116,14 +127,7 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
 
   it('takes the caller off hold when the held call is transferred, so the next agent talks to them', async () => {
     const callId = ari.incomingCall('+8613800000105');
-    await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);
-    ari.pressKey(callId, '1');
-    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0] ?? ari.ringing('PJSIP/1002')[0], 10_000);
-    ari.answer(leg.id);
-    const call = await waitFor(async () => {
-      const row = await callRow(center.db, channelId, callId);
-      return row?.state === 'answered' ? row : undefined;
-    });
+    const call = await answeredBySomeAgent(callId);
     const [from, to, toSip] = call.agent_id === company.agents.Alice ? [alice, company.agents.Bob!, 'PJSIP/1002'] : [bob, company.agents.Alice!, 'PJSIP/1001'];
     expect((await from.request('POST', `/api/calls/${call.id}/hold`)).status).toBe(200);
     expect(ari.channels.get(callId)?.held).toBe(true);
@@ -171,14 +175,7 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
 
   it('answers 502, and records nothing, when Asterisk refuses the hold (the caller hung up that instant)', async () => {
     const callId = ari.incomingCall('+8613800000102');
-    await waitFor(() => ari.requests.some((r) => r.path.startsWith(`/channels/${callId}/play/`)), 10_000);
-    ari.pressKey(callId, '1');
-    const leg = await waitFor(() => ari.ringing('PJSIP/1001')[0] ?? ari.ringing('PJSIP/1002')[0], 10_000);
-    ari.answer(leg.id);
-    const call = await waitFor(async () => {
-      const row = await callRow(center.db, channelId, callId);
-      return row?.state === 'answered' ? row : undefined;
-    });
+    const call = await answeredBySomeAgent(callId);
     const agent = call.agent_id === company.agents.Alice ? alice : bob;
     // The caller's channel is gone on Asterisk before the hangup event reaches Switchboard.
     ari.channels.delete(callId);

@@ -40,7 +40,7 @@ export async function startGateway(ctx: Context): Promise<Part> {
   return {
     name: 'gateway',
     mount(app) {
-      app.route('/', createHooksApp(deps, { channelCacheMs: ctx.config.gatewayChannelCacheMs }));
+      app.route('/', createHooksApp(deps));
       for (const mount of mounts) app.route(mount.prefix, mount.app);
     },
     async stop() {

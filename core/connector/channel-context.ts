@@ -71,12 +71,16 @@ export async function loadChannelContext(
 
 type Loaded = { connector: AnyConnector; ctx: ChannelContext<any> };
 
-/** Channels changed in this process: their cached contexts are dropped at once (see below). */
-const changed = new Set<(channelId: string) => void>();
+/** Every channel cache of this process, held weakly (a cache goes with the app that made it). */
+const caches = new Set<WeakRef<Map<string, unknown>>>();
 
 /** Drops a channel from every cache of this process; called whenever a channel is changed. */
 export function forgetChannel(channelId: string): void {
-  for (const forget of changed) forget(channelId);
+  for (const ref of caches) {
+    const cache = ref.deref();
+    if (cache) cache.delete(channelId);
+    else caches.delete(ref);
+  }
 }
 
 /**
@@ -88,7 +92,7 @@ export function forgetChannel(channelId: string): void {
 export function cachedChannelContexts(deps: ConnectorDeps, ttlMs: number): (channelId: string) => Promise<Loaded | undefined> {
   if (ttlMs <= 0) return (id) => loadChannelContext(deps, { id });
   const cache = new Map<string, { value: Promise<Loaded | undefined>; expires: number }>();
-  changed.add((id) => cache.delete(id));
+  caches.add(new WeakRef(cache));
   return (id) => {
     const now = Date.now();
     const hit = cache.get(id);

@@ -16,7 +16,7 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
  */
 export function createHooksApp(deps: ConnectorDeps, options: { channelCacheMs?: number } = {}): Hono {
   const app = new Hono();
-  const channels = cachedChannelContexts(deps, options.channelCacheMs ?? 0);
+  const channels = cachedChannelContexts(deps, options.channelCacheMs ?? deps.config.gatewayChannelCacheMs ?? 0);
   const handle = async (c: HonoContext) => {
     try {
       return await answerHook(deps, channels, c);

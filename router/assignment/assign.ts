@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
-import { cancelJobs, cancelJobsOf, scheduleJob, scheduleJobs } from '../timers/jobs.js';
+import { cancelJobKeys, cancelJobs, jobKey, scheduleJob, scheduleJobs } from '../timers/jobs.js';
 import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
 
@@ -111,10 +111,6 @@ export class AssignmentBatch {
     this.pending.push(assignment);
   }
 
-  get size(): number {
-    return this.pending.length + this.queued.length;
-  }
-
   /**
    * Whether a conversation can join its line through this batch: one that never waited, in a
    * line without a length limit (a limit is checked against the table, so that case is written
@@ -150,109 +146,85 @@ export class AssignmentBatch {
     return ahead + 1;
   }
 
-  /** Writes what is pending; returns every conversation this batch has written so far, as stored. */
+  /**
+   * Writes what is pending, assignments and conversations put in line together; returns every
+   * conversation this batch has written so far, as stored.
+   */
   async flush(trx: Transaction<Database>): Promise<Conversation[]> {
-    await this.flushQueued(trx);
-    const items = this.pending.splice(0);
-    if (items.length === 0) return this.written;
-    const tenantId = items[0]!.conversation.tenant_id;
+    const assigned = this.pending.splice(0);
+    const queued = this.queued.splice(0);
+    const placed = [...assigned.map((a) => ({ ...a, status: 'assigned' as const })), ...queued.map((q) => ({ ...q, agent: undefined, status: 'queued' as const }))];
+    if (placed.length === 0) return this.written;
+    const tenantId = placed[0]!.conversation.tenant_id;
     // The ids again as an array: the planner then probes the index once per id, whatever its
     // statistics say, instead of reading the tenant's conversations to join them to the list.
-    const ids = items.map((i) => i.conversation.id);
+    const ids = placed.map((p) => p.conversation.id);
     const rows = sql.join(
-      items.map(({ conversation: c }) => {
+      placed.map(({ conversation: c, agent, status }, turn) => {
         const f = routingFields(c);
-        return sql`(${c.id}::uuid, ${c.assignee_id}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid)`;
+        return sql`(${c.id}::uuid, ${status}, ${agent?.id ?? null}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${turn}::int)`;
       }),
     );
+    // One statement for both: an assignment is stamped now; a conversation joins the end of its
+    // line in the order queued (the clock once, then a microsecond apart).
     const updated = await sql<Conversation>`update conversations c
       set group_id = v.group_id, required_skills = v.required_skills, priority = v.priority,
-        preferred_agent_id = v.preferred_agent_id, status = 'assigned', assignee_id = v.agent_id,
-        assigned_at = now(), queued_at = null, updated_at = now()
-      from (values ${rows}) as v(id, agent_id, group_id, required_skills, priority, preferred_agent_id)
+        preferred_agent_id = v.preferred_agent_id, status = v.status, assignee_id = v.agent_id,
+        assigned_at = case when v.status = 'assigned' then now() else c.assigned_at end,
+        queued_at = case when v.status = 'queued' then (select clock_timestamp()) + v.turn * interval '1 microsecond' end,
+        updated_at = now()
+      from (values ${rows}) as v(id, status, agent_id, group_id, required_skills, priority, preferred_agent_id, turn)
       where c.tenant_id = ${tenantId} and c.id = any(${ids}::uuid[]) and c.id = v.id
       returning c.*`.execute(trx);
     const byId = new Map(updated.rows.map((row) => [row.id, row]));
-    for (const { conversation } of items) {
+    for (const { conversation } of placed) {
       const row = byId.get(conversation.id);
-      if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being assigned`);
+      if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being placed`);
       this.written.push(row);
     }
-    // Each agent's turn in the order the batch assigned: later assignments get later times.
-    const turns = new Map<string, number>();
-    items.forEach(({ agent }, order) => turns.set(agent.id, order));
-    const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
-    await sql`update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
-      from (values ${turnRows}) as v(id, turn)
-      where u.tenant_id = ${tenantId} and u.id = any(${[...turns.keys()]}::uuid[]) and u.id = v.id`.execute(trx);
-    await trx
-      .insertInto('assignment_log')
-      .values(
-        items.map(({ conversation, agent, reason }) => ({
-          tenant_id: tenantId,
-          conversation_id: conversation.id,
-          agent_id: agent.id,
-          kind: conversation.kind,
-          action: 'assign' as const,
-          reason,
-          load_after: agent.load + 1,
-          capacity: agent.capacity,
-        })),
-      )
-      .execute();
-    await cancelJobsOf(trx, items.map((i) => i.conversation.id), ['router.overflow', 'router.no_answer']);
-    const timers = items.filter((i) => i.group?.no_answer_seconds);
-    if (timers.length) {
-      await scheduleJobs(
-        trx,
-        timers.map(({ conversation, agent, group }) => ({
-          tenantId,
-          kind: 'router.no_answer' as const,
-          payload: { conversationId: conversation.id, agentId: agent.id },
-          afterSeconds: group!.no_answer_seconds!,
-        })),
-      );
+    if (assigned.length) {
+      // Each agent's turn in the order the batch assigned: later assignments get later times.
+      const turns = new Map<string, number>();
+      assigned.forEach(({ agent }, order) => turns.set(agent.id, order));
+      const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
+      await sql`update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
+        from (values ${turnRows}) as v(id, turn)
+        where u.tenant_id = ${tenantId} and u.id = any(${[...turns.keys()]}::uuid[]) and u.id = v.id`.execute(trx);
+      await trx
+        .insertInto('assignment_log')
+        .values(
+          assigned.map(({ conversation, agent, reason }) => ({
+            tenant_id: tenantId,
+            conversation_id: conversation.id,
+            agent_id: agent.id,
+            kind: conversation.kind,
+            action: 'assign' as const,
+            reason,
+            load_after: agent.load + 1,
+            capacity: agent.capacity,
+          })),
+        )
+        .execute();
     }
+    // The timers: an assigned conversation stops waiting (overflow) and may get a no-answer
+    // timer; a queued one may get an overflow timer.
+    await cancelJobKeys(trx, [
+      ...assigned.flatMap(({ conversation: c }) => [jobKey('router.overflow', c.id), jobKey('router.no_answer', c.id)]),
+      ...queued.map(({ conversation: c }) => jobKey('router.no_answer', c.id)),
+    ]);
+    await scheduleJobs(trx, [
+      ...assigned.flatMap(({ conversation, agent, group }) =>
+        group?.no_answer_seconds
+          ? [{ tenantId, kind: 'router.no_answer' as const, payload: { conversationId: conversation.id, agentId: agent.id }, afterSeconds: group.no_answer_seconds }]
+          : [],
+      ),
+      ...queued.flatMap(({ conversation, group }) =>
+        group?.overflow_group_id && group.overflow_after_seconds
+          ? [{ tenantId, kind: 'router.overflow' as const, payload: { conversationId: conversation.id, groupId: group.id }, afterSeconds: group.overflow_after_seconds }]
+          : [],
+      ),
+    ]);
     return this.written;
-  }
-
-  private async flushQueued(trx: Transaction<Database>): Promise<void> {
-    const items = this.queued.splice(0);
-    if (items.length === 0) return;
-    const tenantId = items[0]!.conversation.tenant_id;
-    const ids = items.map((i) => i.conversation.id);
-    const rows = sql.join(
-      items.map(({ conversation: c }, order) => {
-        const f = routingFields(c);
-        return sql`(${c.id}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${order}::int)`;
-      }),
-    );
-    // In line in the order queued: the clock once, then a microsecond apart.
-    const updated = await sql<Conversation>`update conversations c
-      set group_id = v.group_id, required_skills = v.required_skills, priority = v.priority,
-        preferred_agent_id = v.preferred_agent_id, status = 'queued', assignee_id = null,
-        queued_at = (select clock_timestamp()) + v.turn * interval '1 microsecond', updated_at = now()
-      from (values ${rows}) as v(id, group_id, required_skills, priority, preferred_agent_id, turn)
-      where c.tenant_id = ${tenantId} and c.id = any(${ids}::uuid[]) and c.id = v.id
-      returning c.*`.execute(trx);
-    const byId = new Map(updated.rows.map((row) => [row.id, row]));
-    for (const { conversation } of items) {
-      const row = byId.get(conversation.id);
-      if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being queued`);
-      this.written.push(row);
-    }
-    await cancelJobsOf(trx, ids, ['router.no_answer']);
-    await scheduleJobs(
-      trx,
-      items
-        .filter(({ group }) => group?.overflow_group_id && group.overflow_after_seconds)
-        .map(({ conversation, group }) => ({
-          tenantId,
-          kind: 'router.overflow' as const,
-          payload: { conversationId: conversation.id, groupId: group!.id },
-          afterSeconds: group!.overflow_after_seconds!,
-        })),
-    );
   }
 }
 

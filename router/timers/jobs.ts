@@ -22,22 +22,7 @@ export async function scheduleJob(
   payload: ConversationJobPayload,
   afterSeconds: number,
 ): Promise<void> {
-  const runAt = sql<Date>`now() + make_interval(secs => ${afterSeconds})`;
-  await trx
-    .insertInto('jobs')
-    .values({ tenant_id: tenantId, kind, key: jobKey(kind, payload.conversationId), run_at: runAt, payload: JSON.stringify(payload) })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({ run_at: runAt, payload: JSON.stringify(payload), attempts: 0, last_error: null }),
-    )
-    .execute();
-}
-
-export async function cancelJobs(trx: Transaction<Database>, conversationId: string, kinds: readonly RouterJobKind[]): Promise<void> {
-  if (kinds.length === 0) return;
-  await trx
-    .deleteFrom('jobs')
-    .where('key', 'in', kinds.map((kind) => jobKey(kind, conversationId)))
-    .execute();
+  await scheduleJobs(trx, [{ tenantId, kind, payload, afterSeconds }]);
 }
 
 /** `scheduleJob` for many timers in one statement (each key once). */
@@ -63,11 +48,12 @@ export async function scheduleJobs(
     .execute();
 }
 
-/** `cancelJobs` for many conversations in one statement. */
-export async function cancelJobsOf(trx: Transaction<Database>, conversationIds: readonly string[], kinds: readonly RouterJobKind[]): Promise<void> {
-  if (kinds.length === 0 || conversationIds.length === 0) return;
-  await trx
-    .deleteFrom('jobs')
-    .where('key', 'in', conversationIds.flatMap((id) => kinds.map((kind) => jobKey(kind, id))))
-    .execute();
+export async function cancelJobs(trx: Transaction<Database>, conversationId: string, kinds: readonly RouterJobKind[]): Promise<void> {
+  await cancelJobKeys(trx, kinds.map((kind) => jobKey(kind, conversationId)));
+}
+
+/** Deletes the timers with these keys (`jobKey`), in one statement. */
+export async function cancelJobKeys(trx: Transaction<Database>, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await trx.deleteFrom('jobs').where('key', 'in', keys).execute();
 }

@@ -598,6 +598,10 @@ async function audit(db: World['db'], world: World, accepted: Set<string>, optio
 /** The figures that must be 0. */
 export const MUST_BE_ZERO = ['lost', 'duplicates', 'double_assigned', 'over_capacity', 'order_violations', 'invariant_violations'] as const;
 
+/** The figures that must be 0, as an object (for a test to compare with `ALL_ZERO`). */
+export const mustBeZero = (audit: Audit) => Object.fromEntries(MUST_BE_ZERO.map((k) => [k, audit[k]]));
+export const ALL_ZERO = Object.fromEntries(MUST_BE_ZERO.map((k) => [k, 0]));
+
 /**
  * The reduced run CI makes (test/faults/faults.test.ts, `npm run faults -- reduced`): every
  * webhook sent two or three times, a router killed at 30% of the stream and the console at 60%.
