@@ -11,6 +11,7 @@ import { signPayload } from '../../core/connector/signatures.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess } from '../../console/cli/start.js';
 import { emptyPgDatabase } from '../support/services.js';
+import { deleteNamespaceQueues } from './lib/purge.js';
 
 const SIGNING = 'bench-signing-secret-0123456789';
 const sequential = Number(process.env.BENCH_SEQUENTIAL ?? 500);
@@ -18,12 +19,13 @@ const concurrent = Number(process.env.BENCH_MESSAGES ?? 5000);
 const concurrency = 50;
 
 const database = await emptyPgDatabase();
+const namespace = `bench_${process.pid}`;
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
   DATABASE_URL: database.url,
   AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-  BUS_NAMESPACE: `bench_${process.pid}`,
+  BUS_NAMESPACE: namespace,
   SECRET_KEY: 'ef'.repeat(32),
   DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
   LOG_LEVEL: 'silent',
@@ -80,4 +82,5 @@ try {
 } finally {
   await running.stop();
   await database.drop();
+  await deleteNamespaceQueues(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', namespace);
 }

@@ -13,6 +13,7 @@ import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess } from '../../console/cli/start.js';
 import { startDovecot } from '../support/dovecot.js';
 import { emptyPgDatabase } from '../support/services.js';
+import { deleteNamespaceQueues } from './lib/purge.js';
 
 const total = Number(process.env.BENCH_EMAILS ?? 10_000);
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -41,12 +42,13 @@ dovecot.fillMaildir(
   })(),
 );
 const broker = await brokerAnswers();
+const namespace = `bench_${process.pid}`;
 const database = await emptyPgDatabase();
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
   DATABASE_URL: database.url,
-  ...(broker ? { AMQP_URL: amqpUrl, BUS_NAMESPACE: `bench_${process.pid}` } : {}),
+  ...(broker ? { AMQP_URL: amqpUrl, BUS_NAMESPACE: namespace } : {}),
   SECRET_KEY: 'ef'.repeat(32),
   DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
   LOG_LEVEL: 'silent',
@@ -95,4 +97,5 @@ try {
   await running.stop();
   await dovecot.stop();
   await database.drop();
+  if (broker) await deleteNamespaceQueues(amqpUrl, namespace);
 }

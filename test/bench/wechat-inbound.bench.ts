@@ -16,18 +16,20 @@ import { createChannel } from '../../core/connector/channels.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess } from '../../console/cli/start.js';
 import { emptyPgDatabase } from '../support/services.js';
+import { deleteNamespaceQueues } from './lib/purge.js';
 
 const rate = Number(process.env.BENCH_WECHAT_RATE ?? 1000);
 const seconds = Number(process.env.BENCH_WECHAT_SECONDS ?? 10);
 const account = { appId: 'wx2c2769f8efd9abc2', appSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', token: 'spamtest', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 
 const database = await emptyPgDatabase();
+const namespace = `bench_${process.pid}`;
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
   DATABASE_URL: database.url,
   AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-  BUS_NAMESPACE: `bench_${process.pid}`,
+  BUS_NAMESPACE: namespace,
   SECRET_KEY: 'ef'.repeat(32),
   DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-')),
   LOG_LEVEL: 'silent',
@@ -75,4 +77,5 @@ try {
 } finally {
   await running.stop();
   await database.drop();
+  await deleteNamespaceQueues(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', namespace);
 }
