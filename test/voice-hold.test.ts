@@ -151,6 +151,8 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
   }, 30_000);
 
   it("on an outbound call holds the customer's leg, not the agent's", async () => {
+    // Away for chats, or still on another call's conversation: the call she places is hers anyway.
+    await center.db.updateTable('users').set({ agent_status: 'away' }).where('id', '=', company.agents.Alice!).execute();
     const placed = await alice.request('POST', '/api/calls', { channelId, number: '13900000201' });
     expect(placed.status).toBe(202);
     const agentSide = await waitFor(() => ari.ringing('PJSIP/1001').find((c) => c.id === placed.body.providerCallId), 10_000);
@@ -171,6 +173,7 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     expect(holdRequests(agentSide.id)).toEqual([]);
     ari.hangup(customer.id);
     await waitFor(async () => (await callRow(center.db, channelId, agentSide.id))?.state === 'ended', 30_000);
+    await center.db.updateTable('users').set({ agent_status: 'online' }).where('id', '=', company.agents.Alice!).execute();
   }, 90_000);
 
   it('answers 502, and records nothing, when Asterisk refuses the hold (the caller hung up that instant)', async () => {

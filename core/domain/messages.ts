@@ -70,6 +70,8 @@ export interface ChannelRouting {
   /** Route now to this group (and agent, priority) instead of what the rules say. */
   groupId?: string;
   agentId?: string;
+  /** The named agent is on it already (they placed the call): theirs whatever their status or load. */
+  direct?: boolean;
   priority?: number;
   /** The conversation is over on the channel: resolve it and free its agent. */
   end?: boolean;

@@ -1,17 +1,21 @@
 import type { Transaction } from 'kysely';
-import type { Conversation, Database } from '../../core/db/schema.js';
+import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import type { EventLog } from '../events.js';
 import type { RoutingConfig } from '../rules/config.js';
 import { decideRoute } from '../rules/decide.js';
 import type { RoutingFacts } from '../rules/facts.js';
 import type { AgentPool } from './agent-pool.js';
 import { sendAutomaticReply } from './auto-reply.js';
+import { assignTo } from './assign.js';
+import { loadAgent } from './candidates.js';
 import { placeConversation } from './place.js';
 
 /** Where a channel that routes by itself sends a conversation (see ChannelRouting). */
 export interface RouteOverride {
   groupId?: string;
   agentId?: string;
+  /** The agent is on it already (they placed the call): assign to them whatever their status or load. */
+  direct?: boolean;
   priority?: number;
 }
 
@@ -59,14 +63,34 @@ export async function routeConversation(
     priority: decision.priority,
     preferred_agent_id: preferredAgentId,
   };
-  const placed = await placeConversation(trx, events, pool, routed, {
-    reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default',
-    group: groupId ? config.groups.get(groupId) : undefined,
-  });
+  const group = groupId ? config.groups.get(groupId) : undefined;
+  const placed = override?.direct && preferredAgentId
+    ? await assignDirectly(trx, events, pool, routed, preferredAgentId, group)
+    : await placeConversation(trx, events, pool, routed, { reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default', group });
   if (decision.autoReply) {
     // The reply's event carries the conversation as stored: the batch's writes go first.
     await pool.batch?.flush(trx);
     await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
   }
   return placed;
+}
+
+/**
+ * The agent who placed a call is on it from the first ring: the conversation is theirs even when
+ * their other calls, or a status not yet updated, would keep the router from offering it to them.
+ * An agent no longer active gets nothing; the conversation is placed as usual.
+ */
+async function assignDirectly(
+  trx: Transaction<Database>,
+  events: EventLog,
+  pool: AgentPool,
+  conversation: Conversation,
+  agentId: string,
+  group: Group | undefined,
+): Promise<Conversation> {
+  // The agent's load is read from the database: this batch's assignments must be there first.
+  await pool.batch?.flush(trx);
+  const agent = await loadAgent(trx, conversation.tenant_id, agentId, conversation.kind);
+  if (agent?.account_status !== 'active') return placeConversation(trx, events, pool, conversation, { reason: 'channel', group });
+  return assignTo(trx, events, conversation, agent, 'channel', group, pool);
 }

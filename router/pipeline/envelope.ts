@@ -33,6 +33,7 @@ const envelopeSchema = z.object({
         hold: z.boolean().optional(),
         groupId: z.uuid().optional(),
         agentId: z.uuid().optional(),
+        direct: z.boolean().optional(),
         priority: z.number().int().min(0).max(100).optional(),
         end: z.boolean().optional(),
         leave: z.boolean().optional(),

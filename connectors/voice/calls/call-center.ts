@@ -402,7 +402,7 @@ export async function placeOutboundCall(ctx: Ctx, input: { agentId: string; numb
     return {
       call,
       instructions: [{ op: 'call-agent', phone, channelId: call.provider_call_id, timeoutSeconds: ctx.config.ringSeconds }],
-      signals: [callSignal(call, 'call.started', { from: phone.address, to: input.number, agentId: input.agentId }, { agentId: input.agentId })],
+      signals: [callSignal(call, 'call.started', { from: phone.address, to: input.number, agentId: input.agentId }, { agentId: input.agentId, direct: true })],
     };
   });
 }
@@ -428,7 +428,7 @@ export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): P
  * kind, so sending them again (a provider's retry after a lost answer) stores nothing twice.
  */
 function signalsSoFar(call: Call): CallSignal[] {
-  const signals = [callSignal(call, 'call.started', { from: call.from_number, to: call.to_number }, call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id } : undefined)];
+  const signals = [callSignal(call, 'call.started', { from: call.from_number, to: call.to_number }, call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id, direct: true } : undefined)];
   if (call.queued_at && call.direction === 'in' && call.group_id) signals.push(callSignal(call, 'call.queued', { groupId: call.group_id }, { groupId: call.group_id }));
   if (call.state === 'ended') {
     signals.push(callSignal(call, 'call.ended', { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds }, { end: true }));

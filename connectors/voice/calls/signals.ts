@@ -24,6 +24,7 @@ export const callSignalSchema = z.object({
       hold: z.boolean().optional(),
       groupId: z.uuid().optional(),
       agentId: z.uuid().optional(),
+      direct: z.boolean().optional(),
       priority: z.number().int().optional(),
       end: z.boolean().optional(),
       leave: z.boolean().optional(),
