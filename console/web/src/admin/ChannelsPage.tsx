@@ -1,6 +1,6 @@
 import { useCallback, useId, useMemo, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
-import type { ChannelTypeView, ChannelView } from '../api/types.js';
+import type { ChannelTypeView, ChannelView, ConnectionTestView } from '../api/types.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -227,6 +227,56 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
           {t('form.save')}
         </button>
       </form>
+      {type?.connectionTest && <ConnectionTest api={api} channelId={channel.id} />}
     </section>
+  );
+}
+
+/**
+ * "Test connection": the server logs in to the provider with the channel's saved settings (a
+ * stored secret included) and reports each check in the provider's terms — a refused password, a
+ * TLS mismatch, a host that does not resolve. The details are shown as text.
+ */
+function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ConnectionTestView>();
+  const [error, setError] = useState<string>();
+  const run = async () => {
+    setBusy(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      setResult(await api.testChannel(channelId));
+    } catch (caught) {
+      setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="section connection-test" aria-label={t('channels.test')} role="group">
+      <button type="button" onClick={() => void run()} disabled={busy}>
+        {busy ? t('channels.testing') : t('channels.test')}
+      </button>{' '}
+      <small className="hint">{t('channels.testHint')}</small>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div role="status">
+          <p className={result.ok ? 'ok' : 'error'}>{result.ok ? t('channels.testOk') : t('channels.testFailed')}</p>
+          <ul className="checks">
+            {result.checks.map((check) => (
+              <li key={check.name} className={check.ok ? 'ok' : 'error'}>
+                <strong>{check.name}</strong> — {check.ok ? t('channels.testCheckOk') : t('channels.testCheckFailed')}: {check.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }

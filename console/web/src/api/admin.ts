@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView } from './types.js';
+import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView, ConnectionTestView } from './types.js';
 
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
@@ -43,6 +43,7 @@ export function adminApi(client: ApiClient) {
       client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
     updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
     setChannelEnabled: (id: string, enabled: boolean) => client.post<ChannelView>(`/channels/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
+    testChannel: (id: string) => client.post<ConnectionTestView>(`/channels/${encodeURIComponent(id)}/test`),
     channelState: (id: string) => client.get<ChannelStateView | { state: null }>(`/channels/${encodeURIComponent(id)}/state`),
     calendars: () => client.get<{ calendars: CalendarView[] }>('/business-hours'),
     createCalendar: (body: Omit<CalendarView, 'id' | 'holidays'>) => client.post<CalendarView>('/business-hours', body),

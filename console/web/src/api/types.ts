@@ -180,8 +180,16 @@ export interface ChannelTypeView {
   displayName: string;
   description: string | null;
   capabilities: Record<string, unknown>;
+  /** Whether the connector can log in to the provider to check a channel's settings. */
+  connectionTest: boolean;
   settings: unknown;
   secretFields: string[];
+}
+
+/** What a channel's connection test found: one line per thing checked (the provider's words). */
+export interface ConnectionTestView {
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
 }
 
 /** A channel as an admin sees it: settings without secrets, which secrets are set, its addresses. */
