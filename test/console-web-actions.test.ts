@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../console/server/auth/passwords.js';
 import { AttachmentStore } from '../core/attachments/store.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { eventually } from './support/services.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -22,15 +22,7 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Files Co', slug: 'files-co', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
-    const tenant = await db().selectFrom('tenants').select('id').where('slug', '=', 'files-co').executeTakeFirstOrThrow();
-    tenantId = tenant.id;
-    adminId = (await db().selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow()).id;
+    ({ tenantId, adminId } = await signUpCompany(server, { companyName: 'Files Co', slug: 'files-co' }));
     const agentRole = await db().selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
     boId = (
       await db()
@@ -70,11 +62,7 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
       })
       .execute();
     ({ page } = await newPage(browser));
-    await page.goto(`${server.url}/t/files-co/sign-in`);
-    await page.getByLabel('E-mail').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(page, server, 'files-co');
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { eventually } from './support/services.js';
 
 /** The activation link in the newest mail to `to` in the embedded mode's mail folder (quoted-printable undone). */
@@ -30,18 +30,9 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
   let admin: Page;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Admin Co', slug: 'admin-co', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    await signUpCompany(server, { companyName: 'Admin Co', slug: 'admin-co' });
     ({ page: admin } = await newPage(browser));
-    await admin.goto(`${server.url}/t/admin-co/sign-in`);
-    await admin.getByLabel('E-mail').fill('ada@example.com');
-    await admin.getByLabel('Password').fill('correct horse battery');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(admin, server, 'admin-co');
   });
   afterAll(async () => {
     await browser?.close();

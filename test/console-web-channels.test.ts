@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 
 const injection = '<img src=x onerror=alert(1)>';
 // A 2×2 red PNG.
@@ -34,19 +34,10 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Acme', slug: 'acme-chat', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    await signUpCompany(server, { companyName: 'Acme', slug: 'acme-chat' });
     ({ page: admin, context: adminContext } = await newPage(browser));
     await adminContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await admin.goto(`${server.url}/t/acme-chat/sign-in`);
-    await admin.getByLabel('E-mail').fill('ada@example.com');
-    await admin.getByLabel('Password').fill('correct horse battery');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(admin, server, 'acme-chat');
   });
   afterAll(async () => {
     await site?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany } from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
 /** An agent finds one customer's two records, merges them, undoes it, searches in Chinese and imports a CSV, in English and Chinese. */
@@ -14,24 +14,18 @@ describe.skipIf(!browserAvailable)('console web app: customers, merge with undo,
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'CRM Co', slug: 'crm-web', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    const { adminId } = await signUpCompany(server, { companyName: 'CRM Co', slug: 'crm-web' });
     const db = server.process.ctx.database.db;
-    const admin = await db.selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
     await seedCustomerConversation(db, {
       tenantSlug: 'crm-web',
-      assigneeId: admin.id,
+      assigneeId: adminId,
       contactName: '王芳',
       channel: { type: 'wechat-oa', name: 'WeChat' },
       messages: [{ direction: 'in', parts: [{ type: 'text', text: '我要退款' }] }],
     });
     ({ contactId: emailContact } = await seedCustomerConversation(db, {
       tenantSlug: 'crm-web',
-      assigneeId: admin.id,
+      assigneeId: adminId,
       contactName: 'Fang Wang',
       channel: { type: 'email', name: 'Support mail' },
       messages: [{ direction: 'in', parts: [{ type: 'text', text: 'Where is my refund?' }] }],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from './support/dovecot.js';
 import { startSmtpServer } from './support/smtp.js';
 
@@ -23,18 +23,9 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: an e-m
       startDovecot({ users: { [MAILBOX]: IMAP_PASSWORD } }),
       startSmtpServer({ credentials: { user: MAILBOX, pass: SMTP_PASSWORD } }),
     ]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Acme', slug: 'acme-mail', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    await signUpCompany(server, { companyName: 'Acme', slug: 'acme-mail' });
     ({ page: admin } = await newPage(browser));
-    await admin.goto(`${server.url}/t/acme-mail/sign-in`);
-    await admin.getByLabel('E-mail').fill('ada@example.com');
-    await admin.getByLabel('Password').fill('correct horse battery');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(admin, server, 'acme-mail');
   }, 90_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { conversationSnapshot } from '../core/domain/views.js';
 import { eventRoutingKey } from '../core/outbox/outbox.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
 import { eventually } from './support/services.js';
 
@@ -29,23 +29,14 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Live Co', slug: 'live-co', name: 'Lin Admin', email: 'lin@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    const { tenantId } = await signUpCompany(server, { companyName: 'Live Co', slug: 'live-co', name: 'Lin Admin', email: 'lin@example.com' });
     const db = server.process.ctx.database.db;
-    const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', 'live-co').executeTakeFirstOrThrow();
     // A channel no connector is installed for: replies stay queued, so the delivery states this
     // test reports are the only ones.
-    const row = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
-    channel = { ...row, tenantId: tenant.id };
+    const row = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
+    channel = { ...row, tenantId };
     ({ page } = await newPage(browser));
-    await page.goto(`${server.url}/t/live-co/sign-in`);
-    await page.getByLabel('E-mail').fill('lin@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server, 'live-co', 'lin@example.com');
     await page.getByRole('tab', { name: /Unassigned/ }).waitFor();
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleCallbackReminder } from '../core/voice/callback-jobs.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { eventually } from './support/services.js';
 import { DATABASE_URL } from './support/services.js';
 
@@ -18,14 +18,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Lists Co', slug: 'lists-co', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
-    tenantId = (await db().selectFrom('tenants').select('id').where('slug', '=', 'lists-co').executeTakeFirstOrThrow()).id;
-    adaId = (await db().selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow()).id;
+    ({ tenantId, adminId: adaId } = await signUpCompany(server, { companyName: 'Lists Co', slug: 'lists-co' }));
     const channel = await db().insertInto('channels').values({ tenant_id: tenantId, type: 'voice-cti', name: 'PBX' }).returning('id').executeTakeFirstOrThrow();
     contactId = (await db().insertInto('contacts').values({ tenant_id: tenantId, name: '李雷', phone: '+8613700000042' }).returning('id').executeTakeFirstOrThrow()).id;
     const conversation = await db()
@@ -45,11 +38,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
 
     ({ page } = await newPage(browser));
     page.setDefaultTimeout(20_000);
-    await page.goto(`${server.url}/t/lists-co/sign-in`);
-    await page.getByLabel('E-mail').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(page, server, 'lists-co');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phone' }).click();
     await page.getByRole('region', { name: 'My phone' }).waitFor();
   }, 180_000);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { InboundEnvelope } from '../core/domain/messages.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
 
 /** A manager reads every report, changes the range, exports CSV, and watches the live monitor move. */
@@ -27,21 +27,12 @@ describe.skipIf(!browserAvailable)('console web app: reports and the live monito
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Report Co', slug: 'report-co', name: 'Mia Manager', email: 'mia@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
+    const { tenantId } = await signUpCompany(server, { companyName: 'Report Co', slug: 'report-co', name: 'Mia Manager', email: 'mia@example.com' });
     const db = server.process.ctx.database.db;
-    const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', 'report-co').executeTakeFirstOrThrow();
-    const row = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
-    channel = { ...row, tenantId: tenant.id };
+    const row = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
+    channel = { ...row, tenantId };
     ({ page } = await newPage(browser));
-    await page.goto(`${server.url}/t/report-co/sign-in`);
-    await page.getByLabel('E-mail').fill('mia@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server, 'report-co', 'mia@example.com');
     await page.getByRole('status', { name: 'Live' }).waitFor();
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 
 const SSO_SECRET = 'sso-shared-secret-0123456789-abcdefghij';
 
@@ -13,20 +13,10 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Hours Co', slug: 'hours-co', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
-    const tenant = await db().selectFrom('tenants').select('id').where('slug', '=', 'hours-co').executeTakeFirstOrThrow();
-    await db().insertInto('groups').values({ tenant_id: tenant.id, name: 'Billing' }).execute();
+    const { tenantId } = await signUpCompany(server, { companyName: 'Hours Co', slug: 'hours-co' });
+    await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Billing' }).execute();
     ({ page: admin } = await newPage(browser));
-    await admin.goto(`${server.url}/t/hours-co/sign-in`);
-    await admin.getByLabel('E-mail').fill('ada@example.com');
-    await admin.getByLabel('Password').fill('correct horse battery');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(admin, server, 'hours-co');
   });
   afterAll(async () => {
     await browser?.close();

@@ -113,3 +113,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** The password every browser test's first admin signs up with. */
+export const ADMIN_PASSWORD = 'correct horse battery';
+
+/** A new company signed up through the public API; its id and its first admin's. */
+export async function signUpCompany(
+  server: TestServer,
+  company: { companyName: string; slug: string; name?: string; email?: string },
+): Promise<{ tenantId: string; adminId: string; response: Response }> {
+  const response = await fetch(`${server.url}/api/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Ada Admin', email: 'ada@example.com', ...company, password: ADMIN_PASSWORD }),
+  });
+  if (response.status !== 201) throw new Error(`sign-up of ${company.slug} answered ${response.status}: ${await response.text()}`);
+  const body = (await response.clone().json()) as { tenant: { id: string }; user: { id: string } };
+  return { tenantId: body.tenant.id, adminId: body.user.id, response };
+}
+
+/** Signs in on the company's sign-in page and waits for the inbox. */
+export async function signIn(page: Page, server: TestServer, slug: string, email = 'ada@example.com', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto(`${server.url}/t/${slug}/sign-in`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('tab', { name: /Mine/ }).waitFor();
+}
