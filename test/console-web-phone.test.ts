@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { addVoiceChannel, callRow } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 import { DATABASE_URL } from './support/services.js';
@@ -24,14 +24,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
   beforeAll(async () => {
     await ari.start();
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
-    const signUp = await fetch(`${server.url}/api/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ companyName: 'Phone Co', slug: 'phone-co', name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' }),
-    });
-    expect(signUp.status).toBe(201);
-    tenantId = (await db().selectFrom('tenants').select('id').where('slug', '=', 'phone-co').executeTakeFirstOrThrow()).id;
-    adaId = (await db().selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow()).id;
+    ({ tenantId, adminId: adaId } = await signUpCompany(server, { companyName: 'Phone Co', slug: 'phone-co' }));
     const agentRole = await db().selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
     const bo = await db()
       .insertInto('users')
@@ -53,11 +46,7 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await waitFor(() => ari.connected === 1, 15_000);
 
     ({ page } = await newPage(browser));
-    await page.goto(`${server.url}/t/phone-co/sign-in`);
-    await page.getByLabel('E-mail').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('tab', { name: /Mine/ }).waitFor();
+    await signIn(page, server, 'phone-co');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phone' }).click();
     await page.getByRole('region', { name: 'My phone' }).waitFor();
   }, 90_000);
@@ -144,7 +133,8 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     const transfer = page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('Transfer to').selectOption({ label: 'Group: Phone Support' });
     await transfer.getByRole('button', { name: 'Transfer the call' }).click();
-    await transfer.getByRole('status').filter({ hasText: 'Transferred.' }).waitFor();
+    // The outcome stays in view after the call (and its controls) left this agent.
+    await page.getByRole('region', { name: 'Current call' }).getByRole('status').filter({ hasText: 'Transferred to Group: Phone Support.' }).waitFor();
     const boLeg = await waitFor(() => ari.ringing('PJSIP/1002')[0], 15_000);
     expect(boLeg.appArgs).toEqual(['agent', callId]);
     await waitFor(() => !ari.channels.has(adaLeg.id));

@@ -719,7 +719,7 @@ export const en = {
   'phone.transferNow': 'Transfer the call',
   'phone.transferQueue': 'Back to the queue',
   'phone.transferTo': 'Transfer to',
-  'phone.transferred': 'Transferred.',
+  'phone.transferred': 'Transferred to {target}.',
   'phone.unknownCaller': 'Unknown caller',
   'phone.workState': 'Work state',
   'phone.inbound': 'Inbound',

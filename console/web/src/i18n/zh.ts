@@ -721,7 +721,7 @@ export const zh: Record<MessageKey, string> = {
   'phone.transferNow': '转接通话',
   'phone.transferQueue': '转回队列',
   'phone.transferTo': '转接给',
-  'phone.transferred': '已转接。',
+  'phone.transferred': '已转接至{target}。',
   'phone.unknownCaller': '未知来电',
   'phone.workState': '工作状态',
   'phone.inbound': '呼入',

@@ -6,11 +6,24 @@ import { describeError } from '../pages/describe-error.js';
 import type { CallsApi, CustomField } from './api.js';
 
 /** During a call: hold, blind transfer (to a colleague, a group, or back to the queue) and the call's business record. */
-export function CallControls({ api, conversationId, call, onChanged }: { api: CallsApi; conversationId: string; call: { id: string; onHold: boolean }; onChanged?(): void }) {
+export function CallControls({
+  api,
+  conversationId,
+  call,
+  onChanged,
+  onTransferred,
+}: {
+  api: CallsApi;
+  conversationId: string;
+  call: { id: string; onHold: boolean };
+  onChanged?(): void;
+  /** Told once a transfer went through: the call (and these controls) leave this agent right after. */
+  onTransferred?(text: string): void;
+}) {
   return (
     <div className="call-controls">
       <Hold api={api} call={call} onChanged={onChanged} />
-      <Transfer conversationId={conversationId} />
+      <Transfer conversationId={conversationId} onTransferred={onTransferred} />
       <BusinessRecordForm api={api} conversationId={conversationId} />
     </div>
   );
@@ -46,7 +59,7 @@ function Hold({ api, call, onChanged }: { api: CallsApi; call: { id: string; onH
   );
 }
 
-function Transfer({ conversationId }: { conversationId: string }) {
+function Transfer({ conversationId, onTransferred }: { conversationId: string; onTransferred?(text: string): void }) {
   const { t } = useI18n();
   const { conversations } = useApi();
   const load = useCallback(async () => {
@@ -59,9 +72,12 @@ function Transfer({ conversationId }: { conversationId: string }) {
   const transfer = async () => {
     setStatus(undefined);
     const [kind, id] = target.split(':');
+    const name = kind === 'agent' ? t('phone.transferAgent', { name: data?.agents.find((a) => a.id === id)?.name ?? '' }) : kind === 'group' ? t('phone.transferGroup', { name: data?.groups.find((g) => g.id === id)?.name ?? '' }) : t('phone.transferQueue');
     try {
       await conversations.transfer(conversationId, kind === 'agent' ? { agentId: id! } : kind === 'group' ? { groupId: id! } : { queue: true });
-      setStatus({ ok: true, text: t('phone.transferred') });
+      const text = t('phone.transferred', { target: name });
+      if (onTransferred) onTransferred(text);
+      else setStatus({ ok: true, text });
     } catch (caught) {
       setStatus({ ok: false, text: describeError(caught, t) });
     }

@@ -22,6 +22,9 @@ export function Workbench() {
   const { api, me, current } = phone;
   const search = new URLSearchParams(useSearch());
   const [statusError, setStatusError] = useState<string>();
+  // What became of the last call this agent handed on; kept here because the call controls go away
+  // with the call, and cleared when the next call reaches the agent.
+  const [handedOn, setHandedOn] = useState<{ callId: string; text: string }>();
 
   if (phone.error && !me) return <p role="alert">{describeError(phone.error, t)}</p>;
   if (!me) return <p>{t('app.loading')}</p>;
@@ -36,6 +39,7 @@ export function Workbench() {
     }
   };
   const live = me.call;
+  const outcome = handedOn && (!live || live.id === handedOn.callId) ? handedOn.text : undefined;
   const conversationId = live?.conversationId ?? (current && live?.id === current.callId ? current.conversationId : undefined);
   return (
     <div className="workbench">
@@ -68,7 +72,19 @@ export function Workbench() {
         ) : (
           <p className="muted">{t('phone.noCall')}</p>
         )}
-        {live?.state === 'answered' && conversationId && <CallControls api={api} conversationId={conversationId} call={{ id: live.id, onHold: live.onHold }} onChanged={() => void phone.reload()} />}
+        {outcome && <p role="status">{outcome}</p>}
+        {live?.state === 'answered' && conversationId && (
+          <CallControls
+            api={api}
+            conversationId={conversationId}
+            call={{ id: live.id, onHold: live.onHold }}
+            onChanged={() => void phone.reload()}
+            onTransferred={(text) => {
+              setHandedOn({ callId: live.id, text });
+              void phone.reload();
+            }}
+          />
+        )}
         {current && <ScreenPop key={current.callId} api={api} callId={current.callId} number={current.number} />}
       </section>
 
