@@ -330,7 +330,9 @@ export class RabbitMqBus implements Bus {
         if (this.closing) throw new BusUnavailableError('bus is closed');
         this.options.logger?.warn({ err: errorText(error), retryInMs: delay }, 'message broker unreachable');
         await sleep(delay);
-        delay = Math.min(delay * 2, 5000);
+        // Capped at 1 s: when a cluster node dies, the next node takes over within seconds, and a
+        // longer wait there is all outage.
+        delay = Math.min(delay * 2, 1000);
       }
     }
   }

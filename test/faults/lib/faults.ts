@@ -441,12 +441,15 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       });
     }
     // Kill → messages committed again: the end of the stall in commits that follows the kill (the
-    // longest pause between commits that begins within 5 s of it). And kill → the first message
-    // accepted after the kill being committed (that also counts the backlog queued before it).
+    // longest pause between commits that begins within 5 s of it and ends before the next kill —
+    // a pause across the next fault is that fault's, unless nothing was committed before it). And
+    // kill → the first message accepted after the kill being committed (that also counts the
+    // backlog queued before it).
     const recoverySeconds: number[] = [];
     const lagSeconds: (number | null)[] = [];
     const recoveredAt: number[] = [];
-    for (const k of kills) {
+    for (const [index, k] of kills.entries()) {
+      const nextKill = kills[index + 1]?.at ?? Infinity;
       const rows = await db
         .selectFrom('messages')
         .select(['external_id', 'content', 'created_at'])
@@ -460,7 +463,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
       let longest = -1;
       let previous = k.at;
       for (const at of commits) {
-        if (previous > k.at + 5000) break;
+        if (previous > k.at + 5000 || (at > nextKill && resumed !== undefined)) break;
         if (at - previous > longest) {
           longest = at - previous;
           resumed = at;
