@@ -74,13 +74,26 @@ type Loaded = { connector: AnyConnector; ctx: ChannelContext<any> };
 /** Every channel cache of this process, held weakly (a cache goes with the app that made it). */
 const caches = new Set<WeakRef<Map<string, unknown>>>();
 
-/** Drops a channel from every cache of this process; called whenever a channel is changed. */
+const changeListeners = new Set<() => void>();
+
+/**
+ * Drops a channel from every cache of this process and tells this process's listeners (its pull
+ * loops start a new mailbox now rather than at their next scan); called whenever a channel is
+ * created or changed. Other processes see the change at their next scan.
+ */
 export function forgetChannel(channelId: string): void {
   for (const ref of caches) {
     const cache = ref.deref();
     if (cache) cache.delete(channelId);
     else caches.delete(ref);
   }
+  for (const listener of changeListeners) listener();
+}
+
+/** Calls `listener` after each `forgetChannel` in this process; returns the unsubscribe. */
+export function onChannelChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
 }
 
 /**

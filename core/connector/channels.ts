@@ -53,6 +53,7 @@ export async function createChannel(
     .returningAll()
     .executeTakeFirstOrThrow();
   const apiKey = connector.apiKeys ? (await issueApiKey(deps.db, tenantId, id)).key : undefined;
+  forgetChannel(id);
   return { channel: channelView(deps, connector, row), ...(apiKey ? { apiKey } : {}) };
 }
 

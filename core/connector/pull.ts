@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Database } from '../db/schema.js';
 import { acceptPayloads } from './accept.js';
 import { reportChannelState } from './channel-state.js';
-import { contextFor, type ConnectorDeps } from './channel-context.js';
+import { contextFor, onChannelChanged, type ConnectorDeps } from './channel-context.js';
 import type { AnyConnector, PullContext, PullInbound } from './define.js';
 
 export interface PullLoopOptions {
@@ -38,9 +38,17 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
   const rescanMs = options.rescanMs ?? 2000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let scanning = false;
+  let again = false;
 
   const scan = async () => {
     if (stopped || pullers.length === 0) return;
+    if (scanning) {
+      again = true;
+      return;
+    }
+    scanning = true;
+    clearTimeout(timer);
     try {
       const rows = await deps.db
         .selectFrom('channels')
@@ -63,14 +71,19 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
     } catch (error) {
       deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pull scan failed');
     } finally {
-      if (!stopped) timer = setTimeout(() => void scan(), rescanMs);
+      scanning = false;
+      if (!stopped) timer = setTimeout(() => void scan(), again ? 0 : rescanMs);
+      again = false;
     }
   };
   void scan();
+  // A channel created or changed in this process is looked at at once.
+  const unsubscribe = onChannelChanged(() => void scan());
 
   return {
     stop: async () => {
       stopped = true;
+      unsubscribe();
       clearTimeout(timer);
       for (const loop of running.values()) loop.abort.abort();
       await Promise.all([...running.values()].map((l) => l.done));

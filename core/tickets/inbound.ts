@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { MessageView } from '../domain/events.js';
 import { recordEvents } from '../outbox/outbox.js';
@@ -15,6 +16,26 @@ export function messageText(parts: MessageView['parts']): string {
     else if ('name' in part && typeof part.name === 'string' && part.type !== 'event') texts.push(`[${part.type}: ${part.name}]`);
   }
   return texts.join('\n').trim();
+}
+
+/**
+ * Of a batch of messages' conversations, those a ticket may follow (the conversation itself, or an
+ * e-mail thread of the same contact): one query for the batch, each key checked in its tenant.
+ * `customerReplied` looks again, precisely, for each one found.
+ */
+export async function conversationsWithTickets(db: Db, keys: readonly { tenantId: string; conversationId: string }[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    select m.id
+    from unnest(${keys.map((k) => k.tenantId)}::uuid[], ${keys.map((k) => k.conversationId)}::uuid[]) as k(tenant_id, conversation_id)
+    join conversations m on m.id = k.conversation_id and m.tenant_id = k.tenant_id
+    where exists (
+      select 1 from conversations c
+      join tickets t on t.conversation_id = c.id and t.tenant_id = c.tenant_id
+      where c.contact_id = m.contact_id and c.channel_id = m.channel_id and c.thread_key = m.thread_key
+        and c.tenant_id = m.tenant_id and (c.id = m.id or c.kind = 'email')
+    )`.execute(db);
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Consumer } from '../bus/bus.js';
+import type { Consumer, Delivery } from '../bus/bus.js';
 import type { Context } from '../context.js';
 import type { MessageView } from '../domain/events.js';
 import type { EventEnvelope } from '../outbox/outbox.js';
-import { customerReplied } from './inbound.js';
+import { conversationsWithTickets, customerReplied } from './inbound.js';
 import { systemClock, type Clock } from './model.js';
 import { TicketTimers } from './timers.js';
 
@@ -30,16 +30,34 @@ export class TicketWorker {
 
   async start(): Promise<void> {
     await this.ctx.bus.declareQueue({ name: CUSTOMER_REPLIES_QUEUE, bindings: [{ exchange: 'events', pattern: '*.message.created' }], retry: { attempts: 5, baseDelayMs: 1000 } });
-    this.consumer = await this.ctx.bus.consume(
+    this.consumer = await this.ctx.bus.consumeBatch(
       CUSTOMER_REPLIES_QUEUE,
-      async (delivery) => {
-        const envelope = delivery.json<EventEnvelope>();
-        const message = envelope.payload.message as MessageView | undefined;
-        if (!envelope.tenantId || !message || message.direction !== 'in') return;
-        const landed = await customerReplied(this.ctx.database.db, envelope.tenantId, message, this.clock());
-        if (landed.length) this.ctx.relay.poke();
+      async (deliveries) => {
+        const replies: { delivery: Delivery; tenantId: string; message: MessageView }[] = [];
+        for (const delivery of deliveries) {
+          const envelope = delivery.json<EventEnvelope>();
+          const message = envelope.payload.message as MessageView | undefined;
+          if (envelope.tenantId && message && message.direction === 'in' && !message.private) replies.push({ delivery, tenantId: envelope.tenantId, message });
+        }
+        // Most customers' messages follow no ticket: one query for the batch finds those that may.
+        const followed = await conversationsWithTickets(
+          this.ctx.database.db,
+          replies.map((r) => ({ tenantId: r.tenantId, conversationId: r.message.conversationId })),
+        );
+        const failed: { delivery: Delivery; error: unknown }[] = [];
+        let landedAny = false;
+        for (const { delivery, tenantId, message } of replies) {
+          if (!followed.has(message.conversationId)) continue;
+          try {
+            if ((await customerReplied(this.ctx.database.db, tenantId, message, this.clock())).length) landedAny = true;
+          } catch (error) {
+            failed.push({ delivery, error });
+          }
+        }
+        if (landedAny) this.ctx.relay.poke();
+        return failed.length ? { failed } : undefined;
       },
-      { prefetch: 20 },
+      { prefetch: 100, batchSize: 50, maxWaitMs: 20 },
     );
     this.timers.start();
   }

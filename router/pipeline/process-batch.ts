@@ -14,7 +14,7 @@ import { createContacts } from './identify.js';
 import { alreadyStored, identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
 import { routeNewConversations, type ToRoute } from './route-batch.js';
 import { conversationAwaitingRating, ratingOfCall, recordChannelRating } from './survey-answers.js';
-import { createConversations, threadMessage } from './thread.js';
+import { createConversations, recentlyResolved, threadMessage } from './thread.js';
 
 export interface InboundOutcome {
   stored: number;
@@ -81,17 +81,52 @@ export async function processInbound(
       return newContacts.has(contact.id) ? [] : [{ channelId: envelope.channelId, contactId: contact.id, threadKey: envelope.message.threadKey ?? '' }];
     }),
   );
+  const configs = new Map<string, RoutingConfig>();
+  for (const tenantId of [...new Set(accepted.map((a) => a.envelope.tenantId))].sort()) {
+    const config = await loadRoutingConfig(trx, tenantId);
+    configs.set(tenantId, config);
+    for (const rule of config.invalidRules) outcome.invalidRules.push({ tenantId, ...rule });
+  }
+
+  // A thread with no open conversation gets a new one. A new contact's threads, and a known
+  // contact's threads with nothing resolved to reopen, are made together in one statement; the
+  // rest (a conversation to reopen, a reply that may rate a survey, a thread another worker opened
+  // a moment ago) go one by one through `threadMessage` below.
   const firstOfNewThread = new Map<string, { envelope: InboundEnvelope; contactId: string }>();
+  const knownWithoutOpen = new Map<string, { envelope: InboundEnvelope; contactId: string }>();
   for (const { envelope } of accepted) {
     const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
     const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
-    if (newContacts.has(contact.id) && !firstOfNewThread.has(key)) firstOfNewThread.set(key, { envelope, contactId: contact.id });
+    if (firstOfNewThread.has(key) || knownWithoutOpen.has(key) || open.has(key)) continue;
+    if (newContacts.has(contact.id)) firstOfNewThread.set(key, { envelope, contactId: contact.id });
+    else if (!(surveyAnsweredByReply(channels.get(envelope.channelId)!.type) && ratingOfReply(envelope.message.parts))) {
+      knownWithoutOpen.set(key, { envelope, contactId: contact.id });
+    }
   }
+  const reopenable = await recentlyResolved(
+    trx,
+    [...knownWithoutOpen.values()].map(({ envelope, contactId }) => ({
+      channelId: envelope.channelId,
+      contactId,
+      threadKey: envelope.message.threadKey ?? '',
+      windowSeconds: configs.get(envelope.tenantId)!.reopenWindowSeconds,
+    })),
+  );
   const created = new Map(
-    (await createConversations(trx, [...firstOfNewThread.values()])).map((c) => [threadKeyOf(c.channel_id, c.contact_id, c.thread_key), c]),
+    [
+      ...(await createConversations(trx, [...firstOfNewThread.values()])),
+      ...(await createConversations(
+        trx,
+        // In key order, as another worker inserting the same threads would wait on them.
+        [...knownWithoutOpen]
+          .filter(([key]) => !reopenable.has(key))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, thread]) => thread),
+        { skipOpen: true },
+      )),
+    ].map((c) => [threadKeyOf(c.channel_id, c.contact_id, c.thread_key), c]),
   );
 
-  const configs = new Map<string, RoutingConfig>();
   const conversations = new Map<string, Conversation>();
   const toRoute = new Map<string, ToRoute>();
   const toEnd = new Set<string>();
@@ -100,11 +135,7 @@ export async function processInbound(
   const ratings: { conversation: Conversation; rating: number; via: 'keyword' | 'dtmf' }[] = [];
 
   for (const { envelope } of accepted) {
-    let config = configs.get(envelope.tenantId);
-    if (!config) {
-      configs.set(envelope.tenantId, (config = await loadRoutingConfig(trx, envelope.tenantId)));
-      for (const rule of config.invalidRules) outcome.invalidRules.push({ tenantId: envelope.tenantId, ...rule });
-    }
+    const config = configs.get(envelope.tenantId)!;
     const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId))!;
     const key = threadKeyOf(envelope.channelId, contact.id, envelope.message.threadKey ?? '');
     let conversation = conversations.get(key) ?? open.get(key);

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { threadKeyOf } from './preload.js';
 
 export type Threaded =
   | { conversation: Conversation; outcome: 'existing' | 'created' }
@@ -80,15 +81,18 @@ export async function threadMessage(
 }
 
 /**
- * New conversations for contacts made in this transaction (nothing of theirs can exist yet), for
- * a whole batch in one statement; `envelopes` holds the first message of each thread.
+ * New conversations for a whole batch in one statement; `threads` holds the first message of each
+ * thread. For contacts made in this transaction nothing of theirs can exist yet; with `skipOpen`
+ * a thread that has an open conversation already (another worker's, a moment ago) is left out of
+ * the result, for the caller to thread one by one.
  */
 export async function createConversations(
   trx: Transaction<Database>,
   threads: readonly { envelope: InboundEnvelope; contactId: string }[],
+  options: { skipOpen?: boolean } = {},
 ): Promise<Conversation[]> {
   if (threads.length === 0) return [];
-  return trx
+  const insert = trx
     .insertInto('conversations')
     .values(
       threads.map(({ envelope, contactId }) => ({
@@ -102,7 +106,32 @@ export async function createConversations(
         assignee_id: null,
         subject: envelope.message.subject ?? null,
       })),
-    )
+    );
+  if (!options.skipOpen) return insert.returningAll().execute();
+  return insert
+    .onConflict((oc) => oc.columns(['channel_id', 'contact_id', 'thread_key']).where('status', '<>', 'resolved').doNothing())
     .returningAll()
     .execute();
+}
+
+/**
+ * Of a batch's threads, those with a conversation resolved within the reopen window (which the
+ * next message reopens instead of starting a new one): one query, keyed by `threadKeyOf`.
+ */
+export async function recentlyResolved(
+  trx: Transaction<Database>,
+  threads: readonly { channelId: string; contactId: string; threadKey: string; windowSeconds: number }[],
+): Promise<Set<string>> {
+  const wanted = threads.filter((t) => t.windowSeconds > 0);
+  if (wanted.length === 0) return new Set();
+  const { rows } = await sql<{ channel_id: string; contact_id: string; thread_key: string }>`
+    select k.channel_id, k.contact_id, k.thread_key
+    from unnest(${wanted.map((t) => t.channelId)}::uuid[], ${wanted.map((t) => t.contactId)}::uuid[], ${wanted.map((t) => t.threadKey)}::text[], ${wanted.map((t) => t.windowSeconds)}::int[])
+      as k(channel_id, contact_id, thread_key, window_seconds)
+    where exists (
+      select 1 from conversations x
+      where x.contact_id = k.contact_id and x.channel_id = k.channel_id and x.thread_key = k.thread_key
+        and x.status = 'resolved' and x.resolved_at > now() - make_interval(secs => k.window_seconds)
+    )`.execute(trx);
+  return new Set(rows.map((r) => threadKeyOf(r.channel_id, r.contact_id, r.thread_key)));
 }
