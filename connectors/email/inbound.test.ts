@@ -5,7 +5,7 @@ import { createLogger } from '../../core/log/logger.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../test/support/dovecot.js';
 import { eventually } from '../../test/support/services.js';
 import { emailConfig, type EmailConfig } from './config.js';
-import { runMailbox, type MailboxCursor } from './inbound.js';
+import { BATCH_MAILS, runMailbox, type MailboxCursor } from './inbound.js';
 import type { FetchedMail } from './normalize.js';
 
 const mail = (n: number, to: string) => `From: sender${n}@example.org\r\nTo: ${to}\r\nSubject: mail ${n}\r\nMessage-ID: <m${n}.${to}>\r\n\r\nbody ${n}\r\n`;
@@ -74,14 +74,15 @@ describe.skipIf(!dovecotAvailable)('the mailbox loop on a real Dovecot', () => {
     await polling?.stop();
   });
 
-  it('streams a backlog in batches of at most 100, oldest first, moving the cursor after each', async () => {
+  it(`streams a backlog in batches of at most ${BATCH_MAILS}, oldest first, moving the cursor after each`, async () => {
     const user = 'a@example.test';
-    await dovecot.deliver(user, 'INBOX', Array.from({ length: 250 }, (_, i) => mail(i + 1, user)));
+    const total = BATCH_MAILS * 2 + 50;
+    await dovecot.deliver(user, 'INBOX', Array.from({ length: total }, (_, i) => mail(i + 1, user)));
     const loop = loopOn(dovecot, user);
     try {
-      await eventually(() => (loop.cursor().lastUid === 250 ? true : undefined), { timeoutMs: 30_000 });
-      expect(loop.handed.map((b) => b.length)).toEqual([100, 100, 50]);
-      expect(loop.handed.flat().map((m) => m.uid)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+      await eventually(() => (loop.cursor().lastUid === total ? true : undefined), { timeoutMs: 30_000 });
+      expect(loop.handed.map((b) => b.length)).toEqual([BATCH_MAILS, BATCH_MAILS, 50]);
+      expect(loop.handed.flat().map((m) => m.uid)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       expect(Buffer.from(loop.handed[0]![0]!.raw, 'base64').toString()).toContain('Subject: mail 1\r\n');
     } finally {
       await loop.stop();

@@ -7,7 +7,7 @@ import { describeError, imapClient } from './imap.js';
 import type { FetchedMail } from './normalize.js';
 
 /** Mails per batch handed to the bus, and the bytes a batch may hold: a backlog streams in bounded memory. */
-export const BATCH_MAILS = 100;
+export const BATCH_MAILS = 500;
 export const BATCH_BYTES = 16 * 1024 * 1024;
 /** RFC 2177: a client should re-issue IDLE at least every 29 minutes. */
 const IDLE_RENEW_MS = 25 * 60_000;
@@ -86,19 +86,32 @@ export async function drain(client: ImapFlow, ctx: PullContext<EmailConfig>): Pr
   const sizes = (await client.fetchAll(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true }))
     .filter((m) => m.uid > lastUid)
     .sort((a, b) => a.uid - b.uid);
-  let handed = 0;
-  for (const batch of batches(sizes)) {
-    if (ctx.signal.aborted) break;
+  const fetchBatch = async (batch: readonly { uid: number }[]): Promise<FetchedMail[]> => {
     const payloads: FetchedMail[] = [];
     for await (const message of client.fetch(batch.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true })) {
       if (message.source) payloads.push({ uidValidity, uid: message.uid, folder: ctx.config.folder, raw: message.source.toString('base64') });
     }
-    payloads.sort((a, b) => a.uid - b.uid);
-    const accepted = await handOver(ctx, payloads);
-    if (ctx.bus.kind === 'memory') await committed(ctx, accepted.map((m) => m.externalId));
-    lastUid = batch.at(-1)!.uid;
-    await ctx.cursor.save({ uidValidity, lastUid } satisfies MailboxCursor);
-    handed += payloads.length;
+    return payloads.sort((a, b) => a.uid - b.uid);
+  };
+  // The next batch is read from the server while this one is parsed and handed over (at most two
+  // batches in memory); the cursor still moves one confirmed batch at a time, in order.
+  const list = batches(sizes);
+  let handed = 0;
+  let next = list.length ? fetchBatch(list[0]!) : undefined;
+  try {
+    for (const [index, batch] of list.entries()) {
+      if (ctx.signal.aborted) break;
+      const payloads = await next!;
+      next = index + 1 < list.length ? fetchBatch(list[index + 1]!) : undefined;
+      const accepted = await handOver(ctx, payloads);
+      if (ctx.bus.kind === 'memory') await committed(ctx, accepted.map((m) => m.externalId));
+      lastUid = batch.at(-1)!.uid;
+      await ctx.cursor.save({ uidValidity, lastUid } satisfies MailboxCursor);
+      handed += payloads.length;
+    }
+  } finally {
+    // A read still under way when the loop stops or fails is awaited (its failure is the session's).
+    await next?.catch(() => undefined);
   }
   return handed;
 }

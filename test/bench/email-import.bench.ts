@@ -78,7 +78,7 @@ try {
     if (Date.now() > deadline) throw new Error(`only ${stored} of ${total} mails stored in 15 minutes`);
     await new Promise((r) => setTimeout(r, 250));
     stored = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
-    if (process.env.BENCH_PROGRESS) process.stderr.write(`${Math.round(performance.now() - started)} ms: stored ${stored}, cursor ${JSON.stringify((await db.selectFrom("pull_cursors").select("cursor").executeTakeFirst())?.cursor)}\n`);
+    if (process.env.BENCH_PROGRESS) process.stderr.write(`${Math.round(performance.now() - started)} ms: mem ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))} stored ${stored}, cursor ${JSON.stringify((await db.selectFrom("pull_cursors").select("cursor").executeTakeFirst())?.cursor)}\n`);
   }
   const seconds = (performance.now() - started) / 1000;
   const conversations = Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
