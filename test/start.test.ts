@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from './support/services.js';
 
-function switchboard(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['console/cli/bin.mjs', ...args], {
+function switchboard(
+  args: string[],
+  env: Record<string, string>,
+  entry = 'console/cli/bin.mjs',
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [entry, ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,14 +31,15 @@ describe('switchboard start', () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function startAndCheck(env: Record<string, string>) {
-    const run = switchboard(['start'], { PORT: '0', HOST: '127.0.0.1', ...env });
+  async function startAndCheck(env: Record<string, string>, entry?: string, alsoCheck?: (url: string) => Promise<void>) {
+    const run = switchboard(['start'], { PORT: '0', HOST: '127.0.0.1', ...env }, entry);
     children.push(run.child);
     const url = await eventually(() => listeningUrl(run.output()), { timeoutMs: 30_000 });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: true, bus: true });
     expect((await fetch(`${url}/metrics`)).headers.get('content-type')).toContain('text/plain');
+    await alsoCheck?.(url!);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('switchboard stopped');
@@ -68,6 +73,35 @@ describe('switchboard start', () => {
     });
     expect(output).toContain('"database":"pg"');
     expect(output).toContain('"bus":"rabbitmq"');
+  });
+
+  it.skipIf(!DATABASE_URL || !AMQP_URL)('runs from the built server bundle (npm run build:server) with the console pages and the widget script', async () => {
+    const { buildServer } = await import('../console/cli/build-server.mjs');
+    // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/.
+    const entry = await buildServer();
+    const database = await emptyPgDatabase();
+    cleanups.push(() => database.drop());
+    const output = await startAndCheck(
+      {
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')),
+        DATABASE_URL: database.url,
+        AMQP_URL: AMQP_URL!,
+        BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
+        BUS_NAMESPACE,
+        SECRET_KEY: 'cd'.repeat(32),
+      },
+      entry,
+      async (url) => {
+        const page = await fetch(`${url}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<div id="root">');
+        const widget = await fetch(`${url}/widget/widget.js`);
+        expect(widget.status).toBe(200);
+        expect(widget.headers.get('content-type')).toContain('javascript');
+        expect((await widget.text()).length).toBeGreaterThan(1000);
+      },
+    );
+    expect(output).toContain('"database":"pg"');
   });
 
   it('refuses to start on a bad configuration, naming each bad variable', async () => {

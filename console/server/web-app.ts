@@ -4,8 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from '../../core/log/logger.js';
 
-/** Where `npm run build:web` writes the console's single-page app. */
-export const defaultWebDist = fileURLToPath(new URL('../web/dist', import.meta.url));
+/**
+ * Where `npm run build:web` writes the console's single-page app: beside this file's folder when
+ * run from the sources, or from the server bundle in `dist/` (`npm run build:server`).
+ */
+export const defaultWebDist = [new URL('../web/dist', import.meta.url), new URL('../console/web/dist', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path, index, all) => existsSync(path) || index === all.length - 1)!;
 
 /** Paths that belong to the server, never to the app's pages (also below `/t/<slug>`). */
 const serverPaths = /^\/(api|hooks|widget|assets|healthz|readyz|metrics)(\/|$)/;

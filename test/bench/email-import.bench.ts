@@ -1,8 +1,13 @@
 // A 10,000-mail mailbox imported end to end: a private Dovecot holds the mails, the e-mail
 // channel's pull loop reads them (batches, publisher confirms, cursor after each batch), the
 // router threads and commits each into a conversation. Prints messages/s from the channel's
-// creation to the last committed message, and this process's peak RSS (gateway and router run
-// in it). On RabbitMQ when it answers, else on the in-process bus (the JSON says which).
+// creation to the last committed message, and the peak RSS of the process that does it all
+// (pull loop, router, console). On RabbitMQ when it answers, else on the in-process bus.
+//
+// The import runs as the server is deployed: this script is bundled the way `npm run
+// build:server` bundles the server (plain JavaScript, no TypeScript loader in the process) and
+// run twice in a child process: once with Node's default heap, once with the heap limit that
+// docs/scaling.md gives for a small machine (`--max-old-space-size=192`).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +21,39 @@ import { emptyPgDatabase } from '../support/services.js';
 import { deleteNamespaceQueues } from './lib/purge.js';
 
 const total = Number(process.env.BENCH_EMAILS ?? 10_000);
+const SMALL_MACHINE_FLAGS = ['--max-old-space-size=192'];
+
+if (!process.env.BENCH_EMAIL_CHILD) {
+  // The driver: bundle this script, run it with each setting, print one JSON object.
+  const { build } = await import('esbuild');
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const outfile = fileURLToPath(new URL('../../dist/email-import.bench.mjs', import.meta.url));
+  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  const runs: Record<string, unknown>[] = [];
+  for (const flags of [[], SMALL_MACHINE_FLAGS]) {
+    const child = spawnSync(process.execPath, [...flags, outfile], { env: { ...process.env, BENCH_EMAIL_CHILD: '1' }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`the import run with [${flags.join(' ')}] failed (exit ${child.status ?? child.signal})`);
+    runs.push({ node_flags: flags.join(' '), ...JSON.parse(child.stdout.trim().split('\n').at(-1)!) });
+  }
+  const [standard, small] = runs as { messages_per_s: number; peak_rss_mb: number; bus: string; mails: number; conversations: number }[];
+  process.stdout.write(
+    `${JSON.stringify({
+      scenario: 'email_mailbox_import',
+      runtime: 'server bundle on plain Node.js',
+      bus: small!.bus,
+      mails: small!.mails,
+      conversations: small!.conversations,
+      node_flags: SMALL_MACHINE_FLAGS.join(' '),
+      messages_per_s: small!.messages_per_s,
+      peak_rss_mb: small!.peak_rss_mb,
+      default_heap: { messages_per_s: standard!.messages_per_s, peak_rss_mb: standard!.peak_rss_mb },
+      goal: { messages_per_s: 500, peak_rss_mb: 250 },
+    })}\n`,
+  );
+  process.exit(0);
+}
+
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 async function brokerAnswers(): Promise<boolean> {
