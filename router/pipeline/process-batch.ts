@@ -224,8 +224,9 @@ export async function processInbound(
 
   for (const { conversation, rating, via } of ratings) await recordChannelRating(trx, events, conversation, rating, via);
 
-  // One update per conversation, not per message.
-  const touched = [...new Set([...conversations.values()].map((c) => c.id))];
+  // One update per conversation, not per message (those made above have the time already).
+  const fresh = new Set([...created.values()].map((c) => c.id));
+  const touched = [...new Set([...conversations.values()].map((c) => c.id))].filter((id) => !fresh.has(id));
   if (touched.length) {
     await trx
       .updateTable('conversations')

@@ -105,6 +105,8 @@ export async function createConversations(
         group_id: null,
         assignee_id: null,
         subject: envelope.message.subject ?? null,
+        // Made for this message: no later update of the row is needed for it.
+        last_message_at: sql<Date>`now()`,
       })),
     );
   if (!options.skipOpen) return insert.returningAll().execute();

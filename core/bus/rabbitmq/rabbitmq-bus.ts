@@ -22,6 +22,7 @@ import {
 } from '../bus.js';
 import { Batcher, errorText } from '../batcher.js';
 import type { Logger } from '../../log/logger.js';
+import type { Writable } from 'node:stream';
 
 export interface RabbitMqBusOptions {
   urls: string[];
@@ -304,6 +305,7 @@ export class RabbitMqBus implements Bus {
       const url = this.options.urls[this.urlIndex % this.options.urls.length]!;
       try {
         const connection = await amqp.connect(url, { clientProperties: { connection_name: 'switchboard' } });
+        coalesceWrites(connection);
         const publisher = await connection.createConfirmChannel();
         for (const exchange of EXCHANGES) await publisher.assertExchange(this.n(exchange), 'topic', { durable: true });
         this.delays.clear();
@@ -569,4 +571,29 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Erro
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * amqplib writes each frame to the socket on its own (a publish is three frames: method, header,
+ * body), and every write is a system call. Frames written in the same tick are sent together:
+ * the socket is corked at the first write of a tick and uncorked on the next tick, so a burst of
+ * publishes or acks leaves in one `writev`. Back-pressure is unchanged (write still returns false
+ * past the socket's high-water mark).
+ */
+function coalesceWrites(model: ChannelModel): void {
+  const socket = (model as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+  if (!socket || typeof socket.cork !== 'function') return;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!corked && !socket.writableEnded) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as Writable['write'];
 }
