@@ -17,6 +17,7 @@ import { RoutingRulesPage } from './RoutingRulesPage.js';
 import { SsoPage } from './SsoPage.js';
 import { AutomationsPage } from '../tickets/AutomationsPage.js';
 import { SlaPoliciesPage } from '../tickets/SlaPoliciesPage.js';
+import { TicketSettingsPage } from '../tickets/TicketSettingsPage.js';
 
 /** The admins' settings, loaded only when opened. Paths here are below /admin. */
 export default function AdminApp() {
@@ -36,6 +37,7 @@ export default function AdminApp() {
     { path: '/sso', label: t('admin.sso'), allowed: hasPermission(session, 'admin.sso') },
     { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
     { path: '/sla-policies', label: t('admin.sla'), allowed: hasPermission(session, 'admin.tickets') },
+    { path: '/ticket-settings', label: t('admin.ticketSettings'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/automations', label: t('admin.automations'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
@@ -60,6 +62,7 @@ export default function AdminApp() {
           <Route path="/sso">{() => <SsoPage api={api} />}</Route>
           <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
           <Route path="/sla-policies">{() => <SlaPoliciesPage />}</Route>
+          <Route path="/ticket-settings">{() => <TicketSettingsPage />}</Route>
           <Route path="/automations">{() => <AutomationsPage />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} userName={agentName} />}</Route>

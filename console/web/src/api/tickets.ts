@@ -82,6 +82,21 @@ export interface TicketPatch {
   tags?: string[];
   subject?: string;
   fields?: Record<string, unknown>;
+  dueAt?: string | null;
+  followers?: string[];
+}
+
+export const TICKET_FIELD_TYPES = ['text', 'number', 'date', 'dropdown', 'multiselect', 'checkbox'] as const;
+
+/** A custom ticket field of the company. */
+export interface TicketFieldDef {
+  id: string;
+  key: string;
+  label: string;
+  type: (typeof TICKET_FIELD_TYPES)[number];
+  options: string[];
+  requiredOn: TicketStatus[];
+  position: number;
 }
 
 export interface SlaPolicy {
@@ -120,6 +135,10 @@ export function ticketsApi(client: ApiClient) {
     saveView: (body: { name: string; shared: boolean; filters: Record<string, unknown>; sort: { field: string; direction: 'asc' | 'desc' }; columns?: string[] }) => client.post<TicketView>('/ticket-views', body),
     deleteView: (id: string) => client.delete<void>(`/ticket-views/${id}`),
     statuses: () => client.get<{ statuses: TicketStatus[]; names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses'),
+    fields: () => client.get<{ fields: TicketFieldDef[] }>('/ticket-fields'),
+    createField: (body: Omit<TicketFieldDef, 'id'>) => client.post<TicketFieldDef>('/ticket-fields', body),
+    deleteField: (id: string) => client.delete<void>(`/ticket-fields/${id}`),
+    nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) => client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
     slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),
     createSlaPolicy: (body: Omit<SlaPolicy, 'id'>) => client.post<SlaPolicy>('/sla-policies', body),
     deleteSlaPolicy: (id: string) => client.delete<void>(`/sla-policies/${id}`),

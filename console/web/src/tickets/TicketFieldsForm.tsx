@@ -23,7 +23,15 @@ function readField(form: FormData, field: FieldDef): unknown {
   return field.type === 'number' ? Number(text) : text;
 }
 
-/** The ticket's fields: status, priority, assignee, group, tags and the company's custom fields. */
+/** An instant as a `datetime-local` value in the browser's zone ("" for none). */
+export function localInputValue(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The ticket's fields: status, priority, assignee, group, followers, due date, tags and the company's custom fields. */
 export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { ticket: TicketDetail; statusName: (s: TicketStatus) => string; canEdit: boolean; onSave(patch: TicketPatch & { fields?: Record<string, unknown> }): void }) {
   const { t } = useI18n();
   const { client } = useApi();
@@ -41,6 +49,9 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
   }, [client]);
   const closed = ticket.status === 'closed';
   const key = ticket.updatedAt;
+  const dueValue = localInputValue(ticket.dueAt);
+  // A follower who is no longer active is still listed, so that saving does not drop them silently.
+  const followerChoices = [...agents, ...ticket.followers.filter((id) => !agents.some((a) => a.id === id)).map((id) => ({ id, name: id }) as UserView)];
 
   return (
     <form
@@ -52,7 +63,11 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
         const form = new FormData(e.currentTarget);
         const assignee = String(form.get('assignee') ?? '');
         const group = String(form.get('group') ?? '');
+        const due = String(form.get('due') ?? '');
         onSave({
+          // Only a changed due date is sent: the field keeps minutes, the ticket may hold seconds.
+          ...(due !== dueValue ? { dueAt: due ? new Date(due).toISOString() : null } : {}),
+          ...(agents.length ? { followers: form.getAll('followers').map(String) } : {}),
           status: form.get('status') as TicketStatus,
           priority: form.get('priority') as TicketPatch['priority'],
           ...(agents.length ? { assigneeId: assignee || null } : {}),
@@ -113,6 +128,20 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
             </select>
           </div>
         )}
+        {agents.length > 0 && (
+          <fieldset className="followers">
+            <legend>{t('ticket.followers')}</legend>
+            {followerChoices.map((a) => (
+              <label key={a.id}>
+                <input type="checkbox" name="followers" value={a.id} defaultChecked={ticket.followers.includes(a.id)} /> {a.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <div className="field">
+          <label htmlFor="ticket-due">{t('ticket.due')}</label>
+          <input id="ticket-due" name="due" type="datetime-local" defaultValue={dueValue} />
+        </div>
         <div className="field">
           <label htmlFor="ticket-tags">{t('ticket.tags')}</label>
           <input id="ticket-tags" name="tags" defaultValue={ticket.tags.join(', ')} />

@@ -82,7 +82,14 @@ export default function TicketPage() {
       </h1>
       <p>
         {statusName(ticket.status)} · {t(`priority.${ticket.priority}`)} · <SlaBadgeView sla={ticket.sla} />
+        {ticket.dueAt && (
+          <>
+            {' · '}
+            <time dateTime={ticket.dueAt}>{t('ticket.dueAt', { time: exactTime(ticket.dueAt, language) })}</time>
+          </>
+        )}
       </p>
+      {ticket.followers.length > 0 && <p>{t('ticket.followedBy', { names: ticket.followers.map((id) => agentName(id)).join(', ') })}</p>}
       {ticket.mergedIntoId && (
         <p>
           {t('ticket.mergedInto')} <Link href={`/tickets/${ticket.mergedIntoId}`}>{t('ticket.openMerged')}</Link>

@@ -1,0 +1,225 @@
+import { useCallback, useMemo, useState } from 'react';
+import { TICKET_FIELD_TYPES, TICKET_STATUSES, ticketsApi, type TicketFieldDef, type TicketStatus } from '../api/tickets.js';
+import { useApi } from '../app/api-context.js';
+import { useLoad } from '../admin/useLoad.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
+
+type StatusNames = Partial<Record<TicketStatus, { en?: string; zh?: string }>>;
+
+const list = (text: string) =>
+  text
+    .split(/[,，\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The company's ticket set-up: its own names for the statuses, and its custom ticket fields. */
+export function TicketSettingsPage() {
+  const { t } = useI18n();
+  const { client } = useApi();
+  const api = useMemo(() => ticketsApi(client), [client]);
+  const statuses = useLoad(useCallback(() => api.statuses(), [api]));
+  const fields = useLoad(useCallback(() => api.fields(), [api]));
+  const [notice, setNotice] = useState<string>();
+  const [statusError, setStatusError] = useState<string>();
+  const [fieldError, setFieldError] = useState<string>();
+  const [type, setType] = useState<TicketFieldDef['type']>('text');
+
+  const saveNames = async (form: HTMLFormElement) => {
+    setStatusError(undefined);
+    setNotice(undefined);
+    const data = new FormData(form);
+    const names: StatusNames = {};
+    for (const status of TICKET_STATUSES) {
+      const en = String(data.get(`${status}.en`) ?? '').trim();
+      const zh = String(data.get(`${status}.zh`) ?? '').trim();
+      if (en || zh) names[status] = { ...(en ? { en } : {}), ...(zh ? { zh } : {}) };
+    }
+    try {
+      await api.nameStatuses(names);
+      setNotice(t('ticketSettings.namesSaved'));
+      statuses.reload();
+    } catch (caught) {
+      setStatusError(describeError(caught, t));
+    }
+  };
+
+  const addField = async (form: HTMLFormElement) => {
+    setFieldError(undefined);
+    setNotice(undefined);
+    const data = new FormData(form);
+    const label = String(data.get('label') ?? '').trim();
+    try {
+      await api.createField({
+        key: String(data.get('key') ?? '').trim(),
+        label,
+        type,
+        options: type === 'dropdown' || type === 'multiselect' ? list(String(data.get('options') ?? '')) : [],
+        requiredOn: data.getAll('requiredOn').map(String) as TicketStatus[],
+        position: fields.data?.fields.length ?? 0,
+      });
+      setNotice(t('ticketSettings.fieldAdded', { label }));
+      form.reset();
+      setType('text');
+      fields.reload();
+    } catch (caught) {
+      setFieldError(describeError(caught, t));
+    }
+  };
+
+  const removeField = async (field: TicketFieldDef) => {
+    setFieldError(undefined);
+    try {
+      await api.deleteField(field.id);
+      setNotice(t('ticketSettings.fieldRemoved', { label: field.label }));
+      fields.reload();
+    } catch (caught) {
+      setFieldError(describeError(caught, t));
+    }
+  };
+
+  const names = statuses.data?.names ?? {};
+  return (
+    <>
+      <h1>{t('admin.ticketSettings')}</h1>
+      {notice && <p role="status">{notice}</p>}
+      {(statuses.error !== undefined || fields.error !== undefined) && (
+        <p role="alert" className="error">
+          {describeError(statuses.error ?? fields.error, t)}
+        </p>
+      )}
+      {statuses.data && (
+        <form
+          className="admin-form"
+          aria-label={t('ticketSettings.statusNames')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveNames(e.currentTarget);
+          }}
+        >
+          <h2>{t('ticketSettings.statusNames')}</h2>
+          <p>{t('ticketSettings.statusNamesHelp')}</p>
+          <div className="table-scroll">
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('ticketSettings.status')}</th>
+                <th scope="col">{t('ticketSettings.nameEn')}</th>
+                <th scope="col">{t('ticketSettings.nameZh')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {TICKET_STATUSES.map((status) => (
+                <tr key={status}>
+                  <th scope="row">{t(`ticketStatus.${status}`)}</th>
+                  <td>
+                    <input name={`${status}.en`} maxLength={40} defaultValue={names[status]?.en ?? ''} aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: 'English' })} />
+                  </td>
+                  <td>
+                    <input name={`${status}.zh`} maxLength={40} defaultValue={names[status]?.zh ?? ''} aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: '中文' })} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+          {statusError && (
+            <p role="alert" className="error">
+              {statusError}
+            </p>
+          )}
+          <button type="submit">{t('ticketSettings.saveNames')}</button>
+        </form>
+      )}
+
+      <h2>{t('ticketSettings.fields')}</h2>
+      {fields.data?.fields.length === 0 && <p>{t('ticketSettings.noFields')}</p>}
+      {fields.data && fields.data.fields.length > 0 && (
+        <div className="table-scroll">
+          <table className="admin-table" aria-label={t('ticketSettings.fields')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('ticketSettings.label')}</th>
+                <th scope="col">{t('ticketSettings.key')}</th>
+                <th scope="col">{t('ticketSettings.type')}</th>
+                <th scope="col">{t('ticketSettings.options')}</th>
+                <th scope="col">{t('ticketSettings.requiredOn')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.data.fields.map((field) => (
+                <tr key={field.id}>
+                  <td>{field.label}</td>
+                  <td>
+                    <code>{field.key}</code>
+                  </td>
+                  <td>{t(`ticketSettings.type.${field.type}`)}</td>
+                  <td>{field.options.join(', ')}</td>
+                  <td>{field.requiredOn.map((s) => t(`ticketStatus.${s}`)).join(', ')}</td>
+                  <td>
+                    <button type="button" className="link" onClick={() => void removeField(field)} aria-label={t('ticketSettings.removeField', { label: field.label })}>
+                      {t('admin.delete')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form
+        className="admin-form"
+        aria-label={t('ticketSettings.addField')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void addField(e.currentTarget);
+        }}
+      >
+        <h2>{t('ticketSettings.addField')}</h2>
+        <div className="field">
+          <label htmlFor="field-label">{t('ticketSettings.label')}</label>
+          <input id="field-label" name="label" required maxLength={100} />
+        </div>
+        <div className="field">
+          <label htmlFor="field-key">{t('ticketSettings.key')}</label>
+          <input id="field-key" name="key" required maxLength={40} pattern="[a-z][a-z0-9_]*" title={t('ticketSettings.keyHelp')} />
+          <small>{t('ticketSettings.keyHelp')}</small>
+        </div>
+        <div className="field">
+          <label htmlFor="field-type">{t('ticketSettings.type')}</label>
+          <select id="field-type" name="type" value={type} onChange={(e) => setType(e.target.value as TicketFieldDef['type'])}>
+            {TICKET_FIELD_TYPES.map((value) => (
+              <option key={value} value={value}>
+                {t(`ticketSettings.type.${value}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(type === 'dropdown' || type === 'multiselect') && (
+          <div className="field">
+            <label htmlFor="field-options">{t('ticketSettings.options')}</label>
+            <textarea id="field-options" name="options" rows={3} required />
+            <small>{t('ticketSettings.optionsHelp')}</small>
+          </div>
+        )}
+        <fieldset>
+          <legend>{t('ticketSettings.requiredOn')}</legend>
+          {TICKET_STATUSES.map((status) => (
+            <label key={status}>
+              <input type="checkbox" name="requiredOn" value={status} /> {t(`ticketStatus.${status}`)}
+            </label>
+          ))}
+        </fieldset>
+        {fieldError && (
+          <p role="alert" className="error">
+            {fieldError}
+          </p>
+        )}
+        <button type="submit">{t('ticketSettings.addField')}</button>
+      </form>
+    </>
+  );
+}
