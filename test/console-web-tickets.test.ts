@@ -64,12 +64,18 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     const rule = page.getByRole('form', { name: 'Add automation' });
     await rule.getByLabel('Name').fill('Close solved after 7 days');
     await rule.getByLabel('Time rule').check();
-    await rule.getByLabel('Conditions (JSON list)').fill('[{"field":"status","op":"is","value":"solved"}]');
-    await rule.getByLabel('Actions (JSON list)').fill('[{"type":"set_status","value":"closed"}]');
+    await rule.getByRole('button', { name: 'Add condition' }).click();
+    await rule.getByLabel('Condition 1: field').selectOption({ label: 'Status' });
+    await rule.getByLabel('Condition 1: value').selectOption({ label: 'Solved' });
+    await rule.getByLabel('Action 1: kind').selectOption({ label: 'Set status' });
+    await rule.getByLabel('Action 1: value').selectOption({ label: 'Closed' });
     await rule.getByRole('button', { name: 'Add automation' }).click();
     // The server refuses a time rule that does not say how long.
     await rule.getByRole('alert').filter({ hasText: 'hours_since' }).waitFor();
-    await rule.getByLabel('Conditions (JSON list)').fill('[{"field":"status","op":"is","value":"solved"},{"field":"hours_since_status_change","op":"gte","value":168}]');
+    await rule.getByRole('button', { name: 'Add condition' }).click();
+    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Hours since the status changed' });
+    await rule.getByLabel('Condition 2: operator').selectOption({ label: 'at least' });
+    await rule.getByLabel('Condition 2: value').fill('168');
     await rule.getByRole('button', { name: 'Add automation' }).click();
     await page.getByRole('status').filter({ hasText: 'Close solved after 7 days is added.' }).waitFor();
     await screenshot(page, 'console-web-automations');

@@ -144,6 +144,7 @@ export function ticketsApi(client: ApiClient) {
     deleteSlaPolicy: (id: string) => client.delete<void>(`/sla-policies/${id}`),
     automations: () => client.get<{ automations: Automation[] }>('/automations'),
     createAutomation: (body: Omit<Automation, 'id' | 'firings' | 'lastFiredAt'>) => client.post<Automation>('/automations', body),
+    updateAutomation: (id: string, body: Omit<Automation, 'id' | 'firings' | 'lastFiredAt'>) => client.put<Automation>(`/automations/${id}`, body),
     deleteAutomation: (id: string) => client.delete<void>(`/automations/${id}`),
   };
 }

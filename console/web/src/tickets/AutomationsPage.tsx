@@ -1,14 +1,12 @@
-import { useCallback, useMemo, useState } from 'react';
-import { ticketsApi } from '../api/tickets.js';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ticketsApi, type Automation } from '../api/tickets.js';
+import type { GroupView, UserView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useLoad } from '../admin/useLoad.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
-import { describeError, UserError } from '../pages/describe-error.js';
-
-const EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;
-const EXAMPLE_CONDITIONS = '[{ "field": "status", "op": "is", "value": "solved" }, { "field": "hours_since_status_change", "op": "gte", "value": 168 }]';
-const EXAMPLE_ACTIONS = '[{ "type": "set_status", "value": "closed" }]';
+import { describeError } from '../pages/describe-error.js';
+import { AutomationForm, bodyOf, describeRule, draftOf, emptyDraft, type AutomationDraft } from './AutomationForm.js';
 
 /** Ticket automations: triggers on events and time rules, each with conditions and actions, and how often each fired. */
 export function AutomationsPage() {
@@ -18,45 +16,58 @@ export function AutomationsPage() {
   const load = useLoad(useCallback(() => api.automations(), [api]));
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
+  const [draft, setDraft] = useState<AutomationDraft>(emptyDraft);
+  const [editing, setEditing] = useState<Automation>();
+  const [agents, setAgents] = useState<Record<string, string>>({});
+  const [groups, setGroups] = useState<Record<string, string>>({});
+  useEffect(() => {
+    let current = true;
+    client.get<{ users: UserView[] }>('/users').then((a) => current && setAgents(Object.fromEntries(a.users.map((u) => [u.id, u.name]))), () => {});
+    client.get<{ groups: GroupView[] }>('/groups').then((g) => current && setGroups(Object.fromEntries(g.groups.map((x) => [x.id, x.name]))), () => {});
+    return () => {
+      current = false;
+    };
+  }, [client]);
+  const names = { agent: (id: string) => agents[id] ?? id, group: (id: string) => groups[id] ?? id };
 
-  const json = (text: string, field: string): unknown[] => {
-    try {
-      const value = JSON.parse(text || '[]');
-      if (Array.isArray(value)) return value;
-    } catch {}
-    throw new UserError(t('admin.automationBadJson', { field }));
-  };
-
-  const add = async (form: HTMLFormElement) => {
+  const save = async () => {
     setError(undefined);
-    const data = new FormData(form);
-    const name = String(data.get('name') ?? '').trim();
+    setNotice(undefined);
+    const body = bodyOf(draft);
     try {
-      const kind = data.get('kind') === 'time' ? 'time' : 'trigger';
-      await api.createAutomation({
-        name,
-        kind,
-        events: kind === 'trigger' ? data.getAll('events').map(String) : [],
-        conditions: json(String(data.get('conditions') ?? ''), t('admin.automationConditions')),
-        actions: json(String(data.get('actions') ?? ''), t('admin.automationActions')),
-        enabled: true,
-        position: load.data?.automations.length ?? 0,
-      });
-      setNotice(t('admin.automationAdded', { name }));
-      form.reset();
+      if (editing) {
+        await api.updateAutomation(editing.id, { ...body, enabled: editing.enabled, position: editing.position });
+        setNotice(t('admin.automationSaved', { name: body.name }));
+      } else {
+        await api.createAutomation({ ...body, enabled: true, position: load.data?.automations.length ?? 0 });
+        setNotice(t('admin.automationAdded', { name: body.name }));
+      }
+      setEditing(undefined);
+      setDraft(emptyDraft());
       load.reload();
     } catch (caught) {
       setError(describeError(caught, t));
     }
+  };
+  const edit = (automation: Automation) => {
+    setError(undefined);
+    setNotice(undefined);
+    setEditing(automation);
+    setDraft(draftOf(automation));
   };
   const remove = async (id: string) => {
     try {
       await api.deleteAutomation(id);
+      if (editing?.id === id) {
+        setEditing(undefined);
+        setDraft(emptyDraft());
+      }
       load.reload();
     } catch (caught) {
       setError(describeError(caught, t));
     }
   };
+  const title = editing ? t('admin.automationEdit', { name: editing.name }) : t('admin.automationAdd');
 
   return (
     <>
@@ -69,76 +80,68 @@ export function AutomationsPage() {
             <tr>
               <th scope="col">{t('admin.slaName')}</th>
               <th scope="col">{t('admin.automationKind')}</th>
-              <th scope="col">{t('admin.automationActions')}</th>
+              <th scope="col">{t('automation.conditions')}</th>
+              <th scope="col">{t('automation.actions')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('admin.actions')}</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {load.data?.automations.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  {a.name}
-                  <br />
-                  <small>{t('admin.automationFirings', { count: a.firings })}</small>
-                </td>
-                <td>{a.kind === 'time' ? t('admin.automationTime') : a.events.map((e) => t(`event.${e}` as MessageKey)).join(', ')}</td>
-                <td className="pre">{JSON.stringify(a.actions)}</td>
-                <td>
-                  <button type="button" className="link" onClick={() => void remove(a.id)}>
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {load.data?.automations.map((a) => {
+              const rule = describeRule(a, t, names);
+              return (
+                <tr key={a.id}>
+                  <td>
+                    {a.name}
+                    <br />
+                    <small>{t('admin.automationFirings', { count: a.firings })}</small>
+                  </td>
+                  <td>{a.kind === 'time' ? t('admin.automationTime') : a.events.map((e) => t(`event.${e}` as MessageKey)).join(', ')}</td>
+                  <td>{rule.when || t('automation.always')}</td>
+                  <td>{rule.then}</td>
+                  <td>
+                    <button type="button" className="link" onClick={() => edit(a)} aria-label={t('admin.automationEditNamed', { name: a.name })}>
+                      {t('admin.edit')}
+                    </button>{' '}
+                    <button type="button" className="link" onClick={() => void remove(a.id)} aria-label={t('admin.automationDeleteNamed', { name: a.name })}>
+                      {t('admin.delete')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>
       <form
-        className="admin-form"
-        aria-label={t('admin.automationAdd')}
+        className="admin-form automation-form"
+        aria-label={title}
         onSubmit={(e) => {
           e.preventDefault();
-          void add(e.currentTarget);
+          void save();
         }}
       >
-        <h2>{t('admin.automationAdd')}</h2>
-        <div className="field">
-          <label htmlFor="automation-name">{t('admin.slaName')}</label>
-          <input id="automation-name" name="name" required maxLength={100} />
-        </div>
-        <fieldset>
-          <legend>{t('admin.automationKind')}</legend>
-          <label>
-            <input type="radio" name="kind" value="trigger" defaultChecked /> {t('admin.automationTrigger')}
-          </label>{' '}
-          <label>
-            <input type="radio" name="kind" value="time" /> {t('admin.automationTime')}
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>{t('admin.automationEvents')}</legend>
-          {EVENTS.map((e) => (
-            <label key={e}>
-              <input type="checkbox" name="events" value={e} /> {t(`event.${e}`)}
-            </label>
-          ))}
-        </fieldset>
-        <div className="field">
-          <label htmlFor="automation-conditions">{t('admin.automationConditions')}</label>
-          <textarea id="automation-conditions" name="conditions" rows={3} placeholder={EXAMPLE_CONDITIONS} />
-        </div>
-        <div className="field">
-          <label htmlFor="automation-actions">{t('admin.automationActions')}</label>
-          <textarea id="automation-actions" name="actions" rows={3} required placeholder={EXAMPLE_ACTIONS} />
-        </div>
+        <h2>{title}</h2>
+        <AutomationForm draft={draft} onChange={setDraft} />
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
-        <button type="submit">{t('admin.automationAdd')}</button>
+        <button type="submit">{editing ? t('admin.automationSave') : t('admin.automationAdd')}</button>
+        {editing && (
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setEditing(undefined);
+              setDraft(emptyDraft());
+            }}
+          >
+            {t('admin.cancel')}
+          </button>
+        )}
       </form>
     </>
   );
