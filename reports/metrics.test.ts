@@ -190,8 +190,12 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
   });
 
   it("gives each agent their conversations and their online, busy and away time", async () => {
-    const { rows } = (await runReport(db, 'agents', scope(), T(4, 0))) as { rows: Record<string, unknown>[] };
+    const { rows, totals } = (await runReport(db, 'agents', scope(), T(4, 0))) as { rows: Record<string, unknown>[]; totals: Record<string, unknown> };
     expect(rows.find((r) => r.id === ann)).toMatchObject({ name: 'Ann', handled: 3, resolved: 2, messagesOut: 3, onlineSeconds: 5100, busySeconds: 6300, awaySeconds: 1800, callsAnswered: 2, csatAverage: 3.5 });
+    // The agents report's totals (its rows added up, the unassigned included) are the overview's.
+    const overview = (await runReport(db, 'overview', scope())) as { totals: Record<string, unknown> };
+    expect(totals).toEqual(overview.totals);
+    expect(totals).toMatchObject({ created: 3, abandoned: 1, avgFirstResponseSeconds: 30300, messagesIn: 4, callsOffered: 3 });
   });
 
   it('narrows by tag, group and day, in the asked time zone', async () => {

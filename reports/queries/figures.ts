@@ -84,16 +84,28 @@ export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy, fami
     wants('tickets') ? sumRollup(db, 'report_tickets_hourly', TICKET_COLUMNS, scope, groupBy) : none(),
   ]);
   const keys = new Set([...conversations.keys(), ...messages.keys(), ...states.keys(), ...calls.keys(), ...csat.keys(), ...tickets.keys()]);
+  const figures = (pick: <C extends string>(map: Map<string, Record<C, number>>, columns: readonly C[]) => Record<C, number>) => ({
+    ...conversationFigures(pick(conversations, CONVERSATION_COLUMNS)),
+    ...messageFigures(pick(messages, MESSAGE_COLUMNS)),
+    ...callFigures(pick(calls, CALL_COLUMNS)),
+    ...csatFigures(pick(csat, CSAT_COLUMNS)),
+    ...ticketFigures(pick(tickets, TICKET_COLUMNS)),
+  });
   return {
     keys,
     figuresOf(key: string) {
-      return {
-        ...conversationFigures(valuesOf(conversations, key, CONVERSATION_COLUMNS)),
-        ...messageFigures(valuesOf(messages, key, MESSAGE_COLUMNS)),
-        ...callFigures(valuesOf(calls, key, CALL_COLUMNS)),
-        ...csatFigures(valuesOf(csat, key, CSAT_COLUMNS)),
-        ...ticketFigures(valuesOf(tickets, key, TICKET_COLUMNS)),
-      };
+      return figures((map, columns) => valuesOf(map, key, columns));
+    },
+    /**
+     * The figures of every key together. Equal to grouping by 'all' only where every rollup has the
+     * grouped dimension (the agent: each table has an agent column, a row without one is the key '').
+     */
+    totalFigures() {
+      return figures(<C extends string>(map: Map<string, Record<C, number>>, columns: readonly C[]) => {
+        const total = valuesOf(new Map<string, Record<C, number>>(), '', columns);
+        for (const values of map.values()) for (const c of columns) total[c] += values[c];
+        return total;
+      });
     },
     statesOf(key: string) {
       const s = valuesOf(states, key, AGENT_STATE_COLUMNS);

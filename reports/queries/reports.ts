@@ -26,10 +26,12 @@ export async function overviewReport(db: Db, scope: ReportScope) {
 }
 
 export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' | 'group' | 'agent', now: Date) {
+  // By agent, the totals are the rows added up (every rollup has an agent column); by channel or
+  // group some rollups lack the dimension, so the totals are summed on their own.
   const [sums, labels, totals, open] = await Promise.all([
     allSums(db, scope, by),
     names(db, scope.tenantId, by === 'channel' ? 'channels' : by === 'group' ? 'groups' : 'users'),
-    allSums(db, scope, 'all'),
+    by === 'agent' ? undefined : allSums(db, scope, 'all'),
     by === 'agent' ? openStateSeconds(db, scope, now) : Promise.resolve(new Map<string, { status: string; seconds: number }>()),
   ]);
   const keys = new Set(sums.keys);
@@ -47,7 +49,7 @@ export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' 
       return row;
     })
     .sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')));
-  return { rows, totals: totals.figuresOf('all') };
+  return { rows, totals: totals ? totals.figuresOf('all') : sums.totalFigures() };
 }
 
 export async function callsReport(db: Db, scope: ReportScope) {

@@ -82,10 +82,19 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
   if (scope.agentId && dims.agent) where.push(sql`agent_id = ${scope.agentId}`);
   if (scope.tag && dims.tag) where.push(sql`tags @> ARRAY[${scope.tag}]::text[]`);
   const sums = sql.join(columns.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::float8 AS ${sql.ref(c)}`));
+  // A series by day or hour in a zone: the rows are first summed per UTC hour (every dimension
+  // folded), and only those sums (at most 24 a day) are turned into the zone's days or hours,
+  // rather than converting the time of every row.
+  const inZone = groupBy === 'day' || groupBy === 'hour';
+  const rowsOf = inZone
+    ? sql`(SELECT hour, ${sql.join(columns.map((c) => sql`sum(${sql.ref(c)}) AS ${sql.ref(c)}`))}
+             FROM ${source(table, scope, groupBy)} AS r
+            WHERE ${sql.join(where, sql` AND `)}
+            GROUP BY hour) AS h`
+    : sql`${source(table, scope, groupBy)} AS r WHERE ${sql.join(where, sql` AND `)}`;
   const { rows } = await sql<Record<string, unknown>>`
     SELECT ${keyOf(groupBy, scope.timeZone)} AS key, ${sums}
-      FROM ${source(table, scope, groupBy)} AS r
-     WHERE ${sql.join(where, sql` AND `)}
+      FROM ${rowsOf}
      GROUP BY 1`.execute(db);
   const result = new Map<string, Record<C, number>>();
   for (const row of rows) {
