@@ -31,6 +31,20 @@ describe('switchboard start', () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
+  /** A process's settings for a fresh database on PostgreSQL and the test RabbitMQ (dropped after the test). */
+  async function servicesEnv(): Promise<Record<string, string>> {
+    const database = await emptyPgDatabase();
+    cleanups.push(() => database.drop());
+    return {
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')),
+      DATABASE_URL: database.url,
+      AMQP_URL: AMQP_URL!,
+      BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
+      BUS_NAMESPACE,
+      SECRET_KEY: 'cd'.repeat(32),
+    };
+  }
+
   async function startAndCheck(env: Record<string, string>, entry?: string, alsoCheck?: (url: string) => Promise<void>) {
     const run = switchboard(['start'], { PORT: '0', HOST: '127.0.0.1', ...env }, entry);
     children.push(run.child);
@@ -61,16 +75,7 @@ describe('switchboard start', () => {
   });
 
   it.skipIf(!DATABASE_URL || !AMQP_URL)('serves /readyz on PostgreSQL and RabbitMQ when they are configured', async () => {
-    const database = await emptyPgDatabase();
-    cleanups.push(() => database.drop());
-    const output = await startAndCheck({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')),
-      DATABASE_URL: database.url,
-      AMQP_URL: AMQP_URL!,
-      BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
-      BUS_NAMESPACE,
-      SECRET_KEY: 'cd'.repeat(32),
-    });
+    const output = await startAndCheck(await servicesEnv());
     expect(output).toContain('"database":"pg"');
     expect(output).toContain('"bus":"rabbitmq"');
   });
@@ -79,17 +84,8 @@ describe('switchboard start', () => {
     const { buildServer } = await import('../console/cli/build-server.mjs');
     // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/.
     const entry = await buildServer();
-    const database = await emptyPgDatabase();
-    cleanups.push(() => database.drop());
     const output = await startAndCheck(
-      {
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')),
-        DATABASE_URL: database.url,
-        AMQP_URL: AMQP_URL!,
-        BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,
-        BUS_NAMESPACE,
-        SECRET_KEY: 'cd'.repeat(32),
-      },
+      await servicesEnv(),
       entry,
       async (url) => {
         const page = await fetch(`${url}/`);

@@ -119,11 +119,16 @@ export async function allSums(db: Db, scope: ReportScope, groupBy: GroupBy, fami
  * intervals only): from their last change to now, within the range.
  */
 export async function openStateSeconds(db: Db, scope: ReportScope, now: Date): Promise<Map<string, { status: string; seconds: number }>> {
+  // Each agent's last change before the range's end: one probe of the (tenant, agent, at) index
+  // per agent, rather than reading and sorting the whole history.
   const { rows } = await sql<{ agent_id: string; status: string; at: Date }>`
-    SELECT DISTINCT ON (agent_id) agent_id, status, at FROM report_agent_log
-     WHERE tenant_id = ${scope.tenantId} AND at < ${scope.to}
-       ${scope.agentId ? sql`AND agent_id = ${scope.agentId}` : sql``}
-     ORDER BY agent_id, at DESC, id DESC`.execute(db);
+    SELECT u.id AS agent_id, l.status, l.at FROM users u
+     CROSS JOIN LATERAL (
+       SELECT status, at FROM report_agent_log
+        WHERE tenant_id = ${scope.tenantId} AND agent_id = u.id AND at < ${scope.to}
+        ORDER BY at DESC, id DESC LIMIT 1) l
+     WHERE u.tenant_id = ${scope.tenantId}
+       ${scope.agentId ? sql`AND u.id = ${scope.agentId}` : sql``}`.execute(db);
   const result = new Map<string, { status: string; seconds: number }>();
   for (const row of rows) {
     const start = Math.max(new Date(row.at).getTime(), scope.from.getTime());
