@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Automation } from '../api/tickets.js';
-import type { CannedResponse, GroupView, UserView } from '../api/types.js';
+import type { CannedResponse } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useTeam } from './useTeam.js';
 
 // What the server's automation schema accepts (core/tickets/rules.ts), as choices for the form.
 export const TRIGGER_EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;
@@ -127,13 +128,10 @@ function freshCondition(field: Field): ConditionRow {
 export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; onChange(draft: AutomationDraft): void }) {
   const { t } = useI18n();
   const { client } = useApi();
-  const [agents, setAgents] = useState<UserView[]>([]);
-  const [groups, setGroups] = useState<GroupView[]>([]);
+  const { agents, groups } = useTeam();
   const [templates, setTemplates] = useState<CannedResponse[]>([]);
   useEffect(() => {
     let current = true;
-    client.get<{ users: UserView[] }>('/users').then((a) => current && setAgents(a.users.filter((u) => u.accountStatus === 'active')), () => {});
-    client.get<{ groups: GroupView[] }>('/groups').then((g) => current && setGroups(g.groups), () => {});
     client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses').then((c) => current && setTemplates(c.cannedResponses), () => {});
     return () => {
       current = false;

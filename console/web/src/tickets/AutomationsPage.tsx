@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { ticketsApi, type Automation } from '../api/tickets.js';
-import type { GroupView, UserView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useLoad } from '../admin/useLoad.js';
 import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
+import { useTeam } from './useTeam.js';
 import { AutomationForm, bodyOf, describeRule, draftOf, emptyDraft, type AutomationDraft } from './AutomationForm.js';
 
 /** Ticket automations: triggers on events and time rules, each with conditions and actions, and how often each fired. */
@@ -18,17 +18,8 @@ export function AutomationsPage() {
   const [error, setError] = useState<string>();
   const [draft, setDraft] = useState<AutomationDraft>(emptyDraft);
   const [editing, setEditing] = useState<Automation>();
-  const [agents, setAgents] = useState<Record<string, string>>({});
-  const [groups, setGroups] = useState<Record<string, string>>({});
-  useEffect(() => {
-    let current = true;
-    client.get<{ users: UserView[] }>('/users').then((a) => current && setAgents(Object.fromEntries(a.users.map((u) => [u.id, u.name]))), () => {});
-    client.get<{ groups: GroupView[] }>('/groups').then((g) => current && setGroups(Object.fromEntries(g.groups.map((x) => [x.id, x.name]))), () => {});
-    return () => {
-      current = false;
-    };
-  }, [client]);
-  const names = { agent: (id: string) => agents[id] ?? id, group: (id: string) => groups[id] ?? id };
+  const team = useTeam();
+  const names = { agent: (id: string) => team.agents.find((a) => a.id === id)?.name ?? id, group: (id: string) => team.groups.find((g) => g.id === id)?.name ?? id };
 
   const save = async () => {
     setError(undefined);

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketDetail, type TicketPatch, type TicketStatus } from '../api/tickets.js';
-import type { GroupView, UserView } from '../api/types.js';
+import type { UserView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useTeam } from './useTeam.js';
 
 interface FieldDef {
   id: string;
@@ -35,13 +36,10 @@ export function localInputValue(iso: string | null): string {
 export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { ticket: TicketDetail; statusName: (s: TicketStatus) => string; canEdit: boolean; onSave(patch: TicketPatch & { fields?: Record<string, unknown> }): void }) {
   const { t } = useI18n();
   const { client } = useApi();
-  const [agents, setAgents] = useState<UserView[]>([]);
-  const [groups, setGroups] = useState<GroupView[]>([]);
+  const { agents, groups } = useTeam();
   const [fields, setFields] = useState<FieldDef[]>([]);
   useEffect(() => {
     let current = true;
-    client.get<{ users: UserView[] }>('/users').then((a) => current && setAgents(a.users.filter((u) => u.accountStatus === 'active')), () => {});
-    client.get<{ groups: GroupView[] }>('/groups').then((g) => current && setGroups(g.groups), () => {});
     client.get<{ fields: FieldDef[] }>('/ticket-fields').then((f) => current && setFields(f.fields), () => {});
     return () => {
       current = false;
