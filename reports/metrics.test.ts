@@ -7,7 +7,9 @@ import type { Bus } from '../core/bus/bus.js';
 import { freshDatabase, DATABASE_URL } from '../test/support/services.js';
 import { ReportsConsumer } from './consumer.js';
 import { rebuildReports } from './rollup/refresh.js';
+import { CONVERSATION_COLUMNS } from './queries/figures.js';
 import { runReport } from './queries/reports.js';
+import { sumRollup } from './queries/rollup-query.js';
 import { reportDb } from './schema.js';
 
 /*
@@ -209,6 +211,24 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
       ['2026-03-02', 1],
       ['2026-03-03', 2],
     ]);
+  });
+
+  it('gives the same days in any zone from the daily rollups as from the hourly ones', async () => {
+    // Days of a zone with a whole-hour offset are cut from the UTC daily rows and the few hours
+    // that cross midnight; checked against summing every hourly row by the zone's date.
+    for (const timeZone of ['Asia/Shanghai', 'America/Bogota', 'Asia/Tokyo', 'Pacific/Honolulu', 'Asia/Kolkata']) {
+      for (const range of [RANGE, { from: T(1, 7), to: T(6, 19) }]) {
+        const scope = { tenantId, ...range, timeZone };
+        const fast = await sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, 'day');
+        const { rows } = await sql<Record<string, unknown>>`
+          SELECT to_char(hour AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS key, ${sql.join(CONVERSATION_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::float8 AS ${sql.ref(c)}`))}
+            FROM report_conversations_hourly WHERE tenant_id = ${tenantId} AND hour >= ${range.from} AND hour < ${range.to} GROUP BY 1`.execute(db);
+        const nonZero = (entries: [string, Record<string, number>][]) => Object.fromEntries(entries.filter(([, v]) => Object.values(v).some((x) => x !== 0)).sort());
+        const slow = rows.map((r) => [String(r.key), Object.fromEntries(CONVERSATION_COLUMNS.map((c) => [c, Number(r[c])]))] as [string, Record<string, number>]);
+        expect(nonZero([...fast.entries()]), `${timeZone} ${range.from.toISOString()}`).toEqual(nonZero(slow));
+        expect(Object.keys(nonZero(slow)).length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('rebuilds from the raw tables exactly the rollups the events kept', async () => {
