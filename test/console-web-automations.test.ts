@@ -102,4 +102,48 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     expect(stored).toEqual({ events: ['ticket.updated'], conditions: [{ field: 'priority', op: 'is', value: 'high' }], actions: [{ type: 'add_tag', tag: 'vip' }] });
     expect(pageProblems(page)).toEqual([]);
   });
+
+  it('builds the time rule "solved for 7 days → closed" from rows; after a reload it is listed and loads back into the form', async () => {
+    const rule = page.getByRole('form', { name: 'Add automation' });
+    await rule.getByLabel('Name').fill('Close solved after a week');
+    await rule.getByLabel('Time rule').check();
+    await rule.getByRole('button', { name: 'Add condition' }).click();
+    await rule.getByLabel('Condition 1: field').selectOption({ label: 'Status' });
+    await rule.getByLabel('Condition 1: value').selectOption({ label: 'Solved' });
+    // Without the "how long" row the server refuses the rule, and says so in the form.
+    await rule.getByLabel('Action 1: kind').selectOption({ label: 'Set status' });
+    await rule.getByLabel('Action 1: value').selectOption({ label: 'Closed' });
+    await rule.getByRole('button', { name: 'Add automation' }).click();
+    await rule.getByRole('alert').filter({ hasText: 'a time rule needs an hours_since' }).waitFor();
+    await rule.getByRole('button', { name: 'Add condition' }).click();
+    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Hours since the status changed' });
+    await rule.getByLabel('Condition 2: operator').selectOption({ label: 'at least' });
+    await rule.getByLabel('Condition 2: value').fill('168');
+    await rule.getByRole('button', { name: 'Add automation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Close solved after a week is added.' }).waitFor();
+
+    await page.reload();
+    const row = page.getByRole('table', { name: 'Automations' }).getByRole('row', { name: /Close solved after a week/ });
+    await row.getByText('Time rule').waitFor();
+    await row.getByText('Status is Solved and Hours since the status changed at least 168').waitFor();
+    await row.getByText('Set status: Closed').waitFor();
+    const stored = await db().selectFrom('automations').select(['kind', 'events', 'conditions', 'actions']).where('tenant_id', '=', tenantId).where('name', '=', 'Close solved after a week').executeTakeFirstOrThrow();
+    expect(stored).toEqual({
+      kind: 'time',
+      events: [],
+      conditions: [
+        { field: 'status', op: 'is', value: 'solved' },
+        { field: 'hours_since_status_change', op: 'gte', value: 168 },
+      ],
+      actions: [{ type: 'set_status', value: 'closed' }],
+    });
+
+    await page.getByRole('button', { name: 'Edit Close solved after a week' }).click();
+    const form = page.getByRole('form', { name: 'Edit automation: Close solved after a week' });
+    await expect(form.getByLabel('Time rule').isChecked()).resolves.toBe(true);
+    await expect(form.getByLabel('Condition 1: value').inputValue()).resolves.toBe('solved');
+    await expect(form.getByLabel('Condition 2: value').inputValue()).resolves.toBe('168');
+    await expect(form.getByLabel('Action 1: value').inputValue()).resolves.toBe('closed');
+    expect(pageProblems(page)).toEqual([]);
+  });
 });
