@@ -103,7 +103,7 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     expect(pageProblems(page)).toEqual([]);
   });
 
-  it('builds the time rule "solved for 7 days → closed" from rows; after a reload it is listed and loads back into the form', async () => {
+  it('builds the time rule "solved for 7 days → closed" from rows in days; after a reload it is listed in days and loads back into the form, where the unit can change', async () => {
     const rule = page.getByRole('form', { name: 'Add automation' });
     await rule.getByLabel('Name').fill('Close solved after a week');
     await rule.getByLabel('Time rule').check();
@@ -116,16 +116,17 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     await rule.getByRole('button', { name: 'Add automation' }).click();
     await rule.getByRole('alert').filter({ hasText: 'a time rule needs an hours_since' }).waitFor();
     await rule.getByRole('button', { name: 'Add condition' }).click();
-    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Hours since the status changed' });
+    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Time since the status changed' });
     await rule.getByLabel('Condition 2: operator').selectOption({ label: 'at least' });
-    await rule.getByLabel('Condition 2: value').fill('168');
+    await rule.getByLabel('Condition 2: value').fill('7');
+    await rule.getByLabel('Condition 2: unit').selectOption({ label: 'days' });
     await rule.getByRole('button', { name: 'Add automation' }).click();
     await page.getByRole('status').filter({ hasText: 'Close solved after a week is added.' }).waitFor();
 
     await page.reload();
     const row = page.getByRole('table', { name: 'Automations' }).getByRole('row', { name: /Close solved after a week/ });
     await row.getByText('Time rule').waitFor();
-    await row.getByText('Status is Solved and Hours since the status changed at least 168').waitFor();
+    await row.getByText('Status is Solved and Time since the status changed at least 7 days').waitFor();
     await row.getByText('Set status: Closed').waitFor();
     const stored = await db().selectFrom('automations').select(['kind', 'events', 'conditions', 'actions']).where('tenant_id', '=', tenantId).where('name', '=', 'Close solved after a week').executeTakeFirstOrThrow();
     expect(stored).toEqual({
@@ -142,8 +143,19 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     const form = page.getByRole('form', { name: 'Edit automation: Close solved after a week' });
     await expect(form.getByLabel('Time rule').isChecked()).resolves.toBe(true);
     await expect(form.getByLabel('Condition 1: value').inputValue()).resolves.toBe('solved');
-    await expect(form.getByLabel('Condition 2: value').inputValue()).resolves.toBe('168');
     await expect(form.getByLabel('Action 1: value').inputValue()).resolves.toBe('closed');
+    await expect(form.getByLabel('Condition 2: value').inputValue()).resolves.toBe('7');
+    await expect(form.getByLabel('Condition 2: unit').inputValue()).resolves.toBe('days');
+    // Counted in hours instead, the same 7 becomes 7 hours.
+    await form.getByLabel('Condition 2: unit').selectOption({ label: 'hours' });
+    await form.getByRole('button', { name: 'Save automation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Close solved after a week is saved.' }).waitFor();
+    await page.getByRole('table', { name: 'Automations' }).getByRole('row', { name: /Close solved after a week/ }).getByText('Time since the status changed at least 7 hours').waitFor();
+    const changed = await db().selectFrom('automations').select('conditions').where('tenant_id', '=', tenantId).where('name', '=', 'Close solved after a week').executeTakeFirstOrThrow();
+    expect(changed.conditions).toEqual([
+      { field: 'status', op: 'is', value: 'solved' },
+      { field: 'hours_since_status_change', op: 'gte', value: 7 },
+    ]);
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     // The server refuses a time rule that does not say how long.
     await rule.getByRole('alert').filter({ hasText: 'hours_since' }).waitFor();
     await rule.getByRole('button', { name: 'Add condition' }).click();
-    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Hours since the status changed' });
+    await rule.getByLabel('Condition 2: field').selectOption({ label: 'Time since the status changed' });
     await rule.getByLabel('Condition 2: operator').selectOption({ label: 'at least' });
     await rule.getByLabel('Condition 2: value').fill('168');
     await rule.getByRole('button', { name: 'Add automation' }).click();

@@ -35,6 +35,8 @@ export interface ConditionRow {
   field: Field;
   op: Op;
   value?: string | number | null;
+  /** How an `hours_since_…` value is shown in the form; the server always gets hours. */
+  unit?: 'hours' | 'days';
 }
 export interface ActionRow {
   type: ActionType;
@@ -62,7 +64,7 @@ export function draftOf(automation: Automation): AutomationDraft {
     name: automation.name,
     kind: automation.kind,
     events: automation.events,
-    conditions: automation.conditions as ConditionRow[],
+    conditions: (automation.conditions as ConditionRow[]).map((c) => (isHours(c.field) ? { ...c, unit: typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0 ? 'days' : 'hours' } : c)),
     actions: automation.actions as ActionRow[],
   };
 }
@@ -110,9 +112,11 @@ function freshAction(type: ActionType): ActionRow {
   }
 }
 
+const isHours = (field: Field) => field.startsWith('hours_since_');
+
 function freshCondition(field: Field): ConditionRow {
   const op = OPS[field][0]!;
-  if (field.startsWith('hours_since_')) return { field, op, value: 24 };
+  if (isHours(field)) return { field, op, value: 24, unit: 'hours' };
   if (field === 'status') return { field, op, value: 'open' };
   if (field === 'priority') return { field, op, value: 'normal' };
   if (field === 'type') return { field, op, value: 'question' };
@@ -190,8 +194,27 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
         return select(SOURCES.map((s) => choice(s, t(`automation.source.${s}` as MessageKey))));
       case 'hours_since_status_change':
       case 'hours_since_update':
-      case 'hours_since_created':
-        return <input aria-label={label} type="number" min={0} step="any" required value={text} onChange={(e) => set(e.target.value === '' ? null : Number(e.target.value))} />;
+      case 'hours_since_created': {
+        const per = row.unit === 'days' ? 24 : 1;
+        const shown = typeof row.value === 'number' ? String(row.value / per) : '';
+        return (
+          <>
+            <input aria-label={label} type="number" min={0} step="any" required value={shown} onChange={(e) => set(e.target.value === '' ? null : Number((Number(e.target.value) * per).toFixed(4)))} />
+            <select
+              aria-label={t('automation.conditionUnit', { n: index + 1 })}
+              value={row.unit ?? 'hours'}
+              onChange={(e) => {
+                const unit = e.target.value as 'hours' | 'days';
+                // The number typed stays; what it counts changes.
+                setCondition(index, { ...row, unit, value: typeof row.value === 'number' ? Number(((row.value / per) * (unit === 'days' ? 24 : 1)).toFixed(4)) : row.value });
+              }}
+            >
+              {choice('hours', t('automation.unit.hours'))}
+              {choice('days', t('automation.unit.days'))}
+            </select>
+          </>
+        );
+      }
       default:
         return <input aria-label={label} required maxLength={200} value={text} onChange={(e) => set(e.target.value)} />;
     }
@@ -349,6 +372,10 @@ export function describeRule(automation: Pick<Automation, 'conditions' | 'action
         return names.agent(v);
       case 'sla_metric':
         return t(`sla.${v}` as MessageKey);
+      case 'hours_since_status_change':
+      case 'hours_since_update':
+      case 'hours_since_created':
+        return typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0 ? t('automation.daysValue', { n: c.value / 24 }) : t('automation.hoursValue', { n: v });
       default:
         return v;
     }
