@@ -21,16 +21,19 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
     ({ tenantId, adminId } = await signUpCompany(server, { companyName: 'Fields Co', slug: 'fields-co' }));
     const agentRole = await db().selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
-    await db()
+    const bo = await db()
       .insertInto('users')
       .values({ tenant_id: tenantId, email: 'bo@example.com', name: 'Bo Agent', role_id: agentRole.id, password_hash: await hashPassword('agent password 1'), account_status: 'active' })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const contact = await db().insertInto('contacts').values({ tenant_id: tenantId, name: 'Li Lei', email: 'li@example.org', attributes: '{}' }).returning('id').executeTakeFirstOrThrow();
     ticketId = (
       await db()
         .transaction()
         .execute((trx) => createTicket(trx, tenantId, { subject: 'Blender stopped working', requesterId: contact.id, via: 'api' }, { actor: { type: 'user', id: adminId }, now: new Date() }))
     ).id;
+    // Bo sees the tickets of his groups and his own: this one is his.
+    await db().updateTable('tickets').set({ assignee_id: bo.id }).where('id', '=', ticketId).execute();
     ({ page } = await newPage(browser));
     await signIn(page, server, 'fields-co');
   }, 300_000);
@@ -61,6 +64,18 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
     await expect(row.textContent()).resolves.toContain('Blenders, Kettles, Toasters');
     await expect(row.textContent()).resolves.toContain('Solved');
 
+    // The field is changed later: an option is added; taking them all away is refused, and said so.
+    await page.getByRole('button', { name: 'Edit the field Product line' }).click();
+    const edit = page.getByRole('form', { name: 'Edit the field Product line' });
+    await expect(edit.getByLabel('Options').inputValue()).resolves.toBe('Blenders\nKettles\nToasters');
+    await edit.getByLabel('Options').fill('');
+    await edit.getByRole('button', { name: 'Save field' }).click();
+    await edit.getByRole('alert').filter({ hasText: 'needs options' }).waitFor();
+    await edit.getByLabel('Options').fill('Blenders, Kettles, Toasters, Mixers');
+    await edit.getByRole('button', { name: 'Save field' }).click();
+    await page.getByRole('status').filter({ hasText: 'Field “Product line” saved.' }).waitFor();
+    await row.getByText('Blenders, Kettles, Toasters, Mixers').waitFor();
+
     const names = page.getByRole('form', { name: 'Status names' });
     await names.getByLabel('On hold: name in English').fill('Waiting on supplier');
     await names.getByLabel('On hold: name in 中文').fill('等待供应商');
@@ -70,21 +85,23 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
 
     const stored = await db().selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenantId).execute();
     expect(stored.map((f) => ({ key: f.key, type: f.type, options: f.options, required: f.required_on }))).toEqual([
-      { key: 'product_line', type: 'dropdown', options: ['Blenders', 'Kettles', 'Toasters'], required: ['solved'] },
+      { key: 'product_line', type: 'dropdown', options: ['Blenders', 'Kettles', 'Toasters', 'Mixers'], required: ['solved'] },
     ]);
 
     await page.goto(`${server.url}/t/fields-co/tickets/${ticketId}`);
     const fields = page.getByRole('form', { name: 'Ticket fields' });
-    await fields.getByLabel('Product line').selectOption('Kettles');
+    await fields.getByLabel('Product line').selectOption('Mixers');
     await fields.getByLabel('Status').selectOption({ label: 'Waiting on supplier' });
     await fields.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Ticket saved.' }).waitFor();
     await page.getByText(/Waiting on supplier · /).waitFor();
     const saved = await db().selectFrom('tickets').select(['status', 'fields']).where('id', '=', ticketId).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ status: 'on_hold', fields: { product_line: 'Kettles' } });
+    expect(saved).toMatchObject({ status: 'on_hold', fields: { product_line: 'Mixers' } });
   });
 
-  it('sets the followers and the due date on a ticket, kept after a reload', async () => {
+  it('an agent sets the followers and the due date on a ticket, kept after a reload', async () => {
+    ({ page } = await newPage(browser));
+    await signIn(page, server, 'fields-co', 'bo@example.com', 'agent password 1');
     await page.goto(`${server.url}/t/fields-co/tickets/${ticketId}`);
     const fields = page.getByRole('form', { name: 'Ticket fields' });
     const followers = fields.getByRole('group', { name: 'Followers' });
@@ -104,6 +121,12 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
     const stored = await db().selectFrom('ticket_followers').innerJoin('users', 'users.id', 'ticket_followers.user_id').select('users.name').where('ticket_id', '=', ticketId).orderBy('users.name').execute();
     expect(stored.map((f) => f.name)).toEqual(['Ada Admin', 'Bo Agent']);
     expect(new Date((await db().selectFrom('tickets').select('due_at').where('id', '=', ticketId).executeTakeFirstOrThrow()).due_at!).toISOString()).toBe(due);
+
+    // The list shows the due date in its own column (created and updated are today, not 15 March).
+    await page.goto(`${server.url}/t/fields-co/tickets`);
+    await page.getByRole('columnheader', { name: 'Due' }).waitFor();
+    await expect(page.getByRole('row', { name: /Blender stopped working/ }).textContent()).resolves.toContain('15 Mar, 17:30');
+    await page.goto(`${server.url}/t/fields-co/tickets/${ticketId}`);
 
     // Taking a follower off and clearing the due date are kept too, and the history names them.
     await reloaded.getByRole('group', { name: 'Followers' }).getByLabel('Ada Admin').uncheck();

@@ -91,6 +91,30 @@ describe('managing tickets', () => {
     }
   });
 
+  it('changes a field’s label, options and required statuses, for its own company’s admin only', async () => {
+    const admin = co.clients.admin;
+    const created = await admin.post('/api/ticket-fields', { key: 'product', label: 'Product', type: 'dropdown', options: ['Kettles'] });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const changed = await admin.patch(`/api/ticket-fields/${id}`, { label: 'Product line', options: ['Kettles', 'Toasters'], requiredOn: ['pending'] });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ key: 'product', type: 'dropdown', label: 'Product line', options: ['Kettles', 'Toasters'], requiredOn: ['pending'] });
+    // The new option is accepted on a ticket, and the field is now required when pending.
+    const t = await open('uses the changed field');
+    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending' })).body.issues).toContainEqual({ field: 'fields.product', message: 'required when the ticket is pending' });
+    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending', fields: { product: 'Toasters' } })).body).toMatchObject({ status: 'pending', fields: { product: 'Toasters' } });
+
+    const noOptions = await admin.patch(`/api/ticket-fields/${id}`, { options: [] });
+    expect(noOptions.status).toBe(400);
+    expect(noOptions.body.issues).toEqual([{ field: 'options', message: 'a dropdown or multi-select field needs options' }]);
+    expect((await admin.patch(`/api/ticket-fields/${id}`, { type: 'text' })).status).toBe(400);
+    expect((await co.clients.salesAgent.patch(`/api/ticket-fields/${id}`, { label: 'Mine' })).status).toBe(403);
+    const other = await buildCompany(tc, 'tixm-other');
+    expect((await other.clients.admin.patch(`/api/ticket-fields/${id}`, { label: 'Theirs' })).status).toBe(404);
+    const fields = (await admin.get('/api/ticket-fields')).body.fields as { key: string; label: string }[];
+    expect(fields.find((f) => f.key === 'product')?.label).toBe('Product line');
+  });
+
   it('names the statuses as the company likes, in both languages', async () => {
     const put = await co.clients.admin.put('/api/ticket-statuses', { names: { on_hold: { en: 'Waiting on supplier', zh: '等待供应商' } } });
     expect(put.status).toBe(200);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConflictError, ForbiddenError } from '../../../core/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../../core/errors.js';
 import { TICKET_FIELD_TYPES, TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -17,6 +17,16 @@ const fieldBody = z
   })
   .strict()
   .refine((b) => !['dropdown', 'multiselect'].includes(b.type) || b.options.length > 0, { message: 'a dropdown or multi-select field needs options', path: ['options'] });
+
+/** What may change on a field: not its key (stored values and automations use it) nor its type (stored values would not fit). */
+const fieldChanges = z
+  .object({
+    label: z.string().trim().min(1).max(100).optional(),
+    options: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
+    requiredOn: z.array(z.enum(TICKET_STATUSES)).max(6).optional(),
+    position: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
 
 const statusNames = z.partialRecord(z.enum(TICKET_STATUSES), z.object({ en: z.string().trim().min(1).max(40).optional(), zh: z.string().trim().min(1).max(40).optional() }).strict());
 
@@ -77,6 +87,40 @@ export function ticketSettingRoutes(): AnyRoute[] {
           return created;
         });
         return c.json(fieldView(row), 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/ticket-fields/:id',
+      tag: 'tickets',
+      summary: 'Change a custom ticket field: its label, options, the statuses that require it, its position (not its key or type)',
+      access: { permission: 'admin.tickets' },
+      params: idParams,
+      body: fieldChanges,
+      example: { label: 'Order no.', requiredOn: ['pending', 'solved'] },
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        const db = ctx.database.db;
+        const field = found(await db.selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'ticket field');
+        if ((field.type === 'dropdown' || field.type === 'multiselect') && body.options !== undefined && body.options.length === 0)
+          throw new ValidationError('invalid body', [{ field: 'options', message: 'a dropdown or multi-select field needs options' }]);
+        if (Object.keys(body).length === 0) return c.json(fieldView(field));
+        const row = await db.transaction().execute(async (trx) => {
+          const changed = await trx
+            .updateTable('ticket_fields')
+            .set({
+              ...(body.label !== undefined ? { label: body.label } : {}),
+              ...(body.options !== undefined ? { options: field.type === 'dropdown' || field.type === 'multiselect' ? body.options : [] } : {}),
+              ...(body.requiredOn !== undefined ? { required_on: body.requiredOn } : {}),
+              ...(body.position !== undefined ? { position: body.position } : {}),
+            })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', field.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await audit(trx, auth, 'ticket_field.changed', { type: 'ticket_field', id: field.id }, body);
+          return changed;
+        });
+        return c.json(fieldView(row));
       },
     }),
     route({

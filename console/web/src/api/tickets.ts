@@ -137,6 +137,7 @@ export function ticketsApi(client: ApiClient) {
     statuses: () => client.get<{ statuses: TicketStatus[]; names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses'),
     fields: () => client.get<{ fields: TicketFieldDef[] }>('/ticket-fields'),
     createField: (body: Omit<TicketFieldDef, 'id'>) => client.post<TicketFieldDef>('/ticket-fields', body),
+    updateField: (id: string, body: Partial<Pick<TicketFieldDef, 'label' | 'options' | 'requiredOn' | 'position'>>) => client.patch<TicketFieldDef>(`/ticket-fields/${id}`, body),
     deleteField: (id: string) => client.delete<void>(`/ticket-fields/${id}`),
     nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) => client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
     slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),

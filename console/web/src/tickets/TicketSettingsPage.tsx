@@ -24,6 +24,8 @@ export function TicketSettingsPage() {
   const [statusError, setStatusError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
   const [type, setType] = useState<TicketFieldDef['type']>('text');
+  const [editing, setEditing] = useState<TicketFieldDef>();
+  const [editError, setEditError] = useState<string>();
 
   const saveNames = async (form: HTMLFormElement) => {
     setStatusError(undefined);
@@ -64,6 +66,25 @@ export function TicketSettingsPage() {
       fields.reload();
     } catch (caught) {
       setFieldError(describeError(caught, t));
+    }
+  };
+
+  const saveField = async (field: TicketFieldDef, form: HTMLFormElement) => {
+    setEditError(undefined);
+    setNotice(undefined);
+    const data = new FormData(form);
+    const label = String(data.get('label') ?? '').trim();
+    try {
+      await api.updateField(field.id, {
+        label,
+        ...(field.type === 'dropdown' || field.type === 'multiselect' ? { options: list(String(data.get('options') ?? '')) } : {}),
+        requiredOn: data.getAll('requiredOn').map(String) as TicketStatus[],
+      });
+      setNotice(t('ticketSettings.fieldSaved', { label }));
+      setEditing(undefined);
+      fields.reload();
+    } catch (caught) {
+      setEditError(describeError(caught, t));
     }
   };
 
@@ -160,6 +181,17 @@ export function TicketSettingsPage() {
                   <td>{field.options.join(', ')}</td>
                   <td>{field.requiredOn.map((s) => t(`ticketStatus.${s}`)).join(', ')}</td>
                   <td>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        setEditError(undefined);
+                        setEditing(field);
+                      }}
+                      aria-label={t('ticketSettings.editField', { label: field.label })}
+                    >
+                      {t('admin.edit')}
+                    </button>{' '}
                     <button type="button" className="link" onClick={() => void removeField(field)} aria-label={t('ticketSettings.removeField', { label: field.label })}>
                       {t('admin.delete')}
                     </button>
@@ -169,6 +201,51 @@ export function TicketSettingsPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {editing && (
+        <form
+          className="admin-form"
+          key={editing.id}
+          aria-label={t('ticketSettings.editField', { label: editing.label })}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveField(editing, e.currentTarget);
+          }}
+        >
+          <h2>{t('ticketSettings.editField', { label: editing.label })}</h2>
+          <p>
+            {t('ticketSettings.key')}: <code>{editing.key}</code> · {t('ticketSettings.type')}: {t(`ticketSettings.type.${editing.type}`)}
+          </p>
+          <small>{t('ticketSettings.keyTypeFixed')}</small>
+          <div className="field">
+            <label htmlFor="edit-field-label">{t('ticketSettings.label')}</label>
+            <input id="edit-field-label" name="label" required maxLength={100} defaultValue={editing.label} />
+          </div>
+          {(editing.type === 'dropdown' || editing.type === 'multiselect') && (
+            <div className="field">
+              <label htmlFor="edit-field-options">{t('ticketSettings.options')}</label>
+              <textarea id="edit-field-options" name="options" rows={3} defaultValue={editing.options.join('\n')} />
+              <small>{t('ticketSettings.optionsHelp')}</small>
+            </div>
+          )}
+          <fieldset>
+            <legend>{t('ticketSettings.requiredOn')}</legend>
+            {TICKET_STATUSES.map((status) => (
+              <label key={status}>
+                <input type="checkbox" name="requiredOn" value={status} defaultChecked={editing.requiredOn.includes(status)} /> {t(`ticketStatus.${status}`)}
+              </label>
+            ))}
+          </fieldset>
+          {editError && (
+            <p role="alert" className="error">
+              {editError}
+            </p>
+          )}
+          <button type="submit">{t('ticketSettings.saveField')}</button>{' '}
+          <button type="button" onClick={() => setEditing(undefined)}>
+            {t('admin.cancel')}
+          </button>
+        </form>
       )}
       <form
         className="admin-form"

@@ -10,7 +10,7 @@ import { useAgentNames } from '../inbox/useAgentNames.js';
 import { describeError } from '../pages/describe-error.js';
 import { exactTime, SlaBadgeView, useStatusName } from './labels.js';
 
-const DEFAULT_COLUMNS = ['number', 'subject', 'status', 'priority', 'assignee', 'sla', 'updated'];
+const DEFAULT_COLUMNS = ['number', 'subject', 'status', 'priority', 'assignee', 'sla', 'due', 'updated'];
 
 /** The ticket list: saved views (one's own and shared), a status filter and search, SLA badges, bulk changes. */
 export default function TicketsPage() {
