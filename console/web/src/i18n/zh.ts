@@ -219,7 +219,7 @@ export const zh: Record<MessageKey, string> = {
   'automation.source.conversation': "会话",
   'automation.source.call': "通话",
   'automation.source.email': "邮件",
-  'automation.source.api': "API",
+  'automation.source.api': "接口调用",
   'automation.source.manual': "手工创建",
   'automation.action.set_status': "设置状态",
   'automation.action.set_priority': "设置优先级",
