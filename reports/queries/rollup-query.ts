@@ -65,56 +65,6 @@ function source(table: Table, scope: ReportScope, groupBy: GroupBy): RawBuilder<
       AND ((hour >= ${scope.from} AND hour < ${new Date(firstDay)}) OR (hour >= ${new Date(lastDay)} AND hour < ${scope.to})))`;
 }
 
-/** The zone's offset from UTC in minutes at an instant (Asia/Shanghai: 480). */
-function offsetMinutes(timeZone: string, at: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
-}
-
-/**
- * The zone's offset in whole hours when it is the same over the whole range (no daylight-saving
- * change inside, no half-hour offset), else undefined.
- */
-function fixedHourOffset(timeZone: string, from: Date, to: Date): number | undefined {
-  const first = offsetMinutes(timeZone, from);
-  if (first % 60 !== 0) return undefined;
-  for (let at = from.getTime(); at < to.getTime() + DAY_MS; at += DAY_MS / 2) {
-    if (offsetMinutes(timeZone, new Date(Math.min(at, to.getTime()))) !== first) return undefined;
-  }
-  return first / 60;
-}
-
-/**
- * Days of a zone with a fixed whole-hour offset from the UTC daily rows: a zone day D is the UTC
- * day D, less the hours of it that belong to the zone's next (or previous) day, plus those of the
- * UTC day before (or after). Only those "moved" hours (8 of 24 for UTC+8) and the range's edges
- * are read from the hourly rows; the rest comes from the daily rows. Rows carry a sign.
- */
-function zoneDaySource(table: Table, scope: ReportScope, where: RawBuilder<unknown>, columns: readonly string[], offsetHours: number): RawBuilder<unknown> {
-  const hourly = sql.table(table);
-  const daily = sql.table(table.replace(/_hourly$/, '_daily'));
-  const firstDay = new Date(Math.ceil(scope.from.getTime() / DAY_MS) * DAY_MS);
-  const lastDay = new Date(Math.floor(scope.to.getTime() / DAY_MS) * DAY_MS);
-  const cols = sql.join(columns.map((c) => sql.ref(c)));
-  const negated = sql.join(columns.map((c) => sql`-${sql.ref(c)} AS ${sql.ref(c)}`));
-  const utcDay = sql`to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-  const zoneDay = sql`to_char(hour AT TIME ZONE ${scope.timeZone}, 'YYYY-MM-DD')`;
-  // Hours of a UTC day that fall on another date in the zone.
-  const moved =
-    offsetHours > 0
-      ? sql`extract(hour FROM hour AT TIME ZONE 'UTC') >= ${24 - offsetHours}`
-      : sql`extract(hour FROM hour AT TIME ZONE 'UTC') < ${-offsetHours}`;
-  return sql`(
-    SELECT ${utcDay} AS key, ${cols} FROM ${daily} WHERE ${where} AND hour >= ${firstDay} AND hour < ${lastDay}
-    UNION ALL
-    SELECT ${zoneDay} AS key, ${cols} FROM ${hourly}
-     WHERE ${where} AND ((hour >= ${scope.from} AND hour < ${firstDay}) OR (hour >= ${lastDay} AND hour < ${scope.to}) OR (hour >= ${firstDay} AND hour < ${lastDay} AND ${moved}))
-    UNION ALL
-    SELECT ${utcDay} AS key, ${negated} FROM ${hourly} WHERE ${where} AND hour >= ${firstDay} AND hour < ${lastDay} AND ${moved}
-  ) AS z`;
-}
-
 /**
  * Sums columns of one rollup over the scope, grouped by one key. Every query names the company;
  * the range and the (tenant_id, hour) indexes bound the rows read.
@@ -132,17 +82,11 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
   if (scope.agentId && dims.agent) where.push(sql`agent_id = ${scope.agentId}`);
   if (scope.tag && dims.tag) where.push(sql`tags @> ARRAY[${scope.tag}]::text[]`);
   const sums = sql.join(columns.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::float8 AS ${sql.ref(c)}`));
-  const offsetHours = groupBy === 'day' && !UTC_ZONES.has(scope.timeZone) && scope.to.getTime() - scope.from.getTime() > 2 * DAY_MS ? fixedHourOffset(scope.timeZone, scope.from, scope.to) : undefined;
-  const rowsOf = offsetHours !== undefined && offsetHours !== 0 ? zoneDaySource(table, scope, sql.join(where, sql` AND `), columns, offsetHours) : undefined;
-  if (rowsOf) {
-    const { rows } = await sql<Record<string, unknown>>`SELECT key, ${sums} FROM ${rowsOf} GROUP BY 1`.execute(db);
-    return mapOf(rows, columns);
-  }
   // A series by day or hour in a zone: the rows are first summed per UTC hour (every dimension
   // folded), and only those sums (at most 24 a day) are turned into the zone's days or hours,
   // rather than converting the time of every row.
   const inZone = groupBy === 'day' || groupBy === 'hour';
-  const hourRows = inZone
+  const rowsOf = inZone
     ? sql`(SELECT hour, ${sql.join(columns.map((c) => sql`sum(${sql.ref(c)}) AS ${sql.ref(c)}`))}
              FROM ${source(table, scope, groupBy)} AS r
             WHERE ${sql.join(where, sql` AND `)}
@@ -150,12 +94,8 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
     : sql`${source(table, scope, groupBy)} AS r WHERE ${sql.join(where, sql` AND `)}`;
   const { rows } = await sql<Record<string, unknown>>`
     SELECT ${keyOf(groupBy, scope.timeZone)} AS key, ${sums}
-      FROM ${hourRows}
+      FROM ${rowsOf}
      GROUP BY 1`.execute(db);
-  return mapOf(rows, columns);
-}
-
-function mapOf<C extends string>(rows: Record<string, unknown>[], columns: readonly C[]): Map<string, Record<C, number>> {
   const result = new Map<string, Record<C, number>>();
   for (const row of rows) {
     const values = {} as Record<C, number>;
