@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { firstExistingPath } from '../../core/config/paths.js';
 
 export interface WidgetBundle {
   code: string;
@@ -10,19 +9,14 @@ export interface WidgetBundle {
 
 let bundle: Promise<WidgetBundle> | undefined;
 
-/** The widget's source: beside this file, or (from the server bundle in `dist/`) in the sources. */
-function widgetSource(): string {
-  const candidates = [new URL('./widget/widget.ts', import.meta.url), new URL('../connectors/web/widget/widget.ts', import.meta.url)].map((url) => fileURLToPath(url));
-  return candidates.find((path) => existsSync(path)) ?? candidates[0]!;
-}
-
 /**
  * The browser script, built once per process from `widget/widget.ts` (minified, one file, no
  * dependencies) and served by the gateway itself: no CDN.
  */
 export function widgetBundle(): Promise<WidgetBundle> {
   bundle ??= build({
-    entryPoints: [widgetSource()],
+    // Beside this file, or (from the server bundle in `dist/`) in the sources.
+    entryPoints: [firstExistingPath(new URL('./widget/widget.ts', import.meta.url), new URL('../connectors/web/widget/widget.ts', import.meta.url))],
     bundle: true,
     minify: true,
     format: 'iife',

@@ -6,18 +6,14 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-export async function buildServer(outfile = fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))) {
-  await build({
-    entryPoints: [fileURLToPath(new URL('./switchboard.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
+/** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
+export async function bundleForNode(entry, outfile) {
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
   return outfile;
+}
+
+export function buildServer(outfile = fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))) {
+  return bundleForNode(fileURLToPath(new URL('./switchboard.ts', import.meta.url)), outfile);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

@@ -1,16 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { firstExistingPath } from '../../core/config/paths.js';
 import type { Logger } from '../../core/log/logger.js';
 
 /**
  * Where `npm run build:web` writes the console's single-page app: beside this file's folder when
  * run from the sources, or from the server bundle in `dist/` (`npm run build:server`).
  */
-export const defaultWebDist = [new URL('../web/dist', import.meta.url), new URL('../console/web/dist', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((path, index, all) => existsSync(path) || index === all.length - 1)!;
+export const defaultWebDist = firstExistingPath(new URL('../web/dist', import.meta.url), new URL('../console/web/dist', import.meta.url));
 
 /** Paths that belong to the server, never to the app's pages (also below `/t/<slug>`). */
 const serverPaths = /^\/(api|hooks|widget|assets|healthz|readyz|metrics)(\/|$)/;

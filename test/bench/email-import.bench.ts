@@ -25,11 +25,10 @@ const SMALL_MACHINE_FLAGS = ['--max-old-space-size=192'];
 
 if (!process.env.BENCH_EMAIL_CHILD) {
   // The driver: bundle this script, run it with each setting, print one JSON object.
-  const { build } = await import('esbuild');
+  const { bundleForNode } = await import('../../console/cli/build-server.mjs');
   const { spawnSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const outfile = fileURLToPath(new URL('../../dist/email-import.bench.mjs', import.meta.url));
-  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  const outfile = await bundleForNode(fileURLToPath(import.meta.url), fileURLToPath(new URL('../../dist/email-import.bench.mjs', import.meta.url)));
   const runs: Record<string, unknown>[] = [];
   for (const flags of [[], SMALL_MACHINE_FLAGS]) {
     const child = spawnSync(process.execPath, [...flags, outfile], { env: { ...process.env, BENCH_EMAIL_CHILD: '1' }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });

@@ -1,4 +1,5 @@
 import type { RuleActions, RuleCondition } from '../api/types.js';
+import { splitList } from '../lib/lists.js';
 
 /** The order after moving the rule at `index` by `delta` (−1 up, +1 down); unchanged at the ends. */
 export function moveRule(ids: readonly string[], index: number, delta: -1 | 1): string[] {
@@ -9,7 +10,6 @@ export function moveRule(ids: readonly string[], index: number, delta: -1 | 1): 
   return next;
 }
 
-const list = (text: string) => [...new Set(text.split(/[,，\n]+/).map((item) => item.trim()).filter(Boolean))];
 
 /** A rule from the simple form: keywords and channel types to match, a group and a priority to set. */
 export function ruleFromForm(form: { keywords: string; channelTypes: string; groupId: string; priority: string }): {
@@ -17,9 +17,9 @@ export function ruleFromForm(form: { keywords: string; channelTypes: string; gro
   actions: RuleActions;
 } {
   const conditions: RuleCondition[] = [];
-  const keywords = list(form.keywords);
+  const keywords = splitList(form.keywords);
   if (keywords.length) conditions.push({ type: 'keyword', anyOf: keywords });
-  const channelTypes = list(form.channelTypes);
+  const channelTypes = splitList(form.channelTypes);
   if (channelTypes.length) conditions.push({ type: 'channel', channelTypes });
   const actions: RuleActions = {};
   if (form.groupId) actions.groupId = form.groupId;

@@ -3,6 +3,7 @@ import type { ApiClient } from './client.js';
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 
 export interface SlaBadge {

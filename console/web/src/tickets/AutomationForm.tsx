@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { TICKET_PRIORITIES, TICKET_STATUSES, type Automation } from '../api/tickets.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type Automation } from '../api/tickets.js';
 import type { CannedResponse } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import type { MessageKey } from '../i18n/en.js';
@@ -8,7 +8,6 @@ import { useTeam } from './useTeam.js';
 
 // What the server's automation schema accepts (core/tickets/rules.ts), as choices for the form.
 export const TRIGGER_EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;
-export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
 const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
 const FIELDS = ['status', 'priority', 'type', 'group_id', 'assignee_id', 'tags', 'subject', 'source', 'sla_metric', 'hours_since_status_change', 'hours_since_update', 'hours_since_created'] as const;
 type Field = (typeof FIELDS)[number];

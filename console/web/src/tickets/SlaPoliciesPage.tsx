@@ -3,14 +3,10 @@ import { TICKET_PRIORITIES, ticketsApi, type SlaPolicy } from '../api/tickets.js
 import { useApi } from '../app/api-context.js';
 import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
+import { splitList } from '../lib/lists.js';
 import { describeError } from '../pages/describe-error.js';
 
 const METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
-const list = (text: string) =>
-  text
-    .split(/[,，]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** SLA policies: targets per priority, in minutes of the ticket group's business hours. */
 export function SlaPoliciesPage() {
@@ -31,8 +27,8 @@ export function SlaPoliciesPage() {
         if (value > 0) targets[priority] = { ...targets[priority], [metric]: value };
       }
     const name = String(data.get('name') ?? '').trim();
-    const tags = list(String(data.get('tags') ?? ''));
-    const channels = list(String(data.get('channels') ?? ''));
+    const tags = splitList(String(data.get('tags') ?? ''));
+    const channels = splitList(String(data.get('channels') ?? ''));
     try {
       await api.createSlaPolicy({ name, position: load.data?.policies.length ?? 0, enabled: true, warnBeforeMinutes: Number(data.get('warn') || 0), targets, match: { ...(tags.length ? { contactTags: tags } : {}), ...(channels.length ? { channelTypes: channels } : {}) } });
       setNotice(t('admin.slaAdded', { name }));

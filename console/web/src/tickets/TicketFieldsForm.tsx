@@ -3,6 +3,7 @@ import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketDetail, type TicketPatch
 import type { UserView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
+import { splitList } from '../lib/lists.js';
 import { useTeam } from './useTeam.js';
 
 interface FieldDef {
@@ -36,7 +37,7 @@ export function localInputValue(iso: string | null): string {
 export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { ticket: TicketDetail; statusName: (s: TicketStatus) => string; canEdit: boolean; onSave(patch: TicketPatch & { fields?: Record<string, unknown> }): void }) {
   const { t } = useI18n();
   const { client } = useApi();
-  const { agents, groups } = useTeam();
+  const { users, agents, groups } = useTeam();
   const [fields, setFields] = useState<FieldDef[]>([]);
   useEffect(() => {
     let current = true;
@@ -49,7 +50,7 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
   const key = ticket.updatedAt;
   const dueValue = localInputValue(ticket.dueAt);
   // A follower who is no longer active is still listed, so that saving does not drop them silently.
-  const followerChoices = [...agents, ...ticket.followers.filter((id) => !agents.some((a) => a.id === id)).map((id) => ({ id, name: id }) as UserView)];
+  const followerChoices = [...agents, ...ticket.followers.filter((id) => !agents.some((a) => a.id === id)).map((id) => users.find((u) => u.id === id) ?? ({ id, name: id } as UserView))];
 
   return (
     <form
@@ -70,10 +71,7 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
           priority: form.get('priority') as TicketPatch['priority'],
           ...(agents.length ? { assigneeId: assignee || null } : {}),
           ...(groups.length ? { groupId: group || null } : {}),
-          tags: String(form.get('tags') ?? '')
-            .split(/[,，]/)
-            .map((s) => s.trim())
-            .filter(Boolean),
+          tags: splitList(String(form.get('tags') ?? '')),
           ...(fields.length ? { fields: Object.fromEntries(fields.map((f) => [f.key, readField(form, f)])) } : {}),
         });
       }}

@@ -3,15 +3,11 @@ import { TICKET_FIELD_TYPES, TICKET_STATUSES, ticketsApi, type TicketFieldDef, t
 import { useApi } from '../app/api-context.js';
 import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
+import { splitList } from '../lib/lists.js';
 import { describeError } from '../pages/describe-error.js';
 
 type StatusNames = Partial<Record<TicketStatus, { en?: string; zh?: string }>>;
 
-const list = (text: string) =>
-  text
-    .split(/[,，\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** The company's ticket set-up: its own names for the statuses, and its custom ticket fields. */
 export function TicketSettingsPage() {
@@ -56,7 +52,7 @@ export function TicketSettingsPage() {
         key: String(data.get('key') ?? '').trim(),
         label,
         type,
-        options: type === 'dropdown' || type === 'multiselect' ? list(String(data.get('options') ?? '')) : [],
+        options: type === 'dropdown' || type === 'multiselect' ? splitList(String(data.get('options') ?? '')) : [],
         requiredOn: data.getAll('requiredOn').map(String) as TicketStatus[],
         position: fields.data?.fields.length ?? 0,
       });
@@ -77,7 +73,7 @@ export function TicketSettingsPage() {
     try {
       await api.updateField(field.id, {
         label,
-        ...(field.type === 'dropdown' || field.type === 'multiselect' ? { options: list(String(data.get('options') ?? '')) } : {}),
+        ...(field.type === 'dropdown' || field.type === 'multiselect' ? { options: splitList(String(data.get('options') ?? '')) } : {}),
         requiredOn: data.getAll('requiredOn').map(String) as TicketStatus[],
       });
       setNotice(t('ticketSettings.fieldSaved', { label }));
@@ -228,14 +224,7 @@ export function TicketSettingsPage() {
               <small>{t('ticketSettings.optionsHelp')}</small>
             </div>
           )}
-          <fieldset>
-            <legend>{t('ticketSettings.requiredOn')}</legend>
-            {TICKET_STATUSES.map((status) => (
-              <label key={status}>
-                <input type="checkbox" name="requiredOn" value={status} defaultChecked={editing.requiredOn.includes(status)} /> {t(`ticketStatus.${status}`)}
-              </label>
-            ))}
-          </fieldset>
+          <RequiredOn checked={editing.requiredOn} />
           {editError && (
             <p role="alert" className="error">
               {editError}
@@ -282,14 +271,7 @@ export function TicketSettingsPage() {
             <small>{t('ticketSettings.optionsHelp')}</small>
           </div>
         )}
-        <fieldset>
-          <legend>{t('ticketSettings.requiredOn')}</legend>
-          {TICKET_STATUSES.map((status) => (
-            <label key={status}>
-              <input type="checkbox" name="requiredOn" value={status} /> {t(`ticketStatus.${status}`)}
-            </label>
-          ))}
-        </fieldset>
+        <RequiredOn checked={[]} />
         {fieldError && (
           <p role="alert" className="error">
             {fieldError}
@@ -298,5 +280,20 @@ export function TicketSettingsPage() {
         <button type="submit">{t('ticketSettings.addField')}</button>
       </form>
     </>
+  );
+}
+
+/** The statuses in which a field must be filled, as check boxes named `requiredOn`. */
+function RequiredOn({ checked }: { checked: readonly TicketStatus[] }) {
+  const { t } = useI18n();
+  return (
+    <fieldset>
+      <legend>{t('ticketSettings.requiredOn')}</legend>
+      {TICKET_STATUSES.map((status) => (
+        <label key={status}>
+          <input type="checkbox" name="requiredOn" value={status} defaultChecked={checked.includes(status)} /> {t(`ticketStatus.${status}`)}
+        </label>
+      ))}
+    </fieldset>
   );
 }
