@@ -213,20 +213,26 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     ]);
   });
 
-  it('gives the same days in any zone from the daily rollups as from the hourly ones', async () => {
-    // Days of a zone with a whole-hour offset are cut from the UTC daily rows and the few hours
-    // that cross midnight; checked against summing every hourly row by the zone's date.
+  it('gives the same days and hours in any zone from the hourly totals as from every hourly row', async () => {
+    // An unfiltered series reads the hourly totals; a filtered one sums the hourly rows per UTC
+    // hour first. Both are checked against converting every hourly row to the zone's date.
     for (const timeZone of ['Asia/Shanghai', 'America/Bogota', 'Asia/Tokyo', 'Pacific/Honolulu', 'Asia/Kolkata']) {
       for (const range of [RANGE, { from: T(1, 7), to: T(6, 19) }]) {
-        const scope = { tenantId, ...range, timeZone };
-        const fast = await sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, 'day');
-        const { rows } = await sql<Record<string, unknown>>`
-          SELECT to_char(hour AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS key, ${sql.join(CONVERSATION_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::float8 AS ${sql.ref(c)}`))}
-            FROM report_conversations_hourly WHERE tenant_id = ${tenantId} AND hour >= ${range.from} AND hour < ${range.to} GROUP BY 1`.execute(db);
-        const nonZero = (entries: [string, Record<string, number>][]) => Object.fromEntries(entries.filter(([, v]) => Object.values(v).some((x) => x !== 0)).sort());
-        const slow = rows.map((r) => [String(r.key), Object.fromEntries(CONVERSATION_COLUMNS.map((c) => [c, Number(r[c])]))] as [string, Record<string, number>]);
-        expect(nonZero([...fast.entries()]), `${timeZone} ${range.from.toISOString()}`).toEqual(nonZero(slow));
-        expect(Object.keys(nonZero(slow)).length).toBeGreaterThan(0);
+        for (const tag of [undefined, 'vip']) {
+          for (const groupBy of ['day', 'hour'] as const) {
+            const scope = { tenantId, ...range, timeZone, ...(tag ? { tag } : {}) };
+            const fast = await sumRollup(db, 'report_conversations_hourly', CONVERSATION_COLUMNS, scope, groupBy);
+            const format = groupBy === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM-DD"T"HH24:00';
+            const { rows } = await sql<Record<string, unknown>>`
+              SELECT to_char(hour AT TIME ZONE ${timeZone}, ${format}) AS key, ${sql.join(CONVERSATION_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::float8 AS ${sql.ref(c)}`))}
+                FROM report_conversations_hourly WHERE tenant_id = ${tenantId} AND hour >= ${range.from} AND hour < ${range.to}
+                 AND (${tag ?? null}::text IS NULL OR tags @> ARRAY[${tag ?? ''}]::text[]) GROUP BY 1`.execute(db);
+            const nonZero = (entries: [string, Record<string, number>][]) => Object.fromEntries(entries.filter(([, v]) => Object.values(v).some((x) => x !== 0)).sort());
+            const slow = rows.map((r) => [String(r.key), Object.fromEntries(CONVERSATION_COLUMNS.map((c) => [c, Number(r[c])]))] as [string, Record<string, number>]);
+            expect(nonZero([...fast.entries()]), `${timeZone} ${groupBy} ${tag} ${range.from.toISOString()}`).toEqual(nonZero(slow));
+            expect(Object.keys(nonZero(slow)).length).toBeGreaterThan(0);
+          }
+        }
       }
     }
   });
@@ -234,6 +240,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
   it('rebuilds from the raw tables exactly the rollups the events kept', async () => {
     expect(incremental.report_conversations_hourly!.length).toBeGreaterThan(0);
     expect(incremental.report_conversations_daily!.length).toBeGreaterThan(0);
+    expect(incremental.report_conversations_totals!.length).toBeGreaterThan(0);
     await rebuildReports(db, { tenantId });
     expect(await snapshot(db, tenantId)).toEqual(incremental);
   });
@@ -242,7 +249,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
 async function snapshot(db: Db, tenantId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'] as const) {
-    for (const table of [`report_${name}_hourly`, `report_${name}_daily`]) {
+    for (const table of [`report_${name}_hourly`, `report_${name}_daily`, `report_${name}_totals`]) {
       const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE tenant_id = ${tenantId}`.execute(db);
       out[table] = rows.map((r) => JSON.stringify(r)).sort();
     }

@@ -47,12 +47,24 @@ function keyOf(groupBy: GroupBy, timeZone: string): RawBuilder<string> {
 const DAY_MS = 86_400_000;
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 
+/** Whether no filter of the scope narrows this rollup (a filter on a dimension it lacks does not). */
+function unfiltered(table: Table, scope: ReportScope): boolean {
+  const dims = DIMENSIONS[table];
+  return !(scope.channelId && dims.channel) && !(scope.groupId && dims.group) && !(scope.agentId && dims.agent) && !(scope.tag && dims.tag);
+}
+
 /**
- * Where the rows come from: whole UTC days from the daily table and only the hours at the range's
- * edges from the hourly one, unless the grouping needs hours (hours, or days of another zone).
+ * Where the rows come from: for an unfiltered series by day or hour, the hourly totals (one row an
+ * hour, every dimension summed away); otherwise whole UTC days from the daily table and only the
+ * hours at the range's edges from the hourly one, unless the grouping needs hours (hours, or days
+ * of another zone).
  */
 function source(table: Table, scope: ReportScope, groupBy: GroupBy): RawBuilder<unknown> {
   const hourly = sql.table(table);
+  if (unfiltered(table, scope) && (groupBy === 'day' || groupBy === 'hour')) {
+    const totals = sql.table(table.replace(/_hourly$/, '_totals'));
+    return sql`(SELECT * FROM ${totals} WHERE tenant_id = ${scope.tenantId} AND hour >= ${scope.from} AND hour < ${scope.to})`;
+  }
   const daily = sql.table(table.replace(/_hourly$/, '_daily'));
   const firstDay = Math.ceil(scope.from.getTime() / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(scope.to.getTime() / DAY_MS) * DAY_MS;

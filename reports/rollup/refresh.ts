@@ -66,6 +66,7 @@ export async function rebuildReports(db: Db, options: { tenantId?: string; chunk
     for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'] as const) {
       await sql`DELETE FROM ${sql.table(`report_${name}_hourly`)} WHERE tenant_id = ${id}`.execute(db);
       await sql`DELETE FROM ${sql.table(`report_${name}_daily`)} WHERE tenant_id = ${id}`.execute(db);
+      await sql`DELETE FROM ${sql.table(`report_${name}_totals`)} WHERE tenant_id = ${id}`.execute(db);
     }
     const range = await extent(db, id);
     if (!range) continue;
