@@ -24,6 +24,9 @@ export class ReportsConsumer {
   private pending = new Map<string, Set<number>>();
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  /** How long the last refresh took: the next waits at least twice that (see `schedule`). */
+  private lastFlushMs = 0;
 
   constructor(
     private readonly deps: { db: Db; bus: Bus; logger: Logger },
@@ -37,12 +40,16 @@ export class ReportsConsumer {
       singleActiveConsumer: true,
       retry: { attempts: 8, baseDelayMs: 500 },
     });
-    this.consumer = await this.deps.bus.consume(REPORTS_QUEUE, (delivery) => this.handle(delivery.json<EventEnvelope>()), { prefetch: 500 });
+    // Every event waits for the next refresh before it is acknowledged: the prefetch is how many
+    // one refresh can take in (an import brings three events per message).
+    this.consumer = await this.deps.bus.consume(REPORTS_QUEUE, (delivery) => this.handle(delivery.json<EventEnvelope>()), { prefetch: 5000 });
   }
 
   async stop(): Promise<void> {
     await this.consumer?.close();
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
     await this.flush();
   }
 
@@ -54,13 +61,31 @@ export class ReportsConsumer {
     if (!set) this.pending.set(envelope.tenantId, (set = new Set()));
     for (const h of hours) set.add(h);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
+    this.schedule();
     return done;
+  }
+
+  /**
+   * One refresh at a time, `flushMs` (200 ms) after the first event marked since the last, or
+   * twice as long as the last refresh took if that is longer: under a flood of events (a mailbox
+   * import) the hours are recomputed less often rather than taking the database's whole time.
+   */
+  private schedule(): void {
+    if (this.timer || this.flushing || this.waiters.length === 0) return;
+    const delay = Math.max(this.options.flushMs ?? 200, 2 * this.lastFlushMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const started = performance.now();
+      this.flushing = this.flush().finally(() => {
+        this.lastFlushMs = performance.now() - started;
+        this.flushing = undefined;
+        this.schedule();
+      });
+    }, delay);
   }
 
   /** Refreshes everything marked so far. */
   async flush(): Promise<void> {
-    this.timer = undefined;
     const pending = this.pending;
     const waiters = this.waiters;
     this.pending = new Map();
