@@ -71,6 +71,20 @@ for (const factory of contractFactories) {
       expect(seen[0]!.attempt).toBe(0);
     });
 
+    it('deletes a queue with what it holds; declared again, it starts empty', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], transient: true });
+      await bus.publish('events', `${key}.message.created`, { n: 1 }, { messageId: 'kept' });
+      await eventually(async () => (await bus.depth(queue)) === 1);
+      await bus.deleteQueue(queue);
+      await expect(bus.depth(queue)).rejects.toThrow();
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], transient: true });
+      expect(await bus.depth(queue)).toBe(0);
+      const seen = await collect(queue);
+      await bus.publish('events', `${key}.message.created`, { n: 2 }, { messageId: 'after' });
+      await eventually(() => seen.length === 1);
+      expect(seen.map((d) => d.messageId)).toEqual(['after']);
+    });
+
     it('routes by topic pattern: * is one word, # any number', async () => {
       const one = uniqueName('one');
       await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.*` }] });

@@ -89,6 +89,8 @@ export interface DeadLetter {
 export interface Bus {
   readonly kind: 'rabbitmq' | 'memory';
   declareQueue(definition: QueueDefinition): Promise<void>;
+  /** Deletes a queue with what it holds, and forgets it: it is not declared again on reconnecting. */
+  deleteQueue(name: string): Promise<void>;
   /** Resolves once the broker has taken responsibility for the message (publisher confirm). */
   publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options?: PublishOptions): Promise<void>;
   consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Consumer>;

@@ -24,18 +24,32 @@ export const CLOSE_SILENT = 4408;
 /**
  * Fans the `events` exchange out to this process's agent sockets. Each console process has its
  * own transient queue bound to every event, so any number of processes serve any agent; each
- * event goes only to the sockets whose user may see it. Heartbeats keep presence and re-check
- * that the user is still signed in with the same rights.
+ * event goes only to the sockets whose user may see it. The queue exists only while a socket is
+ * open here, and for the presence timeout after the last one closes (a page reload keeps it): a
+ * process no agent is connected to receives no events. A socket is told it is ready only once
+ * the queue is there, so every event after that reaches it. Heartbeats keep presence and
+ * re-check that the user is still signed in with the same rights.
  */
 export class RealtimeHub {
   readonly nodeId = randomUUID();
   readonly presence: Presence;
   private readonly connections = new Map<string, Set<AgentConnection>>();
   private consumer: Consumer | undefined;
+  /** Subscribing and unsubscribing, one after the other. */
+  private queueWork: Promise<void> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: Context) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly options: { idleUnsubscribeMs?: number } = {},
+  ) {
     this.presence = new Presence(ctx, this.nodeId, ctx.config.console.presenceTimeoutMs);
+  }
+
+  /** Whether this process receives events now (a socket is open, or was a moment ago). */
+  get subscribed(): boolean {
+    return this.consumer !== undefined;
   }
 
   get queueName(): string {
@@ -43,10 +57,6 @@ export class RealtimeHub {
   }
 
   async start(): Promise<void> {
-    await this.ctx.bus.declareQueue({ name: this.queueName, bindings: [{ exchange: 'events', pattern: '#' }], transient: true });
-    this.consumer = await this.ctx.bus.consume(this.queueName, async (delivery) => {
-        this.fanOut(delivery.json<EventEnvelope>());
-      }, { prefetch: 500 });
     const every = Math.max(250, Math.floor(this.ctx.config.console.presenceTimeoutMs / 3));
     this.sweeper = setInterval(() => void this.tick(), every);
     this.sweeper.unref();
@@ -54,7 +64,11 @@ export class RealtimeHub {
 
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await this.consumer?.close();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.serially(async () => {
+      await this.consumer?.close();
+      this.consumer = undefined;
+    });
     for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
     this.connections.clear();
   }
@@ -75,6 +89,15 @@ export class RealtimeHub {
     let set = this.connections.get(connection.tenantId);
     if (!set) this.connections.set(connection.tenantId, (set = new Set()));
     set.add(connection);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    await this.serially(async () => {
+      if (this.consumer) return;
+      await this.ctx.bus.declareQueue({ name: this.queueName, bindings: [{ exchange: 'events', pattern: '#' }], transient: true });
+      this.consumer = await this.ctx.bus.consume(this.queueName, async (delivery) => {
+        this.fanOut(delivery.json<EventEnvelope>());
+      }, { prefetch: 500 });
+    });
     if (await this.presence.connected({ id: connection.id, tenantId: connection.tenantId, userId: connection.principal.userId })) this.ctx.relay.poke();
   }
 
@@ -82,7 +105,30 @@ export class RealtimeHub {
     const set = this.connections.get(connection.tenantId);
     if (!set?.delete(connection)) return;
     if (set.size === 0) this.connections.delete(connection.tenantId);
+    if (this.connections.size === 0) this.unsubscribeWhenIdle();
     if (await this.presence.disconnected({ id: connection.id, tenantId: connection.tenantId, userId: connection.principal.userId })) this.ctx.relay.poke();
+  }
+
+  /** The last socket closed: the queue goes, unless another socket opens within the grace time. */
+  private unsubscribeWhenIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      void this.serially(async () => {
+        if (this.connections.size > 0 || !this.consumer) return;
+        const consumer = this.consumer;
+        this.consumer = undefined;
+        await consumer.close();
+        await this.ctx.bus.deleteQueue(this.queueName);
+      }).catch((error: unknown) => this.ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'realtime queue not removed'));
+    }, this.options.idleUnsubscribeMs ?? this.ctx.config.console.presenceTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.queueWork.then(task);
+    this.queueWork = run.catch(() => {});
+    return run;
   }
 
   /** A heartbeat from the client: refresh presence and the user's rights, or close if they are gone. */

@@ -53,6 +53,29 @@ describe('real-time feed over WebSocket', () => {
     expect(admin.events('message.created')[0].payload.message.parts).toEqual([{ type: 'text', text: 'to sales' }]);
   });
 
+  it('receives events only while an agent is connected to this process, and again when one returns', async () => {
+    const hub = tc.part.services.hub;
+    const conversationId = acme.conversations.supportAssigned.conversationId;
+    // The sockets of other tests are closed: after the grace time the queue is gone.
+    await eventually(() => !hub.subscribed, { timeoutMs: 5000 });
+    await expect(tc.ctx.bus.depth(hub.queueName)).rejects.toThrow();
+    await acme.clients.admin.post(`/api/conversations/${conversationId}/messages`, { clientId: 'rt-idle-1', text: 'while nobody watched' });
+
+    const admin = await open(acme.clients.admin);
+    expect(hub.subscribed).toBe(true);
+    await acme.clients.admin.post(`/api/conversations/${conversationId}/messages`, { clientId: 'rt-idle-2', text: 'while watched' });
+    await eventually(() => admin.events('message.created').length === 1);
+    admin.close();
+    await eventually(() => !hub.subscribed, { timeoutMs: 5000 });
+    await expect(tc.ctx.bus.depth(hub.queueName)).rejects.toThrow();
+
+    const again = await open(acme.clients.admin);
+    await acme.clients.admin.post(`/api/conversations/${conversationId}/messages`, { clientId: 'rt-idle-3', text: 'watched again' });
+    await eventually(() => again.events('message.created').length === 1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(again.events('message.created').map((e) => e.payload.message.parts)).toEqual([[{ type: 'text', text: 'watched again' }]]);
+  });
+
   it('carries typing to those who may see the conversation', async () => {
     const admin = await open(acme.clients.admin);
     const support = await open(acme.clients.supportAgent);

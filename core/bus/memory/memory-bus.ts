@@ -66,6 +66,13 @@ export class MemoryBus implements Bus {
     this.queues.set(definition.name, { definition, ready: [], dead: [], consumers: [], timers: new Set() });
   }
 
+  async deleteQueue(name: string): Promise<void> {
+    const queue = this.queues.get(name);
+    if (!queue) return;
+    for (const timer of queue.timers) clearTimeout(timer);
+    this.queues.delete(name);
+  }
+
   async publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options: PublishOptions = {}): Promise<void> {
     if (this.closed) throw new BusUnavailableError('bus is closed');
     const content = encodeBody(body);

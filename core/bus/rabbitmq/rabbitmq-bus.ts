@@ -137,6 +137,12 @@ export class RabbitMqBus implements Bus {
     await this.declareOn(this.publisher!, definition);
   }
 
+  async deleteQueue(name: string): Promise<void> {
+    this.queues.delete(name);
+    await this.whenReady();
+    await this.publisher!.deleteQueue(this.n(name));
+  }
+
   async publish(exchange: ExchangeName, routingKey: string, body: Buffer | object, options: PublishOptions = {}): Promise<void> {
     await this.send(this.n(exchange), routingKey, encodeBody(body), {
       persistent: true,

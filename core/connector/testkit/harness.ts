@@ -72,6 +72,7 @@ export async function openHarness(
   const bus: Bus = {
     kind: inner.kind,
     declareQueue: (definition) => inner.declareQueue(definition),
+    deleteQueue: (name) => inner.deleteQueue(name),
     publish: async (exchange, routingKey, body, options) => {
       await inner.publish(exchange, routingKey, body, options);
       if (exchange === 'inbound') published.push(JSON.parse(JSON.stringify(body)) as InboundEnvelope);
