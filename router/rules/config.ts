@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Database, Group } from '../../core/db/schema.js';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { BusinessCalendarTable, Database, Group, RouterSettingsTable, RoutingRuleTable } from '../../core/db/schema.js';
 import { isOpen, isValidTimeZone, type BusinessCalendar } from '../calendar/business-hours.js';
 import type { RoutingFacts } from './facts.js';
 import { ruleSchema, type RoutingRule } from './rule.js';
@@ -19,14 +19,26 @@ export interface RoutingConfig {
 
 export const DEFAULT_REOPEN_WINDOW_SECONDS = 86_400;
 
+/**
+ * Reads the configuration in one round trip: each table's rows come back as one JSON array (the
+ * rules in their order), and the few timestamps a group has are turned back into dates.
+ */
 export async function loadRoutingConfig(trx: Transaction<Database>, tenantId: string): Promise<RoutingConfig> {
-  const [ruleRows, calendarRows, holidayRows, groupRows, settings] = await Promise.all([
-    trx.selectFrom('routing_rules').selectAll().where('tenant_id', '=', tenantId).where('enabled', '=', true).orderBy('position').orderBy('created_at').execute(),
-    trx.selectFrom('business_calendars').selectAll().where('tenant_id', '=', tenantId).execute(),
-    trx.selectFrom('calendar_holidays').select(['calendar_id', 'day']).where('tenant_id', '=', tenantId).execute(),
-    trx.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).execute(),
-    trx.selectFrom('router_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst(),
-  ]);
+  const { rows } = await sql<{
+    rules: Selectable<RoutingRuleTable>[];
+    calendars: Selectable<BusinessCalendarTable>[];
+    holidays: { calendar_id: string; day: string }[];
+    groups: (Omit<Group, 'created_at'> & { created_at: string })[];
+    settings: Selectable<RouterSettingsTable> | null;
+  }>`
+    SELECT
+      (SELECT coalesce(json_agg(r ORDER BY r.position, r.created_at), '[]') FROM routing_rules r WHERE r.tenant_id = ${tenantId} AND r.enabled) AS rules,
+      (SELECT coalesce(json_agg(c), '[]') FROM business_calendars c WHERE c.tenant_id = ${tenantId}) AS calendars,
+      (SELECT coalesce(json_agg(json_build_object('calendar_id', h.calendar_id, 'day', h.day)), '[]') FROM calendar_holidays h WHERE h.tenant_id = ${tenantId}) AS holidays,
+      (SELECT coalesce(json_agg(g), '[]') FROM groups g WHERE g.tenant_id = ${tenantId}) AS groups,
+      (SELECT row_to_json(s) FROM router_settings s WHERE s.tenant_id = ${tenantId}) AS settings`.execute(trx);
+  const { rules: ruleRows, calendars: calendarRows, holidays: holidayRows, groups, settings } = rows[0]!;
+  const groupRows: Group[] = groups.map((g) => ({ ...g, created_at: new Date(g.created_at) }));
   const rules: RoutingRule[] = [];
   const invalidRules: RoutingConfig['invalidRules'] = [];
   for (const row of ruleRows) {
@@ -36,8 +48,7 @@ export async function loadRoutingConfig(trx: Transaction<Database>, tenantId: st
   }
   const holidays = new Map<string, Set<string>>();
   for (const h of holidayRows) {
-    const day = typeof h.day === 'string' ? h.day.slice(0, 10) : new Date(h.day as unknown as Date).toISOString().slice(0, 10);
-    (holidays.get(h.calendar_id) ?? holidays.set(h.calendar_id, new Set()).get(h.calendar_id)!).add(day);
+    (holidays.get(h.calendar_id) ?? holidays.set(h.calendar_id, new Set()).get(h.calendar_id)!).add(h.day.slice(0, 10));
   }
   const calendars = new Map<string, BusinessCalendar>();
   for (const c of calendarRows) {
