@@ -30,7 +30,7 @@ describe('web chat live feed', () => {
     const agent = await db.insertInto('roles').values({ tenant_id: harness.tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
     const user = await db.insertInto('users').values({ tenant_id: harness.tenantId, email: 'a@example.com', name: 'Zhao Li', password_hash: null, role_id: agent.id }).returning('id').executeTakeFirstOrThrow();
     snapshot = { id: '00000000-0000-4000-8000-00000000000a', channelId: harness.channel.id, contactId: contact.id, status: 'assigned', groupId: null, assigneeId: user.id, priority: 0 };
-    hub.add(harness.channel.id, visitorId, { send: (frame) => frames.push(frame) });
+    await hub.add(harness.channel.id, visitorId, { send: (frame) => frames.push(frame) });
   });
   afterAll(async () => {
     await hub.stop();
@@ -59,6 +59,31 @@ describe('web chat live feed', () => {
       { type: 'assigned', agent: 'Zhao Li' },
       { type: 'queue', position: 3 },
     ]);
+  });
+
+  it('subscribes a node only while a visitor is connected to it, and again when one returns', async () => {
+    const idle = new VisitorHub(harness.deps.db, harness.deps.logger, { idleMs: 50 });
+    await idle.start(bus);
+    try {
+      expect(idle.subscribed).toBe(false);
+      const seen: Record<string, unknown>[] = [];
+      const remove = await idle.add(harness.channel.id, visitorId, { send: (frame) => seen.push(frame) });
+      expect(idle.subscribed).toBe(true);
+      await publish('queue.position', { conversation: snapshot, position: 2 });
+      await eventually(() => seen.length === 1);
+      remove();
+      await eventually(() => !idle.subscribed);
+      await publish('queue.position', { conversation: snapshot, position: 1 });
+      const again: Record<string, unknown>[] = [];
+      await idle.add(harness.channel.id, visitorId, { send: (frame) => again.push(frame) });
+      await publish('conversation.resolved', { conversation: snapshot });
+      await eventually(() => again.length === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual([{ type: 'queue', position: 2 }]);
+      expect(again).toEqual([{ type: 'resolved' }]);
+    } finally {
+      await idle.stop();
+    }
   });
 
   it('classifies a bus that cannot take the reply as retryable', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Bus, Consumer } from '../../core/bus/bus.js';
+import type { Bus } from '../../core/bus/bus.js';
+import { OnDemandQueue } from '../../core/bus/on-demand-queue.js';
 import type { Db } from '../../core/db/database.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
@@ -14,44 +15,70 @@ export interface VisitorConnection {
 const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved'] as const;
 
 /**
- * The visitors connected to this gateway node, by channel and visitor. Every node subscribes to
- * the events it may have to forward (a private, transient queue), so a reply reaches the
- * visitor whichever node holds the socket.
+ * The visitors connected to this gateway node, by channel and visitor. While a visitor is
+ * connected here (and for a minute after the last leaves, as a visitor moving between pages
+ * reconnects), the node subscribes to the events it may have to forward (a private, transient
+ * queue), so a reply reaches the visitor whichever node holds the socket; a node without
+ * visitors receives none of them.
  */
 export class VisitorHub {
   private readonly connections = new Map<string, Set<VisitorConnection>>();
-  private consumer: Consumer | undefined;
+  private events: OnDemandQueue | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    private readonly options: { idleMs?: number } = {},
   ) {}
 
   async start(bus: Bus): Promise<void> {
-    const queue = `widget.${randomBytes(6).toString('hex')}`;
-    await bus.declareQueue({
-      name: queue,
-      transient: true,
-      bindings: [WIDGET_MESSAGE_KIND, ...FORWARDED].map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
-    });
-    // One at a time: a visitor sees typing on/off and assignment in the order they happened.
-    this.consumer = await bus.consume(queue, async (delivery) =>
-      delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()), { prefetch: 1 });
+    this.events = new OnDemandQueue(
+      bus,
+      {
+        name: `widget.${randomBytes(6).toString('hex')}`,
+        transient: true,
+        bindings: [WIDGET_MESSAGE_KIND, ...FORWARDED].map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
+      },
+      // One at a time: a visitor sees typing on/off and assignment in the order they happened.
+      async (delivery) =>
+        delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()),
+      { prefetch: 1, idleMs: this.options.idleMs ?? 60_000, logger: this.logger },
+    );
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.close();
+    await this.events?.stop();
   }
 
-  add(channelId: string, visitorId: string, connection: VisitorConnection): () => void {
+  /** Whether this node receives the events for visitors now. */
+  get subscribed(): boolean {
+    return this.events?.active ?? false;
+  }
+
+  /**
+   * Adds a visitor's connection; resolves once this node receives the visitor's events, with the
+   * function that removes the connection again.
+   */
+  async add(channelId: string, visitorId: string, connection: VisitorConnection): Promise<() => void> {
     const key = `${channelId}|${visitorId}`;
     let set = this.connections.get(key);
     if (!set) this.connections.set(key, (set = new Set()));
     set.add(connection);
-    return () => {
+    let removed = false;
+    const remove = () => {
+      if (removed) return;
+      removed = true;
       set.delete(connection);
       if (set.size === 0) this.connections.delete(key);
+      if (this.connections.size === 0) this.events?.release();
     };
+    try {
+      await this.events?.want();
+    } catch (error) {
+      remove();
+      throw error;
+    }
+    return remove;
   }
 
   push(channelId: string, visitorId: string, frame: Record<string, unknown>): void {

@@ -188,14 +188,25 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     upgradeWebSocket((c) => {
       const { ctx, visitor } = c.get('widget' as never) as { ctx: ChannelContext<WebConfig>; visitor: Visitor };
       let release: (() => void) | undefined;
+      let closed = false;
       let ping: NodeJS.Timeout | undefined;
       return {
         onOpen: (_event, ws) => {
-          release = hub.add(ctx.channel.id, visitor.externalId, { send: (frame) => ws.send(JSON.stringify(frame)) });
-          ws.send(JSON.stringify({ type: 'ready' }));
-          ping = setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), 25_000);
+          hub.add(ctx.channel.id, visitor.externalId, { send: (frame) => ws.send(JSON.stringify(frame)) }).then(
+            (remove) => {
+              if (closed) return remove();
+              release = remove;
+              ws.send(JSON.stringify({ type: 'ready' }));
+              ping = setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), 25_000);
+            },
+            (error: unknown) => {
+              runtime.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'visitor feed not opened');
+              ws.close(1011, 'try again');
+            },
+          );
         },
         onClose: () => {
+          closed = true;
           release?.();
           clearInterval(ping);
         },
@@ -209,7 +220,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     return streamSSE(c, async (stream) => {
       const frames: Record<string, unknown>[] = [];
       let wake: (() => void) | undefined;
-      const release = hub.add(ctx.channel.id, visitor.externalId, {
+      const release = await hub.add(ctx.channel.id, visitor.externalId, {
         send: (frame) => {
           frames.push(frame);
           wake?.();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WSContext } from 'hono/ws';
-import type { Consumer } from '../../../core/bus/bus.js';
+import { OnDemandQueue } from '../../../core/bus/on-demand-queue.js';
 import type { Context } from '../../../core/context.js';
 import { loadPrincipal, type Principal } from '../../../core/auth/permissions.js';
 import type { EventEnvelope } from '../../../core/outbox/outbox.js';
@@ -34,22 +34,24 @@ export class RealtimeHub {
   readonly nodeId = randomUUID();
   readonly presence: Presence;
   private readonly connections = new Map<string, Set<AgentConnection>>();
-  private consumer: Consumer | undefined;
-  /** Subscribing and unsubscribing, one after the other. */
-  private queueWork: Promise<void> = Promise.resolve();
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly events: OnDemandQueue;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly ctx: Context,
-    private readonly options: { idleUnsubscribeMs?: number } = {},
-  ) {
+  constructor(private readonly ctx: Context) {
     this.presence = new Presence(ctx, this.nodeId, ctx.config.console.presenceTimeoutMs);
+    this.events = new OnDemandQueue(
+      ctx.bus,
+      { name: this.queueName, bindings: [{ exchange: 'events', pattern: '#' }], transient: true },
+      async (delivery) => {
+        this.fanOut(delivery.json<EventEnvelope>());
+      },
+      { prefetch: 500, idleMs: ctx.config.console.presenceTimeoutMs, logger: ctx.logger },
+    );
   }
 
   /** Whether this process receives events now (a socket is open, or was a moment ago). */
   get subscribed(): boolean {
-    return this.consumer !== undefined;
+    return this.events.active;
   }
 
   get queueName(): string {
@@ -64,11 +66,7 @@ export class RealtimeHub {
 
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    await this.serially(async () => {
-      await this.consumer?.close();
-      this.consumer = undefined;
-    });
+    await this.events.stop();
     for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
     this.connections.clear();
   }
@@ -89,15 +87,7 @@ export class RealtimeHub {
     let set = this.connections.get(connection.tenantId);
     if (!set) this.connections.set(connection.tenantId, (set = new Set()));
     set.add(connection);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    await this.serially(async () => {
-      if (this.consumer) return;
-      await this.ctx.bus.declareQueue({ name: this.queueName, bindings: [{ exchange: 'events', pattern: '#' }], transient: true });
-      this.consumer = await this.ctx.bus.consume(this.queueName, async (delivery) => {
-        this.fanOut(delivery.json<EventEnvelope>());
-      }, { prefetch: 500 });
-    });
+    await this.events.want();
     if (await this.presence.connected({ id: connection.id, tenantId: connection.tenantId, userId: connection.principal.userId })) this.ctx.relay.poke();
   }
 
@@ -105,30 +95,8 @@ export class RealtimeHub {
     const set = this.connections.get(connection.tenantId);
     if (!set?.delete(connection)) return;
     if (set.size === 0) this.connections.delete(connection.tenantId);
-    if (this.connections.size === 0) this.unsubscribeWhenIdle();
+    if (this.connections.size === 0) this.events.release();
     if (await this.presence.disconnected({ id: connection.id, tenantId: connection.tenantId, userId: connection.principal.userId })) this.ctx.relay.poke();
-  }
-
-  /** The last socket closed: the queue goes, unless another socket opens within the grace time. */
-  private unsubscribeWhenIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      void this.serially(async () => {
-        if (this.connections.size > 0 || !this.consumer) return;
-        const consumer = this.consumer;
-        this.consumer = undefined;
-        await consumer.close();
-        await this.ctx.bus.deleteQueue(this.queueName);
-      }).catch((error: unknown) => this.ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'realtime queue not removed'));
-    }, this.options.idleUnsubscribeMs ?? this.ctx.config.console.presenceTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  private serially(task: () => Promise<void>): Promise<void> {
-    const run = this.queueWork.then(task);
-    this.queueWork = run.catch(() => {});
-    return run;
   }
 
   /** A heartbeat from the client: refresh presence and the user's rights, or close if they are gone. */
