@@ -14,6 +14,8 @@ export interface PublishOptions {
   /** Stable id of the message; consumers may dedupe on it. */
   messageId?: string;
   headers?: Headers;
+  /** Says a Buffer body is JSON text already (an object body always is). */
+  json?: boolean;
 }
 
 export interface Delivery {

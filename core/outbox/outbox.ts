@@ -143,7 +143,8 @@ export class OutboxRelay {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
-        .select(['id', 'tenant_id', 'exchange', 'routing_key', 'kind', 'payload', 'created_at'])
+        // The payload as the JSON text it is stored as: published as it is, not parsed and written again.
+        .select(['id', 'tenant_id', 'exchange', 'routing_key', 'kind', sql<string>`payload::text`.as('payload'), 'created_at'])
         .where('published_at', 'is', null)
         .orderBy('id')
         .limit(this.batchSize)
@@ -155,16 +156,11 @@ export class OutboxRelay {
         rows.map((row) => {
           const messageId = `outbox-${row.id}`;
           if (row.exchange !== 'events') {
-            return this.bus.publish(row.exchange, row.routing_key ?? '', row.payload, { messageId, headers: { kind: row.kind } });
+            return this.bus.publish(row.exchange, row.routing_key ?? '', Buffer.from(row.payload), { messageId, headers: { kind: row.kind }, json: true });
           }
-          const envelope: EventEnvelope = {
-            id: row.id,
-            tenantId: row.tenant_id,
-            kind: row.kind,
-            payload: row.payload,
-            at: new Date(row.created_at).toISOString(),
-          };
-          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), envelope, { messageId });
+          // An EventEnvelope, written around the stored payload text.
+          const envelope = `{"id":${JSON.stringify(row.id)},"tenantId":${JSON.stringify(row.tenant_id)},"kind":${JSON.stringify(row.kind)},"payload":${row.payload},"at":"${new Date(row.created_at).toISOString()}"}`;
+          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), Buffer.from(envelope), { messageId, json: true });
         }),
       );
       await trx

@@ -148,7 +148,7 @@ export class RabbitMqBus implements Bus {
       persistent: true,
       messageId: options.messageId,
       headers: options.headers,
-      contentType: Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
+      contentType: Buffer.isBuffer(body) && !options.json ? 'application/octet-stream' : 'application/json',
     });
   }
 
