@@ -27,6 +27,7 @@ export class ReportsConsumer {
   private flushing: Promise<void> | undefined;
   /** How long the last refresh took: the next waits at least twice that (see `schedule`). */
   private lastFlushMs = 0;
+  private stopped = false;
 
   constructor(
     private readonly deps: { db: Db; bus: Bus; logger: Logger },
@@ -47,6 +48,7 @@ export class ReportsConsumer {
 
   async stop(): Promise<void> {
     await this.consumer?.close();
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;
@@ -71,7 +73,7 @@ export class ReportsConsumer {
    * import) the hours are recomputed less often rather than taking the database's whole time.
    */
   private schedule(): void {
-    if (this.timer || this.flushing || this.waiters.length === 0) return;
+    if (this.stopped || this.timer || this.flushing || this.waiters.length === 0) return;
     const delay = Math.max(this.options.flushMs ?? 200, 2 * this.lastFlushMs);
     this.timer = setTimeout(() => {
       this.timer = undefined;
