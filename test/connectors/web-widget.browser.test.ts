@@ -96,6 +96,12 @@ describe('web chat widget in a real browser', () => {
     );
     expect(conversation!.assignee_id).toBe(agentId);
 
+    // The page had seen both messages (its cursor is past them): a reload still shows them.
+    const last = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation!.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await page.evaluate(
+      ({ key, cursor }) => localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) ?? '{}'), cursor })),
+      { key: `switchboard.chat.${channel.publicKey}`, cursor: String(last.id) },
+    );
     await page.reload();
     const log = page.locator('#switchboard-chat .log');
     await expect.poll(() => log.locator('.msg.in').count(), { timeout: 30_000 }).toBe(2);

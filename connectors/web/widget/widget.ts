@@ -131,8 +131,11 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   };
   document.addEventListener('visibilitychange', markRead);
 
-  const resync = async () => {
-    const history = await api.call<{ messages: ChatMessage[]; conversation: { status: string } | null }>(`/history${saved.cursor ? `?after=${saved.cursor}` : ''}`);
+  // A page that has just loaded shows nothing yet: it asks for the whole history. On a reconnect
+  // the page has what came before the cursor and asks only for what came after it.
+  const resync = async (whole = false) => {
+    const after = whole ? undefined : saved.cursor;
+    const history = await api.call<{ messages: ChatMessage[]; conversation: { status: string } | null }>(`/history${after ? `?after=${after}` : ''}`);
     for (const message of history.messages) show(message);
     if (history.conversation?.status === 'queued' && !status.textContent) status.textContent = 'Waiting for an agent…';
   };
@@ -306,7 +309,7 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
       await ensureSession(profile);
       if (settings.greeting) body.prepend(el('div', 'msg out', settings.greeting));
       panel.append(composer());
-      await resync();
+      await resync(true);
       connect();
     };
     if (settings.preChatFields.length && !saved.profiled && !saved.token) {
