@@ -104,7 +104,14 @@ export function ticketRoutes(): AnyRoute[] {
       summary: 'One ticket with its requester, followers, replies and notes, history and automation firings',
       access: { permission: 'tickets.view' },
       params: idParams,
-      handler: async ({ c, ctx, auth, params }) => c.json(await ticketDetail(ctx.database.db, await visibleTicket(ctx.database.db, auth.principal, params.id))),
+      // One snapshot for the whole page: a reply landing meanwhile shows with the status it set.
+      handler: async ({ c, ctx, auth, params }) =>
+        c.json(
+          await ctx.database.db
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .execute(async (trx) => ticketDetail(trx, await visibleTicket(trx, auth.principal, params.id))),
+        ),
     }),
     route({
       method: 'patch',
