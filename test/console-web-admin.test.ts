@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
 import { eventually } from './support/services.js';
 
@@ -74,9 +74,44 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await rules.getByRole('listitem', { name: 'Everything else' }).getByText('always → group Support').waitFor();
     expect(await rules.getByRole('listitem').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(['Refunds', 'Everything else']);
 
+    // The list's reload after the move answers late: after the rule is turned off, before the
+    // server has taken that change. What it read before the change must not turn the rule on again.
+    const signal = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const listRead = signal();
+    const turnedOff = signal();
+    const staleShown = signal();
+    const looked = signal();
+    let reads = 0;
+    const slowList = async (route: Route) => {
+      const method = route.request().method();
+      if (method === 'GET' && reads++ === 0) {
+        const response = await route.fetch();
+        listRead.resolve();
+        await turnedOff.promise;
+        await route.fulfill({ response });
+        staleShown.resolve();
+        return;
+      }
+      if (method === 'PATCH') await looked.promise;
+      await route.fallback();
+    };
+    await admin.route(/\/api\/routing-rules(\/[^/]+)?$/, slowList);
     await admin.getByRole('button', { name: 'Move Everything else up' }).click();
     await eventually(async () => (await rules.getByRole('listitem').first().getAttribute('aria-label')) === 'Everything else');
-    await rules.getByRole('listitem', { name: 'Refunds' }).getByRole('checkbox', { name: 'On' }).uncheck();
+    await listRead.promise;
+    const refundsOn = rules.getByRole('listitem', { name: 'Refunds' }).getByRole('checkbox', { name: 'On' });
+    await refundsOn.uncheck();
+    turnedOff.resolve();
+    await staleShown.promise;
+    await new Promise((r) => setTimeout(r, 300));
+    const afterStaleList = await refundsOn.isChecked();
+    looked.resolve();
+    expect(afterStaleList).toBe(false);
+    await admin.unroute(/\/api\/routing-rules(\/[^/]+)?$/, slowList);
     const db = server.process.ctx.database.db;
     await eventually(async () => {
       const rows = await db.selectFrom('routing_rules').select(['name', 'position', 'enabled']).orderBy('position').execute();

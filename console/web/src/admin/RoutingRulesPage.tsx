@@ -43,6 +43,7 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
       load.reload();
     } catch (caught) {
       setNotice(describe(caught));
+      load.reload();
     }
   };
   // The list moves at once; the reload after the server's answer confirms it.
