@@ -37,7 +37,6 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
     ]).execute();
 
     ({ page } = await newPage(browser));
-    page.setDefaultTimeout(20_000);
     await signIn(page, server, 'lists-co');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phone' }).click();
     await page.getByRole('region', { name: 'My phone' }).waitFor();
