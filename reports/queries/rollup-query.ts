@@ -47,21 +47,15 @@ function keyOf(groupBy: GroupBy, timeZone: string): RawBuilder<string> {
 const DAY_MS = 86_400_000;
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 
-/** Whether no filter of the scope narrows this rollup (a filter on a dimension it lacks does not). */
-function unfiltered(table: Table, scope: ReportScope): boolean {
-  const dims = DIMENSIONS[table];
-  return !(scope.channelId && dims.channel) && !(scope.groupId && dims.group) && !(scope.agentId && dims.agent) && !(scope.tag && dims.tag);
-}
-
 /**
  * Where the rows come from: for an unfiltered series by day or hour, the hourly totals (one row an
  * hour, every dimension summed away); otherwise whole UTC days from the daily table and only the
  * hours at the range's edges from the hourly one, unless the grouping needs hours (hours, or days
  * of another zone).
  */
-function source(table: Table, scope: ReportScope, groupBy: GroupBy): RawBuilder<unknown> {
+function source(table: Table, scope: ReportScope, groupBy: GroupBy, unfiltered: boolean): RawBuilder<unknown> {
   const hourly = sql.table(table);
-  if (unfiltered(table, scope) && (groupBy === 'day' || groupBy === 'hour')) {
+  if (unfiltered && (groupBy === 'day' || groupBy === 'hour')) {
     const totals = sql.table(table.replace(/_hourly$/, '_totals'));
     return sql`(SELECT * FROM ${totals} WHERE tenant_id = ${scope.tenantId} AND hour >= ${scope.from} AND hour < ${scope.to})`;
   }
@@ -93,6 +87,8 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
   }
   if (scope.agentId && dims.agent) where.push(sql`agent_id = ${scope.agentId}`);
   if (scope.tag && dims.tag) where.push(sql`tags @> ARRAY[${scope.tag}]::text[]`);
+  // Only the company narrows the rows: the hourly totals can stand for them.
+  const from = source(table, scope, groupBy, where.length === 1);
   const sums = sql.join(columns.map((c) => sql`coalesce(sum(${sql.ref(c)}), 0)::float8 AS ${sql.ref(c)}`));
   // A series by day or hour in a zone: the rows are first summed per UTC hour (every dimension
   // folded), and only those sums (at most 24 a day) are turned into the zone's days or hours,
@@ -100,10 +96,10 @@ export async function sumRollup<C extends string>(db: Db, table: Table, columns:
   const inZone = groupBy === 'day' || groupBy === 'hour';
   const rowsOf = inZone
     ? sql`(SELECT hour, ${sql.join(columns.map((c) => sql`sum(${sql.ref(c)}) AS ${sql.ref(c)}`))}
-             FROM ${source(table, scope, groupBy)} AS r
+             FROM ${from} AS r
             WHERE ${sql.join(where, sql` AND `)}
             GROUP BY hour) AS h`
-    : sql`${source(table, scope, groupBy)} AS r WHERE ${sql.join(where, sql` AND `)}`;
+    : sql`${from} AS r WHERE ${sql.join(where, sql` AND `)}`;
   const { rows } = await sql<Record<string, unknown>>`
     SELECT ${keyOf(groupBy, scope.timeZone)} AS key, ${sums}
       FROM ${rowsOf}

@@ -18,10 +18,7 @@ export const ROLLUPS = {
 
 export const dayOf = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
 
-/**
- * Recomputes the daily sums of the UTC days [from, to) from the hourly rollups, and the hourly
- * totals (every dimension summed away) of the same hours.
- */
+/** Recomputes the daily sums of the UTC days [from, to) from the hourly rollups. */
 export async function rollUpDays(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
   for (const [name, { dims, sums }] of Object.entries(ROLLUPS)) {
     const daily = sql.table(`report_${name}_daily`);
@@ -34,12 +31,18 @@ export async function rollUpDays(trx: ReportTrx, tenantId: string, from: Date, t
       SELECT tenant_id, date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${dimList}, ${sumList}
         FROM ${hourly} WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}
        GROUP BY 1, 2, ${sql.join(dims.map((_, i) => sql.raw(String(i + 3))))}`.execute(trx);
+  }
+}
+
+/** Recomputes the hourly totals (every dimension summed away) of the hours [from, to). */
+export async function rollUpTotals(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
+  for (const [name, { sums }] of Object.entries(ROLLUPS)) {
     const totals = sql.table(`report_${name}_totals`);
     await sql`DELETE FROM ${totals} WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}`.execute(trx);
     await sql`
       INSERT INTO ${totals} (tenant_id, hour, ${sql.join(sums.map((c) => sql.ref(c)))})
-      SELECT tenant_id, hour, ${sumList}
-        FROM ${hourly} WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}
+      SELECT tenant_id, hour, ${sql.join(sums.map((c) => sql`sum(${sql.ref(c)})`))}
+        FROM ${sql.table(`report_${name}_hourly`)} WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}
        GROUP BY 1, 2`.execute(trx);
   }
 }

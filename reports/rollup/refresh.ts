@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
-import { DAY_MS, dayOf, rollUpDays } from './daily.js';
+import { DAY_MS, dayOf, rollUpDays, rollUpTotals } from './daily.js';
 import { rollUpAgentStates, rollUpCalls, rollUpCsat, rollUpMessages, rollUpTickets } from './tables.js';
 
 /**
@@ -23,6 +23,7 @@ export async function refreshRange(db: Db, tenantId: string, from: Date, to: Dat
       await rollUpCalls(trx, tenantId, start, end);
       await rollUpCsat(trx, tenantId, start, end);
       await rollUpTickets(trx, tenantId, start, end);
+      await rollUpTotals(trx, tenantId, start, end);
       await rollUpDays(trx, tenantId, new Date(dayOf(start.getTime())), new Date(dayOf(end.getTime() - 1) + DAY_MS));
     });
 }
