@@ -4,6 +4,7 @@ import { Hono, type Context as HonoContext } from 'hono';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import { ZodError, z } from 'zod';
+import { fileAnswer } from '../../core/attachments/serve.js';
 import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
 import { updateMessageStatus } from '../../core/connector/status.js';
@@ -126,13 +127,8 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const { row, bytes } = await readAttachment(ctx, visitor.externalId, z.uuid().parse(c.req.param('id')));
-    const inline = row.mime_type.startsWith('image/');
-    return c.body(new Uint8Array(bytes), 200, {
-      'content-type': row.mime_type,
-      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(row.name)}"`,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, max-age=3600',
-    });
+    // Customers' sites show these images: any origin may embed them; the visitor's token guards them.
+    return fileAnswer(bytes, { name: row.name, embedders: 'cross-origin', cacheControl: 'private, max-age=3600' });
   });
 
   app.get('/:key/history', async (c) => {
