@@ -48,6 +48,17 @@ describe('the one answer with a stored file', () => {
     }
   });
 
+  it('labels an office document by what it is (its type only mentions XML), as a download', async () => {
+    // A .docx as the sniffer reads it: a zip whose [Content_Types].xml names a Word document.
+    const docx = Buffer.from(
+      'UEsDBBQAAAAAAAAAAAAAAAAAeQAAAHkAAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbDxUeXBlcz48T3ZlcnJpZGUgQ29udGVudFR5cGU9ImFwcGxpY2F0aW9uL3ZuZC5vcGVueG1sZm9ybWF0cy1vZmZpY2Vkb2N1bWVudC53b3JkcHJvY2Vzc2luZ21sLmRvY3VtZW50Lm1haW4reG1sIi8+PC9UeXBlcz4=',
+      'base64',
+    );
+    const answer = await fileAnswer(docx, { ...options, name: 'report.docx' });
+    expect(answer.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename="report.docx"/);
+  });
+
   it('keeps a Chinese name whole for browsers that read filename*, and ASCII for the rest', () => {
     expect(contentDisposition('收据 (2).pdf')).toBe(`attachment; filename="__ (2).pdf"; filename*=UTF-8''%E6%94%B6%E6%8D%AE%20%282%29.pdf`);
     expect(contentDisposition('a"b\\c.txt', 'inline')).toBe(`inline; filename="a_b_c.txt"; filename*=UTF-8''a%22b%5Cc.txt`);

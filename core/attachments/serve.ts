@@ -30,7 +30,7 @@ const INLINE_TYPES = new Set([
  * Types the sniffer can name that a browser would parse as a document or as text: XML (an SVG
  * with a prolog is sniffed as XML), calendars, vCards, subtitles. They are sent as plain bytes.
  */
-const DOCUMENT_TYPE = /^text\/|xml|html|script|shockwave/;
+const DOCUMENT_TYPE = /^text\/|[/+]xml\b|html|script|shockwave/;
 
 /** As much of the head as the sniffer reads. */
 const SAMPLE_BYTES = 4100;
@@ -88,8 +88,13 @@ function nameWithExtension(name: string, type: FileTypeResult | undefined): stri
   return type && !/\.[a-z0-9]{1,8}$/i.test(name) ? `${name}.${type.ext}` : name;
 }
 
+/** What the bytes are; a file the sniffer chokes on is simply unknown, so it goes as plain bytes. */
 async function sniff(bytes: Uint8Array): Promise<FileTypeResult | undefined> {
-  return fileTypeFromBuffer(bytes);
+  try {
+    return await fileTypeFromBuffer(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the head of a stream to sniff it, then gives the whole stream back, head first. */
