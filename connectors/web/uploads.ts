@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { UnsupportedFileError } from '../../core/attachments/store.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
@@ -43,14 +44,36 @@ export async function ownedAttachments(ctx: ChannelContext<WebConfig>, owner: st
   return rows.map((r) => ({ id: r.id, name: r.name, mimeType: r.mime_type, size: Number(r.size) }));
 }
 
-/** A file the visitor may see: one they uploaded, or one an agent sent on this channel. */
+/**
+ * A file the visitor may see: one they uploaded, or one carried by a message (not an internal
+ * note) of their own conversations on this channel. Another visitor's files, and an agent's files
+ * sent to someone else or not sent yet, are "not found".
+ */
 export async function readAttachment(ctx: ChannelContext<WebConfig>, owner: string, id: string) {
   const row = await ctx.db
     .selectFrom('attachments')
-    .selectAll()
+    .select(['id', 'name', 'storage_path'])
+    .where('tenant_id', '=', ctx.channel.tenantId)
     .where('channel_id', '=', ctx.channel.id)
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('owner', '=', owner), eb('owner', 'like', 'agent:%')]))
+    .where((eb) =>
+      eb.or([
+        eb('owner', '=', owner),
+        eb.exists(
+          eb
+            .selectFrom('messages as m')
+            .innerJoin('conversations as co', (j) => j.onRef('co.id', '=', 'm.conversation_id').onRef('co.tenant_id', '=', 'm.tenant_id'))
+            .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'co.contact_id').onRef('ci.channel_id', '=', 'co.channel_id'))
+            .select(sql`1`.as('one'))
+            .where('m.tenant_id', '=', ctx.channel.tenantId)
+            .where('ci.channel_id', '=', ctx.channel.id)
+            .where('ci.external_id', '=', owner)
+            .where('m.private', '=', false)
+            // The expression of the index messages_attachment_ids (migrations/0010_web.ts).
+            .where(sql<boolean>`jsonb_path_query_array(m.content, '$[*].attachmentId') @> ${JSON.stringify([id])}::jsonb`),
+        ),
+      ]),
+    )
     .executeTakeFirst();
   if (!row) throw new NotFoundError('attachment');
   return { row, bytes: await readFile(join(ctx.dataDir, row.storage_path)) };

@@ -4,13 +4,16 @@ import { Hono, type Context as HonoContext } from 'hono';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import { ZodError, z } from 'zod';
+import { fileAnswer } from '../../core/attachments/serve.js';
 import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
 import { updateMessageStatus } from '../../core/connector/status.js';
+import type { Db } from '../../core/db/database.js';
 import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
+import { slugOfHost } from '../../core/tenancy/host.js';
 import { widgetBundle } from './bundle.js';
 import type { WebConfig } from './connector.js';
 import { agentsOnline, openConversation, visitorHistory } from './conversation.js';
@@ -50,6 +53,10 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
   const channel = async (c: HonoContext): Promise<ChannelContext<WebConfig>> => {
     const ctx = await runtime.channelByPublicKey(c.req.param('key') ?? '');
     if (ctx?.channel.type !== 'web') throw new NotFoundError('chat');
+    // Under a company's own host only that company's chats answer: another company's files would
+    // otherwise be served on its origin.
+    const hostSlug = slugOfHost(c.req.header('host'), runtime.config.baseHost);
+    if (hostSlug !== undefined && !(await isCompany(runtime.db, ctx.channel.tenantId, hostSlug))) throw new NotFoundError('chat');
     const origin = c.req.header('origin');
     const allowed = (ctx.config as WebConfig).allowedOrigins;
     if (origin && allowed.length > 0 && !allowed.some((a) => new URL(a).origin === origin)) throw new ForbiddenError('this site may not embed the chat');
@@ -126,13 +133,8 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const { row, bytes } = await readAttachment(ctx, visitor.externalId, z.uuid().parse(c.req.param('id')));
-    const inline = row.mime_type.startsWith('image/');
-    return c.body(new Uint8Array(bytes), 200, {
-      'content-type': row.mime_type,
-      'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(row.name)}"`,
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'private, max-age=3600',
-    });
+    // Customers' sites show these images: any origin may embed them; the visitor's token guards them.
+    return fileAnswer(bytes, { name: row.name, embedders: 'cross-origin', cacheControl: 'private, max-age=3600' });
   });
 
   app.get('/:key/history', async (c) => {
@@ -245,6 +247,11 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   app.notFound((c) => c.json({ error: 'not_found', message: 'no such route' }, 404));
   return app;
+}
+
+async function isCompany(db: Db, tenantId: string, slug: string): Promise<boolean> {
+  const row = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).where('slug', '=', slug).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Browsers get the same status codes as providers do: 4xx for what the visitor must change, 503 to retry. */

@@ -1,6 +1,7 @@
 import type { Context as HonoContext } from 'hono';
 import type { Config } from '../../core/config/config.js';
 import type { Db } from '../../core/db/database.js';
+import { slugOfHost } from '../../core/tenancy/host.js';
 
 export interface TenantRef {
   id: string;
@@ -20,14 +21,8 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export function requestedSlug(c: HonoContext, baseHost: string | undefined): string | undefined {
   const fromPath = c.req.param('tenant');
   if (fromPath) return fromPath.toLowerCase();
-  if (baseHost) {
-    const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
-    const suffix = `.${baseHost.toLowerCase().replace(/:\d+$/, '')}`;
-    if (host.endsWith(suffix)) {
-      const label = host.slice(0, -suffix.length);
-      if (label && !label.includes('.') && label !== 'www') return label;
-    }
-  }
+  const fromHost = slugOfHost(c.req.header('host'), baseHost);
+  if (fromHost) return fromHost;
   return c.req.header(TENANT_HEADER)?.trim().toLowerCase() || undefined;
 }
 

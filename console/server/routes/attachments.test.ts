@@ -26,7 +26,7 @@ describe('agents’ attachments: upload for a reply, download of what the agent 
     expect(mine.status).toBe(200);
     expect(mine.bytes.equals(PNG)).toBe(true);
     expect(mine.headers.get('content-type')).toBe('image/png');
-    expect(mine.headers.get('content-disposition')).toBe(`attachment; filename="__ receipt.png"; filename*=UTF-8''%E6%94%B6%E6%8D%AE%20receipt.png`);
+    expect(mine.headers.get('content-disposition')).toBe(`inline; filename="__ receipt.png"; filename*=UTF-8''%E6%94%B6%E6%8D%AE%20receipt.png`);
     expect(mine.headers.get('x-content-type-options')).toBe('nosniff');
     // Not in any message yet: a colleague who sees the conversation cannot read it.
     expect((await acme.clients.salesAgent.download(`/api/attachments/${up.body.id}`)).status).toBe(404);

@@ -13,7 +13,7 @@ import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import type { ContactImports } from '../crm/contact-import.js';
 import { inertCell } from '../crm/csv-columns.js';
-import { contentDisposition } from './attachments.js';
+import { contentDisposition } from '../../../core/attachments/serve.js';
 
 /** The largest CSV file accepted (100,000 contacts take about 15 MB). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;

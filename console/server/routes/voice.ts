@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { fileAnswer } from '../../../core/attachments/serve.js';
 import { can } from '../../../core/auth/permissions.js';
 import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
@@ -291,10 +292,8 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
         const loaded = await loadChannelContext(await connectorDeps(), { id: call.channel_id });
         if (!loaded?.connector.voice) throw new NotFoundError('recording');
         const upstream = await loaded.connector.voice.recording(call.recording_ref, loaded.ctx);
-        return new Response(upstream.body, {
-          status: 200,
-          headers: { 'content-type': upstream.headers.get('content-type') ?? 'audio/wav', 'cache-control': 'private, no-store' },
-        });
+        // The platform's own content type is not believed: it is a server the company configured.
+        return fileAnswer(upstream.body ?? new Uint8Array(), { name: `recording-${call.id}`, embedders: 'same-origin', cacheControl: 'private, no-store' });
       },
     }),
     route({
