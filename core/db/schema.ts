@@ -307,12 +307,12 @@ export interface UserTokenTable {
   used_at: NullableTimestamp;
 }
 
-export interface SignInFailureTable {
-  id: BigId;
-  tenant_id: string;
-  email: string;
-  ip: string;
-  created_at: Timestamp;
+/** One row per account-and-address pair (`pair:…`) and per address (`ip:…`): see auth/throttle.ts. */
+export interface SignInDelayTable {
+  key: string;
+  failures: number;
+  retry_at: Date;
+  last_at: Date;
 }
 
 export interface SsoSettingsTable {
@@ -676,7 +676,7 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   user_tokens: UserTokenTable;
-  sign_in_failures: SignInFailureTable;
+  sign_in_delays: SignInDelayTable;
   sso_settings: SsoSettingsTable;
   sso_used_tokens: SsoUsedTokenTable;
   audit_log: AuditLogTable;
