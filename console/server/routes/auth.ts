@@ -7,6 +7,7 @@ import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
 import { clearSessionCookie, createSession, deleteSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
 import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignInAttempt } from '../auth/throttle.js';
+import { openChallenge, twoFactorState } from '../auth/two-factor.js';
 import { consumeUserToken, issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
 import { tenantBaseUrl } from '../tenancy.js';
@@ -107,7 +108,8 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'post',
       path: '/session',
       tag: 'account',
-      summary: 'Sign in with e-mail and password (failures from one address slow that address down)',
+      summary:
+        'Sign in with e-mail and password (failures from one address slow that address down). With two-factor sign-in on (or required) it answers {twoFactor, challenge} for the next step instead of a session',
       body: z.object({ email, password: z.string().min(1).max(200) }),
       example: { email: 'nobody@example.com', password: 'not the password' },
       handler: async ({ c, ctx, tenant, body }) => {
@@ -126,6 +128,12 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           throw new UnauthorizedError('wrong e-mail or password');
         }
         await releaseSignInAttempt(db, attempt);
+        // Single sign-on never comes here: a company's identity provider asks for its own second factor.
+        const twoFactor = await twoFactorState(db, tenant.id, user.id);
+        if (twoFactor.enabled || twoFactor.required) {
+          const next = twoFactor.enabled ? 'code' : 'enrol';
+          return c.json({ twoFactor: next, challenge: await openChallenge(db, { tenantId: tenant.id, userId: user.id, kind: next }) });
+        }
         const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
         return c.json(await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
@@ -144,6 +152,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           tenant,
           permissions: [...auth.principal.permissions].sort(),
           via: auth.via,
+          twoFactor: await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId),
         }),
     }),
 

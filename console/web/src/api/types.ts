@@ -11,6 +11,8 @@ export interface UserView {
   agentStatus: AgentStatus;
   /** How many chats, e-mails and calls the agent takes at once. */
   capacity?: { chat?: number; email?: number; voice?: number };
+  /** Whether the user signs in with a second step (TOTP). */
+  twoFactor?: boolean;
   createdAt: string;
 }
 
