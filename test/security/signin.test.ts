@@ -28,6 +28,22 @@ describe('sign-in under attack', () => {
     expect(Number(answers.find((a) => a.status === 429)!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('doubles the wait with each failure past the free ones, instead of a fixed lock', async () => {
+    const guesser = tc.client('acme');
+    guesser.ip = '198.51.100.33';
+    for (let i = 0; i < 5; i++) expect((await guesser.signIn('nobody@acme.example', `guess ${i}`)).status).toBe(401);
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const refused = await guesser.signIn('nobody@acme.example', 'another guess');
+      expect(refused.status).toBe(429);
+      waits.push(Number(refused.headers.get('retry-after')));
+      // Let the wait pass, as a patient guesser would, and guess again.
+      await tc.ctx.database.db.updateTable('sign_in_delays').set({ retry_at: new Date(Date.now() - 1000) }).where('key', 'like', '%198.51.100.33').execute();
+      expect((await guesser.signIn('nobody@acme.example', `late guess ${round}`)).status).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4]);
+  });
+
   it("does not let a stranger's failures from another address stop the owner signing in", async () => {
     const stranger = tc.client('acme');
     stranger.ip = '198.51.100.66';
