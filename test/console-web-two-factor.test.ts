@@ -7,7 +7,7 @@ import { ADMIN_PASSWORD, browserAvailable, launchBrowser, newPage, pageProblems,
 const codeAt = (secret: string, steps = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
 
 /** The key the setup shows as text, without the spaces that group it. */
-const shownSecret = async (page: Page) => (await page.locator('.two-factor-secret').innerText()).replace(/\s+/g, '');
+const shownSecret = async (page: Page) => ((await page.locator('.two-factor-secret').textContent()) ?? '').replace(/\s+/g, '');
 
 describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => {
   let server: TestServer;
@@ -40,6 +40,11 @@ describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => 
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByText('On. 10 recovery codes left.').waitFor();
     await screenshot(page, 'console-web-two-factor-profile-on');
+    // Admins see who has it, and can reset it for someone who lost their phone.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('button', { name: 'Reset two-factor' }).waitFor();
+    await screenshot(page, 'console-web-two-factor-agents');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('E-mail').fill('ada@example.com');
