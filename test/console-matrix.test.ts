@@ -77,7 +77,7 @@ describe('every route × every role × two companies', () => {
   }
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     worlds.push(await world('acme'), await world('globex'));
   }, 120_000);
   afterAll(() => tc.stop());

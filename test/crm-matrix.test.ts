@@ -26,7 +26,7 @@ describe('customer records and search × every role × two companies', () => {
   const noteOf = (company: Company, key: Key) => `${company.slug} ${key} contactnote`;
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     for (const slug of ['acme', 'globex']) {
       const company = await buildCompany(tc, slug);
       for (const key of KEYS) {

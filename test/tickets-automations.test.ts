@@ -15,7 +15,7 @@ describe('ticket automations', () => {
   const admin = { type: 'user' as const, id: '' };
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'auto');
     admin.id = co.users.admin;
     timers = new TicketTimers(db(), { clock: () => new Date(0) });

@@ -7,7 +7,7 @@ describe('managing tickets', () => {
   let co: Company;
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'tixm');
   }, 60_000);
   afterAll(async () => {

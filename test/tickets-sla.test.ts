@@ -17,7 +17,7 @@ describe('SLA policies', () => {
   const db = () => tc.ctx.database.db;
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'sla');
     // Support works 09:00–18:00 Shanghai time, Monday to Friday.
     const calendar = await co.clients.admin.post('/api/business-hours', {

@@ -12,7 +12,7 @@ describe('tickets', () => {
   const db = () => tc.ctx.database.db;
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'tix');
     other = await buildCompany(tc, 'tix-other');
     mail = await emailChannel(db(), co.tenantId);

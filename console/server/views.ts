@@ -11,6 +11,8 @@ export interface UserView {
   agentStatus: 'online' | 'busy' | 'away' | 'offline';
   /** How many conversations of each kind the agent takes at once. */
   capacity: Capacity;
+  /** Whether the user signs in with a second step (TOTP); admins see it to reset a lost phone. */
+  twoFactor: boolean;
   createdAt: string;
 }
 
@@ -38,6 +40,18 @@ export async function userViews(db: Db, tenantId: string, filter: { ids?: string
       users.map((u) => u.id),
     )
     .execute();
+  const secured = await db
+    .selectFrom('user_two_factor')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('enabled_at', 'is not', null)
+    .where(
+      'user_id',
+      'in',
+      users.map((u) => u.id),
+    )
+    .execute();
+  const withTwoFactor = new Set(secured.map((r) => r.user_id));
   return users.map((u) => ({
     id: u.id,
     email: u.email,
@@ -47,6 +61,7 @@ export async function userViews(db: Db, tenantId: string, filter: { ids?: string
     accountStatus: u.account_status,
     agentStatus: u.agent_status,
     capacity: u.capacity,
+    twoFactor: withTwoFactor.has(u.id),
     createdAt: new Date(u.created_at).toISOString(),
   }));
 }

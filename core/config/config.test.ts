@@ -51,6 +51,16 @@ describe('configuration', () => {
     expect(message).not.toContain('short');
   });
 
+  it('reads TRUST_PROXY as a number of proxies and refuses the renamed sign-in variables by name', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).console.trustProxyHops).toBe(0);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'true' }).console.trustProxyHops).toBe(1);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: '2' }).console.trustProxyHops).toBe(2);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SIGN_IN_MAX_FAILURES: '5' })).toThrow(/SIGN_IN_MAX_FAILURES: is no longer read; see SIGN_IN_FREE_FAILURES/);
+    const config = loadConfig({ DATA_DIR: dataDir(), SESSION_TTL_HOURS: '12' });
+    expect(config.console.sessionMaxMs).toBe(7 * 24 * 3_600_000);
+  });
+
   it('requires a shared SECRET_KEY when the database is shared', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/sb' })).toThrow(/SECRET_KEY: is required/);
   });

@@ -48,6 +48,29 @@ const optionalNonEmpty = <T extends z.ZodTypeAny>(schema: T) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/**
+ * How many reverse proxies stand in front and append to X-Forwarded-For: `false` (none, the
+ * default), `true` (one) or a count. Only the hops those proxies added are believed.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((value, context) => {
+    const v = value.trim().toLowerCase();
+    if (['', 'false', 'no', 'off', '0'].includes(v)) return 0;
+    if (['true', 'yes', 'on'].includes(v)) return 1;
+    if (/^[1-9]$/.test(v)) return Number(v);
+    context.addIssue({ code: 'custom', message: 'must be true, false or the number of proxies in front (1 to 9)' });
+    return z.NEVER;
+  });
+
+/** Variables that were renamed: naming the old one stops the start instead of being ignored. */
+const RENAMED: Record<string, string> = {
+  SIGN_IN_MAX_FAILURES: 'SIGN_IN_FREE_FAILURES',
+  SIGN_IN_MAX_FAILURES_PER_IP: 'SIGN_IN_FREE_FAILURES_PER_IP',
+  SIGN_IN_WINDOW_MINUTES: 'SIGN_IN_FORGET_MINUTES',
+};
+
 /** The environment, as the one schema reads it. Every variable is documented in docs/configuration.md. */
 export const environmentSchema = z.object({
   PORT: port.default(3000),
@@ -69,11 +92,13 @@ export const environmentSchema = z.object({
   BUS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   SMTP_URL: optionalNonEmpty(url(['smtp:', 'smtps:'])),
   SMTP_FROM: optionalNonEmpty(z.string().min(3)),
-  TRUST_PROXY: z.stringbool().default(false),
+  TRUST_PROXY: trustProxy,
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
-  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
-  SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  SIGN_IN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_FREE_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  SIGN_IN_FORGET_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(60),
   SIGNUP: z.enum(['first', 'open', 'closed']).default('first'),
   PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
   CONNECTORS: z
@@ -102,11 +127,18 @@ export interface Config {
   smtp: { url: string; from: string } | { outboxDir: string; from: string };
   connectorPackages: string[];
   console: {
-    /** Take the client's address from X-Forwarded-For (behind a reverse proxy only). */
-    trustProxy: boolean;
+    /** Reverse proxies in front whose X-Forwarded-For hops are believed (0: use the socket's address). */
+    trustProxyHops: number;
+    /** A session unused this long ends. */
     sessionTtlMs: number;
-    /** Failed sign-ins allowed per account and per client address within the window. */
-    signIn: { maxFailures: number; maxFailuresPerIp: number; windowMs: number };
+    /** A session this old ends however busy it is. */
+    sessionMaxMs: number;
+    /**
+     * Failed sign-ins from one address for one account (and from one address over all accounts)
+     * that go by without delay; each further one doubles the wait, up to `maxDelayMs`. A quiet
+     * spell of `forgetMs` starts the count over.
+     */
+    signIn: { freeFailures: number; freeFailuresPerIp: number; maxDelayMs: number; forgetMs: number };
     /** A console WebSocket without a heartbeat for this long counts as gone. */
     presenceTimeoutMs: number;
     /**
@@ -152,6 +184,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       })),
     );
   }
+  const renamed = Object.keys(RENAMED).filter((name) => env[name] !== undefined && env[name] !== '');
+  if (renamed.length > 0) {
+    throw new ConfigError(renamed.map((name) => ({ variable: name, reason: `is no longer read; see ${RENAMED[name]} in docs/configuration.md` })));
+  }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   if (e.DATABASE_URL && !e.SECRET_KEY) {
@@ -179,12 +215,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
     connectorPackages: e.CONNECTORS,
     console: {
-      trustProxy: e.TRUST_PROXY,
+      trustProxyHops: e.TRUST_PROXY,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+      sessionMaxMs: Math.max(e.SESSION_MAX_HOURS, e.SESSION_TTL_HOURS) * 3_600_000,
       signIn: {
-        maxFailures: e.SIGN_IN_MAX_FAILURES,
-        maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
-        windowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
+        freeFailures: e.SIGN_IN_FREE_FAILURES,
+        freeFailuresPerIp: e.SIGN_IN_FREE_FAILURES_PER_IP,
+        maxDelayMs: e.SIGN_IN_MAX_DELAY_SECONDS * 1000,
+        forgetMs: e.SIGN_IN_FORGET_MINUTES * 60_000,
       },
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_SECONDS * 1000,
       signUp: e.SIGNUP,

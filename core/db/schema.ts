@@ -23,6 +23,8 @@ export interface TenantTable {
   slug: string;
   name: string;
   settings: JsonDefault<Record<string, unknown>>;
+  /** Whether every password sign-in must pass a second step (TOTP or a recovery code). */
+  two_factor_required: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -307,12 +309,39 @@ export interface UserTokenTable {
   used_at: NullableTimestamp;
 }
 
-export interface SignInFailureTable {
-  id: BigId;
+/** One row per account-and-address pair (`pair:…`) and per address (`ip:…`): see auth/throttle.ts. */
+export interface SignInDelayTable {
+  key: string;
+  failures: number;
+  retry_at: Date;
+  last_at: Date;
+}
+
+export interface UserTwoFactorTable {
   tenant_id: string;
-  email: string;
-  ip: string;
+  user_id: string;
+  /** The TOTP secret, sealed with SECRET_KEY (core/crypto/secrets.ts); never returned after enrolment. */
+  secret: string;
+  /** null while the enrolment waits for its first code. */
+  enabled_at: NullableTimestamp;
+  /** The last TOTP time step accepted: a code of that step or an earlier one is refused. */
+  last_step: ColumnType<string | null, number | null | undefined, number | null>;
   created_at: Timestamp;
+}
+
+export interface TwoFactorRecoveryCodeTable {
+  tenant_id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: NullableTimestamp;
+}
+
+export interface SignInChallengeTable {
+  token_hash: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'code' | 'enrol';
+  expires_at: Date;
 }
 
 export interface SsoSettingsTable {
@@ -676,7 +705,10 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   user_tokens: UserTokenTable;
-  sign_in_failures: SignInFailureTable;
+  sign_in_delays: SignInDelayTable;
+  user_two_factor: UserTwoFactorTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodeTable;
+  sign_in_challenges: SignInChallengeTable;
   sso_settings: SsoSettingsTable;
   sso_used_tokens: SsoUsedTokenTable;
   audit_log: AuditLogTable;

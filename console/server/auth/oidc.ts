@@ -58,7 +58,7 @@ export async function openLoginState(config: Config, cookie: string | undefined,
   return payload as unknown as LoginState;
 }
 
-/** Exchanges the code for tokens and verifies the ID token: issuer, audience, expiry, nonce, signature. */
+/** Exchanges the code for tokens and verifies the ID token: issuer, audience, expiry, nonce, signature, `email_verified: true`. */
 export async function redeemCode(
   discovery: Discovery,
   client: { issuer: string; clientId: string; clientSecret: string; redirectUri: string },
@@ -84,6 +84,8 @@ export async function redeemCode(
     throw new UnauthorizedError(`ID token refused: ${(error as { code?: string }).code ?? 'invalid'}`);
   }
   if (claims.nonce !== nonce) throw new UnauthorizedError('ID token refused: wrong nonce');
-  if (typeof claims.email !== 'string' || claims.email_verified === false) throw new UnauthorizedError('ID token refused: no verified e-mail');
+  // Only a provider's explicit word that the address was verified: many let anyone type any
+  // e-mail into a profile, and an absent claim would hand that person the matching account here.
+  if (typeof claims.email !== 'string' || claims.email_verified !== true) throw new UnauthorizedError('ID token refused: no verified e-mail');
   return { email: claims.email.toLowerCase() };
 }

@@ -37,14 +37,23 @@ export async function createSession(
   return { token, csrfToken };
 }
 
-/** The live session a cookie names, sliding its expiry forward; undefined when expired or unknown. */
+/**
+ * The live session a cookie names, sliding its expiry forward but never past SESSION_MAX_HOURS
+ * after it opened: a stolen cookie kept busy does not live for ever. Undefined when expired or
+ * unknown.
+ */
 export async function findSession(db: Db, config: Config, tenantId: string, token: string): Promise<SessionRow | undefined> {
+  const maxSeconds = Math.floor(config.console.sessionMaxMs / 1000);
   const row = await db
     .updateTable('sessions')
-    .set({ last_seen_at: sql`now()`, expires_at: new Date(Date.now() + config.console.sessionTtlMs) })
+    .set({
+      last_seen_at: sql`now()`,
+      expires_at: sql<Date>`least(${new Date(Date.now() + config.console.sessionTtlMs)}::timestamptz, created_at + ${maxSeconds}::float8 * interval '1 second')`,
+    })
     .where('id', '=', hashToken(token))
     .where('tenant_id', '=', tenantId)
     .where('expires_at', '>', sql<Date>`now()`)
+    .where('created_at', '>', new Date(Date.now() - config.console.sessionMaxMs))
     .returning(['id', 'tenant_id', 'user_id', 'csrf_token', 'via'])
     .executeTakeFirst();
   return row;

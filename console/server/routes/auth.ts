@@ -6,7 +6,8 @@ import type { Context } from '../../../core/context.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
 import { clearSessionCookie, createSession, deleteSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
-import { checkSignInAllowed, clearSignInFailures, clientAddress, recordSignInFailure } from '../auth/throttle.js';
+import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignInAttempt } from '../auth/throttle.js';
+import { openChallenge, twoFactorState } from '../auth/two-factor.js';
 import { consumeUserToken, issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
 import { tenantBaseUrl } from '../tenancy.js';
@@ -107,13 +108,14 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'post',
       path: '/session',
       tag: 'account',
-      summary: 'Sign in with e-mail and password (rate-limited per account and per address)',
+      summary:
+        'Sign in with e-mail and password (failures from one address slow that address down). With two-factor sign-in on (or required) it answers {twoFactor, challenge} for the next step instead of a session',
       body: z.object({ email, password: z.string().min(1).max(200) }),
       example: { email: 'nobody@example.com', password: 'not the password' },
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
-        const attempt = { tenantId: tenant.id, email: body.email, ip: clientAddress(c, ctx.config) };
-        await checkSignInAllowed(db, ctx.config, attempt);
+        const attempt = { tenantId: tenant.id, account: `password:${body.email}`, ip: clientAddress(c, ctx.config) };
+        await claimSignInAttempt(db, ctx.config, attempt);
         const user = await db
           .selectFrom('users')
           .select(['id', 'password_hash', 'account_status'])
@@ -122,10 +124,16 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           .executeTakeFirst();
         const valid = await verifyPassword(user?.password_hash, body.password);
         if (!user || !valid || user.account_status !== 'active') {
-          await recordSignInFailure(db, ctx.config, attempt);
+          await forgetOldSignInDelays(db, ctx.config);
           throw new UnauthorizedError('wrong e-mail or password');
         }
-        await clearSignInFailures(db, attempt);
+        await releaseSignInAttempt(db, attempt);
+        // Single sign-on never comes here: a company's identity provider asks for its own second factor.
+        const twoFactor = await twoFactorState(db, tenant.id, user.id);
+        if (twoFactor.enabled || twoFactor.required) {
+          const next = twoFactor.enabled ? 'code' : 'enrol';
+          return c.json({ twoFactor: next, challenge: await openChallenge(db, { tenantId: tenant.id, userId: user.id, kind: next }) });
+        }
         const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
         return c.json(await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
@@ -144,6 +152,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           tenant,
           permissions: [...auth.principal.permissions].sort(),
           via: auth.via,
+          twoFactor: await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId),
         }),
     }),
 

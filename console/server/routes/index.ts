@@ -16,6 +16,7 @@ import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
 import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
+import { twoFactorRoutes } from './two-factor.js';
 import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
@@ -36,6 +37,7 @@ import { callWorkbenchRoutes } from './call-workbench.js';
 export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...authRoutes(services),
+    ...twoFactorRoutes(),
     ...conversationRoutes(),
     ...actionRoutes(),
     ...attachmentRoutes(),

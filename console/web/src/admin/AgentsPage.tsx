@@ -84,7 +84,10 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                 <td>{user.email}</td>
                 <td>{roleName(user.roleId)}</td>
                 <td>{groupNames(user)}</td>
-                <td>{t(`account.${user.accountStatus}`)}</td>
+                <td>
+                  {t(`account.${user.accountStatus}`)}
+                  {user.twoFactor && <span className="tag two-factor-tag">{t('admin.twoFactorOn')}</span>}
+                </td>
                 <td>
                   <button type="button" className="link" onClick={() => setEditing(user.id)} aria-label={t('admin.editAgent', { name: user.name })}>
                     {t('admin.edit')}
@@ -97,6 +100,11 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                   {user.accountStatus === 'active' && (
                     <button type="button" className="link" onClick={() => void act(() => api.deactivate(user.id), t('admin.deactivated', { name: user.name }))}>
                       {t('admin.deactivate')}
+                    </button>
+                  )}
+                  {user.twoFactor && (
+                    <button type="button" className="link" onClick={() => void act(() => api.resetTwoFactor(user.id), t('admin.twoFactorReset', { name: user.name }))}>
+                      {t('admin.resetTwoFactor')}
                     </button>
                   )}
                   {user.accountStatus === 'deactivated' && (

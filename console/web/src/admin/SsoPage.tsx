@@ -65,6 +65,7 @@ export function SsoPage({ api }: { api: AdminApi }) {
   return (
     <>
       <h1>{t('admin.sso')}</h1>
+      <SignInSecurity api={api} />
       {load.error !== undefined && (
         <p role="alert" className="error">
           {describeError(load.error, t)}
@@ -129,5 +130,50 @@ export function SsoPage({ api }: { api: AdminApi }) {
         </>
       )}
     </>
+  );
+}
+
+/** Whether the company requires two-factor sign-in of every password sign-in. */
+function SignInSecurity({ api }: { api: AdminApi }) {
+  const { t } = useI18n();
+  const load = useLoad(useCallback(() => api.signInSettings(), [api]));
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      await api.setSignInSettings({ twoFactorRequired: form.get('twoFactorRequired') === 'on' });
+      setNotice(t('signInSettings.saved'));
+      load.reload();
+    } catch (caught) {
+      setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!load.data) return null;
+  return (
+    <form key={String(load.data.twoFactorRequired)} className="admin-form section" aria-label={t('signInSettings.title')} onSubmit={(event) => void save(event)}>
+      <h2>{t('signInSettings.title')}</h2>
+      <label className="check field">
+        <input type="checkbox" name="twoFactorRequired" defaultChecked={load.data.twoFactorRequired} /> {t('signInSettings.requireTwoFactor')}
+      </label>
+      <p className="hint">{t('signInSettings.requireHint')}</p>
+      {notice && <p role="status">{notice}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('form.save')}
+      </button>
+    </form>
   );
 }

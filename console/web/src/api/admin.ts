@@ -51,6 +51,9 @@ export function adminApi(client: ApiClient) {
     setHolidays: (id: string, holidays: { day: string; name: string }[]) => client.put<unknown>(`/business-hours/${encodeURIComponent(id)}/holidays`, { holidays }),
     deleteCalendar: (id: string) => client.delete<unknown>(`/business-hours/${encodeURIComponent(id)}`),
     sso: () => client.get<SsoView>('/sso'),
+    signInSettings: () => client.get<{ twoFactorRequired: boolean }>('/sign-in-settings'),
+    setSignInSettings: (body: { twoFactorRequired: boolean }) => client.put<{ twoFactorRequired: boolean }>('/sign-in-settings', body),
+    resetTwoFactor: (userId: string) => client.delete<{ reset: boolean; sessionsEnded: number }>(`/users/${userId}/two-factor`),
     setSso: (body: { enabled: boolean; loginUrl: string | null; logoutUrl: string | null; secret?: string }) => client.put<unknown>('/sso', body),
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
     setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>

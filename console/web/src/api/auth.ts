@@ -1,12 +1,24 @@
 import type { ApiClient } from './client.js';
-import type { Session, SignUpAnswer, UserView } from './types.js';
+import type { Session, SignInAnswer, SignUpAnswer, TwoFactorEnrolment, TwoFactorState, UserView } from './types.js';
 
 /** Accounts and sessions. */
 export function authApi(client: ApiClient) {
   return {
     session: () => client.get<Session>('/session'),
     /** Opens a session (the cookie); read it back with `session()`. */
-    signIn: (body: { email: string; password: string }) => client.post<{ user: UserView; csrfToken: string }>('/session', body),
+    signIn: (body: { email: string; password: string }) => client.post<SignInAnswer>('/session', body),
+    /** The second step: the challenge the password step answered and a code, or a recovery code. */
+    signInWithCode: (body: { challenge: string; code?: string; recoveryCode?: string }) =>
+      client.post<{ user: UserView; csrfToken: string; recoveryCodesLeft: number }>('/session/two-factor', body),
+    /** The company requires two-factor sign-in and the user has none: set it up during sign-in. */
+    enrolAtSignIn: (body: { challenge: string }) => client.post<TwoFactorEnrolment>('/session/two-factor/enrolment', body),
+    confirmEnrolmentAtSignIn: (body: { challenge: string; code: string }) =>
+      client.post<{ user: UserView; csrfToken: string; recoveryCodes: string[] }>('/session/two-factor/enrolment/confirm', body),
+    twoFactor: () => client.get<TwoFactorState>('/me/two-factor'),
+    startEnrolment: () => client.post<TwoFactorEnrolment>('/me/two-factor/enrolment', {}),
+    confirmEnrolment: (body: { code: string }) => client.post<{ enabled: true; recoveryCodes: string[] }>('/me/two-factor/enrolment/confirm', body),
+    newRecoveryCodes: (body: { code: string }) => client.post<{ recoveryCodes: string[] }>('/me/two-factor/recovery-codes', body),
+    disableTwoFactor: (body: { code?: string; recoveryCode?: string }) => client.post<{ enabled: false }>('/me/two-factor/disable', body),
     signOut: () => client.delete<{ signedOut: true; logoutUrl: string | null }>('/session'),
     /** Whether a new company can be created on this installation (the SIGNUP setting). */
     signUpOpen: () => client.request<{ open: boolean }>('GET', '/signup', undefined, { tenantless: true }),

@@ -11,6 +11,8 @@ export interface UserView {
   agentStatus: AgentStatus;
   /** How many chats, e-mails and calls the agent takes at once. */
   capacity?: { chat?: number; email?: number; voice?: number };
+  /** Whether the user signs in with a second step (TOTP). */
+  twoFactor?: boolean;
   createdAt: string;
 }
 
@@ -27,7 +29,25 @@ export interface Session {
   permissions: string[];
   csrfToken: string;
   via: 'session' | 'token';
+  twoFactor?: TwoFactorState;
 }
+
+export interface TwoFactorState {
+  enabled: boolean;
+  /** The company requires it of every password sign-in. */
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+/** A new two-factor secret, shown once: for the authenticator app to scan or to type in. */
+export interface TwoFactorEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrSvg: string;
+}
+
+/** The password step: a session, or the challenge for the second step (a code, or setting one up). */
+export type SignInAnswer = { user: UserView; csrfToken: string } | { twoFactor: 'code' | 'enrol'; challenge: string };
 
 export interface SignUpAnswer {
   tenant: TenantRef;

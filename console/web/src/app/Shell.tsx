@@ -60,7 +60,9 @@ export function Shell({ children }: { children: ReactNode }) {
           <MyStatus />
           <LanguageSwitch />
           <span className="user-name" title={session.user.email}>
-            {session.user.name}
+            <Link href="/profile" aria-label={t('profile.open', { name: session.user.name })}>
+              {session.user.name}
+            </Link>
           </span>
           <button type="button" className="link" onClick={() => void onSignOut()}>
             {t('nav.signOut')}

@@ -13,6 +13,7 @@ const ReportsApp = lazy(() => import('../reports/ReportsApp.js'));
 const TicketsPage = lazy(() => import('../tickets/TicketsPage.js'));
 const TicketPage = lazy(() => import('../tickets/TicketPage.js'));
 const PhoneApp = lazy(() => import('../phone/PhoneApp.js'));
+const ProfilePage = lazy(() => import('../account/ProfilePage.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -38,6 +39,7 @@ export default function SignedInApp() {
       <Route path="/contacts/import">{() => <Lazy page={ImportPage} />}</Route>
       <Route path="/contacts/:id">{() => <Lazy page={ContactPage} />}</Route>
       <Route path="/search">{() => <Lazy page={SearchPage} />}</Route>
+      <Route path="/profile">{() => <Lazy page={ProfilePage} />}</Route>
       <Route path="/phone" nest>
         {() => (
           <Suspense fallback={<Loading />}>
