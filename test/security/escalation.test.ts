@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../console/server/auth/passwords.js';
 import { PERMISSION_NAMES, type Permission } from '../../core/auth/permissions.js';
@@ -113,6 +114,27 @@ describe('privilege escalation and hidden objects', () => {
     expect(token.body.token).toBeUndefined();
     expect(await db().selectFrom('api_tokens').select('id').where('name', '=', 'too much').executeTakeFirst()).toBeUndefined();
     expect((await scripter.client.post('/api/api-tokens', { name: 'enough', scopes: ['contacts.view'] })).status).toBe(201);
+  });
+
+  it('a role holding admin.sso cannot set up single sign-on and sign in as the admin through it', async () => {
+    const sso = await userWithRole('ssoadmin', ['admin.sso', 'conversations.view.own'], [co.groups.sales]);
+    const secret = 'a shared secret the attacker chose, 32+';
+    const site = await sso.client.put('/api/sso', { enabled: true, loginUrl: 'https://attacker.example/login', logoutUrl: null, secret });
+    expect(site.status).toBe(403);
+    expect((await sso.client.put('/api/sso/oidc', { enabled: true, issuer: 'https://idp.attacker.example', clientId: 'x', clientSecret: 'y' })).status).toBe(403);
+
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ email: `admin@${co.slug}.example` })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .setJti(randomUUID())
+      .sign(new TextEncoder().encode(secret));
+    const browser = tc.client(co.slug);
+    await browser.get(`/api/sso/login?token=${token}&return_to=/`);
+    expect((await browser.get('/api/session')).status).toBe(401);
+    // The admin, who holds everything, still sets it up.
+    expect((await co.clients.admin.put('/api/sso', { enabled: false, loginUrl: null, logoutUrl: null })).status).toBe(200);
   });
 
   it('a callback plan for a customer the caller may not see is a 404 like a missing one, without their phone number', async () => {

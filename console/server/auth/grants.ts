@@ -58,3 +58,29 @@ export async function assertNotLastAdmin(trx: Transaction<Database>, tenantId: s
     .execute();
   if (admins.length === 1 && admins[0]!.id === userId) throw new ConflictError('the company needs at least one active admin');
 }
+
+/**
+ * Refuses changing single sign-on unless the caller holds every permission any user of the
+ * company holds: whoever sets the shared secret or the identity provider decides who signs in as
+ * whom, so `admin.sso` alone would be a way to sign in as the admin.
+ */
+export async function assertHoldsWhatEveryoneHolds(db: Conn, principal: Principal): Promise<void> {
+  const roles = await db
+    .selectFrom('roles')
+    .select(['id', 'name', 'builtin'])
+    .where('tenant_id', '=', principal.tenantId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('users')
+          .select('users.id')
+          .whereRef('users.role_id', '=', 'roles.id')
+          .where('users.tenant_id', '=', principal.tenantId)
+          .where('users.account_status', '<>', 'deactivated'),
+      ),
+    )
+    .execute();
+  const missing = new Set<Permission>();
+  for (const role of roles) for (const p of lacking(principal, await rolePermissions(db, principal.tenantId, role))) missing.add(p);
+  if (missing.size) throw new ForbiddenError(`single sign-on decides who signs in as whom: it needs ${[...missing].join(', ')}, which others hold and you do not`);
+}

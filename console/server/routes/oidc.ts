@@ -4,6 +4,7 @@ import { openSecret, sealSecret } from '../../../core/crypto/secrets.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { discover, OIDC_COOKIE, openLoginState, redeemCode, sealLoginState } from '../auth/oidc.js';
 import { safeReturnPath, ssoSettings, startSsoSession } from '../auth/sso.js';
 import type { TenantRef } from '../tenancy.js';
@@ -37,6 +38,7 @@ export function oidcRoutes(): AnyRoute[] {
       example: { enabled: false, issuer: null, clientId: null },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
+        await assertHoldsWhatEveryoneHolds(db, auth.principal);
         const current = await ssoSettings(db, tenant.id);
         if (body.enabled && !body.issuer) throw new ValidationError('an issuer is needed', [{ field: 'issuer', message: 'required to enable OpenID Connect' }]);
         if (body.enabled && !body.clientId) throw new ValidationError('a client id is needed', [{ field: 'clientId', message: 'required to enable OpenID Connect' }]);
