@@ -137,6 +137,31 @@ describe('privilege escalation and hidden objects', () => {
     expect((await co.clients.admin.put('/api/sso', { enabled: false, loginUrl: null, logoutUrl: null })).status).toBe(200);
   });
 
+  it('a contact import changes only customers the importer may see, by id or by e-mail', async () => {
+    const importer = await userWithRole('importer', ['contacts.import', 'contacts.view', 'conversations.view.group'], [co.groups.sales]);
+    const hidden = co.conversations.supportAssigned;
+    const visible = co.conversations.salesQueued;
+    const csv = `id,name\n${hidden.contactId},Renamed by import\n${visible.contactId},Sales customer renamed\n`;
+    const finished = async (id: string) => {
+      for (let i = 0; i < 200; i++) {
+        const job = (await importer.client.get(`/api/contact-imports/${id}`)).body;
+        if (job.status === 'done' || job.status === 'failed') return job;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('the import did not finish');
+    };
+    const byId = await importer.client.upload('/api/contact-imports?name=ids.csv', new TextEncoder().encode(csv), 'text/csv');
+    expect(byId.status).toBe(202);
+    expect(await finished(byId.body.id)).toMatchObject({ status: 'done', updated: 1, failed: 1 });
+    const nameOf = async (id: string) => (await db().selectFrom('contacts').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
+    expect(await nameOf(hidden.contactId)).toBe(`${co.slug} supportAssigned customer`);
+    expect(await nameOf(visible.contactId)).toBe('Sales customer renamed');
+
+    const byEmail = await importer.client.upload('/api/contact-imports?name=emails.csv', new TextEncoder().encode(`email,phone\n${co.slug}-supportAssigned@customer.example,+8613000000000\n`), 'text/csv');
+    await finished(byEmail.body.id);
+    expect((await db().selectFrom('contacts').select('phone').where('id', '=', hidden.contactId).executeTakeFirstOrThrow()).phone).toBe('+8613911112222');
+  });
+
   it('a callback plan for a customer the caller may not see is a 404 like a missing one, without their phone number', async () => {
     const agent = co.clients.salesAgent;
     const plan = { dueAt: new Date(Date.now() + 3_600_000).toISOString(), note: 'hello' };
