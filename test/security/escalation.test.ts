@@ -113,7 +113,16 @@ describe('privilege escalation and hidden objects', () => {
     expect(token.body.message).toContain('admin.agents');
     expect(token.body.token).toBeUndefined();
     expect(await db().selectFrom('api_tokens').select('id').where('name', '=', 'too much').executeTakeFirst()).toBeUndefined();
-    expect((await scripter.client.post('/api/api-tokens', { name: 'enough', scopes: ['contacts.view'] })).status).toBe(201);
+    const enough = await scripter.client.post('/api/api-tokens', { name: 'enough', scopes: ['contacts.view', 'admin.api_tokens'] });
+    expect(enough.status).toBe(201);
+    // The token acts within its scopes and, at each request, within what its owner still holds.
+    const script = tc.client(co.slug);
+    script.bearer = enough.body.token;
+    expect((await script.get('/api/contacts')).status).toBe(200);
+    expect((await script.get('/api/api-tokens')).status).toBe(200);
+    await co.clients.admin.patch(`/api/roles/${scripter.roleId}`, { permissions: ['contacts.view', 'conversations.view.own'] });
+    expect((await script.get('/api/api-tokens')).status).toBe(403);
+    expect((await script.post('/api/api-tokens', { name: 'from the token', scopes: ['contacts.view'] })).status).toBe(403);
   });
 
   it('a role holding admin.sso cannot set up single sign-on and sign in as the admin through it', async () => {
