@@ -104,6 +104,30 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     expect((await db().selectFrom('channels').select('enabled').where('name', '=', 'Shop backend').executeTakeFirstOrThrow()).enabled).toBe(true);
   });
 
+  it('asks for the bot token again when the Telegram API address changes, so the stored one never goes there', async () => {
+    const form = admin.getByRole('form', { name: 'Add channel' });
+    await form.getByLabel('Type').selectOption({ label: 'Telegram' });
+    await form.getByLabel('Name', { exact: true }).fill('Support bot');
+    await form.getByLabel('Bot token', { exact: true }).fill(`123456789:${'A'.repeat(35)}`);
+    await form.getByLabel('Mode').selectOption('polling');
+    await form.getByRole('button', { name: 'Add channel' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Support bot is added.' }).waitFor();
+
+    const settings = admin.getByRole('region', { name: 'Settings of Support bot' });
+    await settings.getByLabel('Api base url').fill('https://bot-api.example.com');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('alert').filter({ hasText: 'enter Bot token again' }).waitFor();
+    const kept = await db().selectFrom('channels').select('config').where('name', '=', 'Support bot').executeTakeFirstOrThrow();
+    expect(kept.config).toMatchObject({ apiBaseUrl: 'https://api.telegram.org' });
+
+    await settings.getByLabel('Bot token', { exact: true }).fill(`987654321:${'B'.repeat(35)}`);
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The settings of Support bot are saved.' }).waitFor();
+    const moved = await db().selectFrom('channels').select('config').where('name', '=', 'Support bot').executeTakeFirstOrThrow();
+    expect(moved.config).toMatchObject({ apiBaseUrl: 'https://bot-api.example.com' });
+    expect(pageProblems(admin)).toEqual([]);
+  });
+
   it('adds the web chat and gives its embed code', async () => {
     const form = admin.getByRole('form', { name: 'Add channel' });
     await form.getByLabel('Type').selectOption({ label: 'Web chat' });

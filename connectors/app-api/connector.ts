@@ -30,6 +30,8 @@ export default defineConnector({
     send: ['text', 'image', 'file', 'audio', 'video', 'link', 'event'],
   },
   config: appApiConfig,
+  // The webhook secrets only sign what goes to webhookUrl; they are never sent.
+  endpoints: {},
   apiKeys: true,
   inbound: { kind: 'http', routes: appApiRoutes },
   normalize: normalizeAppMessage,

@@ -37,3 +37,16 @@ export const emailConfig = z
   .refine((c) => c.imapPassword || c.imapAccessToken, { message: 'give an IMAP password or an access token', path: ['imapPassword'] });
 
 export type EmailConfig = z.infer<typeof emailConfig>;
+
+const imapSecrets = ['imapPassword', 'imapAccessToken'];
+const smtpSecrets = ['smtpPassword', 'smtpAccessToken'];
+
+/** Where each login goes: a new IMAP or SMTP server, port or TLS mode needs its password again. */
+export const emailEndpoints = {
+  imapHost: imapSecrets,
+  imapPort: imapSecrets,
+  imapSecurity: imapSecrets,
+  smtpHost: smtpSecrets,
+  smtpPort: smtpSecrets,
+  smtpSecurity: smtpSecrets,
+};

@@ -1,5 +1,5 @@
 import { defineConnector } from '../../core/connector/define.js';
-import { emailConfig } from './config.js';
+import { emailConfig, emailEndpoints } from './config.js';
 import { checkConnection } from './imap.js';
 import { runMailbox } from './inbound.js';
 import { normalizeEmail } from './normalize.js';
@@ -19,6 +19,7 @@ export default defineConnector({
     conversationKind: 'email',
   },
   config: emailConfig,
+  endpoints: emailEndpoints,
   inbound: { kind: 'pull', run: runMailbox },
   normalize: normalizeEmail,
   send: sendEmail,

@@ -25,6 +25,7 @@ export default defineConnector({
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],
   },
   config: telegramConfig,
+  endpoints: { apiBaseUrl: ['botToken'] },
   inbound: { kind: 'http', routes: telegramRoutes, run: runTelegram },
   normalize: normalizeUpdate,
   send: sendToTelegram,

@@ -40,6 +40,7 @@ export default defineConnector({
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],
     send: ['text', 'image', 'link'],
   },
+  endpoints: { apiBaseUrl: ['appSecret'] },
   config: wechatOaConfig.refine((c) => c.mode === 'plaintext' || c.encodingAesKey !== undefined, {
     message: 'the compatible and safe modes need the EncodingAESKey',
     path: ['encodingAesKey'],

@@ -34,6 +34,7 @@ export default defineConnector({
     send: ['text', 'image', 'file'],
   },
   config: wechatyConfig,
+  endpoints: { puppet: ['puppetToken'], puppetEndpoint: ['puppetToken'] },
   inbound: { kind: 'pull', run: runBot },
   normalize: normalizeBotMessage,
   send: sendThroughBot,

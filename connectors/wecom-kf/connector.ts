@@ -34,6 +34,7 @@ export default defineConnector({
     send: ['text', 'image', 'file'],
   },
   config: wecomKfConfig,
+  endpoints: { apiBaseUrl: ['secret'] },
   inbound: { kind: 'http', routes: wecomKfRoutes },
   normalize: normalizeKfMessage,
   send: sendKfMessage,

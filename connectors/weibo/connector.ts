@@ -43,6 +43,7 @@ export default defineConnector({
     send: ['text', 'link', 'location'],
   },
   config: weiboConfig,
+  endpoints: { apiBaseUrl: ['accessToken'], uploadBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: weiboRoutes },
   normalize: normalizeWeiboPush,
   send: replyToFan,

@@ -28,6 +28,7 @@ export default defineConnector({
     readReceipts: true,
   },
   config: whatsappConfig,
+  endpoints: { apiBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: whatsappRoutes },
   normalize: normalizeWhatsApp,
   send: sendToWhatsApp,

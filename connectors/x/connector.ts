@@ -47,6 +47,8 @@ export default defineConnector({
     send: ['text', 'image'],
   },
   config: xConfig,
+  // Requests are signed, not only sent, with all three; a new trusted CA could read them on the way.
+  endpoints: Object.fromEntries(['apiBaseUrl', 'mediaBaseUrl', 'caCertificate'].map((f) => [f, ['consumerSecret', 'accessToken', 'accessTokenSecret']])),
   inbound: { kind: 'http', routes: xWebhookRoutes, run: pollDirectMessages },
   normalize: normalizeXPayload,
   send: sendDirectMessage,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_ROLE_PERMISSIONS, PERMISSION_NAMES, canSeeConversation, visibilityOf, type Permission, type Principal } from './permissions.js';
+import { BUILTIN_ROLE_PERMISSIONS, PERMISSION_NAMES, canSeeConversation, lacking, visibilityOf, type Permission, type Principal } from './permissions.js';
 
 const principal = (permissions: Permission[], groupIds: string[] = ['g-sales']): Principal => ({
   tenantId: 't',
@@ -15,6 +15,13 @@ describe('permissions', () => {
     expect([...BUILTIN_ROLE_PERMISSIONS.admin].sort()).toEqual([...PERMISSION_NAMES].sort());
     expect(BUILTIN_ROLE_PERMISSIONS.agent.some((p) => p.startsWith('admin.'))).toBe(false);
     expect(visibilityOf(principal([...BUILTIN_ROLE_PERMISSIONS.agent]))).toBe('group');
+  });
+
+  it('finds what a caller would hand on without holding it, counting what a wider visibility includes', () => {
+    const manager = principal(['admin.agents', 'conversations.view.group', 'reports.view']);
+    expect(lacking(manager, ['conversations.view.own', 'reports.view.own', 'admin.agents'])).toEqual([]);
+    expect(lacking(manager, ['conversations.view.all', 'admin.roles', 'admin.agents', 'admin.roles'])).toEqual(['conversations.view.all', 'admin.roles']);
+    expect(lacking(principal(['conversations.view.own']), ['conversations.view.group'])).toEqual(['conversations.view.group']);
   });
 
   it('takes the widest visibility a role grants', () => {

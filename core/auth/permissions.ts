@@ -79,6 +79,20 @@ export function can(principal: Pick<Principal, 'permissions'>, permission: Permi
   return principal.permissions.has(permission);
 }
 
+/** Narrower permissions a wider one already gives: seeing every conversation includes one's group's and one's own. */
+const INCLUDES: Partial<Record<Permission, readonly Permission[]>> = {
+  'conversations.view.all': ['conversations.view.group', 'conversations.view.own'],
+  'conversations.view.group': ['conversations.view.own'],
+  'reports.view': ['reports.view.own'],
+};
+
+/** The permissions of `wanted` the principal does not hold itself, nor through a wider one (empty: it may hand them on). */
+export function lacking(principal: Pick<Principal, 'permissions'>, wanted: Iterable<Permission>): Permission[] {
+  const held = new Set(principal.permissions);
+  for (const p of principal.permissions) for (const included of INCLUDES[p] ?? []) held.add(included);
+  return [...new Set(wanted)].filter((p) => !held.has(p));
+}
+
 /** The widest conversation visibility a set of permissions grants. */
 export function visibilityOf(principal: Pick<Principal, 'permissions'>): Visibility {
   if (can(principal, 'conversations.view.all')) return 'all';

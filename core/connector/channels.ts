@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
 import { channelSettings, contextFor, forgetChannel, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
 import { secretFields, type AnyConnector, type ConnectionTest } from './define.js';
+import { assertSecretsFollowEndpoints } from './endpoints.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
 
@@ -59,7 +60,8 @@ export async function createChannel(
 
 /**
  * Changes a channel's name or settings. Secrets are write-only: a secret field left out keeps
- * its value, a secret field given replaces it. The whole result is checked by the connector's
+ * its value, a secret field given replaces it — except that a change of where a secret is sent
+ * needs the secret again (`endpoints.ts`). The whole result is checked by the connector's
  * schema before anything is written.
  */
 export async function updateChannel(
@@ -70,7 +72,13 @@ export async function updateChannel(
 ): Promise<ChannelView> {
   const row = await findRow(deps.db, tenantId, channelId);
   const connector = deps.registry.require(row.type);
-  const settings = patch.config ? parseSettings(connector, { ...channelSettings(deps, row), ...patch.config }) : undefined;
+  const stored = channelSettings(deps, row);
+  const settings = patch.config ? parseSettings(connector, { ...stored, ...patch.config }) : undefined;
+  if (settings && patch.config) {
+    // Defaults filled in, so a setting added since the channel was saved does not count as moved.
+    const before = connector.config.safeParse(stored);
+    assertSecretsFollowEndpoints(connector, before.success ? (before.data as Record<string, unknown>) : stored, settings, patch.config);
+  }
   const sealed = settings ? splitSecrets(deps, connector, tenantId, channelId, settings) : undefined;
   const updated = await deps.db
     .updateTable('channels')

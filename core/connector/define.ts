@@ -190,6 +190,13 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   capabilities: Capabilities;
   /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
   config: S;
+  /**
+   * Which settings say where secrets are sent, and which secrets: `{ imapHost: ['imapPassword'] }`.
+   * Changing one (a host, port, TLS mode, base URL, trusted CA) needs those secrets again in the
+   * same change, so a stored password never follows a new address. Left out, every URL field is
+   * taken to carry every secret; `{}` says no secret ever leaves (one that only signs, say).
+   */
+  endpoints?: Readonly<Record<string, readonly string[]>>;
   /** Whether channels of this type authenticate callers with API keys the platform issues. */
   apiKeys?: boolean;
   /** Whether channels of this type get a public key (a browser-facing handle). */
@@ -240,6 +247,11 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
       seen.add(key);
       if (typeof route.verify !== 'function') throw new TypeError(`connector ${definition.type}: route ${key} has no verify`);
     }
+  }
+  const secrets = new Set(secretFields(definition));
+  for (const [field, carried] of Object.entries(definition.endpoints ?? {})) {
+    if (!(field in definition.config.shape)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" is not a setting`);
+    for (const name of carried) if (!secrets.has(name)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" names "${name}", which is not a secret()`);
   }
   return definition;
 }

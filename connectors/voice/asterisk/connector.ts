@@ -27,6 +27,7 @@ export default defineConnector({
   description: 'Calls entering an Asterisk Stasis application: phone menu, queues, ringing agents, recordings.',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: asteriskConfig,
+  endpoints: { ariUrl: ['ariPassword'] },
   inbound: { kind: 'pull', run: runAsteriskLoop },
   normalize: normalizeCallSignal,
   send: async () => {

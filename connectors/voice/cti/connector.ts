@@ -71,6 +71,8 @@ export default defineConnector({
   description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: ctiConfig,
+  // The token only checks what the PBX sends here.
+  endpoints: {},
   inbound: { kind: 'http', routes: [ctiRoute] },
   normalize: normalizeCallSignal,
   send: async () => {

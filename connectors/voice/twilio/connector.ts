@@ -32,6 +32,7 @@ export default defineConnector({
   description: "Calls to a Twilio number: set its Voice URL to /hooks/<channel>/twilio/voice and its status callback to /hooks/<channel>/twilio/status.",
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: twilioConfig,
+  endpoints: { apiBaseUrl: ['authToken'] },
   inbound: { kind: 'http', routes: twilioRoutes },
   normalize: normalizeCallSignal,
   send: async () => {

@@ -1,7 +1,7 @@
 import type { Context as HonoContext } from 'hono';
 import { sql } from 'kysely';
 import type { Context } from '../../../core/context.js';
-import { isPermission, loadPrincipal } from '../../../core/auth/permissions.js';
+import { isPermission, lacking, loadPrincipal } from '../../../core/auth/permissions.js';
 import type { Auth } from '../api/route.js';
 import type { TenantRef } from '../tenancy.js';
 import { findSession, sessionToken } from './sessions.js';
@@ -29,9 +29,10 @@ export async function authenticate(c: HonoContext, ctx: Context, tenant: TenantR
     if (!token) return undefined;
     const principal = await loadPrincipal(db, tenant.id, token.user_id);
     if (!principal) return undefined;
-    const scopes = new Set(token.scopes.filter(isPermission));
+    // Each scope the owner holds now, directly or through a wider one (view.all gives view.group).
+    const scopes = token.scopes.filter(isPermission).filter((scope) => lacking(principal, [scope]).length === 0);
     return {
-      principal: { ...principal, permissions: new Set([...principal.permissions].filter((p) => scopes.has(p))) },
+      principal: { ...principal, permissions: new Set(scopes) },
       via: 'token',
       tokenId: token.id,
     };

@@ -4,6 +4,8 @@ import { parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
 import type { Context } from '../../../core/context.js';
 import type { Database } from '../../../core/db/schema.js';
+import { loadPrincipal, visibilityOf, type Principal } from '../../../core/auth/permissions.js';
+import { contactsQuery } from './visibility.js';
 import { BASE_COLUMNS, parseRow, type FieldDef } from './csv-columns.js';
 
 /** Rows per transaction: progress, errors and the rows themselves commit together. */
@@ -101,6 +103,9 @@ export class ContactImports {
       (await db.selectFrom('custom_fields').select(['key', 'type', 'options']).where('tenant_id', '=', job.tenant_id).execute()).map((f) => [f.key, f]),
     );
     const known = new Set<string>([...BASE_COLUMNS, ...fields.keys()]);
+    // Rows update only contacts the importer may see; the others are as if missing.
+    // Loaded before the file is opened: the parser's errors need a reader from the start.
+    const importer = job.created_by ? await loadPrincipal(db, job.tenant_id, job.created_by) : undefined;
     const parser = createReadStream(job.file_path).pipe(
       parse({
         bom: true,
@@ -125,7 +130,7 @@ export class ContactImports {
       if (batch.length === 0) return;
       const current = batch;
       batch = [];
-      await db.transaction().execute((trx) => this.applyBatch(trx, job, current, companies, rowNumber, bytes));
+      await db.transaction().execute((trx) => this.applyBatch(trx, job, importer, current, companies, rowNumber, bytes));
     };
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { bytes: number; lines: number } }>) {
       rowNumber++;
@@ -149,6 +154,7 @@ export class ContactImports {
   private async applyBatch(
     trx: Transaction<Database>,
     job: { id: string; tenant_id: string },
+    importer: Principal | undefined,
     batch: { row: number; parsed: ReturnType<typeof parseRow> }[],
     companies: Map<string, string>,
     rowsDone: number,
@@ -204,6 +210,16 @@ export class ContactImports {
           order by created_at limit 1
         ) c`.execute(trx);
       for (const c of found.rows) byEmail.set(c.key, c);
+    }
+    if (!importer || visibilityOf(importer) !== 'all') {
+      const matched = [...new Set([...byId.keys(), ...[...byEmail.values()].map((c) => c.id)])];
+      const visible = new Set(
+        matched.length && importer
+          ? (await contactsQuery(trx, importer).clearSelect().select('contacts.id').where('contacts.id', 'in', matched).execute()).map((c) => c.id)
+          : [],
+      );
+      for (const id of byId.keys()) if (!visible.has(id)) byId.delete(id);
+      for (const [key, c] of byEmail) if (!visible.has(c.id)) byEmail.delete(key);
     }
 
     // Rows for one contact (an existing one, or a new e-mail address twice in this batch) fold

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { PERMISSION_NAMES, can, type Permission } from '../../../core/auth/permissions.js';
+import { PERMISSION_NAMES, type Permission } from '../../../core/auth/permissions.js';
 import { ValidationError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { API_TOKEN_PREFIX } from '../auth/authenticate.js';
+import { assertHolds } from '../auth/grants.js';
 import { hashToken, randomToken } from '../auth/tokens.js';
 
 const tokenColumns = ['id', 'name', 'scopes', 'user_id', 'created_at', 'last_used_at', 'revoked_at'] as const;
@@ -48,8 +49,7 @@ export function apiTokenRoutes(): AnyRoute[] {
       }),
       example: { name: 'nightly export', scopes: ['contacts.view'] },
       handler: async ({ c, ctx, tenant, auth, body }) => {
-        const beyond = body.scopes.filter((s) => !can(auth.principal, s));
-        if (beyond.length) throw new ValidationError('a token cannot hold more than its creator', [{ field: 'scopes', message: `you lack ${beyond.join(', ')}` }]);
+        assertHolds(auth.principal, body.scopes, 'the token');
         const token = randomToken(API_TOKEN_PREFIX);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const created = await trx

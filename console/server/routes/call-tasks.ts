@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { contactsQuery } from '../crm/visibility.js';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 const MAX_ROWS = 50_000;
@@ -110,10 +111,11 @@ export function callTaskRoutes(): AnyRoute[] {
       access: { permission: 'admin.voice' },
       params: idParams,
       body: z.object({ contactIds: z.array(z.uuid()).min(1).max(5000) }),
-      handler: async ({ c, ctx, tenant, params, body }) => {
+      handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         await taskOf(db, tenant.id, params.id);
-        const contacts = await db.selectFrom('contacts').select(['id', 'name', 'phone']).where('tenant_id', '=', tenant.id).where('id', 'in', body.contactIds).execute();
+        // Customers the caller may not see are reported unknown, like missing ones: the task would hand out their numbers.
+        const contacts = await contactsQuery(db, auth.principal).clearSelect().select(['contacts.id', 'contacts.name', 'contacts.phone']).where('contacts.id', 'in', body.contactIds).execute();
         const withPhone = contacts.filter((k) => k.phone);
         const added = await addTargets(db, tenant.id, params.id, withPhone.map((k) => ({ name: k.name, phone: k.phone!, contactId: k.id })));
         return c.json({ added, withoutPhone: contacts.filter((k) => !k.phone).map((k) => k.id), unknown: body.contactIds.filter((id) => !contacts.some((k) => k.id === id)) });

@@ -6,6 +6,8 @@ import { ForbiddenError, ValidationError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { visibleContact } from '../crm/visibility.js';
+import { visibleCall } from '../voice/visible-call.js';
 import { cancelCallbackReminder, scheduleCallbackReminder } from '../voice/callback-reminders.js';
 
 const columns = ['id', 'contact_id', 'phone', 'agent_id', 'due_at', 'note', 'status', 'result', 'call_id', 'reminded_at', 'created_at'] as const;
@@ -54,10 +56,11 @@ export function callbackPlanRoutes(): AnyRoute[] {
         const agentId = body.agentId ?? auth.principal.userId;
         if (agentId !== auth.principal.userId && !can(auth.principal, 'conversations.assign')) throw new ForbiddenError('planning for another agent needs conversations.assign');
         await activeAgent(db, tenant.id, agentId);
-        const contact = found(await db.selectFrom('contacts').select(['id', 'phone']).where('tenant_id', '=', tenant.id).where('id', '=', body.contactId).executeTakeFirst(), 'contact');
+        // A customer (or call) the caller may not see is a 404 like a missing one: the answer carries the phone number.
+        const contact = await visibleContact(db, auth.principal, body.contactId);
         const number = body.phone ?? contact.phone;
         if (!number) throw new ValidationError('the customer has no phone number', [{ field: 'phone', message: 'required: the contact has none' }]);
-        if (body.callId) found(await db.selectFrom('calls').select('id').where('tenant_id', '=', tenant.id).where('id', '=', body.callId).executeTakeFirst(), 'call');
+        if (body.callId) await visibleCall(db, tenant.id, auth.principal, { callId: body.callId });
         const row = await db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('callback_plans')

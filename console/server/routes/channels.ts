@@ -4,6 +4,7 @@ import { readChannelState } from '../../../core/connector/channel-state.js';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, updateChannel } from '../../../core/connector/channels.js';
 import { isSecretField } from '../../../core/connector/define.js';
+import { endpointSecrets } from '../../../core/connector/endpoints.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
@@ -36,6 +37,8 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
             secretFields: Object.entries(connector.config.shape)
               .filter(([, field]) => isSecretField(field as z.ZodType))
               .map(([key]) => key),
+            // Which settings carry which secrets: the form asks for those again when one changes.
+            endpoints: endpointSecrets(connector),
           })),
         });
       },
@@ -75,7 +78,7 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
       method: 'patch',
       path: '/channels/:id',
       tag: 'channels',
-      summary: 'Rename a channel or change its settings; a secret left out keeps its value',
+      summary: 'Rename a channel or change its settings; a secret left out keeps its value, unless a setting it is sent to changes (then it must be given again)',
       access: { permission: 'admin.channels' },
       params: idParams,
       body: z.object({ name: z.string().max(200).optional(), config: settings.optional() }).refine((b) => b.name !== undefined || b.config !== undefined, { message: 'nothing to change' }),

@@ -163,6 +163,9 @@ export function contactRecordRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
+        // Only a merge into a customer the caller may see; another group's is a 404 like a missing one.
+        const merge = found(await db.selectFrom('contact_merges').select('target_id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'merge');
+        found(await contactsQuery(db, auth.principal).where('contacts.id', '=', merge.target_id).executeTakeFirst(), 'merge');
         const result = await db.transaction().execute(async (trx) => {
           const undone = await undoMerge(trx, tenant.id, params.id, auth.principal.userId);
           await audit(trx, auth, 'contact.merge_undone', { type: 'contact', id: undone.targetId }, { sourceId: undone.sourceId, mergeId: params.id });

@@ -4,6 +4,7 @@ import { openSecret, sealSecret } from '../../../core/crypto/secrets.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { discover, OIDC_COOKIE, openLoginState, redeemCode, sealLoginState } from '../auth/oidc.js';
 import { safeReturnPath, ssoSettings, startSsoSession } from '../auth/sso.js';
 import type { TenantRef } from '../tenancy.js';
@@ -37,10 +38,15 @@ export function oidcRoutes(): AnyRoute[] {
       example: { enabled: false, issuer: null, clientId: null },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
+        await assertHoldsWhatEveryoneHolds(db, auth.principal);
         const current = await ssoSettings(db, tenant.id);
         if (body.enabled && !body.issuer) throw new ValidationError('an issuer is needed', [{ field: 'issuer', message: 'required to enable OpenID Connect' }]);
         if (body.enabled && !body.clientId) throw new ValidationError('a client id is needed', [{ field: 'clientId', message: 'required to enable OpenID Connect' }]);
         if (body.enabled && !body.clientSecret && !current?.oidc_client_secret) throw new ValidationError('a client secret is needed', [{ field: 'clientSecret', message: 'required to enable OpenID Connect' }]);
+        // The client secret goes to the issuer's token endpoint: a new issuer must not receive the old one.
+        if (current?.oidc_client_secret && !body.clientSecret && body.issuer !== null && body.issuer !== current.oidc_issuer) {
+          throw new ValidationError('a secret must be given again when the address it is sent to changes', [{ field: 'clientSecret', message: 'required again: issuer changed' }]);
+        }
         const secret = body.clientSecret ? sealSecret(ctx.config.secretKey, body.clientSecret, oidcAad(tenant.id)) : (current?.oidc_client_secret ?? null);
         const values = { oidc_enabled: body.enabled, oidc_issuer: body.issuer, oidc_client_id: body.clientId, oidc_client_secret: secret, updated_at: new Date() };
         await db.transaction().execute(async (trx) => {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { PERMISSIONS, PERMISSION_NAMES, rolePermissions, type Permission } from '../../../core/auth/permissions.js';
+import { PERMISSIONS, PERMISSION_NAMES, lacking, rolePermissions, type Permission } from '../../../core/auth/permissions.js';
 import type { Db } from '../../../core/db/database.js';
-import { ConflictError } from '../../../core/errors.js';
+import { ConflictError, ForbiddenError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
+import { route, type AnyRoute, type Auth } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertHolds } from '../auth/grants.js';
 
 const permissionList = z.array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])).max(PERMISSION_NAMES.length);
 const roleBody = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionList });
@@ -16,9 +17,17 @@ async function roleViews(db: Db, tenantId: string, id?: string) {
   return Promise.all(roles.map(async (r) => ({ id: r.id, name: r.name, builtin: r.builtin, permissions: await rolePermissions(db, tenantId, r) })));
 }
 
-async function editableRole(db: Db, tenantId: string, id: string) {
+/**
+ * A custom role the caller may change or delete: not the one they hold (they would widen it for
+ * themselves), and not one holding a permission they lack (its holders rank above them).
+ */
+async function editableRole(db: Db, auth: Auth, id: string) {
+  const tenantId = auth.principal.tenantId;
   const role = found(await db.selectFrom('roles').select(['id', 'builtin', 'name']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'role');
   if (role.builtin) throw new ConflictError('built-in roles cannot be changed or deleted');
+  if (role.id === auth.principal.roleId) throw new ForbiddenError('you cannot change the role you hold');
+  const above = lacking(auth.principal, await rolePermissions(db, tenantId, role));
+  if (above.length) throw new ForbiddenError(`the role "${role.name}" holds ${above.join(', ')}, which you do not`);
   return role;
 }
 
@@ -56,6 +65,7 @@ export function roleRoutes(): AnyRoute[] {
       example: { name: 'Night shift', permissions: ['conversations.view.own', 'conversations.reply'] },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
+        assertHolds(auth.principal, body.permissions, 'the role');
         await assertNameFree(db, tenant.id, body.name);
         const id = await db.transaction().execute(async (trx) => {
           const role = await trx.insertInto('roles').values({ tenant_id: tenant.id, name: body.name }).returning('id').executeTakeFirstOrThrow();
@@ -78,7 +88,8 @@ export function roleRoutes(): AnyRoute[] {
       example: { permissions: ['conversations.view.own'] },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        const role = await editableRole(db, tenant.id, params.id);
+        const role = await editableRole(db, auth, params.id);
+        if (body.permissions) assertHolds(auth.principal, body.permissions, 'the role');
         if (body.name) await assertNameFree(db, tenant.id, body.name, role.id);
         await db.transaction().execute(async (trx) => {
           if (body.name) await trx.updateTable('roles').set({ name: body.name }).where('tenant_id', '=', tenant.id).where('id', '=', role.id).execute();
@@ -101,7 +112,7 @@ export function roleRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const role = await editableRole(db, tenant.id, params.id);
+        const role = await editableRole(db, auth, params.id);
         const holder = await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('role_id', '=', role.id).executeTakeFirst();
         if (holder) throw new ConflictError('users still have this role');
         await db.transaction().execute(async (trx) => {

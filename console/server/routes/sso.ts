@@ -3,6 +3,7 @@ import { sealSecret } from '../../../core/crypto/secrets.js';
 import { ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { clearSessionCookie, deleteUserSessions } from '../auth/sessions.js';
 import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, startSsoSession, verifySsoToken } from '../auth/sso.js';
 import { tenantBaseUrl } from '../tenancy.js';
@@ -58,6 +59,7 @@ export function ssoRoutes(): AnyRoute[] {
       example: { enabled: false, loginUrl: null, logoutUrl: null },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
+        await assertHoldsWhatEveryoneHolds(db, auth.principal);
         const current = await ssoSettings(db, tenant.id);
         if (body.enabled && !body.secret && !current?.secret) throw new ValidationError('a shared secret is needed', [{ field: 'secret', message: 'required to enable single sign-on' }]);
         if (body.enabled && !body.loginUrl) throw new ValidationError('a login URL is needed', [{ field: 'loginUrl', message: 'required to enable single sign-on' }]);

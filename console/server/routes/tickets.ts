@@ -10,6 +10,8 @@ import { TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { contactsQuery } from '../crm/visibility.js';
+import { findVisibleCall } from '../voice/visible-call.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from '../tickets/schemas.js';
 import { ticketDetail } from '../tickets/detail.js';
 
@@ -67,6 +69,13 @@ export function ticketRoutes(): AnyRoute[] {
         if (body.conversationId) {
           const visible = await db.selectFrom('conversations').select('id').where('tenant_id', '=', auth.principal.tenantId).where('id', '=', body.conversationId).where((eb) => visibleTo(eb, auth.principal)).executeTakeFirst();
           if (!visible) throw new ValidationError('unknown conversation', [{ field: 'conversationId', message: 'no such conversation' }]);
+        }
+        // A customer or call the caller may not see answers exactly as a missing one (the ticket would show them).
+        if (body.requesterId && !(await contactsQuery(db, auth.principal).where('contacts.id', '=', body.requesterId).executeTakeFirst())) {
+          throw new ValidationError('unknown requester', [{ field: 'requesterId', message: 'no such contact' }]);
+        }
+        if (body.callId && !(await findVisibleCall(db, auth.principal.tenantId, auth.principal, { callId: body.callId }))) {
+          throw new ValidationError('unknown call', [{ field: 'callId', message: 'no such call' }]);
         }
         const ticket = await db.transaction().execute((trx) => createTicket(trx, auth.principal.tenantId, { ...body, via: auth.via === 'token' ? 'api' : 'manual' }, { actor: actorOf(auth), now: new Date() }));
         ctx.relay.poke();

@@ -95,7 +95,8 @@ describe('agents: invitation, activation, password reset, deactivation, roles', 
 
     const self = (await admin.get('/api/session')).body.user;
     expect((await admin.post(`/api/users/${self.id}/deactivate`)).status).toBe(409);
-    expect((await admin.patch(`/api/users/${self.id}`, { roleId: agentRoleId })).status).toBe(409);
+    // Nobody changes their own role (see test/security/escalation.test.ts).
+    expect((await admin.patch(`/api/users/${self.id}`, { roleId: agentRoleId })).status).toBe(403);
     expect((await admin.patch(`/api/users/${me.id}`, { roleId: adminRoleId })).body.roleId).toBe(adminRoleId);
     expect((await admin.patch(`/api/users/${me.id}`, { roleId: agentRoleId })).body.roleId).toBe(agentRoleId);
   });

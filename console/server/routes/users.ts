@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Context } from '../../../core/context.js';
-import type { Db } from '../../../core/db/database.js';
-import { ConflictError } from '../../../core/errors.js';
+import { visibilityOf } from '../../../core/auth/permissions.js';
+import { ConflictError, ForbiddenError } from '../../../core/errors.js';
 import { idParams, found, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute, type Auth } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertMayAssignRole, assertNotLastAdmin, assertWithinReach } from '../auth/grants.js';
 import { deleteUserSessions } from '../auth/sessions.js';
 import { issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
@@ -27,20 +28,6 @@ const updateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
-/** Changing or deactivating the last active admin would lock the company out of its own settings. */
-async function assertNotLastAdmin(db: Db, tenantId: string, userId: string): Promise<void> {
-  const admins = await db
-    .selectFrom('users')
-    .innerJoin('roles', (j) => j.onRef('roles.id', '=', 'users.role_id').onRef('roles.tenant_id', '=', 'users.tenant_id'))
-    .select('users.id')
-    .where('users.tenant_id', '=', tenantId)
-    .where('roles.builtin', '=', true)
-    .where('roles.name', '=', 'admin')
-    .where('users.account_status', '=', 'active')
-    .execute();
-  if (admins.length === 1 && admins[0]!.id === userId) throw new ConflictError('the company needs at least one active admin');
-}
-
 async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<boolean> {
   const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
   const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
@@ -60,9 +47,10 @@ async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: T
 async function setStatus(ctx: Context, auth: Auth, tenantId: string, id: string, status: 'active' | 'deactivated') {
   const db = ctx.database.db;
   const user = found(await db.selectFrom('users').select(['id', 'account_status']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'user');
-  if (status === 'deactivated') await assertNotLastAdmin(db, tenantId, id);
+  await assertWithinReach(db, auth.principal, id);
   if (status === 'active' && user.account_status === 'invited') throw new ConflictError('the user has not activated the account yet');
   await db.transaction().execute(async (trx) => {
+    if (status === 'deactivated') await assertNotLastAdmin(trx, tenantId, id);
     await trx.updateTable('users').set({ account_status: status, status_changed_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     await audit(trx, auth, status === 'active' ? 'user.reactivated' : 'user.deactivated', { type: 'user', id });
   });
@@ -101,6 +89,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         const db = ctx.database.db;
         await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
         await requireOwned(db, 'groups', tenant.id, body.groupIds, 'groupIds');
+        await assertMayAssignRole(db, auth.principal, body.roleId);
         const user = await db.transaction().execute(async (trx) => {
           const taken = await trx
             .selectFrom('users')
@@ -139,8 +128,19 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         const user = found(await db.selectFrom('users').select(['id', 'role_id']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
         if (body.roleId) await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
         if (body.groupIds) await requireOwned(db, 'groups', tenant.id, body.groupIds, 'groupIds');
-        if (body.roleId && body.roleId !== user.role_id) await assertNotLastAdmin(db, tenant.id, user.id);
+        const self = user.id === auth.principal.userId;
+        const roleChanges = body.roleId !== undefined && body.roleId !== user.role_id;
+        if (!self) await assertWithinReach(db, auth.principal, user.id);
+        if (roleChanges) {
+          if (self) throw new ForbiddenError('you cannot change your own role');
+          await assertMayAssignRole(db, auth.principal, body.roleId!);
+        }
+        // A group is a grant too for a caller who sees by group: joining every group shows every conversation.
+        if (self && body.groupIds && visibilityOf(auth.principal) !== 'all' && body.groupIds.some((g) => !auth.principal.groupIds.includes(g))) {
+          throw new ForbiddenError('you cannot add yourself to groups: it would widen what you see');
+        }
         await db.transaction().execute(async (trx) => {
+          if (roleChanges) await assertNotLastAdmin(trx, tenant.id, user.id);
           if (body.name || body.roleId) {
             await trx
               .updateTable('users')
@@ -193,6 +193,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
           'user',
         );
         if (user.account_status !== 'invited') throw new ConflictError('the account is already activated');
+        await assertWithinReach(db, auth.principal, user.id);
         await audit(db, auth, 'user.invitation_resent', { type: 'user', id: user.id });
         return c.json({ invitationSent: await sendInvitation(ctx, services, tenant, user) }, 202);
       },

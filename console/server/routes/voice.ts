@@ -12,6 +12,7 @@ import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { visibleCall } from '../voice/visible-call.js';
 
 const flowBody = z.object({ name: z.string().trim().min(1).max(100), definition: z.unknown() });
 
@@ -407,18 +408,3 @@ function holdRoute(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, on
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 
-/** The call if the principal may see its conversation (or, with every conversation visible, a call without one); 404 otherwise. */
-async function visibleCall(db: Db, tenantId: string, principal: Parameters<typeof visibleTo>[1], where: { callId: string } | { conversationId: string }) {
-  let query = db
-    .selectFrom('calls')
-    .leftJoin('conversations', (j) => j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'))
-    .selectAll('calls')
-    .select('conversations.id as conversation_id')
-    .where('calls.tenant_id', '=', tenantId);
-  query = 'callId' in where ? query.where('calls.id', '=', where.callId) : query.where('conversations.id', '=', where.conversationId);
-  const seeAll = can(principal, 'conversations.view.all');
-  query = query.where((eb) => (seeAll ? eb.lit(true) : eb.and([eb('conversations.id', 'is not', null), visibleTo(eb as never, principal)])));
-  const row = await query.executeTakeFirst();
-  if (!row) throw new NotFoundError('call');
-  return row;
-}

@@ -5,11 +5,12 @@ import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
-import { describeError } from '../pages/describe-error.js';
+import { describeError, UserError } from '../pages/describe-error.js';
 import { ChannelState } from './ChannelState.js';
 import { CopyButton } from './CopyButton.js';
 import { SchemaFields } from './SchemaForm.js';
 import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
+import { secretsToRepeat } from './secret-endpoints.js';
 import { useLoad } from './useLoad.js';
 
 /** The settings form of a channel type: its JSON Schema's fields, secrets marked as the server says. */
@@ -181,14 +182,17 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
   const { t } = useI18n();
   const fields = useMemo(() => fieldsOf(type), [type]);
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
-  const secretsSet = Object.fromEntries(Object.entries(channel.secrets).map(([key, value]) => [key, value.set]));
+  const secretsSet = useMemo(() => Object.fromEntries(Object.entries(channel.secrets).map(([key, value]) => [key, value.set])), [channel.secrets]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
-        const updated = await api.updateChannel(channel.id, { name: formText(form, 'name').trim(), config: formSettings(fields, form) });
+        const config = formSettings(fields, form);
+        const repeat = secretsToRepeat(type?.endpoints ?? {}, channel.config, secretsSet, config);
+        if (repeat.length) throw new UserError(t('channels.secretAgain', { fields: repeat.map((name) => fields.find((f) => f.name === name)?.label ?? name).join(', ') }));
+        const updated = await api.updateChannel(channel.id, { name: formText(form, 'name').trim(), config });
         onSaved(updated);
       },
-      [api, channel.id, fields, onSaved],
+      [api, channel.id, channel.config, fields, onSaved, secretsSet, t, type],
     ),
     describe,
   );

@@ -2,7 +2,7 @@ import { useCallback, useId, useState, type FormEvent } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import { Field } from '../components/Field.js';
 import { useI18n } from '../i18n/i18n.js';
-import { describeError } from '../pages/describe-error.js';
+import { describeError, UserError } from '../pages/describe-error.js';
 import { CopyButton } from './CopyButton.js';
 import { useLoad } from './useLoad.js';
 
@@ -50,7 +50,10 @@ export function SsoPage({ api }: { api: AdminApi }) {
         await api.setSso({ enabled: form.get('enabled') === 'on', loginUrl: orNull(text(form, 'loginUrl')), logoutUrl: orNull(text(form, 'logoutUrl')), ...(secret ? { secret } : {}) });
       } else {
         const clientSecret = text(form, 'clientSecret');
-        await api.setOidc({ enabled: form.get('enabled') === 'on', issuer: orNull(text(form, 'issuer')), clientId: orNull(text(form, 'clientId')), ...(clientSecret ? { clientSecret } : {}) });
+        const issuer = orNull(text(form, 'issuer'));
+        // The server refuses it too: the stored secret is never sent to a new issuer.
+        if (sso?.oidc.clientSecretSet && !clientSecret && issuer !== null && issuer !== sso.oidc.issuer) throw new UserError(t('sso.secretAgain'));
+        await api.setOidc({ enabled: form.get('enabled') === 'on', issuer, clientId: orNull(text(form, 'clientId')), ...(clientSecret ? { clientSecret } : {}) });
       }
       for (const input of element.querySelectorAll<HTMLInputElement>('input[type="password"]')) input.value = '';
       setNotice(t('sso.saved'));

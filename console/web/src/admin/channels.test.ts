@@ -3,6 +3,7 @@ import { en } from '../i18n/en.js';
 import { zh } from '../i18n/zh.js';
 import { qrImageSource, stateLine } from './ChannelState.js';
 import { embedSnippet } from './ChannelsPage.js';
+import { secretsToRepeat } from './secret-endpoints.js';
 
 describe('the web chat embed code', () => {
   it('points at the server the webhook URL names, with the channel’s public key', () => {
@@ -30,5 +31,21 @@ describe('a bot channel’s state on its page', () => {
     const source = qrImageSource('<svg xmlns="http://www.w3.org/2000/svg"><rect x="0" y="0"/></svg>');
     expect(source.startsWith('data:image/svg+xml;charset=utf-8,')).toBe(true);
     expect(source).not.toContain('<');
+  });
+});
+
+describe('a settings change that moves a stored secret', () => {
+  const endpoints = { imapHost: ['imapPassword', 'imapAccessToken'], smtpHost: ['smtpPassword'] };
+  const stored = { imapHost: 'imap.acme.example', smtpHost: 'smtp.acme.example', pollSeconds: 60 };
+  const set = { imapPassword: true, imapAccessToken: false, smtpPassword: true };
+
+  it('asks again for the set secrets of a changed address, and for nothing else', () => {
+    expect(secretsToRepeat(endpoints, stored, set, { ...stored, imapHost: 'evil.example' })).toEqual(['imapPassword']);
+    expect(secretsToRepeat(endpoints, stored, set, { ...stored, imapHost: 'evil.example', imapPassword: 'again' })).toEqual([]);
+    expect(secretsToRepeat(endpoints, stored, set, { ...stored, pollSeconds: 30 })).toEqual([]);
+    expect(secretsToRepeat(endpoints, stored, set, { pollSeconds: 30 })).toEqual([]);
+    expect(secretsToRepeat(endpoints, stored, set, { imapHost: 'a.example', smtpHost: 'b.example' })).toEqual(['imapPassword', 'smtpPassword']);
+    expect(en['channels.secretAgain']).toContain('{fields}');
+    expect(zh['channels.secretAgain']).toContain('{fields}');
   });
 });

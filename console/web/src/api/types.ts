@@ -204,6 +204,8 @@ export interface ChannelTypeView {
   connectionTest: boolean;
   settings: unknown;
   secretFields: string[];
+  /** Setting → the secrets sent to where it points; changing it needs those secrets again. */
+  endpoints: Record<string, string[]>;
 }
 
 /** What a channel's connection test found: one line per thing checked (the provider's words). */
