@@ -122,4 +122,14 @@ describe('customer media never reveal agents', () => {
     const stored = await server.process.ctx.database.db.selectFrom('attachments').select('id').where('channel_id', '=', channelId).where('source_key', 'like', `customer-media:${settled.id}:%`).execute();
     expect(stored).toEqual([]);
   });
+
+  it('lets the console page load images and media only from this server', async () => {
+    const page = await fetch(`${server.url}/t/media-shop/`);
+    expect(page.status).toBe(200);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    const directive = (name: string) => policy.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+    expect(directive('img-src')).toBe("img-src 'self' data: blob:");
+    expect(directive('media-src')).toBe("media-src 'self' blob:");
+    expect(policy).not.toMatch(/\bhttps?:/);
+  });
 });
