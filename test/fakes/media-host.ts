@@ -14,7 +14,7 @@ export interface MediaHost {
 /**
  * A customer's web server: where a customer's app or a provider keeps the images it links to.
  * `/photo.png` is a real image, `/slow.png` answers it after `slowMs`, `/page.png` is HTML posing
- * as an image, `/to-metadata` redirects to the cloud metadata address, anything else is 404.
+ * as an image, `/busy.png` answers 503, `/to-metadata` redirects to the cloud metadata address, anything else is 404.
  */
 export async function startMediaHost(options: { slowMs?: number } = {}): Promise<MediaHost> {
   const requests: MediaHost['requests'] = [];
@@ -24,6 +24,7 @@ export async function startMediaHost(options: { slowMs?: number } = {}): Promise
     if (path === '/photo.png') response.writeHead(200, { 'content-type': 'image/png' }).end(RED_PNG);
     else if (path === '/slow.png') setTimeout(() => response.writeHead(200, { 'content-type': 'image/png' }).end(RED_PNG), options.slowMs ?? 1500);
     else if (path === '/page.png') response.writeHead(200, { 'content-type': 'image/png' }).end('<html><script>alert(1)</script></html>');
+    else if (path === '/busy.png') response.writeHead(503).end();
     else if (path === '/to-metadata') response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     else response.writeHead(404).end();
   });
