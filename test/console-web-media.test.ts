@@ -33,7 +33,7 @@ describe.skipIf(!browserAvailable)('console web app: customer media', () => {
   };
 
   beforeAll(async () => {
-    host = await startMediaHost({ slowMs: 1500 });
+    host = await startMediaHost();
     [server, browser] = await Promise.all([startSwitchboard({ OUTBOUND_ALLOW: 'localhost' }), launchBrowser()]);
     const { tenantId } = await signUpCompany(server, { companyName: 'Media Co', slug: 'media-co', name: 'Mei Admin', email: 'mei@example.com' });
     const db = server.process.ctx.database.db;
@@ -58,11 +58,14 @@ describe.skipIf(!browserAvailable)('console web app: customer media', () => {
     await log.getByText('Hello, a question about my parcel').waitFor();
 
     await customerSends([
-      { type: 'image', url: `http://localhost:${host.port}/slow.png`, name: 'parcel.png' },
+      { type: 'image', url: `http://localhost:${host.port}/held.png`, name: 'parcel.png' },
       { type: 'image', url: `http://127.0.0.1:${host.port}/photo.png`, name: 'label.png' },
     ]);
     // While the server copies it, the image is a placeholder; then the copy shows without a reload.
-    await log.getByRole('figure', { name: 'parcel.png, not loaded' }).waitFor({ timeout: 15_000 });
+    const pending = log.getByRole('figure', { name: 'parcel.png, not loaded' });
+    await pending.getByText('Not loaded: it is kept at an outside address.').waitFor({ timeout: 15_000 });
+    await eventually(() => host.requests.some((r) => r.path === '/held.png'), { timeoutMs: 15_000 });
+    host.release();
     const image = log.getByRole('img', { name: 'parcel.png' });
     await image.waitFor({ timeout: 15_000 });
     await eventually(async () => expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(2));
@@ -81,7 +84,7 @@ describe.skipIf(!browserAvailable)('console web app: customer media', () => {
 
     // Only the server asked the customer's host, and only for the image it may fetch.
     expect(browserAsked.filter((url) => url.includes(`:${host.port}`))).toEqual([]);
-    expect(host.requests.map((r) => r.path)).toEqual(['/slow.png']);
+    expect(host.requests.map((r) => r.path)).toEqual(['/held.png']);
     expect(host.requests[0]!.headers['user-agent'] ?? '').not.toMatch(/Chrome|Mozilla/);
     expect(pageProblems(page)).toEqual([]);
   });

@@ -8,21 +8,25 @@ export interface MediaHost {
   port: number;
   /** Every request it was sent: path and headers (a browser's carry its user agent and Accept). */
   requests: { path: string; headers: IncomingHttpHeaders }[];
+  /** Lets `/held.png` answer: until then it keeps every request waiting, like a stalled host. */
+  release(): void;
   close(): Promise<void>;
 }
 
 /**
  * A customer's web server: where a customer's app or a provider keeps the images it links to.
- * `/photo.png` is a real image, `/slow.png` answers it after `slowMs`, `/page.png` is HTML posing
+ * `/photo.png` is a real image, `/held.png` answers it once released, `/page.png` is HTML posing
  * as an image, `/busy.png` answers 503, `/to-metadata` redirects to the cloud metadata address, anything else is 404.
  */
-export async function startMediaHost(options: { slowMs?: number } = {}): Promise<MediaHost> {
+export async function startMediaHost(): Promise<MediaHost> {
   const requests: MediaHost['requests'] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
     requests.push({ path, headers: request.headers });
     if (path === '/photo.png') response.writeHead(200, { 'content-type': 'image/png' }).end(RED_PNG);
-    else if (path === '/slow.png') setTimeout(() => response.writeHead(200, { 'content-type': 'image/png' }).end(RED_PNG), options.slowMs ?? 1500);
+    else if (path === '/held.png') void released.then(() => response.writeHead(200, { 'content-type': 'image/png' }).end(RED_PNG));
     else if (path === '/page.png') response.writeHead(200, { 'content-type': 'image/png' }).end('<html><script>alert(1)</script></html>');
     else if (path === '/busy.png') response.writeHead(503).end();
     else if (path === '/to-metadata') response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
@@ -32,6 +36,7 @@ export async function startMediaHost(options: { slowMs?: number } = {}): Promise
   return {
     port: (server.address() as AddressInfo).port,
     requests,
+    release,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
