@@ -5,6 +5,7 @@ import { openBus, declareInboundShards, type Bus } from './bus/index.js';
 import { OutboxRelay } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { Logger } from './log/logger.js';
+import { OutboundClient } from './net/outbound.js';
 
 /** What every part of a running process shares: opened once at start-up, passed down. */
 export interface Context {
@@ -14,6 +15,8 @@ export interface Context {
   bus: Bus;
   relay: OutboxRelay;
   metrics: Metrics;
+  /** The one way to reach a URL a company or a customer set (core/net/outbound.ts). */
+  outbound: OutboundClient;
 }
 
 export async function openContext(config: Config, logger: Logger): Promise<Context> {
@@ -24,7 +27,7 @@ export async function openContext(config: Config, logger: Logger): Promise<Conte
     const bus = await openBus(config.bus, logger);
     await declareInboundShards(bus, config.inboundShards, config.retry);
     const relay = new OutboxRelay(database.db, bus, { logger });
-    return { config, logger, database, bus, relay, metrics: createMetrics() };
+    return { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   } catch (error) {
     await database.close();
     throw error;
@@ -35,4 +38,5 @@ export async function closeContext(context: Context): Promise<void> {
   await context.relay.stop();
   await context.bus.close();
   await context.database.close();
+  await context.outbound.close();
 }

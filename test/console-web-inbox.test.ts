@@ -78,7 +78,10 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     // The markup is text: no element was made of it, nothing ran.
     expect(await log.locator('img[src="x"]').count()).toBe(0);
     expect(await log.getByRole('link', { name: 'https://example.org/order/7' }).getAttribute('rel')).toContain('noopener');
-    expect(await log.locator('img[src="https://example.org/receipt.png"]').count()).toBe(1);
+    // An image only at the customer's address is not loaded: a placeholder with a link to open by choice.
+    const receipt = log.getByRole('figure', { name: 'receipt.png, not loaded' });
+    expect(await receipt.getByRole('link', { name: 'Open in a new tab' }).getAttribute('href')).toBe('https://example.org/receipt.png');
+    expect(await log.locator('img[src^="https://"]').count()).toBe(0);
     // A file whose address is a script is shown without a link.
     await log.getByText('evil.pdf (not available)').waitFor();
     expect(await log.locator('a[href^="javascript:"]').count()).toBe(0);

@@ -10,6 +10,7 @@ import { startRouter } from '../../router/part.js';
 import { startConsole } from '../server/console-part.js';
 import { connectorDeps, startGateway } from './gateway.js';
 import { startReports } from '../../reports/part.js';
+import { startCustomerMedia } from '../../router/media/part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -25,7 +26,7 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [startGateway],
-  router: [(ctx) => startRouter(ctx), startReports],
+  router: [(ctx) => startRouter(ctx), startReports, startCustomerMedia],
   console: [(ctx) => startConsole(ctx, { connectorDeps: () => connectorDeps(ctx) })],
 };
 

@@ -41,6 +41,8 @@ describe('mountWebApp', () => {
     const page = await app.request('/t/acme/inbox');
     expect(await page.text()).toBe('<div id="root"></div>');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+    // Images and media only from this server: an outside one would reveal the agent's address.
+    expect(page.headers.get('content-security-policy')).not.toMatch(/https?:/);
     expect(await (await app.request('/assets/app-1.js')).text()).toBe('console.log(1)');
     expect((await app.request('/assets/../secret.txt')).status).toBe(404);
     expect((await app.request('/secret.txt')).status).toBe(404);

@@ -28,15 +28,17 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * The page's security policy: scripts, styles and connections only from this server; customer
- * images and media may come from the channels' own hosts. Nothing may frame the console.
+ * The page's security policy: scripts, styles, connections, images and media only from this
+ * server. A customer's image at an outside address would tell its owner each agent's IP address
+ * and browser: the router copies such files into the store (router/media/), else the console
+ * offers a link. Nothing may frame the console.
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob: https: http:",
-  "media-src 'self' blob: https: http:",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

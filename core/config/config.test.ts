@@ -64,4 +64,16 @@ describe('configuration', () => {
   it('requires a shared SECRET_KEY when the database is shared', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/sb' })).toThrow(/SECRET_KEY: is required/);
   });
+
+  it('reads the outbound allow-list, and names an entry it cannot read', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), OUTBOUND_ALLOW: '127.0.0.1, ::1,10.0.0.0/8 ,pbx.internal' });
+    expect(config.outbound.allow).toEqual([
+      { kind: 'subnet', address: '127.0.0.1', prefix: 32, family: 'ipv4' },
+      { kind: 'subnet', address: '::1', prefix: 128, family: 'ipv6' },
+      { kind: 'subnet', address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { kind: 'host', name: 'pbx.internal' },
+    ]);
+    expect(loadConfig({ DATA_DIR: dataDir() }).outbound.allow).toEqual([]);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), OUTBOUND_ALLOW: '10.0.0.0/40' })).toThrow(/OUTBOUND_ALLOW: "10.0.0.0\/40" is not/);
+  });
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from '../db/pg/database-url.js';
+import { parseAllowEntry, type AllowEntry } from '../net/addresses.js';
 
 /** Roles a process can take; `start` with no `--role` takes all of them. */
 export const ROLES = ['gateway', 'router', 'console'] as const;
@@ -71,6 +72,20 @@ const RENAMED: Record<string, string> = {
   SIGN_IN_WINDOW_MINUTES: 'SIGN_IN_FORGET_MINUTES',
 };
 
+/** Hosts, addresses and networks company-set URLs may reach although private: `10.0.0.0/8,pbx.internal`. */
+const outboundAllow = z
+  .string()
+  .default('')
+  .transform((value, context) => {
+    const entries: AllowEntry[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const entry = parseAllowEntry(part);
+      if (entry) entries.push(entry);
+      else context.addIssue({ code: 'custom', message: `"${part}" is not a host name, an IP address or a CIDR network` });
+    }
+    return entries;
+  });
+
 /** The environment, as the one schema reads it. Every variable is documented in docs/configuration.md. */
 export const environmentSchema = z.object({
   PORT: port.default(3000),
@@ -105,6 +120,7 @@ export const environmentSchema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+  OUTBOUND_ALLOW: outboundAllow,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -126,6 +142,11 @@ export interface Config {
   retry: { attempts: number; baseDelayMs: number };
   smtp: { url: string; from: string } | { outboxDir: string; from: string };
   connectorPackages: string[];
+  /**
+   * Requests to URLs companies and customers set: private, loopback and link-local addresses are
+   * refused except these (self-hosted providers on the LAN).
+   */
+  outbound: { allow: AllowEntry[] };
   console: {
     /** Reverse proxies in front whose X-Forwarded-For hops are believed (0: use the socket's address). */
     trustProxyHops: number;
@@ -214,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
     connectorPackages: e.CONNECTORS,
+    outbound: { allow: e.OUTBOUND_ALLOW },
     console: {
       trustProxyHops: e.TRUST_PROXY,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

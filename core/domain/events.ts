@@ -30,7 +30,8 @@ export interface MessageView {
 
 export interface EventPayloads {
   'message.created': { conversation: ConversationSnapshot; message: MessageView };
-  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string };
+  /** A status change, or new content (`parts`: a customer's media copied into the store). */
+  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string; parts?: ContentPart[] };
   'conversation.created': { conversation: ConversationSnapshot };
   'conversation.queued': { conversation: ConversationSnapshot; position: number };
   'conversation.assigned': { conversation: ConversationSnapshot; previousAssigneeId: string | null };

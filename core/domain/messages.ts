@@ -11,8 +11,13 @@ export type ContentPart =
       type: 'image' | 'audio' | 'video' | 'file';
       /** An attachment in the project's store, when it has been downloaded or uploaded. */
       attachmentId?: string;
-      /** Where the provider serves it, when it has not (yet) been stored. */
+      /**
+       * Where the provider serves it, when it has not (yet) been stored. The console never loads
+       * it by itself: the router copies it into the store (router/media/), else the agent gets a link.
+       */
       url?: string;
+      /** The copy of `url` into the store was refused (a forbidden address) or failed for good. */
+      unfetched?: 'refused' | 'failed';
       /** The provider's own handle (WeChat MediaId, Telegram file_id, …). */
       providerId?: string;
       name?: string;

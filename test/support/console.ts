@@ -8,6 +8,7 @@ import { loadConfig } from '../../core/config/config.js';
 import type { Context } from '../../core/context.js';
 import { createLogger } from '../../core/log/logger.js';
 import { createMetrics } from '../../core/metrics/metrics.js';
+import { OutboundClient } from '../../core/net/outbound.js';
 import { OutboxRelay } from '../../core/outbox/outbox.js';
 import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
@@ -43,13 +44,15 @@ export async function startTestConsole(
     TRUST_PROXY: 'true',
     // Tests make several companies on one database.
     SIGNUP: 'open',
+    // Provider fakes listen on loopback; the security tests pass OUTBOUND_ALLOW: '' to see refusals.
+    OUTBOUND_ALLOW: '127.0.0.1,::1,localhost',
     ...options.env,
   });
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const bus = options.bus ?? new MemoryBus();
   const relay = new OutboxRelay(database.db, bus, { logger, pollMs: 50 });
-  const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics() };
+  const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
   const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry }) });
@@ -71,6 +74,7 @@ export async function startTestConsole(
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await part.stop();
       await relay.stop();
+      await ctx.outbound.close();
       if (!options.bus) await bus.close();
       if (!options.database) await database.drop();
     },

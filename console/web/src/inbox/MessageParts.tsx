@@ -48,9 +48,14 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
     case 'audio':
     case 'video':
     case 'file': {
-      const source = part.attachmentId ? attachmentUrl(part.attachmentId) : part.url ? safeHref(part.url, base) : undefined;
       const label = part.name || part.caption || t(`part.${part.type}`);
-      if (!source) return <p className="part-missing">{t('part.unavailable', { name: label })}</p>;
+      // Only a copy on this server is ever loaded; an address the customer gave is a link.
+      if (!part.attachmentId) {
+        const href = part.url ? remoteHref(part.url) : undefined;
+        if (!href) return <p className="part-missing">{t('part.unavailable', { name: label })}</p>;
+        return <RemoteMedia part={part} href={href} label={label} />;
+      }
+      const source = attachmentUrl(part.attachmentId);
       if (part.type === 'image') {
         return (
           <figure className="part-image">
@@ -107,6 +112,41 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
       return <p className="part-event">{label ? t(label, { rating: String(rating ?? '') }) : t('part.event', { name: part.name })}</p>;
     }
   }
+}
+
+const MEDIA_ICONS = { image: '🖼', audio: '🔊', video: '🎞', file: '📎' } as const;
+
+/** An absolute http(s) address, or undefined: a relative one would point at the console itself. */
+function remoteHref(url: string): string | undefined {
+  const href = /^https?:\/\//i.test(url.trim()) ? safeHref(url, window.location.href) : undefined;
+  return href && /^https?:/.test(href) ? href : undefined;
+}
+
+/**
+ * A customer's file that is not on this server, only at an address they gave (the server could
+ * not or may not copy it, or has not yet). Loading it would show that address's owner the agent's
+ * IP address and browser, so nothing is loaded: the agent may open it in a new tab, by choice.
+ */
+function RemoteMedia({ part, href, label }: { part: Extract<ContentPart, { type: 'image' | 'audio' | 'video' | 'file' }>; href: string; label: string }) {
+  const { t } = useI18n();
+  const state = part.unfetched === 'refused' ? 'part.remote.refused' : part.unfetched === 'failed' ? 'part.remote.failed' : 'part.remote.pending';
+  return (
+    <figure className="part-remote" aria-label={t('part.remote.label', { name: label })}>
+      <p className="part-remote-name">
+        <span aria-hidden="true">{MEDIA_ICONS[part.type]} </span>
+        {label}
+        {part.size !== undefined && <small> ({formatSize(part.size)})</small>}
+      </p>
+      {part.caption && part.caption !== label && <p>{part.caption}</p>}
+      <p className="hint">{t(state)}</p>
+      <p className="hint">
+        {t('part.remote.warning')}{' '}
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow" referrerPolicy="no-referrer">
+          {t('part.remote.open')}
+        </a>
+      </p>
+    </figure>
+  );
 }
 
 /**

@@ -23,6 +23,11 @@ describe('conversation messages', () => {
   it('updates a delivery status', () => {
     expect(updateStatus([message('1')], '1', 'delivered')[0]!.status).toBe('delivered');
   });
+  it('takes the new parts of a message the server changed (a customer file copied in), and keeps them otherwise', () => {
+    const copied = [{ type: 'image' as const, attachmentId: 'a1', name: 'parcel.png' }];
+    expect(updateStatus([message('1'), message('2')], '2', 'received', copied).map((m) => m.parts)).toEqual([[{ type: 'text', text: '1' }], copied]);
+    expect(updateStatus([message('1')], '1', 'read')[0]!.parts).toEqual([{ type: 'text', text: '1' }]);
+  });
   it('makes client ids and reply parts', () => {
     expect(newClientId(() => 'x')).toBe('web-x');
     expect(newClientId()).not.toBe(newClientId());

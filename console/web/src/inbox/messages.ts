@@ -25,8 +25,9 @@ export function mergeMessages(current: readonly MessageView[], incoming: readonl
   return [...all.values()].sort(byId);
 }
 
-export function updateStatus(current: readonly MessageView[], messageId: string, status: MessageView['status']): MessageView[] {
-  return current.map((message) => (message.id === messageId ? { ...message, status } : message));
+/** A message's new status, and its new content when the server changed it (a customer's file copied in). */
+export function updateStatus(current: readonly MessageView[], messageId: string, status: MessageView['status'], parts?: ContentPart[]): MessageView[] {
+  return current.map((message) => (message.id === messageId ? { ...message, status, ...(parts ? { parts } : {}) } : message));
 }
 
 /** A fresh id for one reply; kept across retries of the same reply. */

@@ -55,7 +55,7 @@ export function useConversation(id: string) {
       setMessages((current) => mergeMessages(current, [event.payload.message]));
       if (event.payload.message.direction === 'in') setCustomerTyping(false);
     } else if (event.kind === 'message.updated') {
-      setMessages((current) => updateStatus(current, event.payload.messageId, event.payload.status));
+      setMessages((current) => updateStatus(current, event.payload.messageId, event.payload.status, event.payload.parts));
     } else if (event.kind === 'typing' && event.payload.from === 'contact') {
       setCustomerTyping(event.payload.on);
       clearTimeout(typingTimer.current);
