@@ -255,7 +255,7 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
     }
   };
   return (
-    <div className="section connection-test" aria-label={t('channels.test')} role="group">
+    <fieldset className="section connection-test" aria-label={t('channels.test')}>
       <button type="button" onClick={() => void run()} disabled={busy}>
         {busy ? t('channels.testing') : t('channels.test')}
       </button>{' '}
@@ -277,6 +277,6 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
           </ul>
         </div>
       )}
-    </div>
+    </fieldset>
   );
 }
