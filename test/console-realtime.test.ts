@@ -36,7 +36,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
   let urls: [string, string];
 
   function startConsoleProcess(): Promise<string> {
-    const child = spawn(process.execPath, ['console/cli/bin.mjs', 'start', '--role', 'console'], {
+    const child = spawn(process.execPath, ['console/cli/dev.mjs', 'start', '--role', 'console'], {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: '0',

@@ -80,7 +80,7 @@ describe.skipIf(!DATABASE_URL)('router concurrency', () => {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-router-')),
         LOG_LEVEL: 'info',
       };
-      const startRouter = () => spawnWatched(['console/cli/bin.mjs', 'start', '--role', 'router'], env, 'switchboard is running');
+      const startRouter = () => spawnWatched(['console/cli/dev.mjs', 'start', '--role', 'router'], env, 'switchboard is running');
       const routers = [startRouter(), startRouter(), startRouter()];
       for (const r of routers) children.push(r.child);
       await Promise.all(routers.map((r) => r.ready));

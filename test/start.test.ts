@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from './support/services.js';
+
+/** The `switchboard` command on the TypeScript sources (`npm run dev`), what these tests run. */
+const SOURCES_ENTRY = 'console/cli/dev.mjs';
+/** The `switchboard` command of `npm start` and the package's bin: runs dist/switchboard.mjs. */
+const PRODUCTION_ENTRY = 'console/cli/bin.mjs';
 
 function switchboard(
   args: string[],
   env: Record<string, string>,
-  entry = 'console/cli/bin.mjs',
+  entry = SOURCES_ENTRY,
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [entry, ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
@@ -66,7 +72,6 @@ describe('switchboard start', () => {
     expect(output).toContain('"database":"pglite"');
     expect(output).toContain('"bus":"memory"');
     // The generated key is kept on disk and never printed.
-    const { readFileSync } = await import('node:fs');
     const key = readFileSync(join(dir, 'secret.key'), 'utf8').trim();
     expect(output).not.toContain(key);
     // A second start opens the same data and keeps the key.
@@ -80,13 +85,14 @@ describe('switchboard start', () => {
     expect(output).toContain('"bus":"rabbitmq"');
   });
 
-  it.skipIf(!DATABASE_URL || !AMQP_URL)('runs from the built server bundle (npm run build:server) with the console pages and the widget script', async () => {
+  it.skipIf(!DATABASE_URL || !AMQP_URL)('npm start runs the built server bundle (npm run build:server) with the console pages and the widget script', async () => {
     const { buildServer } = await import('../console/cli/build-server.mjs');
-    // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/.
-    const entry = await buildServer();
+    // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/
+    // and the widget script beside it; `npm start` (the switchboard command) runs it.
+    await buildServer();
     const output = await startAndCheck(
       await servicesEnv(),
-      entry,
+      PRODUCTION_ENTRY,
       async (url) => {
         const page = await fetch(`${url}/`);
         expect(page.status).toBe(200);
@@ -120,5 +126,45 @@ describe('switchboard start', () => {
     const wrong = switchboard(['start', '--role', 'gateway,kitchen'], { DATA_DIR: dir });
     expect(await wrong.exited).toBe(64);
     expect(wrong.output()).toContain('unknown: kitchen');
+  });
+});
+
+describe('the production command', () => {
+  const repo = resolve(import.meta.dirname, '..');
+  const packageJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+
+  it('npm start and the switchboard bin run console/cli/bin.mjs, which runs dist/switchboard.mjs with the arguments', async () => {
+    expect(packageJson.scripts.start).toBe(`node ${PRODUCTION_ENTRY} start`);
+    expect(packageJson.bin.switchboard).toBe(PRODUCTION_ENTRY);
+    // A copy of the command beside a stand-in bundle that reports how it was run.
+    const root = mkdtempSync(join(tmpdir(), 'sb-bin-'));
+    mkdirSync(join(root, 'console/cli'), { recursive: true });
+    copyFileSync(join(repo, PRODUCTION_ENTRY), join(root, PRODUCTION_ENTRY));
+    const run = () => switchboard(['start', '--role', 'gateway'], {}, join(root, PRODUCTION_ENTRY));
+
+    const missing = run();
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('run npm run build');
+
+    mkdirSync(join(root, 'dist'));
+    writeFileSync(join(root, 'dist/switchboard.mjs'), 'process.stdout.write(JSON.stringify({ url: import.meta.url, args: process.argv.slice(2) }));\n');
+    const started = run();
+    expect(await started.exited).toBe(0);
+    expect(JSON.parse(started.output())).toEqual({ url: pathToFileURL(join(root, 'dist/switchboard.mjs')).href, args: ['start', '--role', 'gateway'] });
+  });
+
+  it('the server bundle imports only production dependencies (and esbuild lazily, for a widget script it lacks)', async () => {
+    const { bundleForNode } = await import('../console/cli/build-server.mjs');
+    const outfile = await bundleForNode(join(repo, 'console/cli/switchboard.ts'), join(mkdtempSync(join(tmpdir(), 'sb-bundle-')), 'switchboard.mjs'));
+    const code = readFileSync(outfile, 'utf8');
+    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const external = (pattern: RegExp) => [...new Set([...code.matchAll(pattern)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')).map(packageOf))].sort();
+    const runtime = Object.keys(packageJson.dependencies);
+    const staticImports = external(/^import\s(?:[^;'"]*?\sfrom\s*)?"([^"]+)";/gms);
+    expect(staticImports.length).toBeGreaterThan(10);
+    expect(staticImports.filter((name) => !runtime.includes(name))).toEqual([]);
+    const dynamicImports = external(/\bimport\("([^"]+)"\)/g);
+    expect(dynamicImports.filter((name) => !runtime.includes(name))).toEqual(['esbuild']);
+    for (const tool of ['esbuild', 'vite', '@vitejs/plugin-react', 'tsx']) expect(packageJson.devDependencies[tool], tool).toBeDefined();
   });
 });

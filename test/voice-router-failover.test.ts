@@ -25,7 +25,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a call while a router process dies'
 
   const startRouter = () => {
     const router = spawnWatched(
-      ['console/cli/bin.mjs', 'start', '--role', 'router'],
+      ['console/cli/dev.mjs', 'start', '--role', 'router'],
       {
         PORT: '0',
         HOST: '127.0.0.1',

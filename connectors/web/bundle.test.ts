@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildWidget } from '../../console/cli/build-server.mjs';
 import { widgetBundle } from './bundle.js';
 
 describe('widget bundle', () => {
@@ -10,5 +14,10 @@ describe('widget bundle', () => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(code).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     process.stdout.write(`widget bundle: ${code.length} bytes, ${gzipped} bytes gzipped\n`);
+  });
+
+  it('is the same script npm run build writes beside the server bundle', async () => {
+    const built = await buildWidget(join(mkdtempSync(join(tmpdir(), 'sb-widget-')), 'web-widget.js'));
+    expect(readFileSync(built, 'utf8')).toBe((await widgetBundle()).code);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { firstExistingPath } from '../../core/config/paths.js';
+import { widgetBuildOptions } from './widget-options.mjs';
 
 export interface WidgetBundle {
   code: string;
@@ -10,23 +11,36 @@ export interface WidgetBundle {
 let bundle: Promise<WidgetBundle> | undefined;
 
 /**
- * The browser script, built once per process from `widget/widget.ts` (minified, one file, no
- * dependencies) and served by the gateway itself: no CDN.
+ * The browser script, served by the gateway itself: no CDN. The server bundle reads the script
+ * `npm run build` wrote beside it (dist/web-widget.js); from the sources it is built once per
+ * process from `widget/widget.ts` with esbuild, a build tool that production installs leave out.
  */
 export function widgetBundle(): Promise<WidgetBundle> {
-  bundle ??= build({
-    // Beside this file, or (from the server bundle in `dist/`) in the sources.
-    entryPoints: [firstExistingPath(new URL('./widget/widget.ts', import.meta.url), new URL('../connectors/web/widget/widget.ts', import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: ['es2020', 'chrome80', 'firefox78', 'safari14'],
-    write: false,
-    legalComments: 'none',
-  }).then((result) => {
-    const code = result.outputFiles[0]!.text;
-    return { code, etag: `"${createHash('sha256').update(code).digest('base64url').slice(0, 20)}"` };
-  });
+  bundle ??= widgetCode().then((code) => ({ code, etag: `"${createHash('sha256').update(code).digest('base64url').slice(0, 20)}"` }));
   bundle.catch(() => (bundle = undefined));
   return bundle;
+}
+
+/** Beside the server bundle: dist/web-widget.js. Beside this source file there is no such file. */
+export const builtWidgetPath = new URL('./web-widget.js', import.meta.url);
+
+async function widgetCode(): Promise<string> {
+  try {
+    return await readFile(builtWidgetPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('the web chat script dist/web-widget.js is missing: run npm run build');
+  }
+  const result = await esbuild.build({
+    ...widgetBuildOptions,
+    // Beside this file, or (from a server bundle in `dist/` without its built script) in the sources.
+    entryPoints: [firstExistingPath(new URL('./widget/widget.ts', import.meta.url), new URL('../connectors/web/widget/widget.ts', import.meta.url))],
+    write: false,
+  });
+  return result.outputFiles[0]!.text;
 }

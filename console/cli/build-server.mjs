@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // `npm run build:server`: the server as one JavaScript file, dist/switchboard.mjs, that runs on
-// plain Node.js (no TypeScript loader in the process: ~80 MB less memory, no compile at start).
-// Packages stay in node_modules; the console's pages (npm run build:web) and the web widget's
-// sources are found from dist/ at run time.
+// plain Node.js (no TypeScript loader in the process: ~80 MB less memory, no compile at start),
+// and the web chat's browser script beside it, dist/web-widget.js, so that a production install
+// needs no build tool. Packages stay in node_modules; the console's pages (npm run build:web) are
+// found from dist/ at run time.
 import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { widgetBuildOptions } from '../../connectors/web/widget-options.mjs';
 
 /** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
 export async function bundleForNode(entry, outfile) {
@@ -12,8 +15,17 @@ export async function bundleForNode(entry, outfile) {
   return outfile;
 }
 
-export function buildServer(outfile = fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))) {
-  return bundleForNode(fileURLToPath(new URL('./switchboard.ts', import.meta.url)), outfile);
+/** Writes the web chat's browser script where the server bundle beside it reads it. */
+export async function buildWidget(outfile) {
+  const entry = fileURLToPath(new URL('../../connectors/web/widget/widget.ts', import.meta.url));
+  await build({ ...widgetBuildOptions, entryPoints: [entry], outfile, logLevel: 'warning' });
+  return outfile;
+}
+
+export async function buildServer(outfile = fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))) {
+  await bundleForNode(fileURLToPath(new URL('./switchboard.ts', import.meta.url)), outfile);
+  await buildWidget(join(dirname(outfile), 'web-widget.js'));
+  return outfile;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

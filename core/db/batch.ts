@@ -12,8 +12,12 @@ export function batched<T>(write: (items: T[]) => Promise<void>, maxItems = 500)
     for (let i = 0; i < taken.length; i += maxItems) {
       const chunk = taken.slice(i, i + maxItems);
       write(chunk.map((entry) => entry.item)).then(
-        () => chunk.forEach((entry) => entry.resolve()),
-        (error: unknown) => chunk.forEach((entry) => entry.reject(error)),
+        () => {
+          for (const entry of chunk) entry.resolve();
+        },
+        (error: unknown) => {
+          for (const entry of chunk) entry.reject(error);
+        },
       );
     }
   };

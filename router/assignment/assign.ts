@@ -185,7 +185,7 @@ export class AssignmentBatch {
     if (assigned.length) {
       // Each agent's turn in the order the batch assigned: later assignments get later times.
       const turns = new Map<string, number>();
-      assigned.forEach(({ agent }, order) => turns.set(agent.id, order));
+      for (const [order, { agent }] of assigned.entries()) turns.set(agent.id, order);
       const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
       await sql`update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
         from (values ${turnRows}) as v(id, turn)

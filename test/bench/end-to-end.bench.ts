@@ -216,7 +216,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 
 function startSwitchboard(roles: string, port: number): ChildProcess {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'console/cli/dev.mjs'), 'start', '--role', roles], {
     cwd: root,
     stdio: ['ignore', 2, 2],
     env: {

@@ -17,7 +17,7 @@ describe('switchboard connector new', () => {
     spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' }, timeout: 120_000 });
 
   it('writes a connector folder whose conformance test passes as written', { timeout: 150_000 }, () => {
-    const made = run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'demo-chat']);
+    const made = run([join(repo, 'console/cli/dev.mjs'), 'connector', 'new', 'demo-chat']);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
     for (const file of ['connector.ts', 'inbound.ts', 'normalize.ts', 'send.ts', 'fixtures/message.json', 'conformance.test.ts']) {
@@ -29,8 +29,8 @@ describe('switchboard connector new', () => {
   });
 
   it('refuses a bad name and an existing folder', () => {
-    expect(run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'Bad Name']).status).not.toBe(0);
-    const again = run([join(repo, 'console/cli/bin.mjs'), 'connector', 'new', 'demo-chat']);
+    expect(run([join(repo, 'console/cli/dev.mjs'), 'connector', 'new', 'Bad Name']).status).not.toBe(0);
+    const again = run([join(repo, 'console/cli/dev.mjs'), 'connector', 'new', 'demo-chat']);
     expect(again.status).not.toBe(0);
     expect(again.stderr).toContain('already exists');
   });

@@ -153,7 +153,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
   const start = async (name: string, roles: string) => {
     const previous = processes.get(name);
     const port = previous?.port ?? (await freePort());
-    const child = spawn(process.execPath, [join(root, 'console/cli/bin.mjs'), 'start', '--role', roles], {
+    const child = spawn(process.execPath, [join(root, 'console/cli/dev.mjs'), 'start', '--role', roles], {
       cwd: root,
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -259,7 +259,7 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
     }
   };
   return (
-    <div className="section connection-test" aria-label={t('channels.test')} role="group">
+    <fieldset className="section connection-test" aria-label={t('channels.test')}>
       <button type="button" onClick={() => void run()} disabled={busy}>
         {busy ? t('channels.testing') : t('channels.test')}
       </button>{' '}
@@ -281,6 +281,6 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
           </ul>
         </div>
       )}
-    </div>
+    </fieldset>
   );
 }

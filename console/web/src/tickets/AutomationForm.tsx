@@ -86,6 +86,8 @@ export function bodyOf(draft: AutomationDraft): Pick<Automation, 'name' | 'kind'
         return { type: a.type, to: a.to ?? 'assignee', text: a.text ?? '' };
       case 'reply':
         return { type: a.type, ...(a.cannedResponseId ? { cannedResponseId: a.cannedResponseId } : { text: a.text ?? '' }) };
+      default:
+        throw new Error(`no such action: ${a.type satisfies never}`);
     }
   });
   return { name: draft.name.trim(), kind: draft.kind, events: draft.kind === 'trigger' ? draft.events : [], conditions, actions };
@@ -305,6 +307,7 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
         <legend>{t('automation.conditions')}</legend>
         {draft.conditions.length === 0 && <p>{t('automation.noConditions')}</p>}
         {draft.conditions.map((row, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row has no identity but its place; every input in it is controlled, so a row redrawn at another place shows that place's values
           <div className="rule-row" key={index}>
             <select
               aria-label={t('automation.conditionField', { n: index + 1 })}
@@ -329,6 +332,7 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
       <fieldset className="rule-rows">
         <legend>{t('automation.actions')}</legend>
         {draft.actions.map((row, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row has no identity but its place; every input in it is controlled, so a row redrawn at another place shows that place's values
           <div className="rule-row" key={index}>
             <select aria-label={t('automation.actionType', { n: index + 1 })} value={row.type} onChange={(e) => setAction(index, freshAction(e.target.value as ActionType))}>
               {ACTION_TYPES.map((type) => choice(type, t(`automation.action.${type}` as MessageKey)))}

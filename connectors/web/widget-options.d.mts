@@ -1,0 +1,4 @@
+import type { BuildOptions } from 'esbuild';
+
+/** The esbuild options of the web chat's browser script (without its entry point). */
+export const widgetBuildOptions: BuildOptions;
