@@ -16,6 +16,7 @@ import { migration as reports } from './0013_reports.js';
 import { migration as channelStates } from './0016_channel_states.js';
 import { migration as search } from './0017_search.js';
 import { migration as reportTotals } from './0018_report_totals.js';
+import { migration as outbound } from './0020_outbound.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0016_channel_states': channelStates,
   '0017_search': search,
   '0018_report_totals': reportTotals,
+  '0020_outbound': outbound,
 };
