@@ -185,6 +185,25 @@ describe.skipIf(!DATABASE_URL)('company-set URLs never reach the network behind 
     expect(loopbackConnections()).toBe(0);
   }, 30_000);
 
+  it('never lets a Wechaty puppet service endpoint reach loopback', async () => {
+    const created = await admin.post('/api/channels', {
+      type: 'wechaty',
+      name: 'puppet at home',
+      config: { puppet: 'wechaty-puppet-service', puppetToken: 'insecure_0123456789abcdef', puppetEndpoint: `127.0.0.1:${v4.port}` },
+    });
+    expect(created.status).toBe(201);
+    const state = await eventually(
+      async () => {
+        const answer = await admin.get(`/api/channels/${created.body.channel.id}/state`);
+        return answer.body?.state === 'error' ? answer.body : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(state.detail).toMatch(/cannot be reached from this server/);
+    await admin.post(`/api/channels/${created.body.channel.id}/disable`);
+    expect(loopbackConnections()).toBe(0);
+  }, 30_000);
+
   it('refuses an OIDC issuer at loopback or the metadata service, or one that redirects there, when it is saved', async () => {
     const redirecting = await httpServer(() => ({ status: 302, headers: { location: `http://127.0.0.1:${v4.port}/.well-known/openid-configuration` } }));
     for (const issuer of [`http://127.0.0.1:${v4.port}`, `http://localhost:${v4.port}`, 'http://169.254.169.254', redirecting.url]) {
