@@ -13,7 +13,11 @@ import { AddressPolicy, normalizeHost, type AllowEntry } from './addresses.js';
 
 /** Why a request to a company-set address did not happen or did not finish. */
 export class OutboundError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly host: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'OutboundError';
   }
@@ -21,8 +25,8 @@ export class OutboundError extends Error {
 
 /** The address is one the installation keeps out of reach (or the scheme is not HTTP). */
 export class OutboundRefusedError extends OutboundError {
-  constructor(readonly host: string, reason: string) {
-    super(`${host} cannot be reached from this server: it ${reason}`);
+  constructor(host: string, reason: string) {
+    super(host, `${host} cannot be reached from this server: it ${reason}`);
     this.name = 'OutboundRefusedError';
   }
 }
@@ -32,16 +36,19 @@ export class OutboundRefusedError extends OutboundError {
  * closed, timed-out and reset: the answer must not tell an open port from a closed one.
  */
 export class OutboundFailedError extends OutboundError {
-  constructor(readonly host: string, cause?: unknown) {
-    super(`${host} could not be reached`, { cause });
+  constructor(host: string, cause?: unknown) {
+    super(host, `${host} could not be reached`, { cause });
     this.name = 'OutboundFailedError';
   }
 }
 
 /** The answer was longer than the caller's limit: nothing of it is kept. */
 export class OutboundTooLargeError extends OutboundError {
-  constructor(readonly host: string, readonly maxBytes: number) {
-    super(`${host} answered with more than ${maxBytes} bytes`);
+  constructor(
+    host: string,
+    readonly maxBytes: number,
+  ) {
+    super(host, `${host} answered with more than ${maxBytes} bytes`);
     this.name = 'OutboundTooLargeError';
   }
 }
