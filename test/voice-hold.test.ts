@@ -5,6 +5,7 @@ import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timeline, type HttpAgent } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
 import { transferConversation } from '../router/conversations/transfer-conversation.js';
+import { loopbackOutbound } from './support/connectors.js';
 
 /**
  * Hold during a call, end to end: the agent's console asks the server, the server asks Asterisk
@@ -190,7 +191,7 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
   }, 30_000);
 
   it('the fake Asterisk refuses a hold as ARI does: unknown channel 404, a channel still ringing 412, wrong credentials 401', async () => {
-    const client = new AriClient({ baseUrl: ari.url, user: 'asterisk', password: 'ari-secret', app: 'switchboard' });
+    const client = new AriClient({ baseUrl: ari.url, user: 'asterisk', password: 'ari-secret', app: 'switchboard', outbound: loopbackOutbound() });
     await expect(client.hold('no-such-channel')).rejects.toThrow(/404|not found/i);
     const response = await fetch(`${ari.url}/channels/no-such-channel/hold`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('asterisk:ari-secret').toString('base64')}` } });
     expect(response.status).toBe(404);

@@ -54,7 +54,7 @@ export async function postSigned(ctx: ChannelContext<AppApiConfig>, url: string,
   let status: number | null = null;
   let failure: ConnectorError | undefined;
   try {
-    const response = await fetch(url, {
+    const response = await ctx.outbound.fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -64,11 +64,11 @@ export async function postSigned(ctx: ChannelContext<AppApiConfig>, url: string,
         [HEADER_SIGNATURE]: signPayload(ctx.config.webhookSecret, timestamp, body),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(ctx.config.webhookTimeoutMs),
+      // A redirect is not followed: it is a failed delivery, like any other non-2xx.
+      timeoutMs: ctx.config.webhookTimeoutMs,
+      maxBytes: 64 * 1024,
     });
     status = response.status;
-    await response.body?.cancel().catch(() => {});
     if (status < 200 || status >= 300) failure = errorForStatus(status, 'the webhook');
   } catch (error) {
     failure = errorForNetwork(error, 'the webhook');

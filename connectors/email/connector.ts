@@ -24,7 +24,7 @@ export default defineConnector({
   normalize: normalizeEmail,
   send: sendEmail,
   testConnection: async (ctx) => {
-    const { imap, smtp } = await checkConnection(ctx.config);
+    const { imap, smtp } = await checkConnection(ctx);
     return {
       ok: imap.ok && smtp.ok,
       checks: [

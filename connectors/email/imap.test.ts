@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../test/support/dovecot.js';
 import { startSmtpServer } from '../../test/support/smtp.js';
 import { emailConfig, type EmailConfig } from './config.js';
-import { checkConnection } from './imap.js';
+import { loopbackOutbound } from '../../test/support/connectors.js';
+import { checkConnection as check } from './imap.js';
+
+const outbound = loopbackOutbound();
+const checkConnection = (config: EmailConfig) => check({ config, outbound });
 
 describe.skipIf(!dovecotAvailable)('test connection against a real Dovecot and SMTP server', () => {
   let dovecot: Dovecot;
@@ -37,22 +41,24 @@ describe.skipIf(!dovecotAvailable)('test connection against a real Dovecot and S
     expect(await checkConnection(config())).toEqual({ imap: { ok: true, folder: 'INBOX', idle: true, messages: 1 }, smtp: { ok: true } });
   });
 
-  it('names a wrong password, an unknown host, a closed port, a TLS mismatch and a missing folder', async () => {
+  it('names a wrong password and a missing folder; an unknown host, a closed port and a TLS mismatch read alike', async () => {
     const wrong = await checkConnection(config({ imapPassword: 'wrong', smtpPassword: 'wrong' }));
     expect(wrong.imap).toMatchObject({ ok: false, error: expect.stringMatching(/^IMAP: the server refused the login/) });
     expect(wrong.smtp).toMatchObject({ ok: false, error: expect.stringMatching(/^SMTP: the server refused the login/) });
 
     const unknown = await checkConnection(config({ imapHost: 'mail.no-such-host.invalid', smtpHost: 'smtp.no-such-host.invalid' }));
-    expect(unknown.imap).toEqual({ ok: false, error: 'IMAP: host not found: mail.no-such-host.invalid' });
-    expect(unknown.smtp).toEqual({ ok: false, error: 'SMTP: host not found: smtp.no-such-host.invalid' });
+    const hint = '(check the host, the port and the security setting)';
+    expect(unknown.imap).toEqual({ ok: false, error: `IMAP: could not connect to mail.no-such-host.invalid:${dovecot.port} ${hint}` });
+    expect(unknown.smtp).toEqual({ ok: false, error: `SMTP: could not connect to smtp.no-such-host.invalid:${smtp.port} ${hint}` });
 
     const closed = await checkConnection(config({ imapPort: 1, smtpPort: 1 }));
-    expect(closed.imap).toEqual({ ok: false, error: 'IMAP: connection refused by 127.0.0.1:1' });
-    expect(closed.smtp).toEqual({ ok: false, error: 'SMTP: connection refused by 127.0.0.1:1' });
+    expect(closed.imap).toEqual({ ok: false, error: `IMAP: could not connect to 127.0.0.1:1 ${hint}` });
+    expect(closed.smtp).toEqual({ ok: false, error: `SMTP: could not connect to 127.0.0.1:1 ${hint}` });
 
+    // A plain-text server asked for TLS: that something listens is no more told than a closed port.
     const tls = await checkConnection(config({ imapSecurity: 'tls', smtpSecurity: 'tls' }));
-    expect(tls.imap).toMatchObject({ ok: false, error: expect.stringMatching(/^IMAP: TLS failed with 127\.0\.0\.1/) });
-    expect(tls.smtp).toMatchObject({ ok: false, error: expect.stringMatching(/^SMTP: TLS failed with 127\.0\.0\.1/) });
+    expect(tls.imap).toEqual({ ok: false, error: `IMAP: could not connect to 127.0.0.1:${dovecot.port} ${hint}` });
+    expect(tls.smtp).toEqual({ ok: false, error: `SMTP: could not connect to 127.0.0.1:${smtp.port} ${hint}` });
 
     const folder = await checkConnection(config({ folder: 'Nope' }));
     expect(folder.imap).toMatchObject({ ok: false, error: expect.stringMatching(/^IMAP: the folder does not exist/) });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullContext } from '../../core/connector/define.js';
 import { createLogger } from '../../core/log/logger.js';
+import { loopbackOutbound } from '../../test/support/connectors.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../test/support/dovecot.js';
 import { eventually } from '../../test/support/services.js';
 import { emailConfig, type EmailConfig } from './config.js';
@@ -30,6 +31,7 @@ function loopOn(dovecot: Dovecot, user: string, options: { pollSeconds?: number;
   const ctx = {
     channel: { id: `ch-${user}`, tenantId: 't', type: 'email', name: user, publicKey: null },
     config,
+    outbound: loopbackOutbound(),
     bus: { kind: 'rabbitmq' },
     logger: createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } })),
     signal: abort.signal,

@@ -39,7 +39,7 @@ export async function runMailbox(ctx: PullContext<EmailConfig>): Promise<void> {
 }
 
 async function session(ctx: PullContext<EmailConfig>): Promise<void> {
-  const client = imapClient(ctx.config);
+  const client = await imapClient(ctx);
   let failure: unknown;
   client.on('error', (error: unknown) => {
     failure = error;

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { ChannelContext, SendReceipt } from '../../core/connector/define.js';
 import { ConnectorError } from '../../core/connector/errors.js';
 import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
+import { OutboundRefusedError } from '../../core/net/outbound.js';
 import type { EmailConfig } from './config.js';
 import { SenderRateLimit } from './guards.js';
 import { describeError, imapClient, smtpTransport } from './imap.js';
@@ -49,7 +50,7 @@ export async function sendEmail(outbound: OutboundEnvelope, ctx: ChannelContext<
   };
   const raw = await new MailComposer(mail).compile().build();
   try {
-    await transport(ctx).sendMail({ envelope: { from: ctx.config.fromAddress, to: [to] }, raw });
+    await (await transport(ctx)).sendMail({ envelope: { from: ctx.config.fromAddress, to: [to] }, raw });
   } catch (error) {
     throw classify(error, ctx.config);
   }
@@ -136,13 +137,15 @@ async function body(parts: ContentPart[], ctx: ChannelContext<EmailConfig>) {
   return { text: `${lines.join('\n\n')}\n`, attachments };
 }
 
-function transport(ctx: ChannelContext<EmailConfig>): Transporter {
+async function transport(ctx: ChannelContext<EmailConfig>): Promise<Transporter> {
   const c = ctx.config;
-  const key = JSON.stringify([c.smtpHost, c.smtpPort, c.smtpSecurity, c.smtpUser, c.smtpPassword, c.smtpAccessToken]);
+  // The host is resolved and checked for every mail: the transport holds the address, not the name.
+  const { address } = await ctx.outbound.resolve(c.smtpHost);
+  const key = JSON.stringify([address, c.smtpHost, c.smtpPort, c.smtpSecurity, c.smtpUser, c.smtpPassword, c.smtpAccessToken]);
   const cached = transports.get(ctx.channel.id);
   if (cached?.key === key) return cached.transport;
   cached?.transport.close();
-  const created = smtpTransport(c);
+  const created = await smtpTransport(ctx);
   transports.set(ctx.channel.id, { key, transport: created });
   return created;
 }
@@ -157,6 +160,7 @@ function automaticLimit(ctx: ChannelContext<EmailConfig>): SenderRateLimit {
 export function classify(error: unknown, config: EmailConfig): ConnectorError {
   const e = error as { responseCode?: number; code?: string; response?: string };
   const text = describeError(error, 'SMTP', config.smtpHost, config.smtpPort);
+  if (error instanceof OutboundRefusedError) return ConnectorError.permanent(text, 'address_refused', error);
   if (typeof e?.responseCode === 'number') {
     return e.responseCode >= 500 ? ConnectorError.permanent(text, e.responseCode, error) : ConnectorError.retryable(text, e.responseCode, error);
   }
@@ -166,7 +170,13 @@ export function classify(error: unknown, config: EmailConfig): ConnectorError {
 
 /** The reply as sent, into the Sent folder; a failure here does not undo a delivered mail. */
 async function copyToSent(ctx: ChannelContext<EmailConfig>, raw: Buffer): Promise<void> {
-  const client = imapClient(ctx.config);
+  let client: Awaited<ReturnType<typeof imapClient>>;
+  try {
+    client = await imapClient(ctx);
+  } catch (error) {
+    ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) }, 'could not put the reply in the Sent folder');
+    return;
+  }
   client.on('error', () => {});
   try {
     await client.connect();

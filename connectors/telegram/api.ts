@@ -1,10 +1,16 @@
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork } from '../../core/connector/errors.js';
+import type { OutboundInit } from '../../core/net/outbound.js';
 import type { TelegramConfig } from './connector.js';
 
-/** fetch, with a network failure turned into a retryable ConnectorError (the URL, which holds the token, is never in it). */
-const reach = (url: string, init: RequestInit) =>
-  fetch(url, init).catch((error: unknown) => {
+type Ctx = Pick<ChannelContext<TelegramConfig>, 'config' | 'outbound'>;
+
+/**
+ * A request through the guarded client (the base URL is the company's), with a failure turned into
+ * a ConnectorError (the URL, which holds the token, is never in it).
+ */
+const reach = (ctx: Ctx, url: string, init: OutboundInit) =>
+  ctx.outbound.fetch(url, init).catch((error: unknown) => {
     throw errorForNetwork(error, 'Telegram');
   });
 
@@ -19,11 +25,11 @@ function bodyOf(params: Record<string, unknown>): { body: string | FormData; hea
 type BotAnswer<T> = { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } };
 
 /** One Bot API call (`POST <base>/bot<token>/<method>`); a failure is a classified ConnectorError. An upload may take 2 minutes. */
-export async function callBot<T>(config: TelegramConfig, method: string, params: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+export async function callBot<T>(ctx: Ctx, method: string, params: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  const { config } = ctx;
   const { body, headers } = bodyOf(params);
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? (body instanceof FormData ? 120_000 : 30_000));
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const response = await reach(`${config.apiBaseUrl}/bot${config.botToken}/${method}`, { method: 'POST', headers, body, signal });
+  const timeoutMs = options.timeoutMs ?? (body instanceof FormData ? 120_000 : 30_000);
+  const response = await reach(ctx, `${config.apiBaseUrl}/bot${config.botToken}/${method}`, { method: 'POST', headers, body, signal: options.signal, timeoutMs });
   const answer = (await response.json().catch(() => ({}))) as BotAnswer<T>;
   if (answer.ok === true) return answer.result as T;
   throw telegramError(answer.error_code ?? response.status, answer.description ?? `HTTP ${response.status}`, answer.parameters?.retry_after);
@@ -44,12 +50,12 @@ export function telegramError(code: number, description: string, retryAfter?: nu
  */
 export async function storeTelegramFile(ctx: ChannelContext<TelegramConfig>, file: { file_id: string; file_size?: number; file_name?: string; mime_type?: string }, owner: string, fallbackName: string): Promise<string | undefined> {
   if ((file.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-  const info = await callBot<{ file_path?: string; file_size?: number }>(ctx.config, 'getFile', { file_id: file.file_id }).catch((error: unknown) => {
+  const info = await callBot<{ file_path?: string; file_size?: number }>(ctx, 'getFile', { file_id: file.file_id }).catch((error: unknown) => {
     if (error instanceof ConnectorError && error.retryable) throw error;
     ctx.logger.warn({ err: (error as Error).message }, 'Telegram will not serve a file; kept as a reference');
   });
   if (!info?.file_path || (info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-  const response = await reach(`${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, { signal: AbortSignal.timeout(60_000) });
+  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, { timeoutMs: 60_000, maxBytes: ctx.config.maxFileBytes });
   if (!response.ok) throw telegramError(response.status, `file download answered ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const name = file.file_name ?? info.file_path.split('/').pop() ?? fallbackName;

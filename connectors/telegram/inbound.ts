@@ -54,14 +54,14 @@ export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<voi
 /** Sets the webhook, then watches it: Telegram reports delivery problems only through getWebhookInfo; another installation using the same bot shows as another URL. */
 async function watchWebhook(ctx: PullContext<TelegramConfig>, succeeded: () => void): Promise<void> {
   const url = `${ctx.publicUrl}/hooks/${ctx.channel.id}`;
-  await callBot(ctx.config, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
+  await callBot(ctx, 'setWebhook', { url, secret_token: webhookSecret(ctx), allowed_updates: ALLOWED_UPDATES }, { signal: ctx.signal });
   ctx.logger.info({ url }, 'Telegram webhook set');
   succeeded();
   const every = ctx.config.webhookCheckSeconds * 1000;
   while (!ctx.signal.aborted) {
     await sleep(every, ctx.signal);
     if (ctx.signal.aborted) return;
-    const info = await callBot<{ url: string; last_error_date?: number; last_error_message?: string }>(ctx.config, 'getWebhookInfo', {}, { signal: ctx.signal });
+    const info = await callBot<{ url: string; last_error_date?: number; last_error_message?: string }>(ctx, 'getWebhookInfo', {}, { signal: ctx.signal });
     if (info.url !== url) return void ctx.logger.warn({ url: info.url }, 'the Telegram webhook was changed elsewhere; setting it again');
     if ((info.last_error_date ?? 0) * 1000 > Date.now() - every) ctx.logger.warn({ err: info.last_error_message }, 'Telegram could not deliver to the webhook');
   }
@@ -69,11 +69,11 @@ async function watchWebhook(ctx: PullContext<TelegramConfig>, succeeded: () => v
 
 /** Removes any webhook (Telegram serves getUpdates only without one), then long-polls, saving the offset only after the bus confirmed the updates. */
 async function poll(ctx: PullContext<TelegramConfig>, succeeded: () => void): Promise<void> {
-  await callBot(ctx.config, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
+  await callBot(ctx, 'deleteWebhook', { drop_pending_updates: false }, { signal: ctx.signal });
   let offset = Number((await ctx.cursor.load()).offset ?? 0);
   while (!ctx.signal.aborted) {
     const params = { offset, timeout: ctx.config.pollTimeoutSeconds, allowed_updates: ALLOWED_UPDATES };
-    const updates = await callBot<{ update_id: number }[]>(ctx.config, 'getUpdates', params, { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 });
+    const updates = await callBot<{ update_id: number }[]>(ctx, 'getUpdates', params, { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 });
     succeeded();
     if (updates.length === 0) continue;
     // One malformed update must not stop the channel: take the others, skip it with a warning.

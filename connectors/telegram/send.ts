@@ -26,13 +26,13 @@ export async function sendToTelegram(outbound: OutboundEnvelope, ctx: Ctx): Prom
 
 async function sendPart(ctx: Ctx, chat_id: string, part: ContentPart): Promise<SentMessage> {
   if (part.type === 'event') throw ConnectorError.permanent(`Telegram cannot show the event "${part.name}"`, 'unsupported');
-  if (part.type === 'location') return callBot(ctx.config, 'sendLocation', { chat_id, latitude: part.latitude, longitude: part.longitude });
+  if (part.type === 'location') return callBot(ctx, 'sendLocation', { chat_id, latitude: part.latitude, longitude: part.longitude });
   if (part.type !== 'text' && part.type !== 'link') return sendMedia(ctx, chat_id, part);
   const text = part.type === 'text' ? part.text : [part.title, part.url].filter(Boolean).join('\n');
   // A link is previewed under its text, as Telegram's own clients do.
   const preview = part.type === 'link' ? { link_preview_options: { url: part.url } } : {};
   let sent: SentMessage | undefined;
-  for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) sent = await callBot<SentMessage>(ctx.config, 'sendMessage', { chat_id, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
+  for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) sent = await callBot<SentMessage>(ctx, 'sendMessage', { chat_id, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
   return sent;
 }
 
@@ -48,7 +48,7 @@ async function sendMedia(ctx: Ctx, chat_id: string, part: Extract<ContentPart, {
     media = new File([new Uint8Array(bytes)], file.name, { type: file.mimeType });
   }
   if (!media) throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
-  const sent = await callBot<SentMessage>(ctx.config, method, { chat_id, caption, [field]: media });
+  const sent = await callBot<SentMessage>(ctx, method, { chat_id, caption, [field]: media });
   if (part.caption && !caption) return sendPart(ctx, chat_id, { type: 'text', text: part.caption });
   return sent;
 }

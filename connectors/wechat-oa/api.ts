@@ -1,5 +1,6 @@
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/connector/errors.js';
+import type { OutboundClient } from '../../core/net/outbound.js';
 import type { WechatOaConfig } from './connector.js';
 import { accessToken, refreshAccessToken } from './token.js';
 
@@ -50,27 +51,34 @@ export interface ApiCall {
   query?: Record<string, string>;
   json?: unknown;
   form?: FormData;
+  /** The most the answer may hold (a media download); the client's default otherwise. */
+  maxBytes?: number;
 }
 
 /** The raw answer of one request, after network and HTTP status were checked. */
-export async function wechatFetch(config: Pick<WechatOaConfig, 'apiBaseUrl' | 'requestTimeoutMs'>, call: ApiCall, what: string): Promise<Response> {
+export async function wechatFetch(
+  ctx: { config: Pick<WechatOaConfig, 'apiBaseUrl' | 'requestTimeoutMs'>; outbound: OutboundClient },
+  call: ApiCall,
+  what: string,
+): Promise<Response> {
+  const { config } = ctx;
   const url = new URL(call.path, config.apiBaseUrl);
   for (const [k, v] of Object.entries(call.query ?? {})) url.searchParams.set(k, v);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await ctx.outbound.fetch(url, {
       method: call.method,
       headers: call.json === undefined ? undefined : { 'content-type': 'application/json' },
       // WeChat wants the characters themselves, not \u escapes; JSON.stringify already writes them so.
       body: call.json !== undefined ? JSON.stringify(call.json) : call.form,
-      redirect: 'error',
-      signal: AbortSignal.timeout(config.requestTimeoutMs),
+      timeoutMs: config.requestTimeoutMs,
+      maxBytes: call.maxBytes,
     });
   } catch (error) {
     throw errorForNetwork(error, `WeChat (${what})`);
   }
   if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
+    // A redirect is not followed, so it fails here like any other answer that is not 2xx.
     throw errorForStatus(response.status, `WeChat (${what})`);
   }
   return response;
@@ -104,7 +112,7 @@ export async function callWithToken(
   let token = await accessToken(ctx);
   for (let attempt = 0; ; attempt++) {
     const request = typeof call === 'function' ? call(token) : call;
-    const response = await wechatFetch(ctx.config, { ...request, query: { ...request.query, access_token: token } }, what);
+    const response = await wechatFetch(ctx, { ...request, query: { ...request.query, access_token: token } }, what);
     const body = await read(response);
     const failure = 'binary' in body ? undefined : failureOf(body);
     if (!failure) return body;

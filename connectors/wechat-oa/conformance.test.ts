@@ -1,4 +1,7 @@
+import { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
+import type { ContentKind, ContentPart } from '../../core/domain/messages.js';
+import { listen } from '../../test/fakes/http.js';
 import { describeConformance, type SendTarget } from '../../core/connector/testkit/index.js';
 import { realServices } from '../../test/support/connectors.js';
 import { storedThroughRouter } from '../../test/support/pipeline.js';
@@ -17,22 +20,20 @@ const account = {
 };
 let fake: FakeWechatApi;
 
-// The kit's image reply names a file on example.com: this stands in for that image host.
-const realFetch = globalThis.fetch;
-beforeAll(() => {
-  globalThis.fetch = (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.startsWith('https://example.com/')) return Promise.resolve(new Response(new Uint8Array(PNG_1X1), { headers: { 'content-type': 'image/png' } }));
-    return realFetch(input, init);
-  };
+// The kit's image and file replies name files on example.com, which this server stands in for
+// (on loopback, which the kit's client allows).
+let imageHost: { url: string; close(): Promise<void> };
+beforeAll(async () => {
+  imageHost = await listen(new Hono().get('/files/*', (c) => c.body(new Uint8Array(PNG_1X1), 200, { 'content-type': 'image/png' })));
 });
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+afterAll(() => imageHost.close());
+const localFile = (kind: ContentKind) =>
+  kind === 'image' || kind === 'file' ? { type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart : undefined;
 
 const KINDS: Record<string, string> = { text: 'text', image: 'image', news: 'link' };
 
 describeConformance({
+  outboundPart: (kind) => localFile(kind),
   connector: wechatOa,
   settings: { appId: account.appId, appSecret: account.appSecret, token: account.token, encodingAesKey: account.encodingAesKey, mode: 'safe' },
   samples: wechatSamples,

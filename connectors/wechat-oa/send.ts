@@ -48,14 +48,12 @@ async function fetchImage(ctx: Ctx, url: string): Promise<{ bytes: Buffer; mimeT
   if (!/^https?:\/\//i.test(url)) throw ConnectorError.permanent('the image URL must be http or https', 'bad_url');
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(ctx.config.requestTimeoutMs) });
+    // Image hosts redirect to their CDN; every hop is checked like the first.
+    response = await ctx.outbound.fetch(url, { followRedirects: true, timeoutMs: ctx.config.requestTimeoutMs, maxBytes: IMAGE_MAX_BYTES });
   } catch (error) {
     throw errorForNetwork(error, 'the image host');
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw errorForStatus(response.status, 'the image host');
-  }
+  if (!response.ok) throw errorForStatus(response.status, 'the image host');
   const mimeType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!IMAGE_TYPES.includes(mimeType)) throw ConnectorError.permanent(`WeChat sends JPEG, PNG, GIF or BMP images, not ${mimeType || 'this file'}`, 'unsupported');
   const bytes = Buffer.from(await response.arrayBuffer());

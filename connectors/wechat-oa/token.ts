@@ -44,7 +44,7 @@ export async function refreshAccessToken(ctx: ChannelContext<WechatOaConfig>, re
       const fresh = row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now();
       if (fresh && current !== refused) return current;
     }
-    const { token, expiresInSeconds } = await fetchToken(ctx.config, refused !== undefined);
+    const { token, expiresInSeconds } = await fetchToken(ctx, refused !== undefined);
     const values = {
       sealed_token: sealSecret(ctx.secretKey, token, sealedFor(ctx)),
       expires_at: new Date(Date.now() + expiresInSeconds * 1000),
@@ -61,11 +61,12 @@ export async function refreshAccessToken(ctx: ChannelContext<WechatOaConfig>, re
 }
 
 /** Asks WeChat for a token: stable_token (preferred) or the classic token endpoint. */
-async function fetchToken(config: WechatOaConfig, force: boolean): Promise<{ token: string; expiresInSeconds: number }> {
+async function fetchToken(ctx: ChannelContext<WechatOaConfig>, force: boolean): Promise<{ token: string; expiresInSeconds: number }> {
+  const { config } = ctx;
   const what = 'the access token request';
   const response = config.useStableToken
     ? await wechatFetch(
-        config,
+        ctx,
         {
           method: 'POST',
           path: '/cgi-bin/stable_token',
@@ -74,7 +75,7 @@ async function fetchToken(config: WechatOaConfig, force: boolean): Promise<{ tok
         what,
       )
     : await wechatFetch(
-        config,
+        ctx,
         { method: 'GET', path: '/cgi-bin/token', query: { grant_type: 'client_credential', appid: config.appId, secret: config.appSecret } },
         what,
       );

@@ -50,6 +50,9 @@ async function session(ctx: Ctx): Promise<void> {
   await ctx.reportState({ state: 'starting', detail: `starting ${ctx.config.puppet}` });
   const wechaty = await import('wechaty');
   const { ScanStatus, WechatyBuilder } = wechaty;
+  // The puppet service's gRPC client resolves and connects by itself; the endpoint is the
+  // company's, so its host is checked first (a name that changes its answer in between is not).
+  if (ctx.config.puppetEndpoint) await ctx.outbound.resolve(endpointHost(ctx.config.puppetEndpoint));
   const puppet = await createPuppet(ctx.config);
   // The bot's login session is kept beside the attachments, so a restart need not scan again.
   await mkdir(join(ctx.dataDir, 'wechaty'), { recursive: true });
@@ -160,4 +163,13 @@ async function payloadOf(ctx: Ctx, { types }: WechatyModule, message: Message): 
     if (!(error instanceof UnsupportedFileError)) throw error;
     return { ...base, kind, file: { ...file, note: error.message } };
   }
+}
+
+/** The host of a `host:port` (or `[v6]:port`) endpoint. */
+function endpointHost(endpoint: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(endpoint);
+  if (bracketed) return bracketed[1]!;
+  const parts = endpoint.split(':');
+  // More than one colon and no brackets: a bare IPv6 address.
+  return parts.length > 2 ? endpoint : parts[0]!;
 }

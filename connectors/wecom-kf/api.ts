@@ -4,7 +4,7 @@ import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/conn
 import { openSecret, sealSecret } from '../../core/crypto/secrets.js';
 import type { WecomKfConfig } from './connector.js';
 
-type Ctx = Pick<ChannelContext<WecomKfConfig>, 'db' | 'channel' | 'config' | 'secretKey' | 'logger'>;
+type Ctx = Pick<ChannelContext<WecomKfConfig>, 'db' | 'channel' | 'config' | 'secretKey' | 'logger' | 'outbound'>;
 
 const REFRESH_AHEAD_MS = 5 * 60 * 1000;
 const TOKEN_ERRCODES = new Set([40014, 42001]);
@@ -31,18 +31,17 @@ async function send(ctx: Ctx, path: string, query: Record<string, string>, body:
   const isForm = typeof body === 'object' && body !== null && 'form' in body && typeof body.form === 'function';
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await ctx.outbound.fetch(url, {
       method: body === undefined ? 'GET' : 'POST',
       headers: body === undefined || isForm ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : isForm ? (body as { form: () => FormData }).form() : JSON.stringify(body),
-      redirect: 'error',
-      signal: AbortSignal.timeout(ctx.config.requestTimeoutMs),
+      timeoutMs: ctx.config.requestTimeoutMs,
     });
   } catch (error) {
     throw errorForNetwork(error, `WeCom (${what})`);
   }
+  // A redirect is not followed: it fails here like any other answer that is not 2xx.
   if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
     throw errorForStatus(response.status, `WeCom (${what})`);
   }
   return response;

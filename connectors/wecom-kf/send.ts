@@ -21,14 +21,12 @@ async function fileOf(ctx: Ctx, part: MediaPart): Promise<{ name: string; mimeTy
   if (!part.url || !/^https?:\/\//i.test(part.url)) throw ConnectorError.permanent('the file has nothing to send', 'no_file');
   let response: Response;
   try {
-    response = await fetch(part.url, { signal: AbortSignal.timeout(ctx.config.requestTimeoutMs) });
+    // The agent's URL: every hop checked, and no more read than WeCom would take.
+    response = await ctx.outbound.fetch(part.url, { followRedirects: true, timeoutMs: ctx.config.requestTimeoutMs, maxBytes: LIMITS.file });
   } catch (error) {
     throw errorForNetwork(error, 'the file host');
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw errorForStatus(response.status, 'the file host');
-  }
+  if (!response.ok) throw errorForStatus(response.status, 'the file host');
   const mimeType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
   return { name: part.name ?? 'file', mimeType, bytes: Buffer.from(await response.arrayBuffer()) };
 }

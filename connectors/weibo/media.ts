@@ -1,5 +1,6 @@
 import { UnsupportedFileError } from '../../core/attachments/store.js';
 import type { ChannelContext } from '../../core/connector/define.js';
+import { OutboundError } from '../../core/net/outbound.js';
 import type { WeiboConfig } from './connector.js';
 
 /**
@@ -14,7 +15,7 @@ export async function storeWeiboMedia(ctx: ChannelContext<WeiboConfig>, fid: str
   url.searchParams.set('fid', fid);
   const log = { channelId: ctx.channel.id, fid };
   try {
-    const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(ctx.config.requestTimeoutMs) });
+    const response = await ctx.outbound.fetch(url, { timeoutMs: ctx.config.requestTimeoutMs, maxBytes: ctx.config.mediaMaxBytes });
     const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     // Weibo answers a refusal with HTTP 200 and a JSON error, like its other APIs.
     if (!response.ok || type === 'application/json' || type === 'text/plain' || type === 'text/html') {
@@ -32,7 +33,7 @@ export async function storeWeiboMedia(ctx: ChannelContext<WeiboConfig>, fid: str
     const stored = await ctx.attachments.put({ owner, name, bytes, declaredType: type, maxBytes: ctx.config.mediaMaxBytes, key: `weibo:${fid}` });
     return { attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType, size: stored.size };
   } catch (error) {
-    if (!(error instanceof UnsupportedFileError) && !(error instanceof TypeError) && !(error instanceof DOMException)) throw error;
+    if (!(error instanceof UnsupportedFileError) && !(error instanceof OutboundError)) throw error;
     ctx.logger.warn({ ...log, err: error.message }, 'a fan’s file could not be kept; the message keeps its id');
     return undefined;
   }

@@ -91,12 +91,11 @@ async function postReply(ctx: ChannelContext<WeiboConfig>, fanId: string, reply:
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, {
+    response = await ctx.outbound.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(ctx.config.requestTimeoutMs),
+      timeoutMs: ctx.config.requestTimeoutMs,
     });
     text = await response.text();
   } catch (error) {

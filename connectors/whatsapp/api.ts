@@ -1,8 +1,9 @@
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork } from '../../core/connector/errors.js';
+import type { OutboundInit } from '../../core/net/outbound.js';
 import type { WhatsAppConfig } from './connector.js';
 
-type Ctx = Pick<ChannelContext<WhatsAppConfig>, 'config'>;
+type Ctx = Pick<ChannelContext<WhatsAppConfig>, 'config' | 'outbound'>;
 
 /** Graph error codes a later try can pass (throttling, transient faults). */
 const RETRYABLE = new Set([1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 133004]);
@@ -19,8 +20,8 @@ const EXPLAINED: Record<number, string> = {
   368: 'The number is temporarily blocked for policy violations',
 };
 
-/** fetch, with a network failure turned into a retryable ConnectorError. */
-const reach = (url: string, init: RequestInit) => fetch(url, init).catch((error: unknown) => Promise.reject(errorForNetwork(error, 'WhatsApp')));
+/** A request through the guarded client (the base URL and media URLs are not ours), failures as ConnectorErrors. */
+const reach = (ctx: Ctx, url: string, init: OutboundInit) => ctx.outbound.fetch(url, init).catch((error: unknown) => Promise.reject(errorForNetwork(error, 'WhatsApp')));
 
 /** The words the agent reads for a Graph error code. */
 export const describeFailure = (code: number | undefined, message: string) =>
@@ -36,7 +37,7 @@ export function graphError(code: number | undefined, message: string, status = 4
 export async function graph<T>(ctx: Ctx, path: string, init: { json?: unknown; form?: FormData } = {}): Promise<T> {
   const body = init.form ?? (init.json ? JSON.stringify(init.json) : undefined);
   const headers = { authorization: `Bearer ${ctx.config.accessToken}`, ...(init.json ? { 'content-type': 'application/json' } : {}) };
-  const response = await reach(`${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, { method: body ? 'POST' : 'GET', headers, body, signal: AbortSignal.timeout(60_000) });
+  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, { method: body ? 'POST' : 'GET', headers, body, timeoutMs: 60_000 });
   const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
   if (response.ok) return answer as T;
   throw graphError(answer.error?.code, answer.error?.error_data?.details ?? answer.error?.message ?? `HTTP ${response.status}`, response.status);
@@ -50,7 +51,7 @@ export async function storeMedia(ctx: ChannelContext<WhatsAppConfig>, id: string
   try {
     const info = await graph<{ url: string; mime_type: string; file_size?: number }>(ctx, encodeURIComponent(id));
     if ((info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-    const response = await reach(info.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, signal: AbortSignal.timeout(120_000) });
+    const response = await reach(ctx, info.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, timeoutMs: 120_000, maxBytes: ctx.config.maxFileBytes });
     if (!response.ok) throw graphError(undefined, `media download answered ${response.status}`, response.status);
     const bytes = Buffer.from(await response.arrayBuffer());
     return (await ctx.attachments.put({ owner, name, bytes, declaredType: info.mime_type, maxBytes: ctx.config.maxFileBytes })).id;

@@ -12,7 +12,7 @@ export async function keepDmPicture(ctx: ChannelContext<XConfig>, part: ContentP
   if (part.type !== 'image' || !part.url || !part.providerId) return part;
   const log = { channelId: ctx.channel.id, mediaId: part.providerId };
   try {
-    const bytes = await downloadDmPicture(ctx.config, part.url);
+    const bytes = await downloadDmPicture(ctx, part.url);
     if (!bytes) return part;
     const name = new URL(part.url).pathname.split('/').pop() || `${part.providerId}.jpg`;
     const stored = await ctx.attachments.put({ owner, name, bytes, maxBytes: ctx.config.mediaMaxBytes, key: `x:${part.providerId}` });

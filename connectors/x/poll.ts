@@ -90,7 +90,7 @@ export async function pollDirectMessages(ctx: PullContext<XConfig>): Promise<voi
     while (!ctx.signal.aborted) await pause(2 ** 31 - 1, ctx.signal);
     return;
   }
-  const client = xClient(ctx.config);
+  const client = xClient(ctx);
   let failures = 0;
   while (!ctx.signal.aborted) {
     let waitMs = ctx.config.pollIntervalSeconds * 1000;

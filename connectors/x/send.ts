@@ -50,7 +50,8 @@ async function imageBytes(part: MediaPart, ctx: ChannelContext<XConfig>): Promis
   if (!part.url) throw ConnectorError.permanent('The image has neither a stored file nor a URL.', 'no_media');
   let response: Response;
   try {
-    response = await fetch(part.url, { signal: AbortSignal.timeout(20_000) });
+    // The agent's URL: every hop checked, and no more read than X would take.
+    response = await ctx.outbound.fetch(part.url, { followRedirects: true, timeoutMs: 20_000, maxBytes: MAX_GIF_BYTES });
   } catch (error) {
     throw errorForNetwork(error, `the image at ${part.url}`);
   }
@@ -81,7 +82,7 @@ async function upload(client: TwitterApiv2, part: MediaPart, ctx: ChannelContext
  */
 export async function sendDirectMessage(outbound: OutboundEnvelope, ctx: ChannelContext<XConfig>): Promise<SendReceipt> {
   const { text, images } = check(outbound);
-  const client = xClient(ctx.config);
+  const client = xClient(ctx);
   const ids: string[] = [];
   try {
     const mediaIds: string[] = [];

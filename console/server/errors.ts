@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
 import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/log/logger.js';
+import { OutboundError, OutboundRefusedError } from '../../core/net/outbound.js';
 
 /** Too many attempts (sign-in): answered 429 with Retry-After. */
 export class RateLimitedError extends Error {
@@ -34,6 +35,10 @@ export function answerError(error: unknown, c: HonoContext, logger: Logger): Res
     return c.json({ error: 'rate_limited', message: error.message }, 429);
   }
   if (error instanceof ConflictError) return c.json({ error: 'conflict', message: error.message }, 409);
+  // A company-set address: refused by the installation, or not reached. Neither answer carries the
+  // far side's status, body or the way the connection failed.
+  if (error instanceof OutboundRefusedError) return c.json({ error: 'address_refused', message: error.message }, 400);
+  if (error instanceof OutboundError) return c.json({ error: 'unreachable', message: `${error.host} could not be reached` }, 502);
   if (error instanceof BusUnavailableError) {
     logger.warn({ err: error.message }, 'bus unavailable');
     return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);

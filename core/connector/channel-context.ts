@@ -5,6 +5,7 @@ import { openJson } from '../crypto/secrets.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
 import type { Logger } from '../log/logger.js';
+import type { OutboundClient } from '../net/outbound.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -15,6 +16,8 @@ export interface ConnectorDeps {
   logger: Logger;
   config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'> & Partial<Pick<Config, 'gatewayChannelCacheMs'>>;
   registry: ConnectorRegistry;
+  /** Every request to a company-set URL (provider base URLs, webhooks, media) goes through it. */
+  outbound: OutboundClient;
 }
 
 export const secretsAssociatedData = (tenantId: string, channelId: string) => `${tenantId}:${channelId}`;
@@ -42,6 +45,7 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     dataDir: deps.config.dataDir,
     secretKey: deps.config.secretKey,
     inboundShards: deps.config.inboundShards,
+    outbound: deps.outbound,
     attachments: channelAttachments(new AttachmentStore(deps.db, deps.config.dataDir), row.tenant_id, row.id),
   };
 }

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import type { ConversationKind } from '../db/schema.js';
 import type { ContentKind, InboundMessage, OutboundEnvelope } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
+import type { OutboundClient } from '../net/outbound.js';
 
 /** What a channel can carry, declared by its connector and checked by the conformance kit. */
 export interface Capabilities {
@@ -46,6 +47,11 @@ export interface ChannelContext<C> {
   /** The installation's secret key, for signing tokens (never logged). */
   secretKey: Buffer;
   inboundShards: number;
+  /**
+   * The only way to reach the provider or a URL in a message: the channel's settings are the
+   * company's, so their addresses are checked (core/net/outbound.ts).
+   */
+  outbound: OutboundClient;
   /** The attachment store, scoped to this channel's tenant: media downloaded from or uploaded to the provider. */
   attachments: ChannelAttachments;
 }

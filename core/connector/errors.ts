@@ -1,3 +1,5 @@
+import { OutboundFailedError, OutboundRefusedError, OutboundTooLargeError } from '../net/outbound.js';
+
 /**
  * What a connector throws when a send fails. `retryable` tells the outbound worker whether the
  * bus should try again later (the provider is down, rate-limits, times out) or whether the
@@ -35,8 +37,16 @@ export function errorForStatus(status: number, what: string): ConnectorError {
   return new ConnectorError(`${what} answered ${status}`, { retryable, code: status });
 }
 
-/** Network failures (refused, reset, timed out) are worth another try. */
+/**
+ * Network failures (refused, reset, timed out) are worth another try; an address the
+ * installation refuses (core/net/outbound.ts) is not. Through the guarded client every failure
+ * reads the same, so a channel's settings cannot be used to tell open ports from closed ones.
+ */
 export function errorForNetwork(error: unknown, what: string): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  if (error instanceof OutboundRefusedError) return ConnectorError.permanent(`${what}: ${error.message}`, 'address_refused', error);
+  if (error instanceof OutboundTooLargeError) return ConnectorError.permanent(`${what} answered with more than ${error.maxBytes} bytes`, 'too_large', error);
+  if (error instanceof OutboundFailedError) return ConnectorError.retryable(`${what} unreachable`, 'network', error);
   const text = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   return ConnectorError.retryable(`${what} unreachable: ${text}`, 'network', error);
 }

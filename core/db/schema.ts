@@ -357,6 +357,15 @@ export interface SsoSettingsTable {
   oidc_client_id: string | null;
   /** Sealed like `secret`. */
   oidc_client_secret: string | null;
+  /** The provider's endpoints, read when the settings were saved: sign-in never fetches the issuer. */
+  oidc_discovery: ColumnType<OidcDiscovery | null, string | null | undefined, string | null>;
+}
+
+export interface OidcDiscovery {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
 }
 
 export interface SsoUsedTokenTable {

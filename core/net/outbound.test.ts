@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy, parseAllowEntry, type AllowEntry } from './addresses.js';
-import { OutboundClient, OutboundFailedError, OutboundRefusedError } from './outbound.js';
+import { OutboundClient, OutboundFailedError, OutboundRefusedError, OutboundTooLargeError } from './outbound.js';
 
 const allow = (...entries: string[]): AllowEntry[] => entries.map((e) => parseAllowEntry(e)!);
 
@@ -101,7 +101,7 @@ describe('the guarded client', () => {
 
   it('stops reading an answer past its size limit', async () => {
     const client = new OutboundClient({ allow: allow('127.0.0.1') });
-    await expect(client.fetch(`http://127.0.0.1:${port}/big`, { maxBytes: 1024 })).rejects.toBeInstanceOf(OutboundFailedError);
+    await expect(client.fetch(`http://127.0.0.1:${port}/big`, { maxBytes: 1024 })).rejects.toBeInstanceOf(OutboundTooLargeError);
     expect((await client.fetch(`http://127.0.0.1:${port}/big`)).status).toBe(200);
     await client.close();
   });

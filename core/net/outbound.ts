@@ -13,7 +13,11 @@ import { AddressPolicy, normalizeHost, type AllowEntry } from './addresses.js';
 
 /** Why a request to a company-set address did not happen or did not finish. */
 export class OutboundError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly host: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'OutboundError';
   }
@@ -21,8 +25,8 @@ export class OutboundError extends Error {
 
 /** The address is one the installation keeps out of reach (or the scheme is not HTTP). */
 export class OutboundRefusedError extends OutboundError {
-  constructor(readonly host: string, reason: string) {
-    super(`${host} cannot be reached from this server: it ${reason}`);
+  constructor(host: string, reason: string) {
+    super(host, `${host} cannot be reached from this server: it ${reason}`);
     this.name = 'OutboundRefusedError';
   }
 }
@@ -32,9 +36,20 @@ export class OutboundRefusedError extends OutboundError {
  * closed, timed-out and reset: the answer must not tell an open port from a closed one.
  */
 export class OutboundFailedError extends OutboundError {
-  constructor(readonly host: string, cause?: unknown) {
-    super(`${host} could not be reached`, { cause });
+  constructor(host: string, cause?: unknown) {
+    super(host, `${host} could not be reached`, { cause });
     this.name = 'OutboundFailedError';
+  }
+}
+
+/** The answer was longer than the caller's limit: nothing of it is kept. */
+export class OutboundTooLargeError extends OutboundError {
+  constructor(
+    host: string,
+    readonly maxBytes: number,
+  ) {
+    super(host, `${host} answered with more than ${maxBytes} bytes`);
+    this.name = 'OutboundTooLargeError';
   }
 }
 
@@ -118,9 +133,10 @@ export class OutboundClient {
 
   /**
    * Sends a request and reads its answer in full, within `maxBytes` and `timeoutMs`. Throws
-   * OutboundRefusedError or OutboundFailedError; any HTTP status is returned to the caller.
+   * OutboundRefusedError, OutboundFailedError or OutboundTooLargeError; any HTTP status is
+   * returned to the caller. The answer is typed as the platform's Response, which it behaves as.
    */
-  async fetch(input: string | URL, init: OutboundInit = {}): Promise<Response> {
+  async fetch(input: string | URL, init: OutboundInit = {}): Promise<globalThis.Response> {
     const url = this.checkUrl(input);
     const host = normalizeHost(url.hostname);
     const { timeoutMs = DEFAULT_TIMEOUT_MS, maxBytes = DEFAULT_MAX_BYTES, followRedirects = false, signal, body, ...rest } = init;
@@ -137,13 +153,13 @@ export class OutboundClient {
       const declared = Number(response.headers.get('content-length'));
       if (declared > maxBytes) {
         await response.body?.cancel().catch(() => {});
-        throw new OutboundFailedError(host, new Error(`answer of ${declared} bytes over ${maxBytes}`));
+        throw new OutboundTooLargeError(host, maxBytes);
       }
       const bytes = await readAtMost(response, maxBytes, host);
       const status = response.status;
       // A body is not allowed with these statuses; a redirect not followed keeps its Location.
       const nullBody = status === 204 || status === 205 || status === 304;
-      return new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers });
+      return new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers }) as unknown as globalThis.Response;
     } catch (error) {
       throw asOutboundError(error, host, signal as AbortSignal | undefined);
     }
@@ -187,7 +203,7 @@ async function readAtMost(response: Response, maxBytes: number, host: string): P
     size += chunk.byteLength;
     if (size > maxBytes) {
       await response.body.cancel().catch(() => {});
-      throw new OutboundFailedError(host, new Error(`answer over ${maxBytes} bytes`));
+      throw new OutboundTooLargeError(host, maxBytes);
     }
     chunks.push(chunk);
   }

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ROLES } from '../../core/config/config.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 import { createChannel } from '../../core/connector/channels.js';
 import { createLogger } from '../../core/log/logger.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
@@ -96,6 +97,8 @@ const database = await emptyPgDatabase();
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
+  // The benchmark's Dovecot listens on loopback.
+  OUTBOUND_ALLOW: LOOPBACK_ALLOW,
   DATABASE_URL: database.url,
   ...(broker ? { AMQP_URL: amqpUrl, BUS_NAMESPACE: namespace } : {}),
   SECRET_KEY: 'ef'.repeat(32),

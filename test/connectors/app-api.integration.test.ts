@@ -12,6 +12,7 @@ import { webhookReceiver, type WebhookReceiver } from '../../core/connector/test
 import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 const SIGNING_SECRET = 'inbound-signing-secret-0123';
 const WEBHOOK_SECRET = 'webhook-signing-secret-4567';
@@ -28,6 +29,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
       BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,

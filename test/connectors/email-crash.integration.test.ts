@@ -9,7 +9,7 @@ import { createChannel } from '../../core/connector/channels.js';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import type { DatabaseHandle } from '../../core/db/database.js';
 import email from '../../connectors/email/connector.js';
-import { testDeps } from '../support/connectors.js';
+import { LOOPBACK_ALLOW, testDeps } from '../support/connectors.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
 import { migrateUp } from '../../core/db/migrate.js';
@@ -67,6 +67,8 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)(`e-mail backlog through a SI
     env = {
       PORT: '0',
       HOST: '127.0.0.1',
+      // Dovecot listens on loopback.
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE } : { AMQP_URL: '' }),
       SECRET_KEY: 'ab'.repeat(32),

@@ -15,6 +15,7 @@ import { createLogger } from '../../core/log/logger.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startSmtpServer } from '../support/smtp.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 // With AMQP_URL set the test runs on RabbitMQ and fails if it is down; without it, on the in-process bus.
 const broker = Boolean(AMQP_URL);
@@ -92,6 +93,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     env = {
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
       SECRET_KEY: 'cd'.repeat(32),

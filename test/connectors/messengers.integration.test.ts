@@ -17,6 +17,7 @@ import { SIGNATURE_HEADER } from '../../connectors/whatsapp/inbound.js';
 import { fakeGraph, hubSignature, type FakeGraph } from '../fakes/graph-api.js';
 import { fakeTelegram, type FakeTelegram } from '../fakes/telegram-bot-api.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 const SECRET_KEY = 'cd'.repeat(32);
 const APP_SECRET = 'meta-app-secret-for-the-e2e-0001';
@@ -46,6 +47,7 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       PUBLIC_URL: 'https://support.example.com',
       DATABASE_URL: database.url,
       ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),

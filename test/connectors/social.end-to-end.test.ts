@@ -15,6 +15,7 @@ import { signedWeiboQuery, startFakeWeibo, weiboPushBody, type FakeWeibo } from 
 import { startFakeX, type FakeX } from '../fakes/x.js';
 import { addAgent, addGroup, createWorld, setDefaultGroup, type World } from '../support/router-world.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 /**
  * Weibo and X through the whole process — gateway, bus, router, outbound workers — on
@@ -39,6 +40,7 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
       SECRET_KEY: 'cd'.repeat(32),

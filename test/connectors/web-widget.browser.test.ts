@@ -15,6 +15,7 @@ import { connectorDeps } from '../../console/cli/gateway.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { addAgent, addGroup, createWorld } from '../support/router-world.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PIXEL = new URL('../../connectors/web/fixtures/pixel.png', import.meta.url).pathname;
@@ -40,6 +41,7 @@ describe('web chat widget in a real browser', () => {
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-widget-')),
       SECRET_KEY: 'cd'.repeat(32),
       ...(database ? { DATABASE_URL: database.url } : {}),

@@ -16,6 +16,7 @@ import { FakeWechatApi } from '../fakes/wechat-api.js';
 import { AMR_VOICE, PNG_1X1, wechatPush } from '../fakes/wechat-callbacks.js';
 import { addAgent, addGroup, setDefaultGroup } from '../support/router-world.js';
 import { AMQP_URL, BUS_NAMESPACE, emptyPgDatabase, eventually, DATABASE_URL, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 const account = {
   appId: 'wx2c2769f8efd9abc2',
@@ -66,6 +67,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
       BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,

@@ -14,6 +14,7 @@ import { PNG_1X1 } from '../fakes/wechat-callbacks.js';
 import { LOGIN_QR, WechatWorld } from '../fakes/wechaty-world.js';
 import { addAgent, addGroup, setDefaultGroup } from '../support/router-world.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
+import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on PostgreSQL and RabbitMQ', () => {
   let database: Awaited<ReturnType<typeof emptyPgDatabase>>;
@@ -39,6 +40,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
+      OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
       AMQP_URL: AMQP_URL!,
       BUS_QUEUE_TYPE: TEST_QUEUE_TYPE,

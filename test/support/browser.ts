@@ -8,6 +8,7 @@ import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { loadConfig } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, TEST_QUEUE_TYPE } from './services.js';
+import { LOOPBACK_ALLOW } from './connectors.js';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers on these machines. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,6 +58,7 @@ export async function startSwitchboard(extraEnv: Record<string, string> = {}): P
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
+    OUTBOUND_ALLOW: LOOPBACK_ALLOW,
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     SECRET_KEY: 'ab'.repeat(32),

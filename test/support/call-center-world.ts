@@ -13,6 +13,7 @@ import type { FlowInput } from '../../core/voice/ivr.js';
 import { startProcess, type RunningProcess } from '../../console/cli/start.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { AMQP_URL, BUS_NAMESPACE, freshDatabase } from './services.js';
+import { LOOPBACK_ALLOW } from './connectors.js';
 
 /** A whole Switchboard (gateway, router, console) in this process, on a fresh PostgreSQL database and RabbitMQ (this file's bus namespace). */
 export async function startCallCenter(
@@ -25,6 +26,7 @@ export async function startCallCenter(
   const logger = createLogger('info', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
   const config = loadConfig({
     DATABASE_URL: database.url!,
+    OUTBOUND_ALLOW: LOOPBACK_ALLOW,
     // RabbitMQ when it is configured; the in-process bus otherwise.
     ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: 'classic' } : {}),
     PORT: '0',

@@ -10,6 +10,19 @@ import type { AnyConnector } from '../../core/connector/define.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import type { Db } from '../../core/db/database.js';
 import { createLogger } from '../../core/log/logger.js';
+import { parseAllowEntry } from '../../core/net/addresses.js';
+import { OutboundClient } from '../../core/net/outbound.js';
+
+/**
+ * What test harnesses put in OUTBOUND_ALLOW: provider fakes listen on loopback, which the
+ * installation refuses otherwise. The security tests leave it out to see the refusals.
+ */
+export const LOOPBACK_ALLOW = '127.0.0.0/8,::1,localhost';
+
+/** The guarded client as a test installation has it: loopback allowed, nothing else private. */
+export function loopbackOutbound(): OutboundClient {
+  return new OutboundClient({ allow: LOOPBACK_ALLOW.split(',').map((entry) => parseAllowEntry(entry)!) });
+}
 
 /** Connector machinery over a test's database and bus, with every log line kept. */
 export function testDeps(db: Db, bus: Bus, connectors: AnyConnector[], overrides: Partial<Config> = {}): ConnectorDeps & { logs(): string } {
@@ -23,7 +36,8 @@ export function testDeps(db: Db, bus: Bus, connectors: AnyConnector[], overrides
     retry: { attempts: 2, baseDelayMs: 100 },
     ...overrides,
   } as Config;
-  return { db, bus, logger, config, registry: new ConnectorRegistry(connectors), logs: () => logText };
+  const outbound = loopbackOutbound();
+  return { db, bus, logger, config, registry: new ConnectorRegistry(connectors), outbound, logs: () => logText };
 }
 
 export async function seedTenant(db: Db, slug = `t-${randomBytes(4).toString('hex')}`): Promise<string> {

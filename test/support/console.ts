@@ -16,6 +16,7 @@ import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
+import { LOOPBACK_ALLOW } from './connectors.js';
 import { freshDatabase } from './services.js';
 
 export interface TestConsole {
@@ -45,7 +46,7 @@ export async function startTestConsole(
     // Tests make several companies on one database.
     SIGNUP: 'open',
     // Provider fakes listen on loopback; the security tests pass OUTBOUND_ALLOW: '' to see refusals.
-    OUTBOUND_ALLOW: '127.0.0.1,::1,localhost',
+    OUTBOUND_ALLOW: LOOPBACK_ALLOW,
     ...options.env,
   });
   const logs: string[] = [];
@@ -55,7 +56,7 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry }) });
+  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
   const app = createHttpApp(ctx, (a) => part.mount(a));
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };

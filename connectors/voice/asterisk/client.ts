@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { ConnectorError, errorForNetwork, errorForStatus } from '../../../core/connector/errors.js';
+import type { OutboundClient } from '../../../core/net/outbound.js';
 
 export interface AriOptions {
   /** ARI's base, e.g. `http://pbx:8088/ari`. */
@@ -9,6 +10,8 @@ export interface AriOptions {
   /** The Stasis application calls enter (`Stasis(<app>)` in the dialplan). */
   app: string;
   timeoutMs?: number;
+  /** The base URL is the company's: every request and the event socket go through its checks. */
+  outbound: OutboundClient;
 }
 
 /**
@@ -23,10 +26,10 @@ export class AriClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await this.options.outbound.fetch(url, {
         method,
         headers: { authorization: `Basic ${Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64')}` },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+        timeoutMs: this.options.timeoutMs ?? 5000,
       });
     } catch (error) {
       throw errorForNetwork(error, `ARI ${method} ${path}`);
@@ -123,10 +126,14 @@ export class AriClient {
   /** A stored recording's audio, streamed back to the console (never a public URL). */
   async recordingFile(name: string): Promise<Response> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}/recordings/stored/${enc(name)}/file`;
-    const response = await fetch(url, {
-      headers: { authorization: `Basic ${Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-    }).catch((error: unknown) => {
+    const response = await this.options.outbound
+      .fetch(url, {
+        headers: { authorization: `Basic ${Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64')}` },
+        // Read whole before it is passed on: a long call's WAV runs to tens of megabytes.
+        timeoutMs: Math.max(this.options.timeoutMs ?? 5000, 60_000),
+        maxBytes: 200 * 1024 * 1024,
+      })
+      .catch((error: unknown) => {
       throw errorForNetwork(error, 'ARI recordings');
     });
     if (!response.ok) throw errorForStatus(response.status, `ARI recording ${name}`);
@@ -142,7 +149,14 @@ export class AriClient {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('app', this.options.app);
     url.searchParams.set('subscribeAll', 'false');
+    // ws opens its own socket: the same address check as its lookup, and a literal IP checked first.
+    try {
+      this.options.outbound.checkUrl(url.toString().replace(/^ws/, 'http'));
+    } catch (error) {
+      return Promise.reject(errorForNetwork(error, 'ARI events'));
+    }
     const socket = new WebSocket(url, {
+      lookup: this.options.outbound.lookup,
       headers: { authorization: `Basic ${Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64')}` },
       handshakeTimeout: this.options.timeoutMs ?? 5000,
     });

@@ -36,16 +36,16 @@ export default defineConnector({
   voice: {
     async recording(reference, ctx) {
       if (!reference.startsWith('ari:')) throw ConnectorError.permanent('not a recording of this platform');
-      return ariClientFor(ctx.config).recordingFile(reference.slice(4));
+      return ariClientFor(ctx).recordingFile(reference.slice(4));
     },
     async dial(input, ctx) {
       const reaction = await placeOutboundCall(ctx, input);
       await publishSignals(ctx, reaction.signals);
-      await performOnAsterisk(ctx, ariClientFor(ctx.config), reaction.call!, reaction.instructions);
+      await performOnAsterisk(ctx, ariClientFor(ctx), reaction.call!, reaction.instructions);
       return { providerCallId: reaction.call!.provider_call_id };
     },
     async hold(input, ctx) {
-      const ari = ariClientFor(ctx.config);
+      const ari = ariClientFor(ctx);
       const reaction = await changeHold(ctx, input, (_call, customer) => (input.on ? ari.hold(customer) : ari.unhold(customer)));
       await publishSignals(ctx, reaction.signals);
     },
@@ -57,7 +57,7 @@ export default defineConnector({
       if (!conversationId) return;
       const reaction = await followAssignment(ctx, conversationId);
       await publishSignals(ctx, reaction.signals);
-      if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ariClientFor(ctx.config), reaction.call, reaction.instructions);
+      if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ariClientFor(ctx), reaction.call, reaction.instructions);
     },
   },
 });

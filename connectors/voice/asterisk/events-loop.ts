@@ -5,9 +5,10 @@ import { checkWaiting, firstWaitingCheck } from '../calls/waiting.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
 import type { AsteriskConfig } from './connector.js';
+import type { OutboundClient } from '../../../core/net/outbound.js';
 
-export function ariClientFor(config: AsteriskConfig): AriClient {
-  return new AriClient({ baseUrl: config.ariUrl, user: config.ariUser, password: config.ariPassword, app: config.app });
+export function ariClientFor({ config, outbound }: { config: AsteriskConfig; outbound: OutboundClient }): AriClient {
+  return new AriClient({ baseUrl: config.ariUrl, user: config.ariUser, password: config.ariPassword, app: config.app, outbound });
 }
 
 /**
@@ -16,7 +17,7 @@ export function ariClientFor(config: AsteriskConfig): AriClient {
  * the call center. Reconnects after a lost connection; menu timers live here too.
  */
 export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise<void> {
-  const ari = ariClientFor(ctx.config);
+  const ari = ariClientFor(ctx);
   const timers = new Map<string, NodeJS.Timeout>();
   /** A waiting caller's next look at the wait (announcement, longest wait), by call. */
   const waitTimers = new Map<string, NodeJS.Timeout>();

@@ -41,7 +41,7 @@ export default defineConnector({
   voice: {
     async recording(reference, ctx) {
       if (!reference.startsWith('twilio:')) throw ConnectorError.permanent('not a recording of this platform');
-      return fetchRecording(ctx.config, reference.slice(7));
+      return fetchRecording(ctx, reference.slice(7));
     },
     async dial(input, ctx) {
       if (!ctx.config.outboundCallerId) {
@@ -55,7 +55,7 @@ export default defineConnector({
       // Twilio rings the agent first; once they pick up it asks /outbound, which dials the customer.
       const urls = twimlUrls(ctx, call.provider_call_id);
       try {
-        await createCall(ctx.config, { to: twilioAddress(start.phone), from: ctx.config.outboundCallerId, url: urls.outbound!(), statusCallback: urls.status!(), timeoutSeconds: start.timeoutSeconds });
+        await createCall(ctx, { to: twilioAddress(start.phone), from: ctx.config.outboundCallerId, url: urls.outbound!(), statusCallback: urls.status!(), timeoutSeconds: start.timeoutSeconds });
       } catch (error) {
         // Twilio refused: the attempt is over, and its record says why.
         const ended = await callEnded(ctx, call.provider_call_id, 'failed');
@@ -72,7 +72,7 @@ export default defineConnector({
     async hold(input, ctx) {
       const reaction = await changeHold(ctx, input, async (call) => {
         if (call.direction !== 'in') throw new ConflictError('on this platform only an incoming call can be put on hold');
-        await updateLiveCall(ctx.config, call.provider_call_id, { url: twimlUrls(ctx).wait() });
+        await updateLiveCall(ctx, call.provider_call_id, { url: twimlUrls(ctx).wait() });
         return input.on ? { agent_leg_id: null } : { state: 'ringing', agent_leg_id: randomUUID() };
       });
       await publishSignals(ctx, reaction.signals);
@@ -87,7 +87,7 @@ export default defineConnector({
       await publishSignals(ctx, reaction.signals);
       if (!reaction.call || reaction.instructions.length === 0) return;
       // The caller is in the waiting loop or a <Dial>: send the call to the loop, which rings whoever is due now.
-      await updateLiveCall(ctx.config, reaction.call.provider_call_id, { url: twimlUrls(ctx).wait() });
+      await updateLiveCall(ctx, reaction.call.provider_call_id, { url: twimlUrls(ctx).wait() });
     },
   },
 });

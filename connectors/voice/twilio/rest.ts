@@ -1,40 +1,47 @@
 import { errorForNetwork, errorForStatus } from '../../../core/connector/errors.js';
+import type { OutboundClient } from '../../../core/net/outbound.js';
 import type { TwilioConfig } from './connector.js';
+
+/** The channel's settings and the guarded client: the API base URL is the company's to set. */
+type Ctx = { config: TwilioConfig; outbound: OutboundClient };
 
 /**
  * Changes a live call through Twilio's REST API (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`,
  * form-encoded, HTTP basic auth with the account SID and auth token): send it to new TwiML, or end it.
  */
-export async function updateLiveCall(config: TwilioConfig, callSid: string, change: { url: string } | { hangup: true }): Promise<void> {
+export async function updateLiveCall({ config, outbound }: Ctx, callSid: string, change: { url: string } | { hangup: true }): Promise<void> {
   const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Calls/${encodeURIComponent(callSid)}.json`;
   const form = new URLSearchParams('url' in change ? { Url: change.url, Method: 'POST' } : { Status: 'completed' });
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound.fetch(url, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: form.toString(),
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
     });
   } catch (error) {
     throw errorForNetwork(error, 'Twilio');
   }
   // 404: the call is over already; nothing left to change.
   if (!response.ok && response.status !== 404) throw errorForStatus(response.status, 'Twilio update call');
-  await response.body?.cancel();
 }
 
+const RECORDING_MAX_BYTES = 200 * 1024 * 1024;
+
 /** A recording's audio (`GET .../Recordings/{RecordingSid}.wav`), for the console to stream to an agent allowed to hear it. */
-export async function fetchRecording(config: TwilioConfig, recordingSid: string): Promise<Response> {
+export async function fetchRecording({ config, outbound }: Ctx, recordingSid: string): Promise<Response> {
   const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Recordings/${encodeURIComponent(recordingSid)}.wav`;
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound.fetch(url, {
       headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` },
-      signal: AbortSignal.timeout(10_000),
+      // A recording is read whole before it is passed on; an hour of Twilio's 8 kHz WAV is ~60 MB.
+      timeoutMs: 60_000,
+      maxBytes: RECORDING_MAX_BYTES,
     });
   } catch (error) {
     throw errorForNetwork(error, 'Twilio');
@@ -47,7 +54,7 @@ export async function fetchRecording(config: TwilioConfig, recordingSid: string)
  * Starts a call (`POST /2010-04-01/Accounts/{AccountSid}/Calls.json`): Twilio dials `to` from
  * `from` and, once it is answered, asks `url` for TwiML; `statusCallback` hears when it ends.
  */
-export async function createCall(config: TwilioConfig, call: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds: number }): Promise<string> {
+export async function createCall({ config, outbound }: Ctx, call: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds: number }): Promise<string> {
   const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Calls.json`;
   const form = new URLSearchParams({
     To: call.to,
@@ -60,22 +67,19 @@ export async function createCall(config: TwilioConfig, call: { to: string; from:
   });
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound.fetch(url, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: form.toString(),
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
     });
   } catch (error) {
     throw errorForNetwork(error, 'Twilio');
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw errorForStatus(response.status, 'Twilio create call');
-  }
+  if (!response.ok) throw errorForStatus(response.status, 'Twilio create call');
   const created = (await response.json()) as { sid?: string };
   return created.sid ?? '';
 }

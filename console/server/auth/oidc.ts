@@ -1,29 +1,62 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../../core/config/config.js';
-import { UnauthorizedError } from '../../../core/errors.js';
+import type { OidcDiscovery } from '../../../core/db/schema.js';
+import { UnauthorizedError, ValidationError } from '../../../core/errors.js';
+import { OutboundRefusedError, type OutboundClient } from '../../../core/net/outbound.js';
 
 const discoverySchema = z.object({
   issuer: z.string(),
-  authorization_endpoint: z.url(),
-  token_endpoint: z.url(),
-  jwks_uri: z.url(),
+  authorization_endpoint: z.url({ protocol: /^https?$/ }),
+  token_endpoint: z.url({ protocol: /^https?$/ }),
+  jwks_uri: z.url({ protocol: /^https?$/ }),
 });
-type Discovery = z.infer<typeof discoverySchema> & { keys: JWTVerifyGetKey };
 
-const cache = new Map<string, { at: number; discovery: Discovery }>();
+/**
+ * Reads the provider's discovery document through the guarded client. Called when an admin saves
+ * the settings, never by a sign-in: the document is kept with them. Whatever went wrong, the
+ * answer is the same field error — the provider's status and body are not repeated.
+ */
+export async function discover(outbound: OutboundClient, issuer: string): Promise<OidcDiscovery> {
+  const unusable = (detail: string) =>
+    new ValidationError("the issuer's discovery document could not be read", [{ field: 'issuer', message: detail }]);
+  let document: unknown;
+  try {
+    const response = await outbound.fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { timeoutMs: 5000, maxBytes: 256 * 1024 });
+    if (!response.ok) throw unusable(`no discovery document at ${issuer}`);
+    document = await response.json();
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw unusable(error instanceof OutboundRefusedError ? error.message : `no discovery document at ${issuer}`);
+  }
+  const parsed = discoverySchema.safeParse(document);
+  if (!parsed.success) throw unusable(`no discovery document at ${issuer}`);
+  for (const endpoint of [parsed.data.authorization_endpoint, parsed.data.token_endpoint, parsed.data.jwks_uri]) {
+    try {
+      outbound.checkUrl(endpoint);
+    } catch (error) {
+      throw unusable((error as Error).message);
+    }
+  }
+  const { issuer: named, authorization_endpoint, token_endpoint, jwks_uri } = parsed.data;
+  return { issuer: named, authorization_endpoint, token_endpoint, jwks_uri };
+}
 
-/** The provider's endpoints and keys, from its discovery document (kept ten minutes). */
-export async function discover(issuer: string): Promise<Discovery> {
-  const hit = cache.get(issuer);
-  if (hit && Date.now() - hit.at < 600_000) return hit.discovery;
-  const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new UnauthorizedError(`the identity provider's discovery document is unavailable (${response.status})`);
-  const document = discoverySchema.parse(await response.json());
-  const discovery = { ...document, keys: createRemoteJWKSet(new URL(document.jwks_uri)) };
-  cache.set(issuer, { at: Date.now(), discovery });
-  return discovery;
+/** The provider's signing keys, fetched (and kept by jose) through the guarded client. */
+const keySets = new WeakMap<OutboundClient, Map<string, JWTVerifyGetKey>>();
+function providerKeys(outbound: OutboundClient, jwksUri: string): JWTVerifyGetKey {
+  let sets = keySets.get(outbound);
+  if (!sets) keySets.set(outbound, (sets = new Map()));
+  let keys = sets.get(jwksUri);
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(jwksUri), {
+      [customFetch]: (url, options) =>
+        outbound.fetch(url, { method: options.method, headers: Object.fromEntries(new Headers(options.headers as HeadersInit)), signal: options.signal, timeoutMs: 5000, maxBytes: 256 * 1024 }),
+    });
+    sets.set(jwksUri, keys);
+  }
+  return keys;
 }
 
 export const OIDC_COOKIE = 'sb_oidc';
@@ -60,26 +93,34 @@ export async function openLoginState(config: Config, cookie: string | undefined,
 
 /** Exchanges the code for tokens and verifies the ID token: issuer, audience, expiry, nonce, signature, `email_verified: true`. */
 export async function redeemCode(
-  discovery: Discovery,
+  outbound: OutboundClient,
+  discovery: OidcDiscovery,
   client: { issuer: string; clientId: string; clientSecret: string; redirectUri: string },
   code: string,
   nonce: string,
 ): Promise<{ email: string }> {
-  const response = await fetch(discovery.token_endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri }),
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!response.ok) throw new UnauthorizedError(`the identity provider refused the code (${response.status})`);
-  const tokens = z.object({ id_token: z.string() }).safeParse(await response.json());
+  let response: Response;
+  try {
+    response = await outbound.fetch(discovery.token_endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri }),
+      timeoutMs: 5000,
+      maxBytes: 256 * 1024,
+    });
+  } catch {
+    throw new UnauthorizedError('the identity provider could not be reached; try again later');
+  }
+  // Its status and body stay here: the one asking may be anybody.
+  if (!response.ok) throw new UnauthorizedError('the identity provider refused the code');
+  const tokens = z.object({ id_token: z.string() }).safeParse(await response.json().catch(() => undefined));
   if (!tokens.success) throw new UnauthorizedError('the identity provider sent no ID token');
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(tokens.data.id_token, discovery.keys, { issuer: client.issuer, audience: client.clientId, clockTolerance: 30 }));
+    ({ payload: claims } = await jwtVerify(tokens.data.id_token, providerKeys(outbound, discovery.jwks_uri), { issuer: client.issuer, audience: client.clientId, clockTolerance: 30 }));
   } catch (error) {
     throw new UnauthorizedError(`ID token refused: ${(error as { code?: string }).code ?? 'invalid'}`);
   }

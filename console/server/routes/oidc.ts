@@ -16,8 +16,15 @@ const redirectUri = (ctx: Context, tenant: TenantRef) => `${tenantBaseUrl(ctx.co
 
 async function enabledOidc(ctx: Context, tenantId: string) {
   const s = await ssoSettings(ctx.database.db, tenantId);
-  if (!s?.oidc_enabled || !s.oidc_issuer || !s.oidc_client_id || !s.oidc_client_secret) throw new NotFoundError('OpenID Connect sign-in');
-  return { issuer: s.oidc_issuer, clientId: s.oidc_client_id, clientSecret: openSecret(ctx.config.secretKey, s.oidc_client_secret, oidcAad(tenantId)) };
+  // Without the discovery document read at save time there is nothing to sign in with: a sign-in,
+  // which anybody may start, never fetches the company's issuer itself.
+  if (!s?.oidc_enabled || !s.oidc_issuer || !s.oidc_client_id || !s.oidc_client_secret || !s.oidc_discovery) throw new NotFoundError('OpenID Connect sign-in');
+  return {
+    issuer: s.oidc_issuer,
+    clientId: s.oidc_client_id,
+    clientSecret: openSecret(ctx.config.secretKey, s.oidc_client_secret, oidcAad(tenantId)),
+    provider: s.oidc_discovery,
+  };
 }
 
 /** OpenID Connect (authorization code flow) with the company's identity provider. */
@@ -48,7 +55,16 @@ export function oidcRoutes(): AnyRoute[] {
           throw new ValidationError('a secret must be given again when the address it is sent to changes', [{ field: 'clientSecret', message: 'required again: issuer changed' }]);
         }
         const secret = body.clientSecret ? sealSecret(ctx.config.secretKey, body.clientSecret, oidcAad(tenant.id)) : (current?.oidc_client_secret ?? null);
-        const values = { oidc_enabled: body.enabled, oidc_issuer: body.issuer, oidc_client_id: body.clientId, oidc_client_secret: secret, updated_at: new Date() };
+        // Read now, by the admin, and kept: sign-ins use this copy (a 400 naming the issuer if it cannot be read).
+        const discovery = body.enabled && body.issuer ? await discover(ctx.outbound, body.issuer) : null;
+        const values = {
+          oidc_enabled: body.enabled,
+          oidc_issuer: body.issuer,
+          oidc_client_id: body.clientId,
+          oidc_client_secret: secret,
+          oidc_discovery: discovery ? JSON.stringify(discovery) : null,
+          updated_at: new Date(),
+        };
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('sso_settings').values({ tenant_id: tenant.id, login_url: null, logout_url: null, secret: null, ...values }).onConflict((oc) => oc.column('tenant_id').doUpdateSet(values)).execute();
           await audit(trx, auth, 'sso.oidc_updated', { type: 'sso' }, { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) });
@@ -65,7 +81,7 @@ export function oidcRoutes(): AnyRoute[] {
       responds: '302 redirect',
       handler: async ({ c, ctx, tenant, query }) => {
         const client = await enabledOidc(ctx, tenant.id);
-        const provider = await discover(client.issuer);
+        const provider = client.provider;
         const login = await sealLoginState(ctx.config, { tenantId: tenant.id, returnTo: safeReturnPath(query.return_to, '/') });
         setCookie(c, OIDC_COOKIE, login.cookie, { httpOnly: true, sameSite: 'Lax', secure: ctx.config.publicUrl.startsWith('https:'), path: '/', maxAge: 600 });
         const target = new URL(provider.authorization_endpoint);
@@ -91,8 +107,7 @@ export function oidcRoutes(): AnyRoute[] {
         const client = await enabledOidc(ctx, tenant.id);
         const login = await openLoginState(ctx.config, getCookie(c, OIDC_COOKIE), tenant.id, query.state);
         deleteCookie(c, OIDC_COOKIE, { path: '/' });
-        const provider = await discover(client.issuer);
-        const { email } = await redeemCode(provider, { ...client, redirectUri: redirectUri(ctx, tenant) }, query.code, login.nonce);
+        const { email } = await redeemCode(ctx.outbound, client.provider, { ...client, redirectUri: redirectUri(ctx, tenant) }, query.code, login.nonce);
         await startSsoSession(ctx, c, tenant.id, email);
         const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
         return c.redirect(`${landing.pathname.replace(/\/$/, '')}${login.returnTo}`, 302);

@@ -18,6 +18,8 @@ import { createChannel, type ChannelView } from '../channels.js';
 import { createConnectorRuntime } from '../runtime.js';
 import { createHooksApp } from '../gateway.js';
 import { loadChannelContext, type ConnectorDeps } from '../channel-context.js';
+import { parseAllowEntry } from '../../net/addresses.js';
+import { OutboundClient } from '../../net/outbound.js';
 
 export interface Services {
   db: Db;
@@ -49,6 +51,8 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
+
+const LOOPBACK = ['127.0.0.0/8', '::1', 'localhost'].map((entry) => parseAllowEntry(entry)!);
 
 export async function openHarness(
   connector: AnyConnector,
@@ -85,7 +89,9 @@ export async function openHarness(
     ping: () => inner.ping(),
     close: () => inner.close(),
   };
-  const deps: ConnectorDeps = { db: services.db, bus, logger, config, registry: new ConnectorRegistry([connector]) };
+  // The kit's provider fakes listen on loopback, which the installation's client refuses.
+  const outbound = new OutboundClient({ allow: LOOPBACK });
+  const deps: ConnectorDeps = { db: services.db, bus, logger, config, registry: new ConnectorRegistry([connector]), outbound };
   const queues = await declareInboundShards(services.bus, shards, config.retry);
   const consumers: Consumer[] = [];
   for (const queue of queues) consumers.push(await services.bus.consume(queue, async () => {}, { prefetch: 50 }));
@@ -111,6 +117,7 @@ export async function openHarness(
     close: async () => {
       for (const consumer of consumers) await consumer.close();
       await services.close();
+      await outbound.close();
     },
   };
 }

@@ -19,6 +19,7 @@ import { loadConnectors } from '../../../core/connector/registry.js';
 import { openPgDatabase } from '../../../core/db/pg/pg-database.js';
 import { assignmentViolations } from '../../support/assignment-invariants.js';
 import { addAgent, addGroup, setDefaultGroup, type World } from '../../support/router-world.js';
+import { LOOPBACK_ALLOW } from '../../support/connectors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -139,6 +140,7 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOST: '127.0.0.1',
+    OUTBOUND_ALLOW: LOOPBACK_ALLOW,
     DATABASE_URL: options.databaseUrl,
     DATABASE_POOL_SIZE: '5',
     AMQP_URL: options.amqpUrl,
