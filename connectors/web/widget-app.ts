@@ -9,7 +9,8 @@ import type { ChannelContext, ConnectorRuntime } from '../../core/connector/defi
 import { updateMessageStatus } from '../../core/connector/status.js';
 import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { widgetBundle } from './bundle.js';
 import type { WebConfig } from './connector.js';
@@ -28,6 +29,8 @@ const messageBody = z.object({
 });
 const offlineBody = z.object({ clientMessageId: z.string().min(8).max(100), name: z.string().max(200).optional(), email: z.email(), text: z.string().trim().min(1).max(10_000) });
 const receiptBody = z.object({ upTo: z.string().regex(/^\d{1,19}$/), status: z.enum(['delivered', 'read']) });
+/** A message of 10,000 characters, every one a JSON escape, with its page and event, fits. */
+const MAX_JSON_BYTES = 256 * 1024;
 
 /**
  * The web chat's endpoints under `/widget`: the script, the channel's public settings, visitor
@@ -58,8 +61,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
   const visitorOf = (c: HonoContext, ctx: ChannelContext<WebConfig>) => requireVisitor(ctx, c.req.header('authorization'), c.req.query('token'));
   const json = async (c: HonoContext) => {
     try {
-      return await c.req.json();
-    } catch {
+      return JSON.parse((await readBody(c, MAX_JSON_BYTES)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) throw error;
       throw new ValidationError('the body is not valid JSON');
     }
   };
@@ -114,11 +118,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   app.post('/:key/uploads', async (c) => {
     const ctx = await channel(c);
+    refuseDeclaredOversize(c, ctx.config.maxUploadBytes);
     const visitor = await visitorOf(c, ctx);
-    const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
-    const bytes = Buffer.from(await c.req.arrayBuffer());
-    if (bytes.length > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
+    const bytes = await readBody(c, ctx.config.maxUploadBytes);
     return c.json(await storeUpload(ctx, visitor.externalId, c.req.query('name') ?? 'file', bytes), 201);
   });
 
@@ -251,6 +253,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 function widgetError(runtime: ConnectorRuntime, c: HonoContext, error: unknown): Response {
   if (error instanceof ZodError) return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, error.name === 'UnsupportedFileError' ? 415 : 400);
+  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);

@@ -1,7 +1,8 @@
 import { Hono, type Context as HonoContext } from 'hono';
 import { ZodError } from 'zod';
 import { BusUnavailableError } from '../bus/bus.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { readBody } from '../http/body.js';
 import { acceptPayloads } from './accept.js';
 import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
 import type { HookResponse, HttpRoute, RawRequest } from './define.js';
@@ -10,9 +11,9 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /**
  * Providers' webhooks: `/hooks/<channelId>/<route>`. For each request, in this order: find the
- * channel and its connector's route, refuse an oversized body, let the connector verify the
- * signature on the raw bytes, then parse, normalize, publish with a confirm, and only then
- * answer 2xx. A broker failure answers 503 so the provider sends again.
+ * channel and its connector's route, read the body up to the route's limit (413 at the limit,
+ * counted while it streams), let the connector verify the signature on the raw bytes, then
+ * parse, normalize, publish with a confirm, and only then answer 2xx. A broker failure answers 503 so the provider sends again.
  */
 export function createHooksApp(deps: ConnectorDeps, options: { channelCacheMs?: number } = {}): Hono {
   const app = new Hono();
@@ -43,10 +44,7 @@ async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cache
   const route = candidates.find((r: HttpRoute<unknown>) => r.method === c.req.method);
   if (!route) return c.json({ error: 'method_not_allowed', message: `use ${candidates.map((r: HttpRoute<unknown>) => r.method).join(', ')}` }, 405);
 
-  const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  if (Number(c.req.header('content-length') ?? 0) > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
-  const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
+  const body = await readBody(c, route.maxBodyBytes ?? DEFAULT_MAX_BODY);
 
   const request: RawRequest = {
     method: c.req.method,
@@ -82,6 +80,7 @@ function hookError(deps: ConnectorDeps, c: HonoContext, error: unknown): Respons
     return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
   }
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
+  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
