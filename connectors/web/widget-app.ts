@@ -11,6 +11,7 @@ import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
 import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
+import { checkQuery, parseJsonBody } from '../../core/http/strict-input.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { widgetBundle } from './bundle.js';
 import type { WebConfig } from './connector.js';
@@ -43,6 +44,10 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
   const app = new Hono();
   app.onError((error, c) => widgetError(runtime, c, error));
   app.use('*', cors({ origin: (origin) => origin || '*', allowHeaders: ['authorization', 'content-type'], maxAge: 600 }));
+  app.use('*', async (c, next) => {
+    checkQuery(c.req.url);
+    await next();
+  });
 
   app.get('/widget.js', async (c) => {
     const bundle = await widgetBundle();
@@ -59,14 +64,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     return ctx as ChannelContext<WebConfig>;
   };
   const visitorOf = (c: HonoContext, ctx: ChannelContext<WebConfig>) => requireVisitor(ctx, c.req.header('authorization'), c.req.query('token'));
-  const json = async (c: HonoContext) => {
-    try {
-      return JSON.parse((await readBody(c, MAX_JSON_BYTES)).toString('utf8'));
-    } catch (error) {
-      if (error instanceof PayloadTooLargeError) throw error;
-      throw new ValidationError('the body is not valid JSON');
-    }
-  };
+  const json = async (c: HonoContext) => parseJsonBody(await readBody(c, MAX_JSON_BYTES));
 
   app.get('/:key/config', async (c) => {
     const ctx = await channel(c);

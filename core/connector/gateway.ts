@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { BusUnavailableError } from '../bus/bus.js';
 import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import { readBody } from '../http/body.js';
+import { checkQuery, checkTextBody } from '../http/strict-input.js';
 import { acceptPayloads } from './accept.js';
 import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
 import type { HookResponse, HttpRoute, RawRequest } from './define.js';
@@ -12,8 +13,10 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 /**
  * Providers' webhooks: `/hooks/<channelId>/<route>`. For each request, in this order: find the
  * channel and its connector's route, read the body up to the route's limit (413 at the limit,
- * counted while it streams), let the connector verify the signature on the raw bytes, then
- * parse, normalize, publish with a confirm, and only then answer 2xx. A broker failure answers 503 so the provider sends again.
+ * counted while it streams), let the connector verify the signature on the raw bytes, refuse
+ * text PostgreSQL cannot store (invalid UTF-8, U+0000, lone surrogates, JSON nested too deep:
+ * 400 naming the field), then parse, normalize, check, publish with a confirm, and only then
+ * answer 2xx. A broker failure answers 503 so the provider sends again.
  */
 export function createHooksApp(deps: ConnectorDeps, options: { channelCacheMs?: number } = {}): Hono {
   const app = new Hono();
@@ -54,6 +57,8 @@ async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cache
     body,
   };
   await route.verify(request, ctx);
+  checkQuery(c.req.url);
+  checkTextBody(request.headers['content-type'], body);
   const outcome = await route.handle(request, ctx);
   if ('response' in outcome) return respond(c, outcome.response);
   const accepted = await acceptPayloads(connector, ctx, outcome.payloads);

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import type { Context } from '../../../core/context.js';
+import { findUnstorableText } from '../../../core/domain/storable-text.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import { limitBody } from '../../../core/http/body.js';
 import { surveyAnswer } from '../../../reports/csat/answer.js';
@@ -82,6 +83,7 @@ export function mountSurveyPages(app: Hono, ctx: Context): void {
     // The web chat's rating card posts here from the customer's site without reading the answer.
     c.header('Access-Control-Allow-Origin', '*');
     const form = await c.req.parseBody();
+    if (findUnstorableText(form)) return c.html(page('Invalid comment', html`<h1>The comment holds characters that cannot be saved. 留言包含无法保存的字符。</h1>`), 400);
     const parsed = surveyAnswer.safeParse({ rating: form.rating, comment: typeof form.comment === 'string' ? form.comment : undefined });
     if (!parsed.success) return c.html(page('Choose a rating', html`<h1>Please choose a rating from 1 to 5. 请选择 1–5 分。</h1>`), 400);
     try {
