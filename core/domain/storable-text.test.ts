@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { assertStorable, findUnstorableText, textProblem } from './storable-text.js';
+import { assertStorable, findUnstorableText, textProblem, toStorable } from './storable-text.js';
 
 describe('storable text', () => {
   it('takes any script and emoji, whose surrogates come in pairs', () => {
@@ -37,4 +37,10 @@ describe('storable text', () => {
     }
   });
 
+  it('cleans a value for sources that cannot be refused: U+FFFD in place of each character, counted, pairs kept', () => {
+    const { value, replaced } = toStorable({ subject: 'a\u0000b', parts: [{ text: '😀 \uD800 x' }], n: 3, at: null });
+    expect(value).toEqual({ subject: 'a\uFFFDb', parts: [{ text: '😀 \uFFFD x' }], n: 3, at: null });
+    expect(replaced).toBe(2);
+    expect(findUnstorableText(value)).toBeUndefined();
+  });
 });

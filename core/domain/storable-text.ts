@@ -55,3 +55,27 @@ export function assertStorable(value: unknown, root = ''): void {
   if (problem) throw new ValidationError(`${problem.field} ${problem.message}`, [problem]);
 }
 
+/**
+ * The value with every U+0000 and unpaired surrogate replaced by U+FFFD, and how many were: the
+ * documented cleaned form for sources that cannot be refused or asked again (mail already in a
+ * mailbox). Meant for the shallow values connectors build, not for untrusted nesting.
+ */
+export function toStorable<T>(value: T): { value: T; replaced: number } {
+  let replaced = 0;
+  const clean = (item: unknown): unknown => {
+    if (typeof item === 'string') {
+      if (!textProblem(item)) return item;
+      replaced += item.split('\u0000').length - 1;
+      return item.replaceAll('\u0000', '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), () => {
+        replaced++;
+        return '\uFFFD';
+      });
+    }
+    if (Array.isArray(item)) return item.map(clean);
+    if (item !== null && typeof item === 'object' && Object.getPrototypeOf(item) === Object.prototype) {
+      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [clean(key) as string, clean(inner)]));
+    }
+    return item;
+  };
+  return { value: clean(value) as T, replaced };
+}
