@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { AMQP_URL, DATABASE_URL } from '../support/services.js';
 import { peakWhile, postChunked, startPublicServer, type PublicServer } from '../support/public-entries.js';
 
@@ -90,6 +91,29 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('request bodies are limited while th
     // The 100 bytes are not JSON (400); the rest is not a request either, and the connection is closed.
     expect(result).toBe(400);
     expect(growth).toBeLessThan(GROWTH_LIMIT);
+  });
+
+  it('closes a web chat socket that sends a 20 MB frame instead of buffering it', async () => {
+    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { token } = (await session.json()) as { token: string };
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/widget/${server.web.publicKey}/socket?token=${token}`);
+    await new Promise((resolve, reject) => {
+      socket.once('message', resolve);
+      socket.once('error', reject);
+    });
+    const { result: code, growth } = await measured(
+      () =>
+        new Promise<number>((resolve) => {
+          socket.once('close', (closeCode) => resolve(closeCode));
+          socket.send(Buffer.alloc(20 * MB, 'x'));
+          // Still open after the frame is long through: it was taken.
+          setTimeout(() => resolve(-1), 10_000).unref();
+        }),
+    );
+    // 1009: message too big.
+    expect(code).toBe(1009);
+    expect(growth).toBeLessThan(GROWTH_LIMIT);
+    socket.terminate();
   });
 
   it('still takes a body under the limit', async () => {
