@@ -39,3 +39,11 @@ export class ForbiddenError extends Error {
     this.name = 'ForbiddenError';
   }
 }
+
+/** A body past its route's limit: answered 413, and nothing beyond the limit was read. */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the body exceeds ${limit} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}

@@ -134,5 +134,15 @@ for (const factory of busFactories) {
       const foreign = await h.db.selectFrom('messages').select('id').where('external_id', '=', 'foreign').execute();
       expect(foreign).toHaveLength(0);
     });
+
+    it('stores a message carrying text PostgreSQL cannot hold with U+FFFD in its place instead of dead-lettering it', async () => {
+      const world = await createWorld(h.db, `pipe-nul-${factory.name}`);
+      // The entries refuse such text; this is a message published by a connector that skipped the check.
+      await publishInbound(h.bus, h.shards, envelope(world, { from: 'nul-1', id: 'nul-1', name: 'Li\u0000Lei', text: 'before\u0000after \uD800 😀' }));
+      const stored = await waitFor(() => h.db.selectFrom('messages').select('content').where('tenant_id', '=', world.tenantId).where('external_id', '=', 'nul-1').executeTakeFirst());
+      expect(JSON.stringify(stored.content)).toContain('before\uFFFDafter \uFFFD 😀');
+      const contact = await h.db.selectFrom('contacts').select('name').where('tenant_id', '=', world.tenantId).executeTakeFirstOrThrow();
+      expect(contact.name).toBe('Li\uFFFDLei');
+    });
   });
 }

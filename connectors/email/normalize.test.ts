@@ -52,6 +52,14 @@ describe('normalizeEmail', () => {
     expect(byToken!.subject).toBe('help');
   });
 
+  it('stores a mail holding U+0000 with U+FFFD in its place, and says how many were replaced', async () => {
+    const [message] = await normalizeEmail(payload('From: Li\u0000 <li@example.org>\r\nSubject: a\u0000b\r\nMessage-ID: <nul-1@x>\r\n\r\nline\u0000one 你好\r\n'), context('c5').ctx);
+    expect(message!.subject).toBe('a\uFFFDb');
+    expect(message!.parts[0]).toMatchObject({ type: 'text', text: expect.stringContaining('line\uFFFDone 你好') });
+    expect(JSON.stringify(message)).not.toContain('\\u0000');
+    expect(message!.parts.at(-1)).toMatchObject({ type: 'event', data: { replacedCharacters: expect.any(Number) } });
+  });
+
   it('marks an auto-reply as automatic', async () => {
     const [message] = await normalizeEmail(payload(fixture('auto-reply.eml')), context('c4').ctx);
     expect(message!.parts.at(-1)).toMatchObject({ type: 'event', data: { automatic: 'Auto-Submitted: auto-replied' } });

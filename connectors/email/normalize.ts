@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UnsupportedFileError } from '../../core/attachments/store.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import type { ContentPart, InboundMessage } from '../../core/domain/messages.js';
+import { toStorable } from '../../core/domain/storable-text.js';
 import { ValidationError } from '../../core/errors.js';
 import type { EmailConfig } from './config.js';
 import { automaticReason, SenderRateLimit, type HeaderView } from './guards.js';
@@ -36,6 +37,8 @@ export interface EmailDetails {
   html?: string;
   /** Why it counts as automatic (never answered automatically), if it does. */
   automatic?: string;
+  /** How many characters PostgreSQL cannot store (U+0000, unpaired surrogates) became U+FFFD. */
+  replacedCharacters?: number;
 }
 
 export const EMAIL_EVENT = 'email';
@@ -93,18 +96,23 @@ export async function normalizeEmail(payload: unknown, ctx: ChannelContext<Email
     ...files,
     { type: 'event', name: EMAIL_EVENT, data: details as unknown as Record<string, unknown> },
   ];
-  return [
-    {
-      externalId,
-      threadKey,
-      kind: 'email',
-      sender: { externalId: mail.from.address, email: mail.from.address, ...(mail.from.name ? { displayName: mail.from.name } : {}) },
-      subject: baseSubject(mail.subject) || mail.subject || '(no subject)',
-      ...(mail.date && !Number.isNaN(mail.date.getTime()) ? { sentAt: mail.date.toISOString() } : {}),
-      parts,
-      raw: { folder: fetched.folder, uidValidity: fetched.uidValidity, uid: fetched.uid, size: raw.length },
-    },
-  ];
+  // A mail cannot be refused like a request: what PostgreSQL cannot store is replaced, and said so.
+  const { value: message, replaced } = toStorable<InboundMessage>({
+    externalId,
+    threadKey,
+    kind: 'email',
+    sender: { externalId: mail.from.address, email: mail.from.address, ...(mail.from.name ? { displayName: mail.from.name } : {}) },
+    subject: baseSubject(mail.subject) || mail.subject || '(no subject)',
+    ...(mail.date && !Number.isNaN(mail.date.getTime()) ? { sentAt: mail.date.toISOString() } : {}),
+    parts,
+    raw: { folder: fetched.folder, uidValidity: fetched.uidValidity, uid: fetched.uid, size: raw.length },
+  });
+  if (replaced) {
+    const event = message.parts.at(-1) as { data: Record<string, unknown> };
+    event.data = { ...event.data, replacedCharacters: replaced };
+    ctx.logger.info({ ...log, replaced }, 'characters that cannot be stored replaced in a mail');
+  }
+  return [message];
 }
 
 function rateLimit(ctx: ChannelContext<EmailConfig>): SenderRateLimit {

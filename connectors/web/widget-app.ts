@@ -11,7 +11,9 @@ import { updateMessageStatus } from '../../core/connector/status.js';
 import type { Db } from '../../core/db/database.js';
 import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
+import { checkQuery, parseJsonBody } from '../../core/http/strict-input.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { slugOfHost } from '../../core/tenancy/host.js';
 import { widgetBundle } from './bundle.js';
@@ -31,6 +33,8 @@ const messageBody = z.object({
 });
 const offlineBody = z.object({ clientMessageId: z.string().min(8).max(100), name: z.string().max(200).optional(), email: z.email(), text: z.string().trim().min(1).max(10_000) });
 const receiptBody = z.object({ upTo: z.string().regex(/^\d{1,19}$/), status: z.enum(['delivered', 'read']) });
+/** A message of 10,000 characters, every one a JSON escape, with its page and event, fits. */
+const MAX_JSON_BYTES = 256 * 1024;
 
 /**
  * The web chat's endpoints under `/widget`: the script, the channel's public settings, visitor
@@ -43,6 +47,10 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
   const app = new Hono();
   app.onError((error, c) => widgetError(runtime, c, error));
   app.use('*', cors({ origin: (origin) => origin || '*', allowHeaders: ['authorization', 'content-type'], maxAge: 600 }));
+  app.use('*', async (c, next) => {
+    checkQuery(c.req.url);
+    await next();
+  });
 
   app.get('/widget.js', async (c) => {
     const bundle = await widgetBundle();
@@ -63,13 +71,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     return ctx as ChannelContext<WebConfig>;
   };
   const visitorOf = (c: HonoContext, ctx: ChannelContext<WebConfig>) => requireVisitor(ctx, c.req.header('authorization'), c.req.query('token'));
-  const json = async (c: HonoContext) => {
-    try {
-      return await c.req.json();
-    } catch {
-      throw new ValidationError('the body is not valid JSON');
-    }
-  };
+  const json = async (c: HonoContext) => parseJsonBody(await readBody(c, MAX_JSON_BYTES));
 
   app.get('/:key/config', async (c) => {
     const ctx = await channel(c);
@@ -121,11 +123,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   app.post('/:key/uploads', async (c) => {
     const ctx = await channel(c);
+    refuseDeclaredOversize(c, ctx.config.maxUploadBytes);
     const visitor = await visitorOf(c, ctx);
-    const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
-    const bytes = Buffer.from(await c.req.arrayBuffer());
-    if (bytes.length > ctx.config.maxUploadBytes) return c.json({ error: 'too_large', message: `files up to ${ctx.config.maxUploadBytes} bytes` }, 413);
+    const bytes = await readBody(c, ctx.config.maxUploadBytes);
     return c.json(await storeUpload(ctx, visitor.externalId, c.req.query('name') ?? 'file', bytes), 201);
   });
 
@@ -258,6 +258,7 @@ async function isCompany(db: Db, tenantId: string, slug: string): Promise<boolea
 function widgetError(runtime: ConnectorRuntime, c: HonoContext, error: unknown): Response {
   if (error instanceof ZodError) return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, error.name === 'UnsupportedFileError' ? 415 : 400);
+  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);

@@ -41,8 +41,10 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
   const ctx = await openContext(config, logger);
   const parts: Part[] = [];
   let server: ServerType | undefined;
-  // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server).
-  const websocket = { server: new WebSocketServer({ noServer: true }) };
+  // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server). Clients only
+  // send heartbeats and typing signals: a frame past 64 KiB closes the socket instead of being
+  // buffered (ws would take 100 MiB).
+  const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }) };
   try {
     for (const role of roles) for (const start of partsByRole[role]) parts.push(await start(ctx));
     ctx.relay.start();

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { openJson } from '../crypto/secrets.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/schema.js';
+import { textProblem } from '../domain/storable-text.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
@@ -64,6 +65,8 @@ export async function loadChannelContext(
   where: { id: string } | { publicKey: string },
 ): Promise<{ connector: AnyConnector; ctx: ChannelContext<any> } | undefined> {
   if ('id' in where && !UUID_PATTERN.test(where.id)) return undefined;
+  // A key from a URL may hold anything; one PostgreSQL cannot compare is simply no channel.
+  if ('publicKey' in where && textProblem(where.publicKey)) return undefined;
   let query = deps.db.selectFrom('channels').selectAll().where('enabled', '=', true);
   query = 'id' in where ? query.where('id', '=', where.id) : query.where('public_key', '=', where.publicKey);
   const row = await query.executeTakeFirst();

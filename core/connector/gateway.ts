@@ -1,7 +1,9 @@
 import { Hono, type Context as HonoContext } from 'hono';
 import { ZodError } from 'zod';
 import { BusUnavailableError } from '../bus/bus.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { readBody } from '../http/body.js';
+import { checkQuery, checkTextBody } from '../http/strict-input.js';
 import { acceptPayloads } from './accept.js';
 import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
 import type { HookResponse, HttpRoute, RawRequest } from './define.js';
@@ -10,8 +12,10 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /**
  * Providers' webhooks: `/hooks/<channelId>/<route>`. For each request, in this order: find the
- * channel and its connector's route, refuse an oversized body, let the connector verify the
- * signature on the raw bytes, then parse, normalize, publish with a confirm, and only then
+ * channel and its connector's route, read the body up to the route's limit (413 at the limit,
+ * counted while it streams), let the connector verify the signature on the raw bytes, refuse
+ * text PostgreSQL cannot store (invalid UTF-8, U+0000, lone surrogates, JSON nested too deep:
+ * 400 naming the field), then parse, normalize, check, publish with a confirm, and only then
  * answer 2xx. A broker failure answers 503 so the provider sends again.
  */
 export function createHooksApp(deps: ConnectorDeps, options: { channelCacheMs?: number } = {}): Hono {
@@ -43,10 +47,7 @@ async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cache
   const route = candidates.find((r: HttpRoute<unknown>) => r.method === c.req.method);
   if (!route) return c.json({ error: 'method_not_allowed', message: `use ${candidates.map((r: HttpRoute<unknown>) => r.method).join(', ')}` }, 405);
 
-  const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  if (Number(c.req.header('content-length') ?? 0) > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
-  const body = Buffer.from(await c.req.arrayBuffer());
-  if (body.length > limit) return c.json({ error: 'too_large', message: `the body exceeds ${limit} bytes` }, 413);
+  const body = await readBody(c, route.maxBodyBytes ?? DEFAULT_MAX_BODY);
 
   const request: RawRequest = {
     method: c.req.method,
@@ -56,6 +57,8 @@ async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cache
     body,
   };
   await route.verify(request, ctx);
+  checkQuery(c.req.url);
+  checkTextBody(request.headers['content-type'], body);
   const outcome = await route.handle(request, ctx);
   if ('response' in outcome) return respond(c, outcome.response);
   const accepted = await acceptPayloads(connector, ctx, outcome.payloads);
@@ -82,6 +85,7 @@ function hookError(deps: ConnectorDeps, c: HonoContext, error: unknown): Respons
     return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
   }
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
+  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { inboundRoutingKey, shardOf, type Bus } from '../bus/bus.js';
 import { ValidationError } from '../errors.js';
 import { conversationKey, type InboundEnvelope, type InboundMessage } from '../domain/messages.js';
+import { assertStorable } from '../domain/storable-text.js';
 import type { ChannelInfo } from './define.js';
 
 const part = z.discriminatedUnion('type', [
@@ -51,6 +52,11 @@ export const inboundMessageSchema = z.object({
     .optional(),
 });
 
+/**
+ * The shape, and text PostgreSQL can store in every field (the router could not store it, would
+ * retry, and dead-letter a message the provider was told was accepted): a ValidationError naming
+ * the field, before anything is published. This covers every connector, pulled ones included.
+ */
 export function checkInboundMessage(message: InboundMessage): InboundMessage {
   const parsed = inboundMessageSchema.safeParse(message);
   if (!parsed.success) {
@@ -59,6 +65,7 @@ export function checkInboundMessage(message: InboundMessage): InboundMessage {
       parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
     );
   }
+  assertStorable(message);
   return message;
 }
 

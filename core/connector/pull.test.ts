@@ -47,6 +47,40 @@ describe('pull loops', () => {
     }
   });
 
+  it('publishes a pulled message holding U+0000 or a lone surrogate with U+FFFD in their place, not skipping it', async () => {
+    const pulled = defineConnector({
+      type: 'pulled',
+      displayName: 'Pulled',
+      capabilities: { receive: ['text'], send: [] },
+      config: z.object({}),
+      inbound: {
+        kind: 'pull',
+        async run(ctx) {
+          await ctx.accept([{ text: 'before\u0000after \uD800 你好 😀' }]);
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        },
+      },
+      normalize: (payload) => ({ externalId: 'pulled-1', sender: { externalId: 'someone' }, parts: [{ type: 'text', text: (payload as { text: string }).text }] }),
+      send: async () => 'never',
+    });
+    const bus = new MemoryBus();
+    const deps = testDeps(database.db, bus, [pulled]);
+    deps.config.inboundShards = 1;
+    const [queue] = await declareInboundShards(bus, 1, deps.config.retry);
+    const texts: string[] = [];
+    await bus.consume(queue!, async (d) => void texts.push(d.json<{ message: { parts: { text: string }[] } }>().message.parts[0]!.text), { prefetch: 10 });
+    const tenantId = await seedTenant(database.db);
+    await createChannel(deps, tenantId, { type: 'pulled', name: 'Pulled' });
+    const loops = startPullLoops(deps, { exclusive: false, rescanMs: 50, holder: 'solo' });
+    try {
+      await eventually(() => texts.length === 1);
+      expect(texts).toEqual(['before\uFFFDafter \uFFFD 你好 😀']);
+      expect(deps.logs()).toContain('cannot be stored');
+    } finally {
+      await loops.stop();
+    }
+  });
+
   it('runs the loop of a webhook connector beside its routes, and starts it again when the settings change', async () => {
     const started: string[] = [];
     const registrar = defineConnector({

@@ -137,7 +137,7 @@ async function runLoop(
     ...ctx,
     signal,
     reportState: (report) => reportChannelState(db, ctx.channel, report, holder),
-    accept: (payloads) => acceptPayloads(connector, ctx, payloads),
+    accept: (payloads) => acceptPayloads(connector, ctx, payloads, 'clean'),
     cursor: {
       load: async () =>
         (await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', row.id).executeTakeFirst())?.cursor ?? {},

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { findUnstorableText, toStorable } from '../../core/domain/storable-text.js';
 import { ValidationError } from '../../core/errors.js';
 
 const contentPart = z.looseObject({
@@ -50,7 +51,10 @@ export function parseEnvelope(body: unknown): InboundEnvelope {
       parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })),
     );
   }
-  return parsed.data as unknown as InboundEnvelope;
+  const envelope = parsed.data as unknown as InboundEnvelope;
+  // Entries refuse such text before answering 2xx; a message that still carries it (published
+  // by a connector that skips the check) is stored with U+FFFD in its place, not dead-lettered.
+  return findUnstorableText(envelope) ? toStorable(envelope).value : envelope;
 }
 
 /** The text a rule reads: every text part, then captions, joined. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnyRoute } from './route.js';
+import { DEFAULT_MAX_BODY_BYTES } from './mount.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -51,7 +52,11 @@ export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSche
           description: typeof route.responds === 'string' ? route.responds : 'success',
           ...(route.responds && typeof route.responds !== 'string' ? { content: { 'application/json': { schema: schemaOf(route.responds) } } } : {}),
         },
-        '400': { description: 'invalid input; `issues` names each field at fault', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '400': {
+          description: 'invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        ...(route.body || route.maxBodyBytes ? { '413': { description: `the body is over ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` } } : {}),
         ...('public' in route.access ? {} : { '401': { description: 'not signed in' }, '403': { description: 'missing permission or CSRF token' } }),
         '404': { description: 'no such company or resource (or not visible to the caller)' },
       },

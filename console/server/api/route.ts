@@ -43,6 +43,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   params?: P;
   query?: Q;
   body?: B;
+  /** The largest body the route reads, refused with 413 past it; 1 MiB unless said. */
+  maxBodyBytes?: number;
   /** The answer's shape for the API description; a short text when it is not JSON. */
   responds?: Schema | string;
   /** A valid body, used by the route × role × tenant test to reach past validation. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fileAnswer } from '../../../core/attachments/serve.js';
 import { AttachmentStore, UnsupportedFileError } from '../../../core/attachments/store.js';
 import { NotFoundError } from '../../../core/errors.js';
+import { readBody } from '../../../core/http/body.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { mayReadAttachment } from '../conversations/attachments.js';
@@ -28,11 +29,10 @@ export function attachmentRoutes(): AnyRoute[] {
       query: z.object({ name: z.string().trim().min(1).max(255) }),
       responds: 'the stored file: { id, name, mimeType, size }',
       raw: true,
+      maxBodyBytes: MAX_AGENT_UPLOAD_BYTES,
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const conversation = await visibleConversation(ctx.database.db, auth.principal, params.id);
-        const declared = Number(c.req.header('content-length') ?? 0);
-        if (declared > MAX_AGENT_UPLOAD_BYTES) throw new UnsupportedFileError(`the file exceeds ${MAX_AGENT_UPLOAD_BYTES} bytes`);
-        const bytes = Buffer.from(await c.req.arrayBuffer());
+        const bytes = await readBody(c, MAX_AGENT_UPLOAD_BYTES);
         const store = new AttachmentStore(ctx.database.db, ctx.config.dataDir);
         const file = await store.put(tenant.id, conversation.channel_id, {
           owner: `agent:${auth.principal.userId}`,

@@ -93,6 +93,8 @@ export function callTaskRoutes(): AnyRoute[] {
       summary: 'Import customers from CSV (columns phone, name); answers with how many were added and each bad row',
       access: { permission: 'admin.voice' },
       params: idParams,
+      // 5 million characters, three bytes each at most in UTF-8, with room for JSON escapes.
+      maxBodyBytes: 16 * 1024 * 1024,
       body: z.object({ csv: z.string().min(1).max(5_000_000) }),
       example: { csv: 'name,phone\nWang Fang,+8613800000000\n' },
       handler: async ({ c, ctx, tenant, params, body }) => {

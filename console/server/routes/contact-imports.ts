@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import { ValidationError } from '../../../core/errors.js';
+import { bodyStream } from '../../../core/http/body.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
@@ -48,18 +48,6 @@ const view = (r: ImportRow) => ({
 });
 const columns = ['id', 'file_name', 'status', 'total_bytes', 'bytes_done', 'rows_done', 'created_count', 'updated_count', 'failed_count', 'error', 'created_at', 'finished_at'] as const;
 
-/** Counts bytes on their way to disk and stops the upload past the limit. */
-function limit(max: number) {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      if (seen > max) done(new ValidationError(`the file exceeds ${max} bytes`, [{ field: 'body', message: 'too large' }]));
-      else done(null, chunk);
-    },
-  });
-}
-
 /** CSV imports of contacts: upload starts a background job; its progress and per-row errors are read here. */
 export function contactImportRoutes(imports: ContactImports | undefined): AnyRoute[] {
   return [
@@ -73,16 +61,15 @@ export function contactImportRoutes(imports: ContactImports | undefined): AnyRou
       query: z.object({ name: z.string().trim().min(1).max(255).default('contacts.csv') }),
       responds: 'the import job: { id, status, progress, rows, created, updated, failed }',
       raw: true,
+      maxBodyBytes: MAX_IMPORT_BYTES,
       handler: async ({ c, ctx, tenant, auth, query }) => {
-        const declared = Number(c.req.header('content-length') ?? 0);
-        if (declared > MAX_IMPORT_BYTES) throw new ValidationError(`the file exceeds ${MAX_IMPORT_BYTES} bytes`, [{ field: 'body', message: 'too large' }]);
-        const body = c.req.raw.body;
+        const body = bodyStream(c, MAX_IMPORT_BYTES);
         if (!body) throw new ValidationError('the body must be the CSV file', [{ field: 'body', message: 'empty' }]);
         const dir = join(ctx.config.dataDir, 'imports', tenant.id);
         await mkdir(dir, { recursive: true });
         const path = join(dir, `${randomUUID()}.csv`);
         try {
-          await pipeline(Readable.fromWeb(body as unknown as WebReadableStream), limit(MAX_IMPORT_BYTES), createWriteStream(path));
+          await pipeline(body, createWriteStream(path));
         } catch (error) {
           await rm(path, { force: true });
           throw error;

@@ -2,12 +2,16 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import type { Context } from '../../../core/context.js';
+import { findUnstorableText } from '../../../core/domain/storable-text.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { limitBody } from '../../../core/http/body.js';
 import { surveyAnswer } from '../../../reports/csat/answer.js';
 import { answerSurvey, surveyStatus } from '../../../reports/csat/survey-service.js';
 import { publicRoute, type AnyRoute } from '../api/route.js';
 
 const tokenParams = z.object({ token: z.string().min(20).max(2000) });
+/** A rating and a comment of 2,000 characters, percent-encoded, fit many times over. */
+const SURVEY_FORM_MAX_BYTES = 64 * 1024;
 
 /** The satisfaction survey behind a signed link: no sign-in, the token names the conversation. */
 export function surveyRoutes(): AnyRoute[] {
@@ -74,11 +78,12 @@ export function mountSurveyPages(app: Hono, ctx: Context): void {
       throw error;
     }
   });
-  app.post('/survey/:token', async (c) => {
+  app.post('/survey/:token', limitBody(SURVEY_FORM_MAX_BYTES), async (c) => {
     c.header('Content-Security-Policy', security);
     // The web chat's rating card posts here from the customer's site without reading the answer.
     c.header('Access-Control-Allow-Origin', '*');
     const form = await c.req.parseBody();
+    if (findUnstorableText(form)) return c.html(page('Invalid comment', html`<h1>The comment holds characters that cannot be saved. 留言包含无法保存的字符。</h1>`), 400);
     const parsed = surveyAnswer.safeParse({ rating: form.rating, comment: typeof form.comment === 'string' ? form.comment : undefined });
     if (!parsed.success) return c.html(page('Choose a rating', html`<h1>Please choose a rating from 1 to 5. 请选择 1–5 分。</h1>`), 400);
     try {
