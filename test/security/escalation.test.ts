@@ -35,7 +35,7 @@ describe('privilege escalation and hidden objects', () => {
   const roleOf = async (userId: string) => (await db().selectFrom('users').select('role_id').where('id', '=', userId).executeTakeFirstOrThrow()).role_id;
 
   beforeAll(async () => {
-    tc = await startTestConsole({ env: { SIGN_IN_MAX_FAILURES_PER_IP: '100000' } });
+    tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'escalate');
     // The support customer has a phone number, which a sales agent must never learn.
     await db().updateTable('contacts').set({ phone: '+8613911112222' }).where('id', '=', co.conversations.supportAssigned.contactId).execute();
@@ -83,6 +83,16 @@ describe('privilege escalation and hidden objects', () => {
     expect((await equal.client.patch(`/api/users/${co.users.admin}`, { roleId: co.roles.agent })).status).toBe(409);
     expect((await equal.client.post(`/api/users/${co.users.admin}/deactivate`)).status).toBe(409);
     expect(await roleOf(co.users.admin)).toBe(adminRole);
+  });
+
+  it("a role holding admin.voice cannot make the admin's phone ring at its own number", async () => {
+    const operator = await userWithRole('operator', ['admin.voice', 'conversations.view.own', 'conversations.reply'], [co.groups.sales]);
+    const hijack = await operator.client.put(`/api/agents/${co.users.admin}/phone`, { mobile: '+8613700000000' });
+    expect(hijack.status).toBe(403);
+    expect(await db().selectFrom('voice_endpoints').select('mobile').where('user_id', '=', co.users.admin).executeTakeFirst()).toBeUndefined();
+    // An agent who holds no more than the operator is still theirs to set up.
+    const own = await operator.client.put(`/api/agents/${operator.userId}/phone`, { mobile: '+8613700000001' });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
   });
 
   it('a role holding admin.roles cannot widen the role it holds, nor make or widen a role beyond itself', async () => {

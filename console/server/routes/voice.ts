@@ -11,6 +11,7 @@ import { parseFlow, type Flow, type Target } from '../../../core/voice/ivr.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { assertWithinReach } from '../auth/grants.js';
 import { visibleTo } from '../conversations/visibility.js';
 import { visibleCall } from '../voice/visible-call.js';
 
@@ -190,6 +191,8 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'agent');
+        // Where a phone rings decides who hears that user's calls: not for one who holds less.
+        await assertWithinReach(db, auth.principal, params.id);
         const changes = {
           ...(body.sip !== undefined ? { sip: body.sip } : {}),
           ...(body.webrtc !== undefined ? { webrtc: body.webrtc } : {}),
