@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queueReply } from '../core/conversations/reply.js';
 import { TimerRunner } from '../router/timers/runner.js';
 import { DATABASE_URL, freshDatabase } from './support/services.js';
@@ -12,6 +12,11 @@ describe('router timers', () => {
   });
   afterAll(() => handle?.drop());
   const db = () => handle.db;
+  // The tests share a database and runDue counts every due timer: a timer one test leaves behind
+  // (a fresh one-second no-answer timer) must not fall due inside the next test's count.
+  afterEach(async () => {
+    await db().deleteFrom('jobs').execute();
+  });
   const runner = () => new TimerRunner(depsFor(db()));
   const makeDue = (conversationId: string) =>
     db().updateTable('jobs').set({ run_at: sql`now() - interval '1 second'` }).where('key', 'like', `%:${conversationId}`).execute();
