@@ -63,6 +63,23 @@ describe('mail without SMTP: the inviting admin gets the link', () => {
     expect((await anonymous.post('/api/password-reset/confirm', { token, password: 'a brand new password' })).status).toBe(200);
     expect((await anonymous.signIn('li.na@acme.example', 'a brand new password')).status).toBe(200);
   });
+
+  it("never gives a link to the account of someone who holds more than the caller", async () => {
+    const lead = await admin.post('/api/roles', { name: 'Team lead', permissions: ['admin.agents', 'conversations.view.all'] });
+    const invited = await admin.post('/api/users', { email: 'lead@acme.example', name: 'Team Lead', roleId: lead.body.id, groupIds: [groupId] });
+    const token = new URL(invited.body.invitationLink as string).searchParams.get('token');
+    const client = tc.client('acme');
+    await client.post('/api/activation', { token, password: 'lead password!' });
+    expect((await client.signIn('lead@acme.example', 'lead password!')).status).toBe(200);
+    const adminId = (await admin.get('/api/session')).body.user.id as string;
+    const refused = await client.post(`/api/users/${adminId}/password-reset`);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain('token');
+    // An invitation may only carry a role the caller holds, so its link grants nothing more either.
+    const roles = (await admin.get('/api/roles')).body.roles as { id: string; name: string }[];
+    const adminRole = roles.find((r) => r.name === 'admin')!.id;
+    expect((await client.post('/api/users', { email: 'boss@acme.example', name: 'Boss', roleId: adminRole, groupIds: [groupId] })).status).toBe(403);
+  });
 });
 
 describe('mail over SMTP', () => {
