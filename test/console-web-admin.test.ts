@@ -163,7 +163,7 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await screenshot(admin, 'console-web-admin-canned');
   });
 
-  it('invites an agent with a role and a group; the agent gets the mail', async () => {
+  it('invites an agent with a role and a group; without SMTP the admin is told no mail went out', async () => {
     await admin.getByRole('link', { name: 'Agents' }).click();
     const form = admin.getByRole('form', { name: 'Invite an agent' });
     await form.getByLabel('Role').selectOption({ label: 'Agent' });
@@ -174,7 +174,7 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await expect(form.getByRole('alert').textContent()).resolves.toBe('Choose at least one group.');
     await form.getByLabel('Billing').check();
     await form.getByRole('button', { name: 'Send invitation' }).click();
-    await admin.getByRole('status').filter({ hasText: 'An activation link was sent to bo@example.com.' }).waitFor();
+    await admin.getByRole('status').filter({ hasText: 'The account for bo@example.com was created, but no e-mail went out' }).waitFor();
     const row = admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent/ });
     await expect(row.textContent()).resolves.toMatch(/bo@example\.com.*Agent.*Billing.*Invited/);
     await screenshot(admin, 'console-web-admin-agents');
@@ -265,11 +265,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
 
     await admin.getByRole('link', { name: 'Audit log' }).click();
     const log = admin.getByRole('table', { name: 'Audit log' });
-    await log.getByRole('row', { name: /api_token\.created/ }).waitFor();
-    for (const action of ['group.created', 'role.created', 'user.invited', 'api_token.revoked']) {
-      expect(await log.getByRole('row', { name: new RegExp(action.replace('.', '\\.')) }).count(), action).toBeGreaterThan(0);
+    await log.getByRole('row', { name: /Ada Admin created the API token “nightly export”/ }).waitFor();
+    for (const sentence of [/Ada Admin created the group “/, /Ada Admin created the role “/, /Ada Admin invited Bo Agent as Agent/, /Ada Admin revoked the API token “nightly export”/]) {
+      expect(await log.getByRole('row', { name: sentence }).count(), String(sentence)).toBeGreaterThan(0);
     }
-    await expect(log.getByRole('row', { name: /group\.created/ }).textContent()).resolves.toContain('Ada Admin');
     await screenshot(admin, 'console-web-admin-audit');
   });
 });

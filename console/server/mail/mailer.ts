@@ -13,6 +13,8 @@ export interface Mail {
 }
 
 export interface Mailer {
+  /** Where mail goes: over SMTP, or written as files to a folder (no SMTP_URL). */
+  readonly delivery: { kind: 'smtp' } | { kind: 'files'; folder: string };
   send(mail: Mail): Promise<void>;
   close(): void;
 }
@@ -26,6 +28,7 @@ export function createMailer(smtp: Config['smtp'], logger: Logger): Mailer {
   if ('url' in smtp) {
     const transport = nodemailer.createTransport(smtp.url);
     return {
+      delivery: { kind: 'smtp' },
       send: async (mail) => {
         await transport.sendMail({ from: smtp.from, ...mail });
         logger.info({ to: mail.to, subject: mail.subject }, 'mail sent');
@@ -35,6 +38,7 @@ export function createMailer(smtp: Config['smtp'], logger: Logger): Mailer {
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
+    delivery: { kind: 'files', folder: smtp.outboxDir },
     send: async (mail) => {
       const info = await transport.sendMail({ from: smtp.from, ...mail });
       mkdirSync(smtp.outboxDir, { recursive: true });

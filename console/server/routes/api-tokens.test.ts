@@ -83,6 +83,29 @@ describe("API tokens, the audit log and the admins' settings", () => {
     expect((await acme.clients.salesAgent.get('/api/audit-log')).status).toBe(403);
   });
 
+  it("names the people and things of each entry and filters by who, what and when, never across companies", async () => {
+    const admin = acme.clients.admin;
+    const token = await admin.post('/api/api-tokens', { name: 'CRM sync', scopes: ['contacts.view'] });
+    const group = await admin.post('/api/groups', { name: 'VIP desk' });
+    await globex.clients.admin.post('/api/groups', { name: 'Globex desk' });
+    const adminId = (await admin.get('/api/session')).body.user.id as string;
+
+    const page = await admin.get(`/api/audit-log?limit=100&actorId=${adminId}&kind=api_token`);
+    expect(page.body.entries[0].action).toBe('api_token.created');
+    expect(page.body.entries.every((e: { action: string; actor: { id: string } }) => e.action.startsWith('api_token.') && e.actor.id === adminId)).toBe(true);
+    expect(page.body.names[`user:${adminId}`]).toBeTruthy();
+    expect(page.body.names[`api_token:${token.body.id}`]).toBe('CRM sync');
+
+    const groups = await admin.get('/api/audit-log?limit=100&kind=group');
+    expect(groups.body.names[`group:${group.body.id}`]).toBe('VIP desk');
+    expect(JSON.stringify(groups.body)).not.toContain('Globex desk');
+
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await admin.get(`/api/audit-log?from=${encodeURIComponent(future)}`)).body.entries).toEqual([]);
+    expect((await admin.get(`/api/audit-log?before=${encodeURIComponent(future)}&kind=group`)).body.entries.length).toBeGreaterThan(0);
+    expect((await admin.get('/api/audit-log?kind=Robert%27);')).status).toBe(400);
+  });
+
   it('manages groups, skills and canned responses', async () => {
     const admin = acme.clients.admin;
     const skill = (await admin.get('/api/skills')).body.skills[0];

@@ -6,6 +6,7 @@ import { found, idParams } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { auditNames } from '../audit-names.js';
 import { API_TOKEN_PREFIX } from '../auth/authenticate.js';
 import { assertHolds } from '../auth/grants.js';
 import { hashToken, randomToken } from '../auth/tokens.js';
@@ -84,14 +85,25 @@ export function apiTokenRoutes(): AnyRoute[] {
       method: 'get',
       path: '/audit-log',
       tag: 'admin',
-      summary: 'Every admin change, newest first',
+      summary: "Every admin change, newest first, with the current names of the people and things it names ('type:id' → name)",
       access: { permission: 'admin.audit' },
-      query: z.object(pageQuery),
+      query: z.object({
+        ...pageQuery,
+        actorId: z.uuid().optional(),
+        kind: z.string().regex(/^[a-z_]{1,40}$/, 'a kind of thing, such as user or api_token').optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        before: z.iso.datetime({ offset: true }).optional(),
+      }),
       handler: async ({ c, ctx, tenant, query }) => {
         let q = ctx.database.db
           .selectFrom('audit_log')
           .select(['id', 'actor_id', 'actor_type', 'action', 'target_type', 'target_id', 'details', 'created_at'])
           .where('tenant_id', '=', tenant.id);
+        if (query.actorId) q = q.where('actor_id', '=', query.actorId);
+        if (query.kind) q = q.where('action', 'like', `${query.kind}.%`);
+        // Instants, so the console can send the agent's own midnights.
+        if (query.from) q = q.where('created_at', '>=', new Date(query.from));
+        if (query.before) q = q.where('created_at', '<', new Date(query.before));
         const cursor = decodeCursor(query.cursor);
         if (cursor) {
           if (!/^[1-9][0-9]{0,17}$/.test(cursor.id)) throw new ValidationError('bad cursor', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
@@ -101,6 +113,7 @@ export function apiTokenRoutes(): AnyRoute[] {
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
         return c.json({
+          names: await auditNames(ctx.database.db, tenant.id, page),
           entries: page.map((r) => ({
             id: r.id,
             actor: { type: r.actor_type, id: r.actor_id },

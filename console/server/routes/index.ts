@@ -16,6 +16,7 @@ import { realtimeRoutes } from './realtime.js';
 import { roleRoutes } from './roles.js';
 import { routingRoutes } from './routing.js';
 import { ssoRoutes } from './sso.js';
+import { statusRoutes } from './status.js';
 import { twoFactorRoutes } from './two-factor.js';
 import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
@@ -45,6 +46,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),
     ...userRoutes(services),
+    ...statusRoutes(services),
     ...roleRoutes(),
     ...groupRoutes(),
     ...routingRoutes(),

@@ -28,20 +28,30 @@ const updateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
-async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<boolean> {
-  const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
-  const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
+/**
+ * What the inviting admin is told: whether the mail left, and the link itself, shown once to
+ * them alone so an invitation reaches its agent even without SMTP (or when the mail is lost).
+ */
+interface LinkAnswer {
+  invitationSent: boolean;
+  link: string;
+}
+
+async function mailLink(ctx: Context, services: ConsoleServices, to: string, subject: string, text: string, what: string): Promise<boolean> {
   try {
-    await services.mailer.send({
-      to: user.email,
-      subject: `You are invited to ${tenant.name}`,
-      text: `Hello ${user.name},\n\nan account was created for you at ${tenant.name}. Open this link to choose your password (valid for 7 days):\n\n${link}\n`,
-    });
-    return true;
+    await services.mailer.send({ to, subject, text });
+    return services.mailer.delivery.kind === 'smtp';
   } catch (error) {
-    ctx.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'invitation mail failed');
+    ctx.logger.error({ err: error instanceof Error ? error.message : String(error) }, `${what} mail failed`);
     return false;
   }
+}
+
+async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<LinkAnswer> {
+  const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
+  const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
+  const text = `Hello ${user.name},\n\nan account was created for you at ${tenant.name}. Open this link to choose your password (valid for 7 days):\n\n${link}\n`;
+  return { invitationSent: await mailLink(ctx, services, user.email, `You are invited to ${tenant.name}`, text, 'invitation'), link };
 }
 
 async function setStatus(ctx: Context, auth: Auth, tenantId: string, id: string, status: 'active' | 'deactivated') {
@@ -110,8 +120,8 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
           await audit(trx, auth, 'user.invited', { type: 'user', id: row.id }, { email: body.email, roleId: body.roleId, groupIds: body.groupIds });
           return row;
         });
-        const invitationSent = await sendInvitation(ctx, services, tenant, user);
-        return c.json({ user: await userView(db, tenant.id, user.id), invitationSent }, 201);
+        const sent = await sendInvitation(ctx, services, tenant, user);
+        return c.json({ user: await userView(db, tenant.id, user.id), invitationSent: sent.invitationSent, invitationLink: sent.link }, 201);
       },
     }),
     route({
@@ -195,7 +205,31 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         if (user.account_status !== 'invited') throw new ConflictError('the account is already activated');
         await assertWithinReach(db, auth.principal, user.id);
         await audit(db, auth, 'user.invitation_resent', { type: 'user', id: user.id });
-        return c.json({ invitationSent: await sendInvitation(ctx, services, tenant, user) }, 202);
+        const sent = await sendInvitation(ctx, services, tenant, user);
+        return c.json({ invitationSent: sent.invitationSent, invitationLink: sent.link }, 202);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/users/:id/password-reset',
+      tag: 'users',
+      summary: "Send an active user a password-reset link; the link is also in the answer, for the admin to pass on",
+      access: { permission: 'admin.agents' },
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const user = found(
+          await db.selectFrom('users').select(['id', 'email', 'name', 'account_status']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'user',
+        );
+        if (user.account_status !== 'active') throw new ConflictError(user.account_status === 'invited' ? 'the user has not activated the account yet: send the invitation again' : 'the account is deactivated');
+        await assertWithinReach(db, auth.principal, user.id);
+        const token = await issueUserToken(db, tenant.id, user.id, 'reset');
+        const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/reset-password?token=${encodeURIComponent(token)}`;
+        await audit(db, auth, 'user.password_reset_sent', { type: 'user', id: user.id });
+        const text = `Hello ${user.name},\n\nan administrator of ${tenant.name} started a password reset for you. Open this link to choose a new password (valid for one hour):\n\n${link}\n`;
+        const mailSent = await mailLink(ctx, services, user.email, `Reset your password at ${tenant.name}`, text, 'reset');
+        return c.json({ mailSent, resetLink: link }, 202);
       },
     }),
   ];

@@ -5,7 +5,6 @@ import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AgentsPage } from './AgentsPage.js';
-import { useAgentNames } from '../inbox/useAgentNames.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
@@ -26,7 +25,6 @@ export default function AdminApp() {
   const session = useSignedIn();
   const [location] = useLocation();
   const api = useMemo(() => adminApi(client), [client]);
-  const agentName = useAgentNames(session.user);
   const sections = [
     { path: '/channels', label: t('admin.channels'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
@@ -65,7 +63,7 @@ export default function AdminApp() {
           <Route path="/ticket-settings">{() => <TicketSettingsPage />}</Route>
           <Route path="/automations">{() => <AutomationsPage />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
-          <Route path="/audit-log">{() => <AuditLogPage api={api} userName={agentName} />}</Route>
+          <Route path="/audit-log">{() => <AuditLogPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>
       </main>

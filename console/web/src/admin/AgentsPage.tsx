@@ -6,22 +6,25 @@ import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError, UserError } from '../pages/describe-error.js';
 import { AgentEditor } from './AgentEditor.js';
+import { CopyButton } from './CopyButton.js';
 import { useLoad } from './useLoad.js';
 
 /**
  * The company's agents: invite one (an e-mail, a name, exactly one role, one or more groups; the
  * agent sets a password from the mailed link), resend the link, deactivate and reactivate.
+ * Each new invitation or reset link is also shown once, to copy, since mail may not be set up.
  */
 export function AgentsPage({ api }: { api: AdminApi }) {
   const { t } = useI18n();
   const load = useLoad(
     useCallback(async () => {
-      const [users, roles, groups] = await Promise.all([api.users(), api.roles(), api.groups()]);
-      return { users: users.users, roles: roles.roles, groups: groups.groups };
+      const [users, roles, groups, status] = await Promise.all([api.users(), api.roles(), api.groups(), api.status()]);
+      return { users: users.users, roles: roles.roles, groups: groups.groups, mail: status.mail };
     }, [api]),
   );
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState<string>();
+  const [link, setLink] = useState<{ kind: 'invitation' | 'reset'; name: string; url: string }>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
@@ -30,6 +33,7 @@ export function AgentsPage({ api }: { api: AdminApi }) {
         if (groupIds.length === 0) throw new UserError(t('admin.pickGroup'));
         const answer = await api.invite({ name: formText(form, 'name'), email: formText(form, 'email'), roleId: formText(form, 'roleId'), groupIds });
         setNotice(t(answer.invitationSent ? 'admin.invited' : 'admin.inviteNotSent', { email: answer.user.email }));
+        setLink({ kind: 'invitation', name: answer.user.name, url: answer.invitationLink });
         load.reload();
       },
       [api, load.reload, t],
@@ -40,7 +44,20 @@ export function AgentsPage({ api }: { api: AdminApi }) {
   const act = async (action: () => Promise<unknown>, done: string) => {
     try {
       await action();
+      setLink(undefined);
       setNotice(done);
+      load.reload();
+    } catch (caught) {
+      setNotice(describe(caught));
+    }
+  };
+
+  const sendLink = async (kind: 'invitation' | 'reset', user: UserView) => {
+    try {
+      const answer = kind === 'invitation' ? await api.resendInvitation(user.id) : await api.resetPassword(user.id);
+      const [sent, url] = 'resetLink' in answer ? [answer.mailSent, answer.resetLink] : [answer.invitationSent, answer.invitationLink];
+      setNotice(sent ? t(kind === 'invitation' ? 'admin.invited' : 'admin.resetSent', { email: user.email }) : t(kind === 'invitation' ? 'admin.inviteNotSent' : 'admin.resetNotMailed', { email: user.email }));
+      setLink({ kind, name: user.name, url });
       load.reload();
     } catch (caught) {
       setNotice(describe(caught));
@@ -62,7 +79,18 @@ export function AgentsPage({ api }: { api: AdminApi }) {
           {describeError(load.error, t)}
         </p>
       )}
+      {data && !data.mail.configured && (
+        <p className="notice mail-notice" role="note">
+          {t('admin.mailNotSetUp', { folder: data.mail.folder })}
+        </p>
+      )}
       {notice && <p role="status">{notice}</p>}
+      {link && (
+        <div className="token-once link-once" role="status">
+          <p>{t(link.kind === 'invitation' ? 'admin.invitationLinkOnce' : 'admin.resetLinkOnce', { name: link.name })}</p>
+          <code>{link.url}</code> <CopyButton text={link.url} />
+        </div>
+      )}
       <div className="table-scroll">
         <table className="admin-table" aria-label={t('admin.agents')}>
           <thead>
@@ -93,8 +121,13 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                     {t('admin.edit')}
                   </button>
                   {user.accountStatus === 'invited' && (
-                    <button type="button" className="link" onClick={() => void act(() => api.resendInvitation(user.id), t('admin.invited', { email: user.email }))}>
+                    <button type="button" className="link" onClick={() => void sendLink('invitation', user)}>
                       {t('admin.resend')}
+                    </button>
+                  )}
+                  {user.accountStatus === 'active' && (
+                    <button type="button" className="link" onClick={() => void sendLink('reset', user)} aria-label={t('admin.resetPasswordOf', { name: user.name })}>
+                      {t('admin.resetPassword')}
                     </button>
                   )}
                   {user.accountStatus === 'active' && (

@@ -1,16 +1,26 @@
 import type { ApiClient } from './client.js';
 import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView, ConnectionTestView } from './types.js';
 
+/** Which audit entries to show: by whom, about what kind of thing, between two instants. */
+export interface AuditFilter {
+  actorId?: string;
+  kind?: string;
+  from?: string;
+  before?: string;
+}
+
 /** The company's people, groups and roles. */
 export function adminApi(client: ApiClient) {
   return {
     users: () => client.get<{ users: UserView[] }>('/users'),
     invite: (body: { email: string; name: string; roleId: string; groupIds: string[] }) =>
-      client.post<{ user: UserView; invitationSent: boolean }>('/users', body),
+      client.post<{ user: UserView; invitationSent: boolean; invitationLink: string }>('/users', body),
     updateUser: (id: string, body: { name?: string; roleId?: string; groupIds?: string[] }) => client.patch<UserView>(`/users/${encodeURIComponent(id)}`, body),
     deactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/deactivate`),
     reactivate: (id: string) => client.post<UserView>(`/users/${encodeURIComponent(id)}/reactivate`),
-    resendInvitation: (id: string) => client.post<unknown>(`/users/${encodeURIComponent(id)}/invitation`),
+    resendInvitation: (id: string) => client.post<{ invitationSent: boolean; invitationLink: string }>(`/users/${encodeURIComponent(id)}/invitation`),
+    resetPassword: (id: string) => client.post<{ mailSent: boolean; resetLink: string }>(`/users/${encodeURIComponent(id)}/password-reset`),
+    status: () => client.get<{ mail: { configured: true } | { configured: false; folder: string } }>('/settings/status'),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
     updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
@@ -36,7 +46,8 @@ export function adminApi(client: ApiClient) {
     apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
     createApiToken: (body: { name: string; scopes: string[] }) => client.post<ApiTokenView & { token: string }>('/api-tokens', body),
     revokeApiToken: (id: string) => client.delete<unknown>(`/api-tokens/${encodeURIComponent(id)}`),
-    auditLog: (cursor?: string) => client.get<{ entries: AuditEntry[]; nextCursor: string | null }>('/audit-log', { cursor, limit: 50 }),
+    auditLog: (filter: AuditFilter, cursor?: string) =>
+      client.get<{ entries: AuditEntry[]; names: Record<string, string>; nextCursor: string | null }>('/audit-log', { ...filter, cursor, limit: 50 }),
     channelTypes: () => client.get<{ types: ChannelTypeView[] }>('/channel-types'),
     channels: () => client.get<{ channels: ChannelView[] }>('/channels'),
     createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
