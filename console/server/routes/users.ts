@@ -10,7 +10,7 @@ import { assertMayAssignRole, assertNotLastAdmin, assertWithinReach } from '../a
 import { deleteUserSessions } from '../auth/sessions.js';
 import { issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
-import { tenantBaseUrl, type TenantRef } from '../tenancy.js';
+import { companyBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView, userViews } from '../views.js';
 
 const inviteBody = z.object({
@@ -30,7 +30,7 @@ const updateBody = z
 
 async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<boolean> {
   const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
-  const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
+  const link = `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/activate?token=${encodeURIComponent(token)}`;
   try {
     await services.mailer.send({
       to: user.email,
