@@ -35,6 +35,8 @@ describe("the company's address in every link (PUBLIC_URL not set)", () => {
   });
 
   it('records the address the sign-up page reports and builds invitation, reset and embed links from it, never from the Host header', async () => {
+    // Nothing set by the operator: the page is asked for its own address.
+    expect((await tc.client().get('/api/signup')).body.publicUrl).toBeNull();
     const { answer, admin } = await signUpAt(tc, 'acme', { publicUrl: `${ADDRESS}/` });
     expect(answer.body.url).toBe(`${ADDRESS}/t/acme`);
     expect((await admin.get('/api/session')).body.address).toEqual({ url: ADDRESS, setBy: 'company', recorded: ADDRESS });
@@ -124,6 +126,7 @@ describe('an operator-set PUBLIC_URL wins over the address the page reports', ()
   afterAll(() => tc.stop());
 
   it('builds links from PUBLIC_URL and says the operator set it', async () => {
+    expect((await tc.client().get('/api/signup')).body).toEqual({ open: true, publicUrl: 'https://support.example.com' });
     const { answer, admin } = await signUpAt(tc, 'ops', { publicUrl: 'http://127.0.0.1:3000' });
     expect(answer.body.url).toBe('https://support.example.com/t/ops');
     expect((await admin.get('/api/session')).body.address).toEqual({ url: 'https://support.example.com', setBy: 'operator', recorded: 'http://127.0.0.1:3000' });

@@ -94,6 +94,10 @@ describe.skipIf(!browserAvailable)('console web app: the warning when PUBLIC_URL
 
   it('warns every signed-in user that links point at localhost while the console is open at 127.0.0.1, naming the setting', async () => {
     const { page } = await newPage(browser);
+    // The sign-up page asks for no address when the operator set one; it says which links will use.
+    await page.goto(`${server.url}/sign-up`);
+    await page.getByText('will start with http://localhost:3000 (the server’s PUBLIC_URL setting)').waitFor();
+    await expect(page.getByLabel('Console URL').count()).resolves.toBe(0);
     await signIn(page, server, 'local-co');
     const warning = page.getByRole('alert').filter({ hasText: 'point at http://localhost:3000, which only works on the server itself' });
     await warning.waitFor();

@@ -49,9 +49,10 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'get',
       path: '/signup',
       tag: 'account',
-      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed)',
+      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed), and PUBLIC_URL when the operator set it (then links use it, not an address from the page)',
       tenant: false,
-      handler: async ({ c, ctx }) => c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp) }),
+      handler: async ({ c, ctx }) =>
+        c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp), publicUrl: ctx.config.publicUrlSet ? ctx.config.publicUrl : null }),
     }),
     publicRoute({
       method: 'post',

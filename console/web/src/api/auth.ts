@@ -21,8 +21,8 @@ export function authApi(client: ApiClient) {
     disableTwoFactor: (body: { code?: string; recoveryCode?: string }) => client.post<{ enabled: false }>('/me/two-factor/disable', body),
     signOut: () => client.delete<{ signedOut: true; logoutUrl: string | null }>('/session'),
     /** Whether a new company can be created on this installation (the SIGNUP setting). */
-    signUpOpen: () => client.request<{ open: boolean }>('GET', '/signup', undefined, { tenantless: true }),
-    signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string; publicUrl: string }) =>
+    signUpOpen: () => client.request<{ open: boolean; publicUrl?: string | null }>('GET', '/signup', undefined, { tenantless: true }),
+    signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string; publicUrl?: string }) =>
       client.post<SignUpAnswer>('/signup', body, { tenantless: true }),
     /** Changes where the company's links point (invitations, resets, surveys, the web chat tag). */
     setCompanyAddress: (url: string) => client.put<CompanyAddress>('/company-address', { url }),

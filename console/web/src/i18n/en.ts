@@ -441,6 +441,7 @@ export const en = {
   'signUp.haveAccount': 'Already have an account? Sign in',
   'signUp.publicUrl': 'Console URL',
   'signUp.publicUrlHint': 'Invitation and password links, surveys and the web chat tag start with this. It is where this page is open now; change it if people reach this server at another address.',
+  'signUp.publicUrlByServer': 'Invitation and password links, surveys and the web chat tag will start with {url} (the server’s PUBLIC_URL setting).',
   'address.warning': 'Links you send — invitations, password links, surveys, the web chat tag — point at {url}, which only works on the server itself.',
   'address.warningFix': 'Change the company address',
   'address.warningOperator': 'The server’s PUBLIC_URL setting decides it: ask whoever runs the server to set it to the address people reach it at.',

@@ -443,6 +443,7 @@ export const zh: Record<MessageKey, string> = {
   'signUp.haveAccount': '已有账号？去登录',
   'signUp.publicUrl': '控制台网址',
   'signUp.publicUrlHint': '邀请链接、密码链接、满意度调查和网页聊天代码都以此开头。默认为当前页面的网址；如果大家通过其他网址访问本服务器，请修改。',
+  'signUp.publicUrlByServer': '邀请链接、密码链接、满意度调查和网页聊天代码将以 {url} 开头（服务器的 PUBLIC_URL 设置）。',
   'address.warning': '您发出的链接（邀请、密码链接、满意度调查、网页聊天代码）指向 {url}，该网址只在服务器本机上可用。',
   'address.warningFix': '修改公司网址',
   'address.warningOperator': '该网址由服务器的 PUBLIC_URL 设置决定：请让服务器管理员将其设为大家访问本服务器所用的网址。',

@@ -26,10 +26,16 @@ export function SignUp() {
   const { t } = useI18n();
   const { auth } = useApi();
   const [open, setOpen] = useState<boolean | undefined>(undefined);
+  // Set by the operator: links use it, and the page's own address is not asked for.
+  const [serverAddress, setServerAddress] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     auth.signUpOpen().then(
-      (answer) => current && setOpen(answer.open),
+      (answer) => {
+        if (!current) return;
+        setOpen(answer.open);
+        setServerAddress(answer.publicUrl ?? null);
+      },
       () => current && setOpen(true),
     );
     return () => {
@@ -53,7 +59,7 @@ export function SignUp() {
           name: formText(form, 'name'),
           email: formText(form, 'email'),
           password: formText(form, 'password'),
-          publicUrl: formText(form, 'publicUrl').trim(),
+          ...(form.has('publicUrl') ? { publicUrl: formText(form, 'publicUrl').trim() } : {}),
         });
         window.location.assign(landing(answer.url));
       },
@@ -76,16 +82,20 @@ export function SignUp() {
       <form onSubmit={onSubmit} aria-label={t('signUp.title')}>
         <Field label={t('signUp.companyName')} name="companyName" required autoFocus autoComplete="organization" />
         <Field label={t('signUp.slug')} name="slug" required pattern="[a-z0-9][a-z0-9\-]{1,62}" hint={t('signUp.slugHint')} autoCapitalize="none" />
-        <Field
-          label={t('signUp.publicUrl')}
-          name="publicUrl"
-          type="url"
-          required
-          defaultValue={window.location.origin}
-          pattern="https?://[^/]+/?"
-          hint={t('signUp.publicUrlHint')}
-          autoCapitalize="none"
-        />
+        {serverAddress ? (
+          <p className="hint">{t('signUp.publicUrlByServer', { url: serverAddress })}</p>
+        ) : (
+          <Field
+            label={t('signUp.publicUrl')}
+            name="publicUrl"
+            type="url"
+            required
+            defaultValue={window.location.origin}
+            pattern="https?://[^/]+/?"
+            hint={t('signUp.publicUrlHint')}
+            autoCapitalize="none"
+          />
+        )}
         <Field label={t('signUp.name')} name="name" required autoComplete="name" />
         <Field label={t('signIn.email')} name="email" type="email" required autoComplete="email" />
         <Field
