@@ -1,6 +1,7 @@
 import type { Context as HonoContext } from 'hono';
 import type { Config } from '../../core/config/config.js';
 import type { Db } from '../../core/db/database.js';
+import { companyLinkAddress, linkAddress } from '../../core/tenancy/address.js';
 import { slugOfHost } from '../../core/tenancy/host.js';
 
 export interface TenantRef {
@@ -31,11 +32,23 @@ export async function findTenant(db: Db, slug: string): Promise<TenantRef | unde
   return db.selectFrom('tenants').select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
 }
 
-/** The address a company's people use, for links in e-mails. */
-export function tenantBaseUrl(config: Pick<Config, 'publicUrl' | 'baseHost'>, slug: string): string {
+/** The address a company's people use, for links in e-mails, from the address links are built from. */
+export function tenantBaseUrl(config: Pick<Config, 'baseHost'>, address: string, slug: string): string {
   if (config.baseHost) {
-    const url = new URL(config.publicUrl);
+    const url = new URL(address);
     return `${url.protocol}//${slug}.${config.baseHost}${url.port && !config.baseHost.includes(':') ? `:${url.port}` : ''}`;
   }
-  return `${config.publicUrl}/t/${slug}`;
+  return `${address}/t/${slug}`;
+}
+
+/** The same for a stored company: its recorded address unless the operator set PUBLIC_URL. */
+export async function companyBaseUrl(db: Db, config: Pick<Config, 'publicUrl' | 'publicUrlSet' | 'baseHost'>, tenant: Pick<TenantRef, 'id' | 'slug'>): Promise<string> {
+  return tenantBaseUrl(config, await companyLinkAddress(db, config, tenant.id), tenant.slug);
+}
+
+/** Where a company's links point and who decided it: the operator (PUBLIC_URL), the company, or nobody yet. */
+export async function companyAddressView(db: Db, config: Pick<Config, 'publicUrl' | 'publicUrlSet'>, tenantId: string) {
+  const row = await db.selectFrom('tenants').select('public_url').where('id', '=', tenantId).executeTakeFirst();
+  const setBy: 'operator' | 'company' | 'default' = config.publicUrlSet ? 'operator' : row?.public_url ? 'company' : 'default';
+  return { url: linkAddress(config, row?.public_url), setBy, recorded: row?.public_url ?? null };
 }

@@ -129,6 +129,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** Whether the operator set PUBLIC_URL: then it wins over every company's recorded address. */
+  publicUrlSet: boolean;
   baseHost: string | undefined;
   dataDir: string;
   /** 32 bytes: encrypts channel secrets at rest and signs tokens. Never logged. */
@@ -222,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     baseHost: e.BASE_HOST,
     dataDir,
     secretKey,

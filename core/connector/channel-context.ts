@@ -7,6 +7,7 @@ import type { Channel } from '../db/schema.js';
 import { textProblem } from '../domain/storable-text.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
+import { companyLinkAddress } from '../tenancy/address.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -15,7 +16,7 @@ export interface ConnectorDeps {
   db: Db;
   bus: Bus;
   logger: Logger;
-  config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'> & Partial<Pick<Config, 'gatewayChannelCacheMs'>>;
+  config: Pick<Config, 'publicUrl' | 'dataDir' | 'secretKey' | 'inboundShards' | 'retry'> & Partial<Pick<Config, 'gatewayChannelCacheMs' | 'publicUrlSet'>>;
   registry: ConnectorRegistry;
   /** Every request to a company-set URL (provider base URLs, webhooks, media) goes through it. */
   outbound: OutboundClient;
@@ -33,8 +34,12 @@ export function channelSettings(deps: Pick<ConnectorDeps, 'config'>, row: Channe
   return { ...row.config, ...secrets };
 }
 
-/** Builds a connector's context for one channel row; the config is parsed by the connector's schema. */
-export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Channel): ChannelContext<any> {
+/**
+ * Builds a connector's context for one channel row; the config is parsed by the connector's schema.
+ * `address` is the company's link address (`companyLinkAddress`): webhook URLs a connector
+ * registers or checks signatures against must be the ones the console shows the admin.
+ */
+export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Channel, address = deps.config.publicUrl): ChannelContext<any> {
   const config = connector.config.parse(channelSettings(deps, row));
   return {
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
@@ -42,7 +47,7 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     db: deps.db,
     bus: deps.bus,
     logger: deps.logger.child({ channelId: row.id, channelType: row.type }),
-    publicUrl: deps.config.publicUrl,
+    publicUrl: address,
     dataDir: deps.config.dataDir,
     secretKey: deps.config.secretKey,
     inboundShards: deps.config.inboundShards,
@@ -73,7 +78,7 @@ export async function loadChannelContext(
   if (!row) return undefined;
   const connector = deps.registry.get(row.type);
   if (!connector) return undefined;
-  return { connector, ctx: contextFor(deps, connector, row) };
+  return { connector, ctx: contextFor(deps, connector, row, await companyLinkAddress(deps.db, deps.config, row.tenant_id)) };
 }
 
 type Loaded = { connector: AnyConnector; ctx: ChannelContext<any> };

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
 import { channelSettings, contextFor, forgetChannel, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
 import { secretFields, type AnyConnector, type ConnectionTest } from './define.js';
+import { companyLinkAddress } from '../tenancy/address.js';
 import { assertSecretsFollowEndpoints } from './endpoints.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
@@ -55,7 +56,7 @@ export async function createChannel(
     .executeTakeFirstOrThrow();
   const apiKey = connector.apiKeys ? (await issueApiKey(deps.db, tenantId, id)).key : undefined;
   forgetChannel(id);
-  return { channel: channelView(deps, connector, row), ...(apiKey ? { apiKey } : {}) };
+  return { channel: channelView(deps, connector, row, await companyLinkAddress(deps.db, deps.config, tenantId)), ...(apiKey ? { apiKey } : {}) };
 }
 
 /**
@@ -92,7 +93,7 @@ export async function updateChannel(
     .returningAll()
     .executeTakeFirstOrThrow();
   forgetChannel(channelId);
-  return channelView(deps, connector, updated);
+  return channelView(deps, connector, updated, await companyLinkAddress(deps.db, deps.config, tenantId));
 }
 
 export async function setChannelEnabled(deps: ChannelDeps, tenantId: string, channelId: string, enabled: boolean): Promise<ChannelView> {
@@ -104,20 +105,21 @@ export async function setChannelEnabled(deps: ChannelDeps, tenantId: string, cha
     .returningAll()
     .executeTakeFirstOrThrow();
   forgetChannel(row.id);
-  return channelView(deps, deps.registry.require(row.type), updated);
+  return channelView(deps, deps.registry.require(row.type), updated, await companyLinkAddress(deps.db, deps.config, tenantId));
 }
 
 export async function listChannels(deps: ChannelDeps, tenantId: string): Promise<ChannelView[]> {
   const rows = await deps.db.selectFrom('channels').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+  const address = await companyLinkAddress(deps.db, deps.config, tenantId);
   return rows.flatMap((row) => {
     const connector = deps.registry.get(row.type);
-    return connector ? [channelView(deps, connector, row)] : [];
+    return connector ? [channelView(deps, connector, row, address)] : [];
   });
 }
 
 export async function getChannel(deps: ChannelDeps, tenantId: string, channelId: string): Promise<ChannelView> {
   const row = await findRow(deps.db, tenantId, channelId);
-  return channelView(deps, deps.registry.require(row.type), row);
+  return channelView(deps, deps.registry.require(row.type), row, await companyLinkAddress(deps.db, deps.config, tenantId));
 }
 
 /**
@@ -128,7 +130,7 @@ export async function testChannelConnection(deps: ConnectorDeps, tenantId: strin
   const row = await findRow(deps.db, tenantId, channelId);
   const connector = deps.registry.require(row.type);
   if (!connector.testConnection) throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
-  return connector.testConnection(contextFor(deps, connector, row));
+  return connector.testConnection(contextFor(deps, connector, row, await companyLinkAddress(deps.db, deps.config, tenantId)));
 }
 
 async function findRow(db: Db, tenantId: string, channelId: string): Promise<Channel> {
@@ -167,7 +169,7 @@ function splitSecrets(deps: ChannelDeps, connector: AnyConnector, tenantId: stri
   };
 }
 
-function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel): ChannelView {
+function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel, address: string): ChannelView {
   const stored = row.secrets ? channelSettings(deps, row) : {};
   const secretNames = secretFields(connector);
   const config = Object.fromEntries(Object.entries(row.config).filter(([key]) => !secretNames.includes(key)));
@@ -178,7 +180,7 @@ function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel): 
     enabled: row.enabled,
     config,
     secrets: Object.fromEntries(secretNames.map((key) => [key, { set: stored[key] !== undefined && stored[key] !== '' }])),
-    webhookUrl: `${deps.config.publicUrl}/hooks/${row.id}`,
+    webhookUrl: `${address}/hooks/${row.id}`,
     publicKey: row.public_key,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -5,6 +5,7 @@ import { acceptPayloads } from './accept.js';
 import { reportChannelState } from './channel-state.js';
 import { contextFor, onChannelChanged, type ConnectorDeps } from './channel-context.js';
 import type { AnyConnector, PullContext, PullInbound } from './define.js';
+import { companyLinkAddress } from '../tenancy/address.js';
 
 export interface PullLoopOptions {
   /**
@@ -131,7 +132,7 @@ async function runLoop(
   signal: AbortSignal,
   holder: string,
 ): Promise<void> {
-  const ctx = contextFor(deps, connector, row);
+  const ctx = contextFor(deps, connector, row, await companyLinkAddress(deps.db, deps.config, row.tenant_id));
   const db: Kysely<Database> = deps.db;
   const pull: PullContext<unknown> = {
     ...ctx,

@@ -25,6 +25,8 @@ export interface TenantTable {
   settings: JsonDefault<Record<string, unknown>>;
   /** Whether every password sign-in must pass a second step (TOTP or a recovery code). */
   two_factor_required: Generated<boolean>;
+  /** The origin links are built from when the operator set no PUBLIC_URL; null: none recorded. */
+  public_url: string | null;
   created_at: Timestamp;
 }
 

@@ -7,6 +7,7 @@ import type { ContentPart } from '../../core/domain/messages.js';
 import { surveyAnsweredByReply, surveyReplyText } from '../../core/domain/survey-reply.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
 import { reportDb, reportSettings } from '../schema.js';
+import { companyLinkAddress } from '../../core/tenancy/address.js';
 import { surveyToken } from './token.js';
 
 export const SURVEYS_QUEUE = 'reports.surveys';
@@ -69,7 +70,7 @@ export class SurveySender {
     if (!(await reportSettings(db, tenantId)).surveysEnabled) return false;
     const channel = await db.selectFrom('channels').select('type').where('tenant_id', '=', tenantId).where('id', '=', conversation.channelId).executeTakeFirst();
     if (!channel || !takesWrittenSurvey(channel.type)) return false;
-    const url = surveyUrl(this.ctx.config.publicUrl, await surveyToken(this.ctx.config.secretKey, tenantId, conversation.id));
+    const url = surveyUrl(await companyLinkAddress(this.ctx.database.db, this.ctx.config, tenantId), await surveyToken(this.ctx.config.secretKey, tenantId, conversation.id));
     return db.transaction().execute(async (trx) => {
       const answered = await trx.selectFrom('csat_responses').select('id').where('conversation_id', '=', conversation.id).executeTakeFirst();
       if (answered) return false;

@@ -64,7 +64,7 @@ export async function assertNotLastAdmin(trx: Transaction<Database>, tenantId: s
  * company holds: whoever sets the shared secret or the identity provider decides who signs in as
  * whom, so `admin.sso` alone would be a way to sign in as the admin.
  */
-export async function assertHoldsWhatEveryoneHolds(db: Conn, principal: Principal): Promise<void> {
+export async function assertHoldsWhatEveryoneHolds(db: Conn, principal: Principal, what = 'single sign-on decides who signs in as whom'): Promise<void> {
   const roles = await db
     .selectFrom('roles')
     .select(['id', 'name', 'builtin'])
@@ -82,5 +82,5 @@ export async function assertHoldsWhatEveryoneHolds(db: Conn, principal: Principa
     .execute();
   const missing = new Set<Permission>();
   for (const role of roles) for (const p of lacking(principal, await rolePermissions(db, principal.tenantId, role))) missing.add(p);
-  if (missing.size) throw new ForbiddenError(`single sign-on decides who signs in as whom: it needs ${[...missing].join(', ')}, which others hold and you do not`);
+  if (missing.size) throw new ForbiddenError(`${what}: it needs ${[...missing].join(', ')}, which others hold and you do not`);
 }

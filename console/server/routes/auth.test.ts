@@ -141,11 +141,11 @@ describe('who may sign up (SIGNUP)', () => {
     const tc = await startTestConsole({ env: { SIGNUP: 'first' } });
     try {
       const anonymous = new ApiClient(tc.app, undefined, 'header');
-      expect((await anonymous.get('/api/signup')).body).toEqual({ open: true });
+      expect((await anonymous.get('/api/signup')).body).toMatchObject({ open: true });
       const answers = await Promise.all([anonymous.post('/api/signup', company('first-a')), anonymous.post('/api/signup', company('first-b'))]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 403]);
       expect(answers.find((a) => a.status === 403)!.body.message).toMatch(/sign-up is closed/);
-      expect((await anonymous.get('/api/signup')).body).toEqual({ open: false });
+      expect((await anonymous.get('/api/signup')).body).toMatchObject({ open: false });
       const tenants = await tc.ctx.database.db.selectFrom('tenants').select('slug').execute();
       expect(tenants).toHaveLength(1);
     } finally {
@@ -157,7 +157,7 @@ describe('who may sign up (SIGNUP)', () => {
     const closed = await startTestConsole({ env: { SIGNUP: 'closed' } });
     try {
       const anonymous = new ApiClient(closed.app, undefined, 'header');
-      expect((await anonymous.get('/api/signup')).body).toEqual({ open: false });
+      expect((await anonymous.get('/api/signup')).body).toMatchObject({ open: false });
       expect((await anonymous.post('/api/signup', company('closed-a'))).status).toBe(403);
     } finally {
       await closed.stop();
@@ -167,7 +167,7 @@ describe('who may sign up (SIGNUP)', () => {
       const anonymous = new ApiClient(open.app, undefined, 'header');
       expect((await anonymous.post('/api/signup', company('open-a'))).status).toBe(201);
       expect((await anonymous.post('/api/signup', company('open-b'))).status).toBe(201);
-      expect((await anonymous.get('/api/signup')).body).toEqual({ open: true });
+      expect((await anonymous.get('/api/signup')).body).toMatchObject({ open: true });
     } finally {
       await open.stop();
     }

@@ -10,7 +10,8 @@ import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignIn
 import { openChallenge, twoFactorState } from '../auth/two-factor.js';
 import { consumeUserToken, issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
-import { tenantBaseUrl } from '../tenancy.js';
+import { linkAddress, originSchema } from '../../../core/tenancy/address.js';
+import { companyAddressView, companyBaseUrl, tenantBaseUrl } from '../tenancy.js';
 import { userView } from '../views.js';
 
 const email = z.email().max(320).transform((value) => value.toLowerCase());
@@ -24,6 +25,8 @@ const signUpBody = z.object({
   name: z.string().trim().min(1).max(200),
   email,
   password: passwordSchema,
+  /** The address the admin opened the console at, as the page reports it and the admin confirmed. */
+  publicUrl: originSchema.optional(),
 });
 
 async function sessionAnswer(ctx: Context, tenantId: string, userId: string, csrfToken: string) {
@@ -46,9 +49,10 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'get',
       path: '/signup',
       tag: 'account',
-      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed)',
+      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed), and PUBLIC_URL when the operator set it (then links use it, not an address from the page)',
       tenant: false,
-      handler: async ({ c, ctx }) => c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp) }),
+      handler: async ({ c, ctx }) =>
+        c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp), publicUrl: ctx.config.publicUrlSet ? ctx.config.publicUrl : null }),
     }),
     publicRoute({
       method: 'post',
@@ -57,7 +61,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Create a company and its first admin, and sign the admin in',
       tenant: false,
       body: signUpBody,
-      example: { companyName: 'Acme', slug: 'acme-example', name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' },
+      example: { companyName: 'Acme', slug: 'acme-example', name: 'Ada', email: 'ada@example.com', password: 'correct horse battery', publicUrl: 'https://support.example.com' },
       handler: async ({ c, ctx, body }) => {
         const db = ctx.database.db;
         const mode = ctx.config.console.signUp;
@@ -71,7 +75,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           }
           const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', body.slug).executeTakeFirst();
           if (taken) throw new ConflictError('that address is taken');
-          const tenant = await trx.insertInto('tenants').values({ slug: body.slug, name: body.companyName }).returning(['id', 'slug', 'name']).executeTakeFirstOrThrow();
+          const tenant = await trx.insertInto('tenants').values({ slug: body.slug, name: body.companyName, public_url: body.publicUrl ?? null }).returning(['id', 'slug', 'name']).executeTakeFirstOrThrow();
           const roles = await trx
             .insertInto('roles')
             .values([
@@ -98,7 +102,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         const session = await createSession(db, ctx.config, { tenantId: created.tenant.id, userId: created.userId, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
         return c.json(
-          { tenant: created.tenant, url: tenantBaseUrl(ctx.config, created.tenant.slug), ...(await sessionAnswer(ctx, created.tenant.id, created.userId, session.csrfToken)) },
+          { tenant: created.tenant, url: tenantBaseUrl(ctx.config, linkAddress(ctx.config, body.publicUrl), created.tenant.slug), ...(await sessionAnswer(ctx, created.tenant.id, created.userId, session.csrfToken)) },
           201,
         );
       },
@@ -153,6 +157,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           permissions: [...auth.principal.permissions].sort(),
           via: auth.via,
           twoFactor: await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId),
+          address: await companyAddressView(ctx.database.db, ctx.config, tenant.id),
         }),
     }),
 
@@ -218,7 +223,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           .executeTakeFirst();
         if (user) {
           const token = await issueUserToken(db, tenant.id, user.id, 'reset');
-          const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/reset-password?token=${encodeURIComponent(token)}`;
+          const link = `${await companyBaseUrl(db, ctx.config, tenant)}/reset-password?token=${encodeURIComponent(token)}`;
           await services.mailer
             .send({
               to: user.email,

@@ -28,6 +28,7 @@ import { ticketSettingRoutes } from './ticket-settings.js';
 import { ticketRuleRoutes } from './ticket-rules.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
+import { companyAddressRoutes } from './company-address.js';
 import { contactImportRoutes } from './contact-imports.js';
 import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
@@ -39,6 +40,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...twoFactorRoutes(),
+    ...companyAddressRoutes(),
     ...conversationRoutes(),
     ...actionRoutes(),
     ...attachmentRoutes(),

@@ -8,11 +8,11 @@ import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { discover, OIDC_COOKIE, openLoginState, redeemCode, sealLoginState } from '../auth/oidc.js';
 import { safeReturnPath, ssoSettings, startSsoSession } from '../auth/sso.js';
 import type { TenantRef } from '../tenancy.js';
-import { tenantBaseUrl } from '../tenancy.js';
+import { companyBaseUrl, tenantBaseUrl } from '../tenancy.js';
 import type { Context } from '../../../core/context.js';
 
 const oidcAad = (tenantId: string) => `oidc:${tenantId}`;
-const redirectUri = (ctx: Context, tenant: TenantRef) => `${tenantBaseUrl(ctx.config, tenant.slug)}/api/sso/oidc/callback`;
+const redirectUri = async (ctx: Context, tenant: TenantRef) => `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/api/sso/oidc/callback`;
 
 async function enabledOidc(ctx: Context, tenantId: string) {
   const s = await ssoSettings(ctx.database.db, tenantId);
@@ -69,7 +69,7 @@ export function oidcRoutes(): AnyRoute[] {
           await trx.insertInto('sso_settings').values({ tenant_id: tenant.id, login_url: null, logout_url: null, secret: null, ...values }).onConflict((oc) => oc.column('tenant_id').doUpdateSet(values)).execute();
           await audit(trx, auth, 'sso.oidc_updated', { type: 'sso' }, { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) });
         });
-        return c.json({ enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretSet: Boolean(secret), redirectUri: redirectUri(ctx, tenant) });
+        return c.json({ enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretSet: Boolean(secret), redirectUri: await redirectUri(ctx, tenant) });
       },
     }),
     publicRoute({
@@ -88,7 +88,7 @@ export function oidcRoutes(): AnyRoute[] {
         for (const [key, value] of Object.entries({
           response_type: 'code',
           client_id: client.clientId,
-          redirect_uri: redirectUri(ctx, tenant),
+          redirect_uri: await redirectUri(ctx, tenant),
           scope: 'openid email profile',
           state: login.state,
           nonce: login.nonce,
@@ -107,9 +107,9 @@ export function oidcRoutes(): AnyRoute[] {
         const client = await enabledOidc(ctx, tenant.id);
         const login = await openLoginState(ctx.config, getCookie(c, OIDC_COOKIE), tenant.id, query.state);
         deleteCookie(c, OIDC_COOKIE, { path: '/' });
-        const { email } = await redeemCode(ctx.outbound, client.provider, { ...client, redirectUri: redirectUri(ctx, tenant) }, query.code, login.nonce);
+        const { email } = await redeemCode(ctx.outbound, client.provider, { ...client, redirectUri: await redirectUri(ctx, tenant) }, query.code, login.nonce);
         await startSsoSession(ctx, c, tenant.id, email);
-        const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
+        const landing = new URL(tenantBaseUrl(ctx.config, ctx.config.publicUrl, tenant.slug));
         return c.redirect(`${landing.pathname.replace(/\/$/, '')}${login.returnTo}`, 302);
       },
     }),

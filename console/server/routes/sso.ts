@@ -6,7 +6,7 @@ import { audit } from '../audit.js';
 import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { clearSessionCookie, deleteUserSessions } from '../auth/sessions.js';
 import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, startSsoSession, verifySsoToken } from '../auth/sso.js';
-import { tenantBaseUrl } from '../tenancy.js';
+import { companyBaseUrl, tenantBaseUrl } from '../tenancy.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 const tokenQuery = z.object({ token: z.string().min(10).max(8000), return_to: z.string().max(2000).optional() });
@@ -26,7 +26,7 @@ export function ssoRoutes(): AnyRoute[] {
       access: { permission: 'admin.sso' },
       handler: async ({ c, ctx, tenant }) => {
         const s = await ssoSettings(ctx.database.db, tenant.id);
-        const base = tenantBaseUrl(ctx.config, tenant.slug);
+        const base = await companyBaseUrl(ctx.database.db, ctx.config, tenant);
         return c.json({
           enabled: s?.enabled ?? false,
           loginUrl: s?.login_url ?? null,
@@ -86,7 +86,7 @@ export function ssoRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, query }) => {
         const sso = await enabledSso(ctx.database.db, tenant.id);
         const target = new URL(sso.login_url!);
-        target.searchParams.set('return_to', `${tenantBaseUrl(ctx.config, tenant.slug)}${safeReturnPath(query.return_to, '/')}`);
+        target.searchParams.set('return_to', `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}${safeReturnPath(query.return_to, '/')}`);
         return c.redirect(target.toString(), 302);
       },
     }),
@@ -102,7 +102,7 @@ export function ssoRoutes(): AnyRoute[] {
         const sso = await enabledSso(db, tenant.id);
         const { email } = await verifySsoToken(db, ctx.config, tenant.id, sso.secret, query.token);
         await startSsoSession(ctx, c, tenant.id, email);
-        const landing = new URL(tenantBaseUrl(ctx.config, tenant.slug));
+        const landing = new URL(tenantBaseUrl(ctx.config, ctx.config.publicUrl, tenant.slug));
         return c.redirect(`${landing.pathname.replace(/\/$/, '')}${safeReturnPath(query.return_to, '/')}`, 302);
       },
     }),

@@ -10,7 +10,7 @@ import { assertMayAssignRole, assertNotLastAdmin, assertWithinReach } from '../a
 import { deleteUserSessions } from '../auth/sessions.js';
 import { issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
-import { tenantBaseUrl, type TenantRef } from '../tenancy.js';
+import { companyBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView, userViews } from '../views.js';
 
 const inviteBody = z.object({
@@ -49,7 +49,7 @@ async function mailLink(ctx: Context, services: ConsoleServices, to: string, sub
 
 async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<LinkAnswer> {
   const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
-  const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/activate?token=${encodeURIComponent(token)}`;
+  const link = `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/activate?token=${encodeURIComponent(token)}`;
   const text = `Hello ${user.name},\n\nan account was created for you at ${tenant.name}. Open this link to choose your password (valid for 7 days):\n\n${link}\n`;
   return { invitationSent: await mailLink(ctx, services, user.email, `You are invited to ${tenant.name}`, text, 'invitation'), link };
 }
@@ -225,7 +225,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         if (user.account_status !== 'active') throw new ConflictError(user.account_status === 'invited' ? 'the user has not activated the account yet: send the invitation again' : 'the account is deactivated');
         await assertWithinReach(db, auth.principal, user.id);
         const token = await issueUserToken(db, tenant.id, user.id, 'reset');
-        const link = `${tenantBaseUrl(ctx.config, tenant.slug)}/reset-password?token=${encodeURIComponent(token)}`;
+        const link = `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/reset-password?token=${encodeURIComponent(token)}`;
         await audit(db, auth, 'user.password_reset_sent', { type: 'user', id: user.id });
         const text = `Hello ${user.name},\n\nan administrator of ${tenant.name} started a password reset for you. Open this link to choose a new password (valid for one hour):\n\n${link}\n`;
         const mailSent = await mailLink(ctx, services, user.email, `Reset your password at ${tenant.name}`, text, 'reset');

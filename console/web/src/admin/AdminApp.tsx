@@ -10,6 +10,7 @@ import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
 import { BusinessHoursPage } from './BusinessHoursPage.js';
 import { ChannelsPage } from './ChannelsPage.js';
+import { CompanyAddressPage } from './CompanyAddressPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
@@ -27,6 +28,7 @@ export default function AdminApp() {
   const api = useMemo(() => adminApi(client), [client]);
   const sections = [
     { path: '/channels', label: t('admin.channels'), allowed: hasPermission(session, 'admin.channels') },
+    { path: '/company', label: t('admin.company'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
     { path: '/routing', label: t('admin.routing'), allowed: hasPermission(session, 'admin.routing') },
@@ -52,6 +54,7 @@ export default function AdminApp() {
       <main className="page">
         <Switch>
           <Route path="/channels">{() => <ChannelsPage api={api} />}</Route>
+          <Route path="/company">{() => <CompanyAddressPage />}</Route>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>
           <Route path="/routing">{() => <RoutingRulesPage api={api} />}</Route>

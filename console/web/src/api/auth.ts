@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { Session, SignInAnswer, SignUpAnswer, TwoFactorEnrolment, TwoFactorState, UserView } from './types.js';
+import type { CompanyAddress, Session, SignInAnswer, SignUpAnswer, TwoFactorEnrolment, TwoFactorState, UserView } from './types.js';
 
 /** Accounts and sessions. */
 export function authApi(client: ApiClient) {
@@ -21,9 +21,11 @@ export function authApi(client: ApiClient) {
     disableTwoFactor: (body: { code?: string; recoveryCode?: string }) => client.post<{ enabled: false }>('/me/two-factor/disable', body),
     signOut: () => client.delete<{ signedOut: true; logoutUrl: string | null }>('/session'),
     /** Whether a new company can be created on this installation (the SIGNUP setting). */
-    signUpOpen: () => client.request<{ open: boolean }>('GET', '/signup', undefined, { tenantless: true }),
-    signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string }) =>
+    signUpOpen: () => client.request<{ open: boolean; publicUrl?: string | null }>('GET', '/signup', undefined, { tenantless: true }),
+    signUp: (body: { companyName: string; slug: string; name: string; email: string; password: string; publicUrl?: string }) =>
       client.post<SignUpAnswer>('/signup', body, { tenantless: true }),
+    /** Changes where the company's links point (invitations, resets, surveys, the web chat tag). */
+    setCompanyAddress: (url: string) => client.put<CompanyAddress>('/company-address', { url }),
     activate: (body: { token: string; password: string }) => client.post<{ activated: true; user: UserView }>('/activation', body),
     requestReset: (body: { email: string }) => client.post<{ accepted: true }>('/password-reset', body),
     /** Where the browser starts single sign-on; the server sends it on to the company's login page. */

@@ -30,6 +30,15 @@ export interface Session {
   csrfToken: string;
   via: 'session' | 'token';
   twoFactor?: TwoFactorState;
+  /** Where the company's links point; absent from servers before company addresses. */
+  address?: CompanyAddress;
+}
+
+/** The address links are built from, and who set it: the operator (PUBLIC_URL), the company, or nobody yet. */
+export interface CompanyAddress {
+  url: string;
+  setBy: 'operator' | 'company' | 'default';
+  recorded: string | null;
 }
 
 export interface TwoFactorState {

@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
+import { AddressWarning } from './AddressWarning.js';
 import { MyStatus } from './MyStatus.js';
 import { SearchBox } from '../crm/SearchBox.js';
 import { useSession, useSignedIn } from './session.js';
@@ -69,6 +70,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
+      <AddressWarning />
       <div className="shell-body">{children}</div>
     </div>
   );

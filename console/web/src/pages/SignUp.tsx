@@ -9,15 +9,33 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from './describe-error.js';
 import { minPasswordLength } from './password.js';
 
-/** A company signs up: its name, its address (slug) and its first admin. */
+/**
+ * Where the new company's console is: a full load, so the app starts there. Under `/t/<slug>` it
+ * stays on the origin the page is at, whatever the server calls itself — the session cookie
+ * was set for this origin, and another would land signed out. A company subdomain is another
+ * origin by design and is followed as answered.
+ */
+export function landing(answerUrl: string, here = window.location.href): string {
+  const target = new URL(answerUrl, here);
+  const path = /^\/t\/[^/]+/.test(target.pathname) ? new URL(target.pathname, here) : target;
+  return path.href.replace(/\/?$/, '/');
+}
+
+/** A company signs up: its name, its address (slug), where it is reached, and its first admin. */
 export function SignUp() {
   const { t } = useI18n();
   const { auth } = useApi();
   const [open, setOpen] = useState<boolean | undefined>(undefined);
+  // Set by the operator: links use it, and the page's own address is not asked for.
+  const [serverAddress, setServerAddress] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     auth.signUpOpen().then(
-      (answer) => current && setOpen(answer.open),
+      (answer) => {
+        if (!current) return;
+        setOpen(answer.open);
+        setServerAddress(answer.publicUrl ?? null);
+      },
       () => current && setOpen(true),
     );
     return () => {
@@ -41,9 +59,9 @@ export function SignUp() {
           name: formText(form, 'name'),
           email: formText(form, 'email'),
           password: formText(form, 'password'),
+          ...(form.has('publicUrl') ? { publicUrl: formText(form, 'publicUrl').trim() } : {}),
         });
-        // The company's own address (its subdomain, or /t/<slug>): a full load, so the app starts there.
-        window.location.assign(new URL(answer.url, window.location.href).href.replace(/\/?$/, '/'));
+        window.location.assign(landing(answer.url));
       },
       [auth],
     ),
@@ -64,6 +82,20 @@ export function SignUp() {
       <form onSubmit={onSubmit} aria-label={t('signUp.title')}>
         <Field label={t('signUp.companyName')} name="companyName" required autoFocus autoComplete="organization" />
         <Field label={t('signUp.slug')} name="slug" required pattern="[a-z0-9][a-z0-9\-]{1,62}" hint={t('signUp.slugHint')} autoCapitalize="none" />
+        {serverAddress ? (
+          <p className="hint">{t('signUp.publicUrlByServer', { url: serverAddress })}</p>
+        ) : (
+          <Field
+            label={t('signUp.publicUrl')}
+            name="publicUrl"
+            type="url"
+            required
+            defaultValue={window.location.origin}
+            pattern="https?://[^/]+/?"
+            hint={t('signUp.publicUrlHint')}
+            autoCapitalize="none"
+          />
+        )}
         <Field label={t('signUp.name')} name="name" required autoComplete="name" />
         <Field label={t('signIn.email')} name="email" type="email" required autoComplete="email" />
         <Field
