@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Contact, Database } from '../../core/db/schema.js';
+import { contactNameFor } from '../../core/domain/contact-name.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 
 /**
@@ -25,7 +26,7 @@ export async function identifyContact(trx: Transaction<Database>, envelope: Inbo
     .insertInto('contacts')
     .values({
       tenant_id: tenantId,
-      name: sender.displayName ?? null,
+      name: contactNameFor(sender),
       email: sender.email ?? null,
       phone: sender.phone ?? null,
       attributes: JSON.stringify(sender.attributes ?? {}),
@@ -61,7 +62,7 @@ export async function createContacts(
     .values(
       envelopes.map((e) => ({
         tenant_id: e.tenantId,
-        name: e.message.sender.displayName ?? null,
+        name: contactNameFor(e.message.sender),
         email: e.message.sender.email ?? null,
         phone: e.message.sender.phone ?? null,
         attributes: JSON.stringify(e.message.sender.attributes ?? {}),
