@@ -38,7 +38,7 @@ export function contactRoutes(): AnyRoute[] {
       method: 'get',
       path: '/contacts',
       tag: 'contacts',
-      summary: 'Search contacts by name, e-mail, phone or channel identity',
+      summary: 'Search contacts by name, e-mail, phone, channel identity or identifier',
       access: { permission: 'contacts.view' },
       query: z.object({ q: z.string().trim().min(1).max(200).optional(), ...pageQuery }),
       handler: async ({ c, ctx, auth, query }) => {
@@ -57,6 +57,15 @@ export function contactRoutes(): AnyRoute[] {
                   .whereRef('contact_identities.contact_id', '=', 'contacts.id')
                   .where('contact_identities.tenant_id', '=', auth.principal.tenantId)
                   .where((i) => i.or([i('contact_identities.external_id', 'ilike', like), i('contact_identities.display_name', 'ilike', like)])),
+              ),
+              // Identifiers agents or imports added (UnionID, app user id, a second phone).
+              eb.exists(
+                eb
+                  .selectFrom('contact_handles')
+                  .select(sql`1`.as('one'))
+                  .whereRef('contact_handles.contact_id', '=', 'contacts.id')
+                  .where('contact_handles.tenant_id', '=', auth.principal.tenantId)
+                  .where('contact_handles.value', 'ilike', like),
               ),
             ]),
           );
