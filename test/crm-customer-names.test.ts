@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visitorNumber } from '../core/domain/contact-name.js';
 import type { ContentPart, InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
-import { startTestConsole, type TestConsole } from './support/console.js';
+import { FeedClient, startTestConsole, type TestConsole } from './support/console.js';
+import { eventually } from './support/services.js';
 import { buildCompany, type Company } from './support/console-world.js';
 
 /**
@@ -15,6 +16,7 @@ describe('knowing the customer', () => {
   let tc: TestConsole;
   let acme: Company;
   let webId: string;
+  let url: string;
 
   const deliver = (sender: InboundEnvelope['message']['sender'], parts: ContentPart[]) =>
     tc.ctx.database.db.transaction().execute((trx) =>
@@ -42,6 +44,7 @@ describe('knowing the customer', () => {
 
   beforeAll(async () => {
     tc = await startTestConsole();
+    url = await tc.listen();
     acme = await buildCompany(tc, 'acme');
     webId = (await tc.ctx.database.db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()).id;
   });
@@ -102,4 +105,22 @@ describe('knowing the customer', () => {
     expect(await find('shop-user-77')).toContain(contact.id);
     expect(await find('v:merge-me')).toContain(contact.id);
   });
+
+  it("tells every console that may see the customer about a renamed contact, and no other", async () => {
+    const sales = acme.conversations.salesQueued;
+    const admin = await FeedClient.open(url, acme.clients.admin);
+    const salesAgent = await FeedClient.open(url, acme.clients.salesAgent);
+    const supportAgent = await FeedClient.open(url, acme.clients.supportAgent);
+    try {
+      expect((await acme.clients.admin.patch(`/api/contacts/${sales.contactId}`, { name: 'Zhang Wei' })).status).toBe(200);
+      const renamed = (feed: FeedClient) => feed.events('contact.updated').map((e) => e.payload.contact);
+      await eventually(() => renamed(admin).length === 1 && renamed(salesAgent).length === 1);
+      expect(renamed(salesAgent)).toEqual([expect.objectContaining({ id: sales.contactId, name: 'Zhang Wei' })]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(renamed(supportAgent)).toEqual([]);
+    } finally {
+      for (const feed of [admin, salesAgent, supportAgent]) feed.close();
+    }
+  });
 });
+

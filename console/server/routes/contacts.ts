@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { recordContactUpdated } from '../crm/contact-events.js';
 import { exportContacts } from '../crm/contact-export.js';
 import { mergeContacts } from '../crm/merge.js';
 import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
@@ -177,21 +178,25 @@ export function contactRoutes(): AnyRoute[] {
         if (body.companyId) await requireOwned(db, 'companies', tenant.id, [body.companyId], 'companyId');
         const attributes = body.attributes ? { ...contact.attributes, ...(await checkAttributes(db, tenant.id, body.attributes)) } : undefined;
         for (const [key, value] of Object.entries(attributes ?? {})) if (value === null) delete attributes![key];
-        const row = await db
-          .updateTable('contacts')
-          .set({
-            ...(body.name !== undefined ? { name: body.name } : {}),
-            ...(body.email !== undefined ? { email: body.email } : {}),
-            ...(body.phone !== undefined ? { phone: body.phone } : {}),
-            ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
-            ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
-            ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
-            updated_at: sql`now()`,
-          })
-          .where('tenant_id', '=', tenant.id)
-          .where('id', '=', contact.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('contacts')
+            .set({
+              ...(body.name !== undefined ? { name: body.name } : {}),
+              ...(body.email !== undefined ? { email: body.email } : {}),
+              ...(body.phone !== undefined ? { phone: body.phone } : {}),
+              ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
+              ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
+              ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
+              updated_at: sql`now()`,
+            })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', contact.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await recordContactUpdated(trx, tenant.id, updated);
+          return updated;
+        });
         return c.json(contactView(row));
       },
     }),

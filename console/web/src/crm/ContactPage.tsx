@@ -6,6 +6,7 @@ import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
 import { describeError } from '../pages/describe-error.js';
+import { useFeedEvents } from '../realtime/feed.js';
 import { crmApi, type CrmApi } from './api.js';
 import { MergeDialog } from './MergeDialog.js';
 import { Timeline } from './Timeline.js';
@@ -28,6 +29,10 @@ export default function ContactPage() {
   const [merging, setMerging] = useState(false);
   const [problem, setProblem] = useState<string>();
   const mayMerge = hasPermission(session, 'contacts.merge');
+  // Edited elsewhere (the inbox's customer panel, another agent): read the record again.
+  useFeedEvents((event) => {
+    if (event.kind === 'contact.updated' && event.payload.contact.id === id) refresh();
+  });
 
   if (contact.error) return <main className="page"><p className="error">{describeError(contact.error, t)}</p><Link href="/contacts">{t('crm.customers')}</Link></main>;
   const c = contact.data;
