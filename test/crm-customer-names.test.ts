@@ -64,6 +64,17 @@ describe('knowing the customer', () => {
     expect((await listed(first.id)).contact.name).toBe(first.name);
   });
 
+  it('takes the name a visitor gives later in place of the made-up one, but never over an agent\'s', async () => {
+    await deliver({ externalId: 'v:later' }, [{ type: 'text', text: 'hello' }]);
+    const before = await contactOf('v:later');
+    expect(before.name).toMatch(/^Visitor \d{4}$/);
+    await deliver({ externalId: 'v:later', displayName: 'Zhou Min' }, [{ type: 'text', text: 'I am Zhou Min' }]);
+    expect((await contactOf('v:later')).name).toBe('Zhou Min');
+    expect((await acme.clients.admin.patch(`/api/contacts/${before.id}`, { name: 'Zhou Min (VIP)' })).status).toBe(200);
+    await deliver({ externalId: 'v:later', displayName: 'Min' }, [{ type: 'text', text: 'again' }]);
+    expect((await contactOf('v:later')).name).toBe('Zhou Min (VIP)');
+  });
+
   it('lists each conversation with its last message (text shortened, files by kind) and since when the customer waits', async () => {
     await deliver({ externalId: 'v:preview' }, [{ type: 'text', text: `Where is my order? ${'x'.repeat(400)}` }]);
     const contact = await contactOf('v:preview');
