@@ -115,6 +115,16 @@ describe('knowing the customer', () => {
     expect(await find('138 0000')).toContain(contact.id);
     expect(await find('shop-user-77')).toContain(contact.id);
     expect(await find('v:merge-me')).toContain(contact.id);
+
+    // Merged with the customer's named record, the visitor takes the real name, not the made-up one.
+    await deliver({ externalId: 'v:merge-named', displayName: 'Kai Chen' }, [{ type: 'text', text: 'it is me, Kai' }]);
+    const named = await contactOf('v:merge-named');
+    // Two open chats on one channel cannot be merged: the agent resolves one first.
+    const open = await tc.ctx.database.db.selectFrom('conversations').select('id').where('contact_id', '=', named.id).executeTakeFirstOrThrow();
+    expect((await admin.post(`/api/conversations/${open.id}/resolve`, {})).status).toBeLessThan(300);
+    const merged = await admin.post(`/api/contacts/${contact.id}/merge`, { sourceId: named.id });
+    expect(merged.status).toBe(200);
+    expect(merged.body.name).toBe('Kai Chen');
   });
 
   it("tells every console that may see the customer about a renamed contact, and no other", async () => {
