@@ -67,7 +67,7 @@ export default function ContactPage() {
         />
       ) : (
         hasPermission(session, 'contacts.edit') && (
-          <button type="button" className="edit-contact" onClick={() => setEditing(true)}>
+          <button type="button" className="edit-record" onClick={() => setEditing(true)}>
             {t('crm.editRecord')}
           </button>
         )
