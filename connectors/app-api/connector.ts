@@ -24,6 +24,10 @@ export type AppApiConfig = z.infer<typeof appApiConfig>;
 export default defineConnector({
   type: 'app-api',
   displayName: 'App API',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#6b4fd8"/><path d="M9 8l-4 4 4 4M15 8l4 4-4 4" stroke="#fff" stroke-width="2" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+    name: { en: 'App API', zh: '应用 API' },
+  },
   description: 'Your own app or backend sends customer messages in over HTTP and receives replies on a signed webhook.',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'event'],

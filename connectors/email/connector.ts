@@ -11,6 +11,10 @@ export { emailConfig, type EmailConfig } from './config.js';
 export default defineConnector({
   type: 'email',
   displayName: 'E-mail',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#b7791f"/><rect x="5" y="7" width="14" height="10" rx="1.5" fill="#fff"/><path d="M5.5 7.5l6.5 5 6.5-5" stroke="#b7791f" stroke-width="1.5" fill="none"/></svg>',
+    name: { en: 'E-mail', zh: '电子邮件' },
+  },
   description: 'A support mailbox: new mail over IMAP becomes conversations; replies leave over SMTP, threaded in the customer’s mail client.',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'event'],

@@ -19,6 +19,10 @@ export type TelegramConfig = z.infer<typeof telegramConfig>;
 export default defineConnector({
   type: 'telegram',
   displayName: 'Telegram',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#229ed9"/><path d="M5 11.5l13-5-2.2 11-4-3-2 2 .3-3.2L15.5 8l-7.3 4.6z" fill="#fff"/></svg>',
+    name: { en: 'Telegram', zh: 'Telegram' },
+  },
   description: 'A Telegram bot: text, photos, files, voice, locations and contacts in; text, media and locations out.',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],

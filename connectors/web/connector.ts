@@ -30,6 +30,10 @@ export type WebConfig = z.infer<typeof webConfig>;
 export default defineConnector({
   type: 'web',
   displayName: 'Web chat',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#2557d6"/><circle cx="12" cy="12" r="6.5" stroke="#fff" stroke-width="1.6" fill="none"/><path d="M5.5 12h13M12 5.5c2.2 2 2.2 11 0 13M12 5.5c-2.2 2-2.2 11 0 13" stroke="#fff" stroke-width="1.3" fill="none"/></svg>',
+    name: { en: 'Web chat', zh: '网页聊天' },
+  },
   description: 'A chat button on your website: one script tag, real time, files and images.',
   capabilities: {
     receive: ['text', 'image', 'file', 'event'],

@@ -92,4 +92,17 @@ describe('web chat endpoints', () => {
     expect((await post('/typing', { on: true }, token)).status).toBe(204);
     expect((await harness.request(`${base()}/history?token=${token}`)).status).toBe(200);
   });
+
+  it("tells the router the visitor's browser, from the User-Agent the browser sends, so a nameless visitor reads as one", async () => {
+    const { token, visitor } = await session();
+    const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const response = await harness.request(`${base()}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': chrome },
+      body: JSON.stringify({ clientMessageId: 'browser-0001', text: 'hello' }),
+    });
+    expect(response.status).toBe(202);
+    const sent = harness.published.find((e) => e.message.sender.externalId === visitor.id);
+    expect(sent?.message.sender.attributes).toMatchObject({ browser: 'Chrome' });
+  });
 });

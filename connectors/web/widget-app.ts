@@ -9,6 +9,7 @@ import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
 import { updateMessageStatus } from '../../core/connector/status.js';
 import type { Db } from '../../core/db/database.js';
+import { browserFamily } from '../../core/domain/contact-name.js';
 import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
@@ -85,7 +86,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     return c.json({ token, visitor: { id: visitor.externalId, identified: visitor.identified, profile: visitor.profile } });
   });
 
-  const accept = async (ctx: ChannelContext<WebConfig>, visitor: Visitor, payload: Record<string, unknown>) => {
+  // The browser's family names an anonymous visitor ("Visitor 4821 · Chrome") until they give a name.
+  const accept = async (ctx: ChannelContext<WebConfig>, visitor: Visitor, payload: Record<string, unknown>, userAgent: string | undefined) => {
+    const browser = browserFamily(userAgent);
     const [message] = await runtime.accept(ctx, [
       {
         ...payload,
@@ -93,7 +96,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
           externalId: visitor.externalId,
           name: typeof visitor.profile.name === 'string' ? visitor.profile.name : undefined,
           email: typeof visitor.profile.email === 'string' ? visitor.profile.email : undefined,
-          attributes: visitor.profile,
+          attributes: browser ? { ...visitor.profile, browser } : visitor.profile,
         },
       },
     ]);
@@ -105,7 +108,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const visitor = await visitorOf(c, ctx);
     const body = messageBody.parse(await json(c));
     const attachments = await ownedAttachments(ctx, visitor.externalId, body.attachmentIds ?? []);
-    const message = await accept(ctx, visitor, { clientMessageId: body.clientMessageId, text: body.text, attachments, event: body.event, page: body.page });
+    const message = await accept(ctx, visitor, { clientMessageId: body.clientMessageId, text: body.text, attachments, event: body.event, page: body.page }, c.req.header('user-agent'));
     return c.json({ accepted: { clientMessageId: body.clientMessageId, parts: message.parts } }, 202);
   });
 
@@ -117,7 +120,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       clientMessageId: body.clientMessageId,
       text: body.text,
       event: { name: 'offline_message', data: { email: body.email } },
-    });
+    }, c.req.header('user-agent'));
     return c.json({ accepted: true }, 202);
   });
 

@@ -35,6 +35,10 @@ export type WechatOaConfig = z.infer<typeof wechatOaConfig>;
 export default defineConnector({
   type: 'wechat-oa',
   displayName: 'WeChat Official Account',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#07c160"/><ellipse cx="9.5" cy="10" rx="5.5" ry="4.5" fill="#fff"/><ellipse cx="15.5" cy="14" rx="4.5" ry="3.8" fill="#fff" fill-opacity="0.85"/></svg>',
+    name: { en: 'WeChat Official Account', zh: '微信公众号' },
+  },
   description: 'Followers of a WeChat Official Account (公众号) message it; agents reply through the customer-service API.',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],

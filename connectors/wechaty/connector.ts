@@ -28,6 +28,10 @@ export type WechatyConfig = z.infer<typeof wechatyConfig>;
 export default defineConnector({
   type: 'wechaty',
   displayName: 'WeChat bot (Wechaty)',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#1aad19"/><ellipse cx="9.5" cy="10" rx="5.5" ry="4.5" fill="#fff"/><ellipse cx="15.5" cy="14" rx="4.5" ry="3.8" fill="#fff" fill-opacity="0.85"/><circle cx="18.5" cy="6" r="2.2" fill="#fff"/></svg>',
+    name: { en: 'WeChat bot (Wechaty)', zh: '微信机器人（Wechaty）' },
+  },
   description: 'A personal WeChat or WeCom-bot account run by a Wechaty bot: direct and group messages in, text, images and files out. Log in by scanning the QR code shown on the channel.',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'link', 'location'],

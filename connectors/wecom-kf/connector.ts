@@ -28,6 +28,10 @@ export type WecomKfConfig = z.infer<typeof wecomKfConfig>;
 export default defineConnector({
   type: 'wecom-kf',
   displayName: 'WeCom customer service',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#2b7de9"/><ellipse cx="9.5" cy="10" rx="5.5" ry="4.5" fill="#fff"/><ellipse cx="15.5" cy="14" rx="4.5" ry="3.8" fill="#fff" fill-opacity="0.85"/></svg>',
+    name: { en: 'WeCom customer service', zh: '微信客服（企业微信）' },
+  },
   description: 'WeChat users write to your WeCom customer-service accounts (微信客服); agents answer here.',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'location', 'link', 'event'],

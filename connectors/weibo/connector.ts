@@ -37,6 +37,10 @@ export type WeiboConfig = z.infer<typeof weiboConfig>;
 export default defineConnector({
   type: 'weibo',
   displayName: 'Weibo',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#e6162d"/><ellipse cx="11" cy="14" rx="6.5" ry="4.5" fill="#fff"/><circle cx="10.5" cy="14.5" r="1.8" fill="#e6162d"/><path d="M15 6.5a3.5 3.5 0 0 1 3.5 3.5" stroke="#fff" stroke-width="1.6" fill="none" stroke-linecap="round"/></svg>',
+    name: { en: 'Weibo', zh: '微博' },
+  },
   description: "Private messages and events of a verified Weibo account (粉丝服务平台); replies through Weibo's reply API.",
   capabilities: {
     receive: ['text', 'location', 'audio', 'image', 'event'],

@@ -21,6 +21,10 @@ export type WhatsAppConfig = z.infer<typeof whatsappConfig>;
 export default defineConnector({
   type: 'whatsapp',
   displayName: 'WhatsApp',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#25d366"/><path d="M12 5.5a6.5 6.5 0 0 0-5.6 9.8L5.5 18.5l3.3-.9A6.5 6.5 0 1 0 12 5.5z" fill="#fff"/><path d="M10 9.5c.3 2 1.8 3.6 4 4.3" stroke="#25d366" stroke-width="1.6" fill="none" stroke-linecap="round"/></svg>',
+    name: { en: 'WhatsApp', zh: 'WhatsApp' },
+  },
   description: 'WhatsApp Business (Cloud API): messages in, replies within the 24-hour window, templates outside it, delivery and read receipts.',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],

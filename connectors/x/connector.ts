@@ -41,6 +41,10 @@ export type XConfig = z.infer<typeof xConfig>;
 export default defineConnector({
   type: 'x-dm',
   displayName: 'X (Twitter)',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#111111"/><path d="M7 6.5l10 11M17 6.5l-10 11" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>',
+    name: { en: 'X (Twitter) direct messages', zh: 'X（推特）私信' },
+  },
   description: "Direct messages of the company's X account, polled or pushed by the Account Activity webhook; replies with text and images.",
   capabilities: {
     receive: ['text', 'image', 'video'],

@@ -188,10 +188,22 @@ export interface ConnectionTest {
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
+/**
+ * How the console shows a channel type: a small square icon (SVG markup, or a `data:image/png` or
+ * `data:image/svg+xml` URL; drawn as an image, so nothing in it runs) and its name in each
+ * language of the console.
+ */
+export interface ConnectorAppearance {
+  icon: string;
+  name: { en: string; zh: string };
+}
+
 export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
   type: string;
   displayName: string;
+  /** Icon and names for the console; without it the console shows a plain mark and `displayName`. */
+  appearance?: ConnectorAppearance;
   description?: string;
   capabilities: Capabilities;
   /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
@@ -243,6 +255,7 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
     throw new TypeError(`connector type "${definition.type}" must be lower case letters, digits and '-' (2-40, starting with a letter)`);
   }
   if (!definition.displayName.trim()) throw new TypeError(`connector ${definition.type} needs a display name`);
+  if (definition.appearance) iconDataUrl(definition.appearance.icon, definition.type);
   if (!(definition.config instanceof z.ZodObject)) throw new TypeError(`connector ${definition.type}: config must be a zod object`);
   if (definition.inbound?.kind === 'http') {
     const seen = new Set<string>();
@@ -260,6 +273,20 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
     for (const name of carried) if (!secrets.has(name)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" names "${name}", which is not a secret()`);
   }
   return definition;
+}
+
+const ICON_LIMIT = 16 * 1024;
+
+/**
+ * A connector's icon as a `data:` URL the console can put in an `<img>`: SVG markup is encoded,
+ * a PNG or SVG data URL is kept. Anything else, or past 16 KB, is a mistake in the declaration.
+ */
+export function iconDataUrl(icon: string, type = 'connector'): string {
+  const trimmed = icon.trim();
+  if (trimmed.length > ICON_LIMIT) throw new TypeError(`connector ${type}: the icon is over 16 KB`);
+  if (/^<svg[\s>]/i.test(trimmed)) return `data:image/svg+xml;base64,${Buffer.from(trimmed, 'utf8').toString('base64')}`;
+  if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/]+=*$/.test(trimmed)) return trimmed;
+  throw new TypeError(`connector ${type}: the icon must be SVG markup or a base64 PNG or SVG data URL`);
 }
 
 /** Marks a config field as a secret: write-only in the console, sealed at rest, never logged. */
@@ -295,10 +322,19 @@ export function describeConnector(definition: AnyConnector) {
   return {
     type: definition.type,
     displayName: definition.displayName,
+    ...appearanceOf(definition),
     description: definition.description ?? null,
     capabilities: definition.capabilities,
     inbound: definition.inbound?.kind ?? null,
     configSchema: configJsonSchema(definition),
     secretFields: secretFields(definition),
+  };
+}
+
+/** The icon and names the console draws a channel type with; names fall back to `displayName`. */
+export function appearanceOf(definition: Pick<AnyConnector, 'type' | 'displayName' | 'appearance'>) {
+  return {
+    icon: definition.appearance ? iconDataUrl(definition.appearance.icon, definition.type) : null,
+    names: definition.appearance?.name ?? { en: definition.displayName, zh: definition.displayName },
   };
 }

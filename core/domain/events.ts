@@ -50,6 +50,18 @@ export interface EventPayloads {
   /** A callback plan came due: its agent is reminded (personal: only that agent receives it). */
   'callback.due': { agentId: string; plan: { id: string; contactId: string; phone: string; dueAt: string; note: string } };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
+  /**
+   * A contact's record changed (an agent's edit): every screen that shows the customer updates.
+   * `holders` are who holds the customer's conversations: agents who may see one may receive it.
+   */
+  'contact.updated': { contact: ContactSummary; holders: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>[] };
+}
+
+export interface ContactSummary {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
 }
 
 export type EventKind = keyof EventPayloads;

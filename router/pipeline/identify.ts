@@ -1,5 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Contact, Database } from '../../core/db/schema.js';
+import { contactNameFor, isGeneratedName } from '../../core/domain/contact-name.js';
+import type { ContactSummary, EventPayloads } from '../../core/domain/events.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 
 /**
@@ -25,7 +27,7 @@ export async function identifyContact(trx: Transaction<Database>, envelope: Inbo
     .insertInto('contacts')
     .values({
       tenant_id: tenantId,
-      name: sender.displayName ?? null,
+      name: contactNameFor(sender),
       email: sender.email ?? null,
       phone: sender.phone ?? null,
       attributes: JSON.stringify(sender.attributes ?? {}),
@@ -61,7 +63,7 @@ export async function createContacts(
     .values(
       envelopes.map((e) => ({
         tenant_id: e.tenantId,
-        name: e.message.sender.displayName ?? null,
+        name: contactNameFor(e.message.sender),
         email: e.message.sender.email ?? null,
         phone: e.message.sender.phone ?? null,
         attributes: JSON.stringify(e.message.sender.attributes ?? {}),
@@ -96,4 +98,45 @@ export async function createContacts(
     for (const e of raced) result.set(`${e.channelId}|${e.message.sender.externalId}`, await identifyContact(trx, e));
   }
   return result;
+}
+
+/**
+ * A known customer who now gives a name (a pre-chat form, a signed-in site user, an e-mail's
+ * display name) gets it in place of the one made up for them; a name an agent typed is kept.
+ * Answers each renamed contact with who holds its conversations, for `contact.updated`.
+ */
+export async function adoptGivenNames(
+  trx: Transaction<Database>,
+  envelopes: readonly { envelope: InboundEnvelope; contact: Contact }[],
+): Promise<{ tenantId: string; payload: EventPayloads['contact.updated'] }[]> {
+  const given = new Map<string, { contact: Contact; name: string }>();
+  for (const { envelope, contact } of envelopes) {
+    const name = envelope.message.sender.displayName?.trim();
+    if (name && name !== contact.name && isGeneratedName(contact.name)) given.set(contact.id, { contact, name });
+  }
+  const renamed: { tenantId: string; payload: EventPayloads['contact.updated'] }[] = [];
+  for (const { contact, name } of given.values()) {
+    const row = await trx
+      .updateTable('contacts')
+      .set({ name, updated_at: new Date() })
+      .where('tenant_id', '=', contact.tenant_id)
+      .where('id', '=', contact.id)
+      // Only while nobody changed it since it was read.
+      .where((eb) => (contact.name === null ? eb('name', 'is', null) : eb('name', '=', contact.name)))
+      .returning(['id', 'name', 'email', 'phone'])
+      .executeTakeFirst();
+    if (!row) continue;
+    contact.name = name;
+    const holders = await trx
+      .selectFrom('conversations')
+      .select(['group_id', 'assignee_id'])
+      .distinct()
+      .where('tenant_id', '=', contact.tenant_id)
+      .where('contact_id', '=', contact.id)
+      .limit(200)
+      .execute();
+    const summary: ContactSummary = { id: row.id, name: row.name, email: row.email, phone: row.phone };
+    renamed.push({ tenantId: contact.tenant_id, payload: { contact: summary, holders: holders.map((h) => ({ groupId: h.group_id, assigneeId: h.assignee_id })) } });
+  }
+  return renamed;
 }

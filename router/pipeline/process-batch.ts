@@ -10,7 +10,7 @@ import { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
 import { loadRoutingConfig, type RoutingConfig } from '../rules/config.js';
 import { scheduleJob } from '../timers/jobs.js';
-import { createContacts } from './identify.js';
+import { adoptGivenNames, createContacts } from './identify.js';
 import { alreadyStored, identityKey, preloadContacts, preloadOpenConversations, threadKeyOf } from './preload.js';
 import { routeNewConversations, type ToRoute } from './route-batch.js';
 import { conversationAwaitingRating, ratingOfCall, recordChannelRating } from './survey-answers.js';
@@ -262,6 +262,13 @@ export async function processInbound(
       await scheduleJob(trx, conversation.tenant_id, 'router.auto_resolve', { conversationId: conversation.id }, group.auto_resolve_after_seconds);
     }
   }
+
+  // Last, after the conversations' locks: a known customer who now says their name.
+  const known = accepted.flatMap(({ envelope }) => {
+    const contact = contacts.get(identityKey(envelope.channelId, envelope.message.sender.externalId));
+    return contact && !newContacts.has(contact.id) ? [{ envelope, contact }] : [];
+  });
+  for (const { tenantId, payload } of await adoptGivenNames(trx, known)) events.add(tenantId, 'contact.updated', payload);
 
   await events.flush(trx);
   return outcome;

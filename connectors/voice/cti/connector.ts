@@ -68,6 +68,10 @@ const ctiRoute: HttpRoute<CtiConfig> = {
 export default defineConnector({
   type: 'voice-cti',
   displayName: 'Phone (PBX events)',
+  appearance: {
+    icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#9a3412"/><path d="M8.6 5.5c.4 0 .7.2.9.6l1 2.4c.1.4 0 .8-.3 1.1l-1 .9a9 9 0 0 0 4.3 4.3l.9-1c.3-.3.7-.4 1.1-.3l2.4 1c.4.2.6.5.6.9v2.1c0 .6-.5 1-1 1A12.5 12.5 0 0 1 5.5 6.5c0-.5.4-1 1-1z" fill="#fff"/></svg>',
+    name: { en: 'Phone (PBX events)', zh: '电话（PBX 事件）' },
+  },
   description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: ctiConfig,

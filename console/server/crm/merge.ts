@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../core/db/schema.js';
 import type { ContactFields, MergeMoved } from '../../../core/db/schema-crm.js';
+import { isGeneratedName } from '../../../core/domain/contact-name.js';
 import { ConflictError, NotFoundError } from '../../../core/errors.js';
 
 /**
@@ -95,7 +96,8 @@ export async function mergeContacts(trx: Transaction<Database>, tenantId: string
 
   const before = fieldsOf(target);
   const after: ContactFields = {
-    name: target.name ?? source.name,
+    // A made-up visitor name is no name: the source's real one wins over it.
+    name: isGeneratedName(target.name) && !isGeneratedName(source.name) ? source.name : (target.name ?? source.name),
     email: target.email ?? source.email,
     phone: target.phone ?? source.phone,
     company_id: target.company_id ?? source.company_id,

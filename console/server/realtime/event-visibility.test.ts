@@ -30,4 +30,13 @@ describe('which events an agent may receive', () => {
   it("sends colleagues' status to everyone in the company", () => {
     expect(mayReceive(agent([]), { tenantId: 'acme', kind: 'agent.status', payload: { userId: 'other', status: 'away' } })).toBe(true);
   });
+
+  it("sends a customer's changed record to those who may see one of the customer's conversations", () => {
+    const holders = [{ groupId: 'support', assigneeId: null }, { groupId: 'sales', assigneeId: 'other' }];
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders } })).toBe(true);
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [holders[0]] } })).toBe(false);
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(false);
+    expect(mayReceive(agent(['conversations.view.all']), { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(true);
+    expect(mayReceive(agent(['conversations.view.all']), { tenantId: 'globex', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(false);
+  });
 });

@@ -18,6 +18,15 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   if (conversation && typeof conversation === 'object') {
     return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null });
   }
+  // A customer is seen by whoever may see one of their conversations (the contacts' rule).
+  if (envelope.kind === 'contact.updated') {
+    const holders = envelope.payload.holders;
+    return (
+      Array.isArray(holders) &&
+      // The empty holder lets those who see every conversation hear of a customer with none.
+      [{}, ...holders].some((h: Partial<ConversationSnapshot>) => canSeeConversation(principal, { groupId: h?.groupId ?? null, assigneeId: h?.assigneeId ?? null }))
+    );
+  }
   // Personal reminders go to their agent only.
   if (PERSONAL.has(envelope.kind)) return envelope.payload.agentId === principal.userId;
   return COMPANY_WIDE.has(envelope.kind);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readChannelState } from '../../../core/connector/channel-state.js';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, updateChannel } from '../../../core/connector/channels.js';
-import { isSecretField } from '../../../core/connector/define.js';
+import { appearanceOf, isSecretField } from '../../../core/connector/define.js';
 import { endpointSecrets } from '../../../core/connector/endpoints.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -30,6 +30,7 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
           types: deps.registry.list().map((connector) => ({
             type: connector.type,
             displayName: connector.displayName,
+            ...appearanceOf(connector),
             description: connector.description ?? null,
             capabilities: connector.capabilities,
             connectionTest: Boolean(connector.testConnection),
@@ -41,6 +42,17 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
             endpoints: endpointSecrets(connector),
           })),
         });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/channel-types/appearance',
+      tag: 'channels',
+      summary: "Each installed connector's icon (a data: URL, or null) and name in English and Chinese, for drawing channels anywhere in the console",
+      access: { signedIn: true },
+      handler: async ({ c }) => {
+        const deps = await connectorDeps();
+        return c.json({ types: deps.registry.list().map((connector) => ({ type: connector.type, ...appearanceOf(connector) })) });
       },
     }),
     route({

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { recordContactUpdated } from '../crm/contact-events.js';
 import { exportContacts } from '../crm/contact-export.js';
 import { mergeContacts } from '../crm/merge.js';
 import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
@@ -38,7 +39,7 @@ export function contactRoutes(): AnyRoute[] {
       method: 'get',
       path: '/contacts',
       tag: 'contacts',
-      summary: 'Search contacts by name, e-mail, phone or channel identity',
+      summary: 'Search contacts by name, e-mail, phone, channel identity or identifier',
       access: { permission: 'contacts.view' },
       query: z.object({ q: z.string().trim().min(1).max(200).optional(), ...pageQuery }),
       handler: async ({ c, ctx, auth, query }) => {
@@ -57,6 +58,15 @@ export function contactRoutes(): AnyRoute[] {
                   .whereRef('contact_identities.contact_id', '=', 'contacts.id')
                   .where('contact_identities.tenant_id', '=', auth.principal.tenantId)
                   .where((i) => i.or([i('contact_identities.external_id', 'ilike', like), i('contact_identities.display_name', 'ilike', like)])),
+              ),
+              // Identifiers agents or imports added (UnionID, app user id, a second phone).
+              eb.exists(
+                eb
+                  .selectFrom('contact_handles')
+                  .select(sql`1`.as('one'))
+                  .whereRef('contact_handles.contact_id', '=', 'contacts.id')
+                  .where('contact_handles.tenant_id', '=', auth.principal.tenantId)
+                  .where('contact_handles.value', 'ilike', like),
               ),
             ]),
           );
@@ -168,21 +178,25 @@ export function contactRoutes(): AnyRoute[] {
         if (body.companyId) await requireOwned(db, 'companies', tenant.id, [body.companyId], 'companyId');
         const attributes = body.attributes ? { ...contact.attributes, ...(await checkAttributes(db, tenant.id, body.attributes)) } : undefined;
         for (const [key, value] of Object.entries(attributes ?? {})) if (value === null) delete attributes![key];
-        const row = await db
-          .updateTable('contacts')
-          .set({
-            ...(body.name !== undefined ? { name: body.name } : {}),
-            ...(body.email !== undefined ? { email: body.email } : {}),
-            ...(body.phone !== undefined ? { phone: body.phone } : {}),
-            ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
-            ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
-            ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
-            updated_at: sql`now()`,
-          })
-          .where('tenant_id', '=', tenant.id)
-          .where('id', '=', contact.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('contacts')
+            .set({
+              ...(body.name !== undefined ? { name: body.name } : {}),
+              ...(body.email !== undefined ? { email: body.email } : {}),
+              ...(body.phone !== undefined ? { phone: body.phone } : {}),
+              ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
+              ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
+              ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
+              updated_at: sql`now()`,
+            })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', contact.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await recordContactUpdated(trx, tenant.id, updated);
+          return updated;
+        });
         return c.json(contactView(row));
       },
     }),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Principal } from '../../../core/auth/permissions.js';
+import type { ContentPart } from '../../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../../core/domain/views.js';
 import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
@@ -50,6 +51,19 @@ function conversationsQuery(db: Db, principal: Principal) {
       'channels.type as channel_type',
       'channels.name as channel_name',
       sql<string>`to_char(coalesce(conversations.last_message_at, conversations.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`.as('sort_key'),
+      // The list's preview: the last message the customer or an agent wrote (never a note).
+      (eb) =>
+        eb
+          .selectFrom('messages')
+          .select(sql<LastMessage>`json_build_object('direction', messages.direction, 'senderType', messages.sender_type, 'parts', messages.content, 'createdAt', messages.created_at)`.as('m'))
+          .whereRef('messages.conversation_id', '=', 'conversations.id')
+          .where('messages.private', '=', false)
+          .orderBy('messages.id', 'desc')
+          .limit(1)
+          .as('last_message'),
+      // Since when the customer waits for an answer: their first message after the last reply.
+      sql<Date | null>`(select min(w.created_at) from messages w where w.conversation_id = conversations.id and w.direction = 'in' and conversations.status <> 'resolved'
+        and w.id > coalesce((select max(r.id) from messages r where r.conversation_id = conversations.id and r.direction = 'out' and not r.private), 0))`.as('waiting_since'),
     ])
     .where('conversations.tenant_id', '=', principal.tenantId)
     .where((eb) => visibleTo(eb, principal));
@@ -69,7 +83,31 @@ const conversationView = (r: ConversationRow) => ({
   subject: r.subject,
   createdAt: new Date(r.created_at).toISOString(),
   lastMessageAt: r.last_message_at ? new Date(r.last_message_at).toISOString() : null,
+  lastMessage: r.last_message
+    ? { direction: r.last_message.direction, senderType: r.last_message.senderType, parts: previewParts(r.last_message.parts), createdAt: new Date(r.last_message.createdAt).toISOString() }
+    : null,
+  waitingSince: r.waiting_since ? new Date(r.waiting_since).toISOString() : null,
 });
+
+interface LastMessage {
+  direction: 'in' | 'out';
+  senderType: string;
+  parts: ContentPart[];
+  createdAt: string;
+}
+
+/** A message's parts cut down to what a list line shows: text shortened, files by kind and name. */
+function previewParts(parts: ContentPart[]): ContentPart[] {
+  return parts.slice(0, 3).map((p) => {
+    if (p.type === 'text') {
+      const text = p.format === 'html' ? p.text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ') : p.text;
+      return { type: 'text', text: text.replace(/\s+/g, ' ').trim().slice(0, 160) };
+    }
+    if (p.type === 'event') return { type: 'event', name: p.name };
+    if (p.type === 'location' || p.type === 'link') return { ...p, ...(p.type === 'link' ? { description: undefined } : {}) };
+    return { type: p.type, name: p.name } as ContentPart;
+  });
+}
 
 /** The conversation if this principal may see it; 404 otherwise, so its existence does not leak. */
 export async function visibleConversation(db: Db, principal: Principal, id: string) {

@@ -6,7 +6,9 @@ import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
 import { describeError } from '../pages/describe-error.js';
+import { useFeedEvents } from '../realtime/feed.js';
 import { crmApi, type CrmApi } from './api.js';
+import { ContactEditForm } from './ContactEditForm.js';
 import { MergeDialog } from './MergeDialog.js';
 import { Timeline } from './Timeline.js';
 
@@ -26,8 +28,13 @@ export default function ContactPage() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a reload after a change
   const merges = useLoad(useCallback(() => api.merges(id), [api, id, version]));
   const [merging, setMerging] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [problem, setProblem] = useState<string>();
   const mayMerge = hasPermission(session, 'contacts.merge');
+  // Edited elsewhere (the inbox's customer panel, another agent): read the record again.
+  useFeedEvents((event) => {
+    if (event.kind === 'contact.updated' && event.payload.contact.id === id) refresh();
+  });
 
   if (contact.error) return <main className="page"><p className="error">{describeError(contact.error, t)}</p><Link href="/contacts">{t('crm.customers')}</Link></main>;
   const c = contact.data;
@@ -48,7 +55,24 @@ export default function ContactPage() {
         {t('crm.customers')}
       </Link>
       <h1>{c.name || t('inbox.anonymous')}</h1>
-      <dl className="facts">
+      {editing ? (
+        <ContactEditForm
+          api={api}
+          contact={c}
+          onSaved={() => {
+            setEditing(false);
+            refresh();
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        hasPermission(session, 'contacts.edit') && (
+          <button type="button" className="edit-record" onClick={() => setEditing(true)}>
+            {t('crm.editRecord')}
+          </button>
+        )
+      )}
+      <dl className="facts" hidden={editing}>
         {c.email && (
           <>
             <dt>{t('customer.email')}</dt>

@@ -50,6 +50,20 @@ export interface SearchHit {
   snippet: string;
   at: string;
 }
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'boolean' | 'date' | 'select';
+  options: string[];
+}
+export interface ContactChanges {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  companyId?: string | null;
+  attributes?: Record<string, unknown>;
+}
 export type DuplicateReason = 'email' | 'phone' | 'wechat_unionid';
 
 const enc = encodeURIComponent;
@@ -59,6 +73,10 @@ export function crmApi(client: ApiClient) {
   return {
     list: (q?: string) => client.get<{ contacts: Contact[] }>('/contacts', { q, limit: 50 }),
     get: (id: string) => client.get<ContactRecord>(`/contacts/${enc(id)}`),
+    update: (id: string, changes: ContactChanges) => client.patch<Contact>(`/contacts/${enc(id)}`, changes),
+    companies: () => client.get<{ companies: { id: string; name: string }[] }>('/companies', { limit: 200 }),
+    addCompany: (name: string) => client.post<{ id: string; name: string }>('/companies', { name }),
+    customFields: () => client.get<{ fields: CustomField[] }>('/custom-fields'),
     timeline: (id: string) => client.get<{ items: TimelineItem[] }>(`/contacts/${enc(id)}/timeline`),
     merges: (id: string) => client.get<{ merges: Merge[] }>(`/contacts/${enc(id)}/merges`),
     addNote: (id: string, body: string) => client.post(`/contacts/${enc(id)}/notes`, { body }),

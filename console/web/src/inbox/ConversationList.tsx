@@ -1,10 +1,12 @@
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import type { ConversationView } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from './ChannelIcon.js';
+import { previewLine, waitedFor } from './preview.js';
 import { formatTime } from './time.js';
 
-/** The conversations of one tab: who, where from, when, and whether something new came in. */
+/** The conversations of one tab: who, where from, what was said last, how long the customer waits, and whether something new came in. */
 export function ConversationList({
   conversations,
   unread,
@@ -17,12 +19,15 @@ export function ConversationList({
   label: string;
 }) {
   const { t, language } = useI18n();
+  const now = useMinuteClock();
   if (conversations.length === 0) return <p className="empty hint">{t('inbox.empty')}</p>;
   return (
     <ul className="conversation-list" aria-label={label}>
       {conversations.map((conversation) => {
         const count = unread[conversation.id] ?? 0;
         const name = conversation.contact.name || t('inbox.anonymous');
+        const preview = previewLine(conversation.lastMessage, t);
+        const waiting = conversation.status !== 'resolved' ? conversation.waitingSince : null;
         return (
           <li key={conversation.id}>
             <Link
@@ -34,12 +39,18 @@ export function ConversationList({
               <ChannelIcon type={conversation.channel.type} name={conversation.channel.name} />
               <span className="conversation-who">
                 <strong className={count > 0 ? 'unread' : undefined}>{name}</strong>
+                {preview && <span className="conversation-preview">{preview}</span>}
                 <small className="hint">
                   {conversation.subject ?? conversation.channel.name} · {t(`status.${conversation.status}`)}
                 </small>
               </span>
               <span className="conversation-meta">
                 <time dateTime={conversation.lastMessageAt ?? conversation.createdAt}>{formatTime(conversation.lastMessageAt ?? conversation.createdAt, language)}</time>
+                {waiting && (
+                  <small className="conversation-waiting" title={t('preview.waitingLabel', { time: formatTime(waiting, language) })}>
+                    {waitedFor(waiting, now, t)}
+                  </small>
+                )}
                 {count > 0 && <UnreadBadge count={count} label={t('inbox.unreadCount', { count })} />}
               </span>
             </Link>
@@ -48,6 +59,16 @@ export function ConversationList({
       })}
     </ul>
   );
+}
+
+/** The time now, renewed every half minute so waiting times move on their own. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
 }
 
 /** A count that reads as "3 unread" to assistive technology. */

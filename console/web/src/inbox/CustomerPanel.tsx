@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import type { ContactDetail } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
+import { useFeedEvents } from '../realtime/feed.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { ChannelIcon } from './ChannelIcon.js';
 import { ContactEditor } from './ContactEditor.js';
@@ -29,6 +30,11 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
       current = false;
     };
   }, [contacts, contactId, currentConversationId, version]);
+
+  // Edited elsewhere (the profile page, another agent): read the record again.
+  useFeedEvents((event) => {
+    if (event.kind === 'contact.updated' && event.payload.contact.id === contactId) setVersion((n) => n + 1);
+  });
 
   if (failed) return null;
   if (!contact) return <aside className="customer-panel" aria-label={t('customer.title')} aria-busy="true" />;

@@ -76,4 +76,24 @@ describe('lastSeenStore', () => {
     expect(seen.read()).toEqual({});
     expect(lastSeenStore('u1', undefined).read()).toEqual({});
   });
+
+  it('keeps the list line live: a customer message starts the wait, a note changes nothing, a reply ends it', () => {
+    let state = inboxReducer(emptyInbox, { type: 'loaded', conversations: [view('a', null)], lastSeen: {} });
+    state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: message('a', 'in', '2026-11-25T10:01:00.000Z') });
+    expect(state.conversations.a).toMatchObject({ lastMessage: { direction: 'in', parts: [{ type: 'text', text: 'hi' }] }, waitingSince: '2026-11-25T10:01:00.000Z' });
+    state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: message('a', 'in', '2026-11-25T10:02:00.000Z') });
+    expect(state.conversations.a?.waitingSince).toBe('2026-11-25T10:01:00.000Z');
+    const note = { ...message('a', 'out', '2026-11-25T10:03:00.000Z'), private: true, parts: [{ type: 'text' as const, text: 'internal' }] };
+    state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: note });
+    expect(state.conversations.a?.lastMessage?.parts).toEqual([{ type: 'text', text: 'hi' }]);
+    state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: message('a', 'out', '2026-11-25T10:04:00.000Z') });
+    expect(state.conversations.a).toMatchObject({ lastMessage: { direction: 'out' }, waitingSince: null });
+  });
+
+  it("shows a customer's new name in every conversation of theirs", () => {
+    let state = inboxReducer(emptyInbox, { type: 'loaded', conversations: [view('a', null), view('b', null), { ...view('c', null), contact: { id: 'other', name: 'Li' } }], lastSeen: {} });
+    state = inboxReducer(state, { type: 'contact', contact: { id: 'k', name: 'Wang Fang' } });
+    expect(Object.values(state.conversations).map((c) => c.contact.name)).toEqual(['Wang Fang', 'Wang Fang', 'Li']);
+  });
 });
+

@@ -17,6 +17,7 @@ export type InboxAction =
   | { type: 'fetched'; conversation: ConversationView }
   | { type: 'snapshot'; snapshot: ConversationSnapshot }
   | { type: 'message'; snapshot: ConversationSnapshot; message: MessageView }
+  | { type: 'contact'; contact: { id: string; name: string | null } }
   | { type: 'opened'; id: string | undefined };
 
 export const emptyInbox: InboxState = { conversations: {}, unread: {}, openId: undefined };
@@ -57,8 +58,19 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
           ? { ...state.unread, [action.snapshot.id]: (state.unread[action.snapshot.id] ?? 0) + 1 }
           : state.unread;
       if (!known) return { ...state, unread };
-      const updated = { ...applySnapshot(known, action.snapshot), lastMessageAt: maxIso(known.lastMessageAt, action.message.createdAt) };
+      const updated = { ...applySnapshot(known, action.snapshot), lastMessageAt: maxIso(known.lastMessageAt, action.message.createdAt), ...previewAfter(known, action.message) };
       return { ...state, unread, conversations: { ...state.conversations, [known.id]: updated } };
+    }
+    case 'contact': {
+      // A name edited anywhere: every conversation of that customer shows it.
+      const conversations = { ...state.conversations };
+      let changed = false;
+      for (const c of Object.values(conversations)) {
+        if (c.contact.id !== action.contact.id) continue;
+        conversations[c.id] = { ...c, contact: { ...c.contact, name: action.contact.name } };
+        changed = true;
+      }
+      return changed ? { ...state, conversations } : state;
     }
     case 'opened':
       return { ...state, openId: action.id, unread: action.id ? { ...state.unread, [action.id]: 0 } : state.unread };
@@ -66,6 +78,15 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
 }
 
 const maxIso = (a: string | null, b: string) => (a && a > b ? a : b);
+
+/** The list line after a live message: a note changes nothing; a reply ends the customer's wait. */
+function previewAfter(known: ConversationView, message: MessageView): Partial<ConversationView> {
+  if (message.private) return {};
+  if (known.lastMessage && known.lastMessage.createdAt > message.createdAt) return {};
+  const lastMessage = { direction: message.direction, senderType: message.senderType, parts: message.parts, createdAt: message.createdAt };
+  const waitingSince = message.direction === 'in' ? (known.waitingSince ?? message.createdAt) : null;
+  return { lastMessage, waitingSince };
+}
 
 /** Where the agent last looked at each conversation, kept per user in the browser. */
 export function lastSeenStore(userId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | undefined) {

@@ -48,6 +48,11 @@ export function useConversation(id: string) {
   }, [id]);
 
   useFeedEvents((event) => {
+    if (event.kind === 'contact.updated') {
+      const contact = event.payload.contact;
+      setConversation((current) => (current && current.contact.id === contact.id ? { ...current, contact: { ...current.contact, name: contact.name } } : current));
+      return;
+    }
     const snapshot = conversationOf(event);
     if (!snapshot || snapshot.id !== id) return;
     setConversation((current) => (current ? applySnapshot(current, snapshot) : current));

@@ -74,6 +74,10 @@ export function useInbox(viewer: Viewer, tabs: readonly InboxTab[], filters: Fil
   );
 
   useFeedEvents((event) => {
+    if (event.kind === 'contact.updated') {
+      dispatch({ type: 'contact', contact: event.payload.contact });
+      return;
+    }
     if (event.kind === 'message.updated' || event.kind === 'typing') return;
     const snapshot = conversationOf(event);
     if (!snapshot) return;

@@ -21,6 +21,7 @@ const known: Record<EventKind, true> = {
   'call.ended': true,
   'csat.answered': true,
   typing: true,
+  'contact.updated': true,
 };
 const kinds: ReadonlySet<string> = new Set(Object.keys(known));
 
