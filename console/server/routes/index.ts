@@ -47,7 +47,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...userRoutes(services),
     ...roleRoutes(),
     ...groupRoutes(),
-    ...routingRoutes(),
+    ...routingRoutes(services.connectorDeps),
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),

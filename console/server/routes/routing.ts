@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import type { Db } from '../../../core/db/database.js';
 import { ValidationError } from '../../../core/errors.js';
 import { isValidTimeZone } from '../../../router/calendar/business-hours.js';
-import { conditionSchema } from '../../../router/rules/conditions/index.js';
+import { conditionSchema, type Condition } from '../../../router/rules/conditions/index.js';
 import { ruleActionsSchema } from '../../../router/rules/rule.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -16,6 +17,21 @@ const ruleBody = z.object({
   conditions: z.array(conditionSchema).max(50),
   actions: ruleActionsSchema,
 });
+
+/**
+ * A channel condition may name only a type a connector of this installation declares: a free-text
+ * type ("Web chat") would be saved and never match.
+ */
+async function checkChannelTypes(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, conditions: readonly Condition[] | undefined): Promise<void> {
+  if (!connectorDeps || !conditions) return;
+  const known = new Set((await connectorDeps()).registry.list().map((connector) => connector.type));
+  const issues = conditions.flatMap((condition, index) =>
+    condition.type === 'channel'
+      ? (condition.channelTypes ?? []).flatMap((type, at) => (known.has(type) ? [] : [{ field: `conditions.${index}.channelTypes.${at}`, message: `no channel type "${type}"; one of ${[...known].join(', ')}` }]))
+      : [],
+  );
+  if (issues.length) throw new ValidationError('unknown channel type', issues);
+}
 
 /** Ids a rule points at must be this company's. */
 async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<typeof ruleActionsSchema>): Promise<void> {
@@ -63,8 +79,19 @@ async function calendarViews(db: Db, tenantId: string, id?: string) {
   }));
 }
 
-export function routingRoutes(): AnyRoute[] {
+export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRoute[] {
   return [
+    route({
+      method: 'get',
+      path: '/routing-rules/channel-types',
+      tag: 'routing',
+      summary: 'The channel types a rule can match: every installed connector, with its display name',
+      access: { permission: 'admin.routing' },
+      handler: async ({ c }) => {
+        const connectors = connectorDeps ? (await connectorDeps()).registry.list() : [];
+        return c.json({ types: connectors.map((connector) => ({ type: connector.type, displayName: connector.displayName })) });
+      },
+    }),
     route({
       method: 'get',
       path: '/routing-rules',
@@ -87,6 +114,7 @@ export function routingRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await checkRuleReferences(db, tenant.id, body.actions);
+        await checkChannelTypes(connectorDeps, body.conditions);
         const row = await db.transaction().execute(async (trx) => {
           const last = await trx.selectFrom('routing_rules').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
           const created = await trx
@@ -113,6 +141,7 @@ export function routingRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
         if (body.actions) await checkRuleReferences(db, tenant.id, body.actions);
+        await checkChannelTypes(connectorDeps, body.conditions);
         const row = await db.transaction().execute(async (trx) => {
           const updated = await trx
             .updateTable('routing_rules')
