@@ -30,7 +30,8 @@ export function adminApi(client: ApiClient) {
     routingRules: () => client.get<{ rules: RoutingRuleView[] }>('/routing-rules'),
     createRoutingRule: (body: { name: string; enabled: boolean; conditions: RuleCondition[]; actions: RuleActions }) =>
       client.post<RoutingRuleView>('/routing-rules', body),
-    updateRoutingRule: (id: string, body: { enabled?: boolean }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
+    ruleChannelTypes: () => client.get<{ types: { type: string; displayName: string }[] }>('/routing-rules/channel-types'),
+    updateRoutingRule: (id: string, body: { name?: string; enabled?: boolean; conditions?: RuleCondition[]; actions?: RuleActions }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
     orderRoutingRules: (ids: string[]) => client.put<{ ids: string[] }>('/routing-rules/order', { ids }),
     deleteRoutingRule: (id: string) => client.delete<unknown>(`/routing-rules/${encodeURIComponent(id)}`),
     apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
@@ -58,6 +59,7 @@ export function adminApi(client: ApiClient) {
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
     setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>
       client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
+    updateCannedResponse: (id: string, body: Partial<Omit<CannedResponse, 'id'>>) => client.patch<CannedResponse>(`/canned-responses/${encodeURIComponent(id)}`, body),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }
