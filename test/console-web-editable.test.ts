@@ -108,4 +108,34 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     await screenshot(admin, 'console-web-canned-filled');
     expect(pageProblems(admin)).toEqual([]);
   });
+
+  it('renames a group and deletes it, moving its members to the group chosen in the dialog', async () => {
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.getByRole('link', { name: 'Groups' }).click();
+    const add = admin.getByRole('form', { name: 'Add group' });
+    await add.getByLabel('Name').fill('Sales');
+    await add.getByRole('button', { name: 'Add group' }).click();
+    const table = admin.getByRole('table', { name: 'Groups' });
+    await table.getByRole('row', { name: /Sales/ }).waitFor();
+    await table.getByRole('button', { name: 'Edit Sales' }).click();
+    const edit = admin.getByRole('form', { name: 'Edit group Sales' });
+    await edit.getByLabel('Name').fill('Pre-sales');
+    await edit.getByLabel('Assignment').selectOption('least_busy');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The group Pre-sales is saved.' }).waitFor();
+    await expect(table.getByRole('row', { name: /Pre-sales/ }).textContent()).resolves.toContain('Least busy');
+
+    const sales = await db().selectFrom('groups').select(['id', 'tenant_id']).where('name', '=', 'Pre-sales').executeTakeFirstOrThrow();
+    await db().insertInto('group_members').values({ tenant_id: sales.tenant_id, group_id: sales.id, user_id: adminId }).onConflict((oc) => oc.doNothing()).execute();
+    await table.getByRole('button', { name: 'Delete Pre-sales' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete the group Pre-sales?' });
+    await expect(dialog.getByLabel('Move its waiting conversations, open conversations and members to').inputValue()).resolves.not.toBe('');
+    await dialog.getByLabel('Move its waiting conversations, open conversations and members to').selectOption({ label: 'Support' });
+    await screenshot(admin, 'console-web-group-delete-move');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The group Pre-sales is deleted; its conversations and members are in Support now.' }).waitFor();
+    await table.getByRole('row', { name: /Pre-sales/ }).waitFor({ state: 'detached' });
+    const support = await db().selectFrom('groups').select('id').where('name', '=', 'Support').executeTakeFirstOrThrow();
+    expect(await db().selectFrom('group_members').select('user_id').where('group_id', '=', support.id).execute()).toEqual(expect.arrayContaining([{ user_id: adminId }]));
+  });
 });

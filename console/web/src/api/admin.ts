@@ -14,7 +14,7 @@ export function adminApi(client: ApiClient) {
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
     updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
-    deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
+    deleteGroup: (id: string, moveTo?: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
     skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
     createSkill: (body: { name: string }) => client.post<{ id: string; name: string }>('/skills', body),
