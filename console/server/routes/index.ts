@@ -57,7 +57,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...businessRecordRoutes(),
     ...ticketRoutes(),
     ...ticketSettingRoutes(),
-    ...ticketRuleRoutes(),
+    ...ticketRuleRoutes(services.connectorDeps),
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),

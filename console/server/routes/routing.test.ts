@@ -52,6 +52,18 @@ describe('routing rules, business hours and group settings', () => {
     expect(edited.status).toBe(400);
     expect(edited.body.issues[0].field).toBe('conditions.0.channelTypes.1');
     expect((await admin.delete(`/api/routing-rules/${chat.body.id}`)).status).toBe(204);
+
+    // SLA policies match channel types too, and are edited in place.
+    const policy = { name: 'Chat', targets: { normal: { firstResponse: 10 } }, match: { channelTypes: ['Web chat'] } };
+    const refused = await admin.post('/api/sla-policies', policy);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0].field).toBe('match.channelTypes.0');
+    const sla = await admin.post('/api/sla-policies', { ...policy, match: { channelTypes: ['web'] } });
+    expect(sla.status).toBe(201);
+    const changed = await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
+    expect(changed.body).toMatchObject({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
+    expect((await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, match: { channelTypes: ['web', 'mail'] } })).body.issues[0].field).toBe('match.channelTypes.1');
+    expect((await acme.clients.admin.delete(`/api/sla-policies/${sla.body.id}`)).status).toBe(204);
   });
 
   it('refuses an unknown time zone when a calendar is changed, naming the field', async () => {

@@ -6,6 +6,7 @@ import { ValidationError } from '../../../core/errors.js';
 import { isValidTimeZone } from '../../../router/calendar/business-hours.js';
 import { conditionSchema, type Condition } from '../../../router/rules/conditions/index.js';
 import { ruleActionsSchema } from '../../../router/rules/rule.js';
+import { checkChannelTypes } from '../api/channel-types.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
@@ -18,20 +19,9 @@ const ruleBody = z.object({
   actions: ruleActionsSchema,
 });
 
-/**
- * A channel condition may name only a type a connector of this installation declares: a free-text
- * type ("Web chat") would be saved and never match.
- */
-async function checkChannelTypes(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, conditions: readonly Condition[] | undefined): Promise<void> {
-  if (!connectorDeps || !conditions) return;
-  const known = new Set((await connectorDeps()).registry.list().map((connector) => connector.type));
-  const issues = conditions.flatMap((condition, index) =>
-    condition.type === 'channel'
-      ? (condition.channelTypes ?? []).flatMap((type, at) => (known.has(type) ? [] : [{ field: `conditions.${index}.channelTypes.${at}`, message: `no channel type "${type}"; one of ${[...known].join(', ')}` }]))
-      : [],
-  );
-  if (issues.length) throw new ValidationError('unknown channel type', issues);
-}
+/** The channel types a rule's conditions name, with the field each sits in. */
+const channelTypeLists = (conditions: readonly Condition[] | undefined) =>
+  (conditions ?? []).flatMap((condition, index) => (condition.type === 'channel' ? [{ field: `conditions.${index}.channelTypes`, types: condition.channelTypes }] : []));
 
 /** Ids a rule points at must be this company's. */
 async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<typeof ruleActionsSchema>): Promise<void> {
@@ -85,8 +75,8 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       method: 'get',
       path: '/routing-rules/channel-types',
       tag: 'routing',
-      summary: 'The channel types a rule can match: every installed connector, with its display name',
-      access: { permission: 'admin.routing' },
+      summary: 'The channel types a routing rule or an SLA policy can match: every installed connector, with its display name',
+      access: { anyOf: ['admin.routing', 'admin.tickets'] },
       handler: async ({ c }) => {
         const connectors = connectorDeps ? (await connectorDeps()).registry.list() : [];
         return c.json({ types: connectors.map((connector) => ({ type: connector.type, displayName: connector.displayName })) });
@@ -114,7 +104,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await checkRuleReferences(db, tenant.id, body.actions);
-        await checkChannelTypes(connectorDeps, body.conditions);
+        await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
           const last = await trx.selectFrom('routing_rules').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
           const created = await trx
@@ -141,7 +131,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
         const db = ctx.database.db;
         found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
         if (body.actions) await checkRuleReferences(db, tenant.id, body.actions);
-        await checkChannelTypes(connectorDeps, body.conditions);
+        await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
           const updated = await trx
             .updateTable('routing_rules')
