@@ -138,4 +138,27 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     const support = await db().selectFrom('groups').select('id').where('name', '=', 'Support').executeTakeFirstOrThrow();
     expect(await db().selectFrom('group_members').select('user_id').where('group_id', '=', support.id).execute()).toEqual(expect.arrayContaining([{ user_id: adminId }]));
   });
+
+  it('edits an SLA policy, its channel types ticked from the installed connectors', async () => {
+    await admin.getByRole('link', { name: 'SLA policies' }).click();
+    const add = admin.getByRole('form', { name: 'Add SLA policy' });
+    await add.getByLabel('Name').fill('Chat');
+    await add.getByLabel('Normal: First response').fill('10');
+    await add.getByRole('checkbox', { name: 'Web chat' }).check();
+    await add.getByRole('button', { name: 'Add SLA policy' }).click();
+    const table = admin.getByRole('table', { name: 'SLA policies' });
+    await table.getByText('Normal: First response 10′').waitFor();
+    await table.getByRole('button', { name: 'Edit Chat' }).click();
+    const edit = admin.getByRole('form', { name: 'Edit SLA policy Chat' });
+    await expect(edit.getByLabel('Normal: First response').inputValue()).resolves.toBe('10');
+    await edit.getByLabel('Name').fill('Chat and mail');
+    await edit.getByLabel('Normal: First response').fill('15');
+    await edit.getByRole('checkbox', { name: 'E-mail' }).check();
+    await screenshot(admin, 'console-web-sla-edit');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Chat and mail is saved.' }).waitFor();
+    await table.getByText('Normal: First response 15′').waitFor();
+    const stored = await db().selectFrom('sla_policies').select(['name', 'match', 'targets']).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] }, targets: { normal: { firstResponse: 15 } } });
+  });
 });
