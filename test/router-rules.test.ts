@@ -69,6 +69,21 @@ describe(`routing rules, through the ${factory.name} bus`, () => {
     await waitFor(() => h.events.some((e) => e.tenantId === world.tenantId && e.kind === 'message.created' && (e.payload as any).message.senderType === 'system'));
   });
 
+  it('follows a new order of the rules from the next message on', async () => {
+    const world = await createWorld(h.db, 'reordered');
+    const billing = await addGroup(world, 'Billing');
+    const refunds = await addGroup(world, 'Refunds');
+    // Both match a refund question; the first in order decides.
+    const first = await addRule(world, 10, [{ type: 'keyword', anyOf: ['refund'] }], { groupId: billing }, 'billing');
+    const second = await addRule(world, 20, [{ type: 'keyword', anyOf: ['refund'] }], { groupId: refunds }, 'refunds');
+    await deliver(h.db, envelope(world, { from: 'before', text: 'I want a refund' }));
+    expect(await conversationOf(h.db, world, 'before')).toMatchObject({ group_id: billing });
+    // What PUT /api/routing-rules/order writes: positions 10, 20, … in the order given.
+    for (const [index, id] of [second, first].entries()) await h.db.updateTable('routing_rules').set({ position: (index + 1) * 10 }).where('id', '=', id).execute();
+    await deliver(h.db, envelope(world, { from: 'after', text: 'I want a refund' }));
+    expect(await conversationOf(h.db, world, 'after')).toMatchObject({ group_id: refunds });
+  });
+
   it('skips a rule that does not validate and says so, routing by the next ones', async () => {
     const world = await createWorld(h.db, 'bad-rules');
     const group = await addGroup(world, 'Support');

@@ -103,9 +103,10 @@ describe('ticket automations', () => {
     await co.clients.admin.delete(`/api/automations/${down.body.id}`);
   });
 
-  it('acts on an SLA breach and on new tickets: escalates to a group, tags, and answers with a reply template', async () => {
+  it('acts on an SLA breach and on new tickets: escalates to a group, tags, and answers with a reply template filled with the requester’s name', async () => {
     await db().insertInto('channels').values({ tenant_id: co.tenantId, type: 'email', name: 'Mail', config: JSON.stringify({ fromAddress: 'help@auto.example' }) }).execute();
-    const canned = await co.clients.admin.post('/api/canned-responses', { shortcut: 'ack', title: 'Acknowledge', body: '我们已收到您的问题，会尽快处理。' });
+    await db().updateTable('contacts').set({ name: '王芳' }).where('id', '=', co.conversations.ungrouped.contactId).execute();
+    const canned = await co.clients.admin.post('/api/canned-responses', { shortcut: 'ack', title: 'Acknowledge', body: '{{contact.name}}，我们已收到您的问题，会尽快处理。' });
     await co.clients.admin.post('/api/automations', { name: 'Acknowledge urgent', kind: 'trigger', events: ['ticket.created'], conditions: [{ field: 'priority', op: 'is', value: 'urgent' }], actions: [{ type: 'add_tag', tag: 'urgent' }, { type: 'reply', cannedResponseId: canned.body.id }] });
     await co.clients.admin.post('/api/automations', { name: 'Escalate breaches', kind: 'trigger', events: ['sla.breached'], conditions: [{ field: 'sla_metric', op: 'is', value: 'firstResponse' }], actions: [{ type: 'assign', groupId: co.groups.support, assigneeId: null }, { type: 'add_tag', tag: 'escalated' }] });
     await co.clients.admin.post('/api/sla-policies', { name: 'Urgent', warnBeforeMinutes: 0, targets: { urgent: { firstResponse: 30 } } });
@@ -113,7 +114,7 @@ describe('ticket automations', () => {
     const ticket = await open('Site down', t0, { priority: 'urgent', groupId: co.groups.sales });
     expect(ticket.tags).toEqual(['urgent']);
     const page = (await co.clients.admin.get(`/api/tickets/${ticket.id}`)).body;
-    expect(page.comments).toEqual([expect.objectContaining({ public: true, authorType: 'system', body: '我们已收到您的问题，会尽快处理。' })]);
+    expect(page.comments).toEqual([expect.objectContaining({ public: true, authorType: 'system', body: '王芳，我们已收到您的问题，会尽快处理。' })]);
     // The template is no agent's answer: the first-response clock still runs, and breaches.
     expect(await timers.runDue(new Date(t0.getTime() + 30 * 60_000))).toBe(1);
     const escalated = await db().selectFrom('tickets').select(['group_id', 'tags']).where('id', '=', ticket.id).executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { fillCannedVariables, type CannedValues } from '../domain/canned-variables.js';
 import { recordEvents } from '../outbox/outbox.js';
 import { applyChanges, type TicketPatch } from './changes.js';
 import type { FieldChange } from './history.js';
@@ -57,13 +58,23 @@ async function perform(trx: Trx, ticket: Ticket, rule: Rule, ctx: { now: Date; c
       let text = action.text;
       if (action.cannedResponseId) {
         const canned = await trx.selectFrom('canned_responses').select('body').where('tenant_id', '=', ticket.tenant_id).where('id', '=', action.cannedResponseId).executeTakeFirst();
-        text = canned?.body ?? text;
+        text = canned ? fillCannedVariables(canned.body, await templateValues(trx, current)) : text;
       }
       if (text && current.status !== 'closed' && (await canReply(trx, current))) current = (await addComment(trx, current, { body: text, public: true }, { actor, now: ctx.now })).ticket;
     }
   }
   if (Object.keys(patch).length && current.status !== 'closed') current = (await applyChanges(trx, current, patch, { actor, now: ctx.now, chain: ctx.chain })).ticket;
   return current;
+}
+
+/** What a reply template's variables stand for on a ticket: its requester, its assignee, the company. */
+async function templateValues(trx: Trx, ticket: Ticket): Promise<CannedValues> {
+  const [contact, assignee, tenant] = await Promise.all([
+    trx.selectFrom('contacts').select(['name', 'email', 'phone']).where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.requester_id).executeTakeFirst(),
+    ticket.assignee_id ? trx.selectFrom('users').select('name').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined,
+    trx.selectFrom('tenants').select('name').where('id', '=', ticket.tenant_id).executeTakeFirst(),
+  ]);
+  return { 'contact.name': contact?.name, 'contact.email': contact?.email, 'contact.phone': contact?.phone, 'agent.name': assignee?.name, 'company.name': tenant?.name };
 }
 
 /** A notice for agents: one `ticket.notify` event per agent, which only that agent's console receives. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../../core/db/database.js';
+import { CANNED_VARIABLES, unknownCannedVariables } from '../../../core/domain/canned-variables.js';
 import { ConflictError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -9,7 +10,15 @@ import { audit } from '../audit.js';
 const body = z.object({
   shortcut: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, _ and -'),
   title: z.string().trim().min(1).max(200),
-  body: z.string().min(1).max(10_000),
+  // A misspelt placeholder would reach customers in braces: refuse it while the admin is there.
+  body: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .superRefine((text, check) => {
+      const unknown = unknownCannedVariables(text);
+      if (unknown.length) check.addIssue({ code: 'custom', message: `unknown variable ${unknown.join(', ')}; use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}` });
+    }),
 });
 
 async function shortcutFree(db: Db, tenantId: string, shortcut: string, exceptId?: string) {

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../../core/db/database.js';
 import { ConflictError, ValidationError } from '../../../core/errors.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
+import { transferConversation } from '../../../router/conversations/transfer-conversation.js';
 import { audit } from '../audit.js';
 
 const STRATEGIES = ['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual'] as const;
@@ -164,17 +166,51 @@ export function groupRoutes(): AnyRoute[] {
       method: 'delete',
       path: '/groups/:id',
       tag: 'routing',
-      summary: 'Delete a group (its conversations keep their assignee and lose the group)',
+      summary:
+        'Delete a group. With moveTo, its waiting conversations join that group\'s line, its open ones and its members move there, and rules and overflows that named it name that group; without, its conversations keep their assignee and lose the group',
       access: { permission: 'admin.routing' },
       params: idParams,
-      handler: async ({ c, ctx, tenant, auth, params }) => {
+      query: z.object({ moveTo: z.uuid().optional() }),
+      handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const db = ctx.database.db;
         const group = found(await db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'group');
-        await db.transaction().execute(async (trx) => {
+        const moveTo = query.moveTo;
+        if (moveTo) {
+          await requireOwned(db, 'groups', tenant.id, [moveTo], 'moveTo');
+          if (moveTo === group.id) throw new ValidationError('move to another group', [{ field: 'moveTo', message: 'same as the group being deleted' }]);
+          // Through the router, one by one: each joins the new line (or an agent of it) and agents' lists follow live.
+          const waiting = await db.selectFrom('conversations').select('id').where('tenant_id', '=', tenant.id).where('group_id', '=', group.id).where('status', 'in', ['open', 'queued']).orderBy('queued_at').execute();
+          for (const conversation of waiting) {
+            await transferConversation(ctx, { tenantId: tenant.id, conversationId: conversation.id, actorId: auth.principal.userId, to: { groupId: moveTo } }).catch((error: unknown) => {
+              // One that was taken or resolved meanwhile is no longer waiting; the rest still move.
+              if (!(error instanceof ConflictError)) throw error;
+            });
+          }
+        }
+        const moved = await db.transaction().execute(async (trx) => {
+          let counts = { conversations: 0, members: 0 };
+          if (moveTo) {
+            const conversations = await trx.updateTable('conversations').set({ group_id: moveTo }).where('tenant_id', '=', tenant.id).where('group_id', '=', group.id).where('status', '<>', 'resolved').executeTakeFirst();
+            const members = await trx
+              .insertInto('group_members')
+              .columns(['tenant_id', 'group_id', 'user_id'])
+              .expression((eb) => eb.selectFrom('group_members').select([eb.val(tenant.id).as('tenant_id'), eb.val(moveTo).as('group_id'), 'user_id']).where('tenant_id', '=', tenant.id).where('group_id', '=', group.id))
+              .onConflict((oc) => oc.doNothing())
+              .executeTakeFirst();
+            counts = { conversations: Number(conversations.numUpdatedRows), members: Number(members.numInsertedOrUpdatedRows ?? 0) };
+            await trx
+              .updateTable('routing_rules')
+              .set({ actions: sql`jsonb_set(actions, '{groupId}', to_jsonb(${moveTo}::text))` })
+              .where('tenant_id', '=', tenant.id)
+              .where(sql<boolean>`actions->>'groupId' = ${group.id}`)
+              .execute();
+            await trx.updateTable('groups').set({ overflow_group_id: moveTo }).where('tenant_id', '=', tenant.id).where('overflow_group_id', '=', group.id).where('id', '<>', moveTo).execute();
+          }
           await trx.deleteFrom('groups').where('tenant_id', '=', tenant.id).where('id', '=', group.id).execute();
-          await audit(trx, auth, 'group.deleted', { type: 'group', id: group.id }, { name: group.name });
+          await audit(trx, auth, 'group.deleted', { type: 'group', id: group.id }, { name: group.name, ...(moveTo ? { movedTo: moveTo, ...counts } : {}) });
+          return counts;
         });
-        return c.body(null, 204);
+        return moveTo ? c.json({ movedTo: moveTo, ...moved }) : c.body(null, 204);
       },
     }),
     route({

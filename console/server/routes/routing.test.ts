@@ -38,6 +38,44 @@ describe('routing rules, business hours and group settings', () => {
     expect((await globex.clients.admin.get('/api/routing-rules')).body.rules).toEqual([]);
   });
 
+  it('accepts only channel types a connector declares, and lists them for the picker', async () => {
+    const admin = acme.clients.admin;
+    const types = await admin.get('/api/routing-rules/channel-types');
+    expect(types.status).toBe(200);
+    expect(types.body.types).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'web' }), expect.objectContaining({ type: 'email' })]));
+    const free = await admin.post('/api/routing-rules', { name: 'Chat', conditions: [{ type: 'channel', channelTypes: ['Web chat'] }], actions: { priority: 1 } });
+    expect(free.status).toBe(400);
+    expect(free.body.issues[0].field).toBe('conditions.0.channelTypes.0');
+    const chat = await admin.post('/api/routing-rules', { name: 'Chat', conditions: [{ type: 'channel', channelTypes: ['web'] }], actions: { priority: 1 } });
+    expect(chat.status).toBe(201);
+    const edited = await admin.patch(`/api/routing-rules/${chat.body.id}`, { conditions: [{ type: 'channel', channelTypes: ['email', 'WeChat'] }] });
+    expect(edited.status).toBe(400);
+    expect(edited.body.issues[0].field).toBe('conditions.0.channelTypes.1');
+    expect((await admin.delete(`/api/routing-rules/${chat.body.id}`)).status).toBe(204);
+
+    // SLA policies match channel types too, and are edited in place.
+    const policy = { name: 'Chat', targets: { normal: { firstResponse: 10 } }, match: { channelTypes: ['Web chat'] } };
+    const refused = await admin.post('/api/sla-policies', policy);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0].field).toBe('match.channelTypes.0');
+    const sla = await admin.post('/api/sla-policies', { ...policy, match: { channelTypes: ['web'] } });
+    expect(sla.status).toBe(201);
+    const changed = await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
+    expect(changed.body).toMatchObject({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
+    expect((await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, match: { channelTypes: ['web', 'mail'] } })).body.issues[0].field).toBe('match.channelTypes.1');
+    expect((await acme.clients.admin.delete(`/api/sla-policies/${sla.body.id}`)).status).toBe(204);
+  });
+
+  it('refuses an unknown time zone when a calendar is changed, naming the field', async () => {
+    const admin = acme.clients.admin;
+    const calendar = await admin.post('/api/business-hours', { name: 'Zone check', timeZone: 'Asia/Shanghai', weeklyHours: WEEKDAYS });
+    const bad = await admin.patch(`/api/business-hours/${calendar.body.id}`, { timeZone: 'Beijing time' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field)).toEqual(['timeZone']);
+    expect((await admin.patch(`/api/business-hours/${calendar.body.id}`, { timeZone: 'Europe/Berlin' })).body.timeZone).toBe('Europe/Berlin');
+    expect((await admin.delete(`/api/business-hours/${calendar.body.id}`)).status).toBe(204);
+  });
+
   it('keeps business-hours calendars with holidays and checks time zones and clock times', async () => {
     const admin = acme.clients.admin;
     const calendar = await admin.post('/api/business-hours', { name: 'Shanghai office', timeZone: 'Asia/Shanghai', weeklyHours: WEEKDAYS });

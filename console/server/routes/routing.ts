@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import type { Db } from '../../../core/db/database.js';
 import { ValidationError } from '../../../core/errors.js';
 import { isValidTimeZone } from '../../../router/calendar/business-hours.js';
-import { conditionSchema } from '../../../router/rules/conditions/index.js';
+import { conditionSchema, type Condition } from '../../../router/rules/conditions/index.js';
 import { ruleActionsSchema } from '../../../router/rules/rule.js';
+import { checkChannelTypes } from '../api/channel-types.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
@@ -16,6 +18,10 @@ const ruleBody = z.object({
   conditions: z.array(conditionSchema).max(50),
   actions: ruleActionsSchema,
 });
+
+/** The channel types a rule's conditions name, with the field each sits in. */
+const channelTypeLists = (conditions: readonly Condition[] | undefined) =>
+  (conditions ?? []).flatMap((condition, index) => (condition.type === 'channel' ? [{ field: `conditions.${index}.channelTypes`, types: condition.channelTypes }] : []));
 
 /** Ids a rule points at must be this company's. */
 async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<typeof ruleActionsSchema>): Promise<void> {
@@ -63,8 +69,19 @@ async function calendarViews(db: Db, tenantId: string, id?: string) {
   }));
 }
 
-export function routingRoutes(): AnyRoute[] {
+export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRoute[] {
   return [
+    route({
+      method: 'get',
+      path: '/routing-rules/channel-types',
+      tag: 'routing',
+      summary: 'The channel types a routing rule or an SLA policy can match: every installed connector, with its display name',
+      access: { anyOf: ['admin.routing', 'admin.tickets'] },
+      handler: async ({ c }) => {
+        const connectors = connectorDeps ? (await connectorDeps()).registry.list() : [];
+        return c.json({ types: connectors.map((connector) => ({ type: connector.type, displayName: connector.displayName })) });
+      },
+    }),
     route({
       method: 'get',
       path: '/routing-rules',
@@ -87,6 +104,7 @@ export function routingRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await checkRuleReferences(db, tenant.id, body.actions);
+        await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
           const last = await trx.selectFrom('routing_rules').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
           const created = await trx
@@ -113,6 +131,7 @@ export function routingRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
         if (body.actions) await checkRuleReferences(db, tenant.id, body.actions);
+        await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
           const updated = await trx
             .updateTable('routing_rules')

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { TICKET_PRIORITIES } from '../../../core/db/schema-tickets.js';
 import { ValidationError } from '../../../core/errors.js';
 import { actionSchema, conditionSchema, TRIGGER_EVENTS } from '../../../core/tickets/rules.js';
+import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
+import { checkChannelTypes } from '../api/channel-types.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
@@ -55,7 +57,7 @@ async function checkActionIds(db: import('../../../core/db/database.js').Db, ten
   if (issues.length) throw new ValidationError('invalid actions', issues);
 }
 
-export function ticketRuleRoutes(): AnyRoute[] {
+export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRoute[] {
   return [
     route({
       method: 'get',
@@ -74,6 +76,7 @@ export function ticketRuleRoutes(): AnyRoute[] {
       body: policyBody,
       example: { name: 'Standard', targets: { urgent: { firstResponse: 30, resolution: 240 }, normal: { firstResponse: 240 } } },
       handler: async ({ c, ctx, tenant, auth, body }) => {
+        await checkChannelTypes(connectorDeps, [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('sla_policies')
@@ -96,6 +99,7 @@ export function ticketRuleRoutes(): AnyRoute[] {
       body: policyBody,
       example: { name: 'Standard', targets: { high: { firstResponse: 60 } } },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
+        await checkChannelTypes(connectorDeps, [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const updated = found(
             await trx

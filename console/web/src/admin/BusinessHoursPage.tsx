@@ -156,7 +156,7 @@ function CalendarForm({
 }) {
   const { t, language } = useI18n();
   const id = useId();
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZones([calendar?.timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone]), [calendar?.timeZone]);
   const [week, setWeek] = useState<WeeklyHours>(() => (calendar ? calendar.weeklyHours.map((d) => d.map(([a, b]) => [a, b] as [string, string])) : OFFICE_HOURS.map((d) => [...d])));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -189,12 +189,16 @@ function CalendarForm({
     <form className="admin-form section hours-form" aria-label={title} onSubmit={(event) => void submit(event)}>
       <h2>{title}</h2>
       <Field label={t('admin.name')} name="name" required maxLength={100} defaultValue={calendar?.name ?? ''} />
-      <Field label={t('hours.timeZone')} name="timeZone" required list={`${id}-zones`} defaultValue={calendar?.timeZone ?? browserZone} autoComplete="off" />
-      <datalist id={`${id}-zones`}>
-        {zones.map((zone) => (
-          <option key={zone} value={zone} />
-        ))}
-      </datalist>
+      <div className="field">
+        <label htmlFor={`${id}-zone`}>{t('hours.timeZone')}</label>
+        <select id={`${id}-zone`} name="timeZone" required defaultValue={calendar?.timeZone ?? browserZone}>
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replaceAll('_', ' ')}
+            </option>
+          ))}
+        </select>
+      </div>
       <fieldset className="field week">
         <legend>{t('hours.week')}</legend>
         {DAY_ORDER.map((day) => {

@@ -1,11 +1,13 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { GroupView, RoutingRuleView } from '../api/types.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
-import { moveRule, ruleFromForm } from './rules.js';
+import { formFromRule, moveRule, ruleFromForm } from './rules.js';
+import { useEditorInView } from './useEditorInView.js';
 import { useLoad } from './useLoad.js';
 
 /** Routing rules in order: the first that matches a new conversation decides its group and priority. */
@@ -13,29 +15,14 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
   const { t } = useI18n();
   const load = useLoad(
     useCallback(async () => {
-      const [rules, groups] = await Promise.all([api.routingRules(), api.groups()]);
-      return { rules: [...rules.rules].sort((a, b) => a.position - b.position), groups: groups.groups };
+      const [rules, groups, channelTypes] = await Promise.all([api.routingRules(), api.groups(), api.ruleChannelTypes()]);
+      return { rules: [...rules.rules].sort((a, b) => a.position - b.position), groups: groups.groups, channelTypes: channelTypes.types };
     }, [api]),
   );
   const [notice, setNotice] = useState<string>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
-  const { busy, error, onSubmit } = useSubmit(
-    useCallback(
-      async (form) => {
-        const rule = ruleFromForm({
-          keywords: formText(form, 'keywords'),
-          channelTypes: formText(form, 'channelTypes'),
-          groupId: formText(form, 'groupId'),
-          priority: formText(form, 'priority'),
-        });
-        await api.createRoutingRule({ name: formText(form, 'name'), enabled: true, ...rule });
-        load.reload();
-      },
-      [api, load.reload],
-    ),
-    describe,
-    { resetOnSuccess: true },
-  );
+  const [editing, setEditing] = useState<RoutingRuleView | 'new'>('new');
+  const [deleting, setDeleting] = useState<RoutingRuleView>();
   const run = async (action: () => Promise<unknown>, done?: string) => {
     try {
       await action();
@@ -68,7 +55,7 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
           <li key={rule.id} className={rule.enabled ? 'rule' : 'rule disabled'} aria-label={rule.name}>
             <div className="rule-text">
               <strong>{rule.name}</strong>
-              <small className="hint">{summary(rule, load.data?.groups ?? [], t)}</small>
+              <small className="hint">{summary(rule, load.data?.groups ?? [], load.data?.channelTypes ?? [], t)}</small>
             </div>
             <div className="rule-actions">
               <button type="button" className="secondary" disabled={index === 0} onClick={() => reorder(moveRule(ids, index, -1))} aria-label={t('admin.moveUp', { name: rule.name })}>
@@ -95,47 +82,53 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
                 />
                 {t('admin.ruleEnabled')}
               </label>
-              <button type="button" className="link" onClick={() => void run(() => api.deleteRoutingRule(rule.id), t('admin.ruleDeleted', { name: rule.name }))}>
+              <button type="button" className="link" onClick={() => setEditing(rule)} aria-label={t('admin.editNamed', { name: rule.name })}>
+                {t('admin.edit')}
+              </button>
+              <button type="button" className="link" onClick={() => setDeleting(rule)} aria-label={t('admin.deleteNamed', { name: rule.name })}>
                 {t('admin.delete')}
               </button>
             </div>
           </li>
         ))}
       </ol>
-      <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('admin.addRule')}>
-        <h2>{t('admin.addRule')}</h2>
-        <Field label={t('admin.name')} name="name" required maxLength={200} />
-        <Field label={t('admin.ruleKeywords')} name="keywords" hint={t('admin.listHint')} />
-        <Field label={t('admin.ruleChannelTypes')} name="channelTypes" hint={t('admin.listHint')} />
-        <div className="field">
-          <label htmlFor="rule-group">{t('admin.ruleGroup')}</label>
-          <select id="rule-group" name="groupId" defaultValue="">
-            <option value="">—</option>
-            {load.data?.groups.map((group) => (
-              <option key={group.id} value={group.id}>
-                {group.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Field label={t('admin.rulePriority')} name="priority" type="number" min={-100} max={100} step={1} />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('admin.addRule')}
-        </button>
-      </form>
+      {deleting && (
+        <ConfirmDialog
+          title={t('admin.ruleDeleteTitle', { name: deleting.name })}
+          confirmLabel={t('admin.delete')}
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => {
+            const rule = deleting;
+            setDeleting(undefined);
+            if (editing !== 'new' && editing.id === rule.id) setEditing('new');
+            void run(() => api.deleteRoutingRule(rule.id), t('admin.ruleDeleted', { name: rule.name }));
+          }}
+        >
+          <p>{t('admin.ruleDeleteHint')}</p>
+        </ConfirmDialog>
+      )}
+      <RuleForm
+        key={editing === 'new' ? 'new' : editing.id}
+        api={api}
+        rule={editing === 'new' ? undefined : editing}
+        groups={load.data?.groups ?? []}
+        channelTypes={load.data?.channelTypes ?? []}
+        onCancel={() => setEditing('new')}
+        onSaved={(name) => {
+          setNotice(editing === 'new' ? undefined : t('admin.ruleSaved', { name }));
+          setEditing('new');
+          load.reload();
+        }}
+      />
     </>
   );
 }
 
-function summary(rule: RoutingRuleView, groups: GroupView[], t: ReturnType<typeof useI18n>['t']): string {
+function summary(rule: RoutingRuleView, groups: GroupView[], channelTypes: { type: string; displayName: string }[], t: ReturnType<typeof useI18n>['t']): string {
+  const channelName = (type: string) => channelTypes.find((known) => known.type === type)?.displayName ?? type;
   const when = rule.conditions.map((condition) => {
     if (condition.type === 'keyword') return t('admin.whenKeywords', { list: (condition.anyOf ?? [condition.pattern ?? '']).join(', ') });
-    if (condition.type === 'channel') return t('admin.whenChannels', { list: [...(condition.channelTypes ?? []), ...(condition.channelIds ?? [])].join(', ') });
+    if (condition.type === 'channel') return t('admin.whenChannels', { list: [...(condition.channelTypes ?? []).map(channelName), ...(condition.channelIds ?? [])].join(', ') });
     return condition.type;
   });
   const then: string[] = [];
@@ -143,4 +136,96 @@ function summary(rule: RoutingRuleView, groups: GroupView[], t: ReturnType<typeo
   if (group) then.push(t('admin.thenGroup', { name: group.name }));
   if (rule.actions.priority) then.push(t('admin.thenPriority', { priority: rule.actions.priority }));
   return `${when.length ? when.join(' · ') : t('admin.always')} → ${then.join(' · ') || '—'}`;
+}
+
+/** Adds a rule, or changes every field the form shows of the one being edited. */
+function RuleForm({
+  api,
+  rule,
+  groups,
+  channelTypes,
+  onSaved,
+  onCancel,
+}: {
+  api: AdminApi;
+  rule: RoutingRuleView | undefined;
+  groups: GroupView[];
+  channelTypes: { type: string; displayName: string }[];
+  onSaved(name: string): void;
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  const start = rule ? formFromRule(rule) : { keywords: '', channelTypes: [], groupId: '', priority: '' };
+  // A type saved before the picker existed, or of a connector since removed, stays visible so it can be unticked.
+  const offered = [...channelTypes, ...start.channelTypes.filter((type) => !channelTypes.some((known) => known.type === type)).map((type) => ({ type, displayName: type }))];
+  const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
+  const { busy, error, onSubmit } = useSubmit(
+    useCallback(
+      async (form) => {
+        const name = formText(form, 'name');
+        const fields = ruleFromForm(
+          {
+            keywords: formText(form, 'keywords'),
+            channelTypes: form.getAll('channelTypes').map(String),
+            groupId: formText(form, 'groupId'),
+            priority: formText(form, 'priority'),
+          },
+          rule,
+        );
+        if (rule) await api.updateRoutingRule(rule.id, { name, ...fields });
+        else await api.createRoutingRule({ name, enabled: true, ...fields });
+        onSaved(name);
+      },
+      [api, rule, onSaved],
+    ),
+    describe,
+    { resetOnSuccess: true },
+  );
+  const title = rule ? t('admin.editRule', { name: rule.name }) : t('admin.addRule');
+  const formRef = useRef<HTMLFormElement>(null);
+  useEditorInView(formRef, rule !== undefined);
+  return (
+    <form ref={formRef} className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={title}>
+      <h2>{title}</h2>
+      <Field label={t('admin.name')} name="name" required maxLength={200} defaultValue={rule?.name ?? ''} />
+      <Field label={t('admin.ruleKeywords')} name="keywords" hint={t('admin.listHint')} defaultValue={start.keywords} />
+      <fieldset className="field check-list">
+        <legend>{t('admin.ruleChannelTypes')}</legend>
+        {offered.map((channel) => (
+          <label key={channel.type} className="check">
+            <input type="checkbox" name="channelTypes" value={channel.type} defaultChecked={start.channelTypes.includes(channel.type)} />
+            {channel.displayName}
+          </label>
+        ))}
+        <small className="hint">{t('admin.ruleChannelTypesHint')}</small>
+      </fieldset>
+      <div className="field">
+        <label htmlFor={rule ? `rule-group-${rule.id}` : 'rule-group'}>{t('admin.ruleGroup')}</label>
+        <select id={rule ? `rule-group-${rule.id}` : 'rule-group'} name="groupId" defaultValue={start.groupId}>
+          <option value="">—</option>
+          {groups.map((group) => (
+            <option key={group.id} value={group.id}>
+              {group.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field label={t('admin.rulePriority')} name="priority" type="number" min={-100} max={100} step={1} defaultValue={start.priority} />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {rule ? t('admin.save') : t('admin.addRule')}
+        </button>
+        {rule && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t('admin.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
 }

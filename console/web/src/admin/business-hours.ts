@@ -40,8 +40,14 @@ export function parseHolidays(text: string): { holidays: { day: string; name: st
 export const formatHolidays = (holidays: { day: string; name: string }[]): string =>
   holidays.map((h) => (h.name ? `${h.day} ${h.name}` : h.day)).join('\n');
 
-/** IANA time zones the browser knows, for the time-zone field's suggestions. */
-export function timeZones(): string[] {
+/**
+ * The IANA time zones the browser knows, sorted, for the time-zone picker, with UTC and the
+ * `keep` zones (the saved one, the browser's own) even when the browser lists them under
+ * another name (Asia/Calcutta for Asia/Kolkata).
+ */
+export function timeZones(keep: readonly (string | undefined)[] = []): string[] {
   const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
+  const known = new Set(intl.supportedValuesOf?.('timeZone') ?? []);
+  for (const zone of ['UTC', ...keep]) if (zone) known.add(zone);
+  return [...known].sort();
 }

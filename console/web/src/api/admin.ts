@@ -24,7 +24,7 @@ export function adminApi(client: ApiClient) {
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
     updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
-    deleteGroup: (id: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}`),
+    deleteGroup: (id: string, moveTo?: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
     skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
     createSkill: (body: { name: string }) => client.post<{ id: string; name: string }>('/skills', body),
@@ -40,7 +40,8 @@ export function adminApi(client: ApiClient) {
     routingRules: () => client.get<{ rules: RoutingRuleView[] }>('/routing-rules'),
     createRoutingRule: (body: { name: string; enabled: boolean; conditions: RuleCondition[]; actions: RuleActions }) =>
       client.post<RoutingRuleView>('/routing-rules', body),
-    updateRoutingRule: (id: string, body: { enabled?: boolean }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
+    ruleChannelTypes: () => client.get<{ types: { type: string; displayName: string }[] }>('/routing-rules/channel-types'),
+    updateRoutingRule: (id: string, body: { name?: string; enabled?: boolean; conditions?: RuleCondition[]; actions?: RuleActions }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
     orderRoutingRules: (ids: string[]) => client.put<{ ids: string[] }>('/routing-rules/order', { ids }),
     deleteRoutingRule: (id: string) => client.delete<unknown>(`/routing-rules/${encodeURIComponent(id)}`),
     apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
@@ -69,6 +70,7 @@ export function adminApi(client: ApiClient) {
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
     setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>
       client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
+    updateCannedResponse: (id: string, body: Partial<Omit<CannedResponse, 'id'>>) => client.patch<CannedResponse>(`/canned-responses/${encodeURIComponent(id)}`, body),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
   };
 }

@@ -143,6 +143,8 @@ export function ticketsApi(client: ApiClient) {
     nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) => client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
     slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),
     createSlaPolicy: (body: Omit<SlaPolicy, 'id'>) => client.post<SlaPolicy>('/sla-policies', body),
+    updateSlaPolicy: (id: string, body: Omit<SlaPolicy, 'id'>) => client.put<SlaPolicy>(`/sla-policies/${id}`, body),
+    slaChannelTypes: () => client.get<{ types: { type: string; displayName: string }[] }>('/routing-rules/channel-types'),
     deleteSlaPolicy: (id: string) => client.delete<void>(`/sla-policies/${id}`),
     automations: () => client.get<{ automations: Automation[] }>('/automations'),
     createAutomation: (body: Omit<Automation, 'id' | 'firings' | 'lastFiredAt'>) => client.post<Automation>('/automations', body),

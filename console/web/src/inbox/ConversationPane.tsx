@@ -17,7 +17,7 @@ import { useConversation } from './useConversation.js';
 /** One conversation: who and where, the messages, the reply box, and the customer beside it. */
 export function ConversationPane({ id, agentName }: { id: string; agentName: (id: string | null) => string }) {
   const { t } = useI18n();
-  const { client, conversations } = useApi();
+  const { client, conversations, contacts } = useApi();
   const session = useSignedIn();
   const view = useConversation(id);
   const { sendTyping } = useFeed();
@@ -71,6 +71,15 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
             onSend={view.send}
             onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}
             onTyping={(on) => sendTyping(conversation.id, on)}
+            cannedValues={{ 'contact.name': conversation.contact.name, 'agent.name': session.user.name, 'company.name': session.tenant.name }}
+            loadCannedValues={
+              hasPermission(session, 'contacts.view')
+                ? async () => {
+                    const contact = await contacts.get(conversation.contact.id);
+                    return { 'contact.name': contact.name, 'contact.email': contact.email, 'contact.phone': contact.phone };
+                  }
+                : undefined
+            }
           />
         )}
       </section>

@@ -4,6 +4,7 @@ import type { CannedResponse, StoredAttachment } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
+import { fillCannedVariables, type CannedValues } from '../../../../core/domain/canned-variables.js';
 import { insertCanned, matchCanned, slashQuery } from './canned.js';
 import { formatSize } from './content.js';
 
@@ -25,6 +26,8 @@ export function ReplyBox({
   onSend,
   onUpload,
   onTyping,
+  cannedValues,
+  loadCannedValues,
   disabled,
 }: {
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
@@ -32,6 +35,10 @@ export function ReplyBox({
   onUpload?(file: File): Promise<StoredAttachment>;
   /** The agent started (true) or stopped (false) typing a reply the customer would see. */
   onTyping?(on: boolean): void;
+  /** What a canned response's variables stand for now (the contact's name as currently shown, the agent). */
+  cannedValues?: CannedValues;
+  /** Further values read once when the agent first opens the canned list (the contact's e-mail and phone). */
+  loadCannedValues?(): Promise<CannedValues>;
   disabled?: boolean;
 }) {
   const { t } = useI18n();
@@ -40,6 +47,7 @@ export function ReplyBox({
   const [note, setNote] = useState(false);
   const [caret, setCaret] = useState(0);
   const [canned, setCanned] = useState<CannedResponse[] | undefined>();
+  const [loadedValues, setLoadedValues] = useState<CannedValues | undefined>();
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | undefined>();
   const area = useRef<HTMLTextAreaElement>(null);
@@ -69,14 +77,15 @@ export function ReplyBox({
         (answer) => setCanned(answer.cannedResponses),
         () => setCanned([]),
       );
+      loadCannedValues?.().then(setLoadedValues, () => setLoadedValues({}));
     }
-  }, [open, canned, contacts]);
+  }, [open, canned, contacts, loadCannedValues]);
   const matches = open && canned ? matchCanned(canned, slash.query) : [];
   const showList = open && matches.length > 0;
 
   const choose = (response: CannedResponse) => {
     if (!slash) return;
-    const next = insertCanned(text, slash.start, caret, response.body);
+    const next = insertCanned(text, slash.start, caret, fillCannedVariables(response.body, { ...loadedValues, ...definedOnly(cannedValues) }));
     setText(next.text);
     setCaret(next.caret);
     requestAnimationFrame(() => area.current?.setSelectionRange(next.caret, next.caret));
@@ -225,4 +234,9 @@ export function ReplyBox({
       </div>
     </form>
   );
+}
+
+/** The values that are set, so a name not known yet does not hide one loaded later. */
+function definedOnly(values: CannedValues | undefined): CannedValues {
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value)) as CannedValues;
 }
