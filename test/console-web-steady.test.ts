@@ -54,4 +54,31 @@ describe.skipIf(!browserAvailable)('console web app: fast and steady', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("keeps the status the agent chose across sign-out and sign-in", async () => {
+    const { context, page } = await newPage(browser);
+    const status = page.getByRole('combobox', { name: 'Your status' });
+    const signIn = async () => {
+      await page.goto(`${server.url}/t/acme-steady/sign-in`);
+      await page.getByLabel('E-mail').fill('ada@example.com');
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await status.waitFor();
+    };
+    await signIn();
+    await status.selectOption('online');
+    await page.waitForLoadState('networkidle');
+    for (const round of [1, 2]) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('E-mail').waitFor();
+      await signIn();
+      // Give presence its time: a status that drifts after sign-in would show here.
+      await page.waitForTimeout(1500);
+      expect(await status.inputValue(), `sign-in ${round}`).toBe('online');
+    }
+    const db = server.process.ctx.database.db;
+    const ada = await db.selectFrom('users').select('agent_status').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
+    expect(ada.agent_status).toBe('online');
+    await context.close();
+  });
 });
