@@ -1,6 +1,9 @@
+import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, browserAvailable, launchBrowser, newPage, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
+import { AttachmentStore } from '../core/attachments/store.js';
+import { ADMIN_PASSWORD, browserAvailable, launchBrowser, newPage, screenshot, signIn, startSwitchboard, type TestServer } from './support/browser.js';
+import { seedCustomerConversation } from './support/web-world.js';
 
 /** Every error a page writes to the browser's console, failed requests included. */
 function consoleErrors(page: Page): string[] {
@@ -81,4 +84,68 @@ describe.skipIf(!browserAvailable)('console web app: fast and steady', () => {
     expect(ada.agent_status).toBe('online');
     await context.close();
   });
+
+  it('opens a conversation whose last message is an image at the newest message, after the image loads', async () => {
+    const db = server.process.ctx.database.db;
+    const ada = await db.selectFrom('users').select('id').where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
+    const seeded = await seedCustomerConversation(db, {
+      tenantSlug: 'acme-steady',
+      assigneeId: ada.id,
+      contactName: 'Zhou Min',
+      messages: Array.from({ length: 12 }, (_, i) => ({ direction: i % 2 ? 'out' : 'in', parts: [{ type: 'text', text: `Line ${i + 1} about the order` }] }) as const),
+    });
+    const store = new AttachmentStore(db, server.process.ctx.config.dataDir);
+    const photo = await store.put(seeded.tenantId, seeded.channelId, { owner: 'visitor-1', name: 'parcel.png', bytes: png(600, 900) });
+    await db
+      .insertInto('messages')
+      .values({
+        tenant_id: seeded.tenantId,
+        conversation_id: seeded.conversationId,
+        channel_id: seeded.channelId,
+        direction: 'in',
+        sender_type: 'contact',
+        sender_id: seeded.contactId,
+        external_id: 'parcel-photo',
+        client_id: null,
+        content: JSON.stringify([{ type: 'image', attachmentId: photo.id, name: photo.name, mimeType: photo.mimeType, size: photo.size }]),
+        error: null,
+      })
+      .execute();
+    const { context, page } = await newPage(browser);
+    await signIn(page, server, 'acme-steady');
+    // The picture arrives well after the messages are on screen, as on a slow line.
+    await page.route('**/api/attachments/**', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
+    await page.goto(`${server.url}/t/acme-steady/conversations/${seeded.conversationId}`);
+    const log = page.getByRole('log', { name: 'Messages' });
+    const image = log.getByRole('img', { name: 'parcel.png' });
+    await image.waitFor();
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalHeight > 0, await image.elementHandle());
+    await page.waitForTimeout(300);
+    const gap = await log.evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight);
+    await screenshot(page, 'console-web-steady-image-at-end');
+    expect(gap).toBeLessThan(4);
+    await context.close();
+  });
 });
+
+/** A grey PNG of the given size, so the image has a real height once loaded. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const rows = Buffer.alloc((width + 1) * height, 0x99);
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // no filter
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
