@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from '../../core/context.js';
+import { compressAnswers } from '../../core/http/compress.js';
 import { answerError } from './errors.js';
 
 /**
@@ -17,6 +18,7 @@ export function createHttpApp(ctx: Context, mount: (app: Hono) => void = () => {
     ctx.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     ctx.metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   });
+  app.use('*', compressAnswers());
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

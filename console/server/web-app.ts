@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { Hono } from 'hono';
 import { firstExistingPath } from '../../core/config/paths.js';
+import { compressBody, compressThreshold, type Encoding, isCompressibleType, pickEncoding } from '../../core/http/compress.js';
 import type { Logger } from '../../core/log/logger.js';
 
 /**
@@ -46,6 +47,13 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+interface Asset {
+  body: Buffer;
+  type: string;
+  /** The compressed copies, read from the build or made once. */
+  encoded: Map<Encoding, Promise<Buffer>>;
+}
+
 /** Whether a GET for `path` should be answered with the app's page (a client-side route). */
 export function isAppPage(path: string): boolean {
   const below = path.replace(tenantPrefix, '') || '/';
@@ -78,23 +86,45 @@ export function mountWebApp(app: Hono, options: { logger: Logger; distDir?: stri
     return;
   }
   const index = readFileSync(indexPath);
-  const assets = new Map<string, { body: Buffer; type: string }>();
+  const assets = new Map<string, Asset>();
   const assetsDir = join(dist, 'assets');
   if (existsSync(assetsDir)) {
-    for (const file of listFiles(assetsDir)) {
+    const files = listFiles(assetsDir);
+    const present = new Set(files);
+    for (const file of files) {
+      if (/\.(br|gz)$/.test(file)) continue;
       const url = `/assets/${relative(assetsDir, file).split(sep).join('/')}`;
-      assets.set(url, { body: readFileSync(file), type: contentTypes[extname(file)] ?? 'application/octet-stream' });
+      const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+      const asset: Asset = { body: readFileSync(file), type, encoded: new Map() };
+      // The build writes brotli and gzip copies (console/web/build/precompress.ts); a dist without
+      // them gets its copies made on first request, once.
+      for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+        if (present.has(file + suffix)) asset.encoded.set(encoding, Promise.resolve(readFileSync(file + suffix)));
+      }
+      assets.set(url, asset);
     }
   }
 
-  app.get('/assets/*', (c) => {
+  app.get('/assets/*', async (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) return c.json({ error: 'not_found', message: 'no such file' }, 404);
-    return c.body(new Uint8Array(asset.body), 200, {
+    const headers: Record<string, string> = {
       'Content-Type': asset.type,
       'Cache-Control': 'public, max-age=31536000, immutable',
       'X-Content-Type-Options': 'nosniff',
-    });
+    };
+    const compressible = isCompressibleType(asset.type) && asset.body.byteLength >= compressThreshold;
+    if (!compressible) return c.body(new Uint8Array(asset.body), 200, headers);
+    headers.Vary = 'Accept-Encoding';
+    const encoding = pickEncoding(c.req.header('Accept-Encoding'));
+    if (!encoding) return c.body(new Uint8Array(asset.body), 200, headers);
+    let encoded = asset.encoded.get(encoding);
+    if (!encoded) {
+      encoded = compressBody(asset.body, encoding);
+      asset.encoded.set(encoding, encoded);
+    }
+    const body = await encoded;
+    return c.body(new Uint8Array(body), 200, { ...headers, 'Content-Encoding': encoding, 'Content-Length': String(body.byteLength) });
   });
 
   app.get('*', async (c, next) => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { initialBudget } from './build/budget.js';
+import { precompressAssets } from './build/precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,7 +10,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), initialBudget({ maxGzipBytes: 250 * 1024 })],
+  plugins: [react(), initialBudget({ maxGzipBytes: 250 * 1024 }), precompressAssets({ minBytes: 1024 })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

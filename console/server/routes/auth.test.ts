@@ -37,6 +37,22 @@ describe('sign-up, sign-in and sessions', () => {
     expect(me.body.tenant.slug).toBe('acme');
   });
 
+  it('answers the state before sign-in with 200: no company, signed out, signed in', async () => {
+    const nowhere = await new ApiClient(tc.app, undefined, 'header').get('/api/session/state');
+    expect(nowhere.status).toBe(200);
+    expect(nowhere.body).toEqual({ company: false, singleSignOn: false, session: null });
+    const admin = tc.client('acme');
+    const signedOut = await admin.get('/api/session/state');
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.body).toEqual({ company: true, singleSignOn: false, session: null });
+    await admin.signIn('ada@acme.example', 'a long password');
+    const signedIn = await admin.get('/api/session/state');
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.session.user.email).toBe('ada@acme.example');
+    expect(signedIn.body.session.permissions).toContain('admin.roles');
+    expect(signedIn.body.session.csrfToken).toBe((await admin.get('/api/session')).body.csrfToken);
+  });
+
   it('refuses a taken address and www, and answers bad input with 400 naming the field', async () => {
     const anonymous = new ApiClient(tc.app, undefined, 'header');
     const again = await anonymous.post('/api/signup', { companyName: 'Other', slug: 'acme', name: 'Bob', email: 'bob@example.com', password: 'a long password' });

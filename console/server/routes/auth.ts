@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { ConflictError, ForbiddenError, UnauthorizedError } from '../../../core/errors.js';
 import type { Db } from '../../../core/db/database.js';
 import type { Context } from '../../../core/context.js';
-import { publicRoute, route, type AnyRoute } from '../api/route.js';
+import { publicRoute, route, type AnyRoute, type Auth } from '../api/route.js';
+import { authenticate } from '../auth/authenticate.js';
 import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
 import { clearSessionCookie, createSession, deleteSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
 import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignInAttempt } from '../auth/throttle.js';
@@ -11,7 +12,8 @@ import { openChallenge, twoFactorState } from '../auth/two-factor.js';
 import { consumeUserToken, issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
 import { linkAddress, originSchema } from '../../../core/tenancy/address.js';
-import { companyAddressView, companyBaseUrl, tenantBaseUrl } from '../tenancy.js';
+import { ssoSettings } from '../auth/sso.js';
+import { companyAddressView, companyBaseUrl, findTenant, requestedSlug, tenantBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView } from '../views.js';
 
 const email = z.email().max(320).transform((value) => value.toLowerCase());
@@ -39,6 +41,17 @@ async function signUpOpen(db: Db, mode: 'first' | 'open' | 'closed'): Promise<bo
   if (mode !== 'first') return mode === 'open';
   const any = await db.selectFrom('tenants').select('id').limit(1).executeTakeFirst();
   return !any;
+}
+
+async function fullSession(ctx: Context, tenant: TenantRef, auth: Auth) {
+  return {
+    ...(await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '')),
+    tenant,
+    permissions: [...auth.principal.permissions].sort(),
+    via: auth.via,
+    twoFactor: await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId),
+    address: await companyAddressView(ctx.database.db, ctx.config, tenant.id),
+  };
 }
 
 const SIGN_UP_CLOSED = 'sign-up is closed on this installation: ask an admin of your company for an invitation';
@@ -150,15 +163,30 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       tag: 'account',
       summary: 'The signed-in user, their permissions and the CSRF token to send on changes',
       access: { signedIn: true },
-      handler: async ({ c, ctx, tenant, auth }) =>
-        c.json({
-          ...(await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '')),
-          tenant,
-          permissions: [...auth.principal.permissions].sort(),
-          via: auth.via,
-          twoFactor: await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId),
-          address: await companyAddressView(ctx.database.db, ctx.config, tenant.id),
-        }),
+      handler: async ({ c, ctx, tenant, auth }) => c.json(await fullSession(ctx, tenant, auth)),
+    }),
+
+    publicRoute({
+      method: 'get',
+      path: '/session/state',
+      tag: 'account',
+      summary:
+        'What a page needs before sign-in, always 200: whether the address names a company, whether it signs in through its own site, and the session when there is one',
+      tenant: false,
+      handler: async ({ c, ctx }) => {
+        // The sign-in pages ask this instead of GET /session and /sso/start, whose 401 and 404
+        // are answers here but errors in every browser's console.
+        const slug = requestedSlug(c, ctx.config.baseHost);
+        const tenant = slug ? await findTenant(ctx.database.db, slug) : undefined;
+        if (!tenant) return c.json({ company: false, singleSignOn: false, session: null });
+        const auth = await authenticate(c, ctx, tenant);
+        const sso = await ssoSettings(ctx.database.db, tenant.id);
+        return c.json({
+          company: true,
+          singleSignOn: Boolean(sso?.enabled && sso.secret),
+          session: auth?.via === 'session' ? await fullSession(ctx, tenant, auth) : null,
+        });
+      },
     }),
 
     route({

@@ -4,7 +4,11 @@ import type { CompanyAddress, Session, SignInAnswer, SignUpAnswer, TwoFactorEnro
 /** Accounts and sessions. */
 export function authApi(client: ApiClient) {
   return {
-    session: () => client.get<Session>('/session'),
+    /**
+     * Whether the address names a company, whether it signs in through its own site, and the
+     * session if any: always 200, so a signed-out page logs no failed request.
+     */
+    sessionState: () => client.get<{ company: boolean; singleSignOn: boolean; session: Session | null }>('/session/state'),
     /** Opens a session (the cookie); read it back with `session()`. */
     signIn: (body: { email: string; password: string }) => client.post<SignInAnswer>('/session', body),
     /** The second step: the challenge the password step answered and a code, or a recovery code. */
@@ -30,14 +34,6 @@ export function authApi(client: ApiClient) {
     requestReset: (body: { email: string }) => client.post<{ accepted: true }>('/password-reset', body),
     /** Where the browser starts single sign-on; the server sends it on to the company's login page. */
     ssoStartUrl: (returnTo = '/') => `${client.url('/sso/start')}?return_to=${encodeURIComponent(returnTo)}`,
-    /**
-     * Whether the company signs in through its own site: the start answers a redirect then, and
-     * 404 otherwise. Asked without following the redirect.
-     */
-    ssoAvailable: async () => {
-      const answer = await fetch(client.url('/sso/start'), { redirect: 'manual', credentials: 'same-origin' });
-      return answer.type === 'opaqueredirect' || (answer.status >= 300 && answer.status < 400);
-    },
     confirmReset: (body: { token: string; password: string }) => client.post<{ reset: true }>('/password-reset/confirm', body),
   };
 }

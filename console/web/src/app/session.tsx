@@ -1,5 +1,4 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client.js';
 import type { Session } from '../api/types.js';
 import { useApi } from './api-context.js';
 
@@ -27,14 +26,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const session = await auth.session();
-      client.setCsrfToken(session.csrfToken);
-      setState({ kind: 'signed-in', session });
+      const { company, session } = await auth.sessionState();
+      client.setCsrfToken(session?.csrfToken);
+      if (session) setState({ kind: 'signed-in', session });
+      else setState({ kind: company ? 'signed-out' : 'no-company' });
     } catch (error) {
       client.setCsrfToken(undefined);
-      if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
-      else if (error instanceof ApiError && error.status === 404) setState({ kind: 'no-company' });
-      else setState({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) });
+      setState({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) });
     }
   }, [auth, client]);
 

@@ -18,15 +18,40 @@ interface Props {
 /** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
 export function MessageList({ messages, pending, contactName, agentName, attachmentUrl, onRetry, onLoadOlder }: Props) {
   const { t, language } = useI18n();
+  const list = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
+  /** Whether the agent is at the newest message (scrolling up to read earlier ones clears it). */
+  const atEnd = useRef(true);
   const count = messages.length + pending.length;
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when the number of messages changes
   useEffect(() => {
+    atEnd.current = true;
     end.current?.scrollIntoView({ block: 'end' });
   }, [count]);
+  useEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    const onScroll = () => {
+      atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+    };
+    // Images and media get their height only once loaded, after the list was scrolled to its end:
+    // keep the newest message in view unless the agent scrolled away.
+    const onLoaded = () => {
+      if (atEnd.current) element.scrollTop = element.scrollHeight;
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    // Capture: load events do not bubble.
+    element.addEventListener('load', onLoaded, true);
+    element.addEventListener('loadedmetadata', onLoaded, true);
+    return () => {
+      element.removeEventListener('scroll', onScroll);
+      element.removeEventListener('load', onLoaded, true);
+      element.removeEventListener('loadedmetadata', onLoaded, true);
+    };
+  }, []);
 
   return (
-    <div className="message-list" role="log" aria-label={t('conversation.messages')} aria-live="polite">
+    <div ref={list} className="message-list" role="log" aria-label={t('conversation.messages')} aria-live="polite">
       {onLoadOlder && (
         <button type="button" className="link load-older" onClick={onLoadOlder}>
           {t('conversation.older')}

@@ -27,8 +27,8 @@ export function SignIn() {
   const [signUpOpen, setSignUpOpen] = useState(false);
   useEffect(() => {
     let current = true;
-    auth.ssoAvailable().then(
-      (available) => current && setSso(available),
+    auth.sessionState().then(
+      (state) => current && setSso(state.singleSignOn),
       () => {},
     );
     auth.signUpOpen().then(
