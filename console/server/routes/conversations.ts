@@ -4,6 +4,7 @@ import type { Principal } from '../../../core/auth/permissions.js';
 import { conversationSnapshot, messageView } from '../../../core/domain/views.js';
 import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
+import { claimConversation } from '../../../router/actions.js';
 import { withTransaction, type Db } from '../../../core/db/database.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { idParams, requireOwned } from '../api/checks.js';
@@ -187,6 +188,13 @@ export function conversationRoutes(): AnyRoute[] {
           ...(body.text ? [{ type: 'text' as const, text: body.text }] : []),
           ...toContentParts(body.parts ?? []),
         ]);
+        // A reply to a waiting conversation takes it first, through the router (capacity, the
+        // routing lock, the queue positions behind it); one the replier may not take is refused
+        // with the reason, before anything reaches the customer.
+        if (!body.private && !conversation.assignee_id && (conversation.status === 'queued' || conversation.status === 'open')) {
+          const sent = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation.id).where('client_id', '=', body.clientId).executeTakeFirst();
+          if (!sent) await claimConversation(ctx, { tenantId: tenant.id, conversationId: conversation.id, agentId: auth.principal.userId });
+        }
         // The note and its mentions commit together: a mention is never lost, never doubled.
         const { message, duplicate } = await withTransaction(db, async (trx) => {
           const written = await queueReply(trx, {
