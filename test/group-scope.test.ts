@@ -68,7 +68,7 @@ describe('group scope that follows the work', () => {
     expect((await acme.clients.admin.put(`/api/users/${acme.users.supportAgent}/capacity`, { capacity: { chat: 0 } })).status).toBe(200);
     const refused = await acme.clients.supportAgent.post(`/api/conversations/${full}/messages`, { clientId: 'scope-full', text: 'Hello' });
     expect(refused.status).toBe(409);
-    expect(refused.body.message).toMatch(/capacity/);
+    expect(refused.body).toMatchObject({ reason: 'at_capacity' });
     expect(await conversation(full)).toEqual({ status: 'queued', assignee_id: null });
     expect(await agentMessages(full)).toHaveLength(0);
 
@@ -76,7 +76,7 @@ describe('group scope that follows the work', () => {
     expect((await acme.clients.supportAgent.put('/api/agent/status', { status: 'away' })).status).toBe(200);
     const away = await acme.clients.supportAgent.post(`/api/conversations/${full}/messages`, { clientId: 'scope-away', text: 'Hello' });
     expect(away.status).toBe(409);
-    expect(away.body.message).toMatch(/away/);
+    expect(away.body).toMatchObject({ message: 'the agent is away', reason: 'agent_unavailable' });
     expect(await agentMessages(full)).toHaveLength(0);
   });
 });
