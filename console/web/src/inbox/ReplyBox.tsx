@@ -26,6 +26,7 @@ export function ReplyBox({
   onUpload,
   onTyping,
   disabled,
+  hint,
 }: {
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
   /** Stores a file for the reply; without it the box offers no attachments. */
@@ -33,6 +34,8 @@ export function ReplyBox({
   /** The agent started (true) or stopped (false) typing a reply the customer would see. */
   onTyping?(on: boolean): void;
   disabled?: boolean;
+  /** A line above the box about what sending a reply will do (take a waiting conversation). */
+  hint?: string;
 }) {
   const { t } = useI18n();
   const { contacts } = useApi();
@@ -124,6 +127,7 @@ export function ReplyBox({
         send();
       }}
     >
+      {hint && !note && <p className="hint reply-hint">{hint}</p>}
       {showList && (
         <div className="canned-list" id={listId} role="listbox" aria-label={t('reply.canned')}>
           {matches.map((response, index) => (
