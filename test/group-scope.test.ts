@@ -61,6 +61,13 @@ describe('group scope that follows the work', () => {
     expect(queue.body.conversations.map((c: { id: string }) => c.id)).not.toContain(id);
     // The same reply sent again (a retry) is the same message, not a second take.
     expect((await acme.clients.salesAgent.post(`/api/conversations/${id}/messages`, { clientId: 'scope-reply', text: 'Hello, I am on it' })).status).toBe(200);
+    // Sent twice at once (a double click): one message, one take, no refusal.
+    const twice = await waiting(acme.groups.sales);
+    const body = { clientId: 'scope-twice', text: 'Hello again' };
+    const answers = await Promise.all([0, 1].map(() => acme.clients.salesAgent.post(`/api/conversations/${twice}/messages`, body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+    expect(await agentMessages(twice)).toHaveLength(1);
+    expect(await conversation(twice)).toEqual({ status: 'assigned', assignee_id: acme.users.salesAgent });
   });
 
   it('refuses a reply to a waiting conversation the replier cannot take, with the reason, and sends nothing', async () => {

@@ -6,7 +6,8 @@ import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
 import { claimConversation } from '../../../router/actions.js';
 import { withTransaction, type Db } from '../../../core/db/database.js';
-import { NotFoundError, ValidationError } from '../../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import type { Context } from '../../../core/context.js';
 import { idParams, requireOwned } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -77,6 +78,16 @@ export async function visibleConversation(db: Db, principal: Principal, id: stri
   const row = await conversationsQuery(db, principal).where('conversations.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('conversation');
   return row;
+}
+
+/** Takes a waiting conversation for its replier; the same reply sent twice at once takes it once. */
+async function takeForReply(ctx: Context, tenantId: string, conversationId: string, agentId: string): Promise<void> {
+  try {
+    await claimConversation(ctx, { tenantId, conversationId, agentId });
+  } catch (error) {
+    const now = await ctx.database.db.selectFrom('conversations').select('assignee_id').where('tenant_id', '=', tenantId).where('id', '=', conversationId).executeTakeFirst();
+    if (!(error instanceof ConflictError && now?.assignee_id === agentId)) throw error;
+  }
 }
 
 const replyBody = z
@@ -193,7 +204,7 @@ export function conversationRoutes(): AnyRoute[] {
         // with the reason, before anything reaches the customer.
         if (!body.private && !conversation.assignee_id && (conversation.status === 'queued' || conversation.status === 'open')) {
           const sent = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation.id).where('client_id', '=', body.clientId).executeTakeFirst();
-          if (!sent) await claimConversation(ctx, { tenantId: tenant.id, conversationId: conversation.id, agentId: auth.principal.userId });
+          if (!sent) await takeForReply(ctx, tenant.id, conversation.id, auth.principal.userId);
         }
         // The note and its mentions commit together: a mention is never lost, never doubled.
         const { message, duplicate } = await withTransaction(db, async (trx) => {
