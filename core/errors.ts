@@ -20,7 +20,11 @@ export class NotFoundError extends Error {
 }
 
 export class ConflictError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** A stable word for why, when a client words it for a person (`at_capacity`, `taken`). */
+    readonly reason?: string,
+  ) {
     super(message);
     this.name = 'ConflictError';
   }

@@ -119,6 +119,8 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
     feeds.push(adminFeed, salesFeed, supportFeed);
     const texts = (feed: FeedClient) => feed.events('message.created').map((e) => e.payload.message.parts[0].text as string);
 
+    // Replies to these waiting conversations take them for the admin, who must be online for that.
+    expect((await admin.call('PUT', '/api/agent/status', { status: 'online' })).status).toBe(200);
     // Caused on A, delivered on B.
     expect((await admin.call('POST', `/api/conversations/${salesConversation}/messages`, { clientId: 'from-a', text: 'written on A' })).status).toBe(201);
     await eventually(() => texts(salesFeed).includes('written on A'), { timeoutMs: 10_000 });

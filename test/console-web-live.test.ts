@@ -90,6 +90,9 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
     await publish('typing', { conversation: snapshot, from: 'contact', on: false });
     await page.getByRole('status').filter({ hasText: 'Zhang Wei is typing…' }).waitFor({ state: 'detached' });
 
+    // The reply takes the waiting conversation for the admin, who must be online for that.
+    await page.getByRole('combobox', { name: 'Your status' }).selectOption({ label: 'Online' });
+    await eventually(async () => expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'lin@example.com').executeTakeFirstOrThrow()).agent_status).toBe('online'));
     const box = page.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships tomorrow.');
     await box.press('Enter');

@@ -35,7 +35,7 @@ export function answerError(error: unknown, c: HonoContext, logger: Logger): Res
     c.header('Retry-After', String(error.retryAfterSeconds));
     return c.json({ error: 'rate_limited', message: error.message }, 429);
   }
-  if (error instanceof ConflictError) return c.json({ error: 'conflict', message: error.message }, 409);
+  if (error instanceof ConflictError) return c.json({ error: 'conflict', message: error.message, ...(error.reason ? { reason: error.reason } : {}) }, 409);
   // A company-set address: refused by the installation, or not reached. Neither answer carries the
   // far side's status, body or the way the connection failed.
   if (error instanceof OutboundRefusedError) return c.json({ error: 'address_refused', message: error.message }, 400);

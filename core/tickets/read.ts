@@ -7,19 +7,24 @@ import { ticketView, type TicketView } from './model.js';
 
 /**
  * Which tickets a principal may see, in SQL: with `tickets.view`, the same reach as their
- * conversations (all; their groups' and their own; only their own), none without it.
+ * conversations (all; their groups' and their own; only their own), plus the tickets they
+ * follow — whoever makes a ticket follows it, so a ticket made from a conversation of another
+ * group stays open to its maker. None without `tickets.view`.
  */
 export function ticketVisibleTo(eb: ExpressionBuilder<Database, 'tickets'>, principal: Principal): Expression<SqlBool> {
   if (!can(principal, 'tickets.view')) return sql<SqlBool>`false`;
+  const followed = eb.exists(
+    eb.selectFrom('ticket_followers').select('ticket_followers.user_id').whereRef('ticket_followers.ticket_id', '=', 'tickets.id').where('ticket_followers.user_id', '=', principal.userId),
+  );
   switch (visibilityOf(principal)) {
     case 'all':
       return sql<SqlBool>`true`;
     case 'group':
       return principal.groupIds.length
-        ? eb.or([eb('tickets.assignee_id', '=', principal.userId), eb('tickets.group_id', 'in', [...principal.groupIds])])
-        : eb('tickets.assignee_id', '=', principal.userId);
+        ? eb.or([eb('tickets.assignee_id', '=', principal.userId), eb('tickets.group_id', 'in', [...principal.groupIds]), followed])
+        : eb.or([eb('tickets.assignee_id', '=', principal.userId), followed]);
     case 'own':
-      return eb('tickets.assignee_id', '=', principal.userId);
+      return eb.or([eb('tickets.assignee_id', '=', principal.userId), followed]);
     case 'none':
       return sql<SqlBool>`false`;
   }

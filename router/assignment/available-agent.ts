@@ -16,9 +16,9 @@ export async function requireAvailableAgent(
 ): Promise<{ id: string; load: number; capacity: number }> {
   const agent = await loadAgent(trx, tenantId, agentId, kind);
   if (!agent) throw new NotFoundError('agent');
-  if (agent.account_status !== 'active') throw new ConflictError('the agent account is not active');
-  if (!accepted.includes(agent.agent_status)) throw new ConflictError(`the agent is ${agent.agent_status}`);
-  if (kind === 'voice' && agent.phone_status === 'offline') throw new ConflictError('the agent has no phone on');
-  if (agent.load >= agent.capacity) throw new ConflictError(`the agent is at capacity for ${kind} (${agent.load}/${agent.capacity})`);
+  if (agent.account_status !== 'active') throw new ConflictError('the agent account is not active', 'agent_inactive');
+  if (!accepted.includes(agent.agent_status)) throw new ConflictError(`the agent is ${agent.agent_status}`, 'agent_unavailable');
+  if (kind === 'voice' && agent.phone_status === 'offline') throw new ConflictError('the agent has no phone on', 'no_phone');
+  if (agent.load >= agent.capacity) throw new ConflictError(`the agent is at capacity for ${kind} (${agent.load}/${agent.capacity})`, 'at_capacity');
   return agent;
 }

@@ -1,6 +1,7 @@
 import type { ConversationSnapshot } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
-import { ConflictError, ForbiddenError } from '../../core/errors.js';
+import { canSeeConversation, loadPrincipal, visibilityOf } from '../../core/auth/permissions.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { assignTo } from '../assignment/assign.js';
 import { requireAvailableAgent } from '../assignment/available-agent.js';
 import { loadGroup } from '../assignment/groups.js';
@@ -15,23 +16,20 @@ export interface ClaimInput {
 }
 
 /**
- * An agent takes a waiting conversation from a line they serve. The conversation's row lock makes
+ * An agent takes a waiting conversation they may see (by their role: all, their groups'). The conversation's row lock makes
  * two claims at once take turns: the first wins, the second finds it taken (ConflictError).
  */
 export async function claimConversation(deps: RouterDeps, input: ClaimInput): Promise<ConversationSnapshot> {
   return withConversation(deps, input.tenantId, input.conversationId, async (trx, conversation, events) => {
     if (conversation.status === 'assigned' || conversation.status === 'resolved' || conversation.assignee_id) {
-      throw new ConflictError(conversation.status === 'resolved' ? 'the conversation is resolved' : 'the conversation has been taken');
+      throw conversation.status === 'resolved' ? new ConflictError('the conversation is resolved', 'resolved') : new ConflictError('the conversation has been taken', 'taken');
     }
-    if (conversation.group_id) {
-      const member = await trx
-        .selectFrom('group_members')
-        .select('user_id')
-        .where('tenant_id', '=', input.tenantId)
-        .where('group_id', '=', conversation.group_id)
-        .where('user_id', '=', input.agentId)
-        .executeTakeFirst();
-      if (!member) throw new ForbiddenError('the agent is not in the conversation\'s group');
+    // Whoever may see the waiting conversation may take it: a supervisor who sees every
+    // conversation takes one outside their groups, an agent who sees by group only in theirs.
+    const principal = await loadPrincipal(trx, input.tenantId, input.agentId);
+    if (!principal) throw new NotFoundError('agent');
+    if (!canSeeConversation(principal, { groupId: conversation.group_id, assigneeId: conversation.assignee_id })) {
+      throw new ForbiddenError(visibilityOf(principal) === 'group' ? "the agent is not in the conversation's group" : 'the agent may not see the conversation');
     }
     const agent = await requireAvailableAgent(trx, input.tenantId, input.agentId, conversation.kind, ['online', 'busy']);
     const group = conversation.group_id ? await loadGroup(trx, input.tenantId, conversation.group_id) : undefined;

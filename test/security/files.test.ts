@@ -141,6 +141,8 @@ describe('stored files are never served as code, and only to those they belong t
     files.lyingPng = await acme.upload(conversationId, 'photo.png', HTML, 'image/png');
     files.note = await acme.upload(conversationId, 'internal.png', PNG, 'image/png');
     files.unsent = await acme.upload(conversationId, 'draft.png', PNG, 'image/png');
+    // The reply takes the waiting conversation for the admin, who must be online for that.
+    await acme.call('PUT', '/api/agent/status', { status: 'online' });
     const reply = await acme.call('POST', `/api/conversations/${conversationId}/messages`, {
       clientId: 'files-for-a',
       text: 'Here are your files',

@@ -15,7 +15,7 @@ async function addUser(db: Db, tenantId: string, input: { email: string; name: s
   return user.id;
 }
 
-async function addConversation(
+export async function addConversation(
   db: Db,
   tenantId: string,
   channelId: string,

@@ -21,6 +21,16 @@ describe('which events an agent may receive', () => {
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.transferred', payload: { conversation: conversation('support', 'me') } })).toBe(true);
   });
 
+  it('tells an agent once when a conversation leaves her view, so her list drops it without a reload', () => {
+    const away = { conversation: conversation('support', null), from: { assigneeId: 'me', groupId: 'sales' } };
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.transferred', payload: away })).toBe(true);
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.assigned', payload: { conversation: conversation('support', 'other'), previousAssigneeId: 'me' } })).toBe(true);
+    // What happens to it afterwards is no longer hers.
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'message.created', payload: { conversation: conversation('support', 'other') } })).toBe(false);
+    const elsewhere = { conversation: conversation('support', null), from: { assigneeId: null, groupId: 'billing' } };
+    expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.transferred', payload: elsewhere })).toBe(false);
+  });
+
   it("never sends another company's events, installation events or unknown shapes", () => {
     expect(mayReceive(sales, { tenantId: 'globex', kind: 'message.created', payload: { conversation: conversation('sales', null) } })).toBe(false);
     expect(mayReceive(sales, { tenantId: null, kind: 'agent.status', payload: {} })).toBe(false);

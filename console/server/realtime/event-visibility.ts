@@ -16,7 +16,7 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   if (!envelope.tenantId || envelope.tenantId !== principal.tenantId) return false;
   const conversation = envelope.payload.conversation as Partial<ConversationSnapshot> | undefined;
   if (conversation && typeof conversation === 'object') {
-    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null });
+    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null }) || sawBefore(principal, envelope.kind, envelope.payload, conversation);
   }
   // A customer is seen by whoever may see one of their conversations (the contacts' rule).
   if (envelope.kind === 'contact.updated') {
@@ -30,4 +30,19 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   // Personal reminders go to their agent only.
   if (PERSONAL.has(envelope.kind)) return envelope.payload.agentId === principal.userId;
   return COMPANY_WIDE.has(envelope.kind);
+}
+
+/**
+ * Whether a move (transfer, reassignment) took the conversation out of the principal's view:
+ * they still get that one event, so their lists drop it live instead of failing on the next click.
+ */
+function sawBefore(principal: Principal, kind: string, payload: Record<string, unknown>, conversation: Partial<ConversationSnapshot>): boolean {
+  if (kind === 'conversation.transferred') {
+    const from = payload.from as { assigneeId?: string | null; groupId?: string | null } | undefined;
+    return !!from && canSeeConversation(principal, { groupId: from.groupId ?? null, assigneeId: from.assigneeId ?? null });
+  }
+  if (kind === 'conversation.assigned') {
+    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: (payload.previousAssigneeId as string | null | undefined) ?? null });
+  }
+  return false;
 }

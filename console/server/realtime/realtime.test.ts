@@ -38,7 +38,9 @@ describe('real-time feed over WebSocket', () => {
 
     const salesConversation = acme.conversations.salesQueued.conversationId;
     const supportConversation = acme.conversations.supportAssigned.conversationId;
-    await acme.clients.admin.post(`/api/conversations/${salesConversation}/messages`, { clientId: 'rt-1', text: 'to sales' });
+    // A reply to the waiting one takes it for the admin, who must be online for that.
+    await acme.clients.admin.put('/api/agent/status', { status: 'online' });
+    expect((await acme.clients.admin.post(`/api/conversations/${salesConversation}/messages`, { clientId: 'rt-1', text: 'to sales' })).status).toBe(201);
     await acme.clients.admin.post(`/api/conversations/${supportConversation}/messages`, { clientId: 'rt-2', text: 'to support' });
     const conversationsOf = (feed: FeedClient) => feed.events('message.created').map((e) => e.payload.conversation.id);
 

@@ -70,6 +70,8 @@ describe('conversations: lists narrowed by role, one conversation, replies and n
   it('sends a reply once however often the client submits it, with its delivery in the outbox', async () => {
     const conversationId = acme.conversations.salesQueued.conversationId;
     const agent = acme.clients.salesAgent;
+    // Replying to a waiting conversation takes it, which needs the agent online.
+    expect((await agent.put('/api/agent/status', { status: 'online' })).status).toBe(200);
     const body = { clientId: 'client-1', text: 'Hello, how can I help?', parts: [{ type: 'image', url: 'https://cdn.acme.example/a.png', name: 'a.png' }] };
     const [first, second] = await Promise.all([agent.post(`/api/conversations/${conversationId}/messages`, body), agent.post(`/api/conversations/${conversationId}/messages`, body)]);
     expect([first.status, second.status].sort()).toEqual([200, 201]);

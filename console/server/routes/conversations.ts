@@ -5,8 +5,10 @@ import type { ContentPart } from '../../../core/domain/messages.js';
 import { conversationSnapshot, messageView } from '../../../core/domain/views.js';
 import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
+import { claimConversation } from '../../../router/actions.js';
 import { withTransaction, type Db } from '../../../core/db/database.js';
-import { NotFoundError, ValidationError } from '../../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import type { Context } from '../../../core/context.js';
 import { idParams, requireOwned } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
@@ -114,6 +116,16 @@ export async function visibleConversation(db: Db, principal: Principal, id: stri
   const row = await conversationsQuery(db, principal).where('conversations.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('conversation');
   return row;
+}
+
+/** Takes a waiting conversation for its replier; the same reply sent twice at once takes it once. */
+async function takeForReply(ctx: Context, tenantId: string, conversationId: string, agentId: string): Promise<void> {
+  try {
+    await claimConversation(ctx, { tenantId, conversationId, agentId });
+  } catch (error) {
+    const now = await ctx.database.db.selectFrom('conversations').select('assignee_id').where('tenant_id', '=', tenantId).where('id', '=', conversationId).executeTakeFirst();
+    if (!(error instanceof ConflictError && now?.assignee_id === agentId)) throw error;
+  }
 }
 
 const replyBody = z
@@ -225,6 +237,13 @@ export function conversationRoutes(): AnyRoute[] {
           ...(body.text ? [{ type: 'text' as const, text: body.text }] : []),
           ...toContentParts(body.parts ?? []),
         ]);
+        // A reply to a waiting conversation takes it first, through the router (capacity, the
+        // routing lock, the queue positions behind it); one the replier may not take is refused
+        // with the reason, before anything reaches the customer.
+        if (!body.private && !conversation.assignee_id && (conversation.status === 'queued' || conversation.status === 'open')) {
+          const sent = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation.id).where('client_id', '=', body.clientId).executeTakeFirst();
+          if (!sent) await takeForReply(ctx, tenant.id, conversation.id, auth.principal.userId);
+        }
         // The note and its mentions commit together: a mention is never lost, never doubled.
         const { message, duplicate } = await withTransaction(db, async (trx) => {
           const written = await queueReply(trx, {

@@ -77,7 +77,9 @@ export function ticketRoutes(): AnyRoute[] {
         if (body.callId && !(await findVisibleCall(db, auth.principal.tenantId, auth.principal, { callId: body.callId }))) {
           throw new ValidationError('unknown call', [{ field: 'callId', message: 'no such call' }]);
         }
-        const ticket = await db.transaction().execute((trx) => createTicket(trx, auth.principal.tenantId, { ...body, via: auth.via === 'token' ? 'api' : 'manual' }, { actor: actorOf(auth), now: new Date() }));
+        // Whoever makes a ticket in the console follows it: one made from another group's conversation stays theirs to open.
+        const followers = auth.via === 'token' ? body.followers : [...(body.followers ?? []), auth.principal.userId];
+        const ticket = await db.transaction().execute((trx) => createTicket(trx, auth.principal.tenantId, { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' }, { actor: actorOf(auth), now: new Date() }));
         ctx.relay.poke();
         return c.json(ticketView(ticket), 201);
       },

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     /** The request field at fault, for a validation error. */
     readonly field?: string,
+    /** Why a conflict happened, as a stable word (`at_capacity`, `taken`), when the server says. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -115,7 +117,7 @@ export function errorFrom(status: number, data: unknown): ApiError {
     const first = issues[0];
     const field = typeof first?.field === 'string' ? first.field : undefined;
     const detail = typeof first?.message === 'string' && field ? `${field}: ${first.message}` : message;
-    return new ApiError(status, code, detail, field);
+    return new ApiError(status, code, detail, field, typeof record.reason === 'string' ? record.reason : undefined);
   }
   return new ApiError(status, `http_${status}`, typeof data === 'string' && data ? data.slice(0, 200) : `HTTP ${status}`);
 }

@@ -1,4 +1,6 @@
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'wouter';
+import type { ConversationView, GroupView } from '../api/types.js';
 import { attachmentUrl } from '../api/conversations.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
@@ -8,6 +10,7 @@ import { describeError } from '../pages/describe-error.js';
 import { ChannelIcon } from './ChannelIcon.js';
 import { ConversationActions } from './ConversationActions.js';
 import { applySnapshot } from './store.js';
+import { canSee, type Viewer } from './tabs.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { SatisfactionBadge } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
@@ -22,6 +25,10 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const view = useConversation(id);
   const { sendTyping } = useFeed();
   const { conversation } = view;
+  const viewer = useMemo<Viewer>(
+    () => ({ userId: session.user.id, groupIds: session.user.groupIds, permissions: session.permissions }),
+    [session.user.id, session.user.groupIds, session.permissions],
+  );
 
   if (view.error && !conversation) {
     return (
@@ -33,6 +40,8 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
     );
   }
   if (!conversation) return <section className="conversation-pane" aria-busy="true" />;
+  // Transferred or reassigned out of this agent's view: say where it went rather than fail on the next click.
+  if (!canSee(viewer, conversation)) return <LeftView conversation={conversation} agentName={agentName} />;
   const contactName = conversation.contact.name || t('inbox.anonymous');
   return (
     <>
@@ -80,10 +89,32 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
                   }
                 : undefined
             }
+            hint={!conversation.assigneeId && (conversation.status === 'queued' || conversation.status === 'open') ? t('reply.takes') : undefined}
           />
         )}
       </section>
       {hasPermission(session, 'contacts.view') && <CustomerPanel contactId={conversation.contact.id} currentConversationId={conversation.id} />}
     </>
+  );
+}
+
+/** A conversation that left the agent's view while open: where it went, and the way back to the list. */
+function LeftView({ conversation, agentName }: { conversation: ConversationView; agentName: (id: string | null) => string }) {
+  const { t } = useI18n();
+  const { conversations } = useApi();
+  const [groups, setGroups] = useState<GroupView[]>();
+  useEffect(() => {
+    if (!conversation.assigneeId && conversation.groupId) conversations.groups().then((g) => setGroups(g.groups), () => setGroups([]));
+  }, [conversations, conversation.assigneeId, conversation.groupId]);
+  const byGroup = !conversation.assigneeId && conversation.groupId;
+  if (byGroup && groups === undefined) return <section className="conversation-pane" aria-busy="true" />;
+  const target = conversation.assigneeId ? agentName(conversation.assigneeId) : groups?.find((g) => g.id === conversation.groupId)?.name;
+  return (
+    <section className="conversation-pane left-pane">
+      <p role="status" className="notice">
+        {target ? t('conversation.left', { target }) : t('conversation.leftView')}
+      </p>
+      <Link href="/">{t('conversation.backToList')}</Link>
+    </section>
   );
 }

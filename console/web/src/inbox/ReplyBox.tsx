@@ -29,6 +29,7 @@ export function ReplyBox({
   cannedValues,
   loadCannedValues,
   disabled,
+  hint,
 }: {
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
   /** Stores a file for the reply; without it the box offers no attachments. */
@@ -40,6 +41,8 @@ export function ReplyBox({
   /** Further values read once when the agent first opens the canned list (the contact's e-mail and phone). */
   loadCannedValues?(): Promise<CannedValues>;
   disabled?: boolean;
+  /** A line above the box about what sending a reply will do (take a waiting conversation). */
+  hint?: string;
 }) {
   const { t } = useI18n();
   const { contacts } = useApi();
@@ -133,6 +136,7 @@ export function ReplyBox({
         send();
       }}
     >
+      {hint && !note && <p className="hint reply-hint">{hint}</p>}
       {showList && (
         <div className="canned-list" id={listId} role="listbox" aria-label={t('reply.canned')}>
           {matches.map((response, index) => (

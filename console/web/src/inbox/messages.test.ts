@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../api/domain.js';
-import { mergeMessages, newClientId, replyParts, updateStatus } from './messages.js';
+import { ApiError } from '../api/client.js';
+import { mergeMessages, newClientId, replyParts, replyRefusal, updateStatus } from './messages.js';
 
 const message = (id: string, text = id): MessageView => ({
   id,
@@ -42,5 +43,15 @@ describe('conversation messages', () => {
       { type: 'image', attachmentId: 'a', name: 'a.png', mimeType: 'image/png', size: 3 },
       { type: 'file', attachmentId: 'b', name: 'b.pdf', mimeType: 'application/pdf', size: 4 },
     ]);
+  });
+});
+
+describe('a reply refused because it would take the conversation', () => {
+  it("says why in the agent's words, and leaves other failures as they are", () => {
+    expect(replyRefusal(new ApiError(409, 'conflict', 'the agent is at capacity for chat (0/0)', undefined, 'at_capacity'))).toBe('reply.notTaken.capacity');
+    expect(replyRefusal(new ApiError(409, 'conflict', 'the agent is away', undefined, 'agent_unavailable'))).toBe('reply.notTaken.unavailable');
+    expect(replyRefusal(new ApiError(409, 'conflict', 'the conversation has been taken', undefined, 'taken'))).toBe('reply.notTaken.taken');
+    expect(replyRefusal(new ApiError(404, 'not_found', 'conversation not found'))).toBeUndefined();
+    expect(replyRefusal(new TypeError('offline'))).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import type { ContentPart, MessageView } from '../api/domain.js';
+import { ApiError } from '../api/client.js';
 import type { StoredAttachment } from '../api/types.js';
+import type { MessageKey } from '../i18n/en.js';
 
 /** A reply on its way: shown at once, kept with its client id so a retry cannot send it twice. */
 export interface PendingMessage {
@@ -44,4 +46,17 @@ export function replyParts(text: string, files: StoredAttachment[] = []): Conten
     parts.push({ type, attachmentId: file.id, name: file.name, mimeType: file.mimeType, size: file.size });
   }
   return parts;
+}
+
+const NOT_TAKEN: Record<string, MessageKey> = {
+  agent_unavailable: 'reply.notTaken.unavailable',
+  agent_inactive: 'reply.notTaken.unavailable',
+  at_capacity: 'reply.notTaken.capacity',
+  taken: 'reply.notTaken.taken',
+  resolved: 'reply.notTaken.resolved',
+};
+
+/** Why a reply to a waiting conversation was refused: sending would take it, and the agent cannot take it now. */
+export function replyRefusal(error: unknown): MessageKey | undefined {
+  return error instanceof ApiError && error.status === 409 && error.reason ? NOT_TAKEN[error.reason] : undefined;
 }

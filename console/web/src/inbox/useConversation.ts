@@ -4,13 +4,15 @@ import type { ConversationView, StoredAttachment } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { conversationOf } from '../realtime/events.js';
 import { useFeed, useFeedEvents } from '../realtime/feed.js';
-import { mergeMessages, newClientId, replyParts, updateStatus, type PendingMessage } from './messages.js';
+import { useI18n } from '../i18n/i18n.js';
+import { mergeMessages, newClientId, replyParts, replyRefusal, updateStatus, type PendingMessage } from './messages.js';
 import { applySnapshot } from './store.js';
 
 const typingTimeoutMs = 6000;
 
 /** One open conversation: its messages (older ones on demand), live additions, and sending replies. */
 export function useConversation(id: string) {
+  const { t } = useI18n();
   const { conversations: api } = useApi();
   const { generation } = useFeed();
   const [conversation, setConversation] = useState<ConversationView>();
@@ -77,11 +79,12 @@ export function useConversation(id: string) {
         setMessages((current) => mergeMessages(current, [answer.message]));
         setPending((current) => current.filter((p) => p.clientId !== message.clientId));
       } catch (caught) {
-        const text = caught instanceof Error ? caught.message : String(caught);
+        const refusal = replyRefusal(caught);
+        const text = refusal ? t(refusal) : caught instanceof Error ? caught.message : String(caught);
         setPending((current) => current.map((p) => (p.clientId === message.clientId ? { ...p, state: 'failed', error: text } : p)));
       }
     },
-    [api, id],
+    [api, id, t],
   );
 
   const send = useCallback(
