@@ -96,6 +96,8 @@ describe('knowing the customer', () => {
     row = await listed(contact.id);
     expect(row.lastMessage?.parts[0]?.type).toBe('image');
     expect(row.waitingSince).toBe(waitingSince);
+    // The reply takes the waiting conversation for the admin, who must be online for that.
+    expect((await acme.clients.admin.put('/api/agent/status', { status: 'online' })).status).toBe(200);
     expect((await acme.clients.admin.post(`/api/conversations/${row.id}/messages`, { clientId: 'reply-1', text: 'It ships today.' })).status).toBeLessThan(300);
     row = await listed(contact.id);
     expect(row.lastMessage).toMatchObject({ direction: 'out', parts: [{ type: 'text', text: 'It ships today.' }] });
