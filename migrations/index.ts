@@ -18,6 +18,7 @@ import { migration as search } from './0017_search.js';
 import { migration as reportTotals } from './0018_report_totals.js';
 import { migration as twoFactor } from './0019_two_factor.js';
 import { migration as outbound } from './0020_outbound.js';
+import { migration as channelHealth } from './0022_channel_health.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0018_report_totals': reportTotals,
   '0019_two_factor': twoFactor,
   '0020_outbound': outbound,
+  '0022_channel_health': channelHealth,
 };
