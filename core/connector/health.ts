@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../log/logger.js';
+import { event } from '../domain/events.js';
 import { recordEvents } from '../outbox/outbox.js';
 
 /** Which of a channel's paths failed or worked. */
@@ -97,7 +98,7 @@ export class ChannelHealthRecorder {
           channelId: channel.id,
           health: { status, source, error, errorAt: row.error_at?.toISOString() ?? null, updatedAt: row.updated_at.toISOString() } satisfies ChannelHealthView,
         };
-        await recordEvents(trx, [{ tenantId: channel.tenantId, kind: 'channel.health', payload }]);
+        await recordEvents(trx, [event(channel.tenantId, 'channel.health', payload)]);
         return true;
       });
       if (changed) this.poke?.();

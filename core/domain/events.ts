@@ -50,6 +50,11 @@ export interface EventPayloads {
   /** A callback plan came due: its agent is reminded (personal: only that agent receives it). */
   'callback.due': { agentId: string; plan: { id: string; contactId: string; phone: string; dueAt: string; note: string } };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
+  /** A channel started failing or works again (only those who manage channels receive it). */
+  'channel.health': {
+    channelId: string;
+    health: { status: 'ok' | 'error'; source: 'receive' | 'send' | 'webhook'; error: string | null; errorAt: string | null; updatedAt: string };
+  };
 }
 
 export type EventKind = keyof EventPayloads;
