@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: an e-m
   it('offers no test for a channel type that cannot log in anywhere', async () => {
     const form = admin.getByRole('form', { name: 'Add channel' });
     await form.getByLabel('Type').selectOption({ label: 'Web chat' });
-    await form.getByLabel('Name').fill('Website');
+    await form.getByLabel('Name', { exact: true }).fill('Website');
     await form.getByRole('button', { name: 'Add channel' }).click();
     const settings = admin.getByRole('region', { name: 'Settings of Website' });
     await settings.getByRole('form', { name: 'Channel settings' }).waitFor();

@@ -219,7 +219,8 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
           {error}
         </p>
       )}
-      {type?.connectionTest && <ConnectionTest key={typeName} run={testUnsaved} hint={t('channels.testUnsavedHint')} describe={describe} />}
+      {/* Its own key (not the fields'): a result for the last type does not stay under another. */}
+      {type?.connectionTest && <ConnectionTest key={`test-${typeName}`} run={testUnsaved} hint={t('channels.testUnsavedHint')} describe={describe} />}
       <button type="submit" disabled={busy || !type}>
         {t('channels.add')}
       </button>
