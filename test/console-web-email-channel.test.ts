@@ -40,17 +40,17 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: an e-m
     const form = admin.getByRole('form', { name: 'Add channel' });
     await form.getByLabel('Type').selectOption({ label: 'E-mail' });
     await form.getByLabel('Name', { exact: true }).fill('Support mailbox');
-    await form.getByLabel('From address').fill(MAILBOX);
-    await form.getByLabel('Imap host').fill('127.0.0.1');
-    await form.getByLabel('Imap port').fill(String(dovecot.port));
-    await form.getByLabel('Imap security').selectOption('none');
-    await form.getByLabel('Imap user').fill(MAILBOX);
-    await form.getByLabel('Imap password', { exact: true }).fill('a-wrong-password');
-    await form.getByLabel('Smtp host').fill('127.0.0.1');
-    await form.getByLabel('Smtp port').fill(String(smtp.port));
-    await form.getByLabel('Smtp security').selectOption('none');
-    await form.getByLabel('Smtp user').fill(MAILBOX);
-    await form.getByLabel('Smtp password', { exact: true }).fill(SMTP_PASSWORD);
+    await form.getByLabel('Support address').fill(MAILBOX);
+    await form.getByLabel('IMAP host').fill('127.0.0.1');
+    await form.getByLabel('IMAP port').fill(String(dovecot.port));
+    await form.getByLabel('IMAP security').selectOption('none');
+    await form.getByLabel('IMAP user').fill(MAILBOX);
+    await form.getByLabel('IMAP password', { exact: true }).fill('a-wrong-password');
+    await form.getByLabel('SMTP host').fill('127.0.0.1');
+    await form.getByLabel('SMTP port').fill(String(smtp.port));
+    await form.getByLabel('SMTP security').selectOption('none');
+    await form.getByLabel('SMTP user').fill(MAILBOX);
+    await form.getByLabel('SMTP password', { exact: true }).fill(SMTP_PASSWORD);
     await form.getByRole('button', { name: 'Add channel' }).click();
     await admin.getByRole('status').filter({ hasText: 'Support mailbox is added.' }).waitFor();
 
@@ -65,7 +65,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: an e-m
     await screenshot(admin, 'console-web-email-test-failed');
 
     // The right password, saved (the stored SMTP secret stays), and the test passes.
-    await settings.getByLabel('Imap password', { exact: true }).fill(IMAP_PASSWORD);
+    await settings.getByLabel('IMAP password', { exact: true }).fill(IMAP_PASSWORD);
     await settings.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'The settings of Support mailbox are saved.' }).waitFor();
     await test.getByRole('button', { name: 'Test connection' }).click();
@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: an e-m
   it('offers no test for a channel type that cannot log in anywhere', async () => {
     const form = admin.getByRole('form', { name: 'Add channel' });
     await form.getByLabel('Type').selectOption({ label: 'Web chat' });
-    await form.getByLabel('Name').fill('Website');
+    await form.getByLabel('Name', { exact: true }).fill('Website');
     await form.getByRole('button', { name: 'Add channel' }).click();
     const settings = admin.getByRole('region', { name: 'Settings of Website' });
     await settings.getByRole('form', { name: 'Channel settings' }).waitFor();

@@ -2,6 +2,7 @@ import { defineConnector } from '../../core/connector/define.js';
 import { emailConfig, emailEndpoints } from './config.js';
 import { checkConnection } from './imap.js';
 import { runMailbox } from './inbound.js';
+import { emailLabels } from './labels.js';
 import { normalizeEmail } from './normalize.js';
 import { sendEmail } from './send.js';
 
@@ -23,6 +24,7 @@ export default defineConnector({
     conversationKind: 'email',
   },
   config: emailConfig,
+  labels: emailLabels,
   endpoints: emailEndpoints,
   inbound: { kind: 'pull', run: runMailbox },
   normalize: normalizeEmail,

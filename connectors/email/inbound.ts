@@ -31,7 +31,9 @@ export async function runMailbox(ctx: PullContext<EmailConfig>): Promise<void> {
       pauseMs = 1000;
     } catch (error) {
       if (ctx.signal.aborted) break;
-      ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort), retryInMs: pauseMs }, 'mailbox connection failed');
+      const described = describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort);
+      ctx.health?.failed(described);
+      ctx.logger.warn({ channelId: ctx.channel.id, err: described, retryInMs: pauseMs }, 'mailbox connection failed');
       await sleep(pauseMs, ctx.signal);
       pauseMs = Math.min(pauseMs * 2, 60_000);
     }
@@ -50,6 +52,7 @@ async function session(ctx: PullContext<EmailConfig>): Promise<void> {
     await client.connect();
     await client.mailboxOpen(ctx.config.folder);
     const canIdle = client.capabilities.has('IDLE');
+    ctx.health?.ok();
     ctx.logger.info({ channelId: ctx.channel.id, folder: ctx.config.folder, idle: canIdle }, 'mailbox open');
     while (!ctx.signal.aborted && client.usable) {
       await drain(client, ctx);

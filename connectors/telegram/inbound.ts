@@ -40,12 +40,16 @@ const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal
 export async function runTelegram(ctx: PullContext<TelegramConfig>): Promise<void> {
   for (let failures = 0; !ctx.signal.aborted; ) {
     try {
-      await (ctx.config.mode === 'webhook' ? watchWebhook : poll)(ctx, () => (failures = 0));
+      await (ctx.config.mode === 'webhook' ? watchWebhook : poll)(ctx, () => {
+        failures = 0;
+        ctx.health?.ok();
+      });
     } catch (error) {
       if (ctx.signal.aborted) return;
       failures++;
       const hint = ctx.config.mode === 'webhook' ? ' (Telegram needs an https PUBLIC_URL; or switch the channel to polling)' : '';
       ctx.logger.warn({ err: (error as Error).message }, `Telegram ${ctx.config.mode} failed${hint}`);
+      ctx.health?.failed(`Telegram ${ctx.config.mode === 'webhook' ? 'webhook set-up' : 'polling'} failed: ${(error as Error).message}${hint}`);
       await sleep(Math.min(60_000, 500 * 2 ** failures), ctx.signal);
     }
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
+import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
 
 /** What the platform's connector machinery needs from the running process. */
@@ -20,6 +21,8 @@ export interface ConnectorDeps {
   registry: ConnectorRegistry;
   /** Every request to a company-set URL (provider base URLs, webhooks, media) goes through it. */
   outbound: OutboundClient;
+  /** Tells the outbox relay there is something to publish (a channel's health changed). */
+  pokeOutbox?: () => void;
 }
 
 export const secretsAssociatedData = (tenantId: string, channelId: string) => `${tenantId}:${channelId}`;
@@ -130,4 +133,16 @@ export function cachedChannelContexts(deps: ConnectorDeps, ttlMs: number): (chan
     value.then((found) => found ?? drop(), drop);
     return value;
   };
+}
+
+const recorders = new WeakMap<object, ChannelHealthRecorder>();
+
+/** The health recorder of this process for a database: one, so its memory of states is shared. */
+export function channelHealth(deps: Pick<ConnectorDeps, 'db' | 'logger' | 'pokeOutbox'>): ChannelHealthRecorder {
+  let recorder = recorders.get(deps.db);
+  if (!recorder) {
+    recorder = new ChannelHealthRecorder(deps.db, deps.logger, deps.pokeOutbox);
+    recorders.set(deps.db, recorder);
+  }
+  return recorder;
 }

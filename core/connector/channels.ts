@@ -7,9 +7,10 @@ import type { Channel } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { issueApiKey } from './api-keys.js';
 import { channelSettings, contextFor, forgetChannel, secretsAssociatedData, UUID_PATTERN, type ConnectorDeps } from './channel-context.js';
-import { secretFields, type AnyConnector, type ConnectionTest } from './define.js';
+import { secretFields, settingLabel, type AnyConnector, type ConnectionTest, type SettingLabel } from './define.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import { assertSecretsFollowEndpoints } from './endpoints.js';
+import { readChannelHealth, type ChannelHealthView } from './health.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
 
@@ -24,6 +25,8 @@ export interface ChannelView {
   /** Where the provider sends its webhooks (the connector's routes hang below it). */
   webhookUrl: string;
   publicKey: string | null;
+  /** What its mailbox loop, webhook set-up or sends last found; null when nothing ever failed. */
+  health: ChannelHealthView | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -111,15 +114,22 @@ export async function setChannelEnabled(deps: ChannelDeps, tenantId: string, cha
 export async function listChannels(deps: ChannelDeps, tenantId: string): Promise<ChannelView[]> {
   const rows = await deps.db.selectFrom('channels').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
   const address = await companyLinkAddress(deps.db, deps.config, tenantId);
+  const health = await readChannelHealth(deps.db, tenantId);
   return rows.flatMap((row) => {
     const connector = deps.registry.get(row.type);
-    return connector ? [channelView(deps, connector, row, address)] : [];
+    return connector ? [channelView(deps, connector, row, address, health.get(row.id))] : [];
   });
 }
 
 export async function getChannel(deps: ChannelDeps, tenantId: string, channelId: string): Promise<ChannelView> {
   const row = await findRow(deps.db, tenantId, channelId);
-  return channelView(deps, deps.registry.require(row.type), row, await companyLinkAddress(deps.db, deps.config, tenantId));
+  return channelView(
+    deps,
+    deps.registry.require(row.type),
+    row,
+    await companyLinkAddress(deps.db, deps.config, tenantId),
+    (await readChannelHealth(deps.db, tenantId, channelId)).get(channelId),
+  );
 }
 
 /**
@@ -146,16 +156,60 @@ function parseName(name: string): string {
   return parsed.data;
 }
 
+/** A settings problem as the console shows it: the setting's label, and whether it was left out. */
+export interface SettingIssue {
+  field: string;
+  message: string;
+  problem: 'required' | 'invalid';
+  label: SettingLabel | { en: string; zh?: undefined };
+}
+
 function parseSettings(connector: AnyConnector, settings: Record<string, unknown>): Record<string, unknown> {
   const parsed = connector.config.safeParse(settings);
   if (!parsed.success) {
     // Zod's messages never echo the value, so a bad secret is not repeated back.
-    throw new ValidationError(
-      'the channel settings are invalid',
-      parsed.error.issues.map((i) => ({ field: ['config', ...i.path].join('.'), message: i.message })),
-    );
+    const issues: SettingIssue[] = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      const given = settings[name];
+      const problem = given === undefined || given === null || given === '' ? 'required' : 'invalid';
+      const en = settingLabel(connector, name);
+      const declared = (connector.labels as Record<string, SettingLabel | undefined> | undefined)?.[name];
+      return {
+        field: ['config', ...i.path].join('.'),
+        message: problem === 'required' ? `${en} is required` : `${en} is invalid: ${i.message}`,
+        problem,
+        label: declared ?? { en },
+      };
+    });
+    throw new ValidationError(issues[0]?.message ?? 'the channel settings are invalid', issues);
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/**
+ * Runs the connector's connection test with settings not saved yet (secrets as typed in the
+ * form), so an admin can check a channel before adding it. Nothing is stored: the channel the
+ * connector sees exists only for this call.
+ */
+export async function testUnsavedConnection(deps: ConnectorDeps, tenantId: string, input: { type: string; config: Record<string, unknown> }): Promise<ConnectionTest> {
+  const connector = deps.registry.get(input.type);
+  if (!connector) throw new ValidationError('unknown channel type', [{ field: 'type', message: `no connector "${input.type}" is installed` }]);
+  if (!connector.testConnection) throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
+  const settings = parseSettings(connector, input.config);
+  const now = new Date();
+  const row: Channel = {
+    id: randomUUID(),
+    tenant_id: tenantId,
+    type: connector.type,
+    name: 'unsaved',
+    enabled: false,
+    config: settings,
+    secrets: null,
+    public_key: null,
+    created_at: now,
+    updated_at: now,
+  } as Channel;
+  return connector.testConnection(contextFor(deps, connector, row));
 }
 
 function splitSecrets(deps: ChannelDeps, connector: AnyConnector, tenantId: string, channelId: string, settings: Record<string, unknown>) {
@@ -169,7 +223,7 @@ function splitSecrets(deps: ChannelDeps, connector: AnyConnector, tenantId: stri
   };
 }
 
-function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel, address: string): ChannelView {
+function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel, address: string, health?: ChannelHealthView): ChannelView {
   const stored = row.secrets ? channelSettings(deps, row) : {};
   const secretNames = secretFields(connector);
   const config = Object.fromEntries(Object.entries(row.config).filter(([key]) => !secretNames.includes(key)));
@@ -182,6 +236,7 @@ function channelView(deps: ChannelDeps, connector: AnyConnector, row: Channel, a
     secrets: Object.fromEntries(secretNames.map((key) => [key, { set: stored[key] !== undefined && stored[key] !== '' }])),
     webhookUrl: `${address}/hooks/${row.id}`,
     publicKey: row.public_key,
+    health: health ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -127,6 +127,12 @@ export interface PullContext<C> extends ChannelContext<C> {
    * scanned, logged in, logged out, failing), whichever process runs the loop.
    */
   reportState(report: ChannelStateReport): Promise<void>;
+  /**
+   * Tells the channels list whether the loop works: `ok()` after a good login or read,
+   * `failed()` with an admin's sentence (never a secret or a stack) when it cannot. Cheap to call
+   * often: only changes are written.
+   */
+  health?: { ok(): void; failed(error: string): void };
 }
 
 export interface PullInbound<C> {
@@ -198,6 +204,14 @@ export interface ConnectorAppearance {
   name: { en: string; zh: string };
 }
 
+/** A setting's name, and a hint under it, in the console's languages. */
+export interface SettingLabel {
+  en: string;
+  zh: string;
+  hintEn?: string;
+  hintZh?: string;
+}
+
 export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
   type: string;
@@ -208,6 +222,11 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   capabilities: Capabilities;
   /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
   config: S;
+  /**
+   * Each setting's label and hint in English and Chinese, for the console's form and for errors
+   * that name the setting ("IMAP password is required"). A setting left out shows its name.
+   */
+  labels?: Readonly<Partial<Record<keyof z.infer<S> & string, SettingLabel>>>;
   /**
    * Which settings say where secrets are sent, and which secrets: `{ imapHost: ['imapPassword'] }`.
    * Changing one (a host, port, TLS mode, base URL, trusted CA) needs those secrets again in the
@@ -266,6 +285,9 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
       seen.add(key);
       if (typeof route.verify !== 'function') throw new TypeError(`connector ${definition.type}: route ${key} has no verify`);
     }
+  }
+  for (const field of Object.keys(definition.labels ?? {})) {
+    if (!(field in definition.config.shape)) throw new TypeError(`connector ${definition.type}: label "${field}" is not a setting`);
   }
   const secrets = new Set(secretFields(definition));
   for (const [field, carried] of Object.entries(definition.endpoints ?? {})) {
@@ -328,6 +350,7 @@ export function describeConnector(definition: AnyConnector) {
     inbound: definition.inbound?.kind ?? null,
     configSchema: configJsonSchema(definition),
     secretFields: secretFields(definition),
+    labels: definition.labels ?? {},
   };
 }
 
@@ -337,4 +360,12 @@ export function appearanceOf(definition: Pick<AnyConnector, 'type' | 'displayNam
     icon: definition.appearance ? iconDataUrl(definition.appearance.icon, definition.type) : null,
     names: definition.appearance?.name ?? { en: definition.displayName, zh: definition.displayName },
   };
+}
+
+/** A setting's label in English: the declared one, else its name in words (`imapHost` → "Imap host"). */
+export function settingLabel(definition: Pick<AnyConnector, 'labels'>, field: string): string {
+  const declared = (definition.labels as Record<string, SettingLabel | undefined> | undefined)?.[field]?.en;
+  if (declared) return declared;
+  const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,6 +1,6 @@
 import { outboundQueueName, type OutboundEnvelope } from '../domain/messages.js';
 import type { Consumer, Delivery } from '../bus/bus.js';
-import { loadChannelContext, type ConnectorDeps } from './channel-context.js';
+import { channelHealth, loadChannelContext, type ConnectorDeps } from './channel-context.js';
 import type { SendReceipt } from './define.js';
 import { ConnectorError } from './errors.js';
 import { noteRetry, updateMessageStatus } from './status.js';
@@ -71,6 +71,7 @@ export async function deliverOutbound(deps: ConnectorDeps, delivery: Delivery, o
   } catch (error) {
     const connectorError =
       error instanceof ConnectorError ? error : ConnectorError.permanent(`the connector failed: ${error instanceof Error ? error.message : String(error)}`);
+    await channelHealth(deps).failed(found.ctx.channel, 'send', connectorError.message);
     if (!connectorError.retryable) {
       deps.logger.warn({ messageId: message.id, channelId: envelope.channelId, err: connectorError.message }, 'outbound message failed');
       return fail(connectorError.message);
@@ -80,6 +81,7 @@ export async function deliverOutbound(deps: ConnectorDeps, delivery: Delivery, o
     else await noteRetry(deps.db, envelope.tenantId, message.id, connectorError.message);
     throw new RetryLater(connectorError);
   }
+  await channelHealth(deps).ok(found.ctx.channel, 'send');
   const { id, delivered } = typeof receipt === 'string' ? { id: receipt, delivered: false } : receipt;
   const moved = await updateMessageStatus(deps.db, {
     tenantId: envelope.tenantId,

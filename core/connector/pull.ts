@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import type { Database } from '../db/schema.js';
 import { acceptPayloads } from './accept.js';
 import { reportChannelState } from './channel-state.js';
-import { contextFor, onChannelChanged, type ConnectorDeps } from './channel-context.js';
+import { channelHealth, contextFor, onChannelChanged, type ConnectorDeps } from './channel-context.js';
+import { readable } from './health.js';
 import type { AnyConnector, PullContext, PullInbound } from './define.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 
@@ -66,7 +67,11 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
         const loop: Running = { abort, done: Promise.resolve(), version: row.updated_at.getTime() };
         running.set(row.id, loop);
         loop.done = runChannel(deps, connector, row, abort.signal, options.exclusive, holder, rescanMs)
-          .catch((error: unknown) => deps.logger.warn({ channelId: row.id, err: error instanceof Error ? error.message : String(error) }, 'pull loop stopped with an error'))
+          .catch((error: unknown) => {
+            const message = readable(error instanceof Error ? error.message : String(error));
+            deps.logger.warn({ channelId: row.id, err: message }, 'pull loop stopped with an error');
+            return channelHealth(deps).failed({ id: row.id, tenantId: row.tenant_id }, 'receive', message);
+          })
           .finally(() => running.delete(row.id));
       }
     } catch (error) {
@@ -138,6 +143,10 @@ async function runLoop(
     ...ctx,
     signal,
     reportState: (report) => reportChannelState(db, ctx.channel, report, holder),
+    health: {
+      ok: () => void channelHealth(deps).ok(ctx.channel, 'receive'),
+      failed: (error) => void channelHealth(deps).failed(ctx.channel, 'receive', error),
+    },
     accept: (payloads) => acceptPayloads(connector, ctx, payloads, 'clean'),
     cursor: {
       load: async () =>

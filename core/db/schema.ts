@@ -461,6 +461,17 @@ export interface ChannelStateTable {
   updated_at: Timestamp;
 }
 
+/** How a channel is doing as the platform sees it; see migrations/0022_channel_health.ts. */
+export interface ChannelHealthTable {
+  channel_id: string;
+  tenant_id: string;
+  status: 'ok' | 'error';
+  source: string;
+  error: string | null;
+  error_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
 export interface WidgetVisitorTable {
   id: Generated<string>;
   tenant_id: string;
@@ -703,6 +714,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   pull_cursors: PullCursorTable;
   channel_states: ChannelStateTable;
+  channel_health: ChannelHealthTable;
   wechat_access_tokens: WechatAccessTokenTable;
   wechat_reply_windows: WechatReplyWindowTable;
   wechat_welcomes: WechatWelcomeTable;

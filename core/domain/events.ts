@@ -55,6 +55,11 @@ export interface EventPayloads {
    * `holders` are who holds the customer's conversations: agents who may see one may receive it.
    */
   'contact.updated': { contact: ContactSummary; holders: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>[] };
+  /** A channel started failing or works again (only those who manage channels receive it). */
+  'channel.health': {
+    channelId: string;
+    health: { status: 'ok' | 'error'; source: 'receive' | 'send' | 'webhook'; error: string | null; errorAt: string | null; updatedAt: string };
+  };
 }
 
 export interface ContactSummary {

@@ -1,4 +1,4 @@
-import { canSeeConversation, type Principal } from '../../../core/auth/permissions.js';
+import { can, canSeeConversation, type Permission, type Principal } from '../../../core/auth/permissions.js';
 import type { ConversationSnapshot } from '../../../core/domain/events.js';
 import type { EventEnvelope } from '../../../core/outbox/outbox.js';
 
@@ -6,6 +6,8 @@ import type { EventEnvelope } from '../../../core/outbox/outbox.js';
 const COMPANY_WIDE = new Set(['agent.status', 'agent.presence']);
 /** Events for one agent (`payload.agentId`). */
 const PERSONAL = new Set(['callback.due', 'ticket.notify']);
+/** Events for those who hold a permission (a channel's health for those who manage channels). */
+const BY_PERMISSION: Record<string, Permission> = { 'channel.health': 'admin.channels' };
 
 /**
  * Whether an event may go to a signed-in user: only their own company's; an event about a
@@ -29,6 +31,8 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   }
   // Personal reminders go to their agent only.
   if (PERSONAL.has(envelope.kind)) return envelope.payload.agentId === principal.userId;
+  const needed = Object.hasOwn(BY_PERMISSION, envelope.kind) ? BY_PERMISSION[envelope.kind] : undefined;
+  if (needed) return can(principal, needed);
   return COMPANY_WIDE.has(envelope.kind);
 }
 

@@ -2,7 +2,7 @@ import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { readChannelState } from '../../../core/connector/channel-state.js';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
-import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, updateChannel } from '../../../core/connector/channels.js';
+import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, testUnsavedConnection, updateChannel } from '../../../core/connector/channels.js';
 import { appearanceOf, isSecretField } from '../../../core/connector/define.js';
 import { endpointSecrets } from '../../../core/connector/endpoints.js';
 import { idParams } from '../api/checks.js';
@@ -40,6 +40,8 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
               .map(([key]) => key),
             // Which settings carry which secrets: the form asks for those again when one changes.
             endpoints: endpointSecrets(connector),
+            // Each setting's label and hint in English and Chinese (a setting left out shows its name).
+            labels: connector.labels ?? {},
           })),
         });
       },
@@ -116,6 +118,16 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
         const qrSvg = state.state === 'waiting_for_scan' && state.qrCode ? renderSVG(state.qrCode, { border: 2 }) : undefined;
         return c.json({ ...state, ...(qrSvg ? { qrSvg } : {}) });
       },
+    }),
+    route({
+      method: 'post',
+      path: '/channels/test',
+      tag: 'channels',
+      summary: 'Log in to the provider with settings not saved yet (secrets as typed) and report what failed; stores nothing',
+      access: { permission: 'admin.channels' },
+      body: z.object({ type: z.string().min(1).max(40), config: settings.default({}) }),
+      example: { type: 'no-such-type', config: {} },
+      handler: async ({ c, tenant, body }) => c.json(await testUnsavedConnection(await connectorDeps(), tenant.id, body)),
     }),
     route({
       method: 'post',

@@ -1,11 +1,15 @@
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
+import { ApiError } from '../api/client.js';
 import type { ChannelTypeView, ChannelView, ConnectionTestView } from '../api/types.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
+import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { Params } from '../i18n/translate.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
 import { describeError, UserError } from '../pages/describe-error.js';
+import { useFeedEvents } from '../realtime/feed.js';
 import { ChannelState } from './ChannelState.js';
 import { CopyButton } from './CopyButton.js';
 import { SchemaFields } from './SchemaForm.js';
@@ -13,10 +17,29 @@ import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
 import { secretsToRepeat } from './secret-endpoints.js';
 import { useLoad } from './useLoad.js';
 
-/** The settings form of a channel type: its JSON Schema's fields, secrets marked as the server says. */
-function fieldsOf(type: ChannelTypeView | undefined): SchemaField[] {
+/**
+ * The settings form of a channel type: its JSON Schema's fields, secrets marked as the server
+ * says, labelled and explained in the console's language where the connector declares it.
+ */
+function fieldsOf(type: ChannelTypeView | undefined, language: 'en' | 'zh'): SchemaField[] {
   if (!type) return [];
-  return schemaFields(type.settings).map((field) => (type.secretFields.includes(field.name) ? { ...field, secret: true } : field));
+  return schemaFields(type.settings).map((field) => {
+    const marked = type.secretFields.includes(field.name) ? { ...field, secret: true } : field;
+    const label = type.labels?.[field.name];
+    if (!label) return marked;
+    const hint = language === 'zh' ? label.hintZh : label.hintEn;
+    return { ...marked, label: language === 'zh' ? label.zh : label.en, description: hint ?? marked.description };
+  });
+}
+
+/** A settings error names the setting by its label ("IMAP password is required"), not its key. */
+export function describeSettingsError(caught: unknown, fields: readonly SchemaField[], t: (key: MessageKey, params?: Params) => string): string {
+  if (caught instanceof ApiError && caught.code === 'invalid_request' && caught.field?.startsWith('config.')) {
+    const name = caught.field.slice('config.'.length).split('.')[0] ?? '';
+    const label = fields.find((field) => field.name === name)?.label ?? name;
+    return t(caught.problem === 'required' ? 'channels.fieldRequired' : 'channels.fieldInvalid', { label });
+  }
+  return describeError(caught, t);
 }
 
 /** The tag a site puts on its pages to show the web chat. */
@@ -32,7 +55,7 @@ export function embedSnippet(channel: Pick<ChannelView, 'webhookUrl' | 'publicKe
  * stays unless a new one is typed), copy the webhook URL and, for the web chat, the embed tag.
  */
 export function ChannelsPage({ api }: { api: AdminApi }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const types = useLoad(useCallback(() => api.channelTypes(), [api]));
   const channels = useLoad(useCallback(() => api.channels(), [api]));
   const [selected, setSelected] = useState<string>();
@@ -40,6 +63,13 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
   const [apiKey, setApiKey] = useState<{ name: string; key: string }>();
   const typeOf = useCallback((type: string) => types.data?.types.find((candidate) => candidate.type === type), [types.data]);
   const current = channels.data?.channels.find((channel) => channel.id === selected);
+  const update = channels.update;
+  useFeedEvents((event) => {
+    if (event.kind !== 'channel.health') return;
+    const { channelId, health } = event.payload;
+    update((data) => ({ channels: data.channels.map((c) => (c.id === channelId ? { ...c, health } : c)) }));
+  });
+  const time = (iso: string) => new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB');
 
   const toggle = async (channel: ChannelView) => {
     setNotice(undefined);
@@ -87,7 +117,18 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
                   <ChannelIcon type={channel.type} name={channel.name} /> {channel.name}
                 </td>
                 <td>{typeOf(channel.type)?.displayName ?? channel.type}</td>
-                <td>{channel.enabled ? t('channels.enabled') : t('channels.disabled')}</td>
+                <td>
+                  {!channel.enabled ? (
+                    t('channels.disabled')
+                  ) : channel.health?.status === 'error' ? (
+                    <span className="channel-health error">
+                      <strong>{t('channels.error')}</strong>{' '}
+                      <small>{t('channels.healthError', { error: channel.health.error ?? '', time: time(channel.health.errorAt ?? channel.health.updatedAt) })}</small>
+                    </span>
+                  ) : (
+                    t('channels.enabled')
+                  )}
+                </td>
                 <td>
                   <div className="row-actions">
                     <button type="button" className="link" onClick={() => setSelected(channel.id === selected ? undefined : channel.id)} aria-expanded={channel.id === selected}>
@@ -133,11 +174,18 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
 }
 
 function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTypeView[]; onCreated(channel: ChannelView, apiKey?: string): void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [typeName, setTypeName] = useState(types[0]?.type ?? '');
   const type = types.find((candidate) => candidate.type === typeName);
-  const fields = useMemo(() => fieldsOf(type), [type]);
-  const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
+  const fields = useMemo(() => fieldsOf(type, language), [type, language]);
+  const describe = useCallback((caught: unknown) => describeSettingsError(caught, fields, t), [fields, t]);
+  const formRef = useRef<HTMLFormElement>(null);
+  // The settings as typed, not saved: the form's own checks first, so a missing host reads as usual.
+  const testUnsaved = useCallback(async () => {
+    const form = formRef.current;
+    if (!form) throw new UserError(t('channels.testFailed'));
+    return api.testUnsavedChannel({ type: typeName, config: formSettings(fields, new FormData(form)) });
+  }, [api, typeName, fields, t]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
@@ -150,7 +198,7 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
     { resetOnSuccess: true },
   );
   return (
-    <form className="admin-form section" onSubmit={(event) => void onSubmit(event)} aria-label={t('channels.add')}>
+    <form ref={formRef} className="admin-form section" onSubmit={(event) => void onSubmit(event)} aria-label={t('channels.add')}>
       <h2>{t('channels.add')}</h2>
       <div className="field">
         <label htmlFor="channel-type">{t('channels.type')}</label>
@@ -171,6 +219,8 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
           {error}
         </p>
       )}
+      {/* Its own key (not the fields'): a result for the last type does not stay under another. */}
+      {type?.connectionTest && <ConnectionTest key={`test-${typeName}`} run={testUnsaved} hint={t('channels.testUnsavedHint')} describe={describe} />}
       <button type="submit" disabled={busy || !type}>
         {t('channels.add')}
       </button>
@@ -179,9 +229,10 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
 }
 
 function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; channel: ChannelView; type: ChannelTypeView | undefined; onSaved(channel: ChannelView): void }) {
-  const { t } = useI18n();
-  const fields = useMemo(() => fieldsOf(type), [type]);
-  const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
+  const { t, language } = useI18n();
+  const fields = useMemo(() => fieldsOf(type, language), [type, language]);
+  const describe = useCallback((caught: unknown) => describeSettingsError(caught, fields, t), [fields, t]);
+  const testSaved = useCallback(() => api.testChannel(channel.id), [api, channel.id]);
   const secretsSet = useMemo(() => Object.fromEntries(Object.entries(channel.secrets).map(([key, value]) => [key, value.set])), [channel.secrets]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
@@ -231,17 +282,18 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
           {t('form.save')}
         </button>
       </form>
-      {type?.connectionTest && <ConnectionTest api={api} channelId={channel.id} />}
+      {type?.connectionTest && <ConnectionTest run={testSaved} hint={t('channels.testHint')} describe={describe} />}
     </section>
   );
 }
 
 /**
- * "Test connection": the server logs in to the provider with the channel's saved settings (a
- * stored secret included) and reports each check in the provider's terms — a refused password, a
- * TLS mismatch, a host that does not resolve. The details are shown as text.
+ * "Test connection": the server logs in to the provider — with the channel's saved settings (a
+ * stored secret included), or with the add form's settings before they are saved — and reports
+ * each check in the provider's terms: a refused password, a TLS mismatch, a host that does not
+ * resolve. The details are shown as text.
  */
-function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }) {
+function ConnectionTest({ run: test, hint, describe }: { run(): Promise<ConnectionTestView>; hint: string; describe(caught: unknown): string }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ConnectionTestView>();
@@ -251,9 +303,9 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
     setError(undefined);
     setResult(undefined);
     try {
-      setResult(await api.testChannel(channelId));
+      setResult(await test());
     } catch (caught) {
-      setError(describeError(caught, t));
+      setError(describe(caught));
     } finally {
       setBusy(false);
     }
@@ -263,7 +315,7 @@ function ConnectionTest({ api, channelId }: { api: AdminApi; channelId: string }
       <button type="button" onClick={() => void run()} disabled={busy}>
         {busy ? t('channels.testing') : t('channels.test')}
       </button>{' '}
-      <small className="hint">{t('channels.testHint')}</small>
+      <small className="hint">{hint}</small>
       {error && (
         <p role="alert" className="error">
           {error}

@@ -56,6 +56,8 @@ export function adminApi(client: ApiClient) {
     updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
     setChannelEnabled: (id: string, enabled: boolean) => client.post<ChannelView>(`/channels/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
     testChannel: (id: string) => client.post<ConnectionTestView>(`/channels/${encodeURIComponent(id)}/test`),
+    /** Tests settings not saved yet; nothing is stored. */
+    testUnsavedChannel: (body: { type: string; config: Record<string, unknown> }) => client.post<ConnectionTestView>('/channels/test', body),
     channelState: (id: string) => client.get<ChannelStateView | { state: null }>(`/channels/${encodeURIComponent(id)}/state`),
     calendars: () => client.get<{ calendars: CalendarView[] }>('/business-hours'),
     createCalendar: (body: Omit<CalendarView, 'id' | 'holidays'>) => client.post<CalendarView>('/business-hours', body),

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly field?: string,
     /** Why a conflict happened, as a stable word (`at_capacity`, `taken`), when the server says. */
     readonly reason?: string,
+    /** Whether that field was left out (`required`) or holds a value that is not accepted. */
+    readonly problem?: 'required' | 'invalid',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -113,11 +115,12 @@ export function errorFrom(status: number, data: unknown): ApiError {
     const record = data as Record<string, unknown>;
     const code = typeof record.error === 'string' ? record.error : `http_${status}`;
     const message = typeof record.message === 'string' ? record.message : code;
-    const issues = Array.isArray(record.issues) ? (record.issues as { field?: unknown; message?: unknown }[]) : [];
+    const issues = Array.isArray(record.issues) ? (record.issues as { field?: unknown; message?: unknown; problem?: unknown }[]) : [];
     const first = issues[0];
     const field = typeof first?.field === 'string' ? first.field : undefined;
     const detail = typeof first?.message === 'string' && field ? `${field}: ${first.message}` : message;
-    return new ApiError(status, code, detail, field, typeof record.reason === 'string' ? record.reason : undefined);
+    const problem = first?.problem === 'required' || first?.problem === 'invalid' ? first.problem : undefined;
+    return new ApiError(status, code, detail, field, typeof record.reason === 'string' ? record.reason : undefined, problem);
   }
   return new ApiError(status, `http_${status}`, typeof data === 'string' && data ? data.slice(0, 200) : `HTTP ${status}`);
 }

@@ -219,6 +219,24 @@ export interface ChannelTypeView {
   secretFields: string[];
   /** Setting → the secrets sent to where it points; changing it needs those secrets again. */
   endpoints: Record<string, string[]>;
+  /** Each setting's label and hint in English and Chinese, as the connector declares them. */
+  labels?: Record<string, SettingLabel>;
+}
+
+export interface SettingLabel {
+  en: string;
+  zh: string;
+  hintEn?: string;
+  hintZh?: string;
+}
+
+/** What a channel's mailbox loop, webhook set-up or sends last found. */
+export interface ChannelHealthView {
+  status: 'ok' | 'error';
+  source: 'receive' | 'send' | 'webhook';
+  error: string | null;
+  errorAt: string | null;
+  updatedAt: string;
 }
 
 /** What a channel's connection test found: one line per thing checked (the provider's words). */
@@ -237,6 +255,8 @@ export interface ChannelView {
   secrets: Record<string, { set: boolean }>;
   webhookUrl: string;
   publicKey: string | null;
+  /** null while nothing ever failed. */
+  health?: ChannelHealthView | null;
   createdAt: string;
   updatedAt: string;
 }

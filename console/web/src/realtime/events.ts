@@ -20,6 +20,7 @@ const known: Record<EventKind, true> = {
   'callback.due': true,
   'call.ended': true,
   'csat.answered': true,
+  'channel.health': true,
   typing: true,
   'contact.updated': true,
 };
