@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { fileAnswer } from '../../../core/attachments/serve.js';
 import { can } from '../../../core/auth/permissions.js';
+import { isGeneratedName } from '../../../core/domain/contact-name.js';
 import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
 import type { Db } from '../../../core/db/database.js';
@@ -352,7 +353,8 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
           number,
           contact: contact ?? null,
           tickets: tickets.map((k) => ({ id: k.id, number: Number(k.number), subject: k.subject, status: k.status, createdAt: iso(k.created_at) })),
-          offerCreateContact: !contact || (!contact.name && !contact.email),
+          // A caller known only by the number (a made-up visitor name) is still a stranger to save.
+          offerCreateContact: !contact || (isGeneratedName(contact.name) && !contact.email),
           conversations: history.map((h) => ({ id: h.id, kind: h.kind, status: h.status, subject: h.subject, channel: { type: h.channel_type, name: h.channel_name }, createdAt: iso(h.created_at) })),
           earlierCalls: calls.map((k) => ({ id: k.id, direction: k.direction, startedAt: iso(k.started_at), disposition: k.disposition, talkSeconds: k.talk_seconds, agentId: k.agent_id })),
         });
