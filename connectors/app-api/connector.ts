@@ -4,6 +4,7 @@ import { appApiRoutes } from './inbound.js';
 import { normalizeAppMessage } from './normalize.js';
 import { conversationEvents } from './events.js';
 import { deliverToWebhook } from './send.js';
+import { appApiLabels } from './labels.js';
 
 /**
  * The app API: a company's own app (or any system) talks to its customers through Switchboard.
@@ -34,6 +35,7 @@ export default defineConnector({
     send: ['text', 'image', 'file', 'audio', 'video', 'link', 'event'],
   },
   config: appApiConfig,
+  labels: appApiLabels,
   // The webhook secrets only sign what goes to webhookUrl; they are never sent.
   endpoints: {},
   apiKeys: true,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { runTelegram, telegramRoutes } from './inbound.js';
 import { normalizeUpdate } from './normalize.js';
 import { sendToTelegram } from './send.js';
+import { telegramLabels } from './labels.js';
 
 /** A Telegram bot: customers write to it, agents answer as it (Bot API). */
 export const telegramConfig = z.object({
@@ -29,6 +30,7 @@ export default defineConnector({
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],
   },
   config: telegramConfig,
+  labels: telegramLabels,
   endpoints: { apiBaseUrl: ['botToken'] },
   inbound: { kind: 'http', routes: telegramRoutes, run: runTelegram },
   normalize: normalizeUpdate,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { normalizeWidgetMessage } from './normalize.js';
 import { pushToVisitor } from './send.js';
 import { createWidgetApp } from './widget-app.js';
+import { webLabels } from './labels.js';
 
 const preChatField = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
@@ -42,6 +43,7 @@ export default defineConnector({
     readReceipts: true,
   },
   config: webConfig,
+  labels: webLabels,
   publicKey: true,
   normalize: normalizeWidgetMessage,
   send: pushToVisitor,

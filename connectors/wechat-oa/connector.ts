@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { wechatRoutes } from './inbound.js';
 import { normalizeWechatMessage } from './normalize.js';
 import { sendToFollower } from './send.js';
+import { wechatOaLabels } from './labels.js';
 
 /**
  * A WeChat Official Account (公众号): followers' messages and menu events arrive on the
@@ -45,6 +46,7 @@ export default defineConnector({
     send: ['text', 'image', 'link'],
   },
   endpoints: { apiBaseUrl: ['appSecret'] },
+  labels: wechatOaLabels,
   config: wechatOaConfig.refine((c) => c.mode === 'plaintext' || c.encodingAesKey !== undefined, {
     message: 'the compatible and safe modes need the EncodingAESKey',
     path: ['encodingAesKey'],

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { runBot } from './bot.js';
 import { normalizeBotMessage } from './normalize.js';
 import { sendThroughBot } from './send.js';
+import { wechatyLabels } from './labels.js';
 
 /** An npm puppet package: `wechaty-puppet-…` or a scoped `@scope/wechaty-puppet-…`. */
 const PUPPET_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?wechaty-puppet-[a-z0-9][a-z0-9._-]*$/;
@@ -38,6 +39,7 @@ export default defineConnector({
     send: ['text', 'image', 'file'],
   },
   config: wechatyConfig,
+  labels: wechatyLabels,
   endpoints: { puppet: ['puppetToken'], puppetEndpoint: ['puppetToken'] },
   inbound: { kind: 'pull', run: runBot },
   normalize: normalizeBotMessage,

@@ -4,6 +4,7 @@ import { serviceStateEvents } from './events.js';
 import { wecomKfRoutes } from './inbound.js';
 import { normalizeKfMessage } from './normalize.js';
 import { sendKfMessage } from './send.js';
+import { wecomKfLabels } from './labels.js';
 
 /**
  * WeCom customer service (企业微信·微信客服): WeChat users write to a customer-service account
@@ -38,6 +39,7 @@ export default defineConnector({
     send: ['text', 'image', 'file'],
   },
   config: wecomKfConfig,
+  labels: wecomKfLabels,
   endpoints: { apiBaseUrl: ['secret'] },
   inbound: { kind: 'http', routes: wecomKfRoutes },
   normalize: normalizeKfMessage,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { weiboRoutes } from './inbound.js';
 import { normalizeWeiboPush } from './normalize.js';
 import { replyToFan } from './send.js';
+import { weiboLabels } from './labels.js';
 
 /**
  * Weibo's fans service (粉丝服务平台): a verified account's private messages and events are pushed
@@ -47,6 +48,7 @@ export default defineConnector({
     send: ['text', 'link', 'location'],
   },
   config: weiboConfig,
+  labels: weiboLabels,
   endpoints: { apiBaseUrl: ['accessToken'], uploadBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: weiboRoutes },
   normalize: normalizeWeiboPush,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { whatsappRoutes } from './inbound.js';
 import { normalizeWhatsApp } from './normalize.js';
 import { sendToWhatsApp } from './send.js';
+import { whatsappLabels } from './labels.js';
 
 /** A WhatsApp Business number on Meta's Cloud API. */
 export const whatsappConfig = z.object({
@@ -32,6 +33,7 @@ export default defineConnector({
     readReceipts: true,
   },
   config: whatsappConfig,
+  labels: whatsappLabels,
   endpoints: { apiBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: whatsappRoutes },
   normalize: normalizeWhatsApp,

@@ -4,6 +4,7 @@ import { pollDirectMessages } from './poll.js';
 import { normalizeXPayload } from './normalize.js';
 import { sendDirectMessage } from './send.js';
 import { xWebhookRoutes } from './webhook.js';
+import { xLabels } from './labels.js';
 
 /**
  * X direct messages. Every account can be polled (the DM events endpoint of the X API v2, on
@@ -51,6 +52,7 @@ export default defineConnector({
     send: ['text', 'image'],
   },
   config: xConfig,
+  labels: xLabels,
   // Requests are signed, not only sent, with all three; a new trusted CA could read them on the way.
   endpoints: Object.fromEntries(['apiBaseUrl', 'mediaBaseUrl', 'caCertificate'].map((f) => [f, ['consumerSecret', 'accessToken', 'accessTokenSecret']])),
   inbound: { kind: 'http', routes: xWebhookRoutes, run: pollDirectMessages },

@@ -7,6 +7,7 @@ import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
 import { performOnAsterisk } from './control.js';
 import { ariClientFor, runAsteriskLoop } from './events-loop.js';
+import { asteriskLabels } from './labels.js';
 
 export const asteriskConfig = z.object({
   ariUrl: z.url({ protocol: /^https?$/ }).describe("ARI's base address, e.g. http://pbx:8088/ari"),
@@ -31,6 +32,7 @@ export default defineConnector({
   description: 'Calls entering an Asterisk Stasis application: phone menu, queues, ringing agents, recordings.',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: asteriskConfig,
+  labels: asteriskLabels,
   endpoints: { ariUrl: ['ariPassword'] },
   inbound: { kind: 'pull', run: runAsteriskLoop },
   normalize: normalizeCallSignal,

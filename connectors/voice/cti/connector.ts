@@ -5,6 +5,7 @@ import { ConnectorError } from '../../../core/connector/errors.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
 import { normalizeCallSignal } from '../calls/signals.js';
 import { reportedAnswer, reportedHangup, reportedNewCall } from './report.js';
+import { ctiLabels } from './labels.js';
 
 export const ctiConfig = z.object({
   token: secret(z.string().min(16).describe('The PBX sends it as ?token= or the X-CTI-Token header')),
@@ -75,6 +76,7 @@ export default defineConnector({
   description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: ctiConfig,
+  labels: ctiLabels,
   // The token only checks what the PBX sends here.
   endpoints: {},
   inbound: { kind: 'http', routes: [ctiRoute] },
