@@ -86,7 +86,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await thread.getByText('We will send a replacement.').waitFor();
     await expect(thread.getByText('Check the warranty first.').textContent()).resolves.toBe('Check the warranty first.');
     const history = page.getByRole('region', { name: 'History' });
-    await history.getByText('status: open → pending').waitFor();
+    await history.getByText('Ada Admin changed the status from Open to Pending').waitFor();
     const sent = await db().selectFrom('messages').select('content').where('conversation_id', '=', conversationId).where('direction', '=', 'out').execute();
     expect(sent.map((m) => (m.content as { text: string }[])[0]!.text)).toEqual(['We will send a replacement.']);
     expect(pageProblems(page)).toEqual([]);
@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     const fields = page.getByRole('form', { name: 'Ticket fields' });
     await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
     await fields.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').filter({ hasText: 'fields' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Order number: required' }).waitFor();
     await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
     await fields.getByLabel('Order number').fill('A-1001');
     await fields.getByRole('button', { name: 'Save' }).click();
@@ -149,7 +149,16 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
 
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { name: '工单 #1: Blender broken after a week' }).waitFor();
-    await page.getByRole('region', { name: '变更记录' }).waitFor();
+    // The history in words, in Chinese, filtered by the kind of change and by who made it.
+    const history = page.getByRole('region', { name: '变更记录' });
+    await history.getByText('Ada Admin 将状态从「处理中」改为「等待客户」').waitFor();
+    await history.getByLabel('变更类型').selectOption({ label: '自定义字段' });
+    await history.getByLabel('操作人').selectOption({ label: 'Ada Admin' });
+    await expect(history.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/Ada Admin 将「Order number」从「无」改为「A-1001」$/)]);
+    await history.getByLabel('变更类型').selectOption({ label: '全部变更' });
+    expect(await history.textContent()).not.toMatch(/assignee_id|order_no|[{}]/);
+    await history.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-web-ticket-history-zh');
     await page.getByRole('link', { name: '返回工单列表' }).click();
     await page.getByRole('table', { name: '工单' }).getByText('已解决').first().waitFor();
     // The customer's words are text, never markup.

@@ -35,7 +35,8 @@ export default function TicketPage() {
       if (done) setNotice(done);
       load.reload();
     } catch (caught) {
-      setError(describeError(caught, t));
+      // A custom field the server refused is named by the company's label for it.
+      setError(describeError(caught, t, (field) => (field.startsWith('fields.') ? load.data?.historyNames?.[`ticket_field:${field.slice('fields.'.length)}`] : undefined)));
     }
   };
 
@@ -157,7 +158,7 @@ export default function TicketPage() {
           <button type="submit">{t('ticket.send')}</button>
         </form>
       )}
-      <TicketHistory ticket={ticket as TicketDetail} agentName={agentName} />
+      <TicketHistory ticket={ticket as TicketDetail} statusName={statusName} />
       {canEdit && !closed && (
         <form
           className="admin-form"
