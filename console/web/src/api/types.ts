@@ -80,7 +80,7 @@ export interface ConversationView {
   createdAt: string;
   lastMessageAt: string | null;
   /** The last message anyone but a note wrote, its parts cut down for the list line. */
-  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string } | null;
+  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string; about?: 'survey' } | null;
   /** Since when the customer waits for an answer (their first message after the last reply). */
   waitingSince?: string | null;
 }

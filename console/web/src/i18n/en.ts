@@ -818,7 +818,6 @@ export const en = {
   'reports.col.csatResponses': 'Survey answers',
   'reports.col.csatAverage': 'Average rating',
   'reports.col.csatPercent': 'Satisfied',
-  'conversation.satisfaction': 'Customer rating: {rating}/5',
   'nav.phone': 'Phone',
   'customer.call': 'Call',
   'phone.addKey': 'Add a key',
@@ -1132,6 +1131,9 @@ export const en = {
   'history.kind.details': "Subject, type and due date",
   'history.kind.followers': "Followers",
   'history.kind.merge': "Merges",
+  'survey.sent': "Survey sent to the customer",
+  'survey.rated': "The customer rated {rating} of 5",
+  'survey.ratedWithComment': "The customer rated {rating} of 5: “{comment}”",
 } as const;
 
 export type MessageKey = keyof typeof en;

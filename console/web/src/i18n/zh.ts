@@ -820,7 +820,6 @@ export const zh: Record<MessageKey, string> = {
   'reports.col.csatResponses': '评价数',
   'reports.col.csatAverage': '平均评分',
   'reports.col.csatPercent': '满意率',
-  'conversation.satisfaction': '客户评分:{rating}/5',
   'nav.phone': '电话',
   'customer.call': '拨打',
   'phone.addKey': '添加按键',
@@ -1134,4 +1133,7 @@ export const zh: Record<MessageKey, string> = {
   'history.kind.details': "标题、类型与截止时间",
   'history.kind.followers': "关注人",
   'history.kind.merge': "合并",
+  'survey.sent': "已向客户发送满意度评价",
+  'survey.rated': "客户评分 {rating} 分（满分 5 分）",
+  'survey.ratedWithComment': "客户评分 {rating} 分（满分 5 分）：“{comment}”",
 };

@@ -12,7 +12,7 @@ import { ConversationActions } from './ConversationActions.js';
 import { applySnapshot } from './store.js';
 import { canSee, type Viewer } from './tabs.js';
 import { CustomerPanel } from './CustomerPanel.js';
-import { SatisfactionBadge } from './SatisfactionBadge.js';
+import { SatisfactionBadge, useSatisfaction } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
 import { useConversation } from './useConversation.js';
@@ -25,6 +25,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const view = useConversation(id);
   const { sendTyping } = useFeed();
   const { conversation } = view;
+  const satisfaction = useSatisfaction(id);
   const viewer = useMemo<Viewer>(
     () => ({ userId: session.user.id, groupIds: session.user.groupIds, permissions: session.permissions }),
     [session.user.id, session.user.groupIds, session.permissions],
@@ -55,7 +56,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           <h2>{contactName}</h2>
           <span className={`status-badge ${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
         </header>
-        <SatisfactionBadge conversationId={conversation.id} />
+        <SatisfactionBadge answer={satisfaction} />
         <ConversationActions
           conversation={conversation}
           agentName={agentName}
@@ -66,6 +67,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           pending={view.pending}
           contactName={contactName}
           agentName={agentName}
+          satisfaction={satisfaction}
           attachmentUrl={attachmentUrl(client)}
           onRetry={view.retry}
           onLoadOlder={view.olderBefore ? () => void view.loadOlder() : undefined}
