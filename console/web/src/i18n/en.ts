@@ -1134,6 +1134,11 @@ export const en = {
   'survey.sent': "Survey sent to the customer",
   'survey.rated': "The customer rated {rating} of 5",
   'survey.ratedWithComment': "The customer rated {rating} of 5: “{comment}”",
+  'signInSettings.statusOnSignIn': "Agents' status after signing in",
+  'signInSettings.status.keep': "Keep the last status",
+  'signInSettings.status.online': "Start online",
+  'signInSettings.status.away': "Start away",
+  'signInSettings.statusHint': "“Keep the last status”: an agent who was online when the console closed is online again on the next sign-in; one who chose away or offline stays so.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1136,4 +1136,9 @@ export const zh: Record<MessageKey, string> = {
   'survey.sent': "已向客户发送满意度评价",
   'survey.rated': "客户评分 {rating} 分（满分 5 分）",
   'survey.ratedWithComment': "客户评分 {rating} 分（满分 5 分）：“{comment}”",
+  'signInSettings.statusOnSignIn': "坐席登录后的状态",
+  'signInSettings.status.keep': "保持上次的状态",
+  'signInSettings.status.online': "登录即在线",
+  'signInSettings.status.away': "登录后为离开",
+  'signInSettings.statusHint': "“保持上次的状态”：关闭工作台时在线的坐席，下次登录后仍然在线；自己选择了离开或离线的坐席保持原状态。",
 };
