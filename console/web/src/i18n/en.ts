@@ -1139,6 +1139,7 @@ export const en = {
   'signInSettings.status.online': "Start online",
   'signInSettings.status.away': "Start away",
   'signInSettings.statusHint': "“Keep the last status”: an agent who was online when the console closed is online again on the next sign-in; one who chose away or offline stays so.",
+  'contact.visitor': "Visitor {number}",
 } as const;
 
 export type MessageKey = keyof typeof en;

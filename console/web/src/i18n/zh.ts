@@ -1141,4 +1141,5 @@ export const zh: Record<MessageKey, string> = {
   'signInSettings.status.online': "登录即在线",
   'signInSettings.status.away': "登录后为离开",
   'signInSettings.statusHint': "“保持上次的状态”：关闭工作台时在线的坐席，下次登录后仍然在线；自己选择了离开或离线的坐席保持原状态。",
+  'contact.visitor': "访客 {number}",
 };

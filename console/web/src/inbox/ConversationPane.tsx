@@ -16,6 +16,7 @@ import { SatisfactionBadge, useSatisfaction } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
 import { useConversation } from './useConversation.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** One conversation: who and where, the messages, the reply box, and the customer beside it. */
 export function ConversationPane({ id, agentName }: { id: string; agentName: (id: string | null) => string }) {
@@ -43,7 +44,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   if (!conversation) return <section className="conversation-pane" aria-busy="true" />;
   // Transferred or reassigned out of this agent's view: say where it went rather than fail on the next click.
   if (!canSee(viewer, conversation)) return <LeftView conversation={conversation} agentName={agentName} />;
-  const contactName = conversation.contact.name || t('inbox.anonymous');
+  const contactName = shownContactName(conversation.contact.name, t);
   return (
     <>
       <section className="conversation-pane" aria-label={t('conversation.with', { name: contactName })}>
