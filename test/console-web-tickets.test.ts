@@ -166,4 +166,43 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await screenshot(page, 'console-web-tickets-zh');
     expect(pageProblems(page)).toEqual([]);
   });
+
+  it('shows the survey to the agent as a sentence, with the customer’s rating, never its token link', async () => {
+    const conversation = await db().selectFrom('conversations').select(['channel_id', 'assignee_id']).where('id', '=', conversationId).executeTakeFirstOrThrow();
+    const link = `${server.url}/survey/eyJzdXJ2ZXkiOiJ0b2tlbiJ9.c2lnbmVk`;
+    await db()
+      .insertInto('messages')
+      .values({
+        tenant_id: tenantId,
+        conversation_id: conversationId,
+        channel_id: conversation.channel_id,
+        direction: 'out',
+        sender_type: 'system',
+        sender_id: null,
+        external_id: null,
+        client_id: `csat-${conversationId}`,
+        content: JSON.stringify([
+          { type: 'text', text: `How did we do? Please rate this conversation: ${link}` },
+          { type: 'event', name: 'csat.survey', data: { url: link } },
+        ]),
+        status: 'sent',
+        error: null,
+      })
+      .execute();
+    await db()
+      .withTables<{ csat_responses: { tenant_id: string; conversation_id: string; rating: number; comment: string; via: string; channel_id: string; agent_id: string | null } }>()
+      .insertInto('csat_responses')
+      .values({ tenant_id: tenantId, conversation_id: conversationId, rating: 4, comment: 'Quick and kind', via: 'link', channel_id: conversation.channel_id, agent_id: conversation.assignee_id })
+      .execute();
+    await page.goto(`${server.url}/t/ticket-co/conversations/${conversationId}`);
+    const log = page.getByRole('log');
+    await log.getByText('已向客户发送满意度评价').waitFor();
+    await log.getByText('客户评分 4 分（满分 5 分）：“Quick and kind”').waitFor();
+    expect(await log.textContent()).not.toMatch(/survey\/|csat\.survey/);
+    await page.getByLabel('语言').first().selectOption('en');
+    await log.getByText('Survey sent to the customer').waitFor();
+    await log.getByText('The customer rated 4 of 5: “Quick and kind”').waitFor();
+    await screenshot(page, 'console-web-survey-sentence');
+    expect(pageProblems(page)).toEqual([]);
+  });
 });
