@@ -1140,6 +1140,8 @@ export const en = {
   'signInSettings.status.away': "Start away",
   'signInSettings.statusHint': "“Keep the last status”: an agent who was online when the console closed is online again on the next sign-in; one who chose away or offline stays so.",
   'contact.visitor': "Visitor {number}",
+  'audit.sign_in.settings_updated': "{actor} changed the sign-in settings",
+  'audit.reports.settings': "{actor} changed the report settings",
 } as const;
 
 export type MessageKey = keyof typeof en;

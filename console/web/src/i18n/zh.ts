@@ -1142,4 +1142,6 @@ export const zh: Record<MessageKey, string> = {
   'signInSettings.status.away': "登录后为离开",
   'signInSettings.statusHint': "“保持上次的状态”：关闭工作台时在线的坐席，下次登录后仍然在线；自己选择了离开或离线的坐席保持原状态。",
   'contact.visitor': "访客 {number}",
+  'audit.sign_in.settings_updated': "{actor} 修改了登录设置",
+  'audit.reports.settings': "{actor} 修改了报表设置",
 };
