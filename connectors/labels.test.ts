@@ -20,6 +20,13 @@ describe("each connector's settings in the console's languages", () => {
     }
   });
 
+  it('every built-in connector describes itself in Chinese too', () => {
+    for (const connector of builtInConnectors) {
+      expect(connector.descriptionZh, connector.type).toMatch(chinese);
+      expect(describeConnector(connector).descriptionZh, connector.type).toBe(connector.descriptionZh);
+    }
+  });
+
   it('the console receives the labels with the form: a Chinese admin reads Chinese', () => {
     const twilio = builtInConnectors.find((c) => c.type === 'voice-twilio')!;
     const info = describeConnector(twilio) as { labels: Record<string, { zh: string } | undefined> };

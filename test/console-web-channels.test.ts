@@ -130,6 +130,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await admin.getByLabel('Language').first().selectOption('zh');
     const add = admin.getByRole('form', { name: '添加渠道' });
     await add.getByLabel('类型').selectOption({ label: 'Telegram' });
+    await add.getByText('Telegram 机器人：接收文字、图片、文件、语音、位置和联系人；发送文字、媒体和位置。').waitFor();
     await add.getByLabel('机器人令牌').waitFor();
     await add.getByText('从 @BotFather 获得的机器人令牌').waitFor();
     await add.getByLabel('接收方式').selectOption('polling');

@@ -30,6 +30,7 @@ export default defineConnector({
     name: { en: 'App API', zh: '应用 API' },
   },
   description: 'Your own app or backend sends customer messages in over HTTP and receives replies on a signed webhook.',
+  descriptionZh: '您自己的应用或后端通过 HTTP 接入客户消息，并在带签名的回调上接收回复。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'link', 'event'],

@@ -25,6 +25,7 @@ export default defineConnector({
     name: { en: 'Telegram', zh: 'Telegram' },
   },
   description: 'A Telegram bot: text, photos, files, voice, locations and contacts in; text, media and locations out.',
+  descriptionZh: 'Telegram 机器人：接收文字、图片、文件、语音、位置和联系人；发送文字、媒体和位置。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],

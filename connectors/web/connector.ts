@@ -36,6 +36,7 @@ export default defineConnector({
     name: { en: 'Web chat', zh: '网页聊天' },
   },
   description: 'A chat button on your website: one script tag, real time, files and images.',
+  descriptionZh: '网站上的聊天按钮：一个 script 标签，实时收发，支持文件和图片。',
   capabilities: {
     receive: ['text', 'image', 'file', 'event'],
     send: ['text', 'image', 'file', 'link'],

@@ -41,6 +41,7 @@ export default defineConnector({
     name: { en: 'WeChat Official Account', zh: '微信公众号' },
   },
   description: 'Followers of a WeChat Official Account (公众号) message it; agents reply through the customer-service API.',
+  descriptionZh: '公众号的粉丝给公众号发消息；坐席通过客服消息接口回复。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],
     send: ['text', 'image', 'link'],

@@ -34,6 +34,7 @@ export default defineConnector({
     name: { en: 'WeCom customer service', zh: '微信客服（企业微信）' },
   },
   description: 'WeChat users write to your WeCom customer-service accounts (微信客服); agents answer here.',
+  descriptionZh: '微信用户联系您的微信客服账号；坐席在这里回复。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'location', 'link', 'event'],
     send: ['text', 'image', 'file'],

@@ -43,6 +43,7 @@ export default defineConnector({
     name: { en: 'Weibo', zh: '微博' },
   },
   description: "Private messages and events of a verified Weibo account (粉丝服务平台); replies through Weibo's reply API.",
+  descriptionZh: '已认证微博账号（粉丝服务平台）的私信和事件；通过微博回复接口回复。',
   capabilities: {
     receive: ['text', 'location', 'audio', 'image', 'event'],
     send: ['text', 'link', 'location'],

@@ -27,6 +27,7 @@ export default defineConnector({
     name: { en: 'WhatsApp', zh: 'WhatsApp' },
   },
   description: 'WhatsApp Business (Cloud API): messages in, replies within the 24-hour window, templates outside it, delivery and read receipts.',
+  descriptionZh: 'WhatsApp Business（Cloud API）：接收消息，24 小时窗口内回复，窗口外发送模板消息，并有送达和已读回执。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],

@@ -47,6 +47,7 @@ export default defineConnector({
     name: { en: 'X (Twitter) direct messages', zh: 'X（推特）私信' },
   },
   description: "Direct messages of the company's X account, polled or pushed by the Account Activity webhook; replies with text and images.",
+  descriptionZh: '企业 X 账号的私信，通过轮询或 Account Activity 回调接收；可回复文字和图片。',
   capabilities: {
     receive: ['text', 'image', 'video'],
     send: ['text', 'image'],

@@ -30,6 +30,7 @@ export default defineConnector({
     name: { en: 'Phone (Asterisk)', zh: '电话（Asterisk）' },
   },
   description: 'Calls entering an Asterisk Stasis application: phone menu, queues, ringing agents, recordings.',
+  descriptionZh: '进入 Asterisk Stasis 应用的来电：语音导航、排队、振铃坐席、录音。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: asteriskConfig,
   labels: asteriskLabels,

@@ -74,6 +74,7 @@ export default defineConnector({
     name: { en: 'Phone (PBX events)', zh: '电话（PBX 事件）' },
   },
   description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
+  descriptionZh: '任何能推送 newCall / answer / hangup 事件的电话交换机：来电被记录并显示，路由仍由交换机负责。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: ctiConfig,
   labels: ctiLabels,

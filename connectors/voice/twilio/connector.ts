@@ -35,6 +35,7 @@ export default defineConnector({
     name: { en: 'Phone (Twilio)', zh: '电话（Twilio）' },
   },
   description: "Calls to a Twilio number: set its Voice URL to /hooks/<channel>/twilio/voice and its status callback to /hooks/<channel>/twilio/status.",
+  descriptionZh: 'Twilio 号码的来电：将其 Voice URL 设为 /hooks/<channel>/twilio/voice，状态回调设为 /hooks/<channel>/twilio/status。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: twilioConfig,
   labels: twilioLabels,

@@ -207,7 +207,7 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
             </option>
           ))}
         </select>
-        {type?.description && <small className="hint">{type.description}</small>}
+        {type?.description && <small className="hint">{(language === 'zh' && type.descriptionZh) || type.description}</small>}
       </div>
       <Field label={t('admin.name')} name="name" required maxLength={100} />
       {/* A new set of inputs for another type: none of the last type's values carry over. */}

@@ -212,6 +212,8 @@ export interface ChannelTypeView {
   type: string;
   displayName: string;
   description: string | null;
+  /** The description in Chinese, where the connector gives one. */
+  descriptionZh?: string | null;
   capabilities: Record<string, unknown>;
   /** Whether the connector can log in to the provider to check a channel's settings. */
   connectionTest: boolean;
