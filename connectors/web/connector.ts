@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { normalizeWidgetMessage } from './normalize.js';
 import { pushToVisitor } from './send.js';
 import { createWidgetApp } from './widget-app.js';
+import { webLabels } from './labels.js';
 
 const preChatField = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
@@ -35,6 +36,7 @@ export default defineConnector({
     name: { en: 'Web chat', zh: '网页聊天' },
   },
   description: 'A chat button on your website: one script tag, real time, files and images.',
+  descriptionZh: '网站上的聊天按钮：一个 script 标签，实时收发，支持文件和图片。',
   capabilities: {
     receive: ['text', 'image', 'file', 'event'],
     send: ['text', 'image', 'file', 'link'],
@@ -42,6 +44,7 @@ export default defineConnector({
     readReceipts: true,
   },
   config: webConfig,
+  labels: webLabels,
   publicKey: true,
   normalize: normalizeWidgetMessage,
   send: pushToVisitor,

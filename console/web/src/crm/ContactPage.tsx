@@ -11,6 +11,7 @@ import { crmApi, type CrmApi } from './api.js';
 import { ContactEditForm } from './ContactEditForm.js';
 import { MergeDialog } from './MergeDialog.js';
 import { Timeline } from './Timeline.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** One customer: who they are on every channel, their history across channels, notes, merges and likely duplicates. */
 export default function ContactPage() {
@@ -54,7 +55,7 @@ export default function ContactPage() {
       <Link className="back-link" href="/contacts">
         {t('crm.customers')}
       </Link>
-      <h1>{c.name || t('inbox.anonymous')}</h1>
+      <h1>{shownContactName(c.name, t)}</h1>
       {editing ? (
         <ContactEditForm
           api={api}
@@ -202,7 +203,7 @@ function Duplicates({ api, contactId, version, onMerge }: { api: CrmApi; contact
       <ul>
         {list.map(({ contact, reasons }) => (
           <li key={contact.id}>
-            <Link href={`/contacts/${contact.id}`}>{contact.name || contact.email || contact.phone}</Link> ({reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
+            <Link href={`/contacts/${contact.id}`}>{contact.name ? shownContactName(contact.name, t) : contact.email || contact.phone}</Link> ({reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
             <button
               type="button"
               className="link"

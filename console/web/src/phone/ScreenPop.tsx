@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import type { CallsApi } from './api.js';
 import { dispositionLabel, when } from './format.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /**
  * The caller's record, opened when their call rings the agent: the contact (or a form to make one
@@ -49,7 +50,7 @@ export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: stri
   return (
     <section className="screen-pop" aria-label={t('phone.pop')}>
       <h2>
-        {pop.contact?.name ?? t('phone.unknownCaller')} <span className="muted">{pop.number}</span>
+        {pop.contact ? shownContactName(pop.contact.name, t) : t('phone.unknownCaller')} <span className="muted">{pop.number}</span>
       </h2>
       {pop.contact?.email && <p>{pop.contact.email}</p>}
       {pop.offerCreateContact && (

@@ -1,0 +1,20 @@
+import type { SettingLabel } from '../../core/connector/define.js';
+import type { webConfig } from './connector.js';
+
+/** The web chat's form in the console's languages. */
+export const webLabels: Record<keyof typeof webConfig.shape, SettingLabel> = {
+  title: { en: 'Chat window title', zh: '聊天窗口标题', hintEn: 'Shown at the top of the chat on your site', hintZh: '显示在网站聊天窗口顶部' },
+  color: { en: 'Colour', zh: '主题颜色', hintEn: 'The button and header colour, e.g. #2563eb', hintZh: '按钮和标题栏的颜色，例如 #2563eb' },
+  greeting: { en: 'Greeting', zh: '欢迎语', hintEn: 'The first line a visitor sees', hintZh: '访客看到的第一句话' },
+  preChatFields: { en: 'Pre-chat form', zh: '咨询前表单', hintEn: 'What a visitor is asked before the chat starts', hintZh: '开始聊天前请访客填写的内容' },
+  identitySecret: { en: 'Identity secret', zh: '身份验证密钥', hintEn: 'HMAC-SHA256 key your backend signs user ids with', hintZh: '您的后端用来签名用户 ID 的 HMAC-SHA256 密钥' },
+  identityMode: {
+    en: 'Identified visitors',
+    zh: '访客身份验证',
+    hintEn: 'optional: anyone may chat; mandatory: only identified visitors may chat',
+    hintZh: 'optional：任何人都可聊天；mandatory：只有已验证身份的访客可以聊天',
+  },
+  allowedOrigins: { en: 'Allowed sites', zh: '允许嵌入的网站', hintEn: 'Sites allowed to embed the chat, one per line; empty allows any', hintZh: '允许嵌入聊天的网站，每行一个；留空则允许所有网站' },
+  maxUploadBytes: { en: 'Largest upload (bytes)', zh: '上传大小上限（字节）' },
+  allowedMimeTypes: { en: 'Allowed file types', zh: '允许的文件类型', hintEn: 'MIME types visitors may send, one per line', hintZh: '访客可发送的 MIME 类型，每行一个' },
+};
