@@ -15,10 +15,14 @@ export async function bundleForNode(entry, outfile) {
   return outfile;
 }
 
-/** Writes the web chat's browser script where the server bundle beside it reads it. */
+/**
+ * Writes the web chat's browser scripts where the server bundle beside it reads them: the loader
+ * (`outfile`, web-widget.js) and the panel it loads on open (web-widget-panel.js beside it).
+ */
 export async function buildWidget(outfile) {
-  const entry = fileURLToPath(new URL('../../connectors/web/widget/widget.ts', import.meta.url));
-  await build({ ...widgetBuildOptions, entryPoints: [entry], outfile, logLevel: 'warning' });
+  const entry = (name) => fileURLToPath(new URL(`../../connectors/web/widget/${name}`, import.meta.url));
+  await build({ ...widgetBuildOptions, entryPoints: [entry('widget.ts')], outfile, logLevel: 'warning' });
+  await build({ ...widgetBuildOptions, entryPoints: [entry('panel.ts')], outfile: join(dirname(outfile), 'web-widget-panel.js'), logLevel: 'warning' });
   return outfile;
 }
 
