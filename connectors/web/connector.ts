@@ -48,8 +48,8 @@ export const webConfig = z.object({
   preChatFields: z.array(preChatField).max(8).default([]),
   sendTranscript: z.boolean().default(false).describe('E-mail the conversation to the address given in the pre-chat form when it is resolved'),
   proactive: z.array(proactiveGreeting).max(10).default([]),
-  /** Groups whose business hours decide whether the chat is open; empty: the company's default group. */
-  hoursGroups: z.array(z.uuid()).max(20).default([]),
+  /** Groups whose business hours decide whether the chat is open; none: the company's default group. */
+  hours: z.object({ groups: z.array(z.uuid()).max(20).default([]) }).default({ groups: [] }),
   /** Signs `user id` on the site's backend so the visitor is recognised across devices. */
   identitySecret: secret(z.string().min(16).optional().describe('HMAC-SHA256 key your backend signs user ids with')),
   identityMode: z.enum(['optional', 'mandatory']).default('optional').describe('mandatory: only identified visitors may chat'),

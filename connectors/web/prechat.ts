@@ -94,7 +94,7 @@ export function checkAnswers(questions: readonly PreChatQuestion[], profile: Rec
 export async function withinBusinessHours(ctx: ChannelContext<WebConfig>, now = new Date()): Promise<boolean> {
   const db = ctx.db;
   const tenantId = ctx.channel.tenantId;
-  let groupIds = ctx.config.hoursGroups;
+  let groupIds = ctx.config.hours.groups;
   if (groupIds.length === 0) {
     const settings = await db.selectFrom('router_settings').select('default_group_id').where('tenant_id', '=', tenantId).executeTakeFirst();
     groupIds = settings?.default_group_id ? [settings.default_group_id] : [];

@@ -44,7 +44,8 @@ export function webChatConfig(form: FormData, questions: readonly string[]): Rec
   const proactive = Object.keys(greeting).length
     ? [{ urlPattern: text('proactive.urlPattern') || '*', afterSeconds: Number(text('proactive.afterSeconds') || '10'), text: greeting }]
     : [];
-  return { texts, preChatFields, proactive };
+  const groups = form.getAll('hours.group').map(String);
+  return { texts, preChatFields, proactive, hours: { groups } };
 }
 
 /**
@@ -55,6 +56,8 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
   const { t } = useI18n();
   const id = useId();
   const custom = useLoad(useCallback(() => api.customFields().catch(() => ({ fields: [] })), [api]));
+  const groups = useLoad(useCallback(() => api.groups().catch(() => ({ groups: [] })), [api]));
+  const hoursGroups = new Set(((channel.config.hours ?? {}) as { groups?: string[] }).groups ?? []);
   const questions = useMemo(() => [...CONTACT_FIELDS, ...(custom.data?.fields.map((field) => field.key) ?? [])], [custom.data]);
   const texts = (channel.config.texts ?? {}) as Record<string, Record<string, string>>;
   const asked = new Map(((channel.config.preChatFields ?? []) as PreChatField[]).map((field) => [field.name, field]));
@@ -116,6 +119,15 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
             ))}
           </tbody>
         </table>
+      </fieldset>
+      <fieldset className="field">
+        <legend>{t('webchat.hours')}</legend>
+        <small className="hint">{t('webchat.hoursHint')}</small>
+        {groups.data?.groups.map((group) => (
+          <label className="check" key={group.id}>
+            <input type="checkbox" name="hours.group" value={group.id} defaultChecked={hoursGroups.has(group.id)} /> {group.name}
+          </label>
+        ))}
       </fieldset>
       <fieldset className="field">
         <legend>{t('webchat.proactive')}</legend>
