@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build:server`: the server as one JavaScript file, dist/switchboard.mjs, that runs on
 // plain Node.js (no TypeScript loader in the process: ~80 MB less memory, no compile at start),
-// and the web chat's browser script beside it, dist/web-widget.js, so that a production install
+// and the web chat's browser scripts beside it, dist/web-widget.js (the loader) and
+// dist/web-widget-panel.js (the panel it loads on open), so that a production install
 // needs no build tool. Packages stay in node_modules; the console's pages (npm run build:web) are
 // found from dist/ at run time.
 import { build } from 'esbuild';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FileChooser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ROLES } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
@@ -276,13 +276,18 @@ describe('web chat widget in a real browser', () => {
     plain ??= await launchBrowser();
     const context = await plain.newContext({
       locale: options.locale,
+      // Phones here ask for less motion: the widget's animations stop.
+      ...(options.phone ? { reducedMotion: 'reduce' as const } : {}),
       viewport: options.phone ? { width: 390, height: 844 } : { width: 1280, height: 800 },
       ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
     });
     const tab = await context.newPage();
     const problems: string[] = [];
     tab.on('pageerror', (error) => problems.push(error.message));
-    return { context, tab, problems };
+    // Listening from the start: the browser hands file pickers to the test before any is opened.
+    const choosers: FileChooser[] = [];
+    tab.on('filechooser', (chooser) => choosers.push(chooser));
+    return { context, tab, problems, choosers };
   }
 
   it('speaks Chinese to a Chinese phone: proactive greeting, pre-chat form into the contact, transcript by mail', { timeout: 90_000 }, async () => {
@@ -309,8 +314,14 @@ describe('web chat widget in a real browser', () => {
       const form = tab.locator('#switchboard-chat .panel form.form');
       await form.getByLabel('姓名').fill('李梅');
       await form.getByLabel('邮箱').fill('li.mei@example.com');
-      await form.getByLabel('电话').fill('+86 138 0013 8000');
       await form.getByLabel('公司').fill('星光贸易');
+      expect(await tab.locator('#switchboard-chat .panel').evaluate((node) => getComputedStyle(node).animationName)).toBe('none');
+      // The server refuses a wrong phone number; the form says which field, in Chinese.
+      await form.getByLabel('电话').fill('call me');
+      await form.getByRole('button', { name: '开始聊天' }).click();
+      await expect.poll(() => form.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('电话格式不正确');
+      expect(await form.getByLabel('电话').getAttribute('aria-invalid')).toBe('true');
+      await form.getByLabel('电话').fill('+86 138 0013 8000');
       expect(await form.getByRole('button', { name: '跳过' }).count()).toBe(0);
       await tab.screenshot({ path: `${SHOTS}/prechat-zh-phone.png` });
       expect(await axeViolations(tab)).toEqual([]);
@@ -370,7 +381,7 @@ describe('web chat widget in a real browser', () => {
     const db = running.ctx.database.db;
     const deps = await connectorDeps(running.ctx);
     await updateChannel(deps, world.tenantId, help.id, { config: { preChatMode: 'off', proactive: [] } });
-    const { context, tab, problems } = await visitorPage({ locale: 'en-GB' });
+    const { context, tab, problems, choosers } = await visitorPage({ locale: 'en-GB' });
     try {
       await tab.goto(`${siteUrl}?k=help`);
       await tab.locator('#switchboard-chat .launcher').waitFor();
@@ -389,8 +400,9 @@ describe('web chat widget in a real browser', () => {
       // Attach: Tab to the labelled button, Enter opens the file picker.
       await tab.keyboard.press('Tab');
       expect(await focused(tab)).toBe('button.btn.secondary.attach|panel');
-      const [chooser] = await Promise.all([tab.waitForEvent('filechooser'), tab.keyboard.press('Enter')]);
-      await chooser.setFiles(PIXEL);
+      await tab.keyboard.press('Enter');
+      await expect.poll(() => choosers.length, { timeout: 10_000 }).toBe(1);
+      await choosers[0]!.setFiles(PIXEL);
       await eventually(
         () => db.selectFrom('messages').select('id').where('conversation_id', '=', message!.conversation_id).where(sql<boolean>`content @> ${JSON.stringify([{ type: 'image' }])}::jsonb`).executeTakeFirst(),
         { timeoutMs: 15_000 },
@@ -407,6 +419,12 @@ describe('web chat widget in a real browser', () => {
       await expect.poll(() => tab.locator('#switchboard-chat .status').textContent(), { timeout: 15_000 }).toBe('Agent is typing…');
       expect(await axeViolations(tab)).toEqual([]);
       await tab.screenshot({ path: `${SHOTS}/chat-en-desktop.png` });
+
+      // The sound for new messages is the visitor's choice, off until they turn it on.
+      const bell = tab.locator('#switchboard-chat .panel header button.sound');
+      expect(await bell.getAttribute('aria-pressed')).toBe('false');
+      await bell.click();
+      expect(await bell.getAttribute('aria-pressed')).toBe('true');
 
       // Talk to a person: stored in the conversation, and the page hears of it.
       await tab.locator('#switchboard-chat .person').click();

@@ -64,6 +64,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The status and named fields of a refused call. The loader and the panel are separate scripts,
+ * each with its own copy of ApiError, so the panel reads the fields instead of using instanceof.
+ */
+export function refusal(error: unknown): { status: number; issues: { field: string; message: string }[] } | undefined {
+  const e = error as { status?: unknown; issues?: unknown } | null;
+  return e && typeof e.status === 'number' ? { status: e.status, issues: Array.isArray(e.issues) ? (e.issues as { field: string; message: string }[]) : [] } : undefined;
+}
+
 export class WidgetApi {
   token: string | undefined;
 

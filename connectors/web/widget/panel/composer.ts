@@ -1,4 +1,4 @@
-import { ApiError, newId, type Part, type WidgetApi, type WidgetSettings } from '../api.js';
+import { newId, type Part, refusal, type WidgetApi, type WidgetSettings } from '../api.js';
 import { button, el } from '../dom.js';
 import type { Translate } from '../i18n.js';
 
@@ -73,9 +73,9 @@ export function composer(options: {
     try {
       await api.postWithRetry('/messages', { clientMessageId, page: location.href, ...payload });
       done(true);
-    } catch (error) {
+    } catch {
       done(false);
-      options.status(error instanceof ApiError ? error.message : t('notSent'));
+      options.status(t('notSent'));
     }
   };
   const sendFile = async (file: Blob, name: string) => {
@@ -84,7 +84,8 @@ export function composer(options: {
       const kind = stored.mimeType.startsWith('image/') ? 'image' : 'file';
       await deliver({ attachmentIds: [stored.id] }, [{ type: kind, attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType }]);
     } catch (error) {
-      options.status(error instanceof ApiError ? error.message : t('uploadFailed'));
+      const status = refusal(error)?.status;
+      options.status(status === 413 ? t('tooLarge') : status === 415 ? t('fileType') : t('uploadFailed'));
     }
   };
   const context: ComposerContext = { t, api, settings: options.settings, status: options.status, sendFile };

@@ -1,4 +1,4 @@
-import { ApiError, type PreChatQuestion } from '../api.js';
+import { type PreChatQuestion, refusal } from '../api.js';
 import { button, el } from '../dom.js';
 import type { Translate } from '../i18n.js';
 
@@ -75,13 +75,14 @@ export function questionsForm(options: {
     options
       .onDone(values)
       .catch((caught: unknown) => {
-        const issues = caught instanceof ApiError ? caught.issues : [];
+        const issues = refusal(caught)?.issues ?? [];
         for (const issue of issues) {
           const input = inputs.find((i) => `profile.${i.name}` === issue.field || i.name === issue.field);
           input?.setAttribute('aria-invalid', 'true');
         }
         const named = issues.map((issue) => inputs.find((i) => `profile.${i.name}` === issue.field || i.name === issue.field)).filter(Boolean);
-        error.textContent = named.length ? named.map((input) => `${input!.parentElement?.firstChild?.textContent ?? input!.name}: ${issues[0]!.message}`).join('; ') : caught instanceof Error ? caught.message : t('unavailable');
+        // In the visitor's language: which field, not the server's English.
+        error.textContent = named.length ? named.map((input) => t('invalid', { field: input!.parentElement?.firstChild?.textContent ?? input!.name })).join(' ') : t('unavailable');
         (named[0] ?? inputs[0])?.focus();
       })
       .finally(() => (submit.disabled = false));
