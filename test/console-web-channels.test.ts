@@ -197,7 +197,8 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     const box = admin.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships today, 今天发货。');
     await box.press('Enter');
-    await visitor.getByText('It ships today, 今天发货。').waitFor({ timeout: 20_000 });
+    // Exact: the chat also announces it to screen readers ("New message from …").
+    await visitor.getByText('It ships today, 今天发货。', { exact: true }).waitFor({ timeout: 20_000 });
     // Files both ways: the visitor's photo previews in the console, the agent's shows in the chat.
     await visitor.locator('form.compose input[type="file"]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
     const photo = log.getByRole('img', { name: 'parcel.png' });

@@ -11,6 +11,18 @@ import { ratingCard } from './rating.js';
 /** The composer's tools, in order. A new kind of message is one more entry here. */
 export const composerTools: ComposerTool[] = [attachTool];
 
+/** What a part renderer may use: the visitor's language and the address of a stored file. */
+export interface PartContext {
+  t: PanelHost['t'];
+  attachmentUrl(id: string): string;
+}
+
+/**
+ * How a kind of message part is shown, by part type, before the built-in ones (text, image, file,
+ * link, the rating card): a new kind (an `audio` player) is one more entry here.
+ */
+export const partRenderers: Partial<Record<string, (part: Part, context: PartContext) => HTMLElement | undefined>> = {};
+
 function bellIcon(): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
@@ -87,6 +99,8 @@ export function mountPanel(host: PanelHost): PanelHandle {
 
   const attachmentUrl = (id: string) => `${api.base}/attachments/${id}?token=${encodeURIComponent(api.token ?? '')}`;
   const renderPart = (part: Part): HTMLElement => {
+    const custom = partRenderers[part.type]?.(part, { t, attachmentUrl });
+    if (custom) return custom;
     if (part.type === 'event' && part.name === 'csat.survey' && typeof part.data?.url === 'string') return ratingCard(t, host.origin, part.data.url);
     if (part.type === 'image' && (part.attachmentId || part.url)) {
       const img = el('img');
