@@ -155,6 +155,8 @@ describe('web chat widget in a real browser', () => {
     });
     running.ctx.relay.poke();
     await expect.poll(() => log.locator('.msg.out > div').last().textContent(), { timeout: 15_000 }).toBe('Hello! It ships tomorrow.');
+    // Live, as in the history: who answered.
+    expect(await log.locator('.msg.out .who').last().textContent()).toBe('Zhang Wei');
     // The open widget reports it read: the agent sees it.
     await eventually(async () => {
       const reply = await db.selectFrom('messages').select('status').where('conversation_id', '=', conversation!.id).where('direction', '=', 'out').executeTakeFirst();
