@@ -45,7 +45,7 @@ header button { background: none; border: 0; color: ${ink}; cursor: pointer; wid
 header button[aria-pressed="false"] svg { opacity: .75; }
 header button:focus-visible { outline-color: ${ink}; }
 .log { flex: 1; overflow-y: auto; padding: 12px; background: #f6f7f9; }
-.msg { max-width: 80%; margin: 6px 0; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; font-size: 15px; line-height: 1.45; }
+.msg { width: fit-content; max-width: 80%; margin: 6px 0; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; font-size: 15px; line-height: 1.45; }
 .msg.in { margin-left: auto; background: ${color}; color: ${ink}; border-bottom-right-radius: 4px; }
 .msg.out { margin-right: auto; background: #fff; color: #111; border: 1px solid #d1d5db; border-bottom-left-radius: 4px; }
 .msg img { max-width: 100%; border-radius: 8px; display: block; }
