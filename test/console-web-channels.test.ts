@@ -156,6 +156,33 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await expect(clipboard()).resolves.toBe(snippet);
     expect(pageProblems(admin)).toEqual([]);
     await screenshot(admin, 'console-web-web-chat-embed');
+
+    // The chat's own words per language, the pre-chat questions and a proactive greeting.
+    const chat = settings.getByRole('form', { name: 'Chat texts, pre-chat form and greeting' });
+    await chat.getByRole('group', { name: 'Texts in Simplified Chinese' }).getByLabel('Greeting', { exact: true }).fill('您好,欢迎光临 Acme!');
+    await chat.getByLabel('Ask E-mail').check();
+    await chat.getByLabel('E-mail is required').check();
+    await chat.getByLabel('Pages (address, * for any characters)').fill('*/pricing*');
+    await chat.getByLabel('Greeting in English').fill('Questions about our prices?');
+    await chat.getByRole('button', { name: 'Save chat texts' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The settings of Website are saved.' }).waitFor();
+    const saved = await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow();
+    expect(saved.config).toMatchObject({
+      title: 'Talk to Acme',
+      texts: { 'zh-CN': { greeting: '您好,欢迎光临 Acme!' }, en: {} },
+      preChatFields: [{ name: 'email', type: 'email', required: true }],
+      proactive: [{ urlPattern: '*/pricing*', afterSeconds: 10, text: { en: 'Questions about our prices?' } }],
+    });
+    await admin.setViewportSize({ width: 1280, height: 2600 });
+    await chat.screenshot({ path: '/tmp/widget-a-shots/console-web-chat-settings.png' });
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    // Edited again: the visitor below is not asked anything first.
+    await chat.getByLabel('Ask E-mail').uncheck();
+    await chat.getByRole('button', { name: 'Save chat texts' }).click();
+    await expect
+      .poll(async () => (await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow()).config.preChatFields)
+      .toEqual([]);
+    expect(pageProblems(admin)).toEqual([]);
   });
 
   it('a visitor writes on a plain page with the widget; the agent sees it without reloading and replies; the visitor sees the reply; files go both ways', async () => {
@@ -182,7 +209,8 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     const box = admin.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships today, 今天发货。');
     await box.press('Enter');
-    await visitor.getByText('It ships today, 今天发货。').waitFor({ timeout: 20_000 });
+    // Exact: the chat also announces it to screen readers ("New message from …").
+    await visitor.getByText('It ships today, 今天发货。', { exact: true }).waitFor({ timeout: 20_000 });
     // Files both ways: the visitor's photo previews in the console, the agent's shows in the chat.
     await visitor.locator('form.compose input[type="file"]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
     const photo = log.getByRole('img', { name: 'parcel.png' });

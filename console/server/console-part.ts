@@ -4,6 +4,7 @@ import type { Context } from '../../core/context.js';
 import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
+import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
@@ -36,6 +37,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const tickets = new TicketWorker(ctx);
   await tickets.start();
   contactImports.start();
+  const transcripts = new TranscriptMailer(ctx, services.mailer);
+  await transcripts.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -50,6 +53,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       await reminders.stop();
       await tickets.stop();
       await contactImports.stop();
+      await transcripts.stop();
       await hub.stop();
       services.mailer.close();
     },

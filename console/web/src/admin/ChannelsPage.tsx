@@ -15,6 +15,7 @@ import { SchemaFields } from './SchemaForm.js';
 import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
 import { secretsToRepeat } from './secret-endpoints.js';
 import { useLoad } from './useLoad.js';
+import { WebChatSettings } from './WebChatSettings.js';
 
 /**
  * The settings form of a channel type: its JSON Schema's fields, secrets marked as the server
@@ -281,6 +282,7 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
         </button>
       </form>
       {type?.connectionTest && <ConnectionTest run={testSaved} hint={t('channels.testHint')} describe={describe} />}
+      {channel.type === 'web' && <WebChatSettings api={api} channel={channel} onSaved={onSaved} />}
     </section>
   );
 }

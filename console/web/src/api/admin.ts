@@ -51,6 +51,8 @@ export function adminApi(client: ApiClient) {
       client.get<{ entries: AuditEntry[]; names: Record<string, string>; nextCursor: string | null }>('/audit-log', { ...filter, cursor, limit: 50 }),
     channelTypes: () => client.get<{ types: ChannelTypeView[] }>('/channel-types'),
     channels: () => client.get<{ channels: ChannelView[] }>('/channels'),
+    /** The CRM's custom contact fields (the web chat's pre-chat form may ask them). */
+    customFields: () => client.get<{ fields: { key: string; label: string; type: string }[] }>('/custom-fields'),
     createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
       client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
     updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
