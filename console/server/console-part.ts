@@ -9,6 +9,7 @@ import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
+import { RetentionSweeper } from './crm/data-rights/retention.js';
 import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
@@ -36,6 +37,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const tickets = new TicketWorker(ctx);
   await tickets.start();
   contactImports.start();
+  const retention = new RetentionSweeper({ db: ctx.database.db, dataDir: ctx.config.dataDir, warn: (error) => ctx.logger.warn({ err: String(error) }, 'retention run failed') });
+  retention.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -50,6 +53,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       await reminders.stop();
       await tickets.stop();
       await contactImports.stop();
+      await retention.stop();
       await hub.stop();
       services.mailer.close();
     },
