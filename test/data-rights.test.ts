@@ -110,6 +110,46 @@ describe('data rights: the archive of a customer and their erasure', () => {
     expect(limited.status).toBe(201);
   });
 
+  it('retention removes resolved conversations and files past their days, never open ones, and reports what it removed', async () => {
+    const db = tc.ctx.database.db;
+    const admin = acme.clients.admin;
+    const tenantId = acme.tenantId;
+    const store = new AttachmentStore(db, tc.ctx.config.dataDir);
+    const channelId = acme.channelId;
+    const contact = (await admin.post('/api/contacts', { name: 'Retention customer' })).body.id as string;
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const seed = async (status: 'resolved' | 'open', lastActivity: Date, fileAge: Date, key: string) => {
+      const file = await store.put(tenantId, channelId, { owner: 'agent:x', name: `${key}.txt`, bytes: Buffer.from(key), declaredType: 'text/plain' });
+      await db.updateTable('attachments').set({ created_at: fileAge }).where('id', '=', file.id).execute();
+      const conversation = await db
+        .insertInto('conversations')
+        .values({ tenant_id: tenantId, channel_id: channelId, contact_id: contact, thread_key: key, status, resolved_at: status === 'resolved' ? lastActivity : null, last_message_at: lastActivity, updated_at: lastActivity })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('messages').values({ tenant_id: tenantId, conversation_id: conversation.id, channel_id: channelId, direction: 'in', sender_type: 'contact', sender_id: contact, content: JSON.stringify([{ type: 'file', attachmentId: file.id, name: `${key}.txt` }]) }).execute();
+      return { conversation: conversation.id, path: join(tc.ctx.config.dataDir, 'attachments', tenantId, file.id) };
+    };
+    const oldResolved = await seed('resolved', daysAgo(400), daysAgo(400), 'old-resolved');
+    const oldOpen = await seed('open', daysAgo(400), daysAgo(400), 'old-open');
+    const recentResolvedOldFile = await seed('resolved', daysAgo(5), daysAgo(100), 'recent-resolved');
+
+    expect((await acme.clients.supportAgent.put('/api/retention', { conversationDays: 1, fileDays: 1 })).status).toBe(403);
+    expect((await admin.put('/api/retention', { conversationDays: 0, fileDays: null })).status).toBe(400);
+    expect((await admin.put('/api/retention', { conversationDays: 365, fileDays: 90 })).status).toBe(200);
+    const run = await admin.post('/api/retention/run', {});
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ conversationDays: 365, fileDays: 90, conversationsRemoved: 1, messagesRemoved: 1, filesRemoved: 2, error: null });
+
+    const left = (await db.selectFrom('conversations').select('id').where('contact_id', '=', contact).execute()).map((c) => c.id).sort();
+    expect(left).toEqual([oldOpen.conversation, recentResolvedOldFile.conversation].sort());
+    expect(existsSync(oldResolved.path)).toBe(false);
+    expect(existsSync(recentResolvedOldFile.path)).toBe(false);
+    expect(existsSync(oldOpen.path)).toBe(true);
+    const page = (await admin.get('/api/retention')).body;
+    expect(page).toMatchObject({ conversationDays: 365, fileDays: 90, runs: [expect.objectContaining({ id: run.body.id, conversationsRemoved: 1, filesRemoved: 2 })] });
+    expect(page.nextRunAt).toEqual(expect.any(String));
+  });
+
   it('erases the customer: no table naming a contact keeps a row of theirs, no row keeps their words, the file is gone, the audit log says who did it', async () => {
     const admin = acme.clients.admin;
     const db = tc.ctx.database.db;
