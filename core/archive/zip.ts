@@ -59,8 +59,9 @@ export function zipStream(fill: (entries: ZipEntries) => Promise<void>): Readabl
 }
 
 /**
- * Reads a zip archive from a stream and hands each entry's bytes to `onEntry` in order, whole
- * (entries of a backup are one database image and files of the store, each fitting in memory).
+ * Reads a zip archive from a stream and hands each entry's bytes to `onEntry`, whole (entries of
+ * a backup are one database image and files of the store, each fitting in memory); reading waits
+ * for the entries already handed over.
  */
 export async function readZip(input: Readable, onEntry: (name: string, bytes: Uint8Array) => Promise<void>): Promise<void> {
   const pending: Promise<void>[] = [];
@@ -77,6 +78,8 @@ export async function readZip(input: Readable, onEntry: (name: string, bytes: Ui
   unzip.register(UnzipInflate);
   for await (const chunk of input) {
     unzip.push(chunk as Buffer);
+    // Entries finished by this chunk are written before more is read.
+    await Promise.all(pending.splice(0));
     if (failure) throw failure;
   }
   unzip.push(new Uint8Array(0), true);
