@@ -65,16 +65,17 @@ export async function eraseContact(trx: Transaction<Database>, tenantId: string,
     .where('tenant_id', '=', tenantId)
     .where((eb) => eb.or([eb('target_id', 'in', ids), eb('source_id', 'in', ids)]))
     .execute();
-  const named = [...ids, ...convs];
-  const mentionsAny = (column: string) => sql<boolean>`EXISTS (SELECT 1 FROM unnest(${named}::text[]) AS n(id) WHERE strpos(${sql.ref(column)}::text, n.id) > 0)`;
-  await trx.deleteFrom('outbox').where('tenant_id', '=', tenantId).where(mentionsAny('payload')).execute();
-  await trx.deleteFrom('jobs').where('tenant_id', '=', tenantId).where(mentionsAny('payload')).execute();
+  const mentionsAny = (column: string, named: readonly string[]) =>
+    sql<boolean>`EXISTS (SELECT 1 FROM unnest(${[...named]}::text[]) AS n(id) WHERE strpos(${sql.ref(column)}::text, n.id) > 0)`;
+  // Events not yet pruned and timers about the customer or their conversations (both tables stay small).
+  await trx.deleteFrom('outbox').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
+  await trx.deleteFrom('jobs').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
   // The audit log keeps what was done, by whom and when — not the values written.
   await trx
     .updateTable('audit_log')
     .set({ details: JSON.stringify({ erased: true }) })
     .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb.and([eb('target_type', '=', 'contact'), eb('target_id', 'in', ids)]), mentionsAny('details')]))
+    .where((eb) => eb.or([eb.and([eb('target_type', '=', 'contact'), eb('target_id', 'in', ids)]), mentionsAny('details', ids)]))
     .execute();
   // Conversations (messages, ratings, mentions, report log), identities, handles, notes, plans and tickets go with the contact.
   await trx.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();

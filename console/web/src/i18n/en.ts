@@ -515,6 +515,7 @@ export const en = {
   'audit.thing.api_token': 'the API token',
   'audit.thing.sso': 'single sign-on',
   'audit.thing.company': 'the company',
+  'audit.thing.retention': 'the data retention policy',
   'audit.thing.contact': 'the contact',
   'audit.thing.custom_field': 'the contact field',
   'audit.thing.ticket_field': 'the ticket field',

@@ -517,6 +517,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.thing.api_token': 'API 令牌',
   'audit.thing.sso': '单点登录',
   'audit.thing.company': '公司',
+  'audit.thing.retention': '数据保留策略',
   'audit.thing.contact': '联系人',
   'audit.thing.custom_field': '联系人字段',
   'audit.thing.ticket_field': '工单字段',
