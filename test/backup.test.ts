@@ -9,6 +9,7 @@ import { AttachmentStore } from '../core/attachments/store.js';
 import { loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/log/logger.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { restoreCommand } from '../console/cli/backup.js';
 import { startProcess, type RunningProcess } from '../console/cli/start.js';
 import { ApiClient, signUp, type TestConsole } from './support/console.js';
 
@@ -72,9 +73,7 @@ describe('switchboard backup and restore (embedded mode)', () => {
     expect(restored.code).toBe(0);
     expect(readFileSync(join(fresh, 'secret.key'), 'utf8')).toBe(readFileSync(join(original, 'secret.key'), 'utf8'));
     // Restoring over a database is refused.
-    const again = await switchboard(['restore', backupFile], fresh);
-    expect(again.code).toBe(1);
-    expect(again.output).toContain('already holds a database');
+    await expect(restoreCommand(loadConfig({ DATA_DIR: fresh }), backupFile)).rejects.toThrow(/already holds a database/);
 
     const second = await start(fresh);
     running.push(second);

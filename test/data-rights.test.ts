@@ -8,6 +8,7 @@ import { AttachmentStore } from '../core/attachments/store.js';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
 import { ARCHIVE_KINDS } from '../console/server/crm/data-rights/export.js';
+import { RetentionSweeper } from '../console/server/crm/data-rights/retention.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 
@@ -148,6 +149,15 @@ describe('data rights: the archive of a customer and their erasure', () => {
     const page = (await admin.get('/api/retention')).body;
     expect(page).toMatchObject({ conversationDays: 365, fileDays: 90, runs: [expect.objectContaining({ id: run.body.id, conversationsRemoved: 1, filesRemoved: 2 })] });
     expect(page.nextRunAt).toEqual(expect.any(String));
+
+    // The daily run: due once its time has come, then a day later.
+    const sweeper = new RetentionSweeper({ db, dataDir: tc.ctx.config.dataDir, warn: (e) => { throw e; } });
+    expect(await sweeper.runDue()).toBe(0);
+    await db.updateTable('retention_policies').set({ next_run_at: daysAgo(1) }).where('tenant_id', '=', tenantId).execute();
+    expect(await sweeper.runDue()).toBe(1);
+    const scheduled = (await admin.get('/api/retention')).body;
+    expect(scheduled.runs[0]).toMatchObject({ startedBy: null, conversationsRemoved: 0, filesRemoved: 0, error: null });
+    expect(new Date(scheduled.nextRunAt).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 
   it('erases the customer: no table naming a contact keeps a row of theirs, no row keeps their words, the file is gone, the audit log says who did it', async () => {
