@@ -146,6 +146,9 @@ describe('data rights: the archive of a customer and their erasure', () => {
     expect(existsSync(oldResolved.path)).toBe(false);
     expect(existsSync(recentResolvedOldFile.path)).toBe(false);
     expect(existsSync(oldOpen.path)).toBe(true);
+    // The message of a removed file keeps its name, without the file.
+    const kept = await db.selectFrom('messages').select('content').where('conversation_id', '=', recentResolvedOldFile.conversation).executeTakeFirstOrThrow();
+    expect(kept.content).toEqual([{ type: 'file', name: 'recent-resolved.txt' }]);
     const page = (await admin.get('/api/retention')).body;
     expect(page).toMatchObject({ conversationDays: 365, fileDays: 90, runs: [expect.objectContaining({ id: run.body.id, conversationsRemoved: 1, filesRemoved: 2 })] });
     expect(page.nextRunAt).toEqual(expect.any(String));

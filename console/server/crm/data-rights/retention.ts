@@ -137,15 +137,24 @@ async function removeFilesOlderThan(db: Db, dataDir: string, tenantId: string, d
       if (candidates.length === 0) return { paths: undefined, last: after };
       const ids = candidates.map((c) => c.id);
       // Which of them a message carries, and whether any carrying conversation is still open.
-      const carried = await sql<{ aid: string; open: boolean }>`
-        SELECT e ->> 'attachmentId' AS aid, bool_or(c.status <> 'resolved') AS open
+      const carried = await sql<{ aid: string; open: boolean; message_ids: string[] }>`
+        SELECT e ->> 'attachmentId' AS aid, bool_or(c.status <> 'resolved') AS open, array_agg(DISTINCT m.id::text) AS message_ids
         FROM messages m
         JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
         CROSS JOIN LATERAL jsonb_array_elements(m.content) AS e
         WHERE m.tenant_id = ${tenantId} AND e ->> 'attachmentId' = ANY(${ids}::text[])
         GROUP BY 1`.execute(trx);
-      const closed = carried.rows.filter((r) => !r.open).map((r) => r.aid);
-      if (closed.length) await trx.deleteFrom('attachments').where('tenant_id', '=', tenantId).where('id', 'in', closed).execute();
+      const gone = carried.rows.filter((r) => !r.open);
+      const closed = gone.map((r) => r.aid);
+      if (closed.length) {
+        await trx.deleteFrom('attachments').where('tenant_id', '=', tenantId).where('id', 'in', closed).execute();
+        // The messages keep the file's name and show it as no longer available.
+        await sql`
+          UPDATE messages SET content = (
+            SELECT jsonb_agg(CASE WHEN p.part ->> 'attachmentId' = ANY(${closed}::text[]) THEN p.part - 'attachmentId' ELSE p.part END ORDER BY p.n)
+            FROM jsonb_array_elements(messages.content) WITH ORDINALITY AS p(part, n))
+          WHERE tenant_id = ${tenantId} AND id = ANY(${gone.flatMap((r) => r.message_ids)}::bigint[])`.execute(trx);
+      }
       const keep = new Set(closed);
       return { paths: candidates.filter((c) => keep.has(c.id)).map((c) => c.storage_path), last: ids[ids.length - 1]! };
     });
