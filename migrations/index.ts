@@ -21,6 +21,7 @@ import { migration as outbound } from './0020_outbound.js';
 import { migration as companyAddress } from './0021_company_address.js';
 import { migration as channelHealth } from './0022_channel_health.js';
 import { migration as visitorNamesStatusPolicy } from './0024_visitor_names_status_policy.js';
+import { migration as dataRights } from './0030_data_rights.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0021_company_address': companyAddress,
   '0022_channel_health': channelHealth,
   '0024_visitor_names_status_policy': visitorNamesStatusPolicy,
+  '0030_data_rights': dataRights,
 };

@@ -79,14 +79,7 @@ export default defineConnector({
   config: webConfig,
   labels: webLabels,
   publicKey: true,
-  labels: {
-    title: { en: 'Title', zh: '标题' },
-    color: { en: 'Colour', zh: '颜色' },
-    greeting: { en: 'Greeting (any language)', zh: '问候语(所有语言)' },
-    locale: { en: 'Default language', zh: '默认语言', hintEn: "The widget speaks the visitor's browser language (en, zh-CN, zh-TW); this one when the browser asks for none of them", hintZh: '挂件使用访客浏览器的语言(en、zh-CN、zh-TW);浏览器语言都不支持时使用此语言' },
-    preChatMode: { en: 'Pre-chat form', zh: '聊天前表单', hintEn: 'off, optional (may be skipped) or required', hintZh: 'off 关闭、optional 可跳过、required 必填' },
-    sendTranscript: { en: 'E-mail the transcript', zh: '发送聊天记录邮件', hintEn: 'to the e-mail given in the pre-chat form, when the conversation is resolved', hintZh: '会话解决后发送到聊天前表单填写的邮箱' },
-  },
+
   normalize: normalizeWidgetMessage,
   send: pushToVisitor,
   mounts: [{ prefix: '/widget', create: createWidgetApp }],

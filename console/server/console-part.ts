@@ -10,6 +10,7 @@ import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
+import { RetentionSweeper } from './crm/data-rights/retention.js';
 import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
@@ -39,6 +40,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
+  const retention = new RetentionSweeper({ db: ctx.database.db, dataDir: ctx.config.dataDir, warn: (error) => ctx.logger.warn({ err: String(error) }, 'retention run failed') });
+  retention.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -54,6 +57,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       await tickets.stop();
       await contactImports.stop();
       await transcripts.stop();
+      await retention.stop();
       await hub.stop();
       services.mailer.close();
     },

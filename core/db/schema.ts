@@ -766,3 +766,4 @@ export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
 export type Call = Selectable<CallTable>;
 import './schema-crm.js';
+import './schema-retention.js';

@@ -9,6 +9,7 @@ import { describeError } from '../pages/describe-error.js';
 import { useFeedEvents } from '../realtime/feed.js';
 import { crmApi, type CrmApi } from './api.js';
 import { ContactEditForm } from './ContactEditForm.js';
+import { DataRights } from './DataRights.js';
 import { MergeDialog } from './MergeDialog.js';
 import { Timeline } from './Timeline.js';
 import { shownContactName } from '../lib/contact-name.js';
@@ -156,6 +157,7 @@ export default function ContactPage() {
       )}
       {hasPermission(session, 'contacts.edit') && <NoteForm api={api} contactId={c.id} onAdded={refresh} />}
       <Timeline items={timeline.data?.items} />
+      <DataRights api={api} contactId={c.id} name={c.name || t('inbox.anonymous')} />
     </main>
   );
 }

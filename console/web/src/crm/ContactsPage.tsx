@@ -21,6 +21,7 @@ export default function ContactsPage() {
   return (
     <main className="page crm">
       <h1>{t('crm.customers')}</h1>
+      {new URLSearchParams(window.location.search).has('erased') && <p role="status">{t('crm.erased')}</p>}
       <div className="list-tools">
         <search><form
           onSubmit={(e) => {
