@@ -212,7 +212,14 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
+    // The same answer again (a provider's retry): the agent is talking on this leg; keep it.
+    if (call?.state === 'answered') return nothing(call);
     if (call?.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    if (call.direction === 'in' && !(await stillAssigned(trx, call))) {
+      // Picked up too late: the router gave the call to someone else (or back to the queue) a
+      // moment ago, and its ring is on the way. The caller stays where the router put them.
+      return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    }
     const updated = await updateCall(trx, call, { state: 'answered', answered_at: call.answered_at ?? now() });
     await logCallEvent(trx, call, 'answered', { agentId: call.agent_id });
     const first = !call.answered_at;
@@ -222,6 +229,18 @@ export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> 
       signals: first ? [callSignal(updated, 'call.answered', { agentId: call.agent_id })] : [],
     };
   });
+}
+
+/** Whether the call's conversation is still assigned to the agent whose phone rings. */
+async function stillAssigned(trx: Transaction<Database>, call: Call): Promise<boolean> {
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select(['status', 'assignee_id'])
+    .where('tenant_id', '=', call.tenant_id)
+    .where('channel_id', '=', call.channel_id)
+    .where('thread_key', '=', call.provider_call_id)
+    .executeTakeFirst();
+  return !conversation || (conversation.status === 'assigned' && conversation.assignee_id === call.agent_id);
 }
 
 /** The agent's leg ended: unanswered (busy, declined, rang out) the caller waits on; after talking the call is over. */
