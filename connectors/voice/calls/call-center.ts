@@ -167,6 +167,9 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 
     const instructions: Instruction[] = [];
     const signals: CallSignal[] = [];
+    // The agent whose phone rings did not pick up in time (or the call was moved while ringing):
+    // the history says so on every platform, not only where the platform reports the ring-out.
+    if (call.state === 'ringing' && call.agent_id) await logCallEvent(trx, call, 'not_answered', { agentId: call.agent_id, cause: 'moved on' });
     if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
     if (call.state === 'answered' && (await isOnHold(trx, call.id))) {
       // Moved on while on hold: the next agent gets the caller off hold.
@@ -307,6 +310,20 @@ export async function recordingReady(ctx: Ctx, providerCallId: string, reference
     if (!call || call.recording_ref === reference) return;
     await updateCall(trx, call, { recording_ref: reference });
     await logCallEvent(trx, call, 'recording', {});
+  });
+}
+
+/**
+ * A recording the platform made of a call is finished (Asterisk's RecordingFinished): the step
+ * enters the call's history once, as Twilio's recording callback does.
+ */
+export async function recordingFinished(ctx: Ctx, reference: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('recording_ref', '=', reference).executeTakeFirst();
+    const call = found ? await lockCall(trx, ctx.channel.id, found.provider_call_id) : undefined;
+    if (!call || call.recording_ref !== reference) return;
+    const logged = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'recording').executeTakeFirst();
+    if (!logged) await logCallEvent(trx, call, 'recording', {});
   });
 }
 
