@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline, timelineWithRecording } from './support/call-center-world.js';
+import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timelineWithRecording } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
 import { connectorDeps } from '../console/cli/gateway.js';
 import { loadChannelContext } from '../core/connector/channel-context.js';
