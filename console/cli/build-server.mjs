@@ -5,13 +5,26 @@
 // needs no build tool. Packages stay in node_modules; the console's pages (npm run build:web) are
 // found from dist/ at run time.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { widgetBuildOptions } from '../../connectors/web/widget-options.mjs';
 
+/**
+ * The workspace packages (packages/*) ship TypeScript sources, so the bundle takes them in
+ * rather than leaving them to plain Node in node_modules.
+ */
+const workspacePackages = {
+  name: 'workspace-packages',
+  setup(build) {
+    const require = createRequire(import.meta.url);
+    build.onResolve({ filter: /^@switchboard\/connector-sdk(\/.*)?$/ }, (args) => ({ path: require.resolve(args.path) }));
+  },
+};
+
 /** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
 export async function bundleForNode(entry, outfile) {
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', plugins: [workspacePackages], outfile, logLevel: 'warning' });
   return outfile;
 }
 
