@@ -15,7 +15,7 @@ function signed(body: Buffer, credentials: 'valid' | 'missing' | 'bad') {
     headers['x-echo-timestamp'] = timestamp;
     headers['x-echo-signature'] = signPayload(credentials === 'valid' ? signingSecret : 'not-the-secret-at-all', timestamp, body);
   }
-  return { method: 'POST', headers, body };
+  return { method: 'POST', headers, body: new Uint8Array(body) };
 }
 
 let receiver: WebhookReceiver;
@@ -70,7 +70,7 @@ describe('echo connector', () => {
     const response = await host.request(`/hooks/${host.channel.id}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-echo-timestamp': old, 'x-echo-signature': signPayload(signingSecret, old, body) },
-      body,
+      body: new Uint8Array(body),
     });
     expect(response.status).toBe(403);
     expect(host.published).toHaveLength(0);

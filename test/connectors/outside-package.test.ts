@@ -41,7 +41,7 @@ describeConformance({
       headers['x-echo-timestamp'] = timestamp;
       headers['x-echo-signature'] = signPayload(credentials === 'valid' ? signingSecret : 'wrong-secret-wrong-secret', timestamp, body);
     }
-    return { path: `/hooks/${harness.channel.id}/`, init: { method: 'POST', headers, body } };
+    return { path: `/hooks/${harness.channel.id}/`, init: { method: 'POST', headers, body: new Uint8Array(body) } };
   },
   sendTarget: async () => {
     receiver = await webhookReceiver();
