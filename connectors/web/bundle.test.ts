@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildWidget } from '../../console/cli/build-server.mjs';
+import { buildWidget } from './widget-options.mjs';
 import { widgetBundle } from './bundle.js';
 
 describe('widget bundle', () => {

@@ -8,7 +8,9 @@ import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { widgetBuildOptions } from '../../connectors/web/widget-options.mjs';
+import { buildWidget } from '../../connectors/web/widget-options.mjs';
+
+export { buildWidget };
 
 /**
  * The workspace packages (packages/*) ship TypeScript sources, so the bundle takes them in
@@ -25,13 +27,6 @@ const workspacePackages = {
 /** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
 export async function bundleForNode(entry, outfile) {
   await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', plugins: [workspacePackages], outfile, logLevel: 'warning' });
-  return outfile;
-}
-
-/** Writes the web chat's browser script where the server bundle beside it reads it. */
-export async function buildWidget(outfile) {
-  const entry = fileURLToPath(new URL('../../connectors/web/widget/widget.ts', import.meta.url));
-  await build({ ...widgetBuildOptions, entryPoints: [entry], outfile, logLevel: 'warning' });
   return outfile;
 }
 
