@@ -3,6 +3,28 @@
  * `verify` throws UnauthorizedError (401) or ForbiddenError (403), `handle` ValidationError
  * (400); a send throws ConnectorError, which says whether a later try may work.
  */
+const BRAND = Symbol.for('@switchboard/connector-sdk/error');
+
+/**
+ * Makes `instanceof` hold for an error made by another copy of this SDK: a connector package
+ * bundles its own, and the platform must still answer its UnauthorizedError with a 401. Each
+ * class carries its name under a registry symbol; an instance is one when a class in its
+ * prototype chain carries the same name. Subclasses keep the ordinary check.
+ */
+function acrossCopies(cls: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(cls, BRAND, { value: name });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+      if (this !== cls || typeof value !== 'object' || value === null) return false;
+      for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+        if ((proto.constructor as Record<symbol, unknown> | undefined)?.[BRAND] === name) return true;
+      }
+      return false;
+    },
+  });
+}
+
 export class ValidationError extends Error {
   constructor(
     message: string,
@@ -71,6 +93,17 @@ export class ConnectorError extends Error {
   static permanent(message: string, code?: string | number, cause?: unknown): ConnectorError {
     return new ConnectorError(message, { retryable: false, code, cause });
   }
+}
+
+for (const [cls, name] of [
+  [ValidationError, 'ValidationError'],
+  [NotFoundError, 'NotFoundError'],
+  [ConflictError, 'ConflictError'],
+  [UnauthorizedError, 'UnauthorizedError'],
+  [ForbiddenError, 'ForbiddenError'],
+  [ConnectorError, 'ConnectorError'],
+] as const) {
+  acrossCopies(cls, name);
 }
 
 /**
