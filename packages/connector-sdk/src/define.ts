@@ -69,7 +69,7 @@ export interface ConnectorLogger {
 export interface OutboundInit {
   method?: string;
   headers?: Record<string, string> | [string, string][];
-  // biome-ignore lint/suspicious/noExplicitAny: each runtime's fetch has its own body types (string, bytes, FormData, …)
+  /** A string, bytes, FormData, …: typed loosely so each runtime's fetch body types fit. */
   body?: any;
   signal?: AbortSignal;
   /** The whole request, answer included (default 15 s). */
@@ -168,8 +168,7 @@ export interface RawRequest {
 
 export interface HookResponse {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: each runtime's fetch has its own body types
-  body?: any;
+  body?: unknown;
   headers?: Record<string, string>;
 }
 
@@ -181,11 +180,14 @@ export type HookOutcome =
   | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> }
   | { response: HookResponse };
 
+/** A connector written against the SDK alone: nothing beyond the SDK's context. */
+export type NoExtras = Record<never, never>;
+
 /**
  * `X` is what a platform lends its own connectors beyond the SDK's context; a connector written
  * against the SDK leaves it out and gets the narrow context.
  */
-export interface HttpRoute<C, X extends object = {}> {
+export interface HttpRoute<C, X extends object = NoExtras> {
   method: 'GET' | 'POST' | 'PUT';
   /** Below `/hooks/<channelId>`; `/` for the channel's one endpoint. */
   path: string;
@@ -201,7 +203,7 @@ export interface HttpRoute<C, X extends object = {}> {
   handle(request: RawRequest, ctx: ChannelContext<C> & X): Promise<HookOutcome> | HookOutcome;
 }
 
-export interface HttpInbound<C, X extends object = {}> {
+export interface HttpInbound<C, X extends object = NoExtras> {
   kind: 'http';
   routes: readonly HttpRoute<C, X>[];
   /**
@@ -213,7 +215,7 @@ export interface HttpInbound<C, X extends object = {}> {
 }
 
 /** What a pull loop gets: its channel, a way to hand over payloads, and its saved cursor. */
-export type PullContext<C, X extends object = {}> = ChannelContext<C> & X & PullExtras;
+export type PullContext<C, X extends object = NoExtras> = ChannelContext<C> & X & PullExtras;
 
 export interface PullExtras {
   /** Normalizes and publishes payloads with a confirm; resolves once the bus has them. */
@@ -234,7 +236,7 @@ export interface PullExtras {
   health?: { ok(): void; failed(error: string): void };
 }
 
-export interface PullInbound<C, X extends object = {}> {
+export interface PullInbound<C, X extends object = NoExtras> {
   kind: 'pull';
   /** A long-lived loop; resolve when `signal` aborts. The platform runs one per channel across the cluster. */
   run(ctx: PullContext<C, X>): Promise<void>;
@@ -260,7 +262,7 @@ export interface ChannelEvent {
  * tells the company's backend a conversation was resolved). Failures are handled like sends:
  * a retryable ConnectorError is retried with growing delays, then dead-lettered.
  */
-export interface EventForwarding<C, X extends object = {}> {
+export interface EventForwarding<C, X extends object = NoExtras> {
   kinds: readonly string[];
   handle(event: ChannelEvent, ctx: ChannelContext<C> & X): Promise<void>;
 }
@@ -298,7 +300,7 @@ export interface SettingLabel {
   hintZh?: string;
 }
 
-export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject, X extends object = {}> {
+export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject, X extends object = NoExtras> {
   /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
   type: string;
   displayName: string;
@@ -338,7 +340,7 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject, X exte
 }
 
 /** What a phone channel's platform does for the console, beyond calls coming in. */
-export interface VoiceControl<C, X extends object = {}> {
+export interface VoiceControl<C, X extends object = NoExtras> {
   /** Streams a recording the platform keeps; `reference` is what the call record holds. Never a public URL. */
   recording(reference: string, ctx: ChannelContext<C> & X): Promise<Response>;
   /** Rings the agent's phone, then (once they answer) the customer's number; resolves with the call's provider id. */
@@ -356,7 +358,7 @@ export type AnyConnector = ConnectorDefinition<z.ZodObject, any>;
 const TYPE_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
 /** Declares a connector. Checks the declaration itself, so a mistake shows at load, not at the first message. */
-export function defineConnector<S extends z.ZodObject, X extends object = {}>(definition: ConnectorDefinition<S, X>): ConnectorDefinition<S, X> {
+export function defineConnector<S extends z.ZodObject, X extends object = NoExtras>(definition: ConnectorDefinition<S, X>): ConnectorDefinition<S, X> {
   if (!TYPE_PATTERN.test(definition.type)) {
     throw new TypeError(`connector type "${definition.type}" must be lower case letters, digits and '-' (2-40, starting with a letter)`);
   }
