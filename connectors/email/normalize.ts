@@ -7,7 +7,7 @@ import { toStorable } from '../../core/domain/storable-text.js';
 import { ValidationError } from '../../core/errors.js';
 import type { EmailConfig } from './config.js';
 import { automaticReason, SenderRateLimit, type HeaderView } from './guards.js';
-import { bouncedMessageId, bounceReason, isPermanentBounce, markBounced } from './bounce.js';
+import { bouncedMessageId, bounceReason, isPermanentBounce } from './bounce.js';
 import { parseEmail, type ParsedEmail } from './parse.js';
 import { baseSubject, subjectToken, threadCandidates, threadKeyFor } from './threading.js';
 
@@ -180,7 +180,7 @@ async function handleBounce(mail: ParsedEmail, ctx: ChannelContext<EmailConfig>,
     ctx.logger.info({ ...log, original }, 'delivery report without a permanent failure of a known reply');
     return;
   }
-  const marked = await markBounced(ctx.db, { tenantId: ctx.channel.tenantId, channelId: ctx.channel.id, messageId: original, reason: bounceReason(mail) });
+  const marked = await ctx.deliveries.failed(original, bounceReason(mail));
   ctx.logger.info({ ...log, marked }, marked ? 'a reply bounced; marked failed' : 'a bounce for a mail we do not know');
 }
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildWidget } from '../../console/cli/build-server.mjs';
 import { widgetBundle, widgetPanelBundle } from './bundle.js';
+import { buildWidget } from './widget-options.mjs';
 
 describe('widget bundle', () => {
   it('is a loader under 15 KB gzipped on every page and a panel fetched on open, neither parsing text as HTML', async () => {

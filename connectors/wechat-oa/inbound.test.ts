@@ -5,7 +5,7 @@ import { PNG_1X1, wechatPush, type PushMode } from '../../test/fakes/wechat-call
 import { wechatSignature } from '../../core/wechat/crypto.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { freshDatabase } from '../../test/support/services.js';
-import { processInbound } from '../../router/pipeline/process-batch.js';
+import { runPipeline } from '../../test/support/pipeline.js';
 import wechatOa from './connector.js';
 import { wechatXml } from './fixtures/index.js';
 
@@ -146,7 +146,7 @@ describe('WeChat Official Account callbacks', () => {
     const click = wechatXml.click.replace('EVENTKEY', 'V1001_AFTER_SALES').replace('oyORnuP8q7ou2gfYjqLzSIWZf0rs', 'oMenuClicker');
     expect((await post('safe', click)).status).toBe(200);
     const [envelope] = await published('safe', before);
-    await db.transaction().execute((trx) => processInbound(trx, [envelope!]));
+    await runPipeline(db, [envelope!]);
     const conversation = await db
       .selectFrom('conversations as c')
       .innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')

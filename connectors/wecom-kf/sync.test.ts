@@ -8,7 +8,7 @@ import { createHooksApp } from '../../core/connector/gateway.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { aesKeyOf, encryptMessage, wechatSignature } from '../../core/wechat/crypto.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
-import { processInbound } from '../../router/pipeline/process-batch.js';
+import { runPipeline } from '../../test/support/pipeline.js';
 import { FakeWecomApi } from '../../test/fakes/wecom-api.js';
 import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
@@ -78,7 +78,7 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     expect(fake.syncCalls.at(-7)?.cursor).toBe(Buffer.from('300').toString('base64url'));
 
     const all = [...first.confirmed, ...second.confirmed];
-    for (let i = 0; i < all.length; i += 100) await database.db.transaction().execute((trx) => processInbound(trx, all.slice(i, i + 100)));
+    await runPipeline(database.db, all, 100);
     const stored = await database.db
       .selectFrom('messages')
       .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.count<string>('external_id').distinct().as('distinct')])

@@ -1,5 +1,5 @@
 import { describeConformance, type Harness, type SendTarget } from '../../core/connector/testkit/index.js';
-import { processInbound } from '../../router/pipeline/process-batch.js';
+import { runPipeline } from '../../test/support/pipeline.js';
 import { realServices } from '../../test/support/connectors.js';
 import { storedThroughRouter } from '../../test/support/pipeline.js';
 import { signedWeiboQuery, startFakeWeibo, weiboPushBody, type FakeWeibo } from '../../test/fakes/weibo.js';
@@ -18,7 +18,7 @@ async function fanWrites(harness: Harness, fanId: string, hoursAgo = 0): Promise
   const query = new URLSearchParams(signedWeiboQuery(APP_SECRET));
   const response = await harness.request(`/hooks/${harness.channel.id}/?${query}`, { method: 'POST', body: new Uint8Array(body) });
   if (response.status !== 200) throw new Error(`push refused: ${response.status} ${await response.text()}`);
-  for (const envelope of harness.published.slice(before)) await harness.deps.db.transaction().execute((trx) => processInbound(trx, [envelope]));
+  await runPipeline(harness.deps.db, harness.published.slice(before));
   return fanId;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelContext, openHarness, type Harness } from '../../core/connector/testkit/index.js';
 import { ConnectorError } from '../../core/connector/errors.js';
 import type { InboundEnvelope, OutboundEnvelope } from '../../core/domain/messages.js';
-import { processInbound } from '../../router/pipeline/process-batch.js';
+import { runPipeline } from '../../test/support/pipeline.js';
 import type { Delivery } from '../../core/bus/bus.js';
 import { deliverOutbound } from '../../core/connector/outbound-worker.js';
 import { queueReply } from '../../core/conversations/reply.js';
@@ -38,7 +38,7 @@ describe('weibo', () => {
 
   /** Runs envelopes through the router as its consumer would, one batch each. */
   async function route(envelopes: InboundEnvelope[]) {
-    for (const envelope of envelopes) await harness.deps.db.transaction().execute((trx) => processInbound(trx, [envelope]));
+    await runPipeline(harness.deps.db, envelopes);
   }
 
   const storedFrom = async (fanId: string) =>

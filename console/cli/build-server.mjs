@@ -6,24 +6,28 @@
 // needs no build tool. Packages stay in node_modules; the console's pages (npm run build:web) are
 // found from dist/ at run time.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { widgetBuildOptions } from '../../connectors/web/widget-options.mjs';
+import { buildWidget } from '../../connectors/web/widget-options.mjs';
+
+export { buildWidget };
+
+/**
+ * The workspace packages (packages/*) ship TypeScript sources, so the bundle takes them in
+ * rather than leaving them to plain Node in node_modules.
+ */
+const workspacePackages = {
+  name: 'workspace-packages',
+  setup(build) {
+    const require = createRequire(import.meta.url);
+    build.onResolve({ filter: /^@switchboard\/connector-sdk(\/.*)?$/ }, (args) => ({ path: require.resolve(args.path) }));
+  },
+};
 
 /** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
 export async function bundleForNode(entry, outfile) {
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
-  return outfile;
-}
-
-/**
- * Writes the web chat's browser scripts where the server bundle beside it reads them: the loader
- * (`outfile`, web-widget.js) and the panel it loads on open (web-widget-panel.js beside it).
- */
-export async function buildWidget(outfile) {
-  const entry = (name) => fileURLToPath(new URL(`../../connectors/web/widget/${name}`, import.meta.url));
-  await build({ ...widgetBuildOptions, entryPoints: [entry('widget.ts')], outfile, logLevel: 'warning' });
-  await build({ ...widgetBuildOptions, entryPoints: [entry('panel.ts')], outfile: join(dirname(outfile), 'web-widget-panel.js'), logLevel: 'warning' });
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', plugins: [workspacePackages], outfile, logLevel: 'warning' });
   return outfile;
 }
 

@@ -8,6 +8,8 @@ import { textProblem } from '../domain/storable-text.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
 import { companyLinkAddress } from '../tenancy/address.js';
+import { markDeliveryFailed } from '../conversations/delivery.js';
+import { channelStore } from './channel-data.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
@@ -56,6 +58,10 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     inboundShards: deps.config.inboundShards,
     outbound: deps.outbound,
     attachments: channelAttachments(new AttachmentStore(deps.db, deps.config.dataDir), row.tenant_id, row.id),
+    state: channelStore(deps.db, { id: row.id, tenantId: row.tenant_id }),
+    deliveries: {
+      failed: (providerMessageId, reason) => markDeliveryFailed(deps.db, { tenantId: row.tenant_id, channelId: row.id, providerMessageId, reason }),
+    },
   };
 }
 

@@ -1,22 +1,9 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
+import { channelStateReport, type ChannelStateReport } from '@switchboard/connector-sdk';
 import type { Db } from '../db/database.js';
 
-/**
- * What a channel's loop says about itself, for the admin console: a bot waiting for its login QR
- * code to be scanned, logged in as an account, logged out, or failing. Kept in a row per channel
- * (`channel_states`), so the console shows it whichever process runs the loop.
- */
-export const channelStateReport = z.object({
-  state: z.enum(['starting', 'waiting_for_scan', 'logged_in', 'logged_out', 'error', 'stopped']),
-  /** An admin's sentence: why it failed, what to do. Never a secret. */
-  detail: z.string().max(1000).optional(),
-  /** The account the channel is logged in as (a bot's name and id). */
-  account: z.string().max(300).optional(),
-  /** The text of the login QR code to scan (a URL), while waiting for a scan. */
-  qrCode: z.string().max(4000).optional(),
-});
-export type ChannelStateReport = z.infer<typeof channelStateReport>;
+// What a loop may report is the SDK's (`PullContext.reportState`); it is kept here, one row per channel.
+export { channelStateReport, type ChannelStateReport };
 
 export interface ChannelState extends ChannelStateReport {
   /** The process that reported it. */

@@ -1,175 +1,78 @@
-import { z } from 'zod';
-import type { StoredFile, PutOptions } from '../attachments/store.js';
+import type { Hono } from 'hono';
+import type { z } from 'zod';
+import {
+  defineConnector as defineSdkConnector,
+  type ChannelContext as SdkChannelContext,
+  type ConnectorDefinition as SdkConnectorDefinition,
+  type EventForwarding as SdkEventForwarding,
+  type HttpInbound as SdkHttpInbound,
+  type HttpRoute as SdkHttpRoute,
+  type PullContext as SdkPullContext,
+  type PullInbound as SdkPullInbound,
+  type VoiceControl as SdkVoiceControl,
+} from '@switchboard/connector-sdk';
 import type { Bus } from '../bus/bus.js';
-import type { ChannelStateReport } from './channel-state.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
-import type { ConversationKind } from '../db/schema.js';
-import type { ContentKind, InboundMessage, OutboundEnvelope } from '../domain/messages.js';
+import type { InboundMessage } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
 
-/** What a channel can carry, declared by its connector and checked by the conformance kit. */
-export interface Capabilities {
-  /** Content kinds customers can send through it. */
-  receive: readonly ContentKind[];
-  /** Content kinds agents can send through it. */
-  send: readonly ContentKind[];
-  typing?: boolean;
-  readReceipts?: boolean;
-  /** Several parallel conversations per customer (e-mail threads). */
-  threads?: boolean;
-  calls?: boolean;
-  /** The kind of conversation it opens; chat by default. */
-  conversationKind?: ConversationKind;
-}
+// The definition API is the connector SDK's (packages/connector-sdk): a channel written outside
+// this repository uses the same one. This file adds what the platform lends its own connectors.
+export {
+  appearanceOf,
+  configJsonSchema,
+  describeConnector,
+  iconDataUrl,
+  isSecretField,
+  secret,
+  secretFields,
+  settingLabel,
+  type Capabilities,
+  type ChannelAttachments,
+  type ChannelDeliveries,
+  type ChannelEvent,
+  type ChannelInfo,
+  type ChannelStore,
+  type ConnectionTest,
+  type ConnectorAppearance,
+  type HookOutcome,
+  type HookResponse,
+  type RawRequest,
+  type SendReceipt,
+  type SettingLabel,
+} from '@switchboard/connector-sdk';
 
-/** The channel a connector works for, with its configuration (secrets opened). */
-export interface ChannelInfo {
-  id: string;
-  tenantId: string;
-  type: string;
-  name: string;
-  publicKey: string | null;
-}
-
-/** What a connector's code gets to work with, for one channel. */
-export interface ChannelContext<C> {
-  channel: ChannelInfo;
-  config: C;
+/**
+ * What the built-in connectors still reach beyond the SDK's narrow context: the whole database
+ * and bus, the installation's key and data folder. A connector outside this repository has none
+ * of it; each use here is one to move behind a context method (`state`, `deliveries`, …).
+ */
+export interface PlatformAccess {
   db: Db;
   bus: Bus;
   logger: Logger;
-  /** The address providers and browsers reach this installation at. */
-  publicUrl: string;
   /** Where this installation keeps files (attachments under `attachments/`). */
   dataDir: string;
   /** The installation's secret key, for signing tokens (never logged). */
   secretKey: Buffer;
   inboundShards: number;
-  /**
-   * The only way to reach the provider or a URL in a message: the channel's settings are the
-   * company's, so their addresses are checked (core/net/outbound.ts).
-   */
   outbound: OutboundClient;
-  /** The attachment store, scoped to this channel's tenant: media downloaded from or uploaded to the provider. */
-  attachments: ChannelAttachments;
 }
 
-/** The installation's attachment store as one channel sees it. */
-export interface ChannelAttachments {
-  /** Keeps a file (size and type checked) and returns its id for a message part's `attachmentId`. */
-  put(options: PutOptions): Promise<StoredFile>;
-  /** A file of this tenant by id, with its bytes (NotFoundError otherwise). */
-  read(id: string): Promise<{ file: StoredFile & { channelId: string; owner: string }; bytes: Buffer }>;
-}
-
-/** A provider's request as it arrived, before anything was parsed. */
-export interface RawRequest {
-  method: string;
-  /** The path below `/hooks/<channelId>`, e.g. `/messages`. */
-  path: string;
-  headers: Record<string, string>;
-  query: Record<string, string>;
-  body: Buffer;
-}
-
-export interface HookResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * What a verified webhook request leads to: provider payloads to normalize and publish (then
- * `respond` builds the answer from what was accepted), or an answer right away (a URL check).
- */
-export type HookOutcome =
-  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> }
-  | { response: HookResponse };
-
-export interface HttpRoute<C> {
-  method: 'GET' | 'POST' | 'PUT';
-  /** Below `/hooks/<channelId>`; `/` for the channel's one endpoint. */
-  path: string;
-  /** Requests with a larger body are refused with 413 before anything else. Default 1 MiB. */
-  maxBodyBytes?: number;
-  /**
-   * Proves the request comes from the provider, on the raw bytes, before any parsing: throw
-   * UnauthorizedError (401) or ForbiddenError (403). A route with nothing to check says so by
-   * resolving, on purpose.
-   */
-  verify(request: RawRequest, ctx: ChannelContext<C>): Promise<void> | void;
-  /** Parses the verified request; throw ValidationError for a malformed one (400). */
-  handle(request: RawRequest, ctx: ChannelContext<C>): Promise<HookOutcome> | HookOutcome;
-}
-
-export interface HttpInbound<C> {
-  kind: 'http';
-  routes: readonly HttpRoute<C>[];
-  /**
-   * A loop the platform runs beside the routes for every enabled channel, one per cluster, like a
-   * pull loop (and restarted when the channel's settings change): registers the webhook with the
-   * provider when the channel is enabled, or polls instead where the installation has no public URL.
-   */
-  run?(ctx: PullContext<C>): Promise<void>;
-}
-
-/** What a pull loop gets: its channel, a way to hand over payloads, and its saved cursor. */
-export interface PullContext<C> extends ChannelContext<C> {
-  /** Normalizes and publishes payloads with a confirm; resolves once the bus has them. */
-  accept(payloads: unknown[]): Promise<InboundMessage[]>;
-  cursor: { load(): Promise<Record<string, unknown>>; save(value: Record<string, unknown>): Promise<void> };
-  /** Aborted when the loop must stop (shutdown, lost lock, channel disabled). */
-  signal: AbortSignal;
-  /**
-   * Tells the admin console how the channel is doing (a bot waiting for its QR code to be
-   * scanned, logged in, logged out, failing), whichever process runs the loop.
-   */
-  reportState(report: ChannelStateReport): Promise<void>;
-  /**
-   * Tells the channels list whether the loop works: `ok()` after a good login or read,
-   * `failed()` with an admin's sentence (never a secret or a stack) when it cannot. Cheap to call
-   * often: only changes are written.
-   */
-  health?: { ok(): void; failed(error: string): void };
-}
-
-export interface PullInbound<C> {
-  kind: 'pull';
-  /** A long-lived loop; resolve when `signal` aborts. The platform runs one per channel across the cluster. */
-  run(ctx: PullContext<C>): Promise<void>;
-}
-
-export interface SendReceipt {
-  /** The provider's id for the delivered message. */
-  id: string;
-  /** true when the provider confirmed delivery already (a webhook's 2xx), not just acceptance. */
-  delivered?: boolean;
-}
-
-/** A domain event as a connector's event handler gets it (see core/domain/events.ts). */
-export interface ChannelEvent {
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  at: string;
-}
-
-/**
- * Domain events about this connector's channels that it passes on to the provider (the app API
- * tells the company's backend a conversation was resolved). Failures are handled like sends:
- * a retryable ConnectorError is retried with growing delays, then dead-lettered.
- */
-export interface EventForwarding<C> {
-  kinds: readonly string[];
-  handle(event: ChannelEvent, ctx: ChannelContext<C>): Promise<void>;
-}
+export type ChannelContext<C> = SdkChannelContext<C> & PlatformAccess;
+export type PullContext<C> = SdkPullContext<C, PlatformAccess>;
+export type HttpRoute<C> = SdkHttpRoute<C, PlatformAccess>;
+export type HttpInbound<C> = SdkHttpInbound<C, PlatformAccess>;
+export type PullInbound<C> = SdkPullInbound<C, PlatformAccess>;
+export type EventForwarding<C> = SdkEventForwarding<C, PlatformAccess>;
+export type VoiceControl<C> = SdkVoiceControl<C, PlatformAccess>;
 
 /** Extra HTTP endpoints a browser-facing connector serves (the web chat's `/widget/*`). */
 export interface PublicMount {
   prefix: string;
-  create(runtime: ConnectorRuntime): import('hono').Hono | Promise<import('hono').Hono>;
+  create(runtime: ConnectorRuntime): Hono | Promise<Hono>;
 }
 
 /** What the platform lends a connector's public endpoints. */
@@ -188,187 +91,16 @@ export interface ConnectorRuntime {
   pokeOutbox(): void;
 }
 
-/** What a channel's "test connection" found: one line per thing checked, in an admin's words. */
-export interface ConnectionTest {
-  ok: boolean;
-  checks: { name: string; ok: boolean; detail: string }[];
-}
-
-/**
- * How the console shows a channel type: a small square icon (SVG markup, or a `data:image/png` or
- * `data:image/svg+xml` URL; drawn as an image, so nothing in it runs) and its name in each
- * language of the console.
- */
-export interface ConnectorAppearance {
-  icon: string;
-  name: { en: string; zh: string };
-}
-
-/** A setting's name, and a hint under it, in the console's languages. */
-export interface SettingLabel {
-  en: string;
-  zh: string;
-  hintEn?: string;
-  hintZh?: string;
-}
-
-export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
-  /** Stable id, used in routing keys and stored on channels: lower case, digits and '-'. */
-  type: string;
-  displayName: string;
-  /** Icon and names for the console; without it the console shows a plain mark and `displayName`. */
-  appearance?: ConnectorAppearance;
-  description?: string;
-  /** The description in Chinese, for the Chinese console; without it that console shows `description`. */
-  descriptionZh?: string;
-  capabilities: Capabilities;
-  /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
-  config: S;
-  /**
-   * Each setting's label and hint in English and Chinese, for the console's form and for errors
-   * that name the setting ("IMAP password is required"). A setting left out shows its name.
-   */
-  labels?: Readonly<Partial<Record<keyof z.infer<S> & string, SettingLabel>>>;
-  /**
-   * Which settings say where secrets are sent, and which secrets: `{ imapHost: ['imapPassword'] }`.
-   * Changing one (a host, port, TLS mode, base URL, trusted CA) needs those secrets again in the
-   * same change, so a stored password never follows a new address. Left out, every URL field is
-   * taken to carry every secret; `{}` says no secret ever leaves (one that only signs, say).
-   */
-  endpoints?: Readonly<Record<string, readonly string[]>>;
-  /** Whether channels of this type authenticate callers with API keys the platform issues. */
-  apiKeys?: boolean;
-  /** Whether channels of this type get a public key (a browser-facing handle). */
-  publicKey?: boolean;
-  inbound?: HttpInbound<z.infer<S>> | PullInbound<z.infer<S>>;
-  /** One provider payload → the messages it carries (none for a payload that is only a receipt). */
-  normalize(payload: unknown, ctx: ChannelContext<z.infer<S>>): InboundMessage | InboundMessage[] | Promise<InboundMessage | InboundMessage[]>;
-  /** Delivers a reply; returns the provider's id, or throws a ConnectorError. */
-  send(outbound: OutboundEnvelope, ctx: ChannelContext<z.infer<S>>): Promise<string | SendReceipt>;
+/** A built-in connector: the SDK's definition, with the platform's context and public mounts. */
+export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> extends Omit<SdkConnectorDefinition<S, PlatformAccess>, 'mounts'> {
   mounts?: readonly PublicMount[];
-  events?: EventForwarding<z.infer<S>>;
-  /** Phone channels: what the console asks of the telephony platform. */
-  voice?: VoiceControl<z.infer<S>>;
-  /** Logs in to the provider with the channel's settings and says exactly what failed (the console's "test connection"). */
-  testConnection?(ctx: ChannelContext<z.infer<S>>): Promise<ConnectionTest>;
 }
 
-/** What a phone channel's platform does for the console, beyond calls coming in. */
-export interface VoiceControl<C> {
-  /** Streams a recording the platform keeps; `reference` is what the call record holds. Never a public URL. */
-  recording(reference: string, ctx: ChannelContext<C>): Promise<Response>;
-  /** Rings the agent's phone, then (once they answer) the customer's number; resolves with the call's provider id. */
-  dial?(input: { agentId: string; number: string }, ctx: ChannelContext<C>): Promise<{ providerCallId: string }>;
-  /**
-   * The agent on a call puts the customer on hold (`on`) or takes them off it. Throws NotFoundError
-   * (no such call), ConflictError (not in progress, or already so) or ForbiddenError (not their call).
-   */
-  hold?(input: { callId: string; agentId: string; on: boolean }, ctx: ChannelContext<C>): Promise<void>;
-}
-
+/** Any installed connector: built in, or a package named in CONNECTORS (which sees only the SDK's context). */
 export type AnyConnector = ConnectorDefinition<z.ZodObject>;
 
-const TYPE_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
-
-/** Declares a connector. Checks the declaration itself, so a mistake shows at load, not at the first message. */
+/** Declares a built-in connector (checked like any other, see the SDK's `defineConnector`). */
 export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefinition<S>): ConnectorDefinition<S> {
-  if (!TYPE_PATTERN.test(definition.type)) {
-    throw new TypeError(`connector type "${definition.type}" must be lower case letters, digits and '-' (2-40, starting with a letter)`);
-  }
-  if (!definition.displayName.trim()) throw new TypeError(`connector ${definition.type} needs a display name`);
-  if (definition.appearance) iconDataUrl(definition.appearance.icon, definition.type);
-  if (!(definition.config instanceof z.ZodObject)) throw new TypeError(`connector ${definition.type}: config must be a zod object`);
-  if (definition.inbound?.kind === 'http') {
-    const seen = new Set<string>();
-    for (const route of definition.inbound.routes) {
-      if (!route.path.startsWith('/')) throw new TypeError(`connector ${definition.type}: route path "${route.path}" must start with '/'`);
-      const key = `${route.method} ${route.path}`;
-      if (seen.has(key)) throw new TypeError(`connector ${definition.type}: route ${key} is declared twice`);
-      seen.add(key);
-      if (typeof route.verify !== 'function') throw new TypeError(`connector ${definition.type}: route ${key} has no verify`);
-    }
-  }
-  for (const field of Object.keys(definition.labels ?? {})) {
-    if (!(field in definition.config.shape)) throw new TypeError(`connector ${definition.type}: label "${field}" is not a setting`);
-  }
-  const secrets = new Set(secretFields(definition));
-  for (const [field, carried] of Object.entries(definition.endpoints ?? {})) {
-    if (!(field in definition.config.shape)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" is not a setting`);
-    for (const name of carried) if (!secrets.has(name)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" names "${name}", which is not a secret()`);
-  }
+  defineSdkConnector(definition as SdkConnectorDefinition<S, PlatformAccess>);
   return definition;
-}
-
-const ICON_LIMIT = 16 * 1024;
-
-/**
- * A connector's icon as a `data:` URL the console can put in an `<img>`: SVG markup is encoded,
- * a PNG or SVG data URL is kept. Anything else, or past 16 KB, is a mistake in the declaration.
- */
-export function iconDataUrl(icon: string, type = 'connector'): string {
-  const trimmed = icon.trim();
-  if (trimmed.length > ICON_LIMIT) throw new TypeError(`connector ${type}: the icon is over 16 KB`);
-  if (/^<svg[\s>]/i.test(trimmed)) return `data:image/svg+xml;base64,${Buffer.from(trimmed, 'utf8').toString('base64')}`;
-  if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/]+=*$/.test(trimmed)) return trimmed;
-  throw new TypeError(`connector ${type}: the icon must be SVG markup or a base64 PNG or SVG data URL`);
-}
-
-/** Marks a config field as a secret: write-only in the console, sealed at rest, never logged. */
-export function secret<T extends z.ZodType>(schema: T): T {
-  return schema.meta({ secret: true, writeOnly: true }) as T;
-}
-
-export function isSecretField(schema: z.ZodType): boolean {
-  let current: z.ZodType | undefined = schema;
-  // Optional/default wrappers keep the mark on the inner schema or on themselves.
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (z.globalRegistry.get(current)?.secret === true) return true;
-    const inner: unknown = (current as unknown as { unwrap?: () => unknown }).unwrap?.() ?? (current.def as { innerType?: unknown }).innerType;
-    current = inner instanceof z.ZodType ? inner : undefined;
-  }
-  return false;
-}
-
-/** The names of a connector's secret config fields. */
-export function secretFields(definition: Pick<AnyConnector, 'config'>): string[] {
-  return Object.entries(definition.config.shape)
-    .filter(([, field]) => isSecretField(field as z.ZodType))
-    .map(([name]) => name);
-}
-
-/** The JSON Schema of a connector's settings, for the console's form; secrets carry `writeOnly`. */
-export function configJsonSchema(definition: Pick<AnyConnector, 'config'>): Record<string, unknown> {
-  return z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-}
-
-/** What the console shows about an installed connector. */
-export function describeConnector(definition: AnyConnector) {
-  return {
-    type: definition.type,
-    displayName: definition.displayName,
-    ...appearanceOf(definition),
-    description: definition.description ?? null,
-    descriptionZh: definition.descriptionZh ?? null,
-    capabilities: definition.capabilities,
-    inbound: definition.inbound?.kind ?? null,
-    configSchema: configJsonSchema(definition),
-    secretFields: secretFields(definition),
-    labels: definition.labels ?? {},
-  };
-}
-
-/** The icon and names the console draws a channel type with; names fall back to `displayName`. */
-export function appearanceOf(definition: Pick<AnyConnector, 'type' | 'displayName' | 'appearance'>) {
-  return {
-    icon: definition.appearance ? iconDataUrl(definition.appearance.icon, definition.type) : null,
-    names: definition.appearance?.name ?? { en: definition.displayName, zh: definition.displayName },
-  };
-}
-
-/** A setting's label in English: the declared one, else its name in words (`imapHost` → "Imap host"). */
-export function settingLabel(definition: Pick<AnyConnector, 'labels'>, field: string): string {
-  const declared = (definition.labels as Record<string, SettingLabel | undefined> | undefined)?.[field]?.en;
-  if (declared) return declared;
-  const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

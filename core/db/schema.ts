@@ -465,6 +465,15 @@ export interface ChannelStateTable {
   updated_at: Timestamp;
 }
 
+/** A connector's own state per channel, by key (`ctx.state`); see migrations/0027_channel_data.ts. */
+export interface ChannelDataTable {
+  channel_id: string;
+  tenant_id: string;
+  key: string;
+  value: Json;
+  updated_at: Timestamp;
+}
+
 /** How a channel is doing as the platform sees it; see migrations/0022_channel_health.ts. */
 export interface ChannelHealthTable {
   channel_id: string;
@@ -719,6 +728,7 @@ export interface Database {
   pull_cursors: PullCursorTable;
   channel_states: ChannelStateTable;
   channel_health: ChannelHealthTable;
+  channel_data: ChannelDataTable;
   wechat_access_tokens: WechatAccessTokenTable;
   wechat_reply_windows: WechatReplyWindowTable;
   wechat_welcomes: WechatWelcomeTable;

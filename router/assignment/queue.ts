@@ -5,6 +5,9 @@ import type { EventLog } from '../events.js';
 import { cancelJobs, scheduleJob } from '../timers/jobs.js';
 import { routingFields, type AssignmentBatch } from './assign.js';
 import { sendAutomaticReply } from './auto-reply.js';
+import { queuePosition } from '../../core/conversations/queue-position.js';
+
+export { queuePosition };
 
 /** Waiting conversations of one queue (a group, or the tenant's ungrouped queue), first in line first. */
 export function waitingQuery(trx: Transaction<Database>, tenantId: string, groupId: string | null) {
@@ -16,29 +19,6 @@ export function waitingQuery(trx: Transaction<Database>, tenantId: string, group
     .orderBy('priority', 'desc')
     .orderBy('queued_at')
     .orderBy('id');
-}
-
-/** Place in line, 1 for the next to be served: higher priority first, then earlier arrival. */
-export async function queuePosition(trx: Transaction<Database>, conversation: Conversation): Promise<number> {
-  const queuedAt = conversation.queued_at ?? new Date();
-  const ahead = await trx
-    .selectFrom('conversations')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('tenant_id', '=', conversation.tenant_id)
-    .where('status', '=', 'queued')
-    .where((eb) => (conversation.group_id ? eb('group_id', '=', conversation.group_id) : eb('group_id', 'is', null)))
-    .where('id', '<>', conversation.id)
-    .where((eb) =>
-      eb.or([
-        eb('priority', '>', conversation.priority),
-        eb.and([
-          eb('priority', '=', conversation.priority),
-          eb.or([eb('queued_at', '<', queuedAt), eb.and([eb('queued_at', '=', queuedAt), eb('id', '<', conversation.id)])]),
-        ]),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  return ahead.n + 1;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { ChannelContext } from '../../../core/connector/define.js';
 import type { Call, Database } from '../../../core/db/schema.js';
+import { queuePosition } from '../../../core/conversations/queue-position.js';
 import { scheduleCallbackReminder } from '../../../core/voice/callback-jobs.js';
 import type { Prompt } from '../../../core/voice/ivr.js';
 import type { Reaction } from './call-center.js';
@@ -56,7 +57,7 @@ export async function checkWaiting(ctx: Ctx, providerCallId: string, loopSeconds
   });
 }
 
-/** The caller's place among the conversations waiting in the same queue: priority first, then arrival (the router's order). */
+/** The caller's place in their queue, counted as the router counts it; undefined while the call is not in line. */
 async function placeInLine(trx: Transaction<Database>, call: Call): Promise<number | undefined> {
   const conversation = await trx
     .selectFrom('conversations')
@@ -66,21 +67,7 @@ async function placeInLine(trx: Transaction<Database>, call: Call): Promise<numb
     .where('thread_key', '=', call.provider_call_id)
     .executeTakeFirst();
   if (conversation?.status !== 'queued' || !conversation.queued_at) return undefined;
-  const ahead = await trx
-    .selectFrom('conversations')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('tenant_id', '=', call.tenant_id)
-    .where('status', '=', 'queued')
-    .where((eb) => (conversation.group_id ? eb('group_id', '=', conversation.group_id) : eb('group_id', 'is', null)))
-    .where('id', '<>', conversation.id)
-    .where((eb) =>
-      eb.or([
-        eb('priority', '>', conversation.priority),
-        eb.and([eb('priority', '=', conversation.priority), eb.or([eb('queued_at', '<', conversation.queued_at!), eb.and([eb('queued_at', '=', conversation.queued_at!), eb('id', '<', conversation.id)])])]),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  return ahead.n + 1;
+  return queuePosition(trx, conversation);
 }
 
 /** The longest wait is over: the caller leaves the queue (the router stops offering the call) for voicemail or a callback offer. */

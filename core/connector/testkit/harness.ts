@@ -12,12 +12,15 @@ import { migrateUp } from '../../db/migrate.js';
 import type { InboundEnvelope } from '../../domain/messages.js';
 import { createLogger } from '../../log/logger.js';
 import type { Config } from '../../config/config.js';
-import type { AnyConnector } from '../define.js';
+import type { AnyConnector, ChannelContext } from '../define.js';
 import { ConnectorRegistry } from '../registry.js';
 import { createChannel, type ChannelView } from '../channels.js';
 import { createConnectorRuntime } from '../runtime.js';
 import { createHooksApp } from '../gateway.js';
 import { loadChannelContext, type ConnectorDeps } from '../channel-context.js';
+import { acceptPayloads } from '../accept.js';
+import { getChannel, listChannels } from '../channels.js';
+import type { Harness as KitHarness } from '@switchboard/connector-sdk/testkit';
 import { parseAllowEntry } from '../../net/addresses.js';
 import { OutboundClient } from '../../net/outbound.js';
 
@@ -37,19 +40,14 @@ export async function embeddedServices(): Promise<Services> {
 
 /**
  * One connector, one channel, the gateway's HTTP app and a view of what reached the inbound
- * shards: the world a conformance check runs in. Every log line is kept, to look for secrets.
+ * shards: the conformance kit's world on the real platform (database, bus, gateway). Every log
+ * line is kept, to look for secrets.
  */
-export interface Harness {
+export interface Harness extends KitHarness {
   deps: ConnectorDeps;
   app: Hono;
   channel: ChannelView;
   apiKey: string | undefined;
-  tenantId: string;
-  /** Envelopes the broker confirmed, in order. */
-  published: InboundEnvelope[];
-  logs: () => string;
-  request(path: string, init?: RequestInit): Promise<Response>;
-  close(): Promise<void>;
 }
 
 const LOOPBACK = ['127.0.0.0/8', '::1', 'localhost'].map((entry) => parseAllowEntry(entry)!);
@@ -105,6 +103,11 @@ export async function openHarness(
   const app = new Hono();
   app.route('/', createHooksApp(deps));
   for (const mount of connector.mounts ?? []) app.route(mount.prefix, await mount.create(runtime));
+  const context = async () => {
+    const found = await loadChannelContext(deps, { id: channel.id });
+    if (!found) throw new Error('the test channel is not there');
+    return found.ctx;
+  };
   return {
     deps,
     app,
@@ -113,6 +116,9 @@ export async function openHarness(
     tenantId: tenant.id,
     published,
     logs: () => logText,
+    context,
+    accept: async (payloads) => acceptPayloads(connector, await context(), payloads),
+    views: async () => [await getChannel(deps, tenant.id, channel.id), await listChannels(deps, tenant.id), channel],
     request: async (path, init) => app.request(`http://switchboard.test${path}`, init),
     close: async () => {
       for (const consumer of consumers) await consumer.close();
@@ -123,8 +129,6 @@ export async function openHarness(
 }
 
 /** The channel's connector context, as the platform builds it (for calling normalize and send directly). */
-export async function channelContext(harness: Harness) {
-  const found = await loadChannelContext(harness.deps, { id: harness.channel.id });
-  if (!found) throw new Error('the test channel is not there');
-  return found.ctx;
+export async function channelContext(harness: Harness): Promise<ChannelContext<any>> {
+  return (await harness.context()) as ChannelContext<any>;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtInConnectors } from '../../connectors/index.js';
-import { loadConnectors } from './registry.js';
+import { loadConnectors } from '../../core/connector/registry.js';
 
-const thirdParty = new URL('./fixtures/third-party-connector.ts', import.meta.url).href;
+const thirdParty = new URL('../../core/connector/fixtures/third-party-connector.ts', import.meta.url).href;
 
 describe('connector registry', () => {
   it('loads the built-in connectors and a package named in configuration', async () => {
