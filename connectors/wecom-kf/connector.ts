@@ -40,7 +40,7 @@ export default defineConnector({
   config: wecomKfConfig,
   endpoints: { apiBaseUrl: ['secret'] },
   inbound: { kind: 'http', routes: wecomKfRoutes },
-  normalize: normalizeKfMessage,
+  normalize: (payload) => normalizeKfMessage(payload),
   send: sendKfMessage,
   events: serviceStateEvents,
 });

@@ -121,6 +121,7 @@ export const environmentSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
   OUTBOUND_ALLOW: outboundAllow,
+  API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -169,6 +170,8 @@ export interface Config {
      * service), or nobody (companies are made with the CLI).
      */
     signUp: 'first' | 'open' | 'closed';
+    /** Requests a minute one API token may make (0: no limit); past it, 429 with Retry-After. */
+    apiTokenRateLimit: number;
   };
 }
 
@@ -251,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_SECONDS * 1000,
       signUp: e.SIGNUP,
+      apiTokenRateLimit: e.API_TOKEN_RATE_LIMIT,
     },
   };
 }
