@@ -6,7 +6,7 @@ import { startWebhookFanOut } from './fan-out.js';
 export async function startWebhooks(ctx: Context, options: WebhookSenderOptions = {}): Promise<{ name: string; stop(): Promise<void>; sender: WebhookSender }> {
   const sender = new WebhookSender(
     { db: ctx.database.db, outbound: ctx.outbound, secretKey: ctx.config.secretKey, logger: ctx.logger, pokeOutbox: () => ctx.relay.poke() },
-    options,
+    { ...ctx.config.webhooks, ...options },
   );
   const consumer = await startWebhookFanOut({ db: ctx.database.db, bus: ctx.bus }, () => sender.poke());
   sender.start();

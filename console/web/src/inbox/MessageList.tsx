@@ -12,11 +12,13 @@ interface Props {
   agentName: (id: string | null) => string;
   attachmentUrl: AttachmentUrl;
   onRetry(clientId: string): void;
+  /** Sends a stored reply the channel refused again. */
+  onResend?(messageId: string): void;
   onLoadOlder?: () => void;
 }
 
 /** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
-export function MessageList({ messages, pending, contactName, agentName, attachmentUrl, onRetry, onLoadOlder }: Props) {
+export function MessageList({ messages, pending, contactName, agentName, attachmentUrl, onRetry, onResend, onLoadOlder }: Props) {
   const { t, language } = useI18n();
   const list = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
@@ -69,6 +71,17 @@ export function MessageList({ messages, pending, contactName, agentName, attachm
               {message.direction === 'out' && !message.private && <span className={`delivery ${message.status}`}>{t(`delivery.${message.status}`)}</span>}
             </header>
             <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+            {message.direction === 'out' && !message.private && message.status === 'failed' && (
+              <p className="error" role="alert">
+                {t('conversation.failedBecause', { error: message.error ?? t('delivery.failed') })}
+                {message.errorCode ? <small> ({message.errorCode})</small> : null}{' '}
+                {onResend && (
+                  <button type="button" className="link" onClick={() => onResend(message.id)}>
+                    {t('conversation.retry')}
+                  </button>
+                )}
+              </p>
+            )}
           </article>
         );
       })}
