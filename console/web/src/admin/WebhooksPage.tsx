@@ -261,7 +261,13 @@ function DeliveryRow({ delivery, language, t, canReplay, onReplay }: { delivery:
           <code>{delivery.id}</code>
         </small>
       </td>
-      <td>{eventLabel(t, delivery.event)}</td>
+      <td>
+        {eventLabel(t, delivery.event)}
+        <details>
+          <summary>{t('webhooks.payload')}</summary>
+          <pre>{JSON.stringify(delivery.payload, null, 2)}</pre>
+        </details>
+      </td>
       <td className={delivery.status === 'failed' ? 'state-error' : undefined}>
         {t(`webhooks.status.${delivery.status}`)}
         {delivery.status === 'pending' && delivery.nextAttemptAt && <small> · {t('webhooks.nextAt', { time: formatTime(delivery.nextAttemptAt, language) })}</small>}
