@@ -430,7 +430,7 @@ export const zh: Record<MessageKey, string> = {
   'admin.webhooks': 'Webhook',
   'webhooks.intro': '你的系统可以实时获知这里发生的事：每个事件以 JSON 形式 POST 过去，并带签名（X-Switchboard-Timestamp 与 X-Switchboard-Signature：用密钥对“时间戳.正文”做 sha256 HMAC）；失败后按递增间隔重试，始终使用同一个投递 ID（X-Switchboard-Delivery）——收到重复的投递 ID 请忽略。',
   'webhooks.secretOnce': '{name} 的签名密钥：请立即复制，之后不再显示：',
-  'webhooks.url': 'URL',
+  'webhooks.url': '接收地址',
   'webhooks.events': '事件',
   'webhooks.state': '状态',
   'webhooks.log': '投递记录',
