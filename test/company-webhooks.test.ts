@@ -234,6 +234,29 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     }
   });
 
+  it('tells of a new customer, a new conversation and a merge of customers', async () => {
+    const people = await webhookReceiver();
+    try {
+      await api('POST', '/api/webhooks', { name: 'CRM people', url: people.url, events: ['contact.created', 'contact.merged', 'conversation.created'] });
+      expect((await postApp(JSON.stringify({ clientMessageId: 'people-1', user: { id: 'cust-new', name: 'Zhao Lei' }, text: 'hello' }))).status).toBe(202);
+      await eventually(() => people.accepted().length === 2, { timeoutMs: 10_000 });
+      const created = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.created')!.json as { data: { contact: { id: string; name: string } } };
+      expect(created.data.contact.name).toBe('Zhao Lei');
+      expect(people.accepted().some((r) => r.headers['x-switchboard-event'] === 'conversation.created')).toBe(true);
+      const other = await api('POST', '/api/contacts', { name: 'Zhao Lei (phone)' });
+      expect(other.status).toBe(201);
+      expect((await api('POST', `/api/contacts/${created.data.contact.id}/merge`, { sourceId: other.body.id })).status).toBe(200);
+      await eventually(() => people.accepted().some((r) => r.headers['x-switchboard-event'] === 'contact.merged'), { timeoutMs: 10_000 });
+      const merged = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.merged')!.json as { data: { contact: { id: string }; mergedIds: string[]; holders?: unknown } };
+      expect(merged.data).toMatchObject({ contact: { id: created.data.contact.id }, mergedIds: [other.body.id] });
+      // Who may see it inside the console is no business of the receiver.
+      expect(merged.data.holders).toBeUndefined();
+      expect(people.accepted().filter((r) => r.headers['x-switchboard-event'] === 'contact.created')).toHaveLength(2);
+    } finally {
+      await people.close();
+    }
+  });
+
   it('answers 415 for a body that is not JSON, 401 without a key, and 429 with Retry-After past the key’s rate', async () => {
     expect((await postApp('hello', { 'content-type': 'text/plain' })).status).toBe(415);
     const anonymous = await fetch(`${running.url}/hooks/${app.channelId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
