@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createChannel } from '../core/connector/channels.js';
 import { webhookReceiver, type WebhookReceiver } from '../core/connector/testkit/receiver.js';
 import { connectorDeps } from '../console/cli/gateway.js';
+import { queueReply } from '../core/conversations/reply.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
 import { eventually } from './support/services.js';
 
@@ -74,5 +75,35 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
     expect(new Set(receiver.requests.map((r) => r.headers['x-switchboard-delivery'])).size).toBe(1);
     expect(receiver.accepted()).toHaveLength(1);
     expect(pageProblems(admin)).toEqual([]);
+  });
+
+  it('shows the agent why a reply was not delivered, and sends it again', async () => {
+    const db = server.process.ctx.database.db;
+    const app = await webhookReceiver();
+    try {
+      const deps = await connectorDeps(server.process.ctx);
+      const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'app-api', name: 'Orders app', config: { webhookUrl: app.url, webhookSecret: 'app-webhook-secret-0123456789' } });
+      await fetch(`${server.url}/hooks/${channel.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ clientMessageId: 'order-78', user: { id: 'cust-78', name: 'Li Na' }, text: 'Can I change the address?' }),
+      });
+      const inbound = await eventually(() => db.selectFrom('messages').select('conversation_id').where('channel_id', '=', channel.id).executeTakeFirst());
+      app.failNext(410);
+      await queueReply(db, { tenantId, conversationId: inbound!.conversation_id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Yes, which one?' }] });
+      server.process.ctx.relay.poke();
+      await admin.goto(`${server.url}/t/hook-co/conversations/${inbound!.conversation_id}`);
+      const reason = admin.getByRole('alert').filter({ hasText: 'Not delivered: the webhook answered 410' });
+      await reason.waitFor({ timeout: 15_000 });
+      await expect(reason.textContent()).resolves.toContain('(410)');
+      await screenshot(admin, 'console-web-failed-reply');
+      await reason.getByRole('button', { name: 'Send again' }).click();
+      await admin.getByText('Yes, which one?').locator('xpath=ancestor::article').getByText('Delivered', { exact: true }).waitFor({ timeout: 15_000 });
+      await expect(reason.count()).resolves.toBe(0);
+      expect(app.accepted()).toHaveLength(1);
+      expect(pageProblems(admin)).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -149,7 +149,14 @@ export class WebhookSender {
     }
     const body = bodyWithId(row.id, row.body);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const secret = openSecret(this.deps.secretKey, hook.secret, webhookSecretAssociatedData(hook.tenant_id, hook.id));
+    let secret: string;
+    try {
+      secret = openSecret(this.deps.secretKey, hook.secret, webhookSecretAssociatedData(hook.tenant_id, hook.id));
+    } catch {
+      // Sealed under another SECRET_KEY: nothing can be signed until an admin sets a new secret.
+      await this.settle(row, hook.id, { status: null, response: null, error: 'the signing secret cannot be opened (SECRET_KEY changed?); set a new secret', durationMs: 0 });
+      return;
+    }
     const started = performance.now();
     let status: number | null = null;
     let response: string | null = null;
