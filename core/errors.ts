@@ -12,3 +12,22 @@ export class PayloadTooLargeError extends Error {
     this.name = 'PayloadTooLargeError';
   }
 }
+
+/** A body of a type the route does not take: answered 415. */
+export class UnsupportedMediaTypeError extends Error {
+  constructor(readonly expected: string) {
+    super(`send ${expected}`);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** Too many requests from one caller (sign-in guesses, an API token, an app-API key): 429 with Retry-After. */
+export class RateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}

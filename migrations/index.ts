@@ -23,6 +23,7 @@ import { migration as channelHealth } from './0022_channel_health.js';
 import { migration as contactVerified } from './0023_contact_verified.js';
 import { migration as visitorNamesStatusPolicy } from './0024_visitor_names_status_policy.js';
 import { migration as channelData } from './0027_channel_data.js';
+import { migration as companyWebhooks } from './0029_company_webhooks.js';
 import { migration as dataRights } from './0030_data_rights.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
@@ -51,5 +52,6 @@ export const migrations: Record<string, Migration> = {
   '0023_contact_verified': contactVerified,
   '0024_visitor_names_status_policy': visitorNamesStatusPolicy,
   '0027_channel_data': channelData,
+  '0029_company_webhooks': companyWebhooks,
   '0030_data_rights': dataRights,
 };

@@ -18,6 +18,13 @@ export const appApiConfig = z.object({
   ),
   replayWindowSeconds: z.number().int().min(30).max(3600).default(300).describe('How old a signed request may be'),
   webhookTimeoutMs: z.number().int().min(1000).max(30_000).default(10_000),
+  rateLimitPerMinute: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(1200)
+    .describe('Requests a minute one API key may make (0: no limit); past it the answer is 429 with Retry-After'),
 });
 
 export type AppApiConfig = z.infer<typeof appApiConfig>;

@@ -1,7 +1,11 @@
 import type { HttpRoute, RawRequest, ChannelContext } from '../../core/connector/define.js';
+import { gatewayMessageId } from '../../core/domain/message-ref.js';
+import type { InboundMessage } from '../../core/domain/messages.js';
 import { verifyApiKey } from '../../core/connector/api-keys.js';
 import { checkSignature } from '../../core/connector/signatures.js';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { createHash } from 'node:crypto';
+import { rateLimiter } from '../../core/http/rate-limit.js';
+import { ForbiddenError, RateLimitedError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../../core/errors.js';
 import type { AppApiConfig } from './connector.js';
 
 export const HEADER_TIMESTAMP = 'x-switchboard-timestamp';
@@ -19,6 +23,9 @@ export async function verifyAppRequest(request: RawRequest, ctx: ChannelContext<
   const key = apiKeyOf(request);
   if (!key) throw new UnauthorizedError('an API key is required (Authorization: Bearer <key>)');
   if (!(await verifyApiKey(ctx.db, ctx.channel.id, key))) throw new UnauthorizedError('the API key is not valid for this channel');
+  const limit = ctx.config.rateLimitPerMinute;
+  const wait = rateLimiter('app-api-key', limit).take(`${ctx.channel.id}:${createHash('sha256').update(key).digest('base64url')}`);
+  if (wait > 0) throw new RateLimitedError(`this API key made more than ${limit} requests a minute`, wait);
   if (!ctx.config.signingSecret) return;
   const check = checkSignature(
     ctx.config.signingSecret,
@@ -35,7 +42,7 @@ export async function verifyAppRequest(request: RawRequest, ctx: ChannelContext<
 export function parseJsonBody(request: RawRequest): unknown {
   const type = request.headers['content-type'] ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
-    throw new ValidationError('send JSON', [{ field: 'content-type', message: 'must be application/json' }]);
+    throw new UnsupportedMediaTypeError('application/json');
   }
   try {
     return JSON.parse(request.body.toString('utf8'));
@@ -44,15 +51,40 @@ export function parseJsonBody(request: RawRequest): unknown {
   }
 }
 
+/**
+ * What the 202 names for each accepted message: the message id (the same for a replayed request;
+ * the stored message lists it as `gatewayId`) and its conversation once the message is stored (a
+ * replay of an earlier request), else null — it is threaded moments later.
+ */
+async function acceptedAnswer(ctx: ChannelContext<AppApiConfig>, accepted: InboundMessage[]) {
+  const ids = accepted.map((m) => m.externalId);
+  const stored = ids.length
+    ? await ctx.db
+        .selectFrom('messages')
+        .select(['external_id', 'conversation_id'])
+        .where('tenant_id', '=', ctx.channel.tenantId)
+        .where('channel_id', '=', ctx.channel.id)
+        .where('direction', '=', 'in')
+        .where('external_id', 'in', ids)
+        .execute()
+    : [];
+  const conversations = new Map(stored.map((r) => [r.external_id, r.conversation_id]));
+  return accepted.map((m) => ({
+    clientMessageId: m.externalId,
+    messageId: gatewayMessageId(ctx.channel.id, m.externalId),
+    conversationId: conversations.get(m.externalId) ?? null,
+  }));
+}
+
 export const appApiRoutes: HttpRoute<AppApiConfig>[] = [
   {
     method: 'POST',
     path: '/messages',
     maxBodyBytes: 256 * 1024,
     verify: verifyAppRequest,
-    handle: (request) => ({
+    handle: (request, ctx) => ({
       payloads: [parseJsonBody(request)],
-      respond: (accepted) => ({ status: 202, body: { accepted: accepted.map((m) => ({ clientMessageId: m.externalId })) } }),
+      respond: async (accepted) => ({ status: 202, body: { accepted: await acceptedAnswer(ctx, accepted) } }),
     }),
   },
 ];

@@ -12,5 +12,6 @@ export const appApiLabels: Record<keyof typeof appApiConfig.shape, SettingLabel>
     hintZh: '设置后，每个接入请求都必须用它签名（对 timestamp.body 做 HMAC-SHA256）',
   },
   replayWindowSeconds: { en: 'Signature valid for (seconds)', zh: '签名有效期（秒）', hintEn: 'How old a signed request may be', hintZh: '签名请求最多可以是多久以前的' },
+  rateLimitPerMinute: { en: 'Requests per minute', zh: '每分钟请求数', hintEn: 'The most requests this key may make in a minute; past it the answer is 429 with Retry-After', hintZh: '此密钥每分钟最多可发的请求数；超过后返回 429 并带 Retry-After' },
   webhookTimeoutMs: { en: 'Webhook timeout (ms)', zh: '回调超时（毫秒）', hintEn: 'How long your app has to answer a webhook', hintZh: '您的应用响应回调的最长时间' },
 };

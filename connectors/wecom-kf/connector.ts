@@ -43,7 +43,7 @@ export default defineConnector({
   labels: wecomKfLabels,
   endpoints: { apiBaseUrl: ['secret'] },
   inbound: { kind: 'http', routes: wecomKfRoutes },
-  normalize: normalizeKfMessage,
+  normalize: (payload) => normalizeKfMessage(payload),
   send: sendKfMessage,
   events: serviceStateEvents,
 });

@@ -7,7 +7,8 @@ const media = z.object({ media_id: id });
 /** One entry of sync_msg's msg_list, as WeCom documents it (微信客服 · 读取消息). */
 const kfMessage = z.object({
   msgid: id,
-  open_kfid: id,
+  // Absent on system events: those carry the account and the customer inside `event`.
+  open_kfid: id.optional(),
   external_userid: id.optional(),
   send_time: z.number().int().nonnegative(),
   origin: z.number().int(),
@@ -23,7 +24,10 @@ const kfMessage = z.object({
   event: z
     .object({
       event_type: z.string().min(1).max(60),
+      open_kfid: id.optional(),
       external_userid: id.optional(),
+      fail_msgid: z.string().max(64).optional(),
+      fail_type: z.number().int().optional(),
       scene: z.string().max(64).optional(),
       scene_param: z.string().max(1000).optional(),
       welcome_code: z.string().max(256).optional(),
@@ -45,18 +49,22 @@ const MEDIA_KINDS = { image: 'image', voice: 'audio', video: 'video', file: 'fil
  * thread: a customer writing to two accounts of the company has two conversations. Media keep
  * WeCom's media_id (valid 3 days) for the console to fetch.
  */
-export function normalizeKfMessage(payload: unknown): InboundMessage[] {
+export function normalizeKfMessage(payload: unknown, syncedAccount?: string): InboundMessage[] {
   const m = kfMessage.parse(payload);
   const sentAt = new Date(m.send_time * 1000).toISOString();
   if (m.origin === ORIGIN_EVENT && m.event) {
+    // A failed send settles our own message (see sendFailureOf); it is nothing the customer said.
+    if (m.event.event_type === 'msg_send_fail') return [];
     const customer = m.event.external_userid ?? m.external_userid;
-    if (!customer) return [];
+    const account = m.event.open_kfid ?? m.open_kfid ?? syncedAccount;
+    if (!customer || !account) return [];
     const data: Record<string, unknown> = {};
     if (m.event.scene) data.scene = m.event.scene;
     if (m.event.scene_param) data.sceneParam = m.event.scene_param;
-    return [{ externalId: m.msgid, threadKey: m.open_kfid, sender: { externalId: customer }, parts: [{ type: 'event', name: `wecom.${m.event.event_type}`, data }], sentAt, raw: payload }];
+    return [{ externalId: m.msgid, threadKey: account, sender: { externalId: customer }, parts: [{ type: 'event', name: `wecom.${m.event.event_type}`, data }], sentAt, raw: payload }];
   }
-  if (m.origin !== ORIGIN_CUSTOMER || !m.external_userid) return [];
+  const account = m.open_kfid ?? syncedAccount;
+  if (m.origin !== ORIGIN_CUSTOMER || !m.external_userid || !account) return [];
   const parts: ContentPart[] = [];
   if (m.msgtype === 'text' && m.text) parts.push({ type: 'text', text: m.text.content });
   else if (m.msgtype in MEDIA_KINDS && m[m.msgtype as keyof typeof MEDIA_KINDS]) {
@@ -69,5 +77,29 @@ export function normalizeKfMessage(payload: unknown): InboundMessage[] {
   } else {
     parts.push({ type: 'event', name: 'wecom.unsupported', data: { msgtype: m.msgtype } });
   }
-  return [{ externalId: m.msgid, threadKey: m.open_kfid, sender: { externalId: m.external_userid }, parts, sentAt, raw: payload }];
+  return [{ externalId: m.msgid, threadKey: account, sender: { externalId: m.external_userid }, parts, sentAt, raw: payload }];
+}
+
+/** Why WeCom could not deliver a reply (fail_type of msg_send_fail, 微信客服 · 读取消息). */
+const FAIL_TYPES: Record<number, string> = {
+  0: 'an unknown reason',
+  1: 'the customer-service account was deleted',
+  2: 'the app was closed',
+  4: 'the session expired (more than 48 hours since the customer wrote)',
+  5: 'the session was closed',
+  6: 'more than 5 messages were sent in the session',
+  7: 'the customer-service account is not verified',
+  8: 'the company is not verified',
+  10: 'the customer refused the message',
+  13: 'the account is blocked',
+};
+
+/** A msg_send_fail event: the msgid our send gave (`sb<message id>_<n>`) and WeCom's reason. */
+export function sendFailureOf(payload: unknown): { failMsgid: string; failType: number; reason: string } | undefined {
+  const parsed = kfMessage.safeParse(payload);
+  if (!parsed.success) return undefined;
+  const event = parsed.data.event;
+  if (parsed.data.origin !== ORIGIN_EVENT || event?.event_type !== 'msg_send_fail' || !event.fail_msgid) return undefined;
+  const failType = event.fail_type ?? 0;
+  return { failMsgid: event.fail_msgid, failType, reason: `WeCom could not deliver the message: ${FAIL_TYPES[failType] ?? `fail_type ${failType}`}` };
 }

@@ -14,7 +14,7 @@ import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../../test/support/services.js';
 import wecomKf, { type WecomKfConfig } from './connector.js';
-import { CUSTOMER, OPEN_KFID } from './fixtures/index.js';
+import { CUSTOMER, kfSamples, OPEN_KFID, sendFailure } from './fixtures/index.js';
 import { syncAccount } from './sync.js';
 
 const account = { corpId: 'ww1436e0e65a779aee', secret: 'kf-secret-0123456789abcdef0123456789', token: 'kfToken2026', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
@@ -90,6 +90,31 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     // The customer-service account is the thread; the callback's Token went with every page.
     expect(all[0]!.message).toMatchObject({ threadKey: account1, sender: { externalId: 'wmCustomer0' }, parts: [{ type: 'text', text: 'question 0' }] });
     expect(fake.syncCalls.slice(-7).every((c) => c.token?.startsWith('ENC') && c.limit === 100)).toBe(true);
+  });
+
+  it('stores enter_session with its scene, and lets msg_send_fail fail the reply it names with WeCom’s reason', async () => {
+    const { ctxWith, tenantId, row } = await channel();
+    const bus = recordingBus(inner);
+    // Its own queue in the fake, so the other tests' pulls of OPEN_KFID do not see these.
+    const queue = 'wkEventsAccount000000000000001';
+    fake.enqueue(queue, kfSamples.event);
+    await syncAccount(ctxWith(bus), queue, fake.callbackToken());
+    await runPipeline(database.db, bus.confirmed, bus.confirmed.length);
+    const entered = await database.db.selectFrom('messages').selectAll().where('channel_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(entered.content).toEqual([{ type: 'event', name: 'wecom.enter_session', data: { scene: '123', sceneParam: 'abc' } }]);
+
+    // An agent's reply went out as msgid sb<id>_0; the customer refused it.
+    const reply = await database.db
+      .insertInto('messages')
+      .values({ tenant_id: tenantId, conversation_id: entered.conversation_id, channel_id: row.id, direction: 'out', sender_type: 'agent', sender_id: null, external_id: null, client_id: null, content: JSON.stringify([{ type: 'text', text: 'hi' }]), status: 'sent', error: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    fake.enqueue(queue, sendFailure(`sb${reply.id}_0`, 10));
+    const before = bus.confirmed.length;
+    await syncAccount(ctxWith(bus), queue, fake.callbackToken());
+    expect(bus.confirmed).toHaveLength(before);
+    const failed = await database.db.selectFrom('messages').select(['status', 'error', 'error_code']).where('id', '=', reply.id).executeTakeFirstOrThrow();
+    expect(failed).toEqual({ status: 'failed', error: 'WeCom could not deliver the message: the customer refused the message', error_code: 'fail_type 10' });
   });
 
   it('answers the callback URL check with the decrypted echostr, and pulls when kf_msg_or_event arrives', async () => {

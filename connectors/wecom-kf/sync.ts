@@ -6,7 +6,8 @@ import { checkInboundMessage, publishInbound } from '../../core/connector/publis
 import type { InboundMessage } from '../../core/domain/messages.js';
 import { callWecom, downloadWecomMedia } from './api.js';
 import type { WecomKfConfig } from './connector.js';
-import { normalizeKfMessage } from './normalize.js';
+import { normalizeKfMessage, sendFailureOf } from './normalize.js';
+import { updateMessageStatus } from '../../core/connector/status.js';
 
 type Ctx = ChannelContext<WecomKfConfig>;
 
@@ -38,7 +39,8 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
         if (callbackToken) request.token = callbackToken;
         const page = await callWecom(local, '/cgi-bin/kf/sync_msg', request, 'sync_msg');
         const list = Array.isArray(page.msg_list) ? page.msg_list : [];
-        const messages = await withMedia(local, normalizeEach(ctx, list));
+        const messages = await withMedia(local, normalizeEach(ctx, list, openKfId));
+        await failUndelivered(local, list);
         if (messages.length) await publishInbound(ctx.bus, ctx.inboundShards, ctx.channel, messages);
         total += messages.length;
         if (typeof page.next_cursor === 'string' && page.next_cursor) {
@@ -58,17 +60,40 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
 }
 
 /** A malformed entry is logged and skipped: it must not hold back the messages behind it for ever. */
-function normalizeEach(ctx: Ctx, list: unknown[]): InboundMessage[] {
+function normalizeEach(ctx: Ctx, list: unknown[], openKfId: string): InboundMessage[] {
   const messages: InboundMessage[] = [];
   for (const item of list) {
     try {
-      for (const message of normalizeKfMessage(item)) messages.push(checkInboundMessage(message));
+      for (const message of normalizeKfMessage(item, openKfId)) messages.push(checkInboundMessage(message));
     } catch (error) {
       const msgid = item && typeof item === 'object' ? (item as { msgid?: unknown }).msgid : undefined;
       ctx.logger.warn({ msgid: typeof msgid === 'string' ? msgid : undefined, err: error instanceof Error ? error.message : String(error) }, 'a WeCom message could not be read; skipped');
     }
   }
   return messages;
+}
+
+/**
+ * msg_send_fail events fail the replies they name, with WeCom's reason and fail_type: the agent
+ * sees why, and can send again. Our msgids are `sb<message id>_<part>` (send.ts); a msgid we did
+ * not give, or a message of another channel, is left alone.
+ */
+async function failUndelivered(ctx: Ctx, list: unknown[]): Promise<void> {
+  for (const item of list) {
+    const failure = sendFailureOf(item);
+    const messageId = failure && /^sb([1-9][0-9]{0,17})_\d+$/.exec(failure.failMsgid)?.[1];
+    if (!failure || !messageId) continue;
+    const own = await ctx.db
+      .selectFrom('messages')
+      .select('id')
+      .where('tenant_id', '=', ctx.channel.tenantId)
+      .where('channel_id', '=', ctx.channel.id)
+      .where('direction', '=', 'out')
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (!own) continue;
+    await updateMessageStatus(ctx.db, { tenantId: ctx.channel.tenantId, messageIds: [own.id], status: 'failed', error: failure.reason, errorCode: `fail_type ${failure.failType}` });
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { connectorDeps, startGateway } from './gateway.js';
 import { startReports } from '../../reports/part.js';
 import { startCustomerMedia } from '../../router/media/part.js';
 import { serveBackups } from './backup.js';
+import { startWebhooks } from '../../webhooks/part.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -27,7 +28,7 @@ export interface Part {
  */
 const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
   gateway: [startGateway],
-  router: [(ctx) => startRouter(ctx), startReports, startCustomerMedia],
+  router: [(ctx) => startRouter(ctx), startReports, startCustomerMedia, (ctx) => startWebhooks(ctx)],
   console: [(ctx) => startConsole(ctx, { connectorDeps: () => connectorDeps(ctx) })],
 };
 

@@ -1,21 +1,21 @@
 import type { Context as HonoContext } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../core/errors.js';
 import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/log/logger.js';
 import { OutboundError, OutboundRefusedError } from '../../core/net/outbound.js';
 
-/** Too many attempts (sign-in): answered 429 with Retry-After. */
-export class RateLimitedError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-    this.name = 'RateLimitedError';
-  }
-}
+export { RateLimitedError };
 
 /** The one place where errors become HTTP answers. Unknown errors are logged, never shown. */
 export function answerError(error: unknown, c: HonoContext, logger: Logger): Response {
@@ -28,6 +28,7 @@ export function answerError(error: unknown, c: HonoContext, logger: Logger): Res
   }
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
   if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
+  if (error instanceof UnsupportedMediaTypeError) return c.json({ error: 'unsupported_media_type', message: error.message }, 415);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);

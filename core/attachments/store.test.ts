@@ -57,6 +57,11 @@ describe('attachment store', () => {
     const odd = await store.put(tenantA, channelA, { owner: 'c', name: 'x', bytes: Buffer.from('hi'), declaredType: 'not a type' });
     expect(odd.mimeType).toBe('application/octet-stream');
     expect(cleanFileName('', 'png')).toBe('file.png');
+    // What the sender named it, as decoded: fullwidth brackets, CJK punctuation, emoji.
+    expect(cleanFileName('合同（草案）【第2版】·😀 & co.pdf')).toBe('合同（草案）【第2版】·😀 & co.pdf');
+    // A right-to-left override would show "invoice‮fdp.exe" as "invoiceexe.pdf".
+    expect(cleanFileName('invoice\u202efdp.exe')).toBe('invoice_fdp.exe');
+    expect(cleanFileName('a\nb\u0000c.txt')).toBe('a_b_c.txt');
   });
 
   it('refuses empty, oversized and disallowed files with a clear error', async () => {

@@ -42,10 +42,18 @@ export class UnsupportedFileError extends ValidationError {
 
 const MIME_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
-/** A safe file name: letters, digits, dot, dash, underscore and space; at most 120 characters. */
+/**
+ * The file name as the sender gave it (fullwidth brackets, emoji and all), with only what a
+ * file name cannot safely hold replaced by `_`: control and format characters (direction
+ * overrides that disguise an extension), line breaks, and the characters file systems refuse
+ * (`<>:"|?*`). The path goes; a name is at most 120 characters and never starts with a dot.
+ */
 export function cleanFileName(name: string, fallbackExt = 'bin'): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120).trim();
+  const cleaned = Array.from(base.replace(/[\p{C}\p{Zl}\p{Zp}<>:"|?*]/gu, '_').replace(/^\.+/, ''))
+    .slice(0, 120)
+    .join('')
+    .trim();
   return cleaned || `file.${fallbackExt}`;
 }
 

@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'admin.routing': 'manage groups, skills, routing rules and business hours',
   'admin.sso': 'manage single sign-on',
   'admin.api_tokens': 'manage API tokens',
+  'admin.webhooks': "manage the company's webhooks and replay their deliveries",
   'admin.canned_responses': 'manage canned responses',
   'admin.custom_fields': "manage contacts' custom fields",
   'admin.audit': 'read the audit log',

@@ -121,6 +121,10 @@ export const environmentSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
   OUTBOUND_ALLOW: outboundAllow,
+  API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(100_000).default(50),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -149,6 +153,8 @@ export interface Config {
    * refused except these (self-hosted providers on the LAN).
    */
   outbound: { allow: AllowEntry[] };
+  /** Company webhooks: attempts per delivery, the first wait (doubling), failed attempts in a row before a webhook is disabled. */
+  webhooks: { attempts: number; baseDelayMs: number; disableAfter: number };
   console: {
     /** Reverse proxies in front whose X-Forwarded-For hops are believed (0: use the socket's address). */
     trustProxyHops: number;
@@ -169,6 +175,8 @@ export interface Config {
      * service), or nobody (companies are made with the CLI).
      */
     signUp: 'first' | 'open' | 'closed';
+    /** Requests a minute one API token may make (0: no limit); past it, 429 with Retry-After. */
+    apiTokenRateLimit: number;
   };
 }
 
@@ -239,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from } : { outboxDir: join(dataDir, 'mail'), from },
     connectorPackages: e.CONNECTORS,
     outbound: { allow: e.OUTBOUND_ALLOW },
+    webhooks: { attempts: e.WEBHOOK_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, disableAfter: e.WEBHOOK_DISABLE_AFTER },
     console: {
       trustProxyHops: e.TRUST_PROXY,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
@@ -251,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       presenceTimeoutMs: e.PRESENCE_TIMEOUT_SECONDS * 1000,
       signUp: e.SIGNUP,
+      apiTokenRateLimit: e.API_TOKEN_RATE_LIMIT,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context as HonoContext } from 'hono';
 import { ZodError } from 'zod';
 import { BusUnavailableError } from '../bus/bus.js';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { readBody } from '../http/body.js';
 import { checkQuery, checkTextBody } from '../http/strict-input.js';
 import { acceptPayloads } from './accept.js';
@@ -86,9 +86,14 @@ function hookError(deps: ConnectorDeps, c: HonoContext, error: unknown): Respons
   }
   if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
   if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
+  if (error instanceof UnsupportedMediaTypeError) return c.json({ error: 'unsupported_media_type', message: error.message }, 415);
   if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
   if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
   if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
+  if (error instanceof RateLimitedError) {
+    c.header('Retry-After', String(error.retryAfterSeconds));
+    return c.json({ error: 'rate_limited', message: error.message }, 429);
+  }
   if (error instanceof BusUnavailableError) {
     deps.logger.warn({ err: error.message }, 'bus unavailable; webhook refused with 503');
     return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);

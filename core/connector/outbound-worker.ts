@@ -57,8 +57,8 @@ export async function deliverOutbound(deps: ConnectorDeps, delivery: Delivery, o
   // Gone, or settled by an earlier delivery of the same envelope: nothing to do.
   if (!message || (message.status !== 'queued' && message.status !== 'failed')) return;
 
-  const fail = async (error: string) => {
-    const moved = await updateMessageStatus(deps.db, { tenantId: envelope.tenantId, messageIds: [message.id], status: 'failed', error });
+  const fail = async (error: string, errorCode?: string) => {
+    const moved = await updateMessageStatus(deps.db, { tenantId: envelope.tenantId, messageIds: [message.id], status: 'failed', error, errorCode });
     if (moved.length) options.poke?.();
   };
 
@@ -74,10 +74,10 @@ export async function deliverOutbound(deps: ConnectorDeps, delivery: Delivery, o
     await channelHealth(deps).failed(found.ctx.channel, 'send', connectorError.message);
     if (!connectorError.retryable) {
       deps.logger.warn({ messageId: message.id, channelId: envelope.channelId, err: connectorError.message }, 'outbound message failed');
-      return fail(connectorError.message);
+      return fail(connectorError.message, connectorError.code);
     }
     const lastAttempt = delivery.attempt >= deps.config.retry.attempts;
-    if (lastAttempt) await fail(`${connectorError.message} (after ${delivery.attempt + 1} attempts; kept for replay)`);
+    if (lastAttempt) await fail(`${connectorError.message} (after ${delivery.attempt + 1} attempts; kept for replay)`, connectorError.code);
     else await noteRetry(deps.db, envelope.tenantId, message.id, connectorError.message);
     throw new RetryLater(connectorError);
   }

@@ -17,6 +17,8 @@ export interface StatusChange {
   messageIds: string[];
   status: MessageStatus;
   error?: string | null;
+  /** The provider's code for a failure (an HTTP status, its own error code). */
+  errorCode?: string | null;
   providerMessageId?: string;
 }
 
@@ -48,6 +50,7 @@ async function updateInTransaction(trx: Transaction<Database>, change: StatusCha
     .set({
       status: change.status,
       error: change.status === 'failed' ? (change.error ?? 'delivery failed') : null,
+      error_code: change.status === 'failed' ? (change.errorCode ?? null) : null,
       ...(change.providerMessageId ? { provider_message_id: change.providerMessageId } : {}),
       ...(change.status === 'sent' || change.status === 'delivered' ? { sent_at: sql`coalesce(sent_at, now())` } : {}),
     })
@@ -70,7 +73,7 @@ async function updateInTransaction(trx: Transaction<Database>, change: StatusCha
           conversation: conversationSnapshot(conversation),
           messageId: row.id,
           status: change.status,
-          ...(change.status === 'failed' ? { error: change.error ?? 'delivery failed' } : {}),
+          ...(change.status === 'failed' ? { error: change.error ?? 'delivery failed', errorCode: change.errorCode ?? null } : {}),
         }),
       ];
     }),

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import { withTransaction, type Db } from '../db/database.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import type { Conversation, Database } from '../db/schema.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { event, type MessageView } from '../domain/events.js';
 import { outboundRoutingKey, type ContentPart, type OutboundEnvelope } from '../domain/messages.js';
 import { conversationSnapshot, messageView } from '../domain/views.js';
@@ -81,50 +83,90 @@ export async function queueReply(db: Db, input: ReplyInput): Promise<{ message: 
     const message = messageView(row);
     await recordEvents(trx, [event(input.tenantId, 'message.created', { conversation: conversationSnapshot(updated), message })]);
 
-    if (!isNote) {
-      const channel = await trx
-        .selectFrom('channels')
-        .select(['id', 'type'])
-        .where('tenant_id', '=', input.tenantId)
-        .where('id', '=', conversation.channel_id)
-        .executeTakeFirstOrThrow();
-      const identity = await trx
-        .selectFrom('contact_identities')
-        .select(['external_id', 'display_name'])
-        .where('tenant_id', '=', input.tenantId)
-        .where('contact_id', '=', conversation.contact_id)
-        .where('channel_id', '=', conversation.channel_id)
-        .orderBy('created_at')
-        .executeTakeFirst();
-      if (!identity) throw new ValidationError('the customer has no identity on this channel to reply to');
-      const lastInbound = await trx
-        .selectFrom('messages')
-        .select('external_id')
-        .where('conversation_id', '=', conversation.id)
-        .where('direction', '=', 'in')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
-      const envelope: OutboundEnvelope = {
-        version: 1,
-        tenantId: input.tenantId,
-        channelId: channel.id,
-        channelType: channel.type,
-        messageId: row.id,
-        conversationId: conversation.id,
-        recipient: { externalId: identity.external_id, displayName: identity.display_name ?? undefined },
-        threadKey: conversation.thread_key,
-        parts: input.parts,
-        subject: conversation.subject ?? undefined,
-        inReplyTo: lastInbound?.external_id ?? undefined,
-      };
-      await recordMessage(trx, {
-        tenantId: input.tenantId,
-        exchange: 'outbound',
-        routingKey: outboundRoutingKey(channel.type, channel.id),
-        kind: 'message.outbound',
-        body: envelope as unknown as Record<string, unknown>,
-      });
-    }
+    if (!isNote) await recordDelivery(trx, input.tenantId, conversation, row.id, input.parts);
     return { message, duplicate: false };
+  });
+}
+
+/** The delivery of a reply for the channel's connector, on the `outbound` exchange, in the caller's transaction. */
+async function recordDelivery(trx: Transaction<Database>, tenantId: string, conversation: Conversation, messageId: string, parts: ContentPart[]): Promise<void> {
+  const channel = await trx
+    .selectFrom('channels')
+    .select(['id', 'type'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', conversation.channel_id)
+    .executeTakeFirstOrThrow();
+  const identity = await trx
+    .selectFrom('contact_identities')
+    .select(['external_id', 'display_name'])
+    .where('tenant_id', '=', tenantId)
+    .where('contact_id', '=', conversation.contact_id)
+    .where('channel_id', '=', conversation.channel_id)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (!identity) throw new ValidationError('the customer has no identity on this channel to reply to');
+  const lastInbound = await trx
+    .selectFrom('messages')
+    .select('external_id')
+    .where('conversation_id', '=', conversation.id)
+    .where('direction', '=', 'in')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const envelope: OutboundEnvelope = {
+    version: 1,
+    tenantId,
+    channelId: channel.id,
+    channelType: channel.type,
+    messageId,
+    conversationId: conversation.id,
+    recipient: { externalId: identity.external_id, displayName: identity.display_name ?? undefined },
+    threadKey: conversation.thread_key,
+    parts,
+    subject: conversation.subject ?? undefined,
+    inReplyTo: lastInbound?.external_id ?? undefined,
+  };
+  await recordMessage(trx, {
+    tenantId,
+    exchange: 'outbound',
+    routingKey: outboundRoutingKey(channel.type, channel.id),
+    kind: 'message.outbound',
+    body: envelope as unknown as Record<string, unknown>,
+  });
+}
+
+/**
+ * Sends a failed reply again: the message goes back to queued (its error cleared) and a new
+ * delivery is written for the connector, in one transaction. Only a failed message can be retried.
+ */
+export async function retryMessage(db: Db, input: { tenantId: string; conversationId: string; messageId: string }): Promise<MessageView> {
+  return withTransaction(db, async (trx) => {
+    const conversation = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', input.tenantId)
+      .where('id', '=', input.conversationId)
+      .executeTakeFirst();
+    if (!conversation) throw new NotFoundError('conversation');
+    const row = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('tenant_id', '=', input.tenantId)
+      .where('conversation_id', '=', conversation.id)
+      .where('id', '=', input.messageId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row?.direction !== 'out' || row.private) throw new NotFoundError('message');
+    if (row.status !== 'failed') throw new ConflictError(`only a failed message can be sent again; this one is ${row.status}`, row.status);
+    const queued = await trx
+      .updateTable('messages')
+      .set({ status: 'queued', error: null, error_code: null })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvents(trx, [
+      event(input.tenantId, 'message.updated', { conversation: conversationSnapshot(conversation), messageId: row.id, status: 'queued' }),
+    ]);
+    await recordDelivery(trx, input.tenantId, conversation, row.id, row.content as ContentPart[]);
+    return messageView(queued);
   });
 }

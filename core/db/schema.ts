@@ -187,6 +187,8 @@ export interface MessageTable {
   content: Json<unknown[]>;
   status: Generated<MessageStatus>;
   error: string | null;
+  /** The provider's code for a failed send (an HTTP status, the provider's own error code). */
+  error_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** The id the channel's provider gave an outbound message. */
   provider_message_id: ColumnType<string | null, string | null | undefined, string | null>;
   sent_at: NullableTimestamp;
@@ -514,6 +516,57 @@ export interface WebhookDeliveryTable {
   created_at: Timestamp;
 }
 
+export interface CompanyWebhookTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  /** Sealed with the instance's key; opened only to sign. */
+  secret: string;
+  enabled: Generated<boolean>;
+  /** Failed attempts in a row; past the limit the webhook is disabled. */
+  failure_streak: Generated<number>;
+  disabled_reason: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CompanyWebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface CompanyWebhookDeliveryTable {
+  id: BigId;
+  tenant_id: string;
+  webhook_id: string;
+  /** The outbox row of the event: one delivery per webhook and event. */
+  event_id: string;
+  kind: string;
+  /** The JSON body, the same on every attempt. */
+  body: string;
+  status: Generated<CompanyWebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  /** Attempts made before the last replay: a replay gets the full number of attempts again. */
+  attempts_before_replay: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export interface CompanyWebhookAttemptTable {
+  id: BigId;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  /** The start of the receiver's answer. */
+  response: string | null;
+  duration_ms: number;
+  created_at: Timestamp;
+}
+
 export interface PullCursorTable {
   channel_id: string;
   tenant_id: string;
@@ -725,6 +778,9 @@ export interface Database {
   attachments: AttachmentTable;
   widget_visitors: WidgetVisitorTable;
   webhook_deliveries: WebhookDeliveryTable;
+  company_webhooks: CompanyWebhookTable;
+  company_webhook_deliveries: CompanyWebhookDeliveryTable;
+  company_webhook_attempts: CompanyWebhookAttemptTable;
   pull_cursors: PullCursorTable;
   channel_states: ChannelStateTable;
   channel_health: ChannelHealthTable;

@@ -25,6 +25,11 @@ export interface MessageView {
   private: boolean;
   parts: ContentPart[];
   status: MessageStatus;
+  /** A customer's message: the id the gateway answered when it accepted it (core/domain/message-ref.ts). */
+  gatewayId?: string;
+  /** A failed outbound message: why, as the provider or receiver answered, and its code (an HTTP status, the provider's error code). */
+  error?: string;
+  errorCode?: string | null;
   createdAt: string;
   /** What the platform sent on its own, for the console to say in words: the satisfaction survey. */
   about?: 'survey';
@@ -33,7 +38,7 @@ export interface MessageView {
 export interface EventPayloads {
   'message.created': { conversation: ConversationSnapshot; message: MessageView };
   /** A status change, or new content (`parts`: a customer's media copied into the store). */
-  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string; parts?: ContentPart[] };
+  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string; errorCode?: string | null; parts?: ContentPart[] };
   'conversation.created': { conversation: ConversationSnapshot };
   'conversation.queued': { conversation: ConversationSnapshot; position: number };
   'conversation.assigned': { conversation: ConversationSnapshot; previousAssigneeId: string | null };
@@ -57,6 +62,12 @@ export interface EventPayloads {
    * `holders` are who holds the customer's conversations: agents who may see one may receive it.
    */
   'contact.updated': { contact: ContactSummary; holders: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>[] };
+  /** A new customer record (a first message from someone unknown, an agent's entry, an import). */
+  'contact.created': { contact: ContactSummary; holders: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>[] };
+  /** Customer records merged into one (`contact` is the one kept; `mergedIds` are gone). */
+  'contact.merged': { contact: ContactSummary; mergedIds: string[]; holders: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>[] };
+  /** A company webhook was disabled after a failure streak (those who manage webhooks receive it). */
+  'webhook.disabled': { webhook: { id: string; name: string; url: string }; reason: string };
   /** A channel started failing or works again (only those who manage channels receive it). */
   'channel.health': {
     channelId: string;

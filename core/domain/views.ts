@@ -1,6 +1,7 @@
 import type { Conversation, Message } from '../db/schema.js';
 import type { ConversationSnapshot, MessageView } from './events.js';
 import type { ContentPart } from './messages.js';
+import { gatewayMessageId } from './message-ref.js';
 
 export function conversationSnapshot(row: Conversation): ConversationSnapshot {
   return {
@@ -24,6 +25,8 @@ export function messageView(row: Message): MessageView {
     private: row.private,
     parts: row.content as ContentPart[],
     status: row.status,
+    ...(row.direction === 'in' && row.external_id ? { gatewayId: gatewayMessageId(row.channel_id, row.external_id) } : {}),
+    ...(row.status === 'failed' ? { error: row.error ?? 'delivery failed', errorCode: row.error_code ?? null } : {}),
     createdAt: new Date(row.created_at).toISOString(),
     ...(isSurveyMessage(row) ? { about: 'survey' as const } : {}),
   };

@@ -72,7 +72,11 @@ export async function processInbound(
   const newContacts = new Set<string>();
   for (const [key, made] of await createContacts(trx, [...firstOfNewSender.values()])) {
     contacts.set(key, made.contact);
-    if (made.created) newContacts.add(made.contact.id);
+    if (made.created) {
+      newContacts.add(made.contact.id);
+      const { id, name, email, phone } = made.contact;
+      events.add(made.contact.tenant_id, 'contact.created', { contact: { id, name, email, phone }, holders: [] });
+    }
   }
   const open = await preloadOpenConversations(
     trx,

@@ -7,6 +7,7 @@ import { loadConfig, ROLES } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { queueReply } from '../../core/conversations/reply.js';
 import { createChannel } from '../../core/connector/channels.js';
+import { gatewayMessageId } from '../../core/domain/message-ref.js';
 import { signPayload } from '../../core/connector/signatures.js';
 import { webhookReceiver, type WebhookReceiver } from '../../core/connector/testkit/receiver.js';
 import { connectorDeps } from '../../console/cli/gateway.js';
@@ -75,7 +76,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       });
     const accepted = await post();
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ accepted: [{ clientMessageId: 'order-q-1' }] });
+    expect(await accepted.json()).toEqual({ accepted: [{ clientMessageId: 'order-q-1', messageId: gatewayMessageId(channel.id, 'order-q-1'), conversationId: null }] });
     // The backend's retry of the same message is accepted and stored once.
     expect((await post()).status).toBe(202);
 

@@ -5,6 +5,8 @@ import { isPermission, lacking, loadPrincipal } from '../../../core/auth/permiss
 import type { Auth } from '../api/route.js';
 import type { TenantRef } from '../tenancy.js';
 import { findSession, sessionToken } from './sessions.js';
+import { rateLimiter } from '../../../core/http/rate-limit.js';
+import { RateLimitedError } from '../../../core/errors.js';
 import { hashToken } from './tokens.js';
 
 export const API_TOKEN_PREFIX = 'sbt_';
@@ -27,6 +29,8 @@ export async function authenticate(c: HonoContext, ctx: Context, tenant: TenantR
       .returning(['id', 'user_id', 'scopes'])
       .executeTakeFirst();
     if (!token) return undefined;
+    const wait = rateLimiter('api-token', ctx.config.console.apiTokenRateLimit).take(token.id);
+    if (wait > 0) throw new RateLimitedError(`this API token made more than ${ctx.config.console.apiTokenRateLimit} requests a minute`, wait);
     const principal = await loadPrincipal(db, tenant.id, token.user_id);
     if (!principal) return undefined;
     // Each scope the owner holds now, directly or through a wider one (view.all gives view.group).

@@ -11,6 +11,7 @@ export async function recordContactUpdated(
   trx: Transaction<Database>,
   tenantId: string,
   contact: { id: string; name: string | null; email: string | null; phone: string | null },
+  kind: 'contact.updated' | 'contact.created' = 'contact.updated',
 ): Promise<void> {
   const holders = await trx
     .selectFrom('conversations')
@@ -21,8 +22,32 @@ export async function recordContactUpdated(
     .limit(200)
     .execute();
   await recordEvents(trx, [
-    event(tenantId, 'contact.updated', {
+    event(tenantId, kind, {
       contact: { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone },
+      holders: holders.map((h) => ({ groupId: h.group_id, assigneeId: h.assignee_id })),
+    }),
+  ]);
+}
+
+/** Customers merged: `contact` is the record kept, `mergedIds` the ones folded into it. */
+export async function recordContactsMerged(
+  trx: Transaction<Database>,
+  tenantId: string,
+  contact: { id: string; name: string | null; email: string | null; phone: string | null },
+  mergedIds: string[],
+): Promise<void> {
+  const holders = await trx
+    .selectFrom('conversations')
+    .select(['group_id', 'assignee_id'])
+    .distinct()
+    .where('tenant_id', '=', tenantId)
+    .where('contact_id', '=', contact.id)
+    .limit(200)
+    .execute();
+  await recordEvents(trx, [
+    event(tenantId, 'contact.merged', {
+      contact: { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone },
+      mergedIds,
       holders: holders.map((h) => ({ groupId: h.group_id, assigneeId: h.assignee_id })),
     }),
   ]);

@@ -7,7 +7,7 @@ const COMPANY_WIDE = new Set(['agent.status', 'agent.presence']);
 /** Events for one agent (`payload.agentId`). */
 const PERSONAL = new Set(['callback.due', 'ticket.notify']);
 /** Events for those who hold a permission (a channel's health for those who manage channels). */
-const BY_PERMISSION: Record<string, Permission> = { 'channel.health': 'admin.channels' };
+const BY_PERMISSION: Record<string, Permission> = { 'channel.health': 'admin.channels', 'webhook.disabled': 'admin.webhooks' };
 
 /**
  * Whether an event may go to a signed-in user: only their own company's; an event about a
@@ -21,7 +21,7 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
     return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null }) || sawBefore(principal, envelope.kind, envelope.payload, conversation);
   }
   // A customer is seen by whoever may see one of their conversations (the contacts' rule).
-  if (envelope.kind === 'contact.updated') {
+  if (envelope.kind === 'contact.updated' || envelope.kind === 'contact.created' || envelope.kind === 'contact.merged') {
     const holders = envelope.payload.holders;
     return (
       Array.isArray(holders) &&

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleTo } from '../conversations/visibility.js';
-import { recordContactUpdated } from '../crm/contact-events.js';
+import { recordContactsMerged, recordContactUpdated } from '../crm/contact-events.js';
 import { exportContacts } from '../crm/contact-export.js';
 import { mergeContacts } from '../crm/merge.js';
 import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
@@ -102,8 +102,10 @@ export function contactRoutes(): AnyRoute[] {
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'contact.created', { type: 'contact', id: created.id });
+          await recordContactUpdated(trx, tenant.id, created, 'contact.created');
           return created;
         });
+        ctx.relay.poke();
         return c.json(contactView(row), 201);
       },
     }),
@@ -220,8 +222,10 @@ export function contactRoutes(): AnyRoute[] {
           const mergeId = await mergeContacts(trx, tenant.id, target.id, source.id, auth.principal.userId);
           await audit(trx, auth, 'contact.merged', { type: 'contact', id: target.id }, { sourceId: source.id, mergeId });
           const row = await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', target.id).executeTakeFirstOrThrow();
+          await recordContactsMerged(trx, tenant.id, row, [source.id]);
           return { row, mergeId };
         });
+        ctx.relay.poke();
         return c.json({ ...contactView(merged.row), mergeId: merged.mergeId });
       },
     }),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '../../../core/auth/permissions.js';
 import type { ContentPart } from '../../../core/domain/messages.js';
 import { conversationSnapshot, messageView, SURVEY_CLIENT_PREFIX } from '../../../core/domain/views.js';
-import { queueReply } from '../../../core/conversations/reply.js';
+import { queueReply, retryMessage } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
 import { claimConversation } from '../../../router/actions.js';
 import { withTransaction, type Db } from '../../../core/db/database.js';
@@ -219,6 +219,21 @@ export function conversationRoutes(): AnyRoute[] {
           messages: page.map(messageView),
           olderBefore: rows.length > query.limit ? (page[0]?.id ?? null) : null,
         });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/:id/messages/:messageId/retry',
+      tag: 'conversations',
+      summary: 'Send a failed reply again (its error is cleared; it is queued for the channel once more)',
+      access: { permission: 'conversations.reply' },
+      params: z.object({ id: z.uuid(), messageId: z.string().regex(/^[1-9][0-9]{0,17}$/, 'a message id') }),
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const conversation = await visibleConversation(db, auth.principal, params.id);
+        const message = await retryMessage(db, { tenantId: tenant.id, conversationId: conversation.id, messageId: params.messageId });
+        ctx.relay.poke();
+        return c.json({ message }, 202);
       },
     }),
     route({

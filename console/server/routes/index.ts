@@ -2,6 +2,7 @@ import type { AnyRoute } from '../api/route.js';
 import type { ConsoleServices } from '../services.js';
 import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
+import { webhookRoutes } from './webhooks.js';
 import { attachmentRoutes } from './attachments.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
@@ -57,6 +58,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
+    ...webhookRoutes(),
     ...voiceRoutes(services.connectorDeps),
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),

@@ -16,6 +16,7 @@ import { RolesPage } from './RolesPage.js';
 import { RetentionPage } from './RetentionPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
 import { SsoPage } from './SsoPage.js';
+import { WebhooksPage } from './WebhooksPage.js';
 import { AutomationsPage } from '../tickets/AutomationsPage.js';
 import { SlaPoliciesPage } from '../tickets/SlaPoliciesPage.js';
 import { TicketSettingsPage } from '../tickets/TicketSettingsPage.js';
@@ -42,6 +43,7 @@ export default function AdminApp() {
     { path: '/automations', label: t('admin.automations'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
     { path: '/retention', label: t('admin.retention'), allowed: hasPermission(session, 'admin.retention') },
+    { path: '/webhooks', label: t('admin.webhooks'), allowed: hasPermission(session, 'admin.webhooks') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
   ].filter((section) => section.allowed);
   return (
@@ -69,6 +71,7 @@ export default function AdminApp() {
           <Route path="/automations">{() => <AutomationsPage />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
           <Route path="/retention">{() => <RetentionPage />}</Route>
+          <Route path="/webhooks">{() => <WebhooksPage />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>

@@ -11,6 +11,8 @@ export function conversationsApi(client: ApiClient) {
     get: (id: string, before?: string) => client.get<ConversationDetail>(`/conversations/${encodeURIComponent(id)}`, { before }),
     reply: (id: string, input: ReplyInput) =>
       client.post<{ message: MessageView; duplicate: boolean }>(`/conversations/${encodeURIComponent(id)}/messages`, input),
+    resend: (id: string, messageId: string) =>
+      client.post<{ message: MessageView }>(`/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}/retry`),
     assign: (id: string, agentId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
     claim: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/claim`),
     transfer: (id: string, to: TransferTarget, note?: string) =>

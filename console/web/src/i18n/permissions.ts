@@ -26,6 +26,7 @@ const names: Record<string, Record<Language, string>> = {
   'admin.routing': { en: 'Manage groups and routing', zh: '管理客服组及路由' },
   'admin.sso': { en: 'Manage single sign-on', zh: '管理单点登录' },
   'admin.api_tokens': { en: 'Manage API tokens', zh: '管理 API 令牌' },
+  'admin.webhooks': { en: 'Manage webhooks', zh: '管理 Webhook' },
   'admin.canned_responses': { en: 'Manage canned responses', zh: '管理快捷回复' },
   'admin.custom_fields': { en: 'Manage customer fields', zh: '管理客户字段' },
   'admin.audit': { en: 'Read the audit log', zh: '查看操作日志' },

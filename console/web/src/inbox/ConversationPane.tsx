@@ -71,6 +71,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           satisfaction={satisfaction}
           attachmentUrl={attachmentUrl(client)}
           onRetry={view.retry}
+          onResend={(messageId) => void view.resend(messageId)}
           onLoadOlder={view.olderBefore ? () => void view.loadOlder() : undefined}
         />
         {view.customerTyping && (

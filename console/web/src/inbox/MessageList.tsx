@@ -15,11 +15,13 @@ interface Props {
   satisfaction?: SatisfactionAnswer | undefined;
   attachmentUrl: AttachmentUrl;
   onRetry(clientId: string): void;
+  /** Sends a stored reply the channel refused again. */
+  onResend?(messageId: string): void;
   onLoadOlder?: () => void;
 }
 
 /** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
-export function MessageList({ messages, pending, contactName, agentName, satisfaction, attachmentUrl, onRetry, onLoadOlder }: Props) {
+export function MessageList({ messages, pending, contactName, agentName, satisfaction, attachmentUrl, onRetry, onResend, onLoadOlder }: Props) {
   const { t, language } = useI18n();
   const list = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
@@ -79,6 +81,17 @@ export function MessageList({ messages, pending, contactName, agentName, satisfa
               </>
             ) : (
               <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+            )}
+            {message.direction === 'out' && !message.private && message.status === 'failed' && (
+              <p className="error" role="alert">
+                {t('conversation.failedBecause', { error: message.error ?? t('delivery.failed') })}
+                {message.errorCode ? <small> ({message.errorCode})</small> : null}{' '}
+                {onResend && (
+                  <button type="button" className="link" onClick={() => onResend(message.id)}>
+                    {t('conversation.retry')}
+                  </button>
+                )}
+              </p>
             )}
           </article>
         );

@@ -28,8 +28,19 @@ export function mergeMessages(current: readonly MessageView[], incoming: readonl
 }
 
 /** A message's new status, and its new content when the server changed it (a customer's file copied in). */
-export function updateStatus(current: readonly MessageView[], messageId: string, status: MessageView['status'], parts?: ContentPart[]): MessageView[] {
-  return current.map((message) => (message.id === messageId ? { ...message, status, ...(parts ? { parts } : {}) } : message));
+export function updateStatus(
+  current: readonly MessageView[],
+  messageId: string,
+  status: MessageView['status'],
+  parts?: ContentPart[],
+  failure?: { error?: string; errorCode?: string | null },
+): MessageView[] {
+  return current.map((message) => {
+    if (message.id !== messageId) return message;
+    // Why it failed stays only while it is failed: a retry clears it.
+    const { error: _error, errorCode: _code, ...rest } = message;
+    return { ...rest, status, ...(parts ? { parts } : {}), ...(status === 'failed' ? { error: failure?.error ?? message.error, errorCode: failure?.errorCode ?? message.errorCode ?? null } : {}) };
+  });
 }
 
 /** A fresh id for one reply; kept across retries of the same reply. */

@@ -62,7 +62,7 @@ export function useConversation(id: string) {
       setMessages((current) => mergeMessages(current, [event.payload.message]));
       if (event.payload.message.direction === 'in') setCustomerTyping(false);
     } else if (event.kind === 'message.updated') {
-      setMessages((current) => updateStatus(current, event.payload.messageId, event.payload.status, event.payload.parts));
+      setMessages((current) => updateStatus(current, event.payload.messageId, event.payload.status, event.payload.parts, event.payload));
     } else if (event.kind === 'typing' && event.payload.from === 'contact') {
       setCustomerTyping(event.payload.on);
       clearTimeout(typingTimer.current);
@@ -106,6 +106,19 @@ export function useConversation(id: string) {
     [deliver],
   );
 
+  /** Sends a reply the channel refused again (POST …/retry): it is queued once more. */
+  const resend = useCallback(
+    async (messageId: string) => {
+      try {
+        const answer = await api.resend(id, messageId);
+        setMessages((current) => updateStatus(current, messageId, answer.message.status));
+      } catch (caught) {
+        setError(caught);
+      }
+    },
+    [api, id],
+  );
+
   const loadOlder = useCallback(async () => {
     if (!olderBefore) return;
     const detail = await api.get(id, olderBefore);
@@ -113,5 +126,5 @@ export function useConversation(id: string) {
     setOlderBefore(detail.olderBefore);
   }, [api, id, olderBefore]);
 
-  return { conversation, setConversation, messages, pending, olderBefore, loadOlder, send, retry, error, customerTyping };
+  return { conversation, setConversation, messages, pending, olderBefore, loadOlder, send, retry, resend, error, customerTyping };
 }

@@ -23,6 +23,9 @@ const known: Record<EventKind, true> = {
   'channel.health': true,
   typing: true,
   'contact.updated': true,
+  'contact.created': true,
+  'contact.merged': true,
+  'webhook.disabled': true,
 };
 const kinds: ReadonlySet<string> = new Set(Object.keys(known));
 
