@@ -84,6 +84,18 @@ describe('data rights: the archive of a customer and their erasure', () => {
     mergedId = (await admin.post('/api/contacts', { name: `${words.name} (mail)`, email: `second-${words.email}` })).body.id;
     expect((await admin.post(`/api/contacts/${mergedId}/notes`, { body: `older ${marker}` })).status).toBe(201);
     expect((await admin.post(`/api/contacts/${contactId}/merge`, { sourceId: mergedId })).status).toBe(200);
+
+    // A company webhook told the company's backend about the customer's message: its delivery log
+    // holds the same words.
+    const hook = await db
+      .insertInto('company_webhooks')
+      .values({ tenant_id: tenantId, name: 'CRM sync', url: 'https://crm.example.com/hooks', events: ['message.created'], secret: 'sealed' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('company_webhook_deliveries')
+      .values({ tenant_id: tenantId, webhook_id: hook.id, event_id: '1', kind: 'message.created', body: JSON.stringify({ contactId, text: words.text }), status: 'delivered', last_status_code: null, last_error: null })
+      .execute();
   });
   afterAll(() => tc.stop());
 

@@ -70,6 +70,8 @@ export async function eraseContact(trx: Transaction<Database>, tenantId: string,
   // Events not yet pruned and timers about the customer or their conversations (both tables stay small).
   await trx.deleteFrom('outbox').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
   await trx.deleteFrom('jobs').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
+  // What the company webhooks sent or still owe about them: the bodies carry their messages and details.
+  await trx.deleteFrom('company_webhook_deliveries').where('tenant_id', '=', tenantId).where(mentionsAny('body', [...ids, ...convs])).execute();
   // The audit log keeps what was done, by whom and when — not the values written.
   await trx
     .updateTable('audit_log')
