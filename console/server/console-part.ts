@@ -5,8 +5,10 @@ import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
 import { RealtimeHub } from './realtime/hub.js';
-import { CallbackReminders } from './voice/callback-reminders.js';
+import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { JobRunner } from '../../core/jobs/runner.js';
+import { registerTicketTimers } from '../../core/tickets/timers.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
 import { mountSurveyPages } from './routes/surveys.js';
@@ -31,10 +33,13 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services);
-  const reminders = new CallbackReminders(ctx);
-  reminders.start();
+  // The console role's timers: callback reminders and the tickets' SLA jobs and time rules.
+  const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() });
+  jobs.register(callbackReminder);
+  registerTicketTimers(jobs, ctx.database.db);
   const tickets = new TicketWorker(ctx);
   await tickets.start();
+  jobs.start();
   contactImports.start();
   const api = apiApp(ctx, routes);
   return {
@@ -47,7 +52,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       mountSurveyPages(app, ctx);
     },
     async stop() {
-      await reminders.stop();
+      await jobs.stop();
       await tickets.stop();
       await contactImports.stop();
       await hub.stop();
