@@ -1,56 +1,11 @@
-import { z } from 'zod';
 import { inboundRoutingKey, shardOf, type Bus } from '../bus/bus.js';
 import { ValidationError } from '../errors.js';
-import { conversationKey, type InboundEnvelope, type InboundMessage } from '../domain/messages.js';
+import { conversationKey, inboundMessageSchema, type InboundEnvelope, type InboundMessage } from '../domain/messages.js';
 import { assertStorable } from '../domain/storable-text.js';
 import type { ChannelInfo } from './define.js';
 
-const part = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string(), format: z.enum(['plain', 'html', 'markdown']).optional() }),
-  z.object({
-    type: z.enum(['image', 'audio', 'video', 'file']),
-    attachmentId: z.string().optional(),
-    url: z.string().optional(),
-    providerId: z.string().optional(),
-    name: z.string().optional(),
-    mimeType: z.string().optional(),
-    size: z.number().nonnegative().optional(),
-    caption: z.string().optional(),
-  }),
-  z.object({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), label: z.string().optional() }),
-  z.object({ type: z.literal('link'), url: z.string(), title: z.string().optional(), description: z.string().optional() }),
-  z.object({ type: z.literal('event'), name: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() }),
-]);
-
-/** The shape every normalize must produce; checked before anything is published. */
-export const inboundMessageSchema = z.object({
-  externalId: z.string().min(1).max(512),
-  threadKey: z.string().max(512).optional(),
-  sender: z.object({
-    externalId: z.string().min(1).max(512),
-    displayName: z.string().optional(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    attributes: z.record(z.string(), z.unknown()).optional(),
-  }),
-  parts: z.array(part).min(1),
-  sentAt: z.string().optional(),
-  kind: z.enum(['chat', 'email', 'voice']).optional(),
-  subject: z.string().optional(),
-  language: z.string().optional(),
-  raw: z.unknown().optional(),
-  routing: z
-    .object({
-      hold: z.boolean().optional(),
-      groupId: z.uuid().optional(),
-      agentId: z.uuid().optional(),
-      direct: z.boolean().optional(),
-      priority: z.number().int().min(0).max(100).optional(),
-      end: z.boolean().optional(),
-      leave: z.boolean().optional(),
-    })
-    .optional(),
-});
+/** The shape every normalize must produce (core/domain/messages.ts); checked before anything is published. */
+export { inboundMessageSchema };
 
 /**
  * The shape, and text PostgreSQL can store in every field (the router could not store it, would
