@@ -1,6 +1,6 @@
 /**
  * Errors that cross a boundary carry what the caller needs; the HTTP layer turns them into
- * answers in one place (console/server/errors.ts).
+ * answers in one place (core/http/error-answer.ts).
  */
 export class ValidationError extends Error {
   constructor(
@@ -49,5 +49,16 @@ export class PayloadTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`the body exceeds ${limit} bytes`);
     this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** Too many attempts (sign-in): answered 429 with Retry-After. */
+export class RateLimitedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
   }
 }
