@@ -1,6 +1,6 @@
 /**
  * Errors that cross a boundary carry what the caller needs; the HTTP layer turns them into
- * answers in one place (console/server/errors.ts).
+ * answers in one place (core/http/error-answer.ts).
  */
 // The errors a connector throws too: the SDK's classes, so `instanceof` holds across the package.
 export { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '@switchboard/connector-sdk';

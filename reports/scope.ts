@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { can, type Principal } from '../core/auth/permissions.js';
-import { isValidTimeZone, localTime } from '../core/calendar/business-hours.js';
+import { isValidTimeZone, localTime, zonedInstant } from '../core/calendar/business-hours.js';
 import { ValidationError } from '../core/errors.js';
-import { zonedInstant } from './business-time.js';
 import type { ReportScope } from './queries/rollup-query.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
@@ -36,8 +35,8 @@ export function scopeOf(principal: Principal, query: ReportQuery, now = new Date
   if (shiftDays(from, MAX_DAYS) < to) throw new ValidationError('the range is too long', [{ field: 'to', message: `at most ${MAX_DAYS} days` }]);
   const scope: ReportScope = {
     tenantId: principal.tenantId,
-    from: new Date(zonedInstant(from, 0, query.timeZone)),
-    to: new Date(zonedInstant(shiftDays(to, 1), 0, query.timeZone)),
+    from: zonedInstant(from, 0, query.timeZone),
+    to: zonedInstant(shiftDays(to, 1), 0, query.timeZone),
     timeZone: query.timeZone,
     channelId: query.channelId,
     groupId: query.groupId,

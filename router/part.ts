@@ -2,9 +2,9 @@ import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Config } from '../core/config/config.js';
 import type { RouterDeps } from './deps.js';
 import { consumeInbound } from './pipeline/consumer.js';
-import { TimerRunner } from './timers/runner.js';
+import { routerJobRunner } from './timers/runner.js';
 
-/** A running router: consumers on the inbound shards and the timer runner. */
+/** A running router: consumers on the inbound shards and a job runner with the router's timers. */
 export interface RouterPart {
   name: 'router';
   stop(): Promise<void>;
@@ -15,7 +15,7 @@ export async function startRouter(
   options: { batchSize?: number; maxWaitMs?: number; timerPollMs?: number } = {},
 ): Promise<RouterPart> {
   const consumers: Consumer[] = await consumeInbound(ctx, { shards: ctx.config.inboundShards, batchSize: options.batchSize, maxWaitMs: options.maxWaitMs });
-  const timers = new TimerRunner(ctx, { pollMs: options.timerPollMs });
+  const timers = routerJobRunner(ctx, { pollMs: options.timerPollMs });
   timers.start();
   ctx.logger.info({ shards: ctx.config.inboundShards }, 'router consuming inbound shards');
   let stopping: Promise<void> | undefined;

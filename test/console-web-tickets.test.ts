@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTicket } from '../core/tickets/create.js';
-import { TicketTimers } from '../core/tickets/timers.js';
+import { ticketJobRunner } from '../core/tickets/timers.js';
+import { silentLogger } from './support/router-world.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -101,7 +102,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
       .transaction()
       .execute((trx) => createTicket(trx, tenantId, { subject: 'No answer yet', requesterId: contactId, via: 'api' }, { actor: { type: 'user', id: adminId }, now: new Date() }));
     // The test's clock: an hour and a minute later, without waiting for it.
-    await new TicketTimers(db(), { clock: () => new Date() }).runDue(new Date(Date.now() + 61 * 60_000));
+    await ticketJobRunner(db(), { clock: () => new Date(), logger: silentLogger }).runDue(new Date(Date.now() + 61 * 60_000));
     await page.getByRole('link', { name: 'Tickets', exact: true }).click();
     const table = page.getByRole('table', { name: 'Tickets' });
     const row = table.getByRole('row', { name: /No answer yet/ });

@@ -95,6 +95,11 @@ const KNOWN: { file: string; target: string; why: string }[] = [
   { file: 'console/server/routes/reports.ts', target: 'reports/scope.js', why: 'as above' },
   { file: 'console/server/routes/surveys.ts', target: 'reports/csat/answer.js', why: 'as above' },
   { file: 'console/server/routes/surveys.ts', target: 'reports/csat/survey-service.js', why: 'as above' },
+  {
+    file: 'router/pipeline/process-batch.ts',
+    target: 'reports/csat/inbound-steps.js',
+    why: 'the survey feature’s pipeline steps; goes when one composition root installs each module’s steps',
+  },
 ];
 
 function sources(folder: string): string[] {

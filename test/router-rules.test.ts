@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localTime } from '../router/calendar/business-hours.js';
+import { localTime } from '../core/calendar/business-hours.js';
 import { busFactories } from './support/services.js';
 import { startHarness, type Harness } from './support/router-harness.js';
 import { addAgent, addChannel, addGroup, addRule, conversationOf, createWorld, deliver, envelope, publishInbound, setDefaultGroup, waitFor } from './support/router-world.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queueReply } from '../core/conversations/reply.js';
-import { TimerRunner } from '../router/timers/runner.js';
+import { routerJobRunner } from '../router/timers/runner.js';
 import { DATABASE_URL, freshDatabase } from './support/services.js';
 import { addAgent, addGroup, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, setDefaultGroup, waitFor } from './support/router-world.js';
 
@@ -17,7 +17,7 @@ describe('router timers', () => {
   afterEach(async () => {
     await db().deleteFrom('jobs').execute();
   });
-  const runner = () => new TimerRunner(depsFor(db()));
+  const runner = () => routerJobRunner(depsFor(db()));
   const makeDue = (conversationId: string) =>
     db().updateTable('jobs').set({ run_at: sql`now() - interval '1 second'` }).where('key', 'like', `%:${conversationId}`).execute();
 
@@ -31,7 +31,7 @@ describe('router timers', () => {
     const first = await conversationOf(db(), world, 'silent');
     const other = first.assignee_id === a ? b : a;
     // A real runner, on its own clock: within a couple of seconds the conversation moves on.
-    const live = new TimerRunner(depsFor(db()), { pollMs: 100 });
+    const live = routerJobRunner(depsFor(db()), { pollMs: 100 });
     live.start();
     try {
       await waitFor(async () => (await conversationOf(db(), world, 'silent')).assignee_id === other, 10_000);

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyChanges, lockTicket } from '../core/tickets/changes.js';
+import { runTimeRules } from '../core/tickets/automations.js';
 import { createTicket } from '../core/tickets/create.js';
-import { TicketTimers } from '../core/tickets/timers.js';
+import { ticketJobRunner } from '../core/tickets/timers.js';
+import type { JobRunner } from '../core/jobs/runner.js';
+import { silentLogger } from './support/router-world.js';
 import { buildCompany, type Company } from './support/console-world.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 
@@ -10,7 +13,7 @@ const DAY = 86_400_000;
 describe('ticket automations', () => {
   let tc: TestConsole;
   let co: Company;
-  let timers: TicketTimers;
+  let timers: JobRunner;
   const db = () => tc.ctx.database.db;
   const admin = { type: 'user' as const, id: '' };
 
@@ -18,7 +21,7 @@ describe('ticket automations', () => {
     tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'auto');
     admin.id = co.users.admin;
-    timers = new TicketTimers(db(), { clock: () => new Date(0) });
+    timers = ticketJobRunner(db(), { clock: () => new Date(0), logger: silentLogger });
   }, 60_000);
   afterAll(async () => {
     await tc?.stop();
@@ -50,13 +53,13 @@ describe('ticket automations', () => {
     await change(ticket.id, { status: 'solved' }, new Date(t0.getTime() + DAY));
     await change(still.id, { status: 'solved' }, new Date(t0.getTime() + 3 * DAY));
 
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 8 * DAY - 60_000))).toBe(0);
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 8 * DAY))).toBe(1);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 8 * DAY - 60_000))).toBe(0);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 8 * DAY))).toBe(1);
     const closed = await db().selectFrom('tickets').select('status').where('id', '=', ticket.id).executeTakeFirstOrThrow();
     expect(closed.status).toBe('closed');
     expect((await db().selectFrom('tickets').select('status').where('id', '=', still.id).executeTakeFirstOrThrow()).status).toBe('solved');
     // Never twice for the same stretch.
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 9 * DAY))).toBe(0);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 9 * DAY))).toBe(0);
 
     const page = (await co.clients.admin.get(`/api/tickets/${ticket.id}`)).body;
     expect(page.history.at(-1)).toMatchObject({ field: 'status', from: 'solved', to: 'closed', actorType: 'automation', actorId: rule.body.id });
@@ -80,13 +83,13 @@ describe('ticket automations', () => {
     const t0 = new Date('2027-06-01T08:00:00Z');
     const ticket = await open('Waiting', t0);
     await change(ticket.id, { status: 'pending', assigneeId: co.users.salesAgent }, t0);
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 3 * DAY))).toBe(1);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 3 * DAY))).toBe(1);
     const notices = await db().selectFrom('outbox').select('payload').where('tenant_id', '=', co.tenantId).where('kind', '=', 'ticket.notify').execute();
     expect(notices.map((n) => n.payload)).toEqual([expect.objectContaining({ agentId: co.users.salesAgent, text: 'Still waiting on the customer' })]);
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 5 * DAY))).toBe(0);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 5 * DAY))).toBe(0);
     await change(ticket.id, { status: 'open' }, new Date(t0.getTime() + 5 * DAY));
     await change(ticket.id, { status: 'pending' }, new Date(t0.getTime() + 6 * DAY));
-    expect(await timers.runTimeRules(new Date(t0.getTime() + 9 * DAY))).toBe(1);
+    expect(await runTimeRules(db(), new Date(t0.getTime() + 9 * DAY))).toBe(1);
     await co.clients.admin.delete(`/api/automations/${rule.body.id}`);
   });
 

@@ -3,7 +3,9 @@ import { addComment } from '../core/tickets/comments.js';
 import { createTicket } from '../core/tickets/create.js';
 import { customerReplied } from '../core/tickets/inbound.js';
 import { lockTicket } from '../core/tickets/changes.js';
-import { TicketTimers } from '../core/tickets/timers.js';
+import { ticketJobRunner } from '../core/tickets/timers.js';
+import type { JobRunner } from '../core/jobs/runner.js';
+import { silentLogger } from './support/router-world.js';
 import { buildCompany, type Company } from './support/console-world.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 
@@ -13,7 +15,7 @@ const shanghai = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2027, 2,
 describe('SLA policies', () => {
   let tc: TestConsole;
   let co: Company;
-  let timers: TicketTimers;
+  let timers: JobRunner;
   const db = () => tc.ctx.database.db;
 
   beforeAll(async () => {
@@ -30,7 +32,7 @@ describe('SLA policies', () => {
     const policy = await co.clients.admin.post('/api/sla-policies', { name: 'Standard', warnBeforeMinutes: 30, targets: { high: { firstResponse: 120, nextResponse: 60, resolution: 960 } } });
     expect(policy.status).toBe(201);
     // The test's own clock: it is handed the time, it never waits for it.
-    timers = new TicketTimers(db(), { clock: () => new Date(0) });
+    timers = ticketJobRunner(db(), { clock: () => new Date(0), logger: silentLogger });
   }, 60_000);
   afterAll(async () => {
     await tc?.stop();

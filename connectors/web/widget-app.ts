@@ -3,17 +3,17 @@ import { upgradeWebSocket } from '@hono/node-server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
-import { ZodError, z } from 'zod';
+import { z } from 'zod';
 import { fileAnswer } from '../../core/attachments/serve.js';
-import { BusUnavailableError } from '../../core/bus/bus.js';
 import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
 import { updateMessageStatus } from '../../core/connector/status.js';
 import type { Db } from '../../core/db/database.js';
 import { browserFamily } from '../../core/domain/contact-name.js';
 import { event } from '../../core/domain/events.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors.js';
+import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
+import { errorAnswer } from '../../core/http/error-answer.js';
 import { checkQuery, parseJsonBody } from '../../core/http/strict-input.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { slugOfHost } from '../../core/tenancy/host.js';
@@ -294,16 +294,8 @@ async function isCompany(db: Db, tenantId: string, slug: string): Promise<boolea
   return row !== undefined;
 }
 
-/** Browsers get the same status codes as providers do: 4xx for what the visitor must change, 503 to retry. */
+/** Browsers get the same status codes as providers do (core/http/error-answer.ts); a refused file is 415. */
 function widgetError(runtime: ConnectorRuntime, c: HonoContext, error: unknown): Response {
-  if (error instanceof ZodError) return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
-  if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, error.name === 'UnsupportedFileError' ? 415 : 400);
-  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
-  if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
-  if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
-  if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
-  if (error instanceof BusUnavailableError) return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);
-  runtime.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'widget request failed');
-  return c.json({ error: 'internal', message: 'internal error' }, 500);
+  return errorAnswer(error, c, { logger: runtime.logger, what: 'widget request failed', unsupportedFileStatus: 415 });
 }
 

@@ -6,8 +6,10 @@ import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
 import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
-import { CallbackReminders } from './voice/callback-reminders.js';
+import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
+import { JobRunner } from '../../core/jobs/runner.js';
+import { registerTicketTimers } from '../../core/tickets/timers.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
 import { RetentionSweeper } from './crm/data-rights/retention.js';
@@ -33,10 +35,13 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services);
-  const reminders = new CallbackReminders(ctx);
-  reminders.start();
+  // The console role's timers: callback reminders and the tickets' SLA jobs and time rules.
+  const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() });
+  jobs.register(callbackReminder);
+  registerTicketTimers(jobs, ctx.database.db);
   const tickets = new TicketWorker(ctx);
   await tickets.start();
+  jobs.start();
   contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
@@ -53,7 +58,7 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       mountSurveyPages(app, ctx);
     },
     async stop() {
-      await reminders.stop();
+      await jobs.stop();
       await tickets.stop();
       await contactImports.stop();
       await transcripts.stop();

@@ -1,8 +1,7 @@
 import { Hono, type Context as HonoContext } from 'hono';
-import { ZodError } from 'zod';
-import { BusUnavailableError } from '../bus/bus.js';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { readBody } from '../http/body.js';
+import { errorAnswer } from '../http/error-answer.js';
+import { NotFoundError } from '../errors.js';
 import { checkQuery, checkTextBody } from '../http/strict-input.js';
 import { acceptPayloads } from './accept.js';
 import { cachedChannelContexts, type ConnectorDeps } from './channel-context.js';
@@ -76,28 +75,7 @@ function respond(c: HonoContext, response: HookResponse): Response {
   return c.body(JSON.stringify(response.body), response.status as 200, Object.fromEntries(headers));
 }
 
-/**
- * Providers decide whether to send again from the status alone, so it must be exact: 4xx for
- * what a retry cannot fix, 503 for what it can. Details of unexpected errors stay in the log.
- */
+/** Providers decide whether to send again from the status alone: see core/http/error-answer.ts. */
 function hookError(deps: ConnectorDeps, c: HonoContext, error: unknown): Response {
-  if (error instanceof ZodError) {
-    return c.json({ error: 'invalid_request', message: 'the request is invalid', issues: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) }, 400);
-  }
-  if (error instanceof ValidationError) return c.json({ error: 'invalid_request', message: error.message, issues: error.issues }, 400);
-  if (error instanceof PayloadTooLargeError) return c.json({ error: 'too_large', message: error.message }, 413);
-  if (error instanceof UnsupportedMediaTypeError) return c.json({ error: 'unsupported_media_type', message: error.message }, 415);
-  if (error instanceof UnauthorizedError) return c.json({ error: 'unauthorized', message: error.message }, 401);
-  if (error instanceof ForbiddenError) return c.json({ error: 'forbidden', message: error.message }, 403);
-  if (error instanceof NotFoundError) return c.json({ error: 'not_found', message: error.message }, 404);
-  if (error instanceof RateLimitedError) {
-    c.header('Retry-After', String(error.retryAfterSeconds));
-    return c.json({ error: 'rate_limited', message: error.message }, 429);
-  }
-  if (error instanceof BusUnavailableError) {
-    deps.logger.warn({ err: error.message }, 'bus unavailable; webhook refused with 503');
-    return c.json({ error: 'unavailable', message: 'temporarily unavailable, retry later' }, 503);
-  }
-  deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'webhook failed');
-  return c.json({ error: 'internal', message: 'internal error' }, 500);
+  return errorAnswer(error, c, { logger: deps.logger, what: 'webhook failed' });
 }

@@ -10,6 +10,7 @@ export type {
   OutboundEnvelope,
   SenderIdentity,
 } from '@switchboard/connector-sdk';
+export { channelRoutingSchema, contentPartSchema, inboundEnvelopeSchema, inboundMessageSchema, senderIdentitySchema } from '@switchboard/connector-sdk';
 
 export const outboundRoutingKey = (channelType: string, channelId: string) => `${channelType}.${channelId}`;
 export const outboundQueueName = (channelType: string) => `outbound.${channelType}`;

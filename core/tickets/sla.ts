@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { SlaClock, SlaMetric, TicketSla } from '../db/schema-tickets.js';
 import { SLA_METRICS } from '../db/schema-tickets.js';
-import { addBusinessMinutes, businessMinutesBetween, loadCalendar } from './business-time.js';
+import { addBusinessMinutes, businessMinutesBetween } from '../calendar/business-hours.js';
+import { loadCalendar } from './calendar.js';
 import type { Ticket, Trx } from './model.js';
 
 export const SLA_JOB = 'ticket.sla';

@@ -4,29 +4,21 @@ import type { MessageView } from '../domain/events.js';
 import type { EventEnvelope } from '../outbox/outbox.js';
 import { conversationsWithTickets, customerReplied } from './inbound.js';
 import { systemClock, type Clock } from './model.js';
-import { TicketTimers } from './timers.js';
 
 export const CUSTOMER_REPLIES_QUEUE = 'tickets.customer-replies';
 
 /**
- * The tickets' background work in a running process: customers' messages (from the `events`
- * exchange, a durable queue shared by every process) onto their tickets, and the SLA timers and
- * time rules. Delivery is at least once; a message lands on a ticket once (unique per message).
+ * The tickets' consumer in a running process: customers' messages (from the `events` exchange, a
+ * durable queue shared by every process) onto their tickets; the SLA timers and time rules run on
+ * the process's job runner (`registerTicketTimers` in ./timers.ts). Delivery is at least once; a message lands on a ticket once (unique per message).
  */
 export class TicketWorker {
   private consumer: Consumer | undefined;
-  readonly timers: TicketTimers;
 
   constructor(
     private readonly ctx: Pick<Context, 'database' | 'bus' | 'relay' | 'logger'>,
     private readonly clock: Clock = systemClock,
-  ) {
-    this.timers = new TicketTimers(ctx.database.db, {
-      clock,
-      onError: (error) => ctx.logger.warn({ err: String(error) }, 'ticket timer failed; will retry'),
-      poke: () => ctx.relay.poke(),
-    });
-  }
+  ) {}
 
   async start(): Promise<void> {
     await this.ctx.bus.declareQueue({ name: CUSTOMER_REPLIES_QUEUE, bindings: [{ exchange: 'events', pattern: '*.message.created' }], retry: { attempts: 5, baseDelayMs: 1000 } });
@@ -59,11 +51,9 @@ export class TicketWorker {
       },
       { prefetch: 100, batchSize: 50, maxWaitMs: 20 },
     );
-    this.timers.start();
   }
 
   async stop(): Promise<void> {
     await this.consumer?.close();
-    await this.timers.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { businessSeconds } from '../business-time.js';
+import { businessSeconds } from '../../core/calendar/business-hours.js';
 import { hourOf, type ConversationsHourlyTable, type ReportTrx } from '../schema.js';
 import { groupCalendars } from './calendars.js';
 import type { Insertable } from 'kysely';

@@ -19,22 +19,31 @@ export interface RouteOverride {
   priority?: number;
 }
 
+/** What routing decided for a conversation, before it is assigned or put in line. */
+export interface RoutedConversation {
+  /** The conversation with its group, required skills, priority and preferred agent. */
+  conversation: Conversation;
+  /** Why it went there, for the assignment log (`channel`, `rule:<id>`, `default`). */
+  reason: string;
+  /** The channel's agent is on it already (see RouteOverride.direct). */
+  direct: boolean;
+  autoReply: string | null;
+}
+
 /**
  * Routes a new (or reopened) conversation: the rules pick group, skills, priority, maybe an agent
- * and an automatic reply; then it is assigned or put in line. A reopened conversation goes back
- * to the agent who had it when that agent has room and no rule names another. The caller holds
- * the conversation's row and the tenant's routing lock.
+ * and an automatic reply. A reopened conversation goes back to the agent who had it when that
+ * agent has room and no rule names another. The caller holds the conversation's row and the
+ * tenant's routing lock; `placeRoutedConversation` then assigns it or puts it in line.
  */
-export async function routeConversation(
+export async function decideConversationRoute(
   trx: Transaction<Database>,
-  events: EventLog,
-  pool: AgentPool,
   conversation: Conversation,
   config: RoutingConfig,
   facts: RoutingFacts,
   previousAssigneeId: string | null = null,
   override?: RouteOverride,
-): Promise<Conversation> {
+): Promise<RoutedConversation> {
   const decision = { ...decideRoute(config, facts) };
   if (override) {
     // The channel decided (a caller chose a queue): its group, agent and priority stand; the
@@ -55,22 +64,38 @@ export async function routeConversation(
       .executeTakeFirst();
     if (!agent) preferredAgentId = null;
   }
-  // Written by the placement below, in the same statement as the assignment or the queueing.
-  const routed: Conversation = {
-    ...conversation,
-    group_id: groupId,
-    required_skills: decision.requiredSkills,
-    priority: decision.priority,
-    preferred_agent_id: preferredAgentId,
+  return {
+    // Written by the placement, in the same statement as the assignment or the queueing.
+    conversation: {
+      ...conversation,
+      group_id: groupId,
+      required_skills: decision.requiredSkills,
+      priority: decision.priority,
+      preferred_agent_id: preferredAgentId,
+    },
+    reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default',
+    direct: Boolean(override?.direct && preferredAgentId),
+    autoReply: decision.autoReply,
   };
-  const group = groupId ? config.groups.get(groupId) : undefined;
-  const placed = override?.direct && preferredAgentId
-    ? await assignDirectly(trx, events, pool, routed, preferredAgentId, group)
-    : await placeConversation(trx, events, pool, routed, { reason: override ? 'channel' : decision.ruleId ? `rule:${decision.ruleId}` : 'default', group });
-  if (decision.autoReply) {
+}
+
+/** Assigns a routed conversation or puts it in its group's line; then its automatic reply, if any. */
+export async function placeRoutedConversation(
+  trx: Transaction<Database>,
+  events: EventLog,
+  pool: AgentPool,
+  routed: RoutedConversation,
+  config: RoutingConfig,
+): Promise<Conversation> {
+  const { conversation } = routed;
+  const group = conversation.group_id ? config.groups.get(conversation.group_id) : undefined;
+  const placed = routed.direct
+    ? await assignDirectly(trx, events, pool, conversation, conversation.preferred_agent_id!, group)
+    : await placeConversation(trx, events, pool, conversation, { reason: routed.reason, group });
+  if (routed.autoReply) {
     // The reply's event carries the conversation as stored: the batch's writes go first.
     await pool.batch?.flush(trx);
-    await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, decision.autoReply);
+    await sendAutomaticReply(trx, events, conversation.tenant_id, conversation.id, routed.autoReply);
   }
   return placed;
 }

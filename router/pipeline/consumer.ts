@@ -20,7 +20,7 @@ export interface InboundConsumerOptions {
 export function inboundBatchHandler(deps: RouterDeps) {
   const db = deps.database.db;
   const histogram = deps.metrics?.routingDecision;
-  const options = histogram ? { observeRouting: (seconds: number) => histogram.observe(seconds) } : {};
+  const options = { pipeline: deps.inboundPipeline, ...(histogram ? { observeRouting: (seconds: number) => histogram.observe(seconds) } : {}) };
   return async (deliveries: Delivery[]): Promise<BatchFailures | undefined> => {
     const failed: BatchFailures['failed'] = [];
     const good: { delivery: Delivery; envelope: InboundEnvelope }[] = [];

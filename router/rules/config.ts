@@ -1,6 +1,6 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { BusinessCalendarTable, Database, Group, RouterSettingsTable, RoutingRuleTable } from '../../core/db/schema.js';
-import { isOpen, isValidTimeZone, type BusinessCalendar } from '../calendar/business-hours.js';
+import { isOpen, isValidTimeZone, type BusinessCalendar } from '../../core/calendar/business-hours.js';
 import type { RoutingFacts } from './facts.js';
 import { ruleSchema, type RoutingRule } from './rule.js';
 

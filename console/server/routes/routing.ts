@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
 import type { Db } from '../../../core/db/database.js';
 import { ValidationError } from '../../../core/errors.js';
-import { isValidTimeZone } from '../../../router/calendar/business-hours.js';
+import { isValidTimeZone } from '../../../core/calendar/business-hours.js';
 import { conditionSchema, type Condition } from '../../../router/rules/conditions/index.js';
 import { ruleActionsSchema } from '../../../router/rules/rule.js';
 import { checkChannelTypes } from '../api/channel-types.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusinessCalendar } from '../calendar/business-hours.js';
-import { addBusinessMinutes, businessMinutesBetween, zonedInstant } from './business-time.js';
+import { addBusinessMinutes, businessMinutesBetween, businessSeconds, zonedInstant, type BusinessCalendar } from './business-hours.js';
 
 const nineToSix: BusinessCalendar = {
   id: 'c',
@@ -29,6 +28,15 @@ describe('business time', () => {
   it('counts every minute without a calendar', () => {
     expect(addBusinessMinutes(null, new Date('2027-03-05T09:00:00Z'), 90).toISOString()).toBe('2027-03-05T10:30:00.000Z');
   });
+  it('counts business seconds for the reports, an overnight opening belonging to the day it starts on', () => {
+    // Friday 17:00:30 to Monday 09:00:15 local: 59.5 minutes on Friday, 15 seconds on Monday.
+    expect(businessSeconds(nineToSix, new Date('2027-03-05T09:00:30Z'), new Date('2027-03-08T01:00:15Z'))).toBe(3585);
+    expect(businessSeconds(undefined, new Date('2027-03-05T09:00:00Z'), new Date('2027-03-05T09:01:01Z'))).toBe(61);
+    const nights: BusinessCalendar = { id: 'n', timeZone: 'Asia/Shanghai', weeklyHours: Array.from({ length: 7 }, () => [['22:00', '02:00'] as const]), holidays: new Set(['2027-03-05']) };
+    // The night that starts on the holiday is closed; the one before it runs until 02:00 on it.
+    expect(businessSeconds(nights, new Date('2027-03-04T13:00:00Z'), new Date('2027-03-05T19:00:00Z'))).toBe(4 * 3600);
+  });
+
   it('measures the business minutes between two instants, the inverse of adding them', () => {
     // Friday 17:00 to Monday 10:00 local: one hour on Friday, one on Monday.
     expect(businessMinutesBetween(nineToSix, new Date('2027-03-05T09:00:00Z'), new Date('2027-03-08T02:00:00Z'))).toBe(120);
