@@ -20,6 +20,7 @@ import { migration as twoFactor } from './0019_two_factor.js';
 import { migration as outbound } from './0020_outbound.js';
 import { migration as companyAddress } from './0021_company_address.js';
 import { migration as channelHealth } from './0022_channel_health.js';
+import { migration as voiceMessages } from './0026_voice_messages.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0020_outbound': outbound,
   '0021_company_address': companyAddress,
   '0022_channel_health': channelHealth,
+  '0026_voice_messages': voiceMessages,
 };

@@ -24,6 +24,8 @@ export type ContentPart =
       mimeType?: string;
       size?: number;
       caption?: string;
+      /** How long a recording plays, in seconds (a voice message). */
+      duration?: number;
     }
   | { type: 'location'; latitude: number; longitude: number; label?: string }
   | { type: 'link'; url: string; title?: string; description?: string }
