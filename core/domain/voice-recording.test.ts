@@ -11,7 +11,8 @@ describe('voice recordings', () => {
   });
 
   it('shows lengths as minutes and seconds', () => {
-    expect(formatDuration(7.4)).toBe('0:07');
+    expect(formatDuration(7.6)).toBe('0:07');
+    expect(formatDuration(0.4)).toBe('0:01');
     expect(formatDuration(60)).toBe('1:00');
     expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('0:00');
   });

@@ -25,9 +25,12 @@ export function recordingExtension(mimeType: string): string {
   return 'webm';
 }
 
-/** `0:07`, `1:00`, `12:05`: minutes and seconds, as messaging apps show a voice message. */
+/**
+ * `0:07`, `1:00`, `12:05`: whole minutes and seconds, counted down as browsers' players do, but
+ * never `0:00` for a message that has sound.
+ */
 export function formatDuration(seconds: number): string {
-  const whole = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds) : 0;
+  const whole = Number.isFinite(seconds) && seconds > 0 ? Math.max(1, Math.floor(seconds)) : 0;
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 

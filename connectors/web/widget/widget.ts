@@ -2,6 +2,7 @@
 // Everything the visitor or an agent wrote is put on the page with textContent, never as HTML.
 import { ApiError, newId, WidgetApi, type ChatMessage, type Part, type WidgetSettings } from './api.js';
 import { styles } from './styles.js';
+import { voicePlayer, voiceRecorder, voiceStyles, voiceText } from './voice.js';
 
 const script = document.currentScript as HTMLScriptElement | null;
 const key = script?.dataset.key;
@@ -41,7 +42,8 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   document.body.appendChild(host);
   const root = host.attachShadow({ mode: 'open' });
   const style = el('style');
-  style.textContent = styles(settings.color);
+  style.textContent = styles(settings.color) + voiceStyles(settings.color);
+  const voice = voiceText(document.documentElement.lang || navigator.language);
   const launcher = el('button', 'launcher');
   launcher.append(chatIcon());
   launcher.setAttribute('aria-label', settings.title);
@@ -86,6 +88,7 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   };
   const renderPart = (part: Part): HTMLElement => {
     if (part.type === 'event' && part.name === 'csat.survey' && typeof part.data?.url === 'string') return ratingCard(part.data.url);
+    if (part.type === 'audio' && part.attachmentId) return voicePlayer(attachmentUrl(part.attachmentId), part.duration, voice);
     if (part.type === 'image' && (part.attachmentId || part.url)) {
       const img = el('img');
       img.alt = part.name ?? 'image';
@@ -199,6 +202,8 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     attach.setAttribute('aria-label', 'attach a file');
     const send = el('button', 'btn', 'Send');
     form.append(text, file, attach, send);
+    const recorder = settings.voice && voiceRecorder({ api, limits: settings.voice, text: voice, say: (m) => (status.textContent = m), deliver: (p, preview) => deliver(p, preview) });
+    if (recorder) form.insertBefore(recorder.button, send).before(recorder.bar);
     let typing: ReturnType<typeof setTimeout> | undefined;
     text.addEventListener('input', () => {
       if (!typing) void api.post('/typing', { on: true }).catch(() => {});

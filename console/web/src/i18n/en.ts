@@ -1067,6 +1067,14 @@ export const en = {
   'signInSettings.requireTwoFactor': "Require two-factor sign-in for everyone",
   'signInSettings.requireHint': "From their next sign-in with a password, people without it must set it up first. Sign-ins through your own site or OpenID Connect are left to your identity provider: require a second factor there.",
   'signInSettings.saved': "Sign-in security is saved.",
+  'voice.record': "Record voice",
+  'voice.recording': "Recording",
+  'voice.stop': "Stop and attach",
+  'voice.cancel': "Discard",
+  'voice.noMicrophone': "The microphone is not available: allow it for this site in the browser.",
+  'voice.file': "Voice message {duration}",
+  'voice.player': "{name}, {duration}",
+  'inbox.newMessage': "New message from {name}: {preview}",
 } as const;
 
 export type MessageKey = keyof typeof en;

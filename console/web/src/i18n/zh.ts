@@ -1069,4 +1069,12 @@ export const zh: Record<MessageKey, string> = {
   'signInSettings.requireTwoFactor': "要求所有人使用两步验证登录",
   'signInSettings.requireHint': "未开启者在下次使用密码登录时必须先完成设置。通过贵公司网站或 OpenID Connect 的登录由您的身份提供方负责：请在那里要求第二重验证。",
   'signInSettings.saved': "登录安全设置已保存。",
+  'voice.record': "录制语音",
+  'voice.recording': "正在录音",
+  'voice.stop': "停止并附上",
+  'voice.cancel': "放弃",
+  'voice.noMicrophone': "无法使用麦克风：请在浏览器中允许本站使用麦克风。",
+  'voice.file': "语音消息 {duration}",
+  'voice.player': "{name}，{duration}",
+  'inbox.newMessage': "{name} 发来新消息：{preview}",
 };
