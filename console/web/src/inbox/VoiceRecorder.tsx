@@ -92,7 +92,6 @@ export function VoiceRecorder({ onRecorded, disabled }: { onRecorded(recording: 
     );
   }
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the bar cancels, as in a dialog
     <div
       className="voice-recording"
       role="group"
