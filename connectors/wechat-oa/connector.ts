@@ -42,7 +42,7 @@ export default defineConnector({
   description: 'Followers of a WeChat Official Account (公众号) message it; agents reply through the customer-service API.',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],
-    send: ['text', 'image', 'link'],
+    send: ['text', 'image', 'audio', 'link'],
   },
   endpoints: { apiBaseUrl: ['appSecret'] },
   config: wechatOaConfig.refine((c) => c.mode === 'plaintext' || c.encodingAesKey !== undefined, {
