@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDuration, recordingExtension, recordingType } from '../../../../core/domain/voice-recording.js';
 import { useI18n } from '../i18n/i18n.js';
 
@@ -73,7 +73,12 @@ export function VoiceRecorder({ onRecorded, disabled }: { onRecorded(recording: 
     return () => clearInterval(tick);
   });
   // Leaving the conversation drops a recording in progress and frees the microphone.
-  useEffect(() => () => liveRef.current?.stream.getTracks().forEach((track) => track.stop()), []);
+  useEffect(
+    () => () => {
+      for (const track of liveRef.current?.stream.getTracks() ?? []) track.stop();
+    },
+    [],
+  );
 
   if (typeof MediaRecorder !== 'function' || !navigator.mediaDevices?.getUserMedia) return null;
   if (!live) {
@@ -91,28 +96,24 @@ export function VoiceRecorder({ onRecorded, disabled }: { onRecorded(recording: 
       </>
     );
   }
+  // Escape on either button drops the recording, as it closes a dialog.
+  const dropOnEscape = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    finish(false);
+  };
   return (
-    <div
-      className="voice-recording"
-      role="group"
-      aria-label={t('voice.recording')}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          finish(false);
-        }
-      }}
-    >
+    <fieldset className="voice-recording" aria-label={t('voice.recording')}>
       <span className="voice-dot" aria-hidden="true" />
       <span role="timer" aria-live="off">
         {t('voice.recording')} {formatDuration(elapsed)} / {formatDuration(MAX_SECONDS)}
       </span>
-      <button ref={stopButton} type="button" onClick={() => finish(true)}>
+      <button ref={stopButton} type="button" onClick={() => finish(true)} onKeyDown={dropOnEscape}>
         {t('voice.stop')}
       </button>
-      <button type="button" className="secondary" onClick={() => finish(false)}>
+      <button type="button" className="secondary" onClick={() => finish(false)} onKeyDown={dropOnEscape}>
         {t('voice.cancel')}
       </button>
-    </div>
+    </fieldset>
   );
 }
