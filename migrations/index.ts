@@ -20,7 +20,10 @@ import { migration as twoFactor } from './0019_two_factor.js';
 import { migration as outbound } from './0020_outbound.js';
 import { migration as companyAddress } from './0021_company_address.js';
 import { migration as channelHealth } from './0022_channel_health.js';
+import { migration as contactVerified } from './0023_contact_verified.js';
+import { migration as visitorNamesStatusPolicy } from './0024_visitor_names_status_policy.js';
 import { migration as voiceMessages } from './0026_voice_messages.js';
+import { migration as dataRights } from './0030_data_rights.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -45,5 +48,8 @@ export const migrations: Record<string, Migration> = {
   '0020_outbound': outbound,
   '0021_company_address': companyAddress,
   '0022_channel_health': channelHealth,
+  '0023_contact_verified': contactVerified,
+  '0024_visitor_names_status_policy': visitorNamesStatusPolicy,
   '0026_voice_messages': voiceMessages,
+  '0030_data_rights': dataRights,
 };

@@ -66,7 +66,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('console web app: channe
     // Before saving: the test names the setting left out, by its label.
     const test = form.getByRole('group', { name: 'Test connection' });
     await test.getByRole('button', { name: 'Test connection' }).click();
-    await expect(test.getByRole('alert').textContent()).resolves.toBe('IMAP password is required.');
+    await expect(test.getByRole('alert').textContent()).resolves.toBe('IMAP password: required');
 
     // With the password, the test reaches the servers: IMAP's closed port is named, SMTP works; nothing is saved.
     await form.getByLabel('IMAP password', { exact: true }).fill(IMAP_PASSWORD);

@@ -54,13 +54,13 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await form.getByLabel('Name').fill('Shop backend');
     // The connector's schema draws the fields, with its descriptions and defaults.
     await form.getByText('Signs the webhooks sent to your app (HMAC-SHA256)').waitFor();
-    await expect(form.getByLabel('Replay window seconds').inputValue()).resolves.toBe('300');
+    await expect(form.getByLabel('Signature valid for (seconds)').inputValue()).resolves.toBe('300');
     await form.getByLabel('Webhook secret').fill('too short');
     await form.getByRole('button', { name: 'Add channel' }).click();
     // The browser stops a secret shorter than the schema allows.
     expect(await form.getByLabel('Webhook secret').evaluate((input: HTMLInputElement) => input.validity.tooShort)).toBe(true);
     await form.getByLabel('Webhook secret').fill(WEBHOOK_SECRET);
-    await form.getByLabel('Webhook url').fill('https://shop.example.com/switchboard');
+    await form.getByLabel('Webhook address').fill('https://shop.example.com/switchboard');
     await form.getByRole('button', { name: 'Add channel' }).click();
     await admin.getByRole('status').filter({ hasText: 'Shop backend is added.' }).waitFor();
     const key = await admin.locator('.token-once code').textContent();
@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await screenshot(admin, 'console-web-channel-added');
 
     // A change of a plain setting keeps the secret.
-    await settings.getByLabel('Replay window seconds').fill('600');
+    await settings.getByLabel('Signature valid for (seconds)').fill('600');
     await settings.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'The settings of Shop backend are saved.' }).waitFor();
     const saved = await db().selectFrom('channels').select(['config', 'secrets']).where('id', '=', channel.id).executeTakeFirstOrThrow();
@@ -109,12 +109,12 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await form.getByLabel('Type').selectOption({ label: 'Telegram' });
     await form.getByLabel('Name', { exact: true }).fill('Support bot');
     await form.getByLabel('Bot token', { exact: true }).fill(`123456789:${'A'.repeat(35)}`);
-    await form.getByLabel('Mode').selectOption('polling');
+    await form.getByLabel('Receive by').selectOption('polling');
     await form.getByRole('button', { name: 'Add channel' }).click();
     await admin.getByRole('status').filter({ hasText: 'Support bot is added.' }).waitFor();
 
     const settings = admin.getByRole('region', { name: 'Settings of Support bot' });
-    await settings.getByLabel('Api base url').fill('https://bot-api.example.com');
+    await settings.getByLabel('Bot API address').fill('https://bot-api.example.com');
     await settings.getByRole('button', { name: 'Save' }).click();
     await settings.getByRole('alert').filter({ hasText: 'enter Bot token again' }).waitFor();
     const kept = await db().selectFrom('channels').select('config').where('name', '=', 'Support bot').executeTakeFirstOrThrow();
@@ -125,6 +125,18 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await admin.getByRole('status').filter({ hasText: 'The settings of Support bot are saved.' }).waitFor();
     const moved = await db().selectFrom('channels').select('config').where('name', '=', 'Support bot').executeTakeFirstOrThrow();
     expect(moved.config).toMatchObject({ apiBaseUrl: 'https://bot-api.example.com' });
+
+    // In Chinese, the form the connector declares reads in Chinese, its hints too.
+    await admin.getByLabel('Language').first().selectOption('zh');
+    const add = admin.getByRole('form', { name: '添加渠道' });
+    await add.getByLabel('类型').selectOption({ label: 'Telegram' });
+    await add.getByText('Telegram 机器人：接收文字、图片、文件、语音、位置和联系人；发送文字、媒体和位置。').waitFor();
+    await add.getByLabel('机器人令牌').waitFor();
+    await add.getByText('从 @BotFather 获得的机器人令牌').waitFor();
+    await add.getByLabel('接收方式').selectOption('polling');
+    await add.getByLabel('机器人令牌').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'console-web-channel-form-zh');
+    await admin.getByLabel('语言').first().selectOption('en');
     expect(pageProblems(admin)).toEqual([]);
   });
 
@@ -144,6 +156,33 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await expect(clipboard()).resolves.toBe(snippet);
     expect(pageProblems(admin)).toEqual([]);
     await screenshot(admin, 'console-web-web-chat-embed');
+
+    // The chat's own words per language, the pre-chat questions and a proactive greeting.
+    const chat = settings.getByRole('form', { name: 'Chat texts, pre-chat form and greeting' });
+    await chat.getByRole('group', { name: 'Texts in Simplified Chinese' }).getByLabel('Greeting', { exact: true }).fill('您好,欢迎光临 Acme!');
+    await chat.getByLabel('Ask E-mail').check();
+    await chat.getByLabel('E-mail is required').check();
+    await chat.getByLabel('Pages (address, * for any characters)').fill('*/pricing*');
+    await chat.getByLabel('Greeting in English').fill('Questions about our prices?');
+    await chat.getByRole('button', { name: 'Save chat texts' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The settings of Website are saved.' }).waitFor();
+    const saved = await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow();
+    expect(saved.config).toMatchObject({
+      title: 'Talk to Acme',
+      texts: { 'zh-CN': { greeting: '您好,欢迎光临 Acme!' }, en: {} },
+      preChatFields: [{ name: 'email', type: 'email', required: true }],
+      proactive: [{ urlPattern: '*/pricing*', afterSeconds: 10, text: { en: 'Questions about our prices?' } }],
+    });
+    await admin.setViewportSize({ width: 1280, height: 2600 });
+    await chat.screenshot({ path: '/tmp/widget-a-shots/console-web-chat-settings.png' });
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    // Edited again: the visitor below is not asked anything first.
+    await chat.getByLabel('Ask E-mail').uncheck();
+    await chat.getByRole('button', { name: 'Save chat texts' }).click();
+    await expect
+      .poll(async () => (await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow()).config.preChatFields)
+      .toEqual([]);
+    expect(pageProblems(admin)).toEqual([]);
   });
 
   it('a visitor writes on a plain page with the widget; the agent sees it without reloading and replies; the visitor sees the reply; files go both ways', async () => {
@@ -170,7 +209,8 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     const box = admin.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships today, 今天发货。');
     await box.press('Enter');
-    await visitor.getByText('It ships today, 今天发货。').waitFor({ timeout: 20_000 });
+    // Exact: the chat also announces it to screen readers ("New message from …").
+    await visitor.getByText('It ships today, 今天发货。', { exact: true }).waitFor({ timeout: 20_000 });
     // Files both ways: the visitor's photo previews in the console, the agent's shows in the chat.
     await visitor.locator('form.compose input[type="file"]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
     const photo = log.getByRole('img', { name: 'parcel.png' });

@@ -185,4 +185,48 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await screenshot(page, 'console-web-phone-zh');
     await page.getByRole('combobox', { name: '语言' }).selectOption('en').catch(async () => page.getByRole('combobox').filter({ hasText: 'English' }).selectOption('en'));
   }, 60_000);
+
+  it('pops the record of a caller the company knows by another way of writing the number, and offers — never guesses — the customers who share a number, merged in one click', async () => {
+    const known = await db().insertInto('contacts').values({ tenant_id: tenantId, name: '李娜', phone: '+86 139 0000 0042', email: 'li.na@example.cn' }).returning('id').executeTakeFirstOrThrow();
+    await db()
+      .insertInto('contacts')
+      .values([
+        { tenant_id: tenantId, name: 'Zhang Wei', phone: '+86 139 0000 0043' },
+        { tenant_id: tenantId, name: 'Zhang Wei (shop)', phone: '86-139-0000-0043' },
+      ])
+      .execute();
+    await page.getByRole('navigation', { name: 'Call center' }).getByRole('link', { name: 'Workbench' }).click();
+    await page.getByRole('region', { name: 'My phone' }).getByTestId('work-state').filter({ hasText: 'Idle' }).waitFor({ timeout: 15_000 });
+    const pop = page.getByRole('region', { name: "Caller's record" });
+    const ring = async (from: string) => {
+      const callId = ari.incomingCall(from);
+      await waitFor(() => played(callId), 10_000);
+      ari.pressKey(callId, '1');
+      await waitFor(() => ari.ringing('PJSIP/1001')[0], 15_000);
+      return callId;
+    };
+
+    const first = await ring('+8613900000042');
+    await pop.getByRole('heading', { name: /李娜/ }).waitFor({ timeout: 10_000 });
+    await pop.getByText('li.na@example.cn').waitFor();
+    expect(await pop.getByRole('form', { name: 'Create contact' }).count()).toBe(0);
+    expect(await pop.getByRole('region', { name: 'Possible matches' }).count()).toBe(0);
+    const firstConversation = await db().selectFrom('conversations').select('contact_id').where('thread_key', '=', first).executeTakeFirstOrThrow();
+    expect(firstConversation.contact_id).toBe(known.id);
+    ari.hangup(first);
+    await page.getByRole('region', { name: 'My phone' }).getByTestId('work-state').filter({ hasText: 'Idle' }).waitFor({ timeout: 15_000 });
+
+    const second = await ring('+8613900000043');
+    const matches = pop.getByRole('region', { name: 'Possible matches' });
+    await matches.waitFor({ timeout: 10_000 });
+    await matches.getByRole('link', { name: 'Zhang Wei', exact: true }).waitFor();
+    await matches.getByRole('link', { name: 'Zhang Wei (shop)' }).waitFor();
+    await screenshot(page, 'console-web-phone-possible-matches');
+    await matches.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Zhang Wei', exact: true }) }).getByRole('button', { name: 'This is the caller: merge' }).click();
+    await matches.getByRole('status').filter({ hasText: 'The caller is now part of Zhang Wei.' }).waitFor();
+    await pop.getByRole('heading', { name: /^Zhang Wei \+8613900000043/ }).waitFor();
+    await matches.getByRole('button', { name: 'Undo merge' }).waitFor();
+    await screenshot(page, 'console-web-phone-merged-caller');
+    ari.hangup(second);
+  }, 60_000);
 });

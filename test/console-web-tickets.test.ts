@@ -86,7 +86,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await thread.getByText('We will send a replacement.').waitFor();
     await expect(thread.getByText('Check the warranty first.').textContent()).resolves.toBe('Check the warranty first.');
     const history = page.getByRole('region', { name: 'History' });
-    await history.getByText('status: open → pending').waitFor();
+    await history.getByText('Ada Admin changed the status from Open to Pending').waitFor();
     const sent = await db().selectFrom('messages').select('content').where('conversation_id', '=', conversationId).where('direction', '=', 'out').execute();
     expect(sent.map((m) => (m.content as { text: string }[])[0]!.text)).toEqual(['We will send a replacement.']);
     expect(pageProblems(page)).toEqual([]);
@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     const fields = page.getByRole('form', { name: 'Ticket fields' });
     await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
     await fields.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').filter({ hasText: 'fields' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Order number: required' }).waitFor();
     await fields.getByLabel('Status', { exact: true }).selectOption({ label: 'Solved' });
     await fields.getByLabel('Order number').fill('A-1001');
     await fields.getByRole('button', { name: 'Save' }).click();
@@ -149,12 +149,60 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
 
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { name: '工单 #1: Blender broken after a week' }).waitFor();
-    await page.getByRole('region', { name: '变更记录' }).waitFor();
+    // The history in words, in Chinese, filtered by the kind of change and by who made it.
+    const history = page.getByRole('region', { name: '变更记录' });
+    await history.getByText('Ada Admin 将状态从「处理中」改为「等待客户」').waitFor();
+    await history.getByLabel('变更类型').selectOption({ label: '自定义字段' });
+    await history.getByLabel('操作人').selectOption({ label: 'Ada Admin' });
+    await expect(history.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/Ada Admin 将「Order number」从「无」改为「A-1001」$/)]);
+    await history.getByLabel('变更类型').selectOption({ label: '全部变更' });
+    expect(await history.textContent()).not.toMatch(/assignee_id|order_no|[{}]/);
+    await history.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-web-ticket-history-zh');
     await page.getByRole('link', { name: '返回工单列表' }).click();
     await page.getByRole('table', { name: '工单' }).getByText('已解决').first().waitFor();
     // The customer's words are text, never markup.
     expect(await page.locator('b').count()).toBe(0);
     await screenshot(page, 'console-web-tickets-zh');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('shows the survey to the agent as a sentence, with the customer’s rating, never its token link', async () => {
+    const conversation = await db().selectFrom('conversations').select(['channel_id', 'assignee_id']).where('id', '=', conversationId).executeTakeFirstOrThrow();
+    const link = `${server.url}/survey/eyJzdXJ2ZXkiOiJ0b2tlbiJ9.c2lnbmVk`;
+    await db()
+      .insertInto('messages')
+      .values({
+        tenant_id: tenantId,
+        conversation_id: conversationId,
+        channel_id: conversation.channel_id,
+        direction: 'out',
+        sender_type: 'system',
+        sender_id: null,
+        external_id: null,
+        client_id: `csat-${conversationId}`,
+        content: JSON.stringify([
+          { type: 'text', text: `How did we do? Please rate this conversation: ${link}` },
+          { type: 'event', name: 'csat.survey', data: { url: link } },
+        ]),
+        status: 'sent',
+        error: null,
+      })
+      .execute();
+    await db()
+      .withTables<{ csat_responses: { tenant_id: string; conversation_id: string; rating: number; comment: string; via: string; channel_id: string; agent_id: string | null } }>()
+      .insertInto('csat_responses')
+      .values({ tenant_id: tenantId, conversation_id: conversationId, rating: 4, comment: 'Quick and kind', via: 'link', channel_id: conversation.channel_id, agent_id: conversation.assignee_id })
+      .execute();
+    await page.goto(`${server.url}/t/ticket-co/conversations/${conversationId}`);
+    const log = page.getByRole('log');
+    await log.getByText('已向客户发送满意度评价').waitFor();
+    await log.getByText('客户评分 4 分（满分 5 分）：“Quick and kind”').waitFor();
+    expect(await log.textContent()).not.toMatch(/survey\/|csat\.survey/);
+    await page.getByLabel('语言').first().selectOption('en');
+    await log.getByText('Survey sent to the customer').waitFor();
+    await log.getByText('The customer rated 4 of 5: “Quick and kind”').waitFor();
+    await screenshot(page, 'console-web-survey-sentence');
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -71,6 +71,8 @@ describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => 
     await adminContext.addCookies([{ name: cookie.split('=')[0]!, value: cookie.split('=').slice(1).join('='), url: server.url }]);
     await admin.goto(`${server.url}/t/strict-co/admin/sso`);
     await admin.getByRole('checkbox', { name: 'Require two-factor sign-in for everyone' }).check();
+    // And agents start online at every sign-in, the second step included.
+    await admin.getByLabel("Agents' status after signing in").selectOption({ label: 'Start online' });
     await admin.getByRole('form', { name: 'Sign-in security' }).getByRole('button', { name: 'Save' }).click();
     await admin.getByText('Sign-in security is saved.').waitFor();
     await screenshot(admin, 'console-web-two-factor-company-setting');
@@ -89,6 +91,8 @@ describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => 
     await page.getByRole('button', { name: '开启' }).click();
     await page.getByRole('button', { name: '我已保存' }).click();
     await page.getByRole('tab', { name: '我的', exact: true }).waitFor();
+    const me = await server.process.ctx.database.db.selectFrom('users').select('agent_status').where('email', '=', 'ada@example.com').where('tenant_id', 'in', (eb) => eb.selectFrom('tenants').select('id').where('slug', '=', 'strict-co')).executeTakeFirstOrThrow();
+    expect(me.agent_status).toBe('online');
     expect(pageProblems(page)).toEqual([]);
     await context.close();
   });

@@ -176,5 +176,30 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
     await expect(fontSize(admin.getByRole('combobox', { name: /Write a reply/ }))).resolves.toBe('16px');
     await admin.screenshot({ path: '/tmp/widget-b-console-phone.png' });
     await admin.setViewportSize({ width: 1280, height: 800 });
+
+    // The recorder speaks the widget's language: the panel drawn again in Chinese.
+    await visitor.evaluate(() => (window as unknown as { Switchboard(...args: unknown[]): void }).Switchboard('locale', 'zh-CN'));
+    const mic = visitor.getByRole('button', { name: '按住录制语音消息' });
+    await mic.waitFor();
+    const box = (await mic.boundingBox())!;
+    await visitor.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await visitor.mouse.down();
+    await visitor.getByText(/^正在录音 0:0\d$/).waitFor();
+    await visitor.getByText('滑开取消').waitFor();
+    await visitor.screenshot({ path: '/tmp/widget-b-recorder-zh.png' });
+    await visitor.mouse.move(box.x - 150, box.y + box.height / 2, { steps: 5 });
+    await visitor.getByText('松开取消').waitFor();
+    await visitor.mouse.up();
+    await visitor.getByText('已取消语音消息').waitFor();
+    // By keyboard: Space held records, Escape cancels the recording and leaves the chat open.
+    await visitor.getByText('已取消语音消息').evaluate((status) => (status.textContent = ''));
+    await mic.focus();
+    await visitor.keyboard.down(' ');
+    await visitor.getByText(/^正在录音 0:0\d$/).waitFor();
+    await visitor.keyboard.press('Escape');
+    await visitor.getByText('已取消语音消息').waitFor();
+    await visitor.keyboard.up(' ');
+    await expect(visitor.getByRole('dialog').isVisible()).resolves.toBe(true);
+    expect(await visitor.locator('#switchboard-chat .msg.in .voice').count()).toBe(1);
   });
 });

@@ -101,6 +101,10 @@ describe('switchboard start', () => {
         expect(widget.status).toBe(200);
         expect(widget.headers.get('content-type')).toContain('javascript');
         expect((await widget.text()).length).toBeGreaterThan(1000);
+        // The panel the loader fetches on open, built beside it.
+        const panel = await fetch(`${url}/widget/widget-panel.js`);
+        expect(panel.status).toBe(200);
+        expect(await panel.text()).toContain('sb-title');
       },
     );
     expect(output).toContain('"database":"pg"');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../core/db/database.js';
-import { conversationSnapshot } from '../core/domain/views.js';
+import { conversationSnapshot, messageView } from '../core/domain/views.js';
 import { SurveySender } from '../reports/csat/sender.js';
 import { runReport } from '../reports/queries/reports.js';
 import { refreshRange } from '../reports/rollup/refresh.js';
@@ -70,6 +70,14 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey answered by a reply', () => 
     await deliver(db, envelope(world, { from: 'tg-100', id: 'tg-100-later', text: '4' }));
     expect(await conversationOf(db, world, 'tg-100')).toMatchObject({ id: conversation.id, status: 'assigned' });
     expect((await responses(conversation.id)).map((r) => r.rating)).toEqual([5]);
+  });
+
+  it('marks the survey for the agents, who see it in words rather than as its link', async () => {
+    const conversation = await surveyed('tg-150');
+    await deliver(db, envelope(world, { from: 'tg-150', id: 'tg-150-mine', text: 'I will also send you a link: https://example.com' }));
+    const views = (await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).orderBy('id').execute()).map(messageView);
+    expect(views.filter((m) => m.about === 'survey').map((m) => m.senderType)).toEqual(['system']);
+    expect(views.filter((m) => m.about !== 'survey').every((m) => m.senderType !== 'system')).toBe(true);
   });
 
   it('takes stars and satisfaction words, but a sentence with a number in it stays a message for the agents', async () => {

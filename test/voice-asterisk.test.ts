@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
+import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timelineWithRecording } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
 import { connectorDeps } from '../console/cli/gateway.js';
 import { loadChannelContext } from '../core/connector/channel-context.js';
@@ -99,7 +99,10 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(ended).toMatchObject({ disposition: 'answered', agent_id: company.agents.Alice, recording_ref: `ari:call-${answered.id}` });
     expect(ended.wait_seconds).toBeGreaterThanOrEqual(2);
     expect(ended.talk_seconds).not.toBeNull();
-    expect(await timeline(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended']);
+    // Every step the docs list, as on Twilio: Alice's ring that nobody picked up, and the recording
+    // (ARI's RecordingFinished once the call's bridge is gone).
+    expect(await timelineWithRecording(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended', 'recording']);
+    expect(ari.requests.some((r) => r.method === 'DELETE' && r.path === `/bridges/sb-${answered.id}`)).toBe(true);
     // Alice's leg went with the caller, and she is free again.
     await waitFor(() => !ari.channels.has(aliceAgain.id));
     const conversation = await waitFor(async () => {
@@ -210,7 +213,7 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
       return call?.state === 'ended' ? call : undefined;
     });
     expect(ended.disposition).toBe('answered');
-    expect(await timeline(center.db, ended.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'customer_hung_up', 'ended']);
+    expect(await timelineWithRecording(center.db, ended.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'customer_hung_up', 'ended', 'recording']);
     const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
     expect(contact.phone).toBe('13900000077');
     await waitFor(async () => (await callConversation(center.db, channelId, placed.providerCallId))?.status === 'resolved');
@@ -310,9 +313,10 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
         return c?.state === 'ended' ? c : undefined;
       });
       expect(ended).toMatchObject({ disposition: 'voicemail', recording_ref: `ari:voicemail-${ended.id}` });
-      const steps = await timeline(db, ended.id);
+      const steps = await timelineWithRecording(db, ended.id);
       expect(steps.slice(0, 5)).toEqual(['started', 'menu', 'key', 'queued', 'position']);
-      expect(steps.slice(-2)).toEqual(['max_wait', 'ended']);
+      // The voicemail is finished when the caller hangs up.
+      expect(steps.slice(-3)).toEqual(['max_wait', 'ended', 'recording']);
       await waitFor(async () => (await callConversation(db, waitingChannel, callId))?.status === 'resolved');
     } finally {
       await waitingAri.stop();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
 import { FeedClient } from './support/console.js';
 import { DATABASE_URL } from './support/services.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, type HttpAgent } from './support/call-center-world.js';
+import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timelineWithRecording, type HttpAgent } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 
 /**
@@ -159,12 +159,14 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     await waitFor(async () => (await callConversation(db, channelId, callId))?.status === 'resolved', 10_000);
 
     // The call record as Carol's console shows it: every step, who rang, how it ended.
+    await timelineWithRecording(db, answered.id);
     const carol = agents.Carol!;
     const shown = await carol.request('GET', `/api/conversations/${conversation.id}/call`);
     expect(shown.status).toBe(200);
     expect(shown.body.call).toMatchObject({ id: answered.id, from: '+8613800000301', state: 'ended', disposition: 'answered', hasRecording: true });
     const steps: { kind: string; detail: Record<string, unknown> }[] = shown.body.timeline;
-    expect(steps.map((s) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended']);
+    expect(steps.map((s) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended', 'recording']);
+    expect(steps.find((s) => s.kind === 'not_answered')!.detail).toMatchObject({ agentId: company.agents.Alice });
     expect(steps.filter((s) => s.kind === 'ringing').map((s) => s.detail.agentId)).toEqual([company.agents.Alice, company.agents.Bob, carolId]);
     expect(steps.find((s) => s.kind === 'key')!.detail).toMatchObject({ key: '1' });
     expect(steps.find((s) => s.kind === 'transferred')!.detail).toEqual({ from: company.agents.Bob, to: carolId });

@@ -92,7 +92,7 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
 
     const ended = await callRow(center.db, channelId, callSid);
     expect(ended).toMatchObject({ state: 'ended', disposition: 'answered', recording_ref: 'twilio:RE0123456789abcdef0123456789abcdef', cause: 'completed' });
-    expect(await timeline(center.db, ended!.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'ringing', 'answered', 'recording', 'ended']);
+    expect(await timeline(center.db, ended!.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'recording', 'ended']);
     const conversation = await waitFor(async () => {
       const c = await callConversation(center.db, channelId, callSid);
       return c?.status === 'resolved' ? c : undefined;

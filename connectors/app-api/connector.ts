@@ -4,6 +4,7 @@ import { appApiRoutes } from './inbound.js';
 import { normalizeAppMessage } from './normalize.js';
 import { conversationEvents } from './events.js';
 import { deliverToWebhook } from './send.js';
+import { appApiLabels } from './labels.js';
 
 /**
  * The app API: a company's own app (or any system) talks to its customers through Switchboard.
@@ -29,11 +30,13 @@ export default defineConnector({
     name: { en: 'App API', zh: '应用 API' },
   },
   description: 'Your own app or backend sends customer messages in over HTTP and receives replies on a signed webhook.',
+  descriptionZh: '您自己的应用或后端通过 HTTP 接入客户消息，并在带签名的回调上接收回复。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'link', 'event'],
   },
   config: appApiConfig,
+  labels: appApiLabels,
   // The webhook secrets only sign what goes to webhookUrl; they are never sent.
   endpoints: {},
   apiKeys: true,

@@ -17,6 +17,7 @@ export default defineConnector({
     name: { en: 'E-mail', zh: '电子邮件' },
   },
   description: 'A support mailbox: new mail over IMAP becomes conversations; replies leave over SMTP, threaded in the customer’s mail client.',
+  descriptionZh: '客服邮箱：通过 IMAP 收到的新邮件成为会话；回复通过 SMTP 发出，在客户的邮件客户端中保持同一线程。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'event'],
     send: ['text', 'image', 'file', 'link'],

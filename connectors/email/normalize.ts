@@ -101,7 +101,7 @@ export async function normalizeEmail(payload: unknown, ctx: ChannelContext<Email
     externalId,
     threadKey,
     kind: 'email',
-    sender: { externalId: mail.from.address, email: mail.from.address, ...(mail.from.name ? { displayName: mail.from.name } : {}) },
+    sender: { externalId: mail.from.address, email: mail.from.address, verified: ['email'], ...(mail.from.name ? { displayName: mail.from.name } : {}) },
     subject: baseSubject(mail.subject) || mail.subject || '(no subject)',
     ...(mail.date && !Number.isNaN(mail.date.getTime()) ? { sentAt: mail.date.toISOString() } : {}),
     parts,

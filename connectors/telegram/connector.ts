@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { runTelegram, telegramRoutes } from './inbound.js';
 import { normalizeUpdate } from './normalize.js';
 import { sendToTelegram } from './send.js';
+import { telegramLabels } from './labels.js';
 
 /** A Telegram bot: customers write to it, agents answer as it (Bot API). */
 export const telegramConfig = z.object({
@@ -24,11 +25,13 @@ export default defineConnector({
     name: { en: 'Telegram', zh: 'Telegram' },
   },
   description: 'A Telegram bot: text, photos, files, voice, locations and contacts in; text, media and locations out.',
+  descriptionZh: 'Telegram 机器人：接收文字、图片、文件、语音、位置和联系人；发送文字、媒体和位置。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],
   },
   config: telegramConfig,
+  labels: telegramLabels,
   endpoints: { apiBaseUrl: ['botToken'] },
   inbound: { kind: 'http', routes: telegramRoutes, run: runTelegram },
   normalize: normalizeUpdate,

@@ -5,7 +5,7 @@ import type { ContentPart, InboundMessage } from '../../core/domain/messages.js'
 export const widgetMessageSchema = z
   .object({
     clientMessageId: z.string().min(8).max(100),
-    visitor: z.object({ externalId: z.string().min(1), name: z.string().max(200).optional(), email: z.string().max(200).optional(), attributes: z.record(z.string(), z.unknown()).optional() }),
+    visitor: z.object({ externalId: z.string().min(1), name: z.string().max(200).optional(), email: z.string().max(200).optional(), phone: z.string().max(60).optional(), attributes: z.record(z.string(), z.unknown()).optional() }),
     text: z.string().min(1).max(10_000).optional(),
     attachments: z
       .array(z.object({ id: z.uuid(), name: z.string(), mimeType: z.string(), size: z.number().int().nonnegative(), duration: z.number().nonnegative().optional() }))
@@ -35,6 +35,7 @@ export function normalizeWidgetMessage(payload: unknown): InboundMessage {
       externalId: m.visitor.externalId,
       displayName: m.visitor.name,
       email: m.visitor.email,
+      phone: m.visitor.phone,
       attributes: { ...m.visitor.attributes, ...(m.page ? { page: m.page } : {}) },
     },
     parts,

@@ -97,7 +97,23 @@ export class VisitorHub {
   }
 
   private async deliverReply(push: WidgetPush): Promise<void> {
-    this.push(push.channelId, push.visitorId, { type: 'message', conversationId: push.conversationId, message: { ...push.message, direction: 'out', status: 'sent' } });
+    if (!this.connections.has(`${push.channelId}|${push.visitorId}`)) return;
+    // The agent's name, as the history shows it: the visitor reads who answered.
+    const sender = /^\d{1,19}$/.test(push.message.id)
+      ? await this.db
+          .selectFrom('messages as m')
+          .innerJoin('users as u', 'u.id', 'm.sender_id')
+          .select('u.name')
+          .where('m.id', '=', push.message.id)
+          .where('m.channel_id', '=', push.channelId)
+          .where('m.sender_type', '=', 'agent')
+          .executeTakeFirst()
+      : undefined;
+    this.push(push.channelId, push.visitorId, {
+      type: 'message',
+      conversationId: push.conversationId,
+      message: { ...push.message, direction: 'out', status: 'sent', ...(sender ? { author: sender.name } : {}) },
+    });
   }
 
   private async forward(envelope: EventEnvelope): Promise<void> {

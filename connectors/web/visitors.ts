@@ -34,7 +34,7 @@ export const sessionSchema = z.object({
  * kept). An identity is believed only with a valid HMAC from the site's backend: then the
  * visitor is `u:<userId>` on every device. In mandatory mode anonymous visitors are refused.
  */
-export async function openSession(ctx: ChannelContext<WebConfig>, input: z.infer<typeof sessionSchema>): Promise<{ token: string; visitor: Visitor }> {
+export async function openSession(ctx: ChannelContext<WebConfig>, input: Omit<z.infer<typeof sessionSchema>, 'profile'> & { profile?: Record<string, unknown> }): Promise<{ token: string; visitor: Visitor }> {
   let identity: z.infer<typeof identitySchema> | undefined;
   if (input.identity) {
     const secret = ctx.config.identitySecret;

@@ -24,6 +24,8 @@ describe('web chat voice messages', () => {
   it("keeps a browser's Opus-in-WebM recording as audio with its length, and sends it as a voice message", async () => {
     const settings = await (await harness.request(`${base()}/config`)).json();
     expect(settings.voice).toEqual({ maxSeconds: 60, maxBytes: 2 * 1024 * 1024 });
+    // Beside the panel's other settings: language, forms, opening hours.
+    expect(settings).toMatchObject({ locale: 'en', texts: {}, preChatMode: 'off', online: false, open: true });
     const stored = await voice('duration=2.04&name=voice.webm', fixture('voice.webm'));
     expect(stored.status).toBe(201);
     const file = (await stored.json()) as { id: string; mimeType: string; duration: number };

@@ -105,4 +105,72 @@ describe('web chat endpoints', () => {
     const sent = harness.published.find((e) => e.message.sender.externalId === visitor.id);
     expect(sent?.message.sender.attributes).toMatchObject({ browser: 'Chrome' });
   });
+
+  it('asks the pre-chat questions in the CRM\'s terms, refuses a wrong answer by its field, and stores typed answers', async () => {
+    const db = harness.deps.db;
+    await db.insertInto('custom_fields').values({ tenant_id: harness.tenantId, key: 'plan', label: 'Plan', type: 'select', options: ['basic', 'pro'] }).execute();
+    await updateChannel(harness.deps, harness.tenantId, harness.channel.id, {
+      config: {
+        locale: 'zh-TW',
+        texts: { 'zh-CN': { greeting: '您好' } },
+        preChatMode: 'required',
+        preChatFields: [{ name: 'email', type: 'email', required: true }, { name: 'plan' }, { name: 'gone' }],
+      },
+    });
+    try {
+      const settings = await (await harness.request(`${base()}/config`)).json();
+      expect(settings).toMatchObject({
+        locale: 'zh-TW',
+        texts: { 'zh-CN': { greeting: '您好' } },
+        preChatMode: 'required',
+        // A question whose custom field no longer exists is not asked.
+        preChatFields: [
+          { name: 'email', label: null, type: 'email', required: true },
+          { name: 'plan', label: 'Plan', type: 'select', options: ['basic', 'pro'], required: false },
+        ],
+        open: true,
+      });
+      const wrong = await post('/session', { profile: { email: 'not-an-address', plan: 'gold' } });
+      expect(wrong.status).toBe(400);
+      expect(((await wrong.json()) as { issues: { field: string }[] }).issues.map((i) => i.field).sort()).toEqual(['profile.email', 'profile.plan']);
+      expect((await post('/session', { profile: { favourite: 'blue' } })).status).toBe(400);
+      const { token, visitor } = await session({ profile: { email: 'ana@example.com', plan: 'pro' } });
+      expect((await post('/messages', { clientMessageId: 'prechat-0001', text: 'hi' }, token)).status).toBe(202);
+      const sent = harness.published.find((e) => e.message.sender.externalId === visitor.id);
+      expect(sent?.message.sender).toMatchObject({ email: 'ana@example.com', attributes: { plan: 'pro' } });
+      expect(sent?.message.sender.attributes).not.toHaveProperty('email');
+    } finally {
+      await updateChannel(harness.deps, harness.tenantId, harness.channel.id, { config: { preChatFields: [{ name: 'name', label: 'Name' }], preChatMode: 'optional' } });
+    }
+  });
+
+  it('stores "talk to a person" in the conversation as a handoff.requested event', async () => {
+    const { token, visitor } = await session();
+    expect((await post('/handoff', { clientMessageId: 'handoff-0001' }, token)).status).toBe(202);
+    const sent = harness.published.find((e) => e.message.sender.externalId === visitor.id);
+    expect(sent?.message.parts).toEqual([{ type: 'event', name: 'handoff.requested', data: { via: 'widget' } }]);
+    expect((await post('/handoff', {}, token)).status).toBe(400);
+  });
+
+  it("says the chat is closed outside the default group's business hours", async () => {
+    const db = harness.deps.db;
+    const calendar = await db
+      .insertInto('business_calendars')
+      .values({ tenant_id: harness.tenantId, name: 'Never', time_zone: 'Asia/Shanghai', weekly_hours: JSON.stringify([[], [], [], [], [], [], []]) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const group = await db.insertInto('groups').values({ tenant_id: harness.tenantId, name: 'Support', calendar_id: calendar.id }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .insertInto('router_settings')
+      .values({ tenant_id: harness.tenantId, default_group_id: group.id })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ default_group_id: group.id }))
+      .execute();
+    try {
+      expect(await (await harness.request(`${base()}/config`)).json()).toMatchObject({ open: false });
+      await db.updateTable('business_calendars').set({ weekly_hours: JSON.stringify(Array.from({ length: 7 }, () => [['00:00', '24:00']])) }).where('id', '=', calendar.id).execute();
+      expect(await (await harness.request(`${base()}/config`)).json()).toMatchObject({ open: true });
+    } finally {
+      await db.updateTable('router_settings').set({ default_group_id: null }).where('tenant_id', '=', harness.tenantId).execute();
+    }
+  });
 });

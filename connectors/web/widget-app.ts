@@ -17,9 +17,10 @@ import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
 import { checkQuery, parseJsonBody } from '../../core/http/strict-input.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { slugOfHost } from '../../core/tenancy/host.js';
-import { widgetBundle } from './bundle.js';
+import { widgetBundle, widgetPanelBundle } from './bundle.js';
 import type { WebConfig } from './connector.js';
 import { agentsOnline, openConversation, visitorHistory } from './conversation.js';
+import { checkAnswers, preChatQuestions, withinBusinessHours } from './prechat.js';
 import { VisitorHub } from './realtime.js';
 import { ownedAttachments, readAttachment, storeUpload } from './uploads.js';
 import { requireVisitor, sessionSchema, openSession, type Visitor } from './visitors.js';
@@ -54,11 +55,17 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     await next();
   });
 
-  app.get('/widget.js', async (c) => {
-    const bundle = await widgetBundle();
-    if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
-    return c.body(bundle.code, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', etag: bundle.etag });
-  });
+  // The loader (launcher, badge, proactive greeting) and the panel it loads when the visitor opens the chat.
+  for (const [path, load] of [
+    ['/widget.js', widgetBundle],
+    ['/widget-panel.js', widgetPanelBundle],
+  ] as const) {
+    app.get(path, async (c) => {
+      const bundle = await load();
+      if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
+      return c.body(bundle.code, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', etag: bundle.etag });
+    });
+  }
 
   const channel = async (c: HonoContext): Promise<ChannelContext<WebConfig>> => {
     const ctx = await runtime.channelByPublicKey(c.req.param('key') ?? '');
@@ -77,19 +84,39 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   app.get('/:key/config', async (c) => {
     const ctx = await channel(c);
-    const { title, color, greeting, preChatFields, identityMode, maxUploadBytes, allowedMimeTypes } = ctx.config;
-    return c.json({ title, color, greeting: greeting ?? null, preChatFields, identityMode, maxUploadBytes, allowedMimeTypes, online: await agentsOnline(ctx), voice: voiceSettings(ctx.config) });
+    const { title, color, greeting, locale, texts, preChatMode, identityMode, maxUploadBytes, allowedMimeTypes, proactive } = ctx.config;
+    const [preChatFields, online, open] = await Promise.all([preChatQuestions(ctx), agentsOnline(ctx), withinBusinessHours(ctx)]);
+    return c.json({
+      title,
+      color,
+      greeting: greeting ?? null,
+      locale,
+      texts,
+      preChatMode: preChatFields.length ? preChatMode : 'off',
+      preChatFields,
+      identityMode,
+      maxUploadBytes,
+      allowedMimeTypes,
+      proactive,
+      online,
+      open,
+      voice: voiceSettings(ctx.config),
+    });
   });
 
   app.post('/:key/session', async (c) => {
     const ctx = await channel(c);
-    const { token, visitor } = await openSession(ctx, sessionSchema.parse(await json(c)));
+    const input = sessionSchema.parse(await json(c));
+    const profile = input.profile ? checkAnswers(await preChatQuestions(ctx), input.profile) : undefined;
+    const { token, visitor } = await openSession(ctx, { ...input, profile });
     return c.json({ token, visitor: { id: visitor.externalId, identified: visitor.identified, profile: visitor.profile } });
   });
 
   // The browser's family names an anonymous visitor ("Visitor 4821 · Chrome") until they give a name.
   const accept = async (ctx: ChannelContext<WebConfig>, visitor: Visitor, payload: Record<string, unknown>, userAgent: string | undefined) => {
     const browser = browserFamily(userAgent);
+    // The contact's own fields go to their places; the rest are custom contact fields.
+    const { name: _name, email: _email, phone: _phone, ...fields } = visitor.profile;
     const [message] = await runtime.accept(ctx, [
       {
         ...payload,
@@ -97,7 +124,8 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
           externalId: visitor.externalId,
           name: typeof visitor.profile.name === 'string' ? visitor.profile.name : undefined,
           email: typeof visitor.profile.email === 'string' ? visitor.profile.email : undefined,
-          attributes: browser ? { ...visitor.profile, browser } : visitor.profile,
+          phone: typeof visitor.profile.phone === 'string' ? visitor.profile.phone : undefined,
+          attributes: browser ? { ...fields, browser } : fields,
         },
       },
     ]);
@@ -122,6 +150,16 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       text: body.text,
       event: { name: 'offline_message', data: { email: body.email } },
     }, c.req.header('user-agent'));
+    return c.json({ accepted: true }, 202);
+  });
+
+  // "Talk to a person": the visitor asks for an agent. Stored as an event in the conversation
+  // (`handoff.requested`), which agents see and an automated first answer must respect.
+  app.post('/:key/handoff', async (c) => {
+    const ctx = await channel(c);
+    const visitor = await visitorOf(c, ctx);
+    const body = z.object({ clientMessageId: z.string().min(8).max(100), page: z.string().max(2000).optional() }).parse(await json(c));
+    await accept(ctx, visitor, { clientMessageId: body.clientMessageId, event: { name: 'handoff.requested', data: { via: 'widget' } }, page: body.page }, c.req.header('user-agent'));
     return c.json({ accepted: true }, 202);
   });
 

@@ -1,6 +1,7 @@
-// How the web chat's browser script is built from widget/widget.ts (minified, one file, no
-// dependencies). `npm run build` writes it beside the server bundle (dist/web-widget.js); a server
-// running from the sources builds it on the first request. Plain JavaScript so that the build
+// How the web chat's browser scripts are built: the loader from widget/widget.ts and the panel
+// from widget/panel.ts (each minified into one file, no dependencies). `npm run build` writes them
+// beside the server bundle (dist/web-widget.js, dist/web-widget-panel.js); a server running from
+// the sources builds each on its first request. Plain JavaScript so that the build
 // script (console/cli/build-server.mjs) and the server share it.
 export const widgetBuildOptions = {
   bundle: true,

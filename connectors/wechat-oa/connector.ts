@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { wechatRoutes } from './inbound.js';
 import { normalizeWechatMessage } from './normalize.js';
 import { sendToFollower } from './send.js';
+import { wechatOaLabels } from './labels.js';
 
 /**
  * A WeChat Official Account (公众号): followers' messages and menu events arrive on the
@@ -40,11 +41,13 @@ export default defineConnector({
     name: { en: 'WeChat Official Account', zh: '微信公众号' },
   },
   description: 'Followers of a WeChat Official Account (公众号) message it; agents reply through the customer-service API.',
+  descriptionZh: '公众号的粉丝给公众号发消息；坐席通过客服消息接口回复。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],
     send: ['text', 'image', 'audio', 'link'],
   },
   endpoints: { apiBaseUrl: ['appSecret'] },
+  labels: wechatOaLabels,
   config: wechatOaConfig.refine((c) => c.mode === 'plaintext' || c.encodingAesKey !== undefined, {
     message: 'the compatible and safe modes need the EncodingAESKey',
     path: ['encodingAesKey'],

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { runBot } from './bot.js';
 import { normalizeBotMessage } from './normalize.js';
 import { sendThroughBot } from './send.js';
+import { wechatyLabels } from './labels.js';
 
 /** An npm puppet package: `wechaty-puppet-…` or a scoped `@scope/wechaty-puppet-…`. */
 const PUPPET_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?wechaty-puppet-[a-z0-9][a-z0-9._-]*$/;
@@ -33,11 +34,13 @@ export default defineConnector({
     name: { en: 'WeChat bot (Wechaty)', zh: '微信机器人（Wechaty）' },
   },
   description: 'A personal WeChat or WeCom-bot account run by a Wechaty bot: direct and group messages in, text, images and files out. Log in by scanning the QR code shown on the channel.',
+  descriptionZh: '由 Wechaty 机器人运行的个人微信或企业微信机器人账号：接收私聊和群消息，发送文字、图片和文件。扫描渠道上显示的二维码登录。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'link', 'location'],
     send: ['text', 'image', 'file'],
   },
   config: wechatyConfig,
+  labels: wechatyLabels,
   endpoints: { puppet: ['puppetToken'], puppetEndpoint: ['puppetToken'] },
   inbound: { kind: 'pull', run: runBot },
   normalize: normalizeBotMessage,

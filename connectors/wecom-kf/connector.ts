@@ -4,6 +4,7 @@ import { serviceStateEvents } from './events.js';
 import { wecomKfRoutes } from './inbound.js';
 import { normalizeKfMessage } from './normalize.js';
 import { sendKfMessage } from './send.js';
+import { wecomKfLabels } from './labels.js';
 
 /**
  * WeCom customer service (企业微信·微信客服): WeChat users write to a customer-service account
@@ -33,11 +34,13 @@ export default defineConnector({
     name: { en: 'WeCom customer service', zh: '微信客服（企业微信）' },
   },
   description: 'WeChat users write to your WeCom customer-service accounts (微信客服); agents answer here.',
+  descriptionZh: '微信用户联系您的微信客服账号；坐席在这里回复。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'file', 'location', 'link', 'event'],
     send: ['text', 'image', 'file'],
   },
   config: wecomKfConfig,
+  labels: wecomKfLabels,
   endpoints: { apiBaseUrl: ['secret'] },
   inbound: { kind: 'http', routes: wecomKfRoutes },
   normalize: normalizeKfMessage,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { weiboRoutes } from './inbound.js';
 import { normalizeWeiboPush } from './normalize.js';
 import { replyToFan } from './send.js';
+import { weiboLabels } from './labels.js';
 
 /**
  * Weibo's fans service (粉丝服务平台): a verified account's private messages and events are pushed
@@ -42,11 +43,13 @@ export default defineConnector({
     name: { en: 'Weibo', zh: '微博' },
   },
   description: "Private messages and events of a verified Weibo account (粉丝服务平台); replies through Weibo's reply API.",
+  descriptionZh: '已认证微博账号（粉丝服务平台）的私信和事件；通过微博回复接口回复。',
   capabilities: {
     receive: ['text', 'location', 'audio', 'image', 'event'],
     send: ['text', 'link', 'location'],
   },
   config: weiboConfig,
+  labels: weiboLabels,
   endpoints: { apiBaseUrl: ['accessToken'], uploadBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: weiboRoutes },
   normalize: normalizeWeiboPush,

@@ -3,6 +3,7 @@ import { defineConnector, secret } from '../../core/connector/define.js';
 import { whatsappRoutes } from './inbound.js';
 import { normalizeWhatsApp } from './normalize.js';
 import { sendToWhatsApp } from './send.js';
+import { whatsappLabels } from './labels.js';
 
 /** A WhatsApp Business number on Meta's Cloud API. */
 export const whatsappConfig = z.object({
@@ -26,12 +27,14 @@ export default defineConnector({
     name: { en: 'WhatsApp', zh: 'WhatsApp' },
   },
   description: 'WhatsApp Business (Cloud API): messages in, replies within the 24-hour window, templates outside it, delivery and read receipts.',
+  descriptionZh: 'WhatsApp Business（Cloud API）：接收消息，24 小时窗口内回复，窗口外发送模板消息，并有送达和已读回执。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'location', 'event'],
     send: ['text', 'image', 'file', 'audio', 'video', 'location', 'link'],
     readReceipts: true,
   },
   config: whatsappConfig,
+  labels: whatsappLabels,
   endpoints: { apiBaseUrl: ['accessToken'] },
   inbound: { kind: 'http', routes: whatsappRoutes },
   normalize: normalizeWhatsApp,

@@ -37,6 +37,6 @@ export async function normalizeWhatsApp(payload: unknown, ctx: ChannelContext<Wh
   const chosen = m.interactive?.button_reply ?? m.interactive?.list_reply ?? (m.button ? { id: m.button.payload ?? m.button.text, title: m.button.text } : undefined);
   if (chosen) parts.push({ type: 'text', text: chosen.title }, { type: 'event', name: 'reply.chosen', data: { id: chosen.id, title: chosen.title, inReplyTo: m.context?.id } });
   if (parts.length === 0) parts.push({ type: 'event', name: 'message.unsupported', data: { whatsappType: m.type, note: 'a kind of WhatsApp message Switchboard does not show' } });
-  const sender = { externalId: m.from, displayName: contact?.profile?.name, phone: `+${m.from}` };
+  const sender = { externalId: m.from, displayName: contact?.profile?.name, phone: `+${m.from}`, verified: ['phone'] as const };
   return { externalId: m.id, sender, parts, sentAt: new Date(Number(m.timestamp) * 1000).toISOString(), raw: payload };
 }

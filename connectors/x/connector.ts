@@ -4,6 +4,7 @@ import { pollDirectMessages } from './poll.js';
 import { normalizeXPayload } from './normalize.js';
 import { sendDirectMessage } from './send.js';
 import { xWebhookRoutes } from './webhook.js';
+import { xLabels } from './labels.js';
 
 /**
  * X direct messages. Every account can be polled (the DM events endpoint of the X API v2, on
@@ -46,11 +47,13 @@ export default defineConnector({
     name: { en: 'X (Twitter) direct messages', zh: 'X（推特）私信' },
   },
   description: "Direct messages of the company's X account, polled or pushed by the Account Activity webhook; replies with text and images.",
+  descriptionZh: '企业 X 账号的私信，通过轮询或 Account Activity 回调接收；可回复文字和图片。',
   capabilities: {
     receive: ['text', 'image', 'video'],
     send: ['text', 'image'],
   },
   config: xConfig,
+  labels: xLabels,
   // Requests are signed, not only sent, with all three; a new trusted CA could read them on the way.
   endpoints: Object.fromEntries(['apiBaseUrl', 'mediaBaseUrl', 'caCertificate'].map((f) => [f, ['consumerSecret', 'accessToken', 'accessTokenSecret']])),
   inbound: { kind: 'http', routes: xWebhookRoutes, run: pollDirectMessages },

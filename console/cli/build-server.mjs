@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build:server`: the server as one JavaScript file, dist/switchboard.mjs, that runs on
 // plain Node.js (no TypeScript loader in the process: ~80 MB less memory, no compile at start),
-// and the web chat's browser script beside it, dist/web-widget.js, so that a production install
+// and the web chat's browser scripts beside it, dist/web-widget.js (the loader) and
+// dist/web-widget-panel.js (the panel it loads on open), so that a production install
 // needs no build tool. Packages stay in node_modules; the console's pages (npm run build:web) are
 // found from dist/ at run time.
 import { build } from 'esbuild';
@@ -15,10 +16,14 @@ export async function bundleForNode(entry, outfile) {
   return outfile;
 }
 
-/** Writes the web chat's browser script where the server bundle beside it reads it. */
+/**
+ * Writes the web chat's browser scripts where the server bundle beside it reads them: the loader
+ * (`outfile`, web-widget.js) and the panel it loads on open (web-widget-panel.js beside it).
+ */
 export async function buildWidget(outfile) {
-  const entry = fileURLToPath(new URL('../../connectors/web/widget/widget.ts', import.meta.url));
-  await build({ ...widgetBuildOptions, entryPoints: [entry], outfile, logLevel: 'warning' });
+  const entry = (name) => fileURLToPath(new URL(`../../connectors/web/widget/${name}`, import.meta.url));
+  await build({ ...widgetBuildOptions, entryPoints: [entry('widget.ts')], outfile, logLevel: 'warning' });
+  await build({ ...widgetBuildOptions, entryPoints: [entry('panel.ts')], outfile: join(dirname(outfile), 'web-widget-panel.js'), logLevel: 'warning' });
   return outfile;
 }
 

@@ -11,6 +11,7 @@ import { startConsole } from '../server/console-part.js';
 import { connectorDeps, startGateway } from './gateway.js';
 import { startReports } from '../../reports/part.js';
 import { startCustomerMedia } from '../../router/media/part.js';
+import { serveBackups } from './backup.js';
 
 /** A part of the product that a role runs in a process. */
 export interface Part {
@@ -58,6 +59,7 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
       server.once('error', reject);
     });
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+    const backups = await serveBackups(config, ctx.database, logger);
     logger.info({ url, roles, database: ctx.database.kind, bus: ctx.bus.kind }, 'switchboard is running');
     let stopping: Promise<void> | undefined;
     return {
@@ -69,6 +71,7 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
           // WebSockets would keep the server from closing: they are told to reconnect elsewhere.
           for (const client of websocket.server.clients) client.close(1001, 'server stopping');
           await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+          await backups?.stop();
           for (const part of parts.reverse()) await part.stop();
           await closeContext(ctx);
           logger.info('switchboard stopped');

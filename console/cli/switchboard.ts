@@ -7,6 +7,7 @@ import { seedDemo } from './seed.js';
 import { startProcess } from './start.js';
 import { scaffoldConnector } from './scaffold.js';
 import { rebuildReports } from '../../reports/rollup/refresh.js';
+import { BackupError, backupCommand, restoreCommand } from './backup.js';
 
 const USAGE = `Usage:
   switchboard start [--role gateway,router,console]   run (all roles by default)
@@ -14,6 +15,8 @@ const USAGE = `Usage:
   switchboard seed demo                               add a demo company to look around in
   switchboard connector new <name>                    write connectors/<name> with a passing conformance test
   switchboard reports rebuild [--tenant <id>]         recompute every report rollup from the raw tables
+  switchboard backup <file>                           embedded mode: database and stored files in one file, while running
+  switchboard restore <file>                          embedded mode: into a fresh DATA_DIR, with the server stopped
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -83,6 +86,18 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'backup': {
+      if (!rest[0]) throw new UsageError('use: switchboard backup <file>');
+      const { bytes, files, via } = await backupCommand(config, rest[0]);
+      process.stdout.write(`backup written to ${rest[0]}: ${bytes} bytes, ${files} stored files${via === 'running' ? ' (taken by the running server)' : ''}\n`);
+      return 0;
+    }
+    case 'restore': {
+      if (!rest[0]) throw new UsageError('use: switchboard restore <file>');
+      const { files } = await restoreCommand(config, rest[0]);
+      process.stdout.write(`restored ${rest[0]} into ${config.dataDir} (${files} stored files); start switchboard to serve it\n`);
+      return 0;
+    }
     case 'connector': {
       if (rest[0] !== 'new' || !rest[1]) throw new UsageError('use: switchboard connector new <name>');
       const written = scaffoldConnector(process.cwd(), rest[1]);
@@ -118,7 +133,7 @@ function print(lines: string[], whenEmpty: string): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(error.message + '\n');
+    if (error instanceof ConfigError || error instanceof BackupError) process.stderr.write(error.message + '\n');
     else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
     else process.stderr.write(`switchboard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(error instanceof UsageError ? 64 : 1);

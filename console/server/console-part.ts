@@ -4,11 +4,13 @@ import type { Context } from '../../core/context.js';
 import { apiApp } from './api/mount.js';
 import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
+import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { CallbackReminders } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
+import { RetentionSweeper } from './crm/data-rights/retention.js';
 import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
@@ -36,6 +38,10 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const tickets = new TicketWorker(ctx);
   await tickets.start();
   contactImports.start();
+  const transcripts = new TranscriptMailer(ctx, services.mailer);
+  await transcripts.start();
+  const retention = new RetentionSweeper({ db: ctx.database.db, dataDir: ctx.config.dataDir, warn: (error) => ctx.logger.warn({ err: String(error) }, 'retention run failed') });
+  retention.start();
   const api = apiApp(ctx, routes);
   return {
     name: 'console',
@@ -50,6 +56,8 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
       await reminders.stop();
       await tickets.stop();
       await contactImports.stop();
+      await transcripts.stop();
+      await retention.stop();
       await hub.stop();
       services.mailer.close();
     },

@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'contacts.merge': "merge contacts' identities into one customer",
   'contacts.export': 'export contacts',
   'contacts.import': 'import contacts from CSV',
+  'contacts.erase': 'erase a customer and everything held about them',
   'reports.view': 'see reports',
   'reports.view.own': "see reports narrowed to one's own work",
   'reports.monitor': 'watch the live monitor of queues and agents',
@@ -37,6 +38,7 @@ export const PERMISSIONS = {
   'calls.listen': 'play call recordings of the conversations one may see',
   'calls.dial': 'place outbound calls',
   'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
+  'admin.retention': 'manage how long conversations and files are kept',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

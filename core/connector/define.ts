@@ -219,6 +219,8 @@ export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Icon and names for the console; without it the console shows a plain mark and `displayName`. */
   appearance?: ConnectorAppearance;
   description?: string;
+  /** The description in Chinese, for the Chinese console; without it that console shows `description`. */
+  descriptionZh?: string;
   capabilities: Capabilities;
   /** The channel settings; mark secret fields with `secret()`. The console draws its form from it. */
   config: S;
@@ -346,6 +348,7 @@ export function describeConnector(definition: AnyConnector) {
     displayName: definition.displayName,
     ...appearanceOf(definition),
     description: definition.description ?? null,
+    descriptionZh: definition.descriptionZh ?? null,
     capabilities: definition.capabilities,
     inbound: definition.inbound?.kind ?? null,
     configSchema: configJsonSchema(definition),

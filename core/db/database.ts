@@ -13,6 +13,11 @@ export interface DatabaseHandle {
   /** true when a query reaches the engine. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * The embedded engine only: its data folder as a gzipped tarball, taken between transactions
+   * after a checkpoint, so it opens as it was at that moment (see console/cli/backup.ts).
+   */
+  snapshot?(): Promise<Uint8Array>;
 }
 
 /** Opens the database the configuration names: a pg pool with DATABASE_URL, PGlite otherwise. */

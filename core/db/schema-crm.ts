@@ -102,6 +102,12 @@ declare module './schema.js' {
     /** Set on a contact merged into another; it stays (hidden) so the merge can be undone. */
     merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
     merged_at: NullableTimestamp;
+    /**
+     * The phone / e-mail was entered or confirmed by the company, or reported by a channel that
+     * proves it (migrations/0023_contact_verified.ts); false for what a visitor typed.
+     */
+    phone_verified: Generated<boolean>;
+    email_verified: Generated<boolean>;
   }
   interface Database {
     companies: CompanyTable;

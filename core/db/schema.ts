@@ -27,8 +27,12 @@ export interface TenantTable {
   two_factor_required: Generated<boolean>;
   /** The origin links are built from when the operator set no PUBLIC_URL; null: none recorded. */
   public_url: string | null;
+  /** What status an agent starts a sign-in with: the last one they had, online, or away. */
+  agent_status_on_sign_in: Generated<SignInStatusPolicy>;
   created_at: Timestamp;
 }
+
+export type SignInStatusPolicy = 'keep' | 'online' | 'away';
 
 export interface RoleTable {
   id: Generated<string>;
@@ -764,3 +768,4 @@ export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
 export type Call = Selectable<CallTable>;
 import './schema-crm.js';
+import './schema-retention.js';

@@ -26,6 +26,8 @@ export interface MessageView {
   parts: ContentPart[];
   status: MessageStatus;
   createdAt: string;
+  /** What the platform sent on its own, for the console to say in words: the satisfaction survey. */
+  about?: 'survey';
 }
 
 export interface EventPayloads {

@@ -40,6 +40,12 @@ export interface SenderIdentity {
   displayName?: string;
   email?: string;
   phone?: string;
+  /**
+   * Which of `phone` and `email` the channel itself proves — the number a call or a WhatsApp
+   * message comes from, the address a mail comes from — as opposed to what the customer typed.
+   * A proven value lets a new sender land on the one contact that has it verified.
+   */
+  verified?: readonly ('phone' | 'email')[];
   attributes?: Record<string, unknown>;
 }
 

@@ -25,5 +25,13 @@ export function messageView(row: Message): MessageView {
     parts: row.content as ContentPart[],
     status: row.status,
     createdAt: new Date(row.created_at).toISOString(),
+    ...(isSurveyMessage(row) ? { about: 'survey' as const } : {}),
   };
 }
+
+/** The satisfaction survey the platform sent when the conversation was resolved (reports/csat/sender.ts keys it so). */
+export const isSurveyMessage = (row: Pick<Message, 'sender_type' | 'client_id'>): boolean => row.sender_type === 'system' && (row.client_id?.startsWith(SURVEY_CLIENT_PREFIX) ?? false);
+
+/** The client id of a conversation's survey message: one per conversation, so a repeat sends nothing twice. */
+export const SURVEY_CLIENT_PREFIX = 'csat-';
+export const surveyClientId = (conversationId: string): string => `${SURVEY_CLIENT_PREFIX}${conversationId}`;

@@ -46,11 +46,22 @@ describe('the guarded client', () => {
   let port: number;
   let connections = 0;
   let secretsServed = 0;
+  let releaseSlow: (() => void) | undefined;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.url === '/to-loopback') response.writeHead(302, { location: `http://127.0.0.1:${port}/secret` }).end();
       else if (request.url === '/big') response.end(Buffer.alloc(64 * 1024));
+      else if (request.url === '/slow') {
+        // A long recording: the first part now, the rest only when the test says so.
+        response.writeHead(200, { 'content-type': 'audio/wav' });
+        response.write(Buffer.alloc(16 * 1024, 1));
+        releaseSlow = () => response.end(Buffer.alloc(16 * 1024, 2));
+      } else if (request.url === '/endless') {
+        response.writeHead(200);
+        const timer = setInterval(() => response.write(Buffer.alloc(8 * 1024)), 5);
+        response.on('close', () => clearInterval(timer));
+      }
       else {
         secretsServed++;
         response.end('internal secret');
@@ -103,6 +114,29 @@ describe('the guarded client', () => {
     const client = new OutboundClient({ allow: allow('127.0.0.1') });
     await expect(client.fetch(`http://127.0.0.1:${port}/big`, { maxBytes: 1024 })).rejects.toBeInstanceOf(OutboundTooLargeError);
     expect((await client.fetch(`http://127.0.0.1:${port}/big`)).status).toBe(200);
+    await client.close();
+  });
+
+  it('hands a streamed answer on as it arrives, and still cuts it off past its limit', async () => {
+    const client = new OutboundClient({ allow: allow('127.0.0.1') });
+    const answer = await client.fetch(`http://127.0.0.1:${port}/slow`, { stream: true });
+    const reader = answer.body!.getReader();
+    // The first part is readable while the upstream has not finished.
+    const first = await reader.read();
+    expect(first.value?.[0]).toBe(1);
+    expect(releaseSlow).toBeTypeOf('function');
+    releaseSlow!();
+    let total = first.value!.byteLength;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) total += next.value.byteLength;
+    expect(total).toBe(32 * 1024);
+
+    const endless = await client.fetch(`http://127.0.0.1:${port}/endless`, { stream: true, maxBytes: 256 * 1024 });
+    const read = (async () => {
+      for await (const _ of endless.body!) {
+        // drained
+      }
+    })();
+    await expect(read).rejects.toBeInstanceOf(OutboundTooLargeError);
     await client.close();
   });
 

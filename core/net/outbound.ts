@@ -61,6 +61,12 @@ export interface OutboundInit extends Omit<RequestInit, 'redirect' | 'dispatcher
   maxBytes?: number;
   /** Follow redirects, each hop checked like the first (default: not followed; the 3xx is returned). */
   followRedirects?: boolean;
+  /**
+   * Hand the answer's body on as it arrives instead of reading it whole first (call recordings
+   * run to hundreds of megabytes). `maxBytes` and `timeoutMs` still hold: past either, the
+   * stream errors with OutboundTooLargeError or OutboundFailedError.
+   */
+  stream?: boolean;
 }
 
 export interface OutboundOptions {
@@ -139,7 +145,7 @@ export class OutboundClient {
   async fetch(input: string | URL, init: OutboundInit = {}): Promise<globalThis.Response> {
     const url = this.checkUrl(input);
     const host = normalizeHost(url.hostname);
-    const { timeoutMs = DEFAULT_TIMEOUT_MS, maxBytes = DEFAULT_MAX_BYTES, followRedirects = false, signal, body, ...rest } = init;
+    const { timeoutMs = DEFAULT_TIMEOUT_MS, maxBytes = DEFAULT_MAX_BYTES, followRedirects = false, stream = false, signal, body, ...rest } = init;
     const deadline = AbortSignal.timeout(timeoutMs);
     const abort = signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline;
     try {
@@ -155,11 +161,14 @@ export class OutboundClient {
         await response.body?.cancel().catch(() => {});
         throw new OutboundTooLargeError(host, maxBytes);
       }
-      const bytes = await readAtMost(response, maxBytes, host);
       const status = response.status;
       // A body is not allowed with these statuses; a redirect not followed keeps its Location.
       const nullBody = status === 204 || status === 205 || status === 304;
-      return new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers }) as unknown as globalThis.Response;
+      let answer: Buffer | ReadableStream<Uint8Array> | null = null;
+      if (nullBody) await response.body?.cancel().catch(() => {});
+      else if (!stream) answer = await readAtMost(response, maxBytes, host);
+      else if (response.body) answer = cappedStream(response.body as unknown as ReadableStream<Uint8Array>, maxBytes, host, signal as AbortSignal | undefined);
+      return new Response(answer, { status, statusText: response.statusText, headers: response.headers }) as unknown as globalThis.Response;
     } catch (error) {
       throw asOutboundError(error, host, signal as AbortSignal | undefined);
     }
@@ -208,6 +217,31 @@ async function readAtMost(response: Response, maxBytes: number, host: string): P
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** The body as it arrives, cut off with OutboundTooLargeError past `maxBytes`; network errors read as ours. */
+function cappedStream(body: ReadableStream<Uint8Array>, maxBytes: number, host: string, callerSignal?: AbortSignal): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let size = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read();
+        if (next.done) return controller.close();
+        size += next.value.byteLength;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => {});
+          return controller.error(new OutboundTooLargeError(host, maxBytes));
+        }
+        controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(asOutboundError(error, host, callerSignal));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
 }
 
 /** Finds our refusal under undici's wrapping; everything else (refused, reset, timed out) is one failure. */

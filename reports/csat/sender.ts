@@ -3,6 +3,7 @@ import type { Context } from '../../core/context.js';
 import type { Db } from '../../core/db/database.js';
 import { queueReply } from '../../core/conversations/reply.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
+import { surveyClientId } from '../../core/domain/views.js';
 import type { ContentPart } from '../../core/domain/messages.js';
 import { surveyAnsweredByReply, surveyReplyText } from '../../core/domain/survey-reply.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
@@ -81,7 +82,7 @@ export class SurveySender {
         .returning('conversation_id')
         .executeTakeFirst();
       if (!invited) return false;
-      await queueReply(trx as unknown as Db, { tenantId, conversationId: conversation.id, sender: { type: 'system', id: null }, parts: surveyParts(channel.type, url), clientId: `csat-${conversation.id}` });
+      await queueReply(trx as unknown as Db, { tenantId, conversationId: conversation.id, sender: { type: 'system', id: null }, parts: surveyParts(channel.type, url), clientId: surveyClientId(conversation.id) });
       return true;
     });
   }

@@ -2,11 +2,27 @@ import type { Transaction } from 'kysely';
 import type { Contact, Database } from '../../core/db/schema.js';
 import { contactNameFor, isGeneratedName } from '../../core/domain/contact-name.js';
 import type { ContactSummary, EventPayloads } from '../../core/domain/events.js';
+import { contactsWithVerifiedMatch } from '../../core/contacts/verified-match.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+
+const newContactValues = (e: InboundEnvelope) => {
+  const sender = e.message.sender;
+  return {
+    tenant_id: e.tenantId,
+    name: contactNameFor(sender),
+    email: sender.email ?? null,
+    phone: sender.phone ?? null,
+    email_verified: Boolean(sender.email && sender.verified?.includes('email')),
+    phone_verified: Boolean(sender.phone && sender.verified?.includes('phone')),
+    attributes: JSON.stringify(sender.attributes ?? {}),
+  };
+};
 
 /**
  * The contact behind a channel identity (an OpenID, an e-mail address, a visitor id). An identity
- * seen for the first time makes a new contact from what the channel told about the sender.
+ * seen for the first time lands on the one contact that has the sender's proven phone or e-mail
+ * verified; otherwise (no such contact, or several: never guessed) it makes a new contact from
+ * what the channel told about the sender.
  */
 export async function identifyContact(trx: Transaction<Database>, envelope: InboundEnvelope): Promise<{ contact: Contact; created: boolean }> {
   const { tenantId, channelId } = envelope;
@@ -23,33 +39,27 @@ export async function identifyContact(trx: Transaction<Database>, envelope: Inbo
   const existing = await find();
   if (existing) return { contact: existing, created: false };
 
-  const contact = await trx
-    .insertInto('contacts')
-    .values({
-      tenant_id: tenantId,
-      name: contactNameFor(sender),
-      email: sender.email ?? null,
-      phone: sender.phone ?? null,
-      attributes: JSON.stringify(sender.attributes ?? {}),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const matches = await contactsWithVerifiedMatch(trx, tenantId, sender, 2);
+  const known = matches.length === 1 ? await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', matches[0]!).executeTakeFirst() : undefined;
+  const contact = known ?? (await trx.insertInto('contacts').values(newContactValues(envelope)).returningAll().executeTakeFirstOrThrow());
   const identity = await trx
     .insertInto('contact_identities')
     .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channelId, external_id: sender.externalId, display_name: sender.displayName ?? null })
     .onConflict((oc) => oc.columns(['channel_id', 'external_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (identity) return { contact, created: true };
+  if (identity) return { contact, created: !known };
   // Another worker registered the same identity a moment ago (a parallel thread of one sender).
-  await trx.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', contact.id).execute();
+  if (!known) await trx.deleteFrom('contacts').where('tenant_id', '=', tenantId).where('id', '=', contact.id).execute();
   return { contact: (await find())!, created: false };
 }
 
 /**
  * New contacts for senders seen for the first time, for a whole batch in two statements (one per
- * table); `envelopes` holds one envelope per new identity. An identity another worker registered
- * meanwhile keeps its contact (ours is dropped). Keyed by `channelId|externalId`.
+ * table); `envelopes` holds one envelope per new identity. A sender whose proven phone or e-mail
+ * one existing contact has verified is that contact (one look-up each, only for such senders:
+ * calls, WhatsApp, mail). An identity another worker registered meanwhile keeps its contact (ours
+ * is dropped). Keyed by `channelId|externalId`.
  */
 export async function createContacts(
   trx: Transaction<Database>,
@@ -57,24 +67,19 @@ export async function createContacts(
 ): Promise<Map<string, { contact: Contact; created: boolean }>> {
   const result = new Map<string, { contact: Contact; created: boolean }>();
   if (envelopes.length === 0) return result;
+  const fresh: InboundEnvelope[] = [];
+  for (const e of envelopes) {
+    const matches = e.message.sender.verified?.length ? await contactsWithVerifiedMatch(trx, e.tenantId, e.message.sender, 2) : [];
+    if (matches.length === 1) result.set(`${e.channelId}|${e.message.sender.externalId}`, await identifyContact(trx, e));
+    else fresh.push(e);
+  }
+  if (fresh.length === 0) return result;
   // Rows come back in the order of the values.
-  const contacts = await trx
-    .insertInto('contacts')
-    .values(
-      envelopes.map((e) => ({
-        tenant_id: e.tenantId,
-        name: contactNameFor(e.message.sender),
-        email: e.message.sender.email ?? null,
-        phone: e.message.sender.phone ?? null,
-        attributes: JSON.stringify(e.message.sender.attributes ?? {}),
-      })),
-    )
-    .returningAll()
-    .execute();
+  const contacts = await trx.insertInto('contacts').values(fresh.map(newContactValues)).returningAll().execute();
   const identities = await trx
     .insertInto('contact_identities')
     .values(
-      envelopes.map((e, i) => ({
+      fresh.map((e, i) => ({
         tenant_id: e.tenantId,
         contact_id: contacts[i]!.id,
         channel_id: e.channelId,
@@ -87,7 +92,7 @@ export async function createContacts(
     .execute();
   const registered = new Set(identities.map((i) => i.contact_id));
   const raced: InboundEnvelope[] = [];
-  envelopes.forEach((e, i) => {
+  fresh.forEach((e, i) => {
     const contact = contacts[i]!;
     if (registered.has(contact.id)) result.set(`${e.channelId}|${e.message.sender.externalId}`, { contact, created: true });
     else raced.push(e);

@@ -8,15 +8,26 @@ import { AgentPool } from '../assignment/agent-pool.js';
 import { placeConversation } from '../assignment/place.js';
 import type { TimerHandler } from './runner.js';
 
-/** Whether the agent picked up the call since it was offered (the voice connector logs it). */
-function callAnswered(trx: Transaction<Database>, conversation: Conversation, agentId: string) {
+/**
+ * Whether the agent picked up the call since it was offered (the voice connector logs it). The
+ * call's row is locked first: an answer being stored right now (a slow or retried webhook) is
+ * waited for, never overlooked — else the agent talking would be set away and the call moved on.
+ */
+async function callAnswered(trx: Transaction<Database>, conversation: Conversation, agentId: string) {
+  const call = await trx
+    .selectFrom('calls')
+    .select(['id', 'state', 'agent_id'])
+    .where('tenant_id', '=', conversation.tenant_id)
+    .where('channel_id', '=', conversation.channel_id)
+    .where('provider_call_id', '=', conversation.thread_key)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!call) return undefined;
+  if (call.state === 'answered' && call.agent_id === agentId) return call;
   return trx
     .selectFrom('call_events as e')
-    .innerJoin('calls as c', 'c.id', 'e.call_id')
     .select('e.id')
-    .where('c.tenant_id', '=', conversation.tenant_id)
-    .where('c.channel_id', '=', conversation.channel_id)
-    .where('c.provider_call_id', '=', conversation.thread_key)
+    .where('e.call_id', '=', call.id)
     .where('e.kind', '=', 'answered')
     .where(sql<string>`e.detail->>'agentId'`, '=', agentId)
     .where('e.at', '>=', conversation.assigned_at ?? new Date(0))

@@ -36,6 +36,8 @@ export class FakeAri {
   readonly channels = new Map<string, FakeChannel>();
   readonly bridges = new Map<string, Set<string>>();
   readonly recordings: string[] = [];
+  /** Recordings in progress: name → what is recorded (`channel:<id>` or `bridge:<id>`), and since when. */
+  private readonly live = new Map<string, { target: string; format: string; started: number }>();
   /** How long a playback lasts before PlaybackFinished. */
   playbackMs = 20;
   private sockets = new Set<WebSocket>();
@@ -194,6 +196,7 @@ export class FakeAri {
       }
       if (action === 'record' && req.method === 'POST') {
         this.recordings.push(query.name ?? '');
+        this.live.set(query.name ?? '', { target: `channel:${id}`, format: query.format ?? 'wav', started: Date.now() });
         return send(res, 201, { name: query.name, format: query.format, state: 'recording', target_uri: `channel:${id}` });
       }
       return send(res, 404, { message: 'Resource not found' });
@@ -218,10 +221,12 @@ export class FakeAri {
       }
       if (action === 'record') {
         this.recordings.push(query.name ?? '');
+        this.live.set(query.name ?? '', { target: `bridge:${id}`, format: query.format ?? 'wav', started: Date.now() });
         return send(res, 201, { name: query.name, format: query.format, state: 'recording', target_uri: `bridge:${id}` });
       }
       if (req.method === 'DELETE') {
         this.bridges.delete(id);
+        this.finishRecordings(`bridge:${id}`);
         return send(res, 204);
       }
     }
@@ -242,6 +247,17 @@ export class FakeAri {
     this.emit({ type: 'ChannelHangupRequest', cause, channel: this.snapshot(channel) });
     if (channel.inStasis) this.emit({ type: 'StasisEnd', channel: this.snapshot(channel) });
     this.emit({ type: 'ChannelDestroyed', cause, cause_txt: causeTxt, channel: this.snapshot(channel) });
+    this.finishRecordings(`channel:${channel.id}`);
+  }
+
+  /** A recording ends with what it records (a hung-up channel, a destroyed bridge): ARI's RecordingFinished. */
+  private finishRecordings(target: string): void {
+    for (const [name, recording] of this.live) {
+      if (recording.target !== target) continue;
+      this.live.delete(name);
+      const duration = Math.round((Date.now() - recording.started) / 1000);
+      this.emit({ type: 'RecordingFinished', recording: { name, format: recording.format, state: 'done', target_uri: target, duration, talking_duration: duration, silence_duration: 0 } });
+    }
   }
 
   private channel(id: string): FakeChannel {

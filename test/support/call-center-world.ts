@@ -120,6 +120,16 @@ export async function timeline(db: Db, callId: string): Promise<string[]> {
   return rows.map((r) => r.kind);
 }
 
+/** The timeline once the platform said the call's recording is finished (Asterisk tells after the call ends). */
+export async function timelineWithRecording(db: Db, callId: string): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const steps = await timeline(db, callId);
+    if (steps.includes('recording') || Date.now() > deadline) return steps;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function callConversation(db: Db, channelId: string, providerCallId: string) {
   return db.selectFrom('conversations').selectAll().where('channel_id', '=', channelId).where('thread_key', '=', providerCallId).executeTakeFirst();
 }

@@ -129,9 +129,11 @@ export class AriClient {
     const response = await this.options.outbound
       .fetch(url, {
         headers: { authorization: `Basic ${Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64')}` },
-        // Read whole before it is passed on: a long call's WAV runs to tens of megabytes.
-        timeoutMs: Math.max(this.options.timeoutMs ?? 5000, 60_000),
+        // Passed on as it arrives, never held whole: a long call's WAV runs to tens of megabytes.
+        // The time covers the whole transfer, to an agent on a slow line too.
+        timeoutMs: 15 * 60_000,
         maxBytes: 200 * 1024 * 1024,
+        stream: true,
       })
       .catch((error: unknown) => {
       throw errorForNetwork(error, 'ARI recordings');

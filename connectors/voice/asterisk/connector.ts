@@ -7,6 +7,7 @@ import { callCenterSettings } from '../calls/settings.js';
 import { normalizeCallSignal } from '../calls/signals.js';
 import { performOnAsterisk } from './control.js';
 import { ariClientFor, runAsteriskLoop } from './events-loop.js';
+import { asteriskLabels } from './labels.js';
 
 export const asteriskConfig = z.object({
   ariUrl: z.url({ protocol: /^https?$/ }).describe("ARI's base address, e.g. http://pbx:8088/ari"),
@@ -29,8 +30,10 @@ export default defineConnector({
     name: { en: 'Phone (Asterisk)', zh: '电话（Asterisk）' },
   },
   description: 'Calls entering an Asterisk Stasis application: phone menu, queues, ringing agents, recordings.',
+  descriptionZh: '进入 Asterisk Stasis 应用的来电：语音导航、排队、振铃坐席、录音。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: asteriskConfig,
+  labels: asteriskLabels,
   endpoints: { ariUrl: ['ariPassword'] },
   inbound: { kind: 'pull', run: runAsteriskLoop },
   normalize: normalizeCallSignal,

@@ -1,6 +1,6 @@
 import type { PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, callOf, keyPressed, outboundAgentAnswered, type Reaction } from '../calls/call-center.js';
+import { agentAnswered, agentLegEnded, callArrived, callEnded, callOf, keyPressed, outboundAgentAnswered, recordingFinished, type Reaction } from '../calls/call-center.js';
 import { checkWaiting, firstWaitingCheck } from '../calls/waiting.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
@@ -114,7 +114,15 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise
         clearWaitTimer(channel.id);
         const leg = await agentLegEnded(ctx, channel.id, cause_txt || String(cause));
         if (leg.call) return react(Promise.resolve(leg));
-        return react(callEnded(ctx, channel.id, cause_txt || String(cause)));
+        const ended = await callEnded(ctx, channel.id, cause_txt || String(cause));
+        await react(Promise.resolve(ended));
+        // The caller is gone: the talk's bridge goes too, which ends its recording (RecordingFinished).
+        if (ended.call?.bridge_id && ended.call.provider_call_id === channel.id) await ari.destroyBridge(ended.call.bridge_id).catch(() => undefined);
+        return;
+      }
+      case 'RecordingFinished': {
+        const { recording } = event as Extract<AriEvent, { type: 'RecordingFinished' }>;
+        return recordingFinished(ctx, `ari:${recording.name}`);
       }
       case 'PlaybackFinished': {
         const { playback } = event as Extract<AriEvent, { type: 'PlaybackFinished' }>;

@@ -167,6 +167,9 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 
     const instructions: Instruction[] = [];
     const signals: CallSignal[] = [];
+    // The agent whose phone rings did not pick up in time (or the call was moved while ringing):
+    // the history says so on every platform, not only where the platform reports the ring-out.
+    if (call.state === 'ringing' && call.agent_id) await logCallEvent(trx, call, 'not_answered', { agentId: call.agent_id, cause: 'moved on' });
     if (call.agent_leg_id) instructions.push({ op: 'drop-leg', legId: call.agent_leg_id });
     if (call.state === 'answered' && (await isOnHold(trx, call.id))) {
       // Moved on while on hold: the next agent gets the caller off hold.
@@ -212,7 +215,14 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
 export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCallByLeg(trx, ctx.channel.id, legId);
+    // The same answer again (a provider's retry): the agent is talking on this leg; keep it.
+    if (call?.state === 'answered') return nothing(call);
     if (call?.state !== 'ringing') return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    if (call.direction === 'in' && !(await stillAssigned(trx, call))) {
+      // Picked up too late: the router gave the call to someone else (or back to the queue) a
+      // moment ago, and its ring is on the way. The caller stays where the router put them.
+      return { call, instructions: [{ op: 'drop-leg', legId }], signals: [] };
+    }
     const updated = await updateCall(trx, call, { state: 'answered', answered_at: call.answered_at ?? now() });
     await logCallEvent(trx, call, 'answered', { agentId: call.agent_id });
     const first = !call.answered_at;
@@ -222,6 +232,18 @@ export async function agentAnswered(ctx: Ctx, legId: string): Promise<Reaction> 
       signals: first ? [callSignal(updated, 'call.answered', { agentId: call.agent_id })] : [],
     };
   });
+}
+
+/** Whether the call's conversation is still assigned to the agent whose phone rings. */
+async function stillAssigned(trx: Transaction<Database>, call: Call): Promise<boolean> {
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select(['status', 'assignee_id'])
+    .where('tenant_id', '=', call.tenant_id)
+    .where('channel_id', '=', call.channel_id)
+    .where('thread_key', '=', call.provider_call_id)
+    .executeTakeFirst();
+  return !conversation || (conversation.status === 'assigned' && conversation.assignee_id === call.agent_id);
 }
 
 /** The agent's leg ended: unanswered (busy, declined, rang out) the caller waits on; after talking the call is over. */
@@ -288,6 +310,20 @@ export async function recordingReady(ctx: Ctx, providerCallId: string, reference
     if (!call || call.recording_ref === reference) return;
     await updateCall(trx, call, { recording_ref: reference });
     await logCallEvent(trx, call, 'recording', {});
+  });
+}
+
+/**
+ * A recording the platform made of a call is finished (Asterisk's RecordingFinished): the step
+ * enters the call's history once, as Twilio's recording callback does.
+ */
+export async function recordingFinished(ctx: Ctx, reference: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('recording_ref', '=', reference).executeTakeFirst();
+    const call = found ? await lockCall(trx, ctx.channel.id, found.provider_call_id) : undefined;
+    if (!call || call.recording_ref !== reference) return;
+    const logged = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'recording').executeTakeFirst();
+    if (!logged) await logCallEvent(trx, call, 'recording', {});
   });
 }
 

@@ -62,7 +62,8 @@ export function normalizeCallSignal(payload: unknown): InboundMessage {
     externalId: signal.signalId,
     threadKey: signal.providerCallId,
     kind: 'voice',
-    sender: { externalId: signal.customerNumber, phone: signal.customerNumber },
+    // The number comes from the phone network, not from the caller's say-so.
+    sender: { externalId: signal.customerNumber, phone: signal.customerNumber, verified: ['phone'] },
     parts: [{ type: 'event', name: signal.event, data: { ...signal.data, direction: signal.direction } }],
     sentAt: signal.at,
     ...(signal.routing ? { routing: signal.routing } : {}),

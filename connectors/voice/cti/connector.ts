@@ -5,6 +5,7 @@ import { ConnectorError } from '../../../core/connector/errors.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
 import { normalizeCallSignal } from '../calls/signals.js';
 import { reportedAnswer, reportedHangup, reportedNewCall } from './report.js';
+import { ctiLabels } from './labels.js';
 
 export const ctiConfig = z.object({
   token: secret(z.string().min(16).describe('The PBX sends it as ?token= or the X-CTI-Token header')),
@@ -73,8 +74,10 @@ export default defineConnector({
     name: { en: 'Phone (PBX events)', zh: '电话（PBX 事件）' },
   },
   description: 'Any PBX that can post newCall / answer / hangup events: calls are filed and shown, the PBX keeps routing them.',
+  descriptionZh: '任何能推送 newCall / answer / hangup 事件的电话交换机：来电被记录并显示，路由仍由交换机负责。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: ctiConfig,
+  labels: ctiLabels,
   // The token only checks what the PBX sends here.
   endpoints: {},
   inbound: { kind: 'http', routes: [ctiRoute] },

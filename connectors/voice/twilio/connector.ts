@@ -10,6 +10,7 @@ import { normalizeCallSignal } from '../calls/signals.js';
 import { createCall, fetchRecording, updateLiveCall } from './rest.js';
 import { twilioAddress } from './twiml.js';
 import { twilioRoutes, twimlUrls } from './routes.js';
+import { twilioLabels } from './labels.js';
 
 export const twilioConfig = z.object({
   accountSid: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'an account SID: AC and 32 characters'),
@@ -34,8 +35,10 @@ export default defineConnector({
     name: { en: 'Phone (Twilio)', zh: '电话（Twilio）' },
   },
   description: "Calls to a Twilio number: set its Voice URL to /hooks/<channel>/twilio/voice and its status callback to /hooks/<channel>/twilio/status.",
+  descriptionZh: 'Twilio 号码的来电：将其 Voice URL 设为 /hooks/<channel>/twilio/voice，状态回调设为 /hooks/<channel>/twilio/status。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: twilioConfig,
+  labels: twilioLabels,
   endpoints: { apiBaseUrl: ['authToken'] },
   inbound: { kind: 'http', routes: twilioRoutes },
   normalize: normalizeCallSignal,

@@ -31,6 +31,7 @@ export async function updateLiveCall({ config, outbound }: Ctx, callSid: string,
 }
 
 const RECORDING_MAX_BYTES = 200 * 1024 * 1024;
+const RECORDING_TRANSFER_MS = 15 * 60_000;
 
 /** A recording's audio (`GET .../Recordings/{RecordingSid}.wav`), for the console to stream to an agent allowed to hear it. */
 export async function fetchRecording({ config, outbound }: Ctx, recordingSid: string): Promise<Response> {
@@ -39,9 +40,11 @@ export async function fetchRecording({ config, outbound }: Ctx, recordingSid: st
   try {
     response = await outbound.fetch(url, {
       headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` },
-      // A recording is read whole before it is passed on; an hour of Twilio's 8 kHz WAV is ~60 MB.
-      timeoutMs: 60_000,
+      // Passed on as it arrives, never held whole: an hour of Twilio's 8 kHz WAV is ~60 MB. The
+      // time covers the whole transfer, to an agent on a slow line too.
+      timeoutMs: RECORDING_TRANSFER_MS,
       maxBytes: RECORDING_MAX_BYTES,
+      stream: true,
     });
   } catch (error) {
     throw errorForNetwork(error, 'Twilio');

@@ -22,14 +22,37 @@ export interface ChatMessage {
   author?: string;
 }
 
+export interface PreChatQuestion {
+  name: string;
+  label: string | null;
+  type: 'text' | 'email' | 'tel' | 'number' | 'date' | 'select';
+  required: boolean;
+  options?: string[];
+}
+
+export interface LocalTexts {
+  title?: string;
+  greeting?: string;
+  offline?: string;
+  closed?: string;
+}
+
 export interface WidgetSettings {
   title: string;
   color: string;
   greeting: string | null;
-  preChatFields: { name: string; label: string; type: string; required: boolean }[];
+  /** The channel's language for browsers that ask for none the widget speaks. */
+  locale: string;
+  texts: Partial<Record<string, LocalTexts>>;
+  preChatMode: 'off' | 'optional' | 'required';
+  preChatFields: PreChatQuestion[];
   identityMode: 'optional' | 'mandatory';
   maxUploadBytes: number;
+  proactive: { urlPattern: string; afterSeconds: number; text: Partial<Record<string, string>> }[];
+  /** An agent is online. */
   online: boolean;
+  /** The chat's groups are within their business hours. */
+  open: boolean;
   /** Voice messages' limits; null when the channel takes none. */
   voice: { maxSeconds: number; maxBytes: number } | null;
 }
@@ -38,9 +61,20 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The fields a 400 names (`profile.email`). */
+    readonly issues: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
+}
+
+/**
+ * The status and named fields of a refused call. The loader and the panel are separate scripts,
+ * each with its own copy of ApiError, so the panel reads the fields instead of using instanceof.
+ */
+export function refusal(error: unknown): { status: number; issues: { field: string; message: string }[] } | undefined {
+  const e = error as { status?: unknown; issues?: unknown } | null;
+  return e && typeof e.status === 'number' ? { status: e.status, issues: Array.isArray(e.issues) ? (e.issues as { field: string; message: string }[]) : [] } : undefined;
 }
 
 export class WidgetApi {
@@ -55,7 +89,10 @@ export class WidgetApi {
     const response = await fetch(this.base + path, { ...init, headers });
     if (response.status === 204) return undefined as T;
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, (body as { message?: string }).message ?? `HTTP ${response.status}`);
+    if (!response.ok) {
+      const answer = body as { message?: string; issues?: { field: string; message: string }[] };
+      throw new ApiError(response.status, answer.message ?? `HTTP ${response.status}`, answer.issues ?? []);
+    }
     return body as T;
   }
 

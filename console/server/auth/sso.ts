@@ -7,6 +7,7 @@ import type { Context } from '../../../core/context.js';
 import { openSecret } from '../../../core/crypto/secrets.js';
 import type { Db } from '../../../core/db/database.js';
 import { NotFoundError, UnauthorizedError } from '../../../core/errors.js';
+import { applySignInStatus } from './sign-in-status.js';
 import { createSession, setSessionCookie } from './sessions.js';
 
 /** The longest a company's sign-in token may live: it is meant to be used at once. */
@@ -81,4 +82,5 @@ export async function startSsoSession(ctx: Context, c: HonoContext, tenantId: st
   if (!user) throw new UnauthorizedError('no active account for this e-mail');
   const session = await createSession(db, ctx.config, { tenantId, userId: user.id, via: 'sso' });
   setSessionCookie(c, ctx.config, session.token);
+  await applySignInStatus(ctx, tenantId, user.id);
 }

@@ -5,8 +5,7 @@ import { contactsQuery, contactView } from './visibility.js';
 
 export type DuplicateReason = 'email' | 'phone' | 'wechat_unionid';
 
-/** Phone numbers compare by their digits only ("+86 138-0000" and "86138 0000" are the same). */
-export const phoneDigits = (phone: string) => phone.replace(/[^0-9]/g, '');
+export { phoneDigits } from '../../../core/domain/phone.js';
 
 /**
  * Every (contact, reason, key) of a company that can reveal a duplicate: the contact's own

@@ -106,7 +106,14 @@ export async function mergeContacts(trx: Transaction<Database>, tenantId: string
   };
   await trx
     .updateTable('contacts')
-    .set({ ...after, attributes: JSON.stringify(after.attributes), updated_at: sql`now()` })
+    .set({
+      ...after,
+      attributes: JSON.stringify(after.attributes),
+      // A value taken from the source keeps whether it was verified.
+      email_verified: target.email !== null ? target.email_verified : source.email_verified,
+      phone_verified: target.phone !== null ? target.phone_verified : source.phone_verified,
+      updated_at: sql`now()`,
+    })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', target.id)
     .execute();

@@ -6,6 +6,7 @@ import type { Context } from '../../../core/context.js';
 import { publicRoute, route, type AnyRoute, type Auth } from '../api/route.js';
 import { authenticate } from '../auth/authenticate.js';
 import { hashPassword, passwordSchema, verifyPassword } from '../auth/passwords.js';
+import { applySignInStatus } from '../auth/sign-in-status.js';
 import { clearSessionCookie, createSession, deleteSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
 import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignInAttempt } from '../auth/throttle.js';
 import { openChallenge, twoFactorState } from '../auth/two-factor.js';
@@ -153,6 +154,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         }
         const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
+        await applySignInStatus(ctx, tenant.id, user.id);
         return c.json(await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
       },
     }),

@@ -32,6 +32,7 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
             displayName: connector.displayName,
             ...appearanceOf(connector),
             description: connector.description ?? null,
+            descriptionZh: connector.descriptionZh ?? null,
             capabilities: connector.capabilities,
             connectionTest: Boolean(connector.testConnection),
             settings: z.toJSONSchema(connector.config, { io: 'input', unrepresentable: 'any' }),

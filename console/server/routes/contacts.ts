@@ -183,8 +183,9 @@ export function contactRoutes(): AnyRoute[] {
             .updateTable('contacts')
             .set({
               ...(body.name !== undefined ? { name: body.name } : {}),
-              ...(body.email !== undefined ? { email: body.email } : {}),
-              ...(body.phone !== undefined ? { phone: body.phone } : {}),
+              // A value the agent typed (not the one a visitor gave, saved again unchanged) is verified.
+              ...(body.email !== undefined ? { email: body.email, ...(body.email !== contact.email ? { email_verified: true } : {}) } : {}),
+              ...(body.phone !== undefined ? { phone: body.phone, ...(body.phone !== contact.phone ? { phone_verified: true } : {}) } : {}),
               ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
               ...(body.companyId !== undefined ? { company_id: body.companyId } : {}),
               ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Principal } from '../../../core/auth/permissions.js';
 import type { ContentPart } from '../../../core/domain/messages.js';
-import { conversationSnapshot, messageView } from '../../../core/domain/views.js';
+import { conversationSnapshot, messageView, SURVEY_CLIENT_PREFIX } from '../../../core/domain/views.js';
 import { queueReply } from '../../../core/conversations/reply.js';
 import { recordEvents } from '../../../core/outbox/outbox.js';
 import { claimConversation } from '../../../router/actions.js';
@@ -57,7 +57,7 @@ function conversationsQuery(db: Db, principal: Principal) {
       (eb) =>
         eb
           .selectFrom('messages')
-          .select(sql<LastMessage>`json_build_object('direction', messages.direction, 'senderType', messages.sender_type, 'parts', messages.content, 'createdAt', messages.created_at)`.as('m'))
+          .select(sql<LastMessage>`json_build_object('direction', messages.direction, 'senderType', messages.sender_type, 'parts', messages.content, 'createdAt', messages.created_at, 'survey', messages.sender_type = 'system' and messages.client_id like ${SURVEY_CLIENT_PREFIX + '%'})`.as('m'))
           .whereRef('messages.conversation_id', '=', 'conversations.id')
           .where('messages.private', '=', false)
           .orderBy('messages.id', 'desc')
@@ -86,7 +86,7 @@ const conversationView = (r: ConversationRow) => ({
   createdAt: new Date(r.created_at).toISOString(),
   lastMessageAt: r.last_message_at ? new Date(r.last_message_at).toISOString() : null,
   lastMessage: r.last_message
-    ? { direction: r.last_message.direction, senderType: r.last_message.senderType, parts: previewParts(r.last_message.parts), createdAt: new Date(r.last_message.createdAt).toISOString() }
+    ? { direction: r.last_message.direction, senderType: r.last_message.senderType, parts: previewParts(r.last_message.parts), createdAt: new Date(r.last_message.createdAt).toISOString(), ...(r.last_message.survey ? { about: 'survey' as const } : {}) }
     : null,
   waitingSince: r.waiting_since ? new Date(r.waiting_since).toISOString() : null,
 });
@@ -96,6 +96,7 @@ interface LastMessage {
   senderType: string;
   parts: ContentPart[];
   createdAt: string;
+  survey: boolean;
 }
 
 /** A message's parts cut down to what a list line shows: text shortened, files by kind and name. */

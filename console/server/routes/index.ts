@@ -7,6 +7,7 @@ import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
 import { channelRoutes } from './channels.js';
 import { contactRoutes } from './contacts.js';
+import { dataRightsRoutes } from './data-rights.js';
 import { conversationRoutes } from './conversations.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { docsRoutes } from './docs.js';
@@ -45,6 +46,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...actionRoutes(),
     ...attachmentRoutes(),
     ...contactRoutes(),
+    ...dataRightsRoutes(),
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),
     ...userRoutes(services),

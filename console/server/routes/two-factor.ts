@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, Valida
 import { idParams } from '../api/checks.js';
 import { publicRoute, route, type AnyRoute, type Auth } from '../api/route.js';
 import { audit } from '../audit.js';
+import { applySignInStatus } from '../auth/sign-in-status.js';
 import { createSession, deleteUserSessions, setSessionCookie } from '../auth/sessions.js';
 import { claimSignInAttempt, clientAddress, forgetOldSignInDelays, releaseSignInAttempt } from '../auth/throttle.js';
 import {
@@ -56,6 +57,7 @@ async function checkSecondFactor(
 async function openSession(c: HonoContext, ctx: Context, tenant: TenantRef, userId: string) {
   const session = await createSession(ctx.database.db, ctx.config, { tenantId: tenant.id, userId, via: 'password' });
   setSessionCookie(c, ctx.config, session.token);
+  await applySignInStatus(ctx, tenant.id, userId);
   return { user: await userView(ctx.database.db, tenant.id, userId), csrfToken: session.csrfToken };
 }
 
@@ -227,27 +229,35 @@ export function twoFactorRoutes(): AnyRoute[] {
       method: 'get',
       path: '/sign-in-settings',
       tag: 'single sign-on',
-      summary: 'Whether the company requires two-factor sign-in for password sign-ins',
+      summary: 'Whether the company requires two-factor sign-in for password sign-ins, and the status agents start a sign-in with (keep the last one, online, away)',
       access: { permission: 'admin.sso' },
       handler: async ({ c, ctx, tenant }) => {
-        const row = await ctx.database.db.selectFrom('tenants').select('two_factor_required').where('id', '=', tenant.id).executeTakeFirstOrThrow();
-        return c.json({ twoFactorRequired: row.two_factor_required });
+        const row = await ctx.database.db.selectFrom('tenants').select(['two_factor_required', 'agent_status_on_sign_in']).where('id', '=', tenant.id).executeTakeFirstOrThrow();
+        return c.json({ twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
       },
     }),
     route({
       method: 'put',
       path: '/sign-in-settings',
       tag: 'single sign-on',
-      summary: 'Require two-factor sign-in: from their next password sign-in, users without it must set it up before they get in',
+      summary:
+        'Require two-factor sign-in (from their next password sign-in, users without it must set it up before they get in); choose the status agents start a sign-in with. Either may be left out',
       access: { permission: 'admin.sso' },
-      body: z.object({ twoFactorRequired: z.boolean() }),
-      example: { twoFactorRequired: false },
+      body: z.object({ twoFactorRequired: z.boolean().optional(), agentStatusOnSignIn: z.enum(['keep', 'online', 'away']).optional() }),
+      example: { twoFactorRequired: false, agentStatusOnSignIn: 'keep' },
       handler: async ({ c, ctx, tenant, auth, body }) => {
-        await ctx.database.db.transaction().execute(async (trx) => {
-          await trx.updateTable('tenants').set({ two_factor_required: body.twoFactorRequired }).where('id', '=', tenant.id).execute();
-          await audit(trx, auth, 'sign_in.settings_updated', { type: 'tenant', id: tenant.id }, { twoFactorRequired: body.twoFactorRequired });
+        const row = await ctx.database.db.transaction().execute(async (trx) => {
+          const changes = {
+            ...(body.twoFactorRequired === undefined ? {} : { two_factor_required: body.twoFactorRequired }),
+            ...(body.agentStatusOnSignIn === undefined ? {} : { agent_status_on_sign_in: body.agentStatusOnSignIn }),
+          };
+          if (Object.keys(changes).length) {
+            await trx.updateTable('tenants').set(changes).where('id', '=', tenant.id).execute();
+            await audit(trx, auth, 'sign_in.settings_updated', { type: 'tenant', id: tenant.id }, body);
+          }
+          return trx.selectFrom('tenants').select(['two_factor_required', 'agent_status_on_sign_in']).where('id', '=', tenant.id).executeTakeFirstOrThrow();
         });
-        return c.json({ twoFactorRequired: body.twoFactorRequired });
+        return c.json({ twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
       },
     }),
   ];

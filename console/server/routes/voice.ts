@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { fileAnswer } from '../../../core/attachments/serve.js';
 import { can } from '../../../core/auth/permissions.js';
+import { contactsWithVerifiedMatch } from '../../../core/contacts/verified-match.js';
 import { isGeneratedName } from '../../../core/domain/contact-name.js';
 import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
@@ -14,6 +15,7 @@ import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { assertWithinReach } from '../auth/grants.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { contactsQuery } from '../crm/visibility.js';
 import { visibleCall } from '../voice/visible-call.js';
 
 const flowBody = z.object({ name: z.string().trim().min(1).max(100), definition: z.unknown() });
@@ -305,7 +307,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       method: 'get',
       path: '/calls/:id/pop',
       tag: 'call center',
-      summary: "The screen pop for a call: the caller's contact (or none: offer to create one), their conversations on every channel, earlier tickets, and their earlier calls",
+      summary: "The screen pop for a call: the caller's contact (or none: offer to create one), other customers with the number (to merge into), their conversations on every channel, earlier tickets, and their earlier calls",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
@@ -315,7 +317,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
         const conversation = await db.selectFrom('conversations').select('contact_id').where('channel_id', '=', call.channel_id).where('thread_key', '=', call.provider_call_id).executeTakeFirst();
         const contact = conversation
           ? await db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'attributes', 'tags']).where('tenant_id', '=', tenant.id).where('id', '=', conversation.contact_id).executeTakeFirst()
-          : await db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'attributes', 'tags']).where('tenant_id', '=', tenant.id).where('phone', '=', number).executeTakeFirst();
+          : await knownCaller(db, tenant.id, number);
         const history = contact
           ? await db
               .selectFrom('conversations')
@@ -337,6 +339,12 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
           .orderBy('started_at', 'desc')
           .limit(20)
           .execute();
+        // Other customers the company has this number for: the call was not guessed onto one of
+        // them (there are several), so the agent is offered them, to merge the caller into one.
+        const otherIds = contact
+          ? (await contactsWithVerifiedMatch(db, tenant.id, { externalId: number, phone: number, verified: ['phone'] }, 11)).filter((id) => id !== contact.id).slice(0, 10)
+          : [];
+        const candidates = otherIds.length ? await contactsQuery(db, auth.principal).where('contacts.id', 'in', otherIds).orderBy('contacts.name').execute() : [];
         // Earlier tickets of the caller, those the agent may see.
         const ticketIds = contact && can(auth.principal, 'tickets.view') ? (await listTicketsForContact(db, tenant.id, contact.id, 20)).map((t) => t.id) : [];
         const tickets = ticketIds.length
@@ -355,6 +363,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
           tickets: tickets.map((k) => ({ id: k.id, number: Number(k.number), subject: k.subject, status: k.status, createdAt: iso(k.created_at) })),
           // A caller known only by the number (a made-up visitor name) is still a stranger to save.
           offerCreateContact: !contact || (isGeneratedName(contact.name) && !contact.email),
+          possibleMatches: candidates.map((m) => ({ id: m.id, name: m.name, email: m.email, phone: m.phone })),
           conversations: history.map((h) => ({ id: h.id, kind: h.kind, status: h.status, subject: h.subject, channel: { type: h.channel_type, name: h.channel_name }, createdAt: iso(h.created_at) })),
           earlierCalls: calls.map((k) => ({ id: k.id, direction: k.direction, startedAt: iso(k.started_at), disposition: k.disposition, talkSeconds: k.talk_seconds, agentId: k.agent_id })),
         });
@@ -413,3 +422,9 @@ function holdRoute(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, on
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 
+/** Before the call has its conversation: the one contact with the number verified (several are not guessed between). */
+async function knownCaller(db: Db, tenantId: string, number: string) {
+  const ids = await contactsWithVerifiedMatch(db, tenantId, { externalId: number, phone: number, verified: ['phone'] }, 2);
+  if (ids.length !== 1) return undefined;
+  return db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'attributes', 'tags']).where('tenant_id', '=', tenantId).where('id', '=', ids[0]!).executeTakeFirst();
+}

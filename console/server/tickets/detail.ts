@@ -1,5 +1,6 @@
 import type { Db } from '../../../core/db/database.js';
 import { ticketView, type Ticket } from '../../../core/tickets/model.js';
+import { historyNames } from './history-names.js';
 
 /** A ticket as its page shows it: the ticket, its requester, followers, the conversation of replies and notes, the history and automation firings. */
 export async function ticketDetail(db: Db, ticket: Ticket) {
@@ -18,6 +19,7 @@ export async function ticketDetail(db: Db, ticket: Ticket) {
       .execute(),
   ]);
   const statuses = comments.filter((c) => c.message_id).map((c) => c.message_id!);
+  const names = await historyNames(db, ticket.tenant_id, history);
   const delivery = statuses.length ? await db.selectFrom('messages').select(['id', 'status', 'error']).where('tenant_id', '=', ticket.tenant_id).where('id', 'in', statuses).execute() : [];
   return {
     ...ticketView(ticket, { followers: followers.map((f) => f.user_id) }),
@@ -29,6 +31,8 @@ export async function ticketDetail(db: Db, ticket: Ticket) {
       return { id: c.id, authorType: c.author_type, authorId: c.author_id, public: c.public, body: c.body, messageId: c.message_id, delivery: d ? { status: d.status, error: d.error } : null, createdAt: new Date(c.created_at).toISOString() };
     }),
     history: history.map((h) => ({ id: h.id, actorType: h.actor_type, actorId: h.actor_id, field: h.field, from: h.old_value, to: h.new_value, at: new Date(h.created_at).toISOString() })),
+    /** Who and what the history points at, by their current names (`user:id`, `group:id`, `automation:id`, `ticket_field:key`). */
+    historyNames: names,
     automationRuns: runs.map((r) => ({ id: r.id, name: r.name, event: r.event, at: new Date(r.fired_at).toISOString() })),
   };
 }

@@ -13,6 +13,7 @@ import { ChannelsPage } from './ChannelsPage.js';
 import { CompanyAddressPage } from './CompanyAddressPage.js';
 import { GroupsPage } from './GroupsPage.js';
 import { RolesPage } from './RolesPage.js';
+import { RetentionPage } from './RetentionPage.js';
 import { RoutingRulesPage } from './RoutingRulesPage.js';
 import { SsoPage } from './SsoPage.js';
 import { AutomationsPage } from '../tickets/AutomationsPage.js';
@@ -40,6 +41,7 @@ export default function AdminApp() {
     { path: '/ticket-settings', label: t('admin.ticketSettings'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/automations', label: t('admin.automations'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
+    { path: '/retention', label: t('admin.retention'), allowed: hasPermission(session, 'admin.retention') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
   ].filter((section) => section.allowed);
   return (
@@ -66,6 +68,7 @@ export default function AdminApp() {
           <Route path="/ticket-settings">{() => <TicketSettingsPage />}</Route>
           <Route path="/automations">{() => <AutomationsPage />}</Route>
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
+          <Route path="/retention">{() => <RetentionPage />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>

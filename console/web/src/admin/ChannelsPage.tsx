@@ -1,6 +1,5 @@
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
-import { ApiError } from '../api/client.js';
 import type { ChannelTypeView, ChannelView, ConnectionTestView } from '../api/types.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
@@ -16,6 +15,7 @@ import { SchemaFields } from './SchemaForm.js';
 import { formSettings, schemaFields, type SchemaField } from './schema-form.js';
 import { secretsToRepeat } from './secret-endpoints.js';
 import { useLoad } from './useLoad.js';
+import { WebChatSettings } from './WebChatSettings.js';
 
 /**
  * The settings form of a channel type: its JSON Schema's fields, secrets marked as the server
@@ -32,14 +32,13 @@ function fieldsOf(type: ChannelTypeView | undefined, language: 'en' | 'zh'): Sch
   });
 }
 
-/** A settings error names the setting by its label ("IMAP password is required"), not its key. */
+/** A settings error names the setting by its label ("IMAP password: required"), not its key. */
 export function describeSettingsError(caught: unknown, fields: readonly SchemaField[], t: (key: MessageKey, params?: Params) => string): string {
-  if (caught instanceof ApiError && caught.code === 'invalid_request' && caught.field?.startsWith('config.')) {
-    const name = caught.field.slice('config.'.length).split('.')[0] ?? '';
-    const label = fields.find((field) => field.name === name)?.label ?? name;
-    return t(caught.problem === 'required' ? 'channels.fieldRequired' : 'channels.fieldInvalid', { label });
-  }
-  return describeError(caught, t);
+  return describeError(caught, t, (field) => {
+    if (!field.startsWith('config.')) return undefined;
+    const name = field.slice('config.'.length).split('.')[0] ?? '';
+    return fields.find((candidate) => candidate.name === name)?.label ?? name;
+  });
 }
 
 /** The tag a site puts on its pages to show the web chat. */
@@ -209,7 +208,7 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
             </option>
           ))}
         </select>
-        {type?.description && <small className="hint">{type.description}</small>}
+        {type?.description && <small className="hint">{(language === 'zh' && type.descriptionZh) || type.description}</small>}
       </div>
       <Field label={t('admin.name')} name="name" required maxLength={100} />
       {/* A new set of inputs for another type: none of the last type's values carry over. */}
@@ -283,6 +282,7 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
         </button>
       </form>
       {type?.connectionTest && <ConnectionTest run={testSaved} hint={t('channels.testHint')} describe={describe} />}
+      {channel.type === 'web' && <WebChatSettings api={api} channel={channel} onSaved={onSaved} />}
     </section>
   );
 }

@@ -17,11 +17,14 @@ export function SchemaFields({ fields, values = {}, secretsSet = {} }: { fields:
 }
 
 function SchemaInput({ field, value, secretSet }: { field: SchemaField; value: unknown; secretSet: boolean }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const id = useId();
   const hintId = `${id}-hint`;
   const current = value ?? field.defaultValue;
-  const hint = [field.description, field.secret ? (secretSet ? t('schema.secretSet') : t('schema.secret')) : undefined].filter(Boolean).join(' ');
+  // The setting's hint and the note on secrets read as two sentences, in either language.
+  const ended = (text: string) => (/[.。!！?？)）]$/.test(text) ? text : `${text}${language === 'zh' ? '。' : '.'}`);
+  const secretNote = field.secret ? (secretSet ? t('schema.secretSet') : t('schema.secret')) : undefined;
+  const hint = [field.description && secretNote ? ended(field.description) : field.description, secretNote].filter(Boolean).join(language === 'zh' ? '' : ' ');
   // A stored secret need not be typed again.
   const required = field.required && !(field.secret && secretSet);
   if (field.kind === 'boolean') {

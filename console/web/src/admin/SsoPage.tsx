@@ -1,5 +1,5 @@
 import { useCallback, useId, useState, type FormEvent } from 'react';
-import type { AdminApi } from '../api/admin.js';
+import { SIGN_IN_STATUS_POLICIES, type AdminApi, type SignInStatusPolicy } from '../api/admin.js';
 import { Field } from '../components/Field.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError, UserError } from '../pages/describe-error.js';
@@ -136,7 +136,7 @@ export function SsoPage({ api }: { api: AdminApi }) {
   );
 }
 
-/** Whether the company requires two-factor sign-in of every password sign-in. */
+/** Whether the company requires two-factor sign-in of every password sign-in, and the status agents start a sign-in with. */
 function SignInSecurity({ api }: { api: AdminApi }) {
   const { t } = useI18n();
   const load = useLoad(useCallback(() => api.signInSettings(), [api]));
@@ -151,7 +151,10 @@ function SignInSecurity({ api }: { api: AdminApi }) {
     setError(undefined);
     setNotice(undefined);
     try {
-      await api.setSignInSettings({ twoFactorRequired: form.get('twoFactorRequired') === 'on' });
+      await api.setSignInSettings({
+        twoFactorRequired: form.get('twoFactorRequired') === 'on',
+        agentStatusOnSignIn: String(form.get('agentStatusOnSignIn') ?? 'keep') as SignInStatusPolicy,
+      });
       setNotice(t('signInSettings.saved'));
       load.reload();
     } catch (caught) {
@@ -162,12 +165,25 @@ function SignInSecurity({ api }: { api: AdminApi }) {
   };
   if (!load.data) return null;
   return (
-    <form key={String(load.data.twoFactorRequired)} className="admin-form section" aria-label={t('signInSettings.title')} onSubmit={(event) => void save(event)}>
+    <form key={`${load.data.twoFactorRequired}-${load.data.agentStatusOnSignIn}`} className="admin-form section" aria-label={t('signInSettings.title')} onSubmit={(event) => void save(event)}>
       <h2>{t('signInSettings.title')}</h2>
       <label className="check field">
         <input type="checkbox" name="twoFactorRequired" defaultChecked={load.data.twoFactorRequired} /> {t('signInSettings.requireTwoFactor')}
       </label>
       <p className="hint">{t('signInSettings.requireHint')}</p>
+      <div className="field">
+        <label htmlFor="agent-status-on-sign-in">{t('signInSettings.statusOnSignIn')}</label>
+        <select id="agent-status-on-sign-in" name="agentStatusOnSignIn" defaultValue={load.data.agentStatusOnSignIn} aria-describedby="agent-status-on-sign-in-hint">
+          {SIGN_IN_STATUS_POLICIES.map((policy) => (
+            <option key={policy} value={policy}>
+              {t(`signInSettings.status.${policy}`)}
+            </option>
+          ))}
+        </select>
+        <small id="agent-status-on-sign-in-hint" className="hint">
+          {t('signInSettings.statusHint')}
+        </small>
+      </div>
       {notice && <p role="status">{notice}</p>}
       {error && (
         <p role="alert" className="error">

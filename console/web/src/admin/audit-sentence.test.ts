@@ -27,5 +27,7 @@ describe('the audit log in words', () => {
     expect(say('en', entry('group.deleted', { type: 'group', id: 'gone' }, { name: 'Night shift' }))).toBe('Alice deleted the group “Night shift”');
     expect(say('en', entry('group.created', { type: 'group', id: 'g1' }, {}, { type: 'api_token', id: 't1' }))).toBe('The API token “CRM sync” created the group “Billing”');
     expect(say('zh', entry('skill.deleted', { type: 'skill', id: 'gone' }))).toBe('Alice 删除了技能「（已删除）」');
+    expect(say('en', entry('sign_in.settings_updated', { type: 'tenant', id: 't' }, { agentStatusOnSignIn: 'online' }))).toBe('Alice changed the sign-in settings');
+    expect(say('zh', entry('sign_in.settings_updated', { type: 'tenant', id: 't' }))).toBe('Alice 修改了登录设置');
   });
 });

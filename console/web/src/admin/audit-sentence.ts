@@ -24,6 +24,7 @@ export const AUDIT_KINDS = [
   'automation',
   'ivr_flow',
   'call_task',
+  'retention',
 ] as const;
 
 const has = (key: string): key is MessageKey => key in en;

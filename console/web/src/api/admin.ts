@@ -51,6 +51,8 @@ export function adminApi(client: ApiClient) {
       client.get<{ entries: AuditEntry[]; names: Record<string, string>; nextCursor: string | null }>('/audit-log', { ...filter, cursor, limit: 50 }),
     channelTypes: () => client.get<{ types: ChannelTypeView[] }>('/channel-types'),
     channels: () => client.get<{ channels: ChannelView[] }>('/channels'),
+    /** The CRM's custom contact fields (the web chat's pre-chat form may ask them). */
+    customFields: () => client.get<{ fields: { key: string; label: string; type: string }[] }>('/custom-fields'),
     createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
       client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
     updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
@@ -65,8 +67,8 @@ export function adminApi(client: ApiClient) {
     setHolidays: (id: string, holidays: { day: string; name: string }[]) => client.put<unknown>(`/business-hours/${encodeURIComponent(id)}/holidays`, { holidays }),
     deleteCalendar: (id: string) => client.delete<unknown>(`/business-hours/${encodeURIComponent(id)}`),
     sso: () => client.get<SsoView>('/sso'),
-    signInSettings: () => client.get<{ twoFactorRequired: boolean }>('/sign-in-settings'),
-    setSignInSettings: (body: { twoFactorRequired: boolean }) => client.put<{ twoFactorRequired: boolean }>('/sign-in-settings', body),
+    signInSettings: () => client.get<SignInSettings>('/sign-in-settings'),
+    setSignInSettings: (body: Partial<SignInSettings>) => client.put<SignInSettings>('/sign-in-settings', body),
     resetTwoFactor: (userId: string) => client.delete<{ reset: boolean; sessionsEnded: number }>(`/users/${userId}/two-factor`),
     setSso: (body: { enabled: boolean; loginUrl: string | null; logoutUrl: string | null; secret?: string }) => client.put<unknown>('/sso', body),
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
@@ -77,3 +79,12 @@ export function adminApi(client: ApiClient) {
   };
 }
 export type AdminApi = ReturnType<typeof adminApi>;
+
+/** The status agents start a sign-in with: the last one they had, online, or away. */
+export const SIGN_IN_STATUS_POLICIES = ['keep', 'online', 'away'] as const;
+export type SignInStatusPolicy = (typeof SIGN_IN_STATUS_POLICIES)[number];
+
+export interface SignInSettings {
+  twoFactorRequired: boolean;
+  agentStatusOnSignIn: SignInStatusPolicy;
+}

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly reason?: string,
     /** Whether that field was left out (`required`) or holds a value that is not accepted. */
     readonly problem?: 'required' | 'invalid',
+    /** What is wrong with that field, as the server words it ("must be 1 to 100 characters"). */
+    readonly fieldMessage?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -120,7 +122,8 @@ export function errorFrom(status: number, data: unknown): ApiError {
     const field = typeof first?.field === 'string' ? first.field : undefined;
     const detail = typeof first?.message === 'string' && field ? `${field}: ${first.message}` : message;
     const problem = first?.problem === 'required' || first?.problem === 'invalid' ? first.problem : undefined;
-    return new ApiError(status, code, detail, field, typeof record.reason === 'string' ? record.reason : undefined, problem);
+    const fieldMessage = typeof first?.message === 'string' ? first.message : undefined;
+    return new ApiError(status, code, detail, field, typeof record.reason === 'string' ? record.reason : undefined, problem, fieldMessage);
   }
   return new ApiError(status, `http_${status}`, typeof data === 'string' && data ? data.slice(0, 200) : `HTTP ${status}`);
 }

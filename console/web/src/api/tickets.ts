@@ -63,6 +63,8 @@ export interface TicketDetail extends Ticket {
   slaPolicy: string | null;
   comments: TicketComment[];
   history: TicketHistoryLine[];
+  /** Current names of who and what the history points at: `user:<id>`, `group:<id>`, `automation:<id>`, `api_token:<id>`, `ticket_field:<key>`. */
+  historyNames: Record<string, string>;
   automationRuns: { id: string; name: string; event: string; at: string }[];
 }
 

@@ -80,7 +80,7 @@ export interface ConversationView {
   createdAt: string;
   lastMessageAt: string | null;
   /** The last message anyone but a note wrote, its parts cut down for the list line. */
-  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string } | null;
+  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string; about?: 'survey' } | null;
   /** Since when the customer waits for an answer (their first message after the last reply). */
   waitingSince?: string | null;
 }
@@ -214,6 +214,8 @@ export interface ChannelTypeView {
   type: string;
   displayName: string;
   description: string | null;
+  /** The description in Chinese, where the connector gives one. */
+  descriptionZh?: string | null;
   capabilities: Record<string, unknown>;
   /** Whether the connector can log in to the provider to check a channel's settings. */
   connectionTest: boolean;

@@ -9,8 +9,10 @@ import { describeError } from '../pages/describe-error.js';
 import { useFeedEvents } from '../realtime/feed.js';
 import { crmApi, type CrmApi } from './api.js';
 import { ContactEditForm } from './ContactEditForm.js';
+import { DataRights } from './DataRights.js';
 import { MergeDialog } from './MergeDialog.js';
 import { Timeline } from './Timeline.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** One customer: who they are on every channel, their history across channels, notes, merges and likely duplicates. */
 export default function ContactPage() {
@@ -54,7 +56,7 @@ export default function ContactPage() {
       <Link className="back-link" href="/contacts">
         {t('crm.customers')}
       </Link>
-      <h1>{c.name || t('inbox.anonymous')}</h1>
+      <h1>{shownContactName(c.name, t)}</h1>
       {editing ? (
         <ContactEditForm
           api={api}
@@ -155,6 +157,7 @@ export default function ContactPage() {
       )}
       {hasPermission(session, 'contacts.edit') && <NoteForm api={api} contactId={c.id} onAdded={refresh} />}
       <Timeline items={timeline.data?.items} />
+      <DataRights api={api} contactId={c.id} name={c.name || t('inbox.anonymous')} />
     </main>
   );
 }
@@ -202,7 +205,7 @@ function Duplicates({ api, contactId, version, onMerge }: { api: CrmApi; contact
       <ul>
         {list.map(({ contact, reasons }) => (
           <li key={contact.id}>
-            <Link href={`/contacts/${contact.id}`}>{contact.name || contact.email || contact.phone}</Link> ({reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
+            <Link href={`/contacts/${contact.id}`}>{contact.name ? shownContactName(contact.name, t) : contact.email || contact.phone}</Link> ({reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
             <button
               type="button"
               className="link"

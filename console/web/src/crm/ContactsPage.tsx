@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import { crmApi } from './api.js';
 import { DuplicateGroups } from './DuplicateGroups.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** The customers list: search, export, the import wizard and (for those who may merge) suggested duplicates. */
 export default function ContactsPage() {
@@ -20,6 +21,7 @@ export default function ContactsPage() {
   return (
     <main className="page crm">
       <h1>{t('crm.customers')}</h1>
+      {new URLSearchParams(window.location.search).has('erased') && <p role="status">{t('crm.erased')}</p>}
       <div className="list-tools">
         <search><form
           onSubmit={(e) => {
@@ -55,7 +57,7 @@ export default function ContactsPage() {
           {(list.data?.contacts ?? []).map((c) => (
             <tr key={c.id}>
               <td>
-                <Link href={`/contacts/${c.id}`}>{c.name || t('inbox.anonymous')}</Link>
+                <Link href={`/contacts/${c.id}`}>{shownContactName(c.name, t)}</Link>
               </td>
               <td>{c.email}</td>
               <td>{c.phone}</td>

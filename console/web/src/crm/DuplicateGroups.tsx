@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { CrmApi } from './api.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** Suggested merges across the company: contacts sharing an e-mail, phone number or WeChat UnionID. */
 export function DuplicateGroups({ api }: { api: CrmApi }) {
@@ -22,7 +23,7 @@ export function DuplicateGroups({ api }: { api: CrmApi }) {
               {g.contacts.map((c, i) => (
                 <span key={c.id}>
                   {i > 0 && ', '}
-                  <Link href={`/contacts/${c.id}`}>{c.name || c.email || c.phone || c.id.slice(0, 8)}</Link>
+                  <Link href={`/contacts/${c.id}`}>{c.name ? shownContactName(c.name, t) : c.email || c.phone || c.id.slice(0, 8)}</Link>
                 </span>
               ))}
             </li>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import type { Contact, CrmApi } from './api.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** Find the other record of the same customer and merge it into this one (it can be undone afterwards). */
 export function MergeDialog({ api, target, onClose, onMerged }: { api: CrmApi; target: Contact; onClose: () => void; onMerged: () => void }) {
@@ -33,7 +34,7 @@ export function MergeDialog({ api, target, onClose, onMerged }: { api: CrmApi; t
         {(found ?? []).map((c) => (
           <li key={c.id}>
             <label>
-              <input type="radio" name="source" checked={picked?.id === c.id} onChange={() => setPicked(c)} /> {c.name || t('inbox.anonymous')} {c.email && <small className="hint">{c.email}</small>}{' '}
+              <input type="radio" name="source" checked={picked?.id === c.id} onChange={() => setPicked(c)} /> {shownContactName(c.name, t)} {c.email && <small className="hint">{c.email}</small>}{' '}
               {c.phone && <small className="hint">{c.phone}</small>}
             </label>
           </li>

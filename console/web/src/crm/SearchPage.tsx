@@ -4,6 +4,7 @@ import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import { crmApi, type SearchHit } from './api.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** Results of the search box: customers, messages, notes and tickets the agent may see. */
 export default function SearchPage() {
@@ -34,7 +35,7 @@ export default function SearchPage() {
         {(hits ?? []).map((hit) => (
           <li key={`${hit.kind}:${hit.id}`}>
             <small className="hint">{t(`crm.hit.${hit.kind}`)}</small>{' '}
-            <Link href={hit.conversationId ? `/conversations/${hit.conversationId}` : `/contacts/${hit.contactId}`}>{hit.title || t('inbox.anonymous')}</Link>
+            <Link href={hit.conversationId ? `/conversations/${hit.conversationId}` : `/contacts/${hit.contactId}`}>{shownContactName(hit.title, t)}</Link>
             {hit.snippet && <div className="snippet">{hit.snippet}</div>}
           </li>
         ))}

@@ -16,6 +16,7 @@ const names: Record<string, Record<Language, string>> = {
   'contacts.merge': { en: 'Merge customers', zh: '合并客户' },
   'contacts.export': { en: 'Export customers', zh: '导出客户' },
   'contacts.import': { en: 'Import customers', zh: '导入客户' },
+  'contacts.erase': { en: 'Erase customers and their data', zh: '彻底删除客户及其数据' },
   'reports.view': { en: 'See reports', zh: '查看报表' },
   'reports.view.own': { en: 'See reports of their own work', zh: '查看本人工作的报表' },
   'reports.monitor': { en: 'Watch the live monitor', zh: '查看实时监控' },
@@ -32,6 +33,7 @@ const names: Record<string, Record<Language, string>> = {
   'calls.listen': { en: 'Play call recordings', zh: '收听通话录音' },
   'calls.dial': { en: 'Place outbound calls', zh: '拨打外呼电话' },
   'admin.tickets': { en: 'Manage ticket fields, SLA policies and automations', zh: '管理工单字段、SLA 策略及自动化' },
+  'admin.retention': { en: 'Manage data retention', zh: '管理数据保留期限' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { ChannelIcon } from './ChannelIcon.js';
 import { previewLine, waitedFor } from './preview.js';
 import { formatTime } from './time.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** The conversations of one tab: who, where from, what was said last, how long the customer waits, and whether something new came in. */
 export function ConversationList({
@@ -25,7 +26,7 @@ export function ConversationList({
     <ul className="conversation-list" aria-label={label}>
       {conversations.map((conversation) => {
         const count = unread[conversation.id] ?? 0;
-        const name = conversation.contact.name || t('inbox.anonymous');
+        const name = shownContactName(conversation.contact.name, t);
         const preview = previewLine(conversation.lastMessage, t);
         const waiting = conversation.status !== 'resolved' ? conversation.waitingSince : null;
         return (

@@ -12,10 +12,11 @@ import { ConversationActions } from './ConversationActions.js';
 import { applySnapshot } from './store.js';
 import { canSee, type Viewer } from './tabs.js';
 import { CustomerPanel } from './CustomerPanel.js';
-import { SatisfactionBadge } from './SatisfactionBadge.js';
+import { SatisfactionBadge, useSatisfaction } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
 import { useConversation } from './useConversation.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** One conversation: who and where, the messages, the reply box, and the customer beside it. */
 export function ConversationPane({ id, agentName }: { id: string; agentName: (id: string | null) => string }) {
@@ -25,6 +26,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const view = useConversation(id);
   const { sendTyping } = useFeed();
   const { conversation } = view;
+  const satisfaction = useSatisfaction(id);
   const viewer = useMemo<Viewer>(
     () => ({ userId: session.user.id, groupIds: session.user.groupIds, permissions: session.permissions }),
     [session.user.id, session.user.groupIds, session.permissions],
@@ -42,7 +44,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   if (!conversation) return <section className="conversation-pane" aria-busy="true" />;
   // Transferred or reassigned out of this agent's view: say where it went rather than fail on the next click.
   if (!canSee(viewer, conversation)) return <LeftView conversation={conversation} agentName={agentName} />;
-  const contactName = conversation.contact.name || t('inbox.anonymous');
+  const contactName = shownContactName(conversation.contact.name, t);
   return (
     <>
       <section className="conversation-pane" aria-label={t('conversation.with', { name: contactName })}>
@@ -55,7 +57,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           <h2>{contactName}</h2>
           <span className={`status-badge ${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
         </header>
-        <SatisfactionBadge conversationId={conversation.id} />
+        <SatisfactionBadge answer={satisfaction} />
         <ConversationActions
           conversation={conversation}
           agentName={agentName}
@@ -66,6 +68,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           pending={view.pending}
           contactName={contactName}
           agentName={agentName}
+          satisfaction={satisfaction}
           attachmentUrl={attachmentUrl(client)}
           onRetry={view.retry}
           onLoadOlder={view.olderBefore ? () => void view.loadOlder() : undefined}

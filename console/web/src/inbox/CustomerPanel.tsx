@@ -8,6 +8,7 @@ import { hasPermission, useSignedIn } from '../app/session.js';
 import { ChannelIcon } from './ChannelIcon.js';
 import { ContactEditor } from './ContactEditor.js';
 import { formatTime } from './time.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** The customer behind a conversation: their record, who they are on each channel, and their other conversations. */
 export function CustomerPanel({ contactId, currentConversationId }: { contactId: string; currentConversationId: string }) {
@@ -42,7 +43,7 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
   const others = contact.conversations.filter((c) => c.id !== currentConversationId);
   return (
     <aside className="customer-panel" aria-label={t('customer.title')}>
-      <h2>{contact.name || t('inbox.anonymous')}</h2>
+      <h2>{shownContactName(contact.name, t)}</h2>
       <Link href={`/contacts/${contact.id}`} className="link">
         {t('crm.openRecord')}
       </Link>

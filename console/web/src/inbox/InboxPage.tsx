@@ -14,6 +14,7 @@ import { notifyDesktop, playChime } from './notify.js';
 import { availableTabs, type Filters, type InboxTab, type Viewer } from './tabs.js';
 import { useAgentNames } from './useAgentNames.js';
 import { useInbox } from './useInbox.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** The agent's inbox: tabs and filters on the left, the open conversation beside them. */
 export default function InboxPage() {
@@ -34,7 +35,7 @@ export default function InboxPage() {
   const onAssignedToMe = useCallback(
     (conversation: ConversationView) => {
       playChime();
-      notifyDesktop(t('notify.assigned'), conversation.contact.name || t('inbox.anonymous'), () => navigate(`/conversations/${conversation.id}`));
+      notifyDesktop(t('notify.assigned'), shownContactName(conversation.contact.name, t), () => navigate(`/conversations/${conversation.id}`));
     },
     [t, navigate],
   );

@@ -3,6 +3,7 @@ import type { MessageView } from '../api/domain.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { PendingMessage } from './messages.js';
 import { MessageParts, type AttachmentUrl } from './MessageParts.js';
+import { satisfactionSentence, type SatisfactionAnswer } from './SatisfactionBadge.js';
 import { formatTime } from './time.js';
 
 interface Props {
@@ -10,13 +11,15 @@ interface Props {
   pending: PendingMessage[];
   contactName: string;
   agentName: (id: string | null) => string;
+  /** The customer's answer to the survey, shown under the survey. */
+  satisfaction?: SatisfactionAnswer | undefined;
   attachmentUrl: AttachmentUrl;
   onRetry(clientId: string): void;
   onLoadOlder?: () => void;
 }
 
 /** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
-export function MessageList({ messages, pending, contactName, agentName, attachmentUrl, onRetry, onLoadOlder }: Props) {
+export function MessageList({ messages, pending, contactName, agentName, satisfaction, attachmentUrl, onRetry, onLoadOlder }: Props) {
   const { t, language } = useI18n();
   const list = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
@@ -68,7 +71,15 @@ export function MessageList({ messages, pending, contactName, agentName, attachm
               <time dateTime={message.createdAt}>{formatTime(message.createdAt, language)}</time>
               {message.direction === 'out' && !message.private && <span className={`delivery ${message.status}`}>{t(`delivery.${message.status}`)}</span>}
             </header>
-            <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+            {message.about === 'survey' ? (
+              // The survey in words, not its link and event: what was asked, and what the customer said.
+              <>
+                <p className="part-event">{t('survey.sent')}</p>
+                {satisfaction && <p className="part-event survey-answer">{satisfactionSentence(satisfaction, t)}</p>}
+              </>
+            ) : (
+              <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
+            )}
           </article>
         );
       })}

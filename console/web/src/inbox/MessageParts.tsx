@@ -17,6 +17,8 @@ const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
   'call.held': 'part.event.callHeld',
   'call.resumed': 'part.event.callResumed',
   'call.rated': 'part.event.callRated',
+  'handoff.requested': 'part.event.handoffRequested',
+  offline_message: 'part.event.offlineMessage',
 };
 
 /** Where the browser fetches a stored attachment. */

@@ -1,18 +1,25 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../app/api-context.js';
+import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { Params } from '../i18n/translate.js';
 import { useFeedEvents } from '../realtime/feed.js';
 
-interface Answer {
+export interface SatisfactionAnswer {
   rating: number;
   comment: string;
 }
 
-/** The customer's survey answer for the conversation, when there is one (the comment as text). */
-export function SatisfactionBadge({ conversationId }: { conversationId: string }) {
-  const { t } = useI18n();
+/** The customer's answer to the survey as a sentence: "The customer rated 4 of 5: “Quick and kind”". */
+export function satisfactionSentence(answer: SatisfactionAnswer, t: (key: MessageKey, params?: Params) => string): string {
+  const comment = answer.comment.trim();
+  return comment ? t('survey.ratedWithComment', { rating: answer.rating, comment }) : t('survey.rated', { rating: answer.rating });
+}
+
+/** The customer's survey answer for the conversation, kept current by the live feed; undefined until there is one. */
+export function useSatisfaction(conversationId: string): SatisfactionAnswer | undefined {
   const { client } = useApi();
-  const [answer, setAnswer] = useState<Answer>();
+  const [answer, setAnswer] = useState<SatisfactionAnswer>();
   const [asked, setAsked] = useState(0);
   useFeedEvents((event) => {
     if (event.kind === 'csat.answered' && event.payload.conversation.id === conversationId) setAsked((n) => n + 1);
@@ -21,7 +28,7 @@ export function SatisfactionBadge({ conversationId }: { conversationId: string }
   useEffect(() => {
     let current = true;
     setAnswer(undefined);
-    client.get<Answer>(`/conversations/${conversationId}/satisfaction`).then(
+    client.get<SatisfactionAnswer>(`/conversations/${conversationId}/satisfaction`).then(
       (found) => current && setAnswer(found),
       () => {},
     );
@@ -29,11 +36,17 @@ export function SatisfactionBadge({ conversationId }: { conversationId: string }
       current = false;
     };
   }, [client, conversationId, asked]);
+  return answer;
+}
+
+/** The customer's survey answer at the top of the conversation, when there is one (the comment as text). */
+export function SatisfactionBadge({ answer }: { answer: SatisfactionAnswer | undefined }) {
+  const { t } = useI18n();
   if (!answer) return null;
   return (
-    <p className="satisfaction hint" title={answer.comment || undefined}>
-      {t('conversation.satisfaction', { rating: String(answer.rating) })} {'★'.repeat(answer.rating)}
-      {answer.comment && <> · {answer.comment}</>}
+    <p className="satisfaction hint">
+      <span aria-hidden="true">{'★'.repeat(answer.rating)} </span>
+      {satisfactionSentence(answer, t)}
     </p>
   );
 }

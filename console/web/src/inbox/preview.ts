@@ -8,6 +8,8 @@ type Translate = (key: MessageKey, params?: Params) => string;
 /** One line for the list: the text shortened, anything else by its kind ("[image]", "[图片]"). */
 export function previewLine(lastMessage: ConversationView['lastMessage'], t: Translate): string {
   if (!lastMessage) return '';
+  // The survey's link is for the customer; the list says what it is.
+  if (lastMessage.about === 'survey') return t('survey.sent');
   const line = lastMessage.parts
     .map((part) => partLine(part, t))
     .filter(Boolean)

@@ -83,7 +83,7 @@ const maxIso = (a: string | null, b: string) => (a && a > b ? a : b);
 function previewAfter(known: ConversationView, message: MessageView): Partial<ConversationView> {
   if (message.private) return {};
   if (known.lastMessage && known.lastMessage.createdAt > message.createdAt) return {};
-  const lastMessage = { direction: message.direction, senderType: message.senderType, parts: message.parts, createdAt: message.createdAt };
+  const lastMessage = { direction: message.direction, senderType: message.senderType, parts: message.parts, createdAt: message.createdAt, ...(message.about ? { about: message.about } : {}) };
   const waitingSince = message.direction === 'in' ? (known.waitingSince ?? message.createdAt) : null;
   return { lastMessage, waitingSince };
 }

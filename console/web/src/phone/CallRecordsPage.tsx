@@ -8,6 +8,7 @@ import { describeError } from '../pages/describe-error.js';
 import type { CallRecord } from './api.js';
 import { dispositionLabel, seconds, when } from './format.js';
 import { usePhoneApi } from './usePhoneApi.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** Every call the agent may see, newest first, searchable by number or name; a call opens with its timeline and recording. */
 export function CallRecordsPage() {
@@ -68,7 +69,7 @@ function CallRow({ call, open, onToggle }: { call: CallRecord; open: boolean; on
         <td>{when(call.startedAt)}</td>
         <td>{t(call.direction === 'in' ? 'phone.inbound' : 'phone.outbound')}</td>
         <td>
-          {call.contact?.name ? `${call.contact.name} · ` : ''}
+          {call.contact?.name ? `${shownContactName(call.contact.name, t)} · ` : ''}
           {call.number}
         </td>
         <td>{call.agentName ?? '–'}</td>

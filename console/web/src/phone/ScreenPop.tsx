@@ -1,12 +1,14 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { useLoad } from '../admin/useLoad.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
+import { crmApi } from '../crm/api.js';
 import { describeError } from '../pages/describe-error.js';
-import type { CallsApi } from './api.js';
+import type { CallsApi, Pop } from './api.js';
 import { dispositionLabel, when } from './format.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /**
  * The caller's record, opened when their call rings the agent: the contact (or a form to make one
@@ -49,9 +51,10 @@ export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: stri
   return (
     <section className="screen-pop" aria-label={t('phone.pop')}>
       <h2>
-        {pop.contact?.name ?? t('phone.unknownCaller')} <span className="muted">{pop.number}</span>
+        {pop.contact ? shownContactName(pop.contact.name, t) : t('phone.unknownCaller')} <span className="muted">{pop.number}</span>
       </h2>
       {pop.contact?.email && <p>{pop.contact.email}</p>}
+      {pop.contact && pop.possibleMatches.length > 0 && <PossibleMatches callerId={pop.contact.id} matches={pop.possibleMatches} onChanged={reload} />}
       {pop.offerCreateContact && (
         <form
           aria-label={t('phone.createContact')}
@@ -125,6 +128,72 @@ export function ScreenPop({ api, callId, number }: { api: CallsApi; callId: stri
             </li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Several customers have the caller's number, so the call was put on none of them: the agent
+ * says which one it is, and the caller's record is merged into theirs (undone in one click).
+ */
+function PossibleMatches({ callerId, matches, onChanged }: { callerId: string; matches: Pop['possibleMatches']; onChanged(): void }) {
+  const { t } = useI18n();
+  const { client } = useApi();
+  const crm = useMemo(() => crmApi(client), [client]);
+  const mayMerge = hasPermission(useSignedIn(), 'contacts.merge');
+  const [done, setDone] = useState<{ mergeId: string; name: string }>();
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const merge = async (target: Pop['possibleMatches'][number]) => {
+    setStatus(undefined);
+    try {
+      const merged = await crm.merge(target.id, callerId);
+      const name = target.name ?? target.phone ?? '';
+      setDone({ mergeId: merged.mergeId, name });
+      setStatus({ ok: true, text: t('phone.mergedInto', { name }) });
+      onChanged();
+    } catch (caught) {
+      setStatus({ ok: false, text: describeError(caught, t) });
+    }
+  };
+  const undo = async () => {
+    if (!done) return;
+    try {
+      await crm.undoMerge(done.mergeId);
+      setDone(undefined);
+      setStatus({ ok: true, text: t('crm.mergeUndone', { name: done.name }) });
+      onChanged();
+    } catch (caught) {
+      setStatus({ ok: false, text: describeError(caught, t) });
+    }
+  };
+  return (
+    <section className="possible-matches" aria-label={t('phone.possibleMatches')}>
+      <h3>{t('phone.possibleMatches')}</h3>
+      <p className="muted">{t('phone.possibleMatchesHint')}</p>
+      <ul>
+        {matches.map((m) => (
+          <li key={m.id}>
+            <Link href={`~/contacts/${m.id}`}>{m.name ?? m.phone}</Link>
+            {[m.phone, m.email].filter(Boolean).map((v) => (
+              <span key={v} className="muted">
+                {' · '}
+                {v}
+              </span>
+            ))}{' '}
+            {mayMerge && !done && (
+              <button type="button" onClick={() => void merge(m)}>
+                {t('phone.itIsThem')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {status && <p role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+      {done && (
+        <button type="button" onClick={() => void undo()}>
+          {t('crm.undoMerge')}
+        </button>
       )}
     </section>
   );

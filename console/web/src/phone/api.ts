@@ -16,6 +16,8 @@ export interface Pop {
   number: string;
   contact: { id: string; name: string | null; email: string | null; phone: string | null; tags: string[] } | null;
   offerCreateContact: boolean;
+  /** Other customers the company has this number for: the call was not guessed onto one of them. */
+  possibleMatches: { id: string; name: string | null; email: string | null; phone: string | null }[];
   tickets: { id: string; number: number; subject: string; status: string; createdAt: string }[];
   conversations: { id: string; kind: string; status: string; subject: string | null; channel: { type: string; name: string }; createdAt: string }[];
   earlierCalls: { id: string; direction: 'in' | 'out'; startedAt: string; disposition: string | null; talkSeconds: number | null }[];

@@ -10,6 +10,7 @@ import { describeError } from '../pages/describe-error.js';
 import { exactTime, SlaBadgeView, useStatusName } from './labels.js';
 import { TicketHistory } from './TicketHistory.js';
 import { TicketFieldsForm } from './TicketFieldsForm.js';
+import { shownContactName } from '../lib/contact-name.js';
 
 /** One ticket: its fields, the replies and notes with a reply box, the history, and merging. */
 export default function TicketPage() {
@@ -35,7 +36,8 @@ export default function TicketPage() {
       if (done) setNotice(done);
       load.reload();
     } catch (caught) {
-      setError(describeError(caught, t));
+      // A custom field the server refused is named by the company's label for it.
+      setError(describeError(caught, t, (field) => (field.startsWith('fields.') ? load.data?.historyNames?.[`ticket_field:${field.slice('fields.'.length)}`] : undefined)));
     }
   };
 
@@ -103,7 +105,7 @@ export default function TicketPage() {
       )}
       <section aria-label={t('ticket.requester')}>
         <h2>{t('ticket.requester')}</h2>
-        <p>{[ticket.requester?.name, ticket.requester?.email, ticket.requester?.phone].filter(Boolean).join(' · ')}</p>
+        <p>{[ticket.requester?.name && shownContactName(ticket.requester.name, t), ticket.requester?.email, ticket.requester?.phone].filter(Boolean).join(' · ')}</p>
         {ticket.description && <p className="pre">{ticket.description}</p>}
       </section>
       <TicketFieldsForm ticket={ticket} statusName={statusName} canEdit={canEdit} onSave={(patch) => void save(patch)} />
@@ -157,7 +159,7 @@ export default function TicketPage() {
           <button type="submit">{t('ticket.send')}</button>
         </form>
       )}
-      <TicketHistory ticket={ticket as TicketDetail} agentName={agentName} />
+      <TicketHistory ticket={ticket as TicketDetail} statusName={statusName} />
       {canEdit && !closed && (
         <form
           className="admin-form"

@@ -1,0 +1,326 @@
+import { newId, type ChatMessage, type Part } from '../api.js';
+import { button, el } from '../dom.js';
+import type { PanelHandle, PanelHost } from '../host.js';
+import { panelStyles } from '../styles.js';
+import { attachTool, composer, type ComposerTool } from './composer.js';
+import { connectFeed, type Frame } from './feed.js';
+import { focusFirst, trapFocus } from './focus.js';
+import { questionsForm } from './forms.js';
+import { ratingCard } from './rating.js';
+import { audioPart, voiceStyles, voiceTool } from './voice.js';
+
+/** The composer's tools, in order. A new kind of message is one more entry here. */
+export const composerTools: ComposerTool[] = [attachTool, voiceTool];
+
+/** What a part renderer may use: the visitor's language and the address of a stored file. */
+export interface PartContext {
+  t: PanelHost['t'];
+  attachmentUrl(id: string): string;
+}
+
+/**
+ * How a kind of message part is shown, by part type, before the built-in ones (text, image, file,
+ * link, the rating card): a new kind (an `audio` player) is one more entry here.
+ */
+export const partRenderers: Partial<Record<string, (part: Part, context: PartContext) => HTMLElement | undefined>> = { audio: audioPart };
+
+function bellIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z');
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
+}
+
+/**
+ * The open chat as a modal dialog: header (title, sound, close), the messages, a status line, "talk
+ * to a person" and the composer, or the pre-chat / leave-a-message form first. Focus stays inside
+ * while it is open and goes back to the launcher when it closes; agents' replies are announced.
+ */
+export function mountPanel(host: PanelHost): PanelHandle {
+  const api = host.api;
+  const t = host.t;
+  const settings = host.settings;
+  const saved = host.saved;
+  const save = host.save;
+  const locale = host.locale;
+  const texts = settings.texts[locale] ?? {};
+  const style = el('style');
+  style.textContent = panelStyles(settings.color) + voiceStyles(settings.color);
+  const panel = el('div', 'panel');
+  panel.lang = locale;
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-modal', 'true');
+  panel.setAttribute('aria-labelledby', 'sb-title');
+  const header = el('header');
+  const title = el('h2', '', texts.title || (settings.title === 'Chat with us' ? t('title') : settings.title));
+  title.id = 'sb-title';
+  const sound = button('sound', '', t('sound'));
+  sound.append(bellIcon());
+  sound.setAttribute('aria-pressed', String(saved.sound === true));
+  sound.addEventListener('click', () => {
+    saved.sound = !saved.sound;
+    save();
+    sound.setAttribute('aria-pressed', String(saved.sound));
+  });
+  const close = button('close', '×', t('close'));
+  close.addEventListener('click', () => host.close());
+  header.append(title, sound, close);
+  const log = el('div', 'log');
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-label', t('messages'));
+  log.setAttribute('aria-live', 'off');
+  log.tabIndex = 0;
+  const status = el('div', 'status');
+  status.setAttribute('role', 'status');
+  const announcer = el('div', 'visually-hidden');
+  announcer.setAttribute('aria-live', 'polite');
+  const person = button('person', t('person'));
+  person.hidden = true;
+  panel.append(header, log, status, announcer);
+  host.root.append(style, panel);
+  trapFocus(panel, host.root, () => host.close());
+
+  let open = false;
+  let started: Promise<void> | undefined;
+  let stopFeed: (() => void) | undefined;
+  let lastOut: string | undefined;
+  const seen = new Map<string, HTMLElement>();
+  const say = (text: string) => (status.textContent = text);
+  const announce = (text: string) => {
+    announcer.textContent = '';
+    setTimeout(() => (announcer.textContent = text), 50);
+  };
+
+  const attachmentUrl = (id: string) => `${api.base}/attachments/${id}?token=${encodeURIComponent(api.token ?? '')}`;
+  const renderPart = (part: Part): HTMLElement => {
+    const custom = partRenderers[part.type]?.(part, { t, attachmentUrl });
+    if (custom) return custom;
+    if (part.type === 'event' && part.name === 'csat.survey' && typeof part.data?.url === 'string') return ratingCard(t, host.origin, part.data.url);
+    if (part.type === 'image' && (part.attachmentId || part.url)) {
+      const img = el('img');
+      img.alt = part.name ?? t('image');
+      img.src = part.attachmentId ? attachmentUrl(part.attachmentId) : part.url!;
+      return img;
+    }
+    if ((part.type === 'file' || part.type === 'link' || part.type === 'image') && (part.attachmentId || part.url)) {
+      const link = el('a', '', part.name ?? part.title ?? part.url ?? t('file'));
+      link.href = part.attachmentId ? attachmentUrl(part.attachmentId) : part.url!;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      return link;
+    }
+    return el('div', '', part.text ?? '');
+  };
+
+  // The state of the visitor's last message under it: sending, delivered, read (an agent answered after it).
+  const receipt = el('div', 'receipt');
+  const drawReceipt = () => {
+    const mine = [...log.querySelectorAll<HTMLElement>('.msg')];
+    const lastIn = mine.filter((m) => m.classList.contains('in')).pop();
+    if (!lastIn) return receipt.remove();
+    const answered = mine.indexOf(lastIn) < mine.length - 1 && mine.slice(mine.indexOf(lastIn) + 1).some((m) => m.classList.contains('out') && !m.classList.contains('greeting'));
+    receipt.textContent = lastIn.dataset.state === 'pending' ? t('sending') : lastIn.dataset.state === 'failed' ? t('notSent') : answered ? t('read') : t('delivered');
+    lastIn.after(receipt);
+  };
+
+  const receipts = () => {
+    if (!lastOut) return;
+    const upTo = lastOut;
+    const read = open && document.visibilityState === 'visible';
+    if (read) lastOut = undefined;
+    void api.post('/receipts', { upTo, status: read ? 'read' : 'delivered' }).catch(() => {});
+  };
+  document.addEventListener('visibilitychange', receipts);
+
+  const show = (message: ChatMessage, live = false, state?: 'pending' | 'failed'): void => {
+    const ids = [message.id, message.clientMessageId && `c:${message.clientMessageId}`].filter(Boolean) as string[];
+    const existing = ids.map((id) => seen.get(id)).find(Boolean);
+    const bubble = existing ?? el('div');
+    bubble.className = `msg ${message.direction}`;
+    if (message.direction === 'in') bubble.dataset.state = state ?? 'sent';
+    const survey = message.parts.some((p) => p.type === 'event' && p.name === 'csat.survey');
+    // A survey shows as its card alone; the text with the link is for channels without one.
+    const shown = survey ? message.parts.filter((p) => p.type === 'event' && p.name === 'csat.survey') : message.parts.filter((p) => p.type !== 'event');
+    if (shown.length === 0) return;
+    const who = message.direction === 'out' ? el('span', 'who', message.author ?? t('agent')) : undefined;
+    bubble.replaceChildren(...(who ? [who] : []), ...shown.map(renderPart));
+    for (const id of ids) seen.set(id, bubble);
+    if (!existing) log.append(bubble);
+    if (message.id && (!saved.cursor || BigInt(message.id) > BigInt(saved.cursor))) {
+      saved.cursor = message.id;
+      save();
+    }
+    if (message.direction === 'out' && message.id) {
+      lastOut = message.id;
+      if (live && !existing) {
+        const text = shown.map((p) => (p.type === 'audio' ? t('voice.message') : (p.text ?? p.name ?? ''))).join(' ').trim() || t('rate');
+        announce(t('newMessage', { name: message.author ?? t('agent'), text }));
+        host.incoming(message);
+      }
+    }
+    drawReceipt();
+    log.scrollTop = log.scrollHeight;
+    receipts();
+  };
+
+  // A page that has just loaded shows nothing yet: it asks for the whole history. On a reconnect
+  // the page has what came before the cursor and asks only for what came after it.
+  const resync = async (whole = false) => {
+    const after = whole ? undefined : saved.cursor;
+    const history = await api.call<{ messages: ChatMessage[]; conversation: { status: string } | null }>(`/history${after ? `?after=${after}` : ''}`);
+    for (const message of history.messages) show(message, !whole);
+    if (history.conversation?.status === 'queued' && !status.textContent) say(t('waiting'));
+  };
+
+  const onFrame = (frame: Frame) => {
+    if (frame.type === 'message' && frame.message) show(frame.message, true);
+    else if (frame.type === 'typing') say(frame.on ? t('typing') : '');
+    else if (frame.type === 'queue') say(frame.position ? t('queue', { n: frame.position }) : t('waiting'));
+    else if (frame.type === 'assigned') say(frame.agent ? t('joined', { name: frame.agent }) : '');
+    else if (frame.type === 'resolved') say(texts.closed || t('closed'));
+  };
+
+  const ensureSession = async (profile?: Record<string, string>) => {
+    const session = await api.post<{ token: string }>('/session', { token: saved.token, identity: host.identity, profile });
+    api.token = saved.token = session.token;
+    save();
+  };
+
+  const talkToPerson = async () => {
+    await ensureSession();
+    await api.postWithRetry('/handoff', { clientMessageId: newId(), page: location.href });
+    say(t('personAsked'));
+    person.hidden = true;
+    host.handoff();
+  };
+  person.addEventListener('click', () => void talkToPerson().catch(() => say(t('notSent'))));
+
+  const chat = async (profile?: Record<string, string>) => {
+    await ensureSession(profile);
+    const greeting = texts.greeting || settings.greeting;
+    if (greeting) log.prepend(el('div', 'msg out greeting', greeting));
+    const form = composer({
+      t,
+      api,
+      settings,
+      tools: composerTools,
+      status: say,
+      preview: (parts, clientMessageId) => {
+        show({ direction: 'in', parts, clientMessageId }, false, 'pending');
+        return (sent) => {
+          const bubble = seen.get(`c:${clientMessageId}`);
+          if (bubble) bubble.dataset.state = sent ? 'sent' : 'failed';
+          drawReceipt();
+        };
+      },
+    });
+    person.hidden = false;
+    panel.append(person, form);
+    await resync(true);
+    stopFeed = connectFeed(api, onFrame, () => void resync().catch(() => {}));
+    if (open) focusFirst(panel);
+  };
+
+  const begin = async () => {
+    // Nobody can answer now (no agent online, or outside the groups' business hours): leave a message.
+    if ((!settings.online || !settings.open) && !saved.cursor) {
+      await ensureSession();
+      const form = questionsForm({
+        t,
+        intro: texts.offline || (settings.open ? t('offline') : t('closedHours')),
+        questions: [
+          { name: 'name', label: null, type: 'text', required: false },
+          { name: 'email', label: null, type: 'email', required: true },
+          { name: 'text', label: null, type: 'text', required: true },
+        ],
+        submit: t('send'),
+        onDone: async (values) => {
+          await api.postWithRetry('/offline', { clientMessageId: newId(), name: values.name, email: values.email, text: values.text });
+          const thanks = el('p', 'form', t('thanks'));
+          thanks.setAttribute('role', 'status');
+          form.replaceWith(thanks);
+        },
+      });
+      panel.insertBefore(form, status);
+      log.remove();
+      return;
+    }
+    // The pre-chat form, unless the site signed the visitor in or they have chatted before.
+    if (settings.preChatMode !== 'off' && settings.preChatFields.length && !saved.profiled && !saved.token && !host.identity) {
+      await new Promise<void>((resolve, reject) => {
+        const proceed = () => {
+          chat().then(() => {
+            saved.profiled = true;
+            save();
+            form.remove();
+            log.hidden = false;
+            resolve();
+          }, reject);
+        };
+        const form = questionsForm({
+          t,
+          intro: t('preChat'),
+          questions: settings.preChatFields,
+          submit: t('startChat'),
+          onSkip:
+            settings.preChatMode === 'optional'
+              ? () => {
+                  form.remove();
+                  log.hidden = false;
+                  proceed();
+                }
+              : undefined,
+          onDone: async (values) => {
+            // A refused answer (a wrong e-mail) stays on the form with the field named.
+            await ensureSession(values);
+            proceed();
+          },
+        });
+        log.hidden = true;
+        panel.insertBefore(form, log);
+        if (open) focusFirst(panel);
+      });
+      return;
+    }
+    await chat();
+  };
+  const startOnce = () => {
+    started ??= begin().catch((error: unknown) => {
+      started = undefined;
+      say(error instanceof Error ? error.message : t('unavailable'));
+    });
+    return started;
+  };
+  // A returning visitor's conversation is live even while the panel is closed (unread badge).
+  if (saved.token) void startOnce();
+
+  return {
+    open() {
+      open = true;
+      panel.classList.add('open');
+      focusFirst(panel);
+      void startOnce().then(() => {
+        if (open && !panel.contains(host.root.activeElement)) focusFirst(panel);
+        receipts();
+      });
+    },
+    close() {
+      open = false;
+      panel.classList.remove('open');
+    },
+    talkToPerson,
+    destroy() {
+      stopFeed?.();
+      document.removeEventListener('visibilitychange', receipts);
+      panel.remove();
+      style.remove();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { useCallback, useState } from 'react';
+import { useApi } from '../app/api-context.js';
+import { Field } from '../components/Field.js';
+import { formText, useSubmit } from '../components/useSubmit.js';
+import { useI18n } from '../i18n/i18n.js';
+import { describeError } from '../pages/describe-error.js';
+import { useLoad } from './useLoad.js';
+
+interface RetentionRun {
+  id: string;
+  conversationDays: number | null;
+  fileDays: number | null;
+  conversationsRemoved: number;
+  messagesRemoved: number;
+  filesRemoved: number;
+  bytesRemoved: number;
+  error: string | null;
+  startedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+interface Retention {
+  conversationDays: number | null;
+  fileDays: number | null;
+  nextRunAt: string | null;
+  runs: RetentionRun[];
+}
+
+const days = (value: string) => (value.trim() === '' ? null : Number(value));
+
+/**
+ * How long the company keeps resolved conversations and the files in them. Open conversations
+ * are never touched. The policy runs daily; each run's report says what it removed.
+ */
+export function RetentionPage() {
+  const { t, language } = useI18n();
+  const { client } = useApi();
+  const [version, setVersion] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a reload after a change
+  const policy = useLoad(useCallback(() => client.get<Retention>('/retention'), [client, version]));
+  const [saved, setSaved] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [runProblem, setRunProblem] = useState<string>();
+  const describe = useCallback((error: unknown) => describeError(error, t), [t]);
+  const { busy, error, onSubmit } = useSubmit(
+    useCallback(
+      async (form) => {
+        setSaved(false);
+        await client.put('/retention', { conversationDays: days(formText(form, 'conversationDays')), fileDays: days(formText(form, 'fileDays')) });
+        setSaved(true);
+        setVersion((n) => n + 1);
+      },
+      [client],
+    ),
+    describe,
+  );
+  const time = (iso: string) => new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB');
+  const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+  const p = policy.data;
+  return (
+    <>
+      <h1>{t('retention.title')}</h1>
+      <p>{t('retention.intro')}</p>
+      {policy.error && <p className="error">{describe(policy.error)}</p>}
+      {p && (
+        <form key={version} className="admin-form section" aria-label={t('retention.title')} onSubmit={onSubmit}>
+          <Field
+            label={t('retention.conversationDays')}
+            name="conversationDays"
+            type="number"
+            min={1}
+            max={36500}
+            defaultValue={p.conversationDays ?? ''}
+            hint={t('retention.conversationHint')}
+          />
+          <Field label={t('retention.fileDays')} name="fileDays" type="number" min={1} max={36500} defaultValue={p.fileDays ?? ''} hint={t('retention.fileHint')} />
+          <div className="form-actions">
+            <button type="submit" disabled={busy}>
+              {t('retention.save')}
+            </button>
+            <button
+              type="button"
+              disabled={running || (!p.conversationDays && !p.fileDays)}
+              onClick={async () => {
+                setRunning(true);
+                setRunProblem(undefined);
+                try {
+                  await client.post('/retention/run', {});
+                  setVersion((n) => n + 1);
+                } catch (caught) {
+                  setRunProblem(describe(caught));
+                } finally {
+                  setRunning(false);
+                }
+              }}
+            >
+              {t('retention.runNow')}
+            </button>
+          </div>
+          {p.nextRunAt && <p className="hint">{t('retention.nextRun', { time: time(p.nextRunAt) })}</p>}
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {runProblem && (
+            <p role="alert" className="error">
+              {runProblem}
+            </p>
+          )}
+          {saved && <p role="status">{t('retention.saved')}</p>}
+        </form>
+      )}
+      <section className="section" aria-label={t('retention.runs')}>
+        <h2>{t('retention.runs')}</h2>
+        {p && p.runs.length === 0 ? (
+          <p className="hint">{t('retention.noRuns')}</p>
+        ) : (
+          <table className="admin-table" aria-label={t('retention.runs')}>
+            <thead>
+              <tr>
+                <th>{t('retention.when')}</th>
+                <th>{t('retention.startedBy')}</th>
+                <th>{t('retention.conversationsRemoved')}</th>
+                <th>{t('retention.messagesRemoved')}</th>
+                <th>{t('retention.filesRemoved')}</th>
+                <th>{t('retention.outcome')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p?.runs.map((run) => (
+                <tr key={run.id}>
+                  <td>{time(run.startedAt)}</td>
+                  <td>{run.startedBy ? t('retention.byHand') : t('retention.bySchedule')}</td>
+                  <td>{run.conversationsRemoved}</td>
+                  <td>{run.messagesRemoved}</td>
+                  <td>
+                    {run.filesRemoved} ({size(run.bytesRemoved)})
+                  </td>
+                  <td>{run.error ? <span className="error">{run.error}</span> : run.finishedAt ? t('retention.done') : t('retention.running')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
