@@ -22,6 +22,7 @@ import { migration as companyAddress } from './0021_company_address.js';
 import { migration as channelHealth } from './0022_channel_health.js';
 import { migration as contactVerified } from './0023_contact_verified.js';
 import { migration as visitorNamesStatusPolicy } from './0024_visitor_names_status_policy.js';
+import { migration as voiceMessages } from './0026_voice_messages.js';
 import { migration as channelData } from './0027_channel_data.js';
 import { migration as companyWebhooks } from './0029_company_webhooks.js';
 import { migration as dataRights } from './0030_data_rights.js';
@@ -51,6 +52,7 @@ export const migrations: Record<string, Migration> = {
   '0022_channel_health': channelHealth,
   '0023_contact_verified': contactVerified,
   '0024_visitor_names_status_policy': visitorNamesStatusPolicy,
+  '0026_voice_messages': voiceMessages,
   '0027_channel_data': channelData,
   '0029_company_webhooks': companyWebhooks,
   '0030_data_rights': dataRights,

@@ -15,7 +15,7 @@ const message = z.object({
   text: z.string().optional(),
   caption: z.string().optional(),
   photo: z.array(file.extend({ width: z.number().int(), height: z.number().int() })).min(1).optional(),
-  ...{ document: file.optional(), voice: file.optional(), audio: file.optional(), video: file.optional() },
+  ...{ document: file.optional(), voice: file.extend({ duration: z.number().nonnegative().optional() }).optional(), audio: file.extend({ duration: z.number().nonnegative().optional() }).optional(), video: file.optional() },
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: z.number().int().optional() }).optional(),
 });
@@ -53,7 +53,11 @@ async function contentOf(m: z.infer<typeof message>, ctx: ChannelContext<Telegra
   for (const [field, type, fallbackName] of MEDIA) {
     // Telegram sends a photo in several sizes, the largest last.
     const f = field === 'photo' ? m.photo?.at(-1) : m[field];
-    if (f) parts.push({ type, attachmentId: await storeTelegramFile(ctx, f, owner, fallbackName), providerId: f.file_id, name: f.file_name, mimeType: f.mime_type, size: f.file_size, caption: m.caption });
+    if (!f) continue;
+    // A voice note's or a song's length, so the console shows it before anyone presses play.
+    const seconds = 'duration' in f ? (f.duration as number | undefined) : undefined;
+    const duration = seconds !== undefined ? { duration: seconds } : {};
+    parts.push({ type, attachmentId: await storeTelegramFile(ctx, f, owner, fallbackName), providerId: f.file_id, name: f.file_name, mimeType: f.mime_type, size: f.file_size, caption: m.caption, ...duration });
   }
   if (m.location) parts.push({ type: 'location', ...m.location });
   if (m.contact) parts.push({ type: 'text', text: `Shared a contact: ${[m.contact.first_name, m.contact.last_name].filter(Boolean).join(' ')}, ${m.contact.phone_number}` });

@@ -6,6 +6,9 @@ import { channelContext, openHarness, type Harness } from '../../core/connector/
 import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
 import { fakeTelegram, TELEGRAM_ERRORS, type FakeTelegram } from '../../test/fakes/telegram-bot-api.js';
 import { realServices, testDeps } from '../../test/support/connectors.js';
+import { converterAvailable } from '../../core/attachments/convert-audio.js';
+import { fileTypeFromBuffer } from 'file-type';
+import { readFileSync } from 'node:fs';
 import { eventually } from '../../test/support/services.js';
 import telegram from './connector.js';
 import { telegramFiles, telegramFixtures as f } from './fixtures/index.js';
@@ -160,6 +163,22 @@ describe('Telegram channel', () => {
     expect(calls[1]!.params.text).toHaveLength(4096);
     expect(calls[2]!.params.text).toHaveLength(904);
     expect(id).toMatch(/^1111111:\d+$/);
+  });
+
+  it("sends a browser's voice message as a Telegram voice note (Opus in OGG) with its length", async () => {
+    const ctx = await channelContext(harness);
+    const webm = readFileSync(new URL('../web/fixtures/voice.webm', import.meta.url));
+    const voice = await ctx.attachments.put({ owner: 'agent:1', name: 'voice.webm', bytes: webm, audio: true, durationMs: 2040 });
+    const before = fake.sent().length;
+    await telegram.send(outbound([{ type: 'audio', attachmentId: voice.id, duration: 2.04 }]), ctx);
+    const [call] = fake.sent().slice(before);
+    if (await converterAvailable()) {
+      expect(call).toMatchObject({ method: 'sendVoice', params: { chat_id: '1111111', duration: '2', voice: { name: 'voice.ogg', type: 'audio/ogg' } } });
+      expect(await fileTypeFromBuffer(call!.params.voice.bytes)).toMatchObject({ mime: 'audio/ogg; codecs=opus' });
+    } else {
+      // Without ffmpeg Telegram gets the recording as a file.
+      expect(call).toMatchObject({ method: 'sendDocument', params: { document: { name: 'voice.webm' } } });
+    }
   });
 
   it('tells the agent when the customer blocked the bot, and retries a rate limit', async () => {

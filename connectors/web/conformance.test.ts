@@ -6,7 +6,7 @@ import { storedThroughRouter } from '../../test/support/pipeline.js';
 import web from './connector.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
-const samples = JSON.parse(fixture('messages.json').toString()) as Record<'text' | 'image' | 'file' | 'event', Record<string, unknown>>;
+const samples = JSON.parse(fixture('messages.json').toString()) as Record<'text' | 'image' | 'file' | 'event' | 'audio', Record<string, unknown>>;
 const IDENTITY_SECRET = 'identity-secret-0123456789abcdef';
 
 /** One visitor session per harness, and its uploads, made the way the widget makes them. */
@@ -24,19 +24,21 @@ async function session(harness: Harness) {
 
 async function withUploads(harness: Harness, body: Buffer): Promise<Buffer> {
   const text = body.toString();
-  if (!text.includes('$upload:')) return body;
+  if (!/\$(upload|voice):/.test(text)) return body;
   const own = await session(harness);
   let replaced = text;
-  for (const [, name] of text.matchAll(/\$upload:([\w.-]+)/g)) {
-    if (!own.uploads.has(name!)) {
-      const response = await harness.request(`/widget/${harness.channel.publicKey}/uploads?name=${name}`, {
+  // `$upload:` as the widget's file button sends it, `$voice:` as its microphone button does.
+  for (const [whole, how, name] of text.matchAll(/\$(upload|voice):([\w.-]+)/g)) {
+    if (!own.uploads.has(whole)) {
+      const path = how === 'voice' ? `voice?duration=2&name=${name}` : `uploads?name=${name}`;
+      const response = await harness.request(`/widget/${harness.channel.publicKey}/${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${own.token}` },
         body: new Uint8Array(fixture(name!)),
       });
-      own.uploads.set(name!, ((await response.json()) as { id: string }).id);
+      own.uploads.set(whole, ((await response.json()) as { id: string }).id);
     }
-    replaced = replaced.replaceAll(`$upload:${name}`, own.uploads.get(name!)!);
+    replaced = replaced.replaceAll(whole, own.uploads.get(whole)!);
   }
   return Buffer.from(replaced);
 }

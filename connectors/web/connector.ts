@@ -57,6 +57,7 @@ export const webConfig = z.object({
   allowedOrigins: z.array(z.url()).default([]).describe('Sites allowed to embed the chat; empty allows any'),
   maxUploadBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
   allowedMimeTypes: z.array(z.string()).default(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']),
+  voiceMessages: z.boolean().default(true).describe('Visitors may hold a button to record a voice message (up to 60 s)'),
 });
 
 export type WebConfig = z.infer<typeof webConfig>;
@@ -68,11 +69,11 @@ export default defineConnector({
     icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#2557d6"/><circle cx="12" cy="12" r="6.5" stroke="#fff" stroke-width="1.6" fill="none"/><path d="M5.5 12h13M12 5.5c2.2 2 2.2 11 0 13M12 5.5c-2.2 2-2.2 11 0 13" stroke="#fff" stroke-width="1.3" fill="none"/></svg>',
     name: { en: 'Web chat', zh: '网页聊天' },
   },
-  description: 'A chat button on your website: one script tag, real time, files and images.',
-  descriptionZh: '网站上的聊天按钮：一个 script 标签，实时收发，支持文件和图片。',
+  description: 'A chat button on your website: one script tag, real time, files, images and voice messages.',
+  descriptionZh: '网站上的聊天按钮：一个 script 标签，实时收发，支持文件、图片和语音消息。',
   capabilities: {
-    receive: ['text', 'image', 'file', 'event'],
-    send: ['text', 'image', 'file', 'link'],
+    receive: ['text', 'image', 'audio', 'file', 'event'],
+    send: ['text', 'image', 'audio', 'file', 'link'],
     typing: true,
     readReceipts: true,
   },

@@ -28,4 +28,10 @@ export const webLabels: Record<keyof typeof webConfig.shape, SettingLabel> = {
   allowedOrigins: { en: 'Allowed sites', zh: '允许嵌入的网站', hintEn: 'Sites allowed to embed the chat, one per line; empty allows any', hintZh: '允许嵌入聊天的网站，每行一个；留空则允许所有网站' },
   maxUploadBytes: { en: 'Largest upload (bytes)', zh: '上传大小上限（字节）' },
   allowedMimeTypes: { en: 'Allowed file types', zh: '允许的文件类型', hintEn: 'MIME types visitors may send, one per line', hintZh: '访客可发送的 MIME 类型，每行一个' },
+  voiceMessages: {
+    en: 'Voice messages',
+    zh: '语音消息',
+    hintEn: 'Visitors may hold a button to record a voice message (up to 60 s)',
+    hintZh: '访客可按住按钮录制语音消息（最长 60 秒）',
+  },
 };

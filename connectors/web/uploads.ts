@@ -13,6 +13,8 @@ export interface StoredFile {
   name: string;
   mimeType: string;
   size: number;
+  /** Seconds, for a voice message. */
+  duration?: number;
 }
 
 /**
@@ -35,13 +37,13 @@ export async function ownedAttachments(ctx: ChannelContext<WebConfig>, owner: st
   if (ids.length === 0) return [];
   const rows = await ctx.db
     .selectFrom('attachments')
-    .select(['id', 'name', 'mime_type', 'size'])
+    .select(['id', 'name', 'mime_type', 'size', 'duration_ms'])
     .where('channel_id', '=', ctx.channel.id)
     .where('owner', '=', owner)
     .where('id', 'in', ids)
     .execute();
   if (rows.length !== new Set(ids).size) throw new ValidationError('unknown attachment', [{ field: 'attachmentIds', message: 'upload the file first' }]);
-  return rows.map((r) => ({ id: r.id, name: r.name, mimeType: r.mime_type, size: Number(r.size) }));
+  return rows.map((r) => ({ id: r.id, name: r.name, mimeType: r.mime_type, size: Number(r.size), ...(r.duration_ms !== null ? { duration: r.duration_ms / 1000 } : {}) }));
 }
 
 /**

@@ -24,6 +24,7 @@ import { checkAnswers, preChatQuestions, withinBusinessHours } from './prechat.j
 import { VisitorHub } from './realtime.js';
 import { ownedAttachments, readAttachment, storeUpload } from './uploads.js';
 import { requireVisitor, sessionSchema, openSession, type Visitor } from './visitors.js';
+import { VOICE_MAX_BYTES, storeVoice, voiceQuery, voiceSettings } from './voice.js';
 
 const messageBody = z.object({
   clientMessageId: z.string().min(8).max(100),
@@ -99,6 +100,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       proactive,
       online,
       open,
+      voice: voiceSettings(ctx.config),
     });
   });
 
@@ -167,6 +169,17 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const visitor = await visitorOf(c, ctx);
     const bytes = await readBody(c, ctx.config.maxUploadBytes);
     return c.json(await storeUpload(ctx, visitor.externalId, c.req.query('name') ?? 'file', bytes), 201);
+  });
+
+  // A voice message held and recorded in the widget: audio only, with its length; sent like an upload.
+  app.post('/:key/voice', async (c) => {
+    const ctx = await channel(c);
+    if (!ctx.config.voiceMessages) throw new ForbiddenError('this chat takes no voice messages');
+    const { duration, name } = voiceQuery.parse({ duration: c.req.query('duration'), name: c.req.query('name') });
+    refuseDeclaredOversize(c, VOICE_MAX_BYTES);
+    const visitor = await visitorOf(c, ctx);
+    const bytes = await readBody(c, VOICE_MAX_BYTES);
+    return c.json(await storeVoice(ctx, visitor.externalId, bytes, duration, name), 201);
   });
 
   app.get('/:key/attachments/:id', async (c) => {

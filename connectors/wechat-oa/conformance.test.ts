@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
 import type { ContentKind, ContentPart } from '../../core/domain/messages.js';
@@ -24,13 +25,20 @@ let fake: FakeWechatApi;
 // (on loopback, which the kit's client allows).
 let imageHost: { url: string; close(): Promise<void> };
 beforeAll(async () => {
-  imageHost = await listen(new Hono().get('/files/*', (c) => c.body(new Uint8Array(PNG_1X1), 200, { 'content-type': 'image/png' })));
+  const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/voice.mp3', import.meta.url)));
+  imageHost = await listen(
+    new Hono()
+      .get('/files/voice.mp3', (c) => c.body(mp3, 200, { 'content-type': 'audio/mpeg' }))
+      .get('/files/*', (c) => c.body(new Uint8Array(PNG_1X1), 200, { 'content-type': 'image/png' })),
+  );
 });
 afterAll(() => imageHost.close());
-const localFile = (kind: ContentKind) =>
-  kind === 'image' || kind === 'file' ? { type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart : undefined;
+const localFile = (kind: ContentKind): ContentPart | undefined => {
+  if (kind === 'audio') return { type: 'audio', url: `${imageHost.url}/files/voice.mp3`, name: 'voice.mp3', mimeType: 'audio/mpeg' };
+  return kind === 'image' || kind === 'file' ? ({ type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart) : undefined;
+};
 
-const KINDS: Record<string, string> = { text: 'text', image: 'image', news: 'link' };
+const KINDS: Record<string, string> = { text: 'text', image: 'image', voice: 'audio', news: 'link' };
 
 describeConformance({
   outboundPart: (kind) => localFile(kind),

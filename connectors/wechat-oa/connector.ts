@@ -44,7 +44,7 @@ export default defineConnector({
   descriptionZh: '公众号的粉丝给公众号发消息；坐席通过客服消息接口回复。',
   capabilities: {
     receive: ['text', 'image', 'audio', 'video', 'location', 'link', 'event'],
-    send: ['text', 'image', 'link'],
+    send: ['text', 'image', 'audio', 'link'],
   },
   endpoints: { apiBaseUrl: ['appSecret'] },
   labels: wechatOaLabels,

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileTypeFromBuffer } from 'file-type';
+import { converterAvailable } from '../../core/attachments/convert-audio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { contextFor } from '../../core/connector/channel-context.js';
@@ -90,6 +93,29 @@ describe.skipIf(!DATABASE_URL)('WeChat Official Account replies: access token an
     expect(fake.tokenRequests).toBe(requests + 1);
     await wechatOa.send(reply(a, 'oSoon'), a);
     expect(fake.tokenRequests).toBe(requests + 1);
+  });
+
+  it("sends a browser's voice message as WeChat voice media, converted to MP3, or tells the agent why not", async () => {
+    const [a] = await channelIn({});
+    await openReplyWindow(a, 'oVoice', new Date());
+    const webm = readFileSync(new URL('../web/fixtures/voice.webm', import.meta.url));
+    const stored = await a.attachments.put({ owner: 'agent:1', name: 'voice.webm', bytes: webm, audio: true, durationMs: 2000 });
+    const voice = { ...reply(a, 'oVoice'), parts: [{ type: 'audio' as const, attachmentId: stored.id, duration: 2 }] };
+    const before = fake.customerService.length;
+    if (await converterAvailable()) {
+      await wechatOa.send(voice, a);
+      const sent = fake.customerService.at(-1)!.body as { msgtype: string; voice: { media_id: string } };
+      expect(sent.msgtype).toBe('voice');
+      const media = fake.uploads.get(sent.voice.media_id)!;
+      expect(media).toMatchObject({ type: 'voice', name: 'voice.mp3', mimeType: 'audio/mpeg' });
+      expect(await fileTypeFromBuffer(media.bytes)).toMatchObject({ mime: 'audio/mpeg' });
+    } else {
+      expect(await failureOf(wechatOa.send(voice, a))).toMatchObject({ retryable: false, message: expect.stringContaining('install ffmpeg') });
+      expect(fake.customerService.length).toBe(before);
+    }
+    // Longer than WeChat's 60 s: refused before anything is uploaded.
+    const long = { ...voice, messageId: String(++sequence), parts: [{ type: 'audio' as const, attachmentId: stored.id, duration: 75 }] };
+    expect(await failureOf(wechatOa.send(long, a))).toMatchObject({ retryable: false, code: 'too_long' });
   });
 
   it('refuses replies past the window’s quota before sending, until the customer writes again', async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { audioAs } from '../../core/attachments/convert-audio.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError } from '../../core/connector/errors.js';
 import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
@@ -13,6 +14,16 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const TEMPLATE_EVENT = 'whatsapp.template';
 const TEXT_LIMIT = 4096;
 const TYPE = { image: 'image', file: 'document', audio: 'audio', video: 'video' } as const;
+/** The audio WhatsApp takes (Meta's supported media types), by our sniffed type → the type named on upload. */
+const AUDIO_UPLOAD_TYPES: Record<string, string> = {
+  'audio/ogg; codecs=opus': 'audio/ogg',
+  'audio/opus': 'audio/ogg',
+  'audio/aac': 'audio/aac',
+  'audio/amr': 'audio/amr',
+  'audio/mpeg': 'audio/mpeg',
+  'audio/mp4': 'audio/mp4',
+  'audio/x-m4a': 'audio/mp4',
+};
 
 /**
  * Sends an agent's reply, one Cloud API message per part. Inside the 24-hour window anything
@@ -59,6 +70,7 @@ async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, un
     const components = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text: String(text) })) }] : [];
     return [{ type: 'template', template: { name, language: { code: language }, components } }];
   }
+  if (part.type === 'audio' && part.attachmentId) return [await audioBody(ctx, part.attachmentId)];
   const type = TYPE[part.type];
   // WhatsApp shows no caption under audio; JSON leaves out what is undefined.
   const media: Record<string, unknown> = { link: part.url, caption: type === 'audio' ? undefined : part.caption || undefined };
@@ -72,4 +84,22 @@ async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, un
     Object.assign(media, { link: undefined, id, filename: type === 'document' ? file.name : undefined });
   } else if (!part.url) throw ConnectorError.permanent(`the ${part.type} has no file to send`, 'no_file');
   return [{ type, [type]: media }];
+}
+
+/**
+ * A stored recording as a WhatsApp audio message: Opus in OGG goes as a voice message (`voice:
+ * true`: the voice icon, automatic download); a browser's WebM is converted to it with ffmpeg;
+ * AAC, AMR, MP3 and M4A go as plain audio. Audio WhatsApp does not take fails with the reason.
+ */
+async function audioBody(ctx: Ctx, attachmentId: string): Promise<Record<string, unknown>> {
+  const { file, bytes } = await ctx.attachments.read(attachmentId);
+  const audio = await audioAs({ name: file.name, mimeType: file.mimeType, bytes }, Object.keys(AUDIO_UPLOAD_TYPES), 'ogg-opus');
+  if (!audio) throw ConnectorError.permanent(`WhatsApp takes audio as OGG (Opus), AAC, AMR, MP3 or M4A, not ${file.mimeType}; install ffmpeg on the server to convert recordings`, 'unsupported');
+  const uploadType = AUDIO_UPLOAD_TYPES[audio.mimeType] ?? audio.mimeType;
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', uploadType);
+  form.set('file', new Blob([new Uint8Array(audio.bytes)], { type: uploadType }), audio.name);
+  const { id } = await graph<{ id: string }>(ctx, `${ctx.config.phoneNumberId}/media`, { form });
+  return { type: 'audio', audio: uploadType === 'audio/ogg' ? { id, voice: true } : { id } };
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileTypeFromBuffer } from 'file-type';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { converterAvailable } from '../../core/attachments/convert-audio.js';
 import { ConnectorError } from '../../core/connector/errors.js';
 import { channelContext, openHarness, type Harness } from '../../core/connector/testkit/index.js';
 import type { ContentPart, OutboundEnvelope } from '../../core/domain/messages.js';
@@ -142,6 +145,29 @@ describe('WhatsApp channel', () => {
     expect(upload.bytes.equals(png)).toBe(true);
     expect(upload.declaredType).toBe('image/png');
     expect(fake.messages.at(-1)!.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: waId, type: 'image', image: { id: upload.id, caption: 'Your label' } });
+  });
+
+  it("sends a browser's voice message as a WhatsApp voice message (Opus in OGG), and an M4A as plain audio", async () => {
+    const ctx = await channelContext(harness);
+    const waId = await customerWrites(harness, APP_SECRET, '4915133333333');
+    const webm = readFileSync(new URL('../web/fixtures/voice.webm', import.meta.url));
+    const voice = await ctx.attachments.put({ owner: 'agent:1', name: 'voice.webm', bytes: webm, audio: true, durationMs: 2000 });
+    if (await converterAvailable()) {
+      await whatsapp.send(outbound([{ type: 'audio', attachmentId: voice.id, duration: 2 }], waId), ctx);
+      const upload = fake.uploads.at(-1)!;
+      expect(upload.declaredType).toBe('audio/ogg');
+      expect(await fileTypeFromBuffer(upload.bytes)).toMatchObject({ mime: 'audio/ogg; codecs=opus' });
+      expect(fake.messages.at(-1)!.body).toMatchObject({ to: waId, type: 'audio', audio: { id: upload.id, voice: true } });
+    } else {
+      // Without ffmpeg the agent is told why, and nothing is sent.
+      await expect(whatsapp.send(outbound([{ type: 'audio', attachmentId: voice.id }], waId), ctx)).rejects.toThrow(/install ffmpeg/);
+    }
+    const m4a = readFileSync(new URL('../web/fixtures/voice.m4a', import.meta.url));
+    const song = await ctx.attachments.put({ owner: 'agent:1', name: 'voice.m4a', bytes: m4a, audio: true });
+    await whatsapp.send(outbound([{ type: 'audio', attachmentId: song.id }], waId), ctx);
+    expect(fake.uploads.at(-1)).toMatchObject({ declaredType: 'audio/mp4', name: 'voice.m4a' });
+    expect(fake.messages.at(-1)!.body).toMatchObject({ type: 'audio', audio: { id: fake.uploads.at(-1)!.id } });
+    expect(fake.messages.at(-1)!.body.audio.voice).toBeUndefined();
   });
 
   it('moves our message to delivered and read on receipts, and to failed with the reason WhatsApp gives', async () => {

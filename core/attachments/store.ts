@@ -12,6 +12,8 @@ export interface StoredFile {
   mimeType: string;
   size: number;
   sha256: string;
+  /** How long it plays, for a recording whose length is known. */
+  durationMs?: number;
 }
 
 export interface PutOptions {
@@ -31,7 +33,17 @@ export interface PutOptions {
    * same key in the same channel is not stored again: the first one is returned.
    */
   key?: string;
+  /**
+   * A recording of sound only (a voice message): a WebM or MP4 container, which the sniffer names
+   * as video, is kept as `audio/webm` or `audio/mp4`, so it is sent and shown as a voice message.
+   */
+  audio?: boolean;
+  /** How long the recording plays, in milliseconds. */
+  durationMs?: number;
 }
+
+/** The audio name of a container that also holds video, for a file known to hold sound only. */
+const AUDIO_CONTAINERS: Record<string, string> = { 'video/webm': 'audio/webm', 'video/mp4': 'audio/mp4', 'video/ogg': 'audio/ogg', 'video/quicktime': 'audio/mp4' };
 
 export class UnsupportedFileError extends ValidationError {
   constructor(message: string) {
@@ -80,7 +92,8 @@ export class AttachmentStore {
     }
     const sniffed = await fileTypeFromBuffer(bytes);
     const declared = options.declaredType?.toLowerCase().split(';')[0]?.trim();
-    const mimeType = sniffed?.mime ?? (declared && MIME_PATTERN.test(declared) ? declared : 'application/octet-stream');
+    const found = sniffed?.mime ?? (declared && MIME_PATTERN.test(declared) ? declared : 'application/octet-stream');
+    const mimeType = options.audio ? (AUDIO_CONTAINERS[found] ?? found) : found;
     if (options.allowedTypes && !options.allowedTypes.includes(mimeType)) {
       throw new UnsupportedFileError(`this kind of file is not accepted (${mimeType}); allowed: ${options.allowedTypes.join(', ')}`);
     }
@@ -93,6 +106,7 @@ export class AttachmentStore {
     await rename(`${absolute}.part`, absolute);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const name = cleanFileName(options.name, sniffed?.ext);
+    const durationMs = options.durationMs === undefined ? undefined : Math.max(0, Math.round(options.durationMs));
     const inserted = await this.db
       .insertInto('attachments')
       .values({
@@ -106,6 +120,7 @@ export class AttachmentStore {
         sha256,
         storage_path: relative,
         source_key: options.key ?? null,
+        duration_ms: durationMs ?? null,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'channel_id', 'source_key']).where('source_key', 'is not', null).doNothing())
       .returning('id')
@@ -116,18 +131,18 @@ export class AttachmentStore {
       const kept = await this.byKey(tenantId, channelId, options.key);
       if (kept) return kept;
     }
-    return { id, name, mimeType, size: bytes.length, sha256 };
+    return { id, name, mimeType, size: bytes.length, sha256, ...(durationMs !== undefined ? { durationMs } : {}) };
   }
 
   private async byKey(tenantId: string, channelId: string, key: string): Promise<StoredFile | undefined> {
     const row = await this.db
       .selectFrom('attachments')
-      .select(['id', 'name', 'mime_type', 'size', 'sha256'])
+      .select(['id', 'name', 'mime_type', 'size', 'sha256', 'duration_ms'])
       .where('tenant_id', '=', tenantId)
       .where('channel_id', '=', channelId)
       .where('source_key', '=', key)
       .executeTakeFirst();
-    return row && { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256 };
+    return row && { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256, ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}) };
   }
 
   /** The file's record, scoped by tenant; NotFoundError when it is not this tenant's. */
@@ -135,12 +150,21 @@ export class AttachmentStore {
     if (!UUID.test(id)) throw new NotFoundError('attachment');
     const row = await this.db
       .selectFrom('attachments')
-      .select(['id', 'name', 'mime_type', 'size', 'sha256', 'channel_id', 'owner'])
+      .select(['id', 'name', 'mime_type', 'size', 'sha256', 'channel_id', 'owner', 'duration_ms'])
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('attachment');
-    return { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256, channelId: row.channel_id, owner: row.owner };
+    return {
+      id: row.id,
+      name: row.name,
+      mimeType: row.mime_type,
+      size: Number(row.size),
+      sha256: row.sha256,
+      channelId: row.channel_id,
+      owner: row.owner,
+      ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
+    };
   }
 
   /** The file's record and bytes, scoped by tenant. */

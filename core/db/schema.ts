@@ -452,6 +452,8 @@ export interface AttachmentTable {
   storage_path: string;
   /** The provider's name for this file (message id and part), when it has one: kept once per channel. */
   source_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How long a recording plays, when known (voice messages). */
+  duration_ms: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
 }
 

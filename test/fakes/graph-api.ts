@@ -91,6 +91,8 @@ export async function fakeGraph(token = `EAAG${randomBytes(24).toString('hex')}`
     const form = await formFields(await c.req.parseBody());
     const file = form.file as UploadedFile | undefined;
     if (form.messaging_product !== 'whatsapp' || !file) return graphError(c, 100, 'The parameter messaging_product and file are required.');
+    // Meta's supported audio types: a browser's WebM recording is not one of them.
+    if (String(form.type).startsWith('audio/') && !['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'].includes(String(form.type))) return graphError(c, 100, 'Invalid parameter');
     const id = String(1_000_000_000_000 + uploads.length);
     uploads.push({ ...file, id, declaredType: String(form.type ?? '') });
     media.set(id, { bytes: file.bytes, mimeType: String(form.type ?? file.type) });

@@ -27,6 +27,7 @@ export const ERRMSG: Record<number, string> = {
   40001: 'invalid credential, access_token is invalid or not latest',
   40003: 'invalid openid',
   40007: 'invalid media_id',
+  40113: 'unsupported file type',
   40013: 'invalid appid',
   40125: 'invalid appsecret',
   42001: 'access_token expired',
@@ -126,9 +127,9 @@ export class FakeWechatApi {
         if (!touser) return error(res, 40003);
         if (this.closedWindows.has(touser)) return error(res, 45015);
         const type = stringOf(json.msgtype);
-        if (type === 'image') {
-          const mediaId = stringOf((json.image as Record<string, unknown> | undefined)?.media_id);
-          if (!mediaId || !this.uploads.has(mediaId)) return error(res, 40007);
+        if (type === 'image' || type === 'voice') {
+          const mediaId = stringOf((json[type] as Record<string, unknown> | undefined)?.media_id);
+          if (!mediaId || this.uploads.get(mediaId)?.type !== type) return error(res, 40007);
         }
         this.customerService.push({ token, body: json });
         return ok(res, { errcode: 0, errmsg: 'ok' });
@@ -141,6 +142,8 @@ export class FakeWechatApi {
           .catch(() => undefined);
         const file = form?.get('media');
         if (!file || typeof file === 'string') return error(res, 41005);
+        // Voice media: AMR or MP3 only, as WeChat's media upload documents.
+        if (type === 'voice' && !/\.(amr|mp3)$/i.test(file.name)) return error(res, 40113);
         const mediaId = randomBytes(32).toString('base64url');
         this.uploads.set(mediaId, { mediaId, type, name: file.name, mimeType: file.type, bytes: Buffer.from(await file.arrayBuffer()) });
         return ok(res, { type, media_id: mediaId, created_at: Math.floor(Date.now() / 1000) });

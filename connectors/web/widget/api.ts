@@ -7,6 +7,8 @@ export interface Part {
   name?: string;
   mimeType?: string;
   title?: string;
+  /** Seconds, for a voice message. */
+  duration?: number;
   /** An `event` part's data: the satisfaction survey's `url` for the rating card. */
   data?: Record<string, unknown>;
 }
@@ -51,6 +53,8 @@ export interface WidgetSettings {
   online: boolean;
   /** The chat's groups are within their business hours. */
   open: boolean;
+  /** Voice messages' limits; null when the channel takes none. */
+  voice: { maxSeconds: number; maxBytes: number } | null;
 }
 
 export class ApiError extends Error {

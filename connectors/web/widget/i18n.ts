@@ -53,6 +53,19 @@ const en = {
   agent: 'Agent',
   file: 'File',
   image: 'Image',
+  'voice.record': 'Hold to record a voice message',
+  'voice.recording': 'Recording {d}',
+  'voice.slide': 'Slide away to cancel',
+  'voice.release': 'Release to cancel',
+  'voice.cancelled': 'Voice message cancelled',
+  'voice.tooShort': 'Hold the button while you speak',
+  'voice.tooLarge': 'This voice message is too large',
+  'voice.noMic': 'The microphone is not available',
+  'voice.failed': 'The voice message was not sent',
+  'voice.play': 'Play voice message, {d}',
+  'voice.pause': 'Pause voice message',
+  'voice.limit': 'Voice messages stop at {d}',
+  'voice.message': 'Voice message',
 };
 
 export type Key = keyof typeof en;
@@ -106,6 +119,19 @@ const zhCN: Dictionary = {
   agent: '客服',
   file: '文件',
   image: '图片',
+  'voice.record': '按住录制语音消息',
+  'voice.recording': '正在录音 {d}',
+  'voice.slide': '滑开取消',
+  'voice.release': '松开取消',
+  'voice.cancelled': '已取消语音消息',
+  'voice.tooShort': '请按住按钮说话',
+  'voice.tooLarge': '语音消息过大',
+  'voice.noMic': '无法使用麦克风',
+  'voice.failed': '语音消息未发送',
+  'voice.play': '播放语音消息,{d}',
+  'voice.pause': '暂停语音消息',
+  'voice.limit': '语音消息最长 {d}',
+  'voice.message': '语音消息',
 };
 
 const zhTW: Dictionary = {
@@ -156,6 +182,19 @@ const zhTW: Dictionary = {
   agent: '客服',
   file: '檔案',
   image: '圖片',
+  'voice.record': '按住錄製語音訊息',
+  'voice.recording': '正在錄音 {d}',
+  'voice.slide': '滑開取消',
+  'voice.release': '放開取消',
+  'voice.cancelled': '已取消語音訊息',
+  'voice.tooShort': '請按住按鈕說話',
+  'voice.tooLarge': '語音訊息過大',
+  'voice.noMic': '無法使用麥克風',
+  'voice.failed': '語音訊息未傳送',
+  'voice.play': '播放語音訊息,{d}',
+  'voice.pause': '暫停語音訊息',
+  'voice.limit': '語音訊息最長 {d}',
+  'voice.message': '語音訊息',
 };
 
 export const dictionaries: Record<Locale, Dictionary> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };

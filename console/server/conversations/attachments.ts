@@ -34,7 +34,7 @@ export async function resolveReplyAttachments(db: Db, principal: Principal, chan
   if (ids.length === 0) return parts;
   const rows = await db
     .selectFrom('attachments')
-    .select(['id', 'owner', 'channel_id', 'name', 'mime_type', 'size'])
+    .select(['id', 'owner', 'channel_id', 'name', 'mime_type', 'size', 'duration_ms'])
     .where('tenant_id', '=', principal.tenantId)
     .where(sql<boolean>`id::text = any(${ids})`)
     .execute();
@@ -48,6 +48,7 @@ export async function resolveReplyAttachments(db: Db, principal: Principal, chan
   return parts.map((part) => {
     if (!('attachmentId' in part) || !part.attachmentId) return part;
     const row = byId.get(part.attachmentId)!;
-    return { ...part, name: row.name, mimeType: row.mime_type, size: Number(row.size) };
+    const duration = row.duration_ms !== null ? { duration: row.duration_ms / 1000 } : {};
+    return { ...part, name: row.name, mimeType: row.mime_type, size: Number(row.size), ...duration };
   });
 }

@@ -12,6 +12,8 @@ const media = z
     mimeType: z.string().max(255).optional(),
     size: z.number().int().min(0).optional(),
     caption: z.string().max(2000).optional(),
+    /** Seconds; a stored recording's own length replaces it. */
+    duration: z.number().min(0).max(86_400).optional(),
   })
   .refine((p) => p.attachmentId !== undefined || p.url !== undefined, { message: 'needs an attachmentId or a url', path: ['url'] });
 

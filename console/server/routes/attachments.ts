@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileAnswer } from '../../../core/attachments/serve.js';
 import { AttachmentStore, UnsupportedFileError } from '../../../core/attachments/store.js';
+import { VOICE_MAX_BYTES, VOICE_MAX_SECONDS, VOICE_TYPES } from '../../../core/attachments/voice.js';
 import { NotFoundError } from '../../../core/errors.js';
 import { readBody } from '../../../core/http/body.js';
 import { idParams } from '../api/checks.js';
@@ -23,25 +24,33 @@ export function attachmentRoutes(): AnyRoute[] {
       method: 'post',
       path: '/conversations/:id/attachments',
       tag: 'conversations',
-      summary: 'Upload a file to send in a reply: the raw bytes as the body, the file name in ?name=; answers its attachment id',
+      summary:
+        'Upload a file to send in a reply: the raw bytes as the body, the file name in ?name=; answers its attachment id. A voice message recorded in the console adds ?voice=1&duration=<seconds>: only audio is accepted, at most 60 s and 2 MB',
       access: { permission: 'conversations.reply' },
       params: idParams,
-      query: z.object({ name: z.string().trim().min(1).max(255) }),
+      query: z.object({
+        name: z.string().trim().min(1).max(255),
+        voice: z.literal('1').optional(),
+        duration: z.coerce.number().min(0).max(VOICE_MAX_SECONDS + 1).optional(),
+      }),
       responds: 'the stored file: { id, name, mimeType, size }',
       raw: true,
       maxBodyBytes: MAX_AGENT_UPLOAD_BYTES,
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const conversation = await visibleConversation(ctx.database.db, auth.principal, params.id);
-        const bytes = await readBody(c, MAX_AGENT_UPLOAD_BYTES);
+        const voice = query.voice === '1';
+        const bytes = await readBody(c, voice ? VOICE_MAX_BYTES : MAX_AGENT_UPLOAD_BYTES);
         const store = new AttachmentStore(ctx.database.db, ctx.config.dataDir);
         const file = await store.put(tenant.id, conversation.channel_id, {
           owner: `agent:${auth.principal.userId}`,
           name: query.name,
           bytes,
           declaredType: c.req.header('content-type'),
-          maxBytes: MAX_AGENT_UPLOAD_BYTES,
+          maxBytes: voice ? VOICE_MAX_BYTES : MAX_AGENT_UPLOAD_BYTES,
+          ...(voice ? { audio: true, allowedTypes: VOICE_TYPES, durationMs: query.duration === undefined ? undefined : Math.min(query.duration, VOICE_MAX_SECONDS) * 1000 } : {}),
         });
-        return c.json({ id: file.id, name: file.name, mimeType: file.mimeType, size: file.size }, 201);
+        const duration = file.durationMs !== undefined ? { duration: file.durationMs / 1000 } : {};
+        return c.json({ id: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...duration }, 201);
       },
     }),
     route({

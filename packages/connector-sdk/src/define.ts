@@ -97,6 +97,8 @@ export interface StoredFile {
   mimeType: string;
   size: number;
   sha256: string;
+  /** How long it plays, for a recording whose length is known. */
+  durationMs?: number;
 }
 
 export interface PutOptions {
@@ -113,6 +115,13 @@ export interface PutOptions {
   allowedTypes?: readonly string[];
   /** The provider's name for this file: a file put again under the same key in the same channel is kept once. */
   key?: string;
+  /**
+   * A recording of sound only (a voice message): a WebM or MP4 container, which the sniffer names
+   * as video, is kept as `audio/webm` or `audio/mp4`, so it is sent and shown as a voice message.
+   */
+  audio?: boolean;
+  /** How long the recording plays, in milliseconds. */
+  durationMs?: number;
 }
 
 /** The installation's attachment store as one channel sees it. */

@@ -31,6 +31,8 @@ export const contentPartSchema = z.discriminatedUnion('type', [
     mimeType: z.string().optional(),
     size: z.number().nonnegative().optional(),
     caption: z.string().optional(),
+    /** How long a recording plays, in seconds (a voice message). */
+    duration: z.number().nonnegative().max(86_400).optional(),
   }),
   z.object({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), label: z.string().optional() }),
   z.object({ type: z.literal('link'), url: z.string(), title: z.string().optional(), description: z.string().optional() }),

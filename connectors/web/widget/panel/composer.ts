@@ -9,15 +9,18 @@ export interface ComposerContext {
   settings: WidgetSettings;
   /** Says something in the panel's status line (announced to screen readers). */
   status(text: string): void;
-  /** Stores a file (a picked one, a recording) and sends it as a message. */
+  /** Stores a picked file (`POST /uploads`) and sends it as a message. */
   sendFile(file: Blob, name: string): Promise<void>;
+  /** Sends what a tool stored itself (a voice recording), shown at once as `parts`. */
+  deliver(payload: { attachmentIds: string[] }, parts: Part[]): Promise<void>;
 }
 
 /**
- * A control beside the text box. The composer draws the tools it is given in order; a new kind of
- * message (a voice recorder) is one more tool in the list `mount.ts` passes.
+ * A control beside the text box, or nothing where it does not apply (the channel or the browser
+ * cannot). The composer draws the tools it is given in order; a new kind of message (the voice
+ * recorder) is one more tool in the list `mount.ts` passes.
  */
-export type ComposerTool = (context: ComposerContext) => HTMLElement;
+export type ComposerTool = (context: ComposerContext) => HTMLElement | undefined;
 
 /** Attach a file: a labelled button that opens the browser's file picker. */
 export const attachTool: ComposerTool = (context) => {
@@ -88,9 +91,12 @@ export function composer(options: {
       options.status(status === 413 ? t('tooLarge') : status === 415 ? t('fileType') : t('uploadFailed'));
     }
   };
-  const context: ComposerContext = { t, api, settings: options.settings, status: options.status, sendFile };
+  const context: ComposerContext = { t, api, settings: options.settings, status: options.status, sendFile, deliver };
   const tools = el('div', 'tools');
-  for (const tool of options.tools) tools.append(tool(context));
+  for (const tool of options.tools) {
+    const control = tool(context);
+    if (control) tools.append(control);
+  }
 
   let typing: ReturnType<typeof setTimeout> | undefined;
   text.addEventListener('input', () => {

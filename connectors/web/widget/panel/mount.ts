@@ -7,9 +7,10 @@ import { connectFeed, type Frame } from './feed.js';
 import { focusFirst, trapFocus } from './focus.js';
 import { questionsForm } from './forms.js';
 import { ratingCard } from './rating.js';
+import { audioPart, voiceStyles, voiceTool } from './voice.js';
 
 /** The composer's tools, in order. A new kind of message is one more entry here. */
-export const composerTools: ComposerTool[] = [attachTool];
+export const composerTools: ComposerTool[] = [attachTool, voiceTool];
 
 /** What a part renderer may use: the visitor's language and the address of a stored file. */
 export interface PartContext {
@@ -21,7 +22,7 @@ export interface PartContext {
  * How a kind of message part is shown, by part type, before the built-in ones (text, image, file,
  * link, the rating card): a new kind (an `audio` player) is one more entry here.
  */
-export const partRenderers: Partial<Record<string, (part: Part, context: PartContext) => HTMLElement | undefined>> = {};
+export const partRenderers: Partial<Record<string, (part: Part, context: PartContext) => HTMLElement | undefined>> = { audio: audioPart };
 
 function bellIcon(): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
@@ -51,7 +52,7 @@ export function mountPanel(host: PanelHost): PanelHandle {
   const locale = host.locale;
   const texts = settings.texts[locale] ?? {};
   const style = el('style');
-  style.textContent = panelStyles(settings.color);
+  style.textContent = panelStyles(settings.color) + voiceStyles(settings.color);
   const panel = el('div', 'panel');
   panel.lang = locale;
   panel.setAttribute('role', 'dialog');
@@ -159,7 +160,7 @@ export function mountPanel(host: PanelHost): PanelHandle {
     if (message.direction === 'out' && message.id) {
       lastOut = message.id;
       if (live && !existing) {
-        const text = shown.map((p) => p.text ?? p.name ?? '').join(' ').trim() || t('rate');
+        const text = shown.map((p) => (p.type === 'audio' ? t('voice.message') : (p.text ?? p.name ?? ''))).join(' ').trim() || t('rate');
         announce(t('newMessage', { name: message.author ?? t('agent'), text }));
         host.incoming(message);
       }

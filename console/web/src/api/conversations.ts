@@ -22,6 +22,13 @@ export function conversationsApi(client: ApiClient) {
     /** Stores a file for a reply; the answer's id goes into the reply as an `attachmentId` part. */
     upload: (id: string, file: Blob, name: string) =>
       client.request<StoredAttachment>('POST', `/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(name)}`, file),
+    /** Stores a voice message recorded in the reply box, with its length in seconds. */
+    uploadVoice: (id: string, recording: Blob, name: string, seconds: number) =>
+      client.request<StoredAttachment>(
+        'POST',
+        `/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(name)}&voice=1&duration=${seconds.toFixed(2)}`,
+        recording,
+      ),
     setMyStatus: (status: AgentStatus) => client.put<{ agent: { status: AgentStatus } }>('/agent/status', { status }),
     /** Colleagues to assign or transfer to (needs the assign or transfer permission). */
     agents: () => client.get<{ users: UserView[] }>('/users'),

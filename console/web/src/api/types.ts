@@ -205,6 +205,8 @@ export interface StoredAttachment {
   name: string;
   mimeType: string;
   size: number;
+  /** Seconds, for a voice message. */
+  duration?: number;
 }
 
 /** An installed connector, with the JSON Schema of its settings. */

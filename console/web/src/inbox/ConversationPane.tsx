@@ -83,6 +83,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           <ReplyBox
             onSend={view.send}
             onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}
+            onUploadVoice={(recording, name, seconds) => conversations.uploadVoice(conversation.id, recording, name, seconds)}
             onTyping={(on) => sendTyping(conversation.id, on)}
             cannedValues={{ 'contact.name': conversation.contact.name, 'agent.name': session.user.name, 'company.name': session.tenant.name }}
             loadCannedValues={

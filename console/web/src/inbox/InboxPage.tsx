@@ -8,6 +8,7 @@ import { FeedIndicator } from '../realtime/FeedIndicator.js';
 import { ConversationList, UnreadBadge } from './ConversationList.js';
 import { ConversationPane } from './ConversationPane.js';
 import { InboxFilters } from './InboxFilters.js';
+import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 import { NotificationsButton } from './NotificationsButton.js';
 import { notifyDesktop, playChime } from './notify.js';
 import { availableTabs, type Filters, type InboxTab, type Viewer } from './tabs.js';
@@ -60,7 +61,20 @@ export default function InboxPage() {
               type="button"
               role="tab"
               aria-selected={state.tab === current?.tab}
+              tabIndex={state.tab === current?.tab ? 0 : -1}
               onClick={() => setTab(state.tab)}
+              onKeyDown={(event) => {
+                // The tab pattern: arrows, Home and End move between the tabs; Tab leaves them.
+                const order = inbox.tabs.map((s) => s.tab);
+                const at = order.indexOf(state.tab);
+                const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: order.length - 1 }[event.key];
+                if (next === undefined) return;
+                event.preventDefault();
+                const target = order[(next + order.length) % order.length]!;
+                setTab(target);
+                const buttons = event.currentTarget.parentElement?.querySelectorAll<HTMLButtonElement>('[role="tab"]');
+                buttons?.[order.indexOf(target)]?.focus();
+              }}
               className={state.tab === current?.tab ? 'tab selected' : 'tab'}
             >
               {t(`tab.${state.tab}`)}
@@ -75,6 +89,7 @@ export default function InboxPage() {
           <FeedIndicator />
         </div>
         <NotificationsButton />
+        <NewMessageAnnouncer conversations={inbox.conversations} openId={selectedId} />
         <div role="tabpanel" aria-label={current ? t(`tab.${current.tab}`) : undefined} className="tab-panel" aria-busy={inbox.loading}>
           {inbox.error !== undefined && (
             <p role="alert" className="error">

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { safeHref } from '../lib/links.js';
 import { formatSize, htmlToText, linkify } from './content.js';
 import { emailDocument, emailView, type EmailView } from './email.js';
+import { VoiceMessage } from './VoiceMessage.js';
 
 /** Events of a conversation that read as a sentence of their own in the timeline (a call's steps). */
 const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
@@ -68,9 +69,8 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
           </figure>
         );
       }
-      // Customers' voice messages and videos come without captions; the label names them.
-      // biome-ignore lint/a11y/useMediaCaption: no captions exist for customer media
-      if (part.type === 'audio') return <audio className="part-audio" controls preload="none" src={source} aria-label={label} />;
+      if (part.type === 'audio') return <VoiceMessage src={source} duration={part.duration} label={label} />;
+      // Customers' videos come without captions; the label names them.
       // biome-ignore lint/a11y/useMediaCaption: no captions exist for customer media
       if (part.type === 'video') return <video className="part-video" controls preload="none" src={source} aria-label={label} />;
       return (

@@ -7,6 +7,8 @@ import { describeError } from '../pages/describe-error.js';
 import { fillCannedVariables, type CannedValues } from '../../../../core/domain/canned-variables.js';
 import { insertCanned, matchCanned, slashQuery } from './canned.js';
 import { formatSize } from './content.js';
+import { VoiceRecorder } from './VoiceRecorder.js';
+import { formatDuration } from '../../../../core/domain/voice-recording.js';
 
 /** A file picked for the reply: uploading, ready (stored), or refused with the server's reason. */
 interface PickedFile {
@@ -25,6 +27,7 @@ interface PickedFile {
 export function ReplyBox({
   onSend,
   onUpload,
+  onUploadVoice,
   onTyping,
   cannedValues,
   loadCannedValues,
@@ -34,6 +37,8 @@ export function ReplyBox({
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
   /** Stores a file for the reply; without it the box offers no attachments. */
   onUpload?(file: File): Promise<StoredAttachment>;
+  /** Stores a voice message recorded here (its length in seconds); without it the box records none. */
+  onUploadVoice?(recording: Blob, name: string, seconds: number): Promise<StoredAttachment>;
   /** The agent started (true) or stopped (false) typing a reply the customer would see. */
   onTyping?(on: boolean): void;
   /** What a canned response's variables stand for now (the contact's name as currently shown, the agent). */
@@ -60,16 +65,17 @@ export function ReplyBox({
   const [files, setFiles] = useState<PickedFile[]>([]);
   const ready = files.flatMap((f) => (f.state === 'ready' && f.stored ? [f.stored] : []));
   const uploading = files.some((f) => f.state === 'uploading');
+  const track = (name: string, upload: Promise<StoredAttachment>) => {
+    const key = `${Date.now()}-${Math.random()}`;
+    setFiles((current) => [...current, { key, name, state: 'uploading' }]);
+    upload.then(
+      (stored) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'ready', stored } : f))),
+      (caught: unknown) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'failed', error: describeError(caught, t) } : f))),
+    );
+  };
   const pick = (picked: File[]) => {
     if (!onUpload) return;
-    for (const file of picked) {
-      const key = `${Date.now()}-${Math.random()}`;
-      setFiles((current) => [...current, { key, name: file.name, state: 'uploading' }]);
-      onUpload(file).then(
-        (stored) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'ready', stored } : f))),
-        (caught: unknown) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, state: 'failed', error: describeError(caught, t) } : f))),
-      );
-    }
+    for (const file of picked) track(file.name, onUpload(file));
   };
 
   const slash = slashQuery(text, caret);
@@ -186,9 +192,9 @@ export function ReplyBox({
         <ul className="picked-files" aria-label={t('reply.files')}>
           {files.map((file) => (
             <li key={file.key} className={file.state} aria-busy={file.state === 'uploading'}>
-              <span aria-hidden="true">📎 </span>
-              {file.name}
-              {file.stored && <small> ({formatSize(file.stored.size)})</small>}
+              <span aria-hidden="true">{file.stored?.duration !== undefined ? '🎤 ' : '📎 '}</span>
+              {file.stored?.duration !== undefined ? t('voice.file', { duration: formatDuration(file.stored.duration) }) : file.name}
+              {file.stored && file.stored.duration === undefined && <small> ({formatSize(file.stored.size)})</small>}
               {file.state === 'uploading' && <small> {t('reply.uploading')}</small>}
               {file.error && (
                 <small role="alert" className="error">
@@ -227,6 +233,9 @@ export function ReplyBox({
               {t('reply.attach')}
             </button>
           </>
+        )}
+        {onUploadVoice && !note && (
+          <VoiceRecorder disabled={disabled} onRecorded={(recording, name, seconds) => track(t('voice.file', { duration: formatDuration(seconds) }), onUploadVoice(recording, name, seconds))} />
         )}
         <label className="note-switch">
           <input type="checkbox" checked={note} onChange={(event) => setNote(event.target.checked)} />

@@ -54,7 +54,7 @@ export function replyParts(text: string, files: StoredAttachment[] = []): Conten
   const parts: ContentPart[] = text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
   for (const file of files) {
     const type = file.mimeType.startsWith('image/') ? 'image' : file.mimeType.startsWith('audio/') ? 'audio' : file.mimeType.startsWith('video/') ? 'video' : 'file';
-    parts.push({ type, attachmentId: file.id, name: file.name, mimeType: file.mimeType, size: file.size });
+    parts.push({ type, attachmentId: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...(file.duration !== undefined ? { duration: file.duration } : {}) });
   }
   return parts;
 }
