@@ -81,12 +81,12 @@ export async function startSwitchboard(extraEnv: Record<string, string> = {}): P
   };
 }
 
-/** Chromium, headless, in a throwaway profile. */
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium, headless, in a throwaway profile; `args` adds switches (say, host-resolver rules for real-looking names). */
+export async function launchBrowser(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...args],
   });
 }
 
