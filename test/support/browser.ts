@@ -81,7 +81,7 @@ export async function startSwitchboard(extraEnv: Record<string, string> = {}): P
   };
 }
 
-/** Chromium, headless, in a throwaway profile; `extraArgs` add switches (a fake microphone). */
+/** Chromium, headless, in a throwaway profile; `extraArgs` add switches (a fake microphone, host-resolver rules for real-looking names). */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -491,6 +491,7 @@ export const en = {
   'admin.tokenOnce': 'The token {name}; copy it now, it is not shown again:',
   'admin.copy': 'Copy',
   'admin.copied': 'Copied',
+  'admin.copyByHand': 'Select it and press Ctrl+C',
   'admin.retention': 'Data retention',
   'crm.dataRights': 'Data rights',
   'crm.downloadArchive': 'Download everything held (zip)',

@@ -493,6 +493,7 @@ export const zh: Record<MessageKey, string> = {
   'admin.tokenOnce': '令牌 {name}：请立即复制，之后不再显示：',
   'admin.copy': '复制',
   'admin.copied': '已复制',
+  'admin.copyByHand': '请选中后按 Ctrl+C 复制',
   'admin.retention': '数据保留',
   'crm.dataRights': '数据权利',
   'crm.downloadArchive': '下载全部数据（zip）',

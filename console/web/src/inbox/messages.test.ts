@@ -32,6 +32,14 @@ describe('conversation messages', () => {
   it('makes client ids and reply parts', () => {
     expect(newClientId(() => 'x')).toBe('web-x');
     expect(newClientId()).not.toBe(newClientId());
+    // Plain http at a LAN address or a name is no secure context: no crypto.randomUUID there.
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      expect(newClientId()).toMatch(/^web-[0-9a-f]{32}$/);
+    } finally {
+      delete (crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(typeof crypto.randomUUID).toBe('function');
     expect(replyParts('  \n ')).toEqual([]);
     expect(replyParts('hello\n\n')).toEqual([{ type: 'text', text: 'hello' }]);
     expect(

@@ -43,8 +43,16 @@ export function updateStatus(
   });
 }
 
+/**
+ * 128 random bits in hex. `crypto.randomUUID` exists only in secure contexts (https, localhost);
+ * `getRandomValues` everywhere, so a console opened over plain http at a LAN address works too.
+ */
+export function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** A fresh id for one reply; kept across retries of the same reply. */
-export function newClientId(random: () => string = () => crypto.randomUUID()): string {
+export function newClientId(random: () => string = randomHex): string {
   return `web-${random()}`;
 }
 
