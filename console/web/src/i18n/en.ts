@@ -567,6 +567,7 @@ export const en = {
   'audit.thing.business_hours': 'the business hours',
   'audit.thing.channel': 'the channel',
   'audit.thing.canned_response': 'the canned response',
+  'audit.thing.macro': 'the macro',
   'audit.thing.api_token': 'the API token',
   'audit.thing.sso': 'single sign-on',
   'audit.thing.company': 'the company',

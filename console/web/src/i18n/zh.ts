@@ -569,6 +569,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.thing.business_hours': '工作时间',
   'audit.thing.channel': '渠道',
   'audit.thing.canned_response': '快捷回复',
+  'audit.thing.macro': '宏',
   'audit.thing.api_token': 'API 令牌',
   'audit.thing.sso': '单点登录',
   'audit.thing.company': '公司',
