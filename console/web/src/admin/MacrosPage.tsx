@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { CANNED_VARIABLES } from '../../../../core/domain/canned-variables.js';
 import type { AdminApi } from '../api/admin.js';
 import type { GroupView, Macro, MacroAction, UserView } from '../api/types.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -191,7 +190,7 @@ function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: Adm
       <Field label={t('macros.name')} name="name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
       <fieldset className="macro-actions">
         <legend>{t('macros.actions')}</legend>
-        <p className="hint">{t('macros.variablesHint', { variables: CANNED_VARIABLES.map((v) => `{{${v}}}`).join(' ') })}</p>
+        <p className="hint">{t('macros.variablesHint')}</p>
         {actions.map((a, index) => (
           <fieldset className="macro-action" key={keys[index]} aria-label={t('macros.step', { n: index + 1 })}>
             <select aria-label={t('macros.actionType')} value={a.type} onChange={(event) => change(index, blank(event.target.value as MacroAction['type']))}>

@@ -1278,7 +1278,7 @@ export const en = {
   'macros.saved': "“{name}” is saved.",
   'macros.deleted': "“{name}” is deleted.",
   'macros.deleteTitle': "Delete the macro “{name}”?",
-  'macros.variablesHint': "Replies and notes may use {variables}",
+  'macros.variablesHint': "Replies and notes may use the canned-response variables: {{contact.name}}, {{contact.email}}, {{contact.phone}}, {{agent.name}}, {{company.name}}",
   'macros.step': "Step {n}",
   'macros.actionType': "Action",
   'macros.choose': "Choose…",

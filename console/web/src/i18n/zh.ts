@@ -1280,7 +1280,7 @@ export const zh: Record<MessageKey, string> = {
   'macros.saved': "“{name}”已保存。",
   'macros.deleted': "“{name}”已删除。",
   'macros.deleteTitle': "删除宏“{name}”？",
-  'macros.variablesHint': "回复和备注中可使用 {variables}",
+  'macros.variablesHint': "回复和备注中可使用快捷回复的变量：{{contact.name}}、{{contact.email}}、{{contact.phone}}、{{agent.name}}、{{company.name}}",
   'macros.step': "第 {n} 步",
   'macros.actionType': "操作",
   'macros.choose': "请选择…",
