@@ -84,7 +84,11 @@ export const scheduledReplySender: JobHandler = {
         tenantId,
         conversationId: p.conversationId,
         sender: { type: 'system', id: null },
-        parts: [{ type: 'text', text: `Scheduled message not sent: the customer wrote first.\n\n${p.text}` }],
+        // Shown in the agent's language ("Scheduled message not sent: the customer wrote first"), then the text.
+        parts: [
+          { type: 'event', name: 'scheduled.not_sent' },
+          { type: 'text', text: p.text },
+        ],
         clientId: `scheduled-cancelled:${job.id}`,
         private: true,
       });

@@ -309,6 +309,7 @@ export const en = {
   'part.event.callResumed': 'Call resumed',
   'part.event.handoffRequested': 'The customer asked to talk to a person',
   'part.event.offlineMessage': 'Left while nobody could answer: reply by e-mail',
+  'part.event.scheduledNotSent': 'Scheduled message not sent: the customer wrote first',
   'part.event.callRated': 'Caller rated the call {rating} of 5',
   'email.from': 'From',
   'email.to': 'To',

@@ -311,6 +311,7 @@ export const zh: Record<MessageKey, string> = {
   'part.event.callResumed': '通话已恢复',
   'part.event.handoffRequested': '客户要求转人工',
   'part.event.offlineMessage': '无人应答时的留言:请通过邮件回复',
+  'part.event.scheduledNotSent': '定时消息未发送：客户先发来了消息',
   'part.event.callRated': '客户为本次通话评分 {rating}/5',
   'email.from': '发件人',
   'email.to': '收件人',
