@@ -218,7 +218,7 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await expect.poll(() => photo.evaluate(loaded), { timeout: 10_000 }).toBe(2);
     await admin.locator('form[aria-label="Reply"] input[type="file"]').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: PNG });
     await admin.getByRole('list', { name: 'Files to send' }).getByText('(73 B)').waitFor();
-    await admin.getByRole('button', { name: 'Send' }).click();
+    await admin.getByRole('button', { name: 'Send', exact: true }).click();
     const label = visitor.getByRole('img', { name: 'label.png' });
     await label.waitFor({ timeout: 20_000 });
     await expect.poll(() => label.evaluate(loaded), { timeout: 10_000 }).toBe(2);

@@ -67,7 +67,7 @@ describe.skipIf(!browserAvailable)('console web app: group scope that follows th
     await box.getByText('Sending a reply takes this conversation for you.').waitFor();
     await screenshot(page, 'console-web-scope-waiting');
     await page.getByRole('combobox', { name: /Write a reply/ }).fill('Hello, I am on it');
-    await box.getByRole('button', { name: 'Send' }).click();
+    await box.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('toolbar', { name: 'Conversation actions' }).getByText('Assigned to Bo Agent').waitFor();
     await eventually(async () => expect(await conversationOf(id)).toMatchObject({ status: 'assigned', assignee_id: boId }));
     await expect(box.getByText('Sending a reply takes this conversation for you.').count()).resolves.toBe(0);

@@ -14,6 +14,7 @@ const NAMED: Record<string, { table: string; column: string }> = {
   custom_field: { table: 'custom_fields', column: 'label' },
   group: { table: 'groups', column: 'name' },
   ivr_flow: { table: 'ivr_flows', column: 'name' },
+  macro: { table: 'macros', column: 'name' },
   role: { table: 'roles', column: 'name' },
   routing_rule: { table: 'routing_rules', column: 'name' },
   skill: { table: 'skills', column: 'name' },

@@ -9,6 +9,7 @@ import { RealtimeHub } from './realtime/hub.js';
 import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { JobRunner } from '../../core/jobs/runner.js';
+import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
 import { registerTicketTimers } from '../../core/tickets/timers.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
@@ -35,9 +36,10 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services);
-  // The console role's timers: callback reminders and the tickets' SLA jobs and time rules.
+  // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
   const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() });
   jobs.register(callbackReminder);
+  jobs.register(scheduledReplySender);
   registerTicketTimers(jobs, ctx.database.db);
   const tickets = new TicketWorker(ctx);
   await tickets.start();

@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   'admin.api_tokens': 'manage API tokens',
   'admin.webhooks': "manage the company's webhooks and replay their deliveries",
   'admin.canned_responses': 'manage canned responses',
+  'admin.macros': 'manage macros (one-click sets of actions on a conversation)',
   'admin.custom_fields': "manage contacts' custom fields",
   'admin.audit': 'read the audit log',
   'admin.voice': "manage phone menus and agents' phones",

@@ -413,6 +413,25 @@ export interface CannedResponseTable {
   updated_at: Timestamp;
 }
 
+/** One step of a macro, in the order the macro runs them (console/server/routes/macros.ts). */
+export type MacroAction =
+  | { type: 'reply'; text: string }
+  | { type: 'note'; text: string }
+  | { type: 'add_tag'; tag: string }
+  | { type: 'assign_agent'; agentId: string }
+  | { type: 'assign_group'; groupId: string }
+  | { type: 'resolve' }
+  | { type: 'set_priority'; priority: number };
+
+export interface MacroTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  actions: JsonDefault<MacroAction[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export type CustomFieldType = 'text' | 'number' | 'boolean' | 'date' | 'select';
 
 export interface CustomFieldTable {
@@ -809,6 +828,7 @@ export interface Database {
   audit_log: AuditLogTable;
   mentions: MentionTable;
   canned_responses: CannedResponseTable;
+  macros: MacroTable;
   custom_fields: CustomFieldTable;
   agent_connections: AgentConnectionTable;
   agent_presence: AgentPresenceTable;

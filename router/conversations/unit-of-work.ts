@@ -16,7 +16,7 @@ export async function withConversation<T>(
   work: (trx: Transaction<Database>, conversation: Conversation, events: EventLog) => Promise<T>,
 ): Promise<T> {
   const events = new EventLog();
-  const result = await deps.database.db.transaction().execute(async (trx) => {
+  const run = async (trx: Transaction<Database>) => {
     const conversation = await trx
       .selectFrom('conversations')
       .selectAll()
@@ -29,7 +29,11 @@ export async function withConversation<T>(
     const value = await work(trx, conversation, events);
     await events.flush(trx);
     return value;
-  });
+  };
+  // Given a transaction (a macro's several actions), the action joins it; its caller commits and pokes.
+  const db = deps.database.db;
+  if (db.isTransaction) return run(db as Transaction<Database>);
+  const result = await db.transaction().execute(run);
   deps.relay.poke();
   return result;
 }

@@ -6,6 +6,8 @@ import { webhookRoutes } from './webhooks.js';
 import { attachmentRoutes } from './attachments.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
+import { macroRoutes } from './macros.js';
+import { scheduledMessageRoutes } from './scheduled-messages.js';
 import { channelRoutes } from './channels.js';
 import { contactRoutes } from './contacts.js';
 import { dataRightsRoutes } from './data-rights.js';
@@ -50,6 +52,8 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...dataRightsRoutes(),
     ...customFieldRoutes(),
     ...cannedResponseRoutes(),
+    ...macroRoutes(),
+    ...scheduledMessageRoutes(),
     ...userRoutes(services),
     ...statusRoutes(services),
     ...roleRoutes(),

@@ -8,6 +8,7 @@ import { AgentsPage } from './AgentsPage.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
+import { MacrosPage } from './MacrosPage.js';
 import { BusinessHoursPage } from './BusinessHoursPage.js';
 import { ChannelsPage } from './ChannelsPage.js';
 import { CompanyAddressPage } from './CompanyAddressPage.js';
@@ -38,6 +39,7 @@ export default function AdminApp() {
     { path: '/roles', label: t('admin.roles'), allowed: hasPermission(session, 'admin.roles') },
     { path: '/sso', label: t('admin.sso'), allowed: hasPermission(session, 'admin.sso') },
     { path: '/canned-responses', label: t('admin.canned'), allowed: hasPermission(session, 'admin.canned_responses') },
+    { path: '/macros', label: t('admin.macros'), allowed: hasPermission(session, 'admin.macros') },
     { path: '/sla-policies', label: t('admin.sla'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/ticket-settings', label: t('admin.ticketSettings'), allowed: hasPermission(session, 'admin.tickets') },
     { path: '/automations', label: t('admin.automations'), allowed: hasPermission(session, 'admin.tickets') },
@@ -66,6 +68,7 @@ export default function AdminApp() {
           <Route path="/roles">{() => <RolesPage api={api} />}</Route>
           <Route path="/sso">{() => <SsoPage api={api} />}</Route>
           <Route path="/canned-responses">{() => <CannedResponsesPage api={api} />}</Route>
+          <Route path="/macros">{() => <MacrosPage api={api} />}</Route>
           <Route path="/sla-policies">{() => <SlaPoliciesPage />}</Route>
           <Route path="/ticket-settings">{() => <TicketSettingsPage />}</Route>
           <Route path="/automations">{() => <AutomationsPage />}</Route>

@@ -14,6 +14,7 @@ export const AUDIT_KINDS = [
   'business_hours',
   'channel',
   'canned_response',
+  'macro',
   'api_token',
   'sso',
   'company',

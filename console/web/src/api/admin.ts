@@ -1,5 +1,5 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView, ConnectionTestView } from './types.js';
+import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, Macro, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView, ConnectionTestView } from './types.js';
 
 /** Which audit entries to show: by whom, about what kind of thing, between two instants. */
 export interface AuditFilter {
@@ -76,6 +76,10 @@ export function adminApi(client: ApiClient) {
       client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
     updateCannedResponse: (id: string, body: Partial<Omit<CannedResponse, 'id'>>) => client.patch<CannedResponse>(`/canned-responses/${encodeURIComponent(id)}`, body),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
+    macros: () => client.get<{ macros: Macro[] }>('/macros'),
+    createMacro: (body: Omit<Macro, 'id'>) => client.post<Macro>('/macros', body),
+    updateMacro: (id: string, body: Partial<Omit<Macro, 'id'>>) => client.patch<Macro>(`/macros/${encodeURIComponent(id)}`, body),
+    deleteMacro: (id: string) => client.delete<unknown>(`/macros/${encodeURIComponent(id)}`),
   };
 }
 export type AdminApi = ReturnType<typeof adminApi>;

@@ -1,6 +1,6 @@
 import type { ApiClient } from './client.js';
 import type { AgentStatus, ConversationSnapshot, MessageView } from './domain.js';
-import type { ConversationDetail, ConversationPage, ConversationQuery, GroupView, ReplyInput, StoredAttachment, UserView } from './types.js';
+import type { ConversationDetail, ConversationPage, ConversationQuery, GroupView, Macro, ReplyInput, ScheduledMessage, StoredAttachment, UserView } from './types.js';
 
 /** Where a conversation goes on a transfer. */
 export type TransferTarget = { agentId: string } | { groupId: string } | { queue: true };
@@ -33,6 +33,11 @@ export function conversationsApi(client: ApiClient) {
     /** Colleagues to assign or transfer to (needs the assign or transfer permission). */
     agents: () => client.get<{ users: UserView[] }>('/users'),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
+    macros: () => client.get<{ macros: Macro[] }>('/macros'),
+    runMacro: (id: string, macroId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/macros/${encodeURIComponent(macroId)}/run`),
+    scheduled: (id: string) => client.get<{ scheduled: ScheduledMessage[] }>(`/conversations/${encodeURIComponent(id)}/scheduled`),
+    schedule: (id: string, text: string, sendAt: string) => client.post<{ scheduled: ScheduledMessage }>(`/conversations/${encodeURIComponent(id)}/scheduled`, { text, sendAt }),
+    cancelScheduled: (id: string, scheduledId: string) => client.delete<unknown>(`/conversations/${encodeURIComponent(id)}/scheduled/${encodeURIComponent(scheduledId)}`),
   };
 }
 export type ConversationsApi = ReturnType<typeof conversationsApi>;

@@ -28,6 +28,7 @@ const names: Record<string, Record<Language, string>> = {
   'admin.api_tokens': { en: 'Manage API tokens', zh: '管理 API 令牌' },
   'admin.webhooks': { en: 'Manage webhooks', zh: '管理 Webhook' },
   'admin.canned_responses': { en: 'Manage canned responses', zh: '管理快捷回复' },
+  'admin.macros': { en: 'Manage macros', zh: '管理宏' },
   'admin.custom_fields': { en: 'Manage customer fields', zh: '管理客户字段' },
   'admin.audit': { en: 'Read the audit log', zh: '查看操作日志' },
   'admin.voice': { en: "Manage phone menus and agents' phones", zh: '管理语音导航及坐席电话' },

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'wouter';
-import type { ConversationView, GroupView } from '../api/types.js';
+import type { ConversationView, GroupView, ScheduledMessage } from '../api/types.js';
 import { attachmentUrl } from '../api/conversations.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
@@ -15,6 +15,8 @@ import { CustomerPanel } from './CustomerPanel.js';
 import { SatisfactionBadge, useSatisfaction } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
+import { MacroMenu } from './MacroMenu.js';
+import { ScheduledMessages } from './ScheduledMessages.js';
 import { useConversation } from './useConversation.js';
 import { shownContactName } from '../lib/contact-name.js';
 
@@ -27,6 +29,15 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const { sendTyping } = useFeed();
   const { conversation } = view;
   const satisfaction = useSatisfaction(id);
+  const canReply = hasPermission(session, 'conversations.reply');
+  const [scheduled, setScheduled] = useState<ScheduledMessage[]>([]);
+  const reloadScheduled = useCallback(() => {
+    if (canReply) conversations.scheduled(id).then((answer) => setScheduled(answer.scheduled), () => setScheduled([]));
+  }, [canReply, conversations, id]);
+  // A scheduled message leaves the list when it is sent (or not sent): each new message asks again.
+  const messageCount = view.messages.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: messageCount is the trigger
+  useEffect(() => reloadScheduled(), [reloadScheduled, messageCount]);
   const viewer = useMemo<Viewer>(
     () => ({ userId: session.user.id, groupIds: session.user.groupIds, permissions: session.permissions }),
     [session.user.id, session.user.groupIds, session.permissions],
@@ -79,8 +90,17 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
             {t('conversation.typing', { name: contactName })}
           </p>
         )}
-        {hasPermission(session, 'conversations.reply') && (
+        <ScheduledMessages
+          scheduled={scheduled}
+          onCancel={(scheduledId) => void conversations.cancelScheduled(conversation.id, scheduledId).finally(reloadScheduled)}
+        />
+        {canReply && (
           <ReplyBox
+            onSchedule={async (text, sendAt) => {
+              await conversations.schedule(conversation.id, text, sendAt.toISOString());
+              reloadScheduled();
+            }}
+            tools={<MacroMenu conversationId={conversation.id} onChanged={(snapshot) => view.setConversation((current) => (current ? applySnapshot(current, snapshot) : current))} />}
             onSend={view.send}
             onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}
             onUploadVoice={(recording, name, seconds) => conversations.uploadVoice(conversation.id, recording, name, seconds)}

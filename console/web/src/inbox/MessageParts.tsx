@@ -19,6 +19,7 @@ const EVENT_LABELS: Partial<Record<string, MessageKey>> = {
   'call.rated': 'part.event.callRated',
   'handoff.requested': 'part.event.handoffRequested',
   offline_message: 'part.event.offlineMessage',
+  'scheduled.not_sent': 'part.event.scheduledNotSent',
 };
 
 /** Where the browser fetches a stored attachment. */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTypingSignal } from './useTypingSignal.js';
 import type { CannedResponse, StoredAttachment } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
@@ -33,6 +33,8 @@ export function ReplyBox({
   loadCannedValues,
   disabled,
   hint,
+  onSchedule,
+  tools,
 }: {
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
   /** Stores a file for the reply; without it the box offers no attachments. */
@@ -48,6 +50,10 @@ export function ReplyBox({
   disabled?: boolean;
   /** A line above the box about what sending a reply will do (take a waiting conversation). */
   hint?: string;
+  /** Keeps the text to send at a later time; without it the box offers no "Send later". */
+  onSchedule?(text: string, sendAt: Date): Promise<void>;
+  /** More buttons beside the reply's (the macros menu). */
+  tools?: ReactNode;
 }) {
   const { t } = useI18n();
   const { contacts } = useApi();
@@ -63,6 +69,8 @@ export function ReplyBox({
   const listId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<PickedFile[]>([]);
+  const [later, setLater] = useState<string>();
+  const [laterError, setLaterError] = useState<string>();
   const ready = files.flatMap((f) => (f.state === 'ready' && f.stored ? [f.stored] : []));
   const uploading = files.some((f) => f.state === 'uploading');
   const track = (name: string, upload: Promise<StoredAttachment>) => {
@@ -107,6 +115,24 @@ export function ReplyBox({
     setText('');
     setCaret(0);
     setFiles([]);
+  };
+  const schedule = async () => {
+    if (!onSchedule || later === undefined || text.trim() === '') return;
+    const at = new Date(later);
+    if (Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) {
+      setLaterError(t('schedule.future'));
+      return;
+    }
+    try {
+      await onSchedule(text, at);
+      setText('');
+      setCaret(0);
+      setLater(undefined);
+      setLaterError(undefined);
+      typing(false);
+    } catch (caught) {
+      setLaterError(describeError(caught, t));
+    }
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (showList) {
@@ -214,7 +240,27 @@ export function ReplyBox({
           ))}
         </ul>
       )}
+      {later !== undefined && (
+        <div className="send-later">
+          <label>
+            {t('schedule.at')}{' '}
+            <input type="datetime-local" value={later} min={localInput(new Date())} onChange={(event) => setLater(event.target.value)} />
+          </label>
+          <button type="button" disabled={text.trim() === '' || !later} onClick={() => void schedule()}>
+            {t('schedule.confirm')}
+          </button>
+          <button type="button" className="link" onClick={() => setLater(undefined)}>
+            {t('schedule.close')}
+          </button>
+          {laterError && (
+            <small role="alert" className="error">
+              {laterError}
+            </small>
+          )}
+        </div>
+      )}
       <div className="reply-actions">
+        {tools}
         {onUpload && (
           <>
             <input
@@ -241,6 +287,11 @@ export function ReplyBox({
           <input type="checkbox" checked={note} onChange={(event) => setNote(event.target.checked)} />
           {t('reply.noteMode')}
         </label>
+        {onSchedule && !note && later === undefined && (
+          <button type="button" className="secondary" disabled={disabled} onClick={() => setLater(localInput(new Date(Date.now() + 3600_000)))}>
+            {t('schedule.sendLater')}
+          </button>
+        )}
         <button type="submit" disabled={!canSend}>
           {note ? t('reply.addNote') : t('reply.send')}
         </button>
@@ -252,4 +303,10 @@ export function ReplyBox({
 /** The values that are set, so a name not known yet does not hide one loaded later. */
 function definedOnly(values: CannedValues | undefined): CannedValues {
   return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value)) as CannedValues;
+}
+
+/** A date as a datetime-local input's value, in the agent's time zone. */
+function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
