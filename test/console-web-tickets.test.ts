@@ -77,12 +77,12 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     const reply = page.getByRole('form', { name: 'Reply' });
     await reply.getByLabel('Internal note').check();
     await reply.getByLabel('Message').fill('Check the warranty first.');
-    await reply.getByRole('button', { name: 'Send' }).click();
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Sent.' }).waitFor();
     await reply.getByLabel('Public reply to the customer').check();
     await reply.getByLabel('Message').fill('We will send a replacement.');
     await reply.getByLabel('Then set status').selectOption({ label: 'Pending' });
-    await reply.getByRole('button', { name: 'Send' }).click();
+    await reply.getByRole('button', { name: 'Send', exact: true }).click();
     const thread = page.getByRole('region', { name: 'Replies and notes' });
     await thread.getByText('We will send a replacement.').waitFor();
     await expect(thread.getByText('Check the warranty first.').textContent()).resolves.toBe('Check the warranty first.');

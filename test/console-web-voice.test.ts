@@ -128,7 +128,7 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
     await admin.getByRole('button', { name: 'Stop and attach' }).click();
     await admin.getByRole('list', { name: 'Files to send' }).getByText(/Voice message 0:0[12]/).waitFor();
     await admin.getByRole('list', { name: 'Files to send' }).locator('li.ready').waitFor({ timeout: 10_000 });
-    await admin.getByRole('button', { name: 'Send' }).click();
+    await admin.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => log.locator('figure.part-voice').count(), { timeout: 20_000 }).toBe(2);
 
     // The visitor plays it in the widget.

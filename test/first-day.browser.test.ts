@@ -136,7 +136,7 @@ describe.skipIf(!browserAvailable)('the first day, end to end', () => {
     await visitor.click();
     await agent.getByRole('log', { name: 'Messages' }).getByText('Do you ship to Hangzhou?').waitFor();
     await agent.getByRole('combobox', { name: /Write a reply/ }).fill('Yes, in two days.');
-    await agent.getByRole('form', { name: 'Reply' }).getByRole('button', { name: 'Send' }).click();
+    await agent.getByRole('form', { name: 'Reply' }).getByRole('button', { name: 'Send', exact: true }).click();
     await agent.getByRole('log', { name: 'Messages' }).getByText('Yes, in two days.').waitFor();
     await customer.locator('#switchboard-chat .msg.out', { hasText: 'Yes, in two days.' }).waitFor({ timeout: 15_000 });
     await screenshot(customer, 'first-day-shop-widget');
