@@ -71,6 +71,7 @@ export function ListPage<T extends { id: string }>({
   editor,
   confirmDelete,
   extraActions,
+  banner,
   children,
 }: {
   title: string;
@@ -86,13 +87,17 @@ export function ListPage<T extends { id: string }>({
   empty?: string;
   /** The row's name as the Edit and Delete buttons read it out. */
   nameOf(row: T): string;
-  editor: ListEditor<T>;
+  /** Without one the rows have no Edit and no Delete (only `extraActions`). */
+  editor?: ListEditor<T>;
   confirmDelete?: DeleteConfirm<T>;
   extraActions?(row: T): ReactNode;
+  /** Shown above the list, under the notice (a secret shown once, say). */
+  banner?: ReactNode;
   children?: ReactNode;
 }) {
   const { t } = useI18n();
-  const table = columns && (
+  const isEmpty = rows?.length === 0;
+  const table = columns && !(empty && isEmpty) && (
     <table className="admin-table" aria-label={title}>
       <thead>
         <tr>
@@ -116,14 +121,14 @@ export function ListPage<T extends { id: string }>({
             ))}
             <td>
               {extraActions?.(row)}
-              <RowActions name={nameOf(row)} onEdit={() => editor.edit(row)} onDelete={confirmDelete && (() => editor.askDelete(row))} />
+              {editor && <RowActions name={nameOf(row)} onEdit={() => editor.edit(row)} onDelete={confirmDelete && (() => editor.askDelete(row))} />}
             </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
-  const deleting = editor.deleting;
+  const deleting = editor?.deleting;
   return (
     <>
       <h1>{title}</h1>
@@ -134,9 +139,10 @@ export function ListPage<T extends { id: string }>({
         </p>
       )}
       {notice && <p role="status">{notice}</p>}
-      {list ?? (scroll ? <div className="table-scroll">{table}</div> : table)}
-      {empty && rows?.length === 0 && <p className="hint empty">{empty}</p>}
-      {deleting && confirmDelete && (
+      {banner}
+      {list ?? (scroll && table ? <div className="table-scroll">{table}</div> : table)}
+      {empty && isEmpty && <p className="hint">{empty}</p>}
+      {editor && deleting && confirmDelete && (
         <ConfirmDialog
           title={confirmDelete.title(deleting)}
           confirmLabel={t('admin.delete')}
@@ -175,6 +181,7 @@ export function RowActions({ name, onEdit, onDelete }: { name: string; onEdit():
  */
 export function ListForm({
   title,
+  className,
   editing,
   addLabel,
   busy,
@@ -184,6 +191,8 @@ export function ListForm({
   children,
 }: {
   title: string;
+  /** Classes beside admin-form. */
+  className?: string;
   editing: boolean;
   addLabel: string;
   busy: boolean;
@@ -196,7 +205,7 @@ export function ListForm({
   const formRef = useRef<HTMLFormElement>(null);
   useEditorInView(formRef, editing);
   return (
-    <form ref={formRef} className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={title}>
+    <form ref={formRef} className={className ? `admin-form ${className}` : 'admin-form'} onSubmit={(event) => void onSubmit(event)} aria-label={title}>
       <h2>{title}</h2>
       {children}
       {error && (

@@ -484,6 +484,7 @@ export const en = {
   'webhooks.event.csat.answered': 'Satisfaction rated',
   'conversation.failedBecause': 'Not delivered: {error}',
   'admin.apiTokens': 'API tokens',
+  'admin.tokensEmpty': 'No API tokens yet.',
   'admin.addToken': 'Create token',
   'admin.scopes': 'Allowed to',
   'admin.pickScope': 'Choose at least one permission.',

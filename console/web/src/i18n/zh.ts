@@ -486,6 +486,7 @@ export const zh: Record<MessageKey, string> = {
   'webhooks.event.csat.answered': '满意度已评价',
   'conversation.failedBecause': '未送达：{error}',
   'admin.apiTokens': 'API 令牌',
+  'admin.tokensEmpty': '暂无 API 令牌。',
   'admin.addToken': '创建令牌',
   'admin.scopes': '允许的操作',
   'admin.pickScope': '请至少选择一项权限。',
