@@ -133,6 +133,8 @@ export const en = {
   'ticketSettings.fieldSaved': "Field “{label}” saved.",
   'ticketSettings.keyTypeFixed': "The key and the type stay as they are: values already on tickets and automations depend on them. To change them, add a new field.",
   'ticketSettings.removeField': "Delete the field {label}",
+  'admin.slaDeleteTitle': 'Delete the SLA policy {name}? Tickets it covers lose its targets.',
+  'admin.slaDeleted': 'The SLA policy {name} is deleted.',
   'admin.slaEmpty': 'No SLA policies yet: tickets have no targets.',
   'admin.slaAdd': 'Add SLA policy',
   'admin.slaName': 'Name',

@@ -135,6 +135,8 @@ export const zh: Record<MessageKey, string> = {
   'ticketSettings.fieldSaved': "已保存字段“{label}”。",
   'ticketSettings.keyTypeFixed': "键和类型不能修改：工单上已有的值和自动化规则依赖它们。如需更改，请新建一个字段。",
   'ticketSettings.removeField': "删除字段{label}",
+  'admin.slaDeleteTitle': '删除 SLA 策略 {name}？它覆盖的工单将不再有这些时限目标。',
+  'admin.slaDeleted': 'SLA 策略 {name} 已删除。',
   'admin.slaEmpty': '暂无 SLA 策略：工单没有时限目标。',
   'admin.slaAdd': '添加 SLA 策略',
   'admin.slaName': '名称',
