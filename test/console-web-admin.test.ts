@@ -60,6 +60,8 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
 
   it('keeps routing rules in order: adds, reorders and turns them off', async () => {
     await admin.getByRole('link', { name: 'Routing rules' }).click();
+    const empty = admin.getByText('No routing rules yet: new conversations go to no group.');
+    await empty.waitFor();
     const form = admin.getByRole('form', { name: 'Add rule' });
     await form.getByLabel('Name').fill('Refunds');
     await form.getByLabel('When the message mentions').fill('refund, 退款');
@@ -68,6 +70,7 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await form.getByRole('button', { name: 'Add rule' }).click();
     const rules = admin.getByRole('list', { name: 'Routing rules' });
     await rules.getByRole('listitem', { name: 'Refunds' }).getByText('mentions refund, 退款 → group Billing · priority 10').waitFor();
+    expect(await empty.count()).toBe(0);
     await form.getByLabel('Name').fill('Everything else');
     await form.getByLabel('Send to group').selectOption({ label: 'Support' });
     await form.getByRole('button', { name: 'Add rule' }).click();

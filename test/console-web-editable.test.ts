@@ -160,5 +160,11 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     await table.getByText('Normal: First response 15′').waitFor();
     const stored = await db().selectFrom('sla_policies').select(['name', 'match', 'targets']).executeTakeFirstOrThrow();
     expect(stored).toEqual({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] }, targets: { normal: { firstResponse: 15 } } });
+    // Deleting asks first, naming the policy.
+    await table.getByRole('button', { name: 'Delete Chat and mail' }).click();
+    await admin.getByRole('dialog', { name: 'Delete the SLA policy Chat and mail? Tickets it covers lose its targets.' }).getByRole('button', { name: 'Delete' }).click();
+    await admin.getByRole('status').filter({ hasText: 'The SLA policy Chat and mail is deleted.' }).waitFor();
+    await admin.getByText('No SLA policies yet: tickets have no targets.').waitFor();
+    expect(await db().selectFrom('sla_policies').select('id').execute()).toEqual([]);
   });
 });

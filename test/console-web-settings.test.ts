@@ -72,6 +72,16 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
     await form.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('table', { name: 'Business hours' }).getByRole('row', { name: /Europe\/Berlin/ }).waitFor();
     expect((await db().selectFrom('business_calendars').select('time_zone').where('name', '=', 'Shanghai office').executeTakeFirstOrThrow()).time_zone).toBe('Europe/Berlin');
+    // Deleting asks first, in the page's own dialog; cancelling keeps the calendar.
+    await admin.getByRole('button', { name: 'Delete Shanghai office' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete Shanghai office? Groups that keep it become always open.' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await admin.getByRole('table', { name: 'Business hours' }).getByRole('row', { name: /Shanghai office/ }).waitFor();
+    await admin.getByRole('button', { name: 'Delete Shanghai office' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await admin.getByText('No business hours yet: every group is always open.').waitFor();
+    expect(await db().selectFrom('business_calendars').select('id').where('name', '=', 'Shanghai office').execute()).toEqual([]);
+    await admin.getByLabel('Business hours of Billing').waitFor({ state: 'detached' });
   });
 
   it('sets up single sign-on with a write-only secret and shows the endpoints for the company site', async () => {

@@ -8,6 +8,7 @@ import { permissionLabel } from '../i18n/permissions.js';
 import { formatTime } from '../inbox/time.js';
 import { describeError, UserError } from '../pages/describe-error.js';
 import { CopyButton } from './CopyButton.js';
+import { ListPage } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 /** Tokens for the company's scripts: scoped to what their creator may do, shown once, revocable. */
@@ -43,52 +44,37 @@ export function ApiTokensPage({ api }: { api: AdminApi }) {
   };
   const scopes = [...session.permissions].sort();
   return (
-    <>
-      <h1>{t('admin.apiTokens')}</h1>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      {created && (
-        <div className="token-once" role="status">
-          <p>{t('admin.tokenOnce', { name: created.name })}</p>
-          <code>{created.token}</code> <CopyButton text={created.token} />
-        </div>
-      )}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.apiTokens')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.scopes')}</th>
-              <th scope="col">{t('admin.lastUsed')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {load.data?.tokens.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>{token.scopes.map((scope) => permissionLabel(scope, language, scope)).join(', ')}</td>
-                <td>{token.lastUsedAt ? formatTime(token.lastUsedAt, language) : '—'}</td>
-                <td>
-                  {token.revokedAt ? (
-                    t('admin.revoked')
-                  ) : (
-                    <button type="button" className="link" onClick={() => void revoke(token.id, token.name)}>
-                      {t('admin.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <ListPage
+      title={t('admin.apiTokens')}
+      loadError={load.error}
+      notice={notice}
+      banner={
+        created && (
+          <div className="token-once" role="status">
+            <p>{t('admin.tokenOnce', { name: created.name })}</p>
+            <code>{created.token}</code> <CopyButton text={created.token} />
+          </div>
+        )
+      }
+      rows={load.data?.tokens}
+      scroll
+      empty={t('admin.tokensEmpty')}
+      columns={[
+        { header: t('admin.name'), cell: (token) => token.name },
+        { header: t('admin.scopes'), cell: (token) => token.scopes.map((scope) => permissionLabel(scope, language, scope)).join(', ') },
+        { header: t('admin.lastUsed'), cell: (token) => (token.lastUsedAt ? formatTime(token.lastUsedAt, language) : '—') },
+      ]}
+      nameOf={(token) => token.name}
+      extraActions={(token) =>
+        token.revokedAt ? (
+          t('admin.revoked')
+        ) : (
+          <button type="button" className="link" onClick={() => void revoke(token.id, token.name)}>
+            {t('admin.revoke')}
+          </button>
+        )
+      }
+    >
       <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('admin.addToken')}>
         <h2>{t('admin.addToken')}</h2>
         <Field label={t('admin.name')} name="name" required maxLength={100} />
@@ -109,6 +95,6 @@ export function ApiTokensPage({ api }: { api: AdminApi }) {
           {t('admin.addToken')}
         </button>
       </form>
-    </>
+    </ListPage>
   );
 }

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import { checkWeek, DAY_ORDER, formatHolidays, OFFICE_HOURS, parseHolidays, timeZones, type WeeklyHours } from './business-hours.js';
 import { useLoad } from './useLoad.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 
 /** The weekday's name in the app's language; `day` counts from Sunday like the API. */
 function dayName(day: number, language: string): string {
@@ -21,15 +22,15 @@ export function BusinessHoursPage({ api }: { api: AdminApi }) {
   const { t, language } = useI18n();
   const calendars = useLoad(useCallback(() => api.calendars(), [api]));
   const groups = useLoad(useCallback(() => api.groups(), [api]));
-  const [editing, setEditing] = useState<CalendarView | 'new'>('new');
+  const editor = useListEditor<CalendarView>();
   const [notice, setNotice] = useState<string>();
 
   const remove = async (calendar: CalendarView) => {
-    if (!window.confirm(t('hours.confirmDelete', { name: calendar.name }))) return;
+    editor.cancelDelete();
     try {
       await api.deleteCalendar(calendar.id);
       setNotice(t('hours.deleted', { name: calendar.name }));
-      if (editing !== 'new' && editing.id === calendar.id) setEditing('new');
+      editor.closeIf(calendar);
       calendars.reload();
       groups.reload();
     } catch (caught) {
@@ -53,62 +54,35 @@ export function BusinessHoursPage({ api }: { api: AdminApi }) {
 
   return (
     <>
-      <h1>{t('admin.hours')}</h1>
-      {loadError !== undefined && (
-        <p role="alert" className="error">
-          {describeError(loadError, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      {calendars.data && calendars.data.calendars.length > 0 && (
-        <div className="table-scroll">
-          <table className="admin-table" aria-label={t('admin.hours')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('hours.timeZone')}</th>
-                <th scope="col">{t('hours.week')}</th>
-                <th scope="col">{t('hours.holidays')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {calendars.data.calendars.map((calendar) => (
-                <tr key={calendar.id}>
-                  <td>{calendar.name}</td>
-                  <td>{calendar.timeZone}</td>
-                  <td>{summary(calendar.weeklyHours)}</td>
-                  <td>{calendar.holidays.length}</td>
-                  <td>
-                    <div className="row-actions">
-                      <button type="button" className="link" onClick={() => setEditing(calendar)}>
-                        {t('admin.edit')}
-                      </button>
-                      <button type="button" className="link" onClick={() => void remove(calendar)}>
-                        {t('admin.delete')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {calendars.data?.calendars.length === 0 && <p className="hint">{t('hours.none')}</p>}
-      <CalendarForm
-        key={editing === 'new' ? 'new' : editing.id}
-        api={api}
-        calendar={editing === 'new' ? undefined : editing}
-        onCancel={editing === 'new' ? undefined : () => setEditing('new')}
-        onSaved={(saved, created) => {
-          setNotice(t(created ? 'hours.created' : 'hours.saved', { name: saved.name }));
-          setEditing('new');
-          calendars.reload();
-        }}
-      />
+      <ListPage
+        title={t('admin.hours')}
+        loadError={loadError}
+        notice={notice}
+        rows={calendars.data?.calendars}
+        scroll
+        empty={t('hours.none')}
+        columns={[
+          { header: t('admin.name'), cell: (calendar) => calendar.name },
+          { header: t('hours.timeZone'), cell: (calendar) => calendar.timeZone },
+          { header: t('hours.week'), cell: (calendar) => summary(calendar.weeklyHours) },
+          { header: t('hours.holidays'), cell: (calendar) => calendar.holidays.length },
+        ]}
+        nameOf={(calendar) => calendar.name}
+        editor={editor}
+        confirmDelete={{ title: (calendar) => t('hours.confirmDelete', { name: calendar.name }), onConfirm: (calendar) => void remove(calendar) }}
+      >
+        <CalendarForm
+          key={editor.formKey}
+          api={api}
+          calendar={editor.editing}
+          onCancel={editor.stopEditing}
+          onSaved={(saved, created) => {
+            setNotice(t(created ? 'hours.created' : 'hours.saved', { name: saved.name }));
+            editor.stopEditing();
+            calendars.reload();
+          }}
+        />
+      </ListPage>
       {groups.data && calendars.data && calendars.data.calendars.length > 0 && groups.data.groups.length > 0 && (
         <section className="section" aria-label={t('hours.groups')}>
           <h2>{t('hours.groups')}</h2>
@@ -152,7 +126,7 @@ function CalendarForm({
   api: AdminApi;
   calendar: CalendarView | undefined;
   onSaved(calendar: CalendarView, created: boolean): void;
-  onCancel?: () => void;
+  onCancel(): void;
 }) {
   const { t, language } = useI18n();
   const id = useId();
@@ -184,10 +158,17 @@ function CalendarForm({
       setBusy(false);
     }
   };
-  const title = calendar ? t('hours.edit', { name: calendar.name }) : t('hours.add');
   return (
-    <form className="admin-form section hours-form" aria-label={title} onSubmit={(event) => void submit(event)}>
-      <h2>{title}</h2>
+    <ListForm
+      title={calendar ? t('hours.edit', { name: calendar.name }) : t('hours.add')}
+      className="section hours-form"
+      editing={calendar !== undefined}
+      addLabel={t('hours.add')}
+      busy={busy}
+      error={error}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <Field label={t('admin.name')} name="name" required maxLength={100} defaultValue={calendar?.name ?? ''} />
       <div className="field">
         <label htmlFor={`${id}-zone`}>{t('hours.timeZone')}</label>
@@ -252,21 +233,6 @@ function CalendarForm({
           {t('hours.holidaysHint')}
         </small>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-buttons">
-        <button type="submit" disabled={busy}>
-          {calendar ? t('form.save') : t('hours.add')}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('form.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </ListForm>
   );
 }

@@ -3,11 +3,10 @@ import { CANNED_VARIABLES, fillCannedVariables, type CannedVariable } from '../.
 import type { AdminApi } from '../api/admin.js';
 import type { CannedResponse } from '../api/types.js';
 import { useSignedIn } from '../app/session.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
-import { useEditorInView } from './useEditorInView.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 /** Saved replies agents insert with `/shortcut` in the reply box, their variables filled. */
@@ -15,11 +14,10 @@ export function CannedResponsesPage({ api }: { api: AdminApi }) {
   const { t } = useI18n();
   const load = useLoad(useCallback(() => api.cannedResponses(), [api]));
   const [notice, setNotice] = useState<string>();
-  const [editing, setEditing] = useState<CannedResponse | 'new'>('new');
-  const [deleting, setDeleting] = useState<CannedResponse>();
+  const editor = useListEditor<CannedResponse>();
   const remove = async (response: CannedResponse) => {
-    setDeleting(undefined);
-    if (editing !== 'new' && editing.id === response.id) setEditing('new');
+    editor.cancelDelete();
+    editor.closeIf(response);
     try {
       await api.deleteCannedResponse(response.id);
       setNotice(t('admin.cannedDeleted', { shortcut: response.shortcut }));
@@ -29,60 +27,34 @@ export function CannedResponsesPage({ api }: { api: AdminApi }) {
     }
   };
   return (
-    <>
-      <h1>{t('admin.canned')}</h1>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.canned')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.shortcut')}</th>
-              <th scope="col">{t('admin.title')}</th>
-              <th scope="col">{t('admin.body')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {load.data?.cannedResponses.map((response) => (
-              <tr key={response.id}>
-                <td>/{response.shortcut}</td>
-                <td>{response.title}</td>
-                <td className="pre">{response.body}</td>
-                <td>
-                  <button type="button" className="link" onClick={() => setEditing(response)} aria-label={t('admin.editNamed', { name: `/${response.shortcut}` })}>
-                    {t('admin.edit')}
-                  </button>
-                  <button type="button" className="link" onClick={() => setDeleting(response)} aria-label={t('admin.deleteNamed', { name: `/${response.shortcut}` })}>
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {deleting && (
-        <ConfirmDialog title={t('admin.cannedDeleteTitle', { shortcut: deleting.shortcut })} confirmLabel={t('admin.delete')} onCancel={() => setDeleting(undefined)} onConfirm={() => void remove(deleting)} />
-      )}
+    <ListPage
+      title={t('admin.canned')}
+      loadError={load.error}
+      notice={notice}
+      rows={load.data?.cannedResponses}
+      scroll
+      empty={t('admin.cannedEmpty')}
+      columns={[
+        { header: t('admin.shortcut'), cell: (response) => `/${response.shortcut}` },
+        { header: t('admin.title'), cell: (response) => response.title },
+        { header: t('admin.body'), cell: (response) => response.body, className: 'pre' },
+      ]}
+      nameOf={(response) => `/${response.shortcut}`}
+      editor={editor}
+      confirmDelete={{ title: (response) => t('admin.cannedDeleteTitle', { shortcut: response.shortcut }), onConfirm: (response) => void remove(response) }}
+    >
       <CannedForm
-        key={editing === 'new' ? 'new' : editing.id}
+        key={editor.formKey}
         api={api}
-        response={editing === 'new' ? undefined : editing}
-        onCancel={() => setEditing('new')}
+        response={editor.editing}
+        onCancel={editor.stopEditing}
         onSaved={(saved) => {
-          setNotice(editing === 'new' ? undefined : t('admin.cannedSaved', { shortcut: saved.shortcut }));
-          setEditing('new');
+          setNotice(editor.editing ? t('admin.cannedSaved', { shortcut: saved.shortcut }) : undefined);
+          editor.stopEditing();
           load.reload();
         }}
       />
-    </>
+    </ListPage>
   );
 }
 
@@ -127,9 +99,6 @@ function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; respo
       setBusy(false);
     }
   };
-  const title = response ? t('admin.editCanned', { shortcut: response.shortcut }) : t('admin.addCanned');
-  const formRef = useRef<HTMLFormElement>(null);
-  useEditorInView(formRef, response !== undefined);
   // The preview uses a sample customer and the admin's own name, as an agent's insert would.
   const preview = fillCannedVariables(body, {
     'contact.name': t('canned.sampleName'),
@@ -139,8 +108,15 @@ function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; respo
     'company.name': session.tenant.name,
   });
   return (
-    <form ref={formRef} className="admin-form" onSubmit={(event) => void submit(event)} aria-label={title}>
-      <h2>{title}</h2>
+    <ListForm
+      title={response ? t('admin.editCanned', { shortcut: response.shortcut }) : t('admin.addCanned')}
+      editing={response !== undefined}
+      addLabel={t('admin.addCanned')}
+      busy={busy}
+      error={error}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <Field label={t('admin.shortcut')} name="shortcut" required pattern="[a-z0-9][a-z0-9_\-]{0,39}" hint={t('admin.shortcutHint')} autoCapitalize="none" defaultValue={response?.shortcut ?? ''} />
       <Field label={t('admin.title')} name="title" required maxLength={200} defaultValue={response?.title ?? ''} />
       <div className="field">
@@ -161,21 +137,6 @@ function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; respo
           <p className="pre">{preview}</p>
         </section>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>
-          {response ? t('admin.save') : t('admin.addCanned')}
-        </button>
-        {response && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('admin.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </ListForm>
   );
 }

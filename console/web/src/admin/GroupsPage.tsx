@@ -1,12 +1,11 @@
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { GroupStrategy, GroupView } from '../api/types.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
-import { useEditorInView } from './useEditorInView.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 export const strategies: GroupStrategy[] = ['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual'];
@@ -28,15 +27,14 @@ export function GroupsPage({ api }: { api: AdminApi }) {
     { resetOnSuccess: true },
   );
   const [notice, setNotice] = useState<string>();
-  const [editing, setEditing] = useState<GroupView | 'new'>('new');
-  const [deleting, setDeleting] = useState<GroupView>();
+  const editor = useListEditor<GroupView>();
   const [moveTo, setMoveTo] = useState('');
   const [removing, setRemoving] = useState(false);
   const moveId = useId();
-  const others = (groups.data?.groups ?? []).filter((group) => group.id !== deleting?.id);
+  const others = (groups.data?.groups ?? []).filter((group) => group.id !== editor.deleting?.id);
   const askDelete = (group: GroupView) => {
     setMoveTo((groups.data?.groups ?? []).find((other) => other.id !== group.id)?.id ?? '');
-    setDeleting(group);
+    editor.askDelete(group);
   };
   const remove = async (group: GroupView) => {
     setRemoving(true);
@@ -44,87 +42,63 @@ export function GroupsPage({ api }: { api: AdminApi }) {
       await api.deleteGroup(group.id, moveTo || undefined);
       const target = others.find((other) => other.id === moveTo);
       setNotice(target ? t('admin.groupDeletedMoved', { name: group.name, to: target.name }) : t('admin.groupDeleted', { name: group.name }));
-      if (editing !== 'new' && editing.id === group.id) setEditing('new');
-      setDeleting(undefined);
+      editor.closeIf(group);
+      editor.cancelDelete();
       groups.reload();
     } catch (caught) {
       setNotice(describeError(caught, t));
-      setDeleting(undefined);
+      editor.cancelDelete();
     } finally {
       setRemoving(false);
     }
   };
   return (
     <>
-      <h1>{t('admin.groups')}</h1>
-      {groups.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(groups.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      <table className="admin-table" aria-label={t('admin.groups')}>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.name')}</th>
-            <th scope="col">{t('admin.strategy')}</th>
-            <th scope="col">{t('admin.members')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('admin.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {groups.data?.groups.map((group) => (
-            <tr key={group.id}>
-              <td>{group.name}</td>
-              <td>{t(`strategy.${group.strategy}`)}</td>
-              <td>{group.memberIds.length}</td>
-              <td>
-                <button type="button" className="link" onClick={() => setEditing(group)} aria-label={t('admin.editNamed', { name: group.name })}>
-                  {t('admin.edit')}
-                </button>
-                <button type="button" className="link" onClick={() => askDelete(group)} aria-label={t('admin.deleteNamed', { name: group.name })}>
-                  {t('admin.delete')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {deleting && (
-        <ConfirmDialog
-          title={t('admin.groupDeleteTitle', { name: deleting.name })}
-          confirmLabel={t('admin.delete')}
-          busy={removing}
-          onCancel={() => setDeleting(undefined)}
-          onConfirm={() => void remove(deleting)}
-        >
-          <div className="field">
-            <label htmlFor={moveId}>{t('admin.groupMoveTo')}</label>
-            <select id={moveId} value={moveTo} onChange={(event) => setMoveTo(event.target.value)}>
-              {others.map((group) => (
-                <option key={group.id} value={group.id}>
-                  {group.name}
-                </option>
-              ))}
-              <option value="">{t('admin.groupMoveNowhere')}</option>
-            </select>
-            <small className="hint">{t('admin.groupMoveHint')}</small>
-          </div>
-        </ConfirmDialog>
-      )}
-      <GroupForm
-        key={editing === 'new' ? 'new' : editing.id}
-        api={api}
-        group={editing === 'new' ? undefined : editing}
-        onCancel={() => setEditing('new')}
-        onSaved={(name) => {
-          setNotice(editing === 'new' ? undefined : t('admin.groupSaved', { name }));
-          setEditing('new');
-          groups.reload();
+      <ListPage
+        title={t('admin.groups')}
+        loadError={groups.error}
+        notice={notice}
+        rows={groups.data?.groups}
+        empty={t('admin.groupsEmpty')}
+        columns={[
+          { header: t('admin.name'), cell: (group) => group.name },
+          { header: t('admin.strategy'), cell: (group) => t(`strategy.${group.strategy}`) },
+          { header: t('admin.members'), cell: (group) => group.memberIds.length },
+        ]}
+        nameOf={(group) => group.name}
+        editor={{ ...editor, askDelete }}
+        confirmDelete={{
+          title: (group) => t('admin.groupDeleteTitle', { name: group.name }),
+          busy: removing,
+          onConfirm: (group) => void remove(group),
+          body: () => (
+            <div className="field">
+              <label htmlFor={moveId}>{t('admin.groupMoveTo')}</label>
+              <select id={moveId} value={moveTo} onChange={(event) => setMoveTo(event.target.value)}>
+                {others.map((group) => (
+                  <option key={group.id} value={group.id}>
+                    {group.name}
+                  </option>
+                ))}
+                <option value="">{t('admin.groupMoveNowhere')}</option>
+              </select>
+              <small className="hint">{t('admin.groupMoveHint')}</small>
+            </div>
+          ),
         }}
-      />
+      >
+        <GroupForm
+          key={editor.formKey}
+          api={api}
+          group={editor.editing}
+          onCancel={editor.stopEditing}
+          onSaved={(name) => {
+            setNotice(editor.editing ? t('admin.groupSaved', { name }) : undefined);
+            editor.stopEditing();
+            groups.reload();
+          }}
+        />
+      </ListPage>
       <h2 className="section">{t('admin.skills')}</h2>
       <ul className="tags" aria-label={t('admin.skills')}>
         {skills.data?.skills.map((skill) => (
@@ -150,8 +124,6 @@ export function GroupsPage({ api }: { api: AdminApi }) {
 function GroupForm({ api, group, onSaved, onCancel }: { api: AdminApi; group: GroupView | undefined; onSaved(name: string): void; onCancel(): void }) {
   const { t } = useI18n();
   const id = useId();
-  const formRef = useRef<HTMLFormElement>(null);
-  useEditorInView(formRef, group !== undefined);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
@@ -165,10 +137,16 @@ function GroupForm({ api, group, onSaved, onCancel }: { api: AdminApi; group: Gr
     useCallback((caught: unknown) => describeError(caught, t), [t]),
     { resetOnSuccess: true },
   );
-  const title = group ? t('admin.editGroup', { name: group.name }) : t('admin.addGroup');
   return (
-    <form ref={formRef} className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={title}>
-      <h2>{title}</h2>
+    <ListForm
+      title={group ? t('admin.editGroup', { name: group.name }) : t('admin.addGroup')}
+      editing={group !== undefined}
+      addLabel={t('admin.addGroup')}
+      busy={busy}
+      error={error}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    >
       <Field label={t('admin.name')} name="name" required maxLength={100} defaultValue={group?.name ?? ''} />
       <div className="field">
         <label htmlFor={`${id}-strategy`}>{t('admin.strategy')}</label>
@@ -180,21 +158,6 @@ function GroupForm({ api, group, onSaved, onCancel }: { api: AdminApi; group: Gr
           ))}
         </select>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>
-          {group ? t('admin.save') : t('admin.addGroup')}
-        </button>
-        {group && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('admin.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </ListForm>
   );
 }

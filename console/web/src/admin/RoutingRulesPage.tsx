@@ -1,13 +1,12 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { GroupView, RoutingRuleView } from '../api/types.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import { formFromRule, moveRule, ruleFromForm } from './rules.js';
-import { useEditorInView } from './useEditorInView.js';
+import { ListForm, ListPage, RowActions, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 /** Routing rules in order: the first that matches a new conversation decides its group and priority. */
@@ -21,8 +20,7 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
   );
   const [notice, setNotice] = useState<string>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
-  const [editing, setEditing] = useState<RoutingRuleView | 'new'>('new');
-  const [deleting, setDeleting] = useState<RoutingRuleView>();
+  const editor = useListEditor<RoutingRuleView>();
   const run = async (action: () => Promise<unknown>, done?: string) => {
     try {
       await action();
@@ -41,86 +39,78 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
   const rules = load.data?.rules ?? [];
   const ids = rules.map((rule) => rule.id);
   return (
-    <>
-      <h1>{t('admin.routing')}</h1>
-      <p className="hint">{t('admin.routingHint')}</p>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      <ol className="rule-list" aria-label={t('admin.routing')}>
-        {rules.map((rule, index) => (
-          <li key={rule.id} className={rule.enabled ? 'rule' : 'rule disabled'} aria-label={rule.name}>
-            <div className="rule-text">
-              <strong>{rule.name}</strong>
-              <small className="hint">{summary(rule, load.data?.groups ?? [], load.data?.channelTypes ?? [], t)}</small>
-            </div>
-            <div className="rule-actions">
-              <button type="button" className="secondary" disabled={index === 0} onClick={() => reorder(moveRule(ids, index, -1))} aria-label={t('admin.moveUp', { name: rule.name })}>
-                ↑
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={index === rules.length - 1}
-                onClick={() => reorder(moveRule(ids, index, 1))}
-                aria-label={t('admin.moveDown', { name: rule.name })}
-              >
-                ↓
-              </button>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={rule.enabled}
-                  onChange={(event) => {
-                    const enabled = event.target.checked;
-                    load.update((data) => ({ ...data, rules: data.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }));
-                    void run(() => api.updateRoutingRule(rule.id, { enabled }));
-                  }}
-                />
-                {t('admin.ruleEnabled')}
-              </label>
-              <button type="button" className="link" onClick={() => setEditing(rule)} aria-label={t('admin.editNamed', { name: rule.name })}>
-                {t('admin.edit')}
-              </button>
-              <button type="button" className="link" onClick={() => setDeleting(rule)} aria-label={t('admin.deleteNamed', { name: rule.name })}>
-                {t('admin.delete')}
-              </button>
-            </div>
-          </li>
-        ))}
-      </ol>
-      {deleting && (
-        <ConfirmDialog
-          title={t('admin.ruleDeleteTitle', { name: deleting.name })}
-          confirmLabel={t('admin.delete')}
-          onCancel={() => setDeleting(undefined)}
-          onConfirm={() => {
-            const rule = deleting;
-            setDeleting(undefined);
-            if (editing !== 'new' && editing.id === rule.id) setEditing('new');
-            void run(() => api.deleteRoutingRule(rule.id), t('admin.ruleDeleted', { name: rule.name }));
-          }}
-        >
-          <p>{t('admin.ruleDeleteHint')}</p>
-        </ConfirmDialog>
-      )}
+    <ListPage
+      title={t('admin.routing')}
+      hint={t('admin.routingHint')}
+      loadError={load.error}
+      notice={notice}
+      rows={load.data?.rules}
+      empty={t('admin.rulesEmpty')}
+      list={
+        <ol className="rule-list" aria-label={t('admin.routing')}>
+          {rules.map((rule, index) => (
+            <li key={rule.id} className={rule.enabled ? 'rule' : 'rule disabled'} aria-label={rule.name}>
+              <div className="rule-text">
+                <strong>{rule.name}</strong>
+                <small className="hint">{summary(rule, load.data?.groups ?? [], load.data?.channelTypes ?? [], t)}</small>
+              </div>
+              <div className="rule-actions">
+                <button type="button" className="secondary" disabled={index === 0} onClick={() => reorder(moveRule(ids, index, -1))} aria-label={t('admin.moveUp', { name: rule.name })}>
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={index === rules.length - 1}
+                  onClick={() => reorder(moveRule(ids, index, 1))}
+                  aria-label={t('admin.moveDown', { name: rule.name })}
+                >
+                  ↓
+                </button>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={rule.enabled}
+                    onChange={(event) => {
+                      const enabled = event.target.checked;
+                      load.update((data) => ({ ...data, rules: data.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }));
+                      void run(() => api.updateRoutingRule(rule.id, { enabled }));
+                    }}
+                  />
+                  {t('admin.ruleEnabled')}
+                </label>
+                <RowActions name={rule.name} onEdit={() => editor.edit(rule)} onDelete={() => editor.askDelete(rule)} />
+              </div>
+            </li>
+          ))}
+        </ol>
+      }
+      nameOf={(rule) => rule.name}
+      editor={editor}
+      confirmDelete={{
+        title: (rule) => t('admin.ruleDeleteTitle', { name: rule.name }),
+        body: () => <p>{t('admin.ruleDeleteHint')}</p>,
+        onConfirm: (rule) => {
+          editor.cancelDelete();
+          editor.closeIf(rule);
+          void run(() => api.deleteRoutingRule(rule.id), t('admin.ruleDeleted', { name: rule.name }));
+        },
+      }}
+    >
       <RuleForm
-        key={editing === 'new' ? 'new' : editing.id}
+        key={editor.formKey}
         api={api}
-        rule={editing === 'new' ? undefined : editing}
+        rule={editor.editing}
         groups={load.data?.groups ?? []}
         channelTypes={load.data?.channelTypes ?? []}
-        onCancel={() => setEditing('new')}
+        onCancel={editor.stopEditing}
         onSaved={(name) => {
-          setNotice(editing === 'new' ? undefined : t('admin.ruleSaved', { name }));
-          setEditing('new');
+          setNotice(editor.editing ? t('admin.ruleSaved', { name }) : undefined);
+          editor.stopEditing();
           load.reload();
         }}
       />
-    </>
+    </ListPage>
   );
 }
 
@@ -181,12 +171,16 @@ function RuleForm({
     describe,
     { resetOnSuccess: true },
   );
-  const title = rule ? t('admin.editRule', { name: rule.name }) : t('admin.addRule');
-  const formRef = useRef<HTMLFormElement>(null);
-  useEditorInView(formRef, rule !== undefined);
   return (
-    <form ref={formRef} className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={title}>
-      <h2>{title}</h2>
+    <ListForm
+      title={rule ? t('admin.editRule', { name: rule.name }) : t('admin.addRule')}
+      editing={rule !== undefined}
+      addLabel={t('admin.addRule')}
+      busy={busy}
+      error={error}
+      onSubmit={onSubmit}
+      onCancel={onCancel}
+    >
       <Field label={t('admin.name')} name="name" required maxLength={200} defaultValue={rule?.name ?? ''} />
       <Field label={t('admin.ruleKeywords')} name="keywords" hint={t('admin.listHint')} defaultValue={start.keywords} />
       <fieldset className="field check-list">
@@ -211,21 +205,6 @@ function RuleForm({
         </select>
       </div>
       <Field label={t('admin.rulePriority')} name="priority" type="number" min={-100} max={100} step={1} defaultValue={start.priority} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>
-          {rule ? t('admin.save') : t('admin.addRule')}
-        </button>
-        {rule && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('admin.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </ListForm>
   );
 }

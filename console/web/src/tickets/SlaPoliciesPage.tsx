@@ -1,7 +1,7 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import { TICKET_PRIORITIES, ticketsApi, type SlaPolicy } from '../api/tickets.js';
 import { useApi } from '../app/api-context.js';
-import { useEditorInView } from '../admin/useEditorInView.js';
+import { ListForm, ListPage, useListEditor } from '../admin/AdminList.js';
 import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
 import { splitList } from '../lib/lists.js';
@@ -18,14 +18,17 @@ export function SlaPoliciesPage() {
   const channelTypes = useLoad(useCallback(() => api.slaChannelTypes(), [api]));
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
-  const [editing, setEditing] = useState<SlaPolicy>();
-  const formRef = useRef<HTMLFormElement>(null);
-  useEditorInView(formRef, editing !== undefined);
+  const [busy, setBusy] = useState(false);
+  const editor = useListEditor<SlaPolicy>();
+  const editing = editor.editing;
   const known = channelTypes.data?.types ?? [];
   // A type saved before the picker existed stays visible so it can be unticked.
   const offered = [...known, ...(editing?.match.channelTypes ?? []).filter((type) => !known.some((k) => k.type === type)).map((type) => ({ type, displayName: type }))];
 
-  const add = async (form: HTMLFormElement) => {
+  const add = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const form = event.currentTarget;
     setError(undefined);
     const data = new FormData(form);
     const targets: SlaPolicy['targets'] = {};
@@ -45,77 +48,63 @@ export function SlaPoliciesPage() {
       targets,
       match: { ...(tags.length ? { contactTags: tags } : {}), ...(channels.length ? { channelTypes: channels } : {}) },
     };
+    setBusy(true);
     try {
       if (editing) await api.updateSlaPolicy(editing.id, body);
       else await api.createSlaPolicy(body);
       setNotice(t(editing ? 'admin.slaSaved' : 'admin.slaAdded', { name }));
       form.reset();
-      setEditing(undefined);
+      editor.stopEditing();
       load.reload();
     } catch (caught) {
       setError(describeError(caught, t));
+    } finally {
+      setBusy(false);
     }
   };
-  const remove = async (id: string) => {
+  const remove = async (policy: SlaPolicy) => {
+    editor.cancelDelete();
+    editor.closeIf(policy);
     try {
-      await api.deleteSlaPolicy(id);
+      await api.deleteSlaPolicy(policy.id);
+      setNotice(t('admin.slaDeleted', { name: policy.name }));
       load.reload();
     } catch (caught) {
-      setError(describeError(caught, t));
+      setNotice(describeError(caught, t));
     }
   };
+  const targetsOf = (policy: SlaPolicy) =>
+    TICKET_PRIORITIES.filter((p) => policy.targets[p])
+      .map((p) => `${t(`priority.${p}`)}: ${METRICS.filter((m) => policy.targets[p]?.[m]).map((m) => `${t(`sla.${m}`)} ${policy.targets[p]?.[m]}′`).join(', ')}`)
+      .join(' · ');
 
   return (
-    <>
-      <h1>{t('admin.sla')}</h1>
-      {notice && <p role="status">{notice}</p>}
-      {load.data?.policies.length === 0 && <p>{t('admin.slaEmpty')}</p>}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.sla')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.slaName')}</th>
-              <th scope="col">{t('admin.slaTargets')}</th>
-              <th scope="col">{t('admin.slaWarn')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {load.data?.policies.map((policy) => (
-              <tr key={policy.id}>
-                <td>{policy.name}</td>
-                <td>
-                  {TICKET_PRIORITIES.filter((p) => policy.targets[p])
-                    .map((p) => `${t(`priority.${p}`)}: ${METRICS.filter((m) => policy.targets[p]?.[m]).map((m) => `${t(`sla.${m}`)} ${policy.targets[p]?.[m]}′`).join(', ')}`)
-                    .join(' · ')}
-                </td>
-                <td>{policy.warnBeforeMinutes}′</td>
-                <td>
-                  <button type="button" className="link" onClick={() => setEditing(policy)} aria-label={t('admin.editNamed', { name: policy.name })}>
-                    {t('admin.edit')}
-                  </button>
-                  <button type="button" className="link" onClick={() => void remove(policy.id)} aria-label={t('admin.deleteNamed', { name: policy.name })}>
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <form
-        ref={formRef}
-        key={editing?.id ?? 'new'}
-        className="admin-form"
-        aria-label={editing ? t('admin.slaEdit', { name: editing.name }) : t('admin.slaAdd')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add(e.currentTarget);
-        }}
+    <ListPage
+      title={t('admin.sla')}
+      loadError={load.error}
+      notice={notice}
+      rows={load.data?.policies}
+      scroll
+      empty={t('admin.slaEmpty')}
+      columns={[
+        { header: t('admin.slaName'), cell: (policy) => policy.name },
+        { header: t('admin.slaTargets'), cell: targetsOf },
+        { header: t('admin.slaWarn'), cell: (policy) => `${policy.warnBeforeMinutes}′` },
+      ]}
+      nameOf={(policy) => policy.name}
+      editor={editor}
+      confirmDelete={{ title: (policy) => t('admin.slaDeleteTitle', { name: policy.name }), onConfirm: (policy) => void remove(policy) }}
+    >
+      <ListForm
+        key={editor.formKey}
+        title={editing ? t('admin.slaEdit', { name: editing.name }) : t('admin.slaAdd')}
+        editing={editing !== undefined}
+        addLabel={t('admin.slaAdd')}
+        busy={busy}
+        error={error}
+        onSubmit={add}
+        onCancel={editor.stopEditing}
       >
-        <h2>{editing ? t('admin.slaEdit', { name: editing.name }) : t('admin.slaAdd')}</h2>
         <div className="field">
           <label htmlFor="sla-name">{t('admin.slaName')}</label>
           <input id="sla-name" name="name" required maxLength={100} defaultValue={editing?.name ?? ''} />
@@ -153,20 +142,7 @@ export function SlaPoliciesPage() {
           ))}
           <small className="hint">{t('admin.ruleChannelTypesHint')}</small>
         </fieldset>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="submit">{editing ? t('admin.save') : t('admin.slaAdd')}</button>
-          {editing && (
-            <button type="button" className="secondary" onClick={() => setEditing(undefined)}>
-              {t('admin.cancel')}
-            </button>
-          )}
-        </div>
-      </form>
-    </>
+      </ListForm>
+    </ListPage>
   );
 }
