@@ -5,42 +5,10 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 
-/** A file kept in the installation's attachment store. */
-export interface StoredFile {
-  id: string;
-  name: string;
-  mimeType: string;
-  size: number;
-  sha256: string;
-  /** How long it plays, for a recording whose length is known. */
-  durationMs?: number;
-}
+// A file and how to keep one are the connector SDK's shapes: every channel stores files through them.
+import type { PutOptions, StoredFile } from '@switchboard/connector-sdk';
 
-export interface PutOptions {
-  /** Who stored it: a customer's external id, or `agent:<id>`. */
-  owner: string;
-  /** The file name as given; it is cleaned before it is kept. */
-  name: string;
-  bytes: Buffer;
-  /** The type the sender declared; used only when the bytes do not say (text, CSV, …). */
-  declaredType?: string;
-  /** Refused above this size. */
-  maxBytes?: number;
-  /** When set, only these real (sniffed or declared) types are accepted. */
-  allowedTypes?: readonly string[];
-  /**
-   * The provider's name for this file (its message id and part, say). A file put again under the
-   * same key in the same channel is not stored again: the first one is returned.
-   */
-  key?: string;
-  /**
-   * A recording of sound only (a voice message): a WebM or MP4 container, which the sniffer names
-   * as video, is kept as `audio/webm` or `audio/mp4`, so it is sent and shown as a voice message.
-   */
-  audio?: boolean;
-  /** How long the recording plays, in milliseconds. */
-  durationMs?: number;
-}
+export type { PutOptions, StoredFile };
 
 /** The audio name of a container that also holds video, for a file known to hold sound only. */
 const AUDIO_CONTAINERS: Record<string, string> = { 'video/webm': 'audio/webm', 'video/mp4': 'audio/mp4', 'video/ogg': 'audio/ogg', 'video/quicktime': 'audio/mp4' };

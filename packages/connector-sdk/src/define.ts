@@ -91,6 +91,7 @@ export interface Outbound {
   resolve(host: string): Promise<{ address: string; servername: string }>;
 }
 
+/** A file kept in the installation's attachment store. */
 export interface StoredFile {
   id: string;
   name: string;
@@ -113,7 +114,10 @@ export interface PutOptions {
   maxBytes?: number;
   /** When set, only these real (sniffed or declared) types are accepted. */
   allowedTypes?: readonly string[];
-  /** The provider's name for this file: a file put again under the same key in the same channel is kept once. */
+  /**
+   * The provider's name for this file (its message id and part, say). A file put again under the
+   * same key in the same channel is not stored again: the first one is returned.
+   */
   key?: string;
   /**
    * A recording of sound only (a voice message): a WebM or MP4 container, which the sniffer names
