@@ -1,6 +1,5 @@
 import type { DatabaseHandle } from '../core/db/database.js';
 import type { Logger } from '../core/log/logger.js';
-import type { InboundPipeline } from './pipeline/pipeline.js';
 
 /**
  * What the router's functions need from a running process. The `Context` of core/context.ts has
@@ -13,6 +12,4 @@ export interface RouterDeps {
   logger: Logger;
   /** Where routing times go (the process's /metrics); absent in narrow test setups. */
   metrics?: { routingDecision: { observe(seconds: number): void } };
-  /** The inbound steps to run (see pipeline/process-batch.ts); the default features when absent. */
-  inboundPipeline?: InboundPipeline;
 }

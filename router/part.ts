@@ -1,8 +1,20 @@
 import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Config } from '../core/config/config.js';
 import type { RouterDeps } from './deps.js';
+import { channelRouting } from './channel-routing/inbound-steps.js';
 import { consumeInbound } from './pipeline/consumer.js';
+import type { InboundFeature, InboundPipeline } from './pipeline/pipeline.js';
+import { autoResolveTimers } from './timers/auto-resolve-step.js';
 import { routerJobRunner } from './timers/runner.js';
+
+export { createInboundPipeline } from './pipeline/process-batch.js';
+export type { InboundFeature, InboundPipeline, InboundStep, StepPlace, ThreadClaim } from './pipeline/pipeline.js';
+
+/**
+ * The router's own features in the inbound pipeline: channel-routing before route and
+ * channel-endings after assign; auto-resolve-timers before adopt-names.
+ */
+export const routerInbound: readonly InboundFeature[] = [channelRouting, autoResolveTimers];
 
 /** A running router: consumers on the inbound shards and a job runner with the router's timers. */
 export interface RouterPart {
@@ -12,9 +24,9 @@ export interface RouterPart {
 
 export async function startRouter(
   ctx: RouterDeps & { bus: Bus; config: Pick<Config, 'inboundShards'> },
-  options: { batchSize?: number; maxWaitMs?: number; timerPollMs?: number } = {},
+  options: { pipeline: InboundPipeline; batchSize?: number; maxWaitMs?: number; timerPollMs?: number },
 ): Promise<RouterPart> {
-  const consumers: Consumer[] = await consumeInbound(ctx, { shards: ctx.config.inboundShards, batchSize: options.batchSize, maxWaitMs: options.maxWaitMs });
+  const consumers: Consumer[] = await consumeInbound(ctx, { pipeline: options.pipeline, shards: ctx.config.inboundShards, batchSize: options.batchSize, maxWaitMs: options.maxWaitMs });
   const timers = routerJobRunner(ctx, { pollMs: options.timerPollMs });
   timers.start();
   ctx.logger.info({ shards: ctx.config.inboundShards }, 'router consuming inbound shards');

@@ -9,8 +9,9 @@ import { AttachmentStore } from '../core/attachments/store.js';
 import { loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/log/logger.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { restoreCommand } from '../console/cli/backup.js';
-import { startProcess, type RunningProcess } from '../console/cli/start.js';
+import { startProcess, type RunningProcess } from '../app/start.js';
 import { ApiClient, signUp, type TestConsole } from './support/console.js';
 
 /** The `switchboard` command on the sources, as an operator runs it next to a running server. */
@@ -54,7 +55,7 @@ describe('switchboard backup and restore (embedded mode)', () => {
           receivedAt: new Date().toISOString(),
           message: { externalId: randomUUID(), sender: { externalId: 'v:li', displayName: '李雷' }, parts: [{ type: 'text', text: '我的订单还没到' }, { type: 'image', attachmentId: file.id, mimeType: file.mimeType }] },
         },
-      ]),
+      ], { pipeline: inboundPipeline }),
     );
     const before = await admin.get('/api/conversations');
     expect(before.body.conversations).toHaveLength(1);

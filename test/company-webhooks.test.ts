@@ -10,8 +10,8 @@ import { webhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../
 import { queueReply } from '../core/conversations/reply.js';
 import { createLogger } from '../core/log/logger.js';
 import { hashToken, randomToken } from '../console/server/auth/tokens.js';
-import { connectorDeps } from '../console/cli/gateway.js';
-import { startProcess, type RunningProcess } from '../console/cli/start.js';
+import { connectorDeps } from '../app/gateway.js';
+import { startProcess, type RunningProcess } from '../app/start.js';
 import { SECRET_HEADER, webhookSecret } from '../connectors/telegram/inbound.js';
 import { telegramFixtures } from '../connectors/telegram/fixtures/index.js';
 import { fakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.js';

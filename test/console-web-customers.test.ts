@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -41,7 +42,7 @@ describe.skipIf(!browserAvailable)('console web app: knowing the customer', () =
             receivedAt: new Date().toISOString(),
             message: { externalId: randomUUID(), sender: { externalId: 'v:first-day', attributes: { browser: 'Chrome' } }, parts },
           },
-        ]),
+        ], { pipeline: inboundPipeline }),
       );
     await deliver([{ type: 'text', text: 'Do you ship to Hangzhou?' }]);
     const conversation = await db.selectFrom('conversations').select(['id', 'contact_id']).where('channel_id', '=', web.id).executeTakeFirstOrThrow();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createChannel } from '../core/connector/channels.js';
-import { connectorDeps } from '../console/cli/gateway.js';
+import { connectorDeps } from '../app/gateway.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, startSwitchboard, signIn, signUpCompany, type TestServer } from './support/browser.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createChannel } from '../core/connector/channels.js';
 import { webhookReceiver, type WebhookReceiver } from '../core/connector/testkit/receiver.js';
-import { connectorDeps } from '../console/cli/gateway.js';
+import { connectorDeps } from '../app/gateway.js';
 import { queueReply } from '../core/conversations/reply.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
 import { eventually } from './support/services.js';

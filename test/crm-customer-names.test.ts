@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visitorNumber } from '../core/domain/contact-name.js';
 import type { ContentPart, InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { FeedClient, startTestConsole, type TestConsole } from './support/console.js';
 import { eventually } from './support/services.js';
 import { buildCompany, type Company } from './support/console-world.js';
@@ -29,7 +30,7 @@ describe('knowing the customer', () => {
           receivedAt: new Date().toISOString(),
           message: { externalId: randomUUID(), sender, parts },
         },
-      ]),
+      ], { pipeline: inboundPipeline }),
     );
   const contactOf = async (externalId: string) =>
     tc.ctx.database.db

@@ -10,6 +10,7 @@ import { callSignal, normalizeCallSignal } from '../connectors/voice/calls/signa
 import type { WhatsAppConfig } from '../connectors/whatsapp/connector.js';
 import { normalizeWhatsApp } from '../connectors/whatsapp/normalize.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 
@@ -32,7 +33,7 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
   const deliver = (tenantId: string, type: string, message: InboundMessage) =>
     db()
       .transaction()
-      .execute((trx) => processInbound(trx, [{ version: 1, tenantId, channelId: channels[`${tenantId}:${type}`]!, channelType: type, receivedAt: new Date().toISOString(), message }]));
+      .execute((trx) => processInbound(trx, [{ version: 1, tenantId, channelId: channels[`${tenantId}:${type}`]!, channelType: type, receivedAt: new Date().toISOString(), message }], { pipeline: inboundPipeline }));
   const conversationOf = (tenantId: string, type: string, threadKey: string) =>
     db()
       .selectFrom('conversations')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 
@@ -29,7 +30,7 @@ describe('one customer across channels: merge, timeline, undo', () => {
       subject: message.subject,
     },
   });
-  const deliver = (envelope: InboundEnvelope) => tc.ctx.database.db.transaction().execute((trx) => processInbound(trx, [envelope]));
+  const deliver = (envelope: InboundEnvelope) => tc.ctx.database.db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
   const contactOf = async (channelId: string, externalId: string) =>
     (await tc.ctx.database.db.selectFrom('contact_identities').select('contact_id').where('channel_id', '=', channelId).where('external_id', '=', externalId).executeTakeFirstOrThrow()).contact_id;
 

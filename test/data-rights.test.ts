@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentStore } from '../core/attachments/store.js';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../app/pipeline.js';
 import { ARCHIVE_KINDS } from '../console/server/crm/data-rights/export.js';
 import { RetentionSweeper } from '../console/server/crm/data-rights/retention.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
@@ -51,7 +52,7 @@ describe('data rights: the archive of a customer and their erasure', () => {
         parts: [{ type: 'text', text: words.text }, { type: 'file', attachmentId: file.id, name: 'invoice.pdf', mimeType: 'application/pdf' }],
       },
     };
-    await db.transaction().execute((trx) => processInbound(trx, [envelope]));
+    await db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
     const identity = await db.selectFrom('contact_identities').select('contact_id').where('channel_id', '=', channelId).where('external_id', '=', 'v:fang').executeTakeFirstOrThrow();
     contactId = identity.contact_id;
     conversationId = (await db.selectFrom('conversations').select('id').where('contact_id', '=', contactId).executeTakeFirstOrThrow()).id;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/log/logger.js';
-import { startProcess } from '../console/cli/start.js';
+import { startProcess } from '../app/start.js';
 import { addAgent, addGroup, createWorld, envelope, publishInbound, setDefaultGroup, waitFor } from './support/router-world.js';
 
 describe('the router role in the embedded mode', () => {

@@ -3,7 +3,7 @@ import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timelineWithRecording } from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
-import { connectorDeps } from '../console/cli/gateway.js';
+import { connectorDeps } from '../app/gateway.js';
 import { loadChannelContext } from '../core/connector/channel-context.js';
 import { transferConversation } from '../router/conversations/transfer-conversation.js';
 

@@ -3,7 +3,7 @@ import { FakeTwilio, type TwimlVerb } from './fakes/twilio.js';
 import { addVoiceChannel, callCenterCompany, callConversation, callRow, startCallCenter, timeline } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 import { DATABASE_URL } from './support/services.js';
-import { connectorDeps } from '../console/cli/gateway.js';
+import { connectorDeps } from '../app/gateway.js';
 import { loadChannelContext } from '../core/connector/channel-context.js';
 
 const PUBLIC_URL = 'https://support.example.test';

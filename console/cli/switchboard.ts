@@ -4,9 +4,9 @@ import { createLogger } from '../../core/log/logger.js';
 import { openDatabase } from '../../core/db/database.js';
 import { migrateDown, migrateUp, migrationStatus } from '../../core/db/migrate.js';
 import { seedDemo } from './seed.js';
-import { startProcess } from './start.js';
+import { startProcess } from '../../app/start.js';
 import { scaffoldConnector } from './scaffold.js';
-import { rebuildReports } from '../../reports/rollup/refresh.js';
+import { rebuildReports } from '../../reports/part.js';
 import { BackupError, backupCommand, restoreCommand } from './backup.js';
 
 const USAGE = `Usage:

@@ -28,14 +28,15 @@ export interface ConsolePart {
 /**
  * The agents' and admins' API. Served at `/api/...` (company chosen by subdomain or the
  * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development; its
- * real-time feed is the WebSocket at `/api/realtime`.
+ * real-time feed is the WebSocket at `/api/realtime`. `routes` are the feature modules' route
+ * tables, served with the same access checks and listed in the same OpenAPI document.
  */
-export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps> } = {}): Promise<ConsolePart> {
+export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps>; routes?: readonly AnyRoute[] } = {}): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
-  const routes = consoleRoutes(services);
+  const routes = consoleRoutes(services, options.routes);
   // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
   const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() });
   jobs.register(callbackReminder);

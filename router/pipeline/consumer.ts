@@ -4,9 +4,12 @@ import { retryTransient } from '../../core/db/transient.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import type { RouterDeps } from '../deps.js';
 import { parseEnvelope } from './envelope.js';
+import type { InboundPipeline } from './pipeline.js';
 import { processInbound } from './process-batch.js';
 
 export interface InboundConsumerOptions {
+  /** The steps to run, as the composition root assembled them (app/pipeline.ts). */
+  pipeline: InboundPipeline;
   shards: number;
   batchSize?: number;
   maxWaitMs?: number;
@@ -17,10 +20,10 @@ export interface InboundConsumerOptions {
  * commit. When the batch as a whole fails, each message is tried alone, so a poison message
  * fails by itself (retried, then dead-lettered) and never holds up the others.
  */
-export function inboundBatchHandler(deps: RouterDeps) {
+export function inboundBatchHandler(deps: RouterDeps, pipeline: InboundPipeline) {
   const db = deps.database.db;
   const histogram = deps.metrics?.routingDecision;
-  const options = { pipeline: deps.inboundPipeline, ...(histogram ? { observeRouting: (seconds: number) => histogram.observe(seconds) } : {}) };
+  const options = { pipeline, ...(histogram ? { observeRouting: (seconds: number) => histogram.observe(seconds) } : {}) };
   return async (deliveries: Delivery[]): Promise<BatchFailures | undefined> => {
     const failed: BatchFailures['failed'] = [];
     const good: { delivery: Delivery; envelope: InboundEnvelope }[] = [];
@@ -59,7 +62,7 @@ export function inboundBatchHandler(deps: RouterDeps) {
 
 /** Consumes every inbound shard (one active consumer per shard across the cluster). */
 export async function consumeInbound(deps: RouterDeps & { bus: Bus }, options: InboundConsumerOptions): Promise<Consumer[]> {
-  const handler = inboundBatchHandler(deps);
+  const handler = inboundBatchHandler(deps, options.pipeline);
   const batchSize = options.batchSize ?? 100;
   const consumers: Consumer[] = [];
   try {

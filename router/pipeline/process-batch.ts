@@ -1,9 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
-import { surveyAnswers } from '../../reports/csat/inbound-steps.js';
-import { channelRouting } from '../channel-routing/inbound-steps.js';
-import { autoResolveTimers } from '../timers/auto-resolve-step.js';
 import { InboundBatch, type InboundOptions, type InboundOutcome } from './batch.js';
 import { InboundPipeline, type InboundFeature } from './pipeline.js';
 import { assign } from './steps/assign.js';
@@ -15,25 +12,16 @@ import { thread } from './steps/thread.js';
 
 export type { InboundOutcome } from './batch.js';
 
-/** The features whose steps every router runs today (a composition root may choose others). */
-export const defaultInboundFeatures: readonly InboundFeature[] = [
-  surveyAnswers, // survey-ratings after store; a rating reply is claimed by its resolved conversation
-  channelRouting, // channel-routing before route; channel-endings after assign
-  autoResolveTimers, // auto-resolve-timers before adopt-names
-];
-
 /**
- * The inbound pipeline: the router's own steps in order, with each feature's steps placed among
- * them. With the default features it runs: dedupe, identify, thread, store, survey-ratings,
- * channel-routing, route, assign, channel-endings, auto-resolve-timers, adopt-names.
+ * The inbound pipeline: the router's own steps in order (dedupe, identify, thread, store, route,
+ * assign, adopt-names), with each feature's steps placed among them. Which features run is the
+ * composition root's choice (app/pipeline.ts); the router names none.
  */
-export function createInboundPipeline(features: readonly InboundFeature[] = defaultInboundFeatures): InboundPipeline {
+export function createInboundPipeline(features: readonly InboundFeature[]): InboundPipeline {
   const pipeline = new InboundPipeline([dedupe, identify, thread, store, route, assign, adoptNames]);
   for (const feature of features) pipeline.install(feature);
   return pipeline;
 }
-
-const defaultPipeline = createInboundPipeline();
 
 /**
  * A batch of inbound messages through the pipeline's steps, in the caller's transaction, with
@@ -43,11 +31,11 @@ const defaultPipeline = createInboundPipeline();
 export async function processInbound(
   trx: Transaction<Database>,
   envelopes: readonly InboundEnvelope[],
-  options: InboundOptions & { pipeline?: InboundPipeline } = {},
+  options: InboundOptions & { pipeline: InboundPipeline },
 ): Promise<InboundOutcome> {
   const batch = new InboundBatch(trx, envelopes, options);
   if (envelopes.length === 0) return batch.outcome;
-  await (options.pipeline ?? defaultPipeline).run(batch);
+  await options.pipeline.run(batch);
   await batch.events.flush(trx);
   return batch.outcome;
 }

@@ -6,6 +6,7 @@
 // rules on. Needs no broker. Uses DATABASE_URL (a fresh database beside it) if set, else an
 // in-memory PGlite; on PostgreSQL it also reports the rows read per message.
 import { processInbound } from '../../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 import { freshDatabase } from '../support/services.js';
 import { sql } from 'kysely';
 import { addAgent, addGroup, addRule, createWorld, customerMessages, envelope, setDefaultGroup } from '../support/router-world.js';
@@ -26,7 +27,7 @@ try {
     const start = performance.now();
     for (let i = 0; i < envelopes.length; i += BATCH) {
       const t = performance.now();
-      await handle.db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + BATCH)));
+      await handle.db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + BATCH), { pipeline: inboundPipeline }));
       latencies.push(performance.now() - t);
     }
     const seconds = (performance.now() - start) / 1000;
@@ -65,7 +66,7 @@ try {
     const slice = mixed.slice(part * fifth, (part + 1) * fifth);
     const before = await rowsRead();
     const start = performance.now();
-    for (let i = 0; i < slice.length; i += BATCH) await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH)));
+    for (let i = 0; i < slice.length; i += BATCH) await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH), { pipeline: inboundPipeline }));
     const seconds = (performance.now() - start) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 700)); // statistics are flushed about once a second
     const read = (await rowsRead()) - before;

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { createChannel } from '../../core/connector/channels.js';
-import { connectorDeps } from '../../console/cli/gateway.js';
-import { startProcess } from '../../console/cli/start.js';
+import { connectorDeps } from '../../app/gateway.js';
+import { startProcess } from '../../app/start.js';
 import { emptyPgDatabase } from '../support/services.js';
 import { deleteNamespaceQueues } from './lib/purge.js';
 

@@ -10,8 +10,8 @@ import { createChannel } from '../../core/connector/channels.js';
 import { gatewayMessageId } from '../../core/domain/message-ref.js';
 import { signPayload } from '../../core/connector/signatures.js';
 import { webhookReceiver, type WebhookReceiver } from '../../core/connector/testkit/receiver.js';
-import { connectorDeps } from '../../console/cli/gateway.js';
-import { startProcess, type RunningProcess } from '../../console/cli/start.js';
+import { connectorDeps } from '../../app/gateway.js';
+import { startProcess, type RunningProcess } from '../../app/start.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 import { LOOPBACK_ALLOW } from '../support/connectors.js';
 

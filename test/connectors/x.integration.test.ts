@@ -13,6 +13,7 @@ import { createHooksApp } from '../../core/connector/gateway.js';
 import { startPullLoops } from '../../core/connector/pull.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 import { startFakeX, type FakeX } from '../fakes/x.js';
 import { seedTenant, testDeps } from '../support/connectors.js';
 import { AMQP_URL, BUS_NAMESPACE, busFactories, DATABASE_URL, eventually, freshDatabase } from '../support/services.js';
@@ -42,7 +43,7 @@ describe('X direct messages: webhook and poll', () => {
         async (delivery) => {
           const envelope = delivery.json<InboundEnvelope>();
           delivered.push(envelope);
-          await database.db.transaction().execute((trx) => processInbound(trx, [envelope]));
+          await database.db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
         },
         { prefetch: 20 },
       );

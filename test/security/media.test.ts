@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentStore } from '../../core/attachments/store.js';
 import { createChannel } from '../../core/connector/channels.js';
 import type { ContentPart } from '../../core/domain/messages.js';
-import { connectorDeps } from '../../console/cli/gateway.js';
+import { connectorDeps } from '../../app/gateway.js';
 import { RED_PNG, startMediaHost, type MediaHost } from '../fakes/media-host.js';
 import { signUpCompany, startSwitchboard, type TestServer } from '../support/browser.js';
 import { eventually } from '../support/services.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../console/cli/start.js';
+import { startProcess, type RunningProcess } from '../../app/start.js';
 import { loadConfig, ROLES } from '../../core/config/config.js';
 import { signPayload } from '../../core/connector/signatures.js';
 import { queueReply } from '../../core/conversations/reply.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startProcess, type RunningProcess } from '../../console/cli/start.js';
+import { startProcess, type RunningProcess } from '../../app/start.js';
 import { loadConfig } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, TEST_QUEUE_TYPE } from './services.js';

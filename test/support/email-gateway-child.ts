@@ -1,7 +1,7 @@
 // A gateway process (pull loops, outbound workers) for the e-mail tests, so a test can kill it
 // with SIGKILL in the middle of a mailbox and start another. CHILD_ROLES=gateway,router gives it
 // the router too (for the in-process bus, which does not reach other processes).
-import { startProcess } from '../../console/cli/start.js';
+import { startProcess } from '../../app/start.js';
 import { loadConfig, ROLES, type Role } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 

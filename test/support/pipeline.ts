@@ -2,6 +2,7 @@ import type { Harness } from '../../core/connector/testkit/index.js';
 import type { Db } from '../../core/db/database.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 
 /**
  * Runs published envelopes through the real inbound pipeline, `batchSize` per transaction (1:
@@ -10,7 +11,7 @@ import { processInbound } from '../../router/pipeline/process-batch.js';
  */
 export async function runPipeline(db: Db, envelopes: readonly InboundEnvelope[], batchSize = 1): Promise<void> {
   const size = Math.max(1, batchSize);
-  for (let i = 0; i < envelopes.length; i += size) await db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + size)));
+  for (let i = 0; i < envelopes.length; i += size) await db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + size), { pipeline: inboundPipeline }));
 }
 
 /**

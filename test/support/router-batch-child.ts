@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import type { Delivery } from '../../core/bus/bus.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 import { inboundBatchHandler } from '../../router/pipeline/consumer.js';
 import { silentLogger } from './router-world.js';
 
 const [file, size] = process.argv.slice(2);
 const envelopes = JSON.parse(readFileSync(file!, 'utf8')) as InboundEnvelope[];
 const handle = openPgDatabase(process.env.DATABASE_URL!, 3);
-const handler = inboundBatchHandler({ database: handle, relay: { poke() {} }, logger: silentLogger });
+const handler = inboundBatchHandler({ database: handle, relay: { poke() {} }, logger: silentLogger }, inboundPipeline);
 const delivery = (envelope: InboundEnvelope, i: number): Delivery => ({
   body: Buffer.from(JSON.stringify(envelope)),
   exchange: 'inbound',

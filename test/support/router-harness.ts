@@ -3,6 +3,7 @@
 import { declareInboundShards } from '../../core/bus/index.js';
 import type { Bus, Consumer } from '../../core/bus/bus.js';
 import { OutboxRelay, type EventEnvelope } from '../../core/outbox/outbox.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 import { startRouter, type RouterPart } from '../../router/part.js';
 import type { RouterDeps } from '../../router/deps.js';
 import { deleteQueues, freshDatabase, uniqueName, type BusFactory } from './services.js';
@@ -31,7 +32,7 @@ export async function startHarness(factory: BusFactory, options: { shards?: numb
   const relay = new OutboxRelay(handle.db, bus, { pollMs: 50 });
   relay.start();
   const deps: RouterDeps = { database: handle, relay, logger: silentLogger };
-  const router = await startRouter({ ...deps, bus, config: { inboundShards: shards } }, { batchSize: options.batchSize ?? 50, maxWaitMs: 5 });
+  const router = await startRouter({ ...deps, bus, config: { inboundShards: shards } }, { pipeline: inboundPipeline, batchSize: options.batchSize ?? 50, maxWaitMs: 5 });
   return {
     db: handle.db,
     bus,

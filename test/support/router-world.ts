@@ -129,8 +129,8 @@ export async function waitFor<T>(probe: () => Promise<T | false | undefined | nu
 
 /** Runs inbound messages through the pipeline in one transaction, as one batch from a shard would. */
 export async function deliver(db: Db, ...envelopes: InboundEnvelope[]) {
-  const { processInbound } = await import('../../router/pipeline/process-batch.js');
-  return db.transaction().execute((trx) => processInbound(trx, envelopes));
+  const [{ processInbound }, { inboundPipeline }] = await Promise.all([import('../../router/pipeline/process-batch.js'), import('../../app/pipeline.js')]);
+  return db.transaction().execute((trx) => processInbound(trx, envelopes, { pipeline: inboundPipeline }));
 }
 
 export const depsFor = (db: Db) => ({ database: { db }, relay: { poke() {} }, logger: silentLogger });

@@ -6,6 +6,7 @@ import { createLogger } from '../../core/log/logger.js';
 import { emailConfig, type EmailConfig } from '../../connectors/email/config.js';
 import { normalizeEmail } from '../../connectors/email/normalize.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
+import { inboundPipeline } from '../../app/pipeline.js';
 
 /** An e-mail channel of a company, as the e-mail connector would see it. */
 export async function emailChannel(db: Db, tenantId: string, address = 'support@shop.example') {
@@ -25,7 +26,7 @@ export async function emailChannel(db: Db, tenantId: string, address = 'support@
     const payload = { uidValidity: '1', uid: uid++, folder: 'INBOX', raw: Buffer.from(raw).toString('base64') };
     const messages = await normalizeEmail(payload, ctx);
     const envelopes: InboundEnvelope[] = messages.map((message) => ({ version: 1, tenantId, channelId: channel.id, channelType: 'email', receivedAt: new Date().toISOString(), message }));
-    await db.transaction().execute((trx) => processInbound(trx, envelopes));
+    await db.transaction().execute((trx) => processInbound(trx, envelopes, { pipeline: inboundPipeline }));
   }
   return { channelId: channel.id, receive };
 }

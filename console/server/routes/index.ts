@@ -39,8 +39,11 @@ import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
 import { callWorkbenchRoutes } from './call-workbench.js';
 
-/** Every route of the console's API, in the order the API description lists them. */
-export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
+/**
+ * Every route of the console's API, in the order the API description lists them; `fromModules`
+ * are the feature modules' own route tables, handed over by the composition root (app/).
+ */
+export function consoleRoutes(services: ConsoleServices, fromModules: readonly AnyRoute[] = []): AnyRoute[] {
   const routes: AnyRoute[] = [
     ...authRoutes(services),
     ...twoFactorRoutes(),
@@ -78,6 +81,7 @@ export function consoleRoutes(services: ConsoleServices): AnyRoute[] {
     ...surveyRoutes(),
     ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
+    ...fromModules,
     ...realtimeRoutes(services.hub),
   ];
   routes.push(...docsRoutes(() => routes));

@@ -1,36 +1,23 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import type { Config, Role } from '../../core/config/config.js';
-import { closeContext, openContext, type Context } from '../../core/context.js';
-import type { Logger } from '../../core/log/logger.js';
-import { createHttpApp } from '../server/app.js';
-import { mountWebApp } from '../server/web-app.js';
-import { startRouter } from '../../router/part.js';
-import { startConsole } from '../server/console-part.js';
-import { connectorDeps, startGateway } from './gateway.js';
-import { startReports } from '../../reports/part.js';
-import { startCustomerMedia } from '../../router/media/part.js';
-import { serveBackups } from './backup.js';
-import { startWebhooks } from '../../webhooks/part.js';
+import type { Config, Role } from '../core/config/config.js';
+import { closeContext, openContext, type Context } from '../core/context.js';
+import type { Logger } from '../core/log/logger.js';
+import { createHttpApp } from '../console/server/app.js';
+import { mountWebApp } from '../console/server/web-app.js';
+import { serveBackups } from '../console/cli/backup.js';
+import type { FeatureModule, Part } from './module.js';
+import { MODULES } from './modules.js';
+import { assemble } from './pipeline.js';
 
-/** A part of the product that a role runs in a process. */
-export interface Part {
-  name: string;
-  /** Routes this part serves, if any. */
-  mount?(app: Hono): void;
-  stop(): Promise<void>;
+export type { Part } from './module.js';
+
+/** The modules a process of these roles runs, once each: role by role, each role's in MODULES order. */
+export function modulesFor(roles: readonly Role[], modules: readonly FeatureModule[] = MODULES): FeatureModule[] {
+  const chosen: FeatureModule[] = [];
+  for (const role of roles) for (const module of modules) if (module.roles.includes(role) && !chosen.includes(module)) chosen.push(module);
+  return chosen;
 }
-
-/**
- * The composition: which parts each role runs. Connectors' webhooks (gateway), the router's
- * consumers (router) and the agents' API (console) add themselves here as they land.
- */
-const partsByRole: Record<Role, ((ctx: Context) => Promise<Part>)[]> = {
-  gateway: [startGateway],
-  router: [(ctx) => startRouter(ctx), startReports, startCustomerMedia, (ctx) => startWebhooks(ctx)],
-  console: [(ctx) => startConsole(ctx, { connectorDeps: () => connectorDeps(ctx) })],
-};
 
 export interface RunningProcess {
   ctx: Context;
@@ -39,7 +26,11 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-export async function startProcess(config: Config, roles: readonly Role[], logger: Logger): Promise<RunningProcess> {
+/**
+ * One process of `roles`: the shared context, each module those roles run started in turn (see
+ * app/modules.ts), their routes on one HTTP server. `modules` is the list to take them from.
+ */
+export async function startProcess(config: Config, roles: readonly Role[], logger: Logger, modules: readonly FeatureModule[] = MODULES): Promise<RunningProcess> {
   const ctx = await openContext(config, logger);
   const parts: Part[] = [];
   let server: ServerType | undefined;
@@ -48,7 +39,8 @@ export async function startProcess(config: Config, roles: readonly Role[], logge
   // buffered (ws would take 100 MiB).
   const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }) };
   try {
-    for (const role of roles) for (const start of partsByRole[role]) parts.push(await start(ctx));
+    const assembled = assemble(modules);
+    for (const module of modulesFor(roles, modules)) if (module.start) parts.push(await module.start(ctx, assembled));
     ctx.relay.start();
     const app = createHttpApp(ctx, (app) => {
       for (const part of parts) part.mount?.(app);

@@ -1,13 +1,13 @@
-import { builtInConnectors } from '../../connectors/index.js';
-import type { ConnectorDeps } from '../../core/connector/channel-context.js';
-import { createHooksApp } from '../../core/connector/gateway.js';
-import { startOutboundWorkers } from '../../core/connector/outbound-worker.js';
-import { startEventForwarders } from '../../core/connector/event-forwarder.js';
-import { startPullLoops } from '../../core/connector/pull.js';
-import { loadConnectors, type ConnectorRegistry } from '../../core/connector/registry.js';
-import { createConnectorRuntime } from '../../core/connector/runtime.js';
-import type { Context } from '../../core/context.js';
-import type { Part } from './start.js';
+import { builtInConnectors } from '../connectors/index.js';
+import type { ConnectorDeps } from '../core/connector/channel-context.js';
+import { createHooksApp } from '../core/connector/gateway.js';
+import { startOutboundWorkers } from '../core/connector/outbound-worker.js';
+import { startEventForwarders } from '../core/connector/event-forwarder.js';
+import { startPullLoops } from '../core/connector/pull.js';
+import { loadConnectors, type ConnectorRegistry } from '../core/connector/registry.js';
+import { createConnectorRuntime } from '../core/connector/runtime.js';
+import type { Context } from '../core/context.js';
+import type { Part } from './module.js';
 
 let registry: Promise<ConnectorRegistry> | undefined;
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { InboundStep } from '../router/part.js';
+import type { FeatureModule } from './module.js';
+import { MODULES } from './modules.js';
+import { assembleInboundPipeline, inboundPipeline } from './pipeline.js';
+import { modulesFor } from './start.js';
+
+describe('the composition root', () => {
+  it('installs every module’s inbound steps in its place', () => {
+    expect(inboundPipeline.names()).toEqual([
+      'dedupe',
+      'identify',
+      'thread',
+      'store',
+      'survey-ratings',
+      'channel-routing',
+      'route',
+      'assign',
+      'channel-endings',
+      'auto-resolve-timers',
+      'adopt-names',
+    ]);
+    expect(inboundPipeline.threadClaims.map((claim) => claim.name)).toEqual(['survey-answer']);
+  });
+
+  it('takes a new module’s steps from its entry alone', () => {
+    const answerStep: InboundStep = { name: 'answer-bot', run: async () => {} };
+    const bot: FeatureModule = { name: 'answer-bot', roles: ['router'], inbound: [{ name: 'answer-bot', steps: [{ step: answerStep, place: { before: 'route' } }] }] };
+    const names = assembleInboundPipeline([...MODULES, bot]).names();
+    expect(names.slice(names.indexOf('store'), names.indexOf('route') + 1)).toEqual(['store', 'survey-ratings', 'channel-routing', 'answer-bot', 'route']);
+  });
+
+  it('runs each module in the processes of its roles, role by role', () => {
+    const names = (roles: Parameters<typeof modulesFor>[0]) => modulesFor(roles).map((m) => m.name);
+    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'console']);
+    expect(names(['console', 'gateway'])).toEqual(['console', 'gateway']);
+    expect(names(['router'])).toEqual(['router', 'reports', 'customer-media', 'webhooks']);
+  });
+});

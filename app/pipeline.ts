@@ -1,0 +1,19 @@
+import { createInboundPipeline, type InboundPipeline } from '../router/part.js';
+import type { Assembled, FeatureModule } from './module.js';
+import { MODULES } from './modules.js';
+
+/** The router's steps with the inbound features of `modules` installed, in the modules' order. */
+export function assembleInboundPipeline(modules: readonly FeatureModule[] = MODULES): InboundPipeline {
+  return createInboundPipeline(modules.flatMap((module) => module.inbound ?? []));
+}
+
+/** The pipeline every router runs (tests that feed the pipeline directly take this one). */
+export const inboundPipeline: InboundPipeline = assembleInboundPipeline();
+
+/** What every module's start is handed: the pipeline and the modules' API routes. */
+export function assemble(modules: readonly FeatureModule[] = MODULES): Assembled {
+  return {
+    inboundPipeline: modules === MODULES ? inboundPipeline : assembleInboundPipeline(modules),
+    apiRoutes: modules.flatMap((module) => module.apiRoutes?.() ?? []),
+  };
+}
