@@ -29,7 +29,8 @@ function switchboard(
 
 const listeningUrl = (output: string) => /"url":"(http:[^"]+)"/.exec(output)?.[1];
 
-describe('switchboard start', () => {
+// Each test starts whole processes (two, for the embedded default); a hang still fails.
+describe('switchboard start', { timeout: 240_000 }, () => {
   const children: ChildProcess[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
@@ -54,7 +55,8 @@ describe('switchboard start', () => {
   async function startAndCheck(env: Record<string, string>, entry?: string, alsoCheck?: (url: string) => Promise<void>) {
     const run = switchboard(['start'], { PORT: '0', HOST: '127.0.0.1', ...env }, entry);
     children.push(run.child);
-    const url = await eventually(() => listeningUrl(run.output()), { timeoutMs: 30_000 });
+    // A start compiles the sources and migrates a fresh database: tens of seconds on a busy machine.
+    const url = await eventually(() => listeningUrl(run.output()), { timeoutMs: 90_000 });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: true, bus: true });
