@@ -12,7 +12,7 @@ export interface VisitorConnection {
   send(frame: Record<string, unknown>): void;
 }
 
-const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved'] as const;
+const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved', 'conversation.read'] as const;
 
 /**
  * The visitors connected to this gateway node, by channel and visitor. While a visitor is
@@ -117,7 +117,7 @@ export class VisitorHub {
   }
 
   private async forward(envelope: EventEnvelope): Promise<void> {
-    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string };
+    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string; upTo?: string };
     const conversation = payload.conversation;
     if (!conversation || !this.hasChannel(conversation.channelId)) return;
     if (envelope.kind === 'typing' && payload.from !== 'agent') return;
@@ -134,7 +134,9 @@ export class VisitorHub {
           ? { type: 'assigned', agent: await this.agentName(conversation.assigneeId) }
           : envelope.kind === 'conversation.resolved'
             ? { type: 'resolved' }
-            : { type: 'queue', position: payload.position ?? null };
+            : envelope.kind === 'conversation.read'
+              ? { type: 'read', upTo: payload.upTo }
+              : { type: 'queue', position: payload.position ?? null };
     for (const identity of identities) this.push(conversation.channelId, identity.external_id, frame);
   }
 

@@ -6,6 +6,8 @@ export interface Frame {
   on?: boolean;
   position?: number | null;
   agent?: string | null;
+  /** `read`: the visitor's messages up to this id were read in the console. */
+  upTo?: string;
 }
 
 /**
