@@ -221,6 +221,8 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     const log = admin.getByRole('log', { name: 'Messages' });
     await log.getByText(`Where is my order? ${injection}`).waitFor();
     expect(await log.locator('img[src="x"]').count()).toBe(0);
+    // The agent has it on screen: the visitor sees "Read" under it before any reply.
+    await expect.poll(() => visitor.locator('#switchboard-chat .receipt').textContent(), { timeout: 15_000 }).toBe('Read');
 
     const box = admin.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships today, 今天发货。');

@@ -65,7 +65,7 @@ describe('web chat live feed', () => {
     frames.length = 0;
     await publish('conversation.read', { conversation: snapshot, upTo: '41', by: snapshot.assigneeId });
     await eventually(() => frames.length >= 1);
-    expect(frames).toEqual([{ type: 'read', upTo: '41' }]);
+    expect(frames).toEqual([{ type: 'read', upTo: '41', clientMessageIds: [] }]);
   });
 
   it('subscribes a node only while a visitor is connected to it, and again when one returns', async () => {

@@ -137,7 +137,33 @@ export class VisitorHub {
             : envelope.kind === 'conversation.read'
               ? { type: 'read', upTo: payload.upTo }
               : { type: 'queue', position: payload.position ?? null };
-    for (const identity of identities) this.push(conversation.channelId, identity.external_id, frame);
+    for (const identity of identities) {
+      // The widget knows its own messages by the id it gave them until it reloads the history.
+      if (!this.connections.has(`${conversation.channelId}|${identity.external_id}`)) continue;
+      const read =
+        envelope.kind === 'conversation.read' && payload.upTo && envelope.tenantId
+          ? { clientMessageIds: await this.readIds(envelope.tenantId, conversation.id, identity.external_id, payload.upTo) }
+          : {};
+      this.push(conversation.channelId, identity.external_id, { ...frame, ...read });
+    }
+  }
+
+  /** The visitor's own ids of their latest messages up to `upTo` that are read. */
+  private async readIds(tenantId: string, conversationId: string, externalId: string, upTo: string): Promise<string[]> {
+    if (!/^\d{1,19}$/.test(upTo)) return [];
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('external_id')
+      .where('tenant_id', '=', tenantId)
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'in')
+      .where('status', '=', 'read')
+      .where('id', '<=', upTo)
+      .where('external_id', 'like', `${externalId.replace(/[\\%_]/g, '\\$&')}:%`)
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute();
+    return rows.map((r) => r.external_id!.slice(externalId.length + 1));
   }
 
   private async agentName(userId: string | null): Promise<string | null> {

@@ -8,6 +8,8 @@ export interface Frame {
   agent?: string | null;
   /** `read`: the visitor's messages up to this id were read in the console. */
   upTo?: string;
+  /** `read`: the visitor's own ids of the messages read, for those the page has no id for yet. */
+  clientMessageIds?: string[];
 }
 
 /**

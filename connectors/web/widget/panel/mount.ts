@@ -192,6 +192,10 @@ export function mountPanel(host: PanelHost): PanelHandle {
     else if (frame.type === 'resolved') say(texts.closed || t('closed'));
     else if (frame.type === 'read' && frame.upTo && /^\d{1,19}$/.test(frame.upTo)) {
       if (BigInt(frame.upTo) > readUpTo) readUpTo = BigInt(frame.upTo);
+      for (const id of frame.clientMessageIds ?? []) {
+        const bubble = seen.get(`c:${id}`);
+        if (bubble) bubble.dataset.read = 'true';
+      }
       drawReceipt();
     }
   };
