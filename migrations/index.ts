@@ -27,6 +27,7 @@ import { migration as channelData } from './0027_channel_data.js';
 import { migration as companyWebhooks } from './0029_company_webhooks.js';
 import { migration as dataRights } from './0030_data_rights.js';
 import { migration as macros } from './0031_macros.js';
+import { migration as transcriptSends } from './0032_transcript_sends.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0029_company_webhooks': companyWebhooks,
   '0030_data_rights': dataRights,
   '0031_macros': macros,
+  '0032_transcript_sends': transcriptSends,
 };

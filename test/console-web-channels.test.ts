@@ -162,8 +162,16 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await chat.getByRole('group', { name: 'Texts in Simplified Chinese' }).getByLabel('Greeting', { exact: true }).fill('您好,欢迎光临 Acme!');
     await chat.getByLabel('Ask E-mail').check();
     await chat.getByLabel('E-mail is required').check();
-    await chat.getByLabel('Pages (address, * for any characters)').fill('*/pricing*');
-    await chat.getByLabel('Greeting in English').fill('Questions about our prices?');
+    // Two greeting rules: one for the prices page in English, one for the checkout in Chinese.
+    await chat.getByRole('button', { name: 'Add a greeting' }).click();
+    const first = chat.getByRole('group', { name: 'Greeting 1' });
+    await first.getByLabel('Pages (address, * for any characters)').fill('*/pricing*');
+    await first.getByLabel('Greeting in English').fill('Questions about our prices?');
+    await chat.getByRole('button', { name: 'Add a greeting' }).click();
+    const second = chat.getByRole('group', { name: 'Greeting 2' });
+    await second.getByLabel('Pages (address, * for any characters)').fill('*/checkout*');
+    await second.getByLabel('After (seconds)').fill('5');
+    await second.getByLabel('Greeting in Simplified Chinese').fill('结账遇到问题吗?');
     await chat.getByRole('button', { name: 'Save chat texts' }).click();
     await admin.getByRole('status').filter({ hasText: 'The settings of Website are saved.' }).waitFor();
     const saved = await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow();
@@ -171,17 +179,25 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
       title: 'Talk to Acme',
       texts: { 'zh-CN': { greeting: '您好,欢迎光临 Acme!' }, en: {} },
       preChatFields: [{ name: 'email', type: 'email', required: true }],
-      proactive: [{ urlPattern: '*/pricing*', afterSeconds: 10, text: { en: 'Questions about our prices?' } }],
+      proactive: [
+        { urlPattern: '*/pricing*', afterSeconds: 10, text: { en: 'Questions about our prices?' } },
+        { urlPattern: '*/checkout*', afterSeconds: 5, text: { 'zh-CN': '结账遇到问题吗?' } },
+      ],
     });
-    await admin.setViewportSize({ width: 1280, height: 2600 });
+    await admin.setViewportSize({ width: 1280, height: 3200 });
     await chat.screenshot({ path: '/tmp/widget-a-shots/console-web-chat-settings.png' });
     await admin.setViewportSize({ width: 1280, height: 800 });
+    // The first rule removed, the second kept with what was typed into it.
+    await chat.getByRole('button', { name: 'Remove greeting 1' }).click();
+    expect(await chat.getByRole('group', { name: 'Greeting 1' }).getByLabel('Pages (address, * for any characters)').inputValue()).toBe('*/checkout*');
     // Edited again: the visitor below is not asked anything first.
     await chat.getByLabel('Ask E-mail').uncheck();
     await chat.getByRole('button', { name: 'Save chat texts' }).click();
     await expect
       .poll(async () => (await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow()).config.preChatFields)
       .toEqual([]);
+    const edited = await db().selectFrom('channels').select('config').where('name', '=', 'Website').executeTakeFirstOrThrow();
+    expect(edited.config.proactive).toEqual([{ urlPattern: '*/checkout*', afterSeconds: 5, text: { 'zh-CN': '结账遇到问题吗?' } }]);
     expect(pageProblems(admin)).toEqual([]);
   });
 
@@ -205,6 +221,8 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     const log = admin.getByRole('log', { name: 'Messages' });
     await log.getByText(`Where is my order? ${injection}`).waitFor();
     expect(await log.locator('img[src="x"]').count()).toBe(0);
+    // The agent has it on screen: the visitor sees "Read" under it before any reply.
+    await expect.poll(() => visitor.locator('#switchboard-chat .receipt').textContent(), { timeout: 15_000 }).toBe('Read');
 
     const box = admin.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships today, 今天发货。');

@@ -61,6 +61,13 @@ describe('web chat live feed', () => {
     ]);
   });
 
+  it('tells the visitor when the console read their messages', async () => {
+    frames.length = 0;
+    await publish('conversation.read', { conversation: snapshot, upTo: '41', by: snapshot.assigneeId });
+    await eventually(() => frames.length >= 1);
+    expect(frames).toEqual([{ type: 'read', upTo: '41', clientMessageIds: [] }]);
+  });
+
   it('subscribes a node only while a visitor is connected to it, and again when one returns', async () => {
     const idle = new VisitorHub(harness.deps.db, harness.deps.logger, { idleMs: 50 });
     await idle.start(bus);

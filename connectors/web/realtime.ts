@@ -12,7 +12,7 @@ export interface VisitorConnection {
   send(frame: Record<string, unknown>): void;
 }
 
-const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved'] as const;
+const FORWARDED = ['typing', 'queue.position', 'conversation.queued', 'conversation.assigned', 'conversation.resolved', 'conversation.read'] as const;
 
 /**
  * The visitors connected to this gateway node, by channel and visitor. While a visitor is
@@ -117,7 +117,7 @@ export class VisitorHub {
   }
 
   private async forward(envelope: EventEnvelope): Promise<void> {
-    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string };
+    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string; upTo?: string };
     const conversation = payload.conversation;
     if (!conversation || !this.hasChannel(conversation.channelId)) return;
     if (envelope.kind === 'typing' && payload.from !== 'agent') return;
@@ -134,8 +134,36 @@ export class VisitorHub {
           ? { type: 'assigned', agent: await this.agentName(conversation.assigneeId) }
           : envelope.kind === 'conversation.resolved'
             ? { type: 'resolved' }
-            : { type: 'queue', position: payload.position ?? null };
-    for (const identity of identities) this.push(conversation.channelId, identity.external_id, frame);
+            : envelope.kind === 'conversation.read'
+              ? { type: 'read', upTo: payload.upTo }
+              : { type: 'queue', position: payload.position ?? null };
+    for (const identity of identities) {
+      // The widget knows its own messages by the id it gave them until it reloads the history.
+      if (!this.connections.has(`${conversation.channelId}|${identity.external_id}`)) continue;
+      const read =
+        envelope.kind === 'conversation.read' && payload.upTo && envelope.tenantId
+          ? { clientMessageIds: await this.readIds(envelope.tenantId, conversation.id, identity.external_id, payload.upTo) }
+          : {};
+      this.push(conversation.channelId, identity.external_id, { ...frame, ...read });
+    }
+  }
+
+  /** The visitor's own ids of their latest messages up to `upTo` that are read. */
+  private async readIds(tenantId: string, conversationId: string, externalId: string, upTo: string): Promise<string[]> {
+    if (!/^\d{1,19}$/.test(upTo)) return [];
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('external_id')
+      .where('tenant_id', '=', tenantId)
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'in')
+      .where('status', '=', 'read')
+      .where('id', '<=', upTo)
+      .where('external_id', 'like', `${externalId.replace(/[\\%_]/g, '\\$&')}:%`)
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute();
+    return rows.map((r) => r.external_id!.slice(externalId.length + 1));
   }
 
   private async agentName(userId: string | null): Promise<string | null> {

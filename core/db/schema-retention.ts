@@ -29,9 +29,18 @@ export interface RetentionRunTable {
   finished_at: NullableTimestamp;
 }
 
+/** A web chat transcript mailed for one resolution (its event); see migrations/0032_transcript_sends.ts. */
+export interface TranscriptSendTable {
+  tenant_id: string;
+  event_id: string;
+  conversation_id: string;
+  sent_at: Timestamp;
+}
+
 declare module './schema.js' {
   interface Database {
     retention_policies: RetentionPolicyTable;
     retention_runs: RetentionRunTable;
+    transcript_sends: TranscriptSendTable;
   }
 }

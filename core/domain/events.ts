@@ -57,6 +57,8 @@ export interface EventPayloads {
   /** A callback plan came due: its agent is reminded (personal: only that agent receives it). */
   'callback.due': { agentId: string; plan: { id: string; contactId: string; phone: string; dueAt: string; note: string } };
   typing: { conversation: ConversationSnapshot; from: 'contact' | 'agent'; agentId?: string; on: boolean };
+  /** Someone in the console viewed the conversation: the customer's messages up to `upTo` are read (the web chat shows it). */
+  'conversation.read': { conversation: ConversationSnapshot; upTo: string; by: string };
   /**
    * A contact's record changed (an agent's edit): every screen that shows the customer updates.
    * `holders` are who holds the customer's conversations: agents who may see one may receive it.

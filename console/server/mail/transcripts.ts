@@ -1,6 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { Consumer } from '../../../core/bus/bus.js';
 import type { Context } from '../../../core/context.js';
 import type { ConversationSnapshot } from '../../../core/domain/events.js';
+import type { Database } from '../../../core/db/schema.js';
 import type { ContentPart } from '../../../core/domain/messages.js';
 import type { EventEnvelope } from '../../../core/outbox/outbox.js';
 import type { Mailer } from './mailer.js';
@@ -40,7 +42,7 @@ export class TranscriptMailer {
       TRANSCRIPTS_QUEUE,
       async (delivery) => {
         const envelope = delivery.json<EventEnvelope>();
-        if (envelope.tenantId) await this.send(envelope.tenantId, envelope.payload.conversation as ConversationSnapshot);
+        if (envelope.tenantId) await this.send(envelope.tenantId, envelope.payload.conversation as ConversationSnapshot, envelope.id);
       },
       { prefetch: 20 },
     );
@@ -50,10 +52,28 @@ export class TranscriptMailer {
     await this.consumer?.close();
   }
 
-  /** Sends one resolved conversation's transcript; answers whether it sent one. */
-  async send(tenantId: string, conversation: ConversationSnapshot | undefined): Promise<boolean> {
+  /**
+   * Sends one resolved conversation's transcript; answers whether it sent one. With the
+   * resolution's event id, exactly once per resolution: the row for the event is claimed in a
+   * transaction held until the mail is handed over, so a redelivery (even a concurrent one) waits
+   * for it and then finds it taken; a failed send releases the claim for the retry.
+   */
+  async send(tenantId: string, conversation: ConversationSnapshot | undefined, eventId?: string): Promise<boolean> {
     if (!conversation?.id) return false;
-    const db = this.ctx.database.db;
+    if (eventId === undefined) return this.compose(this.ctx.database.db, tenantId, conversation);
+    const conversationId = conversation.id;
+    return this.ctx.database.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .insertInto('transcript_sends')
+        .values({ tenant_id: tenantId, event_id: eventId, conversation_id: conversationId })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      return claimed ? this.compose(trx, tenantId, conversation) : false;
+    });
+  }
+
+  private async compose(db: Kysely<Database>, tenantId: string, conversation: ConversationSnapshot): Promise<boolean> {
     const channel = await db.selectFrom('channels').select(['type', 'config']).where('tenant_id', '=', tenantId).where('id', '=', conversation.channelId).executeTakeFirst();
     if (channel?.type !== 'web' || (channel.config as { sendTranscript?: unknown }).sendTranscript !== true) return false;
     const contact = await db.selectFrom('contacts').select(['name', 'email']).where('tenant_id', '=', tenantId).where('id', '=', conversation.contactId).executeTakeFirst();

@@ -67,6 +67,20 @@ describe('conversations: lists narrowed by role, one conversation, replies and n
     expect(new Set(seen).size).toBe(4);
   });
 
+  it("marks the customer's messages read when the console views them, once, and only where the viewer may see", async () => {
+    const { conversationId } = acme.conversations.salesQueued;
+    const db = tc.ctx.database.db;
+    const first = await acme.clients.salesAgent.post(`/api/conversations/${conversationId}/read`, {});
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ read: 1 });
+    const messages = await db.selectFrom('messages').select(['id', 'status']).where('conversation_id', '=', conversationId).where('direction', '=', 'in').execute();
+    expect(messages.map((m) => m.status)).toEqual(['read']);
+    const events = await db.selectFrom('outbox').select('payload').where('kind', '=', 'conversation.read').execute();
+    expect(events.map((e) => (e.payload as { upTo: string; conversation: { id: string } })).map((p) => [p.conversation.id, p.upTo])).toEqual([[conversationId, messages[0]!.id]]);
+    expect((await acme.clients.salesAgent.post(`/api/conversations/${conversationId}/read`, {})).body).toEqual({ read: 0 });
+    expect((await acme.clients.supportAgent.post(`/api/conversations/${conversationId}/read`, {})).status).toBe(404);
+  });
+
   it('sends a reply once however often the client submits it, with its delivery in the outbox', async () => {
     const conversationId = acme.conversations.salesQueued.conversationId;
     const agent = acme.clients.salesAgent;

@@ -223,6 +223,38 @@ export function conversationRoutes(): AnyRoute[] {
     }),
     route({
       method: 'post',
+      path: '/conversations/:id/read',
+      tag: 'conversations',
+      summary: "Mark the customer's messages read (the console viewed them); a web chat visitor sees \"Read\" live",
+      access: VIEW_ANY,
+      params: idParams,
+      handler: async ({ c, ctx, tenant, auth, params }) => {
+        const db = ctx.database.db;
+        const conversation = await visibleConversation(db, auth.principal, params.id);
+        const moved = await withTransaction(db, async (trx) => {
+          const rows = await trx
+            .updateTable('messages')
+            .set({ status: 'read' })
+            .where('tenant_id', '=', tenant.id)
+            .where('conversation_id', '=', conversation.id)
+            .where('direction', '=', 'in')
+            .where('status', '=', 'received')
+            .returning('id')
+            .execute();
+          if (rows.length === 0) return 0;
+          let upTo = 0n;
+          for (const row of rows) if (BigInt(row.id) > upTo) upTo = BigInt(row.id);
+          await recordEvents(trx, [
+            { tenantId: tenant.id, kind: 'conversation.read', payload: { conversation: { id: conversation.id, channelId: conversation.channel_id, contactId: conversation.contact_id, status: conversation.status, groupId: conversation.group_id, assigneeId: conversation.assignee_id, priority: conversation.priority }, upTo: String(upTo), by: auth.principal.userId } },
+          ]);
+          return rows.length;
+        });
+        if (moved) ctx.relay.poke();
+        return c.json({ read: moved });
+      },
+    }),
+    route({
+      method: 'post',
       path: '/conversations/:id/messages/:messageId/retry',
       tag: 'conversations',
       summary: 'Send a failed reply again (its error is cleared; it is queued for the channel once more)',

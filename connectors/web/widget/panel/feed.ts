@@ -6,6 +6,10 @@ export interface Frame {
   on?: boolean;
   position?: number | null;
   agent?: string | null;
+  /** `read`: the visitor's messages up to this id were read in the console. */
+  upTo?: string;
+  /** `read`: the visitor's own ids of the messages read, for those the page has no id for yet. */
+  clientMessageIds?: string[];
 }
 
 /**

@@ -119,14 +119,15 @@ export function mountPanel(host: PanelHost): PanelHandle {
     return el('div', '', part.text ?? '');
   };
 
-  // The state of the visitor's last message under it: sending, delivered, read (an agent answered after it).
+  // The state of the visitor's last message under it: sending, delivered, read (someone in the
+  // console viewed the conversation after it arrived: the message's status, or a live `read` frame).
   const receipt = el('div', 'receipt');
+  let readUpTo = BigInt(0);
   const drawReceipt = () => {
-    const mine = [...log.querySelectorAll<HTMLElement>('.msg')];
-    const lastIn = mine.filter((m) => m.classList.contains('in')).pop();
+    const lastIn = [...log.querySelectorAll<HTMLElement>('.msg.in')].pop();
     if (!lastIn) return receipt.remove();
-    const answered = mine.indexOf(lastIn) < mine.length - 1 && mine.slice(mine.indexOf(lastIn) + 1).some((m) => m.classList.contains('out') && !m.classList.contains('greeting'));
-    receipt.textContent = lastIn.dataset.state === 'pending' ? t('sending') : lastIn.dataset.state === 'failed' ? t('notSent') : answered ? t('read') : t('delivered');
+    const read = lastIn.dataset.read === 'true' || (lastIn.dataset.id !== undefined && BigInt(lastIn.dataset.id) <= readUpTo);
+    receipt.textContent = lastIn.dataset.state === 'pending' ? t('sending') : lastIn.dataset.state === 'failed' ? t('notSent') : read ? t('read') : t('delivered');
     lastIn.after(receipt);
   };
 
@@ -144,7 +145,11 @@ export function mountPanel(host: PanelHost): PanelHandle {
     const existing = ids.map((id) => seen.get(id)).find(Boolean);
     const bubble = existing ?? el('div');
     bubble.className = `msg ${message.direction}`;
-    if (message.direction === 'in') bubble.dataset.state = state ?? 'sent';
+    if (message.direction === 'in') {
+      bubble.dataset.state = state ?? 'sent';
+      if (message.id && /^\d{1,19}$/.test(message.id)) bubble.dataset.id = message.id;
+      if (message.status === 'read') bubble.dataset.read = 'true';
+    }
     const survey = message.parts.some((p) => p.type === 'event' && p.name === 'csat.survey');
     // A survey shows as its card alone; the text with the link is for channels without one.
     const shown = survey ? message.parts.filter((p) => p.type === 'event' && p.name === 'csat.survey') : message.parts.filter((p) => p.type !== 'event');
@@ -185,6 +190,14 @@ export function mountPanel(host: PanelHost): PanelHandle {
     else if (frame.type === 'queue') say(frame.position ? t('queue', { n: frame.position }) : t('waiting'));
     else if (frame.type === 'assigned') say(frame.agent ? t('joined', { name: frame.agent }) : '');
     else if (frame.type === 'resolved') say(texts.closed || t('closed'));
+    else if (frame.type === 'read' && frame.upTo && /^\d{1,19}$/.test(frame.upTo)) {
+      if (BigInt(frame.upTo) > readUpTo) readUpTo = BigInt(frame.upTo);
+      for (const id of frame.clientMessageIds ?? []) {
+        const bubble = seen.get(`c:${id}`);
+        if (bubble) bubble.dataset.read = 'true';
+      }
+      drawReceipt();
+    }
   };
 
   const ensureSession = async (profile?: Record<string, string>) => {

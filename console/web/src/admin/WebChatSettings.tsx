@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { ChannelView } from '../api/types.js';
 import { useSubmit } from '../components/useSubmit.js';
@@ -10,6 +10,8 @@ import { useLoad } from './useLoad.js';
 export const WIDGET_LOCALES = ['en', 'zh-CN', 'zh-TW'] as const;
 const TEXT_KEYS = ['title', 'greeting', 'offline', 'closed'] as const;
 const CONTACT_FIELDS = ['name', 'email', 'phone'] as const;
+/** As many proactive greeting rules as the channel's config holds. */
+export const MAX_PROACTIVE = 10;
 
 interface PreChatField {
   name: string;
@@ -25,8 +27,8 @@ interface Proactive {
 
 /**
  * What the settings form of the web chat means: the company's words per language, the pre-chat
- * questions (the contact's name, e-mail and phone, and custom contact fields) and one proactive
- * greeting. Empty texts are left out, so the widget's own words in that language show.
+ * questions (the contact's name, e-mail and phone, and custom contact fields) and the proactive
+ * greetings (up to ten rules). Empty texts are left out, so the widget's own words in that language show.
  */
 export function webChatConfig(form: FormData, questions: readonly string[]): Record<string, unknown> {
   const text = (name: string) => String(form.get(name) ?? '').trim();
@@ -39,11 +41,17 @@ export function webChatConfig(form: FormData, questions: readonly string[]): Rec
   const preChatFields = questions
     .filter((name) => form.get(`ask.${name}`) === 'on')
     .map((name) => ({ name, ...(name === 'email' ? { type: 'email' } : name === 'phone' ? { type: 'tel' } : {}), required: form.get(`require.${name}`) === 'on' }));
-  const greeting: Record<string, string> = {};
-  for (const locale of WIDGET_LOCALES) if (text(`proactive.${locale}`)) greeting[locale] = text(`proactive.${locale}`);
-  const proactive = Object.keys(greeting).length
-    ? [{ urlPattern: text('proactive.urlPattern') || '*', afterSeconds: Number(text('proactive.afterSeconds') || '10'), text: greeting }]
-    : [];
+  // Each rule's fields carry its key (`proactive.<key>.urlPattern`); a rule without text is none.
+  const proactive = form
+    .getAll('proactive.rule')
+    .map(String)
+    .flatMap((key) => {
+      const greeting: Record<string, string> = {};
+      for (const locale of WIDGET_LOCALES) if (text(`proactive.${key}.${locale}`)) greeting[locale] = text(`proactive.${key}.${locale}`);
+      if (Object.keys(greeting).length === 0) return [];
+      return [{ urlPattern: text(`proactive.${key}.urlPattern`) || '*', afterSeconds: Number(text(`proactive.${key}.afterSeconds`) || '10'), text: greeting }];
+    })
+    .slice(0, MAX_PROACTIVE);
   const groups = form.getAll('hours.group').map(String);
   return { texts, preChatFields, proactive, hours: { groups } };
 }
@@ -61,7 +69,13 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
   const questions = useMemo(() => [...CONTACT_FIELDS, ...(custom.data?.fields.map((field) => field.key) ?? [])], [custom.data]);
   const texts = (channel.config.texts ?? {}) as Record<string, Record<string, string>>;
   const asked = new Map(((channel.config.preChatFields ?? []) as PreChatField[]).map((field) => [field.name, field]));
-  const proactive = ((channel.config.proactive ?? []) as Proactive[])[0];
+  // The rules on screen, each under a key of its own so removing one keeps the others' inputs.
+  const nextKey = useRef(0);
+  const [rules, setRules] = useState<{ key: string; rule?: Proactive }[]>(() =>
+    ((channel.config.proactive ?? []) as Proactive[]).slice(0, MAX_PROACTIVE).map((rule) => ({ key: `r${nextKey.current++}`, rule })),
+  );
+  const addRule = () => setRules((current) => (current.length >= MAX_PROACTIVE ? current : [...current, { key: `r${nextKey.current++}` }]));
+  const removeRule = (key: string) => setRules((current) => current.filter((r) => r.key !== key));
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
@@ -129,23 +143,37 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
           </label>
         ))}
       </fieldset>
-      <fieldset className="field">
+      <fieldset className="field proactive-rules">
         <legend>{t('webchat.proactive')}</legend>
         <small className="hint">{t('webchat.proactiveHint')}</small>
-        <div className="field">
-          <label htmlFor={`${id}-pattern`}>{t('webchat.urlPattern')}</label>
-          <input id={`${id}-pattern`} name="proactive.urlPattern" maxLength={500} defaultValue={proactive?.urlPattern ?? '*'} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-after`}>{t('webchat.afterSeconds')}</label>
-          <input id={`${id}-after`} name="proactive.afterSeconds" type="number" min={0} max={3600} step={1} defaultValue={proactive?.afterSeconds ?? 10} />
-        </div>
-        {WIDGET_LOCALES.map((locale) => (
-          <div className="field" key={locale}>
-            <label htmlFor={`${id}-proactive-${locale}`}>{t('webchat.proactiveText', { language: t(`webchat.locale.${locale}`) })}</label>
-            <input id={`${id}-proactive-${locale}`} name={`proactive.${locale}`} maxLength={300} defaultValue={proactive?.text[locale] ?? ''} lang={locale} />
-          </div>
+        {rules.length === 0 && <p className="hint">{t('webchat.proactiveNone')}</p>}
+        {rules.map(({ key, rule }, index) => (
+          <fieldset className="field proactive-rule" key={key}>
+            <legend>{t('webchat.proactiveRule', { n: index + 1 })}</legend>
+            <input type="hidden" name="proactive.rule" value={key} />
+            <div className="field">
+              <label htmlFor={`${id}-${key}-pattern`}>{t('webchat.urlPattern')}</label>
+              <input id={`${id}-${key}-pattern`} name={`proactive.${key}.urlPattern`} maxLength={500} defaultValue={rule?.urlPattern ?? '*'} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-${key}-after`}>{t('webchat.afterSeconds')}</label>
+              <input id={`${id}-${key}-after`} name={`proactive.${key}.afterSeconds`} type="number" min={0} max={3600} step={1} defaultValue={rule?.afterSeconds ?? 10} />
+            </div>
+            {WIDGET_LOCALES.map((locale) => (
+              <div className="field" key={locale}>
+                <label htmlFor={`${id}-${key}-${locale}`}>{t('webchat.proactiveText', { language: t(`webchat.locale.${locale}`) })}</label>
+                <input id={`${id}-${key}-${locale}`} name={`proactive.${key}.${locale}`} maxLength={300} defaultValue={rule?.text[locale] ?? ''} lang={locale} />
+              </div>
+            ))}
+            <button type="button" className="secondary" onClick={() => removeRule(key)} aria-label={t('webchat.proactiveRemoveLabel', { n: index + 1 })}>
+              {t('webchat.proactiveRemove')}
+            </button>
+          </fieldset>
         ))}
+        <button type="button" className="secondary" onClick={addRule} disabled={rules.length >= MAX_PROACTIVE}>
+          {t('webchat.proactiveAdd')}
+        </button>
+        {rules.length >= MAX_PROACTIVE && <small className="hint">{t('webchat.proactiveMax', { n: MAX_PROACTIVE })}</small>}
       </fieldset>
       {error && (
         <p role="alert" className="error">

@@ -14,6 +14,8 @@ export function conversationsApi(client: ApiClient) {
     resend: (id: string, messageId: string) =>
       client.post<{ message: MessageView }>(`/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}/retry`),
     assign: (id: string, agentId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
+    /** The customer's messages are read: the conversation is open on a visible screen. */
+    markRead: (id: string) => client.post<{ read: number }>(`/conversations/${encodeURIComponent(id)}/read`),
     claim: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/claim`),
     transfer: (id: string, to: TransferTarget, note?: string) =>
       client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/transfer`, { to, ...(note ? { note } : {}) }),

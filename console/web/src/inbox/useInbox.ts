@@ -78,7 +78,7 @@ export function useInbox(viewer: Viewer, tabs: readonly InboxTab[], filters: Fil
       dispatch({ type: 'contact', contact: event.payload.contact });
       return;
     }
-    if (event.kind === 'message.updated' || event.kind === 'typing') return;
+    if (event.kind === 'message.updated' || event.kind === 'typing' || event.kind === 'conversation.read') return;
     const snapshot = conversationOf(event);
     if (!snapshot) return;
     const known = state.conversations[snapshot.id];
@@ -108,6 +108,19 @@ export function useInbox(viewer: Viewer, tabs: readonly InboxTab[], filters: Fil
   useEffect(() => {
     if (openConversation?.lastMessageAt) seen.mark(openConversation.id, openConversation.lastMessageAt);
   }, [openConversation?.id, openConversation?.lastMessageAt, seen]);
+  // ... and read, for the customer too (a web chat visitor sees "Read"), while the screen shows it.
+  const openId = openConversation?.id;
+  const lastMessageAt = openConversation?.lastMessageAt;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new message in the open conversation is read again
+  useEffect(() => {
+    if (!openId) return;
+    const markRead = () => {
+      if (document.visibilityState === 'visible') api.markRead(openId).catch(() => {});
+    };
+    markRead();
+    document.addEventListener('visibilitychange', markRead);
+    return () => document.removeEventListener('visibilitychange', markRead);
+  }, [api, openId, lastMessageAt]);
 
   const tabStates = useMemo<InboxTabState[]>(() => {
     const all = Object.values(state.conversations);

@@ -13,6 +13,7 @@ const known: Record<EventKind, true> = {
   'conversation.transferred': true,
   'conversation.resolved': true,
   'conversation.reopened': true,
+  'conversation.read': true,
   'queue.position': true,
   'agent.status': true,
   'agent.capacity': true,
