@@ -88,8 +88,10 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('request bodies are limited while th
 
   it('takes no more than a Content-Length declares: 150 MB behind a declared 100 bytes is never one body', async () => {
     const { result, growth } = await measured(() => postLying(`${server.url}/widget/${server.web.publicKey}/session`, 100, HUGE));
-    // The 100 bytes are not JSON (400); the rest is not a request either, and the connection is closed.
-    expect(result).toBe(400);
+    // The 100 bytes are not JSON (400); the rest is not a request either, and the connection is
+    // closed. While the client is still writing, the close can reset the connection before the
+    // 400 is read (0): either way nothing was taken.
+    expect([400, 0]).toContain(result);
     expect(growth).toBeLessThan(GROWTH_LIMIT);
   });
 
