@@ -20,7 +20,15 @@ export function connectorRegistry(ctx: Context): Promise<ConnectorRegistry> {
 
 /** What the connector machinery needs, from the process's context. */
 export async function connectorDeps(ctx: Context): Promise<ConnectorDeps> {
-  return { db: ctx.database.db, bus: ctx.bus, logger: ctx.logger, config: ctx.config, registry: await connectorRegistry(ctx), outbound: ctx.outbound, pokeOutbox: () => ctx.relay.poke() };
+  return {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    logger: ctx.logger,
+    config: ctx.config,
+    registry: await connectorRegistry(ctx),
+    outbound: ctx.outbound,
+    pokeOutbox: () => ctx.relay.poke(),
+  };
 }
 
 /**

@@ -25,7 +25,11 @@ describe('the composition root', () => {
 
   it('takes a new module’s steps from its entry alone', () => {
     const answerStep: InboundStep = { name: 'answer-bot', run: async () => {} };
-    const bot: FeatureModule = { name: 'answer-bot', roles: ['router'], inbound: [{ name: 'answer-bot', steps: [{ step: answerStep, place: { before: 'route' } }] }] };
+    const bot: FeatureModule = {
+      name: 'answer-bot',
+      roles: ['router'],
+      inbound: [{ name: 'answer-bot', steps: [{ step: answerStep, place: { before: 'route' } }] }],
+    };
     const names = assembleInboundPipeline([...MODULES, bot]).names();
     expect(names.slice(names.indexOf('store'), names.indexOf('route') + 1)).toEqual(['store', 'survey-ratings', 'channel-routing', 'answer-bot', 'route']);
   });

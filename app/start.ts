@@ -30,7 +30,12 @@ export interface RunningProcess {
  * One process of `roles`: the shared context, each module those roles run started in turn (see
  * app/modules.ts), their routes on one HTTP server. `modules` is the list to take them from.
  */
-export async function startProcess(config: Config, roles: readonly Role[], logger: Logger, modules: readonly FeatureModule[] = MODULES): Promise<RunningProcess> {
+export async function startProcess(
+  config: Config,
+  roles: readonly Role[],
+  logger: Logger,
+  modules: readonly FeatureModule[] = MODULES,
+): Promise<RunningProcess> {
   const ctx = await openContext(config, logger);
   const parts: Part[] = [];
   let server: ServerType | undefined;

@@ -14,4 +14,18 @@ import whatsapp from './whatsapp/connector.js';
 import x from './x/connector.js';
 
 /** The connectors that ship with Switchboard. Third-party ones are named in CONNECTORS. */
-export const builtInConnectors: AnyConnector[] = [appApi, web, email, wechatOa, wecomKf, wechaty, weibo, x, telegram, whatsapp, voiceAsterisk, voiceTwilio, voiceCti];
+export const builtInConnectors: AnyConnector[] = [
+  appApi,
+  web,
+  email,
+  wechatOa,
+  wecomKf,
+  wechaty,
+  weibo,
+  x,
+  telegram,
+  whatsapp,
+  voiceAsterisk,
+  voiceTwilio,
+  voiceCti,
+];

@@ -140,7 +140,17 @@ const up = [
   `CREATE INDEX business_records_contact ON business_records (tenant_id, contact_id, created_at DESC)`,
 ];
 
-const down = ['DROP TABLE business_records', 'DROP TABLE call_task_targets', 'DROP TABLE call_task_agents', 'DROP TABLE call_tasks', 'DROP TABLE callback_plans', 'DROP TABLE call_events', 'DROP TABLE calls', 'DROP TABLE voice_endpoints', 'DROP TABLE ivr_flows'];
+const down = [
+  'DROP TABLE business_records',
+  'DROP TABLE call_task_targets',
+  'DROP TABLE call_task_agents',
+  'DROP TABLE call_tasks',
+  'DROP TABLE callback_plans',
+  'DROP TABLE call_events',
+  'DROP TABLE calls',
+  'DROP TABLE voice_endpoints',
+  'DROP TABLE ivr_flows',
+];
 
 export const migration = {
   up: (db: Kysely<any>) => runStatements(db, up),

@@ -122,7 +122,12 @@ export class ReportsConsumer {
       const p = envelope.payload as { ticket?: { id?: string }; ticketId?: string; targetId?: string };
       const id = p.ticket?.id ?? p.ticketId ?? p.targetId;
       if (typeof id === 'string') {
-        const ticket = await this.deps.db.selectFrom('tickets').select(['created_at', 'solved_at']).where('tenant_id', '=', envelope.tenantId!).where('id', '=', id).executeTakeFirst();
+        const ticket = await this.deps.db
+          .selectFrom('tickets')
+          .select(['created_at', 'solved_at'])
+          .where('tenant_id', '=', envelope.tenantId!)
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (ticket) for (const at of [ticket.created_at, ticket.solved_at]) if (at) hours.add(hourOf(at));
       }
     }

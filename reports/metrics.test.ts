@@ -46,25 +46,51 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     // The consumer's bus side is not used here: the events are handed to it directly.
     const bus = {} as Bus;
     const consumer = new ReportsConsumer({ db, bus, logger: pino({ level: 'silent' }) }, { flushMs: 1 });
-    const tenant = await db.insertInto('tenants').values({ slug: `rep-${randomUUID().slice(0, 6)}`, name: 'Reports' }).returning('id').executeTakeFirstOrThrow();
+    const tenant = await db
+      .insertInto('tenants')
+      .values({ slug: `rep-${randomUUID().slice(0, 6)}`, name: 'Reports' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     tenantId = tenant.id;
     const role = await db.insertInto('roles').values({ tenant_id: tenantId, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
     web = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site' }).returning('id').executeTakeFirstOrThrow()).id;
-    const phone = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'twilio', name: 'Hotline' }).returning('id').executeTakeFirstOrThrow()).id;
+    const phone = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'twilio', name: 'Hotline' }).returning('id').executeTakeFirstOrThrow())
+      .id;
     const calendar = await db
       .insertInto('business_calendars')
-      .values({ tenant_id: tenantId, name: 'Office', time_zone: 'UTC', weekly_hours: JSON.stringify([[], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], []]) })
+      .values({
+        tenant_id: tenantId,
+        name: 'Office',
+        time_zone: 'UTC',
+        weekly_hours: JSON.stringify([[], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], []]),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    support = (await db.insertInto('groups').values({ tenant_id: tenantId, name: 'Support', calendar_id: calendar.id }).returning('id').executeTakeFirstOrThrow()).id;
+    support = (
+      await db.insertInto('groups').values({ tenant_id: tenantId, name: 'Support', calendar_id: calendar.id }).returning('id').executeTakeFirstOrThrow()
+    ).id;
     ann = (
       await db
         .insertInto('users')
-        .values({ tenant_id: tenantId, email: 'ann@example.com', name: 'Ann', role_id: role.id, account_status: 'active', agent_status: 'offline', status_changed_at: T(2, 8) })
+        .values({
+          tenant_id: tenantId,
+          email: 'ann@example.com',
+          name: 'Ann',
+          role_id: role.id,
+          account_status: 'active',
+          agent_status: 'offline',
+          status_changed_at: T(2, 8),
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-    const vip = (await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Vera', tags: ['vip'] }).returning('id').executeTakeFirstOrThrow()).id;
+    const vip = (
+      await db
+        .insertInto('contacts')
+        .values({ tenant_id: tenantId, name: 'Vera', tags: ['vip'] })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const plain = (await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Pat' }).returning('id').executeTakeFirstOrThrow()).id;
 
     /** One change, then the event it would publish, through the consumer: the incremental path. */
@@ -73,15 +99,41 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
       await consumer.handle({ id: randomUUID(), tenantId, kind, payload, at: at.toISOString() });
     };
     const status = (status: 'online' | 'busy' | 'away' | 'offline', at: Date) =>
-      step('agent.status', at, () => db.updateTable('users').set({ agent_status: status, status_changed_at: at }).where('id', '=', ann).execute(), { userId: ann, status });
+      step('agent.status', at, () => db.updateTable('users').set({ agent_status: status, status_changed_at: at }).where('id', '=', ann).execute(), {
+        userId: ann,
+        status,
+      });
     const conv = (id: string, at: Date, set: Record<string, unknown>, kind = 'conversation.assigned') =>
-      step(kind, at, () => db.updateTable('conversations').set({ ...set, updated_at: at }).where('id', '=', id).execute());
+      step(kind, at, () =>
+        db
+          .updateTable('conversations')
+          .set({ ...set, updated_at: at })
+          .where('id', '=', id)
+          .execute(),
+      );
     const message = (conversationId: string, at: Date, direction: 'in' | 'out', sender: 'contact' | 'agent' | 'system', isPrivate = false, channelId = web) =>
       step('message.created', at, () =>
-        db.insertInto('messages').values({ tenant_id: tenantId, conversation_id: conversationId, channel_id: channelId, direction, sender_type: sender, sender_id: sender === 'agent' ? ann : null, private: isPrivate, content: '[]', created_at: at }).execute(),
+        db
+          .insertInto('messages')
+          .values({
+            tenant_id: tenantId,
+            conversation_id: conversationId,
+            channel_id: channelId,
+            direction,
+            sender_type: sender,
+            sender_id: sender === 'agent' ? ann : null,
+            private: isPrivate,
+            content: '[]',
+            created_at: at,
+          })
+          .execute(),
       );
     const create = async (contactId: string, at: Date, values: Record<string, unknown>) => {
-      const row = await db.insertInto('conversations').values({ tenant_id: tenantId, channel_id: web, contact_id: contactId, thread_key: randomUUID(), created_at: at, updated_at: at, ...values }).returning('id').executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('conversations')
+        .values({ tenant_id: tenantId, channel_id: web, contact_id: contactId, thread_key: randomUUID(), created_at: at, updated_at: at, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await consumer.handle({ id: randomUUID(), tenantId, kind: 'conversation.created', payload: {}, at: at.toISOString() });
       return row.id;
     };
@@ -101,7 +153,20 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     await message(x, T(2, 10, 40), 'out', 'agent');
     await conv(x, T(2, 11, 5), { status: 'resolved', resolved_at: T(2, 11, 5) }, 'conversation.resolved');
     await step('csat.answered', T(2, 11, 30), () =>
-      reportDb(db).insertInto('csat_responses').values({ tenant_id: tenantId, conversation_id: x, rating: 5, comment: 'great', via: 'link', channel_id: web, group_id: support, agent_id: ann, answered_at: T(2, 11, 30) }).execute(),
+      reportDb(db)
+        .insertInto('csat_responses')
+        .values({
+          tenant_id: tenantId,
+          conversation_id: x,
+          rating: 5,
+          comment: 'great',
+          via: 'link',
+          channel_id: web,
+          group_id: support,
+          agent_id: ann,
+          answered_at: T(2, 11, 30),
+        })
+        .execute(),
     );
     await status('away', T(2, 12));
     await status('offline', T(2, 12, 30));
@@ -114,13 +179,32 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     await message(z, T(3, 9, 30), 'out', 'agent');
     await conv(z, T(3, 9, 30), { first_response_at: T(3, 9, 30) }, 'message.created');
     await step('csat.answered', T(3, 10), () =>
-      reportDb(db).insertInto('csat_responses').values({ tenant_id: tenantId, conversation_id: z, rating: 2, via: 'widget', channel_id: web, group_id: support, agent_id: ann, answered_at: T(3, 10) }).execute(),
+      reportDb(db)
+        .insertInto('csat_responses')
+        .values({ tenant_id: tenantId, conversation_id: z, rating: 2, via: 'widget', channel_id: web, group_id: support, agent_id: ann, answered_at: T(3, 10) })
+        .execute(),
     );
     const call = (n: number, direction: 'in' | 'out', queued: Date, answered: Date | null, ended: Date, wait: number, talk: number | null) =>
       step('call.ended', ended, () =>
         db
           .insertInto('calls')
-          .values({ tenant_id: tenantId, channel_id: phone, provider_call_id: `c${n}`, direction, from_number: '+100', to_number: '+200', state: 'ended', group_id: support, agent_id: answered ? ann : null, started_at: queued, queued_at: direction === 'in' ? queued : null, answered_at: answered, ended_at: ended, wait_seconds: wait, talk_seconds: talk })
+          .values({
+            tenant_id: tenantId,
+            channel_id: phone,
+            provider_call_id: `c${n}`,
+            direction,
+            from_number: '+100',
+            to_number: '+200',
+            state: 'ended',
+            group_id: support,
+            agent_id: answered ? ann : null,
+            started_at: queued,
+            queued_at: direction === 'in' ? queued : null,
+            answered_at: answered,
+            ended_at: ended,
+            wait_seconds: wait,
+            talk_seconds: talk,
+          })
           .execute(),
       );
     await call(1, 'in', T(2, 9), T(2, 9, 0, 15), T(2, 9, 5, 15), 15, 300);
@@ -130,19 +214,78 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     // Tickets: #1 created 09:00 in Support for Ann, first response met at 09:30, resolution breached
     // at 10:00 and met late at 11:00 (solved); #2 created 16:00, first response breached at 17:00.
     const ticket = (id: string, kind: string, at: Date, change: () => Promise<unknown>) => step(kind, at, change, { ticket: { id } });
-    const clock = (state: string, extra: Record<string, string>) => ({ startedAt: T(2, 9).toISOString(), dueAt: T(2, 10).toISOString(), warnAt: T(2, 9, 45).toISOString(), state, ...extra });
+    const clock = (state: string, extra: Record<string, string>) => ({
+      startedAt: T(2, 9).toISOString(),
+      dueAt: T(2, 10).toISOString(),
+      warnAt: T(2, 9, 45).toISOString(),
+      state,
+      ...extra,
+    });
     const t1 = randomUUID();
     const t2 = randomUUID();
-    const setSla = (id: string, clocks: Record<string, unknown>, extra: Record<string, unknown> = {}) => () =>
-      db.updateTable('tickets').set({ sla: JSON.stringify({ clocks }), ...extra } as never).where('id', '=', id).execute();
+    const setSla =
+      (id: string, clocks: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      () =>
+        db
+          .updateTable('tickets')
+          .set({ sla: JSON.stringify({ clocks }), ...extra } as never)
+          .where('id', '=', id)
+          .execute();
     await ticket(t1, 'ticket.created', T(2, 9), () =>
-      db.insertInto('tickets').values({ id: t1, tenant_id: tenantId, number: 1, subject: 'Broken', requester_id: vip, group_id: support, assignee_id: ann, created_at: T(2, 9), sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}), resolution: clock('active', {}) } }) } as never).execute(),
+      db
+        .insertInto('tickets')
+        .values({
+          id: t1,
+          tenant_id: tenantId,
+          number: 1,
+          subject: 'Broken',
+          requester_id: vip,
+          group_id: support,
+          assignee_id: ann,
+          created_at: T(2, 9),
+          sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}), resolution: clock('active', {}) } }),
+        } as never)
+        .execute(),
     );
-    await ticket(t1, 'ticket.updated', T(2, 9, 30), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', {}) }));
-    await ticket(t1, 'ticket.sla_breached', T(2, 10), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', { breachedAt: T(2, 10).toISOString() }) }));
-    await ticket(t1, 'ticket.updated', T(2, 11), setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('met', { metAt: T(2, 11).toISOString(), breachedAt: T(2, 10).toISOString() }) }, { status: 'solved', solved_at: T(2, 11) }));
+    await ticket(
+      t1,
+      'ticket.updated',
+      T(2, 9, 30),
+      setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', {}) }),
+    );
+    await ticket(
+      t1,
+      'ticket.sla_breached',
+      T(2, 10),
+      setSla(t1, { firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }), resolution: clock('active', { breachedAt: T(2, 10).toISOString() }) }),
+    );
+    await ticket(
+      t1,
+      'ticket.updated',
+      T(2, 11),
+      setSla(
+        t1,
+        {
+          firstResponse: clock('met', { metAt: T(2, 9, 30).toISOString() }),
+          resolution: clock('met', { metAt: T(2, 11).toISOString(), breachedAt: T(2, 10).toISOString() }),
+        },
+        { status: 'solved', solved_at: T(2, 11) },
+      ),
+    );
     await ticket(t2, 'ticket.created', T(2, 16), () =>
-      db.insertInto('tickets').values({ id: t2, tenant_id: tenantId, number: 2, subject: 'Slow', requester_id: plain, group_id: support, created_at: T(2, 16), sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}) } }) } as never).execute(),
+      db
+        .insertInto('tickets')
+        .values({
+          id: t2,
+          tenant_id: tenantId,
+          number: 2,
+          subject: 'Slow',
+          requester_id: plain,
+          group_id: support,
+          created_at: T(2, 16),
+          sla: JSON.stringify({ clocks: { firstResponse: clock('active', {}) } }),
+        } as never)
+        .execute(),
     );
     await ticket(t2, 'ticket.sla_breached', T(2, 17), setSla(t2, { firstResponse: clock('active', { breachedAt: T(2, 17).toISOString() }) }));
     incremental = await snapshot(db, tenantId);
@@ -188,12 +331,24 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     });
     const tickets = (await runReport(db, 'tickets', scope())) as { totals: Record<string, unknown>; rows: Record<string, unknown>[] };
     expect(tickets.totals).toEqual({ ticketsCreated: 2, ticketsSolved: 1, slaAchieved: 1, slaBreached: 2, slaAchievedPercent: 33.3 });
-    expect(tickets.rows).toEqual([{ id: support, name: 'Support', ticketsCreated: 2, ticketsSolved: 1, slaAchieved: 1, slaBreached: 2, slaAchievedPercent: 33.3 }]);
+    expect(tickets.rows).toEqual([
+      { id: support, name: 'Support', ticketsCreated: 2, ticketsSolved: 1, slaAchieved: 1, slaBreached: 2, slaAchievedPercent: 33.3 },
+    ]);
   });
 
-  it("gives each agent their conversations and their online, busy and away time", async () => {
+  it('gives each agent their conversations and their online, busy and away time', async () => {
     const { rows, totals } = (await runReport(db, 'agents', scope(), T(4, 0))) as { rows: Record<string, unknown>[]; totals: Record<string, unknown> };
-    expect(rows.find((r) => r.id === ann)).toMatchObject({ name: 'Ann', handled: 3, resolved: 2, messagesOut: 3, onlineSeconds: 5100, busySeconds: 6300, awaySeconds: 1800, callsAnswered: 2, csatAverage: 3.5 });
+    expect(rows.find((r) => r.id === ann)).toMatchObject({
+      name: 'Ann',
+      handled: 3,
+      resolved: 2,
+      messagesOut: 3,
+      onlineSeconds: 5100,
+      busySeconds: 6300,
+      awaySeconds: 1800,
+      callsAnswered: 2,
+      csatAverage: 3.5,
+    });
     // The agents report's totals (its rows added up, the unassigned included) are the overview's.
     const overview = (await runReport(db, 'overview', scope())) as { totals: Record<string, unknown> };
     expect(totals).toEqual(overview.totals);
@@ -227,8 +382,11 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
               SELECT to_char(hour AT TIME ZONE ${timeZone}, ${format}) AS key, ${sql.join(CONVERSATION_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::float8 AS ${sql.ref(c)}`))}
                 FROM report_conversations_hourly WHERE tenant_id = ${tenantId} AND hour >= ${range.from} AND hour < ${range.to}
                  AND (${tag ?? null}::text IS NULL OR tags @> ARRAY[${tag ?? ''}]::text[]) GROUP BY 1`.execute(db);
-            const nonZero = (entries: [string, Record<string, number>][]) => Object.fromEntries(entries.filter(([, v]) => Object.values(v).some((x) => x !== 0)).sort());
-            const slow = rows.map((r) => [String(r.key), Object.fromEntries(CONVERSATION_COLUMNS.map((c) => [c, Number(r[c])]))] as [string, Record<string, number>]);
+            const nonZero = (entries: [string, Record<string, number>][]) =>
+              Object.fromEntries(entries.filter(([, v]) => Object.values(v).some((x) => x !== 0)).sort());
+            const slow = rows.map(
+              (r) => [String(r.key), Object.fromEntries(CONVERSATION_COLUMNS.map((c) => [c, Number(r[c])]))] as [string, Record<string, number>],
+            );
             expect(nonZero([...fast.entries()]), `${timeZone} ${groupBy} ${tag} ${range.from.toISOString()}`).toEqual(nonZero(slow));
             expect(Object.keys(nonZero(slow)).length).toBeGreaterThan(0);
           }

@@ -54,7 +54,13 @@ export async function monitorSnapshot(db: Db, tenantId: string, now = new Date()
   return {
     at: now.toISOString(),
     queues: queues.filter((q) => q.groupId !== null || q.waitingConversations > 0 || q.waitingCalls > 0),
-    agents: agents.rows.map((a) => ({ id: a.id, name: a.name, status: a.agent_status, since: new Date(a.status_changed_at).toISOString(), openConversations: a.open })),
+    agents: agents.rows.map((a) => ({
+      id: a.id,
+      name: a.name,
+      status: a.agent_status,
+      since: new Date(a.status_changed_at).toISOString(),
+      openConversations: a.open,
+    })),
     agentsByState: byState,
   };
 }

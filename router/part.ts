@@ -26,7 +26,12 @@ export async function startRouter(
   ctx: RouterDeps & { bus: Bus; config: Pick<Config, 'inboundShards'> },
   options: { pipeline: InboundPipeline; batchSize?: number; maxWaitMs?: number; timerPollMs?: number },
 ): Promise<RouterPart> {
-  const consumers: Consumer[] = await consumeInbound(ctx, { pipeline: options.pipeline, shards: ctx.config.inboundShards, batchSize: options.batchSize, maxWaitMs: options.maxWaitMs });
+  const consumers: Consumer[] = await consumeInbound(ctx, {
+    pipeline: options.pipeline,
+    shards: ctx.config.inboundShards,
+    batchSize: options.batchSize,
+    maxWaitMs: options.maxWaitMs,
+  });
   const timers = routerJobRunner(ctx, { pollMs: options.timerPollMs });
   timers.start();
   ctx.logger.info({ shards: ctx.config.inboundShards }, 'router consuming inbound shards');

@@ -51,14 +51,27 @@ describe('agent load counters', () => {
       const ana = await addAgent(world, 'Ana');
       const ben = await addAgent(world, 'Ben');
       const load = async (agentId: string, kind = 'chat') =>
-        (await db.selectFrom('agent_load').select('assigned').where('user_id', '=', agentId).where('kind', '=', kind as 'chat').executeTakeFirst())?.assigned ?? 0;
+        (
+          await db
+            .selectFrom('agent_load')
+            .select('assigned')
+            .where('user_id', '=', agentId)
+            .where('kind', '=', kind as 'chat')
+            .executeTakeFirst()
+        )?.assigned ?? 0;
 
       // Inserted already assigned, and inserted open then assigned.
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) {
         const row = await db
           .insertInto('conversations')
-          .values({ tenant_id: world.tenantId, channel_id: world.channelId, contact_id: await contact(world, `c${i}`), status: i < 2 ? 'assigned' : 'open', assignee_id: i < 2 ? ana : null })
+          .values({
+            tenant_id: world.tenantId,
+            channel_id: world.channelId,
+            contact_id: await contact(world, `c${i}`),
+            status: i < 2 ? 'assigned' : 'open',
+            assignee_id: i < 2 ? ana : null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         ids.push(row.id);
@@ -92,7 +105,13 @@ describe('agent load counters', () => {
       expect(await drift(db, world.tenantId)).toEqual([]);
 
       // A counter never goes below zero: a release of nothing is refused.
-      await expect(db.updateTable('agent_load').set({ assigned: -1 } as never).where('user_id', '=', ben).execute()).rejects.toThrow();
+      await expect(
+        db
+          .updateTable('agent_load')
+          .set({ assigned: -1 } as never)
+          .where('user_id', '=', ben)
+          .execute(),
+      ).rejects.toThrow();
     });
   }
 });

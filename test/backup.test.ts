@@ -16,7 +16,10 @@ import { ApiClient, signUp, type TestConsole } from './support/console.js';
 
 /** The `switchboard` command on the sources, as an operator runs it next to a running server. */
 function switchboard(args: string[], dataDir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['console/cli/dev.mjs', ...args], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['console/cli/dev.mjs', ...args], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
@@ -29,7 +32,8 @@ function remote(url: string): Pick<TestConsole, 'app' | 'client'> {
   return { app, client: (slug?: string) => new ApiClient(app, slug, 'header') };
 }
 
-const start = (dataDir: string) => startProcess(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SIGNUP: 'open' }), ['gateway', 'router', 'console'], createLogger('warn'));
+const start = (dataDir: string) =>
+  startProcess(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SIGNUP: 'open' }), ['gateway', 'router', 'console'], createLogger('warn'));
 
 describe('switchboard backup and restore (embedded mode)', () => {
   const running: RunningProcess[] = [];
@@ -43,19 +47,36 @@ describe('switchboard backup and restore (embedded mode)', () => {
     running.push(first);
     const { admin, tenantId, email, password } = await signUp(remote(first.url) as TestConsole, 'keep');
     const db = first.ctx.database.db;
-    const channelId = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()).id;
-    const file = await new AttachmentStore(db, original).put(tenantId, channelId, { owner: 'v:li', name: 'photo.png', bytes: readFileSync('connectors/web/fixtures/pixel.png') });
+    const channelId = (
+      await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
+    const file = await new AttachmentStore(db, original).put(tenantId, channelId, {
+      owner: 'v:li',
+      name: 'photo.png',
+      bytes: readFileSync('connectors/web/fixtures/pixel.png'),
+    });
     await db.transaction().execute((trx) =>
-      processInbound(trx, [
-        {
-          version: 1,
-          tenantId,
-          channelId,
-          channelType: 'web',
-          receivedAt: new Date().toISOString(),
-          message: { externalId: randomUUID(), sender: { externalId: 'v:li', displayName: '李雷' }, parts: [{ type: 'text', text: '我的订单还没到' }, { type: 'image', attachmentId: file.id, mimeType: file.mimeType }] },
-        },
-      ], { pipeline: inboundPipeline }),
+      processInbound(
+        trx,
+        [
+          {
+            version: 1,
+            tenantId,
+            channelId,
+            channelType: 'web',
+            receivedAt: new Date().toISOString(),
+            message: {
+              externalId: randomUUID(),
+              sender: { externalId: 'v:li', displayName: '李雷' },
+              parts: [
+                { type: 'text', text: '我的订单还没到' },
+                { type: 'image', attachmentId: file.id, mimeType: file.mimeType },
+              ],
+            },
+          },
+        ],
+        { pipeline: inboundPipeline },
+      ),
     );
     const before = await admin.get('/api/conversations');
     expect(before.body.conversations).toHaveLength(1);

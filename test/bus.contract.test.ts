@@ -212,10 +212,14 @@ for (const factory of contractFactories) {
 async function holdMessagesThenDie(bus: Bus, kind: BusFactory['name'], queue: string) {
   if (kind === 'memory') {
     const held: string[] = [];
-    await bus.consume(queue, (d) => {
-      held.push(d.messageId!);
-      return new Promise(() => {});
-    }, { prefetch: 10 });
+    await bus.consume(
+      queue,
+      (d) => {
+        held.push(d.messageId!);
+        return new Promise(() => {});
+      },
+      { prefetch: 10 },
+    );
     return {
       waitHeld: (n: number) => eventually(() => held.length === n),
       kill: async () => (bus as MemoryBus).crashConsumers(queue),

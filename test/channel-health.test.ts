@@ -104,7 +104,10 @@ describe.skipIf(!dovecotAvailable)('channel health and testing settings before s
     const channelId = created.body.channel.id as string;
     const db = tc.ctx.database.db;
     const contact = await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Li Lei' }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channelId, external_id: 'li.lei@example.com' }).execute();
+    await db
+      .insertInto('contact_identities')
+      .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channelId, external_id: 'li.lei@example.com' })
+      .execute();
     const conversation = await db
       .insertInto('conversations')
       .values({ tenant_id: tenantId, channel_id: channelId, contact_id: contact.id, group_id: null, assignee_id: null, subject: 'Order 1001' })
@@ -112,7 +115,12 @@ describe.skipIf(!dovecotAvailable)('channel health and testing settings before s
       .executeTakeFirstOrThrow();
     const workers = await startOutboundWorkers(deps(), { poke: () => tc.ctx.relay.poke() });
     try {
-      await queueReply(db, { tenantId, conversationId: conversation.id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Your order is on its way' }] });
+      await queueReply(db, {
+        tenantId,
+        conversationId: conversation.id,
+        sender: { type: 'agent', id: null },
+        parts: [{ type: 'text', text: 'Your order is on its way' }],
+      });
       tc.ctx.relay.poke();
       const failing = await eventually(async () => (await listed(channelId)).health?.status === 'error' && (await listed(channelId)).health);
       expect(failing.source).toBe('send');
@@ -121,21 +129,41 @@ describe.skipIf(!dovecotAvailable)('channel health and testing settings before s
 
       // The SMTP server is right again: the next send makes the channel healthy.
       expect((await admin.patch(`/api/channels/${channelId}`, { config: { smtpPort: smtp.port, smtpPassword: SMTP_PASSWORD } })).status).toBe(200);
-      await queueReply(db, { tenantId, conversationId: conversation.id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Tracking number 42' }] });
+      await queueReply(db, {
+        tenantId,
+        conversationId: conversation.id,
+        sender: { type: 'agent', id: null },
+        parts: [{ type: 'text', text: 'Tracking number 42' }],
+      });
       tc.ctx.relay.poke();
       await eventually(async () => (await listed(channelId)).health?.status === 'ok', { timeoutMs: 15_000 });
       const written = (await db.selectFrom('channel_health').select('updated_at').where('channel_id', '=', channelId).executeTakeFirstOrThrow()).updated_at;
-      await queueReply(db, { tenantId, conversationId: conversation.id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Anything else?' }] });
+      await queueReply(db, {
+        tenantId,
+        conversationId: conversation.id,
+        sender: { type: 'agent', id: null },
+        parts: [{ type: 'text', text: 'Anything else?' }],
+      });
       tc.ctx.relay.poke();
       await eventually(() => smtp.mails.some((m) => m.text?.includes('Anything else?')));
-      expect((await db.selectFrom('channel_health').select('updated_at').where('channel_id', '=', channelId).executeTakeFirstOrThrow()).updated_at).toEqual(written);
+      expect((await db.selectFrom('channel_health').select('updated_at').where('channel_id', '=', channelId).executeTakeFirstOrThrow()).updated_at).toEqual(
+        written,
+      );
     } finally {
       await workers.stop();
     }
   }, 40_000);
 
   it('tests settings before they are saved: a bad host answers in words, and nothing is stored', async () => {
-    const count = async () => Number((await tc.ctx.database.db.selectFrom('channels').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await tc.ctx.database.db
+            .selectFrom('channels')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const channelsBefore = await count();
     const bad = await admin.post('/api/channels/test', { type: 'email', config: { ...settings(await closedPort(), await closedPort()) } });
     expect(bad.status).toBe(200);

@@ -43,7 +43,12 @@ describe("the company's address in every link (PUBLIC_URL not set)", () => {
 
     const group = (await tc.ctx.database.db.selectFrom('groups').select('id').where('name', '=', 'Support').executeTakeFirstOrThrow()).id;
     const roles = (await admin.get('/api/roles')).body.roles as { id: string; name: string }[];
-    const invited = await admin.request('POST', '/api/users', { email: 'li.na@acme.example', name: 'Li Na', roleId: roles.find((r) => r.name === 'agent')!.id, groupIds: [group] }, FORGED);
+    const invited = await admin.request(
+      'POST',
+      '/api/users',
+      { email: 'li.na@acme.example', name: 'Li Na', roleId: roles.find((r) => r.name === 'agent')!.id, groupIds: [group] },
+      FORGED,
+    );
     expect(invited.status).toBe(201);
     const invitation = await smtp.waitForMail('li.na@acme.example');
     expect(invitation.text).toContain(`${ADDRESS}/t/acme/activate?token=`);
@@ -89,9 +94,27 @@ describe("the company's address in every link (PUBLIC_URL not set)", () => {
     expect((await admin.put('/api/company-address', { url: 'https://help.moving.example/x' })).status).toBe(400);
 
     const roles = (await admin.get('/api/roles')).body.roles as { id: string; name: string }[];
-    const group = (await tc.ctx.database.db.selectFrom('groups as g').innerJoin('tenants as t', 't.id', 'g.tenant_id').select('g.id').where('t.slug', '=', 'moving').executeTakeFirstOrThrow()).id;
-    const agentId = (await admin.post('/api/users', { email: 'agent@moving.example', name: 'Agent', roleId: roles.find((r) => r.name === 'agent')!.id, groupIds: [group] })).body.user.id;
-    await tc.ctx.database.db.updateTable('users').set({ account_status: 'active', password_hash: (await tc.ctx.database.db.selectFrom('users').select('password_hash').where('email', '=', 'admin@moving.example').executeTakeFirstOrThrow()).password_hash }).where('id', '=', agentId).execute();
+    const group = (
+      await tc.ctx.database.db
+        .selectFrom('groups as g')
+        .innerJoin('tenants as t', 't.id', 'g.tenant_id')
+        .select('g.id')
+        .where('t.slug', '=', 'moving')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const agentId = (
+      await admin.post('/api/users', { email: 'agent@moving.example', name: 'Agent', roleId: roles.find((r) => r.name === 'agent')!.id, groupIds: [group] })
+    ).body.user.id;
+    await tc.ctx.database.db
+      .updateTable('users')
+      .set({
+        account_status: 'active',
+        password_hash: (
+          await tc.ctx.database.db.selectFrom('users').select('password_hash').where('email', '=', 'admin@moving.example').executeTakeFirstOrThrow()
+        ).password_hash,
+      })
+      .where('id', '=', agentId)
+      .execute();
     const agent = tc.client('moving');
     expect((await agent.signIn('agent@moving.example', 'admin password 1')).status).toBe(200);
     expect((await agent.put('/api/company-address', { url: 'https://attacker.example' })).status).toBe(403);
@@ -107,7 +130,12 @@ describe("the company's address in every link (PUBLIC_URL not set)", () => {
       const id = company.conversations.supportAssigned.conversationId;
       expect((await company.clients.supportAgent.post(`/api/conversations/${id}/resolve`)).status).toBe(200);
       const text = await eventually(async () => {
-        const row = await tc.ctx.database.db.selectFrom('messages').select('content').where('conversation_id', '=', id).where('sender_type', '=', 'system').executeTakeFirst();
+        const row = await tc.ctx.database.db
+          .selectFrom('messages')
+          .select('content')
+          .where('conversation_id', '=', id)
+          .where('sender_type', '=', 'system')
+          .executeTakeFirst();
         if (!row) throw new Error('no survey yet');
         return JSON.stringify(row.content);
       });
@@ -129,7 +157,11 @@ describe('an operator-set PUBLIC_URL wins over the address the page reports', ()
     expect((await tc.client().get('/api/signup')).body).toEqual({ open: true, publicUrl: 'https://support.example.com' });
     const { answer, admin } = await signUpAt(tc, 'ops', { publicUrl: 'http://127.0.0.1:3000' });
     expect(answer.body.url).toBe('https://support.example.com/t/ops');
-    expect((await admin.get('/api/session')).body.address).toEqual({ url: 'https://support.example.com', setBy: 'operator', recorded: 'http://127.0.0.1:3000' });
+    expect((await admin.get('/api/session')).body.address).toEqual({
+      url: 'https://support.example.com',
+      setBy: 'operator',
+      recorded: 'http://127.0.0.1:3000',
+    });
     const web = await admin.post('/api/channels', { type: 'web', name: 'Website', config: {} });
     expect(web.body.channel.webhookUrl).toMatch(/^https:\/\/support\.example\.com\/hooks\//);
   });

@@ -41,7 +41,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
   const postApp = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${running.url}/hooks/${app.channelId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${app.apiKey}`, ...headers }, body });
+    fetch(`${running.url}/hooks/${app.channelId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.apiKey}`, ...headers },
+      body,
+    });
   /** What the receiver took for one subscription, one entry per request. */
   const messageDeliveries = (requests: ReceivedRequest[]) => requests.filter((r) => r.headers['x-switchboard-event'] === 'message.created');
 
@@ -114,7 +118,9 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     // Web chat: a visitor opens a session and writes.
     const web = await createChannel(deps, tenantId, { type: 'web', name: 'Site chat', config: {} });
     const widget = `${running.url}/widget/${web.channel.publicKey}`;
-    const session = (await (await fetch(`${widget}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    const session = (await (await fetch(`${widget}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      token: string;
+    };
     const chat = await fetch(`${widget}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
@@ -123,10 +129,17 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     expect(chat.status).toBe(202);
 
     // Telegram: the Bot API posts an update to the channel's webhook.
-    const bot = await createChannel(deps, tenantId, { type: 'telegram', name: 'Bot', config: { botToken: telegram.token, apiBaseUrl: telegram.url, mode: 'webhook' } });
+    const bot = await createChannel(deps, tenantId, {
+      type: 'telegram',
+      name: 'Bot',
+      config: { botToken: telegram.token, apiBaseUrl: telegram.url, mode: 'webhook' },
+    });
     const update = await fetch(`${running.url}/hooks/${bot.channel.id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SECRET_HEADER]: webhookSecret({ secretKey: running.ctx.config.secretKey, channel: { id: bot.channel.id } as never }) },
+      headers: {
+        'content-type': 'application/json',
+        [SECRET_HEADER]: webhookSecret({ secretKey: running.ctx.config.secretKey, channel: { id: bot.channel.id } as never }),
+      },
       body: JSON.stringify(telegramFixtures.text),
     });
     expect(update.status).toBe(200);
@@ -140,7 +153,14 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
 
     const taken = messageDeliveries(receiver.accepted());
     expect(taken).toHaveLength(3);
-    const bodies = taken.map((r) => r.json as { id: string; event: string; data: { conversation: { channelId: string }; message: { direction: string; gatewayId?: string; parts: unknown[] } } });
+    const bodies = taken.map(
+      (r) =>
+        r.json as {
+          id: string;
+          event: string;
+          data: { conversation: { channelId: string }; message: { direction: string; gatewayId?: string; parts: unknown[] } };
+        },
+    );
     expect(bodies.map((b) => b.data.conversation.channelId).sort()).toEqual([app.channelId, web.channel.id, bot.channel.id].sort());
     expect(bodies.every((b) => b.event === 'message.created' && b.data.message.direction === 'in')).toBe(true);
     // Every request is signed with the subscription's secret; the failed one and its retry share one delivery id.
@@ -156,7 +176,10 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     // The id the 202 gave is the one the API lists for the stored message.
     const listed = await api('GET', `/api/conversations/${again.accepted[0]!.conversationId}`);
     expect(listed.status).toBe(200);
-    expect(listed.body.messages.find((m: { gatewayId?: string }) => m.gatewayId === accepted!.messageId)).toMatchObject({ direction: 'in', parts: [{ type: 'text', text: 'Where is my parcel?' }] });
+    expect(listed.body.messages.find((m: { gatewayId?: string }) => m.gatewayId === accepted!.messageId)).toMatchObject({
+      direction: 'in',
+      parts: [{ type: 'text', text: 'Where is my parcel?' }],
+    });
     const appBody = bodies.find((b) => b.data.conversation.channelId === app.channelId)!;
     expect(appBody.data.message.gatewayId).toBe(accepted!.messageId);
 
@@ -164,26 +187,42 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     const log = await api('GET', `/api/webhooks/${hook.id}/deliveries`);
     expect(log.body.deliveries).toHaveLength(3);
     const retried = log.body.deliveries.find((d: { id: string }) => d.id === failed!.headers['x-switchboard-delivery']);
-    expect(retried).toMatchObject({ status: 'delivered', attempts: [{ attempt: 1, statusCode: 503 }, { attempt: 2, statusCode: 200 }] });
+    expect(retried).toMatchObject({
+      status: 'delivered',
+      attempts: [
+        { attempt: 1, statusCode: 503 },
+        { attempt: 2, statusCode: 200 },
+      ],
+    });
   });
 
   it('replays a failed delivery under the same delivery id, so the receiver takes it once', async () => {
     const db = running.ctx.database.db;
     const inbound = await db.selectFrom('messages').select('conversation_id').where('channel_id', '=', app.channelId).executeTakeFirstOrThrow();
     receiver.failNext(500, 500, 500);
-    const { message } = await queueReply(db, { tenantId, conversationId: inbound.conversation_id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'It left this morning.' }] });
+    const { message } = await queueReply(db, {
+      tenantId,
+      conversationId: inbound.conversation_id,
+      sender: { type: 'agent', id: null },
+      parts: [{ type: 'text', text: 'It left this morning.' }],
+    });
     running.ctx.relay.poke();
-    const failedLog = await eventually(async () => {
-      const answer = await api('GET', `/api/webhooks/${hook.id}/deliveries?status=failed`);
-      return answer.body.deliveries.length === 1 ? answer.body.deliveries[0] : undefined;
-    }, { timeoutMs: 15_000 });
+    const failedLog = await eventually(
+      async () => {
+        const answer = await api('GET', `/api/webhooks/${hook.id}/deliveries?status=failed`);
+        return answer.body.deliveries.length === 1 ? answer.body.deliveries[0] : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(failedLog.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 500]);
     expect(failedLog.payload.data.message).toMatchObject({ id: message.id, direction: 'out' });
 
     const replay = await api('POST', `/api/webhooks/${hook.id}/deliveries/${failedLog.id}/replay`);
     expect(replay).toMatchObject({ status: 202, body: { replayed: 1 } });
     // Only a failed one can be replayed.
-    await eventually(async () => (await api('GET', `/api/webhooks/${hook.id}/deliveries?status=delivered`)).body.deliveries.some((d: { id: string }) => d.id === failedLog.id));
+    await eventually(async () =>
+      (await api('GET', `/api/webhooks/${hook.id}/deliveries?status=delivered`)).body.deliveries.some((d: { id: string }) => d.id === failedLog.id),
+    );
     expect((await api('POST', `/api/webhooks/${hook.id}/deliveries/${failedLog.id}/replay`)).status).toBe(409);
     const sameId = messageDeliveries(receiver.requests).filter((r) => r.headers['x-switchboard-delivery'] === failedLog.id);
     expect(sameId.map((r) => r.status)).toEqual([500, 500, 500, 200]);
@@ -196,17 +235,28 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
     const db = running.ctx.database.db;
     const inbound = await db.selectFrom('messages').select('conversation_id').where('channel_id', '=', app.channelId).executeTakeFirstOrThrow();
     appReceiver.failNext(410);
-    const { message } = await queueReply(db, { tenantId, conversationId: inbound.conversation_id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Tracking: 123' }] });
+    const { message } = await queueReply(db, {
+      tenantId,
+      conversationId: inbound.conversation_id,
+      sender: { type: 'agent', id: null },
+      parts: [{ type: 'text', text: 'Tracking: 123' }],
+    });
     running.ctx.relay.poke();
     const path = `/api/conversations/${inbound.conversation_id}/messages`;
     const view = `/api/conversations/${inbound.conversation_id}`;
-    const failed = await eventually(async () => (await api('GET', view)).body.messages.find((m: { id: string; status: string }) => m.id === message.id && m.status === 'failed'), { timeoutMs: 15_000 });
+    const failed = await eventually(
+      async () => (await api('GET', view)).body.messages.find((m: { id: string; status: string }) => m.id === message.id && m.status === 'failed'),
+      { timeoutMs: 15_000 },
+    );
     expect(failed).toMatchObject({ error: 'the webhook answered 410', errorCode: '410' });
 
     const retry = await api('POST', `${path}/${message.id}/retry`);
     expect(retry).toMatchObject({ status: 202, body: { message: { id: message.id, status: 'queued' } } });
     running.ctx.relay.poke();
-    const delivered = await eventually(async () => (await api('GET', view)).body.messages.find((m: { id: string; status: string }) => m.id === message.id && m.status === 'delivered'), { timeoutMs: 15_000 });
+    const delivered = await eventually(
+      async () => (await api('GET', view)).body.messages.find((m: { id: string; status: string }) => m.id === message.id && m.status === 'delivered'),
+      { timeoutMs: 15_000 },
+    );
     expect(delivered.error).toBeUndefined();
     expect((await api('POST', `${path}/${message.id}/retry`)).status).toBe(409);
   });
@@ -219,13 +269,25 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
       for (const id of ['streak-1', 'streak-2']) {
         expect((await postApp(JSON.stringify({ clientMessageId: id, user: { id: 'cust-2' }, text: id }))).status).toBe(202);
       }
-      const disabled = await eventually(async () => (await api('GET', '/api/webhooks')).body.webhooks.find((w: { id: string; enabled: boolean }) => w.id === created.body.id && !w.enabled), { timeoutMs: 20_000 });
+      const disabled = await eventually(
+        async () => (await api('GET', '/api/webhooks')).body.webhooks.find((w: { id: string; enabled: boolean }) => w.id === created.body.id && !w.enabled),
+        { timeoutMs: 20_000 },
+      );
       expect(disabled).toMatchObject({ failureStreak: 6, failedDeliveries: 2, disabledReason: expect.stringContaining('6 failed attempts in a row') });
-      const audit = await running.ctx.database.db.selectFrom('audit_log').select(['action', 'actor_type']).where('tenant_id', '=', tenantId).where('action', '=', 'webhook.disabled').execute();
+      const audit = await running.ctx.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_type'])
+        .where('tenant_id', '=', tenantId)
+        .where('action', '=', 'webhook.disabled')
+        .execute();
       expect(audit).toEqual([{ action: 'webhook.disabled', actor_type: 'system' }]);
       // Replaying a disabled webhook is refused; enabled again, every failed delivery goes out.
       expect((await api('POST', `/api/webhooks/${created.body.id}/replay-failed`)).status).toBe(409);
-      expect((await api('PATCH', `/api/webhooks/${created.body.id}`, { enabled: true })).body).toMatchObject({ enabled: true, failureStreak: 0, disabledReason: null });
+      expect((await api('PATCH', `/api/webhooks/${created.body.id}`, { enabled: true })).body).toMatchObject({
+        enabled: true,
+        failureStreak: 0,
+        disabledReason: null,
+      });
       expect((await api('POST', `/api/webhooks/${created.body.id}/replay-failed`)).body).toEqual({ replayed: 2 });
       await eventually(() => broken.accepted().length === 2, { timeoutMs: 10_000 });
       expect(new Set(broken.requests.map((r) => r.headers['x-switchboard-delivery'])).size).toBe(2);
@@ -240,14 +302,18 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
       await api('POST', '/api/webhooks', { name: 'CRM people', url: people.url, events: ['contact.created', 'contact.merged', 'conversation.created'] });
       expect((await postApp(JSON.stringify({ clientMessageId: 'people-1', user: { id: 'cust-new', name: 'Zhao Lei' }, text: 'hello' }))).status).toBe(202);
       await eventually(() => people.accepted().length === 2, { timeoutMs: 10_000 });
-      const created = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.created')!.json as { data: { contact: { id: string; name: string } } };
+      const created = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.created')!.json as {
+        data: { contact: { id: string; name: string } };
+      };
       expect(created.data.contact.name).toBe('Zhao Lei');
       expect(people.accepted().some((r) => r.headers['x-switchboard-event'] === 'conversation.created')).toBe(true);
       const other = await api('POST', '/api/contacts', { name: 'Zhao Lei (phone)' });
       expect(other.status).toBe(201);
       expect((await api('POST', `/api/contacts/${created.data.contact.id}/merge`, { sourceId: other.body.id })).status).toBe(200);
       await eventually(() => people.accepted().some((r) => r.headers['x-switchboard-event'] === 'contact.merged'), { timeoutMs: 10_000 });
-      const merged = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.merged')!.json as { data: { contact: { id: string }; mergedIds: string[]; holders?: unknown } };
+      const merged = people.accepted().find((r) => r.headers['x-switchboard-event'] === 'contact.merged')!.json as {
+        data: { contact: { id: string }; mergedIds: string[]; holders?: unknown };
+      };
       expect(merged.data).toMatchObject({ contact: { id: created.data.contact.id }, mergedIds: [other.body.id] });
       // Who may see it inside the console is no business of the receiver.
       expect(merged.data.holders).toBeUndefined();
@@ -259,7 +325,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('company webhooks and app-API answer
 
   it('answers 415 for a body that is not JSON, 401 without a key, and 429 with Retry-After past the key’s rate', async () => {
     expect((await postApp('hello', { 'content-type': 'text/plain' })).status).toBe(415);
-    const anonymous = await fetch(`${running.url}/hooks/${app.channelId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const anonymous = await fetch(`${running.url}/hooks/${app.channelId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(anonymous.status).toBe(401);
     let limited: Response | undefined;
     for (let i = 0; i < 40 && !limited; i++) {

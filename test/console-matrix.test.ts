@@ -66,7 +66,9 @@ describe('every route × every role × two companies', () => {
       'ticket-views': (await admin.post('/api/ticket-views', { name: `${slug} view`, shared: true })).body.id,
       'ticket-fields': (await admin.post('/api/ticket-fields', { key: 'order_no', label: `${slug} order`, type: 'text' })).body.id,
       'sla-policies': (await admin.post('/api/sla-policies', { name: `${slug} sla`, targets: { normal: { firstResponse: 60 } } })).body.id,
-      automations: (await admin.post('/api/automations', { name: `${slug} rule`, kind: 'trigger', events: ['ticket.created'], actions: [{ type: 'add_tag', tag: 'new' }] })).body.id,
+      automations: (
+        await admin.post('/api/automations', { name: `${slug} rule`, kind: 'trigger', events: ['ticket.created'], actions: [{ type: 'add_tag', tag: 'new' }] })
+      ).body.id,
     };
     const permissions = { anonymous: undefined } as unknown as World['permissions'];
     for (const role of ROLES.slice(1)) {
@@ -145,7 +147,9 @@ describe('every route × every role × two companies', () => {
     for (const w of worlds) {
       const db = tc.ctx.database.db;
       expect(await db.selectFrom('roles').select('id').where('id', '=', w.roles.ownOnly).executeTakeFirst()).toBeDefined();
-      expect((await db.selectFrom('users').select('account_status').where('id', '=', w.users.salesAgent).executeTakeFirstOrThrow()).account_status).toBe('active');
+      expect((await db.selectFrom('users').select('account_status').where('id', '=', w.users.salesAgent).executeTakeFirstOrThrow()).account_status).toBe(
+        'active',
+      );
       expect((await db.selectFrom('api_tokens').select('revoked_at').where('id', '=', w.ids['api-tokens']!).executeTakeFirstOrThrow()).revoked_at).toBeNull();
     }
   }, 600_000);
@@ -154,10 +158,14 @@ describe('every route × every role × two companies', () => {
     const doc = await tc.client().get('/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.0.3');
-    const described = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const described = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     const served = tc.part.routes.map((r) => `${r.method} /api${r.path.replace(/:([a-z]+)/gi, '{$1}')}`);
     expect(described.sort()).toEqual(served.sort());
-    expect(doc.body.paths['/api/users'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['email', 'roleId', 'groupIds']));
+    expect(doc.body.paths['/api/users'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['email', 'roleId', 'groupIds']),
+    );
     const page = await tc.app.request('/api/docs');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('POST /api/conversations/{id}/messages');

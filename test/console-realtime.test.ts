@@ -76,7 +76,13 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
   it('delivers to agents on each process the events caused on the other, only to those who may see them', async () => {
     const [a, b] = urls;
     const admin = new Browser(a);
-    const signUp = await admin.call('POST', '/api/signup', { companyName: 'Acme', slug: 'acme', name: 'Ada', email: 'ada@acme.example', password: 'admin password 1' });
+    const signUp = await admin.call('POST', '/api/signup', {
+      companyName: 'Acme',
+      slug: 'acme',
+      name: 'Ada',
+      email: 'ada@acme.example',
+      password: 'admin password 1',
+    });
     expect(signUp.status).toBe(201);
     await admin.call('POST', '/api/session', { email: 'ada@acme.example', password: 'admin password 1' });
     const tenantId = signUp.body.tenant.id as string;
@@ -88,7 +94,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
     const support = (await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'Support').executeTakeFirstOrThrow()).id;
     const passwordHash = await hashPassword('agent password 1');
     const agent = async (email: string, groupId: string) => {
-      const user = await db.insertInto('users').values({ tenant_id: tenantId, email, name: email, role_id: agentRole, password_hash: passwordHash, account_status: 'active' }).returning('id').executeTakeFirstOrThrow();
+      const user = await db
+        .insertInto('users')
+        .values({ tenant_id: tenantId, email, name: email, role_id: agentRole, password_hash: passwordHash, account_status: 'active' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await db.insertInto('group_members').values({ tenant_id: tenantId, group_id: groupId, user_id: user.id }).execute();
     };
     await agent('sales@acme.example', sales);
@@ -96,11 +106,22 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('real time across console processes'
     const channel = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'app-api', name: 'App' }).returning('id').executeTakeFirstOrThrow();
     const conversation = async (groupId: string, externalId: string) => {
       const contact = await db.insertInto('contacts').values({ tenant_id: tenantId, name: externalId }).returning('id').executeTakeFirstOrThrow();
-      await db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channel.id, external_id: externalId, display_name: null }).execute();
+      await db
+        .insertInto('contact_identities')
+        .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channel.id, external_id: externalId, display_name: null })
+        .execute();
       return (
         await db
           .insertInto('conversations')
-          .values({ tenant_id: tenantId, channel_id: channel.id, contact_id: contact.id, group_id: groupId, assignee_id: null, subject: null, status: 'queued' })
+          .values({
+            tenant_id: tenantId,
+            channel_id: channel.id,
+            contact_id: contact.id,
+            group_id: groupId,
+            assignee_id: null,
+            subject: null,
+            status: 'queued',
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;

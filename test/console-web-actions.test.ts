@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../console/server/auth/passwords.js';
 import { AttachmentStore } from '../core/attachments/store.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { eventually } from './support/services.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -27,7 +37,15 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     boId = (
       await db()
         .insertInto('users')
-        .values({ tenant_id: tenantId, email: 'bo@example.com', name: 'Bo Agent', role_id: agentRole.id, password_hash: await hashPassword('agent password 1'), account_status: 'active', agent_status: 'online' })
+        .values({
+          tenant_id: tenantId,
+          email: 'bo@example.com',
+          name: 'Bo Agent',
+          role_id: agentRole.id,
+          password_hash: await hashPassword('agent password 1'),
+          account_status: 'active',
+          agent_status: 'online',
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -42,7 +60,12 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     // The visitor's files, as the web chat keeps them: stored on the channel, carried by a message.
     const store = new AttachmentStore(db(), server.process.ctx.config.dataDir);
     const photo = await store.put(tenantId, seeded.channelId, { owner: 'visitor-1', name: 'receipt.png', bytes: PNG });
-    const html = await store.put(tenantId, seeded.channelId, { owner: 'visitor-1', name: 'order.html', bytes: Buffer.from('<script>alert(1)</script>'), declaredType: 'text/html' });
+    const html = await store.put(tenantId, seeded.channelId, {
+      owner: 'visitor-1',
+      name: 'order.html',
+      bytes: Buffer.from('<script>alert(1)</script>'),
+      declaredType: 'text/html',
+    });
     await db()
       .insertInto('messages')
       .values({
@@ -72,9 +95,13 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
   it('switches the agent’s own status from the top bar', async () => {
     const status = page.getByRole('combobox', { name: 'Your status' });
     await status.selectOption({ label: 'Busy' });
-    await eventually(async () => expect((await db().selectFrom('users').select('agent_status').where('id', '=', adminId).executeTakeFirstOrThrow()).agent_status).toBe('busy'));
+    await eventually(async () =>
+      expect((await db().selectFrom('users').select('agent_status').where('id', '=', adminId).executeTakeFirstOrThrow()).agent_status).toBe('busy'),
+    );
     await status.selectOption({ label: 'Online' });
-    await eventually(async () => expect((await db().selectFrom('users').select('agent_status').where('id', '=', adminId).executeTakeFirstOrThrow()).agent_status).toBe('online'));
+    await eventually(async () =>
+      expect((await db().selectFrom('users').select('agent_status').where('id', '=', adminId).executeTakeFirstOrThrow()).agent_status).toBe('online'),
+    );
     await expect(status.inputValue()).resolves.toBe('online');
     await screenshot(page, 'console-web-status-online');
   });
@@ -138,7 +165,9 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     const log = page.getByRole('log', { name: 'Messages' });
     await log.getByText('Wants a refund <b>today</b>').waitFor();
     expect(await log.locator('b').count()).toBe(0);
-    await eventually(async () => expect((await db().selectFrom('conversations').select('assignee_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).assignee_id).toBe(boId));
+    await eventually(async () =>
+      expect((await db().selectFrom('conversations').select('assignee_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).assignee_id).toBe(boId),
+    );
     await screenshot(page, 'console-web-transferred');
 
     await actions.getByRole('button', { name: 'Assign' }).click();
@@ -156,7 +185,9 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     await form.getByRole('button', { name: 'Transfer' }).click();
     await page.getByRole('status').filter({ hasText: 'Transferred to Billing.' }).waitFor();
     const billing = await db().selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'Billing').executeTakeFirstOrThrow();
-    await eventually(async () => expect((await db().selectFrom('conversations').select('group_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).group_id).toBe(billing.id));
+    await eventually(async () =>
+      expect((await db().selectFrom('conversations').select('group_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).group_id).toBe(billing.id),
+    );
     await actions.getByRole('button', { name: 'Transfer' }).click();
     await form.getByRole('radio', { name: 'The queue' }).check();
     await form.getByRole('button', { name: 'Transfer' }).click();
@@ -173,7 +204,9 @@ describe.skipIf(!browserAvailable)('console web app: conversation actions, statu
     await actions.getByRole('button', { name: 'Reopen' }).click();
     await page.getByRole('status').filter({ hasText: 'The conversation is open again.' }).waitFor();
     await expect(page.locator('.conversation-header .status-badge').textContent()).resolves.not.toBe('Resolved');
-    await eventually(async () => expect((await db().selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirstOrThrow()).status).not.toBe('resolved'));
+    await eventually(async () =>
+      expect((await db().selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirstOrThrow()).status).not.toBe('resolved'),
+    );
     expect(pageProblems(page)).toEqual([]);
   });
 

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 
 /** Adds the web chat on the channels page and answers its embed tag. */
 async function addWebChat(page: Page, name: string): Promise<string> {
@@ -8,8 +18,14 @@ async function addWebChat(page: Page, name: string): Promise<string> {
   await form.getByLabel('Type').selectOption({ label: 'Web chat' });
   await form.getByLabel('Name').fill(name);
   await form.getByRole('button', { name: 'Add channel' }).click();
-  await page.getByRole('status').filter({ hasText: `${name} is added.` }).waitFor();
-  return page.getByRole('region', { name: `Settings of ${name}` }).getByLabel('Embed code').inputValue();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `${name} is added.` })
+    .waitFor();
+  return page
+    .getByRole('region', { name: `Settings of ${name}` })
+    .getByLabel('Embed code')
+    .inputValue();
 }
 
 describe.skipIf(!browserAvailable)('console web app: a real address from the start (no PUBLIC_URL)', () => {

@@ -2,7 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { eventually } from './support/services.js';
 
 /** The activation link in the newest mail to `to` in the embedded mode's mail folder (quoted-printable undone). */
@@ -15,7 +25,9 @@ function mailedLink(mailDir: string, to: string, path: string): string | undefin
     }
   })();
   for (const file of files) {
-    const mail = readFileSync(join(mailDir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+    const mail = readFileSync(join(mailDir, file), 'utf8')
+      .replace(/=\r?\n/g, '')
+      .replace(/=3D/gi, '=');
     if (!mail.includes(to)) continue;
     const link = new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_%-]+`).exec(mail)?.[0];
     if (link) return link;
@@ -75,7 +87,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await form.getByLabel('Send to group').selectOption({ label: 'Support' });
     await form.getByRole('button', { name: 'Add rule' }).click();
     await rules.getByRole('listitem', { name: 'Everything else' }).getByText('always → group Support').waitFor();
-    expect(await rules.getByRole('listitem').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(['Refunds', 'Everything else']);
+    expect(await rules.getByRole('listitem').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual([
+      'Refunds',
+      'Everything else',
+    ]);
 
     // The list's reload after the move answers late: after the rule is turned off, before the
     // server has taken that change. What it read before the change must not turn the rule on again.
@@ -159,7 +174,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await form.getByLabel('Title').fill('Greeting');
     await form.getByLabel('Text').fill('您好，请问有什么可以帮您？');
     await form.getByRole('button', { name: 'Add canned response' }).click();
-    await admin.getByRole('table', { name: 'Canned responses' }).getByRole('row', { name: /\/hello.*Greeting/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'Canned responses' })
+      .getByRole('row', { name: /\/hello.*Greeting/ })
+      .waitFor();
     const db = server.process.ctx.database.db;
     const row = await db.selectFrom('canned_responses').select(['shortcut', 'body']).executeTakeFirstOrThrow();
     expect(row).toEqual({ shortcut: 'hello', body: '您好，请问有什么可以帮您？' });
@@ -193,7 +211,10 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await form.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'The agent is saved.' }).waitFor();
     // The list reloads after the save.
-    await admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent.*(Billing, Support|Support, Billing)/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'Agents' })
+      .getByRole('row', { name: /Bo Agent.*(Billing, Support|Support, Billing)/ })
+      .waitFor();
     const db = server.process.ctx.database.db;
     const skills = await db
       .selectFrom('agent_skills')
@@ -203,7 +224,9 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
       .where('users.email', '=', 'bo@example.com')
       .execute();
     expect(skills).toEqual([{ name: 'Refunds', level: 4 }]);
-    expect((await db.selectFrom('users').select('capacity').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).capacity).toMatchObject({ chat: 3 });
+    expect((await db.selectFrom('users').select('capacity').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).capacity).toMatchObject({
+      chat: 3,
+    });
     await screenshot(admin, 'console-web-admin-agent-edited');
   });
 
@@ -231,7 +254,9 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     // The agent goes online from the top bar.
     await agent.getByRole('combobox', { name: '我的状态' }).selectOption('online');
     const db = server.process.ctx.database.db;
-    await eventually(async () => expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).agent_status).toBe('online'));
+    await eventually(async () =>
+      expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'bo@example.com').executeTakeFirstOrThrow()).agent_status).toBe('online'),
+    );
     expect(pageProblems(agent)).toEqual([]);
     await screenshot(agent, 'console-web-agent-inbox-zh');
     // A used link does not work twice.
@@ -242,7 +267,12 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     await expect(agent.getByRole('alert').textContent()).resolves.toBe('链接无效或已过期，请联系管理员重新发送。');
     await context.close();
     await admin.reload();
-    await expect(admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Bo Agent/ }).textContent()).resolves.toContain('Active');
+    await expect(
+      admin
+        .getByRole('table', { name: 'Agents' })
+        .getByRole('row', { name: /Bo Agent/ })
+        .textContent(),
+    ).resolves.toContain('Active');
   });
 
   it('creates an API token shown once, which works until it is revoked; the audit log lists the changes', async () => {
@@ -263,13 +293,21 @@ describe.skipIf(!browserAvailable)('console web app: admin settings and an agent
     expect((await contacts()).status).toBe(401);
     // After a reload the token is not shown again.
     await admin.reload();
-    await admin.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /nightly export.*Revoked/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'API tokens' })
+      .getByRole('row', { name: /nightly export.*Revoked/ })
+      .waitFor();
     expect(await admin.locator('.token-once').count()).toBe(0);
 
     await admin.getByRole('link', { name: 'Audit log' }).click();
     const log = admin.getByRole('table', { name: 'Audit log' });
     await log.getByRole('row', { name: /Ada Admin created the API token “nightly export”/ }).waitFor();
-    for (const sentence of [/Ada Admin created the group “/, /Ada Admin created the role “/, /Ada Admin invited Bo Agent as Agent/, /Ada Admin revoked the API token “nightly export”/]) {
+    for (const sentence of [
+      /Ada Admin created the group “/,
+      /Ada Admin created the role “/,
+      /Ada Admin invited Bo Agent as Agent/,
+      /Ada Admin revoked the API token “nightly export”/,
+    ]) {
       expect(await log.getByRole('row', { name: sentence }).count(), String(sentence)).toBeGreaterThan(0);
     }
     await screenshot(admin, 'console-web-admin-audit');

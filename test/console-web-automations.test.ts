@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 
 /** The admin builds ticket automations with the form (no JSON), edits one, and it fires. */
 describe.skipIf(!browserAvailable)('console web app: the automation form builder', () => {
@@ -20,7 +30,13 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     ({ tenantId, response } = await signUpCompany(server, { companyName: 'Rules Co', slug: 'rules-co' }));
     cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
     csrfToken = ((await response.json()) as { csrfToken: string }).csrfToken;
-    contactId = (await db().insertInto('contacts').values({ tenant_id: tenantId, name: 'Wang Fang', email: 'wang@example.org', attributes: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+    contactId = (
+      await db()
+        .insertInto('contacts')
+        .values({ tenant_id: tenantId, name: 'Wang Fang', email: 'wang@example.org', attributes: '{}' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     vipGroupId = (await db().insertInto('groups').values({ tenant_id: tenantId, name: 'VIP desk' }).returning('id').executeTakeFirstOrThrow()).id;
     await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Front line' }).execute();
     ({ page } = await newPage(browser));
@@ -57,7 +73,11 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     await row.getByText('Priority is Urgent').waitFor();
     await row.getByText('Add tag: vip; Assign: VIP desk').waitFor();
     await screenshot(page, 'console-web-automation-builder');
-    const stored = await db().selectFrom('automations').select(['kind', 'events', 'conditions', 'actions']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('automations')
+      .select(['kind', 'events', 'conditions', 'actions'])
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({
       kind: 'trigger',
       events: ['ticket.created'],
@@ -75,7 +95,11 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     });
     const ticketBody = await created.text();
     expect(created.status, ticketBody).toBe(201);
-    const ticket = await db().selectFrom('tickets').select(['tags', 'group_id']).where('id', '=', (JSON.parse(ticketBody) as { id: string }).id).executeTakeFirstOrThrow();
+    const ticket = await db()
+      .selectFrom('tickets')
+      .select(['tags', 'group_id'])
+      .where('id', '=', (JSON.parse(ticketBody) as { id: string }).id)
+      .executeTakeFirstOrThrow();
     expect(ticket).toEqual({ tags: ['vip'], group_id: vipGroupId });
   });
 
@@ -99,7 +123,11 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     await row.getByText('Priority is High').waitFor();
     await row.getByText('Ticket updated').waitFor();
     const stored = await db().selectFrom('automations').select(['events', 'conditions', 'actions']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ events: ['ticket.updated'], conditions: [{ field: 'priority', op: 'is', value: 'high' }], actions: [{ type: 'add_tag', tag: 'vip' }] });
+    expect(stored).toEqual({
+      events: ['ticket.updated'],
+      conditions: [{ field: 'priority', op: 'is', value: 'high' }],
+      actions: [{ type: 'add_tag', tag: 'vip' }],
+    });
     expect(pageProblems(page)).toEqual([]);
   });
 
@@ -128,7 +156,12 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     await row.getByText('Time rule').waitFor();
     await row.getByText('Status is Solved and Time since the status changed at least 7 days').waitFor();
     await row.getByText('Set status: Closed').waitFor();
-    const stored = await db().selectFrom('automations').select(['kind', 'events', 'conditions', 'actions']).where('tenant_id', '=', tenantId).where('name', '=', 'Close solved after a week').executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('automations')
+      .select(['kind', 'events', 'conditions', 'actions'])
+      .where('tenant_id', '=', tenantId)
+      .where('name', '=', 'Close solved after a week')
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({
       kind: 'time',
       events: [],
@@ -150,8 +183,17 @@ describe.skipIf(!browserAvailable)('console web app: the automation form builder
     await form.getByLabel('Condition 2: unit').selectOption({ label: 'hours' });
     await form.getByRole('button', { name: 'Save automation' }).click();
     await page.getByRole('status').filter({ hasText: 'Close solved after a week is saved.' }).waitFor();
-    await page.getByRole('table', { name: 'Automations' }).getByRole('row', { name: /Close solved after a week/ }).getByText('Time since the status changed at least 7 hours').waitFor();
-    const changed = await db().selectFrom('automations').select('conditions').where('tenant_id', '=', tenantId).where('name', '=', 'Close solved after a week').executeTakeFirstOrThrow();
+    await page
+      .getByRole('table', { name: 'Automations' })
+      .getByRole('row', { name: /Close solved after a week/ })
+      .getByText('Time since the status changed at least 7 hours')
+      .waitFor();
+    const changed = await db()
+      .selectFrom('automations')
+      .select('conditions')
+      .where('tenant_id', '=', tenantId)
+      .where('name', '=', 'Close solved after a week')
+      .executeTakeFirstOrThrow();
     expect(changed.conditions).toEqual([
       { field: 'status', op: 'is', value: 'solved' },
       { field: 'hours_since_status_change', op: 'gte', value: 7 },

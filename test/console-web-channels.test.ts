@@ -1,7 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 
 const injection = '<img src=x onerror=alert(1)>';
 // A 2×2 red PNG.
@@ -242,8 +252,17 @@ describe.skipIf(!browserAvailable)('console web app: channels, and the web chat 
     await expect.poll(() => label.evaluate(loaded), { timeout: 10_000 }).toBe(2);
 
     // Written once.
-    const sent = await db().selectFrom('messages').select('content').where('direction', '=', 'out').where('sender_type', '=', 'agent').where('private', '=', false).execute();
-    expect(sent.map((m) => (m.content as { type: string; text?: string; name?: string }[]).map((p) => p.text ?? p.name))).toEqual([['It ships today, 今天发货。'], ['label.png']]);
+    const sent = await db()
+      .selectFrom('messages')
+      .select('content')
+      .where('direction', '=', 'out')
+      .where('sender_type', '=', 'agent')
+      .where('private', '=', false)
+      .execute();
+    expect(sent.map((m) => (m.content as { type: string; text?: string; name?: string }[]).map((p) => p.text ?? p.name))).toEqual([
+      ['It ships today, 今天发货。'],
+      ['label.png'],
+    ]);
     expect(pageProblems(admin)).toEqual([]);
     expect(pageProblems(visitor)).toEqual([]);
     await screenshot(visitor, 'console-web-visitor-sees-reply');

@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { processInbound } from '../router/pipeline/process-batch.js';
 import { inboundPipeline } from '../app/pipeline.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
 /**
@@ -27,22 +37,32 @@ describe.skipIf(!browserAvailable)('console web app: knowing the customer', () =
       ['wecom-kf', 'WeCom service', '在吗'],
       ['voice-twilio', 'Hotline', 'Call from +86 138 0000 0000'],
     ] as const) {
-      await seedCustomerConversation(db, { tenantSlug: slug, assigneeId: adminId, contactName: `${name} customer`, channel: { type, name }, messages: [{ direction: 'in', parts: [{ type: 'text', text }] }] });
+      await seedCustomerConversation(db, {
+        tenantSlug: slug,
+        assigneeId: adminId,
+        contactName: `${name} customer`,
+        channel: { type, name },
+        messages: [{ direction: 'in', parts: [{ type: 'text', text }] }],
+      });
     }
     // The visitor arrives as the router makes them: no name given, a Chrome browser.
     const web = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow();
     const deliver = (parts: { type: 'text'; text: string }[] | { type: 'image'; attachmentId: string; name: string; mimeType: string; size: number }[]) =>
       db.transaction().execute((trx) =>
-        processInbound(trx, [
-          {
-            version: 1,
-            tenantId,
-            channelId: web.id,
-            channelType: 'web',
-            receivedAt: new Date().toISOString(),
-            message: { externalId: randomUUID(), sender: { externalId: 'v:first-day', attributes: { browser: 'Chrome' } }, parts },
-          },
-        ], { pipeline: inboundPipeline }),
+        processInbound(
+          trx,
+          [
+            {
+              version: 1,
+              tenantId,
+              channelId: web.id,
+              channelType: 'web',
+              receivedAt: new Date().toISOString(),
+              message: { externalId: randomUUID(), sender: { externalId: 'v:first-day', attributes: { browser: 'Chrome' } }, parts },
+            },
+          ],
+          { pipeline: inboundPipeline },
+        ),
       );
     await deliver([{ type: 'text', text: 'Do you ship to Hangzhou?' }]);
     const conversation = await db.selectFrom('conversations').select(['id', 'contact_id']).where('channel_id', '=', web.id).executeTakeFirstOrThrow();
@@ -64,7 +84,10 @@ describe.skipIf(!browserAvailable)('console web app: knowing the customer', () =
     await visitor.waitFor();
     await visitor.getByText('[image]').waitFor();
     await visitor.getByText(/waiting (now|\d+ min)/).waitFor();
-    await list.getByRole('link', { name: /Our WeChat account customer/ }).getByText('你好').waitFor();
+    await list
+      .getByRole('link', { name: /Our WeChat account customer/ })
+      .getByText('你好')
+      .waitFor();
     await screenshot(inbox, 'console-web-customers-list');
     // In Chinese the made-up name is Chinese too: "访客 #### · Chrome".
     await inbox.getByLabel('Language').first().selectOption('zh');

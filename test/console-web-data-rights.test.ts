@@ -48,7 +48,11 @@ describe.skipIf(!browserAvailable)('console web app: a customer’s data rights 
     await rights.getByText('This customer still has open conversations. Resolve them first, then erase.').waitFor();
     await screenshot(page, 'console-web-data-rights');
 
-    await server.process.ctx.database.db.updateTable('conversations').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', conversationId).execute();
+    await server.process.ctx.database.db
+      .updateTable('conversations')
+      .set({ status: 'resolved', resolved_at: new Date() })
+      .where('id', '=', conversationId)
+      .execute();
     await rights.getByRole('button', { name: 'Erase this customer…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Erase for good' }).click();
     await page.getByRole('status').getByText('The customer was erased.').waitFor();

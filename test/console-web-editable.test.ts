@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
 /** What an admin added is changed in place: a routing rule, a canned reply whose variables an agent's insert fills. */
@@ -43,7 +53,10 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     await screenshot(admin, 'console-web-rule-edit');
     await edit.getByRole('button', { name: 'Save' }).click();
     await admin.getByRole('status').filter({ hasText: 'The rule Mail about refunds is saved.' }).waitFor();
-    await rules.getByRole('listitem', { name: 'Mail about refunds' }).getByText('mentions refund, 退款 · channel E-mail → group Support · priority 20').waitFor();
+    await rules
+      .getByRole('listitem', { name: 'Mail about refunds' })
+      .getByText('mentions refund, 退款 · channel E-mail → group Support · priority 20')
+      .waitFor();
     const stored = await db().selectFrom('routing_rules').select(['name', 'conditions', 'actions']).executeTakeFirstOrThrow();
     expect(stored.conditions).toEqual([
       { type: 'keyword', anyOf: ['refund', '退款'] },
@@ -126,7 +139,11 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     await expect(table.getByRole('row', { name: /Pre-sales/ }).textContent()).resolves.toContain('Least busy');
 
     const sales = await db().selectFrom('groups').select(['id', 'tenant_id']).where('name', '=', 'Pre-sales').executeTakeFirstOrThrow();
-    await db().insertInto('group_members').values({ tenant_id: sales.tenant_id, group_id: sales.id, user_id: adminId }).onConflict((oc) => oc.doNothing()).execute();
+    await db()
+      .insertInto('group_members')
+      .values({ tenant_id: sales.tenant_id, group_id: sales.id, user_id: adminId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await table.getByRole('button', { name: 'Delete Pre-sales' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Delete the group Pre-sales?' });
     await expect(dialog.getByLabel('Move its waiting conversations, open conversations and members to').inputValue()).resolves.not.toBe('');
@@ -136,7 +153,9 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     await admin.getByRole('status').filter({ hasText: 'The group Pre-sales is deleted; its conversations and members are in Support now.' }).waitFor();
     await table.getByRole('row', { name: /Pre-sales/ }).waitFor({ state: 'detached' });
     const support = await db().selectFrom('groups').select('id').where('name', '=', 'Support').executeTakeFirstOrThrow();
-    expect(await db().selectFrom('group_members').select('user_id').where('group_id', '=', support.id).execute()).toEqual(expect.arrayContaining([{ user_id: adminId }]));
+    expect(await db().selectFrom('group_members').select('user_id').where('group_id', '=', support.id).execute()).toEqual(
+      expect.arrayContaining([{ user_id: adminId }]),
+    );
   });
 
   it('edits an SLA policy, its channel types ticked from the installed connectors', async () => {
@@ -162,7 +181,10 @@ describe.skipIf(!browserAvailable)('console web app: everything added can be cha
     expect(stored).toEqual({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] }, targets: { normal: { firstResponse: 15 } } });
     // Deleting asks first, naming the policy.
     await table.getByRole('button', { name: 'Delete Chat and mail' }).click();
-    await admin.getByRole('dialog', { name: 'Delete the SLA policy Chat and mail? Tickets it covers lose its targets.' }).getByRole('button', { name: 'Delete' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Delete the SLA policy Chat and mail? Tickets it covers lose its targets.' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await admin.getByRole('status').filter({ hasText: 'The SLA policy Chat and mail is deleted.' }).waitFor();
     await admin.getByText('No SLA policies yet: tickets have no targets.').waitFor();
     expect(await db().selectFrom('sla_policies').select('id').execute()).toEqual([]);

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from './support/dovecot.js';
 import { startSmtpServer } from './support/smtp.js';
 

@@ -48,7 +48,10 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
       await visitor.getByText('New companies cannot sign up here.', { exact: false }).waitFor();
       expect(await visitor.getByRole('button', { name: 'Create company' }).count()).toBe(0);
       await visitor.goto(`${server.url}/sign-in`);
-      await visitor.getByRole('button', { name: /Sign in/ }).first().waitFor();
+      await visitor
+        .getByRole('button', { name: /Sign in/ })
+        .first()
+        .waitFor();
       expect(await visitor.getByRole('link', { name: 'New company? Sign up' }).count()).toBe(0);
     } finally {
       await visitor.close();
@@ -64,7 +67,13 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
       contactName: 'Wang Fang',
       messages: [
         { direction: 'in', parts: [{ type: 'text', text: `Hello ${injection} see https://example.org/order/7` }] },
-        { direction: 'in', parts: [{ type: 'image', url: 'https://example.org/receipt.png', name: 'receipt.png' }, { type: 'file', url: 'javascript:alert(2)', name: 'evil.pdf', size: 2048 }] },
+        {
+          direction: 'in',
+          parts: [
+            { type: 'image', url: 'https://example.org/receipt.png', name: 'receipt.png' },
+            { type: 'file', url: 'javascript:alert(2)', name: 'evil.pdf', size: 2048 },
+          ],
+        },
         { direction: 'out', parts: [{ type: 'text', text: 'Checking with the warehouse.' }], private: true },
       ],
     }));
@@ -106,7 +115,13 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
     await log.getByRole('article', { name: 'Internal note by Ada Admin' }).filter({ hasText: 'Customer is a VIP' }).waitFor();
 
     const db = server.process.ctx.database.db;
-    const rows = await db.selectFrom('messages').select(['private', 'content', 'client_id']).where('conversation_id', '=', conversationId).where('direction', '=', 'out').orderBy('id').execute();
+    const rows = await db
+      .selectFrom('messages')
+      .select(['private', 'content', 'client_id'])
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'out')
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => [r.private, (r.content as { text: string }[])[0]!.text])).toEqual([
       [true, 'Checking with the warehouse.'],
       [false, 'We are on it, 马上处理。'],
@@ -138,7 +153,10 @@ describe.skipIf(!browserAvailable)('console web app: sign-up, sign-in and the in
   it('inserts a canned response with /', async () => {
     const db = server.process.ctx.database.db;
     const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', 'acme-web').executeTakeFirstOrThrow();
-    await db.insertInto('canned_responses').values({ tenant_id: tenant.id, shortcut: 'thanks', title: 'Thank you', body: 'Thank you for your patience!' }).execute();
+    await db
+      .insertInto('canned_responses')
+      .values({ tenant_id: tenant.id, shortcut: 'thanks', title: 'Thank you', body: 'Thank you for your patience!' })
+      .execute();
     const box = page.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('/tha');
     const option = page.getByRole('option', { name: /thanks/ });

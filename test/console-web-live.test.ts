@@ -4,7 +4,17 @@ import type { Browser, Page } from 'playwright-core';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { conversationSnapshot } from '../core/domain/views.js';
 import { eventRoutingKey } from '../core/outbox/outbox.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
 import { eventually } from './support/services.js';
 
@@ -33,7 +43,11 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
     const db = server.process.ctx.database.db;
     // A channel no connector is installed for: replies stay queued, so the delivery states this
     // test reports are the only ones.
-    const row = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('channels')
+      .values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' })
+      .returning(['id', 'type'])
+      .executeTakeFirstOrThrow();
     channel = { ...row, tenantId };
     ({ page } = await newPage(browser));
     await signIn(page, server, 'live-co', 'lin@example.com');
@@ -78,7 +92,12 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
   it('shows the customer typing and the delivery of a reply as the channel reports them', async () => {
     const { ctx } = server.process;
     const db = ctx.database.db;
-    const row = await db.selectFrom('conversations').innerJoin('contacts', 'contacts.id', 'conversations.contact_id').selectAll('conversations').where('contacts.name', '=', 'Zhang Wei').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .selectAll('conversations')
+      .where('contacts.name', '=', 'Zhang Wei')
+      .executeTakeFirstOrThrow();
     const snapshot = conversationSnapshot(row);
     const publish = async (kind: 'typing' | 'message.updated', payload: Record<string, unknown>) => {
       const envelope = { id: `test-${randomUUID()}`, tenantId: channel.tenantId, kind, payload, at: new Date().toISOString() };
@@ -92,7 +111,11 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
 
     // The reply takes the waiting conversation for the admin, who must be online for that.
     await page.getByRole('combobox', { name: 'Your status' }).selectOption({ label: 'Online' });
-    await eventually(async () => expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'lin@example.com').executeTakeFirstOrThrow()).agent_status).toBe('online'));
+    await eventually(async () =>
+      expect((await db.selectFrom('users').select('agent_status').where('email', '=', 'lin@example.com').executeTakeFirstOrThrow()).agent_status).toBe(
+        'online',
+      ),
+    );
     const box = page.getByRole('combobox', { name: /Write a reply/ });
     await box.fill('It ships tomorrow.');
     await box.press('Enter');
@@ -136,7 +159,11 @@ describe.skipIf(!browserAvailable)('console web app: live inbox', () => {
     expect(await agent.getByRole('button', { name: 'Show desktop notifications for new assignments' }).count()).toBe(0);
     // Lin goes online with room for chats: the router assigns the next conversation to her.
     const db = server.process.ctx.database.db;
-    await db.updateTable('users').set({ agent_status: 'online', capacity: JSON.stringify({ chat: 5 }) }).where('email', '=', 'lin@example.com').execute();
+    await db
+      .updateTable('users')
+      .set({ agent_status: 'online', capacity: JSON.stringify({ chat: 5 }) })
+      .where('email', '=', 'lin@example.com')
+      .execute();
     await customerWrites('visitor-c', 'Can someone help me?', 'Chen Jie');
     await agent.getByRole('tab', { name: 'Mine' }).click();
     await agent.getByRole('link', { name: /Chen Jie/ }).waitFor({ timeout: 15_000 });

@@ -1,6 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -50,7 +60,10 @@ describe.skipIf(!browserAvailable)('console web app: mail without SMTP, and the 
     await screenshot(admin, 'console-web-mail-invitation-link');
     // Shown once: a reload does not bring it back.
     await admin.reload();
-    await admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Mei Agent/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'Agents' })
+      .getByRole('row', { name: /Mei Agent/ })
+      .waitFor();
     expect(await admin.locator('.link-once').count()).toBe(0);
 
     const { context: agentContext, page: agent } = await newPage(browser);
@@ -65,7 +78,10 @@ describe.skipIf(!browserAvailable)('console web app: mail without SMTP, and the 
 
     // An admin's reset for an active agent gives its link the same way.
     await admin.reload();
-    await admin.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Mei Agent.*Active/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'Agents' })
+      .getByRole('row', { name: /Mei Agent.*Active/ })
+      .waitFor();
     await admin.getByRole('button', { name: 'Reset the password of Mei Agent' }).click();
     await admin.locator('.link-once').getByText('Password-reset link for Mei Agent').waitFor();
     expect(await admin.locator('.link-once code').textContent()).toContain('/t/mail-co/reset-password?token=');
@@ -77,7 +93,12 @@ describe.skipIf(!browserAvailable)('console web app: mail without SMTP, and the 
   it('shows the audit log as sentences with names, not ids, filtered, in English and Chinese', async () => {
     const roles = ((await (await api('GET', '/roles')).json()) as { roles: { id: string; name: string }[] }).roles;
     const groups = ((await (await api('GET', '/groups')).json()) as { groups: { id: string }[] }).groups;
-    const invited = await api('POST', '/users', { email: 'bo@example.com', name: 'Bo Agent', roleId: roles.find((r) => r.name === 'agent')!.id, groupIds: [groups[0]!.id] });
+    const invited = await api('POST', '/users', {
+      email: 'bo@example.com',
+      name: 'Bo Agent',
+      roleId: roles.find((r) => r.name === 'agent')!.id,
+      groupIds: [groups[0]!.id],
+    });
     const bo = ((await invited.json()) as { user: { id: string } }).user;
     const role = (await (await api('POST', '/roles', { name: 'Supervisor', permissions: ['conversations.view.all'] })).json()) as { id: string };
     expect((await api('PATCH', `/users/${bo.id}`, { roleId: role.id })).status).toBe(200);

@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ContentPart, InboundEnvelope } from '../core/domain/messages.js';
 import { startMediaHost, type MediaHost } from './fakes/media-host.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
 import { eventually } from './support/services.js';
 
@@ -37,7 +47,11 @@ describe.skipIf(!browserAvailable)('console web app: customer media', () => {
     [server, browser] = await Promise.all([startSwitchboard({ OUTBOUND_ALLOW: 'localhost' }), launchBrowser()]);
     const { tenantId } = await signUpCompany(server, { companyName: 'Media Co', slug: 'media-co', name: 'Mei Admin', email: 'mei@example.com' });
     const db = server.process.ctx.database.db;
-    const row = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'sandbox', name: 'Shop app' }).returning(['id', 'type']).executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('channels')
+      .values({ tenant_id: tenantId, type: 'sandbox', name: 'Shop app' })
+      .returning(['id', 'type'])
+      .executeTakeFirstOrThrow();
     channel = { ...row, tenantId };
     ({ page } = await newPage(browser));
     page.on('request', (request) => browserAsked.push(request.url()));
@@ -52,7 +66,9 @@ describe.skipIf(!browserAvailable)('console web app: customer media', () => {
   it('shows a customer’s image from this server once copied, live, and a refused one as a link it never loads', async () => {
     await customerSends([{ type: 'text', text: 'Hello, a question about my parcel' }]);
     const db = server.process.ctx.database.db;
-    const conversation = await eventually(() => db.selectFrom('conversations').select('id').where('channel_id', '=', channel.id).executeTakeFirst(), { timeoutMs: 15_000 });
+    const conversation = await eventually(() => db.selectFrom('conversations').select('id').where('channel_id', '=', channel.id).executeTakeFirst(), {
+      timeoutMs: 15_000,
+    });
     await page.goto(`${server.url}/t/media-co/conversations/${conversation!.id}`);
     const log = page.getByRole('log', { name: 'Messages' });
     await log.getByText('Hello, a question about my parcel').waitFor();

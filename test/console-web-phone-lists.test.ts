@@ -1,7 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleCallbackReminder } from '../core/voice/callback-jobs.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { eventually } from './support/services.js';
 import { DATABASE_URL } from './support/services.js';
 
@@ -20,21 +30,72 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
     ({ tenantId, adminId: adaId } = await signUpCompany(server, { companyName: 'Lists Co', slug: 'lists-co' }));
     const channel = await db().insertInto('channels').values({ tenant_id: tenantId, type: 'voice-cti', name: 'PBX' }).returning('id').executeTakeFirstOrThrow();
-    contactId = (await db().insertInto('contacts').values({ tenant_id: tenantId, name: '李雷', phone: '+8613700000042' }).returning('id').executeTakeFirstOrThrow()).id;
+    contactId = (
+      await db().insertInto('contacts').values({ tenant_id: tenantId, name: '李雷', phone: '+8613700000042' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
     const conversation = await db()
       .insertInto('conversations')
-      .values({ tenant_id: tenantId, channel_id: channel.id, contact_id: contactId, kind: 'voice', thread_key: 'pbx-1', status: 'resolved', assignee_id: adaId, subject: null })
+      .values({
+        tenant_id: tenantId,
+        channel_id: channel.id,
+        contact_id: contactId,
+        kind: 'voice',
+        thread_key: 'pbx-1',
+        status: 'resolved',
+        assignee_id: adaId,
+        subject: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const call = await db()
       .insertInto('calls')
-      .values({ tenant_id: tenantId, channel_id: channel.id, provider_call_id: 'pbx-1', direction: 'in', from_number: '+8613700000042', to_number: '4000', state: 'ended', ivr_flow_id: null, ivr_menu: null, group_id: null, agent_id: adaId, agent_leg_id: null, bridge_id: null, wait_seconds: 3, talk_seconds: 65, recording_ref: null, disposition: 'answered', cause: 'completed' })
+      .values({
+        tenant_id: tenantId,
+        channel_id: channel.id,
+        provider_call_id: 'pbx-1',
+        direction: 'in',
+        from_number: '+8613700000042',
+        to_number: '4000',
+        state: 'ended',
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: adaId,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: 3,
+        talk_seconds: 65,
+        recording_ref: null,
+        disposition: 'answered',
+        cause: 'completed',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db().insertInto('business_records').values([
-      { tenant_id: tenantId, conversation_id: conversation.id, call_id: call.id, contact_id: contactId, subject: '客户要求退货', fields: JSON.stringify({ order_no: 'A1001' }), body: '', created_by: adaId },
-      { tenant_id: tenantId, conversation_id: conversation.id, call_id: call.id, contact_id: contactId, subject: 'Invoice question', fields: JSON.stringify({}), body: '', created_by: adaId },
-    ]).execute();
+    await db()
+      .insertInto('business_records')
+      .values([
+        {
+          tenant_id: tenantId,
+          conversation_id: conversation.id,
+          call_id: call.id,
+          contact_id: contactId,
+          subject: '客户要求退货',
+          fields: JSON.stringify({ order_no: 'A1001' }),
+          body: '',
+          created_by: adaId,
+        },
+        {
+          tenant_id: tenantId,
+          conversation_id: conversation.id,
+          call_id: call.id,
+          contact_id: contactId,
+          subject: 'Invoice question',
+          fields: JSON.stringify({}),
+          body: '',
+          created_by: adaId,
+        },
+      ])
+      .execute();
 
     ({ page } = await newPage(browser));
     await signIn(page, server, 'lists-co');
@@ -61,21 +122,38 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
   it('reminds the agent of a callback as it comes due, and marks it done with a result', async () => {
     await section('Callback plans').click();
     await page.getByRole('region', { name: 'Callback plans' }).waitFor();
-    const plan = await db().transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('callback_plans')
-        .values({ tenant_id: tenantId, contact_id: contactId, phone: '+8613700000042', agent_id: adaId, due_at: new Date(Date.now() + 1500), note: '确认退款', result: null, call_id: null, created_by: adaId })
-        .returning(['id', 'due_at'])
-        .executeTakeFirstOrThrow();
-      await scheduleCallbackReminder(trx, tenantId, row.id, new Date(row.due_at));
-      return row;
-    });
+    const plan = await db()
+      .transaction()
+      .execute(async (trx) => {
+        const row = await trx
+          .insertInto('callback_plans')
+          .values({
+            tenant_id: tenantId,
+            contact_id: contactId,
+            phone: '+8613700000042',
+            agent_id: adaId,
+            due_at: new Date(Date.now() + 1500),
+            note: '确认退款',
+            result: null,
+            call_id: null,
+            created_by: adaId,
+          })
+          .returning(['id', 'due_at'])
+          .executeTakeFirstOrThrow();
+        await scheduleCallbackReminder(trx, tenantId, row.id, new Date(row.due_at));
+        return row;
+      });
     await page.getByRole('alert').filter({ hasText: 'Callback due: +8613700000042' }).waitFor({ timeout: 15_000 });
     const item = page.getByRole('listitem', { name: '+8613700000042' });
     await item.getByText('Due', { exact: true }).waitFor();
     await item.getByLabel('Result').fill('已退款，客户满意');
     await item.getByRole('button', { name: 'Mark done' }).click();
-    await eventually(async () => expect(await db().selectFrom('callback_plans').select(['status', 'result']).where('id', '=', plan.id).executeTakeFirstOrThrow()).toEqual({ status: 'done', result: '已退款，客户满意' }));
+    await eventually(async () =>
+      expect(await db().selectFrom('callback_plans').select(['status', 'result']).where('id', '=', plan.id).executeTakeFirstOrThrow()).toEqual({
+        status: 'done',
+        result: '已退款，客户满意',
+      }),
+    );
   }, 30_000);
 
   it('creates an outbound call task, imports customers from CSV with the bad rows reported by line, and works one customer with a result', async () => {
@@ -119,13 +197,18 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the call c
     await editor.getByRole('button', { name: 'Add a key' }).click();
     await editor.getByRole('button', { name: 'Save phone menu' }).click();
     // The prompt is empty: the server names the field.
-    await editor.getByRole('alert').filter({ hasText: /menus\.0\.prompt/ }).waitFor();
+    await editor
+      .getByRole('alert')
+      .filter({ hasText: /menus\.0\.prompt/ })
+      .waitFor();
     await editor.getByLabel('Prompt', { exact: true }).fill('欢迎致电，售后请按 1');
     await editor.getByRole('button', { name: 'Save phone menu' }).click();
     await editor.getByRole('status').filter({ hasText: 'Phone menu saved.' }).waitFor();
     const saved = await db().selectFrom('ivr_flows').select(['name', 'definition']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
     expect(saved.name).toBe('Hotline');
-    expect(saved.definition).toMatchObject({ menus: [{ id: 'main', prompt: { type: 'text', text: '欢迎致电，售后请按 1' }, options: { '1': { type: 'hangup' } } }] });
+    expect(saved.definition).toMatchObject({
+      menus: [{ id: 'main', prompt: { type: 'text', text: '欢迎致电，售后请按 1' }, options: { '1': { type: 'hangup' } } }],
+    });
     expect(pageProblems(page)).toEqual([]);
   }, 30_000);
 });

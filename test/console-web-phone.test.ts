@@ -1,7 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { addVoiceChannel, callRow } from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 import { DATABASE_URL } from './support/services.js';
@@ -28,21 +38,52 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     const agentRole = await db().selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
     const bo = await db()
       .insertInto('users')
-      .values({ tenant_id: tenantId, email: 'bo@example.com', name: 'Bo Agent', role_id: agentRole.id, password_hash: null, account_status: 'active', agent_status: 'online', phone_status: 'ip_phone' })
+      .values({
+        tenant_id: tenantId,
+        email: 'bo@example.com',
+        name: 'Bo Agent',
+        role_id: agentRole.id,
+        password_hash: null,
+        account_status: 'active',
+        agent_status: 'online',
+        phone_status: 'ip_phone',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await db().updateTable('users').set({ agent_status: 'online', phone_status: 'ip_phone' }).where('id', '=', adaId).execute();
     const sales = await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Phone Sales' }).returning('id').executeTakeFirstOrThrow();
     const support = await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Phone Support' }).returning('id').executeTakeFirstOrThrow();
-    await db().insertInto('group_members').values([{ tenant_id: tenantId, group_id: sales.id, user_id: adaId }, { tenant_id: tenantId, group_id: support.id, user_id: bo.id }]).execute();
-    await db().insertInto('voice_endpoints').values([{ tenant_id: tenantId, user_id: adaId, sip: '1001', webrtc: null, mobile: null }, { tenant_id: tenantId, user_id: bo.id, sip: '1002', webrtc: null, mobile: null }]).execute();
+    await db()
+      .insertInto('group_members')
+      .values([
+        { tenant_id: tenantId, group_id: sales.id, user_id: adaId },
+        { tenant_id: tenantId, group_id: support.id, user_id: bo.id },
+      ])
+      .execute();
+    await db()
+      .insertInto('voice_endpoints')
+      .values([
+        { tenant_id: tenantId, user_id: adaId, sip: '1001', webrtc: null, mobile: null },
+        { tenant_id: tenantId, user_id: bo.id, sip: '1002', webrtc: null, mobile: null },
+      ])
+      .execute();
     await db().insertInto('custom_fields').values({ tenant_id: tenantId, key: 'order_no', label: 'Order number', type: 'text', options: [] }).execute();
     const flow = {
       start: { type: 'menu', menuId: 'main' },
       menus: [{ id: 'main', prompt: { type: 'sound', media: 'main-menu' }, options: { '1': { type: 'queue', groupId: sales.id } }, timeoutSeconds: 30 }],
     };
-    const ivr = await db().insertInto('ivr_flows').values({ tenant_id: tenantId, name: 'Main', definition: JSON.stringify(flow) }).returning('id').executeTakeFirstOrThrow();
-    channelId = await addVoiceChannel(server.process, tenantId, 'voice-asterisk', { ariUrl: ari.url, ariUser: 'asterisk', ariPassword: 'ari-secret', ivrFlowId: ivr.id, ringSeconds: 30 });
+    const ivr = await db()
+      .insertInto('ivr_flows')
+      .values({ tenant_id: tenantId, name: 'Main', definition: JSON.stringify(flow) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    channelId = await addVoiceChannel(server.process, tenantId, 'voice-asterisk', {
+      ariUrl: ari.url,
+      ariUser: 'asterisk',
+      ariPassword: 'ari-secret',
+      ivrFlowId: ivr.id,
+      ringSeconds: 30,
+    });
     await waitFor(() => ari.connected === 1, 15_000);
 
     ({ page } = await newPage(browser));
@@ -82,7 +123,12 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await create.getByRole('button', { name: 'Save contact' }).click();
     await pop.getByRole('heading', { name: /王芳 <b>VIP<\/b>/ }).waitFor();
     expect(await pop.locator('b').count()).toBe(0);
-    const contact = await db().selectFrom('contacts').select('name').where('tenant_id', '=', tenantId).where('phone', '=', '+8613900000001').executeTakeFirstOrThrow();
+    const contact = await db()
+      .selectFrom('contacts')
+      .select('name')
+      .where('tenant_id', '=', tenantId)
+      .where('phone', '=', '+8613900000001')
+      .executeTakeFirstOrThrow();
     expect(contact.name).toBe('王芳 <b>VIP</b>');
     await page.getByRole('region', { name: 'Pop history' }).getByText('+8613900000001').waitFor();
     await screenshot(page, 'console-web-phone-pop');
@@ -108,9 +154,17 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     const ticketForm = page.getByRole('form', { name: 'Create ticket' });
     await ticketForm.getByLabel('Ticket subject').fill('退货：订单 A1001');
     await ticketForm.getByRole('button', { name: 'Create ticket' }).click();
-    await ticketForm.getByRole('status').filter({ hasText: /Ticket #\d+ created/ }).waitFor();
+    await ticketForm
+      .getByRole('status')
+      .filter({ hasText: /Ticket #\d+ created/ })
+      .waitFor();
     const ticket = await db().selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-    const caller = await db().selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('phone', '=', '+8613900000001').executeTakeFirstOrThrow();
+    const caller = await db()
+      .selectFrom('contacts')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('phone', '=', '+8613900000001')
+      .executeTakeFirstOrThrow();
     expect(ticket).toMatchObject({ subject: '退货：订单 A1001', call_id: call!.id, recording_ref: `ari:call-${call!.id}`, requester_id: caller.id });
     await page.getByRole('list', { name: 'Earlier tickets' }).getByText('退货：订单 A1001').waitFor();
 
@@ -124,8 +178,15 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await waitFor(() => ari.channels.get(callId)?.held === false);
     expect(ari.requests.filter((r) => r.path === `/channels/${callId}/hold`).map((r) => r.method)).toEqual(['POST', 'DELETE']);
     const holdSteps = await waitFor(async () => {
-      const conversation = await db().selectFrom('conversations').select('id').where('channel_id', '=', channelId).where('thread_key', '=', callId).executeTakeFirstOrThrow();
-      const names = (await db().selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map((m) => (m.content[0] as { name: string }).name);
+      const conversation = await db()
+        .selectFrom('conversations')
+        .select('id')
+        .where('channel_id', '=', channelId)
+        .where('thread_key', '=', callId)
+        .executeTakeFirstOrThrow();
+      const names = (await db().selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map(
+        (m) => (m.content[0] as { name: string }).name,
+      );
       return names.includes('call.resumed') ? { conversationId: conversation.id, names } : undefined;
     });
     expect(holdSteps.names.filter((n) => n === 'call.held' || n === 'call.resumed')).toEqual(['call.held', 'call.resumed']);
@@ -183,11 +244,18 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await page.getByRole('navigation', { name: '呼叫中心' }).getByRole('link', { name: '工作台' }).waitFor();
     await page.getByRole('form', { name: '拨号盘' }).waitFor();
     await screenshot(page, 'console-web-phone-zh');
-    await page.getByRole('combobox', { name: '语言' }).selectOption('en').catch(async () => page.getByRole('combobox').filter({ hasText: 'English' }).selectOption('en'));
+    await page
+      .getByRole('combobox', { name: '语言' })
+      .selectOption('en')
+      .catch(async () => page.getByRole('combobox').filter({ hasText: 'English' }).selectOption('en'));
   }, 60_000);
 
   it('pops the record of a caller the company knows by another way of writing the number, and offers — never guesses — the customers who share a number, merged in one click', async () => {
-    const known = await db().insertInto('contacts').values({ tenant_id: tenantId, name: '李娜', phone: '+86 139 0000 0042', email: 'li.na@example.cn' }).returning('id').executeTakeFirstOrThrow();
+    const known = await db()
+      .insertInto('contacts')
+      .values({ tenant_id: tenantId, name: '李娜', phone: '+86 139 0000 0042', email: 'li.na@example.cn' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await db()
       .insertInto('contacts')
       .values([
@@ -222,7 +290,11 @@ describe.skipIf(!browserAvailable || !DATABASE_URL)('console web app: the phone'
     await matches.getByRole('link', { name: 'Zhang Wei', exact: true }).waitFor();
     await matches.getByRole('link', { name: 'Zhang Wei (shop)' }).waitFor();
     await screenshot(page, 'console-web-phone-possible-matches');
-    await matches.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Zhang Wei', exact: true }) }).getByRole('button', { name: 'This is the caller: merge' }).click();
+    await matches
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: 'Zhang Wei', exact: true }) })
+      .getByRole('button', { name: 'This is the caller: merge' })
+      .click();
     await matches.getByRole('status').filter({ hasText: 'The caller is now part of Zhang Wei.' }).waitFor();
     await pop.getByRole('heading', { name: /^Zhang Wei \+8613900000043/ }).waitFor();
     await matches.getByRole('button', { name: 'Undo merge' }).waitFor();

@@ -3,7 +3,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { InboundEnvelope } from '../core/domain/messages.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { publishInbound } from './support/router-world.js';
 
 /** A manager reads every report, changes the range, exports CSV, and watches the live monitor move. */
@@ -29,7 +39,11 @@ describe.skipIf(!browserAvailable)('console web app: reports and the live monito
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser()]);
     const { tenantId } = await signUpCompany(server, { companyName: 'Report Co', slug: 'report-co', name: 'Mia Manager', email: 'mia@example.com' });
     const db = server.process.ctx.database.db;
-    const row = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' }).returning(['id', 'type']).executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('channels')
+      .values({ tenant_id: tenantId, type: 'sandbox', name: 'Website' })
+      .returning(['id', 'type'])
+      .executeTakeFirstOrThrow();
     channel = { ...row, tenantId };
     ({ page } = await newPage(browser));
     await signIn(page, server, 'report-co', 'mia@example.com');
@@ -78,9 +92,15 @@ describe.skipIf(!browserAvailable)('console web app: reports and the live monito
       await page.getByRole('table', { name: 'Details' }).waitFor();
     }
     await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Channels' }).click();
-    await page.getByRole('table', { name: 'Details' }).getByRole('row', { name: /Website/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Details' })
+      .getByRole('row', { name: /Website/ })
+      .waitFor();
     await page.getByLabel('From').fill('2026-01-01');
-    await page.getByRole('table', { name: 'Details' }).getByRole('row', { name: /Website/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Details' })
+      .getByRole('row', { name: /Website/ })
+      .waitFor();
     const [channels] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(readFileSync((await channels.path())!, 'utf8')).toContain('Website');
     expect(pageProblems(page)).toEqual([]);

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../console/server/auth/passwords.js';
 import { assignConversation } from '../router/actions.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 import { eventually } from './support/services.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -19,7 +29,8 @@ describe.skipIf(!browserAvailable)('console web app: group scope that follows th
   let salesId: string;
   let supportId: string;
   const db = () => server.process.ctx.database.db;
-  const conversationOf = async (id: string) => db().selectFrom('conversations').select(['status', 'assignee_id', 'group_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  const conversationOf = async (id: string) =>
+    db().selectFrom('conversations').select(['status', 'assignee_id', 'group_id']).where('id', '=', id).executeTakeFirstOrThrow();
   const seed = async (contactName: string, assigneeId: string | null, groupId?: string) => {
     const seeded = await seedCustomerConversation(db(), {
       tenantSlug: 'scope-co',
@@ -28,7 +39,11 @@ describe.skipIf(!browserAvailable)('console web app: group scope that follows th
       channel: { type: 'web', name: `${contactName} site` },
       messages: [{ direction: 'in', parts: [{ type: 'text', text: `Hello from ${contactName}` }] }],
     });
-    await db().updateTable('conversations').set({ group_id: groupId ?? sales }).where('id', '=', seeded.conversationId).execute();
+    await db()
+      .updateTable('conversations')
+      .set({ group_id: groupId ?? sales })
+      .where('id', '=', seeded.conversationId)
+      .execute();
     return seeded.conversationId;
   };
 
@@ -39,7 +54,15 @@ describe.skipIf(!browserAvailable)('console web app: group scope that follows th
     boId = (
       await db()
         .insertInto('users')
-        .values({ tenant_id: tenantId, email: 'bo@example.com', name: 'Bo Agent', role_id: agentRole.id, password_hash: await hashPassword('agent password 1'), account_status: 'active', agent_status: 'online' })
+        .values({
+          tenant_id: tenantId,
+          email: 'bo@example.com',
+          name: 'Bo Agent',
+          role_id: agentRole.id,
+          password_hash: await hashPassword('agent password 1'),
+          account_status: 'active',
+          agent_status: 'online',
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -97,7 +120,12 @@ describe.skipIf(!browserAvailable)('console web app: group scope that follows th
     await list.getByRole('link', { name: /Chen Jing/ }).waitFor();
     await list.getByRole('link', { name: /Chen Jing/ }).click();
     await page.getByRole('log', { name: 'Messages' }).getByText('Hello from Chen Jing').waitFor();
-    const admin = await db().selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
+    const admin = await db()
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('email', '=', 'ada@example.com')
+      .executeTakeFirstOrThrow();
     await db().updateTable('users').set({ agent_status: 'online' }).where('id', '=', admin.id).execute();
     // What the admin's Assign does, from another browser.
     await assignConversation(server.process.ctx, { tenantId, conversationId: id, agentId: admin.id, actorId: admin.id });

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer, signUpCompany, signIn } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  startSwitchboard,
+  type TestServer,
+  signUpCompany,
+  signIn,
+} from './support/browser.js';
 
 const SSO_SECRET = 'sso-shared-secret-0123456789-abcdefghij';
 
@@ -46,9 +56,24 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
     const row = admin.getByRole('table', { name: 'Business hours' }).getByRole('row', { name: /Shanghai office/ });
     await expect(row.textContent()).resolves.toContain('Saturday 10:00–14:00');
     await expect(row.textContent()).resolves.toContain('Friday 09:00–12:00, 13:00–18:00');
-    const calendar = await db().selectFrom('business_calendars').select(['id', 'time_zone', 'weekly_hours']).where('name', '=', 'Shanghai office').executeTakeFirstOrThrow();
+    const calendar = await db()
+      .selectFrom('business_calendars')
+      .select(['id', 'time_zone', 'weekly_hours'])
+      .where('name', '=', 'Shanghai office')
+      .executeTakeFirstOrThrow();
     expect(calendar.time_zone).toBe('Asia/Shanghai');
-    expect(calendar.weekly_hours).toEqual([[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '12:00'], ['13:00', '18:00']], [['10:00', '14:00']]]);
+    expect(calendar.weekly_hours).toEqual([
+      [],
+      [['09:00', '18:00']],
+      [['09:00', '18:00']],
+      [['09:00', '18:00']],
+      [['09:00', '18:00']],
+      [
+        ['09:00', '12:00'],
+        ['13:00', '18:00'],
+      ],
+      [['10:00', '14:00']],
+    ]);
     const holidays = await db().selectFrom('calendar_holidays').select(['day', 'name']).where('calendar_id', '=', calendar.id).execute();
     expect(holidays.map((h) => h.name)).toEqual(['Spring festival']);
 
@@ -70,13 +95,21 @@ describe.skipIf(!browserAvailable)('console web app: business hours and single s
     await zone.selectOption('Europe/Berlin');
     await screenshot(admin, 'console-web-business-hours-zone');
     await form.getByRole('button', { name: 'Save' }).click();
-    await admin.getByRole('table', { name: 'Business hours' }).getByRole('row', { name: /Europe\/Berlin/ }).waitFor();
-    expect((await db().selectFrom('business_calendars').select('time_zone').where('name', '=', 'Shanghai office').executeTakeFirstOrThrow()).time_zone).toBe('Europe/Berlin');
+    await admin
+      .getByRole('table', { name: 'Business hours' })
+      .getByRole('row', { name: /Europe\/Berlin/ })
+      .waitFor();
+    expect((await db().selectFrom('business_calendars').select('time_zone').where('name', '=', 'Shanghai office').executeTakeFirstOrThrow()).time_zone).toBe(
+      'Europe/Berlin',
+    );
     // Deleting asks first, in the page's own dialog; cancelling keeps the calendar.
     await admin.getByRole('button', { name: 'Delete Shanghai office' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Delete Shanghai office? Groups that keep it become always open.' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await admin.getByRole('table', { name: 'Business hours' }).getByRole('row', { name: /Shanghai office/ }).waitFor();
+    await admin
+      .getByRole('table', { name: 'Business hours' })
+      .getByRole('row', { name: /Shanghai office/ })
+      .waitFor();
     await admin.getByRole('button', { name: 'Delete Shanghai office' }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await admin.getByText('No business hours yet: every group is always open.').waitFor();

@@ -58,7 +58,7 @@ describe.skipIf(!browserAvailable)('console web app: fast and steady', () => {
     await context.close();
   });
 
-  it("keeps the status the agent chose across sign-out and sign-in", async () => {
+  it('keeps the status the agent chose across sign-out and sign-in', async () => {
     const { context, page } = await newPage(browser);
     const status = page.getByRole('combobox', { name: 'Your status' });
     const signIn = async () => {
@@ -92,7 +92,10 @@ describe.skipIf(!browserAvailable)('console web app: fast and steady', () => {
       tenantSlug: 'acme-steady',
       assigneeId: ada.id,
       contactName: 'Zhou Min',
-      messages: Array.from({ length: 12 }, (_, i) => ({ direction: i % 2 ? 'out' : 'in', parts: [{ type: 'text', text: `Line ${i + 1} about the order` }] }) as const),
+      messages: Array.from(
+        { length: 12 },
+        (_, i) => ({ direction: i % 2 ? 'out' : 'in', parts: [{ type: 'text', text: `Line ${i + 1} about the order` }] }) as const,
+      ),
     });
     const store = new AttachmentStore(db, server.process.ctx.config.dataDir);
     const photo = await store.put(seeded.tenantId, seeded.channelId, { owner: 'visitor-1', name: 'parcel.png', bytes: png(600, 900) });
@@ -147,5 +150,10 @@ function png(width: number, height: number): Buffer {
   header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
   const rows = Buffer.alloc((width + 1) * height, 0x99);
   for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // no filter
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

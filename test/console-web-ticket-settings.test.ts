@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../console/server/auth/passwords.js';
 import { createTicket } from '../core/tickets/create.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 
 /**
  * The admin sets up the company's ticket fields and status names in the settings; an agent then
@@ -23,14 +33,32 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
     const agentRole = await db().selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
     const bo = await db()
       .insertInto('users')
-      .values({ tenant_id: tenantId, email: 'bo@example.com', name: 'Bo Agent', role_id: agentRole.id, password_hash: await hashPassword('agent password 1'), account_status: 'active' })
+      .values({
+        tenant_id: tenantId,
+        email: 'bo@example.com',
+        name: 'Bo Agent',
+        role_id: agentRole.id,
+        password_hash: await hashPassword('agent password 1'),
+        account_status: 'active',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const contact = await db().insertInto('contacts').values({ tenant_id: tenantId, name: 'Li Lei', email: 'li@example.org', attributes: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const contact = await db()
+      .insertInto('contacts')
+      .values({ tenant_id: tenantId, name: 'Li Lei', email: 'li@example.org', attributes: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     ticketId = (
       await db()
         .transaction()
-        .execute((trx) => createTicket(trx, tenantId, { subject: 'Blender stopped working', requesterId: contact.id, via: 'api' }, { actor: { type: 'user', id: adminId }, now: new Date() }))
+        .execute((trx) =>
+          createTicket(
+            trx,
+            tenantId,
+            { subject: 'Blender stopped working', requesterId: contact.id, via: 'api' },
+            { actor: { type: 'user', id: adminId }, now: new Date() },
+          ),
+        )
     ).id;
     // Bo sees the tickets of his groups and his own: this one is his.
     await db().updateTable('tickets').set({ assignee_id: bo.id }).where('id', '=', ticketId).execute();
@@ -118,7 +146,13 @@ describe.skipIf(!browserAvailable)('console web app: ticket fields, status names
     const reloaded = page.getByRole('form', { name: 'Ticket fields' });
     await expect(reloaded.getByLabel('Due').inputValue()).resolves.toBe('2027-03-15T17:30');
     await expect(reloaded.getByRole('group', { name: 'Followers' }).getByLabel('Bo Agent').isChecked()).resolves.toBe(true);
-    const stored = await db().selectFrom('ticket_followers').innerJoin('users', 'users.id', 'ticket_followers.user_id').select('users.name').where('ticket_id', '=', ticketId).orderBy('users.name').execute();
+    const stored = await db()
+      .selectFrom('ticket_followers')
+      .innerJoin('users', 'users.id', 'ticket_followers.user_id')
+      .select('users.name')
+      .where('ticket_id', '=', ticketId)
+      .orderBy('users.name')
+      .execute();
     expect(stored.map((f) => f.name)).toEqual(['Ada Admin', 'Bo Agent']);
     expect(new Date((await db().selectFrom('tickets').select('due_at').where('id', '=', ticketId).executeTakeFirstOrThrow()).due_at!).toISOString()).toBe(due);
 

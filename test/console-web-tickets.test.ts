@@ -34,7 +34,10 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
       messages: [{ direction: 'in', parts: [{ type: 'text', text: 'The blender I bought stopped working <b>after a week</b>' }] }],
     });
     conversationId = seeded.conversationId;
-    await db().insertInto('ticket_fields').values({ tenant_id: tenantId, key: 'order_no', label: 'Order number', type: 'text', required_on: ['solved'] }).execute();
+    await db()
+      .insertInto('ticket_fields')
+      .values({ tenant_id: tenantId, key: 'order_no', label: 'Order number', type: 'text', required_on: ['solved'] })
+      .execute();
     contactId = (await db().selectFrom('conversations').select('contact_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).contact_id;
     ({ page } = await newPage(browser));
     await page.goto(`${server.url}/t/ticket-co/sign-in`);
@@ -100,7 +103,14 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     expect(ticket.sla.clocks?.firstResponse?.state).toBe('met');
     const late = await db()
       .transaction()
-      .execute((trx) => createTicket(trx, tenantId, { subject: 'No answer yet', requesterId: contactId, via: 'api' }, { actor: { type: 'user', id: adminId }, now: new Date() }));
+      .execute((trx) =>
+        createTicket(
+          trx,
+          tenantId,
+          { subject: 'No answer yet', requesterId: contactId, via: 'api' },
+          { actor: { type: 'user', id: adminId }, now: new Date() },
+        ),
+      );
     // The test's clock: an hour and a minute later, without waiting for it.
     await ticketJobRunner(db(), { clock: () => new Date(), logger: silentLogger }).runDue(new Date(Date.now() + 61 * 60_000));
     await page.getByRole('link', { name: 'Tickets', exact: true }).click();
@@ -113,7 +123,9 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
 
     // Bulk: both to "On hold".
     await page.getByLabel('Select ticket #1').check();
-    await page.getByLabel(`Select ticket #${Number((await db().selectFrom('tickets').select('number').where('id', '=', late.id).executeTakeFirstOrThrow()).number)}`).check();
+    await page
+      .getByLabel(`Select ticket #${Number((await db().selectFrom('tickets').select('number').where('id', '=', late.id).executeTakeFirstOrThrow()).number)}`)
+      .check();
     await page.getByLabel('Change 2 selected').selectOption({ label: 'On hold' });
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('status').filter({ hasText: '2 changed, 0 refused.' }).waitFor();
@@ -134,7 +146,10 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await merge.getByLabel('Number of the ticket to merge into').fill('#1');
     await merge.getByRole('button', { name: 'Merge' }).click();
     await page.getByRole('heading', { name: 'Ticket #1: Blender broken after a week' }).waitFor();
-    await page.getByRole('region', { name: 'Replies and notes' }).getByText(/was merged into this ticket/).waitFor();
+    await page
+      .getByRole('region', { name: 'Replies and notes' })
+      .getByText(/was merged into this ticket/)
+      .waitFor();
 
     // Solving needs the order number: the server says so, then takes it.
     const fields = page.getByRole('form', { name: 'Ticket fields' });
@@ -145,7 +160,12 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await fields.getByLabel('Order number').fill('A-1001');
     await fields.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Ticket saved.' }).waitFor();
-    const solved = await db().selectFrom('tickets').select(['status', 'fields']).where('tenant_id', '=', tenantId).where('number', '=', '1').executeTakeFirstOrThrow();
+    const solved = await db()
+      .selectFrom('tickets')
+      .select(['status', 'fields'])
+      .where('tenant_id', '=', tenantId)
+      .where('number', '=', '1')
+      .executeTakeFirstOrThrow();
     expect(solved).toEqual({ status: 'solved', fields: { order_no: 'A-1001' } });
 
     await page.getByLabel('Language').selectOption('zh');
@@ -155,7 +175,9 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
     await history.getByText('Ada Admin 将状态从「处理中」改为「等待客户」').waitFor();
     await history.getByLabel('变更类型').selectOption({ label: '自定义字段' });
     await history.getByLabel('操作人').selectOption({ label: 'Ada Admin' });
-    await expect(history.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringMatching(/Ada Admin 将「Order number」从「无」改为「A-1001」$/)]);
+    await expect(history.getByRole('listitem').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/Ada Admin 将「Order number」从「无」改为「A-1001」$/),
+    ]);
     await history.getByLabel('变更类型').selectOption({ label: '全部变更' });
     expect(await history.textContent()).not.toMatch(/assignee_id|order_no|[{}]/);
     await history.scrollIntoViewIfNeeded();
@@ -169,7 +191,11 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
   });
 
   it('shows the survey to the agent as a sentence, with the customer’s rating, never its token link', async () => {
-    const conversation = await db().selectFrom('conversations').select(['channel_id', 'assignee_id']).where('id', '=', conversationId).executeTakeFirstOrThrow();
+    const conversation = await db()
+      .selectFrom('conversations')
+      .select(['channel_id', 'assignee_id'])
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
     const link = `${server.url}/survey/eyJzdXJ2ZXkiOiJ0b2tlbiJ9.c2lnbmVk`;
     await db()
       .insertInto('messages')
@@ -191,9 +217,27 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
       })
       .execute();
     await db()
-      .withTables<{ csat_responses: { tenant_id: string; conversation_id: string; rating: number; comment: string; via: string; channel_id: string; agent_id: string | null } }>()
+      .withTables<{
+        csat_responses: {
+          tenant_id: string;
+          conversation_id: string;
+          rating: number;
+          comment: string;
+          via: string;
+          channel_id: string;
+          agent_id: string | null;
+        };
+      }>()
       .insertInto('csat_responses')
-      .values({ tenant_id: tenantId, conversation_id: conversationId, rating: 4, comment: 'Quick and kind', via: 'link', channel_id: conversation.channel_id, agent_id: conversation.assignee_id })
+      .values({
+        tenant_id: tenantId,
+        conversation_id: conversationId,
+        rating: 4,
+        comment: 'Quick and kind',
+        via: 'link',
+        channel_id: conversation.channel_id,
+        agent_id: conversation.assignee_id,
+      })
       .execute();
     await page.goto(`${server.url}/t/ticket-co/conversations/${conversationId}`);
     const log = page.getByRole('log');

@@ -1,7 +1,18 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  ADMIN_PASSWORD,
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 
 /** The code the person's authenticator app shows `steps` periods from now. */
 const codeAt = (secret: string, steps = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
@@ -91,7 +102,12 @@ describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => 
     await page.getByRole('button', { name: '开启' }).click();
     await page.getByRole('button', { name: '我已保存' }).click();
     await page.getByRole('tab', { name: '我的', exact: true }).waitFor();
-    const me = await server.process.ctx.database.db.selectFrom('users').select('agent_status').where('email', '=', 'ada@example.com').where('tenant_id', 'in', (eb) => eb.selectFrom('tenants').select('id').where('slug', '=', 'strict-co')).executeTakeFirstOrThrow();
+    const me = await server.process.ctx.database.db
+      .selectFrom('users')
+      .select('agent_status')
+      .where('email', '=', 'ada@example.com')
+      .where('tenant_id', 'in', (eb) => eb.selectFrom('tenants').select('id').where('slug', '=', 'strict-co'))
+      .executeTakeFirstOrThrow();
     expect(me.agent_status).toBe('online');
     expect(pageProblems(page)).toEqual([]);
     await context.close();

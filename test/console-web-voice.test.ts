@@ -36,8 +36,13 @@ async function axeViolations(page: Page, include: string[]): Promise<string[]> {
   // Evaluated rather than added as a tag: the console's policy runs no inline script.
   await page.evaluate(readFileSync(AXE, 'utf8'));
   return page.evaluate(async (selectors) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run({ include: selectors.map((s) => [s]) }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    const axe = (
+      window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe;
+    const result = await axe.run(
+      { include: selectors.map((s) => [s]) },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } },
+    );
     return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
   }, include);
 }
@@ -58,7 +63,11 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSwitchboard(), launchBrowser(FAKE_MICROPHONE)]);
     const { tenantId } = await signUpCompany(server, { companyName: 'Acme', slug: 'acme-voice' });
-    const { channel } = await createChannel(await connectorDeps(server.process.ctx), tenantId, { type: 'web', name: 'Website', config: { title: 'Talk to Acme' } });
+    const { channel } = await createChannel(await connectorDeps(server.process.ctx), tenantId, {
+      type: 'web',
+      name: 'Website',
+      config: { title: 'Talk to Acme' },
+    });
     site = await sitePage(`<script src="${server.url}/widget/widget.js" data-key="${channel.publicKey}" async></script>`);
     ({ page: admin } = await newPage(browser));
     await signIn(admin, server, 'acme-voice');
@@ -72,7 +81,9 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
     await server?.stop();
   });
 
-  it('a voice message held in the widget plays in the console with its length; the agent answers with one the visitor plays', { timeout: 120_000 }, async () => {
+  it('a voice message held in the widget plays in the console with its length; the agent answers with one the visitor plays', {
+    timeout: 120_000,
+  }, async () => {
     await visitor.goto(site.url);
     await visitor.getByRole('button', { name: 'Talk to Acme' }).click();
     const mic = visitor.getByRole('button', { name: 'Hold to record a voice message' });
@@ -122,11 +133,17 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
 
     // The agent records an answer: Record, Stop and attach, Send.
     await admin.getByRole('button', { name: 'Record voice' }).click();
-    await admin.getByRole('timer').filter({ hasText: /Recording 0:0/ }).waitFor();
+    await admin
+      .getByRole('timer')
+      .filter({ hasText: /Recording 0:0/ })
+      .waitFor();
     await admin.screenshot({ path: '/tmp/widget-b-console-recorder.png' });
     await admin.waitForTimeout(1500);
     await admin.getByRole('button', { name: 'Stop and attach' }).click();
-    await admin.getByRole('list', { name: 'Files to send' }).getByText(/Voice message 0:0[12]/).waitFor();
+    await admin
+      .getByRole('list', { name: 'Files to send' })
+      .getByText(/Voice message 0:0[12]/)
+      .waitFor();
     await admin.getByRole('list', { name: 'Files to send' }).locator('li.ready').waitFor({ timeout: 10_000 });
     await admin.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => log.locator('figure.part-voice').count(), { timeout: 20_000 }).toBe(2);
@@ -139,13 +156,20 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
     await answer.getByRole('button', { name: 'Pause voice message' }).waitFor();
     await expect.poll(() => answer.locator('audio').evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
     await visitor.screenshot({ path: '/tmp/widget-b-widget-playback.png' });
-    const sent = await db().selectFrom('messages').select('content').where('direction', '=', 'out').where('sender_type', '=', 'agent').executeTakeFirstOrThrow();
+    const sent = await db()
+      .selectFrom('messages')
+      .select('content')
+      .where('direction', '=', 'out')
+      .where('sender_type', '=', 'agent')
+      .executeTakeFirstOrThrow();
     expect(sent.content).toMatchObject([{ type: 'audio', mimeType: 'audio/webm', duration: expect.any(Number) }]);
     expect(pageProblems(admin)).toEqual([]);
     expect(pageProblems(visitor)).toEqual([]);
   });
 
-  it('the inbox and the reply box pass axe-core’s WCAG 2.2 AA rules, new messages are announced, and phones get 16 px inputs', { timeout: 60_000 }, async () => {
+  it('the inbox and the reply box pass axe-core’s WCAG 2.2 AA rules, new messages are announced, and phones get 16 px inputs', {
+    timeout: 60_000,
+  }, async () => {
     expect(await axeViolations(admin, ['.inbox-list', '.conversation-pane'])).toEqual([]);
 
     // The keyboard: arrows move between the inbox's tabs; the recorder starts with Enter and Escape drops it.
@@ -167,7 +191,10 @@ describe.skipIf(!browserAvailable)('voice messages between the widget and the co
     await admin.getByRole('link', { name: 'Inbox' }).click();
     await visitor.getByPlaceholder('Write a message…').fill('Is it shipped?');
     await visitor.getByPlaceholder('Write a message…').press('Enter');
-    await admin.getByRole('status').filter({ hasText: /^New message from Visitor \d+ · Chrome: Is it shipped\?$/ }).waitFor({ timeout: 20_000 });
+    await admin
+      .getByRole('status')
+      .filter({ hasText: /^New message from Visitor \d+ · Chrome: Is it shipped\?$/ })
+      .waitFor({ timeout: 20_000 });
     // On a phone every field of the inbox and the reply box is 16 px: the browser does not zoom in on focus.
     await admin.setViewportSize({ width: 390, height: 800 });
     const fontSize = (locator: ReturnType<Page['getByRole']>) => locator.evaluate((el) => getComputedStyle(el).fontSize);

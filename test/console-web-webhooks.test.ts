@@ -4,7 +4,17 @@ import { createChannel } from '../core/connector/channels.js';
 import { webhookReceiver, type WebhookReceiver } from '../core/connector/testkit/receiver.js';
 import { connectorDeps } from '../app/gateway.js';
 import { queueReply } from '../core/conversations/reply.js';
-import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, signIn, signUpCompany, startSwitchboard, type TestServer } from './support/browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  newPage,
+  pageProblems,
+  screenshot,
+  signIn,
+  signUpCompany,
+  startSwitchboard,
+  type TestServer,
+} from './support/browser.js';
 import { eventually } from './support/services.js';
 
 /** An admin subscribes a URL, watches a delivery fail, reads the receiver's answers and replays it. */
@@ -43,7 +53,11 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
     // A customer writes through the app API; the receiver refuses both attempts.
     receiver.failNext(500, 500);
     const deps = await connectorDeps(server.process.ctx);
-    const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'app-api', name: 'Shop app', config: { webhookSecret: 'app-webhook-secret-0123456789' } });
+    const { channel, apiKey } = await createChannel(deps, tenantId, {
+      type: 'app-api',
+      name: 'Shop app',
+      config: { webhookSecret: 'app-webhook-secret-0123456789' },
+    });
     const posted = await fetch(`${server.url}/hooks/${channel.id}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -54,10 +68,13 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
 
     const log = admin.getByRole('region', { name: 'Delivery log: Order system' });
     const rows = log.getByRole('table', { name: 'Deliveries' }).getByRole('row');
-    await eventually(async () => {
-      await log.getByRole('button', { name: 'Refresh' }).click();
-      return (await rows.filter({ hasText: 'Failed' }).count()) === 1;
-    }, { timeoutMs: 10_000 });
+    await eventually(
+      async () => {
+        await log.getByRole('button', { name: 'Refresh' }).click();
+        return (await rows.filter({ hasText: 'Failed' }).count()) === 1;
+      },
+      { timeoutMs: 10_000 },
+    );
     const failed = rows.filter({ hasText: 'Failed' });
     await expect(failed.textContent()).resolves.toContain('the receiver answered 500');
     await expect(failed.locator('.attempts li').count()).resolves.toBe(2);
@@ -65,10 +82,13 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
 
     await failed.getByRole('button', { name: 'Replay' }).click();
     await log.getByText('Sent again: 1.').waitFor();
-    await eventually(async () => {
-      await log.getByRole('button', { name: 'Refresh' }).click();
-      return (await rows.filter({ hasText: 'Delivered' }).count()) === 1;
-    }, { timeoutMs: 10_000 });
+    await eventually(
+      async () => {
+        await log.getByRole('button', { name: 'Refresh' }).click();
+        return (await rows.filter({ hasText: 'Delivered' }).count()) === 1;
+      },
+      { timeoutMs: 10_000 },
+    );
     await expect(rows.filter({ hasText: 'Delivered' }).locator('.attempts li').count()).resolves.toBe(3);
     await screenshot(admin, 'console-web-webhooks-log');
     // One delivery id across the three attempts; the receiver took it once.
@@ -82,7 +102,11 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
     const app = await webhookReceiver();
     try {
       const deps = await connectorDeps(server.process.ctx);
-      const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'app-api', name: 'Orders app', config: { webhookUrl: app.url, webhookSecret: 'app-webhook-secret-0123456789' } });
+      const { channel, apiKey } = await createChannel(deps, tenantId, {
+        type: 'app-api',
+        name: 'Orders app',
+        config: { webhookUrl: app.url, webhookSecret: 'app-webhook-secret-0123456789' },
+      });
       await fetch(`${server.url}/hooks/${channel.id}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -90,7 +114,12 @@ describe.skipIf(!browserAvailable)('console web app: company webhooks and their 
       });
       const inbound = await eventually(() => db.selectFrom('messages').select('conversation_id').where('channel_id', '=', channel.id).executeTakeFirst());
       app.failNext(410);
-      await queueReply(db, { tenantId, conversationId: inbound!.conversation_id, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text: 'Yes, which one?' }] });
+      await queueReply(db, {
+        tenantId,
+        conversationId: inbound!.conversation_id,
+        sender: { type: 'agent', id: null },
+        parts: [{ type: 'text', text: 'Yes, which one?' }],
+      });
       server.process.ctx.relay.poke();
       await admin.goto(`${server.url}/t/hook-co/conversations/${inbound!.conversation_id}`);
       const reason = admin.getByRole('alert').filter({ hasText: 'Not delivered: the webhook answered 410' });

@@ -21,16 +21,20 @@ describe('knowing the customer', () => {
 
   const deliver = (sender: InboundEnvelope['message']['sender'], parts: ContentPart[]) =>
     tc.ctx.database.db.transaction().execute((trx) =>
-      processInbound(trx, [
-        {
-          version: 1,
-          tenantId: acme.tenantId,
-          channelId: webId,
-          channelType: 'web',
-          receivedAt: new Date().toISOString(),
-          message: { externalId: randomUUID(), sender, parts },
-        },
-      ], { pipeline: inboundPipeline }),
+      processInbound(
+        trx,
+        [
+          {
+            version: 1,
+            tenantId: acme.tenantId,
+            channelId: webId,
+            channelType: 'web',
+            receivedAt: new Date().toISOString(),
+            message: { externalId: randomUUID(), sender, parts },
+          },
+        ],
+        { pipeline: inboundPipeline },
+      ),
     );
   const contactOf = async (externalId: string) =>
     tc.ctx.database.db
@@ -40,14 +44,26 @@ describe('knowing the customer', () => {
       .where('i.channel_id', '=', webId)
       .where('i.external_id', '=', externalId)
       .executeTakeFirstOrThrow();
-  type Listed = { id: string; contact: { id: string; name: string }; lastMessage: { direction: string; parts: ContentPart[] } | null; waitingSince: string | null };
-  const listed = async (contactId: string) => ((await acme.clients.admin.get('/api/conversations')).body.conversations as Listed[]).find((c) => c.contact.id === contactId)!;
+  type Listed = {
+    id: string;
+    contact: { id: string; name: string };
+    lastMessage: { direction: string; parts: ContentPart[] } | null;
+    waitingSince: string | null;
+  };
+  const listed = async (contactId: string) =>
+    ((await acme.clients.admin.get('/api/conversations')).body.conversations as Listed[]).find((c) => c.contact.id === contactId)!;
 
   beforeAll(async () => {
     tc = await startTestConsole();
     url = await tc.listen();
     acme = await buildCompany(tc, 'acme');
-    webId = (await tc.ctx.database.db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()).id;
+    webId = (
+      await tc.ctx.database.db
+        .insertInto('channels')
+        .values({ tenant_id: acme.tenantId, type: 'web', name: 'Site chat' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(() => tc.stop());
 
@@ -65,7 +81,7 @@ describe('knowing the customer', () => {
     expect((await listed(first.id)).contact.name).toBe(first.name);
   });
 
-  it('takes the name a visitor gives later in place of the made-up one, but never over an agent\'s', async () => {
+  it("takes the name a visitor gives later in place of the made-up one, but never over an agent's", async () => {
     await deliver({ externalId: 'v:later' }, [{ type: 'text', text: 'hello' }]);
     const before = await contactOf('v:later');
     expect(before.name).toMatch(/^Visitor \d{4}$/);
@@ -93,7 +109,9 @@ describe('knowing the customer', () => {
     expect(row.waitingSince).toBe(waitingSince);
 
     // An internal note is no answer and no preview; a reply is both.
-    expect((await acme.clients.admin.post(`/api/conversations/${row.id}/messages`, { clientId: 'note-1', text: 'VIP, be quick', private: true })).status).toBeLessThan(300);
+    expect(
+      (await acme.clients.admin.post(`/api/conversations/${row.id}/messages`, { clientId: 'note-1', text: 'VIP, be quick', private: true })).status,
+    ).toBeLessThan(300);
     row = await listed(contact.id);
     expect(row.lastMessage?.parts[0]?.type).toBe('image');
     expect(row.waitingSince).toBe(waitingSince);
@@ -130,7 +148,7 @@ describe('knowing the customer', () => {
     expect(merged.body.name).toBe('Kai Chen');
   });
 
-  it("tells every console that may see the customer about a renamed contact, and no other", async () => {
+  it('tells every console that may see the customer about a renamed contact, and no other', async () => {
     const sales = acme.conversations.salesQueued;
     const admin = await FeedClient.open(url, acme.clients.admin);
     const salesAgent = await FeedClient.open(url, acme.clients.salesAgent);
@@ -147,4 +165,3 @@ describe('knowing the customer', () => {
     }
   });
 });
-

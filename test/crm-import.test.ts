@@ -78,12 +78,27 @@ describe('contacts CSV: import as a job with progress and a per-row error report
     await db.insertInto('contacts').values({ tenant_id: acme.tenantId, name: 'First', email: 'resume-1@example.com' }).execute();
     const job = await db
       .insertInto('contact_imports')
-      .values({ tenant_id: acme.tenantId, file_name: 'interrupted.csv', file_path: path, total_bytes: 90, status: 'running', rows_done: 1, created_count: 1, lease_until: new Date(Date.now() - 1000) })
+      .values({
+        tenant_id: acme.tenantId,
+        file_name: 'interrupted.csv',
+        file_path: path,
+        total_bytes: 90,
+        status: 'running',
+        rows_done: 1,
+        created_count: 1,
+        lease_until: new Date(Date.now() - 1000),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     tc.part.services.contactImports!.kick();
     expect(await finished(job.id)).toMatchObject({ status: 'done', rows: 3, created: 3, updated: 0 });
-    const emails = await db.selectFrom('contacts').select('email').where('tenant_id', '=', acme.tenantId).where('email', 'like', 'resume-%').orderBy('email').execute();
+    const emails = await db
+      .selectFrom('contacts')
+      .select('email')
+      .where('tenant_id', '=', acme.tenantId)
+      .where('email', 'like', 'resume-%')
+      .orderBy('email')
+      .execute();
     expect(emails.map((e) => e.email)).toEqual(['resume-1@example.com', 'resume-2@example.com', 'resume-3@example.com']);
   });
 

@@ -33,7 +33,13 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
   const deliver = (tenantId: string, type: string, message: InboundMessage) =>
     db()
       .transaction()
-      .execute((trx) => processInbound(trx, [{ version: 1, tenantId, channelId: channels[`${tenantId}:${type}`]!, channelType: type, receivedAt: new Date().toISOString(), message }], { pipeline: inboundPipeline }));
+      .execute((trx) =>
+        processInbound(
+          trx,
+          [{ version: 1, tenantId, channelId: channels[`${tenantId}:${type}`]!, channelType: type, receivedAt: new Date().toISOString(), message }],
+          { pipeline: inboundPipeline },
+        ),
+      );
   const conversationOf = (tenantId: string, type: string, threadKey: string) =>
     db()
       .selectFrom('conversations')
@@ -41,7 +47,17 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
       .where('channel_id', '=', channels[`${tenantId}:${type}`]!)
       .where('thread_key', '=', threadKey)
       .executeTakeFirstOrThrow();
-  const contactCount = async (tenantId: string) => Number((await db().selectFrom('contacts').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('merged_into_id', 'is', null).executeTakeFirstOrThrow()).n);
+  const contactCount = async (tenantId: string) =>
+    Number(
+      (
+        await db()
+          .selectFrom('contacts')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('tenant_id', '=', tenantId)
+          .where('merged_into_id', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const addContact = async (company: Company, body: Record<string, unknown>) => {
     const made = await company.clients.admin.post('/api/contacts', body);
     expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -52,7 +68,23 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
     const row = { provider_call_id: callId, direction: 'in' as const, from_number: from, to_number: '+8610000000' };
     await db()
       .insertInto('calls')
-      .values({ tenant_id: tenantId, channel_id: channels[`${tenantId}:${type}`]!, ...row, state: 'ringing', ivr_flow_id: null, ivr_menu: null, group_id: null, agent_id: null, agent_leg_id: null, bridge_id: null, wait_seconds: null, talk_seconds: null, recording_ref: null, disposition: null, cause: null })
+      .values({
+        tenant_id: tenantId,
+        channel_id: channels[`${tenantId}:${type}`]!,
+        ...row,
+        state: 'ringing',
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: null,
+        agent_id: null,
+        agent_leg_id: null,
+        bridge_id: null,
+        wait_seconds: null,
+        talk_seconds: null,
+        recording_ref: null,
+        disposition: null,
+        cause: null,
+      })
       .execute();
     await deliver(tenantId, type, normalizeCallSignal(callSignal(row, 'call.started', { from, to: row.to_number }, { hold: true })));
     const stored = await db().selectFrom('calls').select('id').where('provider_call_id', '=', callId).executeTakeFirstOrThrow();
@@ -96,7 +128,10 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
   it('puts a WhatsApp number and an e-mail sender on the contact the company has them for (a phone identifier, an e-mail)', async () => {
     const pat = await addContact(acme, { name: 'Pat Doe' });
     expect((await acme.clients.admin.post(`/api/contacts/${pat}/handles`, { kind: 'phone', value: '+1 650-555-1234' })).status).toBe(201);
-    const [payload] = whatsappFixture.entry[0].changes[0].value.messages.map((message: unknown) => ({ message, contact: whatsappFixture.entry[0].changes[0].value.contacts[0] }));
+    const [payload] = whatsappFixture.entry[0].changes[0].value.messages.map((message: unknown) => ({
+      message,
+      contact: whatsappFixture.entry[0].changes[0].value.contacts[0],
+    }));
     const waMessage = await normalizeWhatsApp(payload, {} as ChannelContext<WhatsAppConfig>);
     await deliver(acme.tenantId, 'whatsapp', waMessage);
     expect((await conversationOf(acme.tenantId, 'whatsapp', '')).contact_id).toBe(pat);
@@ -114,12 +149,26 @@ describe('a known caller, sender or WhatsApp number lands on their contact', () 
 
   it('never trusts what a visitor typed: a chat visitor giving a known e-mail gets a record of their own, and that e-mail does not catch the next mail', async () => {
     const known = await addContact(acme, { name: 'Lin', email: 'lin@example.org' });
-    await deliver(acme.tenantId, 'web', { externalId: 'web-typed-1', sender: { externalId: 'v:typed', email: 'lin@example.org' }, parts: [{ type: 'text', text: 'hi' }] });
+    await deliver(acme.tenantId, 'web', {
+      externalId: 'web-typed-1',
+      sender: { externalId: 'v:typed', email: 'lin@example.org' },
+      parts: [{ type: 'text', text: 'hi' }],
+    });
     const visitor = (await conversationOf(acme.tenantId, 'web', '')).contact_id;
     expect(visitor).not.toBe(known);
     // The visitor typed an address nobody had: the real owner's mail does not land on the visitor.
-    await deliver(acme.tenantId, 'web', { externalId: 'web-typed-2', sender: { externalId: 'v:typed-2', email: 'zhao@example.org' }, parts: [{ type: 'text', text: 'hi' }] });
-    const mail: InboundMessage = { externalId: 'mail-zhao-1', threadKey: 'zhao-1', kind: 'email', sender: { externalId: 'zhao@example.org', email: 'zhao@example.org', verified: ['email'] }, parts: [{ type: 'text', text: 'hello' }] };
+    await deliver(acme.tenantId, 'web', {
+      externalId: 'web-typed-2',
+      sender: { externalId: 'v:typed-2', email: 'zhao@example.org' },
+      parts: [{ type: 'text', text: 'hi' }],
+    });
+    const mail: InboundMessage = {
+      externalId: 'mail-zhao-1',
+      threadKey: 'zhao-1',
+      kind: 'email',
+      sender: { externalId: 'zhao@example.org', email: 'zhao@example.org', verified: ['email'] },
+      parts: [{ type: 'text', text: 'hello' }],
+    };
     await deliver(acme.tenantId, 'email', mail);
     const typed = await db().selectFrom('contact_identities').select('contact_id').where('external_id', '=', 'v:typed-2').executeTakeFirstOrThrow();
     expect((await conversationOf(acme.tenantId, 'email', 'zhao-1')).contact_id).not.toBe(typed.contact_id);

@@ -55,22 +55,33 @@ describe('customer records and search × every role × two companies', () => {
         const text = JSON.stringify(hits);
         for (const key of visible) {
           const c = self.conversations[key];
-          expect(hits.some((h) => h.kind === 'message' && h.conversationId === c.conversationId), `${what} finds the ${key} message`).toBe(true);
-          expect(hits.some((h) => h.kind === 'contact' && h.contactId === c.contactId), `${what} finds the ${key} contact`).toBe(true);
-          expect(hits.some((h) => h.kind === 'note' && h.snippet === noteOf(self, key)), `${what} finds the ${key} note`).toBe(true);
+          expect(
+            hits.some((h) => h.kind === 'message' && h.conversationId === c.conversationId),
+            `${what} finds the ${key} message`,
+          ).toBe(true);
+          expect(
+            hits.some((h) => h.kind === 'contact' && h.contactId === c.contactId),
+            `${what} finds the ${key} contact`,
+          ).toBe(true);
+          expect(
+            hits.some((h) => h.kind === 'note' && h.snippet === noteOf(self, key)),
+            `${what} finds the ${key} note`,
+          ).toBe(true);
           const timeline = await client.get(`/api/contacts/${c.contactId}/timeline`);
           expect(timeline.status, what).toBe(200);
           expect(JSON.stringify(timeline.body)).toContain(noteOf(self, key));
         }
         for (const key of hidden) {
           const c = self.conversations[key];
-          for (const marker of [c.contactId, c.conversationId, c.text, noteOf(self, key)]) expect(text.includes(marker), `${what} search leaks ${key}`).toBe(false);
+          for (const marker of [c.contactId, c.conversationId, c.text, noteOf(self, key)])
+            expect(text.includes(marker), `${what} search leaks ${key}`).toBe(false);
           expect((await client.get(`/api/contacts/${c.contactId}/timeline`)).status, `${what} timeline of ${key}`).toBe(404);
           expect((await client.get(`/api/contacts/${c.contactId}/duplicates`)).status, `${what} duplicates of ${key}`).toBe(404);
         }
         for (const key of KEYS) {
           const c = other.conversations[key];
-          for (const marker of [c.contactId, c.conversationId, c.text, noteOf(other, key)]) expect(text.includes(marker), `${what} search leaks ${other.slug}`).toBe(false);
+          for (const marker of [c.contactId, c.conversationId, c.text, noteOf(other, key)])
+            expect(text.includes(marker), `${what} search leaks ${other.slug}`).toBe(false);
           expect((await client.get(`/api/contacts/${c.contactId}/timeline`)).status).toBe(404);
         }
         expect((await client.get(`/api/search?q=${other.slug}`)).body.hits, `${what} searching ${other.slug}`).toEqual([]);

@@ -16,7 +16,11 @@ describe('one customer across channels: merge, timeline, undo', () => {
   let wechatId: string;
   let emailId: string;
 
-  const inbound = (channelId: string, channelType: string, message: { from: string; text: string; name?: string; email?: string; kind?: 'chat' | 'email'; subject?: string }): InboundEnvelope => ({
+  const inbound = (
+    channelId: string,
+    channelType: string,
+    message: { from: string; text: string; name?: string; email?: string; kind?: 'chat' | 'email'; subject?: string },
+  ): InboundEnvelope => ({
     version: 1,
     tenantId: acme.tenantId,
     channelId,
@@ -30,23 +34,44 @@ describe('one customer across channels: merge, timeline, undo', () => {
       subject: message.subject,
     },
   });
-  const deliver = (envelope: InboundEnvelope) => tc.ctx.database.db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
+  const deliver = (envelope: InboundEnvelope) =>
+    tc.ctx.database.db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
   const contactOf = async (channelId: string, externalId: string) =>
-    (await tc.ctx.database.db.selectFrom('contact_identities').select('contact_id').where('channel_id', '=', channelId).where('external_id', '=', externalId).executeTakeFirstOrThrow()).contact_id;
+    (
+      await tc.ctx.database.db
+        .selectFrom('contact_identities')
+        .select('contact_id')
+        .where('channel_id', '=', channelId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow()
+    ).contact_id;
 
   beforeAll(async () => {
     tc = await startTestConsole();
     acme = await buildCompany(tc, 'acme');
     const db = tc.ctx.database.db;
-    wechatId = (await db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'wechat-oa', name: 'WeChat' }).returning('id').executeTakeFirstOrThrow()).id;
-    emailId = (await db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'email', name: 'Support mail' }).returning('id').executeTakeFirstOrThrow()).id;
+    wechatId = (
+      await db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'wechat-oa', name: 'WeChat' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
+    emailId = (
+      await db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'email', name: 'Support mail' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(() => tc.stop());
 
   it('merges the WeChat and e-mail contacts of one customer; the timeline shows both conversations; undo separates them again', async () => {
     const admin = acme.clients.admin;
     await deliver(inbound(wechatId, 'wechat-oa', { from: 'oOpenId-fang', name: '王芳', text: '我要退款，订单号 1234' }));
-    await deliver(inbound(emailId, 'email', { from: 'fang@example.cn', email: 'fang@example.cn', name: 'Fang Wang', text: 'Where is my refund?', kind: 'email', subject: 'Refund for order 1234' }));
+    await deliver(
+      inbound(emailId, 'email', {
+        from: 'fang@example.cn',
+        email: 'fang@example.cn',
+        name: 'Fang Wang',
+        text: 'Where is my refund?',
+        kind: 'email',
+        subject: 'Refund for order 1234',
+      }),
+    );
     const wechatContact = await contactOf(wechatId, 'oOpenId-fang');
     const emailContact = await contactOf(emailId, 'fang@example.cn');
     expect(wechatContact).not.toBe(emailContact);
@@ -62,7 +87,11 @@ describe('one customer across channels: merge, timeline, undo', () => {
     expect(merged.body).toMatchObject({ id: emailContact, email: 'fang@example.cn', name: 'Fang Wang' });
     const mergeId = merged.body.mergeId as string;
 
-    const timeline = (await admin.get(`/api/contacts/${emailContact}/timeline`)).body.items as { kind: string; title: string; detail: Record<string, unknown> }[];
+    const timeline = (await admin.get(`/api/contacts/${emailContact}/timeline`)).body.items as {
+      kind: string;
+      title: string;
+      detail: Record<string, unknown>;
+    }[];
     const conversations = timeline.filter((i) => i.kind === 'conversation');
     expect(conversations.map((c) => c.detail.channelType).sort()).toEqual(['email', 'wechat-oa']);
     expect(conversations.map((c) => c.title)).toEqual(expect.arrayContaining(['我要退款，订单号 1234', 'Refund for order 1234']));
@@ -110,7 +139,12 @@ describe('one customer across channels: merge, timeline, undo', () => {
     expect(byId).toEqual({ [b]: ['email'], [c]: ['phone'], [d]: ['wechat_unionid'] });
     expect(byId[e]).toBeUndefined();
     const groups = (await admin.get('/api/contact-duplicates')).body.groups as { reason: string; contacts: { id: string }[] }[];
-    expect(groups.find((g) => g.reason === 'email' && g.contacts.some((x) => x.id === b))?.contacts.map((x) => x.id).sort()).toEqual([a, b].sort());
+    expect(
+      groups
+        .find((g) => g.reason === 'email' && g.contacts.some((x) => x.id === b))
+        ?.contacts.map((x) => x.id)
+        .sort(),
+    ).toEqual([a, b].sort());
     // An agent who sees only their groups sees none of these (no conversation of theirs).
     expect((await acme.clients.salesAgent.get(`/api/contacts/${a}/duplicates`)).status).toBe(404);
     expect((await acme.clients.salesAgent.get('/api/contact-duplicates')).status).toBe(403);

@@ -18,7 +18,18 @@ describe.each(engines)('search in Chinese and English, narrowed to what the agen
     const c = company.conversations[conversation];
     await tc.ctx.database.db
       .insertInto('messages')
-      .values({ tenant_id: company.tenantId, conversation_id: c.conversationId, channel_id: company.channelId, direction: 'in', sender_type: 'contact', sender_id: c.contactId, external_id: null, client_id: null, content: JSON.stringify([{ type: 'text', text }]), error: null })
+      .values({
+        tenant_id: company.tenantId,
+        conversation_id: c.conversationId,
+        channel_id: company.channelId,
+        direction: 'in',
+        sender_type: 'contact',
+        sender_id: c.contactId,
+        external_id: null,
+        client_id: null,
+        content: JSON.stringify([{ type: 'text', text }]),
+        error: null,
+      })
       .execute();
   }
   const find = async (company: Company, who: keyof Company['clients'], q: string, kinds?: string) =>
@@ -53,7 +64,7 @@ describe.each(engines)('search in Chinese and English, narrowed to what the agen
 
   it('finds English words by their beginning, and order numbers', async () => {
     expect((await find(acme, 'admin', 'refun', 'message')).map((h) => h.snippet)).toEqual(['Please refund my order, it arrived broken']);
-    expect((await find(acme, 'admin', 'ORDER broken', 'message'))).toHaveLength(1);
+    expect(await find(acme, 'admin', 'ORDER broken', 'message')).toHaveLength(1);
     expect(await find(acme, 'admin', 'A-1234', 'message')).toHaveLength(1);
   });
 

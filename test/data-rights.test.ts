@@ -28,7 +28,13 @@ describe('data rights: the archive of a customer and their erasure', () => {
   let conversationId: string;
   let filePath: string;
   const marker = `ZQX${randomUUID().slice(0, 8)}`;
-  const words = { name: `Fang ${marker}`, email: `${marker.toLowerCase()}@example.cn`, phone: '+86 138 5555 0199', text: `退款 ${marker} order`, note: `VIP ${marker} note` };
+  const words = {
+    name: `Fang ${marker}`,
+    email: `${marker.toLowerCase()}@example.cn`,
+    phone: '+86 138 5555 0199',
+    text: `退款 ${marker} order`,
+    note: `VIP ${marker} note`,
+  };
 
   beforeAll(async () => {
     tc = await startTestConsole();
@@ -36,9 +42,17 @@ describe('data rights: the archive of a customer and their erasure', () => {
     const db = tc.ctx.database.db;
     const tenantId = acme.tenantId;
     const admin = acme.clients.admin;
-    const channelId = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()).id;
-    const voiceId = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'voice', name: 'Hotline' }).returning('id').executeTakeFirstOrThrow()).id;
-    const file = await new AttachmentStore(db, tc.ctx.config.dataDir).put(tenantId, channelId, { owner: 'v:fang', name: 'invoice.pdf', bytes: Buffer.from(`%PDF-1.4 ${marker}`), declaredType: 'application/pdf' });
+    const channelId = (
+      await db.insertInto('channels').values({ tenant_id: tenantId, type: 'web', name: 'Site chat' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
+    const voiceId = (await db.insertInto('channels').values({ tenant_id: tenantId, type: 'voice', name: 'Hotline' }).returning('id').executeTakeFirstOrThrow())
+      .id;
+    const file = await new AttachmentStore(db, tc.ctx.config.dataDir).put(tenantId, channelId, {
+      owner: 'v:fang',
+      name: 'invoice.pdf',
+      bytes: Buffer.from(`%PDF-1.4 ${marker}`),
+      declaredType: 'application/pdf',
+    });
     filePath = join(tc.ctx.config.dataDir, 'attachments', tenantId, file.id);
     const envelope: InboundEnvelope = {
       version: 1,
@@ -49,11 +63,19 @@ describe('data rights: the archive of a customer and their erasure', () => {
       message: {
         externalId: randomUUID(),
         sender: { externalId: 'v:fang', displayName: words.name, email: words.email },
-        parts: [{ type: 'text', text: words.text }, { type: 'file', attachmentId: file.id, name: 'invoice.pdf', mimeType: 'application/pdf' }],
+        parts: [
+          { type: 'text', text: words.text },
+          { type: 'file', attachmentId: file.id, name: 'invoice.pdf', mimeType: 'application/pdf' },
+        ],
       },
     };
     await db.transaction().execute((trx) => processInbound(trx, [envelope], { pipeline: inboundPipeline }));
-    const identity = await db.selectFrom('contact_identities').select('contact_id').where('channel_id', '=', channelId).where('external_id', '=', 'v:fang').executeTakeFirstOrThrow();
+    const identity = await db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('channel_id', '=', channelId)
+      .where('external_id', '=', 'v:fang')
+      .executeTakeFirstOrThrow();
     contactId = identity.contact_id;
     conversationId = (await db.selectFrom('conversations').select('id').where('contact_id', '=', contactId).executeTakeFirstOrThrow()).id;
 
@@ -67,19 +89,56 @@ describe('data rights: the archive of a customer and their erasure', () => {
 
     // A phone call of theirs, rated, with a business record, a callback plan and a call-list entry.
     const callConversation = (
-      await db.insertInto('conversations').values({ tenant_id: tenantId, channel_id: voiceId, contact_id: contactId, kind: 'voice', thread_key: 'call-fang', status: 'resolved' }).returning('id').executeTakeFirstOrThrow()
+      await db
+        .insertInto('conversations')
+        .values({ tenant_id: tenantId, channel_id: voiceId, contact_id: contactId, kind: 'voice', thread_key: 'call-fang', status: 'resolved' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
     ).id;
     const call = await db
       .insertInto('calls')
-      .values({ tenant_id: tenantId, channel_id: voiceId, provider_call_id: 'call-fang', direction: 'in', from_number: words.phone, to_number: '+86 400 800 8000', recording_ref: `rec-${marker}` })
+      .values({
+        tenant_id: tenantId,
+        channel_id: voiceId,
+        provider_call_id: 'call-fang',
+        direction: 'in',
+        from_number: words.phone,
+        to_number: '+86 400 800 8000',
+        recording_ref: `rec-${marker}`,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db.insertInto('call_events').values({ tenant_id: tenantId, call_id: call.id, kind: 'ringing', detail: JSON.stringify({ from: words.phone }) }).execute();
-    await sql`INSERT INTO csat_responses (tenant_id, conversation_id, rating, comment, via, channel_id) VALUES (${tenantId}, ${callConversation}, 5, ${`great ${marker}`}, 'web', ${voiceId})`.execute(db);
-    await db.insertInto('business_records').values({ tenant_id: tenantId, conversation_id: callConversation, call_id: call.id, contact_id: contactId, subject: `Record ${marker}`, body: marker }).execute();
-    await db.insertInto('callback_plans').values({ tenant_id: tenantId, contact_id: contactId, phone: words.phone, agent_id: acme.users.admin, due_at: new Date(Date.now() + 86_400_000), note: marker }).execute();
-    const task = await db.insertInto('call_tasks').values({ tenant_id: tenantId, name: 'Renewals', starts_at: new Date(), ends_at: new Date(Date.now() + 86_400_000) }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('call_task_targets').values({ tenant_id: tenantId, task_id: task.id, position: 1, name: words.name, phone: words.phone, contact_id: contactId }).execute();
+    await db
+      .insertInto('call_events')
+      .values({ tenant_id: tenantId, call_id: call.id, kind: 'ringing', detail: JSON.stringify({ from: words.phone }) })
+      .execute();
+    await sql`INSERT INTO csat_responses (tenant_id, conversation_id, rating, comment, via, channel_id) VALUES (${tenantId}, ${callConversation}, 5, ${`great ${marker}`}, 'web', ${voiceId})`.execute(
+      db,
+    );
+    await db
+      .insertInto('business_records')
+      .values({ tenant_id: tenantId, conversation_id: callConversation, call_id: call.id, contact_id: contactId, subject: `Record ${marker}`, body: marker })
+      .execute();
+    await db
+      .insertInto('callback_plans')
+      .values({
+        tenant_id: tenantId,
+        contact_id: contactId,
+        phone: words.phone,
+        agent_id: acme.users.admin,
+        due_at: new Date(Date.now() + 86_400_000),
+        note: marker,
+      })
+      .execute();
+    const task = await db
+      .insertInto('call_tasks')
+      .values({ tenant_id: tenantId, name: 'Renewals', starts_at: new Date(), ends_at: new Date(Date.now() + 86_400_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('call_task_targets')
+      .values({ tenant_id: tenantId, task_id: task.id, position: 1, name: words.name, phone: words.phone, contact_id: contactId })
+      .execute();
 
     // A second record of the same person, merged in (kept hidden so the merge can be undone).
     mergedId = (await admin.post('/api/contacts', { name: `${words.name} (mail)`, email: `second-${words.email}` })).body.id;
@@ -95,7 +154,16 @@ describe('data rights: the archive of a customer and their erasure', () => {
       .executeTakeFirstOrThrow();
     await db
       .insertInto('company_webhook_deliveries')
-      .values({ tenant_id: tenantId, webhook_id: hook.id, event_id: '1', kind: 'message.created', body: JSON.stringify({ contactId, text: words.text }), status: 'delivered', last_status_code: null, last_error: null })
+      .values({
+        tenant_id: tenantId,
+        webhook_id: hook.id,
+        event_id: '1',
+        kind: 'message.created',
+        body: JSON.stringify({ contactId, text: words.text }),
+        status: 'delivered',
+        last_status_code: null,
+        last_error: null,
+      })
       .execute();
   });
   afterAll(() => tc.stop());
@@ -137,10 +205,30 @@ describe('data rights: the archive of a customer and their erasure', () => {
       await db.updateTable('attachments').set({ created_at: fileAge }).where('id', '=', file.id).execute();
       const conversation = await db
         .insertInto('conversations')
-        .values({ tenant_id: tenantId, channel_id: channelId, contact_id: contact, thread_key: key, status, resolved_at: status === 'resolved' ? lastActivity : null, last_message_at: lastActivity, updated_at: lastActivity })
+        .values({
+          tenant_id: tenantId,
+          channel_id: channelId,
+          contact_id: contact,
+          thread_key: key,
+          status,
+          resolved_at: status === 'resolved' ? lastActivity : null,
+          last_message_at: lastActivity,
+          updated_at: lastActivity,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await db.insertInto('messages').values({ tenant_id: tenantId, conversation_id: conversation.id, channel_id: channelId, direction: 'in', sender_type: 'contact', sender_id: contact, content: JSON.stringify([{ type: 'file', attachmentId: file.id, name: `${key}.txt` }]) }).execute();
+      await db
+        .insertInto('messages')
+        .values({
+          tenant_id: tenantId,
+          conversation_id: conversation.id,
+          channel_id: channelId,
+          direction: 'in',
+          sender_type: 'contact',
+          sender_id: contact,
+          content: JSON.stringify([{ type: 'file', attachmentId: file.id, name: `${key}.txt` }]),
+        })
+        .execute();
       return { conversation: conversation.id, path: join(tc.ctx.config.dataDir, 'attachments', tenantId, file.id) };
     };
     const oldResolved = await seed('resolved', daysAgo(400), daysAgo(400), 'old-resolved');
@@ -163,13 +251,27 @@ describe('data rights: the archive of a customer and their erasure', () => {
     const kept = await db.selectFrom('messages').select('content').where('conversation_id', '=', recentResolvedOldFile.conversation).executeTakeFirstOrThrow();
     expect(kept.content).toEqual([{ type: 'file', name: 'recent-resolved.txt' }]);
     const page = (await admin.get('/api/retention')).body;
-    expect(page).toMatchObject({ conversationDays: 365, fileDays: 90, runs: [expect.objectContaining({ id: run.body.id, conversationsRemoved: 1, filesRemoved: 2 })] });
+    expect(page).toMatchObject({
+      conversationDays: 365,
+      fileDays: 90,
+      runs: [expect.objectContaining({ id: run.body.id, conversationsRemoved: 1, filesRemoved: 2 })],
+    });
     expect(page.nextRunAt).toEqual(expect.any(String));
 
     // The daily run: due once its time has come, then a day later.
-    const sweeper = new RetentionSweeper({ db, dataDir: tc.ctx.config.dataDir, warn: (e) => { throw e; } });
+    const sweeper = new RetentionSweeper({
+      db,
+      dataDir: tc.ctx.config.dataDir,
+      warn: (e) => {
+        throw e;
+      },
+    });
     expect(await sweeper.runDue()).toBe(0);
-    await db.updateTable('retention_policies').set({ next_run_at: daysAgo(1) }).where('tenant_id', '=', tenantId).execute();
+    await db
+      .updateTable('retention_policies')
+      .set({ next_run_at: daysAgo(1) })
+      .where('tenant_id', '=', tenantId)
+      .execute();
     expect(await sweeper.runDue()).toBe(1);
     const scheduled = (await admin.get('/api/retention')).body;
     expect(scheduled.runs[0]).toMatchObject({ startedBy: null, conversationsRemoved: 0, filesRemoved: 0, error: null });
@@ -195,26 +297,39 @@ describe('data rights: the archive of a customer and their erasure', () => {
     for (const { table_name, column_name } of columns.rows) {
       // The audit log keeps that the erasure happened, naming the erased record's id.
       if (table_name === 'audit_log') continue;
-      const left = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE ${sql.ref(column_name)}::text IN (${contactId}, ${mergedId})`.execute(db);
+      const left = await sql<{
+        n: string;
+      }>`SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE ${sql.ref(column_name)}::text IN (${contactId}, ${mergedId})`.execute(db);
       expect(Number(left.rows[0]!.n), `${table_name}.${column_name}`).toBe(0);
     }
     // Their words, anywhere in the database (the audit log's own entries only name the contact's id).
-    const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(db);
+    const tables = await sql<{
+      table_name: string;
+    }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(db);
     for (const { table_name } of tables.rows) {
       for (const needle of [marker, marker.toLowerCase(), '138 5555 0199', conversationId]) {
         const found = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table_name)} r WHERE strpos(r::text, ${needle}) > 0`.execute(db);
         expect(Number(found.rows[0]!.n), `${table_name} holds ${needle}`).toBe(0);
       }
       if (table_name !== 'audit_log') {
-        const named = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table_name)} r WHERE strpos(r::text, ${contactId}) > 0 OR strpos(r::text, ${mergedId}) > 0`.execute(db);
+        const named = await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM ${sql.table(table_name)} r WHERE strpos(r::text, ${contactId}) > 0 OR strpos(r::text, ${mergedId}) > 0`.execute(db);
         expect(Number(named.rows[0]!.n), `${table_name} names the contact`).toBe(0);
       }
     }
     expect(existsSync(filePath)).toBe(false);
     // The call stays for the statistics, without their number or recording.
-    expect(await db.selectFrom('calls').select(['from_number', 'recording_ref']).where('provider_call_id', '=', 'call-fang').executeTakeFirstOrThrow()).toEqual({ from_number: '', recording_ref: null });
+    expect(await db.selectFrom('calls').select(['from_number', 'recording_ref']).where('provider_call_id', '=', 'call-fang').executeTakeFirstOrThrow()).toEqual(
+      { from_number: '', recording_ref: null },
+    );
 
-    const log = await db.selectFrom('audit_log').select(['action', 'actor_id', 'details']).where('target_id', '=', contactId).where('action', '=', 'contact.erased').executeTakeFirstOrThrow();
+    const log = await db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'details'])
+      .where('target_id', '=', contactId)
+      .where('action', '=', 'contact.erased')
+      .executeTakeFirstOrThrow();
     expect(log).toMatchObject({ actor_id: acme.users.admin, details: { contacts: 2, messages: 1 } });
     expect((await admin.get(`/api/contacts/${contactId}`)).status).toBe(404);
   });

@@ -53,7 +53,12 @@ describe('DATABASE_URL with several hosts', () => {
   });
 
   it('fails with the connection error when no host answers in time', async () => {
-    const pool = new MultiHostPool({ urls: [`postgres://u@127.0.0.1:${await freePort()}/x`, `postgres://u@127.0.0.1:${await freePort()}/x`], targetSessionAttrs: 'read-write', max: 1, failoverWaitMs: 300 });
+    const pool = new MultiHostPool({
+      urls: [`postgres://u@127.0.0.1:${await freePort()}/x`, `postgres://u@127.0.0.1:${await freePort()}/x`],
+      targetSessionAttrs: 'read-write',
+      max: 1,
+      failoverWaitMs: 300,
+    });
     const started = Date.now();
     try {
       await expect(pool.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });

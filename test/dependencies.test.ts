@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
  * advisories and fixed releases with the same API; package.json's `overrides` lift them (see
  * docs/operations.md, "Dependencies"). A fresh lock that brought one back fails here.
  */
-const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean }> };
+const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')) as {
+  packages: Record<string, { version?: string; dev?: boolean }>;
+};
 
 const versionsOf = (name: string) =>
   Object.entries(lock.packages)

@@ -26,10 +26,24 @@ describe('a feature module registered in the composition root', () => {
       inbound: [
         {
           name: 'knowledge-base',
-          steps: [{ place: { before: 'route' }, step: { name: 'suggest-articles', run: async (batch) => void seen.push(...batch.threaded.map((t) => t.conversation.id)) } }],
+          steps: [
+            {
+              place: { before: 'route' },
+              step: { name: 'suggest-articles', run: async (batch) => void seen.push(...batch.threaded.map((t) => t.conversation.id)) },
+            },
+          ],
         },
       ],
-      apiRoutes: () => [route({ method: 'get', path: '/kb/articles', summary: 'Knowledge base articles', tag: 'knowledge base', access: { signedIn: true }, handler: ({ c }) => c.json({ articles: [] }) })],
+      apiRoutes: () => [
+        route({
+          method: 'get',
+          path: '/kb/articles',
+          summary: 'Knowledge base articles',
+          tag: 'knowledge base',
+          access: { signedIn: true },
+          handler: ({ c }) => c.json({ articles: [] }),
+        }),
+      ],
       start: async () => {
         started.push('knowledge-base');
         return { name: 'knowledge-base', stop: async () => void started.push('stopped') };
@@ -45,7 +59,9 @@ describe('a feature module registered in the composition root', () => {
       await setDefaultGroup(world, group);
       await addAgent(world, 'Li', { groups: [group] });
       await publishInbound(running.ctx.bus, config.inboundShards, envelope(world, { from: 'visitor', text: '怎么退货？' }));
-      const conversation = await waitFor(() => db.selectFrom('conversations').select('id').where('tenant_id', '=', world.tenantId).where('status', '=', 'assigned').executeTakeFirst());
+      const conversation = await waitFor(() =>
+        db.selectFrom('conversations').select('id').where('tenant_id', '=', world.tenantId).where('status', '=', 'assigned').executeTakeFirst(),
+      );
       expect(seen).toEqual([conversation.id]);
 
       const anonymous = await fetch(`${running.url}/api/kb/articles`, { headers: { 'x-switchboard-tenant': 'kb' } });

@@ -30,7 +30,9 @@ describe.skipIf(!browserAvailable)('the first day, end to end', () => {
   beforeAll(async () => {
     shop = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><title>Acme shop</title></head><body><main><h1>Acme tea shop</h1><p>Green tea from Hangzhou.</p></main>\n${snippet}\n</body></html>`);
+      res.end(
+        `<!doctype html><html lang="en"><head><title>Acme shop</title></head><body><main><h1>Acme tea shop</h1><p>Green tea from Hangzhou.</p></main>\n${snippet}\n</body></html>`,
+      );
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     [server, browser] = await Promise.all([
@@ -143,7 +145,9 @@ describe.skipIf(!browserAvailable)('the first day, end to end', () => {
 
     // A supervisor had moved the conversation to Billing, a group she is not in, and left it with her.
     const tenantId = (await db().selectFrom('tenants').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow()).id;
-    const billing = (await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Billing', strategy: 'manual' }).returning('id').executeTakeFirstOrThrow()).id;
+    const billing = (
+      await db().insertInto('groups').values({ tenant_id: tenantId, name: 'Billing', strategy: 'manual' }).returning('id').executeTakeFirstOrThrow()
+    ).id;
     const conversation = await db().selectFrom('conversations').select(['id', 'assignee_id']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
     const mei = (await db().selectFrom('users').select('id').where('email', '=', 'mei@acme.test').executeTakeFirstOrThrow()).id;
     expect(conversation.assignee_id).toBe(mei);

@@ -10,18 +10,35 @@ describe('group scope that follows the work', () => {
   let n = 0;
   const waiting = async (groupId: string | null) => {
     n++;
-    return (await addConversation(tc.ctx.database.db, acme.tenantId, acme.channelId, { contactName: `Waiting ${n}`, externalId: `scope-waiting-${n}`, text: `waiting ${n}`, groupId, assigneeId: null })).conversationId;
+    return (
+      await addConversation(tc.ctx.database.db, acme.tenantId, acme.channelId, {
+        contactName: `Waiting ${n}`,
+        externalId: `scope-waiting-${n}`,
+        text: `waiting ${n}`,
+        groupId,
+        assigneeId: null,
+      })
+    ).conversationId;
   };
-  const conversation = async (id: string) => (await tc.ctx.database.db.selectFrom('conversations').select(['status', 'assignee_id']).where('id', '=', id).executeTakeFirstOrThrow());
+  const conversation = async (id: string) =>
+    await tc.ctx.database.db.selectFrom('conversations').select(['status', 'assignee_id']).where('id', '=', id).executeTakeFirstOrThrow();
   const agentMessages = async (id: string) =>
-    tc.ctx.database.db.selectFrom('messages').select('id').where('conversation_id', '=', id).where('direction', '=', 'out').where('private', '=', false).execute();
+    tc.ctx.database.db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', id)
+      .where('direction', '=', 'out')
+      .where('private', '=', false)
+      .execute();
 
   beforeAll(async () => {
     tc = await startTestConsole();
     acme = await buildCompany(tc, 'scope');
     // Lines that wait to be taken by hand: nothing is handed out when agents come online.
-    for (const group of [acme.groups.sales, acme.groups.support]) expect((await acme.clients.admin.patch(`/api/groups/${group}`, { strategy: 'manual' })).status).toBe(200);
-    for (const who of ['admin', 'salesAgent', 'supportAgent'] as const) expect((await acme.clients[who].put('/api/agent/status', { status: 'online' })).status).toBe(200);
+    for (const group of [acme.groups.sales, acme.groups.support])
+      expect((await acme.clients.admin.patch(`/api/groups/${group}`, { strategy: 'manual' })).status).toBe(200);
+    for (const who of ['admin', 'salesAgent', 'supportAgent'] as const)
+      expect((await acme.clients[who].put('/api/agent/status', { status: 'online' })).status).toBe(200);
   });
   afterAll(() => tc.stop());
 

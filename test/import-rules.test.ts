@@ -51,24 +51,31 @@ function violations(imports: readonly Import[]): Violation[] {
   for (const i of imports) {
     const { file, target, specifier } = i;
     if (under(file, 'console/web')) {
-      if (['app', 'core', 'router', 'connectors', 'reports', 'migrations', 'console/server', 'console/cli'].some((part) => under(target, part))) refuse(i, 'web → core: the console talks to the server over its API');
+      if (['app', 'core', 'router', 'connectors', 'reports', 'migrations', 'console/server', 'console/cli'].some((part) => under(target, part)))
+        refuse(i, 'web → core: the console talks to the server over its API');
     } else if (under(file, 'core')) {
-      if (['app', 'router', 'console', 'connectors', 'reports', 'webhooks', 'migrations', 'examples'].some((part) => under(target, part))) refuse(i, 'core → a part: the shared kernel imports nothing that is built on it');
+      if (['app', 'router', 'console', 'connectors', 'reports', 'webhooks', 'migrations', 'examples'].some((part) => under(target, part)))
+        refuse(i, 'core → a part: the shared kernel imports nothing that is built on it');
     } else if (under(file, 'connectors')) {
       if (['router', 'console'].some((part) => under(target, part))) refuse(i, 'connectors → router or console: a connector knows the SDK and core only');
       const own = file.split('/')[1];
-      if (file.split('/').length > 2 && under(target, 'connectors') && target!.split('/').length > 2 && target!.split('/')[1] !== own) refuse(i, 'a connector → another connector: each is a module of its own');
+      if (file.split('/').length > 2 && under(target, 'connectors') && target!.split('/').length > 2 && target!.split('/')[1] !== own)
+        refuse(i, 'a connector → another connector: each is a module of its own');
     }
-    if (under(target, 'app') && !under(file, 'app') && !under(file, 'console/cli') && !isTest(file) && !under(file, 'test')) refuse(i, 'a module → the composition root: app/ assembles the modules, none of them knows it');
-    if (!under(file, 'reports') && under(target, 'reports') && target !== 'reports/part.js') refuse(i, 'a module → another module’s internals: reports/ is reached through reports/part.ts');
+    if (under(target, 'app') && !under(file, 'app') && !under(file, 'console/cli') && !isTest(file) && !under(file, 'test'))
+      refuse(i, 'a module → the composition root: app/ assembles the modules, none of them knows it');
+    if (!under(file, 'reports') && under(target, 'reports') && target !== 'reports/part.js')
+      refuse(i, 'a module → another module’s internals: reports/ is reached through reports/part.ts');
     if (under(file, SDK)) {
       if (target && !under(target, SDK)) refuse(i, 'the connector SDK imports nothing of this repository');
-      if (!target && !specifier.startsWith('node:') && !SDK_PACKAGES.includes(bare(specifier))) refuse(i, 'the connector SDK depends on zod (and its kit on vitest, fast-check, @hono/node-server) only');
+      if (!target && !specifier.startsWith('node:') && !SDK_PACKAGES.includes(bare(specifier)))
+        refuse(i, 'the connector SDK depends on zod (and its kit on vitest, fast-check, @hono/node-server) only');
     }
     if (under(file, 'examples')) {
       const own = file.split('/').slice(0, 2).join('/');
       if (target && !under(target, own)) refuse(i, 'an outside connector imports only its own files and the SDK');
-      if (!target && !specifier.startsWith('node:') && !['@switchboard/connector-sdk', 'zod', 'vitest'].includes(bare(specifier))) refuse(i, 'an outside connector depends on the published SDK only');
+      if (!target && !specifier.startsWith('node:') && !['@switchboard/connector-sdk', 'zod', 'vitest'].includes(bare(specifier)))
+        refuse(i, 'an outside connector depends on the published SDK only');
     }
     if (!isTest(file) && !under(file, 'test') && under(target, 'test')) refuse(i, 'code → test/: test helpers are for tests');
   }
@@ -80,18 +87,42 @@ function violations(imports: readonly Import[]): Violation[] {
  * entry that no longer matches fails the test too, so it is struck when its import goes.
  */
 const KNOWN: { file: string; target: string; why: string }[] = [
-  { file: 'core/db/migrate.ts', target: 'migrations/index.js', why: 'the migration list; goes when each feature module brings its own migrations to the composition root' },
+  {
+    file: 'core/db/migrate.ts',
+    target: 'migrations/index.js',
+    why: 'the migration list; goes when each feature module brings its own migrations to the composition root',
+  },
   { file: 'core/db/migrate.test.ts', target: 'migrations/index.js', why: 'as core/db/migrate.ts' },
-  { file: 'console/web/src/api/domain.ts', target: 'core/db/schema.js', why: 'types copied by import; goes when the web types are generated from the OpenAPI document' },
+  {
+    file: 'console/web/src/api/domain.ts',
+    target: 'core/db/schema.js',
+    why: 'types copied by import; goes when the web types are generated from the OpenAPI document',
+  },
   { file: 'console/web/src/api/domain.ts', target: 'core/domain/messages.js', why: 'as above' },
   { file: 'console/web/src/api/domain.ts', target: 'core/domain/events.js', why: 'as above' },
-  { file: 'console/web/src/admin/CannedResponsesPage.tsx', target: 'core/domain/canned-variables.js', why: 'the canned-reply variables, shared with the server; goes to a package both import' },
+  {
+    file: 'console/web/src/admin/CannedResponsesPage.tsx',
+    target: 'core/domain/canned-variables.js',
+    why: 'the canned-reply variables, shared with the server; goes to a package both import',
+  },
   { file: 'console/web/src/inbox/ReplyBox.tsx', target: 'core/domain/canned-variables.js', why: 'as above' },
-  { file: 'console/web/src/inbox/ReplyBox.tsx', target: 'core/domain/voice-recording.js', why: 'voice messages’ limits and formats, shared with the server and the widget; goes to a package all three import' },
+  {
+    file: 'console/web/src/inbox/ReplyBox.tsx',
+    target: 'core/domain/voice-recording.js',
+    why: 'voice messages’ limits and formats, shared with the server and the widget; goes to a package all three import',
+  },
   { file: 'console/web/src/inbox/VoiceMessage.tsx', target: 'core/domain/voice-recording.js', why: 'as above' },
   { file: 'console/web/src/inbox/VoiceRecorder.tsx', target: 'core/domain/voice-recording.js', why: 'as above' },
-  { file: 'console/web/src/i18n/permissions.test.ts', target: 'core/auth/permissions.js', why: 'checks every permission has words; goes with the generated API types' },
-  { file: 'console/server/routes/reports.ts', target: 'reports/csat/answer.js', why: 'the reports routes live in the console; they move into reports/ with its route table' },
+  {
+    file: 'console/web/src/i18n/permissions.test.ts',
+    target: 'core/auth/permissions.js',
+    why: 'checks every permission has words; goes with the generated API types',
+  },
+  {
+    file: 'console/server/routes/reports.ts',
+    target: 'reports/csat/answer.js',
+    why: 'the reports routes live in the console; they move into reports/ with its route table',
+  },
   { file: 'console/server/routes/reports.ts', target: 'reports/monitor.js', why: 'as above' },
   { file: 'console/server/routes/reports.ts', target: 'reports/queries/reports.js', why: 'as above' },
   { file: 'console/server/routes/reports.ts', target: 'reports/schema.js', why: 'as above' },

@@ -31,7 +31,12 @@ describe('reports API, surveys and the live monitor', () => {
     const id = acme.conversations.supportAssigned.conversationId;
     expect((await acme.clients.supportAgent.post(`/api/conversations/${id}/resolve`)).status).toBe(200);
     const message = await eventually(async () => {
-      const row = await tc.ctx.database.db.selectFrom('messages').select(['content', 'sender_type']).where('conversation_id', '=', id).where('sender_type', '=', 'system').executeTakeFirst();
+      const row = await tc.ctx.database.db
+        .selectFrom('messages')
+        .select(['content', 'sender_type'])
+        .where('conversation_id', '=', id)
+        .where('sender_type', '=', 'system')
+        .executeTakeFirst();
       if (!row) throw new Error('no survey yet');
       return row;
     });
@@ -41,7 +46,12 @@ describe('reports API, surveys and the live monitor', () => {
     await acme.clients.supportAgent.post(`/api/conversations/${id}/reopen`);
     await acme.clients.admin.post(`/api/conversations/${id}/resolve`);
     await new Promise((r) => setTimeout(r, 300));
-    const count = await tc.ctx.database.db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('conversation_id', '=', id).where('sender_type', '=', 'system').executeTakeFirstOrThrow();
+    const count = await tc.ctx.database.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('conversation_id', '=', id)
+      .where('sender_type', '=', 'system')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
@@ -92,7 +102,11 @@ describe('reports API, surveys and the live monitor', () => {
 
   it('shows managers the live monitor: waiting conversations, longest wait and agents by status', async () => {
     expect((await acme.clients.salesAgent.get('/api/reports/monitor')).status).toBe(403);
-    await tc.ctx.database.db.updateTable('conversations').set({ queued_at: new Date(Date.now() - 90_000) }).where('id', '=', acme.conversations.salesQueued.conversationId).execute();
+    await tc.ctx.database.db
+      .updateTable('conversations')
+      .set({ queued_at: new Date(Date.now() - 90_000) })
+      .where('id', '=', acme.conversations.salesQueued.conversationId)
+      .execute();
     const monitor = await acme.clients.admin.get('/api/reports/monitor');
     const sales = monitor.body.queues.find((q: { groupId: string }) => q.groupId === acme.groups.sales);
     expect(sales).toMatchObject({ name: 'Sales', waitingConversations: 1, waitingCalls: 0 });
@@ -104,7 +118,9 @@ describe('reports API, surveys and the live monitor', () => {
   it('keeps the answer unique even when two arrive at once', async () => {
     const id = acme.conversations.ownOnlyAssigned.conversationId;
     const { recordSurveyAnswer } = await import('../reports/csat/answer.js');
-    const results = await Promise.allSettled([1, 2, 3].map((rating) => recordSurveyAnswer(tc.ctx.database.db, { tenantId: acme.tenantId, conversationId: id, rating, comment: '', via: 'link' })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((rating) => recordSurveyAnswer(tc.ctx.database.db, { tenantId: acme.tenantId, conversationId: id, rating, comment: '', via: 'link' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rows = await reportDb(tc.ctx.database.db).selectFrom('csat_responses').select('id').where('conversation_id', '=', id).execute();
     expect(rows).toHaveLength(1);

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../core/errors.js';
 import { claimConversation } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
-import {
-  addAgent, addGroup, addRule, addSkill, conversationOf, createWorld, deliver, depsFor, envelope, setDefaultGroup,
-} from './support/router-world.js';
+import { addAgent, addGroup, addRule, addSkill, conversationOf, createWorld, deliver, depsFor, envelope, setDefaultGroup } from './support/router-world.js';
 
 describe('router assignment: agents and strategies', () => {
   let handle: Awaited<ReturnType<typeof freshDatabase>>;
@@ -14,12 +12,18 @@ describe('router assignment: agents and strategies', () => {
   afterAll(() => handle?.drop());
   const db = () => handle.db;
 
-  it('never goes beyond an agent\'s capacity, counted per kind (chat, e-mail, voice)', async () => {
+  it("never goes beyond an agent's capacity, counted per kind (chat, e-mail, voice)", async () => {
     const world = await createWorld(db(), 'cap');
     const group = await addGroup(world, 'Support');
     await setDefaultGroup(world, group);
     const li = await addAgent(world, 'Li', { groups: [group], capacity: { chat: 1, email: 1, voice: 1 }, phone: 'web_phone' });
-    await deliver(db(), envelope(world, { from: 'a' }), envelope(world, { from: 'b' }), envelope(world, { from: 'c', kind: 'email' }), envelope(world, { from: 'd', kind: 'voice' }));
+    await deliver(
+      db(),
+      envelope(world, { from: 'a' }),
+      envelope(world, { from: 'b' }),
+      envelope(world, { from: 'c', kind: 'email' }),
+      envelope(world, { from: 'd', kind: 'voice' }),
+    );
     expect(await conversationOf(db(), world, 'a')).toMatchObject({ status: 'assigned', assignee_id: li, kind: 'chat' });
     expect(await conversationOf(db(), world, 'b')).toMatchObject({ status: 'queued', assignee_id: null });
     expect(await conversationOf(db(), world, 'c')).toMatchObject({ status: 'assigned', assignee_id: li, kind: 'email' });
@@ -119,7 +123,7 @@ describe('router assignment: agents and strategies', () => {
     expect((await conversationOf(db(), world, 'returning')).assignee_id).toBe(other);
   });
 
-  it('sticky forgets an agent after the group\'s window', async () => {
+  it("sticky forgets an agent after the group's window", async () => {
     const world = await createWorld(db(), 'sticky-old');
     const group = await addGroup(world, 'Support', { strategy: 'sticky', sticky_days: 1 });
     await setDefaultGroup(world, group, 0);
@@ -128,12 +132,16 @@ describe('router assignment: agents and strategies', () => {
     await deliver(db(), envelope(world, { from: 'old' }));
     const first = await conversationOf(db(), world, 'old');
     await db().updateTable('conversations').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', first.id).execute();
-    await db().updateTable('assignment_log').set({ at: new Date(Date.now() - 3 * 86_400_000) }).where('conversation_id', '=', first.id).execute();
+    await db()
+      .updateTable('assignment_log')
+      .set({ at: new Date(Date.now() - 3 * 86_400_000) })
+      .where('conversation_id', '=', first.id)
+      .execute();
     await deliver(db(), envelope(world, { from: 'old' }));
     expect((await conversationOf(db(), world, 'old')).assignee_id).not.toBe(first.assignee_id);
   });
 
-  it('manual claim: conversations wait in the group\'s line; of two claims at once one wins, the other gets a conflict', async () => {
+  it("manual claim: conversations wait in the group's line; of two claims at once one wins, the other gets a conflict", async () => {
     const world = await createWorld(db(), 'manual');
     const group = await addGroup(world, 'Claims', { strategy: 'manual' });
     await setDefaultGroup(world, group);
@@ -169,7 +177,9 @@ describe('router assignment: agents and strategies', () => {
     const conversation = await conversationOf(db(), world, 'w');
     const deps = depsFor(db());
     await expect(claimConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: full })).rejects.toThrow(/capacity/);
-    await expect(claimConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: outsider })).rejects.toThrow(/not in the conversation's group/);
+    await expect(claimConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: outsider })).rejects.toThrow(
+      /not in the conversation's group/,
+    );
     const other = await createWorld(db(), 'claim-other');
     await expect(claimConversation(deps, { tenantId: other.tenantId, conversationId: conversation.id, agentId: full })).rejects.toThrow(/not found/);
   });

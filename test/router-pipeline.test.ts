@@ -62,19 +62,34 @@ for (const factory of busFactories) {
 
     it('keeps a known identity on its contact and gives a new identity a new contact', async () => {
       const world = await createWorld(h.db, `pipe-b-${factory.name}`);
-      const contact = await h.db.insertInto('contacts').values({ tenant_id: world.tenantId, name: 'Known Customer', tags: ['VIP'] }).returning('id').executeTakeFirstOrThrow();
+      const contact = await h.db
+        .insertInto('contacts')
+        .values({ tenant_id: world.tenantId, name: 'Known Customer', tags: ['VIP'] })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await h.db
         .insertInto('contact_identities')
         .values({ tenant_id: world.tenantId, contact_id: contact.id, channel_id: world.channelId, external_id: 'openid-known', display_name: 'Known' })
         .execute();
       await publishInbound(h.bus, h.shards, envelope(world, { from: 'openid-known', name: 'Someone Else' }));
-      await publishInbound(h.bus, h.shards, { ...envelope(world, { from: 'openid-new' }), message: { ...envelope(world, { from: 'openid-new' }).message, sender: { externalId: 'openid-new', displayName: 'New One', email: 'new@example.com', phone: '+8613800000000' } } });
+      await publishInbound(h.bus, h.shards, {
+        ...envelope(world, { from: 'openid-new' }),
+        message: {
+          ...envelope(world, { from: 'openid-new' }).message,
+          sender: { externalId: 'openid-new', displayName: 'New One', email: 'new@example.com', phone: '+8613800000000' },
+        },
+      });
       const conversations = await waitFor(async () => {
         const rows = await conversationsOf(world);
         return rows.length === 2 && rows;
       });
       expect(conversations.map((c) => c.contact_id)).toContain(contact.id);
-      const fresh = await h.db.selectFrom('contacts').selectAll().where('tenant_id', '=', world.tenantId).where('id', '<>', contact.id).executeTakeFirstOrThrow();
+      const fresh = await h.db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('tenant_id', '=', world.tenantId)
+        .where('id', '<>', contact.id)
+        .executeTakeFirstOrThrow();
       expect(fresh).toMatchObject({ name: 'New One', email: 'new@example.com', phone: '+8613800000000' });
       // Without agents or groups the conversations wait in the tenant's queue.
       expect(conversations.every((c) => c.status === 'queued')).toBe(true);
@@ -139,7 +154,9 @@ for (const factory of busFactories) {
       const world = await createWorld(h.db, `pipe-nul-${factory.name}`);
       // The entries refuse such text; this is a message published by a connector that skipped the check.
       await publishInbound(h.bus, h.shards, envelope(world, { from: 'nul-1', id: 'nul-1', name: 'Li\u0000Lei', text: 'before\u0000after \uD800 😀' }));
-      const stored = await waitFor(() => h.db.selectFrom('messages').select('content').where('tenant_id', '=', world.tenantId).where('external_id', '=', 'nul-1').executeTakeFirst());
+      const stored = await waitFor(() =>
+        h.db.selectFrom('messages').select('content').where('tenant_id', '=', world.tenantId).where('external_id', '=', 'nul-1').executeTakeFirst(),
+      );
       expect(JSON.stringify(stored.content)).toContain('before\uFFFDafter \uFFFD 😀');
       const contact = await h.db.selectFrom('contacts').select('name').where('tenant_id', '=', world.tenantId).executeTakeFirstOrThrow();
       expect(contact.name).toBe('Li\uFFFDLei');

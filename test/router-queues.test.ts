@@ -3,7 +3,17 @@ import { sweepQueues } from '../router/timers/queue-sweep.js';
 import { claimConversation, resolveConversation, setAgentCapacity, setAgentPhoneStatus, setAgentStatus } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
 import {
-  addAgent, addGroup, addRule, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, outboxPayloads, setDefaultGroup,
+  addAgent,
+  addGroup,
+  addRule,
+  conversationOf,
+  createWorld,
+  deliver,
+  depsFor,
+  envelope,
+  outboxKinds,
+  outboxPayloads,
+  setDefaultGroup,
 } from './support/router-world.js';
 
 describe('router queues', () => {
@@ -20,8 +30,15 @@ describe('router queues', () => {
     await setDefaultGroup(world, group);
     await addRule(world, 1, [{ type: 'contact_tag', anyOf: ['vip'] }], { priority: 10 });
     const agent = await addAgent(world, 'Only', { groups: [group], capacity: { chat: 1 } });
-    const vip = await db().insertInto('contacts').values({ tenant_id: world.tenantId, name: 'VIP', tags: ['VIP'] }).returning('id').executeTakeFirstOrThrow();
-    await db().insertInto('contact_identities').values({ tenant_id: world.tenantId, contact_id: vip.id, channel_id: world.channelId, external_id: 'vip' }).execute();
+    const vip = await db()
+      .insertInto('contacts')
+      .values({ tenant_id: world.tenantId, name: 'VIP', tags: ['VIP'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto('contact_identities')
+      .values({ tenant_id: world.tenantId, contact_id: vip.id, channel_id: world.channelId, external_id: 'vip' })
+      .execute();
 
     await deliver(db(), envelope(world, { from: 'first' }));
     await deliver(db(), envelope(world, { from: 'second' }));
@@ -39,7 +56,10 @@ describe('router queues', () => {
     const positions = await outboxPayloads(db(), world, 'queue.position');
     const second = await conversationOf(db(), world, 'second');
     const third = await conversationOf(db(), world, 'third');
-    expect(positions.map((p) => [p.conversation.id, p.position])).toEqual([[second.id, 1], [third.id, 2]]);
+    expect(positions.map((p) => [p.conversation.id, p.position])).toEqual([
+      [second.id, 1],
+      [third.id, 2],
+    ]);
     const kinds = await outboxKinds(db(), world);
     expect(kinds.filter((k) => k === 'conversation.resolved')).toHaveLength(1);
     expect(kinds.at(-3)).toBe('conversation.assigned');
@@ -67,7 +87,7 @@ describe('router queues', () => {
     await expect(setAgentStatus(deps, { tenantId: world.tenantId, userId: agent, status: 'sleeping' as never })).rejects.toThrow(/invalid status/);
   });
 
-  it('a full line turns newcomers away with the group\'s automatic reply; they stay visible, unassigned', async () => {
+  it("a full line turns newcomers away with the group's automatic reply; they stay visible, unassigned", async () => {
     const world = await createWorld(db(), 'full');
     const group = await addGroup(world, 'Support', { max_queue_length: 1, queue_full_reply: '排队人数已满，请稍后再试' });
     await setDefaultGroup(world, group);
@@ -103,7 +123,7 @@ describe('router queues', () => {
     expect(status).toMatchObject({ userId: agent, phoneStatus: 'web_phone' });
   });
 
-  it('a periodic sweep assigns waiting conversations when capacity appeared behind the router\'s back', async () => {
+  it("a periodic sweep assigns waiting conversations when capacity appeared behind the router's back", async () => {
     const world = await createWorld(db(), 'sweep');
     const group = await addGroup(world, 'Support');
     await setDefaultGroup(world, group);

@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTime } from '../core/calendar/business-hours.js';
 import { busFactories } from './support/services.js';
 import { startHarness, type Harness } from './support/router-harness.js';
-import { addAgent, addChannel, addGroup, addRule, conversationOf, createWorld, deliver, envelope, publishInbound, setDefaultGroup, waitFor } from './support/router-world.js';
+import {
+  addAgent,
+  addChannel,
+  addGroup,
+  addRule,
+  conversationOf,
+  createWorld,
+  deliver,
+  envelope,
+  publishInbound,
+  setDefaultGroup,
+  waitFor,
+} from './support/router-world.js';
 
 const factory = busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!;
 
@@ -38,10 +50,18 @@ describe(`routing rules, through the ${factory.name} bus`, () => {
     const orderExpert = await addAgent(world, 'Order expert', { groups: [support] });
 
     await addRule(world, 0, [{ type: 'keyword', pattern: '([' }], { groupId: vip }, 'broken rule: skipped');
-    await addRule(world, 1, [{ type: 'channel', channelTypes: ['email'] }, { type: 'business_hours', groupId: afterHours, open: false }], {
-      groupId: afterHours,
-      autoReply: 'We are closed today; we will answer tomorrow.',
-    });
+    await addRule(
+      world,
+      1,
+      [
+        { type: 'channel', channelTypes: ['email'] },
+        { type: 'business_hours', groupId: afterHours, open: false },
+      ],
+      {
+        groupId: afterHours,
+        autoReply: 'We are closed today; we will answer tomorrow.',
+      },
+    );
     await addRule(world, 2, [{ type: 'contact_attribute', key: 'plan', equals: 'enterprise' }], { groupId: vip, priority: 5 });
     await addRule(world, 3, [{ type: 'keyword', pattern: '\\bORD-\\d{4,}\\b' }], { agentId: orderExpert });
     await addRule(world, 4, [{ type: 'language', in: ['zh'] }], { groupId: chinese });
@@ -66,7 +86,9 @@ describe(`routing rules, through the ${factory.name} bus`, () => {
     expect(await conversationOf(h.db, world, 'chinese')).toMatchObject({ group_id: chinese, assignee_id: chineseAgent });
     expect(await conversationOf(h.db, world, 'plain')).toMatchObject({ group_id: support, priority: 0 });
     // The reply went out to the e-mail connector through the bus.
-    await waitFor(() => h.events.some((e) => e.tenantId === world.tenantId && e.kind === 'message.created' && (e.payload as any).message.senderType === 'system'));
+    await waitFor(() =>
+      h.events.some((e) => e.tenantId === world.tenantId && e.kind === 'message.created' && (e.payload as any).message.senderType === 'system'),
+    );
   });
 
   it('follows a new order of the rules from the next message on', async () => {
@@ -79,7 +101,12 @@ describe(`routing rules, through the ${factory.name} bus`, () => {
     await deliver(h.db, envelope(world, { from: 'before', text: 'I want a refund' }));
     expect(await conversationOf(h.db, world, 'before')).toMatchObject({ group_id: billing });
     // What PUT /api/routing-rules/order writes: positions 10, 20, … in the order given.
-    for (const [index, id] of [second, first].entries()) await h.db.updateTable('routing_rules').set({ position: (index + 1) * 10 }).where('id', '=', id).execute();
+    for (const [index, id] of [second, first].entries())
+      await h.db
+        .updateTable('routing_rules')
+        .set({ position: (index + 1) * 10 })
+        .where('id', '=', id)
+        .execute();
     await deliver(h.db, envelope(world, { from: 'after', text: 'I want a refund' }));
     expect(await conversationOf(h.db, world, 'after')).toMatchObject({ group_id: refunds });
   });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.js';
 import {
-  assignConversation, claimConversation, reopenConversation, resolveConversation, setAgentCapacity, setAgentStatus, transferConversation,
+  assignConversation,
+  claimConversation,
+  reopenConversation,
+  resolveConversation,
+  setAgentCapacity,
+  setAgentStatus,
+  transferConversation,
 } from '../router/actions.js';
 import { freshDatabase } from './support/services.js';
 import { addAgent, addGroup, addRule, conversationOf, createWorld, deliver, depsFor, envelope, setDefaultGroup } from './support/router-world.js';
@@ -13,7 +19,7 @@ describe('router tenant isolation', () => {
   });
   afterAll(() => handle?.drop());
 
-  it('never lets one company reach another company\'s conversations, agents or groups', async () => {
+  it("never lets one company reach another company's conversations, agents or groups", async () => {
     const db = handle.db;
     const acme = await createWorld(db, 'acme-iso');
     const globex = await createWorld(db, 'globex-iso');

@@ -53,7 +53,12 @@ describe('router timers', () => {
     await addAgent(world, 'B', { groups: [group] });
     await deliver(db(), envelope(world, { from: 'served' }));
     const conversation = await conversationOf(db(), world, 'served');
-    await queueReply(db(), { tenantId: world.tenantId, conversationId: conversation.id, sender: { type: 'agent', id: conversation.assignee_id }, parts: [{ type: 'text', text: '您好' }] });
+    await queueReply(db(), {
+      tenantId: world.tenantId,
+      conversationId: conversation.id,
+      sender: { type: 'agent', id: conversation.assignee_id },
+      parts: [{ type: 'text', text: '您好' }],
+    });
     await makeDue(conversation.id);
     expect(await runner().runDue()).toBe(1);
     expect((await conversationOf(db(), world, 'served')).assignee_id).toBe(conversation.assignee_id);

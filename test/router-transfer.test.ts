@@ -25,12 +25,23 @@ describe('router transfers and console actions', () => {
     return { world, support, billing, li, wang, supervisor, conversation, deps: depsFor(db()) };
   }
 
-  it('transfers to an agent with an internal note, and respects the target\'s status and capacity', async () => {
+  it("transfers to an agent with an internal note, and respects the target's status and capacity", async () => {
     const { world, li, wang, supervisor, conversation, deps } = await setUp('to-agent');
     expect(conversation.assignee_id).toBe(li);
-    const snapshot = await transferConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: li, to: { agentId: wang }, note: '客户要开发票' });
+    const snapshot = await transferConversation(deps, {
+      tenantId: world.tenantId,
+      conversationId: conversation.id,
+      actorId: li,
+      to: { agentId: wang },
+      note: '客户要开发票',
+    });
     expect(snapshot).toMatchObject({ assigneeId: wang, status: 'assigned' });
-    const note = await db().selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).where('private', '=', true).executeTakeFirstOrThrow();
+    const note = await db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversation.id)
+      .where('private', '=', true)
+      .executeTakeFirstOrThrow();
     expect(note).toMatchObject({ sender_type: 'agent', sender_id: li, content: [{ type: 'text', text: '客户要开发票' }] });
     expect(await db().selectFrom('outbox').select('id').where('tenant_id', '=', world.tenantId).where('exchange', '=', 'outbound').execute()).toHaveLength(0);
     const [transferred] = await outboxPayloads(db(), world, 'conversation.transferred');
@@ -39,12 +50,18 @@ describe('router transfers and console actions', () => {
     // Wang is full now (capacity 1); the supervisor is offline.
     await deliver(db(), envelope(world, { from: 'another' }));
     const another = await conversationOf(db(), world, 'another');
-    await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: wang } })).rejects.toThrow(ConflictError);
-    await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: supervisor } })).rejects.toThrow(/offline/);
-    await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: wang, queue: true } as never })).rejects.toThrow(ValidationError);
+    await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: wang } })).rejects.toThrow(
+      ConflictError,
+    );
+    await expect(
+      transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: supervisor } }),
+    ).rejects.toThrow(/offline/);
+    await expect(
+      transferConversation(deps, { tenantId: world.tenantId, conversationId: another.id, actorId: li, to: { agentId: wang, queue: true } as never }),
+    ).rejects.toThrow(ValidationError);
   });
 
-  it('transfers to a group: its strategy picks someone there, or it waits in that group\'s line', async () => {
+  it("transfers to a group: its strategy picks someone there, or it waits in that group's line", async () => {
     const { world, billing, li, wang, conversation, deps } = await setUp('to-group');
     const moved = await transferConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: li, to: { groupId: billing } });
     expect(moved).toMatchObject({ groupId: billing, assigneeId: wang, status: 'assigned' });
@@ -53,7 +70,11 @@ describe('router transfers and console actions', () => {
     const waiting = await transferConversation(deps, { tenantId: world.tenantId, conversationId: second.id, actorId: li, to: { groupId: billing } });
     expect(waiting).toMatchObject({ groupId: billing, assigneeId: null, status: 'queued' });
     // Moving a waiting conversation on tells the line it left where everyone stands now.
-    await db().updateTable('users').set({ capacity: JSON.stringify({ chat: 0 }) }).where('id', '=', li).execute();
+    await db()
+      .updateTable('users')
+      .set({ capacity: JSON.stringify({ chat: 0 }) })
+      .where('id', '=', li)
+      .execute();
     await deliver(db(), envelope(world, { from: 'fourth' }));
     await deliver(db(), envelope(world, { from: 'fifth' }));
     const fourth = await conversationOf(db(), world, 'fourth');
@@ -62,7 +83,9 @@ describe('router transfers and console actions', () => {
     await transferConversation(deps, { tenantId: world.tenantId, conversationId: fourth.id, actorId: li, to: { groupId: billing } });
     const positions = await outboxPayloads(db(), world, 'queue.position');
     expect(positions.at(-1)).toMatchObject({ conversation: { id: fifth.id }, position: 1 });
-    await expect(transferConversation(deps, { tenantId: world.tenantId, conversationId: second.id, actorId: li, to: { groupId: world.tenantId } })).rejects.toThrow(NotFoundError);
+    await expect(
+      transferConversation(deps, { tenantId: world.tenantId, conversationId: second.id, actorId: li, to: { groupId: world.tenantId } }),
+    ).rejects.toThrow(NotFoundError);
   });
 
   it('back to the queue: another agent with room takes it, never the one who let it go', async () => {
@@ -77,7 +100,11 @@ describe('router transfers and console actions', () => {
 
   it('assigns by hand, resolves, and reopens to the agent who had it', async () => {
     const { world, li, wang, supervisor, conversation, deps } = await setUp('by-hand');
-    await db().updateTable('users').set({ capacity: JSON.stringify({ chat: 3 }) }).where('id', '=', wang).execute();
+    await db()
+      .updateTable('users')
+      .set({ capacity: JSON.stringify({ chat: 3 }) })
+      .where('id', '=', wang)
+      .execute();
     const assigned = await assignConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: wang, actorId: supervisor });
     expect(assigned.assigneeId).toBe(wang);
     const [event] = await outboxPayloads(db(), world, 'conversation.assigned').then((p) => p.slice(-1));
@@ -85,7 +112,9 @@ describe('router transfers and console actions', () => {
     const resolved = await resolveConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: wang });
     expect(resolved.status).toBe('resolved');
     expect(await resolveConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: wang })).toEqual(resolved);
-    await expect(assignConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: li, actorId: supervisor })).rejects.toThrow(/resolved/);
+    await expect(assignConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, agentId: li, actorId: supervisor })).rejects.toThrow(
+      /resolved/,
+    );
     const reopened = await reopenConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: supervisor });
     expect(reopened).toMatchObject({ status: 'assigned', assigneeId: wang });
     await expect(reopenConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: supervisor })).rejects.toThrow(ConflictError);
@@ -102,8 +131,14 @@ describe('router transfers and console actions', () => {
   it('refuses to reopen while the customer has another open conversation there', async () => {
     const { world, li, conversation, deps } = await setUp('reopen-clash');
     await resolveConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: li });
-    await db().insertInto('router_settings').values({ tenant_id: world.tenantId, reopen_window_seconds: 0 }).onConflict((oc) => oc.column('tenant_id').doUpdateSet({ reopen_window_seconds: 0 })).execute();
+    await db()
+      .insertInto('router_settings')
+      .values({ tenant_id: world.tenantId, reopen_window_seconds: 0 })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ reopen_window_seconds: 0 }))
+      .execute();
     await deliver(db(), envelope(world, { from: 'customer' }));
-    await expect(reopenConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: li })).rejects.toThrow(/already has an open conversation/);
+    await expect(reopenConversation(deps, { tenantId: world.tenantId, conversationId: conversation.id, actorId: li })).rejects.toThrow(
+      /already has an open conversation/,
+    );
   });
 });

@@ -87,15 +87,14 @@ describe('switchboard start', { timeout: 240_000 }, () => {
     expect(output).toContain('"bus":"rabbitmq"');
   });
 
-  it.skipIf(!DATABASE_URL || !AMQP_URL)('npm start runs the built server bundle (npm run build:server) with the console pages and the widget script', async () => {
-    const { buildServer } = await import('../console/cli/build-server.mjs');
-    // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/
-    // and the widget script beside it; `npm start` (the switchboard command) runs it.
-    await buildServer();
-    const output = await startAndCheck(
-      await servicesEnv(),
-      PRODUCTION_ENTRY,
-      async (url) => {
+  it.skipIf(!DATABASE_URL || !AMQP_URL)(
+    'npm start runs the built server bundle (npm run build:server) with the console pages and the widget script',
+    async () => {
+      const { buildServer } = await import('../console/cli/build-server.mjs');
+      // Built where `npm run build:server` puts it: the bundle finds the console pages from dist/
+      // and the widget script beside it; `npm start` (the switchboard command) runs it.
+      await buildServer();
+      const output = await startAndCheck(await servicesEnv(), PRODUCTION_ENTRY, async (url) => {
         const page = await fetch(`${url}/`);
         expect(page.status).toBe(200);
         expect(await page.text()).toContain('<div id="root">');
@@ -107,10 +106,10 @@ describe('switchboard start', { timeout: 240_000 }, () => {
         const panel = await fetch(`${url}/widget/widget-panel.js`);
         expect(panel.status).toBe(200);
         expect(await panel.text()).toContain('sb-title');
-      },
-    );
-    expect(output).toContain('"database":"pg"');
-  });
+      });
+      expect(output).toContain('"database":"pg"');
+    },
+  );
 
   it('refuses to start on a bad configuration, naming each bad variable', async () => {
     const run = switchboard(['start'], { PORT: 'x', LOG_LEVEL: 'loud', DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-start-')) });
@@ -163,8 +162,20 @@ describe('the production command', () => {
     const { bundleForNode } = await import('../console/cli/build-server.mjs');
     const outfile = await bundleForNode(join(repo, 'console/cli/switchboard.ts'), join(mkdtempSync(join(tmpdir(), 'sb-bundle-')), 'switchboard.mjs'));
     const code = readFileSync(outfile, 'utf8');
-    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-    const external = (pattern: RegExp) => [...new Set([...code.matchAll(pattern)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')).map(packageOf))].sort();
+    const packageOf = (specifier: string) =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+    const external = (pattern: RegExp) =>
+      [
+        ...new Set(
+          [...code.matchAll(pattern)]
+            .map((m) => m[1]!)
+            .filter((s) => !s.startsWith('node:'))
+            .map(packageOf),
+        ),
+      ].sort();
     const runtime = Object.keys(packageJson.dependencies);
     const staticImports = external(/^import\s(?:[^;'"]*?\sfrom\s*)?"([^"]+)";/gms);
     expect(staticImports.length).toBeGreaterThan(10);

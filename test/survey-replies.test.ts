@@ -6,7 +6,18 @@ import { SurveySender } from '../reports/csat/sender.js';
 import { runReport } from '../reports/queries/reports.js';
 import { refreshRange } from '../reports/rollup/refresh.js';
 import { resolveConversation } from '../router/conversations/resolve-conversation.js';
-import { addAgent, addGroup, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, setDefaultGroup, type World } from './support/router-world.js';
+import {
+  addAgent,
+  addGroup,
+  conversationOf,
+  createWorld,
+  deliver,
+  depsFor,
+  envelope,
+  outboxKinds,
+  setDefaultGroup,
+  type World,
+} from './support/router-world.js';
 import { DATABASE_URL, freshDatabase } from './support/services.js';
 
 /** The survey answered by a reply on text channels (Telegram here): a bare 1–5 is the rating, anything else a message. */
@@ -31,8 +42,14 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey answered by a reply', () => 
     await handle?.drop();
   });
 
-  const responses = (conversationId: string) => db.selectFrom('csat_responses' as never).selectAll().where('conversation_id' as never, '=', conversationId as never).execute() as Promise<Record<string, any>[]>;
-  const messagesOf = (conversationId: string) => db.selectFrom('messages').select(['external_id', 'sender_type', 'content']).where('conversation_id', '=', conversationId).orderBy('id').execute();
+  const responses = (conversationId: string) =>
+    db
+      .selectFrom('csat_responses' as never)
+      .selectAll()
+      .where('conversation_id' as never, '=', conversationId as never)
+      .execute() as Promise<Record<string, any>[]>;
+  const messagesOf = (conversationId: string) =>
+    db.selectFrom('messages').select(['external_id', 'sender_type', 'content']).where('conversation_id', '=', conversationId).orderBy('id').execute();
 
   /** A customer writes, the agent answers it and resolves it, and the survey goes out; returns the conversation. */
   async function surveyed(customer: string) {
@@ -97,7 +114,11 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey answered by a reply', () => 
 
   it('does not take a number as a rating once the survey is more than a day old', async () => {
     const old = await surveyed('tg-500');
-    await db.updateTable('csat_invitations' as never).set({ sent_at: sql`now() - interval '25 hours'` } as never).where('conversation_id' as never, '=', old.id as never).execute();
+    await db
+      .updateTable('csat_invitations' as never)
+      .set({ sent_at: sql`now() - interval '25 hours'` } as never)
+      .where('conversation_id' as never, '=', old.id as never)
+      .execute();
     await deliver(db, envelope(world, { from: 'tg-500', id: 'tg-500-late', text: '2' }));
     expect(await responses(old.id)).toEqual([]);
     expect(await conversationOf(db, world, 'tg-500')).toMatchObject({ id: old.id, status: 'assigned' });
@@ -107,7 +128,10 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey answered by a reply', () => 
     const now = Date.now();
     const scope = { tenantId: world.tenantId, from: new Date(now - 3_600_000), to: new Date(now + 3_600_000), timeZone: 'UTC' };
     await refreshRange(db, world.tenantId, scope.from, scope.to);
-    const report = (await runReport(db, 'csat', scope as never)) as { totals: { csatResponses: number; csatAverage: number }; distribution: { rating: number; count: number }[] };
+    const report = (await runReport(db, 'csat', scope as never)) as {
+      totals: { csatResponses: number; csatAverage: number };
+      distribution: { rating: number; count: number }[];
+    };
     expect(report.totals.csatResponses).toBe(3);
     expect(report.distribution).toEqual([
       { rating: 1, count: 0 },

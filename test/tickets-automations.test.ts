@@ -30,7 +30,9 @@ describe('ticket automations', () => {
   const open = (subject: string, at: Date, extra: { priority?: 'low' | 'normal' | 'high' | 'urgent'; groupId?: string } = {}) =>
     db()
       .transaction()
-      .execute((trx) => createTicket(trx, co.tenantId, { subject, requesterId: co.conversations.ungrouped.contactId, via: 'api', ...extra }, { actor: admin, now: at }));
+      .execute((trx) =>
+        createTicket(trx, co.tenantId, { subject, requesterId: co.conversations.ungrouped.contactId, via: 'api', ...extra }, { actor: admin, now: at }),
+      );
   const change = (id: string, patch: Parameters<typeof applyChanges>[2], at: Date) =>
     db()
       .transaction()
@@ -77,7 +79,10 @@ describe('ticket automations', () => {
         { field: 'status', op: 'is', value: 'pending' },
         { field: 'hours_since_status_change', op: 'gte', value: 72 },
       ],
-      actions: [{ type: 'notify', to: 'assignee', text: 'Still waiting on the customer' }, { type: 'add_tag', tag: 'reminded' }],
+      actions: [
+        { type: 'notify', to: 'assignee', text: 'Still waiting on the customer' },
+        { type: 'add_tag', tag: 'reminded' },
+      ],
     });
     expect(rule.status).toBe(201);
     const t0 = new Date('2027-06-01T08:00:00Z');
@@ -94,8 +99,20 @@ describe('ticket automations', () => {
   });
 
   it('stops two triggers that undo each other instead of looping, and logs each firing once', async () => {
-    const up = await co.clients.admin.post('/api/automations', { name: 'Low becomes high', kind: 'trigger', events: ['ticket.updated'], conditions: [{ field: 'priority', op: 'is', value: 'low' }], actions: [{ type: 'set_priority', value: 'high' }] });
-    const down = await co.clients.admin.post('/api/automations', { name: 'High becomes low', kind: 'trigger', events: ['ticket.updated'], conditions: [{ field: 'priority', op: 'is', value: 'high' }], actions: [{ type: 'set_priority', value: 'low' }] });
+    const up = await co.clients.admin.post('/api/automations', {
+      name: 'Low becomes high',
+      kind: 'trigger',
+      events: ['ticket.updated'],
+      conditions: [{ field: 'priority', op: 'is', value: 'low' }],
+      actions: [{ type: 'set_priority', value: 'high' }],
+    });
+    const down = await co.clients.admin.post('/api/automations', {
+      name: 'High becomes low',
+      kind: 'trigger',
+      events: ['ticket.updated'],
+      conditions: [{ field: 'priority', op: 'is', value: 'high' }],
+      actions: [{ type: 'set_priority', value: 'low' }],
+    });
     expect([up.status, down.status]).toEqual([201, 201]);
     const ticket = await open('Ping pong', new Date());
     const after = await change(ticket.id, { priority: 'low' }, new Date());
@@ -107,11 +124,36 @@ describe('ticket automations', () => {
   });
 
   it('acts on an SLA breach and on new tickets: escalates to a group, tags, and answers with a reply template filled with the requester’s name', async () => {
-    await db().insertInto('channels').values({ tenant_id: co.tenantId, type: 'email', name: 'Mail', config: JSON.stringify({ fromAddress: 'help@auto.example' }) }).execute();
+    await db()
+      .insertInto('channels')
+      .values({ tenant_id: co.tenantId, type: 'email', name: 'Mail', config: JSON.stringify({ fromAddress: 'help@auto.example' }) })
+      .execute();
     await db().updateTable('contacts').set({ name: '王芳' }).where('id', '=', co.conversations.ungrouped.contactId).execute();
-    const canned = await co.clients.admin.post('/api/canned-responses', { shortcut: 'ack', title: 'Acknowledge', body: '{{contact.name}}，我们已收到您的问题，会尽快处理。' });
-    await co.clients.admin.post('/api/automations', { name: 'Acknowledge urgent', kind: 'trigger', events: ['ticket.created'], conditions: [{ field: 'priority', op: 'is', value: 'urgent' }], actions: [{ type: 'add_tag', tag: 'urgent' }, { type: 'reply', cannedResponseId: canned.body.id }] });
-    await co.clients.admin.post('/api/automations', { name: 'Escalate breaches', kind: 'trigger', events: ['sla.breached'], conditions: [{ field: 'sla_metric', op: 'is', value: 'firstResponse' }], actions: [{ type: 'assign', groupId: co.groups.support, assigneeId: null }, { type: 'add_tag', tag: 'escalated' }] });
+    const canned = await co.clients.admin.post('/api/canned-responses', {
+      shortcut: 'ack',
+      title: 'Acknowledge',
+      body: '{{contact.name}}，我们已收到您的问题，会尽快处理。',
+    });
+    await co.clients.admin.post('/api/automations', {
+      name: 'Acknowledge urgent',
+      kind: 'trigger',
+      events: ['ticket.created'],
+      conditions: [{ field: 'priority', op: 'is', value: 'urgent' }],
+      actions: [
+        { type: 'add_tag', tag: 'urgent' },
+        { type: 'reply', cannedResponseId: canned.body.id },
+      ],
+    });
+    await co.clients.admin.post('/api/automations', {
+      name: 'Escalate breaches',
+      kind: 'trigger',
+      events: ['sla.breached'],
+      conditions: [{ field: 'sla_metric', op: 'is', value: 'firstResponse' }],
+      actions: [
+        { type: 'assign', groupId: co.groups.support, assigneeId: null },
+        { type: 'add_tag', tag: 'escalated' },
+      ],
+    });
     await co.clients.admin.post('/api/sla-policies', { name: 'Urgent', warnBeforeMinutes: 0, targets: { urgent: { firstResponse: 30 } } });
     const t0 = new Date('2027-07-01T08:00:00Z');
     const ticket = await open('Site down', t0, { priority: 'urgent', groupId: co.groups.sales });
@@ -125,9 +167,19 @@ describe('ticket automations', () => {
   });
 
   it('refuses rules that could fire on everything or reach another company’s rows', async () => {
-    const noWait = await co.clients.admin.post('/api/automations', { name: 'x', kind: 'time', conditions: [{ field: 'status', op: 'is', value: 'solved' }], actions: [{ type: 'set_status', value: 'closed' }] });
+    const noWait = await co.clients.admin.post('/api/automations', {
+      name: 'x',
+      kind: 'time',
+      conditions: [{ field: 'status', op: 'is', value: 'solved' }],
+      actions: [{ type: 'set_status', value: 'closed' }],
+    });
     expect(noWait.status).toBe(400);
-    const foreign = await co.clients.admin.post('/api/automations', { name: 'y', kind: 'trigger', events: ['ticket.created'], actions: [{ type: 'assign', groupId: '00000000-0000-4000-8000-000000000000' }] });
+    const foreign = await co.clients.admin.post('/api/automations', {
+      name: 'y',
+      kind: 'trigger',
+      events: ['ticket.created'],
+      actions: [{ type: 'assign', groupId: '00000000-0000-4000-8000-000000000000' }],
+    });
     expect(foreign.body.issues).toEqual([{ field: 'actions.0.groupId', message: 'no such group' }]);
     expect((await co.clients.salesAgent.get('/api/automations')).status).toBe(403);
   });

@@ -15,7 +15,10 @@ describe('managing tickets', () => {
   });
 
   const open = async (subject: string, extra: Record<string, unknown> = {}) =>
-    (await co.clients.admin.post('/api/tickets', { requesterId: co.conversations.ungrouped.contactId, subject, ...extra })).body as { id: string; number: number };
+    (await co.clients.admin.post('/api/tickets', { requesterId: co.conversations.ungrouped.contactId, subject, ...extra })).body as {
+      id: string;
+      number: number;
+    };
 
   it('shows an agent who sees only their groups no ticket of another group, in the list, the page or a change', async () => {
     const sales = await open('sales only', { groupId: co.groups.sales });
@@ -28,7 +31,10 @@ describe('managing tickets', () => {
     expect((await co.clients.supportAgent.patch(`/api/tickets/${sales.id}`, { status: 'open' })).status).toBe(404);
     expect((await co.clients.supportAgent.post(`/api/tickets/${sales.id}/comments`, { body: 'x', public: false })).status).toBe(404);
     const bulk = await co.clients.supportAgent.post('/api/tickets/bulk', { ids: [sales.id, support.id], changes: { priority: 'low' } });
-    expect(bulk.body.results).toEqual([{ id: sales.id, ok: false, error: 'ticket not found' }, { id: support.id, ok: true }]);
+    expect(bulk.body.results).toEqual([
+      { id: sales.id, ok: false, error: 'ticket not found' },
+      { id: support.id, ok: true },
+    ]);
     // The own-only role has no tickets.view: no list at all.
     expect((await co.clients.ownOnly.get('/api/tickets')).status).toBe(403);
   });
@@ -41,7 +47,9 @@ describe('managing tickets', () => {
     const refused = await admin.patch(`/api/tickets/${t.id}`, { status: 'solved' });
     expect(refused.status).toBe(400);
     expect(refused.body.issues).toEqual([{ field: 'fields.order_no', message: 'required when the ticket is solved' }]);
-    expect((await admin.patch(`/api/tickets/${t.id}`, { fields: { channel: ['fax'] } })).body.issues).toEqual([{ field: 'fields.channel', message: 'a list of web, app' }]);
+    expect((await admin.patch(`/api/tickets/${t.id}`, { fields: { channel: ['fax'] } })).body.issues).toEqual([
+      { field: 'fields.channel', message: 'a list of web, app' },
+    ]);
     const solved = await admin.patch(`/api/tickets/${t.id}`, { status: 'solved', fields: { order_no: 'A-77', channel: ['web'] } });
     expect(solved.body).toMatchObject({ status: 'solved', fields: { order_no: 'A-77', channel: ['web'] } });
   });
@@ -55,7 +63,9 @@ describe('managing tickets', () => {
     expect(merged.status).toBe(200);
     expect(merged.body.tags).toEqual(['printer']);
     const target = (await admin.get(`/api/tickets/${b.id}`)).body;
-    expect(target.comments.map((c: { body: string }) => c.body)).toEqual(expect.arrayContaining(['note on A', `Ticket #${a.number} (duplicate A) was merged into this ticket.`]));
+    expect(target.comments.map((c: { body: string }) => c.body)).toEqual(
+      expect.arrayContaining(['note on A', `Ticket #${a.number} (duplicate A) was merged into this ticket.`]),
+    );
     const source = (await admin.get(`/api/tickets/${a.id}`)).body;
     expect(source).toMatchObject({ status: 'closed', mergedIntoId: b.id });
     expect((await admin.patch(`/api/tickets/${a.id}`, { status: 'open' })).status).toBe(409);
@@ -65,7 +75,12 @@ describe('managing tickets', () => {
   it('keeps saved views per agent and shared ones for everyone, and lists by a view’s filters and sort', async () => {
     const agent = co.clients.salesAgent;
     await open('urgent for sales', { groupId: co.groups.sales, priority: 'urgent' });
-    const mine = await agent.post('/api/ticket-views', { name: 'Urgent', filters: { priority: ['urgent'] }, sort: { field: 'number', direction: 'asc' }, columns: ['number', 'subject', 'sla'] });
+    const mine = await agent.post('/api/ticket-views', {
+      name: 'Urgent',
+      filters: { priority: ['urgent'] },
+      sort: { field: 'number', direction: 'asc' },
+      columns: ['number', 'subject', 'sla'],
+    });
     expect(mine.status).toBe(201);
     expect((await agent.post('/api/ticket-views', { name: 'Everyone', shared: true })).status).toBe(403);
     const shared = await co.clients.admin.post('/api/ticket-views', { name: 'All open', shared: true, filters: { status: ['new', 'open'] } });
@@ -82,7 +97,10 @@ describe('managing tickets', () => {
     const admin = co.clients.admin;
     const one = await open('bulk one');
     const two = await open('bulk two');
-    const result = await admin.post('/api/tickets/bulk', { ids: [one.id, two.id], changes: { assigneeId: co.users.supportAgent, groupId: co.groups.support, addTags: ['batch'] } });
+    const result = await admin.post('/api/tickets/bulk', {
+      ids: [one.id, two.id],
+      changes: { assigneeId: co.users.supportAgent, groupId: co.groups.support, addTags: ['batch'] },
+    });
     expect(result.body.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
     for (const t of [one, two]) {
       const page = (await co.clients.supportAgent.get(`/api/tickets/${t.id}`)).body;
@@ -101,8 +119,14 @@ describe('managing tickets', () => {
     expect(changed.body).toMatchObject({ key: 'product', type: 'dropdown', label: 'Product line', options: ['Kettles', 'Toasters'], requiredOn: ['pending'] });
     // The new option is accepted on a ticket, and the field is now required when pending.
     const t = await open('uses the changed field');
-    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending' })).body.issues).toContainEqual({ field: 'fields.product', message: 'required when the ticket is pending' });
-    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending', fields: { product: 'Toasters' } })).body).toMatchObject({ status: 'pending', fields: { product: 'Toasters' } });
+    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending' })).body.issues).toContainEqual({
+      field: 'fields.product',
+      message: 'required when the ticket is pending',
+    });
+    expect((await admin.patch(`/api/tickets/${t.id}`, { status: 'pending', fields: { product: 'Toasters' } })).body).toMatchObject({
+      status: 'pending',
+      fields: { product: 'Toasters' },
+    });
 
     const noOptions = await admin.patch(`/api/ticket-fields/${id}`, { options: [] });
     expect(noOptions.status).toBe(400);

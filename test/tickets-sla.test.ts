@@ -29,7 +29,11 @@ describe('SLA policies', () => {
     });
     expect(calendar.status).toBe(201);
     await db().updateTable('groups').set({ calendar_id: calendar.body.id }).where('id', '=', co.groups.support).execute();
-    const policy = await co.clients.admin.post('/api/sla-policies', { name: 'Standard', warnBeforeMinutes: 30, targets: { high: { firstResponse: 120, nextResponse: 60, resolution: 960 } } });
+    const policy = await co.clients.admin.post('/api/sla-policies', {
+      name: 'Standard',
+      warnBeforeMinutes: 30,
+      targets: { high: { firstResponse: 120, nextResponse: 60, resolution: 960 } },
+    });
     expect(policy.status).toBe(201);
     // The test's own clock: it is handed the time, it never waits for it.
     timers = ticketJobRunner(db(), { clock: () => new Date(0), logger: silentLogger });
@@ -41,10 +45,25 @@ describe('SLA policies', () => {
   const open = (subject: string, at: Date) =>
     db()
       .transaction()
-      .execute((trx) => createTicket(trx, co.tenantId, { subject, requesterId: co.conversations.supportAssigned.contactId, groupId: co.groups.support, priority: 'high', via: 'api' }, { actor: { type: 'user', id: co.users.admin }, now: at }));
+      .execute((trx) =>
+        createTicket(
+          trx,
+          co.tenantId,
+          { subject, requesterId: co.conversations.supportAssigned.contactId, groupId: co.groups.support, priority: 'high', via: 'api' },
+          { actor: { type: 'user', id: co.users.admin }, now: at },
+        ),
+      );
 
   const slaEvents = async (ticketId: string) =>
-    (await db().selectFrom('outbox').select(['kind', 'payload']).where('tenant_id', '=', co.tenantId).where('kind', 'in', ['ticket.sla_warning', 'ticket.sla_breached']).orderBy('id').execute())
+    (
+      await db()
+        .selectFrom('outbox')
+        .select(['kind', 'payload'])
+        .where('tenant_id', '=', co.tenantId)
+        .where('kind', 'in', ['ticket.sla_warning', 'ticket.sla_breached'])
+        .orderBy('id')
+        .execute()
+    )
       .filter((e) => (e.payload as { ticket: { id: string } }).ticket.id === ticketId)
       .map((e) => `${e.kind}:${(e.payload as { metric: string }).metric}`);
 
@@ -67,17 +86,39 @@ describe('SLA policies', () => {
 
     // The ticket list shows the breach as a badge, and filters by it.
     const listed = await co.clients.supportAgent.get('/api/tickets?sla=breached');
-    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toEqual({ state: 'breached', metric: 'firstResponse', dueAt: shanghai(8, 10).toISOString() });
+    expect(listed.body.tickets.find((t: { id: string }) => t.id === ticket.id)?.sla).toEqual({
+      state: 'breached',
+      metric: 'firstResponse',
+      dueAt: shanghai(8, 10).toISOString(),
+    });
   });
 
   it('stops the clock when an agent answers in time: no breach, and the next-response clock starts when the customer writes again', async () => {
     const ticket = await open('Login fails', shanghai(5, 17));
-    await db().transaction().execute(async (trx) => addComment(trx, await lockTicket(trx, co.tenantId, ticket.id), { body: 'Looking into it.', public: false }, { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 0) }));
+    await db()
+      .transaction()
+      .execute(async (trx) =>
+        addComment(
+          trx,
+          await lockTicket(trx, co.tenantId, ticket.id),
+          { body: 'Looking into it.', public: false },
+          { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 0) },
+        ),
+      );
     // A note is not an answer to the customer.
     const afterNote = await db().selectFrom('tickets').select('sla').where('id', '=', ticket.id).executeTakeFirstOrThrow();
     expect(afterNote.sla.clocks?.firstResponse?.state).toBe('active');
     await db().updateTable('tickets').set({ conversation_id: co.conversations.supportAssigned.conversationId }).where('id', '=', ticket.id).execute();
-    await db().transaction().execute(async (trx) => addComment(trx, await lockTicket(trx, co.tenantId, ticket.id), { body: 'Please reset your password.', public: true }, { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 45) }));
+    await db()
+      .transaction()
+      .execute(async (trx) =>
+        addComment(
+          trx,
+          await lockTicket(trx, co.tenantId, ticket.id),
+          { body: 'Please reset your password.', public: true },
+          { actor: { type: 'user', id: co.users.supportAgent }, now: shanghai(8, 9, 45) },
+        ),
+      );
     await timers.runDue(shanghai(8, 12));
     expect(await slaEvents(ticket.id)).toEqual([]);
     const met = await db().selectFrom('tickets').select(['sla', 'status']).where('id', '=', ticket.id).executeTakeFirstOrThrow();
@@ -88,10 +129,36 @@ describe('SLA policies', () => {
     const conversationId = co.conversations.supportAssigned.conversationId;
     const row = await db()
       .insertInto('messages')
-      .values({ tenant_id: co.tenantId, conversation_id: conversationId, channel_id: co.channelId, direction: 'in', sender_type: 'contact', sender_id: null, external_id: 'sla-again-1', client_id: null, content: JSON.stringify([{ type: 'text', text: 'Still broken.' }]), error: null })
+      .values({
+        tenant_id: co.tenantId,
+        conversation_id: conversationId,
+        channel_id: co.channelId,
+        direction: 'in',
+        sender_type: 'contact',
+        sender_id: null,
+        external_id: 'sla-again-1',
+        client_id: null,
+        content: JSON.stringify([{ type: 'text', text: 'Still broken.' }]),
+        error: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const landed = await customerReplied(db(), co.tenantId, { id: row.id, conversationId, direction: 'in', senderType: 'contact', senderId: null, private: false, parts: [{ type: 'text', text: 'Still broken.' }], status: 'received', createdAt: '' }, shanghai(8, 10, 30));
+    const landed = await customerReplied(
+      db(),
+      co.tenantId,
+      {
+        id: row.id,
+        conversationId,
+        direction: 'in',
+        senderType: 'contact',
+        senderId: null,
+        private: false,
+        parts: [{ type: 'text', text: 'Still broken.' }],
+        status: 'received',
+        createdAt: '',
+      },
+      shanghai(8, 10, 30),
+    );
     expect(landed).toContain(ticket.id);
     const waiting = await db().selectFrom('tickets').select('sla').where('id', '=', ticket.id).executeTakeFirstOrThrow();
     expect(waiting.sla.clocks?.nextResponse).toMatchObject({ state: 'active', dueAt: shanghai(8, 11, 30).toISOString() });
@@ -100,7 +167,16 @@ describe('SLA policies', () => {
   it('re-times a counting clock when the priority changes, and drops it when the new priority has no target', async () => {
     const ticket = await open('Slow page', shanghai(8, 9));
     const { applyChanges } = await import('../core/tickets/changes.js');
-    const lowered = await db().transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, co.tenantId, ticket.id), { priority: 'low' }, { actor: { type: 'user', id: co.users.admin }, now: shanghai(8, 9, 10) }));
+    const lowered = await db()
+      .transaction()
+      .execute(async (trx) =>
+        applyChanges(
+          trx,
+          await lockTicket(trx, co.tenantId, ticket.id),
+          { priority: 'low' },
+          { actor: { type: 'user', id: co.users.admin }, now: shanghai(8, 9, 10) },
+        ),
+      );
     expect(lowered.ticket.sla.clocks?.firstResponse?.state).toBe('cancelled');
     expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
   });
@@ -109,7 +185,11 @@ describe('SLA policies', () => {
     const change = (id: string, status: 'pending' | 'open' | 'solved', at: Date) =>
       db()
         .transaction()
-        .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), { status }, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
+        .execute(
+          async (trx) =>
+            (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), { status }, { actor: { type: 'user', id: co.users.supportAgent }, now: at }))
+              .ticket,
+        );
     // Monday 09:00: first response due 11:00, resolution (16 business hours) due Tuesday 16:00.
     const ticket = await open('Refund not received', shanghai(8, 9));
     expect(ticket.sla.clocks?.resolution?.dueAt).toBe(shanghai(9, 16).toISOString());
@@ -139,7 +219,11 @@ describe('SLA policies', () => {
       dueAt: shanghai(10, 15).toISOString(),
       pausedMinutes: 1320,
     });
-    expect(reopened.sla.clocks?.resolution).toMatchObject({ state: 'active', dueAt: shanghai(12, 11).toISOString(), warnAt: shanghai(12, 10, 30).toISOString() });
+    expect(reopened.sla.clocks?.resolution).toMatchObject({
+      state: 'active',
+      dueAt: shanghai(12, 11).toISOString(),
+      warnAt: shanghai(12, 10, 30).toISOString(),
+    });
     await timers.runDue(shanghai(10, 14, 29));
     expect(await slaEvents(ticket.id)).toEqual([]);
     await timers.runDue(shanghai(10, 15));
@@ -164,7 +248,10 @@ describe('SLA policies', () => {
     const change = (id: string, changes: { status?: 'pending' | 'open'; priority?: 'urgent' | 'high' }, at: Date) =>
       db()
         .transaction()
-        .execute(async (trx) => (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), changes, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket);
+        .execute(
+          async (trx) =>
+            (await applyChanges(trx, await lockTicket(trx, co.tenantId, id), changes, { actor: { type: 'user', id: co.users.supportAgent }, now: at })).ticket,
+        );
     const ticket = await open('Wrong size', shanghai(8, 9));
     await change(ticket.id, { status: 'pending' }, shanghai(8, 10));
     await change(ticket.id, { status: 'open' }, shanghai(10, 14));

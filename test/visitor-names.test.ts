@@ -41,9 +41,16 @@ describe('backfill of nameless contacts', () => {
   afterAll(() => handle?.drop());
 
   const contact = async (name: string | null, attributes: Record<string, unknown>, externalIds: string[]) => {
-    const row = await db.insertInto('contacts').values({ tenant_id: world.tenantId, name, attributes: JSON.stringify(attributes) }).returning('id').executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('contacts')
+      .values({ tenant_id: world.tenantId, name, attributes: JSON.stringify(attributes) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const externalId of externalIds) {
-      await db.insertInto('contact_identities').values({ tenant_id: world.tenantId, contact_id: row.id, channel_id: world.channelId, external_id: externalId }).execute();
+      await db
+        .insertInto('contact_identities')
+        .values({ tenant_id: world.tenantId, contact_id: row.id, channel_id: world.channelId, external_id: externalId })
+        .execute();
     }
     return row.id;
   };
@@ -62,7 +69,12 @@ describe('backfill of nameless contacts', () => {
     expect(await nameOf(imported)).toBe(visitorName(imported, {}));
     expect(await nameOf(named)).toBe('Li Lei');
     // Nobody is left a bare "Visitor".
-    const left = await db.selectFrom('contacts').select('id').where('tenant_id', '=', world.tenantId).where((eb) => eb.or([eb('name', 'is', null), eb('name', '=', ''), eb('name', '=', 'Visitor')])).execute();
+    const left = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('tenant_id', '=', world.tenantId)
+      .where((eb) => eb.or([eb('name', 'is', null), eb('name', '=', ''), eb('name', '=', 'Visitor')]))
+      .execute();
     expect(left).toEqual([]);
   });
 });

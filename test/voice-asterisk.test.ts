@@ -23,10 +23,15 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
   beforeAll(async () => {
     await ari.start();
     center = await startCallCenter();
-    company = await callCenterCompany(center.db, 'ari-co', [
-      { name: 'Alice', sip: '1001' },
-      { name: 'Bob', sip: '1002' },
-    ], { no_answer_seconds: 2 });
+    company = await callCenterCompany(
+      center.db,
+      'ari-co',
+      [
+        { name: 'Alice', sip: '1001' },
+        { name: 'Bob', sip: '1002' },
+      ],
+      { no_answer_seconds: 2 },
+    );
     channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', {
       ariUrl: ari.url,
       ariUser: 'asterisk',
@@ -46,7 +51,8 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     await ari.stop();
   });
 
-  const played = (callId: string) => ari.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
+  const played = (callId: string) =>
+    ari.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
 
   it('answers, plays the menu, queues the caller on 1, rings one agent at a time, connects the one who answers, pops their screen, transfers blind and files the call', async () => {
     const callId = ari.incomingCall('+8613800000001');
@@ -74,13 +80,24 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(talking).toMatchObject({ kind: 'voice', status: 'assigned', assignee_id: company.agents.Bob, group_id: company.sales });
 
     // Bob's console heard of the ring at once (the screen pop), in the commit that rang him.
-    const pops = await center.db.selectFrom('outbox').select(['payload', 'created_at']).where('kind', '=', 'call.ringing').where('tenant_id', '=', company.tenantId).orderBy('id').execute();
+    const pops = await center.db
+      .selectFrom('outbox')
+      .select(['payload', 'created_at'])
+      .where('kind', '=', 'call.ringing')
+      .where('tenant_id', '=', company.tenantId)
+      .orderBy('id')
+      .execute();
     expect(pops.map((p) => (p.payload as { agentId: string }).agentId)).toEqual([company.agents.Alice, company.agents.Bob]);
     expect(pops[1]!.payload).toMatchObject({ callId: answered.id, from: '+8613800000001', conversation: { assigneeId: company.agents.Bob } });
     expect(Math.abs(new Date(pops[1]!.created_at).getTime() - new Date(answered.ringing_at!).getTime())).toBeLessThan(1000);
 
     // Bob transfers the call to Alice (blind): her phone rings, Bob's leg goes, the caller stays.
-    await transferConversation(depsFor(center.db), { tenantId: company.tenantId, conversationId: talking!.id, actorId: company.agents.Bob!, to: { agentId: company.agents.Alice! } });
+    await transferConversation(depsFor(center.db), {
+      tenantId: company.tenantId,
+      conversationId: talking!.id,
+      actorId: company.agents.Bob!,
+      to: { agentId: company.agents.Alice! },
+    });
     const aliceAgain = await waitFor(() => ari.ringing('PJSIP/1001')[0], 10_000);
     await waitFor(() => !ari.channels.has(bobLeg.id));
     expect(ari.channels.has(callId)).toBe(true);
@@ -101,7 +118,21 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(ended.talk_seconds).not.toBeNull();
     // Every step the docs list, as on Twilio: Alice's ring that nobody picked up, and the recording
     // (ARI's RecordingFinished once the call's bridge is gone).
-    expect(await timelineWithRecording(center.db, ended.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended', 'recording']);
+    expect(await timelineWithRecording(center.db, ended.id)).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'not_answered',
+      'ringing',
+      'answered',
+      'transferred',
+      'ringing',
+      'answered',
+      'ended',
+      'recording',
+    ]);
     expect(ari.requests.some((r) => r.method === 'DELETE' && r.path === `/bridges/sb-${answered.id}`)).toBe(true);
     // Alice's leg went with the caller, and she is free again.
     await waitFor(() => !ari.channels.has(aliceAgain.id));
@@ -112,7 +143,13 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
     expect(contact.phone).toBe('+8613800000001');
     const messages = await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute();
-    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.transferred', 'call.ended']);
+    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual([
+      'call.started',
+      'call.queued',
+      'call.answered',
+      'call.transferred',
+      'call.ended',
+    ]);
     expect(mostRinging).toBe(1);
   }, 40_000);
 
@@ -176,12 +213,7 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     expect(call.disposition).toBe('abandoned_queue');
     await waitFor(async () => (await callConversation(center.db, channelId, queued))?.status === 'resolved');
 
-    const busy = await center.db
-      .selectFrom('conversations')
-      .select('id')
-      .where('tenant_id', '=', company.tenantId)
-      .where('status', '<>', 'resolved')
-      .execute();
+    const busy = await center.db.selectFrom('conversations').select('id').where('tenant_id', '=', company.tenantId).where('status', '<>', 'resolved').execute();
     expect(busy).toEqual([]);
     expect(mostRinging).toBe(1);
     expect(center.logs()).not.toContain('ari-secret');
@@ -213,7 +245,14 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
       return call?.state === 'ended' ? call : undefined;
     });
     expect(ended.disposition).toBe('answered');
-    expect(await timelineWithRecording(center.db, ended.id)).toEqual(['dialing_agent', 'dialing_customer', 'answered', 'customer_hung_up', 'ended', 'recording']);
+    expect(await timelineWithRecording(center.db, ended.id)).toEqual([
+      'dialing_agent',
+      'dialing_customer',
+      'answered',
+      'customer_hung_up',
+      'ended',
+      'recording',
+    ]);
     const contact = await center.db.selectFrom('contacts').select('phone').where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
     expect(contact.phone).toBe('13900000077');
     await waitFor(async () => (await callConversation(center.db, channelId, placed.providerCallId))?.status === 'resolved');
@@ -226,7 +265,16 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
     const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', company.tenantId).executeTakeFirstOrThrow();
     const carol = await db
       .insertInto('users')
-      .values({ tenant_id: company.tenantId, email: 'carol@ari-co.test', name: 'Carol', password_hash: null, role_id: role.id, account_status: 'active', agent_status: 'online', phone_status: 'ip_phone' })
+      .values({
+        tenant_id: company.tenantId,
+        email: 'carol@ari-co.test',
+        name: 'Carol',
+        password_hash: null,
+        role_id: role.id,
+        account_status: 'active',
+        agent_status: 'online',
+        phone_status: 'ip_phone',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await db.insertInto('group_members').values({ tenant_id: company.tenantId, group_id: backup.id, user_id: carol.id }).execute();
@@ -295,7 +343,8 @@ describe.skipIf(!DATABASE_URL)('calls through Asterisk ARI', () => {
         maxWaitAction: 'voicemail',
       });
       await waitFor(() => waitingAri.connected === 1, 15_000);
-      const plays = (callId: string) => waitingAri.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
+      const plays = (callId: string) =>
+        waitingAri.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/channels/${callId}/play/`)).map((r) => r.query.media);
       const callId = waitingAri.incomingCall('+8613800000008');
       await waitFor(() => plays(callId).length > 0);
       waitingAri.pressKey(callId, '1');

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAri } from './fakes/ari.js';
 import { FeedClient } from './support/console.js';
 import { DATABASE_URL } from './support/services.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timelineWithRecording, type HttpAgent } from './support/call-center-world.js';
+import {
+  addVoiceChannel,
+  callCenterCompany,
+  callConversation,
+  callRow,
+  signInAgent,
+  startCallCenter,
+  timelineWithRecording,
+  type HttpAgent,
+} from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 
 /**
@@ -29,24 +38,59 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     await ari.start();
     center = await startCallCenter();
     const db = center.db;
-    company = await callCenterCompany(db, 'flow-co', [
-      { name: 'Alice', sip: '1001' },
-      { name: 'Bob', sip: '1002' },
-    ], { no_answer_seconds: 2 });
-    const supportGroup = await db.insertInto('groups').values({ tenant_id: company.tenantId, name: 'Support', strategy: 'round_robin' }).returning('id').executeTakeFirstOrThrow();
+    company = await callCenterCompany(
+      db,
+      'flow-co',
+      [
+        { name: 'Alice', sip: '1001' },
+        { name: 'Bob', sip: '1002' },
+      ],
+      { no_answer_seconds: 2 },
+    );
+    const supportGroup = await db
+      .insertInto('groups')
+      .values({ tenant_id: company.tenantId, name: 'Support', strategy: 'round_robin' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     support = supportGroup.id;
     const carol = await db
       .insertInto('users')
-      .values({ tenant_id: company.tenantId, email: 'carol@flow-co.test', name: 'Carol', password_hash: null, role_id: company.roleId, account_status: 'active', agent_status: 'online', phone_status: 'ip_phone', capacity: JSON.stringify({ chat: 5, email: 20, voice: 1 }) })
+      .values({
+        tenant_id: company.tenantId,
+        email: 'carol@flow-co.test',
+        name: 'Carol',
+        password_hash: null,
+        role_id: company.roleId,
+        account_status: 'active',
+        agent_status: 'online',
+        phone_status: 'ip_phone',
+        capacity: JSON.stringify({ chat: 5, email: 20, voice: 1 }),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     carolId = carol.id;
     await db.insertInto('group_members').values({ tenant_id: company.tenantId, group_id: support, user_id: carolId }).execute();
-    await db.insertInto('voice_endpoints').values({ tenant_id: company.tenantId, user_id: carolId, sip: '1003', webrtc: null, mobile: null, wrap_up_seconds: 0 }).execute();
-    const adminRole = await db.insertInto('roles').values({ tenant_id: company.tenantId, name: 'admin', builtin: true }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .insertInto('voice_endpoints')
+      .values({ tenant_id: company.tenantId, user_id: carolId, sip: '1003', webrtc: null, mobile: null, wrap_up_seconds: 0 })
+      .execute();
+    const adminRole = await db
+      .insertInto('roles')
+      .values({ tenant_id: company.tenantId, name: 'admin', builtin: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const dana = await db
       .insertInto('users')
-      .values({ tenant_id: company.tenantId, email: 'dana@flow-co.test', name: 'Dana', password_hash: null, role_id: adminRole.id, account_status: 'active', agent_status: 'offline', phone_status: 'offline' })
+      .values({
+        tenant_id: company.tenantId,
+        email: 'dana@flow-co.test',
+        name: 'Dana',
+        password_hash: null,
+        role_id: adminRole.id,
+        account_status: 'active',
+        agent_status: 'offline',
+        phone_status: 'offline',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     agents.Dana = await signInAgent(db, center.running.url, 'flow-co', dana.id);
@@ -58,7 +102,11 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
       ivrFlowId: company.flowId,
       ringSeconds: 30,
     });
-    for (const [name, id] of [['Alice', company.agents.Alice!], ['Bob', company.agents.Bob!], ['Carol', carolId]] as const) {
+    for (const [name, id] of [
+      ['Alice', company.agents.Alice!],
+      ['Bob', company.agents.Bob!],
+      ['Carol', carolId],
+    ] as const) {
       agents[name] = await signInAgent(db, center.running.url, 'flow-co', id);
       feeds[name] = await FeedClient.open(center.running.url, { cookie: agents[name].cookie(), slug: 'flow-co' });
       arrivals[name] = [];
@@ -125,12 +173,27 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     });
 
     // The business record and the ticket, written during the call.
-    const record = await bob.request('POST', `/api/conversations/${conversation.id}/business-records`, { subject: '客户要求退货', fields: { order_no: 'A1001' }, body: '订单 A1001 的耳机有杂音' });
+    const record = await bob.request('POST', `/api/conversations/${conversation.id}/business-records`, {
+      subject: '客户要求退货',
+      fields: { order_no: 'A1001' },
+      body: '订单 A1001 的耳机有杂音',
+    });
     expect(record).toMatchObject({ status: 201, body: { callId: answered.id, subject: '客户要求退货', fields: { order_no: 'A1001' }, hasRecording: true } });
     const ticket = await bob.request('POST', '/api/tickets', { subject: '退货：订单 A1001', callId: answered.id });
     expect(ticket.status).toBe(201);
-    const ticketRow = await db.selectFrom('tickets').selectAll().where('tenant_id', '=', company.tenantId).where('subject', '=', '退货：订单 A1001').executeTakeFirstOrThrow();
-    expect(ticketRow).toMatchObject({ call_id: answered.id, recording_ref: `ari:call-${answered.id}`, requester_id: conversation.contact_id, conversation_id: conversation.id, source: 'call' });
+    const ticketRow = await db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('tenant_id', '=', company.tenantId)
+      .where('subject', '=', '退货：订单 A1001')
+      .executeTakeFirstOrThrow();
+    expect(ticketRow).toMatchObject({
+      call_id: answered.id,
+      recording_ref: `ari:call-${answered.id}`,
+      requester_id: conversation.contact_id,
+      conversation_id: conversation.id,
+      source: 'call',
+    });
 
     // Bob transfers the call to the Support group: Carol's phone rings, Bob's leg goes, the caller stays.
     const transferred = await bob.request('POST', `/api/conversations/${conversation.id}/transfer`, { to: { groupId: support } });
@@ -165,7 +228,21 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     expect(shown.status).toBe(200);
     expect(shown.body.call).toMatchObject({ id: answered.id, from: '+8613800000301', state: 'ended', disposition: 'answered', hasRecording: true });
     const steps: { kind: string; detail: Record<string, unknown> }[] = shown.body.timeline;
-    expect(steps.map((s) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'transferred', 'ringing', 'answered', 'ended', 'recording']);
+    expect(steps.map((s) => s.kind)).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'not_answered',
+      'ringing',
+      'answered',
+      'transferred',
+      'ringing',
+      'answered',
+      'ended',
+      'recording',
+    ]);
     expect(steps.find((s) => s.kind === 'not_answered')!.detail).toMatchObject({ agentId: company.agents.Alice });
     expect(steps.filter((s) => s.kind === 'ringing').map((s) => s.detail.agentId)).toEqual([company.agents.Alice, company.agents.Bob, carolId]);
     expect(steps.find((s) => s.kind === 'key')!.detail).toMatchObject({ key: '1' });
@@ -174,7 +251,9 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     // The conversation's own timeline.
     const messages = await carol.request('GET', `/api/conversations/${conversation.id}`);
     expect(messages.status).toBe(200);
-    const names = (messages.body.messages as { parts: { type: string; name?: string }[] }[]).flatMap((m) => m.parts.filter((p) => p.type === 'event').map((p) => p.name));
+    const names = (messages.body.messages as { parts: { type: string; name?: string }[] }[]).flatMap((m) =>
+      m.parts.filter((p) => p.type === 'event').map((p) => p.name),
+    );
     expect(names).toEqual(['call.started', 'call.queued', 'call.answered', 'call.transferred', 'call.ended']);
 
     // The customer's timeline: Carol, who has the call now, sees it and its conversation; the
@@ -240,7 +319,10 @@ describe.skipIf(!DATABASE_URL)('a call from menu to transfer, as the agents see 
     await note('ringing', ringing);
 
     // After answer, the caller hangs up; then another call where the agent hangs up first.
-    for (const [label, from] of [['caller hangs up', '+8613800000314'], ['agent hangs up', '+8613800000315']] as const) {
+    for (const [label, from] of [
+      ['caller hangs up', '+8613800000314'],
+      ['agent hangs up', '+8613800000315'],
+    ] as const) {
       const callId = await inMenu(from);
       ari.pressKey(callId, '1');
       const leg = await waitFor(() => ari.ringing()[0], 10_000);

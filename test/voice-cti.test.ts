@@ -43,7 +43,10 @@ describe.skipIf(!DATABASE_URL)('calls reported by a PBX', () => {
   });
 
   it('files a call from newCall to hangup and gives its conversation to the agent whose phone answered', async () => {
-    expect((await post({ event: 'newCall', callId: 'pbx-1', from: '+8613600000001', to: '4000', direction: 'in', queue: 'sales', 'user[]': ['Alice', 'Bob'] })).status).toBe(200);
+    expect(
+      (await post({ event: 'newCall', callId: 'pbx-1', from: '+8613600000001', to: '4000', direction: 'in', queue: 'sales', 'user[]': ['Alice', 'Bob'] }))
+        .status,
+    ).toBe(200);
     // The PBX repeats itself: still one call.
     expect((await post({ event: 'newCall', callId: 'pbx-1', from: '+8613600000001', to: '4000', direction: 'in' })).status).toBe(200);
     await waitFor(async () => (await callConversation(center.db, channelId, 'pbx-1'))?.status === 'open');

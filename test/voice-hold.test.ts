@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AriClient } from '../connectors/voice/asterisk/client.js';
 import { FakeAri } from './fakes/ari.js';
 import { DATABASE_URL } from './support/services.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timeline, type HttpAgent } from './support/call-center-world.js';
+import {
+  addVoiceChannel,
+  callCenterCompany,
+  callConversation,
+  callRow,
+  signInAgent,
+  startCallCenter,
+  timeline,
+  type HttpAgent,
+} from './support/call-center-world.js';
 import { depsFor, waitFor } from './support/router-world.js';
 import { transferConversation } from '../router/conversations/transfer-conversation.js';
 import { loopbackOutbound } from './support/connectors.js';
@@ -105,13 +114,26 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     expect((await alice.request('DELETE', `/api/calls/${call.id}/hold`)).status).toBe(200);
 
     const record = await alice.request('GET', `/api/conversations/${(await callConversation(center.db, channelId, callId))!.id}/call`);
-    expect(record.body.timeline.map((s: { kind: string }) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'answered', 'held', 'resumed', 'held', 'resumed']);
+    expect(record.body.timeline.map((s: { kind: string }) => s.kind)).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'answered',
+      'held',
+      'resumed',
+      'held',
+      'resumed',
+    ]);
     expect(record.body.timeline[6].detail).toEqual({ agentId: company.agents.Alice });
 
     // The conversation's messages carry each step, in order, once.
     const conversation = (await callConversation(center.db, channelId, callId))!;
     const names = async () =>
-      (await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map((m) => (m.content[0] as { name: string }).name);
+      (await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map(
+        (m) => (m.content[0] as { name: string }).name,
+      );
     await waitFor(async () => (await names()).filter((n) => n === 'call.resumed').length === 2, 10_000);
     expect(await names()).toEqual(['call.started', 'call.queued', 'call.answered', 'call.held', 'call.resumed', 'call.held', 'call.resumed']);
 
@@ -134,17 +156,38 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
     expect(ari.channels.get(callId)?.held).toBe(true);
 
     const conversation = (await callConversation(center.db, channelId, callId))!;
-    await transferConversation(depsFor(center.db), { tenantId: company.tenantId, conversationId: conversation.id, actorId: call.agent_id!, to: { agentId: to } });
+    await transferConversation(depsFor(center.db), {
+      tenantId: company.tenantId,
+      conversationId: conversation.id,
+      actorId: call.agent_id!,
+      to: { agentId: to },
+    });
     const next = await waitFor(() => ari.ringing(toSip)[0], 10_000);
     expect(ari.channels.get(callId)?.held).toBe(false);
     expect(holdRequests(callId)).toEqual(['POST', 'DELETE']);
     ari.answer(next.id);
-    await waitFor(async () => (await callRow(center.db, channelId, callId))?.agent_id === to && (await callRow(center.db, channelId, callId))?.state === 'answered');
+    await waitFor(
+      async () => (await callRow(center.db, channelId, callId))?.agent_id === to && (await callRow(center.db, channelId, callId))?.state === 'answered',
+    );
     const steps = await center.db.selectFrom('call_events').select(['kind', 'detail']).where('call_id', '=', call.id).orderBy('id').execute();
-    expect(steps.map((s) => s.kind)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'answered', 'held', 'resumed', 'transferred', 'ringing', 'answered']);
+    expect(steps.map((s) => s.kind)).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'answered',
+      'held',
+      'resumed',
+      'transferred',
+      'ringing',
+      'answered',
+    ]);
     expect(steps[7]!.detail).toEqual({ via: 'transfer' });
     const names = async () =>
-      (await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map((m) => (m.content[0] as { name: string }).name);
+      (await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute()).map(
+        (m) => (m.content[0] as { name: string }).name,
+      );
     await waitFor(async () => (await names()).includes('call.transferred'), 10_000);
     expect(await names()).toEqual(['call.started', 'call.queued', 'call.answered', 'call.held', 'call.resumed', 'call.transferred']);
     ari.hangup(callId);
@@ -193,21 +236,47 @@ describe.skipIf(!DATABASE_URL)('holding a call', () => {
   it('the fake Asterisk refuses a hold as ARI does: unknown channel 404, a channel still ringing 412, wrong credentials 401', async () => {
     const client = new AriClient({ baseUrl: ari.url, user: 'asterisk', password: 'ari-secret', app: 'switchboard', outbound: loopbackOutbound() });
     await expect(client.hold('no-such-channel')).rejects.toThrow(/404|not found/i);
-    const response = await fetch(`${ari.url}/channels/no-such-channel/hold`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('asterisk:ari-secret').toString('base64')}` } });
+    const response = await fetch(`${ari.url}/channels/no-such-channel/hold`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('asterisk:ari-secret').toString('base64')}` },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Channel not found' });
 
     const auth = { authorization: `Basic ${Buffer.from('asterisk:ari-secret').toString('base64')}` };
     // Channels Switchboard never heard of (no events sent): one in the application but not answered, one dialled out and still ringing.
-    ari.channels.set('ringing-caller', { id: 'ringing-caller', name: 'PJSIP/trunk-1', state: 'Ring', callerNumber: '+8613800000103', exten: '4000', inStasis: true, moh: false, held: false });
-    ari.channels.set('ringing-leg', { id: 'ringing-leg', name: 'PJSIP/1009-1', state: 'Ringing', callerNumber: '', exten: 's', endpoint: 'PJSIP/1009', appArgs: ['agent', 'x'], inStasis: false, moh: false, held: false });
+    ari.channels.set('ringing-caller', {
+      id: 'ringing-caller',
+      name: 'PJSIP/trunk-1',
+      state: 'Ring',
+      callerNumber: '+8613800000103',
+      exten: '4000',
+      inStasis: true,
+      moh: false,
+      held: false,
+    });
+    ari.channels.set('ringing-leg', {
+      id: 'ringing-leg',
+      name: 'PJSIP/1009-1',
+      state: 'Ringing',
+      callerNumber: '',
+      exten: 's',
+      endpoint: 'PJSIP/1009',
+      appArgs: ['agent', 'x'],
+      inStasis: false,
+      moh: false,
+      held: false,
+    });
     const notUp = await fetch(`${ari.url}/channels/ringing-caller/hold`, { method: 'POST', headers: auth });
     expect(notUp.status).toBe(412);
     expect(await notUp.json()).toEqual({ message: 'Channel in invalid state' });
     const notInStasis = await fetch(`${ari.url}/channels/ringing-leg/hold`, { method: 'POST', headers: auth });
     expect(notInStasis.status).toBe(409);
     expect(await notInStasis.json()).toEqual({ message: 'Channel not in Stasis application' });
-    const wrong = await fetch(`${ari.url}/channels/ringing-caller/hold`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('asterisk:wrong').toString('base64')}` } });
+    const wrong = await fetch(`${ari.url}/channels/ringing-caller/hold`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('asterisk:wrong').toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     expect(ari.channels.get('ringing-caller')?.held).toBe(false);
     ari.channels.delete('ringing-caller');

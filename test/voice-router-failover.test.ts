@@ -48,11 +48,22 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a call while a router process dies'
   beforeAll(async () => {
     await ari.start();
     center = await startCallCenter(undefined, ['gateway', 'console']);
-    company = await callCenterCompany(center.db, 'failover-co', [
-      { name: 'Alice', sip: '1001' },
-      { name: 'Bob', sip: '1002' },
-    ], { no_answer_seconds: 3 });
-    channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', { ariUrl: ari.url, ariUser: 'asterisk', ariPassword: 'ari-secret', ivrFlowId: company.flowId, ringSeconds: 30 });
+    company = await callCenterCompany(
+      center.db,
+      'failover-co',
+      [
+        { name: 'Alice', sip: '1001' },
+        { name: 'Bob', sip: '1002' },
+      ],
+      { no_answer_seconds: 3 },
+    );
+    channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-asterisk', {
+      ariUrl: ari.url,
+      ariUser: 'asterisk',
+      ariPassword: 'ari-secret',
+      ivrFlowId: company.flowId,
+      ringSeconds: 30,
+    });
     await waitFor(() => ari.connected === 1, 15_000);
     sampler = setInterval(() => {
       mostRinging = Math.max(mostRinging, ari.ringing().length);
@@ -97,7 +108,17 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a call while a router process dies'
     });
     expect(ended).toMatchObject({ disposition: 'answered', agent_id: company.agents.Bob });
     // (The caller hangs up as the talk begins: whether the recording got going is not the point here.)
-    expect((await timeline(center.db, ended.id)).filter((k) => k !== 'recording')).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'ended']);
+    expect((await timeline(center.db, ended.id)).filter((k) => k !== 'recording')).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'not_answered',
+      'ringing',
+      'answered',
+      'ended',
+    ]);
     await waitFor(async () => (await callConversation(center.db, channelId, callId))?.status === 'resolved', 15_000);
     const open = await center.db.selectFrom('conversations').select('id').where('tenant_id', '=', company.tenantId).where('status', '<>', 'resolved').execute();
     expect(open).toEqual([]);

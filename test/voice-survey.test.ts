@@ -21,10 +21,21 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
   const ari = new FakeAri();
   let asterisk: string;
   const hook = (channelId: string, path: string) => `${PUBLIC_URL}/hooks/${channelId}/twilio${path}`;
-  const base = (callSid: string) => ({ AccountSid: ACCOUNT, CallSid: callSid, From: '+8613700000009', To: '+8610000009', Direction: 'inbound', ApiVersion: '2010-04-01' });
+  const base = (callSid: string) => ({
+    AccountSid: ACCOUNT,
+    CallSid: callSid,
+    From: '+8613700000009',
+    To: '+8610000009',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  });
   const find = (twiml: TwimlVerb[], verb: string) => twiml.find((v) => v.verb === verb);
   const responses = (conversationId: string) =>
-    center.db.selectFrom('csat_responses' as never).selectAll().where('conversation_id' as never, '=', conversationId as never).execute() as Promise<Record<string, any>[]>;
+    center.db
+      .selectFrom('csat_responses' as never)
+      .selectAll()
+      .where('conversation_id' as never, '=', conversationId as never)
+      .execute() as Promise<Record<string, any>[]>;
 
   beforeAll(async () => {
     center = await startCallCenter(PUBLIC_URL);
@@ -63,7 +74,11 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
     expect((await twilio.post(sip.attributes.url!, { ...base(legSid), ParentCallSid: callSid, CallStatus: 'in-progress' })).status).toBe(200);
     expect(await callRow(center.db, channelId, callSid)).toMatchObject({ state: 'answered', agent_id: company.agents.Carol });
     // Carol hangs up: Twilio asks the <Dial> action what the caller hears now.
-    const after = await twilio.post(sip.attributes.url!.replace('/answered', '/dial'), { ...base(callSid), DialCallStatus: 'completed', DialCallDuration: '61' });
+    const after = await twilio.post(sip.attributes.url!.replace('/answered', '/dial'), {
+      ...base(callSid),
+      DialCallStatus: 'completed',
+      DialCallDuration: '61',
+    });
     expect(after.status).toBe(200);
     return after.twiml;
   }
@@ -113,7 +128,10 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey on the phone keypad', () => 
     const now = Date.now();
     const scope = { tenantId: company.tenantId, from: new Date(now - 3_600_000), to: new Date(now + 3_600_000), timeZone: 'UTC', channelId: surveyed };
     await refreshRange(center.db, company.tenantId, scope.from, scope.to);
-    const report = (await runReport(center.db, 'csat', scope as never)) as { totals: { csatResponses: number; csatAverage: number }; distribution: { rating: number; count: number }[] };
+    const report = (await runReport(center.db, 'csat', scope as never)) as {
+      totals: { csatResponses: number; csatAverage: number };
+      distribution: { rating: number; count: number }[];
+    };
     expect(report.totals).toMatchObject({ csatResponses: 1, csatAverage: 4 });
     expect(report.distribution.find((d) => d.rating === 4)).toEqual({ rating: 4, count: 1 });
   }, 40_000);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTwilio, type TwimlVerb } from './fakes/twilio.js';
-import { addVoiceChannel, callCenterCompany, callConversation, callRow, signInAgent, startCallCenter, timeline, type HttpAgent } from './support/call-center-world.js';
+import {
+  addVoiceChannel,
+  callCenterCompany,
+  callConversation,
+  callRow,
+  signInAgent,
+  startCallCenter,
+  timeline,
+  type HttpAgent,
+} from './support/call-center-world.js';
 import { waitFor } from './support/router-world.js';
 import { DATABASE_URL } from './support/services.js';
 
@@ -20,7 +29,14 @@ describe.skipIf(!DATABASE_URL)('holding a call on Twilio', () => {
   let company: Awaited<ReturnType<typeof callCenterCompany>>;
   let alice: HttpAgent;
   const hook = (path: string) => `${PUBLIC_URL}/hooks/${channelId}/twilio${path}`;
-  const base = (callSid: string) => ({ AccountSid: ACCOUNT, CallSid: callSid, From: '+8613700000101', To: '+8610000000', Direction: 'inbound', ApiVersion: '2010-04-01' });
+  const base = (callSid: string) => ({
+    AccountSid: ACCOUNT,
+    CallSid: callSid,
+    From: '+8613700000101',
+    To: '+8610000000',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  });
   const find = (twiml: TwimlVerb[], verb: string) => twiml.find((v) => v.verb === verb);
 
   beforeAll(async () => {
@@ -96,7 +112,14 @@ describe.skipIf(!DATABASE_URL)('holding a call on Twilio', () => {
       return c?.status === 'resolved' ? c : undefined;
     });
     const messages = await center.db.selectFrom('messages').select('content').where('conversation_id', '=', conversation.id).orderBy('id').execute();
-    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual(['call.started', 'call.queued', 'call.answered', 'call.held', 'call.resumed', 'call.ended']);
+    expect(messages.map((m) => (m.content[0] as { name: string }).name)).toEqual([
+      'call.started',
+      'call.queued',
+      'call.answered',
+      'call.held',
+      'call.resumed',
+      'call.ended',
+    ]);
     expect(center.logs()).not.toContain(TOKEN);
   }, 30_000);
 

@@ -20,7 +20,14 @@ describe.skipIf(!DATABASE_URL)('an answered Twilio call whose webhooks are repla
   let channelId: string;
   let company: Awaited<ReturnType<typeof callCenterCompany>>;
   const hook = (path: string) => `${PUBLIC_URL}/hooks/${channelId}/twilio${path}`;
-  const base = (callSid: string) => ({ AccountSid: ACCOUNT, CallSid: callSid, From: '+8613700000009', To: '+8610000000', Direction: 'inbound', ApiVersion: '2010-04-01' });
+  const base = (callSid: string) => ({
+    AccountSid: ACCOUNT,
+    CallSid: callSid,
+    From: '+8613700000009',
+    To: '+8610000000',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  });
   const find = (twiml: TwimlVerb[], verb: string) => twiml.find((v) => v.verb === verb);
 
   beforeAll(async () => {
@@ -30,7 +37,13 @@ describe.skipIf(!DATABASE_URL)('an answered Twilio call whose webhooks are repla
     // Alice alone in Sales; an agent who lets a call ring 2 seconds is set away.
     company = await callCenterCompany(center.db, 'replay-co', [{ name: 'Alice', sip: 'alice@pbx.example' }], { no_answer_seconds: 2 });
     await center.db.updateTable('groups').set({ no_answer_set_away: true }).where('id', '=', company.sales).execute();
-    channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: twilio.apiUrl, holdLoopSeconds: 1, ivrFlowId: company.flowId });
+    channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', {
+      accountSid: ACCOUNT,
+      authToken: TOKEN,
+      apiBaseUrl: twilio.apiUrl,
+      holdLoopSeconds: 1,
+      ivrFlowId: company.flowId,
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -17,17 +17,29 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
   let channelId: string;
   let company: Awaited<ReturnType<typeof callCenterCompany>>;
   const hook = (path: string) => `${PUBLIC_URL}/hooks/${channelId}/twilio${path}`;
-  const base = (callSid: string) => ({ AccountSid: ACCOUNT, CallSid: callSid, From: '+8613700000001', To: '+8610000000', Direction: 'inbound', ApiVersion: '2010-04-01' });
+  const base = (callSid: string) => ({
+    AccountSid: ACCOUNT,
+    CallSid: callSid,
+    From: '+8613700000001',
+    To: '+8610000000',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  });
   const find = (twiml: TwimlVerb[], verb: string) => twiml.find((v) => v.verb === verb);
 
   beforeAll(async () => {
     center = await startCallCenter(PUBLIC_URL);
     twilio = new FakeTwilio(ACCOUNT, TOKEN, { localUrl: center.running.url, publicUrl: PUBLIC_URL });
     await twilio.start();
-    company = await callCenterCompany(center.db, 'twilio-co', [
-      { name: 'Alice', sip: 'alice@pbx.example' },
-      { name: 'Bob', sip: 'bob@pbx.example' },
-    ], { no_answer_seconds: 2 });
+    company = await callCenterCompany(
+      center.db,
+      'twilio-co',
+      [
+        { name: 'Alice', sip: 'alice@pbx.example' },
+        { name: 'Bob', sip: 'bob@pbx.example' },
+      ],
+      { no_answer_seconds: 2 },
+    );
     channelId = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', {
       accountSid: ACCOUNT,
       authToken: TOKEN,
@@ -74,7 +86,10 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const bob = find(find(ringBob.twiml, 'Dial')!.children, 'Sip')!;
     expect(bob.text).toBe('sip:bob@pbx.example');
     // Alice's late "no answer" changes nothing: the caller stays with Bob's ringing.
-    const late = await twilio.post(find(dialAlice.children, 'Sip')!.attributes.url!.replace('/answered', '/dial'), { ...base(callSid), DialCallStatus: 'no-answer' });
+    const late = await twilio.post(find(dialAlice.children, 'Sip')!.attributes.url!.replace('/answered', '/dial'), {
+      ...base(callSid),
+      DialCallStatus: 'no-answer',
+    });
     expect(find(find(late.twiml, 'Dial')!.children, 'Sip')!.text).toBe('sip:bob@pbx.example');
 
     const picked = await twilio.post(bob.attributes.url!, { ...base('CA22222222222222222222222222222222'), ParentCallSid: callSid, CallStatus: 'in-progress' });
@@ -83,7 +98,12 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const answered = await callRow(center.db, channelId, callSid);
     expect(answered).toMatchObject({ state: 'answered', agent_id: company.agents.Bob });
 
-    const recording = { ...base(callSid), RecordingSid: 'RE0123456789abcdef0123456789abcdef', RecordingUrl: 'https://api.twilio.com/x', RecordingStatus: 'completed' };
+    const recording = {
+      ...base(callSid),
+      RecordingSid: 'RE0123456789abcdef0123456789abcdef',
+      RecordingUrl: 'https://api.twilio.com/x',
+      RecordingStatus: 'completed',
+    };
     expect((await twilio.post(hook('/recording'), recording)).status).toBe(204);
     const done = { ...base(callSid), CallStatus: 'completed', CallDuration: '42' };
     expect((await twilio.post(hook('/status'), done)).status).toBe(204);
@@ -92,7 +112,18 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
 
     const ended = await callRow(center.db, channelId, callSid);
     expect(ended).toMatchObject({ state: 'ended', disposition: 'answered', recording_ref: 'twilio:RE0123456789abcdef0123456789abcdef', cause: 'completed' });
-    expect(await timeline(center.db, ended!.id)).toEqual(['started', 'menu', 'key', 'queued', 'ringing', 'not_answered', 'ringing', 'answered', 'recording', 'ended']);
+    expect(await timeline(center.db, ended!.id)).toEqual([
+      'started',
+      'menu',
+      'key',
+      'queued',
+      'ringing',
+      'not_answered',
+      'ringing',
+      'answered',
+      'recording',
+      'ended',
+    ]);
     const conversation = await waitFor(async () => {
       const c = await callConversation(center.db, channelId, callSid);
       return c?.status === 'resolved' ? c : undefined;
@@ -118,22 +149,44 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: channelId });
     const placed = await loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000088' }, loaded!.ctx);
     const started = await waitFor(() => twilio.created.at(-1));
-    expect(started.form).toMatchObject({ To: 'sip:alice@pbx.example', From: '+8610000000', Url: hook(`/outbound?call=${placed.providerCallId}`), StatusCallback: hook(`/status?call=${placed.providerCallId}`) });
+    expect(started.form).toMatchObject({
+      To: 'sip:alice@pbx.example',
+      From: '+8610000000',
+      Url: hook(`/outbound?call=${placed.providerCallId}`),
+      StatusCallback: hook(`/status?call=${placed.providerCallId}`),
+    });
     const agentLeg = { ...base(started.sid), Direction: 'outbound-api', From: '+8610000000', To: 'sip:alice@pbx.example' };
 
     // Alice picks up: Twilio asks what next, and the customer's number is dialled.
     const next = await twilio.post(started.form.Url!, { ...agentLeg, CallStatus: 'in-progress' });
     const dial = find(next.twiml, 'Dial')!;
-    expect(dial.attributes).toMatchObject({ callerId: '+8610000000', record: 'record-from-answer-dual', recordingStatusCallback: hook(`/recording?call=${placed.providerCallId}`) });
+    expect(dial.attributes).toMatchObject({
+      callerId: '+8610000000',
+      record: 'record-from-answer-dual',
+      recordingStatusCallback: hook(`/recording?call=${placed.providerCallId}`),
+    });
     const customer = find(dial.children, 'Number')!;
     expect(customer.text).toBe('13900000088');
-    const picked = await twilio.post(customer.attributes.url!, { ...base('CA44444444444444444444444444444444'), ParentCallSid: started.sid, CallStatus: 'in-progress' });
+    const picked = await twilio.post(customer.attributes.url!, {
+      ...base('CA44444444444444444444444444444444'),
+      ParentCallSid: started.sid,
+      CallStatus: 'in-progress',
+    });
     expect(picked.twiml).toEqual([]);
-    expect(await callRow(center.db, channelId, placed.providerCallId)).toMatchObject({ state: 'answered', direction: 'out', agent_id: company.agents.Alice, to_number: '13900000088' });
+    expect(await callRow(center.db, channelId, placed.providerCallId)).toMatchObject({
+      state: 'answered',
+      direction: 'out',
+      agent_id: company.agents.Alice,
+      to_number: '13900000088',
+    });
 
-    await twilio.post(dial.attributes.recordingStatusCallback!, { ...agentLeg, RecordingSid: 'RE1123456789abcdef0123456789abcdef', RecordingStatus: 'completed' });
+    await twilio.post(dial.attributes.recordingStatusCallback!, {
+      ...agentLeg,
+      RecordingSid: 'RE1123456789abcdef0123456789abcdef',
+      RecordingStatus: 'completed',
+    });
     const over = await twilio.post(dial.attributes.action!, { ...agentLeg, DialCallStatus: 'completed' });
-    expect(find(over.twiml, "Hangup"), over.body).toBeDefined();
+    expect(find(over.twiml, 'Hangup'), over.body).toBeDefined();
     expect((await twilio.post(started.form.StatusCallback!, { ...agentLeg, CallStatus: 'completed' })).status).toBe(204);
 
     const ended = await callRow(center.db, channelId, placed.providerCallId);
@@ -150,7 +203,9 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const bare = await addVoiceChannel(center.running, company.tenantId, 'voice-twilio', { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: twilio.apiUrl });
     const loaded = await loadChannelContext(await connectorDeps(center.running.ctx), { id: bare });
     const before = twilio.created.length;
-    await expect(loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000089' }, loaded!.ctx)).rejects.toThrow(/no number to call from/);
+    await expect(loaded!.connector.voice!.dial!({ agentId: company.agents.Alice!, number: '13900000089' }, loaded!.ctx)).rejects.toThrow(
+      /no number to call from/,
+    );
     expect(twilio.created.length).toBe(before);
   });
 
@@ -169,7 +224,10 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const at = (path: string) => `${PUBLIC_URL}/hooks/${waitingChannel}/twilio${path}`;
     const first = 'CA55555555555555555555555555555555';
     const second = 'CA66666666666666666666666666666666';
-    for (const [sid, from] of [[first, '+8613700000005'], [second, '+8613700000006']] as const) {
+    for (const [sid, from] of [
+      [first, '+8613700000005'],
+      [second, '+8613700000006'],
+    ] as const) {
       const incoming = await twilio.post(at('/voice'), { ...base(sid), From: from, CallStatus: 'ringing' });
       expect(incoming.status).toBe(200);
       await twilio.post(at('/gather?menu=main'), { ...base(sid), From: from, Digits: '1' });
@@ -177,7 +235,12 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     }
     // The wait is measured from the call's queued time: the test moves it back instead of sleeping.
     const waitedFor = (sid: string, seconds: number) =>
-      center.db.updateTable('calls').set({ queued_at: new Date(Date.now() - seconds * 1000) }).where('channel_id', '=', waitingChannel).where('provider_call_id', '=', sid).execute();
+      center.db
+        .updateTable('calls')
+        .set({ queued_at: new Date(Date.now() - seconds * 1000) })
+        .where('channel_id', '=', waitingChannel)
+        .where('provider_call_id', '=', sid)
+        .execute();
 
     await waitedFor(second, 10.5);
     const announced = await twilio.post(at('/wait'), { ...base(second), From: '+8613700000006' });
@@ -204,7 +267,9 @@ describe.skipIf(!DATABASE_URL)('calls through Twilio-style webhooks', () => {
     const plan = await center.db.selectFrom('callback_plans').selectAll().where('phone', '=', '+8613700000006').executeTakeFirstOrThrow();
     expect(plan).toMatchObject({ contact_id: left.contact_id, status: 'planned', tenant_id: company.tenantId });
     expect([company.agents.Alice, company.agents.Bob]).toContain(plan.agent_id);
-    expect(await center.db.selectFrom('jobs').select('kind').where('key', '=', `voice.callback_due:${plan.id}`).executeTakeFirst()).toEqual({ kind: 'voice.callback_due' });
+    expect(await center.db.selectFrom('jobs').select('kind').where('key', '=', `voice.callback_due:${plan.id}`).executeTakeFirst()).toEqual({
+      kind: 'voice.callback_due',
+    });
 
     await twilio.post(at('/status'), { ...base(second), From: '+8613700000006', CallStatus: 'completed' });
     const ended = await callRow(center.db, waitingChannel, second);

@@ -20,14 +20,22 @@ describe('web chat transcript mail', () => {
     database = await freshDatabase();
     bus = await (busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!).open();
     const db = database.db;
-    const tenant = await db.insertInto('tenants').values({ slug: `t${Date.now()}`, name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
+    const tenant = await db
+      .insertInto('tenants')
+      .values({ slug: `t${Date.now()}`, name: 'Acme' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     tenantId = tenant.id;
     const channel = await db
       .insertInto('channels')
       .values({ tenant_id: tenantId, type: 'web', name: 'Website', config: JSON.stringify({ sendTranscript: true }) })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const contact = await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Li Mei', email: 'li.mei@example.com' }).returning('id').executeTakeFirstOrThrow();
+    const contact = await db
+      .insertInto('contacts')
+      .values({ tenant_id: tenantId, name: 'Li Mei', email: 'li.mei@example.com' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const conversation = await db
       .insertInto('conversations')
       .values({ tenant_id: tenantId, channel_id: channel.id, contact_id: contact.id, status: 'resolved', group_id: null, assignee_id: null, subject: null })

@@ -154,7 +154,12 @@ export class WebhookSender {
       secret = openSecret(this.deps.secretKey, hook.secret, webhookSecretAssociatedData(hook.tenant_id, hook.id));
     } catch {
       // Sealed under another SECRET_KEY: nothing can be signed until an admin sets a new secret.
-      await this.settle(row, hook.id, { status: null, response: null, error: 'the signing secret cannot be opened (SECRET_KEY changed?); set a new secret', durationMs: 0 });
+      await this.settle(row, hook.id, {
+        status: null,
+        response: null,
+        error: 'the signing secret cannot be opened (SECRET_KEY changed?); set a new secret',
+        durationMs: 0,
+      });
       return;
     }
     const started = performance.now();
@@ -182,7 +187,8 @@ export class WebhookSender {
     } catch (failure) {
       if (failure instanceof OutboundRefusedError) error = failure.message;
       else if (failure instanceof OutboundTooLargeError) error = 'the receiver answered with more than 64 KiB';
-      else error = `the receiver could not be reached: ${failure instanceof Error ? (failure.cause instanceof Error ? failure.cause.message : failure.message) : String(failure)}`;
+      else
+        error = `the receiver could not be reached: ${failure instanceof Error ? (failure.cause instanceof Error ? failure.cause.message : failure.message) : String(failure)}`;
     }
     await this.settle(row, hook.id, { status, response, error, durationMs: Math.round(performance.now() - started) });
   }
@@ -198,7 +204,14 @@ export class WebhookSender {
     await this.deps.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('company_webhook_attempts')
-        .values({ delivery_id: row.id, attempt, status_code: outcome.status, error: outcome.error, response: outcome.response, duration_ms: outcome.durationMs })
+        .values({
+          delivery_id: row.id,
+          attempt,
+          status_code: outcome.status,
+          error: outcome.error,
+          response: outcome.response,
+          duration_ms: outcome.durationMs,
+        })
         .execute();
       const sinceReplay = attempt - row.attempts_before_replay;
       const last = sinceReplay >= this.o.attempts;

@@ -11,11 +11,12 @@ import { appApiLabels } from './labels.js';
  * Its backend posts customers' messages in; agents' replies go out to its webhook, signed.
  */
 export const appApiConfig = z.object({
-  webhookUrl: z.url({ protocol: /^https?$/ }).optional().describe('Where replies are delivered (POST, signed)'),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Where replies are delivered (POST, signed)'),
   webhookSecret: secret(z.string().min(16).describe('Signs the webhooks sent to your app (HMAC-SHA256)')),
-  signingSecret: secret(
-    z.string().min(16).optional().describe('When set, every inbound request must be signed with it (HMAC-SHA256 of timestamp.body)'),
-  ),
+  signingSecret: secret(z.string().min(16).optional().describe('When set, every inbound request must be signed with it (HMAC-SHA256 of timestamp.body)')),
   replayWindowSeconds: z.number().int().min(30).max(3600).default(300).describe('How old a signed request may be'),
   webhookTimeoutMs: z.number().int().min(1000).max(30_000).default(10_000),
   rateLimitPerMinute: z

@@ -43,9 +43,16 @@ for (const factory of busFactories) {
     it('tells the company webhook that a conversation was resolved, signed, retrying a 503', async () => {
       const db = database.db;
       const tenantId = await seedTenant(db);
-      const { channel } = await createChannel(deps, tenantId, { type: 'app-api', name: 'App', config: { webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET } });
+      const { channel } = await createChannel(deps, tenantId, {
+        type: 'app-api',
+        name: 'App',
+        config: { webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET },
+      });
       const contact = await db.insertInto('contacts').values({ tenant_id: tenantId, name: 'Li' }).returning('id').executeTakeFirstOrThrow();
-      await db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channel.id, external_id: 'cust-1', display_name: null }).execute();
+      await db
+        .insertInto('contact_identities')
+        .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channel.id, external_id: 'cust-1', display_name: null })
+        .execute();
       const conversation = await db
         .insertInto('conversations')
         .values({ tenant_id: tenantId, channel_id: channel.id, contact_id: contact.id, status: 'resolved', group_id: null, assignee_id: null, subject: null })
@@ -64,7 +71,12 @@ for (const factory of busFactories) {
       const deliveryId = (taken.json as { deliveryId: string }).deliveryId;
       // The attempt is recorded once the answer is in.
       await eventually(async () => (await db.selectFrom('webhook_deliveries').select('id').where('delivery_id', '=', deliveryId).execute()).length === 2);
-      const attempts = await db.selectFrom('webhook_deliveries').select(['attempt', 'status_code']).where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+      const attempts = await db
+        .selectFrom('webhook_deliveries')
+        .select(['attempt', 'status_code'])
+        .where('delivery_id', '=', deliveryId)
+        .orderBy('attempt')
+        .execute();
       expect(attempts).toEqual([
         { attempt: 1, status_code: 503 },
         { attempt: 2, status_code: 200 },

@@ -3,7 +3,9 @@ import { secret } from '../../core/connector/define.js';
 
 const security = z
   .enum(['tls', 'starttls', 'none'])
-  .describe('tls: encrypted from the first byte (IMAP 993, SMTP 465); starttls: upgraded after connecting (IMAP 143, SMTP 587); none: only for a server on this machine');
+  .describe(
+    'tls: encrypted from the first byte (IMAP 993, SMTP 465); starttls: upgraded after connecting (IMAP 143, SMTP 587); none: only for a server on this machine',
+  );
 
 /**
  * One mailbox: where mail is read (IMAP) and how replies leave (SMTP). Flat, so every secret is
@@ -22,7 +24,13 @@ export const emailConfig = z
     imapAccessToken: secret(z.string().min(1).max(8192).optional().describe('OAuth 2.0 access token (XOAUTH2), instead of a password')),
     folder: z.string().min(1).max(255).default('INBOX').describe('The folder new mail is read from'),
     sentFolder: z.string().max(255).optional().describe('Where a copy of each reply is put; empty: no copy'),
-    pollSeconds: z.number().int().min(5).max(3600).default(60).describe('How often to look for mail when the server has no IDLE; with IDLE, how often the folder is selected afresh'),
+    pollSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(60)
+      .describe('How often to look for mail when the server has no IDLE; with IDLE, how often the folder is selected afresh'),
 
     smtpHost: z.string().min(1).max(255),
     smtpPort: z.number().int().min(1).max(65535).default(587),
@@ -31,8 +39,19 @@ export const emailConfig = z
     smtpPassword: secret(z.string().min(1).max(1024).optional()),
     smtpAccessToken: secret(z.string().min(1).max(8192).optional().describe('OAuth 2.0 access token (XOAUTH2), instead of a password')),
 
-    maxAttachmentBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
-    maxMailsPerSenderPerHour: z.number().int().min(1).max(10_000).default(30).describe('More mail than this from one address in an hour is left in the mailbox, not opened as conversations'),
+    maxAttachmentBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(25 * 1024 * 1024),
+    maxMailsPerSenderPerHour: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(30)
+      .describe('More mail than this from one address in an hour is left in the mailbox, not opened as conversations'),
   })
   .refine((c) => c.imapPassword || c.imapAccessToken, { message: 'give an IMAP password or an access token', path: ['imapPassword'] });
 

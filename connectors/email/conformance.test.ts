@@ -9,12 +9,26 @@ import type { FetchedMail } from './normalize.js';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const fetched = (raw: Buffer, uid: number): FetchedMail => ({ uidValidity: '1795619628', uid, folder: 'INBOX', raw: raw.toString('base64') });
 const withFile = (name: string, contentType: string, bytes: Buffer) =>
-  new MailComposer({ from: 'Li Lei <li.lei@example.cn>', to: 'support@example.test', subject: name, messageId: `<${name}@example.cn>`, text: 'see attached', attachments: [{ filename: name, content: bytes, contentType }] })
+  new MailComposer({
+    from: 'Li Lei <li.lei@example.cn>',
+    to: 'support@example.test',
+    subject: name,
+    messageId: `<${name}@example.cn>`,
+    text: 'see attached',
+    attachments: [{ filename: name, content: bytes, contentType }],
+  })
     .compile()
     .build();
 
 // A minimal WAV and MP4 header are enough for the store's type check.
-const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.from([36, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]), Buffer.from('data'), Buffer.alloc(4)]);
+const wav = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([36, 0, 0, 0]),
+  Buffer.from('WAVEfmt '),
+  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
+  Buffer.from('data'),
+  Buffer.alloc(4),
+]);
 const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.from([0, 0, 0, 0]), Buffer.from('mp42isom')]);
 
 const samples = {

@@ -35,7 +35,13 @@ export default defineConnector({
     return {
       ok: imap.ok && smtp.ok,
       checks: [
-        { name: 'IMAP', ok: imap.ok, detail: imap.ok ? `logged in; ${imap.folder} has ${imap.messages} mails; ${imap.idle ? 'IDLE' : `no IDLE, polling every ${ctx.config.pollSeconds} s`}` : imap.error },
+        {
+          name: 'IMAP',
+          ok: imap.ok,
+          detail: imap.ok
+            ? `logged in; ${imap.folder} has ${imap.messages} mails; ${imap.idle ? 'IDLE' : `no IDLE, polling every ${ctx.config.pollSeconds} s`}`
+            : imap.error,
+        },
         { name: 'SMTP', ok: smtp.ok, detail: smtp.ok ? 'logged in' : smtp.error },
       ],
     };

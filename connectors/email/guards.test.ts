@@ -40,7 +40,12 @@ describe('backlog batches', () => {
   it('bounds a batch by count and by bytes, and never splits or drops a mail', () => {
     const many = Array.from({ length: BATCH_MAILS * 2 + 50 }, (_, i) => ({ uid: i + 1, size: 1000 }));
     expect(batches(many).map((b) => b.length)).toEqual([BATCH_MAILS, BATCH_MAILS, 50]);
-    const big = [{ uid: 1, size: BATCH_BYTES - 10 }, { uid: 2, size: 100 }, { uid: 3, size: BATCH_BYTES * 2 }, { uid: 4, size: 1 }];
+    const big = [
+      { uid: 1, size: BATCH_BYTES - 10 },
+      { uid: 2, size: 100 },
+      { uid: 3, size: BATCH_BYTES * 2 },
+      { uid: 4, size: 1 },
+    ];
     expect(batches(big).map((b) => b.map((m) => m.uid))).toEqual([[1], [2], [3], [4]]);
   });
 });

@@ -116,12 +116,24 @@ async function checkSmtp(ctx: MailContext): Promise<ConnectionCheck['smtp']> {
  */
 export function describeError(error: unknown, what: 'IMAP' | 'SMTP', host: string, port: number): string {
   if (error instanceof OutboundRefusedError) return `${what}: ${error.message}`;
-  const e = error as { code?: unknown; message?: unknown; responseText?: unknown; response?: unknown; authenticationFailed?: boolean; serverResponseCode?: unknown };
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    responseText?: unknown;
+    response?: unknown;
+    authenticationFailed?: boolean;
+    serverResponseCode?: unknown;
+  };
   const code = typeof e?.code === 'string' ? e.code : '';
   // imapflow puts the server's words in responseText (its `response` is an object); nodemailer in response.
   const detail = ([e?.responseText, e?.response, e?.message].find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? String(error)).trim();
   const unreachable = `${what}: could not connect to ${host}:${port} (check the host, the port and the security setting)`;
-  if (error instanceof OutboundError || UNREACHABLE_CODES.has(code) || /ENOTFOUND|getaddrinfo|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|ended/i.test(detail)) return unreachable;
+  if (
+    error instanceof OutboundError ||
+    UNREACHABLE_CODES.has(code) ||
+    /ENOTFOUND|getaddrinfo|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|ended/i.test(detail)
+  )
+    return unreachable;
   if (e?.authenticationFailed || code === 'EAUTH' || /AUTHENTICATIONFAILED|authentication failed|invalid credentials|535/i.test(detail)) {
     return `${what}: the server refused the login (wrong user or password): ${detail}`;
   }
@@ -131,9 +143,30 @@ export function describeError(error: unknown, what: 'IMAP' | 'SMTP', host: strin
   if (e?.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|NONEXISTENT/i.test(detail)) return `${what}: the folder does not exist: ${detail}`;
   // A server's reply is repeated only when it is a mail server's (a tagged IMAP answer, an SMTP
   // code): whatever else answered may not be a mail server at all.
-  const reply = typeof e?.responseText === 'string' ? e.responseText : typeof e?.response === 'string' && /^[2-5]\d\d[ -]/.test(e.response) ? e.response : undefined;
+  const reply =
+    typeof e?.responseText === 'string' ? e.responseText : typeof e?.response === 'string' && /^[2-5]\d\d[ -]/.test(e.response) ? e.response : undefined;
   if (reply) return `${what}: the server did not accept the session: ${reply.trim().slice(0, 300)}`;
   return unreachable;
 }
 
-const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EDNS', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ETIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNECTION', 'ESOCKET', 'NoConnection', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS', 'GreetingTimeout', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'EConnectionClosed']);
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EDNS',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ETIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNECTION',
+  'ESOCKET',
+  'NoConnection',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+  'GreetingTimeout',
+  'CONNECT_TIMEOUT',
+  'GREETING_TIMEOUT',
+  'EConnectionClosed',
+]);

@@ -33,7 +33,15 @@ function loopOn(dovecot: Dovecot, user: string, options: { pollSeconds?: number;
     config,
     outbound: loopbackOutbound(),
     bus: { kind: 'rabbitmq' },
-    logger: createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } })),
+    logger: createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    ),
     signal: abort.signal,
     accept: async (payloads: unknown[]) => {
       handed.push(payloads as FetchedMail[]);
@@ -79,7 +87,11 @@ describe.skipIf(!dovecotAvailable)('the mailbox loop on a real Dovecot', () => {
   it(`streams a backlog in batches of at most ${BATCH_MAILS}, oldest first, moving the cursor after each`, async () => {
     const user = 'a@example.test';
     const total = BATCH_MAILS * 2 + 50;
-    await dovecot.deliver(user, 'INBOX', Array.from({ length: total }, (_, i) => mail(i + 1, user)));
+    await dovecot.deliver(
+      user,
+      'INBOX',
+      Array.from({ length: total }, (_, i) => mail(i + 1, user)),
+    );
     const loop = loopOn(dovecot, user);
     try {
       await eventually(() => (loop.cursor().lastUid === total ? true : undefined), { timeoutMs: 30_000 });
@@ -93,12 +105,19 @@ describe.skipIf(!dovecotAvailable)('the mailbox loop on a real Dovecot', () => {
 
   it('hands a batch over again when the cursor could not be saved after the bus took it, and goes on from there', async () => {
     const user = 'b@example.test';
-    await dovecot.deliver(user, 'INBOX', [1, 2, 3].map((n) => mail(n, user)));
+    await dovecot.deliver(
+      user,
+      'INBOX',
+      [1, 2, 3].map((n) => mail(n, user)),
+    );
     const loop = loopOn(dovecot, user, { failSaves: 1 });
     try {
       await eventually(() => (loop.cursor().lastUid === 3 ? true : undefined), { timeoutMs: 30_000 });
       // The same mails, the same bytes: the same dedupe keys, so the router stores them once.
-      expect(loop.handed.map((b) => b.map((m) => m.uid))).toEqual([[1, 2, 3], [1, 2, 3]]);
+      expect(loop.handed.map((b) => b.map((m) => m.uid))).toEqual([
+        [1, 2, 3],
+        [1, 2, 3],
+      ]);
       expect(loop.handed[1]!.map((m) => m.raw)).toEqual(loop.handed[0]!.map((m) => m.raw));
       expect(loop.logs()).toContain('mailbox connection failed');
       await dovecot.deliver(user, 'INBOX', [mail(4, user)]);

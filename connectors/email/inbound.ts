@@ -107,7 +107,11 @@ export async function drain(client: ImapFlow, ctx: PullContext<EmailConfig>): Pr
       const payloads = await next!;
       next = index + 1 < list.length ? fetchBatch(list[index + 1]!) : undefined;
       const accepted = await handOver(ctx, payloads);
-      if (ctx.bus.kind === 'memory') await committed(ctx, accepted.map((m) => m.externalId));
+      if (ctx.bus.kind === 'memory')
+        await committed(
+          ctx,
+          accepted.map((m) => m.externalId),
+        );
       lastUid = batch.at(-1)!.uid;
       await ctx.cursor.save({ uidValidity, lastUid } satisfies MailboxCursor);
       handed += payloads.length;
@@ -212,9 +216,13 @@ async function waitForMail(client: ImapFlow, ctx: PullContext<EmailConfig>, canI
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -17,7 +17,15 @@ function context(channelId: string, overrides: Partial<EmailConfig> = {}) {
   const ctx = {
     channel: { id: channelId, tenantId: 't', type: 'email', name: 'Support', publicKey: null },
     config: emailConfig.parse({ fromAddress: 'Support@Example.test', imapHost: 'h', imapUser: 'u', imapPassword: 'p', smtpHost: 'h', ...overrides }),
-    logger: createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } })),
+    logger: createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    ),
   } as unknown as ChannelContext<EmailConfig>;
   return { ctx, logs: () => logs };
 }
@@ -53,7 +61,10 @@ describe('normalizeEmail', () => {
   });
 
   it('stores a mail holding U+0000 with U+FFFD in its place, and says how many were replaced', async () => {
-    const [message] = await normalizeEmail(payload('From: Li\u0000 <li@example.org>\r\nSubject: a\u0000b\r\nMessage-ID: <nul-1@x>\r\n\r\nline\u0000one 你好\r\n'), context('c5').ctx);
+    const [message] = await normalizeEmail(
+      payload('From: Li\u0000 <li@example.org>\r\nSubject: a\u0000b\r\nMessage-ID: <nul-1@x>\r\n\r\nline\u0000one 你好\r\n'),
+      context('c5').ctx,
+    );
     expect(message!.subject).toBe('a\uFFFDb');
     expect(message!.parts[0]).toMatchObject({ type: 'text', text: expect.stringContaining('line\uFFFDone 你好') });
     expect(JSON.stringify(message)).not.toContain('\\u0000');

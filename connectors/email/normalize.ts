@@ -155,15 +155,33 @@ async function findThreadKey(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail
  * not kept. Each is keyed by the mail's dedupe key, its place in the mail and its content hash, so
  * a mail read again (after a crash, a UIDVALIDITY change) finds its files kept and stores none twice.
  */
-async function storeAttachments(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail, owner: string, externalId: string): Promise<{ parts: ContentPart[]; cidMap: Map<string, string> }> {
+async function storeAttachments(
+  ctx: ChannelContext<EmailConfig>,
+  mail: ParsedEmail,
+  owner: string,
+  externalId: string,
+): Promise<{ parts: ContentPart[]; cidMap: Map<string, string> }> {
   const parts: ContentPart[] = [];
   const cidMap = new Map<string, string>();
   for (const [index, attachment] of mail.attachments.entries()) {
     const name = attachment.filename ?? `attachment-${index + 1}`;
-    const kind = attachment.contentType.startsWith('image/') ? 'image' : attachment.contentType.startsWith('audio/') ? 'audio' : attachment.contentType.startsWith('video/') ? 'video' : 'file';
+    const kind = attachment.contentType.startsWith('image/')
+      ? 'image'
+      : attachment.contentType.startsWith('audio/')
+        ? 'audio'
+        : attachment.contentType.startsWith('video/')
+          ? 'video'
+          : 'file';
     try {
       const key = `email:${externalId}#${index}:${createHash('sha256').update(attachment.content).digest('hex')}`;
-      const stored = await ctx.attachments.put({ owner, name, bytes: attachment.content, declaredType: attachment.contentType, maxBytes: ctx.config.maxAttachmentBytes, key });
+      const stored = await ctx.attachments.put({
+        owner,
+        name,
+        bytes: attachment.content,
+        declaredType: attachment.contentType,
+        maxBytes: ctx.config.maxAttachmentBytes,
+        key,
+      });
       parts.push({ type: kind, attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType, size: stored.size });
       if (attachment.contentId) cidMap.set(attachment.contentId.replace(/^<|>$/g, '').toLowerCase(), stored.id);
     } catch (error) {

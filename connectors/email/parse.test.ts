@@ -52,7 +52,9 @@ describe('parseEmail', () => {
   });
 
   it('removes what could run in the agent’s browser', () => {
-    const html = sanitizeEmailHtml('<div onmouseover="x()">hi<iframe src="https://x"></iframe><style>body{}</style><img src="x" onerror="y()"><form><input></form></div>');
+    const html = sanitizeEmailHtml(
+      '<div onmouseover="x()">hi<iframe src="https://x"></iframe><style>body{}</style><img src="x" onerror="y()"><form><input></form></div>',
+    );
     expect(html).toBe('<div>hi<img /></div>');
   });
 });

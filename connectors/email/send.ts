@@ -29,7 +29,8 @@ export async function sendEmail(outbound: OutboundEnvelope, ctx: ChannelContext<
   const thread = await threadOf(ctx, outbound);
   if (thread.automatic) {
     if (thread.lastInboundAutomatic) throw ConnectorError.permanent(`not answering an automatic mail (${thread.lastInboundAutomatic})`, 'auto-reply');
-    if (!automaticLimit(ctx).allow(to.toLowerCase())) throw ConnectorError.permanent(`more than ${AUTOMATIC_REPLIES_PER_HOUR} automatic replies to ${to} this hour`, 'rate-limit');
+    if (!automaticLimit(ctx).allow(to.toLowerCase()))
+      throw ConnectorError.permanent(`more than ${AUTOMATIC_REPLIES_PER_HOUR} automatic replies to ${to} this hour`, 'rate-limit');
   }
 
   const domain = ctx.config.fromAddress.split('@')[1]!;
@@ -174,7 +175,10 @@ async function copyToSent(ctx: ChannelContext<EmailConfig>, raw: Buffer): Promis
   try {
     client = await imapClient(ctx);
   } catch (error) {
-    ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) }, 'could not put the reply in the Sent folder');
+    ctx.logger.warn(
+      { channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) },
+      'could not put the reply in the Sent folder',
+    );
     return;
   }
   client.on('error', () => {});
@@ -191,6 +195,9 @@ async function copyToSent(ctx: ChannelContext<EmailConfig>, raw: Buffer): Promis
     await client.logout();
   } catch (error) {
     client.close();
-    ctx.logger.warn({ channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) }, 'could not put the reply in the Sent folder');
+    ctx.logger.warn(
+      { channelId: ctx.channel.id, err: describeError(error, 'IMAP', ctx.config.imapHost, ctx.config.imapPort) },
+      'could not put the reply in the Sent folder',
+    );
   }
 }

@@ -25,11 +25,22 @@ function bodyOf(params: Record<string, unknown>): { body: string | FormData; hea
 type BotAnswer<T> = { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } };
 
 /** One Bot API call (`POST <base>/bot<token>/<method>`); a failure is a classified ConnectorError. An upload may take 2 minutes. */
-export async function callBot<T>(ctx: Ctx, method: string, params: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+export async function callBot<T>(
+  ctx: Ctx,
+  method: string,
+  params: Record<string, unknown>,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<T> {
   const { config } = ctx;
   const { body, headers } = bodyOf(params);
   const timeoutMs = options.timeoutMs ?? (body instanceof FormData ? 120_000 : 30_000);
-  const response = await reach(ctx, `${config.apiBaseUrl}/bot${config.botToken}/${method}`, { method: 'POST', headers, body, signal: options.signal, timeoutMs });
+  const response = await reach(ctx, `${config.apiBaseUrl}/bot${config.botToken}/${method}`, {
+    method: 'POST',
+    headers,
+    body,
+    signal: options.signal,
+    timeoutMs,
+  });
   const answer = (await response.json().catch(() => ({}))) as BotAnswer<T>;
   if (answer.ok === true) return answer.result as T;
   throw telegramError(answer.error_code ?? response.status, answer.description ?? `HTTP ${response.status}`, answer.parameters?.retry_after);
@@ -39,7 +50,8 @@ export async function callBot<T>(ctx: Ctx, method: string, params: Record<string
 export function telegramError(code: number, description: string, retryAfter?: number): ConnectorError {
   if (code === 429) return ConnectorError.retryable(`Telegram is rate-limiting the bot (retry after ${retryAfter ?? '?'} s)`, 429);
   if (code >= 500) return ConnectorError.retryable(`Telegram is unavailable: ${description}`, code);
-  if (code === 403 && /blocked/i.test(description)) return ConnectorError.permanent('The customer has blocked the bot: Telegram delivers nothing to them until they unblock it', 403);
+  if (code === 403 && /blocked/i.test(description))
+    return ConnectorError.permanent('The customer has blocked the bot: Telegram delivers nothing to them until they unblock it', 403);
   if (code === 401 || code === 404) return ConnectorError.permanent('Telegram did not accept the bot token: check the channel settings', code);
   return ConnectorError.permanent(`Telegram refused the message: ${description}`, code);
 }
@@ -48,14 +60,22 @@ export function telegramError(code: number, description: string, retryAfter?: nu
  * Downloads a file by its file_id (getFile, then the file URL) into the attachment store.
  * Undefined when Telegram will not serve it (too large, or gone): the part keeps its file_id.
  */
-export async function storeTelegramFile(ctx: ChannelContext<TelegramConfig>, file: { file_id: string; file_size?: number; file_name?: string; mime_type?: string }, owner: string, fallbackName: string): Promise<string | undefined> {
+export async function storeTelegramFile(
+  ctx: ChannelContext<TelegramConfig>,
+  file: { file_id: string; file_size?: number; file_name?: string; mime_type?: string },
+  owner: string,
+  fallbackName: string,
+): Promise<string | undefined> {
   if ((file.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
   const info = await callBot<{ file_path?: string; file_size?: number }>(ctx, 'getFile', { file_id: file.file_id }).catch((error: unknown) => {
     if (error instanceof ConnectorError && error.retryable) throw error;
     ctx.logger.warn({ err: (error as Error).message }, 'Telegram will not serve a file; kept as a reference');
   });
   if (!info?.file_path || (info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, { timeoutMs: 60_000, maxBytes: ctx.config.maxFileBytes });
+  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/file/bot${ctx.config.botToken}/${info.file_path}`, {
+    timeoutMs: 60_000,
+    maxBytes: ctx.config.maxFileBytes,
+  });
   if (!response.ok) throw telegramError(response.status, `file download answered ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const name = file.file_name ?? info.file_path.split('/').pop() ?? fallbackName;

@@ -6,7 +6,15 @@ import telegram from './connector.js';
 import { telegramFiles, telegramFixtures as f } from './fixtures/index.js';
 import { SECRET_HEADER, webhookSecret } from './inbound.js';
 
-const KIND_OF: Record<string, string> = { sendMessage: 'text', sendPhoto: 'image', sendDocument: 'file', sendAudio: 'audio', sendVoice: 'audio', sendVideo: 'video', sendLocation: 'location' };
+const KIND_OF: Record<string, string> = {
+  sendMessage: 'text',
+  sendPhoto: 'image',
+  sendDocument: 'file',
+  sendAudio: 'audio',
+  sendVoice: 'audio',
+  sendVideo: 'video',
+  sendLocation: 'location',
+};
 let fake: FakeTelegram;
 
 describeConformance({

@@ -7,12 +7,28 @@ import { telegramLabels } from './labels.js';
 
 /** A Telegram bot: customers write to it, agents answer as it (Bot API). */
 export const telegramConfig = z.object({
-  botToken: secret(z.string().regex(/^\d{3,}:[A-Za-z0-9_-]{30,}$/, 'a bot token from @BotFather looks like 123456789:AAE…').describe('The bot token from @BotFather')),
-  mode: z.enum(['webhook', 'polling']).default('webhook').describe('webhook: Telegram posts to PUBLIC_URL (https), registered when the channel is enabled; polling: for installations without a public URL'),
-  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org').describe('The Bot API server (change only for a local Bot API server)'),
+  botToken: secret(
+    z
+      .string()
+      .regex(/^\d{3,}:[A-Za-z0-9_-]{30,}$/, 'a bot token from @BotFather looks like 123456789:AAE…')
+      .describe('The bot token from @BotFather'),
+  ),
+  mode: z
+    .enum(['webhook', 'polling'])
+    .default('webhook')
+    .describe('webhook: Telegram posts to PUBLIC_URL (https), registered when the channel is enabled; polling: for installations without a public URL'),
+  apiBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.telegram.org')
+    .describe('The Bot API server (change only for a local Bot API server)'),
   webhookCheckSeconds: z.number().int().min(1).max(86_400).default(300).describe('How often the webhook is checked with getWebhookInfo'),
   pollTimeoutSeconds: z.number().int().min(1).max(50).default(25).describe('Long-polling wait per getUpdates call'),
-  maxFileBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('Larger media stay at Telegram (the Bot API serves at most 20 MB)'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024)
+    .describe('Larger media stay at Telegram (the Bot API serves at most 20 MB)'),
 });
 
 export type TelegramConfig = z.infer<typeof telegramConfig>;

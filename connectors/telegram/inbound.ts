@@ -77,7 +77,10 @@ async function poll(ctx: PullContext<TelegramConfig>, succeeded: () => void): Pr
   let offset = Number((await ctx.cursor.load()).offset ?? 0);
   while (!ctx.signal.aborted) {
     const params = { offset, timeout: ctx.config.pollTimeoutSeconds, allowed_updates: ALLOWED_UPDATES };
-    const updates = await callBot<{ update_id: number }[]>(ctx, 'getUpdates', params, { signal: ctx.signal, timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000 });
+    const updates = await callBot<{ update_id: number }[]>(ctx, 'getUpdates', params, {
+      signal: ctx.signal,
+      timeoutMs: (ctx.config.pollTimeoutSeconds + 15) * 1000,
+    });
     succeeded();
     if (updates.length === 0) continue;
     // One malformed update must not stop the channel: take the others, skip it with a warning.

@@ -38,7 +38,8 @@ async function sendPart(ctx: Ctx, chat_id: string, part: ContentPart): Promise<S
   // A link is previewed under its text, as Telegram's own clients do.
   const preview = part.type === 'link' ? { link_preview_options: { url: part.url } } : {};
   let sent: SentMessage | undefined;
-  for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT) sent = await callBot<SentMessage>(ctx, 'sendMessage', { chat_id, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
+  for (let at = 0; at < text.length || !sent; at += TEXT_LIMIT)
+    sent = await callBot<SentMessage>(ctx, 'sendMessage', { chat_id, text: text.slice(at, at + TEXT_LIMIT) || ' ', ...preview });
   return sent;
 }
 
@@ -74,7 +75,12 @@ async function sendVoice(ctx: Ctx, chat_id: string, part: Extract<ContentPart, {
     sent = await callBot<SentMessage>(ctx, 'sendVoice', { chat_id, voice: upload, duration, caption });
   } else {
     const [method, field] = AUDIO_TYPES.includes(file.mimeType) ? MEDIA.audio : MEDIA.file;
-    sent = await callBot<SentMessage>(ctx, method, { chat_id, caption, [field]: new File([new Uint8Array(bytes)], file.name, { type: file.mimeType }), ...(field === 'audio' ? { duration } : {}) });
+    sent = await callBot<SentMessage>(ctx, method, {
+      chat_id,
+      caption,
+      [field]: new File([new Uint8Array(bytes)], file.name, { type: file.mimeType }),
+      ...(field === 'audio' ? { duration } : {}),
+    });
   }
   if (part.caption && !caption) return sendPart(ctx, chat_id, { type: 'text', text: part.caption });
   return sent;

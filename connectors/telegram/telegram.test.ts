@@ -103,13 +103,24 @@ describe('Telegram channel', () => {
   });
 
   it('registers its webhook with the secret token when the channel runs, and sets it back when it was changed elsewhere', async () => {
-    const deps = testDeps(harness.deps.db, harness.deps.bus, [telegram], { secretKey: harness.deps.config.secretKey, publicUrl: 'https://support.example.com' });
+    const deps = testDeps(harness.deps.db, harness.deps.bus, [telegram], {
+      secretKey: harness.deps.config.secretKey,
+      publicUrl: 'https://support.example.com',
+    });
     const loops = startPullLoops(deps, { exclusive: false, rescanMs: 100 });
     try {
       await eventually(() => fake.webhook?.url === `https://support.example.com/hooks/${harness.channel.id}`);
-      expect(fake.webhook).toEqual({ url: `https://support.example.com/hooks/${harness.channel.id}`, secret_token: secret, allowed_updates: ['message', 'edited_message'] });
+      expect(fake.webhook).toEqual({
+        url: `https://support.example.com/hooks/${harness.channel.id}`,
+        secret_token: secret,
+        allowed_updates: ['message', 'edited_message'],
+      });
       // Another installation takes the bot's webhook: the check notices and sets it back, with a warning.
-      await fetch(`${fake.url}/bot${fake.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://elsewhere.example/hook' }) });
+      await fetch(`${fake.url}/bot${fake.token}/setWebhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'https://elsewhere.example/hook' }),
+      });
       await eventually(() => fake.webhook?.url === `https://support.example.com/hooks/${harness.channel.id}`, { timeoutMs: 5000 });
       expect(deps.logs()).toContain('the Telegram webhook was changed elsewhere');
       expect(deps.logs()).not.toContain(fake.token);
@@ -127,7 +138,8 @@ describe('Telegram channel', () => {
     });
     const update = (id: number, text: string) => ({ update_id: id, message: { ...f.text.message, message_id: id, text } });
     const ids = () => harness.published.filter((e) => e.channelId === channel.id).map((e) => e.message.externalId);
-    const cursor = async () => (await harness.deps.db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel.id).executeTakeFirst())?.cursor;
+    const cursor = async () =>
+      (await harness.deps.db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel.id).executeTakeFirst())?.cursor;
     polled.queueUpdate(update(500, 'one'));
     polled.queueUpdate({ update_id: 501, message: { message_id: 'not a number' } });
     polled.queueUpdate(update(502, 'two'));
@@ -155,7 +167,13 @@ describe('Telegram channel', () => {
     const png = telegramFiles.AgACAgQAAxkBAAIBX2PhotoLarge!.bytes;
     const stored = await ctx.attachments.put({ owner: 'agent:1', name: 'label.png', bytes: png });
     const before = fake.sent().length;
-    const id = await telegram.send(outbound([{ type: 'image', attachmentId: stored.id, caption: 'Your label' }, { type: 'text', text: 'x'.repeat(5000) }]), ctx);
+    const id = await telegram.send(
+      outbound([
+        { type: 'image', attachmentId: stored.id, caption: 'Your label' },
+        { type: 'text', text: 'x'.repeat(5000) },
+      ]),
+      ctx,
+    );
     const calls = fake.sent().slice(before);
     expect(calls.map((c) => c.method)).toEqual(['sendPhoto', 'sendMessage', 'sendMessage']);
     expect(calls[0]!.params).toMatchObject({ chat_id: '1111111', caption: 'Your label', photo: { name: 'label.png', type: 'image/png' } });

@@ -56,7 +56,9 @@ async function widgetCode(name: keyof typeof WIDGET_SCRIPTS): Promise<string> {
   const result = await esbuild.build({
     ...widgetBuildOptions,
     // Beside this file, or (from a server bundle in `dist/` without its built script) in the sources.
-    entryPoints: [firstExistingPath(new URL(`./widget/${script.entry}`, import.meta.url), new URL(`../connectors/web/widget/${script.entry}`, import.meta.url))],
+    entryPoints: [
+      firstExistingPath(new URL(`./widget/${script.entry}`, import.meta.url), new URL(`../connectors/web/widget/${script.entry}`, import.meta.url)),
+    ],
     write: false,
   });
   return result.outputFiles[0]!.text;

@@ -14,7 +14,11 @@ const sessions = new WeakMap<Harness, { token: string; visitorId: string; upload
 async function session(harness: Harness) {
   let found = sessions.get(harness);
   if (!found) {
-    const response = await harness.request(`/widget/${harness.channel.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await harness.request(`/widget/${harness.channel.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const body = (await response.json()) as { token: string; visitor: { id: string } };
     found = { token: body.token, visitorId: body.visitor.id, uploads: new Map() };
     sessions.set(harness, found);

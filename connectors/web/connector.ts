@@ -41,7 +41,10 @@ const proactiveGreeting = z.object({
 /** The web chat: a `<script>` tag with the channel's public key puts a chat button on any site. */
 export const webConfig = z.object({
   title: z.string().min(1).max(80).default('Chat with us'),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#2563eb'),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .default('#2563eb'),
   greeting: z.string().max(500).optional(),
   locale: z.enum(WIDGET_LOCALES).default('en').describe("For visitors whose browser asks for none of the widget's languages"),
   texts: z.partialRecord(z.enum(WIDGET_LOCALES), localTexts).default({}),
@@ -55,7 +58,12 @@ export const webConfig = z.object({
   identitySecret: secret(z.string().min(16).optional().describe('HMAC-SHA256 key your backend signs user ids with')),
   identityMode: z.enum(['optional', 'mandatory']).default('optional').describe('mandatory: only identified visitors may chat'),
   allowedOrigins: z.array(z.url()).default([]).describe('Sites allowed to embed the chat; empty allows any'),
-  maxUploadBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  maxUploadBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   allowedMimeTypes: z.array(z.string()).default(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']),
   voiceMessages: z.boolean().default(true).describe('Visitors may hold a button to record a voice message (up to 60 s)'),
 });

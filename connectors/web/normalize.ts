@@ -5,16 +5,27 @@ import type { ContentPart, InboundMessage } from '../../core/domain/messages.js'
 export const widgetMessageSchema = z
   .object({
     clientMessageId: z.string().min(8).max(100),
-    visitor: z.object({ externalId: z.string().min(1), name: z.string().max(200).optional(), email: z.string().max(200).optional(), phone: z.string().max(60).optional(), attributes: z.record(z.string(), z.unknown()).optional() }),
+    visitor: z.object({
+      externalId: z.string().min(1),
+      name: z.string().max(200).optional(),
+      email: z.string().max(200).optional(),
+      phone: z.string().max(60).optional(),
+      attributes: z.record(z.string(), z.unknown()).optional(),
+    }),
     text: z.string().min(1).max(10_000).optional(),
     attachments: z
-      .array(z.object({ id: z.uuid(), name: z.string(), mimeType: z.string(), size: z.number().int().nonnegative(), duration: z.number().nonnegative().optional() }))
+      .array(
+        z.object({ id: z.uuid(), name: z.string(), mimeType: z.string(), size: z.number().int().nonnegative(), duration: z.number().nonnegative().optional() }),
+      )
       .max(10)
       .optional(),
     event: z.object({ name: z.string().min(1).max(100), data: z.record(z.string(), z.unknown()).optional() }).optional(),
     page: z.string().max(2000).optional(),
   })
-  .refine((m) => m.text !== undefined || (m.attachments?.length ?? 0) > 0 || m.event !== undefined, { message: 'a message needs text, a file or an event', path: ['text'] });
+  .refine((m) => m.text !== undefined || (m.attachments?.length ?? 0) > 0 || m.event !== undefined, {
+    message: 'a message needs text, a file or an event',
+    path: ['text'],
+  });
 
 export type WidgetMessage = z.infer<typeof widgetMessageSchema>;
 
@@ -24,7 +35,8 @@ export function normalizeWidgetMessage(payload: unknown): InboundMessage {
   if (m.text !== undefined) parts.push({ type: 'text', text: m.text });
   for (const a of m.attachments ?? []) {
     // A voice message is audio with its length; other audio files are shown as files.
-    if (a.mimeType.startsWith('audio/') && a.duration !== undefined) parts.push({ type: 'audio', attachmentId: a.id, name: a.name, mimeType: a.mimeType, size: a.size, duration: a.duration });
+    if (a.mimeType.startsWith('audio/') && a.duration !== undefined)
+      parts.push({ type: 'audio', attachmentId: a.id, name: a.name, mimeType: a.mimeType, size: a.size, duration: a.duration });
     else parts.push({ type: a.mimeType.startsWith('image/') ? 'image' : 'file', attachmentId: a.id, name: a.name, mimeType: a.mimeType, size: a.size });
   }
   if (m.event) parts.push({ type: 'event', name: m.event.name, data: m.event.data });

@@ -27,9 +27,14 @@ export async function preChatQuestions(ctx: ChannelContext<WebConfig>): Promise<
   const customKeys = fields.filter((f) => !CONTACT_FIELDS.has(f.name)).map((f) => f.name);
   const custom = customKeys.length
     ? new Map(
-        (await ctx.db.selectFrom('custom_fields').select(['key', 'label', 'type', 'options']).where('tenant_id', '=', ctx.channel.tenantId).where('key', 'in', customKeys).execute()).map(
-          (f) => [f.key, f],
-        ),
+        (
+          await ctx.db
+            .selectFrom('custom_fields')
+            .select(['key', 'label', 'type', 'options'])
+            .where('tenant_id', '=', ctx.channel.tenantId)
+            .where('key', 'in', customKeys)
+            .execute()
+        ).map((f) => [f.key, f]),
       )
     : new Map();
   const questions: PreChatQuestion[] = [];
@@ -66,7 +71,9 @@ export function checkAnswers(questions: readonly PreChatQuestion[], profile: Rec
   const issues: { field: string; message: string }[] = [];
   const answers: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(profile)) {
-    const question = byName.get(key) ?? (key === 'name' || key === 'email' ? ({ name: key, label: null, type: key === 'email' ? 'email' : 'text', required: false } as const) : undefined);
+    const question =
+      byName.get(key) ??
+      (key === 'name' || key === 'email' ? ({ name: key, label: null, type: key === 'email' ? 'email' : 'text', required: false } as const) : undefined);
     if (!question) {
       issues.push({ field: `profile.${key}`, message: 'the form does not ask this' });
       continue;
@@ -110,8 +117,16 @@ export async function withinBusinessHours(ctx: ChannelContext<WebConfig>, now = 
   if (groups.length === 0) return true;
   for (const group of groups) {
     if (!group.calendar_id || !group.time_zone || !group.weekly_hours || !isValidTimeZone(group.time_zone)) return true;
-    const holidays = await db.selectFrom('calendar_holidays').select(sql<string>`day::text`.as('day')).where('tenant_id', '=', tenantId).where('calendar_id', '=', group.calendar_id).execute();
-    const open = isOpen({ id: group.calendar_id, timeZone: group.time_zone, weeklyHours: group.weekly_hours, holidays: new Set(holidays.map((h) => h.day.slice(0, 10))) }, now);
+    const holidays = await db
+      .selectFrom('calendar_holidays')
+      .select(sql<string>`day::text`.as('day'))
+      .where('tenant_id', '=', tenantId)
+      .where('calendar_id', '=', group.calendar_id)
+      .execute();
+    const open = isOpen(
+      { id: group.calendar_id, timeZone: group.time_zone, weeklyHours: group.weekly_hours, holidays: new Set(holidays.map((h) => h.day.slice(0, 10))) },
+      now,
+    );
     if (open) return true;
   }
   return false;

@@ -22,14 +22,33 @@ describe('web chat live feed', () => {
     bus = harness.deps.bus;
     hub = new VisitorHub(harness.deps.db, harness.deps.logger);
     await hub.start(bus);
-    const session = await harness.request(`/widget/${harness.channel.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const session = await harness.request(`/widget/${harness.channel.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     visitorId = ((await session.json()) as { visitor: { id: string } }).visitor.id;
     const db = harness.deps.db;
     const contact = await db.insertInto('contacts').values({ tenant_id: harness.tenantId, name: 'V' }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('contact_identities').values({ tenant_id: harness.tenantId, contact_id: contact.id, channel_id: harness.channel.id, external_id: visitorId, display_name: null }).execute();
+    await db
+      .insertInto('contact_identities')
+      .values({ tenant_id: harness.tenantId, contact_id: contact.id, channel_id: harness.channel.id, external_id: visitorId, display_name: null })
+      .execute();
     const agent = await db.insertInto('roles').values({ tenant_id: harness.tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
-    const user = await db.insertInto('users').values({ tenant_id: harness.tenantId, email: 'a@example.com', name: 'Zhao Li', password_hash: null, role_id: agent.id }).returning('id').executeTakeFirstOrThrow();
-    snapshot = { id: '00000000-0000-4000-8000-00000000000a', channelId: harness.channel.id, contactId: contact.id, status: 'assigned', groupId: null, assigneeId: user.id, priority: 0 };
+    const user = await db
+      .insertInto('users')
+      .values({ tenant_id: harness.tenantId, email: 'a@example.com', name: 'Zhao Li', password_hash: null, role_id: agent.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    snapshot = {
+      id: '00000000-0000-4000-8000-00000000000a',
+      channelId: harness.channel.id,
+      contactId: contact.id,
+      status: 'assigned',
+      groupId: null,
+      assigneeId: user.id,
+      priority: 0,
+    };
     await hub.add(harness.channel.id, visitorId, { send: (frame) => frames.push(frame) });
   });
   afterAll(async () => {
@@ -44,7 +63,17 @@ describe('web chat live feed', () => {
 
   it('pushes an agent reply, typing, assignment and queue position to the visitor, and not the visitor own typing', async () => {
     await pushToVisitor(
-      { version: 1, tenantId: harness.tenantId, channelId: harness.channel.id, channelType: 'web', messageId: '77', conversationId: String(snapshot.id), recipient: { externalId: visitorId }, threadKey: '', parts: [{ type: 'text', text: 'hi' }] },
+      {
+        version: 1,
+        tenantId: harness.tenantId,
+        channelId: harness.channel.id,
+        channelType: 'web',
+        messageId: '77',
+        conversationId: String(snapshot.id),
+        recipient: { externalId: visitorId },
+        threadKey: '',
+        parts: [{ type: 'text', text: 'hi' }],
+      },
       await channelContext(harness),
     );
     await publish('typing', { conversation: snapshot, from: 'contact', on: true });
@@ -98,7 +127,17 @@ describe('web chat live feed', () => {
     await closed.close();
     const ctx = { ...(await channelContext(harness)), bus: closed };
     const error = await pushToVisitor(
-      { version: 1, tenantId: harness.tenantId, channelId: harness.channel.id, channelType: 'web', messageId: '78', conversationId: String(snapshot.id), recipient: { externalId: visitorId }, threadKey: '', parts: [{ type: 'text', text: 'x' }] },
+      {
+        version: 1,
+        tenantId: harness.tenantId,
+        channelId: harness.channel.id,
+        channelType: 'web',
+        messageId: '78',
+        conversationId: String(snapshot.id),
+        recipient: { externalId: visitorId },
+        threadKey: '',
+        parts: [{ type: 'text', text: 'x' }],
+      },
       ctx,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);

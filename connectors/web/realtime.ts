@@ -117,7 +117,14 @@ export class VisitorHub {
   }
 
   private async forward(envelope: EventEnvelope): Promise<void> {
-    const payload = envelope.payload as { conversation?: ConversationSnapshot; from?: string; on?: boolean; position?: number; agentId?: string; upTo?: string };
+    const payload = envelope.payload as {
+      conversation?: ConversationSnapshot;
+      from?: string;
+      on?: boolean;
+      position?: number;
+      agentId?: string;
+      upTo?: string;
+    };
     const conversation = payload.conversation;
     if (!conversation || !this.hasChannel(conversation.channelId)) return;
     if (envelope.kind === 'typing' && payload.from !== 'agent') return;

@@ -22,7 +22,12 @@ export interface StoredFile {
  * type: the bytes are sniffed, the name and the declared type are not trusted.
  */
 export async function storeUpload(ctx: ChannelContext<WebConfig>, owner: string, name: string, bytes: Buffer): Promise<StoredFile> {
-  const { id, mimeType, size, name: cleanName } = await ctx.attachments.put({
+  const {
+    id,
+    mimeType,
+    size,
+    name: cleanName,
+  } = await ctx.attachments.put({
     owner,
     name,
     bytes,
@@ -43,7 +48,13 @@ export async function ownedAttachments(ctx: ChannelContext<WebConfig>, owner: st
     .where('id', 'in', ids)
     .execute();
   if (rows.length !== new Set(ids).size) throw new ValidationError('unknown attachment', [{ field: 'attachmentIds', message: 'upload the file first' }]);
-  return rows.map((r) => ({ id: r.id, name: r.name, mimeType: r.mime_type, size: Number(r.size), ...(r.duration_ms !== null ? { duration: r.duration_ms / 1000 } : {}) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    mimeType: r.mime_type,
+    size: Number(r.size),
+    ...(r.duration_ms !== null ? { duration: r.duration_ms / 1000 } : {}),
+  }));
 }
 
 /**

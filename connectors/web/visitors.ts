@@ -34,7 +34,10 @@ export const sessionSchema = z.object({
  * kept). An identity is believed only with a valid HMAC from the site's backend: then the
  * visitor is `u:<userId>` on every device. In mandatory mode anonymous visitors are refused.
  */
-export async function openSession(ctx: ChannelContext<WebConfig>, input: Omit<z.infer<typeof sessionSchema>, 'profile'> & { profile?: Record<string, unknown> }): Promise<{ token: string; visitor: Visitor }> {
+export async function openSession(
+  ctx: ChannelContext<WebConfig>,
+  input: Omit<z.infer<typeof sessionSchema>, 'profile'> & { profile?: Record<string, unknown> },
+): Promise<{ token: string; visitor: Visitor }> {
   let identity: z.infer<typeof identitySchema> | undefined;
   if (input.identity) {
     const secret = ctx.config.identitySecret;
@@ -45,9 +48,19 @@ export async function openSession(ctx: ChannelContext<WebConfig>, input: Omit<z.
   }
 
   const existing = input.token ? await visitorByToken(ctx, input.token) : undefined;
-  const profile = { ...existing?.profile, ...input.profile, ...(identity?.email ? { email: identity.email } : {}), ...(identity?.name ? { name: identity.name } : {}) };
+  const profile = {
+    ...existing?.profile,
+    ...input.profile,
+    ...(identity?.email ? { email: identity.email } : {}),
+    ...(identity?.name ? { name: identity.name } : {}),
+  };
   if (existing && (!identity || existing.externalId === `u:${identity.userId}`)) {
-    if (input.profile) await ctx.db.updateTable('widget_visitors').set({ profile: JSON.stringify(profile) }).where('id', '=', existing.id).execute();
+    if (input.profile)
+      await ctx.db
+        .updateTable('widget_visitors')
+        .set({ profile: JSON.stringify(profile) })
+        .where('id', '=', existing.id)
+        .execute();
     return { token: input.token!, visitor: { ...existing, profile } };
   }
   const token = `vt_${randomBytes(32).toString('base64url')}`;

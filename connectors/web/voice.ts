@@ -8,7 +8,10 @@ export { VOICE_MAX_BYTES };
 
 /** `?duration=` of a voice upload: the recorder's own count of seconds, up to the limit. */
 export const voiceQuery = z.object({
-  duration: z.coerce.number().min(0).max(VOICE_MAX_SECONDS + 1),
+  duration: z.coerce
+    .number()
+    .min(0)
+    .max(VOICE_MAX_SECONDS + 1),
   name: z.string().max(200).optional(),
 });
 
@@ -19,7 +22,13 @@ export const voiceSettings = (config: WebConfig) => (config.voiceMessages ? { ma
  * Keeps a visitor's voice message: audio only (sniffed from the bytes; a recorder's WebM or MP4
  * is kept as audio), at most 2 MB, with the length the recorder measured.
  */
-export async function storeVoice(ctx: ChannelContext<WebConfig>, owner: string, bytes: Buffer, duration: number, name?: string): Promise<StoredFile & { duration: number }> {
+export async function storeVoice(
+  ctx: ChannelContext<WebConfig>,
+  owner: string,
+  bytes: Buffer,
+  duration: number,
+  name?: string,
+): Promise<StoredFile & { duration: number }> {
   const seconds = Math.min(duration, VOICE_MAX_SECONDS);
   const file = await ctx.attachments.put({
     owner,

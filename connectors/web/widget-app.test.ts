@@ -18,7 +18,8 @@ describe('web chat endpoints', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  const session = async (body: unknown = {}) => (await (await post('/session', body)).json()) as { token: string; visitor: { id: string; identified: boolean } };
+  const session = async (body: unknown = {}) =>
+    (await (await post('/session', body)).json()) as { token: string; visitor: { id: string; identified: boolean } };
   const upload = (token: string, name: string, bytes: Uint8Array<ArrayBuffer>) =>
     harness.request(`${base()}/uploads?name=${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: bytes });
 
@@ -30,7 +31,12 @@ describe('web chat endpoints', () => {
   it('serves the public settings without secrets, and refuses an unknown key', async () => {
     const response = await harness.request(`${base()}/config`);
     const settings = await response.json();
-    expect(settings).toMatchObject({ title: 'Chat with us', identityMode: 'optional', preChatFields: [{ name: 'name', label: 'Name', type: 'text', required: false }], online: false });
+    expect(settings).toMatchObject({
+      title: 'Chat with us',
+      identityMode: 'optional',
+      preChatFields: [{ name: 'name', label: 'Name', type: 'text', required: false }],
+      online: false,
+    });
     expect(JSON.stringify(settings)).not.toContain(IDENTITY_SECRET);
     expect((await harness.request('/widget/pk_unknown/config')).status).toBe(404);
   });
@@ -106,9 +112,12 @@ describe('web chat endpoints', () => {
     expect(sent?.message.sender.attributes).toMatchObject({ browser: 'Chrome' });
   });
 
-  it('asks the pre-chat questions in the CRM\'s terms, refuses a wrong answer by its field, and stores typed answers', async () => {
+  it("asks the pre-chat questions in the CRM's terms, refuses a wrong answer by its field, and stores typed answers", async () => {
     const db = harness.deps.db;
-    await db.insertInto('custom_fields').values({ tenant_id: harness.tenantId, key: 'plan', label: 'Plan', type: 'select', options: ['basic', 'pro'] }).execute();
+    await db
+      .insertInto('custom_fields')
+      .values({ tenant_id: harness.tenantId, key: 'plan', label: 'Plan', type: 'select', options: ['basic', 'pro'] })
+      .execute();
     await updateChannel(harness.deps, harness.tenantId, harness.channel.id, {
       config: {
         locale: 'zh-TW',
@@ -140,7 +149,9 @@ describe('web chat endpoints', () => {
       expect(sent?.message.sender).toMatchObject({ email: 'ana@example.com', attributes: { plan: 'pro' } });
       expect(sent?.message.sender.attributes).not.toHaveProperty('email');
     } finally {
-      await updateChannel(harness.deps, harness.tenantId, harness.channel.id, { config: { preChatFields: [{ name: 'name', label: 'Name' }], preChatMode: 'optional' } });
+      await updateChannel(harness.deps, harness.tenantId, harness.channel.id, {
+        config: { preChatFields: [{ name: 'name', label: 'Name' }], preChatMode: 'optional' },
+      });
     }
   });
 
@@ -159,7 +170,11 @@ describe('web chat endpoints', () => {
       .values({ tenant_id: harness.tenantId, name: 'Never', time_zone: 'Asia/Shanghai', weekly_hours: JSON.stringify([[], [], [], [], [], [], []]) })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const group = await db.insertInto('groups').values({ tenant_id: harness.tenantId, name: 'Support', calendar_id: calendar.id }).returning('id').executeTakeFirstOrThrow();
+    const group = await db
+      .insertInto('groups')
+      .values({ tenant_id: harness.tenantId, name: 'Support', calendar_id: calendar.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await db
       .insertInto('router_settings')
       .values({ tenant_id: harness.tenantId, default_group_id: group.id })
@@ -167,7 +182,11 @@ describe('web chat endpoints', () => {
       .execute();
     try {
       expect(await (await harness.request(`${base()}/config`)).json()).toMatchObject({ open: false });
-      await db.updateTable('business_calendars').set({ weekly_hours: JSON.stringify(Array.from({ length: 7 }, () => [['00:00', '24:00']])) }).where('id', '=', calendar.id).execute();
+      await db
+        .updateTable('business_calendars')
+        .set({ weekly_hours: JSON.stringify(Array.from({ length: 7 }, () => [['00:00', '24:00']])) })
+        .where('id', '=', calendar.id)
+        .execute();
       expect(await (await harness.request(`${base()}/config`)).json()).toMatchObject({ open: true });
     } finally {
       await db.updateTable('router_settings').set({ default_group_id: null }).where('tenant_id', '=', harness.tenantId).execute();

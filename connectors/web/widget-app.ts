@@ -1,4 +1,3 @@
-
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { cors } from 'hono/cors';
@@ -34,7 +33,12 @@ const messageBody = z.object({
   event: z.object({ name: z.string().min(1).max(100), data: z.record(z.string(), z.unknown()).optional() }).optional(),
   page: z.string().max(2000).optional(),
 });
-const offlineBody = z.object({ clientMessageId: z.string().min(8).max(100), name: z.string().max(200).optional(), email: z.email(), text: z.string().trim().min(1).max(10_000) });
+const offlineBody = z.object({
+  clientMessageId: z.string().min(8).max(100),
+  name: z.string().max(200).optional(),
+  email: z.email(),
+  text: z.string().trim().min(1).max(10_000),
+});
 const receiptBody = z.object({ upTo: z.string().regex(/^\d{1,19}$/), status: z.enum(['delivered', 'read']) });
 /** A message of 10,000 characters, every one a JSON escape, with its page and event, fits. */
 const MAX_JSON_BYTES = 256 * 1024;
@@ -137,7 +141,12 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const visitor = await visitorOf(c, ctx);
     const body = messageBody.parse(await json(c));
     const attachments = await ownedAttachments(ctx, visitor.externalId, body.attachmentIds ?? []);
-    const message = await accept(ctx, visitor, { clientMessageId: body.clientMessageId, text: body.text, attachments, event: body.event, page: body.page }, c.req.header('user-agent'));
+    const message = await accept(
+      ctx,
+      visitor,
+      { clientMessageId: body.clientMessageId, text: body.text, attachments, event: body.event, page: body.page },
+      c.req.header('user-agent'),
+    );
     return c.json({ accepted: { clientMessageId: body.clientMessageId, parts: message.parts } }, 202);
   });
 
@@ -145,11 +154,16 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const body = offlineBody.parse(await json(c));
-    await accept(ctx, { ...visitor, profile: { ...visitor.profile, email: body.email, ...(body.name ? { name: body.name } : {}) } }, {
-      clientMessageId: body.clientMessageId,
-      text: body.text,
-      event: { name: 'offline_message', data: { email: body.email } },
-    }, c.req.header('user-agent'));
+    await accept(
+      ctx,
+      { ...visitor, profile: { ...visitor.profile, email: body.email, ...(body.name ? { name: body.name } : {}) } },
+      {
+        clientMessageId: body.clientMessageId,
+        text: body.text,
+        event: { name: 'offline_message', data: { email: body.email } },
+      },
+      c.req.header('user-agent'),
+    );
     return c.json({ accepted: true }, 202);
   });
 
@@ -159,7 +173,12 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const body = z.object({ clientMessageId: z.string().min(8).max(100), page: z.string().max(2000).optional() }).parse(await json(c));
-    await accept(ctx, visitor, { clientMessageId: body.clientMessageId, event: { name: 'handoff.requested', data: { via: 'widget' } }, page: body.page }, c.req.header('user-agent'));
+    await accept(
+      ctx,
+      visitor,
+      { clientMessageId: body.clientMessageId, event: { name: 'handoff.requested', data: { via: 'widget' } }, page: body.page },
+      c.req.header('user-agent'),
+    );
     return c.json({ accepted: true }, 202);
   });
 
@@ -224,7 +243,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       .where('m.id', '<=', upTo)
       // The message named is the one the widget shows, so it may still be queued: the push can
       // reach the browser before the worker records the send. Older queued ones are not touched.
-      .where((eb) => eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]))
+      .where((eb) =>
+        eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]),
+      )
       .limit(500)
       .execute();
     const moved = await updateMessageStatus(runtime.db, { tenantId: ctx.channel.tenantId, messageIds: ids.map((r) => r.id), status });
@@ -311,4 +332,3 @@ async function isCompany(db: Db, tenantId: string, slug: string): Promise<boolea
 function widgetError(runtime: ConnectorRuntime, c: HonoContext, error: unknown): Response {
   return errorAnswer(error, c, { logger: runtime.logger, what: 'widget request failed', unsupportedFileStatus: 415 });
 }
-

@@ -35,7 +35,9 @@ beforeAll(async () => {
 afterAll(() => imageHost.close());
 const localFile = (kind: ContentKind): ContentPart | undefined => {
   if (kind === 'audio') return { type: 'audio', url: `${imageHost.url}/files/voice.mp3`, name: 'voice.mp3', mimeType: 'audio/mpeg' };
-  return kind === 'image' || kind === 'file' ? ({ type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart) : undefined;
+  return kind === 'image' || kind === 'file'
+    ? ({ type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart)
+    : undefined;
 };
 
 const KINDS: Record<string, string> = { text: 'text', image: 'image', voice: 'audio', news: 'link' };
@@ -50,8 +52,8 @@ describeConformance({
   encode: (payload) =>
     Buffer.from(
       payload && typeof payload === 'object' && !Array.isArray(payload)
-        ? buildWechatXml(Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])))
-        : JSON.stringify(payload) ?? '',
+        ? buildWechatXml(Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])))
+        : (JSON.stringify(payload) ?? ''),
     ),
   request(harness, body, credentials) {
     const text = body.toString('utf8');

@@ -11,23 +11,43 @@ import { wechatOaLabels } from './labels.js';
  * reply window the follower opened.
  */
 export const wechatOaConfig = z.object({
-  appId: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'an AppID looks like wx followed by 16 letters and digits').describe('AppID (开发者ID)'),
+  appId: z
+    .string()
+    .regex(/^wx[0-9A-Za-z]{16}$/, 'an AppID looks like wx followed by 16 letters and digits')
+    .describe('AppID (开发者ID)'),
   appSecret: secret(z.string().min(16).max(64).describe('AppSecret (开发者密码)')),
-  token: secret(z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3-32 letters and digits').describe('Token, as set on the server configuration page')),
+  token: secret(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{3,32}$/, '3-32 letters and digits')
+      .describe('Token, as set on the server configuration page'),
+  ),
   encodingAesKey: secret(
-    z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').optional().describe('EncodingAESKey; required in the compatible and safe modes'),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')
+      .optional()
+      .describe('EncodingAESKey; required in the compatible and safe modes'),
   ),
   mode: z
     .enum(['plaintext', 'compatible', 'safe'])
     .default('safe')
     .describe('Message encryption mode (消息加解密方式), as set on the server configuration page'),
-  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com').describe('The WeChat API endpoint (change only for a proxy)'),
+  apiBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.weixin.qq.com')
+    .describe('The WeChat API endpoint (change only for a proxy)'),
   useStableToken: z.boolean().default(true).describe('Fetch access tokens with stable_token, so other systems holding the same AppSecret keep theirs'),
   replyWindowHours: z.number().int().min(1).max(168).default(48).describe('How long after a follower’s message the account may answer'),
   replyQuota: z.number().int().min(0).max(1000).default(5).describe('Replies allowed per window (0: no limit)'),
   welcomeMessage: z.string().max(600).optional().describe('Sent when someone follows the account'),
   timestampToleranceSeconds: z.number().int().min(30).max(86_400).default(300).describe('How old a signed callback may be'),
-  mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  mediaMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   requestTimeoutMs: z.number().int().min(500).max(30_000).default(8000),
 });
 

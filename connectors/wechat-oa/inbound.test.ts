@@ -28,7 +28,11 @@ describe('WeChat Official Account callbacks', () => {
     database = await freshDatabase();
     for (const mode of ['plaintext', 'compatible', 'safe'] as const) {
       const bus = new MemoryBus();
-      harnesses[mode] = await openHarness(wechatOa, { ...account, mode, apiBaseUrl: fake.url }, async () => ({ db: database.db, bus, close: () => bus.close() }));
+      harnesses[mode] = await openHarness(wechatOa, { ...account, mode, apiBaseUrl: fake.url }, async () => ({
+        db: database.db,
+        bus,
+        close: () => bus.close(),
+      }));
     }
   }, 120_000);
   afterAll(async () => {
@@ -60,7 +64,11 @@ describe('WeChat Official Account callbacks', () => {
   });
 
   it('takes plaintext pushes in the plaintext mode, and both kinds in the compatible mode', async () => {
-    for (const [mode, push] of [['plaintext', 'plaintext'], ['compatible', 'plaintext'], ['compatible', 'compatible']] as const) {
+    for (const [mode, push] of [
+      ['plaintext', 'plaintext'],
+      ['compatible', 'plaintext'],
+      ['compatible', 'compatible'],
+    ] as const) {
       const before = harnesses[mode]!.published.length;
       const answer = await post(mode, wechatXml.text, push);
       expect(answer.status, `${mode} channel, ${push} push`).toBe(200);

@@ -25,10 +25,25 @@ export const wechatOaLabels: Record<keyof typeof wechatOaConfig.shape, SettingLa
     hintEn: 'Fetch access tokens with stable_token, so other systems holding the same AppSecret keep theirs',
     hintZh: '用 stable_token 获取 access_token，使用同一 AppSecret 的其他系统不受影响',
   },
-  replyWindowHours: { en: 'Reply window (hours)', zh: '可回复时长（小时）', hintEn: 'How long after a follower’s message the account may answer', hintZh: '粉丝发消息后多长时间内可以回复' },
-  replyQuota: { en: 'Replies per window', zh: '每个时段可回复条数', hintEn: 'Replies allowed per window (0: no limit)', hintZh: '每个可回复时段内允许的回复条数（0 为不限）' },
+  replyWindowHours: {
+    en: 'Reply window (hours)',
+    zh: '可回复时长（小时）',
+    hintEn: 'How long after a follower’s message the account may answer',
+    hintZh: '粉丝发消息后多长时间内可以回复',
+  },
+  replyQuota: {
+    en: 'Replies per window',
+    zh: '每个时段可回复条数',
+    hintEn: 'Replies allowed per window (0: no limit)',
+    hintZh: '每个可回复时段内允许的回复条数（0 为不限）',
+  },
   welcomeMessage: { en: 'Welcome message', zh: '关注欢迎语', hintEn: 'Sent when someone follows the account', hintZh: '用户关注公众号时发送' },
-  timestampToleranceSeconds: { en: 'Signature valid for (seconds)', zh: '签名有效期（秒）', hintEn: 'How old a signed callback may be', hintZh: '签名回调最多可以是多久以前的' },
+  timestampToleranceSeconds: {
+    en: 'Signature valid for (seconds)',
+    zh: '签名有效期（秒）',
+    hintEn: 'How old a signed callback may be',
+    hintZh: '签名回调最多可以是多久以前的',
+  },
   mediaMaxBytes: { en: 'Largest media file (bytes)', zh: '媒体文件大小上限（字节）' },
   requestTimeoutMs: { en: 'Request timeout (ms)', zh: '请求超时（毫秒）' },
 };

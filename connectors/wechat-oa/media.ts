@@ -33,16 +33,25 @@ async function readLimited(response: Response, maxBytes: number): Promise<Buffer
  */
 export async function downloadMedia(ctx: ChannelContext<WechatOaConfig>, mediaId: string, kind: string, owner: string): Promise<StoredMedia> {
   const what = 'the media download';
-  const answer = await callWithToken(ctx, { method: 'GET', path: '/cgi-bin/media/get', query: { media_id: mediaId }, maxBytes: ctx.config.mediaMaxBytes + 1 }, what, async (response) => {
-    const type = response.headers.get('content-type') ?? '';
-    if (type.includes('json') || type.startsWith('text/plain')) return readJson(response, what);
-    return { binary: response };
-  });
+  const answer = await callWithToken(
+    ctx,
+    { method: 'GET', path: '/cgi-bin/media/get', query: { media_id: mediaId }, maxBytes: ctx.config.mediaMaxBytes + 1 },
+    what,
+    async (response) => {
+      const type = response.headers.get('content-type') ?? '';
+      if (type.includes('json') || type.startsWith('text/plain')) return readJson(response, what);
+      return { binary: response };
+    },
+  );
   let response: Response;
   if ('binary' in answer) {
     response = answer.binary as Response;
   } else if (typeof answer.video_url === 'string') {
-    response = await wechatFetch({ config: { ...ctx.config, apiBaseUrl: answer.video_url }, outbound: ctx.outbound }, { method: 'GET', path: answer.video_url, maxBytes: ctx.config.mediaMaxBytes + 1 }, what);
+    response = await wechatFetch(
+      { config: { ...ctx.config, apiBaseUrl: answer.video_url }, outbound: ctx.outbound },
+      { method: 'GET', path: answer.video_url, maxBytes: ctx.config.mediaMaxBytes + 1 },
+      what,
+    );
   } else {
     throw ConnectorError.retryable('WeChat answered the media download without a file', 'bad_answer');
   }

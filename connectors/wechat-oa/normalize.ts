@@ -10,7 +10,10 @@ const MEDIA_TIMEOUT_MS = 3000;
 
 const text = z.string().max(20_000);
 const digits = z.string().regex(/^\d{1,20}$/);
-const coordinate = z.string().regex(/^-?\d{1,3}(\.\d+)?$/).transform(Number);
+const coordinate = z
+  .string()
+  .regex(/^-?\d{1,3}(\.\d+)?$/)
+  .transform(Number);
 
 /** The fields every pushed message has. Values stay strings: MsgId does not fit a JS number. */
 const base = z.object({

@@ -32,7 +32,11 @@ const reply = (ctx: ChannelContext<WechatOaConfig>, openId: string, text = 'Hell
   parts: [{ type: 'text', text }],
 });
 
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as ConnectorError);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as ConnectorError,
+  );
 
 describe.skipIf(!DATABASE_URL)('WeChat Official Account replies: access token and reply window', () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -88,7 +92,11 @@ describe.skipIf(!DATABASE_URL)('WeChat Official Account replies: access token an
     await openReplyWindow(a, 'oSoon', new Date());
     await wechatOa.send(reply(a, 'oSoon'), a);
     const requests = fake.tokenRequests;
-    await database.db.updateTable('wechat_access_tokens').set({ expires_at: new Date(Date.now() + 60_000) }).where('channel_id', '=', a.channel.id).execute();
+    await database.db
+      .updateTable('wechat_access_tokens')
+      .set({ expires_at: new Date(Date.now() + 60_000) })
+      .where('channel_id', '=', a.channel.id)
+      .execute();
     await wechatOa.send(reply(a, 'oSoon'), a);
     expect(fake.tokenRequests).toBe(requests + 1);
     await wechatOa.send(reply(a, 'oSoon'), a);

@@ -57,7 +57,8 @@ async function imageMediaId(ctx: Ctx, part: MediaPart): Promise<string> {
  * customer-service API has no file message to fall back to.
  */
 async function voiceMediaId(ctx: Ctx, part: MediaPart): Promise<string> {
-  if ('duration' in part && part.duration !== undefined && part.duration > VOICE_MAX_SECONDS) throw ConnectorError.permanent('WeChat sends voice messages up to 60 seconds', 'too_long');
+  if ('duration' in part && part.duration !== undefined && part.duration > VOICE_MAX_SECONDS)
+    throw ConnectorError.permanent('WeChat sends voice messages up to 60 seconds', 'too_long');
   let file: { name: string; mimeType: string; bytes: Buffer };
   if (part.attachmentId) {
     const stored = await ctx.attachments.read(part.attachmentId);
@@ -66,7 +67,11 @@ async function voiceMediaId(ctx: Ctx, part: MediaPart): Promise<string> {
   else if (part.providerId) return part.providerId;
   else throw ConnectorError.permanent('the voice message has no file to send', 'no_file');
   const voice = await audioAs(file, VOICE_TYPES, 'mp3');
-  if (!voice) throw ConnectorError.permanent(`WeChat takes voice messages as AMR or MP3, not ${file.mimeType}; install ffmpeg on the server to convert recordings`, 'unsupported');
+  if (!voice)
+    throw ConnectorError.permanent(
+      `WeChat takes voice messages as AMR or MP3, not ${file.mimeType}; install ffmpeg on the server to convert recordings`,
+      'unsupported',
+    );
   if (voice.bytes.length > VOICE_MAX_BYTES) throw ConnectorError.permanent('WeChat sends voice messages up to 2 MB', 'too_large');
   const ext = voice.mimeType === 'audio/amr' ? 'amr' : 'mp3';
   return uploadMedia(ctx, 'voice', { name: `${voice.name.replace(/\.[a-z0-9]{1,5}$/i, '')}.${ext}`, mimeType: voice.mimeType, bytes: voice.bytes });
@@ -98,7 +103,8 @@ async function fetchImage(ctx: Ctx, url: string): Promise<{ bytes: Buffer; mimeT
   }
   if (!response.ok) throw errorForStatus(response.status, 'the image host');
   const mimeType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!IMAGE_TYPES.includes(mimeType)) throw ConnectorError.permanent(`WeChat sends JPEG, PNG, GIF or BMP images, not ${mimeType || 'this file'}`, 'unsupported');
+  if (!IMAGE_TYPES.includes(mimeType))
+    throw ConnectorError.permanent(`WeChat sends JPEG, PNG, GIF or BMP images, not ${mimeType || 'this file'}`, 'unsupported');
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > IMAGE_MAX_BYTES) throw ConnectorError.permanent('WeChat sends images up to 10 MB', 'too_large');
   return { bytes, mimeType };
@@ -114,7 +120,8 @@ export async function sendToFollower(outbound: OutboundEnvelope, ctx: Ctx): Prom
   const parts = outbound.parts.filter((p) => p.type !== 'event');
   if (parts.length === 0) throw ConnectorError.permanent('nothing to send', 'empty');
   for (const part of parts) {
-    if (!['text', 'image', 'audio', 'link'].includes(part.type)) throw ConnectorError.permanent(`a WeChat Official Account cannot send ${part.type} messages`, 'unsupported');
+    if (!['text', 'image', 'audio', 'link'].includes(part.type))
+      throw ConnectorError.permanent(`a WeChat Official Account cannot send ${part.type} messages`, 'unsupported');
   }
   await reserveReplies(ctx, openId, parts.length);
   let sent = 0;

@@ -66,7 +66,8 @@ async function session(ctx: Ctx): Promise<void> {
 
   bot.on('scan', (qrCode, status) => {
     if (status === ScanStatus.Scanned) void report({ state: 'waiting_for_scan', detail: 'scanned: confirm the login on the phone' });
-    else if (qrCode && (status === ScanStatus.Waiting || status === ScanStatus.Timeout)) void report({ state: 'waiting_for_scan', qrCode, detail: 'scan the code with the WeChat app of the account this channel answers as' });
+    else if (qrCode && (status === ScanStatus.Waiting || status === ScanStatus.Timeout))
+      void report({ state: 'waiting_for_scan', qrCode, detail: 'scan the code with the WeChat app of the account this channel answers as' });
   });
   bot.on('login', (user) => {
     loggedIn.set(ctx.channel.id, bot);
@@ -89,7 +90,10 @@ async function session(ctx: Ctx): Promise<void> {
 
   try {
     await bot.start();
-    await Promise.race([failed, new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })))]);
+    await Promise.race([
+      failed,
+      new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true }))),
+    ]);
     await handling;
   } finally {
     if (loggedIn.get(ctx.channel.id) === bot) loggedIn.delete(ctx.channel.id);
@@ -117,7 +121,10 @@ async function handle(ctx: Ctx, wechaty: WechatyModule, message: Message): Promi
         ctx.logger.warn({ channelId: ctx.channel.id, messageId: message.id, err: error.message }, 'WeChat message skipped: not a valid message');
         return;
       }
-      ctx.logger.warn({ channelId: ctx.channel.id, messageId: message.id, err: describe(error), retryInMs: pauseMs }, 'the bus did not take a WeChat message; trying again');
+      ctx.logger.warn(
+        { channelId: ctx.channel.id, messageId: message.id, err: describe(error), retryInMs: pauseMs },
+        'the bus did not take a WeChat message; trying again',
+      );
       await sleep(pauseMs, ctx.signal);
     }
   }
@@ -146,7 +153,11 @@ async function payloadOf(ctx: Ctx, { types }: WechatyModule, message: Message): 
   }
   if (type === types.Message.Location) {
     const place = await message.toLocation();
-    return { ...base, kind: 'location', location: { latitude: place.latitude(), longitude: place.longitude(), name: place.name() || undefined, address: place.address() || undefined } };
+    return {
+      ...base,
+      kind: 'location',
+      location: { latitude: place.latitude(), longitude: place.longitude(), name: place.name() || undefined, address: place.address() || undefined },
+    };
   }
   const kind = fileKinds.get(type);
   if (!kind) {
@@ -157,7 +168,14 @@ async function payloadOf(ctx: Ctx, { types }: WechatyModule, message: Message): 
   const bytes = await box.toBuffer();
   const file = { name: box.name, mimeType: box.mediaType, size: bytes.length };
   try {
-    const stored = await ctx.attachments.put({ owner: talker.id, name: box.name, bytes, declaredType: box.mediaType, maxBytes: ctx.config.maxFileBytes, key: message.id });
+    const stored = await ctx.attachments.put({
+      owner: talker.id,
+      name: box.name,
+      bytes,
+      declaredType: box.mediaType,
+      maxBytes: ctx.config.maxFileBytes,
+      key: message.id,
+    });
     return { ...base, kind, file: { attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType, size: stored.size } };
   } catch (error) {
     if (!(error instanceof UnsupportedFileError)) throw error;

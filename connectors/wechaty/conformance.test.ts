@@ -47,14 +47,21 @@ describeConformance({
         await loggedIn(harness);
       },
       received: async () =>
-        world.delivered.map((d) => ({ to: d.to, parts: [d.file ? { type: /\.(png|jpe?g|gif)$/i.test(d.file.name) ? 'image' : 'file', name: d.file.name } : { type: 'text', text: d.text }] })),
+        world.delivered.map((d) => ({
+          to: d.to,
+          parts: [d.file ? { type: /\.(png|jpe?g|gif)$/i.test(d.file.name) ? 'image' : 'file', name: d.file.name } : { type: 'text', text: d.text }],
+        })),
       close: async () => {},
     };
   },
   async outboundPart(kind, harness) {
     if (kind !== 'image' && kind !== 'file') return undefined;
     const ctx = await channelContext(harness);
-    const stored = await ctx.attachments.put({ owner: 'agent:conformance', name: kind === 'image' ? 'map.png' : 'invoice.pdf', bytes: kind === 'image' ? PNG_1X1 : PDF });
+    const stored = await ctx.attachments.put({
+      owner: 'agent:conformance',
+      name: kind === 'image' ? 'map.png' : 'invoice.pdf',
+      bytes: kind === 'image' ? PNG_1X1 : PDF,
+    });
     return { type: kind, attachmentId: stored.id };
   },
   sendFailures: [

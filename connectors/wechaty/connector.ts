@@ -21,7 +21,13 @@ export const wechatyConfig = z.object({
     .enum(['off', 'mentions', 'all'])
     .default('mentions')
     .describe('Group rooms: off (direct messages only), mentions (only messages that mention the bot), all'),
-  maxFileBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024).describe('Larger images and files are named but not kept'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(20 * 1024 * 1024)
+    .describe('Larger images and files are named but not kept'),
 });
 
 export type WechatyConfig = z.infer<typeof wechatyConfig>;
@@ -33,7 +39,8 @@ export default defineConnector({
     icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#1aad19"/><ellipse cx="9.5" cy="10" rx="5.5" ry="4.5" fill="#fff"/><ellipse cx="15.5" cy="14" rx="4.5" ry="3.8" fill="#fff" fill-opacity="0.85"/><circle cx="18.5" cy="6" r="2.2" fill="#fff"/></svg>',
     name: { en: 'WeChat bot (Wechaty)', zh: '微信机器人（Wechaty）' },
   },
-  description: 'A personal WeChat or WeCom-bot account run by a Wechaty bot: direct and group messages in, text, images and files out. Log in by scanning the QR code shown on the channel.',
+  description:
+    'A personal WeChat or WeCom-bot account run by a Wechaty bot: direct and group messages in, text, images and files out. Log in by scanning the QR code shown on the channel.',
   descriptionZh: '由 Wechaty 机器人运行的个人微信或企业微信机器人账号：接收私聊和群消息，发送文字、图片和文件。扫描渠道上显示的二维码登录。',
   capabilities: {
     receive: ['text', 'image', 'file', 'audio', 'video', 'link', 'location'],

@@ -26,7 +26,12 @@ export const botMessage = z.object({
     .optional(),
   link: z.object({ url: z.url(), title: z.string().max(500).optional(), description: z.string().max(2000).optional() }).optional(),
   location: z
-    .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(300).optional(), address: z.string().max(500).optional() })
+    .object({
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      name: z.string().max(300).optional(),
+      address: z.string().max(500).optional(),
+    })
     .optional(),
 });
 export type BotMessage = z.infer<typeof botMessage>;
@@ -43,7 +48,14 @@ function contentOf(m: BotMessage): ContentPart[] {
       return [{ type: 'link', url: m.link.url, title: m.link.title, description: m.link.description }];
     case 'location':
       if (!m.location) throw new z.ZodError([{ code: 'custom', path: ['location'], message: 'a location message needs its place', input: m }]);
-      return [{ type: 'location', latitude: m.location.latitude, longitude: m.location.longitude, label: [m.location.name, m.location.address].filter(Boolean).join(', ') || undefined }];
+      return [
+        {
+          type: 'location',
+          latitude: m.location.latitude,
+          longitude: m.location.longitude,
+          label: [m.location.name, m.location.address].filter(Boolean).join(', ') || undefined,
+        },
+      ];
     default: {
       if (!m.file) throw new z.ZodError([{ code: 'custom', path: ['file'], message: `a ${m.kind} message needs its file`, input: m }]);
       const { attachmentId, name, mimeType, size, note } = m.file;

@@ -21,7 +21,11 @@ async function boxOf(ctx: Ctx, part: { type: string; attachmentId?: string }) {
  */
 export async function sendThroughBot(outbound: OutboundEnvelope, ctx: Ctx): Promise<SendReceipt> {
   const bot = botOf(ctx.channel.id);
-  if (!bot?.isLoggedIn) throw ConnectorError.retryable('the WeChat bot is not logged in here (scan its QR code on the channel page, or it runs in another process)', 'not_logged_in');
+  if (!bot?.isLoggedIn)
+    throw ConnectorError.retryable(
+      'the WeChat bot is not logged in here (scan its QR code on the channel page, or it runs in another process)',
+      'not_logged_in',
+    );
   const contact = await bot.Contact.find({ id: outbound.recipient.externalId });
   if (!contact) throw ConnectorError.permanent('the bot does not know this WeChat user', 'unknown_recipient');
   const roomId = outbound.threadKey.startsWith('room:') ? outbound.threadKey.slice(5) : undefined;

@@ -14,7 +14,11 @@ const sealedFor = (ctx: Ctx) => `wechat-token:${ctx.channel.tenantId}:${ctx.chan
 export function errorForErrcode(errcode: number, errmsg: string, what: string): ConnectorError {
   if (errcode === -1 || errcode === 45009 || errcode === 45033) return ConnectorError.retryable(`WeCom is busy or rate-limited (${what}): ${errmsg}`, errcode);
   // 95001: WeCom allows 5 messages within 48 hours of the customer's last message.
-  if (errcode === 95001) return ConnectorError.permanent(`window closed or reply limit reached: WeCom allows 5 replies within 48 hours of the customer’s last message; the customer must write first (${errmsg})`, errcode);
+  if (errcode === 95001)
+    return ConnectorError.permanent(
+      `window closed or reply limit reached: WeCom allows 5 replies within 48 hours of the customer’s last message; the customer must write first (${errmsg})`,
+      errcode,
+    );
   // 95018: the session's state does not allow a message from the API (see session.ts).
   if (errcode === 95018) return ConnectorError.permanent(`WeCom refused the reply: the session’s state does not allow it (${errmsg})`, errcode);
   if (errcode === 40001 || errcode === 40013) return ConnectorError.permanent('the CorpID or customer-service Secret is wrong', errcode);
@@ -49,7 +53,8 @@ async function send(ctx: Ctx, path: string, query: Record<string, string>, body:
 
 async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
   const body: unknown = await response.json().catch(() => undefined);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw ConnectorError.retryable(`WeCom answered ${what} with something that is not JSON`, 'bad_answer');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw ConnectorError.retryable(`WeCom answered ${what} with something that is not JSON`, 'bad_answer');
   return body as Record<string, unknown>;
 }
 
@@ -60,7 +65,11 @@ async function request(ctx: Ctx, path: string, query: Record<string, string>, bo
 /** The channel's access token, one for the cluster (a row, replaced under the channel's lock). */
 async function accessToken(ctx: Ctx, refused?: string): Promise<string> {
   if (refused === undefined) {
-    const row = await ctx.db.selectFrom('wechat_access_tokens').select(['sealed_token', 'expires_at']).where('channel_id', '=', ctx.channel.id).executeTakeFirst();
+    const row = await ctx.db
+      .selectFrom('wechat_access_tokens')
+      .select(['sealed_token', 'expires_at'])
+      .where('channel_id', '=', ctx.channel.id)
+      .executeTakeFirst();
     if (row && row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now()) return openSecret(ctx.secretKey, row.sealed_token, sealedFor(ctx));
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -74,8 +83,13 @@ async function accessToken(ctx: Ctx, refused?: string): Promise<string> {
     const body = await request(ctx, '/cgi-bin/gettoken', { corpid: ctx.config.corpId, corpsecret: ctx.config.secret }, undefined, what);
     const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
     if (errcode !== 0) throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
-    if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') throw ConnectorError.retryable('WeCom answered without a token', 'bad_answer');
-    const values = { sealed_token: sealSecret(ctx.secretKey, body.access_token, sealedFor(ctx)), expires_at: new Date(Date.now() + body.expires_in * 1000), refreshed_at: new Date() };
+    if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number')
+      throw ConnectorError.retryable('WeCom answered without a token', 'bad_answer');
+    const values = {
+      sealed_token: sealSecret(ctx.secretKey, body.access_token, sealedFor(ctx)),
+      expires_at: new Date(Date.now() + body.expires_in * 1000),
+      refreshed_at: new Date(),
+    };
     await trx
       .insertInto('wechat_access_tokens')
       .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, ...values })
@@ -132,7 +146,11 @@ export async function downloadWecomMedia(ctx: Ctx, mediaId: string, maxBytes: nu
 }
 
 /** Uploads a file as temporary media (3 days) for send_msg; returns its media_id. */
-export async function uploadWecomMedia(ctx: Ctx, type: 'image' | 'voice' | 'video' | 'file', file: { name: string; mimeType: string; bytes: Buffer }): Promise<string> {
+export async function uploadWecomMedia(
+  ctx: Ctx,
+  type: 'image' | 'voice' | 'video' | 'file',
+  file: { name: string; mimeType: string; bytes: Buffer },
+): Promise<string> {
   const form = () => {
     const data = new FormData();
     data.set('media', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.name);

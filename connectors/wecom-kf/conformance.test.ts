@@ -10,7 +10,12 @@ import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import wecomKf from './connector.js';
 import { kfSamples, OPEN_KFID } from './fixtures/index.js';
 
-const account = { corpId: 'ww1436e0e65a779aee', secret: 'kf-secret-0123456789abcdef0123456789', token: 'kfToken2026', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+const account = {
+  corpId: 'ww1436e0e65a779aee',
+  secret: 'kf-secret-0123456789abcdef0123456789',
+  token: 'kfToken2026',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 let fake: FakeWecomApi;
 
 // The kit's image and file replies name files on example.com, which this server stands in for
@@ -21,7 +26,9 @@ beforeAll(async () => {
 });
 afterAll(() => imageHost.close());
 const localFile = (kind: ContentKind) =>
-  kind === 'image' || kind === 'file' ? { type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart : undefined;
+  kind === 'image' || kind === 'file'
+    ? ({ type: kind, url: `${imageHost.url}/files/receipt`, name: 'receipt', mimeType: 'image/png', size: 10 } as ContentPart)
+    : undefined;
 
 describeConformance({
   outboundPart: (kind) => localFile(kind),

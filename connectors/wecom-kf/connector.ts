@@ -12,13 +12,34 @@ import { wecomKfLabels } from './labels.js';
  * messages are pulled with sync_msg from a cursor kept in the database.
  */
 export const wecomKfConfig = z.object({
-  corpId: z.string().regex(/^w[wx][0-9a-zA-Z]{16}$/, 'a CorpID looks like ww followed by 16 letters and digits').describe('CorpID (企业ID)'),
+  corpId: z
+    .string()
+    .regex(/^w[wx][0-9a-zA-Z]{16}$/, 'a CorpID looks like ww followed by 16 letters and digits')
+    .describe('CorpID (企业ID)'),
   secret: secret(z.string().min(16).max(128).describe('The customer-service Secret (微信客服 Secret)')),
-  token: secret(z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3-32 letters and digits').describe('Callback Token')),
-  encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').describe('Callback EncodingAESKey')),
-  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com').describe('The WeCom API endpoint (change only for a proxy)'),
+  token: secret(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{3,32}$/, '3-32 letters and digits')
+      .describe('Callback Token'),
+  ),
+  encodingAesKey: secret(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')
+      .describe('Callback EncodingAESKey'),
+  ),
+  apiBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://qyapi.weixin.qq.com')
+    .describe('The WeCom API endpoint (change only for a proxy)'),
   openKfId: z.string().max(64).optional().describe('The customer-service account (open_kfid) replies go from when a conversation names none'),
-  mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(20 * 1024 * 1024),
+  mediaMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
   syncLimit: z.number().int().min(1).max(1000).default(1000),
   timestampToleranceSeconds: z.number().int().min(30).max(86_400).default(300),
   requestTimeoutMs: z.number().int().min(500).max(30_000).default(8000),

@@ -28,7 +28,8 @@ export function verifyKfRequest(request: RawRequest, ctx: Ctx): void {
     throw new ForbiddenError('the timestamp is outside the allowed window');
   }
   const value = signedValue(request);
-  if (!safeEqual(wechatSignature(ctx.config.token, timestamp, nonce, value), signature.toLowerCase())) throw new ForbiddenError('the msg_signature does not match');
+  if (!safeEqual(wechatSignature(ctx.config.token, timestamp, nonce, value), signature.toLowerCase()))
+    throw new ForbiddenError('the msg_signature does not match');
 }
 
 function decrypt(ctx: Ctx, sealed: string): string {
@@ -57,7 +58,10 @@ function takeCallback(request: RawRequest, ctx: Ctx): HookOutcome {
     if (!openKfId) throw new ValidationError('the callback names no customer-service account', [{ field: 'OpenKfId', message: 'missing' }]);
     const token = typeof event.Token === 'string' ? event.Token : undefined;
     syncAccount(ctx, openKfId, token).catch((error: unknown) =>
-      ctx.logger.warn({ openKfId, err: error instanceof Error ? error.message : String(error) }, 'WeCom sync_msg failed; the next callback resumes from the saved cursor'),
+      ctx.logger.warn(
+        { openKfId, err: error instanceof Error ? error.message : String(error) },
+        'WeCom sync_msg failed; the next callback resumes from the saved cursor',
+      ),
     );
   }
   return { response: { status: 200, body: 'success' } };

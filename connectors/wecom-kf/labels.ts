@@ -15,7 +15,17 @@ export const wecomKfLabels: Record<keyof typeof wecomKfConfig.shape, SettingLabe
     hintZh: '会话未指定客服账号时用于回复的账号（open_kfid）',
   },
   mediaMaxBytes: { en: 'Largest media file (bytes)', zh: '媒体文件大小上限（字节）' },
-  syncLimit: { en: 'Messages per sync', zh: '每次同步消息数', hintEn: 'How many messages one sync_msg call reads (at most 1000)', hintZh: '每次 sync_msg 读取的消息条数（最多 1000）' },
-  timestampToleranceSeconds: { en: 'Signature valid for (seconds)', zh: '签名有效期（秒）', hintEn: 'How old a signed callback may be', hintZh: '签名回调最多可以是多久以前的' },
+  syncLimit: {
+    en: 'Messages per sync',
+    zh: '每次同步消息数',
+    hintEn: 'How many messages one sync_msg call reads (at most 1000)',
+    hintZh: '每次 sync_msg 读取的消息条数（最多 1000）',
+  },
+  timestampToleranceSeconds: {
+    en: 'Signature valid for (seconds)',
+    zh: '签名有效期（秒）',
+    hintEn: 'How old a signed callback may be',
+    hintZh: '签名回调最多可以是多久以前的',
+  },
   requestTimeoutMs: { en: 'Request timeout (ms)', zh: '请求超时（毫秒）' },
 };

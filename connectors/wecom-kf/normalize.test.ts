@@ -16,7 +16,11 @@ describe('WeCom customer-service system events, as sync_msg returns them', () =>
   it('reads msg_send_fail as the failure of the reply it names, not as something the customer said', () => {
     const failure = sendFailure('sb42_0', 10);
     expect(normalizeKfMessage(failure)).toEqual([]);
-    expect(sendFailureOf(failure)).toEqual({ failMsgid: 'sb42_0', failType: 10, reason: 'WeCom could not deliver the message: the customer refused the message' });
+    expect(sendFailureOf(failure)).toEqual({
+      failMsgid: 'sb42_0',
+      failType: 10,
+      reason: 'WeCom could not deliver the message: the customer refused the message',
+    });
     expect(sendFailureOf(kfSamples.event)).toBeUndefined();
   });
 });

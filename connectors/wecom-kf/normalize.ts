@@ -19,8 +19,22 @@ const kfMessage = z.object({
   voice: media.optional(),
   video: media.optional(),
   file: media.optional(),
-  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(500).optional(), address: z.string().max(1000).optional() }).optional(),
-  link: z.object({ title: z.string().max(1000).optional(), desc: z.string().max(2000).optional(), url: z.string().min(1).max(4000), pic_url: z.string().max(4000).optional() }).optional(),
+  location: z
+    .object({
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      name: z.string().max(500).optional(),
+      address: z.string().max(1000).optional(),
+    })
+    .optional(),
+  link: z
+    .object({
+      title: z.string().max(1000).optional(),
+      desc: z.string().max(2000).optional(),
+      url: z.string().min(1).max(4000),
+      pic_url: z.string().max(4000).optional(),
+    })
+    .optional(),
   event: z
     .object({
       event_type: z.string().min(1).max(60),
@@ -61,7 +75,16 @@ export function normalizeKfMessage(payload: unknown, syncedAccount?: string): In
     const data: Record<string, unknown> = {};
     if (m.event.scene) data.scene = m.event.scene;
     if (m.event.scene_param) data.sceneParam = m.event.scene_param;
-    return [{ externalId: m.msgid, threadKey: account, sender: { externalId: customer }, parts: [{ type: 'event', name: `wecom.${m.event.event_type}`, data }], sentAt, raw: payload }];
+    return [
+      {
+        externalId: m.msgid,
+        threadKey: account,
+        sender: { externalId: customer },
+        parts: [{ type: 'event', name: `wecom.${m.event.event_type}`, data }],
+        sentAt,
+        raw: payload,
+      },
+    ];
   }
   const account = m.open_kfid ?? syncedAccount;
   if (m.origin !== ORIGIN_CUSTOMER || !m.external_userid || !account) return [];

@@ -36,8 +36,10 @@ async function messageFor(ctx: Ctx, part: ContentPart): Promise<Record<string, u
   if (part.type === 'text') return { msgtype: 'text', text: { content: part.text } };
   if (part.type === 'image' || part.type === 'file') {
     const file = await fileOf(ctx, part);
-    if (part.type === 'image' && !IMAGE_TYPES.includes(file.mimeType)) throw ConnectorError.permanent(`WeCom sends JPEG, PNG, GIF or BMP images, not ${file.mimeType}`, 'unsupported');
-    if (file.bytes.length > LIMITS[part.type]) throw ConnectorError.permanent(`WeCom sends ${part.type}s up to ${LIMITS[part.type] / 1024 / 1024} MB`, 'too_large');
+    if (part.type === 'image' && !IMAGE_TYPES.includes(file.mimeType))
+      throw ConnectorError.permanent(`WeCom sends JPEG, PNG, GIF or BMP images, not ${file.mimeType}`, 'unsupported');
+    if (file.bytes.length > LIMITS[part.type])
+      throw ConnectorError.permanent(`WeCom sends ${part.type}s up to ${LIMITS[part.type] / 1024 / 1024} MB`, 'too_large');
     const mediaId = await uploadWecomMedia(ctx, part.type, file);
     return { msgtype: part.type, [part.type]: { media_id: mediaId } };
   }

@@ -12,7 +12,12 @@ import wecomKf from './connector.js';
 import { serviceStateEvents } from './events.js';
 import { OPEN_KFID } from './fixtures/index.js';
 
-const account = { corpId: 'ww1436e0e65a779aee', secret: 'kf-secret-0123456789abcdef0123456789', token: 'kfToken2026', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+const account = {
+  corpId: 'ww1436e0e65a779aee',
+  secret: 'kf-secret-0123456789abcdef0123456789',
+  token: 'kfToken2026',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 
 describe.skipIf(!DATABASE_URL)('WeCom customer service: session state and reply limits (95018, 95001)', () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -37,7 +42,11 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: session state and reply 
       } satisfies OutboundEnvelope,
       ctx,
     );
-  const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ConnectorError);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as ConnectorError,
+    );
   const sentTo = (customer: string) => fake.sent.filter((s) => s.body.touser === customer).length;
   const newCustomer = () => `wmCustomer${String(++customers).padStart(20, '0')}`;
 
@@ -115,13 +124,32 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: session state and reply 
     const customer = newCustomer();
     fake.customerWrote(OPEN_KFID, customer);
     const contact = await database.db.insertInto('contacts').values({ tenant_id: tenantId, name: null }).returning('id').executeTakeFirstOrThrow();
-    await database.db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: ctx.channel.id, external_id: customer, display_name: null }).execute();
+    await database.db
+      .insertInto('contact_identities')
+      .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: ctx.channel.id, external_id: customer, display_name: null })
+      .execute();
     const conversation = await database.db
       .insertInto('conversations')
-      .values({ tenant_id: tenantId, channel_id: ctx.channel.id, contact_id: contact.id, thread_key: OPEN_KFID, group_id: null, assignee_id: null, subject: null })
+      .values({
+        tenant_id: tenantId,
+        channel_id: ctx.channel.id,
+        contact_id: contact.id,
+        thread_key: OPEN_KFID,
+        group_id: null,
+        assignee_id: null,
+        subject: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const snapshot = { id: conversation.id, channelId: ctx.channel.id, contactId: contact.id, status: 'assigned', groupId: null, assigneeId: null, priority: 0 };
+    const snapshot = {
+      id: conversation.id,
+      channelId: ctx.channel.id,
+      contactId: contact.id,
+      status: 'assigned',
+      groupId: null,
+      assigneeId: null,
+      priority: 0,
+    };
     const at = new Date().toISOString();
     await serviceStateEvents.handle({ id: '1', kind: 'conversation.assigned', payload: { conversation: snapshot }, at }, ctx);
     // Assigned again (a transfer here): WeCom's session is already the API's; nothing to change.

@@ -26,7 +26,12 @@ export async function sessionState(ctx: Ctx, openKfId: string, externalUserId: s
 }
 
 export async function moveSession(ctx: Ctx, openKfId: string, externalUserId: string, state: number, servicer?: string): Promise<void> {
-  await callWecom(ctx, '/cgi-bin/kf/service_state/trans', { open_kfid: openKfId, external_userid: externalUserId, service_state: state, ...(servicer ? { servicer_userid: servicer } : {}) }, 'service_state/trans');
+  await callWecom(
+    ctx,
+    '/cgi-bin/kf/service_state/trans',
+    { open_kfid: openKfId, external_userid: externalUserId, service_state: state, ...(servicer ? { servicer_userid: servicer } : {}) },
+    'service_state/trans',
+  );
 }
 
 /**
@@ -36,7 +41,8 @@ export async function moveSession(ctx: Ctx, openKfId: string, externalUserId: st
 export async function claimForReply(ctx: Ctx, openKfId: string, externalUserId: string): Promise<void> {
   const { state, servicer } = await sessionState(ctx, openKfId, externalUserId);
   if (state === SessionState.NEW) return moveSession(ctx, openKfId, externalUserId, SessionState.API);
-  if (state === SessionState.API) throw ConnectorError.retryable('WeCom refused the reply although the session is served through the API; trying again', SESSION_STATE_INVALID);
+  if (state === SessionState.API)
+    throw ConnectorError.retryable('WeCom refused the reply although the session is served through the API; trying again', SESSION_STATE_INVALID);
   const why =
     state === SessionState.QUEUED
       ? 'the customer is waiting in WeCom’s own queue (待接入池) for a WeCom member'
@@ -45,5 +51,8 @@ export async function claimForReply(ctx: Ctx, openKfId: string, externalUserId: 
         : state === SessionState.ENDED
           ? 'the WeCom session has ended: the customer must write first'
           : `the WeCom session is in state ${state}`;
-  throw ConnectorError.permanent(`WeCom refused the reply: ${why}. WeCom accepts replies from here only while a session is new or served through the API (errcode 95018).`, SESSION_STATE_INVALID);
+  throw ConnectorError.permanent(
+    `WeCom refused the reply: ${why}. WeCom accepts replies from here only while a session is new or served through the API (errcode 95018).`,
+    SESSION_STATE_INVALID,
+  );
 }

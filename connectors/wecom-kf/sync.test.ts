@@ -17,7 +17,12 @@ import wecomKf, { type WecomKfConfig } from './connector.js';
 import { CUSTOMER, kfSamples, OPEN_KFID, sendFailure } from './fixtures/index.js';
 import { syncAccount } from './sync.js';
 
-const account = { corpId: 'ww1436e0e65a779aee', secret: 'kf-secret-0123456789abcdef0123456789', token: 'kfToken2026', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+const account = {
+  corpId: 'ww1436e0e65a779aee',
+  secret: 'kf-secret-0123456789abcdef0123456789',
+  token: 'kfToken2026',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 
 /**
  * A bus that records what it confirmed. With `dieAfter`, the process "is killed" the moment that
@@ -65,7 +70,14 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     const { ctxWith } = await channel({ syncLimit: 100 });
     const account1 = 'wkBatchAccount0000000000000001';
     for (let i = 0; i < 1000; i++) {
-      fake.enqueue(account1, { msgid: `msg-${i}`, external_userid: `wmCustomer${i % 40}`, send_time: 1_700_000_000 + i, origin: 3, msgtype: 'text', text: { content: `question ${i}` } });
+      fake.enqueue(account1, {
+        msgid: `msg-${i}`,
+        external_userid: `wmCustomer${i % 40}`,
+        send_time: 1_700_000_000 + i,
+        origin: 3,
+        msgtype: 'text',
+        text: { content: `question ${i}` },
+      });
     }
     // The first process gets three pages through and is killed right after the bus confirmed the fourth,
     // before it could move the cursor past it.
@@ -106,7 +118,19 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     // An agent's reply went out as msgid sb<id>_0; the customer refused it.
     const reply = await database.db
       .insertInto('messages')
-      .values({ tenant_id: tenantId, conversation_id: entered.conversation_id, channel_id: row.id, direction: 'out', sender_type: 'agent', sender_id: null, external_id: null, client_id: null, content: JSON.stringify([{ type: 'text', text: 'hi' }]), status: 'sent', error: null })
+      .values({
+        tenant_id: tenantId,
+        conversation_id: entered.conversation_id,
+        channel_id: row.id,
+        direction: 'out',
+        sender_type: 'agent',
+        sender_id: null,
+        external_id: null,
+        client_id: null,
+        content: JSON.stringify([{ type: 'text', text: 'hi' }]),
+        status: 'sent',
+        error: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     fake.enqueue(queue, sendFailure(`sb${reply.id}_0`, 10));
@@ -123,14 +147,25 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     const timestamp = String(Math.floor(Date.now() / 1000));
     const echostr = encryptMessage(aesKeyOf(account.encodingAesKey), account.corpId, '1616140317555161061');
     const signature = wechatSignature(account.token, timestamp, '1597212914', echostr);
-    const check = await app.request(`/hooks/${row.id}?msg_signature=${signature}&timestamp=${timestamp}&nonce=1597212914&echostr=${encodeURIComponent(echostr)}`);
+    const check = await app.request(
+      `/hooks/${row.id}?msg_signature=${signature}&timestamp=${timestamp}&nonce=1597212914&echostr=${encodeURIComponent(echostr)}`,
+    );
     expect(check.status).toBe(200);
     expect(await check.text()).toBe('1616140317555161061');
-    const forged = await app.request(`/hooks/${row.id}?msg_signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=1597212914&echostr=${encodeURIComponent(echostr)}`);
+    const forged = await app.request(
+      `/hooks/${row.id}?msg_signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=1597212914&echostr=${encodeURIComponent(echostr)}`,
+    );
     expect(forged.status).toBe(403);
 
     const seen: InboundEnvelope[] = [];
-    fake.enqueue(OPEN_KFID, { msgid: 'from_msgid_callback_1', external_userid: CUSTOMER, send_time: 1_700_000_000, origin: 3, msgtype: 'text', text: { content: '在吗？' } });
+    fake.enqueue(OPEN_KFID, {
+      msgid: 'from_msgid_callback_1',
+      external_userid: CUSTOMER,
+      send_time: 1_700_000_000,
+      origin: 3,
+      msgtype: 'text',
+      text: { content: '在吗？' },
+    });
     const bus = recordingBus(inner);
     const app2 = createHooksApp({ ...deps, bus });
     const { query, body } = wecomCallback(account, OPEN_KFID, fake.callbackToken());
@@ -146,7 +181,14 @@ describe.skipIf(!DATABASE_URL)('WeCom customer service: pulling with sync_msg', 
     const ctx = ctxWith(inner);
     const mediaId = fake.addMedia(PNG_1X1, 'image/png', 'receipt.png');
     const account2 = 'wkMediaAccount000000000000001';
-    fake.enqueue(account2, { msgid: 'from_msgid_media_1', external_userid: CUSTOMER, send_time: 1_700_000_000, origin: 3, msgtype: 'image', image: { media_id: mediaId } });
+    fake.enqueue(account2, {
+      msgid: 'from_msgid_media_1',
+      external_userid: CUSTOMER,
+      send_time: 1_700_000_000,
+      origin: 3,
+      msgtype: 'image',
+      image: { media_id: mediaId },
+    });
     const bus = recordingBus(inner);
     await syncAccount(ctxWith(bus), account2, undefined);
     const part = bus.confirmed[0]!.message.parts[0] as { attachmentId?: string; providerId?: string; mimeType?: string };

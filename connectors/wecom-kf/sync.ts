@@ -67,7 +67,10 @@ function normalizeEach(ctx: Ctx, list: unknown[], openKfId: string): InboundMess
       for (const message of normalizeKfMessage(item, openKfId)) messages.push(checkInboundMessage(message));
     } catch (error) {
       const msgid = item && typeof item === 'object' ? (item as { msgid?: unknown }).msgid : undefined;
-      ctx.logger.warn({ msgid: typeof msgid === 'string' ? msgid : undefined, err: error instanceof Error ? error.message : String(error) }, 'a WeCom message could not be read; skipped');
+      ctx.logger.warn(
+        { msgid: typeof msgid === 'string' ? msgid : undefined, err: error instanceof Error ? error.message : String(error) },
+        'a WeCom message could not be read; skipped',
+      );
     }
   }
   return messages;
@@ -92,7 +95,13 @@ async function failUndelivered(ctx: Ctx, list: unknown[]): Promise<void> {
       .where('id', '=', messageId)
       .executeTakeFirst();
     if (!own) continue;
-    await updateMessageStatus(ctx.db, { tenantId: ctx.channel.tenantId, messageIds: [own.id], status: 'failed', error: failure.reason, errorCode: `fail_type ${failure.failType}` });
+    await updateMessageStatus(ctx.db, {
+      tenantId: ctx.channel.tenantId,
+      messageIds: [own.id],
+      status: 'failed',
+      error: failure.reason,
+      errorCode: `fail_type ${failure.failType}`,
+    });
   }
 }
 
@@ -115,7 +124,10 @@ async function withMedia(ctx: Ctx, messages: InboundMessage[]): Promise<InboundM
         });
         message.parts[index] = { ...part, attachmentId: stored.id, mimeType: stored.mimeType, size: stored.size, name: stored.name };
       } catch (error) {
-        ctx.logger.warn({ mediaId: part.providerId, err: error instanceof Error ? error.message : String(error) }, 'WeCom media could not be downloaded; kept by reference');
+        ctx.logger.warn(
+          { mediaId: part.providerId, err: error instanceof Error ? error.message : String(error) },
+          'WeCom media could not be downloaded; kept by reference',
+        );
       }
     }
   }

@@ -31,7 +31,10 @@ describeConformance({
   request(harness, body, credentials) {
     const query = signedWeiboQuery(credentials === 'bad' ? 'not-the-app-secret' : APP_SECRET);
     const search = credentials === 'missing' ? '' : `?${new URLSearchParams(query)}`;
-    return { path: `/hooks/${harness.channel.id}/${search}`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) } };
+    return {
+      path: `/hooks/${harness.channel.id}/${search}`,
+      init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) },
+    };
   },
   recipient: (harness) => fanWrites(harness, '3000000001'),
   async sendTarget(): Promise<SendTarget> {

@@ -18,9 +18,21 @@ export const weiboConfig = z.object({
     .regex(/^\d{1,20}$/)
     .optional()
     .describe("The account's uid; when set, pushes addressed to another account are refused"),
-  apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://m.api.weibo.com').describe('The reply API host'),
-  uploadBaseUrl: z.url({ protocol: /^https?$/ }).default('https://upload.api.weibo.com').describe('The host fans’ pictures and voice messages are downloaded from (mss/msget)'),
-  mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024).describe('Larger pictures and voice messages stay at Weibo, named by their id'),
+  apiBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://m.api.weibo.com')
+    .describe('The reply API host'),
+  uploadBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://upload.api.weibo.com')
+    .describe('The host fans’ pictures and voice messages are downloaded from (mss/msget)'),
+  mediaMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('Larger pictures and voice messages stay at Weibo, named by their id'),
   replyWindowHours: z.number().int().min(1).max(48).default(48).describe('How long after a fan’s last message or action replies are allowed'),
   saveToSenderBox: z.boolean().default(true).describe("Keep replies in the account's own private-message box too"),
   signatureMaxAgeSeconds: z

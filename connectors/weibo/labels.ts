@@ -3,8 +3,18 @@ import type { weiboConfig } from './connector.js';
 
 /** The Weibo fans-service form in the console's languages. */
 export const weiboLabels: Record<keyof typeof weiboConfig.shape, SettingLabel> = {
-  appKey: { en: 'App key', zh: 'App Key', hintEn: 'The app key entered in 粉丝服务 → 高级功能 → 开发模式 (for reference)', hintZh: '在“粉丝服务 → 高级功能 → 开发模式”中填写的 App Key（仅供参考）' },
-  appSecret: { en: 'App secret', zh: 'App Secret', hintEn: "The app key's App Secret: Weibo signs its pushes with it", hintZh: 'App Key 对应的 App Secret，微博用它为推送签名' },
+  appKey: {
+    en: 'App key',
+    zh: 'App Key',
+    hintEn: 'The app key entered in 粉丝服务 → 高级功能 → 开发模式 (for reference)',
+    hintZh: '在“粉丝服务 → 高级功能 → 开发模式”中填写的 App Key（仅供参考）',
+  },
+  appSecret: {
+    en: 'App secret',
+    zh: 'App Secret',
+    hintEn: "The app key's App Secret: Weibo signs its pushes with it",
+    hintZh: 'App Key 对应的 App Secret，微博用它为推送签名',
+  },
   accessToken: {
     en: 'Access token',
     zh: '访问令牌（access_token）',
@@ -30,8 +40,18 @@ export const weiboLabels: Record<keyof typeof weiboConfig.shape, SettingLabel> =
     hintEn: 'Larger pictures and voice messages stay at Weibo, named by their id',
     hintZh: '更大的图片和语音留在微博，只记录其 ID',
   },
-  replyWindowHours: { en: 'Reply window (hours)', zh: '可回复时长（小时）', hintEn: 'How long after a fan’s last message or action replies are allowed', hintZh: '粉丝最后一条消息或操作后多长时间内可以回复' },
-  saveToSenderBox: { en: 'Keep a copy in the account’s inbox', zh: '在账号私信箱保留副本', hintEn: "Keep replies in the account's own private-message box too", hintZh: '回复同时保存在账号自己的私信箱中' },
+  replyWindowHours: {
+    en: 'Reply window (hours)',
+    zh: '可回复时长（小时）',
+    hintEn: 'How long after a fan’s last message or action replies are allowed',
+    hintZh: '粉丝最后一条消息或操作后多长时间内可以回复',
+  },
+  saveToSenderBox: {
+    en: 'Keep a copy in the account’s inbox',
+    zh: '在账号私信箱保留副本',
+    hintEn: "Keep replies in the account's own private-message box too",
+    hintZh: '回复同时保存在账号自己的私信箱中',
+  },
   signatureMaxAgeSeconds: {
     en: 'Signature valid for (seconds)',
     zh: '签名有效期（秒）',

@@ -9,7 +9,12 @@ import type { WeiboConfig } from './connector.js';
  * once. Undefined when Weibo cannot hand it over now or it is too large: the part then keeps
  * the id, and the message is not held back for it.
  */
-export async function storeWeiboMedia(ctx: ChannelContext<WeiboConfig>, fid: string, owner: string, kind: 'image' | 'audio'): Promise<{ attachmentId: string; name: string; mimeType: string; size: number } | undefined> {
+export async function storeWeiboMedia(
+  ctx: ChannelContext<WeiboConfig>,
+  fid: string,
+  owner: string,
+  kind: 'image' | 'audio',
+): Promise<{ attachmentId: string; name: string; mimeType: string; size: number } | undefined> {
   const url = new URL('/2/mss/msget', ctx.config.uploadBaseUrl);
   url.searchParams.set('access_token', ctx.config.accessToken);
   url.searchParams.set('fid', fid);

@@ -103,7 +103,8 @@ export async function normalizeWeiboPush(payload: unknown, ctx: ChannelContext<W
     return [];
   }
   const parts = await partsOf(p, ctx);
-  if (parts[0]?.type === 'text' && !parts[0].text) throw new z.ZodError([{ code: 'custom', path: ['text'], message: 'a text message needs text', input: p.text }]);
+  if (parts[0]?.type === 'text' && !parts[0].text)
+    throw new z.ZodError([{ code: 'custom', path: ['text'], message: 'a text message needs text', input: p.text }]);
   return [
     {
       externalId: weiboDedupeKey(p),

@@ -15,7 +15,10 @@ const RETRYABLE_CODES = new Set(['10001', '10009', '10022', '10023', '10024']);
 /** The access token is missing, expired or revoked: the admin must renew it. */
 const TOKEN_CODES = new Set(['21301', '21314', '21315', '21316', '21317', '21319', '21327', '21332']);
 
-type Reply = { type: 'text'; data: { text: string } } | { type: 'articles'; data: { articles: Article[] } } | { type: 'position'; data: { longitude: string; latitude: string } };
+type Reply =
+  | { type: 'text'; data: { text: string } }
+  | { type: 'articles'; data: { articles: Article[] } }
+  | { type: 'position'; data: { longitude: string; latitude: string } };
 interface Article {
   display_name: string;
   summary: string;

@@ -11,12 +11,7 @@ export function weiboSignature(appSecret: string, timestamp: string, nonce: stri
 
 export type WeiboSignatureCheck = 'ok' | 'missing' | 'stale' | 'mismatch';
 
-export function checkWeiboSignature(
-  appSecret: string,
-  query: Record<string, string>,
-  maxAgeSeconds: number,
-  now = Date.now(),
-): WeiboSignatureCheck {
+export function checkWeiboSignature(appSecret: string, query: Record<string, string>, maxAgeSeconds: number, now = Date.now()): WeiboSignatureCheck {
   const { signature, timestamp, nonce } = query;
   if (!signature || !timestamp || !nonce) return 'missing';
   if (!/^\d{1,13}$/.test(timestamp) || nonce.length > 64) return 'mismatch';

@@ -120,7 +120,8 @@ describe('weibo', () => {
     const message = published[0]!.message;
     expect(message.sender.externalId).toBe('4611686018427387905');
     expect(message.externalId.startsWith('4611686018427387905:')).toBe(true);
-    const image = (await push(weiboPushBody({ type: 'image', senderId: '4611686018427387905', receiverId: ACCOUNT, createdAt: new Date(), data: {} }))).response;
+    const image = (await push(weiboPushBody({ type: 'image', senderId: '4611686018427387905', receiverId: ACCOUNT, createdAt: new Date(), data: {} })))
+      .response;
     expect(image.status).toBe(400);
     const raw = Buffer.from(weiboFixtureBytes('image').toString().replace('821804469', '9223372036854775807'));
     expect((await push(raw)).published[0]!.message.parts[0]).toMatchObject({ type: 'image', providerId: '9223372036854775807' });
@@ -135,8 +136,12 @@ describe('weibo', () => {
     const imageBody = weiboPushBody({ type: 'image', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(), data: { vfid: picture, tovfid: picture } });
     const first = await push(imageBody);
     const retry = await push(imageBody);
-    const audio = await push(weiboPushBody({ type: 'voice', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 1000), data: { vfid: voice, tovfid: voice } }));
-    const [image, again, sound] = [first, retry, audio].map((p) => p.published[0]!.message.parts[0] as { type: string; attachmentId?: string; providerId?: string; mimeType?: string });
+    const audio = await push(
+      weiboPushBody({ type: 'voice', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 1000), data: { vfid: voice, tovfid: voice } }),
+    );
+    const [image, again, sound] = [first, retry, audio].map(
+      (p) => p.published[0]!.message.parts[0] as { type: string; attachmentId?: string; providerId?: string; mimeType?: string },
+    );
     expect(image).toMatchObject({ type: 'image', providerId: picture, mimeType: 'image/png', size: png.length });
     expect(again!.attachmentId).toBe(image!.attachmentId);
     expect(sound).toMatchObject({ type: 'audio', providerId: voice, mimeType: 'audio/amr' });
@@ -146,7 +151,9 @@ describe('weibo', () => {
     // The download went with the access token.
     expect(fake.requests.filter((r) => r.path === '/2/mss/msget').every((r) => r.query.access_token === fake.accessToken)).toBe(true);
     // A file Weibo no longer has: the message still arrives, naming the file by its id.
-    const gone = await push(weiboPushBody({ type: 'image', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 2000), data: { vfid: '1', tovfid: '1' } }));
+    const gone = await push(
+      weiboPushBody({ type: 'image', senderId: fan, receiverId: ACCOUNT, createdAt: new Date(Date.now() + 2000), data: { vfid: '1', tovfid: '1' } }),
+    );
     expect(gone.response.status).toBe(200);
     expect(gone.published[0]!.message.parts[0]).toEqual({ type: 'image', providerId: '1' });
   });
@@ -182,7 +189,9 @@ describe('weibo', () => {
     const sent = fake.replies.filter((r) => r.receiverId === '3200000001');
     expect(sent.map((r) => r.type)).toEqual(['text', 'articles', 'position']);
     expect(sent[0]!.data).toEqual({ text: '您好，订单已发货' });
-    expect(sent[1]!.data).toEqual({ articles: [{ display_name: 'Track order 42', summary: 'Shipped today', image: '', url: 'https://brand.example/track/42' }] });
+    expect(sent[1]!.data).toEqual({
+      articles: [{ display_name: 'Track order 42', summary: 'Shipped today', image: '', url: 'https://brand.example/track/42' }],
+    });
     expect(sent[2]!.data).toEqual({ longitude: '116.308586', latitude: '39.982525' });
     expect(sent[0]!.saveSenderBox).toBe('1');
     expect(typeof receipt === 'string' ? receipt : receipt.id).toBe(sent.map((r) => r.id).join(','));
@@ -206,11 +215,25 @@ describe('weibo', () => {
     /** The agent replies in the fan's conversation; the outbound worker takes the delivery as the bus would hand it over. */
     const agentReplies = async (fanId: string, text: string) => {
       const conversationId = (await storedFrom(fanId))[0]!.conversation_id;
-      const { message } = await queueReply(db, { tenantId: harness.tenantId, conversationId, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text }] });
+      const { message } = await queueReply(db, {
+        tenantId: harness.tenantId,
+        conversationId,
+        sender: { type: 'agent', id: null },
+        parts: [{ type: 'text', text }],
+      });
       const row = await db.selectFrom('outbox').select('payload').where('exchange', '=', 'outbound').orderBy('id', 'desc').executeTakeFirstOrThrow();
       expect((row.payload as { messageId: string }).messageId).toBe(message.id);
       const body = Buffer.from(JSON.stringify(row.payload));
-      const delivery: Delivery = { body, exchange: 'outbound', routingKey: `weibo.${harness.channel.id}`, messageId: undefined, headers: {}, attempt: 0, redelivered: false, json: <T>() => JSON.parse(body.toString()) as T };
+      const delivery: Delivery = {
+        body,
+        exchange: 'outbound',
+        routingKey: `weibo.${harness.channel.id}`,
+        messageId: undefined,
+        headers: {},
+        attempt: 0,
+        redelivered: false,
+        json: <T>() => JSON.parse(body.toString()) as T,
+      };
       await deliverOutbound(harness.deps, delivery);
       return db.selectFrom('messages').select(['status', 'error', 'provider_message_id']).where('id', '=', message.id).executeTakeFirstOrThrow();
     };
@@ -239,7 +262,12 @@ describe('weibo', () => {
     expect(await refusal('3200000003', [{ type: 'text', text: 'hello?' }])).toMatch(/48-hour reply window closed at .*writes again/);
 
     await fanSays('3200000004');
-    await fanSays('3200000004', { type: 'event', text: '事件消息', data: { subtype: 'unfollow', key: '', ticket: '' }, createdAt: new Date(Date.now() + 1000) });
+    await fanSays('3200000004', {
+      type: 'event',
+      text: '事件消息',
+      data: { subtype: 'unfollow', key: '', ticket: '' },
+      createdAt: new Date(Date.now() + 1000),
+    });
     expect(await refusal('3200000004', [{ type: 'text', text: 'please stay' }])).toContain('unfollowed');
 
     expect(await refusal('3200000005', [{ type: 'text', text: 'cold message' }])).toContain('has not');
@@ -255,7 +283,18 @@ describe('weibo', () => {
       .executeTakeFirstOrThrow();
     await harness.deps.db
       .insertInto('messages')
-      .values({ ...stored, direction: 'out', sender_type: 'agent', sender_id: null, external_id: null, client_id: null, content: JSON.stringify([{ type: 'text', text: '马上查' }]), error: null, sent_at: null, status: 'sent' })
+      .values({
+        ...stored,
+        direction: 'out',
+        sender_type: 'agent',
+        sender_id: null,
+        external_id: null,
+        client_id: null,
+        content: JSON.stringify([{ type: 'text', text: '马上查' }]),
+        error: null,
+        sent_at: null,
+        status: 'sent',
+      })
       .execute();
     expect(await refusal('3200000006', [{ type: 'text', text: 'and another thing' }])).toContain('one reply to an @mention');
     expect(await refusal('3200000002', [{ type: 'image', url: 'https://brand.example/a.png' }])).toContain('cannot carry image');

@@ -21,7 +21,8 @@ const EXPLAINED: Record<number, string> = {
 };
 
 /** A request through the guarded client (the base URL and media URLs are not ours), failures as ConnectorErrors. */
-const reach = (ctx: Ctx, url: string, init: OutboundInit) => ctx.outbound.fetch(url, init).catch((error: unknown) => Promise.reject(errorForNetwork(error, 'WhatsApp')));
+const reach = (ctx: Ctx, url: string, init: OutboundInit) =>
+  ctx.outbound.fetch(url, init).catch((error: unknown) => Promise.reject(errorForNetwork(error, 'WhatsApp')));
 
 /** The words the agent reads for a Graph error code. */
 export const describeFailure = (code: number | undefined, message: string) =>
@@ -37,7 +38,12 @@ export function graphError(code: number | undefined, message: string, status = 4
 export async function graph<T>(ctx: Ctx, path: string, init: { json?: unknown; form?: FormData } = {}): Promise<T> {
   const body = init.form ?? (init.json ? JSON.stringify(init.json) : undefined);
   const headers = { authorization: `Bearer ${ctx.config.accessToken}`, ...(init.json ? { 'content-type': 'application/json' } : {}) };
-  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, { method: body ? 'POST' : 'GET', headers, body, timeoutMs: 60_000 });
+  const response = await reach(ctx, `${ctx.config.apiBaseUrl}/${ctx.config.apiVersion}/${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers,
+    body,
+    timeoutMs: 60_000,
+  });
   const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
   if (response.ok) return answer as T;
   throw graphError(answer.error?.code, answer.error?.error_data?.details ?? answer.error?.message ?? `HTTP ${response.status}`, response.status);
@@ -51,7 +57,11 @@ export async function storeMedia(ctx: ChannelContext<WhatsAppConfig>, id: string
   try {
     const info = await graph<{ url: string; mime_type: string; file_size?: number }>(ctx, encodeURIComponent(id));
     if ((info.file_size ?? 0) > ctx.config.maxFileBytes) return undefined;
-    const response = await reach(ctx, info.url, { headers: { authorization: `Bearer ${ctx.config.accessToken}` }, timeoutMs: 120_000, maxBytes: ctx.config.maxFileBytes });
+    const response = await reach(ctx, info.url, {
+      headers: { authorization: `Bearer ${ctx.config.accessToken}` },
+      timeoutMs: 120_000,
+      maxBytes: ctx.config.maxFileBytes,
+    });
     if (!response.ok) throw graphError(undefined, `media download answered ${response.status}`, response.status);
     const bytes = Buffer.from(await response.arrayBuffer());
     return (await ctx.attachments.put({ owner, name, bytes, declaredType: info.mime_type, maxBytes: ctx.config.maxFileBytes })).id;
@@ -67,5 +77,10 @@ type Template = { name: string; language: string; category: string; components: 
 /** The account's approved message templates, for the reply box outside the 24-hour window. */
 export async function listTemplates(ctx: Ctx): Promise<Template[]> {
   if (!ctx.config.businessAccountId) throw ConnectorError.permanent('set the WhatsApp Business Account id to list templates', 'no_waba');
-  return (await graph<{ data: Template[] }>(ctx, `${ctx.config.businessAccountId}/message_templates?status=APPROVED&limit=100&fields=name,language,status,category,components`)).data;
+  return (
+    await graph<{ data: Template[] }>(
+      ctx,
+      `${ctx.config.businessAccountId}/message_templates?status=APPROVED&limit=100&fields=name,language,status,category,components`,
+    )
+  ).data;
 }

@@ -30,17 +30,24 @@ describeConformance({
     return {
       settings: { accessToken: fake.token, phoneNumberId: fake.phoneNumberId, apiBaseUrl: fake.url },
       // Each Cloud API message as sent, labelled with the content kind it carries.
-      received: async () =>
-        fake.messages.map(({ body }) => ({ ...body, type: body.text?.preview_url ? 'link' : (KIND_OF[body.type] ?? body.type) })),
+      received: async () => fake.messages.map(({ body }) => ({ ...body, type: body.text?.preview_url ? 'link' : (KIND_OF[body.type] ?? body.type) })),
       close: () => fake.close(),
     };
   },
   sendFailures: [
     { name: '130429 throughput limit is retried', arrange: () => fake.failNext(130429, '(#130429) Rate limit hit'), retryable: true },
-    { name: '131056 pair rate limit is retried', arrange: () => fake.failNext(131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit'), retryable: true },
+    {
+      name: '131056 pair rate limit is retried',
+      arrange: () => fake.failNext(131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit'),
+      retryable: true,
+    },
     { name: '131000 something went wrong (500) is retried', arrange: () => fake.failNext(131000, 'Something went wrong', 500), retryable: true },
     { name: '131047 re-engagement fails for good', arrange: () => fake.failNext(131047, 'Re-engagement message'), retryable: false },
-    { name: '190 expired token fails for good', arrange: () => fake.failNext(190, 'Error validating access token: Session has expired', 401), retryable: false },
+    {
+      name: '190 expired token fails for good',
+      arrange: () => fake.failNext(190, 'Error validating access token: Session has expired', 401),
+      retryable: false,
+    },
     { name: '131026 undeliverable fails for good', arrange: () => fake.failNext(131026, 'Message undeliverable'), retryable: false },
   ],
 });

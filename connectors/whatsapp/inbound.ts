@@ -9,10 +9,17 @@ import type { WhatsAppConfig } from './connector.js';
 
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
-const errorSchema = z.object({ code: z.number().optional(), title: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() });
+const errorSchema = z.object({
+  code: z.number().optional(),
+  title: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
 const statusSchema = z.object({ id: z.string().min(1), status: z.string(), errors: z.array(errorSchema).optional() });
 const changeSchema = z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) });
-const webhookSchema = z.object({ object: z.literal('whatsapp_business_account'), entry: z.array(z.object({ id: z.string(), changes: z.array(changeSchema) })) });
+const webhookSchema = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(z.object({ id: z.string(), changes: z.array(changeSchema) })),
+});
 const valueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
   contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
@@ -28,7 +35,11 @@ const valueSchema = z.object({
 async function applyStatuses(ctx: ChannelContext<WhatsAppConfig>, statuses: z.infer<typeof statusSchema>[]): Promise<void> {
   for (const s of statuses.filter((s) => ['sent', 'delivered', 'read', 'failed'].includes(s.status))) {
     const ours = { tenant_id: ctx.channel.tenantId, channel_id: ctx.channel.id, direction: 'out', provider_message_id: s.id } as const;
-    const rows = await ctx.db.selectFrom('messages').select('id').where((eb) => eb.and(ours)).execute();
+    const rows = await ctx.db
+      .selectFrom('messages')
+      .select('id')
+      .where((eb) => eb.and(ours))
+      .execute();
     const e = s.errors?.[0];
     const error = s.status === 'failed' ? describeFailure(e?.code, e?.error_data?.details ?? e?.title ?? 'delivery failed') : undefined;
     await updateMessageStatus(ctx.db, { tenantId: ctx.channel.tenantId, messageIds: rows.map((r) => r.id), status: s.status as 'sent', error });
@@ -73,5 +84,11 @@ export const whatsappRoutes: HttpRoute<WhatsAppConfig>[] = [
     },
     handle: (request) => ({ response: { status: 200, body: request.query['hub.challenge'] ?? '' } }),
   },
-  { method: 'POST', path: '/', maxBodyBytes: 3 * 1024 * 1024, verify: verifySignature, handle: async (request, ctx) => ({ payloads: await messagesOf(ctx, request.body) }) },
+  {
+    method: 'POST',
+    path: '/',
+    maxBodyBytes: 3 * 1024 * 1024,
+    verify: verifySignature,
+    handle: async (request, ctx) => ({ payloads: await messagesOf(ctx, request.body) }),
+  },
 ];

@@ -32,7 +32,10 @@ const AUDIO_UPLOAD_TYPES: Record<string, string> = {
 export async function sendToWhatsApp(outbound: OutboundEnvelope, ctx: Ctx): Promise<string> {
   const to = outbound.recipient.externalId;
   if (!outbound.parts.every((p) => p.type === 'event' && p.name === TEMPLATE_EVENT)) await checkWindow(ctx, to);
-  const send = (body: Record<string, unknown>) => graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, { json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...body } });
+  const send = (body: Record<string, unknown>) =>
+    graph<{ messages: { id: string }[] }>(ctx, `${ctx.config.phoneNumberId}/messages`, {
+      json: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...body },
+    });
   let wamid: string | undefined;
   for (const part of outbound.parts) {
     for (const body of await bodiesFor(ctx, part)) wamid = (await send(body)).messages[0]?.id;
@@ -51,14 +54,19 @@ async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
     .executeTakeFirst();
   const last = row?.at ? new Date(row.at) : undefined;
   if (last && Date.now() - last.getTime() < SERVICE_WINDOW_MS) return;
-  const since = last ? `The customer last wrote ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago` : 'The customer has not written on WhatsApp yet';
-  const rule = "WhatsApp allows a free-form reply only within 24 hours of the customer's last message. Send an approved template instead; a reply from the customer opens the window again.";
+  const since = last
+    ? `The customer last wrote ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago`
+    : 'The customer has not written on WhatsApp yet';
+  const rule =
+    "WhatsApp allows a free-form reply only within 24 hours of the customer's last message. Send an approved template instead; a reply from the customer opens the window again.";
   throw ConnectorError.permanent(`${since}: ${rule}`, 'outside_window');
 }
 
 async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, unknown>[]> {
   if (part.type === 'text') {
-    const chunks = Array.from({ length: Math.max(1, Math.ceil(part.text.length / TEXT_LIMIT)) }, (_, i) => part.text.slice(i * TEXT_LIMIT, (i + 1) * TEXT_LIMIT));
+    const chunks = Array.from({ length: Math.max(1, Math.ceil(part.text.length / TEXT_LIMIT)) }, (_, i) =>
+      part.text.slice(i * TEXT_LIMIT, (i + 1) * TEXT_LIMIT),
+    );
     return chunks.map((body) => ({ type: 'text', text: { body, preview_url: false } }));
   }
   if (part.type === 'link') return [{ type: 'text', text: { body: [part.title, part.url].filter(Boolean).join('\n'), preview_url: true } }];
@@ -94,7 +102,11 @@ async function bodiesFor(ctx: Ctx, part: ContentPart): Promise<Record<string, un
 async function audioBody(ctx: Ctx, attachmentId: string): Promise<Record<string, unknown>> {
   const { file, bytes } = await ctx.attachments.read(attachmentId);
   const audio = await audioAs({ name: file.name, mimeType: file.mimeType, bytes }, Object.keys(AUDIO_UPLOAD_TYPES), 'ogg-opus');
-  if (!audio) throw ConnectorError.permanent(`WhatsApp takes audio as OGG (Opus), AAC, AMR, MP3 or M4A, not ${file.mimeType}; install ffmpeg on the server to convert recordings`, 'unsupported');
+  if (!audio)
+    throw ConnectorError.permanent(
+      `WhatsApp takes audio as OGG (Opus), AAC, AMR, MP3 or M4A, not ${file.mimeType}; install ffmpeg on the server to convert recordings`,
+      'unsupported',
+    );
   const uploadType = AUDIO_UPLOAD_TYPES[audio.mimeType] ?? audio.mimeType;
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');

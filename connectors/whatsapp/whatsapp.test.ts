@@ -27,7 +27,14 @@ describe('WhatsApp channel', () => {
     for (const [id, media] of Object.entries(whatsappMedia)) fake.addMedia(id, media.bytes, media.mimeType);
     harness = await openHarness(
       whatsapp,
-      { accessToken: fake.token, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, phoneNumberId: fake.phoneNumberId, businessAccountId: fake.businessAccountId, apiBaseUrl: fake.url },
+      {
+        accessToken: fake.token,
+        appSecret: APP_SECRET,
+        verifyToken: VERIFY_TOKEN,
+        phoneNumberId: fake.phoneNumberId,
+        businessAccountId: fake.businessAccountId,
+        apiBaseUrl: fake.url,
+      },
       realServices,
     );
   });
@@ -59,8 +66,7 @@ describe('WhatsApp channel', () => {
   });
 
   it('answers Meta’s URL check with hub.challenge only for the right verify token', async () => {
-    const check = (token: string) =>
-      harness.request(`/hooks/${harness.channel.id}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`);
+    const check = (token: string) => harness.request(`/hooks/${harness.channel.id}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`);
     const ok = await check(VERIFY_TOKEN);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
@@ -83,7 +89,10 @@ describe('WhatsApp channel', () => {
     expect((await deliver(f.document)).status).toBe(200);
     await eventually(() => harness.published.length > before);
     const message = harness.published.at(-1)!.message;
-    expect(message).toMatchObject({ externalId: f.document.entry[0].changes[0].value.messages[0].id, sender: { externalId: '16505551234', displayName: 'Sheena Nelson', phone: '+16505551234' } });
+    expect(message).toMatchObject({
+      externalId: f.document.entry[0].changes[0].value.messages[0].id,
+      sender: { externalId: '16505551234', displayName: 'Sheena Nelson', phone: '+16505551234' },
+    });
     const part = message.parts[0] as Extract<ContentPart, { attachmentId?: string }>;
     expect(part).toMatchObject({ type: 'file', providerId: '1003383421387257', name: 'invoice.pdf' });
     const stored = await (await channelContext(harness)).attachments.read(part.attachmentId!);
@@ -97,7 +106,11 @@ describe('WhatsApp channel', () => {
     await eventually(() => harness.published.length > before);
     expect(harness.published.at(-1)!.message.parts).toEqual([
       { type: 'text', text: 'Track my order' },
-      { type: 'event', name: 'reply.chosen', data: { id: 'track-order', title: 'Track my order', inReplyTo: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3RkM4NjUyOUE1NzcwNzE4QjYA' } },
+      {
+        type: 'event',
+        name: 'reply.chosen',
+        data: { id: 'track-order', title: 'Track my order', inReplyTo: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3RkM4NjUyOUE1NzcwNzE4QjYA' },
+      },
     ]);
   });
 
@@ -130,7 +143,23 @@ describe('WhatsApp channel', () => {
     const wamid = await whatsapp.send(outbound([template], '4915100000000'), ctx);
     expect(fake.messages.at(-1)).toMatchObject({
       wamid,
-      body: { to: '4915100000000', type: 'template', template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Li' }, { type: 'text', text: 'A-1' }] }] } },
+      body: {
+        to: '4915100000000',
+        type: 'template',
+        template: {
+          name: 'order_update',
+          language: { code: 'en_US' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Li' },
+                { type: 'text', text: 'A-1' },
+              ],
+            },
+          ],
+        },
+      },
     });
     expect(await listTemplates(ctx)).toEqual([expect.objectContaining({ name: 'order_update', language: 'en_US', category: 'UTILITY' })]);
   });
@@ -144,7 +173,13 @@ describe('WhatsApp channel', () => {
     const upload = fake.uploads.at(-1)!;
     expect(upload.bytes.equals(png)).toBe(true);
     expect(upload.declaredType).toBe('image/png');
-    expect(fake.messages.at(-1)!.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: waId, type: 'image', image: { id: upload.id, caption: 'Your label' } });
+    expect(fake.messages.at(-1)!.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: waId,
+      type: 'image',
+      image: { id: upload.id, caption: 'Your label' },
+    });
   });
 
   it("sends a browser's voice message as a WhatsApp voice message (Opus in OGG), and an M4A as plain audio", async () => {
@@ -173,11 +208,30 @@ describe('WhatsApp channel', () => {
   it('moves our message to delivered and read on receipts, and to failed with the reason WhatsApp gives', async () => {
     const waId = await customerWrites(harness, APP_SECRET, '4915133333333');
     const db = harness.deps.db;
-    const inbound = await db.selectFrom('messages').select(['conversation_id']).where('channel_id', '=', harness.channel.id).where('direction', '=', 'in').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const inbound = await db
+      .selectFrom('messages')
+      .select(['conversation_id'])
+      .where('channel_id', '=', harness.channel.id)
+      .where('direction', '=', 'in')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     const reply = (wamid: string) =>
       db
         .insertInto('messages')
-        .values({ tenant_id: harness.tenantId, conversation_id: inbound.conversation_id, channel_id: harness.channel.id, direction: 'out', sender_type: 'agent', sender_id: null, external_id: null, client_id: null, content: JSON.stringify([{ type: 'text', text: 'hi' }]), status: 'sent', error: null, provider_message_id: wamid })
+        .values({
+          tenant_id: harness.tenantId,
+          conversation_id: inbound.conversation_id,
+          channel_id: harness.channel.id,
+          direction: 'out',
+          sender_type: 'agent',
+          sender_id: null,
+          external_id: null,
+          client_id: null,
+          content: JSON.stringify([{ type: 'text', text: 'hi' }]),
+          status: 'sent',
+          error: null,
+          provider_message_id: wamid,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
     const receipt = (fixture: Record<string, any>, wamid: string) => {

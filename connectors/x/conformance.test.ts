@@ -18,7 +18,8 @@ describeConformance({
   storedCount: storedThroughRouter,
   request(harness, body, credentials) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (credentials !== 'missing') headers['x-twitter-webhooks-signature'] = sign(credentials === 'bad' ? 'not-the-consumer-secret' : fake!.credentials.consumerSecret, body);
+    if (credentials !== 'missing')
+      headers['x-twitter-webhooks-signature'] = sign(credentials === 'bad' ? 'not-the-consumer-secret' : fake!.credentials.consumerSecret, body);
     return { path: `/hooks/${harness.channel.id}/`, init: { method: 'POST', headers, body: new Uint8Array(body) } };
   },
   recipient: async () => '2244994945',

@@ -23,12 +23,21 @@ export const xConfig = z.object({
     .describe('How DMs arrive: polling the DM events endpoint, the Account Activity webhook, or both (the poll then catches what a webhook missed)'),
   pollIntervalSeconds: z.number().int().min(2).max(3600).default(15).describe('Time between two polls when nothing is waiting'),
   backfillHours: z.number().int().min(0).max(720).default(24).describe('On the first poll, take DMs of this many past hours (at most 30 days, which X keeps)'),
-  apiBaseUrl: z.url({ protocol: /^https$/ }).default('https://api.x.com').describe('The X API host'),
+  apiBaseUrl: z
+    .url({ protocol: /^https$/ })
+    .default('https://api.x.com')
+    .describe('The X API host'),
   mediaBaseUrl: z
     .url({ protocol: /^https$/ })
     .default('https://ton.twitter.com')
     .describe('Where X serves pictures sent in DMs (signed requests); pictures elsewhere are not fetched'),
-  mediaMaxBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024).describe('Larger pictures stay at X, named by their id'),
+  mediaMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024)
+    .describe('Larger pictures stay at X, named by their id'),
   caCertificate: z
     .string()
     .max(20_000)

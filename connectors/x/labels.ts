@@ -23,7 +23,12 @@ export const xLabels: Record<keyof typeof xConfig.shape, SettingLabel> = {
     hintEn: 'poll: ask the DM events endpoint; webhook: the Account Activity webhook; webhook+poll: both (the poll catches what a webhook missed)',
     hintZh: 'poll：轮询私信事件接口；webhook：Account Activity 回调；webhook+poll：两者都用（轮询补上回调漏掉的消息）',
   },
-  pollIntervalSeconds: { en: 'Poll every (seconds)', zh: '轮询间隔（秒）', hintEn: 'Time between two polls when nothing is waiting', hintZh: '没有新消息时两次轮询之间的间隔' },
+  pollIntervalSeconds: {
+    en: 'Poll every (seconds)',
+    zh: '轮询间隔（秒）',
+    hintEn: 'Time between two polls when nothing is waiting',
+    hintZh: '没有新消息时两次轮询之间的间隔',
+  },
   backfillHours: {
     en: 'Fetch past hours on the first poll',
     zh: '首次轮询补取时长（小时）',
@@ -37,7 +42,12 @@ export const xLabels: Record<keyof typeof xConfig.shape, SettingLabel> = {
     hintEn: 'Where X serves pictures sent in DMs (signed requests); pictures elsewhere are not fetched',
     hintZh: 'X 提供私信图片的地址（签名请求）；其他地址的图片不会下载',
   },
-  mediaMaxBytes: { en: 'Largest picture (bytes)', zh: '图片大小上限（字节）', hintEn: 'Larger pictures stay at X, named by their id', hintZh: '更大的图片留在 X，只记录其 ID' },
+  mediaMaxBytes: {
+    en: 'Largest picture (bytes)',
+    zh: '图片大小上限（字节）',
+    hintEn: 'Larger pictures stay at X, named by their id',
+    hintZh: '更大的图片留在 X，只记录其 ID',
+  },
   caCertificate: {
     en: 'Extra CA certificate',
     zh: '额外的 CA 证书',

@@ -55,7 +55,16 @@ const kindOfMedia = (type: string): 'image' | 'video' => (type === 'photo' ? 'im
 /** v2 media keys are `<type digit>_<media id>`; the id is what the webhook calls id_str. */
 const mediaIdOf = (mediaKey: string) => mediaKey.replace(/^\d+_/, '');
 
-function message(fields: { eventId: string; senderId: string; name?: string; username?: string; text: string; media?: ContentPart; sentAt?: string; raw: unknown }): InboundMessage {
+function message(fields: {
+  eventId: string;
+  senderId: string;
+  name?: string;
+  username?: string;
+  text: string;
+  media?: ContentPart;
+  sentAt?: string;
+  raw: unknown;
+}): InboundMessage {
   const parts: ContentPart[] = [];
   if (fields.text) parts.push({ type: 'text', text: fields.text });
   if (fields.media) parts.push(fields.media);

@@ -24,18 +24,25 @@ function textOf(parts: readonly ContentPart[]): string {
 
 /** Checks what X would refuse before anything is uploaded or sent. */
 function check(outbound: OutboundEnvelope): { text: string; images: MediaPart[] } {
-  if (!/^\d{1,20}$/.test(outbound.recipient.externalId)) throw ConnectorError.permanent(`"${outbound.recipient.externalId}" is not an X user id`, 'bad_recipient');
+  if (!/^\d{1,20}$/.test(outbound.recipient.externalId))
+    throw ConnectorError.permanent(`"${outbound.recipient.externalId}" is not an X user id`, 'bad_recipient');
   const images: MediaPart[] = [];
   for (const part of outbound.parts) {
     if (part.type === 'image') images.push(part);
     else if (part.type !== 'text' && part.type !== 'link') {
-      throw ConnectorError.permanent(`X direct messages cannot carry ${part.type === 'event' ? 'events' : `${part.type}s`} from Switchboard: send text, links or images.`, 'unsupported_content');
+      throw ConnectorError.permanent(
+        `X direct messages cannot carry ${part.type === 'event' ? 'events' : `${part.type}s`} from Switchboard: send text, links or images.`,
+        'unsupported_content',
+      );
     }
   }
   const text = textOf(outbound.parts);
   const length = [...text].length;
   if (length > MAX_DM_CHARACTERS) {
-    throw ConnectorError.permanent(`The message has ${length} characters; X accepts at most ${MAX_DM_CHARACTERS} in a direct message. Shorten it.`, 'text_too_long');
+    throw ConnectorError.permanent(
+      `The message has ${length} characters; X accepts at most ${MAX_DM_CHARACTERS} in a direct message. Shorten it.`,
+      'text_too_long',
+    );
   }
   if (!text && images.length === 0) throw ConnectorError.permanent('The message is empty.', 'empty');
   return { text, images };
@@ -55,7 +62,11 @@ async function imageBytes(part: MediaPart, ctx: ChannelContext<XConfig>): Promis
   } catch (error) {
     throw errorForNetwork(error, `the image at ${part.url}`);
   }
-  if (!response.ok) throw new ConnectorError(`The image at ${part.url} answered ${response.status}`, { retryable: response.status >= 500 || response.status === 429, code: response.status });
+  if (!response.ok)
+    throw new ConnectorError(`The image at ${part.url} answered ${response.status}`, {
+      retryable: response.status >= 500 || response.status === 429,
+      code: response.status,
+    });
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > MAX_GIF_BYTES) {
     await response.body?.cancel().catch(() => {});
@@ -68,10 +79,14 @@ async function imageBytes(part: MediaPart, ctx: ChannelContext<XConfig>): Promis
 /** Uploads an image for a DM (`POST /2/media/upload/initialize`, `append`, `finalize`) and returns its media id. */
 async function upload(client: TwitterApiv2, part: MediaPart, ctx: ChannelContext<XConfig>): Promise<string> {
   const { bytes, mimeType } = await imageBytes(part, ctx);
-  if (!IMAGE_TYPES.includes(mimeType)) throw ConnectorError.permanent(`X direct messages take JPEG, PNG, WebP or GIF images, not ${mimeType || 'this file'}.`, 'unsupported_media');
+  if (!IMAGE_TYPES.includes(mimeType))
+    throw ConnectorError.permanent(`X direct messages take JPEG, PNG, WebP or GIF images, not ${mimeType || 'this file'}.`, 'unsupported_media');
   const limit = mimeType === 'image/gif' ? MAX_GIF_BYTES : MAX_IMAGE_BYTES;
-  if (bytes.length > limit) throw ConnectorError.permanent(`The image is ${bytes.length} bytes; X takes at most ${limit} in a direct message.`, 'media_too_large');
-  return client.uploadMedia(bytes, { media_type: mimeType as 'image/png', media_category: mimeType === 'image/gif' ? 'dm_gif' : 'dm_image' } as Parameters<TwitterApiv2['uploadMedia']>[1]);
+  if (bytes.length > limit)
+    throw ConnectorError.permanent(`The image is ${bytes.length} bytes; X takes at most ${limit} in a direct message.`, 'media_too_large');
+  return client.uploadMedia(bytes, { media_type: mimeType as 'image/png', media_category: mimeType === 'image/gif' ? 'dm_gif' : 'dm_image' } as Parameters<
+    TwitterApiv2['uploadMedia']
+  >[1]);
 }
 
 /**
@@ -114,7 +129,12 @@ export function classify(error: unknown): ConnectorError {
       return ConnectorError.retryable(`X is rate-limiting the account${reset}`, 429, error);
     }
     if (error.code === 408 || error.code >= 500) return ConnectorError.retryable(`X answered ${error.code}${detail ? `: ${detail}` : ''}`, error.code, error);
-    if (error.code === 401) return ConnectorError.permanent(`X refused the account's credentials (401${detail ? `: ${detail}` : ''}); check the tokens in the channel settings.`, 401, error);
+    if (error.code === 401)
+      return ConnectorError.permanent(
+        `X refused the account's credentials (401${detail ? `: ${detail}` : ''}); check the tokens in the channel settings.`,
+        401,
+        error,
+      );
     return ConnectorError.permanent(`X refused the message (${error.code}${detail ? `: ${detail}` : ''})`, error.code, error);
   }
   if (error instanceof ApiRequestError) return errorForNetwork(error.requestError, 'X');

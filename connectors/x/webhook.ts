@@ -29,7 +29,8 @@ export const xWebhookRoutes: HttpRoute<XConfig>[] = [
     verify: () => {},
     handle: (request, ctx) => {
       const token = request.query.crc_token;
-      if (!token || token.length > 512) throw new ValidationError('crc_token is required', [{ field: 'crc_token', message: 'required, at most 512 characters' }]);
+      if (!token || token.length > 512)
+        throw new ValidationError('crc_token is required', [{ field: 'crc_token', message: 'required, at most 512 characters' }]);
       return { response: { status: 200, body: { response_token: xSignature(ctx.config.consumerSecret, token) } } };
     },
   },

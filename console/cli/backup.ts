@@ -90,7 +90,8 @@ export async function serveBackups(config: Config, database: DatabaseHandle, log
       } catch {
         file = undefined;
       }
-      if (req.method !== 'POST' || req.url !== '/backup' || typeof file !== 'string' || !file.startsWith('/')) return answer(400, { error: 'POST /backup {"file": "/absolute/path"}' });
+      if (req.method !== 'POST' || req.url !== '/backup' || typeof file !== 'string' || !file.startsWith('/'))
+        return answer(400, { error: 'POST /backup {"file": "/absolute/path"}' });
       writeBackup(config, database, file).then(
         (written) => {
           logger.info({ file, ...written }, 'backup written');

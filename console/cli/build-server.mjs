@@ -27,7 +27,17 @@ const workspacePackages = {
 
 /** Bundles a TypeScript entry point the way the server is bundled (ESM for Node 20, packages left in node_modules). */
 export async function bundleForNode(entry, outfile) {
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', plugins: [workspacePackages], outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    plugins: [workspacePackages],
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 

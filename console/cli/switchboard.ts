@@ -118,7 +118,10 @@ class UsageError extends Error {}
 
 function parseRoles(value: string | undefined): Role[] {
   if (!value) return [...ROLES];
-  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length || roles.length === 0) {
     throw new UsageError(`--role takes a list of ${ROLES.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);

@@ -31,14 +31,20 @@ export interface ConsolePart {
  * real-time feed is the WebSocket at `/api/realtime`. `routes` are the feature modules' route
  * tables, served with the same access checks and listed in the same OpenAPI document.
  */
-export async function startConsole(ctx: Context, options: { connectorDeps?: () => Promise<ConnectorDeps>; routes?: readonly AnyRoute[] } = {}): Promise<ConsolePart> {
+export async function startConsole(
+  ctx: Context,
+  options: { connectorDeps?: () => Promise<ConnectorDeps>; routes?: readonly AnyRoute[] } = {},
+): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services, options.routes);
   // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
-  const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() });
+  const jobs = new JobRunner(
+    { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
+    { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
+  );
   jobs.register(callbackReminder);
   jobs.register(scheduledReplySender);
   registerTicketTimers(jobs, ctx.database.db);
@@ -48,7 +54,11 @@ export async function startConsole(ctx: Context, options: { connectorDeps?: () =
   contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
-  const retention = new RetentionSweeper({ db: ctx.database.db, dataDir: ctx.config.dataDir, warn: (error) => ctx.logger.warn({ err: String(error) }, 'retention run failed') });
+  const retention = new RetentionSweeper({
+    db: ctx.database.db,
+    dataDir: ctx.config.dataDir,
+    warn: (error) => ctx.logger.warn({ err: String(error) }, 'retention run failed'),
+  });
   retention.start();
   const api = apiApp(ctx, routes);
   return {

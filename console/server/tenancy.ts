@@ -42,7 +42,11 @@ export function tenantBaseUrl(config: Pick<Config, 'baseHost'>, address: string,
 }
 
 /** The same for a stored company: its recorded address unless the operator set PUBLIC_URL. */
-export async function companyBaseUrl(db: Db, config: Pick<Config, 'publicUrl' | 'publicUrlSet' | 'baseHost'>, tenant: Pick<TenantRef, 'id' | 'slug'>): Promise<string> {
+export async function companyBaseUrl(
+  db: Db,
+  config: Pick<Config, 'publicUrl' | 'publicUrlSet' | 'baseHost'>,
+  tenant: Pick<TenantRef, 'id' | 'slug'>,
+): Promise<string> {
   return tenantBaseUrl(config, await companyLinkAddress(db, config, tenant.id), tenant.slug);
 }
 

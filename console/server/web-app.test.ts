@@ -20,7 +20,19 @@ describe('isAppPage', () => {
     }
   });
   it("leaves the server's own paths and file names alone", () => {
-    for (const path of ['/api', '/api/session', '/t/acme/api/session', '/hooks/1/x', '/widget/w.js', '/t/acme/widget/x', '/assets/a.js', '/healthz', '/readyz', '/metrics', '/favicon.ico']) {
+    for (const path of [
+      '/api',
+      '/api/session',
+      '/t/acme/api/session',
+      '/hooks/1/x',
+      '/widget/w.js',
+      '/t/acme/widget/x',
+      '/assets/a.js',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/favicon.ico',
+    ]) {
       expect(isAppPage(path), path).toBe(false);
     }
   });

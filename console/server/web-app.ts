@@ -98,7 +98,10 @@ export function mountWebApp(app: Hono, options: { logger: Logger; distDir?: stri
       const asset: Asset = { body: readFileSync(file), type, encoded: new Map() };
       // The build writes brotli and gzip copies (console/web/build/precompress.ts); a dist without
       // them gets its copies made on first request, once.
-      for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+      for (const [encoding, suffix] of [
+        ['br', '.br'],
+        ['gzip', '.gz'],
+      ] as const) {
         if (present.has(file + suffix)) asset.encoded.set(encoding, Promise.resolve(readFileSync(file + suffix)));
       }
       assets.set(url, asset);

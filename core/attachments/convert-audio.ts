@@ -69,7 +69,11 @@ export async function convertAudio(input: Buffer, target: AudioTarget, options: 
   try {
     const source = join(dir, 'input');
     await writeFile(source, input);
-    return await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', source, '-vn', '-ac', '1', ...TARGETS[target].args, 'pipe:1'], options.timeoutMs ?? 30_000);
+    return await run(
+      ffmpeg,
+      ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', source, '-vn', '-ac', '1', ...TARGETS[target].args, 'pipe:1'],
+      options.timeoutMs ?? 30_000,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

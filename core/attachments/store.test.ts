@@ -21,10 +21,7 @@ const plain = defineConnector({
 });
 
 // The smallest valid PNG: 1×1, one transparent pixel.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 describe('attachment store', () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -51,7 +48,12 @@ describe('attachment store', () => {
   });
 
   it('uses the declared type only when the bytes say nothing, and cleans file names', async () => {
-    const stored = await store.put(tenantA, channelA, { owner: 'c', name: '../../etc/报价单 <v2>.csv', bytes: Buffer.from('a,b\n1,2\n'), declaredType: 'text/csv; charset=utf-8' });
+    const stored = await store.put(tenantA, channelA, {
+      owner: 'c',
+      name: '../../etc/报价单 <v2>.csv',
+      bytes: Buffer.from('a,b\n1,2\n'),
+      declaredType: 'text/csv; charset=utf-8',
+    });
     expect(stored.mimeType).toBe('text/csv');
     expect(stored.name).toBe('报价单 _v2_.csv');
     const odd = await store.put(tenantA, channelA, { owner: 'c', name: 'x', bytes: Buffer.from('hi'), declaredType: 'not a type' });
@@ -84,7 +86,12 @@ describe('attachment store', () => {
     expect(again.id).toBe(first.id);
     const raced = await Promise.all([1, 2, 3].map(() => store.put(tenantA, channelA, { owner: 'c', name: 'r.png', bytes: PNG, key: 'race#1' })));
     expect(new Set(raced.map((f) => f.id)).size).toBe(1);
-    const rows = await database.db.selectFrom('attachments').select('id').where('channel_id', '=', channelA).where('source_key', 'in', ['<mail-1@example.cn>#1', 'race#1']).execute();
+    const rows = await database.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('channel_id', '=', channelA)
+      .where('source_key', 'in', ['<mail-1@example.cn>#1', 'race#1'])
+      .execute();
     expect(rows).toHaveLength(2);
     // Another key, or none, is another file.
     expect((await store.put(tenantA, channelA, { owner: 'c', name: 'scan.png', bytes: PNG, key: '<mail-1@example.cn>#2' })).id).not.toBe(first.id);

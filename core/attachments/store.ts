@@ -11,7 +11,12 @@ import type { PutOptions, StoredFile } from '@switchboard/connector-sdk';
 export type { PutOptions, StoredFile };
 
 /** The audio name of a container that also holds video, for a file known to hold sound only. */
-const AUDIO_CONTAINERS: Record<string, string> = { 'video/webm': 'audio/webm', 'video/mp4': 'audio/mp4', 'video/ogg': 'audio/ogg', 'video/quicktime': 'audio/mp4' };
+const AUDIO_CONTAINERS: Record<string, string> = {
+  'video/webm': 'audio/webm',
+  'video/mp4': 'audio/mp4',
+  'video/ogg': 'audio/ogg',
+  'video/quicktime': 'audio/mp4',
+};
 
 export class UnsupportedFileError extends ValidationError {
   constructor(message: string) {
@@ -110,7 +115,16 @@ export class AttachmentStore {
       .where('channel_id', '=', channelId)
       .where('source_key', '=', key)
       .executeTakeFirst();
-    return row && { id: row.id, name: row.name, mimeType: row.mime_type, size: Number(row.size), sha256: row.sha256, ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}) };
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        mimeType: row.mime_type,
+        size: Number(row.size),
+        sha256: row.sha256,
+        ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
+      }
+    );
   }
 
   /** The file's record, scoped by tenant; NotFoundError when it is not this tenant's. */

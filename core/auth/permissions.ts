@@ -109,18 +109,12 @@ export function visibilityOf(principal: Pick<Principal, 'permissions'>): Visibil
  * Whether a conversation (as an event's snapshot or a row carries it) is visible: `group` sees
  * the conversations of its groups and its own; `own` only those assigned to itself.
  */
-export function canSeeConversation(
-  principal: Principal,
-  conversation: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>,
-): boolean {
+export function canSeeConversation(principal: Principal, conversation: Pick<ConversationSnapshot, 'groupId' | 'assigneeId'>): boolean {
   switch (visibilityOf(principal)) {
     case 'all':
       return true;
     case 'group':
-      return (
-        conversation.assigneeId === principal.userId ||
-        (conversation.groupId !== null && principal.groupIds.includes(conversation.groupId))
-      );
+      return conversation.assigneeId === principal.userId || (conversation.groupId !== null && principal.groupIds.includes(conversation.groupId));
     case 'own':
       return conversation.assigneeId === principal.userId;
     case 'none':
@@ -131,12 +125,7 @@ export function canSeeConversation(
 /** A role's permissions: the catalog's for the built-ins, the stored ones for custom roles. */
 export async function rolePermissions(db: Db, tenantId: string, role: { id: string; name: string; builtin: boolean }): Promise<Permission[]> {
   if (role.builtin && (role.name === 'admin' || role.name === 'agent')) return [...BUILTIN_ROLE_PERMISSIONS[role.name]];
-  const rows = await db
-    .selectFrom('role_permissions')
-    .select('permission')
-    .where('tenant_id', '=', tenantId)
-    .where('role_id', '=', role.id)
-    .execute();
+  const rows = await db.selectFrom('role_permissions').select('permission').where('tenant_id', '=', tenantId).where('role_id', '=', role.id).execute();
   return rows.map((r) => r.permission).filter(isPermission);
 }
 

@@ -73,11 +73,7 @@ export class Batcher {
     try {
       const result = await this.handler(batch);
       const failed = new Map(result?.failed.map((f) => [f.delivery, f.error]) ?? []);
-      settlements = batch.map((delivery) =>
-        failed.has(delivery)
-          ? { delivery, outcome: 'fail', error: failed.get(delivery) }
-          : { delivery, outcome: 'ack' },
-      );
+      settlements = batch.map((delivery) => (failed.has(delivery) ? { delivery, outcome: 'fail', error: failed.get(delivery) } : { delivery, outcome: 'ack' }));
     } catch (error) {
       settlements = batch.map((delivery) => ({ delivery, outcome: 'fail', error }));
     }

@@ -25,7 +25,12 @@ describe('business hours', () => {
   });
 
   it('follows daylight saving time', () => {
-    const berlin: BusinessCalendar = { id: 'de', timeZone: 'Europe/Berlin', weeklyHours: Array.from({ length: 7 }, () => [['09:00', '17:00']]), holidays: new Set() };
+    const berlin: BusinessCalendar = {
+      id: 'de',
+      timeZone: 'Europe/Berlin',
+      weeklyHours: Array.from({ length: 7 }, () => [['09:00', '17:00']]),
+      holidays: new Set(),
+    };
     // 07:30 UTC is 09:30 in summer (UTC+2) but 08:30 in winter (UTC+1).
     expect(isOpen(berlin, new Date('2026-07-01T07:30:00Z'))).toBe(true);
     expect(isOpen(berlin, new Date('2026-12-01T07:30:00Z'))).toBe(false);

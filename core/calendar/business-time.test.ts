@@ -32,7 +32,12 @@ describe('business time', () => {
     // Friday 17:00:30 to Monday 09:00:15 local: 59.5 minutes on Friday, 15 seconds on Monday.
     expect(businessSeconds(nineToSix, new Date('2027-03-05T09:00:30Z'), new Date('2027-03-08T01:00:15Z'))).toBe(3585);
     expect(businessSeconds(undefined, new Date('2027-03-05T09:00:00Z'), new Date('2027-03-05T09:01:01Z'))).toBe(61);
-    const nights: BusinessCalendar = { id: 'n', timeZone: 'Asia/Shanghai', weeklyHours: Array.from({ length: 7 }, () => [['22:00', '02:00'] as const]), holidays: new Set(['2027-03-05']) };
+    const nights: BusinessCalendar = {
+      id: 'n',
+      timeZone: 'Asia/Shanghai',
+      weeklyHours: Array.from({ length: 7 }, () => [['22:00', '02:00'] as const]),
+      holidays: new Set(['2027-03-05']),
+    };
     // The night that starts on the holiday is closed; the one before it runs until 02:00 on it.
     expect(businessSeconds(nights, new Date('2027-03-04T13:00:00Z'), new Date('2027-03-05T19:00:00Z'))).toBe(4 * 3600);
   });

@@ -26,7 +26,12 @@ const url = (protocols: string[]) =>
 /** Several broker addresses may be given, separated by commas (a RabbitMQ cluster). */
 const amqpUrls = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(url(['amqp:', 'amqps:'])).min(1, 'must name at least one broker'));
 
 /** One PostgreSQL host, or several as libpq takes them (`h1:5432,h2:5432`) with target_session_attrs. */
@@ -38,14 +43,11 @@ const databaseUrl = z.string().superRefine((value, context) => {
   }
 });
 
-const secretKey = z
-  .string()
-  .refine((value) => decodeSecretKey(value) !== undefined, {
-    message: 'must be 32 bytes as 64 hex characters or base64',
-  });
+const secretKey = z.string().refine((value) => decodeSecretKey(value) !== undefined, {
+  message: 'must be 32 bytes as 64 hex characters or base64',
+});
 
-const optionalNonEmpty = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optionalNonEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -78,7 +80,10 @@ const outboundAllow = z
   .default('')
   .transform((value, context) => {
     const entries: AllowEntry[] = [];
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const entry = parseAllowEntry(part);
       if (entry) entries.push(entry);
       else context.addIssue({ code: 'custom', message: `"${part}" is not a host name, an IP address or a CIDR network` });
@@ -108,18 +113,43 @@ export const environmentSchema = z.object({
   SMTP_URL: optionalNonEmpty(url(['smtp:', 'smtps:'])),
   SMTP_FROM: optionalNonEmpty(z.string().min(3)),
   TRUST_PROXY: trustProxy,
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(12),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   SIGN_IN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_FREE_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
-  SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
-  SIGN_IN_FORGET_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(60),
+  SIGN_IN_MAX_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(900),
+  SIGN_IN_FORGET_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
   SIGNUP: z.enum(['first', 'open', 'closed']).default('first'),
   PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
   CONNECTORS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
   OUTBOUND_ALLOW: outboundAllow,
   API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -141,7 +171,9 @@ export interface Config {
   secretKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dir: string };
-  bus: { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic'; quorumSize: number | undefined } | { kind: 'memory' };
+  bus:
+    | { kind: 'rabbitmq'; urls: string[]; namespace: string | undefined; queueType: 'quorum' | 'classic'; quorumSize: number | undefined }
+    | { kind: 'memory' };
   inboundShards: number;
   /** How long the webhook gateway keeps a channel's opened settings (0: read them per request). */
   gatewayChannelCacheMs: number;
@@ -182,10 +214,7 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; reason: string }[]) {
-    super(
-      `Switchboard cannot start: the configuration is invalid.\n` +
-        problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
-    );
+    super(`Switchboard cannot start: the configuration is invalid.\n` + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -222,9 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   if (e.DATABASE_URL && !e.SECRET_KEY) {
-    throw new ConfigError([
-      { variable: 'SECRET_KEY', reason: 'is required when DATABASE_URL is set (all processes must share it)' },
-    ]);
+    throw new ConfigError([{ variable: 'SECRET_KEY', reason: 'is required when DATABASE_URL is set (all processes must share it)' }]);
   }
   const secretKey = e.SECRET_KEY ? decodeSecretKey(e.SECRET_KEY)! : loadOrCreateKey(dataDir);
   const from = e.SMTP_FROM ?? 'Switchboard <no-reply@localhost>';
@@ -237,10 +264,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     secretKey,
     logLevel: e.LOG_LEVEL,
-    database: e.DATABASE_URL
-      ? { kind: 'pg', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { kind: 'pglite', dir: join(dataDir, 'pglite') },
-    bus: e.AMQP_URL ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE, quorumSize: e.BUS_QUORUM_SIZE } : { kind: 'memory' },
+    database: e.DATABASE_URL ? { kind: 'pg', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dir: join(dataDir, 'pglite') },
+    bus: e.AMQP_URL
+      ? { kind: 'rabbitmq', urls: e.AMQP_URL, namespace: e.BUS_NAMESPACE, queueType: e.BUS_QUEUE_TYPE, quorumSize: e.BUS_QUORUM_SIZE }
+      : { kind: 'memory' },
     inboundShards: e.INBOUND_SHARDS,
     gatewayChannelCacheMs: e.GATEWAY_CHANNEL_CACHE_MS,
     retry: { attempts: e.BUS_RETRY_ATTEMPTS, baseDelayMs: e.BUS_RETRY_BASE_MS },

@@ -26,14 +26,20 @@ export async function acceptPayloads(
       normalized = await connector.normalize(payload, ctx);
     } catch (error) {
       if (error instanceof ZodError) {
-        throw new ValidationError('the payload is invalid', error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+        throw new ValidationError(
+          'the payload is invalid',
+          error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        );
       }
       throw error;
     }
     for (let message of Array.isArray(normalized) ? normalized : [normalized]) {
       if (unstorable === 'clean' && findUnstorableText(message)) {
         const cleaned = toStorable(message);
-        ctx.logger.warn({ channelId: ctx.channel.id, externalId: message.externalId, replaced: cleaned.replaced }, 'characters that cannot be stored replaced with U+FFFD');
+        ctx.logger.warn(
+          { channelId: ctx.channel.id, externalId: message.externalId, replaced: cleaned.replaced },
+          'characters that cannot be stored replaced with U+FFFD',
+        );
         message = cleaned.value;
       }
       messages.push(checkInboundMessage(message));

@@ -33,9 +33,7 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** The stored settings and opened secrets of a channel, together: what its connector parses. */
 export function channelSettings(deps: Pick<ConnectorDeps, 'config'>, row: Channel): Record<string, unknown> {
-  const secrets = row.secrets
-    ? openJson<Record<string, unknown>>(deps.config.secretKey, row.secrets, secretsAssociatedData(row.tenant_id, row.id))
-    : {};
+  const secrets = row.secrets ? openJson<Record<string, unknown>>(deps.config.secretKey, row.secrets, secretsAssociatedData(row.tenant_id, row.id)) : {};
   return { ...row.config, ...secrets };
 }
 

@@ -5,7 +5,8 @@ import { ValidationError } from '../errors.js';
 import { assertStorable } from '../domain/storable-text.js';
 
 const checkKey = (key: string) => {
-  if (typeof key !== 'string' || key.length < 1 || key.length > 200) throw new ValidationError('a state key is 1 to 200 characters', [{ field: 'key', message: 'invalid' }]);
+  if (typeof key !== 'string' || key.length < 1 || key.length > 200)
+    throw new ValidationError('a state key is 1 to 200 characters', [{ field: 'key', message: 'invalid' }]);
   assertStorable(key, 'key');
 };
 

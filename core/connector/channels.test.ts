@@ -32,7 +32,11 @@ describe('channel management', () => {
   afterAll(() => database.drop());
 
   it('creates a channel with its secrets sealed, shows them only as set, and returns the API key once', async () => {
-    const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'demo', name: ' Support ', config: { endpoint: 'https://x.example/api', token: 'tok-secret-123' } });
+    const { channel, apiKey } = await createChannel(deps, tenantId, {
+      type: 'demo',
+      name: ' Support ',
+      config: { endpoint: 'https://x.example/api', token: 'tok-secret-123' },
+    });
     expect(channel).toMatchObject({
       name: 'Support',
       enabled: true,

@@ -139,7 +139,8 @@ export async function getChannel(deps: ChannelDeps, tenantId: string, channelId:
 export async function testChannelConnection(deps: ConnectorDeps, tenantId: string, channelId: string): Promise<ConnectionTest> {
   const row = await findRow(deps.db, tenantId, channelId);
   const connector = deps.registry.require(row.type);
-  if (!connector.testConnection) throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
+  if (!connector.testConnection)
+    throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
   return connector.testConnection(contextFor(deps, connector, row, await companyLinkAddress(deps.db, deps.config, tenantId)));
 }
 
@@ -191,10 +192,15 @@ function parseSettings(connector: AnyConnector, settings: Record<string, unknown
  * form), so an admin can check a channel before adding it. Nothing is stored: the channel the
  * connector sees exists only for this call.
  */
-export async function testUnsavedConnection(deps: ConnectorDeps, tenantId: string, input: { type: string; config: Record<string, unknown> }): Promise<ConnectionTest> {
+export async function testUnsavedConnection(
+  deps: ConnectorDeps,
+  tenantId: string,
+  input: { type: string; config: Record<string, unknown> },
+): Promise<ConnectionTest> {
   const connector = deps.registry.get(input.type);
   if (!connector) throw new ValidationError('unknown channel type', [{ field: 'type', message: `no connector "${input.type}" is installed` }]);
-  if (!connector.testConnection) throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
+  if (!connector.testConnection)
+    throw new ValidationError(`a ${connector.displayName} channel has no connection to test`, [{ field: 'type', message: 'no connection test' }]);
   const settings = parseSettings(connector, input.config);
   const now = new Date();
   const row: Channel = {

@@ -44,8 +44,19 @@ describe('secrets follow their endpoint', () => {
   it('asks again only for stored secrets whose endpoint moved and that the change leaves out', () => {
     const connector = defineConnector(base);
     const before = { apiUrl: 'https://api.demo.example', token: 'stored token', retries: 3 };
-    expect(refusal(() => assertSecretsFollowEndpoints(connector, before, { ...before, apiUrl: 'https://evil.example' }, { apiUrl: 'https://evil.example' }))).toEqual(['config.token']);
-    expect(refusal(() => assertSecretsFollowEndpoints(connector, before, { ...before, apiUrl: 'https://evil.example', token: 'new token' }, { apiUrl: 'https://evil.example', token: 'new token' }))).toEqual([]);
+    expect(
+      refusal(() => assertSecretsFollowEndpoints(connector, before, { ...before, apiUrl: 'https://evil.example' }, { apiUrl: 'https://evil.example' })),
+    ).toEqual(['config.token']);
+    expect(
+      refusal(() =>
+        assertSecretsFollowEndpoints(
+          connector,
+          before,
+          { ...before, apiUrl: 'https://evil.example', token: 'new token' },
+          { apiUrl: 'https://evil.example', token: 'new token' },
+        ),
+      ),
+    ).toEqual([]);
     expect(refusal(() => assertSecretsFollowEndpoints(connector, before, { ...before, retries: 5 }, { retries: 5, apiUrl: before.apiUrl }))).toEqual([]);
   });
 });

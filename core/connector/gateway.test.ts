@@ -74,7 +74,12 @@ for (const factory of busFactories) {
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ accepted: ['m1'] });
       const envelope = await eventually(() => seen.find((e) => e.message.externalId === 'm1'));
-      expect(envelope).toMatchObject({ version: 1, channelId, channelType: 'echo', message: { sender: { externalId: 'alice' }, parts: [{ type: 'text', text: 'hello' }] } });
+      expect(envelope).toMatchObject({
+        version: 1,
+        channelId,
+        channelType: 'echo',
+        message: { sender: { externalId: 'alice' }, parts: [{ type: 'text', text: 'hello' }] },
+      });
     });
 
     it('checks the signature before the body is parsed', async () => {

@@ -57,7 +57,14 @@ for (const factory of busFactories) {
     });
 
     const reply = async (text: string) =>
-      (await queueReply(database.db, { tenantId: world.tenantId, conversationId: world.conversationId, sender: { type: 'agent', id: null }, parts: [{ type: 'text', text }] })).message.id;
+      (
+        await queueReply(database.db, {
+          tenantId: world.tenantId,
+          conversationId: world.conversationId,
+          sender: { type: 'agent', id: null },
+          parts: [{ type: 'text', text }],
+        })
+      ).message.id;
     const row = (id: string) => database.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const rowWhen = async (id: string, status: string, timeoutMs = 10_000) => {
       await eventually(async () => (await row(id)).status === status, { timeoutMs });

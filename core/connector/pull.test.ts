@@ -21,8 +21,7 @@ describe('pull loops', () => {
     await database.drop();
   });
 
-  const cursor = async (channelId: string) =>
-    database.db.selectFrom('pull_cursors').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
+  const cursor = async (channelId: string) => database.db.selectFrom('pull_cursors').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
 
   it('runs a channel loop that publishes and keeps its cursor, and stops it when the channel is disabled', async () => {
     const bus = new MemoryBus();
@@ -60,7 +59,11 @@ describe('pull loops', () => {
           await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
         },
       },
-      normalize: (payload) => ({ externalId: 'pulled-1', sender: { externalId: 'someone' }, parts: [{ type: 'text', text: (payload as { text: string }).text }] }),
+      normalize: (payload) => ({
+        externalId: 'pulled-1',
+        sender: { externalId: 'someone' },
+        parts: [{ type: 'text', text: (payload as { text: string }).text }],
+      }),
       send: async () => 'never',
     });
     const bus = new MemoryBus();

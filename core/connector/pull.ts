@@ -56,7 +56,11 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
         .selectFrom('channels')
         .selectAll()
         .where('enabled', '=', true)
-        .where('type', 'in', pullers.map((c) => c.type))
+        .where(
+          'type',
+          'in',
+          pullers.map((c) => c.type),
+        )
         .execute();
       const versions = new Map(rows.map((r) => [r.id, r.updated_at.getTime()]));
       for (const [id, loop] of running) if (versions.get(id) !== loop.version) loop.abort.abort();
@@ -97,7 +101,6 @@ export function startPullLoops(deps: ConnectorDeps, options: PullLoopOptions): {
   };
 }
 
-
 async function runChannel(
   deps: ConnectorDeps,
   connector: AnyConnector,
@@ -111,7 +114,9 @@ async function runChannel(
   if (!exclusive) return runLoop(deps, connector, inbound, row, signal, holder);
   // A dedicated connection: the session lock lives and dies with it.
   await deps.db.connection().execute(async (connection) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtextextended(${`switchboard.pull:${row.id}`}, 0)) as locked`.execute(connection);
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtextextended(${`switchboard.pull:${row.id}`}, 0)) as locked`.execute(
+      connection,
+    );
     if (!rows[0]?.locked) return;
     const lost = new AbortController();
     const both = AbortSignal.any([signal, lost.signal]);
@@ -149,8 +154,7 @@ async function runLoop(
     },
     accept: (payloads) => acceptPayloads(connector, ctx, payloads, 'clean'),
     cursor: {
-      load: async () =>
-        (await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', row.id).executeTakeFirst())?.cursor ?? {},
+      load: async () => (await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', row.id).executeTakeFirst())?.cursor ?? {},
       save: async (value) => {
         await db
           .insertInto('pull_cursors')

@@ -9,12 +9,7 @@ import { e164 } from '../domain/phone.js';
  * identifiers; at most `limit`. Phone numbers compare in E.164 digits (core/domain/phone.ts).
  * Values a visitor typed prove nothing on either side.
  */
-export async function contactsWithVerifiedMatch(
-  db: Kysely<Database>,
-  tenantId: string,
-  sender: SenderIdentity,
-  limit = 5,
-): Promise<string[]> {
+export async function contactsWithVerifiedMatch(db: Kysely<Database>, tenantId: string, sender: SenderIdentity, limit = 5): Promise<string[]> {
   const digits = sender.verified?.includes('phone') && sender.phone ? e164(sender.phone)?.slice(1) : undefined;
   const email = sender.verified?.includes('email') && sender.email ? sender.email.trim().toLowerCase() : undefined;
   const parts = [];

@@ -21,7 +21,11 @@ export async function markDeliveryFailed(db: Db, target: { tenantId: string; cha
       .forUpdate()
       .executeTakeFirst();
     if (!row || row.status === 'failed') return false;
-    await trx.updateTable('messages').set({ status: 'failed', error: target.reason.slice(0, 1000) }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('messages')
+      .set({ status: 'failed', error: target.reason.slice(0, 1000) })
+      .where('id', '=', row.id)
+      .execute();
     const conversation = await trx
       .selectFrom('conversations')
       .selectAll()
@@ -29,7 +33,12 @@ export async function markDeliveryFailed(db: Db, target: { tenantId: string; cha
       .where('id', '=', row.conversation_id)
       .executeTakeFirstOrThrow();
     await recordEvents(trx, [
-      event(target.tenantId, 'message.updated', { conversation: conversationSnapshot(conversation), messageId: row.id, status: 'failed', error: target.reason }),
+      event(target.tenantId, 'message.updated', {
+        conversation: conversationSnapshot(conversation),
+        messageId: row.id,
+        status: 'failed',
+        error: target.reason,
+      }),
     ]);
     return true;
   });

@@ -56,7 +56,7 @@ describe('queueReply', () => {
     expect(kinds.map((k) => k.exchange)).toEqual(['events']);
   });
 
-  it('refuses another tenant\'s conversation as not found', async () => {
+  it("refuses another tenant's conversation as not found", async () => {
     const world = await seedConversation(handle.db, { slug: 'reply-c' });
     const other = await seedConversation(handle.db, { slug: 'reply-d' });
     await expect(

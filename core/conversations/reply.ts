@@ -73,8 +73,7 @@ export async function queueReply(db: Db, input: ReplyInput): Promise<{ message: 
       .set({
         updated_at: sql`now()`,
         last_message_at: isNote ? conversation.last_message_at : sql`now()`,
-        first_response_at:
-          !isNote && input.sender.type === 'agent' && !conversation.first_response_at ? sql`now()` : conversation.first_response_at,
+        first_response_at: !isNote && input.sender.type === 'agent' && !conversation.first_response_at ? sql`now()` : conversation.first_response_at,
       })
       .where('id', '=', conversation.id)
       .returningAll()
@@ -89,7 +88,13 @@ export async function queueReply(db: Db, input: ReplyInput): Promise<{ message: 
 }
 
 /** The delivery of a reply for the channel's connector, on the `outbound` exchange, in the caller's transaction. */
-async function recordDelivery(trx: Transaction<Database>, tenantId: string, conversation: Conversation, messageId: string, parts: ContentPart[]): Promise<void> {
+async function recordDelivery(
+  trx: Transaction<Database>,
+  tenantId: string,
+  conversation: Conversation,
+  messageId: string,
+  parts: ContentPart[],
+): Promise<void> {
   const channel = await trx
     .selectFrom('channels')
     .select(['id', 'type'])

@@ -33,12 +33,26 @@ const view = (row: { key: string | null; run_at: Date | string; payload: unknown
   return { id: row.key!.split(':').pop()!, text: p.text, sendAt: new Date(row.run_at).toISOString(), agentId: p.agentId, scheduledAt: p.scheduledAt };
 };
 
-export async function scheduleReply(db: Db, input: { tenantId: string; conversationId: string; agentId: string; text: string; sendAt: Date }): Promise<ScheduledReplyView> {
+export async function scheduleReply(
+  db: Db,
+  input: { tenantId: string; conversationId: string; agentId: string; text: string; sendAt: Date },
+): Promise<ScheduledReplyView> {
   const id = randomUUID();
-  const payload: ScheduledReplyPayload = { conversationId: input.conversationId, agentId: input.agentId, text: input.text, scheduledAt: new Date().toISOString() };
+  const payload: ScheduledReplyPayload = {
+    conversationId: input.conversationId,
+    agentId: input.agentId,
+    text: input.text,
+    scheduledAt: new Date().toISOString(),
+  };
   const row = await db
     .insertInto('jobs')
-    .values({ tenant_id: input.tenantId, kind: SCHEDULED_REPLY, key: keyPrefix(input.conversationId) + id, run_at: input.sendAt, payload: JSON.stringify(payload) })
+    .values({
+      tenant_id: input.tenantId,
+      kind: SCHEDULED_REPLY,
+      key: keyPrefix(input.conversationId) + id,
+      run_at: input.sendAt,
+      payload: JSON.stringify(payload),
+    })
     .returning(['key', 'run_at', 'payload'])
     .executeTakeFirstOrThrow();
   return view(row);
@@ -59,7 +73,11 @@ export async function scheduledReplies(db: Db, tenantId: string, conversationId:
 
 /** Removes one; false when it is gone already (sent, or cancelled by someone else). */
 export async function cancelScheduledReply(db: Db, tenantId: string, conversationId: string, id: string): Promise<boolean> {
-  const removed = await db.deleteFrom('jobs').where('tenant_id', '=', tenantId).where('key', '=', keyPrefix(conversationId) + id).executeTakeFirst();
+  const removed = await db
+    .deleteFrom('jobs')
+    .where('tenant_id', '=', tenantId)
+    .where('key', '=', keyPrefix(conversationId) + id)
+    .executeTakeFirst();
   return Number(removed.numDeletedRows) > 0;
 }
 
@@ -69,7 +87,13 @@ export const scheduledReplySender: JobHandler = {
   async run(trx: Transaction<Database>, job) {
     const p = job.payload as ScheduledReplyPayload;
     const tenantId = job.tenantId!;
-    const conversation = await trx.selectFrom('conversations').select('id').where('tenant_id', '=', tenantId).where('id', '=', p.conversationId).forUpdate().executeTakeFirst();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', p.conversationId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!conversation) return 'done';
     const answered = await trx
       .selectFrom('messages')
@@ -94,7 +118,13 @@ export const scheduledReplySender: JobHandler = {
       });
       return 'done';
     }
-    await queueReply(trx, { tenantId, conversationId: p.conversationId, sender: { type: 'agent', id: p.agentId }, parts: [{ type: 'text', text: p.text }], clientId: `scheduled:${job.id}` });
+    await queueReply(trx, {
+      tenantId,
+      conversationId: p.conversationId,
+      sender: { type: 'agent', id: p.agentId },
+      parts: [{ type: 'text', text: p.text }],
+      clientId: `scheduled:${job.id}`,
+    });
     return 'done';
   },
 };

@@ -14,13 +14,32 @@ const tables = async (handle: DatabaseHandle) =>
   ).rows.map((r) => r.table_name);
 
 const CORE_TABLES = [
-  'agent_skills', 'assignment_log', 'business_calendars', 'calendar_holidays', 'channels', 'contact_identities',
-  'contacts', 'conversations', 'group_members', 'groups', 'jobs', 'messages', 'outbox', 'role_permissions', 'roles',
-  'router_settings', 'routing_rules', 'skills', 'tenants', 'users',
+  'agent_skills',
+  'assignment_log',
+  'business_calendars',
+  'calendar_holidays',
+  'channels',
+  'contact_identities',
+  'contacts',
+  'conversations',
+  'group_members',
+  'groups',
+  'jobs',
+  'messages',
+  'outbox',
+  'role_permissions',
+  'roles',
+  'router_settings',
+  'routing_rules',
+  'skills',
+  'tenants',
+  'users',
 ];
 // Every migration, in order, as the migrator reports it.
 const APPLIED = Object.keys(migrations).map((name) => `applied ${name}`);
-const REVERTED = Object.keys(migrations).reverse().map((name) => `reverted ${name}`);
+const REVERTED = Object.keys(migrations)
+  .reverse()
+  .map((name) => `reverted ${name}`);
 
 describe('migrations', () => {
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -3,9 +3,13 @@ import { fillCannedVariables, unknownCannedVariables } from './canned-variables.
 
 describe('canned response variables', () => {
   it("fills the contact's and the agent's details", () => {
-    expect(fillCannedVariables('Hello {{contact.name}}, this is {{ agent.name }}. We wrote to {{contact.email}}.', { 'contact.name': '王芳', 'agent.name': 'Li Lei', 'contact.email': 'wang@example.com' })).toBe(
-      'Hello 王芳, this is Li Lei. We wrote to wang@example.com.',
-    );
+    expect(
+      fillCannedVariables('Hello {{contact.name}}, this is {{ agent.name }}. We wrote to {{contact.email}}.', {
+        'contact.name': '王芳',
+        'agent.name': 'Li Lei',
+        'contact.email': 'wang@example.com',
+      }),
+    ).toBe('Hello 王芳, this is Li Lei. We wrote to wang@example.com.');
   });
   it('leaves no braces when a value is not known, and keeps text that only looks like one', () => {
     expect(fillCannedVariables('Hello {{contact.name}}, how can I help?', {})).toBe('Hello, how can I help?');

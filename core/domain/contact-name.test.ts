@@ -10,7 +10,9 @@ describe('the name of a new contact', () => {
     const name = contactNameFor({ externalId: 'v:4b1d', attributes: { browser: 'Chrome' } });
     expect(name).toMatch(/^Visitor \d{4} · Chrome$/);
     expect(contactNameFor({ externalId: 'v:4b1d' })).toBe(name.replace(' · Chrome', ''));
-    expect(contactNameFor({ externalId: 'v:4b1d', attributes: { city: 'Shanghai', browser: 'Safari' } })).toBe(`Visitor ${visitorNumber('v:4b1d')} · Shanghai · Safari`);
+    expect(contactNameFor({ externalId: 'v:4b1d', attributes: { city: 'Shanghai', browser: 'Safari' } })).toBe(
+      `Visitor ${visitorNumber('v:4b1d')} · Shanghai · Safari`,
+    );
     expect(isGeneratedName(name)).toBe(true);
     expect(isGeneratedName('Visitor of the museum')).toBe(false);
   });

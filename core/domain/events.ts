@@ -38,7 +38,14 @@ export interface MessageView {
 export interface EventPayloads {
   'message.created': { conversation: ConversationSnapshot; message: MessageView };
   /** A status change, or new content (`parts`: a customer's media copied into the store). */
-  'message.updated': { conversation: ConversationSnapshot; messageId: string; status: MessageStatus; error?: string; errorCode?: string | null; parts?: ContentPart[] };
+  'message.updated': {
+    conversation: ConversationSnapshot;
+    messageId: string;
+    status: MessageStatus;
+    error?: string;
+    errorCode?: string | null;
+    parts?: ContentPart[];
+  };
   'conversation.created': { conversation: ConversationSnapshot };
   'conversation.queued': { conversation: ConversationSnapshot; position: number };
   'conversation.assigned': { conversation: ConversationSnapshot; previousAssigneeId: string | null };

@@ -12,7 +12,12 @@ describe('a reply to the satisfaction survey', () => {
 
   it('is an ordinary message otherwise', () => {
     expect(['0', '6', '10', '45', 'ok', 'thanks', '5 stars but late', '⭐⭐⭐⭐⭐⭐', ''].map(reply)).toEqual(Array(9).fill(undefined));
-    expect(ratingOfReply([{ type: 'text', text: '5' }, { type: 'image', attachmentId: 'a' }])).toBeUndefined();
+    expect(
+      ratingOfReply([
+        { type: 'text', text: '5' },
+        { type: 'image', attachmentId: 'a' },
+      ]),
+    ).toBeUndefined();
     expect(ratingOfReply([{ type: 'location', latitude: 1, longitude: 2 }])).toBeUndefined();
   });
 

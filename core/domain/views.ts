@@ -33,7 +33,8 @@ export function messageView(row: Message): MessageView {
 }
 
 /** The satisfaction survey the platform sent when the conversation was resolved (reports/csat/sender.ts keys it so). */
-export const isSurveyMessage = (row: Pick<Message, 'sender_type' | 'client_id'>): boolean => row.sender_type === 'system' && (row.client_id?.startsWith(SURVEY_CLIENT_PREFIX) ?? false);
+export const isSurveyMessage = (row: Pick<Message, 'sender_type' | 'client_id'>): boolean =>
+  row.sender_type === 'system' && (row.client_id?.startsWith(SURVEY_CLIENT_PREFIX) ?? false);
 
 /** The client id of a conversation's survey message: one per conversation, so a repeat sends nothing twice. */
 export const SURVEY_CLIENT_PREFIX = 'csat-';

@@ -7,7 +7,10 @@ import { ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, Rat
 import { errorAnswer, type ErrorAnswerOptions } from './error-answer.js';
 
 const logged: string[] = [];
-const logger = { warn: (_: unknown, msg: string) => logged.push(msg), error: (_: unknown, msg: string) => logged.push(msg) } as unknown as ErrorAnswerOptions['logger'];
+const logger = {
+  warn: (_: unknown, msg: string) => logged.push(msg),
+  error: (_: unknown, msg: string) => logged.push(msg),
+} as unknown as ErrorAnswerOptions['logger'];
 
 async function answer(error: unknown, options: Partial<ErrorAnswerOptions> = {}) {
   const app = new Hono();
@@ -23,7 +26,10 @@ describe('errors as HTTP answers', () => {
   it('answers each typed error with its status, naming the field of an invalid input', async () => {
     const zod = z.object({ name: z.string() }).safeParse({});
     expect(await answer(zod.error)).toMatchObject({ status: 400, body: { error: 'invalid_request', issues: [{ field: 'name' }] } });
-    expect(await answer(new ValidationError('bad', [{ field: 'phone', message: 'not a number' }]))).toMatchObject({ status: 400, body: { issues: [{ field: 'phone' }] } });
+    expect(await answer(new ValidationError('bad', [{ field: 'phone', message: 'not a number' }]))).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'phone' }] },
+    });
     expect((await answer(new PayloadTooLargeError(10))).status).toBe(413);
     expect((await answer(new UnauthorizedError())).status).toBe(401);
     expect((await answer(new ForbiddenError())).status).toBe(403);

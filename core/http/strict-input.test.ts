@@ -19,7 +19,10 @@ describe('strict input', () => {
   });
 
   it('refuses bytes that are not UTF-8 instead of turning them into U+FFFD', () => {
-    expect(issueOf(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])))).toEqual({ field: 'body', message: 'not valid UTF-8' });
+    expect(issueOf(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])))).toEqual({
+      field: 'body',
+      message: 'not valid UTF-8',
+    });
   });
 
   it(`takes JSON ${MAX_JSON_DEPTH} levels deep and refuses one more, without recursion`, () => {

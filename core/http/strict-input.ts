@@ -59,7 +59,6 @@ export function parseJsonBody(body: Uint8Array | string): unknown {
   return value;
 }
 
-
 /**
  * A provider's body, checked before its connector parses it: JSON as parseJsonBody checks it;
  * other text (XML, plain text, forms) must be UTF-8 unless it names another charset. Binary
@@ -94,7 +93,8 @@ export function checkQuery(url: string): void {
     if (!pair) continue;
     const eq = pair.indexOf('=');
     const key = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
-    if (key === undefined || textProblem(key)) throw new ValidationError('a query parameter name is not valid text', [{ field: 'query', message: 'not valid UTF-8 text' }]);
+    if (key === undefined || textProblem(key))
+      throw new ValidationError('a query parameter name is not valid text', [{ field: 'query', message: 'not valid UTF-8 text' }]);
     const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
     if (value === undefined) throw new ValidationError(`${key} is not valid UTF-8`, [{ field: key, message: 'not valid UTF-8 percent-encoding' }]);
     const problem = textProblem(value);

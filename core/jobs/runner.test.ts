@@ -12,7 +12,10 @@ describe('job runner', () => {
   afterAll(() => handle?.drop());
 
   const schedule = (kind: string, key: string, secondsFromNow = -1) =>
-    handle.db.insertInto('jobs').values({ tenant_id: null, kind, key, run_at: sql<Date>`now() + make_interval(secs => ${secondsFromNow})`, payload: JSON.stringify({ key }) }).execute();
+    handle.db
+      .insertInto('jobs')
+      .values({ tenant_id: null, kind, key, run_at: sql<Date>`now() + make_interval(secs => ${secondsFromNow})`, payload: JSON.stringify({ key }) })
+      .execute();
   const job = (key: string) => handle.db.selectFrom('jobs').selectAll().where('key', '=', key).executeTakeFirst();
 
   it('runs each due job of its kinds once, with the handler its feature registered, and leaves other kinds alone', async () => {
@@ -41,16 +44,23 @@ describe('job runner', () => {
     expect(await job('a1')).toBeUndefined();
     expect(await job('later')).toBeDefined();
     expect(await job('o1')).toBeDefined();
-    expect(() => runner.register({
+    expect(() =>
+      runner.register({
         kind: 'test.a',
-        run: async () => 'done' })).toThrow(/registered already/);
+        run: async () => 'done',
+      }),
+    ).toThrow(/registered already/);
   });
 
   it('leaves a busy job for the next pass and tries a failed one again later with its error kept', async () => {
     let outcome: JobOutcome = 'busy';
-    const runner = new JobRunner({ db: handle.db, logger: silentLogger })
-      .register({ kind: 'test.busy', run: async () => outcome })
-      .register({ kind: 'test.fails', run: async () => { throw new Error('provider down'); }, retryDelaySeconds: () => 60 });
+    const runner = new JobRunner({ db: handle.db, logger: silentLogger }).register({ kind: 'test.busy', run: async () => outcome }).register({
+      kind: 'test.fails',
+      run: async () => {
+        throw new Error('provider down');
+      },
+      retryDelaySeconds: () => 60,
+    });
     await schedule('test.busy', 'busy1');
     await schedule('test.fails', 'fails1');
     expect(await runner.runDue()).toBe(0);

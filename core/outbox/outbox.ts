@@ -105,16 +105,18 @@ export class OutboxRelay {
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.drain().then(() => undefined).finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.poke();
-      } else {
-        this.timer = setTimeout(() => this.poke(), this.pollMs);
-      }
-    });
+    this.running = this.drain()
+      .then(() => undefined)
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        } else {
+          this.timer = setTimeout(() => this.poke(), this.pollMs);
+        }
+      });
   }
 
   async stop(): Promise<void> {
@@ -166,7 +168,11 @@ export class OutboxRelay {
       await trx
         .updateTable('outbox')
         .set({ published_at: sql`now()` })
-        .where('id', 'in', rows.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .execute();
       return rows.length;
     });

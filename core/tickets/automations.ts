@@ -57,35 +57,61 @@ async function perform(trx: Trx, ticket: Ticket, rule: Rule, ctx: { now: Date; c
     if (action.type === 'reply') {
       let text = action.text;
       if (action.cannedResponseId) {
-        const canned = await trx.selectFrom('canned_responses').select('body').where('tenant_id', '=', ticket.tenant_id).where('id', '=', action.cannedResponseId).executeTakeFirst();
+        const canned = await trx
+          .selectFrom('canned_responses')
+          .select('body')
+          .where('tenant_id', '=', ticket.tenant_id)
+          .where('id', '=', action.cannedResponseId)
+          .executeTakeFirst();
         text = canned ? fillCannedVariables(canned.body, await templateValues(trx, current)) : text;
       }
-      if (text && current.status !== 'closed' && (await canReply(trx, current))) current = (await addComment(trx, current, { body: text, public: true }, { actor, now: ctx.now })).ticket;
+      if (text && current.status !== 'closed' && (await canReply(trx, current)))
+        current = (await addComment(trx, current, { body: text, public: true }, { actor, now: ctx.now })).ticket;
     }
   }
-  if (Object.keys(patch).length && current.status !== 'closed') current = (await applyChanges(trx, current, patch, { actor, now: ctx.now, chain: ctx.chain })).ticket;
+  if (Object.keys(patch).length && current.status !== 'closed')
+    current = (await applyChanges(trx, current, patch, { actor, now: ctx.now, chain: ctx.chain })).ticket;
   return current;
 }
 
 /** What a reply template's variables stand for on a ticket: its requester, its assignee, the company. */
 async function templateValues(trx: Trx, ticket: Ticket): Promise<CannedValues> {
   const [contact, assignee, tenant] = await Promise.all([
-    trx.selectFrom('contacts').select(['name', 'email', 'phone']).where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.requester_id).executeTakeFirst(),
-    ticket.assignee_id ? trx.selectFrom('users').select('name').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined,
+    trx
+      .selectFrom('contacts')
+      .select(['name', 'email', 'phone'])
+      .where('tenant_id', '=', ticket.tenant_id)
+      .where('id', '=', ticket.requester_id)
+      .executeTakeFirst(),
+    ticket.assignee_id
+      ? trx.selectFrom('users').select('name').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.assignee_id).executeTakeFirst()
+      : undefined,
     trx.selectFrom('tenants').select('name').where('id', '=', ticket.tenant_id).executeTakeFirst(),
   ]);
-  return { 'contact.name': contact?.name, 'contact.email': contact?.email, 'contact.phone': contact?.phone, 'agent.name': assignee?.name, 'company.name': tenant?.name };
+  return {
+    'contact.name': contact?.name,
+    'contact.email': contact?.email,
+    'contact.phone': contact?.phone,
+    'agent.name': assignee?.name,
+    'company.name': tenant?.name,
+  };
 }
 
 /** A notice for agents: one `ticket.notify` event per agent, which only that agent's console receives. */
 async function notify(trx: Trx, ticket: Ticket, to: 'assignee' | 'followers' | 'group', text: string): Promise<void> {
   let agents: string[] = [];
   if (to === 'assignee' && ticket.assignee_id) agents = [ticket.assignee_id];
-  if (to === 'followers') agents = (await trx.selectFrom('ticket_followers').select('user_id').where('ticket_id', '=', ticket.id).execute()).map((r) => r.user_id);
-  if (to === 'group' && ticket.group_id) agents = (await trx.selectFrom('group_members').select('user_id').where('group_id', '=', ticket.group_id).execute()).map((r) => r.user_id);
+  if (to === 'followers')
+    agents = (await trx.selectFrom('ticket_followers').select('user_id').where('ticket_id', '=', ticket.id).execute()).map((r) => r.user_id);
+  if (to === 'group' && ticket.group_id)
+    agents = (await trx.selectFrom('group_members').select('user_id').where('group_id', '=', ticket.group_id).execute()).map((r) => r.user_id);
   await recordEvents(
     trx,
-    agents.map((agentId) => ({ tenantId: ticket.tenant_id, kind: 'ticket.notify', payload: { agentId, ticket: { id: ticket.id, number: Number(ticket.number), subject: ticket.subject }, text } })),
+    agents.map((agentId) => ({
+      tenantId: ticket.tenant_id,
+      kind: 'ticket.notify',
+      payload: { agentId, ticket: { id: ticket.id, number: Number(ticket.number), subject: ticket.subject }, text },
+    })),
   );
 }
 
@@ -104,7 +130,12 @@ async function logRun(trx: Trx, ticket: Ticket, rule: Rule, event: string, now: 
  * their order. Each rule whose conditions hold fires once (logged), then the chain goes on with
  * the ticket as its actions left it. Returns the ticket after every firing.
  */
-export async function runTriggers(trx: Trx, ticket: Ticket, event: TriggerEvent, ctx: { now: Date; chain?: Chain; changes?: FieldChange[]; slaMetric?: string }): Promise<Ticket> {
+export async function runTriggers(
+  trx: Trx,
+  ticket: Ticket,
+  event: TriggerEvent,
+  ctx: { now: Date; chain?: Chain; changes?: FieldChange[]; slaMetric?: string },
+): Promise<Ticket> {
   const chain = ctx.chain ? { depth: ctx.chain.depth + 1, fired: ctx.chain.fired } : { depth: 0, fired: new Set<string>() };
   if (chain.depth > MAX_DEPTH) return ticket;
   const rows = await trx
@@ -136,7 +167,12 @@ export async function runTriggers(trx: Trx, ticket: Ticket, event: TriggerEvent,
  * key). Returns how many firings it made.
  */
 export async function runTimeRules(db: Trx | import('../db/database.js').Db, now: Date, limit = 200): Promise<number> {
-  const rules = await db.selectFrom('automations').select(['id', 'tenant_id', 'name', 'conditions', 'actions']).where('kind', '=', 'time').where('enabled', '=', true).execute();
+  const rules = await db
+    .selectFrom('automations')
+    .select(['id', 'tenant_id', 'name', 'conditions', 'actions'])
+    .where('kind', '=', 'time')
+    .where('enabled', '=', true)
+    .execute();
   let fired = 0;
   for (const row of rules) {
     const rule = parseRule(row);
@@ -149,7 +185,15 @@ export async function runTimeRules(db: Trx | import('../db/database.js').Db, now
       .where('tenant_id', '=', row.tenant_id)
       .where('status', '<>', 'closed')
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('automation_runs').select('automation_runs.id').whereRef('automation_runs.ticket_id', '=', 'tickets.id').where('automation_runs.automation_id', '=', rule.id).where(sql<boolean>`automation_runs.episode = tickets.status || '@' || tickets.status_changed_at::text`))),
+        not(
+          exists(
+            selectFrom('automation_runs')
+              .select('automation_runs.id')
+              .whereRef('automation_runs.ticket_id', '=', 'tickets.id')
+              .where('automation_runs.automation_id', '=', rule.id)
+              .where(sql<boolean>`automation_runs.episode = tickets.status || '@' || tickets.status_changed_at::text`),
+          ),
+        ),
       );
     if (typeof status === 'string') q = q.where('status', '=', status as Ticket['status']);
     if (typeof since === 'number') q = q.where('status_changed_at', '<=', new Date(now.getTime() - since * 3_600_000));
@@ -159,7 +203,9 @@ export async function runTimeRules(db: Trx | import('../db/database.js').Db, now
       async function work(trx: Trx): Promise<boolean> {
         const ticket = await trx.selectFrom('tickets').selectAll().where('id', '=', id).forUpdate().skipLocked().executeTakeFirst();
         if (!ticket || ticket.status === 'closed' || !allHold(ticket, rule!.conditions, { now })) return false;
-        const episode = (await trx.selectFrom('tickets').select(sql<string>`status || '@' || status_changed_at::text`.as('e')).where('id', '=', id).executeTakeFirstOrThrow()).e;
+        const episode = (
+          await trx.selectFrom('tickets').select(sql<string>`status || '@' || status_changed_at::text`.as('e')).where('id', '=', id).executeTakeFirstOrThrow()
+        ).e;
         if (!(await logRun(trx, ticket, rule!, 'time', now, episode))) return false;
         await perform(trx, ticket, rule!, { now, chain: { depth: 0, fired: new Set([rule!.id]) } });
         return true;

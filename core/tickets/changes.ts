@@ -45,7 +45,13 @@ export async function lockTicket(trx: Trx, tenantId: string, ticketId: string): 
 async function checkPeople(trx: Trx, tenantId: string, patch: TicketPatch): Promise<void> {
   const issues: { field: string; message: string }[] = [];
   if (patch.assigneeId) {
-    const user = await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', patch.assigneeId).where('account_status', '<>', 'deactivated').executeTakeFirst();
+    const user = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', patch.assigneeId)
+      .where('account_status', '<>', 'deactivated')
+      .executeTakeFirst();
     if (!user) issues.push({ field: 'assigneeId', message: 'no such agent' });
   }
   if (patch.groupId) {
@@ -53,7 +59,12 @@ async function checkPeople(trx: Trx, tenantId: string, patch: TicketPatch): Prom
     if (!group) issues.push({ field: 'groupId', message: 'no such group' });
   }
   if (patch.followers?.length) {
-    const users = await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...new Set(patch.followers)]).execute();
+    const users = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', [...new Set(patch.followers)])
+      .execute();
     if (users.length !== new Set(patch.followers).size) issues.push({ field: 'followers', message: 'no such agent' });
   }
   if (issues.length) throw new ValidationError('unknown people', issues);
@@ -95,7 +106,11 @@ export async function applyChanges(trx: Trx, ticket: Ticket, patch: TicketPatch,
     const wanted = [...new Set(patch.followers)].sort();
     if (JSON.stringify(current) !== JSON.stringify(wanted)) {
       await trx.deleteFrom('ticket_followers').where('ticket_id', '=', ticket.id).execute();
-      if (wanted.length) await trx.insertInto('ticket_followers').values(wanted.map((u) => ({ tenant_id: ticket.tenant_id, ticket_id: ticket.id, user_id: u }))).execute();
+      if (wanted.length)
+        await trx
+          .insertInto('ticket_followers')
+          .values(wanted.map((u) => ({ tenant_id: ticket.tenant_id, ticket_id: ticket.id, user_id: u })))
+          .execute();
       followerChange = { field: 'followers', from: current, to: wanted };
     }
   }
@@ -111,7 +126,9 @@ export async function applyChanges(trx: Trx, ticket: Ticket, patch: TicketPatch,
       ...next,
       fields: JSON.stringify(next.fields),
       updated_at: ctx.now,
-      ...(statusChanged ? { status_changed_at: ctx.now, solved_at: next.status === 'solved' ? ctx.now : next.status === 'closed' ? ticket.solved_at : null } : {}),
+      ...(statusChanged
+        ? { status_changed_at: ctx.now, solved_at: next.status === 'solved' ? ctx.now : next.status === 'closed' ? ticket.solved_at : null }
+        : {}),
     })
     .where('id', '=', ticket.id)
     .returningAll()

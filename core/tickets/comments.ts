@@ -14,9 +14,22 @@ import { slaAgentReplied } from './sla.js';
  */
 async function replyConversation(trx: Trx, ticket: Ticket): Promise<string> {
   if (ticket.conversation_id) return ticket.conversation_id;
-  const contact = await trx.selectFrom('contacts').select(['email', 'name']).where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.requester_id).executeTakeFirstOrThrow();
-  if (!contact.email) throw new ValidationError('the requester has no e-mail address to reply to', [{ field: 'public', message: 'no way to reach the requester' }]);
-  const channel = await trx.selectFrom('channels').select('id').where('tenant_id', '=', ticket.tenant_id).where('type', '=', 'email').where('enabled', '=', true).orderBy('created_at').executeTakeFirst();
+  const contact = await trx
+    .selectFrom('contacts')
+    .select(['email', 'name'])
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('id', '=', ticket.requester_id)
+    .executeTakeFirstOrThrow();
+  if (!contact.email)
+    throw new ValidationError('the requester has no e-mail address to reply to', [{ field: 'public', message: 'no way to reach the requester' }]);
+  const channel = await trx
+    .selectFrom('channels')
+    .select('id')
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('type', '=', 'email')
+    .where('enabled', '=', true)
+    .orderBy('created_at')
+    .executeTakeFirst();
   if (!channel) throw new ValidationError('the company has no e-mail channel to reply through', [{ field: 'public', message: 'no e-mail channel' }]);
   const address = contact.email.toLowerCase();
   await trx
@@ -24,12 +37,28 @@ async function replyConversation(trx: Trx, ticket: Ticket): Promise<string> {
     .values({ tenant_id: ticket.tenant_id, contact_id: ticket.requester_id, channel_id: channel.id, external_id: address, display_name: contact.name })
     .onConflict((oc) => oc.columns(['channel_id', 'external_id']).doNothing())
     .execute();
-  const owner = await trx.selectFrom('contact_identities').select('contact_id').where('channel_id', '=', channel.id).where('external_id', '=', address).executeTakeFirstOrThrow();
-  if (owner.contact_id !== ticket.requester_id) throw new ValidationError('that e-mail address belongs to another contact', [{ field: 'public', message: 'address taken by another contact' }]);
+  const owner = await trx
+    .selectFrom('contact_identities')
+    .select('contact_id')
+    .where('channel_id', '=', channel.id)
+    .where('external_id', '=', address)
+    .executeTakeFirstOrThrow();
+  if (owner.contact_id !== ticket.requester_id)
+    throw new ValidationError('that e-mail address belongs to another contact', [{ field: 'public', message: 'address taken by another contact' }]);
   const threadKey = createHash('sha256').update(`ticket:${ticket.id}`).digest('hex').slice(0, 10);
   const conversation = await trx
     .insertInto('conversations')
-    .values({ tenant_id: ticket.tenant_id, channel_id: channel.id, contact_id: ticket.requester_id, kind: 'email', thread_key: threadKey, status: 'open', group_id: ticket.group_id, assignee_id: null, subject: ticket.subject })
+    .values({
+      tenant_id: ticket.tenant_id,
+      channel_id: channel.id,
+      contact_id: ticket.requester_id,
+      kind: 'email',
+      thread_key: threadKey,
+      status: 'open',
+      group_id: ticket.group_id,
+      assignee_id: null,
+      subject: ticket.subject,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx.updateTable('tickets').set({ conversation_id: conversation.id }).where('id', '=', ticket.id).execute();
@@ -39,9 +68,22 @@ async function replyConversation(trx: Trx, ticket: Ticket): Promise<string> {
 /** Whether a public reply can reach the requester (automations skip a reply that cannot, rather than fail the change). */
 export async function canReply(trx: Trx, ticket: Ticket): Promise<boolean> {
   if (ticket.conversation_id) return true;
-  const contact = await trx.selectFrom('contacts').select('email').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.requester_id).executeTakeFirst();
+  const contact = await trx
+    .selectFrom('contacts')
+    .select('email')
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('id', '=', ticket.requester_id)
+    .executeTakeFirst();
   if (!contact?.email) return false;
-  return (await trx.selectFrom('channels').select('id').where('tenant_id', '=', ticket.tenant_id).where('type', '=', 'email').where('enabled', '=', true).executeTakeFirst()) !== undefined;
+  return (
+    (await trx
+      .selectFrom('channels')
+      .select('id')
+      .where('tenant_id', '=', ticket.tenant_id)
+      .where('type', '=', 'email')
+      .where('enabled', '=', true)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 export interface CommentInput {
@@ -84,6 +126,12 @@ export async function addComment(trx: Trx, ticket: Ticket, input: CommentInput, 
     current = await slaAgentReplied(trx, current, ctx.now);
     if (current.status === 'new') current = (await applyChanges(trx, current, { status: 'open' }, ctx)).ticket;
   }
-  await recordEvents(trx, [{ tenantId: ticket.tenant_id, kind: 'ticket.commented', payload: { ticketId: ticket.id, groupId: current.group_id, assigneeId: current.assignee_id, commentId: comment.id, public: input.public } }]);
+  await recordEvents(trx, [
+    {
+      tenantId: ticket.tenant_id,
+      kind: 'ticket.commented',
+      payload: { ticketId: ticket.id, groupId: current.group_id, assigneeId: current.assignee_id, commentId: comment.id, public: input.public },
+    },
+  ]);
   return { ticket: current, comment };
 }

@@ -51,19 +51,37 @@ export async function createTicket(trx: Trx, tenantId: string, input: NewTicket,
   let recordingRef: string | null = null;
   let groupId = input.groupId;
   if (input.callId) {
-    const call = await trx.selectFrom('calls').select(['id', 'channel_id', 'provider_call_id', 'recording_ref', 'group_id']).where('tenant_id', '=', tenantId).where('id', '=', input.callId).executeTakeFirst();
+    const call = await trx
+      .selectFrom('calls')
+      .select(['id', 'channel_id', 'provider_call_id', 'recording_ref', 'group_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', input.callId)
+      .executeTakeFirst();
     if (!call) throw new ValidationError('unknown call', [{ field: 'callId', message: 'no such call' }]);
     recordingRef = call.recording_ref;
     source = 'call';
     groupId ??= call.group_id;
-    const conversation = await trx.selectFrom('conversations').select('id').where('tenant_id', '=', tenantId).where('channel_id', '=', call.channel_id).where('thread_key', '=', call.provider_call_id).orderBy('created_at', 'desc').executeTakeFirst();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('channel_id', '=', call.channel_id)
+      .where('thread_key', '=', call.provider_call_id)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
     conversationId ??= conversation?.id ?? null;
   }
   if (conversationId) {
-    const conversation = await trx.selectFrom('conversations').select(['id', 'contact_id', 'kind', 'group_id']).where('tenant_id', '=', tenantId).where('id', '=', conversationId).executeTakeFirst();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select(['id', 'contact_id', 'kind', 'group_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
     if (!conversation) throw new NotFoundError('conversation');
     requesterId ??= conversation.contact_id;
-    if (conversation.contact_id !== requesterId) throw new ValidationError('the requester is not the conversation’s customer', [{ field: 'requesterId', message: 'must be the conversation’s customer' }]);
+    if (conversation.contact_id !== requesterId)
+      throw new ValidationError('the requester is not the conversation’s customer', [{ field: 'requesterId', message: 'must be the conversation’s customer' }]);
     groupId ??= conversation.group_id;
     if (source !== 'call') source = conversation.kind === 'email' ? 'email' : conversation.kind === 'voice' ? 'call' : 'conversation';
   }
@@ -71,10 +89,16 @@ export async function createTicket(trx: Trx, tenantId: string, input: NewTicket,
   const contact = await trx.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('id', '=', requesterId).executeTakeFirst();
   if (!contact) throw new ValidationError('unknown requester', [{ field: 'requesterId', message: 'no such contact' }]);
   const issues: { field: string; message: string }[] = [];
-  if (input.assigneeId && !(await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', input.assigneeId).executeTakeFirst())) issues.push({ field: 'assigneeId', message: 'no such agent' });
-  if (groupId && !(await trx.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst())) issues.push({ field: 'groupId', message: 'no such group' });
+  if (input.assigneeId && !(await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', input.assigneeId).executeTakeFirst()))
+    issues.push({ field: 'assigneeId', message: 'no such agent' });
+  if (groupId && !(await trx.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst()))
+    issues.push({ field: 'groupId', message: 'no such group' });
   const followers = [...new Set(input.followers ?? [])];
-  if (followers.length && (await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', followers).execute()).length !== followers.length) issues.push({ field: 'followers', message: 'no such agent' });
+  if (
+    followers.length &&
+    (await trx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', followers).execute()).length !== followers.length
+  )
+    issues.push({ field: 'followers', message: 'no such agent' });
   if (issues.length) throw new ValidationError('invalid ticket', issues);
   const fields = await checkTicketFields(trx, tenantId, {}, input.fields, 'new');
 
@@ -105,8 +129,14 @@ export async function createTicket(trx: Trx, tenantId: string, input: NewTicket,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (followers.length) await trx.insertInto('ticket_followers').values(followers.map((u) => ({ tenant_id: tenantId, ticket_id: ticket.id, user_id: u }))).execute();
-  await recordHistory(trx, tenantId, ticket.id, ctx.actor, ctx.now, [{ field: 'created', from: null, to: { number: Number(number), source, subject: input.subject } }]);
+  if (followers.length)
+    await trx
+      .insertInto('ticket_followers')
+      .values(followers.map((u) => ({ tenant_id: tenantId, ticket_id: ticket.id, user_id: u })))
+      .execute();
+  await recordHistory(trx, tenantId, ticket.id, ctx.actor, ctx.now, [
+    { field: 'created', from: null, to: { number: Number(number), source, subject: input.subject } },
+  ]);
   ticket = await startSla(trx, ticket, ctx.now);
   await recordEvents(trx, [{ tenantId, kind: 'ticket.created', payload: { ticket: ticketSummary(ticket) } }]);
   return runTriggers(trx, ticket, 'ticket.created', { now: ctx.now });

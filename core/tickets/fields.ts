@@ -27,7 +27,13 @@ const empty = (v: unknown) => v === undefined || v === null || v === '' || (Arra
  * field required in `status` has a value: a 400 naming `fields.<key>` for each problem.
  * null removes a value. Returns the merged values.
  */
-export async function checkTicketFields(db: Db, tenantId: string, current: Record<string, unknown>, changes: Record<string, unknown> | undefined, status: TicketStatus): Promise<Record<string, unknown>> {
+export async function checkTicketFields(
+  db: Db,
+  tenantId: string,
+  current: Record<string, unknown>,
+  changes: Record<string, unknown> | undefined,
+  status: TicketStatus,
+): Promise<Record<string, unknown>> {
   const defs = await db.selectFrom('ticket_fields').select(['key', 'type', 'options', 'required_on']).where('tenant_id', '=', tenantId).execute();
   const byKey = new Map(defs.map((f) => [f.key, f]));
   const issues: { field: string; message: string }[] = [];
@@ -47,7 +53,8 @@ export async function checkTicketFields(db: Db, tenantId: string, current: Recor
     else merged[key] = value;
   }
   for (const field of defs) {
-    if (field.required_on.includes(status) && empty(merged[field.key])) issues.push({ field: `fields.${field.key}`, message: `required when the ticket is ${status}` });
+    if (field.required_on.includes(status) && empty(merged[field.key]))
+      issues.push({ field: `fields.${field.key}`, message: `required when the ticket is ${status}` });
   }
   if (issues.length) throw new ValidationError('invalid ticket fields', issues);
   return merged;

@@ -67,24 +67,46 @@ export async function customerReplied(db: Db, tenantId: string, message: Message
   const landed: string[] = [];
   for (const ticketId of targets) {
     const done = await db.transaction().execute(async (trx) => {
-      let ticket: Ticket | undefined = await trx.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', ticketId).forUpdate().executeTakeFirst();
+      let ticket: Ticket | undefined = await trx
+        .selectFrom('tickets')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', ticketId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!ticket) return false;
       // A message older than the ticket is the history the ticket was raised from, not a reply to it
       // (its event can reach this worker after the agent has already made the ticket).
       if (new Date(message.createdAt) < new Date(ticket.created_at)) return false;
       const comment = await trx
         .insertInto('ticket_comments')
-        .values({ tenant_id: tenantId, ticket_id: ticket.id, author_type: 'contact', author_id: contactId, public: true, body: messageText(message.parts), message_id: message.id, created_at: now })
+        .values({
+          tenant_id: tenantId,
+          ticket_id: ticket.id,
+          author_type: 'contact',
+          author_id: contactId,
+          public: true,
+          body: messageText(message.parts),
+          message_id: message.id,
+          created_at: now,
+        })
         .onConflict((oc) => oc.columns(['ticket_id', 'message_id']).where('message_id', 'is not', null).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!comment) return false;
       if (ticket.status === 'closed') return true;
       const actor = { type: 'system' as const, id: null };
-      if (ticket.status === 'pending' || ticket.status === 'solved' || ticket.status === 'on_hold') ticket = (await applyChanges(trx, ticket, { status: 'open' }, { actor, now })).ticket;
+      if (ticket.status === 'pending' || ticket.status === 'solved' || ticket.status === 'on_hold')
+        ticket = (await applyChanges(trx, ticket, { status: 'open' }, { actor, now })).ticket;
       else await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticket.id).execute();
       ticket = await slaCustomerReplied(trx, ticket, now);
-      await recordEvents(trx, [{ tenantId, kind: 'ticket.commented', payload: { ticketId: ticket.id, groupId: ticket.group_id, assigneeId: ticket.assignee_id, commentId: comment.id, public: true } }]);
+      await recordEvents(trx, [
+        {
+          tenantId,
+          kind: 'ticket.commented',
+          payload: { ticketId: ticket.id, groupId: ticket.group_id, assigneeId: ticket.assignee_id, commentId: comment.id, public: true },
+        },
+      ]);
       await runTriggers(trx, ticket, 'customer.replied', { now });
       return true;
     });

@@ -69,5 +69,14 @@ export function slaBadge(sla: TicketSla): { state: 'ok' | 'warning' | 'breached'
 
 /** A ticket for events: enough to decide who may see it and what it is. */
 export function ticketSummary(t: Ticket) {
-  return { id: t.id, number: Number(t.number), subject: t.subject, status: t.status, priority: t.priority, groupId: t.group_id, assigneeId: t.assignee_id, requesterId: t.requester_id };
+  return {
+    id: t.id,
+    number: Number(t.number),
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    groupId: t.group_id,
+    assigneeId: t.assignee_id,
+    requesterId: t.requester_id,
+  };
 }

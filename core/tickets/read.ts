@@ -14,7 +14,11 @@ import { ticketView, type TicketView } from './model.js';
 export function ticketVisibleTo(eb: ExpressionBuilder<Database, 'tickets'>, principal: Principal): Expression<SqlBool> {
   if (!can(principal, 'tickets.view')) return sql<SqlBool>`false`;
   const followed = eb.exists(
-    eb.selectFrom('ticket_followers').select('ticket_followers.user_id').whereRef('ticket_followers.ticket_id', '=', 'tickets.id').where('ticket_followers.user_id', '=', principal.userId),
+    eb
+      .selectFrom('ticket_followers')
+      .select('ticket_followers.user_id')
+      .whereRef('ticket_followers.ticket_id', '=', 'tickets.id')
+      .where('ticket_followers.user_id', '=', principal.userId),
   );
   switch (visibilityOf(principal)) {
     case 'all':
@@ -31,7 +35,13 @@ export function ticketVisibleTo(eb: ExpressionBuilder<Database, 'tickets'>, prin
 }
 
 export async function visibleTicket(db: Db, principal: Principal, id: string) {
-  const row = await db.selectFrom('tickets').selectAll().where('tenant_id', '=', principal.tenantId).where('id', '=', id).where((eb) => ticketVisibleTo(eb, principal)).executeTakeFirst();
+  const row = await db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('tenant_id', '=', principal.tenantId)
+    .where('id', '=', id)
+    .where((eb) => ticketVisibleTo(eb, principal))
+    .executeTakeFirst();
   if (!row) throw new NotFoundError('ticket');
   return row;
 }
@@ -54,8 +64,18 @@ const PRIORITY_RANK = sql<number>`array_position(ARRAY['low','normal','high','ur
 const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /** One page of the tickets a principal may see, filtered and sorted as a view says. */
-export async function listTickets(db: Db, principal: Principal, filters: TicketFilters, sort: { field: SortField; direction: 'asc' | 'desc' }, page: { limit: number; offset: number }) {
-  let q = db.selectFrom('tickets').selectAll().where('tenant_id', '=', principal.tenantId).where((eb) => ticketVisibleTo(eb, principal));
+export async function listTickets(
+  db: Db,
+  principal: Principal,
+  filters: TicketFilters,
+  sort: { field: SortField; direction: 'asc' | 'desc' },
+  page: { limit: number; offset: number },
+) {
+  let q = db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('tenant_id', '=', principal.tenantId)
+    .where((eb) => ticketVisibleTo(eb, principal));
   if (filters.status?.length) q = q.where('status', 'in', filters.status as TicketView['status'][]);
   if (filters.priority?.length) q = q.where('priority', 'in', filters.priority as TicketView['priority'][]);
   if (filters.assignee === 'me') q = q.where('assignee_id', '=', principal.userId);
@@ -68,11 +88,18 @@ export async function listTickets(db: Db, principal: Principal, filters: TicketF
     const n = /^#?(\d{1,12})$/.exec(filters.q)?.[1];
     q = q.where((eb) => eb.or([eb('subject', 'ilike', escapeLike(filters.q!)), ...(n ? [eb('number', '=', n)] : [])]));
   }
-  if (filters.sla === 'breached') q = q.where(sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_each(tickets.sla->'clocks') c WHERE c.value->>'state' = 'active' AND c.value ? 'breachedAt')`);
-  if (filters.sla === 'warning') q = q.where(sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_each(tickets.sla->'clocks') c WHERE c.value->>'state' = 'active' AND (c.value->>'warned')::boolean)`);
+  if (filters.sla === 'breached')
+    q = q.where(sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_each(tickets.sla->'clocks') c WHERE c.value->>'state' = 'active' AND c.value ? 'breachedAt')`);
+  if (filters.sla === 'warning')
+    q = q.where(sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_each(tickets.sla->'clocks') c WHERE c.value->>'state' = 'active' AND (c.value->>'warned')::boolean)`);
   const column = SORT_FIELDS[sort.field];
-  const ordered = column === 'priority' ? q.orderBy(PRIORITY_RANK, sort.direction) : q.orderBy(column, (ob) => (sort.direction === 'asc' ? ob.asc() : ob.desc()).nullsLast());
-  const rows = await ordered.orderBy('number', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+  const ordered =
+    column === 'priority' ? q.orderBy(PRIORITY_RANK, sort.direction) : q.orderBy(column, (ob) => (sort.direction === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+  const rows = await ordered
+    .orderBy('number', 'desc')
+    .limit(page.limit + 1)
+    .offset(page.offset)
+    .execute();
   return { tickets: rows.slice(0, page.limit).map((r) => ticketView(r)), more: rows.length > page.limit };
 }
 
@@ -81,6 +108,13 @@ export async function listTickets(db: Db, principal: Principal, filters: TicketF
  * pop. It filters nothing by agent: callers that answer an agent filter with `ticketVisibleTo`.
  */
 export async function listTicketsForContact(db: Db, tenantId: string, contactId: string, limit = 50): Promise<TicketView[]> {
-  const rows = await db.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('requester_id', '=', contactId).orderBy('created_at', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('requester_id', '=', contactId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ticketView(r));
 }

@@ -4,7 +4,20 @@ import type { Ticket } from './model.js';
 import type { FieldChange } from './history.js';
 
 /** What an automation can look at. `hours_since_*` make time rules ("solved for 7 days"). */
-export const CONDITION_FIELDS = ['status', 'priority', 'type', 'group_id', 'assignee_id', 'tags', 'subject', 'source', 'sla_metric', 'hours_since_status_change', 'hours_since_update', 'hours_since_created'] as const;
+export const CONDITION_FIELDS = [
+  'status',
+  'priority',
+  'type',
+  'group_id',
+  'assignee_id',
+  'tags',
+  'subject',
+  'source',
+  'sla_metric',
+  'hours_since_status_change',
+  'hours_since_update',
+  'hours_since_created',
+] as const;
 export const conditionSchema = z.object({
   field: z.enum(CONDITION_FIELDS),
   op: z.enum(['is', 'is_not', 'contains', 'not_contains', 'gte', 'lte', 'changed', 'changed_to']),
@@ -20,7 +33,9 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add_tag'), tag: z.string().trim().min(1).max(50) }),
   z.object({ type: z.literal('remove_tag'), tag: z.string().trim().min(1).max(50) }),
   z.object({ type: z.literal('notify'), to: z.enum(['assignee', 'followers', 'group']), text: z.string().trim().min(1).max(1000) }),
-  z.object({ type: z.literal('reply'), cannedResponseId: z.uuid().optional(), text: z.string().trim().min(1).max(5000).optional() }).refine((a) => a.cannedResponseId || a.text, { message: 'a reply needs a template or a text' }),
+  z
+    .object({ type: z.literal('reply'), cannedResponseId: z.uuid().optional(), text: z.string().trim().min(1).max(5000).optional() })
+    .refine((a) => a.cannedResponseId || a.text, { message: 'a reply needs a template or a text' }),
 ]);
 export type Action = z.infer<typeof actionSchema>;
 
@@ -34,7 +49,16 @@ export interface Facts {
   slaMetric?: string;
 }
 
-const COLUMN: Record<string, keyof Ticket> = { status: 'status', priority: 'priority', type: 'type', group_id: 'group_id', assignee_id: 'assignee_id', subject: 'subject', source: 'source', tags: 'tags' };
+const COLUMN: Record<string, keyof Ticket> = {
+  status: 'status',
+  priority: 'priority',
+  type: 'type',
+  group_id: 'group_id',
+  assignee_id: 'assignee_id',
+  subject: 'subject',
+  source: 'source',
+  tags: 'tags',
+};
 const CHANGE_NAME: Record<string, string> = { group_id: 'group_id', assignee_id: 'assignee_id' };
 
 function factOf(ticket: Ticket, field: Condition['field'], facts: Facts): unknown {
@@ -63,7 +87,9 @@ export function holds(ticket: Ticket, c: Condition, facts: Facts): boolean {
     case 'is_not':
       return (value ?? null) !== (c.value ?? null);
     case 'contains':
-      return Array.isArray(value) ? value.includes(c.value) : typeof value === 'string' && typeof c.value === 'string' && value.toLowerCase().includes(c.value.toLowerCase());
+      return Array.isArray(value)
+        ? value.includes(c.value)
+        : typeof value === 'string' && typeof c.value === 'string' && value.toLowerCase().includes(c.value.toLowerCase());
     case 'not_contains':
       return !holds(ticket, { ...c, op: 'contains' }, facts);
     case 'gte':

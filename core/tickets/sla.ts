@@ -14,19 +14,42 @@ export interface SlaJobPayload {
   stage: 'warn' | 'breach';
 }
 
-type Policy = { id: string; name: string; match: { channelTypes?: string[]; contactTags?: string[] }; targets: Record<string, Partial<Record<SlaMetric, number>>>; warn_before_minutes: number };
+type Policy = {
+  id: string;
+  name: string;
+  match: { channelTypes?: string[]; contactTags?: string[] };
+  targets: Record<string, Partial<Record<SlaMetric, number>>>;
+  warn_before_minutes: number;
+};
 
 /** The first enabled policy (by position) that covers the ticket and has a target for its priority. */
 async function policyFor(trx: Trx, ticket: Ticket): Promise<Policy | undefined> {
-  const policies = await trx.selectFrom('sla_policies').select(['id', 'name', 'match', 'targets', 'warn_before_minutes']).where('tenant_id', '=', ticket.tenant_id).where('enabled', '=', true).orderBy('position').orderBy('created_at').execute();
+  const policies = await trx
+    .selectFrom('sla_policies')
+    .select(['id', 'name', 'match', 'targets', 'warn_before_minutes'])
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('enabled', '=', true)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
   if (policies.length === 0) return undefined;
   let channelType: string | undefined;
   if (ticket.conversation_id) {
     channelType = (
-      await trx.selectFrom('conversations').innerJoin('channels', 'channels.id', 'conversations.channel_id').select('channels.type').where('conversations.id', '=', ticket.conversation_id).executeTakeFirst()
+      await trx
+        .selectFrom('conversations')
+        .innerJoin('channels', 'channels.id', 'conversations.channel_id')
+        .select('channels.type')
+        .where('conversations.id', '=', ticket.conversation_id)
+        .executeTakeFirst()
     )?.type;
   }
-  const contact = await trx.selectFrom('contacts').select('tags').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.requester_id).executeTakeFirst();
+  const contact = await trx
+    .selectFrom('contacts')
+    .select('tags')
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('id', '=', ticket.requester_id)
+    .executeTakeFirst();
   return policies.find((p) => {
     if (!p.targets[ticket.priority] || Object.keys(p.targets[ticket.priority]!).length === 0) return false;
     if (p.match.channelTypes?.length && (!channelType || !p.match.channelTypes.includes(channelType))) return false;
@@ -37,7 +60,12 @@ async function policyFor(trx: Trx, ticket: Ticket): Promise<Policy | undefined> 
 
 async function calendarOf(trx: Trx, ticket: Ticket) {
   if (!ticket.group_id) return null;
-  const group = await trx.selectFrom('groups').select('calendar_id').where('tenant_id', '=', ticket.tenant_id).where('id', '=', ticket.group_id).executeTakeFirst();
+  const group = await trx
+    .selectFrom('groups')
+    .select('calendar_id')
+    .where('tenant_id', '=', ticket.tenant_id)
+    .where('id', '=', ticket.group_id)
+    .executeTakeFirst();
   return loadCalendar(trx, ticket.tenant_id, group?.calendar_id ?? null);
 }
 
@@ -65,7 +93,12 @@ async function save(trx: Trx, ticket: Ticket, sla: TicketSla): Promise<Ticket> {
       .onConflict((oc) => oc.column('key').doUpdateSet({ run_at: runAt, payload, attempts: 0, last_error: null }))
       .execute();
   }
-  return trx.updateTable('tickets').set({ sla: JSON.stringify(sla) }).where('id', '=', ticket.id).returningAll().executeTakeFirstOrThrow();
+  return trx
+    .updateTable('tickets')
+    .set({ sla: JSON.stringify(sla) })
+    .where('id', '=', ticket.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Starts a new ticket's first-response and resolution clocks under the policy that covers it. */
@@ -146,7 +179,9 @@ export async function slaAfterChange(trx: Trx, before: Ticket, after: Ticket, no
     if (after.status === 'pending' && before.status !== 'pending') changed = pause(sla, await calendarOf(trx, after), now);
     else if (before.status === 'pending' && after.status !== 'pending') changed = resume(sla, await calendarOf(trx, after), now);
     if (before.priority !== after.priority || before.group_id !== after.group_id) {
-      const policy = sla.policyId ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst() : undefined;
+      const policy = sla.policyId
+        ? await trx.selectFrom('sla_policies').select(['targets', 'warn_before_minutes']).where('id', '=', sla.policyId).executeTakeFirst()
+        : undefined;
       const calendar = await calendarOf(trx, after);
       for (const metric of SLA_METRICS) {
         const c = sla.clocks[metric];

@@ -21,14 +21,29 @@ async function runSlaJob(trx: Trx, job: { id: string; payload: SlaJobPayload }, 
   let outcome: JobOutcome = 'done';
   if (stage === 'warn' && !clock.warned) {
     sla.clocks![metric] = { ...clock, warned: true };
-    await trx.updateTable('jobs').set({ run_at: clock.dueAt, payload: JSON.stringify({ ticketId, metric, stage: 'breach' } satisfies SlaJobPayload), attempts: 0 }).where('id', '=', job.id).execute();
+    await trx
+      .updateTable('jobs')
+      .set({ run_at: clock.dueAt, payload: JSON.stringify({ ticketId, metric, stage: 'breach' } satisfies SlaJobPayload), attempts: 0 })
+      .where('id', '=', job.id)
+      .execute();
     outcome = 'rescheduled';
   } else {
     sla.clocks![metric] = { ...clock, warned: true, breachedAt: clock.dueAt };
   }
-  const updated = await trx.updateTable('tickets').set({ sla: JSON.stringify(sla) }).where('id', '=', ticketId).returningAll().executeTakeFirstOrThrow();
+  const updated = await trx
+    .updateTable('tickets')
+    .set({ sla: JSON.stringify(sla) })
+    .where('id', '=', ticketId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   const breached = stage === 'breach' || clock.warned;
-  await recordEvents(trx, [{ tenantId: ticket.tenant_id, kind: breached ? 'ticket.sla_breached' : 'ticket.sla_warning', payload: { ticket: ticketSummary(updated), metric, dueAt: clock.dueAt } }]);
+  await recordEvents(trx, [
+    {
+      tenantId: ticket.tenant_id,
+      kind: breached ? 'ticket.sla_breached' : 'ticket.sla_warning',
+      payload: { ticket: ticketSummary(updated), metric, dueAt: clock.dueAt },
+    },
+  ]);
   await runTriggers(trx, updated, breached ? 'sla.breached' : 'sla.warning', { now, slaMetric: metric });
   return outcome;
 }
@@ -46,7 +61,9 @@ export const slaJobHandler: JobHandler = {
  * waiting.
  */
 export function registerTicketTimers(runner: JobRunner, db: Db, options: { timeRulesEveryMs?: number } = {}): JobRunner {
-  return runner.register(slaJobHandler).every({ name: 'ticket.time-rules', everyMs: options.timeRulesEveryMs ?? 60_000, atStart: true, run: (now) => runTimeRules(db, now) });
+  return runner
+    .register(slaJobHandler)
+    .every({ name: 'ticket.time-rules', everyMs: options.timeRulesEveryMs ?? 60_000, atStart: true, run: (now) => runTimeRules(db, now) });
 }
 
 /** A job runner with the tickets' timers only, on a clock of the caller's. */

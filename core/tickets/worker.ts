@@ -21,7 +21,11 @@ export class TicketWorker {
   ) {}
 
   async start(): Promise<void> {
-    await this.ctx.bus.declareQueue({ name: CUSTOMER_REPLIES_QUEUE, bindings: [{ exchange: 'events', pattern: '*.message.created' }], retry: { attempts: 5, baseDelayMs: 1000 } });
+    await this.ctx.bus.declareQueue({
+      name: CUSTOMER_REPLIES_QUEUE,
+      bindings: [{ exchange: 'events', pattern: '*.message.created' }],
+      retry: { attempts: 5, baseDelayMs: 1000 },
+    });
     this.consumer = await this.ctx.bus.consumeBatch(
       CUSTOMER_REPLIES_QUEUE,
       async (deliveries) => {

@@ -50,10 +50,14 @@ describe('phone menu checks', () => {
   });
 
   it('refuses twice-defined menus, unknown keys and a menu without keys', () => {
-    expect(issuesOf({ start: { type: 'hangup' }, menus: [{ id: 'x', prompt: say('x'), options: { A: { type: 'hangup' } } }] })[0]).toMatch(/^menus\.0\.options: Unrecognized key: "A"/);
+    expect(issuesOf({ start: { type: 'hangup' }, menus: [{ id: 'x', prompt: say('x'), options: { A: { type: 'hangup' } } }] })[0]).toMatch(
+      /^menus\.0\.options: Unrecognized key: "A"/,
+    );
     const twice = { start: { type: 'menu', menuId: 'x' }, menus: [0, 1].map(() => ({ id: 'x', prompt: say('x'), options: { '1': { type: 'hangup' } } })) };
     expect(issuesOf(twice)).toEqual(['menus.1.id: menu "x" is defined twice']);
-    expect(issuesOf({ start: { type: 'hangup' }, menus: [{ id: 'x', prompt: say('x'), options: {} }] })).toEqual(['menus.0.options: a menu needs at least one key']);
+    expect(issuesOf({ start: { type: 'hangup' }, menus: [{ id: 'x', prompt: say('x'), options: {} }] })).toEqual([
+      'menus.0.options: a menu needs at least one key',
+    ]);
   });
 });
 

@@ -51,7 +51,17 @@ describe('echo connector', () => {
     const ctx = await host.context();
     const reply = (text: string) =>
       echo.send(
-        { version: 1, tenantId: host.tenantId, channelId: host.channel.id, channelType: 'echo', messageId: text, conversationId: 'c-1', recipient: { externalId: 'customer-7' }, threadKey: '', parts: [{ type: 'text', text }] },
+        {
+          version: 1,
+          tenantId: host.tenantId,
+          channelId: host.channel.id,
+          channelType: 'echo',
+          messageId: text,
+          conversationId: 'c-1',
+          recipient: { externalId: 'customer-7' },
+          threadKey: '',
+          parts: [{ type: 'text', text }],
+        },
         ctx,
       );
     await reply('first');

@@ -25,7 +25,12 @@ export async function recordSurveyAnswer(
   return reportDb(db)
     .transaction()
     .execute(async (trx) => {
-      const conversation = await trx.selectFrom('conversations').selectAll().where('tenant_id', '=', input.tenantId).where('id', '=', input.conversationId).executeTakeFirst();
+      const conversation = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('tenant_id', '=', input.tenantId)
+        .where('id', '=', input.conversationId)
+        .executeTakeFirst();
       if (!conversation) throw new NotFoundError('conversation');
       const row = await trx
         .insertInto('csat_responses')

@@ -19,7 +19,9 @@ export async function conversationAwaitingRating(trx: Transaction<Database>, env
     .where('c.contact_id', '=', contactId)
     .where('c.thread_key', '=', envelope.message.threadKey ?? '')
     .where('c.status', '=', 'resolved')
-    .where(sql<boolean>`EXISTS (SELECT 1 FROM csat_invitations i WHERE i.conversation_id = c.id AND i.sent_at > now() - make_interval(hours => ${SURVEY_REPLY_HOURS}))`)
+    .where(
+      sql<boolean>`EXISTS (SELECT 1 FROM csat_invitations i WHERE i.conversation_id = c.id AND i.sent_at > now() - make_interval(hours => ${SURVEY_REPLY_HOURS}))`,
+    )
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM csat_responses r WHERE r.conversation_id = c.id)`)
     .orderBy('c.resolved_at', 'desc')
     .limit(1)
@@ -44,7 +46,13 @@ export function ratingOfCall(channelType: string, parts: readonly ContentPart[])
  * conversation's channel, group and agent; the first answer wins (one per conversation), and
  * `csat.answered` tells the reports and the agents' consoles.
  */
-export async function recordChannelRating(trx: Transaction<Database>, events: EventLog, conversation: Conversation, rating: number, via: 'keyword' | 'dtmf'): Promise<boolean> {
+export async function recordChannelRating(
+  trx: Transaction<Database>,
+  events: EventLog,
+  conversation: Conversation,
+  rating: number,
+  via: 'keyword' | 'dtmf',
+): Promise<boolean> {
   const { rows } = await sql<{ rating: number }>`
     INSERT INTO csat_responses (tenant_id, conversation_id, rating, comment, via, channel_id, group_id, agent_id)
     VALUES (${conversation.tenant_id}, ${conversation.id}, ${rating}, '', ${via}, ${conversation.channel_id}, ${conversation.group_id}, ${conversation.assignee_id})

@@ -29,7 +29,10 @@ describe('survey answers in the inbound pipeline', () => {
       return { ...e, message: { ...e.message, parts: [{ type: 'event' as const, name: 'call.rated', data: { rating } }] } };
     };
     await runSteps(handle.db, [dedupe, identify, thread, store, recordSurveyRatings], [rated('r-1', 4), rated('r-2', 1)], { commit: true });
-    const rows = await handle.db.selectFrom('csat_responses' as never).selectAll().execute() as Record<string, unknown>[];
+    const rows = (await handle.db
+      .selectFrom('csat_responses' as never)
+      .selectAll()
+      .execute()) as Record<string, unknown>[];
     expect(rows).toEqual([expect.objectContaining({ rating: 4, via: 'dtmf', channel_id: world.channelId })]);
     expect((await outboxKinds(handle.db, world)).filter((k) => k === 'csat.answered')).toHaveLength(1);
   });

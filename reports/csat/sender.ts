@@ -34,7 +34,11 @@ export function surveyUrl(publicUrl: string, token: string): string {
 export function surveyParts(channelType: string, url: string): ContentPart[] {
   if (surveyAnsweredByReply(channelType)) return [{ type: 'text', text: surveyReplyText(url) }];
   const text = `How did we do? Please rate this conversation: ${url}\n请为本次服务评分:${url}`;
-  if (channelType === 'web') return [{ type: 'text', text }, { type: 'event', name: 'csat.survey', data: { url } }];
+  if (channelType === 'web')
+    return [
+      { type: 'text', text },
+      { type: 'event', name: 'csat.survey', data: { url } },
+    ];
   return [{ type: 'text', text }];
 }
 
@@ -54,10 +58,14 @@ export class SurveySender {
       bindings: [{ exchange: 'events', pattern: '*.conversation.resolved' }],
       retry: { attempts: 5, baseDelayMs: 1000 },
     });
-    this.consumer = await this.ctx.bus.consume(SURVEYS_QUEUE, async (delivery) => {
-      const envelope = delivery.json<EventEnvelope>();
-      if (envelope.tenantId && (await this.send(envelope.tenantId, envelope.payload.conversation as ConversationSnapshot))) this.ctx.relay.poke();
-    }, { prefetch: 50 });
+    this.consumer = await this.ctx.bus.consume(
+      SURVEYS_QUEUE,
+      async (delivery) => {
+        const envelope = delivery.json<EventEnvelope>();
+        if (envelope.tenantId && (await this.send(envelope.tenantId, envelope.payload.conversation as ConversationSnapshot))) this.ctx.relay.poke();
+      },
+      { prefetch: 50 },
+    );
   }
 
   async stop(): Promise<void> {
@@ -69,9 +77,17 @@ export class SurveySender {
     if (!conversation?.assigneeId) return false;
     const db = reportDb(this.ctx.database.db);
     if (!(await reportSettings(db, tenantId)).surveysEnabled) return false;
-    const channel = await db.selectFrom('channels').select('type').where('tenant_id', '=', tenantId).where('id', '=', conversation.channelId).executeTakeFirst();
+    const channel = await db
+      .selectFrom('channels')
+      .select('type')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', conversation.channelId)
+      .executeTakeFirst();
     if (!channel || !takesWrittenSurvey(channel.type)) return false;
-    const url = surveyUrl(await companyLinkAddress(this.ctx.database.db, this.ctx.config, tenantId), await surveyToken(this.ctx.config.secretKey, tenantId, conversation.id));
+    const url = surveyUrl(
+      await companyLinkAddress(this.ctx.database.db, this.ctx.config, tenantId),
+      await surveyToken(this.ctx.config.secretKey, tenantId, conversation.id),
+    );
     return db.transaction().execute(async (trx) => {
       const answered = await trx.selectFrom('csat_responses').select('id').where('conversation_id', '=', conversation.id).executeTakeFirst();
       if (answered) return false;
@@ -82,7 +98,13 @@ export class SurveySender {
         .returning('conversation_id')
         .executeTakeFirst();
       if (!invited) return false;
-      await queueReply(trx as unknown as Db, { tenantId, conversationId: conversation.id, sender: { type: 'system', id: null }, parts: surveyParts(channel.type, url), clientId: surveyClientId(conversation.id) });
+      await queueReply(trx as unknown as Db, {
+        tenantId,
+        conversationId: conversation.id,
+        sender: { type: 'system', id: null },
+        parts: surveyParts(channel.type, url),
+        clientId: surveyClientId(conversation.id),
+      });
       return true;
     });
   }

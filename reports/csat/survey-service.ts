@@ -14,7 +14,12 @@ export async function surveyStatus(ctx: Pick<Context, 'database' | 'config'>, to
 }
 
 /** Records the answer a signed link carries; refused when the token is bad or it was answered. */
-export async function answerSurvey(ctx: Pick<Context, 'database' | 'config' | 'relay'>, token: string, answer: { rating: number; comment: string }, via: SurveyVia) {
+export async function answerSurvey(
+  ctx: Pick<Context, 'database' | 'config' | 'relay'>,
+  token: string,
+  answer: { rating: number; comment: string },
+  via: SurveyVia,
+) {
   const { target } = await surveyStatus(ctx, token);
   const saved = await recordSurveyAnswer(ctx.database.db, { ...target, ...answer, via });
   ctx.relay.poke();

@@ -8,8 +8,20 @@ import { mean, percent, sumRollup, valuesOf, type GroupBy, type ReportScope } fr
  */
 
 export const CONVERSATION_COLUMNS = [
-  'created', 'first_responses', 'first_response_seconds', 'first_response_business_seconds', 'resolved', 'resolution_seconds',
-  'resolution_business_seconds', 'reopened', 'handled', 'queued', 'queue_waits', 'queue_wait_seconds', 'abandoned', 'abandoned_wait_seconds',
+  'created',
+  'first_responses',
+  'first_response_seconds',
+  'first_response_business_seconds',
+  'resolved',
+  'resolution_seconds',
+  'resolution_business_seconds',
+  'reopened',
+  'handled',
+  'queued',
+  'queue_waits',
+  'queue_wait_seconds',
+  'abandoned',
+  'abandoned_wait_seconds',
 ] as const;
 export const MESSAGE_COLUMNS = ['messages_in', 'messages_out'] as const;
 export const AGENT_STATE_COLUMNS = ['online_seconds', 'busy_seconds', 'away_seconds'] as const;
@@ -133,7 +145,8 @@ export async function openStateSeconds(db: Db, scope: ReportScope, now: Date): P
   for (const row of rows) {
     const start = Math.max(new Date(row.at).getTime(), scope.from.getTime());
     const end = Math.min(now.getTime(), scope.to.getTime());
-    if (end > start && ['online', 'busy', 'away'].includes(row.status)) result.set(row.agent_id, { status: row.status, seconds: Math.round((end - start) / 1000) });
+    if (end > start && ['online', 'busy', 'away'].includes(row.status))
+      result.set(row.agent_id, { status: row.status, seconds: Math.round((end - start) / 1000) });
   }
   return result;
 }

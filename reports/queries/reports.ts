@@ -105,7 +105,9 @@ export async function csatReport(db: Db, scope: ReportScope) {
   if (scope.agentId) filters.push(sql`agent_id = ${scope.agentId}`);
   const where = sql.join(filters, sql` AND `);
   const [distribution, comments] = await Promise.all([
-    sql<{ rating: number; count: number }>`SELECT rating, count(*)::int AS count FROM csat_responses WHERE ${where} GROUP BY rating ORDER BY rating`.execute(db),
+    sql<{ rating: number; count: number }>`SELECT rating, count(*)::int AS count FROM csat_responses WHERE ${where} GROUP BY rating ORDER BY rating`.execute(
+      db,
+    ),
     sql<{ conversation_id: string; rating: number; comment: string; answered_at: Date; agent_id: string | null }>`
       SELECT conversation_id, rating, comment, answered_at, agent_id FROM csat_responses
        WHERE ${where} AND comment <> '' ORDER BY answered_at DESC LIMIT 50`.execute(db),
@@ -113,9 +115,18 @@ export async function csatReport(db: Db, scope: ReportScope) {
   const t = totals.figuresOf('all');
   return {
     totals: { csatResponses: t.csatResponses, csatAverage: t.csatAverage, csatPercent: t.csatPercent },
-    series: { step: over.step, points: over.points.map((p) => ({ key: p.key, csatResponses: p.csatResponses, csatAverage: p.csatAverage, csatPercent: p.csatPercent })) },
+    series: {
+      step: over.step,
+      points: over.points.map((p) => ({ key: p.key, csatResponses: p.csatResponses, csatAverage: p.csatAverage, csatPercent: p.csatPercent })),
+    },
     distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: distribution.rows.find((r) => Number(r.rating) === rating)?.count ?? 0 })),
-    comments: comments.rows.map((c) => ({ conversationId: c.conversation_id, rating: c.rating, comment: c.comment, answeredAt: new Date(c.answered_at).toISOString(), agentId: c.agent_id })),
+    comments: comments.rows.map((c) => ({
+      conversationId: c.conversation_id,
+      rating: c.rating,
+      comment: c.comment,
+      answeredAt: new Date(c.answered_at).toISOString(),
+      agentId: c.agent_id,
+    })),
   };
 }
 

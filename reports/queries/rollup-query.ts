@@ -15,7 +15,13 @@ export interface ReportScope {
 
 export type GroupBy = 'all' | 'channel' | 'group' | 'agent' | 'day' | 'hour';
 
-type Table = 'report_conversations_hourly' | 'report_messages_hourly' | 'report_agent_states_hourly' | 'report_calls_hourly' | 'report_csat_hourly' | 'report_tickets_hourly';
+type Table =
+  | 'report_conversations_hourly'
+  | 'report_messages_hourly'
+  | 'report_agent_states_hourly'
+  | 'report_calls_hourly'
+  | 'report_csat_hourly'
+  | 'report_tickets_hourly';
 
 /** The dimensions each rollup has: a filter on a dimension a table lacks does not narrow it. */
 const DIMENSIONS: Record<Table, { channel: boolean; group: boolean | 'members'; agent: boolean; tag: boolean }> = {
@@ -75,7 +81,13 @@ function source(table: Table, scope: ReportScope, groupBy: GroupBy, unfiltered: 
  * Sums columns of one rollup over the scope, grouped by one key. Every query names the company;
  * the range and the (tenant_id, hour) indexes bound the rows read.
  */
-export async function sumRollup<C extends string>(db: Db, table: Table, columns: readonly C[], scope: ReportScope, groupBy: GroupBy): Promise<Map<string, Record<C, number>>> {
+export async function sumRollup<C extends string>(
+  db: Db,
+  table: Table,
+  columns: readonly C[],
+  scope: ReportScope,
+  groupBy: GroupBy,
+): Promise<Map<string, Record<C, number>>> {
   const dims = DIMENSIONS[table];
   if (groupBy === 'channel' && !dims.channel) return new Map();
   if (groupBy === 'group' && dims.group !== true) return new Map();

@@ -110,7 +110,10 @@ export async function rollUpConversations(trx: ReportTrx, tenantId: string, from
   }
   const rows = [...cells.values()];
   for (let i = 0; i < rows.length; i += 1000) {
-    await trx.insertInto('report_conversations_hourly').values(rows.slice(i, i + 1000)).execute();
+    await trx
+      .insertInto('report_conversations_hourly')
+      .values(rows.slice(i, i + 1000))
+      .execute();
   }
   return rows.length;
 }

@@ -7,11 +7,29 @@ export const DAY_MS = 86_400_000;
 export const ROLLUPS = {
   conversations: {
     dims: ['channel_id', 'group_id', 'agent_id', 'tags'],
-    sums: ['created', 'first_responses', 'first_response_seconds', 'first_response_business_seconds', 'resolved', 'resolution_seconds', 'resolution_business_seconds', 'reopened', 'handled', 'queued', 'queue_waits', 'queue_wait_seconds', 'abandoned', 'abandoned_wait_seconds'],
+    sums: [
+      'created',
+      'first_responses',
+      'first_response_seconds',
+      'first_response_business_seconds',
+      'resolved',
+      'resolution_seconds',
+      'resolution_business_seconds',
+      'reopened',
+      'handled',
+      'queued',
+      'queue_waits',
+      'queue_wait_seconds',
+      'abandoned',
+      'abandoned_wait_seconds',
+    ],
   },
   messages: { dims: ['channel_id', 'agent_id'], sums: ['messages_in', 'messages_out'] },
   agent_states: { dims: ['agent_id'], sums: ['online_seconds', 'busy_seconds', 'away_seconds'] },
-  calls: { dims: ['channel_id', 'group_id', 'agent_id'], sums: ['offered', 'answered', 'abandoned', 'answered_wait_seconds', 'answered_within_sl', 'talk_seconds'] },
+  calls: {
+    dims: ['channel_id', 'group_id', 'agent_id'],
+    sums: ['offered', 'answered', 'abandoned', 'answered_wait_seconds', 'answered_within_sl', 'talk_seconds'],
+  },
   csat: { dims: ['channel_id', 'group_id', 'agent_id'], sums: ['responses', 'rating_sum', 'satisfied'] },
   tickets: { dims: ['group_id', 'agent_id'], sums: ['created', 'solved', 'sla_achieved', 'sla_breached'] },
 } as const;

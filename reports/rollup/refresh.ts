@@ -60,7 +60,10 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
  * Rebuilds the rollups from the raw tables: every company, or one. Old rows outside the data's
  * extent are dropped first; then the extent is recomputed a week at a time.
  */
-export async function rebuildReports(db: Db, options: { tenantId?: string; chunkHours?: number; onProgress?: (tenantId: string, upTo: Date) => void } = {}): Promise<{ tenants: number }> {
+export async function rebuildReports(
+  db: Db,
+  options: { tenantId?: string; chunkHours?: number; onProgress?: (tenantId: string, upTo: Date) => void } = {},
+): Promise<{ tenants: number }> {
   const tenants = options.tenantId ? [{ id: options.tenantId }] : await db.selectFrom('tenants').select('id').execute();
   const chunk = (options.chunkHours ?? 24 * 7) * HOUR_MS;
   for (const { id } of tenants) {

@@ -25,7 +25,11 @@ const capacitySchema = z
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationError(`invalid ${field}`, parsed.error.issues.map((i) => ({ field: [field, ...i.path].join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new ValidationError(
+      `invalid ${field}`,
+      parsed.error.issues.map((i) => ({ field: [field, ...i.path].join('.'), message: i.message })),
+    );
   return parsed.data;
 }
 
@@ -43,7 +47,12 @@ const info = (row: { id: string; agent_status: AgentStatus; phone_status: PhoneS
 export async function setAgentStatus(deps: RouterDeps, input: { tenantId: string; userId: string; status: AgentStatus }): Promise<AgentInfo> {
   const status = validate(agentStatus, input.status, 'status');
   return withTenantRouting(deps, input.tenantId, async (trx, events) => {
-    const before = await trx.selectFrom('users').select('agent_status').where('tenant_id', '=', input.tenantId).where('id', '=', input.userId).executeTakeFirst();
+    const before = await trx
+      .selectFrom('users')
+      .select('agent_status')
+      .where('tenant_id', '=', input.tenantId)
+      .where('id', '=', input.userId)
+      .executeTakeFirst();
     if (!before) throw new NotFoundError('agent');
     const row = await trx
       .updateTable('users')

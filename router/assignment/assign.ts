@@ -153,7 +153,10 @@ export class AssignmentBatch {
   async flush(trx: Transaction<Database>): Promise<Conversation[]> {
     const assigned = this.pending.splice(0);
     const queued = this.queued.splice(0);
-    const placed = [...assigned.map((a) => ({ ...a, status: 'assigned' as const })), ...queued.map((q) => ({ ...q, agent: undefined, status: 'queued' as const }))];
+    const placed = [
+      ...assigned.map((a) => ({ ...a, status: 'assigned' as const })),
+      ...queued.map((q) => ({ ...q, agent: undefined, status: 'queued' as const })),
+    ];
     if (placed.length === 0) return this.written;
     const tenantId = placed[0]!.conversation.tenant_id;
     // The ids again as an array: the planner then probes the index once per id, whatever its
@@ -215,12 +218,26 @@ export class AssignmentBatch {
     await scheduleJobs(trx, [
       ...assigned.flatMap(({ conversation, agent, group }) =>
         group?.no_answer_seconds
-          ? [{ tenantId, kind: 'router.no_answer' as const, payload: { conversationId: conversation.id, agentId: agent.id }, afterSeconds: group.no_answer_seconds }]
+          ? [
+              {
+                tenantId,
+                kind: 'router.no_answer' as const,
+                payload: { conversationId: conversation.id, agentId: agent.id },
+                afterSeconds: group.no_answer_seconds,
+              },
+            ]
           : [],
       ),
       ...queued.flatMap(({ conversation, group }) =>
         group?.overflow_group_id && group.overflow_after_seconds
-          ? [{ tenantId, kind: 'router.overflow' as const, payload: { conversationId: conversation.id, groupId: group.id }, afterSeconds: group.overflow_after_seconds }]
+          ? [
+              {
+                tenantId,
+                kind: 'router.overflow' as const,
+                payload: { conversationId: conversation.id, groupId: group.id },
+                afterSeconds: group.overflow_after_seconds,
+              },
+            ]
           : [],
       ),
     ]);

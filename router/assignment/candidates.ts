@@ -6,12 +6,7 @@ export function capacityFor(capacity: Capacity, kind: ConversationKind): number 
 }
 
 /** One agent's load and capacity for a kind, whatever their status (for transfers and claims). */
-export async function loadAgent(
-  trx: Transaction<Database>,
-  tenantId: string,
-  agentId: string,
-  kind: ConversationKind,
-) {
+export async function loadAgent(trx: Transaction<Database>, tenantId: string, agentId: string, kind: ConversationKind) {
   const row = await trx
     .selectFrom('users as u')
     .select([

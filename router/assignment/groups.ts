@@ -7,11 +7,6 @@ export async function loadGroup(trx: Transaction<Database>, tenantId: string, gr
 
 /** The groups an agent belongs to. */
 export async function groupsOfAgent(trx: Transaction<Database>, tenantId: string, agentId: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('group_members')
-    .select('group_id')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', agentId)
-    .execute();
+  const rows = await trx.selectFrom('group_members').select('group_id').where('tenant_id', '=', tenantId).where('user_id', '=', agentId).execute();
   return rows.map((r) => r.group_id);
 }

@@ -86,13 +86,7 @@ export async function enqueue(
 }
 
 /** Tells the first `limit` waiting in a line where they stand now (after someone left it). */
-export async function publishQueuePositions(
-  trx: Transaction<Database>,
-  events: EventLog,
-  tenantId: string,
-  groupId: string | null,
-  limit = 50,
-): Promise<void> {
+export async function publishQueuePositions(trx: Transaction<Database>, events: EventLog, tenantId: string, groupId: string | null, limit = 50): Promise<void> {
   const rows = await waitingQuery(trx, tenantId, groupId).selectAll().limit(limit).execute();
   rows.forEach((row, index) => {
     events.add(tenantId, 'queue.position', { conversation: conversationSnapshot(row), position: index + 1 });

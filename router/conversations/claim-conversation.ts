@@ -22,7 +22,9 @@ export interface ClaimInput {
 export async function claimConversation(deps: RouterDeps, input: ClaimInput): Promise<ConversationSnapshot> {
   return withConversation(deps, input.tenantId, input.conversationId, async (trx, conversation, events) => {
     if (conversation.status === 'assigned' || conversation.status === 'resolved' || conversation.assignee_id) {
-      throw conversation.status === 'resolved' ? new ConflictError('the conversation is resolved', 'resolved') : new ConflictError('the conversation has been taken', 'taken');
+      throw conversation.status === 'resolved'
+        ? new ConflictError('the conversation is resolved', 'resolved')
+        : new ConflictError('the conversation has been taken', 'taken');
     }
     // Whoever may see the waiting conversation may take it: a supervisor who sees every
     // conversation takes one outside their groups, an agent who sees by group only in theirs.

@@ -75,6 +75,8 @@ export async function reopenConversation(deps: RouterDeps, input: ResolveInput):
       .returningAll()
       .executeTakeFirstOrThrow();
     events.add(input.tenantId, 'conversation.reopened', { conversation: conversationSnapshot(reopened) });
-    return conversationSnapshot(await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), reopened, { reason: `reopened by ${input.actorId}` }));
+    return conversationSnapshot(
+      await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), reopened, { reason: `reopened by ${input.actorId}` }),
+    );
   });
 }

@@ -39,11 +39,7 @@ export async function withConversation<T>(
 }
 
 /** Runs an action that changes an agent: the tenant's routing lock first, then the agent's row. */
-export async function withTenantRouting<T>(
-  deps: RouterDeps,
-  tenantId: string,
-  work: (trx: Transaction<Database>, events: EventLog) => Promise<T>,
-): Promise<T> {
+export async function withTenantRouting<T>(deps: RouterDeps, tenantId: string, work: (trx: Transaction<Database>, events: EventLog) => Promise<T>): Promise<T> {
   const events = new EventLog();
   const result = await deps.database.db.transaction().execute(async (trx) => {
     await lockTenantRouting(trx, tenantId);

@@ -29,7 +29,14 @@ describe('copying a customer’s media into the store', () => {
       assigneeId: null,
       contactName: 'Zhou Min',
       messages: [
-        { direction: 'in', parts: [{ type: 'image', url: url('/busy.png') }, { type: 'audio', url: url('/photo.png') }, { type: 'image', url: url('/photo.png') }] },
+        {
+          direction: 'in',
+          parts: [
+            { type: 'image', url: url('/busy.png') },
+            { type: 'audio', url: url('/photo.png') },
+            { type: 'image', url: url('/photo.png') },
+          ],
+        },
         { direction: 'out', parts: [{ type: 'image', url: url('/photo.png') }] },
       ],
     }));
@@ -41,7 +48,12 @@ describe('copying a customer’s media into the store', () => {
   });
 
   const message = async (direction: 'in' | 'out') => {
-    const row = await database.db.selectFrom('messages').select(['id', 'content']).where('conversation_id', '=', conversationId).where('direction', '=', direction).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('messages')
+      .select(['id', 'content'])
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', direction)
+      .executeTakeFirstOrThrow();
     return { id: row.id, parts: row.content as ContentPart[] };
   };
   const updates = async (messageId: string) =>

@@ -27,7 +27,9 @@ const ACCEPT: Record<MediaPart['type'], string> = {
 
 /** A media part given only by its address, which nobody tried to copy yet. */
 export function waitsForCopy(part: ContentPart): part is MediaPart & { url: string } {
-  return (part.type === 'image' || part.type === 'audio' || part.type === 'video' || part.type === 'file') && !!part.url && !part.attachmentId && !part.unfetched;
+  return (
+    (part.type === 'image' || part.type === 'audio' || part.type === 'video' || part.type === 'file') && !!part.url && !part.attachmentId && !part.unfetched
+  );
 }
 
 /** Whether the bytes are what the part says it is (a page or a script served as an "image" is not). */
@@ -95,7 +97,14 @@ export async function copyCustomerMedia(
   return retry ? 'retry' : 'done';
 }
 
-async function fetchInto(deps: MediaCopyDeps, store: AttachmentStore, message: Message, owner: string, part: MediaPart & { url: string }, index: number): Promise<Outcome> {
+async function fetchInto(
+  deps: MediaCopyDeps,
+  store: AttachmentStore,
+  message: Message,
+  owner: string,
+  part: MediaPart & { url: string },
+  index: number,
+): Promise<Outcome> {
   let response: Awaited<ReturnType<OutboundClient['fetch']>>;
   try {
     // Each redirect hop passes the same address check as the first.
@@ -158,7 +167,13 @@ async function ownerOf(db: Db, message: Message): Promise<string> {
  */
 async function applyChanges(db: Db, message: Message, changes: Map<number, { url: string; part: ContentPart }>): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('messages').selectAll().where('tenant_id', '=', message.tenant_id).where('id', '=', message.id).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('tenant_id', '=', message.tenant_id)
+      .where('id', '=', message.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) return;
     const parts = [...(row.content as ContentPart[])];
     let changed = false;
@@ -169,8 +184,18 @@ async function applyChanges(db: Db, message: Message, changes: Map<number, { url
       changed = true;
     }
     if (!changed) return;
-    await trx.updateTable('messages').set({ content: JSON.stringify(parts) }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.id).execute();
-    const conversation = await trx.selectFrom('conversations').selectAll().where('tenant_id', '=', row.tenant_id).where('id', '=', row.conversation_id).executeTakeFirst();
+    await trx
+      .updateTable('messages')
+      .set({ content: JSON.stringify(parts) })
+      .where('tenant_id', '=', row.tenant_id)
+      .where('id', '=', row.id)
+      .execute();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', row.tenant_id)
+      .where('id', '=', row.conversation_id)
+      .executeTakeFirst();
     if (!conversation) return;
     await recordEvents(trx, [
       event(row.tenant_id, 'message.updated', { conversation: conversationSnapshot(conversation), messageId: row.id, status: row.status, parts }),

@@ -37,11 +37,22 @@ export function inboundBatchHandler(deps: RouterDeps, pipeline: InboundPipeline)
     try {
       // A database restart mid-batch: the batch is tried again in place (the shard's order kept;
       // safe because the pipeline dedupes by provider message id if the commit did land).
-      const outcome = await retryTransient(() => db.transaction().execute((trx) => processInbound(trx, good.map((g) => g.envelope), options)), {
-        onRetry: (error, attempt) => deps.logger.warn({ err: errorMessage(error), attempt }, 'database unreachable; inbound batch tried again'),
-      });
+      const outcome = await retryTransient(
+        () =>
+          db.transaction().execute((trx) =>
+            processInbound(
+              trx,
+              good.map((g) => g.envelope),
+              options,
+            ),
+          ),
+        {
+          onRetry: (error, attempt) => deps.logger.warn({ err: errorMessage(error), attempt }, 'database unreachable; inbound batch tried again'),
+        },
+      );
       for (const [index, error] of outcome.rejected) failed.push({ delivery: good[index]!.delivery, error });
-      for (const rule of outcome.invalidRules) deps.logger.warn({ tenantId: rule.tenantId, rule: rule.id, name: rule.name, problem: rule.problem }, 'routing rule skipped: invalid');
+      for (const rule of outcome.invalidRules)
+        deps.logger.warn({ tenantId: rule.tenantId, rule: rule.id, name: rule.name, problem: rule.problem }, 'routing rule skipped: invalid');
     } catch (error) {
       deps.logger.warn({ err: errorMessage(error), size: good.length }, 'inbound batch failed; handling its messages one by one');
       for (const item of good) {

@@ -40,7 +40,10 @@ export async function identifyContact(trx: Transaction<Database>, envelope: Inbo
   if (existing) return { contact: existing, created: false };
 
   const matches = await contactsWithVerifiedMatch(trx, tenantId, sender, 2);
-  const known = matches.length === 1 ? await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', matches[0]!).executeTakeFirst() : undefined;
+  const known =
+    matches.length === 1
+      ? await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', matches[0]!).executeTakeFirst()
+      : undefined;
   const contact = known ?? (await trx.insertInto('contacts').values(newContactValues(envelope)).returningAll().executeTakeFirstOrThrow());
   const identity = await trx
     .insertInto('contact_identities')
@@ -141,7 +144,10 @@ export async function adoptGivenNames(
       .limit(200)
       .execute();
     const summary: ContactSummary = { id: row.id, name: row.name, email: row.email, phone: row.phone };
-    renamed.push({ tenantId: contact.tenant_id, payload: { contact: summary, holders: holders.map((h) => ({ groupId: h.group_id, assigneeId: h.assignee_id })) } });
+    renamed.push({
+      tenantId: contact.tenant_id,
+      payload: { contact: summary, holders: holders.map((h) => ({ groupId: h.group_id, assigneeId: h.assignee_id })) },
+    });
   }
   return renamed;
 }

@@ -12,12 +12,7 @@ export type Threaded =
  * this channel and thread, else the last resolved one if it was resolved within the reopen
  * window, else a new one.
  */
-export async function threadMessage(
-  trx: Transaction<Database>,
-  envelope: InboundEnvelope,
-  contactId: string,
-  reopenWindowSeconds: number,
-): Promise<Threaded> {
+export async function threadMessage(trx: Transaction<Database>, envelope: InboundEnvelope, contactId: string, reopenWindowSeconds: number): Promise<Threaded> {
   const { tenantId, channelId } = envelope;
   const threadKey = envelope.message.threadKey ?? '';
   const findOpen = () =>
@@ -92,23 +87,21 @@ export async function createConversations(
   options: { skipOpen?: boolean } = {},
 ): Promise<Conversation[]> {
   if (threads.length === 0) return [];
-  const insert = trx
-    .insertInto('conversations')
-    .values(
-      threads.map(({ envelope, contactId }) => ({
-        tenant_id: envelope.tenantId,
-        channel_id: envelope.channelId,
-        contact_id: contactId,
-        kind: envelope.message.kind ?? 'chat',
-        thread_key: envelope.message.threadKey ?? '',
-        status: 'open' as const,
-        group_id: null,
-        assignee_id: null,
-        subject: envelope.message.subject ?? null,
-        // Made for this message: no later update of the row is needed for it.
-        last_message_at: sql<Date>`now()`,
-      })),
-    );
+  const insert = trx.insertInto('conversations').values(
+    threads.map(({ envelope, contactId }) => ({
+      tenant_id: envelope.tenantId,
+      channel_id: envelope.channelId,
+      contact_id: contactId,
+      kind: envelope.message.kind ?? 'chat',
+      thread_key: envelope.message.threadKey ?? '',
+      status: 'open' as const,
+      group_id: null,
+      assignee_id: null,
+      subject: envelope.message.subject ?? null,
+      // Made for this message: no later update of the row is needed for it.
+      last_message_at: sql<Date>`now()`,
+    })),
+  );
   if (!options.skipOpen) return insert.returningAll().execute();
   return insert
     .onConflict((oc) => oc.columns(['channel_id', 'contact_id', 'thread_key']).where('status', '<>', 'resolved').doNothing())

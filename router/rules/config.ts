@@ -69,7 +69,7 @@ export async function loadRoutingConfig(trx: Transaction<Database>, tenantId: st
 /** `isOpen` for RoutingFacts over a loaded configuration. */
 export function calendarLookup(config: Pick<RoutingConfig, 'calendars' | 'groups'>, now: Date): RoutingFacts['isOpen'] {
   return ({ calendarId, groupId }) => {
-    const id = calendarId ?? (groupId ? config.groups.get(groupId)?.calendar_id ?? undefined : undefined);
+    const id = calendarId ?? (groupId ? (config.groups.get(groupId)?.calendar_id ?? undefined) : undefined);
     const calendar = id ? config.calendars.get(id) : undefined;
     return calendar ? isOpen(calendar, now) : undefined;
   };

@@ -6,7 +6,15 @@ import { firstMatchingRule, ruleSchema, type RoutingRule } from './rule.js';
 const G_VIP = '00000000-0000-4000-8000-000000000001';
 const G_DEFAULT = '00000000-0000-4000-8000-000000000002';
 const rules: RoutingRule[] = [
-  { id: 'vip', name: 'VIP', conditions: [{ type: 'contact_tag', anyOf: ['vip'] }, { type: 'channel', channelTypes: ['web'] }], actions: { groupId: G_VIP, priority: 10 } },
+  {
+    id: 'vip',
+    name: 'VIP',
+    conditions: [
+      { type: 'contact_tag', anyOf: ['vip'] },
+      { type: 'channel', channelTypes: ['web'] },
+    ],
+    actions: { groupId: G_VIP, priority: 10 },
+  },
   { id: 'refund', name: 'Refunds', conditions: [{ type: 'keyword', anyOf: ['退款'] }], actions: { priority: 5, autoReply: '稍等' } },
 ];
 
@@ -21,7 +29,12 @@ describe('routing rules', () => {
   it('falls back to the default group for what a rule leaves open, and for no match at all', () => {
     const config = { rules, defaultGroupId: G_DEFAULT };
     expect(decideRoute(config, facts({ text: '退款' }))).toEqual({
-      ruleId: 'refund', groupId: G_DEFAULT, requiredSkills: [], priority: 5, preferredAgentId: null, autoReply: '稍等',
+      ruleId: 'refund',
+      groupId: G_DEFAULT,
+      requiredSkills: [],
+      priority: 5,
+      preferredAgentId: null,
+      autoReply: '稍等',
     });
     expect(decideRoute(config, facts({ text: 'hi' }))).toMatchObject({ ruleId: null, groupId: G_DEFAULT, priority: 0 });
   });

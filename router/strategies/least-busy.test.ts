@@ -10,7 +10,11 @@ describe('least busy', () => {
   });
 
   it('lets equally busy agents take turns and never picks a full one', () => {
-    const candidates = [agent('a', { load: 1, capacity: 2, lastAssignedAt: 50 }), agent('b', { load: 2, capacity: 4, lastAssignedAt: 10 }), agent('full', { load: 3, capacity: 3 })];
+    const candidates = [
+      agent('a', { load: 1, capacity: 2, lastAssignedAt: 50 }),
+      agent('b', { load: 2, capacity: 4, lastAssignedAt: 10 }),
+      agent('full', { load: 3, capacity: 3 }),
+    ];
     expect(leastBusy.pick(candidates, noRequirements)?.id).toBe('b');
     expect(leastBusy.pick([agent('full', { load: 3, capacity: 3 })], noRequirements)).toBeUndefined();
   });

@@ -24,7 +24,8 @@ describe('auto-resolve timers step', () => {
     const steps = [dedupe, identify, thread, store, route, assign, restartAutoResolve];
     await runSteps(handle.db, steps, [envelope(world, { from: 'ann', id: 'a-1' })], { commit: true });
     const conversation = await conversationOf(handle.db, world, 'ann');
-    const job = () => handle.db.selectFrom('jobs').select(['kind', 'run_at']).where('key', '=', `router.auto_resolve:${conversation.id}`).executeTakeFirstOrThrow();
+    const job = () =>
+      handle.db.selectFrom('jobs').select(['kind', 'run_at']).where('key', '=', `router.auto_resolve:${conversation.id}`).executeTakeFirstOrThrow();
     const first = await job();
     expect(first.kind).toBe('router.auto_resolve');
     expect(new Date(first.run_at).getTime()).toBeGreaterThan(Date.now() + 3500_000);

@@ -49,7 +49,10 @@ export async function scheduleJobs(
 }
 
 export async function cancelJobs(trx: Transaction<Database>, conversationId: string, kinds: readonly RouterJobKind[]): Promise<void> {
-  await cancelJobKeys(trx, kinds.map((kind) => jobKey(kind, conversationId)));
+  await cancelJobKeys(
+    trx,
+    kinds.map((kind) => jobKey(kind, conversationId)),
+  );
 }
 
 /** Deletes the timers with these keys (`jobKey`), in one statement. */

@@ -42,16 +42,19 @@ async function callAnswered(trx: Transaction<Database>, conversation: Conversati
 export const runNoAnswer: TimerHandler = async (trx, events, conversation, payload) => {
   if (conversation.status !== 'assigned' || conversation.assignee_id !== payload.agentId || !payload.agentId) return 'done';
   const agentId = payload.agentId;
-  const answered = conversation.kind === 'voice' ? await callAnswered(trx, conversation, agentId) : await trx
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_id', '=', conversation.id)
-    .where('direction', '=', 'out')
-    .where('sender_type', '=', 'agent')
-    .where('private', '=', false)
-    .where('created_at', '>=', conversation.assigned_at ?? new Date(0))
-    .limit(1)
-    .executeTakeFirst();
+  const answered =
+    conversation.kind === 'voice'
+      ? await callAnswered(trx, conversation, agentId)
+      : await trx
+          .selectFrom('messages')
+          .select('id')
+          .where('conversation_id', '=', conversation.id)
+          .where('direction', '=', 'out')
+          .where('sender_type', '=', 'agent')
+          .where('private', '=', false)
+          .where('created_at', '>=', conversation.assigned_at ?? new Date(0))
+          .limit(1)
+          .executeTakeFirst();
   if (answered) return 'done';
 
   const group = conversation.group_id ? await loadGroup(trx, conversation.tenant_id, conversation.group_id) : undefined;
@@ -73,7 +76,10 @@ export const runNoAnswer: TimerHandler = async (trx, events, conversation, paylo
       .executeTakeFirst();
     if (agent) events.add(conversation.tenant_id, 'agent.status', { userId: agentId, status: 'away', phoneStatus: agent.phone_status });
   }
-  const placed = await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), released, { reason: 'no answer', excludeAgentIds: [agentId] });
+  const placed = await placeConversation(trx, events, new AgentPool(trx, conversation.tenant_id), released, {
+    reason: 'no answer',
+    excludeAgentIds: [agentId],
+  });
   events.add(conversation.tenant_id, 'conversation.transferred', {
     conversation: conversationSnapshot(placed),
     from: { assigneeId: agentId, groupId: conversation.group_id },

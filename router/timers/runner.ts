@@ -12,12 +12,7 @@ import { sweepQueues } from './queue-sweep.js';
 
 /** A timer's work: done (the job goes), or it set its own next run. */
 export type TimerOutcome = 'done' | 'rescheduled';
-export type TimerHandler = (
-  trx: Transaction<Database>,
-  events: EventLog,
-  conversation: Conversation,
-  payload: ConversationJobPayload,
-) => Promise<TimerOutcome>;
+export type TimerHandler = (trx: Transaction<Database>, events: EventLog, conversation: Conversation, payload: ConversationJobPayload) => Promise<TimerOutcome>;
 
 const timers: Record<RouterJobKind, TimerHandler> = {
   'router.no_answer': runNoAnswer,
@@ -36,7 +31,13 @@ function conversationTimer(kind: RouterJobKind, timer: TimerHandler): JobHandler
     kind,
     async run(trx, job) {
       const payload = job.payload as ConversationJobPayload;
-      const conversation = await trx.selectFrom('conversations').selectAll().where('id', '=', payload.conversationId).forUpdate().skipLocked().executeTakeFirst();
+      const conversation = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', payload.conversationId)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
       if (!conversation) {
         const exists = await trx.selectFrom('conversations').select('id').where('id', '=', payload.conversationId).executeTakeFirst();
         return exists ? 'busy' : 'done';
@@ -74,6 +75,9 @@ export function registerRouterTimers(runner: JobRunner, deps: RouterDeps, option
 
 /** A job runner with the router's timers only (what the router role runs). */
 export function routerJobRunner(deps: RouterDeps, options: RouterTimerOptions & Omit<JobRunnerOptions, 'clock'> = {}): JobRunner {
-  const runner = new JobRunner({ db: deps.database.db, logger: deps.logger, poke: () => deps.relay.poke() }, { pollMs: options.pollMs ?? 500, maxPerPass: options.maxPerPass ?? 200 });
+  const runner = new JobRunner(
+    { db: deps.database.db, logger: deps.logger, poke: () => deps.relay.poke() },
+    { pollMs: options.pollMs ?? 500, maxPerPass: options.maxPerPass ?? 200 },
+  );
   return registerRouterTimers(runner, deps, options);
 }

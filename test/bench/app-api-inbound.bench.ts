@@ -46,7 +46,12 @@ try {
     const started = performance.now();
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': signPayload(SIGNING, timestamp, body) },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${apiKey}`,
+        'x-switchboard-timestamp': timestamp,
+        'x-switchboard-signature': signPayload(SIGNING, timestamp, body),
+      },
       body,
     });
     await response.arrayBuffer();

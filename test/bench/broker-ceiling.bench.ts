@@ -5,7 +5,14 @@ import { measureRawBroker } from './lib/raw-broker.js';
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const payload = Buffer.from(
-  JSON.stringify({ version: 1, tenantId: crypto.randomUUID(), channelId: crypto.randomUUID(), channelType: 'app-api', receivedAt: new Date().toISOString(), message: { externalId: crypto.randomUUID(), sender: { externalId: 'user-1' }, parts: [{ type: 'text', text: 'Hello, I need help with my order 12345.' }] } }),
+  JSON.stringify({
+    version: 1,
+    tenantId: crypto.randomUUID(),
+    channelId: crypto.randomUUID(),
+    channelType: 'app-api',
+    receivedAt: new Date().toISOString(),
+    message: { externalId: crypto.randomUUID(), sender: { externalId: 'user-1' }, parts: [{ type: 'text', text: 'Hello, I need help with my order 12345.' }] },
+  }),
 );
 const runs = [];
 for (let i = 0; i < 3; i++) runs.push(await measureRawBroker({ url, messages, payload }));

@@ -27,7 +27,14 @@ const file = join(dataDir, 'contacts.csv');
   const sink = createWriteStream(file);
   out.pipe(sink);
   for (let n = 1; n <= total; n++) {
-    const ok = out.write([`${surnames[n % surnames.length]}${n}`, `customer${n}@example.org`, `+86 138 ${String(n).padStart(8, '0')}`, `Company ${n % 1000}`, n % 3 ? 'vip;华东' : '', n % 2 ? 'pro' : 'free']);
+    const ok = out.write([
+      `${surnames[n % surnames.length]}${n}`,
+      `customer${n}@example.org`,
+      `+86 138 ${String(n).padStart(8, '0')}`,
+      `Company ${n % 1000}`,
+      n % 3 ? 'vip;华东' : '',
+      n % 2 ? 'pro' : 'free',
+    ]);
     if (!ok) await once(out, 'drain');
   }
   out.end();
@@ -46,7 +53,10 @@ const ctx = await openContext(
 try {
   const db = ctx.database.db;
   const tenant = await db.insertInto('tenants').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('custom_fields').values({ tenant_id: tenant.id, key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] }).execute();
+  await db
+    .insertInto('custom_fields')
+    .values({ tenant_id: tenant.id, key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] })
+    .execute();
   const imports = new ContactImports(ctx);
   const started = performance.now();
   const job = await db
@@ -58,7 +68,8 @@ try {
   await imports.idle();
   const importSeconds = (performance.now() - started) / 1000;
   const result = await db.selectFrom('contact_imports').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
-  if (result.status !== 'done' || result.created_count !== total) throw new Error(`import ended ${result.status}: ${result.created_count} created, ${result.error ?? ''}`);
+  if (result.status !== 'done' || result.created_count !== total)
+    throw new Error(`import ended ${result.status}: ${result.created_count} created, ${result.error ?? ''}`);
   const importRss = process.resourceUsage().maxRSS / 1024;
 
   const reimportStarted = performance.now();
@@ -72,11 +83,17 @@ try {
   const reimportSeconds = (performance.now() - reimportStarted) / 1000;
   const reimported = await db.selectFrom('contact_imports').selectAll().where('id', '=', second.id).executeTakeFirstOrThrow();
   if (reimported.status !== 'done' || reimported.updated_count !== total || reimported.created_count !== 0)
-    throw new Error(`re-import ended ${reimported.status}: ${reimported.created_count} created, ${reimported.updated_count} updated, ${reimported.error ?? ''}`);
+    throw new Error(
+      `re-import ended ${reimported.status}: ${reimported.created_count} created, ${reimported.updated_count} updated, ${reimported.error ?? ''}`,
+    );
 
   // Export as an admin would: every contact, streamed.
   const role = await db.insertInto('roles').values({ tenant_id: tenant.id, name: 'admin', builtin: true }).returning('id').executeTakeFirstOrThrow();
-  const user = await db.insertInto('users').values({ tenant_id: tenant.id, email: 'a@example.org', name: 'A', role_id: role.id, password_hash: null, account_status: 'active' }).returning('id').executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({ tenant_id: tenant.id, email: 'a@example.org', name: 'A', role_id: role.id, password_hash: null, account_status: 'active' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const principal = (await loadPrincipal(db, tenant.id, user.id))!;
   const exportStarted = performance.now();
   let bytes = 0;

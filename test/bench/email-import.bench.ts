@@ -39,7 +39,11 @@ if (!process.env.BENCH_EMAIL_CHILD) {
   const runs: Run[][] = settings.map(() => []);
   for (let round = 0; round < repeat; round++) {
     for (const [i, flags] of settings.entries()) {
-      const child = spawnSync(process.execPath, [...flags, outfile], { env: { ...process.env, BENCH_EMAIL_CHILD: '1' }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [...flags, outfile], {
+        env: { ...process.env, BENCH_EMAIL_CHILD: '1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
       if (child.status !== 0) throw new Error(`the import run with [${flags.join(' ')}] failed (exit ${child.status ?? child.signal})`);
       runs[i]!.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run);
     }
@@ -129,11 +133,30 @@ try {
   while (stored < total) {
     if (Date.now() > deadline) throw new Error(`only ${stored} of ${total} mails stored in 15 minutes`);
     await new Promise((r) => setTimeout(r, 250));
-    stored = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
-    if (process.env.BENCH_PROGRESS) process.stderr.write(`${Math.round(performance.now() - started)} ms: mem ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))} stored ${stored}, cursor ${JSON.stringify((await db.selectFrom("pull_cursors").select("cursor").executeTakeFirst())?.cursor)}\n`);
+    stored = Number(
+      (
+        await db
+          .selectFrom('messages')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('channel_id', '=', channel.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    if (process.env.BENCH_PROGRESS)
+      process.stderr.write(
+        `${Math.round(performance.now() - started)} ms: mem ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))} stored ${stored}, cursor ${JSON.stringify((await db.selectFrom('pull_cursors').select('cursor').executeTakeFirst())?.cursor)}\n`,
+      );
   }
   const seconds = (performance.now() - started) / 1000;
-  const conversations = Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
+  const conversations = Number(
+    (
+      await db
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('channel_id', '=', channel.id)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   process.stdout.write(
     `${JSON.stringify({
       scenario: 'email_mailbox_import',

@@ -153,7 +153,10 @@ async function reportScans(): Promise<void> {
     const { rows } = await client.query(
       'select relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup from pg_stat_user_tables order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 5',
     );
-    for (const row of rows) log(`table ${row.relname}: ${row.seq_scan} sequential scans read ${row.seq_tup_read} rows; ${row.idx_scan ?? 0} index scans fetched ${row.idx_tup_fetch ?? 0} rows; ${row.n_live_tup} rows in the table`);
+    for (const row of rows)
+      log(
+        `table ${row.relname}: ${row.seq_scan} sequential scans read ${row.seq_tup_read} rows; ${row.idx_scan ?? 0} index scans fetched ${row.idx_tup_fetch ?? 0} rows; ${row.n_live_tup} rows in the table`,
+      );
   } finally {
     await client.end();
   }
@@ -308,7 +311,9 @@ async function openFeed(baseUrl: string, cookie: string, slug: string) {
   };
 }
 
-const payloadSize = Buffer.byteLength(JSON.stringify({ clientMessageId: 'tp-00000', user: { id: 'tp-u00000', name: 'Customer 00000' }, text: `${TEXT} [tp-00000]` }));
+const payloadSize = Buffer.byteLength(
+  JSON.stringify({ clientMessageId: 'tp-00000', user: { id: 'tp-u00000', name: 'Customer 00000' }, text: `${TEXT} [tp-00000]` }),
+);
 let exitCode = 0;
 try {
   await adminQuery(`CREATE DATABASE ${dbName}`);
@@ -351,7 +356,15 @@ try {
   const cookie = session.headers.get('set-cookie')?.split(';')[0];
   if (session.status !== 200 || !cookie) throw new Error(`sign-in failed: ${session.status}`);
 
-  const config = loadConfig({ DATABASE_URL: dbUrl.toString(), AMQP_URL, SECRET_KEY, BUS_NAMESPACE: NAMESPACE, DATA_DIR: dataDir(), LOG_LEVEL: 'silent', SIGNUP: 'open' });
+  const config = loadConfig({
+    DATABASE_URL: dbUrl.toString(),
+    AMQP_URL,
+    SECRET_KEY,
+    BUS_NAMESPACE: NAMESPACE,
+    DATA_DIR: dataDir(),
+    LOG_LEVEL: 'silent',
+    SIGNUP: 'open',
+  });
   const database = await openDatabase(config.database);
   let apiKey: string;
   let channelId: string;
@@ -371,7 +384,8 @@ try {
     await setDefaultGroup(world, groups[0]!);
     // Enough capacity for every new conversation of both scenarios.
     const perAgent = Math.ceil((MESSAGES + RATE * RATE_SECONDS) / AGENTS);
-    for (let i = 0; i < AGENTS; i++) await addAgent(world, `Bench agent ${i}`, { groups: i % 2 ? [groups[0]!] : [groups[0]!, groups[1]!], capacity: { chat: perAgent, email: 20, voice: 1 } });
+    for (let i = 0; i < AGENTS; i++)
+      await addAgent(world, `Bench agent ${i}`, { groups: i % 2 ? [groups[0]!] : [groups[0]!, groups[1]!], capacity: { chat: perAgent, email: 20, voice: 1 } });
   } finally {
     await database.close();
   }

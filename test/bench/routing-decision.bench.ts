@@ -35,7 +35,7 @@ function summary(scenario: string, samples: number[], extra: Record<string, unkn
 
 // A deterministic pseudo-random sequence, so runs compare.
 let seed = 42;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 
 function inMemory(): void {
   const skills = Array.from({ length: SKILLS }, (_, i) => `skill-${i}`);
@@ -109,7 +109,13 @@ async function withDatabase(): Promise<void> {
     for (const [i, groupId] of groupIds.slice(0, 10).entries()) {
       await db
         .insertInto('routing_rules')
-        .values({ tenant_id: t, name: `rule-${i}`, position: i, conditions: JSON.stringify([{ type: 'keyword', anyOf: [`topic-${i}`] }]), actions: JSON.stringify({ groupId, priority: 1 }) })
+        .values({
+          tenant_id: t,
+          name: `rule-${i}`,
+          position: i,
+          conditions: JSON.stringify([{ type: 'keyword', anyOf: [`topic-${i}`] }]),
+          actions: JSON.stringify({ groupId, priority: 1 }),
+        })
         .execute();
     }
     await db.insertInto('router_settings').values({ tenant_id: t, default_group_id: groupIds[0]! }).execute();
@@ -121,48 +127,56 @@ async function withDatabase(): Promise<void> {
     let assigned = 0;
     const perTransaction = 100;
     for (let done = 0; done < DB_DECISIONS; done += perTransaction) {
-      await db.transaction().execute(async (trx) => {
-        await lockTenantRouting(trx, t);
-        const config = await loadRoutingConfig(trx, t);
-        const pool = new AgentPool(trx, t);
-        for (const groupId of groupIds) {
-          const loadStart = performance.now();
-          await pool.candidates(groupId, 'chat');
-          poolLoads.push(performance.now() - loadStart);
-        }
-        const contacts = Array.from({ length: perTransaction }, (_, i) => waiting[(done + i) % waiting.length]!.contact_id);
-        const preloadStart = performance.now();
-        await pool.preloadPreviousAgents(contacts);
-        preloads.push(performance.now() - preloadStart);
-        for (let i = 0; i < perTransaction && done + i < DB_DECISIONS; i++) {
-          const base = waiting[(done + i) % waiting.length]!;
-          const topic = Math.floor(random() * GROUPS);
-          const now = new Date();
-          const start = performance.now();
-          const route = decideRoute(config, {
-            channel: { id: base.channel_id, type: 'web' },
-            contact: { attributes: {}, tags: [] },
-            text: `about topic-${topic}`,
-            language: undefined,
-            now,
-            isOpen: calendarLookup(config, now),
-          });
-          const groupId = topic < 10 ? route.groupId : groupIds[topic]!;
-          const group = config.groups.get(groupId!);
-          const agent = await chooseAgent(trx, pool, { ...base, group_id: groupId }, group, { reason: 'bench' });
-          if (agent) pool.recordAssignment(agent.id, 'chat', base.contact_id);
-          samples.push(performance.now() - start);
-          if (agent) assigned++;
-        }
-        // Roll back: every decision sees the same 2,000 assigned.
-        throw new RollbackSignal();
-      }).catch((error) => {
-        if (!(error instanceof RollbackSignal)) throw error;
-      });
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await lockTenantRouting(trx, t);
+          const config = await loadRoutingConfig(trx, t);
+          const pool = new AgentPool(trx, t);
+          for (const groupId of groupIds) {
+            const loadStart = performance.now();
+            await pool.candidates(groupId, 'chat');
+            poolLoads.push(performance.now() - loadStart);
+          }
+          const contacts = Array.from({ length: perTransaction }, (_, i) => waiting[(done + i) % waiting.length]!.contact_id);
+          const preloadStart = performance.now();
+          await pool.preloadPreviousAgents(contacts);
+          preloads.push(performance.now() - preloadStart);
+          for (let i = 0; i < perTransaction && done + i < DB_DECISIONS; i++) {
+            const base = waiting[(done + i) % waiting.length]!;
+            const topic = Math.floor(random() * GROUPS);
+            const now = new Date();
+            const start = performance.now();
+            const route = decideRoute(config, {
+              channel: { id: base.channel_id, type: 'web' },
+              contact: { attributes: {}, tags: [] },
+              text: `about topic-${topic}`,
+              language: undefined,
+              now,
+              isOpen: calendarLookup(config, now),
+            });
+            const groupId = topic < 10 ? route.groupId : groupIds[topic]!;
+            const group = config.groups.get(groupId!);
+            const agent = await chooseAgent(trx, pool, { ...base, group_id: groupId }, group, { reason: 'bench' });
+            if (agent) pool.recordAssignment(agent.id, 'chat', base.contact_id);
+            samples.push(performance.now() - start);
+            if (agent) assigned++;
+          }
+          // Roll back: every decision sees the same 2,000 assigned.
+          throw new RollbackSignal();
+        })
+        .catch((error) => {
+          if (!(error instanceof RollbackSignal)) throw error;
+        });
     }
-    summary('decision-db', samples, { database: handle.kind, agents_found: assigned, candidates_per_group: 2 * AGENTS / GROUPS, decisions_per_transaction: perTransaction });
+    summary('decision-db', samples, {
+      database: handle.kind,
+      agents_found: assigned,
+      candidates_per_group: (2 * AGENTS) / GROUPS,
+      decisions_per_transaction: perTransaction,
+    });
     summary('previous-agents-preload', preloads, { database: handle.kind, contacts_per_batch: perTransaction });
-    summary('agent-pool-group-load', poolLoads, { database: handle.kind, assigned_conversations: 2000, agents_per_group: 2 * AGENTS / GROUPS });
+    summary('agent-pool-group-load', poolLoads, { database: handle.kind, assigned_conversations: 2000, agents_per_group: (2 * AGENTS) / GROUPS });
   } finally {
     await handle.drop();
   }

@@ -20,7 +20,8 @@ try {
   const sales = await addGroup(world, 'Sales', { strategy: 'least_busy' });
   await setDefaultGroup(world, support);
   await addRule(world, 1, [{ type: 'keyword', anyOf: ['buy'] }], { groupId: sales });
-  for (let i = 0; i < 20; i++) await addAgent(world, `agent-${i}`, { groups: i % 2 ? [support] : [support, sales], capacity: { chat: 100 + Math.ceil(MIXED / 20) } });
+  for (let i = 0; i < 20; i++)
+    await addAgent(world, `agent-${i}`, { groups: i % 2 ? [support] : [support, sales], capacity: { chat: 100 + Math.ceil(MIXED / 20) } });
 
   const scenario = async (name: string, envelopes: ReturnType<typeof customerMessages>) => {
     const latencies: number[] = [];
@@ -58,7 +59,9 @@ try {
   const rowsRead = async () => {
     if (handle.kind !== 'pg') return 0;
     await sql`select pg_stat_clear_snapshot()`.execute(handle.db);
-    const { rows } = await sql<{ n: string }>`select tup_returned + tup_fetched as n from pg_stat_database where datname = current_database()`.execute(handle.db);
+    const { rows } = await sql<{ n: string }>`select tup_returned + tup_fetched as n from pg_stat_database where datname = current_database()`.execute(
+      handle.db,
+    );
     return Number(rows[0]?.n ?? 0);
   };
   const fifth = Math.ceil(MIXED / 5);
@@ -66,7 +69,8 @@ try {
     const slice = mixed.slice(part * fifth, (part + 1) * fifth);
     const before = await rowsRead();
     const start = performance.now();
-    for (let i = 0; i < slice.length; i += BATCH) await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH), { pipeline: inboundPipeline }));
+    for (let i = 0; i < slice.length; i += BATCH)
+      await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH), { pipeline: inboundPipeline }));
     const seconds = (performance.now() - start) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 700)); // statistics are flushed about once a second
     const read = (await rowsRead()) - before;
@@ -79,7 +83,10 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 700));
     const { rows } = await sql<Record<string, string>>`select relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup from pg_stat_user_tables
       order by seq_tup_read + coalesce(idx_tup_fetch, 0) desc limit 6`.execute(handle.db);
-    for (const r of rows) process.stderr.write(`routing-pipeline: table ${r.relname}: ${r.seq_scan} sequential scans read ${r.seq_tup_read} rows; ${r.idx_scan} index scans fetched ${r.idx_tup_fetch} rows; ${r.n_live_tup} rows\n`);
+    for (const r of rows)
+      process.stderr.write(
+        `routing-pipeline: table ${r.relname}: ${r.seq_scan} sequential scans read ${r.seq_tup_read} rows; ${r.idx_scan} index scans fetched ${r.idx_tup_fetch} rows; ${r.n_live_tup} rows\n`,
+      );
   }
 } finally {
   await handle.drop();

@@ -15,8 +15,70 @@ const total = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const searches = Number(process.env.BENCH_SEARCHES ?? 1000);
 const conversations = 20_000;
 
-const zhWords = ['退款', '订单', '发货', '快递', '地址', '发票', '优惠券', '会员', '积分', '退货', '换货', '客服', '投诉', '物流', '包裹', '付款', '支付宝', '微信支付', '价格', '尺码', '颜色', '质量', '破损', '少件', '延迟', '取消', '修改', '咨询', '售后', '保修'];
-const enWords = ['refund', 'order', 'shipping', 'delivery', 'address', 'invoice', 'coupon', 'member', 'points', 'return', 'exchange', 'support', 'complaint', 'tracking', 'parcel', 'payment', 'price', 'size', 'colour', 'quality', 'broken', 'missing', 'delayed', 'cancel', 'change', 'question', 'warranty', 'account', 'password', 'login'];
+const zhWords = [
+  '退款',
+  '订单',
+  '发货',
+  '快递',
+  '地址',
+  '发票',
+  '优惠券',
+  '会员',
+  '积分',
+  '退货',
+  '换货',
+  '客服',
+  '投诉',
+  '物流',
+  '包裹',
+  '付款',
+  '支付宝',
+  '微信支付',
+  '价格',
+  '尺码',
+  '颜色',
+  '质量',
+  '破损',
+  '少件',
+  '延迟',
+  '取消',
+  '修改',
+  '咨询',
+  '售后',
+  '保修',
+];
+const enWords = [
+  'refund',
+  'order',
+  'shipping',
+  'delivery',
+  'address',
+  'invoice',
+  'coupon',
+  'member',
+  'points',
+  'return',
+  'exchange',
+  'support',
+  'complaint',
+  'tracking',
+  'parcel',
+  'payment',
+  'price',
+  'size',
+  'colour',
+  'quality',
+  'broken',
+  'missing',
+  'delayed',
+  'cancel',
+  'change',
+  'question',
+  'warranty',
+  'account',
+  'password',
+  'login',
+];
 
 const database = await emptyPgDatabase();
 const handle = openPgDatabase(database.url, 4);
@@ -26,7 +88,16 @@ try {
   const tenant = await db.insertInto('tenants').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
   const channel = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'app-api', name: 'App' }).returning('id').executeTakeFirstOrThrow();
   const groups = [];
-  for (let g = 0; g < 4; g++) groups.push((await db.insertInto('groups').values({ tenant_id: tenant.id, name: `G${g}` }).returning('id').executeTakeFirstOrThrow()).id);
+  for (let g = 0; g < 4; g++)
+    groups.push(
+      (
+        await db
+          .insertInto('groups')
+          .values({ tenant_id: tenant.id, name: `G${g}` })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
   const loadStarted = performance.now();
   await sql`insert into contacts (tenant_id, name) select ${tenant.id}, 'Customer ' || g from generate_series(1, ${conversations}) g`.execute(db);
   await sql`insert into conversations (tenant_id, channel_id, contact_id, group_id, status, thread_key)
@@ -34,8 +105,14 @@ try {
     from contacts c where c.tenant_id = ${tenant.id}`.execute(db);
   // An agent who sees only the 50 conversations assigned to them (one in 400).
   const role = await db.insertInto('roles').values({ tenant_id: tenant.id, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
-  const own = await db.insertInto('users').values({ tenant_id: tenant.id, email: 'own@example.org', name: 'Own', role_id: role.id, password_hash: null, account_status: 'active' }).returning('id').executeTakeFirstOrThrow();
-  await sql`update conversations set assignee_id = ${own.id} where id in (select id from conversations where tenant_id = ${tenant.id} order by id limit 50)`.execute(db);
+  const own = await db
+    .insertInto('users')
+    .values({ tenant_id: tenant.id, email: 'own@example.org', name: 'Own', role_id: role.id, password_hash: null, account_status: 'active' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await sql`update conversations set assignee_id = ${own.id} where id in (select id from conversations where tenant_id = ${tenant.id} order by id limit 50)`.execute(
+    db,
+  );
   await sql`create temp table bench_conv as select row_number() over (order by id) - 1 as n, id from conversations where tenant_id = ${tenant.id}`.execute(db);
   // Built after the rows are in, as a restore would: much faster than maintaining it row by row.
   await sql`drop index messages_search_vector`.execute(db);

@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const list = (value: string | undefined, fallback: number[]) =>
-  value ? value.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n > 0) : fallback;
+  value
+    ? value
+        .split(',')
+        .map((v) => Number(v.trim()))
+        .filter((n) => Number.isInteger(n) && n > 0)
+    : fallback;
 const MESSAGES = list(process.env.BENCH_SWEEP_MESSAGES, [1000, 10_000, 100_000]);
 const AGENTS = list(process.env.BENCH_SWEEP_AGENTS, [10, 100, 1000]);
 const BASE_AGENTS = Number(process.env.BENCH_SWEEP_BASE_AGENTS ?? 100);

@@ -20,7 +20,12 @@ import { deleteNamespaceQueues } from './lib/purge.js';
 
 const rate = Number(process.env.BENCH_WECHAT_RATE ?? 1000);
 const seconds = Number(process.env.BENCH_WECHAT_SECONDS ?? 10);
-const account = { appId: 'wx2c2769f8efd9abc2', appSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', token: 'spamtest', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+const account = {
+  appId: 'wx2c2769f8efd9abc2',
+  appSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f',
+  token: 'spamtest',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 
 const database = await emptyPgDatabase();
 const namespace = `bench_${process.pid}`;

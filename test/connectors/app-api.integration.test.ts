@@ -41,7 +41,15 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'debug',
     });
-    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(config, ROLES, logger);
   });
   afterAll(async () => {
@@ -76,7 +84,9 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       });
     const accepted = await post();
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ accepted: [{ clientMessageId: 'order-q-1', messageId: gatewayMessageId(channel.id, 'order-q-1'), conversationId: null }] });
+    expect(await accepted.json()).toEqual({
+      accepted: [{ clientMessageId: 'order-q-1', messageId: gatewayMessageId(channel.id, 'order-q-1'), conversationId: null }],
+    });
     // The backend's retry of the same message is accepted and stored once.
     expect((await post()).status).toBe(202);
 

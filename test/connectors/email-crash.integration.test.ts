@@ -36,7 +36,10 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)(`e-mail backlog through a SI
 
   const start = async () => {
     output = '';
-    const started = spawn(process.execPath, ['--import', 'tsx', 'test/support/email-gateway-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(process.execPath, ['--import', 'tsx', 'test/support/email-gateway-child.ts'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await eventually(() => (output.includes('ready') ? true : undefined), { timeoutMs: 60_000 });
@@ -94,9 +97,27 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)(`e-mail backlog through a SI
     const { channel } = await createChannel(deps, tenant.id, {
       type: 'email',
       name: 'Backlog',
-      config: { fromAddress: USER, imapHost: dovecot.host, imapPort: dovecot.port, imapSecurity: 'none', imapUser: USER, imapPassword: 'backlog-pass', smtpHost: '127.0.0.1', maxMailsPerSenderPerHour: 5000 },
+      config: {
+        fromAddress: USER,
+        imapHost: dovecot.host,
+        imapPort: dovecot.port,
+        imapSecurity: 'none',
+        imapUser: USER,
+        imapPassword: 'backlog-pass',
+        smtpHost: '127.0.0.1',
+        maxMailsPerSenderPerHour: 5000,
+      },
     });
-    const count = async () => Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('channel_id', '=', channel.id).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('channel_id', '=', channel.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     await start();
     await eventually(async () => ((await count()) >= 300 ? true : undefined), { timeoutMs: 120_000, intervalMs: 20 });

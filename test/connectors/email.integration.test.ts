@@ -48,7 +48,10 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
   let logs = '';
 
   const startGateway = async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/email-gateway-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/email-gateway-child.ts'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
     await eventually(() => (gatewayLog.includes('ready') ? true : undefined), { timeoutMs: 60_000 });
@@ -102,12 +105,21 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'info',
     };
-    const logger = createLogger('info', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(loadConfig(env), broker ? ['router', 'console'] : ROLES, logger);
     db = running.ctx.database.db;
     tenantId = (await db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow()).id;
     const deps = await connectorDeps(running.ctx);
-    channelId = (await createChannel(deps, tenantId, { type: 'email', name: 'Support mailbox', config: { ...channelSettings(SUPPORT), sentFolder: 'Sent' } })).channel.id;
+    channelId = (await createChannel(deps, tenantId, { type: 'email', name: 'Support mailbox', config: { ...channelSettings(SUPPORT), sentFolder: 'Sent' } }))
+      .channel.id;
     if (broker) await startGateway();
     await eventually(() => (`${gatewayLog}${logs}`.includes('mailbox open') ? true : undefined), { timeoutMs: 30_000 });
   }, 120_000);
@@ -168,15 +180,25 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     replyId = sent!.provider_message_id!;
 
     // An automatic answer (a bot's) to a person's mail goes out marked as such (RFC 3834).
-    const { message: botMessage } = await queueReply(db, { tenantId, conversationId, sender: { type: 'bot', id: null }, parts: [{ type: 'text', text: 'An agent will be with you shortly.' }] });
+    const { message: botMessage } = await queueReply(db, {
+      tenantId,
+      conversationId,
+      sender: { type: 'bot', id: null },
+      parts: [{ type: 'text', text: 'An agent will be with you shortly.' }],
+    });
     running.ctx.relay.poke();
     const botMail = await eventually(() => smtp.mails.find((m) => m.text?.includes('An agent will be with you shortly.')));
     expect(botMail!.headers.get('auto-submitted')).toBe('auto-replied');
     expect(botMail!.references).toEqual([firstMail, `<${replyId}>`]);
-    await eventually(async () => ((await db.selectFrom('messages').select('status').where('id', '=', botMessage.id).executeTakeFirstOrThrow()).status === 'sent' ? true : undefined));
+    await eventually(async () =>
+      (await db.selectFrom('messages').select('status').where('id', '=', botMessage.id).executeTakeFirstOrThrow()).status === 'sent' ? true : undefined,
+    );
 
     // The customer's mailbox has it, with the same headers; our Sent folder has the same mail, read.
-    for (const [user, folder] of [[CUSTOMER, 'INBOX'], [SUPPORT, 'Sent']] as const) {
+    for (const [user, folder] of [
+      [CUSTOMER, 'INBOX'],
+      [SUPPORT, 'Sent'],
+    ] as const) {
       const client = await dovecot.client(user);
       try {
         const found = await eventually(async () => {
@@ -196,15 +218,38 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
   it('threads the customer’s answers into the same conversation by In-Reply-To, by References alone, and by the subject token', async () => {
     const thread = await db.selectFrom('conversations').select('thread_key').where('id', '=', conversationId).executeTakeFirstOrThrow();
     const answers = [
-      await compose({ from: CUSTOMER, to: SUPPORT, subject: '回复: 我的订单在哪里？', messageId: '<answer-1@example.org>', inReplyTo: `<${replyId}>`, text: 'Thanks!' }),
-      await compose({ from: CUSTOMER, to: SUPPORT, subject: 'AW: something else entirely', messageId: '<answer-2@example.org>', references: [firstMail, `<${replyId}>`], text: 'One more thing.' }),
-      await compose({ from: CUSTOMER, to: SUPPORT, subject: `RE: Fwd: 答复: still waiting [#${thread.thread_key}]`, messageId: '<answer-3@example.org>', text: 'Still nothing.' }),
+      await compose({
+        from: CUSTOMER,
+        to: SUPPORT,
+        subject: '回复: 我的订单在哪里？',
+        messageId: '<answer-1@example.org>',
+        inReplyTo: `<${replyId}>`,
+        text: 'Thanks!',
+      }),
+      await compose({
+        from: CUSTOMER,
+        to: SUPPORT,
+        subject: 'AW: something else entirely',
+        messageId: '<answer-2@example.org>',
+        references: [firstMail, `<${replyId}>`],
+        text: 'One more thing.',
+      }),
+      await compose({
+        from: CUSTOMER,
+        to: SUPPORT,
+        subject: `RE: Fwd: 答复: still waiting [#${thread.thread_key}]`,
+        messageId: '<answer-3@example.org>',
+        text: 'Still nothing.',
+      }),
     ];
     await dovecot.deliver(SUPPORT, 'INBOX', answers);
-    const rows = (await eventually(async () => {
-      const all = await inbound(channelId);
-      return all.length >= 4 ? all : undefined;
-    }, { timeoutMs: 20_000 }))!;
+    const rows = (await eventually(
+      async () => {
+        const all = await inbound(channelId);
+        return all.length >= 4 ? all : undefined;
+      },
+      { timeoutMs: 20_000 },
+    ))!;
     expect(rows.map((r) => r.external_id)).toEqual(['order-question-1@example.org', 'answer-1@example.org', 'answer-2@example.org', 'answer-3@example.org']);
     expect(new Set(rows.map((r) => r.conversation_id))).toEqual(new Set([conversationId]));
   }, 30_000);
@@ -220,16 +265,19 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
       'iso2022jp-1@example.jp': ['注文のキャンセルについて', '注文をキャンセルしたいです'],
       'multipart-1@example.de': ['收到的包裹坏了—parcel broken', 'the parcel arrived broken'],
     };
-    const rows = (await eventually(async () => {
-      const all = await db
-        .selectFrom('messages')
-        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-        .select(['messages.external_id', 'messages.content', 'conversations.subject'])
-        .where('messages.channel_id', '=', channelId)
-        .where('messages.external_id', 'in', Object.keys(expected))
-        .execute();
-      return all.length === files.length ? all : undefined;
-    }, { timeoutMs: 20_000 }))!;
+    const rows = (await eventually(
+      async () => {
+        const all = await db
+          .selectFrom('messages')
+          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+          .select(['messages.external_id', 'messages.content', 'conversations.subject'])
+          .where('messages.channel_id', '=', channelId)
+          .where('messages.external_id', 'in', Object.keys(expected))
+          .execute();
+        return all.length === files.length ? all : undefined;
+      },
+      { timeoutMs: 20_000 },
+    ))!;
     for (const row of rows) {
       const [subject, text] = expected[row.external_id!]!;
       expect(row.subject, row.external_id!).toBe(subject);
@@ -248,14 +296,27 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
 
   it('stores an auto-reply without answering it, and a bounce marks the bounced reply failed; neither sends mail', async () => {
     const mailsBefore = smtp.mails.length;
-    const auto = fixture('auto-reply.eml').toString('latin1').replace('From: Customer <customer@example.org>', `From: Customer <${CUSTOMER}>`).replace('Subject: Out of office: Re: Your ticket [#0123456789]', `Subject: Out of office [#${(await db.selectFrom('conversations').select('thread_key').where('id', '=', conversationId).executeTakeFirstOrThrow()).thread_key}]`);
+    const auto = fixture('auto-reply.eml')
+      .toString('latin1')
+      .replace('From: Customer <customer@example.org>', `From: Customer <${CUSTOMER}>`)
+      .replace(
+        'Subject: Out of office: Re: Your ticket [#0123456789]',
+        `Subject: Out of office [#${(await db.selectFrom('conversations').select('thread_key').where('id', '=', conversationId).executeTakeFirstOrThrow()).thread_key}]`,
+      );
     await dovecot.deliver(SUPPORT, 'INBOX', [Buffer.from(auto, 'latin1')]);
-    const stored = await eventually(() => db.selectFrom('messages').selectAll().where('channel_id', '=', channelId).where('external_id', '=', 'ooo-1@example.org').executeTakeFirst());
+    const stored = await eventually(() =>
+      db.selectFrom('messages').selectAll().where('channel_id', '=', channelId).where('external_id', '=', 'ooo-1@example.org').executeTakeFirst(),
+    );
     expect(stored!.conversation_id).toBe(conversationId);
     expect(JSON.stringify(stored!.content)).toContain('"automatic":"Auto-Submitted: auto-replied"');
 
     // A bot's answer to it is refused: no mail leaves.
-    const { message: botReply } = await queueReply(db, { tenantId, conversationId, sender: { type: 'bot', id: null }, parts: [{ type: 'text', text: 'We got your mail.' }] });
+    const { message: botReply } = await queueReply(db, {
+      tenantId,
+      conversationId,
+      sender: { type: 'bot', id: null },
+      parts: [{ type: 'text', text: 'We got your mail.' }],
+    });
     running.ctx.relay.poke();
     const refused = await eventually(async () => {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', botReply.id).executeTakeFirstOrThrow();
@@ -267,10 +328,13 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     const bounce = fixture('bounce-dsn.eml').toString('latin1').replace('OUTBOUND_ID', replyId);
     const inboundBefore = (await inbound(channelId)).length;
     await dovecot.deliver(SUPPORT, 'INBOX', [Buffer.from(bounce, 'latin1')]);
-    const failed = await eventually(async () => {
-      const row = await db.selectFrom('messages').selectAll().where('provider_message_id', '=', replyId).executeTakeFirstOrThrow();
-      return row.status === 'failed' ? row : undefined;
-    }, { timeoutMs: 15_000 });
+    const failed = await eventually(
+      async () => {
+        const row = await db.selectFrom('messages').selectAll().where('provider_message_id', '=', replyId).executeTakeFirstOrThrow();
+        return row.status === 'failed' ? row : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(failed!.error).toBe('bounced: 550 5.1.1 <gone@example.org>: User unknown');
     expect((await inbound(channelId)).length).toBe(inboundBefore);
     expect(smtp.mails.length).toBe(mailsBefore);
@@ -279,7 +343,9 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
   it('reads a folder again after a UIDVALIDITY change without storing anything twice', async () => {
     const user = 'resync@example.test';
     const deps = await connectorDeps(running.ctx);
-    const mails = await Promise.all([1, 2, 3].map((n) => compose({ from: `c${n}@example.org`, to: user, subject: `resync ${n}`, messageId: `<resync-${n}@example.org>`, text: `mail ${n}` })));
+    const mails = await Promise.all(
+      [1, 2, 3].map((n) => compose({ from: `c${n}@example.org`, to: user, subject: `resync ${n}`, messageId: `<resync-${n}@example.org>`, text: `mail ${n}` })),
+    );
     await dovecot.deliver(user, 'Support', mails);
     const channel = (await createChannel(deps, tenantId, { type: 'email', name: 'Resync', config: channelSettings(user, 'Support', 5) })).channel.id;
     await eventually(async () => ((await inbound(channel)).length === 3 ? true : undefined), { timeoutMs: 20_000 });
@@ -296,12 +362,20 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)('e-mail channel on Dovecot, 
     const fourth = await compose({ from: 'c4@example.org', to: user, subject: 'resync 4', messageId: '<resync-4@example.org>', text: 'mail 4' });
     await dovecot.deliver(user, 'Support', [...mails, fourth]);
 
-    const after = await eventually(async () => {
-      const row = await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel).executeTakeFirstOrThrow();
-      return row.cursor.uidValidity !== before.cursor.uidValidity && row.cursor.lastUid === 4 ? row : undefined;
-    }, { timeoutMs: 30_000 });
+    const after = await eventually(
+      async () => {
+        const row = await db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', channel).executeTakeFirstOrThrow();
+        return row.cursor.uidValidity !== before.cursor.uidValidity && row.cursor.lastUid === 4 ? row : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(after).toBeDefined();
     await new Promise((r) => setTimeout(r, 500));
-    expect((await inbound(channel)).map((r) => r.external_id).sort()).toEqual(['resync-1@example.org', 'resync-2@example.org', 'resync-3@example.org', 'resync-4@example.org']);
+    expect((await inbound(channel)).map((r) => r.external_id).sort()).toEqual([
+      'resync-1@example.org',
+      'resync-2@example.org',
+      'resync-3@example.org',
+      'resync-4@example.org',
+    ]);
   }, 60_000);
 });

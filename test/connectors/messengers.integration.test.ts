@@ -57,7 +57,15 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'debug',
     });
-    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(config, ROLES, logger);
     const db = running.ctx.database.db;
     tenantId = (await db.insertInto('tenants').values({ slug: 'shop', name: 'Shop' }).returning('id').executeTakeFirstOrThrow()).id;
@@ -66,7 +74,16 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
     agentId = (
       await db
         .insertInto('users')
-        .values({ tenant_id: tenantId, email: 'mei@example.com', name: 'Mei', password_hash: null, role_id: role.id, account_status: 'active', agent_status: 'online', capacity: JSON.stringify({ chat: 5 }) })
+        .values({
+          tenant_id: tenantId,
+          email: 'mei@example.com',
+          name: 'Mei',
+          password_hash: null,
+          role_id: role.id,
+          account_status: 'active',
+          agent_status: 'online',
+          capacity: JSON.stringify({ chat: 5 }),
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -85,10 +102,13 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
     fetch(`${running.url}/hooks/${channelId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const storedIn = (channelId: string) => db().selectFrom('messages').selectAll().where('channel_id', '=', channelId).where('direction', '=', 'in').execute();
   const assigned = (channelId: string) =>
-    eventually(async () => {
-      const row = await db().selectFrom('conversations').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
-      return row?.assignee_id ? row : undefined;
-    }, { timeoutMs: 15_000 });
+    eventually(
+      async () => {
+        const row = await db().selectFrom('conversations').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
+        return row?.assignee_id ? row : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
   const replyWithTextAndImage = async (conversationId: string, channelId: string) => {
     const png = telegramFiles.AgACAgQAAxkBAAIBX2PhotoLarge!.bytes;
     const file = await new AttachmentStore(db(), dataDir).put(tenantId, channelId, { owner: `agent:${agentId}`, name: 'label.png', bytes: png });
@@ -96,18 +116,28 @@ describe.skipIf(!DATABASE_URL)('Telegram and WhatsApp end to end', () => {
       tenantId,
       conversationId,
       sender: { type: 'agent', id: agentId },
-      parts: [{ type: 'text', text: 'Here is your return label.' }, { type: 'image', attachmentId: file.id, name: 'label.png', mimeType: 'image/png' }],
+      parts: [
+        { type: 'text', text: 'Here is your return label.' },
+        { type: 'image', attachmentId: file.id, name: 'label.png', mimeType: 'image/png' },
+      ],
     });
     running.ctx.relay.poke();
-    return eventually(async () => {
-      const row = await db().selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow();
-      return row.status === 'sent' ? row : undefined;
-    }, { timeoutMs: 15_000 });
+    return eventually(
+      async () => {
+        const row = await db().selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow();
+        return row.status === 'sent' ? row : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
   };
 
   it('Telegram: registers its webhook, takes a customer message once, assigns it, and delivers the reply', async () => {
     const deps = await connectorDeps(running.ctx);
-    const { channel } = await createChannel(deps, tenantId, { type: 'telegram', name: 'Shop bot', config: { botToken: telegram.token, apiBaseUrl: telegram.url } });
+    const { channel } = await createChannel(deps, tenantId, {
+      type: 'telegram',
+      name: 'Shop bot',
+      config: { botToken: telegram.token, apiBaseUrl: telegram.url },
+    });
     // The gateway's loop registers the webhook as soon as the channel exists.
     await eventually(() => telegram.webhook?.url === `https://support.example.com/hooks/${channel.id}`, { timeoutMs: 10_000 });
     const secret = webhookSecret({ secretKey: Buffer.from(SECRET_KEY, 'hex'), channel: { id: channel.id } as never });

@@ -14,7 +14,12 @@ describe('switchboard connector new', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const run = (args: string[]) =>
-    spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' }, timeout: 120_000 });
+    spawnSync(process.execPath, args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' },
+      timeout: 120_000,
+    });
 
   it('writes a connector folder whose conformance test passes as written', { timeout: 150_000 }, () => {
     const made = run([join(repo, 'console/cli/dev.mjs'), 'connector', 'new', 'demo-chat']);

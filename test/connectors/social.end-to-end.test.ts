@@ -49,7 +49,15 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'debug',
     });
-    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(config, ROLES, logger);
     const db = running.ctx.database.db;
     world = await createWorld(db, 'brand');
@@ -66,7 +74,9 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
 
   const db = () => running.ctx.database.db;
   const conversationOf = (channelId: string) =>
-    eventually(() => db().selectFrom('conversations').selectAll().where('channel_id', '=', channelId).where('assignee_id', 'is not', null).executeTakeFirst(), { timeoutMs: 20_000 });
+    eventually(() => db().selectFrom('conversations').selectAll().where('channel_id', '=', channelId).where('assignee_id', 'is not', null).executeTakeFirst(), {
+      timeoutMs: 20_000,
+    });
   const settled = (messageId: string) =>
     eventually(
       async () => {
@@ -76,7 +86,9 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
       { timeoutMs: 30_000 },
     );
 
-  it('Weibo: a fan’s message is assigned to the agent; a retry is stored once, a bad signature nothing; the reply reaches Weibo', { timeout: 90_000 }, async () => {
+  it('Weibo: a fan’s message is assigned to the agent; a retry is stored once, a bad signature nothing; the reply reaches Weibo', {
+    timeout: 90_000,
+  }, async () => {
     const deps = await connectorDeps(running.ctx);
     const { channel } = await createChannel(deps, world.tenantId, {
       type: 'weibo',
@@ -84,7 +96,8 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
       config: { appSecret: APP_SECRET, accessToken: weibo.accessToken, apiBaseUrl: weibo.url, uploadBaseUrl: weibo.url },
     });
     const body = weiboPushBody({ type: 'text', senderId: '5000000001', receiverId: '1902538057', createdAt: new Date(), text: '快递到哪了？' });
-    const push = (query: Record<string, string>) => fetch(`${running.url}/hooks/${channel.id}/?${new URLSearchParams(query)}`, { method: 'POST', body: new Uint8Array(body) });
+    const push = (query: Record<string, string>) =>
+      fetch(`${running.url}/hooks/${channel.id}/?${new URLSearchParams(query)}`, { method: 'POST', body: new Uint8Array(body) });
     expect((await push(signedWeiboQuery('not-the-secret'))).status).toBe(403);
     const first = await push(signedWeiboQuery(APP_SECRET));
     expect(first.status).toBe(200);
@@ -96,7 +109,12 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const inbound = await db().selectFrom('messages').select('id').where('channel_id', '=', channel.id).where('direction', '=', 'in').execute();
     expect(inbound).toHaveLength(1);
 
-    const { message } = await queueReply(db(), { tenantId: world.tenantId, conversationId: conversation!.id, sender: { type: 'agent', id: agentId }, parts: [{ type: 'text', text: '今天下午送到' }] });
+    const { message } = await queueReply(db(), {
+      tenantId: world.tenantId,
+      conversationId: conversation!.id,
+      sender: { type: 'agent', id: agentId },
+      parts: [{ type: 'text', text: '今天下午送到' }],
+    });
     running.ctx.relay.poke();
     const sent = await settled(message.id);
     expect(sent!.status).toBe('sent');
@@ -106,7 +124,9 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     expect(logs).not.toContain(weibo.accessToken);
   });
 
-  it('X: a DM pushed by the webhook is assigned to the agent; the text-and-image reply is uploaded and sent with valid OAuth', { timeout: 90_000 }, async () => {
+  it('X: a DM pushed by the webhook is assigned to the agent; the text-and-image reply is uploaded and sent with valid OAuth', {
+    timeout: 90_000,
+  }, async () => {
     const deps = await connectorDeps(running.ctx);
     const { channel } = await createChannel(deps, world.tenantId, {
       type: 'x-dm',
@@ -116,7 +136,11 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const dm = x.customerWrites({ id: '6000000001', name: 'Sam' }, 'My order is late');
     const { body, signature } = x.webhookDelivery([dm]);
     const deliver = (sig?: string) =>
-      fetch(`${running.url}/hooks/${channel.id}/`, { method: 'POST', headers: { 'content-type': 'application/json', ...(sig ? { 'x-twitter-webhooks-signature': sig } : {}) }, body: new Uint8Array(body) });
+      fetch(`${running.url}/hooks/${channel.id}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(sig ? { 'x-twitter-webhooks-signature': sig } : {}) },
+        body: new Uint8Array(body),
+      });
     expect((await deliver('sha256=AAAA')).status).toBe(403);
     expect((await deliver(signature)).status).toBe(200);
     expect((await deliver(signature)).status).toBe(200);
@@ -126,7 +150,11 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
     const contact = await db().selectFrom('contacts').select('name').where('id', '=', conversation!.contact_id).executeTakeFirstOrThrow();
     expect(contact.name).toBe('Sam');
 
-    const file = await new AttachmentStore(db(), running.ctx.config.dataDir).put(world.tenantId, channel.id, { owner: `agent:${agentId}`, name: 'label.png', bytes: xFixtures.pixelPng });
+    const file = await new AttachmentStore(db(), running.ctx.config.dataDir).put(world.tenantId, channel.id, {
+      owner: `agent:${agentId}`,
+      name: 'label.png',
+      bytes: xFixtures.pixelPng,
+    });
     const { message } = await queueReply(db(), {
       tenantId: world.tenantId,
       conversationId: conversation!.id,

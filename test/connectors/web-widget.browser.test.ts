@@ -32,15 +32,22 @@ const SHOTS = '/tmp/widget-a-shots';
 const focused = (page: Page) =>
   page.evaluate(() => {
     const active = document.getElementById('switchboard-chat')?.shadowRoot?.activeElement;
-    return active ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(' ').join('.')}` : ''}|${active.closest('.panel') ? 'panel' : 'outside'}` : (document.activeElement?.tagName ?? '');
+    return active
+      ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(' ').join('.')}` : ''}|${active.closest('.panel') ? 'panel' : 'outside'}`
+      : (document.activeElement?.tagName ?? '');
   });
 
 /** axe-core's WCAG 2.2 A/AA rules over the widget (its shadow tree included). */
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run({ include: [['#switchboard-chat']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    const axe = (
+      window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }
+    ).axe;
+    const result = await axe.run(
+      { include: [['#switchboard-chat']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } },
+    );
     return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
 }
@@ -81,15 +88,27 @@ describe('web chat widget in a real browser', () => {
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sb-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('websocket', (socket) => sockets.push(socket.url()));
     world = await createWorld(running.ctx.database.db, 'widget-shop');
     const group = await addGroup(world, 'Sales');
     agentId = await addAgent(world, 'Zhang Wei', { groups: [group] });
-    await running.ctx.database.db.insertInto('router_settings').values({ tenant_id: world.tenantId, default_group_id: group } as never).execute();
-    channel = (await createChannel(await connectorDeps(running.ctx), world.tenantId, { type: 'web', name: 'Shop site', config: { title: 'Shop help' } })).channel;
+    await running.ctx.database.db
+      .insertInto('router_settings')
+      .values({ tenant_id: world.tenantId, default_group_id: group } as never)
+      .execute();
+    channel = (await createChannel(await connectorDeps(running.ctx), world.tenantId, { type: 'web', name: 'Shop site', config: { title: 'Shop help' } }))
+      .channel;
 
     help = (await createChannel(await connectorDeps(running.ctx), world.tenantId, { type: 'web', name: 'Help desk', config: {} })).channel;
 
@@ -102,7 +121,6 @@ describe('web chat widget in a real browser', () => {
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
-
   });
   afterAll(async () => {
     await plain?.close();
@@ -134,10 +152,10 @@ describe('web chat widget in a real browser', () => {
 
     // The page had seen both messages (its cursor is past them): a reload still shows them.
     const last = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation!.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    await page.evaluate(
-      ({ key, cursor }) => localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) ?? '{}'), cursor })),
-      { key: `switchboard.chat.${channel.publicKey}`, cursor: String(last.id) },
-    );
+    await page.evaluate(({ key, cursor }) => localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) ?? '{}'), cursor })), {
+      key: `switchboard.chat.${channel.publicKey}`,
+      cursor: String(last.id),
+    });
     await page.reload();
     const log = page.locator('#switchboard-chat .log');
     await expect.poll(() => log.locator('.msg.in').count(), { timeout: 30_000 }).toBe(2);
@@ -159,7 +177,12 @@ describe('web chat widget in a real browser', () => {
     expect(await log.locator('.msg.out .who').last().textContent()).toBe('Zhang Wei');
     // The open widget reports it read: the agent sees it.
     await eventually(async () => {
-      const reply = await db.selectFrom('messages').select('status').where('conversation_id', '=', conversation!.id).where('direction', '=', 'out').executeTakeFirst();
+      const reply = await db
+        .selectFrom('messages')
+        .select('status')
+        .where('conversation_id', '=', conversation!.id)
+        .where('direction', '=', 'out')
+        .executeTakeFirst();
       return reply?.status === 'read';
     });
     expect(sockets.some((url) => url.includes(`/widget/${channel.publicKey}/socket`))).toBe(true);
@@ -168,7 +191,10 @@ describe('web chat widget in a real browser', () => {
   it('shows a rating card once the agent resolves the conversation, and records the stars the visitor gives', { timeout: 60_000 }, async () => {
     const db = running.ctx.database.db;
     const conversation = await db.selectFrom('conversations').selectAll().where('channel_id', '=', channel.id).executeTakeFirstOrThrow();
-    await resolveConversation({ database: running.ctx.database, relay: running.ctx.relay, logger: running.ctx.logger }, { tenantId: world.tenantId, conversationId: conversation.id, actorId: agentId });
+    await resolveConversation(
+      { database: running.ctx.database, relay: running.ctx.relay, logger: running.ctx.logger },
+      { tenantId: world.tenantId, conversationId: conversation.id, actorId: agentId },
+    );
     running.ctx.relay.poke();
     const stars = page.locator('#switchboard-chat .survey .star');
     await expect.poll(() => stars.count(), { timeout: 15_000 }).toBe(5);
@@ -177,7 +203,10 @@ describe('web chat widget in a real browser', () => {
     await page.locator('#switchboard-chat .survey textarea').fill('Quick, but the parcel was late');
     await page.locator('#switchboard-chat .survey button[type=submit]').click();
     await page.locator('#switchboard-chat .survey').getByText('Thank you', { exact: false }).waitFor();
-    const answer = await eventually(() => reportDb(db).selectFrom('csat_responses').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst(), { timeoutMs: 10_000 });
+    const answer = await eventually(
+      () => reportDb(db).selectFrom('csat_responses').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst(),
+      { timeoutMs: 10_000 },
+    );
     expect(answer).toMatchObject({ rating: 4, comment: 'Quick, but the parcel was late', via: 'widget', agent_id: agentId });
   });
 
@@ -199,10 +228,21 @@ describe('web chat widget in a real browser', () => {
       await other.locator('#switchboard-chat textarea').fill('hello over SSE');
       await other.locator('#switchboard-chat textarea').press('Enter');
       const message = await eventually(
-        async () => db.selectFrom('messages').selectAll().where('channel_id', '=', channel.id).where(sql<boolean>`content @> ${JSON.stringify([{ text: 'hello over SSE' }])}::jsonb`).executeTakeFirst(),
+        async () =>
+          db
+            .selectFrom('messages')
+            .selectAll()
+            .where('channel_id', '=', channel.id)
+            .where(sql<boolean>`content @> ${JSON.stringify([{ text: 'hello over SSE' }])}::jsonb`)
+            .executeTakeFirst(),
         { timeoutMs: 15_000 },
       );
-      await queueReply(db, { tenantId: world.tenantId, conversationId: message!.conversation_id, sender: { type: 'agent', id: agentId }, parts: [{ type: 'text', text: 'Hi there, by SSE' }] });
+      await queueReply(db, {
+        tenantId: world.tenantId,
+        conversationId: message!.conversation_id,
+        sender: { type: 'agent', id: agentId },
+        parts: [{ type: 'text', text: 'Hi there, by SSE' }],
+      });
       running.ctx.relay.poke();
       await expect.poll(() => other.locator('#switchboard-chat .msg.out > div').last().textContent(), { timeout: 15_000 }).toBe('Hi there, by SSE');
     } finally {
@@ -299,7 +339,12 @@ describe('web chat widget in a real browser', () => {
     await updateChannel(deps, world.tenantId, help.id, {
       config: {
         preChatMode: 'required',
-        preChatFields: [{ name: 'name', required: true }, { name: 'email', type: 'email', required: true }, { name: 'phone', type: 'tel' }, { name: 'company' }],
+        preChatFields: [
+          { name: 'name', required: true },
+          { name: 'email', type: 'email', required: true },
+          { name: 'phone', type: 'tel' },
+          { name: 'company' },
+        ],
         sendTranscript: true,
         texts: { 'zh-CN': { greeting: '您好!有什么可以帮您?' } },
         proactive: [{ urlPattern: '*promo*', afterSeconds: 1, text: { 'zh-CN': '需要帮忙吗?', en: 'Need a hand?' } }],
@@ -352,7 +397,10 @@ describe('web chat widget in a real browser', () => {
       await tab.screenshot({ path: `${SHOTS}/chat-zh-phone.png` });
 
       // Resolved: the transcript goes to the address given in the form.
-      await resolveConversation({ database: running.ctx.database, relay: running.ctx.relay, logger: running.ctx.logger }, { tenantId: world.tenantId, conversationId: contact!.conversationId, actorId: agentId });
+      await resolveConversation(
+        { database: running.ctx.database, relay: running.ctx.relay, logger: running.ctx.logger },
+        { tenantId: world.tenantId, conversationId: contact!.conversationId, actorId: agentId },
+      );
       running.ctx.relay.poke();
       const mail = await eventually(
         () => {
@@ -396,7 +444,13 @@ describe('web chat widget in a real browser', () => {
       await tab.keyboard.type('Hello, typed with the keyboard');
       await tab.keyboard.press('Enter');
       const message = await eventually(
-        () => db.selectFrom('messages').selectAll().where('channel_id', '=', help.id).where(sql<boolean>`content @> ${JSON.stringify([{ text: 'Hello, typed with the keyboard' }])}::jsonb`).executeTakeFirst(),
+        () =>
+          db
+            .selectFrom('messages')
+            .selectAll()
+            .where('channel_id', '=', help.id)
+            .where(sql<boolean>`content @> ${JSON.stringify([{ text: 'Hello, typed with the keyboard' }])}::jsonb`)
+            .executeTakeFirst(),
         { timeoutMs: 15_000 },
       );
       // Attach: Tab to the labelled button, Enter opens the file picker.
@@ -406,7 +460,13 @@ describe('web chat widget in a real browser', () => {
       await expect.poll(() => choosers.length, { timeout: 10_000 }).toBe(1);
       await choosers[0]!.setFiles(PIXEL);
       await eventually(
-        () => db.selectFrom('messages').select('id').where('conversation_id', '=', message!.conversation_id).where(sql<boolean>`content @> ${JSON.stringify([{ type: 'image' }])}::jsonb`).executeTakeFirst(),
+        () =>
+          db
+            .selectFrom('messages')
+            .select('id')
+            .where('conversation_id', '=', message!.conversation_id)
+            .where(sql<boolean>`content @> ${JSON.stringify([{ type: 'image' }])}::jsonb`)
+            .executeTakeFirst(),
         { timeoutMs: 15_000 },
       );
       // Focus stays in the open dialog.
@@ -431,7 +491,13 @@ describe('web chat widget in a real browser', () => {
       // Talk to a person: stored in the conversation, and the page hears of it.
       await tab.locator('#switchboard-chat .person').click();
       await eventually(
-        () => db.selectFrom('messages').select('id').where('conversation_id', '=', message!.conversation_id).where(sql<boolean>`content @> ${JSON.stringify([{ type: 'event', name: 'handoff.requested' }])}::jsonb`).executeTakeFirst(),
+        () =>
+          db
+            .selectFrom('messages')
+            .select('id')
+            .where('conversation_id', '=', message!.conversation_id)
+            .where(sql<boolean>`content @> ${JSON.stringify([{ type: 'event', name: 'handoff.requested' }])}::jsonb`)
+            .executeTakeFirst(),
         { timeoutMs: 15_000 },
       );
       expect(await tab.locator('body').getAttribute('data-handoff')).toBe('yes');
@@ -441,7 +507,12 @@ describe('web chat widget in a real browser', () => {
       await tab.keyboard.press('Escape');
       expect(await focused(tab)).toBe('button.launcher|outside');
       expect(await tab.locator('#switchboard-chat .panel').isVisible()).toBe(false);
-      await queueReply(db, { tenantId: world.tenantId, conversationId: message!.conversation_id, sender: { type: 'agent', id: agentId }, parts: [{ type: 'text', text: 'A person is here.' }] });
+      await queueReply(db, {
+        tenantId: world.tenantId,
+        conversationId: message!.conversation_id,
+        sender: { type: 'agent', id: agentId },
+        parts: [{ type: 'text', text: 'A person is here.' }],
+      });
       running.ctx.relay.poke();
       const launcher = tab.locator('#switchboard-chat .launcher');
       await expect.poll(() => launcher.getAttribute('aria-label'), { timeout: 15_000 }).toBe('Chat with us, 1 unread');

@@ -78,7 +78,15 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat Official Account end to end 
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'debug',
     });
-    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(config, ROLES, logger);
     const tenant = await db().insertInto('tenants').values({ slug: 'tea-shop', name: 'Tea shop' }).returning('id').executeTakeFirstOrThrow();
     tenantId = tenant.id;

@@ -31,7 +31,10 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
   const reply = async (conversationId: string, parts: Parameters<typeof queueReply>[1]['parts']) => {
     const { message } = await queueReply(db(), { tenantId, conversationId, sender: { type: 'agent', id: agentId }, parts });
     running.ctx.relay.poke();
-    await eventually(async () => (await db().selectFrom('messages').select('status').where('id', '=', message.id).executeTakeFirstOrThrow()).status === 'sent', { timeoutMs: 30_000 });
+    await eventually(
+      async () => (await db().selectFrom('messages').select('status').where('id', '=', message.id).executeTakeFirstOrThrow()).status === 'sent',
+      { timeoutMs: 30_000 },
+    );
   };
 
   beforeAll(async () => {
@@ -51,7 +54,15 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
       BUS_RETRY_ATTEMPTS: '3',
       LOG_LEVEL: 'debug',
     });
-    const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { logs += chunk; done(); } }));
+    const logger = createLogger(
+      'debug',
+      new Writable({
+        write(chunk, _e, done) {
+          logs += chunk;
+          done();
+        },
+      }),
+    );
     running = await startProcess(config, ROLES, logger);
     tenantId = (await db().insertInto('tenants').values({ slug: 'tea-shop', name: 'Tea shop' }).returning('id').executeTakeFirstOrThrow()).id;
     const role = await db().insertInto('roles').values({ tenant_id: tenantId, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
@@ -85,10 +96,13 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
     const customer = world.customer('李雷');
     customer.say('你好，我的订单还没到').to(world.account);
     customer.say(WechatWorld.image(PNG_1X1, 'receipt.png')).to(world.account);
-    const rows = (await eventually(async () => {
-      const found = await inbound();
-      return found.length === 2 ? found : undefined;
-    }, { timeoutMs: 30_000 }))!;
+    const rows = (await eventually(
+      async () => {
+        const found = await inbound();
+        return found.length === 2 ? found : undefined;
+      },
+      { timeoutMs: 30_000 },
+    ))!;
     expect(rows[0]!.content).toEqual([{ type: 'text', text: '你好，我的订单还没到' }]);
     const [picture] = rows[1]!.content as { type: string; attachmentId: string }[];
     expect(picture).toMatchObject({ type: 'image', mimeType: 'image/png', name: 'receipt.png' });
@@ -116,10 +130,13 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
     const before = (await inbound()).length;
     customer.say('大家好').to(room);
     customer.say('@茶叶小店客服 我想换货', [world.account]).to(room);
-    const rows = (await eventually(async () => {
-      const found = await inbound();
-      return found.length === before + 1 ? found : undefined;
-    }, { timeoutMs: 30_000 }))!;
+    const rows = (await eventually(
+      async () => {
+        const found = await inbound();
+        return found.length === before + 1 ? found : undefined;
+      },
+      { timeoutMs: 30_000 },
+    ))!;
     await new Promise((r) => setTimeout(r, 500));
     expect(await inbound()).toHaveLength(before + 1);
     const mention = rows.at(-1)!;
@@ -127,7 +144,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('WeChat bot (Wechaty) end to end on 
       { type: 'text', text: '@茶叶小店客服 我想换货' },
       { type: 'event', name: 'wechaty.room', data: { roomId: room.id, topic: '老客户群' } },
     ]);
-    const conversation = await db().selectFrom('conversations').select(['id', 'thread_key']).where('id', '=', mention.conversation_id).executeTakeFirstOrThrow();
+    const conversation = await db()
+      .selectFrom('conversations')
+      .select(['id', 'thread_key'])
+      .where('id', '=', mention.conversation_id)
+      .executeTakeFirstOrThrow();
     expect(conversation.thread_key).toBe(`room:${room.id}`);
     await reply(conversation.id, [{ type: 'text', text: '好的，请发订单号' }]);
     expect(world.delivered.filter((d) => d.room === room.id).map((d) => d.text)).toEqual([expect.stringContaining('好的，请发订单号')]);

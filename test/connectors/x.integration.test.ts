@@ -63,12 +63,27 @@ describe('X direct messages: webhook and poll', () => {
       await createChannel(deps, tenantId, {
         type: 'x-dm',
         name: `X ${receive} ${randomBytes(2).toString('hex')}`,
-        config: { ...fake.credentials, apiBaseUrl: fake.url, mediaBaseUrl: fake.url, caCertificate: fake.ca, receive, pollIntervalSeconds: 2, backfillHours: 1, ...extra },
+        config: {
+          ...fake.credentials,
+          apiBaseUrl: fake.url,
+          mediaBaseUrl: fake.url,
+          caCertificate: fake.ca,
+          receive,
+          pollIntervalSeconds: 2,
+          backfillHours: 1,
+          ...extra,
+        },
       })
     ).channel;
 
   const stored = async (channelId: string) =>
-    database.db.selectFrom('messages').select(['external_id', 'content']).where('channel_id', '=', channelId).where('direction', '=', 'in').orderBy('id').execute();
+    database.db
+      .selectFrom('messages')
+      .select(['external_id', 'content'])
+      .where('channel_id', '=', channelId)
+      .where('direction', '=', 'in')
+      .orderBy('id')
+      .execute();
 
   const deliver = (channelId: string, body: Buffer, signature?: string) =>
     app.request(`http://switchboard.test/hooks/${channelId}/`, {
@@ -116,8 +131,20 @@ describe('X direct messages: webhook and poll', () => {
     // The same DM by poll (its normalize again): the picture is not stored a second time.
     const { ctx } = (await loadChannelContext(deps, { id }))!;
     const page = { for_user_id: fake.me.id, dm_event: dm, users: [{ id: '3001969388', name: 'Mia Chen' }], media: [] as unknown[] };
-    const polled = await x.normalize({ ...page, media: [{ media_key: dm.attachments!.media_keys[0]!, type: 'photo', url: `${fake.url}/1.1/ton/data/dm/${dm.id}/${dm.attachments!.media_keys[0]!.slice(2)}/abc.png` }] }, ctx);
-    expect(((polled as { parts: { attachmentId?: string }[] }[])[0]!.parts.find((p) => p.attachmentId))?.attachmentId).toBe(picture.attachmentId);
+    const polled = await x.normalize(
+      {
+        ...page,
+        media: [
+          {
+            media_key: dm.attachments!.media_keys[0]!,
+            type: 'photo',
+            url: `${fake.url}/1.1/ton/data/dm/${dm.id}/${dm.attachments!.media_keys[0]!.slice(2)}/abc.png`,
+          },
+        ],
+      },
+      ctx,
+    );
+    expect((polled as { parts: { attachmentId?: string }[] }[])[0]!.parts.find((p) => p.attachmentId)?.attachmentId).toBe(picture.attachmentId);
     expect(await database.db.selectFrom('attachments').select('id').where('channel_id', '=', id).execute()).toHaveLength(1);
   });
 
@@ -147,7 +174,9 @@ describe('X direct messages: webhook and poll', () => {
     expect(delivered.length).toBe(before);
   });
 
-  it('polls every DM across pages, oldest first, within the rate limit; a DM pushed and polled is stored once; echoes are dropped', { timeout: 120_000 }, async () => {
+  it('polls every DM across pages, oldest first, within the rate limit; a DM pushed and polled is stored once; echoes are dropped', {
+    timeout: 120_000,
+  }, async () => {
     const ch = await channel('webhook+poll');
     const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(710000000 + i), name: `Customer ${i}` }));
     Array.from({ length: 230 }, (_, i) => fake.customerWrites(customers[i % 5]!, `question ${i}`, { photo: i % 50 === 0 }));
@@ -176,8 +205,22 @@ describe('X direct messages: webhook and poll', () => {
 
       // The agent answers; the answer shows up in the DM list and is not taken for a customer's message.
       await x.send(
-        { version: 1, tenantId, channelId: ch.id, channelType: 'x-dm', messageId: '1', conversationId: '00000000-0000-4000-8000-000000000001', recipient: { externalId: customers[0]!.id }, threadKey: '', parts: [{ type: 'text', text: 'On it!' }] },
-        (await import('../../core/connector/channel-context.js')).contextFor(deps, x, await database.db.selectFrom('channels').selectAll().where('id', '=', ch.id).executeTakeFirstOrThrow()),
+        {
+          version: 1,
+          tenantId,
+          channelId: ch.id,
+          channelType: 'x-dm',
+          messageId: '1',
+          conversationId: '00000000-0000-4000-8000-000000000001',
+          recipient: { externalId: customers[0]!.id },
+          threadKey: '',
+          parts: [{ type: 'text', text: 'On it!' }],
+        },
+        (await import('../../core/connector/channel-context.js')).contextFor(
+          deps,
+          x,
+          await database.db.selectFrom('channels').selectAll().where('id', '=', ch.id).executeTakeFirstOrThrow(),
+        ),
       );
       const later = fake.customerWrites(customers[1]!, 'thanks');
       await eventually(async () => (await stored(ch.id)).some((r) => r.external_id === `dm:${later.id}`), { timeoutMs: 30_000, intervalMs: 200 });
@@ -194,7 +237,10 @@ describe('X direct messages: webhook and poll', () => {
     const ch = await channel('poll', { backfillHours: 0 });
     const loops = startPullLoops(deps, { exclusive: false, rescanMs: 200 });
     try {
-      await eventually(async () => (await database.db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', ch.id).executeTakeFirst())?.cursor.since, { timeoutMs: 20_000 });
+      await eventually(
+        async () => (await database.db.selectFrom('pull_cursors').select('cursor').where('channel_id', '=', ch.id).executeTakeFirst())?.cursor.since,
+        { timeoutMs: 20_000 },
+      );
       // Two empty polls go by; then the customer writes.
       await new Promise((r) => setTimeout(r, 4500));
       const after = fake.customerWrites({ id: '725000001' }, 'written after', { at: new Date() });

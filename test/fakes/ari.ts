@@ -256,7 +256,10 @@ export class FakeAri {
       if (recording.target !== target) continue;
       this.live.delete(name);
       const duration = Math.round((Date.now() - recording.started) / 1000);
-      this.emit({ type: 'RecordingFinished', recording: { name, format: recording.format, state: 'done', target_uri: target, duration, talking_duration: duration, silence_duration: 0 } });
+      this.emit({
+        type: 'RecordingFinished',
+        recording: { name, format: recording.format, state: 'done', target_uri: target, duration, talking_duration: duration, silence_duration: 0 },
+      });
     }
   }
 
@@ -282,13 +285,25 @@ export class FakeAri {
   }
 
   private emit(event: Record<string, unknown>): void {
-    const message = JSON.stringify({ ...event, timestamp: new Date().toISOString().replace('Z', '+0000'), application: this.app, asterisk_id: '00:11:22:33:44:55' });
+    const message = JSON.stringify({
+      ...event,
+      timestamp: new Date().toISOString().replace('Z', '+0000'),
+      application: this.app,
+      asterisk_id: '00:11:22:33:44:55',
+    });
     for (const socket of this.sockets) socket.send(message);
   }
 }
 
 /** A 44-byte WAV header with no samples: enough to tell a recording was streamed through. */
-export const FAKE_WAV = Buffer.concat([Buffer.from('RIFF'), Buffer.from([36, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.alloc(24), Buffer.from('data'), Buffer.alloc(4)]);
+export const FAKE_WAV = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([36, 0, 0, 0]),
+  Buffer.from('WAVEfmt '),
+  Buffer.alloc(24),
+  Buffer.from('data'),
+  Buffer.alloc(4),
+]);
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {

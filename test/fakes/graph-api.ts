@@ -75,7 +75,12 @@ export async function fakeGraph(token = `EAAG${randomBytes(24).toString('hex')}`
     if (!authorized(c)) return unauthorized(c);
     const id = c.req.param('id');
     const found = media.get(id);
-    if (!found) return graphError(c, 100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+    if (!found)
+      return graphError(
+        c,
+        100,
+        `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      );
     return c.json({
       messaging_product: 'whatsapp',
       url: `${base}/whatsapp_business/attachments/?mid=${id}&ext=1&hash=${randomBytes(6).toString('hex')}`,
@@ -92,7 +97,8 @@ export async function fakeGraph(token = `EAAG${randomBytes(24).toString('hex')}`
     const file = form.file as UploadedFile | undefined;
     if (form.messaging_product !== 'whatsapp' || !file) return graphError(c, 100, 'The parameter messaging_product and file are required.');
     // Meta's supported audio types: a browser's WebM recording is not one of them.
-    if (String(form.type).startsWith('audio/') && !['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'].includes(String(form.type))) return graphError(c, 100, 'Invalid parameter');
+    if (String(form.type).startsWith('audio/') && !['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'].includes(String(form.type)))
+      return graphError(c, 100, 'Invalid parameter');
     const id = String(1_000_000_000_000 + uploads.length);
     uploads.push({ ...file, id, declaredType: String(form.type ?? '') });
     media.set(id, { bytes: file.bytes, mimeType: String(form.type ?? file.type) });
@@ -110,7 +116,8 @@ export async function fakeGraph(token = `EAAG${randomBytes(24).toString('hex')}`
     if (!MESSAGE_TYPES.has(type) || typeof body[type] !== 'object') return graphError(c, 100, `Param ${type} is required for type ${type}`);
     if (type === 'text' && !(body.text.body?.length > 0)) return graphError(c, 100, 'Param text[body] is required');
     if (type === 'text' && body.text.body.length > 4096) return graphError(c, 100, 'Param text[body] must be at most 4096 characters long.');
-    if (['image', 'document', 'audio', 'video', 'sticker'].includes(type) && !body[type].id && !body[type].link) return graphError(c, 100, `Param ${type} must have an id or a link`);
+    if (['image', 'document', 'audio', 'video', 'sticker'].includes(type) && !body[type].id && !body[type].link)
+      return graphError(c, 100, `Param ${type} must have an id or a link`);
     if (type === 'template' && !templates.some((t) => t.name === body.template.name && t.language === body.template.language?.code)) {
       return graphError(c, 132001, '(#132001) Template name does not exist in the translation');
     }

@@ -34,7 +34,11 @@ export interface TelegramFailure {
 }
 
 export const TELEGRAM_ERRORS = {
-  tooManyRequests: (seconds: number): TelegramFailure => ({ error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } }),
+  tooManyRequests: (seconds: number): TelegramFailure => ({
+    error_code: 429,
+    description: `Too Many Requests: retry after ${seconds}`,
+    parameters: { retry_after: seconds },
+  }),
   blocked: { error_code: 403, description: 'Forbidden: bot was blocked by the user' },
   chatNotFound: { error_code: 400, description: 'Bad Request: chat not found' },
   badGateway: { error_code: 502, description: 'Bad Gateway' },
@@ -89,13 +93,18 @@ export async function fakeTelegram(token = '123456:AAFakeTelegramBotTokenForTest
     const media = (field: string) => {
       const value = params[field];
       if (value === undefined || value === '') return undefined;
-      return { file_id: typeof value === 'string' ? value : `uploaded-${nextMessageId}`, file_unique_id: `u${nextMessageId}`, file_size: typeof value === 'string' ? 0 : value.size };
+      return {
+        file_id: typeof value === 'string' ? value : `uploaded-${nextMessageId}`,
+        file_unique_id: `u${nextMessageId}`,
+        file_size: typeof value === 'string' ? 0 : value.size,
+      };
     };
     switch (method) {
       case 'getMe':
         return ok(c, { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Shop Bot', username: 'shop_bot' });
       case 'setWebhook':
-        if (!String(params.url ?? '').startsWith('https://')) return fail(c, { error_code: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' });
+        if (!String(params.url ?? '').startsWith('https://'))
+          return fail(c, { error_code: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' });
         state.webhook = {
           url: String(params.url),
           secret_token: params.secret_token,
@@ -108,7 +117,11 @@ export async function fakeTelegram(token = '123456:AAFakeTelegramBotTokenForTest
       case 'getWebhookInfo':
         return ok(c, { url: state.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0 });
       case 'getUpdates': {
-        if (state.webhook) return fail(c, { error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+        if (state.webhook)
+          return fail(c, {
+            error_code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+          });
         const offset = Number(params.offset ?? 0);
         // An offset confirms every update below it, as Telegram forgets them.
         while (updates.length && updates[0]!.update_id < offset) updates.shift();
@@ -127,14 +140,18 @@ export async function fakeTelegram(token = '123456:AAFakeTelegramBotTokenForTest
         return ok(c, message({ text }));
       }
       case 'sendPhoto':
-        return media('photo') ? ok(c, message({ photo: [media('photo')], caption: params.caption })) : fail(c, { error_code: 400, description: 'Bad Request: there is no photo in the request' });
+        return media('photo')
+          ? ok(c, message({ photo: [media('photo')], caption: params.caption }))
+          : fail(c, { error_code: 400, description: 'Bad Request: there is no photo in the request' });
       case 'sendDocument':
       case 'sendAudio':
       case 'sendVoice':
       case 'sendVideo': {
         const field = method.slice(4).toLowerCase();
         const file = media(field);
-        return file ? ok(c, message({ [field]: file, caption: params.caption })) : fail(c, { error_code: 400, description: `Bad Request: there is no ${field} in the request` });
+        return file
+          ? ok(c, message({ [field]: file, caption: params.caption }))
+          : fail(c, { error_code: 400, description: `Bad Request: there is no ${field} in the request` });
       }
       case 'sendLocation':
         return ok(c, message({ location: { latitude: Number(params.latitude), longitude: Number(params.longitude) } }));

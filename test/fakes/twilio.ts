@@ -31,38 +31,50 @@ export class FakeTwilio {
       for await (const chunk of req) body += chunk;
       const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 }));
         return;
       }
       const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
       if (create && req.method === 'POST') {
         const form = Object.fromEntries(new URLSearchParams(body));
         if (!form.To || !form.From || !form.Url) {
-          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 21201, message: 'No called number is specified', status: 400 }));
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ code: 21201, message: 'No called number is specified', status: 400 }));
           return;
         }
         const sid = `CA${randomBytes(16).toString('hex')}`;
         this.created.push({ sid, form });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, account_sid: create[1], to: form.To, from: form.From, status: 'queued' }));
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid, account_sid: create[1], to: form.To, from: form.From, status: 'queued' }));
         return;
       }
       const call = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/.exec(req.url ?? '');
       if (call && req.method === 'POST') {
         const form = Object.fromEntries(new URLSearchParams(body));
         const error = (code: number, message: string) =>
-          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 }));
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 }));
         if (form.Url !== undefined && !/^https?:\/\/[^\s]+$/.test(form.Url)) return void error(21205, 'Url is not a valid URL');
         // 21220: "You attempted a realtime operation on a Call that was not in-progress."
         if (this.completed.has(decodeURIComponent(call[2]!)) && form.Url !== undefined) return void error(21220, 'Call is not in-progress. Cannot redirect.');
         this.updates.push({ callSid: decodeURIComponent(call[2]!), form });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: call[2], account_sid: call[1], status: form.Status ?? 'in-progress' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid: call[2], account_sid: call[1], status: form.Status ?? 'in-progress' }));
         return;
       }
       if (/\/Recordings\/RE[0-9a-f]+\.wav$/.test(req.url ?? '')) {
         res.writeHead(200, { 'content-type': 'audio/x-wav' }).end(Buffer.from('RIFF'));
         return;
       }
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
@@ -75,7 +87,12 @@ export class FakeTwilio {
 
   /** Signs as Twilio does: the full public URL, then each parameter's name and value, sorted by name. */
   sign(publicUrl: string, params: Record<string, string>): string {
-    const data = publicUrl + Object.keys(params).sort().map((key) => key + params[key]).join('');
+    const data =
+      publicUrl +
+      Object.keys(params)
+        .sort()
+        .map((key) => key + params[key])
+        .join('');
     return createHmac('sha1', this.authToken).update(data).digest('base64');
   }
 
@@ -85,7 +102,11 @@ export class FakeTwilio {
     if (params.CallSid && ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(params.CallStatus ?? '')) this.completed.add(params.CallSid);
     const response = await fetch(local, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? this.sign(url, params), 'i-twilio-idempotency-token': crypto.randomUUID() },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature ?? this.sign(url, params),
+        'i-twilio-idempotency-token': crypto.randomUUID(),
+      },
       body: new URLSearchParams(params).toString(),
     });
     const body = await response.text();

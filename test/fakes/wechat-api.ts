@@ -137,7 +137,11 @@ export class FakeWechatApi {
       case '/cgi-bin/media/upload': {
         const type = url.searchParams.get('type') ?? '';
         if (!['image', 'voice', 'video', 'thumb'].includes(type)) return error(res, 40004);
-        const form = await new Request('http://fake', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(body) })
+        const form = await new Request('http://fake', {
+          method: 'POST',
+          headers: { 'content-type': req.headers['content-type'] ?? '' },
+          body: new Uint8Array(body),
+        })
           .formData()
           .catch(() => undefined);
         const file = form?.get('media');
@@ -163,7 +167,14 @@ export class FakeWechatApi {
     }
   }
 
-  private issueToken(res: ServerResponse, appId: string | null, secret: string | null, via: 'token' | 'stable_token', force: boolean, grant: string | null): void {
+  private issueToken(
+    res: ServerResponse,
+    appId: string | null,
+    secret: string | null,
+    via: 'token' | 'stable_token',
+    force: boolean,
+    grant: string | null,
+  ): void {
     this.tokenRequests++;
     if (grant !== 'client_credential') {
       error(res, 40002);

@@ -53,5 +53,8 @@ export function wecomCallback(
   const inner = `<xml><ToUserName><![CDATA[${account.corpId}]]></ToUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[${callbackToken}]]></Token><OpenKfId><![CDATA[${openKfId}]]></OpenKfId></xml>`;
   const sealed = encryptMessage(aesKeyOf(account.encodingAesKey), account.corpId, inner);
   const query = new URLSearchParams({ msg_signature: wechatSignature(options.signWith ?? account.token, timestamp, nonce, sealed), timestamp, nonce });
-  return { query: query.toString(), body: `<xml><ToUserName><![CDATA[${account.corpId}]]></ToUserName><AgentID><![CDATA[]]></AgentID><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>` };
+  return {
+    query: query.toString(),
+    body: `<xml><ToUserName><![CDATA[${account.corpId}]]></ToUserName><AgentID><![CDATA[]]></AgentID><Encrypt><![CDATA[${sealed}]]></Encrypt></xml>`,
+  };
 }

@@ -134,13 +134,21 @@ export class FakeWecomApi {
     if (url.pathname === '/cgi-bin/media/get') {
       const media = this.media.get(url.searchParams.get('media_id') ?? '');
       if (!media) return error(res, 40007);
-      res.writeHead(200, { 'content-type': media.mimeType, 'content-disposition': `attachment; filename="${media.name}"`, 'content-length': String(media.bytes.length) });
+      res.writeHead(200, {
+        'content-type': media.mimeType,
+        'content-disposition': `attachment; filename="${media.name}"`,
+        'content-length': String(media.bytes.length),
+      });
       return void res.end(media.bytes);
     }
     if (url.pathname === '/cgi-bin/media/upload') {
       const type = url.searchParams.get('type') ?? '';
       if (!['image', 'voice', 'video', 'file'].includes(type)) return error(res, 40004);
-      const form = await new Request('http://fake', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(Buffer.concat(chunks)) })
+      const form = await new Request('http://fake', {
+        method: 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body: new Uint8Array(Buffer.concat(chunks)),
+      })
         .formData()
         .catch(() => undefined);
       const file = form?.get('media');
@@ -162,7 +170,13 @@ export class FakeWecomApi {
         if (!Number.isInteger(from) || from < 0) return error(res, 40058);
         const page = list.slice(from, from + limit);
         const next = from + page.length;
-        return ok(res, { errcode: 0, errmsg: 'ok', next_cursor: Buffer.from(String(next)).toString('base64url'), has_more: next < list.length ? 1 : 0, msg_list: page });
+        return ok(res, {
+          errcode: 0,
+          errmsg: 'ok',
+          next_cursor: Buffer.from(String(next)).toString('base64url'),
+          has_more: next < list.length ? 1 : 0,
+          msg_list: page,
+        });
       }
       case '/cgi-bin/kf/send_msg': {
         if (typeof json.touser !== 'string' || typeof json.open_kfid !== 'string') return error(res, 40058);
@@ -193,7 +207,13 @@ export class FakeWecomApi {
         // An ended session stays ended until the customer writes again.
         if (session?.state === 4) return error(res, 95016);
         this.stateChanges.push(json);
-        this.sessions.set(key, { lastCustomerMessageAt: Date.now(), repliesLeft: REPLIES_PER_MESSAGE, ...session, state: to, servicer: typeof json.servicer_userid === 'string' ? json.servicer_userid : undefined });
+        this.sessions.set(key, {
+          lastCustomerMessageAt: Date.now(),
+          repliesLeft: REPLIES_PER_MESSAGE,
+          ...session,
+          state: to,
+          servicer: typeof json.servicer_userid === 'string' ? json.servicer_userid : undefined,
+        });
         return ok(res, { errcode: 0, errmsg: 'ok', msg_code: randomBytes(8).toString('hex') });
       }
       default:

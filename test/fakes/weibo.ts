@@ -49,7 +49,14 @@ export function signedWeiboQuery(appSecret: string, now = Date.now()): Record<st
 }
 
 /** A push body as Weibo sends it: ids as bare JSON integers, exactly as written (never through a JS number). */
-export function weiboPushBody(fields: { type: string; senderId: string; receiverId: string; createdAt: Date; text?: string; data?: Record<string, unknown> }): Buffer {
+export function weiboPushBody(fields: {
+  type: string;
+  senderId: string;
+  receiverId: string;
+  createdAt: Date;
+  text?: string;
+  data?: Record<string, unknown>;
+}): Buffer {
   return Buffer.from(
     `{"type":${JSON.stringify(fields.type)},"receiver_id":${fields.receiverId},"sender_id":${fields.senderId},` +
       `"created_at":${JSON.stringify(weiboTime(fields.createdAt))},"text":${JSON.stringify(fields.text ?? '')},"data":${JSON.stringify(fields.data ?? {})}}`,
@@ -101,7 +108,8 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
       if (failure === 'server_error') return answer(502, '<html><body>502 Bad Gateway</body></html>');
       if (failure) return error(ERRORS[failure].status, ERRORS[failure].code, ERRORS[failure].error);
       if (query.access_token !== accessToken) return error(403, '21332', 'invalid_access_token');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return error(400, '10008', 'Param error, see doc for more info.');
+      if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+        return error(400, '10008', 'Param error, see doc for more info.');
       const { receiver_id: receiverId, type, data } = form;
       if (!receiverId || !/^\d+$/.test(receiverId)) return error(400, '10016', 'Miss required parameter (receiver_id)');
       if (type !== 'text' && type !== 'articles' && type !== 'position') return error(400, '10017', `Parameter (type)'s value invalid`);
@@ -111,7 +119,8 @@ export async function startFakeWeibo(options: { accessToken?: string } = {}): Pr
       } catch {
         return error(400, '10017', `Parameter (data)'s value invalid`);
       }
-      if (type === 'text' && (typeof parsed.text !== 'string' || [...parsed.text].length > 300)) return error(400, '20012', 'Text too long, please input text less than 300 characters!');
+      if (type === 'text' && (typeof parsed.text !== 'string' || [...parsed.text].length > 300))
+        return error(400, '20012', 'Text too long, please input text less than 300 characters!');
       if (allowed.size > 0 && !allowed.has(receiverId)) return error(ERRORS.no_quota.status, ERRORS.no_quota.code, ERRORS.no_quota.error);
       const id = String(nextId++);
       replies.push({ receiverId, type, data: parsed, saveSenderBox: form.save_sender_box, id });

@@ -72,7 +72,12 @@ export interface FakeX {
   close(): Promise<void>;
 }
 
-const problem = (status: number, title: string, detail: string) => ({ title, detail, type: status === 429 ? 'about:blank' : 'https://api.twitter.com/2/problems/resource-not-found', status });
+const problem = (status: number, title: string, detail: string) => ({
+  title,
+  detail,
+  type: status === 429 ? 'about:blank' : 'https://api.twitter.com/2/problems/resource-not-found',
+  status,
+});
 
 /** The OAuth 1.0a parameters of an Authorization header, decoded. */
 function oauthParams(header: string | undefined): Record<string, string> | undefined {
@@ -184,7 +189,20 @@ export async function startFakeX(): Promise<FakeX> {
         users: Object.fromEntries(
           [...new Set(list.flatMap((e) => [e.sender_id, me.id]))].map((id) => {
             const u = users.get(id)!;
-            return [id, { id, created_timestamp: '1422556069340', name: u.name, screen_name: u.username, protected: false, verified: false, followers_count: 1, friends_count: 1, statuses_count: 1 }];
+            return [
+              id,
+              {
+                id,
+                created_timestamp: '1422556069340',
+                name: u.name,
+                screen_name: u.username,
+                protected: false,
+                verified: false,
+                followers_count: 1,
+                friends_count: 1,
+                statuses_count: 1,
+              },
+            ];
           }),
         ),
       };
@@ -217,7 +235,8 @@ export async function startFakeX(): Promise<FakeX> {
     }
     const { oauth_signature: signature, ...signed } = oauth;
     const params: Record<string, string> = { ...Object.fromEntries(url.searchParams), ...signed };
-    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString())));
+    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString())));
     const expected = oauthSign.hmacsign(method, `${url.origin}${url.pathname}`, params, credentials.consumerSecret, credentials.accessTokenSecret);
     if (signature !== expected || oauth.oauth_signature_method !== 'HMAC-SHA1') {
       return send(401, { errors: [{ message: 'Could not authenticate you', code: 32 }] });
@@ -226,10 +245,26 @@ export async function startFakeX(): Promise<FakeX> {
     const failure = failures.findIndex((f) => url.pathname.startsWith(f.prefix));
     if (failure >= 0) {
       const { status } = failures.splice(failure, 1)[0]!;
-      const titles: Record<number, string> = { 429: 'Too Many Requests', 503: 'Service Unavailable', 500: 'Internal Server Error', 403: 'Forbidden', 400: 'Invalid Request' };
+      const titles: Record<number, string> = {
+        429: 'Too Many Requests',
+        503: 'Service Unavailable',
+        500: 'Internal Server Error',
+        403: 'Forbidden',
+        400: 'Invalid Request',
+      };
       const headers: Record<string, string> =
-        status === 429 ? { 'x-rate-limit-limit': String(limit.max), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil((Date.now() + 1500) / 1000)) } : {};
-      return send(status, problem(status, titles[status] ?? 'Error', status === 403 ? 'You are not permitted to send a Direct Message to this user.' : titles[status] ?? 'Error'), headers);
+        status === 429
+          ? { 'x-rate-limit-limit': String(limit.max), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil((Date.now() + 1500) / 1000)) }
+          : {};
+      return send(
+        status,
+        problem(
+          status,
+          titles[status] ?? 'Error',
+          status === 403 ? 'You are not permitted to send a Direct Message to this user.' : (titles[status] ?? 'Error'),
+        ),
+        headers,
+      );
     }
 
     if (method === 'GET' && url.pathname === '/2/users/me') return send(200, { data: me });
@@ -261,7 +296,12 @@ export async function startFakeX(): Promise<FakeX> {
         {
           ...(page.length ? { data: page } : {}),
           ...(page.length
-            ? { includes: { users: [...new Set(page.map((e) => e.sender_id))].map((id) => users.get(id)), ...(keys.length ? { media: keys.map((k) => media.get(k)) } : {}) } }
+            ? {
+                includes: {
+                  users: [...new Set(page.map((e) => e.sender_id))].map((id) => users.get(id)),
+                  ...(keys.length ? { media: keys.map((k) => media.get(k)) } : {}),
+                },
+              }
             : {}),
           meta: { result_count: page.length, ...(after.length > max ? { next_token: Buffer.from(page.at(-1)!.id).toString('base64url') } : {}) },
         },
@@ -314,10 +354,7 @@ export async function startFakeX(): Promise<FakeX> {
         eventId: event.id,
         text: message.text,
         media: attached.map((a) => ({ id: a.id, bytes: a.upload!.total, mediaType: a.upload!.mediaType, category: a.upload!.category })),
-        parts: [
-          ...(message.text ? [{ type: 'text' as const, text: message.text }] : []),
-          ...attached.map((a) => ({ type: 'image' as const, mediaId: a.id })),
-        ],
+        parts: [...(message.text ? [{ type: 'text' as const, text: message.text }] : []), ...attached.map((a) => ({ type: 'image' as const, mediaId: a.id }))],
       });
       return send(201, { data: { dm_conversation_id: event.dm_conversation_id, dm_event_id: event.id } });
     }

@@ -91,7 +91,14 @@ async function privateDatabase(): Promise<Services> {
 }
 const privateCluster = (namespace: string): Promise<Services> => startClusterServices(namespace, log);
 const CLUSTER = process.argv.includes('--cluster');
-const scenarios: { name: string; faults: { at: number; kind: FaultKind }[]; duplicateSends?: boolean; services?: (namespace: string) => Promise<Services>; only?: boolean; cluster?: boolean }[] = [
+const scenarios: {
+  name: string;
+  faults: { at: number; kind: FaultKind }[];
+  duplicateSends?: boolean;
+  services?: (namespace: string) => Promise<Services>;
+  only?: boolean;
+  cluster?: boolean;
+}[] = [
   { name: 'kill-router', faults: spread('kill-router', 3) },
   { name: 'duplicates', faults: [], duplicateSends: true },
   { name: 'kill-console', faults: spread('kill-console', 2) },

@@ -64,7 +64,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('request bodies are limited while th
   });
 
   it('refuses a 150 MB chunked upload from any web chat visitor with 413 at the channel’s file limit', async () => {
-    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { token } = (await session.json()) as { token: string };
     const { result, growth } = await measured(() =>
       postChunked(`${server.url}/widget/${server.web.publicKey}/uploads?name=big.png`, HUGE, { authorization: `Bearer ${token}`, 'content-type': 'image/png' }),
@@ -96,7 +100,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('request bodies are limited while th
   });
 
   it('closes a web chat socket that sends a 20 MB frame instead of buffering it', async () => {
-    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { token } = (await session.json()) as { token: string };
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/widget/${server.web.publicKey}/socket?token=${token}`);
     await new Promise((resolve, reject) => {
@@ -119,7 +127,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('request bodies are limited while th
   });
 
   it('still takes a body under the limit', async () => {
-    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ profile: { name: 'x'.repeat(500) } }) });
+    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ profile: { name: 'x'.repeat(500) } }),
+    });
     expect(session.status).toBe(200);
   });
 });
@@ -142,7 +154,15 @@ function rawPost(url: string, declared: number, actual: number, headers: Record<
     let sent = 0;
     let done = false;
     const socket = connect(Number(port), hostname, () => {
-      const head = [`POST ${pathname} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Content-Type: application/json', `Content-Length: ${declared}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+      const head = [
+        `POST ${pathname} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        'Content-Type: application/json',
+        `Content-Length: ${declared}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        '',
+      ].join('\r\n');
       socket.write(head);
       const write = () => {
         while (!done && sent < actual) {

@@ -26,7 +26,11 @@ describe('privilege escalation and hidden objects', () => {
       .values({ tenant_id: co.tenantId, email, name: key, role_id: role.body.id, password_hash: await hashPassword('a password 12'), account_status: 'active' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (groupIds.length) await db().insertInto('group_members').values(groupIds.map((g) => ({ tenant_id: co.tenantId, group_id: g, user_id: user.id }))).execute();
+    if (groupIds.length)
+      await db()
+        .insertInto('group_members')
+        .values(groupIds.map((g) => ({ tenant_id: co.tenantId, group_id: g, user_id: user.id })))
+        .execute();
     const client = tc.client(co.slug);
     expect((await client.signIn(email, 'a password 12')).status).toBe(200);
     return { client, userId: user.id, roleId: role.body.id };
@@ -56,7 +60,12 @@ describe('privilege escalation and hidden objects', () => {
     expect((await manager.client.patch(`/api/users/${co.users.salesAgent}`, { roleId: adminRole })).status).toBe(403);
     expect(await roleOf(co.users.salesAgent)).toBe(co.roles.agent);
 
-    const invited = await manager.client.post('/api/users', { email: 'accomplice@escalate.example', name: 'Accomplice', roleId: adminRole, groupIds: [co.groups.sales] });
+    const invited = await manager.client.post('/api/users', {
+      email: 'accomplice@escalate.example',
+      name: 'Accomplice',
+      roleId: adminRole,
+      groupIds: [co.groups.sales],
+    });
     expect(invited.status).toBe(403);
     expect(await db().selectFrom('users').select('id').where('email', '=', 'accomplice@escalate.example').executeTakeFirst()).toBeUndefined();
 
@@ -70,7 +79,8 @@ describe('privilege escalation and hidden objects', () => {
     expect((await manager.client.patch(`/api/users/${manager.userId}`, { groupIds: [co.groups.sales, co.groups.support] })).status).toBe(403);
 
     // Within what they hold, the manager still manages agents.
-    const replyOnly = (await co.clients.admin.post('/api/roles', { name: 'Reply only', permissions: ['conversations.view.own', 'conversations.reply'] })).body.id;
+    const replyOnly = (await co.clients.admin.post('/api/roles', { name: 'Reply only', permissions: ['conversations.view.own', 'conversations.reply'] })).body
+      .id;
     const narrowed = await manager.client.patch(`/api/users/${co.users.ownOnly}`, { roleId: replyOnly, groupIds: [co.groups.support] });
     expect(narrowed.status, JSON.stringify(narrowed.body)).toBe(200);
     expect(narrowed.body).toMatchObject({ roleId: replyOnly, groupIds: [co.groups.support] });
@@ -140,7 +150,9 @@ describe('privilege escalation and hidden objects', () => {
     const secret = 'a shared secret the attacker chose, 32+';
     const site = await sso.client.put('/api/sso', { enabled: true, loginUrl: 'https://attacker.example/login', logoutUrl: null, secret });
     expect(site.status).toBe(403);
-    expect((await sso.client.put('/api/sso/oidc', { enabled: true, issuer: 'https://idp.attacker.example', clientId: 'x', clientSecret: 'y' })).status).toBe(403);
+    expect((await sso.client.put('/api/sso/oidc', { enabled: true, issuer: 'https://idp.attacker.example', clientId: 'x', clientSecret: 'y' })).status).toBe(
+      403,
+    );
 
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ email: `admin@${co.slug}.example` })
@@ -176,7 +188,11 @@ describe('privilege escalation and hidden objects', () => {
     expect(await nameOf(hidden.contactId)).toBe(`${co.slug} supportAssigned customer`);
     expect(await nameOf(visible.contactId)).toBe('Sales customer renamed');
 
-    const byEmail = await importer.client.upload('/api/contact-imports?name=emails.csv', new TextEncoder().encode(`email,phone\n${co.slug}-supportAssigned@customer.example,+8613000000000\n`), 'text/csv');
+    const byEmail = await importer.client.upload(
+      '/api/contact-imports?name=emails.csv',
+      new TextEncoder().encode(`email,phone\n${co.slug}-supportAssigned@customer.example,+8613000000000\n`),
+      'text/csv',
+    );
     await finished(byEmail.body.id);
     expect((await db().selectFrom('contacts').select('phone').where('id', '=', hidden.contactId).executeTakeFirstOrThrow()).phone).toBe('+8613911112222');
   });
@@ -189,9 +205,13 @@ describe('privilege escalation and hidden objects', () => {
     expect(hidden.status).toBe(404);
     expect(hidden.body).toEqual(missing.body);
     expect(JSON.stringify(hidden.body)).not.toContain('13911112222');
-    expect(await db().selectFrom('callback_plans').select('id').where('contact_id', '=', co.conversations.supportAssigned.contactId).executeTakeFirst()).toBeUndefined();
+    expect(
+      await db().selectFrom('callback_plans').select('id').where('contact_id', '=', co.conversations.supportAssigned.contactId).executeTakeFirst(),
+    ).toBeUndefined();
     // The support agent, who may see them, can plan it.
-    expect((await co.clients.supportAgent.post('/api/callback-plans', { ...plan, contactId: co.conversations.supportAssigned.contactId })).body.phone).toBe('+8613911112222');
+    expect((await co.clients.supportAgent.post('/api/callback-plans', { ...plan, contactId: co.conversations.supportAssigned.contactId })).body.phone).toBe(
+      '+8613911112222',
+    );
   });
 
   it('a ticket, note, business record, call-list entry or merge undo naming a hidden customer or conversation answers as for a missing one', async () => {
@@ -208,7 +228,10 @@ describe('privilege escalation and hidden objects', () => {
     await same((id) => agent.post('/api/tickets', { subject: 'peek', requesterId: id }), hidden.contactId);
     expect((await db().selectFrom('tickets').select('id').where('tenant_id', '=', co.tenantId).execute()).length).toBe(ticketsBefore);
 
-    expect((await same((id) => agent.post(`/api/conversations/${id}/messages`, { clientId: randomUUID(), text: 'note', private: true }), hidden.conversationId)).status).toBe(404);
+    expect(
+      (await same((id) => agent.post(`/api/conversations/${id}/messages`, { clientId: randomUUID(), text: 'note', private: true }), hidden.conversationId))
+        .status,
+    ).toBe(404);
     expect((await same((id) => agent.post(`/api/conversations/${id}/business-records`, { subject: 'peek' }), hidden.conversationId)).status).toBe(404);
     expect((await same((id) => agent.post(`/api/contacts/${id}/notes`, { body: 'peek' }), hidden.contactId)).status).toBe(404);
 
@@ -226,7 +249,11 @@ describe('privilege escalation and hidden objects', () => {
     expect((await dialer.client.post(`/api/call-tasks/${task.body.id}/next`)).body.target).toBeNull();
 
     // A merge into a hidden customer cannot be undone by someone who may not see them.
-    const extra = await db().insertInto('contacts').values({ tenant_id: co.tenantId, name: 'dup', email: 'dup@customer.example' }).returning('id').executeTakeFirstOrThrow();
+    const extra = await db()
+      .insertInto('contacts')
+      .values({ tenant_id: co.tenantId, name: 'dup', email: 'dup@customer.example' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const merged = await co.clients.admin.post(`/api/contacts/${hidden.contactId}/merge`, { sourceId: extra.id });
     expect(merged.status).toBe(200);
     const merger = await userWithRole('merger', ['contacts.merge', 'contacts.view', 'conversations.view.group'], [co.groups.sales]);

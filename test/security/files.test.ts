@@ -21,7 +21,11 @@ interface Answer {
 }
 
 /** A request with the Host a browser would send for that address (fetch cannot set it). */
-function send(base: string, path: string, options: { host?: string; method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Answer> {
+function send(
+  base: string,
+  path: string,
+  options: { host?: string; method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<Answer> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: { ...(options.host ? { host: options.host } : {}), ...options.headers } }, (res) => {
@@ -46,7 +50,12 @@ class Admin {
 
   call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> {
     const raw = body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    return send(this.base, path, { host: this.host, method, body: raw, headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, ...(raw ? { 'content-type': contentType } : {}) } });
+    return send(this.base, path, {
+      host: this.host,
+      method,
+      body: raw,
+      headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, ...(raw ? { 'content-type': contentType } : {}) },
+    });
   }
 
   async json(method: string, path: string, body?: unknown): Promise<any> {
@@ -154,7 +163,11 @@ describe('stored files are never served as code, and only to those they belong t
       ],
     });
     expect(reply.status, reply.body.toString()).toBe(201);
-    const note = await acme.call('POST', `/api/conversations/${conversationId}/messages`, { clientId: 'note-1', private: true, parts: [{ type: 'image', attachmentId: files.note }] });
+    const note = await acme.call('POST', `/api/conversations/${conversationId}/messages`, {
+      clientId: 'note-1',
+      private: true,
+      parts: [{ type: 'image', attachmentId: files.note }],
+    });
     expect(note.status, note.body.toString()).toBe(201);
   }, 60_000);
 
@@ -174,7 +187,11 @@ describe('stored files are never served as code, and only to those they belong t
 
   it.skipIf(!browserAvailable)('an admin who opens the SVG or HTML on the company host gets a download, and its script mints no API token', async () => {
     const port = new URL(server.url).port;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP *.${BASE_HOST} 127.0.0.1`] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP *.${BASE_HOST} 127.0.0.1`],
+    });
     try {
       const context = await browser.newContext({ acceptDownloads: true });
       const [name, value] = acme.cookie.split('=') as [string, string];
@@ -216,7 +233,11 @@ describe('stored files are never served as code, and only to those they belong t
     expect((await widget(`/attachments/${files.note}`, visitorA)).status).toBe(404);
     expect((await widget(`/attachments/${files.unsent}`, visitorA)).status).toBe(404);
     // The visitor's own upload, before it is sent, is theirs.
-    const upload = await send(server.url, `/widget/${key}/uploads?name=mine.png`, { method: 'POST', headers: { authorization: `Bearer ${visitorB}` }, body: PNG });
+    const upload = await send(server.url, `/widget/${key}/uploads?name=mine.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${visitorB}` },
+      body: PNG,
+    });
     expect(upload.status).toBe(201);
     const own = JSON.parse(upload.body.toString()).id;
     expect((await widget(`/attachments/${own}`, visitorB)).status).toBe(200);
@@ -235,7 +256,11 @@ describe('stored files are never served as code, and only to those they belong t
     const created = await acme.json('POST', '/api/channels', {
       type: 'voice-twilio',
       name: 'Phone',
-      config: { accountSid: `AC${'0'.repeat(32)}`, authToken: 'twilio-auth-token-0001', apiBaseUrl: `http://127.0.0.1:${(twilio.address() as { port: number }).port}` },
+      config: {
+        accountSid: `AC${'0'.repeat(32)}`,
+        authToken: 'twilio-auth-token-0001',
+        apiBaseUrl: `http://127.0.0.1:${(twilio.address() as { port: number }).port}`,
+      },
     });
     const db = server.process.ctx.database.db;
     const tenant = await db.selectFrom('tenants').select('id').where('slug', '=', 'acme').executeTakeFirstOrThrow();
@@ -244,9 +269,24 @@ describe('stored files are never served as code, and only to those they belong t
         await db
           .insertInto('calls')
           .values({
-            tenant_id: tenant.id, channel_id: created.channel.id, provider_call_id: `CA${sid}`, direction: 'in', from_number: '+8613900000009', to_number: '4000',
-            state: 'ended', ivr_flow_id: null, ivr_menu: null, group_id: null, agent_id: null, agent_leg_id: null, bridge_id: null,
-            wait_seconds: 1, talk_seconds: 5, recording_ref: `twilio:RE${sid}`, disposition: 'answered', cause: 'completed',
+            tenant_id: tenant.id,
+            channel_id: created.channel.id,
+            provider_call_id: `CA${sid}`,
+            direction: 'in',
+            from_number: '+8613900000009',
+            to_number: '4000',
+            state: 'ended',
+            ivr_flow_id: null,
+            ivr_menu: null,
+            group_id: null,
+            agent_id: null,
+            agent_leg_id: null,
+            bridge_id: null,
+            wait_seconds: 1,
+            talk_seconds: 5,
+            recording_ref: `twilio:RE${sid}`,
+            disposition: 'answered',
+            cause: 'completed',
           })
           .returning('id')
           .executeTakeFirstOrThrow()

@@ -123,8 +123,18 @@ describe('customer media never reveal agents', () => {
     for (const part of settled.parts) expect(part).not.toHaveProperty('attachmentId');
     // The address stays for the agent to open by choice; the literal loopback one was never asked.
     expect((settled.parts[1] as { url: string }).url).toBe(`http://127.0.0.1:${host.port}/photo.png`);
-    expect(host.requests.slice(before).map((r) => r.path).sort()).toEqual(['/missing.png', '/page.png', '/to-metadata']);
-    const stored = await server.process.ctx.database.db.selectFrom('attachments').select('id').where('channel_id', '=', channelId).where('source_key', 'like', `customer-media:${settled.id}:%`).execute();
+    expect(
+      host.requests
+        .slice(before)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/missing.png', '/page.png', '/to-metadata']);
+    const stored = await server.process.ctx.database.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('channel_id', '=', channelId)
+      .where('source_key', 'like', `customer-media:${settled.id}:%`)
+      .execute();
     expect(stored).toEqual([]);
   });
 
@@ -132,7 +142,11 @@ describe('customer media never reveal agents', () => {
     const page = await fetch(`${server.url}/t/media-shop/`);
     expect(page.status).toBe(200);
     const policy = page.headers.get('content-security-policy') ?? '';
-    const directive = (name: string) => policy.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+    const directive = (name: string) =>
+      policy
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `));
     expect(directive('img-src')).toBe("img-src 'self' data: blob:");
     expect(directive('media-src')).toBe("media-src 'self' blob:");
     expect(policy).not.toMatch(/\bhttps?:/);

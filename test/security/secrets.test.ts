@@ -73,7 +73,9 @@ describe('stored secrets never follow a changed address', () => {
     const both = await admin.patch(`/api/channels/${id}`, { config: { imapHost: '127.0.0.1', smtpHost: '127.0.0.1' } });
     expect(both.status).toBe(400);
     expect(both.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['config.imapPassword', 'config.smtpPassword']);
-    expect((await admin.patch(`/api/channels/${id}`, { config: { smtpPort: imapTrap.port } })).body.issues).toEqual([{ field: 'config.smtpPassword', message: expect.any(String) }]);
+    expect((await admin.patch(`/api/channels/${id}`, { config: { smtpPort: imapTrap.port } })).body.issues).toEqual([
+      { field: 'config.smtpPassword', message: expect.any(String) },
+    ]);
     expect((await admin.patch(`/api/channels/${id}`, { config: { imapSecurity: 'starttls' } })).status).toBe(400);
 
     // The channel still points where it did, so testing it reaches neither trap.
@@ -108,7 +110,12 @@ describe('stored secrets never follow a changed address', () => {
   });
 
   it('refuses a new OpenID Connect issuer without the client secret', async () => {
-    const first = await admin.put('/api/sso/oidc', { enabled: false, issuer: 'https://idp.secrets.example', clientId: 'switchboard', clientSecret: 'the client secret' });
+    const first = await admin.put('/api/sso/oidc', {
+      enabled: false,
+      issuer: 'https://idp.secrets.example',
+      clientId: 'switchboard',
+      clientSecret: 'the client secret',
+    });
     expect(first.status).toBe(200);
 
     const moved = await admin.put('/api/sso/oidc', { enabled: false, issuer: 'https://idp.attacker.example', clientId: 'switchboard' });
@@ -117,7 +124,12 @@ describe('stored secrets never follow a changed address', () => {
     expect((await admin.get('/api/sso')).body.oidc).toMatchObject({ issuer: 'https://idp.secrets.example', clientSecretSet: true });
 
     expect((await admin.put('/api/sso/oidc', { enabled: false, issuer: 'https://idp.secrets.example', clientId: 'another client' })).status).toBe(200);
-    const withSecret = await admin.put('/api/sso/oidc', { enabled: false, issuer: 'https://idp.new.example', clientId: 'switchboard', clientSecret: 'a new client secret' });
+    const withSecret = await admin.put('/api/sso/oidc', {
+      enabled: false,
+      issuer: 'https://idp.new.example',
+      clientId: 'switchboard',
+      clientSecret: 'a new client secret',
+    });
     expect(withSecret.status).toBe(200);
     expect(withSecret.body.issuer).toBe('https://idp.new.example');
   });

@@ -21,7 +21,9 @@ describe('sign-in under attack', () => {
   it('evaluates at most the free attempts of 16 parallel wrong guesses; the rest wait (429, Retry-After)', async () => {
     const guesser = tc.client('acme');
     guesser.ip = '198.51.100.16';
-    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => guesser.request('POST', '/api/session', { email: owner.email, password: `guess ${i}` }, {}, true)));
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => guesser.request('POST', '/api/session', { email: owner.email, password: `guess ${i}` }, {}, true)),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
@@ -38,7 +40,11 @@ describe('sign-in under attack', () => {
       expect(refused.status).toBe(429);
       waits.push(Number(refused.headers.get('retry-after')));
       // Let the wait pass, as a patient guesser would, and guess again.
-      await tc.ctx.database.db.updateTable('sign_in_delays').set({ retry_at: new Date(Date.now() - 1000) }).where('key', 'like', '%198.51.100.33').execute();
+      await tc.ctx.database.db
+        .updateTable('sign_in_delays')
+        .set({ retry_at: new Date(Date.now() - 1000) })
+        .where('key', 'like', '%198.51.100.33')
+        .execute();
       expect((await guesser.signIn('nobody@acme.example', `late guess ${round}`)).status).toBe(401);
     }
     expect(waits).toEqual([1, 2, 4]);
@@ -59,7 +65,9 @@ describe('sign-in under attack', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) {
       const forged = `10.${i}.${i}.1, 198.51.100.70`;
-      statuses.push((await scanner.request('POST', '/api/session', { email: `guess${i}@acme.example`, password: 'whatever' }, { 'x-forwarded-for': forged })).status);
+      statuses.push(
+        (await scanner.request('POST', '/api/session', { email: `guess${i}@acme.example`, password: 'whatever' }, { 'x-forwarded-for': forged })).status,
+      );
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toContain(429);
@@ -85,7 +93,9 @@ describe('OpenID Connect e-mail verification', () => {
     provider = await startOidcProvider();
     tc = await startTestConsole();
     const { admin } = await signUp(tc, 'acme');
-    expect((await admin.put('/api/sso/oidc', { enabled: true, issuer: provider.issuer, clientId: 'switchboard', clientSecret: 'client secret' })).status).toBe(200);
+    expect((await admin.put('/api/sso/oidc', { enabled: true, issuer: provider.issuer, clientId: 'switchboard', clientSecret: 'client secret' })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await tc.stop();
@@ -97,7 +107,9 @@ describe('OpenID Connect e-mail verification', () => {
     const target = new URL(start.headers.get('location')!);
     const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
     const code = provider.grant('admin@acme.example', target.searchParams.get('nonce')!, undefined, claims);
-    return tc.app.request(`/api/sso/oidc/callback?code=${code}&state=${target.searchParams.get('state')}`, { headers: { 'x-switchboard-tenant': 'acme', cookie } });
+    return tc.app.request(`/api/sso/oidc/callback?code=${code}&state=${target.searchParams.get('state')}`, {
+      headers: { 'x-switchboard-tenant': 'acme', cookie },
+    });
   }
 
   it('refuses an ID token that does not say email_verified: true', async () => {
@@ -127,7 +139,14 @@ describe('two-factor sign-in', () => {
     const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', company.tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
     await db
       .insertInto('users')
-      .values({ tenant_id: company.tenantId, email, name: email, role_id: role.id, password_hash: await hashPassword('agent password 1'), account_status: 'active' })
+      .values({
+        tenant_id: company.tenantId,
+        email,
+        name: email,
+        role_id: role.id,
+        password_hash: await hashPassword('agent password 1'),
+        account_status: 'active',
+      })
       .execute();
     const agent = tc.client('vault');
     agent.ip = `192.0.2.${Math.floor(Math.random() * 200) + 20}`;

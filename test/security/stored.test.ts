@@ -36,7 +36,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a 2xx means stored', () => {
     server = await startPublicServer();
     db = new pg.Client({ connectionString: server.databaseUrl });
     await db.connect();
-    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const session = await fetch(`${server.url}/widget/${server.web.publicKey}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     visitorToken = ((await session.json()) as { token: string }).token;
   }, 180_000);
   afterAll(async () => {
@@ -45,7 +49,11 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a 2xx means stored', () => {
   });
 
   const post = async (path: string, body: Buffer, headers: Record<string, string>) => {
-    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: new Uint8Array(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: new Uint8Array(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -128,7 +136,9 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('a 2xx means stored', () => {
     });
 
     it('refuses U+0000 and a lone surrogate in a reply and in a ticket’s subject', async () => {
-      const conversation = await eventually(async () => (await db.query('SELECT conversation_id FROM messages WHERE channel_id = $1 LIMIT 1', [server.web.id])).rows[0]?.conversation_id);
+      const conversation = await eventually(
+        async () => (await db.query('SELECT conversation_id FROM messages WHERE channel_id = $1 LIMIT 1', [server.web.id])).rows[0]?.conversation_id,
+      );
       for (const text of ['hello\u0000', 'hello \uDC00']) {
         const reply = await server.api('POST', `/api/conversations/${conversation}/messages`, json({ clientId: id('reply'), text }));
         expect(reply.status).toBe(400);

@@ -23,7 +23,15 @@ export async function startCallCenter(
 ): Promise<{ running: RunningProcess; db: Db; url: string; logs(): string; stop(): Promise<void> }> {
   const database = await freshDatabase('pg');
   let logText = '';
-  const logger = createLogger('info', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(chunk, _enc, done) {
+        logText += chunk;
+        done();
+      },
+    }),
+  );
   const config = loadConfig({
     DATABASE_URL: database.url!,
     OUTBOUND_ALLOW: LOOPBACK_ALLOW,
@@ -66,7 +74,11 @@ export async function callCenterCompany(
 ): Promise<CallCenterCompany> {
   const tenant = await db.insertInto('tenants').values({ slug, name: slug }).returning('id').executeTakeFirstOrThrow();
   const role = await db.insertInto('roles').values({ tenant_id: tenant.id, name: 'agent', builtin: true }).returning('id').executeTakeFirstOrThrow();
-  const sales = await db.insertInto('groups').values({ tenant_id: tenant.id, name: 'Sales', strategy: 'round_robin', ...group }).returning('id').executeTakeFirstOrThrow();
+  const sales = await db
+    .insertInto('groups')
+    .values({ tenant_id: tenant.id, name: 'Sales', strategy: 'round_robin', ...group })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const ids: Record<string, string> = {};
   let order = agents.length;
   for (const agent of agents) {
@@ -89,7 +101,10 @@ export async function callCenterCompany(
       .executeTakeFirstOrThrow();
     ids[agent.name] = user.id;
     await db.insertInto('group_members').values({ tenant_id: tenant.id, group_id: sales.id, user_id: user.id }).execute();
-    await db.insertInto('voice_endpoints').values({ tenant_id: tenant.id, user_id: user.id, sip: agent.sip, webrtc: null, mobile: null, wrap_up_seconds: agent.wrapUpSeconds ?? 0 }).execute();
+    await db
+      .insertInto('voice_endpoints')
+      .values({ tenant_id: tenant.id, user_id: user.id, sip: agent.sip, webrtc: null, mobile: null, wrap_up_seconds: agent.wrapUpSeconds ?? 0 })
+      .execute();
   }
   const flow: FlowInput = {
     start: { type: 'menu', menuId: 'main' },
@@ -102,7 +117,11 @@ export async function callCenterCompany(
       },
     ],
   };
-  const flowRow = await db.insertInto('ivr_flows').values({ tenant_id: tenant.id, name: 'Main', definition: JSON.stringify(flow) }).returning('id').executeTakeFirstOrThrow();
+  const flowRow = await db
+    .insertInto('ivr_flows')
+    .values({ tenant_id: tenant.id, name: 'Main', definition: JSON.stringify(flow) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { tenantId: tenant.id, roleId: role.id, sales: sales.id, agents: ids, flowId: flowRow.id };
 }
 
@@ -134,7 +153,6 @@ export async function callConversation(db: Db, channelId: string, providerCallId
   return db.selectFrom('conversations').selectAll().where('channel_id', '=', channelId).where('thread_key', '=', providerCallId).executeTakeFirst();
 }
 
-
 /** A signed-in console user over real HTTP (session cookie and CSRF token), for a whole Switchboard started here. */
 export interface HttpAgent {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -146,7 +164,12 @@ export interface HttpAgent {
 export async function signInAgent(db: Db, url: string, slug: string, userId: string): Promise<HttpAgent> {
   const { hashPassword } = await import('../../console/server/auth/passwords.js');
   const password = 'agent password 1';
-  const user = await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', userId).returning('email').executeTakeFirstOrThrow();
+  const user = await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('id', '=', userId)
+    .returning('email')
+    .executeTakeFirstOrThrow();
   let cookie = '';
   let csrf = '';
   const request = async (method: string, path: string, body?: unknown) => {

@@ -9,7 +9,10 @@ const handle = target!.startsWith('postgres') ? openPgDatabase(target!, 2) : awa
 const tenant = await handle.db.selectFrom('tenants').select('id').executeTakeFirstOrThrow();
 for (let i = 0; i < Number(count); i++) {
   await handle.db.transaction().execute(async (trx) => {
-    await trx.insertInto('skills').values({ tenant_id: tenant.id, name: `skill-${i}` }).execute();
+    await trx
+      .insertInto('skills')
+      .values({ tenant_id: tenant.id, name: `skill-${i}` })
+      .execute();
     await recordEvents(trx, [{ tenantId: tenant.id, kind: 'skill.created', payload: { name: `skill-${i}` } }]);
   });
 }

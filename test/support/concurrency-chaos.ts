@@ -43,7 +43,7 @@ export function startChaos(db: Db, world: World, agents: string[]) {
   let running = true;
   const sampled: string[] = [];
   let random = 7;
-  const next = (n: number) => ((random = (Math.imul(random, 1103515245) + 12345) >>> 0) % n);
+  const next = (n: number) => (random = (Math.imul(random, 1103515245) + 12345) >>> 0) % n;
   const counts = { flips: 0, resolved: 0, samples: 0 };
   const loop = async (everyMs: number, work: () => Promise<void>) => {
     while (running) {
@@ -57,11 +57,18 @@ export function startChaos(db: Db, world: World, agents: string[]) {
     loop(15, async () => {
       const agent = agents[next(agents.length)]!;
       if (next(3) === 0) await setAgentCapacity(deps, { tenantId: world.tenantId, userId: agent, capacity: { chat: 1 + next(MAX_CAPACITY) } });
-      else await setAgentStatus(deps, { tenantId: world.tenantId, userId: agent, status: (['online', 'online', 'busy', 'away', 'offline'] as const)[next(5)]! });
+      else
+        await setAgentStatus(deps, { tenantId: world.tenantId, userId: agent, status: (['online', 'online', 'busy', 'away', 'offline'] as const)[next(5)]! });
       counts.flips++;
     }),
     loop(10, async () => {
-      const open = await db.selectFrom('conversations').select('id').where('tenant_id', '=', world.tenantId).where('status', '=', 'assigned').limit(20).execute();
+      const open = await db
+        .selectFrom('conversations')
+        .select('id')
+        .where('tenant_id', '=', world.tenantId)
+        .where('status', '=', 'assigned')
+        .limit(20)
+        .execute();
       const pick = open[next(Math.max(1, open.length))];
       if (pick) {
         await resolveConversation(deps, { tenantId: world.tenantId, conversationId: pick.id, actorId: agents[0]! });
@@ -135,7 +142,13 @@ export async function expectInvariants(db: Db, world: World, sent: InboundEnvelo
     .selectFrom('conversations')
     .select(['id', 'status', 'assignee_id'])
     .where('tenant_id', '=', world.tenantId)
-    .where((eb) => eb.or([eb.and([eb('status', '=', 'assigned'), eb('assignee_id', 'is', null)]), eb('status', '=', 'open'), eb.and([eb('status', '=', 'queued'), eb('assignee_id', 'is not', null)])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'assigned'), eb('assignee_id', 'is', null)]),
+        eb('status', '=', 'open'),
+        eb.and([eb('status', '=', 'queued'), eb('assignee_id', 'is not', null)]),
+      ]),
+    )
     .execute();
   expect(unrouted).toEqual([]);
 }

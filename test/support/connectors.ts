@@ -27,7 +27,15 @@ export function loopbackOutbound(): OutboundClient {
 /** Connector machinery over a test's database and bus, with every log line kept. */
 export function testDeps(db: Db, bus: Bus, connectors: AnyConnector[], overrides: Partial<Config> = {}): ConnectorDeps & { logs(): string } {
   let logText = '';
-  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _enc, done) {
+        logText += chunk;
+        done();
+      },
+    }),
+  );
   const config = {
     publicUrl: 'http://switchboard.test',
     dataDir: mkdtempSync(join(tmpdir(), 'sb-conn-')),

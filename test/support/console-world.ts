@@ -8,10 +8,21 @@ let passwordHash: Promise<string> | undefined;
 async function addUser(db: Db, tenantId: string, input: { email: string; name: string; roleId: string; groupIds: string[] }) {
   const user = await db
     .insertInto('users')
-    .values({ tenant_id: tenantId, email: input.email, name: input.name, role_id: input.roleId, password_hash: await (passwordHash ??= hashPassword(PASSWORD)), account_status: 'active' })
+    .values({
+      tenant_id: tenantId,
+      email: input.email,
+      name: input.name,
+      role_id: input.roleId,
+      password_hash: await (passwordHash ??= hashPassword(PASSWORD)),
+      account_status: 'active',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (input.groupIds.length) await db.insertInto('group_members').values(input.groupIds.map((g) => ({ tenant_id: tenantId, group_id: g, user_id: user.id }))).execute();
+  if (input.groupIds.length)
+    await db
+      .insertInto('group_members')
+      .values(input.groupIds.map((g) => ({ tenant_id: tenantId, group_id: g, user_id: user.id })))
+      .execute();
   return user.id;
 }
 
@@ -21,8 +32,15 @@ export async function addConversation(
   channelId: string,
   input: { contactName: string; externalId: string; text: string; groupId: string | null; assigneeId: string | null },
 ) {
-  const contact = await db.insertInto('contacts').values({ tenant_id: tenantId, name: input.contactName, email: `${input.externalId}@customer.example` }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('contact_identities').values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channelId, external_id: input.externalId, display_name: input.contactName }).execute();
+  const contact = await db
+    .insertInto('contacts')
+    .values({ tenant_id: tenantId, name: input.contactName, email: `${input.externalId}@customer.example` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('contact_identities')
+    .values({ tenant_id: tenantId, contact_id: contact.id, channel_id: channelId, external_id: input.externalId, display_name: input.contactName })
+    .execute();
   const conversation = await db
     .insertInto('conversations')
     .values({
@@ -78,21 +96,35 @@ export async function buildCompany(tc: TestConsole, slug: string): Promise<Compa
   const { admin, tenantId, userId } = await signUp(tc, slug);
   const roles = await db.selectFrom('roles').select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
   const roleId = (name: string) => roles.find((r) => r.name === name)!.id;
-  const ownOnly = (await admin.post('/api/roles', { name: 'Own only', permissions: ['conversations.view.own', 'conversations.reply', 'contacts.view'] })).body.id as string;
-  const supervisor = (await admin.post('/api/roles', { name: 'Supervisor', permissions: ['conversations.view.all', 'contacts.view', 'reports.view'] })).body.id as string;
+  const ownOnly = (await admin.post('/api/roles', { name: 'Own only', permissions: ['conversations.view.own', 'conversations.reply', 'contacts.view'] })).body
+    .id as string;
+  const supervisor = (await admin.post('/api/roles', { name: 'Supervisor', permissions: ['conversations.view.all', 'contacts.view', 'reports.view'] })).body
+    .id as string;
   const sales = (await admin.post('/api/groups', { name: 'Sales' })).body.id as string;
   const support = (await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'Support').executeTakeFirstOrThrow()).id;
   const users = {
     admin: userId,
     salesAgent: await addUser(db, tenantId, { email: `sales@${slug}.example`, name: `${slug} Sales Agent`, roleId: roleId('agent'), groupIds: [sales] }),
-    supportAgent: await addUser(db, tenantId, { email: `support@${slug}.example`, name: `${slug} Support Agent`, roleId: roleId('agent'), groupIds: [support] }),
+    supportAgent: await addUser(db, tenantId, {
+      email: `support@${slug}.example`,
+      name: `${slug} Support Agent`,
+      roleId: roleId('agent'),
+      groupIds: [support],
+    }),
     ownOnly: await addUser(db, tenantId, { email: `own@${slug}.example`, name: `${slug} Own Agent`, roleId: ownOnly, groupIds: [sales] }),
     supervisor: await addUser(db, tenantId, { email: `boss@${slug}.example`, name: `${slug} Supervisor`, roleId: supervisor, groupIds: [support] }),
   };
-  const channel = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'app-api', name: `${slug} app` }).returning('id').executeTakeFirstOrThrow();
+  const channel = await db
+    .insertInto('channels')
+    .values({ tenant_id: tenantId, type: 'app-api', name: `${slug} app` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const conversation = async (key: string, groupId: string | null, assigneeId: string | null) => {
     const text = `${slug}-${key}-message`;
-    return { ...(await addConversation(db, tenantId, channel.id, { contactName: `${slug} ${key} customer`, externalId: `${slug}-${key}`, text, groupId, assigneeId })), text };
+    return {
+      ...(await addConversation(db, tenantId, channel.id, { contactName: `${slug} ${key} customer`, externalId: `${slug}-${key}`, text, groupId, assigneeId })),
+      text,
+    };
   };
   const conversations = {
     salesQueued: await conversation('salesQueued', sales, null),
@@ -112,5 +144,14 @@ export async function buildCompany(tc: TestConsole, slug: string): Promise<Compa
     if (answer.status !== 200) throw new Error(`sign-in of ${email} failed: ${answer.status}`);
     clients[key] = client;
   }
-  return { slug, tenantId, groups: { sales, support }, roles: { admin: roleId('admin'), agent: roleId('agent'), ownOnly, supervisor }, users, clients, channelId: channel.id, conversations };
+  return {
+    slug,
+    tenantId,
+    groups: { sales, support },
+    roles: { admin: roleId('admin'), agent: roleId('agent'), ownOnly, supervisor },
+    users,
+    clients,
+    channelId: channel.id,
+    conversations,
+  };
 }

@@ -195,7 +195,11 @@ export class FeedClient {
   }
 
   /** Opens the feed with a client's cookie; resolves once the server says it is ready. */
-  static async open(baseUrl: string, client: { cookie?: string; slug?: string }, options: { heartbeatMs?: number; headers?: Record<string, string> } = {}): Promise<FeedClient> {
+  static async open(
+    baseUrl: string,
+    client: { cookie?: string; slug?: string },
+    options: { heartbeatMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<FeedClient> {
     const headers: Record<string, string> = { ...options.headers };
     if (client.cookie) headers.cookie = client.cookie;
     if (client.slug) headers['x-switchboard-tenant'] = client.slug;

@@ -110,7 +110,14 @@ service stats {
   await waitForPort(port, log);
 
   const client = async (user: string) => {
-    const imap = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user, pass: options.users[user]! }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user, pass: options.users[user]! },
+      logger: false,
+    } as ConstructorParameters<typeof ImapFlow>[0]);
     imap.on('error', () => {});
     await imap.connect();
     return imap;

@@ -3,7 +3,11 @@
 import { RabbitMqBus } from '../../core/bus/rabbitmq/rabbitmq-bus.js';
 
 const [queue] = process.argv.slice(2);
-const bus = await RabbitMqBus.connect({ urls: process.env.AMQP_URL!.split(','), namespace: process.env.BUS_NAMESPACE, queueType: process.env.BUS_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic' });
+const bus = await RabbitMqBus.connect({
+  urls: process.env.AMQP_URL!.split(','),
+  namespace: process.env.BUS_NAMESPACE,
+  queueType: process.env.BUS_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic',
+});
 await bus.consume(
   queue!,
   (delivery) => {

@@ -11,7 +11,8 @@ import { inboundPipeline } from '../../app/pipeline.js';
  */
 export async function runPipeline(db: Db, envelopes: readonly InboundEnvelope[], batchSize = 1): Promise<void> {
   const size = Math.max(1, batchSize);
-  for (let i = 0; i < envelopes.length; i += size) await db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + size), { pipeline: inboundPipeline }));
+  for (let i = 0; i < envelopes.length; i += size)
+    await db.transaction().execute((trx) => processInbound(trx, envelopes.slice(i, i + size), { pipeline: inboundPipeline }));
 }
 
 /**

@@ -66,12 +66,21 @@ export async function startPublicServer(): Promise<PublicServer> {
       body: JSON.stringify({ companyName: 'Probe', slug, name: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' }),
     });
     if (signUp.status !== 201) throw new Error(`sign-up answered ${signUp.status}: ${await signUp.text()}`);
-    const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const { csrfToken } = (await signUp.json()) as { csrfToken: string };
     const api: PublicServer['api'] = async (method, path, body, headers = {}) => {
       const response = await fetch(`${url}${path}`, {
         method,
-        headers: { 'x-switchboard-tenant': slug, cookie, 'x-csrf-token': csrfToken, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          'x-switchboard-tenant': slug,
+          cookie,
+          'x-csrf-token': csrfToken,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}),
       });
       const text = await response.text();

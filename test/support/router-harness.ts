@@ -32,7 +32,10 @@ export async function startHarness(factory: BusFactory, options: { shards?: numb
   const relay = new OutboxRelay(handle.db, bus, { pollMs: 50 });
   relay.start();
   const deps: RouterDeps = { database: handle, relay, logger: silentLogger };
-  const router = await startRouter({ ...deps, bus, config: { inboundShards: shards } }, { pipeline: inboundPipeline, batchSize: options.batchSize ?? 50, maxWaitMs: 5 });
+  const router = await startRouter(
+    { ...deps, bus, config: { inboundShards: shards } },
+    { pipeline: inboundPipeline, batchSize: options.batchSize ?? 50, maxWaitMs: 5 },
+  );
   return {
     db: handle.db,
     bus,

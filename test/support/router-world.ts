@@ -34,7 +34,18 @@ export async function addChannel(world: World, type: string): Promise<string> {
 export async function addGroup(
   world: World,
   name: string,
-  settings: { strategy?: GroupStrategy; max_queue_length?: number; queue_full_reply?: string; overflow_group_id?: string; overflow_after_seconds?: number; no_answer_seconds?: number; no_answer_set_away?: boolean; sticky_days?: number; auto_resolve_after_seconds?: number; calendar_id?: string } = {},
+  settings: {
+    strategy?: GroupStrategy;
+    max_queue_length?: number;
+    queue_full_reply?: string;
+    overflow_group_id?: string;
+    overflow_after_seconds?: number;
+    no_answer_seconds?: number;
+    no_answer_set_away?: boolean;
+    sticky_days?: number;
+    auto_resolve_after_seconds?: number;
+    calendar_id?: string;
+  } = {},
 ): Promise<string> {
   const group = await world.db
     .insertInto('groups')
@@ -47,7 +58,13 @@ export async function addGroup(
 export async function addAgent(
   world: World,
   name: string,
-  options: { groups?: string[]; capacity?: Capacity; status?: AgentStatus; skills?: Record<string, number>; phone?: 'offline' | 'ip_phone' | 'web_phone' | 'mobile' } = {},
+  options: {
+    groups?: string[];
+    capacity?: Capacity;
+    status?: AgentStatus;
+    skills?: Record<string, number>;
+    phone?: 'offline' | 'ip_phone' | 'web_phone' | 'mobile';
+  } = {},
 ): Promise<string> {
   const user = await world.db
     .insertInto('users')
@@ -86,7 +103,13 @@ export async function setDefaultGroup(world: World, groupId: string, reopenWindo
     .execute();
 }
 
-export async function addRule(world: World, position: number, conditions: unknown[], actions: Record<string, unknown>, name = `rule-${position}`): Promise<string> {
+export async function addRule(
+  world: World,
+  position: number,
+  conditions: unknown[],
+  actions: Record<string, unknown>,
+  name = `rule-${position}`,
+): Promise<string> {
   const rule = await world.db
     .insertInto('routing_rules')
     .values({ tenant_id: world.tenantId, name, position, conditions: JSON.stringify(conditions), actions: JSON.stringify(actions) })
@@ -97,7 +120,16 @@ export async function addRule(world: World, position: number, conditions: unknow
 
 export function envelope(
   world: Pick<World, 'tenantId' | 'channelId' | 'channelType'>,
-  message: { from: string; id?: string; text?: string; threadKey?: string; kind?: ConversationKind; language?: string; name?: string; attributes?: Record<string, unknown> },
+  message: {
+    from: string;
+    id?: string;
+    text?: string;
+    threadKey?: string;
+    kind?: ConversationKind;
+    language?: string;
+    name?: string;
+    attributes?: Record<string, unknown>;
+  },
 ): InboundEnvelope {
   return {
     version: 1,

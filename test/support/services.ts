@@ -25,9 +25,7 @@ export const BUS_NAMESPACE = process.env.BUS_NAMESPACE || uniqueName('t');
  * A fresh, migrated database of its own for one test file: a new database on the PostgreSQL in
  * DATABASE_URL, or an in-memory PGlite without it. `drop()` removes it.
  */
-export async function freshDatabase(kind: 'pg' | 'pglite' = DATABASE_URL ? 'pg' : 'pglite'): Promise<
-  DatabaseHandle & { url?: string; drop(): Promise<void> }
-> {
+export async function freshDatabase(kind: 'pg' | 'pglite' = DATABASE_URL ? 'pg' : 'pglite'): Promise<DatabaseHandle & { url?: string; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const handle = await openPgliteDatabase('memory://');
     await migrateUp(handle.db);

@@ -3,10 +3,14 @@ import { SMTPServer } from 'smtp-server';
 import { eventually } from './services.js';
 
 /** A real SMTP server on loopback that keeps what it receives, parsed. */
-export async function startSmtpServer(options: {
-  /** When set, AUTH must give these; otherwise any login is accepted (and none is needed). */
-  credentials?: { user: string; pass: string };
-  onMessage?: (raw: Buffer, mail: ParsedMail) => Promise<void> | void; reject?: () => { code: number; message: string } | undefined } = {}): Promise<{
+export async function startSmtpServer(
+  options: {
+    /** When set, AUTH must give these; otherwise any login is accepted (and none is needed). */
+    credentials?: { user: string; pass: string };
+    onMessage?: (raw: Buffer, mail: ParsedMail) => Promise<void> | void;
+    reject?: () => { code: number; message: string } | undefined;
+  } = {},
+): Promise<{
   url: string;
   port: number;
   mails: ParsedMail[];
@@ -50,7 +54,9 @@ export async function startSmtpServer(options: {
     port,
     mails,
     waitForMail: (to) =>
-      eventually<ParsedMail | undefined>(() => mails.find((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to))), { timeoutMs: 10_000 }) as Promise<ParsedMail>,
+      eventually<ParsedMail | undefined>(() => mails.find((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to))), {
+        timeoutMs: 10_000,
+      }) as Promise<ParsedMail>,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

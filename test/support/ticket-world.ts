@@ -10,7 +10,11 @@ import { inboundPipeline } from '../../app/pipeline.js';
 
 /** An e-mail channel of a company, as the e-mail connector would see it. */
 export async function emailChannel(db: Db, tenantId: string, address = 'support@shop.example') {
-  const channel = await db.insertInto('channels').values({ tenant_id: tenantId, type: 'email', name: 'Support mail', config: JSON.stringify({ fromAddress: address }) }).returning('id').executeTakeFirstOrThrow();
+  const channel = await db
+    .insertInto('channels')
+    .values({ tenant_id: tenantId, type: 'email', name: 'Support mail', config: JSON.stringify({ fromAddress: address }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const ctx = {
     channel: { id: channel.id, tenantId, type: 'email', name: 'Support mail', publicKey: null },
     config: emailConfig.parse({ fromAddress: address, imapHost: 'imap.example', imapUser: 'u', imapPassword: 'p', smtpHost: 'smtp.example' }),
@@ -25,7 +29,14 @@ export async function emailChannel(db: Db, tenantId: string, address = 'support@
   async function receive(raw: string): Promise<void> {
     const payload = { uidValidity: '1', uid: uid++, folder: 'INBOX', raw: Buffer.from(raw).toString('base64') };
     const messages = await normalizeEmail(payload, ctx);
-    const envelopes: InboundEnvelope[] = messages.map((message) => ({ version: 1, tenantId, channelId: channel.id, channelType: 'email', receivedAt: new Date().toISOString(), message }));
+    const envelopes: InboundEnvelope[] = messages.map((message) => ({
+      version: 1,
+      tenantId,
+      channelId: channel.id,
+      channelType: 'email',
+      receivedAt: new Date().toISOString(),
+      message,
+    }));
     await db.transaction().execute((trx) => processInbound(trx, envelopes, { pipeline: inboundPipeline }));
   }
   return { channelId: channel.id, receive };

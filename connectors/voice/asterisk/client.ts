@@ -136,8 +136,8 @@ export class AriClient {
         stream: true,
       })
       .catch((error: unknown) => {
-      throw errorForNetwork(error, 'ARI recordings');
-    });
+        throw errorForNetwork(error, 'ARI recordings');
+      });
     if (!response.ok) throw errorForStatus(response.status, `ARI recording ${name}`);
     return response;
   }
@@ -164,10 +164,12 @@ export class AriClient {
     });
     const abort = () => socket.close(1000);
     signal.addEventListener('abort', abort, { once: true });
-    const closed = new Promise<void>((resolve) => socket.once('close', () => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    }));
+    const closed = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        signal.removeEventListener('abort', abort);
+        resolve();
+      }),
+    );
     socket.on('message', (data) => {
       let parsed: unknown;
       try {
@@ -214,5 +216,10 @@ export type AriEvent =
   | { type: 'ChannelDestroyed'; timestamp: string; application: string; cause: number; cause_txt: string; channel: AriChannel }
   | { type: 'PlaybackStarted'; timestamp: string; application: string; playback: AriPlayback }
   | { type: 'PlaybackFinished'; timestamp: string; application: string; playback: AriPlayback }
-  | { type: 'RecordingFinished'; timestamp: string; application: string; recording: { name: string; format: string; state: string; target_uri: string; duration?: number } }
+  | {
+      type: 'RecordingFinished';
+      timestamp: string;
+      application: string;
+      recording: { name: string; format: string; state: string; target_uri: string; duration?: number };
+    }
   | { type: string; timestamp: string; application: string };

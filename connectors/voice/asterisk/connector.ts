@@ -13,7 +13,11 @@ export const asteriskConfig = z.object({
   ariUrl: z.url({ protocol: /^https?$/ }).describe("ARI's base address, e.g. http://pbx:8088/ari"),
   ariUser: z.string().min(1),
   ariPassword: secret(z.string().min(1)),
-  app: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('switchboard').describe('The Stasis application calls enter'),
+  app: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('switchboard')
+    .describe('The Stasis application calls enter'),
   sipTechnology: z.enum(['PJSIP', 'SIP']).default('PJSIP'),
   mobileDial: z.string().includes('{number}').default('PJSIP/{number}@trunk').describe("How a mobile number is dialled; {number} is the agent's number"),
   musicClass: z.string().optional(),

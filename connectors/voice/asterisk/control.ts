@@ -113,7 +113,11 @@ export async function performOnAsterisk(
         if (instruction.record) {
           const name = `call-${call.id}`;
           await ari.recordBridge(bridgeId, name);
-          await ctx.db.updateTable('calls').set({ recording_ref: `ari:${name}` }).where('id', '=', call.id).execute();
+          await ctx.db
+            .updateTable('calls')
+            .set({ recording_ref: `ari:${name}` })
+            .where('id', '=', call.id)
+            .execute();
         }
         break;
       }
@@ -122,7 +126,11 @@ export async function performOnAsterisk(
         if (sound) await ari.play(caller, sound.uri, `vm-${randomUUID()}`);
         const name = `voicemail-${call.id}`;
         await ari.recordChannel(caller, name, instruction.maxSeconds);
-        await ctx.db.updateTable('calls').set({ recording_ref: `ari:${name}` }).where('id', '=', call.id).execute();
+        await ctx.db
+          .updateTable('calls')
+          .set({ recording_ref: `ari:${name}` })
+          .where('id', '=', call.id)
+          .execute();
         break;
       }
       case 'hangup': {

@@ -1,6 +1,16 @@
 import type { PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, callOf, keyPressed, outboundAgentAnswered, recordingFinished, type Reaction } from '../calls/call-center.js';
+import {
+  agentAnswered,
+  agentLegEnded,
+  callArrived,
+  callEnded,
+  callOf,
+  keyPressed,
+  outboundAgentAnswered,
+  recordingFinished,
+  type Reaction,
+} from '../calls/call-center.js';
 import { checkWaiting, firstWaitingCheck } from '../calls/waiting.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';

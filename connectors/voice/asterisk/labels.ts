@@ -15,6 +15,11 @@ export const asteriskLabels: Record<keyof typeof asteriskConfig.shape, SettingLa
     hintEn: "How a mobile number is dialled; {number} is the agent's number",
     hintZh: '如何拨打手机号码；{number} 代表坐席的号码',
   },
-  musicClass: { en: 'Hold music class', zh: '等待音乐类别', hintEn: 'A music-on-hold class of Asterisk; empty: the default', hintZh: 'Asterisk 的等待音乐类别；留空则使用默认' },
+  musicClass: {
+    en: 'Hold music class',
+    zh: '等待音乐类别',
+    hintEn: 'A music-on-hold class of Asterisk; empty: the default',
+    hintZh: 'Asterisk 的等待音乐类别；留空则使用默认',
+  },
   ...callCenterLabels,
 };

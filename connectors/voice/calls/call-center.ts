@@ -78,7 +78,12 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
 }
 
 /** The caller pressed a key in a menu, or (`key` null) let its time run out; `menuId` is the menu the key answers. */
-export async function keyPressed(ctx: Ctx, providerCallId: string, key: string | null, options: { menuId?: string | undefined; webhook?: boolean } = {}): Promise<Reaction> {
+export async function keyPressed(
+  ctx: Ctx,
+  providerCallId: string,
+  key: string | null,
+  options: { menuId?: string | undefined; webhook?: boolean } = {},
+): Promise<Reaction> {
   const { menuId } = options;
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
@@ -106,7 +111,15 @@ async function takeStep(trx: Transaction<Database>, ctx: Ctx, call: Call, step: 
     if (step.position.retries === 0) await logCallEvent(trx, call, 'menu', { menu: step.menu.id });
     return {
       call: updated,
-      instructions: [{ op: 'menu', menuId: step.menu.id, prompt: step.menu.prompt, ...(step.notice ? { notice: step.notice } : {}), timeoutSeconds: step.menu.timeoutSeconds }],
+      instructions: [
+        {
+          op: 'menu',
+          menuId: step.menu.id,
+          prompt: step.menu.prompt,
+          ...(step.notice ? { notice: step.notice } : {}),
+          timeoutSeconds: step.menu.timeoutSeconds,
+        },
+      ],
       signals: [],
     };
   }
@@ -116,7 +129,11 @@ async function takeStep(trx: Transaction<Database>, ctx: Ctx, call: Call, step: 
     case 'agent': {
       const groupId = target.type === 'queue' ? target.groupId : (ctx.config.defaultGroupId ?? null);
       const updated = await updateCall(trx, call, { state: 'queued', ivr_menu: null, group_id: groupId, queued_at: now() });
-      await logCallEvent(trx, call, 'queued', { via: step.via, ...(groupId ? { groupId } : {}), ...(target.type === 'agent' ? { agentId: target.agentId } : {}) });
+      await logCallEvent(trx, call, 'queued', {
+        via: step.via,
+        ...(groupId ? { groupId } : {}),
+        ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
+      });
       const routing = {
         ...(groupId ? { groupId } : {}),
         ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
@@ -174,7 +191,12 @@ export async function followAssignment(ctx: Ctx, conversationId: string): Promis
     if (call.state === 'answered' && (await isOnHold(trx, call.id))) {
       // Moved on while on hold: the next agent gets the caller off hold.
       await logCallEvent(trx, call, 'resumed', { via: 'transfer' });
-      const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', 'resumed').executeTakeFirstOrThrow();
+      const count = await trx
+        .selectFrom('call_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('call_id', '=', call.id)
+        .where('kind', '=', 'resumed')
+        .executeTakeFirstOrThrow();
       signals.push(callSignal(call, 'call.resumed', { via: 'transfer' }, undefined, String(count.n)));
       instructions.push({ op: 'unhold' });
     }
@@ -281,7 +303,9 @@ export async function callEnded(ctx: Ctx, providerCallId: string, cause: string)
     const disposition =
       call.answered_at !== null
         ? 'answered'
-        : (call.disposition ?? ({ ivr: 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ?? 'ended');
+        : (call.disposition ??
+          ({ ivr: 'abandoned_ivr', queued: 'abandoned_queue', ringing: 'abandoned_ringing', answered: 'answered' } as const)[call.state] ??
+          'ended');
     const updated = await updateCall(trx, call, {
       state: 'ended',
       ended_at: endedAt,
@@ -319,7 +343,12 @@ export async function recordingReady(ctx: Ctx, providerCallId: string, reference
  */
 export async function recordingFinished(ctx: Ctx, reference: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('recording_ref', '=', reference).executeTakeFirst();
+    const found = await trx
+      .selectFrom('calls')
+      .select('provider_call_id')
+      .where('channel_id', '=', ctx.channel.id)
+      .where('recording_ref', '=', reference)
+      .executeTakeFirst();
     const call = found ? await lockCall(trx, ctx.channel.id, found.provider_call_id) : undefined;
     if (!call || call.recording_ref !== reference) return;
     const logged = await trx.selectFrom('call_events').select('id').where('call_id', '=', call.id).where('kind', '=', 'recording').executeTakeFirst();
@@ -330,7 +359,9 @@ export async function recordingFinished(ctx: Ctx, reference: string): Promise<vo
 /** What a call in its present state needs from the platform (a webhook asked again). */
 async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Instruction[]> {
   if (call.state === 'ivr' && call.ivr_menu === CALLBACK_MENU) {
-    return [{ op: 'menu', menuId: CALLBACK_MENU, prompt: ctx.config.callbackOfferPrompt ?? { type: 'text', text: 'Press 1 for a callback.' }, timeoutSeconds: 8 }];
+    return [
+      { op: 'menu', menuId: CALLBACK_MENU, prompt: ctx.config.callbackOfferPrompt ?? { type: 'text', text: 'Press 1 for a callback.' }, timeoutSeconds: 8 },
+    ];
   }
   if (call.state === 'ivr' && call.ivr_menu === SURVEY_MENU) return [surveyMenu(ctx)];
   if (call.state === 'ivr' && call.ivr_menu) {
@@ -342,7 +373,8 @@ async function currentInstructions(trx: Transaction<Database>, ctx: Ctx, call: C
   if (call.state === 'answered' && call.direction === 'in' && (await isOnHold(trx, call.id))) return [{ op: 'hold' }];
   if (call.state === 'ringing' && call.agent_id && call.agent_leg_id) {
     const phone = await agentEndpoint(trx, ctx.channel.tenantId, call.agent_id);
-    if (phone) return [{ op: 'ring', agentId: call.agent_id, phone, legId: call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number }];
+    if (phone)
+      return [{ op: 'ring', agentId: call.agent_id, phone, legId: call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: call.from_number }];
     return [{ op: 'hold' }];
   }
   if (call.state === 'ended') return [{ op: 'hangup' }];
@@ -453,7 +485,16 @@ export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): P
     await logCallEvent(trx, call, 'dialing_customer', { number: call.to_number });
     return {
       call: updated,
-      instructions: [{ op: 'ring', agentId: call.agent_id ?? '', phone: { status: 'mobile', address: call.to_number }, legId, timeoutSeconds: ctx.config.ringSeconds, callerNumber: ctx.config.outboundCallerId ?? '' }],
+      instructions: [
+        {
+          op: 'ring',
+          agentId: call.agent_id ?? '',
+          phone: { status: 'mobile', address: call.to_number },
+          legId,
+          timeoutSeconds: ctx.config.ringSeconds,
+          callerNumber: ctx.config.outboundCallerId ?? '',
+        },
+      ],
       signals: [],
     };
   });
@@ -464,10 +505,25 @@ export async function outboundAgentAnswered(ctx: Ctx, providerCallId: string): P
  * kind, so sending them again (a provider's retry after a lost answer) stores nothing twice.
  */
 function signalsSoFar(call: Call): CallSignal[] {
-  const signals = [callSignal(call, 'call.started', { from: call.from_number, to: call.to_number }, call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id, direct: true } : undefined)];
-  if (call.queued_at && call.direction === 'in' && call.group_id) signals.push(callSignal(call, 'call.queued', { groupId: call.group_id }, { groupId: call.group_id }));
+  const signals = [
+    callSignal(
+      call,
+      'call.started',
+      { from: call.from_number, to: call.to_number },
+      call.direction === 'in' ? { hold: true } : call.agent_id ? { agentId: call.agent_id, direct: true } : undefined,
+    ),
+  ];
+  if (call.queued_at && call.direction === 'in' && call.group_id)
+    signals.push(callSignal(call, 'call.queued', { groupId: call.group_id }, { groupId: call.group_id }));
   if (call.state === 'ended') {
-    signals.push(callSignal(call, 'call.ended', { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds }, { end: true }));
+    signals.push(
+      callSignal(
+        call,
+        'call.ended',
+        { cause: call.cause, disposition: call.disposition, talkSeconds: call.talk_seconds, waitSeconds: call.wait_seconds },
+        { end: true },
+      ),
+    );
   }
   return signals;
 }
@@ -485,7 +541,12 @@ export async function changeHold(
   perform: (call: Call, customerSide: string) => Promise<Record<string, unknown> | void>,
 ): Promise<Reaction> {
   return ctx.db.transaction().execute(async (trx) => {
-    const found = await trx.selectFrom('calls').select('provider_call_id').where('channel_id', '=', ctx.channel.id).where('id', '=', input.callId).executeTakeFirst();
+    const found = await trx
+      .selectFrom('calls')
+      .select('provider_call_id')
+      .where('channel_id', '=', ctx.channel.id)
+      .where('id', '=', input.callId)
+      .executeTakeFirst();
     const call = found ? await lockCall(trx, ctx.channel.id, found.provider_call_id) : undefined;
     if (!call) throw new NotFoundError('call');
     if (call.state !== 'answered') throw new ConflictError('the call is not in progress');
@@ -498,7 +559,16 @@ export async function changeHold(
     const changed = changes ? await updateCall(trx, call, changes) : call;
     const kind = input.on ? 'held' : 'resumed';
     await logCallEvent(trx, call, kind, { agentId: input.agentId });
-    const count = await trx.selectFrom('call_events').select((eb) => eb.fn.countAll<string>().as('n')).where('call_id', '=', call.id).where('kind', '=', kind).executeTakeFirstOrThrow();
-    return { call: changed, instructions: [], signals: [callSignal(call, input.on ? 'call.held' : 'call.resumed', { agentId: input.agentId }, undefined, String(count.n))] };
+    const count = await trx
+      .selectFrom('call_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('call_id', '=', call.id)
+      .where('kind', '=', kind)
+      .executeTakeFirstOrThrow();
+    return {
+      call: changed,
+      instructions: [],
+      signals: [callSignal(call, input.on ? 'call.held' : 'call.resumed', { agentId: input.agentId }, undefined, String(count.n))],
+    };
   });
 }

@@ -4,7 +4,12 @@ import type { callCenterSettings } from './settings.js';
 /** The call-center settings every phone channel shares, in the console's languages. */
 export const callCenterLabels: Record<keyof typeof callCenterSettings, SettingLabel> = {
   ivrFlowId: { en: 'Phone menu', zh: '语音导航', hintEn: 'The phone menu callers hear first', hintZh: '来电者首先听到的语音菜单' },
-  defaultGroupId: { en: 'Default queue', zh: '默认队列', hintEn: 'The queue callers go to when there is no phone menu', hintZh: '没有语音菜单时来电进入的队列' },
+  defaultGroupId: {
+    en: 'Default queue',
+    zh: '默认队列',
+    hintEn: 'The queue callers go to when there is no phone menu',
+    hintZh: '没有语音菜单时来电进入的队列',
+  },
   ringSeconds: { en: 'Ring time (seconds)', zh: '振铃时长（秒）', hintEn: "How long an agent's phone rings", hintZh: '坐席电话振铃多久' },
   recordCalls: { en: 'Record calls', zh: '通话录音', hintEn: 'Record answered calls', hintZh: '为已接通的通话录音' },
   voicemailSeconds: { en: 'Longest voicemail (seconds)', zh: '留言最长时长（秒）' },
@@ -27,7 +32,12 @@ export const callCenterLabels: Record<keyof typeof callCenterSettings, SettingLa
     hintEn: 'voicemail: leave a message; callback: press 1 to be called back',
     hintZh: 'voicemail：留言；callback：按 1 预约回拨',
   },
-  callbackOfferPrompt: { en: 'Callback offer prompt', zh: '回拨提示音', hintEn: 'What a caller hears when offered a callback (press 1)', hintZh: '提供回拨（按 1）时来电者听到的内容' },
+  callbackOfferPrompt: {
+    en: 'Callback offer prompt',
+    zh: '回拨提示音',
+    hintEn: 'What a caller hears when offered a callback (press 1)',
+    hintZh: '提供回拨（按 1）时来电者听到的内容',
+  },
   satisfactionSurvey: {
     en: 'Satisfaction survey',
     zh: '满意度评价',

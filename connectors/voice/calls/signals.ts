@@ -7,7 +7,17 @@ import type { ChannelRouting, InboundMessage } from '../../../core/domain/messag
  * every call from one number lands with one contact. The router follows `routing`: a call in the
  * menu is held, a caller who chose a queue is routed there, a call that ended is resolved.
  */
-export const CALL_EVENTS = ['call.started', 'call.queued', 'call.answered', 'call.transferred', 'call.held', 'call.resumed', 'call.ended', 'call.left_queue', 'call.rated'] as const;
+export const CALL_EVENTS = [
+  'call.started',
+  'call.queued',
+  'call.answered',
+  'call.transferred',
+  'call.held',
+  'call.resumed',
+  'call.ended',
+  'call.left_queue',
+  'call.rated',
+] as const;
 export type CallEventName = (typeof CALL_EVENTS)[number];
 
 export const callSignalSchema = z.object({

@@ -4,13 +4,7 @@ import type { Db } from '../../../core/db/database.js';
 
 /** Reads one call of a channel by the provider's id, locked for the transaction. */
 export function lockCall(trx: Transaction<Database>, channelId: string, providerCallId: string): Promise<Call | undefined> {
-  return trx
-    .selectFrom('calls')
-    .selectAll()
-    .where('channel_id', '=', channelId)
-    .where('provider_call_id', '=', providerCallId)
-    .forUpdate()
-    .executeTakeFirst();
+  return trx.selectFrom('calls').selectAll().where('channel_id', '=', channelId).where('provider_call_id', '=', providerCallId).forUpdate().executeTakeFirst();
 }
 
 export function lockCallByLeg(trx: Transaction<Database>, channelId: string, legId: string): Promise<Call | undefined> {
@@ -19,11 +13,19 @@ export function lockCallByLeg(trx: Transaction<Database>, channelId: string, leg
 
 /** One line of a call's timeline. */
 export async function logCallEvent(trx: Transaction<Database> | Db, call: Pick<Call, 'id' | 'tenant_id'>, kind: string, detail: Record<string, unknown> = {}) {
-  await trx.insertInto('call_events').values({ tenant_id: call.tenant_id, call_id: call.id, kind, detail: JSON.stringify(detail) }).execute();
+  await trx
+    .insertInto('call_events')
+    .values({ tenant_id: call.tenant_id, call_id: call.id, kind, detail: JSON.stringify(detail) })
+    .execute();
 }
 
 export async function updateCall(trx: Transaction<Database>, call: Call, changes: Updateable<CallTable> | Record<string, unknown>): Promise<Call> {
-  return trx.updateTable('calls').set(changes as Updateable<CallTable>).where('id', '=', call.id).returningAll().executeTakeFirstOrThrow();
+  return trx
+    .updateTable('calls')
+    .set(changes as Updateable<CallTable>)
+    .where('id', '=', call.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export const secondsBetween = (from: Date | null, to: Date) => (from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null);

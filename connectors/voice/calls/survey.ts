@@ -60,7 +60,11 @@ export async function surveyAnswered(trx: Transaction<Database>, ctx: Ctx, call:
     return { call: updated, instructions: [{ op: 'hangup' }], signals: [] };
   }
   await logCallEvent(trx, call, 'rated', { rating });
-  return { call: updated, instructions: [{ op: 'hangup', prompt: localized(ctx, THANKS, THANKS_ZH) }], signals: [callSignal(updated, 'call.rated', { rating })] };
+  return {
+    call: updated,
+    instructions: [{ op: 'hangup', prompt: localized(ctx, THANKS, THANKS_ZH) }],
+    signals: [callSignal(updated, 'call.rated', { rating })],
+  };
 }
 
 /**

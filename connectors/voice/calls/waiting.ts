@@ -15,7 +15,10 @@ type Ctx = ChannelContext<CallCenterSettings>;
 /** The menu id a caller offered a callback is in: no admin's menu can have it (menu ids start with a letter or digit). */
 export const CALLBACK_MENU = '@callback';
 
-const DEFAULT_OFFER: Prompt = { type: 'text', text: 'All our agents are still busy. Press 1 and we will call you back; or stay on the line to leave a message.' };
+const DEFAULT_OFFER: Prompt = {
+  type: 'text',
+  text: 'All our agents are still busy. Press 1 and we will call you back; or stay on the line to leave a message.',
+};
 const DEFAULT_OFFER_ZH: Prompt = { type: 'text', text: '座席仍然繁忙。按 1 我们将给您回电；或请留言。' };
 const CALLBACK_TAKEN: Prompt = { type: 'text', text: 'Thank you. We will call you back.' };
 const CALLBACK_TAKEN_ZH: Prompt = { type: 'text', text: '谢谢，我们会尽快给您回电。' };
@@ -73,7 +76,13 @@ async function placeInLine(trx: Transaction<Database>, call: Call): Promise<numb
 /** The longest wait is over: the caller leaves the queue (the router stops offering the call) for voicemail or a callback offer. */
 async function leaveQueue(trx: Transaction<Database>, ctx: Ctx, call: Call, waited: number): Promise<Reaction> {
   const offer = ctx.config.maxWaitAction === 'callback';
-  const updated = await updateCall(trx, call, offer ? { state: 'ivr', ivr_menu: CALLBACK_MENU, ivr_retries: 0, disposition: 'abandoned_queue' } : { state: 'ivr', ivr_menu: null, disposition: 'voicemail' });
+  const updated = await updateCall(
+    trx,
+    call,
+    offer
+      ? { state: 'ivr', ivr_menu: CALLBACK_MENU, ivr_retries: 0, disposition: 'abandoned_queue' }
+      : { state: 'ivr', ivr_menu: null, disposition: 'voicemail' },
+  );
   await logCallEvent(trx, call, 'max_wait', { waitedSeconds: Math.round(waited), next: offer ? 'callback_offer' : 'voicemail' });
   const left = callSignal(updated, 'call.left_queue', { waitedSeconds: Math.round(waited), next: offer ? 'callback_offer' : 'voicemail' }, { leave: true });
   const instructions: Instruction[] = offer

@@ -24,7 +24,12 @@ const field = z.string().trim().min(1).max(200);
 /** The generic CTI's events, form-encoded or JSON: newCall, answer, hangup with the call id and numbers. */
 const ctiEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('newCall'), callId: field, from: field, to: field, direction: z.enum(['in', 'out']), queue: z.string().max(200).optional() }),
-  z.object({ event: z.literal('answer'), callId: field, answeringNumber: z.string().max(64).optional(), user: z.array(z.string().max(200)).max(20).default([]) }),
+  z.object({
+    event: z.literal('answer'),
+    callId: field,
+    answeringNumber: z.string().max(64).optional(),
+    user: z.array(z.string().max(200)).max(20).default([]),
+  }),
   z.object({ event: z.literal('hangup'), callId: field, cause: z.string().max(100).default('normalClearing') }),
 ]);
 
@@ -44,7 +49,11 @@ function parseCti(request: RawRequest): z.infer<typeof ctiEvent> {
     if (users.length) body.user = users;
   }
   const parsed = ctiEvent.safeParse(body);
-  if (!parsed.success) throw new ValidationError('not a CTI event', parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new ValidationError(
+      'not a CTI event',
+      parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+    );
   return parsed.data;
 }
 

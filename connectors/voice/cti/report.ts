@@ -67,7 +67,16 @@ async function agentNamed(ctx: ChannelContext<unknown>, answeringNumber: string 
     .selectFrom('users')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb(sql`lower(email)`, 'in', users.map((u) => u.toLowerCase())), eb('name', 'in', users)]))
+    .where((eb) =>
+      eb.or([
+        eb(
+          sql`lower(email)`,
+          'in',
+          users.map((u) => u.toLowerCase()),
+        ),
+        eb('name', 'in', users),
+      ]),
+    )
     .executeTakeFirst();
   return byName?.id;
 }

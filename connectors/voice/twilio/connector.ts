@@ -34,7 +34,7 @@ export default defineConnector({
     icon: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#f22f46"/><path d="M8.6 5.5c.4 0 .7.2.9.6l1 2.4c.1.4 0 .8-.3 1.1l-1 .9a9 9 0 0 0 4.3 4.3l.9-1c.3-.3.7-.4 1.1-.3l2.4 1c.4.2.6.5.6.9v2.1c0 .6-.5 1-1 1A12.5 12.5 0 0 1 5.5 6.5c0-.5.4-1 1-1z" fill="#fff"/></svg>',
     name: { en: 'Phone (Twilio)', zh: '电话（Twilio）' },
   },
-  description: "Calls to a Twilio number: set its Voice URL to /hooks/<channel>/twilio/voice and its status callback to /hooks/<channel>/twilio/status.",
+  description: 'Calls to a Twilio number: set its Voice URL to /hooks/<channel>/twilio/voice and its status callback to /hooks/<channel>/twilio/status.',
   descriptionZh: 'Twilio 号码的来电：将其 Voice URL 设为 /hooks/<channel>/twilio/voice，状态回调设为 /hooks/<channel>/twilio/status。',
   capabilities: { receive: ['event'], send: [], calls: true, conversationKind: 'voice' },
   config: twilioConfig,
@@ -62,7 +62,13 @@ export default defineConnector({
       // Twilio rings the agent first; once they pick up it asks /outbound, which dials the customer.
       const urls = twimlUrls(ctx, call.provider_call_id);
       try {
-        await createCall(ctx, { to: twilioAddress(start.phone), from: ctx.config.outboundCallerId, url: urls.outbound!(), statusCallback: urls.status!(), timeoutSeconds: start.timeoutSeconds });
+        await createCall(ctx, {
+          to: twilioAddress(start.phone),
+          from: ctx.config.outboundCallerId,
+          url: urls.outbound!(),
+          statusCallback: urls.status!(),
+          timeoutSeconds: start.timeoutSeconds,
+        });
       } catch (error) {
         // Twilio refused: the attempt is over, and its record says why.
         const ended = await callEnded(ctx, call.provider_call_id, 'failed');

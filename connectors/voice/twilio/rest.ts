@@ -57,7 +57,10 @@ export async function fetchRecording({ config, outbound }: Ctx, recordingSid: st
  * Starts a call (`POST /2010-04-01/Accounts/{AccountSid}/Calls.json`): Twilio dials `to` from
  * `from` and, once it is answered, asks `url` for TwiML; `statusCallback` hears when it ends.
  */
-export async function createCall({ config, outbound }: Ctx, call: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds: number }): Promise<string> {
+export async function createCall(
+  { config, outbound }: Ctx,
+  call: { to: string; from: string; url: string; statusCallback: string; timeoutSeconds: number },
+): Promise<string> {
   const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Calls.json`;
   const form = new URLSearchParams({
     To: call.to,

@@ -1,6 +1,16 @@
 import type { ChannelContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
-import { agentAnswered, agentLegEnded, callArrived, callEnded, keyPressed, outboundAgentAnswered, recordingReady, whatNow, type Reaction } from '../calls/call-center.js';
+import {
+  agentAnswered,
+  agentLegEnded,
+  callArrived,
+  callEnded,
+  keyPressed,
+  outboundAgentAnswered,
+  recordingReady,
+  whatNow,
+  type Reaction,
+} from '../calls/call-center.js';
 import { lockCallByLeg } from '../calls/store.js';
 import { checkWaiting } from '../calls/waiting.js';
 import { signatureMatches } from './signature.js';
@@ -101,7 +111,14 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
     const reaction = await outboundAgentAnswered(ctx, callId);
     // Asked again (a retry) once the customer's side is dialled: say the same.
     if (!reaction.instructions.length && reaction.call?.state === 'ringing' && reaction.call.agent_leg_id) {
-      const again = { op: 'ring', agentId: reaction.call.agent_id ?? '', phone: { status: 'mobile', address: reaction.call.to_number }, legId: reaction.call.agent_leg_id, timeoutSeconds: ctx.config.ringSeconds, callerNumber: ctx.config.outboundCallerId ?? '' } as const;
+      const again = {
+        op: 'ring',
+        agentId: reaction.call.agent_id ?? '',
+        phone: { status: 'mobile', address: reaction.call.to_number },
+        legId: reaction.call.agent_leg_id,
+        timeoutSeconds: ctx.config.ringSeconds,
+        callerNumber: ctx.config.outboundCallerId ?? '',
+      } as const;
       return answer(ctx, { ...reaction, instructions: [again] }, callId);
     }
     return answer(ctx, reaction.instructions.length ? reaction : { ...reaction, instructions: [{ op: 'hangup' }] }, callId);
@@ -113,7 +130,14 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
     const reaction = await agentAnswered(ctx, leg);
     // A leg nobody wants any more is hung up before it is connected.
     const stale = reaction.instructions.some((i) => i.op === 'drop-leg');
-    return { payloads: reaction.signals, respond: () => ({ status: 200, body: renderTwiml(stale ? [{ op: 'hangup' }] : [], { urls: twimlUrls(ctx), holdLoopSeconds: 1 }), headers: { 'content-type': 'text/xml; charset=utf-8' } }) };
+    return {
+      payloads: reaction.signals,
+      respond: () => ({
+        status: 200,
+        body: renderTwiml(stale ? [{ op: 'hangup' }] : [], { urls: twimlUrls(ctx), holdLoopSeconds: 1 }),
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+      }),
+    };
   }),
   // <Dial action>: the agent's leg is over (no answer, busy, or the talk ended).
   route('/twilio/dial', async (form, request, ctx) => {
@@ -137,5 +161,11 @@ export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
     }
     return { response: { status: 204 } };
   }),
-  route('/twilio/voicemail', async () => ({ response: { status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>', headers: { 'content-type': 'text/xml; charset=utf-8' } } })),
+  route('/twilio/voicemail', async () => ({
+    response: {
+      status: 200,
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>',
+      headers: { 'content-type': 'text/xml; charset=utf-8' },
+    },
+  })),
 ];

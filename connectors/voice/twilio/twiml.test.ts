@@ -12,7 +12,11 @@ const urls: TwimlUrls = {
 
 describe('TwiML answers', () => {
   it('asks for one key under the menu prompt and comes back when none is pressed', () => {
-    const xml = renderTwiml([{ op: 'answer' }, { op: 'menu', menuId: 'main', prompt: { type: 'text', text: '按 1 <销售> & 2' }, timeoutSeconds: 5 }], { urls, holdLoopSeconds: 10, language: 'zh-CN' });
+    const xml = renderTwiml([{ op: 'answer' }, { op: 'menu', menuId: 'main', prompt: { type: 'text', text: '按 1 <销售> & 2' }, timeoutSeconds: 5 }], {
+      urls,
+      holdLoopSeconds: 10,
+      language: 'zh-CN',
+    });
     expect(xml).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="dtmf" numDigits="1" timeout="5" action="https://sb.example/g?menu=main" method="POST">' +
         '<Say language="zh-CN">按 1 &lt;销售&gt; &amp; 2</Say></Gather><Redirect method="POST">https://sb.example/g?menu=main&amp;timeout=1</Redirect></Response>',
@@ -20,8 +24,13 @@ describe('TwiML answers', () => {
   });
 
   it('rings an agent with a recorded <Dial> whose answer and end come back to Switchboard', () => {
-    const xml = renderTwiml([{ op: 'ring', agentId: 'a', phone: { status: 'web_phone', address: 'alice' }, legId: 'L1', timeoutSeconds: 20, callerNumber: '+8613800000001' }], { urls, holdLoopSeconds: 10 });
-    expect(xml).toContain('<Dial timeout="20" action="https://sb.example/dial?leg=L1" method="POST" callerId="+8613800000001" record="record-from-answer-dual"');
+    const xml = renderTwiml(
+      [{ op: 'ring', agentId: 'a', phone: { status: 'web_phone', address: 'alice' }, legId: 'L1', timeoutSeconds: 20, callerNumber: '+8613800000001' }],
+      { urls, holdLoopSeconds: 10 },
+    );
+    expect(xml).toContain(
+      '<Dial timeout="20" action="https://sb.example/dial?leg=L1" method="POST" callerId="+8613800000001" record="record-from-answer-dual"',
+    );
     expect(xml).toContain('<Client url="https://sb.example/answered?leg=L1" method="POST">alice</Client>');
   });
 

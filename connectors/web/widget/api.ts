@@ -74,7 +74,9 @@ export class ApiError extends Error {
  */
 export function refusal(error: unknown): { status: number; issues: { field: string; message: string }[] } | undefined {
   const e = error as { status?: unknown; issues?: unknown } | null;
-  return e && typeof e.status === 'number' ? { status: e.status, issues: Array.isArray(e.issues) ? (e.issues as { field: string; message: string }[]) : [] } : undefined;
+  return e && typeof e.status === 'number'
+    ? { status: e.status, issues: Array.isArray(e.issues) ? (e.issues as { field: string; message: string }[]) : [] }
+    : undefined;
 }
 
 export class WidgetApi {

@@ -11,7 +11,7 @@ function luminance(hex: string): number {
 
 /** White on the company's colour where it is readable (4.5:1), else near-black: a pale brand colour stays legible. */
 export function textOn(color: string): string {
-  return (1.05 / (luminance(color) + 0.05) >= 4.5 ? '#ffffff' : '#111111');
+  return 1.05 / (luminance(color) + 0.05) >= 4.5 ? '#ffffff' : '#111111';
 }
 
 /** The launcher, its unread badge and the proactive greeting: in the loader, on every page. */

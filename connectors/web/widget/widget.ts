@@ -96,7 +96,9 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
   drawLauncher();
 
   const identity =
-    tag.dataset.userId && tag.dataset.userHash ? { userId: tag.dataset.userId, hash: tag.dataset.userHash, email: tag.dataset.userEmail, name: tag.dataset.userName } : undefined;
+    tag.dataset.userId && tag.dataset.userHash
+      ? { userId: tag.dataset.userId, hash: tag.dataset.userHash, email: tag.dataset.userEmail, name: tag.dataset.userName }
+      : undefined;
 
   let open = false;
   let panel: PanelHandle | undefined;
@@ -150,7 +152,11 @@ async function start(tag: HTMLScriptElement, publicKey: string): Promise<void> {
     save();
     drawLauncher();
     launcher.setAttribute('aria-expanded', String(next));
-    if (next) void mount().then((p) => p.open(), () => launcher.setAttribute('aria-label', `${title()}: ${t('unavailable')}`));
+    if (next)
+      void mount().then(
+        (p) => p.open(),
+        () => launcher.setAttribute('aria-label', `${title()}: ${t('unavailable')}`),
+      );
     else {
       panel?.close();
       if (restoreFocus) launcher.focus();

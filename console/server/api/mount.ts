@@ -65,6 +65,7 @@ function checkAccess(spec: AnyRoute, auth: Auth | undefined): void {
 async function jsonBody(c: HonoContext, maxBytes: number): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   // Only JSON: a cross-site HTML form cannot send it without the browser asking first.
-  if (!/^application\/json\b/i.test(type)) throw new ValidationError('the body must be JSON', [{ field: 'body', message: 'Content-Type must be application/json' }]);
+  if (!/^application\/json\b/i.test(type))
+    throw new ValidationError('the body must be JSON', [{ field: 'body', message: 'Content-Type must be application/json' }]);
   return parseJsonBody(await readBody(c, maxBytes)) ?? {};
 }

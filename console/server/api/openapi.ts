@@ -32,7 +32,13 @@ function parameters(route: AnyRoute): JsonSchema[] {
     }
   }
   if (route.tenant !== false) {
-    out.push({ name: 'X-Switchboard-Tenant', in: 'header', required: false, schema: { type: 'string' }, description: 'the company, when neither the subdomain nor /t/<company>/ names it' });
+    out.push({
+      name: 'X-Switchboard-Tenant',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: 'the company, when neither the subdomain nor /t/<company>/ names it',
+    });
   }
   return out;
 }
@@ -53,7 +59,8 @@ export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSche
           ...(route.responds && typeof route.responds !== 'string' ? { content: { 'application/json': { schema: schemaOf(route.responds) } } } : {}),
         },
         '400': {
-          description: 'invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels)',
+          description:
+            'invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels)',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
         ...(route.body || route.maxBodyBytes ? { '413': { description: `the body is over ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` } } : {}),

@@ -19,8 +19,7 @@ const discoverySchema = z.object({
  * answer is the same field error — the provider's status and body are not repeated.
  */
 export async function discover(outbound: OutboundClient, issuer: string): Promise<OidcDiscovery> {
-  const unusable = (detail: string) =>
-    new ValidationError("the issuer's discovery document could not be read", [{ field: 'issuer', message: detail }]);
+  const unusable = (detail: string) => new ValidationError("the issuer's discovery document could not be read", [{ field: 'issuer', message: detail }]);
   let document: unknown;
   try {
     const response = await outbound.fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { timeoutMs: 5000, maxBytes: 256 * 1024 });
@@ -52,7 +51,13 @@ function providerKeys(outbound: OutboundClient, jwksUri: string): JWTVerifyGetKe
   if (!keys) {
     keys = createRemoteJWKSet(new URL(jwksUri), {
       [customFetch]: (url, options) =>
-        outbound.fetch(url, { method: options.method, headers: Object.fromEntries(new Headers(options.headers as HeadersInit)), signal: options.signal, timeoutMs: 5000, maxBytes: 256 * 1024 }),
+        outbound.fetch(url, {
+          method: options.method,
+          headers: Object.fromEntries(new Headers(options.headers as HeadersInit)),
+          signal: options.signal,
+          timeoutMs: 5000,
+          maxBytes: 256 * 1024,
+        }),
     });
     sets.set(jwksUri, keys);
   }
@@ -75,7 +80,11 @@ export interface LoginState {
 export async function sealLoginState(config: Config, input: Omit<LoginState, 'state' | 'nonce'>): Promise<{ cookie: string; state: string; nonce: string }> {
   const state = randomBytes(16).toString('base64url');
   const nonce = randomBytes(16).toString('base64url');
-  const cookie = await new SignJWT({ ...input, state, nonce }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('10m').sign(stateKey(config));
+  const cookie = await new SignJWT({ ...input, state, nonce })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(stateKey(config));
   return { cookie, state, nonce };
 }
 
@@ -120,7 +129,11 @@ export async function redeemCode(
   if (!tokens.success) throw new UnauthorizedError('the identity provider sent no ID token');
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(tokens.data.id_token, providerKeys(outbound, discovery.jwks_uri), { issuer: client.issuer, audience: client.clientId, clockTolerance: 30 }));
+    ({ payload: claims } = await jwtVerify(tokens.data.id_token, providerKeys(outbound, discovery.jwks_uri), {
+      issuer: client.issuer,
+      audience: client.clientId,
+      clockTolerance: 30,
+    }));
   } catch (error) {
     throw new UnauthorizedError(`ID token refused: ${(error as { code?: string }).code ?? 'invalid'}`);
   }

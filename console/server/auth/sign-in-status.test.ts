@@ -15,7 +15,8 @@ describe("an agent's status across sign-ins", () => {
   }, 60_000);
   afterAll(() => tc?.stop());
 
-  const status = async () => (await tc.ctx.database.db.selectFrom('users').select('agent_status').where('id', '=', company.userId).executeTakeFirstOrThrow()).agent_status;
+  const status = async () =>
+    (await tc.ctx.database.db.selectFrom('users').select('agent_status').where('id', '=', company.userId).executeTakeFirstOrThrow()).agent_status;
   /** The console tab opens, then closes (sign-out, or the browser shut): presence sees the agent go. */
   const consoleClosed = async () => {
     const socket = { id: randomUUID(), tenantId: company.tenantId, userId: company.userId };
@@ -61,7 +62,12 @@ describe("an agent's status across sign-ins", () => {
     // Opening the console does not turn an agent the policy set away back online.
     await consoleOpened();
     expect(await status()).toBe('away');
-    const audit = await tc.ctx.database.db.selectFrom('audit_log').select('details').where('tenant_id', '=', company.tenantId).where('action', '=', 'sign_in.settings_updated').execute();
+    const audit = await tc.ctx.database.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('tenant_id', '=', company.tenantId)
+      .where('action', '=', 'sign_in.settings_updated')
+      .execute();
     expect(audit.map((a) => a.details)).toEqual([{ agentStatusOnSignIn: 'online' }, { agentStatusOnSignIn: 'away' }]);
   });
 

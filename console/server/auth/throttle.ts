@@ -83,11 +83,7 @@ export async function claimSignInAttempt(db: Db, config: Config, attempt: SignIn
  */
 export async function releaseSignInAttempt(db: Db, attempt: SignInAttempt): Promise<void> {
   await db.deleteFrom('sign_in_delays').where('key', '=', pairKey(attempt)).execute();
-  await db
-    .updateTable('sign_in_delays')
-    .set({ failures: sql`greatest(failures - 1, 0)` })
-    .where('key', '=', addressKey(attempt))
-    .execute();
+  await db.updateTable('sign_in_delays').set({ failures: sql`greatest(failures - 1, 0)` }).where('key', '=', addressKey(attempt)).execute();
 }
 
 /** Drops rows nobody has used for longer than they can matter. */

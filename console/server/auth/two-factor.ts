@@ -54,7 +54,12 @@ export async function beginEnrolment(
   const pending = await db
     .insertInto('user_two_factor')
     .values({ tenant_id: input.tenantId, user_id: input.userId, secret: sealed, enabled_at: null, last_step: null })
-    .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ secret: sealed, last_step: null, created_at: sql`now()` }).where('user_two_factor.enabled_at', 'is', null))
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'user_id'])
+        .doUpdateSet({ secret: sealed, last_step: null, created_at: sql`now()` })
+        .where('user_two_factor.enabled_at', 'is', null),
+    )
     .returning('user_id')
     .executeTakeFirst();
   if (!pending) throw new TwoFactorAlreadyOn();
@@ -141,12 +146,7 @@ function recoveryCode(): string {
   const chars = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
 }
-const normalise = (code: string) =>
-  code
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+const normalise = (code: string) => code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 
 /**
  * The step between a correct password and the code: a random token, kept only as its hash, for
@@ -158,7 +158,13 @@ export async function openChallenge(db: Db, input: { tenantId: string; userId: s
   await db.deleteFrom('sign_in_challenges').where('expires_at', '<', sql<Date>`now()`).execute();
   await db
     .insertInto('sign_in_challenges')
-    .values({ token_hash: hashToken(token), tenant_id: input.tenantId, user_id: input.userId, kind: input.kind, expires_at: new Date(Date.now() + CHALLENGE_MS) })
+    .values({
+      token_hash: hashToken(token),
+      tenant_id: input.tenantId,
+      user_id: input.userId,
+      kind: input.kind,
+      expires_at: new Date(Date.now() + CHALLENGE_MS),
+    })
     .execute();
   return token;
 }

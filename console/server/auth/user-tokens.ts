@@ -20,12 +20,7 @@ export async function issueUserToken(db: Db | Transaction<Database>, tenantId: s
 }
 
 /** Spends a token (once) and returns its user; an unknown, used or expired token is a 400 on `token`. */
-export async function consumeUserToken(
-  trx: Transaction<Database>,
-  tenantId: string,
-  token: string,
-  purpose: UserTokenPurpose,
-): Promise<string> {
+export async function consumeUserToken(trx: Transaction<Database>, tenantId: string, token: string, purpose: UserTokenPurpose): Promise<string> {
   const row = await trx
     .updateTable('user_tokens')
     .set({ used_at: sql`now()` })

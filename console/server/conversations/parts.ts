@@ -21,7 +21,12 @@ const media = z
 export const replyPart = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string().min(1).max(20_000), format: z.enum(['plain', 'html', 'markdown']).optional() }),
   media,
-  z.object({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), label: z.string().max(500).optional() }),
+  z.object({
+    type: z.literal('location'),
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    label: z.string().max(500).optional(),
+  }),
   z.object({ type: z.literal('link'), url: httpUrl, title: z.string().max(500).optional(), description: z.string().max(2000).optional() }),
 ]);
 

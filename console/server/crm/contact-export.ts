@@ -7,7 +7,8 @@ import { contactsQuery } from './visibility.js';
 
 const PAGE = 1000;
 
-const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 /**
  * The contacts a principal may see as CSV, streamed page by page (keyset on id), so the memory

@@ -113,7 +113,8 @@ export class ContactImports {
           const names = header.map((h) => h.trim().toLowerCase());
           const unknown = names.filter((n) => !known.has(n));
           if (unknown.length) throw new Error(`unknown column(s): ${unknown.join(', ')} — expected ${BASE_COLUMNS.join(', ')} or a custom field key`);
-          if (!names.includes('name') && !names.includes('email') && !names.includes('phone') && !names.includes('id')) throw new Error('the file needs a name, email, phone or id column');
+          if (!names.includes('name') && !names.includes('email') && !names.includes('phone') && !names.includes('id'))
+            throw new Error('the file needs a name, email, phone or id column');
           return names;
         },
         skip_empty_lines: true,
@@ -175,7 +176,16 @@ export class ContactImports {
         .values(companyNames.map((name) => ({ tenant_id: tenantId, name })))
         .onConflict((oc) => oc.expression(sql`tenant_id, lower(name)`).doNothing())
         .execute();
-      const found = await trx.selectFrom('companies').select(['id', 'name']).where('tenant_id', '=', tenantId).where(sql`lower(name)`, 'in', companyNames.map((n) => n.toLowerCase())).execute();
+      const found = await trx
+        .selectFrom('companies')
+        .select(['id', 'name'])
+        .where('tenant_id', '=', tenantId)
+        .where(
+          sql`lower(name)`,
+          'in',
+          companyNames.map((n) => n.toLowerCase()),
+        )
+        .execute();
       for (const c of found) companies.set(c.name.toLowerCase(), c.id);
     }
     const companyOf = (r: Row) => (r.company ? (companies.get(r.company.toLowerCase()) ?? null) : null);
@@ -284,7 +294,14 @@ export class ContactImports {
     }
     const fresh = [...inserts.values(), ...anonymous];
     if (fresh.length) {
-      const values = fresh.map((r) => ({ name: r.name, email: r.email, phone: r.phone, tags: r.tags ?? [], company_id: companyOf(r), attributes: r.attributes }));
+      const values = fresh.map((r) => ({
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        tags: r.tags ?? [],
+        company_id: companyOf(r),
+        attributes: r.attributes,
+      }));
       await sql`
         insert into contacts (tenant_id, name, email, phone, tags, company_id, attributes)
         select ${tenantId}, v.name, v.email, v.phone, array(select jsonb_array_elements_text(v.tags)), v.company_id, v.attributes

@@ -12,13 +12,25 @@ export interface FieldDef {
 }
 
 const email = z.email().max(320);
-const phone = z.string().max(50).regex(/^[+0-9 ()\-.#*]{3,50}$/, 'a phone number');
+const phone = z
+  .string()
+  .max(50)
+  .regex(/^[+0-9 ()\-.#*]{3,50}$/, 'a phone number');
 const TRUE = new Set(['true', 'yes', '1', 'y', '是']);
 const FALSE = new Set(['false', 'no', '0', 'n', '否']);
 
 /** One CSV row checked and typed, or the reasons it is refused. */
 export type ParsedRow =
-  | { ok: true; id: string | null; name: string | null; email: string | null; phone: string | null; company: string | null; tags: string[] | null; attributes: Record<string, unknown> }
+  | {
+      ok: true;
+      id: string | null;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      company: string | null;
+      tags: string[] | null;
+      attributes: Record<string, unknown>;
+    }
   | { ok: false; errors: string[] };
 
 /** Reads one record (header → cell). Empty cells mean "leave as it is". */
@@ -39,7 +51,16 @@ export function parseRow(record: Record<string, string | undefined>, fields: Rea
   const company = cell('company');
   if (company && company.length > 200) errors.push('company: longer than 200 characters');
   const tagCell = cell('tags');
-  const tags = tagCell ? [...new Set(tagCell.split(TAG_SEPARATOR).map((t) => t.trim()).filter(Boolean))] : null;
+  const tags = tagCell
+    ? [
+        ...new Set(
+          tagCell
+            .split(TAG_SEPARATOR)
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : null;
   if (tags && (tags.length > 50 || tags.some((t) => t.length > 50))) errors.push('tags: at most 50 tags of up to 50 characters');
   const attributes: Record<string, unknown> = {};
   for (const [key, field] of fields) {

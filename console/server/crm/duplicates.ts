@@ -43,14 +43,24 @@ export async function duplicateGroups(db: Db, principal: Principal, limit = 50):
 }
 
 /** The visible contacts that share a key with one contact, each with the reasons. */
-export async function duplicatesOf(db: Db, principal: Principal, contactId: string): Promise<{ contact: ReturnType<typeof contactView>; reasons: DuplicateReason[] }[]> {
+export async function duplicatesOf(
+  db: Db,
+  principal: Principal,
+  contactId: string,
+): Promise<{ contact: ReturnType<typeof contactView>; reasons: DuplicateReason[] }[]> {
   const rows = await sql<{ contact_id: string; reason: DuplicateReason }>`
     with k as (${keysSql(principal.tenantId)})
     select distinct other.contact_id, other.reason from k mine join k other on other.reason = mine.reason and other.key = mine.key
     where mine.contact_id = ${contactId} and other.contact_id <> ${contactId} and mine.key <> ''
     limit 200`.execute(db);
   if (rows.rows.length === 0) return [];
-  const visible = new Map((await contactsQuery(db, principal).where('contacts.id', 'in', [...new Set(rows.rows.map((r) => r.contact_id))]).execute()).map((c) => [c.id, contactView(c)]));
+  const visible = new Map(
+    (
+      await contactsQuery(db, principal)
+        .where('contacts.id', 'in', [...new Set(rows.rows.map((r) => r.contact_id))])
+        .execute()
+    ).map((c) => [c.id, contactView(c)]),
+  );
   const byContact = new Map<string, DuplicateReason[]>();
   for (const r of rows.rows) if (visible.has(r.contact_id)) byContact.set(r.contact_id, [...(byContact.get(r.contact_id) ?? []), r.reason]);
   return [...byContact].map(([id, reasons]) => ({ contact: visible.get(id)!, reasons: reasons.sort() }));

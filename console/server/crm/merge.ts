@@ -9,12 +9,28 @@ import { ConflictError, NotFoundError } from '../../../core/errors.js';
  * recorded by id in the merge, so undo moves back exactly those rows and nothing that arrived
  * later. A table added by another part of the product joins this list.
  */
-const MOVABLE = ['contact_identities', 'conversations', 'contact_handles', 'contact_notes', 'callback_plans', 'business_records', 'call_task_targets', 'tickets'] as const;
+const MOVABLE = [
+  'contact_identities',
+  'conversations',
+  'contact_handles',
+  'contact_notes',
+  'callback_plans',
+  'business_records',
+  'call_task_targets',
+  'tickets',
+] as const;
 type MovableTable = (typeof MOVABLE)[number];
 /** The column that names the contact, where it is not `contact_id`. */
 const CONTACT_COLUMN: Partial<Record<MovableTable, string>> = { tickets: 'requester_id' };
 
-const fieldsOf = (c: { name: string | null; email: string | null; phone: string | null; company_id: string | null; tags: string[]; attributes: Record<string, unknown> }): ContactFields => ({
+const fieldsOf = (c: {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company_id: string | null;
+  tags: string[];
+  attributes: Record<string, unknown>;
+}): ContactFields => ({
   name: c.name,
   email: c.email,
   phone: c.phone,
@@ -24,14 +40,7 @@ const fieldsOf = (c: { name: string | null; email: string | null; phone: string 
 });
 
 async function lockPair(trx: Transaction<Database>, tenantId: string, ids: [string, string]) {
-  const rows = await trx
-    .selectFrom('contacts')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+  const rows = await trx.selectFrom('contacts').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).orderBy('id').forUpdate().execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -54,7 +63,14 @@ async function move(trx: Transaction<Database>, table: MovableTable, tenantId: s
 }
 
 /** The customer's own messages carry the contact as sender; they follow their conversations. */
-async function moveMessages(trx: Transaction<Database>, tenantId: string, from: string, to: string, conversationIds: string[], only?: string[]): Promise<string[]> {
+async function moveMessages(
+  trx: Transaction<Database>,
+  tenantId: string,
+  from: string,
+  to: string,
+  conversationIds: string[],
+  only?: string[],
+): Promise<string[]> {
   if (conversationIds.length === 0 || (only && only.length === 0)) return [];
   let q = trx
     .updateTable('messages')
@@ -117,7 +133,12 @@ export async function mergeContacts(trx: Transaction<Database>, tenantId: string
     .where('tenant_id', '=', tenantId)
     .where('id', '=', target.id)
     .execute();
-  await trx.updateTable('contacts').set({ merged_into_id: target.id, merged_at: sql`now()`, updated_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', source.id).execute();
+  await trx
+    .updateTable('contacts')
+    .set({ merged_into_id: target.id, merged_at: sql`now()`, updated_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', source.id)
+    .execute();
   const merge = await trx
     .insertInto('contact_merges')
     .values({
@@ -143,7 +164,12 @@ const sortedKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.ent
  * value unless someone changed it since. A merge whose target was merged away later must wait
  * until that later merge is undone.
  */
-export async function undoMerge(trx: Transaction<Database>, tenantId: string, mergeId: string, actorId: string | null): Promise<{ targetId: string; sourceId: string }> {
+export async function undoMerge(
+  trx: Transaction<Database>,
+  tenantId: string,
+  mergeId: string,
+  actorId: string | null,
+): Promise<{ targetId: string; sourceId: string }> {
   const merge = await trx.selectFrom('contact_merges').selectAll().where('tenant_id', '=', tenantId).where('id', '=', mergeId).forUpdate().executeTakeFirst();
   if (!merge) throw new NotFoundError('merge');
   if (merge.undone_at) throw new ConflictError('this merge was already undone');
@@ -170,7 +196,12 @@ export async function undoMerge(trx: Transaction<Database>, tenantId: string, me
     .where('tenant_id', '=', tenantId)
     .where('id', '=', target.id)
     .execute();
-  await trx.updateTable('contacts').set({ merged_into_id: null, merged_at: null, updated_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', source.id).execute();
+  await trx
+    .updateTable('contacts')
+    .set({ merged_into_id: null, merged_at: null, updated_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', source.id)
+    .execute();
   await trx.updateTable('contact_merges').set({ undone_at: sql`now()`, undone_by: actorId }).where('id', '=', merge.id).execute();
   return { targetId: target.id, sourceId: source.id };
 }

@@ -14,7 +14,10 @@ export async function extraSearchSources(db: Db, principal: Principal, q: string
     .select(['id', 'number', 'subject', 'description', 'requester_id', 'conversation_id', 'updated_at'])
     .where('tenant_id', '=', principal.tenantId)
     .where((eb) =>
-      eb.or([eb(sql<boolean>`sb_search_vector(tickets.subject || ' ' || tickets.description) @@ ${tsquery}`, '=', true), ...(number ? [eb('number', '=', number)] : [])]),
+      eb.or([
+        eb(sql<boolean>`sb_search_vector(tickets.subject || ' ' || tickets.description) @@ ${tsquery}`, '=', true),
+        ...(number ? [eb('number', '=', number)] : []),
+      ]),
     )
     .where((eb) => ticketVisibleTo(eb, principal))
     .orderBy('updated_at', 'desc')

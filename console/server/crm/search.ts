@@ -41,7 +41,16 @@ export function searchQuery(q: string): RawBuilder<unknown> | undefined {
 export function snippetOf(text: string, q: string, width = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const lower = flat.toLowerCase();
-  const at = Math.max(0, ...q.toLowerCase().split(/\s+/).filter(Boolean).map((t) => lower.indexOf(t)).filter((i) => i >= 0).slice(0, 1));
+  const at = Math.max(
+    0,
+    ...q
+      .toLowerCase()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((t) => lower.indexOf(t))
+      .filter((i) => i >= 0)
+      .slice(0, 1),
+  );
   const start = Math.max(0, at - Math.floor(width / 3));
   const piece = flat.slice(start, start + width);
   return `${start > 0 ? '…' : ''}${piece}${start + width < flat.length ? '…' : ''}`;
@@ -81,7 +90,14 @@ async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<
     .selectFrom('m')
     .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
     .leftJoin('contacts', (j) => j.onRef('contacts.id', '=', 'conversations.contact_id').onRef('contacts.tenant_id', '=', 'conversations.tenant_id'))
-    .select(['m.id', 'm.conversation_id', 'm.created_at', 'conversations.contact_id', 'contacts.name as contact_name', sql<string>`sb_message_text(m.content)`.as('text')])
+    .select([
+      'm.id',
+      'm.conversation_id',
+      'm.created_at',
+      'conversations.contact_id',
+      'contacts.name as contact_name',
+      sql<string>`sb_message_text(m.content)`.as('text'),
+    ])
     .where(sql<boolean>`m.search_vector @@ ${tsquery}`)
     .where((eb) => visibleTo(eb as never, principal))
     .orderBy('m.id', 'desc')
@@ -124,7 +140,14 @@ async function searchMessages(db: Db, principal: Principal, tsquery: RawBuilder<
             q
               .selectFrom('messages as m')
               .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'm.conversation_id').onRef('conversations.tenant_id', '=', 'm.tenant_id'))
-              .select(['m.id', 'm.tenant_id', 'm.conversation_id', 'm.created_at', 'conversations.contact_id', sql<string>`m.search_vector`.as('search_vector')])
+              .select([
+                'm.id',
+                'm.tenant_id',
+                'm.conversation_id',
+                'm.created_at',
+                'conversations.contact_id',
+                sql<string>`m.search_vector`.as('search_vector'),
+              ])
               .where('m.tenant_id', '=', tenantId)
               .where((eb) => visibleTo(eb as never, principal)),
         )
@@ -214,7 +237,9 @@ export async function search(db: Db, principal: Principal, q: string, kinds: Rea
     kinds.has('message') && tsquery ? searchMessages(db, principal, tsquery, limit) : [],
     kinds.has('note') && tsquery
       ? contactsQuery(db, principal)
-          .innerJoin('contact_notes', (j) => j.onRef('contact_notes.contact_id', '=', 'contacts.id').onRef('contact_notes.tenant_id', '=', 'contacts.tenant_id'))
+          .innerJoin('contact_notes', (j) =>
+            j.onRef('contact_notes.contact_id', '=', 'contacts.id').onRef('contact_notes.tenant_id', '=', 'contacts.tenant_id'),
+          )
           .select(['contact_notes.id as note_id', 'contact_notes.body', 'contact_notes.created_at as note_at'])
           .where(sql<boolean>`sb_search_vector(contact_notes.body) @@ ${tsquery}`)
           .orderBy('contact_notes.created_at', 'desc')
@@ -242,7 +267,15 @@ export async function search(db: Db, principal: Principal, q: string, kinds: Rea
       snippet: snippetOf(m.text ?? '', q),
       at: iso(m.created_at),
     })),
-    ...notes.map((n) => ({ kind: 'note' as const, id: n.note_id, contactId: n.id, conversationId: null, title: n.name ?? n.email ?? '', snippet: snippetOf(n.body, q), at: iso(n.note_at) })),
+    ...notes.map((n) => ({
+      kind: 'note' as const,
+      id: n.note_id,
+      contactId: n.id,
+      conversationId: null,
+      title: n.name ?? n.email ?? '',
+      snippet: snippetOf(n.body, q),
+      at: iso(n.note_at),
+    })),
     ...extra,
   ];
 }

@@ -41,7 +41,9 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
         'conversations.last_message_at',
         'channels.type as channel_type',
         'channels.name as channel_name',
-        sql<string | null>`(select sb_message_text(m.content) from messages m where m.conversation_id = conversations.id order by m.id limit 1)`.as('first_text'),
+        sql<string | null>`(select sb_message_text(m.content) from messages m where m.conversation_id = conversations.id order by m.id limit 1)`.as(
+          'first_text',
+        ),
       ])
       .where('conversations.tenant_id', '=', tenantId)
       .where('conversations.contact_id', '=', contactId)
@@ -51,8 +53,19 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
       .execute(),
     db
       .selectFrom('calls')
-      .innerJoin('conversations', (j) => j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'))
-      .select(['calls.id', 'calls.direction', 'calls.from_number', 'calls.to_number', 'calls.started_at', 'calls.talk_seconds', 'calls.disposition', 'conversations.id as conversation_id'])
+      .innerJoin('conversations', (j) =>
+        j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'),
+      )
+      .select([
+        'calls.id',
+        'calls.direction',
+        'calls.from_number',
+        'calls.to_number',
+        'calls.started_at',
+        'calls.talk_seconds',
+        'calls.disposition',
+        'conversations.id as conversation_id',
+      ])
       .where('calls.tenant_id', '=', tenantId)
       .where('conversations.tenant_id', '=', tenantId)
       .where('conversations.contact_id', '=', contactId)
@@ -90,7 +103,14 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
     db
       .selectFrom('contact_merges')
       .leftJoin('contacts as s', (j) => j.onRef('s.id', '=', 'contact_merges.source_id').onRef('s.tenant_id', '=', 'contact_merges.tenant_id'))
-      .select(['contact_merges.id', 'contact_merges.source_id', 'contact_merges.target_id', 's.name as source_name', 'contact_merges.created_at', 'contact_merges.undone_at'])
+      .select([
+        'contact_merges.id',
+        'contact_merges.source_id',
+        'contact_merges.target_id',
+        's.name as source_name',
+        'contact_merges.created_at',
+        'contact_merges.undone_at',
+      ])
       .where('contact_merges.tenant_id', '=', tenantId)
       .where('contact_merges.target_id', '=', contactId)
       .orderBy('contact_merges.created_at', 'desc')
@@ -104,7 +124,13 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
       id: c.id,
       at: iso(c.created_at),
       title: snippet(c.subject ?? c.first_text),
-      detail: { status: c.status, kind: c.kind, channelType: c.channel_type, channelName: c.channel_name, lastMessageAt: c.last_message_at ? iso(c.last_message_at) : null },
+      detail: {
+        status: c.status,
+        kind: c.kind,
+        channelType: c.channel_type,
+        channelName: c.channel_name,
+        lastMessageAt: c.last_message_at ? iso(c.last_message_at) : null,
+      },
     })),
     ...calls.map((c) => ({
       kind: 'call' as const,
@@ -113,7 +139,13 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
       title: c.direction === 'in' ? c.from_number : c.to_number,
       detail: { direction: c.direction, talkSeconds: c.talk_seconds, disposition: c.disposition, conversationId: c.conversation_id },
     })),
-    ...records.map((r) => ({ kind: 'business_record' as const, id: r.id, at: iso(r.created_at), title: snippet(r.subject), detail: { body: snippet(r.body, 400), callId: r.call_id, conversationId: r.conversation_id } })),
+    ...records.map((r) => ({
+      kind: 'business_record' as const,
+      id: r.id,
+      at: iso(r.created_at),
+      title: snippet(r.subject),
+      detail: { body: snippet(r.body, 400), callId: r.call_id, conversationId: r.conversation_id },
+    })),
     ...plans.map((p) => ({
       kind: 'callback_plan' as const,
       id: p.id,
@@ -121,7 +153,13 @@ export async function contactTimeline(db: Db, principal: Principal, contactId: s
       title: snippet(p.note) || p.phone,
       detail: { phone: p.phone, dueAt: iso(p.due_at), status: p.status, result: p.result, agentId: p.agent_id },
     })),
-    ...notes.map((n) => ({ kind: 'note' as const, id: n.id, at: iso(n.created_at), title: snippet(n.body), detail: { body: n.body, authorId: n.author_id, authorName: n.author_name } })),
+    ...notes.map((n) => ({
+      kind: 'note' as const,
+      id: n.id,
+      at: iso(n.created_at),
+      title: snippet(n.body),
+      detail: { body: n.body, authorId: n.author_id, authorName: n.author_name },
+    })),
     ...merges.map((m) => ({
       kind: 'merge' as const,
       id: m.id,

@@ -11,11 +11,7 @@ import { visibleTo } from '../conversations/visibility.js';
  * (they are kept only so the merge can be undone).
  */
 export function contactsQuery(db: Db, principal: Principal) {
-  let q = db
-    .selectFrom('contacts')
-    .selectAll('contacts')
-    .where('contacts.tenant_id', '=', principal.tenantId)
-    .where('contacts.merged_into_id', 'is', null);
+  let q = db.selectFrom('contacts').selectAll('contacts').where('contacts.tenant_id', '=', principal.tenantId).where('contacts.merged_into_id', 'is', null);
   if (visibilityOf(principal) !== 'all') {
     q = q.where((eb) =>
       eb.exists(

@@ -9,7 +9,10 @@ describe('mailer without SMTP', () => {
   it('writes the mail as an .eml file and logs where it is, never its contents', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'sb-mail-')), 'mail');
     const lines: string[] = [];
-    const mailer = createMailer({ outboxDir: dir, from: 'Switchboard <no-reply@localhost>' }, createLogger('info', { write: (l: string) => void lines.push(l) }));
+    const mailer = createMailer(
+      { outboxDir: dir, from: 'Switchboard <no-reply@localhost>' },
+      createLogger('info', { write: (l: string) => void lines.push(l) }),
+    );
     await mailer.send({ to: 'li.na@acme.example', subject: 'You are invited', text: 'open https://acme.example/activate?token=SECRET-TOKEN-123' });
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);

@@ -74,9 +74,19 @@ export class TranscriptMailer {
   }
 
   private async compose(db: Kysely<Database>, tenantId: string, conversation: ConversationSnapshot): Promise<boolean> {
-    const channel = await db.selectFrom('channels').select(['type', 'config']).where('tenant_id', '=', tenantId).where('id', '=', conversation.channelId).executeTakeFirst();
+    const channel = await db
+      .selectFrom('channels')
+      .select(['type', 'config'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', conversation.channelId)
+      .executeTakeFirst();
     if (channel?.type !== 'web' || (channel.config as { sendTranscript?: unknown }).sendTranscript !== true) return false;
-    const contact = await db.selectFrom('contacts').select(['name', 'email']).where('tenant_id', '=', tenantId).where('id', '=', conversation.contactId).executeTakeFirst();
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['name', 'email'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', conversation.contactId)
+      .executeTakeFirst();
     if (!contact?.email) return false;
     const company = await db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirstOrThrow();
     const messages = await db

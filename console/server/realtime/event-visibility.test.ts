@@ -10,7 +10,15 @@ const agent = (permissions: Permission[]): Principal => ({
   permissions: new Set(permissions),
   groupIds: ['sales'],
 });
-const conversation = (groupId: string | null, assigneeId: string | null) => ({ id: 'c', channelId: 'ch', contactId: 'ct', status: 'queued', groupId, assigneeId, priority: 0 });
+const conversation = (groupId: string | null, assigneeId: string | null) => ({
+  id: 'c',
+  channelId: 'ch',
+  contactId: 'ct',
+  status: 'queued',
+  groupId,
+  assigneeId,
+  priority: 0,
+});
 
 describe('which events an agent may receive', () => {
   const sales = agent(['conversations.view.group']);
@@ -24,7 +32,13 @@ describe('which events an agent may receive', () => {
   it('tells an agent once when a conversation leaves her view, so her list drops it without a reload', () => {
     const away = { conversation: conversation('support', null), from: { assigneeId: 'me', groupId: 'sales' } };
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.transferred', payload: away })).toBe(true);
-    expect(mayReceive(sales, { tenantId: 'acme', kind: 'conversation.assigned', payload: { conversation: conversation('support', 'other'), previousAssigneeId: 'me' } })).toBe(true);
+    expect(
+      mayReceive(sales, {
+        tenantId: 'acme',
+        kind: 'conversation.assigned',
+        payload: { conversation: conversation('support', 'other'), previousAssigneeId: 'me' },
+      }),
+    ).toBe(true);
     // What happens to it afterwards is no longer hers.
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'message.created', payload: { conversation: conversation('support', 'other') } })).toBe(false);
     const elsewhere = { conversation: conversation('support', null), from: { assigneeId: null, groupId: 'billing' } };
@@ -42,11 +56,18 @@ describe('which events an agent may receive', () => {
   });
 
   it("sends a customer's changed record to those who may see one of the customer's conversations", () => {
-    const holders = [{ groupId: 'support', assigneeId: null }, { groupId: 'sales', assigneeId: 'other' }];
+    const holders = [
+      { groupId: 'support', assigneeId: null },
+      { groupId: 'sales', assigneeId: 'other' },
+    ];
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders } })).toBe(true);
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [holders[0]] } })).toBe(false);
     expect(mayReceive(sales, { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(false);
-    expect(mayReceive(agent(['conversations.view.all']), { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(true);
-    expect(mayReceive(agent(['conversations.view.all']), { tenantId: 'globex', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(false);
+    expect(mayReceive(agent(['conversations.view.all']), { tenantId: 'acme', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } })).toBe(
+      true,
+    );
+    expect(
+      mayReceive(agent(['conversations.view.all']), { tenantId: 'globex', kind: 'contact.updated', payload: { contact: { id: 'ct' }, holders: [] } }),
+    ).toBe(false);
   });
 });

@@ -18,7 +18,10 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
   if (!envelope.tenantId || envelope.tenantId !== principal.tenantId) return false;
   const conversation = envelope.payload.conversation as Partial<ConversationSnapshot> | undefined;
   if (conversation && typeof conversation === 'object') {
-    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null }) || sawBefore(principal, envelope.kind, envelope.payload, conversation);
+    return (
+      canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: conversation.assigneeId ?? null }) ||
+      sawBefore(principal, envelope.kind, envelope.payload, conversation)
+    );
   }
   // A customer is seen by whoever may see one of their conversations (the contacts' rule).
   if (envelope.kind === 'contact.updated' || envelope.kind === 'contact.created' || envelope.kind === 'contact.merged') {
@@ -26,7 +29,9 @@ export function mayReceive(principal: Principal, envelope: Pick<EventEnvelope, '
     return (
       Array.isArray(holders) &&
       // The empty holder lets those who see every conversation hear of a customer with none.
-      [{}, ...holders].some((h: Partial<ConversationSnapshot>) => canSeeConversation(principal, { groupId: h?.groupId ?? null, assigneeId: h?.assigneeId ?? null }))
+      [{}, ...holders].some((h: Partial<ConversationSnapshot>) =>
+        canSeeConversation(principal, { groupId: h?.groupId ?? null, assigneeId: h?.assigneeId ?? null }),
+      )
     );
   }
   // Personal reminders go to their agent only.
@@ -46,7 +51,10 @@ function sawBefore(principal: Principal, kind: string, payload: Record<string, u
     return !!from && canSeeConversation(principal, { groupId: from.groupId ?? null, assigneeId: from.assigneeId ?? null });
   }
   if (kind === 'conversation.assigned') {
-    return canSeeConversation(principal, { groupId: conversation.groupId ?? null, assigneeId: (payload.previousAssigneeId as string | null | undefined) ?? null });
+    return canSeeConversation(principal, {
+      groupId: conversation.groupId ?? null,
+      assigneeId: (payload.previousAssigneeId as string | null | undefined) ?? null,
+    });
   }
   return false;
 }

@@ -116,12 +116,19 @@ export class RealtimeHub {
     const { sessionId, tokenId } = connection.credential;
     const live = sessionId
       ? await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where('expires_at', '>', new Date()).executeTakeFirst()
-      : await db.selectFrom('api_tokens').select('id').where('id', '=', tokenId ?? '').where('revoked_at', 'is', null).executeTakeFirst();
+      : await db
+          .selectFrom('api_tokens')
+          .select('id')
+          .where('id', '=', tokenId ?? '')
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
     if (!live) return false;
     const principal = await loadPrincipal(db, connection.tenantId, connection.principal.userId);
     if (!principal) return false;
     // A token's scopes narrow its owner's rights; keep them narrowed.
-    connection.principal = tokenId ? { ...principal, permissions: new Set([...principal.permissions].filter((p) => connection.principal.permissions.has(p))) } : principal;
+    connection.principal = tokenId
+      ? { ...principal, permissions: new Set([...principal.permissions].filter((p) => connection.principal.permissions.has(p))) }
+      : principal;
     return true;
   }
 

@@ -40,7 +40,12 @@ export class Presence {
       return true;
     });
     if (!wasAwayByPresence) return false;
-    const user = await this.db.selectFrom('users').select('agent_status').where('tenant_id', '=', connection.tenantId).where('id', '=', connection.userId).executeTakeFirst();
+    const user = await this.db
+      .selectFrom('users')
+      .select('agent_status')
+      .where('tenant_id', '=', connection.tenantId)
+      .where('id', '=', connection.userId)
+      .executeTakeFirst();
     if (user?.agent_status !== 'away') return false;
     await setAgentStatus(this.ctx, { tenantId: connection.tenantId, userId: connection.userId, status: 'online' });
     return true;
@@ -74,7 +79,13 @@ export class Presence {
   private async awayIfGone(tenantId: string, userId: string): Promise<boolean> {
     const gone = await this.db.transaction().execute(async (trx) => {
       // Lock the agent's row so two processes deciding at once agree.
-      const user = await trx.selectFrom('users').select('agent_status').where('tenant_id', '=', tenantId).where('id', '=', userId).forUpdate().executeTakeFirst();
+      const user = await trx
+        .selectFrom('users')
+        .select('agent_status')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .forUpdate()
+        .executeTakeFirst();
       if (user?.agent_status !== 'online') return false;
       const live = await trx
         .selectFrom('agent_connections')

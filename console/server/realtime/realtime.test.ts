@@ -120,7 +120,9 @@ describe('real-time feed over WebSocket', () => {
     expect((await db.selectFrom('users').select('agent_status').where('id', '=', acme.users.ownOnly).executeTakeFirstOrThrow()).agent_status).toBe('online');
     // The second tab goes silent (no heartbeat, no close): the timeout notices.
     second.stopHeartbeat();
-    await eventually(() => watcher.events('agent.status').some((e) => e.payload.userId === acme.users.ownOnly && e.payload.status === 'away'), { timeoutMs: 5000 });
+    await eventually(() => watcher.events('agent.status').some((e) => e.payload.userId === acme.users.ownOnly && e.payload.status === 'away'), {
+      timeoutMs: 5000,
+    });
     await eventually(() => second.closed?.code === 4408);
     await open(acme.clients.ownOnly);
     await eventually(() => watcher.events('agent.status').some((e) => e.payload.userId === acme.users.ownOnly && e.payload.status === 'online'));

@@ -37,7 +37,9 @@ describe('conversation actions and agent status through the API', () => {
 
   it('transfers to another group with a note; the conversation then leaves the sender’s view', async () => {
     const id = acme.conversations.salesQueued.conversationId;
-    expect((await acme.clients.salesAgent.post(`/api/conversations/${id}/transfer`, { to: { groupId: globex.groups.support } })).body.issues[0].field).toBe('to.groupId');
+    expect((await acme.clients.salesAgent.post(`/api/conversations/${id}/transfer`, { to: { groupId: globex.groups.support } })).body.issues[0].field).toBe(
+      'to.groupId',
+    );
     expect((await acme.clients.salesAgent.post(`/api/conversations/${id}/transfer`, { to: { groupId: acme.groups.support, queue: true } })).status).toBe(400);
     const moved = await acme.clients.salesAgent.post(`/api/conversations/${id}/transfer`, { to: { groupId: acme.groups.support }, note: 'billing question' });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
@@ -64,8 +66,12 @@ describe('conversation actions and agent status through the API', () => {
     expect(mine.body.agent.status).toBe('busy');
     expect((await acme.clients.salesAgent.put('/api/agent/status', { status: 'sleeping' })).body.issues[0].field).toBe('status');
     expect((await acme.clients.salesAgent.put(`/api/users/${acme.users.supportAgent}/status`, { status: 'offline' })).status).toBe(403);
-    expect((await acme.clients.admin.put(`/api/users/${acme.users.supportAgent}/capacity`, { capacity: { chat: 8 } })).body.agent.capacity).toMatchObject({ chat: 8 });
-    expect((await acme.clients.admin.put(`/api/users/${acme.users.supportAgent}/capacity`, { capacity: { chat: -1 } })).body.issues[0].field).toBe('capacity.chat');
+    expect((await acme.clients.admin.put(`/api/users/${acme.users.supportAgent}/capacity`, { capacity: { chat: 8 } })).body.agent.capacity).toMatchObject({
+      chat: 8,
+    });
+    expect((await acme.clients.admin.put(`/api/users/${acme.users.supportAgent}/capacity`, { capacity: { chat: -1 } })).body.issues[0].field).toBe(
+      'capacity.chat',
+    );
     expect((await acme.clients.admin.put(`/api/users/${globex.users.supportAgent}/status`, { status: 'offline' })).status).toBe(404);
   });
 });

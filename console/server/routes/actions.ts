@@ -45,7 +45,12 @@ export function actionRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
         await requireOwned(ctx.database.db, 'users', tenant.id, [body.agentId], 'agentId');
-        const conversation = await assignConversation(ctx, { tenantId: tenant.id, conversationId: params.id, agentId: body.agentId, actorId: auth.principal.userId });
+        const conversation = await assignConversation(ctx, {
+          tenantId: tenant.id,
+          conversationId: params.id,
+          agentId: body.agentId,
+          actorId: auth.principal.userId,
+        });
         return c.json({ conversation });
       },
     }),
@@ -76,7 +81,13 @@ export function actionRoutes(): AnyRoute[] {
         await visibleConversation(db, auth.principal, params.id);
         if ('agentId' in body.to) await requireOwned(db, 'users', tenant.id, [body.to.agentId], 'to.agentId');
         if ('groupId' in body.to) await requireOwned(db, 'groups', tenant.id, [body.to.groupId], 'to.groupId');
-        const conversation = await transferConversation(ctx, { tenantId: tenant.id, conversationId: params.id, actorId: auth.principal.userId, to: body.to, note: body.note });
+        const conversation = await transferConversation(ctx, {
+          tenantId: tenant.id,
+          conversationId: params.id,
+          actorId: auth.principal.userId,
+          to: body.to,
+          note: body.note,
+        });
         return c.json({ conversation });
       },
     }),
@@ -110,7 +121,9 @@ export function actionRoutes(): AnyRoute[] {
       tag: 'agents',
       summary: "Set one's own status (online, busy, away, offline) and phone status",
       access: { signedIn: true },
-      body: z.object({ status: z.enum(AGENT_STATUSES).optional(), phoneStatus: z.enum(PHONE_STATUSES).optional() }).refine((b) => b.status || b.phoneStatus, { message: 'nothing to change', path: ['status'] }),
+      body: z
+        .object({ status: z.enum(AGENT_STATUSES).optional(), phoneStatus: z.enum(PHONE_STATUSES).optional() })
+        .refine((b) => b.status || b.phoneStatus, { message: 'nothing to change', path: ['status'] }),
       example: { status: 'online' },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const userId = auth.principal.userId;

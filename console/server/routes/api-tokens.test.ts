@@ -44,7 +44,11 @@ describe("API tokens, the audit log and the admins' settings", () => {
     const group = await script.post('/api/groups', { name: 'Night shift' });
     expect(group.status).toBe(201);
     const log = await acme.clients.admin.get('/api/audit-log');
-    expect(log.body.entries[0]).toMatchObject({ action: 'group.created', actor: { type: 'api_token', id: created.body.id }, target: { type: 'group', id: group.body.id } });
+    expect(log.body.entries[0]).toMatchObject({
+      action: 'group.created',
+      actor: { type: 'api_token', id: created.body.id },
+      target: { type: 'group', id: group.body.id },
+    });
   });
 
   it('refuses scopes beyond what the creator holds', async () => {
@@ -70,7 +74,9 @@ describe("API tokens, the audit log and the admins' settings", () => {
     const entries: { action: string }[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { entries: { action: string }[]; nextCursor: string | null } } = await admin.get(`/api/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { entries: { action: string }[]; nextCursor: string | null } } = await admin.get(
+        `/api/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       entries.push(...page.body.entries);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -83,7 +89,7 @@ describe("API tokens, the audit log and the admins' settings", () => {
     expect((await acme.clients.salesAgent.get('/api/audit-log')).status).toBe(403);
   });
 
-  it("names the people and things of each entry and filters by who, what and when, never across companies", async () => {
+  it('names the people and things of each entry and filters by who, what and when, never across companies', async () => {
     const admin = acme.clients.admin;
     const token = await admin.post('/api/api-tokens', { name: 'CRM sync', scopes: ['contacts.view'] });
     const group = await admin.post('/api/groups', { name: 'VIP desk' });
@@ -111,7 +117,9 @@ describe("API tokens, the audit log and the admins' settings", () => {
     const skill = (await admin.get('/api/skills')).body.skills[0];
     expect((await admin.put(`/api/users/${acme.users.salesAgent}/skills`, { skills: [{ skillId: skill.id, level: 4 }] })).status).toBe(200);
     expect((await admin.get(`/api/users/${acme.users.salesAgent}/skills`)).body.skills).toEqual([{ skillId: skill.id, level: 4 }]);
-    expect((await admin.put(`/api/users/${acme.users.salesAgent}/skills`, { skills: [{ skillId: skill.id, level: 9 }] })).body.issues[0].field).toBe('skills.0.level');
+    expect((await admin.put(`/api/users/${acme.users.salesAgent}/skills`, { skills: [{ skillId: skill.id, level: 9 }] })).body.issues[0].field).toBe(
+      'skills.0.level',
+    );
     expect((await admin.post('/api/groups', { name: 'Sales' })).status).toBe(409);
     const groups = (await acme.clients.salesAgent.get('/api/groups')).body.groups;
     expect(groups.find((g: { id: string }) => g.id === acme.groups.sales).memberIds).toContain(acme.users.salesAgent);

@@ -34,7 +34,12 @@ export function apiTokenRoutes(): AnyRoute[] {
       summary: 'API tokens (never their secret)',
       access: { permission: 'admin.api_tokens' },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('api_tokens').select(tokenColumns).where('tenant_id', '=', tenant.id).orderBy('created_at', 'desc').execute();
+        const rows = await ctx.database.db
+          .selectFrom('api_tokens')
+          .select(tokenColumns)
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('created_at', 'desc')
+          .execute();
         return c.json({ tokens: rows.map(tokenView) });
       },
     }),
@@ -46,7 +51,10 @@ export function apiTokenRoutes(): AnyRoute[] {
       access: { permission: 'admin.api_tokens' },
       body: z.object({
         name: z.string().trim().min(1).max(100),
-        scopes: z.array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])).min(1).max(PERMISSION_NAMES.length),
+        scopes: z
+          .array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]]))
+          .min(1)
+          .max(PERMISSION_NAMES.length),
       }),
       example: { name: 'nightly export', scopes: ['contacts.view'] },
       handler: async ({ c, ctx, tenant, auth, body }) => {
@@ -75,7 +83,12 @@ export function apiTokenRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         found(await db.selectFrom('api_tokens').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'API token');
         await db.transaction().execute(async (trx) => {
-          await trx.updateTable('api_tokens').set({ revoked_at: sql`coalesce(revoked_at, now())` }).where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
+          await trx
+            .updateTable('api_tokens')
+            .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .execute();
           await audit(trx, auth, 'api_token.revoked', { type: 'api_token', id: params.id });
         });
         return c.body(null, 204);
@@ -90,7 +103,10 @@ export function apiTokenRoutes(): AnyRoute[] {
       query: z.object({
         ...pageQuery,
         actorId: z.uuid().optional(),
-        kind: z.string().regex(/^[a-z_]{1,40}$/, 'a kind of thing, such as user or api_token').optional(),
+        kind: z
+          .string()
+          .regex(/^[a-z_]{1,40}$/, 'a kind of thing, such as user or api_token')
+          .optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         before: z.iso.datetime({ offset: true }).optional(),
       }),
@@ -109,7 +125,10 @@ export function apiTokenRoutes(): AnyRoute[] {
           if (!/^[1-9][0-9]{0,17}$/.test(cursor.id)) throw new ValidationError('bad cursor', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
           q = q.where('id', '<', cursor.id as never);
         }
-        const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+        const rows = await q
+          .orderBy('id', 'desc')
+          .limit(query.limit + 1)
+          .execute();
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
         return c.json({

@@ -51,7 +51,12 @@ describe('agents’ attachments: upload for a reply, download of what the agent 
   it('lets agents download a customer’s file, never as something the browser would run', async () => {
     const conversationId = acme.conversations.supportAssigned.conversationId;
     const store = new AttachmentStore(tc.ctx.database.db, tc.ctx.config.dataDir);
-    const file = await store.put(acme.tenantId, acme.channelId, { owner: 'visitor-9', name: 'page.html', bytes: Buffer.from('<script>alert(1)</script>'), declaredType: 'text/html' });
+    const file = await store.put(acme.tenantId, acme.channelId, {
+      owner: 'visitor-9',
+      name: 'page.html',
+      bytes: Buffer.from('<script>alert(1)</script>'),
+      declaredType: 'text/html',
+    });
     await tc.ctx.database.db
       .insertInto('messages')
       .values({
@@ -84,17 +89,37 @@ describe('agents’ attachments: upload for a reply, download of what the agent 
   });
 
   it('refuses uploads to conversations the agent cannot see, empty files, and other companies’ files in replies', async () => {
-    expect((await acme.clients.ownOnly.upload(`/api/conversations/${acme.conversations.supportAssigned.conversationId}/attachments?name=a.txt`, Buffer.from('hi'))).status).toBe(404);
-    const empty = await acme.clients.ownOnly.upload(`/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`, Buffer.alloc(0));
+    expect(
+      (await acme.clients.ownOnly.upload(`/api/conversations/${acme.conversations.supportAssigned.conversationId}/attachments?name=a.txt`, Buffer.from('hi')))
+        .status,
+    ).toBe(404);
+    const empty = await acme.clients.ownOnly.upload(
+      `/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`,
+      Buffer.alloc(0),
+    );
     expect(empty.status).toBe(400);
-    expect((await acme.clients.ownOnly.upload(`/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments`, Buffer.from('hi'))).body.issues[0].field).toBe('name');
-    const theirs = await globex.clients.ownOnly.upload(`/api/conversations/${globex.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`, Buffer.from('hi'), 'text/plain');
+    expect(
+      (await acme.clients.ownOnly.upload(`/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments`, Buffer.from('hi'))).body
+        .issues[0].field,
+    ).toBe('name');
+    const theirs = await globex.clients.ownOnly.upload(
+      `/api/conversations/${globex.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`,
+      Buffer.from('hi'),
+      'text/plain',
+    );
     expect(theirs.status).toBe(201);
     const stolen = await acme.clients.ownOnly.post(`/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/messages`, {
       clientId: 'stolen',
       parts: [{ type: 'file', attachmentId: theirs.body.id }],
     });
     expect(stolen.status).toBe(400);
-    expect((await acme.clients.supervisor.upload(`/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`, Buffer.from('hi'))).status).toBe(403);
+    expect(
+      (
+        await acme.clients.supervisor.upload(
+          `/api/conversations/${acme.conversations.ownOnlyAssigned.conversationId}/attachments?name=a.txt`,
+          Buffer.from('hi'),
+        )
+      ).status,
+    ).toBe(403);
   });
 });

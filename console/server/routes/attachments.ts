@@ -31,7 +31,11 @@ export function attachmentRoutes(): AnyRoute[] {
       query: z.object({
         name: z.string().trim().min(1).max(255),
         voice: z.literal('1').optional(),
-        duration: z.coerce.number().min(0).max(VOICE_MAX_SECONDS + 1).optional(),
+        duration: z.coerce
+          .number()
+          .min(0)
+          .max(VOICE_MAX_SECONDS + 1)
+          .optional(),
       }),
       responds: 'the stored file: { id, name, mimeType, size }',
       raw: true,
@@ -47,7 +51,13 @@ export function attachmentRoutes(): AnyRoute[] {
           bytes,
           declaredType: c.req.header('content-type'),
           maxBytes: voice ? VOICE_MAX_BYTES : MAX_AGENT_UPLOAD_BYTES,
-          ...(voice ? { audio: true, allowedTypes: VOICE_TYPES, durationMs: query.duration === undefined ? undefined : Math.min(query.duration, VOICE_MAX_SECONDS) * 1000 } : {}),
+          ...(voice
+            ? {
+                audio: true,
+                allowedTypes: VOICE_TYPES,
+                durationMs: query.duration === undefined ? undefined : Math.min(query.duration, VOICE_MAX_SECONDS) * 1000,
+              }
+            : {}),
         });
         const duration = file.durationMs !== undefined ? { duration: file.durationMs / 1000 } : {};
         return c.json({ id: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...duration }, 201);
@@ -57,7 +67,8 @@ export function attachmentRoutes(): AnyRoute[] {
       method: 'get',
       path: '/attachments/:id',
       tag: 'conversations',
-      summary: 'Download a file of a conversation the caller may see: its type read from its bytes, shown in place only when a raster image or playable audio or video, never able to run in the page',
+      summary:
+        'Download a file of a conversation the caller may see: its type read from its bytes, shown in place only when a raster image or playable audio or video, never able to run in the page',
       access: VIEW_ANY,
       params: idParams,
       responds: 'the file’s bytes',

@@ -10,7 +10,13 @@ describe('sign-up, sign-in and sessions', () => {
 
   it('signs up a company with its admin, hashes the password with argon2id and opens an HttpOnly SameSite session', async () => {
     const anonymous = new ApiClient(tc.app, undefined, 'header');
-    const answer = await anonymous.post('/api/signup', { companyName: 'Acme', slug: 'acme', name: 'Ada', email: 'Ada@Acme.example', password: 'a long password' });
+    const answer = await anonymous.post('/api/signup', {
+      companyName: 'Acme',
+      slug: 'acme',
+      name: 'Ada',
+      email: 'Ada@Acme.example',
+      password: 'a long password',
+    });
     expect(answer.status).toBe(201);
     expect(answer.body.tenant).toMatchObject({ slug: 'acme', name: 'Acme' });
     expect(answer.body.url).toBe('http://acme.switchboard.test:3000');
@@ -55,7 +61,13 @@ describe('sign-up, sign-in and sessions', () => {
 
   it('refuses a taken address and www, and answers bad input with 400 naming the field', async () => {
     const anonymous = new ApiClient(tc.app, undefined, 'header');
-    const again = await anonymous.post('/api/signup', { companyName: 'Other', slug: 'acme', name: 'Bob', email: 'bob@example.com', password: 'a long password' });
+    const again = await anonymous.post('/api/signup', {
+      companyName: 'Other',
+      slug: 'acme',
+      name: 'Bob',
+      email: 'bob@example.com',
+      password: 'a long password',
+    });
     expect(again.status).toBe(409);
     const www = await anonymous.post('/api/signup', { companyName: 'W', slug: 'www', name: 'W', email: 'w@example.com', password: 'a long password' });
     expect(www.status).toBe(400);
@@ -72,7 +84,11 @@ describe('sign-up, sign-in and sessions', () => {
 
   it('selects the company by subdomain, path or header, and answers 404 for an unknown one or www', async () => {
     await signUp(tc, 'globex');
-    const bySubdomain = await tc.app.request('/api/session', { method: 'POST', headers: { host: 'globex.switchboard.test:3000', 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@globex.example', password: 'admin password 1' }) });
+    const bySubdomain = await tc.app.request('/api/session', {
+      method: 'POST',
+      headers: { host: 'globex.switchboard.test:3000', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@globex.example', password: 'admin password 1' }),
+    });
     expect(bySubdomain.status).toBe(200);
     const byPath = tc.client('globex', 'path');
     expect((await byPath.signIn('admin@globex.example', 'admin password 1')).status).toBe(200);

@@ -17,7 +17,10 @@ import { ssoSettings } from '../auth/sso.js';
 import { companyAddressView, companyBaseUrl, findTenant, requestedSlug, tenantBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView } from '../views.js';
 
-const email = z.email().max(320).transform((value) => value.toLowerCase());
+const email = z
+  .email()
+  .max(320)
+  .transform((value) => value.toLowerCase());
 
 const signUpBody = z.object({
   companyName: z.string().trim().min(1).max(200),
@@ -63,7 +66,8 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'get',
       path: '/signup',
       tag: 'account',
-      summary: 'Whether a new company can be created here (SIGNUP: first, open or closed), and PUBLIC_URL when the operator set it (then links use it, not an address from the page)',
+      summary:
+        'Whether a new company can be created here (SIGNUP: first, open or closed), and PUBLIC_URL when the operator set it (then links use it, not an address from the page)',
       tenant: false,
       handler: async ({ c, ctx }) =>
         c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp), publicUrl: ctx.config.publicUrlSet ? ctx.config.publicUrl : null }),
@@ -75,7 +79,14 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Create a company and its first admin, and sign the admin in',
       tenant: false,
       body: signUpBody,
-      example: { companyName: 'Acme', slug: 'acme-example', name: 'Ada', email: 'ada@example.com', password: 'correct horse battery', publicUrl: 'https://support.example.com' },
+      example: {
+        companyName: 'Acme',
+        slug: 'acme-example',
+        name: 'Ada',
+        email: 'ada@example.com',
+        password: 'correct horse battery',
+        publicUrl: 'https://support.example.com',
+      },
       handler: async ({ c, ctx, body }) => {
         const db = ctx.database.db;
         const mode = ctx.config.console.signUp;
@@ -89,7 +100,11 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           }
           const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', body.slug).executeTakeFirst();
           if (taken) throw new ConflictError('that address is taken');
-          const tenant = await trx.insertInto('tenants').values({ slug: body.slug, name: body.companyName, public_url: body.publicUrl ?? null }).returning(['id', 'slug', 'name']).executeTakeFirstOrThrow();
+          const tenant = await trx
+            .insertInto('tenants')
+            .values({ slug: body.slug, name: body.companyName, public_url: body.publicUrl ?? null })
+            .returning(['id', 'slug', 'name'])
+            .executeTakeFirstOrThrow();
           const roles = await trx
             .insertInto('roles')
             .values([
@@ -116,7 +131,11 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         const session = await createSession(db, ctx.config, { tenantId: created.tenant.id, userId: created.userId, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
         return c.json(
-          { tenant: created.tenant, url: tenantBaseUrl(ctx.config, linkAddress(ctx.config, body.publicUrl), created.tenant.slug), ...(await sessionAnswer(ctx, created.tenant.id, created.userId, session.csrfToken)) },
+          {
+            tenant: created.tenant,
+            url: tenantBaseUrl(ctx.config, linkAddress(ctx.config, body.publicUrl), created.tenant.slug),
+            ...(await sessionAnswer(ctx, created.tenant.id, created.userId, session.csrfToken)),
+          },
           201,
         );
       },
@@ -287,4 +306,3 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
     }),
   ];
 }
-

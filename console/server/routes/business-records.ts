@@ -14,7 +14,9 @@ const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group',
 async function checkFields(db: Db, tenantId: string, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
   const keys = Object.keys(fields);
   if (keys.length === 0) return {};
-  const defined = new Map((await db.selectFrom('custom_fields').selectAll().where('tenant_id', '=', tenantId).where('key', 'in', keys).execute()).map((f) => [f.key, f]));
+  const defined = new Map(
+    (await db.selectFrom('custom_fields').selectAll().where('tenant_id', '=', tenantId).where('key', 'in', keys).execute()).map((f) => [f.key, f]),
+  );
   const issues: { field: string; message: string }[] = [];
   for (const [key, value] of Object.entries(fields)) {
     const field = defined.get(key);
@@ -22,9 +24,12 @@ async function checkFields(db: Db, tenantId: string, fields: Record<string, unkn
     else if (value === null) continue;
     else if (field.type === 'number' && typeof value !== 'number') issues.push({ field: `fields.${key}`, message: 'a number' });
     else if (field.type === 'boolean' && typeof value !== 'boolean') issues.push({ field: `fields.${key}`, message: 'true or false' });
-    else if (field.type === 'date' && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))) issues.push({ field: `fields.${key}`, message: 'a date YYYY-MM-DD' });
-    else if (field.type === 'select' && !field.options.includes(String(value))) issues.push({ field: `fields.${key}`, message: `one of ${field.options.join(', ')}` });
-    else if (field.type === 'text' && (typeof value !== 'string' || value.length > 2000)) issues.push({ field: `fields.${key}`, message: 'text up to 2000 characters' });
+    else if (field.type === 'date' && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)))
+      issues.push({ field: `fields.${key}`, message: 'a date YYYY-MM-DD' });
+    else if (field.type === 'select' && !field.options.includes(String(value)))
+      issues.push({ field: `fields.${key}`, message: `one of ${field.options.join(', ')}` });
+    else if (field.type === 'text' && (typeof value !== 'string' || value.length > 2000))
+      issues.push({ field: `fields.${key}`, message: 'text up to 2000 characters' });
   }
   if (issues.length) throw new ValidationError('invalid custom fields', issues);
   return fields;
@@ -76,7 +81,11 @@ export function businessRecordRoutes(): AnyRoute[] {
       summary: "Write a business record on a conversation (a call's record gets the call attached): subject, custom fields, text",
       access: { permission: 'conversations.reply' },
       params: idParams,
-      body: z.object({ subject: z.string().trim().min(1).max(300), fields: z.record(z.string(), z.unknown()).default({}), body: z.string().max(20_000).default('') }),
+      body: z.object({
+        subject: z.string().trim().min(1).max(300),
+        fields: z.record(z.string(), z.unknown()).default({}),
+        body: z.string().max(20_000).default(''),
+      }),
       example: { subject: '客户要求退货', fields: { order_no: 'A1001' }, body: '' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
@@ -91,12 +100,26 @@ export function businessRecordRoutes(): AnyRoute[] {
         const fields = await checkFields(db, tenant.id, body.fields);
         const call =
           conversation.kind === 'voice'
-            ? await db.selectFrom('calls').select('id').where('channel_id', '=', conversation.channel_id).where('provider_call_id', '=', conversation.thread_key).executeTakeFirst()
+            ? await db
+                .selectFrom('calls')
+                .select('id')
+                .where('channel_id', '=', conversation.channel_id)
+                .where('provider_call_id', '=', conversation.thread_key)
+                .executeTakeFirst()
             : undefined;
         const id = await db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('business_records')
-            .values({ tenant_id: tenant.id, conversation_id: conversation.id, call_id: call?.id ?? null, contact_id: conversation.contact_id, subject: body.subject, fields: JSON.stringify(fields), body: body.body, created_by: auth.principal.userId })
+            .values({
+              tenant_id: tenant.id,
+              conversation_id: conversation.id,
+              call_id: call?.id ?? null,
+              contact_id: conversation.contact_id,
+              subject: body.subject,
+              fields: JSON.stringify(fields),
+              body: body.body,
+              created_by: auth.principal.userId,
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'business_record.created', { type: 'business_record', id: created.id }, {});
@@ -111,7 +134,15 @@ export function businessRecordRoutes(): AnyRoute[] {
       tag: 'call center',
       summary: 'Business records the caller may see, newest first; `q` matches subject, custom field values and text (substring, any script)',
       access: VIEW_ANY,
-      query: z.object({ q: z.string().trim().min(1).max(100).optional(), contactId: z.uuid().optional(), field: z.string().regex(/^[a-z0-9_]{1,40}$/).optional(), value: z.string().max(200).optional() }),
+      query: z.object({
+        q: z.string().trim().min(1).max(100).optional(),
+        contactId: z.uuid().optional(),
+        field: z
+          .string()
+          .regex(/^[a-z0-9_]{1,40}$/)
+          .optional(),
+        value: z.string().max(200).optional(),
+      }),
       handler: async ({ c, ctx, tenant, auth, query }) => {
         let q = recordsQuery(ctx.database.db, tenant.id, auth.principal);
         if (query.q) {

@@ -40,7 +40,10 @@ describe('outbound call tasks', () => {
     expect(imported.body.errors).toHaveLength(5);
     expect(imported.body.errors[0]).toEqual({ line: 103, message: 'no phone number' });
     // Importing the same file again adds nobody twice.
-    expect((await admin.post(`/api/call-tasks/${task.body.id}/import`, { csv: lines.slice(0, 11).join('\n') })).body).toMatchObject({ imported: 0, duplicates: 10 });
+    expect((await admin.post(`/api/call-tasks/${task.body.id}/import`, { csv: lines.slice(0, 11).join('\n') })).body).toMatchObject({
+      imported: 0,
+      duplicates: 10,
+    });
 
     expect((await admin.post(`/api/call-tasks/${task.body.id}/next`)).status).toBe(403);
     expect((await co.clients.ownOnly.post(`/api/call-tasks/${task.body.id}/next`)).status).toBe(403);
@@ -53,7 +56,9 @@ describe('outbound call tasks', () => {
         if (!next.body.target) return called;
         // Asking again before a result gives the same customer: one at a time.
         if (called.length === 0) expect((await client.post(`/api/call-tasks/${task.body.id}/next`)).body.target.id).toBe(next.body.target.id);
-        const result = await client.post(`/api/call-tasks/${task.body.id}/targets/${next.body.target.id}/result`, { result: called.length % 3 === 0 ? 'interested' : 'no answer' });
+        const result = await client.post(`/api/call-tasks/${task.body.id}/targets/${next.body.target.id}/result`, {
+          result: called.length % 3 === 0 ? 'interested' : 'no answer',
+        });
         expect(result.status).toBe(200);
         called.push(next.body.target.id);
       }
@@ -71,9 +76,19 @@ describe('outbound call tasks', () => {
 
   it('refuses a task that ends before it starts, and work outside its window', async () => {
     const admin = co.clients.admin;
-    const backwards = await admin.post('/api/call-tasks', { name: 'x', startsAt: '2026-12-02T00:00:00Z', endsAt: '2026-12-01T00:00:00Z', agentIds: [co.users.salesAgent] });
+    const backwards = await admin.post('/api/call-tasks', {
+      name: 'x',
+      startsAt: '2026-12-02T00:00:00Z',
+      endsAt: '2026-12-01T00:00:00Z',
+      agentIds: [co.users.salesAgent],
+    });
     expect(backwards.status).toBe(400);
-    const future = await admin.post('/api/call-tasks', { name: 'later', startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), agentIds: [co.users.salesAgent] });
+    const future = await admin.post('/api/call-tasks', {
+      name: 'later',
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+      agentIds: [co.users.salesAgent],
+    });
     expect((await co.clients.salesAgent.post(`/api/call-tasks/${future.body.id}/next`)).status).toBe(409);
   });
 });

@@ -24,12 +24,20 @@ const taskBody = z
 export function readCustomerCsv(text: string): { rows: { line: number; name: string | null; phone: string }[]; errors: { line: number; message: string }[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     throw new ValidationError('the file is not CSV', [{ field: 'csv', message: error instanceof Error ? error.message : String(error) }]);
   }
   if (records.length > MAX_ROWS) throw new ValidationError('too many rows', [{ field: 'csv', message: `at most ${MAX_ROWS}` }]);
-  if (records.length && !('phone' in records[0]!.record)) throw new ValidationError('the file needs a "phone" column', [{ field: 'csv', message: 'no phone column in the header' }]);
+  if (records.length && !('phone' in records[0]!.record))
+    throw new ValidationError('the file needs a "phone" column', [{ field: 'csv', message: 'no phone column in the header' }]);
   const rows: { line: number; name: string | null; phone: string }[] = [];
   const errors: { line: number; message: string }[] = [];
   for (const { record, info } of records) {
@@ -45,15 +53,35 @@ async function taskOf(db: Db, tenantId: string, id: string) {
   return found(await db.selectFrom('call_tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'call task');
 }
 
-async function addTargets(db: Db, tenantId: string, taskId: string, rows: { name: string | null; phone: string; contactId?: string | null }[]): Promise<number> {
+async function addTargets(
+  db: Db,
+  tenantId: string,
+  taskId: string,
+  rows: { name: string | null; phone: string; contactId?: string | null }[],
+): Promise<number> {
   if (rows.length === 0) return 0;
-  const start = Number((await db.selectFrom('call_task_targets').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);
+  const start = Number(
+    (await db.selectFrom('call_task_targets').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow())
+      .n,
+  );
   let added = 0;
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     const inserted = await db
       .insertInto('call_task_targets')
-      .values(chunk.map((r, j) => ({ tenant_id: tenantId, task_id: taskId, position: start + i + j + 1, name: r.name, phone: r.phone, contact_id: r.contactId ?? null, agent_id: null, result: null, note: null })))
+      .values(
+        chunk.map((r, j) => ({
+          tenant_id: tenantId,
+          task_id: taskId,
+          position: start + i + j + 1,
+          name: r.name,
+          phone: r.phone,
+          contact_id: r.contactId ?? null,
+          agent_id: null,
+          result: null,
+          note: null,
+        })),
+      )
       .onConflict((oc) => oc.columns(['task_id', 'phone']).doNothing())
       .returning('id')
       .execute();
@@ -72,18 +100,40 @@ export function callTaskRoutes(): AnyRoute[] {
       summary: 'Create an outbound call task with its time window and agents',
       access: { permission: 'admin.voice' },
       body: taskBody,
-      example: { name: 'Renewals', startsAt: '2026-12-01T09:00:00+08:00', endsAt: '2026-12-05T18:00:00+08:00', agentIds: ['00000000-0000-0000-0000-000000000000'] },
+      example: {
+        name: 'Renewals',
+        startsAt: '2026-12-01T09:00:00+08:00',
+        endsAt: '2026-12-05T18:00:00+08:00',
+        agentIds: ['00000000-0000-0000-0000-000000000000'],
+      },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const agents = await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', 'in', body.agentIds).execute();
-        if (agents.length !== new Set(body.agentIds).size) throw new ValidationError('unknown agents', [{ field: 'agentIds', message: 'every agent must belong to this company' }]);
+        if (agents.length !== new Set(body.agentIds).size)
+          throw new ValidationError('unknown agents', [{ field: 'agentIds', message: 'every agent must belong to this company' }]);
         const task = await db.transaction().execute(async (trx) => {
-          const created = await trx.insertInto('call_tasks').values({ tenant_id: tenant.id, name: body.name, starts_at: body.startsAt, ends_at: body.endsAt, created_by: auth.principal.userId }).returningAll().executeTakeFirstOrThrow();
-          await trx.insertInto('call_task_agents').values(agents.map((a) => ({ tenant_id: tenant.id, task_id: created.id, user_id: a.id }))).execute();
+          const created = await trx
+            .insertInto('call_tasks')
+            .values({ tenant_id: tenant.id, name: body.name, starts_at: body.startsAt, ends_at: body.endsAt, created_by: auth.principal.userId })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('call_task_agents')
+            .values(agents.map((a) => ({ tenant_id: tenant.id, task_id: created.id, user_id: a.id })))
+            .execute();
           await audit(trx, auth, 'call_task.created', { type: 'call_task', id: created.id }, { name: body.name });
           return created;
         });
-        return c.json({ id: task.id, name: task.name, startsAt: new Date(task.starts_at).toISOString(), endsAt: new Date(task.ends_at).toISOString(), agentIds: agents.map((a) => a.id) }, 201);
+        return c.json(
+          {
+            id: task.id,
+            name: task.name,
+            startsAt: new Date(task.starts_at).toISOString(),
+            endsAt: new Date(task.ends_at).toISOString(),
+            agentIds: agents.map((a) => a.id),
+          },
+          201,
+        );
       },
     }),
     route({
@@ -117,10 +167,23 @@ export function callTaskRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         await taskOf(db, tenant.id, params.id);
         // Customers the caller may not see are reported unknown, like missing ones: the task would hand out their numbers.
-        const contacts = await contactsQuery(db, auth.principal).clearSelect().select(['contacts.id', 'contacts.name', 'contacts.phone']).where('contacts.id', 'in', body.contactIds).execute();
+        const contacts = await contactsQuery(db, auth.principal)
+          .clearSelect()
+          .select(['contacts.id', 'contacts.name', 'contacts.phone'])
+          .where('contacts.id', 'in', body.contactIds)
+          .execute();
         const withPhone = contacts.filter((k) => k.phone);
-        const added = await addTargets(db, tenant.id, params.id, withPhone.map((k) => ({ name: k.name, phone: k.phone!, contactId: k.id })));
-        return c.json({ added, withoutPhone: contacts.filter((k) => !k.phone).map((k) => k.id), unknown: body.contactIds.filter((id) => !contacts.some((k) => k.id === id)) });
+        const added = await addTargets(
+          db,
+          tenant.id,
+          params.id,
+          withPhone.map((k) => ({ name: k.name, phone: k.phone!, contactId: k.id })),
+        );
+        return c.json({
+          added,
+          withoutPhone: contacts.filter((k) => !k.phone).map((k) => k.id),
+          unknown: body.contactIds.filter((id) => !contacts.some((k) => k.id === id)),
+        });
       },
     }),
     route({
@@ -133,11 +196,22 @@ export function callTaskRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const task = await taskOf(db, tenant.id, params.id);
-        const member = await db.selectFrom('call_task_agents').select('user_id').where('task_id', '=', task.id).where('user_id', '=', auth.principal.userId).executeTakeFirst();
+        const member = await db
+          .selectFrom('call_task_agents')
+          .select('user_id')
+          .where('task_id', '=', task.id)
+          .where('user_id', '=', auth.principal.userId)
+          .executeTakeFirst();
         if (!member) throw new ForbiddenError('not an agent of this task');
         const now = Date.now();
         if (now < new Date(task.starts_at).getTime() || now > new Date(task.ends_at).getTime()) throw new ConflictError('the task is outside its time window');
-        const open = await db.selectFrom('call_task_targets').selectAll().where('task_id', '=', task.id).where('status', '=', 'claimed').where('agent_id', '=', auth.principal.userId).executeTakeFirst();
+        const open = await db
+          .selectFrom('call_task_targets')
+          .selectAll()
+          .where('task_id', '=', task.id)
+          .where('status', '=', 'claimed')
+          .where('agent_id', '=', auth.principal.userId)
+          .executeTakeFirst();
         // One customer at a time; SKIP LOCKED lets agents take different customers at once, and a customer is taken only once.
         const target =
           open ??
@@ -145,7 +219,15 @@ export function callTaskRoutes(): AnyRoute[] {
             .updateTable('call_task_targets')
             .set({ status: 'claimed', agent_id: auth.principal.userId, claimed_at: sql`now()` })
             .where('id', '=', (eb) =>
-              eb.selectFrom('call_task_targets').select('id').where('task_id', '=', task.id).where('status', '=', 'pending').orderBy('position').limit(1).forUpdate().skipLocked(),
+              eb
+                .selectFrom('call_task_targets')
+                .select('id')
+                .where('task_id', '=', task.id)
+                .where('status', '=', 'pending')
+                .orderBy('position')
+                .limit(1)
+                .forUpdate()
+                .skipLocked(),
             )
             .where('status', '=', 'pending')
             .returningAll()
@@ -188,8 +270,19 @@ export function callTaskRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
         const task = await taskOf(db, tenant.id, params.id);
-        const counts = await db.selectFrom('call_task_targets').select(['status', sql<number>`count(*)::int`.as('n')]).where('task_id', '=', task.id).groupBy('status').execute();
-        const results = await db.selectFrom('call_task_targets').select(['result', sql<number>`count(*)::int`.as('n')]).where('task_id', '=', task.id).where('status', '=', 'done').groupBy('result').execute();
+        const counts = await db
+          .selectFrom('call_task_targets')
+          .select(['status', sql<number>`count(*)::int`.as('n')])
+          .where('task_id', '=', task.id)
+          .groupBy('status')
+          .execute();
+        const results = await db
+          .selectFrom('call_task_targets')
+          .select(['result', sql<number>`count(*)::int`.as('n')])
+          .where('task_id', '=', task.id)
+          .where('status', '=', 'done')
+          .groupBy('result')
+          .execute();
         const by = (s: string) => counts.find((k) => k.status === s)?.n ?? 0;
         const total = counts.reduce((sum, k) => sum + k.n, 0);
         return c.json({

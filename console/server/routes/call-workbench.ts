@@ -17,7 +17,8 @@ export function callWorkbenchRoutes(): AnyRoute[] {
       method: 'get',
       path: '/call-center/me',
       tag: 'call center',
-      summary: "One's own phone status, work state (idle, ringing, on a call, after-call work, break, offline), queues, the call in progress, and the channels one can dial out on",
+      summary:
+        "One's own phone status, work state (idle, ringing, on a call, after-call work, break, offline), queues, the call in progress, and the channels one can dial out on",
       access: { signedIn: true },
       handler: async ({ c, ctx, tenant, auth }) => {
         const db = ctx.database.db;
@@ -38,7 +39,9 @@ export function callWorkbenchRoutes(): AnyRoute[] {
           .execute();
         const live = await db
           .selectFrom('calls')
-          .leftJoin('conversations', (j) => j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'))
+          .leftJoin('conversations', (j) =>
+            j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'),
+          )
           .select(['calls.id', 'calls.state', 'calls.direction', 'calls.from_number', 'calls.to_number', 'conversations.id as conversation_id'])
           .where('calls.tenant_id', '=', tenant.id)
           .where('calls.agent_id', '=', auth.principal.userId)
@@ -60,7 +63,14 @@ export function callWorkbenchRoutes(): AnyRoute[] {
         else if (me.agent_status === 'away' || me.agent_status === 'busy') workState = 'break';
         else workState = 'idle';
         const channels = can(auth.principal, 'calls.dial')
-          ? await db.selectFrom('channels').select(['id', 'name', 'type']).where('tenant_id', '=', tenant.id).where('type', 'in', DIALLING_TYPES).where('enabled', '=', true).orderBy('name').execute()
+          ? await db
+              .selectFrom('channels')
+              .select(['id', 'name', 'type'])
+              .where('tenant_id', '=', tenant.id)
+              .where('type', 'in', DIALLING_TYPES)
+              .where('enabled', '=', true)
+              .orderBy('name')
+              .execute()
           : [];
         return c.json({
           phoneStatus: me.phone_status,
@@ -90,14 +100,19 @@ export function callWorkbenchRoutes(): AnyRoute[] {
       access: VIEW_ANY,
       query: z.object({
         q: z.string().trim().min(1).max(64).optional(),
-        disposition: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+        disposition: z
+          .string()
+          .regex(/^[a-z_]{1,40}$/)
+          .optional(),
         before: z.iso.datetime().optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
       handler: async ({ c, ctx, tenant, auth, query }) => {
         let q = ctx.database.db
           .selectFrom('calls')
-          .leftJoin('conversations', (j) => j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'))
+          .leftJoin('conversations', (j) =>
+            j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'),
+          )
           .leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
           .leftJoin('users', 'users.id', 'calls.agent_id')
           .select([
@@ -156,12 +171,14 @@ export function callWorkbenchRoutes(): AnyRoute[] {
       method: 'get',
       path: '/call-tasks',
       tag: 'call center',
-      summary: "Outbound call tasks, newest first: all of them with admin.voice, else those one works on",
+      summary: 'Outbound call tasks, newest first: all of them with admin.voice, else those one works on',
       access: { anyOf: ['admin.voice', 'calls.dial'] },
       handler: async ({ c, ctx, tenant, auth }) => {
         let q = ctx.database.db.selectFrom('call_tasks').select(['id', 'name', 'starts_at', 'ends_at']).where('tenant_id', '=', tenant.id);
         if (!can(auth.principal, 'admin.voice')) {
-          q = q.where('id', 'in', (eb) => eb.selectFrom('call_task_agents').select('task_id').where('tenant_id', '=', tenant.id).where('user_id', '=', auth.principal.userId));
+          q = q.where('id', 'in', (eb) =>
+            eb.selectFrom('call_task_agents').select('task_id').where('tenant_id', '=', tenant.id).where('user_id', '=', auth.principal.userId),
+          );
         }
         const rows = await q.orderBy('created_at', 'desc').limit(200).execute();
         return c.json({ tasks: rows.map((r) => ({ id: r.id, name: r.name, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at) })) });

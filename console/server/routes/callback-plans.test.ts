@@ -17,9 +17,15 @@ describe('callback plans', () => {
   });
 
   const dueEvents = async () =>
-    (await tc.ctx.database.db.selectFrom('outbox').select('payload').where('tenant_id', '=', co.tenantId).where('kind', '=', 'callback.due').orderBy('id').execute()).map(
-      (r) => r.payload as { agentId: string; plan: { id: string; note: string } },
-    );
+    (
+      await tc.ctx.database.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('tenant_id', '=', co.tenantId)
+        .where('kind', '=', 'callback.due')
+        .orderBy('id')
+        .execute()
+    ).map((r) => r.payload as { agentId: string; plan: { id: string; note: string } });
 
   it('reminds the agent when a planned callback comes due, and can be rescheduled', async () => {
     const agent = co.clients.salesAgent;
@@ -28,10 +34,20 @@ describe('callback plans', () => {
     expect(noPhone.status).toBe(400);
     expect(noPhone.body.issues[0].field).toBe('phone');
 
-    const soon = await agent.post('/api/callback-plans', { contactId, phone: '+8613812345678', dueAt: new Date(Date.now() + 1000).toISOString(), note: '确认发货日期' });
+    const soon = await agent.post('/api/callback-plans', {
+      contactId,
+      phone: '+8613812345678',
+      dueAt: new Date(Date.now() + 1000).toISOString(),
+      note: '确认发货日期',
+    });
     expect(soon.status).toBe(201);
     expect(soon.body).toMatchObject({ agentId: co.users.salesAgent, status: 'planned', phone: '+8613812345678' });
-    const later = await agent.post('/api/callback-plans', { contactId, phone: '+8613812345678', dueAt: new Date(Date.now() + 3_600_000).toISOString(), note: 'later' });
+    const later = await agent.post('/api/callback-plans', {
+      contactId,
+      phone: '+8613812345678',
+      dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      note: 'later',
+    });
 
     const first = await waitFor(async () => (await dueEvents()).find((e) => e.plan.id === soon.body.id), 10_000);
     expect(first).toMatchObject({ agentId: co.users.salesAgent, plan: { note: '确认发货日期' } });
@@ -50,7 +66,13 @@ describe('callback plans', () => {
 
   it('is reassigned only by those who may assign, and closes with a result', async () => {
     const agent = co.clients.salesAgent;
-    const plan = (await agent.post('/api/callback-plans', { contactId: co.conversations.salesQueued.contactId, phone: '13800000000', dueAt: new Date(Date.now() + 3_600_000).toISOString() })).body;
+    const plan = (
+      await agent.post('/api/callback-plans', {
+        contactId: co.conversations.salesQueued.contactId,
+        phone: '13800000000',
+        dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      })
+    ).body;
     expect((await agent.patch(`/api/callback-plans/${plan.id}`, { agentId: co.users.supportAgent })).status).toBe(403);
     expect((await co.clients.admin.patch(`/api/callback-plans/${plan.id}`, { agentId: co.users.supportAgent })).status).toBe(200);
     expect((await agent.get('/api/callback-plans')).body.plans.map((p: { id: string }) => p.id)).not.toContain(plan.id);

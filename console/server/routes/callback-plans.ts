@@ -11,7 +11,19 @@ import { visibleCall } from '../voice/visible-call.js';
 import { cancelCallbackReminder, scheduleCallbackReminder } from '../voice/callback-reminders.js';
 
 const columns = ['id', 'contact_id', 'phone', 'agent_id', 'due_at', 'note', 'status', 'result', 'call_id', 'reminded_at', 'created_at'] as const;
-type Row = { id: string; contact_id: string; phone: string; agent_id: string; due_at: Date; note: string; status: string; result: string | null; call_id: string | null; reminded_at: Date | null; created_at: Date };
+type Row = {
+  id: string;
+  contact_id: string;
+  phone: string;
+  agent_id: string;
+  due_at: Date;
+  note: string;
+  status: string;
+  result: string | null;
+  call_id: string | null;
+  reminded_at: Date | null;
+  created_at: Date;
+};
 const view = (r: Row) => ({
   id: r.id,
   contactId: r.contact_id,
@@ -26,10 +38,19 @@ const view = (r: Row) => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-const phone = z.string().trim().regex(/^\+?[0-9*#]{3,20}$/, 'a phone number');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9*#]{3,20}$/, 'a phone number');
 
 async function activeAgent(db: Db, tenantId: string, agentId: string) {
-  const agent = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', agentId).where('account_status', '=', 'active').executeTakeFirst();
+  const agent = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', agentId)
+    .where('account_status', '=', 'active')
+    .executeTakeFirst();
   if (!agent) throw new ValidationError('no such agent', [{ field: 'agentId', message: 'not an active agent of this company' }]);
 }
 
@@ -40,7 +61,7 @@ export function callbackPlanRoutes(): AnyRoute[] {
       method: 'post',
       path: '/callback-plans',
       tag: 'call center',
-      summary: "Plan a callback for a customer at a time (for oneself, or for another agent with conversations.assign)",
+      summary: 'Plan a callback for a customer at a time (for oneself, or for another agent with conversations.assign)',
       access: { permission: 'calls.dial' },
       body: z.object({
         contactId: z.uuid(),
@@ -54,7 +75,8 @@ export function callbackPlanRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const agentId = body.agentId ?? auth.principal.userId;
-        if (agentId !== auth.principal.userId && !can(auth.principal, 'conversations.assign')) throw new ForbiddenError('planning for another agent needs conversations.assign');
+        if (agentId !== auth.principal.userId && !can(auth.principal, 'conversations.assign'))
+          throw new ForbiddenError('planning for another agent needs conversations.assign');
         await activeAgent(db, tenant.id, agentId);
         // A customer (or call) the caller may not see is a 404 like a missing one: the answer carries the phone number.
         const contact = await visibleContact(db, auth.principal, body.contactId);
@@ -64,7 +86,17 @@ export function callbackPlanRoutes(): AnyRoute[] {
         const row = await db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('callback_plans')
-            .values({ tenant_id: tenant.id, contact_id: contact.id, phone: number, agent_id: agentId, due_at: body.dueAt, note: body.note, result: null, call_id: body.callId ?? null, created_by: auth.principal.userId })
+            .values({
+              tenant_id: tenant.id,
+              contact_id: contact.id,
+              phone: number,
+              agent_id: agentId,
+              due_at: body.dueAt,
+              note: body.note,
+              result: null,
+              call_id: body.callId ?? null,
+              created_by: auth.principal.userId,
+            })
             .returning(columns)
             .executeTakeFirstOrThrow();
           await scheduleCallbackReminder(trx, tenant.id, created.id, new Date(created.due_at));
@@ -112,7 +144,16 @@ export function callbackPlanRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         const mayAssign = can(auth.principal, 'conversations.assign');
         const row = await db.transaction().execute(async (trx) => {
-          const plan = found(await trx.selectFrom('callback_plans').select(['id', 'agent_id', 'status']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).forUpdate().executeTakeFirst(), 'callback plan');
+          const plan = found(
+            await trx
+              .selectFrom('callback_plans')
+              .select(['id', 'agent_id', 'status'])
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', params.id)
+              .forUpdate()
+              .executeTakeFirst(),
+            'callback plan',
+          );
           if (plan.agent_id !== auth.principal.userId && !mayAssign) throw new ForbiddenError("another agent's callback plan");
           if (body.agentId && body.agentId !== plan.agent_id) {
             if (!mayAssign) throw new ForbiddenError('reassigning needs conversations.assign');

@@ -17,7 +17,8 @@ const body = z.object({
     .max(10_000)
     .superRefine((text, check) => {
       const unknown = unknownCannedVariables(text);
-      if (unknown.length) check.addIssue({ code: 'custom', message: `unknown variable ${unknown.join(', ')}; use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}` });
+      if (unknown.length)
+        check.addIssue({ code: 'custom', message: `unknown variable ${unknown.join(', ')}; use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}` });
     }),
 });
 
@@ -59,7 +60,11 @@ export function cannedResponseRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         await shortcutFree(db, tenant.id, input.shortcut);
         const row = await db.transaction().execute(async (trx) => {
-          const created = await trx.insertInto('canned_responses').values({ tenant_id: tenant.id, ...input }).returning(columns).executeTakeFirstOrThrow();
+          const created = await trx
+            .insertInto('canned_responses')
+            .values({ tenant_id: tenant.id, ...input })
+            .returning(columns)
+            .executeTakeFirstOrThrow();
           await audit(trx, auth, 'canned_response.created', { type: 'canned_response', id: created.id }, { shortcut: input.shortcut });
           return created;
         });
@@ -77,7 +82,10 @@ export function cannedResponseRoutes(): AnyRoute[] {
       example: { title: 'Hi' },
       handler: async ({ c, ctx, tenant, auth, params, body: input }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'canned response');
+        found(
+          await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'canned response',
+        );
         if (input.shortcut) await shortcutFree(db, tenant.id, input.shortcut, params.id);
         const row = await db.transaction().execute(async (trx) => {
           const updated = await trx
@@ -102,7 +110,10 @@ export function cannedResponseRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'canned response');
+        found(
+          await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'canned response',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('canned_responses').where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
           await audit(trx, auth, 'canned_response.deleted', { type: 'canned_response', id: params.id });

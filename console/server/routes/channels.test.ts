@@ -31,7 +31,11 @@ describe('channels through the connector schema', () => {
     expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['config.webhookSecret', 'config.webhookUrl']);
     expect((await admin.post('/api/channels', { type: 'carrier-pigeon', name: 'X' })).body.issues[0].field).toBe('type');
 
-    const created = await admin.post('/api/channels', { type: 'app-api', name: 'Shop app', config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET } });
+    const created = await admin.post('/api/channels', {
+      type: 'app-api',
+      name: 'Shop app',
+      config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET },
+    });
     expect(created.status).toBe(201);
     const channel = created.body.channel;
     expect(channel.secrets.webhookSecret).toEqual({ set: true });
@@ -43,7 +47,11 @@ describe('channels through the connector schema', () => {
     expect((await admin.post(`/api/channels/${channel.id}/disable`)).body.enabled).toBe(false);
     expect((await admin.post(`/api/channels/${channel.id}/enable`)).body.enabled).toBe(true);
 
-    const everything = JSON.stringify([(await admin.get('/api/channels')).body, (await admin.get(`/api/channels/${channel.id}`)).body, (await admin.get('/api/audit-log')).body]);
+    const everything = JSON.stringify([
+      (await admin.get('/api/channels')).body,
+      (await admin.get(`/api/channels/${channel.id}`)).body,
+      (await admin.get('/api/audit-log')).body,
+    ]);
     expect(everything).not.toContain(SECRET);
     expect(tc.logs.join('')).not.toContain(SECRET);
 
@@ -57,7 +65,16 @@ describe('channels through the connector schema', () => {
     const created = await admin.post('/api/channels', {
       type: 'email',
       name: 'Support mailbox',
-      config: { fromAddress: 'support@acme.test', imapHost: '127.0.0.1', imapPort: 1, imapSecurity: 'none', imapUser: 'support', imapPassword: 'imap secret', smtpHost: 'smtp.no-such-host.invalid', smtpSecurity: 'none' },
+      config: {
+        fromAddress: 'support@acme.test',
+        imapHost: '127.0.0.1',
+        imapPort: 1,
+        imapSecurity: 'none',
+        imapUser: 'support',
+        imapPassword: 'imap secret',
+        smtpHost: 'smtp.no-such-host.invalid',
+        smtpSecurity: 'none',
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.channel.id;
@@ -73,7 +90,11 @@ describe('channels through the connector schema', () => {
     });
     const types = await admin.get('/api/channel-types');
     expect(types.body.types.find((t: { type: string }) => t.type === 'email').connectionTest).toBe(true);
-    const appApi = await admin.post('/api/channels', { type: 'app-api', name: 'No test', config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET } });
+    const appApi = await admin.post('/api/channels', {
+      type: 'app-api',
+      name: 'No test',
+      config: { webhookUrl: 'https://shop.example/hook', webhookSecret: SECRET },
+    });
     expect((await admin.post(`/api/channels/${appApi.body.channel.id}/test`)).status).toBe(400);
     expect((await acme.clients.salesAgent.post(`/api/channels/${id}/test`)).status).toBe(403);
     expect((await globex.clients.admin.post(`/api/channels/${id}/test`)).status).toBe(404);
@@ -87,7 +108,12 @@ describe('channels through the connector schema', () => {
     const channel = { id: created.body.channel.id as string, tenantId: acme.tenantId };
     expect((await admin.get(`/api/channels/${channel.id}/state`)).body).toEqual({ state: null });
 
-    await reportChannelState(tc.ctx.database.db, channel, { state: 'waiting_for_scan', qrCode: 'https://login.weixin.qq.com/l/IaysbZa04Q==', detail: 'scan the code' }, 'gw-1');
+    await reportChannelState(
+      tc.ctx.database.db,
+      channel,
+      { state: 'waiting_for_scan', qrCode: 'https://login.weixin.qq.com/l/IaysbZa04Q==', detail: 'scan the code' },
+      'gw-1',
+    );
     const waiting = await admin.get(`/api/channels/${channel.id}/state`);
     expect(waiting.body).toMatchObject({ state: 'waiting_for_scan', qrCode: 'https://login.weixin.qq.com/l/IaysbZa04Q==', holder: 'gw-1' });
     expect(waiting.body.qrSvg).toMatch(/^<svg [^>]*viewBox/);

@@ -2,7 +2,15 @@ import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { readChannelState } from '../../../core/connector/channel-state.js';
 import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
-import { createChannel, getChannel, listChannels, setChannelEnabled, testChannelConnection, testUnsavedConnection, updateChannel } from '../../../core/connector/channels.js';
+import {
+  createChannel,
+  getChannel,
+  listChannels,
+  setChannelEnabled,
+  testChannelConnection,
+  testUnsavedConnection,
+  updateChannel,
+} from '../../../core/connector/channels.js';
 import { appearanceOf, isSecretField } from '../../../core/connector/define.js';
 import { endpointSecrets } from '../../../core/connector/endpoints.js';
 import { idParams } from '../api/checks.js';
@@ -79,13 +87,19 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
       method: 'post',
       path: '/channels',
       tag: 'channels',
-      summary: "Create a channel of an installed type; an API key, if the type issues one, is shown only in this answer",
+      summary: 'Create a channel of an installed type; an API key, if the type issues one, is shown only in this answer',
       access: { permission: 'admin.channels' },
       body: z.object({ type: z.string().min(1).max(40), name: z.string().max(200), config: settings.default({}) }),
       example: { type: 'no-such-type', name: 'Example', config: {} },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const created = await createChannel(await connectorDeps(), tenant.id, body);
-        await audit(ctx.database.db, auth, 'channel.created', { type: 'channel', id: created.channel.id }, { type: body.type, name: body.name, settings: Object.keys(body.config) });
+        await audit(
+          ctx.database.db,
+          auth,
+          'channel.created',
+          { type: 'channel', id: created.channel.id },
+          { type: body.type, name: body.name, settings: Object.keys(body.config) },
+        );
         return c.json(created, 201);
       },
     }),
@@ -93,14 +107,23 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
       method: 'patch',
       path: '/channels/:id',
       tag: 'channels',
-      summary: 'Rename a channel or change its settings; a secret left out keeps its value, unless a setting it is sent to changes (then it must be given again)',
+      summary:
+        'Rename a channel or change its settings; a secret left out keeps its value, unless a setting it is sent to changes (then it must be given again)',
       access: { permission: 'admin.channels' },
       params: idParams,
-      body: z.object({ name: z.string().max(200).optional(), config: settings.optional() }).refine((b) => b.name !== undefined || b.config !== undefined, { message: 'nothing to change' }),
+      body: z
+        .object({ name: z.string().max(200).optional(), config: settings.optional() })
+        .refine((b) => b.name !== undefined || b.config !== undefined, { message: 'nothing to change' }),
       example: { name: 'Renamed' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const channel = await updateChannel(await connectorDeps(), tenant.id, params.id, body);
-        await audit(ctx.database.db, auth, 'channel.updated', { type: 'channel', id: params.id }, { name: body.name, settings: Object.keys(body.config ?? {}) });
+        await audit(
+          ctx.database.db,
+          auth,
+          'channel.updated',
+          { type: 'channel', id: params.id },
+          { name: body.name, settings: Object.keys(body.config ?? {}) },
+        );
         return c.json(channel);
       },
     }),
@@ -108,7 +131,8 @@ export function channelRoutes(connectorDeps: () => Promise<ConnectorDeps>): AnyR
       method: 'get',
       path: '/channels/:id/state',
       tag: 'channels',
-      summary: 'What the channel’s loop last reported (a bot logged in, logged out, failing, or waiting for its login QR code to be scanned, with the code as SVG)',
+      summary:
+        'What the channel’s loop last reported (a bot logged in, logged out, failing, or waiting for its login QR code to be scanned, with the code as SVG)',
       access: { permission: 'admin.channels' },
       params: idParams,
       handler: async ({ c, ctx, tenant, params }) => {

@@ -41,7 +41,11 @@ export function companyRoutes(): AnyRoute[] {
         const row = await ctx.database.db
           .transaction()
           .execute(async (trx) => {
-            const created = await trx.insertInto('companies').values({ tenant_id: tenant.id, name: body.name, domain: body.domain }).returning(['id', 'name', 'domain', 'created_at']).executeTakeFirstOrThrow();
+            const created = await trx
+              .insertInto('companies')
+              .values({ tenant_id: tenant.id, name: body.name, domain: body.domain })
+              .returning(['id', 'name', 'domain', 'created_at'])
+              .executeTakeFirstOrThrow();
             await audit(trx, auth, 'company.created', { type: 'company', id: created.id });
             return created;
           })
@@ -60,7 +64,15 @@ export function companyRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const company = found(await db.selectFrom('companies').select(['id', 'name', 'domain', 'created_at']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'company');
+        const company = found(
+          await db
+            .selectFrom('companies')
+            .select(['id', 'name', 'domain', 'created_at'])
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .executeTakeFirst(),
+          'company',
+        );
         const contacts = await contactsQuery(db, auth.principal).where('contacts.company_id', '=', company.id).orderBy('contacts.name').limit(200).execute();
         return c.json({ ...view(company), contacts: contacts.map(contactView) });
       },
@@ -69,7 +81,7 @@ export function companyRoutes(): AnyRoute[] {
       method: 'patch',
       path: '/companies/:id',
       tag: 'contacts',
-      summary: "Rename a company or change its domain",
+      summary: 'Rename a company or change its domain',
       access: { permission: 'contacts.edit' },
       params: idParams,
       body: companyBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
@@ -82,7 +94,11 @@ export function companyRoutes(): AnyRoute[] {
           .execute(async (trx) => {
             const updated = await trx
               .updateTable('companies')
-              .set({ ...(body.name !== undefined ? { name: body.name } : {}), ...(body.domain !== undefined ? { domain: body.domain } : {}), updated_at: sql`now()` })
+              .set({
+                ...(body.name !== undefined ? { name: body.name } : {}),
+                ...(body.domain !== undefined ? { domain: body.domain } : {}),
+                updated_at: sql`now()`,
+              })
               .where('tenant_id', '=', tenant.id)
               .where('id', '=', params.id)
               .returning(['id', 'name', 'domain', 'created_at'])

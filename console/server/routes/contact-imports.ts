@@ -46,7 +46,20 @@ const view = (r: ImportRow) => ({
   createdAt: new Date(r.created_at).toISOString(),
   finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
 });
-const columns = ['id', 'file_name', 'status', 'total_bytes', 'bytes_done', 'rows_done', 'created_count', 'updated_count', 'failed_count', 'error', 'created_at', 'finished_at'] as const;
+const columns = [
+  'id',
+  'file_name',
+  'status',
+  'total_bytes',
+  'bytes_done',
+  'rows_done',
+  'created_count',
+  'updated_count',
+  'failed_count',
+  'error',
+  'created_at',
+  'finished_at',
+] as const;
 
 /** CSV imports of contacts: upload starts a background job; its progress and per-row errors are read here. */
 export function contactImportRoutes(imports: ContactImports | undefined): AnyRoute[] {
@@ -99,7 +112,13 @@ export function contactImportRoutes(imports: ContactImports | undefined): AnyRou
       summary: 'The latest contact imports, newest first',
       access: { permission: 'contacts.import' },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).orderBy('created_at', 'desc').limit(20).execute();
+        const rows = await ctx.database.db
+          .selectFrom('contact_imports')
+          .select(columns)
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('created_at', 'desc')
+          .limit(20)
+          .execute();
         return c.json({ imports: rows.map(view) });
       },
     }),
@@ -111,7 +130,10 @@ export function contactImportRoutes(imports: ContactImports | undefined): AnyRou
       access: { permission: 'contacts.import' },
       params: idParams,
       handler: async ({ c, ctx, tenant, params }) => {
-        const row = found(await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'import');
+        const row = found(
+          await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'import',
+        );
         return c.json(view(row));
       },
     }),
@@ -125,7 +147,10 @@ export function contactImportRoutes(imports: ContactImports | undefined): AnyRou
       responds: 'text/csv',
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
-        const job = found(await db.selectFrom('contact_imports').select(['id', 'file_name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'import');
+        const job = found(
+          await db.selectFrom('contact_imports').select(['id', 'file_name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'import',
+        );
         async function* rows() {
           yield ['row', 'message'];
           let after = 0;

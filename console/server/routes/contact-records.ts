@@ -68,7 +68,15 @@ export function contactRecordRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const handle = found(await db.selectFrom('contact_handles').select(['id', 'contact_id', 'kind']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'identifier');
+        const handle = found(
+          await db
+            .selectFrom('contact_handles')
+            .select(['id', 'contact_id', 'kind'])
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .executeTakeFirst(),
+          'identifier',
+        );
         await visibleContact(db, auth.principal, handle.contact_id);
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('contact_handles').where('tenant_id', '=', tenant.id).where('id', '=', handle.id).execute();
@@ -94,7 +102,10 @@ export function contactRecordRoutes(): AnyRoute[] {
           .values({ tenant_id: tenant.id, contact_id: contact.id, author_id: auth.via === 'session' ? auth.principal.userId : null, body: body.body })
           .returning(['id', 'contact_id', 'author_id', 'body', 'created_at'])
           .executeTakeFirstOrThrow();
-        return c.json({ id: row.id, contactId: row.contact_id, authorId: row.author_id, body: row.body, createdAt: new Date(row.created_at).toISOString() }, 201);
+        return c.json(
+          { id: row.id, contactId: row.contact_id, authorId: row.author_id, body: row.body, createdAt: new Date(row.created_at).toISOString() },
+          201,
+        );
       },
     }),
     route({
@@ -106,9 +117,18 @@ export function contactRecordRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const note = found(await db.selectFrom('contact_notes').select(['id', 'contact_id', 'author_id']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'note');
+        const note = found(
+          await db
+            .selectFrom('contact_notes')
+            .select(['id', 'contact_id', 'author_id'])
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .executeTakeFirst(),
+          'note',
+        );
         await visibleContact(db, auth.principal, note.contact_id);
-        if (note.author_id !== auth.principal.userId && !can(auth.principal, 'contacts.merge')) throw new ForbiddenError("only the note's author may remove it");
+        if (note.author_id !== auth.principal.userId && !can(auth.principal, 'contacts.merge'))
+          throw new ForbiddenError("only the note's author may remove it");
         await db.deleteFrom('contact_notes').where('tenant_id', '=', tenant.id).where('id', '=', note.id).execute();
         return c.body(null, 204);
       },
@@ -142,7 +162,10 @@ export function contactRecordRoutes(): AnyRoute[] {
       access: { permission: 'contacts.merge' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
-        const merge = found(await ctx.database.db.selectFrom('contact_merges').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'merge');
+        const merge = found(
+          await ctx.database.db.selectFrom('contact_merges').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'merge',
+        );
         await visibleContact(ctx.database.db, auth.principal, merge.target_id);
         return c.json({
           id: merge.id,
@@ -164,7 +187,10 @@ export function contactRecordRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         // Only a merge into a customer the caller may see; another group's is a 404 like a missing one.
-        const merge = found(await db.selectFrom('contact_merges').select('target_id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'merge');
+        const merge = found(
+          await db.selectFrom('contact_merges').select('target_id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'merge',
+        );
         found(await contactsQuery(db, auth.principal).where('contacts.id', '=', merge.target_id).executeTakeFirst(), 'merge');
         const result = await db.transaction().execute(async (trx) => {
           const undone = await undoMerge(trx, tenant.id, params.id, auth.principal.userId);
@@ -199,7 +225,13 @@ export function contactRecordRoutes(): AnyRoute[] {
           .limit(50)
           .execute();
         return c.json({
-          merges: rows.map((m) => ({ id: m.id, sourceId: m.source_id, sourceName: m.source_name, createdAt: new Date(m.created_at).toISOString(), undoneAt: m.undone_at ? new Date(m.undone_at).toISOString() : null })),
+          merges: rows.map((m) => ({
+            id: m.id,
+            sourceId: m.source_id,
+            sourceName: m.source_name,
+            createdAt: new Date(m.created_at).toISOString(),
+            undoneAt: m.undone_at ? new Date(m.undone_at).toISOString() : null,
+          })),
         });
       },
     }),

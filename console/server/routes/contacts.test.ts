@@ -17,7 +17,9 @@ describe('contacts: search narrowed by visibility, custom fields, merge, export'
     const all = await acme.clients.admin.get('/api/contacts?q=customer');
     expect(all.body.contacts).toHaveLength(4);
     const sales = await acme.clients.salesAgent.get('/api/contacts?q=customer');
-    expect(sales.body.contacts.map((c: { id: string }) => c.id).sort()).toEqual([acme.conversations.salesQueued.contactId, acme.conversations.ownOnlyAssigned.contactId].sort());
+    expect(sales.body.contacts.map((c: { id: string }) => c.id).sort()).toEqual(
+      [acme.conversations.salesQueued.contactId, acme.conversations.ownOnlyAssigned.contactId].sort(),
+    );
     expect((await acme.clients.salesAgent.get(`/api/contacts/${acme.conversations.supportAssigned.contactId}`)).status).toBe(404);
     expect((await acme.clients.admin.get(`/api/contacts/${globex.conversations.salesQueued.contactId}`)).status).toBe(404);
     const byIdentity = await acme.clients.admin.get('/api/contacts?q=acme-ungrouped');
@@ -48,9 +50,20 @@ describe('contacts: search narrowed by visibility, custom fields, merge, export'
   it("merges one customer's identities from different channels into one contact", async () => {
     const db = tc.ctx.database.db;
     const admin = acme.clients.admin;
-    const wechat = await db.insertInto('channels').values({ tenant_id: acme.tenantId, type: 'wechat', name: 'WeChat' }).returning('id').executeTakeFirstOrThrow();
-    const other = await db.insertInto('contacts').values({ tenant_id: acme.tenantId, name: null, phone: '+86 138 0000 0000', tags: ['wechat'] }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('contact_identities').values({ tenant_id: acme.tenantId, contact_id: other.id, channel_id: wechat.id, external_id: 'openid-1', display_name: 'Fang' }).execute();
+    const wechat = await db
+      .insertInto('channels')
+      .values({ tenant_id: acme.tenantId, type: 'wechat', name: 'WeChat' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const other = await db
+      .insertInto('contacts')
+      .values({ tenant_id: acme.tenantId, name: null, phone: '+86 138 0000 0000', tags: ['wechat'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('contact_identities')
+      .values({ tenant_id: acme.tenantId, contact_id: other.id, channel_id: wechat.id, external_id: 'openid-1', display_name: 'Fang' })
+      .execute();
     const target = acme.conversations.ungrouped.contactId;
     expect((await acme.clients.salesAgent.post(`/api/contacts/${target}/merge`, { sourceId: other.id })).status).toBe(403);
     expect((await admin.post(`/api/contacts/${target}/merge`, { sourceId: globex.conversations.salesQueued.contactId })).body.issues[0].field).toBe('sourceId');

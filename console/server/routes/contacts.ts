@@ -76,7 +76,10 @@ export function contactRoutes(): AnyRoute[] {
           if (!z.uuid().safeParse(cursor.id).success) throw new ValidationError('bad cursor', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
           q = q.where('contacts.id', '>', cursor.id);
         }
-        const rows = await q.orderBy('contacts.id').limit(query.limit + 1).execute();
+        const rows = await q
+          .orderBy('contacts.id')
+          .limit(query.limit + 1)
+          .execute();
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
         return c.json({ contacts: page.map(contactView), nextCursor: rows.length > query.limit && last ? encodeCursor('', last.id) : null });
@@ -98,7 +101,15 @@ export function contactRoutes(): AnyRoute[] {
         const row = await db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('contacts')
-            .values({ tenant_id: tenant.id, name: body.name, email: body.email, phone: body.phone, tags: [...new Set(body.tags)], attributes: JSON.stringify(attributes), company_id: body.companyId })
+            .values({
+              tenant_id: tenant.id,
+              name: body.name,
+              email: body.email,
+              phone: body.phone,
+              tags: [...new Set(body.tags)],
+              attributes: JSON.stringify(attributes),
+              company_id: body.companyId,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'contact.created', { type: 'contact', id: created.id });
@@ -127,7 +138,7 @@ export function contactRoutes(): AnyRoute[] {
       method: 'get',
       path: '/contacts/:id',
       tag: 'contacts',
-      summary: "One contact with their identities on every channel and the conversations the caller may see",
+      summary: 'One contact with their identities on every channel and the conversations the caller may see',
       access: { permission: 'contacts.view' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
@@ -136,8 +147,16 @@ export function contactRoutes(): AnyRoute[] {
         const [identities, conversations, handles, company] = await Promise.all([
           db
             .selectFrom('contact_identities')
-            .innerJoin('channels', (j) => j.onRef('channels.id', '=', 'contact_identities.channel_id').onRef('channels.tenant_id', '=', 'contact_identities.tenant_id'))
-            .select(['contact_identities.id', 'contact_identities.channel_id', 'channels.type as channel_type', 'contact_identities.external_id', 'contact_identities.display_name'])
+            .innerJoin('channels', (j) =>
+              j.onRef('channels.id', '=', 'contact_identities.channel_id').onRef('channels.tenant_id', '=', 'contact_identities.tenant_id'),
+            )
+            .select([
+              'contact_identities.id',
+              'contact_identities.channel_id',
+              'channels.type as channel_type',
+              'contact_identities.external_id',
+              'contact_identities.display_name',
+            ])
             .where('contact_identities.tenant_id', '=', tenant.id)
             .where('contact_identities.contact_id', '=', contact.id)
             .orderBy('contact_identities.created_at')
@@ -151,14 +170,31 @@ export function contactRoutes(): AnyRoute[] {
             .orderBy('created_at', 'desc')
             .limit(50)
             .execute(),
-          db.selectFrom('contact_handles').select(['id', 'kind', 'value']).where('tenant_id', '=', tenant.id).where('contact_id', '=', contact.id).orderBy('created_at').execute(),
+          db
+            .selectFrom('contact_handles')
+            .select(['id', 'kind', 'value'])
+            .where('tenant_id', '=', tenant.id)
+            .where('contact_id', '=', contact.id)
+            .orderBy('created_at')
+            .execute(),
           contact.company_id
-            ? db.selectFrom('companies').select(['id', 'name', 'domain']).where('tenant_id', '=', tenant.id).where('id', '=', contact.company_id).executeTakeFirst()
+            ? db
+                .selectFrom('companies')
+                .select(['id', 'name', 'domain'])
+                .where('tenant_id', '=', tenant.id)
+                .where('id', '=', contact.company_id)
+                .executeTakeFirst()
             : undefined,
         ]);
         return c.json({
           ...contactView(contact),
-          identities: identities.map((i) => ({ id: i.id, channelId: i.channel_id, channelType: i.channel_type, externalId: i.external_id, displayName: i.display_name })),
+          identities: identities.map((i) => ({
+            id: i.id,
+            channelId: i.channel_id,
+            channelType: i.channel_type,
+            externalId: i.external_id,
+            displayName: i.display_name,
+          })),
           conversations: conversations.map((v) => ({ id: v.id, status: v.status, channelId: v.channel_id, createdAt: new Date(v.created_at).toISOString() })),
           handles,
           company: company ?? null,
@@ -207,14 +243,16 @@ export function contactRoutes(): AnyRoute[] {
       method: 'post',
       path: '/contacts/:id/merge',
       tag: 'contacts',
-      summary: "Merge another contact into this one: identities, conversations, notes and the rest move, tags and fields unite; answers the merge id to undo it with",
+      summary:
+        'Merge another contact into this one: identities, conversations, notes and the rest move, tags and fields unite; answers the merge id to undo it with',
       access: { permission: 'contacts.merge' },
       params: idParams,
       body: z.object({ sourceId: z.uuid() }),
       example: { sourceId: '00000000-0000-4000-8000-000000000000' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        if (body.sourceId === params.id) throw new ValidationError('a contact cannot be merged into itself', [{ field: 'sourceId', message: 'same as the target' }]);
+        if (body.sourceId === params.id)
+          throw new ValidationError('a contact cannot be merged into itself', [{ field: 'sourceId', message: 'same as the target' }]);
         const target = await visibleContact(db, auth.principal, params.id);
         const source = await contactsQuery(db, auth.principal).where('contacts.id', '=', body.sourceId).executeTakeFirst();
         if (!source) throw new ValidationError('unknown sourceId', [{ field: 'sourceId', message: 'no such contact' }]);

@@ -57,7 +57,11 @@ function conversationsQuery(db: Db, principal: Principal) {
       (eb) =>
         eb
           .selectFrom('messages')
-          .select(sql<LastMessage>`json_build_object('direction', messages.direction, 'senderType', messages.sender_type, 'parts', messages.content, 'createdAt', messages.created_at, 'survey', messages.sender_type = 'system' and messages.client_id like ${SURVEY_CLIENT_PREFIX + '%'})`.as('m'))
+          .select(
+            sql<LastMessage>`json_build_object('direction', messages.direction, 'senderType', messages.sender_type, 'parts', messages.content, 'createdAt', messages.created_at, 'survey', messages.sender_type = 'system' and messages.client_id like ${SURVEY_CLIENT_PREFIX + '%'})`.as(
+              'm',
+            ),
+          )
           .whereRef('messages.conversation_id', '=', 'conversations.id')
           .where('messages.private', '=', false)
           .orderBy('messages.id', 'desc')
@@ -65,7 +69,9 @@ function conversationsQuery(db: Db, principal: Principal) {
           .as('last_message'),
       // Since when the customer waits for an answer: their first message after the last reply.
       sql<Date | null>`(select min(w.created_at) from messages w where w.conversation_id = conversations.id and w.direction = 'in' and conversations.status <> 'resolved'
-        and w.id > coalesce((select max(r.id) from messages r where r.conversation_id = conversations.id and r.direction = 'out' and not r.private), 0))`.as('waiting_since'),
+        and w.id > coalesce((select max(r.id) from messages r where r.conversation_id = conversations.id and r.direction = 'out' and not r.private), 0))`.as(
+        'waiting_since',
+      ),
     ])
     .where('conversations.tenant_id', '=', principal.tenantId)
     .where((eb) => visibleTo(eb, principal));
@@ -86,7 +92,13 @@ const conversationView = (r: ConversationRow) => ({
   createdAt: new Date(r.created_at).toISOString(),
   lastMessageAt: r.last_message_at ? new Date(r.last_message_at).toISOString() : null,
   lastMessage: r.last_message
-    ? { direction: r.last_message.direction, senderType: r.last_message.senderType, parts: previewParts(r.last_message.parts), createdAt: new Date(r.last_message.createdAt).toISOString(), ...(r.last_message.survey ? { about: 'survey' as const } : {}) }
+    ? {
+        direction: r.last_message.direction,
+        senderType: r.last_message.senderType,
+        parts: previewParts(r.last_message.parts),
+        createdAt: new Date(r.last_message.createdAt).toISOString(),
+        ...(r.last_message.survey ? { about: 'survey' as const } : {}),
+      }
     : null,
   waitingSince: r.waiting_since ? new Date(r.waiting_since).toISOString() : null,
 });
@@ -103,7 +115,13 @@ interface LastMessage {
 function previewParts(parts: ContentPart[]): ContentPart[] {
   return parts.slice(0, 3).map((p) => {
     if (p.type === 'text') {
-      const text = p.format === 'html' ? p.text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ') : p.text;
+      const text =
+        p.format === 'html'
+          ? p.text
+              .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
+              .replace(/<[^>]*>/g, ' ')
+              .replace(/&nbsp;/g, ' ')
+          : p.text;
       return { type: 'text', text: text.replace(/\s+/g, ' ').trim().slice(0, 160) };
     }
     if (p.type === 'event') return { type: 'event', name: p.name };
@@ -124,7 +142,12 @@ async function takeForReply(ctx: Context, tenantId: string, conversationId: stri
   try {
     await claimConversation(ctx, { tenantId, conversationId, agentId });
   } catch (error) {
-    const now = await ctx.database.db.selectFrom('conversations').select('assignee_id').where('tenant_id', '=', tenantId).where('id', '=', conversationId).executeTakeFirst();
+    const now = await ctx.database.db
+      .selectFrom('conversations')
+      .select('assignee_id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
     if (!(error instanceof ConflictError && now?.assignee_id === agentId)) throw error;
   }
 }
@@ -206,13 +229,22 @@ export function conversationRoutes(): AnyRoute[] {
       summary: 'One conversation with its latest messages (older ones with ?before=<message id>)',
       access: VIEW_ANY,
       params: idParams,
-      query: z.object({ before: z.string().regex(/^[1-9][0-9]{0,17}$/, 'a message id').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      query: z.object({
+        before: z
+          .string()
+          .regex(/^[1-9][0-9]{0,17}$/, 'a message id')
+          .optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const db = ctx.database.db;
         const conversation = await visibleConversation(db, auth.principal, params.id);
         let messages = db.selectFrom('messages').selectAll().where('tenant_id', '=', tenant.id).where('conversation_id', '=', conversation.id);
         if (query.before) messages = messages.where('id', '<', query.before as never);
-        const rows = await messages.orderBy('id', 'desc').limit(query.limit + 1).execute();
+        const rows = await messages
+          .orderBy('id', 'desc')
+          .limit(query.limit + 1)
+          .execute();
         const page = rows.slice(0, query.limit).reverse();
         return c.json({
           conversation: conversationView(conversation),
@@ -225,7 +257,7 @@ export function conversationRoutes(): AnyRoute[] {
       method: 'post',
       path: '/conversations/:id/read',
       tag: 'conversations',
-      summary: "Mark the customer's messages read (the console viewed them); a web chat visitor sees \"Read\" live",
+      summary: 'Mark the customer\'s messages read (the console viewed them); a web chat visitor sees "Read" live',
       access: VIEW_ANY,
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
@@ -245,7 +277,23 @@ export function conversationRoutes(): AnyRoute[] {
           let upTo = 0n;
           for (const row of rows) if (BigInt(row.id) > upTo) upTo = BigInt(row.id);
           await recordEvents(trx, [
-            { tenantId: tenant.id, kind: 'conversation.read', payload: { conversation: { id: conversation.id, channelId: conversation.channel_id, contactId: conversation.contact_id, status: conversation.status, groupId: conversation.group_id, assigneeId: conversation.assignee_id, priority: conversation.priority }, upTo: String(upTo), by: auth.principal.userId } },
+            {
+              tenantId: tenant.id,
+              kind: 'conversation.read',
+              payload: {
+                conversation: {
+                  id: conversation.id,
+                  channelId: conversation.channel_id,
+                  contactId: conversation.contact_id,
+                  status: conversation.status,
+                  groupId: conversation.group_id,
+                  assigneeId: conversation.assignee_id,
+                  priority: conversation.priority,
+                },
+                upTo: String(upTo),
+                by: auth.principal.userId,
+              },
+            },
           ]);
           return rows.length;
         });
@@ -289,7 +337,12 @@ export function conversationRoutes(): AnyRoute[] {
         // routing lock, the queue positions behind it); one the replier may not take is refused
         // with the reason, before anything reaches the customer.
         if (!body.private && !conversation.assignee_id && (conversation.status === 'queued' || conversation.status === 'open')) {
-          const sent = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversation.id).where('client_id', '=', body.clientId).executeTakeFirst();
+          const sent = await db
+            .selectFrom('messages')
+            .select('id')
+            .where('conversation_id', '=', conversation.id)
+            .where('client_id', '=', body.clientId)
+            .executeTakeFirst();
           if (!sent) await takeForReply(ctx, tenant.id, conversation.id, auth.principal.userId);
         }
         // The note and its mentions commit together: a mention is never lost, never doubled.
@@ -308,9 +361,18 @@ export function conversationRoutes(): AnyRoute[] {
               .insertInto('mentions')
               .values(mentioned.map((userId) => ({ tenant_id: tenant.id, message_id: written.message.id, conversation_id: conversation.id, user_id: userId })))
               .execute();
-            const current = await trx.selectFrom('conversations').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', conversation.id).executeTakeFirstOrThrow();
+            const current = await trx
+              .selectFrom('conversations')
+              .selectAll()
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', conversation.id)
+              .executeTakeFirstOrThrow();
             await recordEvents(trx, [
-              { tenantId: tenant.id, kind: 'note.mentioned', payload: { conversation: conversationSnapshot(current), messageId: written.message.id, userIds: mentioned } },
+              {
+                tenantId: tenant.id,
+                kind: 'note.mentioned',
+                payload: { conversation: conversationSnapshot(current), messageId: written.message.id, userIds: mentioned },
+              },
             ]);
           }
           return written;
@@ -323,14 +385,16 @@ export function conversationRoutes(): AnyRoute[] {
       method: 'get',
       path: '/mentions',
       tag: 'conversations',
-      summary: "Internal notes that mention the caller, in conversations they may see",
+      summary: 'Internal notes that mention the caller, in conversations they may see',
       access: VIEW_ANY,
       query: z.object({ unread: z.stringbool().optional(), limit: pageQuery.limit }),
       handler: async ({ c, ctx, tenant, auth, query }) => {
         const principal = auth.principal;
         let q = ctx.database.db
           .selectFrom('mentions')
-          .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'mentions.conversation_id').onRef('conversations.tenant_id', '=', 'mentions.tenant_id'))
+          .innerJoin('conversations', (j) =>
+            j.onRef('conversations.id', '=', 'mentions.conversation_id').onRef('conversations.tenant_id', '=', 'mentions.tenant_id'),
+          )
           .select(['mentions.message_id', 'mentions.conversation_id', 'mentions.created_at', 'mentions.read_at'])
           .where('mentions.tenant_id', '=', tenant.id)
           .where('mentions.user_id', '=', principal.userId)
@@ -338,10 +402,14 @@ export function conversationRoutes(): AnyRoute[] {
         if (query.unread) q = q.where('mentions.read_at', 'is', null);
         const rows = await q.orderBy('mentions.created_at', 'desc').limit(query.limit).execute();
         return c.json({
-          mentions: rows.map((r) => ({ messageId: r.message_id, conversationId: r.conversation_id, createdAt: new Date(r.created_at).toISOString(), read: r.read_at !== null })),
+          mentions: rows.map((r) => ({
+            messageId: r.message_id,
+            conversationId: r.conversation_id,
+            createdAt: new Date(r.created_at).toISOString(),
+            read: r.read_at !== null,
+          })),
         });
       },
     }),
   ];
 }
-

@@ -52,7 +52,12 @@ export function customFieldRoutes(): AnyRoute[] {
       summary: "The company's custom contact fields",
       access: { anyOf: ['contacts.view', 'admin.custom_fields'] },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('custom_fields').select(['id', 'key', 'label', 'type', 'options']).where('tenant_id', '=', tenant.id).orderBy('key').execute();
+        const rows = await ctx.database.db
+          .selectFrom('custom_fields')
+          .select(['id', 'key', 'label', 'type', 'options'])
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('key')
+          .execute();
         return c.json({ fields: rows });
       },
     }),
@@ -89,7 +94,10 @@ export function customFieldRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const field = found(await db.selectFrom('custom_fields').select(['id', 'key']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'custom field');
+        const field = found(
+          await db.selectFrom('custom_fields').select(['id', 'key']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'custom field',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('custom_fields').where('tenant_id', '=', tenant.id).where('id', '=', field.id).execute();
           await audit(trx, auth, 'custom_field.deleted', { type: 'custom_field', id: field.id }, { key: field.key });

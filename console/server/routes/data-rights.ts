@@ -26,7 +26,8 @@ export function dataRightsRoutes(): AnyRoute[] {
       responds: 'application/zip',
       handler: async ({ c, ctx, tenant, auth, params }) => {
         // The archive holds every conversation of the customer, so only those who may see them all take it.
-        if (visibilityOf(auth.principal) !== 'all') throw new ForbiddenError('the archive holds every conversation: it needs permission to see every conversation');
+        if (visibilityOf(auth.principal) !== 'all')
+          throw new ForbiddenError('the archive holds every conversation: it needs permission to see every conversation');
         const contact = await visibleContact(ctx.database.db, auth.principal, params.id);
         await audit(ctx.database.db, auth, 'contact.exported', { type: 'contact', id: contact.id });
         const zip = await contactArchive(ctx.database.db, ctx.config.dataDir, tenant.id, contact.id, auth.principal.userId);
@@ -40,13 +41,14 @@ export function dataRightsRoutes(): AnyRoute[] {
       path: '/contacts/:id/erase',
       tag: 'contacts',
       summary:
-        "Erase a customer: messages, files, identities, notes, tickets and ratings are removed, calls keep no number or recording; the audit log keeps that it happened and by whom. 409 while a conversation of theirs is open",
+        'Erase a customer: messages, files, identities, notes, tickets and ratings are removed, calls keep no number or recording; the audit log keeps that it happened and by whom. 409 while a conversation of theirs is open',
       access: { permission: 'contacts.erase' },
       params: idParams,
       body: z.object({}).strict(),
       example: {},
       handler: async ({ c, ctx, tenant, auth, params }) => {
-        if (visibilityOf(auth.principal) !== 'all') throw new ForbiddenError('erasing removes every conversation of the customer: it needs permission to see every conversation');
+        if (visibilityOf(auth.principal) !== 'all')
+          throw new ForbiddenError('erasing removes every conversation of the customer: it needs permission to see every conversation');
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
         const erased = await db.transaction().execute(async (trx) => {
@@ -92,7 +94,9 @@ export function dataRightsRoutes(): AnyRoute[] {
             .insertInto('retention_policies')
             .values({ tenant_id: tenant.id, conversation_days: body.conversationDays, file_days: body.fileDays, updated_by: auth.principal.userId })
             .onConflict((oc) =>
-              oc.column('tenant_id').doUpdateSet({ conversation_days: body.conversationDays, file_days: body.fileDays, updated_by: auth.principal.userId, updated_at: sql`now()` }),
+              oc
+                .column('tenant_id')
+                .doUpdateSet({ conversation_days: body.conversationDays, file_days: body.fileDays, updated_by: auth.principal.userId, updated_at: sql`now()` }),
             )
             .execute();
           await audit(trx, auth, 'retention.updated', { type: 'retention' }, { conversationDays: body.conversationDays, fileDays: body.fileDays });
@@ -110,7 +114,13 @@ export function dataRightsRoutes(): AnyRoute[] {
       example: {},
       handler: async ({ c, ctx, tenant, auth }) => {
         const report = await runRetention(ctx.database.db, ctx.config.dataDir, tenant.id, auth.principal.userId);
-        await audit(ctx.database.db, auth, 'retention.run', { type: 'retention', id: report.id }, { conversations: report.conversationsRemoved, files: report.filesRemoved });
+        await audit(
+          ctx.database.db,
+          auth,
+          'retention.run',
+          { type: 'retention', id: report.id },
+          { conversations: report.conversationsRemoved, files: report.filesRemoved },
+        );
         return c.json(report);
       },
     }),

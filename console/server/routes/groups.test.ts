@@ -27,7 +27,11 @@ describe('changing and deleting groups', () => {
 
   it('deletes a group and moves its waiting conversations, open ones, members and rules to the group chosen', async () => {
     const admin = acme.clients.admin;
-    const rule = await admin.post('/api/routing-rules', { name: 'Quotes', conditions: [{ type: 'keyword', anyOf: ['quote'] }], actions: { groupId: acme.groups.sales, priority: 5 } });
+    const rule = await admin.post('/api/routing-rules', {
+      name: 'Quotes',
+      conditions: [{ type: 'keyword', anyOf: ['quote'] }],
+      actions: { groupId: acme.groups.sales, priority: 5 },
+    });
     expect((await admin.delete(`/api/groups/${acme.groups.sales}?moveTo=${globex.groups.support}`)).body.issues[0].field).toBe('moveTo');
     expect((await admin.delete(`/api/groups/${acme.groups.sales}?moveTo=${acme.groups.sales}`)).body.issues[0].field).toBe('moveTo');
 
@@ -35,12 +39,17 @@ describe('changing and deleting groups', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ movedTo: acme.groups.support });
 
-    const conversation = (id: string) => db().selectFrom('conversations').select(['group_id', 'status', 'assignee_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const conversation = (id: string) =>
+      db().selectFrom('conversations').select(['group_id', 'status', 'assignee_id']).where('id', '=', id).executeTakeFirstOrThrow();
     // The one that waited in Sales now waits in (or was taken from) Support's line; the assigned one keeps its agent.
     const waited = await conversation(acme.conversations.salesQueued.conversationId);
     expect(waited.group_id).toBe(acme.groups.support);
     expect(waited.status).not.toBe('resolved');
-    expect(await conversation(acme.conversations.ownOnlyAssigned.conversationId)).toEqual({ group_id: acme.groups.support, status: 'assigned', assignee_id: acme.users.ownOnly });
+    expect(await conversation(acme.conversations.ownOnlyAssigned.conversationId)).toEqual({
+      group_id: acme.groups.support,
+      status: 'assigned',
+      assignee_id: acme.users.ownOnly,
+    });
     // Its members belong to Support now, so they still see the work they saw.
     const members = await db().selectFrom('group_members').select('user_id').where('group_id', '=', acme.groups.support).execute();
     expect(members.map((m) => m.user_id)).toEqual(expect.arrayContaining([acme.users.salesAgent, acme.users.ownOnly, acme.users.supportAgent]));
@@ -54,6 +63,9 @@ describe('changing and deleting groups', () => {
   it('still deletes a group without moving anything', async () => {
     const admin = globex.clients.admin;
     expect((await admin.delete(`/api/groups/${globex.groups.sales}`)).status).toBe(204);
-    expect((await db().selectFrom('conversations').select('group_id').where('id', '=', globex.conversations.salesQueued.conversationId).executeTakeFirstOrThrow()).group_id).toBeNull();
+    expect(
+      (await db().selectFrom('conversations').select('group_id').where('id', '=', globex.conversations.salesQueued.conversationId).executeTakeFirstOrThrow())
+        .group_id,
+    ).toBeNull();
   });
 });

@@ -8,7 +8,11 @@ import { transferConversation } from '../../../router/conversations/transfer-con
 import { audit } from '../audit.js';
 
 const STRATEGIES = ['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual'] as const;
-const seconds = z.number().int().min(1).max(30 * 86_400);
+const seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(30 * 86_400);
 /** How a group queues and assigns (the router reads these). */
 const queueSettings = {
   calendarId: z.uuid().nullable().optional(),
@@ -79,7 +83,8 @@ async function checkGroupReferences(db: Db, tenantId: string, b: GroupInput, sel
   if (b.calendarId) await requireOwned(db, 'business_calendars', tenantId, [b.calendarId], 'calendarId');
   if (b.overflowGroupId) {
     await requireOwned(db, 'groups', tenantId, [b.overflowGroupId], 'overflowGroupId');
-    if (b.overflowGroupId === selfId) throw new ValidationError('a group cannot overflow into itself', [{ field: 'overflowGroupId', message: 'same as the group' }]);
+    if (b.overflowGroupId === selfId)
+      throw new ValidationError('a group cannot overflow into itself', [{ field: 'overflowGroupId', message: 'same as the group' }]);
   }
 }
 
@@ -104,7 +109,14 @@ export function groupRoutes(): AnyRoute[] {
           db.selectFrom('groups').select(columns).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
           db.selectFrom('group_members').select(['group_id', 'user_id']).where('tenant_id', '=', tenant.id).execute(),
         ]);
-        return c.json({ groups: groups.map((g) => groupView(g, members.filter((m) => m.group_id === g.id).map((m) => m.user_id))) });
+        return c.json({
+          groups: groups.map((g) =>
+            groupView(
+              g,
+              members.filter((m) => m.group_id === g.id).map((m) => m.user_id),
+            ),
+          ),
+        });
       },
     }),
     route({
@@ -159,7 +171,12 @@ export function groupRoutes(): AnyRoute[] {
           return updated;
         });
         const members = await db.selectFrom('group_members').select('user_id').where('tenant_id', '=', tenant.id).where('group_id', '=', params.id).execute();
-        return c.json(groupView(row, members.map((m) => m.user_id)));
+        return c.json(
+          groupView(
+            row,
+            members.map((m) => m.user_id),
+          ),
+        );
       },
     }),
     route({
@@ -167,21 +184,36 @@ export function groupRoutes(): AnyRoute[] {
       path: '/groups/:id',
       tag: 'routing',
       summary:
-        'Delete a group. With moveTo, its waiting conversations join that group\'s line, its open ones and its members move there, and rules and overflows that named it name that group; without, its conversations keep their assignee and lose the group',
+        "Delete a group. With moveTo, its waiting conversations join that group's line, its open ones and its members move there, and rules and overflows that named it name that group; without, its conversations keep their assignee and lose the group",
       access: { permission: 'admin.routing' },
       params: idParams,
       query: z.object({ moveTo: z.uuid().optional() }),
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const db = ctx.database.db;
-        const group = found(await db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'group');
+        const group = found(
+          await db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'group',
+        );
         const moveTo = query.moveTo;
         if (moveTo) {
           await requireOwned(db, 'groups', tenant.id, [moveTo], 'moveTo');
           if (moveTo === group.id) throw new ValidationError('move to another group', [{ field: 'moveTo', message: 'same as the group being deleted' }]);
           // Through the router, one by one: each joins the new line (or an agent of it) and agents' lists follow live.
-          const waiting = await db.selectFrom('conversations').select('id').where('tenant_id', '=', tenant.id).where('group_id', '=', group.id).where('status', 'in', ['open', 'queued']).orderBy('queued_at').execute();
+          const waiting = await db
+            .selectFrom('conversations')
+            .select('id')
+            .where('tenant_id', '=', tenant.id)
+            .where('group_id', '=', group.id)
+            .where('status', 'in', ['open', 'queued'])
+            .orderBy('queued_at')
+            .execute();
           for (const conversation of waiting) {
-            await transferConversation(ctx, { tenantId: tenant.id, conversationId: conversation.id, actorId: auth.principal.userId, to: { groupId: moveTo } }).catch((error: unknown) => {
+            await transferConversation(ctx, {
+              tenantId: tenant.id,
+              conversationId: conversation.id,
+              actorId: auth.principal.userId,
+              to: { groupId: moveTo },
+            }).catch((error: unknown) => {
               // One that was taken or resolved meanwhile is no longer waiting; the rest still move.
               if (!(error instanceof ConflictError)) throw error;
             });
@@ -190,11 +222,23 @@ export function groupRoutes(): AnyRoute[] {
         const moved = await db.transaction().execute(async (trx) => {
           let counts = { conversations: 0, members: 0 };
           if (moveTo) {
-            const conversations = await trx.updateTable('conversations').set({ group_id: moveTo }).where('tenant_id', '=', tenant.id).where('group_id', '=', group.id).where('status', '<>', 'resolved').executeTakeFirst();
+            const conversations = await trx
+              .updateTable('conversations')
+              .set({ group_id: moveTo })
+              .where('tenant_id', '=', tenant.id)
+              .where('group_id', '=', group.id)
+              .where('status', '<>', 'resolved')
+              .executeTakeFirst();
             const members = await trx
               .insertInto('group_members')
               .columns(['tenant_id', 'group_id', 'user_id'])
-              .expression((eb) => eb.selectFrom('group_members').select([eb.val(tenant.id).as('tenant_id'), eb.val(moveTo).as('group_id'), 'user_id']).where('tenant_id', '=', tenant.id).where('group_id', '=', group.id))
+              .expression((eb) =>
+                eb
+                  .selectFrom('group_members')
+                  .select([eb.val(tenant.id).as('tenant_id'), eb.val(moveTo).as('group_id'), 'user_id'])
+                  .where('tenant_id', '=', tenant.id)
+                  .where('group_id', '=', group.id),
+              )
               .onConflict((oc) => oc.doNothing())
               .executeTakeFirst();
             counts = { conversations: Number(conversations.numUpdatedRows), members: Number(members.numInsertedOrUpdatedRows ?? 0) };
@@ -204,7 +248,13 @@ export function groupRoutes(): AnyRoute[] {
               .where('tenant_id', '=', tenant.id)
               .where(sql<boolean>`actions->>'groupId' = ${group.id}`)
               .execute();
-            await trx.updateTable('groups').set({ overflow_group_id: moveTo }).where('tenant_id', '=', tenant.id).where('overflow_group_id', '=', group.id).where('id', '<>', moveTo).execute();
+            await trx
+              .updateTable('groups')
+              .set({ overflow_group_id: moveTo })
+              .where('tenant_id', '=', tenant.id)
+              .where('overflow_group_id', '=', group.id)
+              .where('id', '<>', moveTo)
+              .execute();
           }
           await trx.deleteFrom('groups').where('tenant_id', '=', tenant.id).where('id', '=', group.id).execute();
           await audit(trx, auth, 'group.deleted', { type: 'group', id: group.id }, { name: group.name, ...(moveTo ? { movedTo: moveTo, ...counts } : {}) });
@@ -250,7 +300,10 @@ export function groupRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const skill = found(await db.selectFrom('skills').select(['id', 'name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'skill');
+        const skill = found(
+          await db.selectFrom('skills').select(['id', 'name']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'skill',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('skills').where('tenant_id', '=', tenant.id).where('id', '=', skill.id).execute();
           await audit(trx, auth, 'skill.deleted', { type: 'skill', id: skill.id }, { name: skill.name });
@@ -268,7 +321,12 @@ export function groupRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
-        const rows = await db.selectFrom('agent_skills').select(['skill_id as skillId', 'level']).where('tenant_id', '=', tenant.id).where('user_id', '=', params.id).execute();
+        const rows = await db
+          .selectFrom('agent_skills')
+          .select(['skill_id as skillId', 'level'])
+          .where('tenant_id', '=', tenant.id)
+          .where('user_id', '=', params.id)
+          .execute();
         return c.json({ skills: rows });
       },
     }),
@@ -284,12 +342,21 @@ export function groupRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
-        await requireOwned(db, 'skills', tenant.id, body.skills.map((s) => s.skillId), 'skills');
+        await requireOwned(
+          db,
+          'skills',
+          tenant.id,
+          body.skills.map((s) => s.skillId),
+          'skills',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('agent_skills').where('tenant_id', '=', tenant.id).where('user_id', '=', params.id).execute();
           const unique = [...new Map(body.skills.map((s) => [s.skillId, s])).values()];
           if (unique.length) {
-            await trx.insertInto('agent_skills').values(unique.map((s) => ({ tenant_id: tenant.id, user_id: params.id, skill_id: s.skillId, level: s.level }))).execute();
+            await trx
+              .insertInto('agent_skills')
+              .values(unique.map((s) => ({ tenant_id: tenant.id, user_id: params.id, skill_id: s.skillId, level: s.level })))
+              .execute();
           }
           await audit(trx, auth, 'user.skills_set', { type: 'user', id: params.id }, body);
         });

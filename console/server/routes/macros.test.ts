@@ -42,11 +42,16 @@ describe('macros and scheduled messages through the API', () => {
     const bad = await acme.clients.admin.post('/api/macros', { name: 'x', actions: [{ type: 'reply', text: 'Hi {{contact.nmae}}' }] });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].field).toMatch(/^actions/);
-    expect((await acme.clients.admin.post('/api/macros', { name: 'x', actions: [{ type: 'assign_agent', agentId: globex.users.supportAgent }] })).status).toBe(400);
+    expect((await acme.clients.admin.post('/api/macros', { name: 'x', actions: [{ type: 'assign_agent', agentId: globex.users.supportAgent }] })).status).toBe(
+      400,
+    );
     const made = await acme.clients.admin.post('/api/macros', { name: 'Draft', actions: [{ type: 'note', text: 'draft' }] });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     expect((await acme.clients.admin.post('/api/macros', { name: 'Draft', actions: [{ type: 'resolve' }] })).status).toBe(409);
-    const edited = await acme.clients.admin.patch(`/api/macros/${made.body.id}`, { name: 'Close', actions: [{ type: 'assign_group', groupId: acme.groups.sales }, { type: 'resolve' }] });
+    const edited = await acme.clients.admin.patch(`/api/macros/${made.body.id}`, {
+      name: 'Close',
+      actions: [{ type: 'assign_group', groupId: acme.groups.sales }, { type: 'resolve' }],
+    });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     expect((await acme.clients.supportAgent.get('/api/macros')).body.macros.map((m: { name: string }) => m.name)).toEqual(['Close']);
     expect((await globex.clients.admin.get('/api/macros')).body.macros).toEqual([]);
@@ -84,7 +89,12 @@ describe('macros and scheduled messages through the API', () => {
     expect(JSON.stringify(refused.body)).toContain('conversations.assign');
     expect(await messages(conversationId)).toHaveLength(before.length);
     // A macro within the agent's permissions: move to another group and resolve.
-    const close = (await acme.clients.admin.post('/api/macros', { name: 'To sales and close', actions: [{ type: 'assign_group', groupId: acme.groups.sales }, { type: 'resolve' }] })).body;
+    const close = (
+      await acme.clients.admin.post('/api/macros', {
+        name: 'To sales and close',
+        actions: [{ type: 'assign_group', groupId: acme.groups.sales }, { type: 'resolve' }],
+      })
+    ).body;
     const ran = await acme.clients.supportAgent.post(`/api/conversations/${conversationId}/macros/${close.id}/run`);
     expect(ran.status, JSON.stringify(ran.body)).toBe(200);
     expect(ran.body.conversation).toMatchObject({ status: 'resolved', groupId: acme.groups.sales });
@@ -93,10 +103,18 @@ describe('macros and scheduled messages through the API', () => {
   it('sends a scheduled message at its time, as the agent who wrote it', async () => {
     const { conversationId } = acme.conversations.ownOnlyAssigned;
     const agent = acme.clients.ownOnly;
-    expect((await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'late', sendAt: new Date(Date.now() - 1000).toISOString() })).body.issues[0].field).toBe('sendAt');
-    const made = await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'Did the parcel arrive?', sendAt: new Date(Date.now() + 1500).toISOString() });
+    expect(
+      (await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'late', sendAt: new Date(Date.now() - 1000).toISOString() })).body.issues[0]
+        .field,
+    ).toBe('sendAt');
+    const made = await agent.post(`/api/conversations/${conversationId}/scheduled`, {
+      text: 'Did the parcel arrive?',
+      sendAt: new Date(Date.now() + 1500).toISOString(),
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    expect((await agent.get(`/api/conversations/${conversationId}/scheduled`)).body.scheduled.map((s: { text: string }) => s.text)).toEqual(['Did the parcel arrive?']);
+    expect((await agent.get(`/api/conversations/${conversationId}/scheduled`)).body.scheduled.map((s: { text: string }) => s.text)).toEqual([
+      'Did the parcel arrive?',
+    ]);
     expect((await acme.clients.supportAgent.get(`/api/conversations/${conversationId}/scheduled`)).status).toBe(404);
     expect(texts(await messages(conversationId), (m) => m.direction === 'out')).toEqual([]);
     await until(async () => (await agent.get(`/api/conversations/${conversationId}/scheduled`)).body.scheduled.length === 0);
@@ -107,11 +125,25 @@ describe('macros and scheduled messages through the API', () => {
   it('does not send a scheduled message once the customer wrote, and lets the agent cancel one', async () => {
     const { conversationId, contactId } = acme.conversations.salesQueued;
     const agent = acme.clients.admin;
-    const early = (await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'Any news?', sendAt: new Date(Date.now() + 1500).toISOString() })).body.scheduled;
-    const later = (await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'Tomorrow then', sendAt: new Date(Date.now() + 3600_000).toISOString() })).body.scheduled;
+    const early = (await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'Any news?', sendAt: new Date(Date.now() + 1500).toISOString() }))
+      .body.scheduled;
+    const later = (
+      await agent.post(`/api/conversations/${conversationId}/scheduled`, { text: 'Tomorrow then', sendAt: new Date(Date.now() + 3600_000).toISOString() })
+    ).body.scheduled;
     await tc.ctx.database.db
       .insertInto('messages')
-      .values({ tenant_id: acme.tenantId, conversation_id: conversationId, channel_id: acme.channelId, direction: 'in', sender_type: 'contact', sender_id: contactId, external_id: 'ext-answer', client_id: null, content: JSON.stringify([{ type: 'text', text: 'It came, thanks' }]), error: null })
+      .values({
+        tenant_id: acme.tenantId,
+        conversation_id: conversationId,
+        channel_id: acme.channelId,
+        direction: 'in',
+        sender_type: 'contact',
+        sender_id: contactId,
+        external_id: 'ext-answer',
+        client_id: null,
+        content: JSON.stringify([{ type: 'text', text: 'It came, thanks' }]),
+        error: null,
+      })
       .execute();
     expect((await agent.delete(`/api/conversations/${conversationId}/scheduled/${later.id}`)).status).toBe(204);
     expect((await agent.delete(`/api/conversations/${conversationId}/scheduled/${later.id}`)).status).toBe(404);
@@ -120,6 +152,11 @@ describe('macros and scheduled messages through the API', () => {
     const list = await messages(conversationId);
     expect(texts(list, (m) => m.direction === 'out' && !m.private)).toEqual([]);
     // The note says why, in the agent's language (an event part), with the text that was not sent.
-    expect(list.filter((m) => m.private).map((m) => m.parts)).toEqual([[{ type: 'event', name: 'scheduled.not_sent' }, { type: 'text', text: 'Any news?' }]]);
+    expect(list.filter((m) => m.private).map((m) => m.parts)).toEqual([
+      [
+        { type: 'event', name: 'scheduled.not_sent' },
+        { type: 'text', text: 'Any news?' },
+      ],
+    ]);
   });
 });

@@ -22,7 +22,8 @@ const text = z
   .max(10_000)
   .superRefine((value, check) => {
     const unknown = unknownCannedVariables(value);
-    if (unknown.length) check.addIssue({ code: 'custom', message: `unknown variable ${unknown.join(', ')}; use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}` });
+    if (unknown.length)
+      check.addIssue({ code: 'custom', message: `unknown variable ${unknown.join(', ')}; use ${CANNED_VARIABLES.map((v) => `{{${v}}}`).join(', ')}` });
   });
 
 const action = z.discriminatedUnion('type', [
@@ -42,7 +43,9 @@ const body = z.object({
     .min(1)
     .max(20)
     .refine((list) => list.filter((a) => a.type === 'assign_agent' || a.type === 'assign_group').length <= 1, { message: 'assign to one agent or one group' })
-    .refine((list) => list.findIndex((a) => a.type === 'resolve') === -1 || list.findIndex((a) => a.type === 'resolve') === list.length - 1, { message: 'resolve must be the last action' }),
+    .refine((list) => list.findIndex((a) => a.type === 'resolve') === -1 || list.findIndex((a) => a.type === 'resolve') === list.length - 1, {
+      message: 'resolve must be the last action',
+    }),
 });
 
 /** What an agent must hold to have a macro do each action for them (the same as the action's own route). */
@@ -79,13 +82,25 @@ async function runMacro(ctx: Context, input: { tenantId: string; conversationId:
   const db = ctx.database.db;
   const result = await db.transaction().execute(async (trx) => {
     const deps = { ...ctx, database: { ...ctx.database, db: trx } };
-    const conversation = await trx.selectFrom('conversations').selectAll().where('tenant_id', '=', input.tenantId).where('id', '=', input.conversationId).forUpdate().executeTakeFirstOrThrow();
+    const conversation = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', input.tenantId)
+      .where('id', '=', input.conversationId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const [contact, agent, tenant] = await Promise.all([
       trx.selectFrom('contacts').select(['name', 'email', 'phone']).where('id', '=', conversation.contact_id).executeTakeFirst(),
       trx.selectFrom('users').select('name').where('id', '=', input.agentId).executeTakeFirst(),
       trx.selectFrom('tenants').select('name').where('id', '=', input.tenantId).executeTakeFirst(),
     ]);
-    const values = { 'contact.name': contact?.name, 'contact.email': contact?.email, 'contact.phone': contact?.phone, 'agent.name': agent?.name, 'company.name': tenant?.name };
+    const values = {
+      'contact.name': contact?.name,
+      'contact.email': contact?.email,
+      'contact.phone': contact?.phone,
+      'agent.name': agent?.name,
+      'company.name': tenant?.name,
+    };
     const runKey = `macro:${input.macroId}:${randomUUID()}`;
     let step = 0;
     for (const a of input.actions) {
@@ -97,7 +112,13 @@ async function runMacro(ctx: Context, input: { tenantId: string; conversationId:
         if (!now.assignee_id && (now.status === 'queued' || now.status === 'open')) await claimConversation(deps, { ...base, agentId: input.agentId });
         await queueReply(trx, { ...base, sender, parts: [{ type: 'text', text: fillCannedVariables(a.text, values) }], clientId: `${runKey}:${step}` });
       } else if (a.type === 'note') {
-        await queueReply(trx, { ...base, sender, parts: [{ type: 'text', text: fillCannedVariables(a.text, values) }], clientId: `${runKey}:${step}`, private: true });
+        await queueReply(trx, {
+          ...base,
+          sender,
+          parts: [{ type: 'text', text: fillCannedVariables(a.text, values) }],
+          clientId: `${runKey}:${step}`,
+          private: true,
+        });
       } else if (a.type === 'add_tag') {
         await trx
           .updateTable('contacts')
@@ -112,7 +133,12 @@ async function runMacro(ctx: Context, input: { tenantId: string; conversationId:
       } else if (a.type === 'resolve') {
         await resolveConversation(deps, { ...base, actorId: input.agentId });
       } else if (a.type === 'set_priority') {
-        await trx.updateTable('conversations').set({ priority: a.priority, updated_at: sql`now()` }).where('tenant_id', '=', input.tenantId).where('id', '=', input.conversationId).execute();
+        await trx
+          .updateTable('conversations')
+          .set({ priority: a.priority, updated_at: sql`now()` })
+          .where('tenant_id', '=', input.tenantId)
+          .where('id', '=', input.conversationId)
+          .execute();
       }
     }
     return conversationSnapshot(await trx.selectFrom('conversations').selectAll().where('id', '=', input.conversationId).executeTakeFirstOrThrow());
@@ -141,13 +167,20 @@ export function macroRoutes(): AnyRoute[] {
       summary: 'Add a macro',
       access: { permission: 'admin.macros' },
       body,
-      example: { name: 'Close as answered', actions: [{ type: 'reply', text: 'Glad I could help, {{contact.name}}!' }, { type: 'add_tag', tag: 'answered' }, { type: 'resolve' }] },
+      example: {
+        name: 'Close as answered',
+        actions: [{ type: 'reply', text: 'Glad I could help, {{contact.name}}!' }, { type: 'add_tag', tag: 'answered' }, { type: 'resolve' }],
+      },
       handler: async ({ c, ctx, tenant, auth, body: input }) => {
         const db = ctx.database.db;
         await nameFree(db, tenant.id, input.name);
         await checkTargets(db, tenant.id, input.actions);
         const row = await db.transaction().execute(async (trx) => {
-          const created = await trx.insertInto('macros').values({ tenant_id: tenant.id, name: input.name, actions: JSON.stringify(input.actions) }).returning(columns).executeTakeFirstOrThrow();
+          const created = await trx
+            .insertInto('macros')
+            .values({ tenant_id: tenant.id, name: input.name, actions: JSON.stringify(input.actions) })
+            .returning(columns)
+            .executeTakeFirstOrThrow();
           await audit(trx, auth, 'macro.created', { type: 'macro', id: created.id }, { name: input.name });
           return created;
         });
@@ -158,7 +191,7 @@ export function macroRoutes(): AnyRoute[] {
       method: 'patch',
       path: '/macros/:id',
       tag: 'macros',
-      summary: "Rename a macro or replace its actions",
+      summary: 'Rename a macro or replace its actions',
       access: { permission: 'admin.macros' },
       params: idParams,
       body: body.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
@@ -209,10 +242,19 @@ export function macroRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         await visibleConversation(db, auth.principal, params.id);
-        const macro = found(await db.selectFrom('macros').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.macroId).executeTakeFirst(), 'macro');
+        const macro = found(
+          await db.selectFrom('macros').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.macroId).executeTakeFirst(),
+          'macro',
+        );
         const missing = [...new Set(macro.actions.map((a) => NEEDS[a.type]))].filter((p) => !can(auth.principal, p));
         if (missing.length) throw new ForbiddenError(`this macro needs permissions you do not hold: ${missing.join(', ')}`);
-        const conversation = await runMacro(ctx, { tenantId: tenant.id, conversationId: params.id, agentId: auth.principal.userId, macroId: macro.id, actions: macro.actions });
+        const conversation = await runMacro(ctx, {
+          tenantId: tenant.id,
+          conversationId: params.id,
+          agentId: auth.principal.userId,
+          macroId: macro.id,
+          actions: macro.actions,
+        });
         return c.json({ conversation });
       },
     }),

@@ -34,11 +34,14 @@ export function oidcRoutes(): AnyRoute[] {
       method: 'put',
       path: '/sso/oidc',
       tag: 'single sign-on',
-      summary: "Set the OpenID Connect provider: issuer, client id and client secret (write-only)",
+      summary: 'Set the OpenID Connect provider: issuer, client id and client secret (write-only)',
       access: { permission: 'admin.sso' },
       body: z.object({
         enabled: z.boolean(),
-        issuer: z.url({ protocol: /^https?$/ }).max(2000).nullable(),
+        issuer: z
+          .url({ protocol: /^https?$/ })
+          .max(2000)
+          .nullable(),
         clientId: z.string().min(1).max(500).nullable(),
         clientSecret: z.string().min(1).max(2000).optional(),
       }),
@@ -48,11 +51,15 @@ export function oidcRoutes(): AnyRoute[] {
         await assertHoldsWhatEveryoneHolds(db, auth.principal);
         const current = await ssoSettings(db, tenant.id);
         if (body.enabled && !body.issuer) throw new ValidationError('an issuer is needed', [{ field: 'issuer', message: 'required to enable OpenID Connect' }]);
-        if (body.enabled && !body.clientId) throw new ValidationError('a client id is needed', [{ field: 'clientId', message: 'required to enable OpenID Connect' }]);
-        if (body.enabled && !body.clientSecret && !current?.oidc_client_secret) throw new ValidationError('a client secret is needed', [{ field: 'clientSecret', message: 'required to enable OpenID Connect' }]);
+        if (body.enabled && !body.clientId)
+          throw new ValidationError('a client id is needed', [{ field: 'clientId', message: 'required to enable OpenID Connect' }]);
+        if (body.enabled && !body.clientSecret && !current?.oidc_client_secret)
+          throw new ValidationError('a client secret is needed', [{ field: 'clientSecret', message: 'required to enable OpenID Connect' }]);
         // The client secret goes to the issuer's token endpoint: a new issuer must not receive the old one.
         if (current?.oidc_client_secret && !body.clientSecret && body.issuer !== null && body.issuer !== current.oidc_issuer) {
-          throw new ValidationError('a secret must be given again when the address it is sent to changes', [{ field: 'clientSecret', message: 'required again: issuer changed' }]);
+          throw new ValidationError('a secret must be given again when the address it is sent to changes', [
+            { field: 'clientSecret', message: 'required again: issuer changed' },
+          ]);
         }
         const secret = body.clientSecret ? sealSecret(ctx.config.secretKey, body.clientSecret, oidcAad(tenant.id)) : (current?.oidc_client_secret ?? null);
         // Read now, by the admin, and kept: sign-ins use this copy (a 400 naming the issuer if it cannot be read).
@@ -66,10 +73,26 @@ export function oidcRoutes(): AnyRoute[] {
           updated_at: new Date(),
         };
         await db.transaction().execute(async (trx) => {
-          await trx.insertInto('sso_settings').values({ tenant_id: tenant.id, login_url: null, logout_url: null, secret: null, ...values }).onConflict((oc) => oc.column('tenant_id').doUpdateSet(values)).execute();
-          await audit(trx, auth, 'sso.oidc_updated', { type: 'sso' }, { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) });
+          await trx
+            .insertInto('sso_settings')
+            .values({ tenant_id: tenant.id, login_url: null, logout_url: null, secret: null, ...values })
+            .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
+            .execute();
+          await audit(
+            trx,
+            auth,
+            'sso.oidc_updated',
+            { type: 'sso' },
+            { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) },
+          );
         });
-        return c.json({ enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretSet: Boolean(secret), redirectUri: await redirectUri(ctx, tenant) });
+        return c.json({
+          enabled: body.enabled,
+          issuer: body.issuer,
+          clientId: body.clientId,
+          clientSecretSet: Boolean(secret),
+          redirectUri: await redirectUri(ctx, tenant),
+        });
       },
     }),
     publicRoute({
@@ -92,7 +115,8 @@ export function oidcRoutes(): AnyRoute[] {
           scope: 'openid email profile',
           state: login.state,
           nonce: login.nonce,
-        })) target.searchParams.set(key, value);
+        }))
+          target.searchParams.set(key, value);
         return c.redirect(target.toString(), 302);
       },
     }),

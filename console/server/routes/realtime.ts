@@ -33,7 +33,12 @@ function checkOrigin(c: HonoContext): void {
 async function publishTyping(ctx: Context, auth: Auth, conversationId: string, on: boolean): Promise<void> {
   const db = ctx.database.db;
   await visibleConversation(db, auth.principal, conversationId);
-  const row = await db.selectFrom('conversations').selectAll().where('tenant_id', '=', auth.principal.tenantId).where('id', '=', conversationId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('tenant_id', '=', auth.principal.tenantId)
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow();
   const e = event(auth.principal.tenantId, 'typing', { conversation: conversationSnapshot(row), from: 'agent', agentId: auth.principal.userId, on });
   const envelope: EventEnvelope = { id: `typing-${randomUUID()}`, tenantId: e.tenantId, kind: e.kind, payload: e.payload, at: new Date().toISOString() };
   await ctx.bus.publish('events', eventRoutingKey(e.tenantId, e.kind), envelope, { messageId: envelope.id });
@@ -66,7 +71,11 @@ export function realtimeRoutes(hub: RealtimeHub): AnyRoute[] {
             const opened = connection;
             hub
               .open(opened)
-              .then(() => socket.send(JSON.stringify({ type: 'ready', userId: auth.principal.userId, heartbeatMs: Math.floor(ctx.config.console.presenceTimeoutMs / 3) })))
+              .then(() =>
+                socket.send(
+                  JSON.stringify({ type: 'ready', userId: auth.principal.userId, heartbeatMs: Math.floor(ctx.config.console.presenceTimeoutMs / 3) }),
+                ),
+              )
               .catch((error: unknown) => {
                 ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'socket open failed');
                 socket.close(1011, 'try again');

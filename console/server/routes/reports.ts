@@ -17,7 +17,9 @@ const settingsBody = z.object({ serviceLevelSeconds: z.number().int().min(1).max
 
 /** The table a report's CSV holds: its rows when it has rows, its series otherwise. */
 function csvOf(result: Record<string, unknown>): string {
-  const rows = (Array.isArray(result.rows) && result.rows.length ? result.rows : ((result.series as { points?: unknown[] } | undefined)?.points ?? [])) as Record<string, unknown>[];
+  const rows = (
+    Array.isArray(result.rows) && result.rows.length ? result.rows : ((result.series as { points?: unknown[] } | undefined)?.points ?? [])
+  ) as Record<string, unknown>[];
   const columns = rows.length ? Object.keys(rows[0]!) : ['key'];
   return stringify(rows, { header: true, columns, cast: { boolean: (v) => String(v) } });
 }
@@ -70,7 +72,10 @@ export function reportRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = reportDb(ctx.database.db);
         const current = await reportSettings(db, tenant.id);
-        const next = { serviceLevelSeconds: body.serviceLevelSeconds ?? current.serviceLevelSeconds, surveysEnabled: body.surveysEnabled ?? current.surveysEnabled };
+        const next = {
+          serviceLevelSeconds: body.serviceLevelSeconds ?? current.serviceLevelSeconds,
+          surveysEnabled: body.surveysEnabled ?? current.surveysEnabled,
+        };
         await db
           .insertInto('report_settings')
           .values({ tenant_id: tenant.id, service_level_seconds: next.serviceLevelSeconds, surveys_enabled: next.surveysEnabled })
@@ -85,14 +90,20 @@ export function reportRoutes(): AnyRoute[] {
       path: '/reports/:report',
       tag: 'reports',
       summary:
-        'A report (overview, channels, agents, groups, calls, csat) for days in a time zone, filtered by channel, group, agent and tag; ?format=csv for a CSV file. Without reports.view only the caller\'s own work',
+        "A report (overview, channels, agents, groups, calls, csat) for days in a time zone, filtered by channel, group, agent and tag; ?format=csv for a CSV file. Without reports.view only the caller's own work",
       access: { anyOf: ['reports.view', 'reports.view.own'] },
       params: reportParams,
       query: reportQuery,
       handler: async ({ c, ctx, auth, params, query }) => {
         const scope = scopeOf(auth.principal, query);
         const result = (await runReport(ctx.database.db, params.report, scope)) as Record<string, unknown>;
-        const meta = { report: params.report, from: scope.from.toISOString(), to: scope.to.toISOString(), timeZone: scope.timeZone, ownOnly: !can(auth.principal, 'reports.view') };
+        const meta = {
+          report: params.report,
+          from: scope.from.toISOString(),
+          to: scope.to.toISOString(),
+          timeZone: scope.timeZone,
+          ownOnly: !can(auth.principal, 'reports.view'),
+        };
         if (query.format === 'csv') {
           c.header('Content-Type', 'text/csv; charset=utf-8');
           c.header('Content-Disposition', `attachment; filename="${params.report}-${query.from ?? 'from'}-${query.to ?? 'to'}.csv"`);

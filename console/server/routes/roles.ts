@@ -23,7 +23,10 @@ async function roleViews(db: Db, tenantId: string, id?: string) {
  */
 async function editableRole(db: Db, auth: Auth, id: string) {
   const tenantId = auth.principal.tenantId;
-  const role = found(await db.selectFrom('roles').select(['id', 'builtin', 'name']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'role');
+  const role = found(
+    await db.selectFrom('roles').select(['id', 'builtin', 'name']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+    'role',
+  );
   if (role.builtin) throw new ConflictError('built-in roles cannot be changed or deleted');
   if (role.id === auth.principal.roleId) throw new ForbiddenError('you cannot change the role you hold');
   const above = lacking(auth.principal, await rolePermissions(db, tenantId, role));
@@ -70,7 +73,11 @@ export function roleRoutes(): AnyRoute[] {
         const id = await db.transaction().execute(async (trx) => {
           const role = await trx.insertInto('roles').values({ tenant_id: tenant.id, name: body.name }).returning('id').executeTakeFirstOrThrow();
           const permissions = [...new Set(body.permissions)];
-          if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission }))).execute();
+          if (permissions.length)
+            await trx
+              .insertInto('role_permissions')
+              .values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission })))
+              .execute();
           await audit(trx, auth, 'role.created', { type: 'role', id: role.id }, body);
           return role.id;
         });
@@ -96,7 +103,11 @@ export function roleRoutes(): AnyRoute[] {
           if (body.permissions) {
             await trx.deleteFrom('role_permissions').where('tenant_id', '=', tenant.id).where('role_id', '=', role.id).execute();
             const permissions = [...new Set(body.permissions)];
-            if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission }))).execute();
+            if (permissions.length)
+              await trx
+                .insertInto('role_permissions')
+                .values(permissions.map((permission) => ({ tenant_id: tenant.id, role_id: role.id, permission })))
+                .execute();
           }
           await audit(trx, auth, 'role.updated', { type: 'role', id: role.id }, body);
         });

@@ -43,7 +43,11 @@ describe('routing rules, business hours and group settings', () => {
     const types = await admin.get('/api/routing-rules/channel-types');
     expect(types.status).toBe(200);
     expect(types.body.types).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'web' }), expect.objectContaining({ type: 'email' })]));
-    const free = await admin.post('/api/routing-rules', { name: 'Chat', conditions: [{ type: 'channel', channelTypes: ['Web chat'] }], actions: { priority: 1 } });
+    const free = await admin.post('/api/routing-rules', {
+      name: 'Chat',
+      conditions: [{ type: 'channel', channelTypes: ['Web chat'] }],
+      actions: { priority: 1 },
+    });
     expect(free.status).toBe(400);
     expect(free.body.issues[0].field).toBe('conditions.0.channelTypes.0');
     const chat = await admin.post('/api/routing-rules', { name: 'Chat', conditions: [{ type: 'channel', channelTypes: ['web'] }], actions: { priority: 1 } });
@@ -62,7 +66,9 @@ describe('routing rules, business hours and group settings', () => {
     expect(sla.status).toBe(201);
     const changed = await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
     expect(changed.body).toMatchObject({ name: 'Chat and mail', match: { channelTypes: ['web', 'email'] } });
-    expect((await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, match: { channelTypes: ['web', 'mail'] } })).body.issues[0].field).toBe('match.channelTypes.1');
+    expect((await admin.put(`/api/sla-policies/${sla.body.id}`, { ...policy, match: { channelTypes: ['web', 'mail'] } })).body.issues[0].field).toBe(
+      'match.channelTypes.1',
+    );
     expect((await acme.clients.admin.delete(`/api/sla-policies/${sla.body.id}`)).status).toBe(204);
   });
 
@@ -85,7 +91,12 @@ describe('routing rules, business hours and group settings', () => {
     const bad = await admin.post('/api/business-hours', { name: 'X', timeZone: 'Mars/Olympus', weeklyHours: [[['9', '25:00']]] });
     expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['timeZone', 'weeklyHours', 'weeklyHours.0.0.0', 'weeklyHours.0.0.1'].sort());
 
-    const group = await admin.patch(`/api/groups/${acme.groups.sales}`, { calendarId: calendar.body.id, overflowGroupId: acme.groups.support, overflowAfterSeconds: 120, maxQueueLength: 20 });
+    const group = await admin.patch(`/api/groups/${acme.groups.sales}`, {
+      calendarId: calendar.body.id,
+      overflowGroupId: acme.groups.support,
+      overflowAfterSeconds: 120,
+      maxQueueLength: 20,
+    });
     expect(group.status).toBe(200);
     expect(group.body).toMatchObject({ calendarId: calendar.body.id, overflowGroupId: acme.groups.support, overflowAfterSeconds: 120, maxQueueLength: 20 });
     expect((await admin.patch(`/api/groups/${acme.groups.sales}`, { overflowGroupId: acme.groups.sales })).body.issues[0].field).toBe('overflowGroupId');

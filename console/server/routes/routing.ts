@@ -21,13 +21,22 @@ const ruleBody = z.object({
 
 /** The channel types a rule's conditions name, with the field each sits in. */
 const channelTypeLists = (conditions: readonly Condition[] | undefined) =>
-  (conditions ?? []).flatMap((condition, index) => (condition.type === 'channel' ? [{ field: `conditions.${index}.channelTypes`, types: condition.channelTypes }] : []));
+  (conditions ?? []).flatMap((condition, index) =>
+    condition.type === 'channel' ? [{ field: `conditions.${index}.channelTypes`, types: condition.channelTypes }] : [],
+  );
 
 /** Ids a rule points at must be this company's. */
 async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<typeof ruleActionsSchema>): Promise<void> {
   if (actions.groupId) await requireOwned(db, 'groups', tenantId, [actions.groupId], 'actions.groupId');
   if (actions.agentId) await requireOwned(db, 'users', tenantId, [actions.agentId], 'actions.agentId');
-  if (actions.requiredSkills?.length) await requireOwned(db, 'skills', tenantId, actions.requiredSkills.map((s) => s.skillId), 'actions.requiredSkills');
+  if (actions.requiredSkills?.length)
+    await requireOwned(
+      db,
+      'skills',
+      tenantId,
+      actions.requiredSkills.map((s) => s.skillId),
+      'actions.requiredSkills',
+    );
 }
 
 const ruleView = (r: { id: string; name: string; position: number; enabled: boolean; conditions: unknown; actions: unknown }) => ({
@@ -56,7 +65,11 @@ async function calendarViews(db: Db, tenantId: string, id?: string) {
         .selectFrom('calendar_holidays')
         .select(['calendar_id', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'name'])
         .where('tenant_id', '=', tenantId)
-        .where('calendar_id', 'in', calendars.map((c) => c.id))
+        .where(
+          'calendar_id',
+          'in',
+          calendars.map((c) => c.id),
+        )
         .orderBy('day')
         .execute()
     : [];
@@ -89,7 +102,13 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       summary: 'Routing rules in the order they are tried (the first that matches wins)',
       access: { permission: 'admin.routing' },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('routing_rules').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('created_at').execute();
+        const rows = await ctx.database.db
+          .selectFrom('routing_rules')
+          .selectAll()
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('position')
+          .orderBy('created_at')
+          .execute();
         return c.json({ rules: rows.map(ruleView) });
       },
     }),
@@ -106,10 +125,21 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
         await checkRuleReferences(db, tenant.id, body.actions);
         await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
-          const last = await trx.selectFrom('routing_rules').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow();
+          const last = await trx
+            .selectFrom('routing_rules')
+            .select(sql<number>`coalesce(max(position), 0)`.as('n'))
+            .where('tenant_id', '=', tenant.id)
+            .executeTakeFirstOrThrow();
           const created = await trx
             .insertInto('routing_rules')
-            .values({ tenant_id: tenant.id, name: body.name, enabled: body.enabled, position: Number(last.n) + 10, conditions: JSON.stringify(body.conditions), actions: JSON.stringify(body.actions) })
+            .values({
+              tenant_id: tenant.id,
+              name: body.name,
+              enabled: body.enabled,
+              position: Number(last.n) + 10,
+              conditions: JSON.stringify(body.conditions),
+              actions: JSON.stringify(body.actions),
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'routing_rule.created', { type: 'routing_rule', id: created.id }, body);
@@ -129,7 +159,10 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       example: { enabled: false },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
+        found(
+          await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'routing rule',
+        );
         if (body.actions) await checkRuleReferences(db, tenant.id, body.actions);
         await checkChannelTypes(connectorDeps, channelTypeLists(body.conditions));
         const row = await db.transaction().execute(async (trx) => {
@@ -167,7 +200,13 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
           throw new ValidationError('name every rule once', [{ field: 'ids', message: 'must list every routing rule of the company exactly once' }]);
         }
         await db.transaction().execute(async (trx) => {
-          for (const [index, id] of body.ids.entries()) await trx.updateTable('routing_rules').set({ position: (index + 1) * 10 }).where('tenant_id', '=', tenant.id).where('id', '=', id).execute();
+          for (const [index, id] of body.ids.entries())
+            await trx
+              .updateTable('routing_rules')
+              .set({ position: (index + 1) * 10 })
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', id)
+              .execute();
           await audit(trx, auth, 'routing_rule.reordered', { type: 'routing_rule' }, body);
         });
         return c.json({ ids: body.ids });
@@ -182,7 +221,10 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'routing rule');
+        found(
+          await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'routing rule',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('routing_rules').where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
           await audit(trx, auth, 'routing_rule.deleted', { type: 'routing_rule', id: params.id });
@@ -205,7 +247,11 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       summary: 'Add a business-hours calendar (time zone and weekly hours, Sunday first)',
       access: { permission: 'admin.routing' },
       body: calendarBody,
-      example: { name: 'Office', timeZone: 'Asia/Shanghai', weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []] },
+      example: {
+        name: 'Office',
+        timeZone: 'Asia/Shanghai',
+        weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []],
+      },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const id = await db.transaction().execute(async (trx) => {
@@ -231,7 +277,10 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       example: { name: 'Head office' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        found(
+          await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'calendar',
+        );
         await db.transaction().execute(async (trx) => {
           await trx
             .updateTable('business_calendars')
@@ -259,11 +308,18 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       example: { holidays: [{ day: '2027-01-01', name: 'New year' }] },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        found(
+          await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'calendar',
+        );
         const unique = [...new Map(body.holidays.map((h) => [h.day, h])).values()];
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('calendar_holidays').where('tenant_id', '=', tenant.id).where('calendar_id', '=', params.id).execute();
-          if (unique.length) await trx.insertInto('calendar_holidays').values(unique.map((h) => ({ tenant_id: tenant.id, calendar_id: params.id, day: h.day, name: h.name }))).execute();
+          if (unique.length)
+            await trx
+              .insertInto('calendar_holidays')
+              .values(unique.map((h) => ({ tenant_id: tenant.id, calendar_id: params.id, day: h.day, name: h.name })))
+              .execute();
           await audit(trx, auth, 'business_hours.holidays_set', { type: 'business_hours', id: params.id }, { days: unique.length });
         });
         return c.json((await calendarViews(db, tenant.id, params.id))[0]);
@@ -278,7 +334,10 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'calendar');
+        found(
+          await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'calendar',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('business_calendars').where('tenant_id', '=', tenant.id).where('id', '=', params.id).execute();
           await audit(trx, auth, 'business_hours.deleted', { type: 'business_hours', id: params.id });

@@ -35,9 +35,17 @@ export function scheduledMessageRoutes(): AnyRoute[] {
         const conversation = await visibleConversation(ctx.database.db, auth.principal, params.id);
         const sendAt = new Date(body.sendAt);
         if (sendAt.getTime() <= Date.now()) throw new ValidationError('sendAt has passed', [{ field: 'sendAt', message: 'must be in the future' }]);
-        if (sendAt.getTime() > Date.now() + 366 * DAY) throw new ValidationError('sendAt is too far ahead', [{ field: 'sendAt', message: 'at most a year ahead' }]);
-        if (conversation.status === 'resolved') throw new ValidationError('the conversation is resolved', [{ field: 'id', message: 'reopen it to schedule a message' }]);
-        const scheduled = await scheduleReply(ctx.database.db, { tenantId: tenant.id, conversationId: params.id, agentId: auth.principal.userId, text: body.text, sendAt });
+        if (sendAt.getTime() > Date.now() + 366 * DAY)
+          throw new ValidationError('sendAt is too far ahead', [{ field: 'sendAt', message: 'at most a year ahead' }]);
+        if (conversation.status === 'resolved')
+          throw new ValidationError('the conversation is resolved', [{ field: 'id', message: 'reopen it to schedule a message' }]);
+        const scheduled = await scheduleReply(ctx.database.db, {
+          tenantId: tenant.id,
+          conversationId: params.id,
+          agentId: auth.principal.userId,
+          text: body.text,
+          sendAt,
+        });
         return c.json({ scheduled }, 201);
       },
     }),

@@ -21,7 +21,10 @@ export function searchRoutes(): AnyRoute[] {
           .string()
           .optional()
           .transform((v, ctx) => {
-            const list = (v ?? KINDS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+            const list = (v ?? KINDS.join(','))
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
             for (const k of list) if (!(KINDS as readonly string[]).includes(k)) ctx.addIssue({ code: 'custom', message: `one of ${KINDS.join(', ')}` });
             return new Set(list as SearchKind[]);
           }),

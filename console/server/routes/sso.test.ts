@@ -7,7 +7,10 @@ const SECRET = 'a shared secret of at least 32 characters!';
 
 function companyToken(claims: Record<string, unknown>, options: { secret?: string; iat?: number; exp?: number; jti?: string | null } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(options.iat ?? now).setExpirationTime(options.exp ?? now + 60);
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(options.iat ?? now)
+    .setExpirationTime(options.exp ?? now + 60);
   if (options.jti !== null) jwt = jwt.setJti(options.jti ?? randomUUID());
   return jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
@@ -24,8 +27,15 @@ describe('single sign-on with the company site', () => {
 
   it('stores the shared secret sealed and never shows it', async () => {
     expect((await admin.put('/api/sso', { enabled: true, loginUrl: 'https://acme.example/login', logoutUrl: null })).body.issues[0].field).toBe('secret');
-    expect((await admin.put('/api/sso', { enabled: true, loginUrl: 'https://acme.example/login', logoutUrl: null, secret: 'short' })).body.issues[0].field).toBe('secret');
-    const saved = await admin.put('/api/sso', { enabled: true, loginUrl: 'https://acme.example/login', logoutUrl: 'https://acme.example/logout', secret: SECRET });
+    expect(
+      (await admin.put('/api/sso', { enabled: true, loginUrl: 'https://acme.example/login', logoutUrl: null, secret: 'short' })).body.issues[0].field,
+    ).toBe('secret');
+    const saved = await admin.put('/api/sso', {
+      enabled: true,
+      loginUrl: 'https://acme.example/login',
+      logoutUrl: 'https://acme.example/logout',
+      secret: SECRET,
+    });
     expect(saved.status).toBe(200);
     const shown = await admin.get('/api/sso');
     expect(shown.body).toMatchObject({ enabled: true, secretSet: true, loginUrl: 'https://acme.example/login' });
@@ -96,6 +106,8 @@ describe('single sign-on with the company site', () => {
     expect((await admin.get('/api/session')).status).toBe(401);
     const replay = await tc.client('acme').get(`/api/sso/logout?token=${await companyToken({ email: 'admin@acme.example' }, { jti: 'used-once-jti' })}`);
     expect(replay.status).toBe(200);
-    expect((await tc.client('acme').get(`/api/sso/logout?token=${await companyToken({ email: 'admin@acme.example' }, { jti: 'used-once-jti' })}`)).status).toBe(401);
+    expect((await tc.client('acme').get(`/api/sso/logout?token=${await companyToken({ email: 'admin@acme.example' }, { jti: 'used-once-jti' })}`)).status).toBe(
+      401,
+    );
   });
 });

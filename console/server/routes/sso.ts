@@ -61,8 +61,10 @@ export function ssoRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         await assertHoldsWhatEveryoneHolds(db, auth.principal);
         const current = await ssoSettings(db, tenant.id);
-        if (body.enabled && !body.secret && !current?.secret) throw new ValidationError('a shared secret is needed', [{ field: 'secret', message: 'required to enable single sign-on' }]);
-        if (body.enabled && !body.loginUrl) throw new ValidationError('a login URL is needed', [{ field: 'loginUrl', message: 'required to enable single sign-on' }]);
+        if (body.enabled && !body.secret && !current?.secret)
+          throw new ValidationError('a shared secret is needed', [{ field: 'secret', message: 'required to enable single sign-on' }]);
+        if (body.enabled && !body.loginUrl)
+          throw new ValidationError('a login URL is needed', [{ field: 'loginUrl', message: 'required to enable single sign-on' }]);
         const secret = body.secret ? sealSecret(ctx.config.secretKey, body.secret, ssoSecretAad(tenant.id)) : (current?.secret ?? null);
         await db.transaction().execute(async (trx) => {
           const values = { enabled: body.enabled, login_url: body.loginUrl, logout_url: body.logoutUrl, secret, updated_at: new Date() };
@@ -71,7 +73,13 @@ export function ssoRoutes(): AnyRoute[] {
             .values({ tenant_id: tenant.id, ...values })
             .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
             .execute();
-          await audit(trx, auth, 'sso.updated', { type: 'sso' }, { enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretChanged: Boolean(body.secret) });
+          await audit(
+            trx,
+            auth,
+            'sso.updated',
+            { type: 'sso' },
+            { enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretChanged: Boolean(body.secret) },
+          );
         });
         return c.json({ enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretSet: Boolean(secret) });
       },

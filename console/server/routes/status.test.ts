@@ -64,7 +64,7 @@ describe('mail without SMTP: the inviting admin gets the link', () => {
     expect((await anonymous.signIn('li.na@acme.example', 'a brand new password')).status).toBe(200);
   });
 
-  it("never gives a link to the account of someone who holds more than the caller", async () => {
+  it('never gives a link to the account of someone who holds more than the caller', async () => {
     const lead = await admin.post('/api/roles', { name: 'Team lead', permissions: ['admin.agents', 'conversations.view.all'] });
     const invited = await admin.post('/api/users', { email: 'lead@acme.example', name: 'Team Lead', roleId: lead.body.id, groupIds: [groupId] });
     const token = new URL(invited.body.invitationLink as string).searchParams.get('token');

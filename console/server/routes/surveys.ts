@@ -63,7 +63,8 @@ export function mountSurveyPages(app: Hono, ctx: Context): void {
     c.header('Content-Security-Policy', security);
     try {
       const status = await surveyStatus(ctx, c.req.param('token'));
-      if (status.answered) return c.html(page('Thank you', html`<h1>Thank you · 谢谢</h1><p>Your answer for ${status.company} is recorded. 您的评价已记录。</p>`));
+      if (status.answered)
+        return c.html(page('Thank you', html`<h1>Thank you · 谢谢</h1><p>Your answer for ${status.company} is recorded. 您的评价已记录。</p>`));
       return c.html(
         page(
           `${status.company}`,
@@ -83,7 +84,8 @@ export function mountSurveyPages(app: Hono, ctx: Context): void {
     // The web chat's rating card posts here from the customer's site without reading the answer.
     c.header('Access-Control-Allow-Origin', '*');
     const form = await c.req.parseBody();
-    if (findUnstorableText(form)) return c.html(page('Invalid comment', html`<h1>The comment holds characters that cannot be saved. 留言包含无法保存的字符。</h1>`), 400);
+    if (findUnstorableText(form))
+      return c.html(page('Invalid comment', html`<h1>The comment holds characters that cannot be saved. 留言包含无法保存的字符。</h1>`), 400);
     const parsed = surveyAnswer.safeParse({ rating: form.rating, comment: typeof form.comment === 'string' ? form.comment : undefined });
     if (!parsed.success) return c.html(page('Choose a rating', html`<h1>Please choose a rating from 1 to 5. 请选择 1–5 分。</h1>`), 400);
     try {
@@ -91,7 +93,8 @@ export function mountSurveyPages(app: Hono, ctx: Context): void {
       return c.html(page('Thank you', html`<h1>Thank you · 谢谢</h1><p>Your answer is recorded. 您的评价已记录。</p>`));
     } catch (error) {
       if (error instanceof ConflictError) return c.html(page('Already answered', html`<h1>This survey was already answered. 此评价已提交。</h1>`), 409);
-      if (error instanceof NotFoundError || error instanceof ValidationError) return c.html(page('Not found', html`<h1>This survey link is not valid. 此评价链接无效。</h1>`), 404);
+      if (error instanceof NotFoundError || error instanceof ValidationError)
+        return c.html(page('Not found', html`<h1>This survey link is not valid. 此评价链接无效。</h1>`), 404);
       throw error;
     }
   });

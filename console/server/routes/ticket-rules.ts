@@ -17,7 +17,10 @@ const policyBody = z
     name: z.string().trim().min(1).max(100),
     position: z.number().int().min(0).max(10_000).default(0),
     enabled: z.boolean().default(true),
-    match: z.object({ channelTypes: z.array(z.string().min(1).max(40)).max(20).optional(), contactTags: z.array(z.string().min(1).max(50)).max(20).optional() }).strict().default({}),
+    match: z
+      .object({ channelTypes: z.array(z.string().min(1).max(40)).max(20).optional(), contactTags: z.array(z.string().min(1).max(50)).max(20).optional() })
+      .strict()
+      .default({}),
     targets: z.partialRecord(z.enum(TICKET_PRIORITIES), targets),
     warnBeforeMinutes: z.number().int().min(0).max(10_080).default(30),
   })
@@ -42,17 +45,49 @@ const automationBody = z
   });
 
 type PolicyRow = { id: string; name: string; position: number; enabled: boolean; match: unknown; targets: unknown; warn_before_minutes: number };
-const policyView = (p: PolicyRow) => ({ id: p.id, name: p.name, position: p.position, enabled: p.enabled, match: p.match, targets: p.targets, warnBeforeMinutes: p.warn_before_minutes });
+const policyView = (p: PolicyRow) => ({
+  id: p.id,
+  name: p.name,
+  position: p.position,
+  enabled: p.enabled,
+  match: p.match,
+  targets: p.targets,
+  warnBeforeMinutes: p.warn_before_minutes,
+});
 type AutomationRow = { id: string; name: string; kind: string; events: string[]; conditions: unknown; actions: unknown; enabled: boolean; position: number };
-const automationView = (a: AutomationRow) => ({ id: a.id, name: a.name, kind: a.kind, events: a.events, conditions: a.conditions, actions: a.actions, enabled: a.enabled, position: a.position });
+const automationView = (a: AutomationRow) => ({
+  id: a.id,
+  name: a.name,
+  kind: a.kind,
+  events: a.events,
+  conditions: a.conditions,
+  actions: a.actions,
+  enabled: a.enabled,
+  position: a.position,
+});
 
 /** Ids inside automation actions must be this company's, so a rule can never reach another's rows. */
 async function checkActionIds(db: import('../../../core/db/database.js').Db, tenantId: string, actions: z.infer<typeof actionSchema>[]): Promise<void> {
   const issues: { field: string; message: string }[] = [];
   for (const [i, a] of actions.entries()) {
-    if (a.type === 'assign' && a.assigneeId && !(await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.assigneeId).executeTakeFirst())) issues.push({ field: `actions.${i}.assigneeId`, message: 'no such agent' });
-    if (a.type === 'assign' && a.groupId && !(await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.groupId).executeTakeFirst())) issues.push({ field: `actions.${i}.groupId`, message: 'no such group' });
-    if (a.type === 'reply' && a.cannedResponseId && !(await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.cannedResponseId).executeTakeFirst())) issues.push({ field: `actions.${i}.cannedResponseId`, message: 'no such canned response' });
+    if (
+      a.type === 'assign' &&
+      a.assigneeId &&
+      !(await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.assigneeId).executeTakeFirst())
+    )
+      issues.push({ field: `actions.${i}.assigneeId`, message: 'no such agent' });
+    if (
+      a.type === 'assign' &&
+      a.groupId &&
+      !(await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.groupId).executeTakeFirst())
+    )
+      issues.push({ field: `actions.${i}.groupId`, message: 'no such group' });
+    if (
+      a.type === 'reply' &&
+      a.cannedResponseId &&
+      !(await db.selectFrom('canned_responses').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.cannedResponseId).executeTakeFirst())
+    )
+      issues.push({ field: `actions.${i}.cannedResponseId`, message: 'no such canned response' });
   }
   if (issues.length) throw new ValidationError('invalid actions', issues);
 }
@@ -65,7 +100,12 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       tag: 'tickets',
       summary: 'SLA policies, in the order they are tried',
       access: { anyOf: ['tickets.view', 'admin.tickets'] },
-      handler: async ({ c, ctx, tenant }) => c.json({ policies: (await ctx.database.db.selectFrom('sla_policies').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('created_at').execute()).map(policyView) }),
+      handler: async ({ c, ctx, tenant }) =>
+        c.json({
+          policies: (
+            await ctx.database.db.selectFrom('sla_policies').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('created_at').execute()
+          ).map(policyView),
+        }),
     }),
     route({
       method: 'post',
@@ -80,7 +120,15 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('sla_policies')
-            .values({ tenant_id: tenant.id, name: body.name, position: body.position, enabled: body.enabled, match: JSON.stringify(body.match), targets: JSON.stringify(body.targets), warn_before_minutes: body.warnBeforeMinutes })
+            .values({
+              tenant_id: tenant.id,
+              name: body.name,
+              position: body.position,
+              enabled: body.enabled,
+              match: JSON.stringify(body.match),
+              targets: JSON.stringify(body.targets),
+              warn_before_minutes: body.warnBeforeMinutes,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'sla_policy.created', { type: 'sla_policy', id: created.id }, { name: body.name });
@@ -104,7 +152,14 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
           const updated = found(
             await trx
               .updateTable('sla_policies')
-              .set({ name: body.name, position: body.position, enabled: body.enabled, match: JSON.stringify(body.match), targets: JSON.stringify(body.targets), warn_before_minutes: body.warnBeforeMinutes })
+              .set({
+                name: body.name,
+                position: body.position,
+                enabled: body.enabled,
+                match: JSON.stringify(body.match),
+                targets: JSON.stringify(body.targets),
+                warn_before_minutes: body.warnBeforeMinutes,
+              })
               .where('tenant_id', '=', tenant.id)
               .where('id', '=', params.id)
               .returningAll()
@@ -126,7 +181,10 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
-          found(await trx.deleteFrom('sla_policies').where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning('id').executeTakeFirst(), 'SLA policy');
+          found(
+            await trx.deleteFrom('sla_policies').where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning('id').executeTakeFirst(),
+            'SLA policy',
+          );
           await audit(trx, auth, 'sla_policy.deleted', { type: 'sla_policy', id: params.id });
         });
         return c.body(null, 204);
@@ -140,8 +198,20 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       access: { permission: 'admin.tickets' },
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
-        const rows = await db.selectFrom('automations').selectAll().where('tenant_id', '=', tenant.id).orderBy('kind').orderBy('position').orderBy('created_at').execute();
-        const counts = await db.selectFrom('automation_runs').select(['automation_id', sql<string>`count(*)`.as('n'), sql<Date>`max(fired_at)`.as('last')]).where('tenant_id', '=', tenant.id).groupBy('automation_id').execute();
+        const rows = await db
+          .selectFrom('automations')
+          .selectAll()
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('kind')
+          .orderBy('position')
+          .orderBy('created_at')
+          .execute();
+        const counts = await db
+          .selectFrom('automation_runs')
+          .select(['automation_id', sql<string>`count(*)`.as('n'), sql<Date>`max(fired_at)`.as('last')])
+          .where('tenant_id', '=', tenant.id)
+          .groupBy('automation_id')
+          .execute();
         return c.json({
           automations: rows.map((r) => {
             const n = counts.find((x) => x.automation_id === r.id);
@@ -169,7 +239,9 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
           .orderBy('automation_runs.id', 'desc')
           .limit(200)
           .execute();
-        return c.json({ runs: runs.map((r) => ({ id: r.id, ticketId: r.ticket_id, ticketNumber: Number(r.number), event: r.event, at: new Date(r.fired_at).toISOString() })) });
+        return c.json({
+          runs: runs.map((r) => ({ id: r.id, ticketId: r.ticket_id, ticketNumber: Number(r.number), event: r.event, at: new Date(r.fired_at).toISOString() })),
+        });
       },
     }),
     route({
@@ -179,13 +251,30 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       summary: 'Add an automation: a trigger (on ticket events) or a time rule, with conditions and actions',
       access: { permission: 'admin.tickets' },
       body: automationBody,
-      example: { name: 'Close solved tickets after 7 days', kind: 'time', conditions: [{ field: 'status', op: 'is', value: 'solved' }, { field: 'hours_since_status_change', op: 'gte', value: 168 }], actions: [{ type: 'set_status', value: 'closed' }] },
+      example: {
+        name: 'Close solved tickets after 7 days',
+        kind: 'time',
+        conditions: [
+          { field: 'status', op: 'is', value: 'solved' },
+          { field: 'hours_since_status_change', op: 'gte', value: 168 },
+        ],
+        actions: [{ type: 'set_status', value: 'closed' }],
+      },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await checkActionIds(ctx.database.db, tenant.id, body.actions);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('automations')
-            .values({ tenant_id: tenant.id, name: body.name, kind: body.kind, events: body.kind === 'trigger' ? body.events : [], conditions: JSON.stringify(body.conditions), actions: JSON.stringify(body.actions), enabled: body.enabled, position: body.position })
+            .values({
+              tenant_id: tenant.id,
+              name: body.name,
+              kind: body.kind,
+              events: body.kind === 'trigger' ? body.events : [],
+              conditions: JSON.stringify(body.conditions),
+              actions: JSON.stringify(body.actions),
+              enabled: body.enabled,
+              position: body.position,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'automation.created', { type: 'automation', id: created.id }, { name: body.name, kind: body.kind });
@@ -202,14 +291,28 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       access: { permission: 'admin.tickets' },
       params: idParams,
       body: automationBody,
-      example: { name: 'Tag urgent', kind: 'trigger', events: ['ticket.created'], conditions: [{ field: 'priority', op: 'is', value: 'urgent' }], actions: [{ type: 'add_tag', tag: 'urgent' }] },
+      example: {
+        name: 'Tag urgent',
+        kind: 'trigger',
+        events: ['ticket.created'],
+        conditions: [{ field: 'priority', op: 'is', value: 'urgent' }],
+        actions: [{ type: 'add_tag', tag: 'urgent' }],
+      },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         await checkActionIds(ctx.database.db, tenant.id, body.actions);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const updated = found(
             await trx
               .updateTable('automations')
-              .set({ name: body.name, kind: body.kind, events: body.kind === 'trigger' ? body.events : [], conditions: JSON.stringify(body.conditions), actions: JSON.stringify(body.actions), enabled: body.enabled, position: body.position })
+              .set({
+                name: body.name,
+                kind: body.kind,
+                events: body.kind === 'trigger' ? body.events : [],
+                conditions: JSON.stringify(body.conditions),
+                actions: JSON.stringify(body.actions),
+                enabled: body.enabled,
+                position: body.position,
+              })
               .where('tenant_id', '=', tenant.id)
               .where('id', '=', params.id)
               .returningAll()
@@ -231,7 +334,10 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
-          found(await trx.deleteFrom('automations').where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning('id').executeTakeFirst(), 'automation');
+          found(
+            await trx.deleteFrom('automations').where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning('id').executeTakeFirst(),
+            'automation',
+          );
           await audit(trx, auth, 'automation.deleted', { type: 'automation', id: params.id });
         });
         return c.body(null, 204);

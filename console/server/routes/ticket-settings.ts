@@ -16,7 +16,10 @@ const fieldBody = z
     position: z.number().int().min(0).max(10_000).default(0),
   })
   .strict()
-  .refine((b) => !['dropdown', 'multiselect'].includes(b.type) || b.options.length > 0, { message: 'a dropdown or multi-select field needs options', path: ['options'] });
+  .refine((b) => !['dropdown', 'multiselect'].includes(b.type) || b.options.length > 0, {
+    message: 'a dropdown or multi-select field needs options',
+    path: ['options'],
+  });
 
 /** What may change on a field: not its key (stored values and automations use it) nor its type (stored values would not fit). */
 const fieldChanges = z
@@ -28,15 +31,25 @@ const fieldChanges = z
   })
   .strict();
 
-const statusNames = z.partialRecord(z.enum(TICKET_STATUSES), z.object({ en: z.string().trim().min(1).max(40).optional(), zh: z.string().trim().min(1).max(40).optional() }).strict());
+const statusNames = z.partialRecord(
+  z.enum(TICKET_STATUSES),
+  z.object({ en: z.string().trim().min(1).max(40).optional(), zh: z.string().trim().min(1).max(40).optional() }).strict(),
+);
 
 const viewBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     shared: z.boolean().default(false),
     filters: viewFilters.default({}),
-    sort: z.object({ field: sortField, direction: z.enum(['asc', 'desc']) }).strict().default({ field: 'updated', direction: 'desc' }),
-    columns: z.array(z.enum(TICKET_COLUMNS)).min(1).max(TICKET_COLUMNS.length).default(['number', 'subject', 'status', 'priority', 'assignee', 'sla', 'updated']),
+    sort: z
+      .object({ field: sortField, direction: z.enum(['asc', 'desc']) })
+      .strict()
+      .default({ field: 'updated', direction: 'desc' }),
+    columns: z
+      .array(z.enum(TICKET_COLUMNS))
+      .min(1)
+      .max(TICKET_COLUMNS.length)
+      .default(['number', 'subject', 'status', 'priority', 'assignee', 'sla', 'updated']),
   })
   .strict();
 
@@ -50,7 +63,14 @@ const fieldView = (f: { id: string; key: string; label: string; type: string; op
   position: f.position,
 });
 
-const viewOf = (v: { id: string; owner_id: string | null; name: string; filters: unknown; sort: unknown; columns: string[] }) => ({ id: v.id, name: v.name, shared: v.owner_id === null, filters: v.filters, sort: v.sort, columns: v.columns });
+const viewOf = (v: { id: string; owner_id: string | null; name: string; filters: unknown; sort: unknown; columns: string[] }) => ({
+  id: v.id,
+  name: v.name,
+  shared: v.owner_id === null,
+  filters: v.filters,
+  sort: v.sort,
+  columns: v.columns,
+});
 
 export function ticketSettingRoutes(): AnyRoute[] {
   return [
@@ -61,7 +81,13 @@ export function ticketSettingRoutes(): AnyRoute[] {
       summary: "The company's custom ticket fields",
       access: { anyOf: ['tickets.view', 'admin.tickets'] },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('key').execute();
+        const rows = await ctx.database.db
+          .selectFrom('ticket_fields')
+          .selectAll()
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('position')
+          .orderBy('key')
+          .execute();
         return c.json({ fields: rows.map(fieldView) });
       },
     }),
@@ -80,7 +106,15 @@ export function ticketSettingRoutes(): AnyRoute[] {
         const row = await db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('ticket_fields')
-            .values({ tenant_id: tenant.id, key: body.key, label: body.label, type: body.type, options: body.options, required_on: body.requiredOn, position: body.position })
+            .values({
+              tenant_id: tenant.id,
+              key: body.key,
+              label: body.label,
+              type: body.type,
+              options: body.options,
+              required_on: body.requiredOn,
+              position: body.position,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'ticket_field.created', { type: 'ticket_field', id: created.id }, body);
@@ -100,7 +134,10 @@ export function ticketSettingRoutes(): AnyRoute[] {
       example: { label: 'Order no.', requiredOn: ['pending', 'solved'] },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        const field = found(await db.selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'ticket field');
+        const field = found(
+          await db.selectFrom('ticket_fields').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'ticket field',
+        );
         if ((field.type === 'dropdown' || field.type === 'multiselect') && body.options !== undefined && body.options.length === 0)
           throw new ValidationError('invalid body', [{ field: 'options', message: 'a dropdown or multi-select field needs options' }]);
         if (Object.keys(body).length === 0) return c.json(fieldView(field));
@@ -132,7 +169,10 @@ export function ticketSettingRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const field = found(await db.selectFrom('ticket_fields').select(['id', 'key']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'ticket field');
+        const field = found(
+          await db.selectFrom('ticket_fields').select(['id', 'key']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'ticket field',
+        );
         await db.transaction().execute(async (trx) => {
           await trx.deleteFrom('ticket_fields').where('tenant_id', '=', tenant.id).where('id', '=', field.id).execute();
           await audit(trx, auth, 'ticket_field.deleted', { type: 'ticket_field', id: field.id }, { key: field.key });
@@ -200,7 +240,14 @@ export function ticketSettingRoutes(): AnyRoute[] {
         if (body.shared && !auth.principal.permissions.has('admin.tickets')) throw new ForbiddenError('sharing a view needs admin.tickets');
         const row = await ctx.database.db
           .insertInto('ticket_views')
-          .values({ tenant_id: auth.principal.tenantId, owner_id: body.shared ? null : auth.principal.userId, name: body.name, filters: JSON.stringify(body.filters), sort: JSON.stringify(body.sort), columns: body.columns })
+          .values({
+            tenant_id: auth.principal.tenantId,
+            owner_id: body.shared ? null : auth.principal.userId,
+            name: body.name,
+            filters: JSON.stringify(body.filters),
+            sort: JSON.stringify(body.sort),
+            columns: body.columns,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         return c.json(viewOf(row), 201);
@@ -222,7 +269,9 @@ export function ticketSettingRoutes(): AnyRoute[] {
             .select(['id', 'owner_id'])
             .where('tenant_id', '=', auth.principal.tenantId)
             .where('id', '=', params.id)
-            .where((eb) => (admin ? eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]) : eb('owner_id', '=', auth.principal.userId)))
+            .where((eb) =>
+              admin ? eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]) : eb('owner_id', '=', auth.principal.userId),
+            )
             .executeTakeFirst(),
           'view',
         );

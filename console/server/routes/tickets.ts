@@ -48,8 +48,14 @@ export function ticketRoutes(): AnyRoute[] {
               .executeTakeFirst(),
             'view',
           );
-          filters = { ...view.filters, ...Object.fromEntries(Object.entries(filters).filter(([k, v]) => v !== undefined && !['view', 'sort', 'direction', 'limit', 'offset'].includes(k))) };
-          sort = { field: (query.sort ?? view.sort.field ?? 'updated') as typeof sort.field, direction: query.direction ?? view.sort.direction ?? 'desc' } as typeof sort;
+          filters = {
+            ...view.filters,
+            ...Object.fromEntries(Object.entries(filters).filter(([k, v]) => v !== undefined && !['view', 'sort', 'direction', 'limit', 'offset'].includes(k))),
+          };
+          sort = {
+            field: (query.sort ?? view.sort.field ?? 'updated') as typeof sort.field,
+            direction: query.direction ?? view.sort.direction ?? 'desc',
+          } as typeof sort;
           columns = view.columns;
         }
         const page = await listTickets(db, auth.principal, filters, sort, { limit: query.limit, offset: query.offset });
@@ -67,7 +73,13 @@ export function ticketRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, auth, body }) => {
         const db = ctx.database.db;
         if (body.conversationId) {
-          const visible = await db.selectFrom('conversations').select('id').where('tenant_id', '=', auth.principal.tenantId).where('id', '=', body.conversationId).where((eb) => visibleTo(eb, auth.principal)).executeTakeFirst();
+          const visible = await db
+            .selectFrom('conversations')
+            .select('id')
+            .where('tenant_id', '=', auth.principal.tenantId)
+            .where('id', '=', body.conversationId)
+            .where((eb) => visibleTo(eb, auth.principal))
+            .executeTakeFirst();
           if (!visible) throw new ValidationError('unknown conversation', [{ field: 'conversationId', message: 'no such conversation' }]);
         }
         // A customer or call the caller may not see answers exactly as a missing one (the ticket would show them).
@@ -79,7 +91,16 @@ export function ticketRoutes(): AnyRoute[] {
         }
         // Whoever makes a ticket in the console follows it: one made from another group's conversation stays theirs to open.
         const followers = auth.via === 'token' ? body.followers : [...(body.followers ?? []), auth.principal.userId];
-        const ticket = await db.transaction().execute((trx) => createTicket(trx, auth.principal.tenantId, { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' }, { actor: actorOf(auth), now: new Date() }));
+        const ticket = await db
+          .transaction()
+          .execute((trx) =>
+            createTicket(
+              trx,
+              auth.principal.tenantId,
+              { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
+              { actor: actorOf(auth), now: new Date() },
+            ),
+          );
         ctx.relay.poke();
         return c.json(ticketView(ticket), 201);
       },
@@ -98,7 +119,11 @@ export function ticketRoutes(): AnyRoute[] {
         for (const id of [...new Set(body.ids)]) {
           try {
             await visibleTicket(db, auth.principal, id);
-            await db.transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, id), body.changes, { actor: actorOf(auth), now: new Date() }));
+            await db
+              .transaction()
+              .execute(async (trx) =>
+                applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, id), body.changes, { actor: actorOf(auth), now: new Date() }),
+              );
             results.push({ id, ok: true });
           } catch (error) {
             results.push({ id, ok: false, error: error instanceof Error ? error.message : 'failed' });
@@ -136,7 +161,11 @@ export function ticketRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, auth, params, body }) => {
         const db = ctx.database.db;
         await visibleTicket(db, auth.principal, params.id);
-        const { ticket } = await db.transaction().execute(async (trx) => applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, params.id), body, { actor: actorOf(auth), now: new Date() }));
+        const { ticket } = await db
+          .transaction()
+          .execute(async (trx) =>
+            applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, params.id), body, { actor: actorOf(auth), now: new Date() }),
+          );
         ctx.relay.poke();
         return c.json(ticketView(ticket));
       },
@@ -161,7 +190,10 @@ export function ticketRoutes(): AnyRoute[] {
           return { comment: added.comment, ticket: (await applyChanges(trx, added.ticket, { status: body.status }, { actor: actorOf(auth), now })).ticket };
         });
         ctx.relay.poke();
-        return c.json({ ticket: ticketView(ticket), comment: { id: comment.id, public: comment.public, body: comment.body, messageId: comment.message_id } }, 201);
+        return c.json(
+          { ticket: ticketView(ticket), comment: { id: comment.id, public: comment.public, body: comment.body, messageId: comment.message_id } },
+          201,
+        );
       },
     }),
     route({
@@ -176,9 +208,17 @@ export function ticketRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, auth, params, body }) => {
         const db = ctx.database.db;
         await visibleTicket(db, auth.principal, params.id);
-        const target = await db.selectFrom('tickets').select('id').where('tenant_id', '=', auth.principal.tenantId).where('id', '=', body.targetId).where((eb) => ticketVisibleTo(eb, auth.principal)).executeTakeFirst();
+        const target = await db
+          .selectFrom('tickets')
+          .select('id')
+          .where('tenant_id', '=', auth.principal.tenantId)
+          .where('id', '=', body.targetId)
+          .where((eb) => ticketVisibleTo(eb, auth.principal))
+          .executeTakeFirst();
         if (!target) throw new ValidationError('unknown ticket', [{ field: 'targetId', message: 'no such ticket' }]);
-        const merged = await db.transaction().execute((trx) => mergeTickets(trx, auth.principal.tenantId, params.id, target.id, { actor: actorOf(auth), now: new Date() }));
+        const merged = await db
+          .transaction()
+          .execute((trx) => mergeTickets(trx, auth.principal.tenantId, params.id, target.id, { actor: actorOf(auth), now: new Date() }));
         ctx.relay.poke();
         return c.json(ticketView(merged));
       },

@@ -27,7 +27,9 @@ const code = z.string().trim().min(1).max(20);
 const recoveryCode = z.string().trim().min(1).max(40);
 const challenge = z.string().min(10).max(200);
 const oneOf = (b: { code?: string; recoveryCode?: string }) => Boolean(b.code) !== Boolean(b.recoveryCode);
-const secondStep = z.object({ code: code.optional(), recoveryCode: recoveryCode.optional() }).refine(oneOf, { message: 'send either code or recoveryCode', path: ['code'] });
+const secondStep = z
+  .object({ code: code.optional(), recoveryCode: recoveryCode.optional() })
+  .refine(oneOf, { message: 'send either code or recoveryCode', path: ['code'] });
 const secondSignInStep = z
   .object({ challenge, code: code.optional(), recoveryCode: recoveryCode.optional() })
   .refine(oneOf, { message: 'send either code or recoveryCode', path: ['code'] });
@@ -96,7 +98,8 @@ export function twoFactorRoutes(): AnyRoute[] {
         const db = ctx.database.db;
         const found = await findChallenge(db, tenant.id, body.challenge, 'code');
         if (!found) throw new UnauthorizedError('the sign-in took too long or was already finished; sign in again');
-        if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: found.userId, ...body }))) throw new UnauthorizedError('wrong or already used code');
+        if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: found.userId, ...body })))
+          throw new UnauthorizedError('wrong or already used code');
         if (!(await spendChallenge(db, tenant.id, body.challenge))) throw new UnauthorizedError('the sign-in was already finished; sign in again');
         const answer = await openSession(c, ctx, tenant, found.userId);
         return c.json({ ...answer, recoveryCodesLeft: (await twoFactorState(db, tenant.id, found.userId)).recoveryCodesLeft });
@@ -229,10 +232,15 @@ export function twoFactorRoutes(): AnyRoute[] {
       method: 'get',
       path: '/sign-in-settings',
       tag: 'single sign-on',
-      summary: 'Whether the company requires two-factor sign-in for password sign-ins, and the status agents start a sign-in with (keep the last one, online, away)',
+      summary:
+        'Whether the company requires two-factor sign-in for password sign-ins, and the status agents start a sign-in with (keep the last one, online, away)',
       access: { permission: 'admin.sso' },
       handler: async ({ c, ctx, tenant }) => {
-        const row = await ctx.database.db.selectFrom('tenants').select(['two_factor_required', 'agent_status_on_sign_in']).where('id', '=', tenant.id).executeTakeFirstOrThrow();
+        const row = await ctx.database.db
+          .selectFrom('tenants')
+          .select(['two_factor_required', 'agent_status_on_sign_in'])
+          .where('id', '=', tenant.id)
+          .executeTakeFirstOrThrow();
         return c.json({ twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
       },
     }),

@@ -124,7 +124,9 @@ describe('agents: invitation, activation, password reset, deactivation, roles', 
     expect((await admin.delete(`/api/roles/${created.body.id}`)).status).toBe(204);
     expect((await admin.delete(`/api/roles/${created.body.id}`)).status).toBe(404);
     expect((await admin.delete('/api/roles/not-a-uuid')).status).toBe(400);
-    const actions = (await tc.ctx.database.db.selectFrom('audit_log').select('action').where('target_type', '=', 'role').orderBy('id').execute()).map((r) => r.action);
+    const actions = (await tc.ctx.database.db.selectFrom('audit_log').select('action').where('target_type', '=', 'role').orderBy('id').execute()).map(
+      (r) => r.action,
+    );
     expect(actions).toEqual(['role.created', 'role.updated', 'role.deleted']);
   });
 });

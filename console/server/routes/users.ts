@@ -14,7 +14,10 @@ import { companyBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView, userViews } from '../views.js';
 
 const inviteBody = z.object({
-  email: z.email().max(320).transform((v) => v.toLowerCase()),
+  email: z
+    .email()
+    .max(320)
+    .transform((v) => v.toLowerCase()),
   name: z.string().trim().min(1).max(200),
   roleId: z.uuid(),
   groupIds: z.array(z.uuid()).min(1, 'an agent belongs to at least one group').max(100),
@@ -47,7 +50,12 @@ async function mailLink(ctx: Context, services: ConsoleServices, to: string, sub
   }
 }
 
-async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: TenantRef, user: { id: string; email: string; name: string }): Promise<LinkAnswer> {
+async function sendInvitation(
+  ctx: Context,
+  services: ConsoleServices,
+  tenant: TenantRef,
+  user: { id: string; email: string; name: string },
+): Promise<LinkAnswer> {
   const token = await issueUserToken(ctx.database.db, tenant.id, user.id, 'activation');
   const link = `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/activate?token=${encodeURIComponent(token)}`;
   const text = `Hello ${user.name},\n\nan account was created for you at ${tenant.name}. Open this link to choose your password (valid for 7 days):\n\n${link}\n`;
@@ -56,12 +64,20 @@ async function sendInvitation(ctx: Context, services: ConsoleServices, tenant: T
 
 async function setStatus(ctx: Context, auth: Auth, tenantId: string, id: string, status: 'active' | 'deactivated') {
   const db = ctx.database.db;
-  const user = found(await db.selectFrom('users').select(['id', 'account_status']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(), 'user');
+  const user = found(
+    await db.selectFrom('users').select(['id', 'account_status']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+    'user',
+  );
   await assertWithinReach(db, auth.principal, id);
   if (status === 'active' && user.account_status === 'invited') throw new ConflictError('the user has not activated the account yet');
   await db.transaction().execute(async (trx) => {
     if (status === 'deactivated') await assertNotLastAdmin(trx, tenantId, id);
-    await trx.updateTable('users').set({ account_status: status, status_changed_at: sql`now()` }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    await trx
+      .updateTable('users')
+      .set({ account_status: status, status_changed_at: sql`now()` })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
     await audit(trx, auth, status === 'active' ? 'user.reactivated' : 'user.deactivated', { type: 'user', id });
   });
   if (status === 'deactivated') await deleteUserSessions(db, tenantId, id);
@@ -94,7 +110,12 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Create an agent (one role, one or more groups); they get an activation e-mail',
       access: { permission: 'admin.agents' },
       body: inviteBody,
-      example: { email: 'new.agent@example.com', name: 'New Agent', roleId: '00000000-0000-4000-8000-000000000000', groupIds: ['00000000-0000-4000-8000-000000000000'] },
+      example: {
+        email: 'new.agent@example.com',
+        name: 'New Agent',
+        roleId: '00000000-0000-4000-8000-000000000000',
+        groupIds: ['00000000-0000-4000-8000-000000000000'],
+      },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
@@ -135,7 +156,10 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       example: { name: 'Renamed' },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
-        const user = found(await db.selectFrom('users').select(['id', 'role_id']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
+        const user = found(
+          await db.selectFrom('users').select(['id', 'role_id']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'user',
+        );
         if (body.roleId) await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
         if (body.groupIds) await requireOwned(db, 'groups', tenant.id, body.groupIds, 'groupIds');
         const self = user.id === auth.principal.userId;
@@ -199,7 +223,12 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = found(
-          await db.selectFrom('users').select(['id', 'email', 'name', 'account_status']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          await db
+            .selectFrom('users')
+            .select(['id', 'email', 'name', 'account_status'])
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .executeTakeFirst(),
           'user',
         );
         if (user.account_status !== 'invited') throw new ConflictError('the account is already activated');
@@ -213,16 +242,24 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       method: 'post',
       path: '/users/:id/password-reset',
       tag: 'users',
-      summary: "Send an active user a password-reset link; the link is also in the answer, for the admin to pass on",
+      summary: 'Send an active user a password-reset link; the link is also in the answer, for the admin to pass on',
       access: { permission: 'admin.agents' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = found(
-          await db.selectFrom('users').select(['id', 'email', 'name', 'account_status']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          await db
+            .selectFrom('users')
+            .select(['id', 'email', 'name', 'account_status'])
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .executeTakeFirst(),
           'user',
         );
-        if (user.account_status !== 'active') throw new ConflictError(user.account_status === 'invited' ? 'the user has not activated the account yet: send the invitation again' : 'the account is deactivated');
+        if (user.account_status !== 'active')
+          throw new ConflictError(
+            user.account_status === 'invited' ? 'the user has not activated the account yet: send the invitation again' : 'the account is deactivated',
+          );
         await assertWithinReach(db, auth.principal, user.id);
         const token = await issueUserToken(db, tenant.id, user.id, 'reset');
         const link = `${await companyBaseUrl(ctx.database.db, ctx.config, tenant)}/reset-password?token=${encodeURIComponent(token)}`;

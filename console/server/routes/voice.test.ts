@@ -91,23 +91,55 @@ describe('call center in the console API', () => {
       name: 'Asterisk line',
       config: { ariUrl: ari.url, ariUser: 'asterisk', ariPassword: 'ari-secret' },
     });
-    const contact = await db.insertInto('contacts').values({ tenant_id: co.tenantId, name: 'Wang Fang', email: null, phone: '+8613900000009' }).returning('id').executeTakeFirstOrThrow();
+    const contact = await db
+      .insertInto('contacts')
+      .values({ tenant_id: co.tenantId, name: 'Wang Fang', email: null, phone: '+8613900000009' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const conversation = await db
       .insertInto('conversations')
-      .values({ tenant_id: co.tenantId, channel_id: channel.id, contact_id: contact.id, kind: 'voice', thread_key: '1700000000.1', status: 'resolved', group_id: co.groups.sales, assignee_id: co.users.salesAgent, subject: null })
+      .values({
+        tenant_id: co.tenantId,
+        channel_id: channel.id,
+        contact_id: contact.id,
+        kind: 'voice',
+        thread_key: '1700000000.1',
+        status: 'resolved',
+        group_id: co.groups.sales,
+        assignee_id: co.users.salesAgent,
+        subject: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const call = await db
       .insertInto('calls')
       .values({
-        tenant_id: co.tenantId, channel_id: channel.id, provider_call_id: '1700000000.1', direction: 'in', from_number: '+8613900000009', to_number: '4000',
-        state: 'ended', ivr_flow_id: null, ivr_menu: null, group_id: co.groups.sales, agent_id: co.users.salesAgent, agent_leg_id: null, bridge_id: null,
-        queued_at: new Date(Date.now() - 60_000), answered_at: new Date(Date.now() - 50_000), ended_at: new Date(), wait_seconds: 10, talk_seconds: 50,
-        recording_ref: 'ari:call-1', disposition: 'answered', cause: 'Normal Clearing',
+        tenant_id: co.tenantId,
+        channel_id: channel.id,
+        provider_call_id: '1700000000.1',
+        direction: 'in',
+        from_number: '+8613900000009',
+        to_number: '4000',
+        state: 'ended',
+        ivr_flow_id: null,
+        ivr_menu: null,
+        group_id: co.groups.sales,
+        agent_id: co.users.salesAgent,
+        agent_leg_id: null,
+        bridge_id: null,
+        queued_at: new Date(Date.now() - 60_000),
+        answered_at: new Date(Date.now() - 50_000),
+        ended_at: new Date(),
+        wait_seconds: 10,
+        talk_seconds: 50,
+        recording_ref: 'ari:call-1',
+        disposition: 'answered',
+        cause: 'Normal Clearing',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const kind of ['started', 'queued', 'ringing', 'answered', 'ended']) await db.insertInto('call_events').values({ tenant_id: co.tenantId, call_id: call.id, kind, detail: '{}' }).execute();
+    for (const kind of ['started', 'queued', 'ringing', 'answered', 'ended'])
+      await db.insertInto('call_events').values({ tenant_id: co.tenantId, call_id: call.id, kind, detail: '{}' }).execute();
     ari.recordings.push('call-1');
 
     const record = await co.clients.salesAgent.get(`/api/conversations/${conversation.id}/call`);
@@ -116,7 +148,9 @@ describe('call center in the console API', () => {
     expect(record.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['started', 'queued', 'ringing', 'answered', 'ended']);
     expect(JSON.stringify(record.body)).not.toContain('ari:');
 
-    const audio = await tc.app.request(`/api/calls/${call.id}/recording`, { headers: { 'x-switchboard-tenant': co.slug, cookie: co.clients.salesAgent.cookie!, 'x-forwarded-for': '203.0.113.7' } });
+    const audio = await tc.app.request(`/api/calls/${call.id}/recording`, {
+      headers: { 'x-switchboard-tenant': co.slug, cookie: co.clients.salesAgent.cookie!, 'x-forwarded-for': '203.0.113.7' },
+    });
     expect(audio.status).toBe(200);
     expect(audio.headers.get('cache-control')).toContain('no-store');
     expect(Buffer.from(await audio.arrayBuffer())).toEqual(FAKE_WAV);

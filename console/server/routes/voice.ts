@@ -31,15 +31,26 @@ async function checkFlowReferences(db: Db, tenantId: string, flow: Flow): Promis
   });
   const groupIds = [...new Set(targets.flatMap(({ target }) => (target.type === 'queue' ? [target.groupId] : [])))];
   const agentIds = [...new Set(targets.flatMap(({ target }) => (target.type === 'agent' ? [target.agentId] : [])))];
-  const groups = new Set(groupIds.length ? (await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', groupIds).execute()).map((g) => g.id) : []);
-  const agents = new Set(agentIds.length ? (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', agentIds).execute()).map((u) => u.id) : []);
+  const groups = new Set(
+    groupIds.length
+      ? (await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', groupIds).execute()).map((g) => g.id)
+      : [],
+  );
+  const agents = new Set(
+    agentIds.length ? (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', agentIds).execute()).map((u) => u.id) : [],
+  );
   const issues: { field: string; message: string }[] = [];
   for (const { target, field } of targets) {
     if (target.type === 'queue' && !groups.has(target.groupId)) issues.push({ field: `definition.${field}`, message: 'no such group' });
     if (target.type === 'agent' && !agents.has(target.agentId)) issues.push({ field: `definition.${field}`, message: 'no such agent' });
   }
   if (flow.businessHours) {
-    const calendar = await db.selectFrom('business_calendars').select('id').where('tenant_id', '=', tenantId).where('id', '=', flow.businessHours.calendarId).executeTakeFirst();
+    const calendar = await db
+      .selectFrom('business_calendars')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', flow.businessHours.calendarId)
+      .executeTakeFirst();
     if (!calendar) issues.push({ field: 'definition.businessHours.calendarId', message: 'no such calendar' });
   }
   if (issues.length) throw new ValidationError('invalid phone menu', issues);
@@ -49,7 +60,11 @@ function checkedFlow(definition: unknown): Flow {
   try {
     return parseFlow(definition);
   } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(error.message, error.issues.map((i) => ({ ...i, field: `definition.${i.field}` })));
+    if (error instanceof ValidationError)
+      throw new ValidationError(
+        error.message,
+        error.issues.map((i) => ({ ...i, field: `definition.${i.field}` })),
+      );
     throw error;
   }
 }
@@ -64,7 +79,12 @@ const flowView = (row: { id: string; name: string; definition: unknown; updated_
 const endpointBody = z.object({
   sip: z.string().trim().min(1).max(200).nullable().optional(),
   webrtc: z.string().trim().min(1).max(200).nullable().optional(),
-  mobile: z.string().trim().regex(/^\+?[0-9]{3,20}$/, 'a phone number').nullable().optional(),
+  mobile: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9]{3,20}$/, 'a phone number')
+    .nullable()
+    .optional(),
   wrapUpSeconds: z.number().int().min(0).max(3600).optional(),
 });
 
@@ -80,7 +100,12 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       summary: 'Phone menus',
       access: { permission: 'admin.voice' },
       handler: async ({ c, ctx, tenant }) => {
-        const rows = await ctx.database.db.selectFrom('ivr_flows').select(['id', 'name', 'definition', 'updated_at']).where('tenant_id', '=', tenant.id).orderBy('name').execute();
+        const rows = await ctx.database.db
+          .selectFrom('ivr_flows')
+          .select(['id', 'name', 'definition', 'updated_at'])
+          .where('tenant_id', '=', tenant.id)
+          .orderBy('name')
+          .execute();
         return c.json({ flows: rows.map(flowView) });
       },
     }),
@@ -125,7 +150,12 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       access: { permission: 'admin.voice' },
       params: idParams,
       handler: async ({ c, ctx, tenant, params }) => {
-        const row = await ctx.database.db.selectFrom('ivr_flows').select(['id', 'name', 'definition', 'updated_at']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst();
+        const row = await ctx.database.db
+          .selectFrom('ivr_flows')
+          .select(['id', 'name', 'definition', 'updated_at'])
+          .where('tenant_id', '=', tenant.id)
+          .where('id', '=', params.id)
+          .executeTakeFirst();
         return c.json(flowView(found(row, 'phone menu')));
       },
     }),
@@ -141,7 +171,13 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
         const db = ctx.database.db;
         const flow = checkedFlow(body.definition);
         await checkFlowReferences(db, tenant.id, flow);
-        const clash = await db.selectFrom('ivr_flows').select('id').where('tenant_id', '=', tenant.id).where('name', '=', body.name).where('id', '<>', params.id).executeTakeFirst();
+        const clash = await db
+          .selectFrom('ivr_flows')
+          .select('id')
+          .where('tenant_id', '=', tenant.id)
+          .where('name', '=', body.name)
+          .where('id', '<>', params.id)
+          .executeTakeFirst();
         if (clash) throw new ConflictError('a phone menu with that name exists');
         const row = await db.transaction().execute(async (trx) => {
           const updated = await trx
@@ -231,9 +267,19 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
             'u.agent_status',
             'u.phone_status',
             'e.wrap_up_seconds',
-            sql<string[]>`coalesce((select array_agg(g.name order by g.name) from group_members m join groups g on g.id = m.group_id where m.user_id = u.id), '{}')`.as('queues'),
-            sql<string | null>`(select c.state from calls c where c.tenant_id = u.tenant_id and c.agent_id = u.id and c.state in ('ringing', 'answered') order by c.ringing_at desc limit 1)`.as('call_state'),
-            sql<Date | null>`(select max(c.ended_at) from calls c where c.tenant_id = u.tenant_id and c.agent_id = u.id and c.answered_at is not null)`.as('last_call_ended'),
+            sql<
+              string[]
+            >`coalesce((select array_agg(g.name order by g.name) from group_members m join groups g on g.id = m.group_id where m.user_id = u.id), '{}')`.as(
+              'queues',
+            ),
+            sql<
+              string | null
+            >`(select c.state from calls c where c.tenant_id = u.tenant_id and c.agent_id = u.id and c.state in ('ringing', 'answered') order by c.ringing_at desc limit 1)`.as(
+              'call_state',
+            ),
+            sql<Date | null>`(select max(c.ended_at) from calls c where c.tenant_id = u.tenant_id and c.agent_id = u.id and c.answered_at is not null)`.as(
+              'last_call_ended',
+            ),
           ])
           .where('u.tenant_id', '=', tenant.id)
           .where('u.account_status', '=', 'active')
@@ -307,22 +353,41 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       method: 'get',
       path: '/calls/:id/pop',
       tag: 'call center',
-      summary: "The screen pop for a call: the caller's contact (or none: offer to create one), other customers with the number (to merge into), their conversations on every channel, earlier tickets, and their earlier calls",
+      summary:
+        "The screen pop for a call: the caller's contact (or none: offer to create one), other customers with the number (to merge into), their conversations on every channel, earlier tickets, and their earlier calls",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const call = await visibleCall(db, tenant.id, auth.principal, { callId: params.id });
         const number = call.direction === 'in' ? call.from_number : call.to_number;
-        const conversation = await db.selectFrom('conversations').select('contact_id').where('channel_id', '=', call.channel_id).where('thread_key', '=', call.provider_call_id).executeTakeFirst();
+        const conversation = await db
+          .selectFrom('conversations')
+          .select('contact_id')
+          .where('channel_id', '=', call.channel_id)
+          .where('thread_key', '=', call.provider_call_id)
+          .executeTakeFirst();
         const contact = conversation
-          ? await db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'attributes', 'tags']).where('tenant_id', '=', tenant.id).where('id', '=', conversation.contact_id).executeTakeFirst()
+          ? await db
+              .selectFrom('contacts')
+              .select(['id', 'name', 'email', 'phone', 'attributes', 'tags'])
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', conversation.contact_id)
+              .executeTakeFirst()
           : await knownCaller(db, tenant.id, number);
         const history = contact
           ? await db
               .selectFrom('conversations')
               .innerJoin('channels', 'channels.id', 'conversations.channel_id')
-              .select(['conversations.id', 'conversations.kind', 'conversations.status', 'conversations.subject', 'conversations.created_at', 'channels.type as channel_type', 'channels.name as channel_name'])
+              .select([
+                'conversations.id',
+                'conversations.kind',
+                'conversations.status',
+                'conversations.subject',
+                'conversations.created_at',
+                'channels.type as channel_type',
+                'channels.name as channel_name',
+              ])
               .where('conversations.tenant_id', '=', tenant.id)
               .where('conversations.contact_id', '=', contact.id)
               .where((eb) => visibleTo(eb, auth.principal))
@@ -342,9 +407,13 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
         // Other customers the company has this number for: the call was not guessed onto one of
         // them (there are several), so the agent is offered them, to merge the caller into one.
         const otherIds = contact
-          ? (await contactsWithVerifiedMatch(db, tenant.id, { externalId: number, phone: number, verified: ['phone'] }, 11)).filter((id) => id !== contact.id).slice(0, 10)
+          ? (await contactsWithVerifiedMatch(db, tenant.id, { externalId: number, phone: number, verified: ['phone'] }, 11))
+              .filter((id) => id !== contact.id)
+              .slice(0, 10)
           : [];
-        const candidates = otherIds.length ? await contactsQuery(db, auth.principal).where('contacts.id', 'in', otherIds).orderBy('contacts.name').execute() : [];
+        const candidates = otherIds.length
+          ? await contactsQuery(db, auth.principal).where('contacts.id', 'in', otherIds).orderBy('contacts.name').execute()
+          : [];
         // Earlier tickets of the caller, those the agent may see.
         const ticketIds = contact && can(auth.principal, 'tickets.view') ? (await listTicketsForContact(db, tenant.id, contact.id, 20)).map((t) => t.id) : [];
         const tickets = ticketIds.length
@@ -364,8 +433,22 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
           // A caller known only by the number (a made-up visitor name) is still a stranger to save.
           offerCreateContact: !contact || (isGeneratedName(contact.name) && !contact.email),
           possibleMatches: candidates.map((m) => ({ id: m.id, name: m.name, email: m.email, phone: m.phone })),
-          conversations: history.map((h) => ({ id: h.id, kind: h.kind, status: h.status, subject: h.subject, channel: { type: h.channel_type, name: h.channel_name }, createdAt: iso(h.created_at) })),
-          earlierCalls: calls.map((k) => ({ id: k.id, direction: k.direction, startedAt: iso(k.started_at), disposition: k.disposition, talkSeconds: k.talk_seconds, agentId: k.agent_id })),
+          conversations: history.map((h) => ({
+            id: h.id,
+            kind: h.kind,
+            status: h.status,
+            subject: h.subject,
+            channel: { type: h.channel_type, name: h.channel_name },
+            createdAt: iso(h.created_at),
+          })),
+          earlierCalls: calls.map((k) => ({
+            id: k.id,
+            direction: k.direction,
+            startedAt: iso(k.started_at),
+            disposition: k.disposition,
+            talkSeconds: k.talk_seconds,
+            agentId: k.agent_id,
+          })),
         });
       },
     }),
@@ -375,14 +458,26 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       tag: 'call center',
       summary: "Place an outbound call: the platform rings the agent's phone first, then the customer's number",
       access: { permission: 'calls.dial' },
-      body: z.object({ channelId: z.uuid(), number: z.string().trim().regex(/^\+?[0-9*#]{3,20}$/, 'a phone number') }),
+      body: z.object({
+        channelId: z.uuid(),
+        number: z
+          .string()
+          .trim()
+          .regex(/^\+?[0-9*#]{3,20}$/, 'a phone number'),
+      }),
       example: { channelId: '00000000-0000-0000-0000-000000000000', number: '+8613800000000' },
       handler: async ({ c, ctx, tenant, auth, body }) => {
         if (!connectorDeps) throw new NotFoundError('channel');
-        const channel = await ctx.database.db.selectFrom('channels').select('id').where('tenant_id', '=', tenant.id).where('id', '=', body.channelId).executeTakeFirst();
+        const channel = await ctx.database.db
+          .selectFrom('channels')
+          .select('id')
+          .where('tenant_id', '=', tenant.id)
+          .where('id', '=', body.channelId)
+          .executeTakeFirst();
         const loaded = channel ? await loadChannelContext(await connectorDeps(), { id: channel.id }) : undefined;
         if (!loaded) throw new NotFoundError('channel');
-        if (!loaded.connector.voice?.dial) throw new ValidationError('this channel cannot place calls', [{ field: 'channelId', message: 'not a phone channel that dials' }]);
+        if (!loaded.connector.voice?.dial)
+          throw new ValidationError('this channel cannot place calls', [{ field: 'channelId', message: 'not a phone channel that dials' }]);
         const placed = await loaded.connector.voice.dial({ agentId: auth.principal.userId, number: body.number }, loaded.ctx);
         await audit(ctx.database.db, auth, 'call.placed', { type: 'call', id: placed.providerCallId }, { channelId: body.channelId });
         return c.json(placed, 202);
@@ -426,5 +521,10 @@ const iso = (value: Date | string | null) => (value ? new Date(value).toISOStrin
 async function knownCaller(db: Db, tenantId: string, number: string) {
   const ids = await contactsWithVerifiedMatch(db, tenantId, { externalId: number, phone: number, verified: ['phone'] }, 2);
   if (ids.length !== 1) return undefined;
-  return db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'attributes', 'tags']).where('tenant_id', '=', tenantId).where('id', '=', ids[0]!).executeTakeFirst();
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'name', 'email', 'phone', 'attributes', 'tags'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', ids[0]!)
+    .executeTakeFirst();
 }

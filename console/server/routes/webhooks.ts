@@ -52,7 +52,8 @@ function checkReachable(ctx: Context, url: string): void {
   try {
     ctx.outbound.checkUrl(url);
   } catch (error) {
-    if (error instanceof OutboundRefusedError) throw new ValidationError('the URL cannot be reached from this server', [{ field: 'url', message: error.message }]);
+    if (error instanceof OutboundRefusedError)
+      throw new ValidationError('the URL cannot be reached from this server', [{ field: 'url', message: error.message }]);
     throw error;
   }
 }
@@ -128,12 +129,20 @@ export function webhookRoutes(): AnyRoute[] {
       summary: 'Change a webhook; enabling it again clears its failure streak',
       access: { permission: 'admin.webhooks' },
       params: idParams,
-      body: z.object({ name: z.string().trim().min(1).max(100).optional(), url: urlSchema.optional(), events: eventsSchema.optional(), enabled: z.boolean().optional() }),
+      body: z.object({
+        name: z.string().trim().min(1).max(100).optional(),
+        url: urlSchema.optional(),
+        events: eventsSchema.optional(),
+        enabled: z.boolean().optional(),
+      }),
       example: { enabled: true },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         if (body.url) checkReachable(ctx, body.url);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
-          found(await trx.selectFrom('company_webhooks').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).forUpdate().executeTakeFirst(), 'webhook');
+          found(
+            await trx.selectFrom('company_webhooks').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).forUpdate().executeTakeFirst(),
+            'webhook',
+          );
           const updated = await trx
             .updateTable('company_webhooks')
             .set({
@@ -185,7 +194,12 @@ export function webhookRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
-          const gone = await trx.deleteFrom('company_webhooks').where('tenant_id', '=', tenant.id).where('id', '=', params.id).returning('name').executeTakeFirst();
+          const gone = await trx
+            .deleteFrom('company_webhooks')
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', params.id)
+            .returning('name')
+            .executeTakeFirst();
           found(gone, 'webhook');
           await audit(trx, auth, 'webhook.deleted', { type: 'webhook', id: params.id }, { name: gone!.name });
         });
@@ -202,7 +216,10 @@ export function webhookRoutes(): AnyRoute[] {
       query: z.object({ ...pageQuery, status: z.enum(['pending', 'delivered', 'failed']).optional() }),
       handler: async ({ c, ctx, tenant, params, query }) => {
         const db = ctx.database.db;
-        found(await db.selectFrom('company_webhooks').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'webhook');
+        found(
+          await db.selectFrom('company_webhooks').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'webhook',
+        );
         let q = db
           .selectFrom('company_webhook_deliveries')
           .select(['id', 'event_id', 'kind', 'status', 'attempts', 'next_attempt_at', 'last_status_code', 'last_error', 'created_at', 'delivered_at', 'body'])
@@ -214,13 +231,20 @@ export function webhookRoutes(): AnyRoute[] {
           if (!/^[1-9][0-9]{0,17}$/.test(cursor.id)) throw new ValidationError('bad cursor', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
           q = q.where('id', '<', cursor.id as never);
         }
-        const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+        const rows = await q
+          .orderBy('id', 'desc')
+          .limit(query.limit + 1)
+          .execute();
         const page = rows.slice(0, query.limit);
         const attempts = page.length
           ? await db
               .selectFrom('company_webhook_attempts')
               .select(['delivery_id', 'attempt', 'status_code', 'error', 'response', 'duration_ms', 'created_at'])
-              .where('delivery_id', 'in', page.map((r) => r.id))
+              .where(
+                'delivery_id',
+                'in',
+                page.map((r) => r.id),
+              )
               .orderBy('delivery_id')
               .orderBy('attempt')
               .execute()
@@ -234,7 +258,14 @@ export function webhookRoutes(): AnyRoute[] {
             status: r.status,
             attempts: attempts
               .filter((a) => a.delivery_id === r.id)
-              .map((a) => ({ attempt: a.attempt, statusCode: a.status_code, error: a.error, response: a.response, durationMs: a.duration_ms, at: iso(a.created_at) })),
+              .map((a) => ({
+                attempt: a.attempt,
+                statusCode: a.status_code,
+                error: a.error,
+                response: a.response,
+                durationMs: a.duration_ms,
+                at: iso(a.created_at),
+              })),
             nextAttemptAt: r.status === 'pending' ? iso(r.next_attempt_at) : null,
             lastStatusCode: r.last_status_code,
             lastError: r.last_error,
@@ -255,7 +286,10 @@ export function webhookRoutes(): AnyRoute[] {
       params: deliveryParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const hook = found(await db.selectFrom('company_webhooks').select(['id', 'enabled']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'webhook');
+        const hook = found(
+          await db.selectFrom('company_webhooks').select(['id', 'enabled']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'webhook',
+        );
         if (!hook.enabled) throw new ConflictError('enable the webhook before replaying its deliveries', 'disabled');
         const row = found(
           await db
@@ -282,7 +316,10 @@ export function webhookRoutes(): AnyRoute[] {
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
-        const hook = found(await db.selectFrom('company_webhooks').select(['id', 'enabled']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'webhook');
+        const hook = found(
+          await db.selectFrom('company_webhooks').select(['id', 'enabled']).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
+          'webhook',
+        );
         if (!hook.enabled) throw new ConflictError('enable the webhook before replaying its deliveries', 'disabled');
         const replayed = await replay(ctx, tenant.id, params.id, 'all');
         await audit(db, auth, 'webhook.replayed', { type: 'webhook', id: params.id }, { deliveries: replayed });

@@ -28,7 +28,10 @@ export async function historyNames(db: Db, tenantId: string, rows: readonly Hist
     },
   }));
   // Every field's label, also for the page's errors ("Order number: required").
-  const [names, fields] = await Promise.all([auditNames(db, tenantId, lookups), db.selectFrom('ticket_fields').select(['key', 'label']).where('tenant_id', '=', tenantId).execute()]);
+  const [names, fields] = await Promise.all([
+    auditNames(db, tenantId, lookups),
+    db.selectFrom('ticket_fields').select(['key', 'label']).where('tenant_id', '=', tenantId).execute(),
+  ]);
   for (const field of fields) names[`ticket_field:${field.key}`] = field.label;
   return names;
 }

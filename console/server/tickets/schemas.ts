@@ -55,7 +55,11 @@ export const filtersSchema = z.object({
   priority: list(TICKET_PRIORITIES).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.uuid()]).optional(),
   groupId: z.uuid().optional(),
-  tags: z.string().max(500).transform((s) => s.split(',').filter(Boolean)).optional(),
+  tags: z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').filter(Boolean))
+    .optional(),
   requesterId: z.uuid().optional(),
   sla: z.enum(['breached', 'warning']).optional(),
   q: z.string().trim().min(1).max(200).optional(),
@@ -75,7 +79,20 @@ export const viewFilters = z
   .strict();
 
 export const sortField = z.enum(Object.keys(SORT_FIELDS) as [keyof typeof SORT_FIELDS, ...(keyof typeof SORT_FIELDS)[]]);
-export const TICKET_COLUMNS = ['number', 'subject', 'status', 'priority', 'requester', 'assignee', 'group', 'sla', 'updated', 'created', 'due', 'tags'] as const;
+export const TICKET_COLUMNS = [
+  'number',
+  'subject',
+  'status',
+  'priority',
+  'requester',
+  'assignee',
+  'group',
+  'sla',
+  'updated',
+  'created',
+  'due',
+  'tags',
+] as const;
 
 /** Who a request acts as, for the ticket's history. An API token acts as its user. */
 export const actorOf = (auth: Auth): Actor => ({ type: 'user', id: auth.principal.userId });

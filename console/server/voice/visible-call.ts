@@ -14,7 +14,9 @@ export async function visibleCall(db: Db, tenantId: string, principal: Principal
 export async function findVisibleCall(db: Db, tenantId: string, principal: Principal, where: { callId: string } | { conversationId: string }) {
   let query = db
     .selectFrom('calls')
-    .leftJoin('conversations', (j) => j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'))
+    .leftJoin('conversations', (j) =>
+      j.onRef('conversations.channel_id', '=', 'calls.channel_id').onRef('conversations.thread_key', '=', 'calls.provider_call_id'),
+    )
     .selectAll('calls')
     .select('conversations.id as conversation_id')
     .where('calls.tenant_id', '=', tenantId);

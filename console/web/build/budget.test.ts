@@ -12,7 +12,11 @@ describe('initial budget', () => {
     'style.css': { type: 'asset', fileName: 'style.css' },
   };
   it('counts entries and their static imports, transitively, and leaves lazy chunks out', () => {
-    expect(initialChunks(bundle).map((c) => c.fileName).sort()).toEqual(['index.js', 'react.js', 'shared.js']);
+    expect(
+      initialChunks(bundle)
+        .map((c) => c.fileName)
+        .sort(),
+    ).toEqual(['index.js', 'react.js', 'shared.js']);
   });
   it('measures gzipped sizes', () => {
     const report = measure(bundle);

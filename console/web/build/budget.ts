@@ -65,7 +65,11 @@ export function initialBudget(options: { maxGzipBytes: number }): Plugin {
       if (report.initialGzipBytes > options.maxGzipBytes) {
         this.error(`initial JavaScript is ${kb(report.initialGzipBytes)} gzipped, over the budget of ${kb(options.maxGzipBytes)}`);
       }
-      this.emitFile({ type: 'asset', fileName: 'bundle-size.json', source: `${JSON.stringify({ ...report, budgetGzipBytes: options.maxGzipBytes }, null, 2)}\n` });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'bundle-size.json',
+        source: `${JSON.stringify({ ...report, budgetGzipBytes: options.maxGzipBytes }, null, 2)}\n`,
+      });
     },
   };
 }

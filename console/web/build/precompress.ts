@@ -26,7 +26,12 @@ export function precompressAssets(options: { minBytes: number }): Plugin {
         if (!compressible.test(name) || !statSync(path).isFile()) continue;
         const body = readFileSync(path);
         if (body.byteLength < options.minBytes) continue;
-        writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }));
+        writeFileSync(
+          `${path}.br`,
+          brotliCompressSync(body, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
+          }),
+        );
         writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
       }
     },

@@ -147,13 +147,15 @@ export class MemoryBus implements Bus {
   }
 
   async peekDeadLetters(queueName: string, limit: number): Promise<DeadLetter[]> {
-    return this.queue(queueName).dead.slice(0, limit).map((m) => ({
-      body: m.body,
-      routingKey: m.routingKey,
-      messageId: m.messageId,
-      headers: m.headers,
-      error: typeof m.headers[ERROR_HEADER] === 'string' ? (m.headers[ERROR_HEADER] as string) : undefined,
-    }));
+    return this.queue(queueName)
+      .dead.slice(0, limit)
+      .map((m) => ({
+        body: m.body,
+        routingKey: m.routingKey,
+        messageId: m.messageId,
+        headers: m.headers,
+        error: typeof m.headers[ERROR_HEADER] === 'string' ? (m.headers[ERROR_HEADER] as string) : undefined,
+      }));
   }
 
   async replayDeadLetters(queueName: string, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
@@ -240,12 +242,7 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private settle(
-    queue: MemoryQueue,
-    consumer: MemoryConsumer,
-    message: StoredMessage,
-    result: { outcome: 'ack' } | { outcome: 'fail'; error: unknown },
-  ): void {
+  private settle(queue: MemoryQueue, consumer: MemoryConsumer, message: StoredMessage, result: { outcome: 'ack' } | { outcome: 'fail'; error: unknown }): void {
     // A message returned to the queue by a crash is no longer this consumer's to settle.
     if (!consumer.held.delete(message)) return;
     if (result.outcome === 'fail') {
@@ -253,10 +250,13 @@ export class MemoryBus implements Bus {
       const headers = { ...message.headers, [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: errorText(result.error) };
       const retry = queue.definition.retry;
       if (retry && attempt < retry.attempts) {
-        const timer = setTimeout(() => {
-          queue.timers.delete(timer);
-          this.enqueue(queue, { ...message, headers, redelivered: false });
-        }, retryDelay(attempt, retry.baseDelayMs));
+        const timer = setTimeout(
+          () => {
+            queue.timers.delete(timer);
+            this.enqueue(queue, { ...message, headers, redelivered: false });
+          },
+          retryDelay(attempt, retry.baseDelayMs),
+        );
         queue.timers.add(timer);
       } else {
         queue.dead.push({ ...message, headers });

@@ -117,8 +117,7 @@ export class RabbitMqBus implements Bus {
 
   private constructor(private readonly options: RabbitMqBusOptions) {
     this.n = options.namespace ? (name) => `${options.namespace}.${name}` : (name) => name;
-    this.queueArguments =
-      (options.queueType ?? 'quorum') === 'quorum' ? (limit) => QUORUM_ARGUMENTS(limit, options.quorumSize) : CLASSIC_ARGUMENTS;
+    this.queueArguments = (options.queueType ?? 'quorum') === 'quorum' ? (limit) => QUORUM_ARGUMENTS(limit, options.quorumSize) : CLASSIC_ARGUMENTS;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.deliveryLimit = options.deliveryLimit ?? 20;
     this.ready = Promise.resolve();
@@ -413,8 +412,7 @@ export class RabbitMqBus implements Bus {
       await channel.assertQueue(name, { durable: false, exclusive: true, autoDelete: true });
     } else {
       const deadLetters = this.n(deadLetterQueueName(definition.name));
-      const deadLetterArguments =
-        this.queueType === 'quorum' && this.options.quorumSize ? { 'x-quorum-initial-group-size': this.options.quorumSize } : {};
+      const deadLetterArguments = this.queueType === 'quorum' && this.options.quorumSize ? { 'x-quorum-initial-group-size': this.options.quorumSize } : {};
       await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': this.queueType, ...deadLetterArguments } });
       await channel.assertQueue(name, {
         durable: true,

@@ -35,7 +35,14 @@ export async function embeddedServices(): Promise<Services> {
   const database = await openPgliteDatabase('memory://');
   await migrateUp(database.db);
   const bus = new MemoryBus();
-  return { db: database.db, bus, close: async () => { await bus.close(); await database.close(); } };
+  return {
+    db: database.db,
+    bus,
+    close: async () => {
+      await bus.close();
+      await database.close();
+    },
+  };
 }
 
 /**
@@ -59,7 +66,15 @@ export async function openHarness(
 ): Promise<Harness> {
   const services = await open();
   let logText = '';
-  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logText += chunk; done(); } }));
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _enc, done) {
+        logText += chunk;
+        done();
+      },
+    }),
+  );
   const shards = 2;
   const config = {
     publicUrl: 'http://switchboard.test',

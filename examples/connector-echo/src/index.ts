@@ -79,7 +79,13 @@ export default defineConnector({
         path: '/',
         maxBodyBytes: 64 * 1024,
         verify(request, ctx) {
-          const check = checkSignature(ctx.config.signingSecret, request.headers['x-echo-timestamp'], request.headers['x-echo-signature'], request.body, WINDOW_SECONDS);
+          const check = checkSignature(
+            ctx.config.signingSecret,
+            request.headers['x-echo-timestamp'],
+            request.headers['x-echo-signature'],
+            request.body,
+            WINDOW_SECONDS,
+          );
           if (check === 'missing') throw new UnauthorizedError('X-Echo-Signature and X-Echo-Timestamp are required');
           if (check !== 'ok') throw new ForbiddenError(check === 'stale' ? 'the timestamp is too old' : 'the signature does not match');
         },
@@ -103,7 +109,11 @@ export default defineConnector({
     try {
       response = await ctx.outbound.fetch(ctx.config.replyUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-echo-timestamp': timestamp, 'x-echo-signature': signPayload(ctx.config.signingSecret, timestamp, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-echo-timestamp': timestamp,
+          'x-echo-signature': signPayload(ctx.config.signingSecret, timestamp, body),
+        },
         body,
         timeoutMs: 10_000,
         maxBytes: 64 * 1024,

@@ -189,9 +189,7 @@ export interface HookResponse {
  * What a verified webhook request leads to: provider payloads to normalize and publish (then
  * `respond` builds the answer from what was accepted), or an answer right away (a URL check).
  */
-export type HookOutcome =
-  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> }
-  | { response: HookResponse };
+export type HookOutcome = { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> } | { response: HookResponse };
 
 /** A connector written against the SDK alone: nothing beyond the SDK's context. */
 export type NoExtras = Record<never, never>;
@@ -396,7 +394,8 @@ export function defineConnector<S extends z.ZodObject, X extends object = NoExtr
   const secrets = new Set(secretFields(definition));
   for (const [field, carried] of Object.entries(definition.endpoints ?? {})) {
     if (!(field in definition.config.shape)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" is not a setting`);
-    for (const name of carried) if (!secrets.has(name)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" names "${name}", which is not a secret()`);
+    for (const name of carried)
+      if (!secrets.has(name)) throw new TypeError(`connector ${definition.type}: endpoint "${field}" names "${name}", which is not a secret()`);
   }
   return definition;
 }

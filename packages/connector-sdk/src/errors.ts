@@ -126,7 +126,8 @@ export function errorForNetwork(error: unknown, what: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const name = error instanceof Error ? error.name : '';
   if (name === 'OutboundRefusedError') return ConnectorError.permanent(`${what}: ${(error as Error).message}`, 'address_refused', error);
-  if (name === 'OutboundTooLargeError') return ConnectorError.permanent(`${what} answered with more than ${(error as { maxBytes?: number }).maxBytes} bytes`, 'too_large', error);
+  if (name === 'OutboundTooLargeError')
+    return ConnectorError.permanent(`${what} answered with more than ${(error as { maxBytes?: number }).maxBytes} bytes`, 'too_large', error);
   if (name === 'OutboundFailedError') return ConnectorError.retryable(`${what} unreachable`, 'network', error);
   const text = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   return ConnectorError.retryable(`${what} unreachable: ${text}`, 'network', error);

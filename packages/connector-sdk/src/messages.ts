@@ -53,7 +53,10 @@ export const senderIdentitySchema = z.object({
    * message comes from, the address a mail comes from — as opposed to what the customer typed.
    * A proven value lets a new sender land on the one contact that has it verified.
    */
-  verified: z.array(z.enum(['phone', 'email'])).readonly().optional(),
+  verified: z
+    .array(z.enum(['phone', 'email']))
+    .readonly()
+    .optional(),
   attributes: z.record(z.string(), z.unknown()).optional(),
 });
 export type SenderIdentity = z.infer<typeof senderIdentitySchema>;

@@ -23,7 +23,12 @@ describe('assign step', () => {
   afterAll(() => handle?.drop());
 
   it('gives a routed conversation to an agent with room and puts the next in line', async () => {
-    const batch = await runSteps(handle.db, [dedupe, identify, thread, store, route, assign], [envelope(world, { from: 'first' }), envelope(world, { from: 'second' })], { commit: true });
+    const batch = await runSteps(
+      handle.db,
+      [dedupe, identify, thread, store, route, assign],
+      [envelope(world, { from: 'first' }), envelope(world, { from: 'second' })],
+      { commit: true },
+    );
     const [first, second] = batch.threaded.map((t) => batch.routed.get(t.conversation.id)!);
     expect(first).toMatchObject({ status: 'assigned', assignee_id: li });
     expect(second).toMatchObject({ status: 'queued', assignee_id: null });

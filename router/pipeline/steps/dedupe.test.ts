@@ -18,12 +18,11 @@ describe('dedupe step', () => {
   it('skips a replay of a stored message and a message twice in the batch, and refuses another company’s channel', async () => {
     await deliver(handle.db, envelope(world, { from: 'ann', id: 'stored' }));
     const foreign = { ...envelope(world, { from: 'bob', id: 'x' }), channelId: other.channelId };
-    const batch = await runSteps(handle.db, [dedupe], [
-      envelope(world, { from: 'ann', id: 'stored' }),
-      envelope(world, { from: 'ann', id: 'new' }),
-      envelope(world, { from: 'ann', id: 'new' }),
-      foreign,
-    ]);
+    const batch = await runSteps(
+      handle.db,
+      [dedupe],
+      [envelope(world, { from: 'ann', id: 'stored' }), envelope(world, { from: 'ann', id: 'new' }), envelope(world, { from: 'ann', id: 'new' }), foreign],
+    );
     expect(batch.accepted.map((a) => [a.index, a.envelope.message.externalId])).toEqual([[1, 'new']]);
     expect(batch.outcome.duplicates).toBe(2);
     expect([...batch.outcome.rejected.keys()]).toEqual([3]);

@@ -16,11 +16,15 @@ describe('identify step', () => {
 
   it('finds a known customer by channel identity and makes one contact for a new sender’s messages', async () => {
     await deliver(handle.db, envelope(world, { from: 'known', id: 'k-1', name: 'Known Person' }));
-    const batch = await runSteps(handle.db, [dedupe, identify], [
-      envelope(world, { from: 'known', id: 'k-2' }),
-      envelope(world, { from: 'new', id: 'n-1', name: 'New Person' }),
-      envelope(world, { from: 'new', id: 'n-2' }),
-    ]);
+    const batch = await runSteps(
+      handle.db,
+      [dedupe, identify],
+      [
+        envelope(world, { from: 'known', id: 'k-2' }),
+        envelope(world, { from: 'new', id: 'n-1', name: 'New Person' }),
+        envelope(world, { from: 'new', id: 'n-2' }),
+      ],
+    );
     const [known, first, second] = batch.accepted.map((a) => batch.contactOf(a.envelope));
     expect(known!.name).toBe('Known Person');
     expect(batch.newContacts.has(known!.id)).toBe(false);
@@ -30,8 +34,16 @@ describe('identify step', () => {
   });
 
   it('gives a known customer the name they now say in place of a made-up one, last', async () => {
-    await deliver(handle.db, { ...envelope(world, { from: 'anon', id: 'a-1' }), message: { ...envelope(world, { from: 'anon', id: 'a-1' }).message, sender: { externalId: 'anon' } } });
-    const before = await handle.db.selectFrom('contacts as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.id').select('c.name').where('i.external_id', '=', 'anon').executeTakeFirstOrThrow();
+    await deliver(handle.db, {
+      ...envelope(world, { from: 'anon', id: 'a-1' }),
+      message: { ...envelope(world, { from: 'anon', id: 'a-1' }).message, sender: { externalId: 'anon' } },
+    });
+    const before = await handle.db
+      .selectFrom('contacts as c')
+      .innerJoin('contact_identities as i', 'i.contact_id', 'c.id')
+      .select('c.name')
+      .where('i.external_id', '=', 'anon')
+      .executeTakeFirstOrThrow();
     const batch = await runSteps(handle.db, [dedupe, identify, adoptNames], [envelope(world, { from: 'anon', id: 'a-2', name: 'Mei' })], { commit: true });
     expect(batch.contactOf(batch.accepted[0]!.envelope).name).toBe('Mei');
     expect(before.name).not.toBe('Mei');

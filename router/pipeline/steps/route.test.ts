@@ -24,10 +24,11 @@ describe('route step', () => {
   afterAll(() => handle?.drop());
 
   it('decides group and priority by the rules, the default group when none matches, and places nothing itself', async () => {
-    const batch = await runSteps(handle.db, [dedupe, identify, thread, store, route], [
-      envelope(world, { from: 'buyer', text: 'I want to buy' }),
-      envelope(world, { from: 'asker', text: 'a question' }),
-    ]);
+    const batch = await runSteps(
+      handle.db,
+      [dedupe, identify, thread, store, route],
+      [envelope(world, { from: 'buyer', text: 'I want to buy' }), envelope(world, { from: 'asker', text: 'a question' })],
+    );
     const [buyer, asker] = batch.threaded.map((t) => batch.decisions.get(t.conversation.id)!);
     expect(buyer).toMatchObject({ conversation: { group_id: sales, priority: 7 }, reason: expect.stringMatching(/^rule:/), direct: false });
     expect(asker).toMatchObject({ conversation: { group_id: support, priority: 0 }, reason: 'default' });

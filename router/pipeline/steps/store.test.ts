@@ -20,7 +20,12 @@ describe('store step', () => {
     await deliver(handle.db, envelope(world, { from: 'ann', id: 'a-1' }));
     const before = await handle.db.selectFrom('conversations').select(['id', 'last_message_at']).executeTakeFirstOrThrow();
     await new Promise((r) => setTimeout(r, 20));
-    const batch = await runSteps(handle.db, [dedupe, identify, thread, store], [envelope(world, { from: 'ann', id: 'a-2', text: 'two' }), envelope(world, { from: 'ann', id: 'a-3', text: 'three' })], { commit: true });
+    const batch = await runSteps(
+      handle.db,
+      [dedupe, identify, thread, store],
+      [envelope(world, { from: 'ann', id: 'a-2', text: 'two' }), envelope(world, { from: 'ann', id: 'a-3', text: 'three' })],
+      { commit: true },
+    );
     expect(batch.outcome).toMatchObject({ stored: 2, duplicates: 0 });
     const rows = await handle.db.selectFrom('messages').select(['external_id', 'conversation_id', 'content']).orderBy('id').execute();
     expect(rows.map((r) => r.external_id)).toEqual(['a-1', 'a-2', 'a-3']);

@@ -48,11 +48,7 @@ export const store: InboundStep = {
     // Those made for this batch have the time already.
     const touched = [...new Set([...batch.conversations.values()].map((c) => c.id))].filter((id) => !batch.created.has(id));
     if (touched.length) {
-      await trx
-        .updateTable('conversations')
-        .set({ last_message_at: sql`now()`, updated_at: sql`now()` })
-        .where('id', 'in', touched)
-        .execute();
+      await trx.updateTable('conversations').set({ last_message_at: sql`now()`, updated_at: sql`now()` }).where('id', 'in', touched).execute();
     }
   },
 };

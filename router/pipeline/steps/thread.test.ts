@@ -17,19 +17,24 @@ describe('thread step', () => {
   });
   afterAll(() => handle?.drop());
 
-  const resolve = (id: string) => handle.db.updateTable('conversations').set({ status: 'resolved', resolved_at: new Date(), assignee_id: null }).where('id', '=', id).execute();
+  const resolve = (id: string) =>
+    handle.db.updateTable('conversations').set({ status: 'resolved', resolved_at: new Date(), assignee_id: null }).where('id', '=', id).execute();
 
   it('continues an open conversation, reopens one resolved within the window, and starts the rest', async () => {
     await deliver(handle.db, envelope(world, { from: 'open', id: 'o-1' }), envelope(world, { from: 'back', id: 'b-1' }));
     const open = await conversationOf(handle.db, world, 'open');
     const back = await conversationOf(handle.db, world, 'back');
     await resolve(back.id);
-    const batch = await runSteps(handle.db, [dedupe, identify, thread], [
-      envelope(world, { from: 'open', id: 'o-2' }),
-      envelope(world, { from: 'back', id: 'b-2' }),
-      envelope(world, { from: 'fresh', id: 'f-1' }),
-      envelope(world, { from: 'fresh', id: 'f-2' }),
-    ]);
+    const batch = await runSteps(
+      handle.db,
+      [dedupe, identify, thread],
+      [
+        envelope(world, { from: 'open', id: 'o-2' }),
+        envelope(world, { from: 'back', id: 'b-2' }),
+        envelope(world, { from: 'fresh', id: 'f-1' }),
+        envelope(world, { from: 'fresh', id: 'f-2' }),
+      ],
+    );
     expect(batch.threaded.map((t) => t.outcome)).toEqual(['existing', 'reopened', 'created', 'existing']);
     expect(batch.threaded[0]!.conversation.id).toBe(open.id);
     expect(batch.threaded[1]!.conversation.id).toBe(back.id);

@@ -79,7 +79,8 @@ async function createInBulk(batch: InboundBatch, open: ReadonlyMap<string, Conve
     const key = batch.threadOf(envelope);
     if (firstOfNewThread.has(key) || knownWithoutOpen.has(key) || open.has(key)) continue;
     if (batch.newContacts.has(contact.id)) firstOfNewThread.set(key, { envelope, contactId: contact.id });
-    else if (!batch.threadClaims.some((c) => c.mayClaim(envelope, batch.channelTypeOf(envelope)))) knownWithoutOpen.set(key, { envelope, contactId: contact.id });
+    else if (!batch.threadClaims.some((c) => c.mayClaim(envelope, batch.channelTypeOf(envelope))))
+      knownWithoutOpen.set(key, { envelope, contactId: contact.id });
   }
   const reopenable = await recentlyResolved(
     trx,

@@ -39,7 +39,14 @@ function nextBody(i: number): { id: string; body: string } {
   const isNew = customers === 0 || random() < 0.3;
   const customer = isNew ? customers++ : Math.floor(random() * customers);
   const id = `${options.prefix}-${i}`;
-  return { id, body: JSON.stringify({ clientMessageId: id, user: { id: `${options.prefix}-u${customer}`, name: `Customer ${customer}` }, text: `${options.text} [${id}]` }) };
+  return {
+    id,
+    body: JSON.stringify({
+      clientMessageId: id,
+      user: { id: `${options.prefix}-u${customer}`, name: `Customer ${customer}` },
+      text: `${options.text} [${id}]`,
+    }),
+  };
 }
 
 async function post(i: number): Promise<void> {
@@ -94,4 +101,6 @@ await new Promise<void>((resolve) => {
   launch();
 });
 const seconds = (now() - started) / 1000;
-process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, failed, behind, started, ids, sentAt, acceptedAt })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ seconds, cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, failed, behind, started, ids, sentAt, acceptedAt })}\n`,
+);

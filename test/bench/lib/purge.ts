@@ -16,7 +16,9 @@ export async function purgeNamespace(amqpUrl: string, namespace: string, log: (l
       .filter(([name, count]) => name?.startsWith(`${namespace}.`) && Number(count) > 0)
       .map(([name]) => name!);
   } catch (error) {
-    log(`could not list the broker's queues (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); leftovers of earlier runs, if any, stay`);
+    log(
+      `could not list the broker's queues (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); leftovers of earlier runs, if any, stay`,
+    );
     return;
   }
   if (names.length === 0) return;

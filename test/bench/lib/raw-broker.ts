@@ -33,9 +33,7 @@ export async function measureRawBroker(options: { url: string; messages: number;
     let sent = 0;
     const publishOne = (): Promise<void> =>
       new Promise((resolve, reject) => {
-        publisher.publish('', queue, options.payload, { persistent: true, contentType: 'application/json' }, (error) =>
-          error ? reject(error) : resolve(),
-        );
+        publisher.publish('', queue, options.payload, { persistent: true, contentType: 'application/json' }, (error) => (error ? reject(error) : resolve()));
       });
     const lanes = Array.from({ length: inFlight }, async () => {
       while (sent < options.messages) {

@@ -319,7 +319,11 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           if (sent >= options.messages) return;
           sent++;
           const id = `m-c${customer}-${seq}`;
-          const body = JSON.stringify({ clientMessageId: id, user: { id: `c${customer}`, name: `Customer ${customer}` }, text: `Hello, message ${seq} [${id}]` });
+          const body = JSON.stringify({
+            clientMessageId: id,
+            user: { id: `c${customer}`, name: `Customer ${customer}` },
+            text: `Hello, message ${seq} [${id}]`,
+          });
           await send(id, body, customer);
         }
       }
@@ -500,7 +504,16 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
           },
         }
       : {};
-    return { ...(await audit(db, world, accepted, options)), ...(recovery.length ? { recovery } : {}), ...killFigures, unaccepted, requests, failed_requests: failedRequests, faults: done, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    return {
+      ...(await audit(db, world, accepted, options)),
+      ...(recovery.length ? { recovery } : {}),
+      ...killFigures,
+      unaccepted,
+      requests,
+      failed_requests: failedRequests,
+      faults: done,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
   } finally {
     feed?.terminate();
     for (const name of processes.keys()) await kill(name);

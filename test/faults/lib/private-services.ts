@@ -349,7 +349,9 @@ export async function startRabbitCluster(options: { name: string; size?: number;
     for (const node of [...nodes].reverse()) await node.teardown().catch(() => {});
   };
   try {
-    const started = await Promise.allSettled(Array.from({ length: size }, (_, i) => startPrivateRabbit({ name: `${options.name}${i + 1}`, cookie, log: options.log })));
+    const started = await Promise.allSettled(
+      Array.from({ length: size }, (_, i) => startPrivateRabbit({ name: `${options.name}${i + 1}`, cookie, log: options.log })),
+    );
     for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -372,7 +374,10 @@ export async function startRabbitCluster(options: { name: string; size?: number;
       // Ask any node that answers.
       for (const node of nodes) {
         try {
-          const output = await node.ctl('eval', `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)), {_, Leader} = amqqueue:get_pid(Q), io:format("~s~n", [Leader]).`);
+          const output = await node.ctl(
+            'eval',
+            `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"${queue}">>)), {_, Leader} = amqqueue:get_pid(Q), io:format("~s~n", [Leader]).`,
+          );
           const leader = nodes.find((n) => output.includes(n.nodename));
           if (leader) return leader;
           lastError = new Error(`no leader in ${output}`);
@@ -423,7 +428,13 @@ export async function startPostgresPair(options: { name: string; log?: (line: st
   const standbyName = `${options.name}_standby`;
   const primary = await startPrivatePostgres({
     name: `${options.name}_primary`,
-    settings: ['wal_level = replica', `synchronous_standby_names = '"${standbyName}"'`, 'wal_log_hints = on', 'max_wal_senders = 10', 'max_replication_slots = 10'],
+    settings: [
+      'wal_level = replica',
+      `synchronous_standby_names = '"${standbyName}"'`,
+      'wal_log_hints = on',
+      'max_wal_senders = 10',
+      'max_replication_slots = 10',
+    ],
     log: options.log,
   });
   let standby: PrivatePostgres | undefined;
@@ -451,13 +462,43 @@ export async function startPostgresPair(options: { name: string; log?: (line: st
     const dataDir = readFileSync(`/etc/postgresql/15/${standbyName}/postgresql.conf`, 'utf8').match(/^data_directory\s*=\s*'([^']+)'/m)![1]!;
     // Emptied, not removed: its parent belongs to root, the directory to postgres.
     for (const entry of readdirSync(dataDir)) rmSync(join(dataDir, entry), { recursive: true, force: true });
-    await must('runuser', ['-u', 'postgres', '--', 'pg_basebackup', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', `${options.name}_slot`, '-c', 'fast']);
+    await must('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      'pg_basebackup',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+      '-D',
+      dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      `${options.name}_slot`,
+      '-c',
+      'fast',
+    ]);
     const auto = join(dataDir, 'postgresql.auto.conf');
     writeFileSync(auto, readFileSync(auto, 'utf8').replace("primary_conninfo = '", `primary_conninfo = 'application_name=${standbyName} `));
     await standby.start();
     // Streaming and synchronous before any traffic.
     for (let i = 0; ; i++) {
-      const state = await must('psql', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-Atc', 'select state, sync_state from pg_stat_replication']);
+      const state = await must('psql', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-Atc',
+        'select state, sync_state from pg_stat_replication',
+      ]);
       if (state.trim() === 'streaming|sync') break;
       if (i > 300) throw new Error(`standby not synchronous: ${state}`);
       await sleep(100);

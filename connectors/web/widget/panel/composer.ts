@@ -83,7 +83,10 @@ export function composer(options: {
   };
   const sendFile = async (file: Blob, name: string) => {
     try {
-      const stored = await api.call<{ id: string; name: string; mimeType: string }>(`/uploads?name=${encodeURIComponent(name)}`, { method: 'POST', body: file });
+      const stored = await api.call<{ id: string; name: string; mimeType: string }>(`/uploads?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        body: file,
+      });
       const kind = stored.mimeType.startsWith('image/') ? 'image' : 'file';
       await deliver({ attachmentIds: [stored.id] }, [{ type: kind, attachmentId: stored.id, name: stored.name, mimeType: stored.mimeType }]);
     } catch (error) {

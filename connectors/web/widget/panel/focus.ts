@@ -2,7 +2,8 @@
  * Keeps keyboard focus inside the open panel (WCAG 2.4.3, 2.1.2 with a way out): Tab from the last
  * control goes to the first, Shift+Tab from the first to the last, Escape closes.
  */
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]):not([hidden]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]):not([hidden]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export function focusables(container: HTMLElement): HTMLElement[] {
   return [...container.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((node) => !node.hidden && node.getClientRects().length > 0);

@@ -24,7 +24,14 @@ export function questionsForm(options: {
   form.setAttribute('aria-labelledby', intro.id);
   form.append(intro);
   const inputs = options.questions.map((question) => {
-    const label = el('label', '', question.label ?? (`field.${question.name}` in { 'field.name': 1, 'field.email': 1, 'field.phone': 1, 'field.text': 1 } ? t(`field.${question.name}` as 'field.name') : question.name));
+    const label = el(
+      'label',
+      '',
+      question.label ??
+        (`field.${question.name}` in { 'field.name': 1, 'field.email': 1, 'field.phone': 1, 'field.text': 1 }
+          ? t(`field.${question.name}` as 'field.name')
+          : question.name),
+    );
     let input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
     if (question.type === 'select') {
       const select = el('select');
@@ -82,7 +89,9 @@ export function questionsForm(options: {
         }
         const named = issues.map((issue) => inputs.find((i) => `profile.${i.name}` === issue.field || i.name === issue.field)).filter(Boolean);
         // In the visitor's language: which field, not the server's English.
-        error.textContent = named.length ? named.map((input) => t('invalid', { field: input!.parentElement?.firstChild?.textContent ?? input!.name })).join(' ') : t('unavailable');
+        error.textContent = named.length
+          ? named.map((input) => t('invalid', { field: input!.parentElement?.firstChild?.textContent ?? input!.name })).join(' ')
+          : t('unavailable');
         (named[0] ?? inputs[0])?.focus();
       })
       .finally(() => (submit.disabled = false));

@@ -32,7 +32,10 @@ function bellIcon(): SVGSVGElement {
   svg.setAttribute('height', '20');
   svg.setAttribute('aria-hidden', 'true');
   const path = document.createElementNS(ns, 'path');
-  path.setAttribute('d', 'M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z');
+  path.setAttribute(
+    'd',
+    'M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z',
+  );
   path.setAttribute('fill', 'currentColor');
   svg.append(path);
   return svg;
@@ -127,7 +130,8 @@ export function mountPanel(host: PanelHost): PanelHandle {
     const lastIn = [...log.querySelectorAll<HTMLElement>('.msg.in')].pop();
     if (!lastIn) return receipt.remove();
     const read = lastIn.dataset.read === 'true' || (lastIn.dataset.id !== undefined && BigInt(lastIn.dataset.id) <= readUpTo);
-    receipt.textContent = lastIn.dataset.state === 'pending' ? t('sending') : lastIn.dataset.state === 'failed' ? t('notSent') : read ? t('read') : t('delivered');
+    receipt.textContent =
+      lastIn.dataset.state === 'pending' ? t('sending') : lastIn.dataset.state === 'failed' ? t('notSent') : read ? t('read') : t('delivered');
     lastIn.after(receipt);
   };
 
@@ -165,7 +169,11 @@ export function mountPanel(host: PanelHost): PanelHandle {
     if (message.direction === 'out' && message.id) {
       lastOut = message.id;
       if (live && !existing) {
-        const text = shown.map((p) => (p.type === 'audio' ? t('voice.message') : (p.text ?? p.name ?? ''))).join(' ').trim() || t('rate');
+        const text =
+          shown
+            .map((p) => (p.type === 'audio' ? t('voice.message') : (p.text ?? p.name ?? '')))
+            .join(' ')
+            .trim() || t('rate');
         announce(t('newMessage', { name: message.author ?? t('agent'), text }));
         host.incoming(message);
       }

@@ -25,19 +25,51 @@ export interface ErasureReport {
  * once it commits.
  */
 export async function eraseContact(trx: Transaction<Database>, tenantId: string, contactId: string): Promise<{ report: ErasureReport; files: string[] }> {
-  const locked = await trx.selectFrom('contacts').select('id').where('tenant_id', '=', tenantId).where('id', '=', contactId).where('merged_into_id', 'is', null).forUpdate().executeTakeFirst();
+  const locked = await trx
+    .selectFrom('contacts')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', contactId)
+    .where('merged_into_id', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
   if (!locked) throw new NotFoundError('contact');
   const held = await findHoldings(trx, tenantId, contactId);
   const { contactIds: ids, conversationIds: convs, callIds: calls } = held;
   if (convs.length) {
-    const open = await trx.selectFrom('conversations').select('id').where('tenant_id', '=', tenantId).where('id', 'in', convs).where('status', '<>', 'resolved').limit(1).executeTakeFirst();
+    const open = await trx
+      .selectFrom('conversations')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', convs)
+      .where('status', '<>', 'resolved')
+      .limit(1)
+      .executeTakeFirst();
     // An open conversation is held by an agent or a queue: it is resolved first, where its holder sees it go.
     if (open) throw new ConflictError('resolve the customer’s open conversations before erasing the customer', 'open_conversations');
   }
   const messages = convs.length
-    ? Number((await trx.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('conversation_id', 'in', convs).executeTakeFirstOrThrow()).n)
+    ? Number(
+        (
+          await trx
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('tenant_id', '=', tenantId)
+            .where('conversation_id', 'in', convs)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     : 0;
-  const ticketCount = Number((await trx.selectFrom('tickets').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('requester_id', 'in', ids).executeTakeFirstOrThrow()).n);
+  const ticketCount = Number(
+    (
+      await trx
+        .selectFrom('tickets')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('requester_id', 'in', ids)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
   if (calls.length) {
     await trx.deleteFrom('call_events').where('tenant_id', '=', tenantId).where('call_id', 'in', calls).execute();
@@ -52,10 +84,29 @@ export async function eraseContact(trx: Transaction<Database>, tenantId: string,
       .where('id', 'in', calls)
       .execute();
   }
-  if (held.attachments.length) await trx.deleteFrom('attachments').where('tenant_id', '=', tenantId).where('id', 'in', held.attachments.map((a) => a.id)).execute();
+  if (held.attachments.length)
+    await trx
+      .deleteFrom('attachments')
+      .where('tenant_id', '=', tenantId)
+      .where(
+        'id',
+        'in',
+        held.attachments.map((a) => a.id),
+      )
+      .execute();
   for (const i of held.identities) {
-    await trx.deleteFrom('widget_visitors').where('tenant_id', '=', tenantId).where('channel_id', '=', i.channel_id).where('external_id', '=', i.external_id).execute();
-    await trx.deleteFrom('wechat_reply_windows').where('tenant_id', '=', tenantId).where('channel_id', '=', i.channel_id).where('open_id', '=', i.external_id).execute();
+    await trx
+      .deleteFrom('widget_visitors')
+      .where('tenant_id', '=', tenantId)
+      .where('channel_id', '=', i.channel_id)
+      .where('external_id', '=', i.external_id)
+      .execute();
+    await trx
+      .deleteFrom('wechat_reply_windows')
+      .where('tenant_id', '=', tenantId)
+      .where('channel_id', '=', i.channel_id)
+      .where('open_id', '=', i.external_id)
+      .execute();
   }
   // Rows that name the contact without a foreign key to it.
   await trx.deleteFrom('call_task_targets').where('tenant_id', '=', tenantId).where('contact_id', 'in', ids).execute();
@@ -68,10 +119,22 @@ export async function eraseContact(trx: Transaction<Database>, tenantId: string,
   const mentionsAny = (column: string, named: readonly string[]) =>
     sql<boolean>`EXISTS (SELECT 1 FROM unnest(${[...named]}::text[]) AS n(id) WHERE strpos(${sql.ref(column)}::text, n.id) > 0)`;
   // Events not yet pruned and timers about the customer or their conversations (both tables stay small).
-  await trx.deleteFrom('outbox').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
-  await trx.deleteFrom('jobs').where('tenant_id', '=', tenantId).where(mentionsAny('payload', [...ids, ...convs])).execute();
+  await trx
+    .deleteFrom('outbox')
+    .where('tenant_id', '=', tenantId)
+    .where(mentionsAny('payload', [...ids, ...convs]))
+    .execute();
+  await trx
+    .deleteFrom('jobs')
+    .where('tenant_id', '=', tenantId)
+    .where(mentionsAny('payload', [...ids, ...convs]))
+    .execute();
   // What the company webhooks sent or still owe about them: the bodies carry their messages and details.
-  await trx.deleteFrom('company_webhook_deliveries').where('tenant_id', '=', tenantId).where(mentionsAny('body', [...ids, ...convs])).execute();
+  await trx
+    .deleteFrom('company_webhook_deliveries')
+    .where('tenant_id', '=', tenantId)
+    .where(mentionsAny('body', [...ids, ...convs]))
+    .execute();
   // The audit log keeps what was done, by whom and when — not the values written.
   await trx
     .updateTable('audit_log')

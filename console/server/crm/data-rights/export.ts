@@ -37,41 +37,81 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
   const none = Promise.resolve([] as unknown[]);
   const tickets = await db.selectFrom('tickets').selectAll().where('tenant_id', '=', t).where('requester_id', 'in', ids).orderBy('created_at').execute();
   const ticketIds = tickets.map((x) => x.id);
-  const [contact, identities, handles, notes, conversations, messages, customFields, ticketComments, ticketHistory, callRows, callEvents, ratings, plans, records, listEntries, merges] =
-    await Promise.all([
-      db.selectFrom('contacts').selectAll().where('tenant_id', '=', t).where('id', 'in', ids).execute(),
-      db.selectFrom('contact_identities').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
-      db.selectFrom('contact_handles').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
-      db.selectFrom('contact_notes').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).orderBy('created_at').execute(),
-      convs.length ? db.selectFrom('conversations').selectAll().where('tenant_id', '=', t).where('id', 'in', convs).orderBy('created_at').execute() : none,
-      convs.length
-        ? db
-            .selectFrom('messages')
-            .select(['id', 'conversation_id', 'channel_id', 'direction', 'sender_type', 'sender_id', 'external_id', 'private', 'content', 'status', 'error', 'sent_at', 'created_at'])
-            .where('tenant_id', '=', t)
-            .where('conversation_id', 'in', convs)
-            .orderBy('id')
-            .execute()
-        : none,
-      db.selectFrom('custom_fields').select(['key', 'label', 'type']).where('tenant_id', '=', t).execute(),
-      ticketIds.length ? db.selectFrom('ticket_comments').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute() : none,
-      ticketIds.length ? db.selectFrom('ticket_history').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute() : none,
-      calls.length ? db.selectFrom('calls').selectAll().where('tenant_id', '=', t).where('id', 'in', calls).execute() : none,
-      calls.length ? db.selectFrom('call_events').selectAll().where('tenant_id', '=', t).where('call_id', 'in', calls).orderBy('id').execute() : none,
-      convs.length ? sql<Record<string, unknown>>`SELECT * FROM csat_responses WHERE tenant_id = ${t} AND conversation_id = ANY(${convs}::uuid[])`.execute(db).then((r) => r.rows) : none,
-      db.selectFrom('callback_plans').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
-      db.selectFrom('business_records').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
-      db.selectFrom('call_task_targets').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
-      db
-        .selectFrom('contact_merges')
-        .selectAll()
-        .where('tenant_id', '=', t)
-        .where((eb) => eb.or([eb('target_id', 'in', ids), eb('source_id', 'in', ids)]))
-        .execute(),
-    ]);
+  const [
+    contact,
+    identities,
+    handles,
+    notes,
+    conversations,
+    messages,
+    customFields,
+    ticketComments,
+    ticketHistory,
+    callRows,
+    callEvents,
+    ratings,
+    plans,
+    records,
+    listEntries,
+    merges,
+  ] = await Promise.all([
+    db.selectFrom('contacts').selectAll().where('tenant_id', '=', t).where('id', 'in', ids).execute(),
+    db.selectFrom('contact_identities').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
+    db.selectFrom('contact_handles').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
+    db.selectFrom('contact_notes').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).orderBy('created_at').execute(),
+    convs.length ? db.selectFrom('conversations').selectAll().where('tenant_id', '=', t).where('id', 'in', convs).orderBy('created_at').execute() : none,
+    convs.length
+      ? db
+          .selectFrom('messages')
+          .select([
+            'id',
+            'conversation_id',
+            'channel_id',
+            'direction',
+            'sender_type',
+            'sender_id',
+            'external_id',
+            'private',
+            'content',
+            'status',
+            'error',
+            'sent_at',
+            'created_at',
+          ])
+          .where('tenant_id', '=', t)
+          .where('conversation_id', 'in', convs)
+          .orderBy('id')
+          .execute()
+      : none,
+    db.selectFrom('custom_fields').select(['key', 'label', 'type']).where('tenant_id', '=', t).execute(),
+    ticketIds.length
+      ? db.selectFrom('ticket_comments').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute()
+      : none,
+    ticketIds.length
+      ? db.selectFrom('ticket_history').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute()
+      : none,
+    calls.length ? db.selectFrom('calls').selectAll().where('tenant_id', '=', t).where('id', 'in', calls).execute() : none,
+    calls.length ? db.selectFrom('call_events').selectAll().where('tenant_id', '=', t).where('call_id', 'in', calls).orderBy('id').execute() : none,
+    convs.length
+      ? sql<Record<string, unknown>>`SELECT * FROM csat_responses WHERE tenant_id = ${t} AND conversation_id = ANY(${convs}::uuid[])`
+          .execute(db)
+          .then((r) => r.rows)
+      : none,
+    db.selectFrom('callback_plans').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
+    db.selectFrom('business_records').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
+    db.selectFrom('call_task_targets').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
+    db
+      .selectFrom('contact_merges')
+      .selectAll()
+      .where('tenant_id', '=', t)
+      .where((eb) => eb.or([eb('target_id', 'in', ids), eb('source_id', 'in', ids)]))
+      .execute(),
+  ]);
   // The company's custom fields that this customer has a value for, with their labels.
   const values = Object.assign({}, ...contact.map((c) => c.attributes)) as Record<string, unknown>;
-  const fields = (customFields as { key: string; label: string; type: string }[]).filter((f) => Object.hasOwn(values, f.key)).map((f) => ({ ...f, value: values[f.key] }));
+  const fields = (customFields as { key: string; label: string; type: string }[])
+    .filter((f) => Object.hasOwn(values, f.key))
+    .map((f) => ({ ...f, value: values[f.key] }));
   return {
     contact,
     identities,
@@ -111,7 +151,13 @@ export async function contactArchive(db: Db, dataDir: string, tenantId: string, 
     for (const a of holdings.attachments) {
       const path = join(dataDir, a.storage_path);
       // A file already gone from the store (removed by retention) is listed, not carried.
-      if (await access(path).then(() => true, () => false)) await zip.file(archivePath(a), path);
+      if (
+        await access(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        await zip.file(archivePath(a), path);
     }
   });
 }

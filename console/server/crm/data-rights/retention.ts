@@ -69,11 +69,7 @@ export async function runRetention(db: Db, dataDir: string, tenantId: string, st
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  await db
-    .updateTable('retention_policies')
-    .set({ next_run_at: sql`now() + interval '1 day'` })
-    .where('tenant_id', '=', tenantId)
-    .execute();
+  await db.updateTable('retention_policies').set({ next_run_at: sql`now() + interval '1 day'` }).where('tenant_id', '=', tenantId).execute();
   const row = await db
     .updateTable('retention_runs')
     .set({
@@ -109,8 +105,22 @@ async function removeConversations(db: Db, dataDir: string, tenantId: string, da
       if (batch.length === 0) return undefined;
       const ids = batch.map((c) => c.id);
       const files = await attachmentsOf(trx, tenantId, ids);
-      const messages = await trx.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('conversation_id', 'in', ids).executeTakeFirstOrThrow();
-      if (files.length) await trx.deleteFrom('attachments').where('tenant_id', '=', tenantId).where('id', 'in', files.map((f) => f.id)).execute();
+      const messages = await trx
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('conversation_id', 'in', ids)
+        .executeTakeFirstOrThrow();
+      if (files.length)
+        await trx
+          .deleteFrom('attachments')
+          .where('tenant_id', '=', tenantId)
+          .where(
+            'id',
+            'in',
+            files.map((f) => f.id),
+          )
+          .execute();
       await trx.deleteFrom('conversations').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
       totals.conversations += ids.length;
       totals.messages += Number(messages.n);
@@ -165,7 +175,11 @@ async function removeFilesOlderThan(db: Db, dataDir: string, tenantId: string, d
 }
 
 async function countAndRemove(dataDir: string, paths: string[], totals: Totals): Promise<void> {
-  for (const path of paths) totals.bytes += await stat(join(dataDir, path)).then((s) => s.size, () => 0);
+  for (const path of paths)
+    totals.bytes += await stat(join(dataDir, path)).then(
+      (s) => s.size,
+      () => 0,
+    );
   totals.files += paths.length;
   await removeFiles(dataDir, paths);
 }
@@ -219,7 +233,8 @@ export class RetentionSweeper {
           .forUpdate()
           .skipLocked()
           .executeTakeFirst();
-        if (row) await trx.updateTable('retention_policies').set({ next_run_at: sql`now() + interval '1 day'` }).where('tenant_id', '=', row.tenant_id).execute();
+        if (row)
+          await trx.updateTable('retention_policies').set({ next_run_at: sql`now() + interval '1 day'` }).where('tenant_id', '=', row.tenant_id).execute();
         return row?.tenant_id;
       });
       if (!due) break;

@@ -12,7 +12,15 @@ const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
  * A new two-factor secret: the QR code for the authenticator app, the same secret as text for
  * typing in, and the first code that proves the app has it.
  */
-export function TwoFactorSetup({ enrolment, onConfirm, describe }: { enrolment: TwoFactorEnrolment; onConfirm: (code: string) => Promise<void>; describe: (error: unknown) => string }) {
+export function TwoFactorSetup({
+  enrolment,
+  onConfirm,
+  describe,
+}: {
+  enrolment: TwoFactorEnrolment;
+  onConfirm: (code: string) => Promise<void>;
+  describe: (error: unknown) => string;
+}) {
   const { t } = useI18n();
   const { busy, error, onSubmit } = useSubmit(
     useCallback((form) => onConfirm(formText(form, 'code').replace(/\s+/g, '')), [onConfirm]),
@@ -24,13 +32,20 @@ export function TwoFactorSetup({ enrolment, onConfirm, describe }: { enrolment: 
       <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} alt={t('twoFactor.qrAlt')} width={200} height={200} />
       <p className="hint">{t('twoFactor.orType')}</p>
       <div className="copy-row">
-        <code className="two-factor-secret">
-          {grouped(enrolment.secret)}
-        </code>
+        <code className="two-factor-secret">{grouped(enrolment.secret)}</code>
         <CopyButton text={enrolment.secret} />
       </div>
       <form onSubmit={onSubmit} aria-label={t('twoFactor.confirmTitle')}>
-        <Field label={t('twoFactor.code')} name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" maxLength={7} required hint={t('twoFactor.codeHint')} />
+        <Field
+          label={t('twoFactor.code')}
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]{6,7}"
+          maxLength={7}
+          required
+          hint={t('twoFactor.codeHint')}
+        />
         {error && (
           <p role="alert" className="error">
             {error}

@@ -66,7 +66,14 @@ export function AgentEditor({
         await api.updateUser(user.id, { roleId: formText(form, 'roleId'), groupIds });
         const capacity = chosenCapacity(form);
         if (Object.keys(capacity).length) await api.setCapacity(user.id, capacity);
-        if (skills) await api.setUserSkills(user.id, chosenSkills(form, skills.map((skill) => skill.id)));
+        if (skills)
+          await api.setUserSkills(
+            user.id,
+            chosenSkills(
+              form,
+              skills.map((skill) => skill.id),
+            ),
+          );
         onDone(true);
       },
       [api, user.id, skills, onDone, t],

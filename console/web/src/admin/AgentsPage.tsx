@@ -56,7 +56,11 @@ export function AgentsPage({ api }: { api: AdminApi }) {
     try {
       const answer = kind === 'invitation' ? await api.resendInvitation(user.id) : await api.resetPassword(user.id);
       const [sent, url] = 'resetLink' in answer ? [answer.mailSent, answer.resetLink] : [answer.invitationSent, answer.invitationLink];
-      setNotice(sent ? t(kind === 'invitation' ? 'admin.invited' : 'admin.resetSent', { email: user.email }) : t(kind === 'invitation' ? 'admin.inviteNotSent' : 'admin.resetNotMailed', { email: user.email }));
+      setNotice(
+        sent
+          ? t(kind === 'invitation' ? 'admin.invited' : 'admin.resetSent', { email: user.email })
+          : t(kind === 'invitation' ? 'admin.inviteNotSent' : 'admin.resetNotMailed', { email: user.email }),
+      );
       setLink({ kind, name: user.name, url });
       load.reload();
     } catch (caught) {
@@ -126,7 +130,12 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                     </button>
                   )}
                   {user.accountStatus === 'active' && (
-                    <button type="button" className="link" onClick={() => void sendLink('reset', user)} aria-label={t('admin.resetPasswordOf', { name: user.name })}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => void sendLink('reset', user)}
+                      aria-label={t('admin.resetPasswordOf', { name: user.name })}
+                    >
                       {t('admin.resetPassword')}
                     </button>
                   )}
@@ -136,7 +145,11 @@ export function AgentsPage({ api }: { api: AdminApi }) {
                     </button>
                   )}
                   {user.twoFactor && (
-                    <button type="button" className="link" onClick={() => void act(() => api.resetTwoFactor(user.id), t('admin.twoFactorReset', { name: user.name }))}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => void act(() => api.resetTwoFactor(user.id), t('admin.twoFactorReset', { name: user.name }))}
+                    >
                       {t('admin.resetTwoFactor')}
                     </button>
                   )}

@@ -131,7 +131,9 @@ function CalendarForm({
   const { t, language } = useI18n();
   const id = useId();
   const zones = useMemo(() => timeZones([calendar?.timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone]), [calendar?.timeZone]);
-  const [week, setWeek] = useState<WeeklyHours>(() => (calendar ? calendar.weeklyHours.map((d) => d.map(([a, b]) => [a, b] as [string, string])) : OFFICE_HOURS.map((d) => [...d])));
+  const [week, setWeek] = useState<WeeklyHours>(() =>
+    calendar ? calendar.weeklyHours.map((d) => d.map(([a, b]) => [a, b] as [string, string])) : OFFICE_HOURS.map((d) => [...d]),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -199,7 +201,12 @@ function CalendarForm({
                     type="time"
                     aria-label={t('hours.from', { day: name })}
                     value={from}
-                    onChange={(event) => setDay(day, ranges.map((r, i) => (i === index ? [event.target.value, r[1]] : r)))}
+                    onChange={(event) =>
+                      setDay(
+                        day,
+                        ranges.map((r, i) => (i === index ? [event.target.value, r[1]] : r)),
+                      )
+                    }
                     required
                   />
                   –
@@ -207,11 +214,26 @@ function CalendarForm({
                     type="time"
                     aria-label={t('hours.until', { day: name })}
                     value={to === '24:00' ? '23:59' : to}
-                    onChange={(event) => setDay(day, ranges.map((r, i) => (i === index ? [r[0], event.target.value] : r)))}
+                    onChange={(event) =>
+                      setDay(
+                        day,
+                        ranges.map((r, i) => (i === index ? [r[0], event.target.value] : r)),
+                      )
+                    }
                     required
                   />
                   {ranges.length > 1 && (
-                    <button type="button" className="link" aria-label={t('hours.removeRange', { day: name })} onClick={() => setDay(day, ranges.filter((_, i) => i !== index))}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={t('hours.removeRange', { day: name })}
+                      onClick={() =>
+                        setDay(
+                          day,
+                          ranges.filter((_, i) => i !== index),
+                        )
+                      }
+                    >
                       ×
                     </button>
                   )}
@@ -228,7 +250,13 @@ function CalendarForm({
       </fieldset>
       <div className="field">
         <label htmlFor={`${id}-holidays`}>{t('hours.holidays')}</label>
-        <textarea id={`${id}-holidays`} name="holidays" rows={4} defaultValue={formatHolidays(calendar?.holidays ?? [])} aria-describedby={`${id}-holidays-hint`} />
+        <textarea
+          id={`${id}-holidays`}
+          name="holidays"
+          rows={4}
+          defaultValue={formatHolidays(calendar?.holidays ?? [])}
+          aria-describedby={`${id}-holidays-hint`}
+        />
         <small id={`${id}-holidays-hint`} className="hint">
           {t('hours.holidaysHint')}
         </small>

@@ -59,7 +59,17 @@ export function CannedResponsesPage({ api }: { api: AdminApi }) {
 }
 
 /** Adds a saved reply or edits one; the variables are offered as buttons and the text is previewed filled. */
-function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; response: CannedResponse | undefined; onSaved(saved: CannedResponse): void; onCancel(): void }) {
+function CannedForm({
+  api,
+  response,
+  onSaved,
+  onCancel,
+}: {
+  api: AdminApi;
+  response: CannedResponse | undefined;
+  onSaved(saved: CannedResponse): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   const session = useSignedIn();
   const id = useId();
@@ -83,7 +93,13 @@ function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; respo
     if (busy) return;
     const element = event.currentTarget;
     const form = new FormData(element);
-    const input = { shortcut: String(form.get('shortcut') ?? '').trim().toLowerCase(), title: String(form.get('title') ?? ''), body };
+    const input = {
+      shortcut: String(form.get('shortcut') ?? '')
+        .trim()
+        .toLowerCase(),
+      title: String(form.get('title') ?? ''),
+      body,
+    };
     setBusy(true);
     setError(undefined);
     try {
@@ -117,11 +133,29 @@ function CannedForm({ api, response, onSaved, onCancel }: { api: AdminApi; respo
       onSubmit={submit}
       onCancel={onCancel}
     >
-      <Field label={t('admin.shortcut')} name="shortcut" required pattern="[a-z0-9][a-z0-9_\-]{0,39}" hint={t('admin.shortcutHint')} autoCapitalize="none" defaultValue={response?.shortcut ?? ''} />
+      <Field
+        label={t('admin.shortcut')}
+        name="shortcut"
+        required
+        pattern="[a-z0-9][a-z0-9_\-]{0,39}"
+        hint={t('admin.shortcutHint')}
+        autoCapitalize="none"
+        defaultValue={response?.shortcut ?? ''}
+      />
       <Field label={t('admin.title')} name="title" required maxLength={200} defaultValue={response?.title ?? ''} />
       <div className="field">
         <label htmlFor={`${id}-body`}>{t('admin.body')}</label>
-        <textarea ref={area} id={`${id}-body`} name="body" required maxLength={10000} rows={4} value={body} onChange={(event) => setBody(event.target.value)} aria-describedby={`${id}-vars`} />
+        <textarea
+          ref={area}
+          id={`${id}-body`}
+          name="body"
+          required
+          maxLength={10000}
+          rows={4}
+          value={body}
+          onChange={(event) => setBody(event.target.value)}
+          aria-describedby={`${id}-vars`}
+        />
         <fieldset className="variable-list" id={`${id}-vars`}>
           <legend className="hint">{t('canned.variablesHint')}</legend>
           {CANNED_VARIABLES.map((variable) => (

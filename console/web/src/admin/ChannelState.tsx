@@ -29,12 +29,15 @@ export function ChannelState({ api, channelId }: { api: AdminApi; channelId: str
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = () => {
-      api.channelState(channelId).then(
-        (answer) => current && setState(answer.state === null ? undefined : (answer as ChannelStateView)),
-        () => {},
-      ).finally(() => {
-        if (current) timer = setTimeout(load, POLL_MS);
-      });
+      api
+        .channelState(channelId)
+        .then(
+          (answer) => current && setState(answer.state === null ? undefined : (answer as ChannelStateView)),
+          () => {},
+        )
+        .finally(() => {
+          if (current) timer = setTimeout(load, POLL_MS);
+        });
     };
     load();
     return () => {

@@ -122,7 +122,9 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
                   ) : channel.health?.status === 'error' ? (
                     <span className="channel-health error">
                       <strong>{t('channels.error')}</strong>{' '}
-                      <small>{t('channels.healthError', { error: channel.health.error ?? '', time: time(channel.health.errorAt ?? channel.health.updatedAt) })}</small>
+                      <small>
+                        {t('channels.healthError', { error: channel.health.error ?? '', time: time(channel.health.errorAt ?? channel.health.updatedAt) })}
+                      </small>
                     </span>
                   ) : (
                     t('channels.enabled')
@@ -130,7 +132,12 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
                 </td>
                 <td>
                   <div className="row-actions">
-                    <button type="button" className="link" onClick={() => setSelected(channel.id === selected ? undefined : channel.id)} aria-expanded={channel.id === selected}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => setSelected(channel.id === selected ? undefined : channel.id)}
+                      aria-expanded={channel.id === selected}
+                    >
                       {t('channels.settingsOf', { name: channel.name })}
                     </button>
                     <button type="button" className="link" onClick={() => void toggle(channel)}>
@@ -227,7 +234,17 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
   );
 }
 
-function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; channel: ChannelView; type: ChannelTypeView | undefined; onSaved(channel: ChannelView): void }) {
+function ChannelSettings({
+  api,
+  channel,
+  type,
+  onSaved,
+}: {
+  api: AdminApi;
+  channel: ChannelView;
+  type: ChannelTypeView | undefined;
+  onSaved(channel: ChannelView): void;
+}) {
   const { t, language } = useI18n();
   const fields = useMemo(() => fieldsOf(type, language), [type, language]);
   const describe = useCallback((caught: unknown) => describeSettingsError(caught, fields, t), [fields, t]);
@@ -238,7 +255,8 @@ function ChannelSettings({ api, channel, type, onSaved }: { api: AdminApi; chann
       async (form) => {
         const config = formSettings(fields, form);
         const repeat = secretsToRepeat(type?.endpoints ?? {}, channel.config, secretsSet, config);
-        if (repeat.length) throw new UserError(t('channels.secretAgain', { fields: repeat.map((name) => fields.find((f) => f.name === name)?.label ?? name).join(', ') }));
+        if (repeat.length)
+          throw new UserError(t('channels.secretAgain', { fields: repeat.map((name) => fields.find((f) => f.name === name)?.label ?? name).join(', ') }));
         const updated = await api.updateChannel(channel.id, { name: formText(form, 'name').trim(), config });
         onSaved(updated);
       },

@@ -30,13 +30,25 @@ export function MacrosPage({ api }: { api: AdminApi }) {
   const [agents, setAgents] = useState<UserView[]>([]);
   const [groups, setGroups] = useState<GroupView[]>([]);
   useEffect(() => {
-    api.users().then((a) => setAgents(a.users), () => setAgents([]));
-    api.groups().then((g) => setGroups(g.groups), () => setGroups([]));
+    api.users().then(
+      (a) => setAgents(a.users),
+      () => setAgents([]),
+    );
+    api.groups().then(
+      (g) => setGroups(g.groups),
+      () => setGroups([]),
+    );
   }, [api]);
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState<Macro | 'new'>('new');
   const [deleting, setDeleting] = useState<Macro>();
-  const describe = (a: MacroAction) => describeAction(a, t, (id) => agents.find((u) => u.id === id)?.name, (id) => groups.find((g) => g.id === id)?.name);
+  const describe = (a: MacroAction) =>
+    describeAction(
+      a,
+      t,
+      (id) => agents.find((u) => u.id === id)?.name,
+      (id) => groups.find((g) => g.id === id)?.name,
+    );
   const remove = async (macro: Macro) => {
     setDeleting(undefined);
     if (editing !== 'new' && editing.id === macro.id) setEditing('new');
@@ -94,7 +106,14 @@ export function MacrosPage({ api }: { api: AdminApi }) {
           </tbody>
         </table>
       </div>
-      {deleting && <ConfirmDialog title={t('macros.deleteTitle', { name: deleting.name })} confirmLabel={t('admin.delete')} onCancel={() => setDeleting(undefined)} onConfirm={() => void remove(deleting)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={t('macros.deleteTitle', { name: deleting.name })}
+          confirmLabel={t('admin.delete')}
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => void remove(deleting)}
+        />
+      )}
       <MacroForm
         key={editing === 'new' ? 'new' : editing.id}
         api={api}
@@ -134,7 +153,21 @@ export function describeAction(a: MacroAction, t: T, agentName: (id: string) => 
   }
 }
 
-function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: AdminApi; macro: Macro | undefined; agents: UserView[]; groups: GroupView[]; onSaved(saved: Macro): void; onCancel(): void }) {
+function MacroForm({
+  api,
+  macro,
+  agents,
+  groups,
+  onSaved,
+  onCancel,
+}: {
+  api: AdminApi;
+  macro: Macro | undefined;
+  agents: UserView[];
+  groups: GroupView[];
+  onSaved(saved: Macro): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   const [name, setName] = useState(macro?.name ?? '');
   const [actions, setActions] = useState<MacroAction[]>(macro?.actions ?? [blank('reply')]);
@@ -201,11 +234,31 @@ function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: Adm
               ))}
             </select>
             {(a.type === 'reply' || a.type === 'note') && (
-              <textarea aria-label={t(`macros.type.${a.type}`)} required maxLength={10000} rows={2} value={a.text} onChange={(event) => change(index, { ...a, text: event.target.value })} />
+              <textarea
+                aria-label={t(`macros.type.${a.type}`)}
+                required
+                maxLength={10000}
+                rows={2}
+                value={a.text}
+                onChange={(event) => change(index, { ...a, text: event.target.value })}
+              />
             )}
-            {a.type === 'add_tag' && <input aria-label={t('macros.type.add_tag')} required maxLength={50} value={a.tag} onChange={(event) => change(index, { ...a, tag: event.target.value })} />}
+            {a.type === 'add_tag' && (
+              <input
+                aria-label={t('macros.type.add_tag')}
+                required
+                maxLength={50}
+                value={a.tag}
+                onChange={(event) => change(index, { ...a, tag: event.target.value })}
+              />
+            )}
             {a.type === 'assign_agent' && (
-              <select aria-label={t('macros.type.assign_agent')} required value={a.agentId} onChange={(event) => change(index, { ...a, agentId: event.target.value })}>
+              <select
+                aria-label={t('macros.type.assign_agent')}
+                required
+                value={a.agentId}
+                onChange={(event) => change(index, { ...a, agentId: event.target.value })}
+              >
                 <option value="">{t('macros.choose')}</option>
                 {agents.map((u) => (
                   <option key={u.id} value={u.id}>
@@ -215,7 +268,12 @@ function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: Adm
               </select>
             )}
             {a.type === 'assign_group' && (
-              <select aria-label={t('macros.type.assign_group')} required value={a.groupId} onChange={(event) => change(index, { ...a, groupId: event.target.value })}>
+              <select
+                aria-label={t('macros.type.assign_group')}
+                required
+                value={a.groupId}
+                onChange={(event) => change(index, { ...a, groupId: event.target.value })}
+              >
                 <option value="">{t('macros.choose')}</option>
                 {groups.map((g) => (
                   <option key={g.id} value={g.id}>
@@ -225,7 +283,16 @@ function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: Adm
               </select>
             )}
             {a.type === 'set_priority' && (
-              <input type="number" aria-label={t('macros.type.set_priority')} min={-100} max={100} step={1} required value={a.priority} onChange={(event) => change(index, { ...a, priority: Number(event.target.value) })} />
+              <input
+                type="number"
+                aria-label={t('macros.type.set_priority')}
+                min={-100}
+                max={100}
+                step={1}
+                required
+                value={a.priority}
+                onChange={(event) => change(index, { ...a, priority: Number(event.target.value) })}
+              />
             )}
             <button type="button" className="link" disabled={index === 0} onClick={() => move(index, -1)} aria-label={t('macros.up')}>
               ↑
@@ -233,7 +300,13 @@ function MacroForm({ api, macro, agents, groups, onSaved, onCancel }: { api: Adm
             <button type="button" className="link" disabled={index === actions.length - 1} onClick={() => move(index, 1)} aria-label={t('macros.down')}>
               ↓
             </button>
-            <button type="button" className="link" disabled={actions.length === 1} onClick={() => removeStep(index)} aria-label={t('macros.removeStep', { n: index + 1 })}>
+            <button
+              type="button"
+              className="link"
+              disabled={actions.length === 1}
+              onClick={() => removeStep(index)}
+              aria-label={t('macros.removeStep', { n: index + 1 })}
+            >
               ×
             </button>
           </fieldset>

@@ -73,7 +73,15 @@ export function RetentionPage() {
             defaultValue={p.conversationDays ?? ''}
             hint={t('retention.conversationHint')}
           />
-          <Field label={t('retention.fileDays')} name="fileDays" type="number" min={1} max={36500} defaultValue={p.fileDays ?? ''} hint={t('retention.fileHint')} />
+          <Field
+            label={t('retention.fileDays')}
+            name="fileDays"
+            type="number"
+            min={1}
+            max={36500}
+            defaultValue={p.fileDays ?? ''}
+            hint={t('retention.fileHint')}
+          />
           <div className="form-actions">
             <button type="submit" disabled={busy}>
               {t('retention.save')}

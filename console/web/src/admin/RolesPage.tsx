@@ -108,10 +108,19 @@ export function RolesPage({ api }: { api: AdminApi }) {
                   <td key={role.id}>
                     {!role.builtin && (
                       <>
-                        <button type="button" onClick={() => void run(() => api.updateRole(role.id, { permissions: draft[role.id] ?? [] }), t('admin.roleSaved', { name: role.name }))}>
+                        <button
+                          type="button"
+                          onClick={() =>
+                            void run(() => api.updateRole(role.id, { permissions: draft[role.id] ?? [] }), t('admin.roleSaved', { name: role.name }))
+                          }
+                        >
                           {t('admin.saveRole', { name: role.name })}
                         </button>{' '}
-                        <button type="button" className="link" onClick={() => void run(() => api.deleteRole(role.id), t('admin.roleDeleted', { name: role.name }))}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => void run(() => api.deleteRole(role.id), t('admin.roleDeleted', { name: role.name }))}
+                        >
                           {t('admin.deleteRole', { name: role.name })}
                         </button>
                       </>

@@ -55,7 +55,13 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
                 <small className="hint">{summary(rule, load.data?.groups ?? [], load.data?.channelTypes ?? [], t)}</small>
               </div>
               <div className="rule-actions">
-                <button type="button" className="secondary" disabled={index === 0} onClick={() => reorder(moveRule(ids, index, -1))} aria-label={t('admin.moveUp', { name: rule.name })}>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={index === 0}
+                  onClick={() => reorder(moveRule(ids, index, -1))}
+                  aria-label={t('admin.moveUp', { name: rule.name })}
+                >
                   ↑
                 </button>
                 <button
@@ -114,11 +120,17 @@ export function RoutingRulesPage({ api }: { api: AdminApi }) {
   );
 }
 
-function summary(rule: RoutingRuleView, groups: GroupView[], channelTypes: { type: string; displayName: string }[], t: ReturnType<typeof useI18n>['t']): string {
+function summary(
+  rule: RoutingRuleView,
+  groups: GroupView[],
+  channelTypes: { type: string; displayName: string }[],
+  t: ReturnType<typeof useI18n>['t'],
+): string {
   const channelName = (type: string) => channelTypes.find((known) => known.type === type)?.displayName ?? type;
   const when = rule.conditions.map((condition) => {
     if (condition.type === 'keyword') return t('admin.whenKeywords', { list: (condition.anyOf ?? [condition.pattern ?? '']).join(', ') });
-    if (condition.type === 'channel') return t('admin.whenChannels', { list: [...(condition.channelTypes ?? []).map(channelName), ...(condition.channelIds ?? [])].join(', ') });
+    if (condition.type === 'channel')
+      return t('admin.whenChannels', { list: [...(condition.channelTypes ?? []).map(channelName), ...(condition.channelIds ?? [])].join(', ') });
     return condition.type;
   });
   const then: string[] = [];
@@ -147,7 +159,10 @@ function RuleForm({
   const { t } = useI18n();
   const start = rule ? formFromRule(rule) : { keywords: '', channelTypes: [], groupId: '', priority: '' };
   // A type saved before the picker existed, or of a connector since removed, stays visible so it can be unticked.
-  const offered = [...channelTypes, ...start.channelTypes.filter((type) => !channelTypes.some((known) => known.type === type)).map((type) => ({ type, displayName: type }))];
+  const offered = [
+    ...channelTypes,
+    ...start.channelTypes.filter((type) => !channelTypes.some((known) => known.type === type)).map((type) => ({ type, displayName: type })),
+  ];
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(

@@ -6,7 +6,15 @@ import type { SchemaField } from './schema-form.js';
  * The inputs of a settings form drawn from a connector's JSON Schema. `values` fills the fields of
  * an existing channel; secrets are never filled: `secretsSet` only says which are stored.
  */
-export function SchemaFields({ fields, values = {}, secretsSet = {} }: { fields: SchemaField[]; values?: Record<string, unknown>; secretsSet?: Record<string, boolean> }) {
+export function SchemaFields({
+  fields,
+  values = {},
+  secretsSet = {},
+}: {
+  fields: SchemaField[];
+  values?: Record<string, unknown>;
+  secretsSet?: Record<string, boolean>;
+}) {
   return (
     <>
       {fields.map((field) => (

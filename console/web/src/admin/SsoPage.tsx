@@ -47,13 +47,23 @@ export function SsoPage({ api }: { api: AdminApi }) {
     try {
       if (which === 'site') {
         const secret = text(form, 'secret');
-        await api.setSso({ enabled: form.get('enabled') === 'on', loginUrl: orNull(text(form, 'loginUrl')), logoutUrl: orNull(text(form, 'logoutUrl')), ...(secret ? { secret } : {}) });
+        await api.setSso({
+          enabled: form.get('enabled') === 'on',
+          loginUrl: orNull(text(form, 'loginUrl')),
+          logoutUrl: orNull(text(form, 'logoutUrl')),
+          ...(secret ? { secret } : {}),
+        });
       } else {
         const clientSecret = text(form, 'clientSecret');
         const issuer = orNull(text(form, 'issuer'));
         // The server refuses it too: the stored secret is never sent to a new issuer.
         if (sso?.oidc.clientSecretSet && !clientSecret && issuer !== null && issuer !== sso.oidc.issuer) throw new UserError(t('sso.secretAgain'));
-        await api.setOidc({ enabled: form.get('enabled') === 'on', issuer, clientId: orNull(text(form, 'clientId')), ...(clientSecret ? { clientSecret } : {}) });
+        await api.setOidc({
+          enabled: form.get('enabled') === 'on',
+          issuer,
+          clientId: orNull(text(form, 'clientId')),
+          ...(clientSecret ? { clientSecret } : {}),
+        });
       }
       for (const input of element.querySelectorAll<HTMLInputElement>('input[type="password"]')) input.value = '';
       setNotice(t('sso.saved'));
@@ -77,7 +87,12 @@ export function SsoPage({ api }: { api: AdminApi }) {
       {notice && <p role="status">{notice}</p>}
       {sso && (
         <>
-          <form key={`site-${sso.loginUrl}-${sso.enabled}`} className="admin-form section" aria-label={t('sso.site')} onSubmit={(event) => void save(event, 'site')}>
+          <form
+            key={`site-${sso.loginUrl}-${sso.enabled}`}
+            className="admin-form section"
+            aria-label={t('sso.site')}
+            onSubmit={(event) => void save(event, 'site')}
+          >
             <h2>{t('sso.site')}</h2>
             <p className="hint">{t('sso.siteHint')}</p>
             <label className="check field">
@@ -105,7 +120,12 @@ export function SsoPage({ api }: { api: AdminApi }) {
               {t('form.save')}
             </button>
           </form>
-          <form key={`oidc-${sso.oidc.issuer}-${sso.oidc.enabled}`} className="admin-form section" aria-label={t('sso.oidc')} onSubmit={(event) => void save(event, 'oidc')}>
+          <form
+            key={`oidc-${sso.oidc.issuer}-${sso.oidc.enabled}`}
+            className="admin-form section"
+            aria-label={t('sso.oidc')}
+            onSubmit={(event) => void save(event, 'oidc')}
+          >
             <h2>{t('sso.oidc')}</h2>
             <label className="check field">
               <input type="checkbox" name="enabled" defaultChecked={sso.oidc.enabled} /> {t('sso.enabled')}
@@ -165,7 +185,12 @@ function SignInSecurity({ api }: { api: AdminApi }) {
   };
   if (!load.data) return null;
   return (
-    <form key={`${load.data.twoFactorRequired}-${load.data.agentStatusOnSignIn}`} className="admin-form section" aria-label={t('signInSettings.title')} onSubmit={(event) => void save(event)}>
+    <form
+      key={`${load.data.twoFactorRequired}-${load.data.agentStatusOnSignIn}`}
+      className="admin-form section"
+      aria-label={t('signInSettings.title')}
+      onSubmit={(event) => void save(event)}
+    >
       <h2>{t('signInSettings.title')}</h2>
       <label className="check field">
         <input type="checkbox" name="twoFactorRequired" defaultChecked={load.data.twoFactorRequired} /> {t('signInSettings.requireTwoFactor')}
@@ -173,7 +198,12 @@ function SignInSecurity({ api }: { api: AdminApi }) {
       <p className="hint">{t('signInSettings.requireHint')}</p>
       <div className="field">
         <label htmlFor="agent-status-on-sign-in">{t('signInSettings.statusOnSignIn')}</label>
-        <select id="agent-status-on-sign-in" name="agentStatusOnSignIn" defaultValue={load.data.agentStatusOnSignIn} aria-describedby="agent-status-on-sign-in-hint">
+        <select
+          id="agent-status-on-sign-in"
+          name="agentStatusOnSignIn"
+          defaultValue={load.data.agentStatusOnSignIn}
+          aria-describedby="agent-status-on-sign-in-hint"
+        >
           {SIGN_IN_STATUS_POLICIES.map((policy) => (
             <option key={policy} value={policy}>
               {t(`signInSettings.status.${policy}`)}

@@ -40,7 +40,11 @@ export function webChatConfig(form: FormData, questions: readonly string[]): Rec
   }
   const preChatFields = questions
     .filter((name) => form.get(`ask.${name}`) === 'on')
-    .map((name) => ({ name, ...(name === 'email' ? { type: 'email' } : name === 'phone' ? { type: 'tel' } : {}), required: form.get(`require.${name}`) === 'on' }));
+    .map((name) => ({
+      name,
+      ...(name === 'email' ? { type: 'email' } : name === 'phone' ? { type: 'tel' } : {}),
+      required: form.get(`require.${name}`) === 'on',
+    }));
   // Each rule's fields carry its key (`proactive.<key>.urlPattern`); a rule without text is none.
   const proactive = form
     .getAll('proactive.rule')
@@ -86,7 +90,13 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
     useCallback((caught: unknown) => describeError(caught, t), [t]),
   );
   const labelOf = (name: string) =>
-    name === 'name' ? t('webchat.field.name') : name === 'email' ? t('webchat.field.email') : name === 'phone' ? t('webchat.field.phone') : (custom.data?.fields.find((f) => f.key === name)?.label ?? name);
+    name === 'name'
+      ? t('webchat.field.name')
+      : name === 'email'
+        ? t('webchat.field.email')
+        : name === 'phone'
+          ? t('webchat.field.phone')
+          : (custom.data?.fields.find((f) => f.key === name)?.label ?? name);
   return (
     <form className="admin-form section webchat-settings" aria-label={t('webchat.settings')} onSubmit={(event) => void onSubmit(event)}>
       <h3>{t('webchat.settings')}</h3>
@@ -127,7 +137,12 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
                   <input type="checkbox" name={`ask.${name}`} defaultChecked={asked.has(name)} aria-label={t('webchat.askField', { field: labelOf(name) })} />
                 </td>
                 <td>
-                  <input type="checkbox" name={`require.${name}`} defaultChecked={asked.get(name)?.required === true} aria-label={t('webchat.requireField', { field: labelOf(name) })} />
+                  <input
+                    type="checkbox"
+                    name={`require.${name}`}
+                    defaultChecked={asked.get(name)?.required === true}
+                    aria-label={t('webchat.requireField', { field: labelOf(name) })}
+                  />
                 </td>
               </tr>
             ))}
@@ -157,12 +172,26 @@ export function WebChatSettings({ api, channel, onSaved }: { api: AdminApi; chan
             </div>
             <div className="field">
               <label htmlFor={`${id}-${key}-after`}>{t('webchat.afterSeconds')}</label>
-              <input id={`${id}-${key}-after`} name={`proactive.${key}.afterSeconds`} type="number" min={0} max={3600} step={1} defaultValue={rule?.afterSeconds ?? 10} />
+              <input
+                id={`${id}-${key}-after`}
+                name={`proactive.${key}.afterSeconds`}
+                type="number"
+                min={0}
+                max={3600}
+                step={1}
+                defaultValue={rule?.afterSeconds ?? 10}
+              />
             </div>
             {WIDGET_LOCALES.map((locale) => (
               <div className="field" key={locale}>
                 <label htmlFor={`${id}-${key}-${locale}`}>{t('webchat.proactiveText', { language: t(`webchat.locale.${locale}`) })}</label>
-                <input id={`${id}-${key}-${locale}`} name={`proactive.${key}.${locale}`} maxLength={300} defaultValue={rule?.text[locale] ?? ''} lang={locale} />
+                <input
+                  id={`${id}-${key}-${locale}`}
+                  name={`proactive.${key}.${locale}`}
+                  maxLength={300}
+                  defaultValue={rule?.text[locale] ?? ''}
+                  lang={locale}
+                />
               </div>
             ))}
             <button type="button" className="secondary" onClick={() => removeRule(key)} aria-label={t('webchat.proactiveRemoveLabel', { n: index + 1 })}>

@@ -96,7 +96,12 @@ export function WebhooksPage() {
                   <button
                     type="button"
                     className="link"
-                    onClick={() => void act(() => api.update(hook.id, { enabled: !hook.enabled }), t(hook.enabled ? 'webhooks.disabledNotice' : 'webhooks.enabledNotice', { name: hook.name }))}
+                    onClick={() =>
+                      void act(
+                        () => api.update(hook.id, { enabled: !hook.enabled }),
+                        t(hook.enabled ? 'webhooks.disabledNotice' : 'webhooks.enabledNotice', { name: hook.name }),
+                      )
+                    }
                   >
                     {hook.enabled ? t('webhooks.disable') : t('webhooks.enable')}
                   </button>{' '}
@@ -104,7 +109,10 @@ export function WebhooksPage() {
                     type="button"
                     className="link"
                     onClick={() =>
-                      void act(async () => setSecret({ name: hook.name, secret: (await api.rotateSecret(hook.id)).secret }), t('webhooks.secretRotated', { name: hook.name }))
+                      void act(
+                        async () => setSecret({ name: hook.name, secret: (await api.rotateSecret(hook.id)).secret }),
+                        t('webhooks.secretRotated', { name: hook.name }),
+                      )
                     }
                   >
                     {t('webhooks.rotate')}
@@ -113,7 +121,8 @@ export function WebhooksPage() {
                     type="button"
                     className="link danger"
                     onClick={() => {
-                      if (window.confirm(t('webhooks.confirmDelete', { name: hook.name }))) void act(() => api.remove(hook.id), t('webhooks.deleted', { name: hook.name }));
+                      if (window.confirm(t('webhooks.confirmDelete', { name: hook.name })))
+                        void act(() => api.remove(hook.id), t('webhooks.deleted', { name: hook.name }));
                     }}
                   >
                     {t('webhooks.delete')}
@@ -237,7 +246,14 @@ function DeliveryLog({ api, hook, onChange }: { api: WebhooksApi; hook: WebhookV
           </thead>
           <tbody>
             {load.data?.deliveries.map((delivery) => (
-              <DeliveryRow key={delivery.id} delivery={delivery} language={language} t={t} canReplay={hook.enabled} onReplay={() => void replay(() => api.replay(hook.id, delivery.id))} />
+              <DeliveryRow
+                key={delivery.id}
+                delivery={delivery}
+                language={language}
+                t={t}
+                canReplay={hook.enabled}
+                onReplay={() => void replay(() => api.replay(hook.id, delivery.id))}
+              />
             ))}
             {load.data && load.data.deliveries.length === 0 && (
               <tr>
@@ -251,7 +267,19 @@ function DeliveryLog({ api, hook, onChange }: { api: WebhooksApi; hook: WebhookV
   );
 }
 
-function DeliveryRow({ delivery, language, t, canReplay, onReplay }: { delivery: WebhookDelivery; language: Parameters<typeof formatTime>[1]; t: Translate; canReplay: boolean; onReplay: () => void }) {
+function DeliveryRow({
+  delivery,
+  language,
+  t,
+  canReplay,
+  onReplay,
+}: {
+  delivery: WebhookDelivery;
+  language: Parameters<typeof formatTime>[1];
+  t: Translate;
+  canReplay: boolean;
+  onReplay: () => void;
+}) {
   return (
     <tr>
       <td>
@@ -270,7 +298,9 @@ function DeliveryRow({ delivery, language, t, canReplay, onReplay }: { delivery:
       </td>
       <td className={delivery.status === 'failed' ? 'state-error' : undefined}>
         {t(`webhooks.status.${delivery.status}`)}
-        {delivery.status === 'pending' && delivery.nextAttemptAt && <small> · {t('webhooks.nextAt', { time: formatTime(delivery.nextAttemptAt, language) })}</small>}
+        {delivery.status === 'pending' && delivery.nextAttemptAt && (
+          <small> · {t('webhooks.nextAt', { time: formatTime(delivery.nextAttemptAt, language) })}</small>
+        )}
       </td>
       <td>
         <ol className="attempts">

@@ -37,8 +37,7 @@ export function parseHolidays(text: string): { holidays: { day: string; name: st
   return { holidays };
 }
 
-export const formatHolidays = (holidays: { day: string; name: string }[]): string =>
-  holidays.map((h) => (h.name ? `${h.day} ${h.name}` : h.day)).join('\n');
+export const formatHolidays = (holidays: { day: string; name: string }[]): string => holidays.map((h) => (h.name ? `${h.day} ${h.name}` : h.day)).join('\n');
 
 /**
  * The IANA time zones the browser knows, sorted, for the time-zone picker, with UTC and the

@@ -10,7 +10,6 @@ export function moveRule(ids: readonly string[], index: number, delta: -1 | 1): 
   return next;
 }
 
-
 /**
  * A rule from the form: keywords and channel types to match, a group and a priority to set. When
  * an existing rule is edited, what the form does not show (other conditions, other actions) is kept.
@@ -42,8 +41,18 @@ function shownInForm(condition: RuleCondition): boolean {
 }
 
 /** The form's starting values for a rule. */
-export function formFromRule(rule: { conditions: readonly RuleCondition[]; actions: RuleActions }): { keywords: string; channelTypes: string[]; groupId: string; priority: string } {
+export function formFromRule(rule: { conditions: readonly RuleCondition[]; actions: RuleActions }): {
+  keywords: string;
+  channelTypes: string[];
+  groupId: string;
+  priority: string;
+} {
   const keywords = rule.conditions.flatMap((c) => (c.type === 'keyword' && !c.pattern ? (c.anyOf ?? []) : []));
   const channelTypes = rule.conditions.flatMap((c) => (c.type === 'channel' && !c.channelIds?.length ? (c.channelTypes ?? []) : []));
-  return { keywords: keywords.join(', '), channelTypes, groupId: rule.actions.groupId ?? '', priority: rule.actions.priority ? String(rule.actions.priority) : '' };
+  return {
+    keywords: keywords.join(', '),
+    channelTypes,
+    groupId: rule.actions.groupId ?? '',
+    priority: rule.actions.priority ? String(rule.actions.priority) : '',
+  };
 }

@@ -1,5 +1,23 @@
 import type { ApiClient } from './client.js';
-import type { ApiTokenView, CalendarView, SsoView, ChannelTypeView, ChannelView, AuditEntry, CannedResponse, Macro, GroupStrategy, GroupView, RoleView, RoutingRuleView, RuleActions, RuleCondition, UserView, ChannelStateView, ConnectionTestView } from './types.js';
+import type {
+  ApiTokenView,
+  CalendarView,
+  SsoView,
+  ChannelTypeView,
+  ChannelView,
+  AuditEntry,
+  CannedResponse,
+  Macro,
+  GroupStrategy,
+  GroupView,
+  RoleView,
+  RoutingRuleView,
+  RuleActions,
+  RuleCondition,
+  UserView,
+  ChannelStateView,
+  ConnectionTestView,
+} from './types.js';
 
 /** Which audit entries to show: by whom, about what kind of thing, between two instants. */
 export interface AuditFilter {
@@ -23,14 +41,15 @@ export function adminApi(client: ApiClient) {
     status: () => client.get<{ mail: { configured: true } | { configured: false; folder: string } }>('/settings/status'),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     createGroup: (body: { name: string; strategy: GroupStrategy }) => client.post<GroupView>('/groups', body),
-    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
-    deleteGroup: (id: string, moveTo?: string) => client.delete<unknown>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
+    updateGroup: (id: string, body: { name?: string; strategy?: GroupStrategy; calendarId?: string | null }) =>
+      client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
+    deleteGroup: (id: string, moveTo?: string) =>
+      client.delete<unknown>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
     skills: () => client.get<{ skills: { id: string; name: string }[] }>('/skills'),
     createSkill: (body: { name: string }) => client.post<{ id: string; name: string }>('/skills', body),
     userSkills: (id: string) => client.get<{ skills: { skillId: string; level: number }[] }>(`/users/${encodeURIComponent(id)}/skills`),
-    setUserSkills: (id: string, skills: { skillId: string; level: number }[]) =>
-      client.put<unknown>(`/users/${encodeURIComponent(id)}/skills`, { skills }),
+    setUserSkills: (id: string, skills: { skillId: string; level: number }[]) => client.put<unknown>(`/users/${encodeURIComponent(id)}/skills`, { skills }),
     permissions: () => client.get<{ permissions: { name: string; description: string }[] }>('/permissions'),
     createRole: (body: { name: string; permissions: string[] }) => client.post<RoleView>('/roles', body),
     updateRole: (id: string, body: { name?: string; permissions?: string[] }) => client.patch<RoleView>(`/roles/${encodeURIComponent(id)}`, body),
@@ -41,7 +60,8 @@ export function adminApi(client: ApiClient) {
     createRoutingRule: (body: { name: string; enabled: boolean; conditions: RuleCondition[]; actions: RuleActions }) =>
       client.post<RoutingRuleView>('/routing-rules', body),
     ruleChannelTypes: () => client.get<{ types: { type: string; displayName: string }[] }>('/routing-rules/channel-types'),
-    updateRoutingRule: (id: string, body: { name?: string; enabled?: boolean; conditions?: RuleCondition[]; actions?: RuleActions }) => client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
+    updateRoutingRule: (id: string, body: { name?: string; enabled?: boolean; conditions?: RuleCondition[]; actions?: RuleActions }) =>
+      client.patch<RoutingRuleView>(`/routing-rules/${encodeURIComponent(id)}`, body),
     orderRoutingRules: (ids: string[]) => client.put<{ ids: string[] }>('/routing-rules/order', { ids }),
     deleteRoutingRule: (id: string) => client.delete<unknown>(`/routing-rules/${encodeURIComponent(id)}`),
     apiTokens: () => client.get<{ tokens: ApiTokenView[] }>('/api-tokens'),
@@ -55,7 +75,8 @@ export function adminApi(client: ApiClient) {
     customFields: () => client.get<{ fields: { key: string; label: string; type: string }[] }>('/custom-fields'),
     createChannel: (body: { type: string; name: string; config: Record<string, unknown> }) =>
       client.post<{ channel: ChannelView; apiKey?: string }>('/channels', body),
-    updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) => client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
+    updateChannel: (id: string, body: { name?: string; config?: Record<string, unknown> }) =>
+      client.patch<ChannelView>(`/channels/${encodeURIComponent(id)}`, body),
     setChannelEnabled: (id: string, enabled: boolean) => client.post<ChannelView>(`/channels/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
     testChannel: (id: string) => client.post<ConnectionTestView>(`/channels/${encodeURIComponent(id)}/test`),
     /** Tests settings not saved yet; nothing is stored. */
@@ -63,8 +84,10 @@ export function adminApi(client: ApiClient) {
     channelState: (id: string) => client.get<ChannelStateView | { state: null }>(`/channels/${encodeURIComponent(id)}/state`),
     calendars: () => client.get<{ calendars: CalendarView[] }>('/business-hours'),
     createCalendar: (body: Omit<CalendarView, 'id' | 'holidays'>) => client.post<CalendarView>('/business-hours', body),
-    updateCalendar: (id: string, body: Partial<Omit<CalendarView, 'id' | 'holidays'>>) => client.patch<CalendarView>(`/business-hours/${encodeURIComponent(id)}`, body),
-    setHolidays: (id: string, holidays: { day: string; name: string }[]) => client.put<unknown>(`/business-hours/${encodeURIComponent(id)}/holidays`, { holidays }),
+    updateCalendar: (id: string, body: Partial<Omit<CalendarView, 'id' | 'holidays'>>) =>
+      client.patch<CalendarView>(`/business-hours/${encodeURIComponent(id)}`, body),
+    setHolidays: (id: string, holidays: { day: string; name: string }[]) =>
+      client.put<unknown>(`/business-hours/${encodeURIComponent(id)}/holidays`, { holidays }),
     deleteCalendar: (id: string) => client.delete<unknown>(`/business-hours/${encodeURIComponent(id)}`),
     sso: () => client.get<SsoView>('/sso'),
     signInSettings: () => client.get<SignInSettings>('/sign-in-settings'),
@@ -74,7 +97,8 @@ export function adminApi(client: ApiClient) {
     setOidc: (body: { enabled: boolean; issuer: string | null; clientId: string | null; clientSecret?: string }) => client.put<unknown>('/sso/oidc', body),
     setCapacity: (id: string, capacity: { chat?: number; email?: number; voice?: number }) =>
       client.put<unknown>(`/users/${encodeURIComponent(id)}/capacity`, { capacity }),
-    updateCannedResponse: (id: string, body: Partial<Omit<CannedResponse, 'id'>>) => client.patch<CannedResponse>(`/canned-responses/${encodeURIComponent(id)}`, body),
+    updateCannedResponse: (id: string, body: Partial<Omit<CannedResponse, 'id'>>) =>
+      client.patch<CannedResponse>(`/canned-responses/${encodeURIComponent(id)}`, body),
     deleteCannedResponse: (id: string) => client.delete<unknown>(`/canned-responses/${encodeURIComponent(id)}`),
     macros: () => client.get<{ macros: Macro[] }>('/macros'),
     createMacro: (body: Omit<Macro, 'id'>) => client.post<Macro>('/macros', body),

@@ -33,7 +33,9 @@ describe('ApiClient', () => {
 
   it('turns error answers into ApiError with the field at fault, and reports an ended session', async () => {
     let ended = 0;
-    const { fetchImpl } = recordingFetch(() => json({ error: 'invalid_request', message: 'the request is invalid', issues: [{ field: 'email', message: 'Invalid email' }] }, 400));
+    const { fetchImpl } = recordingFetch(() =>
+      json({ error: 'invalid_request', message: 'the request is invalid', issues: [{ field: 'email', message: 'Invalid email' }] }, 400),
+    );
     const client = new ApiClient({ basePath: '', fetch: fetchImpl });
     client.onSessionEnded = () => ended++;
     const error = await client.post('/session', { email: 'x' }).catch((e: unknown) => e);

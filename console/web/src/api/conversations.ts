@@ -1,6 +1,16 @@
 import type { ApiClient } from './client.js';
 import type { AgentStatus, ConversationSnapshot, MessageView } from './domain.js';
-import type { ConversationDetail, ConversationPage, ConversationQuery, GroupView, Macro, ReplyInput, ScheduledMessage, StoredAttachment, UserView } from './types.js';
+import type {
+  ConversationDetail,
+  ConversationPage,
+  ConversationQuery,
+  GroupView,
+  Macro,
+  ReplyInput,
+  ScheduledMessage,
+  StoredAttachment,
+  UserView,
+} from './types.js';
 
 /** Where a conversation goes on a transfer. */
 export type TransferTarget = { agentId: string } | { groupId: string } | { queue: true };
@@ -13,7 +23,8 @@ export function conversationsApi(client: ApiClient) {
       client.post<{ message: MessageView; duplicate: boolean }>(`/conversations/${encodeURIComponent(id)}/messages`, input),
     resend: (id: string, messageId: string) =>
       client.post<{ message: MessageView }>(`/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}/retry`),
-    assign: (id: string, agentId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
+    assign: (id: string, agentId: string) =>
+      client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
     /** The customer's messages are read: the conversation is open on a visible screen. */
     markRead: (id: string) => client.post<{ read: number }>(`/conversations/${encodeURIComponent(id)}/read`),
     claim: (id: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/claim`),
@@ -36,10 +47,13 @@ export function conversationsApi(client: ApiClient) {
     agents: () => client.get<{ users: UserView[] }>('/users'),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),
     macros: () => client.get<{ macros: Macro[] }>('/macros'),
-    runMacro: (id: string, macroId: string) => client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/macros/${encodeURIComponent(macroId)}/run`),
+    runMacro: (id: string, macroId: string) =>
+      client.post<{ conversation: ConversationSnapshot }>(`/conversations/${encodeURIComponent(id)}/macros/${encodeURIComponent(macroId)}/run`),
     scheduled: (id: string) => client.get<{ scheduled: ScheduledMessage[] }>(`/conversations/${encodeURIComponent(id)}/scheduled`),
-    schedule: (id: string, text: string, sendAt: string) => client.post<{ scheduled: ScheduledMessage }>(`/conversations/${encodeURIComponent(id)}/scheduled`, { text, sendAt }),
-    cancelScheduled: (id: string, scheduledId: string) => client.delete<unknown>(`/conversations/${encodeURIComponent(id)}/scheduled/${encodeURIComponent(scheduledId)}`),
+    schedule: (id: string, text: string, sendAt: string) =>
+      client.post<{ scheduled: ScheduledMessage }>(`/conversations/${encodeURIComponent(id)}/scheduled`, { text, sendAt }),
+    cancelScheduled: (id: string, scheduledId: string) =>
+      client.delete<unknown>(`/conversations/${encodeURIComponent(id)}/scheduled/${encodeURIComponent(scheduledId)}`),
   };
 }
 export type ConversationsApi = ReturnType<typeof conversationsApi>;

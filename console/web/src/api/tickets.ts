@@ -135,14 +135,22 @@ export function ticketsApi(client: ApiClient) {
     comment: (id: string, body: { body: string; public: boolean; status?: TicketStatus }) => client.post<{ ticket: Ticket }>(`/tickets/${id}/comments`, body),
     merge: (id: string, targetId: string) => client.post<Ticket>(`/tickets/${id}/merge`, { targetId }),
     views: () => client.get<{ views: TicketView[] }>('/ticket-views'),
-    saveView: (body: { name: string; shared: boolean; filters: Record<string, unknown>; sort: { field: string; direction: 'asc' | 'desc' }; columns?: string[] }) => client.post<TicketView>('/ticket-views', body),
+    saveView: (body: {
+      name: string;
+      shared: boolean;
+      filters: Record<string, unknown>;
+      sort: { field: string; direction: 'asc' | 'desc' };
+      columns?: string[];
+    }) => client.post<TicketView>('/ticket-views', body),
     deleteView: (id: string) => client.delete<void>(`/ticket-views/${id}`),
     statuses: () => client.get<{ statuses: TicketStatus[]; names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses'),
     fields: () => client.get<{ fields: TicketFieldDef[] }>('/ticket-fields'),
     createField: (body: Omit<TicketFieldDef, 'id'>) => client.post<TicketFieldDef>('/ticket-fields', body),
-    updateField: (id: string, body: Partial<Pick<TicketFieldDef, 'label' | 'options' | 'requiredOn' | 'position'>>) => client.patch<TicketFieldDef>(`/ticket-fields/${id}`, body),
+    updateField: (id: string, body: Partial<Pick<TicketFieldDef, 'label' | 'options' | 'requiredOn' | 'position'>>) =>
+      client.patch<TicketFieldDef>(`/ticket-fields/${id}`, body),
     deleteField: (id: string) => client.delete<void>(`/ticket-fields/${id}`),
-    nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) => client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
+    nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) =>
+      client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
     slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),
     createSlaPolicy: (body: Omit<SlaPolicy, 'id'>) => client.post<SlaPolicy>('/sla-policies', body),
     updateSlaPolicy: (id: string, body: Omit<SlaPolicy, 'id'>) => client.put<SlaPolicy>(`/sla-policies/${id}`, body),

@@ -6,7 +6,9 @@ type SessionState =
   | { kind: 'loading' }
   | { kind: 'signed-out' }
   /** The address names no company (the bare host, or an unknown slug). */
-  | { kind: 'no-company' } | { kind: 'signed-in'; session: Session } | { kind: 'error'; error: Error };
+  | { kind: 'no-company' }
+  | { kind: 'signed-in'; session: Session }
+  | { kind: 'error'; error: Error };
 
 interface SessionContextValue {
   state: SessionState;

@@ -17,8 +17,14 @@ export function ContactEditForm({ api, contact, onSaved, onCancel }: { api: CrmA
   useEffect(() => {
     let current = true;
     // Without these lists the form still edits the rest; the server checks what is sent.
-    api.customFields().then((r) => current && setFields(r.fields), () => undefined);
-    api.companies().then((r) => current && setCompanies(r.companies), () => undefined);
+    api.customFields().then(
+      (r) => current && setFields(r.fields),
+      () => undefined,
+    );
+    api.companies().then(
+      (r) => current && setCompanies(r.companies),
+      () => undefined,
+    );
     return () => {
       current = false;
     };
@@ -51,7 +57,14 @@ export function ContactEditForm({ api, contact, onSaved, onCancel }: { api: CrmA
       <Field label={t('admin.name')} name="name" defaultValue={contact.name ?? ''} maxLength={200} />
       <Field label={t('customer.email')} name="email" type="email" defaultValue={contact.email ?? ''} />
       <Field label={t('customer.phone')} name="phone" type="tel" defaultValue={contact.phone ?? ''} maxLength={50} />
-      <Field label={t('crm.company')} name="company" list={companyList} defaultValue={contact.company?.name ?? ''} maxLength={200} hint={t('crm.companyHint')} />
+      <Field
+        label={t('crm.company')}
+        name="company"
+        list={companyList}
+        defaultValue={contact.company?.name ?? ''}
+        maxLength={200}
+        hint={t('crm.companyHint')}
+      />
       <datalist id={companyList}>
         {companies.map((c) => (
           <option key={c.id} value={c.name} />
@@ -119,5 +132,13 @@ function CustomFieldInput({ field, value }: { field: CustomField; value: unknown
     );
   }
   const type = field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text';
-  return <Field label={field.label} name={name} type={type} step={field.type === 'number' ? 'any' : undefined} defaultValue={value === undefined || value === null ? '' : String(value)} />;
+  return (
+    <Field
+      label={field.label}
+      name={name}
+      type={type}
+      step={field.type === 'number' ? 'any' : undefined}
+      defaultValue={value === undefined || value === null ? '' : String(value)}
+    />
+  );
 }

@@ -38,7 +38,13 @@ export default function ContactPage() {
     if (event.kind === 'contact.updated' && event.payload.contact.id === id) refresh();
   });
 
-  if (contact.error) return <main className="page"><p className="error">{describeError(contact.error, t)}</p><Link href="/contacts">{t('crm.customers')}</Link></main>;
+  if (contact.error)
+    return (
+      <main className="page">
+        <p className="error">{describeError(contact.error, t)}</p>
+        <Link href="/contacts">{t('crm.customers')}</Link>
+      </main>
+    );
   const c = contact.data;
   if (!c) return <main className="page" aria-busy="true" />;
   const undo = async (mergeId: string) => {
@@ -205,7 +211,8 @@ function Duplicates({ api, contactId, version, onMerge }: { api: CrmApi; contact
       <ul>
         {list.map(({ contact, reasons }) => (
           <li key={contact.id}>
-            <Link href={`/contacts/${contact.id}`}>{contact.name ? shownContactName(contact.name, t) : contact.email || contact.phone}</Link> ({reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
+            <Link href={`/contacts/${contact.id}`}>{contact.name ? shownContactName(contact.name, t) : contact.email || contact.phone}</Link> (
+            {reasons.map((r) => t(`crm.reason.${r}`)).join(', ')}){' '}
             <button
               type="button"
               className="link"

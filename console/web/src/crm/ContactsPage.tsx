@@ -23,15 +23,23 @@ export default function ContactsPage() {
       <h1>{t('crm.customers')}</h1>
       {new URLSearchParams(window.location.search).has('erased') && <p role="status">{t('crm.erased')}</p>}
       <div className="list-tools">
-        <search><form
-          onSubmit={(e) => {
-            e.preventDefault();
-            setQuery(q.trim());
-          }}
-        >
-          <input type="search" aria-label={t('crm.searchCustomers')} placeholder={t('crm.searchCustomers')} value={q} onChange={(e) => setQ(e.target.value)} />
-          <button type="submit">{t('crm.find')}</button>
-        </form></search>
+        <search>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setQuery(q.trim());
+            }}
+          >
+            <input
+              type="search"
+              aria-label={t('crm.searchCustomers')}
+              placeholder={t('crm.searchCustomers')}
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
+            <button type="submit">{t('crm.find')}</button>
+          </form>
+        </search>
         {hasPermission(session, 'contacts.export') && (
           <a className="button" href={api.exportUrl()} download="contacts.csv">
             {t('crm.export')}

@@ -53,7 +53,13 @@ export function DataRights({ api, contactId, name }: { api: CrmApi; contactId: s
       <p className="hint">{t('crm.dataRightsHint')}</p>
       {problem && <p className="error">{problem}</p>}
       {confirming && (
-        <ConfirmDialog title={t('crm.eraseTitle', { name })} confirmLabel={t('crm.eraseConfirm')} busy={busy} onConfirm={() => void erase()} onCancel={() => setConfirming(false)}>
+        <ConfirmDialog
+          title={t('crm.eraseTitle', { name })}
+          confirmLabel={t('crm.eraseConfirm')}
+          busy={busy}
+          onConfirm={() => void erase()}
+          onCancel={() => setConfirming(false)}
+        >
           <p>{t('crm.eraseExplain')}</p>
         </ConfirmDialog>
       )}

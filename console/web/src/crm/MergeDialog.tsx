@@ -15,27 +15,29 @@ export function MergeDialog({ api, target, onClose, onMerged }: { api: CrmApi; t
   return (
     <div className="merge-dialog section" role="dialog" aria-modal="true" aria-label={t('crm.mergeTitle')}>
       <h2>{t('crm.mergeTitle')}</h2>
-      <search><form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          try {
-            const answer = await api.list(q.trim() || undefined);
-            setFound(answer.contacts.filter((c) => c.id !== target.id));
-          } catch (caught) {
-            setProblem(describeError(caught, t));
-          }
-        }}
-      >
-        <input type="search" aria-label={t('crm.findOther')} placeholder={t('crm.findOther')} value={q} onChange={(e) => setQ(e.target.value)} />
-        <button type="submit">{t('crm.find')}</button>
-      </form></search>
+      <search>
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            try {
+              const answer = await api.list(q.trim() || undefined);
+              setFound(answer.contacts.filter((c) => c.id !== target.id));
+            } catch (caught) {
+              setProblem(describeError(caught, t));
+            }
+          }}
+        >
+          <input type="search" aria-label={t('crm.findOther')} placeholder={t('crm.findOther')} value={q} onChange={(e) => setQ(e.target.value)} />
+          <button type="submit">{t('crm.find')}</button>
+        </form>
+      </search>
       {found && found.length === 0 && <p className="hint">{t('crm.nothingFound')}</p>}
       <ul>
         {(found ?? []).map((c) => (
           <li key={c.id}>
             <label>
-              <input type="radio" name="source" checked={picked?.id === c.id} onChange={() => setPicked(c)} /> {shownContactName(c.name, t)} {c.email && <small className="hint">{c.email}</small>}{' '}
-              {c.phone && <small className="hint">{c.phone}</small>}
+              <input type="radio" name="source" checked={picked?.id === c.id} onChange={() => setPicked(c)} /> {shownContactName(c.name, t)}{' '}
+              {c.email && <small className="hint">{c.email}</small>} {c.phone && <small className="hint">{c.phone}</small>}
             </label>
           </li>
         ))}

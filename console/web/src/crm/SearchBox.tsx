@@ -8,14 +8,16 @@ export function SearchBox() {
   const [, navigate] = useLocation();
   const [q, setQ] = useState('');
   return (
-    <search><form
-      className="global-search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
-      }}
-    >
-      <input type="search" aria-label={t('crm.search')} placeholder={t('crm.search')} value={q} onChange={(e) => setQ(e.target.value)} />
-    </form></search>
+    <search>
+      <form
+        className="global-search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+        }}
+      >
+        <input type="search" aria-label={t('crm.search')} placeholder={t('crm.search')} value={q} onChange={(e) => setQ(e.target.value)} />
+      </form>
+    </search>
   );
 }

@@ -32,7 +32,8 @@ function Entry({ item }: { item: TimelineItem }) {
     case 'conversation':
       return (
         <Link href={`/conversations/${item.id}`}>
-          <ChannelIcon type={String(d.channelType)} name={String(d.channelName ?? d.channelType)} /> {item.title || t('crm.noText')} · {t(`status.${String(d.status)}` as 'status.open')}
+          <ChannelIcon type={String(d.channelType)} name={String(d.channelName ?? d.channelType)} /> {item.title || t('crm.noText')} ·{' '}
+          {t(`status.${String(d.status)}` as 'status.open')}
         </Link>
       );
     case 'call':

@@ -90,7 +90,11 @@ export function crmApi(client: ApiClient) {
     importErrorsUrl: (id: string) => client.url(`/contact-imports/${enc(id)}/errors`),
     exportUrl: () => client.url('/contacts/export'),
     archiveUrl: (id: string) => client.url(`/contacts/${enc(id)}/archive`),
-    erase: (id: string) => client.post<{ erased: { contacts: number; conversations: number; messages: number; files: number; tickets: number; calls: number } }>(`/contacts/${enc(id)}/erase`, {}),
+    erase: (id: string) =>
+      client.post<{ erased: { contacts: number; conversations: number; messages: number; files: number; tickets: number; calls: number } }>(
+        `/contacts/${enc(id)}/erase`,
+        {},
+      ),
     search: (q: string) => client.get<{ hits: SearchHit[] }>('/search', { q }),
   };
 }

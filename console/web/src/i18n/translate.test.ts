@@ -11,7 +11,9 @@ describe('translate', () => {
   });
   it('has every English key in Chinese, translated rather than copied (brand names aside)', () => {
     expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
-    const same = Object.entries(en).filter(([key, text]) => zh[key as keyof typeof en] === text).map(([key]) => key);
+    const same = Object.entries(en)
+      .filter(([key, text]) => zh[key as keyof typeof en] === text)
+      .map(([key]) => key);
     // The product's name and the X network's are the same in both languages.
     expect(same.sort()).toEqual(['app.name', 'crm.handle.x']);
   });

@@ -8,7 +8,14 @@ import { describeError } from '../pages/describe-error.js';
 
 /** Tags as typed: separated by commas (either kind) or spaces, each once. */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(/[,，\s]+/).map((tag) => tag.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,，\s]+/)
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Edits the customer's record: name, e-mail, phone and tags; an emptied field is cleared. */

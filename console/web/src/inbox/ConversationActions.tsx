@@ -46,8 +46,16 @@ export function ConversationActions({
 
   useEffect(() => {
     if (!panel) return;
-    if (agents === undefined) api.agents().then((a) => setAgents(a.users.filter((u) => u.accountStatus === 'active')), () => setAgents([]));
-    if (panel === 'transfer' && groups === undefined) api.groups().then((g) => setGroups(g.groups), () => setGroups([]));
+    if (agents === undefined)
+      api.agents().then(
+        (a) => setAgents(a.users.filter((u) => u.accountStatus === 'active')),
+        () => setAgents([]),
+      );
+    if (panel === 'transfer' && groups === undefined)
+      api.groups().then(
+        (g) => setGroups(g.groups),
+        () => setGroups([]),
+      );
   }, [panel, agents, groups, api]);
 
   const run = async (action: () => Promise<{ conversation: ConversationSnapshot }>, done: string) => {
@@ -148,7 +156,17 @@ function AgentOptions({ agents }: { agents: UserView[] }) {
   );
 }
 
-function AssignForm({ agents, busy, onAssign, onCancel }: { agents: UserView[] | undefined; busy: boolean; onAssign(agentId: string): void; onCancel(): void }) {
+function AssignForm({
+  agents,
+  busy,
+  onAssign,
+  onCancel,
+}: {
+  agents: UserView[] | undefined;
+  busy: boolean;
+  onAssign(agentId: string): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [agentId, setAgentId] = useState('');
@@ -201,7 +219,8 @@ function TransferForm({
   const submit = () => {
     const trimmed = note.trim() || undefined;
     if (kind === 'queue') return onTransfer({ queue: true }, trimmed, t('actions.requeued'));
-    if (kind === 'agent') return onTransfer({ agentId: target }, trimmed, t('actions.transferred', { target: agents?.find((a) => a.id === target)?.name ?? '' }));
+    if (kind === 'agent')
+      return onTransfer({ agentId: target }, trimmed, t('actions.transferred', { target: agents?.find((a) => a.id === target)?.name ?? '' }));
     return onTransfer({ groupId: target }, trimmed, t('actions.transferred', { target: groups?.find((g) => g.id === target)?.name ?? '' }));
   };
   return (

@@ -46,7 +46,9 @@ export function ConversationList({
                 </small>
               </span>
               <span className="conversation-meta">
-                <time dateTime={conversation.lastMessageAt ?? conversation.createdAt}>{formatTime(conversation.lastMessageAt ?? conversation.createdAt, language)}</time>
+                <time dateTime={conversation.lastMessageAt ?? conversation.createdAt}>
+                  {formatTime(conversation.lastMessageAt ?? conversation.createdAt, language)}
+                </time>
                 {waiting && (
                   <small className="conversation-waiting" title={t('preview.waitingLabel', { time: formatTime(waiting, language) })}>
                     {waitedFor(waiting, now, t)}

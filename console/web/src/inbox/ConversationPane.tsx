@@ -32,7 +32,11 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
   const canReply = hasPermission(session, 'conversations.reply');
   const [scheduled, setScheduled] = useState<ScheduledMessage[]>([]);
   const reloadScheduled = useCallback(() => {
-    if (canReply) conversations.scheduled(id).then((answer) => setScheduled(answer.scheduled), () => setScheduled([]));
+    if (canReply)
+      conversations.scheduled(id).then(
+        (answer) => setScheduled(answer.scheduled),
+        () => setScheduled([]),
+      );
   }, [canReply, conversations, id]);
   // A scheduled message leaves the list when it is sent (or not sent): each new message asks again.
   const messageCount = view.messages.length;
@@ -100,7 +104,12 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
               await conversations.schedule(conversation.id, text, sendAt.toISOString());
               reloadScheduled();
             }}
-            tools={<MacroMenu conversationId={conversation.id} onChanged={(snapshot) => view.setConversation((current) => (current ? applySnapshot(current, snapshot) : current))} />}
+            tools={
+              <MacroMenu
+                conversationId={conversation.id}
+                onChanged={(snapshot) => view.setConversation((current) => (current ? applySnapshot(current, snapshot) : current))}
+              />
+            }
             onSend={view.send}
             onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}
             onUploadVoice={(recording, name, seconds) => conversations.uploadVoice(conversation.id, recording, name, seconds)}
@@ -129,7 +138,11 @@ function LeftView({ conversation, agentName }: { conversation: ConversationView;
   const { conversations } = useApi();
   const [groups, setGroups] = useState<GroupView[]>();
   useEffect(() => {
-    if (!conversation.assigneeId && conversation.groupId) conversations.groups().then((g) => setGroups(g.groups), () => setGroups([]));
+    if (!conversation.assigneeId && conversation.groupId)
+      conversations.groups().then(
+        (g) => setGroups(g.groups),
+        () => setGroups([]),
+      );
   }, [conversations, conversation.assigneeId, conversation.groupId]);
   const byGroup = !conversation.assigneeId && conversation.groupId;
   if (byGroup && groups === undefined) return <section className="conversation-pane" aria-busy="true" />;

@@ -74,8 +74,7 @@ export function CustomerPanel({ contactId, currentConversationId }: { contactId:
           <>
             <dt>{t('customer.phone')}</dt>
             <dd>
-              {contact.phone}{' '}
-              <Link href={`/phone/workbench?dial=${encodeURIComponent(contact.phone)}`}>{t('customer.call')}</Link>
+              {contact.phone} <Link href={`/phone/workbench?dial=${encodeURIComponent(contact.phone)}`}>{t('customer.call')}</Link>
             </dd>
           </>
         )}

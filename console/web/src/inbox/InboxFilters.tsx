@@ -20,7 +20,11 @@ export function InboxFilters({ filters, onChange, channels }: { filters: Filters
         <option value="open">{t('filter.open')}</option>
         <option value="resolved">{t('filter.resolved')}</option>
       </select>
-      <select aria-label={t('filter.channel')} value={filters.channelId ?? ''} onChange={(event) => onChange({ ...filters, channelId: event.target.value || undefined })}>
+      <select
+        aria-label={t('filter.channel')}
+        value={filters.channelId ?? ''}
+        onChange={(event) => onChange({ ...filters, channelId: event.target.value || undefined })}
+      >
         <option value="">{t('filter.allChannels')}</option>
         {channels.map((channel) => (
           <option key={channel.id} value={channel.id}>

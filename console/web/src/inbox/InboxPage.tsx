@@ -96,9 +96,7 @@ export default function InboxPage() {
               {describeError(inbox.error, t)}
             </p>
           )}
-          {current && (
-            <ConversationList conversations={current.conversations} unread={inbox.unread} selectedId={selectedId} label={t(`tab.${current.tab}`)} />
-          )}
+          {current && <ConversationList conversations={current.conversations} unread={inbox.unread} selectedId={selectedId} label={t(`tab.${current.tab}`)} />}
         </div>
       </section>
       {selectedId ? (

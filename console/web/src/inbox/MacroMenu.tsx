@@ -15,7 +15,11 @@ export function MacroMenu({ conversationId, onChanged }: { conversationId: strin
   const [notice, setNotice] = useState<{ text: string; error?: boolean }>();
   const menu = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (open && macros === undefined) conversations.macros().then((answer) => setMacros(answer.macros), () => setMacros([]));
+    if (open && macros === undefined)
+      conversations.macros().then(
+        (answer) => setMacros(answer.macros),
+        () => setMacros([]),
+      );
   }, [open, macros, conversations]);
   useEffect(() => {
     if (!open) return;

@@ -66,7 +66,12 @@ export function MessageList({ messages, pending, contactName, agentName, satisfa
         const who = message.direction === 'in' ? contactName : message.senderType === 'agent' ? agentName(message.senderId) : t(`sender.${message.senderType}`);
         const kind = message.private ? 'note' : message.direction === 'in' ? 'incoming' : 'outgoing';
         return (
-          <article key={message.id} className={`message ${kind}`} data-message-id={message.id} aria-label={message.private ? t('conversation.noteBy', { name: who }) : who}>
+          <article
+            key={message.id}
+            className={`message ${kind}`}
+            data-message-id={message.id}
+            aria-label={message.private ? t('conversation.noteBy', { name: who }) : who}
+          >
             <header>
               <span className="message-author">{who}</span>
               {message.private && <span className="note-tag">{t('conversation.note')}</span>}

@@ -8,7 +8,11 @@ export function NotificationsButton() {
   const [askable, setAskable] = useState(canAskForNotifications);
   if (!askable) return null;
   return (
-    <button type="button" className="link notifications-button" onClick={() => void Notification.requestPermission().finally(() => setAskable(canAskForNotifications()))}>
+    <button
+      type="button"
+      className="link notifications-button"
+      onClick={() => void Notification.requestPermission().finally(() => setAskable(canAskForNotifications()))}
+    >
       {t('notify.enable')}
     </button>
   );

@@ -243,8 +243,7 @@ export function ReplyBox({
       {later !== undefined && (
         <div className="send-later">
           <label>
-            {t('schedule.at')}{' '}
-            <input type="datetime-local" value={later} min={localInput(new Date())} onChange={(event) => setLater(event.target.value)} />
+            {t('schedule.at')} <input type="datetime-local" value={later} min={localInput(new Date())} onChange={(event) => setLater(event.target.value)} />
           </label>
           <button type="button" disabled={text.trim() === '' || !later} onClick={() => void schedule()}>
             {t('schedule.confirm')}
@@ -281,7 +280,10 @@ export function ReplyBox({
           </>
         )}
         {onUploadVoice && !note && (
-          <VoiceRecorder disabled={disabled} onRecorded={(recording, name, seconds) => track(t('voice.file', { duration: formatDuration(seconds) }), onUploadVoice(recording, name, seconds))} />
+          <VoiceRecorder
+            disabled={disabled}
+            onRecorded={(recording, name, seconds) => track(t('voice.file', { duration: formatDuration(seconds) }), onUploadVoice(recording, name, seconds))}
+          />
         )}
         <label className="note-switch">
           <input type="checkbox" checked={note} onChange={(event) => setNote(event.target.checked)} />

@@ -14,7 +14,9 @@ describe('linkify', () => {
     ]);
   });
   it('never makes a link of a script URL, and keeps markup as plain text', () => {
-    expect(linkify('javascript:alert(1) <img src=x onerror=alert(1)>', base)).toEqual([{ kind: 'text', text: 'javascript:alert(1) <img src=x onerror=alert(1)>' }]);
+    expect(linkify('javascript:alert(1) <img src=x onerror=alert(1)>', base)).toEqual([
+      { kind: 'text', text: 'javascript:alert(1) <img src=x onerror=alert(1)>' },
+    ]);
     expect(linkify('https://example.org/<script>', base)).toEqual([
       { kind: 'link', text: 'https://example.org/', href: 'https://example.org/' },
       { kind: 'text', text: '<script>' },

@@ -39,7 +39,12 @@ export function updateStatus(
     if (message.id !== messageId) return message;
     // Why it failed stays only while it is failed: a retry clears it.
     const { error: _error, errorCode: _code, ...rest } = message;
-    return { ...rest, status, ...(parts ? { parts } : {}), ...(status === 'failed' ? { error: failure?.error ?? message.error, errorCode: failure?.errorCode ?? message.errorCode ?? null } : {}) };
+    return {
+      ...rest,
+      status,
+      ...(parts ? { parts } : {}),
+      ...(status === 'failed' ? { error: failure?.error ?? message.error, errorCode: failure?.errorCode ?? message.errorCode ?? null } : {}),
+    };
   });
 }
 
@@ -61,8 +66,21 @@ export function newClientId(random: () => string = randomHex): string {
 export function replyParts(text: string, files: StoredAttachment[] = []): ContentPart[] {
   const parts: ContentPart[] = text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
   for (const file of files) {
-    const type = file.mimeType.startsWith('image/') ? 'image' : file.mimeType.startsWith('audio/') ? 'audio' : file.mimeType.startsWith('video/') ? 'video' : 'file';
-    parts.push({ type, attachmentId: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...(file.duration !== undefined ? { duration: file.duration } : {}) });
+    const type = file.mimeType.startsWith('image/')
+      ? 'image'
+      : file.mimeType.startsWith('audio/')
+        ? 'audio'
+        : file.mimeType.startsWith('video/')
+          ? 'video'
+          : 'file';
+    parts.push({
+      type,
+      attachmentId: file.id,
+      name: file.name,
+      mimeType: file.mimeType,
+      size: file.size,
+      ...(file.duration !== undefined ? { duration: file.duration } : {}),
+    });
   }
   return parts;
 }

@@ -8,12 +8,16 @@ const at = '2026-11-25T10:00:00.000Z';
 
 describe('the list line of a conversation', () => {
   it('shows text shortened, files by kind in the agent language, replies marked', () => {
-    expect(previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'text', text: `Hello  there ${'a'.repeat(100)}` }], createdAt: at }, en)).toMatch(/^Hello there a+…$/);
+    expect(
+      previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'text', text: `Hello  there ${'a'.repeat(100)}` }], createdAt: at }, en),
+    ).toMatch(/^Hello there a+…$/);
     expect(previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'image', name: 'p.png' }], createdAt: at }, en)).toBe('[image]');
     expect(previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'image', name: 'p.png' }], createdAt: at }, zh)).toBe('[图片]');
     expect(previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'file', name: '合同.pdf' }], createdAt: at }, zh)).toBe('[文件] 合同.pdf');
     expect(previewLine({ direction: 'out', senderType: 'agent', parts: [{ type: 'text', text: 'On its way' }], createdAt: at }, en)).toBe('Reply: On its way');
-    expect(previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'text', text: '<p>Hi <b>there</b></p>', format: 'html' }], createdAt: at }, en)).toBe('Hi there');
+    expect(
+      previewLine({ direction: 'in', senderType: 'contact', parts: [{ type: 'text', text: '<p>Hi <b>there</b></p>', format: 'html' }], createdAt: at }, en),
+    ).toBe('Hi there');
     expect(previewLine(null, en)).toBe('');
   });
 

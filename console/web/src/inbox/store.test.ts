@@ -16,7 +16,16 @@ const view = (id: string, lastMessageAt: string | null): ConversationView => ({
   createdAt: '2026-11-25T10:00:00.000Z',
   lastMessageAt,
 });
-const snapshot = (id: string, change: object = {}) => ({ id, channelId: 'ch', contactId: 'k', status: 'assigned' as const, groupId: 'g1', assigneeId: 'u1', priority: 0, ...change });
+const snapshot = (id: string, change: object = {}) => ({
+  id,
+  channelId: 'ch',
+  contactId: 'k',
+  status: 'assigned' as const,
+  groupId: 'g1',
+  assigneeId: 'u1',
+  priority: 0,
+  ...change,
+});
 const message = (conversationId: string, direction: 'in' | 'out', createdAt: string): MessageView => ({
   id: '1',
   conversationId,
@@ -80,7 +89,10 @@ describe('lastSeenStore', () => {
   it('keeps the list line live: a customer message starts the wait, a note changes nothing, a reply ends it', () => {
     let state = inboxReducer(emptyInbox, { type: 'loaded', conversations: [view('a', null)], lastSeen: {} });
     state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: message('a', 'in', '2026-11-25T10:01:00.000Z') });
-    expect(state.conversations.a).toMatchObject({ lastMessage: { direction: 'in', parts: [{ type: 'text', text: 'hi' }] }, waitingSince: '2026-11-25T10:01:00.000Z' });
+    expect(state.conversations.a).toMatchObject({
+      lastMessage: { direction: 'in', parts: [{ type: 'text', text: 'hi' }] },
+      waitingSince: '2026-11-25T10:01:00.000Z',
+    });
     state = inboxReducer(state, { type: 'message', snapshot: snapshot('a'), message: message('a', 'in', '2026-11-25T10:02:00.000Z') });
     expect(state.conversations.a?.waitingSince).toBe('2026-11-25T10:01:00.000Z');
     const note = { ...message('a', 'out', '2026-11-25T10:03:00.000Z'), private: true, parts: [{ type: 'text' as const, text: 'internal' }] };
@@ -91,9 +103,12 @@ describe('lastSeenStore', () => {
   });
 
   it("shows a customer's new name in every conversation of theirs", () => {
-    let state = inboxReducer(emptyInbox, { type: 'loaded', conversations: [view('a', null), view('b', null), { ...view('c', null), contact: { id: 'other', name: 'Li' } }], lastSeen: {} });
+    let state = inboxReducer(emptyInbox, {
+      type: 'loaded',
+      conversations: [view('a', null), view('b', null), { ...view('c', null), contact: { id: 'other', name: 'Li' } }],
+      lastSeen: {},
+    });
     state = inboxReducer(state, { type: 'contact', contact: { id: 'k', name: 'Wang Fang' } });
     expect(Object.values(state.conversations).map((c) => c.contact.name)).toEqual(['Wang Fang', 'Wang Fang', 'Li']);
   });
 });
-

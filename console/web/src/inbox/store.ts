@@ -58,7 +58,11 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
           ? { ...state.unread, [action.snapshot.id]: (state.unread[action.snapshot.id] ?? 0) + 1 }
           : state.unread;
       if (!known) return { ...state, unread };
-      const updated = { ...applySnapshot(known, action.snapshot), lastMessageAt: maxIso(known.lastMessageAt, action.message.createdAt), ...previewAfter(known, action.message) };
+      const updated = {
+        ...applySnapshot(known, action.snapshot),
+        lastMessageAt: maxIso(known.lastMessageAt, action.message.createdAt),
+        ...previewAfter(known, action.message),
+      };
       return { ...state, unread, conversations: { ...state.conversations, [known.id]: updated } };
     }
     case 'contact': {
@@ -83,7 +87,13 @@ const maxIso = (a: string | null, b: string) => (a && a > b ? a : b);
 function previewAfter(known: ConversationView, message: MessageView): Partial<ConversationView> {
   if (message.private) return {};
   if (known.lastMessage && known.lastMessage.createdAt > message.createdAt) return {};
-  const lastMessage = { direction: message.direction, senderType: message.senderType, parts: message.parts, createdAt: message.createdAt, ...(message.about ? { about: message.about } : {}) };
+  const lastMessage = {
+    direction: message.direction,
+    senderType: message.senderType,
+    parts: message.parts,
+    createdAt: message.createdAt,
+    ...(message.about ? { about: message.about } : {}),
+  };
   const waitingSince = message.direction === 'in' ? (known.waitingSince ?? message.createdAt) : null;
   return { lastMessage, waitingSince };
 }
@@ -106,7 +116,11 @@ export function lastSeenStore(userId: string, storage: Pick<Storage, 'getItem' |
       if ((seen[conversationId] ?? '') >= at) return;
       seen[conversationId] = at;
       // Keep the newest 500: enough for any inbox, small enough for storage.
-      const kept = Object.fromEntries(Object.entries(seen).sort((a, b) => b[1].localeCompare(a[1])).slice(0, 500));
+      const kept = Object.fromEntries(
+        Object.entries(seen)
+          .sort((a, b) => b[1].localeCompare(a[1]))
+          .slice(0, 500),
+      );
       try {
         storage?.setItem(key, JSON.stringify(kept));
       } catch {

@@ -8,7 +8,13 @@ const t = (language: Language) => (key: MessageKey, params?: Params) => translat
 
 describe('the survey, as the agents read it', () => {
   it('says the survey was sent, in the list too, never its token link', () => {
-    const survey = { direction: 'out' as const, senderType: 'system', parts: [{ type: 'text' as const, text: 'How did we do? https://x.example/survey/eyJ0b2tlbiI' }], createdAt: '2026-12-07T10:00:00Z', about: 'survey' as const };
+    const survey = {
+      direction: 'out' as const,
+      senderType: 'system',
+      parts: [{ type: 'text' as const, text: 'How did we do? https://x.example/survey/eyJ0b2tlbiI' }],
+      createdAt: '2026-12-07T10:00:00Z',
+      about: 'survey' as const,
+    };
     expect(previewLine(survey, t('en'))).toBe('Survey sent to the customer');
     expect(previewLine(survey, t('zh'))).toBe('已向客户发送满意度评价');
   });

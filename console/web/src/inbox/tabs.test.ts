@@ -30,8 +30,12 @@ describe('inbox tabs', () => {
   });
 
   it('asks the API for each tab with the filters', () => {
-    expect(tabQueries('mine', agent, { status: 'open', channelId: 'ch1' })).toEqual([{ status: 'open,queued,assigned', channelId: 'ch1', q: undefined, assigneeId: 'me' }]);
-    expect(tabQueries('unassigned', agent, { status: 'resolved', q: 'refund' })).toEqual([{ status: 'resolved', channelId: undefined, q: 'refund', assigneeId: 'none' }]);
+    expect(tabQueries('mine', agent, { status: 'open', channelId: 'ch1' })).toEqual([
+      { status: 'open,queued,assigned', channelId: 'ch1', q: undefined, assigneeId: 'me' },
+    ]);
+    expect(tabQueries('unassigned', agent, { status: 'resolved', q: 'refund' })).toEqual([
+      { status: 'resolved', channelId: undefined, q: 'refund', assigneeId: 'none' },
+    ]);
     expect(tabQueries('groups', admin, { status: 'open' }).map((q) => q.groupId)).toEqual(['g1', 'g2']);
     expect(tabQueries('groups', agent, { status: 'open' })).toHaveLength(1);
     expect(tabQueries('groups', { ...agent, groupIds: [] }, { status: 'open' })).toEqual([]);

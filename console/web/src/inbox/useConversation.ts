@@ -52,7 +52,9 @@ export function useConversation(id: string) {
   useFeedEvents((event) => {
     if (event.kind === 'contact.updated') {
       const contact = event.payload.contact;
-      setConversation((current) => (current && current.contact.id === contact.id ? { ...current, contact: { ...current.contact, name: contact.name } } : current));
+      setConversation((current) =>
+        current && current.contact.id === contact.id ? { ...current, contact: { ...current.contact, name: contact.name } } : current,
+      );
       return;
     }
     const snapshot = conversationOf(event);

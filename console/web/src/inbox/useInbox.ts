@@ -85,7 +85,8 @@ export function useInbox(viewer: Viewer, tabs: readonly InboxTab[], filters: Fil
     if (event.kind === 'message.created') dispatch({ type: 'message', snapshot, message: event.payload.message });
     else dispatch({ type: 'snapshot', snapshot });
     const assignedToMe = event.kind === 'conversation.assigned' && snapshot.assigneeId === viewer.userId && event.payload.previousAssigneeId !== viewer.userId;
-    const transferredToMe = event.kind === 'conversation.transferred' && snapshot.assigneeId === viewer.userId && event.payload.from.assigneeId !== viewer.userId;
+    const transferredToMe =
+      event.kind === 'conversation.transferred' && snapshot.assigneeId === viewer.userId && event.payload.from.assigneeId !== viewer.userId;
     if (known) {
       if (assignedToMe || transferredToMe) onAssignedToMe({ ...known, assigneeId: snapshot.assigneeId });
     } else {

@@ -11,7 +11,13 @@ describe('safeHref', () => {
     expect(safeHref('/files/1', base)).toBe('https://acme.example.com/files/1');
   });
   it('drops script and data links however they are spelled', () => {
-    for (const value of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)']) {
+    for (const value of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+    ]) {
       expect(safeHref(value, base)).toBeUndefined();
     }
   });

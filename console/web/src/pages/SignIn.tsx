@@ -67,7 +67,10 @@ export function SignIn() {
   );
 
   if (step.kind === 'code') return <CodeStep challenge={step.challenge} onSignedIn={finish} onRestart={() => setStep({ kind: 'password' })} />;
-  if (step.kind === 'enrol') return <EnrolStep challenge={step.challenge} onCodes={(codes) => setStep({ kind: 'recovery-codes', codes })} onRestart={() => setStep({ kind: 'password' })} />;
+  if (step.kind === 'enrol')
+    return (
+      <EnrolStep challenge={step.challenge} onCodes={(codes) => setStep({ kind: 'recovery-codes', codes })} onRestart={() => setStep({ kind: 'password' })} />
+    );
   if (step.kind === 'recovery-codes')
     return (
       <AuthLayout title={t('twoFactor.recoveryCodes')}>
@@ -141,7 +144,16 @@ function CodeStep({ challenge, onSignedIn, onRestart }: { challenge: string; onS
         {recovery ? (
           <Field label={t('twoFactor.recoveryCode')} name="code" autoComplete="off" maxLength={40} required autoFocus />
         ) : (
-          <Field label={t('twoFactor.code')} name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" maxLength={7} required autoFocus />
+          <Field
+            label={t('twoFactor.code')}
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxLength={7}
+            required
+            autoFocus
+          />
         )}
         {error && (
           <p role="alert" className="error">

@@ -21,12 +21,19 @@ describe('errors in words, with the field’s label in the reader’s language',
   it('a 400 on saving channel settings names the setting by its label, in English and Chinese', () => {
     expect(describeSettingsError(missingPassword(), [field('IMAP password')], en)).toBe('IMAP password: required');
     expect(describeSettingsError(missingPassword(), [field('IMAP 密码')], zh)).toBe('IMAP 密码：必填');
-    const invalid = errorFrom(400, { error: 'invalid_request', issues: [{ field: 'config.imapPassword', message: 'IMAP password is invalid: too short', problem: 'invalid' }] });
+    const invalid = errorFrom(400, {
+      error: 'invalid_request',
+      issues: [{ field: 'config.imapPassword', message: 'IMAP password is invalid: too short', problem: 'invalid' }],
+    });
     expect(describeSettingsError(invalid, [field('IMAP 密码')], zh)).toBe('IMAP 密码：格式不正确');
   });
 
   it('a refused common field of any form reads as its label, never as the request’s key', () => {
-    const missing = errorFrom(400, { error: 'invalid_request', message: 'the request is invalid', issues: [{ field: 'name', message: 'Invalid input: expected string, received undefined' }] });
+    const missing = errorFrom(400, {
+      error: 'invalid_request',
+      message: 'the request is invalid',
+      issues: [{ field: 'name', message: 'Invalid input: expected string, received undefined' }],
+    });
     expect(describeError(missing, en)).toBe('Name: required');
     expect(describeError(missing, zh)).toBe('名称：必填');
     const long = errorFrom(400, { error: 'invalid_request', issues: [{ field: 'name', message: 'must be 1 to 100 characters' }] });

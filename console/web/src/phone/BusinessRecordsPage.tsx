@@ -25,7 +25,13 @@ export function BusinessRecordsPage() {
           setQuery(q.trim());
         }}
       >
-        <input aria-label={t('phone.searchRecords')} placeholder={t('phone.searchRecords')} value={q} onChange={(event) => setQ(event.target.value)} maxLength={100} />
+        <input
+          aria-label={t('phone.searchRecords')}
+          placeholder={t('phone.searchRecords')}
+          value={q}
+          onChange={(event) => setQ(event.target.value)}
+          maxLength={100}
+        />
         <button type="submit">{t('phone.search')}</button>
       </form>
       {error ? <p role="alert">{describeError(error, t)}</p> : null}

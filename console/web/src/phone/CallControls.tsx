@@ -72,7 +72,12 @@ function Transfer({ conversationId, onTransferred }: { conversationId: string; o
   const transfer = async () => {
     setStatus(undefined);
     const [kind, id] = target.split(':');
-    const name = kind === 'agent' ? t('phone.transferAgent', { name: data?.agents.find((a) => a.id === id)?.name ?? '' }) : kind === 'group' ? t('phone.transferGroup', { name: data?.groups.find((g) => g.id === id)?.name ?? '' }) : t('phone.transferQueue');
+    const name =
+      kind === 'agent'
+        ? t('phone.transferAgent', { name: data?.agents.find((a) => a.id === id)?.name ?? '' })
+        : kind === 'group'
+          ? t('phone.transferGroup', { name: data?.groups.find((g) => g.id === id)?.name ?? '' })
+          : t('phone.transferQueue');
     try {
       await conversations.transfer(conversationId, kind === 'agent' ? { agentId: id! } : kind === 'group' ? { groupId: id! } : { queue: true });
       const text = t('phone.transferred', { target: name });
@@ -175,7 +180,12 @@ export function BusinessRecordForm({ api, conversationId }: { api: CallsApi; con
       {data?.fields.map((field) => (
         <div key={field.key}>
           <label htmlFor={`${formId}-${field.key}`}>{field.label}</label>
-          <FieldInput id={`${formId}-${field.key}`} field={field} value={fields[field.key]} onChange={(value) => setFields((f) => ({ ...f, [field.key]: value }))} />
+          <FieldInput
+            id={`${formId}-${field.key}`}
+            field={field}
+            value={fields[field.key]}
+            onChange={(value) => setFields((f) => ({ ...f, [field.key]: value }))}
+          />
         </div>
       ))}
       <label>

@@ -29,7 +29,13 @@ export function CallRecordsPage() {
           setQuery(q.trim());
         }}
       >
-        <input aria-label={t('phone.searchCalls')} placeholder={t('phone.searchCalls')} value={q} onChange={(event) => setQ(event.target.value)} maxLength={64} />
+        <input
+          aria-label={t('phone.searchCalls')}
+          placeholder={t('phone.searchCalls')}
+          value={q}
+          onChange={(event) => setQ(event.target.value)}
+          maxLength={64}
+        />
         <button type="submit">{t('phone.search')}</button>
       </form>
       {error ? <p role="alert">{describeError(error, t)}</p> : null}
@@ -94,7 +100,32 @@ function CallRow({ call, open, onToggle }: { call: CallRecord; open: boolean; on
 }
 
 /** The call record's steps the console names in words (any other shows as recorded). */
-const STEP_KINDS = new Set(['started', 'menu', 'key', 'no_key', 'queued', 'position', 'ringing', 'not_answered', 'unreachable', 'requeued', 'answered', 'held', 'resumed', 'transferred', 'recording', 'voicemail', 'max_wait', 'callback_planned', 'menu_hangup', 'agent_hung_up', 'customer_hung_up', 'dialing_agent', 'dialing_customer', 'ended']);
+const STEP_KINDS = new Set([
+  'started',
+  'menu',
+  'key',
+  'no_key',
+  'queued',
+  'position',
+  'ringing',
+  'not_answered',
+  'unreachable',
+  'requeued',
+  'answered',
+  'held',
+  'resumed',
+  'transferred',
+  'recording',
+  'voicemail',
+  'max_wait',
+  'callback_planned',
+  'menu_hangup',
+  'agent_hung_up',
+  'customer_hung_up',
+  'dialing_agent',
+  'dialing_customer',
+  'ended',
+]);
 
 /** A call's timeline and, for those who may listen, its recording, streamed through the server. */
 export function CallDetailView({ call }: { call: Pick<CallRecord, 'id' | 'conversationId' | 'hasRecording'> }) {

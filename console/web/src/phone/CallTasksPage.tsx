@@ -94,7 +94,11 @@ function CreateTask({ onCreated }: { onCreated(): void }) {
         <legend>{t('phone.taskAgents')}</legend>
         {data?.users.map((u) => (
           <label key={u.id}>
-            <input type="checkbox" checked={agentIds.includes(u.id)} onChange={(event) => setAgentIds((ids) => (event.target.checked ? [...ids, u.id] : ids.filter((id) => id !== u.id)))} />
+            <input
+              type="checkbox"
+              checked={agentIds.includes(u.id)}
+              onChange={(event) => setAgentIds((ids) => (event.target.checked ? [...ids, u.id] : ids.filter((id) => id !== u.id)))}
+            />
             {u.name}
           </label>
         ))}
@@ -118,7 +122,12 @@ function TaskView({ task, admin }: { task: CallTaskSummary; admin: boolean }) {
       {data && (
         <p>
           {t('phone.progress')}:{' '}
-          {t('phone.progressLine', { done: data.progress.done, total: data.progress.total, pending: data.progress.pending, inProgress: data.progress.inProgress })}
+          {t('phone.progressLine', {
+            done: data.progress.done,
+            total: data.progress.total,
+            pending: data.progress.pending,
+            inProgress: data.progress.inProgress,
+          })}
           {Object.entries(data.results).map(([result, n]) => ` · ${result}: ${n}`)}
         </p>
       )}

@@ -24,7 +24,10 @@ export function CallbacksPage() {
   const session = useSignedIn();
   const mayAssign = hasPermission(session, 'conversations.assign');
   const load = useCallback(async () => {
-    const [plans, agents] = await Promise.all([api.callbacks({ status: 'planned' }), mayAssign ? conversations.agents().catch(() => ({ users: [] })) : Promise.resolve({ users: [] })]);
+    const [plans, agents] = await Promise.all([
+      api.callbacks({ status: 'planned' }),
+      mayAssign ? conversations.agents().catch(() => ({ users: [] })) : Promise.resolve({ users: [] }),
+    ]);
     return { plans: plans.plans, agents: agents.users };
   }, [api, conversations, mayAssign]);
   const { data, error, reload } = useLoad(load);
@@ -60,7 +63,17 @@ export function CallbacksPage() {
   );
 }
 
-function PlanRow({ plan, agents, mayAssign, onChanged }: { plan: CallbackPlan; agents: { id: string; name: string }[]; mayAssign: boolean; onChanged(): void }) {
+function PlanRow({
+  plan,
+  agents,
+  mayAssign,
+  onChanged,
+}: {
+  plan: CallbackPlan;
+  agents: { id: string; name: string }[];
+  mayAssign: boolean;
+  onChanged(): void;
+}) {
   const { t } = useI18n();
   const api = usePhoneApi();
   const [dueAt, setDueAt] = useState(localInput(plan.dueAt));

@@ -29,7 +29,10 @@ interface Flow {
 }
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
-const EMPTY: Flow = { start: { type: 'menu', menuId: 'main' }, menus: [{ id: 'main', prompt: { type: 'text', text: '' }, options: {}, timeoutSeconds: 5, maxRetries: 2 }] };
+const EMPTY: Flow = {
+  start: { type: 'menu', menuId: 'main' },
+  menus: [{ id: 'main', prompt: { type: 'text', text: '' }, options: {}, timeoutSeconds: 5, maxRetries: 2 }],
+};
 
 interface Choices {
   menus: string[];
@@ -44,7 +47,12 @@ export function IvrPage() {
   const { client } = useApi();
   const load = useCallback(async () => {
     const admin = adminApi(client);
-    const [flows, groups, agents, calendars] = await Promise.all([api.flows(), admin.groups(), admin.users(), admin.calendars().catch(() => ({ calendars: [] }))]);
+    const [flows, groups, agents, calendars] = await Promise.all([
+      api.flows(),
+      admin.groups(),
+      admin.users(),
+      admin.calendars().catch(() => ({ calendars: [] })),
+    ]);
     return { flows: flows.flows, groups: groups.groups, agents: agents.users, calendars: calendars.calendars };
   }, [api, client]);
   const { data, error, reload } = useLoad(load);
@@ -132,15 +140,32 @@ export function IvrPage() {
             {draft.flow.businessHours && (
               <div>
                 {t('phone.ivrClosed')}{' '}
-                <TargetEditor target={draft.flow.businessHours.closed} choices={choices} onChange={(target) => setFlow((f) => f.businessHours && (f.businessHours.closed = target))} />
+                <TargetEditor
+                  target={draft.flow.businessHours.closed}
+                  choices={choices}
+                  onChange={(target) => setFlow((f) => f.businessHours && (f.businessHours.closed = target))}
+                />
               </div>
             )}
           </fieldset>
           {draft.flow.menus.map((menu, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the menu editors keep no state of their own; the id is being edited
-            <MenuEditor key={index} menu={menu} choices={choices} onChange={(next) => setFlow((f) => (f.menus[index] = next))} onRemove={() => setFlow((f) => f.menus.splice(index, 1))} />
+            <MenuEditor
+              // biome-ignore lint/suspicious/noArrayIndexKey: the menu editors keep no state of their own; the id is being edited
+              key={index}
+              menu={menu}
+              choices={choices}
+              onChange={(next) => setFlow((f) => (f.menus[index] = next))}
+              onRemove={() => setFlow((f) => f.menus.splice(index, 1))}
+            />
           ))}
-          <button type="button" onClick={() => setFlow((f) => f.menus.push({ id: `menu${f.menus.length + 1}`, prompt: { type: 'text', text: '' }, options: {}, timeoutSeconds: 5, maxRetries: 2 }))}>
+          <button
+            type="button"
+            onClick={() =>
+              setFlow((f) =>
+                f.menus.push({ id: `menu${f.menus.length + 1}`, prompt: { type: 'text', text: '' }, options: {}, timeoutSeconds: 5, maxRetries: 2 }),
+              )
+            }
+          >
             {t('phone.addMenu')}
           </button>
           <button type="submit" className="primary">
@@ -166,7 +191,10 @@ function MenuEditor({ menu, choices, onChange, onRemove }: { menu: Menu; choices
       </label>
       <label>
         {t('phone.promptType')}
-        <select value={menu.prompt.type} onChange={(event) => onChange({ ...menu, prompt: event.target.value === 'sound' ? { type: 'sound', media: '' } : { type: 'text', text: '' } })}>
+        <select
+          value={menu.prompt.type}
+          onChange={(event) => onChange({ ...menu, prompt: event.target.value === 'sound' ? { type: 'sound', media: '' } : { type: 'text', text: '' } })}
+        >
           <option value="text">{t('phone.promptText')}</option>
           <option value="sound">{t('phone.promptSound')}</option>
         </select>
@@ -175,13 +203,24 @@ function MenuEditor({ menu, choices, onChange, onRemove }: { menu: Menu; choices
         {t('phone.prompt')}
         <input
           value={menu.prompt.type === 'sound' ? menu.prompt.media : menu.prompt.text}
-          onChange={(event) => onChange({ ...menu, prompt: menu.prompt.type === 'sound' ? { type: 'sound', media: event.target.value } : { ...menu.prompt, text: event.target.value } })}
+          onChange={(event) =>
+            onChange({
+              ...menu,
+              prompt: menu.prompt.type === 'sound' ? { type: 'sound', media: event.target.value } : { ...menu.prompt, text: event.target.value },
+            })
+          }
           maxLength={2000}
         />
       </label>
       <label>
         {t('phone.timeout')}
-        <input type="number" min={1} max={60} value={menu.timeoutSeconds} onChange={(event) => onChange({ ...menu, timeoutSeconds: Number(event.target.value) })} />
+        <input
+          type="number"
+          min={1}
+          max={60}
+          value={menu.timeoutSeconds}
+          onChange={(event) => onChange({ ...menu, timeoutSeconds: Number(event.target.value) })}
+        />
       </label>
       <label>
         {t('phone.retries')}

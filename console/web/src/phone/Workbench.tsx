@@ -66,9 +66,7 @@ export function Workbench() {
       <section className="live-call" aria-label={t('phone.currentCall')}>
         <h2>{t('phone.currentCall')}</h2>
         {live ? (
-          <p>
-            {t(live.state === 'ringing' ? 'phone.ringingFrom' : 'phone.talkingWith', { number: live.number })}
-          </p>
+          <p>{t(live.state === 'ringing' ? 'phone.ringingFrom' : 'phone.talkingWith', { number: live.number })}</p>
         ) : (
           <p className="muted">{t('phone.noCall')}</p>
         )}

@@ -43,7 +43,18 @@ export interface CallRecord {
 }
 
 export interface CallDetail {
-  call: { id: string; direction: 'in' | 'out'; from: string; to: string; state: string; disposition: string | null; cause: string | null; waitSeconds: number | null; talkSeconds: number | null; hasRecording: boolean };
+  call: {
+    id: string;
+    direction: 'in' | 'out';
+    from: string;
+    to: string;
+    state: string;
+    disposition: string | null;
+    cause: string | null;
+    waitSeconds: number | null;
+    talkSeconds: number | null;
+    hasRecording: boolean;
+  };
   timeline: { kind: string; detail: Record<string, unknown>; at: string }[];
 }
 
@@ -108,7 +119,8 @@ export function callsApi(client: ApiClient) {
     team: () => client.get<{ agents: { id: string; name: string; phoneStatus: PhoneStatus; workState: WorkState; queues: string[] }[] }>('/call-center/agents'),
     pop: (callId: string) => client.get<Pop>(`/calls/${enc(callId)}/pop`),
     /** Puts the caller on hold (`on`) or takes them off it; only the agent on the call may. */
-    hold: (callId: string, on: boolean) => (on ? client.post<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`) : client.delete<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`)),
+    hold: (callId: string, on: boolean) =>
+      on ? client.post<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`) : client.delete<{ onHold: boolean }>(`/calls/${enc(callId)}/hold`),
     dial: (channelId: string, number: string) => client.post<{ providerCallId: string }>('/calls', { channelId, number }),
     list: (query: { q?: string; disposition?: string }) => client.get<{ calls: CallRecord[] }>('/calls', query),
     callOf: (conversationId: string) => client.get<CallDetail>(`/conversations/${enc(conversationId)}/call`),
@@ -119,19 +131,25 @@ export function callsApi(client: ApiClient) {
       client.post<BusinessRecord>(`/conversations/${enc(conversationId)}/business-records`, body),
     callbacks: (query: { status?: string }) => client.get<{ plans: CallbackPlan[] }>('/callback-plans', query),
     planCallback: (body: { contactId: string; phone?: string; dueAt: string; note: string }) => client.post<CallbackPlan>('/callback-plans', body),
-    changeCallback: (id: string, body: { dueAt?: string; agentId?: string; status?: 'done' | 'cancelled'; result?: string }) => client.patch<CallbackPlan>(`/callback-plans/${enc(id)}`, body),
+    changeCallback: (id: string, body: { dueAt?: string; agentId?: string; status?: 'done' | 'cancelled'; result?: string }) =>
+      client.patch<CallbackPlan>(`/callback-plans/${enc(id)}`, body),
     tasks: () => client.get<{ tasks: CallTaskSummary[] }>('/call-tasks'),
     task: (id: string) =>
-      client.get<CallTaskSummary & { progress: { total: number; pending: number; inProgress: number; done: number }; results: Record<string, number> }>(`/call-tasks/${enc(id)}`),
+      client.get<CallTaskSummary & { progress: { total: number; pending: number; inProgress: number; done: number }; results: Record<string, number> }>(
+        `/call-tasks/${enc(id)}`,
+      ),
     createTask: (body: { name: string; startsAt: string; endsAt: string; agentIds: string[] }) => client.post<CallTaskSummary>('/call-tasks', body),
-    importTask: (id: string, csv: string) => client.post<{ imported: number; duplicates: number; errors: { line: number; message: string }[] }>(`/call-tasks/${enc(id)}/import`, { csv }),
+    importTask: (id: string, csv: string) =>
+      client.post<{ imported: number; duplicates: number; errors: { line: number; message: string }[] }>(`/call-tasks/${enc(id)}/import`, { csv }),
     nextTarget: (id: string) => client.post<{ target: CallTaskTarget | null }>(`/call-tasks/${enc(id)}/next`),
     targetResult: (id: string, targetId: string, result: string) => client.post<unknown>(`/call-tasks/${enc(id)}/targets/${enc(targetId)}/result`, { result }),
     /** A ticket from a call: the server gives it the caller, the call id and the recording. */
     ticketFromCall: (callId: string, subject: string) => client.post<{ id: string; number: number }>('/tickets', { subject, callId }),
     flows: () => client.get<{ flows: IvrFlow[] }>('/ivr-flows'),
     saveFlow: (flow: { id?: string; name: string; definition: unknown }) =>
-      flow.id ? client.put<IvrFlow>(`/ivr-flows/${enc(flow.id)}`, { name: flow.name, definition: flow.definition }) : client.post<IvrFlow>('/ivr-flows', { name: flow.name, definition: flow.definition }),
+      flow.id
+        ? client.put<IvrFlow>(`/ivr-flows/${enc(flow.id)}`, { name: flow.name, definition: flow.definition })
+        : client.post<IvrFlow>('/ivr-flows', { name: flow.name, definition: flow.definition }),
   };
 }
 export type CallsApi = ReturnType<typeof callsApi>;

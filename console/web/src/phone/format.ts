@@ -2,7 +2,17 @@ import type { MessageKey } from '../i18n/en.js';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-const DISPOSITIONS = ['answered', 'abandoned_ivr', 'abandoned_queue', 'abandoned_ringing', 'ivr_hangup', 'voicemail', 'no_answer', 'busy', 'callback_requested'] as const;
+const DISPOSITIONS = [
+  'answered',
+  'abandoned_ivr',
+  'abandoned_queue',
+  'abandoned_ringing',
+  'ivr_hangup',
+  'voicemail',
+  'no_answer',
+  'busy',
+  'callback_requested',
+] as const;
 
 export function dispositionLabel(t: T, disposition: string | null): string {
   if (!disposition) return t('phone.disposition.none');

@@ -73,7 +73,13 @@ export function usePhone() {
 
   useFeedEvents((event) => {
     if (event.kind === 'call.ringing' && event.payload.agentId === session.user.id) {
-      const pop: PopEntry = { callId: event.payload.callId, conversationId: event.payload.conversation.id, number: event.payload.direction === 'in' ? event.payload.from : event.payload.to, at: new Date().toISOString(), outcome: 'ringing' };
+      const pop: PopEntry = {
+        callId: event.payload.callId,
+        conversationId: event.payload.conversation.id,
+        number: event.payload.direction === 'in' ? event.payload.from : event.payload.to,
+        at: new Date().toISOString(),
+        outcome: 'ringing',
+      };
       setCurrent(pop);
       setPops((list) => [pop, ...list.filter((p) => p.callId !== pop.callId)].slice(0, 50));
       void reload();

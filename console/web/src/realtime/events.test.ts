@@ -6,7 +6,10 @@ const frame = (value: unknown) => JSON.stringify(value);
 describe('parseServerFrame', () => {
   it('reads events the app knows, and the ready and heartbeat frames', () => {
     const event = { id: 'outbox-1', tenantId: 't', kind: 'agent.status', payload: { userId: 'u1', status: 'busy' }, at: '2026-11-25T10:00:00Z' };
-    expect(parseServerFrame(frame({ type: 'event', event }))).toEqual({ type: 'event', event: { kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } } });
+    expect(parseServerFrame(frame({ type: 'event', event }))).toEqual({
+      type: 'event',
+      event: { kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } },
+    });
     expect(parseServerFrame(frame({ type: 'ready', userId: 'u1', heartbeatMs: 10000 }))).toEqual({ type: 'ready', userId: 'u1', heartbeatMs: 10000 });
     expect(parseServerFrame(frame({ type: 'heartbeat' }))).toEqual({ type: 'heartbeat' });
     expect(parseServerFrame(frame({ type: 'error', message: 'unknown message' }))).toEqual({ type: 'error', message: 'unknown message' });

@@ -7,7 +7,17 @@ import { useFeedEvents } from '../realtime/feed.js';
 import { formatFigure } from './columns.js';
 import type { ReportsApi } from './reports-api.js';
 
-const LIVE_KINDS = new Set(['conversation.created', 'conversation.queued', 'conversation.assigned', 'conversation.transferred', 'conversation.resolved', 'conversation.reopened', 'agent.status', 'call.ringing', 'queue.position']);
+const LIVE_KINDS = new Set([
+  'conversation.created',
+  'conversation.queued',
+  'conversation.assigned',
+  'conversation.transferred',
+  'conversation.resolved',
+  'conversation.reopened',
+  'agent.status',
+  'call.ringing',
+  'queue.position',
+]);
 
 /**
  * The wallboard: per queue the waiting conversations and calls, the longest wait and the agents by

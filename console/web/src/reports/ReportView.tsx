@@ -8,7 +8,17 @@ import { CARDS, CHARTS, TABLE_COLUMNS, formatFigure } from './columns.js';
 import type { Figures, ReportFilters, ReportName, ReportsApi } from './reports-api.js';
 
 /** One report: the filters, the totals as cards, a chart, the table and its CSV. */
-export function ReportView({ api, name, filters, onFilters }: { api: ReportsApi; name: ReportName; filters: ReportFilters; onFilters(next: ReportFilters): void }) {
+export function ReportView({
+  api,
+  name,
+  filters,
+  onFilters,
+}: {
+  api: ReportsApi;
+  name: ReportName;
+  filters: ReportFilters;
+  onFilters(next: ReportFilters): void;
+}) {
   const { t } = useI18n();
   const load = useCallback(() => api.report(name, filters), [api, name, filters]);
   const { data, error } = useLoad(load);
@@ -17,7 +27,10 @@ export function ReportView({ api, name, filters, onFilters }: { api: ReportsApi;
   const chart = CHARTS[name];
   const chartRows: Figures[] = (chart.from === 'series' ? data?.series?.points : data?.rows) ?? [];
   const chartLabels = useMemo(() => chartRows.map((r) => String(r.key ?? r.name ?? '–')), [chartRows]);
-  const chartSeries = useMemo(() => chart.figures.map((f) => ({ label: t(`reports.col.${f}` as MessageKey), values: chartRows.map((r) => (r[f] as number | null) ?? null) })), [chart, chartRows, t]);
+  const chartSeries = useMemo(
+    () => chart.figures.map((f) => ({ label: t(`reports.col.${f}` as MessageKey), values: chartRows.map((r) => (r[f] as number | null) ?? null) })),
+    [chart, chartRows, t],
+  );
   const tableRows: Figures[] = (name === 'overview' || name === 'csat' ? data?.series?.points : data?.rows) ?? [];
   const set = (patch: Partial<ReportFilters>) => onFilters({ ...filters, ...patch });
   return (
@@ -35,7 +48,9 @@ export function ReportView({ api, name, filters, onFilters }: { api: ReportsApi;
         <label>
           {t('reports.timeZone')}
           <select value={filters.timeZone} onChange={(e) => set({ timeZone: e.target.value })}>
-            {[...new Set([filters.timeZone, 'UTC', 'Asia/Shanghai', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles'])].map((z) => (
+            {[
+              ...new Set([filters.timeZone, 'UTC', 'Asia/Shanghai', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles']),
+            ].map((z) => (
               <option key={z}>{z}</option>
             ))}
           </select>

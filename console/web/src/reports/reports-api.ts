@@ -32,7 +32,14 @@ export interface Dimensions {
 
 export interface MonitorAnswer {
   at: string;
-  queues: { groupId: string | null; name: string | null; waitingConversations: number; waitingCalls: number; longestWaitSeconds: number | null; agents: Record<'online' | 'busy' | 'away' | 'offline', number> }[];
+  queues: {
+    groupId: string | null;
+    name: string | null;
+    waitingConversations: number;
+    waitingCalls: number;
+    longestWaitSeconds: number | null;
+    agents: Record<'online' | 'busy' | 'away' | 'offline', number>;
+  }[];
   agents: { id: string; name: string; status: string; since: string; openConversations: number }[];
   agentsByState: Record<'online' | 'busy' | 'away' | 'offline', number>;
 }

@@ -9,7 +9,20 @@ import { useTeam } from './useTeam.js';
 // What the server's automation schema accepts (core/tickets/rules.ts), as choices for the form.
 export const TRIGGER_EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;
 const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
-const FIELDS = ['status', 'priority', 'type', 'group_id', 'assignee_id', 'tags', 'subject', 'source', 'sla_metric', 'hours_since_status_change', 'hours_since_update', 'hours_since_created'] as const;
+const FIELDS = [
+  'status',
+  'priority',
+  'type',
+  'group_id',
+  'assignee_id',
+  'tags',
+  'subject',
+  'source',
+  'sla_metric',
+  'hours_since_status_change',
+  'hours_since_update',
+  'hours_since_created',
+] as const;
 type Field = (typeof FIELDS)[number];
 type Op = 'is' | 'is_not' | 'contains' | 'not_contains' | 'gte' | 'lte' | 'changed' | 'changed_to';
 const OPS: Record<Field, Op[]> = {
@@ -63,7 +76,9 @@ export function draftOf(automation: Automation): AutomationDraft {
     name: automation.name,
     kind: automation.kind,
     events: automation.events,
-    conditions: (automation.conditions as ConditionRow[]).map((c) => (isHours(c.field) ? { ...c, unit: typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0 ? 'days' : 'hours' } : c)),
+    conditions: (automation.conditions as ConditionRow[]).map((c) =>
+      isHours(c.field) ? { ...c, unit: typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0 ? 'days' : 'hours' } : c,
+    ),
     actions: automation.actions as ActionRow[],
   };
 }
@@ -137,7 +152,10 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
   const [templates, setTemplates] = useState<CannedResponse[]>([]);
   useEffect(() => {
     let current = true;
-    client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses').then((c) => current && setTemplates(c.cannedResponses), () => {});
+    client.get<{ cannedResponses: CannedResponse[] }>('/canned-responses').then(
+      (c) => current && setTemplates(c.cannedResponses),
+      () => {},
+    );
     return () => {
       current = false;
     };
@@ -200,14 +218,26 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
         const shown = typeof row.value === 'number' ? String(row.value / per) : '';
         return (
           <>
-            <input aria-label={label} type="number" min={0} step="any" required value={shown} onChange={(e) => set(e.target.value === '' ? null : Number((Number(e.target.value) * per).toFixed(4)))} />
+            <input
+              aria-label={label}
+              type="number"
+              min={0}
+              step="any"
+              required
+              value={shown}
+              onChange={(e) => set(e.target.value === '' ? null : Number((Number(e.target.value) * per).toFixed(4)))}
+            />
             <select
               aria-label={t('automation.conditionUnit', { n: index + 1 })}
               value={row.unit ?? 'hours'}
               onChange={(e) => {
                 const unit = e.target.value as 'hours' | 'days';
                 // The number typed stays; what it counts changes.
-                setCondition(index, { ...row, unit, value: typeof row.value === 'number' ? Number(((row.value / per) * (unit === 'days' ? 24 : 1)).toFixed(4)) : row.value });
+                setCondition(index, {
+                  ...row,
+                  unit,
+                  value: typeof row.value === 'number' ? Number(((row.value / per) * (unit === 'days' ? 24 : 1)).toFixed(4)) : row.value,
+                });
               }}
             >
               {choice('hours', t('automation.unit.hours'))}
@@ -248,24 +278,45 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
         );
       case 'add_tag':
       case 'remove_tag':
-        return <input aria-label={t('automation.actionTag', { n })} required maxLength={50} value={row.tag ?? ''} onChange={(e) => set({ tag: e.target.value })} />;
+        return (
+          <input aria-label={t('automation.actionTag', { n })} required maxLength={50} value={row.tag ?? ''} onChange={(e) => set({ tag: e.target.value })} />
+        );
       case 'notify':
         return (
           <>
             <select aria-label={t('automation.actionTo', { n })} value={row.to ?? 'assignee'} onChange={(e) => set({ to: e.target.value as ActionRow['to'] })}>
               {(['assignee', 'followers', 'group'] as const).map((to) => choice(to, t(`automation.to.${to}`)))}
             </select>
-            <input aria-label={t('automation.actionText', { n })} required maxLength={1000} value={row.text ?? ''} onChange={(e) => set({ text: e.target.value })} />
+            <input
+              aria-label={t('automation.actionText', { n })}
+              required
+              maxLength={1000}
+              value={row.text ?? ''}
+              onChange={(e) => set({ text: e.target.value })}
+            />
           </>
         );
       case 'reply':
         return (
           <>
-            <select aria-label={t('automation.actionTemplate', { n })} value={row.cannedResponseId ?? ''} onChange={(e) => set({ cannedResponseId: e.target.value || undefined, ...(e.target.value ? { text: undefined } : {}) })}>
+            <select
+              aria-label={t('automation.actionTemplate', { n })}
+              value={row.cannedResponseId ?? ''}
+              onChange={(e) => set({ cannedResponseId: e.target.value || undefined, ...(e.target.value ? { text: undefined } : {}) })}
+            >
               <option value="">{t('automation.ownText')}</option>
               {templates.map((c) => choice(c.id, c.title))}
             </select>
-            {!row.cannedResponseId && <textarea aria-label={t('automation.actionText', { n })} required maxLength={5000} rows={2} value={row.text ?? ''} onChange={(e) => set({ text: e.target.value })} />}
+            {!row.cannedResponseId && (
+              <textarea
+                aria-label={t('automation.actionText', { n })}
+                required
+                maxLength={5000}
+                rows={2}
+                value={row.text ?? ''}
+                onChange={(e) => set({ text: e.target.value })}
+              />
+            )}
           </>
         );
     }
@@ -280,7 +331,8 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
       <fieldset>
         <legend>{t('admin.automationKind')}</legend>
         <label>
-          <input type="radio" name="kind" checked={draft.kind === 'trigger'} onChange={() => onChange({ ...draft, kind: 'trigger' })} /> {t('admin.automationTrigger')}
+          <input type="radio" name="kind" checked={draft.kind === 'trigger'} onChange={() => onChange({ ...draft, kind: 'trigger' })} />{' '}
+          {t('admin.automationTrigger')}
         </label>{' '}
         <label>
           <input type="radio" name="kind" checked={draft.kind === 'time'} onChange={() => onChange({ ...draft, kind: 'time' })} /> {t('admin.automationTime')}
@@ -316,7 +368,11 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
             >
               {FIELDS.map((f) => choice(f, t(`automation.field.${f}` as MessageKey)))}
             </select>
-            <select aria-label={t('automation.conditionOp', { n: index + 1 })} value={row.op} onChange={(e) => setCondition(index, { ...row, op: e.target.value as Op })}>
+            <select
+              aria-label={t('automation.conditionOp', { n: index + 1 })}
+              value={row.op}
+              onChange={(e) => setCondition(index, { ...row, op: e.target.value as Op })}
+            >
               {OPS[row.field].map((op) => choice(op, t(`automation.op.${op}` as MessageKey)))}
             </select>
             {conditionValue(row, index)}
@@ -325,7 +381,12 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
             </button>
           </div>
         ))}
-        <button type="button" onClick={() => onChange({ ...draft, conditions: [...draft.conditions, freshCondition(draft.kind === 'time' ? 'hours_since_status_change' : 'status')] })}>
+        <button
+          type="button"
+          onClick={() =>
+            onChange({ ...draft, conditions: [...draft.conditions, freshCondition(draft.kind === 'time' ? 'hours_since_status_change' : 'status')] })
+          }
+        >
           {t('automation.addCondition')}
         </button>
       </fieldset>
@@ -334,17 +395,38 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
         {draft.actions.map((row, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a row has no identity but its place; every input in it is controlled, so a row redrawn at another place shows that place's values
           <div className="rule-row" key={index}>
-            <select aria-label={t('automation.actionType', { n: index + 1 })} value={row.type} onChange={(e) => setAction(index, freshAction(e.target.value as ActionType))}>
+            <select
+              aria-label={t('automation.actionType', { n: index + 1 })}
+              value={row.type}
+              onChange={(e) => setAction(index, freshAction(e.target.value as ActionType))}
+            >
               {ACTION_TYPES.map((type) => choice(type, t(`automation.action.${type}` as MessageKey)))}
             </select>
             {actionInputs(row, index)}
-            <button type="button" className="link" disabled={index === 0} onClick={() => moveAction(index, -1)} aria-label={t('automation.moveUp', { n: index + 1 })}>
+            <button
+              type="button"
+              className="link"
+              disabled={index === 0}
+              onClick={() => moveAction(index, -1)}
+              aria-label={t('automation.moveUp', { n: index + 1 })}
+            >
               ↑
             </button>
-            <button type="button" className="link" disabled={index === draft.actions.length - 1} onClick={() => moveAction(index, 1)} aria-label={t('automation.moveDown', { n: index + 1 })}>
+            <button
+              type="button"
+              className="link"
+              disabled={index === draft.actions.length - 1}
+              onClick={() => moveAction(index, 1)}
+              aria-label={t('automation.moveDown', { n: index + 1 })}
+            >
               ↓
             </button>
-            <button type="button" className="link" disabled={draft.actions.length === 1} onClick={() => onChange({ ...draft, actions: draft.actions.filter((_, i) => i !== index) })}>
+            <button
+              type="button"
+              className="link"
+              disabled={draft.actions.length === 1}
+              onClick={() => onChange({ ...draft, actions: draft.actions.filter((_, i) => i !== index) })}
+            >
               {t('automation.removeAction', { n: index + 1 })}
             </button>
           </div>
@@ -358,7 +440,11 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
 }
 
 /** One line an admin reads for a rule's conditions and actions. */
-export function describeRule(automation: Pick<Automation, 'conditions' | 'actions'>, t: (key: MessageKey, params?: Record<string, string | number>) => string, names: { agent(id: string): string; group(id: string): string }): { when: string; then: string } {
+export function describeRule(
+  automation: Pick<Automation, 'conditions' | 'actions'>,
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+  names: { agent(id: string): string; group(id: string): string },
+): { when: string; then: string } {
   const valueText = (c: ConditionRow): string => {
     if (c.value === null || c.value === undefined || c.value === '') return t('automation.none');
     const v = String(c.value);
@@ -378,7 +464,9 @@ export function describeRule(automation: Pick<Automation, 'conditions' | 'action
       case 'hours_since_status_change':
       case 'hours_since_update':
       case 'hours_since_created':
-        return typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0 ? t('automation.daysValue', { n: c.value / 24 }) : t('automation.hoursValue', { n: v });
+        return typeof c.value === 'number' && c.value > 0 && c.value % 24 === 0
+          ? t('automation.daysValue', { n: c.value / 24 })
+          : t('automation.hoursValue', { n: v });
       default:
         return v;
     }

@@ -19,7 +19,10 @@ export function AutomationsPage() {
   const [draft, setDraft] = useState<AutomationDraft>(emptyDraft);
   const [editing, setEditing] = useState<Automation>();
   const team = useTeam();
-  const names = { agent: (id: string) => team.users.find((a) => a.id === id)?.name ?? id, group: (id: string) => team.groups.find((g) => g.id === id)?.name ?? id };
+  const names = {
+    agent: (id: string) => team.users.find((a) => a.id === id)?.name ?? id,
+    group: (id: string) => team.groups.find((g) => g.id === id)?.name ?? id,
+  };
 
   const save = async () => {
     setError(undefined);

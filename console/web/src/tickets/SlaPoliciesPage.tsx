@@ -23,7 +23,10 @@ export function SlaPoliciesPage() {
   const editing = editor.editing;
   const known = channelTypes.data?.types ?? [];
   // A type saved before the picker existed stays visible so it can be unticked.
-  const offered = [...known, ...(editing?.match.channelTypes ?? []).filter((type) => !known.some((k) => k.type === type)).map((type) => ({ type, displayName: type }))];
+  const offered = [
+    ...known,
+    ...(editing?.match.channelTypes ?? []).filter((type) => !known.some((k) => k.type === type)).map((type) => ({ type, displayName: type })),
+  ];
 
   const add = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -75,7 +78,12 @@ export function SlaPoliciesPage() {
   };
   const targetsOf = (policy: SlaPolicy) =>
     TICKET_PRIORITIES.filter((p) => policy.targets[p])
-      .map((p) => `${t(`priority.${p}`)}: ${METRICS.filter((m) => policy.targets[p]?.[m]).map((m) => `${t(`sla.${m}`)} ${policy.targets[p]?.[m]}′`).join(', ')}`)
+      .map(
+        (p) =>
+          `${t(`priority.${p}`)}: ${METRICS.filter((m) => policy.targets[p]?.[m])
+            .map((m) => `${t(`sla.${m}`)} ${policy.targets[p]?.[m]}′`)
+            .join(', ')}`,
+      )
       .join(' · ');
 
   return (
@@ -121,7 +129,8 @@ export function SlaPoliciesPage() {
                 const label = t('admin.slaTarget', { priority: t(`priority.${priority}`), metric: t(`sla.${metric}`) });
                 return (
                   <label key={metric}>
-                    {label} <input name={`${priority}.${metric}`} type="number" min={1} aria-label={label} defaultValue={editing?.targets[priority]?.[metric] ?? ''} />
+                    {label}{' '}
+                    <input name={`${priority}.${metric}`} type="number" min={1} aria-label={label} defaultValue={editing?.targets[priority]?.[metric] ?? ''} />
                   </label>
                 );
               })}

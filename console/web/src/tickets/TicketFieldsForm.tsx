@@ -34,14 +34,27 @@ export function localInputValue(iso: string | null): string {
 }
 
 /** The ticket's fields: status, priority, assignee, group, followers, due date, tags and the company's custom fields. */
-export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { ticket: TicketDetail; statusName: (s: TicketStatus) => string; canEdit: boolean; onSave(patch: TicketPatch & { fields?: Record<string, unknown> }): void }) {
+export function TicketFieldsForm({
+  ticket,
+  statusName,
+  canEdit,
+  onSave,
+}: {
+  ticket: TicketDetail;
+  statusName: (s: TicketStatus) => string;
+  canEdit: boolean;
+  onSave(patch: TicketPatch & { fields?: Record<string, unknown> }): void;
+}) {
   const { t } = useI18n();
   const { client } = useApi();
   const { users, agents, groups } = useTeam();
   const [fields, setFields] = useState<FieldDef[]>([]);
   useEffect(() => {
     let current = true;
-    client.get<{ fields: FieldDef[] }>('/ticket-fields').then((f) => current && setFields(f.fields), () => {});
+    client.get<{ fields: FieldDef[] }>('/ticket-fields').then(
+      (f) => current && setFields(f.fields),
+      () => {},
+    );
     return () => {
       current = false;
     };
@@ -50,7 +63,10 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
   const key = ticket.updatedAt;
   const dueValue = localInputValue(ticket.dueAt);
   // A follower who is no longer active is still listed, so that saving does not drop them silently.
-  const followerChoices = [...agents, ...ticket.followers.filter((id) => !agents.some((a) => a.id === id)).map((id) => users.find((u) => u.id === id) ?? ({ id, name: id } as UserView))];
+  const followerChoices = [
+    ...agents,
+    ...ticket.followers.filter((id) => !agents.some((a) => a.id === id)).map((id) => users.find((u) => u.id === id) ?? ({ id, name: id } as UserView)),
+  ];
 
   return (
     <form
@@ -175,7 +191,12 @@ export function TicketFieldsForm({ ticket, statusName, canEdit, onSave }: { tick
                   ))}
                 </select>
               ) : (
-                <input id={id} name={`field.${f.key}`} type={f.type === 'number' ? 'number' : f.type === 'date' ? 'date' : 'text'} defaultValue={value === undefined || value === null ? '' : String(value)} />
+                <input
+                  id={id}
+                  name={`field.${f.key}`}
+                  type={f.type === 'number' ? 'number' : f.type === 'date' ? 'date' : 'text'}
+                  defaultValue={value === undefined || value === null ? '' : String(value)}
+                />
               )}
             </div>
           );

@@ -37,7 +37,11 @@ export default function TicketPage() {
       load.reload();
     } catch (caught) {
       // A custom field the server refused is named by the company's label for it.
-      setError(describeError(caught, t, (field) => (field.startsWith('fields.') ? load.data?.historyNames?.[`ticket_field:${field.slice('fields.'.length)}`] : undefined)));
+      setError(
+        describeError(caught, t, (field) =>
+          field.startsWith('fields.') ? load.data?.historyNames?.[`ticket_field:${field.slice('fields.'.length)}`] : undefined,
+        ),
+      );
     }
   };
 
@@ -62,7 +66,11 @@ export default function TicketPage() {
     run(async () => {
       const data = new FormData(form);
       const status = String(data.get('then') ?? '');
-      await api.comment(ticket.id, { body: String(data.get('body') ?? ''), public: data.get('kind') === 'public', ...(status ? { status: status as TicketStatus } : {}) });
+      await api.comment(ticket.id, {
+        body: String(data.get('body') ?? ''),
+        public: data.get('kind') === 'public',
+        ...(status ? { status: status as TicketStatus } : {}),
+      });
       form.reset();
       return t('ticket.sent');
     });
@@ -105,7 +113,9 @@ export default function TicketPage() {
       )}
       <section aria-label={t('ticket.requester')}>
         <h2>{t('ticket.requester')}</h2>
-        <p>{[ticket.requester?.name && shownContactName(ticket.requester.name, t), ticket.requester?.email, ticket.requester?.phone].filter(Boolean).join(' · ')}</p>
+        <p>
+          {[ticket.requester?.name && shownContactName(ticket.requester.name, t), ticket.requester?.email, ticket.requester?.phone].filter(Boolean).join(' · ')}
+        </p>
         {ticket.description && <p className="pre">{ticket.description}</p>}
       </section>
       <TicketFieldsForm ticket={ticket} statusName={statusName} canEdit={canEdit} onSave={(patch) => void save(patch)} />
@@ -115,7 +125,9 @@ export default function TicketPage() {
         <ol className="ticket-thread">
           {ticket.comments.map((c) => (
             <li key={c.id} className={c.public ? 'comment-public' : 'comment-note'}>
-              <strong>{c.authorType === 'contact' ? t('ticket.fromCustomer') : c.authorType === 'system' ? t('ticket.fromSystem') : agentName(c.authorId)}</strong>
+              <strong>
+                {c.authorType === 'contact' ? t('ticket.fromCustomer') : c.authorType === 'system' ? t('ticket.fromSystem') : agentName(c.authorId)}
+              </strong>
               {!c.public && <em> · {t('ticket.note')}</em>} · <time dateTime={c.createdAt}>{exactTime(c.createdAt, language)}</time>
               {/* Customer text is shown as text, never as markup. */}
               <p className="pre">{c.body}</p>

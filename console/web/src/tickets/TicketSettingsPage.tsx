@@ -8,7 +8,6 @@ import { describeError } from '../pages/describe-error.js';
 
 type StatusNames = Partial<Record<TicketStatus, { en?: string; zh?: string }>>;
 
-
 /** The company's ticket set-up: its own names for the statuses, and its custom ticket fields. */
 export function TicketSettingsPage() {
   const { t } = useI18n();
@@ -117,28 +116,38 @@ export function TicketSettingsPage() {
           <h2>{t('ticketSettings.statusNames')}</h2>
           <p>{t('ticketSettings.statusNamesHelp')}</p>
           <div className="table-scroll">
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('ticketSettings.status')}</th>
-                <th scope="col">{t('ticketSettings.nameEn')}</th>
-                <th scope="col">{t('ticketSettings.nameZh')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {TICKET_STATUSES.map((status) => (
-                <tr key={status}>
-                  <th scope="row">{t(`ticketStatus.${status}`)}</th>
-                  <td>
-                    <input name={`${status}.en`} maxLength={40} defaultValue={names[status]?.en ?? ''} aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: 'English' })} />
-                  </td>
-                  <td>
-                    <input name={`${status}.zh`} maxLength={40} defaultValue={names[status]?.zh ?? ''} aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: '中文' })} />
-                  </td>
+            <table className="admin-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('ticketSettings.status')}</th>
+                  <th scope="col">{t('ticketSettings.nameEn')}</th>
+                  <th scope="col">{t('ticketSettings.nameZh')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {TICKET_STATUSES.map((status) => (
+                  <tr key={status}>
+                    <th scope="row">{t(`ticketStatus.${status}`)}</th>
+                    <td>
+                      <input
+                        name={`${status}.en`}
+                        maxLength={40}
+                        defaultValue={names[status]?.en ?? ''}
+                        aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: 'English' })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        name={`${status}.zh`}
+                        maxLength={40}
+                        defaultValue={names[status]?.zh ?? ''}
+                        aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: '中文' })}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
           {statusError && (
             <p role="alert" className="error">
@@ -188,7 +197,12 @@ export function TicketSettingsPage() {
                     >
                       {t('admin.edit')}
                     </button>{' '}
-                    <button type="button" className="link" onClick={() => void removeField(field)} aria-label={t('ticketSettings.removeField', { label: field.label })}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => void removeField(field)}
+                      aria-label={t('ticketSettings.removeField', { label: field.label })}
+                    >
                       {t('admin.delete')}
                     </button>
                   </td>

@@ -28,11 +28,18 @@ export default function TicketsPage() {
   const [bulkStatus, setBulkStatus] = useState<TicketStatus>('pending');
   const [notice, setNotice] = useState<string>();
   const views = useLoad(useCallback(() => api.views(), [api]));
-  const list = useLoad(useCallback(() => api.list({ view: viewId || undefined, status: status || undefined, q: search || undefined, limit: 100 }), [api, viewId, status, search]));
+  const list = useLoad(
+    useCallback(() => api.list({ view: viewId || undefined, status: status || undefined, q: search || undefined, limit: 100 }), [api, viewId, status, search]),
+  );
   const columns = list.data?.columns ?? DEFAULT_COLUMNS;
   const canEdit = hasPermission(session, 'tickets.edit');
 
-  if (!hasPermission(session, 'tickets.view')) return <main className="page"><p>{t('tickets.noAccess')}</p></main>;
+  if (!hasPermission(session, 'tickets.view'))
+    return (
+      <main className="page">
+        <p>{t('tickets.noAccess')}</p>
+      </main>
+    );
 
   const cell = (ticket: Ticket, column: string) => {
     switch (column) {
@@ -77,7 +84,12 @@ export default function TicketsPage() {
     const data = new FormData(form);
     const name = String(data.get('name') ?? '').trim();
     try {
-      const view = await api.saveView({ name, shared: data.get('shared') === 'on', filters: { ...(status ? { status: [status] } : {}), ...(search ? { q: search } : {}) }, sort: { field: 'updated', direction: 'desc' } });
+      const view = await api.saveView({
+        name,
+        shared: data.get('shared') === 'on',
+        filters: { ...(status ? { status: [status] } : {}), ...(search ? { q: search } : {}) },
+        sort: { field: 'updated', direction: 'desc' },
+      });
       setNotice(t('tickets.viewSaved', { name }));
       form.reset();
       views.reload();

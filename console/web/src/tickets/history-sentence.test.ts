@@ -37,7 +37,9 @@ describe('ticket history as sentences', () => {
     expect(historySentence(line('assignee_id', null, 'u2'), words('en'))).toBe('Li Na assigned the ticket to Wang Wei');
     expect(historySentence(line('assignee_id', 'u2', 'u9'), words('en'))).toBe('Li Na reassigned the ticket from Wang Wei to (removed)');
     expect(historySentence(line('group_id', null, 'g1'), words('zh'))).toBe('Li Na 将工单分到客服组「VIP」');
-    expect(historySentence(line('status', 'new', 'open', { actorType: 'automation', actorId: 'a1' }), words('en'))).toBe('The automation “Escalate urgent” changed the status from New to Open');
+    expect(historySentence(line('status', 'new', 'open', { actorType: 'automation', actorId: 'a1' }), words('en'))).toBe(
+      'The automation “Escalate urgent” changed the status from New to Open',
+    );
     expect(historySentence(line('tags', ['a'], ['a', 'b', 'c']), words('en'))).toBe('Li Na added the tags b, c');
     expect(historySentence(line('followers', [], ['u2']), words('zh'))).toBe('Li Na 添加了关注人 Wang Wei');
     expect(historySentence(line('fields', { order_no: '1' }, { order_no: '2' }), words('en'))).toBe('Li Na changed Order number from 1 to 2');
@@ -46,7 +48,13 @@ describe('ticket history as sentences', () => {
   });
 
   it('never shows an id, a field key or JSON', () => {
-    const lines = [line('assignee_id', 'u1', 'u2'), line('group_id', 'g1', null), line('fields', {}, { order_no: 'A-1' }), line('due_at', null, '2026-12-24T00:00:00Z'), line('followers', ['u1'], [])];
+    const lines = [
+      line('assignee_id', 'u1', 'u2'),
+      line('group_id', 'g1', null),
+      line('fields', {}, { order_no: 'A-1' }),
+      line('due_at', null, '2026-12-24T00:00:00Z'),
+      line('followers', ['u1'], []),
+    ];
     for (const shown of lines.map((l) => historySentence(l, words('en')))) {
       expect(shown).not.toMatch(/u1|u2|g1|order_no|assignee_id|group_id|[{}[\]"]/);
     }

@@ -29,7 +29,8 @@ const KIND_OF: Record<string, HistoryKind> = {
 export const historyKind = (line: Pick<TicketHistoryLine, 'field'>): HistoryKind => KIND_OF[line.field] ?? 'details';
 
 /** Who made a change, as a key the person filter can hold: `user:<id>`, `automation:<id>`, `system`. */
-export const historyActorKey = (line: Pick<TicketHistoryLine, 'actorType' | 'actorId'>): string => (line.actorType === 'system' || !line.actorId ? line.actorType : `${line.actorType}:${line.actorId}`);
+export const historyActorKey = (line: Pick<TicketHistoryLine, 'actorType' | 'actorId'>): string =>
+  line.actorType === 'system' || !line.actorId ? line.actorType : `${line.actorType}:${line.actorId}`;
 
 export interface HistoryWords {
   t: T;
@@ -130,7 +131,9 @@ function fieldSentences(line: TicketHistoryLine, actor: string, words: HistoryWo
   const none = t('history.none');
   const before = (line.from && typeof line.from === 'object' ? line.from : {}) as Record<string, unknown>;
   const after = (line.to && typeof line.to === 'object' ? line.to : {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null),
+  );
   if (keys.length === 0) return t('history.fieldsTouched', { actor });
   return keys
     .map((key) => {

@@ -8,7 +8,10 @@ export function useStatusName(api: TicketsApi) {
   const [names, setNames] = useState<Partial<Record<TicketStatus, { en?: string; zh?: string }>>>({});
   useEffect(() => {
     let current = true;
-    api.statuses().then((answer) => current && setNames(answer.names), () => {});
+    api.statuses().then(
+      (answer) => current && setNames(answer.names),
+      () => {},
+    );
     return () => {
       current = false;
     };

@@ -12,8 +12,14 @@ export function useTeam(): { users: UserView[]; agents: UserView[]; groups: Grou
   const [groups, setGroups] = useState<GroupView[]>([]);
   useEffect(() => {
     let current = true;
-    client.get<{ users: UserView[] }>('/users').then((a) => current && setUsers(a.users), () => {});
-    client.get<{ groups: GroupView[] }>('/groups').then((g) => current && setGroups(g.groups), () => {});
+    client.get<{ users: UserView[] }>('/users').then(
+      (a) => current && setUsers(a.users),
+      () => {},
+    );
+    client.get<{ groups: GroupView[] }>('/groups').then(
+      (g) => current && setGroups(g.groups),
+      () => {},
+    );
     return () => {
       current = false;
     };

@@ -181,7 +181,10 @@ export function describeConformance<H extends Harness = Harness>(subject: Confor
       const garbage = fc.oneof(
         fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
         fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
-        fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => Buffer.from(JSON.stringify(v))),
+        fc
+          .jsonValue({ maxDepth: 3 })
+          .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+          .map((v) => Buffer.from(JSON.stringify(v))),
         fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((v) => Buffer.from(JSON.stringify(v))),
       );
       await fc.assert(

@@ -66,7 +66,8 @@ export async function openMemoryHost(connector: AnyConnector, settings: Record<s
     outbound: openOutbound,
     attachments: {
       put: async (options) => {
-        if (options.maxBytes !== undefined && options.bytes.length > options.maxBytes) throw new ValidationError(`the file is larger than ${options.maxBytes} bytes`, [{ field: 'file', message: 'too large' }]);
+        if (options.maxBytes !== undefined && options.bytes.length > options.maxBytes)
+          throw new ValidationError(`the file is larger than ${options.maxBytes} bytes`, [{ field: 'file', message: 'too large' }]);
         const existing = options.key ? [...files.values()].find((f) => (f.file as { key?: string }).key === options.key) : undefined;
         if (existing) return existing.file;
         const file = {
@@ -108,13 +109,20 @@ export async function openMemoryHost(connector: AnyConnector, settings: Record<s
       try {
         normalized = await connector.normalize(payload, ctx);
       } catch (error) {
-        if (error instanceof ZodError) throw new ValidationError('the payload is invalid', error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+        if (error instanceof ZodError)
+          throw new ValidationError(
+            'the payload is invalid',
+            error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+          );
         throw error;
       }
       for (const message of Array.isArray(normalized) ? normalized : [normalized]) messages.push(checkInboundMessage(message));
     }
     const receivedAt = new Date().toISOString();
-    for (const message of messages) published.push(JSON.parse(JSON.stringify({ version: 1, tenantId: channel.tenantId, channelId: channel.id, channelType: channel.type, receivedAt, message })));
+    for (const message of messages)
+      published.push(
+        JSON.parse(JSON.stringify({ version: 1, tenantId: channel.tenantId, channelId: channel.id, channelType: channel.type, receivedAt, message })),
+      );
     return messages;
   };
 
@@ -224,12 +232,17 @@ function memoryLogger(write: (line: string) => void, bindings: Record<string, un
 const openOutbound: Outbound = {
   fetch: async (input, init = {}) => {
     const { timeoutMs = 15_000, maxBytes = 20 * 1024 * 1024, followRedirects = false, ...rest } = init;
-    const response = await fetch(input, { ...(rest as RequestInit), redirect: followRedirects ? 'follow' : 'manual', signal: rest.signal ?? AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(input, {
+      ...(rest as RequestInit),
+      redirect: followRedirects ? 'follow' : 'manual',
+      signal: rest.signal ?? AbortSignal.timeout(timeoutMs),
+    });
     const bytes = Buffer.from(await response.arrayBuffer());
     if (bytes.length > maxBytes) throw Object.assign(new Error(`the answer is over ${maxBytes} bytes`), { name: 'OutboundTooLargeError', maxBytes });
     return new Response(bytes.length ? bytes : null, { status: response.status, statusText: response.statusText, headers: response.headers });
   },
   checkUrl: (input) => new URL(input),
   lookup: dnsLookup as Outbound['lookup'],
-  resolve: async (host) => new Promise((resolve, reject) => dnsLookup(host, (error, address) => (error ? reject(error) : resolve({ address, servername: host })))),
+  resolve: async (host) =>
+    new Promise((resolve, reject) => dnsLookup(host, (error, address) => (error ? reject(error) : resolve({ address, servername: host })))),
 };
