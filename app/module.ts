@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Role } from '../core/config/config.js';
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Context } from '../core/context.js';
+import type { Migrations } from '../core/db/migrate.js';
 import type { InboundFeature, InboundPipeline } from '../router/pipeline/pipeline.js';
 
 /** A part of the product that a role runs in a process. */
@@ -26,6 +27,8 @@ export interface Assembled {
  */
 export interface FeatureModule {
   name: string;
+  /** The tables it owns: its migrations, merged with the kernel's by app/migrations.ts (names are global). */
+  migrations?: Migrations;
   /** The roles whose processes run `start`. */
   roles: readonly Role[];
   /** What it adds to the inbound pipeline; the router role runs it, whichever module brings it. */

@@ -1,5 +1,6 @@
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
+import { webhookRoutes } from '../webhooks/part.js';
 import type { FeatureModule } from './module.js';
 
 /**
@@ -18,7 +19,12 @@ export const MODULES: readonly FeatureModule[] = [
   },
   { name: 'reports', roles: ['router'], inbound: reportsInbound, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
   { name: 'customer-media', roles: ['router'], start: async (ctx) => (await import('../router/media/part.js')).startCustomerMedia(ctx) },
-  { name: 'webhooks', roles: ['router'], start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx) },
+  {
+    name: 'webhooks',
+    roles: ['router'],
+    apiRoutes: webhookRoutes,
+    start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
+  },
   {
     name: 'console',
     roles: ['console'],

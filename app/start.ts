@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import type { Config, Role } from '../core/config/config.js';
 import { closeContext, openContext, type Context } from '../core/context.js';
+import { allMigrations } from './migrations.js';
 import type { Logger } from '../core/log/logger.js';
 import { createHttpApp } from '../console/server/app.js';
 import { mountWebApp } from '../console/server/web-app.js';
@@ -36,7 +37,7 @@ export async function startProcess(
   logger: Logger,
   modules: readonly FeatureModule[] = MODULES,
 ): Promise<RunningProcess> {
-  const ctx = await openContext(config, logger);
+  const ctx = await openContext(config, logger, allMigrations);
   const parts: Part[] = [];
   let server: ServerType | undefined;
   // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server). Clients only

@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
-import { migrateUp } from './db/migrate.js';
+import { migrateUp, type Migrations } from './db/migrate.js';
 import { openBus, declareInboundShards, type Bus } from './bus/index.js';
 import { OutboxRelay } from './outbox/outbox.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -19,10 +19,11 @@ export interface Context {
   outbound: OutboundClient;
 }
 
-export async function openContext(config: Config, logger: Logger): Promise<Context> {
+/** Opens what a process shares; `migrations` are the ones the composition root collected. */
+export async function openContext(config: Config, logger: Logger, migrations: Migrations): Promise<Context> {
   const database = await openDatabase(config.database);
   try {
-    const applied = await migrateUp(database.db);
+    const applied = await migrateUp(database.db, migrations);
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
     const bus = await openBus(config.bus, logger);
     await declareInboundShards(bus, config.inboundShards, config.retry);

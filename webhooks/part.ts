@@ -2,6 +2,8 @@ import type { Context } from '../core/context.js';
 import { WebhookSender, type WebhookSenderOptions } from './deliver.js';
 import { startWebhookFanOut } from './fan-out.js';
 
+export { webhookRoutes } from './routes.js';
+
 /** Company webhooks' background work, run with the router role: the fan-out consumer and the sender. */
 export async function startWebhooks(ctx: Context, options: WebhookSenderOptions = {}): Promise<{ name: string; stop(): Promise<void>; sender: WebhookSender }> {
   const sender = new WebhookSender(

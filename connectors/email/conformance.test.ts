@@ -5,6 +5,7 @@ import { describeConformance, type SendTarget } from '../../core/connector/testk
 import { startSmtpServer } from '../../test/support/smtp.js';
 import email from './connector.js';
 import type { FetchedMail } from './normalize.js';
+import { embeddedKitServices } from '../../test/support/connectors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const fetched = (raw: Buffer, uid: number): FetchedMail => ({ uidValidity: '1795619628', uid, folder: 'INBOX', raw: raw.toString('base64') });
@@ -72,6 +73,7 @@ async function smtpTarget(): Promise<SendTarget & { refuseNext(code: number): vo
 
 describeConformance({
   connector: email,
+  services: embeddedKitServices,
   settings: {
     fromAddress: 'support@example.test',
     fromName: 'Acme Support',

@@ -5,6 +5,7 @@ import { ConnectorError } from '../../core/connector/errors.js';
 import { channelContext, openHarness, type Harness } from '../../core/connector/testkit/index.js';
 import { eventRoutingKey, type EventEnvelope } from '../../core/outbox/outbox.js';
 import { eventually } from '../../test/support/services.js';
+import { embeddedKitServices } from '../../test/support/connectors.js';
 import web from './connector.js';
 import { VisitorHub } from './realtime.js';
 import { pushToVisitor } from './send.js';
@@ -18,7 +19,7 @@ describe('web chat live feed', () => {
   let visitorId: string;
 
   beforeAll(async () => {
-    harness = await openHarness(web, {});
+    harness = await openHarness(web, {}, embeddedKitServices);
     bus = harness.deps.bus;
     hub = new VisitorHub(harness.deps.db, harness.deps.logger);
     await hub.start(bus);

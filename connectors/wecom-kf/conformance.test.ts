@@ -9,6 +9,7 @@ import { FakeWecomApi } from '../../test/fakes/wecom-api.js';
 import { PNG_1X1, wecomCallback } from '../../test/fakes/wechat-callbacks.js';
 import wecomKf from './connector.js';
 import { kfSamples, OPEN_KFID } from './fixtures/index.js';
+import { embeddedKitServices } from '../../test/support/connectors.js';
 
 const account = {
   corpId: 'ww1436e0e65a779aee',
@@ -33,6 +34,7 @@ const localFile = (kind: ContentKind) =>
 describeConformance({
   outboundPart: (kind) => localFile(kind),
   connector: wecomKf,
+  services: embeddedKitServices,
   settings: { ...account, openKfId: OPEN_KFID },
   samples: kfSamples,
   // What WeCom does: the message waits in sync_msg, and the callback only says so.

@@ -3,6 +3,7 @@ import { ConfigError, ROLES, loadConfig, type Role } from '../../core/config/con
 import { createLogger } from '../../core/log/logger.js';
 import { openDatabase } from '../../core/db/database.js';
 import { migrateDown, migrateUp, migrationStatus } from '../../core/db/migrate.js';
+import { allMigrations } from '../../app/migrations.js';
 import { seedDemo } from './seed.js';
 import { startProcess } from '../../app/start.js';
 import { scaffoldConnector } from './scaffold.js';
@@ -46,10 +47,10 @@ async function main(argv: string[]): Promise<number> {
       const action = rest[0] ?? 'up';
       const database = await openDatabase(config.database);
       try {
-        if (action === 'up') print(await migrateUp(database.db), 'schema is up to date');
-        else if (action === 'down') print(await migrateDown(database.db), 'nothing to revert');
+        if (action === 'up') print(await migrateUp(database.db, allMigrations), 'schema is up to date');
+        else if (action === 'down') print(await migrateDown(database.db, allMigrations), 'nothing to revert');
         else if (action === 'status') {
-          for (const m of await migrationStatus(database.db)) {
+          for (const m of await migrationStatus(database.db, allMigrations)) {
             process.stdout.write(`${m.executedAt ? 'applied' : 'pending'}  ${m.name}\n`);
           }
         } else throw new UsageError(`unknown migrate action "${action}"`);
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'demo') throw new UsageError('only "seed demo" exists');
       const database = await openDatabase(config.database);
       try {
-        await migrateUp(database.db);
+        await migrateUp(database.db, allMigrations);
         const { created } = await seedDemo(database.db);
         process.stdout.write(created ? 'demo company created (tenant "demo")\n' : 'demo company already there\n');
       } finally {
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest.slice(1), options: { tenant: { type: 'string' } } });
       const database = await openDatabase(config.database);
       try {
-        await migrateUp(database.db);
+        await migrateUp(database.db, allMigrations);
         const { tenants } = await rebuildReports(database.db, {
           tenantId: values.tenant,
           onProgress: (tenantId, upTo) => process.stdout.write(`${tenantId} rebuilt up to ${upTo.toISOString()}\n`),

@@ -10,7 +10,7 @@ import { openPgliteDatabase } from '../db/pglite/pglite-database.js';
 import { migrateUp } from '../db/migrate.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { OutboxRelay, recordEvents, type EventEnvelope } from './outbox.js';
-import { DATABASE_URL, busFactories, emptyPgDatabase, eventually, freshDatabase, uniqueName } from '../../test/support/services.js';
+import { DATABASE_URL, allMigrations, busFactories, emptyPgDatabase, eventually, freshDatabase, uniqueName } from '../../test/support/services.js';
 
 async function listen(bus: Bus, tenantId: string) {
   const queue = uniqueName('outbox');
@@ -95,7 +95,7 @@ describe('outbox', () => {
             reopen = () => openPgliteDatabase(dir);
           }
           let handle = await reopen();
-          await migrateUp(handle.db);
+          await migrateUp(handle.db, allMigrations);
           await handle.db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).execute();
           // The embedded engine allows one process on its files at a time.
           if (driver.name === 'pglite') await handle.close();

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { loadConfig } from '../../core/config/config.js';
 import { closeContext, openContext } from '../../core/context.js';
+import { allMigrations } from '../../app/migrations.js';
 import { createLogger } from '../../core/log/logger.js';
 import { loadPrincipal } from '../../core/auth/permissions.js';
 import { ContactImports } from '../../console/server/crm/contact-import.js';
@@ -49,6 +50,7 @@ const database = await emptyPgDatabase();
 const ctx = await openContext(
   loadConfig({ DATABASE_URL: database.url, SECRET_KEY: 'ef'.repeat(32), DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
   createLogger('silent'),
+  allMigrations,
 );
 try {
   const db = ctx.database.db;

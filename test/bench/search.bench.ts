@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
+import { allMigrations } from '../../app/migrations.js';
 import type { Principal } from '../../core/auth/permissions.js';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../core/auth/permissions.js';
 import { search } from '../../console/server/crm/search.js';
@@ -84,7 +85,7 @@ const database = await emptyPgDatabase();
 const handle = openPgDatabase(database.url, 4);
 const db = handle.db;
 try {
-  await migrateUp(db);
+  await migrateUp(db, allMigrations);
   const tenant = await db.insertInto('tenants').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
   const channel = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'app-api', name: 'App' }).returning('id').executeTakeFirstOrThrow();
   const groups = [];

@@ -13,6 +13,7 @@ import { LOOPBACK_ALLOW, testDeps } from '../support/connectors.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
 import { migrateUp } from '../../core/db/migrate.js';
+import { allMigrations } from '../../app/migrations.js';
 
 // With AMQP_URL set the test runs on RabbitMQ and fails if it is down; without it, on the in-process bus.
 const broker = Boolean(AMQP_URL);
@@ -80,7 +81,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)(`e-mail backlog through a SI
       CHILD_ROLES: 'gateway,router',
     };
     handle = openPgDatabase(database.url, 2);
-    await migrateUp(handle.db);
+    await migrateUp(handle.db, allMigrations);
   }, 120_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../core/config/config.js';
 import { describeConnector } from '../../core/connector/define.js';
 import { loadConnectors } from '../../core/connector/registry.js';
 import { describeConformance } from '../../core/connector/testkit/index.js';
+import { embeddedKitServices } from '../support/connectors.js';
 
 // examples/connector-echo, installed the way an operator installs a channel: a package in
 // node_modules (here a workspace) named in CONNECTORS.
@@ -29,6 +30,7 @@ describe('a connector package named in CONNECTORS', () => {
 let receiver: WebhookReceiver;
 describeConformance({
   connector: echo,
+  services: embeddedKitServices,
   settings: { signingSecret },
   samples: {
     text: { id: 'm-1', from: { id: 'customer-1', name: 'Ana' }, text: 'Hello' },

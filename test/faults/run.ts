@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
+import { allMigrations } from '../../app/migrations.js';
 import { MUST_BE_ZERO, reducedFaults, runCommand, runScenario, type FaultKind, type ScenarioOptions } from './lib/faults.js';
 import { startClusterServices } from './lib/cluster.js';
 import { startPrivatePostgres, startPrivateRabbit } from './lib/private-services.js';
@@ -142,7 +143,7 @@ for (const scenario of scenarios) {
     url.pathname = `/${name}`;
     await admin(services.databaseUrl, `CREATE DATABASE ${name}`);
     const handle = openPgDatabase(url.toString(), 2);
-    await migrateUp(handle.db);
+    await migrateUp(handle.db, allMigrations);
     await handle.close();
     const reduced = scenario.name === 'reduced' ? reducedFaults(Number(process.env.FAULTS_MESSAGES ?? 2000)) : {};
     const options: ScenarioOptions = {

@@ -12,6 +12,8 @@ import type { Db } from '../../core/db/database.js';
 import { createLogger } from '../../core/log/logger.js';
 import { parseAllowEntry } from '../../core/net/addresses.js';
 import { OutboundClient } from '../../core/net/outbound.js';
+import { embeddedServices } from '../../core/connector/testkit/index.js';
+import { allMigrations } from '../../app/migrations.js';
 
 /**
  * What test harnesses put in OUTBOUND_ALLOW: provider fakes listen on loopback, which the
@@ -52,6 +54,9 @@ export async function seedTenant(db: Db, slug = `t-${randomBytes(4).toString('he
   const row = await db.insertInto('tenants').values({ slug, name: slug }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** PGlite in memory and the in-process bus, with every table this build has: for the kit when a file needs no real services. */
+export const embeddedKitServices = () => embeddedServices(allMigrations);
 
 /** The real PostgreSQL and RabbitMQ when configured (a fresh database, this file's bus namespace), for the conformance kit. */
 export async function realServices(): Promise<{ db: Db; bus: Bus; close(): Promise<void> }> {

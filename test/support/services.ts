@@ -3,6 +3,10 @@ import pg from 'pg';
 import { openPgliteDatabase } from '../../core/db/pglite/pglite-database.js';
 import { openPgDatabase } from '../../core/db/pg/pg-database.js';
 import { migrateUp } from '../../core/db/migrate.js';
+import { allMigrations } from '../../app/migrations.js';
+
+/** Every table of this build, for tests that migrate a database of their own. */
+export { allMigrations };
 import type { DatabaseHandle } from '../../core/db/database.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { RabbitMqBus } from '../../core/bus/rabbitmq/rabbitmq-bus.js';
@@ -28,7 +32,7 @@ export const BUS_NAMESPACE = process.env.BUS_NAMESPACE || uniqueName('t');
 export async function freshDatabase(kind: 'pg' | 'pglite' = DATABASE_URL ? 'pg' : 'pglite'): Promise<DatabaseHandle & { url?: string; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const handle = await openPgliteDatabase('memory://');
-    await migrateUp(handle.db);
+    await migrateUp(handle.db, allMigrations);
     return { ...handle, drop: () => handle.close() };
   }
   if (!DATABASE_URL) throw new Error('DATABASE_URL is not set');
@@ -37,7 +41,7 @@ export async function freshDatabase(kind: 'pg' | 'pglite' = DATABASE_URL ? 'pg' 
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
   const handle = openPgDatabase(url.toString(), 5);
-  await migrateUp(handle.db);
+  await migrateUp(handle.db, allMigrations);
   return {
     ...handle,
     url: url.toString(),

@@ -2,7 +2,6 @@ import type { AnyRoute } from '../api/route.js';
 import type { ConsoleServices } from '../services.js';
 import { actionRoutes } from './actions.js';
 import { apiTokenRoutes } from './api-tokens.js';
-import { webhookRoutes } from './webhooks.js';
 import { attachmentRoutes } from './attachments.js';
 import { authRoutes } from './auth.js';
 import { cannedResponseRoutes } from './canned-responses.js';
@@ -65,7 +64,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
-    ...webhookRoutes(),
     ...voiceRoutes(services.connectorDeps),
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),

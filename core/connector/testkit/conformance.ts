@@ -12,10 +12,10 @@ export type { Credentials };
 export type SendTarget = KitSendTarget<Harness>;
 export type SendFailureCase = KitSendFailureCase<Harness>;
 
-/** The SDK's conformance subject, run on this platform: `services` picks the database and bus (embedded ones otherwise). */
+/** The SDK's conformance subject, run on this platform: `services` picks the database and bus. */
 export interface ConformanceSubject extends Omit<KitSubject<Harness>, 'open' | 'connector'> {
   connector: AnyConnector;
-  services?: () => Promise<Services>;
+  services: () => Promise<Services>;
 }
 
 /**

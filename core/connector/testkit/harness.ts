@@ -8,7 +8,7 @@ import { declareInboundShards, type Bus, type Consumer } from '../../bus/index.j
 import { MemoryBus } from '../../bus/memory/memory-bus.js';
 import type { Db } from '../../db/database.js';
 import { openPgliteDatabase } from '../../db/pglite/pglite-database.js';
-import { migrateUp } from '../../db/migrate.js';
+import { migrateUp, type Migrations } from '../../db/migrate.js';
 import type { InboundEnvelope } from '../../domain/messages.js';
 import { createLogger } from '../../log/logger.js';
 import type { Config } from '../../config/config.js';
@@ -30,10 +30,10 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** PGlite in memory and the in-process bus: what the kit uses when a test brings nothing else. */
-export async function embeddedServices(): Promise<Services> {
+/** PGlite in memory and the in-process bus, with the tables of `migrations` (the composition root's list). */
+export async function embeddedServices(migrations: Migrations): Promise<Services> {
   const database = await openPgliteDatabase('memory://');
-  await migrateUp(database.db);
+  await migrateUp(database.db, migrations);
   const bus = new MemoryBus();
   return {
     db: database.db,
@@ -59,11 +59,7 @@ export interface Harness extends KitHarness {
 
 const LOOPBACK = ['127.0.0.0/8', '::1', 'localhost'].map((entry) => parseAllowEntry(entry)!);
 
-export async function openHarness(
-  connector: AnyConnector,
-  settings: Record<string, unknown>,
-  open: () => Promise<Services> = embeddedServices,
-): Promise<Harness> {
+export async function openHarness(connector: AnyConnector, settings: Record<string, unknown>, open: () => Promise<Services>): Promise<Harness> {
   const services = await open();
   let logText = '';
   const logger = createLogger(

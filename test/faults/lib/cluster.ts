@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inboundQueueName } from '../../../core/bus/bus.js';
 import { migrateUp } from '../../../core/db/migrate.js';
+import { allMigrations } from '../../../app/migrations.js';
 import { openPgDatabase } from '../../../core/db/pg/pg-database.js';
 import type { ScenarioOptions } from './faults.js';
 import { startPostgresPair, startRabbitCluster } from './private-services.js';
@@ -81,7 +82,7 @@ export async function createClusterDatabase(services: ClusterServices, name: str
   }
   const handle = openPgDatabase(services.databaseUrlFor(name), 2);
   try {
-    await migrateUp(handle.db);
+    await migrateUp(handle.db, allMigrations);
   } finally {
     await handle.close();
   }

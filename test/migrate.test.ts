@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPgDatabase } from './pg/pg-database.js';
-import { openPgliteDatabase } from './pglite/pglite-database.js';
-import { migrateReset, migrateUp, migrationStatus } from './migrate.js';
-import { migrations } from '../../migrations/index.js';
-import type { DatabaseHandle } from './database.js';
-import { DATABASE_URL, emptyPgDatabase } from '../../test/support/services.js';
+import { openPgDatabase } from '../core/db/pg/pg-database.js';
+import { openPgliteDatabase } from '../core/db/pglite/pglite-database.js';
+import { migrateReset, migrateUp, migrationStatus } from '../core/db/migrate.js';
+import { allMigrations as migrations, collectMigrations } from '../app/migrations.js';
+import type { DatabaseHandle } from '../core/db/database.js';
+import { DATABASE_URL, emptyPgDatabase } from './support/services.js';
 
 const tables = async (handle: DatabaseHandle) =>
   (
@@ -64,19 +64,19 @@ describe('migrations', () => {
     it.skipIf(!driver.available)(`run up, down and up again cleanly on ${driver.name}`, async () => {
       const handle = await driver.open();
       cleanups.push(() => handle.close());
-      expect(await migrateUp(handle.db)).toEqual(APPLIED);
+      expect(await migrateUp(handle.db, migrations)).toEqual(APPLIED);
       expect(await tables(handle)).toEqual(expect.arrayContaining(CORE_TABLES));
-      expect(await migrateUp(handle.db)).toEqual([]);
-      expect((await migrationStatus(handle.db)).every((m) => m.executedAt)).toBe(true);
-      expect(await migrateReset(handle.db)).toEqual(REVERTED);
+      expect(await migrateUp(handle.db, migrations)).toEqual([]);
+      expect((await migrationStatus(handle.db, migrations)).every((m) => m.executedAt)).toBe(true);
+      expect(await migrateReset(handle.db, migrations)).toEqual(REVERTED);
       expect(await tables(handle)).toEqual([]);
-      expect(await migrateUp(handle.db)).toEqual(APPLIED);
+      expect(await migrateUp(handle.db, migrations)).toEqual(APPLIED);
     });
 
     it.skipIf(!driver.available)(`enforce one identity per channel and external id on ${driver.name}`, async () => {
       const handle = await driver.open();
       cleanups.push(() => handle.close());
-      await migrateUp(handle.db);
+      await migrateUp(handle.db, migrations);
       const db = handle.db;
       const tenant = await db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
       const channel = await db.insertInto('channels').values({ tenant_id: tenant.id, type: 'web', name: 'Site' }).returning('id').executeTakeFirstOrThrow();
@@ -93,8 +93,25 @@ describe('migrations', () => {
     cleanups.push(() => empty.drop());
     const handles = Array.from({ length: 4 }, () => openPgDatabase(empty.url, 2));
     cleanups.push(() => Promise.all(handles.map((h) => h.close())));
-    const results = await Promise.all(handles.map((h) => migrateUp(h.db)));
+    const results = await Promise.all(handles.map((h) => migrateUp(h.db, migrations)));
     expect(results.flat().sort()).toEqual(APPLIED);
     expect(await tables(handles[0]!)).toEqual(expect.arrayContaining(CORE_TABLES));
+  });
+});
+
+describe('a feature module’s migrations', () => {
+  const noop = { up: async () => {} };
+  it('run with the kernel’s, in the order of their names', () => {
+    const names = Object.keys(collectMigrations([{ name: 'notes', roles: [], migrations: { '0011_z_notes': noop, '9000_notes': noop } }]));
+    expect(names.indexOf('0011_z_notes')).toBe(names.indexOf('0011_tickets') + 1);
+    expect(names.at(-1)).toBe('9000_notes');
+  });
+
+  it('may not take a name another module or the kernel has', () => {
+    expect(() => collectMigrations([{ name: 'notes', roles: [], migrations: { '0001_core': noop } }])).toThrow(
+      /0001_core of module notes is already the kernel/,
+    );
+    const twice = [1, 2].map((n) => ({ name: `m${n}`, roles: [], migrations: { '9000_x': noop } }));
+    expect(() => collectMigrations(twice)).toThrow(/9000_x of module m2 is already m1/);
   });
 });

@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { sealSecret } from '../../../core/crypto/secrets.js';
-import { ConflictError, ValidationError } from '../../../core/errors.js';
-import { OutboundRefusedError } from '../../../core/net/outbound.js';
-import { webhookSecretAssociatedData } from '../../../webhooks/deliver.js';
-import { deliveryIdOf, WEBHOOK_EVENTS, type WebhookEvent } from '../../../webhooks/events.js';
-import { found, idParams } from '../api/checks.js';
-import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { randomToken } from '../auth/tokens.js';
-import type { Context } from '../../../core/context.js';
+import { sealSecret } from '../core/crypto/secrets.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
+import { OutboundRefusedError } from '../core/net/outbound.js';
+import { webhookSecretAssociatedData } from './deliver.js';
+import { deliveryIdOf, WEBHOOK_EVENTS, type WebhookEvent } from './events.js';
+import { found, idParams } from '../console/server/api/checks.js';
+import { decodeCursor, encodeCursor, pageQuery } from '../console/server/api/cursor.js';
+import { route, type AnyRoute } from '../console/server/api/route.js';
+import { audit } from '../console/server/audit.js';
+import { randomToken } from '../console/server/auth/tokens.js';
+import type { Context } from '../core/context.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const hookColumns = ['id', 'name', 'url', 'events', 'enabled', 'failure_streak', 'disabled_reason', 'disabled_at', 'created_at', 'updated_at'] as const;
