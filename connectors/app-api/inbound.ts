@@ -5,7 +5,8 @@ import { verifyApiKey } from '../../core/connector/api-keys.js';
 import { checkSignature } from '../../core/connector/signatures.js';
 import { createHash } from 'node:crypto';
 import { rateLimiter } from '../../core/http/rate-limit.js';
-import { ForbiddenError, RateLimitedError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../../core/errors.js';
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../../core/errors.js';
 import type { AppApiConfig } from './connector.js';
 
 export const HEADER_TIMESTAMP = 'x-switchboard-timestamp';
@@ -76,7 +77,28 @@ async function acceptedAnswer(ctx: ChannelContext<AppApiConfig>, accepted: Inbou
   }));
 }
 
+const attachmentQuery = z.object({ id: z.uuid() });
+
+/**
+ * A file a webhook part names by `attachmentId` (a customer's image, an agent's voice reply), for
+ * the company's backend to fetch with the channel's API key. Files of this channel only: another
+ * channel's, even of the same company, answer as a missing one does.
+ */
+async function attachmentOf(request: RawRequest, ctx: ChannelContext<AppApiConfig>) {
+  const { id } = attachmentQuery.parse(request.query);
+  const { file, bytes } = await ctx.attachments.read(id);
+  if (file.channelId !== ctx.channel.id) throw new NotFoundError('attachment');
+  return { file: { name: file.name, bytes } };
+}
+
 export const appApiRoutes: HttpRoute<AppApiConfig>[] = [
+  {
+    method: 'GET',
+    path: '/attachments',
+    maxBodyBytes: 1024,
+    verify: verifyAppRequest,
+    handle: attachmentOf,
+  },
   {
     method: 'POST',
     path: '/messages',

@@ -1,4 +1,5 @@
 import { Hono, type Context as HonoContext } from 'hono';
+import { fileAnswer } from '../attachments/serve.js';
 import { readBody } from '../http/body.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { NotFoundError } from '../errors.js';
@@ -60,6 +61,8 @@ async function answerHook(deps: ConnectorDeps, channels: ReturnType<typeof cache
   checkTextBody(request.headers['content-type'], body);
   const outcome = await route.handle(request, ctx);
   if ('response' in outcome) return respond(c, outcome.response);
+  // Fetched by a company's own servers, never embedded in a page: no cache outside the caller.
+  if ('file' in outcome) return fileAnswer(outcome.file.bytes, { name: outcome.file.name, embedders: 'same-origin', cacheControl: 'private, no-store' });
   const accepted = await acceptPayloads(connector, ctx, outcome.payloads);
   return respond(c, (await outcome.respond?.(accepted)) ?? { status: 200, body: { accepted: accepted.map((m) => m.externalId) } });
 }

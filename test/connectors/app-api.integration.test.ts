@@ -14,6 +14,8 @@ import { connectorDeps } from '../../app/gateway.js';
 import { startProcess, type RunningProcess } from '../../app/start.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 import { LOOPBACK_ALLOW } from '../support/connectors.js';
+import { AttachmentStore } from '../../core/attachments/store.js';
+import { PNG_1X1 } from '../fakes/wechat-callbacks.js';
 
 const SIGNING_SECRET = 'inbound-signing-secret-0123';
 const WEBHOOK_SECRET = 'webhook-signing-secret-4567';
@@ -139,5 +141,56 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
 
     // And no secret or key reached the log.
     for (const secret of [SIGNING_SECRET, WEBHOOK_SECRET, apiKey!]) expect(logs).not.toContain(secret);
+  });
+
+  it('lets the backend fetch a file a webhook part names, with the channel’s key, and no other channel’s file', async () => {
+    const db = running.ctx.database.db;
+    const tenant = await db.insertInto('tenants').values({ slug: 'files', name: 'Files' }).returning('id').executeTakeFirstOrThrow();
+    const deps = await connectorDeps(running.ctx);
+    const open = (name: string, config: Record<string, unknown>) => createChannel(deps, tenant.id, { type: 'app-api', name, config });
+    const { channel, apiKey } = await open('Shop app', { webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET });
+    const other = await open('Other app', { webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET });
+
+    // An agent replies with an image; the webhook names it by attachmentId only.
+    const body = JSON.stringify({ clientMessageId: 'files-1', user: { id: 'cust-9' }, text: 'Send me the label, please' });
+    const sent = await fetch(`${running.url}/hooks/${channel.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body,
+    });
+    expect(sent.status).toBe(202);
+    const stored = await eventually(() =>
+      db.selectFrom('messages').select('conversation_id').where('channel_id', '=', channel.id).where('external_id', '=', 'files-1').executeTakeFirst(),
+    );
+    const store = new AttachmentStore(db, running.ctx.config.dataDir);
+    const label = await store.put(tenant.id, channel.id, { owner: 'agent:x', name: '面单.png', bytes: PNG_1X1 });
+    const { message } = await queueReply(db, {
+      tenantId: tenant.id,
+      conversationId: stored!.conversation_id,
+      sender: { type: 'agent', id: null },
+      parts: [{ type: 'image', attachmentId: label.id, name: label.name, mimeType: label.mimeType }],
+    });
+    running.ctx.relay.poke();
+    const hook = await eventually(() => receiver.requests.find((r) => (r.json as { deliveryId?: string })?.deliveryId === `msg_${message.id}`));
+    const part = (hook!.json as { parts: { attachmentId: string }[] }).parts[0]!;
+    expect(part.attachmentId).toBe(label.id);
+
+    const get = (channelId: string, id: string, key = apiKey) =>
+      fetch(`${running.url}/hooks/${channelId}/attachments?id=${encodeURIComponent(id)}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    const file = await get(channel.id, part.attachmentId);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('content-disposition')).toContain("filename*=UTF-8''%E9%9D%A2%E5%8D%95.png");
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await file.arrayBuffer()).equals(PNG_1X1)).toBe(true);
+
+    // Without the key, with another channel's key, another channel's file, or an id that is not one.
+    expect((await get(channel.id, part.attachmentId, '')).status).toBe(401);
+    expect((await get(channel.id, part.attachmentId, other.apiKey)).status).toBe(401);
+    const elsewhere = await store.put(tenant.id, other.channel.id, { owner: 'agent:x', name: 'other.png', bytes: PNG_1X1 });
+    expect((await get(channel.id, elsewhere.id)).status).toBe(404);
+    const bad = await get(channel.id, 'not-an-id');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('id');
   });
 });

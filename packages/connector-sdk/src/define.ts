@@ -187,9 +187,14 @@ export interface HookResponse {
 
 /**
  * What a verified webhook request leads to: provider payloads to normalize and publish (then
- * `respond` builds the answer from what was accepted), or an answer right away (a URL check).
+ * `respond` builds the answer from what was accepted), an answer right away (a URL check), or a
+ * stored file (read with `ctx.attachments.read`), which the platform answers with its one safe
+ * file answer: the type read from the bytes, never run as a page.
  */
-export type HookOutcome = { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> } | { response: HookResponse };
+export type HookOutcome =
+  | { payloads: unknown[]; respond?: (accepted: InboundMessage[]) => HookResponse | Promise<HookResponse> }
+  | { response: HookResponse }
+  | { file: { name: string; bytes: Uint8Array } };
 
 /** A connector written against the SDK alone: nothing beyond the SDK's context. */
 export type NoExtras = Record<never, never>;
