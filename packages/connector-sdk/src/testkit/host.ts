@@ -148,7 +148,8 @@ export async function openMemoryHost(connector: AnyConnector, settings: Record<s
     checkText(request.headers['content-type'], body);
     const outcome = await route.handle(request, ctx);
     if ('response' in outcome) return answer(outcome.response);
-    if ('file' in outcome) return new Response(outcome.file.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': 'application/octet-stream' } });
+    if ('file' in outcome)
+      return new Response(outcome.file.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': 'application/octet-stream' } });
     const accepted = await accept(outcome.payloads);
     return answer((await outcome.respond?.(accepted)) ?? { status: 200, body: { accepted: accepted.map((m) => m.externalId) } });
   };
