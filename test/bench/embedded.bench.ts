@@ -33,7 +33,7 @@ const rssMb = (pid: number) => {
 const dataDir = mkdtempSync(join(tmpdir(), 'sb-embedded-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: 'cd'.repeat(32), LOG_LEVEL: 'warn' };
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: 'cd'.repeat(32), LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
 delete env.AMQP_URL;
 const started = performance.now();
