@@ -402,6 +402,7 @@ export const en = {
   'admin.addRole': 'Add role',
   'admin.saveRole': 'Save {name}',
   'admin.deleteRole': 'Delete {name}',
+  'admin.deleteRoleTitle': 'Delete the role “{name}”?',
   'admin.roleSaved': 'The permissions of {name} are saved.',
   'admin.roleDeleted': 'The role {name} is deleted.',
   'admin.canned': 'Canned responses',

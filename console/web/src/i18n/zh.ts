@@ -400,6 +400,7 @@ export const zh: Record<MessageKey, string> = {
   'admin.addRole': '添加角色',
   'admin.saveRole': '保存 {name}',
   'admin.deleteRole': '删除 {name}',
+  'admin.deleteRoleTitle': '删除角色“{name}”？',
   'admin.roleSaved': '{name} 的权限已保存。',
   'admin.roleDeleted': '角色 {name} 已删除。',
   'admin.canned': '快捷回复',
