@@ -4,6 +4,7 @@ import type { GroupView, RoleView, UserView } from '../api/types.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError, UserError } from '../pages/describe-error.js';
+import { ListForm } from './AdminList.js';
 
 /** The skills to save from the form: every checked skill with its level (1–5). */
 export function chosenSkills(form: FormData, skillIds: readonly string[]): { skillId: string; level: number }[] {
@@ -82,8 +83,16 @@ export function AgentEditor({
   );
   const title = t('admin.editAgent', { name: user.name });
   return (
-    <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={title}>
-      <h2>{title}</h2>
+    <ListForm
+      title={title}
+      editing
+      addLabel={t('form.save')}
+      saveLabel={t('form.save')}
+      busy={busy || skills === undefined}
+      error={error}
+      onSubmit={onSubmit}
+      onCancel={() => onDone(false)}
+    >
       <div className="field">
         <label htmlFor={`role-${user.id}`}>{t('admin.role')}</label>
         <select id={`role-${user.id}`} name="roleId" defaultValue={user.roleId}>
@@ -141,19 +150,6 @@ export function AgentEditor({
           ))}
         </fieldset>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={busy || skills === undefined}>
-          {t('form.save')}
-        </button>
-        <button type="button" className="secondary" onClick={() => onDone(false)}>
-          {t('form.cancel')}
-        </button>
-      </div>
-    </form>
+    </ListForm>
   );
 }

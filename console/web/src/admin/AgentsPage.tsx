@@ -6,7 +6,7 @@ import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError, UserError } from '../pages/describe-error.js';
 import { AgentEditor } from './AgentEditor.js';
-import { CopyButton } from './CopyButton.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 /**
@@ -23,7 +23,7 @@ export function AgentsPage({ api }: { api: AdminApi }) {
     }, [api]),
   );
   const [notice, setNotice] = useState<string>();
-  const [editing, setEditing] = useState<string>();
+  const editor = useListEditor<UserView>();
   const [link, setLink] = useState<{ kind: 'invitation' | 'reset'; name: string; url: string }>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
   const { busy, error, onSubmit } = useSubmit(
@@ -75,105 +75,87 @@ export function AgentsPage({ api }: { api: AdminApi }) {
     return role ? roleLabel(role) : '';
   };
   const groupNames = (user: UserView) => user.groupIds.map((id) => data?.groups.find((group) => group.id === id)?.name ?? '').join(', ');
+  const editingUser = editor.editing && data?.users.find((user) => user.id === editor.editing?.id);
   return (
-    <>
-      <h1>{t('admin.agents')}</h1>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
+    <ListPage
+      title={t('admin.agents')}
+      loadError={load.error}
+      lead={
+        data &&
+        !data.mail.configured && (
+          <p className="notice mail-notice" role="note">
+            {t('admin.mailNotSetUp', { folder: data.mail.folder })}
+          </p>
+        )
+      }
+      notice={notice}
+      shownOnce={
+        link && {
+          message: t(link.kind === 'invitation' ? 'admin.invitationLinkOnce' : 'admin.resetLinkOnce', { name: link.name }),
+          value: link.url,
+          className: 'link-once',
+        }
+      }
+      rows={data?.users}
+      scroll
+      columns={[
+        { header: t('admin.name'), cell: (user) => user.name },
+        { header: t('signIn.email'), cell: (user) => user.email },
+        { header: t('admin.role'), cell: (user) => roleName(user.roleId) },
+        { header: t('admin.groups'), cell: groupNames },
+        {
+          header: t('admin.account'),
+          cell: (user) => (
+            <>
+              {t(`account.${user.accountStatus}`)}
+              {user.twoFactor && <span className="tag two-factor-tag">{t('admin.twoFactorOn')}</span>}
+            </>
+          ),
+        },
+      ]}
+      nameOf={(user) => user.name}
+      // Agents are deactivated, never deleted: their conversations keep their name.
+      editor={editor}
+      extraActions={(user) => (
+        <>
+          {user.accountStatus === 'invited' && (
+            <button type="button" className="link" onClick={() => void sendLink('invitation', user)}>
+              {t('admin.resend')}
+            </button>
+          )}
+          {user.accountStatus === 'active' && (
+            <button type="button" className="link" onClick={() => void sendLink('reset', user)} aria-label={t('admin.resetPasswordOf', { name: user.name })}>
+              {t('admin.resetPassword')}
+            </button>
+          )}
+          {user.accountStatus === 'active' && (
+            <button type="button" className="link" onClick={() => void act(() => api.deactivate(user.id), t('admin.deactivated', { name: user.name }))}>
+              {t('admin.deactivate')}
+            </button>
+          )}
+          {user.twoFactor && (
+            <button type="button" className="link" onClick={() => void act(() => api.resetTwoFactor(user.id), t('admin.twoFactorReset', { name: user.name }))}>
+              {t('admin.resetTwoFactor')}
+            </button>
+          )}
+          {user.accountStatus === 'deactivated' && (
+            <button type="button" className="link" onClick={() => void act(() => api.reactivate(user.id), t('admin.reactivated', { name: user.name }))}>
+              {t('admin.reactivate')}
+            </button>
+          )}
+        </>
       )}
-      {data && !data.mail.configured && (
-        <p className="notice mail-notice" role="note">
-          {t('admin.mailNotSetUp', { folder: data.mail.folder })}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      {link && (
-        <div className="token-once link-once" role="status">
-          <p>{t(link.kind === 'invitation' ? 'admin.invitationLinkOnce' : 'admin.resetLinkOnce', { name: link.name })}</p>
-          <code>{link.url}</code> <CopyButton text={link.url} />
-        </div>
-      )}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.agents')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('signIn.email')}</th>
-              <th scope="col">{t('admin.role')}</th>
-              <th scope="col">{t('admin.groups')}</th>
-              <th scope="col">{t('admin.account')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.users.map((user) => (
-              <tr key={user.id}>
-                <td>{user.name}</td>
-                <td>{user.email}</td>
-                <td>{roleName(user.roleId)}</td>
-                <td>{groupNames(user)}</td>
-                <td>
-                  {t(`account.${user.accountStatus}`)}
-                  {user.twoFactor && <span className="tag two-factor-tag">{t('admin.twoFactorOn')}</span>}
-                </td>
-                <td>
-                  <button type="button" className="link" onClick={() => setEditing(user.id)} aria-label={t('admin.editAgent', { name: user.name })}>
-                    {t('admin.edit')}
-                  </button>
-                  {user.accountStatus === 'invited' && (
-                    <button type="button" className="link" onClick={() => void sendLink('invitation', user)}>
-                      {t('admin.resend')}
-                    </button>
-                  )}
-                  {user.accountStatus === 'active' && (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => void sendLink('reset', user)}
-                      aria-label={t('admin.resetPasswordOf', { name: user.name })}
-                    >
-                      {t('admin.resetPassword')}
-                    </button>
-                  )}
-                  {user.accountStatus === 'active' && (
-                    <button type="button" className="link" onClick={() => void act(() => api.deactivate(user.id), t('admin.deactivated', { name: user.name }))}>
-                      {t('admin.deactivate')}
-                    </button>
-                  )}
-                  {user.twoFactor && (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => void act(() => api.resetTwoFactor(user.id), t('admin.twoFactorReset', { name: user.name }))}
-                    >
-                      {t('admin.resetTwoFactor')}
-                    </button>
-                  )}
-                  {user.accountStatus === 'deactivated' && (
-                    <button type="button" className="link" onClick={() => void act(() => api.reactivate(user.id), t('admin.reactivated', { name: user.name }))}>
-                      {t('admin.reactivate')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {data && editing && (
+    >
+      {data && editingUser && (
         <AgentEditor
-          key={editing}
+          key={editingUser.id}
           api={api}
-          user={data.users.find((user) => user.id === editing)!}
+          user={editingUser}
           roles={data.roles}
           groups={data.groups}
           roleLabel={roleLabel}
           onDone={(saved) => {
-            setEditing(undefined);
+            editor.stopEditing();
             if (saved) {
               setNotice(t('admin.agentSaved'));
               load.reload();
@@ -181,9 +163,8 @@ export function AgentsPage({ api }: { api: AdminApi }) {
           }}
         />
       )}
-      {data && !editing && (
-        <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('admin.invite')}>
-          <h2>{t('admin.invite')}</h2>
+      {data && !editingUser && (
+        <ListForm title={t('admin.invite')} editing={false} addLabel={t('admin.sendInvite')} busy={busy} error={error} onSubmit={onSubmit}>
           <Field label={t('admin.name')} name="name" required maxLength={200} />
           <Field label={t('signIn.email')} name="email" type="email" required />
           <div className="field">
@@ -204,16 +185,8 @@ export function AgentsPage({ api }: { api: AdminApi }) {
               </label>
             ))}
           </fieldset>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
-          <button type="submit" disabled={busy}>
-            {t('admin.sendInvite')}
-          </button>
-        </form>
+        </ListForm>
       )}
-    </>
+    </ListPage>
   );
 }

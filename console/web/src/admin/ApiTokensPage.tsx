@@ -7,7 +7,6 @@ import { useI18n } from '../i18n/i18n.js';
 import { permissionLabel } from '../i18n/permissions.js';
 import { formatTime } from '../inbox/time.js';
 import { describeError, UserError } from '../pages/describe-error.js';
-import { CopyButton } from './CopyButton.js';
 import { ListPage } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
@@ -48,14 +47,7 @@ export function ApiTokensPage({ api }: { api: AdminApi }) {
       title={t('admin.apiTokens')}
       loadError={load.error}
       notice={notice}
-      banner={
-        created && (
-          <div className="token-once" role="status">
-            <p>{t('admin.tokenOnce', { name: created.name })}</p>
-            <code>{created.token}</code> <CopyButton text={created.token} />
-          </div>
-        )
-      }
+      shownOnce={created && { message: t('admin.tokenOnce', { name: created.name }), value: created.token }}
       rows={load.data?.tokens}
       scroll
       empty={t('admin.tokensEmpty')}

@@ -9,6 +9,7 @@ import type { Params } from '../i18n/translate.js';
 import { ChannelIcon } from '../inbox/ChannelIcon.js';
 import { describeError, UserError } from '../pages/describe-error.js';
 import { useFeedEvents } from '../realtime/feed.js';
+import { ListForm, ListPage } from './AdminList.js';
 import { ChannelState } from './ChannelState.js';
 import { CopyButton } from './CopyButton.js';
 import { SchemaFields } from './SchemaForm.js';
@@ -81,76 +82,62 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
     }
   };
 
-  const loadError = types.error ?? channels.error;
   return (
-    <>
-      <h1>{t('admin.channels')}</h1>
-      {loadError !== undefined && (
-        <p role="alert" className="error">
-          {describeError(loadError, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      {apiKey && (
-        <div className="token-once" role="status">
-          <p>{t('channels.apiKeyOnce', { name: apiKey.name })}</p>
-          <code>{apiKey.key}</code> <CopyButton text={apiKey.key} />
+    <ListPage
+      title={t('admin.channels')}
+      loadError={types.error ?? channels.error}
+      notice={notice}
+      shownOnce={apiKey && { message: t('channels.apiKeyOnce', { name: apiKey.name }), value: apiKey.key }}
+      rows={channels.data?.channels}
+      scroll
+      empty={t('channels.none')}
+      columns={[
+        {
+          header: t('admin.name'),
+          cell: (channel) => (
+            <>
+              <ChannelIcon type={channel.type} name={channel.name} /> {channel.name}
+            </>
+          ),
+        },
+        { header: t('channels.type'), cell: (channel) => typeOf(channel.type)?.displayName ?? channel.type },
+        {
+          header: t('channels.state'),
+          cell: (channel) =>
+            !channel.enabled ? (
+              t('channels.disabled')
+            ) : channel.health?.status === 'error' ? (
+              <span className="channel-health error">
+                <strong>{t('channels.error')}</strong>{' '}
+                <small>
+                  {t('channels.healthError', { error: channel.health.error ?? '', time: time(channel.health.errorAt ?? channel.health.updatedAt) })}
+                </small>
+              </span>
+            ) : (
+              t('channels.enabled')
+            ),
+        },
+      ]}
+      currentId={selected}
+      nameOf={(channel) => channel.name}
+      // A channel's settings open below the list (a panel of its own, not the add form), and a
+      // channel is turned off rather than deleted: its conversations stay.
+      extraActions={(channel) => (
+        <div className="row-actions">
+          <button
+            type="button"
+            className="link"
+            onClick={() => setSelected(channel.id === selected ? undefined : channel.id)}
+            aria-expanded={channel.id === selected}
+          >
+            {t('channels.settingsOf', { name: channel.name })}
+          </button>
+          <button type="button" className="link" onClick={() => void toggle(channel)}>
+            {channel.enabled ? t('channels.disable') : t('channels.enable')}
+          </button>
         </div>
       )}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.channels')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('channels.type')}</th>
-              <th scope="col">{t('channels.state')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {channels.data?.channels.map((channel) => (
-              <tr key={channel.id} aria-current={channel.id === selected ? 'true' : undefined}>
-                <td>
-                  <ChannelIcon type={channel.type} name={channel.name} /> {channel.name}
-                </td>
-                <td>{typeOf(channel.type)?.displayName ?? channel.type}</td>
-                <td>
-                  {!channel.enabled ? (
-                    t('channels.disabled')
-                  ) : channel.health?.status === 'error' ? (
-                    <span className="channel-health error">
-                      <strong>{t('channels.error')}</strong>{' '}
-                      <small>
-                        {t('channels.healthError', { error: channel.health.error ?? '', time: time(channel.health.errorAt ?? channel.health.updatedAt) })}
-                      </small>
-                    </span>
-                  ) : (
-                    t('channels.enabled')
-                  )}
-                </td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => setSelected(channel.id === selected ? undefined : channel.id)}
-                      aria-expanded={channel.id === selected}
-                    >
-                      {t('channels.settingsOf', { name: channel.name })}
-                    </button>
-                    <button type="button" className="link" onClick={() => void toggle(channel)}>
-                      {channel.enabled ? t('channels.disable') : t('channels.enable')}
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {channels.data?.channels.length === 0 && <p className="hint">{t('channels.none')}</p>}
+    >
       {current && (
         <ChannelSettings
           key={current.id}
@@ -175,7 +162,7 @@ export function ChannelsPage({ api }: { api: AdminApi }) {
           }}
         />
       )}
-    </>
+    </ListPage>
   );
 }
 
@@ -204,8 +191,16 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
     { resetOnSuccess: true },
   );
   return (
-    <form ref={formRef} className="admin-form section" onSubmit={(event) => void onSubmit(event)} aria-label={t('channels.add')}>
-      <h2>{t('channels.add')}</h2>
+    <ListForm
+      title={t('channels.add')}
+      className="section"
+      formRef={formRef}
+      editing={false}
+      addLabel={t('channels.add')}
+      busy={busy || !type}
+      error={error}
+      onSubmit={onSubmit}
+    >
       <div className="field">
         <label htmlFor="channel-type">{t('channels.type')}</label>
         <select id="channel-type" value={typeName} onChange={(event) => setTypeName(event.target.value)}>
@@ -220,17 +215,9 @@ function AddChannel({ api, types, onCreated }: { api: AdminApi; types: ChannelTy
       <Field label={t('admin.name')} name="name" required maxLength={100} />
       {/* A new set of inputs for another type: none of the last type's values carry over. */}
       <SchemaFields key={typeName} fields={fields} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       {/* Its own key (not the fields'): a result for the last type does not stay under another. */}
       {type?.connectionTest && <ConnectionTest key={`test-${typeName}`} run={testUnsaved} hint={t('channels.testUnsavedHint')} describe={describe} />}
-      <button type="submit" disabled={busy || !type}>
-        {t('channels.add')}
-      </button>
-    </form>
+    </ListForm>
   );
 }
 

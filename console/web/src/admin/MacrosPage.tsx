@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AdminApi } from '../api/admin.js';
 import type { GroupView, Macro, MacroAction, UserView } from '../api/types.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Field } from '../components/Field.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
-import { useEditorInView } from './useEditorInView.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 const TYPES: MacroAction['type'][] = ['reply', 'note', 'add_tag', 'assign_agent', 'assign_group', 'set_priority', 'resolve'];
@@ -40,8 +39,7 @@ export function MacrosPage({ api }: { api: AdminApi }) {
     );
   }, [api]);
   const [notice, setNotice] = useState<string>();
-  const [editing, setEditing] = useState<Macro | 'new'>('new');
-  const [deleting, setDeleting] = useState<Macro>();
+  const editor = useListEditor<Macro>();
   const describe = (a: MacroAction) =>
     describeAction(
       a,
@@ -50,8 +48,8 @@ export function MacrosPage({ api }: { api: AdminApi }) {
       (id) => groups.find((g) => g.id === id)?.name,
     );
   const remove = async (macro: Macro) => {
-    setDeleting(undefined);
-    if (editing !== 'new' && editing.id === macro.id) setEditing('new');
+    editor.cancelDelete();
+    editor.closeIf(macro);
     try {
       await api.deleteMacro(macro.id);
       setNotice(t('macros.deleted', { name: macro.name }));
@@ -61,73 +59,45 @@ export function MacrosPage({ api }: { api: AdminApi }) {
     }
   };
   return (
-    <>
-      <h1>{t('admin.macros')}</h1>
-      <p className="hint">{t('macros.intro')}</p>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.macros')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('macros.name')}</th>
-              <th scope="col">{t('macros.actions')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {load.data?.macros.map((macro) => (
-              <tr key={macro.id}>
-                <td>{macro.name}</td>
-                <td>
-                  <ol className="macro-steps">
-                    {macro.actions.map((a, i) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: a saved macro's steps are read-only here
-                      <li key={i}>{describe(a)}</li>
-                    ))}
-                  </ol>
-                </td>
-                <td>
-                  <button type="button" className="link" onClick={() => setEditing(macro)} aria-label={t('admin.editNamed', { name: macro.name })}>
-                    {t('admin.edit')}
-                  </button>
-                  <button type="button" className="link" onClick={() => setDeleting(macro)} aria-label={t('admin.deleteNamed', { name: macro.name })}>
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {deleting && (
-        <ConfirmDialog
-          title={t('macros.deleteTitle', { name: deleting.name })}
-          confirmLabel={t('admin.delete')}
-          onCancel={() => setDeleting(undefined)}
-          onConfirm={() => void remove(deleting)}
-        />
-      )}
+    <ListPage
+      title={t('admin.macros')}
+      hint={t('macros.intro')}
+      loadError={load.error}
+      notice={notice}
+      rows={load.data?.macros}
+      scroll
+      columns={[
+        { header: t('macros.name'), cell: (macro) => macro.name },
+        {
+          header: t('macros.actions'),
+          cell: (macro) => (
+            <ol className="macro-steps">
+              {macro.actions.map((a, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a saved macro's steps are read-only here
+                <li key={i}>{describe(a)}</li>
+              ))}
+            </ol>
+          ),
+        },
+      ]}
+      nameOf={(macro) => macro.name}
+      editor={editor}
+      confirmDelete={{ title: (macro) => t('macros.deleteTitle', { name: macro.name }), onConfirm: (macro) => void remove(macro) }}
+    >
       <MacroForm
-        key={editing === 'new' ? 'new' : editing.id}
+        key={editor.formKey}
         api={api}
-        macro={editing === 'new' ? undefined : editing}
+        macro={editor.editing}
         agents={agents}
         groups={groups}
-        onCancel={() => setEditing('new')}
+        onCancel={editor.stopEditing}
         onSaved={(saved) => {
           setNotice(t('macros.saved', { name: saved.name }));
-          setEditing('new');
+          editor.stopEditing();
           load.reload();
         }}
       />
-    </>
+    </ListPage>
   );
 }
 
@@ -176,8 +146,6 @@ function MacroForm({
   const nextKey = useRef(actions.length);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const formRef = useRef<HTMLFormElement>(null);
-  useEditorInView(formRef, macro !== undefined);
   const change = (index: number, next: MacroAction) => setActions((list) => list.map((a, i) => (i === index ? next : a)));
   const moved = <T,>(list: T[], index: number, by: number) => {
     const copy = [...list];
@@ -218,8 +186,7 @@ function MacroForm({
   };
   const title = macro ? t('admin.editNamed', { name: macro.name }) : t('macros.add');
   return (
-    <form ref={formRef} className="admin-form" onSubmit={(event) => void submit(event)} aria-label={title}>
-      <h2>{title}</h2>
+    <ListForm title={title} editing={macro !== undefined} addLabel={t('macros.add')} busy={busy} error={error} onSubmit={submit} onCancel={onCancel}>
       <Field label={t('macros.name')} name="name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
       <fieldset className="macro-actions">
         <legend>{t('macros.actions')}</legend>
@@ -315,21 +282,6 @@ function MacroForm({
           {t('macros.addStep')}
         </button>
       </fieldset>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>
-          {macro ? t('admin.save') : t('macros.add')}
-        </button>
-        {macro && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('admin.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </ListForm>
   );
 }

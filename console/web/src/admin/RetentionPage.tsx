@@ -4,6 +4,7 @@ import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
+import { ListPage } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 interface RetentionRun {
@@ -58,100 +59,87 @@ export function RetentionPage() {
   const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
   const p = policy.data;
   return (
-    <>
-      <h1>{t('retention.title')}</h1>
-      <p>{t('retention.intro')}</p>
-      {policy.error && <p className="error">{describe(policy.error)}</p>}
-      {p && (
-        <form key={version} className="admin-form section" aria-label={t('retention.title')} onSubmit={onSubmit}>
-          <Field
-            label={t('retention.conversationDays')}
-            name="conversationDays"
-            type="number"
-            min={1}
-            max={36500}
-            defaultValue={p.conversationDays ?? ''}
-            hint={t('retention.conversationHint')}
-          />
-          <Field
-            label={t('retention.fileDays')}
-            name="fileDays"
-            type="number"
-            min={1}
-            max={36500}
-            defaultValue={p.fileDays ?? ''}
-            hint={t('retention.fileHint')}
-          />
-          <div className="form-actions">
-            <button type="submit" disabled={busy}>
-              {t('retention.save')}
-            </button>
-            <button
-              type="button"
-              disabled={running || (!p.conversationDays && !p.fileDays)}
-              onClick={async () => {
-                setRunning(true);
-                setRunProblem(undefined);
-                try {
-                  await client.post('/retention/run', {});
-                  setVersion((n) => n + 1);
-                } catch (caught) {
-                  setRunProblem(describe(caught));
-                } finally {
-                  setRunning(false);
-                }
-              }}
-            >
-              {t('retention.runNow')}
-            </button>
-          </div>
-          {p.nextRunAt && <p className="hint">{t('retention.nextRun', { time: time(p.nextRunAt) })}</p>}
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
+    <ListPage
+      title={t('retention.title')}
+      lead={<p>{t('retention.intro')}</p>}
+      loadError={policy.error}
+      banner={
+        <>
+          {p && (
+            <form key={version} className="admin-form section" aria-label={t('retention.title')} onSubmit={onSubmit}>
+              <Field
+                label={t('retention.conversationDays')}
+                name="conversationDays"
+                type="number"
+                min={1}
+                max={36500}
+                defaultValue={p.conversationDays ?? ''}
+                hint={t('retention.conversationHint')}
+              />
+              <Field
+                label={t('retention.fileDays')}
+                name="fileDays"
+                type="number"
+                min={1}
+                max={36500}
+                defaultValue={p.fileDays ?? ''}
+                hint={t('retention.fileHint')}
+              />
+              <div className="form-actions">
+                <button type="submit" disabled={busy}>
+                  {t('retention.save')}
+                </button>
+                <button
+                  type="button"
+                  disabled={running || (!p.conversationDays && !p.fileDays)}
+                  onClick={async () => {
+                    setRunning(true);
+                    setRunProblem(undefined);
+                    try {
+                      await client.post('/retention/run', {});
+                      setVersion((n) => n + 1);
+                    } catch (caught) {
+                      setRunProblem(describe(caught));
+                    } finally {
+                      setRunning(false);
+                    }
+                  }}
+                >
+                  {t('retention.runNow')}
+                </button>
+              </div>
+              {p.nextRunAt && <p className="hint">{t('retention.nextRun', { time: time(p.nextRunAt) })}</p>}
+              {error && (
+                <p role="alert" className="error">
+                  {error}
+                </p>
+              )}
+              {runProblem && (
+                <p role="alert" className="error">
+                  {runProblem}
+                </p>
+              )}
+              {saved && <p role="status">{t('retention.saved')}</p>}
+            </form>
           )}
-          {runProblem && (
-            <p role="alert" className="error">
-              {runProblem}
-            </p>
-          )}
-          {saved && <p role="status">{t('retention.saved')}</p>}
-        </form>
-      )}
-      <section className="section" aria-label={t('retention.runs')}>
-        <h2>{t('retention.runs')}</h2>
-        {p && p.runs.length === 0 ? (
-          <p className="hint">{t('retention.noRuns')}</p>
-        ) : (
-          <table className="admin-table" aria-label={t('retention.runs')}>
-            <thead>
-              <tr>
-                <th>{t('retention.when')}</th>
-                <th>{t('retention.startedBy')}</th>
-                <th>{t('retention.conversationsRemoved')}</th>
-                <th>{t('retention.messagesRemoved')}</th>
-                <th>{t('retention.filesRemoved')}</th>
-                <th>{t('retention.outcome')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p?.runs.map((run) => (
-                <tr key={run.id}>
-                  <td>{time(run.startedAt)}</td>
-                  <td>{run.startedBy ? t('retention.byHand') : t('retention.bySchedule')}</td>
-                  <td>{run.conversationsRemoved}</td>
-                  <td>{run.messagesRemoved}</td>
-                  <td>
-                    {run.filesRemoved} ({size(run.bytesRemoved)})
-                  </td>
-                  <td>{run.error ? <span className="error">{run.error}</span> : run.finishedAt ? t('retention.done') : t('retention.running')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </>
+          <h2>{t('retention.runs')}</h2>
+        </>
+      }
+      rows={p?.runs}
+      tableLabel={t('retention.runs')}
+      empty={t('retention.noRuns')}
+      columns={[
+        { header: t('retention.when'), cell: (run) => time(run.startedAt) },
+        { header: t('retention.startedBy'), cell: (run) => (run.startedBy ? t('retention.byHand') : t('retention.bySchedule')) },
+        { header: t('retention.conversationsRemoved'), cell: (run) => run.conversationsRemoved },
+        { header: t('retention.messagesRemoved'), cell: (run) => run.messagesRemoved },
+        { header: t('retention.filesRemoved'), cell: (run) => `${run.filesRemoved} (${size(run.bytesRemoved)})` },
+        {
+          header: t('retention.outcome'),
+          cell: (run) => (run.error ? <span className="error">{run.error}</span> : run.finishedAt ? t('retention.done') : t('retention.running')),
+        },
+      ]}
+      nameOf={(run) => time(run.startedAt)}
+    />
   );
 }

@@ -6,6 +6,7 @@ import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
 import { permissionLabel } from '../i18n/permissions.js';
 import { describeError } from '../pages/describe-error.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 /**
@@ -22,6 +23,7 @@ export function RolesPage({ api }: { api: AdminApi }) {
   );
   const [draft, setDraft] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<string>();
+  const editor = useListEditor<RoleView>();
   useEffect(() => {
     if (load.data) setDraft(Object.fromEntries(load.data.roles.map((role) => [role.id, role.permissions])));
   }, [load.data]);
@@ -59,91 +61,88 @@ export function RolesPage({ api }: { api: AdminApi }) {
 
   const data = load.data;
   return (
-    <>
-      <h1>{t('admin.roles')}</h1>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
-      )}
-      {notice && <p role="status">{notice}</p>}
-      {data && (
-        <div className="table-scroll">
-          <table className="admin-table matrix" aria-label={t('admin.permissionMatrix')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.permission')}</th>
-                {data.roles.map((role) => (
-                  <th scope="col" key={role.id}>
-                    {roleLabel(role)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.permissions.map((permission) => {
-                const label = permissionLabel(permission.name, language, permission.description);
-                return (
-                  <tr key={permission.name}>
-                    <th scope="row">{label}</th>
-                    {data.roles.map((role) => (
-                      <td key={role.id}>
-                        <input
-                          type="checkbox"
-                          aria-label={`${roleLabel(role)}: ${label}`}
-                          checked={(draft[role.id] ?? role.permissions).includes(permission.name)}
-                          disabled={role.builtin}
-                          onChange={(event) => toggle(role, permission.name, event.target.checked)}
-                        />
-                      </td>
-                    ))}
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td />
-                {data.roles.map((role) => (
-                  <td key={role.id}>
-                    {!role.builtin && (
-                      <>
-                        <button
-                          type="button"
-                          onClick={() =>
-                            void run(() => api.updateRole(role.id, { permissions: draft[role.id] ?? [] }), t('admin.roleSaved', { name: role.name }))
-                          }
-                        >
-                          {t('admin.saveRole', { name: role.name })}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() => void run(() => api.deleteRole(role.id), t('admin.roleDeleted', { name: role.name }))}
-                        >
-                          {t('admin.deleteRole', { name: role.name })}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                ))}
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-      )}
-      <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('admin.addRole')}>
-        <h2>{t('admin.addRole')}</h2>
+    <ListPage
+      title={t('admin.roles')}
+      loadError={load.error}
+      notice={notice}
+      rows={data?.roles}
+      nameOf={(role) => role.name}
+      // Roles are the matrix's columns, so the matrix is drawn here; its Delete asks first like any list's.
+      editor={editor}
+      confirmDelete={{
+        title: (role) => t('admin.deleteRoleTitle', { name: role.name }),
+        onConfirm: (role) => {
+          editor.cancelDelete();
+          void run(() => api.deleteRole(role.id), t('admin.roleDeleted', { name: role.name }));
+        },
+      }}
+      list={
+        data && (
+          <div className="table-scroll">
+            <table className="admin-table matrix" aria-label={t('admin.permissionMatrix')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.permission')}</th>
+                  {data.roles.map((role) => (
+                    <th scope="col" key={role.id}>
+                      {roleLabel(role)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {data.permissions.map((permission) => {
+                  const label = permissionLabel(permission.name, language, permission.description);
+                  return (
+                    <tr key={permission.name}>
+                      <th scope="row">{label}</th>
+                      {data.roles.map((role) => (
+                        <td key={role.id}>
+                          <input
+                            type="checkbox"
+                            aria-label={`${roleLabel(role)}: ${label}`}
+                            checked={(draft[role.id] ?? role.permissions).includes(permission.name)}
+                            disabled={role.builtin}
+                            onChange={(event) => toggle(role, permission.name, event.target.checked)}
+                          />
+                        </td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td />
+                  {data.roles.map((role) => (
+                    <td key={role.id}>
+                      {!role.builtin && (
+                        <>
+                          <button
+                            type="button"
+                            onClick={() =>
+                              void run(() => api.updateRole(role.id, { permissions: draft[role.id] ?? [] }), t('admin.roleSaved', { name: role.name }))
+                            }
+                          >
+                            {t('admin.saveRole', { name: role.name })}
+                          </button>{' '}
+                          <button type="button" className="link" onClick={() => editor.askDelete(role)}>
+                            {t('admin.deleteRole', { name: role.name })}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+        )
+      }
+    >
+      <ListForm title={t('admin.addRole')} editing={false} addLabel={t('admin.addRole')} busy={busy} error={error} onSubmit={onSubmit}>
         <Field label={t('admin.name')} name="name" required maxLength={100} />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('admin.addRole')}
-        </button>
-      </form>
-    </>
+      </ListForm>
+    </ListPage>
   );
 }

@@ -8,7 +8,7 @@ import { useI18n } from '../i18n/i18n.js';
 import type { Params } from '../i18n/translate.js';
 import { formatTime } from '../inbox/time.js';
 import { describeError, UserError } from '../pages/describe-error.js';
-import { CopyButton } from './CopyButton.js';
+import { ListForm, ListPage, useListEditor } from './AdminList.js';
 import { useLoad } from './useLoad.js';
 
 type Translate = (key: MessageKey, params?: Params) => string;
@@ -24,6 +24,7 @@ export function WebhooksPage() {
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<string>();
+  const editor = useListEditor<WebhookView>();
   const describe = useCallback((caught: unknown) => describeError(caught, t), [t]);
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
@@ -49,98 +50,69 @@ export function WebhooksPage() {
       setNotice(describe(caught));
     }
   };
-  const hooks = load.data?.webhooks ?? [];
-  const current = hooks.find((hook) => hook.id === selected);
+  const remove = (hook: WebhookView) => {
+    editor.cancelDelete();
+    if (selected === hook.id) setSelected(undefined);
+    void act(() => api.remove(hook.id), t('webhooks.deleted', { name: hook.name }));
+  };
+  const current = load.data?.webhooks.find((hook) => hook.id === selected);
   return (
-    <>
-      <h1>{t('admin.webhooks')}</h1>
-      <p className="hint">{t('webhooks.intro')}</p>
-      {load.error !== undefined && (
-        <p role="alert" className="error">
-          {describeError(load.error, t)}
-        </p>
+    <ListPage
+      title={t('admin.webhooks')}
+      hint={t('webhooks.intro')}
+      loadError={load.error}
+      notice={notice}
+      shownOnce={secret && { message: t('webhooks.secretOnce', { name: secret.name }), value: secret.secret }}
+      rows={load.data?.webhooks}
+      scroll
+      empty={t('webhooks.none')}
+      columns={[
+        { header: t('admin.name'), cell: (hook) => hook.name },
+        { header: t('webhooks.url'), cell: (hook) => hook.url, className: 'break' },
+        { header: t('webhooks.events'), cell: (hook) => hook.events.map((event) => eventLabel(t, event)).join(', ') },
+        { header: t('webhooks.state'), cell: (hook) => <HookState hook={hook} t={t} language={language} /> },
+      ]}
+      currentId={selected}
+      nameOf={(hook) => hook.name}
+      // A webhook is replaced, not edited: its secret and log belong to the URL it was made for.
+      editor={editor}
+      editable={false}
+      dangerDelete
+      confirmDelete={{ title: (hook) => t('webhooks.confirmDelete', { name: hook.name }), onConfirm: remove }}
+      extraActions={(hook) => (
+        <>
+          <button type="button" className="link" onClick={() => setSelected(hook.id)}>
+            {t('webhooks.log')}
+          </button>{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              void act(
+                () => api.update(hook.id, { enabled: !hook.enabled }),
+                t(hook.enabled ? 'webhooks.disabledNotice' : 'webhooks.enabledNotice', { name: hook.name }),
+              )
+            }
+          >
+            {hook.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+          </button>{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              void act(
+                async () => setSecret({ name: hook.name, secret: (await api.rotateSecret(hook.id)).secret }),
+                t('webhooks.secretRotated', { name: hook.name }),
+              )
+            }
+          >
+            {t('webhooks.rotate')}
+          </button>{' '}
+        </>
       )}
-      {notice && <p role="status">{notice}</p>}
-      {secret && (
-        <div className="token-once" role="status">
-          <p>{t('webhooks.secretOnce', { name: secret.name })}</p>
-          <code>{secret.secret}</code> <CopyButton text={secret.secret} />
-        </div>
-      )}
-      <div className="table-scroll">
-        <table className="admin-table" aria-label={t('admin.webhooks')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('webhooks.url')}</th>
-              <th scope="col">{t('webhooks.events')}</th>
-              <th scope="col">{t('webhooks.state')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((hook) => (
-              <tr key={hook.id} aria-current={hook.id === selected ? 'true' : undefined}>
-                <td>{hook.name}</td>
-                <td className="break">{hook.url}</td>
-                <td>{hook.events.map((event) => eventLabel(t, event)).join(', ')}</td>
-                <td>
-                  <HookState hook={hook} t={t} language={language} />
-                </td>
-                <td className="actions">
-                  <button type="button" className="link" onClick={() => setSelected(hook.id)}>
-                    {t('webhooks.log')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() =>
-                      void act(
-                        () => api.update(hook.id, { enabled: !hook.enabled }),
-                        t(hook.enabled ? 'webhooks.disabledNotice' : 'webhooks.enabledNotice', { name: hook.name }),
-                      )
-                    }
-                  >
-                    {hook.enabled ? t('webhooks.disable') : t('webhooks.enable')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() =>
-                      void act(
-                        async () => setSecret({ name: hook.name, secret: (await api.rotateSecret(hook.id)).secret }),
-                        t('webhooks.secretRotated', { name: hook.name }),
-                      )
-                    }
-                  >
-                    {t('webhooks.rotate')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="link danger"
-                    onClick={() => {
-                      if (window.confirm(t('webhooks.confirmDelete', { name: hook.name })))
-                        void act(() => api.remove(hook.id), t('webhooks.deleted', { name: hook.name }));
-                    }}
-                  >
-                    {t('webhooks.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-            {load.data && hooks.length === 0 && (
-              <tr>
-                <td colSpan={5}>{t('webhooks.none')}</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+    >
       {current && <DeliveryLog key={current.id} api={api} hook={current} onChange={load.reload} />}
-      <form className="admin-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('webhooks.add')}>
-        <h2>{t('webhooks.add')}</h2>
+      <ListForm title={t('webhooks.add')} editing={false} addLabel={t('webhooks.add')} busy={busy} error={error} onSubmit={onSubmit}>
         <Field label={t('admin.name')} name="name" required maxLength={100} />
         <Field label={t('webhooks.url')} name="url" type="url" required maxLength={2000} placeholder="https://" />
         <fieldset className="field">
@@ -151,16 +123,8 @@ export function WebhooksPage() {
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('webhooks.add')}
-        </button>
-      </form>
-    </>
+      </ListForm>
+    </ListPage>
   );
 }
 

@@ -135,6 +135,7 @@ export const en = {
   'ticketSettings.keyTypeFixed':
     'The key and the type stay as they are: values already on tickets and automations depend on them. To change them, add a new field.',
   'ticketSettings.removeField': 'Delete the field {label}',
+  'ticketSettings.removeFieldTitle': 'Delete the field “{label}”?',
   'admin.slaDeleteTitle': 'Delete the SLA policy {name}? Tickets it covers lose its targets.',
   'admin.slaDeleted': 'The SLA policy {name} is deleted.',
   'admin.slaEmpty': 'No SLA policies yet: tickets have no targets.',
@@ -161,6 +162,7 @@ export const en = {
   'admin.automationEdit': 'Edit automation: {name}',
   'admin.automationEditNamed': 'Edit {name}',
   'admin.automationDeleteNamed': 'Delete {name}',
+  'admin.automationDeleteTitle': 'Delete the automation “{name}”?',
   'admin.automationSave': 'Save automation',
   'admin.automationSaved': '{name} is saved.',
   'automation.conditions': 'Conditions (all must hold)',
@@ -400,6 +402,7 @@ export const en = {
   'admin.addRole': 'Add role',
   'admin.saveRole': 'Save {name}',
   'admin.deleteRole': 'Delete {name}',
+  'admin.deleteRoleTitle': 'Delete the role “{name}”?',
   'admin.roleSaved': 'The permissions of {name} are saved.',
   'admin.roleDeleted': 'The role {name} is deleted.',
   'admin.canned': 'Canned responses',

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { TICKET_FIELD_TYPES, TICKET_STATUSES, ticketsApi, type TicketFieldDef, type TicketStatus } from '../api/tickets.js';
 import { useApi } from '../app/api-context.js';
+import { ListForm, ListPage, useListEditor } from '../admin/AdminList.js';
 import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
 import { splitList } from '../lib/lists.js';
@@ -19,7 +20,7 @@ export function TicketSettingsPage() {
   const [statusError, setStatusError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
   const [type, setType] = useState<TicketFieldDef['type']>('text');
-  const [editing, setEditing] = useState<TicketFieldDef>();
+  const editor = useListEditor<TicketFieldDef>();
   const [editError, setEditError] = useState<string>();
 
   const saveNames = async (form: HTMLFormElement) => {
@@ -76,7 +77,7 @@ export function TicketSettingsPage() {
         requiredOn: data.getAll('requiredOn').map(String) as TicketStatus[],
       });
       setNotice(t('ticketSettings.fieldSaved', { label }));
-      setEditing(undefined);
+      editor.stopEditing();
       fields.reload();
     } catch (caught) {
       setEditError(describeError(caught, t));
@@ -85,6 +86,8 @@ export function TicketSettingsPage() {
 
   const removeField = async (field: TicketFieldDef) => {
     setFieldError(undefined);
+    editor.cancelDelete();
+    editor.closeIf(field);
     try {
       await api.deleteField(field.id);
       setNotice(t('ticketSettings.fieldRemoved', { label: field.label }));
@@ -95,170 +98,137 @@ export function TicketSettingsPage() {
   };
 
   const names = statuses.data?.names ?? {};
+  const current = editor.editing;
   return (
-    <>
-      <h1>{t('admin.ticketSettings')}</h1>
-      {notice && <p role="status">{notice}</p>}
-      {(statuses.error !== undefined || fields.error !== undefined) && (
-        <p role="alert" className="error">
-          {describeError(statuses.error ?? fields.error, t)}
-        </p>
-      )}
-      {statuses.data && (
-        <form
-          className="admin-form"
-          aria-label={t('ticketSettings.statusNames')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void saveNames(e.currentTarget);
-          }}
-        >
-          <h2>{t('ticketSettings.statusNames')}</h2>
-          <p>{t('ticketSettings.statusNamesHelp')}</p>
-          <div className="table-scroll">
-            <table className="admin-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('ticketSettings.status')}</th>
-                  <th scope="col">{t('ticketSettings.nameEn')}</th>
-                  <th scope="col">{t('ticketSettings.nameZh')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {TICKET_STATUSES.map((status) => (
-                  <tr key={status}>
-                    <th scope="row">{t(`ticketStatus.${status}`)}</th>
-                    <td>
-                      <input
-                        name={`${status}.en`}
-                        maxLength={40}
-                        defaultValue={names[status]?.en ?? ''}
-                        aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: 'English' })}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        name={`${status}.zh`}
-                        maxLength={40}
-                        defaultValue={names[status]?.zh ?? ''}
-                        aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: '中文' })}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {statusError && (
-            <p role="alert" className="error">
-              {statusError}
-            </p>
+    <ListPage
+      title={t('admin.ticketSettings')}
+      loadError={statuses.error ?? fields.error}
+      notice={notice}
+      banner={
+        <>
+          {statuses.data && (
+            <form
+              className="admin-form"
+              aria-label={t('ticketSettings.statusNames')}
+              onSubmit={(e) => {
+                e.preventDefault();
+                void saveNames(e.currentTarget);
+              }}
+            >
+              <h2>{t('ticketSettings.statusNames')}</h2>
+              <p>{t('ticketSettings.statusNamesHelp')}</p>
+              <div className="table-scroll">
+                <table className="admin-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('ticketSettings.status')}</th>
+                      <th scope="col">{t('ticketSettings.nameEn')}</th>
+                      <th scope="col">{t('ticketSettings.nameZh')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {TICKET_STATUSES.map((status) => (
+                      <tr key={status}>
+                        <th scope="row">{t(`ticketStatus.${status}`)}</th>
+                        <td>
+                          <input
+                            name={`${status}.en`}
+                            maxLength={40}
+                            defaultValue={names[status]?.en ?? ''}
+                            aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: 'English' })}
+                          />
+                        </td>
+                        <td>
+                          <input
+                            name={`${status}.zh`}
+                            maxLength={40}
+                            defaultValue={names[status]?.zh ?? ''}
+                            aria-label={t('ticketSettings.nameFor', { status: t(`ticketStatus.${status}`), language: '中文' })}
+                          />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {statusError && (
+                <p role="alert" className="error">
+                  {statusError}
+                </p>
+              )}
+              <button type="submit">{t('ticketSettings.saveNames')}</button>
+            </form>
           )}
-          <button type="submit">{t('ticketSettings.saveNames')}</button>
-        </form>
-      )}
-
-      <h2>{t('ticketSettings.fields')}</h2>
-      {fields.data?.fields.length === 0 && <p>{t('ticketSettings.noFields')}</p>}
-      {fields.data && fields.data.fields.length > 0 && (
-        <div className="table-scroll">
-          <table className="admin-table" aria-label={t('ticketSettings.fields')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('ticketSettings.label')}</th>
-                <th scope="col">{t('ticketSettings.key')}</th>
-                <th scope="col">{t('ticketSettings.type')}</th>
-                <th scope="col">{t('ticketSettings.options')}</th>
-                <th scope="col">{t('ticketSettings.requiredOn')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {fields.data.fields.map((field) => (
-                <tr key={field.id}>
-                  <td>{field.label}</td>
-                  <td>
-                    <code>{field.key}</code>
-                  </td>
-                  <td>{t(`ticketSettings.type.${field.type}`)}</td>
-                  <td>{field.options.join(', ')}</td>
-                  <td>{field.requiredOn.map((s) => t(`ticketStatus.${s}`)).join(', ')}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => {
-                        setEditError(undefined);
-                        setEditing(field);
-                      }}
-                      aria-label={t('ticketSettings.editField', { label: field.label })}
-                    >
-                      {t('admin.edit')}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => void removeField(field)}
-                      aria-label={t('ticketSettings.removeField', { label: field.label })}
-                    >
-                      {t('admin.delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {editing && (
-        <form
-          className="admin-form"
-          key={editing.id}
-          aria-label={t('ticketSettings.editField', { label: editing.label })}
+          <h2>{t('ticketSettings.fields')}</h2>
+        </>
+      }
+      rows={fields.data?.fields}
+      scroll
+      tableLabel={t('ticketSettings.fields')}
+      empty={t('ticketSettings.noFields')}
+      columns={[
+        { header: t('ticketSettings.label'), cell: (field) => field.label },
+        { header: t('ticketSettings.key'), cell: (field) => <code>{field.key}</code> },
+        { header: t('ticketSettings.type'), cell: (field) => t(`ticketSettings.type.${field.type}`) },
+        { header: t('ticketSettings.options'), cell: (field) => field.options.join(', ') },
+        { header: t('ticketSettings.requiredOn'), cell: (field) => field.requiredOn.map((s) => t(`ticketStatus.${s}`)).join(', ') },
+      ]}
+      nameOf={(field) => field.label}
+      editor={{
+        ...editor,
+        edit: (field) => {
+          setEditError(undefined);
+          editor.edit(field);
+        },
+      }}
+      rowLabels={{
+        edit: (field) => t('ticketSettings.editField', { label: field.label }),
+        delete: (field) => t('ticketSettings.removeField', { label: field.label }),
+      }}
+      confirmDelete={{ title: (field) => t('ticketSettings.removeFieldTitle', { label: field.label }), onConfirm: (field) => void removeField(field) }}
+    >
+      {current && (
+        <ListForm
+          key={current.id}
+          title={t('ticketSettings.editField', { label: current.label })}
+          editing
+          addLabel={t('ticketSettings.saveField')}
+          saveLabel={t('ticketSettings.saveField')}
+          error={editError}
           onSubmit={(e) => {
             e.preventDefault();
-            void saveField(editing, e.currentTarget);
+            void saveField(current, e.currentTarget);
           }}
+          onCancel={editor.stopEditing}
         >
-          <h2>{t('ticketSettings.editField', { label: editing.label })}</h2>
           <p>
-            {t('ticketSettings.key')}: <code>{editing.key}</code> · {t('ticketSettings.type')}: {t(`ticketSettings.type.${editing.type}`)}
+            {t('ticketSettings.key')}: <code>{current.key}</code> · {t('ticketSettings.type')}: {t(`ticketSettings.type.${current.type}`)}
           </p>
           <small>{t('ticketSettings.keyTypeFixed')}</small>
           <div className="field">
             <label htmlFor="edit-field-label">{t('ticketSettings.label')}</label>
-            <input id="edit-field-label" name="label" required maxLength={100} defaultValue={editing.label} />
+            <input id="edit-field-label" name="label" required maxLength={100} defaultValue={current.label} />
           </div>
-          {(editing.type === 'dropdown' || editing.type === 'multiselect') && (
+          {(current.type === 'dropdown' || current.type === 'multiselect') && (
             <div className="field">
               <label htmlFor="edit-field-options">{t('ticketSettings.options')}</label>
-              <textarea id="edit-field-options" name="options" rows={3} defaultValue={editing.options.join('\n')} />
+              <textarea id="edit-field-options" name="options" rows={3} defaultValue={current.options.join('\n')} />
               <small>{t('ticketSettings.optionsHelp')}</small>
             </div>
           )}
-          <RequiredOn checked={editing.requiredOn} />
-          {editError && (
-            <p role="alert" className="error">
-              {editError}
-            </p>
-          )}
-          <button type="submit">{t('ticketSettings.saveField')}</button>{' '}
-          <button type="button" onClick={() => setEditing(undefined)}>
-            {t('admin.cancel')}
-          </button>
-        </form>
+          <RequiredOn checked={current.requiredOn} />
+        </ListForm>
       )}
-      <form
-        className="admin-form"
-        aria-label={t('ticketSettings.addField')}
+      <ListForm
+        title={t('ticketSettings.addField')}
+        editing={false}
+        addLabel={t('ticketSettings.addField')}
+        error={fieldError}
         onSubmit={(e) => {
           e.preventDefault();
           void addField(e.currentTarget);
         }}
       >
-        <h2>{t('ticketSettings.addField')}</h2>
         <div className="field">
           <label htmlFor="field-label">{t('ticketSettings.label')}</label>
           <input id="field-label" name="label" required maxLength={100} />
@@ -286,14 +256,8 @@ export function TicketSettingsPage() {
           </div>
         )}
         <RequiredOn checked={[]} />
-        {fieldError && (
-          <p role="alert" className="error">
-            {fieldError}
-          </p>
-        )}
-        <button type="submit">{t('ticketSettings.addField')}</button>
-      </form>
-    </>
+      </ListForm>
+    </ListPage>
   );
 }
 
