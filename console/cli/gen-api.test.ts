@@ -10,7 +10,7 @@ describe('the web app’s generated API types', () => {
 
   it('name the shapes the console shares with the server', () => {
     const document = consoleApiDocument() as { components: { schemas: Record<string, unknown> }; paths: Record<string, unknown> };
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Error']));
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['MessageView', 'ConversationView', 'UserView', 'Session', 'Error']));
     expect(document.paths).toHaveProperty(['/api/conversations/{id}']);
   });
 });

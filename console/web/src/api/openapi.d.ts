@@ -3384,6 +3384,178 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Session: {
+            user: components["schemas"]["UserView"];
+            csrfToken: string;
+            tenant: components["schemas"]["TenantRef"];
+            permissions: string[];
+            /** @enum {string} */
+            via: "session" | "token";
+            twoFactor: components["schemas"]["TwoFactorState"];
+            address: components["schemas"]["CompanyAddress"];
+        };
+        UserView: {
+            id: string;
+            email: string;
+            name: string;
+            roleId: string;
+            groupIds: string[];
+            /** @enum {string} */
+            accountStatus: "invited" | "active" | "deactivated";
+            agentStatus: components["schemas"]["AgentStatus"];
+            /** @description how many of each kind at once */
+            capacity: {
+                chat?: number;
+                email?: number;
+                voice?: number;
+            };
+            /** @description whether the user signs in with a second step (TOTP) */
+            twoFactor: boolean;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+        };
+        /** @enum {string} */
+        AgentStatus: "online" | "busy" | "away" | "offline";
+        TenantRef: {
+            id: string;
+            slug: string;
+            name: string;
+        };
+        TwoFactorState: {
+            enabled: boolean;
+            /** @description the company requires it of every password sign-in */
+            required: boolean;
+            recoveryCodesLeft: number;
+        };
+        CompanyAddress: {
+            url: string;
+            /** @enum {string} */
+            setBy: "operator" | "company" | "default";
+            recorded: string | null;
+        };
+        ConversationPage: {
+            conversations: components["schemas"]["ConversationView"][];
+            nextCursor: string | null;
+        };
+        ConversationView: {
+            id: string;
+            status: components["schemas"]["ConversationStatus"];
+            kind: components["schemas"]["ConversationKind"];
+            channel: {
+                id: string;
+                type: string;
+                name: string;
+            };
+            contact: {
+                id: string;
+                name: string | null;
+            };
+            groupId: string | null;
+            assigneeId: string | null;
+            priority: number;
+            subject: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            lastMessageAt: string | null;
+            /** @description the last message anyone but a note wrote, its parts cut down for the list line */
+            lastMessage: {
+                /** @enum {string} */
+                direction: "in" | "out";
+                senderType: string;
+                parts: components["schemas"]["ContentPart"][];
+                /** @description an instant, ISO 8601 (UTC) */
+                createdAt: string;
+                /** @enum {string} */
+                about?: "survey";
+            } | null;
+            /** @description since when the customer waits for an answer (their first message after the last reply) */
+            waitingSince: string | null;
+        };
+        /** @enum {string} */
+        ConversationStatus: "open" | "queued" | "assigned" | "resolved";
+        /** @enum {string} */
+        ConversationKind: "chat" | "email" | "voice";
+        ContentPart: {
+            /** @enum {string} */
+            type: "text";
+            text: string;
+            /** @enum {string} */
+            format?: "plain" | "html" | "markdown";
+        } | {
+            /** @enum {string} */
+            type: "image" | "audio" | "video" | "file";
+            attachmentId?: string;
+            url?: string;
+            /** @enum {string} */
+            unfetched?: "refused" | "failed";
+            providerId?: string;
+            name?: string;
+            mimeType?: string;
+            size?: number;
+            caption?: string;
+            duration?: number;
+        } | {
+            /** @enum {string} */
+            type: "location";
+            latitude: number;
+            longitude: number;
+            label?: string;
+        } | {
+            /** @enum {string} */
+            type: "link";
+            url: string;
+            title?: string;
+            description?: string;
+        } | {
+            /** @enum {string} */
+            type: "event";
+            name: string;
+            data?: {
+                [key: string]: unknown;
+            };
+        };
+        ConversationDetail: {
+            conversation: components["schemas"]["ConversationView"];
+            messages: components["schemas"]["MessageView"][];
+            /** @description pass as `before` to read older messages; null when there are none */
+            olderBefore: string | null;
+        };
+        MessageView: {
+            id: string;
+            conversationId: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            /** @enum {string} */
+            senderType: "contact" | "agent" | "system" | "bot";
+            senderId: string | null;
+            private: boolean;
+            parts: components["schemas"]["ContentPart"][];
+            status: components["schemas"]["MessageStatus"];
+            /** @description a customer’s message: the id the gateway answered when it accepted it */
+            gatewayId?: string;
+            /** @description a failed outbound message: why, as the provider or receiver answered */
+            error?: string;
+            errorCode?: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /**
+             * @description what the platform sent on its own: the satisfaction survey
+             * @enum {string}
+             */
+            about?: "survey";
+        };
+        /** @enum {string} */
+        MessageStatus: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
+        ConversationSnapshot: {
+            id: string;
+            channelId: string;
+            contactId: string;
+            status: components["schemas"]["ConversationStatus"];
+            groupId: string | null;
+            assigneeId: string | null;
+            priority: number;
+        };
         Error: {
             error?: string;
             message?: string;
@@ -3505,7 +3677,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4587,7 +4761,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4643,7 +4819,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConversationDetail"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4750,7 +4928,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        message: components["schemas"]["MessageView"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4845,7 +5027,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        message: components["schemas"]["MessageView"];
+                        duplicate: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4966,7 +5153,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5026,7 +5217,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5095,7 +5290,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5155,7 +5354,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5208,7 +5411,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7195,7 +7402,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        users: components["schemas"]["UserView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {

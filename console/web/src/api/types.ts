@@ -1,52 +1,17 @@
 /** Shapes the console API answers with, as the app uses them. */
-import type { AgentStatus, ContentPart, ConversationStatus, MessageView } from './domain.js';
+import type { ConversationStatus } from './domain.js';
+import type { Body, Query, Schemas } from './schema.js';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  roleId: string;
-  groupIds: string[];
-  accountStatus: 'invited' | 'active' | 'deactivated';
-  agentStatus: AgentStatus;
-  /** How many chats, e-mails and calls the agent takes at once. */
-  capacity?: { chat?: number; email?: number; voice?: number };
-  /** Whether the user signs in with a second step (TOTP). */
-  twoFactor?: boolean;
-  createdAt: string;
-}
+export type UserView = Schemas['UserView'];
 
-export interface TenantRef {
-  id: string;
-  slug: string;
-  name: string;
-}
+export type TenantRef = Schemas['TenantRef'];
 
 /** GET /session: the signed-in user, what they may do, and the token to send on changes. */
-export interface Session {
-  user: UserView;
-  tenant: TenantRef;
-  permissions: string[];
-  csrfToken: string;
-  via: 'session' | 'token';
-  twoFactor?: TwoFactorState;
-  /** Where the company's links point; absent from servers before company addresses. */
-  address?: CompanyAddress;
-}
+export type Session = Schemas['Session'];
 
-/** The address links are built from, and who set it: the operator (PUBLIC_URL), the company, or nobody yet. */
-export interface CompanyAddress {
-  url: string;
-  setBy: 'operator' | 'company' | 'default';
-  recorded: string | null;
-}
+export type CompanyAddress = Schemas['CompanyAddress'];
 
-export interface TwoFactorState {
-  enabled: boolean;
-  /** The company requires it of every password sign-in. */
-  required: boolean;
-  recoveryCodesLeft: number;
-}
+export type TwoFactorState = Schemas['TwoFactorState'];
 
 /** A new two-factor secret, shown once: for the authenticator app to scan or to type in. */
 export interface TwoFactorEnrolment {
@@ -67,54 +32,16 @@ export interface SignUpAnswer {
 }
 
 /** A conversation as the list and the conversation pane show it. */
-export interface ConversationView {
-  id: string;
-  status: ConversationStatus;
-  kind: 'chat' | 'email' | 'voice';
-  channel: { id: string; type: string; name: string };
-  contact: { id: string; name: string | null };
-  groupId: string | null;
-  assigneeId: string | null;
-  priority: number;
-  subject: string | null;
-  createdAt: string;
-  lastMessageAt: string | null;
-  /** The last message anyone but a note wrote, its parts cut down for the list line. */
-  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string; about?: 'survey' } | null;
-  /** Since when the customer waits for an answer (their first message after the last reply). */
-  waitingSince?: string | null;
-}
+export type ConversationView = Schemas['ConversationView'];
 
-export interface ConversationPage {
-  conversations: ConversationView[];
-  nextCursor: string | null;
-}
+export type ConversationPage = Schemas['ConversationPage'];
 
-export interface ConversationDetail {
-  conversation: ConversationView;
-  messages: MessageView[];
-  /** Pass as `before` to read older messages; null when there are none. */
-  olderBefore: string | null;
-}
+export type ConversationDetail = Schemas['ConversationDetail'];
 
-export interface ConversationQuery {
-  status?: string;
-  channelId?: string;
-  groupId?: string;
-  assigneeId?: string;
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
+export type ConversationQuery = Query<'/api/conversations', 'get'>;
 
-export interface ReplyInput {
-  /** The same id twice sends once: a retry after a lost answer is safe. */
-  clientId: string;
-  text?: string;
-  parts?: ContentPart[];
-  private: boolean;
-  mentions?: string[];
-}
+/** A reply; the same clientId twice sends once, so a retry after a lost answer is safe. */
+export type ReplyInput = Body<'/api/conversations/{id}/messages', 'post'>;
 
 export interface ContactDetail {
   id: string;
