@@ -125,22 +125,12 @@ export interface AuditEntry {
   at: string;
 }
 
-export type RuleCondition =
-  | { type: 'channel'; channelIds?: string[]; channelTypes?: string[] }
-  | { type: 'keyword'; anyOf?: string[]; pattern?: string }
-  | { type: 'contact_tag'; [key: string]: unknown }
-  | { type: 'contact_attribute'; [key: string]: unknown }
-  | { type: 'language'; [key: string]: unknown }
-  | { type: 'business_hours'; [key: string]: unknown }
-  | { type: 'event'; name: string; key?: string };
+/** What a routing rule matches on and what it does, as POST /routing-rules takes them. */
+export type RuleCondition = Body<'/api/routing-rules', 'post'>['conditions'][number];
+export type RuleActions = Body<'/api/routing-rules', 'post'>['actions'];
 
-export interface RuleActions {
-  groupId?: string;
-  requiredSkills?: { skillId: string; minLevel: number }[];
-  priority?: number;
-  agentId?: string;
-  autoReply?: string;
-}
+/** A permission a role or an API token may hold. */
+export type Permission = Body<'/api/roles', 'post'>['permissions'][number];
 
 export interface RoutingRuleView {
   id: string;
