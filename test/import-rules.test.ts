@@ -113,11 +113,6 @@ const KNOWN: { file: string; target: string; why: string }[] = [
   { file: 'console/web/src/inbox/VoiceMessage.tsx', target: 'core/domain/voice-recording.js', why: 'as above' },
   { file: 'console/web/src/inbox/VoiceRecorder.tsx', target: 'core/domain/voice-recording.js', why: 'as above' },
   {
-    file: 'console/web/src/i18n/permissions.test.ts',
-    target: 'core/auth/permissions.js',
-    why: 'checks every permission has words; goes with the generated API types',
-  },
-  {
     file: 'console/server/routes/reports.ts',
     target: 'reports/csat/answer.js',
     why: 'the reports routes live in the console; they move into reports/ with its route table',

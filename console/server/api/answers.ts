@@ -7,6 +7,7 @@
 import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { PERMISSION_NAMES, type Permission } from '../../../core/auth/permissions.js';
 import type { AgentStatus, ConversationStatus, MessageStatus } from '../../../core/db/schema.js';
 import type { ConversationSnapshot, MessageView } from '../../../core/domain/events.js';
 import { contentPartSchema, type ContentPart } from '../../../core/domain/messages.js';
@@ -14,6 +15,9 @@ import type { UserView } from '../views.js';
 import type { TenantRef } from '../tenancy.js';
 
 const at = z.string().describe('an instant, ISO 8601 (UTC)');
+
+/** A permission of the catalog (core/auth/permissions.ts): what roles and API tokens hold. */
+export const permissionSchema = z.enum(PERMISSION_NAMES as [Permission, ...Permission[]]).meta({ id: 'Permission' });
 
 export const agentStatusSchema = z.enum(['online', 'busy', 'away', 'offline']).meta({ id: 'AgentStatus' });
 export const conversationStatusSchema = z.enum(['open', 'queued', 'assigned', 'resolved']).meta({ id: 'ConversationStatus' });
@@ -120,13 +124,17 @@ export const companyAddressSchema = z
   .object({ url: z.string(), setBy: z.enum(['operator', 'company', 'default']), recorded: z.string().nullable() })
   .meta({ id: 'CompanyAddress' });
 
+export const roleViewSchema = z
+  .object({ id: z.string(), name: z.string(), builtin: z.boolean(), permissions: z.array(permissionSchema) })
+  .meta({ id: 'RoleView' });
+
 /** GET /session: the signed-in user, what they may do, and the token to send on changes. */
 export const sessionSchema = z
   .object({
     user: userViewSchema,
     csrfToken: z.string(),
     tenant: tenantRefSchema,
-    permissions: z.array(z.string()),
+    permissions: z.array(permissionSchema),
     via: z.enum(['session', 'token']),
     twoFactor: twoFactorStateSchema,
     address: companyAddressSchema,

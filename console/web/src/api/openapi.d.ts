@@ -3388,7 +3388,7 @@ export interface components {
             user: components["schemas"]["UserView"];
             csrfToken: string;
             tenant: components["schemas"]["TenantRef"];
-            permissions: string[];
+            permissions: components["schemas"]["Permission"][];
             /** @enum {string} */
             via: "session" | "token";
             twoFactor: components["schemas"]["TwoFactorState"];
@@ -3421,6 +3421,8 @@ export interface components {
             slug: string;
             name: string;
         };
+        /** @enum {string} */
+        Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention";
         TwoFactorState: {
             enabled: boolean;
             /** @description the company requires it of every password sign-in */
@@ -3555,6 +3557,12 @@ export interface components {
             groupId: string | null;
             assigneeId: string | null;
             priority: number;
+        };
+        RoleView: {
+            id: string;
+            name: string;
+            builtin: boolean;
+            permissions: components["schemas"]["Permission"][];
         };
         Error: {
             error?: string;
@@ -7911,7 +7919,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        permissions: {
+                            name: components["schemas"]["Permission"];
+                            description: string;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7962,7 +7977,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        roles: components["schemas"]["RoleView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8010,7 +8029,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    permissions: ("conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention")[];
+                    permissions: components["schemas"]["Permission"][];
                 };
             };
         };
@@ -8130,7 +8149,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    permissions?: ("conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention")[];
+                    permissions?: components["schemas"]["Permission"][];
                 };
             };
         };
@@ -9954,7 +9973,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    scopes: ("conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention")[];
+                    scopes: components["schemas"]["Permission"][];
                 };
             };
         };

@@ -99,12 +99,7 @@ export interface GroupView {
   calendarId?: string | null;
 }
 
-export interface RoleView {
-  id: string;
-  name: string;
-  builtin: boolean;
-  permissions: string[];
-}
+export type RoleView = Schemas['RoleView'];
 
 export interface ApiTokenView {
   id: string;
@@ -130,7 +125,7 @@ export type RuleCondition = Body<'/api/routing-rules', 'post'>['conditions'][num
 export type RuleActions = Body<'/api/routing-rules', 'post'>['actions'];
 
 /** A permission a role or an API token may hold. */
-export type Permission = Body<'/api/roles', 'post'>['permissions'][number];
+export type Permission = Schemas['Permission'];
 
 export interface RoutingRuleView {
   id: string;
