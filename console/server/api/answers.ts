@@ -8,7 +8,8 @@ import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { PERMISSION_NAMES, type Permission } from '../../../core/auth/permissions.js';
-import type { AgentStatus, ConversationStatus, MessageStatus } from '../../../core/db/schema.js';
+import type { AgentStatus, ConversationStatus, MacroAction, MessageStatus } from '../../../core/db/schema.js';
+import type { ScheduledReplyView } from '../../../core/conversations/scheduled-replies.js';
 import type { ConversationSnapshot, MessageView } from '../../../core/domain/events.js';
 import { contentPartSchema, type ContentPart } from '../../../core/domain/messages.js';
 import type { UserView } from '../views.js';
@@ -141,6 +142,28 @@ export const sessionSchema = z
   })
   .meta({ id: 'Session' });
 
+export const cannedResponseSchema = z.object({ id: z.string(), shortcut: z.string(), title: z.string(), body: z.string() }).meta({ id: 'CannedResponse' });
+
+/** A reply waiting to be sent later. */
+export const scheduledMessageSchema = z
+  .object({ id: z.string(), text: z.string(), sendAt: at, agentId: z.string(), scheduledAt: at })
+  .meta({ id: 'ScheduledMessage' });
+
+/** One step of a macro. */
+export const macroActionSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('reply'), text: z.string() }),
+    z.object({ type: z.literal('note'), text: z.string() }),
+    z.object({ type: z.literal('add_tag'), tag: z.string() }),
+    z.object({ type: z.literal('assign_agent'), agentId: z.string() }),
+    z.object({ type: z.literal('assign_group'), groupId: z.string() }),
+    z.object({ type: z.literal('resolve') }),
+    z.object({ type: z.literal('set_priority'), priority: z.number() }),
+  ])
+  .meta({ id: 'MacroAction' });
+
+export const macroSchema = z.object({ id: z.string(), name: z.string(), actions: z.array(macroActionSchema) }).meta({ id: 'Macro' });
+
 // The schemas describe exactly what the server builds (a compile error names the one that drifted).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <_ extends true>() => undefined;
@@ -152,6 +175,8 @@ same<Same<z.infer<typeof conversationSnapshotSchema>, ConversationSnapshot>>();
 same<Same<z.infer<typeof messageViewSchema>, MessageView>>();
 same<Same<z.infer<typeof userViewSchema>, UserView>>();
 same<Same<z.infer<typeof tenantRefSchema>, TenantRef>>();
+same<Same<z.infer<typeof scheduledMessageSchema>, ScheduledReplyView>>();
+same<Same<z.infer<typeof macroActionSchema>, MacroAction>>();
 
 /** `c.json` of an answer its schema describes: the compiler checks the value against the description. */
 export const answer = <S extends z.ZodType>(c: HonoContext, _schema: S, value: z.infer<S>, status?: ContentfulStatusCode): Response =>

@@ -3558,6 +3558,54 @@ export interface components {
             assigneeId: string | null;
             priority: number;
         };
+        CannedResponse: {
+            id: string;
+            shortcut: string;
+            title: string;
+            body: string;
+        };
+        Macro: {
+            id: string;
+            name: string;
+            actions: components["schemas"]["MacroAction"][];
+        };
+        MacroAction: {
+            /** @enum {string} */
+            type: "reply";
+            text: string;
+        } | {
+            /** @enum {string} */
+            type: "note";
+            text: string;
+        } | {
+            /** @enum {string} */
+            type: "add_tag";
+            tag: string;
+        } | {
+            /** @enum {string} */
+            type: "assign_agent";
+            agentId: string;
+        } | {
+            /** @enum {string} */
+            type: "assign_group";
+            groupId: string;
+        } | {
+            /** @enum {string} */
+            type: "resolve";
+        } | {
+            /** @enum {string} */
+            type: "set_priority";
+            priority: number;
+        };
+        ScheduledMessage: {
+            id: string;
+            text: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            sendAt: string;
+            agentId: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            scheduledAt: string;
+        };
         RoleView: {
             id: string;
             name: string;
@@ -6649,7 +6697,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cannedResponses: components["schemas"]["CannedResponse"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6708,7 +6760,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6829,7 +6883,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6887,7 +6943,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        macros: components["schemas"]["Macro"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6974,7 +7034,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Macro"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7123,7 +7185,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Macro"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7184,7 +7248,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["ConversationSnapshot"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7237,7 +7305,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        scheduled: components["schemas"]["ScheduledMessage"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7298,7 +7370,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        scheduled: components["schemas"]["ScheduledMessage"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {

@@ -56,37 +56,15 @@ export interface ContactDetail {
   conversations: { id: string; status: ConversationStatus; channelId: string; createdAt: string }[];
 }
 
-/** One step of a macro (console/server/routes/macros.ts). */
-export type MacroAction =
-  | { type: 'reply'; text: string }
-  | { type: 'note'; text: string }
-  | { type: 'add_tag'; tag: string }
-  | { type: 'assign_agent'; agentId: string }
-  | { type: 'assign_group'; groupId: string }
-  | { type: 'resolve' }
-  | { type: 'set_priority'; priority: number };
+/** One step of a macro. */
+export type MacroAction = Schemas['MacroAction'];
 
-export interface Macro {
-  id: string;
-  name: string;
-  actions: MacroAction[];
-}
+export type Macro = Schemas['Macro'];
 
 /** A reply waiting to be sent later. */
-export interface ScheduledMessage {
-  id: string;
-  text: string;
-  sendAt: string;
-  agentId: string;
-  scheduledAt: string;
-}
+export type ScheduledMessage = Schemas['ScheduledMessage'];
 
-export interface CannedResponse {
-  id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-}
+export type CannedResponse = Schemas['CannedResponse'];
 
 export type GroupStrategy = 'round_robin' | 'least_busy' | 'skill_weighted' | 'sticky' | 'manual';
 
