@@ -4,10 +4,33 @@ import { DEFAULT_MAX_BODY_BYTES } from './mount.js';
 
 type JsonSchema = Record<string, unknown>;
 
-const schemaOf = (schema: z.ZodType): JsonSchema => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
+/**
+ * Schemas named with `.meta({ id })` (the shapes the web app shares, such as `MessageView`) go to
+ * `components.schemas` once and are referred to by name, so generated types keep those names. A
+ * name whose request form differs from its answer form gets an `Input` twin for the request.
+ */
+class SchemaBook {
+  readonly named: Record<string, JsonSchema> = {};
+
+  of(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+    const { $schema: _drop, definitions, ...rest } = json as JsonSchema & { definitions?: Record<string, JsonSchema> };
+    const names = new Map<string, string>();
+    const refer = (value: unknown): JsonSchema =>
+      JSON.parse(
+        JSON.stringify(value).replace(/"#\/definitions\/([^"]+)"/g, (_m, id: string) => JSON.stringify(`#/components/schemas/${names.get(id) ?? id}`)),
+      );
+    const ids = Object.keys(definitions ?? {});
+    for (const id of ids) names.set(id, id);
+    for (const id of ids) {
+      const shape = refer(definitions![id]);
+      const known = this.named[id];
+      if (known && JSON.stringify(known) !== JSON.stringify(shape) && io === 'input') names.set(id, `${id}Input`);
+    }
+    for (const id of ids) this.named[names.get(id)!] ??= refer(definitions![id]);
+    return refer(rest);
+  }
+}
 
 const openApiPath = (path: string) => `/api${path.replace(/:([A-Za-z_]+)/g, '{$1}')}`;
 
@@ -19,14 +42,14 @@ function accessText(route: AnyRoute): string {
   return `one of ${a.anyOf.join(', ')}`;
 }
 
-function parameters(route: AnyRoute): JsonSchema[] {
+function parameters(route: AnyRoute, book: SchemaBook): JsonSchema[] {
   const out: JsonSchema[] = [];
   for (const [where, schema] of [
     ['path', route.params],
     ['query', route.query],
   ] as const) {
     if (!schema) continue;
-    const json = schemaOf(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const json = book.of(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: property });
     }
@@ -46,17 +69,20 @@ function parameters(route: AnyRoute): JsonSchema[] {
 /** The API description (OpenAPI 3.0), made from the same route table the server runs. */
 export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const book = new SchemaBook();
+  // Answers first: a shared name means the shape the server answers with.
+  for (const route of routes) if (route.responds && typeof route.responds !== 'string') book.of(route.responds, 'output');
   for (const route of routes) {
     const operation: JsonSchema = {
       tags: [route.tag],
       summary: route.summary,
       description: `Access: ${accessText(route)}.${route.access && !('public' in route.access) ? ' Changes made with a session cookie need the X-CSRF-Token header.' : ''}`,
       operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      parameters: parameters(route),
+      parameters: parameters(route, book),
       responses: {
         [route.method === 'post' && !route.raw ? '201' : '200']: {
           description: typeof route.responds === 'string' ? route.responds : 'success',
-          ...(route.responds && typeof route.responds !== 'string' ? { content: { 'application/json': { schema: schemaOf(route.responds) } } } : {}),
+          ...(route.responds && typeof route.responds !== 'string' ? { content: { 'application/json': { schema: book.of(route.responds, 'output') } } } : {}),
         },
         '400': {
           description:
@@ -69,7 +95,7 @@ export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSche
       },
       ...('public' in route.access ? { security: [] } : {}),
     };
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } };
+    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: book.of(route.body, 'input') } } };
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
   }
   return {
@@ -88,6 +114,7 @@ export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSche
         apiToken: { type: 'http', scheme: 'bearer', description: 'an API token (sbt_…) made at /api/api-tokens' },
       },
       schemas: {
+        ...book.named,
         Error: {
           type: 'object',
           properties: {

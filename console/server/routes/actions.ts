@@ -13,6 +13,7 @@ import { idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleConversation } from './conversations.js';
+import { answer, conversationChangedSchema } from '../api/answers.js';
 
 const AGENT_STATUSES = ['online', 'busy', 'away', 'offline'] as const;
 const PHONE_STATUSES = ['offline', 'ip_phone', 'web_phone', 'mobile'] as const;
@@ -36,6 +37,7 @@ export function actionRoutes(): AnyRoute[] {
     route({
       method: 'post',
       path: '/conversations/:id/assign',
+      responds: conversationChangedSchema,
       tag: 'conversations',
       summary: 'Assign a conversation to an agent',
       access: { permission: 'conversations.assign' },
@@ -51,12 +53,13 @@ export function actionRoutes(): AnyRoute[] {
           agentId: body.agentId,
           actorId: auth.principal.userId,
         });
-        return c.json({ conversation });
+        return answer(c, conversationChangedSchema, { conversation });
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/claim',
+      responds: conversationChangedSchema,
       tag: 'conversations',
       summary: 'Take a waiting conversation for oneself',
       access: { permission: 'conversations.reply' },
@@ -64,12 +67,13 @@ export function actionRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
         const conversation = await claimConversation(ctx, { tenantId: tenant.id, conversationId: params.id, agentId: auth.principal.userId });
-        return c.json({ conversation });
+        return answer(c, conversationChangedSchema, { conversation });
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/transfer',
+      responds: conversationChangedSchema,
       tag: 'conversations',
       summary: 'Transfer a conversation to an agent, a group or back to the queue, with an optional internal note',
       access: { permission: 'conversations.transfer' },
@@ -88,31 +92,37 @@ export function actionRoutes(): AnyRoute[] {
           to: body.to,
           note: body.note,
         });
-        return c.json({ conversation });
+        return answer(c, conversationChangedSchema, { conversation });
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/resolve',
+      responds: conversationChangedSchema,
       tag: 'conversations',
       summary: 'Resolve a conversation',
       access: { permission: 'conversations.resolve' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
-        return c.json({ conversation: await resolveConversation(ctx, { tenantId: tenant.id, conversationId: params.id, actorId: auth.principal.userId }) });
+        return answer(c, conversationChangedSchema, {
+          conversation: await resolveConversation(ctx, { tenantId: tenant.id, conversationId: params.id, actorId: auth.principal.userId }),
+        });
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/reopen',
+      responds: conversationChangedSchema,
       tag: 'conversations',
       summary: 'Reopen a resolved conversation',
       access: { permission: 'conversations.resolve' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
-        return c.json({ conversation: await reopenConversation(ctx, { tenantId: tenant.id, conversationId: params.id, actorId: auth.principal.userId }) });
+        return answer(c, conversationChangedSchema, {
+          conversation: await reopenConversation(ctx, { tenantId: tenant.id, conversationId: params.id, actorId: auth.principal.userId }),
+        });
       },
     }),
     route({

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { PERMISSION_NAMES, type Permission } from '../../../core/auth/permissions.js';
+import { PERMISSION_NAMES } from '../../../core/auth/permissions.js';
 import { ValidationError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
@@ -10,6 +10,7 @@ import { auditNames } from '../audit-names.js';
 import { API_TOKEN_PREFIX } from '../auth/authenticate.js';
 import { assertHolds } from '../auth/grants.js';
 import { hashToken, randomToken } from '../auth/tokens.js';
+import { permissionSchema } from '../api/answers.js';
 
 const tokenColumns = ['id', 'name', 'scopes', 'user_id', 'created_at', 'last_used_at', 'revoked_at'] as const;
 type TokenRow = { id: string; name: string; scopes: string[]; user_id: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null };
@@ -51,10 +52,7 @@ export function apiTokenRoutes(): AnyRoute[] {
       access: { permission: 'admin.api_tokens' },
       body: z.object({
         name: z.string().trim().min(1).max(100),
-        scopes: z
-          .array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]]))
-          .min(1)
-          .max(PERMISSION_NAMES.length),
+        scopes: z.array(permissionSchema).min(1).max(PERMISSION_NAMES.length),
       }),
       example: { name: 'nightly export', scopes: ['contacts.view'] },
       handler: async ({ c, ctx, tenant, auth, body }) => {

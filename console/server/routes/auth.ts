@@ -16,6 +16,7 @@ import { linkAddress, originSchema } from '../../../core/tenancy/address.js';
 import { ssoSettings } from '../auth/sso.js';
 import { companyAddressView, companyBaseUrl, findTenant, requestedSlug, tenantBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView } from '../views.js';
+import { sessionSchema } from '../api/answers.js';
 
 const email = z
   .email()
@@ -47,9 +48,13 @@ async function signUpOpen(db: Db, mode: 'first' | 'open' | 'closed'): Promise<bo
   return !any;
 }
 
-async function fullSession(ctx: Context, tenant: TenantRef, auth: Auth) {
+async function fullSession(ctx: Context, tenant: TenantRef, auth: Auth): Promise<z.infer<typeof sessionSchema>> {
+  const { user, csrfToken } = await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '');
+  // The sign-in check found the user a moment ago; gone since means signed out.
+  if (!user) throw new UnauthorizedError();
   return {
-    ...(await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '')),
+    user,
+    csrfToken,
     tenant,
     permissions: [...auth.principal.permissions].sort(),
     via: auth.via,
@@ -184,6 +189,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       tag: 'account',
       summary: 'The signed-in user, their permissions and the CSRF token to send on changes',
       access: { signedIn: true },
+      responds: sessionSchema,
       handler: async ({ c, ctx, tenant, auth }) => c.json(await fullSession(ctx, tenant, auth)),
     }),
 

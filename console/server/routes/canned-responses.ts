@@ -6,6 +6,7 @@ import { ConflictError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { answer, cannedResponseSchema } from '../api/answers.js';
 
 const body = z.object({
   shortcut: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, _ and -'),
@@ -30,6 +31,8 @@ async function shortcutFree(db: Db, tenantId: string, shortcut: string, exceptId
 
 const columns = ['id', 'shortcut', 'title', 'body'] as const;
 
+const cannedList = z.object({ cannedResponses: z.array(cannedResponseSchema) });
+
 export function cannedResponseRoutes(): AnyRoute[] {
   return [
     route({
@@ -37,6 +40,7 @@ export function cannedResponseRoutes(): AnyRoute[] {
       path: '/canned-responses',
       tag: 'canned responses',
       summary: 'Saved replies, optionally filtered by text',
+      responds: cannedList,
       access: { anyOf: ['conversations.reply', 'admin.canned_responses'] },
       query: z.object({ q: z.string().trim().min(1).max(100).optional() }),
       handler: async ({ c, ctx, tenant, query }) => {
@@ -45,12 +49,13 @@ export function cannedResponseRoutes(): AnyRoute[] {
           const like = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
           q = q.where((eb) => eb.or([eb('shortcut', 'ilike', like), eb('title', 'ilike', like), eb('body', 'ilike', like)]));
         }
-        return c.json({ cannedResponses: await q.orderBy('shortcut').execute() });
+        return answer(c, cannedList, { cannedResponses: await q.orderBy('shortcut').execute() });
       },
     }),
     route({
       method: 'post',
       path: '/canned-responses',
+      responds: cannedResponseSchema,
       tag: 'canned responses',
       summary: 'Add a saved reply',
       access: { permission: 'admin.canned_responses' },
@@ -68,12 +73,13 @@ export function cannedResponseRoutes(): AnyRoute[] {
           await audit(trx, auth, 'canned_response.created', { type: 'canned_response', id: created.id }, { shortcut: input.shortcut });
           return created;
         });
-        return c.json(row, 201);
+        return answer(c, cannedResponseSchema, row, 201);
       },
     }),
     route({
       method: 'patch',
       path: '/canned-responses/:id',
+      responds: cannedResponseSchema,
       tag: 'canned responses',
       summary: 'Edit a saved reply',
       access: { permission: 'admin.canned_responses' },
@@ -98,7 +104,7 @@ export function cannedResponseRoutes(): AnyRoute[] {
           await audit(trx, auth, 'canned_response.updated', { type: 'canned_response', id: params.id }, { fields: Object.keys(input) });
           return updated;
         });
-        return c.json(row);
+        return answer(c, cannedResponseSchema, row);
       },
     }),
     route({

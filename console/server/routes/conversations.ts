@@ -15,6 +15,7 @@ import { route, type AnyRoute } from '../api/route.js';
 import { resolveReplyAttachments } from '../conversations/attachments.js';
 import { replyPart, toContentParts } from '../conversations/parts.js';
 import { visibleTo } from '../conversations/visibility.js';
+import { answer, conversationDetailSchema, conversationPageSchema, type conversationViewSchema, messageViewSchema } from '../api/answers.js';
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
 const STATUSES = ['open', 'queued', 'assigned', 'resolved'] as const;
@@ -79,7 +80,7 @@ function conversationsQuery(db: Db, principal: Principal) {
 
 type ConversationRow = Awaited<ReturnType<ReturnType<typeof conversationsQuery>['execute']>>[number];
 
-const conversationView = (r: ConversationRow) => ({
+const conversationView = (r: ConversationRow): z.infer<typeof conversationViewSchema> => ({
   id: r.id,
   status: r.status,
   kind: r.kind,
@@ -163,11 +164,15 @@ const replyBody = z
   .refine((b) => b.text !== undefined || (b.parts?.length ?? 0) > 0, { message: 'a message needs text or parts', path: ['text'] })
   .refine((b) => b.mentions.length === 0 || b.private, { message: 'mentions belong in internal notes', path: ['mentions'] });
 
+/** A reply: the message, and whether its clientId had been sent before (then nothing was sent again). */
+const sentMessage = z.object({ message: messageViewSchema, duplicate: z.boolean() });
+
 export function conversationRoutes(): AnyRoute[] {
   return [
     route({
       method: 'get',
       path: '/conversations',
+      responds: conversationPageSchema,
       tag: 'conversations',
       summary: 'Conversations the caller may see, newest activity first; filter by status, channel, group, assignee, text',
       access: VIEW_ANY,
@@ -216,7 +221,7 @@ export function conversationRoutes(): AnyRoute[] {
           .execute();
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        return c.json({
+        return answer(c, conversationPageSchema, {
           conversations: page.map(conversationView),
           nextCursor: rows.length > query.limit && last ? encodeCursor(last.sort_key, last.id) : null,
         });
@@ -225,6 +230,7 @@ export function conversationRoutes(): AnyRoute[] {
     route({
       method: 'get',
       path: '/conversations/:id',
+      responds: conversationDetailSchema,
       tag: 'conversations',
       summary: 'One conversation with its latest messages (older ones with ?before=<message id>)',
       access: VIEW_ANY,
@@ -246,7 +252,7 @@ export function conversationRoutes(): AnyRoute[] {
           .limit(query.limit + 1)
           .execute();
         const page = rows.slice(0, query.limit).reverse();
-        return c.json({
+        return answer(c, conversationDetailSchema, {
           conversation: conversationView(conversation),
           messages: page.map(messageView),
           olderBefore: rows.length > query.limit ? (page[0]?.id ?? null) : null,
@@ -304,6 +310,7 @@ export function conversationRoutes(): AnyRoute[] {
     route({
       method: 'post',
       path: '/conversations/:id/messages/:messageId/retry',
+      responds: z.object({ message: messageViewSchema }),
       tag: 'conversations',
       summary: 'Send a failed reply again (its error is cleared; it is queued for the channel once more)',
       access: { permission: 'conversations.reply' },
@@ -313,12 +320,13 @@ export function conversationRoutes(): AnyRoute[] {
         const conversation = await visibleConversation(db, auth.principal, params.id);
         const message = await retryMessage(db, { tenantId: tenant.id, conversationId: conversation.id, messageId: params.messageId });
         ctx.relay.poke();
-        return c.json({ message }, 202);
+        return answer(c, z.object({ message: messageViewSchema }), { message }, 202);
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/messages',
+      responds: sentMessage,
       tag: 'conversations',
       summary: 'Reply (text and attachments) or write an internal note with @mentions; the same clientId twice sends once',
       access: { permission: 'conversations.reply' },
@@ -378,7 +386,7 @@ export function conversationRoutes(): AnyRoute[] {
           return written;
         });
         ctx.relay.poke();
-        return c.json({ message, duplicate }, duplicate ? 200 : 201);
+        return answer(c, sentMessage, { message, duplicate }, duplicate ? 200 : 201);
       },
     }),
     route({

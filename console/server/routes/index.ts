@@ -85,3 +85,15 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
   routes.push(...docsRoutes(() => routes));
   return routes;
 }
+
+/**
+ * The same table for describing the API without serving it (`npm run gen:api` writes the web
+ * app's types from it): the services are there so every route is listed, and fail if called.
+ */
+export function describedConsoleRoutes(fromModules: readonly AnyRoute[] = []): AnyRoute[] {
+  const notServing = (): never => {
+    throw new Error('these routes only describe the API; nothing serves them');
+  };
+  const unused = new Proxy({}, { get: notServing }) as never;
+  return consoleRoutes({ mailer: unused, hub: unused, contactImports: unused, connectorDeps: async () => notServing() }, fromModules);
+}

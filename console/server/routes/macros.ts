@@ -14,6 +14,7 @@ import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleConversation } from './conversations.js';
+import { answer, conversationChangedSchema, macroSchema } from '../api/answers.js';
 
 const text = z
   .string()
@@ -152,17 +153,19 @@ export function macroRoutes(): AnyRoute[] {
     route({
       method: 'get',
       path: '/macros',
+      responds: z.object({ macros: z.array(macroSchema) }),
       tag: 'macros',
       summary: 'Macros: named sets of actions an agent runs on a conversation with one click',
       access: { anyOf: ['conversations.reply', 'admin.macros'] },
       handler: async ({ c, ctx, tenant }) => {
         const macros = await ctx.database.db.selectFrom('macros').select(columns).where('tenant_id', '=', tenant.id).orderBy('name').execute();
-        return c.json({ macros });
+        return answer(c, z.object({ macros: z.array(macroSchema) }), { macros });
       },
     }),
     route({
       method: 'post',
       path: '/macros',
+      responds: macroSchema,
       tag: 'macros',
       summary: 'Add a macro',
       access: { permission: 'admin.macros' },
@@ -184,12 +187,13 @@ export function macroRoutes(): AnyRoute[] {
           await audit(trx, auth, 'macro.created', { type: 'macro', id: created.id }, { name: input.name });
           return created;
         });
-        return c.json(row, 201);
+        return answer(c, macroSchema, row, 201);
       },
     }),
     route({
       method: 'patch',
       path: '/macros/:id',
+      responds: macroSchema,
       tag: 'macros',
       summary: 'Rename a macro or replace its actions',
       access: { permission: 'admin.macros' },
@@ -212,7 +216,7 @@ export function macroRoutes(): AnyRoute[] {
           await audit(trx, auth, 'macro.updated', { type: 'macro', id: params.id }, { fields: Object.keys(input) });
           return updated;
         });
-        return c.json(row);
+        return answer(c, macroSchema, row);
       },
     }),
     route({
@@ -235,6 +239,7 @@ export function macroRoutes(): AnyRoute[] {
     route({
       method: 'post',
       path: '/conversations/:id/macros/:macroId/run',
+      responds: conversationChangedSchema,
       tag: 'macros',
       summary: "Run a macro's actions on a conversation, all or none; refused (403, nothing done) when the caller may not do one of them",
       access: { permission: 'conversations.reply' },
@@ -255,7 +260,7 @@ export function macroRoutes(): AnyRoute[] {
           macroId: macro.id,
           actions: macro.actions,
         });
-        return c.json({ conversation });
+        return answer(c, conversationChangedSchema, { conversation });
       },
     }),
   ];

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { PERMISSIONS, PERMISSION_NAMES, lacking, rolePermissions, type Permission } from '../../../core/auth/permissions.js';
+import { PERMISSIONS, PERMISSION_NAMES, lacking, rolePermissions } from '../../../core/auth/permissions.js';
 import type { Db } from '../../../core/db/database.js';
 import { ConflictError, ForbiddenError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute, type Auth } from '../api/route.js';
 import { audit } from '../audit.js';
 import { assertHolds } from '../auth/grants.js';
+import { answer, permissionSchema, roleViewSchema } from '../api/answers.js';
 
-const permissionList = z.array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])).max(PERMISSION_NAMES.length);
+const permissionList = z.array(permissionSchema).max(PERMISSION_NAMES.length);
 const roleBody = z.object({ name: z.string().trim().min(1).max(100), permissions: permissionList });
 
 async function roleViews(db: Db, tenantId: string, id?: string) {
@@ -40,6 +41,8 @@ async function assertNameFree(db: Db, tenantId: string, name: string, exceptId?:
   if (await query.executeTakeFirst()) throw new ConflictError('a role with that name exists');
 }
 
+const permissionCatalog = z.object({ permissions: z.array(z.object({ name: permissionSchema, description: z.string() })) });
+
 export function roleRoutes(): AnyRoute[] {
   return [
     route({
@@ -48,7 +51,8 @@ export function roleRoutes(): AnyRoute[] {
       tag: 'roles',
       summary: 'The permission catalog roles are made of',
       access: { signedIn: true },
-      handler: ({ c }) => c.json({ permissions: PERMISSION_NAMES.map((name) => ({ name, description: PERMISSIONS[name] })) }),
+      responds: permissionCatalog,
+      handler: ({ c }) => answer(c, permissionCatalog, { permissions: PERMISSION_NAMES.map((name) => ({ name, description: PERMISSIONS[name] })) }),
     }),
     route({
       method: 'get',
@@ -56,7 +60,8 @@ export function roleRoutes(): AnyRoute[] {
       tag: 'roles',
       summary: 'Roles with their permissions',
       access: { anyOf: ['admin.roles', 'admin.agents'] },
-      handler: async ({ c, ctx, tenant }) => c.json({ roles: await roleViews(ctx.database.db, tenant.id) }),
+      responds: z.object({ roles: z.array(roleViewSchema) }),
+      handler: async ({ c, ctx, tenant }) => answer(c, z.object({ roles: z.array(roleViewSchema) }), { roles: await roleViews(ctx.database.db, tenant.id) }),
     }),
     route({
       method: 'post',

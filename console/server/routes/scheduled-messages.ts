@@ -4,6 +4,9 @@ import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { visibleConversation } from './conversations.js';
+import { answer, scheduledMessageSchema } from '../api/answers.js';
+
+const scheduledList = z.object({ scheduled: z.array(scheduledMessageSchema) });
 
 const DAY = 24 * 3600_000;
 
@@ -13,18 +16,20 @@ export function scheduledMessageRoutes(): AnyRoute[] {
     route({
       method: 'get',
       path: '/conversations/:id/scheduled',
+      responds: scheduledList,
       tag: 'conversations',
       summary: 'Messages waiting to be sent later in this conversation, soonest first',
       access: { permission: 'conversations.reply' },
       params: idParams,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
-        return c.json({ scheduled: await scheduledReplies(ctx.database.db, tenant.id, params.id) });
+        return answer(c, scheduledList, { scheduled: await scheduledReplies(ctx.database.db, tenant.id, params.id) });
       },
     }),
     route({
       method: 'post',
       path: '/conversations/:id/scheduled',
+      responds: z.object({ scheduled: scheduledMessageSchema }),
       tag: 'conversations',
       summary: 'Send a reply later (at sendAt, up to a year ahead); it is not sent if the customer writes first',
       access: { permission: 'conversations.reply' },
@@ -46,7 +51,7 @@ export function scheduledMessageRoutes(): AnyRoute[] {
           text: body.text,
           sendAt,
         });
-        return c.json({ scheduled }, 201);
+        return answer(c, z.object({ scheduled: scheduledMessageSchema }), { scheduled }, 201);
       },
     }),
     route({

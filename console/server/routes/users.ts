@@ -12,6 +12,7 @@ import { issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
 import { companyBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView, userViews } from '../views.js';
+import { userViewSchema } from '../api/answers.js';
 
 const inviteBody = z.object({
   email: z
@@ -92,6 +93,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       tag: 'users',
       summary: "The company's users (agents and admins)",
       access: { anyOf: ['admin.agents', 'conversations.assign', 'conversations.transfer'] },
+      responds: z.object({ users: z.array(userViewSchema) }),
       handler: async ({ c, ctx, tenant }) => c.json({ users: await userViews(ctx.database.db, tenant.id) }),
     }),
     route({

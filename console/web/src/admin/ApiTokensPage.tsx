@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
+import type { Permission } from '../api/types.js';
 import { useSignedIn } from '../app/session.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
@@ -21,7 +22,8 @@ export function ApiTokensPage({ api }: { api: AdminApi }) {
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
-        const scopes = form.getAll('scopes').map(String);
+        // The boxes are the server's own list (GET /permissions); it refuses any other name.
+        const scopes = form.getAll('scopes').map(String) as Permission[];
         if (scopes.length === 0) throw new UserError(t('admin.pickScope'));
         const answer = await api.createApiToken({ name: formText(form, 'name'), scopes });
         setCreated({ name: answer.name, token: answer.token });

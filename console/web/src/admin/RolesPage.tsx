@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminApi } from '../api/admin.js';
-import type { RoleView } from '../api/types.js';
+import type { Permission, RoleView } from '../api/types.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -21,6 +21,7 @@ export function RolesPage({ api }: { api: AdminApi }) {
       return { roles: roles.roles, permissions: permissions.permissions };
     }, [api]),
   );
+  // Names from the server's own list (GET /permissions); it refuses any other.
   const [draft, setDraft] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<string>();
   const editor = useListEditor<RoleView>();
@@ -121,7 +122,10 @@ export function RolesPage({ api }: { api: AdminApi }) {
                           <button
                             type="button"
                             onClick={() =>
-                              void run(() => api.updateRole(role.id, { permissions: draft[role.id] ?? [] }), t('admin.roleSaved', { name: role.name }))
+                              void run(
+                                () => api.updateRole(role.id, { permissions: (draft[role.id] ?? []) as Permission[] }),
+                                t('admin.roleSaved', { name: role.name }),
+                              )
                             }
                           >
                             {t('admin.saveRole', { name: role.name })}

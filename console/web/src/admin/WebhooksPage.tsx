@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useApi } from '../app/api-context.js';
-import { webhooksApi, type WebhookDelivery, type WebhookView, type WebhooksApi } from '../api/webhooks.js';
+import { webhooksApi, type WebhookDelivery, type WebhookEvent, type WebhookView, type WebhooksApi } from '../api/webhooks.js';
 import { Field } from '../components/Field.js';
 import { formText, useSubmit } from '../components/useSubmit.js';
 import type { MessageKey } from '../i18n/en.js';
@@ -29,7 +29,8 @@ export function WebhooksPage() {
   const { busy, error, onSubmit } = useSubmit(
     useCallback(
       async (form) => {
-        const events = form.getAll('events').map(String);
+        // The boxes are the server's own list (GET /webhooks: events); it refuses any other name.
+        const events = form.getAll('events').map(String) as WebhookEvent[];
         if (events.length === 0) throw new UserError(t('webhooks.pickEvent'));
         const created = await api.create({ name: formText(form, 'name'), url: formText(form, 'url'), events });
         setSecret({ name: created.name, secret: created.secret });

@@ -1,4 +1,5 @@
 import type { ApiClient } from './client.js';
+import type { Body } from './schema.js';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -77,17 +78,7 @@ export interface TicketView {
   columns: string[];
 }
 
-export interface TicketPatch {
-  status?: TicketStatus;
-  priority?: TicketPriority;
-  assigneeId?: string | null;
-  groupId?: string | null;
-  tags?: string[];
-  subject?: string;
-  fields?: Record<string, unknown>;
-  dueAt?: string | null;
-  followers?: string[];
-}
+export type TicketPatch = Body<'/api/tickets/{id}', 'patch'>;
 
 export const TICKET_FIELD_TYPES = ['text', 'number', 'date', 'dropdown', 'multiselect', 'checkbox'] as const;
 
@@ -129,31 +120,24 @@ export function ticketsApi(client: ApiClient) {
   return {
     list: (query: Record<string, string | number | undefined>) => client.get<{ tickets: Ticket[]; more: boolean; columns?: string[] }>('/tickets', query),
     get: (id: string) => client.get<TicketDetail>(`/tickets/${id}`),
-    create: (body: { subject: string; conversationId?: string; requesterId?: string; priority?: TicketPriority }) => client.post<Ticket>('/tickets', body),
+    create: (body: Body<'/api/tickets', 'post'>) => client.post<Ticket>('/tickets', body),
     update: (id: string, patch: TicketPatch) => client.patch<Ticket>(`/tickets/${id}`, patch),
     bulk: (ids: string[], changes: TicketPatch) => client.post<{ results: { id: string; ok: boolean; error?: string }[] }>('/tickets/bulk', { ids, changes }),
-    comment: (id: string, body: { body: string; public: boolean; status?: TicketStatus }) => client.post<{ ticket: Ticket }>(`/tickets/${id}/comments`, body),
+    comment: (id: string, body: Body<'/api/tickets/{id}/comments', 'post'>) => client.post<{ ticket: Ticket }>(`/tickets/${id}/comments`, body),
     merge: (id: string, targetId: string) => client.post<Ticket>(`/tickets/${id}/merge`, { targetId }),
     views: () => client.get<{ views: TicketView[] }>('/ticket-views'),
-    saveView: (body: {
-      name: string;
-      shared: boolean;
-      filters: Record<string, unknown>;
-      sort: { field: string; direction: 'asc' | 'desc' };
-      columns?: string[];
-    }) => client.post<TicketView>('/ticket-views', body),
+    saveView: (body: Body<'/api/ticket-views', 'post'>) => client.post<TicketView>('/ticket-views', body),
     deleteView: (id: string) => client.delete<void>(`/ticket-views/${id}`),
     statuses: () => client.get<{ statuses: TicketStatus[]; names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses'),
     fields: () => client.get<{ fields: TicketFieldDef[] }>('/ticket-fields'),
-    createField: (body: Omit<TicketFieldDef, 'id'>) => client.post<TicketFieldDef>('/ticket-fields', body),
-    updateField: (id: string, body: Partial<Pick<TicketFieldDef, 'label' | 'options' | 'requiredOn' | 'position'>>) =>
-      client.patch<TicketFieldDef>(`/ticket-fields/${id}`, body),
+    createField: (body: Body<'/api/ticket-fields', 'post'>) => client.post<TicketFieldDef>('/ticket-fields', body),
+    updateField: (id: string, body: Body<'/api/ticket-fields/{id}', 'patch'>) => client.patch<TicketFieldDef>(`/ticket-fields/${id}`, body),
     deleteField: (id: string) => client.delete<void>(`/ticket-fields/${id}`),
     nameStatuses: (names: Partial<Record<TicketStatus, { en?: string; zh?: string }>>) =>
       client.put<{ names: Partial<Record<TicketStatus, { en?: string; zh?: string }>> }>('/ticket-statuses', { names }),
     slaPolicies: () => client.get<{ policies: SlaPolicy[] }>('/sla-policies'),
-    createSlaPolicy: (body: Omit<SlaPolicy, 'id'>) => client.post<SlaPolicy>('/sla-policies', body),
-    updateSlaPolicy: (id: string, body: Omit<SlaPolicy, 'id'>) => client.put<SlaPolicy>(`/sla-policies/${id}`, body),
+    createSlaPolicy: (body: Body<'/api/sla-policies', 'post'>) => client.post<SlaPolicy>('/sla-policies', body),
+    updateSlaPolicy: (id: string, body: Body<'/api/sla-policies/{id}', 'put'>) => client.put<SlaPolicy>(`/sla-policies/${id}`, body),
     slaChannelTypes: () => client.get<{ types: { type: string; displayName: string }[] }>('/routing-rules/channel-types'),
     deleteSlaPolicy: (id: string) => client.delete<void>(`/sla-policies/${id}`),
     automations: () => client.get<{ automations: Automation[] }>('/automations'),

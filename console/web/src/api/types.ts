@@ -1,52 +1,17 @@
 /** Shapes the console API answers with, as the app uses them. */
-import type { AgentStatus, ContentPart, ConversationStatus, MessageView } from './domain.js';
+import type { ConversationStatus } from './domain.js';
+import type { Body, Query, Schemas } from './schema.js';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  roleId: string;
-  groupIds: string[];
-  accountStatus: 'invited' | 'active' | 'deactivated';
-  agentStatus: AgentStatus;
-  /** How many chats, e-mails and calls the agent takes at once. */
-  capacity?: { chat?: number; email?: number; voice?: number };
-  /** Whether the user signs in with a second step (TOTP). */
-  twoFactor?: boolean;
-  createdAt: string;
-}
+export type UserView = Schemas['UserView'];
 
-export interface TenantRef {
-  id: string;
-  slug: string;
-  name: string;
-}
+export type TenantRef = Schemas['TenantRef'];
 
 /** GET /session: the signed-in user, what they may do, and the token to send on changes. */
-export interface Session {
-  user: UserView;
-  tenant: TenantRef;
-  permissions: string[];
-  csrfToken: string;
-  via: 'session' | 'token';
-  twoFactor?: TwoFactorState;
-  /** Where the company's links point; absent from servers before company addresses. */
-  address?: CompanyAddress;
-}
+export type Session = Schemas['Session'];
 
-/** The address links are built from, and who set it: the operator (PUBLIC_URL), the company, or nobody yet. */
-export interface CompanyAddress {
-  url: string;
-  setBy: 'operator' | 'company' | 'default';
-  recorded: string | null;
-}
+export type CompanyAddress = Schemas['CompanyAddress'];
 
-export interface TwoFactorState {
-  enabled: boolean;
-  /** The company requires it of every password sign-in. */
-  required: boolean;
-  recoveryCodesLeft: number;
-}
+export type TwoFactorState = Schemas['TwoFactorState'];
 
 /** A new two-factor secret, shown once: for the authenticator app to scan or to type in. */
 export interface TwoFactorEnrolment {
@@ -67,54 +32,16 @@ export interface SignUpAnswer {
 }
 
 /** A conversation as the list and the conversation pane show it. */
-export interface ConversationView {
-  id: string;
-  status: ConversationStatus;
-  kind: 'chat' | 'email' | 'voice';
-  channel: { id: string; type: string; name: string };
-  contact: { id: string; name: string | null };
-  groupId: string | null;
-  assigneeId: string | null;
-  priority: number;
-  subject: string | null;
-  createdAt: string;
-  lastMessageAt: string | null;
-  /** The last message anyone but a note wrote, its parts cut down for the list line. */
-  lastMessage?: { direction: 'in' | 'out'; senderType: string; parts: ContentPart[]; createdAt: string; about?: 'survey' } | null;
-  /** Since when the customer waits for an answer (their first message after the last reply). */
-  waitingSince?: string | null;
-}
+export type ConversationView = Schemas['ConversationView'];
 
-export interface ConversationPage {
-  conversations: ConversationView[];
-  nextCursor: string | null;
-}
+export type ConversationPage = Schemas['ConversationPage'];
 
-export interface ConversationDetail {
-  conversation: ConversationView;
-  messages: MessageView[];
-  /** Pass as `before` to read older messages; null when there are none. */
-  olderBefore: string | null;
-}
+export type ConversationDetail = Schemas['ConversationDetail'];
 
-export interface ConversationQuery {
-  status?: string;
-  channelId?: string;
-  groupId?: string;
-  assigneeId?: string;
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
+export type ConversationQuery = Query<'/api/conversations', 'get'>;
 
-export interface ReplyInput {
-  /** The same id twice sends once: a retry after a lost answer is safe. */
-  clientId: string;
-  text?: string;
-  parts?: ContentPart[];
-  private: boolean;
-  mentions?: string[];
-}
+/** A reply; the same clientId twice sends once, so a retry after a lost answer is safe. */
+export type ReplyInput = Body<'/api/conversations/{id}/messages', 'post'>;
 
 export interface ContactDetail {
   id: string;
@@ -129,37 +56,15 @@ export interface ContactDetail {
   conversations: { id: string; status: ConversationStatus; channelId: string; createdAt: string }[];
 }
 
-/** One step of a macro (console/server/routes/macros.ts). */
-export type MacroAction =
-  | { type: 'reply'; text: string }
-  | { type: 'note'; text: string }
-  | { type: 'add_tag'; tag: string }
-  | { type: 'assign_agent'; agentId: string }
-  | { type: 'assign_group'; groupId: string }
-  | { type: 'resolve' }
-  | { type: 'set_priority'; priority: number };
+/** One step of a macro. */
+export type MacroAction = Schemas['MacroAction'];
 
-export interface Macro {
-  id: string;
-  name: string;
-  actions: MacroAction[];
-}
+export type Macro = Schemas['Macro'];
 
 /** A reply waiting to be sent later. */
-export interface ScheduledMessage {
-  id: string;
-  text: string;
-  sendAt: string;
-  agentId: string;
-  scheduledAt: string;
-}
+export type ScheduledMessage = Schemas['ScheduledMessage'];
 
-export interface CannedResponse {
-  id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-}
+export type CannedResponse = Schemas['CannedResponse'];
 
 export type GroupStrategy = 'round_robin' | 'least_busy' | 'skill_weighted' | 'sticky' | 'manual';
 
@@ -172,12 +77,7 @@ export interface GroupView {
   calendarId?: string | null;
 }
 
-export interface RoleView {
-  id: string;
-  name: string;
-  builtin: boolean;
-  permissions: string[];
-}
+export type RoleView = Schemas['RoleView'];
 
 export interface ApiTokenView {
   id: string;
@@ -198,22 +98,12 @@ export interface AuditEntry {
   at: string;
 }
 
-export type RuleCondition =
-  | { type: 'channel'; channelIds?: string[]; channelTypes?: string[] }
-  | { type: 'keyword'; anyOf?: string[]; pattern?: string }
-  | { type: 'contact_tag'; [key: string]: unknown }
-  | { type: 'contact_attribute'; [key: string]: unknown }
-  | { type: 'language'; [key: string]: unknown }
-  | { type: 'business_hours'; [key: string]: unknown }
-  | { type: 'event'; name: string; key?: string };
+/** What a routing rule matches on and what it does, as POST /routing-rules takes them. */
+export type RuleCondition = Body<'/api/routing-rules', 'post'>['conditions'][number];
+export type RuleActions = Body<'/api/routing-rules', 'post'>['actions'];
 
-export interface RuleActions {
-  groupId?: string;
-  requiredSkills?: { skillId: string; minLevel: number }[];
-  priority?: number;
-  agentId?: string;
-  autoReply?: string;
-}
+/** A permission a role or an API token may hold. */
+export type Permission = Schemas['Permission'];
 
 export interface RoutingRuleView {
   id: string;

@@ -1,4 +1,5 @@
 import type { ApiClient } from './client.js';
+import type { Body } from './schema.js';
 
 export interface WebhookView {
   id: string;
@@ -39,13 +40,16 @@ export interface WebhookDelivery {
   payload: unknown;
 }
 
+/** An event a webhook may subscribe to. */
+export type WebhookEvent = Body<'/api/webhooks', 'post'>['events'][number];
+
 /** The company's webhooks and their delivery log. */
 export function webhooksApi(client: ApiClient) {
   const one = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
   return {
     list: () => client.get<{ events: string[]; webhooks: WebhookView[] }>('/webhooks'),
-    create: (body: { name: string; url: string; events: string[] }) => client.post<WebhookView & { secret: string }>('/webhooks', body),
-    update: (id: string, body: { name?: string; url?: string; events?: string[]; enabled?: boolean }) => client.patch<WebhookView>(one(id), body),
+    create: (body: Body<'/api/webhooks', 'post'>) => client.post<WebhookView & { secret: string }>('/webhooks', body),
+    update: (id: string, body: Body<'/api/webhooks/{id}', 'patch'>) => client.patch<WebhookView>(one(id), body),
     rotateSecret: (id: string) => client.post<{ secret: string }>(`${one(id)}/secret`),
     remove: (id: string) => client.delete<unknown>(one(id)),
     deliveries: (id: string, status?: string, cursor?: string) =>

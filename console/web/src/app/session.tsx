@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { Session } from '../api/types.js';
+import type { Permission, Session } from '../api/types.js';
 import { useApi } from './api-context.js';
 
 type SessionState =
@@ -82,4 +82,4 @@ export function useSignedIn(): Session {
   return state.session;
 }
 
-export const hasPermission = (session: Session, permission: string) => session.permissions.includes(permission);
+export const hasPermission = (session: Session, permission: Permission) => session.permissions.includes(permission);

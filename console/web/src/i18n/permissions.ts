@@ -1,7 +1,11 @@
+import type { Permission } from '../api/types.js';
 import type { Language } from './translate.js';
 
-/** The permission catalog's names in both languages; the server's description is the fallback. */
-const names: Record<string, Record<Language, string>> = {
+/**
+ * The permission catalog's names in both languages: one for each permission the API describes (the
+ * compiler checks). The server's description is the fallback for a newer server's permission.
+ */
+const names: Record<Permission, Record<Language, string>> = {
   'conversations.view.all': { en: 'See every conversation', zh: '查看全部会话' },
   'conversations.view.group': { en: "See their groups' conversations", zh: '查看所在客服组的会话' },
   'conversations.view.own': { en: 'See conversations assigned to them', zh: '查看分配给自己的会话' },
@@ -39,5 +43,5 @@ const names: Record<string, Record<Language, string>> = {
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {
-  return names[name]?.[language] ?? fallback;
+  return (names as Record<string, Record<Language, string> | undefined>)[name]?.[language] ?? fallback;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { ConversationSnapshot } from '../api/domain.js';
 import type { TransferTarget } from '../api/conversations.js';
-import type { ConversationView, GroupView, UserView } from '../api/types.js';
+import type { ConversationView, GroupView, Permission, UserView } from '../api/types.js';
 import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -34,7 +34,7 @@ export function ConversationActions({
   const [notice, setNotice] = useState<string>();
   const [agents, setAgents] = useState<UserView[]>();
   const [groups, setGroups] = useState<GroupView[]>();
-  const can = (permission: string) => hasPermission(session, permission);
+  const can = (permission: Permission) => hasPermission(session, permission);
   const resolved = conversation.status === 'resolved';
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: another conversation starts without an open form or a message

@@ -1,12 +1,15 @@
 import type { ContentPart, MessageView } from '../api/domain.js';
 import { ApiError } from '../api/client.js';
-import type { StoredAttachment } from '../api/types.js';
+import type { ReplyInput, StoredAttachment } from '../api/types.js';
 import type { MessageKey } from '../i18n/en.js';
 
 /** A reply on its way: shown at once, kept with its client id so a retry cannot send it twice. */
+/** What a reply may carry: text and stored files (no events, which only customers' channels send). */
+export type ReplyPart = NonNullable<ReplyInput['parts']>[number];
+
 export interface PendingMessage {
   clientId: string;
-  parts: ContentPart[];
+  parts: ReplyPart[];
   private: boolean;
   state: 'sending' | 'failed';
   error?: string;
@@ -63,8 +66,8 @@ export function newClientId(random: () => string = randomHex): string {
 
 /** The text an agent typed as content parts; blank text is no message. */
 /** The parts of a reply: its text, then each uploaded file as an image, audio, video or file part. */
-export function replyParts(text: string, files: StoredAttachment[] = []): ContentPart[] {
-  const parts: ContentPart[] = text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
+export function replyParts(text: string, files: StoredAttachment[] = []): ReplyPart[] {
+  const parts: ReplyPart[] = text.trim() ? [{ type: 'text', text: text.replace(/\s+$/, '') }] : [];
   for (const file of files) {
     const type = file.mimeType.startsWith('image/')
       ? 'image'

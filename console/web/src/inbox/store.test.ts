@@ -15,6 +15,8 @@ const view = (id: string, lastMessageAt: string | null): ConversationView => ({
   subject: null,
   createdAt: '2026-11-25T10:00:00.000Z',
   lastMessageAt,
+  lastMessage: null,
+  waitingSince: null,
 });
 const snapshot = (id: string, change: object = {}) => ({
   id,

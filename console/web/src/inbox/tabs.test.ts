@@ -18,6 +18,8 @@ const conversation = (change: Partial<ConversationView> = {}): ConversationView 
   subject: null,
   createdAt: '2026-11-25T10:00:00.000Z',
   lastMessageAt: '2026-11-25T10:05:00.000Z',
+  lastMessage: null,
+  waitingSince: null,
   ...change,
 });
 

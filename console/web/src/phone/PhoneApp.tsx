@@ -21,7 +21,7 @@ export default function PhoneApp() {
     { path: '/business-records', label: t('phone.nav.records'), allowed: true },
     { path: '/callbacks', label: t('phone.nav.callbacks'), allowed: hasPermission(session, 'calls.dial') },
     { path: '/tasks', label: t('phone.nav.tasks'), allowed: hasPermission(session, 'calls.dial') || hasPermission(session, 'admin.voice') },
-    { path: '/team', label: t('phone.nav.team'), allowed: ['admin.voice', 'admin.agents', 'reports.view'].some((p) => hasPermission(session, p)) },
+    { path: '/team', label: t('phone.nav.team'), allowed: (['admin.voice', 'admin.agents', 'reports.view'] as const).some((p) => hasPermission(session, p)) },
     { path: '/ivr', label: t('phone.nav.ivr'), allowed: hasPermission(session, 'admin.voice') },
     { path: '/queues', label: t('phone.nav.queues'), allowed: hasPermission(session, 'admin.routing') },
   ].filter((s) => s.allowed);

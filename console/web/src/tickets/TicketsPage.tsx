@@ -87,7 +87,7 @@ export default function TicketsPage() {
       const view = await api.saveView({
         name,
         shared: data.get('shared') === 'on',
-        filters: { ...(status ? { status: [status] } : {}), ...(search ? { q: search } : {}) },
+        filters: { ...(status ? { status: [status as TicketStatus] } : {}), ...(search ? { q: search } : {}) },
         sort: { field: 'updated', direction: 'desc' },
       });
       setNotice(t('tickets.viewSaved', { name }));
