@@ -17,6 +17,7 @@ import type { Db } from '../db/database.js';
 import type { InboundMessage } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
+import type { ConnectorPlatform } from './platform.js';
 
 // The definition API is the connector SDK's (packages/connector-sdk): a channel written outside
 // this repository uses the same one. This file adds what the platform lends its own connectors.
@@ -45,11 +46,15 @@ export {
 } from '@switchboard/connector-sdk';
 
 /**
- * What the built-in connectors still reach beyond the SDK's narrow context: the whole database
- * and bus, the installation's key and data folder. A connector outside this repository has none
- * of it; each use here is one to move behind a context method (`state`, `deliveries`, …).
+ * What the built-in connectors get beyond the SDK's narrow context. `platform` is the named,
+ * channel-scoped capabilities (see platform.ts); `db` is the whole database, still reached by the
+ * voice and web connectors (listed in test/import-rules.test.ts) and going as they move to
+ * capabilities. A connector outside this repository has neither.
  */
 export interface PlatformAccess {
+  /** What the connector may read of the platform's records and change, for its own channel. */
+  platform: ConnectorPlatform;
+  /** The whole database: only for the connectors listed as still using it; use `platform` or `state`. */
   db: Db;
   bus: Bus;
   logger: Logger;

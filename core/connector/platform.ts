@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { MessageStatus } from '../db/schema.js';
+import { verifyApiKey } from './api-keys.js';
+import { updateMessageStatus } from './status.js';
+
+/**
+ * What a built-in connector may read of the platform's records, and change, for its own channel:
+ * named questions and changes instead of the whole database. Every one is scoped here to the
+ * channel's tenant and to the channel, so a connector cannot reach another company's records by
+ * a wrong id. Each capability is what a connector actually needs; add one here (with its test)
+ * rather than handing a connector a query builder.
+ */
+export interface ConnectorPlatform {
+  messages: ChannelMessages;
+  conversations: ChannelConversations;
+  contacts: ChannelContacts;
+  replies: ChannelReplies;
+  apiKeys: { /** Whether `key` is a live API key of this channel. */ verify(key: string): Promise<boolean> };
+}
+
+/** A message the customer sent on this channel, as a reply window needs it. */
+export interface CustomerMessage {
+  id: string;
+  conversationId: string;
+  content: unknown[];
+  /** When the provider says it was sent, else when it was stored. */
+  at: Date;
+  createdAt: Date;
+}
+
+export interface ChannelMessages {
+  /** The conversation of each inbound message of this channel already stored, by its external id. */
+  inboundConversations(externalIds: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The thread key of the conversation holding a message of this channel named by one of `ids`
+   * (its external id or the provider's id), trying `ids` in order; undefined when none is known.
+   */
+  threadKeyOf(ids: readonly string[]): Promise<string | undefined>;
+  /** The latest message the customer known here as `externalId` sent (or action they took) on this channel. */
+  lastFromCustomer(externalId: string): Promise<CustomerMessage | undefined>;
+  /**
+   * When the customer known here as `externalId` last wrote in any of their conversations on this
+   * channel (the provider's send time where it gave one).
+   */
+  lastInboundAt(externalId: string): Promise<Date | undefined>;
+  /** Whether a reply that reached the provider was sent in the conversation of `messageId` after that message. */
+  answeredAfter(messageId: string): Promise<boolean>;
+}
+
+/** One message of a conversation's transcript (internal notes left out). */
+export interface TranscriptMessage {
+  id: string;
+  direction: 'in' | 'out';
+  senderType: 'contact' | 'agent' | 'system' | 'bot';
+  externalId: string | null;
+  providerMessageId: string | null;
+  content: unknown[];
+}
+
+export interface ChannelConversations {
+  /** A conversation's subject and its messages the customer can see, oldest first; empty for an unknown id. */
+  transcript(conversationId: string): Promise<{ subject: string | null; messages: TranscriptMessage[] }>;
+  /** A conversation of this channel: its thread key and the customer's id on the channel. */
+  customer(conversationId: string): Promise<{ threadKey: string; externalId: string } | undefined>;
+}
+
+export interface ChannelContacts {
+  /** The contact's first id on this channel (the one the provider knows them by). */
+  externalIdOf(contactId: string): Promise<string | undefined>;
+}
+
+/** Delivery news about replies sent through this channel; each moves a status forward only and tells the consoles. */
+export interface ChannelReplies {
+  /** The provider's news for the reply it knows as `providerMessageId` (a receipt); unknown ids are ignored. */
+  statusByProviderId(providerMessageId: string, status: Extract<MessageStatus, 'sent' | 'delivered' | 'read' | 'failed'>, error?: string): Promise<void>;
+  /** The reply `messageId` (our id) failed with the provider's reason; false when it is not a reply of this channel. */
+  failed(messageId: string, failure: { reason: string; code?: string }): Promise<boolean>;
+}
+
+const BIG_ID = /^[1-9][0-9]{0,18}$/;
+
+/** The capabilities of one channel, every query bound to its tenant and id. */
+export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }): ConnectorPlatform {
+  const tenantId = channel.tenantId;
+  const channelId = channel.id;
+  const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
+  return {
+    messages: {
+      async inboundConversations(externalIds) {
+        if (externalIds.length === 0) return new Map();
+        const rows = await db
+          .selectFrom('messages as m')
+          .select(['m.external_id', 'm.conversation_id'])
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'in' }))
+          .where('m.external_id', 'in', [...new Set(externalIds)])
+          .execute();
+        return new Map(rows.map((r) => [r.external_id!, r.conversation_id]));
+      },
+      async threadKeyOf(ids) {
+        if (ids.length === 0) return undefined;
+        const rows = await db
+          .selectFrom('messages as m')
+          .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+          .select(['m.external_id', 'm.provider_message_id', 'c.thread_key'])
+          .where((eb) => eb.and(ours))
+          .where('c.tenant_id', '=', tenantId)
+          .where((eb) => eb.or([eb('m.external_id', 'in', ids), eb('m.provider_message_id', 'in', ids)]))
+          .execute();
+        for (const id of ids) {
+          const row = rows.find((r) => r.external_id === id || r.provider_message_id === id);
+          if (row) return row.thread_key;
+        }
+        return undefined;
+      },
+      async lastFromCustomer(externalId) {
+        const row = await db
+          .selectFrom('messages as m')
+          .innerJoin('contact_identities as ci', (join) =>
+            join.onRef('ci.tenant_id', '=', 'm.tenant_id').onRef('ci.contact_id', '=', 'm.sender_id').onRef('ci.channel_id', '=', 'm.channel_id'),
+          )
+          .select(['m.id', 'm.conversation_id', 'm.content', 'm.sent_at', 'm.created_at'])
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'in', 'ci.external_id': externalId }))
+          .orderBy('m.created_at', 'desc')
+          .orderBy('m.id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        const createdAt = new Date(row.created_at);
+        return { id: row.id, conversationId: row.conversation_id, content: row.content, at: new Date(row.sent_at ?? row.created_at), createdAt };
+      },
+      async lastInboundAt(externalId) {
+        const row = await db
+          .selectFrom('messages as m')
+          .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+          .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'm.channel_id'))
+          .select(sql<Date | null>`max(coalesce(m.sent_at, m.created_at))`.as('at'))
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'in', 'i.external_id': externalId }))
+          .executeTakeFirst();
+        return row?.at ? new Date(row.at) : undefined;
+      },
+      async answeredAfter(messageId) {
+        if (!BIG_ID.test(messageId)) return false;
+        const asked = await db
+          .selectFrom('messages as m')
+          .select(['m.conversation_id', 'm.created_at'])
+          .where((eb) => eb.and({ ...ours, 'm.id': messageId }))
+          .executeTakeFirst();
+        if (!asked) return false;
+        const answered = await db
+          .selectFrom('messages as m')
+          .select('m.id')
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'out', 'm.conversation_id': asked.conversation_id }))
+          .where('m.status', 'in', ['sent', 'delivered', 'read'])
+          .where('m.created_at', '>', asked.created_at)
+          .executeTakeFirst();
+        return answered !== undefined;
+      },
+    },
+    conversations: {
+      async transcript(conversationId) {
+        const conversation = await db
+          .selectFrom('conversations')
+          .select(['subject'])
+          .where('tenant_id', '=', tenantId)
+          .where('channel_id', '=', channelId)
+          .where('id', '=', conversationId)
+          .executeTakeFirst();
+        if (!conversation) return { subject: null, messages: [] };
+        const rows = await db
+          .selectFrom('messages')
+          .select(['id', 'direction', 'sender_type', 'external_id', 'provider_message_id', 'content'])
+          .where('tenant_id', '=', tenantId)
+          .where('conversation_id', '=', conversationId)
+          .where('private', '=', false)
+          .orderBy('id')
+          .execute();
+        return {
+          subject: conversation.subject,
+          messages: rows.map((r) => ({
+            id: r.id,
+            direction: r.direction,
+            senderType: r.sender_type,
+            externalId: r.external_id,
+            providerMessageId: r.provider_message_id,
+            content: r.content,
+          })),
+        };
+      },
+      async customer(conversationId) {
+        const row = await db
+          .selectFrom('conversations as c')
+          .innerJoin('contact_identities as i', (j) => j.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'c.channel_id'))
+          .select(['c.thread_key', 'i.external_id'])
+          .where('c.tenant_id', '=', tenantId)
+          .where('c.channel_id', '=', channelId)
+          .where('c.id', '=', conversationId)
+          .executeTakeFirst();
+        return row ? { threadKey: row.thread_key, externalId: row.external_id } : undefined;
+      },
+    },
+    contacts: {
+      async externalIdOf(contactId) {
+        const row = await db
+          .selectFrom('contact_identities')
+          .select('external_id')
+          .where('tenant_id', '=', tenantId)
+          .where('contact_id', '=', contactId)
+          .where('channel_id', '=', channelId)
+          .orderBy('created_at')
+          .executeTakeFirst();
+        return row?.external_id;
+      },
+    },
+    replies: {
+      async statusByProviderId(providerMessageId, status, error) {
+        const rows = await db
+          .selectFrom('messages as m')
+          .select('m.id')
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'out', 'm.provider_message_id': providerMessageId }))
+          .execute();
+        await updateMessageStatus(db, { tenantId, messageIds: rows.map((r) => r.id), status, error });
+      },
+      async failed(messageId, failure) {
+        if (!BIG_ID.test(messageId)) return false;
+        const own = await db
+          .selectFrom('messages as m')
+          .select('m.id')
+          .where((eb) => eb.and({ ...ours, 'm.direction': 'out', 'm.id': messageId }))
+          .executeTakeFirst();
+        if (!own) return false;
+        await updateMessageStatus(db, { tenantId, messageIds: [own.id], status: 'failed', error: failure.reason, errorCode: failure.code ?? null });
+        return true;
+      },
+    },
+    apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
+  };
+}
