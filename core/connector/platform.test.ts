@@ -202,4 +202,41 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
     expect(await a.platform.apiKeys.verify(key)).toBe(true);
     expect(await b.platform.apiKeys.verify(key)).toBe(false);
   });
+
+  it('keeps one provider token per channel for the cluster, sealed, and replaces a refused one once', async () => {
+    const a = await open();
+    const b = await open();
+    const asked: boolean[] = [];
+    let n = 0;
+    const request = async (force: boolean) => {
+      asked.push(force);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { token: `token-${++n}`, expiresInSeconds: 7200 };
+    };
+    const first = await Promise.all([1, 2, 3].map(() => a.platform.accessToken(request)));
+    expect(first).toEqual(['token-1', 'token-1', 'token-1']);
+    expect(asked).toEqual([false]);
+    const stored = await database.db
+      .selectFrom('wechat_access_tokens')
+      .select(['sealed_token', 'tenant_id'])
+      .where('channel_id', '=', a.channelId)
+      .executeTakeFirstOrThrow();
+    expect(stored.tenant_id).toBe(a.tenantId);
+    expect(stored.sealed_token).not.toContain('token-1');
+
+    const refreshed = await Promise.all([1, 2, 3].map(() => a.platform.accessToken(request, 'token-1')));
+    expect(refreshed).toEqual(['token-2', 'token-2', 'token-2']);
+    expect(asked).toEqual([false, true]);
+    expect(await b.platform.accessToken(request)).toBe('token-3');
+    expect(await a.platform.accessToken(request)).toBe('token-2');
+
+    // One near its end is replaced before it is used.
+    await database.db
+      .updateTable('wechat_access_tokens')
+      .set({ expires_at: new Date(Date.now() + 60_000) })
+      .where('channel_id', '=', a.channelId)
+      .execute();
+    expect(await a.platform.accessToken(request)).toBe('token-4');
+    expect(asked).toEqual([false, true, false, false]);
+  });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { MessageStatus } from '../db/schema.js';
+import { channelAccessToken, type TokenRequest } from './access-token.js';
 import { verifyApiKey } from './api-keys.js';
 import { updateMessageStatus } from './status.js';
 
@@ -17,6 +18,11 @@ export interface ConnectorPlatform {
   contacts: ChannelContacts;
   replies: ChannelReplies;
   apiKeys: { /** Whether `key` is a live API key of this channel. */ verify(key: string): Promise<boolean> };
+  /**
+   * The channel's provider access token, shared by the cluster and kept sealed: `request` asks the
+   * provider for a new one when there is none, it is near its end, or it is the `refused` one.
+   */
+  accessToken(request: TokenRequest, refused?: string): Promise<string>;
 }
 
 /** A message the customer sent on this channel, as a reply window needs it. */
@@ -81,7 +87,7 @@ export interface ChannelReplies {
 const BIG_ID = /^[1-9][0-9]{0,18}$/;
 
 /** The capabilities of one channel, every query bound to its tenant and id. */
-export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }): ConnectorPlatform {
+export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }, secretKey: Buffer): ConnectorPlatform {
   const tenantId = channel.tenantId;
   const channelId = channel.id;
   const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
@@ -234,5 +240,6 @@ export function connectorPlatform(db: Db, channel: { id: string; tenantId: strin
       },
     },
     apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
+    accessToken: (request, refused) => channelAccessToken(db, secretKey, channel, request, refused),
   };
 }
