@@ -25,7 +25,7 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
     const local: Ctx = {
       ...ctx,
       db: conn,
-      platform: connectorPlatform(conn, ctx.channel, ctx.secretKey),
+      platform: connectorPlatform(conn, ctx.channel, ctx),
       attachments: channelAttachments(new AttachmentStore(conn, ctx.dataDir), ctx.channel.tenantId, ctx.channel.id),
     };
     await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);

@@ -48,7 +48,7 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
   return {
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
-    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id }, deps.config.secretKey),
+    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id }, deps.config),
     db: deps.db,
     bus: deps.bus,
     logger: deps.logger.child({ channelId: row.id, channelType: row.type }),

@@ -17,6 +17,7 @@ import type { Db } from '../db/database.js';
 import type { InboundMessage } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
+import type { EventReads } from './event-reads.js';
 import type { ConnectorPlatform } from './platform.js';
 
 // The definition API is the connector SDK's (packages/connector-sdk): a channel written outside
@@ -47,9 +48,10 @@ export {
 
 /**
  * What the built-in connectors get beyond the SDK's narrow context. `platform` is the named,
- * channel-scoped capabilities (see platform.ts); `db` is the whole database, still reached by the
- * voice and web connectors (listed in test/import-rules.test.ts) and going as they move to
- * capabilities. A connector outside this repository has neither.
+ * channel-scoped capabilities (see platform.ts); `db` is the whole database, still reached only by
+ * the files listed in test/import-rules.test.ts (the call center, a few tables of the connectors'
+ * own), each with why, and going as they move to capabilities. A connector outside this
+ * repository has neither.
  */
 export interface PlatformAccess {
   /** What the connector may read of the platform's records and change, for its own channel. */
@@ -82,7 +84,8 @@ export interface PublicMount {
 
 /** What the platform lends a connector's public endpoints. */
 export interface ConnectorRuntime {
-  db: Db;
+  /** What a process-wide service (the web chat's socket hub) may read to pass events on. */
+  eventReads: EventReads;
   bus: Bus;
   logger: Logger;
   config: Config;

@@ -5,6 +5,7 @@ import { freshDatabase } from '../../test/support/services.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import type { Db } from '../db/database.js';
 import { issueApiKey } from './api-keys.js';
+import { eventReads } from './event-reads.js';
 import { createChannel } from './channels.js';
 import { loadChannelContext } from './channel-context.js';
 import { defineConnector } from './define.js';
@@ -49,7 +50,7 @@ async function customer(db: Db, tenantId: string, channelId: string, externalId:
     externalId?: string;
     providerMessageId?: string;
     content?: unknown[];
-    status?: 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
+    status?: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
     private?: boolean;
     createdAt?: Date;
     sentAt?: Date;
@@ -238,5 +239,189 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
       .execute();
     expect(await a.platform.accessToken(request)).toBe('token-4');
     expect(asked).toEqual([false, true, false, false]);
+  });
+
+  it('shows a customer their own history and open conversation on this channel, never notes or another’s', async () => {
+    const { tenantId, channelId, platform } = await open();
+    const ann = await customer(database.db, tenantId, channelId, 'v:ann');
+    const role = await database.db.insertInto('roles').values({ tenant_id: tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
+    const agent = await database.db
+      .insertInto('users')
+      .values({ tenant_id: tenantId, email: `ada-${channelId}@example.test`, name: 'Ada', password_hash: null, role_id: role.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const asked = await ann.add({ direction: 'in', externalId: 'v:ann:c1', content: text('hello') });
+    await ann.add({ direction: 'out', content: text('note'), private: true });
+    const answered = await ann.add({ direction: 'out', content: text('hi Ann'), status: 'sent' });
+    await database.db.updateTable('messages').set({ sender_id: agent.id }).where('id', '=', answered).execute();
+    const bob = await customer(database.db, tenantId, channelId, 'v:bob');
+    await bob.add({ direction: 'in', content: text('bob here') });
+
+    const history = await platform.conversations.history('v:ann', { limit: 200 });
+    expect(history.map((m) => [m.id, m.direction, m.externalId, m.agentName])).toEqual([
+      [asked, 'in', 'v:ann:c1', null],
+      [answered, 'out', null, 'Ada'],
+    ]);
+    expect((await platform.conversations.history('v:ann', { after: asked, limit: 200 })).map((m) => m.id)).toEqual([answered]);
+    expect((await platform.conversations.openOf('v:ann'))?.id).toBe(ann.conversationId);
+    await database.db.updateTable('conversations').set({ status: 'resolved' }).where('id', '=', ann.conversationId).execute();
+    expect(await platform.conversations.openOf('v:ann')).toBeUndefined();
+    expect((await platform.conversations.openOf('v:bob'))?.id).toBe(bob.conversationId);
+
+    const other = await open();
+    expect(await other.platform.conversations.history('v:ann', { limit: 200 })).toEqual([]);
+    expect(await other.platform.conversations.openOf('v:bob')).toBeUndefined();
+
+    expect(await platform.company.agentsOnline()).toBe(false);
+    await database.db.updateTable('users').set({ agent_status: 'online', account_status: 'active' }).where('id', '=', agent.id).execute();
+    expect(await platform.company.agentsOnline()).toBe(true);
+    expect(await other.platform.company.agentsOnline()).toBe(false);
+  });
+
+  it('tells whether the chat’s groups are inside their hours, and reads the company’s custom fields', async () => {
+    const { tenantId, platform } = await open();
+    expect(await platform.company.withinBusinessHours([])).toBe(true);
+    const weekdays = [[], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], [['09:00', '17:00']], []] as [
+      string,
+      string,
+    ][][];
+    const calendar = await database.db
+      .insertInto('business_calendars')
+      .values({ tenant_id: tenantId, name: 'Office', time_zone: 'Asia/Shanghai', weekly_hours: JSON.stringify(weekdays) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database.db.insertInto('calendar_holidays').values({ tenant_id: tenantId, calendar_id: calendar.id, day: '2026-12-08' }).execute();
+    const group = await database.db
+      .insertInto('groups')
+      .values({ tenant_id: tenantId, name: 'Sales', calendar_id: calendar.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const monday10 = new Date('2026-12-07T02:00:00Z'); // 10:00 in Shanghai
+    const monday20 = new Date('2026-12-07T12:00:00Z');
+    const holiday10 = new Date('2026-12-08T02:00:00Z');
+    expect(await platform.company.withinBusinessHours([group.id], monday10)).toBe(true);
+    expect(await platform.company.withinBusinessHours([group.id], monday20)).toBe(false);
+    expect(await platform.company.withinBusinessHours([group.id], holiday10)).toBe(false);
+    // No group named: the company's default group's hours.
+    await database.db.insertInto('router_settings').values({ tenant_id: tenantId, default_group_id: group.id }).execute();
+    expect(await platform.company.withinBusinessHours([], monday20)).toBe(false);
+    const other = await open();
+    expect(await other.platform.company.withinBusinessHours([group.id], monday20)).toBe(true);
+
+    await database.db
+      .insertInto('custom_fields')
+      .values({ tenant_id: tenantId, key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] })
+      .execute();
+    expect(await platform.company.customFields(['plan', 'gone'])).toEqual(
+      new Map([['plan', { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] }]]),
+    );
+    expect(await other.platform.company.customFields(['plan'])).toEqual(new Map());
+  });
+
+  it('lets a customer reach their own uploads and the files sent in their conversations only', async () => {
+    const a = await open();
+    const found = await loadChannelContext(deps, { id: a.channelId });
+    const ctx = found!.ctx;
+    const ann = await customer(database.db, a.tenantId, a.channelId, 'v:ann');
+    await customer(database.db, a.tenantId, a.channelId, 'v:bob');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const own = await ctx.attachments.put({ owner: 'v:ann', name: 'a.png', bytes: png });
+    const sent = await ctx.attachments.put({ owner: 'agent:1', name: 'b.png', bytes: png });
+    const unsent = await ctx.attachments.put({ owner: 'agent:1', name: 'c.png', bytes: png });
+    await ann.add({ direction: 'out', content: [{ type: 'image', attachmentId: sent.id }], status: 'sent' });
+
+    expect((await a.platform.files.ownedBy('v:ann', [own.id, sent.id, 'not-a-uuid'])).map((f) => [f.id, f.mimeType, f.size])).toEqual([
+      [own.id, 'image/png', png.length],
+    ]);
+    expect((await a.platform.files.visibleTo('v:ann', own.id))?.bytes).toEqual(png);
+    expect((await a.platform.files.visibleTo('v:ann', sent.id))?.file.name).toBe('b.png');
+    expect(await a.platform.files.visibleTo('v:ann', unsent.id)).toBeUndefined();
+    expect(await a.platform.files.visibleTo('v:bob', own.id)).toBeUndefined();
+    expect(await a.platform.files.visibleTo('v:bob', sent.id)).toBeUndefined();
+    const b = await open();
+    expect(await b.platform.files.visibleTo('v:ann', own.id)).toBeUndefined();
+    expect(await b.platform.files.ownedBy('v:ann', [own.id])).toEqual([]);
+  });
+
+  it('records a customer’s typing and their receipts for replies in their own conversations only', async () => {
+    const { tenantId, channelId, platform } = await open();
+    const slug = (await database.db.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirstOrThrow()).slug;
+    expect(await platform.company.hasSlug(slug)).toBe(true);
+    expect(await platform.company.hasSlug('someone-else')).toBe(false);
+
+    const ann = await customer(database.db, tenantId, channelId, 'v:ann');
+    const bob = await customer(database.db, tenantId, channelId, 'v:bob');
+    const kinds = async () =>
+      (await database.db.selectFrom('outbox').select(['kind', 'payload']).where('tenant_id', '=', tenantId).orderBy('id').execute()).map((e) => e.kind);
+    expect(await platform.conversations.customerTyping('v:ann', true)).toBe(true);
+    expect(await platform.conversations.customerTyping('v:nobody', true)).toBe(false);
+    expect(await kinds()).toEqual(['typing']);
+
+    const first = await ann.add({ direction: 'out', status: 'sent' });
+    const second = await ann.add({ direction: 'out', status: 'queued' });
+    const bobs = await bob.add({ direction: 'out', status: 'sent' });
+    const status = async (id: string) => (await database.db.selectFrom('messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    // A queued reply moves only when it is the one named (the browser shows it before the send is recorded).
+    expect(await platform.replies.seenByCustomer('v:ann', bobs, 'read')).toBe(1);
+    expect([await status(first), await status(second), await status(bobs)]).toEqual(['read', 'queued', 'sent']);
+    expect(await platform.replies.seenByCustomer('v:ann', second, 'read')).toBe(1);
+    expect(await status(second)).toBe('read');
+    expect(await platform.replies.seenByCustomer('v:ann', bobs, 'delivered')).toBe(0);
+    const other = await open();
+    expect(await other.platform.replies.seenByCustomer('v:bob', bobs, 'read')).toBe(0);
+    expect(await status(bobs)).toBe('sent');
+  });
+
+  it('reads for the socket hub what an event names: a reply’s author, a contact’s ids, the read ids', async () => {
+    const { tenantId, channelId } = await open();
+    const reads = eventReads(database.db);
+    const ann = await customer(database.db, tenantId, channelId, 'v:ann');
+    await database.db
+      .insertInto('contact_identities')
+      .values({ tenant_id: tenantId, contact_id: ann.contactId, channel_id: channelId, external_id: 'u:ann', display_name: null })
+      .execute();
+    const role = await database.db.insertInto('roles').values({ tenant_id: tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
+    const agent = await database.db
+      .insertInto('users')
+      .values({ tenant_id: tenantId, email: `bo-${channelId}@example.test`, name: 'Bo', password_hash: null, role_id: role.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const reply = await ann.add({ direction: 'out', status: 'sent' });
+    await database.db.updateTable('messages').set({ sender_id: agent.id }).where('id', '=', reply).execute();
+    const first = await ann.add({ direction: 'in', externalId: 'v:ann:c1', status: 'read' });
+    await ann.add({ direction: 'in', externalId: 'v:ann:c2' });
+    await ann.add({ direction: 'in', externalId: 'v:ann%:c3', status: 'read' });
+
+    expect(await reads.replyAuthor(channelId, reply)).toBe('Bo');
+    expect(await reads.replyAuthor(channelId, first)).toBeUndefined();
+    expect(await reads.agentName(agent.id)).toBe('Bo');
+    expect((await reads.customerIds(ann.contactId, channelId)).sort()).toEqual(['u:ann', 'v:ann']);
+    expect(await reads.readClientIds(tenantId, ann.conversationId, 'v:ann', '999999999')).toEqual(['c1']);
+    expect(await reads.readClientIds(tenantId, ann.conversationId, 'v:ann', first)).toEqual(['c1']);
+    expect(await reads.readClientIds(tenantId, ann.conversationId, 'v:ann', 'x')).toEqual([]);
+  });
+
+  it('finds the agent a phone system names: by the answering number, else by e-mail or name, in its own company', async () => {
+    const { tenantId, platform } = await open();
+    const role = await database.db.insertInto('roles').values({ tenant_id: tenantId, name: 'agent' }).returning('id').executeTakeFirstOrThrow();
+    const user = (email: string, name: string) =>
+      database.db
+        .insertInto('users')
+        .values({ tenant_id: tenantId, email, name, password_hash: null, role_id: role.id })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const ada = await user(`ada-${tenantId}@example.test`, 'Ada');
+    const bo = await user(`bo-${tenantId}@example.test`, 'Bo');
+    await database.db
+      .insertInto('voice_endpoints')
+      .values({ tenant_id: tenantId, user_id: bo.id, sip: '8002', webrtc: null, mobile: '+8613800000000' })
+      .execute();
+    expect(await platform.company.agentNamed('8002', ['Ada'])).toBe(bo.id);
+    expect(await platform.company.agentNamed('+8613800000000', [])).toBe(bo.id);
+    expect(await platform.company.agentNamed('9999', [`ADA-${tenantId}@example.test`])).toBe(ada.id);
+    expect(await platform.company.agentNamed(undefined, ['Ada'])).toBe(ada.id);
+    expect(await platform.company.agentNamed(undefined, [])).toBeUndefined();
+    const other = await open();
+    expect(await other.platform.company.agentNamed('8002', ['Ada'])).toBeUndefined();
   });
 });

@@ -1,9 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { MessageStatus } from '../db/schema.js';
+import type { Conversation, MessageStatus } from '../db/schema.js';
 import { channelAccessToken, type TokenRequest } from './access-token.js';
 import { verifyApiKey } from './api-keys.js';
+import { channelCompany, type ChannelCompany } from './platform-company.js';
+import { channelFiles } from './platform-files.js';
 import { updateMessageStatus } from './status.js';
+import { event } from '../domain/events.js';
+import { conversationSnapshot } from '../domain/views.js';
+import { recordEvents } from '../outbox/outbox.js';
 
 /**
  * What a built-in connector may read of the platform's records, and change, for its own channel:
@@ -16,6 +21,8 @@ export interface ConnectorPlatform {
   messages: ChannelMessages;
   conversations: ChannelConversations;
   contacts: ChannelContacts;
+  company: ChannelCompany;
+  files: ChannelFiles;
   replies: ChannelReplies;
   apiKeys: { /** Whether `key` is a live API key of this channel. */ verify(key: string): Promise<boolean> };
   /**
@@ -69,6 +76,43 @@ export interface ChannelConversations {
   transcript(conversationId: string): Promise<{ subject: string | null; messages: TranscriptMessage[] }>;
   /** A conversation of this channel: its thread key and the customer's id on the channel. */
   customer(conversationId: string): Promise<{ threadKey: string; externalId: string } | undefined>;
+  /** The newest conversation of the customer known here as `externalId` that is not resolved. */
+  openOf(externalId: string): Promise<Conversation | undefined>;
+  /**
+   * The customer known here as `externalId` started or stopped typing: tells the consoles (a
+   * `typing` event from the contact in their open conversation). False when they have none;
+   * the caller pokes the outbox relay after a true.
+   */
+  customerTyping(externalId: string, on: boolean): Promise<boolean>;
+  /**
+   * What the customer known here as `externalId` can see of their conversations on this channel:
+   * every message that is not an internal note, after the message id `after`, oldest first.
+   */
+  history(externalId: string, options: { after?: string | undefined; limit: number }): Promise<HistoryMessage[]>;
+}
+
+/** A message as the customer's own history shows it. */
+export interface HistoryMessage {
+  id: string;
+  direction: 'in' | 'out';
+  content: unknown[];
+  status: MessageStatus;
+  createdAt: Date;
+  externalId: string | null;
+  senderType: 'contact' | 'agent' | 'system' | 'bot';
+  /** The name of the agent who sent it, for an agent's reply. */
+  agentName: string | null;
+}
+
+/** Files of this channel as a customer may reach them. */
+export interface ChannelFiles {
+  /** The files `owner` (a customer's external id) uploaded, by id; only those found are returned. */
+  ownedBy(owner: string, ids: readonly string[]): Promise<{ id: string; name: string; mimeType: string; size: number; durationMs: number | null }[]>;
+  /**
+   * A file `owner` may see, with its bytes: one they uploaded, or one carried by a message (not an
+   * internal note) of their own conversations on this channel; undefined otherwise.
+   */
+  visibleTo(owner: string, id: string): Promise<{ file: { id: string; name: string }; bytes: Buffer } | undefined>;
 }
 
 export interface ChannelContacts {
@@ -82,16 +126,23 @@ export interface ChannelReplies {
   statusByProviderId(providerMessageId: string, status: Extract<MessageStatus, 'sent' | 'delivered' | 'read' | 'failed'>, error?: string): Promise<void>;
   /** The reply `messageId` (our id) failed with the provider's reason; false when it is not a reply of this channel. */
   failed(messageId: string, failure: { reason: string; code?: string }): Promise<boolean>;
+  /**
+   * The customer known here as `externalId` got (or read) the replies up to `upTo` in their
+   * conversations: the latest 500 sent ones move forward, and `upTo` itself even while still
+   * queued (the browser can show a reply before the worker records its send). Returns how many
+   * moved; the caller pokes the outbox relay.
+   */
+  seenByCustomer(externalId: string, upTo: string, status: 'delivered' | 'read'): Promise<number>;
 }
 
 const BIG_ID = /^[1-9][0-9]{0,18}$/;
 
 /** The capabilities of one channel, every query bound to its tenant and id. */
-export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }, secretKey: Buffer): ConnectorPlatform {
+export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }, installation: { secretKey: Buffer; dataDir: string }): ConnectorPlatform {
   const tenantId = channel.tenantId;
   const channelId = channel.id;
   const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
-  return {
+  const platform: ConnectorPlatform = {
     messages: {
       async inboundConversations(externalIds) {
         if (externalIds.length === 0) return new Map();
@@ -204,6 +255,50 @@ export function connectorPlatform(db: Db, channel: { id: string; tenantId: strin
           .executeTakeFirst();
         return row ? { threadKey: row.thread_key, externalId: row.external_id } : undefined;
       },
+      openOf(externalId) {
+        return db
+          .selectFrom('conversations as c')
+          .innerJoin('contact_identities as ci', (join) => join.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel_id', '=', 'c.channel_id'))
+          .selectAll('c')
+          .where('c.tenant_id', '=', tenantId)
+          .where('ci.channel_id', '=', channelId)
+          .where('ci.external_id', '=', externalId)
+          .where('c.status', '<>', 'resolved')
+          .orderBy('c.created_at', 'desc')
+          .executeTakeFirst();
+      },
+      async customerTyping(externalId, on) {
+        const conversation = await platform.conversations.openOf(externalId);
+        if (!conversation) return false;
+        await recordEvents(db, [event(tenantId, 'typing', { conversation: conversationSnapshot(conversation), from: 'contact', on })]);
+        return true;
+      },
+      async history(externalId, { after, limit }) {
+        const rows = await db
+          .selectFrom('messages as m')
+          .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+          .innerJoin('contact_identities as ci', (join) => join.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel_id', '=', 'c.channel_id'))
+          .leftJoin('users as u', 'u.id', 'm.sender_id')
+          .select(['m.id', 'm.direction', 'm.content', 'm.status', 'm.created_at', 'm.external_id', 'm.sender_type', 'u.name as agent_name'])
+          .where('m.tenant_id', '=', tenantId)
+          .where('ci.channel_id', '=', channelId)
+          .where('ci.external_id', '=', externalId)
+          .where('m.private', '=', false)
+          .$if(after !== undefined && /^\d{1,19}$/.test(after), (q) => q.where('m.id', '>', after!))
+          .orderBy('m.id')
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({
+          id: r.id,
+          direction: r.direction,
+          content: r.content,
+          status: r.status,
+          createdAt: new Date(r.created_at),
+          externalId: r.external_id,
+          senderType: r.sender_type,
+          agentName: r.agent_name,
+        }));
+      },
     },
     contacts: {
       async externalIdOf(contactId) {
@@ -238,8 +333,32 @@ export function connectorPlatform(db: Db, channel: { id: string; tenantId: strin
         await updateMessageStatus(db, { tenantId, messageIds: [own.id], status: 'failed', error: failure.reason, errorCode: failure.code ?? null });
         return true;
       },
+      async seenByCustomer(externalId, upTo, status) {
+        if (!BIG_ID.test(upTo)) return 0;
+        const ids = await db
+          .selectFrom('messages as m')
+          .innerJoin('conversations as co', 'co.id', 'm.conversation_id')
+          .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'co.contact_id').onRef('ci.channel_id', '=', 'co.channel_id'))
+          .select('m.id')
+          .where('m.tenant_id', '=', tenantId)
+          .where('ci.channel_id', '=', channelId)
+          .where('ci.external_id', '=', externalId)
+          .where('m.direction', '=', 'out')
+          .where('m.private', '=', false)
+          .where('m.id', '<=', upTo)
+          .where((eb) =>
+            eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]),
+          )
+          .limit(500)
+          .execute();
+        const moved = await updateMessageStatus(db, { tenantId, messageIds: ids.map((r) => r.id), status });
+        return moved.length;
+      },
     },
+    company: channelCompany(db, tenantId),
+    files: channelFiles(db, channel, installation.dataDir),
     apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
-    accessToken: (request, refused) => channelAccessToken(db, secretKey, channel, request, refused),
+    accessToken: (request, refused) => channelAccessToken(db, installation.secretKey, channel, request, refused),
   };
+  return platform;
 }
