@@ -125,6 +125,54 @@ const KNOWN: { file: string; target: string; why: string }[] = [
   { file: 'console/server/routes/surveys.ts', target: 'reports/csat/survey-service.js', why: 'as above' },
 ];
 
+/**
+ * Where a connector's own code reaches the database itself: imports the database layer
+ * (core/db) or the query builder, or uses a database handle (`ctx.db`, `runtime.db`). A connector
+ * asks the platform through `ctx.platform` (core/connector/platform.ts) and keeps its own state
+ * in `ctx.state`; the lines found are returned, `path:line`.
+ */
+function databaseUses(file: string, text: string): string[] {
+  const found = importsOf(file, text)
+    .filter((i) => under(i.target, 'core/db') || bare(i.specifier) === 'kysely')
+    .map((i) => `${file}:${i.line}`);
+  text.split('\n').forEach((line, index) => {
+    if (/\.db\b/.test(line) && !/^\s*(\/\/|\*|\/\*)/.test(line)) found.push(`${file}:${index + 1}`);
+  });
+  return found;
+}
+
+const CALL_CENTER =
+  'the call center (calls, phone menu, queue, survey, callbacks) is a domain of its own kept in the connector; it moves to the voice feature module, which the connectors then ask through the context';
+
+/**
+ * Connector files that still reach the database, each with why and what removes it. The list
+ * only shrinks: a file that no longer does fails the test until it is struck.
+ */
+const DATABASE_KNOWN: { file: string; why: string }[] = [
+  { file: 'connectors/voice/calls/call-center.ts', why: CALL_CENTER },
+  { file: 'connectors/voice/calls/store.ts', why: CALL_CENTER },
+  { file: 'connectors/voice/calls/agents.ts', why: CALL_CENTER },
+  { file: 'connectors/voice/calls/waiting.ts', why: CALL_CENTER },
+  { file: 'connectors/voice/calls/survey.ts', why: CALL_CENTER },
+  { file: 'connectors/voice/calls/instructions.ts', why: 'the phone status type of the call center’s agents; as the call center' },
+  { file: 'connectors/voice/asterisk/control.ts', why: 'records Asterisk’s bridge and channels on the call’s row; as the call center' },
+  { file: 'connectors/voice/asterisk/events-loop.ts', why: 'the Call row type; as the call center' },
+  { file: 'connectors/voice/cti/report.ts', why: 'a CTI report writes the call and finds the agent by extension; as the call center' },
+  { file: 'connectors/voice/twilio/routes.ts', why: 'locks the call by its leg before answering Twilio; as the call center' },
+  {
+    file: 'connectors/wechat-oa/window.ts',
+    why: 'its own table wechat_reply_windows: a batched upsert and a conditional counter that ctx.state cannot do atomically; goes with a store for tables a connector declares',
+  },
+  { file: 'connectors/wechat-oa/inbound.ts', why: 'its own table wechat_welcomes (welcome once per subscribe); as window.ts' },
+  { file: 'connectors/web/visitors.ts', why: 'its own table widget_visitors, looked up by token hash; goes with a store for tables a connector declares' },
+  { file: 'connectors/web/send.ts', why: 'finds the visitor in widget_visitors; as visitors.ts' },
+  { file: 'connectors/app-api/send.ts', why: 'its own log webhook_deliveries, which the console shows; goes with a store for tables a connector declares' },
+  {
+    file: 'connectors/wecom-kf/sync.ts',
+    why: 'holds an advisory lock and its cursor table wecom_kf_cursors on one connection for the whole sync (the embedded database has one); goes with a lock capability',
+  },
+];
+
 function sources(folder: string): string[] {
   return readdirSync(join(repo, folder), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && /\.(ts|tsx|mts|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.d.mts'))
@@ -194,5 +242,27 @@ describe('import rules', () => {
     expect(unlisted, 'forbidden imports').toEqual([]);
     const stale = KNOWN.filter((k) => !found.some((v) => v.file === k.file && v.target === k.target)).map((k) => `${k.file} → ${k.target}`);
     expect(stale, 'listed imports that are gone: strike them from KNOWN').toEqual([]);
+  });
+
+  it('finds a connector reaching the database: the database layer, the query builder, a handle', () => {
+    expect(databaseUses('connectors/x/a.ts', "import type { Db } from '../../core/db/database.js';\n")).toEqual(['connectors/x/a.ts:1']);
+    expect(databaseUses('connectors/x/b.ts', "import { sql } from 'kysely';\nconst n = 1;\nawait ctx.db.selectFrom('messages');\n")).toEqual([
+      'connectors/x/b.ts:1',
+      'connectors/x/b.ts:3',
+    ]);
+    expect(databaseUses('connectors/x/c.ts', '// not ctx.db any more\nawait ctx.platform.messages.threadKeyOf(ids);\n')).toEqual([]);
+  });
+
+  it('keeps connectors off the database, but for the listed files', () => {
+    const files = sources('connectors').filter((file) => !isTest(file));
+    const reaching = new Map<string, string[]>();
+    for (const file of files) {
+      const uses = databaseUses(file, readFileSync(join(repo, file), 'utf8'));
+      if (uses.length) reaching.set(file, uses);
+    }
+    const unlisted = [...reaching.entries()].filter(([file]) => !DATABASE_KNOWN.some((k) => k.file === file)).flatMap(([, uses]) => uses);
+    expect(unlisted, 'connector code reaching the database: ask through ctx.platform or keep state in ctx.state').toEqual([]);
+    const stale = DATABASE_KNOWN.filter((k) => !reaching.has(k.file)).map((k) => k.file);
+    expect(stale, 'listed files that no longer reach the database: strike them from DATABASE_KNOWN').toEqual([]);
   });
 });

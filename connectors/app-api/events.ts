@@ -21,19 +21,13 @@ async function forward(event: ChannelEvent, ctx: ChannelContext<AppApiConfig>): 
   const url = ctx.config.webhookUrl;
   if (!url) return;
   const conversation = event.payload.conversation as ConversationSnapshot;
-  const identity = await ctx.db
-    .selectFrom('contact_identities')
-    .select('external_id')
-    .where('contact_id', '=', conversation.contactId)
-    .where('channel_id', '=', ctx.channel.id)
-    .orderBy('created_at')
-    .executeTakeFirst();
+  const externalId = await ctx.platform.contacts.externalIdOf(conversation.contactId);
   const body: AppWebhookEvent = {
     deliveryId: `evt_${event.id}`,
     type: event.kind as AppWebhookEvent['type'],
     channelId: ctx.channel.id,
     conversationId: conversation.id,
-    user: identity ? { id: identity.external_id } : null,
+    user: externalId ? { id: externalId } : null,
     status: conversation.status,
     assigneeId: conversation.assigneeId,
     at: event.at,

@@ -1,7 +1,6 @@
 import type { HttpRoute, RawRequest, ChannelContext } from '../../core/connector/define.js';
 import { gatewayMessageId } from '../../core/domain/message-ref.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
-import { verifyApiKey } from '../../core/connector/api-keys.js';
 import { checkSignature } from '../../core/connector/signatures.js';
 import { createHash } from 'node:crypto';
 import { rateLimiter } from '../../core/http/rate-limit.js';
@@ -23,7 +22,7 @@ function apiKeyOf(request: RawRequest): string | undefined {
 export async function verifyAppRequest(request: RawRequest, ctx: ChannelContext<AppApiConfig>): Promise<void> {
   const key = apiKeyOf(request);
   if (!key) throw new UnauthorizedError('an API key is required (Authorization: Bearer <key>)');
-  if (!(await verifyApiKey(ctx.db, ctx.channel.id, key))) throw new UnauthorizedError('the API key is not valid for this channel');
+  if (!(await ctx.platform.apiKeys.verify(key))) throw new UnauthorizedError('the API key is not valid for this channel');
   const limit = ctx.config.rateLimitPerMinute;
   const wait = rateLimiter('app-api-key', limit).take(`${ctx.channel.id}:${createHash('sha256').update(key).digest('base64url')}`);
   if (wait > 0) throw new RateLimitedError(`this API key made more than ${limit} requests a minute`, wait);
@@ -59,17 +58,7 @@ export function parseJsonBody(request: RawRequest): unknown {
  */
 async function acceptedAnswer(ctx: ChannelContext<AppApiConfig>, accepted: InboundMessage[]) {
   const ids = accepted.map((m) => m.externalId);
-  const stored = ids.length
-    ? await ctx.db
-        .selectFrom('messages')
-        .select(['external_id', 'conversation_id'])
-        .where('tenant_id', '=', ctx.channel.tenantId)
-        .where('channel_id', '=', ctx.channel.id)
-        .where('direction', '=', 'in')
-        .where('external_id', 'in', ids)
-        .execute()
-    : [];
-  const conversations = new Map(stored.map((r) => [r.external_id, r.conversation_id]));
+  const conversations = await ctx.platform.messages.inboundConversations(ids);
   return accepted.map((m) => ({
     clientMessageId: m.externalId,
     messageId: gatewayMessageId(ctx.channel.id, m.externalId),

@@ -175,14 +175,8 @@ async function committed(ctx: PullContext<EmailConfig>, externalIds: string[]): 
   if (ids.length === 0) return;
   const deadline = Date.now() + 120_000;
   while (!ctx.signal.aborted) {
-    const row = await ctx.db
-      .selectFrom('messages')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('tenant_id', '=', ctx.channel.tenantId)
-      .where('channel_id', '=', ctx.channel.id)
-      .where('external_id', 'in', ids)
-      .executeTakeFirstOrThrow();
-    if (Number(row.n) >= ids.length) return;
+    const stored = await ctx.platform.messages.inboundConversations(ids);
+    if (stored.size >= ids.length) return;
     if (Date.now() > deadline) throw new Error('the router did not store the batch in time; it will be read again');
     await sleep(50, ctx.signal);
   }

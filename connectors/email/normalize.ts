@@ -131,20 +131,8 @@ function rateLimit(ctx: ChannelContext<EmailConfig>): SenderRateLimit {
  */
 async function findThreadKey(ctx: ChannelContext<EmailConfig>, mail: ParsedEmail, externalId: string): Promise<string> {
   const candidates = threadCandidates(mail.inReplyTo, mail.references).slice(0, 50);
-  if (candidates.length) {
-    const rows = await ctx.db
-      .selectFrom('messages')
-      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-      .select(['messages.external_id', 'messages.provider_message_id', 'conversations.thread_key'])
-      .where('messages.tenant_id', '=', ctx.channel.tenantId)
-      .where('messages.channel_id', '=', ctx.channel.id)
-      .where((eb) => eb.or([eb('messages.external_id', 'in', candidates), eb('messages.provider_message_id', 'in', candidates)]))
-      .execute();
-    for (const id of candidates) {
-      const row = rows.find((r) => r.external_id === id || r.provider_message_id === id);
-      if (row) return row.thread_key;
-    }
-  }
+  const known = candidates.length ? await ctx.platform.messages.threadKeyOf(candidates) : undefined;
+  if (known) return known;
   const token = subjectToken(mail.subject);
   if (token) return token;
   return threadKeyFor(mail.references[0] ?? mail.inReplyTo[0] ?? externalId);

@@ -70,20 +70,7 @@ interface Thread {
 }
 
 async function threadOf(ctx: ChannelContext<EmailConfig>, outbound: OutboundEnvelope): Promise<Thread> {
-  const conversation = await ctx.db
-    .selectFrom('conversations')
-    .select(['subject'])
-    .where('tenant_id', '=', ctx.channel.tenantId)
-    .where('id', '=', outbound.conversationId)
-    .executeTakeFirst();
-  const rows = await ctx.db
-    .selectFrom('messages')
-    .select(['id', 'direction', 'sender_type', 'external_id', 'provider_message_id', 'content'])
-    .where('tenant_id', '=', ctx.channel.tenantId)
-    .where('conversation_id', '=', outbound.conversationId)
-    .where('private', '=', false)
-    .orderBy('id')
-    .execute();
+  const { subject: conversationSubject, messages: rows } = await ctx.platform.conversations.transcript(outbound.conversationId);
   const history: string[] = [];
   let lastInbound: string | undefined;
   let lastInboundAutomatic: string | undefined;
@@ -99,16 +86,16 @@ async function threadOf(ctx: ChannelContext<EmailConfig>, outbound: OutboundEnve
         history.push(details.messageId);
         lastInbound = details.messageId;
       }
-    } else if (row.provider_message_id && String(row.id) !== outbound.messageId) {
-      history.push(row.provider_message_id);
+    } else if (row.providerMessageId && String(row.id) !== outbound.messageId) {
+      history.push(row.providerMessageId);
     }
   }
   const self = rows.find((r) => String(r.id) === outbound.messageId);
   return {
     history: [...(rootReferences ?? []), ...history],
     lastInbound,
-    subject: subject ?? conversation?.subject ?? undefined,
-    automatic: self ? self.sender_type === 'bot' || self.sender_type === 'system' : false,
+    subject: subject ?? conversationSubject ?? undefined,
+    automatic: self ? self.senderType === 'bot' || self.senderType === 'system' : false,
     lastInboundAutomatic,
   };
 }

@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { isOpen, isValidTimeZone } from '../../core/calendar/business-hours.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ValidationError } from '../../core/errors.js';
 import type { WebConfig } from './connector.js';
@@ -25,18 +23,7 @@ export interface PreChatQuestion {
 export async function preChatQuestions(ctx: ChannelContext<WebConfig>): Promise<PreChatQuestion[]> {
   const fields = ctx.config.preChatFields;
   const customKeys = fields.filter((f) => !CONTACT_FIELDS.has(f.name)).map((f) => f.name);
-  const custom = customKeys.length
-    ? new Map(
-        (
-          await ctx.db
-            .selectFrom('custom_fields')
-            .select(['key', 'label', 'type', 'options'])
-            .where('tenant_id', '=', ctx.channel.tenantId)
-            .where('key', 'in', customKeys)
-            .execute()
-        ).map((f) => [f.key, f]),
-      )
-    : new Map();
+  const custom = await ctx.platform.company.customFields(customKeys);
   const questions: PreChatQuestion[] = [];
   for (const field of fields) {
     if (CONTACT_FIELDS.has(field.name)) {
@@ -98,36 +85,6 @@ export function checkAnswers(questions: readonly PreChatQuestion[], profile: Rec
  * else the company's default group. Open when no such group has hours (a group without a calendar
  * is always open); closed only when every group is closed.
  */
-export async function withinBusinessHours(ctx: ChannelContext<WebConfig>, now = new Date()): Promise<boolean> {
-  const db = ctx.db;
-  const tenantId = ctx.channel.tenantId;
-  let groupIds = ctx.config.hours.groups;
-  if (groupIds.length === 0) {
-    const settings = await db.selectFrom('router_settings').select('default_group_id').where('tenant_id', '=', tenantId).executeTakeFirst();
-    groupIds = settings?.default_group_id ? [settings.default_group_id] : [];
-  }
-  if (groupIds.length === 0) return true;
-  const groups = await db
-    .selectFrom('groups as g')
-    .leftJoin('business_calendars as bc', (j) => j.onRef('bc.id', '=', 'g.calendar_id').onRef('bc.tenant_id', '=', 'g.tenant_id'))
-    .select(['g.id', 'bc.id as calendar_id', 'bc.time_zone', 'bc.weekly_hours'])
-    .where('g.tenant_id', '=', tenantId)
-    .where('g.id', 'in', groupIds)
-    .execute();
-  if (groups.length === 0) return true;
-  for (const group of groups) {
-    if (!group.calendar_id || !group.time_zone || !group.weekly_hours || !isValidTimeZone(group.time_zone)) return true;
-    const holidays = await db
-      .selectFrom('calendar_holidays')
-      .select(sql<string>`day::text`.as('day'))
-      .where('tenant_id', '=', tenantId)
-      .where('calendar_id', '=', group.calendar_id)
-      .execute();
-    const open = isOpen(
-      { id: group.calendar_id, timeZone: group.time_zone, weeklyHours: group.weekly_hours, holidays: new Set(holidays.map((h) => h.day.slice(0, 10))) },
-      now,
-    );
-    if (open) return true;
-  }
-  return false;
+export function withinBusinessHours(ctx: ChannelContext<WebConfig>, now = new Date()): Promise<boolean> {
+  return ctx.platform.company.withinBusinessHours(ctx.config.hours.groups, now);
 }

@@ -7,6 +7,7 @@ import { eventRoutingKey, type EventEnvelope } from '../../core/outbox/outbox.js
 import { eventually } from '../../test/support/services.js';
 import { embeddedKitServices } from '../../test/support/connectors.js';
 import web from './connector.js';
+import { eventReads } from '../../core/connector/event-reads.js';
 import { VisitorHub } from './realtime.js';
 import { pushToVisitor } from './send.js';
 
@@ -21,7 +22,7 @@ describe('web chat live feed', () => {
   beforeAll(async () => {
     harness = await openHarness(web, {}, embeddedKitServices);
     bus = harness.deps.bus;
-    hub = new VisitorHub(harness.deps.db, harness.deps.logger);
+    hub = new VisitorHub(eventReads(harness.deps.db), harness.deps.logger);
     await hub.start(bus);
     const session = await harness.request(`/widget/${harness.channel.publicKey}/session`, {
       method: 'POST',
@@ -99,7 +100,7 @@ describe('web chat live feed', () => {
   });
 
   it('subscribes a node only while a visitor is connected to it, and again when one returns', async () => {
-    const idle = new VisitorHub(harness.deps.db, harness.deps.logger, { idleMs: 50 });
+    const idle = new VisitorHub(eventReads(harness.deps.db), harness.deps.logger, { idleMs: 50 });
     await idle.start(bus);
     try {
       expect(idle.subscribed).toBe(false);

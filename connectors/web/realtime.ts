@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '../../core/bus/bus.js';
 import { OnDemandQueue } from '../../core/bus/on-demand-queue.js';
-import type { Db } from '../../core/db/database.js';
+import type { EventReads } from '../../core/connector/event-reads.js';
 import type { ConversationSnapshot } from '../../core/domain/events.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
 import type { Logger } from '../../core/log/logger.js';
@@ -26,7 +26,7 @@ export class VisitorHub {
   private events: OnDemandQueue | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly reads: EventReads,
     private readonly logger: Logger,
     private readonly options: { idleMs?: number } = {},
   ) {}
@@ -99,20 +99,11 @@ export class VisitorHub {
   private async deliverReply(push: WidgetPush): Promise<void> {
     if (!this.connections.has(`${push.channelId}|${push.visitorId}`)) return;
     // The agent's name, as the history shows it: the visitor reads who answered.
-    const sender = /^\d{1,19}$/.test(push.message.id)
-      ? await this.db
-          .selectFrom('messages as m')
-          .innerJoin('users as u', 'u.id', 'm.sender_id')
-          .select('u.name')
-          .where('m.id', '=', push.message.id)
-          .where('m.channel_id', '=', push.channelId)
-          .where('m.sender_type', '=', 'agent')
-          .executeTakeFirst()
-      : undefined;
+    const author = await this.reads.replyAuthor(push.channelId, push.message.id);
     this.push(push.channelId, push.visitorId, {
       type: 'message',
       conversationId: push.conversationId,
-      message: { ...push.message, direction: 'out', status: 'sent', ...(sender ? { author: sender.name } : {}) },
+      message: { ...push.message, direction: 'out', status: 'sent', ...(author ? { author } : {}) },
     });
   }
 
@@ -128,12 +119,7 @@ export class VisitorHub {
     const conversation = payload.conversation;
     if (!conversation || !this.hasChannel(conversation.channelId)) return;
     if (envelope.kind === 'typing' && payload.from !== 'agent') return;
-    const identities = await this.db
-      .selectFrom('contact_identities')
-      .select('external_id')
-      .where('contact_id', '=', conversation.contactId)
-      .where('channel_id', '=', conversation.channelId)
-      .execute();
+    const identities = await this.reads.customerIds(conversation.contactId, conversation.channelId);
     const frame =
       envelope.kind === 'typing'
         ? { type: 'typing', on: payload.on === true }
@@ -144,38 +130,18 @@ export class VisitorHub {
             : envelope.kind === 'conversation.read'
               ? { type: 'read', upTo: payload.upTo }
               : { type: 'queue', position: payload.position ?? null };
-    for (const identity of identities) {
+    for (const externalId of identities) {
       // The widget knows its own messages by the id it gave them until it reloads the history.
-      if (!this.connections.has(`${conversation.channelId}|${identity.external_id}`)) continue;
+      if (!this.connections.has(`${conversation.channelId}|${externalId}`)) continue;
       const read =
         envelope.kind === 'conversation.read' && payload.upTo && envelope.tenantId
-          ? { clientMessageIds: await this.readIds(envelope.tenantId, conversation.id, identity.external_id, payload.upTo) }
+          ? { clientMessageIds: await this.reads.readClientIds(envelope.tenantId, conversation.id, externalId, payload.upTo) }
           : {};
-      this.push(conversation.channelId, identity.external_id, { ...frame, ...read });
+      this.push(conversation.channelId, externalId, { ...frame, ...read });
     }
   }
 
-  /** The visitor's own ids of their latest messages up to `upTo` that are read. */
-  private async readIds(tenantId: string, conversationId: string, externalId: string, upTo: string): Promise<string[]> {
-    if (!/^\d{1,19}$/.test(upTo)) return [];
-    const rows = await this.db
-      .selectFrom('messages')
-      .select('external_id')
-      .where('tenant_id', '=', tenantId)
-      .where('conversation_id', '=', conversationId)
-      .where('direction', '=', 'in')
-      .where('status', '=', 'read')
-      .where('id', '<=', upTo)
-      .where('external_id', 'like', `${externalId.replace(/[\\%_]/g, '\\$&')}:%`)
-      .orderBy('id', 'desc')
-      .limit(50)
-      .execute();
-    return rows.map((r) => r.external_id!.slice(externalId.length + 1));
-  }
-
   private async agentName(userId: string | null): Promise<string | null> {
-    if (!userId) return null;
-    const row = await this.db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
-    return row?.name ?? null;
+    return userId ? this.reads.agentName(userId) : null;
   }
 }

@@ -5,20 +5,15 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { fileAnswer } from '../../core/attachments/serve.js';
 import type { ChannelContext, ConnectorRuntime } from '../../core/connector/define.js';
-import { updateMessageStatus } from '../../core/connector/status.js';
-import type { Db } from '../../core/db/database.js';
 import { browserFamily } from '../../core/domain/contact-name.js';
-import { event } from '../../core/domain/events.js';
-import { conversationSnapshot } from '../../core/domain/views.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { readBody, refuseDeclaredOversize } from '../../core/http/body.js';
 import { errorAnswer } from '../../core/http/error-answer.js';
 import { checkQuery, parseJsonBody } from '../../core/http/strict-input.js';
-import { recordEvents } from '../../core/outbox/outbox.js';
 import { slugOfHost } from '../../core/tenancy/host.js';
 import { widgetBundle, widgetPanelBundle } from './bundle.js';
 import type { WebConfig } from './connector.js';
-import { agentsOnline, openConversation, visitorHistory } from './conversation.js';
+import { agentsOnline, visitorHistory } from './conversation.js';
 import { checkAnswers, preChatQuestions, withinBusinessHours } from './prechat.js';
 import { VisitorHub } from './realtime.js';
 import { ownedAttachments, readAttachment, storeUpload } from './uploads.js';
@@ -49,7 +44,7 @@ const MAX_JSON_BYTES = 256 * 1024;
  * Server-Sent Events as the fallback. Every route but the script is `/<publicKey>/...`.
  */
 export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> {
-  const hub = new VisitorHub(runtime.db, runtime.logger);
+  const hub = new VisitorHub(runtime.eventReads, runtime.logger);
   await hub.start(runtime.bus);
   const app = new Hono();
   app.onError((error, c) => widgetError(runtime, c, error));
@@ -77,7 +72,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     // Under a company's own host only that company's chats answer: another company's files would
     // otherwise be served on its origin.
     const hostSlug = slugOfHost(c.req.header('host'), runtime.config.baseHost);
-    if (hostSlug !== undefined && !(await isCompany(runtime.db, ctx.channel.tenantId, hostSlug))) throw new NotFoundError('chat');
+    if (hostSlug !== undefined && !(await ctx.platform.company.hasSlug(hostSlug))) throw new NotFoundError('chat');
     const origin = c.req.header('origin');
     const allowed = (ctx.config as WebConfig).allowedOrigins;
     if (origin && allowed.length > 0 && !allowed.some((a) => new URL(a).origin === origin)) throw new ForbiddenError('this site may not embed the chat');
@@ -219,11 +214,7 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const { on } = z.object({ on: z.boolean() }).parse(await json(c));
-    const conversation = await openConversation(ctx, visitor.externalId);
-    if (conversation) {
-      await recordEvents(runtime.db, [event(ctx.channel.tenantId, 'typing', { conversation: conversationSnapshot(conversation), from: 'contact', on })]);
-      runtime.pokeOutbox();
-    }
+    if (await ctx.platform.conversations.customerTyping(visitor.externalId, on)) runtime.pokeOutbox();
     return c.body(null, 204);
   });
 
@@ -231,26 +222,9 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
     const ctx = await channel(c);
     const visitor = await visitorOf(c, ctx);
     const { upTo, status } = receiptBody.parse(await json(c));
-    const ids = await runtime.db
-      .selectFrom('messages as m')
-      .innerJoin('conversations as co', 'co.id', 'm.conversation_id')
-      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'co.contact_id').onRef('ci.channel_id', '=', 'co.channel_id'))
-      .select('m.id')
-      .where('ci.channel_id', '=', ctx.channel.id)
-      .where('ci.external_id', '=', visitor.externalId)
-      .where('m.direction', '=', 'out')
-      .where('m.private', '=', false)
-      .where('m.id', '<=', upTo)
-      // The message named is the one the widget shows, so it may still be queued: the push can
-      // reach the browser before the worker records the send. Older queued ones are not touched.
-      .where((eb) =>
-        eb.or([eb('m.status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent']), eb.and([eb('m.id', '=', upTo), eb('m.status', '=', 'queued')])]),
-      )
-      .limit(500)
-      .execute();
-    const moved = await updateMessageStatus(runtime.db, { tenantId: ctx.channel.tenantId, messageIds: ids.map((r) => r.id), status });
-    if (moved.length) runtime.pokeOutbox();
-    return c.json({ updated: moved.length });
+    const moved = await ctx.platform.replies.seenByCustomer(visitor.externalId, upTo, status);
+    if (moved) runtime.pokeOutbox();
+    return c.json({ updated: moved });
   });
 
   app.get(
@@ -321,11 +295,6 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
 
   app.notFound((c) => c.json({ error: 'not_found', message: 'no such route' }, 404));
   return app;
-}
-
-async function isCompany(db: Db, tenantId: string, slug: string): Promise<boolean> {
-  const row = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).where('slug', '=', slug).executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Browsers get the same status codes as providers do (core/http/error-answer.ts); a refused file is 415. */

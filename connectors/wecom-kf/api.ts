@@ -1,14 +1,10 @@
-import { sql } from 'kysely';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/connector/errors.js';
-import { openSecret, sealSecret } from '../../core/crypto/secrets.js';
 import type { WecomKfConfig } from './connector.js';
 
-type Ctx = Pick<ChannelContext<WecomKfConfig>, 'db' | 'channel' | 'config' | 'secretKey' | 'logger' | 'outbound'>;
+type Ctx = Pick<ChannelContext<WecomKfConfig>, 'platform' | 'channel' | 'config' | 'logger' | 'outbound'>;
 
-const REFRESH_AHEAD_MS = 5 * 60 * 1000;
 const TOKEN_ERRCODES = new Set([40014, 42001]);
-const sealedFor = (ctx: Ctx) => `wechat-token:${ctx.channel.tenantId}:${ctx.channel.id}`;
 
 /** What an errcode means for the message. */
 export function errorForErrcode(errcode: number, errmsg: string, what: string): ConnectorError {
@@ -62,42 +58,21 @@ async function request(ctx: Ctx, path: string, query: Record<string, string>, bo
   return readJson(await send(ctx, path, query, body, what), what);
 }
 
-/** The channel's access token, one for the cluster (a row, replaced under the channel's lock). */
+/** The channel's access token, one for the cluster (ctx.platform.accessToken), replaced when WeCom refuses it. */
 async function accessToken(ctx: Ctx, refused?: string): Promise<string> {
-  if (refused === undefined) {
-    const row = await ctx.db
-      .selectFrom('wechat_access_tokens')
-      .select(['sealed_token', 'expires_at'])
-      .where('channel_id', '=', ctx.channel.id)
-      .executeTakeFirst();
-    if (row && row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now()) return openSecret(ctx.secretKey, row.sealed_token, sealedFor(ctx));
-  }
-  return ctx.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`switchboard.wechat-token:${ctx.channel.id}`}, 0))`.execute(trx);
-    const row = await trx.selectFrom('wechat_access_tokens').select(['sealed_token', 'expires_at']).where('channel_id', '=', ctx.channel.id).executeTakeFirst();
-    if (row && row.expires_at.getTime() - REFRESH_AHEAD_MS > Date.now()) {
-      const current = openSecret(ctx.secretKey, row.sealed_token, sealedFor(ctx));
-      if (current !== refused) return current;
-    }
+  let fetched: { expiresInSeconds: number } | undefined;
+  const token = await ctx.platform.accessToken(async () => {
     const what = 'the access token request';
     const body = await request(ctx, '/cgi-bin/gettoken', { corpid: ctx.config.corpId, corpsecret: ctx.config.secret }, undefined, what);
     const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
     if (errcode !== 0) throw errorForErrcode(errcode, String(body.errmsg ?? ''), what);
     if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number')
       throw ConnectorError.retryable('WeCom answered without a token', 'bad_answer');
-    const values = {
-      sealed_token: sealSecret(ctx.secretKey, body.access_token, sealedFor(ctx)),
-      expires_at: new Date(Date.now() + body.expires_in * 1000),
-      refreshed_at: new Date(),
-    };
-    await trx
-      .insertInto('wechat_access_tokens')
-      .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, ...values })
-      .onConflict((oc) => oc.column('channel_id').doUpdateSet({ ...values, refresh_count: sql`wechat_access_tokens.refresh_count + 1` }))
-      .execute();
-    ctx.logger.info({ expiresIn: body.expires_in }, 'WeCom access token refreshed');
-    return body.access_token;
-  });
+    fetched = { expiresInSeconds: body.expires_in };
+    return { token: body.access_token, expiresInSeconds: body.expires_in };
+  }, refused);
+  if (fetched) ctx.logger.info({ expiresIn: fetched.expiresInSeconds }, 'WeCom access token refreshed');
+  return token;
 }
 
 /** One WeCom API call with the channel's token; a token WeCom refuses is replaced once and the call made again. */

@@ -10,21 +10,15 @@ import { moveSession, sessionState, SessionState } from './session.js';
  */
 async function forward(event: ChannelEvent, ctx: ChannelContext<WecomKfConfig>): Promise<void> {
   const snapshot = event.payload.conversation as ConversationSnapshot;
-  const row = await ctx.db
-    .selectFrom('conversations as c')
-    .innerJoin('contact_identities as i', (j) => j.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'c.channel_id'))
-    .select(['c.thread_key', 'i.external_id'])
-    .where('c.tenant_id', '=', ctx.channel.tenantId)
-    .where('c.id', '=', snapshot.id)
-    .executeTakeFirst();
-  if (!row?.thread_key) return;
+  const row = await ctx.platform.conversations.customer(snapshot.id);
+  if (!row?.threadKey) return;
   if (event.kind === 'conversation.resolved') {
-    const { state } = await sessionState(ctx, row.thread_key, row.external_id);
+    const { state } = await sessionState(ctx, row.threadKey, row.externalId);
     // An ended session cannot change state.
-    if (state !== SessionState.ENDED) await moveSession(ctx, row.thread_key, row.external_id, SessionState.ENDED);
+    if (state !== SessionState.ENDED) await moveSession(ctx, row.threadKey, row.externalId, SessionState.ENDED);
   } else {
-    const { state } = await sessionState(ctx, row.thread_key, row.external_id);
-    if (state === SessionState.NEW) await moveSession(ctx, row.thread_key, row.external_id, SessionState.API);
+    const { state } = await sessionState(ctx, row.threadKey, row.externalId);
+    if (state === SessionState.NEW) await moveSession(ctx, row.threadKey, row.externalId, SessionState.API);
   }
 }
 

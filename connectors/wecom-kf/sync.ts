@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import { AttachmentStore } from '../../core/attachments/store.js';
 import { channelAttachments } from '../../core/connector/channel-context.js';
 import type { ChannelContext } from '../../core/connector/define.js';
+import { connectorPlatform } from '../../core/connector/platform.js';
 import { checkInboundMessage, publishInbound } from '../../core/connector/publish.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
 import { callWecom, downloadWecomMedia } from './api.js';
 import type { WecomKfConfig } from './connector.js';
 import { normalizeKfMessage, sendFailureOf } from './normalize.js';
-import { updateMessageStatus } from '../../core/connector/status.js';
 
 type Ctx = ChannelContext<WecomKfConfig>;
 
@@ -22,7 +22,12 @@ export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: str
   const lockKey = `switchboard.wecom-kf:${ctx.channel.id}:${openKfId}`;
   return ctx.db.connection().execute(async (conn) => {
     // Everything runs on this one connection: the embedded database has no other to wait for.
-    const local: Ctx = { ...ctx, db: conn, attachments: channelAttachments(new AttachmentStore(conn, ctx.dataDir), ctx.channel.tenantId, ctx.channel.id) };
+    const local: Ctx = {
+      ...ctx,
+      db: conn,
+      platform: connectorPlatform(conn, ctx.channel, ctx),
+      attachments: channelAttachments(new AttachmentStore(conn, ctx.dataDir), ctx.channel.tenantId, ctx.channel.id),
+    };
     await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);
     let total = 0;
     try {
@@ -86,22 +91,7 @@ async function failUndelivered(ctx: Ctx, list: unknown[]): Promise<void> {
     const failure = sendFailureOf(item);
     const messageId = failure && /^sb([1-9][0-9]{0,17})_\d+$/.exec(failure.failMsgid)?.[1];
     if (!failure || !messageId) continue;
-    const own = await ctx.db
-      .selectFrom('messages')
-      .select('id')
-      .where('tenant_id', '=', ctx.channel.tenantId)
-      .where('channel_id', '=', ctx.channel.id)
-      .where('direction', '=', 'out')
-      .where('id', '=', messageId)
-      .executeTakeFirst();
-    if (!own) continue;
-    await updateMessageStatus(ctx.db, {
-      tenantId: ctx.channel.tenantId,
-      messageIds: [own.id],
-      status: 'failed',
-      error: failure.reason,
-      errorCode: `fail_type ${failure.failType}`,
-    });
+    await ctx.platform.replies.failed(messageId, { reason: failure.reason, code: `fail_type ${failure.failType}` });
   }
 }
 

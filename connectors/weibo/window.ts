@@ -17,37 +17,15 @@ const eventName = (content: unknown): string | undefined => {
  * for this fan on this channel.
  */
 export async function replyWindow(ctx: ChannelContext<{ replyWindowHours: number }>, fanId: string, now = new Date()): Promise<ReplyWindow> {
-  const last = await ctx.db
-    .selectFrom('messages as m')
-    .innerJoin('contact_identities as ci', (join) =>
-      join.onRef('ci.tenant_id', '=', 'm.tenant_id').onRef('ci.contact_id', '=', 'm.sender_id').onRef('ci.channel_id', '=', 'm.channel_id'),
-    )
-    .select(['m.id', 'm.content', 'm.sent_at', 'm.created_at'])
-    .where('m.tenant_id', '=', ctx.channel.tenantId)
-    .where('m.channel_id', '=', ctx.channel.id)
-    .where('m.direction', '=', 'in')
-    .where('ci.external_id', '=', fanId)
-    .orderBy('m.created_at', 'desc')
-    .orderBy('m.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await ctx.platform.messages.lastFromCustomer(fanId);
   if (!last) return { open: false, reason: 'never' };
-  const lastActionAt = new Date(last.sent_at ?? last.created_at);
+  const lastActionAt = last.at;
   const closesAt = new Date(lastActionAt.getTime() + ctx.config.replyWindowHours * 3600_000);
   const event = eventName(last.content);
   if (event === 'weibo.unfollow' || event === 'weibo.unsubscribe') return { open: false, reason: 'unfollowed', lastActionAt };
   if (closesAt <= now) return { open: false, reason: 'expired', lastActionAt, closedAt: closesAt };
   if (event === 'weibo.mention') {
-    const answered = await ctx.db
-      .selectFrom('messages')
-      .select('id')
-      .where('tenant_id', '=', ctx.channel.tenantId)
-      .where('channel_id', '=', ctx.channel.id)
-      .where('direction', '=', 'out')
-      .where('status', 'in', ['sent', 'delivered', 'read'])
-      .where('created_at', '>', last.created_at)
-      .where('conversation_id', 'in', (eb) => eb.selectFrom('messages').select('conversation_id').where('id', '=', last.id))
-      .executeTakeFirst();
+    const answered = await ctx.platform.messages.answeredAfter(last.id);
     if (answered) return { open: false, reason: 'mention-answered', lastActionAt };
   }
   return { open: true, closesAt };

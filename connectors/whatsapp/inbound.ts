@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelContext, HttpRoute, RawRequest } from '../../core/connector/define.js';
 import { safeEqual } from '../../core/connector/signatures.js';
-import { updateMessageStatus } from '../../core/connector/status.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../core/errors.js';
 import { describeFailure } from './api.js';
 import type { WhatsAppConfig } from './connector.js';
@@ -34,15 +33,9 @@ const valueSchema = z.object({
  */
 async function applyStatuses(ctx: ChannelContext<WhatsAppConfig>, statuses: z.infer<typeof statusSchema>[]): Promise<void> {
   for (const s of statuses.filter((s) => ['sent', 'delivered', 'read', 'failed'].includes(s.status))) {
-    const ours = { tenant_id: ctx.channel.tenantId, channel_id: ctx.channel.id, direction: 'out', provider_message_id: s.id } as const;
-    const rows = await ctx.db
-      .selectFrom('messages')
-      .select('id')
-      .where((eb) => eb.and(ours))
-      .execute();
     const e = s.errors?.[0];
     const error = s.status === 'failed' ? describeFailure(e?.code, e?.error_data?.details ?? e?.title ?? 'delivery failed') : undefined;
-    await updateMessageStatus(ctx.db, { tenantId: ctx.channel.tenantId, messageIds: rows.map((r) => r.id), status: s.status as 'sent', error });
+    await ctx.platform.replies.statusByProviderId(s.id, s.status as 'sent', error);
   }
 }
 

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { audioAs } from '../../core/attachments/convert-audio.js';
 import type { ChannelContext } from '../../core/connector/define.js';
 import { ConnectorError } from '../../core/connector/errors.js';
@@ -45,14 +44,7 @@ export async function sendToWhatsApp(outbound: OutboundEnvelope, ctx: Ctx): Prom
 }
 
 async function checkWindow(ctx: Ctx, waId: string): Promise<void> {
-  const row = await ctx.db
-    .selectFrom('messages as m')
-    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-    .innerJoin('contact_identities as i', (join) => join.onRef('i.contact_id', '=', 'c.contact_id').onRef('i.channel_id', '=', 'm.channel_id'))
-    .select(sql<Date | null>`max(coalesce(m.sent_at, m.created_at))`.as('at'))
-    .where((eb) => eb.and({ 'm.tenant_id': ctx.channel.tenantId, 'm.channel_id': ctx.channel.id, 'm.direction': 'in', 'i.external_id': waId }))
-    .executeTakeFirst();
-  const last = row?.at ? new Date(row.at) : undefined;
+  const last = await ctx.platform.messages.lastInboundAt(waId);
   if (last && Date.now() - last.getTime() < SERVICE_WINDOW_MS) return;
   const since = last
     ? `The customer last wrote ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago`

@@ -10,6 +10,7 @@ import type { OutboundClient } from '../net/outbound.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import { markDeliveryFailed } from '../conversations/delivery.js';
 import { channelStore } from './channel-data.js';
+import { connectorPlatform } from './platform.js';
 import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
@@ -47,6 +48,7 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
   return {
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
+    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id }, deps.config),
     db: deps.db,
     bus: deps.bus,
     logger: deps.logger.child({ channelId: row.id, channelType: row.type }),

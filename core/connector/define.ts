@@ -17,6 +17,8 @@ import type { Db } from '../db/database.js';
 import type { InboundMessage } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
+import type { EventReads } from './event-reads.js';
+import type { ConnectorPlatform } from './platform.js';
 
 // The definition API is the connector SDK's (packages/connector-sdk): a channel written outside
 // this repository uses the same one. This file adds what the platform lends its own connectors.
@@ -45,11 +47,16 @@ export {
 } from '@switchboard/connector-sdk';
 
 /**
- * What the built-in connectors still reach beyond the SDK's narrow context: the whole database
- * and bus, the installation's key and data folder. A connector outside this repository has none
- * of it; each use here is one to move behind a context method (`state`, `deliveries`, …).
+ * What the built-in connectors get beyond the SDK's narrow context. `platform` is the named,
+ * channel-scoped capabilities (see platform.ts); `db` is the whole database, still reached only by
+ * the files listed in test/import-rules.test.ts (the call center, a few tables of the connectors'
+ * own), each with why, and going as they move to capabilities. A connector outside this
+ * repository has neither.
  */
 export interface PlatformAccess {
+  /** What the connector may read of the platform's records and change, for its own channel. */
+  platform: ConnectorPlatform;
+  /** The whole database: only for the connectors listed as still using it; use `platform` or `state`. */
   db: Db;
   bus: Bus;
   logger: Logger;
@@ -77,7 +84,8 @@ export interface PublicMount {
 
 /** What the platform lends a connector's public endpoints. */
 export interface ConnectorRuntime {
-  db: Db;
+  /** What a process-wide service (the web chat's socket hub) may read to pass events on. */
+  eventReads: EventReads;
   bus: Bus;
   logger: Logger;
   config: Config;

@@ -3,11 +3,12 @@ import { loadChannelContext, type ConnectorDeps } from './channel-context.js';
 import type { ConnectorRuntime } from './define.js';
 import { publishInbound } from './publish.js';
 import { acceptPayloads } from './accept.js';
+import { eventReads } from './event-reads.js';
 
 /** What the platform lends connectors' public endpoints (see PublicMount). */
 export function createConnectorRuntime(deps: ConnectorDeps, config: Config, pokeOutbox: () => void): ConnectorRuntime {
   return {
-    db: deps.db,
+    eventReads: eventReads(deps.db),
     bus: deps.bus,
     logger: deps.logger,
     config,

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ChannelContext } from '../../../core/connector/define.js';
 import { callEnded, type Reaction } from '../calls/call-center.js';
 import { callSignal, type CallSignal } from '../calls/signals.js';
@@ -50,42 +49,11 @@ export async function reportedNewCall(
   });
 }
 
-/** Finds the agent a PBX names: by the number that answered (their desk, web or mobile endpoint), else by e-mail or name. */
-async function agentNamed(ctx: ChannelContext<unknown>, answeringNumber: string | undefined, users: readonly string[]): Promise<string | undefined> {
-  const tenantId = ctx.channel.tenantId;
-  if (answeringNumber) {
-    const byNumber = await ctx.db
-      .selectFrom('voice_endpoints')
-      .select('user_id')
-      .where('tenant_id', '=', tenantId)
-      .where((eb) => eb.or([eb('sip', '=', answeringNumber), eb('mobile', '=', answeringNumber), eb('webrtc', '=', answeringNumber)]))
-      .executeTakeFirst();
-    if (byNumber) return byNumber.user_id;
-  }
-  if (users.length === 0) return undefined;
-  const byName = await ctx.db
-    .selectFrom('users')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where((eb) =>
-      eb.or([
-        eb(
-          sql`lower(email)`,
-          'in',
-          users.map((u) => u.toLowerCase()),
-        ),
-        eb('name', 'in', users),
-      ]),
-    )
-    .executeTakeFirst();
-  return byName?.id;
-}
-
 export async function reportedAnswer(
   ctx: ChannelContext<unknown>,
   input: { callId: string; answeringNumber?: string | undefined; users: readonly string[] },
 ): Promise<CallSignal[]> {
-  const agentId = await agentNamed(ctx, input.answeringNumber, input.users);
+  const agentId = await ctx.platform.company.agentNamed(input.answeringNumber, input.users);
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, input.callId);
     if (!call) return [];
