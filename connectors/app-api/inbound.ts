@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { HttpRoute, RawRequest, ChannelContext } from '../../core/connector/define.js';
 import { gatewayMessageId } from '../../core/domain/message-ref.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
@@ -58,15 +59,21 @@ export function parseJsonBody(request: RawRequest): unknown {
  */
 async function acceptedAnswer(ctx: ChannelContext<AppApiConfig>, accepted: InboundMessage[]) {
   const ids = accepted.map((m) => m.externalId);
+  // One probe of the channel's message ids per message (`messages_external`, the only index that
+  // fits). The company and direction are checked on the row found: as conditions of the scan
+  // they let PostgreSQL read the company's messages through a tenant index instead, a cost that
+  // grew with every message stored.
   const stored = ids.length
-    ? await ctx.db
-        .selectFrom('messages')
-        .select(['external_id', 'conversation_id'])
-        .where('tenant_id', '=', ctx.channel.tenantId)
-        .where('channel_id', '=', ctx.channel.id)
-        .where('direction', '=', 'in')
-        .where('external_id', 'in', ids)
-        .execute()
+    ? (
+        await sql<{ external_id: string; conversation_id: string }>`
+          select k.external_id, s.conversation_id
+          from unnest(${ids}::text[]) as k(external_id)
+          cross join lateral (
+            select m.conversation_id, m.tenant_id, m.direction from messages m
+            where m.channel_id = ${ctx.channel.id} and m.external_id = k.external_id limit 1
+          ) s
+          where s.tenant_id = ${ctx.channel.tenantId} and s.direction = 'in'`.execute(ctx.db)
+      ).rows
     : [];
   const conversations = new Map(stored.map((r) => [r.external_id, r.conversation_id]));
   return accepted.map((m) => ({
