@@ -46,6 +46,21 @@ describe.skipIf(!DATABASE_URL)('key lookups on the inbound path', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('cleans the outbox by reading the events it deletes, not the hour it keeps', async () => {
+    const tenant = await handle.db.insertInto('tenants').values({ slug: 'outbox-cleanup', name: 'Outbox cleanup' }).returning('id').executeTakeFirstOrThrow();
+    // An hour and a bit of published events, 10 a second; the cleanup deletes those over an hour old.
+    await sql`insert into outbox (tenant_id, kind, payload, published_at, created_at)
+      select ${tenant.id}, 'message.created', '{}'::jsonb, now() - g * interval '100 milliseconds', now() - g * interval '100 milliseconds'
+      from generate_series(1, 37000) g`.execute(handle.db);
+    await sql`analyze outbox`.execute(handle.db);
+    const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: Plan & { 'Actual Rows'?: number; 'Rows Removed by Filter'?: number } }] }>`
+      explain (analyze, format json) delete from outbox where published_at < now() - interval '1 hour'`.execute(handle.db);
+    const [scan] = scans(rows[0]!['QUERY PLAN'][0].Plan) as (Plan & { 'Actual Rows': number; 'Rows Removed by Filter'?: number })[];
+    expect(scan!['Actual Rows']).toBeGreaterThan(500);
+    expect(scan!['Rows Removed by Filter'] ?? 0).toBe(0);
+    expect(scan!['Index Name']).toBe('outbox_published');
+  });
+
   it('reads a few dozen rows per message, as many with 1,000 conversations as with 300', async () => {
     // One connection, so its statistics can be flushed on demand and its cached plans are the
     // ones made while the tables were empty, as in a router that started on a new install.
