@@ -14,6 +14,7 @@
 // BENCH_SCENARIOS (default "throughput,latency"), BENCH_BASELINE (default 1; 0 skips the
 // baseline runs and leaves ratio_to_baseline null), BENCH_EXPLAIN (a sample rate, e.g. 0.25:
 // auto_explain logs that share of Switchboard's statements in PostgreSQL's server log),
+// BENCH_READY_MS (how long a process may take to start, default 60000),
 // BENCH_ANALYZE (default 1: ANALYZE after the warm-up, as autovacuum would; 0 leaves the tables
 // without statistics).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -85,7 +86,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, timeoutMs = Number(process.env.BENCH_READY_MS ?? 60_000)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before it was ready`);
