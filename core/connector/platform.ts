@@ -146,13 +146,19 @@ export function connectorPlatform(db: Db, channel: { id: string; tenantId: strin
     messages: {
       async inboundConversations(externalIds) {
         if (externalIds.length === 0) return new Map();
-        const rows = await db
-          .selectFrom('messages as m')
-          .select(['m.external_id', 'm.conversation_id'])
-          .where((eb) => eb.and({ ...ours, 'm.direction': 'in' }))
-          .where('m.external_id', 'in', [...new Set(externalIds)])
-          .execute();
-        return new Map(rows.map((r) => [r.external_id!, r.conversation_id]));
+        // One probe of the channel's message ids per message (`messages_external`, the only index
+        // that fits). The company and direction are checked on the row found: as conditions of the
+        // scan they let PostgreSQL read the company's messages through a tenant index instead, a
+        // cost that grew with every message stored.
+        const { rows } = await sql<{ external_id: string; conversation_id: string }>`
+          select k.external_id, s.conversation_id
+          from unnest(${[...new Set(externalIds)]}::text[]) as k(external_id)
+          cross join lateral (
+            select m.conversation_id, m.tenant_id, m.direction from messages m
+            where m.channel_id = ${channelId} and m.external_id = k.external_id limit 1
+          ) s
+          where s.tenant_id = ${tenantId} and s.direction = 'in'`.execute(db);
+        return new Map(rows.map((r) => [r.external_id, r.conversation_id]));
       },
       async threadKeyOf(ids) {
         if (ids.length === 0) return undefined;

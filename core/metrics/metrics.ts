@@ -1,9 +1,21 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { deliveriesByQueue } from '../bus/deliveries.js';
 
 /** One registry per process, served at /metrics. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  // A gauge that only grows (read from the bus's own count when scraped), so it needs no handle
+  // on the bus; Prometheus treats it like a counter through its `_total` name.
+  new Gauge({
+    name: 'switchboard_bus_deliveries_total',
+    help: 'Messages the broker delivered to this process, by queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    collect() {
+      for (const [queue, n] of deliveriesByQueue()) this.set({ queue }, n);
+    },
+  });
   return {
     registry,
     httpRequests: new Counter({

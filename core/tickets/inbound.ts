@@ -28,7 +28,10 @@ export async function conversationsWithTickets(db: Db, keys: readonly { tenantId
   const { rows } = await sql<{ id: string }>`
     select m.id
     from unnest(${keys.map((k) => k.tenantId)}::uuid[], ${keys.map((k) => k.conversationId)}::uuid[]) as k(tenant_id, conversation_id)
-    join conversations m on m.id = k.conversation_id and m.tenant_id = k.tenant_id
+    -- One probe per key (a join let PostgreSQL read every conversation to hash them).
+    cross join lateral (
+      select * from conversations x where x.id = k.conversation_id and x.tenant_id = k.tenant_id limit 1
+    ) m
     where exists (
       select 1 from conversations c
       join tickets t on t.conversation_id = c.id and t.tenant_id = c.tenant_id

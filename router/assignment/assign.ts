@@ -161,11 +161,13 @@ export class AssignmentBatch {
     const tenantId = placed[0]!.conversation.tenant_id;
     // The ids again as an array: the planner then probes the index once per id, whatever its
     // statistics say, instead of reading the tenant's conversations to join them to the list.
+    // The company is matched per row (a join clause), not as a constant: a constant lets the
+    // planner read every conversation of the company through `conversations_inbox`.
     const ids = placed.map((p) => p.conversation.id);
     const rows = sql.join(
       placed.map(({ conversation: c, agent, status }, turn) => {
         const f = routingFields(c);
-        return sql`(${c.id}::uuid, ${status}, ${agent?.id ?? null}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${turn}::int)`;
+        return sql`(${c.id}::uuid, ${tenantId}::uuid, ${status}, ${agent?.id ?? null}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${turn}::int)`;
       }),
     );
     // One statement for both: an assignment is stamped now; a conversation joins the end of its
@@ -176,8 +178,8 @@ export class AssignmentBatch {
         assigned_at = case when v.status = 'assigned' then now() else c.assigned_at end,
         queued_at = case when v.status = 'queued' then (select clock_timestamp()) + v.turn * interval '1 microsecond' end,
         updated_at = now()
-      from (values ${rows}) as v(id, status, agent_id, group_id, required_skills, priority, preferred_agent_id, turn)
-      where c.tenant_id = ${tenantId} and c.id = any(${ids}::uuid[]) and c.id = v.id
+      from (values ${rows}) as v(id, tenant_id, status, agent_id, group_id, required_skills, priority, preferred_agent_id, turn)
+      where c.id = any(${ids}::uuid[]) and c.id = v.id and c.tenant_id = v.tenant_id
       returning c.*`.execute(trx);
     const byId = new Map(updated.rows.map((row) => [row.id, row]));
     for (const { conversation } of placed) {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import { InboundBatch, type InboundOptions, type InboundOutcome } from './batch.js';
@@ -35,7 +35,19 @@ export async function processInbound(
 ): Promise<InboundOutcome> {
   const batch = new InboundBatch(trx, envelopes, options);
   if (envelopes.length === 0) return batch.outcome;
+  await preferKeyLookups(trx);
   await options.pipeline.run(batch);
   await batch.events.flush(trx);
   return batch.outcome;
+}
+
+/**
+ * Every statement of a batch reaches its rows by key (an id, a thread, an identity), so reading
+ * a whole table is never the plan it wants. PostgreSQL picks a sequential scan while a table is
+ * small or has no statistics yet (autovacuum off, a new install), and keeps picking it until the
+ * table is large: a cost per message that grows with the conversations. Scans stay possible
+ * where no index fits; they are only priced last, for this transaction alone.
+ */
+async function preferKeyLookups(trx: Transaction<Database>): Promise<void> {
+  await sql`set local enable_seqscan = off`.execute(trx);
 }

@@ -4,15 +4,21 @@
 // another process, and this script holds an admin's real-time feed and records when each message's
 // `message.created` arrives. Latency = feed receipt − HTTP accept (202), both on this machine's
 // clock. In the same run it measures the raw broker ceiling (publish+confirm, consume+ack through
-// a quorum queue) with the same payload size, and prints one JSON object per scenario on stdout.
+// a quorum queue) with the same payload size, and before each scenario the bare durable pipeline
+// (./lib/baseline.ts: the same load, no Switchboard code) — interleaved, so both see the same
+// machine — and prints one JSON object per scenario on stdout.
 //
 // Env: DATABASE_URL and AMQP_URL (required), BENCH_MESSAGES (throughput run, default 20000),
 // BENCH_RATE (latency run's offered rate, default 2000), BENCH_RATE_SECONDS (default 10),
 // BENCH_AGENTS (default 20), BENCH_IN_FLIGHT (default 200), BUS_NAMESPACE (default "bench"),
-// BENCH_SCENARIOS (default "throughput,latency").
+// BENCH_SCENARIOS (default "throughput,latency"), BENCH_BASELINE (default 1; 0 skips the
+// baseline runs and leaves ratio_to_baseline null), BENCH_EXPLAIN (a sample rate, e.g. 0.25:
+// auto_explain logs that share of Switchboard's statements in PostgreSQL's server log),
+// BENCH_READY_MS (how long a process may take to start, default 60000),
+// BENCH_ANALYZE (default 1: ANALYZE after the warm-up, as autovacuum would; 0 leaves the tables
+// without statistics).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +30,8 @@ import { createChannel } from '../../core/connector/channels.js';
 import { loadConnectors } from '../../core/connector/registry.js';
 import { openDatabase } from '../../core/db/database.js';
 import { measureRawBroker } from './lib/raw-broker.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, freePort, rowsRead, runBaseline, runLoad, type BaselineResult } from './lib/baseline.js';
+import { BENCH_TEXT } from './lib/payload.js';
 import { purgeNamespace } from './lib/purge.js';
 import { addAgent, addGroup, setDefaultGroup, type World } from '../support/router-world.js';
 
@@ -46,32 +54,26 @@ const NAMESPACE = process.env.BUS_NAMESPACE || 'bench';
 /** A name for the throughput scenario's JSON line instead of "throughput" (the sweep sets it). */
 const LABEL = process.env.BENCH_LABEL || 'throughput';
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,latency').split(',').map((s) => s.trim());
+const BASELINE = process.env.BENCH_BASELINE !== '0';
+const ANALYZE = process.env.BENCH_ANALYZE !== '0';
 const SECRET_KEY = 'be'.repeat(32);
-const TEXT = 'Hello, I need help with my order 12345, it has not arrived yet.';
+const TEXT = BENCH_TEXT;
 const log = (line: string) => process.stderr.write(`end-to-end: ${line}\n`);
 
 // ---- helpers -------------------------------------------------------------------------------
 
 async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await adminQueryOn(DATABASE_URL!, text);
+}
+
+async function adminQueryOn(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(text);
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +86,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, timeoutMs = Number(process.env.BENCH_READY_MS ?? 60_000)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before it was ready`);
@@ -100,29 +102,6 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
-const TICKS = 100;
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-/** CPU seconds of every process with this command name (machine-wide: other users' too). */
-function cpuSecondsOfCommand(name: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) total += cpuSecondsOf(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 function rssOf(pid: number): { rss_mb: number; hwm_mb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
@@ -162,6 +141,21 @@ async function reportScans(): Promise<void> {
   }
 }
 
+/** Messages the broker delivered to Switchboard's processes so far, by queue (their /metrics). */
+async function brokerDeliveries(urls: string[]): Promise<Map<string, number>> {
+  const byQueue = new Map<string, number>();
+  for (const url of urls) {
+    try {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      for (const match of text.matchAll(/^switchboard_bus_deliveries_total\{queue="([^"]+)"\} (\d+)/gm))
+        byQueue.set(match[1]!, (byQueue.get(match[1]!) ?? 0) + Number(match[2]));
+    } catch {
+      /* no figure */
+    }
+  }
+  return byQueue;
+}
+
 /** The router's routing-time histogram (cumulative bucket counts by upper bound, seconds), from its /metrics. */
 async function routingHistogram(url: string): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
@@ -197,6 +191,10 @@ function percentile(sorted: number[], q: number): number | null {
 const dbName = `sb_bench_${process.pid}`;
 const dbUrl = new URL(DATABASE_URL);
 dbUrl.pathname = `/${dbName}`;
+// The baseline's own database, so its rows never mix with Switchboard's statistics.
+const baselineDbName = `sb_bench_base_${process.pid}`;
+const baselineDbUrl = new URL(DATABASE_URL);
+baselineDbUrl.pathname = `/${baselineDbName}`;
 const children: ChildProcess[] = [];
 const dataDirs: string[] = [];
 const dataDir = () => {
@@ -213,6 +211,7 @@ async function cleanUp(): Promise<void> {
   for (let i = 0; i < 50 && children.some((c) => c.exitCode === null && c.signalCode === null); i++) await sleep(100);
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((error) => log(`could not drop ${dbName}: ${error}`));
+  await adminQuery(`DROP DATABASE IF EXISTS ${baselineDbName} WITH (FORCE)`).catch((error) => log(`could not drop ${baselineDbName}: ${error}`));
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
@@ -237,34 +236,6 @@ function startSwitchboard(roles: string, port: number): ChildProcess {
   });
   children.push(child);
   return child;
-}
-
-interface LoadResult {
-  seconds: number;
-  failed: number;
-  behind: number;
-  started: number;
-  cpuSeconds: number;
-  ids: string[];
-  sentAt: number[];
-  acceptedAt: number[];
-}
-
-function runLoad(options: { url: string; apiKey: string; messages: number; rate: number; prefix: string }): Promise<{ result: LoadResult; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'lib/e2e-load.ts'), JSON.stringify({ ...options, inFlight: IN_FLIGHT, text: TEXT })], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 2],
-    });
-    children.push(child);
-    const chunks: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`load process exited with ${code}`));
-      resolve({ result: JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadResult, pid: child.pid! });
-    });
-  });
 }
 
 /** An admin's real-time feed: the epoch time at which each message id's `message.created` arrived. */
@@ -317,6 +288,21 @@ const payloadSize = Buffer.byteLength(
 let exitCode = 0;
 try {
   await adminQuery(`CREATE DATABASE ${dbName}`);
+  if (process.env.BENCH_EXPLAIN) {
+    // Every Switchboard connection logs the plans of a sample of its statements, with the rows
+    // each node read, in the server's log (test/bench/lib/explain-summary.ts sums them).
+    const settings = {
+      session_preload_libraries: 'auto_explain',
+      'auto_explain.log_min_duration': '0',
+      'auto_explain.log_analyze': 'on',
+      'auto_explain.log_timing': 'off',
+      'auto_explain.log_format': 'json',
+      'auto_explain.log_nested_statements': 'on',
+      'auto_explain.sample_rate': process.env.BENCH_EXPLAIN,
+    };
+    for (const [name, value] of Object.entries(settings)) await adminQuery(`ALTER DATABASE ${dbName} SET ${name} = '${value}'`);
+  }
+  if (BASELINE) await adminQuery(`CREATE DATABASE ${baselineDbName}`);
   await purgeNamespace(AMQP_URL, NAMESPACE, log);
   log(`database ${dbName}; raw broker ceiling first`);
   const raw = await withTimeout(
@@ -394,17 +380,42 @@ try {
   const hooksUrl = `${webUrl}/hooks/${channelId}/messages`;
 
   // A short warm-up (JIT, connection pools, prepared plans), not counted.
-  await runLoad({ url: hooksUrl, apiKey, messages: 300, rate: 0, prefix: 'warm' });
+  const load = { url: hooksUrl, apiKey, inFlight: IN_FLIGHT, text: TEXT, children };
+  await runLoad({ ...load, messages: 300, rate: 0, prefix: 'warm' });
   await sleep(1500);
+  if (ANALYZE) {
+    // What autovacuum does on a default PostgreSQL once a table has changed by 50 rows and 10%:
+    // the warm-up's rows give the planner statistics. This machine's server runs with autovacuum
+    // off, so without this every plan of the run is made on a table the planner knows nothing of.
+    await adminQueryOn(dbUrl.toString(), 'ANALYZE');
+  }
 
   const scenario = async (name: string, messages: number, rate: number, prefix: string) => {
+    // The bare pipeline first, with the same messages and rate: the ratio compares two runs that
+    // shared the machine's state within a minute of each other.
+    let baseline: BaselineResult | undefined;
+    if (BASELINE) {
+      baseline = await runBaseline({
+        amqpUrl: AMQP_URL,
+        databaseUrl: baselineDbUrl.toString(),
+        messages,
+        rate,
+        inFlight: IN_FLIGHT,
+        text: TEXT,
+        drainMs: DRAIN_MS,
+      });
+      log(`baseline: ${baseline.msgs_per_s} msg/s, p99 ${baseline.p99_ms} ms`);
+      await sleep(1000);
+    }
     const cpuBefore = Object.fromEntries(Object.entries(processes).map(([k, p]) => [k, cpuSecondsOf(p.pid!)]));
     const rabbitBefore = cpuSecondsOfCommand('beam.smp');
     const postgresBefore = cpuSecondsOfCommand('postgres');
     const selfBefore = process.cpuUsage();
     const dbBefore = await databaseCounters();
+    const readBefore = await rowsRead(dbUrl.toString());
+    const deliveriesBefore = await brokerDeliveries([webUrl, routerUrl]);
     const routingBefore = await routingHistogram(routerUrl);
-    const { result } = await runLoad({ url: hooksUrl, apiKey, messages, rate, prefix });
+    const result = await runLoad({ ...load, messages, rate, prefix });
     // Drain: wait until every accepted message reached the feed, or nothing new came for DRAIN_MS.
     let lastCount = -1;
     let lastChange = Date.now();
@@ -419,6 +430,11 @@ try {
     }
     await sleep(1200); // PostgreSQL flushes its statistics about once a second
     const dbAfter = await databaseCounters();
+    const read = (await rowsRead(dbUrl.toString())) - readBefore;
+    const deliveriesAfter = await brokerDeliveries([webUrl, routerUrl]);
+    const deliveries: Record<string, number> = {};
+    for (const [queue, n] of deliveriesAfter) if (n - (deliveriesBefore.get(queue) ?? 0) > 0) deliveries[queue] = n - (deliveriesBefore.get(queue) ?? 0);
+    const perMessage = (n: number) => Number((n / Math.max(1, result.ids.length)).toFixed(2));
     const routing = histogramQuantile(routingBefore, await routingHistogram(routerUrl), 0.99);
     const latencies: number[] = [];
     let lastSeen = 0;
@@ -461,6 +477,10 @@ try {
         max_ms: percentile(latencies, 1),
         raw_broker_msgs_per_s: raw.msgs_per_s,
         ratio_to_raw: Number((msgsPerS / raw.msgs_per_s).toFixed(3)),
+        baseline_msgs_per_s: baseline?.msgs_per_s ?? null,
+        baseline_p99_ms: baseline?.p99_ms ?? null,
+        baseline_cpu_ms_per_message: baseline?.cpu_ms_per_message ?? null,
+        ratio_to_baseline: baseline ? Number((msgsPerS / Math.max(1, baseline.msgs_per_s)).toFixed(3)) : null,
         payload_bytes: payloadSize,
         agents: AGENTS,
         routing_decision_p99_ms: routing.ms,
@@ -469,6 +489,9 @@ try {
         peak_rss_mb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.hwm_mb])),
         cpu_seconds: cpu,
         cpu_ms_per_message: Number(((Object.values(cpu).reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.ids.length)).toFixed(2)),
+        rows_read_per_message: Number((read / Math.max(1, result.ids.length)).toFixed(1)),
+        broker_deliveries_per_message: perMessage(Object.values(deliveries).reduce((a, b) => a + b, 0)),
+        broker_deliveries_per_message_by_queue: Object.fromEntries(Object.entries(deliveries).map(([queue, n]) => [queue, perMessage(n)])),
         db_per_message: {
           commits: Number(((dbAfter.commits - dbBefore.commits) / Math.max(1, result.ids.length)).toFixed(2)),
           rows_read: Number(((dbAfter.returned - dbBefore.returned) / Math.max(1, result.ids.length)).toFixed(1)),

@@ -59,9 +59,8 @@ try {
   const rowsRead = async () => {
     if (handle.kind !== 'pg') return 0;
     await sql`select pg_stat_clear_snapshot()`.execute(handle.db);
-    const { rows } = await sql<{ n: string }>`select tup_returned + tup_fetched as n from pg_stat_database where datname = current_database()`.execute(
-      handle.db,
-    );
+    // Rows the scans read: sequential scans' rows plus the rows index scans fetched, over every table.
+    const { rows } = await sql<{ n: string }>`select sum(seq_tup_read + coalesce(idx_tup_fetch, 0)) as n from pg_stat_user_tables`.execute(handle.db);
     return Number(rows[0]?.n ?? 0);
   };
   const fifth = Math.ceil(MIXED / 5);

@@ -21,6 +21,7 @@ import {
   type QueueDefinition,
 } from '../bus.js';
 import { Batcher, errorText } from '../batcher.js';
+import { countDelivery } from '../deliveries.js';
 import type { Logger } from '../../log/logger.js';
 import type { Writable } from 'node:stream';
 
@@ -161,6 +162,7 @@ export class RabbitMqBus implements Bus {
       start: async (channel) => {
         const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
+          countDelivery(queue);
           const delivery = toDelivery(message);
           const work = handler(delivery).then(
             () => safeAck(channel, message),
@@ -209,6 +211,7 @@ export class RabbitMqBus implements Bus {
         const own = batcher;
         const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
+          countDelivery(queue);
           const delivery = toDelivery(message);
           messages.set(delivery, message);
           own.push(delivery);
