@@ -14,6 +14,7 @@ import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
+import { assemble } from '../../app/pipeline.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
@@ -56,7 +57,11 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
+  // The feature modules' API routes, as the console role serves them.
+  const part = await startConsole(ctx, {
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    routes: assemble().apiRoutes,
+  });
   const app = createHttpApp(ctx, (a) => part.mount(a));
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
