@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../core/db/database.js';
-import type { TicketStatus } from '../core/db/schema-tickets.js';
+import type { TicketStatus } from './schema.js';
 import { ValidationError } from '../core/errors.js';
 
 const plain = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../core/db/schema-tickets.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../schema.js';
 import { SORT_FIELDS } from '../read.js';
 import type { Auth } from '../../console/server/api/route.js';
 import type { Actor } from '../model.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { TICKET_PRIORITIES } from '../../core/db/schema-tickets.js';
+import { TICKET_PRIORITIES } from '../schema.js';
 import { ValidationError } from '../../core/errors.js';
 import { actionSchema, conditionSchema, TRIGGER_EVENTS } from '../rules.js';
 import type { ConnectorDeps } from '../../core/connector/channel-context.js';

@@ -6,7 +6,7 @@ import { createTicket } from '../create.js';
 import { mergeTickets } from '../merge.js';
 import { ticketView } from '../model.js';
 import { listTickets, ticketVisibleTo, visibleTicket } from '../read.js';
-import { TICKET_STATUSES } from '../../core/db/schema-tickets.js';
+import { TICKET_STATUSES } from '../schema.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
