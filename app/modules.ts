@@ -1,6 +1,6 @@
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
-import { ticketRoutes } from '../tickets/part.js';
+import { ticketMigrations, ticketRoutes } from '../tickets/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
 import type { FeatureModule } from './module.js';
 
@@ -29,6 +29,7 @@ export const MODULES: readonly FeatureModule[] = [
   {
     name: 'tickets',
     roles: ['console'],
+    migrations: ticketMigrations,
     apiRoutes: () => ticketRoutes({ connectorDeps: async (ctx) => (await import('./gateway.js')).connectorDeps(ctx) }),
   },
   {
