@@ -31,6 +31,7 @@ export const MODULES: readonly FeatureModule[] = [
     roles: ['console'],
     migrations: ticketMigrations,
     apiRoutes: () => ticketRoutes({ connectorDeps: async (ctx) => (await import('./gateway.js')).connectorDeps(ctx) }),
+    start: async (ctx) => (await import('../tickets/part.js')).startTickets(ctx),
   },
   {
     name: 'console',
