@@ -268,4 +268,13 @@ describe('SLA policies', () => {
     const both = await change(other.id, { status: 'open', priority: 'high' }, shanghai(10, 14));
     expect(both.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 15).toISOString(), pausedMinutes: 1320 });
   });
+
+  it('takes only the installed channel types in a policy’s match, naming the one it refuses', async () => {
+    const targets = { low: { firstResponse: 60 } };
+    const refused = await co.clients.admin.post('/api/sla-policies', { name: 'Chat', match: { channelTypes: ['email', 'Web chat'] }, targets });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('match.channelTypes.1');
+    const kept = await co.clients.admin.post('/api/sla-policies', { name: 'Mail', enabled: false, match: { channelTypes: ['email'] }, targets });
+    expect(kept.status).toBe(201);
+  });
 });
