@@ -1,5 +1,6 @@
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
+import { ticketMigrations, ticketRoutes } from '../tickets/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
 import type { FeatureModule } from './module.js';
 
@@ -24,6 +25,13 @@ export const MODULES: readonly FeatureModule[] = [
     roles: ['router'],
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
+  },
+  {
+    name: 'tickets',
+    roles: ['console'],
+    migrations: ticketMigrations,
+    apiRoutes: () => ticketRoutes({ connectorDeps: async (ctx) => (await import('./gateway.js')).connectorDeps(ctx) }),
+    start: async (ctx) => (await import('../tickets/part.js')).startTickets(ctx),
   },
   {
     name: 'console',

@@ -10,7 +10,6 @@ import { migration as wechat } from './0006_wechat.js';
 import { migration as voice } from './0008_voice.js';
 import { migration as perfAgentLoad } from './0009_perf_agent_load.js';
 import { migration as web } from './0010_web.js';
-import { migration as tickets } from './0011_tickets.js';
 import { migration as crm } from './0012_crm.js';
 import { migration as reports } from './0013_reports.js';
 import { migration as channelStates } from './0016_channel_states.js';
@@ -43,7 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0008_voice': voice,
   '0009_perf_agent_load': perfAgentLoad,
   '0010_web': web,
-  '0011_tickets': tickets,
   '0012_crm': crm,
   '0013_reports': reports,
   '0016_channel_states': channelStates,

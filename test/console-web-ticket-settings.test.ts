@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../console/server/auth/passwords.js';
-import { createTicket } from '../core/tickets/create.js';
+import { createTicket } from '../tickets/part.js';
 import {
   browserAvailable,
   launchBrowser,

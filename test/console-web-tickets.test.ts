@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTicket } from '../core/tickets/create.js';
-import { ticketJobRunner } from '../core/tickets/timers.js';
+import { createTicket } from '../tickets/part.js';
+import { ticketJobRunner } from '../tickets/part.js';
 import { silentLogger } from './support/router-world.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';

@@ -10,8 +10,6 @@ import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { JobRunner } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
-import { registerTicketTimers } from '../../core/tickets/timers.js';
-import { TicketWorker } from '../../core/tickets/worker.js';
 import { ContactImports } from './crm/contact-import.js';
 import { RetentionSweeper } from './crm/data-rights/retention.js';
 import { mountSurveyPages } from './routes/surveys.js';
@@ -40,16 +38,13 @@ export async function startConsole(
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services, options.routes);
-  // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
+  // The console role's timers: callback reminders and scheduled messages (the tickets' run their own).
   const jobs = new JobRunner(
     { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
     { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
   );
   jobs.register(callbackReminder);
   jobs.register(scheduledReplySender);
-  registerTicketTimers(jobs, ctx.database.db);
-  const tickets = new TicketWorker(ctx);
-  await tickets.start();
   jobs.start();
   contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
@@ -72,7 +67,6 @@ export async function startConsole(
     },
     async stop() {
       await jobs.stop();
-      await tickets.stop();
       await contactImports.stop();
       await transcripts.stop();
       await retention.stop();

@@ -14,6 +14,9 @@ import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
+import { assemble } from '../../app/pipeline.js';
+import { MODULES } from '../../app/modules.js';
+import type { Part } from '../../app/module.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
@@ -56,7 +59,16 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
+  // The feature modules' API routes, as the console role serves them, and the other modules that
+  // role runs (the tickets' worker and timers).
+  const assembled = assemble();
+  const part = await startConsole(ctx, {
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    routes: assembled.apiRoutes,
+  });
+  const modules: Part[] = [];
+  for (const module of MODULES)
+    if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.push(await module.start(ctx, assembled));
   const app = createHttpApp(ctx, (a) => part.mount(a));
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
@@ -73,6 +85,7 @@ export async function startTestConsole(
     stop: async () => {
       for (const socket of websocket.server.clients) socket.terminate();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      for (const module of modules.reverse()) await module.stop();
       await part.stop();
       await relay.stop();
       await ctx.outbound.close();

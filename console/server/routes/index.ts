@@ -26,9 +26,6 @@ import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
-import { ticketRoutes } from './tickets.js';
-import { ticketSettingRoutes } from './ticket-settings.js';
-import { ticketRuleRoutes } from './ticket-rules.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
 import { companyAddressRoutes } from './company-address.js';
@@ -68,9 +65,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
     ...businessRecordRoutes(),
-    ...ticketRoutes(),
-    ...ticketSettingRoutes(),
-    ...ticketRuleRoutes(services.connectorDeps),
     ...contactRecordRoutes(),
     ...companyRoutes(),
     ...contactImportRoutes(services.contactImports),

@@ -8,7 +8,7 @@ import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/
 import { ConnectorError } from '../../../core/connector/errors.js';
 import type { Db } from '../../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { listTicketsForContact, ticketVisibleTo } from '../../../core/tickets/read.js';
+import { listTicketsForContact, ticketVisibleTo } from '../../../tickets/part.js';
 import { parseFlow, type Flow, type Target } from '../../../core/voice/ivr.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useTeam } from './useTeam.js';
 
-// What the server's automation schema accepts (core/tickets/rules.ts), as choices for the form.
+// What the server's automation schema accepts (tickets/rules.ts), as choices for the form.
 export const TRIGGER_EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;
 const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
 const FIELDS = [

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { SlaClock, SlaMetric, TicketSla } from '../db/schema-tickets.js';
-import { SLA_METRICS } from '../db/schema-tickets.js';
-import { addBusinessMinutes, businessMinutesBetween } from '../calendar/business-hours.js';
+import type { SlaClock, SlaMetric, TicketSla } from './schema.js';
+import { SLA_METRICS } from './schema.js';
+import { addBusinessMinutes, businessMinutesBetween } from '../core/calendar/business-hours.js';
 import { loadCalendar } from './calendar.js';
 import type { Ticket, Trx } from './model.js';
 

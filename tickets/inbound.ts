@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { MessageView } from '../domain/events.js';
-import { recordEvents } from '../outbox/outbox.js';
+import type { Db } from '../core/db/database.js';
+import type { MessageView } from '../core/domain/events.js';
+import { recordEvents } from '../core/outbox/outbox.js';
 import { runTriggers } from './automations.js';
 import { applyChanges } from './changes.js';
 import type { Ticket } from './model.js';

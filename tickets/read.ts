@@ -1,8 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import { can, visibilityOf, type Principal } from '../auth/permissions.js';
-import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { can, visibilityOf, type Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import type { Database } from '../core/db/schema.js';
+import { NotFoundError } from '../core/errors.js';
 import { ticketView, type TicketView } from './model.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { fillCannedVariables, type CannedValues } from '../domain/canned-variables.js';
-import { recordEvents } from '../outbox/outbox.js';
+import { fillCannedVariables, type CannedValues } from '../core/domain/canned-variables.js';
+import { recordEvents } from '../core/outbox/outbox.js';
 import { applyChanges, type TicketPatch } from './changes.js';
 import type { FieldChange } from './history.js';
 import type { Actor, Ticket, Trx } from './model.js';
@@ -166,7 +166,7 @@ export async function runTriggers(
  * `now`, each fired at most once per stretch in a status (the episode in the run log's unique
  * key). Returns how many firings it made.
  */
-export async function runTimeRules(db: Trx | import('../db/database.js').Db, now: Date, limit = 200): Promise<number> {
+export async function runTimeRules(db: Trx | import('../core/db/database.js').Db, now: Date, limit = 200): Promise<number> {
   const rules = await db
     .selectFrom('automations')
     .select(['id', 'tenant_id', 'name', 'conditions', 'actions'])

@@ -1,19 +1,19 @@
 import { z } from 'zod';
-import { ValidationError } from '../../../core/errors.js';
-import { addComment } from '../../../core/tickets/comments.js';
-import { applyChanges, lockTicket } from '../../../core/tickets/changes.js';
-import { createTicket } from '../../../core/tickets/create.js';
-import { mergeTickets } from '../../../core/tickets/merge.js';
-import { ticketView } from '../../../core/tickets/model.js';
-import { listTickets, ticketVisibleTo, visibleTicket } from '../../../core/tickets/read.js';
-import { TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { visibleTo } from '../conversations/visibility.js';
-import { contactsQuery } from '../crm/visibility.js';
-import { findVisibleCall } from '../voice/visible-call.js';
-import { actorOf, createBody, filtersSchema, patchBody, sortField } from '../tickets/schemas.js';
-import { ticketDetail } from '../tickets/detail.js';
+import { ValidationError } from '../../core/errors.js';
+import { addComment } from '../comments.js';
+import { applyChanges, lockTicket } from '../changes.js';
+import { createTicket } from '../create.js';
+import { mergeTickets } from '../merge.js';
+import { ticketView } from '../model.js';
+import { listTickets, ticketVisibleTo, visibleTicket } from '../read.js';
+import { TICKET_STATUSES } from '../schema.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
+import { contactsQuery } from '../../console/server/crm/visibility.js';
+import { findVisibleCall } from '../../console/server/voice/visible-call.js';
+import { actorOf, createBody, filtersSchema, patchBody, sortField } from './schemas.js';
+import { ticketDetail } from './detail.js';
 
 const listQuery = filtersSchema.extend({
   view: z.uuid().optional(),

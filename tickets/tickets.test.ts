@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listTicketsForContact } from '../core/tickets/read.js';
-import { buildCompany, type Company } from './support/console-world.js';
-import { startTestConsole, type TestConsole } from './support/console.js';
-import { emailChannel, eventually } from './support/ticket-world.js';
+import { listTicketsForContact } from './read.js';
+import { buildCompany, type Company } from '../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../test/support/console.js';
+import { emailChannel, eventually } from '../test/support/ticket-world.js';
 
 describe('tickets', () => {
   let tc: TestConsole;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges, lockTicket } from '../core/tickets/changes.js';
-import { runTimeRules } from '../core/tickets/automations.js';
-import { createTicket } from '../core/tickets/create.js';
-import { ticketJobRunner } from '../core/tickets/timers.js';
+import { applyChanges, lockTicket } from './changes.js';
+import { runTimeRules } from './automations.js';
+import { createTicket } from './create.js';
+import { ticketJobRunner } from './timers.js';
 import type { JobRunner } from '../core/jobs/runner.js';
-import { silentLogger } from './support/router-world.js';
-import { buildCompany, type Company } from './support/console-world.js';
-import { startTestConsole, type TestConsole } from './support/console.js';
+import { silentLogger } from '../test/support/router-world.js';
+import { buildCompany, type Company } from '../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../test/support/console.js';
 
 const DAY = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { TicketSla, TicketTable } from '../db/schema-tickets.js';
-import '../db/schema-tickets.js';
+import type { Database } from '../core/db/schema.js';
+import type { TicketSla, TicketTable } from './schema.js';
+import './schema.js';
 
 export type Ticket = Selectable<TicketTable>;
 export type Trx = Transaction<Database>;

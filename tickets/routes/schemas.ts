@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../core/db/schema-tickets.js';
-import { SORT_FIELDS } from '../../../core/tickets/read.js';
-import type { Auth } from '../api/route.js';
-import type { Actor } from '../../../core/tickets/model.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../schema.js';
+import { SORT_FIELDS } from '../read.js';
+import type { Auth } from '../../console/server/api/route.js';
+import type { Actor } from '../model.js';
 
 const tag = z.string().trim().min(1).max(50);
 

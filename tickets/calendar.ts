@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.js';
-import { isValidTimeZone, type BusinessCalendar } from '../calendar/business-hours.js';
+import type { Db } from '../core/db/database.js';
+import { isValidTimeZone, type BusinessCalendar } from '../core/calendar/business-hours.js';
 
 /** A calendar from the database, or null when it is missing or its zone is unknown. */
 export async function loadCalendar(db: Db, tenantId: string, calendarId: string | null): Promise<BusinessCalendar | null> {

@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { TICKET_PRIORITIES } from '../../../core/db/schema-tickets.js';
-import { ValidationError } from '../../../core/errors.js';
-import { actionSchema, conditionSchema, TRIGGER_EVENTS } from '../../../core/tickets/rules.js';
-import type { ConnectorDeps } from '../../../core/connector/channel-context.js';
-import { checkChannelTypes } from '../api/channel-types.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
+import { TICKET_PRIORITIES } from '../schema.js';
+import { ValidationError } from '../../core/errors.js';
+import { actionSchema, conditionSchema, TRIGGER_EVENTS } from '../rules.js';
+import type { ConnectorDeps } from '../../core/connector/channel-context.js';
+import type { Context } from '../../core/context.js';
+import { checkChannelTypes } from '../../console/server/api/channel-types.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
 
 const minutes = z.number().int().min(1).max(525_600);
 const targets = z.object({ firstResponse: minutes.optional(), nextResponse: minutes.optional(), resolution: minutes.optional() }).strict();
@@ -67,7 +68,7 @@ const automationView = (a: AutomationRow) => ({
 });
 
 /** Ids inside automation actions must be this company's, so a rule can never reach another's rows. */
-async function checkActionIds(db: import('../../../core/db/database.js').Db, tenantId: string, actions: z.infer<typeof actionSchema>[]): Promise<void> {
+async function checkActionIds(db: import('../../core/db/database.js').Db, tenantId: string, actions: z.infer<typeof actionSchema>[]): Promise<void> {
   const issues: { field: string; message: string }[] = [];
   for (const [i, a] of actions.entries()) {
     if (
@@ -92,7 +93,7 @@ async function checkActionIds(db: import('../../../core/db/database.js').Db, ten
   if (issues.length) throw new ValidationError('invalid actions', issues);
 }
 
-export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRoute[] {
+export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<ConnectorDeps>): AnyRoute[] {
   return [
     route({
       method: 'get',
@@ -116,7 +117,7 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       body: policyBody,
       example: { name: 'Standard', targets: { urgent: { firstResponse: 30, resolution: 240 }, normal: { firstResponse: 240 } } },
       handler: async ({ c, ctx, tenant, auth, body }) => {
-        await checkChannelTypes(connectorDeps, [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
+        await checkChannelTypes(connectorDeps && (() => connectorDeps(ctx)), [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('sla_policies')
@@ -147,7 +148,7 @@ export function ticketRuleRoutes(connectorDeps?: () => Promise<ConnectorDeps>): 
       body: policyBody,
       example: { name: 'Standard', targets: { high: { firstResponse: 60 } } },
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
-        await checkChannelTypes(connectorDeps, [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
+        await checkChannelTypes(connectorDeps && (() => connectorDeps(ctx)), [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const updated = found(
             await trx

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { queueReply } from '../conversations/reply.js';
-import { ConflictError, ValidationError } from '../errors.js';
-import { recordEvents } from '../outbox/outbox.js';
+import { queueReply } from '../core/conversations/reply.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
+import { recordEvents } from '../core/outbox/outbox.js';
 import { applyChanges, touch } from './changes.js';
 import type { Actor, Ticket, Trx } from './model.js';
 import { slaAgentReplied } from './sla.js';

@@ -1,5 +1,5 @@
-import type { Db } from '../../../core/db/database.js';
-import { auditNames, type AuditRow } from '../audit-names.js';
+import type { Db } from '../../core/db/database.js';
+import { auditNames, type AuditRow } from '../../console/server/audit-names.js';
 
 interface HistoryRow {
   actor_type: string;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addComment } from '../core/tickets/comments.js';
-import { createTicket } from '../core/tickets/create.js';
-import { customerReplied } from '../core/tickets/inbound.js';
-import { lockTicket } from '../core/tickets/changes.js';
-import { ticketJobRunner } from '../core/tickets/timers.js';
+import { addComment } from './comments.js';
+import { createTicket } from './create.js';
+import { customerReplied } from './inbound.js';
+import { lockTicket } from './changes.js';
+import { ticketJobRunner } from './timers.js';
 import type { JobRunner } from '../core/jobs/runner.js';
-import { silentLogger } from './support/router-world.js';
-import { buildCompany, type Company } from './support/console-world.js';
-import { startTestConsole, type TestConsole } from './support/console.js';
+import { silentLogger } from '../test/support/router-world.js';
+import { buildCompany, type Company } from '../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../test/support/console.js';
 
 /** Shanghai time on a given day of March 2027 (the 5th is a Friday, the 8th a Monday) as an instant. */
 const shanghai = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2027, 2, day, hh - 8, mm));
@@ -166,7 +166,7 @@ describe('SLA policies', () => {
 
   it('re-times a counting clock when the priority changes, and drops it when the new priority has no target', async () => {
     const ticket = await open('Slow page', shanghai(8, 9));
-    const { applyChanges } = await import('../core/tickets/changes.js');
+    const { applyChanges } = await import('./changes.js');
     const lowered = await db()
       .transaction()
       .execute(async (trx) =>
@@ -181,7 +181,7 @@ describe('SLA policies', () => {
     expect(await db().selectFrom('jobs').select('id').where('key', 'like', `ticket.sla:${ticket.id}:%`).execute()).toEqual([]);
   });
   it('stands the clocks still while the ticket is pending and counts on from where they stood when it opens again', async () => {
-    const { applyChanges } = await import('../core/tickets/changes.js');
+    const { applyChanges } = await import('./changes.js');
     const change = (id: string, status: 'pending' | 'open' | 'solved', at: Date) =>
       db()
         .transaction()
@@ -238,7 +238,7 @@ describe('SLA policies', () => {
     expect(await slaEvents(ticket.id)).toEqual(['ticket.sla_warning:firstResponse', 'ticket.sla_breached:firstResponse']);
   });
   it('keeps the time a clock stood still out of a new target when the priority changes after a pause', async () => {
-    const { applyChanges } = await import('../core/tickets/changes.js');
+    const { applyChanges } = await import('./changes.js');
     const policy = await db().selectFrom('sla_policies').select(['id', 'targets']).where('tenant_id', '=', co.tenantId).executeTakeFirstOrThrow();
     await db()
       .updateTable('sla_policies')
@@ -267,5 +267,14 @@ describe('SLA policies', () => {
     // Opened again and made high at once: resumed, then re-timed to 120 minutes with the pause left out.
     const both = await change(other.id, { status: 'open', priority: 'high' }, shanghai(10, 14));
     expect(both.sla.clocks?.firstResponse).toMatchObject({ state: 'active', dueAt: shanghai(10, 15).toISOString(), pausedMinutes: 1320 });
+  });
+
+  it('takes only the installed channel types in a policy’s match, naming the one it refuses', async () => {
+    const targets = { low: { firstResponse: 60 } };
+    const refused = await co.clients.admin.post('/api/sla-policies', { name: 'Chat', match: { channelTypes: ['email', 'Web chat'] }, targets });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('match.channelTypes.1');
+    const kept = await co.clients.admin.post('/api/sla-policies', { name: 'Mail', enabled: false, match: { channelTypes: ['email'] }, targets });
+    expect(kept.status).toBe(201);
   });
 });

@@ -1,8 +1,8 @@
-import { recordEvents } from '../outbox/outbox.js';
-import type { Db } from '../db/database.js';
-import { JobRunner, type JobHandler, type JobOutcome } from '../jobs/runner.js';
-import type { Logger } from '../log/logger.js';
-import type { TicketSla } from '../db/schema-tickets.js';
+import { recordEvents } from '../core/outbox/outbox.js';
+import type { Db } from '../core/db/database.js';
+import { JobRunner, type JobHandler, type JobOutcome } from '../core/jobs/runner.js';
+import type { Logger } from '../core/log/logger.js';
+import type { TicketSla } from './schema.js';
 import { runTimeRules, runTriggers } from './automations.js';
 import { ticketSummary, type Clock, type Trx } from './model.js';
 import { SLA_JOB, slaJobKey, type SlaJobPayload } from './sla.js';

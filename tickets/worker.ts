@@ -1,7 +1,7 @@
-import type { Consumer, Delivery } from '../bus/bus.js';
-import type { Context } from '../context.js';
-import type { MessageView } from '../domain/events.js';
-import type { EventEnvelope } from '../outbox/outbox.js';
+import type { Consumer, Delivery } from '../core/bus/bus.js';
+import type { Context } from '../core/context.js';
+import type { MessageView } from '../core/domain/events.js';
+import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { conversationsWithTickets, customerReplied } from './inbound.js';
 import { systemClock, type Clock } from './model.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../db/schema-tickets.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './schema.js';
 import type { Ticket } from './model.js';
 import type { FieldChange } from './history.js';
 

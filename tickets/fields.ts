@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
-import type { TicketStatus } from '../db/schema-tickets.js';
-import { ValidationError } from '../errors.js';
+import type { Db } from '../core/db/database.js';
+import type { TicketStatus } from './schema.js';
+import { ValidationError } from '../core/errors.js';
 
 const plain = {
   text: z.string().max(5000),

@@ -1,8 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * The tables of tickets, SLA policies and automations (migration 0011), added to `Database` by
- * declaration merging so the core schema file stays as it is.
+ * The tables of tickets, SLA policies and automations (migration 0011), added to the kernel's
+ * `Database` by declaration merging from here, so core/db/schema.ts names none of them. Merging
+ * rather than `withTables`: other parts still read these tables (the reports' rollup, the CRM's
+ * export and erasure, the caller card, tests), and would each need the module's db wrapper.
  */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -177,7 +179,7 @@ export interface AutomationRunTable {
   fired_at: Timestamp;
 }
 
-declare module './schema.js' {
+declare module '../core/db/schema.js' {
   interface Database {
     ticket_settings: TicketSettingsTable;
     tickets: TicketTable;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { runStatements } from './run-statements.js';
+import { runStatements } from '../../migrations/run-statements.js';
 
 /**
  * Tickets: what cannot be settled in one conversation. A gapless number per company (a counter

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, ValidationError } from '../../../core/errors.js';
-import { TICKET_FIELD_TYPES, TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { sortField, TICKET_COLUMNS, viewFilters } from '../tickets/schemas.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../core/errors.js';
+import { TICKET_FIELD_TYPES, TICKET_STATUSES } from '../schema.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { sortField, TICKET_COLUMNS, viewFilters } from './schemas.js';
 
 const fieldBody = z
   .object({

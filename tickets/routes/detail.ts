@@ -1,5 +1,5 @@
-import type { Db } from '../../../core/db/database.js';
-import { ticketView, type Ticket } from '../../../core/tickets/model.js';
+import type { Db } from '../../core/db/database.js';
+import { ticketView, type Ticket } from '../model.js';
 import { historyNames } from './history-names.js';
 
 /** A ticket as its page shows it: the ticket, its requester, followers, the conversation of replies and notes, the history and automation firings. */

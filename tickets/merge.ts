@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { ConflictError, ValidationError } from '../errors.js';
-import { recordEvents } from '../outbox/outbox.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
+import { recordEvents } from '../core/outbox/outbox.js';
 import { applyChanges, lockTicket } from './changes.js';
 import { recordHistory } from './history.js';
 import type { Actor, Ticket, Trx } from './model.js';

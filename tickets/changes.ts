@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { recordEvents } from '../outbox/outbox.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { TicketPriority, TicketStatus, TicketType } from '../db/schema-tickets.js';
+import { recordEvents } from '../core/outbox/outbox.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import type { TicketPriority, TicketStatus, TicketType } from './schema.js';
 import { runTriggers, type Chain } from './automations.js';
 import { checkTicketFields } from './fields.js';
 import { diff, recordHistory, type FieldChange } from './history.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { recordEvents } from '../outbox/outbox.js';
-import type { TicketPriority, TicketSource, TicketType } from '../db/schema-tickets.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import { recordEvents } from '../core/outbox/outbox.js';
+import type { TicketPriority, TicketSource, TicketType } from './schema.js';
 import { runTriggers } from './automations.js';
 import { checkTicketFields } from './fields.js';
 import { recordHistory } from './history.js';
