@@ -1,3 +1,4 @@
+import { callCenterRoutes } from '../callcenter/part.js';
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
@@ -24,6 +25,12 @@ export const MODULES: readonly FeatureModule[] = [
     roles: ['router'],
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
+  },
+  {
+    name: 'callcenter',
+    roles: ['console'],
+    apiRoutes: () => callCenterRoutes(async (ctx) => (await import('./gateway.js')).connectorDeps(ctx)),
+    start: async (ctx) => (await import('../callcenter/part.js')).startCallCenter(ctx),
   },
   {
     name: 'console',

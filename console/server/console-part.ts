@@ -6,7 +6,6 @@ import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
 import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
-import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { JobRunner } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
@@ -40,12 +39,11 @@ export async function startConsole(
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services, options.routes);
-  // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
+  // The console role's timers: scheduled messages and the tickets' SLA jobs and time rules.
   const jobs = new JobRunner(
     { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
     { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
   );
-  jobs.register(callbackReminder);
   jobs.register(scheduledReplySender);
   registerTicketTimers(jobs, ctx.database.db);
   const tickets = new TicketWorker(ctx);

@@ -14,6 +14,8 @@ import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
+import { MODULES } from '../../app/modules.js';
+import { assemble } from '../../app/pipeline.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
@@ -56,7 +58,15 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
+  // The feature modules a console process runs beside the console (their routes, their job runners), as app/start.ts starts them.
+  const assembled = assemble();
+  const modules: { stop(): Promise<void> }[] = [];
+  for (const module of MODULES)
+    if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.push(await module.start(ctx, assembled));
+  const part = await startConsole(ctx, {
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    routes: assembled.apiRoutes,
+  });
   const app = createHttpApp(ctx, (a) => part.mount(a));
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
@@ -74,6 +84,7 @@ export async function startTestConsole(
       for (const socket of websocket.server.clients) socket.terminate();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await part.stop();
+      for (const module of modules.reverse()) await module.stop();
       await relay.stop();
       await ctx.outbound.close();
       if (!options.bus) await bus.close();

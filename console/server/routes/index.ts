@@ -22,9 +22,6 @@ import { ssoRoutes } from './sso.js';
 import { statusRoutes } from './status.js';
 import { twoFactorRoutes } from './two-factor.js';
 import { userRoutes } from './users.js';
-import { voiceRoutes } from './voice.js';
-import { callbackPlanRoutes } from './callback-plans.js';
-import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
 import { ticketRoutes } from './tickets.js';
 import { ticketSettingRoutes } from './ticket-settings.js';
@@ -36,7 +33,6 @@ import { contactImportRoutes } from './contact-imports.js';
 import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
-import { callWorkbenchRoutes } from './call-workbench.js';
 
 /**
  * Every route of the console's API, in the order the API description lists them; `fromModules`
@@ -64,9 +60,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
-    ...voiceRoutes(services.connectorDeps),
-    ...callbackPlanRoutes(),
-    ...callTaskRoutes(),
     ...businessRecordRoutes(),
     ...ticketRoutes(),
     ...ticketSettingRoutes(),
@@ -77,7 +70,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...searchRoutes(),
     ...reportRoutes(),
     ...surveyRoutes(),
-    ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...fromModules,
     ...realtimeRoutes(services.hub),

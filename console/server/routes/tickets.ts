@@ -11,7 +11,7 @@ import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { visibleTo } from '../conversations/visibility.js';
 import { contactsQuery } from '../crm/visibility.js';
-import { findVisibleCall } from '../voice/visible-call.js';
+import { findVisibleCall } from '../../../callcenter/part.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from '../tickets/schemas.js';
 import { ticketDetail } from '../tickets/detail.js';
 
