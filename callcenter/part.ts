@@ -9,6 +9,7 @@ import { type ConnectorDepsOf, voiceRoutes } from './routes/voice.js';
 
 export { findVisibleCall, visibleCall } from './visible-call.js';
 export type { ConnectorDepsOf } from './routes/voice.js';
+export type { CallTaskAgentTable, CallTaskTable, CallTaskTargetTable } from './schema.js';
 
 /**
  * The call center's console API: phone menus, agents' phones, calls and their recordings,
