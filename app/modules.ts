@@ -1,3 +1,4 @@
+import { callCenterRoutes } from '../callcenter/part.js';
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
 import { ticketMigrations, ticketRoutes } from '../tickets/part.js';
@@ -32,6 +33,12 @@ export const MODULES: readonly FeatureModule[] = [
     migrations: ticketMigrations,
     apiRoutes: () => ticketRoutes({ connectorDeps: async (ctx) => (await import('./gateway.js')).connectorDeps(ctx) }),
     start: async (ctx) => (await import('../tickets/part.js')).startTickets(ctx),
+  },
+  {
+    name: 'callcenter',
+    roles: ['console'],
+    apiRoutes: () => callCenterRoutes(async (ctx) => (await import('./gateway.js')).connectorDeps(ctx)),
+    start: async (ctx) => (await import('../callcenter/part.js')).startCallCenter(ctx),
   },
   {
     name: 'console',

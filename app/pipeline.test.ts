@@ -36,8 +36,8 @@ describe('the composition root', () => {
 
   it('runs each module in the processes of its roles, role by role', () => {
     const names = (roles: Parameters<typeof modulesFor>[0]) => modulesFor(roles).map((m) => m.name);
-    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'tickets', 'console']);
-    expect(names(['console', 'gateway'])).toEqual(['tickets', 'console', 'gateway']);
+    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'tickets', 'callcenter', 'console']);
+    expect(names(['console', 'gateway'])).toEqual(['tickets', 'callcenter', 'console', 'gateway']);
     expect(names(['router'])).toEqual(['router', 'reports', 'customer-media', 'webhooks']);
   });
 });

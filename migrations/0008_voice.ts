@@ -5,6 +5,8 @@ import { runStatements } from './run-statements.js';
  * The call center: phone menus (IVR) as data, where each agent's phone rings, and one call
  * record per call with its timeline; callback plans agents make for customers. A call's conversation is found by its channel and thread
  * key (the provider's call id), so the record needs no link the router would have to write.
+ * It stays with the kernel's migrations, not in callcenter/: the voice connector and the router
+ * use its calls, call_events, ivr_flows, voice_endpoints and callback_plans.
  */
 const up = [
   `CREATE TABLE ivr_flows (

@@ -6,7 +6,6 @@ import type { AnyRoute } from './api/route.js';
 import { createMailer } from './mail/mailer.js';
 import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
-import { callbackReminder } from './voice/callback-reminders.js';
 import { consoleRoutes } from './routes/index.js';
 import { JobRunner } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
@@ -38,12 +37,11 @@ export async function startConsole(
   const contactImports = new ContactImports(ctx);
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
   const routes = consoleRoutes(services, options.routes);
-  // The console role's timers: callback reminders and scheduled messages (the tickets' run their own).
+  // The console role's timers: scheduled messages (the tickets and the call center run their own).
   const jobs = new JobRunner(
     { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
     { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
   );
-  jobs.register(callbackReminder);
   jobs.register(scheduledReplySender);
   jobs.start();
   contactImports.start();

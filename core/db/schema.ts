@@ -648,6 +648,9 @@ export interface AgentPresenceTable {
   away_by_presence: Generated<boolean>;
 }
 
+// The call center's tables that the voice connector and the router use too; the call center's
+// own (call tasks) are in callcenter/schema.ts.
+
 /** A phone menu (IVR); `definition` is checked by core/voice/ivr.ts before it is saved. */
 export interface IvrFlowTable {
   id: Generated<string>;
@@ -730,40 +733,6 @@ export interface CallbackPlanTable {
   updated_at: Timestamp;
 }
 
-/** An outbound call task (外呼任务): a time window, its agents, and the customers to call. */
-export interface CallTaskTable {
-  id: Generated<string>;
-  tenant_id: string;
-  name: string;
-  starts_at: ColumnType<Date, Date | string, Date | string>;
-  ends_at: ColumnType<Date, Date | string, Date | string>;
-  created_by: string | null;
-  created_at: Timestamp;
-}
-
-export interface CallTaskAgentTable {
-  tenant_id: string;
-  task_id: string;
-  user_id: string;
-}
-
-/** One customer of a task; an agent claims it (one at a time), calls, and records the result. */
-export interface CallTaskTargetTable {
-  id: Generated<string>;
-  tenant_id: string;
-  task_id: string;
-  position: number;
-  name: string | null;
-  phone: string;
-  contact_id: string | null;
-  status: Generated<'pending' | 'claimed' | 'done'>;
-  agent_id: string | null;
-  claimed_at: NullableTimestamp;
-  result: string | null;
-  note: string | null;
-  done_at: NullableTimestamp;
-}
-
 /** A business record (业务记录) written on a call (or any conversation): a subject, the tenant's custom fields, a text. */
 export interface BusinessRecordTable {
   id: Generated<string>;
@@ -837,9 +806,6 @@ export interface Database {
   calls: CallTable;
   call_events: CallEventTable;
   callback_plans: CallbackPlanTable;
-  call_tasks: CallTaskTable;
-  call_task_agents: CallTaskAgentTable;
-  call_task_targets: CallTaskTargetTable;
   business_records: BusinessRecordTable;
 }
 

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-/** The job that reminds an agent of a planned callback (run by the console role's job runner, console/server/voice/callback-reminders.ts). */
+/** The job that reminds an agent of a planned callback (run by the call center's job runner, callcenter/callback-reminders.ts). */
 export const CALLBACK_DUE = 'voice.callback_due';
 const jobKey = (planId: string) => `${CALLBACK_DUE}:${planId}`;
 

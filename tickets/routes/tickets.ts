@@ -11,7 +11,7 @@ import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../console/server/crm/visibility.js';
-import { findVisibleCall } from '../../console/server/voice/visible-call.js';
+import { findVisibleCall } from '../../callcenter/part.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from './schemas.js';
 import { ticketDetail } from './detail.js';
 

@@ -22,9 +22,6 @@ import { ssoRoutes } from './sso.js';
 import { statusRoutes } from './status.js';
 import { twoFactorRoutes } from './two-factor.js';
 import { userRoutes } from './users.js';
-import { voiceRoutes } from './voice.js';
-import { callbackPlanRoutes } from './callback-plans.js';
-import { callTaskRoutes } from './call-tasks.js';
 import { businessRecordRoutes } from './business-records.js';
 import { contactRecordRoutes } from './contact-records.js';
 import { companyRoutes } from './companies.js';
@@ -33,7 +30,6 @@ import { contactImportRoutes } from './contact-imports.js';
 import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
-import { callWorkbenchRoutes } from './call-workbench.js';
 
 /**
  * Every route of the console's API, in the order the API description lists them; `fromModules`
@@ -61,9 +57,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
-    ...voiceRoutes(services.connectorDeps),
-    ...callbackPlanRoutes(),
-    ...callTaskRoutes(),
     ...businessRecordRoutes(),
     ...contactRecordRoutes(),
     ...companyRoutes(),
@@ -71,7 +64,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...searchRoutes(),
     ...reportRoutes(),
     ...surveyRoutes(),
-    ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...fromModules,
     ...realtimeRoutes(services.hub),

@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../../core/db/database.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { contactsQuery } from '../crm/visibility.js';
+import type { Db } from '../../core/db/database.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { contactsQuery } from '../../console/server/crm/visibility.js';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 const MAX_ROWS = 50_000;

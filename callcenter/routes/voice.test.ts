@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel } from '../../../core/connector/channels.js';
-import { ConnectorRegistry } from '../../../core/connector/registry.js';
-import { builtInConnectors } from '../../../connectors/index.js';
-import { FakeAri, FAKE_WAV } from '../../../test/fakes/ari.js';
-import { buildCompany, type Company } from '../../../test/support/console-world.js';
-import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
+import { createChannel } from '../../core/connector/channels.js';
+import { ConnectorRegistry } from '../../core/connector/registry.js';
+import { builtInConnectors } from '../../connectors/index.js';
+import { FakeAri, FAKE_WAV } from '../../test/fakes/ari.js';
+import { buildCompany, type Company } from '../../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../../test/support/console.js';
 
 const say = (text: string) => ({ type: 'text', text });
 

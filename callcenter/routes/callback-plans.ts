@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { can } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { ForbiddenError, ValidationError } from '../../../core/errors.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { visibleContact } from '../crm/visibility.js';
-import { visibleCall } from '../voice/visible-call.js';
-import { cancelCallbackReminder, scheduleCallbackReminder } from '../voice/callback-reminders.js';
+import { can } from '../../core/auth/permissions.js';
+import type { Db } from '../../core/db/database.js';
+import { ForbiddenError, ValidationError } from '../../core/errors.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { visibleContact } from '../../console/server/crm/visibility.js';
+import { visibleCall } from '../visible-call.js';
+import { cancelCallbackReminder, scheduleCallbackReminder } from '../callback-reminders.js';
 
 const columns = ['id', 'contact_id', 'phone', 'agent_id', 'due_at', 'note', 'status', 'result', 'call_id', 'reminded_at', 'created_at'] as const;
 type Row = {

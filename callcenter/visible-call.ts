@@ -1,7 +1,7 @@
-import { can, type Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { NotFoundError } from '../../../core/errors.js';
-import { visibleTo } from '../conversations/visibility.js';
+import { can, type Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { NotFoundError } from '../core/errors.js';
+import { visibleTo } from '../console/server/conversations/visibility.js';
 
 /** The call if the principal may see its conversation (or, with every conversation visible, a call without one); 404 otherwise. */
 export async function visibleCall(db: Db, tenantId: string, principal: Principal, where: { callId: string } | { conversationId: string }) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCompany, type Company } from '../../../test/support/console-world.js';
-import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
-import type { ApiClient } from '../../../test/support/console.js';
+import { buildCompany, type Company } from '../../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../../test/support/console.js';
+import type { ApiClient } from '../../test/support/console.js';
 
 describe('outbound call tasks', () => {
   let tc: TestConsole;

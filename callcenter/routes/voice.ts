@@ -1,22 +1,26 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { fileAnswer } from '../../../core/attachments/serve.js';
-import { can } from '../../../core/auth/permissions.js';
-import { contactsWithVerifiedMatch } from '../../../core/contacts/verified-match.js';
-import { isGeneratedName } from '../../../core/domain/contact-name.js';
-import { loadChannelContext, type ConnectorDeps } from '../../../core/connector/channel-context.js';
-import { ConnectorError } from '../../../core/connector/errors.js';
-import type { Db } from '../../../core/db/database.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { listTicketsForContact, ticketVisibleTo } from '../../../tickets/part.js';
-import { parseFlow, type Flow, type Target } from '../../../core/voice/ivr.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { assertWithinReach } from '../auth/grants.js';
-import { visibleTo } from '../conversations/visibility.js';
-import { contactsQuery } from '../crm/visibility.js';
-import { visibleCall } from '../voice/visible-call.js';
+import { fileAnswer } from '../../core/attachments/serve.js';
+import { can } from '../../core/auth/permissions.js';
+import { contactsWithVerifiedMatch } from '../../core/contacts/verified-match.js';
+import { isGeneratedName } from '../../core/domain/contact-name.js';
+import { loadChannelContext, type ConnectorDeps } from '../../core/connector/channel-context.js';
+import { ConnectorError } from '../../core/connector/errors.js';
+import type { Context } from '../../core/context.js';
+import type { Db } from '../../core/db/database.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { listTicketsForContact, ticketVisibleTo } from '../../tickets/part.js';
+import { parseFlow, type Flow, type Target } from '../../core/voice/ivr.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { assertWithinReach } from '../../console/server/auth/grants.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
+import { contactsQuery } from '../../console/server/crm/visibility.js';
+import { visibleCall } from '../visible-call.js';
+
+/** The connector machinery of the process serving a request. */
+export type ConnectorDepsOf = (ctx: Context) => Promise<ConnectorDeps>;
 
 const flowBody = z.object({ name: z.string().trim().min(1).max(100), definition: z.unknown() });
 
@@ -91,7 +95,8 @@ const endpointBody = z.object({
 /** What a supervisor sees of an agent: where their phone rings, what they are doing, their queues. */
 type WorkState = 'offline' | 'break' | 'idle' | 'ringing' | 'on_call' | 'wrap_up';
 
-export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRoute[] {
+/** `connectorDeps` reaches the phone platforms (recordings, dialling, hold) from the process's context. */
+export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
   return [
     route({
       method: 'get',
@@ -341,8 +346,8 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       params: idParams,
       handler: async ({ ctx, tenant, auth, params }) => {
         const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
-        if (!call.recording_ref || !connectorDeps) throw new NotFoundError('recording');
-        const loaded = await loadChannelContext(await connectorDeps(), { id: call.channel_id });
+        if (!call.recording_ref) throw new NotFoundError('recording');
+        const loaded = await loadChannelContext(await connectorDeps(ctx), { id: call.channel_id });
         if (!loaded?.connector.voice) throw new NotFoundError('recording');
         const upstream = await loaded.connector.voice.recording(call.recording_ref, loaded.ctx);
         // The platform's own content type is not believed: it is a server the company configured.
@@ -467,14 +472,13 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
       }),
       example: { channelId: '00000000-0000-0000-0000-000000000000', number: '+8613800000000' },
       handler: async ({ c, ctx, tenant, auth, body }) => {
-        if (!connectorDeps) throw new NotFoundError('channel');
         const channel = await ctx.database.db
           .selectFrom('channels')
           .select('id')
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', body.channelId)
           .executeTakeFirst();
-        const loaded = channel ? await loadChannelContext(await connectorDeps(), { id: channel.id }) : undefined;
+        const loaded = channel ? await loadChannelContext(await connectorDeps(ctx), { id: channel.id }) : undefined;
         if (!loaded) throw new NotFoundError('channel');
         if (!loaded.connector.voice?.dial)
           throw new ValidationError('this channel cannot place calls', [{ field: 'channelId', message: 'not a phone channel that dials' }]);
@@ -488,7 +492,7 @@ export function voiceRoutes(connectorDeps?: () => Promise<ConnectorDeps>): AnyRo
   ];
 }
 
-function holdRoute(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, on: boolean): AnyRoute {
+function holdRoute(connectorDeps: ConnectorDepsOf, on: boolean): AnyRoute {
   return route({
     method: on ? 'post' : 'delete',
     path: '/calls/:id/hold',
@@ -500,7 +504,7 @@ function holdRoute(connectorDeps: (() => Promise<ConnectorDeps>) | undefined, on
     params: idParams,
     handler: async ({ c, ctx, tenant, auth, params }) => {
       const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
-      const loaded = connectorDeps ? await loadChannelContext(await connectorDeps(), { id: call.channel_id }) : undefined;
+      const loaded = await loadChannelContext(await connectorDeps(ctx), { id: call.channel_id });
       if (!loaded?.connector.voice?.hold) throw new ConflictError('this phone platform cannot hold calls');
       try {
         await loaded.connector.voice.hold({ callId: call.id, agentId: auth.principal.userId, on }, loaded.ctx);

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
-import { event } from '../../../core/domain/events.js';
-import type { JobHandler } from '../../../core/jobs/runner.js';
-import { recordEvents } from '../../../core/outbox/outbox.js';
-import { CALLBACK_DUE } from '../../../core/voice/callback-jobs.js';
+import { event } from '../core/domain/events.js';
+import type { JobHandler } from '../core/jobs/runner.js';
+import { recordEvents } from '../core/outbox/outbox.js';
+import { CALLBACK_DUE } from '../core/voice/callback-jobs.js';
 
-export { CALLBACK_DUE, cancelCallbackReminder, scheduleCallbackReminder } from '../../../core/voice/callback-jobs.js';
+export { CALLBACK_DUE, cancelCallbackReminder, scheduleCallbackReminder } from '../core/voice/callback-jobs.js';
 
 /**
  * Reminds an agent of a due callback: a due `voice.callback_due` job writes a `callback.due` event
  * for the plan's agent (if the plan is still planned) in the transaction that removes the job.
- * Registered on the console role's job runner.
+ * Run by the call center's job runner (part.ts, console role); the job itself stays in core
+ * (core/voice/callback-jobs.ts) because the voice connector schedules it too.
  */
 export const callbackReminder: JobHandler = {
   kind: CALLBACK_DUE,

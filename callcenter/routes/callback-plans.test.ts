@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test/support/router-world.js';
-import { buildCompany, type Company } from '../../../test/support/console-world.js';
-import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
-import { mayReceive } from '../realtime/event-visibility.js';
+import { waitFor } from '../../test/support/router-world.js';
+import { buildCompany, type Company } from '../../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../../test/support/console.js';
+import { mayReceive } from '../../console/server/realtime/event-visibility.js';
 
 describe('callback plans', () => {
   let tc: TestConsole;

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { can } from '../../../core/auth/permissions.js';
-import { isOnHold } from '../../../core/voice/hold.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { visibleTo } from '../conversations/visibility.js';
+import { can } from '../../core/auth/permissions.js';
+import { isOnHold } from '../../core/voice/hold.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
 /** Channel types that place outbound calls (their connector has `voice.dial`). */
