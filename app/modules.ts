@@ -1,3 +1,4 @@
+import { crmRoutes } from '../crm/part.js';
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
@@ -25,6 +26,7 @@ export const MODULES: readonly FeatureModule[] = [
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
   },
+  { name: 'crm', roles: ['console'], apiRoutes: crmRoutes, start: async (ctx) => (await import('../crm/part.js')).startCrm(ctx) },
   {
     name: 'console',
     roles: ['console'],

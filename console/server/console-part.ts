@@ -12,8 +12,7 @@ import { JobRunner } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
 import { registerTicketTimers } from '../../core/tickets/timers.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
-import { ContactImports } from './crm/contact-import.js';
-import { RetentionSweeper } from './crm/data-rights/retention.js';
+import { RetentionSweeper } from './data-rights/retention.js';
 import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
@@ -37,8 +36,7 @@ export async function startConsole(
 ): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
-  const contactImports = new ContactImports(ctx);
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
   const routes = consoleRoutes(services, options.routes);
   // The console role's timers: callback reminders, scheduled messages and the tickets' SLA jobs and time rules.
   const jobs = new JobRunner(
@@ -51,7 +49,6 @@ export async function startConsole(
   const tickets = new TicketWorker(ctx);
   await tickets.start();
   jobs.start();
-  contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
   const retention = new RetentionSweeper({
@@ -73,7 +70,6 @@ export async function startConsole(
     async stop() {
       await jobs.stop();
       await tickets.stop();
-      await contactImports.stop();
       await transcripts.stop();
       await retention.stop();
       await hub.stop();

@@ -18,11 +18,16 @@ import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
 import { freshDatabase } from './services.js';
+import type { Part } from '../../app/module.js';
+import { MODULES } from '../../app/modules.js';
+import { assemble } from '../../app/pipeline.js';
 
 export interface TestConsole {
   ctx: Context;
   app: Hono;
   part: ConsolePart;
+  /** The other modules the console role runs (the CRM's imports…), by name. */
+  modules: Map<string, Part>;
   /** Every log line the process wrote, for checks that secrets never reach the log. */
   logs: string[];
   client(slug?: string, mode?: 'header' | 'path'): ApiClient;
@@ -56,14 +61,26 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
-  const app = createHttpApp(ctx, (a) => part.mount(a));
+  // As a console process: every module's API routes, and the modules the console role starts.
+  const assembled = assemble();
+  const modules = new Map<string, Part>();
+  for (const module of MODULES)
+    if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.set(module.name, await module.start(ctx, assembled));
+  const part = await startConsole(ctx, {
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    routes: assembled.apiRoutes,
+  });
+  const app = createHttpApp(ctx, (a) => {
+    for (const module of modules.values()) module.mount?.(a);
+    part.mount(a);
+  });
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
   return {
     ctx,
     app,
     part,
+    modules,
     logs,
     client: (slug, mode = 'header') => new ApiClient(app, slug, mode),
     listen: () =>
@@ -74,6 +91,7 @@ export async function startTestConsole(
       for (const socket of websocket.server.clients) socket.terminate();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await part.stop();
+      for (const module of [...modules.values()].reverse()) await module.stop();
       await relay.stop();
       await ctx.outbound.close();
       if (!options.bus) await bus.close();

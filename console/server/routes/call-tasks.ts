@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
-import { contactsQuery } from '../crm/visibility.js';
+import { contactsQuery } from '../../../crm/part.js';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 const MAX_ROWS = 50_000;

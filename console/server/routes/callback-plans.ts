@@ -6,7 +6,7 @@ import { ForbiddenError, ValidationError } from '../../../core/errors.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
-import { visibleContact } from '../crm/visibility.js';
+import { visibleContact } from '../../../crm/part.js';
 import { visibleCall } from '../voice/visible-call.js';
 import { cancelCallbackReminder, scheduleCallbackReminder } from '../voice/callback-reminders.js';
 

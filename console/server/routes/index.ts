@@ -8,10 +8,8 @@ import { cannedResponseRoutes } from './canned-responses.js';
 import { macroRoutes } from './macros.js';
 import { scheduledMessageRoutes } from './scheduled-messages.js';
 import { channelRoutes } from './channels.js';
-import { contactRoutes } from './contacts.js';
 import { dataRightsRoutes } from './data-rights.js';
 import { conversationRoutes } from './conversations.js';
-import { customFieldRoutes } from './custom-fields.js';
 import { docsRoutes } from './docs.js';
 import { groupRoutes } from './groups.js';
 import { oidcRoutes } from './oidc.js';
@@ -25,15 +23,10 @@ import { userRoutes } from './users.js';
 import { voiceRoutes } from './voice.js';
 import { callbackPlanRoutes } from './callback-plans.js';
 import { callTaskRoutes } from './call-tasks.js';
-import { businessRecordRoutes } from './business-records.js';
 import { ticketRoutes } from './tickets.js';
 import { ticketSettingRoutes } from './ticket-settings.js';
 import { ticketRuleRoutes } from './ticket-rules.js';
-import { contactRecordRoutes } from './contact-records.js';
-import { companyRoutes } from './companies.js';
 import { companyAddressRoutes } from './company-address.js';
-import { contactImportRoutes } from './contact-imports.js';
-import { searchRoutes } from './search.js';
 import { reportRoutes } from './reports.js';
 import { surveyRoutes } from './surveys.js';
 import { callWorkbenchRoutes } from './call-workbench.js';
@@ -50,9 +43,7 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...conversationRoutes(),
     ...actionRoutes(),
     ...attachmentRoutes(),
-    ...contactRoutes(),
     ...dataRightsRoutes(),
-    ...customFieldRoutes(),
     ...cannedResponseRoutes(),
     ...macroRoutes(),
     ...scheduledMessageRoutes(),
@@ -67,14 +58,9 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...voiceRoutes(services.connectorDeps),
     ...callbackPlanRoutes(),
     ...callTaskRoutes(),
-    ...businessRecordRoutes(),
     ...ticketRoutes(),
     ...ticketSettingRoutes(),
     ...ticketRuleRoutes(services.connectorDeps),
-    ...contactRecordRoutes(),
-    ...companyRoutes(),
-    ...contactImportRoutes(services.contactImports),
-    ...searchRoutes(),
     ...reportRoutes(),
     ...surveyRoutes(),
     ...callWorkbenchRoutes(),

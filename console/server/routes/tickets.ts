@@ -10,7 +10,7 @@ import { TICKET_STATUSES } from '../../../core/db/schema-tickets.js';
 import { found, idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { visibleTo } from '../conversations/visibility.js';
-import { contactsQuery } from '../crm/visibility.js';
+import { contactsQuery } from '../../../crm/part.js';
 import { findVisibleCall } from '../voice/visible-call.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from '../tickets/schemas.js';
 import { ticketDetail } from '../tickets/detail.js';

@@ -15,7 +15,7 @@ import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { assertWithinReach } from '../auth/grants.js';
 import { visibleTo } from '../conversations/visibility.js';
-import { contactsQuery } from '../crm/visibility.js';
+import { contactsQuery } from '../../../crm/part.js';
 import { visibleCall } from '../voice/visible-call.js';
 
 const flowBody = z.object({ name: z.string().trim().min(1).max(100), definition: z.unknown() });

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { ConflictError } from '../../../core/errors.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { containsPattern, contactsQuery, contactView } from '../crm/visibility.js';
+import { ConflictError } from '../../core/errors.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { containsPattern, contactsQuery, contactView } from '../visibility.js';
 
 const companyBody = z.object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().toLowerCase().max(253).nullable().default(null) });
 type CompanyRow = { id: string; name: string; domain: string | null; created_at: Date };

@@ -1,6 +1,6 @@
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { ticketVisibleTo } from '../../../core/tickets/read.js';
+import type { Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { ticketVisibleTo } from '../core/tickets/read.js';
 import type { TimelineItem } from './timeline.js';
 
 /** The customer's tickets the principal may see (requester = the contact), for the timeline. */

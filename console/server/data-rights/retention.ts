@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../../../core/db/database.js';
+import type { Db } from '../../../core/db/database.js';
 import { attachmentsOf } from './holdings.js';
 import { removeFiles } from './erase.js';
 import { stat } from 'node:fs/promises';

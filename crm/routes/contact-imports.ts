@@ -6,14 +6,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
-import { ValidationError } from '../../../core/errors.js';
-import { bodyStream } from '../../../core/http/body.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import type { ContactImports } from '../crm/contact-import.js';
-import { inertCell } from '../crm/csv-columns.js';
-import { contentDisposition } from '../../../core/attachments/serve.js';
+import { ValidationError } from '../../core/errors.js';
+import { bodyStream } from '../../core/http/body.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { inertCell } from '../csv-columns.js';
+import { contentDisposition } from '../../core/attachments/serve.js';
 
 /** The largest CSV file accepted (100,000 contacts take about 15 MB). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -61,8 +60,11 @@ const columns = [
   'finished_at',
 ] as const;
 
-/** CSV imports of contacts: upload starts a background job; its progress and per-row errors are read here. */
-export function contactImportRoutes(imports: ContactImports | undefined): AnyRoute[] {
+/**
+ * CSV imports of contacts: upload queues a background job (crm/contact-import.ts, which the
+ * console processes look for every second); its progress and per-row errors are read here.
+ */
+export function contactImportRoutes(): AnyRoute[] {
   return [
     route({
       method: 'post',
@@ -101,7 +103,6 @@ export function contactImportRoutes(imports: ContactImports | undefined): AnyRou
           await audit(trx, auth, 'contacts.import_started', { type: 'contact_import', id: created.id }, { fileName: query.name, bytes: size });
           return created;
         });
-        imports?.kick();
         return c.json(view(row), 202);
       },
     }),

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { visibleTo } from '../conversations/visibility.js';
+import type { Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { visibleTo } from '../console/server/conversations/visibility.js';
 import { extraTimelineSources } from './timeline-sources.js';
 
 /** One entry of a customer's history, whatever it came from. */

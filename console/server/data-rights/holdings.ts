@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../../../core/db/database.js';
+import type { Db } from '../../../core/db/database.js';
 
 /**
  * Where a customer's data lives. Everything keyed by the contact is reached from these ids: the

@@ -2,9 +2,9 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Readable } from 'node:stream';
-import { zipStream } from '../../../../core/archive/zip.js';
-import type { Db } from '../../../../core/db/database.js';
-import { cleanFileName } from '../../../../core/attachments/store.js';
+import { zipStream } from '../../../core/archive/zip.js';
+import type { Db } from '../../../core/db/database.js';
+import { cleanFileName } from '../../../core/attachments/store.js';
 import { findHoldings, type Holdings } from './holdings.js';
 
 /** The kinds of record an archive holds, one JSON file each (`<kind>.json`). */

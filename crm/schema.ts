@@ -1,8 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * The CRM's tables (migrations/0012_crm.ts), merged into `Database` and `ContactTable` by
- * declaration merging so the CRM's schema lives next to nothing else's.
+ * The CRM's tables (migrations/0012_crm.ts), merged into `Database` by declaration merging rather
+ * than a `withTables` view: the kernel's contact matching (core/contacts/verified-match.ts), the
+ * console's data rights and its ownership checks read them too, inside transactions typed with
+ * the kernel's `Database`. The columns 0012 adds to `contacts` are the kernel's (core/db/schema.ts).
  */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -96,19 +98,7 @@ export interface ContactImportErrorTable {
   message: string;
 }
 
-declare module './schema.js' {
-  interface ContactTable {
-    company_id: ColumnType<string | null, string | null | undefined, string | null>;
-    /** Set on a contact merged into another; it stays (hidden) so the merge can be undone. */
-    merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
-    merged_at: NullableTimestamp;
-    /**
-     * The phone / e-mail was entered or confirmed by the company, or reported by a channel that
-     * proves it (migrations/0023_contact_verified.ts); false for what a visitor typed.
-     */
-    phone_verified: Generated<boolean>;
-    email_verified: Generated<boolean>;
-  }
+declare module '../core/db/schema.js' {
   interface Database {
     companies: CompanyTable;
     contact_handles: ContactHandleTable;

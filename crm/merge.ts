@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../../core/db/schema.js';
-import type { ContactFields, MergeMoved } from '../../../core/db/schema-crm.js';
-import { isGeneratedName } from '../../../core/domain/contact-name.js';
-import { ConflictError, NotFoundError } from '../../../core/errors.js';
+import type { Database } from '../core/db/schema.js';
+import type { ContactFields, MergeMoved } from './schema.js';
+import { isGeneratedName } from '../core/domain/contact-name.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 
 /**
  * The rows that point at a contact and move with it when two contacts become one. Each is

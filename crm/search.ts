@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import { visibilityOf, type Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { visibleTo } from '../conversations/visibility.js';
+import { visibilityOf, type Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { visibleTo } from '../console/server/conversations/visibility.js';
 import { extraSearchSources } from './search-sources.js';
 import { containsPattern, contactsQuery } from './visibility.js';
 

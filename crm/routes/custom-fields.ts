@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Db } from '../../../core/db/database.js';
-import { ConflictError, ValidationError } from '../../../core/errors.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
+import type { Db } from '../../core/db/database.js';
+import { ConflictError, ValidationError } from '../../core/errors.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
 
 const valueSchemas = {
   text: z.string().max(2000),

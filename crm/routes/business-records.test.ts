@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCompany, type Company } from '../../../test/support/console-world.js';
-import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
+import { buildCompany, type Company } from '../../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../../test/support/console.js';
 
 describe('business records', () => {
   let tc: TestConsole;

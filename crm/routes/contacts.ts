@@ -1,16 +1,16 @@
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { ValidationError } from '../../../core/errors.js';
-import { idParams, requireOwned } from '../api/checks.js';
-import { decodeCursor, encodeCursor, pageQuery } from '../api/cursor.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { visibleTo } from '../conversations/visibility.js';
-import { recordContactsMerged, recordContactUpdated } from '../crm/contact-events.js';
-import { exportContacts } from '../crm/contact-export.js';
-import { mergeContacts } from '../crm/merge.js';
-import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
+import { ValidationError } from '../../core/errors.js';
+import { idParams, requireOwned } from '../../console/server/api/checks.js';
+import { decodeCursor, encodeCursor, pageQuery } from '../../console/server/api/cursor.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
+import { recordContactsMerged, recordContactUpdated } from '../contact-events.js';
+import { exportContacts } from '../contact-export.js';
+import { mergeContacts } from '../merge.js';
+import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../visibility.js';
 import { checkAttributes } from './custom-fields.js';
 
 const updateBody = z

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { ticketVisibleTo } from '../../../core/tickets/read.js';
+import type { Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { ticketVisibleTo } from '../core/tickets/read.js';
 import { searchQuery, snippetOf, type SearchHit, type SearchKind } from './search.js';
 
 /** Tickets whose number, subject or description match, among those the principal may see. */

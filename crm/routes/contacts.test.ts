@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestConsole, type TestConsole } from '../../../test/support/console.js';
-import { buildCompany, type Company } from '../../../test/support/console-world.js';
+import { startTestConsole, type TestConsole } from '../../test/support/console.js';
+import { buildCompany, type Company } from '../../test/support/console-world.js';
 
 describe('contacts: search narrowed by visibility, custom fields, merge, export', () => {
   let tc: TestConsole;

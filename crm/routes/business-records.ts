@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { NotFoundError, ValidationError } from '../../../core/errors.js';
-import { idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { visibleTo } from '../conversations/visibility.js';
+import type { Principal } from '../../core/auth/permissions.js';
+import type { Db } from '../../core/db/database.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
+import type { Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
 import { BASE_COLUMNS, TAG_SEPARATOR, inertCell } from './csv-columns.js';
 import { contactsQuery } from './visibility.js';
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { can } from '../../../core/auth/permissions.js';
-import { HANDLE_KINDS } from '../../../core/db/schema-crm.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../../core/errors.js';
-import { found, idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { duplicateGroups, duplicatesOf } from '../crm/duplicates.js';
-import { undoMerge } from '../crm/merge.js';
-import { contactTimeline } from '../crm/timeline.js';
-import { contactsQuery, contactView, visibleContact } from '../crm/visibility.js';
+import { can } from '../../core/auth/permissions.js';
+import { HANDLE_KINDS } from '../schema.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.js';
+import { found, idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { duplicateGroups, duplicatesOf } from '../duplicates.js';
+import { undoMerge } from '../merge.js';
+import { contactTimeline } from '../timeline.js';
+import { contactsQuery, contactView, visibleContact } from '../visibility.js';
 
 const handleBody = z.object({ kind: z.enum(HANDLE_KINDS as [string, ...string[]]), value: z.string().trim().min(1).max(320) });
 const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) });

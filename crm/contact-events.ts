@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../../../core/db/schema.js';
-import { event } from '../../../core/domain/events.js';
-import { recordEvents } from '../../../core/outbox/outbox.js';
+import type { Database } from '../core/db/schema.js';
+import { event } from '../core/domain/events.js';
+import { recordEvents } from '../core/outbox/outbox.js';
 
 /**
  * Tells every console that shows this customer (inbox lists, open conversations, profiles) that

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { visibilityOf, type Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
-import { NotFoundError } from '../../../core/errors.js';
-import { visibleTo } from '../conversations/visibility.js';
+import { visibilityOf, type Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
+import { NotFoundError } from '../core/errors.js';
+import { visibleTo } from '../console/server/conversations/visibility.js';
 
 /**
  * Contacts a principal may see: with `all` visibility every contact of the company; otherwise

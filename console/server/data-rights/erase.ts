@@ -1,8 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../../../core/db/schema.js';
-import { ConflictError, NotFoundError } from '../../../../core/errors.js';
+import type { Database } from '../../../core/db/schema.js';
+import { ConflictError, NotFoundError } from '../../../core/errors.js';
 import { findHoldings } from './holdings.js';
 
 export interface ErasureReport {

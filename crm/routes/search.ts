@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { can } from '../../../core/auth/permissions.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { search, type SearchKind } from '../crm/search.js';
+import { can } from '../../core/auth/permissions.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { search, type SearchKind } from '../search.js';
 
 const KINDS = ['contact', 'message', 'note', 'ticket'] as const;
 

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { Principal } from '../../../core/auth/permissions.js';
-import type { Db } from '../../../core/db/database.js';
+import type { Principal } from '../core/auth/permissions.js';
+import type { Db } from '../core/db/database.js';
 import { contactsQuery, contactView } from './visibility.js';
 
 export type DuplicateReason = 'email' | 'phone' | 'wechat_unionid';
 
-export { phoneDigits } from '../../../core/domain/phone.js';
+export { phoneDigits } from '../core/domain/phone.js';
 
 /**
  * Every (contact, reason, key) of a company that can reveal a duplicate: the contact's own

@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
-import type { Context } from '../../../core/context.js';
-import type { Database } from '../../../core/db/schema.js';
-import { loadPrincipal, visibilityOf, type Principal } from '../../../core/auth/permissions.js';
+import type { Context } from '../core/context.js';
+import type { Database } from '../core/db/schema.js';
+import { loadPrincipal, visibilityOf, type Principal } from '../core/auth/permissions.js';
 import { contactsQuery } from './visibility.js';
 import { BASE_COLUMNS, parseRow, type FieldDef } from './csv-columns.js';
 
