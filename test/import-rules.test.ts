@@ -119,17 +119,6 @@ const KNOWN: { file: string; target: string; why: string }[] = [
     target: 'core/auth/permissions.js',
     why: 'checks every permission has words; goes with the generated API types',
   },
-  {
-    file: 'console/server/routes/reports.ts',
-    target: 'reports/csat/answer.js',
-    why: 'the reports routes live in the console; they move into reports/ with its route table',
-  },
-  { file: 'console/server/routes/reports.ts', target: 'reports/monitor.js', why: 'as above' },
-  { file: 'console/server/routes/reports.ts', target: 'reports/queries/reports.js', why: 'as above' },
-  { file: 'console/server/routes/reports.ts', target: 'reports/schema.js', why: 'as above' },
-  { file: 'console/server/routes/reports.ts', target: 'reports/scope.js', why: 'as above' },
-  { file: 'console/server/routes/surveys.ts', target: 'reports/csat/answer.js', why: 'as above' },
-  { file: 'console/server/routes/surveys.ts', target: 'reports/csat/survey-service.js', why: 'as above' },
 ];
 
 function sources(folder: string): string[] {

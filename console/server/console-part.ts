@@ -13,7 +13,6 @@ import { scheduledReplySender } from '../../core/conversations/scheduled-replies
 import { registerTicketTimers } from '../../core/tickets/timers.js';
 import { TicketWorker } from '../../core/tickets/worker.js';
 import { RetentionSweeper } from './data-rights/retention.js';
-import { mountSurveyPages } from './routes/surveys.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -65,7 +64,6 @@ export async function startConsole(
     mount(app) {
       app.route('/api', api);
       app.route('/t/:tenant/api', api);
-      mountSurveyPages(app, ctx);
     },
     async stop() {
       await jobs.stop();

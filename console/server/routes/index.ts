@@ -27,8 +27,6 @@ import { ticketRoutes } from './tickets.js';
 import { ticketSettingRoutes } from './ticket-settings.js';
 import { ticketRuleRoutes } from './ticket-rules.js';
 import { companyAddressRoutes } from './company-address.js';
-import { reportRoutes } from './reports.js';
-import { surveyRoutes } from './surveys.js';
 import { callWorkbenchRoutes } from './call-workbench.js';
 
 /**
@@ -61,8 +59,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...ticketRoutes(),
     ...ticketSettingRoutes(),
     ...ticketRuleRoutes(services.connectorDeps),
-    ...reportRoutes(),
-    ...surveyRoutes(),
     ...callWorkbenchRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...fromModules,

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import type { Context } from '../../../core/context.js';
-import { findUnstorableText } from '../../../core/domain/storable-text.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
-import { limitBody } from '../../../core/http/body.js';
-import { surveyAnswer } from '../../../reports/csat/answer.js';
-import { answerSurvey, surveyStatus } from '../../../reports/csat/survey-service.js';
-import { publicRoute, type AnyRoute } from '../api/route.js';
+import type { Context } from '../../core/context.js';
+import { findUnstorableText } from '../../core/domain/storable-text.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { limitBody } from '../../core/http/body.js';
+import { surveyAnswer } from '../csat/answer.js';
+import { answerSurvey, surveyStatus } from '../csat/survey-service.js';
+import { publicRoute, type AnyRoute } from '../../console/server/api/route.js';
 
 const tokenParams = z.object({ token: z.string().min(20).max(2000) });
 /** A rating and a comment of 2,000 characters, percent-encoded, fit many times over. */

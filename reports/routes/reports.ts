@@ -1,16 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { can } from '../../../core/auth/permissions.js';
-import { NotFoundError } from '../../../core/errors.js';
-import { surveyAnswerOf } from '../../../reports/csat/answer.js';
-import { monitorSnapshot } from '../../../reports/monitor.js';
-import { REPORT_NAMES, runReport } from '../../../reports/queries/reports.js';
-import { reportDb, reportSettings } from '../../../reports/schema.js';
-import { reportQuery, scopeOf } from '../../../reports/scope.js';
-import { idParams } from '../api/checks.js';
-import { route, type AnyRoute } from '../api/route.js';
-import { audit } from '../audit.js';
-import { visibleConversation } from './conversations.js';
+import { can } from '../../core/auth/permissions.js';
+import { NotFoundError } from '../../core/errors.js';
+import { surveyAnswerOf } from '../csat/answer.js';
+import { monitorSnapshot } from '../monitor.js';
+import { REPORT_NAMES, runReport } from '../queries/reports.js';
+import { reportDb, reportSettings } from '../schema.js';
+import { reportQuery, scopeOf } from '../scope.js';
+import { idParams } from '../../console/server/api/checks.js';
+import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { audit } from '../../console/server/audit.js';
+import { visibleTo } from '../../console/server/conversations/visibility.js';
 
 const reportParams = z.object({ report: z.enum(REPORT_NAMES) });
 const settingsBody = z.object({ serviceLevelSeconds: z.number().int().min(1).max(3600).optional(), surveysEnabled: z.boolean().optional() });
@@ -120,7 +120,15 @@ export function reportRoutes(): AnyRoute[] {
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
       handler: async ({ c, ctx, auth, params }) => {
-        await visibleConversation(ctx.database.db, auth.principal, params.id);
+        const seen = await ctx.database.db
+          .selectFrom('conversations')
+          .select('id')
+          .where('tenant_id', '=', auth.principal.tenantId)
+          .where('id', '=', params.id)
+          .where((eb) => visibleTo(eb, auth.principal))
+          .executeTakeFirst();
+        // 404 for a conversation this person may not see, as for one that does not exist.
+        if (!seen) throw new NotFoundError('conversation');
         const answer = await surveyAnswerOf(ctx.database.db, auth.principal.tenantId, params.id);
         if (!answer) throw new NotFoundError('survey answer');
         return c.json({ rating: answer.rating, comment: answer.comment, via: answer.via, answeredAt: new Date(answer.answeredAt).toISOString() });
