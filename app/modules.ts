@@ -1,6 +1,7 @@
 import { crmRoutes } from '../crm/part.js';
-import { reportRoutes, reportsInbound } from '../reports/part.js';
+import { reportRoutes } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
+import { surveyRoutes, surveysInbound } from '../surveys/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
 import type { FeatureModule } from './module.js';
 
@@ -18,15 +19,16 @@ export const MODULES: readonly FeatureModule[] = [
     inbound: routerInbound,
     start: async (ctx, { inboundPipeline }) => (await import('../router/part.js')).startRouter(ctx, { pipeline: inboundPipeline }),
   },
+  { name: 'reports', roles: ['router'], apiRoutes: reportRoutes, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
   {
-    name: 'reports',
+    name: 'surveys',
     roles: ['router'],
-    inbound: reportsInbound,
-    apiRoutes: reportRoutes,
-    start: async (ctx) => (await import('../reports/part.js')).startReports(ctx),
+    inbound: surveysInbound,
+    apiRoutes: surveyRoutes,
+    start: async (ctx) => (await import('../surveys/part.js')).startSurveys(ctx),
   },
-  // The reports' survey pages, outside /api: the console role serves the company's public address.
-  { name: 'survey-pages', roles: ['console'], start: async (ctx) => (await import('../reports/part.js')).startSurveyPages(ctx) },
+  // The surveys' pages, outside /api: the console role serves the company's public address.
+  { name: 'survey-pages', roles: ['console'], start: async (ctx) => (await import('../surveys/part.js')).startSurveyPages(ctx) },
   { name: 'customer-media', roles: ['router'], start: async (ctx) => (await import('../router/media/part.js')).startCustomerMedia(ctx) },
   {
     name: 'webhooks',

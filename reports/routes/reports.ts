@@ -1,16 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { can } from '../../core/auth/permissions.js';
-import { NotFoundError } from '../../core/errors.js';
-import { surveyAnswerOf } from '../csat/answer.js';
 import { monitorSnapshot } from '../monitor.js';
 import { REPORT_NAMES, runReport } from '../queries/reports.js';
 import { reportDb, reportSettings } from '../schema.js';
 import { reportQuery, scopeOf } from '../scope.js';
-import { idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
-import { visibleTo } from '../../console/server/conversations/visibility.js';
 
 const reportParams = z.object({ report: z.enum(REPORT_NAMES) });
 const settingsBody = z.object({ serviceLevelSeconds: z.number().int().min(1).max(3600).optional(), surveysEnabled: z.boolean().optional() });
@@ -110,28 +106,6 @@ export function reportRoutes(): AnyRoute[] {
           return c.body(csvOf(result));
         }
         return c.json({ ...meta, ...result });
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/conversations/:id/satisfaction',
-      tag: 'reports',
-      summary: "The customer's survey answer for a conversation: rating 1–5, comment, how and when (404 when there is none)",
-      access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
-      params: idParams,
-      handler: async ({ c, ctx, auth, params }) => {
-        const seen = await ctx.database.db
-          .selectFrom('conversations')
-          .select('id')
-          .where('tenant_id', '=', auth.principal.tenantId)
-          .where('id', '=', params.id)
-          .where((eb) => visibleTo(eb, auth.principal))
-          .executeTakeFirst();
-        // 404 for a conversation this person may not see, as for one that does not exist.
-        if (!seen) throw new NotFoundError('conversation');
-        const answer = await surveyAnswerOf(ctx.database.db, auth.principal.tenantId, params.id);
-        if (!answer) throw new NotFoundError('survey answer');
-        return c.json({ rating: answer.rating, comment: answer.comment, via: answer.via, answeredAt: new Date(answer.answeredAt).toISOString() });
       },
     }),
   ];

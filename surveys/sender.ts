@@ -1,14 +1,15 @@
-import type { Consumer } from '../../core/bus/bus.js';
-import type { Context } from '../../core/context.js';
-import type { Db } from '../../core/db/database.js';
-import { queueReply } from '../../core/conversations/reply.js';
-import type { ConversationSnapshot } from '../../core/domain/events.js';
-import { surveyClientId } from '../../core/domain/views.js';
-import type { ContentPart } from '../../core/domain/messages.js';
-import { surveyAnsweredByReply, surveyReplyText } from '../../core/domain/survey-reply.js';
-import type { EventEnvelope } from '../../core/outbox/outbox.js';
-import { reportDb, reportSettings } from '../schema.js';
-import { companyLinkAddress } from '../../core/tenancy/address.js';
+import type { Consumer } from '../core/bus/bus.js';
+import type { Context } from '../core/context.js';
+import type { Db } from '../core/db/database.js';
+import { queueReply } from '../core/conversations/reply.js';
+import type { ConversationSnapshot } from '../core/domain/events.js';
+import { surveyClientId } from '../core/domain/views.js';
+import type { ContentPart } from '../core/domain/messages.js';
+import { surveyAnsweredByReply, surveyReplyText } from '../core/domain/survey-reply.js';
+import type { EventEnvelope } from '../core/outbox/outbox.js';
+import { sql } from 'kysely';
+import { surveyDb } from './schema.js';
+import { companyLinkAddress } from '../core/tenancy/address.js';
 import { surveyToken } from './token.js';
 
 export const SURVEYS_QUEUE = 'reports.surveys';
@@ -75,8 +76,8 @@ export class SurveySender {
   /** Sends the survey of one resolved conversation; answers whether it sent one. */
   async send(tenantId: string, conversation: ConversationSnapshot): Promise<boolean> {
     if (!conversation?.assigneeId) return false;
-    const db = reportDb(this.ctx.database.db);
-    if (!(await reportSettings(db, tenantId)).surveysEnabled) return false;
+    const db = surveyDb(this.ctx.database.db);
+    if (!(await surveysEnabled(db, tenantId))) return false;
     const channel = await db
       .selectFrom('channels')
       .select('type')
@@ -108,4 +109,15 @@ export class SurveySender {
       return true;
     });
   }
+}
+
+/**
+ * Whether the company sends surveys: the switch sits with the report settings (report_settings,
+ * set through PUT /api/reports/settings; on when never set). Read here by SQL rather than through
+ * reports/part.ts, as the phone channel's keypad survey reads it, so surveys need nothing of the
+ * reports, which read the answers through surveys/part.ts.
+ */
+async function surveysEnabled(db: Db, tenantId: string): Promise<boolean> {
+  const { rows } = await sql<{ surveys_enabled: boolean }>`SELECT surveys_enabled FROM report_settings WHERE tenant_id = ${tenantId}`.execute(db);
+  return rows[0]?.surveys_enabled ?? true;
 }

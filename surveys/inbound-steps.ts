@@ -1,5 +1,5 @@
-import { ratingOfReply, surveyAnsweredByReply } from '../../core/domain/survey-reply.js';
-import type { InboundFeature, InboundStep, ThreadClaim } from '../../router/part.js';
+import { ratingOfReply, surveyAnsweredByReply } from '../core/domain/survey-reply.js';
+import type { InboundFeature, InboundStep, ThreadClaim } from '../router/part.js';
 import { conversationAwaitingRating, ratingOfCall, recordChannelRating } from './channel-answers.js';
 
 /**

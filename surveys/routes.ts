@@ -1,19 +1,21 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import type { Context } from '../../core/context.js';
-import { findUnstorableText } from '../../core/domain/storable-text.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { limitBody } from '../../core/http/body.js';
-import { surveyAnswer } from '../csat/answer.js';
-import { answerSurvey, surveyStatus } from '../csat/survey-service.js';
-import { publicRoute, type AnyRoute } from '../../console/server/api/route.js';
+import type { Context } from '../core/context.js';
+import { findUnstorableText } from '../core/domain/storable-text.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { limitBody } from '../core/http/body.js';
+import { surveyAnswer, surveyAnswerOf } from './answer.js';
+import { answerSurvey, surveyStatus } from './survey-service.js';
+import { idParams } from '../console/server/api/checks.js';
+import { publicRoute, route, type AnyRoute } from '../console/server/api/route.js';
+import { visibleTo } from '../console/server/conversations/visibility.js';
 
 const tokenParams = z.object({ token: z.string().min(20).max(2000) });
 /** A rating and a comment of 2,000 characters, percent-encoded, fit many times over. */
 const SURVEY_FORM_MAX_BYTES = 64 * 1024;
 
-/** The satisfaction survey behind a signed link: no sign-in, the token names the conversation. */
+/** The satisfaction survey behind a signed link (no sign-in, the token names the conversation), and a conversation's answer for the agents. */
 export function surveyRoutes(): AnyRoute[] {
   return [
     publicRoute({
@@ -40,6 +42,28 @@ export function surveyRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, params, body }) => {
         const saved = await answerSurvey(ctx, params.token, { rating: body.rating, comment: body.comment }, 'link');
         return c.json({ rating: saved.rating, comment: saved.comment, answeredAt: saved.answeredAt.toISOString() }, 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/conversations/:id/satisfaction',
+      tag: 'reports',
+      summary: "The customer's survey answer for a conversation: rating 1–5, comment, how and when (404 when there is none)",
+      access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
+      params: idParams,
+      handler: async ({ c, ctx, auth, params }) => {
+        const seen = await ctx.database.db
+          .selectFrom('conversations')
+          .select('id')
+          .where('tenant_id', '=', auth.principal.tenantId)
+          .where('id', '=', params.id)
+          .where((eb) => visibleTo(eb, auth.principal))
+          .executeTakeFirst();
+        // 404 for a conversation this person may not see, as for one that does not exist.
+        if (!seen) throw new NotFoundError('conversation');
+        const answer = await surveyAnswerOf(ctx.database.db, auth.principal.tenantId, params.id);
+        if (!answer) throw new NotFoundError('survey answer');
+        return c.json({ rating: answer.rating, comment: answer.comment, via: answer.via, answeredAt: new Date(answer.answeredAt).toISOString() });
       },
     }),
   ];

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupe } from '../../router/pipeline/steps/dedupe.js';
-import { identify } from '../../router/pipeline/steps/identify.js';
-import { store } from '../../router/pipeline/steps/store.js';
-import { thread } from '../../router/pipeline/steps/thread.js';
-import { runSteps } from '../../test/support/pipeline-steps.js';
-import { freshDatabase } from '../../test/support/services.js';
-import { createWorld, envelope, outboxKinds, type World } from '../../test/support/router-world.js';
+import { dedupe } from '../router/pipeline/steps/dedupe.js';
+import { identify } from '../router/pipeline/steps/identify.js';
+import { store } from '../router/pipeline/steps/store.js';
+import { thread } from '../router/pipeline/steps/thread.js';
+import { runSteps } from '../test/support/pipeline-steps.js';
+import { freshDatabase } from '../test/support/services.js';
+import { createWorld, envelope, outboxKinds, type World } from '../test/support/router-world.js';
 import { recordSurveyRatings, surveyReplyClaim } from './inbound-steps.js';
 
 describe('survey answers in the inbound pipeline', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInConnectors } from '../../connectors/index.js';
+import { builtInConnectors } from '../connectors/index.js';
 import { surveyParts, takesWrittenSurvey } from './sender.js';
 
 describe('the satisfaction survey message', () => {

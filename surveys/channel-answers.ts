@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
-import type { Conversation, Database } from '../../core/db/schema.js';
-import type { ContentPart, InboundEnvelope } from '../../core/domain/messages.js';
-import { SURVEY_REPLY_HOURS } from '../../core/domain/survey-reply.js';
-import { conversationSnapshot } from '../../core/domain/views.js';
-import type { EventLog } from '../../router/events.js';
+import type { Conversation, Database } from '../core/db/schema.js';
+import type { ContentPart, InboundEnvelope } from '../core/domain/messages.js';
+import { SURVEY_REPLY_HOURS } from '../core/domain/survey-reply.js';
+import { conversationSnapshot } from '../core/domain/views.js';
+import type { EventLog } from '../router/events.js';
 
 /**
  * The resolved conversation whose survey a customer's reply answers: theirs on this channel and

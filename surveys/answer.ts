@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Db } from '../../core/db/database.js';
-import { event } from '../../core/domain/events.js';
-import { conversationSnapshot } from '../../core/domain/views.js';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
-import { recordEvents } from '../../core/outbox/outbox.js';
-import { reportDb } from '../schema.js';
+import type { Db } from '../core/db/database.js';
+import { event } from '../core/domain/events.js';
+import { conversationSnapshot } from '../core/domain/views.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
+import { recordEvents } from '../core/outbox/outbox.js';
+import { surveyDb } from './schema.js';
 
 export const surveyAnswer = z.object({
   rating: z.coerce.number().int().min(1).max(5),
@@ -22,7 +22,7 @@ export async function recordSurveyAnswer(
   db: Db,
   input: { tenantId: string; conversationId: string; rating: number; comment: string; via: SurveyVia },
 ): Promise<{ rating: number; comment: string; answeredAt: Date }> {
-  return reportDb(db)
+  return surveyDb(db)
     .transaction()
     .execute(async (trx) => {
       const conversation = await trx
@@ -55,7 +55,7 @@ export async function recordSurveyAnswer(
 
 /** The answer of a conversation, if any. */
 export async function surveyAnswerOf(db: Db, tenantId: string, conversationId: string) {
-  return reportDb(db)
+  return surveyDb(db)
     .selectFrom('csat_responses')
     .select(['rating', 'comment', 'via', 'answered_at as answeredAt'])
     .where('tenant_id', '=', tenantId)

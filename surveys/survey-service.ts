@@ -1,5 +1,5 @@
-import type { Context } from '../../core/context.js';
-import { NotFoundError } from '../../core/errors.js';
+import type { Context } from '../core/context.js';
+import { NotFoundError } from '../core/errors.js';
 import { recordSurveyAnswer, surveyAnswerOf, type SurveyVia } from './answer.js';
 import { readSurveyToken } from './token.js';
 
