@@ -1,6 +1,8 @@
 import { callCenterRoutes } from '../callcenter/part.js';
-import { reportsInbound } from '../reports/part.js';
+import { crmRoutes } from '../crm/part.js';
+import { reportRoutes } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
+import { surveyRoutes, surveysInbound } from '../surveys/part.js';
 import { ticketMigrations, ticketRoutes } from '../tickets/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
 import type { FeatureModule } from './module.js';
@@ -19,7 +21,16 @@ export const MODULES: readonly FeatureModule[] = [
     inbound: routerInbound,
     start: async (ctx, { inboundPipeline }) => (await import('../router/part.js')).startRouter(ctx, { pipeline: inboundPipeline }),
   },
-  { name: 'reports', roles: ['router'], inbound: reportsInbound, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
+  { name: 'reports', roles: ['router'], apiRoutes: reportRoutes, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
+  {
+    name: 'surveys',
+    roles: ['router'],
+    inbound: surveysInbound,
+    apiRoutes: surveyRoutes,
+    start: async (ctx) => (await import('../surveys/part.js')).startSurveys(ctx),
+  },
+  // The surveys' pages, outside /api: the console role serves the company's public address.
+  { name: 'survey-pages', roles: ['console'], start: async (ctx) => (await import('../surveys/part.js')).startSurveyPages(ctx) },
   { name: 'customer-media', roles: ['router'], start: async (ctx) => (await import('../router/media/part.js')).startCustomerMedia(ctx) },
   {
     name: 'webhooks',
@@ -27,6 +38,7 @@ export const MODULES: readonly FeatureModule[] = [
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
   },
+  { name: 'crm', roles: ['console'], apiRoutes: crmRoutes, start: async (ctx) => (await import('../crm/part.js')).startCrm(ctx) },
   {
     name: 'tickets',
     roles: ['console'],

@@ -36,8 +36,20 @@ describe('the composition root', () => {
 
   it('runs each module in the processes of its roles, role by role', () => {
     const names = (roles: Parameters<typeof modulesFor>[0]) => modulesFor(roles).map((m) => m.name);
-    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'tickets', 'callcenter', 'console']);
-    expect(names(['console', 'gateway'])).toEqual(['tickets', 'callcenter', 'console', 'gateway']);
-    expect(names(['router'])).toEqual(['router', 'reports', 'customer-media', 'webhooks']);
+    expect(names(['gateway', 'router', 'console'])).toEqual([
+      'gateway',
+      'router',
+      'reports',
+      'surveys',
+      'customer-media',
+      'webhooks',
+      'survey-pages',
+      'crm',
+      'tickets',
+      'callcenter',
+      'console',
+    ]);
+    expect(names(['console', 'gateway'])).toEqual(['survey-pages', 'crm', 'tickets', 'callcenter', 'console', 'gateway']);
+    expect(names(['router'])).toEqual(['router', 'reports', 'surveys', 'customer-media', 'webhooks']);
   });
 });

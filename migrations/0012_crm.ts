@@ -10,6 +10,9 @@ import { runStatements } from './run-statements.js';
  * PGlite); messages by a text-search vector in which every CJK character is a word of its own,
  * so a phrase query finds any run of Chinese characters ("退款" in "我要退款") whatever the
  * database's locale and however short the query — trigrams need three characters to use an index.
+ *
+ * The kernel's, not the crm/ module's, though most of its tables are the CRM's: it also adds
+ * columns and indexes to `contacts`, and search indexes to `messages` and `tickets`.
  */
 const up = [
   `CREATE EXTENSION IF NOT EXISTS pg_trgm`,

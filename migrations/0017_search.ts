@@ -14,6 +14,8 @@ import { runStatements } from './run-statements.js';
  * Why not trigrams (pg_trgm, loaded on PostgreSQL and PGlite for contacts): a trigram index
  * cannot answer a one- or two-character query, and most Chinese words are two characters
  * ("退款"); the per-character text vector answers any of them from its index.
+ *
+ * The kernel's (it changes `messages`), though the CRM's search is what reads it.
  */
 const up = [
   `ALTER TABLE messages ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (sb_search_vector(sb_message_text(content))) STORED`,

@@ -6,7 +6,7 @@ import { runStatements } from './run-statements.js';
  * agent, an import, the API) or reported by a channel that proves them (the number a call or a
  * WhatsApp message comes from, the address a mail comes from) — as opposed to what a visitor
  * typed into a chat form. Only verified values let a new caller or sender land on an existing
- * contact (router/pipeline/identify.ts).
+ * contact (router/pipeline/identify.ts). The kernel's: it changes `contacts` and the matching.
  */
 const up = [
   `ALTER TABLE contacts ADD COLUMN phone_verified boolean NOT NULL DEFAULT true, ADD COLUMN email_verified boolean NOT NULL DEFAULT true`,

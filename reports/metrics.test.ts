@@ -10,6 +10,7 @@ import { rebuildReports } from './rollup/refresh.js';
 import { CONVERSATION_COLUMNS } from './queries/figures.js';
 import { runReport } from './queries/reports.js';
 import { sumRollup } from './queries/rollup-query.js';
+import type { SurveyTables } from '../surveys/part.js';
 import { reportDb } from './schema.js';
 
 /*
@@ -154,6 +155,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     await conv(x, T(2, 11, 5), { status: 'resolved', resolved_at: T(2, 11, 5) }, 'conversation.resolved');
     await step('csat.answered', T(2, 11, 30), () =>
       reportDb(db)
+        .withTables<SurveyTables>()
         .insertInto('csat_responses')
         .values({
           tenant_id: tenantId,
@@ -180,6 +182,7 @@ describe.skipIf(!DATABASE_URL)('report metrics on a hand-checked day', () => {
     await conv(z, T(3, 9, 30), { first_response_at: T(3, 9, 30) }, 'message.created');
     await step('csat.answered', T(3, 10), () =>
       reportDb(db)
+        .withTables<SurveyTables>()
         .insertInto('csat_responses')
         .values({ tenant_id: tenantId, conversation_id: z, rating: 2, via: 'widget', channel_id: web, group_id: support, agent_id: ann, answered_at: T(3, 10) })
         .execute(),

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { Database } from '../core/db/schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -33,25 +33,6 @@ export interface ReportSettingsTable {
   tenant_id: string;
   service_level_seconds: Count;
   surveys_enabled: ColumnType<boolean, boolean | undefined, boolean>;
-}
-
-export interface CsatResponseTable {
-  id: Generated<string>;
-  tenant_id: string;
-  conversation_id: string;
-  rating: number;
-  comment: ColumnType<string, string | undefined, string>;
-  via: string;
-  channel_id: string;
-  group_id: string | null;
-  agent_id: string | null;
-  answered_at: Timestamp;
-}
-
-export interface CsatInvitationTable {
-  conversation_id: string;
-  tenant_id: string;
-  sent_at: Timestamp;
 }
 
 interface HourKey {
@@ -115,13 +96,11 @@ export interface CsatHourlyTable extends HourKey {
   satisfied: Count;
 }
 
-/** The reports' tables (migration 0013), beside the core schema. */
+/** The reports' tables (migration 0013), beside the core schema; the survey answers are the surveys' (surveys/schema.ts). */
 export type ReportTables = {
   report_conversation_log: ConversationLogTable;
   report_agent_log: AgentLogTable;
   report_settings: ReportSettingsTable;
-  csat_responses: CsatResponseTable;
-  csat_invitations: CsatInvitationTable;
   report_conversations_hourly: ConversationsHourlyTable;
   report_messages_hourly: MessagesHourlyTable;
   report_agent_states_hourly: AgentStatesHourlyTable;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SurveySender } from '../reports/csat/sender.js';
+import { SurveySender } from '../surveys/sender.js';
 import { ApiClient, startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany } from './support/console-world.js';
 import { eventually } from './support/services.js';

@@ -8,8 +8,8 @@ import { AttachmentStore } from '../core/attachments/store.js';
 import type { InboundEnvelope } from '../core/domain/messages.js';
 import { processInbound } from '../router/pipeline/process-batch.js';
 import { inboundPipeline } from '../app/pipeline.js';
-import { ARCHIVE_KINDS } from '../console/server/crm/data-rights/export.js';
-import { RetentionSweeper } from '../console/server/crm/data-rights/retention.js';
+import { ARCHIVE_KINDS } from '../console/server/data-rights/export.js';
+import { RetentionSweeper } from '../console/server/data-rights/retention.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 

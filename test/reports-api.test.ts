@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportsConsumer } from '../reports/consumer.js';
-import { SurveySender } from '../reports/csat/sender.js';
-import { reportDb } from '../reports/schema.js';
+import { SurveySender } from '../surveys/sender.js';
+import { surveyDb } from '../surveys/schema.js';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 import { eventually } from './support/services.js';
@@ -117,12 +117,12 @@ describe('reports API, surveys and the live monitor', () => {
 
   it('keeps the answer unique even when two arrive at once', async () => {
     const id = acme.conversations.ownOnlyAssigned.conversationId;
-    const { recordSurveyAnswer } = await import('../reports/csat/answer.js');
+    const { recordSurveyAnswer } = await import('../surveys/answer.js');
     const results = await Promise.allSettled(
       [1, 2, 3].map((rating) => recordSurveyAnswer(tc.ctx.database.db, { tenantId: acme.tenantId, conversationId: id, rating, comment: '', via: 'link' })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rows = await reportDb(tc.ctx.database.db).selectFrom('csat_responses').select('id').where('conversation_id', '=', id).execute();
+    const rows = await surveyDb(tc.ctx.database.db).selectFrom('csat_responses').select('id').where('conversation_id', '=', id).execute();
     expect(rows).toHaveLength(1);
   });
 });

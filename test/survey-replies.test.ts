@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../core/db/database.js';
 import { conversationSnapshot, messageView } from '../core/domain/views.js';
-import { SurveySender } from '../reports/csat/sender.js';
+import { SurveySender } from '../surveys/sender.js';
 import { runReport } from '../reports/queries/reports.js';
 import { refreshRange } from '../reports/rollup/refresh.js';
 import { resolveConversation } from '../router/conversations/resolve-conversation.js';

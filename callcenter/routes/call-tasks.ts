@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
-import { contactsQuery } from '../../console/server/crm/visibility.js';
+import { contactsQuery } from '../../crm/part.js';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 const MAX_ROWS = 50_000;

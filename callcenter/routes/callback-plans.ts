@@ -6,7 +6,7 @@ import { ForbiddenError, ValidationError } from '../../core/errors.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
-import { visibleContact } from '../../console/server/crm/visibility.js';
+import { visibleContact } from '../../crm/part.js';
 import { visibleCall } from '../visible-call.js';
 import { cancelCallbackReminder, scheduleCallbackReminder } from '../callback-reminders.js';
 

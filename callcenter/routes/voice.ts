@@ -16,7 +16,7 @@ import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
 import { assertWithinReach } from '../../console/server/auth/grants.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
-import { contactsQuery } from '../../console/server/crm/visibility.js';
+import { contactsQuery } from '../../crm/part.js';
 import { visibleCall } from '../visible-call.js';
 
 /** The connector machinery of the process serving a request. */

@@ -9,9 +9,7 @@ import { RealtimeHub } from './realtime/hub.js';
 import { consoleRoutes } from './routes/index.js';
 import { JobRunner } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
-import { ContactImports } from './crm/contact-import.js';
-import { RetentionSweeper } from './crm/data-rights/retention.js';
-import { mountSurveyPages } from './routes/surveys.js';
+import { RetentionSweeper } from './data-rights/retention.js';
 import type { ConsoleServices } from './services.js';
 
 export interface ConsolePart {
@@ -34,8 +32,7 @@ export async function startConsole(
 ): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
-  const contactImports = new ContactImports(ctx);
-  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps, contactImports };
+  const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
   const routes = consoleRoutes(services, options.routes);
   // The console role's timers: scheduled messages (the tickets and the call center run their own).
   const jobs = new JobRunner(
@@ -44,7 +41,6 @@ export async function startConsole(
   );
   jobs.register(scheduledReplySender);
   jobs.start();
-  contactImports.start();
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
   const retention = new RetentionSweeper({
@@ -61,11 +57,9 @@ export async function startConsole(
     mount(app) {
       app.route('/api', api);
       app.route('/t/:tenant/api', api);
-      mountSurveyPages(app, ctx);
     },
     async stop() {
       await jobs.stop();
-      await contactImports.stop();
       await transcripts.stop();
       await retention.stop();
       await hub.stop();

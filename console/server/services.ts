@@ -1,7 +1,6 @@
 import type { ConnectorDeps } from '../../core/connector/channel-context.js';
 import type { Mailer } from './mail/mailer.js';
 import type { RealtimeHub } from './realtime/hub.js';
-import type { ContactImports } from './crm/contact-import.js';
 
 /** What the console's routes share besides the process context. */
 export interface ConsoleServices {
@@ -9,6 +8,4 @@ export interface ConsoleServices {
   hub: RealtimeHub;
   /** The connector machinery, for channel management; absent where no connectors are loaded. */
   connectorDeps?: () => Promise<ConnectorDeps>;
-  /** Background CSV imports of contacts. */
-  contactImports?: ContactImports;
 }

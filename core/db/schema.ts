@@ -131,6 +131,18 @@ export interface ContactTable {
   tags: Generated<string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The contact's company (migrations/0012_crm.ts); the companies themselves are the CRM's (crm/schema.ts). */
+  company_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set on a contact merged into another; it stays (hidden) so the merge can be undone. */
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: NullableTimestamp;
+  /**
+   * The phone / e-mail was entered or confirmed by the company, or reported by a channel that
+   * proves it (migrations/0023_contact_verified.ts); false for what a visitor typed. Only these
+   * let a new sender land on an existing contact (core/contacts/verified-match.ts).
+   */
+  phone_verified: Generated<boolean>;
+  email_verified: Generated<boolean>;
 }
 
 export interface ContactIdentityTable {
@@ -819,5 +831,4 @@ export type Message = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type ConversationUpdate = Updateable<ConversationTable>;
 export type Call = Selectable<CallTable>;
-import './schema-crm.js';
 import './schema-retention.js';

@@ -32,7 +32,7 @@ export function messageView(row: Message): MessageView {
   };
 }
 
-/** The satisfaction survey the platform sent when the conversation was resolved (reports/csat/sender.ts keys it so). */
+/** The satisfaction survey the platform sent when the conversation was resolved (surveys/sender.ts keys it so). */
 export const isSurveyMessage = (row: Pick<Message, 'sender_type' | 'client_id'>): boolean =>
   row.sender_type === 'system' && (row.client_id?.startsWith(SURVEY_CLIENT_PREFIX) ?? false);
 

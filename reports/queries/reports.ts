@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
+import { latestComments, ratingCounts } from '../../surveys/part.js';
 import { allSums, openStateSeconds } from './figures.js';
 import type { GroupBy, ReportScope } from './rollup-query.js';
 
@@ -99,19 +99,7 @@ export async function ticketsReport(db: Db, scope: ReportScope) {
 
 export async function csatReport(db: Db, scope: ReportScope) {
   const [totals, over] = await Promise.all([allSums(db, scope, 'all', ['csat']), series(db, scope, ['csat'])]);
-  const filters = [sql`tenant_id = ${scope.tenantId}`, sql`answered_at >= ${scope.from}`, sql`answered_at < ${scope.to}`];
-  if (scope.channelId) filters.push(sql`channel_id = ${scope.channelId}`);
-  if (scope.groupId) filters.push(sql`group_id = ${scope.groupId}`);
-  if (scope.agentId) filters.push(sql`agent_id = ${scope.agentId}`);
-  const where = sql.join(filters, sql` AND `);
-  const [distribution, comments] = await Promise.all([
-    sql<{ rating: number; count: number }>`SELECT rating, count(*)::int AS count FROM csat_responses WHERE ${where} GROUP BY rating ORDER BY rating`.execute(
-      db,
-    ),
-    sql<{ conversation_id: string; rating: number; comment: string; answered_at: Date; agent_id: string | null }>`
-      SELECT conversation_id, rating, comment, answered_at, agent_id FROM csat_responses
-       WHERE ${where} AND comment <> '' ORDER BY answered_at DESC LIMIT 50`.execute(db),
-  ]);
+  const [distribution, comments] = await Promise.all([ratingCounts(db, scope), latestComments(db, scope, 50)]);
   const t = totals.figuresOf('all');
   return {
     totals: { csatResponses: t.csatResponses, csatAverage: t.csatAverage, csatPercent: t.csatPercent },
@@ -119,8 +107,8 @@ export async function csatReport(db: Db, scope: ReportScope) {
       step: over.step,
       points: over.points.map((p) => ({ key: p.key, csatResponses: p.csatResponses, csatAverage: p.csatAverage, csatPercent: p.csatPercent })),
     },
-    distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: distribution.rows.find((r) => Number(r.rating) === rating)?.count ?? 0 })),
-    comments: comments.rows.map((c) => ({
+    distribution: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: distribution.find((r) => Number(r.rating) === rating)?.count ?? 0 })),
+    comments: comments.map((c) => ({
       conversationId: c.conversation_id,
       rating: c.rating,
       comment: c.comment,

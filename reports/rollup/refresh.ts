@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
+import { answerExtent } from '../../surveys/part.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
 import { DAY_MS, dayOf, rollUpDays, rollUpTotals } from './daily.js';
@@ -48,7 +49,7 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
       UNION ALL SELECT min(at), max(at) FROM report_agent_log WHERE tenant_id = ${tenantId}
       UNION ALL SELECT min(created_at), max(created_at) FROM messages WHERE tenant_id = ${tenantId}
       UNION ALL SELECT min(ended_at), max(ended_at) FROM calls WHERE tenant_id = ${tenantId}
-      UNION ALL SELECT min(answered_at), max(answered_at) FROM csat_responses WHERE tenant_id = ${tenantId}
+      UNION ALL ${answerExtent(tenantId)}
       UNION ALL SELECT min(created_at), greatest(max(created_at), max(solved_at), max(updated_at)) FROM tickets WHERE tenant_id = ${tenantId}
     ) x`.execute(db);
   const row = rows[0];

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { answersGiven } from '../../surveys/part.js';
 import { reportSettings, type ReportTrx } from '../schema.js';
 
 /*
@@ -92,8 +93,7 @@ export async function rollUpCsat(trx: ReportTrx, tenantId: string, from: Date, t
     INSERT INTO report_csat_hourly (tenant_id, hour, channel_id, group_id, agent_id, responses, rating_sum, satisfied)
     SELECT tenant_id, ${utcHour('answered_at')}, channel_id, group_id, agent_id,
            count(*), sum(rating), count(*) FILTER (WHERE rating >= 4)
-      FROM csat_responses
-     WHERE tenant_id = ${tenantId} AND answered_at >= ${from} AND answered_at < ${to}
+      FROM ${answersGiven(tenantId, from, to)} a
      GROUP BY 1, 2, 3, 4, 5`.execute(trx);
 }
 

@@ -13,8 +13,8 @@ import { closeContext, openContext } from '../../core/context.js';
 import { allMigrations } from '../../app/migrations.js';
 import { createLogger } from '../../core/log/logger.js';
 import { loadPrincipal } from '../../core/auth/permissions.js';
-import { ContactImports } from '../../console/server/crm/contact-import.js';
-import { exportContacts } from '../../console/server/crm/contact-export.js';
+import { ContactImports } from '../../crm/contact-import.js';
+import { exportContacts } from '../../crm/contact-export.js';
 import { emptyPgDatabase } from '../support/services.js';
 
 const total = Number(process.env.BENCH_CONTACTS ?? 100_000);

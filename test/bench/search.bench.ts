@@ -9,7 +9,7 @@ import { migrateUp } from '../../core/db/migrate.js';
 import { allMigrations } from '../../app/migrations.js';
 import type { Principal } from '../../core/auth/permissions.js';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../core/auth/permissions.js';
-import { search } from '../../console/server/crm/search.js';
+import { search } from '../../crm/search.js';
 import { emptyPgDatabase } from '../support/services.js';
 
 const total = Number(process.env.BENCH_MESSAGES ?? 1_000_000);

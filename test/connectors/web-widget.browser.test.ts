@@ -11,7 +11,7 @@ import { loadConfig, ROLES } from '../../core/config/config.js';
 import { createLogger } from '../../core/log/logger.js';
 import { queueReply } from '../../core/conversations/reply.js';
 import { resolveConversation } from '../../router/conversations/resolve-conversation.js';
-import { reportDb } from '../../reports/schema.js';
+import { surveyDb } from '../../surveys/schema.js';
 import { createChannel, updateChannel } from '../../core/connector/channels.js';
 import { connectorDeps } from '../../app/gateway.js';
 import { startProcess, type RunningProcess } from '../../app/start.js';
@@ -204,7 +204,7 @@ describe('web chat widget in a real browser', () => {
     await page.locator('#switchboard-chat .survey button[type=submit]').click();
     await page.locator('#switchboard-chat .survey').getByText('Thank you', { exact: false }).waitFor();
     const answer = await eventually(
-      () => reportDb(db).selectFrom('csat_responses').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst(),
+      () => surveyDb(db).selectFrom('csat_responses').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirst(),
       { timeoutMs: 10_000 },
     );
     expect(answer).toMatchObject({ rating: 4, comment: 'Quick, but the parcel was late', via: 'widget', agent_id: agentId });

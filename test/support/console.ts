@@ -26,6 +26,8 @@ export interface TestConsole {
   ctx: Context;
   app: Hono;
   part: ConsolePart;
+  /** The other modules the console role runs (the CRM's imports…), by name. */
+  modules: Map<string, Part>;
   /** Every log line the process wrote, for checks that secrets never reach the log. */
   logs: string[];
   client(slug?: string, mode?: 'header' | 'path'): ApiClient;
@@ -59,23 +61,26 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  // The feature modules' API routes, as the console role serves them, and the other modules that
-  // role runs (the tickets' worker and timers).
+  // As a console process: every module's API routes, and the modules the console role starts.
   const assembled = assemble();
+  const modules = new Map<string, Part>();
+  for (const module of MODULES)
+    if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.set(module.name, await module.start(ctx, assembled));
   const part = await startConsole(ctx, {
     connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
     routes: assembled.apiRoutes,
   });
-  const modules: Part[] = [];
-  for (const module of MODULES)
-    if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.push(await module.start(ctx, assembled));
-  const app = createHttpApp(ctx, (a) => part.mount(a));
+  const app = createHttpApp(ctx, (a) => {
+    for (const module of modules.values()) module.mount?.(a);
+    part.mount(a);
+  });
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
   return {
     ctx,
     app,
     part,
+    modules,
     logs,
     client: (slug, mode = 'header') => new ApiClient(app, slug, mode),
     listen: () =>
@@ -85,8 +90,8 @@ export async function startTestConsole(
     stop: async () => {
       for (const socket of websocket.server.clients) socket.terminate();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      for (const module of modules.reverse()) await module.stop();
       await part.stop();
+      for (const module of [...modules.values()].reverse()) await module.stop();
       await relay.stop();
       await ctx.outbound.close();
       if (!options.bus) await bus.close();

@@ -10,7 +10,7 @@ import { TICKET_STATUSES } from '../schema.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
-import { contactsQuery } from '../../console/server/crm/visibility.js';
+import { contactsQuery } from '../../crm/part.js';
 import { findVisibleCall } from '../../callcenter/part.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from './schemas.js';
 import { ticketDetail } from './detail.js';

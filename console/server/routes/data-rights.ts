@@ -6,10 +6,10 @@ import { ForbiddenError } from '../../../core/errors.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
-import { contactArchive } from '../crm/data-rights/export.js';
-import { eraseContact, removeFiles } from '../crm/data-rights/erase.js';
-import { reportView, runRetention } from '../crm/data-rights/retention.js';
-import { visibleContact } from '../crm/visibility.js';
+import { contactArchive } from '../data-rights/export.js';
+import { eraseContact, removeFiles } from '../data-rights/erase.js';
+import { reportView, runRetention } from '../data-rights/retention.js';
+import { visibleContact } from '../../../crm/part.js';
 
 const days = z.number().int().min(1).max(36500).nullable();
 

@@ -8,10 +8,8 @@ import { cannedResponseRoutes } from './canned-responses.js';
 import { macroRoutes } from './macros.js';
 import { scheduledMessageRoutes } from './scheduled-messages.js';
 import { channelRoutes } from './channels.js';
-import { contactRoutes } from './contacts.js';
 import { dataRightsRoutes } from './data-rights.js';
 import { conversationRoutes } from './conversations.js';
-import { customFieldRoutes } from './custom-fields.js';
 import { docsRoutes } from './docs.js';
 import { groupRoutes } from './groups.js';
 import { oidcRoutes } from './oidc.js';
@@ -22,14 +20,7 @@ import { ssoRoutes } from './sso.js';
 import { statusRoutes } from './status.js';
 import { twoFactorRoutes } from './two-factor.js';
 import { userRoutes } from './users.js';
-import { businessRecordRoutes } from './business-records.js';
-import { contactRecordRoutes } from './contact-records.js';
-import { companyRoutes } from './companies.js';
 import { companyAddressRoutes } from './company-address.js';
-import { contactImportRoutes } from './contact-imports.js';
-import { searchRoutes } from './search.js';
-import { reportRoutes } from './reports.js';
-import { surveyRoutes } from './surveys.js';
 
 /**
  * Every route of the console's API, in the order the API description lists them; `fromModules`
@@ -43,9 +34,7 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...conversationRoutes(),
     ...actionRoutes(),
     ...attachmentRoutes(),
-    ...contactRoutes(),
     ...dataRightsRoutes(),
-    ...customFieldRoutes(),
     ...cannedResponseRoutes(),
     ...macroRoutes(),
     ...scheduledMessageRoutes(),
@@ -57,13 +46,6 @@ export function consoleRoutes(services: ConsoleServices, fromModules: readonly A
     ...ssoRoutes(),
     ...oidcRoutes(),
     ...apiTokenRoutes(),
-    ...businessRecordRoutes(),
-    ...contactRecordRoutes(),
-    ...companyRoutes(),
-    ...contactImportRoutes(services.contactImports),
-    ...searchRoutes(),
-    ...reportRoutes(),
-    ...surveyRoutes(),
     ...(services.connectorDeps ? channelRoutes(services.connectorDeps) : []),
     ...fromModules,
     ...realtimeRoutes(services.hub),
@@ -81,5 +63,5 @@ export function describedConsoleRoutes(fromModules: readonly AnyRoute[] = []): A
     throw new Error('these routes only describe the API; nothing serves them');
   };
   const unused = new Proxy({}, { get: notServing }) as never;
-  return consoleRoutes({ mailer: unused, hub: unused, contactImports: unused, connectorDeps: async () => notServing() }, fromModules);
+  return consoleRoutes({ mailer: unused, hub: unused, connectorDeps: async () => notServing() }, fromModules);
 }

@@ -684,94 +684,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/contacts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search contacts by name, e-mail, phone, channel identity or identifier
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContacts"];
-        put?: never;
-        /**
-         * Add a contact by hand
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContacts"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * All contacts the caller may see, as CSV (streamed; the columns import reads)
-         * @description Access: permission contacts.export. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactsExport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One contact with their identities on every channel and the conversations the caller may see
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Edit a contact's name, e-mail, phone, tags and custom fields
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiContactsId"];
-        trace?: never;
-    };
-    "/api/contacts/{id}/merge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Merge another contact into this one: identities, conversations, notes and the rest move, tags and fields unite; answers the merge id to undo it with
-         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContactsIdMerge"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/contacts/{id}/archive": {
         parameters: {
             query?: never;
@@ -851,50 +763,6 @@ export interface paths {
          */
         post: operations["postApiRetentionRun"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom-fields": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The company's custom contact fields
-         * @description Access: one of contacts.view, admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiCustomFields"];
-        put?: never;
-        /**
-         * Add a custom contact field
-         * @description Access: permission admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiCustomFields"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/custom-fields/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Remove a custom field (values already stored stay on the contacts)
-         * @description Access: permission admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiCustomFieldsId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1756,6 +1624,1314 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channel-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The installed connectors, with the settings form each one needs (secret fields marked)
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiChannelTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channel-types/appearance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each installed connector's icon (a data: URL, or null) and name in English and Chinese, for drawing channels anywhere in the console
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiChannelTypesAppearance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Channels with their settings (never their secrets) and webhook URLs
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiChannels"];
+        put?: never;
+        /**
+         * Create a channel of an installed type; an API key, if the type issues one, is shown only in this answer
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One channel
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiChannelsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a channel or change its settings; a secret left out keeps its value, unless a setting it is sent to changes (then it must be given again)
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiChannelsId"];
+        trace?: never;
+    };
+    "/api/channels/{id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the channel’s loop last reported (a bot logged in, logged out, failing, or waiting for its login QR code to be scanned, with the code as SVG)
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiChannelsIdState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in to the provider with settings not saved yet (secrets as typed) and report what failed; stores nothing
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiChannelsTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in to the provider with the channel’s settings and report exactly what failed (bad password, TLS, host not found)
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiChannelsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a channel
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiChannelsIdEnable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a channel: its webhooks are refused and nothing is sent through it
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiChannelsIdDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live monitor: per group the waiting conversations and calls, the longest wait and agents by status; every agent with their status
+         * @description Access: permission reports.monitor. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiReportsMonitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/dimensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the reports can be filtered by: the company's channels, groups and agents (only oneself without reports.view)
+         * @description Access: one of reports.view, reports.view.own. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiReportsDimensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's report settings: the calls' service-level threshold, whether surveys are sent
+         * @description Access: one of reports.view, admin.routing. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiReportsSettings"];
+        /**
+         * Changes the company's report settings (a new threshold applies to calls from the next rebuild or refresh of their hour)
+         * @description Access: permission admin.routing. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiReportsSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{report}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report (overview, channels, agents, groups, calls, csat) for days in a time zone, filtered by channel, group, agent and tag; ?format=csv for a CSV file. Without reports.view only the caller's own work
+         * @description Access: one of reports.view, reports.view.own. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiReportsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/survey/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A satisfaction survey by its signed link token: the company and whether it was answered
+         * @description Access: public.
+         */
+        get: operations["getApiSurveyToken"];
+        put?: never;
+        /**
+         * Answers a satisfaction survey (rating 1–5, optional comment); once per conversation (409 after)
+         * @description Access: public.
+         */
+        post: operations["postApiSurveyToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's survey answer for a conversation: rating 1–5, comment, how and when (404 when there is none)
+         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiConversationsIdSatisfaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's webhooks (never their secret), with how many deliveries failed or wait
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to events; the signing secret is shown only in this answer
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook and its delivery log
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiWebhooksId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook; enabling it again clears its failure streak
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiWebhooksId"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret; the new one is shown only in this answer
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiWebhooksIdSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's deliveries, newest first, each with every attempt and the receiver's answer
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiWebhooksIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed delivery again, under the same delivery id (the receiver can drop a repeat)
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiWebhooksIdDeliveriesDeliveryIdReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/replay-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every failed delivery of a webhook again, each under its own delivery id
+         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiWebhooksIdReplayFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search contacts by name, e-mail, phone, channel identity or identifier
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContacts"];
+        put?: never;
+        /**
+         * Add a contact by hand
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All contacts the caller may see, as CSV (streamed; the columns import reads)
+         * @description Access: permission contacts.export. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One contact with their identities on every channel and the conversations the caller may see
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a contact's name, e-mail, phone, tags and custom fields
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiContactsId"];
+        trace?: never;
+    };
+    "/api/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge another contact into this one: identities, conversations, notes and the rest move, tags and fields unite; answers the merge id to undo it with
+         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContactsIdMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's custom contact fields
+         * @description Access: one of contacts.view, admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiCustomFields"];
+        put?: never;
+        /**
+         * Add a custom contact field
+         * @description Access: permission admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiCustomFields"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/custom-fields/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a custom field (values already stored stay on the contacts)
+         * @description Access: permission admin.custom_fields. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiCustomFieldsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/business-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a business record on a conversation (a call's record gets the call attached): subject, custom fields, text
+         * @description Access: permission conversations.reply. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiConversationsIdBusinessRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Business records the caller may see, newest first; `q` matches subject, custom field values and text (substring, any script)
+         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiBusinessRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-records/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One business record, with its call (whose recording plays through /api/calls/:id/recording)
+         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiBusinessRecordsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's history across channels, newest first: conversations, tickets, calls, business records, callback plans, notes and merges
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactsIdTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/handles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an identifier of the customer: e-mail, phone, WeChat OpenID or UnionID, Weibo id, X id, app user id or web visitor id
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContactsIdHandles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-handles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of a customer's identifiers
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiContactHandlesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a note on the customer (seen by whoever may see the customer)
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContactsIdNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a note: its author, or anyone who may merge contacts
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiContactNotesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts that look like the same customer: the same e-mail, phone number or WeChat UnionID
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactsIdDuplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggested merges across the company: groups of contacts sharing an e-mail, phone number or WeChat UnionID
+         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactDuplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-merges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One merge: which contact went into which, what moved, and whether it was undone
+         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactMergesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a mistaken merge: the merged contact comes back with the identities, conversations and the rest it brought
+         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContactMergesIdUndo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merges into this contact, newest first, with whether each was undone
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactsIdMerges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customers' companies, by name
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiCompanies"];
+        put?: never;
+        /**
+         * Add a company
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiCompanies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One company with the contacts of it the caller may see
+         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiCompaniesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a company or change its domain
+         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiCompaniesId"];
+        trace?: never;
+    };
+    "/api/contact-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest contact imports, newest first
+         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactImports"];
+        put?: never;
+        /**
+         * Import contacts from a CSV file (the raw file as the body, its name in ?name=). Columns: id, name, email, phone, company, tags (separated by ;) and custom field keys. A row with an id or a known e-mail updates that contact. Answers the import job, 202
+         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiContactImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One import's status and progress: rows read, contacts created and updated, rows refused
+         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactImportsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows an import refused and why, as CSV (row number as in the file's data rows, message)
+         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiContactImportsIdErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search contacts, messages, contact notes and tickets (Chinese and English): every word must match, Chinese characters as written side by side; only what the caller may see
+         * @description Access: one of contacts.view, conversations.view.all, conversations.view.group, conversations.view.own, tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets the caller may see, filtered and sorted directly or by a saved view
+         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiTickets"];
+        put?: never;
+        /**
+         * Open a ticket: from a conversation or a call (its customer, group, call id and recording), or for a requester
+         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many tickets at once; each succeeds or fails on its own
+         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTicketsBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One ticket with its requester, followers, replies and notes, history and automation firings
+         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiTicketsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a ticket’s fields; every change goes into its history
+         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiTicketsId"];
+        trace?: never;
+    };
+    "/api/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A public reply (sent to the requester on the ticket’s channel, e-mail by default) or an internal note; optionally a new status
+         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTicketsIdComments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this ticket into another: comments, followers and tags move, this one closes
+         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTicketsIdMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's custom ticket fields
+         * @description Access: one of tickets.view, admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiTicketFields"];
+        put?: never;
+        /**
+         * Add a custom ticket field (text, number, date, dropdown, multi-select, checkbox), optionally required in some statuses
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTicketFields"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-fields/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a custom ticket field (values already stored stay on the tickets)
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiTicketFieldsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a custom ticket field: its label, options, the statuses that require it, its position (not its key or type)
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiTicketFieldsId"];
+        trace?: never;
+    };
+    "/api/ticket-statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ticket statuses and the company's own names for them
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiTicketStatuses"];
+        /**
+         * Name the ticket statuses for the company, in English and Chinese
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiTicketStatuses"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own saved ticket views and the company's shared ones
+         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiTicketViews"];
+        put?: never;
+        /**
+         * Save a ticket view (filters, sort, columns) for oneself, or shared with the company (needs admin.tickets)
+         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiTicketViews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of one’s views (a shared one needs admin.tickets)
+         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiTicketViewsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA policies, in the order they are tried
+         * @description Access: one of tickets.view, admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiSlaPolicies"];
+        put?: never;
+        /**
+         * Add an SLA policy: minutes of business time per priority for first response, next response and resolution
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiSlaPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace an SLA policy (tickets already counting keep their clocks until their priority or group changes)
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiSlaPoliciesId"];
+        post?: never;
+        /**
+         * Remove an SLA policy
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiSlaPoliciesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/automations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket automations: event triggers and time rules, with how often each fired
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAutomations"];
+        put?: never;
+        /**
+         * Add an automation: a trigger (on ticket events) or a time rule, with conditions and actions
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiAutomations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/automations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest firings of an automation: which ticket, on what event, when
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAutomationsIdRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/automations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace an automation
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiAutomationsId"];
+        post?: never;
+        /**
+         * Remove an automation and its log
+         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiAutomationsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ivr-flows": {
         parameters: {
             query?: never;
@@ -2124,866 +3300,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/conversations/{id}/business-records": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Write a business record on a conversation (a call's record gets the call attached): subject, custom fields, text
-         * @description Access: permission conversations.reply. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiConversationsIdBusinessRecords"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/business-records": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Business records the caller may see, newest first; `q` matches subject, custom field values and text (substring, any script)
-         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiBusinessRecords"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/business-records/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One business record, with its call (whose recording plays through /api/calls/:id/recording)
-         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiBusinessRecordsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Tickets the caller may see, filtered and sorted directly or by a saved view
-         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiTickets"];
-        put?: never;
-        /**
-         * Open a ticket: from a conversation or a call (its customer, group, call id and recording), or for a requester
-         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTickets"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets/bulk": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Change many tickets at once; each succeeds or fails on its own
-         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTicketsBulk"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One ticket with its requester, followers, replies and notes, history and automation firings
-         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiTicketsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Change a ticket’s fields; every change goes into its history
-         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiTicketsId"];
-        trace?: never;
-    };
-    "/api/tickets/{id}/comments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * A public reply (sent to the requester on the ticket’s channel, e-mail by default) or an internal note; optionally a new status
-         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTicketsIdComments"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets/{id}/merge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Merge this ticket into another: comments, followers and tags move, this one closes
-         * @description Access: permission tickets.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTicketsIdMerge"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ticket-fields": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The company's custom ticket fields
-         * @description Access: one of tickets.view, admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiTicketFields"];
-        put?: never;
-        /**
-         * Add a custom ticket field (text, number, date, dropdown, multi-select, checkbox), optionally required in some statuses
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTicketFields"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ticket-fields/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Remove a custom ticket field (values already stored stay on the tickets)
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiTicketFieldsId"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a custom ticket field: its label, options, the statuses that require it, its position (not its key or type)
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiTicketFieldsId"];
-        trace?: never;
-    };
-    "/api/ticket-statuses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The ticket statuses and the company's own names for them
-         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiTicketStatuses"];
-        /**
-         * Name the ticket statuses for the company, in English and Chinese
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        put: operations["putApiTicketStatuses"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ticket-views": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The caller's own saved ticket views and the company's shared ones
-         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiTicketViews"];
-        put?: never;
-        /**
-         * Save a ticket view (filters, sort, columns) for oneself, or shared with the company (needs admin.tickets)
-         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiTicketViews"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/ticket-views/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Delete one of one’s views (a shared one needs admin.tickets)
-         * @description Access: permission tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiTicketViewsId"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sla-policies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * SLA policies, in the order they are tried
-         * @description Access: one of tickets.view, admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiSlaPolicies"];
-        put?: never;
-        /**
-         * Add an SLA policy: minutes of business time per priority for first response, next response and resolution
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiSlaPolicies"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sla-policies/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Replace an SLA policy (tickets already counting keep their clocks until their priority or group changes)
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        put: operations["putApiSlaPoliciesId"];
-        post?: never;
-        /**
-         * Remove an SLA policy
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiSlaPoliciesId"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/automations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Ticket automations: event triggers and time rules, with how often each fired
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiAutomations"];
-        put?: never;
-        /**
-         * Add an automation: a trigger (on ticket events) or a time rule, with conditions and actions
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiAutomations"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/automations/{id}/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The latest firings of an automation: which ticket, on what event, when
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiAutomationsIdRuns"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/automations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Replace an automation
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        put: operations["putApiAutomationsId"];
-        post?: never;
-        /**
-         * Remove an automation and its log
-         * @description Access: permission admin.tickets. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiAutomationsId"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}/timeline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The customer's history across channels, newest first: conversations, tickets, calls, business records, callback plans, notes and merges
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactsIdTimeline"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}/handles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add an identifier of the customer: e-mail, phone, WeChat OpenID or UnionID, Weibo id, X id, app user id or web visitor id
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContactsIdHandles"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-handles/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Remove one of a customer's identifiers
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiContactHandlesId"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Write a note on the customer (seen by whoever may see the customer)
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContactsIdNotes"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-notes/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Remove a note: its author, or anyone who may merge contacts
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiContactNotesId"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}/duplicates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Contacts that look like the same customer: the same e-mail, phone number or WeChat UnionID
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactsIdDuplicates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-duplicates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Suggested merges across the company: groups of contacts sharing an e-mail, phone number or WeChat UnionID
-         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactDuplicates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-merges/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One merge: which contact went into which, what moved, and whether it was undone
-         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactMergesId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-merges/{id}/undo": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Undo a mistaken merge: the merged contact comes back with the identities, conversations and the rest it brought
-         * @description Access: permission contacts.merge. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContactMergesIdUndo"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contacts/{id}/merges": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The merges into this contact, newest first, with whether each was undone
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactsIdMerges"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/companies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The customers' companies, by name
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiCompanies"];
-        put?: never;
-        /**
-         * Add a company
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiCompanies"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/companies/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One company with the contacts of it the caller may see
-         * @description Access: permission contacts.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiCompaniesId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Rename a company or change its domain
-         * @description Access: permission contacts.edit. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiCompaniesId"];
-        trace?: never;
-    };
-    "/api/contact-imports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The latest contact imports, newest first
-         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactImports"];
-        put?: never;
-        /**
-         * Import contacts from a CSV file (the raw file as the body, its name in ?name=). Columns: id, name, email, phone, company, tags (separated by ;) and custom field keys. A row with an id or a known e-mail updates that contact. Answers the import job, 202
-         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiContactImports"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-imports/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One import's status and progress: rows read, contacts created and updated, rows refused
-         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactImportsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/contact-imports/{id}/errors": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The rows an import refused and why, as CSV (row number as in the file's data rows, message)
-         * @description Access: permission contacts.import. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiContactImportsIdErrors"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search contacts, messages, contact notes and tickets (Chinese and English): every word must match, Chinese characters as written side by side; only what the caller may see
-         * @description Access: one of contacts.view, conversations.view.all, conversations.view.group, conversations.view.own, tickets.view. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiSearch"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/monitor": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The live monitor: per group the waiting conversations and calls, the longest wait and agents by status; every agent with their status
-         * @description Access: permission reports.monitor. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiReportsMonitor"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/dimensions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What the reports can be filtered by: the company's channels, groups and agents (only oneself without reports.view)
-         * @description Access: one of reports.view, reports.view.own. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiReportsDimensions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The company's report settings: the calls' service-level threshold, whether surveys are sent
-         * @description Access: one of reports.view, admin.routing. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiReportsSettings"];
-        /**
-         * Changes the company's report settings (a new threshold applies to calls from the next rebuild or refresh of their hour)
-         * @description Access: permission admin.routing. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        put: operations["putApiReportsSettings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/{report}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A report (overview, channels, agents, groups, calls, csat) for days in a time zone, filtered by channel, group, agent and tag; ?format=csv for a CSV file. Without reports.view only the caller's own work
-         * @description Access: one of reports.view, reports.view.own. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiReportsReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/conversations/{id}/satisfaction": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The customer's survey answer for a conversation: rating 1–5, comment, how and when (404 when there is none)
-         * @description Access: one of conversations.view.all, conversations.view.group, conversations.view.own. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiConversationsIdSatisfaction"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/survey/{token}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A satisfaction survey by its signed link token: the company and whether it was answered
-         * @description Access: public.
-         */
-        get: operations["getApiSurveyToken"];
-        put?: never;
-        /**
-         * Answers a satisfaction survey (rating 1–5, optional comment); once per conversation (409 after)
-         * @description Access: public.
-         */
-        post: operations["postApiSurveyToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/call-center/me": {
         parameters: {
             query?: never;
@@ -2998,322 +3314,6 @@ export interface paths {
         get: operations["getApiCallCenterMe"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channel-types": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The installed connectors, with the settings form each one needs (secret fields marked)
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiChannelTypes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channel-types/appearance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Each installed connector's icon (a data: URL, or null) and name in English and Chinese, for drawing channels anywhere in the console
-         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiChannelTypesAppearance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Channels with their settings (never their secrets) and webhook URLs
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiChannels"];
-        put?: never;
-        /**
-         * Create a channel of an installed type; an API key, if the type issues one, is shown only in this answer
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiChannels"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One channel
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiChannelsId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Rename a channel or change its settings; a secret left out keeps its value, unless a setting it is sent to changes (then it must be given again)
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiChannelsId"];
-        trace?: never;
-    };
-    "/api/channels/{id}/state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What the channel’s loop last reported (a bot logged in, logged out, failing, or waiting for its login QR code to be scanned, with the code as SVG)
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiChannelsIdState"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Log in to the provider with settings not saved yet (secrets as typed) and report what failed; stores nothing
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiChannelsTest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Log in to the provider with the channel’s settings and report exactly what failed (bad password, TLS, host not found)
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiChannelsIdTest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels/{id}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Enable a channel
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiChannelsIdEnable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/channels/{id}/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Disable a channel: its webhooks are refused and nothing is sent through it
-         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiChannelsIdDisable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The company's webhooks (never their secret), with how many deliveries failed or wait
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiWebhooks"];
-        put?: never;
-        /**
-         * Subscribe a URL to events; the signing secret is shown only in this answer
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiWebhooks"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Delete a webhook and its delivery log
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        delete: operations["deleteApiWebhooksId"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a webhook; enabling it again clears its failure streak
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        patch: operations["patchApiWebhooksId"];
-        trace?: never;
-    };
-    "/api/webhooks/{id}/secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Replace the signing secret; the new one is shown only in this answer
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiWebhooksIdSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A webhook's deliveries, newest first, each with every attempt and the receiver's answer
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        get: operations["getApiWebhooksIdDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}/deliveries/{deliveryId}/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a failed delivery again, under the same delivery id (the receiver can drop a repeat)
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiWebhooksIdDeliveriesDeliveryIdReplay"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}/replay-failed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send every failed delivery of a webhook again, each under its own delivery id
-         * @description Access: permission admin.webhooks. Changes made with a session cookie need the X-CSRF-Token header.
-         */
-        post: operations["postApiWebhooksIdReplayFailed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5826,390 +5826,6 @@ export interface operations {
             };
         };
     };
-    getApiContacts: {
-        parameters: {
-            query?: {
-                q?: string;
-                limit?: number;
-                cursor?: string;
-            };
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiContacts: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @default null */
-                    name?: string | null;
-                    /**
-                     * Format: email
-                     * @default null
-                     */
-                    email?: string | null;
-                    /** @default null */
-                    phone?: string | null;
-                    /** @default [] */
-                    tags?: string[];
-                    /** @default {} */
-                    attributes?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @default null
-                     */
-                    companyId?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiContactsExport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description text/csv */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiContactsId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    patchApiContactsId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name?: string | null;
-                    /** Format: email */
-                    email?: string | null;
-                    phone?: string | null;
-                    tags?: string[];
-                    attributes?: {
-                        [key: string]: unknown;
-                    };
-                    /** Format: uuid */
-                    companyId?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiContactsIdMerge: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    sourceId: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     getApiContactsIdArchive: {
         parameters: {
             query?: never;
@@ -6498,179 +6114,6 @@ export interface operations {
             };
             /** @description the body is over 1048576 bytes */
             413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiCustomFields: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCustomFields: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    key: string;
-                    label: string;
-                    /** @enum {string} */
-                    type: "text" | "number" | "boolean" | "date" | "select";
-                    /** @default [] */
-                    options?: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    deleteApiCustomFieldsId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10211,7 +9654,7 @@ export interface operations {
             };
         };
     };
-    getApiIvrFlows: {
+    getApiChannelTypes: {
         parameters: {
             query?: never;
             header?: {
@@ -10262,7 +9705,109 @@ export interface operations {
             };
         };
     };
-    postApiIvrFlows: {
+    getApiChannelTypesAppearance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiChannels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiChannels: {
         parameters: {
             query?: never;
             header?: {
@@ -10275,8 +9820,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    type: string;
                     name: string;
-                    definition: unknown;
+                    /** @default {} */
+                    config?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -10327,7 +9876,7 @@ export interface operations {
             };
         };
     };
-    getApiIvrFlowsId: {
+    getApiChannelsId: {
         parameters: {
             query?: never;
             header?: {
@@ -10380,7 +9929,7 @@ export interface operations {
             };
         };
     };
-    putApiIvrFlowsId: {
+    patchApiChannelsId: {
         parameters: {
             query?: never;
             header?: {
@@ -10395,8 +9944,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
-                    definition: unknown;
+                    name?: string;
+                    config?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -10447,7 +9998,7 @@ export interface operations {
             };
         };
     };
-    deleteApiIvrFlowsId: {
+    getApiChannelsIdState: {
         parameters: {
             query?: never;
             header?: {
@@ -10500,31 +10051,30 @@ export interface operations {
             };
         };
     };
-    putApiAgentsIdPhone: {
+    postApiChannelsTest: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    sip?: string | null;
-                    webrtc?: string | null;
-                    mobile?: string | null;
-                    wrapUpSeconds?: number;
+                    type: string;
+                    /** @default {} */
+                    config?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10569,7 +10119,166 @@ export interface operations {
             };
         };
     };
-    getApiCallCenterAgents: {
+    postApiChannelsIdTest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiChannelsIdEnable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiChannelsIdDisable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiReportsMonitor: {
         parameters: {
             query?: never;
             header?: {
@@ -10620,7 +10329,323 @@ export interface operations {
             };
         };
     };
-    getApiConversationsIdCall: {
+    getApiReportsDimensions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiReportsSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putApiReportsSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    serviceLevelSeconds?: number;
+                    surveysEnabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiReportsReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                timeZone?: string;
+                channelId?: string;
+                groupId?: string;
+                agentId?: string;
+                tag?: string;
+                format?: "json" | "csv";
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                report: "overview" | "channels" | "agents" | "groups" | "tickets" | "calls" | "csat";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiSurveyToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiSurveyToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: number;
+                    /** @default  */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiConversationsIdSatisfaction: {
         parameters: {
             query?: never;
             header?: {
@@ -10673,7 +10698,125 @@ export interface operations {
             };
         };
     };
-    getApiCallsIdRecording: {
+    getApiWebhooks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiWebhooks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** Format: uri */
+                    url: string;
+                    events: ("message.created" | "conversation.created" | "conversation.assigned" | "conversation.transferred" | "conversation.resolved" | "conversation.reopened" | "ticket.created" | "ticket.updated" | "contact.created" | "contact.updated" | "contact.merged" | "csat.answered")[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteApiWebhooksId: {
         parameters: {
             query?: never;
             header?: {
@@ -10726,9 +10869,136 @@ export interface operations {
             };
         };
     };
-    getApiCallsIdPop: {
+    patchApiWebhooksId: {
         parameters: {
             query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** Format: uri */
+                    url?: string;
+                    events?: ("message.created" | "conversation.created" | "conversation.assigned" | "conversation.transferred" | "conversation.resolved" | "conversation.reopened" | "ticket.created" | "ticket.updated" | "contact.created" | "contact.updated" | "contact.merged" | "csat.answered")[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiWebhooksIdSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiWebhooksIdDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
@@ -10779,13 +11049,119 @@ export interface operations {
             };
         };
     };
-    getApiCalls: {
+    postApiWebhooksIdDeliveriesDeliveryIdReplay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiWebhooksIdReplayFailed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContacts: {
         parameters: {
             query?: {
                 q?: string;
-                disposition?: string;
-                before?: string;
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
@@ -10835,7 +11211,7 @@ export interface operations {
             };
         };
     };
-    postApiCalls: {
+    postApiContacts: {
         parameters: {
             query?: never;
             header?: {
@@ -10848,9 +11224,26 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
-                    channelId: string;
-                    number: string;
+                    /** @default null */
+                    name?: string | null;
+                    /**
+                     * Format: email
+                     * @default null
+                     */
+                    email?: string | null;
+                    /** @default null */
+                    phone?: string | null;
+                    /** @default [] */
+                    tags?: string[];
+                    /** @default {} */
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @default null
+                     */
+                    companyId?: string | null;
                 };
             };
         };
@@ -10901,22 +11294,20 @@ export interface operations {
             };
         };
     };
-    postApiCallsIdHold: {
+    getApiContactsExport: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            201: {
+            /** @description text/csv */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10954,7 +11345,7 @@ export interface operations {
             };
         };
     };
-    deleteApiCallsIdHold: {
+    getApiContactsId: {
         parameters: {
             query?: never;
             header?: {
@@ -11007,21 +11398,34 @@ export interface operations {
             };
         };
     };
-    getApiCallbackPlans: {
+    patchApiContactsId: {
         parameters: {
-            query?: {
-                status?: "planned" | "done" | "cancelled";
-                agentId?: string;
-                contactId?: string;
-            };
+            query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    /** Format: email */
+                    email?: string | null;
+                    phone?: string | null;
+                    tags?: string[];
+                    attributes?: {
+                        [key: string]: unknown;
+                    };
+                    /** Format: uuid */
+                    companyId?: string | null;
+                };
+            };
+        };
         responses: {
             /** @description success */
             200: {
@@ -11060,32 +11464,32 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    postApiCallbackPlans: {
+    postApiContactsIdMerge: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
                     /** Format: uuid */
-                    contactId: string;
-                    phone?: string;
-                    /** Format: date-time */
-                    dueAt: string;
-                    /** @default  */
-                    note?: string;
-                    /** Format: uuid */
-                    agentId?: string;
-                    /** Format: uuid */
-                    callId?: string;
+                    sourceId: string;
                 };
             };
         };
@@ -11136,149 +11540,76 @@ export interface operations {
             };
         };
     };
-    patchApiCallbackPlansId: {
+    getApiCustomFields: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path: {
-                id: string;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCustomFields: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: date-time */
-                    dueAt?: string;
-                    /** Format: uuid */
-                    agentId?: string;
-                    note?: string;
+                    key: string;
+                    label: string;
                     /** @enum {string} */
-                    status?: "done" | "cancelled";
-                    result?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiCallTasks: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCallTasks: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name: string;
-                    /** Format: date-time */
-                    startsAt: string;
-                    /** Format: date-time */
-                    endsAt: string;
-                    agentIds: string[];
+                    type: "text" | "number" | "boolean" | "date" | "select";
+                    /** @default [] */
+                    options?: string[];
                 };
             };
         };
@@ -11329,260 +11660,7 @@ export interface operations {
             };
         };
     };
-    postApiCallTasksIdImport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    csv: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 16777216 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCallTasksIdContacts: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    contactIds: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCallTasksIdNext: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCallTasksIdTargetsTargetIdResult: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-                targetId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    result: string;
-                    note?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiCallTasksId: {
+    deleteApiCustomFieldsId: {
         parameters: {
             query?: never;
             header?: {
@@ -11773,6 +11851,1079 @@ export interface operations {
             path: {
                 id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactsIdTimeline: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiContactsIdHandles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "email" | "phone" | "wechat_openid" | "wechat_unionid" | "weibo" | "x" | "app_user" | "web_visitor";
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteApiContactHandlesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiContactsIdNotes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteApiContactNotesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactsIdDuplicates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactDuplicates: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactMergesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiContactMergesIdUndo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactsIdMerges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCompanies: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCompanies: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default null */
+                    domain?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCompaniesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchApiCompaniesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @default null */
+                    domain?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactImports: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiContactImports: {
+        parameters: {
+            query?: {
+                name?: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the import job: { id, status, progress, rows, created, updated, failed } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 209715200 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactImportsId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiContactImportsIdErrors: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiSearch: {
+        parameters: {
+            query: {
+                q: string;
+                kinds?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -13576,359 +14727,9 @@ export interface operations {
             };
         };
     };
-    getApiContactsIdTimeline: {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiContactsIdHandles: {
+    getApiIvrFlows: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    kind: "email" | "phone" | "wechat_openid" | "wechat_unionid" | "weibo" | "x" | "app_user" | "web_visitor";
-                    value: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    deleteApiContactHandlesId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiContactsIdNotes: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    body: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    deleteApiContactNotesId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiContactsIdDuplicates: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiContactDuplicates: {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
@@ -13977,220 +14778,7 @@ export interface operations {
             };
         };
     };
-    getApiContactMergesId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiContactMergesIdUndo: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiContactsIdMerges: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiCompanies: {
-        parameters: {
-            query?: {
-                q?: string;
-                limit?: number;
-            };
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiCompanies: {
+    postApiIvrFlows: {
         parameters: {
             query?: never;
             header?: {
@@ -14204,8 +14792,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /** @default null */
-                    domain?: string | null;
+                    definition: unknown;
                 };
             };
         };
@@ -14256,7 +14843,7 @@ export interface operations {
             };
         };
     };
-    getApiCompaniesId: {
+    getApiIvrFlowsId: {
         parameters: {
             query?: never;
             header?: {
@@ -14309,7 +14896,7 @@ export interface operations {
             };
         };
     };
-    patchApiCompaniesId: {
+    putApiIvrFlowsId: {
         parameters: {
             query?: never;
             header?: {
@@ -14324,9 +14911,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
-                    /** @default null */
-                    domain?: string | null;
+                    name: string;
+                    definition: unknown;
                 };
             };
         };
@@ -14377,14 +14963,16 @@ export interface operations {
             };
         };
     };
-    getApiContactImports: {
+    deleteApiIvrFlowsId: {
         parameters: {
             query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -14428,21 +15016,30 @@ export interface operations {
             };
         };
     };
-    postApiContactImports: {
+    putApiAgentsIdPhone: {
         parameters: {
-            query?: {
-                name?: string;
-            };
+            query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    sip?: string | null;
+                    webrtc?: string | null;
+                    mobile?: string | null;
+                    wrapUpSeconds?: number;
+                };
+            };
+        };
         responses: {
-            /** @description the import job: { id, status, progress, rows, created, updated, failed } */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14479,7 +15076,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description the body is over 209715200 bytes */
+            /** @description the body is over 1048576 bytes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -14488,7 +15085,58 @@ export interface operations {
             };
         };
     };
-    getApiContactImportsId: {
+    getApiCallCenterAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiConversationsIdCall: {
         parameters: {
             query?: never;
             header?: {
@@ -14541,7 +15189,7 @@ export interface operations {
             };
         };
     };
-    getApiContactImportsIdErrors: {
+    getApiCallsIdRecording: {
         parameters: {
             query?: never;
             header?: {
@@ -14555,7 +15203,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14594,11 +15242,65 @@ export interface operations {
             };
         };
     };
-    getApiSearch: {
+    getApiCallsIdPop: {
         parameters: {
-            query: {
-                q: string;
-                kinds?: string;
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCalls: {
+        parameters: {
+            query?: {
+                q?: string;
+                disposition?: string;
+                before?: string;
                 limit?: number;
             };
             header?: {
@@ -14649,160 +15351,7 @@ export interface operations {
             };
         };
     };
-    getApiReportsMonitor: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiReportsDimensions: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiReportsSettings: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    putApiReportsSettings: {
+    postApiCalls: {
         parameters: {
             query?: never;
             header?: {
@@ -14815,14 +15364,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    serviceLevelSeconds?: number;
-                    surveysEnabled?: boolean;
+                    /** Format: uuid */
+                    channelId: string;
+                    number: string;
                 };
             };
         };
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14867,31 +15417,22 @@ export interface operations {
             };
         };
     };
-    getApiReportsReport: {
+    postApiCallsIdHold: {
         parameters: {
-            query?: {
-                from?: string;
-                to?: string;
-                timeZone?: string;
-                channelId?: string;
-                groupId?: string;
-                agentId?: string;
-                tag?: string;
-                format?: "json" | "csv";
-            };
+            query?: never;
             header?: {
                 /** @description the company, when neither the subdomain nor /t/<company>/ names it */
                 "X-Switchboard-Tenant"?: string;
             };
             path: {
-                report: "overview" | "channels" | "agents" | "groups" | "tickets" | "calls" | "csat";
+                id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14929,7 +15470,7 @@ export interface operations {
             };
         };
     };
-    getApiConversationsIdSatisfaction: {
+    deleteApiCallsIdHold: {
         parameters: {
             query?: never;
             header?: {
@@ -14982,12 +15523,590 @@ export interface operations {
             };
         };
     };
-    getApiSurveyToken: {
+    getApiCallbackPlans: {
+        parameters: {
+            query?: {
+                status?: "planned" | "done" | "cancelled";
+                agentId?: string;
+                contactId?: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallbackPlans: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    contactId: string;
+                    phone?: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                    /** @default  */
+                    note?: string;
+                    /** Format: uuid */
+                    agentId?: string;
+                    /** Format: uuid */
+                    callId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchApiCallbackPlansId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
             path: {
-                token: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    dueAt?: string;
+                    /** Format: uuid */
+                    agentId?: string;
+                    note?: string;
+                    /** @enum {string} */
+                    status?: "done" | "cancelled";
+                    result?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCallTasks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallTasks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    agentIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallTasksIdImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 16777216 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallTasksIdContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contactIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallTasksIdNext: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiCallTasksIdTargetsTargetIdResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+                targetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    result: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCallTasksId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
             };
             cookie?: never;
         };
@@ -15009,59 +16128,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
+            /** @description not signed in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-        };
-    };
-    postApiSurveyToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    rating: number;
-                    /** @default  */
-                    comment?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
+            /** @description missing permission or CSRF token */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
             };
             /** @description no such company or resource (or not visible to the caller) */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15083,1088 +16165,6 @@ export interface operations {
         responses: {
             /** @description success */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiChannelTypes: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiChannelTypesAppearance: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiChannels: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiChannels: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    type: string;
-                    name: string;
-                    /** @default {} */
-                    config?: {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiChannelsId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    patchApiChannelsId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name?: string;
-                    config?: {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiChannelsIdState: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiChannelsTest: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    type: string;
-                    /** @default {} */
-                    config?: {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiChannelsIdTest: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiChannelsIdEnable: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiChannelsIdDisable: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiWebhooks: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiWebhooks: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name: string;
-                    /** Format: uri */
-                    url: string;
-                    events: ("message.created" | "conversation.created" | "conversation.assigned" | "conversation.transferred" | "conversation.resolved" | "conversation.reopened" | "ticket.created" | "ticket.updated" | "contact.created" | "contact.updated" | "contact.merged" | "csat.answered")[];
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    deleteApiWebhooksId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    patchApiWebhooksId: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name?: string;
-                    /** Format: uri */
-                    url?: string;
-                    events?: ("message.created" | "conversation.created" | "conversation.assigned" | "conversation.transferred" | "conversation.resolved" | "conversation.reopened" | "ticket.created" | "ticket.updated" | "contact.created" | "contact.updated" | "contact.merged" | "csat.answered")[];
-                    enabled?: boolean;
-                };
-            };
-        };
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description the body is over 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiWebhooksIdSecret: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getApiWebhooksIdDeliveries: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-                status?: "pending" | "delivered" | "failed";
-            };
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiWebhooksIdDeliveriesDeliveryIdReplay: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-                deliveryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description missing permission or CSRF token */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description no such company or resource (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    postApiWebhooksIdReplayFailed: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
-                "X-Switchboard-Tenant"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            201: {
                 headers: {
                     [name: string]: unknown;
                 };
