@@ -1,3 +1,4 @@
+import { knowledgeMigrations, knowledgeRoutes } from '../knowledge/part.js';
 import { reportsInbound } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
 import { webhookRoutes } from '../webhooks/part.js';
@@ -24,6 +25,13 @@ export const MODULES: readonly FeatureModule[] = [
     roles: ['router'],
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
+  },
+  {
+    name: 'knowledge',
+    roles: ['console'],
+    migrations: knowledgeMigrations,
+    apiRoutes: knowledgeRoutes,
+    start: async (ctx) => (await import('../knowledge/part.js')).startKnowledge(ctx),
   },
   {
     name: 'console',

@@ -36,8 +36,8 @@ describe('the composition root', () => {
 
   it('runs each module in the processes of its roles, role by role', () => {
     const names = (roles: Parameters<typeof modulesFor>[0]) => modulesFor(roles).map((m) => m.name);
-    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'console']);
-    expect(names(['console', 'gateway'])).toEqual(['console', 'gateway']);
+    expect(names(['gateway', 'router', 'console'])).toEqual(['gateway', 'router', 'reports', 'customer-media', 'webhooks', 'knowledge', 'console']);
+    expect(names(['console', 'gateway'])).toEqual(['knowledge', 'console', 'gateway']);
     expect(names(['router'])).toEqual(['router', 'reports', 'customer-media', 'webhooks']);
   });
 });

@@ -14,6 +14,7 @@ import type { Bus } from '../../core/bus/bus.js';
 import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
+import type { AnyRoute } from '../../console/server/api/route.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
@@ -36,7 +37,14 @@ export interface TestConsole {
  * to share them between several consoles.
  */
 export async function startTestConsole(
-  options: { env?: Record<string, string>; database?: Awaited<ReturnType<typeof freshDatabase>>; bus?: Bus } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: Awaited<ReturnType<typeof freshDatabase>>;
+    bus?: Bus;
+    /** A feature module's API routes and its routes outside /api, served beside the console's. */
+    routes?: readonly AnyRoute[];
+    mount?: (app: Hono, ctx: Context) => void;
+  } = {},
 ): Promise<TestConsole> {
   const database = options.database ?? (await freshDatabase());
   const config = loadConfig({
@@ -56,8 +64,14 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  const part = await startConsole(ctx, { connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }) });
-  const app = createHttpApp(ctx, (a) => part.mount(a));
+  const part = await startConsole(ctx, {
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    routes: options.routes,
+  });
+  const app = createHttpApp(ctx, (a) => {
+    options.mount?.(a, ctx);
+    part.mount(a);
+  });
   let server: ServerType | undefined;
   const websocket = { server: new WebSocketServer({ noServer: true }) };
   return {
