@@ -81,7 +81,7 @@ function page(locale: Locale, company: string, base: string, body: HtmlEscapedSt
           form { display: flex; gap: 0.5rem; margin-top: 1rem; }
           input[type=search] { flex: 1; min-width: 0; font: inherit; padding: 0.55rem 0.75rem; border: 0; border-radius: 6px; }
           button { font: inherit; padding: 0.55rem 1rem; border: 0; border-radius: 6px; background: #0d2f8f; color: #fff; }
-          main { background: #fff; margin: 1.5rem auto; padding: 1rem 1.5rem; border-radius: 8px; box-shadow: 0 1px 3px rgb(0 0 0 / 8%); }
+          main.wrap { background: #fff; margin: 1.5rem auto; padding: 1rem 1.5rem; border-radius: 8px; box-shadow: 0 1px 3px rgb(0 0 0 / 8%); }
           main img { max-width: 100%; height: auto; }
           h2 { font-size: 1.1rem; margin-top: 1.5rem; }
           ul.articles { padding-left: 1.1rem; }
