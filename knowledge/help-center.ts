@@ -5,6 +5,7 @@ import { fileAnswer } from '../core/attachments/serve.js';
 import type { Context } from '../core/context.js';
 import { NotFoundError } from '../core/errors.js';
 import { getArticle, getImage, listArticles } from './articles.js';
+import { helpCenterUrl } from './links.js';
 import { renderBody } from './render.js';
 import type { Locale } from './schema.js';
 import { searchArticles } from './search.js';
@@ -203,6 +204,23 @@ export function mountHelpCenter(app: Hono, ctx: Context): void {
       <p><a href="${base}?lang=${locale}">${w.back}</a></p>`;
     c.header('Content-Security-Policy', HELP_CENTER_CSP);
     return c.html(page(locale, company.name, base, body));
+  });
+
+  // Suggestions while a customer types (the web chat, a company's own site): published
+  // articles only, titles and links, readable from any page.
+  app.get('/help/:slug/suggest', async (c) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'no-store');
+    const company = await companyOf(ctx, c.req.param('slug'));
+    if (!company) return c.json({ error: 'not_found', message: 'no such help center' }, 404);
+    const q = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const asked = c.req.query('lang');
+    const locale = asked === 'zh' || asked === 'en' ? asked : undefined;
+    const hits = q ? await searchArticles(db, company.id, q, { locale, limit: 5 }) : [];
+    const base = await helpCenterUrl(db, ctx.config, company);
+    return c.json({
+      articles: hits.map((hit) => ({ title: hit.title, snippet: hit.snippet, score: hit.score, locale: hit.locale, url: `${base}/articles/${hit.id}` })),
+    });
   });
 
   app.get('/help/:slug/images/:id', async (c) => {

@@ -134,4 +134,17 @@ describe('the knowledge base through the API and the help center', () => {
     expect((await page(`/help/acme/articles/${draft.id}`)).status).toBe(404);
     expect((await page('/help/no-such-company')).status).toBe(404);
   });
+
+  it('suggests published articles to any page as a customer types, with links at the company address', async () => {
+    const answer = await tc.app.request(`/help/acme/suggest?q=${encodeURIComponent('怎么退货')}`, { headers: { origin: 'https://shop.example' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    const { articles } = (await answer.json()) as { articles: { title: string; url: string; score: number }[] };
+    expect(articles.map((a) => a.title)).toEqual(['如何申请退货']);
+    expect(articles[0]!.url).toMatch(/^https:\/\/help\.acme\.example\/help\/acme\/articles\/[0-9a-f-]{36}$/);
+    const english = (await (await tc.app.request('/help/acme/suggest?q=refund&lang=en')).json()) as { articles: { title: string }[] };
+    expect(english.articles.map((a) => a.title)).toEqual(['Refunds']);
+    expect(((await (await tc.app.request('/help/acme/suggest?q=')).json()) as { articles: unknown[] }).articles).toEqual([]);
+    expect(await (await tc.app.request('/help/globex/suggest?q=refund')).json()).toEqual({ articles: [] });
+  });
 });
