@@ -64,6 +64,7 @@ describe.skipIf(!browserAvailable)('console web app: knowledge base', () => {
     await history.getByRole('button', { name: 'Restore version 1' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 1 is restored as version 3.' }).waitFor();
     await expect(form.getByLabel('Body').inputValue()).resolves.toContain('7 天内');
+    await history.getByText('Version 3').waitFor();
     await expect(history.getByRole('listitem').count()).resolves.toBe(3);
     await screenshot(page, 'console-web-knowledge-editor');
 
@@ -107,6 +108,7 @@ describe.skipIf(!browserAvailable)('console web app: knowledge base', () => {
     await phone.goto(`${server.url}/t/tea-house/conversations/${conversationId}`);
     await phone.getByRole('button', { name: /^Article/ }).waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(phone, 'console-web-knowledge-phone');
     await context.close();
     expect(pageProblems(page)).toEqual([]);
   });

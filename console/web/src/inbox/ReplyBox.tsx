@@ -275,8 +275,8 @@ export function ReplyBox({
         </div>
       )}
       <div className="reply-actions">
-        {tools}
         <ArticlePicker disabled={disabled} onPick={insertText} />
+        {tools}
         {onUpload && (
           <>
             <input
