@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, signUp, type ApiClient, type TestConsole } from '../test/support/console.js';
 import { buildCompany, type Company } from '../test/support/console-world.js';
@@ -146,5 +147,25 @@ describe('the knowledge base through the API and the help center', () => {
     expect(english.articles.map((a) => a.title)).toEqual(['Refunds']);
     expect(((await (await tc.app.request('/help/acme/suggest?q=')).json()) as { articles: unknown[] }).articles).toEqual([]);
     expect(await (await tc.app.request('/help/globex/suggest?q=refund')).json()).toEqual({ articles: [] });
+  });
+
+  it('answers every knowledge route for each role without a 500, refusing what the role may not do', async () => {
+    const someArticle = (await acme.clients.admin.get('/api/knowledge/articles')).body.articles[0].id as string;
+    const roles: [string, ApiClient][] = [
+      ['anonymous', tc.client('acme')],
+      ['agent', acme.clients.supportAgent],
+      ['admin', acme.clients.admin],
+    ];
+    for (const route of knowledgeRoutes()) {
+      for (const [role, client] of roles) {
+        const path = `/api${route.path.replace(':id', route.method === 'get' ? someArticle : randomUUID()).replace(':version', '1')}`;
+        const answer = await client.request(route.method.toUpperCase(), path, route.body ? (route.example ?? {}) : undefined, {}, true);
+        const what = `${role} ${route.method.toUpperCase()} ${route.path} → ${answer.status}`;
+        expect(answer.status, what).toBeLessThan(500);
+        if (role === 'anonymous') expect(answer.status, what).toBe(401);
+        else if (role === 'agent' && 'permission' in route.access) expect(answer.status, what).toBe(403);
+        else expect([401, 403], what).not.toContain(answer.status);
+      }
+    }
   });
 });
