@@ -1,5 +1,6 @@
 import { callCenterRoutes } from '../callcenter/part.js';
 import { crmRoutes } from '../crm/part.js';
+import { knowledgeMigrations, knowledgeRoutes } from '../knowledge/part.js';
 import { reportRoutes } from '../reports/part.js';
 import { routerInbound } from '../router/part.js';
 import { surveyRoutes, surveysInbound } from '../surveys/part.js';
@@ -51,6 +52,13 @@ export const MODULES: readonly FeatureModule[] = [
     roles: ['console'],
     apiRoutes: () => callCenterRoutes(async (ctx) => (await import('./gateway.js')).connectorDeps(ctx)),
     start: async (ctx) => (await import('../callcenter/part.js')).startCallCenter(ctx),
+  },
+  {
+    name: 'knowledge',
+    roles: ['console'],
+    migrations: knowledgeMigrations,
+    apiRoutes: knowledgeRoutes,
+    start: async (ctx) => (await import('../knowledge/part.js')).startKnowledge(ctx),
   },
   {
     name: 'console',

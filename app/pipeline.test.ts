@@ -47,9 +47,10 @@ describe('the composition root', () => {
       'crm',
       'tickets',
       'callcenter',
+      'knowledge',
       'console',
     ]);
-    expect(names(['console', 'gateway'])).toEqual(['survey-pages', 'crm', 'tickets', 'callcenter', 'console', 'gateway']);
+    expect(names(['console', 'gateway'])).toEqual(['survey-pages', 'crm', 'tickets', 'callcenter', 'knowledge', 'console', 'gateway']);
     expect(names(['router'])).toEqual(['router', 'reports', 'surveys', 'customer-media', 'webhooks']);
   });
 });

@@ -41,6 +41,7 @@ export const PERMISSIONS = {
   'calls.dial': 'place outbound calls',
   'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
   'admin.retention': 'manage how long conversations and files are kept',
+  'knowledge.manage': 'write, publish and restore knowledge base articles',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3320,6 +3320,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/knowledge/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles of the knowledge base, newest change first, or the best matches of ?q= (Chinese or English); narrowed by ?state=, ?locale=, ?category=. Published ones carry their help-center url
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiKnowledgeArticles"];
+        put?: never;
+        /**
+         * Write an article (a draft unless state is published); the body is HTML, kept without anything that could run
+         * @description Access: permission knowledge.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiKnowledgeArticles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One article with its related articles and, once published, its help-center url
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiKnowledgeArticlesId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an article and its history
+         * @description Access: permission knowledge.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        delete: operations["deleteApiKnowledgeArticlesId"];
+        options?: never;
+        head?: never;
+        /**
+         * Save a change as the next version (the previous one stays in the history); with version, refused (409) when someone saved meanwhile
+         * @description Access: permission knowledge.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        patch: operations["patchApiKnowledgeArticlesId"];
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every saved version of an article, newest first, with who saved it
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiKnowledgeArticlesIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an earlier version current again, saved as a new version (its publication state stays as it is)
+         * @description Access: permission knowledge.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiKnowledgeArticlesIdVersionsVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an image for article bodies (PNG, JPEG, GIF or WebP, at most 5 MB; the raw bytes as the body, its name in ?name=); answers the src to use
+         * @description Access: permission knowledge.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiKnowledgeImages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/images/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image of the knowledge base, answered as every stored file is (type from its bytes, never able to run)
+         * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiKnowledgeImagesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/realtime": {
         parameters: {
             query?: never;
@@ -3422,7 +3554,7 @@ export interface components {
             name: string;
         };
         /** @enum {string} */
-        Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention";
+        Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention" | "knowledge.manage";
         TwoFactorState: {
             enabled: boolean;
             /** @description the company requires it of every password sign-in */
@@ -16164,6 +16296,539 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiKnowledgeArticles: {
+        parameters: {
+            query?: {
+                q?: string;
+                state?: "draft" | "published";
+                locale?: "zh" | "en";
+                category?: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiKnowledgeArticles: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    locale: "zh" | "en";
+                    title: string;
+                    /** @default  */
+                    body?: string;
+                    /** @default  */
+                    category?: string;
+                    /**
+                     * @default draft
+                     * @enum {string}
+                     */
+                    state?: "draft" | "published";
+                    /** @default [] */
+                    related?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiKnowledgeArticlesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteApiKnowledgeArticlesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchApiKnowledgeArticlesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    locale?: "zh" | "en";
+                    title?: string;
+                    body?: string;
+                    category?: string;
+                    /** @enum {string} */
+                    state?: "draft" | "published";
+                    related?: string[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiKnowledgeArticlesIdVersions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiKnowledgeArticlesIdVersionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiKnowledgeImages: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stored image: { id, name, mimeType, size, src } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 5242880 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiKnowledgeImagesId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the image’s bytes */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -47,6 +47,9 @@ export function Shell({ children }: { children: ReactNode }) {
               {t('nav.tickets')}
             </Link>
           )}
+          <Link href="/knowledge" aria-current={location.startsWith('/knowledge') ? 'page' : undefined}>
+            {t('nav.knowledge')}
+          </Link>
           <Link href="/phone" aria-current={location.startsWith('/phone') ? 'page' : undefined}>
             {t('nav.phone')}
           </Link>

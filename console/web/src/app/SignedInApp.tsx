@@ -14,6 +14,8 @@ const TicketsPage = lazy(() => import('../tickets/TicketsPage.js'));
 const TicketPage = lazy(() => import('../tickets/TicketPage.js'));
 const PhoneApp = lazy(() => import('../phone/PhoneApp.js'));
 const ProfilePage = lazy(() => import('../account/ProfilePage.js'));
+const KnowledgePage = lazy(() => import('../knowledge/KnowledgePage.js'));
+const ArticleEditor = lazy(() => import('../knowledge/ArticleEditor.js'));
 
 /** What a signed-in user can open. Loaded after sign-in, so the sign-in page stays light. */
 export default function SignedInApp() {
@@ -39,6 +41,8 @@ export default function SignedInApp() {
       <Route path="/contacts/import">{() => <Lazy page={ImportPage} />}</Route>
       <Route path="/contacts/:id">{() => <Lazy page={ContactPage} />}</Route>
       <Route path="/search">{() => <Lazy page={SearchPage} />}</Route>
+      <Route path="/knowledge">{() => <Lazy page={KnowledgePage} />}</Route>
+      <Route path="/knowledge/:id">{() => <Lazy page={ArticleEditor} />}</Route>
       <Route path="/profile">{() => <Lazy page={ProfilePage} />}</Route>
       <Route path="/phone" nest>
         {() => (

@@ -8,6 +8,7 @@ import * as tickets from './dictionaries/tickets.js';
 import * as crm from './dictionaries/crm.js';
 import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
+import * as knowledge from './dictionaries/knowledge.js';
 
 /**
  * English strings: every feature's dictionary (./dictionaries/<feature>.ts), merged. The keys are the
@@ -24,6 +25,7 @@ export const en = {
   ...crm.en,
   ...phone.en,
   ...reports.en,
+  ...knowledge.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -40,6 +40,7 @@ const names: Record<Permission, Record<Language, string>> = {
   'calls.dial': { en: 'Place outbound calls', zh: '拨打外呼电话' },
   'admin.tickets': { en: 'Manage ticket fields, SLA policies and automations', zh: '管理工单字段、SLA 策略及自动化' },
   'admin.retention': { en: 'Manage data retention', zh: '管理数据保留期限' },
+  'knowledge.manage': { en: 'Write and publish knowledge base articles', zh: '编写及发布知识库文章' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {

@@ -8,6 +8,7 @@ import * as tickets from './dictionaries/tickets.js';
 import * as crm from './dictionaries/crm.js';
 import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
+import * as knowledge from './dictionaries/knowledge.js';
 import type { MessageKey } from './en.js';
 
 /** 简体中文: every feature's Chinese, merged. Every key of en.ts, translated; a missing key is a compile error. */
@@ -22,4 +23,5 @@ export const zh: Record<MessageKey, string> = {
   ...crm.zh,
   ...phone.zh,
   ...reports.zh,
+  ...knowledge.zh,
 };

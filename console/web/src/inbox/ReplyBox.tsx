@@ -8,6 +8,7 @@ import { fillCannedVariables, type CannedValues } from '../../../../core/domain/
 import { insertCanned, matchCanned, slashQuery } from './canned.js';
 import { formatSize } from './content.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
+import { ArticlePicker } from '../knowledge/ArticlePicker.js';
 import { formatDuration } from '../../../../core/domain/voice-recording.js';
 
 /** A file picked for the reply: uploading, ready (stored), or refused with the server's reason. */
@@ -106,6 +107,21 @@ export function ReplyBox({
     setText(next.text);
     setCaret(next.caret);
     requestAnimationFrame(() => area.current?.setSelectionRange(next.caret, next.caret));
+  };
+  /** Puts text (an article's link) where the caret is, with a space on each side where needed. */
+  const insertText = (piece: string) => {
+    const at = Math.min(caret, text.length);
+    const before = text.slice(0, at);
+    const after = text.slice(at);
+    const inserted = `${before && !/\s$/.test(before) ? ' ' : ''}${piece}${after && !/^\s/.test(after) ? ' ' : ''}`;
+    const next = before + inserted + after;
+    setText(next);
+    const end = at + inserted.length;
+    setCaret(end);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(end, end);
+    });
   };
   const canSend = !disabled && !uploading && (text.trim() !== '' || ready.length > 0);
   const send = () => {
@@ -259,6 +275,7 @@ export function ReplyBox({
         </div>
       )}
       <div className="reply-actions">
+        <ArticlePicker disabled={disabled} onPick={insertText} />
         {tools}
         {onUpload && (
           <>
