@@ -33,6 +33,9 @@ const up = [
   )`,
   'CREATE INDEX knowledge_articles_search ON knowledge_articles USING gin (search_vector)',
   'CREATE INDEX knowledge_articles_list ON knowledge_articles (tenant_id, state, locale, updated_at DESC)',
+  // Versions and related articles check their article by (tenant_id, id): an index led by the id
+  // keeps that check one row, where the list index would read the company's articles (see 0035).
+  'CREATE UNIQUE INDEX knowledge_articles_id_tenant ON knowledge_articles (id, tenant_id)',
   `CREATE TABLE knowledge_article_versions (
     tenant_id uuid NOT NULL,
     article_id uuid NOT NULL,

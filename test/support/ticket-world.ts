@@ -7,6 +7,8 @@ import { emailConfig, type EmailConfig } from '../../connectors/email/config.js'
 import { normalizeEmail } from '../../connectors/email/normalize.js';
 import { processInbound } from '../../router/pipeline/process-batch.js';
 import { inboundPipeline } from '../../app/pipeline.js';
+import { tmpdir } from 'node:os';
+import { connectorPlatform } from '../../core/connector/platform.js';
 
 /** An e-mail channel of a company, as the e-mail connector would see it. */
 export async function emailChannel(db: Db, tenantId: string, address = 'support@shop.example') {
@@ -20,6 +22,7 @@ export async function emailChannel(db: Db, tenantId: string, address = 'support@
     config: emailConfig.parse({ fromAddress: address, imapHost: 'imap.example', imapUser: 'u', imapPassword: 'p', smtpHost: 'smtp.example' }),
     logger: createLogger('error', new Writable({ write: (_c, _e, done) => done() })),
     db,
+    platform: connectorPlatform(db, { id: channel.id, tenantId }, { secretKey: Buffer.alloc(32, 1), dataDir: tmpdir() }),
   } as unknown as ChannelContext<EmailConfig>;
   let uid = 1;
   /**
