@@ -101,9 +101,14 @@ try {
     else await answer.arrayBuffer();
     if (n % 10 === 9) {
       // The admin answers one (taking it if it waits) and resolves it, which keeps room to take the next.
-      const list = await fetch(`${base}/api/conversations?limit=50`, { headers: admin });
-      const { conversations = [] } = (await list.json().catch(() => ({}))) as { conversations?: { id: string }[] };
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${list.status} ${conversations.length} conversations listed\n`);
+      const listed = async (filter: string) => {
+        const list = await fetch(`${base}/api/conversations?limit=50${filter}`, { headers: admin });
+        return ((await list.json().catch(() => ({}))) as { conversations?: { id: string }[] }).conversations ?? [];
+      };
+      // Theirs first (the router gives the admin up to their capacity); a waiting one when they have none.
+      let conversations = await listed('&assigneeId=me&status=open');
+      if (conversations.length === 0) conversations = await listed('');
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${conversations.length} conversations listed\n`);
       const target = conversations[n % Math.max(1, conversations.length)];
       if (target) {
         const reply = await fetch(`${base}/api/conversations/${target.id}/messages`, {
