@@ -120,6 +120,7 @@ export async function send(outbound: OutboundEnvelope, ctx: ChannelContext<Confi
     'conformance.test.ts': `import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describeConformance, webhookReceiver, type WebhookReceiver } from '../../core/connector/testkit/index.js';
+import { embeddedKitServices } from '../../test/support/connectors.js';
 import connector from './connector.js';
 
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
@@ -128,6 +129,7 @@ let receiver: WebhookReceiver;
 
 describeConformance({
   connector,
+  services: embeddedKitServices,
   settings: { apiToken: 'api-token-0123456789', webhookSecret: WEBHOOK_SECRET },
   samples: { text: message },
   request(harness, body, credentials) {

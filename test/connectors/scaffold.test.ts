@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,10 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../..');
 
 describe('switchboard connector new', () => {
-  // A project of its own beside this one (sharing core and node_modules), so the suite's files are untouched.
+  // A project of its own beside this one, so the suite's files are untouched.
   const root = mkdtempSync(join(tmpdir(), 'sb-scaffold-'));
-  symlinkSync(join(repo, 'core'), join(root, 'core'));
-  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+  // The new connector's folder is the only real one: the rest of the tree (the kit's embedded
+  // services need every module's migrations) is the repository's own.
+  for (const entry of readdirSync(repo, { withFileTypes: true })) {
+    if (entry.isDirectory() && !['connectors', '.git', 'dist'].includes(entry.name)) symlinkSync(join(repo, entry.name), join(root, entry.name));
+  }
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const run = (args: string[]) =>
