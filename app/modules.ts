@@ -12,7 +12,8 @@ import type { FeatureModule } from './module.js';
  * Every feature module, in the order a process starts them (and stops them in reverse). A module
  * registers itself with one entry here, through its own `part.ts`: the roles that run it, its
  * inbound steps, its start. Nothing else in the tree names it. Starts are imported when a role
- * runs them: a gateway process loads no console code, a test of the pipeline no server.
+ * runs them, and the route tables are built only by the console role (app/pipeline.ts); the
+ * route modules themselves are imported here, as the API description needs them without a server.
  */
 export const MODULES: readonly FeatureModule[] = [
   { name: 'gateway', roles: ['gateway'], start: async (ctx) => (await import('./gateway.js')).startGateway(ctx) },

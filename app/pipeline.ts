@@ -1,4 +1,5 @@
 import { createInboundPipeline, type InboundPipeline } from '../router/part.js';
+import type { AnyRoute } from '../console/server/api/route.js';
 import type { Assembled, FeatureModule } from './module.js';
 import { MODULES } from './modules.js';
 
@@ -10,10 +11,17 @@ export function assembleInboundPipeline(modules: readonly FeatureModule[] = MODU
 /** The pipeline every router runs (tests that feed the pipeline directly take this one). */
 export const inboundPipeline: InboundPipeline = assembleInboundPipeline();
 
-/** What every module's start is handed: the pipeline and the modules' API routes. */
+/**
+ * What every module's start is handed: the pipeline and the modules' API routes. The route table
+ * is built on first use, by the console role: a gateway or router process never builds it.
+ */
 export function assemble(modules: readonly FeatureModule[] = MODULES): Assembled {
+  let apiRoutes: readonly AnyRoute[] | undefined;
   return {
     inboundPipeline: modules === MODULES ? inboundPipeline : assembleInboundPipeline(modules),
-    apiRoutes: modules.flatMap((module) => module.apiRoutes?.() ?? []),
+    get apiRoutes() {
+      apiRoutes ??= modules.flatMap((module) => module.apiRoutes?.() ?? []);
+      return apiRoutes;
+    },
   };
 }
