@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['app/**/*.test.ts', 'packages/**/*.test.ts', 'examples/**/*.test.ts', 'core/**/*.test.ts', 'connectors/**/*.test.ts', 'router/**/*.test.ts', 'console/**/*.test.ts', 'test/**/*.test.ts', 'reports/**/*.test.ts', 'webhooks/**/*.test.ts', 'tickets/**/*.test.ts', 'callcenter/**/*.test.ts', 'crm/**/*.test.ts', 'surveys/**/*.test.ts', 'knowledge/**/*.test.ts'],
+    include: ['app/**/*.test.ts', 'packages/**/*.test.ts', 'examples/**/*.test.ts', 'core/**/*.test.ts', 'connectors/**/*.test.ts', 'router/**/*.test.ts', 'console/**/*.test.ts', 'test/**/*.test.ts', 'reports/**/*.test.ts', 'webhooks/**/*.test.ts', 'tickets/**/*.test.ts', 'callcenter/**/*.test.ts', 'crm/**/*.test.ts', 'surveys/**/*.test.ts', 'knowledge/**/*.test.ts', 'assistant/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/bench/**'],
     pool: 'forks',
     fileParallelism: true,

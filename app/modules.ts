@@ -1,3 +1,4 @@
+import { assistantInbound, assistantMigrations, assistantRoutes } from '../assistant/part.js';
 import { callCenterRoutes } from '../callcenter/part.js';
 import { crmRoutes } from '../crm/part.js';
 import { knowledgeMigrations, knowledgeRoutes } from '../knowledge/part.js';
@@ -60,6 +61,14 @@ export const MODULES: readonly FeatureModule[] = [
     migrations: knowledgeMigrations,
     apiRoutes: knowledgeRoutes,
     start: async (ctx) => (await import('../knowledge/part.js')).startKnowledge(ctx),
+  },
+  {
+    name: 'assistant',
+    roles: ['router'],
+    migrations: assistantMigrations,
+    inbound: assistantInbound,
+    apiRoutes: assistantRoutes,
+    start: async (ctx) => (await import('../assistant/part.js')).startAssistant(ctx),
   },
   {
     name: 'console',

@@ -43,6 +43,7 @@ describe('the composition root', () => {
       'surveys',
       'customer-media',
       'webhooks',
+      'assistant',
       'survey-pages',
       'crm',
       'tickets',
@@ -51,6 +52,6 @@ describe('the composition root', () => {
       'console',
     ]);
     expect(names(['console', 'gateway'])).toEqual(['survey-pages', 'crm', 'tickets', 'callcenter', 'knowledge', 'console', 'gateway']);
-    expect(names(['router'])).toEqual(['router', 'reports', 'surveys', 'customer-media', 'webhooks']);
+    expect(names(['router'])).toEqual(['router', 'reports', 'surveys', 'customer-media', 'webhooks', 'assistant']);
   });
 });

@@ -13,7 +13,7 @@ const repo = resolve(import.meta.dirname, '..');
  * The feature modules: each is a folder at the top of the tree, reached from outside only through
  * its `part.ts` (what app/modules.ts registers). A new module adds its folder here.
  */
-const FEATURE_MODULES = ['reports', 'webhooks', 'tickets', 'callcenter', 'crm', 'surveys', 'knowledge'];
+const FEATURE_MODULES = ['reports', 'webhooks', 'tickets', 'callcenter', 'crm', 'surveys', 'knowledge', 'assistant'];
 const ROOTS = ['app', 'core', 'router', 'console', 'connectors', ...FEATURE_MODULES, 'migrations', 'packages', 'examples'];
 
 interface Import {

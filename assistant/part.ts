@@ -1,0 +1,22 @@
+import type { Context } from '../core/context.js';
+import type { Migrations } from '../core/db/migrate.js';
+import type { AnyRoute } from '../console/server/api/route.js';
+import type { InboundFeature } from '../router/part.js';
+
+export { modelGateway, ModelUnavailableError, type ChatMessage, type Completion, type CompletionRequest, type ModelGateway } from './model/gateway.js';
+
+/** The assistant's tables: the company's model and its usage, the answer bot's settings and sessions. */
+export const assistantMigrations: Migrations = {};
+
+/** The answer bot's steps in the inbound pipeline. */
+export const assistantInbound: readonly InboundFeature[] = [];
+
+/** The assistant's routes in the console's API: model settings, copilot, answer bot settings. */
+export function assistantRoutes(): AnyRoute[] {
+  return [];
+}
+
+/** The assistant's part in the router role: the answer bot's worker. */
+export async function startAssistant(_ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
+  return { name: 'assistant', stop: async () => {} };
+}
