@@ -2,11 +2,12 @@ import type { Context } from '../core/context.js';
 import type { Migrations } from '../core/db/migrate.js';
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { InboundFeature } from '../router/part.js';
+import { migration as aiModel } from './migrations/0040_ai_model.js';
 
 export { modelGateway, ModelUnavailableError, type ChatMessage, type Completion, type CompletionRequest, type ModelGateway } from './model/gateway.js';
 
 /** The assistant's tables: the company's model and its usage, the answer bot's settings and sessions. */
-export const assistantMigrations: Migrations = {};
+export const assistantMigrations: Migrations = { '0040_ai_model': aiModel };
 
 /** The answer bot's steps in the inbound pipeline. */
 export const assistantInbound: readonly InboundFeature[] = [];
