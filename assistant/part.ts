@@ -3,6 +3,7 @@ import type { Migrations } from '../core/db/migrate.js';
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { InboundFeature } from '../router/part.js';
 import { migration as aiModel } from './migrations/0040_ai_model.js';
+import { modelRoutes } from './routes/model.js';
 
 export { modelGateway, ModelUnavailableError, type ChatMessage, type Completion, type CompletionRequest, type ModelGateway } from './model/gateway.js';
 
@@ -14,7 +15,7 @@ export const assistantInbound: readonly InboundFeature[] = [];
 
 /** The assistant's routes in the console's API: model settings, copilot, answer bot settings. */
 export function assistantRoutes(): AnyRoute[] {
-  return [];
+  return [...modelRoutes()];
 }
 
 /** The assistant's part in the router role: the answer bot's worker. */

@@ -3452,6 +3452,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assistant/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's language model: address, model, whether a key is stored (never the key), masking and time limit
+         * @description Access: permission assistant.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAssistantModel"];
+        /**
+         * Set the company's OpenAI-compatible chat-completions endpoint. The key is write-only: left out, the stored one stays (but is never sent to a new address); null removes it
+         * @description Access: permission assistant.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiAssistantModel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/model/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one tiny request with the stored settings (switched on or not): whether the model answers, how fast, or why not
+         * @description Access: permission assistant.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        post: operations["postApiAssistantModelTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls to the company's model in [from, to) (the last 30 days unless said): tokens, latency median and 95th percentile, errors, by feature
+         * @description Access: permission assistant.manage. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAssistantUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/realtime": {
         parameters: {
             query?: never;
@@ -3554,7 +3618,7 @@ export interface components {
             name: string;
         };
         /** @enum {string} */
-        Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention" | "knowledge.manage";
+        Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention" | "knowledge.manage" | "assistant.manage";
         TwoFactorState: {
             enabled: boolean;
             /** @description the company requires it of every password sign-in */
@@ -3743,6 +3807,52 @@ export interface components {
             name: string;
             builtin: boolean;
             permissions: components["schemas"]["Permission"][];
+        };
+        AiModelSettings: {
+            /** @description switched on, with an address and a model: the copilot and the answer bot use it */
+            configured: boolean;
+            enabled: boolean;
+            baseUrl: string;
+            model: string;
+            /** @description whether a key is stored; the key itself is never answered */
+            apiKeySet: boolean;
+            maskPersonalData: boolean;
+            timeoutMs: number;
+            updatedAt: string | null;
+        };
+        AiModelCheck: {
+            ok: boolean;
+            latencyMs?: number;
+            model?: string;
+            /** @enum {string} */
+            reason?: "not_configured" | "unauthorized" | "rate_limited" | "failed" | "timeout";
+            message?: string;
+        };
+        AiUsage: {
+            from: string;
+            to: string;
+            calls: number;
+            promptTokens: number;
+            completionTokens: number;
+            latency: {
+                medianMs: number | null;
+                p95Ms: number | null;
+            };
+            errors: number;
+            byFeature: {
+                feature: string;
+                calls: number;
+                promptTokens: number;
+                completionTokens: number;
+                latency: {
+                    medianMs: number | null;
+                    p95Ms: number | null;
+                };
+                errors: number;
+                errorsByCode: {
+                    [key: string]: number;
+                };
+            }[];
         };
         Error: {
             error?: string;
@@ -16834,6 +16944,240 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiAssistantModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiModelSettings"];
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putApiAssistantModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    /** Format: uri */
+                    baseUrl: string;
+                    model: string;
+                    apiKey?: string | null;
+                    /** @default false */
+                    maskPersonalData?: boolean;
+                    /** @default 30000 */
+                    timeoutMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postApiAssistantModelTest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiModelCheck"];
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiAssistantUsage: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiUsage"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {

@@ -1,0 +1,21 @@
+import type { ApiClient } from './client.js';
+import type { Body, Schemas } from './schema.js';
+
+export type AiModelSettings = Schemas['AiModelSettings'];
+export type AiModelInput = Body<'/api/assistant/model', 'put'>;
+export type AiModelCheck = Schemas['AiModelCheck'];
+export type AiUsage = Schemas['AiUsage'];
+/** Why the model gave no answer, as the server says it. */
+export type ModelFailure = NonNullable<AiModelCheck['reason']>;
+
+/** The company's language model: settings, a check call, usage. */
+export function assistantApi(client: ApiClient) {
+  return {
+    model: () => client.get<AiModelSettings>('/assistant/model'),
+    setModel: (body: AiModelInput) => client.put<void>('/assistant/model', body),
+    check: () => client.post<AiModelCheck>('/assistant/model/test'),
+    usage: (range: { from?: string; to?: string } = {}) => client.get<AiUsage>('/assistant/usage', range),
+  };
+}
+
+export type AssistantApi = ReturnType<typeof assistantApi>;
