@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { assistantApi, type AiModelCheck, type AiUsage } from '../api/assistant.js';
 import { useApi } from '../app/api-context.js';
 import { Field } from '../components/Field.js';
@@ -26,6 +26,7 @@ export function AiModelPage() {
   const settings = useLoad(useCallback(() => api.model(), [api]));
   const usage = useLoad(useCallback(() => api.usage(), [api]));
   const [saved, setSaved] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const [checking, setChecking] = useState(false);
   const [check, setCheck] = useState<AiModelCheck | { error: string }>();
   const describe = useCallback((error: unknown) => describeError(error, t), [t]);
@@ -43,6 +44,8 @@ export function AiModelPage() {
           maskPersonalData: form.get('maskPersonalData') === 'on',
           timeoutMs: Math.round(Number(formText(form, 'timeout')) * 1000),
         });
+        // The key is not kept on the page once stored.
+        for (const input of formRef.current?.querySelectorAll<HTMLInputElement>('input[type="password"]') ?? []) input.value = '';
         setSaved(true);
         settings.reload();
       },
@@ -73,14 +76,22 @@ export function AiModelPage() {
         </p>
       )}
       {s && (
-        <form key={`${s.updatedAt}-${s.apiKeySet}`} className="admin-form section ai-model-form" aria-label={t('aiModel.settings')} onSubmit={onSubmit}>
+        <form
+          key={`${s.updatedAt}-${s.apiKeySet}`}
+          ref={formRef}
+          className="admin-form section ai-model-form"
+          aria-label={t('aiModel.settings')}
+          onSubmit={onSubmit}
+        >
           <h2>
             {t('aiModel.settings')}{' '}
             <span className={s.configured ? 'status-badge in-use' : 'status-badge'}>{t(s.configured ? 'aiModel.state.on' : 'aiModel.state.off')}</span>
           </h2>
-          <label className="check field">
-            <input type="checkbox" name="enabled" defaultChecked={s.enabled} /> {t('aiModel.enabled')}
-          </label>
+          <div className="field">
+            <label className="check">
+              <input type="checkbox" name="enabled" defaultChecked={s.enabled} /> {t('aiModel.enabled')}
+            </label>
+          </div>
           <Field
             label={t('aiModel.baseUrl')}
             name="baseUrl"
@@ -108,16 +119,20 @@ export function AiModelPage() {
             hint={s.apiKeySet ? t('aiModel.apiKeySet') : t('aiModel.apiKeyHint')}
           />
           {s.apiKeySet && (
-            <label className="check field">
-              <input type="checkbox" name="removeKey" /> {t('aiModel.removeKey')}
-            </label>
+            <div className="field">
+              <label className="check">
+                <input type="checkbox" name="removeKey" /> {t('aiModel.removeKey')}
+              </label>
+            </div>
           )}
-          <label className="check field">
-            <input type="checkbox" name="maskPersonalData" defaultChecked={s.maskPersonalData} aria-describedby="ai-mask-hint" /> {t('aiModel.mask')}
-          </label>
-          <p id="ai-mask-hint" className="hint">
-            {t('aiModel.maskHint')}
-          </p>
+          <div className="field">
+            <label className="check">
+              <input type="checkbox" name="maskPersonalData" defaultChecked={s.maskPersonalData} aria-describedby="ai-mask-hint" /> {t('aiModel.mask')}
+            </label>
+            <small id="ai-mask-hint" className="hint">
+              {t('aiModel.maskHint')}
+            </small>
+          </div>
           <Field
             label={t('aiModel.timeout')}
             name="timeout"
@@ -216,7 +231,7 @@ function UsageTable({ usage }: { usage: AiUsage }) {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row">Σ</th>
+                <th scope="row">{t('aiModel.total')}</th>
                 <td>{usage.calls}</td>
                 <td>{usage.promptTokens}</td>
                 <td>{usage.completionTokens}</td>

@@ -19,3 +19,20 @@ export function assistantApi(client: ApiClient) {
 }
 
 export type AssistantApi = ReturnType<typeof assistantApi>;
+
+export type CopilotSuggestion = Schemas['CopilotSuggestion'];
+export type RewriteStyle = Body<'/api/assistant/copilot/rewrite', 'post'>['style'];
+export type TranslateTarget = Body<'/api/assistant/copilot/translate', 'post'>['to'];
+
+/** The copilot: every answer comes back to the agent, nothing is sent. */
+export function copilotApi(client: ApiClient) {
+  return {
+    status: () => client.get<Schemas['CopilotStatus']>('/assistant/copilot'),
+    suggest: (conversationId: string) => client.post<CopilotSuggestion>('/assistant/copilot/suggest', { conversationId }),
+    summarize: (conversationId: string) => client.post<Schemas['CopilotText']>('/assistant/copilot/summarize', { conversationId }),
+    rewrite: (text: string, style: RewriteStyle) => client.post<Schemas['CopilotText']>('/assistant/copilot/rewrite', { text, style }),
+    translate: (text: string, to: TranslateTarget) => client.post<Schemas['CopilotText']>('/assistant/copilot/translate', { text, to }),
+  };
+}
+
+export type CopilotApi = ReturnType<typeof copilotApi>;
