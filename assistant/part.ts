@@ -5,6 +5,7 @@ import type { InboundFeature } from '../router/part.js';
 import { migration as aiModel } from './migrations/0040_ai_model.js';
 import { copilotRoutes } from './routes/copilot.js';
 import { modelRoutes } from './routes/model.js';
+import { HandoverSummaries } from './summaries/handover.js';
 
 export {
   modelGateway,
@@ -29,7 +30,12 @@ export function assistantRoutes(): AnyRoute[] {
   return [...modelRoutes(), ...copilotRoutes()];
 }
 
-/** The assistant's part in the router role: the answer bot's worker. */
-export async function startAssistant(_ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
-  return { name: 'assistant', stop: async () => {} };
+/**
+ * The assistant's part in the router role: the answer bot's worker, and the summaries written
+ * into a conversation (and its ticket) when it is transferred or escalated.
+ */
+export async function startAssistant(ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
+  const summaries = new HandoverSummaries(ctx);
+  await summaries.start();
+  return { name: 'assistant', stop: () => summaries.stop() };
 }
