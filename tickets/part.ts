@@ -16,6 +16,8 @@ export const ticketMigrations: Migrations = { '0011_tickets': tickets };
 export { createTicket } from './create.js';
 export { listTicketsForContact, ticketVisibleTo } from './read.js';
 export { ticketJobRunner } from './timers.js';
+/** A ticket's conversation, and a system's internal note on it (the assistant's escalation summary). */
+export { addSystemNote, ticketConversation } from './notes.js';
 
 /**
  * The tickets' console API: tickets, their fields and views, SLA policies and automations.

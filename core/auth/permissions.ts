@@ -42,6 +42,7 @@ export const PERMISSIONS = {
   'admin.tickets': 'manage ticket fields and statuses, SLA policies, automations and shared views',
   'admin.retention': 'manage how long conversations and files are kept',
   'knowledge.manage': 'write, publish and restore knowledge base articles',
+  'assistant.manage': "set up the company's AI model and see what its calls cost",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

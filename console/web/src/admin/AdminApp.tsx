@@ -5,6 +5,7 @@ import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AgentsPage } from './AgentsPage.js';
+import { AiModelPage } from './AiModelPage.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
@@ -46,6 +47,7 @@ export default function AdminApp() {
     { path: '/api-tokens', label: t('admin.apiTokens'), allowed: hasPermission(session, 'admin.api_tokens') },
     { path: '/retention', label: t('admin.retention'), allowed: hasPermission(session, 'admin.retention') },
     { path: '/webhooks', label: t('admin.webhooks'), allowed: hasPermission(session, 'admin.webhooks') },
+    { path: '/ai-model', label: t('admin.aiModel'), allowed: hasPermission(session, 'assistant.manage') },
     { path: '/audit-log', label: t('admin.audit'), allowed: hasPermission(session, 'admin.audit') },
   ].filter((section) => section.allowed);
   return (
@@ -75,6 +77,7 @@ export default function AdminApp() {
           <Route path="/api-tokens">{() => <ApiTokensPage api={api} />}</Route>
           <Route path="/retention">{() => <RetentionPage />}</Route>
           <Route path="/webhooks">{() => <WebhooksPage />}</Route>
+          <Route path="/ai-model">{() => <AiModelPage />}</Route>
           <Route path="/audit-log">{() => <AuditLogPage api={api} />}</Route>
           <Route>{() => (sections[0] ? <Redirect to={sections[0].path} replace /> : <h1>{t('nav.admin')}</h1>)}</Route>
         </Switch>

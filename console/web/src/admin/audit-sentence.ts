@@ -26,6 +26,7 @@ export const AUDIT_KINDS = [
   'ivr_flow',
   'call_task',
   'retention',
+  'ai_model',
 ] as const;
 
 const has = (key: string): key is MessageKey => key in en;

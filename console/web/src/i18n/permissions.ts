@@ -41,6 +41,7 @@ const names: Record<Permission, Record<Language, string>> = {
   'admin.tickets': { en: 'Manage ticket fields, SLA policies and automations', zh: '管理工单字段、SLA 策略及自动化' },
   'admin.retention': { en: 'Manage data retention', zh: '管理数据保留期限' },
   'knowledge.manage': { en: 'Write and publish knowledge base articles', zh: '编写及发布知识库文章' },
+  'assistant.manage': { en: 'Set up the AI model and see its usage', zh: '设置智能模型及查看用量' },
 };
 
 export function permissionLabel(name: string, language: Language, fallback: string): string {

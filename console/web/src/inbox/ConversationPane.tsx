@@ -16,16 +16,19 @@ import { SatisfactionBadge, useSatisfaction } from './SatisfactionBadge.js';
 import { MessageList } from './MessageList.js';
 import { ReplyBox } from './ReplyBox.js';
 import { MacroMenu } from './MacroMenu.js';
+import { CopilotMenu } from './CopilotMenu.js';
+import { useCopilot } from './useCopilot.js';
 import { ScheduledMessages } from './ScheduledMessages.js';
 import { useConversation } from './useConversation.js';
 import { shownContactName } from '../lib/contact-name.js';
 
 /** One conversation: who and where, the messages, the reply box, and the customer beside it. */
 export function ConversationPane({ id, agentName }: { id: string; agentName: (id: string | null) => string }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { client, conversations, contacts } = useApi();
   const session = useSignedIn();
   const view = useConversation(id);
+  const copilot = useCopilot(client);
   const { sendTyping } = useFeed();
   const { conversation } = view;
   const satisfaction = useSatisfaction(id);
@@ -88,6 +91,7 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
           onRetry={view.retry}
           onResend={(messageId) => void view.resend(messageId)}
           onLoadOlder={view.olderBefore ? () => void view.loadOlder() : undefined}
+          translate={copilot.configured ? async (text) => (await copilot.api.translate(text, language === 'zh' ? 'zh' : 'en')).text : undefined}
         />
         {view.customerTyping && (
           <p className="typing hint" role="status">
@@ -109,6 +113,11 @@ export function ConversationPane({ id, agentName }: { id: string; agentName: (id
                 conversationId={conversation.id}
                 onChanged={(snapshot) => view.setConversation((current) => (current ? applySnapshot(current, snapshot) : current))}
               />
+            }
+            assist={
+              copilot.configured
+                ? (draft) => <CopilotMenu api={copilot.api} conversationId={conversation.id} draft={draft} onNote={(text) => view.send(text, true, [])} />
+                : undefined
             }
             onSend={view.send}
             onUpload={(file) => conversations.upload(conversation.id, file, file.name || 'file')}

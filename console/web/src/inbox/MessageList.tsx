@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MessageView } from '../api/domain.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { PendingMessage } from './messages.js';
 import { MessageParts, type AttachmentUrl } from './MessageParts.js';
 import { satisfactionSentence, type SatisfactionAnswer } from './SatisfactionBadge.js';
 import { formatTime } from './time.js';
+import { copilotProblem } from './useCopilot.js';
 
 interface Props {
   messages: MessageView[];
@@ -18,10 +19,12 @@ interface Props {
   /** Sends a stored reply the channel refused again. */
   onResend?(messageId: string): void;
   onLoadOlder?: () => void;
+  /** Puts a customer's text into the agent's language (the AI copilot); without it, no "Translate". */
+  translate?: (text: string) => Promise<string>;
 }
 
 /** The conversation's messages, oldest first; internal notes set apart; replies on their way below. */
-export function MessageList({ messages, pending, contactName, agentName, satisfaction, attachmentUrl, onRetry, onResend, onLoadOlder }: Props) {
+export function MessageList({ messages, pending, contactName, agentName, satisfaction, attachmentUrl, onRetry, onResend, onLoadOlder, translate }: Props) {
   const { t, language } = useI18n();
   const list = useRef<HTMLDivElement>(null);
   const end = useRef<HTMLDivElement>(null);
@@ -87,6 +90,7 @@ export function MessageList({ messages, pending, contactName, agentName, satisfa
             ) : (
               <MessageParts parts={message.parts} attachmentUrl={attachmentUrl} />
             )}
+            {translate && message.direction === 'in' && <Translation text={textOf(message)} translate={translate} />}
             {message.direction === 'out' && !message.private && message.status === 'failed' && (
               <p className="error" role="alert">
                 {t('conversation.failedBecause', { error: message.error ?? t('delivery.failed') })}
@@ -121,5 +125,51 @@ export function MessageList({ messages, pending, contactName, agentName, satisfa
       ))}
       <div ref={end} />
     </div>
+  );
+}
+
+/** A message's words, without markup, for translating. */
+function textOf(message: MessageView): string {
+  return message.parts
+    .flatMap((part) => (part.type === 'text' ? [part.format === 'html' ? part.text.replace(/<[^>]*>/g, ' ') : part.text] : []))
+    .join('\n')
+    .trim();
+}
+
+/** "Translate" under a customer's message: the translation appears under it, nothing is changed or sent. */
+function Translation({ text, translate }: { text: string; translate(text: string): Promise<string> }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ busy?: boolean; text?: string; error?: string }>({});
+  if (!text) return null;
+  if (state.text !== undefined)
+    return (
+      <p className="translation">
+        <span className="hint">{t('ai.translation')}</span> {state.text}
+      </p>
+    );
+  return (
+    <p className="translation">
+      <button
+        type="button"
+        className="link"
+        disabled={state.busy}
+        onClick={async () => {
+          setState({ busy: true });
+          try {
+            setState({ text: await translate(text) });
+          } catch (caught) {
+            setState({ error: copilotProblem(caught, t) });
+          }
+        }}
+      >
+        {state.busy ? t('ai.working') : t('ai.translateMessage')}
+      </button>
+      {state.error && (
+        <small role="alert" className="error">
+          {' '}
+          {state.error}
+        </small>
+      )}
+    </p>
   );
 }

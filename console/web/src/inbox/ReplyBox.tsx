@@ -9,6 +9,7 @@ import { insertCanned, matchCanned, slashQuery } from './canned.js';
 import { formatSize } from './content.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import { ArticlePicker } from '../knowledge/ArticlePicker.js';
+import type { Draft } from './CopilotMenu.js';
 import { formatDuration } from '../../../../core/domain/voice-recording.js';
 
 /** A file picked for the reply: uploading, ready (stored), or refused with the server's reason. */
@@ -36,6 +37,7 @@ export function ReplyBox({
   hint,
   onSchedule,
   tools,
+  assist,
 }: {
   onSend(text: string, isPrivate: boolean, files: StoredAttachment[]): void;
   /** Stores a file for the reply; without it the box offers no attachments. */
@@ -55,6 +57,8 @@ export function ReplyBox({
   onSchedule?(text: string, sendAt: Date): Promise<void>;
   /** More buttons beside the reply's (the macros menu). */
   tools?: ReactNode;
+  /** Helpers that read the draft and may replace it (the AI copilot), first in the row. */
+  assist?: (draft: Draft) => ReactNode;
 }) {
   const { t } = useI18n();
   const { contacts } = useApi();
@@ -121,6 +125,15 @@ export function ReplyBox({
     requestAnimationFrame(() => {
       area.current?.focus();
       area.current?.setSelectionRange(end, end);
+    });
+  };
+  /** Replaces the whole draft (the copilot's suggestion, or its undo), caret at the end. */
+  const fill = (next: string) => {
+    setText(next);
+    setCaret(next.length);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(next.length, next.length);
     });
   };
   const canSend = !disabled && !uploading && (text.trim() !== '' || ready.length > 0);
@@ -275,6 +288,7 @@ export function ReplyBox({
         </div>
       )}
       <div className="reply-actions">
+        {assist?.({ text, fill })}
         <ArticlePicker disabled={disabled} onPick={insertText} />
         {tools}
         {onUpload && (
