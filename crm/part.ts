@@ -1,6 +1,6 @@
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Context } from '../core/context.js';
-import { JobRunner } from '../core/jobs/runner.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
 import { ContactImports } from './contact-import.js';
 import { businessRecordRoutes } from './routes/business-records.js';
 import { companyRoutes } from './routes/companies.js';
@@ -36,13 +36,13 @@ export function crmRoutes(): AnyRoute[] {
 /**
  * The CRM's background work, run with the console role: CSV contact imports. An upload only
  * queues its import; each console process looks for queued ones (and ones whose lease lapsed
- * with a process that died) on a periodic task of its job runner, and runs them one at a time.
+ * with a process that died) on a periodic task of the process's job runner (`jobs`), and runs
+ * them one at a time.
  */
-export async function startCrm(ctx: Context): Promise<{ name: string; stop(): Promise<void>; imports: ContactImports }> {
+export async function startCrm(ctx: Context, jobs: JobRegistry): Promise<{ name: string; stop(): Promise<void>; imports: ContactImports }> {
   const imports = new ContactImports(ctx);
-  const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger }, { pollMs: IMPORT_POLL_MS });
   jobs.every({
-    name: 'contact imports',
+    name: 'crm.contact-imports',
     everyMs: IMPORT_POLL_MS,
     atStart: true,
     run: async () => {
@@ -50,12 +50,10 @@ export async function startCrm(ctx: Context): Promise<{ name: string; stop(): Pr
       return 0;
     },
   });
-  jobs.start();
   return {
     name: 'crm',
     imports,
     async stop() {
-      await jobs.stop();
       await imports.stop();
     },
   };
