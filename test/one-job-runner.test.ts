@@ -12,7 +12,7 @@ import { DATABASE_URL, freshDatabase } from './support/services.js';
 
 /** Every job kind a role's modules take, and the periodic tasks they run. */
 const ROUTER_KINDS = ['router.auto_resolve', 'router.no_answer', 'router.overflow'];
-const CONSOLE_KINDS = ['conversation.scheduled_reply', 'ticket.sla', 'voice.callback_due'];
+const CONSOLE_KINDS = ['conversation.scheduled_reply', 'crm.contact_import', 'ticket.sla', 'voice.callback_due'];
 
 /**
  * The `jobs` table has one poller per process: the composition root builds a runner, every
@@ -45,7 +45,7 @@ describe('one job runner per process', () => {
     try {
       expect(runnersStarted).toBe(1);
       expect(running.jobs.kinds().sort()).toEqual([...CONSOLE_KINDS, ...ROUTER_KINDS].sort());
-      expect(running.jobs.tasks().sort()).toEqual(['crm.contact-imports', 'router.queue-sweep', 'ticket.time-rules']);
+      expect(running.jobs.tasks().sort()).toEqual(['router.queue-sweep', 'ticket.time-rules']);
       const db = running.ctx.database.db;
       await db.insertInto('jobs').values({ kind: 'nobody.handles', run_at: sql<Date>`now()`, payload: '{}' }).execute();
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -69,7 +69,7 @@ describe('one job runner per process', () => {
     try {
       expect(console.runnersStarted).toBe(1);
       expect(console.running.jobs.kinds().sort()).toEqual(CONSOLE_KINDS);
-      expect(console.running.jobs.tasks().sort()).toEqual(['crm.contact-imports', 'ticket.time-rules']);
+      expect(console.running.jobs.tasks()).toEqual(['ticket.time-rules']);
     } finally {
       await console.running.stop();
     }

@@ -66,7 +66,7 @@ try {
     .values({ tenant_id: tenant.id, file_name: 'contacts.csv', file_path: file, total_bytes: fileBytes })
     .returning('id')
     .executeTakeFirstOrThrow();
-  imports.kick();
+  imports.take(job.id);
   await imports.idle();
   const importSeconds = (performance.now() - started) / 1000;
   const result = await db.selectFrom('contact_imports').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
@@ -80,7 +80,7 @@ try {
     .values({ tenant_id: tenant.id, file_name: 'contacts-again.csv', file_path: again, total_bytes: fileBytes })
     .returning('id')
     .executeTakeFirstOrThrow();
-  imports.kick();
+  imports.take(second.id);
   await imports.idle();
   const reimportSeconds = (performance.now() - reimportStarted) / 1000;
   const reimported = await db.selectFrom('contact_imports').selectAll().where('id', '=', second.id).executeTakeFirstOrThrow();
