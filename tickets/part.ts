@@ -15,6 +15,16 @@ export const ticketMigrations: Migrations = { '0011_tickets': tickets };
 
 export { createTicket } from './create.js';
 export { listTicketsForContact, ticketVisibleTo } from './read.js';
+/** What the customer record and its data rights read and move of a contact's tickets (they reach no ticket table themselves). */
+export {
+  countTicketsOfContacts,
+  moveRequesterTickets,
+  searchVisibleTickets,
+  ticketRecordsOfContacts,
+  visibleTicketsOfContact,
+  type FoundTicket,
+  type TimelineTicket,
+} from './contacts.js';
 export { registerTicketTimers } from './timers.js';
 
 /**
