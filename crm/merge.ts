@@ -9,18 +9,19 @@ import { moveRequesterTickets } from '../tickets/part.js';
  * The rows that point at a contact and move with it when two contacts become one. Each is
  * recorded by id in the merge, so undo moves back exactly those rows and nothing that arrived
  * later. A table added by another part of the product joins this list (or, a module's own,
- * MOVED_BY_MODULES below).
+ * movedByModules below).
  */
 const MOVABLE = ['contact_identities', 'conversations', 'contact_handles', 'contact_notes', 'callback_plans', 'business_records', 'call_task_targets'] as const;
 type MovableTable = (typeof MOVABLE)[number];
 
+type MoveRows = (trx: Transaction<Database>, tenantId: string, from: string, to: string, only?: string[]) => Promise<string[]>;
+
 /**
  * Rows of another module that move with a contact, moved by that module (through its part): the
- * name is their key in a merge's record of what moved, after the tables above.
+ * name is their key in a merge's record of what moved, after the tables above. Read when a merge
+ * runs, not when this file loads: the modules' parts import one another.
  */
-const MOVED_BY_MODULES: Record<string, (trx: Transaction<Database>, tenantId: string, from: string, to: string, only?: string[]) => Promise<string[]>> = {
-  tickets: moveRequesterTickets,
-};
+const movedByModules = (): Record<string, MoveRows> => ({ tickets: moveRequesterTickets });
 
 const fieldsOf = (c: {
   name: string | null;
@@ -106,7 +107,7 @@ export async function mergeContacts(trx: Transaction<Database>, tenantId: string
 
   const moved: MergeMoved = {};
   for (const table of MOVABLE) moved[table] = await move(trx, table, tenantId, source.id, target.id);
-  for (const [name, moveRows] of Object.entries(MOVED_BY_MODULES)) moved[name] = await moveRows(trx, tenantId, source.id, target.id);
+  for (const [name, moveRows] of Object.entries(movedByModules())) moved[name] = await moveRows(trx, tenantId, source.id, target.id);
   moved.messages = await moveMessages(trx, tenantId, source.id, target.id, moved.conversations ?? []);
 
   const before = fieldsOf(target);
@@ -182,7 +183,7 @@ export async function undoMerge(
   const moved = merge.moved;
   const back: Record<string, string[]> = {};
   for (const table of MOVABLE) back[table] = await move(trx, table, tenantId, target.id, source.id, moved[table] ?? []);
-  for (const [name, moveRows] of Object.entries(MOVED_BY_MODULES)) back[name] = await moveRows(trx, tenantId, target.id, source.id, moved[name] ?? []);
+  for (const [name, moveRows] of Object.entries(movedByModules())) back[name] = await moveRows(trx, tenantId, target.id, source.id, moved[name] ?? []);
   await moveMessages(trx, tenantId, target.id, source.id, back.conversations ?? [], moved.messages ?? []);
 
   const now = fieldsOf(target);
