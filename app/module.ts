@@ -3,6 +3,7 @@ import type { Role } from '../core/config/config.js';
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Context } from '../core/context.js';
 import type { Migrations } from '../core/db/migrate.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
 import type { InboundFeature, InboundPipeline } from '../router/pipeline/pipeline.js';
 
 /** A part of the product that a role runs in a process. */
@@ -19,6 +20,12 @@ export interface Assembled {
   inboundPipeline: InboundPipeline;
   /** Every module's API routes, which the console role serves under /api. */
   apiRoutes: readonly AnyRoute[];
+  /**
+   * The process's one job runner (app/jobs.ts): a module registers the handlers of its job kinds
+   * and its periodic tasks here in its start, and never builds a runner of its own. It polls once
+   * every module of the process has started.
+   */
+  jobs: JobRegistry;
 }
 
 /**
@@ -35,6 +42,6 @@ export interface FeatureModule {
   inbound?: readonly InboundFeature[];
   /** Its route table in the console's API (access checks, validation, OpenAPI), served by the console role. */
   apiRoutes?(): readonly AnyRoute[];
-  /** Its part in a process of one of `roles`: consumers, workers, its own job runner, routes outside /api. */
+  /** Its part in a process of one of `roles`: consumers, workers, job handlers (on `assembled.jobs`), routes outside /api. */
   start?(ctx: Context, assembled: Assembled): Promise<Part>;
 }

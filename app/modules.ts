@@ -12,7 +12,8 @@ import type { FeatureModule } from './module.js';
 /**
  * Every feature module, in the order a process starts them (and stops them in reverse). A module
  * registers itself with one entry here, through its own `part.ts`: the roles that run it, its
- * inbound steps, its start. Nothing else in the tree names it. Starts are imported when a role
+ * inbound steps, its start (which registers its job handlers on the process's one runner,
+ * `assembled.jobs`). Nothing else in the tree names it. Starts are imported when a role
  * runs them, and the route tables are built only by the console role (app/pipeline.ts); the
  * route modules themselves are imported here, as the API description needs them without a server.
  */
@@ -22,7 +23,7 @@ export const MODULES: readonly FeatureModule[] = [
     name: 'router',
     roles: ['router'],
     inbound: routerInbound,
-    start: async (ctx, { inboundPipeline }) => (await import('../router/part.js')).startRouter(ctx, { pipeline: inboundPipeline }),
+    start: async (ctx, { inboundPipeline, jobs }) => (await import('../router/part.js')).startRouter(ctx, { pipeline: inboundPipeline, jobs }),
   },
   { name: 'reports', roles: ['router'], apiRoutes: reportRoutes, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
   {
@@ -41,19 +42,19 @@ export const MODULES: readonly FeatureModule[] = [
     apiRoutes: webhookRoutes,
     start: async (ctx) => (await import('../webhooks/part.js')).startWebhooks(ctx),
   },
-  { name: 'crm', roles: ['console'], apiRoutes: crmRoutes, start: async (ctx) => (await import('../crm/part.js')).startCrm(ctx) },
+  { name: 'crm', roles: ['console'], apiRoutes: crmRoutes, start: async (ctx, { jobs }) => (await import('../crm/part.js')).startCrm(ctx, jobs) },
   {
     name: 'tickets',
     roles: ['console'],
     migrations: ticketMigrations,
     apiRoutes: () => ticketRoutes({ connectorDeps: async (ctx) => (await import('./gateway.js')).connectorDeps(ctx) }),
-    start: async (ctx) => (await import('../tickets/part.js')).startTickets(ctx),
+    start: async (ctx, { jobs }) => (await import('../tickets/part.js')).startTickets(ctx, jobs),
   },
   {
     name: 'callcenter',
     roles: ['console'],
     apiRoutes: () => callCenterRoutes(async (ctx) => (await import('./gateway.js')).connectorDeps(ctx)),
-    start: async (ctx) => (await import('../callcenter/part.js')).startCallCenter(ctx),
+    start: async (ctx, { jobs }) => (await import('../callcenter/part.js')).startCallCenter(ctx, jobs),
   },
   {
     name: 'knowledge',
@@ -73,9 +74,9 @@ export const MODULES: readonly FeatureModule[] = [
   {
     name: 'console',
     roles: ['console'],
-    start: async (ctx, { apiRoutes }) => {
+    start: async (ctx, { apiRoutes, jobs }) => {
       const [{ startConsole }, { connectorDeps }] = await Promise.all([import('../console/server/console-part.js'), import('./gateway.js')]);
-      return startConsole(ctx, { connectorDeps: () => connectorDeps(ctx), routes: apiRoutes });
+      return startConsole(ctx, { connectorDeps: () => connectorDeps(ctx), routes: apiRoutes, jobs });
     },
   },
 ];

@@ -7,6 +7,8 @@ import type { Logger } from '../core/log/logger.js';
 import { createHttpApp } from '../console/server/app.js';
 import { mountWebApp } from '../console/server/web-app.js';
 import { serveBackups } from '../console/cli/backup.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
+import { processJobRunner } from './jobs.js';
 import type { FeatureModule, Part } from './module.js';
 import { MODULES } from './modules.js';
 import { assemble } from './pipeline.js';
@@ -24,12 +26,16 @@ export interface RunningProcess {
   ctx: Context;
   /** The address the HTTP server listens on. */
   url: string;
+  /** The process's one job runner, as the modules registered on it (the kinds it takes, its tasks). */
+  jobs: JobRegistry;
   stop(): Promise<void>;
 }
 
 /**
  * One process of `roles`: the shared context, each module those roles run started in turn (see
- * app/modules.ts), their routes on one HTTP server. `modules` is the list to take them from.
+ * app/modules.ts), their routes on one HTTP server, and one job runner with the handlers and tasks
+ * those modules registered, polling once they all have started. `modules` is the list to take
+ * them from.
  */
 export async function startProcess(
   config: Config,
@@ -39,15 +45,17 @@ export async function startProcess(
 ): Promise<RunningProcess> {
   const ctx = await openContext(config, logger, allMigrations);
   const parts: Part[] = [];
+  const jobs = processJobRunner(ctx);
   let server: ServerType | undefined;
   // WebSocket upgrades reach the routes (upgradeWebSocket from @hono/node-server). Clients only
   // send heartbeats and typing signals: a frame past 64 KiB closes the socket instead of being
   // buffered (ws would take 100 MiB).
   const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }) };
   try {
-    const assembled = assemble(modules);
+    const assembled = assemble(jobs, modules);
     for (const module of modulesFor(roles, modules)) if (module.start) parts.push(await module.start(ctx, assembled));
     ctx.relay.start();
+    jobs.start();
     const app = createHttpApp(ctx, (app) => {
       for (const part of parts) part.mount?.(app);
       // The console's pages come last: they answer only the GETs no part claimed.
@@ -64,6 +72,7 @@ export async function startProcess(
     return {
       ctx,
       url,
+      jobs,
       stop: () =>
         (stopping ??= (async () => {
           // Stop taking new work, finish what is in hand, then let go of the services. Open
@@ -71,6 +80,8 @@ export async function startProcess(
           for (const client of websocket.server.clients) client.close(1001, 'server stopping');
           await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
           await backups?.stop();
+          // No job runs against a module that stopped: the runner finishes its pass first.
+          await jobs.stop();
           for (const part of parts.reverse()) await part.stop();
           await closeContext(ctx);
           logger.info('switchboard stopped');
@@ -78,6 +89,7 @@ export async function startProcess(
     };
   } catch (error) {
     server?.close();
+    await jobs.stop();
     for (const part of parts.reverse()) await part.stop().catch(() => {});
     await closeContext(ctx);
     throw error;

@@ -1,6 +1,6 @@
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Context } from '../core/context.js';
-import { JobRunner } from '../core/jobs/runner.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
 import { callbackReminder } from './callback-reminders.js';
 import { callTaskRoutes } from './routes/call-tasks.js';
 import { callWorkbenchRoutes } from './routes/call-workbench.js';
@@ -21,21 +21,11 @@ export function callCenterRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
 }
 
 /**
- * The call center's background work, run with the console role: its job runner, which reminds an
- * agent of a planned callback when it comes due (the jobs are scheduled by the plans' routes and
- * by the voice connector when a waiting caller asks to be called back).
+ * The call center's background work, run with the console role: on the process's job runner
+ * (`jobs`), the reminder of an agent's planned callback when it comes due (the jobs are scheduled
+ * by the plans' routes and by the voice connector when a waiting caller asks to be called back).
  */
-export async function startCallCenter(ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
-  const jobs = new JobRunner(
-    { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
-    { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
-  );
+export async function startCallCenter(_ctx: Context, jobs: JobRegistry): Promise<{ name: string; stop(): Promise<void> }> {
   jobs.register(callbackReminder);
-  jobs.start();
-  return {
-    name: 'callcenter',
-    async stop() {
-      await jobs.stop();
-    },
-  };
+  return { name: 'callcenter', stop: async () => {} };
 }

@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { sql, type Transaction } from 'kysely';
 import type { Context } from '../core/context.js';
+import type { Db } from '../core/db/database.js';
 import type { Database } from '../core/db/schema.js';
+import type { JobHandler } from '../core/jobs/runner.js';
 import { loadPrincipal, visibilityOf, type Principal } from '../core/auth/permissions.js';
 import { contactsQuery } from './visibility.js';
 import { BASE_COLUMNS, parseRow, type FieldDef } from './csv-columns.js';
@@ -12,7 +14,67 @@ import { BASE_COLUMNS, parseRow, type FieldDef } from './csv-columns.js';
 const BATCH = 1000;
 const LEASE_SECONDS = 120;
 
+/** The job kind of a contact import: one job per import, in the `jobs` table. */
+export const CONTACT_IMPORT_JOB = 'crm.contact_import';
+const jobKey = (importId: string) => `${CONTACT_IMPORT_JOB}:${importId}`;
+
 type Row = Extract<ReturnType<typeof parseRow>, { ok: true }> & { line: number };
+
+/** Queues an import for the console processes' job runners: its job, written with its row. */
+export async function enqueueContactImport(db: Db | Transaction<Database>, contactImport: { id: string; tenantId: string }): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      tenant_id: contactImport.tenantId,
+      kind: CONTACT_IMPORT_JOB,
+      key: jobKey(contactImport.id),
+      run_at: sql<Date>`now()`,
+      payload: JSON.stringify({ importId: contactImport.id }),
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}
+
+/**
+ * Gives a job to every import still to run that has none (one queued before imports were jobs):
+ * a console process does it as it starts.
+ */
+export async function enqueueUnqueuedImports(db: Db): Promise<number> {
+  const result = await sql`
+    insert into jobs (tenant_id, kind, key, run_at, payload)
+    select i.tenant_id, ${CONTACT_IMPORT_JOB}::text, ${`${CONTACT_IMPORT_JOB}:`}::text || i.id::text, now(), jsonb_build_object('importId', i.id)
+    from contact_imports i
+    where i.status in ('queued', 'running')
+    on conflict (key) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * An import's job. The process whose runner takes it runs the import in the background (one at a
+ * time: a process already importing leaves the job to another) and moves the job past the
+ * import's lease; the import removes its job when it ends. So the job comes due again only if the
+ * process died, and then whichever console process takes it resumes the import, once its lease
+ * has lapsed.
+ */
+export function contactImportJob(imports: ContactImports): JobHandler {
+  return {
+    kind: CONTACT_IMPORT_JOB,
+    async run(trx, job) {
+      const { importId } = job.payload as { importId: string };
+      const row = await trx
+        .selectFrom('contact_imports')
+        .select(['status', 'lease_until', sql<boolean>`coalesce(lease_until > now(), false)`.as('leased')])
+        .where('id', '=', importId)
+        .executeTakeFirst();
+      if (!row || row.status === 'done' || row.status === 'failed') return 'done';
+      const next = row.leased ? row.lease_until! : sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`;
+      if (!row.leased && imports.busy) return 'busy';
+      await trx.updateTable('jobs').set({ run_at: next }).where('id', '=', job.id).execute();
+      if (!row.leased) imports.take(importId);
+      return 'rescheduled';
+    },
+  };
+}
 
 /**
  * Runs CSV contact imports in the background, one at a time per process, streaming the file
@@ -23,34 +85,25 @@ type Row = Extract<ReturnType<typeof parseRow>, { ok: true }> & { line: number }
 export class ContactImports {
   private running: Promise<void> | undefined;
   private stopped = false;
-  private again = false;
 
   constructor(private readonly ctx: Context) {}
 
-  /** Picks up queued imports and ones whose process died. */
-  start(): void {
-    this.kick();
+  /** Whether an import is running in this process. */
+  get busy(): boolean {
+    return this.running !== undefined;
   }
 
-  /** Looks for work now (after an upload). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error) => this.ctx.logger.error({ err: error }, 'contact import runner failed'))
+  /** Runs the import in the background, if its lease is free (it is this process's then). */
+  take(importId: string): void {
+    if (this.stopped || this.running) return;
+    this.running = this.claimAndRun(importId)
+      .catch((error) => this.ctx.logger.error({ err: error, importId }, 'contact import runner failed'))
       .finally(() => {
         this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
       });
   }
 
-  /** Lets the current batch finish; the import resumes on the next start. */
+  /** Lets the current batch finish; the import resumes when its job comes due again. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;
@@ -61,40 +114,43 @@ export class ContactImports {
     while (this.running) await this.running;
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
+  private async claimAndRun(importId: string): Promise<void> {
+    const job = await this.claim(importId);
+    if (!job) return;
+    try {
+      await this.run(job);
+    } catch (error) {
       if (this.stopped) return;
-      const job = await this.claim();
-      if (!job) return;
-      try {
-        await this.run(job);
-      } catch (error) {
-        if (this.stopped) return;
-        this.ctx.logger.warn({ err: error, importId: job.id }, 'contact import failed');
-        await this.ctx.database.db
-          .updateTable('contact_imports')
-          .set({ status: 'failed', error: String((error as Error).message ?? error).slice(0, 500), finished_at: sql`now()`, lease_until: null })
-          .where('id', '=', job.id)
-          .execute();
-      }
+      this.ctx.logger.warn({ err: error, importId: job.id }, 'contact import failed');
+      await this.end(job.id, { status: 'failed', error: String((error as Error).message ?? error).slice(0, 500) });
     }
   }
 
-  private async claim() {
+  private async claim(importId: string) {
     return this.ctx.database.db
       .updateTable('contact_imports')
       .set({ status: 'running', lease_until: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('contact_imports')
-          .select('id')
-          .where('status', 'in', ['queued', 'running'])
-          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', sql<Date>`now()`)]))
-          .orderBy('created_at')
-          .limit(1),
-      )
+      .where('id', '=', importId)
+      .where('status', 'in', ['queued', 'running'])
+      .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', sql<Date>`now()`)]))
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** Ends the import, done or failed, and removes its job with it. */
+  private async end(importId: string, outcome: { status: 'done' } | { status: 'failed'; error: string }): Promise<void> {
+    await this.ctx.database.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('contact_imports')
+        .set(
+          outcome.status === 'done'
+            ? { status: 'done', finished_at: sql`now()`, lease_until: null, bytes_done: sql`total_bytes` }
+            : { status: 'failed', error: outcome.error, finished_at: sql`now()`, lease_until: null },
+        )
+        .where('id', '=', importId)
+        .execute();
+      await trx.deleteFrom('jobs').where('key', '=', jobKey(importId)).execute();
+    });
   }
 
   private async run(job: { id: string; tenant_id: string; file_path: string; rows_done: number; created_by: string | null }): Promise<void> {
@@ -144,11 +200,7 @@ export class ContactImports {
       }
     }
     await flush();
-    await db
-      .updateTable('contact_imports')
-      .set({ status: 'done', finished_at: sql`now()`, lease_until: null, bytes_done: sql`total_bytes` })
-      .where('id', '=', job.id)
-      .execute();
+    await this.end(job.id, { status: 'done' });
     await rm(job.file_path, { force: true });
   }
 

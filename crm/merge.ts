@@ -3,25 +3,25 @@ import type { Database } from '../core/db/schema.js';
 import type { ContactFields, MergeMoved } from './schema.js';
 import { isGeneratedName } from '../core/domain/contact-name.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
+import { moveRequesterTickets } from '../tickets/part.js';
 
 /**
  * The rows that point at a contact and move with it when two contacts become one. Each is
  * recorded by id in the merge, so undo moves back exactly those rows and nothing that arrived
- * later. A table added by another part of the product joins this list.
+ * later. A table added by another part of the product joins this list (or, a module's own,
+ * movedByModules below).
  */
-const MOVABLE = [
-  'contact_identities',
-  'conversations',
-  'contact_handles',
-  'contact_notes',
-  'callback_plans',
-  'business_records',
-  'call_task_targets',
-  'tickets',
-] as const;
+const MOVABLE = ['contact_identities', 'conversations', 'contact_handles', 'contact_notes', 'callback_plans', 'business_records', 'call_task_targets'] as const;
 type MovableTable = (typeof MOVABLE)[number];
-/** The column that names the contact, where it is not `contact_id`. */
-const CONTACT_COLUMN: Partial<Record<MovableTable, string>> = { tickets: 'requester_id' };
+
+type MoveRows = (trx: Transaction<Database>, tenantId: string, from: string, to: string, only?: string[]) => Promise<string[]>;
+
+/**
+ * Rows of another module that move with a contact, moved by that module (through its part): the
+ * name is their key in a merge's record of what moved, after the tables above. Read when a merge
+ * runs, not when this file loads: the modules' parts import one another.
+ */
+const movedByModules = (): Record<string, MoveRows> => ({ tickets: moveRequesterTickets });
 
 const fieldsOf = (c: {
   name: string | null;
@@ -46,12 +46,11 @@ async function lockPair(trx: Transaction<Database>, tenantId: string, ids: [stri
 
 async function move(trx: Transaction<Database>, table: MovableTable, tenantId: string, from: string, to: string, only?: string[]): Promise<string[]> {
   if (only && only.length === 0) return [];
-  const column = (CONTACT_COLUMN[table] ?? 'contact_id') as 'contact_id';
   let q = trx
     .updateTable(table as 'conversations')
-    .set({ [column]: to })
+    .set({ contact_id: to })
     .where('tenant_id', '=', tenantId)
-    .where(column, '=', from);
+    .where('contact_id', '=', from);
   if (only) q = q.where('id', 'in', only);
   // A handle the target already has stays with the source (the pair must stay unique).
   if (table === 'contact_handles')
@@ -108,6 +107,7 @@ export async function mergeContacts(trx: Transaction<Database>, tenantId: string
 
   const moved: MergeMoved = {};
   for (const table of MOVABLE) moved[table] = await move(trx, table, tenantId, source.id, target.id);
+  for (const [name, moveRows] of Object.entries(movedByModules())) moved[name] = await moveRows(trx, tenantId, source.id, target.id);
   moved.messages = await moveMessages(trx, tenantId, source.id, target.id, moved.conversations ?? []);
 
   const before = fieldsOf(target);
@@ -183,6 +183,7 @@ export async function undoMerge(
   const moved = merge.moved;
   const back: Record<string, string[]> = {};
   for (const table of MOVABLE) back[table] = await move(trx, table, tenantId, target.id, source.id, moved[table] ?? []);
+  for (const [name, moveRows] of Object.entries(movedByModules())) back[name] = await moveRows(trx, tenantId, target.id, source.id, moved[name] ?? []);
   await moveMessages(trx, tenantId, target.id, source.id, back.conversations ?? [], moved.messages ?? []);
 
   const now = fieldsOf(target);

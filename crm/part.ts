@@ -1,7 +1,7 @@
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Context } from '../core/context.js';
-import { JobRunner } from '../core/jobs/runner.js';
-import { ContactImports } from './contact-import.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
+import { ContactImports, contactImportJob, enqueueUnqueuedImports } from './contact-import.js';
 import { businessRecordRoutes } from './routes/business-records.js';
 import { companyRoutes } from './routes/companies.js';
 import { contactImportRoutes } from './routes/contact-imports.js';
@@ -12,9 +12,8 @@ import { searchRoutes } from './routes/search.js';
 
 /** Which contacts a person may see, for the other modules' routes that show or link a contact. */
 export { containsPattern, contactsQuery, contactView, visibleContact, type ContactRow } from './visibility.js';
-
-/** How often a console process looks for a queued contact import (or one whose process died). */
-const IMPORT_POLL_MS = 1000;
+/** How an import is queued: its job, written with its row (tests set up an interrupted one). */
+export { CONTACT_IMPORT_JOB, enqueueContactImport } from './contact-import.js';
 
 /**
  * The customer record's API: contacts, their custom fields, handles, notes, duplicates and merges,
@@ -34,28 +33,19 @@ export function crmRoutes(): AnyRoute[] {
 }
 
 /**
- * The CRM's background work, run with the console role: CSV contact imports. An upload only
- * queues its import; each console process looks for queued ones (and ones whose lease lapsed
- * with a process that died) on a periodic task of its job runner, and runs them one at a time.
+ * The CRM's background work, run with the console role: CSV contact imports. An upload queues its
+ * import as a job (`crm.contact_import`); the process's job runner (`jobs`) hands it to this
+ * process's importer, which runs one at a time, and takes it up again if the process running it
+ * died. Imports left without a job (queued before imports were jobs) get one as a process starts.
  */
-export async function startCrm(ctx: Context): Promise<{ name: string; stop(): Promise<void>; imports: ContactImports }> {
+export async function startCrm(ctx: Context, jobs: JobRegistry): Promise<{ name: string; stop(): Promise<void>; imports: ContactImports }> {
   const imports = new ContactImports(ctx);
-  const jobs = new JobRunner({ db: ctx.database.db, logger: ctx.logger }, { pollMs: IMPORT_POLL_MS });
-  jobs.every({
-    name: 'contact imports',
-    everyMs: IMPORT_POLL_MS,
-    atStart: true,
-    run: async () => {
-      imports.kick();
-      return 0;
-    },
-  });
-  jobs.start();
+  jobs.register(contactImportJob(imports));
+  await enqueueUnqueuedImports(ctx.database.db);
   return {
     name: 'crm',
     imports,
     async stop() {
-      await jobs.stop();
       await imports.stop();
     },
   };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTicket } from '../tickets/part.js';
-import { ticketJobRunner } from '../tickets/part.js';
-import { silentLogger } from './support/router-world.js';
+import { registerTicketTimers } from '../tickets/part.js';
+import { testJobRunner } from './support/jobs.js';
 import { browserAvailable, launchBrowser, newPage, pageProblems, screenshot, startSwitchboard, type TestServer } from './support/browser.js';
 import { seedCustomerConversation } from './support/web-world.js';
 
@@ -112,7 +112,9 @@ describe.skipIf(!browserAvailable)('console web app: tickets, SLA badges and aut
         ),
       );
     // The test's clock: an hour and a minute later, without waiting for it.
-    await ticketJobRunner(db(), { clock: () => new Date(), logger: silentLogger }).runDue(new Date(Date.now() + 61 * 60_000));
+    const timers = testJobRunner(db(), { clock: () => new Date() });
+    registerTicketTimers(timers, db());
+    await timers.runDue(new Date(Date.now() + 61 * 60_000));
     await page.getByRole('link', { name: 'Tickets', exact: true }).click();
     const table = page.getByRole('table', { name: 'Tickets' });
     const row = table.getByRole('row', { name: /No answer yet/ });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from './support/console.js';
 import { buildCompany, type Company } from './support/console-world.js';
 import { eventually } from './support/services.js';
+import { CONTACT_IMPORT_JOB, enqueueContactImport } from '../crm/part.js';
 
 const csv = (text: string) => new TextEncoder().encode(text);
 
@@ -81,6 +82,7 @@ describe('contacts CSV: import as a job with progress and a per-row error report
     const path = join(dir, 'interrupted.csv');
     writeFileSync(path, 'name,email\nFirst,resume-1@example.com\nSecond,resume-2@example.com\nThird,resume-3@example.com\n');
     await db.insertInto('contacts').values({ tenant_id: acme.tenantId, name: 'First', email: 'resume-1@example.com' }).execute();
+    // As a process that died after the first row leaves it: running, its lease lapsed, its job due.
     const job = await db
       .insertInto('contact_imports')
       .values({
@@ -95,7 +97,10 @@ describe('contacts CSV: import as a job with progress and a per-row error report
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await enqueueContactImport(db, { id: job.id, tenantId: acme.tenantId });
     expect(await finished(job.id)).toMatchObject({ status: 'done', rows: 3, created: 3, updated: 0 });
+    // The import took its job with it.
+    expect(await db.selectFrom('jobs').select('id').where('kind', '=', CONTACT_IMPORT_JOB).execute()).toEqual([]);
     const emails = await db
       .selectFrom('contacts')
       .select('email')
@@ -104,6 +109,25 @@ describe('contacts CSV: import as a job with progress and a per-row error report
       .orderBy('email')
       .execute();
     expect(emails.map((e) => e.email)).toEqual(['resume-1@example.com', 'resume-2@example.com', 'resume-3@example.com']);
+  });
+
+  it('takes up an import queued without a job (before imports were jobs) when a console process starts', async () => {
+    const db = tc.ctx.database.db;
+    const dir = join(tc.ctx.config.dataDir, 'imports', acme.tenantId);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'queued-before.csv');
+    writeFileSync(path, 'name,email\nEarly,early-1@example.com\n');
+    const queued = await db
+      .insertInto('contact_imports')
+      .values({ tenant_id: acme.tenantId, file_name: 'queued-before.csv', file_path: path, total_bytes: 35 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const second = await startTestConsole({ database: { ...tc.ctx.database, drop: async () => {} } });
+    try {
+      expect(await finished(queued.id)).toMatchObject({ status: 'done', rows: 1, created: 1 });
+    } finally {
+      await second.stop();
+    }
   });
 
   it('exports the visible contacts with companies and custom fields in columns import reads back', async () => {

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queueReply } from '../core/conversations/reply.js';
-import { routerJobRunner } from '../router/timers/runner.js';
+import { registerRouterTimers } from '../router/timers/runner.js';
+import { testJobRunner } from './support/jobs.js';
 import { DATABASE_URL, freshDatabase } from './support/services.js';
 import { addAgent, addGroup, conversationOf, createWorld, deliver, depsFor, envelope, outboxKinds, setDefaultGroup, waitFor } from './support/router-world.js';
 
@@ -17,7 +18,14 @@ describe('router timers', () => {
   afterEach(async () => {
     await db().deleteFrom('jobs').execute();
   });
-  const runner = () => routerJobRunner(depsFor(db()));
+  /** A runner with the router's timers only, as a router process registers them. */
+  const routerTimers = (options: { pollMs?: number } = {}) => {
+    const deps = depsFor(db());
+    const runner = testJobRunner(db(), { ...options, poke: () => deps.relay.poke() });
+    registerRouterTimers(runner, deps);
+    return runner;
+  };
+  const runner = () => routerTimers();
   const makeDue = (conversationId: string) =>
     db().updateTable('jobs').set({ run_at: sql`now() - interval '1 second'` }).where('key', 'like', `%:${conversationId}`).execute();
 
@@ -31,7 +39,7 @@ describe('router timers', () => {
     const first = await conversationOf(db(), world, 'silent');
     const other = first.assignee_id === a ? b : a;
     // A real runner, on its own clock: within a couple of seconds the conversation moves on.
-    const live = routerJobRunner(depsFor(db()), { pollMs: 100 });
+    const live = routerTimers({ pollMs: 100 });
     live.start();
     try {
       await waitFor(async () => (await conversationOf(db(), world, 'silent')).assignee_id === other, 10_000);

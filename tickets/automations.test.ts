@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyChanges, lockTicket } from './changes.js';
 import { runTimeRules } from './automations.js';
 import { createTicket } from './create.js';
-import { ticketJobRunner } from './timers.js';
+import { registerTicketTimers } from './timers.js';
+import { testJobRunner } from '../test/support/jobs.js';
 import type { JobRunner } from '../core/jobs/runner.js';
-import { silentLogger } from '../test/support/router-world.js';
 import { buildCompany, type Company } from '../test/support/console-world.js';
 import { startTestConsole, type TestConsole } from '../test/support/console.js';
 
@@ -21,7 +21,8 @@ describe('ticket automations', () => {
     tc = await startTestConsole({ env: { SIGN_IN_FREE_FAILURES_PER_IP: '100000' } });
     co = await buildCompany(tc, 'auto');
     admin.id = co.users.admin;
-    timers = ticketJobRunner(db(), { clock: () => new Date(0), logger: silentLogger });
+    timers = testJobRunner(db(), { clock: () => new Date(0) });
+    registerTicketTimers(timers, db());
   }, 60_000);
   afterAll(async () => {
     await tc?.stop();

@@ -2,7 +2,7 @@ import type { ConnectorDeps } from '../core/connector/channel-context.js';
 import type { Context } from '../core/context.js';
 import type { AnyRoute } from '../console/server/api/route.js';
 import type { Migrations } from '../core/db/migrate.js';
-import { JobRunner } from '../core/jobs/runner.js';
+import type { JobRegistry } from '../core/jobs/runner.js';
 import { migration as tickets } from './migrations/0011_tickets.js';
 import { ticketRuleRoutes } from './routes/ticket-rules.js';
 import { ticketSettingRoutes } from './routes/ticket-settings.js';
@@ -15,9 +15,19 @@ export const ticketMigrations: Migrations = { '0011_tickets': tickets };
 
 export { createTicket } from './create.js';
 export { listTicketsForContact, ticketVisibleTo } from './read.js';
-export { ticketJobRunner } from './timers.js';
 /** A ticket's conversation, and a system's internal note on it (the assistant's escalation summary). */
 export { addSystemNote, ticketConversation } from './notes.js';
+/** What the customer record and its data rights read and move of a contact's tickets (they reach no ticket table themselves). */
+export {
+  countTicketsOfContacts,
+  moveRequesterTickets,
+  searchVisibleTickets,
+  ticketRecordsOfContacts,
+  visibleTicketsOfContact,
+  type FoundTicket,
+  type TimelineTicket,
+} from './contacts.js';
+export { registerTicketTimers } from './timers.js';
 
 /**
  * The tickets' console API: tickets, their fields and views, SLA policies and automations.
@@ -29,21 +39,16 @@ export function ticketRoutes(options: { connectorDeps?: (ctx: Context) => Promis
 
 /**
  * The tickets' background work, run with the console role: customers' replies onto their tickets
- * (a consumer of message events), and a job runner for the SLA warnings and breaches and the time
- * rules (solved for 7 days → closed, …). Due means due by this process's clock, as the tests move it.
+ * (a consumer of message events), and on the process's job runner (`jobs`) the SLA warnings and
+ * breaches and the time rules (solved for 7 days → closed, …).
  */
-export async function startTickets(ctx: Context): Promise<{ name: string; stop(): Promise<void> }> {
-  const jobs = registerTicketTimers(
-    new JobRunner({ db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() }, { pollMs: 1000, maxPerPass: 500, clock: () => new Date() }),
-    ctx.database.db,
-  );
+export async function startTickets(ctx: Context, jobs: JobRegistry): Promise<{ name: string; stop(): Promise<void> }> {
+  registerTicketTimers(jobs, ctx.database.db);
   const worker = new TicketWorker(ctx);
   await worker.start();
-  jobs.start();
   return {
     name: 'tickets',
     async stop() {
-      await jobs.stop();
       await worker.stop();
     },
   };

@@ -3,9 +3,9 @@ import { addComment } from './comments.js';
 import { createTicket } from './create.js';
 import { customerReplied } from './inbound.js';
 import { lockTicket } from './changes.js';
-import { ticketJobRunner } from './timers.js';
+import { registerTicketTimers } from './timers.js';
+import { testJobRunner } from '../test/support/jobs.js';
 import type { JobRunner } from '../core/jobs/runner.js';
-import { silentLogger } from '../test/support/router-world.js';
 import { buildCompany, type Company } from '../test/support/console-world.js';
 import { startTestConsole, type TestConsole } from '../test/support/console.js';
 
@@ -36,7 +36,8 @@ describe('SLA policies', () => {
     });
     expect(policy.status).toBe(201);
     // The test's own clock: it is handed the time, it never waits for it.
-    timers = ticketJobRunner(db(), { clock: () => new Date(0), logger: silentLogger });
+    timers = testJobRunner(db(), { clock: () => new Date(0) });
+    registerTicketTimers(timers, db());
   }, 60_000);
   afterAll(async () => {
     await tc?.stop();

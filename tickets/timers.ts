@@ -1,10 +1,9 @@
 import { recordEvents } from '../core/outbox/outbox.js';
 import type { Db } from '../core/db/database.js';
-import { JobRunner, type JobHandler, type JobOutcome } from '../core/jobs/runner.js';
-import type { Logger } from '../core/log/logger.js';
+import type { JobHandler, JobOutcome, JobRegistry } from '../core/jobs/runner.js';
 import type { TicketSla } from './schema.js';
 import { runTimeRules, runTriggers } from './automations.js';
-import { ticketSummary, type Clock, type Trx } from './model.js';
+import { ticketSummary, type Trx } from './model.js';
 import { SLA_JOB, slaJobKey, type SlaJobPayload } from './sla.js';
 
 /**
@@ -58,18 +57,12 @@ export const slaJobHandler: JobHandler = {
 /**
  * The tickets' timers on a job runner: due SLA jobs and, once a minute, the time rules (solved
  * for 7 days → closed, …). Everything reads the runner's clock, so tests move time instead of
- * waiting.
+ * waiting (a runner of their own, on a clock of theirs).
  */
-export function registerTicketTimers(runner: JobRunner, db: Db, options: { timeRulesEveryMs?: number } = {}): JobRunner {
-  return runner
+export function registerTicketTimers(jobs: JobRegistry, db: Db, options: { timeRulesEveryMs?: number } = {}): JobRegistry {
+  return jobs
     .register(slaJobHandler)
     .every({ name: 'ticket.time-rules', everyMs: options.timeRulesEveryMs ?? 60_000, atStart: true, run: (now) => runTimeRules(db, now) });
-}
-
-/** A job runner with the tickets' timers only, on a clock of the caller's. */
-export function ticketJobRunner(db: Db, options: { clock: Clock; logger: Logger; pollMs?: number; poke?: () => void }): JobRunner {
-  const runner = new JobRunner({ db, logger: options.logger, poke: options.poke }, { clock: options.clock, pollMs: options.pollMs ?? 1000, maxPerPass: 500 });
-  return registerTicketTimers(runner, db);
 }
 
 export { slaJobKey };

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../../app/pipeline.js';
+import { assembleApiRoutes } from '../../app/pipeline.js';
 import { openApiDocument } from '../server/api/openapi.js';
 import { describedConsoleRoutes } from '../server/routes/index.js';
 import { typesOfOpenApi } from '../../packages/openapi-gen/src/index.js';
@@ -15,7 +15,7 @@ export const GENERATED_TYPES = resolve(import.meta.dirname, '../web/src/api/open
 
 /** The document /api/openapi.json serves, but for the server address, which the types do not carry. */
 export function consoleApiDocument(): Record<string, unknown> {
-  return openApiDocument(describedConsoleRoutes(assemble().apiRoutes), 'http://localhost:3000');
+  return openApiDocument(describedConsoleRoutes(assembleApiRoutes()), 'http://localhost:3000');
 }
 
 /** The text of openapi.d.ts as the route table says it should be. */

@@ -7,7 +7,7 @@ import { createMailer } from './mail/mailer.js';
 import { TranscriptMailer } from './mail/transcripts.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { consoleRoutes } from './routes/index.js';
-import { JobRunner } from '../../core/jobs/runner.js';
+import type { JobRegistry } from '../../core/jobs/runner.js';
 import { scheduledReplySender } from '../../core/conversations/scheduled-replies.js';
 import { RetentionSweeper } from './data-rights/retention.js';
 import type { ConsoleServices } from './services.js';
@@ -24,23 +24,19 @@ export interface ConsolePart {
  * The agents' and admins' API. Served at `/api/...` (company chosen by subdomain or the
  * X-Switchboard-Tenant header) and at `/t/<company>/api/...` for local development; its
  * real-time feed is the WebSocket at `/api/realtime`. `routes` are the feature modules' route
- * tables, served with the same access checks and listed in the same OpenAPI document.
+ * tables, served with the same access checks and listed in the same OpenAPI document; `jobs` is
+ * the process's job runner, on which the scheduled messages are sent.
  */
 export async function startConsole(
   ctx: Context,
-  options: { connectorDeps?: () => Promise<ConnectorDeps>; routes?: readonly AnyRoute[] } = {},
+  options: { jobs: JobRegistry; connectorDeps?: () => Promise<ConnectorDeps>; routes?: readonly AnyRoute[] },
 ): Promise<ConsolePart> {
   const hub = new RealtimeHub(ctx);
   await hub.start();
   const services: ConsoleServices = { mailer: createMailer(ctx.config.smtp, ctx.logger), hub, connectorDeps: options.connectorDeps };
   const routes = consoleRoutes(services, options.routes);
-  // The console role's timers: scheduled messages (the tickets and the call center run their own).
-  const jobs = new JobRunner(
-    { db: ctx.database.db, logger: ctx.logger, poke: () => ctx.relay.poke() },
-    { pollMs: 1000, maxPerPass: 500, clock: () => new Date() },
-  );
-  jobs.register(scheduledReplySender);
-  jobs.start();
+  // The console's jobs on the process's runner: scheduled messages.
+  options.jobs.register(scheduledReplySender);
   const transcripts = new TranscriptMailer(ctx, services.mailer);
   await transcripts.start();
   const retention = new RetentionSweeper({
@@ -59,7 +55,6 @@ export async function startConsole(
       app.route('/t/:tenant/api', api);
     },
     async stop() {
-      await jobs.stop();
       await transcripts.stop();
       await retention.stop();
       await hub.stop();

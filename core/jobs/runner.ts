@@ -52,14 +52,28 @@ export interface JobRunnerOptions {
 const defaultRetryDelay = (attempts: number) => Math.min(300, 2 ** attempts);
 
 /**
- * The one runner of the `jobs` table. Features register a handler per job kind; any number of
- * processes may run a runner: a job is taken with FOR UPDATE SKIP LOCKED, runs in its own
- * transaction, and a job that throws is tried again later with its error kept. Periodic tasks run
- * between passes.
+ * What a feature module sees of its process's job runner: it registers the handlers of the job
+ * kinds it schedules and its periodic tasks, in its start. Starting and stopping the runner is
+ * the composition root's (app/jobs.ts), once every module of the process has registered.
  */
-export class JobRunner {
+export interface JobRegistry {
+  register(handler: JobHandler): JobRegistry;
+  every(task: PeriodicTask): JobRegistry;
+  /** The job kinds registered so far. */
+  kinds(): string[];
+  /** The names of the periodic tasks registered so far. */
+  tasks(): string[];
+}
+
+/**
+ * The runner of the `jobs` table: one per process, built by the composition root. Features
+ * register a handler per job kind; any number of processes may run a runner: a job is taken with
+ * FOR UPDATE SKIP LOCKED, runs in its own transaction, and a job that throws is tried again later
+ * with its error kept. Periodic tasks run between passes.
+ */
+export class JobRunner implements JobRegistry {
   private readonly handlers = new Map<string, JobHandler>();
-  private readonly tasks: { task: PeriodicTask; last: number }[] = [];
+  private readonly periodic: { task: PeriodicTask; last: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
@@ -81,7 +95,7 @@ export class JobRunner {
   }
 
   every(task: PeriodicTask): this {
-    this.tasks.push({ task, last: task.atStart ? 0 : Date.now() });
+    this.periodic.push({ task, last: task.atStart ? 0 : Date.now() });
     return this;
   }
 
@@ -90,7 +104,14 @@ export class JobRunner {
     return [...this.handlers.keys()];
   }
 
+  /** The names of its periodic tasks. */
+  tasks(): string[] {
+    return this.periodic.map((entry) => entry.task.name);
+  }
+
+  /** Polls until stopped; a runner with nothing registered (a gateway's) does not poll at all. */
   start(): void {
+    if (this.handlers.size === 0 && this.periodic.length === 0) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -115,7 +136,7 @@ export class JobRunner {
     await this.runDue(now);
     const at = now ?? new Date();
     let changed = 0;
-    for (const entry of this.tasks) {
+    for (const entry of this.periodic) {
       if (at.getTime() - entry.last < entry.task.everyMs) continue;
       entry.last = at.getTime();
       try {

@@ -12,6 +12,7 @@ import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
 import { inertCell } from '../csv-columns.js';
+import { enqueueContactImport } from '../contact-import.js';
 import { contentDisposition } from '../../core/attachments/serve.js';
 
 /** The largest CSV file accepted (100,000 contacts take about 15 MB). */
@@ -61,8 +62,8 @@ const columns = [
 ] as const;
 
 /**
- * CSV imports of contacts: upload queues a background job (crm/contact-import.ts, which the
- * console processes look for every second); its progress and per-row errors are read here.
+ * CSV imports of contacts: upload queues a background job (crm/contact-import.ts, run by a console
+ * process's job runner); its progress and per-row errors are read here.
  */
 export function contactImportRoutes(): AnyRoute[] {
   return [
@@ -100,6 +101,7 @@ export function contactImportRoutes(): AnyRoute[] {
             .values({ tenant_id: tenant.id, created_by: auth.principal.userId, file_name: query.name, file_path: path, total_bytes: size })
             .returning(columns)
             .executeTakeFirstOrThrow();
+          await enqueueContactImport(trx, { id: created.id, tenantId: tenant.id });
           await audit(trx, auth, 'contacts.import_started', { type: 'contact_import', id: created.id }, { fileName: query.name, bytes: size });
           return created;
         });

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Conversation, Database } from '../../core/db/schema.js';
-import { JobRunner, type JobHandler, type JobRunnerOptions } from '../../core/jobs/runner.js';
+import type { JobHandler, JobRegistry } from '../../core/jobs/runner.js';
 import type { RouterDeps } from '../deps.js';
 import { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
@@ -57,13 +57,13 @@ export interface RouterTimerOptions {
 }
 
 /**
- * The router's timers on a job runner: no-answer, overflow and auto-resolve, and every few seconds
- * the waiting lines offered to the agents with room (a safety net for capacity that changed
- * without going through the router's actions).
+ * The router's timers on its process's job runner: no-answer, overflow and auto-resolve, and every
+ * few seconds the waiting lines offered to the agents with room (a safety net for capacity that
+ * changed without going through the router's actions).
  */
-export function registerRouterTimers(runner: JobRunner, deps: RouterDeps, options: RouterTimerOptions = {}): JobRunner {
-  for (const [kind, timer] of Object.entries(timers) as [RouterJobKind, TimerHandler][]) runner.register(conversationTimer(kind, timer));
-  return runner.every({
+export function registerRouterTimers(jobs: JobRegistry, deps: RouterDeps, options: RouterTimerOptions = {}): JobRegistry {
+  for (const [kind, timer] of Object.entries(timers) as [RouterJobKind, TimerHandler][]) jobs.register(conversationTimer(kind, timer));
+  return jobs.every({
     name: 'router.queue-sweep',
     everyMs: options.sweepMs ?? 5000,
     run: async () => {
@@ -71,13 +71,4 @@ export function registerRouterTimers(runner: JobRunner, deps: RouterDeps, option
       return 0;
     },
   });
-}
-
-/** A job runner with the router's timers only (what the router role runs). */
-export function routerJobRunner(deps: RouterDeps, options: RouterTimerOptions & Omit<JobRunnerOptions, 'clock'> = {}): JobRunner {
-  const runner = new JobRunner(
-    { db: deps.database.db, logger: deps.logger, poke: () => deps.relay.poke() },
-    { pollMs: options.pollMs ?? 500, maxPerPass: options.maxPerPass ?? 200 },
-  );
-  return registerRouterTimers(runner, deps, options);
 }

@@ -15,6 +15,8 @@ import { MemoryBus } from '../../core/bus/memory/memory-bus.js';
 import { createHttpApp } from '../../console/server/app.js';
 import { startConsole, type ConsolePart } from '../../console/server/console-part.js';
 import { assemble } from '../../app/pipeline.js';
+import { processJobRunner } from '../../app/jobs.js';
+import type { JobRunner } from '../../core/jobs/runner.js';
 import { MODULES } from '../../app/modules.js';
 import type { Part } from '../../app/module.js';
 import { builtInConnectors } from '../../connectors/index.js';
@@ -28,6 +30,8 @@ export interface TestConsole {
   part: ConsolePart;
   /** The other modules the console role runs (the CRM's imports…), by name. */
   modules: Map<string, Part>;
+  /** The process's one job runner, with the console role's handlers and tasks. */
+  jobs: JobRunner;
   /** Every log line the process wrote, for checks that secrets never reach the log. */
   logs: string[];
   client(slug?: string, mode?: 'header' | 'path'): ApiClient;
@@ -61,15 +65,19 @@ export async function startTestConsole(
   const ctx: Context = { config, logger, database, bus, relay, metrics: createMetrics(), outbound: new OutboundClient({ allow: config.outbound.allow }) };
   relay.start();
   const registry = new ConnectorRegistry(builtInConnectors);
-  // As a console process: every module's API routes, and the modules the console role starts.
-  const assembled = assemble();
+  // As a console process: every module's API routes, the modules the console role starts, and
+  // one job runner with their handlers, polling once they all have started.
+  const jobs = processJobRunner(ctx);
+  const assembled = assemble(jobs);
   const modules = new Map<string, Part>();
   for (const module of MODULES)
     if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.set(module.name, await module.start(ctx, assembled));
   const part = await startConsole(ctx, {
     connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
     routes: assembled.apiRoutes,
+    jobs,
   });
+  jobs.start();
   const app = createHttpApp(ctx, (a) => {
     for (const module of modules.values()) module.mount?.(a);
     part.mount(a);
@@ -81,6 +89,7 @@ export async function startTestConsole(
     app,
     part,
     modules,
+    jobs,
     logs,
     client: (slug, mode = 'header') => new ApiClient(app, slug, mode),
     listen: () =>
@@ -90,6 +99,7 @@ export async function startTestConsole(
     stop: async () => {
       for (const socket of websocket.server.clients) socket.terminate();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await jobs.stop();
       await part.stop();
       for (const module of [...modules.values()].reverse()) await module.stop();
       await relay.stop();

@@ -8,6 +8,7 @@ import { startRouter, type RouterPart } from '../../router/part.js';
 import type { RouterDeps } from '../../router/deps.js';
 import { deleteQueues, freshDatabase, uniqueName, type BusFactory } from './services.js';
 import { silentLogger } from './router-world.js';
+import { startWithJobs } from './jobs.js';
 
 export interface Harness {
   db: Awaited<ReturnType<typeof freshDatabase>>['db'];
@@ -32,9 +33,9 @@ export async function startHarness(factory: BusFactory, options: { shards?: numb
   const relay = new OutboxRelay(handle.db, bus, { pollMs: 50 });
   relay.start();
   const deps: RouterDeps = { database: handle, relay, logger: silentLogger };
-  const router = await startRouter(
-    { ...deps, bus, config: { inboundShards: shards } },
-    { pipeline: inboundPipeline, batchSize: options.batchSize ?? 50, maxWaitMs: 5 },
+  // The router with its timers on a job runner, as a router process runs it.
+  const { part: router, stop: stopRouter } = await startWithJobs(deps, (jobs) =>
+    startRouter({ ...deps, bus, config: { inboundShards: shards } }, { pipeline: inboundPipeline, jobs, batchSize: options.batchSize ?? 50, maxWaitMs: 5 }),
   );
   return {
     db: handle.db,
@@ -44,7 +45,7 @@ export async function startHarness(factory: BusFactory, options: { shards?: numb
     router,
     events,
     stop: async () => {
-      await router.stop();
+      await stopRouter();
       await eventConsumer.close();
       await relay.stop();
       await bus.close();

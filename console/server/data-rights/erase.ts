@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../core/db/schema.js';
 import { ConflictError, NotFoundError } from '../../../core/errors.js';
 import { findHoldings } from './holdings.js';
+import { countTicketsOfContacts } from '../../../tickets/part.js';
 
 export interface ErasureReport {
   contacts: number;
@@ -60,16 +61,7 @@ export async function eraseContact(trx: Transaction<Database>, tenantId: string,
         ).n,
       )
     : 0;
-  const ticketCount = Number(
-    (
-      await trx
-        .selectFrom('tickets')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('tenant_id', '=', tenantId)
-        .where('requester_id', 'in', ids)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const ticketCount = await countTicketsOfContacts(trx, tenantId, ids);
 
   if (calls.length) {
     await trx.deleteFrom('call_events').where('tenant_id', '=', tenantId).where('call_id', 'in', calls).execute();

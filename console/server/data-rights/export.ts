@@ -6,6 +6,7 @@ import { zipStream } from '../../../core/archive/zip.js';
 import type { Db } from '../../../core/db/database.js';
 import { cleanFileName } from '../../../core/attachments/store.js';
 import { findHoldings, type Holdings } from './holdings.js';
+import { ticketRecordsOfContacts } from '../../../tickets/part.js';
 
 /** The kinds of record an archive holds, one JSON file each (`<kind>.json`). */
 export const ARCHIVE_KINDS = [
@@ -35,9 +36,8 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
   const { contactIds: ids, conversationIds: convs, callIds: calls } = holdings;
   const t = tenantId;
   const none = Promise.resolve([] as unknown[]);
-  const tickets = await db.selectFrom('tickets').selectAll().where('tenant_id', '=', t).where('requester_id', 'in', ids).orderBy('created_at').execute();
-  const ticketIds = tickets.map((x) => x.id);
   const [
+    ticketRecords,
     contact,
     identities,
     handles,
@@ -45,8 +45,6 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
     conversations,
     messages,
     customFields,
-    ticketComments,
-    ticketHistory,
     callRows,
     callEvents,
     ratings,
@@ -55,6 +53,7 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
     listEntries,
     merges,
   ] = await Promise.all([
+    ticketRecordsOfContacts(db, t, ids),
     db.selectFrom('contacts').selectAll().where('tenant_id', '=', t).where('id', 'in', ids).execute(),
     db.selectFrom('contact_identities').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
     db.selectFrom('contact_handles').selectAll().where('tenant_id', '=', t).where('contact_id', 'in', ids).execute(),
@@ -84,12 +83,6 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
           .execute()
       : none,
     db.selectFrom('custom_fields').select(['key', 'label', 'type']).where('tenant_id', '=', t).execute(),
-    ticketIds.length
-      ? db.selectFrom('ticket_comments').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute()
-      : none,
-    ticketIds.length
-      ? db.selectFrom('ticket_history').selectAll().where('tenant_id', '=', t).where('ticket_id', 'in', ticketIds).orderBy('id').execute()
-      : none,
     calls.length ? db.selectFrom('calls').selectAll().where('tenant_id', '=', t).where('id', 'in', calls).execute() : none,
     calls.length ? db.selectFrom('call_events').selectAll().where('tenant_id', '=', t).where('call_id', 'in', calls).orderBy('id').execute() : none,
     convs.length
@@ -121,9 +114,9 @@ export async function collectRecords(db: Db, tenantId: string, holdings: Holding
     conversations,
     messages,
     files: holdings.attachments.map((a) => ({ id: a.id, name: a.name, path: archivePath(a) })),
-    tickets,
-    ticket_comments: ticketComments,
-    ticket_history: ticketHistory,
+    tickets: ticketRecords.tickets,
+    ticket_comments: ticketRecords.comments,
+    ticket_history: ticketRecords.history,
     // A recording stays with the telephony provider; the archive names it (recording_ref).
     calls: callRows,
     call_events: callEvents,
