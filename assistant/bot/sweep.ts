@@ -1,0 +1,73 @@
+import { sql } from 'kysely';
+import type { Db } from '../../core/db/database.js';
+import type { PeriodicTask } from '../../core/jobs/runner.js';
+import { recordEvents } from '../../core/outbox/outbox.js';
+import { resolveHeldConversation } from '../../router/part.js';
+import { botDb, botTrx } from './schema.js';
+import { BOT_RESOLVED, RESOLVED_BY_BOT, heldByBot } from './step.js';
+import { handOver } from './worker.js';
+
+/** A conversation the bot answered is resolved once its customer has been quiet this long. */
+export const BOT_IDLE_MS = 30 * 60 * 1000;
+const PER_PASS = 200;
+
+/**
+ * Resolves the conversations the bot holds whose customer wrote nothing for `idleMs` since its
+ * last answer: the session is `resolved` and the conversation too, with the answer bot as the
+ * reason. A session whose conversation someone placed meanwhile just ends; one with a turn still
+ * pending waits for its answer. Each conversation in its own short transaction, skipping one
+ * another transaction holds. Answers how many it changed.
+ */
+export async function resolveIdleSessions(db: Db, now: Date, idleMs = BOT_IDLE_MS): Promise<number> {
+  const before = new Date(now.getTime() - idleMs);
+  const idle = await botDb(db)
+    .selectFrom('bot_sessions')
+    .select(['conversation_id', 'tenant_id'])
+    .where('state', '=', 'active')
+    .where('last_customer_at', '<', before)
+    .orderBy('last_customer_at')
+    .limit(PER_PASS)
+    .execute();
+  let changed = 0;
+  for (const { conversation_id: conversationId, tenant_id: tenantId } of idle) {
+    const done = await db.transaction().execute(async (trx) => {
+      const conversation = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', conversationId)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!conversation) return false;
+      if (!heldByBot(conversation)) return handOver(trx, tenantId, conversation, 'agent took over');
+      const pending = await botTrx(trx)
+        .selectFrom('bot_turns')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('conversation_id', '=', conversationId)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      if (pending) return false;
+      const session = await botTrx(trx)
+        .updateTable('bot_sessions')
+        .set({ state: 'resolved', ended_at: sql`now()` })
+        .where('conversation_id', '=', conversationId)
+        .where('state', '=', 'active')
+        .where('last_customer_at', '<', before)
+        .returning('conversation_id')
+        .executeTakeFirst();
+      if (!session) return false;
+      await resolveHeldConversation(trx, conversation, RESOLVED_BY_BOT);
+      await recordEvents(trx, [{ tenantId, kind: BOT_RESOLVED, payload: { conversationId } }]);
+      return true;
+    });
+    if (done) changed++;
+  }
+  return changed;
+}
+
+/** The sweep as a periodic task of a job runner (once a minute). */
+export function botSweepTask(db: Db, options: { everyMs?: number; idleMs?: number } = {}): PeriodicTask {
+  return { name: 'assistant.bot-idle', everyMs: options.everyMs ?? 60_000, run: (now) => resolveIdleSessions(db, now, options.idleMs) };
+}

@@ -1,0 +1,213 @@
+import { sql, type Transaction } from 'kysely';
+import type { Consumer } from '../../core/bus/bus.js';
+import type { Context } from '../../core/context.js';
+import { queueReply } from '../../core/conversations/reply.js';
+import type { Db } from '../../core/db/database.js';
+import type { Conversation, Database } from '../../core/db/schema.js';
+import type { InboundEnvelope } from '../../core/domain/messages.js';
+import type { EventEnvelope } from '../../core/outbox/outbox.js';
+import { recordEvents } from '../../core/outbox/outbox.js';
+import { routeHeldConversation } from '../../router/part.js';
+import type { ModelGateway } from '../model/gateway.js';
+import { answerParts, findAnswer, localeOf } from './answer.js';
+import { botDb, botTrx, type Citation } from './schema.js';
+import { BOT_HANDED_OVER, heldByBot, writeHandoverNote } from './step.js';
+import { handoverSummary, type HandoffReason } from './summary.js';
+
+export const BOT_QUEUE = 'assistant.bot';
+
+/** What the worker needs of a process; a test passes a narrower object and its own gateway. */
+export type BotDeps = Pick<Context, 'database' | 'config' | 'logger'> & { relay: { poke(): void } };
+
+export type TurnOutcome = 'answered' | 'handed_over' | 'skipped' | 'none';
+
+/** The minimum score when a channel's settings are gone (the turn was taken before they were deleted). */
+const DEFAULT_MIN_SCORE = 0.5;
+
+/**
+ * Answers one turn of the bot (a `bot.turn` event). The answer is looked for outside any
+ * transaction (the knowledge base, the model); then one short transaction locks the conversation
+ * and writes the answer only if the turn is still pending and its session still active: a
+ * redelivered event answers nothing twice and nothing is said after a handover. No answer (no
+ * article, too weak a match, the model does not know or fails) hands the conversation over and
+ * routes it as if the bot had not been there.
+ */
+export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId: string, turnId: string): Promise<TurnOutcome> {
+  const db = botDb(deps.database.db);
+  const turn = await db
+    .selectFrom('bot_turns as t')
+    .innerJoin('bot_sessions as s', 's.conversation_id', 't.conversation_id')
+    .innerJoin('tenants as tn', 'tn.id', 't.tenant_id')
+    .innerJoin('channels as ch', (j) => j.onRef('ch.id', '=', 's.channel_id').onRef('ch.tenant_id', '=', 's.tenant_id'))
+    .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 't.conversation_id').onRef('c.tenant_id', '=', 't.tenant_id'))
+    .innerJoin('contacts as ct', (j) => j.onRef('ct.id', '=', 'c.contact_id').onRef('ct.tenant_id', '=', 'c.tenant_id'))
+    .leftJoin('bot_settings as b', 'b.channel_id', 's.channel_id')
+    .select([
+      't.id',
+      't.conversation_id',
+      't.question',
+      't.state',
+      't.created_at',
+      's.state as session_state',
+      's.first_envelope',
+      'tn.slug',
+      'ch.type as channel_type',
+      'ct.attributes',
+      'b.min_score',
+    ])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.id', '=', turnId)
+    .executeTakeFirst();
+  if (turn?.state !== 'pending' || turn.session_state !== 'active') return 'none';
+  const earlier = await db
+    .selectFrom('bot_turns')
+    .select('question')
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', turn.conversation_id)
+    .where('created_at', '<', turn.created_at)
+    .orderBy('created_at', 'desc')
+    .limit(4)
+    .execute();
+
+  const started = performance.now();
+  const found = await findAnswer(
+    { db: deps.database.db, config: deps.config, gateway },
+    {
+      tenant: { id: tenantId, slug: turn.slug },
+      question: turn.question,
+      locale: localeOf(turn.question, (turn.first_envelope as InboundEnvelope).message?.language, turn.attributes?.language),
+      minScore: turn.min_score ?? DEFAULT_MIN_SCORE,
+      history: earlier.map((e) => e.question).reverse(),
+    },
+  );
+  const latencyMs = Math.round(performance.now() - started);
+
+  const outcome = await deps.database.db.transaction().execute(async (trx): Promise<TurnOutcome> => {
+    const conversation = await trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', turn.conversation_id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!conversation) return 'none';
+    const done = { articles: JSON.stringify(found.citations), score: found.score, latency_ms: latencyMs, answered_at: sql<Date>`now()` };
+    if (found.kind === 'answer' && heldByBot(conversation)) {
+      const claimed = await botTrx(trx)
+        .updateTable('bot_turns')
+        .set({ state: 'answered', ...done })
+        .where('id', '=', turnId)
+        .where('state', '=', 'pending')
+        .where((eb) =>
+          eb.exists(eb.selectFrom('bot_sessions').select('conversation_id').where('conversation_id', '=', turn.conversation_id).where('state', '=', 'active')),
+        )
+        .returning('id')
+        .executeTakeFirst();
+      if (!claimed) return 'none';
+      const { message } = await queueReply(trx as unknown as Db, {
+        tenantId,
+        conversationId: conversation.id,
+        sender: { type: 'bot', id: null },
+        parts: answerParts(turn.channel_type, found.text, found.citations),
+        clientId: `bot-turn:${turnId}`,
+      });
+      await botTrx(trx).updateTable('bot_turns').set({ reply_message_id: message.id }).where('id', '=', turnId).execute();
+      await botTrx(trx).updateTable('bot_sessions').set({ answered: sql`answered + 1` }).where('conversation_id', '=', conversation.id).execute();
+      return 'answered';
+    }
+    // Placed by someone meanwhile: the bot stops without a word. Else it hands over for its reason.
+    const reason: HandoffReason = heldByBot(conversation) ? (found.kind === 'handover' ? found.reason : 'no answer') : 'agent took over';
+    const claimed = await botTrx(trx)
+      .updateTable('bot_turns')
+      .set({ state: reason === 'agent took over' ? 'skipped' : 'handed_over', ...done })
+      .where('id', '=', turnId)
+      .where('state', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) return 'none';
+    return (await handOver(trx, tenantId, conversation, reason)) ? (reason === 'agent took over' ? 'skipped' : 'handed_over') : 'none';
+  });
+  if (outcome !== 'none') deps.relay.poke();
+  return outcome;
+}
+
+/**
+ * Ends the bot's session of a conversation (the caller holds its row) and, unless someone placed
+ * the conversation already, leaves the bot's summary as a note and routes it with the message
+ * that opened it. Answers false when the session was not active (handed over or resolved already).
+ */
+export async function handOver(trx: Transaction<Database>, tenantId: string, conversation: Conversation, reason: HandoffReason): Promise<boolean> {
+  const session = await botTrx(trx)
+    .updateTable('bot_sessions')
+    .set({ state: 'handed_over', handoff_reason: reason, ended_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversation.id)
+    .where('state', '=', 'active')
+    .returning(['first_envelope', 'previous_assignee_id'])
+    .executeTakeFirst();
+  if (!session) return false;
+  await botTrx(trx)
+    .updateTable('bot_turns')
+    .set({ state: 'skipped' })
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversation.id)
+    .where('state', '=', 'pending')
+    .execute();
+  await recordEvents(trx, [{ tenantId, kind: BOT_HANDED_OVER, payload: { conversationId: conversation.id, reason } }]);
+  if (reason === 'agent took over' || !heldByBot(conversation)) return true;
+  const turns = await botTrx(trx)
+    .selectFrom('bot_turns')
+    .select(['question', 'articles'])
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversation.id)
+    .orderBy('created_at')
+    .execute();
+  await writeHandoverNote(trx as unknown as Db, tenantId, conversation.id, handoverSummary(reason, turns as { question: string; articles: Citation[] }[]));
+  const contact = await trx
+    .selectFrom('contacts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', conversation.contact_id)
+    .executeTakeFirstOrThrow();
+  await routeHeldConversation(trx, {
+    conversation,
+    envelope: session.first_envelope as InboundEnvelope,
+    contact,
+    previousAssigneeId: session.previous_assignee_id,
+  });
+  return true;
+}
+
+/**
+ * The bot's worker: a queue bound to every company's `bot.turn` events, retried with back-off
+ * when a turn fails (the database away); each turn answered by `answerTurn`.
+ */
+export class BotWorker {
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly ctx: BotDeps & Pick<Context, 'bus'>,
+    private readonly gateway: ModelGateway,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.ctx.bus.declareQueue({
+      name: BOT_QUEUE,
+      bindings: [{ exchange: 'events', pattern: '*.bot.turn' }],
+      retry: { attempts: 5, baseDelayMs: 1000 },
+    });
+    this.consumer = await this.ctx.bus.consume(
+      BOT_QUEUE,
+      async (delivery) => {
+        const envelope = delivery.json<EventEnvelope>();
+        const turnId = envelope.payload.turnId;
+        if (envelope.tenantId && typeof turnId === 'string') await answerTurn(this.ctx, this.gateway, envelope.tenantId, turnId);
+      },
+      { prefetch: 8 },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.close();
+  }
+}
