@@ -9,6 +9,7 @@ import * as crm from './dictionaries/crm.js';
 import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
 import * as knowledge from './dictionaries/knowledge.js';
+import * as assistantBot from './dictionaries/assistant-bot.js';
 
 /**
  * English strings: every feature's dictionary (./dictionaries/<feature>.ts), merged. The keys are the
@@ -26,6 +27,7 @@ export const en = {
   ...phone.en,
   ...reports.en,
   ...knowledge.en,
+  ...assistantBot.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import * as crm from './dictionaries/crm.js';
 import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
 import * as knowledge from './dictionaries/knowledge.js';
+import * as assistantBot from './dictionaries/assistant-bot.js';
 import type { MessageKey } from './en.js';
 
 /** 简体中文: every feature's Chinese, merged. Every key of en.ts, translated; a missing key is a compile error. */
@@ -24,4 +25,5 @@ export const zh: Record<MessageKey, string> = {
   ...phone.zh,
   ...reports.zh,
   ...knowledge.zh,
+  ...assistantBot.zh,
 };
