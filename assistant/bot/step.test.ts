@@ -26,11 +26,15 @@ describe('the answer bot in the inbound pipeline', () => {
       .where('private', '=', true)
       .where('sender_type', '=', 'bot')
       .execute();
-  const setBot = (values: Partial<{ enabled: boolean; max_turns: number; handoff_keywords: string[]; handoff_tags: string[] }>) =>
+  const setBot = (
+    values: Partial<{ enabled: boolean; max_turns: number; handoff_keywords: string[]; handoff_tags: string[]; hours: 'always' | 'outside_business_hours' }>,
+  ) =>
     bot()
       .insertInto('bot_settings')
       .values({ tenant_id: world.tenantId, channel_id: world.channelId, enabled: true, ...values })
-      .onConflict((oc) => oc.column('channel_id').doUpdateSet({ enabled: true, max_turns: 3, handoff_keywords: [], handoff_tags: [], ...values }))
+      .onConflict((oc) =>
+        oc.column('channel_id').doUpdateSet({ enabled: true, max_turns: 3, handoff_keywords: [], handoff_tags: [], hours: 'always', ...values }),
+      )
       .execute();
 
   beforeAll(async () => {
@@ -170,5 +174,32 @@ describe('the answer bot in the inbound pipeline', () => {
     expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'agent took over' });
     expect(await turns(conversation.id)).toHaveLength(1);
     expect(await notes(conversation.id)).toEqual([]);
+  });
+
+  it('answers only while the company is closed when told so, by the default group’s calendar', async () => {
+    const week = (hours: [string, string][]) => JSON.stringify(Array.from({ length: 7 }, () => hours));
+    const calendar = await handle.db
+      .insertInto('business_calendars')
+      .values({ tenant_id: world.tenantId, name: 'Office', time_zone: 'Asia/Shanghai', weekly_hours: week([['00:00', '24:00']]) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await handle.db.updateTable('groups').set({ calendar_id: calendar.id }).where('id', '=', support).execute();
+    await setBot({ hours: 'outside_business_hours' });
+    try {
+      await deliver(handle.db, say('lea', 'How do I reset my password?'));
+      expect(await conversationOf(handle.db, world, 'lea')).toMatchObject({ status: 'assigned', assignee_id: agent });
+      await handle.db
+        .updateTable('business_calendars')
+        .set({ weekly_hours: week([]) })
+        .where('id', '=', calendar.id)
+        .execute();
+      await deliver(handle.db, say('max', 'How do I reset my password?'));
+      const closed = await conversationOf(handle.db, world, 'max');
+      expect(closed).toMatchObject({ status: 'open', assignee_id: null });
+      expect(await session(closed.id)).toMatchObject({ state: 'active' });
+    } finally {
+      await setBot({});
+      await handle.db.updateTable('groups').set({ calendar_id: null }).where('id', '=', support).execute();
+    }
   });
 });
