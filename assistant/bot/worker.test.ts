@@ -19,7 +19,7 @@ import {
 import { ModelUnavailableError, type CompletionRequest, type ModelGateway } from '../model/gateway.js';
 import { botDb } from './schema.js';
 import { resolveIdleSessions } from './sweep.js';
-import { answerTurn } from './worker.js';
+import { answerTurn, summarizeHandover } from './worker.js';
 
 /** A published article, written as the knowledge base stores it. */
 async function addArticle(db: Db, tenantId: string, article: { locale: 'zh' | 'en'; title: string; body: string }): Promise<string> {
@@ -224,5 +224,33 @@ describe('the answer bot worker', () => {
     expect(await session(conversation.id)).toMatchObject({ state: 'resolved' });
     // A session whose turn is still unanswered waits for it.
     expect(await session(pendingElsewhere.conversation.id)).toMatchObject({ state: 'active' });
+  });
+
+  it('adds the model’s summary for the agent once, when a model is set up', async () => {
+    const asked: CompletionRequest[] = [];
+    const model: ModelGateway = {
+      configured: async () => true,
+      complete: async (request) => {
+        asked.push(request);
+        return {
+          text: 'The customer cannot reset the password; the bot sent the reset article.',
+          usage: { promptTokens: 1, completionTokens: 1 },
+          latencyMs: 1,
+          model: 'fake',
+        };
+      },
+    };
+    const { conversation, turnId } = await ask('ned', 'How do I reset my password?');
+    expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('answered');
+    await deliver(handle.db, envelope(world, { from: 'ned', text: '转人工' }));
+    expect(await summarizeHandover(deps, noModel, world.tenantId, conversation.id, 'customer asked')).toBe(false);
+    expect(await summarizeHandover(deps, model, world.tenantId, conversation.id, 'customer asked')).toBe(true);
+    expect(await summarizeHandover(deps, model, world.tenantId, conversation.id, 'customer asked')).toBe(false);
+    expect(asked[0]!.messages[1]!.content).toMatch(/^Customer: How do I reset my password\?\nBot: To reset your password/);
+    const notes = (await sent(conversation.id)).filter((m) => m.private);
+    expect(notes.map((n) => (n.content as { text: string }[])[0]!.text)).toEqual([
+      expect.stringContaining('Answer bot handover'),
+      'Summary by the model / 模型摘要:\nThe customer cannot reset the password; the bot sent the reset article.',
+    ]);
   });
 });

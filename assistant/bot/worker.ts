@@ -8,10 +8,10 @@ import type { InboundEnvelope } from '../../core/domain/messages.js';
 import type { EventEnvelope } from '../../core/outbox/outbox.js';
 import { recordEvents } from '../../core/outbox/outbox.js';
 import { routeHeldConversation } from '../../router/part.js';
-import type { ModelGateway } from '../model/gateway.js';
+import { ModelUnavailableError, type ModelGateway } from '../model/gateway.js';
 import { answerParts, findAnswer, localeOf } from './answer.js';
 import { botDb, botTrx, type Citation } from './schema.js';
-import { BOT_HANDED_OVER, heldByBot, writeHandoverNote } from './step.js';
+import { BOT_HANDED_OVER, BOT_TURN, heldByBot, writeHandoverNote } from './step.js';
 import { handoverSummary, type HandoffReason } from './summary.js';
 
 export const BOT_QUEUE = 'assistant.bot';
@@ -179,8 +179,76 @@ export async function handOver(trx: Transaction<Database>, tenantId: string, con
 }
 
 /**
- * The bot's worker: a queue bound to every company's `bot.turn` events, retried with back-off
- * when a turn fails (the database away); each turn answered by `answerTurn`.
+ * With a model set up, the agent who takes a conversation over also gets the model's summary of
+ * what the customer wanted and what the bot answered, as a second note (the plain one, written at
+ * the handover, needs no model). Once per session: a redelivered event writes nothing twice. No
+ * model, a failing one, or a handover because an agent took the conversation: nothing.
+ */
+export async function summarizeHandover(deps: BotDeps, gateway: ModelGateway, tenantId: string, conversationId: string, reason: unknown): Promise<boolean> {
+  if (reason === 'agent took over' || !(await gateway.configured(tenantId))) return false;
+  const db = botDb(deps.database.db);
+  const session = await db
+    .selectFrom('bot_sessions')
+    .select(['started_at', 'state'])
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  if (session?.state !== 'handed_over') return false;
+  const clientId = `bot-summary:${new Date(session.started_at).getTime()}`;
+  const turns = await db
+    .selectFrom('bot_turns as t')
+    .leftJoin('messages as m', 'm.id', 't.reply_message_id')
+    .select(['t.question', 'm.content as reply'])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.conversation_id', '=', conversationId)
+    .where('t.created_at', '>=', session.started_at)
+    .orderBy('t.created_at')
+    .execute();
+  if (turns.length === 0) return false;
+  const transcript = turns
+    .map((t) => {
+      const answer = ((t.reply as { type: string; text?: string }[] | null) ?? []).find((p) => p.type === 'text')?.text;
+      return `Customer: ${t.question}${answer ? `\nBot: ${answer}` : ''}`;
+    })
+    .join('\n');
+  let summary: string;
+  try {
+    const completion = await gateway.complete({
+      tenantId,
+      feature: 'bot',
+      messages: [
+        {
+          role: 'system',
+          content:
+            "Summarize, for the customer-service agent who takes this conversation over from the company's answer bot, in at most 3 short sentences: what the customer wants, what the bot already told them, and what is still open. Write in the customer's language. Do not address the customer.",
+        },
+        { role: 'user', content: transcript },
+      ],
+      maxTokens: 300,
+      temperature: 0,
+    });
+    summary = completion.text.trim();
+  } catch (error) {
+    if (error instanceof ModelUnavailableError) return false;
+    throw error;
+  }
+  if (!summary) return false;
+  const { duplicate } = await queueReply(deps.database.db, {
+    tenantId,
+    conversationId,
+    sender: { type: 'bot', id: null },
+    parts: [{ type: 'text', text: `Summary by the model / 模型摘要:\n${summary}` }],
+    private: true,
+    clientId,
+  });
+  if (!duplicate) deps.relay.poke();
+  return !duplicate;
+}
+
+/**
+ * The bot's worker: a queue bound to every company's `bot.turn` events, each turn answered by
+ * `answerTurn`, and to `bot.handed_over`, for the model's summary (`summarizeHandover`); retried
+ * with back-off when one fails (the database away).
  */
 export class BotWorker {
   private consumer: Consumer | undefined;
@@ -193,15 +261,21 @@ export class BotWorker {
   async start(): Promise<void> {
     await this.ctx.bus.declareQueue({
       name: BOT_QUEUE,
-      bindings: [{ exchange: 'events', pattern: '*.bot.turn' }],
+      bindings: [
+        { exchange: 'events', pattern: `*.${BOT_TURN}` },
+        { exchange: 'events', pattern: `*.${BOT_HANDED_OVER}` },
+      ],
       retry: { attempts: 5, baseDelayMs: 1000 },
     });
     this.consumer = await this.ctx.bus.consume(
       BOT_QUEUE,
       async (delivery) => {
         const envelope = delivery.json<EventEnvelope>();
-        const turnId = envelope.payload.turnId;
-        if (envelope.tenantId && typeof turnId === 'string') await answerTurn(this.ctx, this.gateway, envelope.tenantId, turnId);
+        const { turnId, conversationId, reason } = envelope.payload;
+        if (!envelope.tenantId) return;
+        if (envelope.kind === BOT_TURN && typeof turnId === 'string') await answerTurn(this.ctx, this.gateway, envelope.tenantId, turnId);
+        if (envelope.kind === BOT_HANDED_OVER && typeof conversationId === 'string')
+          await summarizeHandover(this.ctx, this.gateway, envelope.tenantId, conversationId, reason);
       },
       { prefetch: 8 },
     );
