@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,23 @@ import {
   type TestServer,
 } from './support/browser.js';
 import { eventually } from './support/services.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.2 A/AA rules over the widget (its shadow tree included). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }
+    ).axe;
+    const result = await axe.run(
+      { include: [['#switchboard-chat']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } },
+    );
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
 
 /**
  * The answer bot end to end: a visitor of the web chat asks a question the knowledge base
@@ -112,6 +131,7 @@ describe.skipIf(!browserAvailable)('the answer bot in the web chat and the conso
     expect(await link.textContent()).toBe('Reset your password');
     expect(await link.getAttribute('href')).toBe(`${server.url}/help/${slug}/articles/${articleId}`);
     await visitor.screenshot({ path: 'test-results/answer-bot-widget-answer.png' });
+    expect(await axeViolations(visitor)).toEqual([]);
 
     const conversation = await db
       .selectFrom('conversations')
