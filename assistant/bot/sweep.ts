@@ -5,7 +5,7 @@ import { recordEvents } from '../../core/outbox/outbox.js';
 import { resolveHeldConversation } from '../../router/part.js';
 import { botDb, botTrx } from './schema.js';
 import { BOT_RESOLVED, RESOLVED_BY_BOT, heldByBot } from './step.js';
-import { handOver } from './worker.js';
+import { agentReplied, handOver } from './worker.js';
 
 /** A conversation the bot answered is resolved once its customer has been quiet this long. */
 export const BOT_IDLE_MS = 30 * 60 * 1000;
@@ -14,7 +14,7 @@ const PER_PASS = 200;
 /**
  * Resolves the conversations the bot holds whose customer wrote nothing for `idleMs` since its
  * last answer: the session is `resolved` and the conversation too, with the answer bot as the
- * reason. A session whose conversation someone placed meanwhile just ends; one with a turn still
+ * reason. A session whose conversation someone placed or answered meanwhile just ends; one with a turn still
  * pending waits for its answer. Each conversation in its own short transaction, skipping one
  * another transaction holds. Answers how many it changed.
  */
@@ -22,14 +22,14 @@ export async function resolveIdleSessions(db: Db, now: Date, idleMs = BOT_IDLE_M
   const before = new Date(now.getTime() - idleMs);
   const idle = await botDb(db)
     .selectFrom('bot_sessions')
-    .select(['conversation_id', 'tenant_id'])
+    .select(['conversation_id', 'tenant_id', 'started_at'])
     .where('state', '=', 'active')
     .where('last_customer_at', '<', before)
     .orderBy('last_customer_at')
     .limit(PER_PASS)
     .execute();
   let changed = 0;
-  for (const { conversation_id: conversationId, tenant_id: tenantId } of idle) {
+  for (const { conversation_id: conversationId, tenant_id: tenantId, started_at: startedAt } of idle) {
     const done = await db.transaction().execute(async (trx) => {
       const conversation = await trx
         .selectFrom('conversations')
@@ -40,7 +40,8 @@ export async function resolveIdleSessions(db: Db, now: Date, idleMs = BOT_IDLE_M
         .skipLocked()
         .executeTakeFirst();
       if (!conversation) return false;
-      if (!heldByBot(conversation)) return handOver(trx, tenantId, conversation, 'agent took over');
+      if (!heldByBot(conversation) || (await agentReplied(trx, tenantId, conversationId, startedAt)))
+        return handOver(trx, tenantId, conversation, 'agent took over');
       const pending = await botTrx(trx)
         .selectFrom('bot_turns')
         .select('id')

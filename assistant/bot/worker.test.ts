@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../core/config/config.js';
+import { queueReply } from '../../core/conversations/reply.js';
 import type { Db } from '../../core/db/database.js';
 import { freshDatabase } from '../../test/support/services.js';
 import {
@@ -160,6 +161,22 @@ describe('the answer bot worker', () => {
     await deliver(handle.db, envelope(world, { from: 'ed', text: 'agent please' }));
     expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('none');
     expect((await sent(conversation.id)).filter((m) => !m.private)).toEqual([]);
+  });
+
+  it('leaves a conversation to an agent who wrote in it without taking it', async () => {
+    const { conversation, turnId } = await ask('ola', 'How do I reset my password?');
+    const [admin] = await handle.db.selectFrom('users').select('id').where('tenant_id', '=', world.tenantId).execute();
+    await queueReply(handle.db, {
+      tenantId: world.tenantId,
+      conversationId: conversation.id,
+      sender: { type: 'agent', id: admin!.id },
+      parts: [{ type: 'text', text: 'Hi, I am here.' }],
+    });
+    expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('skipped');
+    expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'agent took over' });
+    expect((await sent(conversation.id)).map((m) => m.sender_type)).toEqual(['agent']);
+    // Not left without an owner: routed as it would have been.
+    expect(await conversationOf(handle.db, world, 'ola')).toMatchObject({ status: 'assigned', assignee_id: agent });
   });
 
   it('hands over with "model error" when the model fails', async () => {

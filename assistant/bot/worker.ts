@@ -49,6 +49,7 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
       't.state',
       't.created_at',
       's.state as session_state',
+      's.started_at',
       's.first_envelope',
       'tn.slug',
       'ch.type as channel_type',
@@ -92,7 +93,8 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
       .executeTakeFirst();
     if (!conversation) return 'none';
     const done = { articles: JSON.stringify(found.citations), score: found.score, latency_ms: latencyMs, answered_at: sql<Date>`now()` };
-    if (found.kind === 'answer' && heldByBot(conversation)) {
+    const held = heldByBot(conversation) && !(await agentReplied(trx, tenantId, conversation.id, turn.started_at));
+    if (found.kind === 'answer' && held) {
       const claimed = await botTrx(trx)
         .updateTable('bot_turns')
         .set({ state: 'answered', ...done })
@@ -116,7 +118,7 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
       return 'answered';
     }
     // Placed by someone meanwhile: the bot stops without a word. Else it hands over for its reason.
-    const reason: HandoffReason = heldByBot(conversation) ? (found.kind === 'handover' ? found.reason : 'no answer') : 'agent took over';
+    const reason: HandoffReason = held ? (found.kind === 'handover' ? found.reason : 'no answer') : 'agent took over';
     const claimed = await botTrx(trx)
       .updateTable('bot_turns')
       .set({ state: reason === 'agent took over' ? 'skipped' : 'handed_over', ...done })
@@ -132,9 +134,27 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
 }
 
 /**
+ * Whether an agent wrote to the customer since the bot took the conversation, without taking it
+ * (a reply from the list of all conversations): the bot leaves it to them.
+ */
+export async function agentReplied(trx: Transaction<Database>, tenantId: string, conversationId: string, since: Date): Promise<boolean> {
+  const row = await trx
+    .selectFrom('messages')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'agent')
+    .where('private', '=', false)
+    .where('created_at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Ends the bot's session of a conversation (the caller holds its row) and, unless someone placed
- * the conversation already, leaves the bot's summary as a note and routes it with the message
- * that opened it. Answers false when the session was not active (handed over or resolved already).
+ * the conversation already, leaves the bot's summary as a note (not when an agent is on it) and
+ * routes it with the message that opened it. Answers false when the session was not active (handed over or resolved already).
  */
 export async function handOver(trx: Transaction<Database>, tenantId: string, conversation: Conversation, reason: HandoffReason): Promise<boolean> {
   const session = await botTrx(trx)
@@ -154,15 +174,18 @@ export async function handOver(trx: Transaction<Database>, tenantId: string, con
     .where('state', '=', 'pending')
     .execute();
   await recordEvents(trx, [{ tenantId, kind: BOT_HANDED_OVER, payload: { conversationId: conversation.id, reason } }]);
-  if (reason === 'agent took over' || !heldByBot(conversation)) return true;
-  const turns = await botTrx(trx)
-    .selectFrom('bot_turns')
-    .select(['question', 'articles'])
-    .where('tenant_id', '=', tenantId)
-    .where('conversation_id', '=', conversation.id)
-    .orderBy('created_at')
-    .execute();
-  await writeHandoverNote(trx as unknown as Db, tenantId, conversation.id, handoverSummary(reason, turns as { question: string; articles: Citation[] }[]));
+  // Placed by someone: nothing more to do. Answered by an agent who did not take it: routed, no note.
+  if (!heldByBot(conversation)) return true;
+  if (reason !== 'agent took over') {
+    const turns = await botTrx(trx)
+      .selectFrom('bot_turns')
+      .select(['question', 'articles'])
+      .where('tenant_id', '=', tenantId)
+      .where('conversation_id', '=', conversation.id)
+      .orderBy('created_at')
+      .execute();
+    await writeHandoverNote(trx as unknown as Db, tenantId, conversation.id, handoverSummary(reason, turns as { question: string; articles: Citation[] }[]));
+  }
   const contact = await trx
     .selectFrom('contacts')
     .selectAll()
