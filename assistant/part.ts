@@ -13,7 +13,7 @@ import { migration as answerBot } from './migrations/0041_answer_bot.js';
 export { modelGateway, ModelUnavailableError, type ChatMessage, type Completion, type CompletionRequest, type ModelGateway } from './model/gateway.js';
 /** The answer bot's background work, for a process that runs its own job runner or worker. */
 export { answerTurn, BotWorker, BOT_QUEUE } from './bot/worker.js';
-export { botSweepTask, resolveIdleSessions, BOT_IDLE_MS } from './bot/sweep.js';
+export { botSweepTask, handOverStuckTurns, resolveIdleSessions, BOT_IDLE_MS, BOT_STUCK_MS } from './bot/sweep.js';
 export type { BotTables } from './bot/schema.js';
 
 /** The assistant's tables: the company's model and its usage, the answer bot's settings and sessions. */

@@ -1,7 +1,15 @@
 import type { Citation } from './schema.js';
 
 /** Why the bot gave a conversation to people, as stored in bot_sessions.handoff_reason. */
-export type HandoffReason = 'customer asked' | 'max turns' | 'no answer' | 'low confidence' | 'model error' | 'agent took over' | 'bot turned off';
+export type HandoffReason =
+  | 'customer asked'
+  | 'max turns'
+  | 'no answer'
+  | 'low confidence'
+  | 'model error'
+  | 'no answer in time'
+  | 'agent took over'
+  | 'bot turned off';
 
 const REASON_TEXT: Record<HandoffReason, string> = {
   'customer asked': 'the customer asked for a person / 客户要求转人工',
@@ -9,6 +17,7 @@ const REASON_TEXT: Record<HandoffReason, string> = {
   'no answer': 'the knowledge base has no answer / 知识库中没有答案',
   'low confidence': 'the best article did not match well enough / 最佳文章匹配度不足',
   'model error': 'the language model could not be reached / 无法连接语言模型',
+  'no answer in time': 'the bot could not answer in time / 机器人未能及时回答',
   'agent took over': 'an agent took the conversation / 客服已接手',
   'bot turned off': 'the answer bot was switched off for this channel / 该渠道的机器人已关闭',
 };

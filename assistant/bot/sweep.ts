@@ -9,6 +9,8 @@ import { agentReplied, handOver } from './worker.js';
 
 /** A conversation the bot answered is resolved once its customer has been quiet this long. */
 export const BOT_IDLE_MS = 30 * 60 * 1000;
+/** A turn still unanswered this long (its worker failed for good) hands the conversation over. */
+export const BOT_STUCK_MS = 5 * 60 * 1000;
 const PER_PASS = 200;
 
 /**
@@ -68,7 +70,53 @@ export async function resolveIdleSessions(db: Db, now: Date, idleMs = BOT_IDLE_M
   return changed;
 }
 
-/** The sweep as a periodic task of a job runner (once a minute). */
-export function botSweepTask(db: Db, options: { everyMs?: number; idleMs?: number } = {}): PeriodicTask {
-  return { name: 'assistant.bot-idle', everyMs: options.everyMs ?? 60_000, run: (now) => resolveIdleSessions(db, now, options.idleMs) };
+/**
+ * Hands over the conversations whose turn has waited more than `stuckMs` for an answer (its
+ * event dead-lettered after the worker's retries, say): a customer is never left with neither the
+ * bot nor a person. Answers how many it changed.
+ */
+export async function handOverStuckTurns(db: Db, now: Date, stuckMs = BOT_STUCK_MS): Promise<number> {
+  const stuck = await botDb(db)
+    .selectFrom('bot_turns')
+    .select(['conversation_id', 'tenant_id'])
+    .where('state', '=', 'pending')
+    .where('created_at', '<', new Date(now.getTime() - stuckMs))
+    .groupBy(['conversation_id', 'tenant_id'])
+    .limit(PER_PASS)
+    .execute();
+  let changed = 0;
+  for (const { conversation_id: conversationId, tenant_id: tenantId } of stuck) {
+    const done = await db.transaction().execute(async (trx) => {
+      const conversation = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', conversationId)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!conversation) return false;
+      if (await handOver(trx, tenantId, conversation, heldByBot(conversation) ? 'no answer in time' : 'agent took over')) return true;
+      // A turn left pending by a session that ended otherwise: nothing waits on it.
+      await botTrx(trx)
+        .updateTable('bot_turns')
+        .set({ state: 'skipped' })
+        .where('tenant_id', '=', tenantId)
+        .where('conversation_id', '=', conversationId)
+        .where('state', '=', 'pending')
+        .execute();
+      return false;
+    });
+    if (done) changed++;
+  }
+  return changed;
+}
+
+/** The sweeps as a periodic task of a job runner (once a minute): stuck turns handed over, quiet conversations resolved. */
+export function botSweepTask(db: Db, options: { everyMs?: number; idleMs?: number; stuckMs?: number } = {}): PeriodicTask {
+  return {
+    name: 'assistant.bot-sweep',
+    everyMs: options.everyMs ?? 60_000,
+    run: async (now) => (await handOverStuckTurns(db, now, options.stuckMs)) + (await resolveIdleSessions(db, now, options.idleMs)),
+  };
 }

@@ -19,7 +19,7 @@ import {
 } from '../../test/support/router-world.js';
 import { ModelUnavailableError, type CompletionRequest, type ModelGateway } from '../model/gateway.js';
 import { botDb } from './schema.js';
-import { resolveIdleSessions } from './sweep.js';
+import { handOverStuckTurns, resolveIdleSessions } from './sweep.js';
 import { answerTurn, summarizeHandover } from './worker.js';
 
 /** A published article, written as the knowledge base stores it. */
@@ -269,5 +269,14 @@ describe('the answer bot worker', () => {
       expect.stringContaining('Answer bot handover'),
       'Summary by the model / 模型摘要:\nThe customer cannot reset the password; the bot sent the reset article.',
     ]);
+  });
+
+  it('hands over a conversation whose turn the worker never answered', async () => {
+    const { conversation } = await ask('pia', 'How do I reset my password?');
+    expect(await handOverStuckTurns(handle.db, new Date(Date.now() + 4 * 60_000))).toBe(0);
+    expect(await handOverStuckTurns(handle.db, new Date(Date.now() + 6 * 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'no answer in time' });
+    expect(await conversationOf(handle.db, world, 'pia')).toMatchObject({ status: 'assigned', assignee_id: agent });
+    expect(await bot().selectFrom('bot_turns').select('state').where('conversation_id', '=', conversation.id).execute()).toEqual([{ state: 'skipped' }]);
   });
 });

@@ -57,6 +57,8 @@ const up = [
     answered_at timestamptz
   )`,
   'CREATE INDEX bot_turns_conversation ON bot_turns (conversation_id, created_at)',
+  // The sweep hands over the conversations whose turn waited too long for the worker.
+  `CREATE INDEX bot_turns_pending ON bot_turns (created_at) WHERE state = 'pending'`,
   'CREATE INDEX bot_turns_tenant ON bot_turns (tenant_id, created_at)',
 ];
 const down = ['DROP TABLE bot_turns', 'DROP TABLE bot_sessions', 'DROP TABLE bot_settings'];
