@@ -118,6 +118,13 @@ describe('the answer bot in the inbound pipeline', () => {
     expect(await eventsOf('bot.turn', conversation.id)).toEqual([]);
   });
 
+  it('keeps a conversation it did not take with people for the rest of the batch', async () => {
+    await deliver(handle.db, say('nia', 'agent please'), say('nia', 'How do I reset my password?'));
+    const conversation = await conversationOf(handle.db, world, 'nia');
+    expect(conversation).toMatchObject({ status: 'assigned', assignee_id: agent });
+    expect(await session(conversation.id)).toBeUndefined();
+  });
+
   it('sends a contact with a handover tag (VIP) and a first message with a handover keyword straight to people', async () => {
     await setBot({ handoff_tags: ['VIP'], handoff_keywords: ['投诉'] });
     try {

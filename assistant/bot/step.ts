@@ -141,7 +141,9 @@ export const answerBotStep: InboundStep = {
       const channel = settings.get(envelope.channelId);
       const opened = batch.toRoute.get(conversation.id);
       if (opened) {
-        // A new or reopened conversation (a session left from before it was resolved is over).
+        // A new or reopened conversation (a session left from before it was resolved is over),
+        // decided on the message that opened it; a later one of the batch follows that decision.
+        if (opened.envelope !== envelope) continue;
         if (!channel?.enabled || opened.override || conversation.kind === 'voice' || !text) continue;
         if (contact.tags.some((tag) => channel.handoff_tags.includes(tag))) continue;
         if (asksForPerson(envelope, text, channel.handoff_keywords)) continue;
