@@ -69,7 +69,7 @@ export const MODULES: readonly FeatureModule[] = [
     migrations: assistantMigrations,
     inbound: assistantInbound,
     apiRoutes: assistantRoutes,
-    start: async (ctx) => (await import('../assistant/part.js')).startAssistant(ctx),
+    start: async (ctx, { jobs }) => (await import('../assistant/part.js')).startAssistant(ctx, jobs),
   },
   {
     name: 'console',

@@ -14,6 +14,7 @@ describe('the composition root', () => {
       'store',
       'survey-ratings',
       'channel-routing',
+      'answer-bot',
       'route',
       'assign',
       'channel-endings',
@@ -24,14 +25,21 @@ describe('the composition root', () => {
   });
 
   it('takes a new module’s steps from its entry alone', () => {
-    const answerStep: InboundStep = { name: 'answer-bot', run: async () => {} };
-    const bot: FeatureModule = {
-      name: 'answer-bot',
+    const spamStep: InboundStep = { name: 'spam-filter', run: async () => {} };
+    const filter: FeatureModule = {
+      name: 'spam-filter',
       roles: ['router'],
-      inbound: [{ name: 'answer-bot', steps: [{ step: answerStep, place: { before: 'route' } }] }],
+      inbound: [{ name: 'spam-filter', steps: [{ step: spamStep, place: { before: 'route' } }] }],
     };
-    const names = assembleInboundPipeline([...MODULES, bot]).names();
-    expect(names.slice(names.indexOf('store'), names.indexOf('route') + 1)).toEqual(['store', 'survey-ratings', 'channel-routing', 'answer-bot', 'route']);
+    const names = assembleInboundPipeline([...MODULES, filter]).names();
+    expect(names.slice(names.indexOf('store'), names.indexOf('route') + 1)).toEqual([
+      'store',
+      'survey-ratings',
+      'channel-routing',
+      'answer-bot',
+      'spam-filter',
+      'route',
+    ]);
   });
 
   it('runs each module in the processes of its roles, role by role', () => {

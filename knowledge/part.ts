@@ -7,6 +7,8 @@ export { knowledgeRoutes } from './routes.js';
 export { searchArticles, searchTerms, type ArticleHit, type SearchOptions } from './search.js';
 export { articleUrl, helpCenterUrl } from './links.js';
 export { getArticle, type ArticleView } from './articles.js';
+/** An article body's words without markup (the answer bot quotes it). */
+export { plainText } from './render.js';
 export type { KnowledgeTables, Locale } from './schema.js';
 
 /** The knowledge base's tables. */

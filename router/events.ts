@@ -14,6 +14,11 @@ export class EventLog {
     this.pending.push(event(tenantId, kind, payload));
   }
 
+  /** An event of a feature module's own kind (`bot.turn`, …), written with the rest. */
+  record(event: DomainEvent): void {
+    this.pending.push(event);
+  }
+
   get size(): number {
     return this.pending.length;
   }

@@ -10,6 +10,13 @@ import { registerRouterTimers } from './timers/runner.js';
 
 export { createInboundPipeline } from './pipeline/process-batch.js';
 export type { InboundFeature, InboundPipeline, InboundStep, StepPlace, ThreadClaim } from './pipeline/pipeline.js';
+export type { InboundBatch, ThreadedMessage, ToRoute } from './pipeline/batch.js';
+export { messageText } from './pipeline/envelope.js';
+/** For features that hold conversations back from routing (the answer bot) and route or resolve them later. */
+export { resolveHeldConversation, routeHeldConversation, type HeldConversation } from './assignment/held.js';
+export { lockTenantRouting } from './locking.js';
+export { calendarLookup } from './rules/config.js';
+export { resolveLocked } from './conversations/resolve-conversation.js';
 
 /**
  * The router's own features in the inbound pipeline: channel-routing before route and

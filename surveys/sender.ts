@@ -44,7 +44,7 @@ export function surveyParts(channelType: string, url: string): ContentPart[] {
 }
 
 /**
- * Sends the satisfaction survey once a conversation an agent handled is resolved: at most once
+ * Sends the satisfaction survey once a conversation an agent (or the answer bot) handled is resolved: at most once
  * per conversation (csat_invitations), never after it was answered, and in the same transaction
  * as the message, so a repeated event sends nothing twice.
  */
@@ -75,8 +75,9 @@ export class SurveySender {
 
   /** Sends the survey of one resolved conversation; answers whether it sent one. */
   async send(tenantId: string, conversation: ConversationSnapshot): Promise<boolean> {
-    if (!conversation?.assigneeId) return false;
+    if (!conversation?.id) return false;
     const db = surveyDb(this.ctx.database.db);
+    if (!conversation.assigneeId && !(await answeredByBot(this.ctx.database.db, tenantId, conversation.id))) return false;
     if (!(await surveysEnabled(db, tenantId))) return false;
     const channel = await db
       .selectFrom('channels')
@@ -120,4 +121,18 @@ export class SurveySender {
 async function surveysEnabled(db: Db, tenantId: string): Promise<boolean> {
   const { rows } = await sql<{ surveys_enabled: boolean }>`SELECT surveys_enabled FROM report_settings WHERE tenant_id = ${tenantId}`.execute(db);
   return rows[0]?.surveys_enabled ?? true;
+}
+
+/** Whether the answer bot answered the customer in the conversation (its rating is the bot's). */
+async function answeredByBot(db: Db, tenantId: string, conversationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'bot')
+    .where('private', '=', false)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -45,7 +45,7 @@ describe('one job runner per process', () => {
     try {
       expect(runnersStarted).toBe(1);
       expect(running.jobs.kinds().sort()).toEqual([...CONSOLE_KINDS, ...ROUTER_KINDS].sort());
-      expect(running.jobs.tasks().sort()).toEqual(['router.queue-sweep', 'ticket.time-rules']);
+      expect(running.jobs.tasks().sort()).toEqual(['assistant.bot-sweep', 'router.queue-sweep', 'ticket.time-rules']);
       const db = running.ctx.database.db;
       await db.insertInto('jobs').values({ kind: 'nobody.handles', run_at: sql<Date>`now()`, payload: '{}' }).execute();
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -61,7 +61,7 @@ describe('one job runner per process', () => {
     try {
       expect(router.runnersStarted).toBe(1);
       expect(router.running.jobs.kinds().sort()).toEqual(ROUTER_KINDS);
-      expect(router.running.jobs.tasks()).toEqual(['router.queue-sweep']);
+      expect(router.running.jobs.tasks()).toEqual(['router.queue-sweep', 'assistant.bot-sweep']);
     } finally {
       await router.running.stop();
     }

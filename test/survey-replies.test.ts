@@ -6,6 +6,7 @@ import { SurveySender } from '../surveys/sender.js';
 import { runReport } from '../reports/queries/reports.js';
 import { refreshRange } from '../reports/rollup/refresh.js';
 import { resolveConversation } from '../router/conversations/resolve-conversation.js';
+import { queueReply } from '../core/conversations/reply.js';
 import {
   addAgent,
   addGroup,
@@ -142,5 +143,28 @@ describe.skipIf(!DATABASE_URL)('satisfaction survey answered by a reply', () => 
     ]);
     const byAgent = (await runReport(db, 'csat', { ...scope, agentId } as never)) as { totals: { csatResponses: number } };
     expect(byAgent.totals.csatResponses).toBe(3);
+  });
+
+  it('surveys a conversation the answer bot answered with no agent, and not one nobody answered', async () => {
+    await sql`insert into bot_settings (tenant_id, channel_id, enabled) values (${world.tenantId}, ${world.channelId}, true)`.execute(db);
+    try {
+      await deliver(db, envelope(world, { from: 'tg-bot-1', text: 'How do I reset my password?' }));
+      await deliver(db, envelope(world, { from: 'tg-bot-2', text: 'How do I reset my password?' }));
+      const answered = await conversationOf(db, world, 'tg-bot-1');
+      const unanswered = await conversationOf(db, world, 'tg-bot-2');
+      expect(answered).toMatchObject({ status: 'open', assignee_id: null });
+      await queueReply(db, {
+        tenantId: world.tenantId,
+        conversationId: answered.id,
+        sender: { type: 'bot', id: null },
+        parts: [{ type: 'text', text: 'Open Settings.' }],
+      });
+      for (const c of [answered, unanswered]) await resolveConversation(depsFor(db), { tenantId: world.tenantId, conversationId: c.id, actorId: agentId });
+      expect(await sender.send(world.tenantId, conversationSnapshot(await conversationOf(db, world, 'tg-bot-1')))).toBe(true);
+      expect(await sender.send(world.tenantId, conversationSnapshot(await conversationOf(db, world, 'tg-bot-2')))).toBe(false);
+      expect((await messagesOf(answered.id)).map((m) => m.sender_type)).toEqual(['contact', 'bot', 'system']);
+    } finally {
+      await sql`delete from bot_settings where channel_id = ${world.channelId}`.execute(db);
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface AppWebhookMessage {
   threadKey: string;
   parts: OutboundEnvelope['parts'];
   inReplyTo?: string;
+  /** Who wrote it: `agent`, `system` (a survey, an automatic reply) or `bot` (the company's answer bot). */
+  sender?: { type: 'agent' | 'system' | 'bot' };
 }
 
 /**
@@ -39,6 +41,7 @@ export async function deliverToWebhook(outbound: OutboundEnvelope, ctx: ChannelC
     threadKey: outbound.threadKey,
     parts: outbound.parts,
     ...(outbound.inReplyTo ? { inReplyTo: outbound.inReplyTo } : {}),
+    ...(outbound.sender ? { sender: { type: outbound.sender } } : {}),
   };
   await postSigned(ctx, url, deliveryId, outbound.messageId, JSON.stringify(message));
   return { id: deliveryId, delivered: true };

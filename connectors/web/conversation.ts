@@ -11,6 +11,8 @@ export interface WidgetMessageView {
   /** The visitor's own id for a message it sent, so the widget can match its pending copy. */
   clientMessageId?: string;
   author?: string;
+  /** Written by the company's answer bot (the widget labels it so). */
+  bot?: true;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function visitorHistory(ctx: ChannelContext<WebConfig>, externalId:
         at: r.createdAt.toISOString(),
         ...(r.direction === 'in' && r.externalId?.startsWith(`${externalId}:`) ? { clientMessageId: r.externalId.slice(externalId.length + 1) } : {}),
         ...(r.direction === 'out' && r.senderType === 'agent' && r.agentName ? { author: r.agentName } : {}),
+        ...(r.direction === 'out' && r.senderType === 'bot' ? { bot: true as const } : {}),
       }),
     ),
     conversation: conversation ? { id: conversation.id, status: conversation.status } : null,

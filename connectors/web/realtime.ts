@@ -98,12 +98,18 @@ export class VisitorHub {
 
   private async deliverReply(push: WidgetPush): Promise<void> {
     if (!this.connections.has(`${push.channelId}|${push.visitorId}`)) return;
-    // The agent's name, as the history shows it: the visitor reads who answered.
-    const author = await this.reads.replyAuthor(push.channelId, push.message.id);
+    // The agent's name (or that the answer bot wrote it), as the history shows it: the visitor reads who answered.
+    const sender = await this.reads.replySender(push.channelId, push.message.id);
     this.push(push.channelId, push.visitorId, {
       type: 'message',
       conversationId: push.conversationId,
-      message: { ...push.message, direction: 'out', status: 'sent', ...(author ? { author } : {}) },
+      message: {
+        ...push.message,
+        direction: 'out',
+        status: 'sent',
+        ...(sender?.name ? { author: sender.name } : {}),
+        ...(sender?.type === 'bot' ? { bot: true } : {}),
+      },
     });
   }
 

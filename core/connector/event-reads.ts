@@ -6,8 +6,8 @@ import type { Db } from '../db/database.js';
  * channel's context fits it. Each read is keyed by ids the event itself carries.
  */
 export interface EventReads {
-  /** The name of the agent who sent reply `messageId` on `channelId`; undefined for a reply by a bot or the system. */
-  replyAuthor(channelId: string, messageId: string): Promise<string | undefined>;
+  /** Who sent reply `messageId` on `channelId`: an agent (with their name), the answer bot or the system. */
+  replySender(channelId: string, messageId: string): Promise<{ type: 'agent' | 'system' | 'bot'; name?: string } | undefined>;
   /** Every id the contact has on the channel (a visitor on several devices has one each). */
   customerIds(contactId: string, channelId: string): Promise<string[]>;
   /**
@@ -23,17 +23,18 @@ const BIG_ID = /^\d{1,19}$/;
 
 export function eventReads(db: Db): EventReads {
   return {
-    async replyAuthor(channelId, messageId) {
+    async replySender(channelId, messageId) {
       if (!BIG_ID.test(messageId)) return undefined;
       const row = await db
         .selectFrom('messages as m')
-        .innerJoin('users as u', 'u.id', 'm.sender_id')
-        .select('u.name')
+        .leftJoin('users as u', 'u.id', 'm.sender_id')
+        .select(['m.sender_type', 'u.name'])
         .where('m.id', '=', messageId)
         .where('m.channel_id', '=', channelId)
-        .where('m.sender_type', '=', 'agent')
+        .where('m.direction', '=', 'out')
         .executeTakeFirst();
-      return row?.name;
+      if (!row || row.sender_type === 'contact') return undefined;
+      return row.sender_type === 'agent' && row.name ? { type: 'agent', name: row.name } : { type: row.sender_type };
     },
     async customerIds(contactId, channelId) {
       const rows = await db

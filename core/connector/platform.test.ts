@@ -392,8 +392,11 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
     await ann.add({ direction: 'in', externalId: 'v:ann:c2' });
     await ann.add({ direction: 'in', externalId: 'v:ann%:c3', status: 'read' });
 
-    expect(await reads.replyAuthor(channelId, reply)).toBe('Bo');
-    expect(await reads.replyAuthor(channelId, first)).toBeUndefined();
+    expect(await reads.replySender(channelId, reply)).toEqual({ type: 'agent', name: 'Bo' });
+    expect(await reads.replySender(channelId, first)).toBeUndefined();
+    const answer = await ann.add({ direction: 'out', status: 'sent' });
+    await database.db.updateTable('messages').set({ sender_type: 'bot' }).where('id', '=', answer).execute();
+    expect(await reads.replySender(channelId, answer)).toEqual({ type: 'bot' });
     expect(await reads.agentName(agent.id)).toBe('Bo');
     expect((await reads.customerIds(ann.contactId, channelId)).sort()).toEqual(['u:ann', 'v:ann']);
     expect(await reads.readClientIds(tenantId, ann.conversationId, 'v:ann', '999999999')).toEqual(['c1']);

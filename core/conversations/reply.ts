@@ -82,7 +82,7 @@ export async function queueReply(db: Db, input: ReplyInput): Promise<{ message: 
     const message = messageView(row);
     await recordEvents(trx, [event(input.tenantId, 'message.created', { conversation: conversationSnapshot(updated), message })]);
 
-    if (!isNote) await recordDelivery(trx, input.tenantId, conversation, row.id, input.parts);
+    if (!isNote) await recordDelivery(trx, input.tenantId, conversation, row.id, input.parts, input.sender.type);
     return { message, duplicate: false };
   });
 }
@@ -94,6 +94,7 @@ async function recordDelivery(
   conversation: Conversation,
   messageId: string,
   parts: ContentPart[],
+  sender?: OutboundEnvelope['sender'],
 ): Promise<void> {
   const channel = await trx
     .selectFrom('channels')
@@ -129,6 +130,7 @@ async function recordDelivery(
     parts,
     subject: conversation.subject ?? undefined,
     inReplyTo: lastInbound?.external_id ?? undefined,
+    ...(sender ? { sender } : {}),
   };
   await recordMessage(trx, {
     tenantId,
@@ -171,7 +173,7 @@ export async function retryMessage(db: Db, input: { tenantId: string; conversati
     await recordEvents(trx, [
       event(input.tenantId, 'message.updated', { conversation: conversationSnapshot(conversation), messageId: row.id, status: 'queued' }),
     ]);
-    await recordDelivery(trx, input.tenantId, conversation, row.id, row.content as ContentPart[]);
+    await recordDelivery(trx, input.tenantId, conversation, row.id, row.content as ContentPart[], row.sender_type === 'contact' ? undefined : row.sender_type);
     return messageView(queued);
   });
 }

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Channel, Contact, Conversation, Database } from '../../core/db/schema.js';
+import type { Channel, Contact, Conversation, Database, Message } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import type { RouteOverride } from '../assignment/route-conversation.js';
 import { EventLog } from '../events.js';
@@ -74,6 +74,8 @@ export class InboundBatch {
   conversations = new Map<string, Conversation>();
   /** thread: ids of the conversations made for this batch (they carry their time already). */
   created = new Set<string>();
+  /** store: each message stored by this batch (not a duplicate), by its envelope. */
+  stored = new Map<InboundEnvelope, Message>();
   /** thread, then module steps: the conversations route and assign take on, in order. */
   toRoute = new Map<string, ToRoute>();
 

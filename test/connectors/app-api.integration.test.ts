@@ -129,6 +129,7 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       user: { id: 'cust-7' },
       parts: [{ type: 'text', text: 'Yes, it left the warehouse this morning.' }],
       inReplyTo: 'order-q-1',
+      sender: { type: 'agent' },
     });
 
     // Every attempt is on record, for the console to show.
@@ -138,6 +139,17 @@ describe.skipIf(!DATABASE_URL || !AMQP_URL)('app API end to end on PostgreSQL an
       [2, 200],
     ]);
     expect(attempts[0]!.error).toContain('503');
+
+    // The answer bot's reply says it is the bot's, so the app can label it.
+    const { message: answer } = await queueReply(db, {
+      tenantId: tenant.id,
+      conversationId: stored!.conversation_id,
+      sender: { type: 'bot', id: null },
+      parts: [{ type: 'text', text: 'Parcels leave within a day.' }],
+    });
+    running.ctx.relay.poke();
+    const botRequest = await eventually(() => receiver.requests.find((r) => (r.json as { messageId?: string })?.messageId === answer.id && r.status === 200));
+    expect(botRequest!.json).toMatchObject({ sender: { type: 'bot' }, parts: [{ type: 'text', text: 'Parcels leave within a day.' }] });
 
     // And no secret or key reached the log.
     for (const secret of [SIGNING_SECRET, WEBHOOK_SECRET, apiKey!]) expect(logs).not.toContain(secret);

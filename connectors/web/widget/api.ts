@@ -20,6 +20,8 @@ export interface ChatMessage {
   status?: string;
   clientMessageId?: string;
   author?: string;
+  /** Written by the company's answer bot. */
+  bot?: boolean;
 }
 
 export interface PreChatQuestion {

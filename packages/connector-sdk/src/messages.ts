@@ -134,6 +134,8 @@ export interface OutboundEnvelope {
   subject?: string;
   /** The external id of the customer message this answers, where the channel threads replies. */
   inReplyTo?: string;
+  /** Who wrote it: an agent, the platform (a survey, an automatic reply) or the company's answer bot. */
+  sender?: 'agent' | 'system' | 'bot';
 }
 
 /**

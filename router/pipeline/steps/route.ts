@@ -23,7 +23,7 @@ export const route: InboundStep = {
       for (const item of toRoute.values()) {
         if (item.envelope.tenantId !== tenantId) continue;
         const started = performance.now();
-        const decided = await decideConversationRoute(trx, item.conversation, config, factsOf(item, config), item.previousAssigneeId, item.override);
+        const decided = await decideConversationRoute(trx, item.conversation, config, routingFacts(item, config), item.previousAssigneeId, item.override);
         batch.decisions.set(item.conversation.id, { ...decided, ms: performance.now() - started });
       }
     }
@@ -33,7 +33,8 @@ export const route: InboundStep = {
 /** What route decided for a conversation, and how long deciding took (ms), for the routing metric. */
 export type Decision = RoutedConversation & { ms: number };
 
-function factsOf(item: ToRoute, config: RoutingConfig): RoutingFacts {
+/** What the rules read of a conversation up for routing: its opening message, contact and channel, now. */
+export function routingFacts(item: Pick<ToRoute, 'envelope' | 'contact'>, config: RoutingConfig): RoutingFacts {
   const now = new Date();
   const language = item.contact.attributes.language;
   return {

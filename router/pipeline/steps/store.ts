@@ -42,6 +42,7 @@ export const store: InboundStep = {
           continue;
         }
         outcome.stored++;
+        batch.stored.set(envelope, message);
         events.add(envelope.tenantId, 'message.created', { conversation: conversationSnapshot(conversation), message: messageView(message) });
       }
     }

@@ -144,6 +144,19 @@ export function mountPanel(host: PanelHost): PanelHandle {
   };
   document.addEventListener('visibilitychange', receipts);
 
+  const citationList = (cited: Citation[]): HTMLElement => {
+    const box = el('div', 'sources');
+    box.append(el('div', 'sources-title', t('sources')));
+    for (const c of cited) {
+      const link = el('a', '', c.title);
+      link.href = c.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      box.append(link);
+    }
+    return box;
+  };
+
   const show = (message: ChatMessage, live = false, state?: 'pending' | 'failed'): void => {
     const ids = [message.id, message.clientMessageId && `c:${message.clientMessageId}`].filter(Boolean) as string[];
     const existing = ids.map((id) => seen.get(id)).find(Boolean);
@@ -155,11 +168,20 @@ export function mountPanel(host: PanelHost): PanelHandle {
       if (message.status === 'read') bubble.dataset.read = 'true';
     }
     const survey = message.parts.some((p) => p.type === 'event' && p.name === 'csat.survey');
-    // A survey shows as its card alone; the text with the link is for channels without one.
-    const shown = survey ? message.parts.filter((p) => p.type === 'event' && p.name === 'csat.survey') : message.parts.filter((p) => p.type !== 'event');
+    const cited = citationsOf(message.parts);
+    // A survey shows as its card alone; the text with the link is for channels without one. The
+    // bot's citations show as links under its answer (its text lists them for other channels).
+    const shown = survey
+      ? message.parts.filter((p) => p.type === 'event' && p.name === 'csat.survey')
+      : message.parts
+          .filter((p) => p.type !== 'event')
+          .map((p) => (cited.length > 0 && p.type === 'text' ? { ...p, text: withoutLinks(p.text ?? '', cited) } : p));
     if (shown.length === 0) return;
-    const who = message.direction === 'out' ? el('span', 'who', message.author ?? t('agent')) : undefined;
-    bubble.replaceChildren(...(who ? [who] : []), ...shown.map(renderPart));
+    const bot = message.direction === 'out' && (message.bot === true || cited.length > 0);
+    if (bot) bubble.classList.add('bot');
+    const who = message.direction === 'out' ? el('span', 'who', bot ? t('bot') : (message.author ?? t('agent'))) : undefined;
+    const sources = cited.length > 0 ? [citationList(cited)] : [];
+    bubble.replaceChildren(...(who ? [who] : []), ...shown.map(renderPart), ...sources);
     for (const id of ids) seen.set(id, bubble);
     if (!existing) log.append(bubble);
     if (message.id && (!saved.cursor || BigInt(message.id) > BigInt(saved.cursor))) {
@@ -174,7 +196,7 @@ export function mountPanel(host: PanelHost): PanelHandle {
             .map((p) => (p.type === 'audio' ? t('voice.message') : (p.text ?? p.name ?? '')))
             .join(' ')
             .trim() || t('rate');
-        announce(t('newMessage', { name: message.author ?? t('agent'), text }));
+        announce(t('newMessage', { name: bot ? t('bot') : (message.author ?? t('agent')), text }));
         host.incoming(message);
       }
     }
@@ -344,4 +366,29 @@ export function mountPanel(host: PanelHost): PanelHandle {
       style.remove();
     },
   };
+}
+
+interface Citation {
+  title: string;
+  url: string;
+}
+
+/** The articles an answer of the bot's cites (its `bot.citations` part), web links only. */
+function citationsOf(parts: readonly Part[]): Citation[] {
+  const part = parts.find((p) => p.type === 'event' && p.name === 'bot.citations');
+  const articles = (part?.data as { articles?: unknown } | undefined)?.articles;
+  if (!Array.isArray(articles)) return [];
+  return articles.flatMap((a: { title?: unknown; url?: unknown }) =>
+    typeof a?.title === 'string' && typeof a.url === 'string' && /^https?:\/\//.test(a.url) ? [{ title: a.title, url: a.url }] : [],
+  );
+}
+
+/** The answer's text without the "title: url" lines it carries for channels that show no citations. */
+function withoutLinks(text: string, cited: readonly Citation[]): string {
+  const lines = new Set(cited.map((c) => `${c.title}: ${c.url}`));
+  return text
+    .split('\n')
+    .filter((line) => !lines.has(line.trim()))
+    .join('\n')
+    .trim();
 }

@@ -6,6 +6,7 @@ import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import { AgentsPage } from './AgentsPage.js';
 import { AiModelPage } from './AiModelPage.js';
+import { AnswerBotPage } from './AnswerBotPage.js';
 import { ApiTokensPage } from './ApiTokensPage.js';
 import { AuditLogPage } from './AuditLogPage.js';
 import { CannedResponsesPage } from './CannedResponsesPage.js';
@@ -32,6 +33,7 @@ export default function AdminApp() {
   const api = useMemo(() => adminApi(client), [client]);
   const sections = [
     { path: '/channels', label: t('admin.channels'), allowed: hasPermission(session, 'admin.channels') },
+    { path: '/answer-bot', label: t('admin.answerBot'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/company', label: t('admin.company'), allowed: hasPermission(session, 'admin.channels') },
     { path: '/agents', label: t('admin.agents'), allowed: hasPermission(session, 'admin.agents') },
     { path: '/groups', label: t('admin.groups'), allowed: hasPermission(session, 'admin.routing') },
@@ -62,6 +64,7 @@ export default function AdminApp() {
       <main className="page">
         <Switch>
           <Route path="/channels">{() => <ChannelsPage api={api} />}</Route>
+          <Route path="/answer-bot">{() => <AnswerBotPage />}</Route>
           <Route path="/company">{() => <CompanyAddressPage />}</Route>
           <Route path="/agents">{() => <AgentsPage api={api} />}</Route>
           <Route path="/groups">{() => <GroupsPage api={api} />}</Route>

@@ -3616,6 +3616,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assistant/bot/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every text channel's answer bot settings (defaults where never saved), and the words that always ask for a person
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAssistantBotChannels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistant/bot/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A channel's answer bot settings
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAssistantBotChannelsChannelId"];
+        /**
+         * Set a channel's answer bot: on or off, how many answers before a person takes over, the smallest article match it answers with (0–1), words and contact tags that go straight to people, and whether it answers always or only outside business hours
+         * @description Access: permission admin.channels. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        put: operations["putApiAssistantBotChannelsChannelId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/realtime": {
         parameters: {
             query?: never;
@@ -17608,6 +17652,231 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CopilotText"];
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiAssistantBotChannels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channels: {
+                            channelId: string;
+                            channelName: string;
+                            channelType: string;
+                            enabled: boolean;
+                            maxTurns: number;
+                            minScore: number;
+                            handoffKeywords: string[];
+                            handoffTags: string[];
+                            /** @enum {string} */
+                            hours: "always" | "outside_business_hours";
+                        }[];
+                        builtinHandoffWords: string[];
+                    };
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiAssistantBotChannelsChannelId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channelId: string;
+                        channelName: string;
+                        channelType: string;
+                        enabled: boolean;
+                        maxTurns: number;
+                        minScore: number;
+                        handoffKeywords: string[];
+                        handoffTags: string[];
+                        /** @enum {string} */
+                        hours: "always" | "outside_business_hours";
+                    };
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putApiAssistantBotChannelsChannelId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    /** @default 3 */
+                    maxTurns?: number;
+                    /** @default 0.5 */
+                    minScore?: number;
+                    /** @default [] */
+                    handoffKeywords?: string[];
+                    /** @default [] */
+                    handoffTags?: string[];
+                    /**
+                     * @default always
+                     * @enum {string}
+                     */
+                    hours?: "always" | "outside_business_hours";
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channelId: string;
+                        channelName: string;
+                        channelType: string;
+                        enabled: boolean;
+                        maxTurns: number;
+                        minScore: number;
+                        handoffKeywords: string[];
+                        handoffTags: string[];
+                        /** @enum {string} */
+                        hours: "always" | "outside_business_hours";
+                    };
                 };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */

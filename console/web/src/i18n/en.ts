@@ -10,6 +10,7 @@ import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
 import * as knowledge from './dictionaries/knowledge.js';
 import * as assistant from './dictionaries/assistant.js';
+import * as assistantBot from './dictionaries/assistant-bot.js';
 
 /**
  * English strings: every feature's dictionary (./dictionaries/<feature>.ts), merged. The keys are the
@@ -28,6 +29,7 @@ export const en = {
   ...reports.en,
   ...knowledge.en,
   ...assistant.en,
+  ...assistantBot.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,7 @@ import * as phone from './dictionaries/phone.js';
 import * as reports from './dictionaries/reports.js';
 import * as knowledge from './dictionaries/knowledge.js';
 import * as assistant from './dictionaries/assistant.js';
+import * as assistantBot from './dictionaries/assistant-bot.js';
 import type { MessageKey } from './en.js';
 
 /** 简体中文: every feature's Chinese, merged. Every key of en.ts, translated; a missing key is a compile error. */
@@ -26,4 +27,5 @@ export const zh: Record<MessageKey, string> = {
   ...reports.zh,
   ...knowledge.zh,
   ...assistant.zh,
+  ...assistantBot.zh,
 };

@@ -68,15 +68,17 @@ export function MessageList({ messages, pending, contactName, agentName, satisfa
       {messages.map((message) => {
         const who = message.direction === 'in' ? contactName : message.senderType === 'agent' ? agentName(message.senderId) : t(`sender.${message.senderType}`);
         const kind = message.private ? 'note' : message.direction === 'in' ? 'incoming' : 'outgoing';
+        const bot = message.senderType === 'bot';
         return (
           <article
             key={message.id}
-            className={`message ${kind}`}
+            className={`message ${kind}${bot ? ' bot' : ''}`}
             data-message-id={message.id}
             aria-label={message.private ? t('conversation.noteBy', { name: who }) : who}
           >
             <header>
               <span className="message-author">{who}</span>
+              {bot && <span className="bot-tag">{t('bot.label')}</span>}
               {message.private && <span className="note-tag">{t('conversation.note')}</span>}
               <time dateTime={message.createdAt}>{formatTime(message.createdAt, language)}</time>
               {message.direction === 'out' && !message.private && <span className={`delivery ${message.status}`}>{t(`delivery.${message.status}`)}</span>}

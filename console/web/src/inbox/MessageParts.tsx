@@ -110,11 +110,38 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
       );
     }
     case 'event': {
+      if (part.name === 'bot.citations') return <Citations data={part.data} />;
       const label = EVENT_LABELS[part.name];
       const rating = part.name === 'call.rated' ? Number(part.data?.rating) : undefined;
       return <p className="part-event">{label ? t(label, { rating: String(rating ?? '') }) : t('part.event', { name: part.name })}</p>;
     }
   }
+}
+
+/** The articles an answer of the bot's cites (its `bot.citations` part), as links to the help center. */
+function Citations({ data }: { data?: Record<string, unknown> }) {
+  const { t } = useI18n();
+  const articles = Array.isArray(data?.articles) ? (data.articles as { id?: unknown; title?: unknown; url?: unknown }[]) : [];
+  const links = articles.flatMap((a) => (typeof a.title === 'string' && typeof a.url === 'string' ? [{ title: a.title, href: remoteHref(a.url) }] : []));
+  if (links.length === 0) return null;
+  return (
+    <div className="part-citations">
+      <small className="hint">{t('bot.citations')}</small>
+      <ul>
+        {links.map((link) => (
+          <li key={`${link.title}|${link.href}`}>
+            {link.href ? (
+              <a href={link.href} target="_blank" rel="noopener noreferrer nofollow">
+                {link.title}
+              </a>
+            ) : (
+              link.title
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 const MEDIA_ICONS = { image: '🖼', audio: '🔊', video: '🎞', file: '📎' } as const;
