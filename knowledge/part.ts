@@ -6,7 +6,7 @@ import { migration as knowledge } from './migrations/0039_knowledge.js';
 export { knowledgeRoutes } from './routes.js';
 export { searchArticles, searchTerms, type ArticleHit, type SearchOptions } from './search.js';
 export { articleUrl, helpCenterUrl } from './links.js';
-export { getArticle, type ArticleView } from './articles.js';
+export { createArticle, getArticle, type ArticleInput, type ArticleView } from './articles.js';
 /** An article body's words without markup (the answer bot quotes it). */
 export { plainText } from './render.js';
 export type { KnowledgeTables, Locale } from './schema.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../test/support/services.js';
 import { createArticle } from './articles.js';
-import { searchArticles, searchTerms } from './search.js';
+import { latinStem, searchArticles, searchTerms } from './search.js';
 
 describe('searchTerms', () => {
   it('cuts Chinese into character pairs between function words and keeps Latin words as prefixes', () => {
@@ -11,6 +11,32 @@ describe('searchTerms', () => {
     expect(searchTerms('退').map((t) => t.any)).toEqual(["'退'"]);
     expect(searchTerms("it's O'Brien").map((t) => t.any)).toContain("'brien':*");
     expect(searchTerms('的 了 吗 the')).toEqual([]);
+  });
+
+  it('takes out question words, not the words that share their characters', () => {
+    // 会 and 请 are no function characters of their own: 会员 and 申请 stay words.
+    expect(searchTerms('会员有什么好处').map((t) => t.any)).toEqual(["'会' <-> '员'", "'好' <-> '处'"]);
+    expect(searchTerms('7天无理由退货怎么申请').map((t) => t.any)).toContain("'申' <-> '请'");
+    // A character left alone between function characters counts, at half weight.
+    expect(searchTerms('衣服不想要了能退吗')).toContainEqual({ any: "'退'", title: "'退':A", weight: 0.5 });
+    expect(searchTerms('I want to take it back').map((t) => t.any)).toEqual(["'back':*"]);
+  });
+
+  it('matches English words by their stem, and loosely with the commonest typing slips', () => {
+    expect(['refunds', 'deliveries', 'boxes', 'declined', 'shipping', 'cancelling', 'address', 'this'].map(latinStem)).toEqual([
+      'refund',
+      'delivery',
+      'box',
+      'declin',
+      'ship',
+      'cancel',
+      'address',
+      'this',
+    ]);
+    expect(searchTerms('how long do refunds take').map((t) => t.any)).toEqual(["'refund':*"]);
+    expect(searchTerms('retrun', { loose: true })[0]!.any).toContain("'return':*");
+    expect(searchTerms('pasword', { loose: true })[0]!.any).toContain("'password':*");
+    expect(searchTerms('密玛忘了', { loose: true }).map((t) => t.any)).toEqual(["'密'", "'玛'", "'忘'"]);
   });
 });
 
@@ -37,6 +63,8 @@ describe.each(['pg', 'pglite'] as const)('searchArticles on %s', (kind) => {
     await add('refundEn', 'en', 'How refunds work', '<p>Your refund is paid back to the original card within 5 business days.</p>');
     await add('returnsEn', 'en', 'Returning an item', '<p>Start a return from your orders page within 30 days of delivery.</p>');
     await add('passwordEn', 'en', 'Reset your password', '<p>Use <strong>Forgot password</strong> on the sign-in page.</p>');
+    await add('memberZh', 'zh', '会员等级和权益', '<p>金卡以上会员享受免运费和生日礼券。</p>');
+    await add('passwordZh', 'zh', '忘记登录密码如何重置', '<p>在登录页点击“忘记密码”,输入手机号获取验证码。</p>');
     await add('draftEn', 'en', 'Refund policy draft', '<p>refund refund refund</p>', 'draft');
     await add('otherEn', 'en', 'Refunds at another company', '<p>refund</p>', 'published', other);
   });
@@ -57,6 +85,20 @@ describe.each(['pg', 'pglite'] as const)('searchArticles on %s', (kind) => {
     expect((await top('forgot password'))[0]).toBe(ids.passwordEn);
     // Nothing about the weather: no hit at all, rather than a poor one.
     expect(await top('weather forecast')).toEqual([]);
+    expect(await top('今天天气怎么样')).toEqual([]);
+  });
+
+  it.skipIf(kind === 'pg' && !process.env.DATABASE_URL)('finds the article of a colloquial or misspelt question', async () => {
+    expect((await top('会员有什么好处'))[0]).toBe(ids.memberZh);
+    // 退 alone: the returns and the refund article both hold it in their title.
+    expect(await top('衣服不想要了能退吗')).toContain(ids.returnsZh);
+    expect((await top('how long do refunds take'))[0]).toBe(ids.refundEn);
+    // Typos: nothing matches as typed, the loose second try finds the article and says it guessed.
+    const typo = await searchArticles(database.db, tenantId, '密玛忘了怎么办');
+    expect(typo[0]).toMatchObject({ id: ids.passwordZh });
+    expect(typo[0]!.score).toBeLessThanOrEqual(0.5);
+    expect((await top('can i retrun this'))[0]).toBe(ids.returnsEn);
+    expect((await top('forgot pasword'))[0]).toBe(ids.passwordEn);
   });
 
   it.skipIf(kind === 'pg' && !process.env.DATABASE_URL)('scores a title hit above a body hit, and leaves out drafts and other companies', async () => {
