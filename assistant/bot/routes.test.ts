@@ -18,7 +18,7 @@ describe('the answer bot settings through the API', () => {
     const listed = await acme.clients.admin.get('/api/assistant/bot/channels');
     expect(listed.status).toBe(200);
     expect(listed.body.channels).toEqual([
-      expect.objectContaining({ channelId: acme.channelId, enabled: false, maxTurns: 3, minScore: 0.5, handoffKeywords: [], handoffTags: [], hours: 'always' }),
+      expect.objectContaining({ channelId: acme.channelId, enabled: false, maxTurns: 3, minScore: 0.4, handoffKeywords: [], handoffTags: [], hours: 'always' }),
     ]);
     expect(listed.body.builtinHandoffWords).toEqual(expect.arrayContaining(['转人工', 'agent', 'human']));
 

@@ -8,7 +8,7 @@ const words = z.array(z.string().trim().min(1).max(40)).max(50);
 const settingsBody = z.object({
   enabled: z.boolean(),
   maxTurns: z.number().int().min(1).max(20).default(3),
-  minScore: z.number().min(0).max(1).default(0.5),
+  minScore: z.number().min(0).max(1).default(0.4),
   handoffKeywords: words.default([]),
   handoffTags: words.default([]),
   hours: z.enum(['always', 'outside_business_hours']).default('always'),
@@ -57,7 +57,7 @@ export function botRoutes(): AnyRoute[] {
       access: { permission: 'admin.channels' },
       params: channelParams,
       body: settingsBody,
-      example: { enabled: true, maxTurns: 3, minScore: 0.5, handoffKeywords: ['投诉'], handoffTags: ['VIP'], hours: 'always' },
+      example: { enabled: true, maxTurns: 3, minScore: 0.4, handoffKeywords: ['投诉'], handoffTags: ['VIP'], hours: 'always' },
       responds: settingsView,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const saved = await putBotSettings(ctx.database.db, tenant.id, params.channelId, body);

@@ -20,7 +20,7 @@ export interface BotSettingsView {
 export type BotSettingsInput = Omit<BotSettingsView, 'channelId' | 'channelName' | 'channelType'>;
 
 /** What a channel never set answers: off, 3 answers, a match of half the question's words. */
-export const BOT_DEFAULTS: BotSettingsInput = { enabled: false, maxTurns: 3, minScore: 0.5, handoffKeywords: [], handoffTags: [], hours: 'always' };
+export const BOT_DEFAULTS: BotSettingsInput = { enabled: false, maxTurns: 3, minScore: 0.4, handoffKeywords: [], handoffTags: [], hours: 'always' };
 
 /** The words that always ask for a person, shown beside a channel's own. */
 export const builtinHandoffWords = (): readonly string[] => HANDOFF_WORDS;

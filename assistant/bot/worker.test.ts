@@ -152,7 +152,7 @@ describe('the answer bot worker', () => {
       expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('handed_over');
       expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'low confidence' });
     } finally {
-      await bot().updateTable('bot_settings').set({ min_score: 0.5 }).where('channel_id', '=', world.channelId).execute();
+      await bot().updateTable('bot_settings').set({ min_score: 0.4 }).where('channel_id', '=', world.channelId).execute();
     }
   });
 

@@ -22,7 +22,7 @@ export type BotDeps = Pick<Context, 'database' | 'config' | 'logger'> & { relay:
 export type TurnOutcome = 'answered' | 'handed_over' | 'skipped' | 'none';
 
 /** The minimum score when a channel's settings are gone (the turn was taken before they were deleted). */
-const DEFAULT_MIN_SCORE = 0.5;
+const DEFAULT_MIN_SCORE = 0.4;
 
 /**
  * Answers one turn of the bot (a `bot.turn` event). The answer is looked for outside any

@@ -16,7 +16,7 @@ const up = [
     tenant_id uuid NOT NULL,
     enabled boolean NOT NULL DEFAULT false,
     max_turns integer NOT NULL DEFAULT 3 CHECK (max_turns BETWEEN 1 AND 20),
-    min_score real NOT NULL DEFAULT 0.5 CHECK (min_score BETWEEN 0 AND 1),
+    min_score real NOT NULL DEFAULT 0.4 CHECK (min_score BETWEEN 0 AND 1),
     handoff_keywords text[] NOT NULL DEFAULT '{}',
     handoff_tags text[] NOT NULL DEFAULT '{}',
     hours text NOT NULL DEFAULT 'always' CHECK (hours IN ('always', 'outside_business_hours')),

@@ -10,11 +10,20 @@
 //   rather than answer, chosen to make the fewest mistakes on this set (see chooseThreshold), with
 //   the rates it gives and those at a few round thresholds;
 // - latency_ms: p50 / p95 of one search, over BENCH_ROUNDS (default 5) passes over the set.
+// - bot: what the answer bot adds per answer, with no model, on the same knowledge base: the
+//   inbound pipeline's time per message with the bot on and off (its step holds the conversation
+//   and writes a turn), and the worker's time to answer one turn (retrieval, the decision, the
+//   reply written): p50 / p95 over the answerable questions, and how many it answered or handed
+//   over at the channel's default threshold.
 // BENCH_ENGINES=pglite (or pg) runs one engine only.
 // Questions whose right article is not in the top three go to stderr (with BENCH_VERBOSE=1 also
 // those ranked second or third, and what the unanswerable ones found).
 import { performance } from 'node:perf_hooks';
+import { answerTurn, ModelUnavailableError, type ModelGateway } from '../../assistant/part.js';
+import type { Config } from '../../core/config/config.js';
+import type { Db } from '../../core/db/database.js';
 import { createArticle, searchArticles, type ArticleHit } from '../../knowledge/part.js';
+import { addAgent, addGroup, conversationOf, createWorld, deliver, envelope, setDefaultGroup, silentLogger } from '../support/router-world.js';
 import { DATABASE_URL, freshDatabase } from '../support/services.js';
 import { sampleArticles, sampleQuestions, type SampleQuestion } from './fixtures/knowledge-sample.js';
 
@@ -102,7 +111,8 @@ async function benchOn(engine: 'pglite' | 'pg'): Promise<void> {
   const database = await freshDatabase(engine);
   try {
     const db = database.db;
-    const tenant = await db.insertInto('tenants').values({ slug: 'bench-kb', name: 'Bench KB' }).returning('id').executeTakeFirstOrThrow();
+    const world = await createWorld(db, 'bench-kb');
+    const tenant = { id: world.tenantId };
     const idOf = new Map<string, string>();
     const keyOf = new Map<string, string>();
     for (const a of sampleArticles) {
@@ -173,11 +183,86 @@ async function benchOn(engine: 'pglite' | 'pg'): Promise<void> {
       },
       threshold: chooseThreshold(outcomes),
       latency_ms: { p50: round3(quantile(sortedTimes, 0.5)), p95: round3(quantile(sortedTimes, 0.95)), searches: sortedTimes.length },
+      bot: await botLatency(
+        db,
+        world,
+        answerable.map((o) => o.question.q),
+      ),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await database.drop();
   }
+}
+
+const noModel: ModelGateway = {
+  configured: async () => false,
+  complete: async () => {
+    throw new ModelUnavailableError('not_configured', 'no model');
+  },
+};
+
+/**
+ * The answer bot's cost per answer, with no model: each question is a new customer's first
+ * message through the inbound pipeline, once with the bot off (routed to an agent) and once on
+ * (held by the bot), then the bot's turn answered as its worker does.
+ */
+async function botLatency(db: Db, world: Awaited<ReturnType<typeof createWorld>>, questions: string[]) {
+  const group = await addGroup(world, 'Support');
+  await setDefaultGroup(world, group);
+  await addAgent(world, 'Bench agent', { groups: [group], capacity: { chat: 100_000 } });
+  const deps = {
+    database: { db } as never,
+    config: { publicUrl: 'https://help.example.com', publicUrlSet: true } as Config,
+    logger: silentLogger,
+    relay: { poke() {} },
+  };
+  const timed = async (run: () => Promise<unknown>) => {
+    const t = performance.now();
+    await run();
+    return performance.now() - t;
+  };
+  const off: number[] = [];
+  const on: number[] = [];
+  const answer: number[] = [];
+  const outcomes: Record<string, number> = {};
+  for (const [i, q] of questions.entries()) off.push(await timed(() => deliver(db, envelope(world, { from: `off-${i}`, text: q }))));
+  await db
+    .insertInto('bot_settings' as never)
+    .values({ tenant_id: world.tenantId, channel_id: world.channelId, enabled: true } as never)
+    .execute();
+  for (const [i, q] of questions.entries()) {
+    on.push(await timed(() => deliver(db, envelope(world, { from: `on-${i}`, text: q }))));
+    const conversation = await conversationOf(db, world, `on-${i}`);
+    const turn = await db
+      .selectFrom('bot_turns' as never)
+      .select('id' as never)
+      .where('conversation_id' as never, '=', conversation.id as never)
+      .executeTakeFirst();
+    // A first message that asks for a person (or names a handover word) is never the bot's.
+    if (!turn) {
+      outcomes.not_taken = (outcomes.not_taken ?? 0) + 1;
+      continue;
+    }
+    let outcome = '';
+    answer.push(await timed(async () => (outcome = await answerTurn(deps, noModel, world.tenantId, (turn as { id: string }).id))));
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+  const stats = (list: number[]) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return { p50: round3(quantile(sorted, 0.5)), p95: round3(quantile(sorted, 0.95)) };
+  };
+  const pipelineOn = stats(on);
+  const pipelineOff = stats(off);
+  const worker = stats(answer);
+  return {
+    questions: questions.length,
+    pipeline_ms_bot_off: pipelineOff,
+    pipeline_ms_bot_on: pipelineOn,
+    worker_ms_per_answer: worker,
+    added_ms_per_answer_p50: round3(pipelineOn.p50 - pipelineOff.p50 + worker.p50),
+    outcomes,
+  };
 }
 
 const engines = (process.env.BENCH_ENGINES ?? 'pglite,pg').split(',');
