@@ -12,6 +12,7 @@ import { migration as answerBot } from './migrations/0041_answer_bot.js';
 import { modelGateway } from './model/gateway.js';
 import { copilotRoutes } from './routes/copilot.js';
 import { modelRoutes } from './routes/model.js';
+import { reportRoutes } from './routes/reports.js';
 import { HandoverSummaries } from './summaries/handover.js';
 
 export {
@@ -36,9 +37,9 @@ export const assistantMigrations: Migrations = { '0040_ai_model': aiModel, '0041
 /** The answer bot's steps in the inbound pipeline. */
 export const assistantInbound: readonly InboundFeature[] = [answerBotInbound];
 
-/** The assistant's routes in the console's API: model settings, copilot, answer bot settings. */
+/** The assistant's routes in the console's API: model settings, copilot, answer bot settings, its report. */
 export function assistantRoutes(): AnyRoute[] {
-  return [...modelRoutes(), ...copilotRoutes(), ...botRoutes()];
+  return [...modelRoutes(), ...copilotRoutes(), ...botRoutes(), ...reportRoutes()];
 }
 
 /**

@@ -20,6 +20,14 @@ export function answersGiven(tenantId: string, from: Date, to: Date): RawBuilder
      WHERE tenant_id = ${tenantId} AND answered_at >= ${from} AND answered_at < ${to})`;
 }
 
+/**
+ * A company's answers as a table (conversation_id, rating), to join to one's own rows by
+ * conversation: the assistant's report rates the conversations its bot resolved alone.
+ */
+export function answersByConversation(tenantId: string): RawBuilder<unknown> {
+  return sql`(SELECT conversation_id, rating FROM csat_responses WHERE tenant_id = ${tenantId})`;
+}
+
 /** A query of one row (first, last): when the company's first and last answers were given. */
 export function answerExtent(tenantId: string): RawBuilder<unknown> {
   return sql`SELECT min(answered_at) AS first, max(answered_at) AS last FROM csat_responses WHERE tenant_id = ${tenantId}`;

@@ -9,7 +9,7 @@ export { surveyRoutes } from './routes.js';
 /** The answers' table types, for tests that lay down answers as fixtures. */
 export type { SurveyTables } from './schema.js';
 /** What the reports read of the answers: they count them, never write them. */
-export { answerExtent, answersGiven, latestComments, ratingCounts, type AnswerFilter } from './answers-read.js';
+export { answerExtent, answersByConversation, answersGiven, latestComments, ratingCounts, type AnswerFilter } from './answers-read.js';
 
 /** The surveys' say in the inbound pipeline: a reply that only rates answers its conversation's survey. */
 export const surveysInbound: readonly InboundFeature[] = [surveyAnswers];

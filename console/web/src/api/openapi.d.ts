@@ -3660,6 +3660,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assistant/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The answer bot and the model over days in a time zone (both included; the last 7 unless said): conversations the bot took, resolved alone (deflection rate), handovers by reason, the rating of bot-only conversations, the model's calls, tokens, latency and errors by feature
+         * @description Access: permission reports.view. Changes made with a session cookie need the X-CSRF-Token header.
+         */
+        get: operations["getApiAssistantReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/realtime": {
         parameters: {
             query?: never;
@@ -4012,6 +4032,61 @@ export interface components {
         };
         CopilotText: {
             text: string;
+        };
+        AssistantReport: {
+            from: string;
+            to: string;
+            bot: {
+                /** @description conversations whose bot session started in the period */
+                taken: number;
+                /** @description of those, resolved by the bot without a person */
+                resolved: number;
+                /** @description resolved / taken (0–1); null when the bot took none */
+                deflectionRate: number | null;
+                handedOver: number;
+                /** @description still with the bot */
+                active: number;
+                handoffReasons: {
+                    /** @enum {string} */
+                    reason: "customer asked" | "max turns" | "no answer" | "low confidence" | "model error" | "no answer in time" | "agent took over" | "bot turned off" | "unknown";
+                    count: number;
+                }[];
+            };
+            /** @description survey answers of the conversations the bot resolved alone */
+            satisfaction: {
+                answers: number;
+                /** @description mean rating 1–5 */
+                average: number | null;
+                /** @description answers rating 4 or 5 */
+                satisfied: number;
+                satisfiedRate: number | null;
+            };
+            model: {
+                from: string;
+                to: string;
+                calls: number;
+                promptTokens: number;
+                completionTokens: number;
+                latency: {
+                    medianMs: number | null;
+                    p95Ms: number | null;
+                };
+                errors: number;
+                byFeature: {
+                    feature: string;
+                    calls: number;
+                    promptTokens: number;
+                    completionTokens: number;
+                    latency: {
+                        medianMs: number | null;
+                        p95Ms: number | null;
+                    };
+                    errors: number;
+                    errorsByCode: {
+                        [key: string]: number;
+                    };
+                }[];
+            };
         };
         Error: {
             error?: string;
@@ -17911,6 +17986,63 @@ export interface operations {
             };
             /** @description the body is over 1048576 bytes */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiAssistantReports: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                timeZone?: string;
+            };
+            header?: {
+                /** @description the company, when neither the subdomain nor /t/<company>/ names it */
+                "X-Switchboard-Tenant"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantReport"];
+                };
+            };
+            /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such company or resource (or not visible to the caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

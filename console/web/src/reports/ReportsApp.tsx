@@ -4,6 +4,7 @@ import { useApi } from '../app/api-context.js';
 import { hasPermission, useSignedIn } from '../app/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
+import { BotReportView } from './BotReportView.js';
 import { MonitorPage } from './MonitorPage.js';
 import { reportsApi, type ReportFilters, type ReportName } from './reports-api.js';
 import { ReportView } from './ReportView.js';
@@ -22,10 +23,13 @@ export default function ReportsApp() {
   const api = useMemo(() => reportsApi(client), [client]);
   const canReport = hasPermission(session, 'reports.view') || hasPermission(session, 'reports.view.own');
   const canMonitor = hasPermission(session, 'reports.monitor');
+  // The bot's report is the company's: no narrowing to one's own work.
+  const canBotReport = hasPermission(session, 'reports.view');
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const [filters, setFilters] = useState<ReportFilters>(() => ({ from: daysBefore(today(zone), 6), to: today(zone), timeZone: zone }));
   const sections = [
     ...(canReport ? REPORTS.map((name) => ({ path: `/${name}`, label: t(`reports.${name}` as MessageKey) })) : []),
+    ...(canBotReport ? [{ path: '/bot', label: t('reports.bot') }] : []),
     ...(canMonitor ? [{ path: '/monitor', label: t('reports.monitor') }] : []),
   ];
   return (
@@ -39,6 +43,7 @@ export default function ReportsApp() {
       </nav>
       <main className="page">
         <Switch>
+          {canBotReport && <Route path="/bot">{() => <BotReportView filters={filters} onFilters={setFilters} />}</Route>}
           {canMonitor && <Route path="/monitor">{() => <MonitorPage api={api} />}</Route>}
           {canReport && (
             <Route path="/:report">
