@@ -14842,6 +14842,14 @@ export interface operations {
                         /** Format: uuid */
                         cannedResponseId?: string;
                         text?: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "ai_classify";
+                        intent?: boolean;
+                        tag?: boolean;
+                        priority?: boolean;
+                        language?: boolean;
+                        sentiment?: boolean;
                     })[];
                     /** @default true */
                     enabled?: boolean;
@@ -15020,6 +15028,14 @@ export interface operations {
                         /** Format: uuid */
                         cannedResponseId?: string;
                         text?: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "ai_classify";
+                        intent?: boolean;
+                        tag?: boolean;
+                        priority?: boolean;
+                        language?: boolean;
+                        sentiment?: boolean;
                     })[];
                     /** @default true */
                     enabled?: boolean;
