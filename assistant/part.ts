@@ -14,6 +14,7 @@ import { copilotRoutes } from './routes/copilot.js';
 import { modelRoutes } from './routes/model.js';
 import { reportRoutes } from './routes/reports.js';
 import { HandoverSummaries } from './summaries/handover.js';
+import { AutomationClassifier } from './automation/classify.js';
 
 export {
   modelGateway,
@@ -46,17 +47,20 @@ export function assistantRoutes(): AnyRoute[] {
  * The assistant's part in the router role: the answer bot's worker (its `bot.turn` events) and its
  * sweep on the process's job runner, which resolves the conversations whose customer went quiet
  * after an answer; and the summaries written into a conversation (and its ticket) when it is
- * transferred or escalated.
+ * transferred or escalated; and the `ai_classify` actions of ticket automations.
  */
 export async function startAssistant(ctx: Context, jobs: JobRegistry): Promise<{ name: string; stop(): Promise<void> }> {
   const worker = new BotWorker(ctx, modelGateway(ctx));
   const summaries = new HandoverSummaries(ctx);
+  const classifier = new AutomationClassifier(ctx);
   await worker.start();
   await summaries.start();
+  await classifier.start();
   jobs.every(botSweepTask(ctx.database.db));
   return {
     name: 'assistant',
     async stop() {
+      await classifier.stop();
       await summaries.stop();
       await worker.stop();
     },

@@ -5,7 +5,7 @@ import { applyChanges, type TicketPatch } from './changes.js';
 import type { FieldChange } from './history.js';
 import type { Actor, Ticket, Trx } from './model.js';
 import { addComment, canReply } from './comments.js';
-import { actionSchema, allHold, conditionSchema, type Action, type Condition, type Facts, type TriggerEvent } from './rules.js';
+import { actionSchema, AI_ASKS, allHold, conditionSchema, type Action, type Condition, type Facts, type TriggerEvent } from './rules.js';
 
 export type { TriggerEvent } from './rules.js';
 
@@ -54,6 +54,7 @@ async function perform(trx: Trx, ticket: Ticket, rule: Rule, ctx: { now: Date; c
   // Replies and notices first, so a rule that replies and then solves sends before it closes.
   for (const action of after) {
     if (action.type === 'notify') await notify(trx, current, action.to, action.text);
+    if (action.type === 'ai_classify') await requestClassification(trx, current, rule, action);
     if (action.type === 'reply') {
       let text = action.text;
       if (action.cannedResponseId) {
@@ -113,6 +114,15 @@ async function notify(trx: Trx, ticket: Ticket, to: 'assignee' | 'followers' | '
       payload: { agentId, ticket: { id: ticket.id, number: Number(ticket.number), subject: ticket.subject }, text },
     })),
   );
+}
+
+/**
+ * Records an `ai_classify` action as a `ticket.ai_requested` event in the rule's transaction: the
+ * model is slow and may fail, so the assistant asks it after this transaction has committed.
+ */
+async function requestClassification(trx: Trx, ticket: Ticket, rule: Rule, action: Extract<Action, { type: 'ai_classify' }>): Promise<void> {
+  const ask = AI_ASKS.filter((k) => action[k]);
+  await recordEvents(trx, [{ tenantId: ticket.tenant_id, kind: 'ticket.ai_requested', payload: { ticketId: ticket.id, ruleId: rule.id, ask } }]);
 }
 
 async function logRun(trx: Trx, ticket: Ticket, rule: Rule, event: string, now: Date, episode: string | null): Promise<boolean> {

@@ -28,6 +28,8 @@ export {
   type TimelineTicket,
 } from './contacts.js';
 export { registerTicketTimers } from './timers.js';
+/** The assistant's side of an `ai_classify` automation: what it reads of a ticket, and how the model's answer is applied. */
+export { applyAutomationClassification, ticketForModel, TICKET_PRIORITIES, type AiAsk, type TicketForModel } from './ai.js';
 
 /**
  * The tickets' console API: tickets, their fields and views, SLA policies and automations.

@@ -25,6 +25,8 @@ export const conditionSchema = z.object({
 });
 export type Condition = z.infer<typeof conditionSchema>;
 
+export const AI_ASKS = ['intent', 'tag', 'priority', 'language', 'sentiment'] as const;
+
 export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set_status'), value: z.enum(TICKET_STATUSES) }),
   z.object({ type: z.literal('set_priority'), value: z.enum(TICKET_PRIORITIES) }),
@@ -36,7 +38,24 @@ export const actionSchema = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('reply'), cannedResponseId: z.uuid().optional(), text: z.string().trim().min(1).max(5000).optional() })
     .refine((a) => a.cannedResponseId || a.text, { message: 'a reply needs a template or a text' }),
+  /**
+   * Lets the company's model classify the ticket: the parts asked for (intent, tags, priority,
+   * language, sentiment). Performing it only records the request; the assistant asks the model
+   * after the rule's transaction and applies the answer as this rule's change.
+   */
+  z
+    .object({
+      type: z.literal('ai_classify'),
+      intent: z.boolean().optional(),
+      tag: z.boolean().optional(),
+      priority: z.boolean().optional(),
+      language: z.boolean().optional(),
+      sentiment: z.boolean().optional(),
+    })
+    .refine((a) => AI_ASKS.some((k) => a[k]), { message: 'ask the model for at least one thing' }),
 ]);
+/** What an `ai_classify` action can ask the model for. */
+export type AiAsk = (typeof AI_ASKS)[number];
 export type Action = z.infer<typeof actionSchema>;
 
 export const TRIGGER_EVENTS = ['ticket.created', 'ticket.updated', 'customer.replied', 'sla.warning', 'sla.breached'] as const;

@@ -14917,6 +14917,14 @@ export interface operations {
                         /** Format: uuid */
                         cannedResponseId?: string;
                         text?: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "ai_classify";
+                        intent?: boolean;
+                        tag?: boolean;
+                        priority?: boolean;
+                        language?: boolean;
+                        sentiment?: boolean;
                     })[];
                     /** @default true */
                     enabled?: boolean;
@@ -15095,6 +15103,14 @@ export interface operations {
                         /** Format: uuid */
                         cannedResponseId?: string;
                         text?: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "ai_classify";
+                        intent?: boolean;
+                        tag?: boolean;
+                        priority?: boolean;
+                        language?: boolean;
+                        sentiment?: boolean;
                     })[];
                     /** @default true */
                     enabled?: boolean;
@@ -17919,7 +17935,7 @@ export interface operations {
                     enabled: boolean;
                     /** @default 3 */
                     maxTurns?: number;
-                    /** @default 0.5 */
+                    /** @default 0.4 */
                     minScore?: number;
                     /** @default [] */
                     handoffKeywords?: string[];

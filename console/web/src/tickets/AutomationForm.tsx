@@ -40,7 +40,10 @@ const OPS: Record<Field, Op[]> = {
   hours_since_created: ['gte', 'lte'],
 };
 const SOURCES = ['conversation', 'call', 'email', 'api', 'manual'] as const;
-const ACTION_TYPES = ['set_status', 'set_priority', 'set_type', 'assign', 'add_tag', 'remove_tag', 'notify', 'reply'] as const;
+const ACTION_TYPES = ['set_status', 'set_priority', 'set_type', 'assign', 'add_tag', 'remove_tag', 'notify', 'reply', 'ai_classify'] as const;
+/** What an `ai_classify` action can ask the company's model for. */
+const AI_ASKS = ['intent', 'tag', 'priority', 'language', 'sentiment'] as const;
+type AiAsk = (typeof AI_ASKS)[number];
 type ActionType = (typeof ACTION_TYPES)[number];
 
 export interface ConditionRow {
@@ -55,10 +58,15 @@ export interface ActionRow {
   value?: string;
   assigneeId?: string | null;
   groupId?: string | null;
-  tag?: string;
+  /** The tag of add_tag/remove_tag; for ai_classify, whether the model picks tags. */
+  tag?: string | boolean;
   to?: 'assignee' | 'followers' | 'group';
   text?: string;
   cannedResponseId?: string;
+  intent?: boolean;
+  priority?: boolean;
+  language?: boolean;
+  sentiment?: boolean;
 }
 export interface AutomationDraft {
   name: string;
@@ -96,9 +104,11 @@ export function bodyOf(draft: AutomationDraft): Pick<Automation, 'name' | 'kind'
         return { type: a.type, ...(a.assigneeId ? { assigneeId: a.assigneeId } : {}), ...(a.groupId ? { groupId: a.groupId } : {}) };
       case 'add_tag':
       case 'remove_tag':
-        return { type: a.type, tag: a.tag ?? '' };
+        return { type: a.type, tag: typeof a.tag === 'string' ? a.tag : '' };
       case 'notify':
         return { type: a.type, to: a.to ?? 'assignee', text: a.text ?? '' };
+      case 'ai_classify':
+        return { type: a.type, ...Object.fromEntries(AI_ASKS.map((k) => [k, a[k] === true])) };
       case 'reply':
         return { type: a.type, ...(a.cannedResponseId ? { cannedResponseId: a.cannedResponseId } : { text: a.text ?? '' }) };
       default:
@@ -123,6 +133,8 @@ function freshAction(type: ActionType): ActionRow {
       return { type, to: 'assignee', text: '' };
     case 'reply':
       return { type, text: '' };
+    case 'ai_classify':
+      return { type, intent: true, tag: true, priority: true, language: true, sentiment: true };
     default:
       return { type, tag: '' };
   }
@@ -279,7 +291,23 @@ export function AutomationForm({ draft, onChange }: { draft: AutomationDraft; on
       case 'add_tag':
       case 'remove_tag':
         return (
-          <input aria-label={t('automation.actionTag', { n })} required maxLength={50} value={row.tag ?? ''} onChange={(e) => set({ tag: e.target.value })} />
+          <input
+            aria-label={t('automation.actionTag', { n })}
+            required
+            maxLength={50}
+            value={typeof row.tag === 'string' ? row.tag : ''}
+            onChange={(e) => set({ tag: e.target.value })}
+          />
+        );
+      case 'ai_classify':
+        return (
+          <fieldset aria-label={t('automation.actionAsk', { n })}>
+            {AI_ASKS.map((ask: AiAsk) => (
+              <label key={ask}>
+                <input type="checkbox" checked={row[ask] === true} onChange={(e) => set({ [ask]: e.target.checked })} /> {t(`automation.ai.${ask}`)}
+              </label>
+            ))}
+          </fieldset>
         );
       case 'notify':
         return (
@@ -491,6 +519,10 @@ export function describeRule(
           return `${label}: ${a.tag}`;
         case 'notify':
           return `${label}: ${t(`automation.to.${a.to ?? 'assignee'}` as MessageKey)}`;
+        case 'ai_classify':
+          return `${label}: ${AI_ASKS.filter((k) => a[k] === true)
+            .map((k) => t(`automation.ai.${k}`))
+            .join(', ')}`;
         default:
           return label;
       }
