@@ -5,6 +5,7 @@ import { useApi } from '../app/api-context.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
 import { describeError } from '../pages/describe-error.js';
+import { PeriodFields } from './PeriodFields.js';
 import type { ReportFilters } from './reports-api.js';
 
 type BotReport = Schemas['AssistantReport'];
@@ -62,24 +63,7 @@ export function BotReportView({ filters, onFilters }: { filters: ReportFilters; 
     <>
       <h1>{t('reports.bot')}</h1>
       <form className="report-filters" aria-label={t('reports.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('reports.from')}
-          <input type="date" value={filters.from} max={filters.to} onChange={(e) => e.target.value && set({ from: e.target.value })} />
-        </label>
-        <label>
-          {t('reports.to')}
-          <input type="date" value={filters.to} min={filters.from} onChange={(e) => e.target.value && set({ to: e.target.value })} />
-        </label>
-        <label>
-          {t('reports.timeZone')}
-          <select value={filters.timeZone} onChange={(e) => set({ timeZone: e.target.value })}>
-            {[
-              ...new Set([filters.timeZone, 'UTC', 'Asia/Shanghai', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles']),
-            ].map((z) => (
-              <option key={z}>{z}</option>
-            ))}
-          </select>
-        </label>
+        <PeriodFields filters={filters} set={set} />
       </form>
       {error !== undefined && (
         <p role="alert" className="error">

@@ -3,6 +3,7 @@ import { useLoad } from '../admin/useLoad.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
 import { describeError } from '../pages/describe-error.js';
+import { PeriodFields } from './PeriodFields.js';
 import { Chart } from './Chart.js';
 import { CARDS, CHARTS, TABLE_COLUMNS, formatFigure } from './columns.js';
 import type { Figures, ReportFilters, ReportName, ReportsApi } from './reports-api.js';
@@ -37,24 +38,7 @@ export function ReportView({
     <>
       <h1>{t(`reports.${name}` as MessageKey)}</h1>
       <form className="report-filters" aria-label={t('reports.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('reports.from')}
-          <input type="date" value={filters.from} max={filters.to} onChange={(e) => e.target.value && set({ from: e.target.value })} />
-        </label>
-        <label>
-          {t('reports.to')}
-          <input type="date" value={filters.to} min={filters.from} onChange={(e) => e.target.value && set({ to: e.target.value })} />
-        </label>
-        <label>
-          {t('reports.timeZone')}
-          <select value={filters.timeZone} onChange={(e) => set({ timeZone: e.target.value })}>
-            {[
-              ...new Set([filters.timeZone, 'UTC', 'Asia/Shanghai', 'Asia/Tokyo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles']),
-            ].map((z) => (
-              <option key={z}>{z}</option>
-            ))}
-          </select>
-        </label>
+        <PeriodFields filters={filters} set={set} />
         <label>
           {t('reports.channel')}
           <select value={filters.channelId ?? ''} onChange={(e) => set({ channelId: e.target.value || undefined })}>
