@@ -28,6 +28,7 @@ import { migration as dataRights } from './0030_data_rights.js';
 import { migration as macros } from './0031_macros.js';
 import { migration as transcriptSends } from './0032_transcript_sends.js';
 import { migration as keyLookups } from './0035_key_lookups.js';
+import { migration as reportIncrements } from './0042_report_increments.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '0031_macros': macros,
   '0032_transcript_sends': transcriptSends,
   '0035_key_lookups': keyLookups,
+  '0042_report_increments': reportIncrements,
 };

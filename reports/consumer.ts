@@ -2,6 +2,8 @@ import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Db } from '../core/db/database.js';
 import type { Logger } from '../core/log/logger.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
+import type { RollupName } from './rollup/daily.js';
+import { applyIncrements, rowsWaiting } from './rollup/increments.js';
 import { refreshHours } from './rollup/refresh.js';
 import { HOUR_MS, hourOf, reportDb } from './schema.js';
 
@@ -14,14 +16,32 @@ const BINDINGS = ['*.conversation.*', '*.message.created', '*.agent.status', '*.
 const SLACK_MS = 60_000;
 
 /**
- * Keeps the rollups current: each event marks the hours it touched, and every `flushMs` the
- * marked hours of each company are recomputed from the raw tables (the same code as the full
- * rebuild, so both agree). Recomputing is idempotent: an event delivered twice does no harm.
- * A message is acknowledged only after its hours were refreshed; a failed refresh is retried.
+ * The rollup whose hours an event's kind makes recompute. Messages and conversation changes are
+ * in none: their rows are added (rollup/increments.ts), whatever event announced them.
+ */
+function recomputedBy(kind: string): RollupName | undefined {
+  if (kind === 'agent.status') return 'agent_states';
+  if (kind === 'call.ended') return 'calls';
+  if (kind === 'csat.answered') return 'csat';
+  if (kind.startsWith('ticket.')) return 'tickets';
+  return undefined;
+}
+
+/**
+ * Keeps the rollups current. Every `flushMs`, while events come: the messages and conversation
+ * history rows written since the last time are added to the rollups (each once, whoever announced
+ * it and however often: rollup/increments.ts), so a message costs the same whatever its hour
+ * already holds; and the hours that agents' status changes, calls, survey answers and tickets
+ * touched are recomputed from their raw tables (the same code as the full rebuild, so both
+ * agree; recomputing is idempotent). An event is acknowledged only after that refresh; a failed
+ * one is retried. Rows written after the refresh's snapshot, or without an event, are added by
+ * the next one, which comes without an event when nothing else brings one.
  */
 export class ReportsConsumer {
   private consumer: Consumer | undefined;
-  private pending = new Map<string, Set<number>>();
+  private pending = new Map<string, Map<RollupName, Set<number>>>();
+  /** Rows were left for later by the last refresh (see `flush`). */
+  private behind = false;
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -44,6 +64,9 @@ export class ReportsConsumer {
     // Every event waits for the next refresh before it is acknowledged: the prefetch is how many
     // one refresh can take in (an import brings three events per message).
     this.consumer = await this.deps.bus.consume(REPORTS_QUEUE, (delivery) => this.handle(delivery.json<EventEnvelope>()), { prefetch: 5000 });
+    // Rows written while no consumer ran (or whose events were acknowledged before they were added).
+    this.behind = true;
+    this.schedule();
   }
 
   async stop(): Promise<void> {
@@ -55,13 +78,18 @@ export class ReportsConsumer {
     await this.flush();
   }
 
-  /** Marks the hours of one event and resolves once they are refreshed. */
+  /** Marks what one event touched and resolves once it is refreshed. */
   async handle(envelope: EventEnvelope): Promise<void> {
     if (!envelope.tenantId) return;
-    const hours = await this.hoursOf(envelope);
-    let set = this.pending.get(envelope.tenantId);
-    if (!set) this.pending.set(envelope.tenantId, (set = new Set()));
-    for (const h of hours) set.add(h);
+    const rollup = recomputedBy(envelope.kind);
+    if (rollup) {
+      const hours = await this.hoursOf(envelope);
+      let byRollup = this.pending.get(envelope.tenantId);
+      if (!byRollup) this.pending.set(envelope.tenantId, (byRollup = new Map()));
+      let set = byRollup.get(rollup);
+      if (!set) byRollup.set(rollup, (set = new Set()));
+      for (const h of hours) set.add(h);
+    }
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.schedule();
     return done;
@@ -73,7 +101,7 @@ export class ReportsConsumer {
    * import) the hours are recomputed less often rather than taking the database's whole time.
    */
   private schedule(): void {
-    if (this.stopped || this.timer || this.flushing || this.waiters.length === 0) return;
+    if (this.stopped || this.timer || this.flushing || (this.waiters.length === 0 && !this.behind)) return;
     const delay = Math.max(this.options.flushMs ?? 200, 2 * this.lastFlushMs);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -86,15 +114,19 @@ export class ReportsConsumer {
     }, delay);
   }
 
-  /** Refreshes everything marked so far. */
+  /** Adds the rows written since the last time, and recomputes the hours marked so far. */
   async flush(): Promise<void> {
     const pending = this.pending;
     const waiters = this.waiters;
     this.pending = new Map();
     this.waiters = [];
+    this.behind = false;
     try {
-      for (const [tenantId, hours] of pending) await refreshHours(this.deps.db, tenantId, hours);
+      await applyIncrements(this.deps.db);
+      for (const [tenantId, byRollup] of pending) for (const [rollup, hours] of byRollup) await refreshHours(this.deps.db, tenantId, hours, [rollup]);
       for (const w of waiters) w.resolve();
+      // Rows written after this refresh's snapshot: the next one comes for them even if no event does.
+      this.behind = await rowsWaiting(this.deps.db);
     } catch (error) {
       this.deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report refresh failed; the events come back');
       for (const w of waiters) w.reject(error);

@@ -96,8 +96,20 @@ export interface CsatHourlyTable extends HourKey {
   satisfied: Count;
 }
 
-/** The reports' tables (migration 0013), beside the core schema; the survey answers are the surveys' (surveys/schema.ts). */
+/**
+ * Per source of added rows (messages, the conversation history), where its rollups stand: every
+ * row of a transaction below `applied_below` is in them, except those of the transactions in
+ * `pending` (migration 0042; reports/rollup/increments.ts). xid8s, handled as text.
+ */
+export interface ReportIncrementsTable {
+  source: 'messages' | 'conversation_log';
+  applied_below: string;
+  pending: string[];
+}
+
+/** The reports' tables (migrations 0013 and 0042), beside the core schema; the survey answers are the surveys' (surveys/schema.ts). */
 export type ReportTables = {
+  report_increments: ReportIncrementsTable;
   report_conversation_log: ConversationLogTable;
   report_agent_log: AgentLogTable;
   report_settings: ReportSettingsTable;

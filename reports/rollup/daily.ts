@@ -34,11 +34,15 @@ export const ROLLUPS = {
   tickets: { dims: ['group_id', 'agent_id'], sums: ['created', 'solved', 'sla_achieved', 'sla_breached'] },
 } as const;
 
+export type RollupName = keyof typeof ROLLUPS;
+export const ROLLUP_NAMES = Object.keys(ROLLUPS) as RollupName[];
+
 export const dayOf = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
 
-/** Recomputes the daily sums of the UTC days [from, to) from the hourly rollups. */
-export async function rollUpDays(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
-  for (const [name, { dims, sums }] of Object.entries(ROLLUPS)) {
+/** Recomputes the daily sums of the UTC days [from, to) from the hourly rollups (those named, every one by default). */
+export async function rollUpDays(trx: ReportTrx, tenantId: string, from: Date, to: Date, names: readonly RollupName[] = ROLLUP_NAMES): Promise<void> {
+  for (const name of names) {
+    const { dims, sums } = ROLLUPS[name];
     const daily = sql.table(`report_${name}_daily`);
     const hourly = sql.table(`report_${name}_hourly`);
     const dimList = sql.join(dims.map((d) => sql.ref(d)));
@@ -52,9 +56,10 @@ export async function rollUpDays(trx: ReportTrx, tenantId: string, from: Date, t
   }
 }
 
-/** Recomputes the hourly totals (every dimension summed away) of the hours [from, to). */
-export async function rollUpTotals(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
-  for (const [name, { sums }] of Object.entries(ROLLUPS)) {
+/** Recomputes the hourly totals (every dimension summed away) of the hours [from, to) (of the rollups named, every one by default). */
+export async function rollUpTotals(trx: ReportTrx, tenantId: string, from: Date, to: Date, names: readonly RollupName[] = ROLLUP_NAMES): Promise<void> {
+  for (const name of names) {
+    const { sums } = ROLLUPS[name];
     const totals = sql.table(`report_${name}_totals`);
     await sql`DELETE FROM ${totals} WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}`.execute(trx);
     await sql`

@@ -3,40 +3,46 @@ import type { Db } from '../../core/db/database.js';
 import { answerExtent } from '../../surveys/part.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
-import { DAY_MS, dayOf, rollUpDays, rollUpTotals } from './daily.js';
+import { DAY_MS, ROLLUP_NAMES, dayOf, rollUpDays, rollUpTotals, type RollupName } from './daily.js';
+import { applyIncrements, countedRows } from './increments.js';
 import { rollUpAgentStates, rollUpCalls, rollUpCsat, rollUpMessages, rollUpTickets } from './tables.js';
 
 /**
- * Recomputes every rollup of one company for the hours in [from, to) from the raw tables, in one
- * transaction. The incremental consumer and the full rebuild both come through here, so they
- * agree by construction; the advisory lock keeps two refreshes of one company from interleaving.
+ * Recomputes rollups of one company for the hours in [from, to) from the raw tables, in one
+ * transaction: those named, every one by default. The consumer recomputes the agents', calls',
+ * surveys' and tickets' hours its events touch, and the full rebuild every rollup, through here;
+ * messages and conversations are recomputed from the rows already added to them (increments.ts)
+ * and the rest is the consumer's to add. The advisory lock keeps two refreshes of one company
+ * from interleaving.
  */
-export async function refreshRange(db: Db, tenantId: string, from: Date, to: Date): Promise<void> {
+export async function refreshRange(db: Db, tenantId: string, from: Date, to: Date, rollups: readonly RollupName[] = ROLLUP_NAMES): Promise<void> {
   const start = new Date(hourOf(from));
   const end = new Date(hourOf(to.getTime() - 1) + HOUR_MS);
+  const has = (name: RollupName) => rollups.includes(name);
   await reportDb(db)
     .transaction()
     .execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`reports:${tenantId}`}))`.execute(trx);
-      await rollUpConversations(trx, tenantId, start, end);
-      await rollUpMessages(trx, tenantId, start, end);
-      await rollUpAgentStates(trx, tenantId, start, end);
-      await rollUpCalls(trx, tenantId, start, end);
-      await rollUpCsat(trx, tenantId, start, end);
-      await rollUpTickets(trx, tenantId, start, end);
-      await rollUpTotals(trx, tenantId, start, end);
-      await rollUpDays(trx, tenantId, new Date(dayOf(start.getTime())), new Date(dayOf(end.getTime() - 1) + DAY_MS));
+      const counted = has('conversations') || has('messages') ? await countedRows(trx) : undefined;
+      if (has('conversations')) await rollUpConversations(trx, tenantId, start, end, counted!.conversationLog);
+      if (has('messages')) await rollUpMessages(trx, tenantId, start, end, counted!.messages);
+      if (has('agent_states')) await rollUpAgentStates(trx, tenantId, start, end);
+      if (has('calls')) await rollUpCalls(trx, tenantId, start, end);
+      if (has('csat')) await rollUpCsat(trx, tenantId, start, end);
+      if (has('tickets')) await rollUpTickets(trx, tenantId, start, end);
+      await rollUpTotals(trx, tenantId, start, end, rollups);
+      await rollUpDays(trx, tenantId, new Date(dayOf(start.getTime())), new Date(dayOf(end.getTime() - 1) + DAY_MS), rollups);
     });
 }
 
-/** Refreshes a set of hours (epoch ms of each hour's start), contiguous runs together. */
-export async function refreshHours(db: Db, tenantId: string, hours: Iterable<number>): Promise<void> {
+/** Refreshes rollups (every one by default) for a set of hours (epoch ms of each hour's start), contiguous runs together. */
+export async function refreshHours(db: Db, tenantId: string, hours: Iterable<number>, rollups: readonly RollupName[] = ROLLUP_NAMES): Promise<void> {
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
   let i = 0;
   while (i < sorted.length) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + HOUR_MS) j++;
-    await refreshRange(db, tenantId, new Date(sorted[i]!), new Date(sorted[j]! + HOUR_MS));
+    await refreshRange(db, tenantId, new Date(sorted[i]!), new Date(sorted[j]! + HOUR_MS), rollups);
     i = j + 1;
   }
 }
@@ -58,8 +64,9 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
 }
 
 /**
- * Rebuilds the rollups from the raw tables: every company, or one. Old rows outside the data's
- * extent are dropped first; then the extent is recomputed a week at a time.
+ * Rebuilds the rollups from the raw tables: every company, or one. The messages and history rows
+ * written since the last addition are added first (so the recomputation below covers them); old
+ * rows outside the data's extent are dropped; then the extent is recomputed a week at a time.
  */
 export async function rebuildReports(
   db: Db,
@@ -67,6 +74,7 @@ export async function rebuildReports(
 ): Promise<{ tenants: number }> {
   const tenants = options.tenantId ? [{ id: options.tenantId }] : await db.selectFrom('tenants').select('id').execute();
   const chunk = (options.chunkHours ?? 24 * 7) * HOUR_MS;
+  await applyIncrements(db);
   for (const { id } of tenants) {
     for (const name of ['conversations', 'messages', 'agent_states', 'calls', 'csat', 'tickets'] as const) {
       await sql`DELETE FROM ${sql.table(`report_${name}_hourly`)} WHERE tenant_id = ${id}`.execute(db);

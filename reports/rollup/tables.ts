@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { answersGiven } from '../../surveys/part.js';
 import { reportSettings, type ReportTrx } from '../schema.js';
+import type { AppliedBelow } from './increments.js';
 
 /*
  * The rollups that plain SQL computes: each deletes its rows of [from, to) and inserts them
@@ -9,8 +10,12 @@ import { reportSettings, type ReportTrx } from '../schema.js';
 
 const utcHour = (column: string) => sql.raw(`date_trunc('hour', ${column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`);
 
-/** Messages in (from customers) and out (agents' replies; notes, bots and automatic replies excluded). */
-export async function rollUpMessages(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
+/**
+ * Messages in (from customers) and out (agents' replies; notes, bots and automatic replies
+ * excluded): those already in the rollups (`counted`, see increments.ts); the consumer adds the
+ * ones written since.
+ */
+export async function rollUpMessages(trx: ReportTrx, tenantId: string, from: Date, to: Date, counted: AppliedBelow): Promise<void> {
   await trx.deleteFrom('report_messages_hourly').where('tenant_id', '=', tenantId).where('hour', '>=', from).where('hour', '<', to).execute();
   await sql`
     INSERT INTO report_messages_hourly (tenant_id, hour, channel_id, agent_id, messages_in, messages_out)
@@ -19,7 +24,7 @@ export async function rollUpMessages(trx: ReportTrx, tenantId: string, from: Dat
            count(*) FILTER (WHERE direction = 'in'),
            count(*) FILTER (WHERE direction = 'out')
       FROM messages
-     WHERE tenant_id = ${tenantId} AND created_at >= ${from} AND created_at < ${to}
+     WHERE tenant_id = ${tenantId} AND created_at >= ${from} AND created_at < ${to} AND ${counted('insert_xid')}
        AND (direction = 'in' OR (sender_type = 'agent' AND NOT private))
      GROUP BY 1, 2, 3, 4`.execute(trx);
 }

@@ -30,7 +30,7 @@ import { createChannel } from '../../core/connector/channels.js';
 import { loadConnectors } from '../../core/connector/registry.js';
 import { openDatabase } from '../../core/db/database.js';
 import { measureRawBroker } from './lib/raw-broker.js';
-import { cpuSecondsOf, cpuSecondsOfCommand, freePort, rowsRead, runBaseline, runLoad, type BaselineResult } from './lib/baseline.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, freePort, rowsRead, rowsReadByTable, runBaseline, runLoad, type BaselineResult } from './lib/baseline.js';
 import { BENCH_TEXT } from './lib/payload.js';
 import { purgeNamespace } from './lib/purge.js';
 import { addAgent, addGroup, setDefaultGroup, type World } from '../support/router-world.js';
@@ -413,6 +413,7 @@ try {
     const selfBefore = process.cpuUsage();
     const dbBefore = await databaseCounters();
     const readBefore = await rowsRead(dbUrl.toString());
+    const readByTableBefore = await rowsReadByTable(dbUrl.toString());
     const deliveriesBefore = await brokerDeliveries([webUrl, routerUrl]);
     const routingBefore = await routingHistogram(routerUrl);
     const result = await runLoad({ ...load, messages, rate, prefix });
@@ -431,6 +432,10 @@ try {
     await sleep(1200); // PostgreSQL flushes its statistics about once a second
     const dbAfter = await databaseCounters();
     const read = (await rowsRead(dbUrl.toString())) - readBefore;
+    const readByTable = [...(await rowsReadByTable(dbUrl.toString()))]
+      .map(([table, n]) => [table, n - (readByTableBefore.get(table) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
     const deliveriesAfter = await brokerDeliveries([webUrl, routerUrl]);
     const deliveries: Record<string, number> = {};
     for (const [queue, n] of deliveriesAfter) if (n - (deliveriesBefore.get(queue) ?? 0) > 0) deliveries[queue] = n - (deliveriesBefore.get(queue) ?? 0);
@@ -490,6 +495,9 @@ try {
         cpu_seconds: cpu,
         cpu_ms_per_message: Number(((Object.values(cpu).reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.ids.length)).toFixed(2)),
         rows_read_per_message: Number((read / Math.max(1, result.ids.length)).toFixed(1)),
+        rows_read_per_message_by_table: Object.fromEntries(
+          readByTable.slice(0, 12).map(([table, n]) => [table, Number((n / Math.max(1, result.ids.length)).toFixed(1))]),
+        ),
         broker_deliveries_per_message: perMessage(Object.values(deliveries).reduce((a, b) => a + b, 0)),
         broker_deliveries_per_message_by_queue: Object.fromEntries(Object.entries(deliveries).map(([queue, n]) => [queue, perMessage(n)])),
         db_per_message: {

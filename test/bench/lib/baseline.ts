@@ -90,6 +90,20 @@ export async function rowsRead(databaseUrl: string): Promise<number> {
   }
 }
 
+/** Rows PostgreSQL read so far from each table of a database (as in rowsRead). */
+export async function rowsReadByTable(databaseUrl: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ relname: string; n: string }>(
+      'select relname, seq_tup_read + coalesce(idx_tup_fetch, 0) as n from pg_stat_user_tables',
+    );
+    return new Map(rows.map((r) => [r.relname, Number(r.n)]));
+  } finally {
+    await client.end();
+  }
+}
+
 /** The load process (./e2e-load.ts) against one URL; resolves with what it accepted and when. */
 export function runLoad(options: {
   url: string;
