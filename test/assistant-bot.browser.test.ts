@@ -120,7 +120,14 @@ describe.skipIf(!browserAvailable)('the answer bot in the web chat and the conso
     await visitor.locator('#switchboard-chat .launcher').click();
     const composer = visitor.locator('#switchboard-chat textarea');
     await composer.fill('How do I reset my password?');
+    // While the visitor types, the help center's matching article is offered.
+    const suggested = visitor.locator('#switchboard-chat .suggestions a');
+    await suggested.first().waitFor({ timeout: 10_000 });
+    expect(await suggested.first().textContent()).toBe('Reset your password');
+    expect(await suggested.first().getAttribute('href')).toBe(`${server.url}/help/${slug}/articles/${articleId}`);
+    await visitor.screenshot({ path: 'test-results/answer-bot-widget-suggestions.png' });
     await composer.press('Enter');
+    await visitor.locator('#switchboard-chat .suggestions').waitFor({ state: 'hidden', timeout: 5_000 });
 
     // The bot's answer, labelled as the bot's, with the article as a link.
     const answer = visitor.locator('#switchboard-chat .msg.out.bot');

@@ -84,7 +84,12 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
   app.get('/:key/config', async (c) => {
     const ctx = await channel(c);
     const { title, color, greeting, locale, texts, preChatMode, identityMode, maxUploadBytes, allowedMimeTypes, proactive } = ctx.config;
-    const [preChatFields, online, open] = await Promise.all([preChatQuestions(ctx), agentsOnline(ctx), withinBusinessHours(ctx)]);
+    const [preChatFields, online, open, helpCenter] = await Promise.all([
+      preChatQuestions(ctx),
+      agentsOnline(ctx),
+      withinBusinessHours(ctx),
+      ctx.platform.company.helpCenter(),
+    ]);
     return c.json({
       title,
       color,
@@ -100,6 +105,8 @@ export async function createWidgetApp(runtime: ConnectorRuntime): Promise<Hono> 
       online,
       open,
       voice: voiceSettings(ctx.config),
+      // Articles of the company's help center offered while the visitor types (published ones only).
+      suggestUrl: helpCenter ? `${helpCenter}/suggest` : null,
     });
   });
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { isOpen, isValidTimeZone } from '../calendar/business-hours.js';
 import type { Db } from '../db/database.js';
 import type { CustomFieldType } from '../db/schema.js';
+import { companyLinkAddress, type AddressConfig } from '../tenancy/address.js';
 
 /** A custom contact field as the company's CRM defines it. */
 export interface CustomFieldDefinition {
@@ -30,10 +31,21 @@ export interface ChannelCompany {
   agentNamed(answeringNumber: string | undefined, names: readonly string[]): Promise<string | undefined>;
   /** The company's custom contact fields of these keys, by key (deleted ones are absent). */
   customFields(keys: readonly string[]): Promise<Map<string, CustomFieldDefinition>>;
+  /**
+   * The company's public help center (`<address>/help/<slug>`), where a chat looks up articles while
+   * the customer types; undefined where the process was given no public address.
+   */
+  helpCenter(): Promise<string | undefined>;
 }
 
-export function channelCompany(db: Db, tenantId: string): ChannelCompany {
+export function channelCompany(db: Db, tenantId: string, address?: AddressConfig): ChannelCompany {
   return {
+    async helpCenter() {
+      if (!address) return undefined;
+      const tenant = await db.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirst();
+      if (!tenant) return undefined;
+      return `${await companyLinkAddress(db, address, tenantId)}/help/${encodeURIComponent(tenant.slug)}`;
+    },
     async hasSlug(slug) {
       const row = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).where('slug', '=', slug).executeTakeFirst();
       return row !== undefined;

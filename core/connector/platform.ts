@@ -138,7 +138,11 @@ export interface ChannelReplies {
 const BIG_ID = /^[1-9][0-9]{0,18}$/;
 
 /** The capabilities of one channel, every query bound to its tenant and id. */
-export function connectorPlatform(db: Db, channel: { id: string; tenantId: string }, installation: { secretKey: Buffer; dataDir: string }): ConnectorPlatform {
+export function connectorPlatform(
+  db: Db,
+  channel: { id: string; tenantId: string },
+  installation: { secretKey: Buffer; dataDir: string; publicUrl?: string; publicUrlSet?: boolean },
+): ConnectorPlatform {
   const tenantId = channel.tenantId;
   const channelId = channel.id;
   const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
@@ -361,7 +365,11 @@ export function connectorPlatform(db: Db, channel: { id: string; tenantId: strin
         return moved.length;
       },
     },
-    company: channelCompany(db, tenantId),
+    company: channelCompany(
+      db,
+      tenantId,
+      installation.publicUrl === undefined ? undefined : { publicUrl: installation.publicUrl, publicUrlSet: installation.publicUrlSet ?? false },
+    ),
     files: channelFiles(db, channel, installation.dataDir),
     apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
     accessToken: (request, refused) => channelAccessToken(db, installation.secretKey, channel, request, refused),

@@ -20,7 +20,7 @@ export const originSchema = z
   }, 'must be an address like https://support.example.com (http or https, no path)')
   .transform((value) => new URL(value).origin);
 
-type AddressConfig = Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'publicUrlSet'>>;
+export type AddressConfig = Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'publicUrlSet'>>;
 
 /**
  * The address links are built from. An operator who set PUBLIC_URL decides for every company

@@ -57,6 +57,8 @@ export interface WidgetSettings {
   open: boolean;
   /** Voice messages' limits; null when the channel takes none. */
   voice: { maxSeconds: number; maxBytes: number } | null;
+  /** The help center's suggestions (`?q=&lang=`, answering `{ articles: [{ title, url }] }`); null when there is none. */
+  suggestUrl?: string | null;
 }
 
 export class ApiError extends Error {

@@ -56,6 +56,10 @@ header button:focus-visible { outline-color: ${ink}; }
 .sources { margin-top: 6px; padding-top: 6px; border-top: 1px solid #c7d2fe; display: flex; flex-direction: column; gap: 2px; font-size: 13px; }
 .sources-title { font-size: 12px; color: #4b5563; }
 .sources a { color: #3730a3; }
+.suggestions { padding: 6px 8px 0; display: flex; flex-direction: column; gap: 2px; font-size: 13px; border-top: 1px solid #e5e7eb; }
+.suggestions[hidden] { display: none; }
+.suggestions-title { font-size: 12px; color: #4b5563; }
+.suggestions a { color: #3730a3; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .receipt { text-align: right; font-size: 12px; color: #4b5563; margin: -2px 2px 6px; }
 .status { font-size: 13px; color: #4b5563; padding: 4px 12px; min-height: 22px; }
 .person { align-self: flex-start; margin: 0 12px 6px; background: none; border: 1px solid #9ca3af; color: #111; border-radius: 16px; padding: 4px 12px; font-size: 13px; cursor: pointer; min-height: 32px; }

@@ -58,6 +58,8 @@ export function composer(options: {
   status(text: string): void;
   /** Shows the visitor's message at once (pending) and answers a function that marks it sent. */
   preview(parts: Part[], clientMessageId: string): (sent: boolean) => void;
+  /** Told the text box's text as the visitor types, and '' once it is sent. */
+  onText?(text: string): void;
 }): HTMLFormElement {
   const t = options.t;
   const api = options.api;
@@ -103,6 +105,7 @@ export function composer(options: {
 
   let typing: ReturnType<typeof setTimeout> | undefined;
   text.addEventListener('input', () => {
+    options.onText?.(text.value);
     if (!typing) void api.post('/typing', { on: true }).catch(() => {});
     clearTimeout(typing);
     typing = setTimeout(() => {
@@ -121,6 +124,7 @@ export function composer(options: {
     const value = text.value.trim();
     if (!value) return;
     text.value = '';
+    options.onText?.('');
     void deliver({ text: value }, [{ type: 'text', text: value }]);
   });
   form.append(text, tools, send);

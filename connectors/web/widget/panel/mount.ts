@@ -2,6 +2,7 @@ import { newId, type ChatMessage, type Part } from '../api.js';
 import { button, el } from '../dom.js';
 import type { PanelHandle, PanelHost } from '../host.js';
 import { panelStyles } from '../styles.js';
+import { articleSuggestions } from './suggestions.js';
 import { attachTool, composer, type ComposerTool } from './composer.js';
 import { connectFeed, type Frame } from './feed.js';
 import { focusFirst, trapFocus } from './focus.js';
@@ -249,10 +250,12 @@ export function mountPanel(host: PanelHost): PanelHandle {
     await ensureSession(profile);
     const greeting = texts.greeting || settings.greeting;
     if (greeting) log.prepend(el('div', 'msg out greeting', greeting));
+    const suggestions = settings.suggestUrl ? articleSuggestions({ t, url: settings.suggestUrl, locale }) : undefined;
     const form = composer({
       t,
       api,
       settings,
+      onText: (text) => suggestions?.typed(text),
       tools: composerTools,
       status: say,
       preview: (parts, clientMessageId) => {
@@ -265,7 +268,7 @@ export function mountPanel(host: PanelHost): PanelHandle {
       },
     });
     person.hidden = false;
-    panel.append(person, form);
+    panel.append(person, ...(suggestions ? [suggestions.element] : []), form);
     await resync(true);
     stopFeed = connectFeed(api, onFrame, () => void resync().catch(() => {}));
     if (open) focusFirst(panel);
