@@ -113,7 +113,7 @@ describe('the answer bot on an OpenAI-compatible model', () => {
     expect(usage).toEqual([expect.objectContaining({ feature: 'bot', outcome: 'ok', model: 'gpt-4o-mini' })]);
   });
 
-  it('hands over when the model says the knowledge base does not answer', async () => {
+  it('says it does not know and hands over when the model says the knowledge base does not answer', async () => {
     fake.answer(() => JSON.stringify({ answer: '', articleIds: [], known: false }));
     const { conversation, turnId } = await ask('bo', 'How do I reset my password on the old app?');
     expect(await answerTurn(deps(), gateway, world.tenantId, turnId)).toBe('handed_over');
@@ -121,16 +121,21 @@ describe('the answer bot on an OpenAI-compatible model', () => {
       state: 'handed_over',
       handoff_reason: 'no answer',
     });
-    expect((await replies(conversation.id)).filter((r) => !r.private)).toEqual([]);
+    // It says it does not know, once, and a person takes over.
+    const told = (await replies(conversation.id)).filter((r) => !r.private);
+    expect(told).toEqual([{ sender_type: 'bot', private: false, content: [{ type: 'text', text: expect.stringMatching(/^I don’t know the answer/) }] }]);
   });
 
-  it('hands over with "model error" when the model refuses the key, and says nothing to the customer', async () => {
+  it('hands over with "model error" when the model refuses the key, telling the customer only that a person is coming', async () => {
     fake.next({ status: 401 });
     const { conversation, turnId } = await ask('cy', 'How do I reset my password please?');
     expect(await answerTurn(deps(), gateway, world.tenantId, turnId)).toBe('handed_over');
     const session = await bot().selectFrom('bot_sessions').selectAll().where('conversation_id', '=', conversation.id).executeTakeFirstOrThrow();
     expect(session).toMatchObject({ state: 'handed_over', handoff_reason: 'model error' });
-    expect((await replies(conversation.id)).filter((r) => !r.private)).toEqual([]);
+    // Nothing of the model's: only that a person is coming.
+    expect((await replies(conversation.id)).filter((r) => !r.private).map((r) => (r.content as { text: string }[])[0]!.text)).toEqual([
+      'I don’t know the answer to that. I’m passing you to a person; please hold on.',
+    ]);
     const conversationNow = await handle.db
       .selectFrom('conversations')
       .select(['status', 'group_id'])

@@ -139,10 +139,23 @@ describe('the answer bot worker', () => {
     expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('handed_over');
     expect(await conversationOf(handle.db, world, 'cy')).toMatchObject({ status: 'assigned', assignee_id: agent, group_id: support });
     expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'no answer' });
+    // The summary for the agent, then the customer told the bot does not know and a person is coming.
     const messages = await sent(conversation.id);
-    expect(messages).toHaveLength(1);
+    expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({ sender_type: 'bot', private: true });
     expect(JSON.stringify(messages[0]!.content)).toContain('Can I bring my dog to the office?');
+    expect(messages[1]).toMatchObject({
+      sender_type: 'bot',
+      private: false,
+      content: [{ type: 'text', text: expect.stringMatching(/^I don’t know the answer/) }],
+    });
+  });
+
+  it('tells a Chinese customer in Chinese that it does not know', async () => {
+    const { conversation, turnId } = await ask('zhou', '你们公司可以带宠物狗上班吗');
+    expect(await answerTurn(deps, noModel, world.tenantId, turnId)).toBe('handed_over');
+    const told = (await sent(conversation.id)).filter((m) => !m.private).map((m) => (m.content as { text: string }[])[0]!.text);
+    expect(told).toEqual(['抱歉，这个问题我不知道答案。正在为您转接人工客服，请稍候。']);
   });
 
   it('hands over on too weak a match', async () => {
@@ -189,7 +202,9 @@ describe('the answer bot worker', () => {
     const { conversation, turnId } = await ask('fu', 'How do I reset my password?');
     expect(await answerTurn(deps, failing, world.tenantId, turnId)).toBe('handed_over');
     expect(await session(conversation.id)).toMatchObject({ state: 'handed_over', handoff_reason: 'model error' });
-    expect((await sent(conversation.id)).filter((m) => !m.private)).toEqual([]);
+    expect((await sent(conversation.id)).filter((m) => !m.private).map((m) => m.content)).toEqual([
+      [{ type: 'text', text: 'I don’t know the answer to that. I’m passing you to a person; please hold on.' }],
+    ]);
   });
 
   it('answers with the model from the articles it was given, and hands over when the model does not know', async () => {

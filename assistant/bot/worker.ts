@@ -21,6 +21,12 @@ export type BotDeps = Pick<Context, 'database' | 'config' | 'logger'> & { relay:
 
 export type TurnOutcome = 'answered' | 'handed_over' | 'skipped' | 'none';
 
+/** What the bot says when it hands over for want of an answer (the customer asked for a person: the chat says so itself). */
+const NO_ANSWER: Record<'zh' | 'en', string> = {
+  en: 'I don’t know the answer to that. I’m passing you to a person; please hold on.',
+  zh: '抱歉，这个问题我不知道答案。正在为您转接人工客服，请稍候。',
+};
+
 /** The minimum score when a channel's settings are gone (the turn was taken before they were deleted). */
 const DEFAULT_MIN_SCORE = 0.4;
 
@@ -70,13 +76,14 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
     .limit(4)
     .execute();
 
+  const locale = localeOf(turn.question, (turn.first_envelope as InboundEnvelope).message?.language, turn.attributes?.language);
   const started = performance.now();
   const found = await findAnswer(
     { db: deps.database.db, config: deps.config, gateway },
     {
       tenant: { id: tenantId, slug: turn.slug },
       question: turn.question,
-      locale: localeOf(turn.question, (turn.first_envelope as InboundEnvelope).message?.language, turn.attributes?.language),
+      locale,
       minScore: turn.min_score ?? DEFAULT_MIN_SCORE,
       history: earlier.map((e) => e.question).reverse(),
     },
@@ -127,7 +134,17 @@ export async function answerTurn(deps: BotDeps, gateway: ModelGateway, tenantId:
       .returning('id')
       .executeTakeFirst();
     if (!claimed) return 'none';
-    return (await handOver(trx, tenantId, conversation, reason)) ? (reason === 'agent took over' ? 'skipped' : 'handed_over') : 'none';
+    if (!(await handOver(trx, tenantId, conversation, reason))) return 'none';
+    if (reason === 'agent took over') return 'skipped';
+    // The customer is told the bot has no answer and a person is coming, in their language.
+    await queueReply(trx as unknown as Db, {
+      tenantId,
+      conversationId: conversation.id,
+      sender: { type: 'bot', id: null },
+      parts: [{ type: 'text', text: NO_ANSWER[locale] }],
+      clientId: `bot-handover:${turnId}`,
+    });
+    return 'handed_over';
   });
   if (outcome !== 'none') deps.relay.poke();
   return outcome;
