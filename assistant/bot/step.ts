@@ -86,6 +86,8 @@ export const answerBotStep: InboundStep = {
       .where('tenant_id', 'in', tenants)
       .where('channel_id', 'in', unique(messages.map((m) => m.envelope.channelId)))
       .execute();
+    // A channel that never had the bot set up has no sessions: most batches stop here, on one query.
+    if (settingRows.length === 0) return;
     const settings = new Map(settingRows.map((row) => [row.channel_id, row as BotSettings]));
     const sessionRows = await trx
       .selectFrom('bot_sessions')
