@@ -9,7 +9,7 @@ import { ConnectorError } from '../../core/connector/errors.js';
 import type { Context } from '../../core/context.js';
 import type { Db } from '../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { listTicketsForContact, ticketVisibleTo } from '../../tickets/part.js';
+import { visibleRecentTicketsOfContact } from '../../tickets/part.js';
 import { parseFlow, type Flow, type Target } from '../../core/voice/ivr.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
@@ -419,22 +419,12 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
         const candidates = otherIds.length
           ? await contactsQuery(db, auth.principal).where('contacts.id', 'in', otherIds).orderBy('contacts.name').execute()
           : [];
-        // Earlier tickets of the caller, those the agent may see.
-        const ticketIds = contact && can(auth.principal, 'tickets.view') ? (await listTicketsForContact(db, tenant.id, contact.id, 20)).map((t) => t.id) : [];
-        const tickets = ticketIds.length
-          ? await db
-              .selectFrom('tickets')
-              .select(['id', 'number', 'subject', 'status', 'created_at'])
-              .where('tenant_id', '=', tenant.id)
-              .where('id', 'in', ticketIds)
-              .where((eb) => ticketVisibleTo(eb, auth.principal))
-              .orderBy('created_at', 'desc')
-              .execute()
-          : [];
+        // Earlier tickets of the caller: of their 20 latest, those the agent may see.
+        const tickets = contact && can(auth.principal, 'tickets.view') ? await visibleRecentTicketsOfContact(db, auth.principal, contact.id, 20) : [];
         return c.json({
           number,
           contact: contact ?? null,
-          tickets: tickets.map((k) => ({ id: k.id, number: Number(k.number), subject: k.subject, status: k.status, createdAt: iso(k.created_at) })),
+          tickets: tickets.map((k) => ({ id: k.id, number: k.number, subject: k.subject, status: k.status, createdAt: iso(k.createdAt) })),
           // A caller known only by the number (a made-up visitor name) is still a stranger to save.
           offerCreateContact: !contact || (isGeneratedName(contact.name) && !contact.email),
           possibleMatches: candidates.map((m) => ({ id: m.id, name: m.name, email: m.email, phone: m.phone })),
