@@ -63,6 +63,8 @@ function violations(imports: readonly Import[]): Violation[] {
         refuse(i, 'core → a part: the shared kernel imports nothing that is built on it');
     } else if (under(file, 'connectors')) {
       if (['router', 'console'].some((part) => under(target, part))) refuse(i, 'connectors → router or console: a connector knows the SDK and core only');
+      if (FEATURE_MODULES.some((part) => under(target, part)))
+        refuse(i, 'connectors → a feature module: a connector asks the platform through its context, never a module');
       const own = file.split('/')[1];
       if (file.split('/').length > 2 && under(target, 'connectors') && target!.split('/').length > 2 && target!.split('/')[1] !== own)
         refuse(i, 'a connector → another connector: each is a module of its own');
@@ -184,6 +186,7 @@ describe('import rules', () => {
       ...fake('connectors/telegram/d.ts', '../../router/pipeline/process-batch.js'),
       ...fake('connectors/telegram/e.test.ts', '../../console/cli/build-server.mjs'),
       ...fake('connectors/telegram/f.ts', '../whatsapp/send.js'),
+      ...fake('connectors/voice/k.ts', '../../callcenter/part.js'),
       ...fake('console/server/g.ts', '../../reports/queries/reports.js'),
       ...fake('packages/connector-sdk/src/h.ts', '../../../core/errors.js'),
       ...fake('packages/connector-sdk/src/i.ts', 'kysely'),
@@ -198,6 +201,7 @@ describe('import rules', () => {
       'connectors/telegram/d.ts',
       'connectors/telegram/e.test.ts',
       'connectors/telegram/f.ts',
+      'connectors/voice/k.ts',
       'console/server/g.ts',
       'packages/connector-sdk/src/h.ts',
       'packages/connector-sdk/src/i.ts',
