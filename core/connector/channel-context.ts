@@ -13,7 +13,7 @@ import { channelStore } from './channel-data.js';
 import { channelAttachments, connectorPlatform } from './platform.js';
 
 export { channelAttachments };
-import type { AnyConnector, ChannelContext } from './define.js';
+import { reachesDatabase, type AnyConnector, type ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -51,7 +51,8 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
     platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id, type: row.type }, deps.config),
-    db: deps.db,
+    // Only the phone connectors' call center still reaches the database itself.
+    ...(reachesDatabase(connector) ? { db: deps.db } : {}),
     bus: deps.bus,
     logger: deps.logger.child({ channelId: row.id, channelType: row.type }),
     publicUrl: address,
