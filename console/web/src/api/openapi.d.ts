@@ -3963,6 +3963,21 @@ export interface components {
         };
         /** @enum {string} */
         PhoneStatus: "offline" | "ip_phone" | "web_phone" | "mobile";
+        RetentionRun: {
+            id: string;
+            conversationDays: number | null;
+            fileDays: number | null;
+            conversationsRemoved: number;
+            messagesRemoved: number;
+            filesRemoved: number;
+            bytesRemoved: number;
+            error: string | null;
+            startedBy: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            startedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            finishedAt: string | null;
+        };
         CannedResponse: {
             id: string;
             shortcut: string;
@@ -4356,6 +4371,35 @@ export interface components {
             /** @description the choices of a select field */
             options: string[];
         };
+        TimelineItem: {
+            /** @enum {string} */
+            kind: "conversation" | "call" | "business_record" | "callback_plan" | "note" | "merge" | "ticket";
+            id: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            at: string;
+            /** @description a short line for the list: a subject, the first words of a message, a note */
+            title: string;
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        Company: {
+            id: string;
+            name: string;
+            domain: string | null;
+            createdAt: string;
+        };
+        SearchHit: {
+            /** @enum {string} */
+            kind: "contact" | "message" | "note" | "ticket";
+            id: string;
+            /** @description what to open: the contact, or the conversation a message is in */
+            contactId: string | null;
+            conversationId: string | null;
+            title: string;
+            snippet: string;
+            at: string;
+        };
         Ticket: {
             id: string;
             number: number;
@@ -4565,6 +4609,24 @@ export interface components {
             actions: unknown[];
             enabled: boolean;
             position: number;
+        };
+        CallbackPlan: {
+            id: string;
+            contactId: string;
+            phone: string;
+            agentId: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            dueAt: string;
+            note: string;
+            /** @enum {string} */
+            status: "planned" | "done" | "cancelled";
+            result: string | null;
+            /** @description the call it came from, if any */
+            callId: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            remindedAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
         };
         ArticleSummary: {
             id: string;
@@ -7144,7 +7206,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description how many of each were removed */
+                        erased: {
+                            contacts: number;
+                            conversations: number;
+                            messages: number;
+                            files: number;
+                            tickets: number;
+                            calls: number;
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7202,7 +7276,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversationDays: number | null;
+                        /** @description null: kept for ever */
+                        fileDays: number | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        nextRunAt: string | null;
+                        /** @description the last 20, newest first */
+                        runs: components["schemas"]["RetentionRun"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7260,7 +7344,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversationDays: number | null;
+                        /** @description null: kept for ever */
+                        fileDays: number | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7322,7 +7412,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RetentionRun"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13438,7 +13530,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TimelineItem"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13499,7 +13595,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "email" | "phone" | "wechat_openid" | "wechat_unionid" | "weibo" | "x" | "app_user" | "web_visitor";
+                        value: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13618,7 +13721,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        contactId: string;
+                        authorId: string | null;
+                        body: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13731,7 +13843,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        duplicates: {
+                            contact: components["schemas"]["ContactView"];
+                            reasons: ("email" | "phone" | "wechat_unionid")[];
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13784,7 +13903,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        groups: {
+                            /** @enum {string} */
+                            reason: "email" | "phone" | "wechat_unionid";
+                            key: string;
+                            contacts: components["schemas"]["ContactView"][];
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13837,7 +13965,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        targetId: string;
+                        sourceId: string;
+                        /** @description how many rows of each kind moved */
+                        moved: {
+                            [key: string]: number;
+                        };
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        undoneAt: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13890,7 +14032,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        target: components["schemas"]["ContactView"] | null;
+                        source: components["schemas"]["ContactView"] | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13943,7 +14090,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        merges: {
+                            id: string;
+                            sourceId: string;
+                            sourceName: string | null;
+                            /** @description an instant, ISO 8601 (UTC) */
+                            createdAt: string;
+                            /** @description an instant, ISO 8601 (UTC) */
+                            undoneAt: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13997,7 +14156,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        companies: components["schemas"]["Company"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14056,7 +14219,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Company"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14116,7 +14281,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        domain: string | null;
+                        createdAt: string;
+                        /** @description those the caller may see */
+                        contacts: components["schemas"]["ContactView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14177,7 +14351,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Company"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14456,7 +14632,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        hits: components["schemas"]["SearchHit"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17190,7 +17370,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        plans: components["schemas"]["CallbackPlan"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17257,7 +17441,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackPlan"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17330,7 +17516,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackPlan"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
