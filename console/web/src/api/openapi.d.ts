@@ -4262,6 +4262,51 @@ export interface components {
                 detail: string;
             }[];
         };
+        MonitorAnswer: {
+            at: string;
+            queues: {
+                /** @description null: what waits without a group */
+                groupId: string | null;
+                name: string | null;
+                waitingConversations: number;
+                waitingCalls: number;
+                longestWaitSeconds: number | null;
+                agents: {
+                    online: number;
+                    busy: number;
+                    away: number;
+                    offline: number;
+                };
+            }[];
+            agents: {
+                id: string;
+                name: string;
+                status: string;
+                since: string;
+                openConversations: number;
+            }[];
+            agentsByState: {
+                online: number;
+                busy: number;
+                away: number;
+                offline: number;
+            };
+        };
+        ReportDimensions: {
+            channels: {
+                id: string;
+                name: string;
+                type: string;
+            }[];
+            groups: {
+                id: string;
+                name: string;
+            }[];
+            agents: {
+                id: string;
+                name: string;
+            }[];
+        };
         WebhookView: {
             id: string;
             name: string;
@@ -11829,7 +11874,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11880,7 +11927,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportDimensions"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11931,7 +11980,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        serviceLevelSeconds: number;
+                        surveysEnabled: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11989,7 +12043,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        serviceLevelSeconds: number;
+                        surveysEnabled: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
