@@ -4434,6 +4434,24 @@ export interface components {
             domain: string | null;
             createdAt: string;
         };
+        ImportJob: {
+            id: string;
+            fileName: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            /** @description 0–100, by bytes read */
+            progress: number;
+            rows: number;
+            created: number;
+            updated: number;
+            /** @description rows refused; GET …/errors lists them */
+            failed: number;
+            error: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            finishedAt: string | null;
+        };
         SearchHit: {
             /** @enum {string} */
             kind: "contact" | "message" | "note" | "ticket";
@@ -14470,7 +14488,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        imports: components["schemas"]["ImportJob"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14518,12 +14540,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the import job: { id, status, progress, rows, created, updated, failed } */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14583,7 +14607,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {

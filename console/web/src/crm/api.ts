@@ -5,17 +5,7 @@ export type Contact = Schemas['ContactView'];
 export type ContactRecord = Schemas['ContactDetail'];
 export type TimelineItem = Schemas['TimelineItem'];
 export type Merge = Answer<'/api/contacts/{id}/merges', 'get'>['merges'][number];
-export interface ImportJob {
-  id: string;
-  fileName: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  progress: number;
-  rows: number;
-  created: number;
-  updated: number;
-  failed: number;
-  error: string | null;
-}
+export type ImportJob = Schemas['ImportJob'];
 export type SearchHit = Schemas['SearchHit'];
 export type CustomField = Schemas['CustomField'];
 export interface ContactChanges {
