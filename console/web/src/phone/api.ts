@@ -90,11 +90,7 @@ export interface CallTaskTarget {
   position: number;
 }
 
-export interface IvrFlow {
-  id: string;
-  name: string;
-  definition: unknown;
-}
+export type IvrFlow = Schemas['IvrFlow'];
 
 const enc = encodeURIComponent;
 
@@ -132,7 +128,7 @@ export function callsApi(client: ApiClient) {
     targetResult: (id: string, targetId: string, result: string) => client.post<unknown>(`/call-tasks/${enc(id)}/targets/${enc(targetId)}/result`, { result }),
     /** A ticket from a call: the server gives it the caller, the call id and the recording. */
     ticketFromCall: (callId: string, subject: string) => client.post<{ id: string; number: number }>('/tickets', { subject, callId }),
-    flows: () => client.get<{ flows: IvrFlow[] }>('/ivr-flows'),
+    flows: () => client.get<Answer<'/api/ivr-flows', 'get'>>('/ivr-flows'),
     saveFlow: (flow: { id?: string; name: string; definition: unknown }) =>
       flow.id
         ? client.put<IvrFlow>(`/ivr-flows/${enc(flow.id)}`, { name: flow.name, definition: flow.definition })
