@@ -34,7 +34,7 @@ export function MessageParts({ parts, attachmentUrl }: { parts: ContentPart[]; a
   if (email) return <EmailParts email={email} parts={parts} attachmentUrl={attachmentUrl} />;
   return (
     <>
-      {parts.map((part, index) => (
+      {withoutCitedLines(parts).map((part, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: parts have no id and never reorder
         <Part key={index} part={part} attachmentUrl={attachmentUrl} />
       ))}
@@ -116,6 +116,32 @@ function Part({ part, attachmentUrl }: { part: ContentPart; attachmentUrl: Attac
       return <p className="part-event">{label ? t(label, { rating: String(rating ?? '') }) : t('part.event', { name: part.name })}</p>;
     }
   }
+}
+
+/**
+ * A bot's answer lists the articles it cites as "title: url" lines in its text, for channels
+ * that show no citations; where its `bot.citations` part is shown as links, those lines go.
+ */
+function withoutCitedLines(parts: ContentPart[]): ContentPart[] {
+  const citations = parts.find((p) => p.type === 'event' && p.name === 'bot.citations');
+  const articles =
+    citations?.type === 'event' && Array.isArray(citations.data?.articles) ? (citations.data.articles as { title?: unknown; url?: unknown }[]) : [];
+  const lines = new Set(
+    articles.flatMap((a) => (typeof a.title === 'string' && typeof a.url === 'string' && remoteHref(a.url) ? [`${a.title}: ${a.url}`] : [])),
+  );
+  if (lines.size === 0) return parts;
+  return parts.map((p) =>
+    p.type === 'text' && p.format !== 'html'
+      ? {
+          ...p,
+          text: p.text
+            .split('\n')
+            .filter((line) => !lines.has(line.trim()))
+            .join('\n')
+            .trim(),
+        }
+      : p,
+  );
 }
 
 /** The articles an answer of the bot's cites (its `bot.citations` part), as links to the help center. */
