@@ -6,6 +6,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/bench/**'],
     pool: 'forks',
     fileParallelism: true,
+    // Two files at a time even on two cores: most of a test's time is spent waiting on PostgreSQL,
+    // RabbitMQ, a browser or a child process, not on its own CPU (the default takes one less
+    // than the cores, which is one file at a time there).
+    maxWorkers: 2,
     // Test runs create and drop many queues; RabbitMQ's quorum queues are not made for that churn.
     // The bus contract suite runs on quorum queues explicitly.
     env: { BUS_QUEUE_TYPE: process.env.BUS_QUEUE_TYPE ?? 'classic' },
