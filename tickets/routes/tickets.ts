@@ -12,6 +12,7 @@ import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../crm/part.js';
 import { findVisibleCall } from '../../callcenter/part.js';
+import { customerRepliesBindings } from '../worker.js';
 import { actorOf, createBody, filtersSchema, patchBody, sortField } from './schemas.js';
 import { ticketDetail } from './detail.js';
 
@@ -91,16 +92,17 @@ export function ticketRoutes(): AnyRoute[] {
         }
         // Whoever makes a ticket in the console follows it: one made from another group's conversation stays theirs to open.
         const followers = auth.via === 'token' ? body.followers : [...(body.followers ?? []), auth.principal.userId];
-        const ticket = await db
-          .transaction()
-          .execute((trx) =>
-            createTicket(
-              trx,
-              auth.principal.tenantId,
-              { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
-              { actor: actorOf(auth), now: new Date() },
-            ),
+        const ticket = await db.transaction().execute(async (trx) => {
+          const made = await createTicket(
+            trx,
+            auth.principal.tenantId,
+            { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
+            { actor: actorOf(auth), now: new Date() },
           );
+          // The company's customers' messages reach the ticket worker from now on (worker.ts).
+          await customerRepliesBindings({ db, bus: ctx.bus }).widen(trx, auth.principal.tenantId);
+          return made;
+        });
         ctx.relay.poke();
         return c.json(ticketView(ticket), 201);
       },
