@@ -13,7 +13,8 @@ export const CUSTOMER_REPLIES_QUEUE = 'tickets.customer-replies';
  * The customer-replies queue takes `message.created` only from companies that have a ticket: a
  * company that does not use tickets has no reply to land on one, and its messages no longer reach
  * the queue to be dropped there. The ticket route binds the company in the transaction that makes
- * its ticket (a ticket's later e-mail conversation belongs to a company already bound).
+ * its first ticket (a ticket's later e-mail conversation belongs to a company already bound); the
+ * durable binding stays, and the worker's start binds again every company with a ticket.
  */
 export function customerRepliesBindings(deps: { db: Db; bus: Bus }): TenantBindings {
   return new TenantBindings(deps.bus, deps.db, {

@@ -99,8 +99,16 @@ export function ticketRoutes(): AnyRoute[] {
             { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
             { actor: actorOf(auth), now: new Date() },
           );
-          // The company's customers' messages reach the ticket worker from now on (worker.ts).
-          await customerRepliesBindings({ db, bus: ctx.bus }).widen(trx, auth.principal.tenantId);
+          // With its first ticket, the company's customers' messages reach the ticket worker
+          // (worker.ts); only then does making a ticket need the broker.
+          const earlier = await trx
+            .selectFrom('tickets')
+            .select('id')
+            .where('tenant_id', '=', auth.principal.tenantId)
+            .where('id', '<>', made.id)
+            .limit(1)
+            .executeTakeFirst();
+          if (!earlier) await customerRepliesBindings({ db, bus: ctx.bus }).widen(trx, auth.principal.tenantId);
           return made;
         });
         ctx.relay.poke();
