@@ -5,6 +5,7 @@ import { readBody } from '../core/http/body.js';
 import { idParams } from '../console/server/api/checks.js';
 import { route, type AnyRoute } from '../console/server/api/route.js';
 import { audit } from '../console/server/audit.js';
+import { answer } from '../console/server/api/answers.js';
 import {
   createArticle,
   deleteArticle,
@@ -42,6 +43,63 @@ const articleChange = z.object({
   version: z.number().int().min(1).optional(),
 });
 
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+const url = z.string().nullable().describe('where customers read it; null while a draft');
+
+/** An article as lists and search show it: search hits add a snippet and a score, plain lists the version. */
+const articleSummarySchema = z
+  .object({
+    id: z.string(),
+    locale,
+    title: z.string(),
+    category: z.string(),
+    state,
+    updatedAt: at,
+    url,
+    version: z.number().optional(),
+    snippet: z.string().optional().describe('a search hit: a piece of the body around what was found'),
+    score: z.number().optional().describe('a search hit: how well it answers the query, 0 to 1'),
+  })
+  .meta({ id: 'ArticleSummary' });
+const articleList = z.object({
+  articles: z.array(articleSummarySchema),
+  categories: z.array(z.object({ name: z.string(), articles: z.number() })),
+  helpCenter: z.string().describe('the help center’s address'),
+});
+
+/** One article, its body HTML kept without anything that could run. */
+const articleSchema = z
+  .object({
+    id: z.string(),
+    locale,
+    title: z.string(),
+    body: z.string(),
+    category: z.string(),
+    state,
+    version: z.number(),
+    related: z.array(z.object({ id: z.string(), title: z.string(), state })),
+    createdAt: at,
+    updatedAt: at,
+    publishedAt: at.nullable(),
+    url,
+  })
+  .meta({ id: 'Article' });
+
+const articleVersionSchema = z
+  .object({
+    version: z.number(),
+    locale,
+    title: z.string(),
+    body: z.string(),
+    category: z.string(),
+    state,
+    savedBy: z.string().nullable(),
+    savedByName: z.string().nullable(),
+    savedAt: at,
+  })
+  .meta({ id: 'ArticleVersion' });
+const versionList = z.object({ versions: z.array(articleVersionSchema) });
+
 /**
  * The knowledge base in the console: every agent reads and searches (and links articles in
  * replies); holders of `knowledge.manage` write, publish, restore and upload images.
@@ -61,6 +119,7 @@ export function knowledgeRoutes(): AnyRoute[] {
         locale: locale.optional(),
         category: z.string().trim().max(80).optional(),
       }),
+      responds: articleList,
       handler: async ({ c, ctx, tenant, query }) => {
         const db = ctx.database.db;
         const list = query.q
@@ -74,7 +133,7 @@ export function knowledgeRoutes(): AnyRoute[] {
             ).filter((hit) => !query.state || hit.state === query.state)
           : await listArticles(db, tenant.id, query);
         const base = await helpCenterUrl(db, ctx.config, tenant);
-        return c.json({
+        return answer(c, articleList, {
           articles: list.map((a) => ({ ...a, url: a.state === 'published' ? `${base}/articles/${a.id}` : null })),
           categories: await listCategories(db, tenant.id),
           helpCenter: base,
@@ -89,6 +148,7 @@ export function knowledgeRoutes(): AnyRoute[] {
       access: { permission: 'knowledge.manage' },
       body: articleBody,
       example: { locale: 'en', title: 'How refunds work', body: '<p>Refunds reach your card in 5 days.</p>', category: 'Billing', state: 'draft', related: [] },
+      responds: articleSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const article = await createArticle(ctx.database.db, tenant.id, auth.principal.userId, body);
         await audit(
@@ -98,7 +158,7 @@ export function knowledgeRoutes(): AnyRoute[] {
           { type: 'knowledge_article', id: article.id },
           { title: article.title, state: article.state },
         );
-        return c.json(await withUrl(ctx, tenant, article), 201);
+        return answer(c, articleSchema, await withUrl(ctx, tenant, article), 201);
       },
     }),
     route({
@@ -108,7 +168,9 @@ export function knowledgeRoutes(): AnyRoute[] {
       summary: 'One article with its related articles and, once published, its help-center url',
       access: { signedIn: true },
       params: idParams,
-      handler: async ({ c, ctx, tenant, params }) => c.json(await withUrl(ctx, tenant, await getArticle(ctx.database.db, tenant.id, params.id))),
+      responds: articleSchema,
+      handler: async ({ c, ctx, tenant, params }) =>
+        answer(c, articleSchema, await withUrl(ctx, tenant, await getArticle(ctx.database.db, tenant.id, params.id))),
     }),
     route({
       method: 'patch',
@@ -119,6 +181,7 @@ export function knowledgeRoutes(): AnyRoute[] {
       params: idParams,
       body: articleChange,
       example: { title: 'How refunds work', state: 'published' },
+      responds: articleSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const { version, ...change } = body;
         const article = await updateArticle(ctx.database.db, tenant.id, auth.principal.userId, params.id, change, version);
@@ -129,7 +192,7 @@ export function knowledgeRoutes(): AnyRoute[] {
           { type: 'knowledge_article', id: article.id },
           { title: article.title, version: article.version, state: article.state },
         );
-        return c.json(await withUrl(ctx, tenant, article));
+        return answer(c, articleSchema, await withUrl(ctx, tenant, article));
       },
     }),
     route({
@@ -152,7 +215,8 @@ export function knowledgeRoutes(): AnyRoute[] {
       summary: 'Every saved version of an article, newest first, with who saved it',
       access: { signedIn: true },
       params: idParams,
-      handler: async ({ c, ctx, tenant, params }) => c.json({ versions: await listVersions(ctx.database.db, tenant.id, params.id) }),
+      responds: versionList,
+      handler: async ({ c, ctx, tenant, params }) => answer(c, versionList, { versions: await listVersions(ctx.database.db, tenant.id, params.id) }),
     }),
     route({
       method: 'post',
@@ -161,6 +225,7 @@ export function knowledgeRoutes(): AnyRoute[] {
       summary: 'Make an earlier version current again, saved as a new version (its publication state stays as it is)',
       access: { permission: 'knowledge.manage' },
       params: z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) }),
+      responds: articleSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const article = await restoreVersion(ctx.database.db, tenant.id, auth.principal.userId, params.id, params.version);
         await audit(
@@ -170,7 +235,7 @@ export function knowledgeRoutes(): AnyRoute[] {
           { type: 'knowledge_article', id: article.id },
           { title: article.title, from: params.version },
         );
-        return c.json(await withUrl(ctx, tenant, article));
+        return answer(c, articleSchema, await withUrl(ctx, tenant, article));
       },
     }),
     route({

@@ -29,6 +29,7 @@ import { migration as macros } from './0031_macros.js';
 import { migration as transcriptSends } from './0032_transcript_sends.js';
 import { migration as keyLookups } from './0035_key_lookups.js';
 import { migration as reportIncrements } from './0042_report_increments.js';
+import { migration as routingConfigVersion } from './0043_routing_config_version.js';
 
 /** Every migration, in order. A new one is a new file here and a new line below. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '0032_transcript_sends': transcriptSends,
   '0035_key_lookups': keyLookups,
   '0042_report_increments': reportIncrements,
+  '0043_routing_config_version': routingConfigVersion,
 };

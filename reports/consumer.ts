@@ -2,6 +2,7 @@ import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Db } from '../core/db/database.js';
 import type { Logger } from '../core/log/logger.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
+import { ticketTimes } from '../tickets/part.js';
 import type { RollupName } from './rollup/daily.js';
 import { applyIncrements, incrementsDue, rowsWaiting } from './rollup/increments.js';
 import { refreshHours } from './rollup/refresh.js';
@@ -184,13 +185,8 @@ export class ReportsConsumer {
       const p = envelope.payload as { ticket?: { id?: string }; ticketId?: string; targetId?: string };
       const id = p.ticket?.id ?? p.ticketId ?? p.targetId;
       if (typeof id === 'string') {
-        const ticket = await this.deps.db
-          .selectFrom('tickets')
-          .select(['created_at', 'solved_at'])
-          .where('tenant_id', '=', envelope.tenantId!)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (ticket) for (const at of [ticket.created_at, ticket.solved_at]) if (at) hours.add(hourOf(at));
+        const ticket = await ticketTimes(this.deps.db, envelope.tenantId!, id);
+        if (ticket) for (const at of [ticket.createdAt, ticket.solvedAt]) if (at) hours.add(hourOf(at));
       }
     }
     return [...hours];

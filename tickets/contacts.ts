@@ -6,9 +6,9 @@ import type { Trx } from './model.js';
 import { ticketVisibleTo } from './read.js';
 
 /**
- * What the customer record (crm/) and the data rights (console/server/data-rights/) read and
- * change of tickets, through the tickets' part: a contact's tickets for its timeline, tickets for
- * the search box, a contact's tickets moving with it when contacts are merged, and a customer's
+ * What the customer record (crm/), the data rights (console/server/data-rights/) and the call
+ * center's screen pop (callcenter/) read and change of tickets, through the tickets' part: a
+ * contact's tickets for its timeline and for a call's screen pop, tickets for the search box, a contact's tickets moving with it when contacts are merged, and a customer's
  * tickets for their archive and erasure. Every query is scoped by company; what a person reads,
  * also by what they may see (`ticketVisibleTo`).
  */
@@ -35,7 +35,19 @@ export async function visibleTicketsOfContact(db: Db, principal: Principal, cont
     .orderBy('created_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((t) => ({
+  return rows.map(timelineTicket);
+}
+
+function timelineTicket(t: {
+  id: string;
+  number: string;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  created_at: Date;
+  merged_into_id: string | null;
+}): TimelineTicket {
+  return {
     id: t.id,
     number: Number(t.number),
     subject: t.subject,
@@ -43,7 +55,31 @@ export async function visibleTicketsOfContact(db: Db, principal: Principal, cont
     priority: t.priority,
     mergedIntoId: t.merged_into_id,
     createdAt: new Date(t.created_at),
-  }));
+  };
+}
+
+/**
+ * A caller's earlier tickets for the call center's screen pop: of the contact's `newest` latest
+ * tickets (whoever may see them), those the principal may see, newest first.
+ */
+export async function visibleRecentTicketsOfContact(db: Db, principal: Principal, contactId: string, newest: number): Promise<TimelineTicket[]> {
+  const rows = await db
+    .selectFrom('tickets')
+    .select(['id', 'number', 'subject', 'status', 'priority', 'created_at', 'merged_into_id'])
+    .where('tenant_id', '=', principal.tenantId)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('tickets as latest')
+        .select('latest.id')
+        .where('latest.tenant_id', '=', principal.tenantId)
+        .where('latest.requester_id', '=', contactId)
+        .orderBy('latest.created_at', 'desc')
+        .limit(newest),
+    )
+    .where((eb) => ticketVisibleTo(eb, principal))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map(timelineTicket);
 }
 
 /** A ticket found by the search box. */

@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Database } from '../core/db/schema.js';
-import type { TicketSla, TicketTable } from './schema.js';
+import type { SlaClock, SlaMetric, TicketSla, TicketTable } from './schema.js';
 import './schema.js';
 
 export type Ticket = Selectable<TicketTable>;
@@ -53,8 +53,8 @@ export type TicketView = ReturnType<typeof ticketView>;
  * while the ticket waits on the customer (pending) with its clocks stopped (`dueAt` is then when
  * they stopped); else none.
  */
-export function slaBadge(sla: TicketSla): { state: 'ok' | 'warning' | 'breached' | 'paused'; metric: string; dueAt: string } | null {
-  const entries = Object.entries(sla.clocks ?? {});
+export function slaBadge(sla: TicketSla): { state: 'ok' | 'warning' | 'breached' | 'paused'; metric: SlaMetric; dueAt: string } | null {
+  const entries = Object.entries(sla.clocks ?? {}) as [SlaMetric, SlaClock | undefined][];
   const clocks = entries.filter(([, c]) => c && c.state === 'active');
   if (clocks.length === 0) {
     const paused = entries.filter(([, c]) => c && c.state === 'paused');

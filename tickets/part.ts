@@ -14,20 +14,25 @@ import { TicketWorker } from './worker.js';
 export const ticketMigrations: Migrations = { '0011_tickets': tickets };
 
 export { createTicket } from './create.js';
-export { listTicketsForContact, ticketVisibleTo } from './read.js';
 /** A ticket's conversation, and a system's internal note on it (the assistant's escalation summary). */
 export { addSystemNote, ticketConversation } from './notes.js';
-/** What the customer record and its data rights read and move of a contact's tickets (they reach no ticket table themselves). */
+/**
+ * What the customer record, its data rights and the call center's screen pop read and move of a
+ * contact's tickets (they reach no ticket table themselves).
+ */
 export {
   countTicketsOfContacts,
   moveRequesterTickets,
   searchVisibleTickets,
   ticketRecordsOfContacts,
+  visibleRecentTicketsOfContact,
   visibleTicketsOfContact,
   type FoundTicket,
   type TimelineTicket,
 } from './contacts.js';
 export { registerTicketTimers } from './timers.js';
+/** What the reports read of tickets: the hourly rollup's facts, a rebuild's span, the hours a changed ticket touches. */
+export { ticketExtent, ticketFacts, ticketTimes } from './report-facts.js';
 /** The assistant's side of an `ai_classify` automation: what it reads of a ticket, and how the model's answer is applied. */
 export { applyAutomationClassification, ticketForModel, TICKET_PRIORITIES, type AiAsk, type TicketForModel } from './ai.js';
 

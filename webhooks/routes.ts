@@ -10,10 +10,63 @@ import { found, idParams } from '../console/server/api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../console/server/api/cursor.js';
 import { route, type AnyRoute } from '../console/server/api/route.js';
 import { audit } from '../console/server/audit.js';
+import { answer } from '../console/server/api/answers.js';
 import { randomToken } from '../console/server/auth/tokens.js';
 import type { Context } from '../core/context.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const isoAt = (d: Date) => new Date(d).toISOString();
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+
+/** A webhook (never its secret); the list adds how its deliveries stand. */
+const webhookViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    failureStreak: z.number(),
+    disabledReason: z.string().nullable(),
+    disabledAt: at.nullable(),
+    createdAt: at,
+    updatedAt: at,
+    failedDeliveries: z.number().optional(),
+    pendingDeliveries: z.number().optional(),
+    lastDeliveryAt: at.nullable().optional(),
+  })
+  .meta({ id: 'WebhookView' });
+const webhookList = z.object({ events: z.array(z.string()).readonly(), webhooks: z.array(webhookViewSchema) });
+const webhookCreated = webhookViewSchema.extend({ secret: z.string().describe('the signing secret, shown only in this answer') });
+const newSecret = z.object({ secret: z.string().describe('shown only in this answer') });
+const replayedCount = z.object({ replayed: z.number() });
+
+const webhookAttemptSchema = z
+  .object({
+    attempt: z.number(),
+    statusCode: z.number().nullable(),
+    error: z.string().nullable(),
+    response: z.string().nullable().describe('the start of what the receiver answered'),
+    durationMs: z.number(),
+    at,
+  })
+  .meta({ id: 'WebhookAttempt' });
+const webhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    event: z.string(),
+    eventId: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.array(webhookAttemptSchema),
+    nextAttemptAt: at.nullable(),
+    lastStatusCode: z.number().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: at,
+    deliveredAt: at.nullable(),
+    payload: z.unknown().describe('the JSON body sent'),
+  })
+  .meta({ id: 'WebhookDelivery' });
+const deliveryPage = z.object({ deliveries: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() });
 const hookColumns = ['id', 'name', 'url', 'events', 'enabled', 'failure_streak', 'disabled_reason', 'disabled_at', 'created_at', 'updated_at'] as const;
 type HookRow = {
   id: string;
@@ -27,7 +80,7 @@ type HookRow = {
   created_at: Date;
   updated_at: Date;
 };
-const hookView = (r: HookRow, counts?: { failed: number; pending: number; lastDeliveryAt: Date | null }) => ({
+const hookView = (r: HookRow, counts?: { failed: number; pending: number; lastDeliveryAt: Date | null }): z.infer<typeof webhookViewSchema> => ({
   id: r.id,
   name: r.name,
   url: r.url,
@@ -36,8 +89,8 @@ const hookView = (r: HookRow, counts?: { failed: number; pending: number; lastDe
   failureStreak: r.failure_streak,
   disabledReason: r.disabled_reason,
   disabledAt: iso(r.disabled_at),
-  createdAt: iso(r.created_at),
-  updatedAt: iso(r.updated_at),
+  createdAt: isoAt(r.created_at),
+  updatedAt: isoAt(r.updated_at),
   ...(counts ? { failedDeliveries: counts.failed, pendingDeliveries: counts.pending, lastDeliveryAt: iso(counts.lastDeliveryAt) } : {}),
 });
 
@@ -71,6 +124,7 @@ export function webhookRoutes(): AnyRoute[] {
       tag: 'admin',
       summary: "The company's webhooks (never their secret), with how many deliveries failed or wait",
       access: { permission: 'admin.webhooks' },
+      responds: webhookList,
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
         const rows = await db.selectFrom('company_webhooks').select(hookColumns).where('tenant_id', '=', tenant.id).orderBy('created_at').execute();
@@ -86,7 +140,7 @@ export function webhookRoutes(): AnyRoute[] {
           .groupBy('webhook_id')
           .execute();
         const byHook = new Map(counts.map((r) => [r.webhook_id, { failed: r.failed, pending: r.pending, lastDeliveryAt: r.last }]));
-        return c.json({
+        return answer(c, webhookList, {
           events: WEBHOOK_EVENTS,
           webhooks: rows.map((r) => hookView(r, byHook.get(r.id) ?? { failed: 0, pending: 0, lastDeliveryAt: null })),
         });
@@ -100,6 +154,7 @@ export function webhookRoutes(): AnyRoute[] {
       access: { permission: 'admin.webhooks' },
       body: z.object({ name: z.string().trim().min(1).max(100), url: urlSchema, events: eventsSchema }),
       example: { name: 'CRM sync', url: 'https://hooks.example.com/switchboard', events: ['message.created'] },
+      responds: webhookCreated,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         checkReachable(ctx, body.url);
         const secret = randomToken('whsec_');
@@ -123,7 +178,7 @@ export function webhookRoutes(): AnyRoute[] {
           return created;
         });
         await bindings.reconcileQuietly(tenant.id, ctx.logger);
-        return c.json({ ...hookView(row), secret }, 201);
+        return answer(c, webhookCreated, { ...hookView(row), secret }, 201);
       },
     }),
     route({
@@ -140,6 +195,7 @@ export function webhookRoutes(): AnyRoute[] {
         enabled: z.boolean().optional(),
       }),
       example: { enabled: true },
+      responds: webhookViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         if (body.url) checkReachable(ctx, body.url);
         const bindings = webhookBindings({ db: ctx.database.db, bus: ctx.bus });
@@ -167,7 +223,7 @@ export function webhookRoutes(): AnyRoute[] {
           return updated;
         });
         if (body.events) await bindings.reconcileQuietly(tenant.id, ctx.logger);
-        return c.json(hookView(row));
+        return answer(c, webhookViewSchema, hookView(row));
       },
     }),
     route({
@@ -177,6 +233,7 @@ export function webhookRoutes(): AnyRoute[] {
       summary: 'Replace the signing secret; the new one is shown only in this answer',
       access: { permission: 'admin.webhooks' },
       params: idParams,
+      responds: newSecret,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const secret = randomToken('whsec_');
         await ctx.database.db.transaction().execute(async (trx) => {
@@ -189,7 +246,7 @@ export function webhookRoutes(): AnyRoute[] {
           if (Number(updated.numUpdatedRows) === 0) found(undefined, 'webhook');
           await audit(trx, auth, 'webhook.secret_rotated', { type: 'webhook', id: params.id });
         });
-        return c.json({ secret });
+        return answer(c, newSecret, { secret });
       },
     }),
     route({
@@ -223,6 +280,7 @@ export function webhookRoutes(): AnyRoute[] {
       access: { permission: 'admin.webhooks' },
       params: idParams,
       query: z.object({ ...pageQuery, status: z.enum(['pending', 'delivered', 'failed']).optional() }),
+      responds: deliveryPage,
       handler: async ({ c, ctx, tenant, params, query }) => {
         const db = ctx.database.db;
         found(
@@ -259,7 +317,7 @@ export function webhookRoutes(): AnyRoute[] {
               .execute()
           : [];
         const last = page[page.length - 1];
-        return c.json({
+        return answer(c, deliveryPage, {
           deliveries: page.map((r) => ({
             id: deliveryIdOf(r.id),
             event: r.kind,
@@ -273,12 +331,12 @@ export function webhookRoutes(): AnyRoute[] {
                 error: a.error,
                 response: a.response,
                 durationMs: a.duration_ms,
-                at: iso(a.created_at),
+                at: isoAt(a.created_at),
               })),
-            nextAttemptAt: r.status === 'pending' ? iso(r.next_attempt_at) : null,
+            nextAttemptAt: r.status === 'pending' ? isoAt(r.next_attempt_at) : null,
             lastStatusCode: r.last_status_code,
             lastError: r.last_error,
-            createdAt: iso(r.created_at),
+            createdAt: isoAt(r.created_at),
             deliveredAt: iso(r.delivered_at),
             payload: JSON.parse(r.body) as unknown,
           })),
@@ -293,6 +351,7 @@ export function webhookRoutes(): AnyRoute[] {
       summary: 'Send a failed delivery again, under the same delivery id (the receiver can drop a repeat)',
       access: { permission: 'admin.webhooks' },
       params: deliveryParams,
+      responds: replayedCount,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const hook = found(
@@ -313,7 +372,7 @@ export function webhookRoutes(): AnyRoute[] {
         if (row.status !== 'failed') throw new ConflictError(`only a failed delivery can be replayed; this one is ${row.status}`, row.status);
         const replayed = await replay(ctx, tenant.id, params.id, [row.id]);
         await audit(db, auth, 'webhook.replayed', { type: 'webhook', id: params.id }, { deliveries: replayed });
-        return c.json({ replayed }, 202);
+        return answer(c, replayedCount, { replayed }, 202);
       },
     }),
     route({
@@ -323,6 +382,7 @@ export function webhookRoutes(): AnyRoute[] {
       summary: 'Send every failed delivery of a webhook again, each under its own delivery id',
       access: { permission: 'admin.webhooks' },
       params: idParams,
+      responds: replayedCount,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const hook = found(
@@ -332,7 +392,7 @@ export function webhookRoutes(): AnyRoute[] {
         if (!hook.enabled) throw new ConflictError('enable the webhook before replaying its deliveries', 'disabled');
         const replayed = await replay(ctx, tenant.id, params.id, 'all');
         await audit(db, auth, 'webhook.replayed', { type: 'webhook', id: params.id }, { deliveries: replayed });
-        return c.json({ replayed }, 202);
+        return answer(c, replayedCount, { replayed }, 202);
       },
     }),
   ];

@@ -6,6 +6,7 @@ import { ForbiddenError, ValidationError } from '../../core/errors.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 import { visibleContact } from '../../crm/part.js';
 import { visibleCall } from '../visible-call.js';
 import { cancelCallbackReminder, scheduleCallbackReminder } from '../callback-reminders.js';
@@ -18,13 +19,33 @@ type Row = {
   agent_id: string;
   due_at: Date;
   note: string;
-  status: string;
+  status: 'planned' | 'done' | 'cancelled';
   result: string | null;
   call_id: string | null;
   reminded_at: Date | null;
   created_at: Date;
 };
-const view = (r: Row) => ({
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+
+/** A callback plan (回访计划): who calls which customer back when, and how it ended. */
+const callbackPlanSchema = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    phone: z.string(),
+    agentId: z.string(),
+    dueAt: at,
+    note: z.string(),
+    status: z.enum(['planned', 'done', 'cancelled']),
+    result: z.string().nullable(),
+    callId: z.string().nullable().describe('the call it came from, if any'),
+    remindedAt: at.nullable(),
+    createdAt: at,
+  })
+  .meta({ id: 'CallbackPlan' });
+const planList = z.object({ plans: z.array(callbackPlanSchema) });
+
+const view = (r: Row): z.infer<typeof callbackPlanSchema> => ({
   id: r.id,
   contactId: r.contact_id,
   phone: r.phone,
@@ -72,6 +93,7 @@ export function callbackPlanRoutes(): AnyRoute[] {
         callId: z.uuid().optional(),
       }),
       example: { contactId: '00000000-0000-0000-0000-000000000000', dueAt: '2026-12-01T09:30:00+08:00', note: 'Confirm the delivery date' },
+      responds: callbackPlanSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const agentId = body.agentId ?? auth.principal.userId;
@@ -103,7 +125,7 @@ export function callbackPlanRoutes(): AnyRoute[] {
           await audit(trx, auth, 'callback_plan.created', { type: 'callback_plan', id: created.id }, { agentId });
           return created;
         });
-        return c.json(view(row), 201);
+        return answer(c, callbackPlanSchema, view(row), 201);
       },
     }),
     route({
@@ -113,13 +135,14 @@ export function callbackPlanRoutes(): AnyRoute[] {
       summary: "Callback plans, soonest first: one's own, or anyone's with conversations.assign",
       access: { permission: 'calls.dial' },
       query: z.object({ status: z.enum(['planned', 'done', 'cancelled']).optional(), agentId: z.uuid().optional(), contactId: z.uuid().optional() }),
+      responds: planList,
       handler: async ({ c, ctx, tenant, auth, query }) => {
         let q = ctx.database.db.selectFrom('callback_plans').select(columns).where('tenant_id', '=', tenant.id);
         const agentId = can(auth.principal, 'conversations.assign') ? query.agentId : auth.principal.userId;
         if (agentId) q = q.where('agent_id', '=', agentId);
         if (query.status) q = q.where('status', '=', query.status);
         if (query.contactId) q = q.where('contact_id', '=', query.contactId);
-        return c.json({ plans: (await q.orderBy('due_at').limit(500).execute()).map(view) });
+        return answer(c, planList, { plans: (await q.orderBy('due_at').limit(500).execute()).map(view) });
       },
     }),
     route({
@@ -140,6 +163,7 @@ export function callbackPlanRoutes(): AnyRoute[] {
         .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
         .refine((b) => b.status !== 'done' || b.result, { message: 'a done callback needs its result', path: ['result'] }),
       example: { status: 'done', result: 'Customer confirmed the order' },
+      responds: callbackPlanSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const mayAssign = can(auth.principal, 'conversations.assign');
@@ -178,7 +202,7 @@ export function callbackPlanRoutes(): AnyRoute[] {
           await audit(trx, auth, 'callback_plan.updated', { type: 'callback_plan', id: plan.id }, { changed: Object.keys(body) });
           return updated;
         });
-        return c.json(view(row));
+        return answer(c, callbackPlanSchema, view(row));
       },
     }),
   ];

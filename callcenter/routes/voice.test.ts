@@ -165,6 +165,21 @@ describe('call center in the console API', () => {
     expect(pop.status).toBe(200);
     expect(pop.body).toMatchObject({ number: '+8613900000009', contact: { name: 'Wang Fang' }, offerCreateContact: false });
     expect(pop.body.conversations.map((c: { id: string }) => c.id)).toContain(conversation.id);
+    expect(pop.body.tickets).toEqual([]);
+
+    // The caller's earlier tickets: those the agent may see (not the support group's), newest first.
+    const ticket = async (subject: string, groupId: string) =>
+      (await co.clients.admin.post('/api/tickets', { subject, requesterId: contact.id, groupId })).body as { id: string; number: number };
+    const first = await ticket('耳机有杂音', co.groups.sales);
+    const support = await ticket('发票抬头错误', co.groups.support);
+    const second = await ticket('退货：订单 A1001', co.groups.sales);
+    const popped = await co.clients.salesAgent.get(`/api/calls/${call.id}/pop`);
+    expect(popped.body.tickets).toEqual([
+      { id: second.id, number: second.number, subject: '退货：订单 A1001', status: 'new', createdAt: expect.any(String) },
+      { id: first.id, number: first.number, subject: '耳机有杂音', status: 'new', createdAt: expect.any(String) },
+    ]);
+    expect(new Date(popped.body.tickets[0].createdAt).getTime()).toBeGreaterThanOrEqual(new Date(popped.body.tickets[1].createdAt).getTime());
+    expect((await co.clients.admin.get(`/api/calls/${call.id}/pop`)).body.tickets.map((t: { id: string }) => t.id)).toEqual([second.id, support.id, first.id]);
   });
 
   it('shows each agent’s phone status, work state and queues, and sets where an agent’s phone rings', async () => {

@@ -9,11 +9,12 @@ import { ConnectorError } from '../../core/connector/errors.js';
 import type { Context } from '../../core/context.js';
 import type { Db } from '../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { listTicketsForContact, ticketVisibleTo } from '../../tickets/part.js';
+import { visibleRecentTicketsOfContact } from '../../tickets/part.js';
 import { parseFlow, type Flow, type Target } from '../../core/voice/ivr.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 import { assertWithinReach } from '../../console/server/auth/grants.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../crm/part.js';
@@ -73,7 +74,13 @@ function checkedFlow(definition: unknown): Flow {
   }
 }
 
-const flowView = (row: { id: string; name: string; definition: unknown; updated_at: Date }) => ({
+/** A phone menu: its definition is the flow POST /ivr-flows takes, as checked and stored. */
+const ivrFlowSchema = z
+  .object({ id: z.string(), name: z.string(), definition: z.unknown().describe('the menus, their prompts and where each key leads'), updatedAt: z.string() })
+  .meta({ id: 'IvrFlow' });
+const flowList = z.object({ flows: z.array(ivrFlowSchema) });
+
+const flowView = (row: { id: string; name: string; definition: unknown; updated_at: Date }): z.infer<typeof ivrFlowSchema> => ({
   id: row.id,
   name: row.name,
   definition: row.definition,
@@ -104,6 +111,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       tag: 'call center',
       summary: 'Phone menus',
       access: { permission: 'admin.voice' },
+      responds: flowList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('ivr_flows')
@@ -111,7 +119,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           .where('tenant_id', '=', tenant.id)
           .orderBy('name')
           .execute();
-        return c.json({ flows: rows.map(flowView) });
+        return answer(c, flowList, { flows: rows.map(flowView) });
       },
     }),
     route({
@@ -128,6 +136,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           menus: [{ id: 'main', prompt: { type: 'text', text: 'Press 1 for sales' }, options: { '1': { type: 'hangup' } } }],
         },
       },
+      responds: ivrFlowSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const flow = checkedFlow(body.definition);
@@ -144,7 +153,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           await audit(trx, auth, 'ivr_flow.created', { type: 'ivr_flow', id: created.id }, { name: body.name });
           return created;
         });
-        return c.json(flowView(row), 201);
+        return answer(c, ivrFlowSchema, flowView(row), 201);
       },
     }),
     route({
@@ -154,6 +163,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       summary: 'One phone menu',
       access: { permission: 'admin.voice' },
       params: idParams,
+      responds: ivrFlowSchema,
       handler: async ({ c, ctx, tenant, params }) => {
         const row = await ctx.database.db
           .selectFrom('ivr_flows')
@@ -161,7 +171,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', params.id)
           .executeTakeFirst();
-        return c.json(flowView(found(row, 'phone menu')));
+        return answer(c, ivrFlowSchema, flowView(found(row, 'phone menu')));
       },
     }),
     route({
@@ -172,6 +182,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       access: { permission: 'admin.voice' },
       params: idParams,
       body: flowBody,
+      responds: ivrFlowSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const flow = checkedFlow(body.definition);
@@ -195,7 +206,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           if (updated) await audit(trx, auth, 'ivr_flow.updated', { type: 'ivr_flow', id: updated.id }, { name: body.name });
           return updated;
         });
-        return c.json(flowView(found(row, 'phone menu')));
+        return answer(c, ivrFlowSchema, flowView(found(row, 'phone menu')));
       },
     }),
     route({
@@ -419,22 +430,12 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
         const candidates = otherIds.length
           ? await contactsQuery(db, auth.principal).where('contacts.id', 'in', otherIds).orderBy('contacts.name').execute()
           : [];
-        // Earlier tickets of the caller, those the agent may see.
-        const ticketIds = contact && can(auth.principal, 'tickets.view') ? (await listTicketsForContact(db, tenant.id, contact.id, 20)).map((t) => t.id) : [];
-        const tickets = ticketIds.length
-          ? await db
-              .selectFrom('tickets')
-              .select(['id', 'number', 'subject', 'status', 'created_at'])
-              .where('tenant_id', '=', tenant.id)
-              .where('id', 'in', ticketIds)
-              .where((eb) => ticketVisibleTo(eb, auth.principal))
-              .orderBy('created_at', 'desc')
-              .execute()
-          : [];
+        // Earlier tickets of the caller: of their 20 latest, those the agent may see.
+        const tickets = contact && can(auth.principal, 'tickets.view') ? await visibleRecentTicketsOfContact(db, auth.principal, contact.id, 20) : [];
         return c.json({
           number,
           contact: contact ?? null,
-          tickets: tickets.map((k) => ({ id: k.id, number: Number(k.number), subject: k.subject, status: k.status, createdAt: iso(k.created_at) })),
+          tickets: tickets.map((k) => ({ id: k.id, number: k.number, subject: k.subject, status: k.status, createdAt: iso(k.createdAt) })),
           // A caller known only by the number (a made-up visitor name) is still a stranger to save.
           offerCreateContact: !contact || (isGeneratedName(contact.name) && !contact.email),
           possibleMatches: candidates.map((m) => ({ id: m.id, name: m.name, email: m.email, phone: m.phone })),

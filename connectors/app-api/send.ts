@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ChannelContext, SendReceipt } from '../../core/connector/define.js';
 import { ConnectorError, errorForNetwork, errorForStatus } from '../../core/connector/errors.js';
 import { signPayload } from '../../core/connector/signatures.js';
@@ -76,37 +75,6 @@ export async function postSigned(ctx: ChannelContext<AppApiConfig>, url: string,
   } catch (error) {
     failure = errorForNetwork(error, 'the webhook');
   }
-  await recordAttempt(ctx, { deliveryId, messageId, url, status, error: failure?.message ?? null, durationMs: performance.now() - started });
+  await ctx.platform.webhookLog.record({ deliveryId, messageId, url, status, error: failure?.message ?? null, durationMs: performance.now() - started });
   if (failure) throw failure;
-}
-
-async function recordAttempt(
-  ctx: ChannelContext<AppApiConfig>,
-  attempt: { deliveryId: string; messageId: string | null; url: string; status: number | null; error: string | null; durationMs: number },
-): Promise<void> {
-  await ctx.db
-    .insertInto('webhook_deliveries')
-    .values({
-      tenant_id: ctx.channel.tenantId,
-      channel_id: ctx.channel.id,
-      delivery_id: attempt.deliveryId,
-      message_id: attempt.messageId,
-      attempt: sql<number>`(select count(*) + 1 from webhook_deliveries where channel_id = ${ctx.channel.id} and delivery_id = ${attempt.deliveryId})`,
-      url: attempt.url,
-      status_code: attempt.status,
-      error: attempt.error,
-      duration_ms: Math.round(attempt.durationMs),
-    })
-    .execute();
-}
-
-/** Every attempt at one delivery, oldest first: what the console shows under a failed reply. */
-export async function deliveryAttempts(ctx: Pick<ChannelContext<unknown>, 'db' | 'channel'>, deliveryId: string) {
-  return ctx.db
-    .selectFrom('webhook_deliveries')
-    .select(['attempt', 'url', 'status_code', 'error', 'duration_ms', 'created_at'])
-    .where('channel_id', '=', ctx.channel.id)
-    .where('delivery_id', '=', deliveryId)
-    .orderBy('attempt')
-    .execute();
 }

@@ -20,13 +20,8 @@ export interface WidgetPush {
  * widget comes back (the message row is there). An unknown visitor is a permanent failure.
  */
 export async function pushToVisitor(outbound: OutboundEnvelope, ctx: ChannelContext<WebConfig>): Promise<string> {
-  const visitor = await ctx.db
-    .selectFrom('widget_visitors')
-    .select('id')
-    .where('channel_id', '=', ctx.channel.id)
-    .where('external_id', '=', outbound.recipient.externalId)
-    .executeTakeFirst();
-  if (!visitor) throw ConnectorError.permanent('this visitor is unknown to the web chat', 'unknown_visitor');
+  if (!(await ctx.platform.visitors.exists(outbound.recipient.externalId)))
+    throw ConnectorError.permanent('this visitor is unknown to the web chat', 'unknown_visitor');
   const push: WidgetPush = {
     channelId: ctx.channel.id,
     visitorId: outbound.recipient.externalId,

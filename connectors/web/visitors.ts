@@ -1,17 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ChannelContext } from '../../core/connector/define.js';
+import type { WidgetVisitor } from '../../core/connector/platform-tables.js';
 import { hmacHex, safeEqual } from '../../core/connector/signatures.js';
 import { ForbiddenError, UnauthorizedError } from '../../core/errors.js';
 import type { WebConfig } from './connector.js';
 
-export interface Visitor {
-  id: string;
-  externalId: string;
-  identified: boolean;
-  profile: Record<string, unknown>;
-}
+export type Visitor = WidgetVisitor;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -55,41 +50,18 @@ export async function openSession(
     ...(identity?.name ? { name: identity.name } : {}),
   };
   if (existing && (!identity || existing.externalId === `u:${identity.userId}`)) {
-    if (input.profile)
-      await ctx.db
-        .updateTable('widget_visitors')
-        .set({ profile: JSON.stringify(profile) })
-        .where('id', '=', existing.id)
-        .execute();
+    if (input.profile) await ctx.platform.visitors.setProfile(existing.id, profile);
     return { token: input.token!, visitor: { ...existing, profile } };
   }
   const token = `vt_${randomBytes(32).toString('base64url')}`;
   const externalId = identity ? `u:${identity.userId}` : `v:${randomUUID()}`;
-  const row = await ctx.db
-    .insertInto('widget_visitors')
-    .values({
-      tenant_id: ctx.channel.tenantId,
-      channel_id: ctx.channel.id,
-      token_hash: hashToken(token),
-      external_id: externalId,
-      identified: identity !== undefined,
-      profile: JSON.stringify(profile),
-    })
-    .returning(['id', 'external_id', 'identified', 'profile'])
-    .executeTakeFirstOrThrow();
-  return { token, visitor: { id: row.id, externalId: row.external_id, identified: row.identified, profile: row.profile } };
+  const visitor = await ctx.platform.visitors.create({ tokenHash: hashToken(token), externalId, identified: identity !== undefined, profile });
+  return { token, visitor };
 }
 
 export async function visitorByToken(ctx: ChannelContext<WebConfig>, token: string): Promise<Visitor | undefined> {
   if (!token.startsWith('vt_') || token.length > 100) return undefined;
-  const row = await ctx.db
-    .updateTable('widget_visitors')
-    .set({ last_seen_at: sql`now()` })
-    .where('token_hash', '=', hashToken(token))
-    .where('channel_id', '=', ctx.channel.id)
-    .returning(['id', 'external_id', 'identified', 'profile'])
-    .executeTakeFirst();
-  return row ? { id: row.id, externalId: row.external_id, identified: row.identified, profile: row.profile } : undefined;
+  return ctx.platform.visitors.seenByToken(hashToken(token));
 }
 
 /** The visitor a request's bearer token names; 401 otherwise. */

@@ -94,13 +94,7 @@ async function afterAccepted(ctx: Ctx, message: Record<string, unknown>, encrypt
   const welcome = ctx.config.welcomeMessage;
   if (message.MsgType === 'event' && message.Event === 'subscribe' && welcome) {
     const key = externalIdOf(message as Parameters<typeof externalIdOf>[0]);
-    const first = await ctx.db
-      .insertInto('wechat_welcomes')
-      .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, event_key: key })
-      .onConflict((oc) => oc.columns(['channel_id', 'event_key']).doNothing())
-      .returning('event_key')
-      .executeTakeFirst();
-    if (first) return passiveReply(ctx, message, welcome, encrypted);
+    if (await ctx.platform.welcomes.first(key)) return passiveReply(ctx, message, welcome, encrypted);
   }
   return success;
 }

@@ -1,8 +1,4 @@
-import { sql } from 'kysely';
-import { AttachmentStore } from '../../core/attachments/store.js';
-import { channelAttachments } from '../../core/connector/channel-context.js';
 import type { ChannelContext } from '../../core/connector/define.js';
-import { connectorPlatform } from '../../core/connector/platform.js';
 import { checkInboundMessage, publishInbound } from '../../core/connector/publish.js';
 import type { InboundMessage } from '../../core/domain/messages.js';
 import { callWecom, downloadWecomMedia } from './api.js';
@@ -13,52 +9,30 @@ type Ctx = ChannelContext<WecomKfConfig>;
 
 /**
  * Pulls what waits on one customer-service account, page by page (has_more), from the cursor in
- * the database. The cursor moves only after the bus confirmed the page, so a process killed
+ * the platform (`syncCursors`). The cursor moves only after the bus confirmed the page, so a process killed
  * mid-way leaves it at the last confirmed page and the next sync fetches the rest (a page
  * fetched twice is stored once: the msgid is the dedupe key). One sync per account at a time
- * across the cluster, by an advisory lock on a connection of its own.
+ * across the cluster (`platform.exclusively`: an advisory lock on a connection of its own).
  */
 export async function syncAccount(ctx: Ctx, openKfId: string, callbackToken: string | undefined, signal?: AbortSignal): Promise<number> {
-  const lockKey = `switchboard.wecom-kf:${ctx.channel.id}:${openKfId}`;
-  return ctx.db.connection().execute(async (conn) => {
-    // Everything runs on this one connection: the embedded database has no other to wait for.
-    const local: Ctx = {
-      ...ctx,
-      db: conn,
-      platform: connectorPlatform(conn, ctx.channel, ctx),
-      attachments: channelAttachments(new AttachmentStore(conn, ctx.dataDir), ctx.channel.tenantId, ctx.channel.id),
-    };
-    await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);
+  return ctx.platform.exclusively(openKfId, async (scope) => {
+    // Everything runs on the lock's connection: the embedded database has no other to wait for.
+    const local: Ctx = { ...ctx, platform: scope.platform, attachments: scope.attachments };
     let total = 0;
-    try {
-      for (;;) {
-        if (signal?.aborted) break;
-        const row = await conn
-          .selectFrom('wecom_kf_cursors')
-          .select('cursor')
-          .where('channel_id', '=', ctx.channel.id)
-          .where('open_kfid', '=', openKfId)
-          .executeTakeFirst();
-        const request: Record<string, unknown> = { limit: ctx.config.syncLimit, voice_format: 0, open_kfid: openKfId };
-        if (row?.cursor) request.cursor = row.cursor;
-        if (callbackToken) request.token = callbackToken;
-        const page = await callWecom(local, '/cgi-bin/kf/sync_msg', request, 'sync_msg');
-        const list = Array.isArray(page.msg_list) ? page.msg_list : [];
-        const messages = await withMedia(local, normalizeEach(ctx, list, openKfId));
-        await failUndelivered(local, list);
-        if (messages.length) await publishInbound(ctx.bus, ctx.inboundShards, ctx.channel, messages);
-        total += messages.length;
-        if (typeof page.next_cursor === 'string' && page.next_cursor) {
-          await conn
-            .insertInto('wecom_kf_cursors')
-            .values({ channel_id: ctx.channel.id, tenant_id: ctx.channel.tenantId, open_kfid: openKfId, cursor: page.next_cursor })
-            .onConflict((oc) => oc.columns(['channel_id', 'open_kfid']).doUpdateSet({ cursor: page.next_cursor as string, updated_at: sql`now()` }))
-            .execute();
-        }
-        if (page.has_more !== 1 || list.length === 0) break;
-      }
-    } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(${lockKey}, 0))`.execute(conn).catch(() => {});
+    for (;;) {
+      if (signal?.aborted) break;
+      const cursor = await scope.platform.syncCursors.get(openKfId);
+      const request: Record<string, unknown> = { limit: ctx.config.syncLimit, voice_format: 0, open_kfid: openKfId };
+      if (cursor) request.cursor = cursor;
+      if (callbackToken) request.token = callbackToken;
+      const page = await callWecom(local, '/cgi-bin/kf/sync_msg', request, 'sync_msg');
+      const list = Array.isArray(page.msg_list) ? page.msg_list : [];
+      const messages = await withMedia(local, normalizeEach(ctx, list, openKfId));
+      await failUndelivered(local, list);
+      if (messages.length) await publishInbound(ctx.bus, ctx.inboundShards, ctx.channel, messages);
+      total += messages.length;
+      if (typeof page.next_cursor === 'string' && page.next_cursor) await scope.platform.syncCursors.set(openKfId, page.next_cursor);
+      if (page.has_more !== 1 || list.length === 0) break;
     }
     return total;
   });

@@ -10,8 +10,10 @@ import type { OutboundClient } from '../net/outbound.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import { markDeliveryFailed } from '../conversations/delivery.js';
 import { channelStore } from './channel-data.js';
-import { connectorPlatform } from './platform.js';
-import type { AnyConnector, ChannelAttachments, ChannelContext } from './define.js';
+import { channelAttachments, connectorPlatform } from './platform.js';
+
+export { channelAttachments };
+import { reachesDatabase, type AnyConnector, type ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -48,8 +50,9 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
   return {
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
-    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id }, deps.config),
-    db: deps.db,
+    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id, type: row.type }, deps.config),
+    // Only the phone connectors' call center still reaches the database itself.
+    ...(reachesDatabase(connector) ? { db: deps.db } : {}),
     bus: deps.bus,
     logger: deps.logger.child({ channelId: row.id, channelType: row.type }),
     publicUrl: address,
@@ -62,14 +65,6 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     deliveries: {
       failed: (providerMessageId, reason) => markDeliveryFailed(deps.db, { tenantId: row.tenant_id, channelId: row.id, providerMessageId, reason }),
     },
-  };
-}
-
-/** The store bound to one channel: files are kept under its tenant and channel. */
-export function channelAttachments(store: AttachmentStore, tenantId: string, channelId: string): ChannelAttachments {
-  return {
-    put: (options) => store.put(tenantId, channelId, options),
-    read: (id) => store.read(tenantId, id),
   };
 }
 

@@ -47,17 +47,13 @@ export {
 } from '@switchboard/connector-sdk';
 
 /**
- * What the built-in connectors get beyond the SDK's narrow context. `platform` is the named,
- * channel-scoped capabilities (see platform.ts); `db` is the whole database, still reached only by
- * the files listed in test/import-rules.test.ts (the call center, a few tables of the connectors'
- * own), each with why, and going as they move to capabilities. A connector outside this
- * repository has neither.
+ * What the built-in connectors get beyond the SDK's narrow context: `platform`, the named,
+ * channel-scoped capabilities (see platform.ts), with the tables a connector keeps of its own
+ * (platform-tables.ts). Not the database: a connector outside this repository has none of it.
  */
 export interface PlatformAccess {
   /** What the connector may read of the platform's records and change, for its own channel. */
   platform: ConnectorPlatform;
-  /** The whole database: only for the connectors listed as still using it; use `platform` or `state`. */
-  db: Db;
   bus: Bus;
   logger: Logger;
   /** Where this installation keeps files (attachments under `attachments/`). */
@@ -68,13 +64,23 @@ export interface PlatformAccess {
   outbound: OutboundClient;
 }
 
-export type ChannelContext<C> = SdkChannelContext<C> & PlatformAccess;
-export type PullContext<C> = SdkPullContext<C, PlatformAccess>;
-export type HttpRoute<C> = SdkHttpRoute<C, PlatformAccess>;
-export type HttpInbound<C> = SdkHttpInbound<C, PlatformAccess>;
-export type PullInbound<C> = SdkPullInbound<C, PlatformAccess>;
-export type EventForwarding<C> = SdkEventForwarding<C, PlatformAccess>;
-export type VoiceControl<C> = SdkVoiceControl<C, PlatformAccess>;
+/**
+ * What the phone connectors (connectors/voice) still get: the whole database. Their call center
+ * (calls, phone menu, queue, survey, callbacks) is a domain of its own, run in transactions over
+ * the `calls` tables; it goes when that domain moves to a feature module the connectors ask
+ * through `platform`. Only a connector declared with `defineCallCenterConnector` gets it.
+ */
+export interface CallCenterAccess extends PlatformAccess {
+  db: Db;
+}
+
+export type ChannelContext<C, X extends PlatformAccess = PlatformAccess> = SdkChannelContext<C> & X;
+export type PullContext<C, X extends PlatformAccess = PlatformAccess> = SdkPullContext<C, X>;
+export type HttpRoute<C, X extends PlatformAccess = PlatformAccess> = SdkHttpRoute<C, X>;
+export type HttpInbound<C, X extends PlatformAccess = PlatformAccess> = SdkHttpInbound<C, X>;
+export type PullInbound<C, X extends PlatformAccess = PlatformAccess> = SdkPullInbound<C, X>;
+export type EventForwarding<C, X extends PlatformAccess = PlatformAccess> = SdkEventForwarding<C, X>;
+export type VoiceControl<C, X extends PlatformAccess = PlatformAccess> = SdkVoiceControl<C, X>;
 
 /** Extra HTTP endpoints a browser-facing connector serves (the web chat's `/widget/*`). */
 export interface PublicMount {
@@ -100,7 +106,8 @@ export interface ConnectorRuntime {
 }
 
 /** A built-in connector: the SDK's definition, with the platform's context and public mounts. */
-export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject> extends Omit<SdkConnectorDefinition<S, PlatformAccess>, 'mounts'> {
+export interface ConnectorDefinition<S extends z.ZodObject = z.ZodObject, X extends PlatformAccess = PlatformAccess>
+  extends Omit<SdkConnectorDefinition<S, X>, 'mounts'> {
   mounts?: readonly PublicMount[];
 }
 
@@ -112,3 +119,22 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
   defineSdkConnector(definition as SdkConnectorDefinition<S, PlatformAccess>);
   return definition;
 }
+
+/** The definitions made by `defineCallCenterConnector`: an object a package hands in is never one. */
+const callCenterConnectors = new WeakSet<object>();
+
+/** Declares a phone connector whose call center still works on the database itself (`CallCenterAccess`). */
+export function defineCallCenterConnector<S extends z.ZodObject>(definition: ConnectorDefinition<S, CallCenterAccess>): ConnectorDefinition<S> {
+  defineSdkConnector(definition as SdkConnectorDefinition<S, CallCenterAccess>);
+  callCenterConnectors.add(definition);
+  // Its handlers are only ever called with a context `contextFor` built with the database.
+  return definition as unknown as ConnectorDefinition<S>;
+}
+
+/** Whether the platform hands this connector's contexts the database (the phone connectors' call center only). */
+export function reachesDatabase(connector: object): boolean {
+  return callCenterConnectors.has(connector);
+}
+
+/** A phone connector's context: the platform's, with the database its call center still uses. */
+export type CallCenterContext<C> = ChannelContext<C, CallCenterAccess>;

@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryBus } from '../bus/memory/memory-bus.js';
-import { freshDatabase } from '../../test/support/services.js';
+import { DATABASE_URL, freshDatabase } from '../../test/support/services.js';
 import { seedTenant, testDeps } from '../../test/support/connectors.js';
 import type { Db } from '../db/database.js';
 import { issueApiKey } from './api-keys.js';
 import { eventReads } from './event-reads.js';
 import { createChannel } from './channels.js';
 import { loadChannelContext } from './channel-context.js';
-import { defineConnector } from './define.js';
+import { defineCallCenterConnector, defineConnector } from './define.js';
 
 const plain = defineConnector({
   type: 'plain',
   displayName: 'Plain',
   capabilities: { receive: ['text'], send: ['text'] },
+  config: z.object({}),
+  normalize: () => [],
+  send: async () => 'x',
+});
+
+const phone = defineCallCenterConnector({
+  type: 'plain-phone',
+  displayName: 'Plain phone',
+  capabilities: { receive: ['text'], send: ['text'], calls: true },
   config: z.object({}),
   normalize: () => [],
   send: async () => 'x',
@@ -86,7 +95,7 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
   let deps: ReturnType<typeof testDeps>;
   beforeAll(async () => {
     database = await freshDatabase();
-    deps = testDeps(database.db, new MemoryBus(), [plain]);
+    deps = testDeps(database.db, new MemoryBus(), [plain, phone]);
   });
   afterAll(() => database.drop());
 
@@ -96,6 +105,107 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
     const found = await loadChannelContext(deps, { id: channel.id });
     return { tenantId, channelId: channel.id, platform: found!.ctx.platform };
   };
+
+  it('hands the database to the phone connectors’ call center only', async () => {
+    const tenantId = await seedTenant(database.db);
+    const chat = await createChannel(deps, tenantId, { type: 'plain', name: 'Plain', config: {} });
+    const call = await createChannel(deps, tenantId, { type: 'plain-phone', name: 'Phone', config: {} });
+    expect('db' in (await loadChannelContext(deps, { id: chat.channel.id }))!.ctx).toBe(false);
+    expect('db' in (await loadChannelContext(deps, { id: call.channel.id }))!.ctx).toBe(true);
+  });
+
+  it('keeps the web chat’s visitors per channel, found by their token’s hash', async () => {
+    const a = await open();
+    const b = await open();
+    const ann = await a.platform.visitors.create({ tokenHash: 'h-ann', externalId: 'v:ann', identified: false, profile: { name: 'Ann' } });
+    expect(ann).toMatchObject({ externalId: 'v:ann', identified: false, profile: { name: 'Ann' } });
+    expect(await a.platform.visitors.seenByToken('h-ann')).toEqual(ann);
+    expect(await b.platform.visitors.seenByToken('h-ann')).toBeUndefined();
+    await b.platform.visitors.setProfile(ann.id, { name: 'Mallory' });
+    await a.platform.visitors.setProfile(ann.id, { name: 'Ann B.' });
+    expect((await a.platform.visitors.seenByToken('h-ann'))?.profile).toEqual({ name: 'Ann B.' });
+    expect(await a.platform.visitors.exists('v:ann')).toBe(true);
+    expect(await b.platform.visitors.exists('v:ann')).toBe(false);
+  });
+
+  it('counts replies in a follower’s window against its quota, per channel, and claims a welcome once', async () => {
+    const a = await open();
+    const b = await open();
+    const limits = { hours: 48, quota: 3 };
+    expect(await a.platform.replyWindows.reserve('o1', 1, limits)).toBe('closed');
+    await Promise.all([a.platform.replyWindows.open('o1', new Date(Date.now() - 60_000)), a.platform.replyWindows.open('o1', new Date())]);
+    expect(await b.platform.replyWindows.reserve('o1', 1, limits)).toBe('closed');
+    expect(await a.platform.replyWindows.reserve('o1', 2, limits)).toBe('taken');
+    expect(await a.platform.replyWindows.reserve('o1', 2, limits)).toBe('used-up');
+    await a.platform.replyWindows.release('o1', 2);
+    expect(await a.platform.replyWindows.reserve('o1', 3, limits)).toBe('taken');
+    await a.platform.replyWindows.close('o1');
+    expect(await a.platform.replyWindows.reserve('o1', 1, { hours: 48, quota: 0 })).toBe('closed');
+    await a.platform.replyWindows.open('o2', new Date(Date.now() - 49 * 3600_000));
+    expect(await a.platform.replyWindows.reserve('o2', 1, limits)).toBe('closed');
+
+    expect(await a.platform.welcomes.first('subscribe-1')).toBe(true);
+    expect(await a.platform.welcomes.first('subscribe-1')).toBe(false);
+    expect(await b.platform.welcomes.first('subscribe-1')).toBe(true);
+  });
+
+  it('numbers a webhook delivery’s attempts and keeps sync cursors per channel', async () => {
+    const a = await open();
+    const b = await open();
+    const attempt = { deliveryId: 'd1', messageId: null, url: 'https://example.test/hook', status: 503, error: 'HTTP 503', durationMs: 12.4 };
+    await a.platform.webhookLog.record(attempt);
+    await a.platform.webhookLog.record({ ...attempt, status: 200, error: null });
+    await b.platform.webhookLog.record(attempt);
+    const rows = await database.db
+      .selectFrom('webhook_deliveries')
+      .select(['channel_id', 'attempt', 'status_code', 'duration_ms'])
+      .where('delivery_id', '=', 'd1')
+      .where('channel_id', 'in', [a.channelId, b.channelId])
+      .orderBy('channel_id')
+      .orderBy('attempt')
+      .execute();
+    expect(rows.filter((r) => r.channel_id === a.channelId).map((r) => [r.attempt, r.status_code])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
+    expect(rows.filter((r) => r.channel_id === b.channelId).map((r) => r.attempt)).toEqual([1]);
+    expect(rows[0]!.duration_ms).toBe(12);
+
+    expect(await a.platform.syncCursors.get('kf1')).toBeUndefined();
+    await a.platform.syncCursors.set('kf1', 'c1');
+    await a.platform.syncCursors.set('kf1', 'c2');
+    expect(await a.platform.syncCursors.get('kf1')).toBe('c2');
+    expect(await b.platform.syncCursors.get('kf1')).toBeUndefined();
+  });
+
+  // The embedded database has one connection, which the held lock keeps: nothing runs beside it there.
+  it.skipIf(!DATABASE_URL)('runs work for one key alone across the cluster, and other keys beside it', async () => {
+    const { platform } = await open();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = platform.exclusively('kf1', async ({ platform: scoped }) => {
+      order.push('first in');
+      await held;
+      await scoped.syncCursors.set('kf1', 'from-first');
+      order.push('first out');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = platform.exclusively('kf1', async ({ platform: scoped }) => {
+      order.push(`second in, cursor ${await scoped.syncCursors.get('kf1')}`);
+    });
+    const other = await platform.exclusively('kf2', async () => {
+      order.push('other');
+      return 7;
+    });
+    expect(other).toBe(7);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first in', 'other', 'first out', 'second in, cursor from-first']);
+    await expect(platform.exclusively('kf1', async () => Promise.reject(new Error('failed')))).rejects.toThrow('failed');
+    expect(await platform.exclusively('kf1', async () => 'free again')).toBe('free again');
+  });
 
   it('finds the conversations of stored inbound messages by external id, on its own channel only', async () => {
     const a = await open();

@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
+import type { ChannelAttachments } from '@switchboard/connector-sdk';
+import { AttachmentStore } from '../attachments/store.js';
 import type { Db } from '../db/database.js';
 import type { Conversation, MessageStatus } from '../db/schema.js';
 import { channelAccessToken, type TokenRequest } from './access-token.js';
 import { verifyApiKey } from './api-keys.js';
 import { channelCompany, type ChannelCompany } from './platform-company.js';
 import { channelFiles } from './platform-files.js';
+import { connectorTables, type ConnectorTables } from './platform-tables.js';
 import { updateMessageStatus } from './status.js';
 import { event } from '../domain/events.js';
 import { conversationSnapshot } from '../domain/views.js';
@@ -17,7 +20,7 @@ import { recordEvents } from '../outbox/outbox.js';
  * a wrong id. Each capability is what a connector actually needs; add one here (with its test)
  * rather than handing a connector a query builder.
  */
-export interface ConnectorPlatform {
+export interface ConnectorPlatform extends ConnectorTables {
   messages: ChannelMessages;
   conversations: ChannelConversations;
   contacts: ChannelContacts;
@@ -30,6 +33,13 @@ export interface ConnectorPlatform {
    * provider for a new one when there is none, it is near its end, or it is the `refused` one.
    */
   accessToken(request: TokenRequest, refused?: string): Promise<string>;
+  /**
+   * Runs `work` alone across the cluster for this channel and `key` (one sync of one provider
+   * account at a time), under an advisory lock held by one connection of its own. `work` gets a
+   * platform and an attachment store on that same connection: the embedded database has only the
+   * one, so a query on any other would wait for ever. The lock goes when `work` settles.
+   */
+  exclusively<T>(key: string, work: (scope: { platform: ConnectorPlatform; attachments: ChannelAttachments }) => Promise<T>): Promise<T>;
 }
 
 /** A message the customer sent on this channel, as a reply window needs it. */
@@ -140,13 +150,14 @@ const BIG_ID = /^[1-9][0-9]{0,18}$/;
 /** The capabilities of one channel, every query bound to its tenant and id. */
 export function connectorPlatform(
   db: Db,
-  channel: { id: string; tenantId: string },
+  channel: { id: string; tenantId: string; type: string },
   installation: { secretKey: Buffer; dataDir: string; publicUrl?: string; publicUrlSet?: boolean },
 ): ConnectorPlatform {
   const tenantId = channel.tenantId;
   const channelId = channel.id;
   const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
   const platform: ConnectorPlatform = {
+    ...connectorTables(db, channel),
     messages: {
       async inboundConversations(externalIds) {
         if (externalIds.length === 0) return new Map();
@@ -373,6 +384,29 @@ export function connectorPlatform(
     files: channelFiles(db, channel, installation.dataDir),
     apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
     accessToken: (request, refused) => channelAccessToken(db, installation.secretKey, channel, request, refused),
+    exclusively(key, work) {
+      // The name is the one the WeCom sync has always locked, so processes of both versions exclude each other.
+      const lockKey = `switchboard.${channel.type}:${channelId}:${key}`;
+      return db.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);
+        try {
+          return await work({
+            platform: connectorPlatform(conn, channel, installation),
+            attachments: channelAttachments(new AttachmentStore(conn, installation.dataDir), tenantId, channelId),
+          });
+        } finally {
+          await sql`select pg_advisory_unlock(hashtextextended(${lockKey}, 0))`.execute(conn).catch(() => {});
+        }
+      });
+    },
   };
   return platform;
+}
+
+/** The store bound to one channel: files are kept under its tenant and channel. */
+export function channelAttachments(store: AttachmentStore, tenantId: string, channelId: string): ChannelAttachments {
+  return {
+    put: (options) => store.put(tenantId, channelId, options),
+    read: (id) => store.read(tenantId, id),
+  };
 }

@@ -29,6 +29,12 @@ export interface TenantTable {
   public_url: string | null;
   /** What status an agent starts a sign-in with: the last one they had, online, or away. */
   agent_status_on_sign_in: Generated<SignInStatusPolicy>;
+  /**
+   * Moves with every change to the routing set-up (rules, router settings, groups, calendars,
+   * holidays), by triggers in the same transaction; routers keep the set-up they read per version.
+   * int8: read it as text.
+   */
+  routing_config_version: Generated<string>;
   created_at: Timestamp;
 }
 

@@ -11,9 +11,11 @@ import { bodyStream } from '../../core/http/body.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 import { inertCell } from '../csv-columns.js';
 import { enqueueContactImport } from '../contact-import.js';
 import { contentDisposition } from '../../core/attachments/serve.js';
+import type { ImportStatus } from '../schema.js';
 
 /** The largest CSV file accepted (100,000 contacts take about 15 MB). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -21,7 +23,7 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 type ImportRow = {
   id: string;
   file_name: string;
-  status: string;
+  status: ImportStatus;
   total_bytes: string;
   bytes_done: string;
   rows_done: number;
@@ -32,7 +34,26 @@ type ImportRow = {
   created_at: Date;
   finished_at: Date | null;
 };
-const view = (r: ImportRow) => ({
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+/** A contact import: how far it got and what it did. */
+const importJobSchema = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.number().describe('0–100, by bytes read'),
+    rows: z.number(),
+    created: z.number(),
+    updated: z.number(),
+    failed: z.number().describe('rows refused; GET …/errors lists them'),
+    error: z.string().nullable(),
+    createdAt: at,
+    finishedAt: at.nullable(),
+  })
+  .meta({ id: 'ImportJob' });
+const importList = z.object({ imports: z.array(importJobSchema) });
+
+const view = (r: ImportRow): z.infer<typeof importJobSchema> => ({
   id: r.id,
   fileName: r.file_name,
   status: r.status,
@@ -75,7 +96,7 @@ export function contactImportRoutes(): AnyRoute[] {
         'Import contacts from a CSV file (the raw file as the body, its name in ?name=). Columns: id, name, email, phone, company, tags (separated by ;) and custom field keys. A row with an id or a known e-mail updates that contact. Answers the import job, 202',
       access: { permission: 'contacts.import' },
       query: z.object({ name: z.string().trim().min(1).max(255).default('contacts.csv') }),
-      responds: 'the import job: { id, status, progress, rows, created, updated, failed }',
+      responds: importJobSchema,
       raw: true,
       maxBodyBytes: MAX_IMPORT_BYTES,
       handler: async ({ c, ctx, tenant, auth, query }) => {
@@ -105,7 +126,7 @@ export function contactImportRoutes(): AnyRoute[] {
           await audit(trx, auth, 'contacts.import_started', { type: 'contact_import', id: created.id }, { fileName: query.name, bytes: size });
           return created;
         });
-        return c.json(view(row), 202);
+        return answer(c, importJobSchema, view(row), 202);
       },
     }),
     route({
@@ -114,6 +135,7 @@ export function contactImportRoutes(): AnyRoute[] {
       tag: 'contacts',
       summary: 'The latest contact imports, newest first',
       access: { permission: 'contacts.import' },
+      responds: importList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('contact_imports')
@@ -122,7 +144,7 @@ export function contactImportRoutes(): AnyRoute[] {
           .orderBy('created_at', 'desc')
           .limit(20)
           .execute();
-        return c.json({ imports: rows.map(view) });
+        return answer(c, importList, { imports: rows.map(view) });
       },
     }),
     route({
@@ -132,12 +154,13 @@ export function contactImportRoutes(): AnyRoute[] {
       summary: "One import's status and progress: rows read, contacts created and updated, rows refused",
       access: { permission: 'contacts.import' },
       params: idParams,
+      responds: importJobSchema,
       handler: async ({ c, ctx, tenant, params }) => {
         const row = found(
           await ctx.database.db.selectFrom('contact_imports').select(columns).where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
           'import',
         );
-        return c.json(view(row));
+        return answer(c, importJobSchema, view(row));
       },
     }),
     route({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { can } from '../../core/auth/permissions.js';
-import { HANDLE_KINDS } from '../schema.js';
+import { HANDLE_KINDS, type HandleKind } from '../schema.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
@@ -9,9 +9,42 @@ import { duplicateGroups, duplicatesOf } from '../duplicates.js';
 import { undoMerge } from '../merge.js';
 import { contactTimeline } from '../timeline.js';
 import { contactsQuery, contactView, visibleContact } from '../visibility.js';
+import { answer } from '../../console/server/api/answers.js';
+import { contactViewSchema } from './contacts.js';
 
 const handleBody = z.object({ kind: z.enum(HANDLE_KINDS as [string, ...string[]]), value: z.string().trim().min(1).max(320) });
 const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) });
+
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+const duplicateReason = z.enum(['email', 'phone', 'wechat_unionid']);
+
+/** One line of a customer's history across channels. */
+const timelineItemSchema = z
+  .object({
+    kind: z.enum(['conversation', 'call', 'business_record', 'callback_plan', 'note', 'merge', 'ticket']),
+    id: z.string(),
+    at,
+    title: z.string().describe('a short line for the list: a subject, the first words of a message, a note'),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TimelineItem' });
+const timeline = z.object({ items: z.array(timelineItemSchema) });
+const handleView = z.object({ id: z.string(), kind: z.enum(HANDLE_KINDS as [HandleKind, ...HandleKind[]]), value: z.string() });
+const noteView = z.object({ id: z.string(), contactId: z.string(), authorId: z.string().nullable(), body: z.string(), createdAt: at });
+const duplicates = z.object({ duplicates: z.array(z.object({ contact: contactViewSchema, reasons: z.array(duplicateReason) })) });
+const duplicateGroupList = z.object({ groups: z.array(z.object({ reason: duplicateReason, key: z.string(), contacts: z.array(contactViewSchema) })) });
+const mergeView = z.object({
+  id: z.string(),
+  targetId: z.string(),
+  sourceId: z.string(),
+  moved: z.record(z.string(), z.number()).describe('how many rows of each kind moved'),
+  createdAt: at,
+  undoneAt: at.nullable(),
+});
+const mergeUndone = z.object({ target: contactViewSchema.nullable(), source: contactViewSchema.nullable() });
+const mergeList = z.object({
+  merges: z.array(z.object({ id: z.string(), sourceId: z.string(), sourceName: z.string().nullable(), createdAt: at, undoneAt: at.nullable() })),
+});
 
 /**
  * A contact's record beyond its own fields: identifiers on any channel (handles), notes, the
@@ -28,9 +61,10 @@ export function contactRecordRoutes(): AnyRoute[] {
       access: { permission: 'contacts.view' },
       params: idParams,
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      responds: timeline,
       handler: async ({ c, ctx, auth, params, query }) => {
         const contact = await visibleContact(ctx.database.db, auth.principal, params.id);
-        return c.json({ items: await contactTimeline(ctx.database.db, auth.principal, contact.id, query.limit) });
+        return answer(c, timeline, { items: await contactTimeline(ctx.database.db, auth.principal, contact.id, query.limit) });
       },
     }),
     route({
@@ -42,6 +76,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       params: idParams,
       body: handleBody,
       example: { kind: 'wechat_unionid', value: 'o6_bmasdasdsad6_2sgVt7hMZOPfL' },
+      responds: handleView,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
@@ -56,7 +91,7 @@ export function contactRecordRoutes(): AnyRoute[] {
           await audit(trx, auth, 'contact.handle_added', { type: 'contact', id: contact.id }, { kind: body.kind });
           return created;
         });
-        return c.json(row, 201);
+        return answer(c, handleView, row, 201);
       },
     }),
     route({
@@ -94,6 +129,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       params: idParams,
       body: noteBody,
       example: { body: 'Prefers a call after 18:00' },
+      responds: noteView,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
@@ -102,7 +138,9 @@ export function contactRecordRoutes(): AnyRoute[] {
           .values({ tenant_id: tenant.id, contact_id: contact.id, author_id: auth.via === 'session' ? auth.principal.userId : null, body: body.body })
           .returning(['id', 'contact_id', 'author_id', 'body', 'created_at'])
           .executeTakeFirstOrThrow();
-        return c.json(
+        return answer(
+          c,
+          noteView,
           { id: row.id, contactId: row.contact_id, authorId: row.author_id, body: row.body, createdAt: new Date(row.created_at).toISOString() },
           201,
         );
@@ -140,9 +178,10 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'Contacts that look like the same customer: the same e-mail, phone number or WeChat UnionID',
       access: { permission: 'contacts.view' },
       params: idParams,
+      responds: duplicates,
       handler: async ({ c, ctx, auth, params }) => {
         const contact = await visibleContact(ctx.database.db, auth.principal, params.id);
-        return c.json({ duplicates: await duplicatesOf(ctx.database.db, auth.principal, contact.id) });
+        return answer(c, duplicates, { duplicates: await duplicatesOf(ctx.database.db, auth.principal, contact.id) });
       },
     }),
     route({
@@ -152,7 +191,9 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'Suggested merges across the company: groups of contacts sharing an e-mail, phone number or WeChat UnionID',
       access: { permission: 'contacts.merge' },
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      handler: async ({ c, ctx, auth, query }) => c.json({ groups: await duplicateGroups(ctx.database.db, auth.principal, query.limit) }),
+      responds: duplicateGroupList,
+      handler: async ({ c, ctx, auth, query }) =>
+        answer(c, duplicateGroupList, { groups: await duplicateGroups(ctx.database.db, auth.principal, query.limit) }),
     }),
     route({
       method: 'get',
@@ -161,13 +202,14 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'One merge: which contact went into which, what moved, and whether it was undone',
       access: { permission: 'contacts.merge' },
       params: idParams,
+      responds: mergeView,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const merge = found(
           await ctx.database.db.selectFrom('contact_merges').selectAll().where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(),
           'merge',
         );
         await visibleContact(ctx.database.db, auth.principal, merge.target_id);
-        return c.json({
+        return answer(c, mergeView, {
           id: merge.id,
           targetId: merge.target_id,
           sourceId: merge.source_id,
@@ -184,6 +226,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'Undo a mistaken merge: the merged contact comes back with the identities, conversations and the rest it brought',
       access: { permission: 'contacts.merge' },
       params: idParams,
+      responds: mergeUndone,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         // Only a merge into a customer the caller may see; another group's is a 404 like a missing one.
@@ -202,7 +245,7 @@ export function contactRecordRoutes(): AnyRoute[] {
           contactsQuery(db, auth.principal).where('contacts.id', '=', result.sourceId).executeTakeFirst(),
         ]);
         if (!target && !source) throw new NotFoundError('contact');
-        return c.json({ target: target ? contactView(target) : null, source: source ? contactView(source) : null });
+        return answer(c, mergeUndone, { target: target ? contactView(target) : null, source: source ? contactView(source) : null });
       },
     }),
     route({
@@ -212,6 +255,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'The merges into this contact, newest first, with whether each was undone',
       access: { permission: 'contacts.view' },
       params: idParams,
+      responds: mergeList,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
@@ -224,7 +268,7 @@ export function contactRecordRoutes(): AnyRoute[] {
           .orderBy('contact_merges.created_at', 'desc')
           .limit(50)
           .execute();
-        return c.json({
+        return answer(c, mergeList, {
           merges: rows.map((m) => ({
             id: m.id,
             sourceId: m.source_id,

@@ -5,6 +5,7 @@ import { ValidationError } from '../../core/errors.js';
 import { idParams, requireOwned } from '../../console/server/api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../../console/server/api/cursor.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
+import { answer, conversationStatusSchema } from '../../console/server/api/answers.js';
 import { audit } from '../../console/server/audit.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { recordContactsMerged, recordContactUpdated } from '../contact-events.js';
@@ -12,6 +13,7 @@ import { exportContacts } from '../contact-export.js';
 import { mergeContacts } from '../merge.js';
 import { containsPattern as escapeLike, contactsQuery, contactView, visibleContact } from '../visibility.js';
 import { checkAttributes } from './custom-fields.js';
+import { HANDLE_KINDS, type HandleKind } from '../schema.js';
 
 const updateBody = z
   .object({
@@ -33,6 +35,39 @@ const createBody = z.object({
   companyId: z.uuid().nullable().default(null),
 });
 
+/** A contact as lists and edits answer it (`contactView`). */
+export const contactViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    companyId: z.string().nullable(),
+    tags: z.array(z.string()),
+    attributes: z.record(z.string(), z.unknown()).describe('custom fields by key'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ContactView' });
+
+const contactPage = z.object({ contacts: z.array(contactViewSchema), nextCursor: z.string().nullable() });
+
+/** One contact with where they write from and what the caller may see of their conversations. */
+export const contactDetailSchema = contactViewSchema
+  .extend({
+    identities: z.array(
+      z.object({ id: z.string(), channelId: z.string(), channelType: z.string(), externalId: z.string(), displayName: z.string().nullable() }),
+    ),
+    conversations: z
+      .array(z.object({ id: z.string(), status: conversationStatusSchema, channelId: z.string(), createdAt: z.string() }))
+      .describe('the latest 50 the caller may see'),
+    handles: z.array(z.object({ id: z.string(), kind: z.enum(HANDLE_KINDS as [HandleKind, ...HandleKind[]]), value: z.string() })),
+    company: z.object({ id: z.string(), name: z.string(), domain: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: 'ContactDetail' });
+
+const contactMerged = contactViewSchema.extend({ mergeId: z.string().describe('undo with POST /contact-merges/{id}/undo') });
+
 export function contactRoutes(): AnyRoute[] {
   return [
     route({
@@ -42,6 +77,7 @@ export function contactRoutes(): AnyRoute[] {
       summary: 'Search contacts by name, e-mail, phone, channel identity or identifier',
       access: { permission: 'contacts.view' },
       query: z.object({ q: z.string().trim().min(1).max(200).optional(), ...pageQuery }),
+      responds: contactPage,
       handler: async ({ c, ctx, auth, query }) => {
         let q = contactsQuery(ctx.database.db, auth.principal);
         if (query.q) {
@@ -82,7 +118,7 @@ export function contactRoutes(): AnyRoute[] {
           .execute();
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        return c.json({ contacts: page.map(contactView), nextCursor: rows.length > query.limit && last ? encodeCursor('', last.id) : null });
+        return answer(c, contactPage, { contacts: page.map(contactView), nextCursor: rows.length > query.limit && last ? encodeCursor('', last.id) : null });
       },
     }),
     route({
@@ -93,6 +129,7 @@ export function contactRoutes(): AnyRoute[] {
       access: { permission: 'contacts.edit' },
       body: createBody,
       example: { name: 'Wang Fang', email: 'fang@example.com', tags: ['vip'] },
+      responds: contactViewSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         if (body.companyId) await requireOwned(db, 'companies', tenant.id, [body.companyId], 'companyId');
@@ -117,7 +154,7 @@ export function contactRoutes(): AnyRoute[] {
           return created;
         });
         ctx.relay.poke();
-        return c.json(contactView(row), 201);
+        return answer(c, contactViewSchema, contactView(row), 201);
       },
     }),
     route({
@@ -141,6 +178,7 @@ export function contactRoutes(): AnyRoute[] {
       summary: 'One contact with their identities on every channel and the conversations the caller may see',
       access: { permission: 'contacts.view' },
       params: idParams,
+      responds: contactDetailSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
@@ -186,7 +224,7 @@ export function contactRoutes(): AnyRoute[] {
                 .executeTakeFirst()
             : undefined,
         ]);
-        return c.json({
+        return answer(c, contactDetailSchema, {
           ...contactView(contact),
           identities: identities.map((i) => ({
             id: i.id,
@@ -210,6 +248,7 @@ export function contactRoutes(): AnyRoute[] {
       params: idParams,
       body: updateBody,
       example: { tags: ['vip'] },
+      responds: contactViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const contact = await visibleContact(db, auth.principal, params.id);
@@ -236,7 +275,7 @@ export function contactRoutes(): AnyRoute[] {
           await recordContactUpdated(trx, tenant.id, updated);
           return updated;
         });
-        return c.json(contactView(row));
+        return answer(c, contactViewSchema, contactView(row));
       },
     }),
     route({
@@ -249,6 +288,7 @@ export function contactRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ sourceId: z.uuid() }),
       example: { sourceId: '00000000-0000-4000-8000-000000000000' },
+      responds: contactMerged,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         if (body.sourceId === params.id)
@@ -264,7 +304,7 @@ export function contactRoutes(): AnyRoute[] {
           return { row, mergeId };
         });
         ctx.relay.poke();
-        return c.json({ ...contactView(merged.row), mergeId: merged.mergeId });
+        return answer(c, contactMerged, { ...contactView(merged.row), mergeId: merged.mergeId });
       },
     }),
   ];

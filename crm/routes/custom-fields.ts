@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from '../../core/errors.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 
 const valueSchemas = {
   text: z.string().max(2000),
@@ -43,6 +44,18 @@ const fieldBody = z
   })
   .refine((b) => b.type !== 'select' || b.options.length > 0, { message: 'a select field needs options', path: ['options'] });
 
+/** A custom contact field; contacts keep its values under `attributes.<key>`. */
+const customFieldSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    label: z.string(),
+    type: z.enum(['text', 'number', 'boolean', 'date', 'select']),
+    options: z.array(z.string()).describe('the choices of a select field'),
+  })
+  .meta({ id: 'CustomField' });
+const fieldList = z.object({ fields: z.array(customFieldSchema) });
+
 export function customFieldRoutes(): AnyRoute[] {
   return [
     route({
@@ -51,6 +64,7 @@ export function customFieldRoutes(): AnyRoute[] {
       tag: 'contacts',
       summary: "The company's custom contact fields",
       access: { anyOf: ['contacts.view', 'admin.custom_fields'] },
+      responds: fieldList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('custom_fields')
@@ -58,7 +72,7 @@ export function customFieldRoutes(): AnyRoute[] {
           .where('tenant_id', '=', tenant.id)
           .orderBy('key')
           .execute();
-        return c.json({ fields: rows });
+        return answer(c, fieldList, { fields: rows });
       },
     }),
     route({
@@ -69,6 +83,7 @@ export function customFieldRoutes(): AnyRoute[] {
       access: { permission: 'admin.custom_fields' },
       body: fieldBody,
       example: { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] },
+      responds: customFieldSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const taken = await db.selectFrom('custom_fields').select('id').where('tenant_id', '=', tenant.id).where('key', '=', body.key).executeTakeFirst();
@@ -82,7 +97,7 @@ export function customFieldRoutes(): AnyRoute[] {
           await audit(trx, auth, 'custom_field.created', { type: 'custom_field', id: created.id }, body);
           return created;
         });
-        return c.json(row, 201);
+        return answer(c, customFieldSchema, row, 201);
       },
     }),
     route({

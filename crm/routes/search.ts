@@ -2,8 +2,22 @@ import { z } from 'zod';
 import { can } from '../../core/auth/permissions.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { search, type SearchKind } from '../search.js';
+import { answer } from '../../console/server/api/answers.js';
 
 const KINDS = ['contact', 'message', 'note', 'ticket'] as const;
+
+const searchHitSchema = z
+  .object({
+    kind: z.enum(KINDS),
+    id: z.string(),
+    contactId: z.string().nullable().describe('what to open: the contact, or the conversation a message is in'),
+    conversationId: z.string().nullable(),
+    title: z.string(),
+    snippet: z.string(),
+    at: z.string(),
+  })
+  .meta({ id: 'SearchHit' });
+const hits = z.object({ hits: z.array(searchHitSchema) });
 
 /** One search box for contacts, messages, contact notes and tickets. */
 export function searchRoutes(): AnyRoute[] {
@@ -30,6 +44,7 @@ export function searchRoutes(): AnyRoute[] {
           }),
         limit: z.coerce.number().int().min(1).max(50).default(20),
       }),
+      responds: hits,
       handler: async ({ c, ctx, auth, query }) => {
         const kinds = new Set(query.kinds);
         // Contacts and notes need contacts.view; messages need a conversation visibility (applied by the query).
@@ -37,7 +52,7 @@ export function searchRoutes(): AnyRoute[] {
           kinds.delete('contact');
           kinds.delete('note');
         }
-        return c.json({ hits: await search(ctx.database.db, auth.principal, query.q, kinds, query.limit) });
+        return answer(c, hits, { hits: await search(ctx.database.db, auth.principal, query.q, kinds, query.limit) });
       },
     }),
   ];

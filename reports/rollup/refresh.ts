@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
 import { answerExtent } from '../../surveys/part.js';
+import { ticketExtent } from '../../tickets/part.js';
 import { HOUR_MS, hourOf, reportDb } from '../schema.js';
 import { rollUpConversations } from './conversations.js';
 import { DAY_MS, ROLLUP_NAMES, dayOf, rollUpDays, rollUpTotals, type RollupName } from './daily.js';
@@ -56,7 +57,7 @@ async function extent(db: Db, tenantId: string): Promise<{ from: Date; to: Date 
       UNION ALL SELECT min(created_at), max(created_at) FROM messages WHERE tenant_id = ${tenantId}
       UNION ALL SELECT min(ended_at), max(ended_at) FROM calls WHERE tenant_id = ${tenantId}
       UNION ALL ${answerExtent(tenantId)}
-      UNION ALL SELECT min(created_at), greatest(max(created_at), max(solved_at), max(updated_at)) FROM tickets WHERE tenant_id = ${tenantId}
+      UNION ALL ${ticketExtent(tenantId)}
     ) x`.execute(db);
   const row = rows[0];
   if (!row?.first || !row.last) return undefined;

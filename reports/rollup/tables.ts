@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { answersGiven } from '../../surveys/part.js';
+import { ticketFacts } from '../../tickets/part.js';
 import { reportSettings, type ReportTrx } from '../schema.js';
 import type { AppliedBelow } from './increments.js';
 
@@ -110,21 +111,8 @@ export async function rollUpCsat(trx: ReportTrx, tenantId: string, from: Date, t
 export async function rollUpTickets(trx: ReportTrx, tenantId: string, from: Date, to: Date): Promise<void> {
   await sql`DELETE FROM report_tickets_hourly WHERE tenant_id = ${tenantId} AND hour >= ${from} AND hour < ${to}`.execute(trx);
   await sql`
-    WITH facts AS (
-      SELECT created_at AS at, group_id, assignee_id, 1 AS created, 0 AS solved, 0 AS achieved, 0 AS breached
-        FROM tickets WHERE tenant_id = ${tenantId} AND merged_into_id IS NULL AND created_at >= ${from} AND created_at < ${to}
-      UNION ALL
-      SELECT solved_at, group_id, assignee_id, 0, 1, 0, 0
-        FROM tickets WHERE tenant_id = ${tenantId} AND merged_into_id IS NULL AND solved_at >= ${from} AND solved_at < ${to}
-      UNION ALL
-      SELECT CASE WHEN c.value ? 'breachedAt' THEN (c.value->>'breachedAt')::timestamptz ELSE (c.value->>'metAt')::timestamptz END,
-             t.group_id, t.assignee_id, 0, 0, CASE WHEN c.value ? 'breachedAt' THEN 0 ELSE 1 END, CASE WHEN c.value ? 'breachedAt' THEN 1 ELSE 0 END
-        FROM tickets t CROSS JOIN LATERAL jsonb_each(coalesce(t.sla->'clocks', '{}'::jsonb)) c
-       WHERE t.tenant_id = ${tenantId} AND t.merged_into_id IS NULL AND jsonb_typeof(c.value) = 'object'
-         AND (c.value ? 'breachedAt' OR (c.value->>'state' = 'met' AND c.value ? 'metAt'))
-    )
     INSERT INTO report_tickets_hourly (tenant_id, hour, group_id, agent_id, created, solved, sla_achieved, sla_breached)
     SELECT ${tenantId}, ${utcHour('at')}, group_id, assignee_id, sum(created), sum(solved), sum(achieved), sum(breached)
-      FROM facts WHERE at >= ${from} AND at < ${to}
+      FROM ${ticketFacts(tenantId, from, to)} f
      GROUP BY 2, 3, 4`.execute(trx);
 }

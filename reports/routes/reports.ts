@@ -7,8 +7,36 @@ import { reportDb, reportSettings } from '../schema.js';
 import { reportQuery, scopeOf } from '../scope.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 
 const reportParams = z.object({ report: z.enum(REPORT_NAMES) });
+const byStatus = z.object({ online: z.number(), busy: z.number(), away: z.number(), offline: z.number() });
+/** The wallboard right now. */
+const monitorSchema = z
+  .object({
+    at: z.string(),
+    queues: z.array(
+      z.object({
+        groupId: z.string().nullable().describe('null: what waits without a group'),
+        name: z.string().nullable(),
+        waitingConversations: z.number(),
+        waitingCalls: z.number(),
+        longestWaitSeconds: z.number().nullable(),
+        agents: byStatus,
+      }),
+    ),
+    agents: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), since: z.string(), openConversations: z.number() })),
+    agentsByState: byStatus,
+  })
+  .meta({ id: 'MonitorAnswer' });
+const dimensions = z
+  .object({
+    channels: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+    groups: z.array(z.object({ id: z.string(), name: z.string() })),
+    agents: z.array(z.object({ id: z.string(), name: z.string() })),
+  })
+  .meta({ id: 'ReportDimensions' });
+const settingsAnswer = z.object({ serviceLevelSeconds: z.number(), surveysEnabled: z.boolean() });
 const settingsBody = z.object({ serviceLevelSeconds: z.number().int().min(1).max(3600).optional(), surveysEnabled: z.boolean().optional() });
 
 /** The table a report's CSV holds: its rows when it has rows, its series otherwise. */
@@ -28,7 +56,8 @@ export function reportRoutes(): AnyRoute[] {
       tag: 'reports',
       summary: 'The live monitor: per group the waiting conversations and calls, the longest wait and agents by status; every agent with their status',
       access: { permission: 'reports.monitor' },
-      handler: async ({ c, ctx, tenant }) => c.json(await monitorSnapshot(ctx.database.db, tenant.id)),
+      responds: monitorSchema,
+      handler: async ({ c, ctx, tenant }) => answer(c, monitorSchema, await monitorSnapshot(ctx.database.db, tenant.id)),
     }),
     route({
       method: 'get',
@@ -36,6 +65,7 @@ export function reportRoutes(): AnyRoute[] {
       tag: 'reports',
       summary: "What the reports can be filtered by: the company's channels, groups and agents (only oneself without reports.view)",
       access: { anyOf: ['reports.view', 'reports.view.own'] },
+      responds: dimensions,
       handler: async ({ c, ctx, tenant, auth }) => {
         const db = ctx.database.db;
         const all = can(auth.principal, 'reports.view');
@@ -46,7 +76,7 @@ export function reportRoutes(): AnyRoute[] {
           db.selectFrom('groups').select(['id', 'name']).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
           agents.execute(),
         ]);
-        return c.json({ channels, groups, agents: people });
+        return answer(c, dimensions, { channels, groups, agents: people });
       },
     }),
     route({
@@ -55,7 +85,8 @@ export function reportRoutes(): AnyRoute[] {
       tag: 'reports',
       summary: "The company's report settings: the calls' service-level threshold, whether surveys are sent",
       access: { anyOf: ['reports.view', 'admin.routing'] },
-      handler: async ({ c, ctx, tenant }) => c.json(await reportSettings(reportDb(ctx.database.db), tenant.id)),
+      responds: settingsAnswer,
+      handler: async ({ c, ctx, tenant }) => answer(c, settingsAnswer, await reportSettings(reportDb(ctx.database.db), tenant.id)),
     }),
     route({
       method: 'put',
@@ -65,6 +96,7 @@ export function reportRoutes(): AnyRoute[] {
       access: { permission: 'admin.routing' },
       body: settingsBody,
       example: { serviceLevelSeconds: 30 },
+      responds: settingsAnswer,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = reportDb(ctx.database.db);
         const current = await reportSettings(db, tenant.id);
@@ -78,7 +110,7 @@ export function reportRoutes(): AnyRoute[] {
           .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ service_level_seconds: next.serviceLevelSeconds, surveys_enabled: next.surveysEnabled }))
           .execute();
         await audit(ctx.database.db, auth, 'reports.settings', { type: 'tenant', id: tenant.id }, next);
-        return c.json(next);
+        return answer(c, settingsAnswer, next);
       },
     }),
     route({

@@ -5,7 +5,7 @@ import { EventLog } from '../events.js';
 import { lockTenantRouting } from '../locking.js';
 import { resolveLocked } from '../conversations/resolve-conversation.js';
 import { routingFacts } from '../pipeline/steps/route.js';
-import { loadRoutingConfig } from '../rules/config.js';
+import { routingConfigs } from '../rules/config.js';
 import { AgentPool } from './agent-pool.js';
 import { decideConversationRoute, placeRoutedConversation } from './route-conversation.js';
 
@@ -29,7 +29,7 @@ export interface HeldConversation {
 export async function routeHeldConversation(trx: Transaction<Database>, held: HeldConversation): Promise<Conversation> {
   const tenantId = held.conversation.tenant_id;
   await lockTenantRouting(trx, tenantId);
-  const config = await loadRoutingConfig(trx, tenantId);
+  const config = await routingConfigs.get(trx, tenantId);
   const events = new EventLog();
   const decided = await decideConversationRoute(trx, held.conversation, config, routingFacts(held, config), held.previousAssigneeId);
   const placed = await placeRoutedConversation(trx, events, new AgentPool(trx, tenantId), decided, config);

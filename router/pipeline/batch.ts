@@ -3,7 +3,7 @@ import type { Channel, Contact, Conversation, Database, Message } from '../../co
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import type { RouteOverride } from '../assignment/route-conversation.js';
 import { EventLog } from '../events.js';
-import type { RoutingConfig } from '../rules/config.js';
+import type { RoutingConfig, RoutingConfigCache } from '../rules/config.js';
 import type { ThreadClaim } from './pipeline.js';
 import type { Decision } from './steps/route.js';
 import { identityKey, threadKeyOf } from './preload.js';
@@ -58,6 +58,8 @@ export class InboundBatch {
 
   /** dedupe: the batch's channels, by id. */
   channels = new Map<string, Pick<Channel, 'id' | 'tenant_id' | 'type'>>();
+  /** dedupe: each company's `routing_config_version` as the batch began, by tenant id. */
+  routingConfigVersions = new Map<string, string>();
   /** dedupe: the messages not refused nor seen before, with their index in the input. */
   accepted: { index: number; envelope: InboundEnvelope }[] = [];
 
@@ -66,7 +68,7 @@ export class InboundBatch {
   /** identify: the ids of contacts made by this batch. */
   newContacts = new Set<string>();
 
-  /** thread: each tenant's routing set-up, read once. */
+  /** thread: each tenant's routing set-up, from the process's cache unless its version moved. */
   configs = new Map<string, RoutingConfig>();
   /** thread: the accepted messages with their conversations, in arrival order. */
   threaded: ThreadedMessage[] = [];
@@ -111,4 +113,6 @@ export class InboundBatch {
 export interface InboundOptions {
   /** Told how long each conversation's routing took (seconds). */
   observeRouting?: (seconds: number) => void;
+  /** Where routing set-ups are kept between batches; the process's own (`routingConfigs`) by default. */
+  routingConfigs?: RoutingConfigCache;
 }

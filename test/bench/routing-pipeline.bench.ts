@@ -4,15 +4,19 @@
 // (30% from new customers, 70% into open conversations; BENCH_MIXED messages, default 10,000) in
 // fifths, to show whether the cost per message grows as conversations pile up. 20 agents online,
 // rules on. Needs no broker. Uses DATABASE_URL (a fresh database beside it) if set, else an
-// in-memory PGlite; on PostgreSQL it also reports the rows read per message.
+// in-memory PGlite; on PostgreSQL it also reports the rows read per message. The mix reports the
+// statements sent per batch too. BENCH_RULES adds that many rules that match nothing (a company's
+// longer set-up; default 0).
 import { processInbound } from '../../router/pipeline/process-batch.js';
 import { inboundPipeline } from '../../app/pipeline.js';
 import { freshDatabase } from '../support/services.js';
+import { countStatements } from '../support/statements.js';
 import { sql } from 'kysely';
 import { addAgent, addGroup, addRule, createWorld, customerMessages, envelope, setDefaultGroup } from '../support/router-world.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const MIXED = Number(process.env.BENCH_MIXED ?? 10_000);
+const EXTRA_RULES = Number(process.env.BENCH_RULES ?? 0);
 const handle = await freshDatabase();
 try {
   const world = await createWorld(handle.db, 'pipeline-bench');
@@ -20,6 +24,7 @@ try {
   const sales = await addGroup(world, 'Sales', { strategy: 'least_busy' });
   await setDefaultGroup(world, support);
   await addRule(world, 1, [{ type: 'keyword', anyOf: ['buy'] }], { groupId: sales });
+  for (let i = 0; i < EXTRA_RULES; i++) await addRule(world, 2 + i, [{ type: 'keyword', anyOf: [`never-said-${i}`] }], { groupId: sales });
   for (let i = 0; i < 20; i++)
     await addAgent(world, `agent-${i}`, { groups: i % 2 ? [support] : [support, sales], capacity: { chat: 100 + Math.ceil(MIXED / 20) } });
 
@@ -64,17 +69,21 @@ try {
     return Number(rows[0]?.n ?? 0);
   };
   const fifth = Math.ceil(MIXED / 5);
+  const statements = countStatements(handle.db);
   for (let part = 0; part < 5; part++) {
     const slice = mixed.slice(part * fifth, (part + 1) * fifth);
     const before = await rowsRead();
+    statements.reset();
+    let batches = 0;
     const start = performance.now();
-    for (let i = 0; i < slice.length; i += BATCH)
-      await handle.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH), { pipeline: inboundPipeline }));
+    for (let i = 0; i < slice.length; i += BATCH, batches++)
+      await statements.db.transaction().execute((trx) => processInbound(trx, slice.slice(i, i + BATCH), { pipeline: inboundPipeline }));
     const seconds = (performance.now() - start) / 1000;
+    const statementsPerBatch = Number((statements.count() / batches).toFixed(1));
     await new Promise((resolve) => setTimeout(resolve, 700)); // statistics are flushed about once a second
     const read = (await rowsRead()) - before;
     process.stdout.write(
-      `${JSON.stringify({ scenario: 'pipeline-mixed', part: part + 1, messages: slice.length, conversations: customersSoFar[Math.min(MIXED, (part + 1) * fifth) - 1], batch: BATCH, database: handle.kind, msg_per_s: Math.round(slice.length / seconds), rows_read_per_message: handle.kind === 'pg' ? Math.round(read / slice.length) : null })}\n`,
+      `${JSON.stringify({ scenario: 'pipeline-mixed', part: part + 1, messages: slice.length, conversations: customersSoFar[Math.min(MIXED, (part + 1) * fifth) - 1], batch: BATCH, database: handle.kind, msg_per_s: Math.round(slice.length / seconds), statements_per_batch: statementsPerBatch, rows_read_per_message: handle.kind === 'pg' ? Number((read / slice.length).toFixed(1)) : null })}\n`,
     );
   }
   if (handle.kind === 'pg') {

@@ -22,7 +22,7 @@ export async function emailChannel(db: Db, tenantId: string, address = 'support@
     config: emailConfig.parse({ fromAddress: address, imapHost: 'imap.example', imapUser: 'u', imapPassword: 'p', smtpHost: 'smtp.example' }),
     logger: createLogger('error', new Writable({ write: (_c, _e, done) => done() })),
     db,
-    platform: connectorPlatform(db, { id: channel.id, tenantId }, { secretKey: Buffer.alloc(32, 1), dataDir: tmpdir() }),
+    platform: connectorPlatform(db, { id: channel.id, tenantId, type: 'email' }, { secretKey: Buffer.alloc(32, 1), dataDir: tmpdir() }),
   } as unknown as ChannelContext<EmailConfig>;
   let uid = 1;
   /**

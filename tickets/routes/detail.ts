@@ -43,7 +43,8 @@ export async function ticketDetail(db: Db, ticket: Ticket) {
     ? await db.selectFrom('messages').select(['id', 'status', 'error']).where('tenant_id', '=', ticket.tenant_id).where('id', 'in', statuses).execute()
     : [];
   return {
-    ...ticketView(ticket, { followers: followers.map((f) => f.user_id) }),
+    ...ticketView(ticket),
+    followers: followers.map((f) => f.user_id),
     slaClocks: ticket.sla.clocks ?? {},
     slaPolicy: ticket.sla.policyName ?? null,
     requester: requester ?? null,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../schema.js';
+import { SLA_METRICS, TICKET_PRIORITIES, TICKET_SOURCES, TICKET_STATUSES, TICKET_TYPES } from '../schema.js';
 import { SORT_FIELDS } from '../read.js';
 import type { Auth } from '../../console/server/api/route.js';
+import { messageStatusSchema } from '../../console/server/api/answers.js';
 import type { Actor } from '../model.js';
 
 const tag = z.string().trim().min(1).max(50);
@@ -96,3 +97,105 @@ export const TICKET_COLUMNS = [
 
 /** Who a request acts as, for the ticket's history. An API token acts as its user. */
 export const actorOf = (auth: Auth): Actor => ({ type: 'user', id: auth.principal.userId });
+
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+
+/** The most urgent SLA clock of a ticket, as its list line shows it. */
+export const slaBadgeSchema = z
+  .object({
+    state: z.enum(['ok', 'warning', 'breached', 'paused']).describe('paused: the ticket waits on the customer; `dueAt` is then when the clocks stopped'),
+    metric: z.enum(SLA_METRICS),
+    dueAt: at,
+  })
+  .meta({ id: 'SlaBadge' });
+
+/** A ticket as lists, changes and events answer it (`ticketView`). */
+export const ticketSchema = z
+  .object({
+    id: z.string(),
+    number: z.number(),
+    subject: z.string(),
+    description: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    priority: z.enum(TICKET_PRIORITIES),
+    type: z.enum(TICKET_TYPES).nullable(),
+    requesterId: z.string(),
+    assigneeId: z.string().nullable(),
+    groupId: z.string().nullable(),
+    tags: z.array(z.string()),
+    dueAt: at.nullable(),
+    fields: z.record(z.string(), z.unknown()).describe('custom ticket fields by key'),
+    source: z.enum(TICKET_SOURCES),
+    conversationId: z.string().nullable(),
+    callId: z.string().nullable(),
+    recordingRef: z.string().nullable(),
+    mergedIntoId: z.string().nullable(),
+    sla: slaBadgeSchema.nullable(),
+    createdAt: at,
+    updatedAt: at,
+    statusChangedAt: at,
+    solvedAt: at.nullable(),
+    followers: z.array(z.string()).optional().describe('on one ticket’s page'),
+  })
+  .meta({ id: 'Ticket' });
+
+const slaClockSchema = z.object({
+  startedAt: at,
+  dueAt: at,
+  warnAt: at,
+  warned: z.boolean().optional(),
+  state: z.enum(['active', 'paused', 'met', 'cancelled']),
+  breachedAt: at.optional(),
+  metAt: at.optional(),
+  pausedAt: at.optional(),
+  warnLeftMinutes: z.number().optional(),
+  dueLeftMinutes: z.number().optional(),
+  pausedMinutes: z.number().optional(),
+});
+
+export const ticketCommentSchema = z
+  .object({
+    id: z.string(),
+    authorType: z.enum(['agent', 'contact', 'system']),
+    authorId: z.string().nullable(),
+    public: z.boolean(),
+    body: z.string(),
+    messageId: z.string().nullable(),
+    delivery: z.object({ status: messageStatusSchema, error: z.string().nullable() }).nullable().describe('a public reply: how its message fared'),
+    createdAt: at,
+  })
+  .meta({ id: 'TicketComment' });
+
+export const ticketHistoryLineSchema = z
+  .object({
+    id: z.string(),
+    actorType: z.enum(['user', 'api_token', 'automation', 'system']),
+    actorId: z.string().nullable(),
+    field: z.string(),
+    from: z.unknown(),
+    to: z.unknown(),
+    at,
+  })
+  .meta({ id: 'TicketHistoryLine' });
+
+/** A ticket as its page shows it (`ticketDetail`). */
+export const ticketDetailSchema = ticketSchema
+  .extend({
+    followers: z.array(z.string()),
+    slaClocks: z.partialRecord(z.enum(SLA_METRICS), slaClockSchema),
+    slaPolicy: z.string().nullable(),
+    requester: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+    comments: z.array(ticketCommentSchema),
+    history: z.array(ticketHistoryLineSchema),
+    historyNames: z
+      .record(z.string(), z.string())
+      .describe('current names of who and what the history points at: `user:<id>`, `group:<id>`, `automation:<id>`, `api_token:<id>`, `ticket_field:<key>`'),
+    automationRuns: z.array(z.object({ id: z.string(), name: z.string(), event: z.string(), at })),
+  })
+  .meta({ id: 'TicketDetail' });
+
+export const ticketPageSchema = z.object({
+  tickets: z.array(ticketSchema),
+  more: z.boolean(),
+  columns: z.array(z.string()).optional().describe('the saved view’s columns, when a view was asked for'),
+});

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { TICKET_PRIORITIES } from '../schema.js';
+import { SLA_METRICS, TICKET_PRIORITIES, type SlaMetric, type TicketPriority } from '../schema.js';
 import { ValidationError } from '../../core/errors.js';
 import { actionSchema, conditionSchema, TRIGGER_EVENTS } from '../rules.js';
 import type { ConnectorDeps } from '../../core/connector/channel-context.js';
@@ -9,6 +9,7 @@ import { checkChannelTypes } from '../../console/server/api/channel-types.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 
 const minutes = z.number().int().min(1).max(525_600);
 const targets = z.object({ firstResponse: minutes.optional(), nextResponse: minutes.optional(), resolution: minutes.optional() }).strict();
@@ -45,8 +46,50 @@ const automationBody = z
       issue.addIssue({ code: 'custom', path: ['conditions'], message: 'a time rule needs an hours_since_… at-least condition' });
   });
 
-type PolicyRow = { id: string; name: string; position: number; enabled: boolean; match: unknown; targets: unknown; warn_before_minutes: number };
-const policyView = (p: PolicyRow) => ({
+/** An SLA policy: which tickets it covers and the minutes of business time per priority and metric. */
+const slaPolicySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    position: z.number(),
+    enabled: z.boolean(),
+    match: z.object({ channelTypes: z.array(z.string()).optional(), contactTags: z.array(z.string()).optional() }).describe('empty covers every ticket'),
+    targets: z.partialRecord(z.enum(TICKET_PRIORITIES), z.partialRecord(z.enum(SLA_METRICS), z.number())),
+    warnBeforeMinutes: z.number(),
+  })
+  .meta({ id: 'SlaPolicy' });
+const policyList = z.object({ policies: z.array(slaPolicySchema) });
+
+/** An automation as stored; its conditions and actions are the shapes POST /automations takes. */
+const automationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['trigger', 'time']),
+    events: z.array(z.string()),
+    conditions: z.array(z.unknown()),
+    actions: z.array(z.unknown()),
+    enabled: z.boolean(),
+    position: z.number(),
+  })
+  .meta({ id: 'Automation' });
+const automationList = z.object({
+  automations: z.array(automationSchema.extend({ firings: z.number(), lastFiredAt: z.string().nullable() })),
+});
+const automationRuns = z.object({
+  runs: z.array(z.object({ id: z.string(), ticketId: z.string(), ticketNumber: z.number(), event: z.string(), at: z.string() })),
+});
+
+type PolicyRow = {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  match: { channelTypes?: string[]; contactTags?: string[] };
+  targets: Partial<Record<TicketPriority, Partial<Record<SlaMetric, number>>>>;
+  warn_before_minutes: number;
+};
+const policyView = (p: PolicyRow): z.infer<typeof slaPolicySchema> => ({
   id: p.id,
   name: p.name,
   position: p.position,
@@ -55,8 +98,17 @@ const policyView = (p: PolicyRow) => ({
   targets: p.targets,
   warnBeforeMinutes: p.warn_before_minutes,
 });
-type AutomationRow = { id: string; name: string; kind: string; events: string[]; conditions: unknown; actions: unknown; enabled: boolean; position: number };
-const automationView = (a: AutomationRow) => ({
+type AutomationRow = {
+  id: string;
+  name: string;
+  kind: 'trigger' | 'time';
+  events: string[];
+  conditions: unknown[];
+  actions: unknown[];
+  enabled: boolean;
+  position: number;
+};
+const automationView = (a: AutomationRow): z.infer<typeof automationSchema> => ({
   id: a.id,
   name: a.name,
   kind: a.kind,
@@ -101,8 +153,9 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       tag: 'tickets',
       summary: 'SLA policies, in the order they are tried',
       access: { anyOf: ['tickets.view', 'admin.tickets'] },
+      responds: policyList,
       handler: async ({ c, ctx, tenant }) =>
-        c.json({
+        answer(c, policyList, {
           policies: (
             await ctx.database.db.selectFrom('sla_policies').selectAll().where('tenant_id', '=', tenant.id).orderBy('position').orderBy('created_at').execute()
           ).map(policyView),
@@ -116,6 +169,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       access: { permission: 'admin.tickets' },
       body: policyBody,
       example: { name: 'Standard', targets: { urgent: { firstResponse: 30, resolution: 240 }, normal: { firstResponse: 240 } } },
+      responds: slaPolicySchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await checkChannelTypes(connectorDeps && (() => connectorDeps(ctx)), [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
@@ -135,7 +189,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           await audit(trx, auth, 'sla_policy.created', { type: 'sla_policy', id: created.id }, { name: body.name });
           return created;
         });
-        return c.json(policyView(row), 201);
+        return answer(c, slaPolicySchema, policyView(row), 201);
       },
     }),
     route({
@@ -147,6 +201,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       params: idParams,
       body: policyBody,
       example: { name: 'Standard', targets: { high: { firstResponse: 60 } } },
+      responds: slaPolicySchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         await checkChannelTypes(connectorDeps && (() => connectorDeps(ctx)), [{ field: 'match.channelTypes', types: body.match.channelTypes }]);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
@@ -170,7 +225,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           await audit(trx, auth, 'sla_policy.updated', { type: 'sla_policy', id: updated.id }, { name: body.name });
           return updated;
         });
-        return c.json(policyView(row));
+        return answer(c, slaPolicySchema, policyView(row));
       },
     }),
     route({
@@ -197,6 +252,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       tag: 'tickets',
       summary: 'Ticket automations: event triggers and time rules, with how often each fired',
       access: { permission: 'admin.tickets' },
+      responds: automationList,
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
         const rows = await db
@@ -213,7 +269,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           .where('tenant_id', '=', tenant.id)
           .groupBy('automation_id')
           .execute();
-        return c.json({
+        return answer(c, automationList, {
           automations: rows.map((r) => {
             const n = counts.find((x) => x.automation_id === r.id);
             return { ...automationView(r), firings: Number(n?.n ?? 0), lastFiredAt: n?.last ? new Date(n.last).toISOString() : null };
@@ -228,6 +284,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       summary: 'The latest firings of an automation: which ticket, on what event, when',
       access: { permission: 'admin.tickets' },
       params: idParams,
+      responds: automationRuns,
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('automations').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'automation');
@@ -240,7 +297,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           .orderBy('automation_runs.id', 'desc')
           .limit(200)
           .execute();
-        return c.json({
+        return answer(c, automationRuns, {
           runs: runs.map((r) => ({ id: r.id, ticketId: r.ticket_id, ticketNumber: Number(r.number), event: r.event, at: new Date(r.fired_at).toISOString() })),
         });
       },
@@ -261,6 +318,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
         ],
         actions: [{ type: 'set_status', value: 'closed' }],
       },
+      responds: automationSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await checkActionIds(ctx.database.db, tenant.id, body.actions);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
@@ -281,7 +339,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           await audit(trx, auth, 'automation.created', { type: 'automation', id: created.id }, { name: body.name, kind: body.kind });
           return created;
         });
-        return c.json(automationView(row), 201);
+        return answer(c, automationSchema, automationView(row), 201);
       },
     }),
     route({
@@ -299,6 +357,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
         conditions: [{ field: 'priority', op: 'is', value: 'urgent' }],
         actions: [{ type: 'add_tag', tag: 'urgent' }],
       },
+      responds: automationSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         await checkActionIds(ctx.database.db, tenant.id, body.actions);
         const row = await ctx.database.db.transaction().execute(async (trx) => {
@@ -323,7 +382,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
           await audit(trx, auth, 'automation.updated', { type: 'automation', id: updated.id }, { name: body.name });
           return updated;
         });
-        return c.json(automationView(row));
+        return answer(c, automationSchema, automationView(row));
       },
     }),
     route({

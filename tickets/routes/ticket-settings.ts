@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ConflictError, ForbiddenError, ValidationError } from '../../core/errors.js';
-import { TICKET_FIELD_TYPES, TICKET_STATUSES } from '../schema.js';
+import { TICKET_FIELD_TYPES, TICKET_STATUSES, type TicketFieldType, type TicketStatus } from '../schema.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
 import { sortField, TICKET_COLUMNS, viewFilters } from './schemas.js';
+import { answer } from '../../console/server/api/answers.js';
 
 const fieldBody = z
   .object({
@@ -53,7 +54,47 @@ const viewBody = z
   })
   .strict();
 
-const fieldView = (f: { id: string; key: string; label: string; type: string; options: string[]; required_on: string[]; position: number }) => ({
+/** A custom ticket field of the company. */
+const ticketFieldSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    label: z.string(),
+    type: z.enum(TICKET_FIELD_TYPES),
+    options: z.array(z.string()),
+    requiredOn: z.array(z.enum(TICKET_STATUSES)).describe('the statuses a ticket cannot take while the field is empty'),
+    position: z.number(),
+  })
+  .meta({ id: 'TicketFieldDef' });
+const fieldList = z.object({ fields: z.array(ticketFieldSchema) });
+
+const statusNamesAnswer = z.object({
+  statuses: z.array(z.enum(TICKET_STATUSES)).readonly(),
+  names: z.partialRecord(z.enum(TICKET_STATUSES), z.object({ en: z.string().optional(), zh: z.string().optional() })).describe("the company's own names"),
+});
+
+/** A saved ticket view: filters as the list's query takes them (lists as arrays), sort and columns. */
+const ticketViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    shared: z.boolean(),
+    filters: z.record(z.string(), z.unknown()),
+    sort: z.object({ field: z.string().optional(), direction: z.enum(['asc', 'desc']).optional() }),
+    columns: z.array(z.string()),
+  })
+  .meta({ id: 'TicketView' });
+const viewList = z.object({ views: z.array(ticketViewSchema) });
+
+const fieldView = (f: {
+  id: string;
+  key: string;
+  label: string;
+  type: TicketFieldType;
+  options: string[];
+  required_on: TicketStatus[];
+  position: number;
+}): z.infer<typeof ticketFieldSchema> => ({
   id: f.id,
   key: f.key,
   label: f.label,
@@ -63,7 +104,14 @@ const fieldView = (f: { id: string; key: string; label: string; type: string; op
   position: f.position,
 });
 
-const viewOf = (v: { id: string; owner_id: string | null; name: string; filters: unknown; sort: unknown; columns: string[] }) => ({
+const viewOf = (v: {
+  id: string;
+  owner_id: string | null;
+  name: string;
+  filters: Record<string, unknown>;
+  sort: { field?: string; direction?: 'asc' | 'desc' };
+  columns: string[];
+}): z.infer<typeof ticketViewSchema> => ({
   id: v.id,
   name: v.name,
   shared: v.owner_id === null,
@@ -80,6 +128,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       tag: 'tickets',
       summary: "The company's custom ticket fields",
       access: { anyOf: ['tickets.view', 'admin.tickets'] },
+      responds: fieldList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('ticket_fields')
@@ -88,7 +137,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
           .orderBy('position')
           .orderBy('key')
           .execute();
-        return c.json({ fields: rows.map(fieldView) });
+        return answer(c, fieldList, { fields: rows.map(fieldView) });
       },
     }),
     route({
@@ -99,6 +148,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       access: { permission: 'admin.tickets' },
       body: fieldBody,
       example: { key: 'order_no', label: 'Order number', type: 'text', requiredOn: ['solved'] },
+      responds: ticketFieldSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const taken = await db.selectFrom('ticket_fields').select('id').where('tenant_id', '=', tenant.id).where('key', '=', body.key).executeTakeFirst();
@@ -120,7 +170,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
           await audit(trx, auth, 'ticket_field.created', { type: 'ticket_field', id: created.id }, body);
           return created;
         });
-        return c.json(fieldView(row), 201);
+        return answer(c, ticketFieldSchema, fieldView(row), 201);
       },
     }),
     route({
@@ -132,6 +182,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       params: idParams,
       body: fieldChanges,
       example: { label: 'Order no.', requiredOn: ['pending', 'solved'] },
+      responds: ticketFieldSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const field = found(
@@ -140,7 +191,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
         );
         if ((field.type === 'dropdown' || field.type === 'multiselect') && body.options !== undefined && body.options.length === 0)
           throw new ValidationError('invalid body', [{ field: 'options', message: 'a dropdown or multi-select field needs options' }]);
-        if (Object.keys(body).length === 0) return c.json(fieldView(field));
+        if (Object.keys(body).length === 0) return answer(c, ticketFieldSchema, fieldView(field));
         const row = await db.transaction().execute(async (trx) => {
           const changed = await trx
             .updateTable('ticket_fields')
@@ -157,7 +208,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
           await audit(trx, auth, 'ticket_field.changed', { type: 'ticket_field', id: field.id }, body);
           return changed;
         });
-        return c.json(fieldView(row));
+        return answer(c, ticketFieldSchema, fieldView(row));
       },
     }),
     route({
@@ -186,9 +237,10 @@ export function ticketSettingRoutes(): AnyRoute[] {
       tag: 'tickets',
       summary: "The ticket statuses and the company's own names for them",
       access: { signedIn: true },
+      responds: statusNamesAnswer,
       handler: async ({ c, ctx, tenant }) => {
         const row = await ctx.database.db.selectFrom('ticket_settings').select('status_names').where('tenant_id', '=', tenant.id).executeTakeFirst();
-        return c.json({ statuses: TICKET_STATUSES, names: row?.status_names ?? {} });
+        return answer(c, statusNamesAnswer, { statuses: TICKET_STATUSES, names: row?.status_names ?? {} });
       },
     }),
     route({
@@ -199,6 +251,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       access: { permission: 'admin.tickets' },
       body: z.object({ names: statusNames }).strict(),
       example: { names: { on_hold: { en: 'Waiting on supplier', zh: '等待供应商' } } },
+      responds: statusNamesAnswer,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
           await trx
@@ -208,7 +261,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
             .execute();
           await audit(trx, auth, 'ticket_statuses.named', { type: 'ticket_settings' }, body);
         });
-        return c.json({ statuses: TICKET_STATUSES, names: body.names });
+        return answer(c, statusNamesAnswer, { statuses: TICKET_STATUSES, names: body.names });
       },
     }),
     route({
@@ -217,6 +270,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       tag: 'tickets',
       summary: "The caller's own saved ticket views and the company's shared ones",
       access: { permission: 'tickets.view' },
+      responds: viewList,
       handler: async ({ c, ctx, auth }) => {
         const rows = await ctx.database.db
           .selectFrom('ticket_views')
@@ -225,7 +279,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
           .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', auth.principal.userId)]))
           .orderBy('name')
           .execute();
-        return c.json({ views: rows.map(viewOf) });
+        return answer(c, viewList, { views: rows.map(viewOf) });
       },
     }),
     route({
@@ -236,6 +290,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       access: { permission: 'tickets.view' },
       body: viewBody,
       example: { name: 'My open tickets', filters: { assignee: 'me', status: ['open'] } },
+      responds: ticketViewSchema,
       handler: async ({ c, ctx, auth, body }) => {
         if (body.shared && !auth.principal.permissions.has('admin.tickets')) throw new ForbiddenError('sharing a view needs admin.tickets');
         const row = await ctx.database.db
@@ -250,7 +305,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        return c.json(viewOf(row), 201);
+        return answer(c, ticketViewSchema, viewOf(row), 201);
       },
     }),
     route({

@@ -13,7 +13,18 @@ import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../crm/part.js';
 import { findVisibleCall } from '../../callcenter/part.js';
 import { customerRepliesBindings } from '../worker.js';
-import { actorOf, createBody, filtersSchema, patchBody, sortField } from './schemas.js';
+import {
+  actorOf,
+  createBody,
+  filtersSchema,
+  patchBody,
+  sortField,
+  ticketCommentSchema,
+  ticketDetailSchema,
+  ticketPageSchema,
+  ticketSchema,
+} from './schemas.js';
+import { answer } from '../../console/server/api/answers.js';
 import { ticketDetail } from './detail.js';
 
 const listQuery = filtersSchema.extend({
@@ -24,6 +35,9 @@ const listQuery = filtersSchema.extend({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
+const bulkResults = z.object({ results: z.array(z.object({ id: z.string(), ok: z.boolean(), error: z.string().optional() })) });
+const commented = z.object({ ticket: ticketSchema, comment: ticketCommentSchema.pick({ id: true, public: true, body: true, messageId: true }) });
+
 export function ticketRoutes(): AnyRoute[] {
   return [
     route({
@@ -33,6 +47,7 @@ export function ticketRoutes(): AnyRoute[] {
       summary: 'Tickets the caller may see, filtered and sorted directly or by a saved view',
       access: { permission: 'tickets.view' },
       query: listQuery,
+      responds: ticketPageSchema,
       handler: async ({ c, ctx, auth, query }) => {
         const db = ctx.database.db;
         let filters: Record<string, unknown> = { ...query };
@@ -60,7 +75,7 @@ export function ticketRoutes(): AnyRoute[] {
           columns = view.columns;
         }
         const page = await listTickets(db, auth.principal, filters, sort, { limit: query.limit, offset: query.offset });
-        return c.json({ ...page, ...(columns ? { columns } : {}) });
+        return answer(c, ticketPageSchema, { ...page, ...(columns ? { columns } : {}) });
       },
     }),
     route({
@@ -71,6 +86,7 @@ export function ticketRoutes(): AnyRoute[] {
       access: { permission: 'tickets.edit' },
       body: createBody,
       example: { subject: 'Refund for order A1001', requesterId: '00000000-0000-4000-8000-000000000000', priority: 'high' },
+      responds: ticketSchema,
       handler: async ({ c, ctx, auth, body }) => {
         const db = ctx.database.db;
         if (body.conversationId) {
@@ -112,7 +128,7 @@ export function ticketRoutes(): AnyRoute[] {
           return made;
         });
         ctx.relay.poke();
-        return c.json(ticketView(ticket), 201);
+        return answer(c, ticketSchema, ticketView(ticket), 201);
       },
     }),
     route({
@@ -123,6 +139,7 @@ export function ticketRoutes(): AnyRoute[] {
       access: { permission: 'tickets.edit' },
       body: z.object({ ids: z.array(z.uuid()).min(1).max(100), changes: patchBody }).strict(),
       example: { ids: ['00000000-0000-4000-8000-000000000000'], changes: { status: 'pending' } },
+      responds: bulkResults,
       handler: async ({ c, ctx, auth, body }) => {
         const db = ctx.database.db;
         const results: { id: string; ok: boolean; error?: string }[] = [];
@@ -140,7 +157,7 @@ export function ticketRoutes(): AnyRoute[] {
           }
         }
         ctx.relay.poke();
-        return c.json({ results });
+        return answer(c, bulkResults, { results });
       },
     }),
     route({
@@ -150,9 +167,12 @@ export function ticketRoutes(): AnyRoute[] {
       summary: 'One ticket with its requester, followers, replies and notes, history and automation firings',
       access: { permission: 'tickets.view' },
       params: idParams,
+      responds: ticketDetailSchema,
       // One snapshot for the whole page: a reply landing meanwhile shows with the status it set.
       handler: async ({ c, ctx, auth, params }) =>
-        c.json(
+        answer(
+          c,
+          ticketDetailSchema,
           await ctx.database.db
             .transaction()
             .setIsolationLevel('repeatable read')
@@ -168,6 +188,7 @@ export function ticketRoutes(): AnyRoute[] {
       params: idParams,
       body: patchBody,
       example: { status: 'pending', addTags: ['refund'] },
+      responds: ticketSchema,
       handler: async ({ c, ctx, auth, params, body }) => {
         const db = ctx.database.db;
         await visibleTicket(db, auth.principal, params.id);
@@ -177,7 +198,7 @@ export function ticketRoutes(): AnyRoute[] {
             applyChanges(trx, await lockTicket(trx, auth.principal.tenantId, params.id), body, { actor: actorOf(auth), now: new Date() }),
           );
         ctx.relay.poke();
-        return c.json(ticketView(ticket));
+        return answer(c, ticketSchema, ticketView(ticket));
       },
     }),
     route({
@@ -189,6 +210,7 @@ export function ticketRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ body: z.string().trim().min(1).max(20_000), public: z.boolean(), status: z.enum(TICKET_STATUSES).optional() }).strict(),
       example: { body: 'We have refunded the order.', public: false },
+      responds: commented,
       handler: async ({ c, ctx, auth, params, body }) => {
         const db = ctx.database.db;
         await visibleTicket(db, auth.principal, params.id);
@@ -200,7 +222,9 @@ export function ticketRoutes(): AnyRoute[] {
           return { comment: added.comment, ticket: (await applyChanges(trx, added.ticket, { status: body.status }, { actor: actorOf(auth), now })).ticket };
         });
         ctx.relay.poke();
-        return c.json(
+        return answer(
+          c,
+          commented,
           { ticket: ticketView(ticket), comment: { id: comment.id, public: comment.public, body: comment.body, messageId: comment.message_id } },
           201,
         );
@@ -215,6 +239,7 @@ export function ticketRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ targetId: z.uuid() }).strict(),
       example: { targetId: '00000000-0000-4000-8000-000000000000' },
+      responds: ticketSchema,
       handler: async ({ c, ctx, auth, params, body }) => {
         const db = ctx.database.db;
         await visibleTicket(db, auth.principal, params.id);
@@ -230,7 +255,7 @@ export function ticketRoutes(): AnyRoute[] {
           .transaction()
           .execute((trx) => mergeTickets(trx, auth.principal.tenantId, params.id, target.id, { actor: actorOf(auth), now: new Date() }));
         ctx.relay.poke();
-        return c.json(ticketView(merged));
+        return answer(c, ticketSchema, ticketView(merged));
       },
     }),
   ];

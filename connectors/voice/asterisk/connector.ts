@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConnector, secret } from '../../../core/connector/define.js';
+import { defineCallCenterConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
 import { changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
 import { publishSignals } from '../calls/publish-signals.js';
@@ -26,7 +26,7 @@ export const asteriskConfig = z.object({
 export type AsteriskConfig = z.infer<typeof asteriskConfig>;
 
 /** Asterisk through its REST Interface: calls enter the Stasis application and Switchboard drives them. */
-export default defineConnector({
+export default defineCallCenterConnector({
   type: 'voice-asterisk',
   displayName: 'Phone (Asterisk)',
   appearance: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelContext } from '../../../core/connector/define.js';
+import type { CallCenterContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
 import type { Prompt } from '../../../core/voice/ivr.js';
 import type { AgentPhone, Instruction } from '../calls/instructions.js';
@@ -43,7 +43,7 @@ export function dialString(config: Pick<AsteriskConfig, 'sipTechnology' | 'mobil
  * which enters the application (args `agent,<call>`) once the agent answers.
  */
 export async function performOnAsterisk(
-  ctx: ChannelContext<AsteriskConfig>,
+  ctx: CallCenterContext<AsteriskConfig>,
   ari: AriClient,
   call: Call,
   instructions: readonly Instruction[],

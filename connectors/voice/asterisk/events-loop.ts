@@ -1,4 +1,4 @@
-import type { PullContext } from '../../../core/connector/define.js';
+import type { CallCenterAccess, PullContext } from '../../../core/connector/define.js';
 import type { Call } from '../../../core/db/schema.js';
 import {
   agentAnswered,
@@ -26,7 +26,7 @@ export function ariClientFor({ config, outbound }: { config: AsteriskConfig; out
  * the Stasis application's events from ARI's WebSocket, in order, and drives each call through
  * the call center. Reconnects after a lost connection; menu timers live here too.
  */
-export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise<void> {
+export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig, CallCenterAccess>): Promise<void> {
   const ari = ariClientFor(ctx);
   const timers = new Map<string, NodeJS.Timeout>();
   /** A waiting caller's next look at the wait (announcement, longest wait), by call. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isOpen } from '../../../core/calendar/business-hours.js';
-import type { ChannelContext } from '../../../core/connector/define.js';
+import type { CallCenterContext } from '../../../core/connector/define.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import type { Call, Database } from '../../../core/db/schema.js';
 import { isOnHold } from '../../../core/voice/hold.js';
@@ -24,7 +24,7 @@ export interface Reaction {
   signals: CallSignal[];
 }
 
-type Ctx = ChannelContext<CallCenterSettings>;
+type Ctx = CallCenterContext<CallCenterSettings>;
 const nothing = (call?: Call): Reaction => ({ call, instructions: [], signals: [] });
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { ChannelContext } from '../../../core/connector/define.js';
+import type { CallCenterContext } from '../../../core/connector/define.js';
 import type { Call, Database } from '../../../core/db/schema.js';
 import { queuePosition } from '../../../core/conversations/queue-position.js';
 import { scheduleCallbackReminder } from '../../../core/voice/callback-jobs.js';
@@ -10,7 +10,7 @@ import type { CallCenterSettings } from './settings.js';
 import { callSignal } from './signals.js';
 import { lockCall, logCallEvent, updateCall } from './store.js';
 
-type Ctx = ChannelContext<CallCenterSettings>;
+type Ctx = CallCenterContext<CallCenterSettings>;
 
 /** The menu id a caller offered a callback is in: no admin's menu can have it (menu ids start with a letter or digit). */
 export const CALLBACK_MENU = '@callback';

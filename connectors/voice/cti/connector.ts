@@ -1,6 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { defineConnector, secret, type ChannelContext, type HttpRoute, type RawRequest } from '../../../core/connector/define.js';
+import {
+  defineCallCenterConnector,
+  secret,
+  type CallCenterAccess,
+  type ChannelContext,
+  type HttpRoute,
+  type RawRequest,
+} from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
 import { normalizeCallSignal } from '../calls/signals.js';
@@ -57,7 +64,7 @@ function parseCti(request: RawRequest): z.infer<typeof ctiEvent> {
   return parsed.data;
 }
 
-const ctiRoute: HttpRoute<CtiConfig> = {
+const ctiRoute: HttpRoute<CtiConfig, CallCenterAccess> = {
   method: 'POST',
   path: '/cti',
   maxBodyBytes: 32 * 1024,
@@ -75,7 +82,7 @@ const ctiRoute: HttpRoute<CtiConfig> = {
 };
 
 /** A PBX that reports its calls (newCall, answer, hangup) to a webhook; it routes and rings by itself. */
-export default defineConnector({
+export default defineCallCenterConnector({
   type: 'voice-cti',
   displayName: 'Phone (PBX events)',
   appearance: {

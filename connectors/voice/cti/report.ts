@@ -1,4 +1,4 @@
-import type { ChannelContext } from '../../../core/connector/define.js';
+import type { CallCenterContext } from '../../../core/connector/define.js';
 import { callEnded, type Reaction } from '../calls/call-center.js';
 import { callSignal, type CallSignal } from '../calls/signals.js';
 import { lockCall, logCallEvent, now, updateCall } from '../calls/store.js';
@@ -9,7 +9,7 @@ import { lockCall, logCallEvent, now, updateCall } from '../calls/store.js';
  * the agent who answered gets the conversation.
  */
 export async function reportedNewCall(
-  ctx: ChannelContext<unknown>,
+  ctx: CallCenterContext<unknown>,
   input: { callId: string; from: string; to: string; direction: 'in' | 'out'; queue?: string | undefined },
 ): Promise<CallSignal[]> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -50,7 +50,7 @@ export async function reportedNewCall(
 }
 
 export async function reportedAnswer(
-  ctx: ChannelContext<unknown>,
+  ctx: CallCenterContext<unknown>,
   input: { callId: string; answeringNumber?: string | undefined; users: readonly string[] },
 ): Promise<CallSignal[]> {
   const agentId = await ctx.platform.company.agentNamed(input.answeringNumber, input.users);
@@ -66,6 +66,6 @@ export async function reportedAnswer(
   });
 }
 
-export async function reportedHangup(ctx: ChannelContext<unknown>, input: { callId: string; cause: string }): Promise<Reaction> {
-  return callEnded(ctx as ChannelContext<never>, input.callId, input.cause);
+export async function reportedHangup(ctx: CallCenterContext<unknown>, input: { callId: string; cause: string }): Promise<Reaction> {
+  return callEnded(ctx as CallCenterContext<never>, input.callId, input.cause);
 }

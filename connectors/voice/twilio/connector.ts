@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConnector, secret } from '../../../core/connector/define.js';
+import { defineCallCenterConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
 import { randomUUID } from 'node:crypto';
 import { callEnded, changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
@@ -27,7 +27,7 @@ export type TwilioConfig = z.infer<typeof twilioConfig>;
  * Twilio-style programmable voice: calls arrive as signed form posts and are answered with
  * TwiML; a live call is moved (to ring another agent) through the REST API.
  */
-export default defineConnector({
+export default defineCallCenterConnector({
   type: 'voice-twilio',
   displayName: 'Phone (Twilio)',
   appearance: {

@@ -1,4 +1,4 @@
-import type { ChannelContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
+import type { CallCenterAccess, CallCenterContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
 import {
   agentAnswered,
@@ -17,7 +17,7 @@ import { signatureMatches } from './signature.js';
 import { renderTwiml, type TwimlUrls } from './twiml.js';
 import type { TwilioConfig } from './connector.js';
 
-type Ctx = ChannelContext<TwilioConfig>;
+type Ctx = CallCenterContext<TwilioConfig>;
 
 /** The URL Twilio requested, as it signed it: the configured public address, our path, the query as sent. */
 export function requestUrl(ctx: Ctx, request: RawRequest): string {
@@ -85,12 +85,15 @@ function answer(ctx: Ctx, reaction: Reaction, outboundCall?: string): HookOutcom
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
-function route(path: string, handle: (form: URLSearchParams, request: RawRequest, ctx: Ctx) => Promise<HookOutcome>): HttpRoute<TwilioConfig> {
+function route(
+  path: string,
+  handle: (form: URLSearchParams, request: RawRequest, ctx: Ctx) => Promise<HookOutcome>,
+): HttpRoute<TwilioConfig, CallCenterAccess> {
   return { method: 'POST', path, maxBodyBytes: 64 * 1024, verify: verifyTwilio, handle: (request, ctx) => handle(formOf(request), request, ctx) };
 }
 
 /** Every webhook Twilio sends a voice channel; each is signed and answered with TwiML. */
-export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
+export const twilioRoutes: HttpRoute<TwilioConfig, CallCenterAccess>[] = [
   // The number's Voice URL: a call comes in.
   route('/twilio/voice', async (form, _request, ctx) =>
     answer(ctx, await callArrived(ctx, { providerCallId: required(form, 'CallSid'), from: form.get('From') || 'anonymous', to: form.get('To') ?? '' })),

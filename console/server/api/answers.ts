@@ -8,7 +8,8 @@ import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { PERMISSION_NAMES, type Permission } from '../../../core/auth/permissions.js';
-import type { AgentStatus, ConversationStatus, MacroAction, MessageStatus } from '../../../core/db/schema.js';
+import type { AgentStatus, ConversationStatus, GroupStrategy, MacroAction, MessageStatus, PhoneStatus } from '../../../core/db/schema.js';
+import type { AgentInfo } from '../../../router/actions.js';
 import type { ScheduledReplyView } from '../../../core/conversations/scheduled-replies.js';
 import type { ConversationSnapshot, MessageView } from '../../../core/domain/events.js';
 import { contentPartSchema, type ContentPart } from '../../../core/domain/messages.js';
@@ -164,6 +165,39 @@ export const macroActionSchema = z
 
 export const macroSchema = z.object({ id: z.string(), name: z.string(), actions: z.array(macroActionSchema) }).meta({ id: 'Macro' });
 
+export const groupStrategySchema = z.enum(['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual']).meta({ id: 'GroupStrategy' });
+
+/** An agent group: how it queues and assigns, and who is in it. */
+export const groupViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    strategy: groupStrategySchema,
+    calendarId: z.string().nullable().describe('the business hours the group keeps; null when it is always open'),
+    overflowGroupId: z.string().nullable(),
+    overflowAfterSeconds: z.number().nullable(),
+    maxQueueLength: z.number().nullable(),
+    queueFullReply: z.string().nullable(),
+    noAnswerSeconds: z.number().nullable(),
+    noAnswerSetAway: z.boolean(),
+    stickyDays: z.number(),
+    autoResolveAfterSeconds: z.number().nullable(),
+    memberIds: z.array(z.string()),
+  })
+  .meta({ id: 'GroupView' });
+
+export const phoneStatusSchema = z.enum(['offline', 'ip_phone', 'web_phone', 'mobile']).meta({ id: 'PhoneStatus' });
+
+/** An agent's availability after a change of status or capacity. */
+export const agentInfoSchema = z
+  .object({
+    id: z.string(),
+    status: agentStatusSchema,
+    phoneStatus: phoneStatusSchema,
+    capacity: z.object({ chat: z.number().optional(), email: z.number().optional(), voice: z.number().optional() }),
+  })
+  .meta({ id: 'AgentInfo' });
+
 // The schemas describe exactly what the server builds (a compile error names the one that drifted).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <_ extends true>() => undefined;
@@ -177,6 +211,9 @@ same<Same<z.infer<typeof userViewSchema>, UserView>>();
 same<Same<z.infer<typeof tenantRefSchema>, TenantRef>>();
 same<Same<z.infer<typeof scheduledMessageSchema>, ScheduledReplyView>>();
 same<Same<z.infer<typeof macroActionSchema>, MacroAction>>();
+same<Same<z.infer<typeof groupStrategySchema>, GroupStrategy>>();
+same<Same<z.infer<typeof phoneStatusSchema>, PhoneStatus>>();
+same<Same<z.infer<typeof agentInfoSchema>, AgentInfo>>();
 
 /** `c.json` of an answer its schema describes: the compiler checks the value against the description. */
 export const answer = <S extends z.ZodType>(c: HonoContext, _schema: S, value: z.infer<S>, status?: ContentfulStatusCode): Response =>

@@ -9,11 +9,14 @@ import {
   setAgentStatus,
   transferConversation,
 } from '../../../router/actions.js';
+import { ValidationError } from '../../../core/errors.js';
 import { idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
 import { visibleConversation } from './conversations.js';
-import { answer, conversationChangedSchema } from '../api/answers.js';
+import { agentInfoSchema, answer, conversationChangedSchema } from '../api/answers.js';
+
+const agentChanged = z.object({ agent: agentInfoSchema });
 
 const AGENT_STATUSES = ['online', 'busy', 'away', 'offline'] as const;
 const PHONE_STATUSES = ['offline', 'ip_phone', 'web_phone', 'mobile'] as const;
@@ -135,11 +138,15 @@ export function actionRoutes(): AnyRoute[] {
         .object({ status: z.enum(AGENT_STATUSES).optional(), phoneStatus: z.enum(PHONE_STATUSES).optional() })
         .refine((b) => b.status || b.phoneStatus, { message: 'nothing to change', path: ['status'] }),
       example: { status: 'online' },
+      responds: agentChanged,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const userId = auth.principal.userId;
-        let agent = body.status ? await setAgentStatus(ctx, { tenantId: tenant.id, userId, status: body.status }) : undefined;
-        if (body.phoneStatus) agent = await setAgentPhoneStatus(ctx, { tenantId: tenant.id, userId, phoneStatus: body.phoneStatus });
-        return c.json({ agent });
+        const afterStatus = body.status ? await setAgentStatus(ctx, { tenantId: tenant.id, userId, status: body.status }) : undefined;
+        const afterPhone = body.phoneStatus ? await setAgentPhoneStatus(ctx, { tenantId: tenant.id, userId, phoneStatus: body.phoneStatus }) : undefined;
+        const agent = afterPhone ?? afterStatus;
+        // The body's check already asks for one of the two; this only tells the compiler.
+        if (!agent) throw new ValidationError('nothing to change', [{ field: 'status', message: 'send status or phoneStatus' }]);
+        return answer(c, agentChanged, { agent });
       },
     }),
     route({
@@ -151,10 +158,11 @@ export function actionRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ status: z.enum(AGENT_STATUSES) }),
       example: { status: 'offline' },
+      responds: agentChanged,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const agent = await setAgentStatus(ctx, { tenantId: tenant.id, userId: params.id, status: body.status });
         await audit(ctx.database.db, auth, 'user.status_set', { type: 'user', id: params.id }, body);
-        return c.json({ agent });
+        return answer(c, agentChanged, { agent });
       },
     }),
     route({
@@ -166,10 +174,11 @@ export function actionRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ capacity }),
       example: { capacity: { chat: 5 } },
+      responds: agentChanged,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const agent = await setAgentCapacity(ctx, { tenantId: tenant.id, userId: params.id, capacity: body.capacity });
         await audit(ctx.database.db, auth, 'user.capacity_set', { type: 'user', id: params.id }, body);
-        return c.json({ agent });
+        return answer(c, agentChanged, { agent });
       },
     }),
   ];

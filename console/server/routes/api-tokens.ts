@@ -10,12 +10,44 @@ import { auditNames } from '../audit-names.js';
 import { API_TOKEN_PREFIX } from '../auth/authenticate.js';
 import { assertHolds } from '../auth/grants.js';
 import { hashToken, randomToken } from '../auth/tokens.js';
-import { permissionSchema } from '../api/answers.js';
+import { answer, permissionSchema } from '../api/answers.js';
+
+const when = z.string().nullable().describe('an instant, ISO 8601 (UTC)');
+const apiTokenViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(z.string()).describe('the permissions the token holds'),
+    userId: z.string().describe('the user it acts as'),
+    createdAt: when,
+    lastUsedAt: when,
+    revokedAt: when,
+  })
+  .meta({ id: 'ApiTokenView' });
+const tokenList = z.object({ tokens: z.array(apiTokenViewSchema) });
+const tokenCreated = apiTokenViewSchema.extend({ token: z.string().describe('the secret, shown only in this answer') });
+
+/** One admin change, with who made it and what it was about. */
+const auditEntrySchema = z
+  .object({
+    id: z.string(),
+    actor: z.object({ type: z.enum(['user', 'api_token', 'system']), id: z.string().nullable() }),
+    action: z.string(),
+    target: z.object({ type: z.string(), id: z.string().nullable() }),
+    details: z.record(z.string(), z.unknown()),
+    at: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+const auditPage = z.object({
+  names: z.record(z.string(), z.string()).describe("'type:id' → the current name of the person or thing"),
+  entries: z.array(auditEntrySchema),
+  nextCursor: z.string().nullable(),
+});
 
 const tokenColumns = ['id', 'name', 'scopes', 'user_id', 'created_at', 'last_used_at', 'revoked_at'] as const;
 type TokenRow = { id: string; name: string; scopes: string[]; user_id: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null };
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-const tokenView = (r: TokenRow) => ({
+const tokenView = (r: TokenRow): z.infer<typeof apiTokenViewSchema> => ({
   id: r.id,
   name: r.name,
   scopes: r.scopes,
@@ -34,6 +66,7 @@ export function apiTokenRoutes(): AnyRoute[] {
       tag: 'admin',
       summary: 'API tokens (never their secret)',
       access: { permission: 'admin.api_tokens' },
+      responds: tokenList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('api_tokens')
@@ -41,7 +74,7 @@ export function apiTokenRoutes(): AnyRoute[] {
           .where('tenant_id', '=', tenant.id)
           .orderBy('created_at', 'desc')
           .execute();
-        return c.json({ tokens: rows.map(tokenView) });
+        return answer(c, tokenList, { tokens: rows.map(tokenView) });
       },
     }),
     route({
@@ -55,6 +88,7 @@ export function apiTokenRoutes(): AnyRoute[] {
         scopes: z.array(permissionSchema).min(1).max(PERMISSION_NAMES.length),
       }),
       example: { name: 'nightly export', scopes: ['contacts.view'] },
+      responds: tokenCreated,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         assertHolds(auth.principal, body.scopes, 'the token');
         const token = randomToken(API_TOKEN_PREFIX);
@@ -67,7 +101,7 @@ export function apiTokenRoutes(): AnyRoute[] {
           await audit(trx, auth, 'api_token.created', { type: 'api_token', id: created.id }, { name: body.name, scopes: body.scopes });
           return created;
         });
-        return c.json({ ...tokenView(row), token }, 201);
+        return answer(c, tokenCreated, { ...tokenView(row), token }, 201);
       },
     }),
     route({
@@ -108,6 +142,7 @@ export function apiTokenRoutes(): AnyRoute[] {
         from: z.iso.datetime({ offset: true }).optional(),
         before: z.iso.datetime({ offset: true }).optional(),
       }),
+      responds: auditPage,
       handler: async ({ c, ctx, tenant, query }) => {
         let q = ctx.database.db
           .selectFrom('audit_log')
@@ -129,7 +164,7 @@ export function apiTokenRoutes(): AnyRoute[] {
           .execute();
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        return c.json({
+        return answer(c, auditPage, {
           names: await auditNames(ctx.database.db, tenant.id, page),
           entries: page.map((r) => ({
             id: r.id,

@@ -16,7 +16,21 @@ import { linkAddress, originSchema } from '../../../core/tenancy/address.js';
 import { ssoSettings } from '../auth/sso.js';
 import { companyAddressView, companyBaseUrl, findTenant, requestedSlug, tenantBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView } from '../views.js';
-import { sessionSchema } from '../api/answers.js';
+import { answer, sessionSchema, tenantRefSchema, userViewSchema } from '../api/answers.js';
+import { found } from '../api/checks.js';
+
+const opened = z.object({ user: userViewSchema, csrfToken: z.string().describe('send it as X-CSRF-Token on changes') });
+/** The password step: a session, or the challenge for the second step (a code, or setting one up). */
+const signInAnswer = z
+  .union([opened, z.object({ twoFactor: z.enum(['code', 'enrol']), challenge: z.string().describe('for POST /session/two-factor or its enrolment') })])
+  .meta({ id: 'SignInAnswer' });
+const signUpAnswer = opened
+  .extend({ tenant: tenantRefSchema, url: z.string().describe("where the company's people sign in from now on") })
+  .meta({ id: 'SignUpAnswer' });
+const signUpState = z.object({ open: z.boolean(), publicUrl: z.string().nullable().describe('PUBLIC_URL, when the operator set it') });
+const signedOut = z.object({ signedOut: z.literal(true), logoutUrl: z.string().nullable().describe('the company’s logout page, after a single sign-on') });
+const activated = z.object({ activated: z.literal(true), user: userViewSchema });
+const sessionState = z.object({ company: z.boolean(), singleSignOn: z.boolean(), session: sessionSchema.nullable() });
 
 const email = z
   .email()
@@ -36,8 +50,10 @@ const signUpBody = z.object({
   publicUrl: originSchema.optional(),
 });
 
-async function sessionAnswer(ctx: Context, tenantId: string, userId: string, csrfToken: string) {
+async function sessionAnswer(ctx: Context, tenantId: string, userId: string, csrfToken: string): Promise<z.infer<typeof opened>> {
   const user = await userView(ctx.database.db, tenantId, userId);
+  // The sign-in check found the user a moment ago; gone since means signed out.
+  if (!user) throw new UnauthorizedError();
   return { user, csrfToken };
 }
 
@@ -50,8 +66,6 @@ async function signUpOpen(db: Db, mode: 'first' | 'open' | 'closed'): Promise<bo
 
 async function fullSession(ctx: Context, tenant: TenantRef, auth: Auth): Promise<z.infer<typeof sessionSchema>> {
   const { user, csrfToken } = await sessionAnswer(ctx, tenant.id, auth.principal.userId, auth.csrfToken ?? '');
-  // The sign-in check found the user a moment ago; gone since means signed out.
-  if (!user) throw new UnauthorizedError();
   return {
     user,
     csrfToken,
@@ -74,8 +88,12 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary:
         'Whether a new company can be created here (SIGNUP: first, open or closed), and PUBLIC_URL when the operator set it (then links use it, not an address from the page)',
       tenant: false,
+      responds: signUpState,
       handler: async ({ c, ctx }) =>
-        c.json({ open: await signUpOpen(ctx.database.db, ctx.config.console.signUp), publicUrl: ctx.config.publicUrlSet ? ctx.config.publicUrl : null }),
+        answer(c, signUpState, {
+          open: await signUpOpen(ctx.database.db, ctx.config.console.signUp),
+          publicUrl: ctx.config.publicUrlSet ? ctx.config.publicUrl : null,
+        }),
     }),
     publicRoute({
       method: 'post',
@@ -92,6 +110,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         password: 'correct horse battery',
         publicUrl: 'https://support.example.com',
       },
+      responds: signUpAnswer,
       handler: async ({ c, ctx, body }) => {
         const db = ctx.database.db;
         const mode = ctx.config.console.signUp;
@@ -135,7 +154,9 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         });
         const session = await createSession(db, ctx.config, { tenantId: created.tenant.id, userId: created.userId, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
-        return c.json(
+        return answer(
+          c,
+          signUpAnswer,
           {
             tenant: created.tenant,
             url: tenantBaseUrl(ctx.config, linkAddress(ctx.config, body.publicUrl), created.tenant.slug),
@@ -154,6 +175,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         'Sign in with e-mail and password (failures from one address slow that address down). With two-factor sign-in on (or required) it answers {twoFactor, challenge} for the next step instead of a session',
       body: z.object({ email, password: z.string().min(1).max(200) }),
       example: { email: 'nobody@example.com', password: 'not the password' },
+      responds: signInAnswer,
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const attempt = { tenantId: tenant.id, account: `password:${body.email}`, ip: clientAddress(c, ctx.config) };
@@ -174,12 +196,12 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
         const twoFactor = await twoFactorState(db, tenant.id, user.id);
         if (twoFactor.enabled || twoFactor.required) {
           const next = twoFactor.enabled ? 'code' : 'enrol';
-          return c.json({ twoFactor: next, challenge: await openChallenge(db, { tenantId: tenant.id, userId: user.id, kind: next }) });
+          return answer(c, signInAnswer, { twoFactor: next, challenge: await openChallenge(db, { tenantId: tenant.id, userId: user.id, kind: next }) });
         }
         const session = await createSession(db, ctx.config, { tenantId: tenant.id, userId: user.id, via: 'password' });
         setSessionCookie(c, ctx.config, session.token);
         await applySignInStatus(ctx, tenant.id, user.id);
-        return c.json(await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
+        return answer(c, signInAnswer, await sessionAnswer(ctx, tenant.id, user.id, session.csrfToken));
       },
     }),
 
@@ -190,7 +212,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'The signed-in user, their permissions and the CSRF token to send on changes',
       access: { signedIn: true },
       responds: sessionSchema,
-      handler: async ({ c, ctx, tenant, auth }) => c.json(await fullSession(ctx, tenant, auth)),
+      handler: async ({ c, ctx, tenant, auth }) => answer(c, sessionSchema, await fullSession(ctx, tenant, auth)),
     }),
 
     publicRoute({
@@ -200,15 +222,16 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary:
         'What a page needs before sign-in, always 200: whether the address names a company, whether it signs in through its own site, and the session when there is one',
       tenant: false,
+      responds: sessionState,
       handler: async ({ c, ctx }) => {
         // The sign-in pages ask this instead of GET /session and /sso/start, whose 401 and 404
         // are answers here but errors in every browser's console.
         const slug = requestedSlug(c, ctx.config.baseHost);
         const tenant = slug ? await findTenant(ctx.database.db, slug) : undefined;
-        if (!tenant) return c.json({ company: false, singleSignOn: false, session: null });
+        if (!tenant) return answer(c, sessionState, { company: false, singleSignOn: false, session: null });
         const auth = await authenticate(c, ctx, tenant);
         const sso = await ssoSettings(ctx.database.db, tenant.id);
-        return c.json({
+        return answer(c, sessionState, {
           company: true,
           singleSignOn: Boolean(sso?.enabled && sso.secret),
           session: auth?.via === 'session' ? await fullSession(ctx, tenant, auth) : null,
@@ -222,6 +245,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       tag: 'account',
       summary: 'Sign out; answers the company logout URL to visit when single sign-on signed the user in',
       access: { signedIn: true },
+      responds: signedOut,
       handler: async ({ c, ctx, tenant, auth }) => {
         const db = ctx.database.db;
         if (auth.sessionId) await deleteSession(db, auth.sessionId);
@@ -231,7 +255,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           const sso = await db.selectFrom('sso_settings').select(['logout_url', 'enabled']).where('tenant_id', '=', tenant.id).executeTakeFirst();
           if (sso?.enabled) logoutUrl = sso.logout_url;
         }
-        return c.json({ signedOut: true, logoutUrl });
+        return answer(c, signedOut, { signedOut: true, logoutUrl });
       },
     }),
 
@@ -242,6 +266,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Activate an invited account with the token from its e-mail, setting its password',
       body: z.object({ token: z.string().min(10).max(200), password: passwordSchema }),
       example: { token: 'not-a-real-token-at-all', password: 'correct horse battery' },
+      responds: activated,
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const passwordHash = await hashPassword(body.password);
@@ -256,7 +281,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
             .execute();
           return id;
         });
-        return c.json({ activated: true, user: await userView(db, tenant.id, userId) });
+        return answer(c, activated, { activated: true, user: found(await userView(db, tenant.id, userId), 'user') });
       },
     }),
 
@@ -267,6 +292,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Send a password-reset link; answers the same whether or not the account exists',
       body: z.object({ email }),
       example: { email: 'nobody@example.com' },
+      responds: z.object({ accepted: z.literal(true) }),
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const user = await db
@@ -287,7 +313,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
             })
             .catch((error: unknown) => ctx.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'reset mail failed'));
         }
-        return c.json({ accepted: true }, 202);
+        return answer(c, z.object({ accepted: z.literal(true) }), { accepted: true }, 202);
       },
     }),
 
@@ -298,6 +324,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Set a new password with the token from the reset e-mail; signs the user out everywhere',
       body: z.object({ token: z.string().min(10).max(200), password: passwordSchema }),
       example: { token: 'not-a-real-token-at-all', password: 'correct horse battery' },
+      responds: z.object({ reset: z.literal(true) }),
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const passwordHash = await hashPassword(body.password);
@@ -307,7 +334,7 @@ export function authRoutes(services: ConsoleServices): AnyRoute[] {
           return id;
         });
         await deleteUserSessions(db, tenant.id, userId);
-        return c.json({ reset: true });
+        return answer(c, z.object({ reset: z.literal(true) }), { reset: true });
       },
     }),
   ];

@@ -167,6 +167,10 @@ const replyBody = z
 /** A reply: the message, and whether its clientId had been sent before (then nothing was sent again). */
 const sentMessage = z.object({ message: messageViewSchema, duplicate: z.boolean() });
 
+const mentionList = z.object({
+  mentions: z.array(z.object({ messageId: z.string(), conversationId: z.string(), createdAt: z.string(), read: z.boolean() })),
+});
+
 export function conversationRoutes(): AnyRoute[] {
   return [
     route({
@@ -266,6 +270,7 @@ export function conversationRoutes(): AnyRoute[] {
       summary: 'Mark the customer\'s messages read (the console viewed them); a web chat visitor sees "Read" live',
       access: VIEW_ANY,
       params: idParams,
+      responds: z.object({ read: z.number().describe('how many messages turned read') }),
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const conversation = await visibleConversation(db, auth.principal, params.id);
@@ -304,7 +309,7 @@ export function conversationRoutes(): AnyRoute[] {
           return rows.length;
         });
         if (moved) ctx.relay.poke();
-        return c.json({ read: moved });
+        return answer(c, z.object({ read: z.number() }), { read: moved });
       },
     }),
     route({
@@ -396,6 +401,7 @@ export function conversationRoutes(): AnyRoute[] {
       summary: 'Internal notes that mention the caller, in conversations they may see',
       access: VIEW_ANY,
       query: z.object({ unread: z.stringbool().optional(), limit: pageQuery.limit }),
+      responds: mentionList,
       handler: async ({ c, ctx, tenant, auth, query }) => {
         const principal = auth.principal;
         let q = ctx.database.db
@@ -409,7 +415,7 @@ export function conversationRoutes(): AnyRoute[] {
           .where((eb) => visibleTo(eb, principal));
         if (query.unread) q = q.where('mentions.read_at', 'is', null);
         const rows = await q.orderBy('mentions.created_at', 'desc').limit(query.limit).execute();
-        return c.json({
+        return answer(c, mentionList, {
           mentions: rows.map((r) => ({
             messageId: r.message_id,
             conversationId: r.conversation_id,

@@ -6,12 +6,38 @@ import { ForbiddenError } from '../../../core/errors.js';
 import { idParams } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { answer } from '../api/answers.js';
 import { contactArchive } from '../data-rights/export.js';
 import { eraseContact, removeFiles } from '../data-rights/erase.js';
 import { reportView, runRetention } from '../data-rights/retention.js';
 import { visibleContact } from '../../../crm/part.js';
 
 const days = z.number().int().min(1).max(36500).nullable();
+
+const at = z.string().describe('an instant, ISO 8601 (UTC)');
+const erasedAnswer = z.object({
+  erased: z
+    .object({ contacts: z.number(), conversations: z.number(), messages: z.number(), files: z.number(), tickets: z.number(), calls: z.number() })
+    .describe('how many of each were removed'),
+});
+/** What one run of the retention policy removed. */
+const retentionRunSchema = z
+  .object({
+    id: z.string(),
+    conversationDays: z.number().nullable(),
+    fileDays: z.number().nullable(),
+    conversationsRemoved: z.number(),
+    messagesRemoved: z.number(),
+    filesRemoved: z.number(),
+    bytesRemoved: z.number(),
+    error: z.string().nullable(),
+    startedBy: z.string().nullable(),
+    startedAt: at,
+    finishedAt: at.nullable(),
+  })
+  .meta({ id: 'RetentionRun' });
+const retentionDays = { conversationDays: z.number().nullable(), fileDays: z.number().nullable().describe('null: kept for ever') };
+const retention = z.object({ ...retentionDays, nextRunAt: at.nullable(), runs: z.array(retentionRunSchema).describe('the last 20, newest first') });
 
 /** A customer's data rights (the archive of everything held, erasure) and the company's retention policy. */
 export function dataRightsRoutes(): AnyRoute[] {
@@ -46,6 +72,7 @@ export function dataRightsRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({}).strict(),
       example: {},
+      responds: erasedAnswer,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         if (visibilityOf(auth.principal) !== 'all')
           throw new ForbiddenError('erasing removes every conversation of the customer: it needs permission to see every conversation');
@@ -57,7 +84,7 @@ export function dataRightsRoutes(): AnyRoute[] {
           return result;
         });
         await removeFiles(ctx.config.dataDir, erased.files);
-        return c.json({ erased: erased.report });
+        return answer(c, erasedAnswer, { erased: erased.report });
       },
     }),
     route({
@@ -66,13 +93,14 @@ export function dataRightsRoutes(): AnyRoute[] {
       tag: 'retention',
       summary: 'How long resolved conversations and files are kept, and the reports of the last runs',
       access: { permission: 'admin.retention' },
+      responds: retention,
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
         const [policy, runs] = await Promise.all([
           db.selectFrom('retention_policies').selectAll().where('tenant_id', '=', tenant.id).executeTakeFirst(),
           db.selectFrom('retention_runs').selectAll().where('tenant_id', '=', tenant.id).orderBy('started_at', 'desc').limit(20).execute(),
         ]);
-        return c.json({
+        return answer(c, retention, {
           conversationDays: policy?.conversation_days ?? null,
           fileDays: policy?.file_days ?? null,
           nextRunAt: policy && (policy.conversation_days || policy.file_days) ? new Date(policy.next_run_at).toISOString() : null,
@@ -88,6 +116,7 @@ export function dataRightsRoutes(): AnyRoute[] {
       access: { permission: 'admin.retention' },
       body: z.object({ conversationDays: days, fileDays: days }),
       example: { conversationDays: 730, fileDays: 365 },
+      responds: z.object(retentionDays),
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
           await trx
@@ -101,7 +130,7 @@ export function dataRightsRoutes(): AnyRoute[] {
             .execute();
           await audit(trx, auth, 'retention.updated', { type: 'retention' }, { conversationDays: body.conversationDays, fileDays: body.fileDays });
         });
-        return c.json({ conversationDays: body.conversationDays, fileDays: body.fileDays });
+        return answer(c, z.object(retentionDays), { conversationDays: body.conversationDays, fileDays: body.fileDays });
       },
     }),
     route({
@@ -112,6 +141,7 @@ export function dataRightsRoutes(): AnyRoute[] {
       access: { permission: 'admin.retention' },
       body: z.object({}).strict(),
       example: {},
+      responds: retentionRunSchema,
       handler: async ({ c, ctx, tenant, auth }) => {
         const report = await runRetention(ctx.database.db, ctx.config.dataDir, tenant.id, auth.principal.userId);
         await audit(
@@ -121,7 +151,7 @@ export function dataRightsRoutes(): AnyRoute[] {
           { type: 'retention', id: report.id },
           { conversations: report.conversationsRemoved, files: report.filesRemoved },
         );
-        return c.json(report);
+        return answer(c, retentionRunSchema, report);
       },
     }),
   ];

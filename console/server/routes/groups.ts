@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../../core/db/database.js';
+import type { Group } from '../../../core/db/schema.js';
 import { ConflictError, ValidationError } from '../../../core/errors.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { transferConversation } from '../../../router/conversations/transfer-conversation.js';
 import { audit } from '../audit.js';
+import { answer, groupViewSchema } from '../api/answers.js';
 
 const STRATEGIES = ['round_robin', 'least_busy', 'skill_weighted', 'sticky', 'manual'] as const;
 const seconds = z
@@ -62,8 +64,13 @@ function toRow(b: GroupInput) {
   return row;
 }
 
-type GroupRow = { [K in (typeof columns)[number]]: unknown } & { id: string };
-const groupView = (g: GroupRow, memberIds: string[]) => ({
+const groupList = z.object({ groups: z.array(groupViewSchema) });
+const skillView = z.object({ id: z.string(), name: z.string() });
+const skillList = z.object({ skills: z.array(skillView) });
+const skillLevels = z.object({ skills: z.array(z.object({ skillId: z.string(), level: z.number() })) });
+
+type GroupRow = Pick<Group, (typeof columns)[number]>;
+const groupView = (g: GroupRow, memberIds: string[]): z.infer<typeof groupViewSchema> => ({
   id: g.id,
   name: g.name,
   strategy: g.strategy,
@@ -103,13 +110,14 @@ export function groupRoutes(): AnyRoute[] {
       tag: 'routing',
       summary: 'Agent groups with their members',
       access: { signedIn: true },
+      responds: groupList,
       handler: async ({ c, ctx, tenant }) => {
         const db = ctx.database.db;
         const [groups, members] = await Promise.all([
           db.selectFrom('groups').select(columns).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
           db.selectFrom('group_members').select(['group_id', 'user_id']).where('tenant_id', '=', tenant.id).execute(),
         ]);
-        return c.json({
+        return answer(c, groupList, {
           groups: groups.map((g) =>
             groupView(
               g,
@@ -127,6 +135,7 @@ export function groupRoutes(): AnyRoute[] {
       access: { permission: 'admin.routing' },
       body: groupBody,
       example: { name: 'Billing', strategy: 'least_busy' },
+      responds: groupViewSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await nameFree(db, 'groups', tenant.id, body.name);
@@ -140,7 +149,7 @@ export function groupRoutes(): AnyRoute[] {
           await audit(trx, auth, 'group.created', { type: 'group', id: created.id }, body);
           return created;
         });
-        return c.json(groupView(row, []), 201);
+        return answer(c, groupViewSchema, groupView(row, []), 201);
       },
     }),
     route({
@@ -154,6 +163,7 @@ export function groupRoutes(): AnyRoute[] {
         .object({ name: groupBody.shape.name.optional(), strategy: z.enum(STRATEGIES).optional(), ...queueSettings })
         .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
       example: { strategy: 'round_robin' },
+      responds: groupViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('groups').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'group');
@@ -171,7 +181,9 @@ export function groupRoutes(): AnyRoute[] {
           return updated;
         });
         const members = await db.selectFrom('group_members').select('user_id').where('tenant_id', '=', tenant.id).where('group_id', '=', params.id).execute();
-        return c.json(
+        return answer(
+          c,
+          groupViewSchema,
           groupView(
             row,
             members.map((m) => m.user_id),
@@ -269,8 +281,11 @@ export function groupRoutes(): AnyRoute[] {
       tag: 'routing',
       summary: 'Skills agents can have',
       access: { signedIn: true },
+      responds: skillList,
       handler: async ({ c, ctx, tenant }) =>
-        c.json({ skills: await ctx.database.db.selectFrom('skills').select(['id', 'name']).where('tenant_id', '=', tenant.id).orderBy('name').execute() }),
+        answer(c, skillList, {
+          skills: await ctx.database.db.selectFrom('skills').select(['id', 'name']).where('tenant_id', '=', tenant.id).orderBy('name').execute(),
+        }),
     }),
     route({
       method: 'post',
@@ -280,6 +295,7 @@ export function groupRoutes(): AnyRoute[] {
       access: { permission: 'admin.routing' },
       body: z.object({ name: z.string().trim().min(1).max(100) }),
       example: { name: 'Mandarin' },
+      responds: skillView,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await nameFree(db, 'skills', tenant.id, body.name);
@@ -288,7 +304,7 @@ export function groupRoutes(): AnyRoute[] {
           await audit(trx, auth, 'skill.created', { type: 'skill', id: created.id }, body);
           return created;
         });
-        return c.json(row, 201);
+        return answer(c, skillView, row, 201);
       },
     }),
     route({
@@ -318,6 +334,7 @@ export function groupRoutes(): AnyRoute[] {
       summary: "An agent's skills and levels",
       access: { anyOf: ['admin.routing', 'admin.agents'] },
       params: idParams,
+      responds: skillLevels,
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
@@ -327,7 +344,7 @@ export function groupRoutes(): AnyRoute[] {
           .where('tenant_id', '=', tenant.id)
           .where('user_id', '=', params.id)
           .execute();
-        return c.json({ skills: rows });
+        return answer(c, skillLevels, { skills: rows });
       },
     }),
     route({
@@ -339,6 +356,7 @@ export function groupRoutes(): AnyRoute[] {
       params: idParams,
       body: z.object({ skills: z.array(z.object({ skillId: z.uuid(), level: z.number().int().min(1).max(5) })).max(100) }),
       example: { skills: [] },
+      responds: skillLevels,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'user');
@@ -360,7 +378,7 @@ export function groupRoutes(): AnyRoute[] {
           }
           await audit(trx, auth, 'user.skills_set', { type: 'user', id: params.id }, body);
         });
-        return c.json({ skills: body.skills });
+        return answer(c, skillLevels, { skills: body.skills });
       },
     }),
   ];

@@ -4,6 +4,7 @@ import { openSecret, sealSecret } from '../../../core/crypto/secrets.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { answer } from '../api/answers.js';
 import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { discover, OIDC_COOKIE, openLoginState, redeemCode, sealLoginState } from '../auth/oidc.js';
 import { safeReturnPath, ssoSettings, startSsoSession } from '../auth/sso.js';
@@ -28,6 +29,15 @@ async function enabledOidc(ctx: Context, tenantId: string) {
 }
 
 /** OpenID Connect (authorization code flow) with the company's identity provider. */
+/** OpenID Connect settings as saved; the client secret shows only whether it is stored. */
+const oidcSaved = z.object({
+  enabled: z.boolean(),
+  issuer: z.string().nullable(),
+  clientId: z.string().nullable(),
+  clientSecretSet: z.boolean(),
+  redirectUri: z.string().describe('the address to register at the identity provider'),
+});
+
 export function oidcRoutes(): AnyRoute[] {
   return [
     route({
@@ -46,6 +56,7 @@ export function oidcRoutes(): AnyRoute[] {
         clientSecret: z.string().min(1).max(2000).optional(),
       }),
       example: { enabled: false, issuer: null, clientId: null },
+      responds: oidcSaved,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await assertHoldsWhatEveryoneHolds(db, auth.principal);
@@ -86,7 +97,7 @@ export function oidcRoutes(): AnyRoute[] {
             { enabled: body.enabled, issuer: body.issuer, clientId: body.clientId, clientSecretChanged: Boolean(body.clientSecret) },
           );
         });
-        return c.json({
+        return answer(c, oidcSaved, {
           enabled: body.enabled,
           issuer: body.issuer,
           clientId: body.clientId,

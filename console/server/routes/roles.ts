@@ -71,6 +71,7 @@ export function roleRoutes(): AnyRoute[] {
       access: { permission: 'admin.roles' },
       body: roleBody,
       example: { name: 'Night shift', permissions: ['conversations.view.own', 'conversations.reply'] },
+      responds: roleViewSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         assertHolds(auth.principal, body.permissions, 'the role');
@@ -86,7 +87,7 @@ export function roleRoutes(): AnyRoute[] {
           await audit(trx, auth, 'role.created', { type: 'role', id: role.id }, body);
           return role.id;
         });
-        return c.json((await roleViews(db, tenant.id, id))[0], 201);
+        return answer(c, roleViewSchema, found((await roleViews(db, tenant.id, id))[0], 'role'), 201);
       },
     }),
     route({
@@ -98,6 +99,7 @@ export function roleRoutes(): AnyRoute[] {
       params: idParams,
       body: roleBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
       example: { permissions: ['conversations.view.own'] },
+      responds: roleViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const role = await editableRole(db, auth, params.id);
@@ -116,7 +118,7 @@ export function roleRoutes(): AnyRoute[] {
           }
           await audit(trx, auth, 'role.updated', { type: 'role', id: role.id }, body);
         });
-        return c.json((await roleViews(db, tenant.id, role.id))[0]);
+        return answer(c, roleViewSchema, found((await roleViews(db, tenant.id, role.id))[0], 'role'));
       },
     }),
     route({

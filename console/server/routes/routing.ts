@@ -10,6 +10,7 @@ import { checkChannelTypes } from '../api/channel-types.js';
 import { found, idParams, requireOwned } from '../api/checks.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { answer } from '../api/answers.js';
 
 /** Rules are checked with the router's own schemas: what is saved here is what the router runs. */
 const ruleBody = z.object({
@@ -39,14 +40,29 @@ async function checkRuleReferences(db: Db, tenantId: string, actions: z.infer<ty
     );
 }
 
-const ruleView = (r: { id: string; name: string; position: number; enabled: boolean; conditions: unknown; actions: unknown }) => ({
+const ruleViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    position: z.number(),
+    enabled: z.boolean(),
+    conditions: z.array(conditionSchema),
+    actions: ruleActionsSchema,
+  })
+  .meta({ id: 'RoutingRuleView' });
+type RuleView = z.infer<typeof ruleViewSchema>;
+
+// Conditions and actions are only ever stored through `ruleBody`, so they have its parsed shape.
+const ruleView = (r: { id: string; name: string; position: number; enabled: boolean; conditions: unknown; actions: unknown }): RuleView => ({
   id: r.id,
   name: r.name,
   position: r.position,
   enabled: r.enabled,
-  conditions: r.conditions,
-  actions: r.actions,
+  conditions: r.conditions as RuleView['conditions'],
+  actions: r.actions as RuleView['actions'],
 });
+const ruleList = z.object({ rules: z.array(ruleViewSchema) });
+const ruleChannelTypes = z.object({ types: z.array(z.object({ type: z.string(), displayName: z.string() })) });
 
 const clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'HH:MM');
 const calendarBody = z.object({
@@ -56,7 +72,24 @@ const calendarBody = z.object({
   weeklyHours: z.array(z.array(z.tuple([clock, clock])).max(10)).length(7),
 });
 
-async function calendarViews(db: Db, tenantId: string, id?: string) {
+/** A business-hours calendar: weekly hours (Sunday first) in its time zone, and holidays. */
+const calendarViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    weeklyHours: z.array(z.array(z.tuple([z.string(), z.string()]))).describe('seven lists, Sunday first, of [start, end] local times HH:MM'),
+    holidays: z.array(z.object({ day: z.string().describe('a local date, YYYY-MM-DD'), name: z.string() })),
+  })
+  .meta({ id: 'CalendarView' });
+const calendarList = z.object({ calendars: z.array(calendarViewSchema) });
+
+/** The one calendar, as it is now (its existence was checked in this request). */
+async function calendarView(db: Db, tenantId: string, id: string): Promise<z.infer<typeof calendarViewSchema>> {
+  return found((await calendarViews(db, tenantId, id))[0], 'calendar');
+}
+
+async function calendarViews(db: Db, tenantId: string, id?: string): Promise<z.infer<typeof calendarViewSchema>[]> {
   let q = db.selectFrom('business_calendars').select(['id', 'name', 'time_zone', 'weekly_hours']).where('tenant_id', '=', tenantId).orderBy('name');
   if (id) q = q.where('id', '=', id);
   const calendars = await q.execute();
@@ -90,9 +123,10 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       tag: 'routing',
       summary: 'The channel types a routing rule or an SLA policy can match: every installed connector, with its display name',
       access: { anyOf: ['admin.routing', 'admin.tickets'] },
+      responds: ruleChannelTypes,
       handler: async ({ c }) => {
         const connectors = connectorDeps ? (await connectorDeps()).registry.list() : [];
-        return c.json({ types: connectors.map((connector) => ({ type: connector.type, displayName: connector.displayName })) });
+        return answer(c, ruleChannelTypes, { types: connectors.map((connector) => ({ type: connector.type, displayName: connector.displayName })) });
       },
     }),
     route({
@@ -101,6 +135,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       tag: 'routing',
       summary: 'Routing rules in the order they are tried (the first that matches wins)',
       access: { permission: 'admin.routing' },
+      responds: ruleList,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('routing_rules')
@@ -109,7 +144,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
           .orderBy('position')
           .orderBy('created_at')
           .execute();
-        return c.json({ rules: rows.map(ruleView) });
+        return answer(c, ruleList, { rules: rows.map(ruleView) });
       },
     }),
     route({
@@ -120,6 +155,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       access: { permission: 'admin.routing' },
       body: ruleBody,
       example: { name: 'VIP first', conditions: [], actions: { priority: 10 } },
+      responds: ruleViewSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await checkRuleReferences(db, tenant.id, body.actions);
@@ -145,7 +181,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
           await audit(trx, auth, 'routing_rule.created', { type: 'routing_rule', id: created.id }, body);
           return created;
         });
-        return c.json(ruleView(row), 201);
+        return answer(c, ruleViewSchema, ruleView(row), 201);
       },
     }),
     route({
@@ -157,6 +193,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       params: idParams,
       body: ruleBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
       example: { enabled: false },
+      responds: ruleViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(
@@ -181,7 +218,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
           await audit(trx, auth, 'routing_rule.updated', { type: 'routing_rule', id: params.id }, body);
           return updated;
         });
-        return c.json(ruleView(row));
+        return answer(c, ruleViewSchema, ruleView(row));
       },
     }),
     route({
@@ -192,6 +229,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       access: { permission: 'admin.routing' },
       body: z.object({ ids: z.array(z.uuid()).max(1000) }),
       example: { ids: [] },
+      responds: z.object({ ids: z.array(z.string()) }),
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const existing = await db.selectFrom('routing_rules').select('id').where('tenant_id', '=', tenant.id).execute();
@@ -209,7 +247,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
               .execute();
           await audit(trx, auth, 'routing_rule.reordered', { type: 'routing_rule' }, body);
         });
-        return c.json({ ids: body.ids });
+        return answer(c, z.object({ ids: z.array(z.string()) }), { ids: body.ids });
       },
     }),
     route({
@@ -238,7 +276,8 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       tag: 'routing',
       summary: 'Business-hours calendars with their holidays',
       access: { permission: 'admin.routing' },
-      handler: async ({ c, ctx, tenant }) => c.json({ calendars: await calendarViews(ctx.database.db, tenant.id) }),
+      responds: calendarList,
+      handler: async ({ c, ctx, tenant }) => answer(c, calendarList, { calendars: await calendarViews(ctx.database.db, tenant.id) }),
     }),
     route({
       method: 'post',
@@ -252,6 +291,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
         timeZone: 'Asia/Shanghai',
         weeklyHours: [[], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], [['09:00', '18:00']], []],
       },
+      responds: calendarViewSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const id = await db.transaction().execute(async (trx) => {
@@ -263,7 +303,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
           await audit(trx, auth, 'business_hours.created', { type: 'business_hours', id: created.id }, body);
           return created.id;
         });
-        return c.json((await calendarViews(db, tenant.id, id))[0], 201);
+        return answer(c, calendarViewSchema, await calendarView(db, tenant.id, id), 201);
       },
     }),
     route({
@@ -275,6 +315,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       params: idParams,
       body: calendarBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
       example: { name: 'Head office' },
+      responds: calendarViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(
@@ -294,7 +335,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
             .execute();
           await audit(trx, auth, 'business_hours.updated', { type: 'business_hours', id: params.id }, body);
         });
-        return c.json((await calendarViews(db, tenant.id, params.id))[0]);
+        return answer(c, calendarViewSchema, await calendarView(db, tenant.id, params.id));
       },
     }),
     route({
@@ -306,6 +347,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       params: idParams,
       body: z.object({ holidays: z.array(z.object({ day: z.iso.date(), name: z.string().max(100).default('') })).max(400) }),
       example: { holidays: [{ day: '2027-01-01', name: 'New year' }] },
+      responds: calendarViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(
@@ -322,7 +364,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
               .execute();
           await audit(trx, auth, 'business_hours.holidays_set', { type: 'business_hours', id: params.id }, { days: unique.length });
         });
-        return c.json((await calendarViews(db, tenant.id, params.id))[0]);
+        return answer(c, calendarViewSchema, await calendarView(db, tenant.id, params.id));
       },
     }),
     route({

@@ -3,12 +3,32 @@ import { sealSecret } from '../../../core/crypto/secrets.js';
 import { ValidationError } from '../../../core/errors.js';
 import { publicRoute, route, type AnyRoute } from '../api/route.js';
 import { audit } from '../audit.js';
+import { answer } from '../api/answers.js';
 import { assertHoldsWhatEveryoneHolds } from '../auth/grants.js';
 import { clearSessionCookie, deleteUserSessions } from '../auth/sessions.js';
 import { enabledSso, safeReturnPath, ssoSecretAad, ssoSettings, startSsoSession, verifySsoToken } from '../auth/sso.js';
 import { companyBaseUrl, tenantBaseUrl } from '../tenancy.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+/** Single sign-on settings; secrets show only whether they are stored. */
+const ssoViewSchema = z
+  .object({
+    enabled: z.boolean(),
+    loginUrl: z.string().nullable(),
+    logoutUrl: z.string().nullable(),
+    secretSet: z.boolean(),
+    signInEndpoint: z.string().describe('where the company’s site sends the browser with its token'),
+    signOutEndpoint: z.string(),
+    oidc: z.object({
+      enabled: z.boolean(),
+      issuer: z.string().nullable(),
+      clientId: z.string().nullable(),
+      clientSecretSet: z.boolean(),
+      redirectUri: z.string(),
+    }),
+  })
+  .meta({ id: 'SsoView' });
+const ssoSaved = z.object({ enabled: z.boolean(), loginUrl: z.string().nullable(), logoutUrl: z.string().nullable(), secretSet: z.boolean() });
 const tokenQuery = z.object({ token: z.string().min(10).max(8000), return_to: z.string().max(2000).optional() });
 
 /**
@@ -24,10 +44,11 @@ export function ssoRoutes(): AnyRoute[] {
       tag: 'single sign-on',
       summary: 'Single sign-on settings (the shared secret is never shown)',
       access: { permission: 'admin.sso' },
+      responds: ssoViewSchema,
       handler: async ({ c, ctx, tenant }) => {
         const s = await ssoSettings(ctx.database.db, tenant.id);
         const base = await companyBaseUrl(ctx.database.db, ctx.config, tenant);
-        return c.json({
+        return answer(c, ssoViewSchema, {
           enabled: s?.enabled ?? false,
           loginUrl: s?.login_url ?? null,
           logoutUrl: s?.logout_url ?? null,
@@ -57,6 +78,7 @@ export function ssoRoutes(): AnyRoute[] {
         secret: z.string().min(32, 'at least 32 characters').max(512).optional(),
       }),
       example: { enabled: false, loginUrl: null, logoutUrl: null },
+      responds: ssoSaved,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await assertHoldsWhatEveryoneHolds(db, auth.principal);
@@ -81,7 +103,7 @@ export function ssoRoutes(): AnyRoute[] {
             { enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretChanged: Boolean(body.secret) },
           );
         });
-        return c.json({ enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretSet: Boolean(secret) });
+        return answer(c, ssoSaved, { enabled: body.enabled, loginUrl: body.loginUrl, logoutUrl: body.logoutUrl, secretSet: Boolean(secret) });
       },
     }),
     publicRoute({
@@ -120,6 +142,7 @@ export function ssoRoutes(): AnyRoute[] {
       tag: 'single sign-on',
       summary: "Sign a user out of every session, called by the company's site when the user logs out there",
       query: tokenQuery,
+      responds: z.object({ signedOut: z.literal(true), sessions: z.number().describe('how many sessions ended') }),
       handler: async ({ c, ctx, tenant, query }) => {
         const db = ctx.database.db;
         const sso = await enabledSso(db, tenant.id);

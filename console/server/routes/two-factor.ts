@@ -22,6 +22,7 @@ import {
 } from '../auth/two-factor.js';
 import type { TenantRef } from '../tenancy.js';
 import { userView } from '../views.js';
+import { answer, twoFactorStateSchema, userViewSchema } from '../api/answers.js';
 
 const code = z.string().trim().min(1).max(20);
 const recoveryCode = z.string().trim().min(1).max(40);
@@ -60,13 +61,30 @@ async function openSession(c: HonoContext, ctx: Context, tenant: TenantRef, user
   const session = await createSession(ctx.database.db, ctx.config, { tenantId: tenant.id, userId, via: 'password' });
   setSessionCookie(c, ctx.config, session.token);
   await applySignInStatus(ctx, tenant.id, userId);
-  return { user: await userView(ctx.database.db, tenant.id, userId), csrfToken: session.csrfToken };
+  const user = await userView(ctx.database.db, tenant.id, userId);
+  if (!user) throw new NotFoundError('user');
+  return { user, csrfToken: session.csrfToken };
 }
 
 /** Two-factor settings change only in a browser session: an API token must not turn its owner's second step off. */
 function sessionOnly(auth: Auth): void {
   if (auth.via !== 'session') throw new ForbiddenError('two-factor sign-in is changed from a signed-in browser, not with an API token');
 }
+
+/** A new two-factor secret, shown once: for the authenticator app to scan or to type in. */
+const enrolmentSchema = z
+  .object({ secret: z.string().describe('base32, to type in'), otpauthUrl: z.string(), qrSvg: z.string().describe('the otpauth address as a QR code (SVG)') })
+  .meta({ id: 'TwoFactorEnrolment' });
+const opened = { user: userViewSchema, csrfToken: z.string() };
+const signedInWithCode = z.object({ ...opened, recoveryCodesLeft: z.number() });
+const enrolledAtSignIn = z.object({ ...opened, recoveryCodes: z.array(z.string()).describe('shown only in this answer') });
+const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()).describe('shown only in this answer') });
+const turnedOn = recoveryCodes.extend({ enabled: z.literal(true) });
+const signInSettingsSchema = z
+  .object({ twoFactorRequired: z.boolean(), agentStatusOnSignIn: z.enum(['keep', 'online', 'away']).describe('the status agents start a sign-in with') })
+  .meta({ id: 'SignInSettings' });
+
+const twoFactorReset = z.object({ reset: z.boolean().describe('whether the user had it on'), sessionsEnded: z.number() });
 
 const wrongCode = () => new ValidationError('the code is wrong or was already used', [{ field: 'code', message: 'wrong or already used' }]);
 
@@ -94,6 +112,7 @@ export function twoFactorRoutes(): AnyRoute[] {
       summary: 'Second sign-in step: the challenge from the password step and a code from the app, or a recovery code',
       body: secondSignInStep,
       example: { challenge: 'not-a-real-challenge', code: '123456' },
+      responds: signedInWithCode,
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const found = await findChallenge(db, tenant.id, body.challenge, 'code');
@@ -101,8 +120,8 @@ export function twoFactorRoutes(): AnyRoute[] {
         if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: found.userId, ...body })))
           throw new UnauthorizedError('wrong or already used code');
         if (!(await spendChallenge(db, tenant.id, body.challenge))) throw new UnauthorizedError('the sign-in was already finished; sign in again');
-        const answer = await openSession(c, ctx, tenant, found.userId);
-        return c.json({ ...answer, recoveryCodesLeft: (await twoFactorState(db, tenant.id, found.userId)).recoveryCodesLeft });
+        const session = await openSession(c, ctx, tenant, found.userId);
+        return answer(c, signedInWithCode, { ...session, recoveryCodesLeft: (await twoFactorState(db, tenant.id, found.userId)).recoveryCodesLeft });
       },
     }),
     publicRoute({
@@ -112,10 +131,11 @@ export function twoFactorRoutes(): AnyRoute[] {
       summary: 'When the company requires two-factor sign-in: start setting it up with the challenge from the password step',
       body: z.object({ challenge }),
       example: { challenge: 'not-a-real-challenge' },
+      responds: enrolmentSchema,
       handler: async ({ c, ctx, tenant, body }) => {
         const found = await findChallenge(ctx.database.db, tenant.id, body.challenge, 'enrol');
         if (!found) throw new UnauthorizedError('the sign-in took too long or was already finished; sign in again');
-        return c.json(await enrolmentFor(ctx, tenant, found.userId));
+        return answer(c, enrolmentSchema, await enrolmentFor(ctx, tenant, found.userId));
       },
     }),
     publicRoute({
@@ -125,14 +145,15 @@ export function twoFactorRoutes(): AnyRoute[] {
       summary: 'Confirm the new two-factor setup with a first code: turns it on, opens the session, answers the recovery codes once',
       body: z.object({ challenge, code }),
       example: { challenge: 'not-a-real-challenge', code: '123456' },
+      responds: enrolledAtSignIn,
       handler: async ({ c, ctx, tenant, body }) => {
         const db = ctx.database.db;
         const found = await findChallenge(db, tenant.id, body.challenge, 'enrol');
         if (!found) throw new UnauthorizedError('the sign-in took too long or was already finished; sign in again');
         if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: found.userId, code: body.code, pending: true }))) throw wrongCode();
         if (!(await spendChallenge(db, tenant.id, body.challenge))) throw new UnauthorizedError('the sign-in was already finished; sign in again');
-        const recoveryCodes = await issueRecoveryCodes(db, tenant.id, found.userId);
-        return c.json({ ...(await openSession(c, ctx, tenant, found.userId)), recoveryCodes });
+        const codes = await issueRecoveryCodes(db, tenant.id, found.userId);
+        return answer(c, enrolledAtSignIn, { ...(await openSession(c, ctx, tenant, found.userId)), recoveryCodes: codes });
       },
     }),
 
@@ -142,7 +163,8 @@ export function twoFactorRoutes(): AnyRoute[] {
       tag: 'account',
       summary: "Whether the signed-in user's two-factor sign-in is on, whether the company requires it, and how many recovery codes are left",
       access: { signedIn: true },
-      handler: async ({ c, ctx, tenant, auth }) => c.json(await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId)),
+      responds: twoFactorStateSchema,
+      handler: async ({ c, ctx, tenant, auth }) => answer(c, twoFactorStateSchema, await twoFactorState(ctx.database.db, tenant.id, auth.principal.userId)),
     }),
     route({
       method: 'post',
@@ -150,9 +172,10 @@ export function twoFactorRoutes(): AnyRoute[] {
       tag: 'account',
       summary: 'Start turning two-factor sign-in on: answers the secret (as text, otpauth:// address and QR code) this once',
       access: { signedIn: true },
+      responds: enrolmentSchema,
       handler: async ({ c, ctx, tenant, auth }) => {
         sessionOnly(auth);
-        return c.json(await enrolmentFor(ctx, tenant, auth.principal.userId));
+        return answer(c, enrolmentSchema, await enrolmentFor(ctx, tenant, auth.principal.userId));
       },
     }),
     route({
@@ -163,13 +186,14 @@ export function twoFactorRoutes(): AnyRoute[] {
       access: { signedIn: true },
       body: z.object({ code }),
       example: { code: '123456' },
+      responds: turnedOn,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         sessionOnly(auth);
         const db = ctx.database.db;
         if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: auth.principal.userId, code: body.code, pending: true }))) throw wrongCode();
-        const recoveryCodes = await issueRecoveryCodes(db, tenant.id, auth.principal.userId);
+        const codes = await issueRecoveryCodes(db, tenant.id, auth.principal.userId);
         await audit(db, auth, 'user.two_factor_enabled', { type: 'user', id: auth.principal.userId });
-        return c.json({ enabled: true, recoveryCodes });
+        return answer(c, turnedOn, { enabled: true, recoveryCodes: codes });
       },
     }),
     route({
@@ -180,10 +204,11 @@ export function twoFactorRoutes(): AnyRoute[] {
       access: { signedIn: true },
       body: z.object({ code }),
       example: { code: '123456' },
+      responds: recoveryCodes,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         sessionOnly(auth);
         if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: auth.principal.userId, code: body.code }))) throw wrongCode();
-        return c.json({ recoveryCodes: await issueRecoveryCodes(ctx.database.db, tenant.id, auth.principal.userId) });
+        return answer(c, recoveryCodes, { recoveryCodes: await issueRecoveryCodes(ctx.database.db, tenant.id, auth.principal.userId) });
       },
     }),
     route({
@@ -194,6 +219,7 @@ export function twoFactorRoutes(): AnyRoute[] {
       access: { signedIn: true },
       body: secondStep,
       example: { code: '123456' },
+      responds: z.object({ enabled: z.literal(false) }),
       handler: async ({ c, ctx, tenant, auth, body }) => {
         sessionOnly(auth);
         const db = ctx.database.db;
@@ -203,7 +229,7 @@ export function twoFactorRoutes(): AnyRoute[] {
         if (!(await checkSecondFactor(c, ctx, { tenantId: tenant.id, userId: auth.principal.userId, ...body }))) throw wrongCode();
         await removeTwoFactor(db, tenant.id, auth.principal.userId);
         await audit(db, auth, 'user.two_factor_disabled', { type: 'user', id: auth.principal.userId });
-        return c.json({ enabled: false });
+        return answer(c, z.object({ enabled: z.literal(false) }), { enabled: false });
       },
     }),
 
@@ -214,6 +240,7 @@ export function twoFactorRoutes(): AnyRoute[] {
       summary: "Reset a user's two-factor sign-in (a lost phone): it is off, their sessions end, and a company that requires it makes them set it up again",
       access: { permission: 'admin.agents' },
       params: idParams,
+      responds: twoFactorReset,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const target = await loadPrincipal(db, tenant.id, params.id);
@@ -224,7 +251,7 @@ export function twoFactorRoutes(): AnyRoute[] {
         const removed = await removeTwoFactor(db, tenant.id, params.id);
         const sessions = removed ? await deleteUserSessions(db, tenant.id, params.id) : 0;
         await audit(db, auth, 'user.two_factor_reset', { type: 'user', id: params.id }, { hadTwoFactor: removed });
-        return c.json({ reset: removed, sessionsEnded: sessions });
+        return answer(c, twoFactorReset, { reset: removed, sessionsEnded: sessions });
       },
     }),
 
@@ -235,13 +262,14 @@ export function twoFactorRoutes(): AnyRoute[] {
       summary:
         'Whether the company requires two-factor sign-in for password sign-ins, and the status agents start a sign-in with (keep the last one, online, away)',
       access: { permission: 'admin.sso' },
+      responds: signInSettingsSchema,
       handler: async ({ c, ctx, tenant }) => {
         const row = await ctx.database.db
           .selectFrom('tenants')
           .select(['two_factor_required', 'agent_status_on_sign_in'])
           .where('id', '=', tenant.id)
           .executeTakeFirstOrThrow();
-        return c.json({ twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
+        return answer(c, signInSettingsSchema, { twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
       },
     }),
     route({
@@ -253,6 +281,7 @@ export function twoFactorRoutes(): AnyRoute[] {
       access: { permission: 'admin.sso' },
       body: z.object({ twoFactorRequired: z.boolean().optional(), agentStatusOnSignIn: z.enum(['keep', 'online', 'away']).optional() }),
       example: { twoFactorRequired: false, agentStatusOnSignIn: 'keep' },
+      responds: signInSettingsSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const changes = {
@@ -265,7 +294,7 @@ export function twoFactorRoutes(): AnyRoute[] {
           }
           return trx.selectFrom('tenants').select(['two_factor_required', 'agent_status_on_sign_in']).where('id', '=', tenant.id).executeTakeFirstOrThrow();
         });
-        return c.json({ twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
+        return answer(c, signInSettingsSchema, { twoFactorRequired: row.two_factor_required, agentStatusOnSignIn: row.agent_status_on_sign_in });
       },
     }),
   ];

@@ -12,7 +12,14 @@ import { issueUserToken } from '../auth/user-tokens.js';
 import type { ConsoleServices } from '../services.js';
 import { companyBaseUrl, type TenantRef } from '../tenancy.js';
 import { userView, userViews } from '../views.js';
-import { userViewSchema } from '../api/answers.js';
+import { answer, userViewSchema } from '../api/answers.js';
+
+const invited = z.object({ user: userViewSchema, invitationSent: z.boolean(), invitationLink: z.string() });
+const invitation = z.object({
+  invitationSent: z.boolean().describe('whether the mail left through SMTP'),
+  invitationLink: z.string().describe('the activation link, shown once to the admin'),
+});
+const resetSent = z.object({ mailSent: z.boolean(), resetLink: z.string() });
 
 const inviteBody = z.object({
   email: z
@@ -103,7 +110,8 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'One user',
       access: { anyOf: ['admin.agents', 'conversations.assign', 'conversations.transfer'] },
       params: idParams,
-      handler: async ({ c, ctx, tenant, params }) => c.json(found(await userView(ctx.database.db, tenant.id, params.id), 'user')),
+      responds: userViewSchema,
+      handler: async ({ c, ctx, tenant, params }) => answer(c, userViewSchema, found(await userView(ctx.database.db, tenant.id, params.id), 'user')),
     }),
     route({
       method: 'post',
@@ -118,6 +126,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         roleId: '00000000-0000-4000-8000-000000000000',
         groupIds: ['00000000-0000-4000-8000-000000000000'],
       },
+      responds: invited,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         await requireOwned(db, 'roles', tenant.id, [body.roleId], 'roleId');
@@ -144,7 +153,12 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
           return row;
         });
         const sent = await sendInvitation(ctx, services, tenant, user);
-        return c.json({ user: await userView(db, tenant.id, user.id), invitationSent: sent.invitationSent, invitationLink: sent.link }, 201);
+        return answer(
+          c,
+          invited,
+          { user: found(await userView(db, tenant.id, user.id), 'user'), invitationSent: sent.invitationSent, invitationLink: sent.link },
+          201,
+        );
       },
     }),
     route({
@@ -156,6 +170,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       params: idParams,
       body: updateBody,
       example: { name: 'Renamed' },
+      responds: userViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const user = found(
@@ -194,7 +209,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
           }
           await audit(trx, auth, 'user.updated', { type: 'user', id: user.id }, body);
         });
-        return c.json(await userView(db, tenant.id, user.id));
+        return answer(c, userViewSchema, found(await userView(db, tenant.id, user.id), 'user'));
       },
     }),
     route({
@@ -204,7 +219,9 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Deactivate a user: they are signed out and cannot sign in',
       access: { permission: 'admin.agents' },
       params: idParams,
-      handler: async ({ c, ctx, tenant, auth, params }) => c.json(await setStatus(ctx, auth, tenant.id, params.id, 'deactivated')),
+      responds: userViewSchema,
+      handler: async ({ c, ctx, tenant, auth, params }) =>
+        answer(c, userViewSchema, found(await setStatus(ctx, auth, tenant.id, params.id, 'deactivated'), 'user')),
     }),
     route({
       method: 'post',
@@ -213,7 +230,8 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Reactivate a deactivated user',
       access: { permission: 'admin.agents' },
       params: idParams,
-      handler: async ({ c, ctx, tenant, auth, params }) => c.json(await setStatus(ctx, auth, tenant.id, params.id, 'active')),
+      responds: userViewSchema,
+      handler: async ({ c, ctx, tenant, auth, params }) => answer(c, userViewSchema, found(await setStatus(ctx, auth, tenant.id, params.id, 'active'), 'user')),
     }),
     route({
       method: 'post',
@@ -222,6 +240,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Send the activation e-mail again (the earlier link stops working)',
       access: { permission: 'admin.agents' },
       params: idParams,
+      responds: invitation,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = found(
@@ -237,7 +256,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         await assertWithinReach(db, auth.principal, user.id);
         await audit(db, auth, 'user.invitation_resent', { type: 'user', id: user.id });
         const sent = await sendInvitation(ctx, services, tenant, user);
-        return c.json({ invitationSent: sent.invitationSent, invitationLink: sent.link }, 202);
+        return answer(c, invitation, { invitationSent: sent.invitationSent, invitationLink: sent.link }, 202);
       },
     }),
     route({
@@ -247,6 +266,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
       summary: 'Send an active user a password-reset link; the link is also in the answer, for the admin to pass on',
       access: { permission: 'admin.agents' },
       params: idParams,
+      responds: resetSent,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = found(
@@ -268,7 +288,7 @@ export function userRoutes(services: ConsoleServices): AnyRoute[] {
         await audit(db, auth, 'user.password_reset_sent', { type: 'user', id: user.id });
         const text = `Hello ${user.name},\n\nan administrator of ${tenant.name} started a password reset for you. Open this link to choose a new password (valid for one hour):\n\n${link}\n`;
         const mailSent = await mailLink(ctx, services, user.email, `Reset your password at ${tenant.name}`, text, 'reset');
-        return c.json({ mailSent, resetLink: link }, 202);
+        return answer(c, resetSent, { mailSent, resetLink: link }, 202);
       },
     }),
   ];

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ValidationError } from '../../../core/errors.js';
 import type { InboundStep } from '../pipeline.js';
 import { alreadyStored } from '../preload.js';
@@ -5,16 +6,22 @@ import { alreadyStored } from '../preload.js';
 /**
  * Step 1: a message for a channel of another company is refused alone; a (channel, external id)
  * already stored, or twice in the batch, is a replay and skipped. The unique index settles races
- * when the message is stored.
+ * when the message is stored. The channels' lookup also brings their companies' routing versions.
  */
 export const dedupe: InboundStep = {
   name: 'dedupe',
   async run(batch) {
     const { trx, envelopes, outcome } = batch;
     const channelIds = [...new Set(envelopes.map((e) => e.channelId))];
-    batch.channels = new Map(
-      (await trx.selectFrom('channels').select(['id', 'tenant_id', 'type']).where('id', 'in', channelIds).execute()).map((c) => [c.id, c]),
-    );
+    // With each channel, its company's routing version: the thread step's key to the set-up it keeps.
+    const channels = await trx
+      .selectFrom('channels')
+      .innerJoin('tenants', 'tenants.id', 'channels.tenant_id')
+      .select(['channels.id', 'channels.tenant_id', 'channels.type', sql<string>`tenants.routing_config_version::text`.as('routing_config_version')])
+      .where('channels.id', 'in', channelIds)
+      .execute();
+    batch.channels = new Map(channels.map(({ routing_config_version: _, ...c }) => [c.id, c]));
+    for (const c of channels) batch.routingConfigVersions.set(c.tenant_id, c.routing_config_version);
     const seen = await alreadyStored(trx, envelopes);
     for (const [index, envelope] of envelopes.entries()) {
       const channel = batch.channels.get(envelope.channelId);

@@ -1,7 +1,7 @@
 import type { Conversation } from '../../../core/db/schema.js';
 import type { InboundEnvelope } from '../../../core/domain/messages.js';
 import { conversationSnapshot } from '../../../core/domain/views.js';
-import { loadRoutingConfig } from '../../rules/config.js';
+import { routingConfigs } from '../../rules/config.js';
 import type { InboundBatch } from '../batch.js';
 import type { InboundStep } from '../pipeline.js';
 import { preloadOpenConversations, threadKeyOf } from '../preload.js';
@@ -26,7 +26,7 @@ export const thread: InboundStep = {
       }),
     );
     for (const tenantId of [...new Set(accepted.map((a) => a.envelope.tenantId))].sort()) {
-      const config = await loadRoutingConfig(trx, tenantId);
+      const config = await (batch.options.routingConfigs ?? routingConfigs).get(trx, tenantId, batch.routingConfigVersions.get(tenantId));
       batch.configs.set(tenantId, config);
       for (const rule of config.invalidRules) batch.outcome.invalidRules.push({ tenantId, ...rule });
     }

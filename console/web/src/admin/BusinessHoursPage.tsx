@@ -46,7 +46,8 @@ export function BusinessHoursPage({ api }: { api: AdminApi }) {
       setNotice(describeError(caught, t));
     }
   };
-  const summary = (week: WeeklyHours) =>
+  // The API describes each day's spans as lists (OpenAPI 3.0 has no pairs); each holds a start and an end.
+  const summary = (week: CalendarView['weeklyHours']) =>
     DAY_ORDER.filter((day) => (week[day] ?? []).length > 0)
       .map((day) => `${dayName(day, language)} ${(week[day] ?? []).map(([from, to]) => `${from}–${to}`).join(', ')}`)
       .join(' · ') || t('hours.closed');

@@ -6,26 +6,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { describeError } from '../pages/describe-error.js';
 import { ListPage } from './AdminList.js';
 import { useLoad } from './useLoad.js';
-
-interface RetentionRun {
-  id: string;
-  conversationDays: number | null;
-  fileDays: number | null;
-  conversationsRemoved: number;
-  messagesRemoved: number;
-  filesRemoved: number;
-  bytesRemoved: number;
-  error: string | null;
-  startedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
-interface Retention {
-  conversationDays: number | null;
-  fileDays: number | null;
-  nextRunAt: string | null;
-  runs: RetentionRun[];
-}
+import type { Answer } from '../api/schema.js';
 
 const days = (value: string) => (value.trim() === '' ? null : Number(value));
 
@@ -38,7 +19,7 @@ export function RetentionPage() {
   const { client } = useApi();
   const [version, setVersion] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version asks for a reload after a change
-  const policy = useLoad(useCallback(() => client.get<Retention>('/retention'), [client, version]));
+  const policy = useLoad(useCallback(() => client.get<Answer<'/api/retention', 'get'>>('/retention'), [client, version]));
   const [saved, setSaved] = useState(false);
   const [running, setRunning] = useState(false);
   const [runProblem, setRunProblem] = useState<string>();

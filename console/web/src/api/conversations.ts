@@ -31,7 +31,7 @@ export function conversationsApi(client: ApiClient) {
       ),
     assign: (id: string, agentId: string) => client.post<ConversationChanged>(`/conversations/${encodeURIComponent(id)}/assign`, { agentId }),
     /** The customer's messages are read: the conversation is open on a visible screen. */
-    markRead: (id: string) => client.post<{ read: number }>(`/conversations/${encodeURIComponent(id)}/read`),
+    markRead: (id: string) => client.post<Answer<'/api/conversations/{id}/read', 'post'>>(`/conversations/${encodeURIComponent(id)}/read`),
     claim: (id: string) => client.post<ConversationChanged>(`/conversations/${encodeURIComponent(id)}/claim`),
     transfer: (id: string, to: TransferTarget, note?: string) =>
       client.post<ConversationChanged>(`/conversations/${encodeURIComponent(id)}/transfer`, { to, ...(note ? { note } : {}) }),
@@ -47,7 +47,7 @@ export function conversationsApi(client: ApiClient) {
         `/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(name)}&voice=1&duration=${seconds.toFixed(2)}`,
         recording,
       ),
-    setMyStatus: (status: AgentStatus) => client.put<{ agent: { status: AgentStatus } }>('/agent/status', { status }),
+    setMyStatus: (status: AgentStatus) => client.put<Answer<'/api/agent/status', 'put'>>('/agent/status', { status }),
     /** Colleagues to assign or transfer to (needs the assign or transfer permission). */
     agents: () => client.get<{ users: UserView[] }>('/users'),
     groups: () => client.get<{ groups: GroupView[] }>('/groups'),

@@ -3744,15 +3744,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Session: {
+        SignUpAnswer: {
             user: components["schemas"]["UserView"];
+            /** @description send it as X-CSRF-Token on changes */
             csrfToken: string;
             tenant: components["schemas"]["TenantRef"];
-            permissions: components["schemas"]["Permission"][];
-            /** @enum {string} */
-            via: "session" | "token";
-            twoFactor: components["schemas"]["TwoFactorState"];
-            address: components["schemas"]["CompanyAddress"];
+            /** @description where the company's people sign in from now on */
+            url: string;
         };
         UserView: {
             id: string;
@@ -3781,6 +3779,26 @@ export interface components {
             slug: string;
             name: string;
         };
+        SignInAnswer: {
+            user: components["schemas"]["UserView"];
+            /** @description send it as X-CSRF-Token on changes */
+            csrfToken: string;
+        } | {
+            /** @enum {string} */
+            twoFactor: "code" | "enrol";
+            /** @description for POST /session/two-factor or its enrolment */
+            challenge: string;
+        };
+        Session: {
+            user: components["schemas"]["UserView"];
+            csrfToken: string;
+            tenant: components["schemas"]["TenantRef"];
+            permissions: components["schemas"]["Permission"][];
+            /** @enum {string} */
+            via: "session" | "token";
+            twoFactor: components["schemas"]["TwoFactorState"];
+            address: components["schemas"]["CompanyAddress"];
+        };
         /** @enum {string} */
         Permission: "conversations.view.all" | "conversations.view.group" | "conversations.view.own" | "conversations.reply" | "conversations.assign" | "conversations.transfer" | "conversations.resolve" | "tickets.view" | "tickets.edit" | "contacts.view" | "contacts.edit" | "contacts.merge" | "contacts.export" | "contacts.import" | "contacts.erase" | "reports.view" | "reports.view.own" | "reports.monitor" | "admin.channels" | "admin.agents" | "admin.roles" | "admin.routing" | "admin.sso" | "admin.api_tokens" | "admin.webhooks" | "admin.canned_responses" | "admin.macros" | "admin.custom_fields" | "admin.audit" | "admin.voice" | "calls.listen" | "calls.dial" | "admin.tickets" | "admin.retention" | "knowledge.manage" | "assistant.manage";
         TwoFactorState: {
@@ -3794,6 +3812,21 @@ export interface components {
             /** @enum {string} */
             setBy: "operator" | "company" | "default";
             recorded: string | null;
+        };
+        TwoFactorEnrolment: {
+            /** @description base32, to type in */
+            secret: string;
+            otpauthUrl: string;
+            /** @description the otpauth address as a QR code (SVG) */
+            qrSvg: string;
+        };
+        SignInSettings: {
+            twoFactorRequired: boolean;
+            /**
+             * @description the status agents start a sign-in with
+             * @enum {string}
+             */
+            agentStatusOnSignIn: "keep" | "online" | "away";
         };
         ConversationPage: {
             conversations: components["schemas"]["ConversationView"][];
@@ -3918,6 +3951,33 @@ export interface components {
             assigneeId: string | null;
             priority: number;
         };
+        AgentInfo: {
+            id: string;
+            status: components["schemas"]["AgentStatus"];
+            phoneStatus: components["schemas"]["PhoneStatus"];
+            capacity: {
+                chat?: number;
+                email?: number;
+                voice?: number;
+            };
+        };
+        /** @enum {string} */
+        PhoneStatus: "offline" | "ip_phone" | "web_phone" | "mobile";
+        RetentionRun: {
+            id: string;
+            conversationDays: number | null;
+            fileDays: number | null;
+            conversationsRemoved: number;
+            messagesRemoved: number;
+            filesRemoved: number;
+            bytesRemoved: number;
+            error: string | null;
+            startedBy: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            startedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            finishedAt: string | null;
+        };
         CannedResponse: {
             id: string;
             shortcut: string;
@@ -3971,6 +4031,729 @@ export interface components {
             name: string;
             builtin: boolean;
             permissions: components["schemas"]["Permission"][];
+        };
+        GroupView: {
+            id: string;
+            name: string;
+            strategy: components["schemas"]["GroupStrategy"];
+            /** @description the business hours the group keeps; null when it is always open */
+            calendarId: string | null;
+            overflowGroupId: string | null;
+            overflowAfterSeconds: number | null;
+            maxQueueLength: number | null;
+            queueFullReply: string | null;
+            noAnswerSeconds: number | null;
+            noAnswerSetAway: boolean;
+            stickyDays: number;
+            autoResolveAfterSeconds: number | null;
+            memberIds: string[];
+        };
+        /** @enum {string} */
+        GroupStrategy: "round_robin" | "least_busy" | "skill_weighted" | "sticky" | "manual";
+        RoutingRuleView: {
+            id: string;
+            name: string;
+            position: number;
+            enabled: boolean;
+            conditions: ({
+                /** @enum {string} */
+                type: "channel";
+                channelIds?: string[];
+                channelTypes?: string[];
+            } | {
+                /** @enum {string} */
+                type: "contact_attribute";
+                key: string;
+                exists?: boolean;
+                equals?: string | number | boolean;
+                in?: (string | number | boolean)[];
+            } | {
+                /** @enum {string} */
+                type: "contact_tag";
+                anyOf?: string[];
+                allOf?: string[];
+                noneOf?: string[];
+            } | {
+                /** @enum {string} */
+                type: "keyword";
+                anyOf?: string[];
+                pattern?: string;
+            } | {
+                /** @enum {string} */
+                type: "language";
+                in: string[];
+            } | {
+                /** @enum {string} */
+                type: "business_hours";
+                calendarId?: string;
+                groupId?: string;
+                open: boolean;
+            } | {
+                /** @enum {string} */
+                type: "event";
+                name: string;
+                key?: string;
+            })[];
+            actions: {
+                /** Format: uuid */
+                groupId?: string;
+                requiredSkills?: {
+                    /** Format: uuid */
+                    skillId: string;
+                    minLevel: number;
+                }[];
+                priority?: number;
+                /** Format: uuid */
+                agentId?: string;
+                autoReply?: string;
+            };
+        };
+        CalendarView: {
+            id: string;
+            name: string;
+            timeZone: string;
+            /** @description seven lists, Sunday first, of [start, end] local times HH:MM */
+            weeklyHours: (string)[][][];
+            holidays: {
+                /** @description a local date, YYYY-MM-DD */
+                day: string;
+                name: string;
+            }[];
+        };
+        SsoView: {
+            enabled: boolean;
+            loginUrl: string | null;
+            logoutUrl: string | null;
+            secretSet: boolean;
+            /** @description where the company’s site sends the browser with its token */
+            signInEndpoint: string;
+            signOutEndpoint: string;
+            oidc: {
+                enabled: boolean;
+                issuer: string | null;
+                clientId: string | null;
+                clientSecretSet: boolean;
+                redirectUri: string;
+            };
+        };
+        ApiTokenView: {
+            id: string;
+            name: string;
+            /** @description the permissions the token holds */
+            scopes: string[];
+            /** @description the user it acts as */
+            userId: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            lastUsedAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            revokedAt: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "api_token" | "system";
+                id: string | null;
+            };
+            action: string;
+            target: {
+                type: string;
+                id: string | null;
+            };
+            details: {
+                [key: string]: unknown;
+            };
+            at: string;
+        };
+        ChannelTypeView: {
+            type: string;
+            displayName: string;
+            /** @description a data: URL, or null */
+            icon: string | null;
+            names: {
+                en: string;
+                zh: string;
+            };
+            description: string | null;
+            descriptionZh: string | null;
+            capabilities: {
+                readonly receive: string[];
+                readonly send: string[];
+                typing?: boolean;
+                readReceipts?: boolean;
+                threads?: boolean;
+                calls?: boolean;
+                conversationKind?: components["schemas"]["ConversationKind"];
+            };
+            /** @description whether the connector can log in to the provider to check a channel’s settings */
+            connectionTest: boolean;
+            /** @description the JSON Schema of the settings form */
+            settings: unknown;
+            secretFields: string[];
+            /** @description setting → the secrets sent to where it points */
+            endpoints: {
+                [key: string]: string[];
+            };
+            labels: {
+                [key: string]: components["schemas"]["SettingLabel"];
+            };
+        };
+        SettingLabel: {
+            en: string;
+            zh: string;
+            hintEn?: string;
+            hintZh?: string;
+        };
+        ChannelView: {
+            id: string;
+            type: string;
+            name: string;
+            enabled: boolean;
+            config: {
+                [key: string]: unknown;
+            };
+            secrets: {
+                [key: string]: {
+                    set: boolean;
+                };
+            };
+            webhookUrl: string;
+            publicKey: string | null;
+            /** @description null while nothing ever failed */
+            health: components["schemas"]["ChannelHealthView"] | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+        };
+        ChannelHealthView: {
+            /** @enum {string} */
+            status: "ok" | "error";
+            /** @enum {string} */
+            source: "receive" | "send" | "webhook";
+            error: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            errorAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+        };
+        ChannelStateView: {
+            /** @enum {string} */
+            state: "starting" | "waiting_for_scan" | "logged_in" | "logged_out" | "error" | "stopped";
+            detail?: string;
+            account?: string;
+            qrCode?: string;
+            /** @description the login QR code drawn as SVG (rectangles only), while waiting for a scan */
+            qrSvg?: string;
+            holder: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+        } | {
+            /** @enum {string|null} */
+            state: null;
+        };
+        ConnectionTestView: {
+            ok: boolean;
+            checks: {
+                name: string;
+                ok: boolean;
+                detail: string;
+            }[];
+        };
+        MonitorAnswer: {
+            at: string;
+            queues: {
+                /** @description null: what waits without a group */
+                groupId: string | null;
+                name: string | null;
+                waitingConversations: number;
+                waitingCalls: number;
+                longestWaitSeconds: number | null;
+                agents: {
+                    online: number;
+                    busy: number;
+                    away: number;
+                    offline: number;
+                };
+            }[];
+            agents: {
+                id: string;
+                name: string;
+                status: string;
+                since: string;
+                openConversations: number;
+            }[];
+            agentsByState: {
+                online: number;
+                busy: number;
+                away: number;
+                offline: number;
+            };
+        };
+        ReportDimensions: {
+            channels: {
+                id: string;
+                name: string;
+                type: string;
+            }[];
+            groups: {
+                id: string;
+                name: string;
+            }[];
+            agents: {
+                id: string;
+                name: string;
+            }[];
+        };
+        WebhookView: {
+            id: string;
+            name: string;
+            url: string;
+            events: string[];
+            enabled: boolean;
+            failureStreak: number;
+            disabledReason: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            disabledAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+            failedDeliveries?: number;
+            pendingDeliveries?: number;
+            /** @description an instant, ISO 8601 (UTC) */
+            lastDeliveryAt?: string | null;
+        };
+        WebhookDelivery: {
+            id: string;
+            event: string;
+            eventId: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description an instant, ISO 8601 (UTC) */
+            nextAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            deliveredAt: string | null;
+            /** @description the JSON body sent */
+            payload: unknown;
+        };
+        WebhookAttempt: {
+            attempt: number;
+            statusCode: number | null;
+            error: string | null;
+            /** @description the start of what the receiver answered */
+            response: string | null;
+            durationMs: number;
+            /** @description an instant, ISO 8601 (UTC) */
+            at: string;
+        };
+        ContactView: {
+            id: string;
+            name: string | null;
+            email: string | null;
+            phone: string | null;
+            companyId: string | null;
+            tags: string[];
+            /** @description custom fields by key */
+            attributes: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        ContactDetail: {
+            id: string;
+            name: string | null;
+            email: string | null;
+            phone: string | null;
+            companyId: string | null;
+            tags: string[];
+            /** @description custom fields by key */
+            attributes: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            updatedAt: string;
+            identities: {
+                id: string;
+                channelId: string;
+                channelType: string;
+                externalId: string;
+                displayName: string | null;
+            }[];
+            /** @description the latest 50 the caller may see */
+            conversations: {
+                id: string;
+                status: components["schemas"]["ConversationStatus"];
+                channelId: string;
+                createdAt: string;
+            }[];
+            handles: {
+                id: string;
+                /** @enum {string} */
+                kind: "email" | "phone" | "wechat_openid" | "wechat_unionid" | "weibo" | "x" | "app_user" | "web_visitor";
+                value: string;
+            }[];
+            company: {
+                id: string;
+                name: string;
+                domain: string | null;
+            } | null;
+        };
+        CustomField: {
+            id: string;
+            key: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "number" | "boolean" | "date" | "select";
+            /** @description the choices of a select field */
+            options: string[];
+        };
+        TimelineItem: {
+            /** @enum {string} */
+            kind: "conversation" | "call" | "business_record" | "callback_plan" | "note" | "merge" | "ticket";
+            id: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            at: string;
+            /** @description a short line for the list: a subject, the first words of a message, a note */
+            title: string;
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        Company: {
+            id: string;
+            name: string;
+            domain: string | null;
+            createdAt: string;
+        };
+        ImportJob: {
+            id: string;
+            fileName: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            /** @description 0–100, by bytes read */
+            progress: number;
+            rows: number;
+            created: number;
+            updated: number;
+            /** @description rows refused; GET …/errors lists them */
+            failed: number;
+            error: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            finishedAt: string | null;
+        };
+        SearchHit: {
+            /** @enum {string} */
+            kind: "contact" | "message" | "note" | "ticket";
+            id: string;
+            /** @description what to open: the contact, or the conversation a message is in */
+            contactId: string | null;
+            conversationId: string | null;
+            title: string;
+            snippet: string;
+            at: string;
+        };
+        Ticket: {
+            id: string;
+            number: number;
+            subject: string;
+            description: string;
+            /** @enum {string} */
+            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string|null} */
+            type: "question" | "incident" | "problem" | "task" | null;
+            requesterId: string;
+            assigneeId: string | null;
+            groupId: string | null;
+            tags: string[];
+            /** @description an instant, ISO 8601 (UTC) */
+            dueAt: string | null;
+            /** @description custom ticket fields by key */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            source: "conversation" | "call" | "email" | "api" | "manual";
+            conversationId: string | null;
+            callId: string | null;
+            recordingRef: string | null;
+            mergedIntoId: string | null;
+            sla: components["schemas"]["SlaBadge"] | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            statusChangedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            solvedAt: string | null;
+            /** @description on one ticket’s page */
+            followers?: string[];
+        };
+        SlaBadge: {
+            /**
+             * @description paused: the ticket waits on the customer; `dueAt` is then when the clocks stopped
+             * @enum {string}
+             */
+            state: "ok" | "warning" | "breached" | "paused";
+            /** @enum {string} */
+            metric: "firstResponse" | "nextResponse" | "resolution";
+            /** @description an instant, ISO 8601 (UTC) */
+            dueAt: string;
+        };
+        TicketDetail: {
+            id: string;
+            number: number;
+            subject: string;
+            description: string;
+            /** @enum {string} */
+            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string|null} */
+            type: "question" | "incident" | "problem" | "task" | null;
+            requesterId: string;
+            assigneeId: string | null;
+            groupId: string | null;
+            tags: string[];
+            /** @description an instant, ISO 8601 (UTC) */
+            dueAt: string | null;
+            /** @description custom ticket fields by key */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            source: "conversation" | "call" | "email" | "api" | "manual";
+            conversationId: string | null;
+            callId: string | null;
+            recordingRef: string | null;
+            mergedIntoId: string | null;
+            sla: components["schemas"]["SlaBadge"] | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            statusChangedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            solvedAt: string | null;
+            followers: string[];
+            slaClocks: {
+                [key: string]: {
+                    /** @description an instant, ISO 8601 (UTC) */
+                    startedAt: string;
+                    /** @description an instant, ISO 8601 (UTC) */
+                    dueAt: string;
+                    /** @description an instant, ISO 8601 (UTC) */
+                    warnAt: string;
+                    warned?: boolean;
+                    /** @enum {string} */
+                    state: "active" | "paused" | "met" | "cancelled";
+                    /** @description an instant, ISO 8601 (UTC) */
+                    breachedAt?: string;
+                    /** @description an instant, ISO 8601 (UTC) */
+                    metAt?: string;
+                    /** @description an instant, ISO 8601 (UTC) */
+                    pausedAt?: string;
+                    warnLeftMinutes?: number;
+                    dueLeftMinutes?: number;
+                    pausedMinutes?: number;
+                };
+            };
+            slaPolicy: string | null;
+            requester: {
+                id: string;
+                name: string | null;
+                email: string | null;
+                phone: string | null;
+            } | null;
+            comments: components["schemas"]["TicketComment"][];
+            history: components["schemas"]["TicketHistoryLine"][];
+            /** @description current names of who and what the history points at: `user:<id>`, `group:<id>`, `automation:<id>`, `api_token:<id>`, `ticket_field:<key>` */
+            historyNames: {
+                [key: string]: string;
+            };
+            automationRuns: {
+                id: string;
+                name: string;
+                event: string;
+                /** @description an instant, ISO 8601 (UTC) */
+                at: string;
+            }[];
+        };
+        TicketComment: {
+            id: string;
+            /** @enum {string} */
+            authorType: "agent" | "contact" | "system";
+            authorId: string | null;
+            public: boolean;
+            body: string;
+            messageId: string | null;
+            /** @description a public reply: how its message fared */
+            delivery: {
+                status: components["schemas"]["MessageStatus"];
+                error: string | null;
+            } | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+        };
+        TicketHistoryLine: {
+            id: string;
+            /** @enum {string} */
+            actorType: "user" | "api_token" | "automation" | "system";
+            actorId: string | null;
+            field: string;
+            from: unknown;
+            to: unknown;
+            /** @description an instant, ISO 8601 (UTC) */
+            at: string;
+        };
+        TicketFieldDef: {
+            id: string;
+            key: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "number" | "date" | "dropdown" | "multiselect" | "checkbox";
+            options: string[];
+            /** @description the statuses a ticket cannot take while the field is empty */
+            requiredOn: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+            position: number;
+        };
+        TicketView: {
+            id: string;
+            name: string;
+            shared: boolean;
+            filters: {
+                [key: string]: unknown;
+            };
+            sort: {
+                field?: string;
+                /** @enum {string} */
+                direction?: "asc" | "desc";
+            };
+            columns: string[];
+        };
+        SlaPolicy: {
+            id: string;
+            name: string;
+            position: number;
+            enabled: boolean;
+            /** @description empty covers every ticket */
+            match: {
+                channelTypes?: string[];
+                contactTags?: string[];
+            };
+            targets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            warnBeforeMinutes: number;
+        };
+        Automation: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "trigger" | "time";
+            events: string[];
+            conditions: unknown[];
+            actions: unknown[];
+            enabled: boolean;
+            position: number;
+        };
+        IvrFlow: {
+            id: string;
+            name: string;
+            /** @description the menus, their prompts and where each key leads */
+            definition: unknown;
+            updatedAt: string;
+        };
+        CallbackPlan: {
+            id: string;
+            contactId: string;
+            phone: string;
+            agentId: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            dueAt: string;
+            note: string;
+            /** @enum {string} */
+            status: "planned" | "done" | "cancelled";
+            result: string | null;
+            /** @description the call it came from, if any */
+            callId: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            remindedAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+        };
+        ArticleSummary: {
+            id: string;
+            /** @enum {string} */
+            locale: "zh" | "en";
+            title: string;
+            category: string;
+            /** @enum {string} */
+            state: "draft" | "published";
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+            /** @description where customers read it; null while a draft */
+            url: string | null;
+            version?: number;
+            /** @description a search hit: a piece of the body around what was found */
+            snippet?: string;
+            /** @description a search hit: how well it answers the query, 0 to 1 */
+            score?: number;
+        };
+        Article: {
+            id: string;
+            /** @enum {string} */
+            locale: "zh" | "en";
+            title: string;
+            body: string;
+            category: string;
+            /** @enum {string} */
+            state: "draft" | "published";
+            version: number;
+            related: {
+                id: string;
+                title: string;
+                /** @enum {string} */
+                state: "draft" | "published";
+            }[];
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            updatedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            publishedAt: string | null;
+            /** @description where customers read it; null while a draft */
+            url: string | null;
+        };
+        ArticleVersion: {
+            version: number;
+            /** @enum {string} */
+            locale: "zh" | "en";
+            title: string;
+            body: string;
+            category: string;
+            /** @enum {string} */
+            state: "draft" | "published";
+            savedBy: string | null;
+            savedByName: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            savedAt: string;
         };
         AiModelSettings: {
             /** @description switched on, with an address and a model: the copilot and the answer bot use it */
@@ -4119,7 +4902,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        open: boolean;
+                        /** @description PUBLIC_URL, when the operator set it */
+                        publicUrl: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4165,7 +4954,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignUpAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4270,7 +5061,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignInAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4314,7 +5107,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        signedOut: true;
+                        /** @description the company’s logout page, after a single sign-on */
+                        logoutUrl: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4362,7 +5162,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        company: boolean;
+                        singleSignOn: boolean;
+                        session: components["schemas"]["Session"] | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4406,7 +5212,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        activated: true;
+                        user: components["schemas"]["UserView"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4457,7 +5269,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4508,7 +5325,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        reset: true;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4560,7 +5382,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["UserView"];
+                        csrfToken: string;
+                        recoveryCodesLeft: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4610,7 +5438,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrolment"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4661,7 +5491,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["UserView"];
+                        csrfToken: string;
+                        /** @description shown only in this answer */
+                        recoveryCodes: string[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4705,7 +5542,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TwoFactorState"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4756,7 +5595,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrolment"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4813,7 +5654,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description shown only in this answer */
+                        recoveryCodes: string[];
+                        /** @enum {boolean} */
+                        enabled: true;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4877,7 +5725,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description shown only in this answer */
+                        recoveryCodes: string[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -4942,7 +5795,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        enabled: false;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5002,7 +5860,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description whether the user had it on */
+                        reset: boolean;
+                        sessionsEnded: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5053,7 +5917,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignInSettings"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5112,7 +5978,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignInSettings"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5170,7 +6038,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CompanyAddress"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5227,7 +6097,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CompanyAddress"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5406,7 +6278,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description how many messages turned read */
+                        read: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -5625,7 +6502,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        mentions: {
+                            messageId: string;
+                            conversationId: string;
+                            createdAt: string;
+                            read: boolean;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6007,7 +6893,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agent: components["schemas"]["AgentInfo"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6074,7 +6964,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agent: components["schemas"]["AgentInfo"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6144,7 +7038,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agent: components["schemas"]["AgentInfo"];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6378,7 +7276,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description how many of each were removed */
+                        erased: {
+                            contacts: number;
+                            conversations: number;
+                            messages: number;
+                            files: number;
+                            tickets: number;
+                            calls: number;
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6436,7 +7346,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversationDays: number | null;
+                        /** @description null: kept for ever */
+                        fileDays: number | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        nextRunAt: string | null;
+                        /** @description the last 20, newest first */
+                        runs: components["schemas"]["RetentionRun"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6494,7 +7414,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        conversationDays: number | null;
+                        /** @description null: kept for ever */
+                        fileDays: number | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -6556,7 +7482,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RetentionRun"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7471,7 +8399,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["UserView"];
+                        invitationSent: boolean;
+                        invitationLink: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7531,7 +8465,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7593,7 +8529,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7653,7 +8591,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7706,7 +8646,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7759,7 +8701,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description whether the mail left through SMTP */
+                        invitationSent: boolean;
+                        /** @description the activation link, shown once to the admin */
+                        invitationLink: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7812,7 +8761,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        mailSent: boolean;
+                        resetLink: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7863,7 +8817,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        mail: {
+                            /** @enum {boolean} */
+                            configured: true;
+                        } | {
+                            /** @enum {boolean} */
+                            configured: false;
+                            /** @description where mails are written instead */
+                            folder: string;
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8034,7 +9000,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8154,7 +9122,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8212,7 +9182,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        groups: components["schemas"]["GroupView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8285,7 +9259,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GroupView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8419,7 +9395,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GroupView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8477,7 +9455,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        skills: {
+                            id: string;
+                            name: string;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8534,7 +9519,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8647,7 +9637,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        skills: {
+                            skillId: string;
+                            level: number;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8710,7 +9707,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        skills: {
+                            skillId: string;
+                            level: number;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8768,7 +9772,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        types: {
+                            type: string;
+                            displayName: string;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8819,7 +9830,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        rules: components["schemas"]["RoutingRuleView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -8930,7 +9945,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9103,7 +10120,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoutingRuleView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9167,7 +10186,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ids: string[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9225,7 +10248,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        calendars: components["schemas"]["CalendarView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9284,7 +10311,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9405,7 +10434,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9476,7 +10507,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9534,7 +10567,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SsoView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9596,7 +10631,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        loginUrl: string | null;
+                        logoutUrl: string | null;
+                        secretSet: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9736,7 +10778,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        signedOut: true;
+                        /** @description how many sessions ended */
+                        sessions: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9783,7 +10832,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        issuer: string | null;
+                        clientId: string | null;
+                        clientSecretSet: boolean;
+                        /** @description the address to register at the identity provider */
+                        redirectUri: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9920,7 +10978,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        tokens: components["schemas"]["ApiTokenView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -9978,7 +11040,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the permissions the token holds */
+                        scopes: string[];
+                        /** @description the user it acts as */
+                        userId: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        lastUsedAt: string | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        revokedAt: string | null;
+                        /** @description the secret, shown only in this answer */
+                        token: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10096,7 +11175,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description 'type:id' → the current name of the person or thing */
+                        names: {
+                            [key: string]: string;
+                        };
+                        entries: components["schemas"]["AuditEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10147,7 +11235,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        types: components["schemas"]["ChannelTypeView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10198,7 +11290,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        types: {
+                            type: string;
+                            /** @description a data: URL, or null */
+                            icon: string | null;
+                            names: {
+                                en: string;
+                                zh: string;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10249,7 +11353,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        channels: components["schemas"]["ChannelView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10311,7 +11419,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        channel: components["schemas"]["ChannelView"];
+                        /** @description shown only in this answer */
+                        apiKey?: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10371,7 +11485,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10433,7 +11549,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10493,7 +11611,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChannelStateView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10554,7 +11674,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10614,7 +11736,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10667,7 +11791,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10720,7 +11846,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10771,7 +11899,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10822,7 +11952,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportDimensions"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10873,7 +12005,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        serviceLevelSeconds: number;
+                        surveysEnabled: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -10931,7 +12068,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        serviceLevelSeconds: number;
+                        surveysEnabled: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11191,7 +12333,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        readonly events: string[];
+                        webhooks: components["schemas"]["WebhookView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11251,7 +12398,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        failureStreak: number;
+                        disabledReason: string | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        disabledAt: string | null;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        updatedAt: string;
+                        failedDeliveries?: number;
+                        pendingDeliveries?: number;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        lastDeliveryAt?: string | null;
+                        /** @description the signing secret, shown only in this answer */
+                        secret: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11374,7 +12543,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11434,7 +12605,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description shown only in this answer */
+                        secret: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11491,7 +12667,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11545,7 +12726,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        replayed: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11598,7 +12783,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        replayed: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11653,7 +12842,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contacts: components["schemas"]["ContactView"][];
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11729,7 +12923,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11840,7 +13036,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactDetail"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11908,7 +13106,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -11975,7 +13175,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string | null;
+                        email: string | null;
+                        phone: string | null;
+                        companyId: string | null;
+                        tags: string[];
+                        /** @description custom fields by key */
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                        /** @description undo with POST /contact-merges/{id}/undo */
+                        mergeId: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12033,7 +13250,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        fields: components["schemas"]["CustomField"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12095,7 +13316,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CustomField"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12391,7 +13614,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TimelineItem"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12452,7 +13679,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "email" | "phone" | "wechat_openid" | "wechat_unionid" | "weibo" | "x" | "app_user" | "web_visitor";
+                        value: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12571,7 +13805,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        contactId: string;
+                        authorId: string | null;
+                        body: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12684,7 +13927,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        duplicates: {
+                            contact: components["schemas"]["ContactView"];
+                            reasons: ("email" | "phone" | "wechat_unionid")[];
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12737,7 +13987,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        groups: {
+                            /** @enum {string} */
+                            reason: "email" | "phone" | "wechat_unionid";
+                            key: string;
+                            contacts: components["schemas"]["ContactView"][];
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12790,7 +14049,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        targetId: string;
+                        sourceId: string;
+                        /** @description how many rows of each kind moved */
+                        moved: {
+                            [key: string]: number;
+                        };
+                        /** @description an instant, ISO 8601 (UTC) */
+                        createdAt: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        undoneAt: string | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12843,7 +14116,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        target: components["schemas"]["ContactView"] | null;
+                        source: components["schemas"]["ContactView"] | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12896,7 +14174,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        merges: {
+                            id: string;
+                            sourceId: string;
+                            sourceName: string | null;
+                            /** @description an instant, ISO 8601 (UTC) */
+                            createdAt: string;
+                            /** @description an instant, ISO 8601 (UTC) */
+                            undoneAt: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12950,7 +14240,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        companies: components["schemas"]["Company"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13009,7 +14303,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Company"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13069,7 +14365,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        domain: string | null;
+                        createdAt: string;
+                        /** @description those the caller may see */
+                        contacts: components["schemas"]["ContactView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13130,7 +14435,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Company"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13188,7 +14495,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        imports: components["schemas"]["ImportJob"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13236,12 +14547,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the import job: { id, status, progress, rows, created, updated, failed } */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13301,7 +14614,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13409,7 +14724,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        hits: components["schemas"]["SearchHit"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13474,7 +14793,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        tickets: components["schemas"]["Ticket"][];
+                        more: boolean;
+                        /** @description the saved view’s columns, when a view was asked for */
+                        columns?: string[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13553,7 +14879,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13640,7 +14968,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        results: {
+                            id: string;
+                            ok: boolean;
+                            error?: string;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13700,7 +15036,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13779,7 +15117,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13848,7 +15188,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ticket: components["schemas"]["Ticket"];
+                        comment: {
+                            id: string;
+                            public: boolean;
+                            body: string;
+                            messageId: string | null;
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13915,7 +15265,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13973,7 +15325,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        fields: components["schemas"]["TicketFieldDef"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14039,7 +15395,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketFieldDef"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14161,7 +15519,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketFieldDef"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14219,7 +15579,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        readonly statuses: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                        /** @description the company's own names */
+                        names: {
+                            [key: string]: {
+                                en?: string;
+                                zh?: string;
+                            };
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14281,7 +15652,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        readonly statuses: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                        /** @description the company's own names */
+                        names: {
+                            [key: string]: {
+                                en?: string;
+                                zh?: string;
+                            };
+                        };
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14339,7 +15721,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        views: components["schemas"]["TicketView"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14434,7 +15820,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14545,7 +15933,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        policies: components["schemas"]["SlaPolicy"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14620,7 +16012,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14704,7 +16098,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14815,7 +16211,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        automations: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "trigger" | "time";
+                            events: string[];
+                            conditions: unknown[];
+                            actions: unknown[];
+                            enabled: boolean;
+                            position: number;
+                            firings: number;
+                            lastFiredAt: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14939,7 +16351,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Automation"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -14999,7 +16413,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        runs: {
+                            id: string;
+                            ticketId: string;
+                            ticketNumber: number;
+                            event: string;
+                            at: string;
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -15125,7 +16549,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Automation"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -15236,7 +16662,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        flows: components["schemas"]["IvrFlow"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -15294,7 +16724,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IvrFlow"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -15354,7 +16786,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IvrFlow"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -15414,7 +16848,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IvrFlow"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16036,7 +17472,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        plans: components["schemas"]["CallbackPlan"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16103,7 +17543,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackPlan"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16176,7 +17618,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackPlan"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16716,7 +18160,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        articles: components["schemas"]["ArticleSummary"][];
+                        categories: {
+                            name: string;
+                            articles: number;
+                        }[];
+                        /** @description the help center’s address */
+                        helpCenter: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16786,7 +18240,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16846,7 +18302,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -16966,7 +18424,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17026,7 +18486,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        versions: components["schemas"]["ArticleVersion"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17080,7 +18544,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {

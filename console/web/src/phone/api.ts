@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api/client.js';
+import type { Answer, Schemas } from '../api/schema.js';
 
-export type PhoneStatus = 'offline' | 'ip_phone' | 'web_phone' | 'mobile';
+export type PhoneStatus = Schemas['PhoneStatus'];
 export type WorkState = 'idle' | 'busy' | 'break' | 'ringing' | 'on_call' | 'wrap_up' | 'offline';
 
 export interface MyPhone {
@@ -70,23 +71,9 @@ export interface BusinessRecord {
   hasRecording: boolean;
 }
 
-export interface CustomField {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'boolean' | 'date' | 'select';
-  options: string[];
-}
+export type CustomField = Schemas['CustomField'];
 
-export interface CallbackPlan {
-  id: string;
-  contactId: string;
-  phone: string;
-  agentId: string;
-  dueAt: string;
-  note: string;
-  status: 'planned' | 'done' | 'cancelled';
-  result: string | null;
-}
+export type CallbackPlan = Schemas['CallbackPlan'];
 
 export interface CallTaskSummary {
   id: string;
@@ -103,11 +90,7 @@ export interface CallTaskTarget {
   position: number;
 }
 
-export interface IvrFlow {
-  id: string;
-  name: string;
-  definition: unknown;
-}
+export type IvrFlow = Schemas['IvrFlow'];
 
 const enc = encodeURIComponent;
 
@@ -115,7 +98,7 @@ const enc = encodeURIComponent;
 export function callsApi(client: ApiClient) {
   return {
     me: () => client.get<MyPhone>('/call-center/me'),
-    setPhoneStatus: (phoneStatus: PhoneStatus) => client.put<unknown>('/agent/status', { phoneStatus }),
+    setPhoneStatus: (phoneStatus: PhoneStatus) => client.put<Answer<'/api/agent/status', 'put'>>('/agent/status', { phoneStatus }),
     team: () => client.get<{ agents: { id: string; name: string; phoneStatus: PhoneStatus; workState: WorkState; queues: string[] }[] }>('/call-center/agents'),
     pop: (callId: string) => client.get<Pop>(`/calls/${enc(callId)}/pop`),
     /** Puts the caller on hold (`on`) or takes them off it; only the agent on the call may. */
@@ -125,11 +108,11 @@ export function callsApi(client: ApiClient) {
     list: (query: { q?: string; disposition?: string }) => client.get<{ calls: CallRecord[] }>('/calls', query),
     callOf: (conversationId: string) => client.get<CallDetail>(`/conversations/${enc(conversationId)}/call`),
     recordingUrl: (callId: string) => client.url(`/calls/${enc(callId)}/recording`),
-    customFields: () => client.get<{ fields: CustomField[] }>('/custom-fields'),
+    customFields: () => client.get<Answer<'/api/custom-fields', 'get'>>('/custom-fields'),
     businessRecords: (query: { q?: string; contactId?: string }) => client.get<{ records: BusinessRecord[] }>('/business-records', query),
     writeBusinessRecord: (conversationId: string, body: { subject: string; fields: Record<string, unknown>; body: string }) =>
       client.post<BusinessRecord>(`/conversations/${enc(conversationId)}/business-records`, body),
-    callbacks: (query: { status?: string }) => client.get<{ plans: CallbackPlan[] }>('/callback-plans', query),
+    callbacks: (query: { status?: string }) => client.get<Answer<'/api/callback-plans', 'get'>>('/callback-plans', query),
     planCallback: (body: { contactId: string; phone?: string; dueAt: string; note: string }) => client.post<CallbackPlan>('/callback-plans', body),
     changeCallback: (id: string, body: { dueAt?: string; agentId?: string; status?: 'done' | 'cancelled'; result?: string }) =>
       client.patch<CallbackPlan>(`/callback-plans/${enc(id)}`, body),
@@ -145,7 +128,7 @@ export function callsApi(client: ApiClient) {
     targetResult: (id: string, targetId: string, result: string) => client.post<unknown>(`/call-tasks/${enc(id)}/targets/${enc(targetId)}/result`, { result }),
     /** A ticket from a call: the server gives it the caller, the call id and the recording. */
     ticketFromCall: (callId: string, subject: string) => client.post<{ id: string; number: number }>('/tickets', { subject, callId }),
-    flows: () => client.get<{ flows: IvrFlow[] }>('/ivr-flows'),
+    flows: () => client.get<Answer<'/api/ivr-flows', 'get'>>('/ivr-flows'),
     saveFlow: (flow: { id?: string; name: string; definition: unknown }) =>
       flow.id
         ? client.put<IvrFlow>(`/ivr-flows/${enc(flow.id)}`, { name: flow.name, definition: flow.definition })

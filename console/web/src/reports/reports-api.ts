@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/client.js';
+import type { Schemas } from '../api/schema.js';
 
 export type ReportName = 'overview' | 'channels' | 'agents' | 'groups' | 'tickets' | 'calls' | 'csat';
 
@@ -24,25 +25,9 @@ export interface ReportAnswer {
   comments?: { conversationId: string; rating: number; comment: string; answeredAt: string }[];
 }
 
-export interface Dimensions {
-  channels: { id: string; name: string; type: string }[];
-  groups: { id: string; name: string }[];
-  agents: { id: string; name: string }[];
-}
+export type Dimensions = Schemas['ReportDimensions'];
 
-export interface MonitorAnswer {
-  at: string;
-  queues: {
-    groupId: string | null;
-    name: string | null;
-    waitingConversations: number;
-    waitingCalls: number;
-    longestWaitSeconds: number | null;
-    agents: Record<'online' | 'busy' | 'away' | 'offline', number>;
-  }[];
-  agents: { id: string; name: string; status: string; since: string; openConversations: number }[];
-  agentsByState: Record<'online' | 'busy' | 'away' | 'offline', number>;
-}
+export type MonitorAnswer = Schemas['MonitorAnswer'];
 
 const query = (filters: ReportFilters) => ({ ...filters }) as Record<string, string | undefined>;
 
