@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../core/bus/bus.js';
 import type { Db } from '../core/db/database.js';
 import { openPgDatabase } from '../core/db/pg/pg-database.js';
-import { DATABASE_URL, freshDatabase } from '../test/support/services.js';
-import { ReportsConsumer } from './consumer.js';
+import { MemoryBus } from '../core/bus/memory/memory-bus.js';
+import { eventRoutingKey } from '../core/outbox/outbox.js';
+import { DATABASE_URL, eventually, freshDatabase } from '../test/support/services.js';
+import { REPORTS_QUEUE, ReportsConsumer } from './consumer.js';
 import { runReport } from './queries/reports.js';
 import { rebuildReports } from './rollup/refresh.js';
 
@@ -123,5 +125,25 @@ describe.skipIf(!DATABASE_URL)('the reports consumer', () => {
     }
     await rebuildReports(db, { tenantId });
     expect(await messagesIn()).toBe(3013);
+  });
+
+  it('takes no event for messages and conversation changes, yet adds their rows within a look at the marks', async () => {
+    const bus = new MemoryBus();
+    // An earlier version bound the queue to them as well.
+    await bus.declareQueue({ name: REPORTS_QUEUE, bindings: [{ exchange: 'events', pattern: '*.message.created' }] });
+    const running = new ReportsConsumer({ db, bus, logger: pino({ level: 'silent' }) }, { flushMs: 1, pollMs: 20 });
+    await running.start();
+    try {
+      const before = await messagesIn();
+      await customerMessages(2);
+      await eventually(async () => (await messagesIn()) === before + 2);
+    } finally {
+      await running.stop();
+    }
+    // Stopped, its queue keeps what is published: only the kinds whose hours are recomputed.
+    for (const kind of ['message.created', 'conversation.assigned', 'agent.status'])
+      await bus.publish('events', eventRoutingKey(tenantId, kind), { id: kind, tenantId, kind, payload: {}, at: new Date().toISOString() });
+    expect(await bus.depth(REPORTS_QUEUE)).toBe(1);
+    await bus.close();
   });
 });

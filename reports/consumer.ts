@@ -4,14 +4,21 @@ import type { Logger } from '../core/log/logger.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { ticketTimes } from '../tickets/part.js';
 import type { RollupName } from './rollup/daily.js';
-import { applyIncrements, rowsWaiting } from './rollup/increments.js';
+import { applyIncrements, incrementsDue, rowsWaiting } from './rollup/increments.js';
 import { refreshHours } from './rollup/refresh.js';
 import { HOUR_MS, hourOf, reportDb } from './schema.js';
 
 export const REPORTS_QUEUE = 'reports.events';
 
-/** The events that change a report: conversations, messages, agents' status, calls, surveys. */
-const BINDINGS = ['*.conversation.*', '*.message.created', '*.agent.status', '*.call.ended', '*.csat.answered', '*.ticket.*'];
+/**
+ * The events whose hours a refresh recomputes: agents' status, calls, survey answers, tickets.
+ * Messages and conversation changes are added from their rows, found by the marks whatever event
+ * announced them: their events are not taken (they were, as mere wake-ups, 1.6 deliveries per
+ * message); a look every `pollMs` finds their rows instead.
+ */
+const BINDINGS = ['*.agent.status', '*.call.ended', '*.csat.answered', '*.ticket.*'];
+/** What earlier versions bound the durable queue to as well: removed at start. */
+const FORMER_BINDINGS = ['*.conversation.*', '*.message.created'];
 
 /** The raw rows an event stands for may carry a time a little off the event's (clock_timestamp): both neighbours' hours are refreshed. */
 const SLACK_MS = 60_000;
@@ -29,14 +36,15 @@ function recomputedBy(kind: string): RollupName | undefined {
 }
 
 /**
- * Keeps the rollups current. Every `flushMs`, while events come: the messages and conversation
- * history rows written since the last time are added to the rollups (each once, whoever announced
- * it and however often: rollup/increments.ts), so a message costs the same whatever its hour
- * already holds; and the hours that agents' status changes, calls, survey answers and tickets
- * touched are recomputed from their raw tables (the same code as the full rebuild, so both
- * agree; recomputing is idempotent). An event is acknowledged only after that refresh; a failed
- * one is retried. Rows written after the refresh's snapshot, or without an event, are added by
- * the next one, which comes without an event when nothing else brings one.
+ * Keeps the rollups current. A refresh adds the messages and conversation history rows written
+ * since the last one to the rollups (each once, however it was found: rollup/increments.ts), so a
+ * message costs the same whatever its hour already holds, and recomputes from their raw tables
+ * the hours that agents' status changes, calls, survey answers and tickets touched (the same
+ * code as the full rebuild, so both agree; recomputing is idempotent). A refresh runs `flushMs`
+ * after such an event, and within `pollMs` of rows to add (messages and conversation changes
+ * bring no event: a look at the marks finds them). An event is acknowledged only after the
+ * refresh; a failed one is retried. Rows written after a refresh's snapshot are added by the
+ * next one, which comes without an event when nothing else brings one.
  */
 export class ReportsConsumer {
   private consumer: Consumer | undefined;
@@ -45,6 +53,7 @@ export class ReportsConsumer {
   private behind = false;
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   /** How long the last refresh took: the next waits at least twice that (see `schedule`). */
   private lastFlushMs = 0;
@@ -52,7 +61,7 @@ export class ReportsConsumer {
 
   constructor(
     private readonly deps: { db: Db; bus: Bus; logger: Logger },
-    private readonly options: { flushMs?: number } = {},
+    private readonly options: { flushMs?: number; pollMs?: number } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -62,21 +71,42 @@ export class ReportsConsumer {
       singleActiveConsumer: true,
       retry: { attempts: 8, baseDelayMs: 500 },
     });
+    for (const pattern of FORMER_BINDINGS) await this.deps.bus.unbind(REPORTS_QUEUE, { exchange: 'events', pattern });
     // Every event waits for the next refresh before it is acknowledged: the prefetch is how many
     // one refresh can take in (an import brings three events per message).
     this.consumer = await this.deps.bus.consume(REPORTS_QUEUE, (delivery) => this.handle(delivery.json<EventEnvelope>()), { prefetch: 5000 });
     // Rows written while no consumer ran (or whose events were acknowledged before they were added).
     this.behind = true;
     this.schedule();
+    this.poller = setInterval(() => void this.poll(), this.options.pollMs ?? 1000);
+    this.poller.unref();
   }
 
   async stop(): Promise<void> {
     await this.consumer?.close();
     this.stopped = true;
+    if (this.poller) clearInterval(this.poller);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;
     await this.flush();
+  }
+
+  /**
+   * Messages and conversation changes bring no event: a look at the marks (an index entry per
+   * source) says whether a refresh has rows to add. Any process with the reports may add them:
+   * the marks are locked while they move.
+   */
+  private async poll(): Promise<void> {
+    if (this.stopped || this.timer || this.flushing || this.behind) return;
+    try {
+      if (!(await incrementsDue(this.deps.db))) return;
+    } catch (error) {
+      this.deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'report increments not looked at; trying again');
+      return;
+    }
+    this.behind = true;
+    this.schedule();
   }
 
   /** Marks what one event touched and resolves once it is refreshed. */

@@ -100,6 +100,26 @@ for (const factory of contractFactories) {
       expect(hash.map((d) => d.messageId).sort()).toEqual(['a', 'ab']);
     });
 
+    it('adds and removes bindings of a declared queue; removing a missing one does nothing', async () => {
+      await bus.declareQueue({ name: queue, bindings: [] });
+      const seen = await collect(queue);
+      await bus.bind(queue, { exchange: 'events', pattern: `${key}.a` });
+      await bus.bind(queue, { exchange: 'events', pattern: `${key}.a` });
+      await bus.publish('events', `${key}.a`, { n: 1 }, { messageId: 'bound' });
+      await bus.publish('events', `${key}.b`, { n: 2 }, { messageId: 'not-bound' });
+      await eventually(() => seen.length === 1);
+      await bus.unbind(queue, { exchange: 'events', pattern: `${key}.a` });
+      await bus.unbind(queue, { exchange: 'events', pattern: `${key}.never` });
+      // Declared again without it, a binding added later stays (declaring only adds).
+      await bus.bind(queue, { exchange: 'events', pattern: `${key}.c` });
+      await bus.declareQueue({ name: queue, bindings: [] });
+      await bus.publish('events', `${key}.a`, { n: 3 }, { messageId: 'unbound' });
+      await bus.publish('events', `${key}.c`, { n: 4 }, { messageId: 'kept' });
+      await eventually(() => seen.length === 2);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen.map((d) => d.messageId)).toEqual(['bound', 'kept']);
+    });
+
     it('keeps order on a single-active-consumer shard: one consumer gets everything, in order', async () => {
       await bus.declareQueue({ name: queue, bindings: [{ exchange: 'inbound', pattern: key }], singleActiveConsumer: true });
       const first = await collect(queue);

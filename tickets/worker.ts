@@ -1,11 +1,30 @@
-import type { Consumer, Delivery } from '../core/bus/bus.js';
+import type { Bus, Consumer, Delivery } from '../core/bus/bus.js';
+import { TenantBindings } from '../core/bus/tenant-bindings.js';
 import type { Context } from '../core/context.js';
+import type { Db } from '../core/db/database.js';
 import type { MessageView } from '../core/domain/events.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { conversationsWithTickets, customerReplied } from './inbound.js';
 import { systemClock, type Clock } from './model.js';
 
 export const CUSTOMER_REPLIES_QUEUE = 'tickets.customer-replies';
+
+/**
+ * The customer-replies queue takes `message.created` only from companies that have a ticket: a
+ * company that does not use tickets has no reply to land on one, and its messages no longer reach
+ * the queue to be dropped there. The ticket route binds the company in the transaction that makes
+ * its first ticket (a ticket's later e-mail conversation belongs to a company already bound); the
+ * durable binding stays, and the worker's start binds again every company with a ticket.
+ */
+export function customerRepliesBindings(deps: { db: Db; bus: Bus }): TenantBindings {
+  return new TenantBindings(deps.bus, deps.db, {
+    queue: { name: CUSTOMER_REPLIES_QUEUE, bindings: [], retry: { attempts: 5, baseDelayMs: 1000 } },
+    kinds: ['message.created'],
+    wanted: async (db, tenantId) =>
+      (await db.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst()) ? ['message.created'] : [],
+    tenants: async (db) => (await db.selectFrom('tickets').select('tenant_id').distinct().execute()).map((r) => r.tenant_id),
+  });
+}
 
 /**
  * The tickets' consumer in a running process: customers' messages (from the `events` exchange, a
@@ -21,11 +40,7 @@ export class TicketWorker {
   ) {}
 
   async start(): Promise<void> {
-    await this.ctx.bus.declareQueue({
-      name: CUSTOMER_REPLIES_QUEUE,
-      bindings: [{ exchange: 'events', pattern: '*.message.created' }],
-      retry: { attempts: 5, baseDelayMs: 1000 },
-    });
+    await customerRepliesBindings({ db: this.ctx.database.db, bus: this.ctx.bus }).start();
     this.consumer = await this.ctx.bus.consumeBatch(
       CUSTOMER_REPLIES_QUEUE,
       async (deliveries) => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Bus, Consumer } from '../core/bus/bus.js';
+import { TenantBindings } from '../core/bus/tenant-bindings.js';
 import type { Db } from '../core/db/database.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { isWebhookEvent, WEBHOOK_EVENTS, webhookData } from './events.js';
@@ -38,13 +39,31 @@ export async function recordDeliveries(db: Db, envelope: EventEnvelope): Promise
   return Number(inserted.numInsertedOrUpdatedRows ?? 0);
 }
 
-/** The durable queue of the events webhooks may want, and its consumer. */
-export async function startWebhookFanOut(deps: { db: Db; bus: Bus }, onRecorded: () => void): Promise<Consumer> {
-  await deps.bus.declareQueue({
-    name: WEBHOOKS_QUEUE,
-    bindings: WEBHOOK_EVENTS.map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
-    retry: { attempts: 8, baseDelayMs: 500 },
+/**
+ * The webhooks queue's bindings: per company, the kinds its webhooks subscribe to (enabled or
+ * not, so enabling one again or the sender disabling one changes nothing on the broker). A
+ * company without webhooks is not bound at all: its events never reach the queue.
+ */
+export function webhookBindings(deps: { db: Db; bus: Bus }): TenantBindings {
+  return new TenantBindings(deps.bus, deps.db, {
+    queue: { name: WEBHOOKS_QUEUE, bindings: [], retry: { attempts: 8, baseDelayMs: 500 } },
+    kinds: WEBHOOK_EVENTS,
+    wanted: async (db, tenantId) => {
+      const rows = await db
+        .selectFrom('company_webhooks')
+        .select(sql<string>`unnest(events)`.as('kind'))
+        .distinct()
+        .where('tenant_id', '=', tenantId)
+        .execute();
+      return rows.map((r) => r.kind).filter(isWebhookEvent);
+    },
+    tenants: async (db) => (await db.selectFrom('company_webhooks').select('tenant_id').distinct().execute()).map((r) => r.tenant_id),
   });
+}
+
+/** The durable queue of the events companies' webhooks want, and its consumer. */
+export async function startWebhookFanOut(deps: { db: Db; bus: Bus }, onRecorded: () => void): Promise<Consumer> {
+  await webhookBindings(deps).start();
   return deps.bus.consume(
     WEBHOOKS_QUEUE,
     async (delivery) => {

@@ -5,6 +5,7 @@ import { ConflictError, ValidationError } from '../core/errors.js';
 import { OutboundRefusedError } from '../core/net/outbound.js';
 import { webhookSecretAssociatedData } from './deliver.js';
 import { deliveryIdOf, WEBHOOK_EVENTS, type WebhookEvent } from './events.js';
+import { webhookBindings } from './fan-out.js';
 import { found, idParams } from '../console/server/api/checks.js';
 import { decodeCursor, encodeCursor, pageQuery } from '../console/server/api/cursor.js';
 import { route, type AnyRoute } from '../console/server/api/route.js';
@@ -157,6 +158,7 @@ export function webhookRoutes(): AnyRoute[] {
       handler: async ({ c, ctx, tenant, auth, body }) => {
         checkReachable(ctx, body.url);
         const secret = randomToken('whsec_');
+        const bindings = webhookBindings({ db: ctx.database.db, bus: ctx.bus });
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           const id = crypto.randomUUID();
           const created = await trx
@@ -172,8 +174,10 @@ export function webhookRoutes(): AnyRoute[] {
             .returning(hookColumns)
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'webhook.created', { type: 'webhook', id }, { name: body.name, url: body.url, events: body.events });
+          await bindings.widen(trx, tenant.id);
           return created;
         });
+        await bindings.reconcileQuietly(tenant.id, ctx.logger);
         return answer(c, webhookCreated, { ...hookView(row), secret }, 201);
       },
     }),
@@ -194,6 +198,7 @@ export function webhookRoutes(): AnyRoute[] {
       responds: webhookViewSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         if (body.url) checkReachable(ctx, body.url);
+        const bindings = webhookBindings({ db: ctx.database.db, bus: ctx.bus });
         const row = await ctx.database.db.transaction().execute(async (trx) => {
           found(
             await trx.selectFrom('company_webhooks').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).forUpdate().executeTakeFirst(),
@@ -214,8 +219,10 @@ export function webhookRoutes(): AnyRoute[] {
             .returning(hookColumns)
             .executeTakeFirstOrThrow();
           await audit(trx, auth, 'webhook.updated', { type: 'webhook', id: params.id }, { fields: Object.keys(body) });
+          if (body.events) await bindings.widen(trx, tenant.id);
           return updated;
         });
+        if (body.events) await bindings.reconcileQuietly(tenant.id, ctx.logger);
         return answer(c, webhookViewSchema, hookView(row));
       },
     }),
@@ -260,6 +267,8 @@ export function webhookRoutes(): AnyRoute[] {
           found(gone, 'webhook');
           await audit(trx, auth, 'webhook.deleted', { type: 'webhook', id: params.id }, { name: gone!.name });
         });
+        // The company's other webhooks may still want the kinds this one had: only the rest is unbound.
+        await webhookBindings({ db: ctx.database.db, bus: ctx.bus }).reconcileQuietly(tenant.id, ctx.logger);
         return c.body(null, 204);
       },
     }),

@@ -71,7 +71,7 @@ describe('call center in the console API', () => {
   it('refuses to delete a phone menu a channel uses', async () => {
     const admin = co.clients.admin;
     const flow = (await admin.post('/api/ivr-flows', { name: 'Used', definition: menu(co.groups.sales) })).body;
-    const deps = { db: tc.ctx.database.db, config: tc.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
+    const deps = { db: tc.ctx.database.db, bus: tc.ctx.bus, config: tc.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
     await createChannel(deps, co.tenantId, { type: 'voice-cti', name: 'PBX', config: { token: 'cti-token-0123456789' } });
     const channel = await createChannel(deps, co.tenantId, {
       type: 'voice-asterisk',
@@ -85,7 +85,7 @@ describe('call center in the console API', () => {
 
   it('shows a call’s record and timeline, streams its recording and pops the caller, to those who may see the call only', async () => {
     const db = tc.ctx.database.db;
-    const deps = { db, config: tc.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
+    const deps = { db, bus: tc.ctx.bus, config: tc.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
     const { channel } = await createChannel(deps, co.tenantId, {
       type: 'voice-asterisk',
       name: 'Asterisk line',

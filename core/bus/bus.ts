@@ -90,7 +90,15 @@ export interface DeadLetter {
 
 export interface Bus {
   readonly kind: 'rabbitmq' | 'memory';
+  /** Declares a queue and its bindings; declaring it again adds bindings, never removes any. */
   declareQueue(definition: QueueDefinition): Promise<void>;
+  /**
+   * Adds a binding to a declared queue, kept across reconnects: for queues whose bindings follow
+   * the data (which companies want which events, see tenant-bindings.ts).
+   */
+  bind(queue: string, binding: QueueBinding): Promise<void>;
+  /** Removes a binding; removing one that is not there does nothing. */
+  unbind(queue: string, binding: QueueBinding): Promise<void>;
   /** Deletes a queue with what it holds, and forgets it: it is not declared again on reconnecting. */
   deleteQueue(name: string): Promise<void>;
   /** Resolves once the broker has taken responsibility for the message (publisher confirm). */
@@ -124,6 +132,8 @@ export function encodeBody(body: Buffer | object): Buffer {
 export function retryDelay(attempt: number, baseDelayMs: number): number {
   return baseDelayMs * 2 ** attempt;
 }
+
+export const sameBinding = (a: QueueBinding, b: QueueBinding) => a.exchange === b.exchange && a.pattern === b.pattern;
 
 export const deadLetterQueueName = (queue: string) => `${queue}.dlq`;
 

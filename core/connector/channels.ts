@@ -10,6 +10,7 @@ import { channelSettings, contextFor, forgetChannel, secretsAssociatedData, UUID
 import { secretFields, settingLabel, type AnyConnector, type ConnectionTest, type SettingLabel } from './define.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import { assertSecretsFollowEndpoints } from './endpoints.js';
+import { connectorEventBindings } from './event-forwarder.js';
 import { readChannelHealth, type ChannelHealthView } from './health.js';
 
 type ChannelDeps = Pick<ConnectorDeps, 'db' | 'config' | 'registry'>;
@@ -33,8 +34,12 @@ export interface ChannelView {
 
 const nameSchema = z.string().trim().min(1).max(100);
 
+/**
+ * Adds a channel. The bus is needed for a connector that forwards conversation events: its queue
+ * is bound to the company's events before the channel commits (event-forwarder.ts).
+ */
 export async function createChannel(
-  deps: ChannelDeps,
+  deps: ChannelDeps & Pick<ConnectorDeps, 'bus'>,
   tenantId: string,
   input: { type: string; name: string; config?: Record<string, unknown> },
 ): Promise<{ channel: ChannelView; apiKey?: string }> {
@@ -44,19 +49,23 @@ export async function createChannel(
   const settings = parseSettings(connector, input.config ?? {});
   const id = randomUUID();
   const { config, secrets } = splitSecrets(deps, connector, tenantId, id, settings);
-  const row = await deps.db
-    .insertInto('channels')
-    .values({
-      id,
-      tenant_id: tenantId,
-      type: connector.type,
-      name,
-      config: JSON.stringify(config),
-      secrets,
-      public_key: connector.publicKey ? `pk_${randomBytes(16).toString('base64url')}` : null,
-    } as never)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('channels')
+      .values({
+        id,
+        tenant_id: tenantId,
+        type: connector.type,
+        name,
+        config: JSON.stringify(config),
+        secrets,
+        public_key: connector.publicKey ? `pk_${randomBytes(16).toString('base64url')}` : null,
+      } as never)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await connectorEventBindings(deps, connector)?.widen(trx, tenantId);
+    return inserted;
+  });
   const apiKey = connector.apiKeys ? (await issueApiKey(deps.db, tenantId, id)).key : undefined;
   forgetChannel(id);
   return { channel: channelView(deps, connector, row, await companyLinkAddress(deps.db, deps.config, tenantId)), ...(apiKey ? { apiKey } : {}) };

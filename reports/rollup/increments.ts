@@ -134,6 +134,17 @@ export async function rowsWaiting(db: Db): Promise<boolean> {
   return rows[0]?.waiting === true;
 }
 
+/**
+ * Whether a pass has something to add: rows past the marks, or rows of transactions that were
+ * still running at the last pass (they may have committed since). What the reports consumer
+ * looks at while no event brings it.
+ */
+export async function incrementsDue(db: Db): Promise<boolean> {
+  if (await rowsWaiting(db)) return true;
+  const { rows } = await sql<{ pending: boolean }>`SELECT EXISTS (SELECT 1 FROM report_increments WHERE cardinality(pending) > 0) AS pending`.execute(db);
+  return rows[0]?.pending === true;
+}
+
 /** Messages in and agents' replies out (notes, bots and automatic replies excluded), as in rollUpMessages. */
 async function addMessages(trx: ReportTrx, step: Step): Promise<number> {
   const { rows } = await sql<{ tenant_id: string; hour: Date; channel_id: string; agent_id: string | null; messages_in: number; messages_out: number }>`

@@ -28,6 +28,7 @@ import { builtInConnectors } from '../../connectors/index.js';
 import { loadConfig } from '../../core/config/config.js';
 import { createChannel } from '../../core/connector/channels.js';
 import { loadConnectors } from '../../core/connector/registry.js';
+import { openBus } from '../../core/bus/index.js';
 import { openDatabase } from '../../core/db/database.js';
 import { measureRawBroker } from './lib/raw-broker.js';
 import { cpuSecondsOf, cpuSecondsOfCommand, freePort, rowsRead, rowsReadByTable, runBaseline, runLoad, type BaselineResult } from './lib/baseline.js';
@@ -352,12 +353,14 @@ try {
     SIGNUP: 'open',
   });
   const database = await openDatabase(config.database);
+  // The channel binds its connector's event queue to the company (core/connector/event-forwarder.ts).
+  const bus = await openBus(config.bus);
   let apiKey: string;
   let channelId: string;
   try {
     const db = database.db;
     const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
-    const created = await createChannel({ db, config, registry: await loadConnectors(builtInConnectors, []) }, tenantId, {
+    const created = await createChannel({ db, bus, config, registry: await loadConnectors(builtInConnectors, []) }, tenantId, {
       type: 'app-api',
       name: 'Bench app',
       config: { webhookSecret: 'bench-webhook-secret-0123456789' },
@@ -373,6 +376,7 @@ try {
     for (let i = 0; i < AGENTS; i++)
       await addAgent(world, `Bench agent ${i}`, { groups: i % 2 ? [groups[0]!] : [groups[0]!, groups[1]!], capacity: { chat: perAgent, email: 20, voice: 1 } });
   } finally {
+    await bus.close();
     await database.close();
   }
   log(`seeded: ${AGENTS} agents online, channel ${channelId}`);

@@ -126,7 +126,7 @@ export async function callCenterCompany(
 }
 
 export async function addVoiceChannel(running: RunningProcess, tenantId: string, type: string, config: Record<string, unknown>): Promise<string> {
-  const deps = { db: running.ctx.database.db, config: running.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
+  const deps = { db: running.ctx.database.db, bus: running.ctx.bus, config: running.ctx.config, registry: new ConnectorRegistry(builtInConnectors) };
   const { channel } = await createChannel(deps, tenantId, { type, name: `Phone ${type}`, config });
   return channel.id;
 }

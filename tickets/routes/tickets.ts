@@ -12,6 +12,7 @@ import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../crm/part.js';
 import { findVisibleCall } from '../../callcenter/part.js';
+import { customerRepliesBindings } from '../worker.js';
 import {
   actorOf,
   createBody,
@@ -107,16 +108,25 @@ export function ticketRoutes(): AnyRoute[] {
         }
         // Whoever makes a ticket in the console follows it: one made from another group's conversation stays theirs to open.
         const followers = auth.via === 'token' ? body.followers : [...(body.followers ?? []), auth.principal.userId];
-        const ticket = await db
-          .transaction()
-          .execute((trx) =>
-            createTicket(
-              trx,
-              auth.principal.tenantId,
-              { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
-              { actor: actorOf(auth), now: new Date() },
-            ),
+        const ticket = await db.transaction().execute(async (trx) => {
+          const made = await createTicket(
+            trx,
+            auth.principal.tenantId,
+            { ...body, followers, via: auth.via === 'token' ? 'api' : 'manual' },
+            { actor: actorOf(auth), now: new Date() },
           );
+          // With its first ticket, the company's customers' messages reach the ticket worker
+          // (worker.ts); only then does making a ticket need the broker.
+          const earlier = await trx
+            .selectFrom('tickets')
+            .select('id')
+            .where('tenant_id', '=', auth.principal.tenantId)
+            .where('id', '<>', made.id)
+            .limit(1)
+            .executeTakeFirst();
+          if (!earlier) await customerRepliesBindings({ db, bus: ctx.bus }).widen(trx, auth.principal.tenantId);
+          return made;
+        });
         ctx.relay.poke();
         return answer(c, ticketSchema, ticketView(ticket), 201);
       },

@@ -5,6 +5,7 @@ import {
   ERROR_HEADER,
   encodeBody,
   retryDelay,
+  sameBinding,
   topicMatches,
   type BatchConsumeOptions,
   type BatchHandler,
@@ -17,6 +18,7 @@ import {
   type Headers,
   type MessageHandler,
   type PublishOptions,
+  type QueueBinding,
   type QueueDefinition,
 } from '../bus.js';
 import { Batcher, errorText, type Settlement } from '../batcher.js';
@@ -60,10 +62,29 @@ export class MemoryBus implements Bus {
   async declareQueue(definition: QueueDefinition): Promise<void> {
     const existing = this.queues.get(definition.name);
     if (existing) {
-      existing.definition = definition;
+      // As the broker does: a second declaration adds its bindings to those already there.
+      const bindings = [...existing.definition.bindings];
+      for (const binding of definition.bindings) if (!bindings.some((b) => sameBinding(b, binding))) bindings.push(binding);
+      existing.definition = { ...definition, bindings };
       return;
     }
-    this.queues.set(definition.name, { definition, ready: [], dead: [], consumers: [], timers: new Set() });
+    this.queues.set(definition.name, {
+      definition: { ...definition, bindings: [...definition.bindings] },
+      ready: [],
+      dead: [],
+      consumers: [],
+      timers: new Set(),
+    });
+  }
+
+  async bind(queueName: string, binding: QueueBinding): Promise<void> {
+    const queue = this.queue(queueName);
+    if (!queue.definition.bindings.some((b) => sameBinding(b, binding))) queue.definition.bindings.push(binding);
+  }
+
+  async unbind(queueName: string, binding: QueueBinding): Promise<void> {
+    const queue = this.queues.get(queueName);
+    if (queue) queue.definition.bindings = queue.definition.bindings.filter((b) => !sameBinding(b, binding));
   }
 
   async deleteQueue(name: string): Promise<void> {

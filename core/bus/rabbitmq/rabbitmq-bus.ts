@@ -7,6 +7,7 @@ import {
   deadLetterQueueName,
   encodeBody,
   retryDelay,
+  sameBinding,
   type BatchConsumeOptions,
   type BatchHandler,
   type Bus,
@@ -18,6 +19,7 @@ import {
   type Headers,
   type MessageHandler,
   type PublishOptions,
+  type QueueBinding,
   type QueueDefinition,
 } from '../bus.js';
 import { Batcher, errorText } from '../batcher.js';
@@ -132,9 +134,38 @@ export class RabbitMqBus implements Bus {
   }
 
   async declareQueue(definition: QueueDefinition): Promise<void> {
-    this.queues.set(definition.name, definition);
+    // Remembered for reconnecting, with the bindings added since (the broker keeps them all).
+    const known = this.queues.get(definition.name)?.bindings ?? [];
+    this.queues.set(definition.name, {
+      ...definition,
+      bindings: [...known.filter((b) => !definition.bindings.some((d) => sameBinding(b, d))), ...definition.bindings],
+    });
     await this.whenReady();
     await this.declareOn(this.publisher!, definition);
+  }
+
+  async bind(queue: string, binding: QueueBinding): Promise<void> {
+    const definition = this.queues.get(queue);
+    if (definition && !definition.bindings.some((b) => sameBinding(b, binding))) definition.bindings.push(binding);
+    await this.onOwnChannel((channel) => channel.bindQueue(this.n(queue), this.n(binding.exchange), binding.pattern));
+  }
+
+  async unbind(queue: string, binding: QueueBinding): Promise<void> {
+    const definition = this.queues.get(queue);
+    if (definition) definition.bindings = definition.bindings.filter((b) => !sameBinding(b, binding));
+    await this.onOwnChannel((channel) => channel.unbindQueue(this.n(queue), this.n(binding.exchange), binding.pattern));
+  }
+
+  /** A topology change on a channel of its own: a refusal closes that channel, not the publisher's. */
+  private async onOwnChannel(work: (channel: Channel) => Promise<unknown>): Promise<void> {
+    await this.whenReady();
+    const channel = await this.connection!.createChannel();
+    channel.on('error', () => {});
+    try {
+      await work(channel);
+    } finally {
+      await channel.close().catch(() => {});
+    }
   }
 
   async deleteQueue(name: string): Promise<void> {

@@ -86,6 +86,8 @@ export async function openHarness(connector: AnyConnector, settings: Record<stri
     kind: inner.kind,
     declareQueue: (definition) => inner.declareQueue(definition),
     deleteQueue: (name) => inner.deleteQueue(name),
+    bind: (queue, binding) => inner.bind(queue, binding),
+    unbind: (queue, binding) => inner.unbind(queue, binding),
     publish: async (exchange, routingKey, body, options) => {
       await inner.publish(exchange, routingKey, body, options);
       if (exchange === 'inbound') published.push(JSON.parse(JSON.stringify(body)) as InboundEnvelope);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import WebSocket from 'ws';
 import { inboundQueueName } from '../../../core/bus/bus.js';
+import { openBus } from '../../../core/bus/index.js';
 import { builtInConnectors } from '../../../connectors/index.js';
 import { loadConfig } from '../../../core/config/config.js';
 import { createChannel } from '../../../core/connector/channels.js';
@@ -223,11 +224,13 @@ export async function runScenario(options: ScenarioOptions): Promise<Audit> {
     const db = database.db;
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     const role = await db.selectFrom('roles').select('id').where('tenant_id', '=', tenantId).where('name', '=', 'agent').executeTakeFirstOrThrow();
-    const created = await createChannel({ db, config, registry: await loadConnectors(builtInConnectors, []) }, tenantId, {
+    // The channel binds its connector's event queue to the company (core/connector/event-forwarder.ts).
+    const bus = await openBus(config.bus);
+    const created = await createChannel({ db, bus, config, registry: await loadConnectors(builtInConnectors, []) }, tenantId, {
       type: 'app-api',
       name: 'Faults app',
       config: { webhookSecret: 'faults-webhook-secret-0123456789' },
-    });
+    }).finally(() => bus.close());
     if (!created.apiKey) throw new Error('the app API channel came without an API key');
     const channelId = created.channel.id;
     const world: World = { db, tenantId, roleId: role.id, channelId, channelType: 'app-api' };
