@@ -40,8 +40,12 @@ export class VisitorHub {
         bindings: [WIDGET_MESSAGE_KIND, ...FORWARDED].map((kind) => ({ exchange: 'events' as const, pattern: `*.${kind}` })),
       },
       // One at a time: a visitor sees typing on/off and assignment in the order they happened.
-      async (delivery) =>
-        delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`) ? this.deliverReply(delivery.json<WidgetPush>()) : this.forward(delivery.json<EventEnvelope>()),
+      {
+        each: async (delivery) =>
+          delivery.routingKey.endsWith(`.${WIDGET_MESSAGE_KIND}`)
+            ? this.deliverReply(delivery.json<WidgetPush>())
+            : this.forward(delivery.json<EventEnvelope>()),
+      },
       { prefetch: 1, idleMs: this.options.idleMs ?? 60_000, logger: this.logger },
     );
   }

@@ -1,5 +1,11 @@
-import type { Bus, Consumer, MessageHandler, QueueDefinition } from './bus.js';
+import type { BatchHandler, Bus, Consumer, MessageHandler, QueueDefinition } from './bus.js';
 import type { Logger } from '../log/logger.js';
+
+/**
+ * How the queue's messages are handled: one at a time, or in batches (what arrives while a batch
+ * is handled waits for the next; an idle queue's first message waits up to `maxWaitMs` for more).
+ */
+export type OnDemandHandler = { each: MessageHandler } | { batch: BatchHandler; batchSize: number; maxWaitMs: number };
 
 /**
  * A transient queue that exists only while someone here needs what it carries: a process's feed
@@ -16,7 +22,7 @@ export class OnDemandQueue {
   constructor(
     private readonly bus: Bus,
     private readonly definition: QueueDefinition,
-    private readonly handler: MessageHandler,
+    private readonly handler: OnDemandHandler,
     private readonly options: { prefetch: number; idleMs: number; logger: Logger },
   ) {}
 
@@ -30,7 +36,12 @@ export class OnDemandQueue {
     return this.serially(async () => {
       if (this.consumer) return;
       await this.bus.declareQueue(this.definition);
-      this.consumer = await this.bus.consume(this.definition.name, this.handler, { prefetch: this.options.prefetch });
+      const { prefetch } = this.options;
+      const handler = this.handler;
+      this.consumer =
+        'each' in handler
+          ? await this.bus.consume(this.definition.name, handler.each, { prefetch })
+          : await this.bus.consumeBatch(this.definition.name, handler.batch, { prefetch, batchSize: handler.batchSize, maxWaitMs: handler.maxWaitMs });
     });
   }
 

@@ -226,12 +226,12 @@ export class FeedClient {
   static async open(
     baseUrl: string,
     client: { cookie?: string; slug?: string },
-    options: { heartbeatMs?: number; headers?: Record<string, string> } = {},
+    options: { heartbeatMs?: number; headers?: Record<string, string>; batch?: boolean } = {},
   ): Promise<FeedClient> {
     const headers: Record<string, string> = { ...options.headers };
     if (client.cookie) headers.cookie = client.cookie;
     if (client.slug) headers['x-switchboard-tenant'] = client.slug;
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers });
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime${options.batch ? '?batch=1' : ''}`, { headers });
     const feed = new FeedClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
@@ -251,8 +251,9 @@ export class FeedClient {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
+  /** The events received, whether one a frame or several (`events` frames of a batched feed). */
   events(kind?: string): any[] {
-    return this.received.filter((m) => m.type === 'event' && (!kind || m.event.kind === kind)).map((m) => m.event);
+    return this.received.flatMap((m) => (m.type === 'event' ? [m.event] : m.type === 'events' ? m.events : [])).filter((e) => !kind || e.kind === kind);
   }
 
   stopHeartbeat(): void {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WSContext } from 'hono/ws';
+import type { BatchFailures } from '../../../core/bus/bus.js';
 import { OnDemandQueue } from '../../../core/bus/on-demand-queue.js';
 import type { Context } from '../../../core/context.js';
 import { loadPrincipal, type Principal } from '../../../core/auth/permissions.js';
@@ -15,6 +16,20 @@ export interface AgentConnection {
   credential: { sessionId?: string; tokenId?: string };
   socket: WSContext;
   lastHeartbeat: number;
+  /** It asked for batches (`?batch=1`): several events of one batch come as one `events` frame. */
+  batches?: boolean;
+}
+
+/** What the fan-out has done since the process started (for tests and measurements). */
+export interface FanOutCounts {
+  /** Events taken from the queue. */
+  events: number;
+  /** Events turned into JSON (once per event, whatever the number of sockets). */
+  serialized: number;
+  /** WebSocket frames written. */
+  frames: number;
+  /** Events carried by those frames (one per socket that may see it). */
+  deliveries: number;
 }
 
 /** WebSocket close codes the client can act on. */
@@ -33,6 +48,7 @@ export const CLOSE_SILENT = 4408;
 export class RealtimeHub {
   readonly nodeId = randomUUID();
   readonly presence: Presence;
+  readonly counts: FanOutCounts = { events: 0, serialized: 0, frames: 0, deliveries: 0 };
   private readonly connections = new Map<string, Set<AgentConnection>>();
   private readonly events: OnDemandQueue;
   private sweeper: NodeJS.Timeout | undefined;
@@ -42,8 +58,25 @@ export class RealtimeHub {
     this.events = new OnDemandQueue(
       ctx.bus,
       { name: this.queueName, bindings: [{ exchange: 'events', pattern: '#' }], transient: true },
-      async (delivery) => {
-        this.fanOut(delivery.json<EventEnvelope>());
+      {
+        // A few milliseconds of waiting, which nobody watching a screen notices, let the events of a
+        // burst go out together: a socket that asked for batches gets them in one frame.
+        batch: async (deliveries) => {
+          // A message that is not JSON fails alone; the others of its batch still go out.
+          const envelopes: EventEnvelope[] = [];
+          const failed: BatchFailures['failed'] = [];
+          for (const delivery of deliveries) {
+            try {
+              envelopes.push(delivery.json<EventEnvelope>());
+            } catch (error) {
+              failed.push({ delivery, error });
+            }
+          }
+          this.fanOut(envelopes);
+          return { failed };
+        },
+        batchSize: 200,
+        maxWaitMs: 5,
       },
       { prefetch: 500, idleMs: ctx.config.console.presenceTimeoutMs, logger: ctx.logger },
     );
@@ -71,16 +104,47 @@ export class RealtimeHub {
     this.connections.clear();
   }
 
-  fanOut(envelope: EventEnvelope): number {
-    if (!envelope.tenantId) return 0;
-    const text = JSON.stringify({ type: 'event', event: envelope });
-    let sent = 0;
-    for (const connection of this.connections.get(envelope.tenantId) ?? []) {
-      if (!mayReceive(connection.principal, envelope)) continue;
-      connection.socket.send(text);
-      sent++;
+  /**
+   * Sends a batch of events to the sockets whose users may see them. Each event is turned into
+   * JSON once, whatever the number of sockets. A socket that asked for batches gets all it may see
+   * of the batch in one `{type:"events", events}` frame (one event still comes as `{type:"event"}`),
+   * and sockets that see the same events share the frame's text; other sockets get one
+   * `{type:"event"}` frame per event, as the feed always sent.
+   */
+  fanOut(envelopes: EventEnvelope[]): void {
+    const counts = this.counts;
+    counts.events += envelopes.length;
+    const json: string[] = [];
+    const single: string[] = [];
+    const serialized = (i: number): string => {
+      if (json[i] === undefined) {
+        json[i] = JSON.stringify(envelopes[i]);
+        counts.serialized++;
+      }
+      return json[i];
+    };
+    const eventFrame = (i: number): string => (single[i] ??= `{"type":"event","event":${serialized(i)}}`);
+    const eventsFrames = new Map<string, string>();
+    const eventsFrame = (seen: number[]): string => {
+      const key = seen.join(',');
+      let text = eventsFrames.get(key);
+      if (text === undefined) eventsFrames.set(key, (text = `{"type":"events","events":[${seen.map(serialized).join(',')}]}`));
+      return text;
+    };
+    for (const [tenantId, indices] of byTenant(envelopes)) {
+      for (const connection of this.connections.get(tenantId) ?? []) {
+        const seen = indices.filter((i) => mayReceive(connection.principal, envelopes[i]!));
+        if (seen.length === 0) continue;
+        counts.deliveries += seen.length;
+        if (connection.batches && seen.length > 1) {
+          connection.socket.send(eventsFrame(seen));
+          counts.frames++;
+          continue;
+        }
+        for (const i of seen) connection.socket.send(eventFrame(i));
+        counts.frames += seen.length;
+      }
     }
-    return sent;
   }
 
   async open(connection: AgentConnection): Promise<void> {
@@ -155,4 +219,16 @@ export class RealtimeHub {
     for (const set of this.connections.values()) n += set.size;
     return n;
   }
+}
+
+/** The positions of a batch's events by company, in order; events without a company go nowhere. */
+function byTenant(envelopes: EventEnvelope[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  envelopes.forEach((envelope, i) => {
+    if (!envelope.tenantId) return;
+    let group = groups.get(envelope.tenantId);
+    if (!group) groups.set(envelope.tenantId, (group = []));
+    group.push(i);
+  });
+  return groups;
 }

@@ -51,7 +51,7 @@ export function realtimeRoutes(hub: RealtimeHub): AnyRoute[] {
       path: '/realtime',
       tag: 'real time',
       summary:
-        'WebSocket: the events the caller may see ({type:"event", event}). Send {type:"heartbeat"} at least every PRESENCE_TIMEOUT_SECONDS/3 and {type:"typing", conversationId, on}',
+        'WebSocket: the events the caller may see ({type:"event", event}; with ?batch=1 several at once as {type:"events", events}). Send {type:"heartbeat"} at least every PRESENCE_TIMEOUT_SECONDS/3 and {type:"typing", conversationId, on}',
       access: { signedIn: true },
       raw: true,
       responds: '101 Switching Protocols (WebSocket)',
@@ -67,6 +67,7 @@ export function realtimeRoutes(hub: RealtimeHub): AnyRoute[] {
               credential: { sessionId: auth.sessionId, tokenId: auth.tokenId },
               socket,
               lastHeartbeat: Date.now(),
+              batches: c.req.query('batch') === '1',
             };
             const opened = connection;
             hub

@@ -3688,7 +3688,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * WebSocket: the events the caller may see ({type:"event", event}). Send {type:"heartbeat"} at least every PRESENCE_TIMEOUT_SECONDS/3 and {type:"typing", conversationId, on}
+         * WebSocket: the events the caller may see ({type:"event", event}; with ?batch=1 several at once as {type:"events", events}). Send {type:"heartbeat"} at least every PRESENCE_TIMEOUT_SECONDS/3 and {type:"typing", conversationId, on}
          * @description Access: any signed-in user. Changes made with a session cookie need the X-CSRF-Token header.
          */
         get: operations["getApiRealtime"];

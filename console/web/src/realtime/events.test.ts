@@ -14,6 +14,18 @@ describe('parseServerFrame', () => {
     expect(parseServerFrame(frame({ type: 'heartbeat' }))).toEqual({ type: 'heartbeat' });
     expect(parseServerFrame(frame({ type: 'error', message: 'unknown message' }))).toEqual({ type: 'error', message: 'unknown message' });
   });
+  it('reads several events at once, leaving out those of kinds it does not know', () => {
+    const status = { id: 'outbox-1', tenantId: 't', kind: 'agent.status', payload: { userId: 'u1', status: 'busy' }, at: '2026-11-25T10:00:00Z' };
+    const capacity = { id: 'outbox-2', tenantId: 't', kind: 'agent.capacity', payload: { userId: 'u1', capacity: { chat: 3 } }, at: '2026-11-25T10:00:01Z' };
+    expect(parseServerFrame(frame({ type: 'events', events: [status, { kind: 'secret.leak', payload: {} }, null, capacity] }))).toEqual({
+      type: 'events',
+      events: [
+        { kind: 'agent.status', payload: { userId: 'u1', status: 'busy' } },
+        { kind: 'agent.capacity', payload: { userId: 'u1', capacity: { chat: 3 } } },
+      ],
+    });
+    expect(parseServerFrame(frame({ type: 'events', events: 'nope' }))).toBeUndefined();
+  });
   it('ignores unknown kinds, malformed frames and garbage', () => {
     for (const data of [
       'ping',

@@ -39,12 +39,15 @@ export function conversationOf(event: FeedEvent): ConversationSnapshot | undefin
 export type ServerFrame =
   | { type: 'ready'; userId: string; heartbeatMs: number }
   | { type: 'event'; event: FeedEvent }
+  | { type: 'events'; events: FeedEvent[] }
   | { type: 'heartbeat' }
   | { type: 'error'; message: string };
 
 /**
- * Reads one frame of the feed: `{type:"event", event:{kind, payload, …}}`, `ready`, `heartbeat`
- * or `error`. Events of kinds this version does not know, and anything malformed, are undefined.
+ * Reads one frame of the feed: `{type:"event", event:{kind, payload, …}}`, several events at once
+ * (`{type:"events", events:[…]}`, on a feed opened with `?batch=1`), `ready`, `heartbeat` or
+ * `error`. Events of kinds this version does not know, and anything malformed, are undefined (in
+ * an `events` frame, left out).
  */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {
   if (typeof data !== 'string') return undefined;
@@ -66,15 +69,25 @@ export function parseServerFrame(data: unknown): ServerFrame | undefined {
     case 'error':
       return { type: 'error', message: typeof record.message === 'string' ? record.message : '' };
     case 'event': {
-      const event = record.event as { kind?: unknown; payload?: unknown } | null;
-      if (!event || typeof event !== 'object') return undefined;
-      const { kind, payload } = event;
-      if (typeof kind !== 'string' || !kinds.has(kind) || !payload || typeof payload !== 'object') return undefined;
-      return { type: 'event', event: { kind, payload } as FeedEvent };
+      const event = readEvent(record.event);
+      return event ? { type: 'event', event } : undefined;
+    }
+    case 'events': {
+      if (!Array.isArray(record.events)) return undefined;
+      const events = record.events.map(readEvent).filter((e): e is FeedEvent => e !== undefined);
+      return { type: 'events', events };
     }
     default:
       return undefined;
   }
+}
+
+function readEvent(value: unknown): FeedEvent | undefined {
+  const event = value as { kind?: unknown; payload?: unknown } | null;
+  if (!event || typeof event !== 'object') return undefined;
+  const { kind, payload } = event;
+  if (typeof kind !== 'string' || !kinds.has(kind) || !payload || typeof payload !== 'object') return undefined;
+  return { kind, payload } as FeedEvent;
 }
 
 /** The server closes with this code when the session behind the socket has ended. */

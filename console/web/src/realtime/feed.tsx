@@ -48,8 +48,8 @@ export function FeedProvider({ url, onSignedOut, children }: { url: string; onSi
           setStatus('live');
           clearInterval(heartbeat);
           heartbeat = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ type: 'heartbeat' })), frame.heartbeatMs);
-        } else if (frame.type === 'event') {
-          for (const listener of listeners.current) listener(frame.event);
+        } else if (frame.type === 'event' || frame.type === 'events') {
+          for (const event of frame.type === 'event' ? [frame.event] : frame.events) for (const listener of listeners.current) listener(event);
         }
       };
       socket.onclose = (event) => {
@@ -105,7 +105,10 @@ export function useFeedEvents(listener: Listener): void {
   useEffect(() => subscribe((event) => latest.current(event)), [subscribe]);
 }
 
-/** The feed's address for a company's base path: same host, ws or wss as the page. */
+/**
+ * The feed's address for a company's base path: same host, ws or wss as the page. It asks for
+ * batches: the events of a burst come in one frame (the page reads single-event frames too).
+ */
 export function feedUrl(basePath: string, location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${basePath}/api/realtime`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${basePath}/api/realtime?batch=1`;
 }
