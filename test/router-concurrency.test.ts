@@ -6,10 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { assembleInboundPipeline } from '../app/pipeline.js';
 import { RabbitMqBus } from '../core/bus/rabbitmq/rabbitmq-bus.js';
 import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, TEST_QUEUE_TYPE, deleteQueues, freshDatabase } from './support/services.js';
 import { busyCompany, customerMessages, expectInvariants, startChaos, storedCount, withReplays } from './support/concurrency-chaos.js';
 import { publishInbound, waitFor } from './support/router-world.js';
+import type { InboundEnvelope } from '../core/domain/messages.js';
+import type { InboundBatch } from '../router/pipeline/batch.js';
+import { processInbound } from '../router/pipeline/process-batch.js';
 
 const SHARDS = 4;
 
@@ -57,6 +61,49 @@ describe.skipIf(!DATABASE_URL)('router concurrency', () => {
     expect(chaos.counts.resolved).toBeGreaterThan(10);
     await expectInvariants(handle.db, world, shards.flat(), chaos.sampled);
     expect(outputs.join('')).toMatch(/done 1050 0\n[\s\S]*done 1050 0\n/);
+  });
+
+  it('decides and stores a shard’s batch while another batch of the company holds the routing lock', { timeout: 60_000 }, async () => {
+    const handle = await freshDatabase('pg');
+    cleanups.push(() => handle.drop());
+    // 50 seats for 60 new conversations: the last ten wait in line.
+    const { world } = await busyCompany(handle.db, 'lock-window');
+    const shards = [customerMessages(world, 30, 2, 'north'), customerMessages(world, 30, 2, 'south')];
+    // North's first batch stops once placed (it holds the lock until it commits) and waits for
+    // south's first batch to reach its placing: that one has stored and decided meanwhile.
+    let southReady!: () => void;
+    const southAtAssign = new Promise<void>((resolve) => (southReady = resolve));
+    let overlapped = false;
+    const first = (batch: InboundBatch, prefix: string) => batch.envelopes[0]?.message.externalId === `${prefix}-0-1`;
+    const pipeline = assembleInboundPipeline()
+      .use({ name: 'test-before-assign', run: async (batch) => void (first(batch, 'south') && southReady()) }, { before: 'assign' })
+      .use(
+        {
+          name: 'test-after-assign',
+          async run(batch) {
+            if (!first(batch, 'north')) return;
+            startSouth();
+            overlapped = await Promise.race([southAtAssign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+          },
+        },
+        { after: 'assign' },
+      );
+    const runShard = async (sent: InboundEnvelope[]) => {
+      for (let i = 0; i < sent.length; i += 20) await handle.db.transaction().execute((trx) => processInbound(trx, sent.slice(i, i + 20), { pipeline }));
+    };
+    let south: Promise<void> | undefined;
+    const startSouth = () => void (south = runShard(shards[1]!));
+    await runShard(shards[0]!);
+    await south;
+    expect(overlapped).toBe(true);
+    await expectInvariants(handle.db, world, shards.flat(), []);
+    const counts = await handle.db
+      .selectFrom('conversations')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', world.tenantId)
+      .groupBy('status')
+      .execute();
+    expect(Object.fromEntries(counts.map((c) => [c.status, Number(c.n)]))).toEqual({ assigned: 50, queued: 10 });
   });
 
   it.skipIf(!AMQP_URL)(

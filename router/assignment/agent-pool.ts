@@ -17,10 +17,11 @@ interface PooledAgent {
 
 /**
  * A tenant's online agents — capacity, skills and live load — read under the tenant's routing
- * lock, one group at a time as routing first needs it. While the lock is held nobody else can
- * assign, release or change an agent's status or capacity, so the pool stays exact as long as
- * this transaction records its own assignments in it: a batch pays one query per group it
- * routes to, and each decision after that none. Never keep one past its transaction.
+ * lock: the groups a batch routes to together (`loadGroups`), any other one as routing first
+ * needs it. While the lock is held nobody else can assign, release or change an agent's status
+ * or capacity, so the pool stays exact as long as this transaction records its own assignments
+ * in it: a batch pays one query for its groups, and each decision after that none. Never keep
+ * one past its transaction.
  */
 export class AgentPool {
   private readonly agents = new Map<string, PooledAgent>();
@@ -57,7 +58,8 @@ export class AgentPool {
 
   /**
    * Reads the last agent of each contact in one query, so a batch's sticky decisions cost none.
-   * Optional: `previousAgentOf` reads what was not preloaded.
+   * Optional: `previousAgentOf` reads what was not preloaded. Needs no routing lock: it names
+   * whom to offer a conversation first; whether they have room is the pool's, under the lock.
    */
   async preloadPreviousAgents(contactIds: readonly string[]): Promise<void> {
     const wanted = [...new Set(contactIds)].filter((id) => !this.lastAgents.has(id));
@@ -98,8 +100,41 @@ export class AgentPool {
     agent.lastAssignedAt = Date.now();
   }
 
+  /**
+   * Reads the online agents of several groups in one query, for a batch that knows which groups
+   * its conversations go to: one statement under the routing lock instead of one per group.
+   * Groups read before are skipped; `candidates` still reads any other group on first use.
+   */
+  async loadGroups(groupIds: readonly string[]): Promise<void> {
+    const wanted = [...new Set(groupIds)].filter((id) => !this.groups.has(id));
+    if (wanted.length === 0) return;
+    const rows = await this.agentsQuery()
+      .select(
+        sql<string[]>`array(select m.group_id from group_members m
+          where m.tenant_id = u.tenant_id and m.user_id = u.id and m.group_id = any(${wanted}::uuid[]))`.as('member_of'),
+      )
+      .where('u.id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', 'in', wanted))
+      .execute();
+    for (const id of wanted) this.groups.set(id, []);
+    for (const row of rows) {
+      const agent = this.adopt(row);
+      for (const groupId of row.member_of) this.groups.get(groupId)?.push(agent);
+    }
+  }
+
   private async loadGroup(groupId: string | null): Promise<PooledAgent[]> {
-    let query = this.trx
+    let query = this.agentsQuery();
+    if (groupId) {
+      query = query.where('u.id', 'in', (eb) =>
+        eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', '=', groupId),
+      );
+    }
+    return (await query.execute()).map((row) => this.adopt(row));
+  }
+
+  /** The tenant's online agents with what routing reads of them; callers narrow it to groups. */
+  private agentsQuery() {
+    return this.trx
       .selectFrom('users as u')
       .select([
         'u.id',
@@ -118,27 +153,30 @@ export class AgentPool {
       .where('u.tenant_id', '=', this.tenantId)
       .where('u.account_status', '=', 'active')
       .where('u.agent_status', '=', 'online');
-    if (groupId) {
-      query = query.where('u.id', 'in', (eb) =>
-        eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', '=', groupId),
-      );
-    }
-    const rows = await query.execute();
-    return rows.map((row) => {
-      // An agent met in an earlier group keeps the object (and the load recorded since).
-      const known = this.agents.get(row.id);
-      if (known) return known;
-      const agent: PooledAgent = {
-        id: row.id,
-        capacity: row.capacity,
-        phoneStatus: row.phone_status,
-        lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
-        skills: row.skills,
-        wrapUpUntil: row.wrap_up_until ? new Date(row.wrap_up_until).getTime() : null,
-        load: row.load,
-      };
-      this.agents.set(agent.id, agent);
-      return agent;
-    });
+  }
+
+  /** The pool's agent for a row: an agent met in an earlier group keeps the object (and the load recorded since). */
+  private adopt(row: {
+    id: string;
+    capacity: Capacity;
+    phone_status: PhoneStatus;
+    last_assigned_at: Date | string | null;
+    skills: Record<string, number>;
+    wrap_up_until: Date | string | null;
+    load: Partial<Record<ConversationKind, number>>;
+  }): PooledAgent {
+    const known = this.agents.get(row.id);
+    if (known) return known;
+    const agent: PooledAgent = {
+      id: row.id,
+      capacity: row.capacity,
+      phoneStatus: row.phone_status,
+      lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : null,
+      skills: row.skills,
+      wrapUpUntil: row.wrap_up_until ? new Date(row.wrap_up_until).getTime() : null,
+      load: row.load,
+    };
+    this.agents.set(agent.id, agent);
+    return agent;
   }
 }

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Conversation, Database, Group } from '../../core/db/schema.js';
 import { conversationSnapshot } from '../../core/domain/views.js';
 import type { EventLog } from '../events.js';
-import { cancelJobKeys, cancelJobs, jobKey, scheduleJob, scheduleJobs } from '../timers/jobs.js';
+import { cancelJobs, jobKey, scheduleJob, scheduleJobsQuery, type TimerToSet } from '../timers/jobs.js';
 import type { AgentPool } from './agent-pool.js';
 import { capacityFor } from './candidates.js';
 
@@ -93,7 +93,7 @@ interface PendingAssignment {
 }
 
 /**
- * The assignments of one tenant's part of an inbound batch, written together: five statements for
+ * The assignments of one tenant's part of an inbound batch, written together: one statement for
  * the whole batch (conversations, agents' turn, assignment log, timers cancelled, timers set)
  * instead of five per assignment. Decisions are still made one by one in memory against the pool,
  * under the tenant's routing lock, so the rules of ../locking.ts hold unchanged; only the writes
@@ -170,9 +170,10 @@ export class AssignmentBatch {
         return sql`(${c.id}::uuid, ${tenantId}::uuid, ${status}, ${agent?.id ?? null}::uuid, ${f.group_id}::uuid, ${f.required_skills}::jsonb, ${f.priority}::smallint, ${f.preferred_agent_id}::uuid, ${turn}::int)`;
       }),
     );
-    // One statement for both: an assignment is stamped now; a conversation joins the end of its
-    // line in the order queued (the clock once, then a microsecond apart).
-    const updated = await sql<Conversation>`update conversations c
+    // Everything in one statement, each part a table of its own, so the tenant's routing lock
+    // waits on one round trip, not five. An assignment is stamped now; a conversation joins the
+    // end of its line in the order queued (the clock once, then a microsecond apart).
+    const updated = await sql<Conversation>`with placed as (update conversations c
       set group_id = v.group_id, required_skills = v.required_skills, priority = v.priority,
         preferred_agent_id = v.preferred_agent_id, status = v.status, assignee_id = v.agent_id,
         assigned_at = case when v.status = 'assigned' then now() else c.assigned_at end,
@@ -180,71 +181,84 @@ export class AssignmentBatch {
         updated_at = now()
       from (values ${rows}) as v(id, tenant_id, status, agent_id, group_id, required_skills, priority, preferred_agent_id, turn)
       where c.id = any(${ids}::uuid[]) and c.id = v.id and c.tenant_id = v.tenant_id
-      returning c.*`.execute(trx);
+      returning c.*)${assigned.length ? sql`, ${assignedParts(tenantId, assigned)}` : sql``}${timerParts(trx, tenantId, assigned, queued)}
+      select * from placed`.execute(trx);
     const byId = new Map(updated.rows.map((row) => [row.id, row]));
     for (const { conversation } of placed) {
       const row = byId.get(conversation.id);
       if (!row) throw new Error(`conversation ${conversation.id} vanished while it was being placed`);
       this.written.push(row);
     }
-    if (assigned.length) {
-      // Each agent's turn in the order the batch assigned: later assignments get later times.
-      const turns = new Map<string, number>();
-      for (const [order, { agent }] of assigned.entries()) turns.set(agent.id, order);
-      const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
-      await sql`update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
-        from (values ${turnRows}) as v(id, turn)
-        where u.tenant_id = ${tenantId} and u.id = any(${[...turns.keys()]}::uuid[]) and u.id = v.id`.execute(trx);
-      await trx
-        .insertInto('assignment_log')
-        .values(
-          assigned.map(({ conversation, agent, reason }) => ({
-            tenant_id: tenantId,
-            conversation_id: conversation.id,
-            agent_id: agent.id,
-            kind: conversation.kind,
-            action: 'assign' as const,
-            reason,
-            load_after: agent.load + 1,
-            capacity: agent.capacity,
-          })),
-        )
-        .execute();
-    }
-    // The timers: an assigned conversation stops waiting (overflow) and may get a no-answer
-    // timer; a queued one may get an overflow timer.
-    await cancelJobKeys(trx, [
-      ...assigned.flatMap(({ conversation: c }) => [jobKey('router.overflow', c.id), jobKey('router.no_answer', c.id)]),
-      ...queued.map(({ conversation: c }) => jobKey('router.no_answer', c.id)),
-    ]);
-    await scheduleJobs(trx, [
-      ...assigned.flatMap(({ conversation, agent, group }) =>
-        group?.no_answer_seconds
-          ? [
-              {
-                tenantId,
-                kind: 'router.no_answer' as const,
-                payload: { conversationId: conversation.id, agentId: agent.id },
-                afterSeconds: group.no_answer_seconds,
-              },
-            ]
-          : [],
-      ),
-      ...queued.flatMap(({ conversation, group }) =>
-        group?.overflow_group_id && group.overflow_after_seconds
-          ? [
-              {
-                tenantId,
-                kind: 'router.overflow' as const,
-                payload: { conversationId: conversation.id, groupId: group.id },
-                afterSeconds: group.overflow_after_seconds,
-              },
-            ]
-          : [],
-      ),
-    ]);
     return this.written;
   }
+}
+
+/**
+ * The parts of the flush for assignments: each agent's turn in the order the batch assigned
+ * (later assignments get later times), and the assignment log, in decision order.
+ */
+function assignedParts(tenantId: string, assigned: readonly PendingAssignment[]) {
+  const turns = new Map<string, number>();
+  for (const [order, { agent }] of assigned.entries()) turns.set(agent.id, order);
+  const turnRows = sql.join([...turns].map(([id, order]) => sql`(${id}::uuid, ${order}::int)`));
+  const logRows = sql.join(
+    assigned.map(
+      ({ conversation, agent, reason }) =>
+        sql`(${tenantId}::uuid, ${conversation.id}::uuid, ${agent.id}::uuid, ${conversation.kind}, 'assign', ${reason}, ${agent.load + 1}::int, ${agent.capacity}::int)`,
+    ),
+  );
+  return sql`turns as (update users u set last_assigned_at = (select clock_timestamp()) + v.turn * interval '1 microsecond'
+      from (values ${turnRows}) as v(id, turn)
+      where u.tenant_id = ${tenantId} and u.id = any(${[...turns.keys()]}::uuid[]) and u.id = v.id),
+    logged as (insert into assignment_log (tenant_id, conversation_id, agent_id, kind, action, reason, load_after, capacity)
+      values ${logRows})`;
+}
+
+/**
+ * The timers' part of the flush: an assigned conversation stops waiting (overflow) and may get a
+ * no-answer timer; a queued one may get an overflow timer. A timer set here is moved by its
+ * insert (one statement must not change a row twice), so it is not also deleted.
+ */
+function timerParts(
+  trx: Transaction<Database>,
+  tenantId: string,
+  assigned: readonly PendingAssignment[],
+  queued: readonly { conversation: Conversation; group: Group | undefined }[],
+) {
+  const set: TimerToSet[] = [
+    ...assigned.flatMap(({ conversation, agent, group }) =>
+      group?.no_answer_seconds
+        ? [
+            {
+              tenantId,
+              kind: 'router.no_answer' as const,
+              payload: { conversationId: conversation.id, agentId: agent.id },
+              afterSeconds: group.no_answer_seconds,
+            },
+          ]
+        : [],
+    ),
+    ...queued.flatMap(({ conversation, group }) =>
+      group?.overflow_group_id && group.overflow_after_seconds
+        ? [
+            {
+              tenantId,
+              kind: 'router.overflow' as const,
+              payload: { conversationId: conversation.id, groupId: group.id },
+              afterSeconds: group.overflow_after_seconds,
+            },
+          ]
+        : [],
+    ),
+  ];
+  const kept = new Set(set.map((job) => jobKey(job.kind, job.payload.conversationId)));
+  const cancel = [
+    ...assigned.flatMap(({ conversation: c }) => [jobKey('router.overflow', c.id), jobKey('router.no_answer', c.id)]),
+    ...queued.map(({ conversation: c }) => jobKey('router.no_answer', c.id)),
+  ].filter((key) => !kept.has(key));
+  return sql`${cancel.length ? sql`, cancelled as (delete from jobs where key = any(${cancel}::text[]))` : sql``}${
+    set.length ? sql`, timers as (${scheduleJobsQuery(trx, set)})` : sql``
+  }`;
 }
 
 /**

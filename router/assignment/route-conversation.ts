@@ -33,8 +33,9 @@ export interface RoutedConversation {
 /**
  * Routes a new (or reopened) conversation: the rules pick group, skills, priority, maybe an agent
  * and an automatic reply. A reopened conversation goes back to the agent who had it when that
- * agent has room and no rule names another. The caller holds the conversation's row and the
- * tenant's routing lock; `placeRoutedConversation` then assigns it or puts it in line.
+ * agent has room and no rule names another. The caller holds the conversation's row; the
+ * tenant's routing lock is not needed (nothing here reads an agent's load or status), only for
+ * `placeRoutedConversation`, which then assigns it or puts it in line.
  */
 export async function decideConversationRoute(
   trx: Transaction<Database>,

@@ -25,13 +25,23 @@ export async function scheduleJob(
   await scheduleJobs(trx, [{ tenantId, kind, payload, afterSeconds }]);
 }
 
+/** A timer to set: `scheduleJobs`. */
+export interface TimerToSet {
+  tenantId: string;
+  kind: RouterJobKind;
+  payload: ConversationJobPayload;
+  afterSeconds: number;
+}
+
 /** `scheduleJob` for many timers in one statement (each key once). */
-export async function scheduleJobs(
-  trx: Transaction<Database>,
-  jobs: readonly { tenantId: string; kind: RouterJobKind; payload: ConversationJobPayload; afterSeconds: number }[],
-): Promise<void> {
+export async function scheduleJobs(trx: Transaction<Database>, jobs: readonly TimerToSet[]): Promise<void> {
   if (jobs.length === 0) return;
-  await trx
+  await scheduleJobsQuery(trx, jobs).execute();
+}
+
+/** The statement of `scheduleJobs`, for a caller that sends it with others (at least one job). */
+export function scheduleJobsQuery(trx: Transaction<Database>, jobs: readonly TimerToSet[]) {
+  return trx
     .insertInto('jobs')
     .values(
       jobs.map((job) => ({
@@ -44,8 +54,7 @@ export async function scheduleJobs(
     )
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({ run_at: eb.ref('excluded.run_at'), payload: eb.ref('excluded.payload'), attempts: 0, last_error: null })),
-    )
-    .execute();
+    );
 }
 
 export async function cancelJobs(trx: Transaction<Database>, conversationId: string, kinds: readonly RouterJobKind[]): Promise<void> {

@@ -1,6 +1,5 @@
 import type { RoutedConversation } from '../../assignment/route-conversation.js';
 import { decideConversationRoute } from '../../assignment/route-conversation.js';
-import { lockTenantRouting } from '../../locking.js';
 import { calendarLookup, type RoutingConfig } from '../../rules/config.js';
 import type { RoutingFacts } from '../../rules/facts.js';
 import type { ToRoute } from '../batch.js';
@@ -8,24 +7,21 @@ import { messageText } from '../envelope.js';
 import type { InboundStep } from '../pipeline.js';
 
 /**
- * Step 5: each tenant's routing lock (tenants in id order, see ../../locking.ts), then the rules
- * (or what the channel said) decide group, skills, priority and agent for every conversation up
- * for routing. Placing them is the assign step's, under the same locks.
+ * Step 5: the rules (or what the channel said) decide group, skills, priority and agent for every
+ * conversation up for routing. Before the tenant's routing lock: nothing a decision reads (the
+ * message, the contact, the rules, whether a named agent exists) depends on who holds what, so
+ * the batches of one company decide at the same time. Placing them is the assign step's, under
+ * the lock.
  */
 export const route: InboundStep = {
   name: 'route',
   async run(batch) {
     const { trx, toRoute, configs } = batch;
-    const tenants = [...new Set([...toRoute.values()].map((r) => r.envelope.tenantId))].sort();
-    for (const tenantId of tenants) {
-      await lockTenantRouting(trx, tenantId);
-      const config = configs.get(tenantId)!;
-      for (const item of toRoute.values()) {
-        if (item.envelope.tenantId !== tenantId) continue;
-        const started = performance.now();
-        const decided = await decideConversationRoute(trx, item.conversation, config, routingFacts(item, config), item.previousAssigneeId, item.override);
-        batch.decisions.set(item.conversation.id, { ...decided, ms: performance.now() - started });
-      }
+    for (const item of toRoute.values()) {
+      const config = configs.get(item.envelope.tenantId)!;
+      const started = performance.now();
+      const decided = await decideConversationRoute(trx, item.conversation, config, routingFacts(item, config), item.previousAssigneeId, item.override);
+      batch.decisions.set(item.conversation.id, { ...decided, ms: performance.now() - started });
     }
   },
 };
