@@ -202,6 +202,7 @@ export function knowledgeRoutes(): AnyRoute[] {
       summary: 'Delete an article and its history',
       access: { permission: 'knowledge.manage' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const gone = await deleteArticle(ctx.database.db, tenant.id, params.id);
         await audit(ctx.database.db, auth, 'knowledge.article_deleted', { type: 'knowledge_article', id: params.id }, { title: gone.title });

@@ -216,6 +216,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       summary: 'Delete a phone menu no channel uses',
       access: { permission: 'admin.voice' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = await db
