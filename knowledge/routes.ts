@@ -104,6 +104,11 @@ const versionList = z.object({ versions: z.array(articleVersionSchema) });
  * The knowledge base in the console: every agent reads and searches (and links articles in
  * replies); holders of `knowledge.manage` write, publish, restore and upload images.
  */
+/** An image kept for article bodies; `src` is what an article's HTML refers to it by. */
+const knowledgeImageSchema = z
+  .object({ id: z.string(), name: z.string(), mimeType: z.string(), size: z.number(), src: z.string().describe('images/<id>, relative to the article') })
+  .meta({ id: 'KnowledgeImage' });
+
 export function knowledgeRoutes(): AnyRoute[] {
   return [
     route({
@@ -202,6 +207,7 @@ export function knowledgeRoutes(): AnyRoute[] {
       summary: 'Delete an article and its history',
       access: { permission: 'knowledge.manage' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const gone = await deleteArticle(ctx.database.db, tenant.id, params.id);
         await audit(ctx.database.db, auth, 'knowledge.article_deleted', { type: 'knowledge_article', id: params.id }, { title: gone.title });
@@ -246,12 +252,12 @@ export function knowledgeRoutes(): AnyRoute[] {
         'Upload an image for article bodies (PNG, JPEG, GIF or WebP, at most 5 MB; the raw bytes as the body, its name in ?name=); answers the src to use',
       access: { permission: 'knowledge.manage' },
       query: z.object({ name: z.string().trim().min(1).max(255) }),
-      responds: 'the stored image: { id, name, mimeType, size, src }',
+      responds: knowledgeImageSchema,
       raw: true,
       maxBodyBytes: IMAGE_MAX_BYTES,
       handler: async ({ c, ctx, tenant, auth, query }) => {
         const bytes = await readBody(c, IMAGE_MAX_BYTES);
-        return c.json(await putImage(ctx.database.db, tenant.id, auth.principal.userId, cleanFileName(query.name, 'png'), bytes), 201);
+        return answer(c, knowledgeImageSchema, await putImage(ctx.database.db, tenant.id, auth.principal.userId, cleanFileName(query.name, 'png'), bytes), 201);
       },
     }),
     route({

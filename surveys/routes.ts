@@ -10,10 +10,26 @@ import { answerSurvey, surveyStatus } from './survey-service.js';
 import { idParams } from '../console/server/api/checks.js';
 import { publicRoute, route, type AnyRoute } from '../console/server/api/route.js';
 import { visibleTo } from '../console/server/conversations/visibility.js';
+import { answer } from '../console/server/api/answers.js';
 
 const tokenParams = z.object({ token: z.string().min(20).max(2000) });
 /** A rating and a comment of 2,000 characters, percent-encoded, fit many times over. */
 const SURVEY_FORM_MAX_BYTES = 64 * 1024;
+
+const rating = z.number().int().min(1).max(5);
+const answeredAt = z.string().describe('an instant, ISO 8601 (UTC)');
+
+/** What the survey page shows before the customer answers. */
+const surveyStatusSchema = z
+  .object({ company: z.string(), answered: z.boolean(), rating: rating.nullable().describe('the rating given, once answered') })
+  .meta({ id: 'SurveyStatus' });
+
+const surveyAnsweredSchema = z.object({ rating, comment: z.string(), answeredAt });
+
+/** A customer's survey answer, and how it came: the signed link, the chat widget, a keyword reply or phone keys. */
+const satisfactionSchema = z
+  .object({ rating, comment: z.string(), via: z.string().describe('link, widget, keyword or dtmf'), answeredAt })
+  .meta({ id: 'SurveyAnswer' });
 
 /** The satisfaction survey behind a signed link (no sign-in, the token names the conversation), and a conversation's answer for the agents. */
 export function surveyRoutes(): AnyRoute[] {
@@ -25,9 +41,10 @@ export function surveyRoutes(): AnyRoute[] {
       summary: 'A satisfaction survey by its signed link token: the company and whether it was answered',
       tenant: false,
       params: tokenParams,
+      responds: surveyStatusSchema,
       handler: async ({ c, ctx, params }) => {
         const status = await surveyStatus(ctx, params.token);
-        return c.json({ company: status.company, answered: status.answered, rating: status.rating });
+        return answer(c, surveyStatusSchema, { company: status.company, answered: status.answered, rating: status.rating });
       },
     }),
     publicRoute({
@@ -39,9 +56,10 @@ export function surveyRoutes(): AnyRoute[] {
       params: tokenParams,
       body: surveyAnswer,
       example: { rating: 5, comment: 'quick and kind' },
+      responds: surveyAnsweredSchema,
       handler: async ({ c, ctx, params, body }) => {
         const saved = await answerSurvey(ctx, params.token, { rating: body.rating, comment: body.comment }, 'link');
-        return c.json({ rating: saved.rating, comment: saved.comment, answeredAt: saved.answeredAt.toISOString() }, 201);
+        return answer(c, surveyAnsweredSchema, { rating: saved.rating, comment: saved.comment, answeredAt: saved.answeredAt.toISOString() }, 201);
       },
     }),
     route({
@@ -51,6 +69,7 @@ export function surveyRoutes(): AnyRoute[] {
       summary: "The customer's survey answer for a conversation: rating 1–5, comment, how and when (404 when there is none)",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
+      responds: satisfactionSchema,
       handler: async ({ c, ctx, auth, params }) => {
         const seen = await ctx.database.db
           .selectFrom('conversations')
@@ -61,9 +80,14 @@ export function surveyRoutes(): AnyRoute[] {
           .executeTakeFirst();
         // 404 for a conversation this person may not see, as for one that does not exist.
         if (!seen) throw new NotFoundError('conversation');
-        const answer = await surveyAnswerOf(ctx.database.db, auth.principal.tenantId, params.id);
-        if (!answer) throw new NotFoundError('survey answer');
-        return c.json({ rating: answer.rating, comment: answer.comment, via: answer.via, answeredAt: new Date(answer.answeredAt).toISOString() });
+        const given = await surveyAnswerOf(ctx.database.db, auth.principal.tenantId, params.id);
+        if (!given) throw new NotFoundError('survey answer');
+        return answer(c, satisfactionSchema, {
+          rating: given.rating,
+          comment: given.comment,
+          via: given.via,
+          answeredAt: new Date(given.answeredAt).toISOString(),
+        });
       },
     }),
   ];

@@ -256,6 +256,7 @@ export function webhookRoutes(): AnyRoute[] {
       summary: 'Delete a webhook and its delivery log',
       access: { permission: 'admin.webhooks' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
           const gone = await trx

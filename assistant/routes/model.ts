@@ -115,6 +115,7 @@ export function modelRoutes(): AnyRoute[] {
       access: MANAGE,
       body: settingsBody,
       example: { enabled: false, baseUrl: 'https://api.deepseek.com/v1', model: 'deepseek-chat', maskPersonalData: true, timeoutMs: 30000 },
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         await checkReachable(ctx, body.baseUrl);
         const stored = await readModelSettings(ctx.database.db, ctx.config.secretKey, tenant.id);

@@ -6,7 +6,9 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 import { contactsQuery } from '../../crm/part.js';
+import { callTaskSummarySchema } from './shapes.js';
 
 const PHONE = /^\+?[0-9]{3,20}$/;
 const MAX_ROWS = 50_000;
@@ -19,6 +21,38 @@ const taskBody = z
     agentIds: z.array(z.uuid()).min(1).max(500),
   })
   .refine((b) => new Date(b.endsAt) > new Date(b.startsAt), { message: 'ends before it starts', path: ['endsAt'] });
+
+/** An outbound call task as created: its window and its agents. */
+const callTaskSchema = callTaskSummarySchema.extend({ agentIds: z.array(z.string()) }).meta({ id: 'CallTask' });
+
+/** A task's progress: customers by state, and how many calls ended with each result. */
+const callTaskProgressSchema = callTaskSummarySchema
+  .extend({
+    progress: z.object({ total: z.number(), pending: z.number(), inProgress: z.number(), done: z.number() }),
+    results: z.record(z.string(), z.number()).describe('calls done, by the result the agent recorded'),
+  })
+  .meta({ id: 'CallTaskProgress' });
+
+const rowErrorSchema = z.object({ line: z.number(), message: z.string() });
+
+const importedSchema = z
+  .object({ imported: z.number(), duplicates: z.number().describe('rows whose number the task already had'), errors: z.array(rowErrorSchema) })
+  .meta({ id: 'CallTaskImport' });
+
+const contactsAddedSchema = z.object({
+  added: z.number(),
+  withoutPhone: z.array(z.string()).describe('customers left out: they have no phone number'),
+  unknown: z.array(z.string()).describe('ids that are no customer the caller may see'),
+});
+
+/** A customer of a task, taken by the agent who calls them. */
+const callTaskTargetSchema = z
+  .object({ id: z.string(), name: z.string().nullable(), phone: z.string(), contactId: z.string().nullable(), position: z.number() })
+  .meta({ id: 'CallTaskTarget' });
+
+const nextTargetSchema = z.object({ target: callTaskTargetSchema.nullable().describe('null when every customer is taken') });
+
+const targetDoneSchema = z.object({ id: z.string(), status: z.literal('done') });
 
 /** Reads an uploaded customer list: a header row with `phone` (and `name`); each bad row is reported with its line, the rest imported. */
 export function readCustomerCsv(text: string): { rows: { line: number; name: string | null; phone: string }[]; errors: { line: number; message: string }[] } {
@@ -106,6 +140,7 @@ export function callTaskRoutes(): AnyRoute[] {
         endsAt: '2026-12-05T18:00:00+08:00',
         agentIds: ['00000000-0000-0000-0000-000000000000'],
       },
+      responds: callTaskSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const db = ctx.database.db;
         const agents = await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', 'in', body.agentIds).execute();
@@ -124,7 +159,9 @@ export function callTaskRoutes(): AnyRoute[] {
           await audit(trx, auth, 'call_task.created', { type: 'call_task', id: created.id }, { name: body.name });
           return created;
         });
-        return c.json(
+        return answer(
+          c,
+          callTaskSchema,
           {
             id: task.id,
             name: task.name,
@@ -147,12 +184,13 @@ export function callTaskRoutes(): AnyRoute[] {
       maxBodyBytes: 16 * 1024 * 1024,
       body: z.object({ csv: z.string().min(1).max(5_000_000) }),
       example: { csv: 'name,phone\nWang Fang,+8613800000000\n' },
+      responds: importedSchema,
       handler: async ({ c, ctx, tenant, params, body }) => {
         const db = ctx.database.db;
         await taskOf(db, tenant.id, params.id);
         const { rows, errors } = readCustomerCsv(body.csv);
         const added = await addTargets(db, tenant.id, params.id, rows);
-        return c.json({ imported: added, duplicates: rows.length - added, errors });
+        return answer(c, importedSchema, { imported: added, duplicates: rows.length - added, errors });
       },
     }),
     route({
@@ -163,6 +201,7 @@ export function callTaskRoutes(): AnyRoute[] {
       access: { permission: 'admin.voice' },
       params: idParams,
       body: z.object({ contactIds: z.array(z.uuid()).min(1).max(5000) }),
+      responds: contactsAddedSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         await taskOf(db, tenant.id, params.id);
@@ -179,7 +218,7 @@ export function callTaskRoutes(): AnyRoute[] {
           params.id,
           withPhone.map((k) => ({ name: k.name, phone: k.phone!, contactId: k.id })),
         );
-        return c.json({
+        return answer(c, contactsAddedSchema, {
           added,
           withoutPhone: contacts.filter((k) => !k.phone).map((k) => k.id),
           unknown: body.contactIds.filter((id) => !contacts.some((k) => k.id === id)),
@@ -193,6 +232,7 @@ export function callTaskRoutes(): AnyRoute[] {
       summary: "The agent's next customer to call (preview dialing): their open one, or the next nobody has taken",
       access: { permission: 'calls.dial' },
       params: idParams,
+      responds: nextTargetSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const task = await taskOf(db, tenant.id, params.id);
@@ -232,8 +272,10 @@ export function callTaskRoutes(): AnyRoute[] {
             .where('status', '=', 'pending')
             .returningAll()
             .executeTakeFirst());
-        if (!target) return c.json({ target: null });
-        return c.json({ target: { id: target.id, name: target.name, phone: target.phone, contactId: target.contact_id, position: target.position } });
+        if (!target) return answer(c, nextTargetSchema, { target: null });
+        return answer(c, nextTargetSchema, {
+          target: { id: target.id, name: target.name, phone: target.phone, contactId: target.contact_id, position: target.position },
+        });
       },
     }),
     route({
@@ -245,6 +287,7 @@ export function callTaskRoutes(): AnyRoute[] {
       params: z.object({ id: z.uuid(), targetId: z.uuid() }),
       body: z.object({ result: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() }),
       example: { result: 'interested', note: 'Call again next week' },
+      responds: targetDoneSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const done = await ctx.database.db
           .updateTable('call_task_targets')
@@ -257,7 +300,7 @@ export function callTaskRoutes(): AnyRoute[] {
           .returning('id')
           .executeTakeFirst();
         if (!done) throw new NotFoundError('open customer of yours in this task');
-        return c.json({ id: done.id, status: 'done' });
+        return answer(c, targetDoneSchema, { id: done.id, status: 'done' });
       },
     }),
     route({
@@ -267,6 +310,7 @@ export function callTaskRoutes(): AnyRoute[] {
       summary: "A task's progress: customers waiting, being called and done, and the results",
       access: { anyOf: ['admin.voice', 'calls.dial'] },
       params: idParams,
+      responds: callTaskProgressSchema,
       handler: async ({ c, ctx, tenant, params }) => {
         const db = ctx.database.db;
         const task = await taskOf(db, tenant.id, params.id);
@@ -285,7 +329,7 @@ export function callTaskRoutes(): AnyRoute[] {
           .execute();
         const by = (s: string) => counts.find((k) => k.status === s)?.n ?? 0;
         const total = counts.reduce((sum, k) => sum + k.n, 0);
-        return c.json({
+        return answer(c, callTaskProgressSchema, {
           id: task.id,
           name: task.name,
           startsAt: new Date(task.starts_at).toISOString(),

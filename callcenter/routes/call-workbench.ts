@@ -4,11 +4,59 @@ import { can } from '../../core/auth/permissions.js';
 import { isOnHold } from '../../core/voice/hold.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
+import { answer, phoneStatusSchema } from '../../console/server/api/answers.js';
+import { at, callDirectionSchema, callStateSchema, callTaskSummarySchema, iso, isoOrNull, workStateSchema } from './shapes.js';
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
 /** Channel types that place outbound calls (their connector has `voice.dial`). */
 const DIALLING_TYPES = ['voice-asterisk', 'voice-twilio'];
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** What the phone bar shows: one's phone and work state, where it can ring, and the call in progress. */
+const myPhoneSchema = z
+  .object({
+    phoneStatus: phoneStatusSchema,
+    workState: workStateSchema,
+    reachable: z.object({ ip_phone: z.boolean(), web_phone: z.boolean(), mobile: z.boolean() }).describe('which phone statuses have somewhere to ring'),
+    queues: z.array(z.object({ id: z.string(), name: z.string() })),
+    call: z
+      .object({
+        id: z.string(),
+        state: callStateSchema,
+        direction: callDirectionSchema,
+        number: z.string().describe('the other party'),
+        conversationId: z.string().nullable(),
+        onHold: z.boolean(),
+      })
+      .nullable(),
+    dialChannels: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+  })
+  .meta({ id: 'MyPhone' });
+
+/** A call record as the calls page lists it. */
+const callRecordSchema = z
+  .object({
+    id: z.string(),
+    direction: callDirectionSchema,
+    from: z.string(),
+    to: z.string(),
+    number: z.string().describe('the other party: the caller of an inbound call, the number dialled of an outbound one'),
+    state: callStateSchema,
+    startedAt: at,
+    answeredAt: at.nullable(),
+    endedAt: at.nullable(),
+    waitSeconds: z.number().nullable(),
+    talkSeconds: z.number().nullable(),
+    disposition: z.string().nullable().describe('how the call ended: answered, abandoned_queue, no_answer, …'),
+    channelId: z.string(),
+    hasRecording: z.boolean(),
+    conversationId: z.string().nullable(),
+    contact: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    agentName: z.string().nullable(),
+  })
+  .meta({ id: 'CallRecord' });
+
+const callListSchema = z.object({ calls: z.array(callRecordSchema) });
+const callTaskListSchema = z.object({ tasks: z.array(callTaskSummarySchema) });
 
 /** What an agent's phone workbench reads: their own phone and work state, and the company's call records. */
 export function callWorkbenchRoutes(): AnyRoute[] {
@@ -20,6 +68,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
       summary:
         "One's own phone status, work state (idle, ringing, on a call, after-call work, break, offline), queues, the call in progress, and the channels one can dial out on",
       access: { signedIn: true },
+      responds: myPhoneSchema,
       handler: async ({ c, ctx, tenant, auth }) => {
         const db = ctx.database.db;
         const me = await db
@@ -55,7 +104,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
           .where('agent_id', '=', auth.principal.userId)
           .where('answered_at', 'is not', null)
           .executeTakeFirst();
-        let workState: string;
+        let workState: z.infer<typeof workStateSchema>;
         if (me.agent_status === 'offline' || me.phone_status === 'offline') workState = 'offline';
         else if (live?.state === 'ringing') workState = 'ringing';
         else if (live?.state === 'answered') workState = 'on_call';
@@ -72,7 +121,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
               .orderBy('name')
               .execute()
           : [];
-        return c.json({
+        return answer(c, myPhoneSchema, {
           phoneStatus: me.phone_status,
           workState,
           // Which phone statuses have somewhere to ring (the addresses themselves stay with the admins).
@@ -107,6 +156,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
         before: z.iso.datetime().optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
+      responds: callListSchema,
       handler: async ({ c, ctx, tenant, auth, query }) => {
         let q = ctx.database.db
           .selectFrom('calls')
@@ -144,7 +194,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
         if (query.disposition) q = q.where('calls.disposition', '=', query.disposition);
         if (query.before) q = q.where('calls.started_at', '<', new Date(query.before));
         const rows = await q.orderBy('calls.started_at', 'desc').limit(query.limit).execute();
-        return c.json({
+        return answer(c, callListSchema, {
           calls: rows.map((r) => ({
             id: r.id,
             direction: r.direction,
@@ -153,8 +203,8 @@ export function callWorkbenchRoutes(): AnyRoute[] {
             number: r.direction === 'in' ? r.from_number : r.to_number,
             state: r.state,
             startedAt: iso(r.started_at),
-            answeredAt: iso(r.answered_at),
-            endedAt: iso(r.ended_at),
+            answeredAt: isoOrNull(r.answered_at),
+            endedAt: isoOrNull(r.ended_at),
             waitSeconds: r.wait_seconds,
             talkSeconds: r.talk_seconds,
             disposition: r.disposition,
@@ -173,6 +223,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
       tag: 'call center',
       summary: 'Outbound call tasks, newest first: all of them with admin.voice, else those one works on',
       access: { anyOf: ['admin.voice', 'calls.dial'] },
+      responds: callTaskListSchema,
       handler: async ({ c, ctx, tenant, auth }) => {
         let q = ctx.database.db.selectFrom('call_tasks').select(['id', 'name', 'starts_at', 'ends_at']).where('tenant_id', '=', tenant.id);
         if (!can(auth.principal, 'admin.voice')) {
@@ -181,7 +232,7 @@ export function callWorkbenchRoutes(): AnyRoute[] {
           );
         }
         const rows = await q.orderBy('created_at', 'desc').limit(200).execute();
-        return c.json({ tasks: rows.map((r) => ({ id: r.id, name: r.name, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at) })) });
+        return answer(c, callTaskListSchema, { tasks: rows.map((r) => ({ id: r.id, name: r.name, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at) })) });
       },
     }),
   ];

@@ -14,11 +14,12 @@ import { parseFlow, type Flow, type Target } from '../../core/voice/ivr.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
-import { answer } from '../../console/server/api/answers.js';
+import { answer, conversationKindSchema, conversationStatusSchema, phoneStatusSchema } from '../../console/server/api/answers.js';
 import { assertWithinReach } from '../../console/server/auth/grants.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { contactsQuery } from '../../crm/part.js';
 import { visibleCall } from '../visible-call.js';
+import { at, callDirectionSchema, callStateSchema, iso, isoOrNull, workStateSchema } from './shapes.js';
 
 /** The connector machinery of the process serving a request. */
 export type ConnectorDepsOf = (ctx: Context) => Promise<ConnectorDeps>;
@@ -100,7 +101,83 @@ const endpointBody = z.object({
 });
 
 /** What a supervisor sees of an agent: where their phone rings, what they are doing, their queues. */
-type WorkState = 'offline' | 'break' | 'idle' | 'ringing' | 'on_call' | 'wrap_up';
+/** Where an agent's phone rings for each phone status, and their after-call work time. */
+const agentPhoneSchema = z
+  .object({ sip: z.string().nullable(), webrtc: z.string().nullable(), mobile: z.string().nullable(), wrapUpSeconds: z.number() })
+  .meta({ id: 'AgentPhone' });
+
+const teamSchema = z.object({
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      phoneStatus: phoneStatusSchema,
+      workState: workStateSchema,
+      queues: z.array(z.string()).describe('group names'),
+    }),
+  ),
+});
+
+/** A call conversation's record and what happened on the call, in order. */
+const callDetailSchema = z
+  .object({
+    call: z.object({
+      id: z.string(),
+      direction: callDirectionSchema,
+      from: z.string(),
+      to: z.string(),
+      state: callStateSchema,
+      agentId: z.string().nullable(),
+      groupId: z.string().nullable(),
+      startedAt: at,
+      queuedAt: at.nullable(),
+      answeredAt: at.nullable(),
+      endedAt: at.nullable(),
+      waitSeconds: z.number().nullable(),
+      talkSeconds: z.number().nullable(),
+      disposition: z.string().nullable(),
+      cause: z.string().nullable(),
+      hasRecording: z.boolean(),
+    }),
+    timeline: z.array(z.object({ kind: z.string(), detail: z.record(z.string(), z.unknown()), at })),
+  })
+  .meta({ id: 'CallDetail' });
+
+const contactRefSchema = z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() });
+
+/** The screen pop: who is calling and what the company has had with them. */
+const callPopSchema = z
+  .object({
+    number: z.string(),
+    contact: contactRefSchema.extend({ attributes: z.record(z.string(), z.unknown()), tags: z.array(z.string()) }).nullable(),
+    tickets: z.array(z.object({ id: z.string(), number: z.number(), subject: z.string(), status: z.string(), createdAt: at })),
+    offerCreateContact: z.boolean().describe('the caller is known by the number only: offer to save them as a customer'),
+    possibleMatches: z.array(contactRefSchema).describe('other customers the company has this number for, to merge the caller into'),
+    conversations: z.array(
+      z.object({
+        id: z.string(),
+        kind: conversationKindSchema,
+        status: conversationStatusSchema,
+        subject: z.string().nullable(),
+        channel: z.object({ type: z.string(), name: z.string() }),
+        createdAt: at,
+      }),
+    ),
+    earlierCalls: z.array(
+      z.object({
+        id: z.string(),
+        direction: callDirectionSchema,
+        startedAt: at,
+        disposition: z.string().nullable(),
+        talkSeconds: z.number().nullable(),
+        agentId: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'CallPop' });
+
+const placedSchema = z.object({ providerCallId: z.string().describe('the phone platform’s id of the call') });
+const holdSchema = z.object({ callId: z.string(), onHold: z.boolean() });
 
 /** `connectorDeps` reaches the phone platforms (recordings, dialling, hold) from the process's context. */
 export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
@@ -216,6 +293,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       summary: 'Delete a phone menu no channel uses',
       access: { permission: 'admin.voice' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const user = await db
@@ -243,6 +321,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       params: idParams,
       body: endpointBody,
       example: { sip: '1001', mobile: '+8613800000000', wrapUpSeconds: 30 },
+      responds: agentPhoneSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'agent');
@@ -264,7 +343,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           await audit(trx, auth, 'agent.phone_changed', { type: 'user', id: params.id }, {});
           return saved;
         });
-        return c.json({ sip: row.sip, webrtc: row.webrtc, mobile: row.mobile, wrapUpSeconds: row.wrap_up_seconds });
+        return answer(c, agentPhoneSchema, { sip: row.sip, webrtc: row.webrtc, mobile: row.mobile, wrapUpSeconds: row.wrap_up_seconds });
       },
     }),
     route({
@@ -273,6 +352,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       tag: 'call center',
       summary: "Every agent's phone status and work state (idle, ringing, on a call, after-call work, break, offline) with their queues",
       access: { anyOf: ['admin.voice', 'admin.agents', 'reports.view'] },
+      responds: teamSchema,
       handler: async ({ c, ctx, tenant }) => {
         const rows = await ctx.database.db
           .selectFrom('users as u')
@@ -303,7 +383,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           .execute();
         const now = Date.now();
         const agents = rows.map((r) => {
-          let work: WorkState;
+          let work: z.infer<typeof workStateSchema>;
           if (r.agent_status === 'offline' || r.phone_status === 'offline') work = 'offline';
           else if (r.call_state === 'ringing') work = 'ringing';
           else if (r.call_state === 'answered') work = 'on_call';
@@ -312,7 +392,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           else work = 'idle';
           return { id: r.id, name: r.name, phoneStatus: r.phone_status, workState: work, queues: r.queues };
         });
-        return c.json({ agents });
+        return answer(c, teamSchema, { agents });
       },
     }),
     route({
@@ -322,10 +402,11 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       summary: "A call conversation's record: numbers, times, wait and talk, how it ended, recording, and its timeline",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
+      responds: callDetailSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { conversationId: params.id });
         const events = await ctx.database.db.selectFrom('call_events').select(['kind', 'detail', 'at']).where('call_id', '=', call.id).orderBy('id').execute();
-        return c.json({
+        return answer(c, callDetailSchema, {
           call: {
             id: call.id,
             direction: call.direction,
@@ -335,9 +416,9 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
             agentId: call.agent_id,
             groupId: call.group_id,
             startedAt: iso(call.started_at),
-            queuedAt: iso(call.queued_at),
-            answeredAt: iso(call.answered_at),
-            endedAt: iso(call.ended_at),
+            queuedAt: isoOrNull(call.queued_at),
+            answeredAt: isoOrNull(call.answered_at),
+            endedAt: isoOrNull(call.ended_at),
             waitSeconds: call.wait_seconds,
             talkSeconds: call.talk_seconds,
             disposition: call.disposition,
@@ -355,6 +436,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
       summary: "A call's recording, streamed through the server for those who may see the call",
       access: { permission: 'calls.listen' },
       params: idParams,
+      responds: 'the recording’s bytes',
       handler: async ({ ctx, tenant, auth, params }) => {
         const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
         if (!call.recording_ref) throw new NotFoundError('recording');
@@ -373,6 +455,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
         "The screen pop for a call: the caller's contact (or none: offer to create one), other customers with the number (to merge into), their conversations on every channel, earlier tickets, and their earlier calls",
       access: { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] },
       params: idParams,
+      responds: callPopSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const call = await visibleCall(db, tenant.id, auth.principal, { callId: params.id });
@@ -432,7 +515,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           : [];
         // Earlier tickets of the caller: of their 20 latest, those the agent may see.
         const tickets = contact && can(auth.principal, 'tickets.view') ? await visibleRecentTicketsOfContact(db, auth.principal, contact.id, 20) : [];
-        return c.json({
+        return answer(c, callPopSchema, {
           number,
           contact: contact ?? null,
           tickets: tickets.map((k) => ({ id: k.id, number: k.number, subject: k.subject, status: k.status, createdAt: iso(k.createdAt) })),
@@ -472,6 +555,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           .regex(/^\+?[0-9*#]{3,20}$/, 'a phone number'),
       }),
       example: { channelId: '00000000-0000-0000-0000-000000000000', number: '+8613800000000' },
+      responds: placedSchema,
       handler: async ({ c, ctx, tenant, auth, body }) => {
         const channel = await ctx.database.db
           .selectFrom('channels')
@@ -485,7 +569,7 @@ export function voiceRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
           throw new ValidationError('this channel cannot place calls', [{ field: 'channelId', message: 'not a phone channel that dials' }]);
         const placed = await loaded.connector.voice.dial({ agentId: auth.principal.userId, number: body.number }, loaded.ctx);
         await audit(ctx.database.db, auth, 'call.placed', { type: 'call', id: placed.providerCallId }, { channelId: body.channelId });
-        return c.json(placed, 202);
+        return answer(c, placedSchema, { providerCallId: placed.providerCallId }, 202);
       },
     }),
     holdRoute(connectorDeps, true),
@@ -503,6 +587,7 @@ function holdRoute(connectorDeps: ConnectorDepsOf, on: boolean): AnyRoute {
       : 'Take the customer off hold (only the agent talking on the call); the conversation notes it',
     access: { permission: 'conversations.reply' },
     params: idParams,
+    responds: holdSchema,
     handler: async ({ c, ctx, tenant, auth, params }) => {
       const call = await visibleCall(ctx.database.db, tenant.id, auth.principal, { callId: params.id });
       const loaded = await loadChannelContext(await connectorDeps(ctx), { id: call.channel_id });
@@ -515,12 +600,10 @@ function holdRoute(connectorDeps: ConnectorDepsOf, on: boolean): AnyRoute {
         throw error;
       }
       await audit(ctx.database.db, auth, on ? 'call.held' : 'call.resumed', { type: 'call', id: call.id }, {});
-      return c.json({ callId: call.id, onHold: on });
+      return answer(c, holdSchema, { callId: call.id, onHold: on });
     },
   });
 }
-
-const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 
 /** Before the call has its conversation: the one contact with the number verified (several are not guessed between). */
 async function knownCaller(db: Db, tenantId: string, number: string) {

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
+import { answer } from '../../console/server/api/answers.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
@@ -56,8 +57,25 @@ function recordsQuery(db: Db, tenantId: string, principal: Principal) {
     .where((eb) => visibleTo(eb as never, principal));
 }
 
+/** A business record: what an agent wrote down on a conversation, with its call when it was one. */
+const businessRecordSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    callId: z.string().nullable(),
+    contactId: z.string().nullable(),
+    subject: z.string(),
+    fields: z.record(z.string(), z.unknown()).describe('values of the company’s custom fields, by key'),
+    body: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string().describe('an instant, ISO 8601 (UTC)'),
+    hasRecording: z.boolean().describe('its call has a recording, at /api/calls/{callId}/recording'),
+  })
+  .meta({ id: 'BusinessRecord' });
+const recordList = z.object({ records: z.array(businessRecordSchema) });
+
 type RecordRow = Awaited<ReturnType<ReturnType<typeof recordsQuery>['executeTakeFirstOrThrow']>>;
-const view = (r: RecordRow) => ({
+const view = (r: RecordRow): z.infer<typeof businessRecordSchema> => ({
   id: r.id,
   conversationId: r.conversation_id,
   callId: r.call_id,
@@ -87,6 +105,7 @@ export function businessRecordRoutes(): AnyRoute[] {
         body: z.string().max(20_000).default(''),
       }),
       example: { subject: '客户要求退货', fields: { order_no: 'A1001' }, body: '' },
+      responds: businessRecordSchema,
       handler: async ({ c, ctx, tenant, auth, params, body }) => {
         const db = ctx.database.db;
         const conversation = await db
@@ -125,7 +144,7 @@ export function businessRecordRoutes(): AnyRoute[] {
           await audit(trx, auth, 'business_record.created', { type: 'business_record', id: created.id }, {});
           return created.id;
         });
-        return c.json(view(await recordsQuery(db, tenant.id, auth.principal).where('r.id', '=', id).executeTakeFirstOrThrow()), 201);
+        return answer(c, businessRecordSchema, view(await recordsQuery(db, tenant.id, auth.principal).where('r.id', '=', id).executeTakeFirstOrThrow()), 201);
       },
     }),
     route({
@@ -143,6 +162,7 @@ export function businessRecordRoutes(): AnyRoute[] {
           .optional(),
         value: z.string().max(200).optional(),
       }),
+      responds: recordList,
       handler: async ({ c, ctx, tenant, auth, query }) => {
         let q = recordsQuery(ctx.database.db, tenant.id, auth.principal);
         if (query.q) {
@@ -154,7 +174,7 @@ export function businessRecordRoutes(): AnyRoute[] {
           q = q.where(sql`r.fields->>${query.field}`, 'ilike', like);
         }
         if (query.contactId) q = q.where('r.contact_id', '=', query.contactId);
-        return c.json({ records: (await q.orderBy('r.created_at', 'desc').limit(200).execute()).map(view) });
+        return answer(c, recordList, { records: (await q.orderBy('r.created_at', 'desc').limit(200).execute()).map(view) });
       },
     }),
     route({
@@ -164,10 +184,11 @@ export function businessRecordRoutes(): AnyRoute[] {
       summary: 'One business record, with its call (whose recording plays through /api/calls/:id/recording)',
       access: VIEW_ANY,
       params: idParams,
+      responds: businessRecordSchema,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const row = await recordsQuery(ctx.database.db, tenant.id, auth.principal).where('r.id', '=', params.id).executeTakeFirst();
         if (!row) throw new NotFoundError('business record');
-        return c.json(view(row));
+        return answer(c, businessRecordSchema, view(row));
       },
     }),
   ];

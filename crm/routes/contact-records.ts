@@ -101,6 +101,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: "Remove one of a customer's identifiers",
       access: { permission: 'contacts.edit' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const handle = found(
@@ -153,6 +154,7 @@ export function contactRecordRoutes(): AnyRoute[] {
       summary: 'Remove a note: its author, or anyone who may merge contacts',
       access: { permission: 'contacts.edit' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const note = found(

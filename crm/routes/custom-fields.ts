@@ -107,6 +107,7 @@ export function customFieldRoutes(): AnyRoute[] {
       summary: 'Remove a custom field (values already stored stay on the contacts)',
       access: { permission: 'admin.custom_fields' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const field = found(

@@ -235,6 +235,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       summary: 'Remove an SLA policy',
       access: { permission: 'admin.tickets' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
           found(
@@ -392,6 +393,7 @@ export function ticketRuleRoutes(connectorDeps?: (ctx: Context) => Promise<Conne
       summary: 'Remove an automation and its log',
       access: { permission: 'admin.tickets' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await ctx.database.db.transaction().execute(async (trx) => {
           found(

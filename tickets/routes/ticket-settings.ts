@@ -218,6 +218,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       summary: 'Remove a custom ticket field (values already stored stay on the tickets)',
       access: { permission: 'admin.tickets' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const field = found(
@@ -315,6 +316,7 @@ export function ticketSettingRoutes(): AnyRoute[] {
       summary: 'Delete one of one’s views (a shared one needs admin.tickets)',
       access: { permission: 'tickets.view' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, auth, params }) => {
         const db = ctx.database.db;
         const admin = auth.principal.permissions.has('admin.tickets');

@@ -66,12 +66,24 @@ function parameters(route: AnyRoute, book: SchemaBook): JsonSchema[] {
   return out;
 }
 
+/** The answer when the route succeeds: 204 with no body, or 201 (a POST) / 200 with its schema or a text saying what it is. */
+function success(route: AnyRoute, book: SchemaBook): Record<string, JsonSchema> {
+  const { responds } = route;
+  if (responds === 204) return { '204': { description: 'done; no body' } };
+  return {
+    [route.method === 'post' && !route.raw ? '201' : '200']: {
+      description: typeof responds === 'string' ? responds : 'success',
+      ...(typeof responds === 'object' ? { content: { 'application/json': { schema: book.of(responds, 'output') } } } : {}),
+    },
+  };
+}
+
 /** The API description (OpenAPI 3.0), made from the same route table the server runs. */
 export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const book = new SchemaBook();
   // Answers first: a shared name means the shape the server answers with.
-  for (const route of routes) if (route.responds && typeof route.responds !== 'string') book.of(route.responds, 'output');
+  for (const route of routes) if (typeof route.responds === 'object') book.of(route.responds, 'output');
   for (const route of routes) {
     const operation: JsonSchema = {
       tags: [route.tag],
@@ -80,10 +92,7 @@ export function openApiDocument(routes: AnyRoute[], serverUrl: string): JsonSche
       operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: parameters(route, book),
       responses: {
-        [route.method === 'post' && !route.raw ? '201' : '200']: {
-          description: typeof route.responds === 'string' ? route.responds : 'success',
-          ...(route.responds && typeof route.responds !== 'string' ? { content: { 'application/json': { schema: book.of(route.responds, 'output') } } } : {}),
-        },
+        ...success(route, book),
         '400': {
           description:
             'invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels)',

@@ -45,8 +45,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   body?: B;
   /** The largest body the route reads, refused with 413 past it; 1 MiB unless said. */
   maxBodyBytes?: number;
-  /** The answer's shape for the API description; a short text when it is not JSON. */
-  responds?: Schema | string;
+  /** The answer's shape for the API description; a short text when it is not JSON; `204` when it has no body. */
+  responds?: Schema | string | 204;
   /** A valid body, used by the route × role × tenant test to reach past validation. */
   example?: B extends Schema ? z.input<B> : never;
   /** Not part of the JSON API (the WebSocket upgrade, the docs page): left out of the description's bodies. */

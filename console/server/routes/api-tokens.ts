@@ -111,6 +111,7 @@ export function apiTokenRoutes(): AnyRoute[] {
       summary: 'Revoke an API token',
       access: { permission: 'admin.api_tokens' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('api_tokens').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'API token');

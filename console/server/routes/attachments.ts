@@ -5,6 +5,7 @@ import { VOICE_MAX_BYTES, VOICE_MAX_SECONDS, VOICE_TYPES } from '../../../core/a
 import { NotFoundError } from '../../../core/errors.js';
 import { readBody } from '../../../core/http/body.js';
 import { idParams } from '../api/checks.js';
+import { answer } from '../api/answers.js';
 import { route, type AnyRoute } from '../api/route.js';
 import { mayReadAttachment } from '../conversations/attachments.js';
 import { visibleConversation } from './conversations.js';
@@ -13,6 +14,17 @@ import { visibleConversation } from './conversations.js';
 export const MAX_AGENT_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 const VIEW_ANY = { anyOf: ['conversations.view.all', 'conversations.view.group', 'conversations.view.own'] } as const;
+
+/** A file kept for a reply: send it with the reply as an `attachmentId` part. */
+const storedAttachmentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    mimeType: z.string().describe('read from the bytes'),
+    size: z.number(),
+    duration: z.number().optional().describe('seconds, for a voice message'),
+  })
+  .meta({ id: 'StoredAttachment' });
 
 /**
  * Agents' files: an upload for a reply (kept on the conversation's channel, owned by the agent,
@@ -37,7 +49,7 @@ export function attachmentRoutes(): AnyRoute[] {
           .max(VOICE_MAX_SECONDS + 1)
           .optional(),
       }),
-      responds: 'the stored file: { id, name, mimeType, size }',
+      responds: storedAttachmentSchema,
       raw: true,
       maxBodyBytes: MAX_AGENT_UPLOAD_BYTES,
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
@@ -60,7 +72,7 @@ export function attachmentRoutes(): AnyRoute[] {
             : {}),
         });
         const duration = file.durationMs !== undefined ? { duration: file.durationMs / 1000 } : {};
-        return c.json({ id: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...duration }, 201);
+        return answer(c, storedAttachmentSchema, { id: file.id, name: file.name, mimeType: file.mimeType, size: file.size, ...duration }, 201);
       },
     }),
     route({

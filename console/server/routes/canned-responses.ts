@@ -114,6 +114,7 @@ export function cannedResponseRoutes(): AnyRoute[] {
       summary: 'Delete a saved reply',
       access: { permission: 'admin.canned_responses' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         found(

@@ -314,6 +314,7 @@ export function groupRoutes(): AnyRoute[] {
       summary: 'Delete a skill',
       access: { permission: 'admin.routing' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const skill = found(

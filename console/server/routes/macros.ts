@@ -226,6 +226,7 @@ export function macroRoutes(): AnyRoute[] {
       summary: 'Delete a macro',
       access: { permission: 'admin.macros' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         found(await db.selectFrom('macros').select('id').where('tenant_id', '=', tenant.id).where('id', '=', params.id).executeTakeFirst(), 'macro');

@@ -128,6 +128,7 @@ export function roleRoutes(): AnyRoute[] {
       summary: 'Delete a role nobody has',
       access: { permission: 'admin.roles' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         const role = await editableRole(db, auth, params.id);

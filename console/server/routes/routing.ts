@@ -257,6 +257,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       summary: 'Delete a routing rule',
       access: { permission: 'admin.routing' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         found(
@@ -374,6 +375,7 @@ export function routingRoutes(connectorDeps?: () => Promise<ConnectorDeps>): Any
       summary: 'Delete a calendar (groups using it lose it)',
       access: { permission: 'admin.routing' },
       params: idParams,
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         const db = ctx.database.db;
         found(

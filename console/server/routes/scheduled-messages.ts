@@ -61,6 +61,7 @@ export function scheduledMessageRoutes(): AnyRoute[] {
       summary: 'Cancel a message waiting to be sent',
       access: { permission: 'conversations.reply' },
       params: z.object({ id: z.uuid(), scheduledId: z.uuid() }),
+      responds: 204,
       handler: async ({ c, ctx, tenant, auth, params }) => {
         await visibleConversation(ctx.database.db, auth.principal, params.id);
         if (!(await cancelScheduledReply(ctx.database.db, tenant.id, params.id, params.scheduledId))) throw new NotFoundError('scheduled message');

@@ -31,8 +31,7 @@ export function knowledgeApi(client: ApiClient) {
     remove: (id: string) => client.delete<unknown>(one(id)),
     versions: (id: string) => client.get<Answer<'/api/knowledge/articles/{id}/versions', 'get'>>(`${one(id)}/versions`),
     restore: (id: string, version: number) => client.post<Article>(`${one(id)}/versions/${version}/restore`),
-    uploadImage: (file: Blob, name: string) =>
-      client.post<{ id: string; name: string; src: string }>(`/knowledge/images?name=${encodeURIComponent(name)}`, file),
+    uploadImage: (file: Blob, name: string) => client.post<Answer<'/api/knowledge/images', 'post'>>(`/knowledge/images?name=${encodeURIComponent(name)}`, file),
   };
 }
 

@@ -3963,6 +3963,15 @@ export interface components {
         };
         /** @enum {string} */
         PhoneStatus: "offline" | "ip_phone" | "web_phone" | "mobile";
+        StoredAttachment: {
+            id: string;
+            name: string;
+            /** @description read from the bytes */
+            mimeType: string;
+            size: number;
+            /** @description seconds, for a voice message */
+            duration?: number;
+        };
         RetentionRun: {
             id: string;
             conversationDays: number | null;
@@ -4307,6 +4316,20 @@ export interface components {
                 name: string;
             }[];
         };
+        SurveyStatus: {
+            company: string;
+            answered: boolean;
+            /** @description the rating given, once answered */
+            rating: number | null;
+        };
+        SurveyAnswer: {
+            rating: number;
+            comment: string;
+            /** @description link, widget, keyword or dtmf */
+            via: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            answeredAt: string;
+        };
         WebhookView: {
             id: string;
             name: string;
@@ -4415,6 +4438,23 @@ export interface components {
             type: "text" | "number" | "boolean" | "date" | "select";
             /** @description the choices of a select field */
             options: string[];
+        };
+        BusinessRecord: {
+            id: string;
+            conversationId: string;
+            callId: string | null;
+            contactId: string | null;
+            subject: string;
+            /** @description values of the company’s custom fields, by key */
+            fields: {
+                [key: string]: unknown;
+            };
+            body: string;
+            createdBy: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            createdAt: string;
+            /** @description its call has a recording, at /api/calls/{callId}/recording */
+            hasRecording: boolean;
         };
         TimelineItem: {
             /** @enum {string} */
@@ -4680,6 +4720,101 @@ export interface components {
             definition: unknown;
             updatedAt: string;
         };
+        AgentPhone: {
+            sip: string | null;
+            webrtc: string | null;
+            mobile: string | null;
+            wrapUpSeconds: number;
+        };
+        /** @enum {string} */
+        WorkState: "idle" | "break" | "ringing" | "on_call" | "wrap_up" | "offline";
+        CallDetail: {
+            call: {
+                id: string;
+                direction: components["schemas"]["CallDirection"];
+                from: string;
+                to: string;
+                state: components["schemas"]["CallState"];
+                agentId: string | null;
+                groupId: string | null;
+                /** @description an instant, ISO 8601 (UTC) */
+                startedAt: string;
+                /** @description an instant, ISO 8601 (UTC) */
+                queuedAt: string | null;
+                /** @description an instant, ISO 8601 (UTC) */
+                answeredAt: string | null;
+                /** @description an instant, ISO 8601 (UTC) */
+                endedAt: string | null;
+                waitSeconds: number | null;
+                talkSeconds: number | null;
+                disposition: string | null;
+                cause: string | null;
+                hasRecording: boolean;
+            };
+            timeline: {
+                kind: string;
+                detail: {
+                    [key: string]: unknown;
+                };
+                /** @description an instant, ISO 8601 (UTC) */
+                at: string;
+            }[];
+        };
+        /** @enum {string} */
+        CallDirection: "in" | "out";
+        /** @enum {string} */
+        CallState: "ivr" | "queued" | "ringing" | "answered" | "ended";
+        CallPop: {
+            number: string;
+            contact: {
+                id: string;
+                name: string | null;
+                email: string | null;
+                phone: string | null;
+                attributes: {
+                    [key: string]: unknown;
+                };
+                tags: string[];
+            } | null;
+            tickets: {
+                id: string;
+                number: number;
+                subject: string;
+                status: string;
+                /** @description an instant, ISO 8601 (UTC) */
+                createdAt: string;
+            }[];
+            /** @description the caller is known by the number only: offer to save them as a customer */
+            offerCreateContact: boolean;
+            /** @description other customers the company has this number for, to merge the caller into */
+            possibleMatches: {
+                id: string;
+                name: string | null;
+                email: string | null;
+                phone: string | null;
+            }[];
+            conversations: {
+                id: string;
+                kind: components["schemas"]["ConversationKind"];
+                status: components["schemas"]["ConversationStatus"];
+                subject: string | null;
+                channel: {
+                    type: string;
+                    name: string;
+                };
+                /** @description an instant, ISO 8601 (UTC) */
+                createdAt: string;
+            }[];
+            earlierCalls: {
+                id: string;
+                direction: components["schemas"]["CallDirection"];
+                /** @description an instant, ISO 8601 (UTC) */
+                startedAt: string;
+                disposition: string | null;
+                talkSeconds: number | null;
+                agentId: string | null;
+            }[];
+        };
         CallbackPlan: {
             id: string;
             contactId: string;
@@ -4697,6 +4832,112 @@ export interface components {
             remindedAt: string | null;
             /** @description an instant, ISO 8601 (UTC) */
             createdAt: string;
+        };
+        CallTask: {
+            id: string;
+            name: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            startsAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            endsAt: string;
+            agentIds: string[];
+        };
+        CallTaskImport: {
+            imported: number;
+            /** @description rows whose number the task already had */
+            duplicates: number;
+            errors: {
+                line: number;
+                message: string;
+            }[];
+        };
+        CallTaskTarget: {
+            id: string;
+            name: string | null;
+            phone: string;
+            contactId: string | null;
+            position: number;
+        };
+        CallTaskProgress: {
+            id: string;
+            name: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            startsAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            endsAt: string;
+            progress: {
+                total: number;
+                pending: number;
+                inProgress: number;
+                done: number;
+            };
+            /** @description calls done, by the result the agent recorded */
+            results: {
+                [key: string]: number;
+            };
+        };
+        MyPhone: {
+            phoneStatus: components["schemas"]["PhoneStatus"];
+            workState: components["schemas"]["WorkState"];
+            /** @description which phone statuses have somewhere to ring */
+            reachable: {
+                ip_phone: boolean;
+                web_phone: boolean;
+                mobile: boolean;
+            };
+            queues: {
+                id: string;
+                name: string;
+            }[];
+            call: {
+                id: string;
+                state: components["schemas"]["CallState"];
+                direction: components["schemas"]["CallDirection"];
+                /** @description the other party */
+                number: string;
+                conversationId: string | null;
+                onHold: boolean;
+            } | null;
+            dialChannels: {
+                id: string;
+                name: string;
+                type: string;
+            }[];
+        };
+        CallRecord: {
+            id: string;
+            direction: components["schemas"]["CallDirection"];
+            from: string;
+            to: string;
+            /** @description the other party: the caller of an inbound call, the number dialled of an outbound one */
+            number: string;
+            state: components["schemas"]["CallState"];
+            /** @description an instant, ISO 8601 (UTC) */
+            startedAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            answeredAt: string | null;
+            /** @description an instant, ISO 8601 (UTC) */
+            endedAt: string | null;
+            waitSeconds: number | null;
+            talkSeconds: number | null;
+            /** @description how the call ended: answered, abandoned_queue, no_answer, … */
+            disposition: string | null;
+            channelId: string;
+            hasRecording: boolean;
+            conversationId: string | null;
+            contact: {
+                id: string;
+                name: string | null;
+            } | null;
+            agentName: string | null;
+        };
+        CallTaskSummary: {
+            id: string;
+            name: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            startsAt: string;
+            /** @description an instant, ISO 8601 (UTC) */
+            endsAt: string;
         };
         ArticleSummary: {
             id: string;
@@ -4754,6 +4995,14 @@ export interface components {
             savedByName: string | null;
             /** @description an instant, ISO 8601 (UTC) */
             savedAt: string;
+        };
+        KnowledgeImage: {
+            id: string;
+            name: string;
+            mimeType: string;
+            size: number;
+            /** @description images/<id>, relative to the article */
+            src: string;
         };
         AiModelSettings: {
             /** @description switched on, with an address and a model: the copilot and the answer bot use it */
@@ -7101,12 +7350,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the stored file: { id, name, mimeType, size } */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StoredAttachment"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -7664,8 +7915,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7938,8 +8189,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8277,8 +8528,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9057,8 +9308,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9579,8 +9830,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10002,8 +10253,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10368,8 +10619,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11112,8 +11363,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12192,7 +12443,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SurveyStatus"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12236,7 +12489,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        rating: number;
+                        comment: string;
+                        /** @description an instant, ISO 8601 (UTC) */
+                        answeredAt: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12282,7 +12542,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SurveyAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12475,8 +12737,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13373,8 +13635,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13443,7 +13705,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BusinessRecord"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13506,7 +13770,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        records: components["schemas"]["BusinessRecord"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13559,7 +13827,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BusinessRecord"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -13741,8 +14011,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13869,8 +14139,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15452,8 +15722,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15877,8 +16147,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16155,8 +16425,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16606,8 +16876,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16905,8 +17175,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16972,7 +17242,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgentPhone"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17030,7 +17302,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agents: {
+                            id: string;
+                            name: string;
+                            phoneStatus: components["schemas"]["PhoneStatus"];
+                            workState: components["schemas"]["WorkState"];
+                            /** @description group names */
+                            queues: string[];
+                        }[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17083,7 +17366,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17131,7 +17416,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
+            /** @description the recording’s bytes */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17189,7 +17474,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallPop"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17245,7 +17532,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        calls: components["schemas"]["CallRecord"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17304,7 +17595,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description the phone platform’s id of the call */
+                        providerCallId: string;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17364,7 +17660,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        callId: string;
+                        onHold: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17417,7 +17718,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        callId: string;
+                        onHold: boolean;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17678,7 +17984,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        tasks: components["schemas"]["CallTaskSummary"][];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17740,7 +18050,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTask"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17806,7 +18118,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskImport"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17872,7 +18186,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        added: number;
+                        /** @description customers left out: they have no phone number */
+                        withoutPhone: string[];
+                        /** @description ids that are no customer the caller may see */
+                        unknown: string[];
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17932,7 +18254,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description null when every customer is taken */
+                        target: components["schemas"]["CallTaskTarget"] | null;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -17993,7 +18320,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "done";
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -18053,7 +18386,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskProgress"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -18104,7 +18439,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MyPhone"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -18352,8 +18689,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18594,12 +18931,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the stored image: { id, name, mimeType, size, src } */
+            /** @description success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeImage"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -18772,8 +19111,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description success */
-            200: {
+            /** @description done; no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

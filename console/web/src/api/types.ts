@@ -64,14 +64,7 @@ export type Permission = Schemas['Permission'];
 export type RoutingRuleView = Schemas['RoutingRuleView'];
 
 /** A file kept for a reply (POST /conversations/:id/attachments). */
-export interface StoredAttachment {
-  id: string;
-  name: string;
-  mimeType: string;
-  size: number;
-  /** Seconds, for a voice message. */
-  duration?: number;
-}
+export type StoredAttachment = Schemas['StoredAttachment'];
 
 /** An installed connector, with the JSON Schema of its settings. */
 export type ChannelTypeView = Schemas['ChannelTypeView'];

@@ -4,14 +4,12 @@ import type { MessageKey } from '../i18n/en.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { Params } from '../i18n/translate.js';
 import { useFeedEvents } from '../realtime/feed.js';
+import type { Answer, Schemas } from '../api/schema.js';
 
-export interface SatisfactionAnswer {
-  rating: number;
-  comment: string;
-}
+export type SatisfactionAnswer = Schemas['SurveyAnswer'];
 
 /** The customer's answer to the survey as a sentence: "The customer rated 4 of 5: “Quick and kind”". */
-export function satisfactionSentence(answer: SatisfactionAnswer, t: (key: MessageKey, params?: Params) => string): string {
+export function satisfactionSentence(answer: Pick<SatisfactionAnswer, 'rating' | 'comment'>, t: (key: MessageKey, params?: Params) => string): string {
   const comment = answer.comment.trim();
   return comment ? t('survey.ratedWithComment', { rating: answer.rating, comment }) : t('survey.rated', { rating: answer.rating });
 }
@@ -28,7 +26,7 @@ export function useSatisfaction(conversationId: string): SatisfactionAnswer | un
   useEffect(() => {
     let current = true;
     setAnswer(undefined);
-    client.get<SatisfactionAnswer>(`/conversations/${conversationId}/satisfaction`).then(
+    client.get<Answer<'/api/conversations/{id}/satisfaction', 'get'>>(`/conversations/${conversationId}/satisfaction`).then(
       (found) => current && setAnswer(found),
       () => {},
     );
