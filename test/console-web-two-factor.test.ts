@@ -58,6 +58,8 @@ describe.skipIf(!browserAvailable)('console web app: two-factor sign-in', () => 
     await screenshot(page, 'console-web-two-factor-agents');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The agents page has an "E-mail" field of its own: wait for the sign-in page first.
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.getByLabel('E-mail').fill('ada@example.com');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
