@@ -75,7 +75,10 @@ function respond(c: HonoContext, response: HookResponse): Response {
     return new Response(response.body as string, { status: response.status, headers });
   }
   headers.set('content-type', 'application/json');
-  return c.body(JSON.stringify(response.body), response.status as 200, Object.fromEntries(headers));
+  const text = JSON.stringify(response.body);
+  // Its length told, a small answer passes the compression step without being read back.
+  headers.set('content-length', String(Buffer.byteLength(text)));
+  return c.body(text, response.status as 200, Object.fromEntries(headers));
 }
 
 /** Providers decide whether to send again from the status alone: see core/http/error-answer.ts. */

@@ -12,6 +12,7 @@ import { updateMessageStatus } from './status.js';
 import { event } from '../domain/events.js';
 import { conversationSnapshot } from '../domain/views.js';
 import { recordEvents } from '../outbox/outbox.js';
+import { coalescedLookup } from '../db/coalesce.js';
 
 /**
  * What a built-in connector may read of the platform's records, and change, for its own channel:
@@ -156,25 +157,25 @@ export function connectorPlatform(
   const tenantId = channel.tenantId;
   const channelId = channel.id;
   const ours = { 'm.tenant_id': tenantId, 'm.channel_id': channelId } as const;
+  const inboundConversations = coalescedLookup(async (externalIds: string[]) => {
+    // One probe of the channel's message ids per message (`messages_external`, the only index
+    // that fits). The company and direction are checked on the row found: as conditions of the
+    // scan they let PostgreSQL read the company's messages through a tenant index instead, a
+    // cost that grew with every message stored.
+    const { rows } = await sql<{ external_id: string; conversation_id: string }>`
+      select k.external_id, s.conversation_id
+      from unnest(${externalIds}::text[]) as k(external_id)
+      cross join lateral (
+        select m.conversation_id, m.tenant_id, m.direction from messages m
+        where m.channel_id = ${channelId} and m.external_id = k.external_id limit 1
+      ) s
+      where s.tenant_id = ${tenantId} and s.direction = 'in'`.execute(db);
+    return new Map(rows.map((r) => [r.external_id, r.conversation_id]));
+  });
   const platform: ConnectorPlatform = {
     ...connectorTables(db, channel),
     messages: {
-      async inboundConversations(externalIds) {
-        if (externalIds.length === 0) return new Map();
-        // One probe of the channel's message ids per message (`messages_external`, the only index
-        // that fits). The company and direction are checked on the row found: as conditions of the
-        // scan they let PostgreSQL read the company's messages through a tenant index instead, a
-        // cost that grew with every message stored.
-        const { rows } = await sql<{ external_id: string; conversation_id: string }>`
-          select k.external_id, s.conversation_id
-          from unnest(${[...new Set(externalIds)]}::text[]) as k(external_id)
-          cross join lateral (
-            select m.conversation_id, m.tenant_id, m.direction from messages m
-            where m.channel_id = ${channelId} and m.external_id = k.external_id limit 1
-          ) s
-          where s.tenant_id = ${tenantId} and s.direction = 'in'`.execute(db);
-        return new Map(rows.map((r) => [r.external_id, r.conversation_id]));
-      },
+      inboundConversations,
       async threadKeyOf(ids) {
         if (ids.length === 0) return undefined;
         const rows = await db

@@ -71,12 +71,13 @@ export function compressAnswers(): MiddlewareHandler {
     await next();
     const res = c.res;
     if (c.req.method === 'HEAD' || res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) return;
-    if (!res.body || res.headers.has('Content-Encoding') || res.headers.has('Content-Disposition')) return;
+    // Headers first: reading `res.body` turns the server's light answer into a web Response.
+    if (res.headers.has('Content-Encoding') || res.headers.has('Content-Disposition')) return;
     if (!isCompressibleType(res.headers.get('Content-Type'))) return;
     if (/(^|,)\s*no-transform\s*(,|$)/i.test(res.headers.get('Cache-Control') ?? '')) return;
     const length = Number(res.headers.get('Content-Length') ?? Number.NaN);
     res.headers.set('Vary', varyOnEncoding(res.headers.get('Vary')));
-    if (length < compressThreshold) return;
+    if (length < compressThreshold || !res.body) return;
     const encoding = pickEncoding(c.req.header('Accept-Encoding'));
     if (!encoding) return;
     const body = new Uint8Array(await res.arrayBuffer());
