@@ -28,19 +28,34 @@ export async function issueApiKey(db: Db, tenantId: string, channelId: string): 
 const verified = new Map<string, { keyId: string; until: number }>();
 const VERIFIED_MS = 2000;
 
+/** Look-ups under way, by cache key: the requests that miss together share one. */
+const looking = new Map<string, Promise<boolean>>();
+
 /**
  * true when `key` is a live key of the channel. The last use is written at most once a minute:
- * a busy integration must not turn every request into a write on one row.
+ * a busy integration must not turn every request into a write on one row. When the cached
+ * answer runs out, the requests in flight then (hundreds, under load) wait for one look-up
+ * instead of each making its own, and each its own write of the last use.
  */
 export async function verifyApiKey(db: Db, channelId: string, key: string): Promise<boolean> {
   if (!key.startsWith('sbk_') || key.length > 100) return false;
-  const cacheKey = `${channelId}:${hashKey(key)}`;
+  const hash = hashKey(key);
+  const cacheKey = `${channelId}:${hash}`;
   const hit = verified.get(cacheKey);
   if (hit && hit.until > Date.now()) return true;
+  let lookup = looking.get(cacheKey);
+  if (!lookup) {
+    lookup = lookUpKey(db, channelId, hash, cacheKey).finally(() => looking.delete(cacheKey));
+    looking.set(cacheKey, lookup);
+  }
+  return lookup;
+}
+
+async function lookUpKey(db: Db, channelId: string, hash: string, cacheKey: string): Promise<boolean> {
   const row = await db
     .selectFrom('channel_api_keys')
     .select(['id', 'last_used_at'])
-    .where('key_hash', '=', hashKey(key))
+    .where('key_hash', '=', hash)
     .where('channel_id', '=', channelId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

@@ -62,6 +62,23 @@ describe('channel management', () => {
     expect(await verifyApiKey(database.db, channel.id, apiKey!)).toBe(false);
   });
 
+  it('checks a key once for the requests that find its cached answer gone together', async () => {
+    const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'demo', name: 'Herd', config: { endpoint: 'https://h.example', token: 'herd-token-1' } });
+    let statements = 0;
+    const counted = database.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements++;
+        return args.result;
+      },
+    });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => verifyApiKey(counted, channel.id, apiKey!)));
+    expect(answers.every(Boolean)).toBe(true);
+    // One look-up and one write of the key's last use, not fifty of each.
+    expect(statements).toBe(2);
+    expect(await verifyApiKey(counted, channel.id, `${apiKey}x`)).toBe(false);
+  });
+
   it('keeps a secret that an update leaves out and replaces one it gives', async () => {
     const { channel } = await createChannel(deps, tenantId, { type: 'demo', name: 'A', config: { endpoint: 'https://a.example', token: 'first-token-1' } });
     await updateChannel(deps, tenantId, channel.id, { config: { greeting: 'hi' } });
