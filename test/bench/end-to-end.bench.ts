@@ -242,7 +242,8 @@ function startSwitchboard(roles: string, port: number): ChildProcess {
 /** An admin's real-time feed: the epoch time at which each message id's `message.created` arrived. */
 async function openFeed(baseUrl: string, cookie: string, slug: string) {
   const seen = new Map<string, number>();
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime`, { headers: { cookie, 'x-switchboard-tenant': slug } });
+  // As the console's web app opens it: a burst of events comes as one frame.
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/realtime?batch=1`, { headers: { cookie, 'x-switchboard-tenant': slug } });
   let ready = false;
   let closing = false;
   socket.on('close', (code, reason) => {
@@ -252,11 +253,14 @@ async function openFeed(baseUrl: string, cookie: string, slug: string) {
     const at = performance.timeOrigin + performance.now();
     const message = JSON.parse(String(data));
     if (message.type === 'ready') ready = true;
-    if (message.type !== 'event' || message.event?.kind !== 'message.created') return;
-    const parts = message.event.payload?.message?.parts as { type: string; text?: string }[] | undefined;
-    const text = parts?.find((p) => p.type === 'text')?.text ?? '';
-    const id = /\[([^\]]+)\]$/.exec(text)?.[1];
-    if (id && !seen.has(id)) seen.set(id, at);
+    const events = message.type === 'events' ? message.events : message.type === 'event' ? [message.event] : [];
+    for (const event of events) {
+      if (event?.kind !== 'message.created') continue;
+      const parts = event.payload?.message?.parts as { type: string; text?: string }[] | undefined;
+      const text = parts?.find((p) => p.type === 'text')?.text ?? '';
+      const id = /\[([^\]]+)\]$/.exec(text)?.[1];
+      if (id && !seen.has(id)) seen.set(id, at);
+    }
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('unexpected-response', (_request, response) => reject(new Error(`feed refused: ${response.statusCode}`)));
