@@ -7,6 +7,7 @@ import type { Logger } from '../core/log/logger.js';
 import { OutboundRefusedError, OutboundTooLargeError, type OutboundClient } from '../core/net/outbound.js';
 import { recordEvents } from '../core/outbox/outbox.js';
 import { deliveryIdOf } from './events.js';
+import { keepPlan } from '../core/db/keep-plan.js';
 
 export const HEADER_DELIVERY = 'x-switchboard-delivery';
 export const HEADER_EVENT = 'x-switchboard-event';
@@ -118,7 +119,7 @@ export class WebhookSender {
 
   private async claim(): Promise<Claimed[]> {
     const leaseMs = this.o.timeoutMs + 30_000;
-    const result = await sql<Claimed>`
+    const result = await sql<Claimed>`${keepPlan}
       UPDATE company_webhook_deliveries SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
       WHERE id IN (
         SELECT id FROM company_webhook_deliveries

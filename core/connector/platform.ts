@@ -13,6 +13,7 @@ import { event } from '../domain/events.js';
 import { conversationSnapshot } from '../domain/views.js';
 import { recordEvents } from '../outbox/outbox.js';
 import { coalescedLookup } from '../db/coalesce.js';
+import { keepPlan } from '../db/keep-plan.js';
 
 /**
  * What a built-in connector may read of the platform's records, and change, for its own channel:
@@ -162,7 +163,7 @@ export function connectorPlatform(
     // that fits). The company and direction are checked on the row found: as conditions of the
     // scan they let PostgreSQL read the company's messages through a tenant index instead, a
     // cost that grew with every message stored.
-    const { rows } = await sql<{ external_id: string; conversation_id: string }>`
+    const { rows } = await sql<{ external_id: string; conversation_id: string }>`${keepPlan}
       select k.external_id, s.conversation_id
       from unnest(${externalIds}::text[]) as k(external_id)
       cross join lateral (

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log/logger.js';
+import { keepPlan } from '../db/keep-plan.js';
 
 /** A due row of the `jobs` table, as a handler gets it. */
 export interface DueJob {
@@ -176,7 +177,8 @@ export class JobRunner implements JobRegistry {
           .forUpdate()
           .skipLocked();
         if (skipped.length) query = query.where('id', 'not in', skipped);
-        const job = await query.executeTakeFirst();
+        // Polled twice a second by every process, with the same text: its plan is kept.
+        const job = await query.modifyEnd(keepPlan).executeTakeFirst();
         if (!job) return 'none';
         taken = job;
         const outcome = await this.handlers

@@ -5,6 +5,7 @@ import { type ReportTrx, reportDb } from '../schema.js';
 import { groupCalendars } from './calendars.js';
 import { conversationCells, type ConversationLogEntry } from './conversations.js';
 import { ROLLUPS, dayOf } from './daily.js';
+import { keepPlan } from '../../core/db/keep-plan.js';
 
 /*
  * Messages and the conversation history reach the rollups by addition: each row carries the id of
@@ -127,7 +128,7 @@ export async function applyIncrements(db: Db): Promise<{ messages: number; conve
  * One index entry per source.
  */
 export async function rowsWaiting(db: Db): Promise<boolean> {
-  const { rows } = await sql<{ waiting: boolean | null }>`
+  const { rows } = await sql<{ waiting: boolean | null }>`${keepPlan}
     SELECT (SELECT max(insert_xid) FROM messages) >= (SELECT applied_below FROM report_increments WHERE source = 'messages')
         OR (SELECT max(insert_xid) FROM report_conversation_log) >= (SELECT applied_below FROM report_increments WHERE source = 'conversation_log')
         AS waiting`.execute(db);
@@ -141,7 +142,9 @@ export async function rowsWaiting(db: Db): Promise<boolean> {
  */
 export async function incrementsDue(db: Db): Promise<boolean> {
   if (await rowsWaiting(db)) return true;
-  const { rows } = await sql<{ pending: boolean }>`SELECT EXISTS (SELECT 1 FROM report_increments WHERE cardinality(pending) > 0) AS pending`.execute(db);
+  const { rows } = await sql<{
+    pending: boolean;
+  }>`${keepPlan} SELECT EXISTS (SELECT 1 FROM report_increments WHERE cardinality(pending) > 0) AS pending`.execute(db);
   return rows[0]?.pending === true;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Capacity, ConversationKind, Database, PhoneStatus } from '../../core/db/schema.js';
+import { keepPlan } from '../../core/db/keep-plan.js';
 import type { AgentCandidate } from '../strategies/index.js';
 import type { AssignmentBatch } from './assign.js';
 
@@ -113,7 +114,11 @@ export class AgentPool {
         sql<string[]>`array(select m.group_id from group_members m
           where m.tenant_id = u.tenant_id and m.user_id = u.id and m.group_id = any(${wanted}::uuid[]))`.as('member_of'),
       )
-      .where('u.id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where('group_id', 'in', wanted))
+      .where('u.id', 'in', (eb) =>
+        eb.selectFrom('group_members').select('user_id').where('tenant_id', '=', this.tenantId).where(sql<boolean>`group_id = any(${wanted}::uuid[])`),
+      )
+      // One text whatever the number of groups, so its plan is kept.
+      .modifyEnd(keepPlan)
       .execute();
     for (const id of wanted) this.groups.set(id, []);
     for (const row of rows) {

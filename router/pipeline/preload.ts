@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Contact, Conversation, Database } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
+import { keepPlan } from '../../core/db/keep-plan.js';
 
 export const identityKey = (channelId: string, externalId: string) => `${channelId}|${externalId}`;
 export const threadKeyOf = (channelId: string, contactId: string, threadKey: string) => `${channelId}|${contactId}|${threadKey}`;
@@ -19,7 +20,7 @@ export async function alreadyStored(trx: Transaction<Database>, envelopes: reado
   if (keys.size === 0) return new Set();
   const channelIds = [...keys.values()].map((e) => e.channelId);
   const externalIds = [...keys.values()].map((e) => e.message.externalId);
-  const { rows } = await sql<{ channel_id: string; external_id: string }>`
+  const { rows } = await sql<{ channel_id: string; external_id: string }>`${keepPlan}
     select m.channel_id, m.external_id
     from unnest(${channelIds}::uuid[], ${externalIds}::text[]) as k(channel_id, external_id)
     cross join lateral (
@@ -40,7 +41,7 @@ export async function preloadContacts(trx: Transaction<Database>, envelopes: rea
   if (keys.size === 0) return found;
   const channelIds = [...keys.values()].map((e) => e.channelId);
   const externalIds = [...keys.values()].map((e) => e.message.sender.externalId);
-  const { rows } = await sql<Contact & { identity_channel_id: string; identity_external_id: string }>`
+  const { rows } = await sql<Contact & { identity_channel_id: string; identity_external_id: string }>`${keepPlan}
     select c.*, k.channel_id as identity_channel_id, k.external_id as identity_external_id
     from unnest(${channelIds}::uuid[], ${externalIds}::text[]) as k(channel_id, external_id)
     cross join lateral (
@@ -70,7 +71,7 @@ export async function preloadOpenConversations(
   // Found by the probes, then joined back by id so that the rows are locked here, after the sort
   // (a lock inside the LATERAL would be taken in the batch's order), and rechecked when locked:
   // one resolved meanwhile drops out, as before.
-  const { rows } = await sql<Conversation>`
+  const { rows } = await sql<Conversation>`${keepPlan}
     select c.*
     from unnest(${list.map((w) => w.channelId)}::uuid[], ${list.map((w) => w.contactId)}::uuid[], ${list.map((w) => w.threadKey)}::text[])
       as k(channel_id, contact_id, thread_key)

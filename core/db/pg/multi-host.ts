@@ -8,6 +8,7 @@
 // and the next connection starts the walk again — so after a failover the processes reach the
 // promoted standby by themselves, without a restart.
 import pg from 'pg';
+import { keepingPlans } from './kept-plans.js';
 import type { TargetSessionAttrs } from './database-url.js';
 
 export { parseDatabaseUrl } from './database-url.js';
@@ -46,6 +47,9 @@ interface PoolClient {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Each connection's query that keeps marked statements' plans (./kept-plans.ts), made once per connection. */
+const kept = new WeakMap<pg.PoolClient, pg.PoolClient['query']>();
 
 /** The pool Kysely's PostgresDialect needs (`connect`, `end`), over one pg pool per host. */
 export class MultiHostPool {
@@ -118,8 +122,9 @@ export class MultiHostPool {
   /** Drops the connection (and moves on from its host) when a query on it failed for connection's sake. */
   private wrap(client: pg.PoolClient, index: number): PoolClient {
     let broken = false;
+    const send = (kept.get(client) ?? kept.set(client, keepingPlans(client)).get(client)!) as (...a: unknown[]) => unknown;
     const query = ((...args: Parameters<pg.PoolClient['query']>) => {
-      const result = (client.query as (...a: unknown[]) => unknown)(...args);
+      const result = send(...args);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         (result as Promise<unknown>).catch((error: unknown) => {
           if (isConnectionError(error)) broken = true;

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { pingDatabase, type DatabaseHandle } from '../database.js';
 import type { Database } from '../schema.js';
+import { keepingPlans } from './kept-plans.js';
 import { MultiHostPool, parseDatabaseUrl } from './multi-host.js';
 
 /**
@@ -31,6 +32,7 @@ function singleHostPool(url: string, poolSize: number): pg.Pool {
   // client when it comes back unqueryable.
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    client.query = keepingPlans(client);
   });
   return pool;
 }

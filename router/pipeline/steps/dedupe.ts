@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { ValidationError } from '../../../core/errors.js';
+import { keepPlan } from '../../../core/db/keep-plan.js';
 import type { InboundStep } from '../pipeline.js';
 import { alreadyStored } from '../preload.js';
 
@@ -18,7 +19,8 @@ export const dedupe: InboundStep = {
       .selectFrom('channels')
       .innerJoin('tenants', 'tenants.id', 'channels.tenant_id')
       .select(['channels.id', 'channels.tenant_id', 'channels.type', sql<string>`tenants.routing_config_version::text`.as('routing_config_version')])
-      .where('channels.id', 'in', channelIds)
+      .where('channels.id', '=', sql<string>`any(${channelIds}::uuid[])`)
+      .modifyEnd(keepPlan)
       .execute();
     batch.channels = new Map(channels.map(({ routing_config_version: _, ...c }) => [c.id, c]));
     for (const c of channels) batch.routingConfigVersions.set(c.tenant_id, c.routing_config_version);
