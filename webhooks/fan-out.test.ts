@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bus } from '../core/bus/bus.js';
 import type { Db } from '../core/db/database.js';
 import { eventRoutingKey } from '../core/outbox/outbox.js';
 import { busFactories, DATABASE_URL, deleteQueues, eventually, freshDatabase } from '../test/support/services.js';
+import { countStatements } from '../test/support/statements.js';
 import { WEBHOOKS_QUEUE, webhookBindings } from './fan-out.js';
 
 /**
@@ -139,6 +141,67 @@ describe.skipIf(!DATABASE_URL)('the webhooks queue bindings', () => {
         await publish(tenantId, 'message.created');
         await new Promise((r) => setTimeout(r, 200));
         expect(await bus.depth(WEBHOOKS_QUEUE)).toBe(2);
+      });
+
+      it('binds 200 companies at start in a few statements, and unbinds the kinds a company stopped wanting while no process ran', async () => {
+        await bus.deleteQueue(WEBHOOKS_QUEUE).catch(() => {});
+        await db.deleteFrom('company_webhooks').execute();
+        const withHooks: string[] = [];
+        const without: string[] = [];
+        for (let i = 0; i < 200; i++) (i % 2 ? without : withHooks).push(await company());
+        await db
+          .insertInto('company_webhooks')
+          .values(withHooks.map((tenantId) => hookValues(tenantId, ['message.created'])))
+          .execute();
+        // One company wanted tickets too until its webhook changed while no process ran.
+        const narrowed = withHooks[0]!;
+        await bus.declareQueue({ name: WEBHOOKS_QUEUE, bindings: [{ exchange: 'events', pattern: `${narrowed}.ticket.created` }] });
+
+        const counted = countStatements(db);
+        const transactions = vi.spyOn(counted.db, 'transaction');
+        await webhookBindings({ db: counted.db, bus }).start();
+        // One read of every company, then a lock and a read per hundred that want only some kinds (here 100).
+        expect(counted.count()).toBeLessThanOrEqual(5);
+        expect(transactions.mock.calls.length).toBeLessThanOrEqual(2);
+
+        for (const tenantId of [...withHooks, ...without]) await publish(tenantId, 'message.created');
+        await publish(narrowed, 'ticket.created');
+        await eventually(async () => (await bus.depth(WEBHOOKS_QUEUE)) >= withHooks.length);
+        await new Promise((r) => setTimeout(r, 150));
+        expect(await bus.depth(WEBHOOKS_QUEUE)).toBe(withHooks.length);
+      });
+
+      it('never unbinds at start what a change about to commit has just bound', async () => {
+        await bus.deleteQueue(WEBHOOKS_QUEUE).catch(() => {});
+        const tenantId = await company();
+        await db
+          .insertInto('company_webhooks')
+          .values(hookValues(tenantId, ['message.created']))
+          .execute();
+        const bindings = webhookBindings({ db, bus });
+        let started: Promise<void> | undefined;
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('company_webhooks')
+            .values(hookValues(tenantId, ['ticket.created']))
+            .execute();
+          await bindings.widen(trx, tenantId);
+          // The pass at start reads the company before this change commits: it must wait for it before it unbinds.
+          let done = false;
+          started = bindings.start().finally(() => (done = true));
+          const waiting = async () =>
+            (
+              await sql<{
+                n: number;
+              }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(
+                db,
+              )
+            ).rows[0]!.n > 0;
+          while (!done && !(await waiting())) await new Promise((r) => setTimeout(r, 20));
+        });
+        await started;
+        await publish(tenantId, 'ticket.created');
+        await eventually(async () => (await bus.depth(WEBHOOKS_QUEUE)) === 1);
       });
     });
   }
