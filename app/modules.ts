@@ -25,7 +25,12 @@ export const MODULES: readonly FeatureModule[] = [
     inbound: routerInbound,
     start: async (ctx, { inboundPipeline, jobs }) => (await import('../router/part.js')).startRouter(ctx, { pipeline: inboundPipeline, jobs }),
   },
-  { name: 'reports', roles: ['router'], apiRoutes: reportRoutes, start: async (ctx) => (await import('../reports/part.js')).startReports(ctx) },
+  {
+    name: 'reports',
+    roles: ['router'],
+    apiRoutes: reportRoutes,
+    start: async (ctx, { jobs }) => (await import('../reports/part.js')).startReports(ctx, jobs),
+  },
   {
     name: 'surveys',
     roles: ['router'],

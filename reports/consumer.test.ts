@@ -8,6 +8,7 @@ import type { Db } from '../core/db/database.js';
 import { openPgDatabase } from '../core/db/pg/pg-database.js';
 import { MemoryBus } from '../core/bus/memory/memory-bus.js';
 import { eventRoutingKey } from '../core/outbox/outbox.js';
+import { testJobRunner } from '../test/support/jobs.js';
 import { DATABASE_URL, eventually, freshDatabase } from '../test/support/services.js';
 import { REPORTS_QUEUE, ReportsConsumer } from './consumer.js';
 import { runReport } from './queries/reports.js';
@@ -133,11 +134,15 @@ describe.skipIf(!DATABASE_URL)('the reports consumer', () => {
     await bus.declareQueue({ name: REPORTS_QUEUE, bindings: [{ exchange: 'events', pattern: '*.message.created' }] });
     const running = new ReportsConsumer({ db, bus, logger: pino({ level: 'silent' }) }, { flushMs: 1, pollMs: 20 });
     await running.start();
+    // The look at the marks is the job runner's, as in a process.
+    const jobs = testJobRunner(db, { pollMs: 20 }).every(running.incrementsTask());
+    jobs.start();
     try {
       const before = await messagesIn();
       await customerMessages(2);
       await eventually(async () => (await messagesIn()) === before + 2);
     } finally {
+      await jobs.stop();
       await running.stop();
     }
     // Stopped, its queue keeps what is published: only the kinds whose hours are recomputed.

@@ -1,5 +1,6 @@
 import type { Bus, Consumer } from '../core/bus/bus.js';
 import type { Db } from '../core/db/database.js';
+import type { PeriodicTask } from '../core/jobs/runner.js';
 import type { Logger } from '../core/log/logger.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { ticketTimes } from '../tickets/part.js';
@@ -14,7 +15,8 @@ export const REPORTS_QUEUE = 'reports.events';
  * The events whose hours a refresh recomputes: agents' status, calls, survey answers, tickets.
  * Messages and conversation changes are added from their rows, found by the marks whatever event
  * announced them: their events are not taken (they were, as mere wake-ups, 1.6 deliveries per
- * message); a look every `pollMs` finds their rows instead.
+ * message); a look at the marks every `pollMs`, a periodic task on the process's job runner
+ * (`incrementsTask`), finds their rows instead.
  */
 const BINDINGS = ['*.agent.status', '*.call.ended', '*.csat.answered', '*.ticket.*'];
 /** What earlier versions bound the durable queue to as well: removed at start. */
@@ -53,7 +55,6 @@ export class ReportsConsumer {
   private behind = false;
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private poller: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   /** How long the last refresh took: the next waits at least twice that (see `schedule`). */
   private lastFlushMs = 0;
@@ -78,14 +79,26 @@ export class ReportsConsumer {
     // Rows written while no consumer ran (or whose events were acknowledged before they were added).
     this.behind = true;
     this.schedule();
-    this.poller = setInterval(() => void this.poll(), this.options.pollMs ?? 1000);
-    this.poller.unref();
+  }
+
+  /**
+   * The look at the marks, for the process's job runner to run every `pollMs` (1 s): the runner
+   * is the one poller of a process, stopped before the modules are.
+   */
+  incrementsTask(): PeriodicTask {
+    return {
+      name: 'reports.increments',
+      everyMs: this.options.pollMs ?? 1000,
+      run: async () => {
+        await this.poll();
+        return 0;
+      },
+    };
   }
 
   async stop(): Promise<void> {
     await this.consumer?.close();
     this.stopped = true;
-    if (this.poller) clearInterval(this.poller);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;

@@ -22,7 +22,11 @@ export function customerRepliesBindings(deps: { db: Db; bus: Bus }): TenantBindi
     kinds: ['message.created'],
     wanted: async (db, tenantId) =>
       (await db.selectFrom('tickets').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst()) ? ['message.created'] : [],
-    tenants: async (db) => (await db.selectFrom('tickets').select('tenant_id').distinct().execute()).map((r) => r.tenant_id),
+    wantedByTenant: async (db, among) => {
+      let query = db.selectFrom('tickets').select('tenant_id').distinct();
+      if (among) query = query.where('tenant_id', 'in', among);
+      return new Map((await query.execute()).map((r) => [r.tenant_id, ['message.created']]));
+    },
   });
 }
 

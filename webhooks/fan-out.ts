@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Bus, Consumer } from '../core/bus/bus.js';
-import { TenantBindings } from '../core/bus/tenant-bindings.js';
+import { kindsByTenant, TenantBindings } from '../core/bus/tenant-bindings.js';
 import type { Db } from '../core/db/database.js';
 import type { EventEnvelope } from '../core/outbox/outbox.js';
 import { isWebhookEvent, WEBHOOK_EVENTS, webhookData } from './events.js';
@@ -57,7 +57,14 @@ export function webhookBindings(deps: { db: Db; bus: Bus }): TenantBindings {
         .execute();
       return rows.map((r) => r.kind).filter(isWebhookEvent);
     },
-    tenants: async (db) => (await db.selectFrom('company_webhooks').select('tenant_id').distinct().execute()).map((r) => r.tenant_id),
+    wantedByTenant: async (db, among) => {
+      let query = db
+        .selectFrom('company_webhooks')
+        .select(['tenant_id', sql<string>`unnest(events)`.as('kind')])
+        .distinct();
+      if (among) query = query.where('tenant_id', 'in', among);
+      return kindsByTenant((await query.execute()).filter((r) => isWebhookEvent(r.kind)));
+    },
   });
 }
 

@@ -13,8 +13,11 @@ export interface TenantBindingsSpec {
   kinds: readonly string[];
   /** The kinds one company wants now, as `db` sees it (inside a transaction: with its writes). */
   wanted(db: Reader, tenantId: string): Promise<readonly string[]>;
-  /** The companies that may want something, for the pass at start. */
-  tenants(db: Db): Promise<string[]>;
+  /**
+   * The kinds each company that wants something wants now, in one query, for the pass at start;
+   * only the companies in `among` (never empty) when given.
+   */
+  wantedByTenant(db: Reader, among?: readonly string[]): Promise<Map<string, readonly string[]>>;
 }
 
 /**
@@ -26,13 +29,14 @@ export interface TenantBindingsSpec {
  *   every event committed after the change is published after its binding exists (nothing is
  *   missed), and a rolled-back change leaves only a binding too many;
  * - `reconcile(tenant)` after the commit: binds what is wanted, unbinds the rest;
- * - `start()` when the consumer starts: reconciles every company that may want something, then
- *   removes the bindings for every company an earlier version made (`*.<kind>`).
+ * - `start()` when the consumer starts: binds what every company wants (one query, however many
+ *   companies), unbinds what the companies that want only some kinds do not, then removes the
+ *   bindings for every company an earlier version made (`*.<kind>`).
  *
- * Both take a transaction-scoped advisory lock per queue and company, so a reconcile reads only
- * committed changes and cannot unbind what a concurrent widen just bound for a change about to
- * commit. A binding too many costs deliveries the consumer drops, as before; one too few would
- * lose events, which the order above rules out.
+ * Each takes a transaction-scoped advisory lock per queue and company before it unbinds, so it
+ * reads only committed changes and cannot unbind what a concurrent widen just bound for a change
+ * about to commit. A binding too many costs deliveries the consumer drops, as before; one too few
+ * would lose events, which the order above rules out.
  */
 export class TenantBindings {
   constructor(
@@ -78,16 +82,62 @@ export class TenantBindings {
     );
   }
 
+  /**
+   * The pass at start: one query for what every company wants, then a transaction per hundred
+   * companies that want only some of the kinds (none for most queues). The bus cannot list a
+   * queue's bindings, so a company that wants nothing any more is not looked at (its reconcile
+   * unbound it; had that failed, a binding too many is left), and a binding made from the first
+   * read for a company that stopped wanting it since is one too many as well.
+   */
   async start(): Promise<void> {
     await this.bus.declareQueue(this.spec.queue);
-    for (const tenantId of await this.spec.tenants(this.db)) await this.reconcile(tenantId);
+    const wanted = await this.spec.wantedByTenant(this.db);
+    for (const [tenantId, kinds] of wanted) for (const kind of kinds) await this.bus.bind(this.queue, binding(tenantId, kind));
+    const partly = [...wanted].filter(([, kinds]) => this.spec.kinds.some((kind) => !kinds.includes(kind))).map(([tenantId]) => tenantId);
+    for (let i = 0; i < partly.length; i += NARROWED_AT_ONCE) await this.narrow(partly.slice(i, i + NARROWED_AT_ONCE));
     // Then what earlier versions bound for every company, now that each company's own are there.
     for (const kind of this.spec.kinds) await this.bus.unbind(this.queue, { exchange: 'events', pattern: `*.${kind}` });
+  }
+
+  /**
+   * Unbinds the kinds these companies do not want, as a reconcile does but for many at once: with
+   * their locks held, so what they want is read after any change being widened has committed.
+   */
+  private async narrow(tenantIds: readonly string[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // In one order, so two processes starting at once cannot deadlock on each other.
+      const ordered = [...tenantIds].sort();
+      await sql`select pg_advisory_xact_lock(hashtext(${this.queue}), hashtext(t)) from unnest(${ordered}::text[]) with ordinality as u(t, n) order by n`.execute(
+        trx,
+      );
+      const wanted = await this.spec.wantedByTenant(trx, ordered);
+      for (const tenantId of ordered) {
+        const kinds = wanted.get(tenantId) ?? [];
+        for (const kind of this.spec.kinds) if (!kinds.includes(kind)) await this.bus.unbind(this.queue, binding(tenantId, kind));
+      }
+    });
   }
 
   private async lock(trx: Transaction<Database>, tenantId: string): Promise<void> {
     await sql`select pg_advisory_xact_lock(hashtext(${this.queue}), hashtext(${tenantId}))`.execute(trx);
   }
+}
+
+/**
+ * Companies whose locks the pass at start holds at once while it unbinds: their changes wait that
+ * long (a few hundred broker calls), and the pass takes a transaction per so many companies.
+ */
+const NARROWED_AT_ONCE = 100;
+
+/** `wantedByTenant`'s answer from rows of a company and a kind it wants. */
+export function kindsByTenant(rows: readonly { tenant_id: string; kind: string }[]): Map<string, string[]> {
+  const wanted = new Map<string, string[]>();
+  for (const { tenant_id, kind } of rows) {
+    const kinds = wanted.get(tenant_id);
+    if (kinds) kinds.push(kind);
+    else wanted.set(tenant_id, [kind]);
+  }
+  return wanted;
 }
 
 const binding = (tenantId: string, kind: string) => ({ exchange: 'events' as const, pattern: `${tenantId}.${kind}` });

@@ -33,8 +33,11 @@ export function connectorEventBindings(deps: Pick<ConnectorDeps, 'db' | 'bus' | 
         .executeTakeFirst();
       return channel ? forwarding.kinds : [];
     },
-    tenants: async (db) =>
-      (await db.selectFrom('channels').select('tenant_id').distinct().where('type', '=', connector.type).execute()).map((r) => r.tenant_id),
+    wantedByTenant: async (db, among) => {
+      let query = db.selectFrom('channels').select('tenant_id').distinct().where('type', '=', connector.type);
+      if (among) query = query.where('tenant_id', 'in', among);
+      return new Map((await query.execute()).map((r) => [r.tenant_id, forwarding.kinds]));
+    },
   });
 }
 

@@ -1,13 +1,13 @@
 import type { Db } from '../../core/db/database.js';
 import { latestComments, ratingCounts } from '../../surveys/part.js';
 import { allSums, openStateSeconds } from './figures.js';
-import type { GroupBy, ReportScope } from './rollup-query.js';
+import type { ReportScope } from './rollup-query.js';
 
 export const REPORT_NAMES = ['overview', 'channels', 'agents', 'groups', 'tickets', 'calls', 'csat'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 /** Days for ranges over two days, hours for shorter ones. */
-const seriesStep = (scope: ReportScope): GroupBy => (scope.to.getTime() - scope.from.getTime() > 2 * 86_400_000 ? 'day' : 'hour');
+const seriesStep = (scope: ReportScope): 'day' | 'hour' => (scope.to.getTime() - scope.from.getTime() > 2 * 86_400_000 ? 'day' : 'hour');
 
 async function names(db: Db, tenantId: string, table: 'channels' | 'groups' | 'users'): Promise<Map<string, string>> {
   const rows = await db.selectFrom(table).select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
@@ -25,32 +25,38 @@ export async function overviewReport(db: Db, scope: ReportScope) {
   return { totals: totals.figuresOf('all'), series: over };
 }
 
-export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' | 'group' | 'agent', now: Date) {
-  // By agent, the totals are the rows added up (every rollup has an agent column); by channel or
-  // group some rollups lack the dimension, so the totals are summed on their own.
-  const [sums, labels, totals, open] = await Promise.all([
+/** By channel or group: some rollups lack the dimension, so the totals are summed on their own. */
+export async function dimensionReport(db: Db, scope: ReportScope, by: 'channel' | 'group') {
+  const [sums, labels, totals] = await Promise.all([
     allSums(db, scope, by),
-    names(db, scope.tenantId, by === 'channel' ? 'channels' : by === 'group' ? 'groups' : 'users'),
-    by === 'agent' ? undefined : allSums(db, scope, 'all'),
-    by === 'agent' ? openStateSeconds(db, scope, now) : Promise.resolve(new Map<string, { status: string; seconds: number }>()),
+    names(db, scope.tenantId, by === 'channel' ? 'channels' : 'groups'),
+    allSums(db, scope, 'all'),
   ]);
-  const keys = new Set(sums.keys);
-  if (by === 'agent') for (const id of open.keys()) keys.add(id);
-  const rows = [...keys]
-    .filter((key) => !(by === 'agent' && scope.agentId && key !== scope.agentId))
-    .map((key) => {
-      const row: Record<string, unknown> = { id: key || null, name: key ? (labels.get(key) ?? key) : null, ...sums.figuresOf(key) };
-      if (by === 'agent') {
-        const states = sums.statesOf(key);
-        const current = open.get(key);
-        if (current) states[`${current.status as 'online' | 'busy' | 'away'}Seconds`] += current.seconds;
-        Object.assign(row, states);
-      }
-      return row;
-    })
-    .sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')));
-  return { rows, totals: totals ? totals.figuresOf('all') : sums.totalFigures() };
+  return { rows: byName([...sums.keys].map((key) => rowOf(key, labels, sums))), totals: totals.figuresOf('all') };
 }
+
+/** By agent, with the time in each status: the totals are the rows added up (every rollup has an agent column). */
+export async function agentsReport(db: Db, scope: ReportScope, now: Date) {
+  const [sums, labels, open] = await Promise.all([allSums(db, scope, 'agent'), names(db, scope.tenantId, 'users'), openStateSeconds(db, scope, now)]);
+  const rows = [...new Set([...sums.keys, ...open.keys()])]
+    .filter((key) => !scope.agentId || key === scope.agentId)
+    .map((key) => {
+      const states = sums.statesOf(key);
+      const current = open.get(key);
+      if (current) states[`${current.status as 'online' | 'busy' | 'away'}Seconds`] += current.seconds;
+      return { ...rowOf(key, labels, sums), ...states };
+    });
+  return { rows: byName(rows), totals: sums.totalFigures() };
+}
+
+type Sums = Awaited<ReturnType<typeof allSums>>;
+/** A row of one channel, group or agent; `key` '' is what has none (a conversation without a group). */
+const rowOf = (key: string, labels: Map<string, string>, sums: Sums) => ({
+  id: key || null,
+  name: key ? (labels.get(key) ?? key) : null,
+  ...sums.figuresOf(key),
+});
+const byName = <R extends { name: string | null }>(rows: R[]) => rows.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
 
 export async function callsReport(db: Db, scope: ReportScope) {
   const [totals, over, byGroup, groups] = await Promise.all([
@@ -118,21 +124,22 @@ export async function csatReport(db: Db, scope: ReportScope) {
   };
 }
 
+/** The report, tagged with its name (the API's answer tells the reports apart by it). */
 export async function runReport(db: Db, name: ReportName, scope: ReportScope, now = new Date()) {
   switch (name) {
     case 'overview':
-      return overviewReport(db, scope);
+      return { report: name, ...(await overviewReport(db, scope)) };
     case 'channels':
-      return dimensionReport(db, scope, 'channel', now);
+      return { report: name, ...(await dimensionReport(db, scope, 'channel')) };
     case 'groups':
-      return dimensionReport(db, scope, 'group', now);
+      return { report: name, ...(await dimensionReport(db, scope, 'group')) };
     case 'agents':
-      return dimensionReport(db, scope, 'agent', now);
+      return { report: name, ...(await agentsReport(db, scope, now)) };
     case 'tickets':
-      return ticketsReport(db, scope);
+      return { report: name, ...(await ticketsReport(db, scope)) };
     case 'calls':
-      return callsReport(db, scope);
+      return { report: name, ...(await callsReport(db, scope)) };
     case 'csat':
-      return csatReport(db, scope);
+      return { report: name, ...(await csatReport(db, scope)) };
   }
 }

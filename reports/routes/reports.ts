@@ -8,6 +8,7 @@ import { reportQuery, scopeOf } from '../scope.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';
 import { answer } from '../../console/server/api/answers.js';
+import { reportAnswer } from './report-answer.js';
 
 const reportParams = z.object({ report: z.enum(REPORT_NAMES) });
 const byStatus = z.object({ online: z.number(), busy: z.number(), away: z.number(), offline: z.number() });
@@ -40,10 +41,8 @@ const settingsAnswer = z.object({ serviceLevelSeconds: z.number(), surveysEnable
 const settingsBody = z.object({ serviceLevelSeconds: z.number().int().min(1).max(3600).optional(), surveysEnabled: z.boolean().optional() });
 
 /** The table a report's CSV holds: its rows when it has rows, its series otherwise. */
-function csvOf(result: Record<string, unknown>): string {
-  const rows = (
-    Array.isArray(result.rows) && result.rows.length ? result.rows : ((result.series as { points?: unknown[] } | undefined)?.points ?? [])
-  ) as Record<string, unknown>[];
+function csvOf(result: { rows?: object[]; series?: { points: object[] } }): string {
+  const rows = (result.rows?.length ? result.rows : (result.series?.points ?? [])) as Record<string, unknown>[];
   const columns = rows.length ? Object.keys(rows[0]!) : ['key'];
   return stringify(rows, { header: true, columns, cast: { boolean: (v) => String(v) } });
 }
@@ -122,11 +121,11 @@ export function reportRoutes(): AnyRoute[] {
       access: { anyOf: ['reports.view', 'reports.view.own'] },
       params: reportParams,
       query: reportQuery,
+      responds: reportAnswer,
       handler: async ({ c, ctx, auth, params, query }) => {
         const scope = scopeOf(auth.principal, query);
-        const result = (await runReport(ctx.database.db, params.report, scope)) as Record<string, unknown>;
+        const result = await runReport(ctx.database.db, params.report, scope);
         const meta = {
-          report: params.report,
           from: scope.from.toISOString(),
           to: scope.to.toISOString(),
           timeZone: scope.timeZone,
@@ -137,7 +136,7 @@ export function reportRoutes(): AnyRoute[] {
           c.header('Content-Disposition', `attachment; filename="${params.report}-${query.from ?? 'from'}-${query.to ?? 'to'}.csv"`);
           return c.body(csvOf(result));
         }
-        return c.json({ ...meta, ...result });
+        return answer(c, reportAnswer, { ...meta, ...result });
       },
     }),
   ];

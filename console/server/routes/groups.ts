@@ -29,6 +29,8 @@ const queueSettings = {
 };
 const groupBody = z.object({ name: z.string().trim().min(1).max(100), strategy: z.enum(STRATEGIES).default('round_robin'), ...queueSettings });
 type GroupInput = Partial<z.infer<typeof groupBody>>;
+/** Where a deleted group's work went: with `moveTo`, the group and how many conversations and members moved there. */
+const groupDeleted = z.object({ movedTo: z.string().nullable(), conversations: z.number(), members: z.number() });
 
 const columns = [
   'id',
@@ -200,6 +202,7 @@ export function groupRoutes(): AnyRoute[] {
       access: { permission: 'admin.routing' },
       params: idParams,
       query: z.object({ moveTo: z.uuid().optional() }),
+      responds: groupDeleted,
       handler: async ({ c, ctx, tenant, auth, params, query }) => {
         const db = ctx.database.db;
         const group = found(
@@ -272,7 +275,7 @@ export function groupRoutes(): AnyRoute[] {
           await audit(trx, auth, 'group.deleted', { type: 'group', id: group.id }, { name: group.name, ...(moveTo ? { movedTo: moveTo, ...counts } : {}) });
           return counts;
         });
-        return moveTo ? c.json({ movedTo: moveTo, ...moved }) : c.body(null, 204);
+        return answer(c, groupDeleted, { movedTo: moveTo ?? null, ...moved });
       },
     }),
     route({

@@ -38,7 +38,7 @@ export function adminApi(client: ApiClient) {
     createGroup: (body: Body<'/api/groups', 'post'>) => client.post<GroupView>('/groups', body),
     updateGroup: (id: string, body: Body<'/api/groups/{id}', 'patch'>) => client.patch<GroupView>(`/groups/${encodeURIComponent(id)}`, body),
     deleteGroup: (id: string, moveTo?: string) =>
-      client.delete<unknown>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
+      client.delete<Answer<'/api/groups/{id}', 'delete'>>(`/groups/${encodeURIComponent(id)}${moveTo ? `?moveTo=${encodeURIComponent(moveTo)}` : ''}`),
     roles: () => client.get<{ roles: RoleView[] }>('/roles'),
     skills: () => client.get<Answer<'/api/skills', 'get'>>('/skills'),
     createSkill: (body: Body<'/api/skills', 'post'>) => client.post<Answer<'/api/skills', 'post'>>('/skills', body),

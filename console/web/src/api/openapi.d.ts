@@ -4316,6 +4316,279 @@ export interface components {
                 name: string;
             }[];
         };
+        ReportAnswer: {
+            /** @enum {string} */
+            report: "overview";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: components["schemas"]["ReportFigures"];
+            series: {
+                /** @enum {string} */
+                step: "day" | "hour";
+                points: {
+                    created: number;
+                    resolved: number;
+                    reopened: number;
+                    handled: number;
+                    queued: number;
+                    abandoned: number;
+                    firstResponses: number;
+                    avgFirstResponseSeconds: number | null;
+                    avgFirstResponseBusinessSeconds: number | null;
+                    avgResolutionSeconds: number | null;
+                    avgResolutionBusinessSeconds: number | null;
+                    avgQueueWaitSeconds: number | null;
+                    avgAbandonWaitSeconds: number | null;
+                    messagesIn: number;
+                    messagesOut: number;
+                    callsOffered: number;
+                    callsAnswered: number;
+                    callsAbandoned: number;
+                    avgCallWaitSeconds: number | null;
+                    serviceLevelPercent: number | null;
+                    avgHandleSeconds: number | null;
+                    csatResponses: number;
+                    csatAverage: number | null;
+                    csatPercent: number | null;
+                    ticketsCreated: number;
+                    ticketsSolved: number;
+                    slaAchieved: number;
+                    slaBreached: number;
+                    slaAchievedPercent: number | null;
+                    key: string;
+                }[];
+            };
+        } | {
+            /** @enum {string} */
+            report: "channels" | "groups";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: components["schemas"]["ReportFigures"];
+            rows: {
+                created: number;
+                resolved: number;
+                reopened: number;
+                handled: number;
+                queued: number;
+                abandoned: number;
+                firstResponses: number;
+                avgFirstResponseSeconds: number | null;
+                avgFirstResponseBusinessSeconds: number | null;
+                avgResolutionSeconds: number | null;
+                avgResolutionBusinessSeconds: number | null;
+                avgQueueWaitSeconds: number | null;
+                avgAbandonWaitSeconds: number | null;
+                messagesIn: number;
+                messagesOut: number;
+                callsOffered: number;
+                callsAnswered: number;
+                callsAbandoned: number;
+                avgCallWaitSeconds: number | null;
+                serviceLevelPercent: number | null;
+                avgHandleSeconds: number | null;
+                csatResponses: number;
+                csatAverage: number | null;
+                csatPercent: number | null;
+                ticketsCreated: number;
+                ticketsSolved: number;
+                slaAchieved: number;
+                slaBreached: number;
+                slaAchievedPercent: number | null;
+                id: string | null;
+                name: string | null;
+            }[];
+        } | {
+            /** @enum {string} */
+            report: "agents";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: components["schemas"]["ReportFigures"];
+            rows: {
+                created: number;
+                resolved: number;
+                reopened: number;
+                handled: number;
+                queued: number;
+                abandoned: number;
+                firstResponses: number;
+                avgFirstResponseSeconds: number | null;
+                avgFirstResponseBusinessSeconds: number | null;
+                avgResolutionSeconds: number | null;
+                avgResolutionBusinessSeconds: number | null;
+                avgQueueWaitSeconds: number | null;
+                avgAbandonWaitSeconds: number | null;
+                messagesIn: number;
+                messagesOut: number;
+                callsOffered: number;
+                callsAnswered: number;
+                callsAbandoned: number;
+                avgCallWaitSeconds: number | null;
+                serviceLevelPercent: number | null;
+                avgHandleSeconds: number | null;
+                csatResponses: number;
+                csatAverage: number | null;
+                csatPercent: number | null;
+                ticketsCreated: number;
+                ticketsSolved: number;
+                slaAchieved: number;
+                slaBreached: number;
+                slaAchievedPercent: number | null;
+                onlineSeconds: number;
+                busySeconds: number;
+                awaySeconds: number;
+                id: string | null;
+                name: string | null;
+            }[];
+        } | {
+            /** @enum {string} */
+            report: "calls";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: {
+                callsOffered: number;
+                callsAnswered: number;
+                callsAbandoned: number;
+                avgCallWaitSeconds: number | null;
+                serviceLevelPercent: number | null;
+                avgHandleSeconds: number | null;
+            };
+            series: {
+                /** @enum {string} */
+                step: "day" | "hour";
+                points: {
+                    callsOffered: number;
+                    callsAnswered: number;
+                    callsAbandoned: number;
+                    avgCallWaitSeconds: number | null;
+                    serviceLevelPercent: number | null;
+                    avgHandleSeconds: number | null;
+                    key: string;
+                }[];
+            };
+            rows: {
+                callsOffered: number;
+                callsAnswered: number;
+                callsAbandoned: number;
+                avgCallWaitSeconds: number | null;
+                serviceLevelPercent: number | null;
+                avgHandleSeconds: number | null;
+                id: string | null;
+                name: string | null;
+            }[];
+        } | {
+            /** @enum {string} */
+            report: "tickets";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: {
+                ticketsCreated: number;
+                ticketsSolved: number;
+                slaAchieved: number;
+                slaBreached: number;
+                slaAchievedPercent: number | null;
+            };
+            series: {
+                /** @enum {string} */
+                step: "day" | "hour";
+                points: {
+                    ticketsCreated: number;
+                    ticketsSolved: number;
+                    slaAchieved: number;
+                    slaBreached: number;
+                    slaAchievedPercent: number | null;
+                    key: string;
+                }[];
+            };
+            rows: {
+                ticketsCreated: number;
+                ticketsSolved: number;
+                slaAchieved: number;
+                slaBreached: number;
+                slaAchievedPercent: number | null;
+                id: string | null;
+                name: string | null;
+            }[];
+        } | {
+            /** @enum {string} */
+            report: "csat";
+            from: string;
+            to: string;
+            timeZone: string;
+            /** @description without reports.view: the caller’s own work only */
+            ownOnly: boolean;
+            totals: {
+                csatResponses: number;
+                csatAverage: number | null;
+                csatPercent: number | null;
+            };
+            series: {
+                /** @enum {string} */
+                step: "day" | "hour";
+                points: {
+                    csatResponses: number;
+                    csatAverage: number | null;
+                    csatPercent: number | null;
+                    key: string;
+                }[];
+            };
+            distribution: {
+                rating: number;
+                count: number;
+            }[];
+            comments: {
+                conversationId: string;
+                rating: number;
+                comment: string;
+                answeredAt: string;
+                agentId: string | null;
+            }[];
+        };
+        ReportFigures: {
+            created: number;
+            resolved: number;
+            reopened: number;
+            handled: number;
+            queued: number;
+            abandoned: number;
+            firstResponses: number;
+            avgFirstResponseSeconds: number | null;
+            avgFirstResponseBusinessSeconds: number | null;
+            avgResolutionSeconds: number | null;
+            avgResolutionBusinessSeconds: number | null;
+            avgQueueWaitSeconds: number | null;
+            avgAbandonWaitSeconds: number | null;
+            messagesIn: number;
+            messagesOut: number;
+            callsOffered: number;
+            callsAnswered: number;
+            callsAbandoned: number;
+            avgCallWaitSeconds: number | null;
+            serviceLevelPercent: number | null;
+            avgHandleSeconds: number | null;
+            csatResponses: number;
+            csatAverage: number | null;
+            csatPercent: number | null;
+            ticketsCreated: number;
+            ticketsSolved: number;
+            slaAchieved: number;
+            slaBreached: number;
+            slaAchievedPercent: number | null;
+        };
         SurveyStatus: {
             company: string;
             answered: boolean;
@@ -9574,7 +9847,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        movedTo: string | null;
+                        conversations: number;
+                        members: number;
+                    };
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
@@ -12393,7 +12672,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportAnswer"];
+                };
             };
             /** @description invalid input; `issues` names each field at fault (also text that cannot be stored: U+0000, an unpaired surrogate, bytes that are not UTF-8, JSON nested deeper than 64 levels) */
             400: {
