@@ -63,7 +63,11 @@ describe('channel management', () => {
   });
 
   it('checks a key once for the requests that find its cached answer gone together', async () => {
-    const { channel, apiKey } = await createChannel(deps, tenantId, { type: 'demo', name: 'Herd', config: { endpoint: 'https://h.example', token: 'herd-token-1' } });
+    const { channel, apiKey } = await createChannel(deps, tenantId, {
+      type: 'demo',
+      name: 'Herd',
+      config: { endpoint: 'https://h.example', token: 'herd-token-1' },
+    });
     let statements = 0;
     const counted = database.db.withPlugin({
       transformQuery: (args) => args.node,
