@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { queueReply } from '../../core/conversations/reply.js';
 import type { Db } from '../../core/db/database.js';
+import { keepPlan } from '../../core/db/keep-plan.js';
 import type { Conversation } from '../../core/db/schema.js';
 import type { InboundEnvelope } from '../../core/domain/messages.js';
 import {
@@ -83,8 +84,9 @@ export const answerBotStep: InboundStep = {
     const settingRows = await trx
       .selectFrom('bot_settings')
       .selectAll()
-      .where('tenant_id', 'in', tenants)
-      .where('channel_id', 'in', unique(messages.map((m) => m.envelope.channelId)))
+      .where(sql<boolean>`tenant_id = any(${tenants}::uuid[]) and channel_id = any(${unique(messages.map((m) => m.envelope.channelId))}::uuid[])`)
+      // Every batch asks it, with this one text: its plan is kept.
+      .modifyEnd(keepPlan)
       .execute();
     // A channel that never had the bot set up has no sessions: most batches stop here, on one query.
     if (settingRows.length === 0) return;
