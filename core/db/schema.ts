@@ -669,7 +669,7 @@ export interface AgentPresenceTable {
 // The call center's tables that the voice connector and the router use too; the call center's
 // own (call tasks) are in callcenter/schema.ts.
 
-/** A phone menu (IVR); `definition` is checked by core/voice/ivr.ts before it is saved. */
+/** A phone menu (IVR); `definition` is checked by callcenter/ivr.ts before it is saved. */
 export interface IvrFlowTable {
   id: Generated<string>;
   tenant_id: string;
