@@ -14,7 +14,7 @@ import { channelStore } from './channel-data.js';
 import { channelAttachments, connectorPlatform } from './platform.js';
 
 export { channelAttachments };
-import { reachesDatabase, type AnyConnector, type ChannelContext } from './define.js';
+import type { AnyConnector, ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -57,8 +57,6 @@ export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Ch
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
     platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id, type: row.type }, deps.config, calls),
-    // Only the phone connectors' call center still reaches the database itself.
-    ...(reachesDatabase(connector) ? { db: deps.db } : {}),
     bus: deps.bus,
     logger,
     publicUrl: address,
