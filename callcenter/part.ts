@@ -19,7 +19,7 @@ export type { CallTaskAgentTable, CallTaskTable, CallTaskTargetTable } from './s
  *
  * The call center's console API: phone menus, agents' phones, calls and their recordings,
  * callback plans, outbound call tasks and the supervisor's workbench. `connectorDeps` reaches
- * the phone platforms (the voice connector) for recordings, dialling and hold.
+ * the phone platforms (the voice connectors) for recordings, dialling and hold.
  */
 export function callCenterRoutes(connectorDeps: ConnectorDepsOf): AnyRoute[] {
   return [...voiceRoutes(connectorDeps), ...callbackPlanRoutes(), ...callTaskRoutes(), ...callWorkbenchRoutes()];
