@@ -1,3 +1,4 @@
+import { callCenterPorts } from '../callcenter/part.js';
 import { builtInConnectors } from '../connectors/index.js';
 import type { ConnectorDeps } from '../core/connector/channel-context.js';
 import { createHooksApp } from '../core/connector/gateway.js';
@@ -28,6 +29,8 @@ export async function connectorDeps(ctx: Context): Promise<ConnectorDeps> {
     registry: await connectorRegistry(ctx),
     outbound: ctx.outbound,
     pokeOutbox: () => ctx.relay.poke(),
+    // The phone connectors reach the call center module through their channels' contexts.
+    callCenter: callCenterPorts(ctx.database.db),
   };
 }
 

@@ -3,12 +3,12 @@ import type { ColumnType, Generated } from 'kysely';
 /**
  * The call center's own tables: outbound call tasks (migrations/0008_voice.ts, which stays with
  * the kernel's migrations because it also creates the calls, phone menus and agents' phones the
- * voice connector and the router use). Their types are merged into `Database` by declaration
+ * router, the reports and the CRM read too). Their types are merged into `Database` by declaration
  * merging rather than `withTables` (as reports/schema.ts does): the customers' data rights
  * (export, erasure) and contact merges write call_task_targets through the plain `Database`
  * too, and those live with the CRM, outside this module.
  *
- * Stay in core/db/schema.ts because the voice connector or the router read or write them:
+ * Stay in core/db/schema.ts because the router, the reports or the CRM read or write them:
  * ivr_flows, voice_endpoints, calls, call_events, callback_plans.
  */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduleCallbackReminder } from '../core/voice/callback-jobs.js';
+import { scheduleCallbackReminder } from '../callcenter/callback-reminders.js';
 import {
   browserAvailable,
   launchBrowser,

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../core/domain/messages.js';
 import { createLogger } from '../core/log/logger.js';
 import { emailConfig, type EmailConfig } from '../connectors/email/config.js';
 import { normalizeEmail } from '../connectors/email/normalize.js';
-import { callSignal, normalizeCallSignal } from '../connectors/voice/calls/signals.js';
+import { callSignal, normalizeCallSignal } from '../core/domain/call-signals.js';
 import type { WhatsAppConfig } from '../connectors/whatsapp/connector.js';
 import { normalizeWhatsApp } from '../connectors/whatsapp/normalize.js';
 import { processInbound } from '../router/pipeline/process-batch.js';

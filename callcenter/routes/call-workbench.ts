@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { can } from '../../core/auth/permissions.js';
-import { isOnHold } from '../../core/voice/hold.js';
+import { isOnHold } from '../calls/hold.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { visibleTo } from '../../console/server/conversations/visibility.js';
 import { answer, phoneStatusSchema } from '../../console/server/api/answers.js';

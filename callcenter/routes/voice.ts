@@ -10,7 +10,7 @@ import type { Context } from '../../core/context.js';
 import type { Db } from '../../core/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { visibleRecentTicketsOfContact } from '../../tickets/part.js';
-import { parseFlow, type Flow, type Target } from '../../core/voice/ivr.js';
+import { parseFlow, type Flow, type Target } from '../ivr.js';
 import { found, idParams } from '../../console/server/api/checks.js';
 import { route, type AnyRoute } from '../../console/server/api/route.js';
 import { audit } from '../../console/server/audit.js';

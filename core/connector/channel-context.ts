@@ -9,11 +9,12 @@ import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
 import { companyLinkAddress } from '../tenancy/address.js';
 import { markDeliveryFailed } from '../conversations/delivery.js';
+import { noCallCenter, type CallCenterProvider } from './call-center-port.js';
 import { channelStore } from './channel-data.js';
 import { channelAttachments, connectorPlatform } from './platform.js';
 
 export { channelAttachments };
-import { reachesDatabase, type AnyConnector, type ChannelContext } from './define.js';
+import type { AnyConnector, ChannelContext } from './define.js';
 import { ChannelHealthRecorder } from './health.js';
 import type { ConnectorRegistry } from './registry.js';
 
@@ -28,6 +29,8 @@ export interface ConnectorDeps {
   outbound: OutboundClient;
   /** Tells the outbox relay there is something to publish (a channel's health changed). */
   pokeOutbox?: () => void;
+  /** The call center the phone channels ask (`ctx.platform.calls`); without it their questions are refused. */
+  callCenter?: CallCenterProvider;
 }
 
 export const secretsAssociatedData = (tenantId: string, channelId: string) => `${tenantId}:${channelId}`;
@@ -47,14 +50,15 @@ export function channelSettings(deps: Pick<ConnectorDeps, 'config'>, row: Channe
  */
 export function contextFor(deps: ConnectorDeps, connector: AnyConnector, row: Channel, address = deps.config.publicUrl): ChannelContext<any> {
   const config = connector.config.parse(channelSettings(deps, row));
+  const logger = deps.logger.child({ channelId: row.id, channelType: row.type });
+  // Only a channel that carries calls reaches the call center, bound to it and its settings.
+  const calls = connector.capabilities.calls && deps.callCenter ? deps.callCenter({ id: row.id, tenantId: row.tenant_id }, config, logger) : noCallCenter;
   return {
     channel: { id: row.id, tenantId: row.tenant_id, type: row.type, name: row.name, publicKey: row.public_key },
     config,
-    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id, type: row.type }, deps.config),
-    // Only the phone connectors' call center still reaches the database itself.
-    ...(reachesDatabase(connector) ? { db: deps.db } : {}),
+    platform: connectorPlatform(deps.db, { id: row.id, tenantId: row.tenant_id, type: row.type }, deps.config, calls),
     bus: deps.bus,
-    logger: deps.logger.child({ channelId: row.id, channelType: row.type }),
+    logger,
     publicUrl: address,
     dataDir: deps.config.dataDir,
     secretKey: deps.config.secretKey,

@@ -13,7 +13,6 @@ import {
 } from '@switchboard/connector-sdk';
 import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/config.js';
-import type { Db } from '../db/database.js';
 import type { InboundMessage } from '../domain/messages.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboundClient } from '../net/outbound.js';
@@ -49,7 +48,8 @@ export {
 /**
  * What the built-in connectors get beyond the SDK's narrow context: `platform`, the named,
  * channel-scoped capabilities (see platform.ts), with the tables a connector keeps of its own
- * (platform-tables.ts). Not the database: a connector outside this repository has none of it.
+ * (platform-tables.ts) and, for a phone channel, the call center (call-center-port.ts). Not the
+ * database: a connector outside this repository has none of it, and neither does one of ours.
  */
 export interface PlatformAccess {
   /** What the connector may read of the platform's records and change, for its own channel. */
@@ -62,16 +62,6 @@ export interface PlatformAccess {
   secretKey: Buffer;
   inboundShards: number;
   outbound: OutboundClient;
-}
-
-/**
- * What the phone connectors (connectors/voice) still get: the whole database. Their call center
- * (calls, phone menu, queue, survey, callbacks) is a domain of its own, run in transactions over
- * the `calls` tables; it goes when that domain moves to a feature module the connectors ask
- * through `platform`. Only a connector declared with `defineCallCenterConnector` gets it.
- */
-export interface CallCenterAccess extends PlatformAccess {
-  db: Db;
 }
 
 export type ChannelContext<C, X extends PlatformAccess = PlatformAccess> = SdkChannelContext<C> & X;
@@ -119,22 +109,3 @@ export function defineConnector<S extends z.ZodObject>(definition: ConnectorDefi
   defineSdkConnector(definition as SdkConnectorDefinition<S, PlatformAccess>);
   return definition;
 }
-
-/** The definitions made by `defineCallCenterConnector`: an object a package hands in is never one. */
-const callCenterConnectors = new WeakSet<object>();
-
-/** Declares a phone connector whose call center still works on the database itself (`CallCenterAccess`). */
-export function defineCallCenterConnector<S extends z.ZodObject>(definition: ConnectorDefinition<S, CallCenterAccess>): ConnectorDefinition<S> {
-  defineSdkConnector(definition as SdkConnectorDefinition<S, CallCenterAccess>);
-  callCenterConnectors.add(definition);
-  // Its handlers are only ever called with a context `contextFor` built with the database.
-  return definition as unknown as ConnectorDefinition<S>;
-}
-
-/** Whether the platform hands this connector's contexts the database (the phone connectors' call center only). */
-export function reachesDatabase(connector: object): boolean {
-  return callCenterConnectors.has(connector);
-}
-
-/** A phone connector's context: the platform's, with the database its call center still uses. */
-export type CallCenterContext<C> = ChannelContext<C, CallCenterAccess>;

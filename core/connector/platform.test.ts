@@ -8,7 +8,7 @@ import { issueApiKey } from './api-keys.js';
 import { eventReads } from './event-reads.js';
 import { createChannel } from './channels.js';
 import { loadChannelContext } from './channel-context.js';
-import { defineCallCenterConnector, defineConnector } from './define.js';
+import { defineConnector } from './define.js';
 
 const plain = defineConnector({
   type: 'plain',
@@ -19,7 +19,7 @@ const plain = defineConnector({
   send: async () => 'x',
 });
 
-const phone = defineCallCenterConnector({
+const phone = defineConnector({
   type: 'plain-phone',
   displayName: 'Plain phone',
   capabilities: { receive: ['text'], send: ['text'], calls: true },
@@ -106,12 +106,24 @@ describe('the platform as a connector sees it (ctx.platform)', () => {
     return { tenantId, channelId: channel.id, platform: found!.ctx.platform };
   };
 
-  it('hands the database to the phone connectors’ call center only', async () => {
-    const tenantId = await seedTenant(database.db);
-    const chat = await createChannel(deps, tenantId, { type: 'plain', name: 'Plain', config: {} });
-    const call = await createChannel(deps, tenantId, { type: 'plain-phone', name: 'Phone', config: {} });
-    expect('db' in (await loadChannelContext(deps, { id: chat.channel.id }))!.ctx).toBe(false);
-    expect('db' in (await loadChannelContext(deps, { id: call.channel.id }))!.ctx).toBe(true);
+  it('hands no connector the database; a phone channel asks the call center about its own calls only', async () => {
+    const contextOf = async (tenantId: string, type: string) =>
+      (await loadChannelContext(deps, { id: (await createChannel(deps, tenantId, { type, name: type, config: {} })).channel.id }))!.ctx;
+    const [tenantA, tenantB] = [await seedTenant(database.db), await seedTenant(database.db)];
+    const chat = await contextOf(tenantA, 'plain');
+    const phoneA = await contextOf(tenantA, 'plain-phone');
+    const phoneB = await contextOf(tenantB, 'plain-phone');
+    for (const ctx of [chat, phoneA, phoneB]) expect('db' in ctx).toBe(false);
+
+    const started = await phoneA.platform.calls.reported({ event: 'newCall', callId: 'pbx-1', from: '+8613600000001', to: '4000', direction: 'in' });
+    expect(started.map((s) => s.event)).toEqual(['call.started']);
+    expect(await phoneA.platform.calls.callOf('pbx-1')).toMatchObject({ providerCallId: 'pbx-1', state: 'queued', direction: 'in' });
+    // Another company's channel naming the same call id finds nothing, and ends nothing.
+    expect(await phoneB.platform.calls.callOf('pbx-1')).toBeUndefined();
+    expect(await phoneB.platform.calls.reported({ event: 'hangup', callId: 'pbx-1', cause: 'normalClearing' })).toEqual([]);
+    expect(await phoneA.platform.calls.callOf('pbx-1')).toMatchObject({ state: 'queued' });
+    // A channel that carries no calls has no call center to ask.
+    expect(() => chat.platform.calls.callOf('pbx-1')).toThrow(/no call center/);
   });
 
   it('keeps the web chat’s visitors per channel, found by their token’s hash', async () => {

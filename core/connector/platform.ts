@@ -4,6 +4,7 @@ import { AttachmentStore } from '../attachments/store.js';
 import type { Db } from '../db/database.js';
 import type { Conversation, MessageStatus } from '../db/schema.js';
 import { channelAccessToken, type TokenRequest } from './access-token.js';
+import { noCallCenter, type CallCenterPort } from './call-center-port.js';
 import { verifyApiKey } from './api-keys.js';
 import { channelCompany, type ChannelCompany } from './platform-company.js';
 import { channelFiles } from './platform-files.js';
@@ -29,6 +30,8 @@ export interface ConnectorPlatform extends ConnectorTables {
   company: ChannelCompany;
   files: ChannelFiles;
   replies: ChannelReplies;
+  /** The call center, for a channel that carries calls (call-center-port.ts); refuses every question on any other. */
+  calls: CallCenterPort;
   apiKeys: { /** Whether `key` is a live API key of this channel. */ verify(key: string): Promise<boolean> };
   /**
    * The channel's provider access token, shared by the cluster and kept sealed: `request` asks the
@@ -154,6 +157,7 @@ export function connectorPlatform(
   db: Db,
   channel: { id: string; tenantId: string; type: string },
   installation: { secretKey: Buffer; dataDir: string; publicUrl?: string; publicUrlSet?: boolean },
+  calls: CallCenterPort = noCallCenter,
 ): ConnectorPlatform {
   const tenantId = channel.tenantId;
   const channelId = channel.id;
@@ -384,6 +388,7 @@ export function connectorPlatform(
       installation.publicUrl === undefined ? undefined : { publicUrl: installation.publicUrl, publicUrlSet: installation.publicUrlSet ?? false },
     ),
     files: channelFiles(db, channel, installation.dataDir),
+    calls,
     apiKeys: { verify: (key) => verifyApiKey(db, channelId, key) },
     accessToken: (request, refused) => channelAccessToken(db, installation.secretKey, channel, request, refused),
     exclusively(key, work) {
@@ -393,7 +398,8 @@ export function connectorPlatform(
         await sql`select pg_advisory_lock(hashtextextended(${lockKey}, 0))`.execute(conn);
         try {
           return await work({
-            platform: connectorPlatform(conn, channel, installation),
+            // The call center keeps to its own connections: no phone connector asks it under the lock.
+            platform: connectorPlatform(conn, channel, installation, calls),
             attachments: channelAttachments(new AttachmentStore(conn, installation.dataDir), tenantId, channelId),
           });
         } finally {

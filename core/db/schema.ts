@@ -666,10 +666,10 @@ export interface AgentPresenceTable {
   away_by_presence: Generated<boolean>;
 }
 
-// The call center's tables that the voice connector and the router use too; the call center's
+// The call center's tables that the router, the reports and the CRM use too; the call center's
 // own (call tasks) are in callcenter/schema.ts.
 
-/** A phone menu (IVR); `definition` is checked by core/voice/ivr.ts before it is saved. */
+/** A phone menu (IVR); `definition` is checked by callcenter/ivr.ts before it is saved. */
 export interface IvrFlowTable {
   id: Generated<string>;
   tenant_id: string;

@@ -9,7 +9,7 @@ import { ConnectorRegistry } from '../../core/connector/registry.js';
 import type { Db } from '../../core/db/database.js';
 import type { PhoneStatus } from '../../core/db/schema.js';
 import { createLogger } from '../../core/log/logger.js';
-import type { FlowInput } from '../../core/voice/ivr.js';
+import type { FlowInput } from '../../callcenter/ivr.js';
 import { startProcess, type RunningProcess } from '../../app/start.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { AMQP_URL, BUS_NAMESPACE, freshDatabase } from './services.js';

@@ -12,8 +12,9 @@ import type { Db } from '../../core/db/database.js';
 import { createLogger } from '../../core/log/logger.js';
 import { parseAllowEntry } from '../../core/net/addresses.js';
 import { OutboundClient } from '../../core/net/outbound.js';
-import { embeddedServices } from '../../core/connector/testkit/index.js';
+import { embeddedServices, type Services } from '../../core/connector/testkit/index.js';
 import { allMigrations } from '../../app/migrations.js';
+import { callCenterPorts } from '../../callcenter/part.js';
 
 /**
  * What test harnesses put in OUTBOUND_ALLOW: provider fakes listen on loopback, which the
@@ -47,7 +48,7 @@ export function testDeps(db: Db, bus: Bus, connectors: AnyConnector[], overrides
     ...overrides,
   } as Config;
   const outbound = loopbackOutbound();
-  return { db, bus, logger, config, registry: new ConnectorRegistry(connectors), outbound, logs: () => logText };
+  return { db, bus, logger, config, registry: new ConnectorRegistry(connectors), outbound, callCenter: callCenterPorts(db), logs: () => logText };
 }
 
 export async function seedTenant(db: Db, slug = `t-${randomBytes(4).toString('hex')}`): Promise<string> {
@@ -55,11 +56,14 @@ export async function seedTenant(db: Db, slug = `t-${randomBytes(4).toString('he
   return row.id;
 }
 
-/** PGlite in memory and the in-process bus, with every table this build has: for the kit when a file needs no real services. */
-export const embeddedKitServices = () => embeddedServices(allMigrations);
+/** PGlite in memory and the in-process bus, with every table this build has and the call center over them: for the kit when a file needs no real services. */
+export async function embeddedKitServices(): Promise<Services> {
+  const services = await embeddedServices(allMigrations);
+  return { ...services, callCenter: callCenterPorts(services.db) };
+}
 
 /** The real PostgreSQL and RabbitMQ when configured (a fresh database, this file's bus namespace), for the conformance kit. */
-export async function realServices(): Promise<{ db: Db; bus: Bus; close(): Promise<void> }> {
+export async function realServices(): Promise<Services> {
   const { freshDatabase, busFactories } = await import('./services.js');
   const database = await freshDatabase();
   const factory = busFactories.find((f) => f.name === 'rabbitmq' && f.available) ?? busFactories[0]!;
@@ -67,6 +71,7 @@ export async function realServices(): Promise<{ db: Db; bus: Bus; close(): Promi
   return {
     db: database.db,
     bus,
+    callCenter: callCenterPorts(database.db),
     close: async () => {
       await bus.close();
       await database.drop();

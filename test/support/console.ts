@@ -19,6 +19,7 @@ import { processJobRunner } from '../../app/jobs.js';
 import type { JobRunner } from '../../core/jobs/runner.js';
 import { MODULES } from '../../app/modules.js';
 import type { Part } from '../../app/module.js';
+import { callCenterPorts } from '../../callcenter/part.js';
 import { builtInConnectors } from '../../connectors/index.js';
 import { ConnectorRegistry } from '../../core/connector/registry.js';
 import { LOOPBACK_ALLOW } from './connectors.js';
@@ -73,7 +74,7 @@ export async function startTestConsole(
   for (const module of MODULES)
     if (module.name !== 'console' && module.roles.includes('console') && module.start) modules.set(module.name, await module.start(ctx, assembled));
   const part = await startConsole(ctx, {
-    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound }),
+    connectorDeps: async () => ({ db: database.db, bus, logger, config, registry, outbound: ctx.outbound, callCenter: callCenterPorts(database.db) }),
     routes: assembled.apiRoutes,
     jobs,
   });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { defineCallCenterConnector, secret } from '../../../core/connector/define.js';
+import { callCenterSettings } from '../../../core/connector/call-center-settings.js';
+import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
 import { publishSignals } from '../calls/publish-signals.js';
-import { callCenterSettings } from '../calls/settings.js';
-import { normalizeCallSignal } from '../calls/signals.js';
+import { normalizeCallSignal } from '../../../core/domain/call-signals.js';
 import { performOnAsterisk } from './control.js';
 import { ariClientFor, runAsteriskLoop } from './events-loop.js';
 import { asteriskLabels } from './labels.js';
@@ -26,7 +25,7 @@ export const asteriskConfig = z.object({
 export type AsteriskConfig = z.infer<typeof asteriskConfig>;
 
 /** Asterisk through its REST Interface: calls enter the Stasis application and Switchboard drives them. */
-export default defineCallCenterConnector({
+export default defineConnector({
   type: 'voice-asterisk',
   displayName: 'Phone (Asterisk)',
   appearance: {
@@ -50,14 +49,17 @@ export default defineCallCenterConnector({
       return ariClientFor(ctx).recordingFile(reference.slice(4));
     },
     async dial(input, ctx) {
-      const reaction = await placeOutboundCall(ctx, input);
+      const reaction = await ctx.platform.calls.placeOutboundCall(input);
       await publishSignals(ctx, reaction.signals);
       await performOnAsterisk(ctx, ariClientFor(ctx), reaction.call!, reaction.instructions);
-      return { providerCallId: reaction.call!.provider_call_id };
+      return { providerCallId: reaction.call!.providerCallId };
     },
     async hold(input, ctx) {
       const ari = ariClientFor(ctx);
-      const reaction = await changeHold(ctx, input, (_call, customer) => (input.on ? ari.hold(customer) : ari.unhold(customer)));
+      const reaction = await ctx.platform.calls.changeHold(input, async (_call, customer) => {
+        await (input.on ? ari.hold(customer) : ari.unhold(customer));
+        return undefined;
+      });
       await publishSignals(ctx, reaction.signals);
     },
   },
@@ -66,7 +68,7 @@ export default defineCallCenterConnector({
     async handle(event, ctx) {
       const conversationId = (event.payload.conversation as { id?: string } | undefined)?.id;
       if (!conversationId) return;
-      const reaction = await followAssignment(ctx, conversationId);
+      const reaction = await ctx.platform.calls.followAssignment(conversationId);
       await publishSignals(ctx, reaction.signals);
       if (reaction.call && reaction.instructions.length) await performOnAsterisk(ctx, ariClientFor(ctx), reaction.call, reaction.instructions);
     },

@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { CallCenterContext } from '../../../core/connector/define.js';
-import type { Call } from '../../../core/db/schema.js';
-import type { Prompt } from '../../../core/voice/ivr.js';
-import type { AgentPhone, Instruction } from '../calls/instructions.js';
+import type { AgentPhone, CallView, Instruction } from '../../../core/connector/call-center-port.js';
+import type { ChannelContext } from '../../../core/connector/define.js';
+import type { Prompt } from '../../../core/domain/phone-prompts.js';
 import type { AriClient } from './client.js';
 import type { AsteriskConfig } from './connector.js';
 
 /** What the events loop wants to know about the instructions it had carried out. */
 export interface LoopHooks {
   /** A menu prompt is playing (playback id), or none could be played (null): start the key timer after it. */
-  menuStarted(call: Call, menuId: string, playbackId: string | null, timeoutSeconds: number): void;
+  menuStarted(call: CallView, menuId: string, playbackId: string | null, timeoutSeconds: number): void;
   /** Hang up once this playback finished. */
   hangupAfter(playbackId: string, channelId: string): void;
   /** Music on hold again once this playback (a place-in-line announcement) finished. */
   musicAfter(playbackId: string, channelId: string): void;
   /** The caller waits: look at the wait again in this many seconds (announcements, the longest wait). */
-  waiting(call: Call, recheckSeconds: number | undefined): void;
+  waiting(call: CallView, recheckSeconds: number | undefined): void;
 }
 
 /**
@@ -43,13 +42,13 @@ export function dialString(config: Pick<AsteriskConfig, 'sipTechnology' | 'mobil
  * which enters the application (args `agent,<call>`) once the agent answers.
  */
 export async function performOnAsterisk(
-  ctx: CallCenterContext<AsteriskConfig>,
+  ctx: ChannelContext<AsteriskConfig>,
   ari: AriClient,
-  call: Call,
+  call: CallView,
   instructions: readonly Instruction[],
   hooks?: LoopHooks,
 ): Promise<void> {
-  const caller = call.provider_call_id;
+  const caller = call.providerCallId;
   for (const instruction of instructions) {
     switch (instruction.op) {
       case 'answer':
@@ -89,7 +88,7 @@ export async function performOnAsterisk(
           endpoint: dialString(ctx.config, instruction.phone),
           channelId: instruction.channelId,
           appArgs: 'outbound',
-          callerId: call.to_number,
+          callerId: call.toNumber,
           timeout: instruction.timeoutSeconds,
         });
         break;
@@ -102,22 +101,18 @@ export async function performOnAsterisk(
         break;
       case 'connect': {
         await ari.stopMusicOnHold(caller).catch(() => undefined);
-        let bridgeId = call.bridge_id;
+        let bridgeId = call.bridgeId;
         if (!bridgeId) {
           bridgeId = `sb-${call.id}`;
           await ari.createBridge(bridgeId);
-          await ctx.db.updateTable('calls').set({ bridge_id: bridgeId }).where('id', '=', call.id).execute();
+          await ctx.platform.calls.bridgeOpened(caller, bridgeId);
           await ari.addToBridge(bridgeId, [caller]);
         }
         await ari.addToBridge(bridgeId, [instruction.legId]);
         if (instruction.record) {
           const name = `call-${call.id}`;
           await ari.recordBridge(bridgeId, name);
-          await ctx.db
-            .updateTable('calls')
-            .set({ recording_ref: `ari:${name}` })
-            .where('id', '=', call.id)
-            .execute();
+          await ctx.platform.calls.recordingStarted(caller, `ari:${name}`);
         }
         break;
       }
@@ -126,11 +121,7 @@ export async function performOnAsterisk(
         if (sound) await ari.play(caller, sound.uri, `vm-${randomUUID()}`);
         const name = `voicemail-${call.id}`;
         await ari.recordChannel(caller, name, instruction.maxSeconds);
-        await ctx.db
-          .updateTable('calls')
-          .set({ recording_ref: `ari:${name}` })
-          .where('id', '=', call.id)
-          .execute();
+        await ctx.platform.calls.recordingStarted(caller, `ari:${name}`);
         break;
       }
       case 'hangup': {

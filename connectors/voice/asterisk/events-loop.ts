@@ -1,17 +1,5 @@
-import type { CallCenterAccess, PullContext } from '../../../core/connector/define.js';
-import type { Call } from '../../../core/db/schema.js';
-import {
-  agentAnswered,
-  agentLegEnded,
-  callArrived,
-  callEnded,
-  callOf,
-  keyPressed,
-  outboundAgentAnswered,
-  recordingFinished,
-  type Reaction,
-} from '../calls/call-center.js';
-import { checkWaiting, firstWaitingCheck } from '../calls/waiting.js';
+import type { CallView, Reaction } from '../../../core/connector/call-center-port.js';
+import type { PullContext } from '../../../core/connector/define.js';
 import { AriClient, type AriEvent } from './client.js';
 import { performOnAsterisk, type LoopHooks } from './control.js';
 import type { AsteriskConfig } from './connector.js';
@@ -26,8 +14,9 @@ export function ariClientFor({ config, outbound }: { config: AsteriskConfig; out
  * the Stasis application's events from ARI's WebSocket, in order, and drives each call through
  * the call center. Reconnects after a lost connection; menu timers live here too.
  */
-export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig, CallCenterAccess>): Promise<void> {
+export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig>): Promise<void> {
   const ari = ariClientFor(ctx);
+  const calls = ctx.platform.calls;
   const timers = new Map<string, NodeJS.Timeout>();
   /** A waiting caller's next look at the wait (announcement, longest wait), by call. */
   const waitTimers = new Map<string, NodeJS.Timeout>();
@@ -50,12 +39,12 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig, CallCente
   };
 
   const hooks: LoopHooks = {
-    menuStarted(call: Call, menuId: string, playbackId: string | null, timeoutSeconds: number) {
+    menuStarted(call: CallView, menuId: string, playbackId: string | null, timeoutSeconds: number) {
       const startTimer = () => {
-        clearTimer(call.provider_call_id);
+        clearTimer(call.providerCallId);
         timers.set(
-          call.provider_call_id,
-          setTimeout(() => enqueue(() => react(keyPressed(ctx, call.provider_call_id, null, { menuId }))), timeoutSeconds * 1000),
+          call.providerCallId,
+          setTimeout(() => enqueue(() => react(calls.keyPressed(call.providerCallId, null, { menuId }))), timeoutSeconds * 1000),
         );
       };
       if (playbackId) afterPlayback.set(playbackId, startTimer);
@@ -68,21 +57,21 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig, CallCente
       afterPlayback.set(playbackId, () =>
         enqueue(async () => {
           // Only for a caller still waiting: one rung meanwhile is off hold.
-          const call = await callOf(ctx, channelId);
+          const call = await calls.callOf(channelId);
           if (call?.state === 'queued') await ari.startMusicOnHold(channelId, ctx.config.musicClass);
         }),
       );
     },
-    waiting(call: Call, recheckSeconds: number | undefined) {
-      const seconds = recheckSeconds ?? firstWaitingCheck(ctx.config);
-      clearWaitTimer(call.provider_call_id);
+    waiting(call: CallView, recheckSeconds: number | undefined) {
+      const seconds = recheckSeconds ?? calls.firstWaitingCheck();
+      clearWaitTimer(call.providerCallId);
       if (!seconds) return;
       waitTimers.set(
-        call.provider_call_id,
+        call.providerCallId,
         setTimeout(() => {
-          waitTimers.delete(call.provider_call_id);
+          waitTimers.delete(call.providerCallId);
           enqueue(async () => {
-            const reaction = await checkWaiting(ctx, call.provider_call_id);
+            const reaction = await calls.checkWaiting(call.providerCallId);
             if (reaction) await react(Promise.resolve(reaction));
           });
         }, seconds * 1000),
@@ -109,30 +98,30 @@ export async function runAsteriskLoop(ctx: PullContext<AsteriskConfig, CallCente
     switch (event.type) {
       case 'StasisStart': {
         const { args, channel } = event as Extract<AriEvent, { type: 'StasisStart' }>;
-        if (args[0] === 'agent') return react(agentAnswered(ctx, channel.id));
-        if (args[0] === 'outbound') return react(outboundAgentAnswered(ctx, channel.id));
-        return react(callArrived(ctx, { providerCallId: channel.id, from: channel.caller.number || 'anonymous', to: channel.dialplan?.exten ?? '' }));
+        if (args[0] === 'agent') return react(calls.agentAnswered(channel.id));
+        if (args[0] === 'outbound') return react(calls.outboundAgentAnswered(channel.id));
+        return react(calls.callArrived({ providerCallId: channel.id, from: channel.caller.number || 'anonymous', to: channel.dialplan?.exten ?? '' }));
       }
       case 'ChannelDtmfReceived': {
         const { channel, digit } = event as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
         clearTimer(channel.id);
-        return react(keyPressed(ctx, channel.id, digit));
+        return react(calls.keyPressed(channel.id, digit));
       }
       case 'ChannelDestroyed': {
         const { channel, cause_txt, cause } = event as Extract<AriEvent, { type: 'ChannelDestroyed' }>;
         clearTimer(channel.id);
         clearWaitTimer(channel.id);
-        const leg = await agentLegEnded(ctx, channel.id, cause_txt || String(cause));
+        const leg = await calls.agentLegEnded(channel.id, cause_txt || String(cause));
         if (leg.call) return react(Promise.resolve(leg));
-        const ended = await callEnded(ctx, channel.id, cause_txt || String(cause));
+        const ended = await calls.callEnded(channel.id, cause_txt || String(cause));
         await react(Promise.resolve(ended));
         // The caller is gone: the talk's bridge goes too, which ends its recording (RecordingFinished).
-        if (ended.call?.bridge_id && ended.call.provider_call_id === channel.id) await ari.destroyBridge(ended.call.bridge_id).catch(() => undefined);
+        if (ended.call?.bridgeId && ended.call.providerCallId === channel.id) await ari.destroyBridge(ended.call.bridgeId).catch(() => undefined);
         return;
       }
       case 'RecordingFinished': {
         const { recording } = event as Extract<AriEvent, { type: 'RecordingFinished' }>;
-        return recordingFinished(ctx, `ari:${recording.name}`);
+        return calls.recordingFinished(`ari:${recording.name}`);
       }
       case 'PlaybackFinished': {
         const { playback } = event as Extract<AriEvent, { type: 'PlaybackFinished' }>;

@@ -1,5 +1,5 @@
 import type { SettingLabel } from '../../../core/connector/define.js';
-import type { callCenterSettings } from './settings.js';
+import type { callCenterSettings } from '../../../core/connector/call-center-settings.js';
 
 /** The call-center settings every phone channel shares, in the console's languages. */
 export const callCenterLabels: Record<keyof typeof callCenterSettings, SettingLabel> = {

@@ -1,17 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import {
-  defineCallCenterConnector,
-  secret,
-  type CallCenterAccess,
-  type ChannelContext,
-  type HttpRoute,
-  type RawRequest,
-} from '../../../core/connector/define.js';
+import { defineConnector, secret, type ChannelContext, type HttpRoute, type RawRequest } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
-import { normalizeCallSignal } from '../calls/signals.js';
-import { reportedAnswer, reportedHangup, reportedNewCall } from './report.js';
+import { normalizeCallSignal } from '../../../core/domain/call-signals.js';
 import { ctiLabels } from './labels.js';
 
 export const ctiConfig = z.object({
@@ -64,25 +56,30 @@ function parseCti(request: RawRequest): z.infer<typeof ctiEvent> {
   return parsed.data;
 }
 
-const ctiRoute: HttpRoute<CtiConfig, CallCenterAccess> = {
+const ctiRoute: HttpRoute<CtiConfig> = {
   method: 'POST',
   path: '/cti',
   maxBodyBytes: 32 * 1024,
   verify: verifyToken,
   async handle(request, ctx) {
     const event = parseCti(request);
-    const signals =
-      event.event === 'newCall'
-        ? await reportedNewCall(ctx, event)
-        : event.event === 'answer'
-          ? await reportedAnswer(ctx, { callId: event.callId, answeringNumber: event.answeringNumber, users: event.user })
-          : (await reportedHangup(ctx, event)).signals;
+    // The PBX names who answered by number or user names: the agent is found among the company's.
+    const signals = await ctx.platform.calls.reported(
+      event.event === 'answer'
+        ? {
+            event: 'answer',
+            callId: event.callId,
+            agentId: await ctx.platform.company.agentNamed(event.answeringNumber, event.user),
+            answeringNumber: event.answeringNumber,
+          }
+        : event,
+    );
     return { payloads: signals, respond: () => ({ status: 200, body: { ok: true } }) };
   },
 };
 
 /** A PBX that reports its calls (newCall, answer, hangup) to a webhook; it routes and rings by itself. */
-export default defineCallCenterConnector({
+export default defineConnector({
   type: 'voice-cti',
   displayName: 'Phone (PBX events)',
   appearance: {

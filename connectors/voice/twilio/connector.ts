@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { defineCallCenterConnector, secret } from '../../../core/connector/define.js';
+import { callCenterSettings } from '../../../core/connector/call-center-settings.js';
+import { defineConnector, secret } from '../../../core/connector/define.js';
 import { ConnectorError } from '../../../core/connector/errors.js';
-import { randomUUID } from 'node:crypto';
-import { callEnded, changeHold, followAssignment, placeOutboundCall } from '../calls/call-center.js';
 import { ConflictError, ValidationError } from '../../../core/errors.js';
 import { publishSignals } from '../calls/publish-signals.js';
-import { callCenterSettings } from '../calls/settings.js';
-import { normalizeCallSignal } from '../calls/signals.js';
+import { normalizeCallSignal } from '../../../core/domain/call-signals.js';
 import { createCall, fetchRecording, updateLiveCall } from './rest.js';
 import { twilioAddress } from './twiml.js';
 import { twilioRoutes, twimlUrls } from './routes.js';
@@ -27,7 +25,7 @@ export type TwilioConfig = z.infer<typeof twilioConfig>;
  * Twilio-style programmable voice: calls arrive as signed form posts and are answered with
  * TwiML; a live call is moved (to ring another agent) through the REST API.
  */
-export default defineCallCenterConnector({
+export default defineConnector({
   type: 'voice-twilio',
   displayName: 'Phone (Twilio)',
   appearance: {
@@ -54,13 +52,13 @@ export default defineCallCenterConnector({
       if (!ctx.config.outboundCallerId) {
         throw new ValidationError('this channel has no number to call from', [{ field: 'outboundCallerId', message: 'set the number customers see' }]);
       }
-      const reaction = await placeOutboundCall(ctx, input);
+      const reaction = await ctx.platform.calls.placeOutboundCall(input);
       const call = reaction.call!;
       await publishSignals(ctx, reaction.signals);
       const start = reaction.instructions.find((i) => i.op === 'call-agent');
       if (start?.op !== 'call-agent') throw new Error('an outbound call starts at the agent');
       // Twilio rings the agent first; once they pick up it asks /outbound, which dials the customer.
-      const urls = twimlUrls(ctx, call.provider_call_id);
+      const urls = twimlUrls(ctx, call.providerCallId);
       try {
         await createCall(ctx, {
           to: twilioAddress(start.phone),
@@ -71,11 +69,11 @@ export default defineCallCenterConnector({
         });
       } catch (error) {
         // Twilio refused: the attempt is over, and its record says why.
-        const ended = await callEnded(ctx, call.provider_call_id, 'failed');
+        const ended = await ctx.platform.calls.callEnded(call.providerCallId, 'failed');
         await publishSignals(ctx, ended.signals);
         throw error;
       }
-      return { providerCallId: call.provider_call_id };
+      return { providerCallId: call.providerCallId };
     },
     /**
      * Twilio's way for a caller in a <Dial>: the live call is redirected (Calls API, `Url`) to the
@@ -83,10 +81,10 @@ export default defineCallCenterConnector({
      * redirects it again, and the loop dials the same agent back in on a new leg.
      */
     async hold(input, ctx) {
-      const reaction = await changeHold(ctx, input, async (call) => {
+      const reaction = await ctx.platform.calls.changeHold(input, async (call) => {
         if (call.direction !== 'in') throw new ConflictError('on this platform only an incoming call can be put on hold');
-        await updateLiveCall(ctx, call.provider_call_id, { url: twimlUrls(ctx).wait() });
-        return input.on ? { agent_leg_id: null } : { state: 'ringing', agent_leg_id: randomUUID() };
+        await updateLiveCall(ctx, call.providerCallId, { url: twimlUrls(ctx).wait() });
+        return input.on ? 'agent-leg-dropped' : 'agent-rings-again';
       });
       await publishSignals(ctx, reaction.signals);
     },
@@ -96,11 +94,11 @@ export default defineCallCenterConnector({
     async handle(event, ctx) {
       const conversationId = (event.payload.conversation as { id?: string } | undefined)?.id;
       if (!conversationId) return;
-      const reaction = await followAssignment(ctx, conversationId);
+      const reaction = await ctx.platform.calls.followAssignment(conversationId);
       await publishSignals(ctx, reaction.signals);
       if (!reaction.call || reaction.instructions.length === 0) return;
       // The caller is in the waiting loop or a <Dial>: send the call to the loop, which rings whoever is due now.
-      await updateLiveCall(ctx, reaction.call.provider_call_id, { url: twimlUrls(ctx).wait() });
+      await updateLiveCall(ctx, reaction.call.providerCallId, { url: twimlUrls(ctx).wait() });
     },
   },
 });

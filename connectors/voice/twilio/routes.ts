@@ -1,23 +1,11 @@
-import type { CallCenterAccess, CallCenterContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
+import type { Reaction } from '../../../core/connector/call-center-port.js';
+import type { ChannelContext, HookOutcome, HttpRoute, RawRequest } from '../../../core/connector/define.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../core/errors.js';
-import {
-  agentAnswered,
-  agentLegEnded,
-  callArrived,
-  callEnded,
-  keyPressed,
-  outboundAgentAnswered,
-  recordingReady,
-  whatNow,
-  type Reaction,
-} from '../calls/call-center.js';
-import { lockCallByLeg } from '../calls/store.js';
-import { checkWaiting } from '../calls/waiting.js';
 import { signatureMatches } from './signature.js';
 import { renderTwiml, type TwimlUrls } from './twiml.js';
 import type { TwilioConfig } from './connector.js';
 
-type Ctx = CallCenterContext<TwilioConfig>;
+type Ctx = ChannelContext<TwilioConfig>;
 
 /** The URL Twilio requested, as it signed it: the configured public address, our path, the query as sent. */
 export function requestUrl(ctx: Ctx, request: RawRequest): string {
@@ -85,40 +73,40 @@ function answer(ctx: Ctx, reaction: Reaction, outboundCall?: string): HookOutcom
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
-function route(
-  path: string,
-  handle: (form: URLSearchParams, request: RawRequest, ctx: Ctx) => Promise<HookOutcome>,
-): HttpRoute<TwilioConfig, CallCenterAccess> {
+function route(path: string, handle: (form: URLSearchParams, request: RawRequest, ctx: Ctx) => Promise<HookOutcome>): HttpRoute<TwilioConfig> {
   return { method: 'POST', path, maxBodyBytes: 64 * 1024, verify: verifyTwilio, handle: (request, ctx) => handle(formOf(request), request, ctx) };
 }
 
 /** Every webhook Twilio sends a voice channel; each is signed and answered with TwiML. */
-export const twilioRoutes: HttpRoute<TwilioConfig, CallCenterAccess>[] = [
+export const twilioRoutes: HttpRoute<TwilioConfig>[] = [
   // The number's Voice URL: a call comes in.
   route('/twilio/voice', async (form, _request, ctx) =>
-    answer(ctx, await callArrived(ctx, { providerCallId: required(form, 'CallSid'), from: form.get('From') || 'anonymous', to: form.get('To') ?? '' })),
+    answer(
+      ctx,
+      await ctx.platform.calls.callArrived({ providerCallId: required(form, 'CallSid'), from: form.get('From') || 'anonymous', to: form.get('To') ?? '' }),
+    ),
   ),
   // <Gather> action: the key pressed, or (timeout=1, from the <Redirect> after it) none.
   route('/twilio/gather', async (form, request, ctx) => {
     const digits = request.query.timeout ? null : (form.get('Digits') ?? '').slice(0, 1) || null;
-    return answer(ctx, await keyPressed(ctx, required(form, 'CallSid'), digits, { menuId: request.query.menu, webhook: true }));
+    return answer(ctx, await ctx.platform.calls.keyPressed(required(form, 'CallSid'), digits, { menuId: request.query.menu, webhook: true }));
   }),
   // The waiting loop: on hold until an agent rings.
   route('/twilio/wait', async (form, _request, ctx) => {
     const callSid = required(form, 'CallSid');
-    return answer(ctx, (await checkWaiting(ctx, callSid, ctx.config.holdLoopSeconds)) ?? (await whatNow(ctx, callSid)));
+    return answer(ctx, (await ctx.platform.calls.checkWaiting(callSid, ctx.config.holdLoopSeconds)) ?? (await ctx.platform.calls.whatNow(callSid)));
   }),
   // An outbound call: the agent picked up their phone (the call Switchboard started): now the customer's number is dialled.
   route('/twilio/outbound', async (form, request, ctx) => {
     const callId = callIdOf(form, request);
-    const reaction = await outboundAgentAnswered(ctx, callId);
+    const reaction = await ctx.platform.calls.outboundAgentAnswered(callId);
     // Asked again (a retry) once the customer's side is dialled: say the same.
-    if (!reaction.instructions.length && reaction.call?.state === 'ringing' && reaction.call.agent_leg_id) {
+    if (!reaction.instructions.length && reaction.call?.state === 'ringing' && reaction.call.agentLegId) {
       const again = {
         op: 'ring',
-        agentId: reaction.call.agent_id ?? '',
-        phone: { status: 'mobile', address: reaction.call.to_number },
-        legId: reaction.call.agent_leg_id,
+        agentId: reaction.call.agentId ?? '',
+        phone: { status: 'mobile', address: reaction.call.toNumber },
+        legId: reaction.call.agentLegId,
         timeoutSeconds: ctx.config.ringSeconds,
         callerNumber: ctx.config.outboundCallerId ?? '',
       } as const;
@@ -130,7 +118,7 @@ export const twilioRoutes: HttpRoute<TwilioConfig, CallCenterAccess>[] = [
   route('/twilio/answered', async (_form, request, ctx) => {
     const leg = request.query.leg;
     if (!leg) throw new ValidationError('leg is required', [{ field: 'leg', message: 'required' }]);
-    const reaction = await agentAnswered(ctx, leg);
+    const reaction = await ctx.platform.calls.agentAnswered(leg);
     // A leg nobody wants any more is hung up before it is connected.
     const stale = reaction.instructions.some((i) => i.op === 'drop-leg');
     return {
@@ -147,20 +135,20 @@ export const twilioRoutes: HttpRoute<TwilioConfig, CallCenterAccess>[] = [
     const leg = request.query.leg;
     if (!leg) throw new ValidationError('leg is required', [{ field: 'leg', message: 'required' }]);
     const status = form.get('DialCallStatus') ?? 'failed';
-    const owner = await ctx.db.transaction().execute((trx) => lockCallByLeg(trx, ctx.channel.id, leg));
-    if (!owner) return answer(ctx, await whatNow(ctx, callIdOf(form, request)));
-    return answer(ctx, await agentLegEnded(ctx, leg, status));
+    const owner = await ctx.platform.calls.callOfLeg(leg);
+    if (!owner) return answer(ctx, await ctx.platform.calls.whatNow(callIdOf(form, request)));
+    return answer(ctx, await ctx.platform.calls.agentLegEnded(leg, status));
   }),
   // The number's status callback: the call's final status.
   route('/twilio/status', async (form, request, ctx) => {
     const status = form.get('CallStatus') ?? '';
     if (!FINAL_STATUSES.has(status)) return { response: { status: 204 } };
-    const reaction = await callEnded(ctx, callIdOf(form, request), status);
+    const reaction = await ctx.platform.calls.callEnded(callIdOf(form, request), status);
     return { payloads: reaction.signals, respond: () => ({ status: 204 }) };
   }),
   route('/twilio/recording', async (form, request, ctx) => {
     if ((form.get('RecordingStatus') ?? 'completed') === 'completed') {
-      await recordingReady(ctx, callIdOf(form, request), `twilio:${required(form, 'RecordingSid')}`);
+      await ctx.platform.calls.recordingReady(callIdOf(form, request), `twilio:${required(form, 'RecordingSid')}`);
     }
     return { response: { status: 204 } };
   }),

@@ -1,7 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { Prompt } from '../../../core/voice/ivr.js';
-import type { AgentPhone, Instruction } from '../calls/instructions.js';
+import type { AgentPhone, Instruction } from '../../../core/connector/call-center-port.js';
+import type { Prompt } from '../../../core/domain/phone-prompts.js';
 
 export interface TwimlUrls {
   outbound?(): string;

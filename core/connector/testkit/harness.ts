@@ -12,6 +12,7 @@ import { migrateUp, type Migrations } from '../../db/migrate.js';
 import type { InboundEnvelope } from '../../domain/messages.js';
 import { createLogger } from '../../log/logger.js';
 import type { Config } from '../../config/config.js';
+import type { CallCenterProvider } from '../call-center-port.js';
 import type { AnyConnector, ChannelContext } from '../define.js';
 import { ConnectorRegistry } from '../registry.js';
 import { createChannel, type ChannelView } from '../channels.js';
@@ -27,6 +28,8 @@ import { OutboundClient } from '../../net/outbound.js';
 export interface Services {
   db: Db;
   bus: Bus;
+  /** The call center a phone connector asks (the composition root's, over `db`); without it its questions are refused. */
+  callCenter?: CallCenterProvider;
   close(): Promise<void>;
 }
 
@@ -102,7 +105,15 @@ export async function openHarness(connector: AnyConnector, settings: Record<stri
   };
   // The kit's provider fakes listen on loopback, which the installation's client refuses.
   const outbound = new OutboundClient({ allow: LOOPBACK });
-  const deps: ConnectorDeps = { db: services.db, bus, logger, config, registry: new ConnectorRegistry([connector]), outbound };
+  const deps: ConnectorDeps = {
+    db: services.db,
+    bus,
+    logger,
+    config,
+    registry: new ConnectorRegistry([connector]),
+    outbound,
+    ...(services.callCenter ? { callCenter: services.callCenter } : {}),
+  };
   const queues = await declareInboundShards(services.bus, shards, config.retry);
   const consumers: Consumer[] = [];
   for (const queue of queues) consumers.push(await services.bus.consume(queue, async () => {}, { prefetch: 50 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../core/errors.js';
 import { enterFlow, parseFlow, pressKey, type FlowInput } from './ivr.js';
 
 const SALES = '6f1c1f38-2a4e-4f57-9a39-1c1a8f0f0001';

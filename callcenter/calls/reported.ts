@@ -1,17 +1,21 @@
-import type { CallCenterContext } from '../../../core/connector/define.js';
-import { callEnded, type Reaction } from '../calls/call-center.js';
-import { callSignal, type CallSignal } from '../calls/signals.js';
-import { lockCall, logCallEvent, now, updateCall } from '../calls/store.js';
+import type { CallReport } from '../../core/connector/call-center-port.js';
+import { callSignal, type CallSignal } from '../../core/domain/call-signals.js';
+import { callEnded } from './ended.js';
+import type { CallScope } from './scope.js';
+import { lockCall, logCallEvent, now, updateCall } from './store.js';
 
 /**
  * A PBX that only reports (generic CTI): it routes and rings by itself and tells Switchboard a
  * call began, who answered, and that it ended. The call record and the conversation follow it;
  * the agent who answered gets the conversation.
  */
-export async function reportedNewCall(
-  ctx: CallCenterContext<unknown>,
-  input: { callId: string; from: string; to: string; direction: 'in' | 'out'; queue?: string | undefined },
-): Promise<CallSignal[]> {
+export async function reported(ctx: CallScope, report: CallReport): Promise<CallSignal[]> {
+  if (report.event === 'newCall') return reportedNewCall(ctx, report);
+  if (report.event === 'answer') return reportedAnswer(ctx, report);
+  return (await callEnded(ctx, report.callId, report.cause)).signals;
+}
+
+async function reportedNewCall(ctx: CallScope, input: Extract<CallReport, { event: 'newCall' }>): Promise<CallSignal[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await trx
       .insertInto('calls')
@@ -49,11 +53,9 @@ export async function reportedNewCall(
   });
 }
 
-export async function reportedAnswer(
-  ctx: CallCenterContext<unknown>,
-  input: { callId: string; answeringNumber?: string | undefined; users: readonly string[] },
-): Promise<CallSignal[]> {
-  const agentId = await ctx.platform.company.agentNamed(input.answeringNumber, input.users);
+/** The PBX says who answered: `agentId` is the agent the connector found for the answering number or user names. */
+async function reportedAnswer(ctx: CallScope, input: Extract<CallReport, { event: 'answer' }>): Promise<CallSignal[]> {
+  const agentId = input.agentId;
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, input.callId);
     if (!call) return [];
@@ -64,8 +66,4 @@ export async function reportedAnswer(
     await logCallEvent(trx, call, 'answered', { agentId: agentId ?? null, answeringNumber: input.answeringNumber ?? null });
     return [callSignal(updated, 'call.answered', { agentId: agentId ?? null }, agentId ? { agentId } : undefined)];
   });
-}
-
-export async function reportedHangup(ctx: CallCenterContext<unknown>, input: { callId: string; cause: string }): Promise<Reaction> {
-  return callEnded(ctx as CallCenterContext<never>, input.callId, input.cause);
 }

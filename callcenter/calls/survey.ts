@@ -1,14 +1,12 @@
 import { sql, type Transaction } from 'kysely';
-import type { ChannelContext } from '../../../core/connector/define.js';
-import type { Call, Database } from '../../../core/db/schema.js';
-import type { Prompt } from '../../../core/voice/ivr.js';
-import type { Reaction } from './call-center.js';
-import type { Instruction } from './instructions.js';
-import type { CallCenterSettings } from './settings.js';
-import { callSignal } from './signals.js';
+import type { CallScope, Outcome } from './scope.js';
+import type { Call, Database } from '../../core/db/schema.js';
+import type { Prompt } from '../../core/domain/phone-prompts.js';
+import type { Instruction } from '../../core/connector/call-center-port.js';
+import { callSignal } from '../../core/domain/call-signals.js';
 import { logCallEvent, updateCall } from './store.js';
 
-type Ctx = ChannelContext<CallCenterSettings>;
+type Ctx = CallScope;
 
 /** The menu id of the keypad survey after a call: no admin's menu can have it (menu ids start with a letter or digit). */
 export const SURVEY_MENU = '@survey';
@@ -20,7 +18,7 @@ const THANKS: Prompt = { type: 'text', text: 'Thank you for your rating. Goodbye
 const THANKS_ZH: Prompt = { type: 'text', text: '感谢您的评价，再见。' };
 
 function localized(ctx: Ctx, en: Prompt, zh: Prompt): Prompt {
-  const language = (ctx.config as { language?: string }).language;
+  const language = ctx.config.language;
   return language?.toLowerCase().startsWith('zh') && zh.type === 'text' ? { ...zh, language } : en;
 }
 
@@ -33,7 +31,7 @@ export function surveyMenu(ctx: Ctx): Instruction {
  * The agent hung up on a customer who called in: when the channel's survey is on (and the
  * company's surveys are), the caller stays on the line for the question instead of being hung up.
  */
-export async function offerSurvey(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Reaction | undefined> {
+export async function offerSurvey(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Outcome | undefined> {
   if (!ctx.config.satisfactionSurvey || call.direction !== 'in' || call.state !== 'answered' || !call.answered_at) return undefined;
   const settings = await sql<{ surveys_enabled: boolean }>`SELECT surveys_enabled FROM report_settings WHERE tenant_id = ${ctx.channel.tenantId}`.execute(trx);
   if (settings.rows[0]?.surveys_enabled === false) return undefined;
@@ -47,7 +45,7 @@ export async function offerSurvey(trx: Transaction<Database>, ctx: Ctx, call: Ca
  * the router records for the call's conversation), then thanks and goodbye. Another key asks once
  * more; silence, or a second wrong key, ends the call without a rating.
  */
-export async function surveyAnswered(trx: Transaction<Database>, ctx: Ctx, call: Call, key: string | null): Promise<Reaction> {
+export async function surveyAnswered(trx: Transaction<Database>, ctx: Ctx, call: Call, key: string | null): Promise<Outcome> {
   const rating = key !== null && /^[1-5]$/.test(key) ? Number(key) : undefined;
   if (rating === undefined && key !== null && call.ivr_retries < 1) {
     const updated = await updateCall(trx, call, { ivr_retries: call.ivr_retries + 1 });
@@ -71,7 +69,7 @@ export async function surveyAnswered(trx: Transaction<Database>, ctx: Ctx, call:
  * The platform asks again about the survey key (a webhook's retry): the first answer may not have
  * reached the bus, so the rating is raised again (its signal id is the same: stored once).
  */
-export async function surveyAnsweredAgain(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Reaction> {
+export async function surveyAnsweredAgain(trx: Transaction<Database>, ctx: Ctx, call: Call): Promise<Outcome> {
   const rated = await trx.selectFrom('call_events').select('detail').where('call_id', '=', call.id).where('kind', '=', 'rated').executeTakeFirst();
   const rating = (rated?.detail as { rating?: unknown } | undefined)?.rating;
   if (typeof rating !== 'number') return { call, instructions: [{ op: 'hangup' }], signals: [] };

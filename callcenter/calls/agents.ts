@@ -1,7 +1,7 @@
-import type { Db } from '../../../core/db/database.js';
+import type { Db } from '../../core/db/database.js';
 import type { Transaction } from 'kysely';
-import type { Database } from '../../../core/db/schema.js';
-import type { AgentPhone } from './instructions.js';
+import type { Database } from '../../core/db/schema.js';
+import type { AgentPhone } from '../../core/connector/call-center-port.js';
 
 /**
  * Where an agent's phone rings: their phone status says which of their endpoints — the desk

@@ -1,14 +1,21 @@
 import { sql, type Transaction, type Updateable } from 'kysely';
-import type { Call, CallTable, Database } from '../../../core/db/schema.js';
-import type { Db } from '../../../core/db/database.js';
+import type { Call, CallTable, Database } from '../../core/db/schema.js';
+import type { Db } from '../../core/db/database.js';
 
 /** Reads one call of a channel by the provider's id, locked for the transaction. */
 export function lockCall(trx: Transaction<Database>, channelId: string, providerCallId: string): Promise<Call | undefined> {
   return trx.selectFrom('calls').selectAll().where('channel_id', '=', channelId).where('provider_call_id', '=', providerCallId).forUpdate().executeTakeFirst();
 }
 
+/** Reads one call of a channel by its agent's (or, outbound, customer's) leg, locked for the transaction. */
 export function lockCallByLeg(trx: Transaction<Database>, channelId: string, legId: string): Promise<Call | undefined> {
   return trx.selectFrom('calls').selectAll().where('channel_id', '=', channelId).where('agent_leg_id', '=', legId).forUpdate().executeTakeFirst();
+}
+
+/** One call of a channel by the provider's id, as it is now (not locked). */
+export function findCall(db: Db, channelId: string, where: { providerCallId: string } | { legId: string }): Promise<Call | undefined> {
+  const query = db.selectFrom('calls').selectAll().where('channel_id', '=', channelId);
+  return ('legId' in where ? query.where('agent_leg_id', '=', where.legId) : query.where('provider_call_id', '=', where.providerCallId)).executeTakeFirst();
 }
 
 /** One line of a call's timeline. */

@@ -1,18 +1,13 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { promptSchema, type Prompt } from '../core/domain/phone-prompts.js';
+import { ValidationError } from '../core/errors.js';
 
 /**
- * A phone menu (IVR) as data, written by admins in the console and run by the voice connectors.
- * A flow starts at a target; a menu plays a prompt and maps keys to targets. Targets either lead
- * to another menu or end the menu part of the call (a queue, an agent, voicemail, hang up).
+ * A phone menu (IVR) as data, written by admins in the console and walked by the call center for
+ * every phone platform. A flow starts at a target; a menu plays a prompt and maps keys to targets.
+ * Targets either lead to another menu or end the menu part of the call (a queue, an agent,
+ * voicemail, hang up).
  */
-
-/** What the caller hears: a stored sound (the platform's media name or an attachment) or text for the platform's speech. */
-export const promptSchema = z.union([
-  z.object({ type: z.literal('sound'), media: z.string().min(1).max(500) }),
-  z.object({ type: z.literal('text'), text: z.string().min(1).max(2000), language: z.string().max(20).optional() }),
-]);
-export type Prompt = z.infer<typeof promptSchema>;
 
 const MENU_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 

@@ -1,16 +1,15 @@
 import { sql, type Transaction } from 'kysely';
-import type { CallCenterContext } from '../../../core/connector/define.js';
-import type { Call, Database } from '../../../core/db/schema.js';
-import { queuePosition } from '../../../core/conversations/queue-position.js';
-import { scheduleCallbackReminder } from '../../../core/voice/callback-jobs.js';
-import type { Prompt } from '../../../core/voice/ivr.js';
-import type { Reaction } from './call-center.js';
-import type { Instruction } from './instructions.js';
-import type { CallCenterSettings } from './settings.js';
-import { callSignal } from './signals.js';
+import type { CallScope, Outcome } from './scope.js';
+import type { Call, Database } from '../../core/db/schema.js';
+import { queuePosition } from '../../core/conversations/queue-position.js';
+import { scheduleCallbackReminder } from '../callback-reminders.js';
+import type { Prompt } from '../../core/domain/phone-prompts.js';
+import type { Instruction } from '../../core/connector/call-center-port.js';
+import type { CallCenterSettings } from '../../core/connector/call-center-settings.js';
+import { callSignal } from '../../core/domain/call-signals.js';
 import { lockCall, logCallEvent, updateCall } from './store.js';
 
-type Ctx = CallCenterContext<CallCenterSettings>;
+type Ctx = CallScope;
 
 /** The menu id a caller offered a callback is in: no admin's menu can have it (menu ids start with a letter or digit). */
 export const CALLBACK_MENU = '@callback';
@@ -43,7 +42,7 @@ function nextCheck(waited: number, config: CallCenterSettings): number | undefin
  * announcement is due when a multiple of the period passed since then; without it (Asterisk's
  * timer fires exactly when due) it always is. Returns undefined for a call that no longer waits.
  */
-export async function checkWaiting(ctx: Ctx, providerCallId: string, loopSeconds?: number): Promise<Reaction | undefined> {
+export async function checkWaiting(ctx: Ctx, providerCallId: string, loopSeconds?: number): Promise<Outcome | undefined> {
   return ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, ctx.channel.id, providerCallId);
     if (call?.state !== 'queued' || call.direction !== 'in' || !call.queued_at) return undefined;
@@ -74,7 +73,7 @@ async function placeInLine(trx: Transaction<Database>, call: Call): Promise<numb
 }
 
 /** The longest wait is over: the caller leaves the queue (the router stops offering the call) for voicemail or a callback offer. */
-async function leaveQueue(trx: Transaction<Database>, ctx: Ctx, call: Call, waited: number): Promise<Reaction> {
+async function leaveQueue(trx: Transaction<Database>, ctx: Ctx, call: Call, waited: number): Promise<Outcome> {
   const offer = ctx.config.maxWaitAction === 'callback';
   const updated = await updateCall(
     trx,
@@ -92,7 +91,7 @@ async function leaveQueue(trx: Transaction<Database>, ctx: Ctx, call: Call, wait
 }
 
 function localized(ctx: Ctx, en: Prompt, zh: Prompt): Prompt {
-  const language = (ctx.config as { language?: string }).language;
+  const language = ctx.config.language;
   return language?.toLowerCase().startsWith('zh') && zh.type === 'text' ? { ...zh, language } : en;
 }
 
@@ -101,7 +100,7 @@ function localized(ctx: Ctx, en: Prompt, zh: Prompt): Prompt {
  * for the queue's agent with the fewest callbacks planned; anything else (or silence) leaves a
  * voicemail instead. Without a contact or an agent to plan it for, voicemail too.
  */
-export async function callbackOfferAnswered(trx: Transaction<Database>, ctx: Ctx, call: Call, key: string | null): Promise<Reaction> {
+export async function callbackOfferAnswered(trx: Transaction<Database>, ctx: Ctx, call: Call, key: string | null): Promise<Outcome> {
   const planned = key === '1' ? await planCallback(trx, call) : undefined;
   if (!planned) {
     const updated = await updateCall(trx, call, { ivr_menu: null, disposition: 'voicemail' });

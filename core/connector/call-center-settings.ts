@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { promptSchema, type Prompt } from '../../../core/voice/ivr.js';
+import { promptSchema, type Prompt } from '../domain/phone-prompts.js';
 
-/** Settings every voice channel has, whatever the platform. */
+/**
+ * Settings every phone channel has, whatever the platform: a phone connector spreads them into its
+ * configuration, and the call center reads them from the channel's settings (call-center-port.ts).
+ */
 export const callCenterSettings = {
   ivrFlowId: z.uuid().optional().describe('The phone menu callers hear first'),
   defaultGroupId: z.uuid().optional().describe('The queue callers go to when there is no phone menu'),
@@ -30,4 +33,12 @@ export interface CallCenterSettings {
   callbackOfferPrompt?: Prompt | undefined;
   satisfactionSurvey?: boolean | undefined;
   surveyPrompt?: Prompt | undefined;
+  /** The language of spoken text prompts (a channel that speaks text has it): Chinese gets the built-in prompts in Chinese. */
+  language?: string | undefined;
 }
+
+/**
+ * A channel's call-center settings from its whole configuration: what the phone connector's schema
+ * parsed, or (a channel whose platform routes calls itself, like a reporting PBX) the defaults.
+ */
+export const callCenterSettingsSchema = z.object({ ...callCenterSettings, language: z.string().max(20).optional() });

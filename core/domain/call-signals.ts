@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChannelRouting, InboundMessage } from '../../../core/domain/messages.js';
+import type { ChannelRouting, InboundMessage } from './messages.js';
 
 /**
  * What a call tells the rest of Switchboard, as an inbound message of a conversation of kind
