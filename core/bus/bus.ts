@@ -54,7 +54,7 @@ export interface QueueDefinition {
 }
 
 export interface ConsumeOptions {
-  /** Unsettled messages a consumer holds at most. */
+  /** Unsettled broker messages a consumer holds at most (a bundle counts as one). */
   prefetch: number;
 }
 
