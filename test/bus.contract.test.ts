@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, Consumer, Delivery } from '../core/bus/bus.js';
+import { BUNDLE_HEADER, BUNDLE_IDS_HEADER, bundle } from '../core/bus/bundles.js';
 import type { MemoryBus } from '../core/bus/memory/memory-bus.js';
 import { RabbitMqBus } from '../core/bus/rabbitmq/rabbitmq-bus.js';
 import { AMQP_URL, BUS_NAMESPACE, busFactories, deleteQueues, eventually, uniqueName, type BusFactory } from './support/services.js';
@@ -188,6 +189,120 @@ for (const factory of contractFactories) {
       expect(firstPass).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));
       await new Promise((r) => setTimeout(r, 100));
       expect(await bus.peekDeadLetters(queue, 10)).toHaveLength(0);
+    });
+
+    // What the outbox relay sends for a pass's events of one routing key: one broker message.
+    const publishBundle = async (routingKey: string, ids: string[]) => {
+      const parts = ids.map((id) => ({ messageId: id, body: JSON.stringify({ id, text: `"${id}", [ok] {still} \\ 你好` }) }));
+      const message = bundle(parts, `${ids[0]}-${ids.at(-1)}`);
+      await bus.publish('events', routingKey, message.body, { messageId: message.messageId, headers: { ...message.headers, tenant: 't1' }, json: true });
+      return parts;
+    };
+
+    it('splits a bundle into one delivery per message, in order, each with its own body and id', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }] });
+      const seen = await collect(queue);
+      const ids = Array.from({ length: 30 }, (_, i) => `outbox-${i + 1}`);
+      const parts = await publishBundle(`${key}.message.created`, ids);
+      await bus.publish('events', `${key}.message.created`, { id: 'single' }, { messageId: 'single' });
+      await eventually(() => seen.length === 31);
+      // Messages run side by side (prefetch); a bundle's run in turn.
+      const bundled = seen.filter((d) => d.messageId !== 'single');
+      expect(bundled.map((d) => d.messageId)).toEqual(ids);
+      expect(bundled.map((d) => d.body.toString())).toEqual(parts.map((p) => p.body));
+      expect(bundled[3]!.json()).toEqual(JSON.parse(parts[3]!.body));
+      for (const delivery of bundled) {
+        expect(delivery.routingKey).toBe(`${key}.message.created`);
+        expect(delivery.attempt).toBe(0);
+        expect(delivery.headers.tenant).toBe('t1');
+        expect(delivery.headers[BUNDLE_HEADER]).toBeUndefined();
+        expect(delivery.headers[BUNDLE_IDS_HEADER]).toBeUndefined();
+      }
+      expect(await bus.depth(queue)).toBe(0);
+    });
+
+    it('hands a bundle to a batch handler as its messages, across batches, and settles it once', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], retry: { attempts: 2, baseDelayMs: 20 } });
+      const batches: string[][] = [];
+      consumers.push(
+        await bus.consumeBatch(
+          queue,
+          async (deliveries) => {
+            batches.push(deliveries.map((d) => d.messageId!));
+          },
+          { prefetch: 5, batchSize: 4, maxWaitMs: 20 },
+        ),
+      );
+      const ids = Array.from({ length: 10 }, (_, i) => `outbox-${i + 1}`);
+      await publishBundle(`${key}.message.created`, ids);
+      await bus.publish('events', `${key}.message.created`, { id: 'single' }, { messageId: 'single' });
+      await eventually(() => batches.flat().length === 11);
+      expect(batches.flat()).toEqual([...ids, 'single']);
+      expect(batches.every((b) => b.length <= 4)).toBe(true);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(batches.flat()).toHaveLength(11);
+      expect(await bus.depth(queue)).toBe(0);
+      expect(await bus.peekDeadLetters(queue, 10)).toHaveLength(0);
+    });
+
+    it('retries the message of a bundle that failed alone; the others are not delivered again', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], retry: { attempts: 2, baseDelayMs: 30 } });
+      const seen = await collect(queue, { fail: (d) => d.messageId === 'outbox-3' && d.attempt === 0 });
+      const ids = ['outbox-1', 'outbox-2', 'outbox-3', 'outbox-4', 'outbox-5'];
+      const parts = await publishBundle(`${key}.message.created`, ids);
+      await eventually(() => seen.length === 6);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen.map((d) => d.messageId)).toEqual([...ids, 'outbox-3']);
+      const retried = seen[5]!;
+      expect(retried.attempt).toBe(1);
+      expect(retried.body.toString()).toBe(parts[2]!.body);
+      expect(retried.routingKey).toBe(`${key}.message.created`);
+      expect(retried.headers[BUNDLE_HEADER]).toBeUndefined();
+      expect(retried.headers.tenant).toBe('t1');
+      expect(await bus.peekDeadLetters(queue, 10)).toHaveLength(0);
+    });
+
+    it('parks a message of a bundle that a batch handler names alone, and retries only it', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], retry: { attempts: 2, baseDelayMs: 30 } });
+      const handled: Delivery[] = [];
+      consumers.push(
+        await bus.consumeBatch(
+          queue,
+          async (deliveries) => {
+            handled.push(...deliveries);
+            const failed = deliveries.filter((d) => d.messageId === 'outbox-2' && d.attempt === 0);
+            return { failed: failed.map((delivery) => ({ delivery, error: new Error('try later') })) };
+          },
+          { prefetch: 5, batchSize: 2, maxWaitMs: 20 },
+        ),
+      );
+      await publishBundle(`${key}.message.created`, ['outbox-1', 'outbox-2', 'outbox-3']);
+      await eventually(() => handled.length === 4);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(handled.map((d) => `${d.messageId}@${d.attempt}`)).toEqual(['outbox-1@0', 'outbox-2@0', 'outbox-3@0', 'outbox-2@1']);
+      expect(await bus.peekDeadLetters(queue, 10)).toHaveLength(0);
+    });
+
+    it('dead-letters a message of a bundle past its retries alone, and replays it alone', async () => {
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${key}.#` }], retry: { attempts: 1, baseDelayMs: 30 } });
+      let healthy = false;
+      const seen = await collect(queue, { fail: (d) => !healthy && d.messageId === 'outbox-2' });
+      const parts = await publishBundle(`${key}.message.created`, ['outbox-1', 'outbox-2', 'outbox-3']);
+      await eventually(async () => (await bus.peekDeadLetters(queue, 10)).length === 1);
+      expect(seen.map((d) => `${d.messageId}@${d.attempt}`)).toEqual(['outbox-1@0', 'outbox-2@0', 'outbox-3@0', 'outbox-2@1']);
+      const letters = await bus.peekDeadLetters(queue, 10);
+      expect(letters).toHaveLength(1);
+      expect(letters[0]!.messageId).toBe('outbox-2');
+      expect(letters[0]!.body.toString()).toBe(parts[1]!.body);
+      expect(letters[0]!.routingKey).toBe(`${key}.message.created`);
+      expect(letters[0]!.error).toContain('refused outbox-2');
+      expect(letters[0]!.headers[BUNDLE_HEADER]).toBeUndefined();
+
+      healthy = true;
+      expect(await bus.replayDeadLetters(queue)).toBe(1);
+      await eventually(() => seen.length === 5);
+      expect(seen[4]!.messageId).toBe('outbox-2');
+      expect(seen[4]!.attempt).toBe(0);
     });
 
     it('redelivers what a consumer held when it dies without acknowledging', async () => {

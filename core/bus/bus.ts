@@ -2,6 +2,8 @@
  * The message bus every part talks through. Two implementations keep the same contract:
  * `rabbitmq/` (amqplib, quorum queues, publisher confirms) for scale-out, and `memory/` for the
  * embedded single-process mode. `test/bus.contract.test.ts` runs one suite against both.
+ * Both split a bundle (several messages sent as one, see bundles.ts) into its messages: handlers
+ * only ever see single messages.
  */
 
 /** The three topic exchanges. */
@@ -52,7 +54,7 @@ export interface QueueDefinition {
 }
 
 export interface ConsumeOptions {
-  /** Unsettled messages a consumer holds at most. */
+  /** Unsettled broker messages a consumer holds at most (a bundle counts as one). */
   prefetch: number;
 }
 

@@ -9,8 +9,17 @@ import { openPgDatabase } from '../db/pg/pg-database.js';
 import { openPgliteDatabase } from '../db/pglite/pglite-database.js';
 import { migrateUp } from '../db/migrate.js';
 import type { DatabaseHandle } from '../db/database.js';
-import { OutboxRelay, recordEvents, type EventEnvelope } from './outbox.js';
-import { DATABASE_URL, allMigrations, busFactories, emptyPgDatabase, eventually, freshDatabase, uniqueName } from '../../test/support/services.js';
+import { OutboxRelay, recordEvents, recordMessage, type EventEnvelope } from './outbox.js';
+import {
+  DATABASE_URL,
+  allMigrations,
+  busFactories,
+  deleteQueues,
+  emptyPgDatabase,
+  eventually,
+  freshDatabase,
+  uniqueName,
+} from '../../test/support/services.js';
 
 async function listen(bus: Bus, tenantId: string) {
   const queue = uniqueName('outbox');
@@ -71,6 +80,59 @@ describe('outbox', () => {
     expect(await new OutboxRelay(handle.db, bus).drain()).toBe(1);
     await eventually(() => seen.length === 1);
   });
+
+  for (const factory of busFactories) {
+    it.skipIf(!factory.available)(`publishes a pass's events of one routing key as one broker message (${factory.name})`, async () => {
+      const handle = await freshDatabase();
+      cleanups.push(() => handle.drop());
+      const bus = await factory.open();
+      cleanups.push(() => bus.close());
+      const tenant = await handle.db.insertInto('tenants').values({ slug: 'acme', name: 'Acme' }).returning('id').executeTakeFirstOrThrow();
+      const queue = uniqueName('outbox');
+      const replies = uniqueName('replies');
+      cleanups.push(() => deleteQueues([queue, replies]));
+      await bus.declareQueue({ name: queue, bindings: [{ exchange: 'events', pattern: `${tenant.id}.#` }] });
+      await bus.declareQueue({ name: replies, bindings: [{ exchange: 'outbound', pattern: `reply.${tenant.id}` }] });
+      const relay = new OutboxRelay(handle.db, bus);
+
+      await recordEvents(
+        handle.db,
+        Array.from({ length: 50 }, (_, i) => ({ tenantId: tenant.id, kind: 'message.created', payload: { n: i } })),
+      );
+      expect(await relay.drain()).toBe(50);
+      await eventually(async () => (await bus.depth(queue)) === 1);
+
+      // Three kinds interleaved, and two replies for another exchange, which go one by one.
+      const kinds = ['conversation.created', 'message.created', 'conversation.assigned'];
+      await handle.db.transaction().execute(async (trx) => {
+        await recordEvents(
+          trx,
+          Array.from({ length: 30 }, (_, i) => ({ tenantId: tenant.id, kind: kinds[i % 3]!, payload: { n: 50 + i } })),
+        );
+        for (const n of [1, 2]) {
+          await recordMessage(trx, { tenantId: tenant.id, exchange: 'outbound', routingKey: `reply.${tenant.id}`, kind: 'reply', body: { n } });
+        }
+      });
+      expect(await relay.drain()).toBe(32);
+      await eventually(async () => (await bus.depth(queue)) === 4);
+      await eventually(async () => (await bus.depth(replies)) === 2);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await bus.depth(queue)).toBe(4);
+
+      const seen: Delivery[] = [];
+      const consumer = await bus.consume(queue, async (d) => void seen.push(d), { prefetch: 1 });
+      cleanups.push(() => consumer.close());
+      await eventually(() => seen.length === 80);
+      const envelopes = seen.map((d) => d.json<EventEnvelope>());
+      expect(seen.map((d) => d.messageId)).toEqual(envelopes.map((e) => `outbox-${e.id}`));
+      // The first pass in order; then each kind's events in order, the kinds in the order they began.
+      expect(envelopes.map((e) => e.payload.n)).toEqual([
+        ...Array.from({ length: 50 }, (_, i) => i),
+        ...[0, 1, 2].flatMap((k) => Array.from({ length: 10 }, (_, i) => 50 + k + 3 * i)),
+      ]);
+      expect(seen.slice(50).map((d) => d.routingKey)).toEqual(kinds.flatMap((kind) => Array(10).fill(`${tenant.id}.${kind}`)));
+    });
+  }
 
   const drivers = [
     { name: 'pg', available: Boolean(DATABASE_URL) },

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, ExchangeName, Headers } from '../bus/bus.js';
+import { bundle, chunkBundles, type BundlePart } from '../bus/bundles.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log/logger.js';
@@ -55,6 +56,25 @@ export async function recordMessage(
     .execute();
 }
 
+interface OutboxRow {
+  id: string;
+  tenant_id: string | null;
+  exchange: ExchangeName;
+  routing_key: string | null;
+  kind: string;
+  /** The payload's JSON text, as stored. */
+  payload: string;
+  created_at: Date;
+}
+
+interface OutgoingMessage {
+  exchange: ExchangeName;
+  routingKey: string;
+  body: Buffer;
+  messageId: string;
+  headers: Headers;
+}
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often it looks when nobody pokes it. */
@@ -69,7 +89,8 @@ export interface OutboxRelayOptions {
  * locked them (FOR UPDATE SKIP LOCKED: several relays share the work). A crash after commit and
  * before publish loses nothing: the rows wait. A crash after publish and before the mark
  * publishes again, with the same message id (`outbox-<id>`), for consumers to dedupe: at least
- * once, never zero times.
+ * once, never zero times. Events go out in bundles, one broker message per routing key and pass,
+ * which consumers receive as single events with those ids.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -155,15 +176,7 @@ export class OutboxRelay {
         .execute();
       if (rows.length === 0) return 0;
       await Promise.all(
-        rows.map((row) => {
-          const messageId = `outbox-${row.id}`;
-          if (row.exchange !== 'events') {
-            return this.bus.publish(row.exchange, row.routing_key ?? '', Buffer.from(row.payload), { messageId, headers: { kind: row.kind }, json: true });
-          }
-          // An EventEnvelope, written around the stored payload text.
-          const envelope = `{"id":${JSON.stringify(row.id)},"tenantId":${JSON.stringify(row.tenant_id)},"kind":${JSON.stringify(row.kind)},"payload":${row.payload},"at":"${new Date(row.created_at).toISOString()}"}`;
-          return this.bus.publish('events', eventRoutingKey(row.tenant_id, row.kind), Buffer.from(envelope), { messageId, json: true });
-        }),
+        this.messagesOf(rows).map((m) => this.bus.publish(m.exchange, m.routingKey, m.body, { messageId: m.messageId, headers: m.headers, json: true })),
       );
       await trx
         .updateTable('outbox')
@@ -176,6 +189,43 @@ export class OutboxRelay {
         .execute();
       return rows.length;
     });
+  }
+
+  /**
+   * What a pass publishes: each message for another exchange on its own; the events of one
+   * routing key together, as bundles (see core/bus/bundles.ts), so a burst of events costs the
+   * broker and every queue bound to them one message per key rather than one per event. A
+   * bundle goes out at the place of its first event: order holds within a routing key.
+   */
+  private messagesOf(rows: OutboxRow[]): OutgoingMessage[] {
+    // In publishing order: a message, or the routing key whose bundles go at that place.
+    const slots: (OutgoingMessage | string)[] = [];
+    const eventsByKey = new Map<string, (BundlePart & { id: string })[]>();
+    for (const row of rows) {
+      const messageId = `outbox-${row.id}`;
+      if (row.exchange !== 'events') {
+        slots.push({ exchange: row.exchange, routingKey: row.routing_key ?? '', body: Buffer.from(row.payload), messageId, headers: { kind: row.kind } });
+        continue;
+      }
+      const routingKey = eventRoutingKey(row.tenant_id, row.kind);
+      let events = eventsByKey.get(routingKey);
+      if (!events) {
+        eventsByKey.set(routingKey, (events = []));
+        slots.push(routingKey);
+      }
+      // An EventEnvelope, written around the stored payload text.
+      const body = `{"id":${JSON.stringify(row.id)},"tenantId":${JSON.stringify(row.tenant_id)},"kind":${JSON.stringify(row.kind)},"payload":${row.payload},"at":"${new Date(row.created_at).toISOString()}"}`;
+      events.push({ id: row.id, messageId, body });
+    }
+    return slots.flatMap((slot) =>
+      typeof slot !== 'string'
+        ? [slot]
+        : chunkBundles(eventsByKey.get(slot)!).map((events) => ({
+            exchange: 'events' as const,
+            routingKey: slot,
+            ...bundle(events, `outbox-${events[0]!.id}-${events.at(-1)!.id}`),
+          })),
+    );
   }
 
   private async cleanup(): Promise<void> {

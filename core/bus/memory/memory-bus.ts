@@ -22,6 +22,7 @@ import {
   type QueueDefinition,
 } from '../bus.js';
 import { Batcher, errorText, type Settlement } from '../batcher.js';
+import { handleInTurn, splitDelivery, Unsettled, type DeliveryFailure } from '../bundles.js';
 
 interface StoredMessage {
   body: Buffer;
@@ -116,10 +117,8 @@ export class MemoryBus implements Bus {
     const inFlight = new Set<Promise<void>>();
     let stopped = false;
     const consumer = this.attach(queue, options.prefetch, (message) => {
-      const work = handler(toDelivery(message)).then(
-        () => this.settle(queue, consumer, message, { outcome: 'ack' }),
-        (error: unknown) => this.settle(queue, consumer, message, { outcome: 'fail', error }),
-      );
+      // A bundle's messages one after another, in order; the bundle is settled once all are done.
+      const work = handleInTurn(splitDelivery(toDelivery(message)), handler).then((failed) => this.settle(queue, consumer, message, failed));
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
     });
@@ -136,24 +135,29 @@ export class MemoryBus implements Bus {
 
   async consumeBatch(queueName: string, handler: BatchHandler, options: BatchConsumeOptions): Promise<Consumer> {
     const queue = this.queue(queueName);
-    const byDelivery = new Map<Delivery, StoredMessage>();
+    // The message each delivery came in: a bundle's is settled with its last delivery.
+    const byDelivery = new Map<Delivery, Unsettled<StoredMessage>>();
     const batcher = new Batcher(
       handler,
       options.batchSize,
       options.maxWaitMs,
       async (settlements: Settlement[]) => {
         for (const s of settlements) {
-          const message = byDelivery.get(s.delivery)!;
+          const unsettled = byDelivery.get(s.delivery)!;
           byDelivery.delete(s.delivery);
-          this.settle(queue, consumer, message, s.outcome === 'ack' ? { outcome: 'ack' } : { outcome: 'fail', error: s.error });
+          const done = unsettled.record(s);
+          if (done) this.settle(queue, consumer, unsettled.message, done.failed);
         }
       },
       () => {},
     );
     const consumer = this.attach(queue, Math.max(options.prefetch, options.batchSize), (message) => {
-      const delivery = toDelivery(message);
-      byDelivery.set(delivery, message);
-      batcher.push(delivery);
+      const deliveries = splitDelivery(toDelivery(message));
+      const unsettled = new Unsettled(message, deliveries.length);
+      for (const delivery of deliveries) {
+        byDelivery.set(delivery, unsettled);
+        batcher.push(delivery);
+      }
     });
     let stopped = false;
     return {
@@ -263,27 +267,35 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private settle(queue: MemoryQueue, consumer: MemoryConsumer, message: StoredMessage, result: { outcome: 'ack' } | { outcome: 'fail'; error: unknown }): void {
+  /** Settles a message whose deliveries are done: each failed one is parked on its own, as the broker's bus does. */
+  private settle(queue: MemoryQueue, consumer: MemoryConsumer, message: StoredMessage, failed: DeliveryFailure[]): void {
     // A message returned to the queue by a crash is no longer this consumer's to settle.
     if (!consumer.held.delete(message)) return;
-    if (result.outcome === 'fail') {
-      const attempt = Number(message.headers[ATTEMPT_HEADER] ?? 0);
-      const headers = { ...message.headers, [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: errorText(result.error) };
-      const retry = queue.definition.retry;
-      if (retry && attempt < retry.attempts) {
-        const timer = setTimeout(
-          () => {
-            queue.timers.delete(timer);
-            this.enqueue(queue, { ...message, headers, redelivered: false });
-          },
-          retryDelay(attempt, retry.baseDelayMs),
-        );
-        queue.timers.add(timer);
-      } else {
-        queue.dead.push({ ...message, headers });
-      }
-    }
+    for (const { delivery, error } of failed) this.park(queue, message, delivery, error);
     this.dispatch(queue);
+  }
+
+  /** Puts a failed delivery, alone, in line for a retry after its delay, or in the dead-letter queue. */
+  private park(queue: MemoryQueue, message: StoredMessage, delivery: Delivery, error: unknown): void {
+    const parked: StoredMessage = {
+      ...message,
+      body: delivery.body,
+      messageId: delivery.messageId,
+      headers: { ...delivery.headers, [ATTEMPT_HEADER]: delivery.attempt + 1, [ERROR_HEADER]: errorText(error) },
+    };
+    const retry = queue.definition.retry;
+    if (retry && delivery.attempt < retry.attempts) {
+      const timer = setTimeout(
+        () => {
+          queue.timers.delete(timer);
+          this.enqueue(queue, { ...parked, redelivered: false });
+        },
+        retryDelay(delivery.attempt, retry.baseDelayMs),
+      );
+      queue.timers.add(timer);
+    } else {
+      queue.dead.push(parked);
+    }
   }
 }
 

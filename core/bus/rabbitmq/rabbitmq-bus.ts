@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type GetMessage, type Options } from 'amqplib';
 import {
   ATTEMPT_HEADER,
   BusUnavailableError,
@@ -23,6 +23,7 @@ import {
   type QueueDefinition,
 } from '../bus.js';
 import { Batcher, errorText } from '../batcher.js';
+import { handleInTurn, splitDelivery, Unsettled, type DeliveryFailure } from '../bundles.js';
 import { countDelivery } from '../deliveries.js';
 import type { Logger } from '../../log/logger.js';
 import type { Writable } from 'node:stream';
@@ -194,11 +195,8 @@ export class RabbitMqBus implements Bus {
         const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
           countDelivery(queue);
-          const delivery = toDelivery(message);
-          const work = handler(delivery).then(
-            () => safeAck(channel, message),
-            (error: unknown) => this.fail(channel, queue, message, error),
-          );
+          // A bundle's messages one after another, in order; the bundle is settled once all are done.
+          const work = handleInTurn(splitDelivery(toDelivery(message)), handler).then((failed) => this.settle(channel, queue, message, failed));
           inFlight.add(work);
           void work.finally(() => inFlight.delete(work));
         });
@@ -224,17 +222,18 @@ export class RabbitMqBus implements Bus {
       closed: false,
       reset: () => batcher?.reset(),
       start: async (channel) => {
-        const messages = new Map<Delivery, ConsumeMessage>();
+        // The broker message each delivery came in: a bundle's is settled with its last delivery.
+        const messages = new Map<Delivery, Unsettled<ConsumeMessage>>();
         batcher = new Batcher(
           handler,
           options.batchSize,
           options.maxWaitMs,
           async (settlements) => {
             for (const s of settlements) {
-              const message = messages.get(s.delivery)!;
+              const unsettled = messages.get(s.delivery)!;
               messages.delete(s.delivery);
-              if (s.outcome === 'ack') safeAck(channel, message);
-              else await this.fail(channel, queue, message, s.error);
+              const done = unsettled.record(s);
+              if (done) await this.settle(channel, queue, unsettled.message, done.failed);
             }
           },
           (error) => this.options.logger?.error({ err: error, queue }, 'settling a batch failed'),
@@ -243,9 +242,12 @@ export class RabbitMqBus implements Bus {
         const { consumerTag } = await channel.consume(this.n(queue), (message) => {
           if (!message) return;
           countDelivery(queue);
-          const delivery = toDelivery(message);
-          messages.set(delivery, message);
-          own.push(delivery);
+          const deliveries = splitDelivery(toDelivery(message));
+          const unsettled = new Unsettled(message, deliveries.length);
+          for (const delivery of deliveries) {
+            messages.set(delivery, unsettled);
+            own.push(delivery);
+          }
         });
         spec.tag = consumerTag;
       },
@@ -269,20 +271,23 @@ export class RabbitMqBus implements Bus {
       while (letters.length < limit) {
         const message = await channel.get(this.n(deadLetterQueueName(queue)), { noAck: false });
         if (!message) break;
-        const headers = (message.properties.headers ?? {}) as Headers;
-        letters.push({
-          body: message.content,
-          routingKey: String(headers['x-sb-routing-key'] ?? message.fields.routingKey),
-          messageId: message.properties.messageId as string | undefined,
-          headers,
-          error: typeof headers[ERROR_HEADER] === 'string' ? (headers[ERROR_HEADER] as string) : undefined,
-        });
+        // Failed messages of a bundle are parked alone; a bundle itself lands here only when the
+        // broker dead-letters it (past its delivery limit): shown as the messages it carries.
+        for (const letter of splitDelivery(toDelivery(message))) {
+          letters.push({
+            body: letter.body,
+            routingKey: letter.routingKey,
+            messageId: letter.messageId,
+            headers: letter.headers,
+            error: typeof letter.headers[ERROR_HEADER] === 'string' ? (letter.headers[ERROR_HEADER] as string) : undefined,
+          });
+        }
       }
     } finally {
       // Closing without acking puts every message back.
       await channel.close().catch(() => {});
     }
-    return letters;
+    return letters.slice(0, limit);
   }
 
   async replayDeadLetters(queue: string, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
@@ -534,18 +539,14 @@ export class RabbitMqBus implements Bus {
     }
   }
 
-  private async fail(channel: Channel, queue: string, message: ConsumeMessage, error: unknown): Promise<void> {
-    const definition = this.queues.get(queue);
-    const headers = { ...(message.properties.headers ?? {}) } as Headers;
-    const attempt = Number(headers[ATTEMPT_HEADER] ?? 0);
-    headers[ATTEMPT_HEADER] = attempt + 1;
-    headers[ERROR_HEADER] = errorText(error);
-    headers['x-sb-routing-key'] = String(headers['x-sb-routing-key'] ?? message.fields.routingKey);
-    const retry = definition?.retry && attempt < definition.retry.attempts ? definition.retry : undefined;
+  /**
+   * Settles a broker message whose deliveries are done: each failed one is parked on its own (in
+   * a delay queue to be retried, or in the dead-letter queue), then the message is acked. When
+   * parking fails the message is left to the broker, which delivers it again, all of it.
+   */
+  private async settle(channel: Channel, queue: string, message: ConsumeMessage, failed: DeliveryFailure[]): Promise<void> {
     try {
-      const options = { ...message.properties, headers, persistent: true };
-      if (retry) await this.send(this.n(delayQueueName(retryDelay(attempt, retry.baseDelayMs))), this.n(queue), message.content, options);
-      else await this.send('', this.n(deadLetterQueueName(queue)), message.content, options);
+      await Promise.all(failed.map((f) => this.park(queue, message, f.delivery, f.error)));
       safeAck(channel, message);
     } catch (sendError) {
       // Not parked anywhere: leave it to the broker, which redelivers it.
@@ -556,6 +557,21 @@ export class RabbitMqBus implements Bus {
         // channel gone: redelivered anyway
       }
     }
+  }
+
+  /** Publishes a failed delivery alone, with its own body and id, for a retry or the dead-letter queue. */
+  private async park(queue: string, message: ConsumeMessage, delivery: Delivery, error: unknown): Promise<void> {
+    const definition = this.queues.get(queue);
+    const headers: Headers = {
+      ...delivery.headers,
+      [ATTEMPT_HEADER]: delivery.attempt + 1,
+      [ERROR_HEADER]: errorText(error),
+      'x-sb-routing-key': delivery.routingKey,
+    };
+    const retry = definition?.retry && delivery.attempt < definition.retry.attempts ? definition.retry : undefined;
+    const options = { ...message.properties, messageId: delivery.messageId, headers, persistent: true };
+    if (retry) await this.send(this.n(delayQueueName(retryDelay(delivery.attempt, retry.baseDelayMs))), this.n(queue), delivery.body, options);
+    else await this.send('', this.n(deadLetterQueueName(queue)), delivery.body, options);
   }
 }
 
@@ -571,7 +587,7 @@ function safeAck(channel: Channel, message: ConsumeMessage): void {
   }
 }
 
-function toDelivery(message: ConsumeMessage): Delivery {
+function toDelivery(message: ConsumeMessage | GetMessage): Delivery {
   const headers = (message.properties.headers ?? {}) as Headers;
   return {
     body: message.content,
