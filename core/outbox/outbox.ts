@@ -89,8 +89,8 @@ export interface OutboxRelayOptions {
  * locked them (FOR UPDATE SKIP LOCKED: several relays share the work). A crash after commit and
  * before publish loses nothing: the rows wait. A crash after publish and before the mark
  * publishes again, with the same message id (`outbox-<id>`), for consumers to dedupe: at least
- * once, never zero times. Events go out in bundles, one broker message per routing key and pass,
- * which consumers receive as single events with those ids.
+ * once, never zero times. Consecutive events of one routing key go out as a bundle, one broker
+ * message, which consumers receive as single events with those ids.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -192,15 +192,16 @@ export class OutboxRelay {
   }
 
   /**
-   * What a pass publishes: each message for another exchange on its own; the events of one
-   * routing key together, as bundles (see core/bus/bundles.ts), so a burst of events costs the
-   * broker and every queue bound to them one message per key rather than one per event. A
-   * bundle goes out at the place of its first event: order holds within a routing key.
+   * What a pass publishes, in the rows' order: each message for another exchange on its own; a
+   * run of events with one routing key together, as bundles (see core/bus/bundles.ts), so a
+   * burst of events costs the broker and every queue bound to them one message per run rather
+   * than one per event. Nothing is moved past another row: a batch writes its events grouped by
+   * step (the customers made, the conversations, the messages, the assignments), so its runs are
+   * long, and every consumer still sees a company's events in the order they were written.
    */
   private messagesOf(rows: OutboxRow[]): OutgoingMessage[] {
-    // In publishing order: a message, or the routing key whose bundles go at that place.
-    const slots: (OutgoingMessage | string)[] = [];
-    const eventsByKey = new Map<string, (BundlePart & { id: string })[]>();
+    // In publishing order: a message, or a run of events of one routing key.
+    const slots: (OutgoingMessage | { routingKey: string; events: (BundlePart & { id: string })[] })[] = [];
     for (const row of rows) {
       const messageId = `outbox-${row.id}`;
       if (row.exchange !== 'events') {
@@ -208,21 +209,19 @@ export class OutboxRelay {
         continue;
       }
       const routingKey = eventRoutingKey(row.tenant_id, row.kind);
-      let events = eventsByKey.get(routingKey);
-      if (!events) {
-        eventsByKey.set(routingKey, (events = []));
-        slots.push(routingKey);
-      }
+      const last = slots.at(-1);
+      const run = last && 'events' in last && last.routingKey === routingKey ? last : undefined;
       // An EventEnvelope, written around the stored payload text.
       const body = `{"id":${JSON.stringify(row.id)},"tenantId":${JSON.stringify(row.tenant_id)},"kind":${JSON.stringify(row.kind)},"payload":${row.payload},"at":"${new Date(row.created_at).toISOString()}"}`;
-      events.push({ id: row.id, messageId, body });
+      if (run) run.events.push({ id: row.id, messageId, body });
+      else slots.push({ routingKey, events: [{ id: row.id, messageId, body }] });
     }
     return slots.flatMap((slot) =>
-      typeof slot !== 'string'
+      !('events' in slot)
         ? [slot]
-        : chunkBundles(eventsByKey.get(slot)!).map((events) => ({
+        : chunkBundles(slot.events).map((events) => ({
             exchange: 'events' as const,
-            routingKey: slot,
+            routingKey: slot.routingKey,
             ...bundle(events, `outbox-${events[0]!.id}-${events.at(-1)!.id}`),
           })),
     );
