@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Bus, ExchangeName, Headers } from '../bus/bus.js';
 import { bundle, chunkBundles, type BundlePart } from '../bus/bundles.js';
 import type { Db } from '../db/database.js';
+import { keepPlan } from '../db/keep-plan.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../log/logger.js';
 
@@ -173,6 +174,8 @@ export class OutboxRelay {
         .limit(this.batchSize)
         .forUpdate()
         .skipLocked()
+        // Every process asks it five times a second and after each batch: its plan is kept.
+        .modifyEnd(keepPlan)
         .execute();
       if (rows.length === 0) return 0;
       await Promise.all(
