@@ -5,7 +5,7 @@ import { enterFlow, pressKey, type IvrStep } from '../ivr.js';
 import { calendarOpen, loadFlow } from './flow.js';
 import { currentInstructions, signalsSoFar } from './replay.js';
 import { nothing, type CallScope, type Outcome } from './scope.js';
-import { lockCall, logCallEvent, now, updateCall } from './store.js';
+import { callNotStarted, lockCall, logCallEvent, now, updateCall } from './store.js';
 import { SURVEY_MENU, surveyAnswered, surveyAnsweredAgain } from './survey.js';
 import { CALLBACK_MENU, callbackOfferAnswered } from './waiting.js';
 
@@ -24,16 +24,8 @@ export async function callArrived(ctx: Ctx, input: { providerCallId: string; fro
         from_number: input.from,
         to_number: input.to,
         ivr_flow_id: ctx.config.ivrFlowId ?? null,
-        ivr_menu: null,
-        group_id: null,
+        ...callNotStarted,
         agent_id: null,
-        agent_leg_id: null,
-        bridge_id: null,
-        wait_seconds: null,
-        talk_seconds: null,
-        recording_ref: null,
-        disposition: null,
-        cause: null,
       })
       .onConflict((oc) => oc.columns(['channel_id', 'provider_call_id']).doNothing())
       .returningAll()

@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors.js';
 import { callSignal } from '../../core/domain/call-signals.js';
 import { agentEndpoint } from './agents.js';
 import { nothing, type CallScope, type Outcome } from './scope.js';
-import { lockCall, logCallEvent, now, updateCall } from './store.js';
+import { callNotStarted, lockCall, logCallEvent, now, updateCall } from './store.js';
 
 type Ctx = CallScope;
 
@@ -28,16 +28,8 @@ export async function placeOutboundCall(ctx: Ctx, input: { agentId: string; numb
         state: 'ringing',
         ringing_at: now(),
         ivr_flow_id: null,
-        ivr_menu: null,
-        group_id: null,
+        ...callNotStarted,
         agent_id: input.agentId,
-        agent_leg_id: null,
-        bridge_id: null,
-        wait_seconds: null,
-        talk_seconds: null,
-        recording_ref: null,
-        disposition: null,
-        cause: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import type { CallReport } from '../../core/connector/call-center-port.js';
 import { callSignal, type CallSignal } from '../../core/domain/call-signals.js';
 import { callEnded } from './ended.js';
 import type { CallScope } from './scope.js';
-import { lockCall, logCallEvent, now, updateCall } from './store.js';
+import { callNotStarted, lockCall, logCallEvent, now, updateCall } from './store.js';
 
 /**
  * A PBX that only reports (generic CTI): it routes and rings by itself and tells Switchboard a
@@ -29,16 +29,8 @@ async function reportedNewCall(ctx: CallScope, input: Extract<CallReport, { even
         state: 'queued',
         queued_at: now(),
         ivr_flow_id: null,
-        ivr_menu: null,
-        group_id: null,
+        ...callNotStarted,
         agent_id: null,
-        agent_leg_id: null,
-        bridge_id: null,
-        wait_seconds: null,
-        talk_seconds: null,
-        recording_ref: null,
-        disposition: null,
-        cause: null,
       })
       .onConflict((oc) => oc.columns(['channel_id', 'provider_call_id']).doNothing())
       .returningAll()

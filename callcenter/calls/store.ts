@@ -38,3 +38,16 @@ export async function updateCall(trx: Transaction<Database>, call: Call, changes
 export const secondsBetween = (from: Date | null, to: Date) => (from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null);
 
 export const now = () => sql<Date>`clock_timestamp()`;
+
+/** What a new call's row starts without, whichever way it began: a menu, a group, legs, its outcome. */
+export const callNotStarted = {
+  ivr_menu: null,
+  group_id: null,
+  agent_leg_id: null,
+  bridge_id: null,
+  wait_seconds: null,
+  talk_seconds: null,
+  recording_ref: null,
+  disposition: null,
+  cause: null,
+} as const;
