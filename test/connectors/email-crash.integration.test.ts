@@ -11,7 +11,7 @@ import type { DatabaseHandle } from '../../core/db/database.js';
 import email from '../../connectors/email/connector.js';
 import { LOOPBACK_ALLOW, testDeps } from '../support/connectors.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../support/dovecot.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 import { migrateUp } from '../../core/db/migrate.js';
 import { allMigrations } from '../../app/migrations.js';
 
@@ -74,7 +74,7 @@ describe.skipIf(!DATABASE_URL || !dovecotAvailable)(`e-mail backlog through a SI
       // Dovecot listens on loopback.
       OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
-      ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE } : { AMQP_URL: '' }),
+      ...(broker ? { AMQP_URL: AMQP_URL!, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : { AMQP_URL: '' }),
       SECRET_KEY: 'ab'.repeat(32),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-email-crash-')),
       LOG_LEVEL: 'info',

@@ -14,7 +14,7 @@ import { startProcess, type RunningProcess } from '../../app/start.js';
 import { signedWeiboQuery, startFakeWeibo, weiboPushBody, type FakeWeibo } from '../fakes/weibo.js';
 import { startFakeX, type FakeX } from '../fakes/x.js';
 import { addAgent, addGroup, createWorld, setDefaultGroup, type World } from '../support/router-world.js';
-import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually } from '../support/services.js';
+import { AMQP_URL, BUS_NAMESPACE, DATABASE_URL, emptyPgDatabase, eventually, TEST_QUEUE_TYPE } from '../support/services.js';
 import { LOOPBACK_ALLOW } from '../support/connectors.js';
 
 /**
@@ -42,7 +42,7 @@ describe.skipIf(!DATABASE_URL)('Weibo and X end to end', () => {
       HOST: '127.0.0.1',
       OUTBOUND_ALLOW: LOOPBACK_ALLOW,
       DATABASE_URL: database.url,
-      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE } : {}),
+      ...(AMQP_URL ? { AMQP_URL, BUS_NAMESPACE, BUS_QUEUE_TYPE: TEST_QUEUE_TYPE } : {}),
       SECRET_KEY: 'cd'.repeat(32),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-social-')),
       BUS_RETRY_BASE_MS: '200',
